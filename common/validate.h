@@ -1,0 +1,46 @@
+/* validate.h - checks for everything a client sends, and date helpers.
+ *
+ * protobuf-c checks neither UTF-8 nor lengths nor enum values; every string
+ * a request carries passes through here before the server uses it. Each
+ * check returns NULL when the value is good, or a sentence that says what is
+ * wrong and what would be right (static storage, never freed).
+ */
+#ifndef PCN_VALIDATE_H
+#define PCN_VALIDATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PCN_MAX_USERNAME 32
+#define PCN_MAX_NAME 100      /* display names, practice names */
+#define PCN_MAX_TITLE 200
+#define PCN_MAX_TEXT 20000    /* task bodies, comments */
+#define PCN_MIN_PASSWORD 10
+#define PCN_MAX_PASSWORD 256
+
+/* Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF)
+ * in at most max_bytes bytes, no NUL, and no control characters other than
+ * \n and \t when multiline, none when not. */
+int pcn_utf8_valid(const char *s, size_t max_bytes, int multiline);
+
+/* Each returns NULL if s is acceptable, else an error sentence. */
+const char *pcn_check_text(const char *s, size_t max_bytes, int required,
+                           int multiline);
+/* ODS practice code: a letter then five letters or digits, e.g. F84001.
+ * Lowercase is accepted by pcn_ods_normalize, not here. */
+const char *pcn_check_ods(const char *s);
+/* Upper-cases an ODS code in place. */
+void pcn_ods_normalize(char *s);
+/* Usernames: 2..32 of [a-z0-9._-], starting with a letter. */
+const char *pcn_check_username(const char *s);
+const char *pcn_check_password(const char *s);
+
+/* Dates "YYYY-MM-DD" (a real calendar date, years 2000..2199) to days since
+ * 1970-01-01 and back. Parse returns 0 on success, -1 if not a date. */
+int pcn_date_parse(const char *s, int32_t *days);
+/* Writes "YYYY-MM-DD" and a NUL into out (at least 11 bytes). */
+void pcn_date_format(int32_t days, char out[11]);
+/* Today's date (UTC) as days since 1970-01-01. */
+int32_t pcn_date_today(void);
+
+#endif
