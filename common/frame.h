@@ -29,8 +29,9 @@ enum {
   PCN_FRAME_ERR_NOMEM = -4
 };
 
-/* Called with one complete frame body. Return 0 to go on, non-zero to stop
- * (the reader keeps the unread bytes; feeding again resumes after them). */
+/* Called with one complete frame body. Return 0 to go on, non-zero to stop;
+ * the reader keeps no unread input, so a caller that wants to go on feeds
+ * again from data + *consumed. */
 typedef int (*pcn_frame_cb)(void *ud, const uint8_t *body, size_t len);
 
 typedef struct pcn_frame_reader {
