@@ -1,0 +1,377 @@
+/* conn.c - the listener and client connections: TCP through libuv, TLS
+ * through the memory-BIO engine, frames through the frame reader.
+ *
+ * Owns: every conn (conn.h) and its handle. The loop thread only.
+ *
+ * Flow control: a connection whose unsent output passes half of max_output
+ * stops being read until it drains to a quarter, so a client that does not
+ * read its responses cannot make the server buffer without bound. A
+ * subscriber past max_output is cut (feed.c). Over-limit connections are
+ * accepted only to be told why they are refused, up to a hard margin past
+ * which they are closed at once.
+ */
+#include "conn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "dispatch.h"
+#include "feed.h"
+
+#define CONN_OVERFLOW_MARGIN 64
+#define CONN_CLOSING_GRACE_MS 5000
+
+typedef struct conn_write {
+  uv_write_t req;
+  conn *c;
+  uv_buf_t buf;
+  uint8_t data[];
+} conn_write;
+
+static uint64_t now_ms(server *s) {
+  return uv_now(s->loop);
+}
+
+int conn_is_open(const conn *c) {
+  return !c->closed && c->state != CONN_CLOSING;
+}
+
+size_t conn_unsent(const conn *c) {
+  return uv_stream_get_write_queue_size((const uv_stream_t *)&c->tcp) +
+         pcn_tls_unsent(&c->tls);
+}
+
+static void conn_free(conn *c) {
+  pcn_tls_free(&c->tls);
+  pcn_frame_reader_free(&c->fr);
+  pcn_arena_free(&c->arena);
+  free(c);
+}
+
+static void on_close(uv_handle_t *h) {
+  conn *c = (conn *)h;
+  c->closed = 2;
+  if (c->refs == 0) conn_free(c);
+}
+
+void conn_ref(conn *c) {
+  c->refs++;
+}
+
+void conn_unref(conn *c) {
+  if (--c->refs == 0 && c->closed == 2) conn_free(c);
+}
+
+void conn_close(conn *c) {
+  if (c->closed) return;
+  server *s = c->srv;
+  feed_unsubscribe(c);
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    s->conns = c->next;
+  if (c->next) c->next->prev = c->prev;
+  c->prev = c->next = NULL;
+  s->nconns--;
+  c->closed = 1;
+  uv_close((uv_handle_t *)&c->tcp, on_close);
+  if (s->stopped && !s->conns &&
+      !uv_is_closing((uv_handle_t *)&s->stop_timer))
+    uv_close((uv_handle_t *)&s->stop_timer, NULL);
+}
+
+static void on_write(uv_write_t *req, int status) {
+  conn_write *w = (conn_write *)req;
+  conn *c = w->c;
+  free(w);
+  if (c->closed) return;
+  if (status < 0) {
+    conn_close(c);
+    return;
+  }
+  if (c->state == CONN_CLOSING) {
+    if (conn_unsent(c) == 0) conn_close(c);
+    return;
+  }
+  server *s = c->srv;
+  size_t unsent = conn_unsent(c);
+  if (!c->reading && unsent <= s->cfg.max_output / 4) {
+    if (uv_read_start((uv_stream_t *)&c->tcp, NULL, NULL) == 0) c->reading = 1;
+  }
+  if (c->subscribed && c->sub_cursor < s->published_seq) feed_pump(c);
+}
+
+/* The TLS engine's ciphertext goes to the socket. */
+static int conn_write_raw(pcn_tls *t, const uint8_t *p, size_t n) {
+  conn *c = t->data;
+  if (c->closed) return -1;
+  conn_write *w = malloc(sizeof *w + n);
+  if (!w) return -1;
+  memcpy(w->data, p, n);
+  w->c = c;
+  w->buf = uv_buf_init((char *)w->data, (unsigned int)n);
+  if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &w->buf, 1, on_write) != 0) {
+    free(w);
+    return -1;
+  }
+  c->last_tx_ms = now_ms(c->srv);
+  return 0;
+}
+
+static int conn_on_frame(void *ud, const uint8_t *body, size_t len) {
+  conn *c = ud;
+  c->srv->stats.requests++;
+  Pcn__Frame *f = pcn_frame_decode(&c->arena, body, len);
+  if (!f) {
+    pcn_arena_reset(&c->arena);
+    conn_fail(c, PCN__STATUS_CODE__INVALID_ARGUMENT,
+              "A frame did not decode as a pcn.Frame (or was too complex to "
+              "decode); check the client against proto/pcn.proto.");
+    return 1;
+  }
+  dispatch_frame(c, f);
+  return conn_is_open(c) ? 0 : 1;
+}
+
+static int conn_on_plain(pcn_tls *t, const uint8_t *p, size_t n) {
+  conn *c = t->data;
+  if (!conn_is_open(c)) return 1;
+  int rc = pcn_frame_reader_feed(&c->fr, p, n, conn_on_frame, c, NULL);
+  if (rc == PCN_FRAME_ERR_EMPTY) {
+    conn_fail(c, PCN__STATUS_CODE__INVALID_ARGUMENT,
+              "A frame had length 0; every frame carries one pcn.Frame.");
+    return 1;
+  }
+  if (rc == PCN_FRAME_ERR_TOO_BIG) {
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "A frame was longer than this server's limit of %u bytes; send "
+             "smaller requests.",
+             c->srv->cfg.max_frame);
+    conn_fail(c, PCN__STATUS_CODE__INVALID_ARGUMENT, msg);
+    return 1;
+  }
+  if (rc == PCN_FRAME_ERR_NOMEM) {
+    conn_fail(c, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+              "The server is out of memory; try again shortly.");
+    return 1;
+  }
+  return rc == PCN_FRAME_OK ? 0 : 1;
+}
+
+static const pcn_tls_ops conn_tls_ops = {
+    .on_plain = conn_on_plain,
+    .write_raw = conn_write_raw,
+};
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
+  (void)suggested;
+  conn *c = (conn *)h;
+  buf->base = (char *)c->srv->read_buf;
+  buf->len = sizeof c->srv->read_buf;
+}
+
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
+  conn *c = (conn *)stream;
+  server *s = c->srv;
+  if (nread == 0) return;
+  if (nread < 0) {
+    conn_close(c);
+    return;
+  }
+  if (c->state == CONN_CLOSING) return;
+  c->last_rx_ms = now_ms(s);
+  int rc = pcn_tls_feed(&c->tls, (const uint8_t *)buf->base, (size_t)nread);
+  store_read_end(&s->st); /* the batch's read transaction, if any */
+  if (c->closed) return;
+  if (rc == PCN_TLS_ERR || rc == PCN_TLS_CLOSED) {
+    if (rc == PCN_TLS_ERR && s->cfg.verbose)
+      fprintf(stderr, "pcnd: %s: %s\n", c->peer, c->tls.err);
+    conn_close(c);
+    return;
+  }
+  conn_flush(c);
+  if (c->reading && conn_unsent(c) > s->cfg.max_output / 2) {
+    uv_read_stop(stream);
+    c->reading = 0;
+  }
+}
+
+int conn_send_frame(conn *c, const Pcn__Frame *f) {
+  if (c->closed) return -1;
+  pcn_buf b;
+  pcn_buf_init(&b);
+  /* Replies may be larger than requests (a page of tasks); the frame
+   * limit binds what clients send, so allow the server a larger one. */
+  int rc = pcn_frame_encode(f, &b, c->srv->cfg.max_frame * 4u);
+  if (rc == 0) rc = pcn_tls_write(&c->tls, b.data, b.len) ? -1 : 0;
+  pcn_buf_free(&b);
+  return rc;
+}
+
+int conn_send_bytes(conn *c, const uint8_t *p, size_t n) {
+  if (c->closed) return -1;
+  return pcn_tls_write(&c->tls, p, n) ? -1 : 0;
+}
+
+void conn_flush(conn *c) {
+  if (c->closed) return;
+  if (pcn_tls_flush(&c->tls) != PCN_TLS_OK) conn_close(c);
+}
+
+void conn_fail(conn *c, Pcn__StatusCode code, const char *message) {
+  if (!conn_is_open(c)) return;
+  Pcn__Status st = PCN__STATUS__INIT;
+  st.code = code;
+  st.message = (char *)message;
+  Pcn__Response r = PCN__RESPONSE__INIT;
+  r.status = &st;
+  Pcn__Frame f = PCN__FRAME__INIT;
+  f.body_case = PCN__FRAME__BODY_RESPONSE;
+  f.response = &r;
+  if (c->tls.handshake_done) conn_send_frame(c, &f);
+  feed_unsubscribe(c);
+  pcn_tls_shutdown(&c->tls);
+  c->state = CONN_CLOSING;
+  c->closing_since_ms = now_ms(c->srv);
+  if (c->reading) uv_read_stop((uv_stream_t *)&c->tcp);
+  c->reading = 0;
+  if (conn_unsent(c) == 0) conn_close(c);
+}
+
+static void peer_name(conn *c) {
+  struct sockaddr_storage ss;
+  int len = sizeof ss;
+  strcpy(c->peer, "?");
+  if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) != 0) return;
+  if (ss.ss_family == AF_INET6)
+    uv_ip6_name((struct sockaddr_in6 *)&ss, c->peer, sizeof c->peer);
+  else
+    uv_ip4_name((struct sockaddr_in *)&ss, c->peer, sizeof c->peer);
+}
+
+static void on_connection(uv_stream_t *listener, int status) {
+  server *s = listener->data;
+  if (status < 0) return;
+  conn *c = calloc(1, sizeof *c);
+  if (!c) return;
+  c->srv = s;
+  if (uv_tcp_init(s->loop, &c->tcp) != 0) {
+    free(c);
+    return;
+  }
+  /* Registered before accept so every path out is conn_close. */
+  c->cid = ++s->next_cid;
+  c->next = s->conns;
+  if (s->conns) s->conns->prev = c;
+  s->conns = c;
+  s->nconns++;
+  pcn_frame_reader_init(&c->fr, s->cfg.max_frame);
+  pcn_arena_init(&c->arena, s->cfg.arena_budget);
+  c->accepted_ms = c->last_rx_ms = c->last_tx_ms = now_ms(s);
+  if (uv_accept(listener, (uv_stream_t *)&c->tcp) != 0 || s->stopping ||
+      pcn_tls_init(&c->tls, s->tls_ctx, 1, &conn_tls_ops, c) != 0) {
+    conn_close(c);
+    return;
+  }
+  if (s->nconns > s->cfg.max_conns + CONN_OVERFLOW_MARGIN) {
+    s->stats.rejected_conns++;
+    conn_close(c);
+    return;
+  }
+  c->over_limit = s->nconns > s->cfg.max_conns;
+  uv_tcp_nodelay(&c->tcp, 1);
+  peer_name(c);
+  if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0) {
+    conn_close(c);
+    return;
+  }
+  c->reading = 1;
+}
+
+int conn_listen(server *s, char *err, size_t errlen) {
+  char host[256];
+  int port;
+  uv_tcp_init(s->loop, &s->listener); /* first: the caller closes it */
+  s->listener.data = s;
+  if (pcn_split_hostport(s->cfg.listen, host, sizeof host, &port)) {
+    snprintf(err, errlen,
+             "The listen address '%s' is not HOST:PORT (for example "
+             "127.0.0.1:7443 or [::1]:7443).",
+             s->cfg.listen);
+    return -1;
+  }
+  struct sockaddr_storage addr;
+  if (uv_ip4_addr(host, port, (struct sockaddr_in *)&addr) != 0 &&
+      uv_ip6_addr(host, port, (struct sockaddr_in6 *)&addr) != 0) {
+    snprintf(err, errlen,
+             "The listen host '%s' is not an IP address; use one, such as "
+             "127.0.0.1.",
+             host);
+    return -1;
+  }
+  int rc = uv_tcp_bind(&s->listener, (struct sockaddr *)&addr, 0);
+  if (rc == 0) rc = uv_listen((uv_stream_t *)&s->listener, 511, on_connection);
+  if (rc != 0) {
+    snprintf(err, errlen, "Could not listen on %s: %s.", s->cfg.listen,
+             uv_strerror(rc));
+    return -1;
+  }
+  return 0;
+}
+
+void conn_stop_listening(server *s) {
+  if (!uv_is_closing((uv_handle_t *)&s->listener))
+    uv_close((uv_handle_t *)&s->listener, NULL);
+}
+
+/* Called every second: handshake and idle timeouts, stuck closes. */
+void conn_sweep(server *s, uint64_t now) {
+  for (conn *c = s->conns, *next; c; c = next) {
+    next = c->next;
+    if (c->state == CONN_CLOSING) {
+      if (now - c->closing_since_ms > CONN_CLOSING_GRACE_MS) conn_close(c);
+    } else if (c->state == CONN_HANDSHAKE) {
+      if (now - c->accepted_ms > s->cfg.handshake_timeout_ms)
+        conn_fail(c, PCN__STATUS_CODE__UNAVAILABLE,
+                  "No Hello within the handshake timeout; reconnect and "
+                  "send Hello first.");
+    } else if (now - c->last_rx_ms > s->cfg.idle_timeout_ms &&
+               c->inflight == 0) {
+      conn_fail(c, PCN__STATUS_CODE__UNAVAILABLE,
+                "Closed after being idle; reconnect when you need the "
+                "server (clients ping to stay connected).");
+    }
+  }
+}
+
+conn *conn_new_detached(server *s) {
+  conn *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->srv = s;
+  uv_tcp_init(s->loop, &c->tcp);
+  c->cid = ++s->next_cid;
+  c->next = s->conns;
+  if (s->conns) s->conns->prev = c;
+  s->conns = c;
+  s->nconns++;
+  pcn_frame_reader_init(&c->fr, s->cfg.max_frame);
+  pcn_arena_init(&c->arena, s->cfg.arena_budget);
+  /* The TLS engine never completes a handshake, so what is written to it
+   * stays in its pending buffer and nothing reaches a socket. */
+  if (pcn_tls_init(&c->tls, s->tls_ctx, 1, &conn_tls_ops, c) != 0) {
+    conn_close(c);
+    return NULL;
+  }
+  c->state = CONN_OPEN;
+  snprintf(c->peer, sizeof c->peer, "fuzz");
+  return c;
+}
+
+int conn_feed_plain(conn *c, const uint8_t *p, size_t n) {
+  int rc = conn_on_plain(&c->tls, p, n);
+  store_read_end(&c->srv->st);
+  return rc;
+}

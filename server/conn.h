@@ -1,0 +1,45 @@
+/* conn.h - one client connection, as the rest of the server sees it.
+ *
+ * Lifetime: created on accept, closed by conn_close (uv_close), freed in the
+ * close callback once no job holds a reference (refs). A job that outlives
+ * its connection finds conn_is_open false and drops its reply.
+ */
+#ifndef PCND_CONN_H
+#define PCND_CONN_H
+
+#include "server.h"
+
+enum conn_state {
+  CONN_HANDSHAKE, /* TLS under way, or waiting for Hello */
+  CONN_OPEN,      /* Hello answered */
+  CONN_CLOSING    /* flushing its last bytes */
+};
+
+struct conn {
+  uv_tcp_t tcp; /* first: a uv handle pointer is a conn pointer */
+  server *srv;
+  conn *prev, *next;         /* server's list */
+  conn *sub_prev, *sub_next; /* server's subscriber list */
+  uint64_t cid;
+  enum conn_state state;
+  int refs;          /* jobs in flight that will come back to it */
+  int closed;        /* uv_close called */
+  int reading;       /* uv_read_start in effect */
+  int over_limit;    /* accepted past max_conns: refused at Hello */
+  uint32_t inflight; /* requests not yet answered */
+  uint64_t accepted_ms, last_rx_ms, last_tx_ms, closing_since_ms;
+  char peer[64];     /* address, for logs and login backoff */
+  pcn_tls tls;
+  pcn_frame_reader fr;
+  pcn_arena arena;   /* per request: reset after each read request */
+
+  actor who;         /* member_id 0 until logged in */
+  uint8_t session_hash[32];
+  int64_t session_expires_ms;
+
+  int subscribed;
+  uint64_t sub_id;     /* the Subscribe request's frame id */
+  uint64_t sub_cursor; /* newest seq considered for this subscriber */
+};
+
+#endif

@@ -1,0 +1,393 @@
+/* dispatch.c - from a decoded frame to a reply: the handshake, the login
+ * gate, the permission table, reads on the loop, writes to the writer.
+ *
+ * Owns: the request table (assembled from each area's entries) and the
+ * rules that apply to every request alike. Areas own their handlers.
+ */
+#include "dispatch.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "areas.h"
+#include "clock.h"
+#include "validate.h"
+
+#define DISPATCH_MAX_CASE 64
+
+static const req_entry *table[DISPATCH_MAX_CASE];
+static req_entry flat[DISPATCH_MAX_CASE];
+static size_t flat_n;
+
+static void table_add(const req_entry *e, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (e[i].body_case <= 0 || e[i].body_case >= DISPATCH_MAX_CASE) continue;
+    table[e[i].body_case] = &e[i];
+    flat[flat_n++] = e[i];
+  }
+}
+
+/* The areas. A new area adds one line here and its entries in its file. */
+static void table_init(void) {
+  if (flat_n) return;
+  table_add(auth_entries, auth_entries_n);
+  table_add(practices_entries, practices_entries_n);
+  table_add(members_entries, members_entries_n);
+  table_add(tasks_entries, tasks_entries_n);
+  table_add(feed_entries, feed_entries_n);
+}
+
+const req_entry *dispatch_entry(int body_case) {
+  table_init();
+  if (body_case <= 0 || body_case >= DISPATCH_MAX_CASE) return NULL;
+  return table[body_case];
+}
+
+const req_entry *dispatch_table(size_t *n) {
+  table_init();
+  *n = flat_n;
+  return flat;
+}
+
+MDB_txn *ctx_txn(req_ctx *ctx) {
+  return store_read_begin(&ctx->srv->st);
+}
+
+static int ctx_vfail(req_ctx *ctx, int code, const char *field,
+                     const char *fmt, va_list ap) {
+  char msg[512];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  ctx->status->code = code;
+  ctx->status->message = pcn_arena_strdup(ctx->arena, msg);
+  if (!ctx->status->message) ctx->status->message = "";
+  if (field) {
+    Pcn__StatusDetails *d = ctx->status->details;
+    if (!d && (d = pcn_arena_alloc(ctx->arena, sizeof *d))) {
+      pcn__status_details__init(d);
+      ctx->status->details = d;
+    }
+    if (d) d->field = (char *)field;
+  }
+  return code;
+}
+
+int ctx_fail(req_ctx *ctx, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  ctx_vfail(ctx, code, NULL, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+int ctx_fail_field(req_ctx *ctx, int code, const char *field, const char *fmt,
+                   ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  ctx_vfail(ctx, code, field, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+static const char *role_name(int role) {
+  switch (role) {
+  case PCN__ROLE__PCN_MANAGER: return "PCN manager";
+  case PCN__ROLE__CLINICAL_DIRECTOR: return "clinical director";
+  case PCN__ROLE__PRACTICE_MANAGER: return "practice manager";
+  case PCN__ROLE__STAFF: return "staff member";
+  default: return "member";
+  }
+}
+
+int perm_allows(const req_entry *e, const actor *who,
+                const char *target_practice, int is_owner) {
+  if (e->flags & REQ_PUBLIC) return 1;
+  if (!who->member_id) return 0;
+  unsigned bit = ROLE_BIT(who->role);
+  const char *tp = target_practice ? target_practice : "";
+  unsigned mask;
+  int visible; /* could this actor see the target at all? */
+  if (tp[0] == 0) {
+    mask = e->net_roles;
+    visible = 1;
+  } else if (strcmp(tp, who->practice) == 0) {
+    mask = e->own_roles;
+    visible = 1;
+  } else {
+    mask = e->other_roles;
+    visible = 0;
+  }
+  if (mask & bit) return 1;
+  return (e->flags & REQ_OWNER) && is_owner && visible;
+}
+
+int perm_check(req_ctx *ctx, const char *target_practice, int is_owner) {
+  if (perm_allows(ctx->entry, ctx->who, target_practice, is_owner)) return 0;
+  const char *tp = target_practice ? target_practice : "";
+  if (tp[0] && strcmp(tp, ctx->who->practice) != 0)
+    return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
+                    "That belongs to practice %s; a %s of %s may not %s it.",
+                    tp, role_name(ctx->who->role),
+                    ctx->who->practice[0] ? ctx->who->practice : "the network",
+                    ctx->entry->name);
+  return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
+                  "A %s may not %s%s; ask your %s.", role_name(ctx->who->role),
+                  ctx->entry->name, tp[0] ? " for their practice" : " here",
+                  ctx->who->role == PCN__ROLE__STAFF ? "practice manager"
+                                                     : "PCN manager");
+}
+
+void dispatch_reply(conn *c, uint64_t id, Pcn__Response *resp) {
+  if (!conn_is_open(c)) return;
+  if (!resp->status->message) resp->status->message = "";
+  Pcn__Frame f = PCN__FRAME__INIT;
+  f.id = id;
+  f.body_case = PCN__FRAME__BODY_RESPONSE;
+  f.response = resp;
+  if (conn_send_frame(c, &f) != 0) {
+    /* Too big to send: say so instead of leaving the request hanging. */
+    Pcn__Status st = PCN__STATUS__INIT;
+    st.code = PCN__STATUS_CODE__RESOURCE_EXHAUSTED;
+    st.message = "The answer is too large to send; ask for less (a smaller "
+                 "--limit).";
+    Pcn__Response r = PCN__RESPONSE__INIT;
+    r.status = &st;
+    f.response = &r;
+    conn_send_frame(c, &f);
+  }
+}
+
+static void reply_status(conn *c, uint64_t id, int code, const char *msg) {
+  Pcn__Status st = PCN__STATUS__INIT;
+  st.code = code;
+  st.message = (char *)msg;
+  Pcn__Response r = PCN__RESPONSE__INIT;
+  r.status = &st;
+  dispatch_reply(c, id, &r);
+}
+
+void dispatch_submit(wjob *job, const req_entry *e) {
+  job->apply = e->apply;
+  job->after = e->after;
+  writer_submit(job->srv->wr, job);
+}
+
+void dispatch_fail_job(wjob *job) {
+  job->resp.body_case = PCN__RESPONSE__BODY__NOT_SET;
+  if (job->c) {
+    dispatch_reply(job->c, job->frame_id, &job->resp);
+    conn_flush(job->c);
+    dispatch_async_done(job->c);
+  }
+  wjob_free(job);
+}
+
+void dispatch_async_done(conn *c) {
+  if (c->inflight) c->inflight--;
+}
+
+static void handle_hello(conn *c, uint64_t id, Pcn__Hello *h) {
+  server *s = c->srv;
+  if (h->protocol_version != PCN_PROTOCOL_VERSION) {
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "This server speaks protocol version %d, not %u; install the "
+             "matching pcn client.",
+             PCN_PROTOCOL_VERSION, h->protocol_version);
+    reply_status(c, id, PCN__STATUS_CODE__FAILED_PRECONDITION, msg);
+    conn_fail(c, PCN__STATUS_CODE__FAILED_PRECONDITION, msg);
+    return;
+  }
+  if (c->over_limit) {
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "The server has reached its limit of %u connections; try again "
+             "in a minute.",
+             s->cfg.max_conns);
+    reply_status(c, id, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, msg);
+    conn_fail(c, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, msg);
+    return;
+  }
+  Pcn__Welcome w = PCN__WELCOME__INIT;
+  w.protocol_version = PCN_PROTOCOL_VERSION;
+  w.server_version = PCN_VERSION;
+  w.network_name = s->network_name;
+  w.network_id = s->network_id;
+  w.head_seq = s->published_seq;
+  Pcn__Status st = PCN__STATUS__INIT;
+  st.message = "";
+  Pcn__Response r = PCN__RESPONSE__INIT;
+  r.status = &st;
+  r.body_case = PCN__RESPONSE__BODY_WELCOME;
+  r.welcome = &w;
+  c->state = CONN_OPEN;
+  dispatch_reply(c, id, &r);
+}
+
+/* The checks every request passes before its handler. 0 to go on. */
+static int dispatch_gate(conn *c, uint64_t id, const req_entry *e) {
+  server *s = c->srv;
+  if (s->stopping) {
+    reply_status(c, id, PCN__STATUS_CODE__UNAVAILABLE,
+                 "The server is shutting down; reconnect in a moment.");
+    return -1;
+  }
+  if (!(e->flags & REQ_PUBLIC)) {
+    if (!c->who.member_id) {
+      reply_status(c, id, PCN__STATUS_CODE__UNAUTHENTICATED,
+                   "Log in first (pcn login).");
+      return -1;
+    }
+    if (pcn_now_ms() > c->session_expires_ms) {
+      memset(&c->who, 0, sizeof c->who);
+      reply_status(c, id, PCN__STATUS_CODE__UNAUTHENTICATED,
+                   "Your session has expired; log in again (pcn login).");
+      return -1;
+    }
+    unsigned any = e->net_roles | e->own_roles | e->other_roles;
+    if (!(any & ROLE_BIT(c->who.role)) && !(e->flags & REQ_OWNER)) {
+      char msg[200];
+      snprintf(msg, sizeof msg, "A %s may not %s; ask your PCN manager.",
+               role_name(c->who.role), e->name);
+      reply_status(c, id, PCN__STATUS_CODE__PERMISSION_DENIED, msg);
+      return -1;
+    }
+  }
+  if ((e->flags & REQ_WRITE || e->prepare) &&
+      c->inflight >= s->cfg.max_inflight) {
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "Too many requests in flight on this connection (limit %u); "
+             "wait for answers before sending more.",
+             s->cfg.max_inflight);
+    reply_status(c, id, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, msg);
+    return -1;
+  }
+  return 0;
+}
+
+static void dispatch_read(conn *c, uint64_t id, const req_entry *e,
+                          Pcn__Request *req) {
+  Pcn__Status st = PCN__STATUS__INIT;
+  Pcn__Response resp = PCN__RESPONSE__INIT;
+  resp.status = &st;
+  req_ctx ctx = {.srv = c->srv, .c = c, .id = id, .entry = e, .req = req,
+                 .arena = &c->arena, .resp = &resp, .status = &st,
+                 .who = &c->who};
+  st.code = e->read(&ctx);
+  if (st.code != PCN__STATUS_CODE__OK) {
+    resp.body_case = PCN__RESPONSE__BODY__NOT_SET;
+  }
+  if (!ctx.async) dispatch_reply(c, id, &resp);
+}
+
+static void dispatch_write(conn *c, uint64_t id, const req_entry *e,
+                           Pcn__Request *req) {
+  server *s = c->srv;
+  wjob *job = wjob_new(s, c, id, 0);
+  if (!job) {
+    reply_status(c, id, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                 "The server is out of memory; try again shortly.");
+    return;
+  }
+  /* The job takes the arena that holds the decoded request. */
+  pcn_arena_free(&job->arena);
+  job->arena = c->arena;
+  job->arena.pb.allocator_data = &job->arena;
+  pcn_arena_init(&c->arena, s->cfg.arena_budget);
+  job->req = req;
+  job->who = c->who;
+  c->inflight++; /* until the reply: dispatch_async_done */
+  req_ctx ctx = {.srv = s, .c = c, .id = id, .entry = e, .req = req,
+                 .arena = &job->arena, .resp = &job->resp,
+                 .status = &job->status, .who = &c->who};
+  int code = e->prepare(&ctx, job);
+  if (ctx.async) {
+    /* The handler kept the job for later (threadpool work first). */
+    return;
+  }
+  if (code == PREPARE_ANSWERED) {
+    job->status.code = PCN__STATUS_CODE__OK;
+    dispatch_reply(c, id, &job->resp);
+    dispatch_async_done(c);
+    wjob_free(job);
+    return;
+  }
+  if (code != PCN__STATUS_CODE__OK) {
+    job->status.code = code;
+    dispatch_fail_job(job);
+    return;
+  }
+  dispatch_submit(job, e);
+}
+
+void dispatch_frame(conn *c, Pcn__Frame *f) {
+  uint64_t id = f->id;
+  if (f->body_case != PCN__FRAME__BODY_REQUEST || !f->request) {
+    conn_fail(c, PCN__STATUS_CODE__INVALID_ARGUMENT,
+              "Clients send requests only; check the client against "
+              "proto/pcn.proto.");
+    goto done;
+  }
+  Pcn__Request *req = f->request;
+  if (c->state == CONN_HANDSHAKE) {
+    if (req->body_case != PCN__REQUEST__BODY_HELLO) {
+      reply_status(c, id, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                   "Send Hello first: the first request on a connection is "
+                   "Hello.");
+      conn_fail(c, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                "The first request on a connection must be Hello.");
+    } else {
+      handle_hello(c, id, req->hello);
+    }
+    goto done;
+  }
+  if (req->body_case == PCN__REQUEST__BODY_HELLO) {
+    reply_status(c, id, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                 "Hello was already answered on this connection.");
+    goto done;
+  }
+  const req_entry *e = dispatch_entry(req->body_case);
+  if (!e) {
+    reply_status(c, id, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                 "This server does not know that request type; upgrade the "
+                 "server, or use a client of its version.");
+    goto done;
+  }
+  if (dispatch_gate(c, id, e) != 0) goto done;
+  if (e->prepare) {
+    dispatch_write(c, id, e, req);
+    return; /* the arena went with the job */
+  }
+  dispatch_read(c, id, e, req);
+done:
+  pcn_arena_reset(&c->arena);
+}
+
+int ctx_check_text(req_ctx *ctx, const char *field, const char *value,
+                   size_t max, int required, int multiline) {
+  const char *why = pcn_check_text(value, max, required, multiline);
+  if (!why) return 0;
+  ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field, "%s: %s",
+                 field, why);
+  return -1;
+}
+
+char *ctx_ods(req_ctx *ctx, const char *field, const char *value,
+              int may_be_empty) {
+  if (may_be_empty && value[0] == 0) return "";
+  if (strlen(value) > 16) value = "?"; /* fails the check below */
+  char *ods = pcn_arena_strdup(ctx->arena, value);
+  if (!ods) {
+    ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, "Out of memory.");
+    return NULL;
+  }
+  pcn_ods_normalize(ods);
+  const char *why = pcn_check_ods(ods);
+  if (why) {
+    ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field, "%s: %s",
+                   field, why);
+    return NULL;
+  }
+  return ods;
+}

@@ -1,0 +1,56 @@
+/* feed.h - the live feed: one event per committed change, a hash chain over
+ * them, and the subscriptions that carry them to clients.
+ *
+ * Invariants:
+ * - seq rises by exactly one per event; seq N is stored under key N.
+ * - hash(N) = SHA-256(hash(N-1) || body(N)), body being the Event encoded
+ *   without its hash field; hash(base) is META_FEED_BASE_HASH (32 zero bytes
+ *   until events are trimmed) and base is META_FEED_BASE_SEQ.
+ * - The writer appends (feed_emit) inside the write's nested transaction,
+ *   so a write and its event commit or vanish together.
+ * - The loop fans out committed events in seq order (feed_publish). A
+ *   subscriber's sub_cursor is the newest seq it has been given or skipped
+ *   as invisible. A subscriber whose cursor trails published_seq catches up
+ *   from the store in bounded chunks (feed_pump) as its output drains, then
+ *   goes on live: replay and live meet without a gap or a duplicate.
+ * - Past max_output unsent bytes, a live subscriber is cut with
+ *   RESOURCE_EXHAUSTED; it resubscribes from its last seq.
+ */
+#ifndef PCND_FEED_H
+#define PCND_FEED_H
+
+#include "dispatch.h"
+#include "writer.h"
+
+#define FEED_HDR 40 /* 32-byte hash + 8-byte audience before the body */
+
+/* Writer: appends an event for a change to `ev`'s record (the caller sets
+ * the record oneof; this sets seq, at, actor, op, audience, hash). */
+int feed_emit(wtx *w, Pcn__Op op, const char *audience, Pcn__Event *ev);
+/* Reads the chain head and oldest held seq from the store. */
+int feed_chain_load(store *st, MDB_txn *txn, feed_chain *chain,
+                    uint64_t *oldest);
+/* Writer: drops the oldest events beyond `keep`, moving the chain's base. */
+int feed_trim(store *st, MDB_txn *txn, uint64_t head, uint64_t keep);
+
+/* Loop: fans committed events out to subscribers, in seq order. */
+void feed_publish(server *s, feed_item *items);
+/* Loop: a connection's output drained; continue a catch-up. */
+void feed_pump(conn *c);
+/* Loop: heartbeat idle subscribers. */
+void feed_heartbeat(server *s, uint64_t now_ms);
+/* Loop: the connection is going away. */
+void feed_unsubscribe(conn *c);
+
+/* Checks the whole chain; 0, or -1 with a sentence naming the first bad
+ * seq. */
+int feed_verify(store *st, MDB_txn *txn, uint64_t *count, char *err,
+                size_t errlen);
+
+/* Whether a member of `practice` ("" for network roles) sees events with
+ * this audience. */
+static inline int feed_visible(const char *audience, const char *practice) {
+  return audience[0] == 0 || __builtin_strcmp(audience, practice) == 0;
+}
+
+#endif

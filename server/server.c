@@ -1,0 +1,184 @@
+/* server.c - the server's lifecycle: start (store, TLS, writer, listener,
+ * timers, signals), graceful stop, and the once-a-second sweep.
+ *
+ * Stop order: stop accepting; answer new requests with UNAVAILABLE; wait
+ * until the writer and the threadpool have nothing in flight (each of them
+ * calls server_stop again as it finishes); then close every connection
+ * after flushing it, stop the writer thread, and close the handles so the
+ * loop ends.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "certs.h"
+#include "conn.h"
+#include "feed.h"
+#include "pki.h"
+#include "validate.h"
+
+#define SWEEP_MS 1000
+#define PURGE_EVERY_MS (60 * 60 * 1000)
+#define STOP_GRACE_MS 3000
+
+void srv_config_defaults(srv_config *cfg) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->max_frame = PCN_FRAME_MAX_DEFAULT;
+  cfg->max_conns = 20000;
+  cfg->max_inflight = 256;
+  cfg->max_output = 8u << 20;
+  cfg->arena_budget = 4u << 20;
+  cfg->handshake_timeout_ms = 10000;
+  cfg->idle_timeout_ms = 300000;
+  cfg->heartbeat_ms = 15000;
+  cfg->feed_keep = 0;
+  cfg->map_size = 256u << 20;
+  cfg->session_idle_s = 3 * 24 * 3600;
+  cfg->session_max_s = 30 * 24 * 3600;
+  cfg->invite_ttl_s = 7 * 24 * 3600;
+  cfg->batch_max = 1024;
+  cfg->argon2_m_kib = 19456;
+  cfg->argon2_t = 2;
+}
+
+static void on_sweep(uv_timer_t *t) {
+  server *s = t->data;
+  uint64_t now = uv_now(s->loop);
+  conn_sweep(s, now);
+  feed_heartbeat(s, now);
+  if (!s->stopping && now - s->last_purge_ms >= PURGE_EVERY_MS) {
+    s->last_purge_ms = now;
+    auth_purge_expired(s);
+  }
+}
+
+/* Clients that do not read their last bytes do not hold the stop up. */
+static void on_stop_timer(uv_timer_t *t) {
+  server *s = t->data;
+  while (s->conns) conn_close(s->conns); /* the last closes the timer */
+  if (!uv_is_closing((uv_handle_t *)t)) uv_close((uv_handle_t *)t, NULL);
+}
+
+static void on_signal(uv_signal_t *h, int signum) {
+  server *s = h->data;
+  fprintf(stderr, "pcnd: %s received; finishing writes in flight, then "
+                  "stopping.\n",
+          signum == SIGINT ? "SIGINT" : "SIGTERM");
+  server_stop(s);
+}
+
+static int load_identity(server *s, char *err, size_t errlen) {
+  MDB_txn *txn = store_read_begin(&s->st);
+  if (!txn) {
+    snprintf(err, errlen, "Could not read the store.");
+    return -1;
+  }
+  int rc = store_meta_get_str(txn, &s->st, META_NETWORK_NAME, s->network_name,
+                              sizeof s->network_name);
+  if (!rc)
+    rc = store_meta_get_str(txn, &s->st, META_NETWORK_ID, s->network_id,
+                            sizeof s->network_id);
+  if (!rc)
+    rc = store_meta_get_str(txn, &s->st, META_ADVERTISE, s->recorded_listen,
+                            sizeof s->recorded_listen);
+  char listen[300] = "";
+  if (!rc)
+    rc = store_meta_get_str(txn, &s->st, META_LISTEN, listen, sizeof listen);
+  store_read_end(&s->st);
+  if (rc) {
+    snprintf(err, errlen,
+             "The store has no network identity; was it made by pcnd init?");
+    return -1;
+  }
+  if (!s->cfg.listen[0])
+    snprintf(s->cfg.listen, sizeof s->cfg.listen, "%s", listen);
+  return 0;
+}
+
+int server_open(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
+                size_t errlen) {
+  memset(s, 0, sizeof *s);
+  s->cfg = *cfg;
+  s->loop = loop;
+  char path[4096], key[4096];
+  if (store_open(&s->st, cfg->data_dir, cfg->map_size, 0, err, errlen))
+    return -1;
+  if (load_identity(s, err, errlen)) goto fail_store;
+  snprintf(path, sizeof path, "%s/ca.pem", cfg->data_dir);
+  if (certs_fingerprint_file(path, s->ca_sha256, err, errlen)) goto fail_store;
+  snprintf(path, sizeof path, "%s/server.pem", cfg->data_dir);
+  snprintf(key, sizeof key, "%s/server.key", cfg->data_dir);
+  s->tls_ctx = pcn_pki_server_ctx(path, key, err, errlen);
+  if (!s->tls_ctx) goto fail_store;
+  if (auth_init(s, err, errlen)) goto fail_tls;
+  s->wr = writer_start(s, err, errlen);
+  if (!s->wr) goto fail_auth;
+  return 0;
+
+fail_auth:
+  auth_free(s);
+fail_tls:
+  SSL_CTX_free(s->tls_ctx);
+  s->tls_ctx = NULL;
+fail_store:
+  store_close(&s->st);
+  return -1;
+}
+
+int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
+                 size_t errlen) {
+  if (server_open(s, cfg, loop, err, errlen)) return -1;
+  if (conn_listen(s, err, errlen)) {
+    uv_close((uv_handle_t *)&s->listener, NULL);
+    writer_stop(s->wr);
+    uv_run(loop, UV_RUN_NOWAIT);
+    server_free(s);
+    return -1;
+  }
+  uv_timer_init(loop, &s->stop_timer);
+  uv_timer_init(loop, &s->sweep);
+  s->sweep.data = s->stop_timer.data = s;
+  uv_timer_start(&s->sweep, on_sweep, SWEEP_MS, SWEEP_MS);
+  uv_signal_init(loop, &s->sig_int);
+  uv_signal_init(loop, &s->sig_term);
+  s->sig_int.data = s->sig_term.data = s;
+  uv_signal_start(&s->sig_int, on_signal, SIGINT);
+  uv_signal_start(&s->sig_term, on_signal, SIGTERM);
+  return 0;
+}
+
+void server_stop(server *s) {
+  if (!s->stopping) {
+    s->stopping = 1;
+    conn_stop_listening(s);
+    /* The signal handlers stay: a second Ctrl-C must not kill a stop
+     * that is finishing writes. */
+  }
+  if (s->stopped) return;
+  if (writer_pending(s->wr) > 0 || s->pending_work > 0) return;
+  s->stopped = 1;
+  uv_timer_stop(&s->sweep);
+  uv_close((uv_handle_t *)&s->sweep, NULL);
+  uv_close((uv_handle_t *)&s->sig_int, NULL);
+  uv_close((uv_handle_t *)&s->sig_term, NULL);
+  writer_stop(s->wr);
+  /* Connections flush their last bytes and close; the stop timer bounds
+   * the wait, and the last connection to close closes the timer. */
+  uv_timer_start(&s->stop_timer, on_stop_timer, STOP_GRACE_MS, 0);
+  for (conn *c = s->conns, *next; c; c = next) {
+    next = c->next;
+    conn_fail(c, PCN__STATUS_CODE__UNAVAILABLE,
+              "The server is shutting down; reconnect in a moment.");
+  }
+  if (!s->conns && !uv_is_closing((uv_handle_t *)&s->stop_timer))
+    uv_close((uv_handle_t *)&s->stop_timer, NULL);
+}
+
+void server_free(server *s) {
+  writer_free(s->wr);
+  s->wr = NULL;
+  auth_free(s);
+  if (s->tls_ctx) SSL_CTX_free(s->tls_ctx);
+  s->tls_ctx = NULL;
+  store_close(&s->st);
+}

@@ -1,0 +1,135 @@
+/* server.h - the process's one server context, its configuration, and the
+ * structures the server's modules pass between them.
+ *
+ * Threads: everything here belongs to the loop thread except the writer
+ * (writer.h), which owns its queue and the store's write transaction, and
+ * threadpool work, which touches only the job it is given.
+ *
+ * Modules: conn.c (listener, connections, TLS, frames, limits, timers),
+ * dispatch.c (the request table and permission checks), writer.c (group
+ * commit), feed.c (events, hash chain, subscriptions, fan-out), auth.c
+ * (accounts, sessions, invitations), and one file per domain area
+ * (practices.c, members.c, tasks.c). main.c parses the command line.
+ */
+#ifndef PCND_SERVER_H
+#define PCND_SERVER_H
+
+#include <stdint.h>
+#include <uv.h>
+#include <openssl/ssl.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "frame.h"
+#include "store.h"
+#include "tls_stream.h"
+
+typedef struct server server;
+typedef struct conn conn;
+typedef struct writer writer;
+typedef struct wjob wjob;
+
+/* Every limit and default, each shown by `pcnd run --help`. */
+typedef struct srv_config {
+  const char *data_dir;
+  char listen[300];            /* HOST:PORT */
+  uint32_t max_frame;          /* bytes per frame */
+  uint32_t max_conns;          /* concurrent connections */
+  uint32_t max_inflight;       /* unanswered requests per connection */
+  size_t max_output;           /* unsent bytes per connection before a cut */
+  size_t arena_budget;         /* bytes one request may decode into */
+  uint32_t handshake_timeout_ms;
+  uint32_t idle_timeout_ms;
+  uint32_t heartbeat_ms;
+  uint64_t feed_keep;          /* events held; 0 keeps them all */
+  size_t map_size;             /* initial LMDB map size */
+  uint32_t session_idle_s;
+  uint32_t session_max_s;
+  uint32_t invite_ttl_s;
+  uint32_t batch_max;          /* writes per group commit */
+  uint32_t argon2_m_kib;
+  uint32_t argon2_t;
+  int verbose;
+} srv_config;
+
+void srv_config_defaults(srv_config *cfg);
+
+/* Who is making a request: copied into every job so the writer never looks
+ * at a connection. */
+typedef struct actor {
+  uint32_t member_id;  /* 0: not logged in */
+  int role;            /* Pcn__Role */
+  char username[40];
+  char practice[8];    /* ODS code, "" for network roles */
+} actor;
+
+/* A password check or hash on the threadpool. */
+typedef struct pw_work pw_work;
+
+struct server {
+  srv_config cfg;
+  uv_loop_t *loop;
+  store st;
+  writer *wr;
+  SSL_CTX *tls_ctx;
+  uv_tcp_t listener;
+  uv_timer_t sweep;        /* timeouts, heartbeats, housekeeping */
+  uv_timer_t stop_timer;   /* bounds how long a stop waits for clients */
+  uv_signal_t sig_int, sig_term;
+  conn *conns;             /* every open connection */
+  uint32_t nconns;
+  uint64_t next_cid;
+  conn *subs;              /* subscribed connections */
+  uint64_t published_seq;  /* newest seq fanned out */
+  uint64_t oldest_seq;     /* oldest seq held in the feed */
+  uint32_t pending_work;   /* threadpool jobs not yet completed */
+  int stopping;            /* refusing new work */
+  int stopped;             /* drained; connections closing */
+  uint64_t last_purge_ms;
+  char network_name[128];
+  char network_id[40];
+  char recorded_listen[300];
+  uint8_t ca_sha256[32];
+  uint8_t read_buf[65536]; /* the loop thread's one read buffer */
+  struct {
+    uint64_t requests, writes, events_out, cuts, rejected_conns;
+  } stats;
+  struct login_backoff *backoff; /* auth.c */
+};
+
+/* Lifecycle (server.c). server_open readies everything but the network
+ * (store, TLS context, writer thread): what the fuzz target drives. */
+int server_open(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
+                size_t errlen);
+int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
+                 size_t errlen);
+/* Graceful stop: no new connections, writes in flight committed and
+ * answered, then connections closed. The loop ends when it is done. */
+void server_stop(server *s);
+void server_free(server *s);
+
+/* Connections (conn.c). */
+int conn_listen(server *s, char *err, size_t errlen);
+void conn_stop_listening(server *s);
+/* Queues a frame on a connection (encodes it). 0, or -1 if it is closing. */
+int conn_send_frame(conn *c, const Pcn__Frame *f);
+/* Queues already-encoded frame bytes. */
+int conn_send_bytes(conn *c, const uint8_t *p, size_t n);
+/* Pushes queued output to the socket. */
+void conn_flush(conn *c);
+/* Sends a connection-level error (Frame id 0) and closes after it. */
+void conn_fail(conn *c, Pcn__StatusCode code, const char *message);
+void conn_close(conn *c);
+void conn_ref(conn *c);
+void conn_unref(conn *c);
+int conn_is_open(const conn *c);
+size_t conn_unsent(const conn *c);
+void conn_sweep(server *s, uint64_t now_ms);
+/* A connection with no socket behind it, already past Hello, whose output
+ * goes nowhere: for the fuzz target. */
+conn *conn_new_detached(server *s);
+/* Feeds decrypted bytes as if they came from the peer (frames, dispatch). */
+int conn_feed_plain(conn *c, const uint8_t *p, size_t n);
+
+
+#endif

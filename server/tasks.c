@@ -1,0 +1,528 @@
+/* tasks.c - tasks: create, list, show, update, assign, comment, close,
+ * reopen. The model every later domain area follows: validate and check
+ * permission on the loop (prepare), apply in the writer, read handlers on
+ * the loop, one event per change.
+ *
+ * Records: tasks (u64 id -> pcn.Task), comments (u64 task | u32 n ->
+ * pcn.Comment), task_index (scope | status | due | id, see store.h), which
+ * is kept in the same nested transaction as the task it indexes.
+ *
+ * Visibility: a network task ("" practice) is seen by every member; a
+ * practice's task only by that practice's members, and its events carry the
+ * practice as their audience.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "areas.h"
+#include "encode.h"
+#include "feed.h"
+#include "validate.h"
+
+#define TASK_LIST_DEFAULT 50
+#define TASK_LIST_MAX 500
+#define TASK_SCAN_MAX 5000 /* index entries one page may walk */
+#define TASK_MAX_COMMENTS_SHOWN 200
+
+static int task_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
+                     Pcn__Task **t) {
+  uint8_t key[8];
+  key_u64(key, id);
+  return store_get_pb(txn, st->tasks, key, 8, &pcn__task__descriptor, a,
+                      (void **)t);
+}
+
+static uint32_t due_key(const char *due) {
+  int32_t d;
+  return due[0] && pcn_date_parse(due, &d) == 0 ? (uint32_t)d : TASK_DUE_NONE;
+}
+
+static int task_scope(MDB_txn *txn, store *st, const char *practice,
+                      uint32_t *scope) {
+  *scope = 0;
+  return practice[0] ? practice_lookup(txn, st, practice, scope) : 0;
+}
+
+static int task_index_key(MDB_txn *txn, store *st, const Pcn__Task *t,
+                          uint8_t key[TASK_INDEX_KEY]) {
+  uint32_t scope;
+  int rc = task_scope(txn, st, t->practice, &scope);
+  if (rc) return rc;
+  key_task_index(key, scope, (uint8_t)t->status, due_key(t->due), t->id);
+  return 0;
+}
+
+static int is_owner(const Pcn__Task *t, const actor *who) {
+  return strcmp(t->assignee, who->username) == 0 ||
+         strcmp(t->created_by, who->username) == 0;
+}
+
+/* Checks a due date; "" is none. */
+static int check_due(req_ctx *ctx, const char *field, const char *due) {
+  int32_t d;
+  if (due[0] == 0 || pcn_date_parse(due, &d) == 0) return 0;
+  ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
+                 "%s: '%.20s' is not a date; write it as YYYY-MM-DD, such as "
+                 "2026-03-31.",
+                 field, due);
+  return -1;
+}
+
+/* The assignee must be an enabled member who can see the task. */
+static int check_assignee(req_ctx *ctx, const char *username,
+                          const char *practice) {
+  if (!username[0]) return 0;
+  Pcn__Member *m;
+  MDB_txn *txn = ctx_txn(ctx);
+  if (!txn || member_lookup(txn, &ctx->srv->st, username, ctx->arena, &m) != 0 ||
+      m->disabled) {
+    ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "assignee",
+                   "assignee: no active member is called '%.40s'; `pcn "
+                   "member list` shows them.",
+                   username);
+    return -1;
+  }
+  if (practice[0] && strcmp(m->practice, practice) != 0) {
+    ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "assignee",
+                   "assignee: %s is not a member of %s, so cannot see this "
+                   "practice task.",
+                   username, practice);
+    return -1;
+  }
+  return 0;
+}
+
+/* Saves t (new or changed) and moves its index entry from old_key. */
+static int task_save(wtx *w, Pcn__Task *t, const uint8_t *old_key) {
+  uint8_t key[8], ik[TASK_INDEX_KEY];
+  key_u64(key, t->id);
+  int rc = store_put_pb(w->txn, w->st->tasks, key, 8, (ProtobufCMessage *)t);
+  if (rc) return wtx_lmdb(w, rc, "saving the task");
+  if ((rc = task_index_key(w->txn, w->st, t, ik)))
+    return wtx_lmdb(w, rc, "indexing the task");
+  if (old_key && memcmp(old_key, ik, TASK_INDEX_KEY) != 0) {
+    MDB_val ok = {TASK_INDEX_KEY, (void *)old_key};
+    rc = mdb_del(w->txn, w->st->task_index, &ok, NULL);
+    if (rc && rc != MDB_NOTFOUND) return wtx_lmdb(w, rc, "indexing the task");
+  }
+  MDB_val k = {TASK_INDEX_KEY, ik}, v = {0, NULL};
+  if ((rc = mdb_put(w->txn, w->st->task_index, &k, &v, 0)))
+    return wtx_lmdb(w, rc, "indexing the task");
+  return PCN__STATUS_CODE__OK;
+}
+
+static int task_emit(wtx *w, wjob *job, Pcn__Op op, Pcn__Task *t) {
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_TASK;
+  ev.task = t;
+  int rc = feed_emit(w, op, t->practice, &ev);
+  if (rc) return rc;
+  job->resp.body_case = PCN__RESPONSE__BODY_TASK;
+  job->resp.task = t;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* ------------------------------------------------------------ create */
+
+static int create_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__TaskCreate *r = ctx->req->task_create;
+  char *practice = ctx_ods(ctx, "practice", r->practice, 1);
+  if (!practice) return ctx->status->code;
+  r->practice = practice;
+  if (ctx_check_text(ctx, "title", r->title, PCN_MAX_TITLE, 1, 0) ||
+      ctx_check_text(ctx, "body", r->body, PCN_MAX_TEXT, 0, 1) ||
+      check_due(ctx, "due", r->due))
+    return ctx->status->code;
+  if (perm_check(ctx, practice, 0)) return ctx->status->code;
+  uint32_t id;
+  MDB_txn *txn = ctx_txn(ctx);
+  if (practice[0] && (!txn || practice_lookup(txn, &ctx->srv->st, practice, &id)))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
+                          "No practice %s in this network.", practice);
+  if (check_assignee(ctx, r->assignee, practice)) return ctx->status->code;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int create_apply(wtx *w, wjob *job) {
+  Pcn__TaskCreate *r = job->req->task_create;
+  uint64_t id;
+  int rc = store_next_id(w->txn, w->st, META_NEXT_TASK, &id);
+  if (rc) return wtx_lmdb(w, rc, "numbering the task");
+  Pcn__Task *t = pcn_arena_alloc(&job->arena, sizeof *t);
+  if (!t) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn__task__init(t);
+  t->id = id;
+  t->version = 1;
+  t->title = r->title;
+  t->body = r->body;
+  t->practice = r->practice;
+  t->status = PCN__TASK_STATUS__TASK_OPEN;
+  t->assignee = r->assignee;
+  t->due = r->due;
+  t->created_by = job->who.username;
+  t->created_at = t->updated_at = job->now_ms;
+  if ((rc = task_save(w, t, NULL))) return rc;
+  return task_emit(w, job, PCN__OP__CREATED, t);
+}
+
+/* ------------------------------------------------------------ reads */
+
+static int get_read(req_ctx *ctx) {
+  uint64_t id = ctx->req->task_get->id;
+  MDB_txn *txn = ctx_txn(ctx);
+  Pcn__Task *t;
+  if (!txn || task_load(txn, &ctx->srv->st, id, ctx->arena, &t) != 0)
+    return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
+                    "No task %llu; `pcn task list` shows the tasks you can "
+                    "see.",
+                    (unsigned long long)id);
+  if (perm_check(ctx, t->practice, 0)) return ctx->status->code;
+  Pcn__TaskDetail *d = pcn_arena_alloc(ctx->arena, sizeof *d);
+  size_t cap = t->comment_count < TASK_MAX_COMMENTS_SHOWN
+                   ? t->comment_count
+                   : TASK_MAX_COMMENTS_SHOWN;
+  Pcn__Comment **cs = pcn_arena_alloc(ctx->arena, (cap + 1) * sizeof *cs);
+  if (!d || !cs) return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, "Out of memory.");
+  pcn__task_detail__init(d);
+  d->task = t;
+  d->comments = cs;
+  MDB_cursor *cur;
+  if (mdb_cursor_open(txn, ctx->srv->st.comments, &cur) == 0) {
+    uint8_t key[12];
+    key_u64(key, id);
+    key_u32(key + 8, 0);
+    MDB_val k = {12, key}, v;
+    for (int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+         rc == 0 && d->n_comments < cap && k.mv_size == 12 &&
+         key_get_u64(k.mv_data) == id;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+      Pcn__Comment *c = pcn__comment__unpack(&ctx->arena->pb, v.mv_size, v.mv_data);
+      if (c) cs[d->n_comments++] = c;
+    }
+    mdb_cursor_close(cur);
+  }
+  ctx->resp->body_case = PCN__RESPONSE__BODY_TASK_DETAIL;
+  ctx->resp->task_detail = d;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* One contiguous stretch of the index to walk: [lo, hi). */
+typedef struct index_range {
+  uint8_t lo[TASK_INDEX_KEY], hi[TASK_INDEX_KEY];
+} index_range;
+
+/* Fills the ranges a listing walks, in key order; returns how many. */
+static int list_ranges(uint32_t *scopes, int nscopes, int status,
+                       uint32_t due_before, index_range *out) {
+  int n = 0;
+  for (int i = 0; i < nscopes; i++) {
+    int s_lo = status ? status : PCN__TASK_STATUS__TASK_OPEN;
+    int s_hi = status ? status : PCN__TASK_STATUS__TASK_CLOSED;
+    for (int st = s_lo; st <= s_hi; st++, n++) {
+      key_task_index(out[n].lo, scopes[i], (uint8_t)st, 0, 0);
+      /* Without a due-date bound the range runs to the end of the status
+       * bucket, undated tasks (due TASK_DUE_NONE) included. */
+      if (due_before == TASK_DUE_NONE)
+        key_task_index(out[n].hi, scopes[i], (uint8_t)(st + 1), 0, 0);
+      else
+        key_task_index(out[n].hi, scopes[i], (uint8_t)st, due_before, 0);
+    }
+  }
+  return n;
+}
+
+static int list_read(req_ctx *ctx) {
+  Pcn__TaskList *r = ctx->req->task_list;
+  store *st = &ctx->srv->st;
+  MDB_txn *txn = ctx_txn(ctx);
+  if (!txn) return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "The server could not read tasks; try again.");
+  uint32_t scopes[2];
+  int nscopes = 0;
+  if (r->scope == PCN__TASK_LIST__SCOPE__PRACTICE) {
+    char *ods = ctx_ods(ctx, "practice", r->practice, 0);
+    if (!ods) return ctx->status->code;
+    if (perm_check(ctx, ods, 0)) return ctx->status->code;
+    if (practice_lookup(txn, st, ods, &scopes[0]))
+      return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
+                            "No practice %s in this network.", ods);
+    nscopes = 1;
+  } else {
+    scopes[nscopes++] = 0;
+    uint32_t mine;
+    if (r->scope == PCN__TASK_LIST__SCOPE__VISIBLE && ctx->who->practice[0] &&
+        practice_lookup(txn, st, ctx->who->practice, &mine) == 0)
+      scopes[nscopes++] = mine;
+  }
+  if (r->status != 0 && r->status != PCN__TASK_STATUS__TASK_OPEN &&
+      r->status != PCN__TASK_STATUS__TASK_CLOSED)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "status",
+                          "status: choose open or closed.");
+  if (check_due(ctx, "due_before", r->due_before) ||
+      ctx_check_text(ctx, "assignee", r->assignee, PCN_MAX_USERNAME, 0, 0))
+    return ctx->status->code;
+  uint32_t due_before = r->due_before[0] ? due_key(r->due_before) : TASK_DUE_NONE;
+  uint8_t after[TASK_INDEX_KEY];
+  int have_after = 0;
+  if (r->after[0]) {
+    if (strlen(r->after) != 2 * TASK_INDEX_KEY ||
+        pcn_hex_decode(r->after, after, TASK_INDEX_KEY))
+      return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "after",
+                            "after: that is not a cursor from a previous "
+                            "page; start again without --after.");
+    have_after = 1;
+  }
+  uint32_t limit = r->limit ? r->limit : TASK_LIST_DEFAULT;
+  if (limit > TASK_LIST_MAX) limit = TASK_LIST_MAX;
+
+  index_range ranges[4];
+  int nranges = list_ranges(scopes, nscopes, r->status, due_before, ranges);
+  Pcn__TaskPage *page = pcn_arena_alloc(ctx->arena, sizeof *page);
+  Pcn__Task **items = pcn_arena_alloc(ctx->arena, limit * sizeof *items);
+  MDB_cursor *cur;
+  if (!page || !items || mdb_cursor_open(txn, st->task_index, &cur))
+    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, "Out of memory.");
+  pcn__task_page__init(page);
+  page->tasks = items;
+  uint8_t last[TASK_INDEX_KEY];
+  int scanned = 0, more = 0;
+  for (int i = 0; i < nranges && !more; i++) {
+    uint8_t *start = ranges[i].lo;
+    if (have_after && memcmp(after, ranges[i].hi, TASK_INDEX_KEY) >= 0)
+      continue; /* this range was finished on an earlier page */
+    if (have_after && memcmp(after, start, TASK_INDEX_KEY) >= 0) start = after;
+    MDB_val k = {TASK_INDEX_KEY, start}, v;
+    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    if (rc == 0 && have_after && start == after &&
+        memcmp(k.mv_data, after, TASK_INDEX_KEY) == 0)
+      rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT); /* strictly after */
+    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+      if (k.mv_size != TASK_INDEX_KEY ||
+          memcmp(k.mv_data, ranges[i].hi, TASK_INDEX_KEY) >= 0)
+        break;
+      if (page->n_tasks == limit || scanned == TASK_SCAN_MAX) {
+        more = 1;
+        break;
+      }
+      scanned++;
+      memcpy(last, k.mv_data, TASK_INDEX_KEY);
+      Pcn__Task *t;
+      if (task_load(txn, st, key_get_u64((uint8_t *)k.mv_data + 9), ctx->arena,
+                    &t) != 0)
+        continue;
+      if (r->assignee[0] && strcmp(t->assignee, r->assignee) != 0) continue;
+      items[page->n_tasks++] = t;
+    }
+  }
+  mdb_cursor_close(cur);
+  if (more) {
+    page->next = pcn_arena_alloc(ctx->arena, 2 * TASK_INDEX_KEY + 1);
+    if (page->next) pcn_hex_encode(last, TASK_INDEX_KEY, page->next);
+  }
+  if (!page->next) page->next = "";
+  ctx->resp->body_case = PCN__RESPONSE__BODY_TASKS;
+  ctx->resp->tasks = page;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* ------------------------------------------------------------ changes */
+
+/* Shared by the changes that name a task: it must exist, and the actor
+ * must be allowed to act on it. */
+static int prepare_existing(req_ctx *ctx, uint64_t id, Pcn__Task **out) {
+  MDB_txn *txn = ctx_txn(ctx);
+  Pcn__Task *t;
+  if (!txn || task_load(txn, &ctx->srv->st, id, ctx->arena, &t) != 0)
+    return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
+                    "No task %llu; `pcn task list` shows the tasks you can "
+                    "see.",
+                    (unsigned long long)id);
+  if (perm_check(ctx, t->practice, is_owner(t, ctx->who)))
+    return ctx->status->code;
+  if (out) *out = t;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* Writer side: loads the task, checks the version read (0: unchecked),
+ * and remembers its index key. CONFLICT carries the current record. */
+static int apply_existing(wtx *w, wjob *job, uint64_t id, uint32_t version,
+                          Pcn__Task **out, uint8_t old_key[TASK_INDEX_KEY]) {
+  Pcn__Task *t;
+  int rc = task_load(w->txn, w->st, id, &job->arena, &t);
+  if (rc == MDB_NOTFOUND)
+    return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND, "No task %llu.",
+                    (unsigned long long)id);
+  if (rc) return wtx_lmdb(w, rc, "reading the task");
+  if (version && version != t->version) {
+    job->resp.body_case = PCN__RESPONSE__BODY_TASK;
+    job->resp.task = t;
+    return wtx_fail(w, PCN__STATUS_CODE__CONFLICT,
+                    "Task %llu was changed by %s meanwhile (now version %u, "
+                    "you read %u); here is the current one: review it and "
+                    "try again.",
+                    (unsigned long long)id,
+                    t->created_by[0] ? "someone else" : "another member",
+                    t->version, version);
+  }
+  if ((rc = task_index_key(w->txn, w->st, t, old_key)))
+    return wtx_lmdb(w, rc, "indexing the task");
+  *out = t;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int finish_change(wtx *w, wjob *job, Pcn__Task *t,
+                         const uint8_t *old_key) {
+  t->version++;
+  t->updated_at = job->now_ms;
+  int rc = task_save(w, t, old_key);
+  if (rc) return rc;
+  return task_emit(w, job, PCN__OP__UPDATED, t);
+}
+
+static int update_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__TaskUpdate *r = ctx->req->task_update;
+  if (r->version == 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "version",
+                          "version: an update names the version it read "
+                          "(pcn task show gives it).");
+  if ((r->has_title_case == PCN__TASK_UPDATE__HAS_TITLE_TITLE &&
+       ctx_check_text(ctx, "title", r->title, PCN_MAX_TITLE, 1, 0)) ||
+      (r->has_body_case == PCN__TASK_UPDATE__HAS_BODY_BODY &&
+       ctx_check_text(ctx, "body", r->body, PCN_MAX_TEXT, 0, 1)) ||
+      (r->has_due_case == PCN__TASK_UPDATE__HAS_DUE_DUE &&
+       check_due(ctx, "due", r->due)))
+    return ctx->status->code;
+  return prepare_existing(ctx, r->id, NULL);
+}
+
+static int update_apply(wtx *w, wjob *job) {
+  Pcn__TaskUpdate *r = job->req->task_update;
+  Pcn__Task *t;
+  uint8_t old[TASK_INDEX_KEY];
+  int rc = apply_existing(w, job, r->id, r->version, &t, old);
+  if (rc) return rc;
+  if (r->has_title_case == PCN__TASK_UPDATE__HAS_TITLE_TITLE) t->title = r->title;
+  if (r->has_body_case == PCN__TASK_UPDATE__HAS_BODY_BODY) t->body = r->body;
+  if (r->has_due_case == PCN__TASK_UPDATE__HAS_DUE_DUE) t->due = r->due;
+  return finish_change(w, job, t, old);
+}
+
+static int assign_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__TaskAssign *r = ctx->req->task_assign;
+  Pcn__Task *t;
+  if (ctx_check_text(ctx, "assignee", r->assignee, PCN_MAX_USERNAME, 0, 0))
+    return ctx->status->code;
+  int rc = prepare_existing(ctx, r->id, &t);
+  if (rc) return rc;
+  if (check_assignee(ctx, r->assignee, t->practice)) return ctx->status->code;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int assign_apply(wtx *w, wjob *job) {
+  Pcn__TaskAssign *r = job->req->task_assign;
+  Pcn__Task *t;
+  uint8_t old[TASK_INDEX_KEY];
+  int rc = apply_existing(w, job, r->id, r->version, &t, old);
+  if (rc) return rc;
+  t->assignee = r->assignee;
+  return finish_change(w, job, t, old);
+}
+
+static int close_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  return prepare_existing(ctx, ctx->req->task_close->id, NULL);
+}
+
+static int set_status(wtx *w, wjob *job, uint64_t id, uint32_t version,
+                      Pcn__TaskStatus status) {
+  Pcn__Task *t;
+  uint8_t old[TASK_INDEX_KEY];
+  int rc = apply_existing(w, job, id, version, &t, old);
+  if (rc) return rc;
+  if (t->status == status) {
+    return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                    "Task %llu is already %s.", (unsigned long long)id,
+                    status == PCN__TASK_STATUS__TASK_CLOSED ? "closed" : "open");
+  }
+  t->status = status;
+  t->closed_at = status == PCN__TASK_STATUS__TASK_CLOSED ? job->now_ms : 0;
+  return finish_change(w, job, t, old);
+}
+
+static int close_apply(wtx *w, wjob *job) {
+  Pcn__TaskClose *r = job->req->task_close;
+  return set_status(w, job, r->id, r->version, PCN__TASK_STATUS__TASK_CLOSED);
+}
+
+static int reopen_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  return prepare_existing(ctx, ctx->req->task_reopen->id, NULL);
+}
+
+static int reopen_apply(wtx *w, wjob *job) {
+  Pcn__TaskReopen *r = job->req->task_reopen;
+  return set_status(w, job, r->id, r->version, PCN__TASK_STATUS__TASK_OPEN);
+}
+
+static int comment_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__TaskComment *r = ctx->req->task_comment;
+  if (ctx_check_text(ctx, "text", r->text, PCN_MAX_TEXT, 1, 1))
+    return ctx->status->code;
+  return prepare_existing(ctx, r->id, NULL);
+}
+
+/* A comment adds a record and counts it on the task without bumping the
+ * task's version: commenting never makes someone's edit conflict. */
+static int comment_apply(wtx *w, wjob *job) {
+  Pcn__TaskComment *r = job->req->task_comment;
+  Pcn__Task *t;
+  uint8_t old[TASK_INDEX_KEY];
+  int rc = apply_existing(w, job, r->id, 0, &t, old);
+  if (rc) return rc;
+  Pcn__Comment *c = pcn_arena_alloc(&job->arena, sizeof *c);
+  if (!c) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn__comment__init(c);
+  c->task_id = t->id;
+  c->n = ++t->comment_count;
+  c->author = job->who.username;
+  c->text = r->text;
+  c->at = job->now_ms;
+  uint8_t ck[12];
+  key_u64(ck, t->id);
+  key_u32(ck + 8, c->n);
+  if ((rc = store_put_pb(w->txn, w->st->comments, ck, 12, (ProtobufCMessage *)c)))
+    return wtx_lmdb(w, rc, "saving the comment");
+  t->updated_at = job->now_ms;
+  if ((rc = task_save(w, t, old))) return rc;
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_COMMENT;
+  ev.comment = c;
+  if ((rc = feed_emit(w, PCN__OP__CREATED, t->practice, &ev))) return rc;
+  job->resp.body_case = PCN__RESPONSE__BODY_TASK;
+  job->resp.task = t;
+  return PCN__STATUS_CODE__OK;
+}
+
+#define TASK_WORK (R_PCNM | R_CD)
+const req_entry tasks_entries[] = {
+    {PCN__REQUEST__BODY_TASK_CREATE, "create tasks", REQ_WRITE, TASK_WORK,
+     R_PM | R_STAFF, 0, NULL, create_prepare, create_apply, NULL},
+    {PCN__REQUEST__BODY_TASK_LIST, "list tasks", 0, R_ALL, R_ALL, 0, list_read,
+     NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_TASK_GET, "see tasks", 0, R_ALL, R_ALL, 0, get_read,
+     NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_TASK_UPDATE, "update tasks", REQ_WRITE | REQ_OWNER,
+     TASK_WORK, R_PM, 0, NULL, update_prepare, update_apply, NULL},
+    {PCN__REQUEST__BODY_TASK_ASSIGN, "assign tasks", REQ_WRITE | REQ_OWNER,
+     TASK_WORK, R_PM, 0, NULL, assign_prepare, assign_apply, NULL},
+    {PCN__REQUEST__BODY_TASK_COMMENT, "comment on tasks", REQ_WRITE, R_ALL,
+     R_ALL, 0, NULL, comment_prepare, comment_apply, NULL},
+    {PCN__REQUEST__BODY_TASK_CLOSE, "close tasks", REQ_WRITE | REQ_OWNER,
+     TASK_WORK, R_PM, 0, NULL, close_prepare, close_apply, NULL},
+    {PCN__REQUEST__BODY_TASK_REOPEN, "reopen tasks", REQ_WRITE | REQ_OWNER,
+     TASK_WORK, R_PM, 0, NULL, reopen_prepare, reopen_apply, NULL},
+};
+const size_t tasks_entries_n = sizeof tasks_entries / sizeof tasks_entries[0];
