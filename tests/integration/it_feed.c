@@ -1,0 +1,293 @@
+/* it_feed.c - the live feed over TLS: replay then live with no gap and no
+ * duplicate, visibility by practice, OUT_OF_RANGE for trimmed positions,
+ * heartbeats, the slow-consumer cut, and resuming across a server restart.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itest.h"
+
+/* An async subscriber on its own loop, recording every seq it receives. */
+typedef struct sub {
+  uv_loop_t loop;
+  pcn_client *c;
+  uint64_t seqs[4096];
+  size_t n;
+  int dup_or_disorder;
+  int task_events;
+} sub;
+
+static void sub_on_event(pcn_client *c, const Pcn__Event *ev, void *ud) {
+  (void)c;
+  sub *s = ud;
+  if (s->n && ev->seq <= s->seqs[s->n - 1]) s->dup_or_disorder = 1;
+  if (s->n < 4096) s->seqs[s->n++] = ev->seq;
+  if (ev->record_case == PCN__EVENT__RECORD_TASK) s->task_events++;
+}
+
+static sub *sub_start(its_server *srv, const char *token, uint64_t since,
+                      int reconnect) {
+  sub *s = calloc(1, sizeof *s);
+  uv_loop_init(&s->loop);
+  pcn_client_config cfg = its_config(srv, token);
+  cfg.auto_reconnect = reconnect;
+  s->c = pcn_client_new(&s->loop, &cfg);
+  assert_non_null(s->c);
+  pcn_client_subscribe(s->c, since, sub_on_event, s);
+  pcn_client_connect(s->c);
+  return s;
+}
+
+static void sub_free(sub *s) {
+  pcn_client_close(s->c);
+  uv_run(&s->loop, UV_RUN_DEFAULT);
+  uv_loop_close(&s->loop);
+  free(s);
+}
+
+typedef struct want {
+  sub *s;
+  size_t n;
+} want;
+static int got_n(void *ud) {
+  want *w = ud;
+  return w->s->n >= w->n;
+}
+static int is_ready(void *ud) {
+  return pcn_client_get_state(((sub *)ud)->c) == PCN_CLIENT_READY;
+}
+static void sub_wait_ready(sub *s) {
+  assert_true(its_wait(&s->loop, is_ready, s, 10000));
+}
+static void sub_wait_n(sub *s, size_t n) {
+  want w = {s, n};
+  if (!its_wait(&s->loop, got_n, &w, 15000))
+    fail_msg("subscriber has %zu events, wanted %zu", s->n, n);
+}
+
+static void assert_contiguous(sub *s, uint64_t first) {
+  assert_false(s->dup_or_disorder);
+  for (size_t i = 0; i < s->n; i++) assert_int_equal(s->seqs[i], first + i);
+}
+
+/* Events written before and while a subscriber replays reach it once each,
+ * in order, with no gap (the manager sees every network-wide event). */
+static void test_replay_then_live(void **state) {
+  (void)state;
+  its_server *srv = its_start("");
+  its_member *mgr = its_manager(srv); /* seq 1: the manager joining */
+  for (int i = 0; i < 30; i++) its_task(mgr, "before", "", NULL, NULL);
+  sub *s = sub_start(srv, mgr->token, 0, 0);
+  sub_wait_ready(s);
+  for (int i = 0; i < 30; i++) {
+    its_task(mgr, "during", "", NULL, NULL);
+    uv_run(&s->loop, UV_RUN_NOWAIT);
+  }
+  sub_wait_n(s, 61);
+  assert_contiguous(s, 1);
+  assert_int_equal(s->task_events, 60);
+  /* Resubscribing from a position replays only what came after it. */
+  sub *s2 = sub_start(srv, mgr->token, 40, 0);
+  sub_wait_n(s2, 21);
+  assert_contiguous(s2, 41);
+  sub_free(s);
+  sub_free(s2);
+  its_member_free(mgr);
+  assert_int_equal(its_verify(srv), 0);
+  its_free(srv);
+}
+
+/* A practice's events reach only that practice's members. */
+static void test_visibility(void **state) {
+  (void)state;
+  its_server *srv = its_start("");
+  its_member *mgr = its_manager(srv);
+  its_add_practice(mgr, "F84001", "Riverside", 100);
+  its_add_practice(mgr, "F84002", "Hill", 100);
+  its_member *a = its_add_member(srv, mgr, "pma", PCN__ROLE__PRACTICE_MANAGER, "F84001");
+  its_member *b = its_add_member(srv, mgr, "pmb", PCN__ROLE__PRACTICE_MANAGER, "F84002");
+  sub *sa = sub_start(srv, a->token, 0, 0);
+  sub *sb = sub_start(srv, b->token, 0, 0);
+  sub_wait_ready(sa);
+  sub_wait_ready(sb);
+  its_task(a, "A private", "F84001", NULL, NULL);
+  its_task(b, "B private", "F84002", NULL, NULL);
+  its_task(mgr, "Everyone", "", NULL, NULL);
+  /* 3 joins, 2 practices, their own practice's task, the network task. */
+  sub_wait_n(sa, 7);
+  sub_wait_n(sb, 7);
+  its_sleep_ms(200);
+  uv_run(&sa->loop, UV_RUN_NOWAIT);
+  uv_run(&sb->loop, UV_RUN_NOWAIT);
+  assert_int_equal(sa->n, 7);
+  assert_int_equal(sb->n, 7);
+  assert_int_equal(sa->task_events, 2);
+  assert_int_equal(sb->task_events, 2);
+  sub_free(sa);
+  sub_free(sb);
+  its_member_free(a);
+  its_member_free(b);
+  its_member_free(mgr);
+  its_free(srv);
+}
+
+static const Pcn__Response *subscribe_sync(its_member *m, uint64_t since) {
+  Pcn__Subscribe sb = PCN__SUBSCRIBE__INIT;
+  sb.since_seq = since;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_SUBSCRIBE;
+  r.subscribe = &sb;
+  return its_call(m, &r);
+}
+
+static void test_out_of_range(void **state) {
+  (void)state;
+  its_server *srv = its_start("--feed-keep 5");
+  its_member *mgr = its_manager(srv);
+  for (int i = 0; i < 20; i++) its_task(mgr, "t", "", NULL, NULL); /* seq 21 */
+  const Pcn__Response *r = subscribe_sync(mgr, 3);
+  assert_int_equal(r->status->code, PCN__STATUS_CODE__OUT_OF_RANGE);
+  assert_non_null(r->status->details);
+  assert_int_equal(r->status->details->oldest_seq, 17);
+  r = subscribe_sync(mgr, 16);
+  assert_int_equal(r->status->code, PCN__STATUS_CODE__OK);
+  its_member_free(mgr);
+  assert_int_equal(its_verify(srv), 0); /* the chain checks from its base */
+  its_free(srv);
+}
+
+static void raw_hello_resume_subscribe(its_raw *raw, const char *token) {
+  Pcn__Hello h = PCN__HELLO__INIT;
+  h.protocol_version = 1;
+  Pcn__Resume rs = PCN__RESUME__INIT;
+  rs.token = (char *)token;
+  Pcn__Subscribe sb = PCN__SUBSCRIBE__INIT;
+  Pcn__Request reqs[3] = {PCN__REQUEST__INIT, PCN__REQUEST__INIT,
+                          PCN__REQUEST__INIT};
+  reqs[0].body_case = PCN__REQUEST__BODY_HELLO;
+  reqs[0].hello = &h;
+  reqs[1].body_case = PCN__REQUEST__BODY_RESUME;
+  reqs[1].resume = &rs;
+  reqs[2].body_case = PCN__REQUEST__BODY_SUBSCRIBE;
+  reqs[2].subscribe = &sb;
+  for (int i = 0; i < 3; i++) {
+    Pcn__Frame f = PCN__FRAME__INIT;
+    f.id = (uint64_t)i + 1;
+    f.body_case = PCN__FRAME__BODY_REQUEST;
+    f.request = &reqs[i];
+    size_t n = pcn__frame__get_packed_size(&f);
+    uint8_t *buf = malloc(n + 4);
+    buf[0] = (uint8_t)(n >> 24);
+    buf[1] = (uint8_t)(n >> 16);
+    buf[2] = (uint8_t)(n >> 8);
+    buf[3] = (uint8_t)n;
+    pcn__frame__pack(&f, buf + 4);
+    assert_int_equal(its_raw_write(raw, buf, n + 4), 0);
+    free(buf);
+  }
+}
+
+/* An idle subscriber hears a heartbeat carrying the head seq. */
+static void test_heartbeat(void **state) {
+  (void)state;
+  its_server *srv = its_start("--heartbeat 1");
+  its_member *mgr = its_manager(srv);
+  its_task(mgr, "t", "", NULL, NULL);
+  its_raw *raw = its_raw_connect(srv);
+  assert_non_null(raw);
+  raw_hello_resume_subscribe(raw, mgr->token);
+  int eof, heartbeats = 0;
+  for (int i = 0; i < 10 && !heartbeats; i++) {
+    Pcn__Frame *f = its_raw_read_frame(raw, 3000, &eof);
+    if (!f) break;
+    if (f->body_case == PCN__FRAME__BODY_HEARTBEAT) {
+      assert_int_equal(f->heartbeat->head_seq, 2);
+      heartbeats++;
+    }
+    pcn__frame__free_unpacked(f, NULL);
+  }
+  assert_int_equal(heartbeats, 1);
+  its_raw_close(raw);
+  its_member_free(mgr);
+  its_free(srv);
+}
+
+/* A subscriber that stops reading is cut with RESOURCE_EXHAUSTED once its
+ * unsent output passes --max-output; everyone else carries on. */
+static void test_slow_consumer_cut(void **state) {
+  (void)state;
+  its_server *srv = its_start("--max-output 65536");
+  its_member *mgr = its_manager(srv);
+  its_raw *raw = its_raw_connect(srv);
+  assert_non_null(raw);
+  raw_hello_resume_subscribe(raw, mgr->token);
+  its_sleep_ms(300);
+  char body[16000];
+  memset(body, 'b', sizeof body - 1);
+  body[sizeof body - 1] = 0;
+  Pcn__TaskCreate t = PCN__TASK_CREATE__INIT;
+  t.title = "big";
+  t.body = body;
+  t.practice = "";
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_TASK_CREATE;
+  r.task_create = &t;
+  for (int i = 0; i < 600; i++) its_expect(mgr, &r, PCN__STATUS_CODE__OK);
+  /* Read what was queued: it ends with the cut, then EOF. */
+  int eof = 0, cut = 0, events = 0;
+  for (;;) {
+    Pcn__Frame *f = its_raw_read_frame(raw, 5000, &eof);
+    if (!f) break;
+    if (f->body_case == PCN__FRAME__BODY_EVENT) events++;
+    if (f->body_case == PCN__FRAME__BODY_RESPONSE && f->id == 0 &&
+        f->response->status->code == PCN__STATUS_CODE__RESOURCE_EXHAUSTED)
+      cut = 1;
+    pcn__frame__free_unpacked(f, NULL);
+  }
+  assert_true(cut);
+  assert_true(events < 600);
+  its_raw_close(raw);
+  /* The server serves on. */
+  its_task(mgr, "still here", "", NULL, NULL);
+  its_member_free(mgr);
+  its_free(srv);
+}
+
+/* A subscriber with auto-reconnect keeps every event, once, across a
+ * server restart. */
+static void test_resume_across_restart(void **state) {
+  (void)state;
+  its_server *srv = its_start("");
+  its_member *mgr = its_manager(srv);
+  sub *s = sub_start(srv, mgr->token, 0, 1);
+  sub_wait_ready(s);
+  for (int i = 0; i < 10; i++) its_task(mgr, "before", "", NULL, NULL);
+  sub_wait_n(s, 11);
+  its_member_free(mgr);
+  its_stop(srv);
+  uv_run(&s->loop, UV_RUN_NOWAIT);
+  its_run(srv);
+  mgr = its_login(srv, "manager", ITEST_PASSWORD);
+  for (int i = 0; i < 10; i++) its_task(mgr, "after", "", NULL, NULL);
+  sub_wait_n(s, 21);
+  its_sleep_ms(200);
+  uv_run(&s->loop, UV_RUN_NOWAIT);
+  assert_int_equal(s->n, 21);
+  assert_contiguous(s, 1);
+  sub_free(s);
+  its_member_free(mgr);
+  its_free(srv);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_replay_then_live),
+      cmocka_unit_test(test_visibility),
+      cmocka_unit_test(test_out_of_range),
+      cmocka_unit_test(test_heartbeat),
+      cmocka_unit_test(test_slow_consumer_cut),
+      cmocka_unit_test(test_resume_across_restart),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,368 @@
+/* it_hostile.c - bad input gets a clear error and loses nothing: every
+ * kind of hostile or broken client named in the foundation issue, each
+ * against a live server that must keep serving everyone else.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <openssl/ssl.h>
+
+#include "itest.h"
+#include "pki.h"
+
+typedef struct world {
+  its_server *s;
+  its_member *mgr;
+} world;
+
+static int setup(void **state) {
+  world *w = calloc(1, sizeof *w);
+  w->s = its_start("--max-conns 40 --max-frame 65536");
+  w->mgr = its_manager(w->s);
+  its_add_practice(w->mgr, "F84001", "Riverside", 1000);
+  *state = w;
+  return 0;
+}
+
+static int teardown(void **state) {
+  world *w = *state;
+  its_member_free(w->mgr);
+  assert_int_equal(its_verify(w->s), 0);
+  its_free(w->s);
+  free(w);
+  return 0;
+}
+
+/* The server still answers a well-behaved client. */
+static void assert_alive(world *w) {
+  Pcn__WhoAmI who = PCN__WHO_AM_I__INIT;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_WHOAMI;
+  r.whoami = &who;
+  its_expect(w->mgr, &r, PCN__STATUS_CODE__OK);
+}
+
+static void send_frame(its_raw *raw, uint64_t id, Pcn__Request *req) {
+  Pcn__Frame f = PCN__FRAME__INIT;
+  f.id = id;
+  f.body_case = PCN__FRAME__BODY_REQUEST;
+  f.request = req;
+  size_t n = pcn__frame__get_packed_size(&f);
+  uint8_t *buf = malloc(n + 4);
+  buf[0] = (uint8_t)(n >> 24);
+  buf[1] = (uint8_t)(n >> 16);
+  buf[2] = (uint8_t)(n >> 8);
+  buf[3] = (uint8_t)n;
+  pcn__frame__pack(&f, buf + 4);
+  assert_int_equal(its_raw_write(raw, buf, n + 4), 0);
+  free(buf);
+}
+
+static void send_hello(its_raw *raw, uint32_t version) {
+  Pcn__Hello h = PCN__HELLO__INIT;
+  h.protocol_version = version;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_HELLO;
+  r.hello = &h;
+  send_frame(raw, 1, &r);
+}
+
+/* Reads frames until one answers id (or the connection-level id 0);
+ * returns its status code, or -1 on EOF/timeout. *closed_after: the server
+ * then closed the connection. */
+static int read_status(its_raw *raw, uint64_t id, char *msg, size_t msglen) {
+  for (;;) {
+    int eof;
+    Pcn__Frame *f = its_raw_read_frame(raw, 5000, &eof);
+    if (!f) return -1;
+    if (f->body_case == PCN__FRAME__BODY_RESPONSE &&
+        (f->id == id || f->id == 0)) {
+      int code = f->response->status ? (int)f->response->status->code : 0;
+      if (msg) snprintf(msg, msglen, "%s", f->response->status ? f->response->status->message : "");
+      pcn__frame__free_unpacked(f, NULL);
+      return code;
+    }
+    pcn__frame__free_unpacked(f, NULL);
+  }
+}
+
+static int closes_soon(its_raw *raw) {
+  for (int i = 0; i < 10; i++) {
+    int eof;
+    Pcn__Frame *f = its_raw_read_frame(raw, 3000, &eof);
+    if (!f) return eof;
+    pcn__frame__free_unpacked(f, NULL);
+  }
+  return 0;
+}
+
+static its_raw *raw_after_hello(world *w) {
+  its_raw *raw = its_raw_connect(w->s);
+  assert_non_null(raw);
+  send_hello(raw, 1);
+  assert_int_equal(read_status(raw, 1, NULL, 0), PCN__STATUS_CODE__OK);
+  return raw;
+}
+
+static void raw_login(world *w, its_raw *raw) {
+  Pcn__Resume rs = PCN__RESUME__INIT;
+  rs.token = w->mgr->token;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_RESUME;
+  r.resume = &rs;
+  send_frame(raw, 2, &r);
+  assert_int_equal(read_status(raw, 2, NULL, 0), PCN__STATUS_CODE__OK);
+}
+
+static void test_zero_length_frame(void **state) {
+  world *w = *state;
+  its_raw *raw = raw_after_hello(w);
+  uint8_t zero[4] = {0, 0, 0, 0};
+  its_raw_write(raw, zero, 4);
+  char msg[300];
+  assert_int_equal(read_status(raw, 0, msg, sizeof msg),
+                   PCN__STATUS_CODE__INVALID_ARGUMENT);
+  assert_non_null(strstr(msg, "length 0"));
+  assert_true(closes_soon(raw));
+  its_raw_close(raw);
+  assert_alive(w);
+}
+
+static void test_huge_length_frame(void **state) {
+  world *w = *state;
+  its_raw *raw = raw_after_hello(w);
+  uint8_t huge[4] = {0xff, 0xff, 0xff, 0xff};
+  its_raw_write(raw, huge, 4);
+  char msg[300];
+  assert_int_equal(read_status(raw, 0, msg, sizeof msg),
+                   PCN__STATUS_CODE__INVALID_ARGUMENT);
+  assert_non_null(strstr(msg, "limit"));
+  assert_true(closes_soon(raw));
+  its_raw_close(raw);
+  assert_alive(w);
+}
+
+static void test_not_protobuf(void **state) {
+  world *w = *state;
+  its_raw *raw = raw_after_hello(w);
+  uint8_t junk[] = {0, 0, 0, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  its_raw_write(raw, junk, sizeof junk);
+  assert_int_equal(read_status(raw, 0, NULL, 0),
+                   PCN__STATUS_CODE__INVALID_ARGUMENT);
+  assert_true(closes_soon(raw));
+  its_raw_close(raw);
+  assert_alive(w);
+}
+
+static void test_before_hello(void **state) {
+  world *w = *state;
+  its_raw *raw = its_raw_connect(w->s);
+  assert_non_null(raw);
+  Pcn__WhoAmI who = PCN__WHO_AM_I__INIT;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_WHOAMI;
+  r.whoami = &who;
+  send_frame(raw, 9, &r);
+  assert_int_equal(read_status(raw, 9, NULL, 0),
+                   PCN__STATUS_CODE__FAILED_PRECONDITION);
+  assert_true(closes_soon(raw));
+  its_raw_close(raw);
+
+  raw = its_raw_connect(w->s);
+  send_hello(raw, 99);
+  char msg[300];
+  assert_int_equal(read_status(raw, 1, msg, sizeof msg),
+                   PCN__STATUS_CODE__FAILED_PRECONDITION);
+  assert_non_null(strstr(msg, "protocol version"));
+  its_raw_close(raw);
+  assert_alive(w);
+}
+
+static void test_before_login(void **state) {
+  world *w = *state;
+  its_raw *raw = raw_after_hello(w);
+  Pcn__TaskCreate t = PCN__TASK_CREATE__INIT;
+  t.title = "sneaky";
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_TASK_CREATE;
+  r.task_create = &t;
+  send_frame(raw, 5, &r);
+  assert_int_equal(read_status(raw, 5, NULL, 0),
+                   PCN__STATUS_CODE__UNAUTHENTICATED);
+  /* A bad session token is refused the same way. */
+  Pcn__Resume rs = PCN__RESUME__INIT;
+  rs.token = "0000000000000000000000000000000000000000000000000000000000000000";
+  Pcn__Request rr = PCN__REQUEST__INIT;
+  rr.body_case = PCN__REQUEST__BODY_RESUME;
+  rr.resume = &rs;
+  send_frame(raw, 6, &rr);
+  assert_int_equal(read_status(raw, 6, NULL, 0),
+                   PCN__STATUS_CODE__UNAUTHENTICATED);
+  its_raw_close(raw);
+}
+
+/* Invalid UTF-8, over-long strings, unknown enum values and unknown
+ * request types each get an answer naming the problem, and the
+ * connection goes on. */
+static void test_bad_fields(void **state) {
+  world *w = *state;
+  its_raw *raw = raw_after_hello(w);
+  raw_login(w, raw);
+  Pcn__TaskCreate t = PCN__TASK_CREATE__INIT;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_TASK_CREATE;
+  r.task_create = &t;
+  char msg[300];
+
+  t.title = "bad \xC0\xAF utf8";
+  send_frame(raw, 10, &r);
+  assert_int_equal(read_status(raw, 10, msg, sizeof msg),
+                   PCN__STATUS_CODE__INVALID_ARGUMENT);
+  assert_non_null(strstr(msg, "title"));
+
+  char longt[5000];
+  memset(longt, 'a', sizeof longt - 1);
+  longt[sizeof longt - 1] = 0;
+  t.title = longt;
+  send_frame(raw, 11, &r);
+  assert_int_equal(read_status(raw, 11, msg, sizeof msg),
+                   PCN__STATUS_CODE__INVALID_ARGUMENT);
+
+  t.title = "fine";
+  t.practice = "NOT-AN-ODS";
+  send_frame(raw, 12, &r);
+  assert_int_equal(read_status(raw, 12, msg, sizeof msg),
+                   PCN__STATUS_CODE__INVALID_ARGUMENT);
+  assert_non_null(strstr(msg, "ODS"));
+
+  Pcn__MemberInvite inv = PCN__MEMBER_INVITE__INIT;
+  inv.username = "newbie";
+  inv.display_name = "New";
+  inv.role = (Pcn__Role)99;
+  Pcn__Request ir = PCN__REQUEST__INIT;
+  ir.body_case = PCN__REQUEST__BODY_MEMBER_INVITE;
+  ir.member_invite = &inv;
+  send_frame(raw, 13, &ir);
+  assert_int_equal(read_status(raw, 13, msg, sizeof msg),
+                   PCN__STATUS_CODE__INVALID_ARGUMENT);
+  assert_non_null(strstr(msg, "role"));
+
+  /* Frame{id 14, request{field 99: 1}}: a request type from the future. */
+  uint8_t future[] = {0, 0, 0, 7, 0x08, 14, 0x12, 3, 0x98, 0x06, 0x01};
+  its_raw_write(raw, future, sizeof future);
+  assert_int_equal(read_status(raw, 14, msg, sizeof msg),
+                   PCN__STATUS_CODE__INVALID_ARGUMENT);
+  assert_non_null(strstr(msg, "request type"));
+
+  /* Still fine on the same connection. */
+  t.practice = "";
+  send_frame(raw, 15, &r);
+  assert_int_equal(read_status(raw, 15, NULL, 0), PCN__STATUS_CODE__OK);
+  its_raw_close(raw);
+}
+
+/* Past --max-conns, new connections are told to retry; others go on. */
+static void test_connection_flood(void **state) {
+  world *w = *state;
+  its_raw *raws[60];
+  int refused = 0, n = 0;
+  for (int i = 0; i < 60; i++) {
+    raws[i] = its_raw_connect(w->s);
+    if (!raws[i]) continue;
+    n++;
+    send_hello(raws[i], 1);
+  }
+  for (int i = 0; i < 60; i++) {
+    if (!raws[i]) continue;
+    int code = read_status(raws[i], 1, NULL, 0);
+    if (code == PCN__STATUS_CODE__RESOURCE_EXHAUSTED) refused++;
+  }
+  assert_true(refused > 0);
+  assert_true(n - refused <= 40);
+  for (int i = 0; i < 60; i++) its_raw_close(raws[i]);
+  its_sleep_ms(300);
+  assert_alive(w);
+  its_member *again = its_login(w->s, "manager", ITEST_PASSWORD);
+  its_member_free(again);
+}
+
+/* A client that pipelines requests and never reads its answers is paused
+ * (the server stops reading it) instead of growing the server's memory. */
+static void test_client_that_never_reads(void **state) {
+  world *w = *state;
+  its_raw *raw = raw_after_hello(w);
+  raw_login(w, raw);
+  Pcn__TaskList l = PCN__TASK_LIST__INIT;
+  l.limit = 500;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_TASK_LIST;
+  r.task_list = &l;
+  for (int i = 0; i < 3000; i++) send_frame(raw, 100 + (uint64_t)i, &r);
+  assert_alive(w);
+  its_raw_close(raw);
+  assert_alive(w);
+}
+
+/* A server whose certificate is not from the pinned CA is refused. */
+static void test_wrong_ca(void **state) {
+  world *w = *state;
+  its_server *other = its_start("");
+  pcn_client_config cfg = its_config(w->s, NULL);
+  cfg.ca_pem = other->ca_pem; /* trust the other network's CA */
+  char err[400];
+  pcn_error_class cls;
+  pcn_sync *c = pcn_sync_connect(&cfg, err, sizeof err, &cls);
+  assert_null(c);
+  assert_int_equal(cls, PCN_ERR_CONNECT);
+  assert_non_null(strstr(err, "certificate"));
+  its_free(other);
+}
+
+/* TLS 1.2 and older are refused. */
+static void test_tls12_refused(void **state) {
+  world *w = *state;
+  char err[200];
+  SSL_CTX *ctx = pcn_pki_client_ctx(w->s->ca_pem, err, sizeof err);
+  assert_non_null(ctx);
+  SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+  SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+  its_raw *probe = its_raw_connect(w->s); /* proves the port is live */
+  assert_non_null(probe);
+  its_raw_close(probe);
+  /* Same connect path as its_raw, with the 1.2-only context. */
+  SSL *ssl = SSL_new(ctx);
+  int fd;
+  {
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)w->s->port)};
+    a.sin_addr.s_addr = htonl(0x7f000001);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+  }
+  SSL_set_fd(ssl, fd);
+  assert_int_not_equal(SSL_connect(ssl), 1);
+  SSL_free(ssl);
+  close(fd);
+  SSL_CTX_free(ctx);
+  assert_alive(w);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_zero_length_frame),
+      cmocka_unit_test(test_huge_length_frame),
+      cmocka_unit_test(test_not_protobuf),
+      cmocka_unit_test(test_before_hello),
+      cmocka_unit_test(test_before_login),
+      cmocka_unit_test(test_bad_fields),
+      cmocka_unit_test(test_connection_flood),
+      cmocka_unit_test(test_client_that_never_reads),
+      cmocka_unit_test(test_wrong_ca),
+      cmocka_unit_test(test_tls12_refused),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

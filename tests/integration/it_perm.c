@@ -1,0 +1,293 @@
+/* it_perm.c - the permission table walked over the wire.
+ *
+ * For every entry of the server's request table, for a member of every
+ * role, and for a target that is network-wide, in the actor's own practice
+ * or in another practice: build a real request aimed at that target, send
+ * it, and check the server refuses it with PERMISSION_DENIED exactly when
+ * the table says (perm_allows). tests/unit/test_perm.c pins the table to
+ * the written policy; this proves the server enforces the table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "itest.h"
+
+typedef struct world {
+  its_server *s;
+  its_member *mgr, *cd, *pm, *staff;       /* the actors; pm, staff: F84001 */
+  its_member *cd2, *staff_a2, *pm_b;       /* creators of target tasks */
+  int fresh;                               /* for unique usernames */
+} world;
+
+static const char *targets[] = {"", "F84001", "F84002"};
+
+/* A task in the target's scope that the actor neither made nor holds. */
+static uint64_t target_task(world *w, const char *target) {
+  its_member *by = !target[0] ? w->cd2
+                   : strcmp(target, "F84001") == 0 ? w->staff_a2
+                                                   : w->pm_b;
+  return its_task(by, "target task", target, NULL, NULL);
+}
+
+/* A member in the target's scope to disable or re-role. */
+static char *target_member(world *w, const char *target) {
+  char *name = malloc(32);
+  snprintf(name, 32, "target%d", w->fresh++);
+  its_member *m = its_add_member(w->s, w->mgr, name,
+                                 target[0] ? PCN__ROLE__STAFF
+                                           : PCN__ROLE__CLINICAL_DIRECTOR,
+                                 target);
+  its_member_free(m);
+  return name;
+}
+
+/* Builds the request for entry bc aimed at target: 1 built; -1 when the
+ * request cannot aim there (adding a practice is always network-wide);
+ * 0 when the request has no target at all (checked by role only). */
+static int build(world *w, int bc, const char *target, Pcn__Request *r,
+                 void **scratch) {
+  pcn__request__init(r);
+  r->body_case = bc;
+  switch (bc) {
+  case PCN__REQUEST__BODY_PRACTICE_ADD: {
+    if (target[0]) return -1;
+    Pcn__PracticeAdd *a = calloc(1, sizeof *a);
+    pcn__practice_add__init(a);
+    char *ods = malloc(8);
+    snprintf(ods, 8, "Y%05d", w->fresh++);
+    a->ods = ods;
+    a->name = "New practice";
+    r->practice_add = a;
+    scratch[0] = a;
+    scratch[1] = ods;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_PRACTICE_UPDATE: {
+    if (!target[0]) return -1;
+    Pcn__PracticeUpdate *u = calloc(1, sizeof *u);
+    pcn__practice_update__init(u);
+    u->ods = (char *)target;
+    u->has_list_size_case = PCN__PRACTICE_UPDATE__HAS_LIST_SIZE_LIST_SIZE;
+    u->list_size = 5000;
+    r->practice_update = u;
+    scratch[0] = u;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_MEMBER_INVITE: {
+    Pcn__MemberInvite *inv = calloc(1, sizeof *inv);
+    pcn__member_invite__init(inv);
+    char *name = malloc(32);
+    snprintf(name, 32, "invitee%d", w->fresh++);
+    inv->username = name;
+    inv->display_name = "Invitee";
+    inv->role = target[0] ? PCN__ROLE__STAFF : PCN__ROLE__CLINICAL_DIRECTOR;
+    inv->practice = (char *)target;
+    r->member_invite = inv;
+    scratch[0] = inv;
+    scratch[1] = name;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_MEMBER_DISABLE: {
+    Pcn__MemberDisable *d = calloc(1, sizeof *d);
+    pcn__member_disable__init(d);
+    d->username = target_member(w, target);
+    r->member_disable = d;
+    scratch[0] = d;
+    scratch[1] = d->username;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_MEMBER_SET_ROLE: {
+    Pcn__MemberSetRole *sr = calloc(1, sizeof *sr);
+    pcn__member_set_role__init(sr);
+    sr->username = target_member(w, target);
+    sr->role = target[0] ? PCN__ROLE__PRACTICE_MANAGER : PCN__ROLE__CLINICAL_DIRECTOR;
+    sr->practice = (char *)target;
+    r->member_set_role = sr;
+    scratch[0] = sr;
+    scratch[1] = sr->username;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_TASK_CREATE: {
+    Pcn__TaskCreate *t = calloc(1, sizeof *t);
+    pcn__task_create__init(t);
+    t->title = "perm walk";
+    t->practice = (char *)target;
+    r->task_create = t;
+    scratch[0] = t;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_TASK_LIST: {
+    Pcn__TaskList *l = calloc(1, sizeof *l);
+    pcn__task_list__init(l);
+    l->scope = target[0] ? PCN__TASK_LIST__SCOPE__PRACTICE
+                         : PCN__TASK_LIST__SCOPE__NETWORK;
+    l->practice = (char *)target;
+    r->task_list = l;
+    scratch[0] = l;
+    return 1;
+  }
+#define TASK_OP(CASE, Type, init, field)                                      \
+  case CASE: {                                                                \
+    Type *x = calloc(1, sizeof *x);                                           \
+    init(x);                                                                  \
+    x->id = target_task(w, target);                                           \
+    r->field = x;                                                             \
+    scratch[0] = x;                                                           \
+    return 1;                                                                 \
+  }
+    TASK_OP(PCN__REQUEST__BODY_TASK_GET, Pcn__TaskGet, pcn__task_get__init, task_get)
+    TASK_OP(PCN__REQUEST__BODY_TASK_CLOSE, Pcn__TaskClose, pcn__task_close__init, task_close)
+    TASK_OP(PCN__REQUEST__BODY_TASK_REOPEN, Pcn__TaskReopen, pcn__task_reopen__init, task_reopen)
+  case PCN__REQUEST__BODY_TASK_UPDATE: {
+    Pcn__TaskUpdate *u = calloc(1, sizeof *u);
+    pcn__task_update__init(u);
+    u->id = target_task(w, target);
+    u->version = 1;
+    u->has_title_case = PCN__TASK_UPDATE__HAS_TITLE_TITLE;
+    u->title = "changed";
+    r->task_update = u;
+    scratch[0] = u;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_TASK_ASSIGN: {
+    Pcn__TaskAssign *a = calloc(1, sizeof *a);
+    pcn__task_assign__init(a);
+    a->id = target_task(w, target);
+    a->assignee = "";
+    r->task_assign = a;
+    scratch[0] = a;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_TASK_COMMENT: {
+    Pcn__TaskComment *c = calloc(1, sizeof *c);
+    pcn__task_comment__init(c);
+    c->id = target_task(w, target);
+    c->text = "a comment";
+    r->task_comment = c;
+    scratch[0] = c;
+    return 1;
+  }
+  default:
+    return 0; /* requests without a target: checked by role only, below */
+  }
+}
+
+static int setup(void **state) {
+  world *w = calloc(1, sizeof *w);
+  w->s = its_start("");
+  w->mgr = its_manager(w->s);
+  its_add_practice(w->mgr, "F84001", "Riverside", 1000);
+  its_add_practice(w->mgr, "F84002", "Hill", 1000);
+  w->cd = its_add_member(w->s, w->mgr, "cd", PCN__ROLE__CLINICAL_DIRECTOR, "");
+  w->pm = its_add_member(w->s, w->mgr, "pm", PCN__ROLE__PRACTICE_MANAGER, "F84001");
+  w->staff = its_add_member(w->s, w->mgr, "staff", PCN__ROLE__STAFF, "F84001");
+  w->cd2 = its_add_member(w->s, w->mgr, "cd2", PCN__ROLE__CLINICAL_DIRECTOR, "");
+  w->staff_a2 = its_add_member(w->s, w->mgr, "staffa2", PCN__ROLE__STAFF, "F84001");
+  w->pm_b = its_add_member(w->s, w->mgr, "pmb", PCN__ROLE__PRACTICE_MANAGER, "F84002");
+  *state = w;
+  return 0;
+}
+
+static int teardown(void **state) {
+  world *w = *state;
+  its_member *all[] = {w->mgr, w->cd, w->pm, w->staff, w->cd2, w->staff_a2, w->pm_b};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) its_member_free(all[i]);
+  assert_int_equal(its_verify(w->s), 0);
+  its_free(w->s);
+  free(w);
+  return 0;
+}
+
+static actor actor_of(its_member *m) {
+  actor a;
+  memset(&a, 0, sizeof a);
+  a.member_id = 1;
+  a.role = m->role;
+  snprintf(a.username, sizeof a.username, "%s", m->username);
+  snprintf(a.practice, sizeof a.practice, "%s", m->practice);
+  return a;
+}
+
+static void test_walk(void **state) {
+  world *w = *state;
+  its_member *actors[] = {w->mgr, w->cd, w->pm, w->staff};
+  size_t n;
+  const req_entry *table = dispatch_table(&n);
+  int checked = 0;
+  for (size_t i = 0; i < n; i++) {
+    const req_entry *e = &table[i];
+    if (e->flags & REQ_PUBLIC) continue;
+    if (e->body_case == PCN__REQUEST__BODY_LOGOUT ||
+        e->body_case == PCN__REQUEST__BODY_CHANGE_PASSWORD ||
+        e->body_case == PCN__REQUEST__BODY_SUBSCRIBE ||
+        e->body_case == PCN__REQUEST__BODY_UNSUBSCRIBE)
+      continue; /* no target; change the session itself: it_accounts */
+    for (size_t a = 0; a < 4; a++) {
+      for (size_t t = 0; t < 3; t++) {
+        Pcn__Request r;
+        void *scratch[2] = {NULL, NULL};
+        int targeted = build(w, e->body_case, targets[t], &r, scratch);
+        if (targeted < 0) continue;
+        if (!targeted) {
+          if (t > 0) continue; /* untargeted: once per actor */
+          pcn__request__init(&r);
+          r.body_case = e->body_case;
+          static Pcn__WhoAmI who = PCN__WHO_AM_I__INIT;
+          static Pcn__PracticeList pl = PCN__PRACTICE_LIST__INIT;
+          static Pcn__PracticeGet pg = PCN__PRACTICE_GET__INIT;
+          static Pcn__MemberList ml = PCN__MEMBER_LIST__INIT;
+          static Pcn__MemberGet mg = PCN__MEMBER_GET__INIT;
+          pg.ods = "F84001";
+          mg.username = "pm";
+          r.whoami = &who; /* the union member; all are pointers */
+          if (e->body_case == PCN__REQUEST__BODY_PRACTICE_LIST) r.practice_list = &pl;
+          if (e->body_case == PCN__REQUEST__BODY_PRACTICE_GET) r.practice_get = &pg;
+          if (e->body_case == PCN__REQUEST__BODY_MEMBER_LIST) r.member_list = &ml;
+          if (e->body_case == PCN__REQUEST__BODY_MEMBER_GET) r.member_get = &mg;
+        }
+        actor who = actor_of(actors[a]);
+        int allowed = perm_allows(e, &who, targeted ? targets[t] : "", 0);
+        const Pcn__Response *resp = its_call(actors[a], &r);
+        int denied = resp->status->code == PCN__STATUS_CODE__PERMISSION_DENIED;
+        if (denied == allowed)
+          fail_msg("%s by %s on target '%s': table says %s, server said %d "
+                   "(%s)",
+                   e->name, actors[a]->username, targets[t],
+                   allowed ? "allowed" : "refused", resp->status->code,
+                   resp->status->message);
+        if (denied) assert_true(strlen(resp->status->message) > 10);
+        checked++;
+        free(scratch[0]);
+        free(scratch[1]);
+      }
+    }
+  }
+  fprintf(stderr, "permission walk: %d request/role/target cases checked\n",
+          checked);
+  assert_true(checked > 150);
+}
+
+/* The owner rule: staff may work the tasks they made or hold, not others'. */
+static void test_owner_rule(void **state) {
+  world *w = *state;
+  uint64_t mine = its_task(w->staff, "staff's own", "F84001", NULL, NULL);
+  uint64_t theirs = its_task(w->staff_a2, "someone else's", "F84001", NULL, NULL);
+  Pcn__TaskClose c = PCN__TASK_CLOSE__INIT;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_TASK_CLOSE;
+  r.task_close = &c;
+  c.id = mine;
+  its_expect(w->staff, &r, PCN__STATUS_CODE__OK);
+  c.id = theirs;
+  its_expect(w->staff, &r, PCN__STATUS_CODE__PERMISSION_DENIED);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_walk),
+      cmocka_unit_test(test_owner_rule),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,422 @@
+/* itest.c - the integration-test harness (see itest.h). POSIX: tests only.
+ */
+#define _GNU_SOURCE
+#include "itest.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "invite.h"
+#include "pki.h"
+
+#ifndef PCND_PATH
+#define PCND_PATH "pcnd"
+#endif
+
+static int free_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+  assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  if (fread(buf, 1, (size_t)n, f) != (size_t)n) n = 0;
+  buf[n] = 0;
+  fclose(f);
+  return buf;
+}
+
+/* Runs a command, capturing stdout; returns the exit status. */
+static int run_capture(char *const argv[], char *out, size_t outlen) {
+  int p[2];
+  assert_int_equal(pipe(p), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(p[1], 1);
+    close(p[0]);
+    close(p[1]);
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  close(p[1]);
+  size_t n = 0;
+  ssize_t r;
+  while (n + 1 < outlen && (r = read(p[0], out + n, outlen - 1 - n)) > 0)
+    n += (size_t)r;
+  out[n] = 0;
+  close(p[0]);
+  int st;
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+void its_run(its_server *s) {
+  int p[2];
+  assert_int_equal(pipe(p), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(p[1], 1);
+    close(p[0]);
+    close(p[1]);
+    char *argv[64];
+    int n = 0;
+    argv[n++] = PCND_PATH;
+    argv[n++] = "run";
+    argv[n++] = "--data";
+    argv[n++] = s->dir;
+    char extra[512];
+    snprintf(extra, sizeof extra, "%s", s->extra);
+    for (char *tok = strtok(extra, " "); tok && n < 62; tok = strtok(NULL, " "))
+      argv[n++] = tok;
+    argv[n] = NULL;
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  close(p[1]);
+  s->pid = pid;
+  /* Ready when it prints its "serving" line. */
+  char line[1024] = "";
+  size_t n = 0;
+  struct pollfd pf = {.fd = p[0], .events = POLLIN};
+  while (n + 1 < sizeof line && !strstr(line, "\n")) {
+    int pr = poll(&pf, 1, 20000);
+    assert_true(pr > 0);
+    ssize_t r = read(p[0], line + n, sizeof line - 1 - n);
+    assert_true(r > 0);
+    n += (size_t)r;
+    line[n] = 0;
+  }
+  assert_non_null(strstr(line, "serving"));
+  /* Drain the rest of pcnd's stdout, so its last line cannot SIGPIPE it. */
+  if (fork() == 0) {
+    char buf[4096];
+    while (read(p[0], buf, sizeof buf) > 0) {
+    }
+    _exit(0);
+  }
+  close(p[0]);
+}
+
+its_server *its_start(const char *extra) {
+  signal(SIGPIPE, SIG_IGN);
+  its_server *s = calloc(1, sizeof *s);
+  snprintf(s->dir, sizeof s->dir, "/tmp/pcn-itest-XXXXXX");
+  assert_non_null(mkdtemp(s->dir));
+  strcat(s->dir, "/net");
+  s->port = free_port();
+  snprintf(s->addr, sizeof s->addr, "127.0.0.1:%d", s->port);
+  snprintf(s->extra, sizeof s->extra, "%s", extra ? extra : "");
+  char out[4096];
+  char *argv[] = {PCND_PATH, "init", "--data", s->dir, "--network", "Test PCN",
+                  "--listen", s->addr, NULL};
+  int rc = run_capture(argv, out, sizeof out);
+  if (rc != 0) fprintf(stderr, "pcnd init failed (%d): %s\n", rc, out);
+  assert_int_equal(rc, 0);
+  char *j = strstr(out, "pcn join ");
+  assert_non_null(j);
+  j += strlen("pcn join ");
+  size_t k = 0;
+  while (j[k] && j[k] != '\n' && k + 1 < sizeof s->manager_code) k++;
+  memcpy(s->manager_code, j, k);
+  s->manager_code[k] = 0;
+  char ca[300];
+  snprintf(ca, sizeof ca, "%s/ca.pem", s->dir);
+  s->ca_pem = read_file(ca);
+  assert_non_null(s->ca_pem);
+  its_run(s);
+  return s;
+}
+
+void its_stop(its_server *s) {
+  if (!s->pid) return;
+  kill(s->pid, SIGTERM);
+  int st;
+  waitpid(s->pid, &st, 0);
+  s->pid = 0;
+  assert_true(WIFEXITED(st));
+  assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+int its_wait_exit(its_server *s) {
+  int st;
+  waitpid(s->pid, &st, 0);
+  s->pid = 0;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void its_kill9(its_server *s) {
+  if (!s->pid) return;
+  kill(s->pid, SIGKILL);
+  waitpid(s->pid, NULL, 0);
+  s->pid = 0;
+}
+
+int its_verify(its_server *s) {
+  char out[4096];
+  char *argv[] = {PCND_PATH, "verify", "--data", s->dir, NULL};
+  return run_capture(argv, out, sizeof out);
+}
+
+void its_free(its_server *s) {
+  if (!s) return;
+  if (s->pid) its_stop(s);
+  char cmd[600];
+  char *slash = strrchr(s->dir, '/');
+  *slash = 0;
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", s->dir);
+  free(s->ca_pem);
+  free(s);
+}
+
+pcn_client_config its_config(its_server *s, const char *token) {
+  pcn_client_config c = {.server = s->addr, .ca_pem = s->ca_pem,
+                         .client_name = "itest", .token = token};
+  return c;
+}
+
+pcn_sync *its_connect(its_server *s) {
+  pcn_client_config cfg = its_config(s, NULL);
+  char err[400];
+  pcn_error_class cls;
+  pcn_sync *c = pcn_sync_connect(&cfg, err, sizeof err, &cls);
+  if (!c) fail_msg("connect to %s failed: %s", s->addr, err);
+  return c;
+}
+
+const Pcn__Response *its_call(its_member *m, const Pcn__Request *req) {
+  return pcn_sync_call(m->s, req);
+}
+
+const Pcn__Response *its_expect(its_member *m, const Pcn__Request *req,
+                                int code) {
+  const Pcn__Response *r = pcn_sync_call(m->s, req);
+  if ((int)r->status->code != code)
+    fail_msg("%s: expected status %d, got %d: %s", m->username, code,
+             r->status->code, r->status->message);
+  return r;
+}
+
+static its_member *member_from_session(pcn_sync *c, const Pcn__Response *r) {
+  assert_int_equal(r->body_case, PCN__RESPONSE__BODY_SESSION);
+  its_member *m = calloc(1, sizeof *m);
+  m->s = c;
+  snprintf(m->username, sizeof m->username, "%s", r->session->member->username);
+  snprintf(m->token, sizeof m->token, "%s", r->session->token);
+  snprintf(m->practice, sizeof m->practice, "%s", r->session->member->practice);
+  m->role = r->session->member->role;
+  return m;
+}
+
+its_member *its_join(its_server *s, const char *code) {
+  pcn_invite inv;
+  char err[300];
+  if (pcn_invite_decode(code, &inv, err, sizeof err)) fail_msg("%s", err);
+  pcn_client_config cfg = {.server = s->addr, .pin_sha256 = inv.ca_sha256,
+                           .client_name = "itest"};
+  pcn_error_class cls;
+  pcn_sync *c = pcn_sync_connect(&cfg, err, sizeof err, &cls);
+  if (!c) fail_msg("join connect failed: %s", err);
+  Pcn__Join j = PCN__JOIN__INIT;
+  j.invite_token = inv.token;
+  j.password = ITEST_PASSWORD;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_JOIN;
+  req.join = &j;
+  const Pcn__Response *r = pcn_sync_call(c, &req);
+  if (r->status->code != PCN__STATUS_CODE__OK)
+    fail_msg("join failed: %s", r->status->message);
+  return member_from_session(c, r);
+}
+
+its_member *its_manager(its_server *s) {
+  return its_join(s, s->manager_code);
+}
+
+its_member *its_login(its_server *s, const char *username,
+                      const char *password) {
+  pcn_sync *c = its_connect(s);
+  Pcn__Login l = PCN__LOGIN__INIT;
+  l.username = (char *)username;
+  l.password = (char *)password;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_LOGIN;
+  req.login = &l;
+  const Pcn__Response *r = pcn_sync_call(c, &req);
+  if (r->status->code != PCN__STATUS_CODE__OK)
+    fail_msg("login of %s failed: %s", username, r->status->message);
+  return member_from_session(c, r);
+}
+
+void its_member_free(its_member *m) {
+  if (!m) return;
+  pcn_sync_close(m->s);
+  free(m);
+}
+
+void its_add_practice(its_member *mgr, const char *ods, const char *name,
+                      uint32_t list_size) {
+  Pcn__PracticeAdd a = PCN__PRACTICE_ADD__INIT;
+  a.ods = (char *)ods;
+  a.name = (char *)name;
+  a.list_size = list_size;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_PRACTICE_ADD;
+  req.practice_add = &a;
+  its_expect(mgr, &req, PCN__STATUS_CODE__OK);
+}
+
+char *its_invite(its_member *by, const char *username, int role,
+                 const char *practice) {
+  Pcn__MemberInvite inv = PCN__MEMBER_INVITE__INIT;
+  inv.username = (char *)username;
+  inv.display_name = (char *)username;
+  inv.role = role;
+  inv.practice = (char *)practice;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEMBER_INVITE;
+  req.member_invite = &inv;
+  const Pcn__Response *r = its_expect(by, &req, PCN__STATUS_CODE__OK);
+  assert_int_equal(r->body_case, PCN__RESPONSE__BODY_INVITATION);
+  return strdup(r->invitation->code);
+}
+
+its_member *its_add_member(its_server *s, its_member *mgr,
+                           const char *username, int role,
+                           const char *practice) {
+  char *code = its_invite(mgr, username, role, practice);
+  its_member *m = its_join(s, code);
+  free(code);
+  return m;
+}
+
+uint64_t its_task(its_member *m, const char *title, const char *practice,
+                  const char *due, const char *assignee) {
+  Pcn__TaskCreate t = PCN__TASK_CREATE__INIT;
+  t.title = (char *)title;
+  t.practice = (char *)(practice ? practice : "");
+  t.due = (char *)(due ? due : "");
+  t.assignee = (char *)(assignee ? assignee : "");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_CREATE;
+  req.task_create = &t;
+  const Pcn__Response *r = its_expect(m, &req, PCN__STATUS_CODE__OK);
+  assert_int_equal(r->body_case, PCN__RESPONSE__BODY_TASK);
+  return r->task->id;
+}
+
+static uint64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void its_sleep_ms(unsigned ms) {
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+  nanosleep(&ts, NULL);
+}
+
+int its_wait(uv_loop_t *loop, int (*cond)(void *ud), void *ud,
+             uint64_t timeout_ms) {
+  uint64_t end = now_ms() + timeout_ms;
+  while (!cond(ud) && now_ms() < end) uv_run(loop, UV_RUN_NOWAIT), usleep(1000);
+  return cond(ud);
+}
+
+/* ------------------------------------------------------------ raw */
+
+struct its_raw {
+  int fd;
+  SSL_CTX *ctx;
+  SSL *ssl;
+};
+
+its_raw *its_raw_connect(its_server *s) {
+  its_raw *r = calloc(1, sizeof *r);
+  char err[200];
+  r->ctx = pcn_pki_client_ctx(s->ca_pem, err, sizeof err);
+  assert_non_null(r->ctx);
+  r->fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(s->port)};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(r->fd, (struct sockaddr *)&a, sizeof a) != 0) goto fail;
+  r->ssl = SSL_new(r->ctx);
+  pcn_pki_client_set_host(r->ssl, "127.0.0.1");
+  SSL_set_fd(r->ssl, r->fd);
+  if (SSL_connect(r->ssl) != 1) goto fail;
+  return r;
+fail:
+  its_raw_close(r);
+  return NULL;
+}
+
+int its_raw_write(its_raw *r, const void *p, size_t n) {
+  return SSL_write(r->ssl, p, (int)n) == (int)n ? 0 : -1;
+}
+
+static int raw_read_exact(its_raw *r, uint8_t *p, size_t n, int timeout_ms,
+                          int *eof) {
+  size_t got = 0;
+  while (got < n) {
+    if (SSL_pending(r->ssl) == 0) {
+      struct pollfd pf = {.fd = r->fd, .events = POLLIN};
+      if (poll(&pf, 1, timeout_ms) <= 0) return -1;
+    }
+    int k = SSL_read(r->ssl, p + got, (int)(n - got));
+    if (k <= 0) {
+      int e = SSL_get_error(r->ssl, k);
+      if (e == SSL_ERROR_WANT_READ) continue;
+      *eof = 1;
+      ERR_clear_error();
+      return -1;
+    }
+    got += (size_t)k;
+  }
+  return 0;
+}
+
+Pcn__Frame *its_raw_read_frame(its_raw *r, int timeout_ms, int *eof) {
+  *eof = 0;
+  uint8_t hdr[4];
+  if (raw_read_exact(r, hdr, 4, timeout_ms, eof)) return NULL;
+  uint32_t n = (uint32_t)hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 | hdr[3];
+  if (n == 0 || n > (16u << 20)) return NULL;
+  uint8_t *body = malloc(n);
+  Pcn__Frame *f = NULL;
+  if (raw_read_exact(r, body, n, timeout_ms, eof) == 0)
+    f = pcn__frame__unpack(NULL, n, body);
+  free(body);
+  return f;
+}
+
+void its_raw_close(its_raw *r) {
+  if (!r) return;
+  if (r->ssl) SSL_free(r->ssl);
+  if (r->fd >= 0) close(r->fd);
+  SSL_CTX_free(r->ctx);
+  free(r);
+}

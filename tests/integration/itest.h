@@ -1,0 +1,110 @@
+/* itest.h - the integration-test harness: a real pcnd process on a free
+ * loopback port with a fresh data directory, and members talking to it over
+ * real TLS through libpcnclient's sync wrapper.
+ *
+ * Nothing here mocks the server: tests start the built pcnd binary
+ * (PCND_PATH, set by CMake), make a network with `pcnd init`, and drive it
+ * as clients would. Each helper asserts (cmocka) on failure, printing the
+ * server's status message, so a test reads as the story it checks.
+ */
+#ifndef ITEST_H
+#define ITEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <cmocka.h>
+
+#include "pcnclient.h"
+
+#define ITEST_PASSWORD "correct horse battery"
+
+typedef struct its_server {
+  char dir[256];      /* data directory */
+  char addr[64];      /* 127.0.0.1:PORT */
+  int port;
+  pid_t pid;
+  char manager_code[600]; /* the invitation pcnd init printed */
+  char *ca_pem;
+  char extra[512];    /* extra `pcnd run` options, space-separated */
+} its_server;
+
+typedef struct its_member {
+  pcn_sync *s;
+  char username[40];
+  char token[80];
+  int role;
+  char practice[8];
+} its_member;
+
+/* Inits a network and starts pcnd run with extra options ("" for none). */
+its_server *its_start(const char *extra_run_opts);
+/* Starts pcnd run again on the same data directory. */
+void its_run(its_server *s);
+/* SIGTERM and wait; asserts a clean exit 0. */
+void its_stop(its_server *s);
+/* Waits for pcnd to exit by itself; returns its exit code (128+ for a
+ * signal). */
+int its_wait_exit(its_server *s);
+/* SIGKILL and wait. */
+void its_kill9(its_server *s);
+/* Stops (if running) and deletes the data directory. */
+void its_free(its_server *s);
+/* Runs `pcnd verify` on the data directory; returns its exit code. */
+int its_verify(its_server *s);
+
+/* A client config for this server (CA pinned), token may be NULL. */
+pcn_client_config its_config(its_server *s, const char *token);
+/* Connects (no login). Asserts success. */
+pcn_sync *its_connect(its_server *s);
+
+/* Joins with an invitation code; asserts success. */
+its_member *its_join(its_server *s, const char *code);
+/* The first PCN manager, joined with pcnd init's code. */
+its_member *its_manager(its_server *s);
+/* mgr invites USER with ROLE (and PRACTICE) and USER joins. */
+its_member *its_add_member(its_server *s, its_member *mgr,
+                           const char *username, int role,
+                           const char *practice);
+/* Logs in afresh on a new connection. */
+its_member *its_login(its_server *s, const char *username,
+                      const char *password);
+void its_member_free(its_member *m);
+
+/* Sends req; returns the response (valid until m's next call). */
+const Pcn__Response *its_call(its_member *m, const Pcn__Request *req);
+/* As its_call, asserting the status code; prints the message if not. */
+const Pcn__Response *its_expect(its_member *m, const Pcn__Request *req,
+                                int code);
+
+/* Request builders for the common cases. */
+void its_add_practice(its_member *mgr, const char *ods, const char *name,
+                      uint32_t list_size);
+char *its_invite(its_member *by, const char *username, int role,
+                 const char *practice); /* malloc'd code */
+/* Creates a task; returns its id. practice "" for network. */
+uint64_t its_task(its_member *m, const char *title, const char *practice,
+                  const char *due, const char *assignee);
+
+/* Sleeps (tests may not use usleep under _POSIX_C_SOURCE). */
+void its_sleep_ms(unsigned ms);
+
+/* Runs a loop until cond(ud) or timeout_ms; returns cond's last value. */
+int its_wait(uv_loop_t *loop, int (*cond)(void *ud), void *ud,
+             uint64_t timeout_ms);
+
+/* Raw TLS connection for hostile-input tests: returns a connected, TLS
+ * established socket wrapper, or NULL. */
+typedef struct its_raw its_raw;
+its_raw *its_raw_connect(its_server *s);
+/* Writes bytes through TLS. 0 or -1. */
+int its_raw_write(its_raw *r, const void *p, size_t n);
+/* Reads one frame body (with a timeout); returns a malloc'd decoded frame
+ * or NULL on EOF/timeout. *eof set when the server closed. */
+Pcn__Frame *its_raw_read_frame(its_raw *r, int timeout_ms, int *eof);
+void its_raw_close(its_raw *r);
+
+#endif

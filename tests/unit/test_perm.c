@@ -1,0 +1,154 @@
+/* test_perm.c - the permission table (server/dispatch.h), walked whole.
+ *
+ * The policy is written out again here, independently, as who may do what
+ * to a network-wide target, to their own practice's target and to another
+ * practice's target. Every entry of the server's table is checked against
+ * it for every role, so a change to the table that is not also a change of
+ * policy fails here. (tests/integration/it_perm.c then proves the server
+ * enforces the table over the wire.)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dispatch.h"
+
+#define PCNM R_PCNM
+#define CD R_CD
+#define PM R_PM
+#define ST R_STAFF
+#define ALL R_ALL
+
+typedef struct policy {
+  int body_case;
+  int is_public;
+  unsigned net, own, other;
+  int owner_may; /* creator or assignee may, where they can see it */
+} policy;
+
+static const policy want[] = {
+    {PCN__REQUEST__BODY_LOGIN, 1, 0, 0, 0, 0},
+    {PCN__REQUEST__BODY_RESUME, 1, 0, 0, 0, 0},
+    {PCN__REQUEST__BODY_JOIN, 1, 0, 0, 0, 0},
+    {PCN__REQUEST__BODY_PING, 1, 0, 0, 0, 0},
+    {PCN__REQUEST__BODY_LOGOUT, 0, ALL, ALL, ALL, 0},
+    {PCN__REQUEST__BODY_CHANGE_PASSWORD, 0, ALL, ALL, ALL, 0},
+    {PCN__REQUEST__BODY_WHOAMI, 0, ALL, ALL, ALL, 0},
+    {PCN__REQUEST__BODY_PRACTICE_ADD, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_PRACTICE_LIST, 0, ALL, ALL, ALL, 0},
+    {PCN__REQUEST__BODY_PRACTICE_GET, 0, ALL, ALL, ALL, 0},
+    {PCN__REQUEST__BODY_PRACTICE_UPDATE, 0, PCNM, PCNM | PM, PCNM, 0},
+    {PCN__REQUEST__BODY_MEMBER_INVITE, 0, PCNM, PCNM | PM, PCNM, 0},
+    {PCN__REQUEST__BODY_MEMBER_LIST, 0, ALL, ALL, ALL, 0},
+    {PCN__REQUEST__BODY_MEMBER_GET, 0, ALL, ALL, ALL, 0},
+    {PCN__REQUEST__BODY_MEMBER_DISABLE, 0, PCNM, PCNM | PM, PCNM, 0},
+    {PCN__REQUEST__BODY_MEMBER_SET_ROLE, 0, PCNM, PCNM | PM, PCNM, 0},
+    {PCN__REQUEST__BODY_TASK_CREATE, 0, PCNM | CD, PM | ST, 0, 0},
+    {PCN__REQUEST__BODY_TASK_LIST, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_TASK_GET, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_TASK_UPDATE, 0, PCNM | CD, PM, 0, 1},
+    {PCN__REQUEST__BODY_TASK_ASSIGN, 0, PCNM | CD, PM, 0, 1},
+    {PCN__REQUEST__BODY_TASK_COMMENT, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_TASK_CLOSE, 0, PCNM | CD, PM, 0, 1},
+    {PCN__REQUEST__BODY_TASK_REOPEN, 0, PCNM | CD, PM, 0, 1},
+    {PCN__REQUEST__BODY_SUBSCRIBE, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_UNSUBSCRIBE, 0, ALL, ALL, 0, 0},
+};
+#define N_WANT (sizeof want / sizeof want[0])
+
+static const policy *policy_for(int body_case) {
+  for (size_t i = 0; i < N_WANT; i++)
+    if (want[i].body_case == body_case) return &want[i];
+  return NULL;
+}
+
+/* Every request type in the wire contract (but Hello, which is the
+ * handshake) has a table entry, and every entry a written policy. */
+static void test_every_request_is_in_the_table(void **state) {
+  (void)state;
+  const ProtobufCMessageDescriptor *d = &pcn__request__descriptor;
+  for (unsigned i = 0; i < d->n_fields; i++) {
+    int bc = (int)d->fields[i].id;
+    if (bc == PCN__REQUEST__BODY_HELLO) continue;
+    if (!dispatch_entry(bc)) fail_msg("request %s has no table entry", d->fields[i].name);
+    if (!policy_for(bc)) fail_msg("request %s has no written policy", d->fields[i].name);
+  }
+  size_t n;
+  dispatch_table(&n);
+  assert_int_equal(n, N_WANT);
+}
+
+static actor make_actor(int role, const char *practice) {
+  actor a;
+  memset(&a, 0, sizeof a);
+  a.member_id = 7;
+  a.role = role;
+  snprintf(a.username, sizeof a.username, "someone");
+  snprintf(a.practice, sizeof a.practice, "%s", practice);
+  return a;
+}
+
+/* For every entry, role and relation to the target: the table's answer is
+ * the policy's. Network roles have no practice; practice roles belong to
+ * F84001, and F84002 is "another practice". */
+static void test_walk_table(void **state) {
+  (void)state;
+  size_t n;
+  const req_entry *t = dispatch_table(&n);
+  for (size_t i = 0; i < n; i++) {
+    const policy *p = policy_for(t[i].body_case);
+    assert_non_null(p);
+    for (int role = PCN__ROLE__PCN_MANAGER; role <= PCN__ROLE__STAFF; role++) {
+      int practice_role =
+          role == PCN__ROLE__PRACTICE_MANAGER || role == PCN__ROLE__STAFF;
+      actor a = make_actor(role, practice_role ? "F84001" : "");
+      struct {
+        const char *target;
+        unsigned mask;
+      } cases[] = {
+          {"", p->net},
+          {"F84001", practice_role ? p->own : p->other},
+          {"F84002", p->other},
+      };
+      for (int k = 0; k < 3; k++) {
+        for (int owner = 0; owner <= 1; owner++) {
+          int visible = cases[k].target[0] == 0 ||
+                        strcmp(cases[k].target, a.practice) == 0;
+          int expect = p->is_public || (cases[k].mask & ROLE_BIT(role)) ||
+                       (p->owner_may && owner && visible);
+          int got = perm_allows(&t[i], &a, cases[k].target, owner);
+          if (got != expect)
+            fail_msg("%s by %s on target '%s' (owner %d): table says %d, "
+                     "policy %d",
+                     t[i].name, pcn__role__descriptor.values[role].name,
+                     cases[k].target, owner, got, expect);
+        }
+      }
+    }
+  }
+}
+
+/* Nobody who is not logged in passes a non-public entry. */
+static void test_anonymous(void **state) {
+  (void)state;
+  size_t n;
+  const req_entry *t = dispatch_table(&n);
+  actor a;
+  memset(&a, 0, sizeof a);
+  for (size_t i = 0; i < n; i++)
+    assert_int_equal(perm_allows(&t[i], &a, "", 1),
+                     (t[i].flags & REQ_PUBLIC) ? 1 : 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_every_request_is_in_the_table),
+      cmocka_unit_test(test_walk_table),
+      cmocka_unit_test(test_anonymous),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
