@@ -144,8 +144,10 @@ uint64_t pcn_client_call(pcn_client *c, const Pcn__Request *req,
 static pending *pending_take(pcn_client *c, uint64_t id) {
   for (pending *p = c->pend; p; p = p->next) {
     if (p->id != id) continue;
-    if (p->prev) p->prev->next = p->next;
-    else c->pend = p->next;
+    if (p->prev)
+      p->prev->next = p->next;
+    else
+      c->pend = p->next;
     if (p->next) p->next->prev = p->prev;
     return p;
   }
@@ -183,8 +185,9 @@ static void on_subscribed(pcn_client *c, const Pcn__Response *r, void *ud) {
   /* OUT_OF_RANGE and the like: the feed cannot continue from here. */
   char msg[400];
   snprintf(msg, sizeof msg, "%s",
-           r->status && r->status->message[0] ? r->status->message
-                                              : "The subscription was refused.");
+           r->status && r->status->message[0]
+               ? r->status->message
+               : "The subscription was refused.");
   c->sub_wanted = 0;
   set_error(c, PCN_ERR_SERVER, msg);
   c->auto_reconnect = 0;
@@ -232,9 +235,9 @@ static void on_welcome(pcn_client *c, const Pcn__Response *r, void *ud) {
     if (r->status->code == PCN__STATUS_CODE__UNAVAILABLE) return;
     if (r->status->code != PCN__STATUS_CODE__RESOURCE_EXHAUSTED)
       c->auto_reconnect = 0;
-    client_lost(c, PCN_ERR_SERVER, r->status->message[0]
-                                       ? r->status->message
-                                       : "The server refused the handshake.");
+    client_lost(c, PCN_ERR_SERVER,
+                r->status->message[0] ? r->status->message
+                                      : "The server refused the handshake.");
     return;
   }
   if (c->welcome) pcn__welcome__free_unpacked(c->welcome, NULL);
@@ -345,10 +348,11 @@ static int link_on_frame(void *ud, const uint8_t *body, size_t len) {
       int code = f->response->status->code;
       pcn_arena_reset(&ln->arena);
       if (code == PCN__STATUS_CODE__UNAUTHENTICATED) c->auto_reconnect = 0;
-      client_lost(c, code == PCN__STATUS_CODE__UNAVAILABLE ||
-                             code == PCN__STATUS_CODE__RESOURCE_EXHAUSTED
-                         ? PCN_ERR_CONNECT
-                         : PCN_ERR_SERVER,
+      client_lost(c,
+                  code == PCN__STATUS_CODE__UNAVAILABLE ||
+                          code == PCN__STATUS_CODE__RESOURCE_EXHAUSTED
+                      ? PCN_ERR_CONNECT
+                      : PCN_ERR_SERVER,
                   msg);
       return 1;
     }
@@ -378,8 +382,8 @@ static void link_on_handshake(pcn_tls *t) {
   if (!c) return;
   if (c->has_pin) {
     char err[300];
-    char *pem = pcn_pki_pin_from_peer(ln->tls.ssl, c->pin, c->host, err,
-                                      sizeof err);
+    char *pem =
+        pcn_pki_pin_from_peer(ln->tls.ssl, c->pin, c->host, err, sizeof err);
     if (!pem) {
       c->auto_reconnect = 0;
       client_lost(c, PCN_ERR_CONNECT, err);
@@ -546,8 +550,10 @@ static void client_lost(pcn_client *c, pcn_error_class cls, const char *msg) {
   uv_timer_stop(&c->timer);
   set_error(c, cls, copy);
   char lost[500];
-  snprintf(lost, sizeof lost, "The connection to the server was lost (%s); "
-                              "try again.", copy);
+  snprintf(lost, sizeof lost,
+           "The connection to the server was lost (%s); "
+           "try again.",
+           copy);
   pending_fail_all(c, lost);
   if (c->closing) return;
   if (c->auto_reconnect) {

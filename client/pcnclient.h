@@ -42,16 +42,16 @@ typedef enum pcn_error_class {
 } pcn_error_class;
 
 typedef struct pcn_client_config {
-  const char *server;      /* "HOST:PORT" or "[V6]:PORT" */
-  const char *ca_pem;      /* the pinned network CA, PEM text */
+  const char *server;        /* "HOST:PORT" or "[V6]:PORT" */
+  const char *ca_pem;        /* the pinned network CA, PEM text */
   const uint8_t *pin_sha256; /* join only: no ca_pem yet; accept the CA whose
                               * SHA-256 (DER) this is, then read it with
                               * pcn_client_pinned_ca */
   const char *client_name;
   const char *client_version;
-  const char *token;       /* session to resume after every Hello, or NULL */
-  int auto_reconnect;      /* retry with backoff after a lost connection */
-  uint32_t max_frame;      /* 0: 4 MiB (server replies may be large) */
+  const char *token;  /* session to resume after every Hello, or NULL */
+  int auto_reconnect; /* retry with backoff after a lost connection */
+  uint32_t max_frame; /* 0: 4 MiB (server replies may be large) */
 } pcn_client_config;
 
 /* Every call gets exactly one response: the server's, or one made locally
@@ -111,7 +111,7 @@ uv_loop_t *pcn_sync_loop(pcn_sync *s);
 void pcn_sync_close(pcn_sync *s);
 
 /* Short names for codes and roles, for messages. */
-const char *pcn_role_name(int role); /* "pcn_manager", ... */
+const char *pcn_role_name(int role);  /* "pcn_manager", ... */
 int pcn_role_parse(const char *name); /* 0 if unknown */
 
 #endif

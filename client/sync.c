@@ -124,8 +124,7 @@ void pcn_sync_close(pcn_sync *s) {
   free(s);
 }
 
-static const char *const role_names[] = {"", "pcn_manager",
-                                         "clinical_director",
+static const char *const role_names[] = {"", "pcn_manager", "clinical_director",
                                          "practice_manager", "staff"};
 
 const char *pcn_role_name(int role) {

@@ -7,7 +7,6 @@
 
 /* Splits spec into host (brackets removed) and port. 0, or -1 if spec is
  * not HOST:PORT with a port from 0 to 65535. */
-int pcn_split_hostport(const char *spec, char *host, size_t hostlen,
-                       int *port);
+int pcn_split_hostport(const char *spec, char *host, size_t hostlen, int *port);
 
 #endif

@@ -18,7 +18,8 @@ typedef struct pcn_arena {
   pcn_arena_block *head;
   size_t used;   /* bytes handed out since the last reset */
   size_t budget; /* at most this many; 0 means no limit */
-  ProtobufCAllocator pb; /* allocator for protobuf-c; pb.allocator_data = arena */
+  ProtobufCAllocator
+      pb; /* allocator for protobuf-c; pb.allocator_data = arena */
 } pcn_arena;
 
 void pcn_arena_init(pcn_arena *a, size_t budget);

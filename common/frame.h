@@ -23,9 +23,9 @@
 
 enum {
   PCN_FRAME_OK = 0,
-  PCN_FRAME_ERR_EMPTY = -1,    /* length 0 */
-  PCN_FRAME_ERR_TOO_BIG = -2,  /* length above the limit */
-  PCN_FRAME_ERR_STOPPED = -3,  /* the callback asked to stop */
+  PCN_FRAME_ERR_EMPTY = -1,   /* length 0 */
+  PCN_FRAME_ERR_TOO_BIG = -2, /* length above the limit */
+  PCN_FRAME_ERR_STOPPED = -3, /* the callback asked to stop */
   PCN_FRAME_ERR_NOMEM = -4
 };
 
@@ -35,9 +35,9 @@ enum {
 typedef int (*pcn_frame_cb)(void *ud, const uint8_t *body, size_t len);
 
 typedef struct pcn_frame_reader {
-  pcn_buf pending;   /* bytes of an incomplete frame (header included) */
+  pcn_buf pending; /* bytes of an incomplete frame (header included) */
   uint32_t max;
-  uint32_t want;     /* body length of the frame being assembled, 0 if unknown */
+  uint32_t want; /* body length of the frame being assembled, 0 if unknown */
 } pcn_frame_reader;
 
 void pcn_frame_reader_init(pcn_frame_reader *r, uint32_t max);

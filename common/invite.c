@@ -30,9 +30,11 @@ int pcn_invite_decode(const char *code, pcn_invite *inv, char *err,
                       size_t errlen) {
   const char *bad = "That is not a PCN Hub invitation code; copy the whole "
                     "code, which starts with pcn1-.";
-  while (isspace((unsigned char)*code)) code++;
+  while (isspace((unsigned char)*code))
+    code++;
   size_t len = strlen(code);
-  while (len && isspace((unsigned char)code[len - 1])) len--;
+  while (len && isspace((unsigned char)code[len - 1]))
+    len--;
   size_t prefix = strlen(PCN_INVITE_PREFIX);
   char body[PCN_INVITE_MAX];
   if (len <= prefix || len - prefix >= sizeof body ||
@@ -61,8 +63,7 @@ int pcn_invite_decode(const char *code, pcn_invite *inv, char *err,
   memcpy(inv->ca_sha256, ic->ca_sha256.data, 32);
   memcpy(inv->token, ic->token, 65);
   inv->expires_at = ic->expires_at;
-  snprintf(inv->network_name, sizeof inv->network_name, "%s",
-           ic->network_name);
+  snprintf(inv->network_name, sizeof inv->network_name, "%s", ic->network_name);
   rc = 0;
 done:
   pcn__invite_code__free_unpacked(ic, NULL);

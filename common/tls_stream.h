@@ -45,10 +45,10 @@ struct pcn_tls {
   BIO *rbio; /* ciphertext in, owned by ssl */
   BIO *wbio; /* ciphertext out, owned by ssl */
   const pcn_tls_ops *ops;
-  void *data;       /* the caller's */
-  pcn_buf pending;  /* plaintext not yet accepted by SSL_write */
+  void *data;      /* the caller's */
+  pcn_buf pending; /* plaintext not yet accepted by SSL_write */
   int handshake_done;
-  char err[160];    /* the last error, a sentence */
+  char err[160]; /* the last error, a sentence */
 };
 
 /* Server side when is_server, else client. The caller may set the host

@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 #define PCN_MAX_USERNAME 32
-#define PCN_MAX_NAME 100      /* display names, practice names */
+#define PCN_MAX_NAME 100 /* display names, practice names */
 #define PCN_MAX_TITLE 200
-#define PCN_MAX_TEXT 20000    /* task bodies, comments */
+#define PCN_MAX_TEXT 20000 /* task bodies, comments */
 #define PCN_MIN_PASSWORD 10
 #define PCN_MAX_PASSWORD 256
 

@@ -12,8 +12,8 @@
 int practice_lookup(MDB_txn *txn, store *st, const char *ods, uint32_t *id);
 
 /* members.c: a member by username, decoded into the arena. */
-int member_lookup(MDB_txn *txn, store *st, const char *username,
-                  pcn_arena *a, Pcn__Member **m);
+int member_lookup(MDB_txn *txn, store *st, const char *username, pcn_arena *a,
+                  Pcn__Member **m);
 
 /* dispatch.c: checks a text field of a request; on failure sets
  * INVALID_ARGUMENT naming the field and returns non-zero. */

@@ -53,7 +53,7 @@ typedef struct pw_work {
   char stored[PW_HASH_MAX]; /* the hash to verify against */
   char password[PCN_MAX_PASSWORD + 1];
   char new_password[PCN_MAX_PASSWORD + 1];
-  int ok;                   /* verify result */
+  int ok;                     /* verify result */
   char new_hash[PW_HASH_MAX]; /* hash of new_password, or a rehash */
 } pw_work;
 
@@ -102,7 +102,8 @@ static int hash_outdated(const char *h, uint32_t m_kib, uint32_t t) {
 
 static backoff_slot *backoff_find(server *s, const char *key, int create) {
   uint32_t h = 2166136261u;
-  for (const char *p = key; *p; p++) h = (h ^ (uint8_t)*p) * 16777619u;
+  for (const char *p = key; *p; p++)
+    h = (h ^ (uint8_t)*p) * 16777619u;
   backoff_slot *sl = &s->backoff->slot[h % BACKOFF_SLOTS];
   if (strcmp(sl->key, key) == 0) return sl;
   if (!create) return NULL;
@@ -318,7 +319,8 @@ static void pw_work_done(uv_work_t *req, int status) {
     goto out;
   }
   session_prep *sp = job->prep;
-  if (w->new_hash[0]) snprintf(sp->pw_hash, sizeof sp->pw_hash, "%s", w->new_hash);
+  if (w->new_hash[0])
+    snprintf(sp->pw_hash, sizeof sp->pw_hash, "%s", w->new_hash);
   if (w->kind == PW_LOGIN) {
     char key[72];
     snprintf(key, sizeof key, "u:%s", job->req->login->username);
@@ -411,8 +413,8 @@ static int login_prepare(req_ctx *ctx, wjob *job) {
   return pw_start(ctx, job, w);
 }
 
-static int member_get_by_id(MDB_txn *txn, store *st, uint32_t id,
-                            pcn_arena *a, Pcn__Member **m) {
+static int member_get_by_id(MDB_txn *txn, store *st, uint32_t id, pcn_arena *a,
+                            Pcn__Member **m) {
   uint8_t key[4];
   key_u32(key, id);
   return store_get_pb(txn, st->members, key, 4, &pcn__member__descriptor, a,
@@ -460,9 +462,12 @@ static int resume_prepare(req_ctx *ctx, wjob *job) {
   server *s = ctx->srv;
   const char *token = ctx->req->resume->token;
   const char *bad = "Your session has ended; log in again (pcn login).";
-  if (strlen(token) != 64) return ctx_fail(ctx, PCN__STATUS_CODE__UNAUTHENTICATED, "%s", bad);
+  if (strlen(token) != 64)
+    return ctx_fail(ctx, PCN__STATUS_CODE__UNAUTHENTICATED, "%s", bad);
   session_prep *sp = pcn_arena_alloc(&job->arena, sizeof *sp);
-  if (!sp) return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, "Out of memory.");
+  if (!sp)
+    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "Out of memory.");
   memset(sp, 0, sizeof *sp);
   job->prep = sp;
   auth_token_hash(token, sp->hash);
@@ -498,7 +503,8 @@ static int resume_apply(wtx *w, wjob *job) {
   int rc = store_get_pb(w->txn, w->st->sessions, sp->hash, 32,
                         &pcn__session_record__descriptor, &job->arena,
                         (void **)&rec);
-  if (rc == 0) rc = member_get_by_id(w->txn, w->st, rec->member_id, &job->arena, &m);
+  if (rc == 0)
+    rc = member_get_by_id(w->txn, w->st, rec->member_id, &job->arena, &m);
   if (rc == MDB_NOTFOUND || (rc == 0 && m->disabled))
     return wtx_fail(w, PCN__STATUS_CODE__UNAUTHENTICATED,
                     "Your session has ended; log in again (pcn login).");
@@ -516,7 +522,9 @@ static int resume_apply(wtx *w, wjob *job) {
 
 static int logout_prepare(req_ctx *ctx, wjob *job) {
   uint8_t *h = pcn_arena_alloc(&job->arena, 32);
-  if (!h) return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, "Out of memory.");
+  if (!h)
+    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "Out of memory.");
   memcpy(h, ctx->c->session_hash, 32);
   job->prep = h;
   return PCN__STATUS_CODE__OK;
@@ -552,7 +560,9 @@ static int join_prepare(req_ctx *ctx, wjob *job) {
   const char *bad = "This invitation code is not valid or has been used; ask "
                     "for a new one.";
   const char *why = pcn_check_password(j->password);
-  if (why) return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "password", "%s", why);
+  if (why)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "password",
+                          "%s", why);
   if (strlen(j->invite_token) != 64)
     return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND, "%s", bad);
   pw_work *w = pw_new(ctx, job, PW_JOIN);
@@ -575,7 +585,8 @@ static int join_prepare(req_ctx *ctx, wjob *job) {
   snprintf(w->password, sizeof w->password, "%s", j->password);
   if (auth_new_token(sp->token, sp->hash)) {
     free(w);
-    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "The server could not make a session; try again.");
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The server could not make a session; try again.");
   }
   return pw_start(ctx, job, w);
 }
@@ -584,9 +595,9 @@ static int join_prepare(req_ctx *ctx, wjob *job) {
 static int join_apply(wtx *w, wjob *job) {
   session_prep *sp = job->prep;
   Pcn__InviteRecord *inv;
-  int rc = store_get_pb(w->txn, w->st->invites, sp->invite_hash, 32,
-                        &pcn__invite_record__descriptor, &job->arena,
-                        (void **)&inv);
+  int rc =
+      store_get_pb(w->txn, w->st->invites, sp->invite_hash, 32,
+                   &pcn__invite_record__descriptor, &job->arena, (void **)&inv);
   if (rc == MDB_NOTFOUND || (rc == 0 && job->now_ms > inv->expires_at))
     return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
                     "This invitation code is not valid or has been used; ask "
@@ -616,8 +627,10 @@ static int join_apply(wtx *w, wjob *job) {
   m->created_by = inv->created_by;
   uint8_t key[4];
   key_u32(key, m->id);
-  if ((rc = store_put_pb(w->txn, w->st->members, key, 4, (ProtobufCMessage *)m)) ||
-      (rc = store_put_u32(w->txn, w->st->member_by_name, m->username, ulen, m->id)))
+  if ((rc = store_put_pb(w->txn, w->st->members, key, 4,
+                         (ProtobufCMessage *)m)) ||
+      (rc = store_put_u32(w->txn, w->st->member_by_name, m->username, ulen,
+                          m->id)))
     return wtx_lmdb(w, rc, "saving the member");
   MDB_val ck = {4, key}, cv = {strlen(sp->pw_hash), sp->pw_hash};
   if ((rc = mdb_put(w->txn, w->st->creds, &ck, &cv, 0)))
@@ -640,7 +653,9 @@ static int join_apply(wtx *w, wjob *job) {
 static int password_prepare(req_ctx *ctx, wjob *job) {
   Pcn__ChangePassword *cp = ctx->req->change_password;
   const char *why = pcn_check_password(cp->new_password);
-  if (why) return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "new_password", "%s", why);
+  if (why)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                          "new_password", "%s", why);
   if (!pcn_utf8_valid(cp->old_password, PCN_MAX_PASSWORD, 1))
     return ctx_fail(ctx, PCN__STATUS_CODE__UNAUTHENTICATED,
                     "Your current password is not right; try again.");
@@ -715,7 +730,8 @@ static int purge_apply(wtx *w, wjob *job) {
     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
   }
   mdb_cursor_close(cur);
-  if (rc && rc != MDB_NOTFOUND && rc != EINVAL) return wtx_lmdb(w, rc, "purging sessions");
+  if (rc && rc != MDB_NOTFOUND && rc != EINVAL)
+    return wtx_lmdb(w, rc, "purging sessions");
   if ((rc = mdb_cursor_open(w->txn, w->st->invites, &cur)))
     return wtx_lmdb(w, rc, "purging invitations");
   for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;) {
@@ -730,7 +746,8 @@ static int purge_apply(wtx *w, wjob *job) {
     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
   }
   mdb_cursor_close(cur);
-  if (rc && rc != MDB_NOTFOUND && rc != EINVAL) return wtx_lmdb(w, rc, "purging invitations");
+  if (rc && rc != MDB_NOTFOUND && rc != EINVAL)
+    return wtx_lmdb(w, rc, "purging invitations");
   return PCN__STATUS_CODE__OK;
 }
 

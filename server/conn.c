@@ -77,8 +77,7 @@ void conn_close(conn *c) {
   s->nconns--;
   c->closed = 1;
   uv_close((uv_handle_t *)&c->tcp, on_close);
-  if (s->stopped && !s->conns &&
-      !uv_is_closing((uv_handle_t *)&s->stop_timer))
+  if (s->stopped && !s->conns && !uv_is_closing((uv_handle_t *)&s->stop_timer))
     uv_close((uv_handle_t *)&s->stop_timer, NULL);
 }
 

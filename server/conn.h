@@ -28,12 +28,12 @@ struct conn {
   int over_limit;    /* accepted past max_conns: refused at Hello */
   uint32_t inflight; /* requests not yet answered */
   uint64_t accepted_ms, last_rx_ms, last_tx_ms, closing_since_ms;
-  char peer[64];     /* address, for logs and login backoff */
+  char peer[64]; /* address, for logs and login backoff */
   pcn_tls tls;
   pcn_frame_reader fr;
-  pcn_arena arena;   /* per request: reset after each read request */
+  pcn_arena arena; /* per request: reset after each read request */
 
-  actor who;         /* member_id 0 until logged in */
+  actor who; /* member_id 0 until logged in */
   uint8_t session_hash[32];
   int64_t session_expires_ms;
 

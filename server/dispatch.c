@@ -54,8 +54,8 @@ MDB_txn *ctx_txn(req_ctx *ctx) {
   return store_read_begin(&ctx->srv->st);
 }
 
-static int ctx_vfail(req_ctx *ctx, int code, const char *field,
-                     const char *fmt, va_list ap) {
+static int ctx_vfail(req_ctx *ctx, int code, const char *field, const char *fmt,
+                     va_list ap) {
   char msg[512];
   vsnprintf(msg, sizeof msg, fmt, ap);
   ctx->status->code = code;
@@ -271,8 +271,14 @@ static void dispatch_read(conn *c, uint64_t id, const req_entry *e,
   Pcn__Status st = PCN__STATUS__INIT;
   Pcn__Response resp = PCN__RESPONSE__INIT;
   resp.status = &st;
-  req_ctx ctx = {.srv = c->srv, .c = c, .id = id, .entry = e, .req = req,
-                 .arena = &c->arena, .resp = &resp, .status = &st,
+  req_ctx ctx = {.srv = c->srv,
+                 .c = c,
+                 .id = id,
+                 .entry = e,
+                 .req = req,
+                 .arena = &c->arena,
+                 .resp = &resp,
+                 .status = &st,
                  .who = &c->who};
   st.code = e->read(&ctx);
   if (st.code != PCN__STATUS_CODE__OK) {
@@ -298,9 +304,15 @@ static void dispatch_write(conn *c, uint64_t id, const req_entry *e,
   job->req = req;
   job->who = c->who;
   c->inflight++; /* until the reply: dispatch_async_done */
-  req_ctx ctx = {.srv = s, .c = c, .id = id, .entry = e, .req = req,
-                 .arena = &job->arena, .resp = &job->resp,
-                 .status = &job->status, .who = &c->who};
+  req_ctx ctx = {.srv = s,
+                 .c = c,
+                 .id = id,
+                 .entry = e,
+                 .req = req,
+                 .arena = &job->arena,
+                 .resp = &job->resp,
+                 .status = &job->status,
+                 .who = &c->who};
   int code = e->prepare(&ctx, job);
   if (ctx.async) {
     /* The handler kept the job for later (threadpool work first). */

@@ -64,7 +64,8 @@ struct req_ctx {
   uint64_t id;
   const req_entry *entry;
   Pcn__Request *req;
-  pcn_arena *arena; /* dies after the reply for reads, with the job for writes */
+  pcn_arena
+      *arena; /* dies after the reply for reads, with the job for writes */
   Pcn__Response *resp;
   Pcn__Status *status;
   const actor *who;

@@ -22,8 +22,8 @@
 #define FEED_PUMP_LOW_WATER (256 * 1024)
 
 /* out = SHA-256(prev || body): one link of the chain. */
-static void chain_hash(const uint8_t prev[32], const uint8_t *body,
-                       size_t len, uint8_t out[32]) {
+static void chain_hash(const uint8_t prev[32], const uint8_t *body, size_t len,
+                       uint8_t out[32]) {
   EVP_MD_CTX *md = EVP_MD_CTX_new();
   unsigned int n = 32;
   if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL) ||
@@ -268,7 +268,8 @@ void feed_publish(server *s, feed_item *items) {
       if (conn_unsent(c) > s->cfg.max_output) feed_cut(c);
     }
   }
-  for (conn *c = s->subs; c; c = c->sub_next) conn_flush(c);
+  for (conn *c = s->subs; c; c = c->sub_next)
+    conn_flush(c);
 }
 
 void feed_heartbeat(server *s, uint64_t now_ms) {
@@ -296,7 +297,8 @@ static int feed_subscribe(req_ctx *ctx) {
                     "This connection is already subscribed; unsubscribe "
                     "first or open another connection.");
   if (since + 1 < s->oldest_seq) {
-    ctx->status->details = pcn_arena_alloc(ctx->arena, sizeof(Pcn__StatusDetails));
+    ctx->status->details =
+        pcn_arena_alloc(ctx->arena, sizeof(Pcn__StatusDetails));
     if (ctx->status->details) {
       pcn__status_details__init(ctx->status->details);
       ctx->status->details->oldest_seq = s->oldest_seq;
@@ -309,7 +311,8 @@ static int feed_subscribe(req_ctx *ctx) {
                     (unsigned long long)s->oldest_seq);
   }
   if (since > s->published_seq) {
-    ctx->status->details = pcn_arena_alloc(ctx->arena, sizeof(Pcn__StatusDetails));
+    ctx->status->details =
+        pcn_arena_alloc(ctx->arena, sizeof(Pcn__StatusDetails));
     if (ctx->status->details) {
       pcn__status_details__init(ctx->status->details);
       ctx->status->details->oldest_seq = s->oldest_seq;

@@ -111,8 +111,10 @@ int pcnd_init(const init_opts *o, char *code, size_t codelen, char *err,
   if (!rc) rc = store_meta_put_str(txn, &st, META_LISTEN, o->listen);
   if (!rc) rc = store_meta_put_str(txn, &st, META_ADVERTISE, advertise);
   if (!rc) rc = auth_invite_put(txn, &st, token_hash, &inv);
-  if (!rc) rc = mdb_txn_commit(txn);
-  else mdb_txn_abort(txn);
+  if (!rc)
+    rc = mdb_txn_commit(txn);
+  else
+    mdb_txn_abort(txn);
   store_close(&st);
   if (rc) {
     snprintf(err, errlen, "Could not write the new store: %s.",

@@ -12,7 +12,7 @@
 typedef struct init_opts {
   const char *data_dir;
   const char *network;
-  const char *listen;       /* HOST:PORT */
+  const char *listen; /* HOST:PORT */
   const char *hosts[INIT_MAX_HOSTS];
   size_t nhosts;
   const char *manager;      /* the first PCN manager's username */

@@ -24,8 +24,9 @@ typedef struct run_opt {
 
 #define OFF(f) offsetof(srv_config, f)
 static const run_opt run_opts[] = {
-    {"listen", "HOST:PORT", "address to serve on (default: the one recorded by init)",
-     OPT_STR, OFF(listen), 0, 0},
+    {"listen", "HOST:PORT",
+     "address to serve on (default: the one recorded by init)", OPT_STR,
+     OFF(listen), 0, 0},
     {"max-frame", "BYTES", "largest frame a client may send", OPT_U32,
      OFF(max_frame), 1024, 64u << 20},
     {"max-conns", "N", "concurrent connections; more are told to retry",
@@ -39,18 +40,19 @@ static const run_opt run_opts[] = {
      OFF(arena_budget), 65536, 1ull << 30},
     {"handshake-timeout", "SECONDS", "time from connect to Hello", OPT_SECS,
      OFF(handshake_timeout_ms), 1, 3600},
-    {"idle-timeout", "SECONDS", "close connections silent this long",
-     OPT_SECS, OFF(idle_timeout_ms), 1, 86400},
+    {"idle-timeout", "SECONDS", "close connections silent this long", OPT_SECS,
+     OFF(idle_timeout_ms), 1, 86400},
     {"heartbeat", "SECONDS", "heartbeat to idle subscribers this often",
      OPT_SECS, OFF(heartbeat_ms), 1, 3600},
-    {"feed-keep", "N", "feed events to hold (0: all; older positions get OUT_OF_RANGE)",
-     OPT_U64, OFF(feed_keep), 0, UINT64_MAX},
+    {"feed-keep", "N",
+     "feed events to hold (0: all; older positions get OUT_OF_RANGE)", OPT_U64,
+     OFF(feed_keep), 0, UINT64_MAX},
     {"map-size", "BYTES", "initial LMDB map size (grows when full)", OPT_SIZE,
      OFF(map_size), 1u << 20, 1ull << 40},
     {"session-idle", "SECONDS", "a session unused this long ends", OPT_U32,
      OFF(session_idle_s), 60, 365u * 86400},
-    {"session-max", "SECONDS", "a session ends this long after login",
-     OPT_U32, OFF(session_max_s), 60, 365u * 86400},
+    {"session-max", "SECONDS", "a session ends this long after login", OPT_U32,
+     OFF(session_max_s), 60, 365u * 86400},
     {"invite-ttl", "SECONDS", "invitations expire after this", OPT_U32,
      OFF(invite_ttl_s), 60, 90u * 86400},
     {"batch-max", "N", "writes per group commit", OPT_U32, OFF(batch_max), 1,
@@ -85,18 +87,18 @@ static void print_value(const run_opt *o, const srv_config *cfg) {
 }
 
 static void usage_main(FILE *f) {
-  fprintf(f,
-          "pcnd - the PCN Hub server: one per Primary Care Network.\n\n"
-          "Usage:\n"
-          "  pcnd init --data DIR --network NAME [--listen HOST:PORT] "
-          "[--host NAME_OR_IP]...\n"
-          "  pcnd run --data DIR [--listen HOST:PORT] [limits...]\n"
-          "  pcnd verify --data DIR [--json]\n"
-          "  pcnd COMMAND --help    every option of a command, with defaults\n\n"
-          "Start here:\n"
-          "  pcnd init --data ./net --network \"Riverside PCN\"\n"
-          "  pcnd run --data ./net\n"
-          "then run the `pcn join ...` line that init printed.\n");
+  fprintf(
+      f, "pcnd - the PCN Hub server: one per Primary Care Network.\n\n"
+         "Usage:\n"
+         "  pcnd init --data DIR --network NAME [--listen HOST:PORT] "
+         "[--host NAME_OR_IP]...\n"
+         "  pcnd run --data DIR [--listen HOST:PORT] [limits...]\n"
+         "  pcnd verify --data DIR [--json]\n"
+         "  pcnd COMMAND --help    every option of a command, with defaults\n\n"
+         "Start here:\n"
+         "  pcnd init --data ./net --network \"Riverside PCN\"\n"
+         "  pcnd run --data ./net\n"
+         "then run the `pcn join ...` line that init printed.\n");
 }
 
 static void usage_run(void) {
@@ -106,11 +108,13 @@ static void usage_run(void) {
          "Serves the network in DIR over TLS 1.3. SIGINT or SIGTERM stops it\n"
          "gracefully: no new connections, writes in flight are committed and\n"
          "answered, then it exits 0.\n\n"
-         "  --data DIR              the directory made by `pcnd init` (required)\n");
+         "  --data DIR              the directory made by `pcnd init` "
+         "(required)\n");
   for (size_t i = 0; i < N_RUN_OPTS; i++) {
     char left[64];
     snprintf(left, sizeof left, "--%s%s%s", run_opts[i].name,
-             run_opts[i].arg ? " " : "", run_opts[i].arg ? run_opts[i].arg : "");
+             run_opts[i].arg ? " " : "",
+             run_opts[i].arg ? run_opts[i].arg : "");
     printf("  %-23s %s", left, run_opts[i].help);
     print_value(&run_opts[i], &d);
     printf("\n");
@@ -164,8 +168,10 @@ static int cmd_run(int argc, char **argv) {
   longs[n] = (struct option){0};
   int c;
   while ((c = getopt_long(argc, argv, "d:h", longs, NULL)) != -1) {
-    if (c == 'd') cfg.data_dir = optarg;
-    else if (c == 'h') return usage_run(), 0;
+    if (c == 'd')
+      cfg.data_dir = optarg;
+    else if (c == 'h')
+      return usage_run(), 0;
     else if (c >= 1000) {
       if (set_opt(&run_opts[c - 1000], optarg, &cfg)) return 1;
     } else {
@@ -213,23 +219,29 @@ static int cmd_run(int argc, char **argv) {
 }
 
 static void usage_init(void) {
-  printf("Usage: pcnd init --data DIR --network NAME [options]\n\n"
-         "Creates a network in DIR: its store, its certificate authority and\n"
-         "server certificate (keys 0600), and the first PCN manager's\n"
-         "invitation. Prints the `pcn join CODE` line the PCN manager runs.\n\n"
-         "  --data DIR            directory to create (must not hold a store)\n"
-         "  --network NAME        the network's name, e.g. \"Riverside PCN\"\n"
-         "  --listen HOST:PORT    address pcnd run serves on [default 127.0.0.1:7443]\n"
-         "  --host NAME_OR_IP     a name clients use for the server; repeat for\n"
-         "                        each (localhost and 127.0.0.1 are always in)\n"
-         "  --manager USERNAME    the first PCN manager's username [default manager]\n"
-         "  --manager-name NAME   their display name [default \"PCN Manager\"]\n"
-         "  --invite-ttl SECONDS  how long the invitation lasts [default 604800]\n");
+  printf(
+      "Usage: pcnd init --data DIR --network NAME [options]\n\n"
+      "Creates a network in DIR: its store, its certificate authority and\n"
+      "server certificate (keys 0600), and the first PCN manager's\n"
+      "invitation. Prints the `pcn join CODE` line the PCN manager runs.\n\n"
+      "  --data DIR            directory to create (must not hold a store)\n"
+      "  --network NAME        the network's name, e.g. \"Riverside PCN\"\n"
+      "  --listen HOST:PORT    address pcnd run serves on [default "
+      "127.0.0.1:7443]\n"
+      "  --host NAME_OR_IP     a name clients use for the server; repeat for\n"
+      "                        each (localhost and 127.0.0.1 are always in)\n"
+      "  --manager USERNAME    the first PCN manager's username [default "
+      "manager]\n"
+      "  --manager-name NAME   their display name [default \"PCN Manager\"]\n"
+      "  --invite-ttl SECONDS  how long the invitation lasts [default "
+      "604800]\n");
 }
 
 static int cmd_init(int argc, char **argv) {
-  init_opts o = {.listen = "127.0.0.1:7443", .manager = "manager",
-                 .manager_name = "PCN Manager", .invite_ttl_s = 7 * 86400};
+  init_opts o = {.listen = "127.0.0.1:7443",
+                 .manager = "manager",
+                 .manager_name = "PCN Manager",
+                 .invite_ttl_s = 7 * 86400};
   static const struct option longs[] = {
       {"data", required_argument, NULL, 'd'},
       {"network", required_argument, NULL, 'n'},
@@ -248,7 +260,8 @@ static int cmd_init(int argc, char **argv) {
     case 'l': o.listen = optarg; break;
     case 'H':
       if (o.nhosts == INIT_MAX_HOSTS) {
-        fprintf(stderr, "pcnd init: at most %d --host names.\n", INIT_MAX_HOSTS);
+        fprintf(stderr, "pcnd init: at most %d --host names.\n",
+                INIT_MAX_HOSTS);
         return 1;
       }
       o.hosts[o.nhosts++] = optarg;
@@ -259,7 +272,8 @@ static int cmd_init(int argc, char **argv) {
       char *end;
       long v = strtol(optarg, &end, 10);
       if (*end || v < 60 || v > 90L * 86400) {
-        fprintf(stderr, "pcnd init: --invite-ttl takes seconds from 60 to 7776000.\n");
+        fprintf(stderr,
+                "pcnd init: --invite-ttl takes seconds from 60 to 7776000.\n");
         return 1;
       }
       o.invite_ttl_s = (uint32_t)v;
@@ -296,8 +310,10 @@ static int cmd_verify(int argc, char **argv) {
                                         {0}};
   int c;
   while ((c = getopt_long(argc, argv, "d:jh", longs, NULL)) != -1) {
-    if (c == 'd') dir = optarg;
-    else if (c == 'j') json = 1;
+    if (c == 'd')
+      dir = optarg;
+    else if (c == 'j')
+      json = 1;
     else if (c == 'h') {
       printf("Usage: pcnd verify --data DIR [--json]\n\n"
              "Checks the store: its schema version, every index against its\n"

@@ -19,8 +19,8 @@
 #include "invite.h"
 #include "validate.h"
 
-int member_lookup(MDB_txn *txn, store *st, const char *username,
-                  pcn_arena *a, Pcn__Member **m) {
+int member_lookup(MDB_txn *txn, store *st, const char *username, pcn_arena *a,
+                  Pcn__Member **m) {
   uint32_t id;
   size_t n = strlen(username);
   if (n == 0 || n > PCN_MAX_USERNAME) return MDB_NOTFOUND;
@@ -49,8 +49,7 @@ static int check_role_practice(req_ctx *ctx, int role, char **practice) {
                           "practice_manager or staff.");
   if (!role_is_practice(role)) {
     if ((*practice)[0])
-      return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT,
-                            "practice",
+      return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "practice",
                             "practice: PCN managers and clinical directors "
                             "work for the network, not one practice; leave "
                             "--practice out.");
@@ -92,7 +91,8 @@ static int invite_prepare(req_ctx *ctx, wjob *job) {
   if (perm_check(ctx, r->practice, 0)) return ctx->status->code;
   Pcn__Member *m;
   MDB_txn *txn = ctx_txn(ctx);
-  if (txn && member_lookup(txn, &ctx->srv->st, r->username, ctx->arena, &m) == 0)
+  if (txn &&
+      member_lookup(txn, &ctx->srv->st, r->username, ctx->arena, &m) == 0)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__ALREADY_EXISTS, "username",
                           "The username %s is taken; choose another.",
                           r->username);
@@ -283,7 +283,8 @@ static int role_prepare(req_ctx *ctx, wjob *job) {
   Pcn__MemberSetRole *r = ctx->req->member_set_role;
   Pcn__Member *m;
   MDB_txn *txn = ctx_txn(ctx);
-  if (!txn || member_lookup(txn, &ctx->srv->st, r->username, ctx->arena, &m) != 0)
+  if (!txn ||
+      member_lookup(txn, &ctx->srv->st, r->username, ctx->arena, &m) != 0)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "username",
                           "No member with that username.");
   if (check_role_practice(ctx, r->role, &r->practice)) return ctx->status->code;
@@ -328,8 +329,7 @@ const req_entry members_entries[] = {
     {PCN__REQUEST__BODY_MEMBER_GET, "show members", 0, R_ALL, R_ALL, R_ALL,
      member_get_read, NULL, NULL, NULL},
     {PCN__REQUEST__BODY_MEMBER_DISABLE, "disable members", REQ_WRITE, R_PCNM,
-     R_PCNM | R_PM, R_PCNM, NULL, disable_prepare, disable_apply,
-     member_after},
+     R_PCNM | R_PM, R_PCNM, NULL, disable_prepare, disable_apply, member_after},
     {PCN__REQUEST__BODY_MEMBER_SET_ROLE, "change members' roles", REQ_WRITE,
      R_PCNM, R_PCNM | R_PM, R_PCNM, NULL, role_prepare, role_apply,
      member_after},

@@ -19,15 +19,15 @@ int practice_lookup(MDB_txn *txn, store *st, const char *ods, uint32_t *id) {
   return store_get_u32(txn, st->practice_by_ods, ods, n, id);
 }
 
-static int practice_load(MDB_txn *txn, store *st, const char *ods,
-                         pcn_arena *a, Pcn__Practice **p) {
+static int practice_load(MDB_txn *txn, store *st, const char *ods, pcn_arena *a,
+                         Pcn__Practice **p) {
   uint32_t id;
   int rc = practice_lookup(txn, st, ods, &id);
   if (rc) return rc;
   uint8_t key[4];
   key_u32(key, id);
-  return store_get_pb(txn, st->practices, key, 4, &pcn__practice__descriptor,
-                      a, (void **)p);
+  return store_get_pb(txn, st->practices, key, 4, &pcn__practice__descriptor, a,
+                      (void **)p);
 }
 
 static int check_list_size(req_ctx *ctx, uint32_t n) {
@@ -124,8 +124,8 @@ static int practice_get_read(req_ctx *ctx) {
   if (!ods) return ctx->status->code;
   Pcn__Practice *p;
   MDB_txn *txn = ctx_txn(ctx);
-  int rc = txn ? practice_load(txn, &ctx->srv->st, ods, ctx->arena, &p)
-               : MDB_PANIC;
+  int rc =
+      txn ? practice_load(txn, &ctx->srv->st, ods, ctx->arena, &p) : MDB_PANIC;
   if (rc == MDB_NOTFOUND)
     return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
                     "No practice %s in this network; `pcn practice list` "

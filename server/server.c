@@ -55,14 +55,16 @@ static void on_sweep(uv_timer_t *t) {
 /* Clients that do not read their last bytes do not hold the stop up. */
 static void on_stop_timer(uv_timer_t *t) {
   server *s = t->data;
-  while (s->conns) conn_close(s->conns); /* the last closes the timer */
+  while (s->conns)
+    conn_close(s->conns); /* the last closes the timer */
   if (!uv_is_closing((uv_handle_t *)t)) uv_close((uv_handle_t *)t, NULL);
 }
 
 static void on_signal(uv_signal_t *h, int signum) {
   server *s = h->data;
-  fprintf(stderr, "pcnd: %s received; finishing writes in flight, then "
-                  "stopping.\n",
+  fprintf(stderr,
+          "pcnd: %s received; finishing writes in flight, then "
+          "stopping.\n",
           signum == SIGINT ? "SIGINT" : "SIGTERM");
   server_stop(s);
 }

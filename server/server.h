@@ -32,21 +32,21 @@ typedef struct wjob wjob;
 /* Every limit and default, each shown by `pcnd run --help`. */
 typedef struct srv_config {
   const char *data_dir;
-  char listen[300];            /* HOST:PORT */
-  uint32_t max_frame;          /* bytes per frame */
-  uint32_t max_conns;          /* concurrent connections */
-  uint32_t max_inflight;       /* unanswered requests per connection */
-  size_t max_output;           /* unsent bytes per connection before a cut */
-  size_t arena_budget;         /* bytes one request may decode into */
+  char listen[300];      /* HOST:PORT */
+  uint32_t max_frame;    /* bytes per frame */
+  uint32_t max_conns;    /* concurrent connections */
+  uint32_t max_inflight; /* unanswered requests per connection */
+  size_t max_output;     /* unsent bytes per connection before a cut */
+  size_t arena_budget;   /* bytes one request may decode into */
   uint32_t handshake_timeout_ms;
   uint32_t idle_timeout_ms;
   uint32_t heartbeat_ms;
-  uint64_t feed_keep;          /* events held; 0 keeps them all */
-  size_t map_size;             /* initial LMDB map size */
+  uint64_t feed_keep; /* events held; 0 keeps them all */
+  size_t map_size;    /* initial LMDB map size */
   uint32_t session_idle_s;
   uint32_t session_max_s;
   uint32_t invite_ttl_s;
-  uint32_t batch_max;          /* writes per group commit */
+  uint32_t batch_max; /* writes per group commit */
   uint32_t argon2_m_kib;
   uint32_t argon2_t;
   int verbose;
@@ -57,10 +57,10 @@ void srv_config_defaults(srv_config *cfg);
 /* Who is making a request: copied into every job so the writer never looks
  * at a connection. */
 typedef struct actor {
-  uint32_t member_id;  /* 0: not logged in */
-  int role;            /* Pcn__Role */
+  uint32_t member_id; /* 0: not logged in */
+  int role;           /* Pcn__Role */
   char username[40];
-  char practice[8];    /* ODS code, "" for network roles */
+  char practice[8]; /* ODS code, "" for network roles */
 } actor;
 
 /* A password check or hash on the threadpool. */
@@ -73,18 +73,18 @@ struct server {
   writer *wr;
   SSL_CTX *tls_ctx;
   uv_tcp_t listener;
-  uv_timer_t sweep;        /* timeouts, heartbeats, housekeeping */
-  uv_timer_t stop_timer;   /* bounds how long a stop waits for clients */
+  uv_timer_t sweep;      /* timeouts, heartbeats, housekeeping */
+  uv_timer_t stop_timer; /* bounds how long a stop waits for clients */
   uv_signal_t sig_int, sig_term;
-  conn *conns;             /* every open connection */
+  conn *conns; /* every open connection */
   uint32_t nconns;
   uint64_t next_cid;
-  conn *subs;              /* subscribed connections */
-  uint64_t published_seq;  /* newest seq fanned out */
-  uint64_t oldest_seq;     /* oldest seq held in the feed */
-  uint32_t pending_work;   /* threadpool jobs not yet completed */
-  int stopping;            /* refusing new work */
-  int stopped;             /* drained; connections closing */
+  conn *subs;             /* subscribed connections */
+  uint64_t published_seq; /* newest seq fanned out */
+  uint64_t oldest_seq;    /* oldest seq held in the feed */
+  uint32_t pending_work;  /* threadpool jobs not yet completed */
+  int stopping;           /* refusing new work */
+  int stopped;            /* drained; connections closing */
   uint64_t last_purge_ms;
   char network_name[128];
   char network_id[40];
@@ -130,6 +130,5 @@ void conn_sweep(server *s, uint64_t now_ms);
 conn *conn_new_detached(server *s);
 /* Feeds decrypted bytes as if they came from the peer (frames, dispatch). */
 int conn_feed_plain(conn *c, const uint8_t *p, size_t n);
-
 
 #endif

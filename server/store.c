@@ -18,8 +18,8 @@ const char *store_strerror(int rc) {
   return mdb_strerror(rc);
 }
 
-void key_task_index(uint8_t out[TASK_INDEX_KEY], uint32_t scope,
-                    uint8_t status, uint32_t due, uint64_t id) {
+void key_task_index(uint8_t out[TASK_INDEX_KEY], uint32_t scope, uint8_t status,
+                    uint32_t due, uint64_t id) {
   key_u32(out, scope);
   out[4] = status;
   key_u32(out + 5, due);
@@ -58,8 +58,9 @@ static int store_migrate(store *st, MDB_txn *txn, uint64_t from, char *err,
                          size_t errlen) {
   (void)from;
   int rc = store_meta_put_u64(txn, st, META_SCHEMA, STORE_SCHEMA_VERSION);
-  if (rc) snprintf(err, errlen, "Could not record the schema version: %s.",
-                   mdb_strerror(rc));
+  if (rc)
+    snprintf(err, errlen, "Could not record the schema version: %s.",
+             mdb_strerror(rc));
   return rc;
 }
 
@@ -98,8 +99,10 @@ int store_open(store *st, const char *dir, size_t map_size, int create,
   if ((rc = store_open_dbis(st, txn, create ? MDB_CREATE : 0))) {
     mdb_txn_abort(txn);
     if (rc == MDB_NOTFOUND)
-      snprintf(err, errlen, "The store in %s is incomplete; it was not made "
-                            "by pcnd init.", dir);
+      snprintf(err, errlen,
+               "The store in %s is incomplete; it was not made "
+               "by pcnd init.",
+               dir);
     else
       snprintf(err, errlen, "Could not open the store in %s: %s.", dir,
                mdb_strerror(rc));
@@ -111,8 +114,10 @@ int store_open(store *st, const char *dir, size_t map_size, int create,
     schema = 0;
   } else if (rc) {
     mdb_txn_abort(txn);
-    snprintf(err, errlen, "The store in %s has no schema version; it was not "
-                          "made by pcnd.", dir);
+    snprintf(err, errlen,
+             "The store in %s has no schema version; it was not "
+             "made by pcnd.",
+             dir);
     goto fail_quiet;
   }
   if (schema > STORE_SCHEMA_VERSION) {

@@ -54,8 +54,8 @@ typedef struct store {
       sessions, session_by_member, invites, tasks, task_index, comments, feed;
   pthread_rwlock_t map_lock;
   size_t map_size;
-  MDB_txn *rtxn;  /* the loop thread's read transaction */
-  int rtxn_live;  /* renewed and not yet reset */
+  MDB_txn *rtxn; /* the loop thread's read transaction */
+  int rtxn_live; /* renewed and not yet reset */
 } store;
 
 /* Opens (create: creates) the store in dir. Refuses a store whose schema is
@@ -92,8 +92,8 @@ static inline uint64_t key_get_u64(const uint8_t *p) {
 
 #define TASK_INDEX_KEY 17
 #define TASK_DUE_NONE 0xFFFFFFFFu
-void key_task_index(uint8_t out[TASK_INDEX_KEY], uint32_t scope,
-                    uint8_t status, uint32_t due, uint64_t id);
+void key_task_index(uint8_t out[TASK_INDEX_KEY], uint32_t scope, uint8_t status,
+                    uint32_t due, uint64_t id);
 
 /* Reads a protobuf record into the arena. Returns 0, MDB_NOTFOUND, or
  * another LMDB error (a record that does not decode is MDB_CORRUPTED). */

@@ -74,7 +74,8 @@ static int check_assignee(req_ctx *ctx, const char *username,
   if (!username[0]) return 0;
   Pcn__Member *m;
   MDB_txn *txn = ctx_txn(ctx);
-  if (!txn || member_lookup(txn, &ctx->srv->st, username, ctx->arena, &m) != 0 ||
+  if (!txn ||
+      member_lookup(txn, &ctx->srv->st, username, ctx->arena, &m) != 0 ||
       m->disabled) {
     ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "assignee",
                    "assignee: no active member is called '%.40s'; `pcn "
@@ -137,7 +138,8 @@ static int create_prepare(req_ctx *ctx, wjob *job) {
   if (perm_check(ctx, practice, 0)) return ctx->status->code;
   uint32_t id;
   MDB_txn *txn = ctx_txn(ctx);
-  if (practice[0] && (!txn || practice_lookup(txn, &ctx->srv->st, practice, &id)))
+  if (practice[0] &&
+      (!txn || practice_lookup(txn, &ctx->srv->st, practice, &id)))
     return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
                           "No practice %s in this network.", practice);
   if (check_assignee(ctx, r->assignee, practice)) return ctx->status->code;
@@ -183,7 +185,9 @@ static int get_read(req_ctx *ctx) {
                    ? t->comment_count
                    : TASK_MAX_COMMENTS_SHOWN;
   Pcn__Comment **cs = pcn_arena_alloc(ctx->arena, (cap + 1) * sizeof *cs);
-  if (!d || !cs) return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, "Out of memory.");
+  if (!d || !cs)
+    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "Out of memory.");
   pcn__task_detail__init(d);
   d->task = t;
   d->comments = cs;
@@ -197,7 +201,8 @@ static int get_read(req_ctx *ctx) {
          rc == 0 && d->n_comments < cap && k.mv_size == 12 &&
          key_get_u64(k.mv_data) == id;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-      Pcn__Comment *c = pcn__comment__unpack(&ctx->arena->pb, v.mv_size, v.mv_data);
+      Pcn__Comment *c =
+          pcn__comment__unpack(&ctx->arena->pb, v.mv_size, v.mv_data);
       if (c) cs[d->n_comments++] = c;
     }
     mdb_cursor_close(cur);
@@ -236,7 +241,9 @@ static int list_read(req_ctx *ctx) {
   Pcn__TaskList *r = ctx->req->task_list;
   store *st = &ctx->srv->st;
   MDB_txn *txn = ctx_txn(ctx);
-  if (!txn) return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "The server could not read tasks; try again.");
+  if (!txn)
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The server could not read tasks; try again.");
   uint32_t scopes[2];
   int nscopes = 0;
   if (r->scope == PCN__TASK_LIST__SCOPE__PRACTICE) {
@@ -261,7 +268,8 @@ static int list_read(req_ctx *ctx) {
   if (check_due(ctx, "due_before", r->due_before) ||
       ctx_check_text(ctx, "assignee", r->assignee, PCN_MAX_USERNAME, 0, 0))
     return ctx->status->code;
-  uint32_t due_before = r->due_before[0] ? due_key(r->due_before) : TASK_DUE_NONE;
+  uint32_t due_before =
+      r->due_before[0] ? due_key(r->due_before) : TASK_DUE_NONE;
   uint8_t after[TASK_INDEX_KEY];
   int have_after = 0;
   if (r->after[0]) {
@@ -281,7 +289,8 @@ static int list_read(req_ctx *ctx) {
   Pcn__Task **items = pcn_arena_alloc(ctx->arena, limit * sizeof *items);
   MDB_cursor *cur;
   if (!page || !items || mdb_cursor_open(txn, st->task_index, &cur))
-    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, "Out of memory.");
+    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "Out of memory.");
   pcn__task_page__init(page);
   page->tasks = items;
   uint8_t last[TASK_INDEX_KEY];
@@ -402,7 +411,8 @@ static int update_apply(wtx *w, wjob *job) {
   uint8_t old[TASK_INDEX_KEY];
   int rc = apply_existing(w, job, r->id, r->version, &t, old);
   if (rc) return rc;
-  if (r->has_title_case == PCN__TASK_UPDATE__HAS_TITLE_TITLE) t->title = r->title;
+  if (r->has_title_case == PCN__TASK_UPDATE__HAS_TITLE_TITLE)
+    t->title = r->title;
   if (r->has_body_case == PCN__TASK_UPDATE__HAS_BODY_BODY) t->body = r->body;
   if (r->has_due_case == PCN__TASK_UPDATE__HAS_DUE_DUE) t->due = r->due;
   return finish_change(w, job, t, old);
@@ -444,7 +454,8 @@ static int set_status(wtx *w, wjob *job, uint64_t id, uint32_t version,
   if (t->status == status) {
     return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
                     "Task %llu is already %s.", (unsigned long long)id,
-                    status == PCN__TASK_STATUS__TASK_CLOSED ? "closed" : "open");
+                    status == PCN__TASK_STATUS__TASK_CLOSED ? "closed"
+                                                            : "open");
   }
   t->status = status;
   t->closed_at = status == PCN__TASK_STATUS__TASK_CLOSED ? job->now_ms : 0;
@@ -493,7 +504,8 @@ static int comment_apply(wtx *w, wjob *job) {
   uint8_t ck[12];
   key_u64(ck, t->id);
   key_u32(ck + 8, c->n);
-  if ((rc = store_put_pb(w->txn, w->st->comments, ck, 12, (ProtobufCMessage *)c)))
+  if ((rc = store_put_pb(w->txn, w->st->comments, ck, 12,
+                         (ProtobufCMessage *)c)))
     return wtx_lmdb(w, rc, "saving the comment");
   t->updated_at = job->now_ms;
   if ((rc = task_save(w, t, old))) return rc;

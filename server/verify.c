@@ -29,7 +29,8 @@ typedef struct vctx {
 static int each(vctx *v, MDB_dbi dbi,
                 int (*fn)(vctx *v, MDB_val *k, MDB_val *d)) {
   MDB_cursor *cur;
-  if (mdb_cursor_open(v->txn, dbi, &cur)) return VFAIL(v, "Could not read the store.");
+  if (mdb_cursor_open(v->txn, dbi, &cur))
+    return VFAIL(v, "Could not read the store.");
   MDB_val k, d;
   int rc, out = 0;
   for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
@@ -38,17 +39,21 @@ static int each(vctx *v, MDB_dbi dbi,
     if ((out = fn(v, &k, &d))) break;
   }
   mdb_cursor_close(cur);
-  if (!out && rc != MDB_NOTFOUND) return VFAIL(v, "Could not read the store: %s.", mdb_strerror(rc));
+  if (!out && rc != MDB_NOTFOUND)
+    return VFAIL(v, "Could not read the store: %s.", mdb_strerror(rc));
   return out;
 }
 
 static int check_practice(vctx *v, MDB_val *k, MDB_val *d) {
   Pcn__Practice *p = pcn__practice__unpack(&v->a.pb, d->mv_size, d->mv_data);
   if (!p || k->mv_size != 4 || p->id != key_get_u32(k->mv_data))
-    return VFAIL(v, "Practice record %u does not decode or is stored under "
-                    "the wrong id.", k->mv_size == 4 ? key_get_u32(k->mv_data) : 0);
+    return VFAIL(v,
+                 "Practice record %u does not decode or is stored under "
+                 "the wrong id.",
+                 k->mv_size == 4 ? key_get_u32(k->mv_data) : 0);
   uint32_t id;
-  if (store_get_u32(v->txn, v->st->practice_by_ods, p->ods, strlen(p->ods), &id) ||
+  if (store_get_u32(v->txn, v->st->practice_by_ods, p->ods, strlen(p->ods),
+                    &id) ||
       id != p->id)
     return VFAIL(v, "Practice %s is missing from the ODS index.", p->ods);
   v->practices++;
@@ -73,8 +78,10 @@ static int check_member(vctx *v, MDB_val *k, MDB_val *d) {
                     "wrong id.");
   uint32_t id;
   if (store_get_u32(v->txn, v->st->member_by_name, m->username,
-                    strlen(m->username), &id) || id != m->id)
-    return VFAIL(v, "Member %s is missing from the username index.", m->username);
+                    strlen(m->username), &id) ||
+      id != m->id)
+    return VFAIL(v, "Member %s is missing from the username index.",
+                 m->username);
   v->members++;
   return 0;
 }
@@ -95,13 +102,14 @@ static int check_task(vctx *v, MDB_val *k, MDB_val *d) {
     return VFAIL(v, "A task record does not decode or is stored under the "
                     "wrong id.");
   uint32_t scope = 0;
-  if (t->practice[0] &&
-      store_get_u32(v->txn, v->st->practice_by_ods, t->practice, strlen(t->practice), &scope))
+  if (t->practice[0] && store_get_u32(v->txn, v->st->practice_by_ods,
+                                      t->practice, strlen(t->practice), &scope))
     return VFAIL(v, "Task %llu belongs to practice %s, which does not exist.",
                  (unsigned long long)t->id, t->practice);
   int32_t days;
-  uint32_t due = t->due[0] && pcn_date_parse(t->due, &days) == 0 ? (uint32_t)days
-                                                                 : TASK_DUE_NONE;
+  uint32_t due = t->due[0] && pcn_date_parse(t->due, &days) == 0
+                     ? (uint32_t)days
+                     : TASK_DUE_NONE;
   uint8_t ik[TASK_INDEX_KEY];
   key_task_index(ik, scope, (uint8_t)t->status, due, t->id);
   MDB_val ikv = {TASK_INDEX_KEY, ik}, dv;
@@ -114,7 +122,8 @@ static int check_task(vctx *v, MDB_val *k, MDB_val *d) {
 
 static int check_task_index(vctx *v, MDB_val *k, MDB_val *d) {
   (void)d;
-  if (k->mv_size != TASK_INDEX_KEY) return VFAIL(v, "The task index holds a bad key.");
+  if (k->mv_size != TASK_INDEX_KEY)
+    return VFAIL(v, "The task index holds a bad key.");
   uint64_t id = key_get_u64((uint8_t *)k->mv_data + 9);
   uint8_t key[8];
   key_u64(key, id);
@@ -138,7 +147,8 @@ static int check_comment(vctx *v, MDB_val *k, MDB_val *d) {
   key_u64(key, id);
   Pcn__Task *t;
   if (store_get_pb(v->txn, v->st->tasks, key, 8, &pcn__task__descriptor, &v->a,
-                   (void **)&t) || n == 0 || n > t->comment_count)
+                   (void **)&t) ||
+      n == 0 || n > t->comment_count)
     return VFAIL(v, "Comment %u on task %llu has no task or is past its count.",
                  n, (unsigned long long)id);
   v->comments++;
@@ -146,14 +156,17 @@ static int check_comment(vctx *v, MDB_val *k, MDB_val *d) {
 }
 
 static int check_session(vctx *v, MDB_val *k, MDB_val *d) {
-  Pcn__SessionRecord *r = pcn__session_record__unpack(&v->a.pb, d->mv_size, d->mv_data);
-  if (!r || k->mv_size != 32) return VFAIL(v, "A session record does not decode.");
+  Pcn__SessionRecord *r =
+      pcn__session_record__unpack(&v->a.pb, d->mv_size, d->mv_data);
+  if (!r || k->mv_size != 32)
+    return VFAIL(v, "A session record does not decode.");
   uint8_t bk[36];
   key_u32(bk, r->member_id);
   memcpy(bk + 4, k->mv_data, 32);
   MDB_val ik = {36, bk}, iv;
   if (mdb_get(v->txn, v->st->session_by_member, &ik, &iv))
-    return VFAIL(v, "A session of member %u is missing from its index.", r->member_id);
+    return VFAIL(v, "A session of member %u is missing from its index.",
+                 r->member_id);
   v->sessions++;
   return 0;
 }

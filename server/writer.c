@@ -78,8 +78,7 @@ int wtx_fail(wtx *w, int code, const char *fmt, ...) {
 
 int wtx_lmdb(wtx *w, int rc, const char *what) {
   if (rc == MDB_MAP_FULL) return WRITER_RETRY_MAP_FULL;
-  fprintf(stderr, "pcnd: store error while %s: %s\n", what,
-          mdb_strerror(rc));
+  fprintf(stderr, "pcnd: store error while %s: %s\n", what, mdb_strerror(rc));
   return wtx_fail(w, PCN__STATUS_CODE__INTERNAL,
                   "The server could not save this (%s); try again, and tell "
                   "the server's operator if it goes on.",
@@ -192,7 +191,8 @@ static void writer_main(void *arg) {
   writer *wr = arg;
   for (;;) {
     uv_mutex_lock(&wr->mu);
-    while (!wr->queue && !wr->stop) uv_cond_wait(&wr->cv, &wr->mu);
+    while (!wr->queue && !wr->stop)
+      uv_cond_wait(&wr->cv, &wr->mu);
     if (!wr->queue && wr->stop) {
       uv_mutex_unlock(&wr->mu);
       return;

@@ -40,11 +40,11 @@ typedef struct feed_item {
 struct wjob {
   wjob *next;
   server *srv;
-  conn *c;            /* NULL for the server's own writes; holds a ref */
+  conn *c; /* NULL for the server's own writes; holds a ref */
   uint64_t frame_id;
   apply_fn apply;
   after_fn after;
-  pcn_arena arena;    /* owns req, prep and the response */
+  pcn_arena arena; /* owns req, prep and the response */
   Pcn__Request *req;
   actor who;
   int64_t now_ms;
@@ -52,8 +52,8 @@ struct wjob {
   Pcn__Response resp; /* built by apply */
   Pcn__Status status;
   int code;
-  feed_item *items;   /* events this job committed */
-  uint64_t aux;       /* area-specific result for after() */
+  feed_item *items; /* events this job committed */
+  uint64_t aux;     /* area-specific result for after() */
 };
 
 /* The head of the feed's hash chain, as the writer sees it. */
@@ -66,7 +66,7 @@ struct wtx {
   server *srv;
   feed_chain *chain; /* advanced by feed_emit; restored if the job fails */
   store *st;
-  MDB_txn *txn;    /* this job's nested transaction */
+  MDB_txn *txn; /* this job's nested transaction */
   wjob *job;
   feed_item *items; /* events emitted so far by this job */
   feed_item **items_tail;

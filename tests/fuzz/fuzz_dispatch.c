@@ -29,9 +29,12 @@ static void setup_once(void) {
   if (!dir) abort();
   static char data[300];
   snprintf(data, sizeof data, "%s/net", dir);
-  init_opts o = {.data_dir = data, .network = "Fuzz PCN",
-                 .listen = "127.0.0.1:0", .manager = "manager",
-                 .manager_name = "Fuzz Manager", .invite_ttl_s = 3600};
+  init_opts o = {.data_dir = data,
+                 .network = "Fuzz PCN",
+                 .listen = "127.0.0.1:0",
+                 .manager = "manager",
+                 .manager_name = "Fuzz Manager",
+                 .invite_ttl_s = 3600};
   char code[600], err[300];
   if (pcnd_init(&o, code, sizeof code, err, sizeof err)) {
     fprintf(stderr, "fuzz setup: %s\n", err);

@@ -10,8 +10,7 @@
 #include "invite.h"
 #include "itest.h"
 
-static Pcn__Request login_req(Pcn__Login *l, const char *user,
-                              const char *pw) {
+static Pcn__Request login_req(Pcn__Login *l, const char *user, const char *pw) {
   pcn__login__init(l);
   l->username = (char *)user;
   l->password = (char *)pw;
@@ -38,7 +37,8 @@ static void test_login_answers_and_backoff(void **state) {
   its_member anon = {.s = its_connect(s), .username = "anon"};
   Pcn__Login l;
   Pcn__Request r = login_req(&l, "manager", "not the password");
-  const Pcn__Response *resp = its_expect(&anon, &r, PCN__STATUS_CODE__UNAUTHENTICATED);
+  const Pcn__Response *resp =
+      its_expect(&anon, &r, PCN__STATUS_CODE__UNAUTHENTICATED);
   char wrong[200];
   snprintf(wrong, sizeof wrong, "%s", resp->status->message);
   r = login_req(&l, "nobody", "not the password");
@@ -46,7 +46,8 @@ static void test_login_answers_and_backoff(void **state) {
   assert_string_equal(resp->status->message, wrong);
   /* Three more wrong tries for manager make five; then a wait. */
   r = login_req(&l, "manager", "not the password");
-  for (int i = 0; i < 3; i++) its_expect(&anon, &r, PCN__STATUS_CODE__UNAUTHENTICATED);
+  for (int i = 0; i < 3; i++)
+    its_expect(&anon, &r, PCN__STATUS_CODE__UNAUTHENTICATED);
   its_expect(&anon, &r, PCN__STATUS_CODE__UNAUTHENTICATED);
   resp = its_expect(&anon, &r, PCN__STATUS_CODE__RESOURCE_EXHAUSTED);
   assert_non_null(resp->status->details);
@@ -180,7 +181,8 @@ static void test_disable_and_role(void **state) {
   its_server *s = its_start("");
   its_member *mgr = its_manager(s);
   its_add_practice(mgr, "F84001", "Riverside", 1000);
-  its_member *jo = its_add_member(s, mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
+  its_member *jo =
+      its_add_member(s, mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
 
   uv_loop_t loop;
   uv_loop_init(&loop);

@@ -128,11 +128,13 @@ static void test_kill9_loses_no_acknowledged_write(void **state) {
   }
   assert_true(its_wait(&r->loop, all_ready, r, 10000));
   for (int k = 0; k < CLIENTS; k++)
-    for (int i = 0; i < INFLIGHT; i++) send_one(r, k);
+    for (int i = 0; i < INFLIGHT; i++)
+      send_one(r, k);
   assert_true(its_wait(&r->loop, done, r, 60000));
   assert_int_equal(r->failed_other, 0);
   assert_true(r->acked >= KILL_AFTER);
-  for (int k = 0; k < CLIENTS; k++) pcn_client_close(r->c[k]);
+  for (int k = 0; k < CLIENTS; k++)
+    pcn_client_close(r->c[k]);
   uv_run(&r->loop, UV_RUN_DEFAULT);
   uv_loop_close(&r->loop);
   its_member_free(mgr);
@@ -159,7 +161,8 @@ static void test_sigterm_answers_writes_in_flight(void **state) {
   r->c[0] = pcn_client_new(&r->loop, &cfg);
   pcn_client_connect(r->c[0]);
   assert_true(its_wait(&r->loop, first_ready, r, 10000));
-  for (int i = 0; i < 64; i++) send_one(r, 0);
+  for (int i = 0; i < 64; i++)
+    send_one(r, 0);
   r->killed = 1; /* all 64 are in flight; `done` waits for 64 answers */
   kill(r->srv->pid, SIGTERM);
   assert_true(its_wait(&r->loop, done, r, 20000));
@@ -172,8 +175,10 @@ static void test_sigterm_answers_writes_in_flight(void **state) {
   assert_int_equal(its_verify(r->srv), 0);
   its_run(r->srv);
   check_acked(r);
-  fprintf(stderr, "sigterm: %zu of 64 in flight were committed and "
-                  "acknowledged\n", r->acked);
+  fprintf(stderr,
+          "sigterm: %zu of 64 in flight were committed and "
+          "acknowledged\n",
+          r->acked);
   its_free(r->srv);
   free(r);
 }
@@ -191,7 +196,8 @@ static void test_map_grows_when_full(void **state) {
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_TASK_CREATE;
   req.task_create = &t;
-  for (int i = 0; i < 200; i++) its_expect(mgr, &req, PCN__STATUS_CODE__OK);
+  for (int i = 0; i < 200; i++)
+    its_expect(mgr, &req, PCN__STATUS_CODE__OK);
   its_member_free(mgr);
   its_stop(srv);
   assert_int_equal(its_verify(srv), 0);

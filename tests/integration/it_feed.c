@@ -68,7 +68,8 @@ static void sub_wait_n(sub *s, size_t n) {
 
 static void assert_contiguous(sub *s, uint64_t first) {
   assert_false(s->dup_or_disorder);
-  for (size_t i = 0; i < s->n; i++) assert_int_equal(s->seqs[i], first + i);
+  for (size_t i = 0; i < s->n; i++)
+    assert_int_equal(s->seqs[i], first + i);
 }
 
 /* Events written before and while a subscriber replays reach it once each,
@@ -77,7 +78,8 @@ static void test_replay_then_live(void **state) {
   (void)state;
   its_server *srv = its_start("");
   its_member *mgr = its_manager(srv); /* seq 1: the manager joining */
-  for (int i = 0; i < 30; i++) its_task(mgr, "before", "", NULL, NULL);
+  for (int i = 0; i < 30; i++)
+    its_task(mgr, "before", "", NULL, NULL);
   sub *s = sub_start(srv, mgr->token, 0, 0);
   sub_wait_ready(s);
   for (int i = 0; i < 30; i++) {
@@ -105,8 +107,10 @@ static void test_visibility(void **state) {
   its_member *mgr = its_manager(srv);
   its_add_practice(mgr, "F84001", "Riverside", 100);
   its_add_practice(mgr, "F84002", "Hill", 100);
-  its_member *a = its_add_member(srv, mgr, "pma", PCN__ROLE__PRACTICE_MANAGER, "F84001");
-  its_member *b = its_add_member(srv, mgr, "pmb", PCN__ROLE__PRACTICE_MANAGER, "F84002");
+  its_member *a =
+      its_add_member(srv, mgr, "pma", PCN__ROLE__PRACTICE_MANAGER, "F84001");
+  its_member *b =
+      its_add_member(srv, mgr, "pmb", PCN__ROLE__PRACTICE_MANAGER, "F84002");
   sub *sa = sub_start(srv, a->token, 0, 0);
   sub *sb = sub_start(srv, b->token, 0, 0);
   sub_wait_ready(sa);
@@ -145,7 +149,8 @@ static void test_out_of_range(void **state) {
   (void)state;
   its_server *srv = its_start("--feed-keep 5");
   its_member *mgr = its_manager(srv);
-  for (int i = 0; i < 20; i++) its_task(mgr, "t", "", NULL, NULL); /* seq 21 */
+  for (int i = 0; i < 20; i++)
+    its_task(mgr, "t", "", NULL, NULL); /* seq 21 */
   const Pcn__Response *r = subscribe_sync(mgr, 3);
   assert_int_equal(r->status->code, PCN__STATUS_CODE__OUT_OF_RANGE);
   assert_non_null(r->status->details);
@@ -233,7 +238,8 @@ static void test_slow_consumer_cut(void **state) {
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_TASK_CREATE;
   r.task_create = &t;
-  for (int i = 0; i < 600; i++) its_expect(mgr, &r, PCN__STATUS_CODE__OK);
+  for (int i = 0; i < 600; i++)
+    its_expect(mgr, &r, PCN__STATUS_CODE__OK);
   /* Read what was queued: it ends with the cut, then EOF. */
   int eof = 0, cut = 0, events = 0;
   for (;;) {
@@ -262,14 +268,16 @@ static void test_resume_across_restart(void **state) {
   its_member *mgr = its_manager(srv);
   sub *s = sub_start(srv, mgr->token, 0, 1);
   sub_wait_ready(s);
-  for (int i = 0; i < 10; i++) its_task(mgr, "before", "", NULL, NULL);
+  for (int i = 0; i < 10; i++)
+    its_task(mgr, "before", "", NULL, NULL);
   sub_wait_n(s, 11);
   its_member_free(mgr);
   its_stop(srv);
   uv_run(&s->loop, UV_RUN_NOWAIT);
   its_run(srv);
   mgr = its_login(srv, "manager", ITEST_PASSWORD);
-  for (int i = 0; i < 10; i++) its_task(mgr, "after", "", NULL, NULL);
+  for (int i = 0; i < 10; i++)
+    its_task(mgr, "after", "", NULL, NULL);
   sub_wait_n(s, 21);
   its_sleep_ms(200);
   uv_run(&s->loop, UV_RUN_NOWAIT);

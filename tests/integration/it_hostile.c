@@ -82,7 +82,9 @@ static int read_status(its_raw *raw, uint64_t id, char *msg, size_t msglen) {
     if (f->body_case == PCN__FRAME__BODY_RESPONSE &&
         (f->id == id || f->id == 0)) {
       int code = f->response->status ? (int)f->response->status->code : 0;
-      if (msg) snprintf(msg, msglen, "%s", f->response->status ? f->response->status->message : "");
+      if (msg)
+        snprintf(msg, msglen, "%s",
+                 f->response->status ? f->response->status->message : "");
       pcn__frame__free_unpacked(f, NULL);
       return code;
     }
@@ -283,7 +285,8 @@ static void test_connection_flood(void **state) {
   }
   assert_true(refused > 0);
   assert_true(n - refused <= 40);
-  for (int i = 0; i < 60; i++) its_raw_close(raws[i]);
+  for (int i = 0; i < 60; i++)
+    its_raw_close(raws[i]);
   its_sleep_ms(300);
   assert_alive(w);
   its_member *again = its_login(w->s, "manager", ITEST_PASSWORD);
@@ -301,7 +304,8 @@ static void test_client_that_never_reads(void **state) {
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_TASK_LIST;
   r.task_list = &l;
-  for (int i = 0; i < 3000; i++) send_frame(raw, 100 + (uint64_t)i, &r);
+  for (int i = 0; i < 3000; i++)
+    send_frame(raw, 100 + (uint64_t)i, &r);
   assert_alive(w);
   its_raw_close(raw);
   assert_alive(w);

@@ -16,16 +16,16 @@
 
 typedef struct world {
   its_server *s;
-  its_member *mgr, *cd, *pm, *staff;       /* the actors; pm, staff: F84001 */
-  its_member *cd2, *staff_a2, *pm_b;       /* creators of target tasks */
-  int fresh;                               /* for unique usernames */
+  its_member *mgr, *cd, *pm, *staff; /* the actors; pm, staff: F84001 */
+  its_member *cd2, *staff_a2, *pm_b; /* creators of target tasks */
+  int fresh;                         /* for unique usernames */
 } world;
 
 static const char *targets[] = {"", "F84001", "F84002"};
 
 /* A task in the target's scope that the actor neither made nor holds. */
 static uint64_t target_task(world *w, const char *target) {
-  its_member *by = !target[0] ? w->cd2
+  its_member *by = !target[0]                      ? w->cd2
                    : strcmp(target, "F84001") == 0 ? w->staff_a2
                                                    : w->pm_b;
   return its_task(by, "target task", target, NULL, NULL);
@@ -35,10 +35,9 @@ static uint64_t target_task(world *w, const char *target) {
 static char *target_member(world *w, const char *target) {
   char *name = malloc(32);
   snprintf(name, 32, "target%d", w->fresh++);
-  its_member *m = its_add_member(w->s, w->mgr, name,
-                                 target[0] ? PCN__ROLE__STAFF
-                                           : PCN__ROLE__CLINICAL_DIRECTOR,
-                                 target);
+  its_member *m = its_add_member(
+      w->s, w->mgr, name,
+      target[0] ? PCN__ROLE__STAFF : PCN__ROLE__CLINICAL_DIRECTOR, target);
   its_member_free(m);
   return name;
 }
@@ -102,7 +101,8 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
     Pcn__MemberSetRole *sr = calloc(1, sizeof *sr);
     pcn__member_set_role__init(sr);
     sr->username = target_member(w, target);
-    sr->role = target[0] ? PCN__ROLE__PRACTICE_MANAGER : PCN__ROLE__CLINICAL_DIRECTOR;
+    sr->role =
+        target[0] ? PCN__ROLE__PRACTICE_MANAGER : PCN__ROLE__CLINICAL_DIRECTOR;
     sr->practice = (char *)target;
     r->member_set_role = sr;
     scratch[0] = sr;
@@ -128,18 +128,21 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
     scratch[0] = l;
     return 1;
   }
-#define TASK_OP(CASE, Type, init, field)                                      \
-  case CASE: {                                                                \
-    Type *x = calloc(1, sizeof *x);                                           \
-    init(x);                                                                  \
-    x->id = target_task(w, target);                                           \
-    r->field = x;                                                             \
-    scratch[0] = x;                                                           \
-    return 1;                                                                 \
+#define TASK_OP(CASE, Type, init, field)                                       \
+  case CASE: {                                                                 \
+    Type *x = calloc(1, sizeof *x);                                            \
+    init(x);                                                                   \
+    x->id = target_task(w, target);                                            \
+    r->field = x;                                                              \
+    scratch[0] = x;                                                            \
+    return 1;                                                                  \
   }
-    TASK_OP(PCN__REQUEST__BODY_TASK_GET, Pcn__TaskGet, pcn__task_get__init, task_get)
-    TASK_OP(PCN__REQUEST__BODY_TASK_CLOSE, Pcn__TaskClose, pcn__task_close__init, task_close)
-    TASK_OP(PCN__REQUEST__BODY_TASK_REOPEN, Pcn__TaskReopen, pcn__task_reopen__init, task_reopen)
+    TASK_OP(PCN__REQUEST__BODY_TASK_GET, Pcn__TaskGet, pcn__task_get__init,
+            task_get)
+    TASK_OP(PCN__REQUEST__BODY_TASK_CLOSE, Pcn__TaskClose,
+            pcn__task_close__init, task_close)
+    TASK_OP(PCN__REQUEST__BODY_TASK_REOPEN, Pcn__TaskReopen,
+            pcn__task_reopen__init, task_reopen)
   case PCN__REQUEST__BODY_TASK_UPDATE: {
     Pcn__TaskUpdate *u = calloc(1, sizeof *u);
     pcn__task_update__init(u);
@@ -181,19 +184,25 @@ static int setup(void **state) {
   its_add_practice(w->mgr, "F84001", "Riverside", 1000);
   its_add_practice(w->mgr, "F84002", "Hill", 1000);
   w->cd = its_add_member(w->s, w->mgr, "cd", PCN__ROLE__CLINICAL_DIRECTOR, "");
-  w->pm = its_add_member(w->s, w->mgr, "pm", PCN__ROLE__PRACTICE_MANAGER, "F84001");
+  w->pm =
+      its_add_member(w->s, w->mgr, "pm", PCN__ROLE__PRACTICE_MANAGER, "F84001");
   w->staff = its_add_member(w->s, w->mgr, "staff", PCN__ROLE__STAFF, "F84001");
-  w->cd2 = its_add_member(w->s, w->mgr, "cd2", PCN__ROLE__CLINICAL_DIRECTOR, "");
-  w->staff_a2 = its_add_member(w->s, w->mgr, "staffa2", PCN__ROLE__STAFF, "F84001");
-  w->pm_b = its_add_member(w->s, w->mgr, "pmb", PCN__ROLE__PRACTICE_MANAGER, "F84002");
+  w->cd2 =
+      its_add_member(w->s, w->mgr, "cd2", PCN__ROLE__CLINICAL_DIRECTOR, "");
+  w->staff_a2 =
+      its_add_member(w->s, w->mgr, "staffa2", PCN__ROLE__STAFF, "F84001");
+  w->pm_b = its_add_member(w->s, w->mgr, "pmb", PCN__ROLE__PRACTICE_MANAGER,
+                           "F84002");
   *state = w;
   return 0;
 }
 
 static int teardown(void **state) {
   world *w = *state;
-  its_member *all[] = {w->mgr, w->cd, w->pm, w->staff, w->cd2, w->staff_a2, w->pm_b};
-  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) its_member_free(all[i]);
+  its_member *all[] = {w->mgr, w->cd,       w->pm,  w->staff,
+                       w->cd2, w->staff_a2, w->pm_b};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    its_member_free(all[i]);
   assert_int_equal(its_verify(w->s), 0);
   its_free(w->s);
   free(w);
@@ -242,9 +251,12 @@ static void test_walk(void **state) {
           pg.ods = "F84001";
           mg.username = "pm";
           r.whoami = &who; /* the union member; all are pointers */
-          if (e->body_case == PCN__REQUEST__BODY_PRACTICE_LIST) r.practice_list = &pl;
-          if (e->body_case == PCN__REQUEST__BODY_PRACTICE_GET) r.practice_get = &pg;
-          if (e->body_case == PCN__REQUEST__BODY_MEMBER_LIST) r.member_list = &ml;
+          if (e->body_case == PCN__REQUEST__BODY_PRACTICE_LIST)
+            r.practice_list = &pl;
+          if (e->body_case == PCN__REQUEST__BODY_PRACTICE_GET)
+            r.practice_get = &pg;
+          if (e->body_case == PCN__REQUEST__BODY_MEMBER_LIST)
+            r.member_list = &ml;
           if (e->body_case == PCN__REQUEST__BODY_MEMBER_GET) r.member_get = &mg;
         }
         actor who = actor_of(actors[a]);
@@ -273,7 +285,8 @@ static void test_walk(void **state) {
 static void test_owner_rule(void **state) {
   world *w = *state;
   uint64_t mine = its_task(w->staff, "staff's own", "F84001", NULL, NULL);
-  uint64_t theirs = its_task(w->staff_a2, "someone else's", "F84001", NULL, NULL);
+  uint64_t theirs =
+      its_task(w->staff_a2, "someone else's", "F84001", NULL, NULL);
   Pcn__TaskClose c = PCN__TASK_CLOSE__INIT;
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_TASK_CLOSE;

@@ -21,8 +21,8 @@ static int setup(void **state) {
   its_add_practice(w->mgr, "F84002", "Hill Street", 8000);
   w->pm_a = its_add_member(w->s, w->mgr, "pma", PCN__ROLE__PRACTICE_MANAGER,
                            "F84001");
-  w->staff_a = its_add_member(w->s, w->pm_a, "staffa", PCN__ROLE__STAFF,
-                              "F84001");
+  w->staff_a =
+      its_add_member(w->s, w->pm_a, "staffa", PCN__ROLE__STAFF, "F84001");
   w->pm_b = its_add_member(w->s, w->mgr, "pmb", PCN__ROLE__PRACTICE_MANAGER,
                            "F84002");
   *state = w;
@@ -135,8 +135,8 @@ static void test_update_conflict(void **state) {
 
 static void test_assign_comment_close(void **state) {
   world *w = *state;
-  uint64_t id = its_task(w->pm_a, "Order vaccines", "F84001", "2026-12-10",
-                         NULL);
+  uint64_t id =
+      its_task(w->pm_a, "Order vaccines", "F84001", "2026-12-10", NULL);
   Pcn__TaskAssign as = PCN__TASK_ASSIGN__INIT;
   as.id = id;
   as.assignee = "staffa";
@@ -164,7 +164,8 @@ static void test_assign_comment_close(void **state) {
   Pcn__Request clr = PCN__REQUEST__INIT;
   clr.body_case = PCN__REQUEST__BODY_TASK_CLOSE;
   clr.task_close = &cl;
-  const Pcn__Response *resp = its_expect(w->staff_a, &clr, PCN__STATUS_CODE__OK);
+  const Pcn__Response *resp =
+      its_expect(w->staff_a, &clr, PCN__STATUS_CODE__OK);
   assert_int_equal(resp->task->status, PCN__TASK_STATUS__TASK_CLOSED);
   its_expect(w->staff_a, &clr, PCN__STATUS_CODE__FAILED_PRECONDITION);
 

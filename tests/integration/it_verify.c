@@ -31,7 +31,8 @@ static int pcnd_stderr(its_server *s, const char *cmd, char *out, size_t n) {
 static store *open_store(its_server *s) {
   store *st = calloc(1, sizeof *st);
   char err[300];
-  if (store_open(st, s->dir, 64u << 20, 0, err, sizeof err)) fail_msg("%s", err);
+  if (store_open(st, s->dir, 64u << 20, 0, err, sizeof err))
+    fail_msg("%s", err);
   return st;
 }
 
@@ -48,7 +49,8 @@ static int setup(void **state) {
   world *w = calloc(1, sizeof *w);
   w->s = its_start("");
   its_member *mgr = its_manager(w->s);
-  for (int i = 0; i < 5; i++) its_task(mgr, "to be checked", "", "2026-12-01", NULL);
+  for (int i = 0; i < 5; i++)
+    its_task(mgr, "to be checked", "", "2026-12-01", NULL);
   its_member_free(mgr);
   its_stop(w->s);
   assert_int_equal(its_verify(w->s), 0);
@@ -165,7 +167,8 @@ static void test_schema_from_the_future(void **state) {
   st = calloc(1, sizeof *st);
   char err[300];
   /* store_open refuses it too, so put it back through LMDB itself. */
-  assert_int_not_equal(store_open(st, w->s->dir, 64u << 20, 0, err, sizeof err), 0);
+  assert_int_not_equal(store_open(st, w->s->dir, 64u << 20, 0, err, sizeof err),
+                       0);
   free(st);
   MDB_env *env;
   MDB_dbi meta;

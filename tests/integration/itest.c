@@ -131,8 +131,8 @@ its_server *its_start(const char *extra) {
   snprintf(s->addr, sizeof s->addr, "127.0.0.1:%d", s->port);
   snprintf(s->extra, sizeof s->extra, "%s", extra ? extra : "");
   char out[4096];
-  char *argv[] = {PCND_PATH, "init", "--data", s->dir, "--network", "Test PCN",
-                  "--listen", s->addr, NULL};
+  char *argv[] = {PCND_PATH,  "init",     "--data", s->dir, "--network",
+                  "Test PCN", "--listen", s->addr,  NULL};
   int rc = run_capture(argv, out, sizeof out);
   if (rc != 0) fprintf(stderr, "pcnd init failed (%d): %s\n", rc, out);
   assert_int_equal(rc, 0);
@@ -140,7 +140,8 @@ its_server *its_start(const char *extra) {
   assert_non_null(j);
   j += strlen("pcn join ");
   size_t k = 0;
-  while (j[k] && j[k] != '\n' && k + 1 < sizeof s->manager_code) k++;
+  while (j[k] && j[k] != '\n' && k + 1 < sizeof s->manager_code)
+    k++;
   memcpy(s->manager_code, j, k);
   s->manager_code[k] = 0;
   char ca[300];
@@ -194,8 +195,10 @@ void its_free(its_server *s) {
 }
 
 pcn_client_config its_config(its_server *s, const char *token) {
-  pcn_client_config c = {.server = s->addr, .ca_pem = s->ca_pem,
-                         .client_name = "itest", .token = token};
+  pcn_client_config c = {.server = s->addr,
+                         .ca_pem = s->ca_pem,
+                         .client_name = "itest",
+                         .token = token};
   return c;
 }
 
@@ -236,8 +239,8 @@ its_member *its_join(its_server *s, const char *code) {
   pcn_invite inv;
   char err[300];
   if (pcn_invite_decode(code, &inv, err, sizeof err)) fail_msg("%s", err);
-  pcn_client_config cfg = {.server = s->addr, .pin_sha256 = inv.ca_sha256,
-                           .client_name = "itest"};
+  pcn_client_config cfg = {
+      .server = s->addr, .pin_sha256 = inv.ca_sha256, .client_name = "itest"};
   pcn_error_class cls;
   pcn_sync *c = pcn_sync_connect(&cfg, err, sizeof err, &cls);
   if (!c) fail_msg("join connect failed: %s", err);
@@ -305,9 +308,8 @@ char *its_invite(its_member *by, const char *username, int role,
   return strdup(r->invitation->code);
 }
 
-its_member *its_add_member(its_server *s, its_member *mgr,
-                           const char *username, int role,
-                           const char *practice) {
+its_member *its_add_member(its_server *s, its_member *mgr, const char *username,
+                           int role, const char *practice) {
   char *code = its_invite(mgr, username, role, practice);
   its_member *m = its_join(s, code);
   free(code);
@@ -343,7 +345,8 @@ void its_sleep_ms(unsigned ms) {
 int its_wait(uv_loop_t *loop, int (*cond)(void *ud), void *ud,
              uint64_t timeout_ms) {
   uint64_t end = now_ms() + timeout_ms;
-  while (!cond(ud) && now_ms() < end) uv_run(loop, UV_RUN_NOWAIT), usleep(1000);
+  while (!cond(ud) && now_ms() < end)
+    uv_run(loop, UV_RUN_NOWAIT), usleep(1000);
   return cond(ud);
 }
 

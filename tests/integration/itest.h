@@ -23,13 +23,13 @@
 #define ITEST_PASSWORD "correct horse battery"
 
 typedef struct its_server {
-  char dir[256];      /* data directory */
-  char addr[64];      /* 127.0.0.1:PORT */
+  char dir[256]; /* data directory */
+  char addr[64]; /* 127.0.0.1:PORT */
   int port;
   pid_t pid;
   char manager_code[600]; /* the invitation pcnd init printed */
   char *ca_pem;
-  char extra[512];    /* extra `pcnd run` options, space-separated */
+  char extra[512]; /* extra `pcnd run` options, space-separated */
 } its_server;
 
 typedef struct its_member {
@@ -66,9 +66,8 @@ its_member *its_join(its_server *s, const char *code);
 /* The first PCN manager, joined with pcnd init's code. */
 its_member *its_manager(its_server *s);
 /* mgr invites USER with ROLE (and PRACTICE) and USER joins. */
-its_member *its_add_member(its_server *s, its_member *mgr,
-                           const char *username, int role,
-                           const char *practice);
+its_member *its_add_member(its_server *s, its_member *mgr, const char *username,
+                           int role, const char *practice);
 /* Logs in afresh on a new connection. */
 its_member *its_login(its_server *s, const char *username,
                       const char *password);

@@ -74,8 +74,10 @@ static void test_every_request_is_in_the_table(void **state) {
   for (unsigned i = 0; i < d->n_fields; i++) {
     int bc = (int)d->fields[i].id;
     if (bc == PCN__REQUEST__BODY_HELLO) continue;
-    if (!dispatch_entry(bc)) fail_msg("request %s has no table entry", d->fields[i].name);
-    if (!policy_for(bc)) fail_msg("request %s has no written policy", d->fields[i].name);
+    if (!dispatch_entry(bc))
+      fail_msg("request %s has no table entry", d->fields[i].name);
+    if (!policy_for(bc))
+      fail_msg("request %s has no written policy", d->fields[i].name);
   }
   size_t n;
   dispatch_table(&n);

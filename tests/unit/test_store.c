@@ -42,9 +42,9 @@ static void test_task_index_order(void **state) {
     uint32_t due;
     uint64_t id;
   } in_order[] = {
-      {0, 1, 20000, 9},        {0, 1, 20000, 10},   {0, 1, 20001, 1},
+      {0, 1, 20000, 9},         {0, 1, 20000, 10},  {0, 1, 20001, 1},
       {0, 1, TASK_DUE_NONE, 2}, {0, 2, 19000, 3},   {1, 1, 0, 1},
-      {1, 1, 20000, 1},        {256, 1, 20000, 1},
+      {1, 1, 20000, 1},         {256, 1, 20000, 1},
   };
   uint8_t prev[TASK_INDEX_KEY], cur[TASK_INDEX_KEY];
   for (size_t i = 0; i < sizeof in_order / sizeof in_order[0]; i++) {
