@@ -34,7 +34,7 @@ static const run_opt run_opts[] = {
     {"max-inflight", "N", "unanswered writes per connection", OPT_U32,
      OFF(max_inflight), 1, 100000},
     {"max-output", "BYTES",
-     "unsent bytes per connection; a subscriber past it is cut (slow consumer)",
+     "unsent bytes per connection; a subscriber past it is cut",
      OPT_SIZE, OFF(max_output), 4096, 1ull << 32},
     {"arena-budget", "BYTES", "memory one request may decode into", OPT_SIZE,
      OFF(arena_budget), 65536, 1ull << 30},
@@ -115,7 +115,11 @@ static void usage_run(void) {
     snprintf(left, sizeof left, "--%s%s%s", run_opts[i].name,
              run_opts[i].arg ? " " : "",
              run_opts[i].arg ? run_opts[i].arg : "");
-    printf("  %-23s %s", left, run_opts[i].help);
+    /* Long option names put their help on the next line. */
+    if (strlen(left) > 23)
+      printf("  %s\n  %-23s %s", left, "", run_opts[i].help);
+    else
+      printf("  %-23s %s", left, run_opts[i].help);
     print_value(&run_opts[i], &d);
     printf("\n");
   }
