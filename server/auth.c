@@ -383,12 +383,8 @@ static int login_prepare(req_ctx *ctx, wjob *job) {
   uint64_t wait_a = backoff_wait(s, akey);
   if (wait_a > wait) wait = wait_a;
   if (wait) {
-    Pcn__StatusDetails *d = pcn_arena_alloc(ctx->arena, sizeof *d);
-    if (d) {
-      pcn__status_details__init(d);
-      d->retry_after_ms = (uint32_t)wait;
-      ctx->status->details = d;
-    }
+    Pcn__StatusDetails *d = ctx_details(ctx);
+    if (d) d->retry_after_ms = (uint32_t)wait;
     return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
                     "Too many failed logins; try again in %llu seconds.",
                     (unsigned long long)(wait + 999) / 1000);

@@ -251,17 +251,16 @@ static void peer_name(conn *c) {
     uv_ip4_name((struct sockaddr_in *)&ss, c->peer, sizeof c->peer);
 }
 
-static void on_connection(uv_stream_t *listener, int status) {
-  server *s = listener->data;
-  if (status < 0) return;
+/* A new connection with its handle, registered with the server, so that
+ * every way out from here is conn_close. NULL when out of memory. */
+static conn *conn_alloc(server *s) {
   conn *c = calloc(1, sizeof *c);
-  if (!c) return;
+  if (!c) return NULL;
   c->srv = s;
   if (uv_tcp_init(s->loop, &c->tcp) != 0) {
     free(c);
-    return;
+    return NULL;
   }
-  /* Registered before accept so every path out is conn_close. */
   c->cid = ++s->next_cid;
   c->next = s->conns;
   if (s->conns) s->conns->prev = c;
@@ -270,8 +269,19 @@ static void on_connection(uv_stream_t *listener, int status) {
   pcn_frame_reader_init(&c->fr, s->cfg.max_frame);
   pcn_arena_init(&c->arena, s->cfg.arena_budget);
   c->accepted_ms = c->last_rx_ms = c->last_tx_ms = now_ms(s);
-  if (uv_accept(listener, (uv_stream_t *)&c->tcp) != 0 || s->stopping ||
-      pcn_tls_init(&c->tls, s->tls_ctx, 1, &conn_tls_ops, c) != 0) {
+  if (pcn_tls_init(&c->tls, s->tls_ctx, 1, &conn_tls_ops, c) != 0) {
+    conn_close(c);
+    return NULL;
+  }
+  return c;
+}
+
+static void on_connection(uv_stream_t *listener, int status) {
+  server *s = listener->data;
+  if (status < 0) return;
+  conn *c = conn_alloc(s);
+  if (!c) return;
+  if (uv_accept(listener, (uv_stream_t *)&c->tcp) != 0 || s->stopping) {
     conn_close(c);
     return;
   }
@@ -347,23 +357,10 @@ void conn_sweep(server *s, uint64_t now) {
 }
 
 conn *conn_new_detached(server *s) {
-  conn *c = calloc(1, sizeof *c);
-  if (!c) return NULL;
-  c->srv = s;
-  uv_tcp_init(s->loop, &c->tcp);
-  c->cid = ++s->next_cid;
-  c->next = s->conns;
-  if (s->conns) s->conns->prev = c;
-  s->conns = c;
-  s->nconns++;
-  pcn_frame_reader_init(&c->fr, s->cfg.max_frame);
-  pcn_arena_init(&c->arena, s->cfg.arena_budget);
-  /* The TLS engine never completes a handshake, so what is written to it
+  /* Its TLS engine never completes a handshake, so what is written to it
    * stays in its pending buffer and nothing reaches a socket. */
-  if (pcn_tls_init(&c->tls, s->tls_ctx, 1, &conn_tls_ops, c) != 0) {
-    conn_close(c);
-    return NULL;
-  }
+  conn *c = conn_alloc(s);
+  if (!c) return NULL;
   c->state = CONN_OPEN;
   snprintf(c->peer, sizeof c->peer, "fuzz");
   return c;

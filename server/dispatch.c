@@ -54,6 +54,16 @@ MDB_txn *ctx_txn(req_ctx *ctx) {
   return store_read_begin(&ctx->srv->st);
 }
 
+Pcn__StatusDetails *ctx_details(req_ctx *ctx) {
+  if (!ctx->status->details) {
+    Pcn__StatusDetails *d = pcn_arena_alloc(ctx->arena, sizeof *d);
+    if (!d) return NULL;
+    pcn__status_details__init(d);
+    ctx->status->details = d;
+  }
+  return ctx->status->details;
+}
+
 static int ctx_vfail(req_ctx *ctx, int code, const char *field, const char *fmt,
                      va_list ap) {
   char msg[512];
@@ -62,11 +72,7 @@ static int ctx_vfail(req_ctx *ctx, int code, const char *field, const char *fmt,
   ctx->status->message = pcn_arena_strdup(ctx->arena, msg);
   if (!ctx->status->message) ctx->status->message = "";
   if (field) {
-    Pcn__StatusDetails *d = ctx->status->details;
-    if (!d && (d = pcn_arena_alloc(ctx->arena, sizeof *d))) {
-      pcn__status_details__init(d);
-      ctx->status->details = d;
-    }
+    Pcn__StatusDetails *d = ctx_details(ctx);
     if (d) d->field = (char *)field;
   }
   return code;

@@ -89,6 +89,9 @@ int ctx_fail(req_ctx *ctx, int code, const char *fmt, ...)
 int ctx_fail_field(req_ctx *ctx, int code, const char *field, const char *fmt,
                    ...) __attribute__((format(printf, 4, 5)));
 
+/* The response's StatusDetails, made on first use; NULL if out of memory. */
+Pcn__StatusDetails *ctx_details(req_ctx *ctx);
+
 /* The permission rule. target_practice is the ODS code of the practice the
  * request acts on, "" for the network. is_owner: the actor created or is
  * assigned the record (only counts for REQ_OWNER entries). Returns 1 if

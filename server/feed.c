@@ -296,13 +296,11 @@ static int feed_subscribe(req_ctx *ctx) {
     return ctx_fail(ctx, PCN__STATUS_CODE__FAILED_PRECONDITION,
                     "This connection is already subscribed; unsubscribe "
                     "first or open another connection.");
+  Pcn__StatusDetails *d;
+  if ((since + 1 < s->oldest_seq || since > s->published_seq) &&
+      (d = ctx_details(ctx)))
+    d->oldest_seq = s->oldest_seq;
   if (since + 1 < s->oldest_seq) {
-    ctx->status->details =
-        pcn_arena_alloc(ctx->arena, sizeof(Pcn__StatusDetails));
-    if (ctx->status->details) {
-      pcn__status_details__init(ctx->status->details);
-      ctx->status->details->oldest_seq = s->oldest_seq;
-    }
     return ctx_fail(ctx, PCN__STATUS_CODE__OUT_OF_RANGE,
                     "Events up to %llu are no longer held (the oldest is "
                     "%llu); reload your records and subscribe from the "
@@ -311,12 +309,6 @@ static int feed_subscribe(req_ctx *ctx) {
                     (unsigned long long)s->oldest_seq);
   }
   if (since > s->published_seq) {
-    ctx->status->details =
-        pcn_arena_alloc(ctx->arena, sizeof(Pcn__StatusDetails));
-    if (ctx->status->details) {
-      pcn__status_details__init(ctx->status->details);
-      ctx->status->details->oldest_seq = s->oldest_seq;
-    }
     return ctx_fail(ctx, PCN__STATUS_CODE__OUT_OF_RANGE,
                     "Position %llu is past the newest event (%llu): this "
                     "server's store was replaced; reload your records.",

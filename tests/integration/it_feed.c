@@ -176,21 +176,8 @@ static void raw_hello_resume_subscribe(its_raw *raw, const char *token) {
   reqs[1].resume = &rs;
   reqs[2].body_case = PCN__REQUEST__BODY_SUBSCRIBE;
   reqs[2].subscribe = &sb;
-  for (int i = 0; i < 3; i++) {
-    Pcn__Frame f = PCN__FRAME__INIT;
-    f.id = (uint64_t)i + 1;
-    f.body_case = PCN__FRAME__BODY_REQUEST;
-    f.request = &reqs[i];
-    size_t n = pcn__frame__get_packed_size(&f);
-    uint8_t *buf = malloc(n + 4);
-    buf[0] = (uint8_t)(n >> 24);
-    buf[1] = (uint8_t)(n >> 16);
-    buf[2] = (uint8_t)(n >> 8);
-    buf[3] = (uint8_t)n;
-    pcn__frame__pack(&f, buf + 4);
-    assert_int_equal(its_raw_write(raw, buf, n + 4), 0);
-    free(buf);
-  }
+  for (int i = 0; i < 3; i++)
+    its_raw_send(raw, (uint64_t)i + 1, &reqs[i]);
 }
 
 /* An idle subscriber hears a heartbeat carrying the head seq. */

@@ -46,29 +46,13 @@ static void assert_alive(world *w) {
   its_expect(w->mgr, &r, PCN__STATUS_CODE__OK);
 }
 
-static void send_frame(its_raw *raw, uint64_t id, Pcn__Request *req) {
-  Pcn__Frame f = PCN__FRAME__INIT;
-  f.id = id;
-  f.body_case = PCN__FRAME__BODY_REQUEST;
-  f.request = req;
-  size_t n = pcn__frame__get_packed_size(&f);
-  uint8_t *buf = malloc(n + 4);
-  buf[0] = (uint8_t)(n >> 24);
-  buf[1] = (uint8_t)(n >> 16);
-  buf[2] = (uint8_t)(n >> 8);
-  buf[3] = (uint8_t)n;
-  pcn__frame__pack(&f, buf + 4);
-  assert_int_equal(its_raw_write(raw, buf, n + 4), 0);
-  free(buf);
-}
-
 static void send_hello(its_raw *raw, uint32_t version) {
   Pcn__Hello h = PCN__HELLO__INIT;
   h.protocol_version = version;
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_HELLO;
   r.hello = &h;
-  send_frame(raw, 1, &r);
+  its_raw_send(raw, 1, &r);
 }
 
 /* Reads frames until one answers id (or the connection-level id 0);
@@ -116,7 +100,7 @@ static void raw_login(world *w, its_raw *raw) {
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_RESUME;
   r.resume = &rs;
-  send_frame(raw, 2, &r);
+  its_raw_send(raw, 2, &r);
   assert_int_equal(read_status(raw, 2, NULL, 0), PCN__STATUS_CODE__OK);
 }
 
@@ -168,7 +152,7 @@ static void test_before_hello(void **state) {
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_WHOAMI;
   r.whoami = &who;
-  send_frame(raw, 9, &r);
+  its_raw_send(raw, 9, &r);
   assert_int_equal(read_status(raw, 9, NULL, 0),
                    PCN__STATUS_CODE__FAILED_PRECONDITION);
   assert_true(closes_soon(raw));
@@ -192,7 +176,7 @@ static void test_before_login(void **state) {
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_TASK_CREATE;
   r.task_create = &t;
-  send_frame(raw, 5, &r);
+  its_raw_send(raw, 5, &r);
   assert_int_equal(read_status(raw, 5, NULL, 0),
                    PCN__STATUS_CODE__UNAUTHENTICATED);
   /* A bad session token is refused the same way. */
@@ -201,7 +185,7 @@ static void test_before_login(void **state) {
   Pcn__Request rr = PCN__REQUEST__INIT;
   rr.body_case = PCN__REQUEST__BODY_RESUME;
   rr.resume = &rs;
-  send_frame(raw, 6, &rr);
+  its_raw_send(raw, 6, &rr);
   assert_int_equal(read_status(raw, 6, NULL, 0),
                    PCN__STATUS_CODE__UNAUTHENTICATED);
   its_raw_close(raw);
@@ -221,7 +205,7 @@ static void test_bad_fields(void **state) {
   char msg[300];
 
   t.title = "bad \xC0\xAF utf8";
-  send_frame(raw, 10, &r);
+  its_raw_send(raw, 10, &r);
   assert_int_equal(read_status(raw, 10, msg, sizeof msg),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
   assert_non_null(strstr(msg, "title"));
@@ -230,13 +214,13 @@ static void test_bad_fields(void **state) {
   memset(longt, 'a', sizeof longt - 1);
   longt[sizeof longt - 1] = 0;
   t.title = longt;
-  send_frame(raw, 11, &r);
+  its_raw_send(raw, 11, &r);
   assert_int_equal(read_status(raw, 11, msg, sizeof msg),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
 
   t.title = "fine";
   t.practice = "NOT-AN-ODS";
-  send_frame(raw, 12, &r);
+  its_raw_send(raw, 12, &r);
   assert_int_equal(read_status(raw, 12, msg, sizeof msg),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
   assert_non_null(strstr(msg, "ODS"));
@@ -248,7 +232,7 @@ static void test_bad_fields(void **state) {
   Pcn__Request ir = PCN__REQUEST__INIT;
   ir.body_case = PCN__REQUEST__BODY_MEMBER_INVITE;
   ir.member_invite = &inv;
-  send_frame(raw, 13, &ir);
+  its_raw_send(raw, 13, &ir);
   assert_int_equal(read_status(raw, 13, msg, sizeof msg),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
   assert_non_null(strstr(msg, "role"));
@@ -262,7 +246,7 @@ static void test_bad_fields(void **state) {
 
   /* Still fine on the same connection. */
   t.practice = "";
-  send_frame(raw, 15, &r);
+  its_raw_send(raw, 15, &r);
   assert_int_equal(read_status(raw, 15, NULL, 0), PCN__STATUS_CODE__OK);
   its_raw_close(raw);
 }
@@ -305,7 +289,7 @@ static void test_client_that_never_reads(void **state) {
   r.body_case = PCN__REQUEST__BODY_TASK_LIST;
   r.task_list = &l;
   for (int i = 0; i < 3000; i++)
-    send_frame(raw, 100 + (uint64_t)i, &r);
+    its_raw_send(raw, 100 + (uint64_t)i, &r);
   assert_alive(w);
   its_raw_close(raw);
   assert_alive(w);

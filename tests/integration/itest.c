@@ -381,6 +381,22 @@ int its_raw_write(its_raw *r, const void *p, size_t n) {
   return SSL_write(r->ssl, p, (int)n) == (int)n ? 0 : -1;
 }
 
+void its_raw_send(its_raw *r, uint64_t id, Pcn__Request *req) {
+  Pcn__Frame f = PCN__FRAME__INIT;
+  f.id = id;
+  f.body_case = PCN__FRAME__BODY_REQUEST;
+  f.request = req;
+  size_t n = pcn__frame__get_packed_size(&f);
+  uint8_t *buf = malloc(n + 4);
+  buf[0] = (uint8_t)(n >> 24);
+  buf[1] = (uint8_t)(n >> 16);
+  buf[2] = (uint8_t)(n >> 8);
+  buf[3] = (uint8_t)n;
+  pcn__frame__pack(&f, buf + 4);
+  assert_int_equal(its_raw_write(r, buf, n + 4), 0);
+  free(buf);
+}
+
 static int raw_read_exact(its_raw *r, uint8_t *p, size_t n, int timeout_ms,
                           int *eof) {
   size_t got = 0;

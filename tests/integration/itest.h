@@ -101,6 +101,8 @@ typedef struct its_raw its_raw;
 its_raw *its_raw_connect(its_server *s);
 /* Writes bytes through TLS. 0 or -1. */
 int its_raw_write(its_raw *r, const void *p, size_t n);
+/* Sends one request frame with this id; asserts it was written. */
+void its_raw_send(its_raw *r, uint64_t id, Pcn__Request *req);
 /* Reads one frame body (with a timeout); returns a malloc'd decoded frame
  * or NULL on EOF/timeout. *eof set when the server closed. */
 Pcn__Frame *its_raw_read_frame(its_raw *r, int timeout_ms, int *eof);
