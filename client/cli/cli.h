@@ -1,0 +1,95 @@
+/* cli.h - what pcn's command files share: the command table's shape, the
+ * parsed invocation, connecting with the saved session, calling the
+ * server, and printing (tables for people, JSON for scripts).
+ *
+ * Every command is one row of a table (one table per noun, in its cmd_*.c
+ * file), so main.c parses and prints --help for all of them alike.
+ * Exit codes: 0 done, 1 usage error, 2 the server refused, 3 cannot
+ * connect or TLS failed.
+ */
+#ifndef PCN_CLI_H
+#define PCN_CLI_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "pcnclient.h"
+
+enum { EXIT_DONE = 0, EXIT_USAGE = 1, EXIT_REFUSED = 2, EXIT_CONNECT = 3 };
+
+#define CLI_MAX_OPTS 12
+#define CLI_MAX_ARGS 4
+
+typedef struct cli_opt {
+  const char *name; /* long name without "--" */
+  const char *arg;  /* NULL for a flag */
+  const char *help;
+} cli_opt;
+
+typedef struct cli_ctx cli_ctx;
+
+typedef struct cli_cmd {
+  const char *noun; /* "task", or NULL for top-level verbs (join, ...) */
+  const char *verb;
+  const char *args;    /* positional synopsis, e.g. "ID TEXT" */
+  int nargs;           /* how many positionals it needs */
+  const char *summary; /* one line */
+  const char *example;
+  cli_opt opts[CLI_MAX_OPTS];
+  int (*run)(cli_ctx *c);
+} cli_cmd;
+
+struct cli_ctx {
+  const cli_cmd *cmd;
+  const char *val[CLI_MAX_OPTS]; /* option values; "" for a flag given */
+  const char *arg[CLI_MAX_ARGS];
+  int nargs;
+  int json;
+  const char *server; /* --server or PCN_SERVER, or NULL */
+  pcn_config cfg;
+  pcn_sync *s;
+};
+
+extern const cli_cmd account_cmds[], practice_cmds[], member_cmds[],
+    task_cmds[], feed_cmds[];
+
+/* The value of option `name` (NULL if not given). */
+const char *cli_opt_val(cli_ctx *c, const char *name);
+int cli_has(cli_ctx *c, const char *name);
+/* Prints "pcn NOUN VERB: <message>" to stderr; returns EXIT_USAGE. */
+int cli_usage(cli_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Checks a YYYY-MM-DD option; 0, or prints the usage error and -1. */
+int cli_check_date(cli_ctx *c, const char *opt, const char *value);
+/* Parses a positive integer option or argument; 0 or usage error -1. */
+int cli_parse_u64(cli_ctx *c, const char *what, const char *s, uint64_t *out);
+
+/* Loads the configuration and connects with the saved session. Returns
+ * EXIT_DONE, or an exit code after printing why. */
+int cli_connect(cli_ctx *c, int need_session);
+/* Only the first half: loads the configuration and checks for a session. */
+int cli_load(cli_ctx *c, int need_session);
+/* The client configuration cli_connect uses (after cli_load). */
+pcn_client_config cli_client_config(cli_ctx *c, int need_session);
+/* Calls the server; NULL after printing the refusal (the exit code is then
+ * *code). */
+const Pcn__Response *cli_call(cli_ctx *c, const Pcn__Request *req, int *code);
+/* The same for a response already received: r if OK, else NULL after
+ * printing the refusal. */
+const Pcn__Response *cli_answer(cli_ctx *c, const Pcn__Response *r, int *code);
+
+/* Output. */
+json_t *pb_to_json(const ProtobufCMessage *m);
+void cli_print_json(json_t *j); /* takes the reference */
+void cli_format_time(int64_t ms, char out[20]);
+const char *cli_scope(const char *practice); /* "network" or the ODS code */
+/* Reads a password: from stdin (one line) if from_stdin, else from the
+ * terminal without echo, with the prompt. 0, or -1 (message printed). */
+int cli_read_password(const char *prompt, int from_stdin, char *out, size_t n);
+
+/* Shared by commands that print one record as "key: value" lines. */
+void cli_kv(const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

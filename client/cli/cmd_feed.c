@@ -1,0 +1,237 @@
+/* cmd_feed.c - pcn feed: every change the moment it is committed, one line
+ * each (JSON lines with --json), until interrupted.
+ *
+ * Unlike the other commands it runs libpcnclient asynchronously on its own
+ * loop with auto_reconnect, so a server restart or a dropped network costs
+ * nothing: the client resubscribes from the last seq it delivered, and
+ * every event prints exactly once. Notices about the connection go to
+ * stderr, so stdout stays clean for scripts.
+ *
+ * Where it starts: by default the last FEED_TAIL events then live (like
+ * tail -f); --since N starts after seq N (0: all the history the server
+ * keeps). --count N exits 0 after N events, for scripts and tests.
+ *
+ * Exit: 0 on SIGINT/SIGTERM or --count reached; 2 the server refused (the
+ * session ended, the history asked for is gone); 3 cannot connect at the
+ * start (after the first connection it retries for ever).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define FEED_TAIL 10
+
+typedef struct feed {
+  cli_ctx *c;
+  uv_loop_t loop;
+  pcn_client *client;
+  uv_signal_t sigint, sigterm;
+  uv_timer_t stop; /* closes everything from a clean stack */
+  int has_since;
+  uint64_t since;
+  uint64_t count; /* 0: no limit */
+  uint64_t printed;
+  int subscribed;
+  int ever_ready;
+  int rc;
+  int stopping;
+} feed;
+
+static const char *op_name(int op) {
+  switch (op) {
+  case PCN__OP__CREATED: return "created";
+  case PCN__OP__UPDATED: return "updated";
+  case PCN__OP__DELETED: return "deleted";
+  default: return "changed";
+  }
+}
+
+/* One line a person reads: "#12  2026-11-23 10:04  sam  created task 7
+ * "Flu clinic rota" (network)". */
+static void print_event(const Pcn__Event *ev) {
+  char tm[20];
+  cli_format_time(ev->at, tm);
+  printf("#%-5llu %s  %-12s %s ", (unsigned long long)ev->seq, tm,
+         ev->actor[0] ? ev->actor : "(server)", op_name(ev->op));
+  switch (ev->record_case) {
+  case PCN__EVENT__RECORD_TASK: {
+    const Pcn__Task *t = ev->task;
+    printf("task %llu \"%s\" (%s, %s%s%s)", (unsigned long long)t->id, t->title,
+           cli_scope(t->practice),
+           t->status == PCN__TASK_STATUS__TASK_CLOSED ? "closed" : "open",
+           t->assignee[0] ? ", assigned to " : "", t->assignee);
+    break;
+  }
+  case PCN__EVENT__RECORD_PRACTICE:
+    printf("practice %s \"%s\" (list size %u)", ev->practice->ods,
+           ev->practice->name, ev->practice->list_size);
+    break;
+  case PCN__EVENT__RECORD_MEMBER: {
+    const Pcn__Member *m = ev->member;
+    printf("member %s \"%s\" (%s%s%s%s)", m->username, m->display_name,
+           pcn_role_name(m->role), m->practice[0] ? " at " : "", m->practice,
+           m->disabled ? ", disabled" : "");
+    break;
+  }
+  case PCN__EVENT__RECORD_COMMENT:
+    printf("comment on task %llu: \"%s\"",
+           (unsigned long long)ev->comment->task_id, ev->comment->text);
+    break;
+  default: printf("a record this version of pcn does not know"); break;
+  }
+  putchar('\n');
+}
+
+static void on_stop(uv_timer_t *t) {
+  feed *f = t->data;
+  if (f->client) pcn_client_close(f->client);
+  f->client = NULL;
+  uv_close((uv_handle_t *)&f->sigint, NULL);
+  uv_close((uv_handle_t *)&f->sigterm, NULL);
+  uv_close((uv_handle_t *)&f->stop, NULL);
+}
+
+/* Stops with exit code rc; safe from inside the client's callbacks. */
+static void feed_stop(feed *f, int rc) {
+  if (f->stopping) return;
+  f->stopping = 1;
+  f->rc = rc;
+  uv_timer_start(&f->stop, on_stop, 0, 0);
+}
+
+static void on_signal(uv_signal_t *s, int signum) {
+  (void)signum;
+  feed_stop(s->data, EXIT_DONE);
+}
+
+static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
+  (void)cl;
+  feed *f = ud;
+  if (f->stopping) return;
+  if (f->c->json) {
+    json_t *j = pb_to_json((const ProtobufCMessage *)ev);
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (s) puts(s);
+    free(s);
+    json_decref(j);
+  } else {
+    print_event(ev);
+  }
+  fflush(stdout);
+  if (f->count && ++f->printed >= f->count) feed_stop(f, EXIT_DONE);
+}
+
+static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
+                     void *ud) {
+  feed *f = ud;
+  if (f->stopping) return;
+  if (st == PCN_CLIENT_READY) {
+    if (!f->subscribed) {
+      uint64_t since = f->since;
+      if (!f->has_since) {
+        const Pcn__Welcome *w = pcn_client_welcome(cl);
+        uint64_t head = w ? w->head_seq : 0;
+        since = head > FEED_TAIL ? head - FEED_TAIL : 0;
+      }
+      f->subscribed = 1;
+      pcn_client_subscribe(cl, since, on_event, f);
+    } else {
+      fprintf(stderr, "pcn feed: reconnected; carrying on after #%llu.\n",
+              (unsigned long long)pcn_client_last_seq(cl));
+    }
+    f->ever_ready = 1;
+  } else if (st == PCN_CLIENT_RECONNECTING) {
+    if (!f->ever_ready) { /* never got in: say so, as every command does */
+      fprintf(stderr, "pcn: %s\n", detail ? detail : "Cannot connect.");
+      feed_stop(f, EXIT_CONNECT);
+      return;
+    }
+    char why[400];
+    snprintf(why, sizeof why, "%s",
+             detail && *detail ? detail : "The connection was lost.");
+    size_t n = strlen(why);
+    if (n && why[n - 1] == '.') why[n - 1] = 0; /* one sentence, not two */
+    fprintf(stderr, "pcn feed: %s; retrying in %.1f s.\n", why,
+            (double)pcn_client_retry_in(cl) / 1000.0);
+  } else if (st == PCN_CLIENT_FAILED) {
+    const char *why = pcn_client_error(cl);
+    if (pcn_client_error_class(cl) == PCN_ERR_SERVER) {
+      if (strstr(why, "session"))
+        fprintf(stderr,
+                "pcn: Your session has ended; run pcn login --user "
+                "%s.\n",
+                f->c->cfg.username[0] ? f->c->cfg.username : "NAME");
+      else
+        fprintf(stderr, "pcn: %s\n", why);
+      feed_stop(f, EXIT_REFUSED);
+    } else {
+      fprintf(stderr, "pcn: %s\n", why);
+      feed_stop(f, EXIT_CONNECT);
+    }
+  }
+}
+
+static int feed_run(cli_ctx *c) {
+  feed f;
+  memset(&f, 0, sizeof f);
+  f.c = c;
+  if (cli_has(c, "since")) {
+    const char *s = cli_opt_val(c, "since");
+    char *end;
+    unsigned long long v = *s && *s != '-' ? strtoull(s, &end, 10) : 0;
+    if (!*s || *s == '-' || *end)
+      return cli_usage(c,
+                       "--since takes a seq number (0 for the start), "
+                       "not '%s'.",
+                       s);
+    f.has_since = 1;
+    f.since = v;
+  }
+  if (cli_has(c, "count") &&
+      cli_parse_u64(c, "--count", cli_opt_val(c, "count"), &f.count))
+    return EXIT_USAGE;
+  int rc = cli_load(c, 1);
+  if (rc) return rc;
+  pcn_client_config cc = cli_client_config(c, 1);
+  cc.auto_reconnect = 1;
+  if (uv_loop_init(&f.loop)) {
+    fprintf(stderr, "pcn: Could not start the event loop.\n");
+    return EXIT_CONNECT;
+  }
+  f.client = pcn_client_new(&f.loop, &cc);
+  if (!f.client) {
+    fprintf(stderr, "pcn: The saved server address or CA is unusable; run "
+                    "the `pcn join ...` line again.\n");
+    uv_loop_close(&f.loop);
+    return EXIT_USAGE;
+  }
+  uv_timer_init(&f.loop, &f.stop);
+  f.stop.data = &f;
+  uv_signal_init(&f.loop, &f.sigint);
+  uv_signal_init(&f.loop, &f.sigterm);
+  f.sigint.data = f.sigterm.data = &f;
+  uv_signal_start(&f.sigint, on_signal, SIGINT);
+  uv_signal_start(&f.sigterm, on_signal, SIGTERM);
+  pcn_client_on_state(f.client, on_state, &f);
+  pcn_client_connect(f.client);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  uv_loop_close(&f.loop);
+  return f.rc;
+}
+
+const cli_cmd feed_cmds[] = {
+    {NULL,
+     "feed",
+     NULL,
+     0,
+     "print every change as it happens (reconnects by itself)",
+     "pcn feed --since 0 --json",
+     {{"since", "SEQ",
+       "start after event SEQ; 0 for all history (default: the last 10)"},
+      {"count", "N", "exit after N events"}},
+     feed_run},
+    {0},
+};

@@ -1,0 +1,72 @@
+/* platform.c - the two things pcn does differently on Windows: reading a
+ * password without echo, and local time. Everything else is portable.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#ifdef _WIN32
+#include <conio.h>
+#else
+#include <termios.h>
+#include <unistd.h>
+#endif
+
+void cli_format_time(int64_t ms, char out[20]) {
+  time_t t = (time_t)(ms / 1000);
+  struct tm tm;
+#ifdef _WIN32
+  localtime_s(&tm, &t);
+#else
+  localtime_r(&t, &tm);
+#endif
+  strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
+}
+
+static void chomp(char *s) {
+  size_t n = strlen(s);
+  while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+    s[--n] = 0;
+}
+
+int cli_read_password(const char *prompt, int from_stdin, char *out, size_t n) {
+  if (from_stdin) {
+    if (!fgets(out, (int)n, stdin)) {
+      fprintf(stderr, "pcn: no password on standard input.\n");
+      return -1;
+    }
+    chomp(out);
+    return 0;
+  }
+#ifdef _WIN32
+  fprintf(stderr, "%s", prompt);
+  size_t i = 0;
+  int ch;
+  while ((ch = _getch()) != '\r' && ch != '\n' && ch != EOF && i + 1 < n)
+    out[i++] = (char)ch;
+  out[i] = 0;
+  fprintf(stderr, "\n");
+  return 0;
+#else
+  if (!isatty(STDIN_FILENO)) {
+    fprintf(stderr, "pcn: no terminal to ask for a password; use "
+                    "--password-stdin.\n");
+    return -1;
+  }
+  fprintf(stderr, "%s", prompt);
+  fflush(stderr);
+  struct termios old, quiet;
+  tcgetattr(STDIN_FILENO, &old);
+  quiet = old;
+  quiet.c_lflag &= (tcflag_t)~ECHO;
+  tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  char *got = fgets(out, (int)n, stdin);
+  tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+  fprintf(stderr, "\n");
+  if (!got) return -1;
+  chomp(out);
+  return 0;
+#endif
+}
