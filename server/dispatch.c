@@ -132,7 +132,7 @@ int perm_check(req_ctx *ctx, const char *target_practice, int is_owner) {
   const char *tp = target_practice ? target_practice : "";
   if (tp[0] && strcmp(tp, ctx->who->practice) != 0)
     return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
-                    "That belongs to practice %s; a %s of %s may not %s it.",
+                    "That belongs to practice %s; a %s of %s may not %s there.",
                     tp, role_name(ctx->who->role),
                     ctx->who->practice[0] ? ctx->who->practice : "the network",
                     ctx->entry->name);
