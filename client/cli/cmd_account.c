@@ -15,7 +15,8 @@
 /* Saves the session a Join or Login answered with. */
 static int save_session(cli_ctx *c, const Pcn__Session *s, const char *server) {
   char err[300];
-  snprintf(c->cfg.server, sizeof c->cfg.server, "%s", server);
+  if (server != c->cfg.server) /* never snprintf a string onto itself */
+    snprintf(c->cfg.server, sizeof c->cfg.server, "%s", server);
   snprintf(c->cfg.username, sizeof c->cfg.username, "%s", s->member->username);
   snprintf(c->cfg.token, sizeof c->cfg.token, "%s", s->token);
   const Pcn__Welcome *w = pcn_client_welcome(pcn_sync_client(c->s));

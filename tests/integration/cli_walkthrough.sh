@@ -8,6 +8,7 @@
 # version shows the task as it is now, disabling a member ends their
 # session, and a stopped server gives exit 3.
 set -euo pipefail
+trap 'echo "FAIL: line $LINENO exited $?" >&2' ERR
 build=$1
 pcnd=$build/server/pcnd
 pcn=$build/client/pcn
@@ -124,6 +125,26 @@ ok
 mgr member disable jo > /dev/null
 expect 2 jo whoami
 grep -q 'pcn login' "$tmp/err" || fail "disabled member's message: $(cat "$tmp/err")"
+ok
+
+# --- logout, login, password; --server and PCN_SERVER
+mgr logout > /dev/null
+expect 2 mgr whoami; grep -q 'pcn login' "$tmp/err" || fail "after logout: $(cat "$tmp/err")"
+echo "manager's long password" | mgr login --user manager --password-stdin > /dev/null
+printf "manager's long password\nan even longer password\n" | mgr password --password-stdin > /dev/null
+mgr logout > /dev/null
+echo "manager's long password" | expect 2 mgr login --user manager --password-stdin
+echo "an even longer password" | mgr login --user manager --password-stdin --server "127.0.0.1:$port" > /dev/null
+mgr whoami > /dev/null
+PCN_SERVER=127.0.0.1:1 expect 3 mgr whoami; one_line "PCN_SERVER override"
+expect 3 mgr whoami --server 127.0.0.1:1
+ok
+
+# --- a code whose CA is not this server's: join refuses, exit 3
+other=$("$pcnd" init --data "$tmp/other" --network "Impostor PCN" --listen "127.0.0.1:$port" |
+  grep -o 'pcn1-[A-Za-z0-9_-]*')
+echo "some long password" | XDG_CONFIG_HOME=$tmp/eve expect 3 "$pcn" join "$other" --password-stdin
+[ -e "$tmp/eve/pcn/config.json" ] && fail "a refused join saved a configuration"
 ok
 
 # --- a stopped server: exit 3
