@@ -59,6 +59,7 @@ typedef struct bench_opts {
   uint32_t idle;        /* idle: connections to hold */
   uint64_t preload;     /* tasks to create before measuring */
   int restart;          /* --spawn: restart pcnd after preload, timed */
+  int keep;             /* --spawn: keep the directory (logs, store) */
   int json;
   int quiet;            /* no progress line */
   int pid;              /* --pid: the server's pid, for /proc sampling */
@@ -137,7 +138,7 @@ int target_open(target *t, uv_loop_t *loop, const bench_opts *o);
  * a negative number. */
 double target_restart(target *t, uv_loop_t *loop, const bench_opts *o);
 /* Stops a spawned pcnd (SIGTERM, then waits) and removes its directory. */
-void target_close(target *t, uv_loop_t *loop);
+void target_close(target *t, uv_loop_t *loop, int keep);
 
 /* ------------------------------------------------------------ the run */
 

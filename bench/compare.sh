@@ -478,8 +478,8 @@ for key, label, pn, pfield, bn, blabel in rows:
     out["results"][key] = {
         "pcnd": pv, "baseline": bv, "baseline_is": blabel,
         "ratio": round(pv / bv, 3) if pv and bv else None,
-        "pcnd_latency_us": ((p.get("ops") or {}).get("resume") if key == "reconnect" else None)
-                           or (p.get("latency_us") if p else None),
+        "pcnd_latency_us": (((p or {}).get("ops") or {}).get("resume") if key == "reconnect" else None)
+                           or (p or {}).get("latency_us"),
         "baseline_latency_us": b.get("latency_us") if b else None,
         "pcnd_server": p.get("server") if p else None,
     }
@@ -515,7 +515,8 @@ print()
 logins = out["results"]["reconnect"].get("pcnd_logins_per_s")
 if logins is not None:
     print(f"pcn-bench connect also measured {logins:,.1f} password logins/s (Argon2id).")
-print("cpu = pcnd's CPU during the run as pcn-bench sampled it (100% = one core).")
+if not baseline_only:
+    print("cpu = pcnd's CPU during the run as pcn-bench sampled it (100% = one core).")
 print("baselines: reads = redis GET (no persistence); durable write = redis SET with")
 print("appendonly yes, appendfsync always; reconnect = pcn-bench session resumes vs")
 print(f"openssl s_time -new x{stime_procs} against pcnd (full TLS 1.3 handshakes, one at a")

@@ -61,6 +61,8 @@ static void help(FILE *f) {
       "                        mixed, else 0]\n"
       "  --restart             with --spawn: restart pcnd after the preload\n"
       "                        and report how long it took to serve\n"
+      "  --keep                with --spawn: keep its directory (pcnd.log,\n"
+      "                        the store) and say where\n"
       "\nOutput:\n"
       "  --json                one JSON object on stdout\n"
       "  --quiet               no progress line\n"
@@ -132,6 +134,10 @@ static int parse(int argc, char **argv, bench_opts *o) {
     }
     if (!strcmp(name, "quiet")) {
       o->quiet = 1;
+      continue;
+    }
+    if (!strcmp(name, "keep")) {
+      o->keep = 1;
       continue;
     }
     if (!strcmp(name, "restart")) {
@@ -221,25 +227,27 @@ static void raise_fd_limit(uint64_t want) {
             (unsigned long long)rl.rlim_cur);
 }
 
-static char pcnd_path[1024];
+static char pcnd_path[1200];
 
 static const char *find_pcnd(void) {
-  size_t n = sizeof pcnd_path;
-  if (uv_exepath(pcnd_path, &n) == 0) {
+  char exe[1024];
+  size_t n = sizeof exe;
+  if (uv_exepath(exe, &n) == 0) {
+    snprintf(pcnd_path, sizeof pcnd_path, "%s", exe);
     char *slash = strrchr(pcnd_path, '/');
     if (slash) {
       *slash = 0;
       /* build/bench/pcn-bench -> build/server/pcnd; or both in bin/. */
-      char cand[1200];
-      snprintf(cand, sizeof cand, "%s/../server/pcnd", pcnd_path);
+      char cand[sizeof pcnd_path];
+      snprintf(cand, sizeof cand, "%.1000s/../server/pcnd", pcnd_path);
       FILE *f = fopen(cand, "r");
       if (!f) {
-        snprintf(cand, sizeof cand, "%s/pcnd", pcnd_path);
+        snprintf(cand, sizeof cand, "%.1000s/pcnd", pcnd_path);
         f = fopen(cand, "r");
       }
       if (f) {
         fclose(f);
-        snprintf(pcnd_path, sizeof pcnd_path, "%s", cand);
+        memcpy(pcnd_path, cand, sizeof pcnd_path);
         return pcnd_path;
       }
     }
@@ -325,7 +333,7 @@ int main(int argc, char **argv) {
     result_print(&r, stdout);
   }
 out:
-  target_close(&t, &loop);
+  target_close(&t, &loop, o.keep);
   free(b.queue);
   uv_run(&loop, UV_RUN_NOWAIT);
   uv_loop_close(&loop);

@@ -304,9 +304,13 @@ static int rm_one(const char *p, const struct stat *sb, int flag,
   return remove(p);
 }
 
-void target_close(target *t, uv_loop_t *loop) {
+void target_close(target *t, uv_loop_t *loop, int keep) {
   stop(t, loop);
-  if (t->dir[0]) nftw(t->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  if (t->dir[0] && keep)
+    fprintf(stderr, "pcn-bench: kept %s (pcnd.log, the store in net/)\n",
+            t->dir);
+  else if (t->dir[0])
+    nftw(t->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
   free(t->ca_pem);
   t->ca_pem = NULL;
 }

@@ -173,7 +173,7 @@ static int create_apply(wtx *w, wjob *job) {
 static int get_read(req_ctx *ctx) {
   uint64_t id = ctx->req->task_get->id;
   MDB_txn *txn = ctx_txn(ctx);
-  Pcn__Task *t;
+  Pcn__Task *t = NULL;
   if (!txn || task_load(txn, &ctx->srv->st, id, ctx->arena, &t) != 0)
     return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
                     "No task %llu; `pcn task list` shows the tasks you can "
@@ -340,7 +340,7 @@ static int list_read(req_ctx *ctx) {
  * must be allowed to act on it. */
 static int prepare_existing(req_ctx *ctx, uint64_t id, Pcn__Task **out) {
   MDB_txn *txn = ctx_txn(ctx);
-  Pcn__Task *t;
+  Pcn__Task *t = NULL;
   if (!txn || task_load(txn, &ctx->srv->st, id, ctx->arena, &t) != 0)
     return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
                     "No task %llu; `pcn task list` shows the tasks you can "
@@ -356,7 +356,7 @@ static int prepare_existing(req_ctx *ctx, uint64_t id, Pcn__Task **out) {
  * and remembers its index key. CONFLICT carries the current record. */
 static int apply_existing(wtx *w, wjob *job, uint64_t id, uint32_t version,
                           Pcn__Task **out, uint8_t old_key[TASK_INDEX_KEY]) {
-  Pcn__Task *t;
+  Pcn__Task *t = NULL;
   int rc = task_load(w->txn, w->st, id, &job->arena, &t);
   if (rc == MDB_NOTFOUND)
     return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND, "No task %llu.",
@@ -407,7 +407,7 @@ static int update_prepare(req_ctx *ctx, wjob *job) {
 
 static int update_apply(wtx *w, wjob *job) {
   Pcn__TaskUpdate *r = job->req->task_update;
-  Pcn__Task *t;
+  Pcn__Task *t = NULL;
   uint8_t old[TASK_INDEX_KEY];
   int rc = apply_existing(w, job, r->id, r->version, &t, old);
   if (rc) return rc;
@@ -421,7 +421,7 @@ static int update_apply(wtx *w, wjob *job) {
 static int assign_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__TaskAssign *r = ctx->req->task_assign;
-  Pcn__Task *t;
+  Pcn__Task *t = NULL;
   if (ctx_check_text(ctx, "assignee", r->assignee, PCN_MAX_USERNAME, 0, 0))
     return ctx->status->code;
   int rc = prepare_existing(ctx, r->id, &t);
@@ -432,7 +432,7 @@ static int assign_prepare(req_ctx *ctx, wjob *job) {
 
 static int assign_apply(wtx *w, wjob *job) {
   Pcn__TaskAssign *r = job->req->task_assign;
-  Pcn__Task *t;
+  Pcn__Task *t = NULL;
   uint8_t old[TASK_INDEX_KEY];
   int rc = apply_existing(w, job, r->id, r->version, &t, old);
   if (rc) return rc;
@@ -447,7 +447,7 @@ static int close_prepare(req_ctx *ctx, wjob *job) {
 
 static int set_status(wtx *w, wjob *job, uint64_t id, uint32_t version,
                       Pcn__TaskStatus status) {
-  Pcn__Task *t;
+  Pcn__Task *t = NULL;
   uint8_t old[TASK_INDEX_KEY];
   int rc = apply_existing(w, job, id, version, &t, old);
   if (rc) return rc;
@@ -489,7 +489,7 @@ static int comment_prepare(req_ctx *ctx, wjob *job) {
  * task's version: commenting never makes someone's edit conflict. */
 static int comment_apply(wtx *w, wjob *job) {
   Pcn__TaskComment *r = job->req->task_comment;
-  Pcn__Task *t;
+  Pcn__Task *t = NULL;
   uint8_t old[TASK_INDEX_KEY];
   int rc = apply_existing(w, job, r->id, 0, &t, old);
   if (rc) return rc;

@@ -30,6 +30,8 @@ struct writer {
   uv_async_t async;
   uint32_t pending; /* loop thread only */
   feed_chain chain; /* writer thread only, after start */
+  /* Writer thread only; read after it is joined. */
+  uint64_t n_batches, n_jobs, commit_ns;
 };
 
 wjob *wjob_new(server *s, conn *c, uint64_t frame_id, size_t arena_budget) {
@@ -209,7 +211,11 @@ static void writer_main(void *arg) {
     last->next = NULL;
     uv_mutex_unlock(&wr->mu);
 
+    uint64_t t0 = uv_hrtime();
     writer_run_batch(wr, batch);
+    wr->commit_ns += uv_hrtime() - t0;
+    wr->n_batches++;
+    wr->n_jobs += n;
 
     uv_mutex_lock(&wr->done_mu);
     if (wr->done_tail)
@@ -325,6 +331,13 @@ void writer_stop(writer *wr) {
   uv_mutex_unlock(&wr->mu);
   uv_thread_join(&wr->thread);
   writer_on_done(&wr->async); /* answer the last batch */
+  if (wr->n_batches)
+    fprintf(stderr,
+            "pcnd: %llu writes committed in %llu batches (%.1f per batch, "
+            "%.2f ms per batch)\n",
+            (unsigned long long)wr->n_jobs, (unsigned long long)wr->n_batches,
+            (double)wr->n_jobs / (double)wr->n_batches,
+            (double)wr->commit_ns / 1e6 / (double)wr->n_batches);
   uv_close((uv_handle_t *)&wr->async, NULL);
 }
 
