@@ -4,7 +4,9 @@
  * ciphertext read from the socket goes in with pcn_tls_feed; ciphertext the
  * engine produces comes out through ops->write_raw when the caller calls
  * pcn_tls_flush (after every batch of SSL calls: a read can produce bytes to
- * send, such as session tickets and key updates). Plaintext written before
+ * send, such as session tickets and key updates). Plaintext is encrypted
+ * at the flush, so everything written between two flushes shares TLS
+ * records and one write_raw call. Plaintext written before
  * the handshake completes, or refused with SSL_ERROR_WANT_READ, is kept and
  * retried after the next feed, so callers can write at any time.
  *

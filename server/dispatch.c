@@ -13,6 +13,7 @@
 #include "areas.h"
 #include "clock.h"
 #include "validate.h"
+#include "wire.h"
 
 #define DISPATCH_MAX_CASE 64
 
@@ -163,6 +164,42 @@ void dispatch_reply(conn *c, uint64_t id, Pcn__Response *resp) {
   }
 }
 
+/* The frame by hand: Frame{id, response: Response{status} + the body
+ * field}, the body being bytes already in wire format. protobuf-c has no
+ * way to embed pre-encoded messages, and this is the hot path of reads. */
+void dispatch_reply_raw(conn *c, uint64_t id, Pcn__Response *resp,
+                        uint32_t field, const uint8_t *body, size_t blen) {
+  if (!conn_is_open(c)) return;
+  if (!resp->status->message) resp->status->message = "";
+  resp->body_case = PCN__RESPONSE__BODY__NOT_SET;
+  size_t rlen = pcn__response__get_packed_size(resp);
+  size_t inner = rlen + pcn_wire_len_field_size(field, blen);
+  size_t flen = 1 + pcn_wire_varint_len(id) + pcn_wire_len_field_size(3, inner);
+  pcn_buf *out = &c->srv->raw_frame;
+  out->len = 0;
+  if (flen > (size_t)c->srv->cfg.max_frame * 4u ||
+      pcn_buf_reserve(out, PCN_FRAME_HEADER + flen)) {
+    dispatch_reply(c, id, resp); /* says it is too large */
+    return;
+  }
+  uint8_t *p = out->data;
+  p[0] = (uint8_t)(flen >> 24);
+  p[1] = (uint8_t)(flen >> 16);
+  p[2] = (uint8_t)(flen >> 8);
+  p[3] = (uint8_t)flen;
+  p += PCN_FRAME_HEADER;
+  *p++ = 1 << 3 | 0; /* Frame.id, varint */
+  p = pcn_wire_put_varint(p, id);
+  *p++ = 3 << 3 | 2; /* Frame.response */
+  p = pcn_wire_put_varint(p, inner);
+  p += pcn__response__pack(resp, p);
+  p = pcn_wire_put_varint(p, (uint64_t)field << 3 | 2);
+  p = pcn_wire_put_varint(p, blen);
+  if (blen) memcpy(p, body, blen);
+  out->len = PCN_FRAME_HEADER + flen;
+  conn_send_bytes(c, out->data, out->len);
+}
+
 static void reply_status(conn *c, uint64_t id, int code, const char *msg) {
   Pcn__Status st = PCN__STATUS__INIT;
   st.code = code;
@@ -286,11 +323,18 @@ static void dispatch_read(conn *c, uint64_t id, const req_entry *e,
                  .resp = &resp,
                  .status = &st,
                  .who = &c->who};
+  c->srv->raw.len = 0;
   st.code = e->read(&ctx);
   if (st.code != PCN__STATUS_CODE__OK) {
     resp.body_case = PCN__RESPONSE__BODY__NOT_SET;
+    ctx.raw_field = 0;
   }
-  if (!ctx.async) dispatch_reply(c, id, &resp);
+  if (ctx.async) return;
+  if (ctx.raw_field)
+    dispatch_reply_raw(c, id, &resp, ctx.raw_field, c->srv->raw.data,
+                       c->srv->raw.len);
+  else
+    dispatch_reply(c, id, &resp);
 }
 
 static void dispatch_write(conn *c, uint64_t id, const req_entry *e,

@@ -70,6 +70,10 @@ struct req_ctx {
   Pcn__Status *status;
   const actor *who;
   int async; /* the handler will answer later (threadpool work) */
+  /* A read may answer with stored bytes instead of ctx->resp's body: it
+   * appends the body message's encoding to srv->raw and sets this to the
+   * Response field it belongs in. */
+  uint32_t raw_field;
 };
 
 /* Looks up the entry for a request case; NULL if unknown. */
@@ -103,6 +107,10 @@ int perm_check(req_ctx *ctx, const char *target_practice, int is_owner);
 
 /* Sends a response frame for a finished request (loop thread). */
 void dispatch_reply(conn *c, uint64_t id, Pcn__Response *resp);
+/* The same with the body given as its encoding (see req_ctx.raw_field);
+ * resp carries the status. */
+void dispatch_reply_raw(conn *c, uint64_t id, Pcn__Response *resp,
+                        uint32_t field, const uint8_t *body, size_t blen);
 
 /* Hands a prepared write to the writer, to be applied with e's functions. */
 void dispatch_submit(wjob *job, const req_entry *e);

@@ -183,4 +183,6 @@ void server_free(server *s) {
   if (s->tls_ctx) SSL_CTX_free(s->tls_ctx);
   s->tls_ctx = NULL;
   store_close(&s->st);
+  pcn_buf_free(&s->raw);
+  pcn_buf_free(&s->raw_frame);
 }

@@ -91,6 +91,9 @@ struct server {
   char recorded_listen[300];
   uint8_t ca_sha256[32];
   uint8_t read_buf[65536]; /* the loop thread's one read buffer */
+  /* Loop thread scratch for replies built from stored bytes (dispatch.c):
+   * the body, then the whole frame. Reused, never shrunk. */
+  pcn_buf raw, raw_frame;
   struct {
     uint64_t requests, writes, events_out, cuts, rejected_conns;
   } stats;

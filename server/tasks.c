@@ -18,6 +18,7 @@
 #include "encode.h"
 #include "feed.h"
 #include "validate.h"
+#include "wire.h"
 
 #define TASK_LIST_DEFAULT 50
 #define TASK_LIST_MAX 500
@@ -31,6 +32,35 @@ static int task_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
   return store_get_pb(txn, st->tasks, key, 8, &pcn__task__descriptor, a,
                       (void **)t);
 }
+
+/* The stored encoding of task id, valid for the read transaction. */
+static int task_raw(MDB_txn *txn, store *st, uint64_t id, MDB_val *v) {
+  uint8_t key[8];
+  key_u64(key, id);
+  MDB_val k = {8, key};
+  return mdb_get(txn, st->tasks, &k, v);
+}
+
+/* A string field of a stored task, copied into out (n bytes). 0, or -1 if
+ * the record is malformed or the value does not fit. */
+static int raw_string(const MDB_val *v, uint32_t field, char *out, size_t n) {
+  const uint8_t *p;
+  size_t len;
+  if (pcn_wire_find(v->mv_data, v->mv_size, field, &p, &len) < 0 || len >= n)
+    return -1;
+  memcpy(out, p, len);
+  out[len] = 0;
+  return 0;
+}
+
+enum { TASK_F_PRACTICE = 5, TASK_F_ASSIGNEE = 7 }; /* proto/pcn.proto */
+enum { RESP_F_TASKS = 10, RESP_F_TASK_DETAIL = 11 };
+enum {
+  PAGE_F_TASKS = 1,
+  PAGE_F_NEXT = 2,
+  DETAIL_F_TASK = 1,
+  DETAIL_F_COMMENTS = 2
+};
 
 static uint32_t due_key(const char *due) {
   int32_t d;
@@ -170,45 +200,45 @@ static int create_apply(wtx *w, wjob *job) {
 
 /* ------------------------------------------------------------ reads */
 
+/* Answers with the stored bytes of the task and its comments (wire.h):
+ * only the practice is read out, for the permission check. */
 static int get_read(req_ctx *ctx) {
   uint64_t id = ctx->req->task_get->id;
+  store *st = &ctx->srv->st;
   MDB_txn *txn = ctx_txn(ctx);
-  Pcn__Task *t = NULL;
-  if (!txn || task_load(txn, &ctx->srv->st, id, ctx->arena, &t) != 0)
+  MDB_val v;
+  if (!txn || task_raw(txn, st, id, &v) != 0)
     return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
                     "No task %llu; `pcn task list` shows the tasks you can "
                     "see.",
                     (unsigned long long)id);
-  if (perm_check(ctx, t->practice, 0)) return ctx->status->code;
-  Pcn__TaskDetail *d = pcn_arena_alloc(ctx->arena, sizeof *d);
-  size_t cap = t->comment_count < TASK_MAX_COMMENTS_SHOWN
-                   ? t->comment_count
-                   : TASK_MAX_COMMENTS_SHOWN;
-  Pcn__Comment **cs = pcn_arena_alloc(ctx->arena, (cap + 1) * sizeof *cs);
-  if (!d || !cs)
+  char practice[16];
+  if (raw_string(&v, TASK_F_PRACTICE, practice, sizeof practice))
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "Task %llu could not be read; the operator should run "
+                    "pcnd verify.",
+                    (unsigned long long)id);
+  if (perm_check(ctx, practice, 0)) return ctx->status->code;
+  pcn_buf *out = &ctx->srv->raw;
+  if (pcn_wire_append_len(out, DETAIL_F_TASK, v.mv_data, v.mv_size))
     return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
                     "Out of memory.");
-  pcn__task_detail__init(d);
-  d->task = t;
-  d->comments = cs;
   MDB_cursor *cur;
-  if (mdb_cursor_open(txn, ctx->srv->st.comments, &cur) == 0) {
+  if (mdb_cursor_open(txn, st->comments, &cur) == 0) {
     uint8_t key[12];
     key_u64(key, id);
     key_u32(key + 8, 0);
-    MDB_val k = {12, key}, v;
+    MDB_val k = {12, key};
+    int shown = 0;
     for (int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-         rc == 0 && d->n_comments < cap && k.mv_size == 12 &&
+         rc == 0 && shown < TASK_MAX_COMMENTS_SHOWN && k.mv_size == 12 &&
          key_get_u64(k.mv_data) == id;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-      Pcn__Comment *c =
-          pcn__comment__unpack(&ctx->arena->pb, v.mv_size, v.mv_data);
-      if (c) cs[d->n_comments++] = c;
-    }
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), shown++)
+      if (pcn_wire_append_len(out, DETAIL_F_COMMENTS, v.mv_data, v.mv_size))
+        break;
     mdb_cursor_close(cur);
   }
-  ctx->resp->body_case = PCN__RESPONSE__BODY_TASK_DETAIL;
-  ctx->resp->task_detail = d;
+  ctx->raw_field = RESP_F_TASK_DETAIL;
   return PCN__STATUS_CODE__OK;
 }
 
@@ -285,14 +315,14 @@ static int list_read(req_ctx *ctx) {
 
   index_range ranges[4];
   int nranges = list_ranges(scopes, nscopes, r->status, due_before, ranges);
-  Pcn__TaskPage *page = pcn_arena_alloc(ctx->arena, sizeof *page);
-  Pcn__Task **items = pcn_arena_alloc(ctx->arena, limit * sizeof *items);
   MDB_cursor *cur;
-  if (!page || !items || mdb_cursor_open(txn, st->task_index, &cur))
+  if (mdb_cursor_open(txn, st->task_index, &cur))
     return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
                     "Out of memory.");
-  pcn__task_page__init(page);
-  page->tasks = items;
+  /* The page is built from the stored bytes (wire.h). */
+  pcn_buf *out = &ctx->srv->raw;
+  uint32_t n = 0;
+  int nomem = 0;
   uint8_t last[TASK_INDEX_KEY];
   int scanned = 0, more = 0;
   for (int i = 0; i < nranges && !more; i++) {
@@ -309,28 +339,38 @@ static int list_read(req_ctx *ctx) {
       if (k.mv_size != TASK_INDEX_KEY ||
           memcmp(k.mv_data, ranges[i].hi, TASK_INDEX_KEY) >= 0)
         break;
-      if (page->n_tasks == limit || scanned == TASK_SCAN_MAX) {
+      if (n == limit || scanned == TASK_SCAN_MAX) {
         more = 1;
         break;
       }
       scanned++;
       memcpy(last, k.mv_data, TASK_INDEX_KEY);
-      Pcn__Task *t;
-      if (task_load(txn, st, key_get_u64((uint8_t *)k.mv_data + 9), ctx->arena,
-                    &t) != 0)
+      MDB_val tv;
+      if (task_raw(txn, st, key_get_u64((uint8_t *)k.mv_data + 9), &tv) != 0)
         continue;
-      if (r->assignee[0] && strcmp(t->assignee, r->assignee) != 0) continue;
-      items[page->n_tasks++] = t;
+      if (r->assignee[0]) {
+        char who[PCN_MAX_USERNAME + 2];
+        if (raw_string(&tv, TASK_F_ASSIGNEE, who, sizeof who) ||
+            strcmp(who, r->assignee) != 0)
+          continue;
+      }
+      if (pcn_wire_append_len(out, PAGE_F_TASKS, tv.mv_data, tv.mv_size)) {
+        nomem = 1;
+        break;
+      }
+      n++;
     }
   }
   mdb_cursor_close(cur);
   if (more) {
-    page->next = pcn_arena_alloc(ctx->arena, 2 * TASK_INDEX_KEY + 1);
-    if (page->next) pcn_hex_encode(last, TASK_INDEX_KEY, page->next);
+    char next[2 * TASK_INDEX_KEY + 1];
+    pcn_hex_encode(last, TASK_INDEX_KEY, next);
+    nomem |= pcn_wire_append_len(out, PAGE_F_NEXT, next, 2 * TASK_INDEX_KEY);
   }
-  if (!page->next) page->next = "";
-  ctx->resp->body_case = PCN__RESPONSE__BODY_TASKS;
-  ctx->resp->tasks = page;
+  if (nomem)
+    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "Out of memory.");
+  ctx->raw_field = RESP_F_TASKS;
   return PCN__STATUS_CODE__OK;
 }
 
