@@ -77,6 +77,12 @@ struct pcn_client {
   uint64_t retry_at;
   Pcn__Welcome *welcome;
   int closing;
+  /* Requests made in one loop iteration go out together: the first arms
+   * this prepare handle, which flushes (one TLS pass, one write) just
+   * before the loop next waits for I/O. */
+  uv_prepare_t flusher;
+  int flush_armed;
+  int handles_open; /* timer and flusher; c is freed when both closed */
 };
 
 static void client_lost(pcn_client *c, pcn_error_class cls, const char *msg);
@@ -103,6 +109,14 @@ static void set_error(pcn_client *c, pcn_error_class cls, const char *msg) {
 
 /* ------------------------------------------------------------ sending */
 
+static void on_flush(uv_prepare_t *h) {
+  pcn_client *c = h->data;
+  uv_prepare_stop(h);
+  c->flush_armed = 0;
+  if (c->ln && c->ln->tls_ready && pcn_tls_flush(&c->ln->tls) != PCN_TLS_OK)
+    client_lost(c, PCN_ERR_CONNECT, "The connection to the server broke.");
+}
+
 static int link_send(pcn_client *c, uint64_t id, const Pcn__Request *req) {
   if (!c->ln || !c->ln->tls_ready) return -1;
   Pcn__Frame f = PCN__FRAME__INIT;
@@ -113,8 +127,11 @@ static int link_send(pcn_client *c, uint64_t id, const Pcn__Request *req) {
   pcn_buf_init(&b);
   int rc = pcn_frame_encode(&f, &b, PCN_FRAME_MAX_DEFAULT);
   if (rc == 0) rc = pcn_tls_write(&c->ln->tls, b.data, b.len);
-  if (rc == 0) rc = pcn_tls_flush(&c->ln->tls);
   pcn_buf_free(&b);
+  if (rc == 0 && !c->flush_armed) {
+    c->flush_armed = 1;
+    uv_prepare_start(&c->flusher, on_flush);
+  }
   return rc ? -1 : 0;
 }
 
@@ -602,6 +619,9 @@ pcn_client *pcn_client_new(uv_loop_t *loop, const pcn_client_config *cfg) {
   }
   uv_timer_init(loop, &c->timer);
   c->timer.data = c;
+  uv_prepare_init(loop, &c->flusher);
+  c->flusher.data = c;
+  c->handles_open = 2;
   return c;
 }
 
@@ -661,8 +681,9 @@ uint64_t pcn_client_retry_in(const pcn_client *c) {
              : 0;
 }
 
-static void client_on_timer_close(uv_handle_t *h) {
+static void client_on_handle_close(uv_handle_t *h) {
   pcn_client *c = h->data;
+  if (--c->handles_open) return;
   free(c->server);
   free(c->ca_pem);
   free(c->name);
@@ -690,5 +711,7 @@ void pcn_client_close(pcn_client *c) {
   }
   pending_fail_all(c, "The client was closed before the server answered.");
   uv_timer_stop(&c->timer);
-  uv_close((uv_handle_t *)&c->timer, client_on_timer_close);
+  uv_close((uv_handle_t *)&c->timer, client_on_handle_close);
+  uv_prepare_stop(&c->flusher);
+  uv_close((uv_handle_t *)&c->flusher, client_on_handle_close);
 }
