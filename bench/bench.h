@@ -46,20 +46,21 @@ enum { OP_GET, OP_LIST, OP_CREATE, OP_UPDATE, OP_RESUME, OP_LOGIN, OP_N };
 typedef struct bench_opts {
   wl workload;
   int spawn;
-  const char *server;   /* --server HOST:PORT */
-  const char *pcnd;     /* pcnd binary for --spawn */
-  uint32_t connections; /* C */
-  uint32_t pipeline;    /* requests in flight per connection */
-  double duration;      /* seconds (0: until --requests) */
-  uint64_t requests;    /* total (0: until --duration) */
-  double rate;          /* open loop when > 0: requests per second */
-  uint32_t read_ratio;  /* mixed: percent reads */
-  uint32_t subscribers; /* fanout */
-  uint32_t writers;     /* fanout */
-  uint32_t idle;        /* idle: connections to hold */
-  uint64_t preload;     /* tasks to create before measuring */
-  int restart;          /* --spawn: restart pcnd after preload, timed */
-  int keep;             /* --spawn: keep the directory (logs, store) */
+  const char *server;    /* --server HOST:PORT */
+  const char *pcnd;      /* pcnd binary for --spawn */
+  uint32_t connections;  /* C */
+  uint32_t pipeline;     /* requests in flight per connection */
+  double duration;       /* seconds (0: until --requests) */
+  uint64_t requests;     /* total (0: until --duration) */
+  double rate;           /* open loop when > 0: requests per second */
+  uint32_t read_ratio;   /* mixed: percent reads */
+  uint32_t list_percent; /* reads: percent task lists (the rest shows) */
+  uint32_t subscribers;  /* fanout */
+  uint32_t writers;      /* fanout */
+  uint32_t idle;         /* idle: connections to hold */
+  uint64_t preload;      /* tasks to create before measuring */
+  int restart;           /* --spawn: restart pcnd after preload, timed */
+  int keep;              /* --spawn: keep the directory (logs, store) */
   int json;
   int quiet;            /* no progress line */
   int pid;              /* --pid: the server's pid, for /proc sampling */
@@ -74,6 +75,8 @@ typedef struct proc_sample {
   uint64_t rss_kb;
 } proc_sample;
 int proc_read(int pid, proc_sample *out);
+/* This process's user + system CPU seconds so far. */
+double self_cpu(void);
 
 /* What a run found; report.c prints it. */
 typedef struct bench_result {
@@ -93,7 +96,8 @@ typedef struct bench_result {
   /* server */
   int server_sampled;
   double server_cpu_percent;
-  uint64_t server_rss_kb; /* peak seen */
+  double client_cpu_percent; /* pcn-bench itself: is the client the limit? */
+  uint64_t server_rss_kb;    /* peak seen */
   /* fanout */
   uint32_t subscribers, writers;
   uint64_t events; /* delivered, all subscribers */
@@ -186,6 +190,7 @@ struct bench {
   uint64_t last_progress_done;
   uint64_t last_progress_t;
   proc_sample ps0;
+  double client_cpu0; /* our own user + system seconds at t0 */
   /* fanout */
   uint64_t since;
   uint64_t *ack_t;  /* by task id - ack_base: the writer's ack time */

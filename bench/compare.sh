@@ -10,7 +10,8 @@
 #   3. runs redis-benchmark over TLS: GET at pipeline 1 and 16, and SET at
 #      pipeline 1 against the appendfsync-always instance;
 #   4. runs pcn-bench (each run spawns its own pcnd) for the same shapes: read
-#      at pipeline 1 and 16, write at pipeline 1, connect (session resumes);
+#      (show + list) and task show alone at pipeline 1 and 16, write at
+#      pipeline 1, connect (session resumes);
 #   5. starts one pcnd of its own and measures full TLS 1.3 handshakes per
 #      second against it with `openssl s_time -new`: the floor under a resume;
 #   6. prints a side-by-side table (or one JSON object with --json) and the
@@ -372,6 +373,11 @@ run_pcn_bench() {
   pcn_bench pcnd_read_p1 read "${common[@]}" --pipeline 1 --preload-tasks "$KEYS"
   step "pcn-bench read c=$CONNS P=16 (${DURATION}s, $KEYS tasks)"
   pcn_bench pcnd_read_p16 read "${common[@]}" --pipeline 16 --preload-tasks "$KEYS"
+  # task show only: one record per reply, the closest to a GET.
+  step "pcn-bench read (task show only) c=$CONNS P=1 (${DURATION}s)"
+  pcn_bench pcnd_show_p1 read "${common[@]}" --pipeline 1 --list-percent 0 --preload-tasks "$KEYS"
+  step "pcn-bench read (task show only) c=$CONNS P=16 (${DURATION}s)"
+  pcn_bench pcnd_show_p16 read "${common[@]}" --pipeline 16 --list-percent 0 --preload-tasks "$KEYS"
   step "pcn-bench write c=$CONNS P=1 (${DURATION}s)"
   pcn_bench pcnd_write_p1 write "${common[@]}" --pipeline 1
   step "pcn-bench connect c=$CONNS (${DURATION}s)"
@@ -465,6 +471,8 @@ def cmd(name):
 rows = [  # key, label, pcnd result, pcnd figure, baseline result, baseline label
     ("read_p1", f"read  c={conns} P=1", "pcnd_read_p1", "throughput", "redis_read_p1", "redis GET"),
     ("read_p16", f"read  c={conns} P=16", "pcnd_read_p16", "throughput", "redis_read_p16", "redis GET"),
+    ("show_p1", f"task show only c={conns} P=1", "pcnd_show_p1", "throughput", "redis_read_p1", "redis GET"),
+    ("show_p16", f"task show only c={conns} P=16", "pcnd_show_p16", "throughput", "redis_read_p16", "redis GET"),
     ("durable_write_p1", f"durable write c={conns} P=1", "pcnd_write_p1", "throughput",
      "redis_write_p1", "redis SET, appendfsync always"),
     ("reconnect", f"reconnect (resume) c={conns}", "pcnd_connect", "resumes_per_s", "stime",
@@ -517,6 +525,8 @@ if logins is not None:
     print(f"pcn-bench connect also measured {logins:,.1f} password logins/s (Argon2id).")
 if not baseline_only:
     print("cpu = pcnd's CPU during the run as pcn-bench sampled it (100% = one core).")
+print("read = task show and first-page task list (50 tasks, ~5 KB), half each;")
+print("task show only = one task per reply, the closest shape to a GET.")
 print("baselines: reads = redis GET (no persistence); durable write = redis SET with")
 print("appendonly yes, appendfsync always; reconnect = pcn-bench session resumes vs")
 print(f"openssl s_time -new x{stime_procs} against pcnd (full TLS 1.3 handshakes, one at a")

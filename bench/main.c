@@ -52,6 +52,8 @@ static void help(FILE *f) {
       "  --rate R              open loop: R requests/s in all, latency from\n"
       "                        the scheduled time [default: closed loop]\n"
       "  --read-ratio PCT      mixed: percent reads [default 90]\n"
+      "  --list-percent PCT    of the reads, percent first-page task lists;\n"
+      "                        the rest are task shows [default 50]\n"
       "  --subscribers S       fanout: subscribed connections [default "
       "1000]\n"
       "  --writers W           fanout: writing connections [default 1]\n"
@@ -102,6 +104,7 @@ static int parse(int argc, char **argv, bench_opts *o) {
   o->pipeline = 1;
   o->duration = 10;
   o->read_ratio = 90;
+  o->list_percent = 50;
   o->subscribers = 1000;
   o->writers = 1;
   o->idle = 1000;
@@ -182,6 +185,9 @@ static int parse(int argc, char **argv, bench_opts *o) {
     } else if (!strcmp(name, "read-ratio")) {
       if (parse_num(name, v, 0, 100, &d)) return BX_USAGE;
       o->read_ratio = (uint32_t)d;
+    } else if (!strcmp(name, "list-percent")) {
+      if (parse_num(name, v, 0, 100, &d)) return BX_USAGE;
+      o->list_percent = (uint32_t)d;
     } else if (!strcmp(name, "subscribers")) {
       if (parse_num(name, v, 1, 100000, &d)) return BX_USAGE;
       o->subscribers = (uint32_t)d;

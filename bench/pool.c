@@ -67,6 +67,11 @@ int bench_wait(bench *b, int (*done)(bench *b), uint64_t timeout_ms) {
 /* ------------------------------------------------------------ progress */
 
 void server_sample(bench *b, int final) {
+  if (final) {
+    double wall = (double)(uv_hrtime() - b->t0) / 1e9;
+    b->r->client_cpu_percent =
+        wall > 0 ? (self_cpu() - b->client_cpu0) / wall * 100.0 : 0;
+  }
   proc_sample p;
   if (proc_read(b->t->pid, &p)) return;
   if (p.rss_kb > b->r->server_rss_kb) b->r->server_rss_kb = p.rss_kb;
@@ -321,7 +326,7 @@ static int next_op(bench *b, bconn *bc) {
   case WL_MIXED: read = bench_rand(b) % 100 < b->o->read_ratio; break;
   default: read = 0;
   }
-  if (read) return bench_rand(b) & 1 ? OP_GET : OP_LIST;
+  if (read) return bench_rand(b) % 100 < b->o->list_percent ? OP_LIST : OP_GET;
   /* Create, update it, create, ...: half each. */
   if (bc->task_id && !bc->updating && !bc->updated) {
     bc->updated = 1;
@@ -412,6 +417,7 @@ void drive(bench *b, const char *what) {
   b->qlen = b->qhead = 0;
   b->measuring = 1;
   b->t0 = uv_hrtime();
+  b->client_cpu0 = self_cpu();
   proc_read(b->t->pid, &b->ps0);
   progress_start(b, what);
   uv_timer_init(b->loop, &b->deadline);

@@ -78,6 +78,8 @@ json_t *result_json(const bench_result *r) {
                         json_pack("{s:f, s:I}", "cpu_percent",
                                   r->server_cpu_percent, "rss_kb",
                                   (json_int_t)r->server_rss_kb));
+  json_object_set_new(j, "client_cpu_percent",
+                      json_real(r->client_cpu_percent));
   if (r->subscribers) {
     json_object_set_new(
         j, "fanout",
@@ -177,4 +179,9 @@ void result_print(const bench_result *r, FILE *f) {
   if (r->server_sampled)
     fprintf(f, "\n  server: %.0f%% CPU, %.1f MB resident (peak seen)\n",
             r->server_cpu_percent, (double)r->server_rss_kb / 1024.0);
+  if (r->client_cpu_percent > 0)
+    fprintf(f, "  pcn-bench: %.0f%% CPU%s\n", r->client_cpu_percent,
+            r->client_cpu_percent > 90
+                ? " (the client may be the limit: compare ratios, not totals)"
+                : "");
 }

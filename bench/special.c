@@ -260,6 +260,7 @@ int run_connect(bench *b) {
   b->done = 0;
   b->measuring = 1;
   b->t0 = uv_hrtime();
+  b->client_cpu0 = self_cpu();
   proc_read(b->t->pid, &b->ps0);
   progress_start(b, "reconnects");
   uv_timer_start(&dl, on_connect_deadline, (uint64_t)(resume_s * 1000), 0);
