@@ -69,3 +69,7 @@ double hist_mean(const hist *h) {
 uint64_t sched_due_at(uint64_t i, double rate) {
   return (uint64_t)((double)i * 1e9 / rate);
 }
+
+uint64_t sched_tick_base(uint64_t due, uint64_t tick) {
+  return tick ? (due + tick - 1) / tick * tick : due;
+}

@@ -44,5 +44,12 @@ uint64_t hist_bucket_top(unsigned idx);
  * `rate` requests per second. The driver sends request i once this is not
  * after now, and measures its latency from this time. */
 uint64_t sched_due_at(uint64_t i, double rate);
+/* The driver dispatches on a timer every `tick` ns (libuv timers have 1 ms
+ * resolution), so a request due at `due` cannot go before the next tick.
+ * That wait is the harness's, not the server's: latency is counted from
+ * the first tick at or after due (both relative to the start). A late
+ * tick, or a request queued because every connection was busy, still
+ * counts in full. */
+uint64_t sched_tick_base(uint64_t due, uint64_t tick);
 
 #endif

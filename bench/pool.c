@@ -17,11 +17,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/timerfd.h>
+#include <time.h>
+#endif
 
 #include "bench.h"
 
 #define CONNECT_WINDOW 256 /* connections being set up at once */
 #define PRELOAD_INFLIGHT 512
+/* The open loop dispatches on a timerfd (libuv's timers have 1 ms
+ * resolution and fire late by up to another, which showed up as a 1 ms
+ * floor under every open-loop latency): every 1/rate, between 50 us and
+ * 1 ms. */
+#define TICK_MIN_NS 50000ull
+#define TICK_MAX_NS 1000000ull
 
 typedef struct req_rec {
   bconn *bc;
@@ -373,8 +383,64 @@ static void pump(bench *b) {
 /* Open loop: queue every request that has come due. */
 static uint64_t scheduled;
 
+static uint64_t tick_ns;
+static int tick_fd = -1;
+static uv_poll_t tick_poll;
+
+static void tick(bench *b);
+
 static void on_tick(uv_timer_t *t) {
-  bench *b = t->data;
+  tick(t->data);
+}
+
+static void on_tick_fd(uv_poll_t *p, int status, int events) {
+  (void)status;
+  (void)events;
+  uint64_t n;
+  while (read(tick_fd, &n, sizeof n) == (ssize_t)sizeof n) {
+  }
+  tick(p->data);
+}
+
+/* Starts the dispatch timer: a timerfd, or libuv's 1 ms timer. */
+static void tick_start(bench *b) {
+  double per = 1e9 / b->o->rate;
+  tick_ns = per < TICK_MIN_NS   ? TICK_MIN_NS
+            : per > TICK_MAX_NS ? TICK_MAX_NS
+                                : (uint64_t)per;
+#ifdef __linux__
+  tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (tick_fd >= 0) {
+    struct itimerspec its = {{0, (long)tick_ns}, {0, (long)tick_ns}};
+    if (timerfd_settime(tick_fd, 0, &its, NULL) == 0 &&
+        uv_poll_init(b->loop, &tick_poll, tick_fd) == 0) {
+      tick_poll.data = b;
+      uv_poll_start(&tick_poll, UV_READABLE, on_tick_fd);
+      return;
+    }
+    close(tick_fd);
+    tick_fd = -1;
+  }
+#endif
+  tick_ns = TICK_MAX_NS;
+  uv_timer_start(&b->tick, on_tick, 1, 1);
+}
+
+static void on_tick_closed(uv_handle_t *h) {
+  (void)h;
+  close(tick_fd);
+  tick_fd = -1;
+}
+
+static void tick_stop(bench *b) {
+  uv_timer_stop(&b->tick);
+  if (tick_fd >= 0 && !uv_is_closing((uv_handle_t *)&tick_poll)) {
+    uv_poll_stop(&tick_poll);
+    uv_close((uv_handle_t *)&tick_poll, on_tick_closed);
+  }
+}
+
+static void tick(bench *b) {
   uint64_t now = uv_hrtime();
   while (budget_left(b) && (!b->limit || scheduled < b->limit) &&
          b->t0 + sched_due_at(scheduled, b->o->rate) <= now) {
@@ -390,7 +456,7 @@ static void on_tick(uv_timer_t *t) {
       b->qcap = ncap;
     }
     b->queue[(b->qhead + b->qlen) % b->qcap] =
-        b->t0 + sched_due_at(scheduled, b->o->rate);
+        b->t0 + sched_tick_base(sched_due_at(scheduled, b->o->rate), tick_ns);
     b->qlen++;
     scheduled++;
   }
@@ -427,7 +493,7 @@ void drive(bench *b, const char *what) {
                    0);
   uv_timer_init(b->loop, &b->tick);
   b->tick.data = b;
-  if (b->o->rate > 0 && !b->preloading) uv_timer_start(&b->tick, on_tick, 1, 1);
+  if (b->o->rate > 0 && !b->preloading) tick_start(b);
   pump(b);
   /* Bounded: the deadline, or the requests (given a minute per 100k). */
   uint64_t bound = b->o->duration > 0 && !b->limit
@@ -443,7 +509,7 @@ void drive(bench *b, const char *what) {
     server_sample(b, 1);
   }
   b->measuring = 0;
-  uv_timer_stop(&b->tick);
+  tick_stop(b);
   uv_timer_stop(&b->deadline);
   uv_close((uv_handle_t *)&b->tick, NULL);
   uv_close((uv_handle_t *)&b->deadline, NULL);

@@ -100,6 +100,16 @@ static void test_open_loop_schedule(void **state) {
     assert_true(t > prev);
     prev = t;
   }
+  /* Due times are rounded up to the dispatch tick, never down. */
+  assert_int_equal(sched_tick_base(0, 1000000), 0);
+  assert_int_equal(sched_tick_base(1, 1000000), 1000000);
+  assert_int_equal(sched_tick_base(1000000, 1000000), 1000000);
+  assert_int_equal(sched_tick_base(1000001, 1000000), 2000000);
+  for (uint64_t i = 0; i < 10000; i++) {
+    uint64_t due = sched_due_at(i, 3333.0),
+             base = sched_tick_base(due, 1000000);
+    assert_true(base >= due && base - due < 1000000);
+  }
   /* After a million requests at 50,000/s: exactly 20 s in. */
   assert_int_equal(sched_due_at(1000000, 50000), 20000000000ull);
 }
