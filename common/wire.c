@@ -61,11 +61,27 @@ static int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
   return -1;
 }
 
+/* Walks the fields of an encoding: the last LEN field `field` into
+ * val/len, or the last varint field `field` into *vout. */
+static int scan(const uint8_t *p, size_t n, uint32_t field, int want_len,
+                const uint8_t **val, size_t *len, uint64_t *vout);
+
+int pcn_wire_find_varint(const uint8_t *p, size_t n, uint32_t field,
+                         uint64_t *v) {
+  *v = 0;
+  return scan(p, n, field, 0, NULL, NULL, v);
+}
+
 int pcn_wire_find(const uint8_t *p, size_t n, uint32_t field,
                   const uint8_t **val, size_t *len) {
-  int found = 0;
   *val = (const uint8_t *)"";
   *len = 0;
+  return scan(p, n, field, 1, val, len, NULL);
+}
+
+static int scan(const uint8_t *p, size_t n, uint32_t field, int want_len,
+                const uint8_t **val, size_t *len, uint64_t *vout) {
+  int found = 0;
   if (!n) return 1;
   const uint8_t *end = p + n;
   while (p < end) {
@@ -74,6 +90,10 @@ int pcn_wire_find(const uint8_t *p, size_t n, uint32_t field,
     switch (key & 7) {
     case WT_VARINT:
       if (get_varint(&p, end, &v)) return -1;
+      if (!want_len && (key >> 3) == field) {
+        *vout = v;
+        found = 1;
+      }
       break;
     case WT_I64:
       if (end - p < 8) return -1;
@@ -85,7 +105,7 @@ int pcn_wire_find(const uint8_t *p, size_t n, uint32_t field,
       break;
     case WT_LEN:
       if (get_varint(&p, end, &v) || v > (uint64_t)(end - p)) return -1;
-      if ((key >> 3) == field) {
+      if (want_len && (key >> 3) == field) {
         *val = p;
         *len = (size_t)v;
         found = 1;

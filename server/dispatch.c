@@ -172,7 +172,10 @@ void dispatch_reply_raw(conn *c, uint64_t id, Pcn__Response *resp,
   if (!conn_is_open(c)) return;
   if (!resp->status->message) resp->status->message = "";
   resp->body_case = PCN__RESPONSE__BODY__NOT_SET;
-  size_t rlen = pcn__response__get_packed_size(resp);
+  /* An OK status with no message is two bytes: Response.status, empty. */
+  int plain_ok = resp->status->code == 0 && !resp->status->message[0] &&
+                 !resp->status->details;
+  size_t rlen = plain_ok ? 2 : pcn__response__get_packed_size(resp);
   size_t inner = rlen + pcn_wire_len_field_size(field, blen);
   size_t flen = 1 + pcn_wire_varint_len(id) + pcn_wire_len_field_size(3, inner);
   pcn_buf *out = &c->srv->raw_frame;
@@ -192,7 +195,12 @@ void dispatch_reply_raw(conn *c, uint64_t id, Pcn__Response *resp,
   p = pcn_wire_put_varint(p, id);
   *p++ = 3 << 3 | 2; /* Frame.response */
   p = pcn_wire_put_varint(p, inner);
-  p += pcn__response__pack(resp, p);
+  if (plain_ok) {
+    *p++ = 1 << 3 | 2;
+    *p++ = 0;
+  } else {
+    p += pcn__response__pack(resp, p);
+  }
   p = pcn_wire_put_varint(p, (uint64_t)field << 3 | 2);
   p = pcn_wire_put_varint(p, blen);
   if (blen) memcpy(p, body, blen);

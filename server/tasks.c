@@ -53,7 +53,11 @@ static int raw_string(const MDB_val *v, uint32_t field, char *out, size_t n) {
   return 0;
 }
 
-enum { TASK_F_PRACTICE = 5, TASK_F_ASSIGNEE = 7 }; /* proto/pcn.proto */
+enum {
+  TASK_F_PRACTICE = 5,
+  TASK_F_ASSIGNEE = 7,
+  TASK_F_COMMENT_COUNT = 13
+}; /* proto/pcn.proto */
 enum { RESP_F_TASKS = 10, RESP_F_TASK_DETAIL = 11 };
 enum {
   PAGE_F_TASKS = 1,
@@ -223,8 +227,13 @@ static int get_read(req_ctx *ctx) {
   if (pcn_wire_append_len(out, DETAIL_F_TASK, v.mv_data, v.mv_size))
     return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
                     "Out of memory.");
+  /* Most tasks have no comments: then the comment table is not touched. */
+  uint64_t ncomments;
+  if (pcn_wire_find_varint(v.mv_data, v.mv_size, TASK_F_COMMENT_COUNT,
+                           &ncomments) < 0)
+    ncomments = 1; /* unreadable count: look anyway */
   MDB_cursor *cur;
-  if (mdb_cursor_open(txn, st->comments, &cur) == 0) {
+  if (ncomments && mdb_cursor_open(txn, st->comments, &cur) == 0) {
     uint8_t key[12];
     key_u64(key, id);
     key_u32(key + 8, 0);

@@ -64,6 +64,17 @@ static void test_find_fields(void **state) {
   n = pack_task("", "", 7, buf);
   assert_int_equal(pcn_wire_find(buf, n, 5, &v, &len), 1);
   assert_int_equal(len, 0);
+  /* Varint fields: comment_count (13) and id (1); absent reads as 0. */
+  n = pack_task("F84001", "jo", 7, buf);
+  uint64_t x;
+  assert_int_equal(pcn_wire_find_varint(buf, n, 13, &x), 0);
+  assert_int_equal(x, 2);
+  assert_int_equal(pcn_wire_find_varint(buf, n, 1, &x), 0);
+  assert_int_equal(x, 7);
+  assert_int_equal(pcn_wire_find_varint(buf, n, 12, &x), 1);
+  assert_int_equal(x, 0);
+  assert_int_equal(pcn_wire_find_varint(buf, n, 5, &x),
+                   1); /* LEN, not varint */
   /* Fixed-width and varint fields are skipped correctly. */
   Pcn__Heartbeat h = PCN__HEARTBEAT__INIT;
   h.head_seq = 1u << 30;
@@ -109,6 +120,15 @@ static void test_page_from_stored_bytes(void **state) {
   assert_string_equal(p->tasks[0]->assignee, "jo");
   assert_string_equal(p->tasks[1]->practice, "F84001");
   assert_string_equal(p->next, "abc");
+  /* An OK status packs to nothing, so Response{status} is 0a 00. */
+  Pcn__Status st = PCN__STATUS__INIT;
+  st.message = "";
+  Pcn__Response ok = PCN__RESPONSE__INIT;
+  ok.status = &st;
+  uint8_t okb[8];
+  assert_int_equal(pcn__response__pack(&ok, okb), 2);
+  assert_int_equal(okb[0], 0x0a);
+  assert_int_equal(okb[1], 0x00);
   /* Byte for byte what protobuf-c packs. */
   uint8_t want[1024];
   size_t wn = pcn__task_page__pack(p, want);
