@@ -41,6 +41,8 @@ static void help(FILE *f) {
       "                        `pcn join` or `pcn login` [default: pcn's]\n"
       "  --pid PID             that server's pid, to sample its CPU and "
       "memory\n"
+      "  --user NAME           whose password that is [default: the saved\n"
+      "                        session's user]\n"
       "  --password-stdin      read the password (for the login figures of\n"
       "                        connect) from standard input\n"
       "\nThe load:\n"

@@ -47,7 +47,19 @@ set +e; "$bench" read --connections lots > /dev/null 2> "$tmp/err"; rc=$?; set -
 [ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "bad option: exit $rc: $(cat "$tmp/err")"
 set +e; "$bench" fly --spawn > /dev/null 2> "$tmp/err"; rc=$?; set -e
 [ $rc -eq 1 ] || fail "unknown workload exited $rc"
-"$bench" --help | grep -q -- '--rate R' || fail "--help"
+help=$("$bench" --help)
+for opt in spawn pcnd server pid user password-stdin connections pipeline duration \
+           requests rate read-ratio list-percent subscribers writers idle \
+           preload-tasks restart keep json quiet; do
+  grep -q -- "--$opt" <<<"$help" || fail "--help does not list --$opt"
+done
+# ...and every option it lists is one the parser knows.
+for opt in $(grep -o -- '--[a-z-]*' <<<"$help" | sort -u); do
+  [ "$opt" = --help ] && continue
+  # Two stray arguments after it make every run stop at parsing.
+  set +e; "$bench" read "$opt" x y < /dev/null 2>&1 | grep -q "no option $opt"; known=$?; set -e
+  [ $known -ne 0 ] || fail "--help lists $opt but the parser does not know it"
+done
 passed=$((passed + 1))
 # Nothing left behind: every spawned server's directory was removed.
 [ -z "$(ls "$tmp" | grep pcn-bench- || true)" ] || fail "spawned directories left: $(ls "$tmp")"
