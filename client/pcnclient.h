@@ -110,6 +110,10 @@ pcn_client *pcn_sync_client(pcn_sync *s);
 uv_loop_t *pcn_sync_loop(pcn_sync *s);
 void pcn_sync_close(pcn_sync *s);
 
+/* One line of words for an event, e.g. `created task 7 "Flu clinic rota"
+ * (network, open)`; returns the length it wanted (like snprintf). */
+size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n);
+
 /* Short names for codes and roles, for messages. */
 const char *pcn_role_name(int role);  /* "pcn_manager", ... */
 int pcn_role_parse(const char *name); /* 0 if unknown */

@@ -40,49 +40,15 @@ typedef struct feed {
   int stopping;
 } feed;
 
-static const char *op_name(int op) {
-  switch (op) {
-  case PCN__OP__CREATED: return "created";
-  case PCN__OP__UPDATED: return "updated";
-  case PCN__OP__DELETED: return "deleted";
-  default: return "changed";
-  }
-}
-
 /* One line a person reads: "#12  2026-11-23 10:04  sam  created task 7
  * "Flu clinic rota" (network)". */
 static void print_event(const Pcn__Event *ev) {
   char tm[20];
   cli_format_time(ev->at, tm);
-  printf("#%-5llu %s  %-12s %s ", (unsigned long long)ev->seq, tm,
-         ev->actor[0] ? ev->actor : "(server)", op_name(ev->op));
-  switch (ev->record_case) {
-  case PCN__EVENT__RECORD_TASK: {
-    const Pcn__Task *t = ev->task;
-    printf("task %llu \"%s\" (%s, %s%s%s)", (unsigned long long)t->id, t->title,
-           cli_scope(t->practice),
-           t->status == PCN__TASK_STATUS__TASK_CLOSED ? "closed" : "open",
-           t->assignee[0] ? ", assigned to " : "", t->assignee);
-    break;
-  }
-  case PCN__EVENT__RECORD_PRACTICE:
-    printf("practice %s \"%s\" (list size %u)", ev->practice->ods,
-           ev->practice->name, ev->practice->list_size);
-    break;
-  case PCN__EVENT__RECORD_MEMBER: {
-    const Pcn__Member *m = ev->member;
-    printf("member %s \"%s\" (%s%s%s%s)", m->username, m->display_name,
-           pcn_role_name(m->role), m->practice[0] ? " at " : "", m->practice,
-           m->disabled ? ", disabled" : "");
-    break;
-  }
-  case PCN__EVENT__RECORD_COMMENT:
-    printf("comment on task %llu: \"%s\"",
-           (unsigned long long)ev->comment->task_id, ev->comment->text);
-    break;
-  default: printf("a record this version of pcn does not know"); break;
-  }
-  putchar('\n');
+  char what[1200];
+  pcn_event_describe(ev, what, sizeof what);
+  printf("#%-5llu %s  %-12s %s\n", (unsigned long long)ev->seq, tm,
+         ev->actor[0] ? ev->actor : "(server)", what);
 }
 
 static void on_stop(uv_timer_t *t) {
