@@ -16,7 +16,7 @@ pcn_install_deps
 jobs=$(nproc 2>/dev/null || echo 2)
 echo "== building (build/)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPCN_WERROR=OFF >/dev/null
-cmake --build build -j "$jobs" --target pcnd pcn pcn-bench >/dev/null
+cmake --build build -j "$jobs" >/dev/null
 bin="$PWD/build"
 data="$PWD/demo"
 listen="${PCN_DEMO_LISTEN:-127.0.0.1:7443}"

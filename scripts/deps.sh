@@ -9,6 +9,7 @@ PCN_PACKAGES=(
   libssl-dev libargon2-dev libjansson-dev libcmocka-dev
   python3 python3-protobuf protobuf-compiler
   clang libclang-rt-14-dev
+  libgtk-4-dev libadwaita-1-dev xvfb
 )
 
 pcn_install_deps() {

@@ -1,0 +1,357 @@
+/* desk.c - the main window and its connection (see desktop.h).
+ *
+ * Layout: a header whose subtitle is always the connection (connected,
+ * reconnecting with the countdown, or behind by N events while it catches
+ * up), a sidebar of areas, and the area's view. The feed is a GtkListView
+ * over a GListStore of PcnFeedRow, newest first: it scrolls a long history
+ * without a widget per event.
+ *
+ * The client auto-reconnects and resubscribes from the last seq it
+ * delivered, so after a server restart events written meanwhile arrive
+ * once each. On first connect it subscribes from FEED_HISTORY events back.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "desktop.h"
+#include "uvsource.h"
+
+#define FEED_HISTORY 200
+
+/* ------------------------------------------------------------ rows */
+
+struct _PcnFeedRow {
+  GObject parent;
+  guint64 seq, task;
+  char *text, *meta;
+};
+
+G_DEFINE_TYPE(PcnFeedRow, pcn_feed_row, G_TYPE_OBJECT)
+
+static void pcn_feed_row_finalize(GObject *o) {
+  PcnFeedRow *r = PCN_FEED_ROW(o);
+  g_free(r->text);
+  g_free(r->meta);
+  G_OBJECT_CLASS(pcn_feed_row_parent_class)->finalize(o);
+}
+
+static void pcn_feed_row_class_init(PcnFeedRowClass *k) {
+  G_OBJECT_CLASS(k)->finalize = pcn_feed_row_finalize;
+}
+
+static void pcn_feed_row_init(PcnFeedRow *r) {
+  (void)r;
+}
+
+guint64 pcn_feed_row_seq(PcnFeedRow *r) {
+  return r->seq;
+}
+const char *pcn_feed_row_text(PcnFeedRow *r) {
+  return r->text;
+}
+const char *pcn_feed_row_meta(PcnFeedRow *r) {
+  return r->meta;
+}
+guint64 pcn_feed_row_task(PcnFeedRow *r) {
+  return r->task;
+}
+
+static PcnFeedRow *row_from_event(const Pcn__Event *ev) {
+  PcnFeedRow *r = g_object_new(PCN_TYPE_FEED_ROW, NULL);
+  char what[1200];
+  pcn_event_describe(ev, what, sizeof what);
+  r->seq = ev->seq;
+  r->text = g_strdup(what);
+  GDateTime *t = g_date_time_new_from_unix_local(ev->at / 1000);
+  char *when = t ? g_date_time_format(t, "%Y-%m-%d %H:%M") : g_strdup("");
+  r->meta = g_strdup_printf("#%" G_GUINT64_FORMAT " · %s · %s", ev->seq,
+                            ev->actor[0] ? ev->actor : "server", when);
+  g_free(when);
+  if (t) g_date_time_unref(t);
+  if (ev->record_case == PCN__EVENT__RECORD_TASK) r->task = ev->task->id;
+  if (ev->record_case == PCN__EVENT__RECORD_COMMENT)
+    r->task = ev->comment->task_id;
+  return r;
+}
+
+/* ------------------------------------------------------------ the desk */
+
+struct pcn_desk {
+  uv_loop_t loop;
+  GSource *uvsrc;
+  pcn_config cfg;
+  int joined;
+  pcn_client *cl;
+  int subscribed;
+  GListStore *feed;
+  GtkWidget *window, *title, *stack, *feed_scroll, *feed_list;
+  guint tick;
+  char status[480];
+  void (*on_event)(const Pcn__Event *ev, void *ud);
+  void *on_event_ud;
+};
+
+static void show_status(pcn_desk *d) {
+  const char *text = d->status;
+  char buf[240];
+  if (d->cl && pcn_client_get_state(d->cl) == PCN_CLIENT_READY) {
+    uint64_t head = pcn_client_head_seq(d->cl);
+    uint64_t last = pcn_client_last_seq(d->cl);
+    if (d->subscribed && head > last) {
+      snprintf(buf, sizeof buf, "Catching up: %llu events behind",
+               (unsigned long long)(head - last));
+      text = buf;
+    }
+  } else if (d->cl && pcn_client_get_state(d->cl) == PCN_CLIENT_RECONNECTING) {
+    uint64_t ms = pcn_client_retry_in(d->cl);
+    snprintf(buf, sizeof buf, "Reconnecting in %llu s",
+             (unsigned long long)((ms + 999) / 1000));
+    text = buf;
+  }
+  adw_window_title_set_subtitle(ADW_WINDOW_TITLE(d->title), text);
+}
+
+static gboolean on_tick(gpointer ud) {
+  show_status(ud);
+  return G_SOURCE_CONTINUE;
+}
+
+static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  PcnFeedRow *r = row_from_event(ev);
+  /* Someone reading the newest events keeps seeing the newest; someone
+   * scrolled down into history is not moved. */
+  GtkAdjustment *adj =
+      gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(d->feed_scroll));
+  int at_top = gtk_adjustment_get_value(adj) <= 1.0;
+  g_list_store_insert(d->feed, 0, r);
+  /* GtkListView keeps its anchor on the row that was on top; move it to
+   * the new one (GTK 4.8 has the action, not gtk_list_view_scroll_to). */
+  if (at_top)
+    gtk_widget_activate_action(d->feed_list, "list.scroll-to-item", "u", 0);
+  g_object_unref(r);
+  if (d->on_event) d->on_event(ev, d->on_event_ud);
+}
+
+static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
+                     void *ud) {
+  pcn_desk *d = ud;
+  switch (st) {
+  case PCN_CLIENT_READY:
+    snprintf(d->status, sizeof d->status, "Connected");
+    if (!d->subscribed) {
+      const Pcn__Welcome *w = pcn_client_welcome(cl);
+      uint64_t head = w ? w->head_seq : 0;
+      d->subscribed = 1;
+      pcn_client_subscribe(cl, head > FEED_HISTORY ? head - FEED_HISTORY : 0,
+                           on_event, d);
+    }
+    break;
+  case PCN_CLIENT_CONNECTING:
+    if (!d->subscribed) snprintf(d->status, sizeof d->status, "Connecting…");
+    break;
+  case PCN_CLIENT_RECONNECTING:
+    snprintf(d->status, sizeof d->status, "Reconnecting");
+    break;
+  case PCN_CLIENT_FAILED:
+    snprintf(d->status, sizeof d->status, "Not connected: %s",
+             detail && *detail ? detail : pcn_client_error(cl));
+    break;
+  default: break;
+  }
+  show_status(d);
+}
+
+/* ------------------------------------------------------------ views */
+
+static void feed_setup(GtkSignalListItemFactory *f, GtkListItem *item,
+                       gpointer ud) {
+  (void)f;
+  (void)ud;
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_margin_start(box, 12);
+  gtk_widget_set_margin_end(box, 12);
+  gtk_widget_set_margin_top(box, 6);
+  gtk_widget_set_margin_bottom(box, 6);
+  GtkWidget *text = gtk_label_new(NULL);
+  gtk_label_set_xalign(GTK_LABEL(text), 0);
+  gtk_label_set_wrap(GTK_LABEL(text), TRUE);
+  GtkWidget *meta = gtk_label_new(NULL);
+  gtk_label_set_xalign(GTK_LABEL(meta), 0);
+  gtk_widget_add_css_class(meta, "dim-label");
+  gtk_widget_add_css_class(meta, "caption");
+  gtk_box_append(GTK_BOX(box), text);
+  gtk_box_append(GTK_BOX(box), meta);
+  gtk_list_item_set_child(item, box);
+}
+
+static void feed_bind(GtkSignalListItemFactory *f, GtkListItem *item,
+                      gpointer ud) {
+  (void)f;
+  (void)ud;
+  PcnFeedRow *r = gtk_list_item_get_item(item);
+  GtkWidget *box = gtk_list_item_get_child(item);
+  GtkWidget *text = gtk_widget_get_first_child(box);
+  GtkWidget *meta = gtk_widget_get_next_sibling(text);
+  gtk_label_set_text(GTK_LABEL(text), r->text);
+  gtk_label_set_text(GTK_LABEL(meta), r->meta);
+}
+
+static GtkWidget *feed_view(pcn_desk *d) {
+  GtkListItemFactory *f = gtk_signal_list_item_factory_new();
+  g_signal_connect(f, "setup", G_CALLBACK(feed_setup), d);
+  g_signal_connect(f, "bind", G_CALLBACK(feed_bind), d);
+  GtkNoSelection *sel =
+      gtk_no_selection_new(G_LIST_MODEL(g_object_ref(d->feed)));
+  GtkWidget *list = gtk_list_view_new(GTK_SELECTION_MODEL(sel), f);
+  gtk_widget_add_css_class(list, "rich-list");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(list),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Network feed, newest first", -1);
+  GtkWidget *scroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), list);
+  gtk_widget_set_vexpand(scroll, TRUE);
+  gtk_widget_set_hexpand(scroll, TRUE);
+  d->feed_scroll = scroll;
+  d->feed_list = list;
+  return scroll;
+}
+
+static GtkWidget *not_joined_view(void) {
+  GtkWidget *p = adw_status_page_new();
+  adw_status_page_set_icon_name(ADW_STATUS_PAGE(p), "network-offline-symbolic");
+  adw_status_page_set_title(ADW_STATUS_PAGE(p), "Not joined to a network");
+  adw_status_page_set_description(
+      ADW_STATUS_PAGE(p),
+      "Run the `pcn join …` line your PCN manager sent you, then open PCN "
+      "Hub again.");
+  return p;
+}
+
+static void build_window(pcn_desk *d, GtkApplication *app) {
+  d->window = adw_application_window_new(app);
+  gtk_window_set_default_size(GTK_WINDOW(d->window), 1024, 700);
+  char title[200];
+  snprintf(title, sizeof title, "PCN Hub%s%s",
+           d->cfg.network_name[0] ? " — " : "", d->cfg.network_name);
+  gtk_window_set_title(GTK_WINDOW(d->window), title);
+  d->title = adw_window_title_new(title, d->status);
+  GtkWidget *header = adw_header_bar_new();
+  adw_header_bar_set_title_widget(ADW_HEADER_BAR(header), d->title);
+
+  d->stack = gtk_stack_new();
+  if (d->joined)
+    gtk_stack_add_titled(GTK_STACK(d->stack), feed_view(d), "feed", "Feed");
+  else
+    gtk_stack_add_titled(GTK_STACK(d->stack), not_joined_view(), "join",
+                         "Join");
+  GtkWidget *sidebar = gtk_stack_sidebar_new();
+  gtk_stack_sidebar_set_stack(GTK_STACK_SIDEBAR(sidebar), GTK_STACK(d->stack));
+  gtk_widget_set_size_request(sidebar, 180, -1);
+
+  GtkWidget *body = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_box_append(GTK_BOX(body), sidebar);
+  gtk_box_append(GTK_BOX(body), gtk_separator_new(GTK_ORIENTATION_VERTICAL));
+  gtk_box_append(GTK_BOX(body), d->stack);
+  GtkWidget *root = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append(GTK_BOX(root), header);
+  gtk_box_append(GTK_BOX(root), body);
+  adw_application_window_set_content(ADW_APPLICATION_WINDOW(d->window), root);
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+pcn_desk *pcn_desk_new(GtkApplication *app) {
+  pcn_desk *d = g_new0(pcn_desk, 1);
+  d->feed = g_list_store_new(PCN_TYPE_FEED_ROW);
+  uv_loop_init(&d->loop);
+  d->uvsrc = pcn_uv_source_attach(&d->loop);
+  char err[400];
+  int rc = pcn_config_load(&d->cfg, err, sizeof err);
+  d->joined = rc == 0 && d->cfg.ca_pem && d->cfg.token[0];
+  snprintf(d->status, sizeof d->status, "%s",
+           rc < 0      ? err
+           : d->joined ? "Connecting…"
+                       : "Not joined");
+  build_window(d, app);
+  if (d->joined) {
+    pcn_client_config cc = {.server = d->cfg.server,
+                            .ca_pem = d->cfg.ca_pem,
+                            .client_name = "pcn-desktop",
+                            .client_version = PCN_VERSION,
+                            .token = d->cfg.token,
+                            .auto_reconnect = 1};
+    d->cl = pcn_client_new(&d->loop, &cc);
+    if (d->cl) {
+      pcn_client_on_state(d->cl, on_state, d);
+      pcn_client_connect(d->cl);
+    } else {
+      snprintf(d->status, sizeof d->status,
+               "The saved server address or certificate is unusable; run "
+               "pcn join again.");
+    }
+  }
+  show_status(d);
+  d->tick = g_timeout_add_seconds(1, on_tick, d);
+  return d;
+}
+
+GtkWindow *pcn_desk_window(pcn_desk *d) {
+  return GTK_WINDOW(d->window);
+}
+GListModel *pcn_desk_feed(pcn_desk *d) {
+  return G_LIST_MODEL(d->feed);
+}
+const char *pcn_desk_status(pcn_desk *d) {
+  return adw_window_title_get_subtitle(ADW_WINDOW_TITLE(d->title));
+}
+
+void pcn_desk_on_event(pcn_desk *d, void (*cb)(const Pcn__Event *, void *),
+                       void *ud) {
+  d->on_event = cb;
+  d->on_event_ud = ud;
+}
+
+void pcn_desk_free(pcn_desk *d) {
+  if (!d) return;
+  g_source_remove(d->tick);
+  if (d->cl) pcn_client_close(d->cl);
+  /* Let the client's handles close, then the loop. */
+  for (int i = 0; i < 100 && uv_loop_alive(&d->loop); i++)
+    uv_run(&d->loop, UV_RUN_NOWAIT);
+  g_source_destroy(d->uvsrc);
+  uv_loop_close(&d->loop);
+  pcn_config_free(&d->cfg);
+  g_object_unref(d->feed);
+  g_free(d);
+}
+
+int pcn_desk_screenshot(GtkWidget *w, const char *path) {
+  int width = gtk_widget_get_width(w), height = gtk_widget_get_height(w);
+  GtkNative *native = gtk_widget_get_native(w);
+  if (width <= 0 || height <= 0 || !native) {
+    g_warning("screenshot: the window is not shown (%dx%d)", width, height);
+    return -1;
+  }
+  GdkPaintable *p = gtk_widget_paintable_new(w);
+  GtkSnapshot *snap = gtk_snapshot_new();
+  gdk_paintable_snapshot(p, snap, width, height);
+  GskRenderNode *node = gtk_snapshot_free_to_node(snap);
+  int rc = -1;
+  if (!node) g_warning("screenshot: nothing to draw yet");
+  if (node) {
+    GskRenderer *r = gtk_native_get_renderer(native);
+    GdkTexture *t = gsk_renderer_render_texture(
+        r, node, &GRAPHENE_RECT_INIT(0, 0, width, height));
+    if (t && gdk_texture_save_to_png(t, path))
+      rc = 0;
+    else
+      g_warning("screenshot: could not render or save %s", path);
+    if (t) g_object_unref(t);
+    gsk_render_node_unref(node);
+  }
+  g_object_unref(p);
+  return rc;
+}

@@ -1,0 +1,50 @@
+/* desktop.h - pcn-desktop's parts, for main.c and the GUI tests.
+ *
+ * One pcn_desk is one main window and its connection: libpcnclient on a
+ * libuv loop driven from GLib (uvsource.h), the session saved by `pcn join`
+ * or `pcn login` (client/config.h: the same files, so joining with either
+ * logs in both), and GListModels the views show. Everything runs on the
+ * GTK thread; nothing blocks it.
+ */
+#ifndef PCN_DESKTOP_H
+#define PCN_DESKTOP_H
+
+#include <adwaita.h>
+#include <gtk/gtk.h>
+
+#include "pcnclient.h"
+
+G_BEGIN_DECLS
+
+/* A feed event as the feed view shows it. */
+#define PCN_TYPE_FEED_ROW (pcn_feed_row_get_type())
+G_DECLARE_FINAL_TYPE(PcnFeedRow, pcn_feed_row, PCN, FEED_ROW, GObject)
+
+guint64 pcn_feed_row_seq(PcnFeedRow *r);
+const char *pcn_feed_row_text(PcnFeedRow *r); /* "created task 7 ..." */
+const char *pcn_feed_row_meta(PcnFeedRow *r); /* "sam · 2026-11-23 10:04" */
+guint64 pcn_feed_row_task(PcnFeedRow *r);     /* task id, or 0 */
+
+G_END_DECLS
+
+typedef struct pcn_desk pcn_desk;
+
+/* Builds the main window of app from the saved configuration and starts
+ * connecting. */
+pcn_desk *pcn_desk_new(GtkApplication *app);
+GtkWindow *pcn_desk_window(pcn_desk *d);
+/* The feed, newest first (PcnFeedRow). */
+GListModel *pcn_desk_feed(pcn_desk *d);
+/* The connection line the header shows ("Connected", "Reconnecting in
+ * 3 s", ...). */
+const char *pcn_desk_status(pcn_desk *d);
+/* Called for each event as it enters the feed model (tests time it). */
+void pcn_desk_on_event(pcn_desk *d, void (*cb)(const Pcn__Event *ev, void *ud),
+                       void *ud);
+/* Closes the connection; the window belongs to the application. */
+void pcn_desk_free(pcn_desk *d);
+
+/* Saves a PNG of what widget shows now. 0, or -1. */
+int pcn_desk_screenshot(GtkWidget *widget, const char *path);
+
+#endif
