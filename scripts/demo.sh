@@ -16,7 +16,7 @@ pcn_install_deps
 jobs=$(nproc 2>/dev/null || echo 2)
 echo "== building (build/)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPCN_WERROR=OFF >/dev/null
-cmake --build build -j "$jobs" >/dev/null
+cmake --build build -j "$jobs" --target pcnd pcn pcn-bench pcn-desktop >/dev/null
 bin="$PWD/build"
 data="$PWD/demo"
 listen="${PCN_DEMO_LISTEN:-127.0.0.1:7443}"
@@ -55,6 +55,7 @@ Then, for example:
   pcn practice add --ods F84001 --name "Riverside Surgery" --list-size 12000
   pcn task add --title "Flu clinic rota" --due 2026-12-01
   pcn feed
+or open the desktop app (same login): $bin/client/desktop/pcn-desktop
 (The invitation works once; the line above is kept in demo.first-run.txt.)
 
 MSG
