@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "desktop.h"
+#include "deskpriv.h"
 #include "uvsource.h"
 
 #define FEED_HISTORY 200
@@ -77,21 +77,6 @@ static PcnFeedRow *row_from_event(const Pcn__Event *ev) {
 
 /* ------------------------------------------------------------ the desk */
 
-struct pcn_desk {
-  uv_loop_t loop;
-  GSource *uvsrc;
-  pcn_config cfg;
-  int joined;
-  pcn_client *cl;
-  int subscribed;
-  GListStore *feed;
-  GtkWidget *window, *title, *stack, *feed_scroll, *feed_list;
-  guint tick;
-  char status[480];
-  void (*on_event)(const Pcn__Event *ev, void *ud);
-  void *on_event_ud;
-};
-
 static void show_status(pcn_desk *d) {
   const char *text = d->status;
   char buf[240];
@@ -120,6 +105,7 @@ static gboolean on_tick(gpointer ud) {
 static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   (void)cl;
   pcn_desk *d = ud;
+  tasks_on_event(d, ev);
   PcnFeedRow *r = row_from_event(ev);
   /* Someone reading the newest events keeps seeing the newest; someone
    * scrolled down into history is not moved. */
@@ -135,6 +121,17 @@ static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   if (d->on_event) d->on_event(ev, d->on_event_ud);
 }
 
+static void on_whoami(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_MEMBER)
+    return;
+  snprintf(d->username, sizeof d->username, "%s", r->member->username);
+  snprintf(d->practice, sizeof d->practice, "%s", r->member->practice);
+  d->role = r->member->role;
+}
+
 static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
                      void *ud) {
   pcn_desk *d = ud;
@@ -142,6 +139,12 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
   case PCN_CLIENT_READY:
     snprintf(d->status, sizeof d->status, "Connected");
     if (!d->subscribed) {
+      Pcn__WhoAmI who = PCN__WHO_AM_I__INIT;
+      Pcn__Request req = PCN__REQUEST__INIT;
+      req.body_case = PCN__REQUEST__BODY_WHOAMI;
+      req.whoami = &who;
+      pcn_client_call(cl, &req, on_whoami, d);
+      tasks_load(d);
       const Pcn__Welcome *w = pcn_client_welcome(cl);
       uint64_t head = w ? w->head_seq : 0;
       d->subscribed = 1;
@@ -230,6 +233,36 @@ static GtkWidget *not_joined_view(void) {
   return p;
 }
 
+static void act_new_task(GSimpleAction *a, GVariant *p, gpointer ud) {
+  (void)a;
+  (void)p;
+  pcn_desk *d = ud;
+  gtk_stack_set_visible_child_name(GTK_STACK(d->stack), "tasks");
+  tasks_new_dialog(d);
+}
+
+static void act_search(GSimpleAction *a, GVariant *p, gpointer ud) {
+  (void)a;
+  (void)p;
+  pcn_desk *d = ud;
+  gtk_stack_set_visible_child_name(GTK_STACK(d->stack), "tasks");
+  tasks_focus_search(d);
+}
+
+/* Every action has a shortcut; nothing ever needs a refresh. */
+static void add_actions(pcn_desk *d, GtkApplication *app) {
+  const GActionEntry entries[] = {
+      {"new-task", act_new_task, NULL, NULL, NULL, {0}},
+      {"search", act_search, NULL, NULL, NULL, {0}},
+  };
+  g_action_map_add_action_entries(G_ACTION_MAP(d->window), entries,
+                                  G_N_ELEMENTS(entries), d);
+  const char *new_task[] = {"<Control>n", NULL};
+  const char *search[] = {"<Control>f", NULL};
+  gtk_application_set_accels_for_action(app, "win.new-task", new_task);
+  gtk_application_set_accels_for_action(app, "win.search", search);
+}
+
 static void build_window(pcn_desk *d, GtkApplication *app) {
   d->window = adw_application_window_new(app);
   gtk_window_set_default_size(GTK_WINDOW(d->window), 1024, 700);
@@ -242,9 +275,12 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   adw_header_bar_set_title_widget(ADW_HEADER_BAR(header), d->title);
 
   d->stack = gtk_stack_new();
-  if (d->joined)
+  if (d->joined) {
     gtk_stack_add_titled(GTK_STACK(d->stack), feed_view(d), "feed", "Feed");
-  else
+    gtk_stack_add_titled(GTK_STACK(d->stack), tasks_view_new(d), "tasks",
+                         "Tasks");
+    add_actions(d, app);
+  } else
     gtk_stack_add_titled(GTK_STACK(d->stack), not_joined_view(), "join",
                          "Join");
   GtkWidget *sidebar = gtk_stack_sidebar_new();
@@ -317,6 +353,7 @@ void pcn_desk_on_event(pcn_desk *d, void (*cb)(const Pcn__Event *, void *),
 void pcn_desk_free(pcn_desk *d) {
   if (!d) return;
   g_source_remove(d->tick);
+  tasks_free(d);
   if (d->cl) pcn_client_close(d->cl);
   /* Let the client's handles close, then the loop. */
   for (int i = 0; i < 100 && uv_loop_alive(&d->loop); i++)

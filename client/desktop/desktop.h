@@ -25,6 +25,16 @@ const char *pcn_feed_row_text(PcnFeedRow *r); /* "created task 7 ..." */
 const char *pcn_feed_row_meta(PcnFeedRow *r); /* "sam · 2026-11-23 10:04" */
 guint64 pcn_feed_row_task(PcnFeedRow *r);     /* task id, or 0 */
 
+/* A task as the Tasks view shows it. */
+#define PCN_TYPE_TASK_ROW (pcn_task_row_get_type())
+G_DECLARE_FINAL_TYPE(PcnTaskRow, pcn_task_row, PCN, TASK_ROW, GObject)
+
+guint64 pcn_task_row_id(PcnTaskRow *r);
+const char *pcn_task_row_title(PcnTaskRow *r);
+const char *pcn_task_row_due(PcnTaskRow *r);
+gboolean pcn_task_row_closed(PcnTaskRow *r);
+gboolean pcn_task_row_overdue(PcnTaskRow *r); /* open and due before today */
+
 G_END_DECLS
 
 typedef struct pcn_desk pcn_desk;
@@ -35,6 +45,10 @@ pcn_desk *pcn_desk_new(GtkApplication *app);
 GtkWindow *pcn_desk_window(pcn_desk *d);
 /* The feed, newest first (PcnFeedRow). */
 GListModel *pcn_desk_feed(pcn_desk *d);
+/* The Tasks view's rows as shown: filtered, by due date (PcnTaskRow). */
+GListModel *pcn_desk_tasks(pcn_desk *d);
+/* The new-task window, when open. */
+GtkWindow *pcn_desk_new_task_window(pcn_desk *d);
 /* The connection line the header shows ("Connected", "Reconnecting in
  * 3 s", ...). */
 const char *pcn_desk_status(pcn_desk *d);

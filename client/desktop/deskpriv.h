@@ -1,0 +1,42 @@
+/* deskpriv.h - what desk.c (the window, the connection, the feed) and
+ * tasks.c (the Tasks view) share. Not for the tests: they go through
+ * desktop.h and the widgets.
+ */
+#ifndef PCN_DESKPRIV_H
+#define PCN_DESKPRIV_H
+
+#include "config.h"
+#include "desktop.h"
+
+typedef struct desk_tasks desk_tasks;
+
+struct pcn_desk {
+  uv_loop_t loop;
+  GSource *uvsrc;
+  pcn_config cfg;
+  int joined;
+  pcn_client *cl;
+  int subscribed;
+  GListStore *feed;
+  GtkWidget *window, *title, *stack, *feed_scroll, *feed_list;
+  guint tick;
+  char status[480];
+  desk_tasks *tasks;
+  /* Who is logged in (WhoAmI at the first connect). */
+  char username[40], practice[8];
+  int role;
+  void (*on_event)(const Pcn__Event *ev, void *ud);
+  void *on_event_ud;
+};
+
+/* tasks.c */
+GtkWidget *tasks_view_new(pcn_desk *d);
+void tasks_load(pcn_desk *d); /* after the first connect */
+void tasks_on_event(pcn_desk *d, const Pcn__Event *ev);
+void tasks_free(pcn_desk *d);
+/* Opens the new-task window (win.new-task, Ctrl+N). */
+void tasks_new_dialog(pcn_desk *d);
+/* Puts the keyboard in the search entry (win.search, Ctrl+F). */
+void tasks_focus_search(pcn_desk *d);
+
+#endif

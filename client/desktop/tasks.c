@@ -1,0 +1,505 @@
+/* tasks.c - the Tasks view: every task the member may see, in a
+ * GtkListView over sort and filter models (so 10,000 rows scroll and
+ * filter without a widget each), sorted by due date with undated last,
+ * overdue open tasks marked; a status filter and a search (Ctrl+F); and
+ * the new-task window (Ctrl+N).
+ *
+ * The model is loaded once, page by page, after the first connect, then
+ * kept live from the feed: a task event replaces the row of that id when
+ * its version is newer, so a row can never go back in time, whichever of
+ * the page or the event arrives first.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "deskpriv.h"
+
+/* ------------------------------------------------------------ rows */
+
+struct _PcnTaskRow {
+  GObject parent;
+  guint64 id;
+  guint version;
+  char *title, *due, *practice, *assignee;
+  int closed;
+};
+
+G_DEFINE_TYPE(PcnTaskRow, pcn_task_row, G_TYPE_OBJECT)
+
+static void pcn_task_row_finalize(GObject *o) {
+  PcnTaskRow *r = PCN_TASK_ROW(o);
+  g_free(r->title);
+  g_free(r->due);
+  g_free(r->practice);
+  g_free(r->assignee);
+  G_OBJECT_CLASS(pcn_task_row_parent_class)->finalize(o);
+}
+
+static void pcn_task_row_class_init(PcnTaskRowClass *k) {
+  G_OBJECT_CLASS(k)->finalize = pcn_task_row_finalize;
+}
+
+static void pcn_task_row_init(PcnTaskRow *r) {
+  (void)r;
+}
+
+guint64 pcn_task_row_id(PcnTaskRow *r) {
+  return r->id;
+}
+const char *pcn_task_row_title(PcnTaskRow *r) {
+  return r->title;
+}
+const char *pcn_task_row_due(PcnTaskRow *r) {
+  return r->due;
+}
+gboolean pcn_task_row_closed(PcnTaskRow *r) {
+  return r->closed;
+}
+
+static char today[11]; /* YYYY-MM-DD, local */
+
+gboolean pcn_task_row_overdue(PcnTaskRow *r) {
+  return !r->closed && r->due[0] && strcmp(r->due, today) < 0;
+}
+
+static void row_set(PcnTaskRow *r, const Pcn__Task *t) {
+  r->id = t->id;
+  r->version = t->version;
+  g_free(r->title);
+  r->title = g_strdup(t->title);
+  g_free(r->due);
+  r->due = g_strdup(t->due);
+  g_free(r->practice);
+  r->practice = g_strdup(t->practice);
+  g_free(r->assignee);
+  r->assignee = g_strdup(t->assignee);
+  r->closed = t->status == PCN__TASK_STATUS__TASK_CLOSED;
+}
+
+/* ------------------------------------------------------------ state */
+
+struct desk_tasks {
+  GListStore *store; /* PcnTaskRow, in no order */
+  GHashTable *by_id; /* id -> PcnTaskRow (borrowed from store) */
+  GtkCustomFilter *filter;
+  GtkCustomSorter *sorter;
+  GtkWidget *search, *status, *list, *count;
+  GtkSortListModel *sorted;
+  GtkFilterListModel *filtered;
+  int loading;
+  char after[64];
+  GtkWidget *dialog, *d_title, *d_due, *d_assignee, *d_scope, *d_error,
+      *d_create;
+};
+
+static void refresh_count(pcn_desk *d) {
+  desk_tasks *t = d->tasks;
+  char buf[80];
+  guint shown = g_list_model_get_n_items(G_LIST_MODEL(t->filtered));
+  guint all = g_list_model_get_n_items(G_LIST_MODEL(t->store));
+  snprintf(buf, sizeof buf, "%u of %u tasks%s", shown, all,
+           t->loading ? " (loading…)" : "");
+  gtk_label_set_text(GTK_LABEL(t->count), buf);
+}
+
+/* Inserts or replaces the row for task; never moves a row back in time. */
+static void upsert(pcn_desk *d, const Pcn__Task *task) {
+  desk_tasks *t = d->tasks;
+  PcnTaskRow *r = g_hash_table_lookup(t->by_id, &task->id);
+  if (r) {
+    if (task->version < r->version) return;
+    guint pos;
+    if (!g_list_store_find(t->store, r, &pos)) return;
+    /* A new object, so the sort and filter models see the change. */
+    PcnTaskRow *n = g_object_new(PCN_TYPE_TASK_ROW, NULL);
+    row_set(n, task);
+    g_hash_table_replace(t->by_id, &n->id, n);
+    g_list_store_splice(t->store, pos, 1, (gpointer *)&n, 1);
+    g_object_unref(n);
+  } else {
+    r = g_object_new(PCN_TYPE_TASK_ROW, NULL);
+    row_set(r, task);
+    g_hash_table_insert(t->by_id, &r->id, r);
+    g_list_store_append(t->store, r);
+    g_object_unref(r);
+  }
+}
+
+void tasks_on_event(pcn_desk *d, const Pcn__Event *ev) {
+  if (!d->tasks || ev->record_case != PCN__EVENT__RECORD_TASK) return;
+  upsert(d, ev->task);
+  refresh_count(d);
+}
+
+static void load_page(pcn_desk *d);
+
+static void on_page(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_tasks *t = d->tasks;
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_TASKS) {
+    t->loading = 0; /* UNAVAILABLE: the reconnect loads again */
+    refresh_count(d);
+    return;
+  }
+  for (size_t i = 0; i < r->tasks->n_tasks; i++)
+    upsert(d, r->tasks->tasks[i]);
+  snprintf(t->after, sizeof t->after, "%s", r->tasks->next);
+  if (t->after[0])
+    load_page(d);
+  else
+    t->loading = 0;
+  refresh_count(d);
+}
+
+static void load_page(pcn_desk *d) {
+  Pcn__TaskList l = PCN__TASK_LIST__INIT;
+  l.limit = 500;
+  l.after = d->tasks->after;
+  l.assignee = "";
+  l.due_before = "";
+  l.practice = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_LIST;
+  req.task_list = &l;
+  if (!pcn_client_call(d->cl, &req, on_page, d)) d->tasks->loading = 0;
+}
+
+void tasks_load(pcn_desk *d) {
+  if (!d->tasks || d->tasks->loading) return;
+  d->tasks->loading = 1;
+  d->tasks->after[0] = 0;
+  load_page(d);
+  refresh_count(d);
+}
+
+/* ------------------------------------------------------------ view */
+
+static int due_cmp(const PcnTaskRow *a, const PcnTaskRow *b) {
+  if (!a->due[0] != !b->due[0]) return a->due[0] ? -1 : 1; /* undated last */
+  int c = strcmp(a->due, b->due);
+  if (c) return c;
+  return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int sort_cb(gconstpointer a, gconstpointer b, gpointer ud) {
+  (void)ud;
+  return due_cmp(a, b);
+}
+
+static gboolean filter_cb(gpointer item, gpointer ud) {
+  desk_tasks *t = ud;
+  PcnTaskRow *r = item;
+  guint st = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->status));
+  if (st == 0 && r->closed) return FALSE;  /* Open */
+  if (st == 1 && !r->closed) return FALSE; /* Closed */
+  const char *q = gtk_editable_get_text(GTK_EDITABLE(t->search));
+  if (q[0]) {
+    char *hay = g_utf8_casefold(r->title, -1), *needle = g_utf8_casefold(q, -1);
+    gboolean hit = strstr(hay, needle) != NULL ||
+                   strstr(r->assignee, q) != NULL ||
+                   strstr(r->practice, q) != NULL;
+    g_free(hay);
+    g_free(needle);
+    if (!hit) return FALSE;
+  }
+  return TRUE;
+}
+
+static void refilter(pcn_desk *d) {
+  gtk_filter_changed(GTK_FILTER(d->tasks->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  refresh_count(d);
+}
+
+static void on_search(GtkSearchEntry *e, gpointer ud) {
+  (void)e;
+  refilter(ud);
+}
+
+static void on_status(GObject *o, GParamSpec *p, gpointer ud) {
+  (void)o;
+  (void)p;
+  refilter(ud);
+}
+
+static void task_setup(GtkSignalListItemFactory *f, GtkListItem *item,
+                       gpointer ud) {
+  (void)f;
+  (void)ud;
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_margin_start(box, 12);
+  gtk_widget_set_margin_end(box, 12);
+  gtk_widget_set_margin_top(box, 6);
+  gtk_widget_set_margin_bottom(box, 6);
+  GtkWidget *due = gtk_label_new(NULL);
+  gtk_label_set_width_chars(GTK_LABEL(due), 10);
+  gtk_label_set_xalign(GTK_LABEL(due), 0);
+  GtkWidget *title = gtk_label_new(NULL);
+  gtk_label_set_xalign(GTK_LABEL(title), 0);
+  gtk_label_set_ellipsize(GTK_LABEL(title), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand(title, TRUE);
+  GtkWidget *meta = gtk_label_new(NULL);
+  gtk_widget_add_css_class(meta, "dim-label");
+  gtk_box_append(GTK_BOX(box), due);
+  gtk_box_append(GTK_BOX(box), title);
+  gtk_box_append(GTK_BOX(box), meta);
+  gtk_list_item_set_child(item, box);
+}
+
+static void task_bind(GtkSignalListItemFactory *f, GtkListItem *item,
+                      gpointer ud) {
+  (void)f;
+  (void)ud;
+  PcnTaskRow *r = gtk_list_item_get_item(item);
+  GtkWidget *box = gtk_list_item_get_child(item);
+  GtkWidget *due = gtk_widget_get_first_child(box);
+  GtkWidget *title = gtk_widget_get_next_sibling(due);
+  GtkWidget *meta = gtk_widget_get_next_sibling(title);
+  gtk_label_set_text(GTK_LABEL(due), r->due[0] ? r->due : "—");
+  if (pcn_task_row_overdue(r)) {
+    gtk_widget_add_css_class(due, "error");
+    gtk_widget_set_tooltip_text(due, "Overdue");
+  } else {
+    gtk_widget_remove_css_class(due, "error");
+    gtk_widget_set_tooltip_text(due, NULL);
+  }
+  gtk_label_set_text(GTK_LABEL(title), r->title);
+  if (r->closed)
+    gtk_widget_add_css_class(title, "dim-label");
+  else
+    gtk_widget_remove_css_class(title, "dim-label");
+  char buf[120];
+  snprintf(
+      buf, sizeof buf, "%s%s%s%s", r->practice[0] ? r->practice : "network",
+      r->assignee[0] ? " · " : "", r->assignee, r->closed ? " · closed" : "");
+  gtk_label_set_text(GTK_LABEL(meta), buf);
+}
+
+static void on_new_clicked(GtkButton *b, gpointer ud) {
+  (void)b;
+  tasks_new_dialog(ud);
+}
+
+GtkWidget *tasks_view_new(pcn_desk *d) {
+  GDateTime *now = g_date_time_new_now_local();
+  char *s = g_date_time_format(now, "%Y-%m-%d");
+  snprintf(today, sizeof today, "%s", s);
+  g_free(s);
+  g_date_time_unref(now);
+
+  desk_tasks *t = g_new0(desk_tasks, 1);
+  d->tasks = t;
+  t->store = g_list_store_new(PCN_TYPE_TASK_ROW);
+  t->by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
+
+  t->search = gtk_search_entry_new();
+  gtk_widget_set_hexpand(t->search, TRUE);
+  g_object_set(t->search, "placeholder-text",
+               "Search titles, people, practices", NULL); /* GTK 4.8 */
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->search),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Search tasks",
+                                 -1);
+  g_signal_connect(t->search, "search-changed", G_CALLBACK(on_search), d);
+  const char *states[] = {"Open", "Closed", "All", NULL};
+  t->status = gtk_drop_down_new_from_strings(states);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->status),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Show tasks that are", -1);
+  g_signal_connect(t->status, "notify::selected", G_CALLBACK(on_status), d);
+  GtkWidget *add = gtk_button_new_with_mnemonic("_New task");
+  gtk_widget_add_css_class(add, "suggested-action");
+  gtk_widget_set_tooltip_text(add, "New task (Ctrl+N)");
+  g_signal_connect(add, "clicked", G_CALLBACK(on_new_clicked), d);
+  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start(bar, 12);
+  gtk_widget_set_margin_end(bar, 12);
+  gtk_widget_set_margin_top(bar, 6);
+  gtk_widget_set_margin_bottom(bar, 6);
+  gtk_box_append(GTK_BOX(bar), t->search);
+  gtk_box_append(GTK_BOX(bar), t->status);
+  gtk_box_append(GTK_BOX(bar), add);
+
+  t->filter = gtk_custom_filter_new(filter_cb, t, NULL);
+  t->sorter = gtk_custom_sorter_new(sort_cb, NULL, NULL);
+  t->filtered = gtk_filter_list_model_new(G_LIST_MODEL(g_object_ref(t->store)),
+                                          GTK_FILTER(g_object_ref(t->filter)));
+  t->sorted = gtk_sort_list_model_new(G_LIST_MODEL(g_object_ref(t->filtered)),
+                                      GTK_SORTER(g_object_ref(t->sorter)));
+  GtkListItemFactory *f = gtk_signal_list_item_factory_new();
+  g_signal_connect(f, "setup", G_CALLBACK(task_setup), d);
+  g_signal_connect(f, "bind", G_CALLBACK(task_bind), d);
+  GtkSingleSelection *sel =
+      gtk_single_selection_new(G_LIST_MODEL(g_object_ref(t->sorted)));
+  t->list = gtk_list_view_new(GTK_SELECTION_MODEL(sel), f);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->list),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Tasks by due date", -1);
+  GtkWidget *scroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), t->list);
+  gtk_widget_set_vexpand(scroll, TRUE);
+  t->count = gtk_label_new(NULL);
+  gtk_label_set_xalign(GTK_LABEL(t->count), 0);
+  gtk_widget_add_css_class(t->count, "dim-label");
+  gtk_widget_set_margin_start(t->count, 12);
+  gtk_widget_set_margin_bottom(t->count, 6);
+
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append(GTK_BOX(box), bar);
+  gtk_box_append(GTK_BOX(box), scroll);
+  gtk_box_append(GTK_BOX(box), t->count);
+  refresh_count(d);
+  return box;
+}
+
+void tasks_free(pcn_desk *d) {
+  desk_tasks *t = d->tasks;
+  if (!t) return;
+  if (t->dialog) gtk_window_destroy(GTK_WINDOW(t->dialog));
+  g_hash_table_destroy(t->by_id);
+  g_object_unref(t->sorted);
+  g_object_unref(t->filtered);
+  g_object_unref(t->filter);
+  g_object_unref(t->sorter);
+  g_object_unref(t->store);
+  g_free(t);
+  d->tasks = NULL;
+}
+
+void tasks_focus_search(pcn_desk *d) {
+  if (d->tasks) gtk_widget_grab_focus(d->tasks->search);
+}
+
+GListModel *pcn_desk_tasks(pcn_desk *d) {
+  return d->tasks ? G_LIST_MODEL(d->tasks->sorted) : NULL;
+}
+
+/* ------------------------------------------------------------ new task */
+
+static void on_created(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_tasks *t = d->tasks;
+  if (!t || !t->dialog) return;
+  gtk_widget_set_sensitive(t->d_create, TRUE);
+  if (r->status->code == PCN__STATUS_CODE__OK) {
+    if (r->body_case == PCN__RESPONSE__BODY_TASK) upsert(d, r->task);
+    refresh_count(d);
+    gtk_window_destroy(GTK_WINDOW(t->dialog));
+    return;
+  }
+  gtk_label_set_text(GTK_LABEL(t->d_error), r->status->message);
+  gtk_widget_set_visible(t->d_error, TRUE);
+}
+
+static void on_create(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_tasks *t = d->tasks;
+  const char *title = gtk_editable_get_text(GTK_EDITABLE(t->d_title));
+  const char *due = gtk_editable_get_text(GTK_EDITABLE(t->d_due));
+  const char *who = gtk_editable_get_text(GTK_EDITABLE(t->d_assignee));
+  Pcn__TaskCreate c = PCN__TASK_CREATE__INIT;
+  c.title = (char *)title;
+  c.body = "";
+  c.due = (char *)due;
+  c.assignee = (char *)who;
+  c.practice = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->d_scope)) == 1
+                   ? d->practice
+                   : "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_CREATE;
+  req.task_create = &c;
+  if (!d->cl || !pcn_client_call(d->cl, &req, on_created, d)) {
+    gtk_label_set_text(GTK_LABEL(t->d_error),
+                       "Not connected to the server; try again when the "
+                       "header says Connected.");
+    gtk_widget_set_visible(t->d_error, TRUE);
+    return;
+  }
+  gtk_widget_set_sensitive(t->d_create, FALSE); /* one create per click */
+}
+
+static void on_dialog_destroy(GtkWidget *w, gpointer ud) {
+  (void)w;
+  pcn_desk *d = ud;
+  if (d->tasks) d->tasks->dialog = NULL;
+}
+
+static GtkWidget *field(GtkWidget *grid, int row, const char *label,
+                        GtkWidget *w) {
+  GtkWidget *l = gtk_label_new_with_mnemonic(label);
+  gtk_label_set_xalign(GTK_LABEL(l), 1);
+  gtk_label_set_mnemonic_widget(GTK_LABEL(l), w);
+  gtk_grid_attach(GTK_GRID(grid), l, 0, row, 1, 1);
+  gtk_grid_attach(GTK_GRID(grid), w, 1, row, 1, 1);
+  gtk_widget_set_hexpand(w, TRUE);
+  return w;
+}
+
+static GtkWidget *entry(const char *name, const char *placeholder) {
+  GtkWidget *e = gtk_entry_new();
+  gtk_widget_set_name(e, name);
+  if (placeholder) gtk_entry_set_placeholder_text(GTK_ENTRY(e), placeholder);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(e),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  return e;
+}
+
+void tasks_new_dialog(pcn_desk *d) {
+  desk_tasks *t = d->tasks;
+  if (!t) return;
+  if (t->dialog) {
+    gtk_window_present(GTK_WINDOW(t->dialog));
+    return;
+  }
+  t->dialog = gtk_window_new();
+  gtk_widget_set_name(t->dialog, "New task");
+  gtk_window_set_title(GTK_WINDOW(t->dialog), "New task");
+  gtk_window_set_transient_for(GTK_WINDOW(t->dialog), GTK_WINDOW(d->window));
+  gtk_window_set_modal(GTK_WINDOW(t->dialog), TRUE);
+  gtk_window_set_default_size(GTK_WINDOW(t->dialog), 460, -1);
+  g_signal_connect(t->dialog, "destroy", G_CALLBACK(on_dialog_destroy), d);
+
+  GtkWidget *grid = gtk_grid_new();
+  gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
+  gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
+  gtk_widget_set_margin_start(grid, 18);
+  gtk_widget_set_margin_end(grid, 18);
+  gtk_widget_set_margin_top(grid, 18);
+  gtk_widget_set_margin_bottom(grid, 18);
+  t->d_title = field(grid, 0, "_Title", entry("Title", "What needs doing"));
+  t->d_due = field(grid, 1, "_Due", entry("Due date", "YYYY-MM-DD (optional)"));
+  t->d_assignee =
+      field(grid, 2, "_Assign to", entry("Assign to", "username (optional)"));
+  char mine[64];
+  snprintf(mine, sizeof mine, "Only %s", d->practice[0] ? d->practice : "-");
+  const char *scopes[] = {"The whole network", mine, NULL};
+  t->d_scope = gtk_drop_down_new_from_strings(scopes);
+  if (!d->practice[0]) gtk_widget_set_sensitive(t->d_scope, FALSE);
+  /* A practice's own staff usually write for their practice. */
+  if (d->practice[0]) gtk_drop_down_set_selected(GTK_DROP_DOWN(t->d_scope), 1);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->d_scope),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Who sees it",
+                                 -1);
+  field(grid, 3, "_Seen by", t->d_scope);
+  t->d_error = gtk_label_new(NULL);
+  gtk_label_set_wrap(GTK_LABEL(t->d_error), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(t->d_error), 0);
+  gtk_widget_add_css_class(t->d_error, "error");
+  gtk_widget_set_visible(t->d_error, FALSE);
+  gtk_grid_attach(GTK_GRID(grid), t->d_error, 0, 4, 2, 1);
+  t->d_create = gtk_button_new_with_mnemonic("_Create");
+  gtk_widget_add_css_class(t->d_create, "suggested-action");
+  g_signal_connect(t->d_create, "clicked", G_CALLBACK(on_create), d);
+  gtk_widget_set_halign(t->d_create, GTK_ALIGN_END);
+  gtk_grid_attach(GTK_GRID(grid), t->d_create, 1, 5, 1, 1);
+  gtk_window_set_default_widget(GTK_WINDOW(t->dialog), t->d_create);
+  gtk_entry_set_activates_default(GTK_ENTRY(t->d_title), TRUE);
+  gtk_window_set_child(GTK_WINDOW(t->dialog), grid);
+  gtk_window_present(GTK_WINDOW(t->dialog));
+}
+
+GtkWindow *pcn_desk_new_task_window(pcn_desk *d) {
+  return d->tasks && d->tasks->dialog ? GTK_WINDOW(d->tasks->dialog) : NULL;
+}

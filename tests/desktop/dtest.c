@@ -1,0 +1,174 @@
+/* dtest.c - see dtest.h. */
+#include "dtest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static gboolean wake(gpointer ud) {
+  (void)ud;
+  return G_SOURCE_CONTINUE;
+}
+
+int spin_until(fixture *f, int (*done)(fixture *), unsigned timeout_ms) {
+  guint w = g_timeout_add(10, wake, NULL);
+  gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+  int ok;
+  while (!(ok = done(f)) && g_get_monotonic_time() < end)
+    g_main_context_iteration(NULL, TRUE);
+  g_source_remove(w);
+  if (!ok) fprintf(stderr, "the header says: %s\n", pcn_desk_status(f->d));
+  return ok;
+}
+
+void spin_ms(unsigned ms) {
+  guint w = g_timeout_add(10, wake, NULL);
+  gint64 end = g_get_monotonic_time() + (gint64)ms * 1000;
+  while (g_get_monotonic_time() < end)
+    g_main_context_iteration(NULL, TRUE);
+  g_source_remove(w);
+}
+
+int connected(fixture *f) {
+  return strcmp(pcn_desk_status(f->d), "Connected") == 0;
+}
+
+int reconnecting(fixture *f) {
+  return strncmp(pcn_desk_status(f->d), "Reconnecting", 12) == 0;
+}
+
+void shot(GtkWidget *w, const char *name) {
+  char path[600];
+  snprintf(path, sizeof path, "%s/%s.png", PCN_SHOT_DIR, name);
+  /* The window must have drawn a frame with the latest rows: ask for one
+   * and let the frame clock run (it is paced, so block a little). */
+  int rc = -1;
+  for (int i = 0; i < 30 && rc != 0; i++) {
+    gtk_widget_queue_draw(w);
+    guint t = g_timeout_add(100, wake, NULL);
+    g_main_context_iteration(NULL, TRUE);
+    g_main_context_iteration(NULL, TRUE);
+    g_source_remove(t);
+    rc = pcn_desk_screenshot(w, path);
+  }
+  assert_int_equal(rc, 0);
+  printf("screenshot: %s\n", path);
+}
+
+static void on_event(const Pcn__Event *ev, void *ud) {
+  (void)ev;
+  ((fixture *)ud)->last_event_ns = (uint64_t)g_get_monotonic_time() * 1000;
+}
+
+int dtest_setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  f->s = its_start("");
+  f->mgr = its_manager(f->s);
+  its_add_practice(f->mgr, "F84001", "Riverside Surgery", 12000);
+  f->jo =
+      its_add_member(f->s, f->mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
+  /* Jo joined with `pcn join`: the desktop finds the same files. */
+  snprintf(f->cfgdir, sizeof f->cfgdir, "%s/jo-config", f->s->dir);
+  setenv("XDG_CONFIG_HOME", f->cfgdir, 1);
+  pcn_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  snprintf(cfg.server, sizeof cfg.server, "%s", f->s->addr);
+  snprintf(cfg.username, sizeof cfg.username, "jo");
+  snprintf(cfg.token, sizeof cfg.token, "%s", f->jo->token);
+  snprintf(cfg.network_name, sizeof cfg.network_name, "Riverside PCN");
+  cfg.ca_pem = f->s->ca_pem;
+  char err[300];
+  assert_int_equal(pcn_config_save(&cfg, err, sizeof err), 0);
+
+  f->app =
+      adw_application_new("org.pcnhub.DesktopTest", G_APPLICATION_NON_UNIQUE);
+  assert_true(g_application_register(G_APPLICATION(f->app), NULL, NULL));
+  f->d = pcn_desk_new(GTK_APPLICATION(f->app));
+  pcn_desk_on_event(f->d, on_event, f);
+  gtk_window_present(pcn_desk_window(f->d));
+  assert_true(spin_until(f, connected, 10000));
+  *state = f;
+  return 0;
+}
+
+int dtest_teardown(void **state) {
+  fixture *f = *state;
+  gtk_window_destroy(pcn_desk_window(f->d));
+  pcn_desk_free(f->d);
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration(NULL, FALSE);
+  g_object_unref(f->app);
+  its_member_free(f->jo);
+  its_member_free(f->mgr);
+  its_free(f->s);
+  free(f);
+  return 0;
+}
+
+int find_row(fixture *f, const char *needle, int *count) {
+  GListModel *m = pcn_desk_feed(f->d);
+  int at = -1;
+  *count = 0;
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++) {
+    PcnFeedRow *r = g_list_model_get_item(m, i);
+    if (strstr(pcn_feed_row_text(r), needle)) {
+      if (at < 0) at = (int)i;
+      (*count)++;
+    }
+    g_object_unref(r);
+  }
+  return at;
+}
+
+static int widget_is(GtkWidget *w, const char *name) {
+  if (!strcmp(gtk_widget_get_name(w), name)) return 1;
+  if (GTK_IS_BUTTON(w)) {
+    const char *l = gtk_button_get_label(GTK_BUTTON(w));
+    if (l) {
+      char *plain = g_strdup(l); /* drop the mnemonic underscore */
+      char *o = plain;
+      for (const char *p = l; *p; p++)
+        if (*p != '_') *o++ = *p;
+      *o = 0;
+      int hit = !strcmp(plain, name);
+      g_free(plain);
+      if (hit) return 1;
+    }
+  }
+  return 0;
+}
+
+GtkWidget *find_widget(GtkWidget *root, GType type, const char *name) {
+  if ((!type || G_TYPE_CHECK_INSTANCE_TYPE(root, type)) &&
+      (!name || widget_is(root, name)))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child(root); c;
+       c = gtk_widget_get_next_sibling(c)) {
+    GtkWidget *hit = find_widget(c, type, name);
+    if (hit) return hit;
+  }
+  return NULL;
+}
+
+void type_text(GtkWidget *editable, const char *text) {
+  gtk_widget_grab_focus(editable);
+  gtk_editable_set_text(GTK_EDITABLE(editable), "");
+  int pos = 0;
+  /* One character at a time, as the keyboard would insert them. */
+  for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+    gtk_editable_insert_text(GTK_EDITABLE(editable), p,
+                             (int)(g_utf8_next_char(p) - p), &pos);
+    g_main_context_iteration(NULL, FALSE);
+  }
+}
+
+int dtest_main(const struct CMUnitTest *tests, size_t n) {
+  if (!gtk_init_check()) {
+    fprintf(stderr, "no display: run under tests/desktop/xvfb.sh\n");
+    return 1;
+  }
+  adw_init();
+  return _cmocka_run_group_tests("desktop", tests, n, NULL, NULL);
+}

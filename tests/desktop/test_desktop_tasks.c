@@ -1,0 +1,118 @@
+/* test_desktop_tasks.c - the Tasks view, driven as a person would: rows
+ * arrive live from another client and sort by due date with the overdue
+ * marked; Ctrl+N (the win.new-task action) opens the new-task window,
+ * typing and clicking Create makes a task the server really has; a
+ * refused create keeps the window and what was typed, with the server's
+ * sentence; the search entry filters.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "dtest.h"
+
+static guint want_rows;
+static int rows_there(fixture *f) {
+  return g_list_model_get_n_items(pcn_desk_tasks(f->d)) == want_rows;
+}
+
+static int dialog_gone(fixture *f) {
+  return !pcn_desk_new_task_window(f->d);
+}
+
+static PcnTaskRow *row(fixture *f, guint i) {
+  PcnTaskRow *r = g_list_model_get_item(pcn_desk_tasks(f->d), i);
+  g_object_unref(r); /* the model keeps it */
+  return r;
+}
+
+static void test_tasks(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  /* Written elsewhere while the window is open. */
+  its_task(f->mgr, "Undated audit", "", "", "");
+  its_task(f->mgr, "Flu clinic rota", "", "2030-05-01", "jo");
+  its_task(f->mgr, "Overdue returns", "", "2020-01-31", "");
+  want_rows = 3;
+  assert_true(spin_until(f, rows_there, 5000));
+  /* By due date, undated last; the past one is overdue. */
+  assert_string_equal(pcn_task_row_title(row(f, 0)), "Overdue returns");
+  assert_true(pcn_task_row_overdue(row(f, 0)));
+  assert_string_equal(pcn_task_row_title(row(f, 1)), "Flu clinic rota");
+  assert_false(pcn_task_row_overdue(row(f, 1)));
+  assert_string_equal(pcn_task_row_title(row(f, 2)), "Undated audit");
+
+  /* Ctrl+N: a new task for Jo's practice. */
+  assert_true(gtk_widget_activate_action(win, "win.new-task", NULL));
+  spin_ms(100);
+  GtkWidget *dlg = GTK_WIDGET(pcn_desk_new_task_window(f->d));
+  assert_non_null(dlg);
+  type_text(find_widget(dlg, GTK_TYPE_ENTRY, "Title"), "Christmas rota");
+  type_text(find_widget(dlg, GTK_TYPE_ENTRY, "Due date"), "2026-12-24");
+  shot(dlg, "desktop-new-task");
+  gtk_widget_activate(find_widget(dlg, GTK_TYPE_BUTTON, "Create"));
+  assert_true(spin_until(f, dialog_gone, 5000));
+  want_rows = 4;
+  assert_true(spin_until(f, rows_there, 5000));
+  /* The server has it, as Jo's practice's own task. */
+  Pcn__TaskList l = PCN__TASK_LIST__INIT;
+  l.assignee = l.due_before = l.after = l.practice = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_LIST;
+  req.task_list = &l;
+  const Pcn__Response *r = its_expect(f->jo, &req, PCN__STATUS_CODE__OK);
+  int found = 0;
+  for (size_t i = 0; i < r->tasks->n_tasks; i++)
+    if (!strcmp(r->tasks->tasks[i]->title, "Christmas rota")) {
+      found = 1;
+      assert_string_equal(r->tasks->tasks[i]->practice, "F84001");
+      assert_string_equal(r->tasks->tasks[i]->due, "2026-12-24");
+    }
+  assert_true(found);
+
+  /* A refused create: the window stays, with the sentence and the text. */
+  assert_true(gtk_widget_activate_action(win, "win.new-task", NULL));
+  spin_ms(100);
+  dlg = GTK_WIDGET(pcn_desk_new_task_window(f->d));
+  type_text(find_widget(dlg, GTK_TYPE_ENTRY, "Title"), "Bad date");
+  type_text(find_widget(dlg, GTK_TYPE_ENTRY, "Due date"), "2026-13-45");
+  gtk_widget_activate(find_widget(dlg, GTK_TYPE_BUTTON, "Create"));
+  spin_ms(500);
+  assert_non_null(pcn_desk_new_task_window(f->d));
+  int shown = 0;
+  /* Find the visible error label among the window's labels. */
+  GtkWidget *grid = gtk_window_get_child(GTK_WINDOW(dlg));
+  for (GtkWidget *c = gtk_widget_get_first_child(grid); c;
+       c = gtk_widget_get_next_sibling(c))
+    if (GTK_IS_LABEL(c) && gtk_widget_has_css_class(c, "error") &&
+        gtk_widget_get_visible(c) &&
+        strstr(gtk_label_get_text(GTK_LABEL(c)), "due")) {
+      shown = 1;
+      printf("refused: %s\n", gtk_label_get_text(GTK_LABEL(c)));
+    }
+  assert_true(shown);
+  assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(
+                          find_widget(dlg, GTK_TYPE_ENTRY, "Title"))),
+                      "Bad date");
+  gtk_window_destroy(GTK_WINDOW(dlg));
+  want_rows = 4;
+  assert_true(spin_until(f, rows_there, 1000)); /* nothing was added */
+
+  /* Ctrl+F and typing filters the list. */
+  assert_true(gtk_widget_activate_action(win, "win.search", NULL));
+  GtkWidget *search = find_widget(win, GTK_TYPE_SEARCH_ENTRY, NULL);
+  assert_non_null(search);
+  type_text(search, "rota");
+  want_rows = 2; /* Flu clinic rota, Christmas rota */
+  assert_true(spin_until(f, rows_there, 3000));
+  type_text(search, "");
+  want_rows = 4;
+  assert_true(spin_until(f, rows_there, 3000));
+  shot(win, "desktop-tasks");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_tasks, dtest_setup, dtest_teardown),
+  };
+  return dtest_main(tests, G_N_ELEMENTS(tests));
+}
