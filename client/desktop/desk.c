@@ -210,6 +210,7 @@ static GtkWidget *feed_view(pcn_desk *d) {
       gtk_no_selection_new(G_LIST_MODEL(g_object_ref(d->feed)));
   GtkWidget *list = gtk_list_view_new(GTK_SELECTION_MODEL(sel), f);
   gtk_widget_add_css_class(list, "rich-list");
+  gtk_widget_set_name(list, "Feed");
   gtk_accessible_update_property(GTK_ACCESSIBLE(list),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
                                  "Network feed, newest first", -1);
@@ -353,6 +354,7 @@ void pcn_desk_on_event(pcn_desk *d, void (*cb)(const Pcn__Event *, void *),
 void pcn_desk_free(pcn_desk *d) {
   if (!d) return;
   g_source_remove(d->tick);
+  taskwin_close_all(d);
   tasks_free(d);
   if (d->cl) pcn_client_close(d->cl);
   /* Let the client's handles close, then the loop. */

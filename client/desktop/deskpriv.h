@@ -22,6 +22,7 @@ struct pcn_desk {
   guint tick;
   char status[480];
   desk_tasks *tasks;
+  GHashTable *task_wins; /* task id -> its open window (taskwin.c) */
   /* Who is logged in (WhoAmI at the first connect). */
   char username[40], practice[8];
   int role;
@@ -36,6 +37,9 @@ void tasks_on_event(pcn_desk *d, const Pcn__Event *ev);
 void tasks_free(pcn_desk *d);
 /* Opens the new-task window (win.new-task, Ctrl+N). */
 void tasks_new_dialog(pcn_desk *d);
+/* taskwin.c: opens (or raises) the window of task id. */
+GtkWindow *taskwin_open(pcn_desk *d, guint64 id);
+void taskwin_close_all(pcn_desk *d);
 /* Puts the keyboard in the search entry (win.search, Ctrl+F). */
 void tasks_focus_search(pcn_desk *d);
 

@@ -47,6 +47,8 @@ GtkWindow *pcn_desk_window(pcn_desk *d);
 GListModel *pcn_desk_feed(pcn_desk *d);
 /* The Tasks view's rows as shown: filtered, by due date (PcnTaskRow). */
 GListModel *pcn_desk_tasks(pcn_desk *d);
+/* The window of task id, when open (activating its row opens it). */
+GtkWindow *pcn_desk_task_window(pcn_desk *d, guint64 id);
 /* The new-task window, when open. */
 GtkWindow *pcn_desk_new_task_window(pcn_desk *d);
 /* The connection line the header shows ("Connected", "Reconnecting in

@@ -276,6 +276,15 @@ static void task_bind(GtkSignalListItemFactory *f, GtkListItem *item,
   gtk_label_set_text(GTK_LABEL(meta), buf);
 }
 
+static void on_activate(GtkListView *lv, guint pos, gpointer ud) {
+  (void)lv;
+  pcn_desk *d = ud;
+  PcnTaskRow *r = g_list_model_get_item(G_LIST_MODEL(d->tasks->sorted), pos);
+  if (!r) return;
+  taskwin_open(d, r->id);
+  g_object_unref(r);
+}
+
 static void on_new_clicked(GtkButton *b, gpointer ud) {
   (void)b;
   tasks_new_dialog(ud);
@@ -332,6 +341,9 @@ GtkWidget *tasks_view_new(pcn_desk *d) {
   GtkSingleSelection *sel =
       gtk_single_selection_new(G_LIST_MODEL(g_object_ref(t->sorted)));
   t->list = gtk_list_view_new(GTK_SELECTION_MODEL(sel), f);
+  gtk_widget_set_name(t->list, "Tasks");
+  /* Enter or a double click opens the task. */
+  g_signal_connect(t->list, "activate", G_CALLBACK(on_activate), d);
   gtk_accessible_update_property(GTK_ACCESSIBLE(t->list),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
                                  "Tasks by due date", -1);

@@ -1,0 +1,394 @@
+/* taskwin.c - one task's window: edit its title and due date, assign it,
+ * comment, close or reopen it.
+ *
+ * Every change names the version the window read. If someone else changed
+ * the task meanwhile the server answers CONFLICT with the task as it is
+ * now; the window then shows both, the person's own edit still in the
+ * fields and the other one beside it, and asks: keep mine (send it again
+ * over the new version) or take theirs (put theirs in the fields). Neither
+ * is ever lost without the person choosing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "deskpriv.h"
+
+typedef struct task_win {
+  pcn_desk *d;
+  guint64 id;
+  guint32 version; /* what the fields were read from */
+  int closed;
+  char assignee[40]; /* as read, to see whether it changed */
+  GtkWidget *win, *title, *due, *assign, *save, *toggle, *note;
+  GtkWidget *comments, *comment, *comment_btn;
+  GtkWidget *conflict, *theirs;
+  guint32 their_version;
+  char their_title[400], their_due[16];
+  int pending; /* requests not yet answered: w lives until they are */
+  int dead;    /* the window is gone */
+} task_win;
+
+/* Each answer calls this first; 1 means w is gone (freed) and the answer
+ * is dropped. */
+static int answered(task_win *w) {
+  w->pending--;
+  if (!w->dead) return 0;
+  if (!w->pending) g_free(w);
+  return 1;
+}
+
+static int call(task_win *w, Pcn__Request *req, pcn_response_cb cb) {
+  if (!w->d->cl || !pcn_client_call(w->d->cl, req, cb, w)) return -1;
+  w->pending++;
+  return 0;
+}
+
+static void say(task_win *w, const char *text, int error) {
+  gtk_label_set_text(GTK_LABEL(w->note), text);
+  if (error)
+    gtk_widget_add_css_class(w->note, "error");
+  else
+    gtk_widget_remove_css_class(w->note, "error");
+}
+
+static void fill(task_win *w, const Pcn__Task *t) {
+  w->version = t->version;
+  w->closed = t->status == PCN__TASK_STATUS__TASK_CLOSED;
+  snprintf(w->assignee, sizeof w->assignee, "%s", t->assignee);
+  gtk_editable_set_text(GTK_EDITABLE(w->title), t->title);
+  gtk_editable_set_text(GTK_EDITABLE(w->due), t->due);
+  gtk_editable_set_text(GTK_EDITABLE(w->assign), t->assignee);
+  gtk_button_set_label(GTK_BUTTON(w->toggle),
+                       w->closed ? "_Reopen" : "Mark _done");
+  char title[440];
+  snprintf(title, sizeof title, "Task %llu: %s", (unsigned long long)t->id,
+           t->title);
+  gtk_window_set_title(GTK_WINDOW(w->win), title);
+}
+
+static void add_comment_row(task_win *w, const Pcn__Comment *c) {
+  char *text = g_strdup_printf("%s: %s", c->author, c->text);
+  GtkWidget *l = gtk_label_new(text);
+  g_free(text);
+  gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  gtk_box_append(GTK_BOX(w->comments), l);
+}
+
+/* A CONFLICT: keep the person's fields, show theirs beside them. */
+static void show_conflict(task_win *w, const Pcn__Task *now) {
+  w->their_version = now->version;
+  snprintf(w->their_title, sizeof w->their_title, "%s", now->title);
+  snprintf(w->their_due, sizeof w->their_due, "%s", now->due);
+  char *text = g_strdup_printf(
+      "Someone else changed this task while you were editing (now version "
+      "%u).\nTheirs: “%s”, due %s\nYours: “%s”, due %s",
+      now->version, now->title, now->due[0] ? now->due : "none",
+      gtk_editable_get_text(GTK_EDITABLE(w->title)),
+      gtk_editable_get_text(GTK_EDITABLE(w->due))[0]
+          ? gtk_editable_get_text(GTK_EDITABLE(w->due))
+          : "none");
+  gtk_label_set_text(GTK_LABEL(w->theirs), text);
+  g_free(text);
+  gtk_widget_set_visible(w->conflict, TRUE);
+  say(w, "Not saved yet: choose which version to keep.", 1);
+}
+
+static void change(task_win *w, Pcn__Request *req, pcn_response_cb cb) {
+  if (call(w, req, cb)) {
+    say(w,
+        "Not connected to the server; try again when the header says "
+        "Connected.",
+        1);
+    return;
+  }
+  gtk_widget_set_sensitive(w->save, FALSE);
+}
+
+static void on_assigned(pcn_client *cl, const Pcn__Response *r, void *ud);
+
+static void on_changed(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  task_win *w = ud;
+  if (answered(w)) return;
+  gtk_widget_set_sensitive(w->save, TRUE);
+  if (r->status->code == PCN__STATUS_CODE__CONFLICT &&
+      r->body_case == PCN__RESPONSE__BODY_TASK) {
+    show_conflict(w, r->task);
+    return;
+  }
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    say(w, r->status->message, 1);
+    return;
+  }
+  gtk_widget_set_visible(w->conflict, FALSE);
+  const char *want = gtk_editable_get_text(GTK_EDITABLE(w->assign));
+  fill(w, r->task);
+  if (strcmp(want, r->task->assignee) != 0) {
+    /* The assignee is its own change, over the version just saved. */
+    gtk_editable_set_text(GTK_EDITABLE(w->assign), want);
+    Pcn__TaskAssign a = PCN__TASK_ASSIGN__INIT;
+    a.id = w->id;
+    a.version = w->version;
+    a.assignee = (char *)want;
+    Pcn__Request req = PCN__REQUEST__INIT;
+    req.body_case = PCN__REQUEST__BODY_TASK_ASSIGN;
+    req.task_assign = &a;
+    change(w, &req, on_assigned);
+    return;
+  }
+  say(w, "Saved.", 0);
+}
+
+static void on_assigned(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  on_changed(cl, r, ud);
+}
+
+static void save_over(task_win *w, guint32 version) {
+  Pcn__TaskUpdate u = PCN__TASK_UPDATE__INIT;
+  u.id = w->id;
+  u.version = version;
+  u.has_title_case = PCN__TASK_UPDATE__HAS_TITLE_TITLE;
+  u.title = (char *)gtk_editable_get_text(GTK_EDITABLE(w->title));
+  u.has_due_case = PCN__TASK_UPDATE__HAS_DUE_DUE;
+  u.due = (char *)gtk_editable_get_text(GTK_EDITABLE(w->due));
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_UPDATE;
+  req.task_update = &u;
+  change(w, &req, on_changed);
+}
+
+static void on_save(GtkButton *b, gpointer ud) {
+  (void)b;
+  task_win *w = ud;
+  save_over(w, w->version);
+}
+
+static void on_keep_mine(GtkButton *b, gpointer ud) {
+  (void)b;
+  task_win *w = ud;
+  save_over(w, w->their_version); /* my fields, over what is there now */
+}
+
+static void on_take_theirs(GtkButton *b, gpointer ud) {
+  (void)b;
+  task_win *w = ud;
+  gtk_editable_set_text(GTK_EDITABLE(w->title), w->their_title);
+  gtk_editable_set_text(GTK_EDITABLE(w->due), w->their_due);
+  w->version = w->their_version;
+  gtk_widget_set_visible(w->conflict, FALSE);
+  say(w, "Showing their version; nothing was saved.", 0);
+}
+
+static void on_toggle(GtkButton *b, gpointer ud) {
+  (void)b;
+  task_win *w = ud;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  Pcn__TaskClose c = PCN__TASK_CLOSE__INIT;
+  Pcn__TaskReopen o = PCN__TASK_REOPEN__INIT;
+  if (w->closed) {
+    o.id = w->id;
+    o.version = w->version;
+    req.body_case = PCN__REQUEST__BODY_TASK_REOPEN;
+    req.task_reopen = &o;
+  } else {
+    c.id = w->id;
+    c.version = w->version;
+    req.body_case = PCN__REQUEST__BODY_TASK_CLOSE;
+    req.task_close = &c;
+  }
+  change(w, &req, on_changed);
+}
+
+static void on_commented(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  task_win *w = ud;
+  if (answered(w)) return;
+  gtk_widget_set_sensitive(w->comment_btn, TRUE);
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    say(w, r->status->message, 1); /* the text stays in the entry */
+    return;
+  }
+  Pcn__Comment c = PCN__COMMENT__INIT;
+  c.author = w->d->username;
+  c.text = (char *)gtk_editable_get_text(GTK_EDITABLE(w->comment));
+  add_comment_row(w, &c);
+  gtk_editable_set_text(GTK_EDITABLE(w->comment), "");
+  say(w, "Comment added.", 0);
+}
+
+static void on_comment(GtkWidget *b, gpointer ud) {
+  (void)b;
+  task_win *w = ud;
+  Pcn__TaskComment c = PCN__TASK_COMMENT__INIT;
+  c.id = w->id;
+  c.text = (char *)gtk_editable_get_text(GTK_EDITABLE(w->comment));
+  if (!c.text[0]) return;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_COMMENT;
+  req.task_comment = &c;
+  if (call(w, &req, on_commented) == 0)
+    gtk_widget_set_sensitive(w->comment_btn, FALSE);
+  else
+    say(w, "Not connected to the server; the comment is kept here.", 1);
+}
+
+static void on_loaded(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  task_win *w = ud;
+  if (answered(w)) return;
+  gtk_widget_set_sensitive(w->save, TRUE);
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_TASK_DETAIL) {
+    say(w, r->status->message, 1);
+    return;
+  }
+  fill(w, r->task_detail->task);
+  for (size_t i = 0; i < r->task_detail->n_comments; i++)
+    add_comment_row(w, r->task_detail->comments[i]);
+  say(w, "", 0);
+}
+
+static void on_destroy(GtkWidget *win, gpointer ud) {
+  (void)win;
+  task_win *w = ud;
+  if (w->d->task_wins) g_hash_table_remove(w->d->task_wins, &w->id);
+  w->win = NULL;
+  w->dead = 1;
+  if (!w->pending) g_free(w); /* else the last answer frees it */
+}
+
+static GtkWidget *labelled(GtkWidget *grid, int row, const char *label,
+                           const char *name) {
+  GtkWidget *e = gtk_entry_new();
+  gtk_widget_set_name(e, name);
+  gtk_widget_set_hexpand(e, TRUE);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(e),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  GtkWidget *l = gtk_label_new_with_mnemonic(label);
+  gtk_label_set_xalign(GTK_LABEL(l), 1);
+  gtk_label_set_mnemonic_widget(GTK_LABEL(l), e);
+  gtk_grid_attach(GTK_GRID(grid), l, 0, row, 1, 1);
+  gtk_grid_attach(GTK_GRID(grid), e, 1, row, 1, 1);
+  return e;
+}
+
+GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
+  if (!d->task_wins)
+    d->task_wins = g_hash_table_new(g_int64_hash, g_int64_equal);
+  task_win *w = g_hash_table_lookup(d->task_wins, &id);
+  if (w) {
+    gtk_window_present(GTK_WINDOW(w->win));
+    return GTK_WINDOW(w->win);
+  }
+  w = g_new0(task_win, 1);
+  w->d = d;
+  w->id = id;
+  w->win = gtk_window_new();
+  gtk_window_set_transient_for(GTK_WINDOW(w->win), GTK_WINDOW(d->window));
+  gtk_window_set_default_size(GTK_WINDOW(w->win), 560, 520);
+  g_signal_connect(w->win, "destroy", G_CALLBACK(on_destroy), w);
+
+  GtkWidget *grid = gtk_grid_new();
+  gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
+  gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
+  w->title = labelled(grid, 0, "_Title", "Title");
+  w->due = labelled(grid, 1, "_Due", "Due date");
+  w->assign = labelled(grid, 2, "_Assigned to", "Assigned to");
+
+  w->conflict = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_add_css_class(w->conflict, "card");
+  w->theirs = gtk_label_new(NULL);
+  gtk_label_set_wrap(GTK_LABEL(w->theirs), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(w->theirs), 0);
+  gtk_widget_set_margin_start(w->theirs, 12);
+  gtk_widget_set_margin_top(w->theirs, 12);
+  GtkWidget *keep = gtk_button_new_with_mnemonic("_Keep mine");
+  GtkWidget *take = gtk_button_new_with_mnemonic("Take _theirs");
+  g_signal_connect(keep, "clicked", G_CALLBACK(on_keep_mine), w);
+  g_signal_connect(take, "clicked", G_CALLBACK(on_take_theirs), w);
+  GtkWidget *choose = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start(choose, 12);
+  gtk_widget_set_margin_bottom(choose, 12);
+  gtk_box_append(GTK_BOX(choose), keep);
+  gtk_box_append(GTK_BOX(choose), take);
+  gtk_box_append(GTK_BOX(w->conflict), w->theirs);
+  gtk_box_append(GTK_BOX(w->conflict), choose);
+  gtk_widget_set_visible(w->conflict, FALSE);
+  gtk_grid_attach(GTK_GRID(grid), w->conflict, 0, 3, 2, 1);
+
+  w->save = gtk_button_new_with_mnemonic("_Save");
+  gtk_widget_add_css_class(w->save, "suggested-action");
+  gtk_widget_set_sensitive(w->save, FALSE); /* until the task is read */
+  g_signal_connect(w->save, "clicked", G_CALLBACK(on_save), w);
+  w->toggle = gtk_button_new_with_mnemonic("Mark _done");
+  g_signal_connect(w->toggle, "clicked", G_CALLBACK(on_toggle), w);
+  w->note = gtk_label_new("Loading…");
+  gtk_label_set_wrap(GTK_LABEL(w->note), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(w->note), 0);
+  gtk_widget_set_hexpand(w->note, TRUE);
+  GtkWidget *actions = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append(GTK_BOX(actions), w->note);
+  gtk_box_append(GTK_BOX(actions), w->toggle);
+  gtk_box_append(GTK_BOX(actions), w->save);
+  gtk_grid_attach(GTK_GRID(grid), actions, 0, 4, 2, 1);
+
+  GtkWidget *ch = gtk_label_new("Comments");
+  gtk_widget_add_css_class(ch, "heading");
+  gtk_label_set_xalign(GTK_LABEL(ch), 0);
+  gtk_grid_attach(GTK_GRID(grid), ch, 0, 5, 2, 1);
+  w->comments = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *scroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), w->comments);
+  gtk_widget_set_vexpand(scroll, TRUE);
+  gtk_grid_attach(GTK_GRID(grid), scroll, 0, 6, 2, 1);
+  w->comment = gtk_entry_new();
+  gtk_widget_set_name(w->comment, "New comment");
+  gtk_entry_set_placeholder_text(GTK_ENTRY(w->comment), "Add a comment");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(w->comment),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "New comment",
+                                 -1);
+  gtk_widget_set_hexpand(w->comment, TRUE);
+  g_signal_connect(w->comment, "activate", G_CALLBACK(on_comment), w);
+  w->comment_btn = gtk_button_new_with_mnemonic("Add _comment");
+  g_signal_connect(w->comment_btn, "clicked", G_CALLBACK(on_comment), w);
+  GtkWidget *crow = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append(GTK_BOX(crow), w->comment);
+  gtk_box_append(GTK_BOX(crow), w->comment_btn);
+  gtk_grid_attach(GTK_GRID(grid), crow, 0, 7, 2, 1);
+
+  gtk_widget_set_margin_start(grid, 18);
+  gtk_widget_set_margin_end(grid, 18);
+  gtk_widget_set_margin_top(grid, 18);
+  gtk_widget_set_margin_bottom(grid, 18);
+  gtk_window_set_child(GTK_WINDOW(w->win), grid);
+  g_hash_table_insert(d->task_wins, &w->id, w);
+
+  Pcn__TaskGet g = PCN__TASK_GET__INIT;
+  g.id = id;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_GET;
+  req.task_get = &g;
+  if (call(w, &req, on_loaded))
+    say(w,
+        "Not connected to the server; close this and open the task "
+        "again when the header says Connected.",
+        1);
+  gtk_window_present(GTK_WINDOW(w->win));
+  return GTK_WINDOW(w->win);
+}
+
+GtkWindow *pcn_desk_task_window(pcn_desk *d, guint64 id) {
+  task_win *w = d->task_wins ? g_hash_table_lookup(d->task_wins, &id) : NULL;
+  return w ? GTK_WINDOW(w->win) : NULL;
+}
+
+void taskwin_close_all(pcn_desk *d) {
+  if (!d->task_wins) return;
+  GList *wins = g_hash_table_get_values(d->task_wins);
+  for (GList *l = wins; l; l = l->next)
+    gtk_window_destroy(GTK_WINDOW(((task_win *)l->data)->win));
+  g_list_free(wins);
+  g_hash_table_destroy(d->task_wins);
+  d->task_wins = NULL;
+}

@@ -1,0 +1,145 @@
+/* test_desktop_conflict.c - two windows edit the same task. The first
+ * saves; the second, still on the version it read, gets CONFLICT and sees
+ * both versions with its own edit still in its fields; it keeps its own,
+ * which lands over the new version. Then a comment and Mark done from the
+ * window, checked on the server. Everything through the widgets.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "dtest.h"
+
+static pcn_desk *second;
+static const char *want_note;
+static GtkWidget *note_of;
+
+/* The status line at the bottom of a task window says want_note. */
+static int note_says(fixture *f) {
+  (void)f;
+  /* Any visible label in the window containing the text. */
+  GtkWidget *stack[256];
+  int n = 0;
+  stack[n++] = note_of;
+  while (n) {
+    GtkWidget *w = stack[--n];
+    if (GTK_IS_LABEL(w) && gtk_widget_get_visible(w) &&
+        strstr(gtk_label_get_text(GTK_LABEL(w)), want_note))
+      return 1;
+    for (GtkWidget *c = gtk_widget_get_first_child(w); c && n < 256;
+         c = gtk_widget_get_next_sibling(c))
+      stack[n++] = c;
+  }
+  return 0;
+}
+
+static void dump_labels(GtkWidget *w) {
+  if (GTK_IS_LABEL(w) && gtk_widget_get_visible(w))
+    fprintf(stderr, "  label: %s\n", gtk_label_get_text(GTK_LABEL(w)));
+  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
+       c = gtk_widget_get_next_sibling(c))
+    dump_labels(c);
+}
+
+static int wait_note(fixture *f, GtkWidget *win, const char *text) {
+  note_of = win;
+  want_note = text;
+  int ok = spin_until(f, note_says, 5000);
+  if (!ok) {
+    fprintf(stderr, "no \"%s\" in the window; it shows:\n", text);
+    dump_labels(win);
+  }
+  return ok;
+}
+
+static GtkWidget *entry_of;
+static int entry_filled(fixture *f) {
+  (void)f;
+  return !strcmp(gtk_editable_get_text(GTK_EDITABLE(entry_of)), "Shared rota");
+}
+
+static guint64 task_id;
+static int both_listed(fixture *f) {
+  return g_list_model_get_n_items(pcn_desk_tasks(f->d)) == 1 &&
+         g_list_model_get_n_items(pcn_desk_tasks(second)) == 1;
+}
+
+static GtkWidget *open_row(pcn_desk *d) {
+  GtkWidget *list =
+      find_widget(GTK_WIDGET(pcn_desk_window(d)), GTK_TYPE_LIST_VIEW, "Tasks");
+  assert_non_null(list);
+  g_signal_emit_by_name(list, "activate", 0); /* Enter on the first row */
+  GtkWindow *w = pcn_desk_task_window(d, task_id);
+  assert_non_null(w);
+  return GTK_WIDGET(w);
+}
+
+static const Pcn__Task *server_task(fixture *f) {
+  Pcn__TaskGet g = PCN__TASK_GET__INIT;
+  g.id = task_id;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_GET;
+  req.task_get = &g;
+  return its_expect(f->jo, &req, PCN__STATUS_CODE__OK)->task_detail->task;
+}
+
+static void test_conflict(void **state) {
+  fixture *f = *state;
+  second = pcn_desk_new(GTK_APPLICATION(f->app));
+  gtk_window_present(pcn_desk_window(second));
+  /* Assigned to Jo, so Jo may change it (a network task). */
+  task_id = its_task(f->mgr, "Shared rota", "", "2026-12-01", "jo");
+  assert_true(spin_until(f, both_listed, 10000));
+
+  GtkWidget *a = open_row(f->d), *b = open_row(second);
+  /* Both have read version 1 when their fields show it. */
+  entry_of = find_widget(a, GTK_TYPE_ENTRY, "Title");
+  assert_true(spin_until(f, entry_filled, 5000));
+  entry_of = find_widget(b, GTK_TYPE_ENTRY, "Title");
+  assert_true(spin_until(f, entry_filled, 5000));
+
+  /* A saves first. */
+  type_text(find_widget(a, GTK_TYPE_ENTRY, "Title"), "Rota, A's edit");
+  gtk_widget_activate(find_widget(a, GTK_TYPE_BUTTON, "Save"));
+  assert_true(wait_note(f, a, "Saved."));
+
+  /* B, still on version 1, is told and sees both. */
+  type_text(find_widget(b, GTK_TYPE_ENTRY, "Title"), "Rota, B's edit");
+  type_text(find_widget(b, GTK_TYPE_ENTRY, "Due date"), "2026-12-20");
+  gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Save"));
+  assert_true(wait_note(f, b, "Theirs: “Rota, A's edit”"));
+  assert_true(wait_note(f, b, "Yours: “Rota, B's edit”"));
+  assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(
+                          find_widget(b, GTK_TYPE_ENTRY, "Title"))),
+                      "Rota, B's edit"); /* nothing typed is lost */
+  assert_string_equal(server_task(f)->title, "Rota, A's edit");
+  shot(b, "desktop-conflict");
+
+  /* B keeps its own: it lands over version 2. */
+  gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Keep mine"));
+  assert_true(wait_note(f, b, "Saved."));
+  const Pcn__Task *t = server_task(f);
+  assert_string_equal(t->title, "Rota, B's edit");
+  assert_string_equal(t->due, "2026-12-20");
+  assert_int_equal(t->version, 3);
+
+  /* A comment and Mark done from B's window. */
+  type_text(find_widget(b, GTK_TYPE_ENTRY, "New comment"), "Sent to all sites");
+  gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Add comment"));
+  assert_true(wait_note(f, b, "Comment added."));
+  gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Mark done"));
+  assert_true(wait_note(f, b, "Saved."));
+  t = server_task(f);
+  assert_int_equal(t->status, PCN__TASK_STATUS__TASK_CLOSED);
+  assert_int_equal(t->comment_count, 1);
+
+  gtk_window_destroy(pcn_desk_window(second));
+  pcn_desk_free(second);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_conflict, dtest_setup,
+                                      dtest_teardown),
+  };
+  return dtest_main(tests, G_N_ELEMENTS(tests));
+}
