@@ -102,10 +102,87 @@ static gboolean on_tick(gpointer ud) {
   return G_SOURCE_CONTINUE;
 }
 
+/* ------------------------------------------------------------ notices */
+
+/* Muting is per member and per machine: $XDG_CONFIG_HOME/pcn/desktop.ini. */
+static char *prefs_path(void) {
+  char dir[600];
+  if (pcn_config_dir(dir, sizeof dir)) return NULL;
+  return g_build_filename(dir, "desktop.ini", NULL);
+}
+
+static void prefs_load(pcn_desk *d) {
+  char *path = prefs_path();
+  GKeyFile *k = g_key_file_new();
+  if (path && g_key_file_load_from_file(k, path, G_KEY_FILE_NONE, NULL))
+    d->mute_tasks = g_key_file_get_boolean(k, "notify", "mute-tasks", NULL);
+  g_key_file_free(k);
+  g_free(path);
+}
+
+static void prefs_save(pcn_desk *d) {
+  char *path = prefs_path();
+  if (!path) return;
+  GKeyFile *k = g_key_file_new();
+  g_key_file_load_from_file(k, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
+  g_key_file_set_boolean(k, "notify", "mute-tasks", d->mute_tasks);
+  g_key_file_save_to_file(k, path, NULL);
+  g_key_file_free(k);
+  g_free(path);
+}
+
+static void on_mute(GtkCheckButton *b, gpointer ud) {
+  pcn_desk *d = ud;
+  d->mute_tasks = !gtk_check_button_get_active(b);
+  prefs_save(d);
+}
+
+/* A toast when the window has the focus, else a desktop notification. */
+static void notice(pcn_desk *d, const char *id, const char *title,
+                   const char *body) {
+  d->notices++;
+  snprintf(d->last_notice, sizeof d->last_notice, "%s: %s", title, body);
+  if (gtk_window_is_active(GTK_WINDOW(d->window))) {
+    AdwToast *t = adw_toast_new(d->last_notice);
+    adw_toast_set_timeout(t, 5);
+    adw_toast_overlay_add_toast(ADW_TOAST_OVERLAY(d->toasts), t);
+  } else {
+    GNotification *n = g_notification_new(title);
+    g_notification_set_body(n, body);
+    g_application_send_notification(G_APPLICATION(d->app), id, n);
+    g_object_unref(n);
+  }
+}
+
+/* What concerns the member: a task someone else assigned to them. */
+static void maybe_notice(pcn_desk *d, const Pcn__Event *ev) {
+  if (ev->seq <= d->live_from || !d->username[0]) return; /* history */
+  if (ev->record_case != PCN__EVENT__RECORD_TASK || d->mute_tasks) return;
+  const Pcn__Task *t = ev->task;
+  if (strcmp(t->assignee, d->username) != 0 ||
+      strcmp(ev->actor, d->username) == 0 ||
+      t->status == PCN__TASK_STATUS__TASK_CLOSED)
+    return;
+  char id[40], body[600];
+  snprintf(id, sizeof id, "task-%llu", (unsigned long long)t->id);
+  snprintf(body, sizeof body, "%s%s%s", t->title, t->due[0] ? ", due " : "",
+           t->due);
+  notice(d, id,
+         ev->op == PCN__OP__CREATED ? "A new task for you"
+                                    : "A task of yours changed",
+         body);
+}
+
+unsigned pcn_desk_notices(pcn_desk *d, const char **last) {
+  if (last) *last = d->last_notice;
+  return d->notices;
+}
+
 static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   (void)cl;
   pcn_desk *d = ud;
   tasks_on_event(d, ev);
+  maybe_notice(d, ev);
   PcnFeedRow *r = row_from_event(ev);
   /* Someone reading the newest events keeps seeing the newest; someone
    * scrolled down into history is not moved. */
@@ -147,6 +224,7 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
       tasks_load(d);
       const Pcn__Welcome *w = pcn_client_welcome(cl);
       uint64_t head = w ? w->head_seq : 0;
+      d->live_from = head; /* older events are history, not news */
       d->subscribed = 1;
       pcn_client_subscribe(cl, head > FEED_HISTORY ? head - FEED_HISTORY : 0,
                            on_event, d);
@@ -274,6 +352,21 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   d->title = adw_window_title_new(title, d->status);
   GtkWidget *header = adw_header_bar_new();
   adw_header_bar_set_title_widget(ADW_HEADER_BAR(header), d->title);
+  /* Notification settings, in the header's menu. */
+  d->mute_check = gtk_check_button_new_with_mnemonic(
+      "_Notify me about tasks assigned to me");
+  gtk_check_button_set_active(GTK_CHECK_BUTTON(d->mute_check), !d->mute_tasks);
+  g_signal_connect(d->mute_check, "toggled", G_CALLBACK(on_mute), d);
+  GtkWidget *pop = gtk_popover_new();
+  gtk_popover_set_child(GTK_POPOVER(pop), d->mute_check);
+  GtkWidget *menu = gtk_menu_button_new();
+  gtk_menu_button_set_icon_name(GTK_MENU_BUTTON(menu), "open-menu-symbolic");
+  gtk_menu_button_set_popover(GTK_MENU_BUTTON(menu), pop);
+  gtk_widget_set_tooltip_text(menu, "Notifications");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(menu),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Notification settings", -1);
+  adw_header_bar_pack_end(ADW_HEADER_BAR(header), menu);
 
   d->stack = gtk_stack_new();
   if (d->joined) {
@@ -295,7 +388,10 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   GtkWidget *root = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
   gtk_box_append(GTK_BOX(root), header);
   gtk_box_append(GTK_BOX(root), body);
-  adw_application_window_set_content(ADW_APPLICATION_WINDOW(d->window), root);
+  d->toasts = adw_toast_overlay_new();
+  adw_toast_overlay_set_child(ADW_TOAST_OVERLAY(d->toasts), root);
+  adw_application_window_set_content(ADW_APPLICATION_WINDOW(d->window),
+                                     d->toasts);
 }
 
 /* ------------------------------------------------------------ lifecycle */
@@ -312,6 +408,8 @@ pcn_desk *pcn_desk_new(GtkApplication *app) {
            rc < 0      ? err
            : d->joined ? "Connecting…"
                        : "Not joined");
+  d->app = app;
+  prefs_load(d);
   build_window(d, app);
   if (d->joined) {
     pcn_client_config cc = {.server = d->cfg.server,

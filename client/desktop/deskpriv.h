@@ -26,6 +26,14 @@ struct pcn_desk {
   /* Who is logged in (WhoAmI at the first connect). */
   char username[40], practice[8];
   int role;
+  /* Notifications (desk.c): events after live_from that concern the
+   * member raise a toast (window focused) or a desktop notification. */
+  uint64_t live_from;
+  int mute_tasks;
+  GtkWidget *toasts, *mute_check;
+  GtkApplication *app;
+  unsigned notices;
+  char last_notice[700];
   void (*on_event)(const Pcn__Event *ev, void *ud);
   void *on_event_ud;
 };

@@ -54,6 +54,9 @@ GtkWindow *pcn_desk_new_task_window(pcn_desk *d);
 /* The connection line the header shows ("Connected", "Reconnecting in
  * 3 s", ...). */
 const char *pcn_desk_status(pcn_desk *d);
+/* How many notices (toasts or desktop notifications) were raised, and
+ * the last one's text. */
+unsigned pcn_desk_notices(pcn_desk *d, const char **last);
 /* Called for each event as it enters the feed model (tests time it). */
 void pcn_desk_on_event(pcn_desk *d, void (*cb)(const Pcn__Event *ev, void *ud),
                        void *ud);

@@ -47,6 +47,36 @@ static void test_live(void **state) {
          "(10 tasks)\n",
          total / 10, worst);
   shot(GTK_WIDGET(pcn_desk_window(f->d)), "desktop-feed");
+
+  /* Each was assigned to Jo by someone else: each raised a notice (a toast
+   * or a desktop notification, as the window had the focus or not). */
+  const char *last;
+  assert_int_equal(pcn_desk_notices(f->d, &last), 10);
+  assert_non_null(strstr(last, "Flu clinic rota 9, due 2026-12-01"));
+  /* Jo mutes them in the header's menu: no more, and it is remembered. */
+  GtkWidget *mute = find_widget(GTK_WIDGET(pcn_desk_window(f->d)),
+                                GTK_TYPE_CHECK_BUTTON, NULL);
+  if (!mute) { /* the popover's content is not in the tree until shown */
+    GtkWidget *menu = find_widget(GTK_WIDGET(pcn_desk_window(f->d)),
+                                  GTK_TYPE_MENU_BUTTON, NULL);
+    assert_non_null(menu);
+    gtk_menu_button_popup(GTK_MENU_BUTTON(menu));
+    spin_ms(100);
+    mute = gtk_popover_get_child(
+        gtk_menu_button_get_popover(GTK_MENU_BUTTON(menu)));
+  }
+  assert_true(gtk_check_button_get_active(GTK_CHECK_BUTTON(mute)));
+  gtk_widget_activate(mute);
+  assert_false(gtk_check_button_get_active(GTK_CHECK_BUTTON(mute)));
+  its_task(f->mgr, "Muted one", "", "", "jo");
+  want = "Muted one";
+  assert_true(spin_until(f, row_there, 5000));
+  assert_int_equal(pcn_desk_notices(f->d, NULL), 10);
+  char ini[400], *text = NULL;
+  snprintf(ini, sizeof ini, "%s/pcn/desktop.ini", f->cfgdir);
+  assert_true(g_file_get_contents(ini, &text, NULL, NULL));
+  assert_non_null(strstr(text, "mute-tasks=true"));
+  g_free(text);
 }
 
 static void test_reconnect(void **state) {
