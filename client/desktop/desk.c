@@ -182,6 +182,7 @@ static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   (void)cl;
   pcn_desk *d = ud;
   tasks_on_event(d, ev);
+  people_on_event(d, ev);
   maybe_notice(d, ev);
   PcnFeedRow *r = row_from_event(ev);
   /* Someone reading the newest events keeps seeing the newest; someone
@@ -222,6 +223,7 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
       req.whoami = &who;
       pcn_client_call(cl, &req, on_whoami, d);
       tasks_load(d);
+      people_load(d);
       const Pcn__Welcome *w = pcn_client_welcome(cl);
       uint64_t head = w ? w->head_seq : 0;
       d->live_from = head; /* older events are history, not news */
@@ -373,6 +375,10 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
     gtk_stack_add_titled(GTK_STACK(d->stack), feed_view(d), "feed", "Feed");
     gtk_stack_add_titled(GTK_STACK(d->stack), tasks_view_new(d), "tasks",
                          "Tasks");
+    gtk_stack_add_titled(GTK_STACK(d->stack), practices_view_new(d),
+                         "practices", "Practices");
+    gtk_stack_add_titled(GTK_STACK(d->stack), members_view_new(d), "members",
+                         "Members");
     add_actions(d, app);
   } else
     gtk_stack_add_titled(GTK_STACK(d->stack), not_joined_view(), "join",
@@ -454,6 +460,7 @@ void pcn_desk_free(pcn_desk *d) {
   g_source_remove(d->tick);
   taskwin_close_all(d);
   tasks_free(d);
+  people_free(d);
   if (d->cl) pcn_client_close(d->cl);
   /* Let the client's handles close, then the loop. */
   for (int i = 0; i < 100 && uv_loop_alive(&d->loop); i++)

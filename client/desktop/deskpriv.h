@@ -22,7 +22,10 @@ struct pcn_desk {
   guint tick;
   char status[480];
   desk_tasks *tasks;
-  GHashTable *task_wins; /* task id -> its open window (taskwin.c) */
+  GHashTable *task_wins;           /* task id -> its open window (taskwin.c) */
+  GListStore *practices, *members; /* PcnRecordRow (people.c) */
+  GtkSingleSelection *members_sel;
+  GtkWidget *members_note;
   /* Who is logged in (WhoAmI at the first connect). */
   char username[40], practice[8];
   int role;
@@ -45,6 +48,13 @@ void tasks_on_event(pcn_desk *d, const Pcn__Event *ev);
 void tasks_free(pcn_desk *d);
 /* Opens the new-task window (win.new-task, Ctrl+N). */
 void tasks_new_dialog(pcn_desk *d);
+/* people.c */
+GtkWidget *practices_view_new(pcn_desk *d);
+GtkWidget *members_view_new(pcn_desk *d);
+void people_load(pcn_desk *d);
+void people_on_event(pcn_desk *d, const Pcn__Event *ev);
+void people_free(pcn_desk *d);
+
 /* taskwin.c: opens (or raises) the window of task id. */
 GtkWindow *taskwin_open(pcn_desk *d, guint64 id);
 void taskwin_close_all(pcn_desk *d);

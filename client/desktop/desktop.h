@@ -35,6 +35,14 @@ const char *pcn_task_row_due(PcnTaskRow *r);
 gboolean pcn_task_row_closed(PcnTaskRow *r);
 gboolean pcn_task_row_overdue(PcnTaskRow *r); /* open and due before today */
 
+/* A practice or a member as their lists show them. */
+#define PCN_TYPE_RECORD_ROW (pcn_record_row_get_type())
+G_DECLARE_FINAL_TYPE(PcnRecordRow, pcn_record_row, PCN, RECORD_ROW, GObject)
+
+const char *pcn_record_row_key(PcnRecordRow *r); /* ODS code or username */
+const char *pcn_record_row_title(PcnRecordRow *r);
+const char *pcn_record_row_subtitle(PcnRecordRow *r);
+
 G_END_DECLS
 
 typedef struct pcn_desk pcn_desk;
@@ -47,6 +55,9 @@ GtkWindow *pcn_desk_window(pcn_desk *d);
 GListModel *pcn_desk_feed(pcn_desk *d);
 /* The Tasks view's rows as shown: filtered, by due date (PcnTaskRow). */
 GListModel *pcn_desk_tasks(pcn_desk *d);
+/* The Practices and Members lists (PcnRecordRow), by key. */
+GListModel *pcn_desk_practices(pcn_desk *d);
+GListModel *pcn_desk_members(pcn_desk *d);
 /* The window of task id, when open (activating its row opens it). */
 GtkWindow *pcn_desk_task_window(pcn_desk *d, guint64 id);
 /* The new-task window, when open. */

@@ -1,0 +1,444 @@
+/* people.c - the Practices and Members views: the network's practices and
+ * members, loaded after the first connect and kept live from the feed.
+ * The PCN manager adds practices, invites members (the code is shown
+ * ready to copy) and disables them; everyone else sees the lists. The
+ * server decides who may do what; a refusal shows as its sentence.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "deskpriv.h"
+
+struct _PcnRecordRow {
+  GObject parent;
+  char *key, *title, *subtitle;
+  int disabled;
+};
+
+G_DEFINE_TYPE(PcnRecordRow, pcn_record_row, G_TYPE_OBJECT)
+
+static void pcn_record_row_finalize(GObject *o) {
+  PcnRecordRow *r = PCN_RECORD_ROW(o);
+  g_free(r->key);
+  g_free(r->title);
+  g_free(r->subtitle);
+  G_OBJECT_CLASS(pcn_record_row_parent_class)->finalize(o);
+}
+
+static void pcn_record_row_class_init(PcnRecordRowClass *k) {
+  G_OBJECT_CLASS(k)->finalize = pcn_record_row_finalize;
+}
+
+static void pcn_record_row_init(PcnRecordRow *r) {
+  (void)r;
+}
+
+const char *pcn_record_row_key(PcnRecordRow *r) {
+  return r->key;
+}
+const char *pcn_record_row_title(PcnRecordRow *r) {
+  return r->title;
+}
+const char *pcn_record_row_subtitle(PcnRecordRow *r) {
+  return r->subtitle;
+}
+
+/* Inserts or replaces the row with key, keeping the store sorted. */
+static void upsert(GListStore *store, const char *key, char *title,
+                   char *subtitle, int disabled) {
+  PcnRecordRow *n = g_object_new(PCN_TYPE_RECORD_ROW, NULL);
+  n->key = g_strdup(key);
+  n->title = title;
+  n->subtitle = subtitle;
+  n->disabled = disabled;
+  guint count = g_list_model_get_n_items(G_LIST_MODEL(store)), at = count;
+  for (guint i = 0; i < count; i++) {
+    PcnRecordRow *r = g_list_model_get_item(G_LIST_MODEL(store), i);
+    int c = strcmp(r->key, key);
+    g_object_unref(r);
+    if (c == 0) {
+      g_list_store_splice(store, i, 1, (gpointer *)&n, 1);
+      g_object_unref(n);
+      return;
+    }
+    if (c > 0 && at == count) at = i;
+  }
+  g_list_store_insert(store, at, n);
+  g_object_unref(n);
+}
+
+static void put_practice(pcn_desk *d, const Pcn__Practice *p) {
+  upsert(d->practices, p->ods, g_strdup_printf("%s  %s", p->ods, p->name),
+         g_strdup_printf("%u registered patients", p->list_size), 0);
+}
+
+static void put_member(pcn_desk *d, const Pcn__Member *m) {
+  upsert(d->members, m->username,
+         g_strdup_printf("%s (%s)", m->display_name, m->username),
+         g_strdup_printf("%s%s%s%s", pcn_role_name(m->role),
+                         m->practice[0] ? " at " : "", m->practice,
+                         m->disabled ? " · disabled" : ""),
+         m->disabled);
+}
+
+void people_on_event(pcn_desk *d, const Pcn__Event *ev) {
+  if (!d->practices) return;
+  if (ev->record_case == PCN__EVENT__RECORD_PRACTICE)
+    put_practice(d, ev->practice);
+  else if (ev->record_case == PCN__EVENT__RECORD_MEMBER)
+    put_member(d, ev->member);
+}
+
+static void on_practices(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->practices || r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_PRACTICES)
+    return;
+  for (size_t i = 0; i < r->practices->n_practices; i++)
+    put_practice(d, r->practices->practices[i]);
+}
+
+static void on_members(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->members || r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_MEMBERS)
+    return;
+  for (size_t i = 0; i < r->members->n_members; i++)
+    put_member(d, r->members->members[i]);
+}
+
+void people_load(pcn_desk *d) {
+  Pcn__PracticeList pl = PCN__PRACTICE_LIST__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_PRACTICE_LIST;
+  req.practice_list = &pl;
+  pcn_client_call(d->cl, &req, on_practices, d);
+  Pcn__MemberList ml = PCN__MEMBER_LIST__INIT;
+  ml.practice = "";
+  ml.include_disabled = 1;
+  req.body_case = PCN__REQUEST__BODY_MEMBER_LIST;
+  req.member_list = &ml;
+  pcn_client_call(d->cl, &req, on_members, d);
+}
+
+/* ------------------------------------------------------------ views */
+
+static void row_setup(GtkSignalListItemFactory *f, GtkListItem *item,
+                      gpointer ud) {
+  (void)f;
+  (void)ud;
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_margin_start(box, 12);
+  gtk_widget_set_margin_top(box, 6);
+  gtk_widget_set_margin_bottom(box, 6);
+  GtkWidget *t = gtk_label_new(NULL), *s = gtk_label_new(NULL);
+  gtk_label_set_xalign(GTK_LABEL(t), 0);
+  gtk_label_set_xalign(GTK_LABEL(s), 0);
+  gtk_widget_add_css_class(s, "dim-label");
+  gtk_box_append(GTK_BOX(box), t);
+  gtk_box_append(GTK_BOX(box), s);
+  gtk_list_item_set_child(item, box);
+}
+
+static void row_bind(GtkSignalListItemFactory *f, GtkListItem *item,
+                     gpointer ud) {
+  (void)f;
+  (void)ud;
+  PcnRecordRow *r = gtk_list_item_get_item(item);
+  GtkWidget *t = gtk_widget_get_first_child(gtk_list_item_get_child(item));
+  gtk_label_set_text(GTK_LABEL(t), r->title);
+  gtk_label_set_text(GTK_LABEL(gtk_widget_get_next_sibling(t)), r->subtitle);
+  if (r->disabled)
+    gtk_widget_add_css_class(t, "dim-label");
+  else
+    gtk_widget_remove_css_class(t, "dim-label");
+}
+
+static GtkWidget *list_of(GListStore *store, const char *name,
+                          GtkSingleSelection **sel_out) {
+  GtkListItemFactory *f = gtk_signal_list_item_factory_new();
+  g_signal_connect(f, "setup", G_CALLBACK(row_setup), NULL);
+  g_signal_connect(f, "bind", G_CALLBACK(row_bind), NULL);
+  GtkSingleSelection *sel =
+      gtk_single_selection_new(G_LIST_MODEL(g_object_ref(store)));
+  gtk_single_selection_set_autoselect(sel, FALSE);
+  gtk_single_selection_set_can_unselect(sel, TRUE);
+  if (sel_out) *sel_out = sel;
+  GtkWidget *list = gtk_list_view_new(GTK_SELECTION_MODEL(sel), f);
+  gtk_widget_set_name(list, name);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(list),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  GtkWidget *scroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), list);
+  gtk_widget_set_vexpand(scroll, TRUE);
+  return scroll;
+}
+
+/* A small form window: fields, a button, and a line for the answer. */
+typedef struct form {
+  pcn_desk *d;
+  GtkWidget *win, *grid, *go, *note, *f[4];
+  int rows, pending, dead;
+} form;
+
+static int form_answered(form *fm) {
+  fm->pending--;
+  if (!fm->dead) return 0;
+  if (!fm->pending) g_free(fm);
+  return 1;
+}
+
+static void form_destroyed(GtkWidget *w, gpointer ud) {
+  (void)w;
+  form *fm = ud;
+  fm->dead = 1;
+  if (!fm->pending) g_free(fm);
+}
+
+static GtkWidget *form_field(form *fm, const char *label, const char *name,
+                             GtkWidget *w) {
+  if (!w) {
+    w = gtk_entry_new();
+    gtk_widget_set_name(w, name);
+  }
+  gtk_widget_set_hexpand(w, TRUE);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(w),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  GtkWidget *l = gtk_label_new_with_mnemonic(label);
+  gtk_label_set_xalign(GTK_LABEL(l), 1);
+  gtk_label_set_mnemonic_widget(GTK_LABEL(l), w);
+  gtk_grid_attach(GTK_GRID(fm->grid), l, 0, fm->rows, 1, 1);
+  gtk_grid_attach(GTK_GRID(fm->grid), w, 1, fm->rows, 1, 1);
+  fm->f[fm->rows++] = w;
+  return w;
+}
+
+static form *form_new(pcn_desk *d, const char *title, const char *go,
+                      GCallback on_go) {
+  form *fm = g_new0(form, 1);
+  fm->d = d;
+  fm->win = gtk_window_new();
+  gtk_widget_set_name(fm->win, title);
+  gtk_window_set_title(GTK_WINDOW(fm->win), title);
+  gtk_window_set_transient_for(GTK_WINDOW(fm->win), GTK_WINDOW(d->window));
+  gtk_window_set_modal(GTK_WINDOW(fm->win), TRUE);
+  gtk_window_set_default_size(GTK_WINDOW(fm->win), 480, -1);
+  g_signal_connect(fm->win, "destroy", G_CALLBACK(form_destroyed), fm);
+  fm->grid = gtk_grid_new();
+  gtk_grid_set_row_spacing(GTK_GRID(fm->grid), 8);
+  gtk_grid_set_column_spacing(GTK_GRID(fm->grid), 12);
+  gtk_widget_set_margin_start(fm->grid, 18);
+  gtk_widget_set_margin_end(fm->grid, 18);
+  gtk_widget_set_margin_top(fm->grid, 18);
+  gtk_widget_set_margin_bottom(fm->grid, 18);
+  fm->go = gtk_button_new_with_mnemonic(go);
+  gtk_widget_add_css_class(fm->go, "suggested-action");
+  g_signal_connect(fm->go, "clicked", on_go, fm);
+  fm->note = gtk_label_new(NULL);
+  gtk_label_set_wrap(GTK_LABEL(fm->note), TRUE);
+  gtk_label_set_selectable(GTK_LABEL(fm->note), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(fm->note), 0);
+  gtk_window_set_child(GTK_WINDOW(fm->win), fm->grid);
+  return fm;
+}
+
+static void form_show(form *fm) {
+  gtk_grid_attach(GTK_GRID(fm->grid), fm->note, 0, fm->rows, 2, 1);
+  gtk_widget_set_halign(fm->go, GTK_ALIGN_END);
+  gtk_grid_attach(GTK_GRID(fm->grid), fm->go, 1, fm->rows + 1, 1, 1);
+  gtk_window_set_default_widget(GTK_WINDOW(fm->win), fm->go);
+  gtk_window_present(GTK_WINDOW(fm->win));
+}
+
+static const char *text_of(form *fm, int i) {
+  return gtk_editable_get_text(GTK_EDITABLE(fm->f[i]));
+}
+
+static void form_send(form *fm, Pcn__Request *req, pcn_response_cb cb) {
+  if (fm->d->cl && pcn_client_call(fm->d->cl, req, cb, fm)) {
+    fm->pending++;
+    gtk_widget_set_sensitive(fm->go, FALSE);
+  } else {
+    gtk_label_set_text(GTK_LABEL(fm->note), "Not connected to the server.");
+  }
+}
+
+static int form_refused(form *fm, const Pcn__Response *r) {
+  gtk_widget_set_sensitive(fm->go, TRUE);
+  if (r->status->code == PCN__STATUS_CODE__OK) return 0;
+  gtk_label_set_text(GTK_LABEL(fm->note), r->status->message);
+  gtk_widget_add_css_class(fm->note, "error");
+  return 1;
+}
+
+static void on_practice_added(pcn_client *cl, const Pcn__Response *r,
+                              void *ud) {
+  (void)cl;
+  form *fm = ud;
+  if (form_answered(fm) || form_refused(fm, r)) return;
+  gtk_window_destroy(GTK_WINDOW(fm->win));
+}
+
+static void on_add_practice_go(GtkButton *b, gpointer ud) {
+  (void)b;
+  form *fm = ud;
+  Pcn__PracticeAdd a = PCN__PRACTICE_ADD__INIT;
+  a.ods = (char *)text_of(fm, 0);
+  a.name = (char *)text_of(fm, 1);
+  a.list_size = (uint32_t)g_ascii_strtoull(text_of(fm, 2), NULL, 10);
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_PRACTICE_ADD;
+  req.practice_add = &a;
+  form_send(fm, &req, on_practice_added);
+}
+
+static void on_add_practice(GtkButton *b, gpointer ud) {
+  (void)b;
+  form *fm =
+      form_new(ud, "Add a practice", "_Add", G_CALLBACK(on_add_practice_go));
+  form_field(fm, "_ODS code", "ODS code", NULL);
+  form_field(fm, "_Name", "Practice name", NULL);
+  form_field(fm, "_List size", "List size", NULL);
+  form_show(fm);
+}
+
+static void on_copy(GtkButton *b, gpointer ud) {
+  (void)ud;
+  const char *code = g_object_get_data(G_OBJECT(b), "code");
+  gdk_clipboard_set_text(gtk_widget_get_clipboard(GTK_WIDGET(b)), code);
+  gtk_button_set_label(b, "Copied");
+}
+
+static void on_invited(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  form *fm = ud;
+  if (form_answered(fm) || form_refused(fm, r)) return;
+  char *line = g_strdup_printf("pcn join %s", r->invitation->code);
+  char *text = g_strdup_printf(
+      "Invited %s. Send them this code (it works once, for 7 days); they "
+      "paste it into PCN Hub, or run:\n%s",
+      r->invitation->username, line);
+  gtk_label_set_text(GTK_LABEL(fm->note), text);
+  g_free(text);
+  gtk_button_set_label(GTK_BUTTON(fm->go), "_Copy the code");
+  gtk_button_set_use_underline(GTK_BUTTON(fm->go), TRUE);
+  g_object_set_data_full(G_OBJECT(fm->go), "code",
+                         g_strdup(r->invitation->code), g_free);
+  g_signal_handlers_disconnect_matched(fm->go, G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                                       NULL, fm);
+  g_signal_connect(fm->go, "clicked", G_CALLBACK(on_copy), NULL);
+  g_free(line);
+}
+
+static void on_invite_go(GtkButton *b, gpointer ud) {
+  (void)b;
+  form *fm = ud;
+  static const int roles[] = {PCN__ROLE__PRACTICE_MANAGER, PCN__ROLE__STAFF,
+                              PCN__ROLE__CLINICAL_DIRECTOR,
+                              PCN__ROLE__PCN_MANAGER};
+  Pcn__MemberInvite m = PCN__MEMBER_INVITE__INIT;
+  m.username = (char *)text_of(fm, 0);
+  m.display_name = (char *)text_of(fm, 1);
+  m.role = roles[gtk_drop_down_get_selected(GTK_DROP_DOWN(fm->f[2]))];
+  m.practice = (char *)text_of(fm, 3);
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEMBER_INVITE;
+  req.member_invite = &m;
+  form_send(fm, &req, on_invited);
+}
+
+static void on_invite(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  form *fm =
+      form_new(d, "Invite a member", "_Invite", G_CALLBACK(on_invite_go));
+  form_field(fm, "_Username", "Username", NULL);
+  form_field(fm, "_Name", "Display name", NULL);
+  const char *roles[] = {"Practice manager", "Staff", "Clinical director",
+                         "PCN manager", NULL};
+  form_field(fm, "_Role", "Role", gtk_drop_down_new_from_strings(roles));
+  GtkWidget *p = form_field(fm, "_Practice", "Practice", NULL);
+  gtk_entry_set_placeholder_text(GTK_ENTRY(p), "ODS code, for practice roles");
+  if (d->practice[0]) gtk_editable_set_text(GTK_EDITABLE(p), d->practice);
+  form_show(fm);
+}
+
+static void on_disabled(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (r->status->code != PCN__STATUS_CODE__OK)
+    gtk_label_set_text(GTK_LABEL(d->members_note), r->status->message);
+  else
+    gtk_label_set_text(GTK_LABEL(d->members_note), "Disabled; their sessions "
+                                                   "have ended.");
+}
+
+static void on_disable(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  PcnRecordRow *r = gtk_single_selection_get_selected_item(d->members_sel);
+  if (!r) {
+    gtk_label_set_text(GTK_LABEL(d->members_note), "Select a member first.");
+    return;
+  }
+  Pcn__MemberDisable m = PCN__MEMBER_DISABLE__INIT;
+  m.username = r->key;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEMBER_DISABLE;
+  req.member_disable = &m;
+  pcn_client_call(d->cl, &req, on_disabled, d);
+}
+
+static GtkWidget *bar_with(GtkWidget *note, GtkWidget *b1, GtkWidget *b2) {
+  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start(bar, 12);
+  gtk_widget_set_margin_end(bar, 12);
+  gtk_widget_set_margin_top(bar, 6);
+  gtk_widget_set_margin_bottom(bar, 6);
+  gtk_widget_set_hexpand(note, TRUE);
+  gtk_label_set_xalign(GTK_LABEL(note), 0);
+  gtk_box_append(GTK_BOX(bar), note);
+  if (b2) gtk_box_append(GTK_BOX(bar), b2);
+  gtk_box_append(GTK_BOX(bar), b1);
+  return bar;
+}
+
+GtkWidget *practices_view_new(pcn_desk *d) {
+  d->practices = g_list_store_new(PCN_TYPE_RECORD_ROW);
+  GtkWidget *add = gtk_button_new_with_mnemonic("_Add practice");
+  g_signal_connect(add, "clicked", G_CALLBACK(on_add_practice), d);
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append(GTK_BOX(box),
+                 bar_with(gtk_label_new("The network's practices"), add, NULL));
+  gtk_box_append(GTK_BOX(box), list_of(d->practices, "Practices", NULL));
+  return box;
+}
+
+GtkWidget *members_view_new(pcn_desk *d) {
+  d->members = g_list_store_new(PCN_TYPE_RECORD_ROW);
+  GtkWidget *invite = gtk_button_new_with_mnemonic("_Invite");
+  g_signal_connect(invite, "clicked", G_CALLBACK(on_invite), d);
+  GtkWidget *disable = gtk_button_new_with_mnemonic("_Disable");
+  gtk_widget_add_css_class(disable, "destructive-action");
+  g_signal_connect(disable, "clicked", G_CALLBACK(on_disable), d);
+  d->members_note = gtk_label_new("Everyone in the network");
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append(GTK_BOX(box), bar_with(d->members_note, invite, disable));
+  gtk_box_append(GTK_BOX(box), list_of(d->members, "Members", &d->members_sel));
+  return box;
+}
+
+void people_free(pcn_desk *d) {
+  if (d->practices) g_object_unref(d->practices);
+  if (d->members) g_object_unref(d->members);
+  d->practices = d->members = NULL;
+}
+
+GListModel *pcn_desk_members(pcn_desk *d) {
+  return G_LIST_MODEL(d->members);
+}
+GListModel *pcn_desk_practices(pcn_desk *d) {
+  return G_LIST_MODEL(d->practices);
+}
