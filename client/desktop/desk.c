@@ -303,17 +303,6 @@ static GtkWidget *feed_view(pcn_desk *d) {
   return scroll;
 }
 
-static GtkWidget *not_joined_view(void) {
-  GtkWidget *p = adw_status_page_new();
-  adw_status_page_set_icon_name(ADW_STATUS_PAGE(p), "network-offline-symbolic");
-  adw_status_page_set_title(ADW_STATUS_PAGE(p), "Not joined to a network");
-  adw_status_page_set_description(
-      ADW_STATUS_PAGE(p),
-      "Run the `pcn join …` line your PCN manager sent you, then open PCN "
-      "Hub again.");
-  return p;
-}
-
 static void act_new_task(GSimpleAction *a, GVariant *p, gpointer ud) {
   (void)a;
   (void)p;
@@ -344,14 +333,30 @@ static void add_actions(pcn_desk *d, GtkApplication *app) {
   gtk_application_set_accels_for_action(app, "win.search", search);
 }
 
-static void build_window(pcn_desk *d, GtkApplication *app) {
-  d->window = adw_application_window_new(app);
-  gtk_window_set_default_size(GTK_WINDOW(d->window), 1024, 700);
+static void add_pages(pcn_desk *d) {
+  gtk_stack_add_titled(GTK_STACK(d->stack), feed_view(d), "feed", "Feed");
+  gtk_stack_add_titled(GTK_STACK(d->stack), tasks_view_new(d), "tasks",
+                       "Tasks");
+  gtk_stack_add_titled(GTK_STACK(d->stack), practices_view_new(d), "practices",
+                       "Practices");
+  gtk_stack_add_titled(GTK_STACK(d->stack), members_view_new(d), "members",
+                       "Members");
+  add_actions(d, d->app);
+}
+
+static void set_title(pcn_desk *d) {
   char title[200];
   snprintf(title, sizeof title, "PCN Hub%s%s",
            d->cfg.network_name[0] ? " — " : "", d->cfg.network_name);
   gtk_window_set_title(GTK_WINDOW(d->window), title);
-  d->title = adw_window_title_new(title, d->status);
+  adw_window_title_set_title(ADW_WINDOW_TITLE(d->title), title);
+}
+
+static void build_window(pcn_desk *d, GtkApplication *app) {
+  d->window = adw_application_window_new(app);
+  gtk_window_set_default_size(GTK_WINDOW(d->window), 1024, 700);
+  d->title = adw_window_title_new("PCN Hub", d->status);
+  set_title(d);
   GtkWidget *header = adw_header_bar_new();
   adw_header_bar_set_title_widget(ADW_HEADER_BAR(header), d->title);
   /* Notification settings, in the header's menu. */
@@ -371,18 +376,10 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   adw_header_bar_pack_end(ADW_HEADER_BAR(header), menu);
 
   d->stack = gtk_stack_new();
-  if (d->joined) {
-    gtk_stack_add_titled(GTK_STACK(d->stack), feed_view(d), "feed", "Feed");
-    gtk_stack_add_titled(GTK_STACK(d->stack), tasks_view_new(d), "tasks",
-                         "Tasks");
-    gtk_stack_add_titled(GTK_STACK(d->stack), practices_view_new(d),
-                         "practices", "Practices");
-    gtk_stack_add_titled(GTK_STACK(d->stack), members_view_new(d), "members",
-                         "Members");
-    add_actions(d, app);
-  } else
-    gtk_stack_add_titled(GTK_STACK(d->stack), not_joined_view(), "join",
-                         "Join");
+  if (d->joined)
+    add_pages(d);
+  else
+    gtk_stack_add_titled(GTK_STACK(d->stack), join_view_new(d), "join", "Join");
   GtkWidget *sidebar = gtk_stack_sidebar_new();
   gtk_stack_sidebar_set_stack(GTK_STACK_SIDEBAR(sidebar), GTK_STACK(d->stack));
   gtk_widget_set_size_request(sidebar, 180, -1);
@@ -402,6 +399,8 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
 
 /* ------------------------------------------------------------ lifecycle */
 
+static void start_client(pcn_desk *d);
+
 pcn_desk *pcn_desk_new(GtkApplication *app) {
   pcn_desk *d = g_new0(pcn_desk, 1);
   d->feed = g_list_store_new(PCN_TYPE_FEED_ROW);
@@ -417,7 +416,15 @@ pcn_desk *pcn_desk_new(GtkApplication *app) {
   d->app = app;
   prefs_load(d);
   build_window(d, app);
-  if (d->joined) {
+  if (d->joined) start_client(d);
+  show_status(d);
+  d->tick = g_timeout_add_seconds(1, on_tick, d);
+  return d;
+}
+
+/* The main connection: the saved session, reconnecting for ever. */
+static void start_client(pcn_desk *d) {
+  {
     pcn_client_config cc = {.server = d->cfg.server,
                             .ca_pem = d->cfg.ca_pem,
                             .client_name = "pcn-desktop",
@@ -434,9 +441,18 @@ pcn_desk *pcn_desk_new(GtkApplication *app) {
                "pcn join again.");
     }
   }
+}
+
+void desk_joined(pcn_desk *d) {
+  GtkWidget *join = gtk_stack_get_child_by_name(GTK_STACK(d->stack), "join");
+  d->joined = 1;
+  add_pages(d);
+  if (join) gtk_stack_remove(GTK_STACK(d->stack), join);
+  gtk_stack_set_visible_child_name(GTK_STACK(d->stack), "feed");
+  set_title(d);
+  snprintf(d->status, sizeof d->status, "Connecting…");
+  start_client(d);
   show_status(d);
-  d->tick = g_timeout_add_seconds(1, on_tick, d);
-  return d;
 }
 
 GtkWindow *pcn_desk_window(pcn_desk *d) {

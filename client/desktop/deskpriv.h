@@ -48,6 +48,11 @@ void tasks_on_event(pcn_desk *d, const Pcn__Event *ev);
 void tasks_free(pcn_desk *d);
 /* Opens the new-task window (win.new-task, Ctrl+N). */
 void tasks_new_dialog(pcn_desk *d);
+/* join.c: the first-run page (join with a code, or log in again). */
+GtkWidget *join_view_new(pcn_desk *d);
+/* desk.c: d->cfg now holds a session; show the network and connect. */
+void desk_joined(pcn_desk *d);
+
 /* people.c */
 GtkWidget *practices_view_new(pcn_desk *d);
 GtkWidget *members_view_new(pcn_desk *d);

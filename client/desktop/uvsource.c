@@ -17,7 +17,9 @@ static gboolean uvs_prepare(GSource *s, gint *timeout) {
   uv_gsource *u = (uv_gsource *)s;
   uv_run(u->loop, UV_RUN_NOWAIT);
   uv_update_time(u->loop);
-  int t = uv_backend_timeout(u->loop);
+  /* A loop with nothing in it reports timeout 0 ("run me, I will return
+   * at once"); for GLib that would be a busy loop. Nothing to do: sleep. */
+  int t = uv_loop_alive(u->loop) ? uv_backend_timeout(u->loop) : -1;
 #ifdef G_OS_WIN32
   if (t < 0 || t > 5) t = 5;
 #endif
@@ -31,7 +33,7 @@ static gboolean uvs_check(GSource *s) {
   if (g_source_query_unix_fd(s, u->tag) & G_IO_IN) return TRUE;
 #endif
   uv_update_time(u->loop);
-  return uv_backend_timeout(u->loop) == 0;
+  return uv_loop_alive(u->loop) && uv_backend_timeout(u->loop) == 0;
 }
 
 static gboolean uvs_dispatch(GSource *s, GSourceFunc cb, gpointer ud) {

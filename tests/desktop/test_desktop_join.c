@@ -1,0 +1,126 @@
+/* test_desktop_join.c - first run: a computer that has never joined opens
+ * pcn-desktop, pastes the code `pcnd init` printed and chooses a password;
+ * bad input is answered on the page without losing the code; then the
+ * window connects, shows the network, and has saved the session where
+ * `pcn` finds it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "dtest.h"
+
+static GtkWidget *page_root;
+static const char *want;
+static int page_says(fixture *f) {
+  (void)f;
+  GtkWidget *stack[512];
+  int n = 0;
+  stack[n++] = page_root;
+  while (n) {
+    GtkWidget *w = stack[--n];
+    if (GTK_IS_LABEL(w) && strstr(gtk_label_get_text(GTK_LABEL(w)), want))
+      return 1;
+    for (GtkWidget *c = gtk_widget_get_first_child(w); c && n < 512;
+         c = gtk_widget_get_next_sibling(c))
+      stack[n++] = c;
+  }
+  return 0;
+}
+
+static int feed_has_manager(fixture *f) {
+  int n;
+  return find_row(f, "member manager", &n) >= 0;
+}
+
+static void press(GtkWidget *root, const char *label) {
+  gtk_widget_activate(find_widget(root, GTK_TYPE_BUTTON, label));
+  spin_ms(400); /* an activated button flashes pressed, then clicks */
+}
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  f->s = its_start("");
+  snprintf(f->cfgdir, sizeof f->cfgdir, "%s/new-pc", f->s->dir);
+  setenv("XDG_CONFIG_HOME", f->cfgdir, 1); /* nothing saved here yet */
+  f->app =
+      adw_application_new("org.pcnhub.DesktopTest", G_APPLICATION_NON_UNIQUE);
+  assert_true(g_application_register(G_APPLICATION(f->app), NULL, NULL));
+  f->d = pcn_desk_new(GTK_APPLICATION(f->app));
+  gtk_window_present(pcn_desk_window(f->d));
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  gtk_window_destroy(pcn_desk_window(f->d));
+  pcn_desk_free(f->d);
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration(NULL, FALSE);
+  g_object_unref(f->app);
+  its_free(f->s);
+  free(f);
+  return 0;
+}
+
+static void test_join(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  page_root = win;
+  assert_string_equal(pcn_desk_status(f->d), "Not joined");
+  GtkWidget *code = find_widget(win, GTK_TYPE_ENTRY, "Invitation code");
+  GtkWidget *pw = find_widget(win, 0, "New password");
+  GtkWidget *again = find_widget(win, 0, "Same password again");
+  assert_non_null(code);
+  assert_non_null(pw);
+  assert_non_null(again);
+  shot(win, "desktop-join");
+
+  type_text(code, "pcn1-not-a-code");
+  type_text(pw, "correct horse battery");
+  type_text(again, "correct horse battery");
+  press(win, "Join");
+  want = "invitation";
+  assert_true(spin_until(f, page_says, 3000));
+
+  type_text(code, f->s->manager_code);
+  type_text(pw, "short");
+  type_text(again, "short");
+  press(win, "Join");
+  want = "10 characters";
+  assert_true(spin_until(f, page_says, 3000));
+
+  type_text(pw, "correct horse battery");
+  type_text(again, "correct horse batteyr");
+  press(win, "Join");
+  want = "differ";
+  assert_true(spin_until(f, page_says, 3000));
+  assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(code)),
+                      f->s->manager_code); /* the code is still there */
+
+  type_text(again, "correct horse battery");
+  press(win, "Join");
+  assert_true(spin_until(f, connected, 10000));
+  assert_true(spin_until(f, feed_has_manager, 5000));
+  assert_non_null(strstr(gtk_window_get_title(GTK_WINDOW(win)), "PCN Hub"));
+
+  /* Saved where pcn finds it: the CLI is logged in too. */
+  pcn_config cfg;
+  char err[300];
+  assert_int_equal(pcn_config_load(&cfg, err, sizeof err), 0);
+  assert_string_equal(cfg.username, "manager");
+  assert_true(strlen(cfg.token) == 64);
+  assert_non_null(cfg.ca_pem);
+  assert_string_equal(cfg.server, f->s->addr);
+  pcn_config_free(&cfg);
+  shot(win, "desktop-joined");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_join, setup, teardown),
+  };
+  return dtest_main(tests, G_N_ELEMENTS(tests));
+}
