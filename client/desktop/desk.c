@@ -25,6 +25,8 @@ struct _PcnFeedRow {
   GObject parent;
   guint64 seq, task;
   char *text, *meta;
+  int area;             /* Pcn__Event__RecordCase */
+  char *practice, *who; /* the record's practice; a task's assignee */
 };
 
 G_DEFINE_TYPE(PcnFeedRow, pcn_feed_row, G_TYPE_OBJECT)
@@ -33,6 +35,8 @@ static void pcn_feed_row_finalize(GObject *o) {
   PcnFeedRow *r = PCN_FEED_ROW(o);
   g_free(r->text);
   g_free(r->meta);
+  g_free(r->practice);
+  g_free(r->who);
   G_OBJECT_CLASS(pcn_feed_row_parent_class)->finalize(o);
 }
 
@@ -69,9 +73,24 @@ static PcnFeedRow *row_from_event(const Pcn__Event *ev) {
                             ev->actor[0] ? ev->actor : "server", when);
   g_free(when);
   if (t) g_date_time_unref(t);
-  if (ev->record_case == PCN__EVENT__RECORD_TASK) r->task = ev->task->id;
-  if (ev->record_case == PCN__EVENT__RECORD_COMMENT)
-    r->task = ev->comment->task_id;
+  r->area = ev->record_case;
+  const char *practice = "", *who = "";
+  switch (ev->record_case) {
+  case PCN__EVENT__RECORD_TASK:
+    r->task = ev->task->id;
+    practice = ev->task->practice;
+    who = ev->task->assignee;
+    break;
+  case PCN__EVENT__RECORD_COMMENT: r->task = ev->comment->task_id; break;
+  case PCN__EVENT__RECORD_PRACTICE: practice = ev->practice->ods; break;
+  case PCN__EVENT__RECORD_MEMBER:
+    practice = ev->member->practice;
+    who = ev->member->username;
+    break;
+  default: break;
+  }
+  r->practice = g_strdup(practice);
+  r->who = g_strdup(who);
   return r;
 }
 
@@ -282,13 +301,93 @@ static void feed_bind(GtkSignalListItemFactory *f, GtkListItem *item,
   gtk_label_set_text(GTK_LABEL(meta), r->meta);
 }
 
+/* The feed's filters: area, practice, and "concerns me" (a task assigned
+ * to me, or anything of my practice). */
+static gboolean feed_filter(gpointer item, gpointer ud) {
+  pcn_desk *d = ud;
+  PcnFeedRow *r = item;
+  static const int areas[] = {
+      0, PCN__EVENT__RECORD_TASK, PCN__EVENT__RECORD_COMMENT,
+      PCN__EVENT__RECORD_PRACTICE, PCN__EVENT__RECORD_MEMBER};
+  guint a = gtk_drop_down_get_selected(GTK_DROP_DOWN(d->feed_area));
+  if (a > 0 && a < G_N_ELEMENTS(areas) && r->area != areas[a]) return FALSE;
+  const char *ods = gtk_editable_get_text(GTK_EDITABLE(d->feed_practice));
+  if (ods[0] && g_ascii_strcasecmp(ods, r->practice) != 0) return FALSE;
+  if (gtk_check_button_get_active(GTK_CHECK_BUTTON(d->feed_mine)) &&
+      !((d->username[0] && !strcmp(r->who, d->username)) ||
+        (d->practice[0] && !strcmp(r->practice, d->practice))))
+    return FALSE;
+  return TRUE;
+}
+
+static void feed_refilter(pcn_desk *d) {
+  gtk_filter_changed(GTK_FILTER(d->feed_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+static void on_feed_area(GObject *o, GParamSpec *p, gpointer ud) {
+  (void)o;
+  (void)p;
+  feed_refilter(ud);
+}
+static void on_feed_changed(GtkWidget *w, gpointer ud) {
+  (void)w;
+  feed_refilter(ud);
+}
+
+/* Activating an event opens its record: a task's window, or the view of
+ * the practice or member. */
+static void on_feed_activate(GtkListView *lv, guint pos, gpointer ud) {
+  (void)lv;
+  pcn_desk *d = ud;
+  PcnFeedRow *r = g_list_model_get_item(G_LIST_MODEL(d->feed_shown), pos);
+  if (!r) return;
+  if (r->task)
+    taskwin_open(d, r->task);
+  else if (r->area == PCN__EVENT__RECORD_PRACTICE)
+    gtk_stack_set_visible_child_name(GTK_STACK(d->stack), "practices");
+  else if (r->area == PCN__EVENT__RECORD_MEMBER)
+    gtk_stack_set_visible_child_name(GTK_STACK(d->stack), "members");
+  g_object_unref(r);
+}
+
 static GtkWidget *feed_view(pcn_desk *d) {
+  const char *areas[] = {"Everything", "Tasks",   "Comments",
+                         "Practices",  "Members", NULL};
+  d->feed_area = gtk_drop_down_new_from_strings(areas);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(d->feed_area),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Show", -1);
+  g_signal_connect(d->feed_area, "notify::selected", G_CALLBACK(on_feed_area),
+                   d);
+  d->feed_practice = gtk_entry_new();
+  gtk_widget_set_name(d->feed_practice, "Practice filter");
+  gtk_entry_set_placeholder_text(GTK_ENTRY(d->feed_practice),
+                                 "Practice (ODS code)");
+  gtk_editable_set_width_chars(GTK_EDITABLE(d->feed_practice), 18);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(d->feed_practice),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Only this practice", -1);
+  g_signal_connect(d->feed_practice, "changed", G_CALLBACK(on_feed_changed), d);
+  d->feed_mine = gtk_check_button_new_with_mnemonic("_Concerns me");
+  g_signal_connect(d->feed_mine, "toggled", G_CALLBACK(on_feed_changed), d);
+  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start(bar, 12);
+  gtk_widget_set_margin_end(bar, 12);
+  gtk_widget_set_margin_top(bar, 6);
+  gtk_widget_set_margin_bottom(bar, 6);
+  gtk_box_append(GTK_BOX(bar), d->feed_area);
+  gtk_box_append(GTK_BOX(bar), d->feed_practice);
+  gtk_box_append(GTK_BOX(bar), d->feed_mine);
+
   GtkListItemFactory *f = gtk_signal_list_item_factory_new();
   g_signal_connect(f, "setup", G_CALLBACK(feed_setup), d);
   g_signal_connect(f, "bind", G_CALLBACK(feed_bind), d);
+  d->feed_filter = gtk_custom_filter_new(feed_filter, d, NULL);
+  d->feed_shown =
+      gtk_filter_list_model_new(G_LIST_MODEL(g_object_ref(d->feed)),
+                                GTK_FILTER(g_object_ref(d->feed_filter)));
   GtkNoSelection *sel =
-      gtk_no_selection_new(G_LIST_MODEL(g_object_ref(d->feed)));
+      gtk_no_selection_new(G_LIST_MODEL(g_object_ref(d->feed_shown)));
   GtkWidget *list = gtk_list_view_new(GTK_SELECTION_MODEL(sel), f);
+  g_signal_connect(list, "activate", G_CALLBACK(on_feed_activate), d);
   gtk_widget_add_css_class(list, "rich-list");
   gtk_widget_set_name(list, "Feed");
   gtk_accessible_update_property(GTK_ACCESSIBLE(list),
@@ -300,7 +399,10 @@ static GtkWidget *feed_view(pcn_desk *d) {
   gtk_widget_set_hexpand(scroll, TRUE);
   d->feed_scroll = scroll;
   d->feed_list = list;
-  return scroll;
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append(GTK_BOX(box), bar);
+  gtk_box_append(GTK_BOX(box), scroll);
+  return box;
 }
 
 static void act_new_task(GSimpleAction *a, GVariant *p, gpointer ud) {
@@ -461,6 +563,9 @@ GtkWindow *pcn_desk_window(pcn_desk *d) {
 GListModel *pcn_desk_feed(pcn_desk *d) {
   return G_LIST_MODEL(d->feed);
 }
+GListModel *pcn_desk_feed_shown(pcn_desk *d) {
+  return G_LIST_MODEL(d->feed_shown);
+}
 const char *pcn_desk_status(pcn_desk *d) {
   return adw_window_title_get_subtitle(ADW_WINDOW_TITLE(d->title));
 }
@@ -484,6 +589,8 @@ void pcn_desk_free(pcn_desk *d) {
   g_source_destroy(d->uvsrc);
   uv_loop_close(&d->loop);
   pcn_config_free(&d->cfg);
+  if (d->feed_shown) g_object_unref(d->feed_shown);
+  if (d->feed_filter) g_object_unref(d->feed_filter);
   g_object_unref(d->feed);
   g_free(d);
 }

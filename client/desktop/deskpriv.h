@@ -18,6 +18,9 @@ struct pcn_desk {
   pcn_client *cl;
   int subscribed;
   GListStore *feed;
+  GtkFilterListModel *feed_shown; /* feed through the filters below */
+  GtkCustomFilter *feed_filter;
+  GtkWidget *feed_area, *feed_practice, *feed_mine;
   GtkWidget *window, *title, *stack, *feed_scroll, *feed_list;
   guint tick;
   char status[480];

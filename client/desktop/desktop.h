@@ -51,8 +51,10 @@ typedef struct pcn_desk pcn_desk;
  * connecting. */
 pcn_desk *pcn_desk_new(GtkApplication *app);
 GtkWindow *pcn_desk_window(pcn_desk *d);
-/* The feed, newest first (PcnFeedRow). */
+/* The feed, newest first (PcnFeedRow): all of it, and as the filters
+ * show it. */
 GListModel *pcn_desk_feed(pcn_desk *d);
+GListModel *pcn_desk_feed_shown(pcn_desk *d);
 /* The Tasks view's rows as shown: filtered, by due date (PcnTaskRow). */
 GListModel *pcn_desk_tasks(pcn_desk *d);
 /* The Practices and Members lists (PcnRecordRow), by key. */

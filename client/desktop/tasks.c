@@ -303,6 +303,7 @@ GtkWidget *tasks_view_new(pcn_desk *d) {
   t->by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
 
   t->search = gtk_search_entry_new();
+  gtk_widget_set_name(t->search, "Search tasks");
   gtk_widget_set_hexpand(t->search, TRUE);
   g_object_set(t->search, "placeholder-text",
                "Search titles, people, practices", NULL); /* GTK 4.8 */

@@ -124,8 +124,10 @@ int find_row(fixture *f, const char *needle, int *count) {
 
 static int widget_is(GtkWidget *w, const char *name) {
   if (!strcmp(gtk_widget_get_name(w), name)) return 1;
-  if (GTK_IS_BUTTON(w)) {
-    const char *l = gtk_button_get_label(GTK_BUTTON(w));
+  if (GTK_IS_BUTTON(w) || GTK_IS_CHECK_BUTTON(w)) {
+    const char *l = GTK_IS_BUTTON(w)
+                        ? gtk_button_get_label(GTK_BUTTON(w))
+                        : gtk_check_button_get_label(GTK_CHECK_BUTTON(w));
     if (l) {
       char *plain = g_strdup(l); /* drop the mnemonic underscore */
       char *o = plain;

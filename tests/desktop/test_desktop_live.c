@@ -48,14 +48,51 @@ static void test_live(void **state) {
          total / 10, worst);
   shot(GTK_WIDGET(pcn_desk_window(f->d)), "desktop-feed");
 
+  /* The feed's filters, as a person sets them. */
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  GListModel *shown = pcn_desk_feed_shown(f->d);
+  GtkWidget *area = find_widget(win, GTK_TYPE_DROP_DOWN, NULL);
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(area), 1); /* Tasks */
+  spin_ms(50);
+  assert_int_equal(g_list_model_get_n_items(shown), 10);
+  /* Activating an event opens its record. */
+  PcnFeedRow *first = g_list_model_get_item(shown, 0);
+  g_signal_emit_by_name(find_widget(win, GTK_TYPE_LIST_VIEW, "Feed"),
+                        "activate", 0);
+  spin_ms(100);
+  assert_non_null(pcn_desk_task_window(f->d, pcn_feed_row_task(first)));
+  gtk_window_destroy(pcn_desk_task_window(f->d, pcn_feed_row_task(first)));
+  g_object_unref(first);
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(area), 3); /* Practices */
+  spin_ms(50);
+  assert_int_equal(g_list_model_get_n_items(shown), 1);
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(area), 0); /* Everything */
+  type_text(find_widget(win, GTK_TYPE_ENTRY, "Practice filter"), "F84001");
+  spin_ms(50);
+  assert_int_equal(g_list_model_get_n_items(shown), 2); /* practice, jo */
+  type_text(find_widget(win, GTK_TYPE_ENTRY, "Practice filter"), "");
+  gtk_check_button_set_active(
+      GTK_CHECK_BUTTON(find_widget(win, GTK_TYPE_CHECK_BUTTON, "Concerns me")),
+      TRUE);
+  spin_ms(50);
+  /* Ten tasks assigned to Jo, Jo's joining, Jo's practice being added. */
+  assert_int_equal(g_list_model_get_n_items(shown), 12);
+  gtk_check_button_set_active(
+      GTK_CHECK_BUTTON(find_widget(win, GTK_TYPE_CHECK_BUTTON, "Concerns me")),
+      FALSE);
+  spin_ms(50);
+  assert_int_equal(g_list_model_get_n_items(shown),
+                   g_list_model_get_n_items(pcn_desk_feed(f->d)));
+
   /* Each was assigned to Jo by someone else: each raised a notice (a toast
    * or a desktop notification, as the window had the focus or not). */
   const char *last;
   assert_int_equal(pcn_desk_notices(f->d, &last), 10);
   assert_non_null(strstr(last, "Flu clinic rota 9, due 2026-12-01"));
   /* Jo mutes them in the header's menu: no more, and it is remembered. */
-  GtkWidget *mute = find_widget(GTK_WIDGET(pcn_desk_window(f->d)),
-                                GTK_TYPE_CHECK_BUTTON, NULL);
+  GtkWidget *mute =
+      find_widget(GTK_WIDGET(pcn_desk_window(f->d)), GTK_TYPE_CHECK_BUTTON,
+                  "Notify me about tasks assigned to me");
   if (!mute) { /* the popover's content is not in the tree until shown */
     GtkWidget *menu = find_widget(GTK_WIDGET(pcn_desk_window(f->d)),
                                   GTK_TYPE_MENU_BUTTON, NULL);

@@ -99,7 +99,7 @@ static void test_tasks(void **state) {
 
   /* Ctrl+F and typing filters the list. */
   assert_true(gtk_widget_activate_action(win, "win.search", NULL));
-  GtkWidget *search = find_widget(win, GTK_TYPE_SEARCH_ENTRY, NULL);
+  GtkWidget *search = find_widget(win, GTK_TYPE_SEARCH_ENTRY, "Search tasks");
   assert_non_null(search);
   type_text(search, "rota");
   want_rows = 2; /* Flu clinic rota, Christmas rota */
