@@ -197,25 +197,41 @@ unsigned pcn_desk_notices(pcn_desk *d, const char **last) {
   return d->notices;
 }
 
+/* Feed rows, like task rows, enter the model once per main-loop turn,
+ * newest first, in one splice (tasks.c says why). */
+static gboolean feed_flush(gpointer ud) {
+  pcn_desk *d = ud;
+  d->feed_flush_id = 0;
+  guint n = d->feed_pending->len;
+  if (!n) return G_SOURCE_REMOVE;
+  /* Someone reading the newest events keeps seeing the newest; someone
+   * scrolled down into history is not moved. */
+  GtkAdjustment *adj =
+      gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(d->feed_scroll));
+  int at_top = gtk_adjustment_get_value(adj) <= 1.0;
+  gpointer *rev = g_new(gpointer, n);
+  for (guint i = 0; i < n; i++)
+    rev[i] = d->feed_pending->pdata[n - 1 - i];
+  g_list_store_splice(d->feed, 0, 0, rev, n);
+  g_free(rev);
+  g_ptr_array_set_size(d->feed_pending, 0);
+  /* GtkListView keeps its anchor on the row that was on top; move it to
+   * the new one (GTK 4.8 has the action, not gtk_list_view_scroll_to). */
+  if (at_top)
+    gtk_widget_activate_action(d->feed_list, "list.scroll-to-item", "u", 0);
+  if (d->on_rows) d->on_rows(d->on_rows_ud);
+  return G_SOURCE_REMOVE;
+}
+
 static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   (void)cl;
   pcn_desk *d = ud;
   tasks_on_event(d, ev);
   people_on_event(d, ev);
   maybe_notice(d, ev);
-  PcnFeedRow *r = row_from_event(ev);
-  /* Someone reading the newest events keeps seeing the newest; someone
-   * scrolled down into history is not moved. */
-  GtkAdjustment *adj =
-      gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(d->feed_scroll));
-  int at_top = gtk_adjustment_get_value(adj) <= 1.0;
-  g_list_store_insert(d->feed, 0, r);
-  /* GtkListView keeps its anchor on the row that was on top; move it to
-   * the new one (GTK 4.8 has the action, not gtk_list_view_scroll_to). */
-  if (at_top)
-    gtk_widget_activate_action(d->feed_list, "list.scroll-to-item", "u", 0);
-  g_object_unref(r);
-  if (d->on_event) d->on_event(ev, d->on_event_ud);
+  g_ptr_array_add(d->feed_pending, row_from_event(ev));
+  if (!d->feed_flush_id)
+    d->feed_flush_id = g_idle_add_full(G_PRIORITY_DEFAULT, feed_flush, d, NULL);
 }
 
 static void on_whoami(pcn_client *cl, const Pcn__Response *r, void *ud) {
@@ -506,6 +522,7 @@ static void start_client(pcn_desk *d);
 pcn_desk *pcn_desk_new(GtkApplication *app) {
   pcn_desk *d = g_new0(pcn_desk, 1);
   d->feed = g_list_store_new(PCN_TYPE_FEED_ROW);
+  d->feed_pending = g_ptr_array_new_with_free_func(g_object_unref);
   uv_loop_init(&d->loop);
   d->uvsrc = pcn_uv_source_attach(&d->loop);
   char err[400];
@@ -570,10 +587,9 @@ const char *pcn_desk_status(pcn_desk *d) {
   return adw_window_title_get_subtitle(ADW_WINDOW_TITLE(d->title));
 }
 
-void pcn_desk_on_event(pcn_desk *d, void (*cb)(const Pcn__Event *, void *),
-                       void *ud) {
-  d->on_event = cb;
-  d->on_event_ud = ud;
+void pcn_desk_on_rows(pcn_desk *d, void (*cb)(void *ud), void *ud) {
+  d->on_rows = cb;
+  d->on_rows_ud = ud;
 }
 
 void pcn_desk_free(pcn_desk *d) {
@@ -589,6 +605,8 @@ void pcn_desk_free(pcn_desk *d) {
   g_source_destroy(d->uvsrc);
   uv_loop_close(&d->loop);
   pcn_config_free(&d->cfg);
+  if (d->feed_flush_id) g_source_remove(d->feed_flush_id);
+  g_ptr_array_unref(d->feed_pending);
   if (d->feed_shown) g_object_unref(d->feed_shown);
   if (d->feed_filter) g_object_unref(d->feed_filter);
   g_object_unref(d->feed);

@@ -40,8 +40,10 @@ struct pcn_desk {
   GtkApplication *app;
   unsigned notices;
   char last_notice[700];
-  void (*on_event)(const Pcn__Event *ev, void *ud);
-  void *on_event_ud;
+  GPtrArray *feed_pending; /* rows for the next feed_flush */
+  guint feed_flush_id;
+  void (*on_rows)(void *ud);
+  void *on_rows_ud;
 };
 
 /* tasks.c */

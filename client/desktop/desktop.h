@@ -70,9 +70,9 @@ const char *pcn_desk_status(pcn_desk *d);
 /* How many notices (toasts or desktop notifications) were raised, and
  * the last one's text. */
 unsigned pcn_desk_notices(pcn_desk *d, const char **last);
-/* Called for each event as it enters the feed model (tests time it). */
-void pcn_desk_on_event(pcn_desk *d, void (*cb)(const Pcn__Event *ev, void *ud),
-                       void *ud);
+/* Called each time new events have entered the feed model (tests time
+ * it). */
+void pcn_desk_on_rows(pcn_desk *d, void (*cb)(void *ud), void *ud);
 /* Closes the connection; the window belongs to the application. */
 void pcn_desk_free(pcn_desk *d);
 

@@ -57,8 +57,7 @@ void shot(GtkWidget *w, const char *name) {
   printf("screenshot: %s\n", path);
 }
 
-static void on_event(const Pcn__Event *ev, void *ud) {
-  (void)ev;
+static void on_rows(void *ud) {
   ((fixture *)ud)->last_event_ns = (uint64_t)g_get_monotonic_time() * 1000;
 }
 
@@ -86,7 +85,7 @@ int dtest_setup(void **state) {
       adw_application_new("org.pcnhub.DesktopTest", G_APPLICATION_NON_UNIQUE);
   assert_true(g_application_register(G_APPLICATION(f->app), NULL, NULL));
   f->d = pcn_desk_new(GTK_APPLICATION(f->app));
-  pcn_desk_on_event(f->d, on_event, f);
+  pcn_desk_on_rows(f->d, on_rows, f);
   gtk_window_present(pcn_desk_window(f->d));
   assert_true(spin_until(f, connected, 10000));
   *state = f;

@@ -34,6 +34,11 @@ static int feed_has_manager(fixture *f) {
   return find_row(f, "member manager", &n) >= 0;
 }
 
+static int feed_has_wanted(fixture *f) {
+  int n;
+  return find_row(f, want, &n) >= 0;
+}
+
 static void press(GtkWidget *root, const char *label) {
   gtk_widget_activate(find_widget(root, GTK_TYPE_BUTTON, label));
   spin_ms(400); /* an activated button flashes pressed, then clicks */
@@ -115,6 +120,26 @@ static void test_join(void **state) {
   assert_non_null(cfg.ca_pem);
   assert_string_equal(cfg.server, f->s->addr);
   pcn_config_free(&cfg);
+
+  /* The README's story: someone at another site adds a task for the PCN
+   * manager from their CLI (here libpcnclient, as pcn uses): it is in the
+   * window at once, and raises a notice. A clinical director, since only
+   * network roles write network-wide tasks. */
+  its_member *mgr = its_login(f->s, "manager", "correct horse battery");
+  its_member *cd =
+      its_add_member(f->s, mgr, "cd", PCN__ROLE__CLINICAL_DIRECTOR, "");
+  its_task(cd, "Sign the enhanced access plan", "", "2026-12-10", "manager");
+  uint64_t acked = (uint64_t)g_get_monotonic_time();
+  want = "Sign the enhanced access plan";
+  page_root = win;
+  assert_true(spin_until(f, feed_has_wanted, 5000));
+  printf("join test: the task was in the window %.1f ms after its ack\n",
+         (double)((uint64_t)g_get_monotonic_time() - acked) / 1000.0);
+  const char *last;
+  assert_int_equal(pcn_desk_notices(f->d, &last), 1);
+  assert_non_null(strstr(last, "Sign the enhanced access plan"));
+  its_member_free(cd);
+  its_member_free(mgr);
   shot(win, "desktop-joined");
 }
 
