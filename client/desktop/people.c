@@ -1,8 +1,8 @@
 /* people.c - the Practices and Members views: the network's practices and
  * members, loaded after the first connect and kept live from the feed.
  * The PCN manager adds practices, invites members (the code is shown
- * ready to copy) and disables them; everyone else sees the lists. The
- * server decides who may do what; a refusal shows as its sentence.
+ * ready to copy), changes their roles and disables them; everyone else sees the
+ * lists. The server decides who may do what; a refusal shows as its sentence.
  */
 #include <stdio.h>
 #include <string.h>
@@ -391,7 +391,53 @@ static void on_disable(GtkButton *b, gpointer ud) {
   pcn_client_call(d->cl, &req, on_disabled, d);
 }
 
-static GtkWidget *bar_with(GtkWidget *note, GtkWidget *b1, GtkWidget *b2) {
+static void on_role_set(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  form *fm = ud;
+  if (form_answered(fm) || form_refused(fm, r)) return;
+  gtk_window_destroy(GTK_WINDOW(fm->win));
+}
+
+static void on_role_go(GtkButton *b, gpointer ud) {
+  (void)b;
+  form *fm = ud;
+  static const int roles[] = {PCN__ROLE__PRACTICE_MANAGER, PCN__ROLE__STAFF,
+                              PCN__ROLE__CLINICAL_DIRECTOR,
+                              PCN__ROLE__PCN_MANAGER};
+  Pcn__MemberSetRole m = PCN__MEMBER_SET_ROLE__INIT;
+  m.username = (char *)g_object_get_data(G_OBJECT(fm->win), "username");
+  m.role = roles[gtk_drop_down_get_selected(GTK_DROP_DOWN(fm->f[0]))];
+  m.practice = (char *)text_of(fm, 1);
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEMBER_SET_ROLE;
+  req.member_set_role = &m;
+  form_send(fm, &req, on_role_set);
+}
+
+static void on_role(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  PcnRecordRow *r = gtk_single_selection_get_selected_item(d->members_sel);
+  if (!r) {
+    gtk_label_set_text(GTK_LABEL(d->members_note), "Select a member first.");
+    return;
+  }
+  char *title = g_strdup_printf("Change %s's role", r->key);
+  form *fm = form_new(d, "Change role", "_Change", G_CALLBACK(on_role_go));
+  gtk_window_set_title(GTK_WINDOW(fm->win), title);
+  g_free(title);
+  g_object_set_data_full(G_OBJECT(fm->win), "username", g_strdup(r->key),
+                         g_free);
+  const char *roles[] = {"Practice manager", "Staff", "Clinical director",
+                         "PCN manager", NULL};
+  form_field(fm, "_Role", "Role", gtk_drop_down_new_from_strings(roles));
+  GtkWidget *p = form_field(fm, "_Practice", "Practice", NULL);
+  gtk_entry_set_placeholder_text(GTK_ENTRY(p), "ODS code, for practice roles");
+  form_show(fm);
+}
+
+static GtkWidget *bar_with(GtkWidget *note, GtkWidget *b1, GtkWidget *b2,
+                           GtkWidget *b3) {
   GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_margin_start(bar, 12);
   gtk_widget_set_margin_end(bar, 12);
@@ -400,6 +446,7 @@ static GtkWidget *bar_with(GtkWidget *note, GtkWidget *b1, GtkWidget *b2) {
   gtk_widget_set_hexpand(note, TRUE);
   gtk_label_set_xalign(GTK_LABEL(note), 0);
   gtk_box_append(GTK_BOX(bar), note);
+  if (b3) gtk_box_append(GTK_BOX(bar), b3);
   if (b2) gtk_box_append(GTK_BOX(bar), b2);
   gtk_box_append(GTK_BOX(bar), b1);
   return bar;
@@ -410,8 +457,9 @@ GtkWidget *practices_view_new(pcn_desk *d) {
   GtkWidget *add = gtk_button_new_with_mnemonic("_Add practice");
   g_signal_connect(add, "clicked", G_CALLBACK(on_add_practice), d);
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append(GTK_BOX(box),
-                 bar_with(gtk_label_new("The network's practices"), add, NULL));
+  gtk_box_append(
+      GTK_BOX(box),
+      bar_with(gtk_label_new("The network's practices"), add, NULL, NULL));
   gtk_box_append(GTK_BOX(box), list_of(d->practices, "Practices", NULL));
   return box;
 }
@@ -423,9 +471,12 @@ GtkWidget *members_view_new(pcn_desk *d) {
   GtkWidget *disable = gtk_button_new_with_mnemonic("_Disable");
   gtk_widget_add_css_class(disable, "destructive-action");
   g_signal_connect(disable, "clicked", G_CALLBACK(on_disable), d);
+  GtkWidget *role = gtk_button_new_with_mnemonic("Change _role");
+  g_signal_connect(role, "clicked", G_CALLBACK(on_role), d);
   d->members_note = gtk_label_new("Everyone in the network");
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append(GTK_BOX(box), bar_with(d->members_note, invite, disable));
+  gtk_box_append(GTK_BOX(box),
+                 bar_with(d->members_note, invite, disable, role));
   gtk_box_append(GTK_BOX(box), list_of(d->members, "Members", &d->members_sel));
   return box;
 }

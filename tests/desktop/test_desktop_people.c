@@ -74,6 +74,18 @@ static void click(GtkWidget *root, const char *label) {
   spin_ms(400); /* an activated button flashes pressed, then clicks */
 }
 
+/* Clicks a member's row in the Members list (selects it). */
+static void select_member(GtkWidget *win, const char *username) {
+  GtkWidget *members = find_widget(win, GTK_TYPE_LIST_VIEW, "Members");
+  GtkSelectionModel *sel = gtk_list_view_get_model(GTK_LIST_VIEW(members));
+  for (guint i = 0; i < g_list_model_get_n_items(G_LIST_MODEL(sel)); i++) {
+    PcnRecordRow *r = g_list_model_get_item(G_LIST_MODEL(sel), i);
+    if (!strcmp(pcn_record_row_key(r), username))
+      gtk_selection_model_select_item(sel, i, TRUE);
+    g_object_unref(r);
+  }
+}
+
 static void test_people(void **state) {
   fixture *f = *state;
   GtkWidget *jo_win = GTK_WIDGET(pcn_desk_window(f->d));
@@ -146,16 +158,21 @@ static void test_people(void **state) {
   assert_true(wait_row(f, pcn_desk_members(f->d), "sam", "staff at F84002"));
   gtk_window_destroy(GTK_WINDOW(form_win));
 
-  /* The manager disables Sam from the list. */
-  GtkWidget *members = find_widget(mgr_win, GTK_TYPE_LIST_VIEW, "Members");
-  GtkSelectionModel *sel = gtk_list_view_get_model(GTK_LIST_VIEW(members));
+  /* The manager picks Sam in the list. */
   assert_true(wait_row(f, pcn_desk_members(mgr_desk), "sam", NULL));
-  for (guint i = 0; i < g_list_model_get_n_items(G_LIST_MODEL(sel)); i++) {
-    PcnRecordRow *r = g_list_model_get_item(G_LIST_MODEL(sel), i);
-    if (!strcmp(pcn_record_row_key(r), "sam"))
-      gtk_selection_model_select_item(sel, i, TRUE);
-    g_object_unref(r);
-  }
+  select_member(mgr_win, "sam");
+  /* Sam moves to practice manager at Hill, through the role form. */
+  click(mgr_win, "Change role");
+  form_win = window_named("Change role");
+  assert_non_null(form_win);
+  gtk_drop_down_set_selected(
+      GTK_DROP_DOWN(find_widget(form_win, GTK_TYPE_DROP_DOWN, NULL)), 0);
+  type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Practice"), "F84002");
+  click(form_win, "Change");
+  assert_true(
+      wait_row(f, pcn_desk_members(f->d), "sam", "practice_manager at F84002"));
+  /* The changed row is a new one: pick Sam again, then disable. */
+  select_member(mgr_win, "sam");
   click(mgr_win, "Disable");
   assert_true(wait_row(f, pcn_desk_members(f->d), "sam", "disabled"));
   shot(mgr_win, "desktop-members");
