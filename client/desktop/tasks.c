@@ -84,7 +84,8 @@ struct desk_tasks {
   GHashTable *by_id; /* id -> PcnTaskRow (borrowed from store) */
   GtkCustomFilter *filter;
   GtkCustomSorter *sorter;
-  GtkWidget *search, *status, *list, *count;
+  GtkWidget *search, *status, *scope, *mine, *before, *list, *count;
+  const char *me, *my_practice; /* the desk's, for the filters */
   GtkSortListModel *sorted;
   GtkFilterListModel *filtered;
   int loading;
@@ -220,12 +221,24 @@ static int sort_cb(gconstpointer a, gconstpointer b, gpointer ud) {
   return due_cmp(a, b);
 }
 
+/* The CLI's filters: status, scope (network or my practice), assignee
+ * (me), due before a date; and a search over titles, people, practices. */
 static gboolean filter_cb(gpointer item, gpointer ud) {
   desk_tasks *t = ud;
   PcnTaskRow *r = item;
   guint st = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->status));
   if (st == 0 && r->closed) return FALSE;  /* Open */
   if (st == 1 && !r->closed) return FALSE; /* Closed */
+  guint sc = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->scope));
+  if (sc == 1 && r->practice[0]) return FALSE; /* Network-wide */
+  if (sc == 2 && (!r->practice[0] || strcmp(r->practice, t->my_practice)))
+    return FALSE; /* My practice */
+  if (gtk_check_button_get_active(GTK_CHECK_BUTTON(t->mine)) &&
+      strcmp(r->assignee, t->me) != 0)
+    return FALSE;
+  const char *before = gtk_editable_get_text(GTK_EDITABLE(t->before));
+  if (strlen(before) == 10 && (!r->due[0] || strcmp(r->due, before) >= 0))
+    return FALSE; /* due before: a whole YYYY-MM-DD only */
   const char *q = gtk_editable_get_text(GTK_EDITABLE(t->search));
   if (q[0]) {
     char *hay = g_utf8_casefold(r->title, -1), *needle = g_utf8_casefold(q, -1);
@@ -246,6 +259,11 @@ static void refilter(pcn_desk *d) {
 
 static void on_search(GtkSearchEntry *e, gpointer ud) {
   (void)e;
+  refilter(ud);
+}
+
+static void on_filter_widget(GtkWidget *w, gpointer ud) {
+  (void)w;
   refilter(ud);
 }
 
@@ -361,6 +379,28 @@ GtkWidget *tasks_view_new(pcn_desk *d) {
   gtk_widget_set_margin_bottom(bar, 6);
   gtk_box_append(GTK_BOX(bar), t->search);
   gtk_box_append(GTK_BOX(bar), t->status);
+  const char *scopes[] = {"All scopes", "Network-wide", "My practice", NULL};
+  t->scope = gtk_drop_down_new_from_strings(scopes);
+  gtk_widget_set_name(t->scope, "Scope");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->scope),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Scope", -1);
+  g_signal_connect(t->scope, "notify::selected", G_CALLBACK(on_status), d);
+  t->mine = gtk_check_button_new_with_mnemonic("_Mine");
+  gtk_widget_set_tooltip_text(t->mine, "Only tasks assigned to me");
+  g_signal_connect(t->mine, "toggled", G_CALLBACK(on_filter_widget), d);
+  t->before = gtk_entry_new();
+  gtk_widget_set_name(t->before, "Due before");
+  gtk_entry_set_placeholder_text(GTK_ENTRY(t->before), "Due before");
+  gtk_editable_set_width_chars(GTK_EDITABLE(t->before), 11);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->before),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Due before (YYYY-MM-DD)", -1);
+  g_signal_connect(t->before, "changed", G_CALLBACK(on_filter_widget), d);
+  gtk_box_append(GTK_BOX(bar), t->scope);
+  gtk_box_append(GTK_BOX(bar), t->mine);
+  gtk_box_append(GTK_BOX(bar), t->before);
+  t->me = d->username;
+  t->my_practice = d->practice;
   gtk_box_append(GTK_BOX(bar), add);
 
   t->filter = gtk_custom_filter_new(filter_cb, t, NULL);

@@ -107,6 +107,31 @@ static void test_tasks(void **state) {
   type_text(search, "");
   want_rows = 4;
   assert_true(spin_until(f, rows_there, 3000));
+  /* The CLI's filters: mine, scope, due before. Rows now: Overdue
+   * returns (network), Christmas rota (F84001), Flu clinic rota (network,
+   * Jo's), Undated audit (network). */
+  GtkWidget *mine = find_widget(win, GTK_TYPE_CHECK_BUTTON, "Mine");
+  gtk_check_button_set_active(GTK_CHECK_BUTTON(mine), TRUE);
+  want_rows = 1;
+  assert_true(spin_until(f, rows_there, 3000));
+  assert_string_equal(pcn_task_row_title(row(f, 0)), "Flu clinic rota");
+  gtk_check_button_set_active(GTK_CHECK_BUTTON(mine), FALSE);
+  GtkWidget *scope = find_widget(win, GTK_TYPE_DROP_DOWN, "Scope");
+  assert_non_null(scope);
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(scope), 2); /* My practice */
+  want_rows = 1;
+  assert_true(spin_until(f, rows_there, 3000));
+  assert_string_equal(pcn_task_row_title(row(f, 0)), "Christmas rota");
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(scope), 1); /* Network-wide */
+  want_rows = 3;
+  assert_true(spin_until(f, rows_there, 3000));
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(scope), 0);
+  type_text(find_widget(win, GTK_TYPE_ENTRY, "Due before"), "2027-01-01");
+  want_rows = 2; /* Overdue returns, Christmas rota */
+  assert_true(spin_until(f, rows_there, 3000));
+  type_text(find_widget(win, GTK_TYPE_ENTRY, "Due before"), "");
+  want_rows = 4;
+  assert_true(spin_until(f, rows_there, 3000));
   shot(win, "desktop-tasks");
 }
 
