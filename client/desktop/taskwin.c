@@ -122,7 +122,10 @@ static void on_changed(pcn_client *cl, const Pcn__Response *r, void *ud) {
     return;
   }
   gtk_widget_set_visible(w->conflict, FALSE);
-  const char *want = gtk_editable_get_text(GTK_EDITABLE(w->assign));
+  /* Copied: fill() replaces the entry's text, and with it this pointer. */
+  char want[64];
+  snprintf(want, sizeof want, "%s",
+           gtk_editable_get_text(GTK_EDITABLE(w->assign)));
   fill(w, r->task);
   if (strcmp(want, r->task->assignee) != 0) {
     /* The assignee is its own change, over the version just saved. */

@@ -57,6 +57,22 @@ static int entry_filled(fixture *f) {
   return !strcmp(gtk_editable_get_text(GTK_EDITABLE(entry_of)), "Shared rota");
 }
 
+static GtkWidget *button_in;
+static const char *button_label;
+static int button_there(fixture *f) {
+  (void)f;
+  return find_widget(button_in, GTK_TYPE_BUTTON, button_label) != NULL;
+}
+
+static GtkWidget *assigned_in;
+/* The window shows the assignment once the server has answered it. */
+static int assigned_shown(fixture *f) {
+  (void)f;
+  GtkWidget *e = find_widget(assigned_in, GTK_TYPE_ENTRY, "Assigned to");
+  return !strcmp(gtk_editable_get_text(GTK_EDITABLE(e)), "manager") &&
+         note_says(f);
+}
+
 static guint64 task_id;
 static int both_listed(fixture *f) {
   return g_list_model_get_n_items(pcn_desk_tasks(f->d)) == 1 &&
@@ -127,10 +143,29 @@ static void test_conflict(void **state) {
   gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Add comment"));
   assert_true(wait_note(f, b, "Comment added."));
   gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Mark done"));
-  assert_true(wait_note(f, b, "Saved."));
+  button_in = b;
+  button_label = "Reopen"; /* the button turns into Reopen once done */
+  assert_true(spin_until(f, button_there, 5000));
   t = server_task(f);
   assert_int_equal(t->status, PCN__TASK_STATUS__TASK_CLOSED);
   assert_int_equal(t->comment_count, 1);
+
+  /* Reopen, then hand it to the PCN manager: Save sends the assignment
+   * after the edit, over the version the edit made. */
+  gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Reopen"));
+  button_label = "Mark done";
+  assert_true(spin_until(f, button_there, 5000));
+  type_text(find_widget(b, GTK_TYPE_ENTRY, "Assigned to"), "manager");
+  note_of = b;
+  want_note = "Saved.";
+  gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Save"));
+  spin_ms(400); /* the button's click */
+  assigned_in = b;
+  if (!spin_until(f, assigned_shown, 5000)) dump_labels(b);
+  assert_true(assigned_shown(f));
+  t = server_task(f);
+  assert_int_equal(t->status, PCN__TASK_STATUS__TASK_OPEN);
+  assert_string_equal(t->assignee, "manager");
 
   gtk_window_destroy(pcn_desk_window(second));
   pcn_desk_free(second);
