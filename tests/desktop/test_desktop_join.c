@@ -143,9 +143,46 @@ static void test_join(void **state) {
   shot(win, "desktop-joined");
 }
 
+/* A computer that joined before and logged out (`pcn logout`): the page
+ * offers the saved server and username; a wrong password is refused on
+ * the page; the right one logs in and the window connects. */
+static void test_login_again(void **state) {
+  fixture *f = *state;
+  its_member *mgr = its_manager(f->s); /* the network has a manager */
+  pcn_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  snprintf(cfg.server, sizeof cfg.server, "%s", f->s->addr);
+  snprintf(cfg.username, sizeof cfg.username, "manager");
+  cfg.ca_pem = f->s->ca_pem; /* no token: logged out */
+  char err[300];
+  assert_int_equal(pcn_config_save(&cfg, err, sizeof err), 0);
+  gtk_window_destroy(pcn_desk_window(f->d));
+  pcn_desk_free(f->d);
+  f->d = pcn_desk_new(GTK_APPLICATION(f->app));
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  gtk_window_present(GTK_WINDOW(win));
+  page_root = win;
+  assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(
+                          find_widget(win, GTK_TYPE_ENTRY, "Username"))),
+                      "manager");
+  type_text(find_widget(win, 0, "Password"), "not the password");
+  press(win, "Log in");
+  want = "Wrong username or password";
+  assert_true(spin_until(f, page_says, 10000));
+  type_text(find_widget(win, 0, "Password"), ITEST_PASSWORD);
+  press(win, "Log in");
+  assert_true(spin_until(f, connected, 10000));
+  pcn_config saved;
+  assert_int_equal(pcn_config_load(&saved, err, sizeof err), 0);
+  assert_true(strlen(saved.token) == 64);
+  pcn_config_free(&saved);
+  its_member_free(mgr);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_join, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_login_again, setup, teardown),
   };
   return dtest_main(tests, G_N_ELEMENTS(tests));
 }
