@@ -214,7 +214,7 @@ static int days_in_month(int y, int m) {
 
 /* Hinnant's days_from_civil: shifting the year to start on 1 March puts the
  * leap day last, so the day of the year is a linear formula of the month. */
-static int64_t days_from_civil(int64_t y, int m, int d) {
+int64_t pcn_days_from_civil(int64_t y, int m, int d) {
   y -= m <= 2;
   int64_t era = (y >= 0 ? y : y - 399) / 400;
   int64_t yoe = y - era * 400;                                   /* 0..399 */
@@ -223,8 +223,8 @@ static int64_t days_from_civil(int64_t y, int m, int d) {
   return era * 146097 + doe - 719468;
 }
 
-/* Hinnant's civil_from_days, the inverse of days_from_civil. */
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
+/* Hinnant's civil_from_days, the inverse of pcn_days_from_civil. */
+void pcn_civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
   z += 719468;
   int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   int64_t doe = z - era * 146097; /* 0..146096 */
@@ -257,7 +257,7 @@ int pcn_date_parse(const char *s, int32_t *days) {
   if (y < DATE_MIN_YEAR || y > DATE_MAX_YEAR || m < 1 || m > 12 || d < 1 ||
       d > days_in_month(y, m))
     return -1;
-  *days = (int32_t)days_from_civil(y, m, d);
+  *days = (int32_t)pcn_days_from_civil(y, m, d);
   return 0;
 }
 
@@ -273,7 +273,7 @@ static void write_digits(char *out, int64_t v, int n) {
 void pcn_date_format(int32_t days, char out[11]) {
   int64_t y;
   int m, d;
-  civil_from_days(days, &y, &m, &d);
+  pcn_civil_from_days(days, &y, &m, &d);
   if (y < 0 || y > 9999) y = m = d = 0;
   write_digits(out, y, 4);
   out[4] = '-';

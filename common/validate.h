@@ -38,6 +38,10 @@ const char *pcn_check_password(const char *s);
 /* Dates "YYYY-MM-DD" (a real calendar date, years 2000..2199) to days since
  * 1970-01-01 and back. Parse returns 0 on success, -1 if not a date. */
 int pcn_date_parse(const char *s, int32_t *days);
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian), and back;
+ * no range check (pcn_date_parse is the checked way in). */
+int64_t pcn_days_from_civil(int64_t y, int m, int d);
+void pcn_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 /* Writes "YYYY-MM-DD" and a NUL into out (at least 11 bytes). */
 void pcn_date_format(int32_t days, char out[11]);
 /* Today's date (UTC) as days since 1970-01-01. */
