@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "areas.h"
@@ -15,7 +16,7 @@
 #include "validate.h"
 #include "wire.h"
 
-#define DISPATCH_MAX_CASE 64
+#define DISPATCH_MAX_CASE 128
 
 static const req_entry *table[DISPATCH_MAX_CASE];
 static req_entry flat[DISPATCH_MAX_CASE];
@@ -23,7 +24,14 @@ static size_t flat_n;
 
 static void table_add(const req_entry *e, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    if (e[i].body_case <= 0 || e[i].body_case >= DISPATCH_MAX_CASE) continue;
+    if (e[i].body_case <= 0 || e[i].body_case >= DISPATCH_MAX_CASE) {
+      /* A programming error, not input: say so loudly, once. */
+      fprintf(stderr,
+              "pcnd: request case %d is past DISPATCH_MAX_CASE; "
+              "raise it in dispatch.c.\n",
+              e[i].body_case);
+      abort();
+    }
     table[e[i].body_case] = &e[i];
     flat[flat_n++] = e[i];
   }
@@ -289,7 +297,7 @@ static int dispatch_gate(conn *c, uint64_t id, const req_entry *e) {
                    "Log in first (pcn login).");
       return -1;
     }
-    if (pcn_now_ms() > c->session_expires_ms) {
+    if (srv_now_ms(c->srv) > c->session_expires_ms) {
       memset(&c->who, 0, sizeof c->who);
       reply_status(c, id, PCN__STATUS_CODE__UNAUTHENTICATED,
                    "Your session has expired; log in again (pcn login).");

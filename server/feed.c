@@ -277,7 +277,7 @@ void feed_heartbeat(server *s, uint64_t now_ms) {
     if (now_ms - c->last_tx_ms < s->cfg.heartbeat_ms) continue;
     Pcn__Heartbeat hb = PCN__HEARTBEAT__INIT;
     hb.head_seq = s->published_seq;
-    hb.server_time = pcn_now_ms();
+    hb.server_time = srv_now_ms(c->srv);
     Pcn__Frame f = PCN__FRAME__INIT;
     f.body_case = PCN__FRAME__BODY_HEARTBEAT;
     f.heartbeat = &hb;
@@ -338,10 +338,24 @@ static int feed_ping(req_ctx *ctx) {
   if (!p) return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
   pcn__pong__init(p);
   p->head_seq = ctx->srv->published_seq;
-  p->server_time = pcn_now_ms();
+  p->server_time = srv_now_ms(ctx->srv);
   ctx->resp->body_case = PCN__RESPONSE__BODY_PONG;
   ctx->resp->pong = p;
   return PCN__STATUS_CODE__OK;
+}
+
+/* --test-clock only: tests move the clock rather than sleep for days. */
+static int feed_clock_advance(req_ctx *ctx) {
+  if (!ctx->srv->cfg.test_clock)
+    return ctx_fail(ctx, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                    "This server's clock is real; only a pcnd started with "
+                    "--test-clock (for tests) lets it be moved.");
+  int64_t ms = ctx->req->clock_advance->ms;
+  if (ms < 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "ms",
+                          "ms: the clock only moves forward.");
+  ctx->srv->clock_offset_ms += ms;
+  return feed_ping(ctx);
 }
 
 const req_entry feed_entries[] = {
@@ -351,6 +365,8 @@ const req_entry feed_entries[] = {
      feed_unsubscribe_req, NULL, NULL, NULL},
     {PCN__REQUEST__BODY_PING, "ping", REQ_PUBLIC, R_ALL, R_ALL, R_ALL,
      feed_ping, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_CLOCK_ADVANCE, "move the clock", REQ_PUBLIC, R_ALL,
+     R_ALL, R_ALL, feed_clock_advance, NULL, NULL, NULL},
 };
 const size_t feed_entries_n = sizeof feed_entries / sizeof feed_entries[0];
 

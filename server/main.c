@@ -62,6 +62,9 @@ static const run_opt run_opts[] = {
     {"argon2-time", "N", "Argon2id passes (at least 2)", OPT_U32, OFF(argon2_t),
      2, 100},
     {"verbose", NULL, "log connection errors", OPT_FLAG, OFF(verbose), 0, 0},
+    {"test-clock", NULL,
+     "tests only: let clients move the server's clock forward", OPT_FLAG,
+     OFF(test_clock), 0, 0},
 };
 #define N_RUN_OPTS (sizeof run_opts / sizeof run_opts[0])
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "certs.h"
 #include "conn.h"
 #include "feed.h"
@@ -185,4 +186,8 @@ void server_free(server *s) {
   store_close(&s->st);
   pcn_buf_free(&s->raw);
   pcn_buf_free(&s->raw_frame);
+}
+
+int64_t srv_now_ms(const server *s) {
+  return pcn_now_ms() + s->clock_offset_ms;
 }

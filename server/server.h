@@ -50,6 +50,7 @@ typedef struct srv_config {
   uint32_t argon2_m_kib;
   uint32_t argon2_t;
   int verbose;
+  int test_clock; /* accept ClockAdvance (tests only) */
 } srv_config;
 
 void srv_config_defaults(srv_config *cfg);
@@ -86,6 +87,7 @@ struct server {
   int stopping;           /* refusing new work */
   int stopped;            /* drained; connections closing */
   uint64_t last_purge_ms;
+  int64_t clock_offset_ms; /* --test-clock: added to the wall clock */
   char network_name[128];
   char network_id[40];
   char recorded_listen[300];
@@ -99,6 +101,11 @@ struct server {
   } stats;
   struct login_backoff *backoff; /* auth.c */
 };
+
+/* The server's wall clock in Unix ms: the real one, moved by ClockAdvance
+ * under --test-clock. Every domain time (timestamps, expiry, the feed's
+ * times) comes from here; timeouts use libuv's monotonic clock. */
+int64_t srv_now_ms(const server *s);
 
 /* Lifecycle (server.c). server_open readies everything but the network
  * (store, TLS context, writer thread): what the fuzz target drives. */

@@ -45,7 +45,7 @@ wjob *wjob_new(server *s, conn *c, uint64_t frame_id, size_t arena_budget) {
   pcn__response__init(&job->resp);
   pcn__status__init(&job->status);
   job->resp.status = &job->status;
-  job->now_ms = pcn_now_ms();
+  job->now_ms = srv_now_ms(s);
   return job;
 }
 

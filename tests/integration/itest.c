@@ -236,6 +236,10 @@ static its_member *member_from_session(pcn_sync *c, const Pcn__Response *r) {
 }
 
 its_member *its_join(its_server *s, const char *code) {
+  return its_try_join(s, code, PCN__STATUS_CODE__OK);
+}
+
+its_member *its_try_join(its_server *s, const char *code, int want) {
   pcn_invite inv;
   char err[300];
   if (pcn_invite_decode(code, &inv, err, sizeof err)) fail_msg("%s", err);
@@ -251,9 +255,13 @@ its_member *its_join(its_server *s, const char *code) {
   req.body_case = PCN__REQUEST__BODY_JOIN;
   req.join = &j;
   const Pcn__Response *r = pcn_sync_call(c, &req);
-  if (r->status->code != PCN__STATUS_CODE__OK)
-    fail_msg("join failed: %s", r->status->message);
-  return member_from_session(c, r);
+  if ((int)r->status->code != want)
+    fail_msg("join answered %d, not %d: %s", r->status->code, want,
+             r->status->message);
+  if (want == PCN__STATUS_CODE__OK) return member_from_session(c, r);
+  printf("join refused, as it should be: %s\n", r->status->message);
+  pcn_sync_close(c);
+  return NULL;
 }
 
 its_member *its_manager(its_server *s) {

@@ -63,6 +63,8 @@ pcn_sync *its_connect(its_server *s);
 
 /* Joins with an invitation code; asserts success. */
 its_member *its_join(its_server *s, const char *code);
+/* Joins expecting the status want; NULL unless it is OK. */
+its_member *its_try_join(its_server *s, const char *code, int want);
 /* The first PCN manager, joined with pcnd init's code. */
 its_member *its_manager(its_server *s);
 /* mgr invites USER with ROLE (and PRACTICE) and USER joins. */

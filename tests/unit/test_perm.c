@@ -35,6 +35,8 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_RESUME, 1, 0, 0, 0, 0},
     {PCN__REQUEST__BODY_JOIN, 1, 0, 0, 0, 0},
     {PCN__REQUEST__BODY_PING, 1, 0, 0, 0, 0},
+    /* Public, but refused unless pcnd runs with --test-clock. */
+    {PCN__REQUEST__BODY_CLOCK_ADVANCE, 1, 0, 0, 0, 0},
     {PCN__REQUEST__BODY_LOGOUT, 0, ALL, ALL, ALL, 0},
     {PCN__REQUEST__BODY_CHANGE_PASSWORD, 0, ALL, ALL, ALL, 0},
     {PCN__REQUEST__BODY_WHOAMI, 0, ALL, ALL, ALL, 0},
