@@ -515,6 +515,31 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
                                      d->toasts);
 }
 
+/* ------------------------------------------------------------ forms */
+
+GtkWidget *desk_entry(const char *name, const char *placeholder, int secret) {
+  GtkWidget *e = secret ? gtk_password_entry_new() : gtk_entry_new();
+  gtk_widget_set_name(e, name);
+  if (secret)
+    gtk_password_entry_set_show_peek_icon(GTK_PASSWORD_ENTRY(e), TRUE);
+  else if (placeholder)
+    gtk_entry_set_placeholder_text(GTK_ENTRY(e), placeholder);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(e),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  return e;
+}
+
+GtkWidget *desk_field(GtkWidget *grid, int row, const char *label,
+                      GtkWidget *w) {
+  GtkWidget *l = gtk_label_new_with_mnemonic(label);
+  gtk_label_set_xalign(GTK_LABEL(l), 1);
+  gtk_label_set_mnemonic_widget(GTK_LABEL(l), w);
+  gtk_widget_set_hexpand(w, TRUE);
+  gtk_grid_attach(GTK_GRID(grid), l, 0, row, 1, 1);
+  gtk_grid_attach(GTK_GRID(grid), w, 1, row, 1, 1);
+  return w;
+}
+
 /* ------------------------------------------------------------ lifecycle */
 
 static void start_client(pcn_desk *d);

@@ -53,6 +53,14 @@ void tasks_on_event(pcn_desk *d, const Pcn__Event *ev);
 void tasks_free(pcn_desk *d);
 /* Opens the new-task window (win.new-task, Ctrl+N). */
 void tasks_new_dialog(pcn_desk *d);
+/* desk.c: the forms' building blocks. desk_entry makes a text entry (a
+ * password entry if secret) whose widget name is also its accessible
+ * label; desk_field puts a mnemonic label and w in a row of grid (the
+ * label names w for screen readers too) and returns w. */
+GtkWidget *desk_entry(const char *name, const char *placeholder, int secret);
+GtkWidget *desk_field(GtkWidget *grid, int row, const char *label,
+                      GtkWidget *w);
+
 /* join.c: the first-run page (join with a code, or log in again). */
 GtkWidget *join_view_new(pcn_desk *d);
 /* desk.c: d->cfg now holds a session; show the network and connect. */

@@ -192,19 +192,7 @@ static void on_login(GtkButton *b, gpointer ud) {
 
 static GtkWidget *row(GtkWidget *grid, int r, const char *label,
                       const char *name, int secret) {
-  GtkWidget *e = secret ? gtk_password_entry_new() : gtk_entry_new();
-  gtk_widget_set_name(e, name);
-  gtk_widget_set_hexpand(e, TRUE);
-  gtk_accessible_update_property(GTK_ACCESSIBLE(e),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  if (secret)
-    gtk_password_entry_set_show_peek_icon(GTK_PASSWORD_ENTRY(e), TRUE);
-  GtkWidget *l = gtk_label_new_with_mnemonic(label);
-  gtk_label_set_xalign(GTK_LABEL(l), 1);
-  gtk_label_set_mnemonic_widget(GTK_LABEL(l), e);
-  gtk_grid_attach(GTK_GRID(grid), l, 0, r, 1, 1);
-  gtk_grid_attach(GTK_GRID(grid), e, 1, r, 1, 1);
-  return e;
+  return desk_field(grid, r, label, desk_entry(name, NULL, secret));
 }
 
 GtkWidget *join_view_new(pcn_desk *d) {

@@ -197,20 +197,16 @@ static void form_destroyed(GtkWidget *w, gpointer ud) {
   if (!fm->pending) g_free(fm);
 }
 
+/* Adds a row: a text entry named name, or w (named name for screen
+ * readers) when given. */
 static GtkWidget *form_field(form *fm, const char *label, const char *name,
                              GtkWidget *w) {
-  if (!w) {
-    w = gtk_entry_new();
-    gtk_widget_set_name(w, name);
-  }
-  gtk_widget_set_hexpand(w, TRUE);
-  gtk_accessible_update_property(GTK_ACCESSIBLE(w),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  GtkWidget *l = gtk_label_new_with_mnemonic(label);
-  gtk_label_set_xalign(GTK_LABEL(l), 1);
-  gtk_label_set_mnemonic_widget(GTK_LABEL(l), w);
-  gtk_grid_attach(GTK_GRID(fm->grid), l, 0, fm->rows, 1, 1);
-  gtk_grid_attach(GTK_GRID(fm->grid), w, 1, fm->rows, 1, 1);
+  if (w)
+    gtk_accessible_update_property(GTK_ACCESSIBLE(w),
+                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  else
+    w = desk_entry(name, NULL, 0);
+  desk_field(fm->grid, fm->rows, label, w);
   fm->f[fm->rows++] = w;
   return w;
 }
@@ -273,8 +269,8 @@ static int form_refused(form *fm, const Pcn__Response *r) {
   return 1;
 }
 
-static void on_practice_added(pcn_client *cl, const Pcn__Response *r,
-                              void *ud) {
+/* A form whose work is done when the server says OK: it closes. */
+static void on_form_done(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
   form *fm = ud;
   if (form_answered(fm) || form_refused(fm, r)) return;
@@ -291,7 +287,7 @@ static void on_add_practice_go(GtkButton *b, gpointer ud) {
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_PRACTICE_ADD;
   req.practice_add = &a;
-  form_send(fm, &req, on_practice_added);
+  form_send(fm, &req, on_form_done);
 }
 
 static void on_add_practice(GtkButton *b, gpointer ud) {
@@ -332,16 +328,44 @@ static void on_invited(pcn_client *cl, const Pcn__Response *r, void *ud) {
   g_free(line);
 }
 
+/* The roles the forms offer, in their drop-down's order. */
+static const struct {
+  int role;
+  const char *label;
+} roles[] = {{PCN__ROLE__PRACTICE_MANAGER, "Practice manager"},
+             {PCN__ROLE__STAFF, "Staff"},
+             {PCN__ROLE__CLINICAL_DIRECTOR, "Clinical director"},
+             {PCN__ROLE__PCN_MANAGER, "PCN manager"}};
+
+static GtkWidget *role_field(form *fm) {
+  const char *labels[G_N_ELEMENTS(roles) + 1];
+  for (size_t i = 0; i < G_N_ELEMENTS(roles); i++)
+    labels[i] = roles[i].label;
+  labels[G_N_ELEMENTS(roles)] = NULL;
+  return form_field(fm, "_Role", "Role",
+                    gtk_drop_down_new_from_strings(labels));
+}
+
+static int role_of(GtkWidget *dropdown) {
+  guint i = gtk_drop_down_get_selected(GTK_DROP_DOWN(dropdown));
+  return i < G_N_ELEMENTS(roles) ? roles[i].role : PCN__ROLE__STAFF;
+}
+
+/* The member picked in the list, or NULL after saying to pick one. */
+static PcnRecordRow *picked_member(pcn_desk *d) {
+  PcnRecordRow *r = gtk_single_selection_get_selected_item(d->members_sel);
+  if (!r)
+    gtk_label_set_text(GTK_LABEL(d->members_note), "Select a member first.");
+  return r;
+}
+
 static void on_invite_go(GtkButton *b, gpointer ud) {
   (void)b;
   form *fm = ud;
-  static const int roles[] = {PCN__ROLE__PRACTICE_MANAGER, PCN__ROLE__STAFF,
-                              PCN__ROLE__CLINICAL_DIRECTOR,
-                              PCN__ROLE__PCN_MANAGER};
   Pcn__MemberInvite m = PCN__MEMBER_INVITE__INIT;
   m.username = (char *)text_of(fm, 0);
   m.display_name = (char *)text_of(fm, 1);
-  m.role = roles[gtk_drop_down_get_selected(GTK_DROP_DOWN(fm->f[2]))];
+  m.role = role_of(fm->f[2]);
   m.practice = (char *)text_of(fm, 3);
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_MEMBER_INVITE;
@@ -356,9 +380,7 @@ static void on_invite(GtkButton *b, gpointer ud) {
       form_new(d, "Invite a member", "_Invite", G_CALLBACK(on_invite_go));
   form_field(fm, "_Username", "Username", NULL);
   form_field(fm, "_Name", "Display name", NULL);
-  const char *roles[] = {"Practice manager", "Staff", "Clinical director",
-                         "PCN manager", NULL};
-  form_field(fm, "_Role", "Role", gtk_drop_down_new_from_strings(roles));
+  role_field(fm);
   GtkWidget *p = form_field(fm, "_Practice", "Practice", NULL);
   gtk_entry_set_placeholder_text(GTK_ENTRY(p), "ODS code, for practice roles");
   if (d->practice[0]) gtk_editable_set_text(GTK_EDITABLE(p), d->practice);
@@ -378,11 +400,8 @@ static void on_disabled(pcn_client *cl, const Pcn__Response *r, void *ud) {
 static void on_disable(GtkButton *b, gpointer ud) {
   (void)b;
   pcn_desk *d = ud;
-  PcnRecordRow *r = gtk_single_selection_get_selected_item(d->members_sel);
-  if (!r) {
-    gtk_label_set_text(GTK_LABEL(d->members_note), "Select a member first.");
-    return;
-  }
+  PcnRecordRow *r = picked_member(d);
+  if (!r) return;
   Pcn__MemberDisable m = PCN__MEMBER_DISABLE__INIT;
   m.username = r->key;
   Pcn__Request req = PCN__REQUEST__INIT;
@@ -391,46 +410,31 @@ static void on_disable(GtkButton *b, gpointer ud) {
   pcn_client_call(d->cl, &req, on_disabled, d);
 }
 
-static void on_role_set(pcn_client *cl, const Pcn__Response *r, void *ud) {
-  (void)cl;
-  form *fm = ud;
-  if (form_answered(fm) || form_refused(fm, r)) return;
-  gtk_window_destroy(GTK_WINDOW(fm->win));
-}
-
 static void on_role_go(GtkButton *b, gpointer ud) {
   (void)b;
   form *fm = ud;
-  static const int roles[] = {PCN__ROLE__PRACTICE_MANAGER, PCN__ROLE__STAFF,
-                              PCN__ROLE__CLINICAL_DIRECTOR,
-                              PCN__ROLE__PCN_MANAGER};
   Pcn__MemberSetRole m = PCN__MEMBER_SET_ROLE__INIT;
   m.username = (char *)g_object_get_data(G_OBJECT(fm->win), "username");
-  m.role = roles[gtk_drop_down_get_selected(GTK_DROP_DOWN(fm->f[0]))];
+  m.role = role_of(fm->f[0]);
   m.practice = (char *)text_of(fm, 1);
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_MEMBER_SET_ROLE;
   req.member_set_role = &m;
-  form_send(fm, &req, on_role_set);
+  form_send(fm, &req, on_form_done);
 }
 
 static void on_role(GtkButton *b, gpointer ud) {
   (void)b;
   pcn_desk *d = ud;
-  PcnRecordRow *r = gtk_single_selection_get_selected_item(d->members_sel);
-  if (!r) {
-    gtk_label_set_text(GTK_LABEL(d->members_note), "Select a member first.");
-    return;
-  }
+  PcnRecordRow *r = picked_member(d);
+  if (!r) return;
   char *title = g_strdup_printf("Change %s's role", r->key);
   form *fm = form_new(d, "Change role", "_Change", G_CALLBACK(on_role_go));
   gtk_window_set_title(GTK_WINDOW(fm->win), title);
   g_free(title);
   g_object_set_data_full(G_OBJECT(fm->win), "username", g_strdup(r->key),
                          g_free);
-  const char *roles[] = {"Practice manager", "Staff", "Clinical director",
-                         "PCN manager", NULL};
-  form_field(fm, "_Role", "Role", gtk_drop_down_new_from_strings(roles));
+  role_field(fm);
   GtkWidget *p = form_field(fm, "_Practice", "Practice", NULL);
   gtk_entry_set_placeholder_text(GTK_ENTRY(p), "ODS code, for practice roles");
   form_show(fm);

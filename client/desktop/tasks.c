@@ -514,26 +514,6 @@ static void on_dialog_destroy(GtkWidget *w, gpointer ud) {
   if (d->tasks) d->tasks->dialog = NULL;
 }
 
-static GtkWidget *field(GtkWidget *grid, int row, const char *label,
-                        GtkWidget *w) {
-  GtkWidget *l = gtk_label_new_with_mnemonic(label);
-  gtk_label_set_xalign(GTK_LABEL(l), 1);
-  gtk_label_set_mnemonic_widget(GTK_LABEL(l), w);
-  gtk_grid_attach(GTK_GRID(grid), l, 0, row, 1, 1);
-  gtk_grid_attach(GTK_GRID(grid), w, 1, row, 1, 1);
-  gtk_widget_set_hexpand(w, TRUE);
-  return w;
-}
-
-static GtkWidget *entry(const char *name, const char *placeholder) {
-  GtkWidget *e = gtk_entry_new();
-  gtk_widget_set_name(e, name);
-  if (placeholder) gtk_entry_set_placeholder_text(GTK_ENTRY(e), placeholder);
-  gtk_accessible_update_property(GTK_ACCESSIBLE(e),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  return e;
-}
-
 void tasks_new_dialog(pcn_desk *d) {
   desk_tasks *t = d->tasks;
   if (!t) return;
@@ -556,10 +536,12 @@ void tasks_new_dialog(pcn_desk *d) {
   gtk_widget_set_margin_end(grid, 18);
   gtk_widget_set_margin_top(grid, 18);
   gtk_widget_set_margin_bottom(grid, 18);
-  t->d_title = field(grid, 0, "_Title", entry("Title", "What needs doing"));
-  t->d_due = field(grid, 1, "_Due", entry("Due date", "YYYY-MM-DD (optional)"));
-  t->d_assignee =
-      field(grid, 2, "_Assign to", entry("Assign to", "username (optional)"));
+  t->d_title =
+      desk_field(grid, 0, "_Title", desk_entry("Title", "What needs doing", 0));
+  t->d_due = desk_field(grid, 1, "_Due",
+                        desk_entry("Due date", "YYYY-MM-DD (optional)", 0));
+  t->d_assignee = desk_field(grid, 2, "_Assign to",
+                             desk_entry("Assign to", "username (optional)", 0));
   char mine[64];
   snprintf(mine, sizeof mine, "Only %s", d->practice[0] ? d->practice : "-");
   const char *scopes[] = {"The whole network", mine, NULL};
@@ -570,7 +552,7 @@ void tasks_new_dialog(pcn_desk *d) {
   gtk_accessible_update_property(GTK_ACCESSIBLE(t->d_scope),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Who sees it",
                                  -1);
-  field(grid, 3, "_Seen by", t->d_scope);
+  desk_field(grid, 3, "_Seen by", t->d_scope);
   t->d_error = gtk_label_new(NULL);
   gtk_label_set_wrap(GTK_LABEL(t->d_error), TRUE);
   gtk_label_set_xalign(GTK_LABEL(t->d_error), 0);

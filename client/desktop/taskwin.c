@@ -261,21 +261,6 @@ static void on_destroy(GtkWidget *win, gpointer ud) {
   if (!w->pending) g_free(w); /* else the last answer frees it */
 }
 
-static GtkWidget *labelled(GtkWidget *grid, int row, const char *label,
-                           const char *name) {
-  GtkWidget *e = gtk_entry_new();
-  gtk_widget_set_name(e, name);
-  gtk_widget_set_hexpand(e, TRUE);
-  gtk_accessible_update_property(GTK_ACCESSIBLE(e),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  GtkWidget *l = gtk_label_new_with_mnemonic(label);
-  gtk_label_set_xalign(GTK_LABEL(l), 1);
-  gtk_label_set_mnemonic_widget(GTK_LABEL(l), e);
-  gtk_grid_attach(GTK_GRID(grid), l, 0, row, 1, 1);
-  gtk_grid_attach(GTK_GRID(grid), e, 1, row, 1, 1);
-  return e;
-}
-
 GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
   if (!d->task_wins)
     d->task_wins = g_hash_table_new(g_int64_hash, g_int64_equal);
@@ -295,9 +280,10 @@ GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
   GtkWidget *grid = gtk_grid_new();
   gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
   gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
-  w->title = labelled(grid, 0, "_Title", "Title");
-  w->due = labelled(grid, 1, "_Due", "Due date");
-  w->assign = labelled(grid, 2, "_Assigned to", "Assigned to");
+  w->title = desk_field(grid, 0, "_Title", desk_entry("Title", NULL, 0));
+  w->due = desk_field(grid, 1, "_Due", desk_entry("Due date", NULL, 0));
+  w->assign =
+      desk_field(grid, 2, "_Assigned to", desk_entry("Assigned to", NULL, 0));
 
   w->conflict = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_add_css_class(w->conflict, "card");
@@ -345,12 +331,7 @@ GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
   gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), w->comments);
   gtk_widget_set_vexpand(scroll, TRUE);
   gtk_grid_attach(GTK_GRID(grid), scroll, 0, 6, 2, 1);
-  w->comment = gtk_entry_new();
-  gtk_widget_set_name(w->comment, "New comment");
-  gtk_entry_set_placeholder_text(GTK_ENTRY(w->comment), "Add a comment");
-  gtk_accessible_update_property(GTK_ACCESSIBLE(w->comment),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "New comment",
-                                 -1);
+  w->comment = desk_entry("New comment", "Add a comment", 0);
   gtk_widget_set_hexpand(w->comment, TRUE);
   g_signal_connect(w->comment, "activate", G_CALLBACK(on_comment), w);
   w->comment_btn = gtk_button_new_with_mnemonic("Add _comment");
