@@ -197,7 +197,7 @@ struct bench {
   uint64_t *last_t; /* latest arrival across subscribers */
   uint32_t *arrivals;
   uint64_t ack_base, ack_cap;
-  uint64_t head; /* highest seq acknowledged to a writer */
+  uint64_t head; /* the server's seq once every write was acknowledged */
   /* connect */
   uint64_t opened;
 };

@@ -91,8 +91,11 @@ static uint64_t max_seq(bench *b) {
   return m;
 }
 
+/* Caught up: every subscriber has the newest seq the server had once the
+ * writers were all acknowledged (b->head), not merely the newest any
+ * subscriber has seen: the last event may still be on its way to all. */
 static int subs_caught_up(bench *b) {
-  uint64_t m = max_seq(b);
+  uint64_t m = b->head > max_seq(b) ? b->head : max_seq(b);
   for (uint32_t i = 0; i < b->nsub; i++)
     if (b->conns[i].last_seq != m || !b->conns[i].ready) return 0;
   return 1;
@@ -132,10 +135,13 @@ int run_fanout(bench *b) {
   b->limit = o->requests;
   b->depth = o->pipeline;
   drive(b, "fanout");
-  /* Every subscriber should now reach the same seq. */
+  /* Every write is acknowledged, so committed: the server's head now is
+   * the seq every subscriber must reach. */
+  rc = head_seq(b, &b->head);
+  if (rc) return rc;
   if (bench_wait(b, subs_caught_up, 15000))
     fprintf(stderr, "pcn-bench: some subscribers did not catch up.\n");
-  uint64_t m = max_seq(b);
+  uint64_t m = b->head > max_seq(b) ? b->head : max_seq(b);
   for (uint32_t i = 0; i < b->nsub; i++) {
     if (!b->conns[i].ready) b->r->missing++;
     b->r->missing += m - b->conns[i].last_seq;
