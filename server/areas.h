@@ -6,6 +6,7 @@
 #define PCND_AREAS_H
 
 #include "dispatch.h"
+#include "workdays.h"
 
 /* practices.c: the id of the practice with this ODS code. 0 or
  * MDB_NOTFOUND (or another LMDB error). */
@@ -23,5 +24,27 @@ int ctx_check_text(req_ctx *ctx, const char *field, const char *value,
  * code is allowed when may_be_empty). NULL after setting the failure. */
 char *ctx_ods(req_ctx *ctx, const char *field, const char *value,
               int may_be_empty);
+
+/* settings.c: the network's settings, or the defaults if never set. 0 or
+ * an LMDB error (ENOMEM). */
+int settings_load(MDB_txn *txn, store *st, pcn_arena *a,
+                  Pcn__NetworkSettings **out);
+/* The bank holiday corrections of s as workdays.h wants them (arrays in
+ * the arena). 0 or -1 (out of memory). */
+int settings_holidays(const Pcn__NetworkSettings *s, pcn_arena *a,
+                      pcn_holidays *h);
+
+/* timers.c: each area's due work on the clock, run in a writer job of
+ * the server's own (actor ""): every minute, once at start (catching up
+ * on what fell due while pcnd was stopped), and after a test moves the
+ * clock. A tick must be idempotent: it records what it has done in the
+ * same transaction, so it never does it twice. */
+typedef int (*tick_fn)(wtx *w, wjob *job);
+int asks_tick(wtx *w, wjob *job);
+int decisions_tick(wtx *w, wjob *job);
+/* Submits one job per area tick. */
+void timers_run(server *s);
+/* Runs every tick inside w (ClockAdvance's apply). */
+int timers_apply_all(wtx *w, wjob *job);
 
 #endif

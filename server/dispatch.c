@@ -16,7 +16,7 @@
 #include "validate.h"
 #include "wire.h"
 
-#define DISPATCH_MAX_CASE 128
+#define DISPATCH_MAX_CASE 256
 
 static const req_entry *table[DISPATCH_MAX_CASE];
 static req_entry flat[DISPATCH_MAX_CASE];
@@ -45,6 +45,12 @@ static void table_init(void) {
   table_add(members_entries, members_entries_n);
   table_add(tasks_entries, tasks_entries_n);
   table_add(feed_entries, feed_entries_n);
+  table_add(settings_entries, settings_entries_n);
+  table_add(asks_entries, asks_entries_n);
+  table_add(news_entries, news_entries_n);
+  table_add(decisions_entries, decisions_entries_n);
+  table_add(duties_entries, duties_entries_n);
+  table_add(meetings_entries, meetings_entries_n);
 }
 
 const req_entry *dispatch_entry(int body_case) {

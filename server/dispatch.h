@@ -130,5 +130,17 @@ extern const req_entry tasks_entries[];
 extern const size_t tasks_entries_n;
 extern const req_entry feed_entries[];
 extern const size_t feed_entries_n;
+extern const req_entry settings_entries[];
+extern const size_t settings_entries_n;
+extern const req_entry asks_entries[];
+extern const size_t asks_entries_n;
+extern const req_entry news_entries[];
+extern const size_t news_entries_n;
+extern const req_entry decisions_entries[];
+extern const size_t decisions_entries_n;
+extern const req_entry duties_entries[];
+extern const size_t duties_entries_n;
+extern const req_entry meetings_entries[];
+extern const size_t meetings_entries_n;
 
 #endif

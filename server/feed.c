@@ -8,12 +8,14 @@
  * therefore encodes once per event, whatever the number of subscribers.
  */
 #include "feed.h"
+#include "wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
 
+#include "areas.h"
 #include "clock.h"
 
 /* Subscribers catch up from the store in chunks of this many events, and
@@ -63,6 +65,40 @@ static int feed_frame_append(pcn_buf *out, const uint8_t hash[32],
   return 0;
 }
 
+int feed_audience(char out[FEED_AUD_MAX], char *const *ods, size_t n) {
+  size_t len = 1;
+  out[0] = '+';
+  for (size_t i = 0; i < n; i++) {
+    size_t k = strlen(ods[i]);
+    if (len + k + 2 > FEED_AUD_MAX) return -1;
+    if (i) out[len++] = ',';
+    memcpy(out + len, ods[i], k);
+    len += k;
+  }
+  out[len] = 0;
+  return 0;
+}
+
+/* The audience of a stored event (FEED_AUD_MAX bytes): from the header,
+ * or from the body when the header says "+". An unreadable one is "?",
+ * which nobody sees (and pcnd verify reports). */
+static void stored_audience(const uint8_t *val, size_t size, char *aud) {
+  if (val[32] != '+') {
+    memcpy(aud, val + 32, 8);
+    aud[7] = 0;
+    return;
+  }
+  const uint8_t *p;
+  size_t len;
+  if (pcn_wire_find(val + FEED_HDR, size - FEED_HDR, 5, &p, &len) < 0 ||
+      len >= FEED_AUD_MAX) {
+    memcpy(aud, "?", 2);
+    return;
+  }
+  memcpy(aud, p, len);
+  aud[len] = 0;
+}
+
 int feed_emit(wtx *w, Pcn__Op op, const char *audience, Pcn__Event *ev) {
   wjob *job = w->job;
   ev->seq = w->chain->head_seq + 1;
@@ -85,13 +121,19 @@ int feed_emit(wtx *w, Pcn__Op op, const char *audience, Pcn__Event *ev) {
 
   chain_hash(w->chain->head_hash, body, body_len, val);
   memset(val + 32, 0, 8);
-  strncpy((char *)val + 32, audience, 8);
+  size_t alen = strlen(audience);
+  if (alen >= FEED_AUD_MAX)
+    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL,
+                    "An event's audience is too long.");
+  if (alen <= 7 && audience[0] != '+')
+    memcpy(val + 32, audience, alen);
+  else
+    val[32] = '+'; /* the whole audience is in the body */
 
   feed_item *it = calloc(1, sizeof *it);
   if (!it) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
   it->seq = ev->seq;
-  memcpy(it->audience, val + 32, 8);
-  it->audience[7] = 0;
+  memcpy(it->audience, audience, alen + 1);
   it->record_case = ev->record_case;
   if (ev->record_case == PCN__EVENT__RECORD_MEMBER)
     it->member_id = ev->member->id;
@@ -232,9 +274,8 @@ void feed_pump(conn *c) {
     uint64_t seq = key_get_u64(k.mv_data);
     if (seq > s->published_seq || v.mv_size < FEED_HDR) break;
     const uint8_t *val = v.mv_data;
-    char aud[8];
-    memcpy(aud, val + 32, 8);
-    aud[7] = 0;
+    char aud[FEED_AUD_MAX];
+    stored_audience(val, v.mv_size, aud);
     if (feed_visible(aud, c->who.practice)) {
       feed_frame_append(&out, val, val + FEED_HDR, v.mv_size - FEED_HDR);
       s->stats.events_out++;
@@ -344,8 +385,10 @@ static int feed_ping(req_ctx *ctx) {
   return PCN__STATUS_CODE__OK;
 }
 
-/* --test-clock only: tests move the clock rather than sleep for days. */
-static int feed_clock_advance(req_ctx *ctx) {
+/* --test-clock only: tests move the clock rather than sleep for days. A
+ * write, so that its reply comes after the ticks (timers.c) the new time
+ * makes due have committed: a test that moves the clock can then look. */
+static int clock_prepare(req_ctx *ctx, wjob *job) {
   if (!ctx->srv->cfg.test_clock)
     return ctx_fail(ctx, PCN__STATUS_CODE__FAILED_PRECONDITION,
                     "This server's clock is real; only a pcnd started with "
@@ -355,7 +398,23 @@ static int feed_clock_advance(req_ctx *ctx) {
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "ms",
                           "ms: the clock only moves forward.");
   ctx->srv->clock_offset_ms += ms;
-  return feed_ping(ctx);
+  job->now_ms = srv_now_ms(ctx->srv);
+  /* The ticks are the server's doing, not the test user's. */
+  memset(&job->who, 0, sizeof job->who);
+  return PCN__STATUS_CODE__OK;
+}
+
+static int clock_apply(wtx *w, wjob *job) {
+  int rc = timers_apply_all(w, job);
+  if (rc) return rc;
+  Pcn__Pong *p = pcn_arena_alloc(&job->arena, sizeof *p);
+  if (!p) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn__pong__init(p);
+  p->head_seq = w->chain->head_seq;
+  p->server_time = job->now_ms;
+  job->resp.body_case = PCN__RESPONSE__BODY_PONG;
+  job->resp.pong = p;
+  return PCN__STATUS_CODE__OK;
 }
 
 const req_entry feed_entries[] = {
@@ -365,8 +424,8 @@ const req_entry feed_entries[] = {
      feed_unsubscribe_req, NULL, NULL, NULL},
     {PCN__REQUEST__BODY_PING, "ping", REQ_PUBLIC, R_ALL, R_ALL, R_ALL,
      feed_ping, NULL, NULL, NULL},
-    {PCN__REQUEST__BODY_CLOCK_ADVANCE, "move the clock", REQ_PUBLIC, R_ALL,
-     R_ALL, R_ALL, feed_clock_advance, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_CLOCK_ADVANCE, "move the clock", REQ_PUBLIC | REQ_WRITE,
+     R_ALL, R_ALL, R_ALL, NULL, clock_prepare, clock_apply, NULL},
 };
 const size_t feed_entries_n = sizeof feed_entries / sizeof feed_entries[0];
 
@@ -412,10 +471,10 @@ int feed_verify(store *st, MDB_txn *txn, uint64_t *count, char *err,
     pcn_arena_reset(&a);
     Pcn__Event *ev =
         pcn__event__unpack(&a.pb, v.mv_size - FEED_HDR, val + FEED_HDR);
-    char aud[8];
-    memcpy(aud, val + 32, 8);
-    aud[7] = 0;
-    if (!ev || ev->seq != seq || strcmp(ev->audience, aud) != 0) {
+    char aud[FEED_AUD_MAX];
+    stored_audience(val, v.mv_size, aud);
+    if (!ev || ev->seq != seq || strcmp(ev->audience, aud) != 0 ||
+        (val[32] == '+') != (strlen(aud) > 7 || aud[0] == '+')) {
       snprintf(err, errlen,
                "Feed event %llu does not decode, or its seq or audience "
                "disagrees with where it is stored.",

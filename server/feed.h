@@ -47,10 +47,32 @@ void feed_unsubscribe(conn *c);
 int feed_verify(store *st, MDB_txn *txn, uint64_t *count, char *err,
                 size_t errlen);
 
+/* Audiences. "" is every member; "ODS" is that practice's members; "+" is
+ * the network's own people (members with no practice: the PCN manager,
+ * the clinical director, network staff), and "+A12345,B23456" is they and
+ * the members of the practices listed. So an ask to two practices, and
+ * one practice's answer to it, each reach exactly who may see them. */
+#define FEED_AUD_MAX 256
+
 /* Whether a member of `practice` ("" for network roles) sees events with
  * this audience. */
 static inline int feed_visible(const char *audience, const char *practice) {
-  return audience[0] == 0 || __builtin_strcmp(audience, practice) == 0;
+  if (audience[0] == 0) return 1;
+  if (audience[0] != '+') return __builtin_strcmp(audience, practice) == 0;
+  if (practice[0] == 0) return 1;
+  size_t n = __builtin_strlen(practice);
+  for (const char *p = audience + 1; *p;) {
+    const char *e = p;
+    while (*e && *e != ',')
+      e++;
+    if ((size_t)(e - p) == n && __builtin_memcmp(p, practice, n) == 0) return 1;
+    p = *e ? e + 1 : e;
+  }
+  return 0;
 }
+
+/* Writes the audience "+" followed by the practices' codes, comma
+ * separated, into out (FEED_AUD_MAX bytes). 0, or -1 if they do not fit. */
+int feed_audience(char out[FEED_AUD_MAX], char *const *ods, size_t n);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "areas.h"
 #include "auth.h"
 #include "clock.h"
 #include "certs.h"
@@ -20,6 +21,7 @@
 
 #define SWEEP_MS 1000
 #define PURGE_EVERY_MS (60 * 60 * 1000)
+#define TIMERS_EVERY_MS (60 * 1000) /* reminders are per day; a minute is ample */
 #define STOP_GRACE_MS 3000
 
 void srv_config_defaults(srv_config *cfg) {
@@ -50,6 +52,10 @@ static void on_sweep(uv_timer_t *t) {
   if (!s->stopping && now - s->last_purge_ms >= PURGE_EVERY_MS) {
     s->last_purge_ms = now;
     auth_purge_expired(s);
+  }
+  if (!s->stopping && now - s->last_timers_ms >= TIMERS_EVERY_MS) {
+    s->last_timers_ms = now;
+    timers_run(s);
   }
 }
 
@@ -147,6 +153,9 @@ int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
   s->sig_int.data = s->sig_term.data = s;
   uv_signal_start(&s->sig_int, on_signal, SIGINT);
   uv_signal_start(&s->sig_term, on_signal, SIGTERM);
+  /* Catch up on what fell due while the server was stopped. */
+  s->last_timers_ms = uv_now(loop);
+  timers_run(s);
   return 0;
 }
 

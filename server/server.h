@@ -87,6 +87,7 @@ struct server {
   int stopping;           /* refusing new work */
   int stopped;            /* drained; connections closing */
   uint64_t last_purge_ms;
+  uint64_t last_timers_ms; /* timers.c: the last tick */
   int64_t clock_offset_ms; /* --test-clock: added to the wall clock */
   char network_name[128];
   char network_id[40];

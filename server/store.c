@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define STORE_MAX_DBS 16
+#define STORE_MAX_DBS 40
 /* One loop read transaction, the writer, a backup and the tools: a handful
  * of slots is plenty, since connections share the loop's transaction. */
 #define STORE_MAX_READERS 126
@@ -49,11 +49,34 @@ static int store_open_dbis(store *st, MDB_txn *txn, unsigned flags) {
     int rc = mdb_dbi_open(txn, dbs[i].name, flags, dbs[i].dbi);
     if (rc) return rc;
   }
+  /* Added by schema 2 (issue 6's areas): made when missing, which is the
+   * whole migration from schema 1. */
+  struct {
+    const char *name;
+    MDB_dbi *dbi;
+  } v2[] = {
+      {"asks", &st->asks},
+      {"ask_answers", &st->ask_answers},
+      {"ask_series", &st->ask_series},
+      {"news", &st->news},
+      {"news_receipts", &st->news_receipts},
+      {"decisions", &st->decisions},
+      {"votes", &st->votes},
+      {"duties", &st->duties},
+      {"duty_agreements", &st->duty_agreements},
+      {"meetings", &st->meetings},
+      {"meeting_items", &st->meeting_items},
+  };
+  for (size_t i = 0; i < sizeof v2 / sizeof v2[0]; i++) {
+    int rc = mdb_dbi_open(txn, v2[i].name, MDB_CREATE, v2[i].dbi);
+    if (rc) return rc;
+  }
   return 0;
 }
 
-/* Brings an older schema up to this build's. Version 1 is the first, so
- * there is nothing to migrate yet; the hook is where the next one goes. */
+/* Brings an older schema up to this build's. 1 -> 2 only adds databases,
+ * which store_open_dbis has made by now; the hook is where the next
+ * migration goes. */
 static int store_migrate(store *st, MDB_txn *txn, uint64_t from, char *err,
                          size_t errlen) {
   (void)from;

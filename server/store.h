@@ -17,7 +17,13 @@
  *                     since 1970 + 1, or 0xFFFFFFFF for none (undated last)
  *   comments          u64 task id | u32 n -> pcn.Comment
  *   feed              u64 seq -> 32-byte hash | 8-byte audience | Event body
- *                     (body = the Event encoded without its hash field)
+ *                     (body = the Event encoded without its hash field;
+ *                     an audience longer than 7 bytes or starting with '+'
+ *                     is stored as "+" here and read from the body)
+ *   meta "settings"   pcn.NetworkSettings (settings.c)
+ *   asks .. meeting_items   schema 2: the network-work areas; the layout
+ *                     of each is at the top of its area's file (asks.c,
+ *                     news.c, decisions.c, duties.c, meetings.c)
  *
  * Threads: the writer thread is the only writer. The loop thread reads
  * through one MDB_NOTLS read transaction, renewed per batch of requests and
@@ -35,7 +41,7 @@
 
 #include "arena.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 #define META_SCHEMA "schema"
 #define META_NETWORK_NAME "network_name"
@@ -52,6 +58,9 @@ typedef struct store {
   MDB_env *env;
   MDB_dbi meta, practices, practice_by_ods, members, member_by_name, creds,
       sessions, session_by_member, invites, tasks, task_index, comments, feed;
+  /* Schema 2: the network-work areas (each area file documents its keys). */
+  MDB_dbi asks, ask_answers, ask_series, news, news_receipts, decisions, votes,
+      duties, duty_agreements, meetings, meeting_items;
   pthread_rwlock_t map_lock;
   size_t map_size;
   MDB_txn *rtxn; /* the loop thread's read transaction */

@@ -231,7 +231,14 @@ static void writer_main(void *arg) {
 /* Encodes job->resp into the reply and sends it, if its connection is
  * still there. */
 static void writer_reply(wjob *job) {
-  if (!job->c) return;
+  if (!job->c) {
+    /* The server's own writes (timers.c) have nobody to tell but the
+     * operator. */
+    if (job->code != PCN__STATUS_CODE__OK)
+      fprintf(stderr, "pcnd: a timed job failed: %s\n",
+              job->status.message ? job->status.message : "(no reason)");
+    return;
+  }
   if (job->code != PCN__STATUS_CODE__OK) {
     /* A failed write answers with its status and whatever record apply
      * attached (CONFLICT carries the current one). */

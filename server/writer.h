@@ -31,7 +31,7 @@ typedef void (*after_fn)(server *s, wjob *job);
 typedef struct feed_item {
   struct feed_item *next;
   uint64_t seq;
-  char audience[8];
+  char audience[256]; /* FEED_AUD_MAX (feed.h) */
   int record_case;    /* Pcn__Event__RecordCase */
   uint32_t member_id; /* for member events: whose record */
   pcn_buf frame;      /* the whole Frame{event}, length prefix included */

@@ -13,13 +13,22 @@
 #include "cli.h"
 #include "validate.h"
 
-static const cli_cmd *const tables[] = {account_cmds, practice_cmds,
-                                        member_cmds, task_cmds, feed_cmds};
+static const cli_cmd *const tables[] = {
+    account_cmds,  practice_cmds, member_cmds,  task_cmds,
+    feed_cmds,     network_cmds,  ask_cmds,     news_cmds,
+    decision_cmds, duty_cmds,     meeting_cmds,
+};
 
 static const char *const nouns[][2] = {
     {"practice", "the network's practices (ODS code, name, list size)"},
     {"member", "people: invite, list, show, disable, change role"},
     {"task", "tasks for the network or one practice"},
+    {"network", "the network's notice, reminders and bank holidays"},
+    {"ask", "asks from the network to practices, and their answers"},
+    {"news", "announcements and policies, with read receipts"},
+    {"decision", "decisions between practices: propose, vote, outcome"},
+    {"duty", "the responsibilities agreement: who does what"},
+    {"meeting", "meetings: agenda, attendance, minutes, actions, iCalendar"},
 };
 
 static void help_main(FILE *f) {

@@ -228,6 +228,12 @@ static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   pcn_desk *d = ud;
   tasks_on_event(d, ev);
   people_on_event(d, ev);
+  network_on_event(d, ev);
+  asks_on_event(d, ev);
+  news_on_event(d, ev);
+  decisions_on_event(d, ev);
+  duties_on_event(d, ev);
+  meetings_on_event(d, ev);
   maybe_notice(d, ev);
   g_ptr_array_add(d->feed_pending, row_from_event(ev));
   if (!d->feed_flush_id)
@@ -259,6 +265,12 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
       pcn_client_call(cl, &req, on_whoami, d);
       tasks_load(d);
       people_load(d);
+      network_load(d);
+      asks_load(d);
+      news_load(d);
+      decisions_load(d);
+      duties_load(d);
+      meetings_load(d);
       const Pcn__Welcome *w = pcn_client_welcome(cl);
       uint64_t head = w ? w->head_seq : 0;
       d->live_from = head; /* older events are history, not news */
@@ -455,10 +467,20 @@ static void add_pages(pcn_desk *d) {
   gtk_stack_add_titled(GTK_STACK(d->stack), feed_view(d), "feed", "Feed");
   gtk_stack_add_titled(GTK_STACK(d->stack), tasks_view_new(d), "tasks",
                        "Tasks");
+  gtk_stack_add_titled(GTK_STACK(d->stack), asks_view_new(d), "asks", "Asks");
+  gtk_stack_add_titled(GTK_STACK(d->stack), news_view_new(d), "news", "News");
+  gtk_stack_add_titled(GTK_STACK(d->stack), decisions_view_new(d), "decisions",
+                       "Decisions");
+  gtk_stack_add_titled(GTK_STACK(d->stack), meetings_view_new(d), "meetings",
+                       "Meetings");
+  gtk_stack_add_titled(GTK_STACK(d->stack), duties_view_new(d), "duties",
+                       "Responsibilities");
   gtk_stack_add_titled(GTK_STACK(d->stack), practices_view_new(d), "practices",
                        "Practices");
   gtk_stack_add_titled(GTK_STACK(d->stack), members_view_new(d), "members",
                        "Members");
+  gtk_stack_add_titled(GTK_STACK(d->stack), network_view_new(d), "network",
+                       "Network");
   add_actions(d, d->app);
 }
 
@@ -623,6 +645,12 @@ void pcn_desk_free(pcn_desk *d) {
   taskwin_close_all(d);
   tasks_free(d);
   people_free(d);
+  network_free(d);
+  asks_free(d);
+  news_free(d);
+  decisions_free(d);
+  duties_free(d);
+  meetings_free(d);
   if (d->cl) pcn_client_close(d->cl);
   /* Let the client's handles close, then the loop. */
   for (int i = 0; i < 100 && uv_loop_alive(&d->loop); i++)

@@ -44,7 +44,30 @@ struct pcn_desk {
   guint feed_flush_id;
   void (*on_rows)(void *ud);
   void *on_rows_ud;
+  /* Issue 6's views, each its own file and state. */
+  struct desk_network *network;
+  struct desk_asks *asks;
+  struct desk_news *news;
+  struct desk_decisions *decisions;
+  struct desk_duties *duties;
+  struct desk_meetings *meetings;
 };
+
+/* A view of its own (issue 6's areas follow this shape): view_new builds
+ * the page, load runs after the first connect (and again after a
+ * reconnect), on_event sees every event, free runs as the window goes. */
+#define DESK_VIEW(area)                                                      \
+  GtkWidget *area##_view_new(pcn_desk *d);                                   \
+  void area##_load(pcn_desk *d);                                             \
+  void area##_on_event(pcn_desk *d, const Pcn__Event *ev);                   \
+  void area##_free(pcn_desk *d);
+DESK_VIEW(network)
+DESK_VIEW(asks)
+DESK_VIEW(news)
+DESK_VIEW(decisions)
+DESK_VIEW(duties)
+DESK_VIEW(meetings)
+#undef DESK_VIEW
 
 /* tasks.c */
 GtkWidget *tasks_view_new(pcn_desk *d);

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,9 @@ void its_run(its_server *s) {
   assert_int_equal(pipe(p), 0);
   pid_t pid = fork();
   if (pid == 0) {
+    /* A test that fails mid-way must not leave pcnd holding ctest's
+     * output pipe open until the timeout. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     dup2(p[1], 1);
     close(p[0]);
     close(p[1]);
@@ -446,4 +450,102 @@ void its_raw_close(its_raw *r) {
   if (r->fd >= 0) close(r->fd);
   SSL_CTX_free(r->ctx);
   free(r);
+}
+
+/* ------------------------------------------------------------ clock, feed */
+
+int64_t its_advance(its_member *m, int64_t ms) {
+  Pcn__ClockAdvance a = PCN__CLOCK_ADVANCE__INIT;
+  a.ms = ms;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_CLOCK_ADVANCE;
+  req.clock_advance = &a;
+  const Pcn__Response *r = its_expect(m, &req, PCN__STATUS_CODE__OK);
+  return r->pong->server_time;
+}
+
+typedef struct seen_ctx {
+  its_events *out;
+  uint64_t until;
+  int done;
+} seen_ctx;
+
+static void seen_on_event(pcn_client *c, const Pcn__Event *ev, void *ud) {
+  (void)c;
+  seen_ctx *sc = ud;
+  if (ev->seq >= sc->until) {
+    sc->done = 1;
+    return;
+  }
+  its_events *o = sc->out;
+  if (o->n == o->cap) {
+    o->cap = o->cap ? 2 * o->cap : 64;
+    o->ev = realloc(o->ev, o->cap * sizeof *o->ev);
+    assert_non_null(o->ev);
+  }
+  size_t len = pcn__event__get_packed_size(ev);
+  uint8_t *buf = malloc(len ? len : 1);
+  assert_non_null(buf);
+  pcn__event__pack(ev, buf);
+  o->ev[o->n] = pcn__event__unpack(NULL, len, buf);
+  free(buf);
+  assert_non_null(o->ev[o->n]);
+  o->n++;
+}
+
+static int seen_done(void *ud) {
+  return ((seen_ctx *)ud)->done;
+}
+
+its_events *its_seen(its_server *s, its_member *viewer, its_member *mgr,
+                     uint64_t since) {
+  /* The marker: an event everyone sees (settings, unchanged). */
+  Pcn__SettingsUpdate su = PCN__SETTINGS_UPDATE__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_SETTINGS_UPDATE;
+  req.settings_update = &su;
+  its_expect(mgr, &req, PCN__STATUS_CODE__OK);
+  Pcn__Ping ping = PCN__PING__INIT;
+  req.body_case = PCN__REQUEST__BODY_PING;
+  req.ping = &ping;
+  const Pcn__Response *r = its_expect(mgr, &req, PCN__STATUS_CODE__OK);
+  its_events *out = calloc(1, sizeof *out);
+  assert_non_null(out);
+  seen_ctx sc = {out, r->pong->head_seq, 0};
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  pcn_client_config cfg = its_config(s, viewer->token);
+  pcn_client *c = pcn_client_new(&loop, &cfg);
+  assert_non_null(c);
+  pcn_client_subscribe(c, since, seen_on_event, &sc);
+  pcn_client_connect(c);
+  int ok = its_wait(&loop, seen_done, &sc, 15000);
+  pcn_client_close(c);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  uv_loop_close(&loop);
+  if (!ok) fail_msg("%s never saw the marker event", viewer->username);
+  return out;
+}
+
+size_t its_events_count(const its_events *e, int record_case) {
+  size_t n = 0;
+  for (size_t i = 0; i < e->n; i++)
+    if (e->ev[i]->record_case == (Pcn__Event__RecordCase)record_case) n++;
+  return n;
+}
+
+void its_events_free(its_events *e) {
+  if (!e) return;
+  for (size_t i = 0; i < e->n; i++)
+    pcn__event__free_unpacked(e->ev[i], NULL);
+  free(e->ev);
+  free(e);
+}
+
+uint64_t its_head(its_member *m) {
+  Pcn__Ping ping = PCN__PING__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_PING;
+  req.ping = &ping;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK)->pong->head_seq;
 }

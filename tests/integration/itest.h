@@ -90,6 +90,27 @@ char *its_invite(its_member *by, const char *username, int role,
 uint64_t its_task(its_member *m, const char *title, const char *practice,
                   const char *due, const char *assignee);
 
+/* --test-clock servers: moves the clock ms forward; the server's due work
+ * (reminders, closings) has committed when this returns. Returns the
+ * server's new time. */
+int64_t its_advance(its_member *m, int64_t ms);
+
+/* The newest seq committed. */
+uint64_t its_head(its_member *m);
+
+/* Every event viewer may see after seq since, exactly: mgr (a PCN
+ * manager) writes a marker everyone sees, and viewer's subscription reads
+ * until it. Decoded copies; free with its_events_free. */
+typedef struct its_events {
+  Pcn__Event **ev;
+  size_t n, cap;
+} its_events;
+its_events *its_seen(its_server *s, its_member *viewer, its_member *mgr,
+                     uint64_t since);
+/* How many of them carry this record (Pcn__Event__RecordCase). */
+size_t its_events_count(const its_events *e, int record_case);
+void its_events_free(its_events *e);
+
 /* Sleeps (tests may not use usleep under _POSIX_C_SOURCE). */
 void its_sleep_ms(unsigned ms);
 

@@ -59,6 +59,27 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_TASK_REOPEN, 0, PCNM | CD, PM, 0, 1},
     {PCN__REQUEST__BODY_SUBSCRIBE, 0, ALL, ALL, 0, 0},
     {PCN__REQUEST__BODY_UNSUBSCRIBE, 0, ALL, ALL, 0, 0},
+    /* The network's settings: everyone reads, the PCN manager changes. */
+    {PCN__REQUEST__BODY_SETTINGS_GET, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_SETTINGS_UPDATE, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_HOLIDAY_ADD, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_HOLIDAY_REMOVE, 0, PCNM, 0, 0, 0},
+
+    /* Asks (asks.c). */
+
+
+    /* Announcements (news.c). */
+
+
+    /* Decisions (decisions.c). */
+
+
+    /* Responsibilities (duties.c). */
+
+
+    /* Meetings (meetings.c). */
+
+
 };
 #define N_WANT (sizeof want / sizeof want[0])
 
