@@ -192,6 +192,13 @@ static void maybe_notice(pcn_desk *d, const Pcn__Event *ev) {
          body);
 }
 
+void desk_notice(pcn_desk *d, const Pcn__Event *ev, const char *id,
+                 const char *title, const char *body) {
+  if (ev->seq <= d->live_from || !d->username[0] || d->mute_tasks) return;
+  if (strcmp(ev->actor, d->username) == 0) return; /* they know */
+  notice(d, id, title, body);
+}
+
 unsigned pcn_desk_notices(pcn_desk *d, const char **last) {
   if (last) *last = d->last_notice;
   return d->notices;
@@ -501,7 +508,7 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   adw_header_bar_set_title_widget(ADW_HEADER_BAR(header), d->title);
   /* Notification settings, in the header's menu. */
   d->mute_check = gtk_check_button_new_with_mnemonic(
-      "_Notify me about tasks assigned to me");
+      "_Notify me about what concerns me");
   gtk_check_button_set_active(GTK_CHECK_BUTTON(d->mute_check), !d->mute_tasks);
   g_signal_connect(d->mute_check, "toggled", G_CALLBACK(on_mute), d);
   GtkWidget *pop = gtk_popover_new();

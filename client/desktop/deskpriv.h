@@ -84,6 +84,13 @@ GtkWidget *desk_entry(const char *name, const char *placeholder, int secret);
 GtkWidget *desk_field(GtkWidget *grid, int row, const char *label,
                       GtkWidget *w);
 
+/* desk.c: a notice (toast, or a desktop notification when the window is
+ * not focused) for a live event that concerns the member: not history
+ * replayed at start, not a change they made, not when muted. id names it
+ * for GNotification ("ask-7"). The GUI tests read pcn_desk_notices. */
+void desk_notice(pcn_desk *d, const Pcn__Event *ev, const char *id,
+                 const char *title, const char *body);
+
 /* join.c: the first-run page (join with a code, or log in again). */
 GtkWidget *join_view_new(pcn_desk *d);
 /* desk.c: d->cfg now holds a session; show the network and connect. */

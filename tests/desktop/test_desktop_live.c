@@ -92,7 +92,7 @@ static void test_live(void **state) {
   /* Jo mutes them in the header's menu: no more, and it is remembered. */
   GtkWidget *mute =
       find_widget(GTK_WIDGET(pcn_desk_window(f->d)), GTK_TYPE_CHECK_BUTTON,
-                  "Notify me about tasks assigned to me");
+                  "Notify me about what concerns me");
   if (!mute) { /* the popover's content is not in the tree until shown */
     GtkWidget *menu = find_widget(GTK_WIDGET(pcn_desk_window(f->d)),
                                   GTK_TYPE_MENU_BUTTON, NULL);
