@@ -42,6 +42,14 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
     k = snprintf(out, n, "%s comment on task %llu: \"%s\"", op_name(ev->op),
                  (unsigned long long)ev->comment->task_id, ev->comment->text);
     break;
+  case PCN__EVENT__RECORD_SETTINGS:
+    k = snprintf(out, n,
+                 "changed the network's settings (notice %u working days, "
+                 "%zu holiday corrections)",
+                 ev->settings->min_notice_days,
+                 ev->settings->n_holidays_added +
+                     ev->settings->n_holidays_removed);
+    break;
   default:
     k = snprintf(out, n, "%s a record this version does not know",
                  op_name(ev->op));

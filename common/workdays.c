@@ -101,3 +101,27 @@ int pcn_working_days_between(int32_t from, int32_t to, const pcn_holidays *h) {
     n += pcn_is_working_day(d, h);
   return n;
 }
+
+const char *pcn_bank_holiday_rule_name(int32_t day) {
+  if (!pcn_is_bank_holiday_rule(day)) return NULL;
+  int64_t y64;
+  int m, d;
+  pcn_civil_from_days(day, &y64, &m, &d);
+  int y = (int)y64;
+  switch (m) {
+  case 1: return "New Year's Day";
+  case 3:
+  case 4: return day == pcn_easter(y) - 2 ? "Good Friday" : "Easter Monday";
+  case 5: return d <= 7 ? "Early May bank holiday" : "Spring bank holiday";
+  case 8: return "Summer bank holiday";
+  default: {
+    /* December: Christmas is the first of the pair unless the 25th was a
+     * Sunday (Boxing Day Monday 26th, Christmas Tuesday 27th). */
+    int32_t xmas = civil(y, 12, 25);
+    if (pcn_weekday(xmas) == 0) return d == 27 ? "Christmas Day" : "Boxing Day";
+    if (day == xmas) return "Christmas Day";
+    if (pcn_weekday(xmas) == 6 && d == 27) return "Christmas Day";
+    return "Boxing Day";
+  }
+  }
+}

@@ -31,6 +31,9 @@ int pcn_weekday(int32_t day);
 int32_t pcn_easter(int y);
 /* Whether day is a bank holiday in England and Wales by the rules alone. */
 int pcn_is_bank_holiday_rule(int32_t day);
+/* The rule's name for day ("Good Friday", "Christmas Day"), or NULL if
+ * the rules make it no holiday. */
+const char *pcn_bank_holiday_rule_name(int32_t day);
 /* Whether day is a bank holiday: the rules, corrected by h (may be NULL). */
 int pcn_is_bank_holiday(int32_t day, const pcn_holidays *h);
 int pcn_is_working_day(int32_t day, const pcn_holidays *h);

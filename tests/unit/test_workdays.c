@@ -61,6 +61,35 @@ static void test_published_years(void **state) {
   assert_false(pcn_is_bank_holiday_rule(D("2022-01-01")));
 }
 
+static void test_names(void **state) {
+  (void)state;
+  assert_string_equal(pcn_bank_holiday_rule_name(D("2026-04-03")),
+                      "Good Friday");
+  assert_string_equal(pcn_bank_holiday_rule_name(D("2026-04-06")),
+                      "Easter Monday");
+  assert_string_equal(pcn_bank_holiday_rule_name(D("2026-05-04")),
+                      "Early May bank holiday");
+  assert_string_equal(pcn_bank_holiday_rule_name(D("2026-05-25")),
+                      "Spring bank holiday");
+  assert_string_equal(pcn_bank_holiday_rule_name(D("2026-08-31")),
+                      "Summer bank holiday");
+  assert_string_equal(pcn_bank_holiday_rule_name(D("2026-12-25")),
+                      "Christmas Day");
+  assert_string_equal(pcn_bank_holiday_rule_name(D("2026-12-28")),
+                      "Boxing Day");
+  assert_string_equal(pcn_bank_holiday_rule_name(D("2027-12-27")),
+                      "Christmas Day"); /* the 25th a Saturday */
+  assert_string_equal(pcn_bank_holiday_rule_name(D("2027-12-28")),
+                      "Boxing Day");
+  assert_string_equal(pcn_bank_holiday_rule_name(D("2022-12-26")),
+                      "Boxing Day"); /* the 25th a Sunday */
+  assert_string_equal(pcn_bank_holiday_rule_name(D("2022-12-27")),
+                      "Christmas Day");
+  assert_string_equal(pcn_bank_holiday_rule_name(D("2022-01-03")),
+                      "New Year's Day");
+  assert_null(pcn_bank_holiday_rule_name(D("2026-11-23")));
+}
+
 static void test_easter(void **state) {
   (void)state;
   char s[11];
@@ -130,6 +159,7 @@ static void test_arithmetic(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_published_years),
+      cmocka_unit_test(test_names),
       cmocka_unit_test(test_easter),
       cmocka_unit_test(test_corrections),
       cmocka_unit_test(test_arithmetic),
