@@ -79,4 +79,7 @@ void pcn_desk_free(pcn_desk *d);
 /* Saves a PNG of what widget shows now. 0, or -1. */
 int pcn_desk_screenshot(GtkWidget *widget, const char *path);
 
+/* The Network page's holiday rows (this year's and next). */
+guint pcn_desk_network_holidays(pcn_desk *d);
+
 #endif

@@ -61,7 +61,7 @@ static void on_rows(void *ud) {
   ((fixture *)ud)->last_event_ns = (uint64_t)g_get_monotonic_time() * 1000;
 }
 
-int dtest_setup(void **state) {
+static int setup_as(void **state, int as_manager) {
   fixture *f = calloc(1, sizeof *f);
   f->s = its_start("");
   f->mgr = its_manager(f->s);
@@ -69,13 +69,15 @@ int dtest_setup(void **state) {
   f->jo =
       its_add_member(f->s, f->mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
   /* Jo joined with `pcn join`: the desktop finds the same files. */
-  snprintf(f->cfgdir, sizeof f->cfgdir, "%s/jo-config", f->s->dir);
+  its_member *who = as_manager ? f->mgr : f->jo;
+  snprintf(f->cfgdir, sizeof f->cfgdir, "%s/%s-config", f->s->dir,
+           who->username);
   setenv("XDG_CONFIG_HOME", f->cfgdir, 1);
   pcn_config cfg;
   memset(&cfg, 0, sizeof cfg);
   snprintf(cfg.server, sizeof cfg.server, "%s", f->s->addr);
-  snprintf(cfg.username, sizeof cfg.username, "jo");
-  snprintf(cfg.token, sizeof cfg.token, "%s", f->jo->token);
+  snprintf(cfg.username, sizeof cfg.username, "%s", who->username);
+  snprintf(cfg.token, sizeof cfg.token, "%s", who->token);
   snprintf(cfg.network_name, sizeof cfg.network_name, "Riverside PCN");
   cfg.ca_pem = f->s->ca_pem;
   char err[300];
@@ -90,6 +92,14 @@ int dtest_setup(void **state) {
   assert_true(spin_until(f, connected, 10000));
   *state = f;
   return 0;
+}
+
+int dtest_setup(void **state) {
+  return setup_as(state, 0);
+}
+
+int dtest_setup_manager(void **state) {
+  return setup_as(state, 1);
 }
 
 int dtest_teardown(void **state) {

@@ -19,6 +19,8 @@ typedef struct fixture {
 } fixture;
 
 int dtest_setup(void **state);
+/* The same network, but the window is the PCN manager's. */
+int dtest_setup_manager(void **state);
 int dtest_teardown(void **state);
 /* Runs the GTK main loop until done(f) or timeout_ms; returns done. */
 int spin_until(fixture *f, int (*done)(fixture *), unsigned timeout_ms);

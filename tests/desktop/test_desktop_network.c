@@ -1,0 +1,157 @@
+/* test_desktop_network.c - the Network page. In Jo's window (a practice
+ * manager) the settings and this year's and next year's bank holidays are
+ * shown read-only, and a change the PCN manager makes over the wire
+ * appears live. In the PCN manager's window the form saves notice and
+ * reminders, a rule holiday is made a working day from its row, and bad
+ * reminders are refused on the page without a request.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dtest.h"
+#include "validate.h"
+#include "workdays.h"
+
+static GtkWidget *win, *spin;
+static int want_notice;
+static guint want_rows;
+
+static void show_page(fixture *f) {
+  win = GTK_WIDGET(pcn_desk_window(f->d));
+  GtkWidget *stack = find_widget(win, GTK_TYPE_STACK, NULL);
+  assert_non_null(stack);
+  gtk_stack_set_visible_child_name(GTK_STACK(stack), "network");
+  spin = find_widget(win, GTK_TYPE_SPIN_BUTTON, "Minimum notice");
+  assert_non_null(spin);
+}
+
+static int notice_is(fixture *f) {
+  (void)f;
+  return gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(spin)) == want_notice;
+}
+
+static int rows_are(fixture *f) {
+  return pcn_desk_network_holidays(f->d) == want_rows;
+}
+
+static const Pcn__Response *settings_of(its_member *m) {
+  Pcn__SettingsGet g = PCN__SETTINGS_GET__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_SETTINGS_GET;
+  req.settings_get = &g;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK);
+}
+
+static void test_read_only_and_live(void **state) {
+  fixture *f = *state;
+  show_page(f);
+  want_notice = 10;
+  assert_true(spin_until(f, notice_is, 5000));
+  /* England and Wales have 8 bank holidays a year by the rules. */
+  want_rows = 16;
+  assert_true(spin_until(f, rows_are, 5000));
+  assert_false(gtk_widget_get_sensitive(spin));
+  assert_false(gtk_widget_get_visible(
+      find_widget(win, GTK_TYPE_BUTTON, "Save settings")));
+  /* The PCN manager changes the notice and adds a holiday elsewhere. */
+  Pcn__SettingsUpdate u = PCN__SETTINGS_UPDATE__INIT;
+  u.has_min_notice_case = PCN__SETTINGS_UPDATE__HAS_MIN_NOTICE_MIN_NOTICE_DAYS;
+  u.min_notice_days = 12;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_SETTINGS_UPDATE;
+  req.settings_update = &u;
+  its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
+  want_notice = 12;
+  assert_true(spin_until(f, notice_is, 5000));
+  /* A weekday next year that no rule makes a holiday. */
+  int64_t y;
+  int m, d;
+  pcn_civil_from_days((int32_t)(g_get_real_time() / 86400000000LL), &y, &m, &d);
+  char day[16];
+  int32_t jun4 = (int32_t)pcn_days_from_civil(y + 1, 6, 4);
+  while (pcn_weekday(jun4) == 0 || pcn_weekday(jun4) == 6)
+    jun4++;
+  pcn_date_format(jun4, day);
+  Pcn__HolidayAdd a = PCN__HOLIDAY_ADD__INIT;
+  a.date = day;
+  req.body_case = PCN__REQUEST__BODY_HOLIDAY_ADD;
+  req.holiday_add = &a;
+  its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
+  want_rows = 17;
+  assert_true(spin_until(f, rows_are, 5000));
+  spin_ms(300);
+  shot(win, "network-jo");
+}
+
+static GtkWidget *status_label;
+static const char *want_status;
+static int status_says(fixture *f) {
+  (void)f;
+  return strstr(gtk_label_get_text(GTK_LABEL(status_label)), want_status) !=
+         NULL;
+}
+
+static void test_manager_edits(void **state) {
+  fixture *f = *state;
+  show_page(f);
+  want_notice = 10;
+  assert_true(spin_until(f, notice_is, 5000));
+  want_rows = 16;
+  assert_true(spin_until(f, rows_are, 5000));
+  assert_true(gtk_widget_get_sensitive(spin));
+  status_label = find_widget(win, GTK_TYPE_LABEL, "Network status");
+  assert_non_null(status_label);
+  GtkWidget *rem = find_widget(win, GTK_TYPE_ENTRY, "Reminders");
+  GtkWidget *save = find_widget(win, GTK_TYPE_BUTTON, "Save settings");
+
+  /* Bad reminders: refused on the page, nothing sent. */
+  type_text(rem, "3, x");
+  gtk_widget_activate(save);
+  want_status = "Reminders:";
+  assert_true(spin_until(f, status_says, 3000));
+  assert_int_equal(settings_of(f->mgr)->settings->version, 0);
+
+  gtk_spin_button_set_value(GTK_SPIN_BUTTON(spin), 14);
+  type_text(rem, "5, 2");
+  gtk_widget_activate(save);
+  want_status = "Saved";
+  assert_true(spin_until(f, status_says, 5000));
+  const Pcn__Response *r = settings_of(f->jo);
+  assert_int_equal(r->settings->min_notice_days, 14);
+  assert_int_equal(r->settings->n_reminder_days, 2);
+  assert_int_equal(r->settings->reminder_days[0], 5);
+
+  /* This year's Christmas Day, made a working day from its row. */
+  int64_t y;
+  int m, d;
+  pcn_civil_from_days((int32_t)(g_get_real_time() / 86400000000LL), &y, &m, &d);
+  char name[64], xmas[11] = "";
+  for (int dd = 25; dd <= 27 && !xmas[0]; dd++) {
+    int32_t day = (int32_t)pcn_days_from_civil(y, 12, dd);
+    const char *n = pcn_bank_holiday_rule_name(day);
+    if (n && !strcmp(n, "Christmas Day")) pcn_date_format(day, xmas);
+  }
+  snprintf(name, sizeof name, "Make working %s", xmas);
+  GtkWidget *b = find_widget(win, GTK_TYPE_BUTTON, name);
+  assert_non_null(b);
+  gtk_widget_activate(b);
+  want_status = "Saved";
+  gtk_label_set_text(GTK_LABEL(status_label), "");
+  assert_true(spin_until(f, status_says, 5000));
+  r = settings_of(f->jo);
+  assert_int_equal(r->settings->n_holidays_removed, 1);
+  assert_string_equal(r->settings->holidays_removed[0], xmas);
+  spin_ms(300);
+  shot(win, "network-manager");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_read_only_and_live, dtest_setup,
+                                      dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_manager_edits, dtest_setup_manager,
+                                      dtest_teardown),
+  };
+  return dtest_main(tests, G_N_ELEMENTS(tests));
+}
