@@ -3,44 +3,11 @@
 # PCN manager changing notice and reminders, a practice manager refused
 # (exit 2, one line), a year's bank holidays with the network's
 # corrections, bad input as one-line usage errors (exit 1), and --json.
-set -euo pipefail
-trap 'echo "FAIL: line $LINENO exited $?" >&2' ERR
-build=$1
-pcnd=$build/server/pcnd
-pcn=$build/client/pcn
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-mgr() { XDG_CONFIG_HOME=$tmp/mgr "$pcn" "$@"; }
-jo() { XDG_CONFIG_HOME=$tmp/jo "$pcn" "$@"; }
-expect() {
-  local want=$1; shift
-  set +e; "$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?; set -e
-  [ $rc -eq "$want" ] || fail "$* exited $rc, not $want: $(cat "$tmp/err")"
-}
-one_line() {
-  [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$1 said more than one line: $(cat "$tmp/err")"
-}
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-code=$("$pcnd" init --data "$tmp/net" --network "Riverside PCN" --listen "127.0.0.1:$port" |
-  grep -o 'pcn1-[A-Za-z0-9_-]*')
-"$pcnd" run --data "$tmp/net" > "$tmp/pcnd.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do grep -q serving "$tmp/pcnd.log" && break; sleep 0.1; done
-grep -q serving "$tmp/pcnd.log" || fail "pcnd did not start: $(cat "$tmp/pcnd.log")"
-echo "manager's long password" | mgr join "$code" --password-stdin > /dev/null
-mgr practice add --ods F84001 --name "Riverside Surgery" --list-size 12000 > /dev/null
-invite=$(mgr member invite --username jo --name "Jo Bloggs" --role practice_manager \
-  --practice F84001 | grep -o 'pcn1-[A-Za-z0-9_-]*')
-echo "jo's own password" | jo join "$invite" --password-stdin > /dev/null
+. "$(dirname "$0")/cli_common.bash" "$1"
+jo() { as jo "$@"; }
+cli_start_network
+cli_add_practice F84001 "Riverside Surgery"
+cli_add_member jo practice_manager F84001
 
 # Defaults, readable by everyone.
 jo network show > "$tmp/show"

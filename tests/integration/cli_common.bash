@@ -1,0 +1,73 @@
+# cli_common.bash - what the CLI tests (cli_*.sh) share: a scratch
+# directory cleaned up on exit, a real pcnd on a free loopback port, and
+# members who joined with the real `pcn join`. Sourced, not run: ctest
+# registers only *.sh.
+#
+#   . "$(dirname "$0")/cli_common.bash" "$1"   # the build directory
+#   cli_start_network [pcnd run options]      # manager joined: mgr ...
+#   cli_add_practice F84001 "Riverside Surgery"
+#   cli_add_member jo practice_manager F84001 # then: as jo pcn ...
+set -euo pipefail
+trap 'echo "FAIL: line $LINENO exited $?" >&2' ERR
+build=$1
+pcnd=$build/server/pcnd
+pcn=$build/client/pcn
+tmp=$(mktemp -d)
+pid=""
+bg=() # other background processes to stop at exit
+cli_cleanup() {
+  for p in "${bg[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cli_cleanup EXIT
+passed=0
+ok() { passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; exit 1; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+# as NAME pcn-args...: runs pcn with NAME's configuration.
+as() { local who=$1; shift; XDG_CONFIG_HOME=$tmp/$who "$pcn" "$@"; }
+mgr() { as mgr "$@"; }
+# expect CODE cmd...: runs cmd expecting exit CODE; stdout in $tmp/out,
+# stderr in $tmp/err.
+expect() {
+  local want=$1; shift
+  set +e; "$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?; set -e
+  [ $rc -eq "$want" ] || fail "$* exited $rc, not $want: $(cat "$tmp/err")"
+}
+one_line() {
+  [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$1 said more than one line: $(cat "$tmp/err")"
+}
+# wait_for FILE TEXT: up to 5 s for TEXT to appear in FILE.
+wait_for() {
+  for _ in $(seq 50); do grep -q -- "$2" "$1" && return 0; sleep 0.1; done
+  fail "'$2' never appeared in $1: $(cat "$1")"
+}
+
+cli_start_pcnd() {
+  "$pcnd" run --data "$tmp/net" "$@" > "$tmp/pcnd.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do grep -q serving "$tmp/pcnd.log" && break; sleep 0.1; done
+  grep -q serving "$tmp/pcnd.log" || fail "pcnd did not start: $(cat "$tmp/pcnd.log")"
+}
+
+cli_start_network() {
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  code=$("$pcnd" init --data "$tmp/net" --network "Riverside PCN" --listen "127.0.0.1:$port" |
+    grep -o 'pcn1-[A-Za-z0-9_-]*')
+  cli_start_pcnd "$@"
+  echo "manager's long password" | mgr join "$code" --password-stdin > /dev/null
+}
+
+cli_add_practice() {
+  mgr practice add --ods "$1" --name "$2" --list-size 10000 > /dev/null
+}
+
+# cli_add_member USER ROLE [PRACTICE]
+cli_add_member() {
+  local invite
+  invite=$(mgr member invite --username "$1" --name "$1" --role "$2" \
+    ${3:+--practice "$3"} | grep -o 'pcn1-[A-Za-z0-9_-]*')
+  echo "$1's own long password" | as "$1" join "$invite" --password-stdin > /dev/null
+}
