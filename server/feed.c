@@ -385,6 +385,8 @@ static int feed_ping(req_ctx *ctx) {
   return PCN__STATUS_CODE__OK;
 }
 
+#define CLOCK_MAX_OFFSET_MS (100LL * 366 * 24 * 3600 * 1000)
+
 /* --test-clock only: tests move the clock rather than sleep for days. A
  * write, so that its reply comes after the ticks (timers.c) the new time
  * makes due have committed: a test that moves the clock can then look. */
@@ -397,6 +399,9 @@ static int clock_prepare(req_ctx *ctx, wjob *job) {
   if (ms < 0)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "ms",
                           "ms: the clock only moves forward.");
+  if (ms > CLOCK_MAX_OFFSET_MS - ctx->srv->clock_offset_ms)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "ms",
+                          "ms: the clock moves at most 100 years in all.");
   ctx->srv->clock_offset_ms += ms;
   job->now_ms = srv_now_ms(ctx->srv);
   /* The ticks are the server's doing, not the test user's. */
