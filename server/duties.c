@@ -268,7 +268,7 @@ int duties_tick(wtx *w, wjob *job) {
   }
   mdb_cursor_close(cur);
   for (size_t i = 0; i < ndue; i++) {
-    Pcn__Duty *d;
+    Pcn__Duty *d = NULL;
     if ((rc = duty_load(w->txn, w->st, due[i], &job->arena, &d)))
       return wtx_lmdb(w, rc, "reading an entry of the register");
     d->review_due = 1;
@@ -549,7 +549,7 @@ static int update_prepare(req_ctx *ctx, wjob *job) {
 
 static int update_apply(wtx *w, wjob *job) {
   Pcn__DutyUpdate *r = job->req->duty_update;
-  Pcn__Duty *d;
+  Pcn__Duty *d = NULL;
   int rc = apply_existing(w, job, r->id, r->version, &d);
   if (rc) return rc;
   int changed = 0;
@@ -598,7 +598,7 @@ static int remove_prepare(req_ctx *ctx, wjob *job) {
 
 static int remove_apply(wtx *w, wjob *job) {
   Pcn__DutyRemove *r = job->req->duty_remove;
-  Pcn__Duty *d;
+  Pcn__Duty *d = NULL;
   int rc = apply_existing(w, job, r->id, r->version, &d);
   if (rc) return rc;
   uint8_t key[8];
@@ -696,7 +696,7 @@ static int agree_all(wtx *w, wjob *job, agree_run *ar) {
     if (k.mv_size == 8) ids[n++] = key_get_u64(k.mv_data);
   mdb_cursor_close(cur);
   for (size_t i = 0; i < n; i++) {
-    Pcn__Duty *d;
+    Pcn__Duty *d = NULL;
     if ((rc = duty_load(w->txn, w->st, ids[i], &job->arena, &d)))
       return wtx_lmdb(w, rc, "reading the register");
     if ((rc = agree_one(w, job, ar, d))) return rc;
@@ -723,7 +723,7 @@ static int agree_apply(wtx *w, wjob *job) {
     rc = agree_all(w, job, &ar);
   else
     for (size_t i = 0; i < r->n_entries && !rc; i++) {
-      Pcn__Duty *d;
+      Pcn__Duty *d = NULL;
       rc =
           apply_existing(w, job, r->entries[i]->id, r->entries[i]->version, &d);
       if (!rc) rc = agree_one(w, job, &ar, d);
