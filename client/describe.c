@@ -50,6 +50,42 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
                  ev->settings->n_holidays_added +
                      ev->settings->n_holidays_removed);
     break;
+  case PCN__EVENT__RECORD_DUTY: {
+    const Pcn__Duty *d = ev->duty;
+    static const char *const owners[] = {"?", "PCN manager",
+                                         "each practice manager",
+                                         "clinical director", "shared"};
+    const char *owner = owners[(unsigned)d->owner < 5 ? d->owner : 0];
+    if (ev->op == PCN__OP__DELETED)
+      k = snprintf(out, n,
+                   "removed responsibility %llu \"%s\" from the "
+                   "register",
+                   (unsigned long long)d->id, d->title);
+    else if (ev->op == PCN__OP__CREATED)
+      k = snprintf(out, n,
+                   "added responsibility %llu \"%s\" (owner: %s, "
+                   "review %s): every practice to agree",
+                   (unsigned long long)d->id, d->title, owner, d->review_date);
+    else if (ev->actor[0]) /* the server's only change is a review due */
+      k = snprintf(out, n,
+                   "changed responsibility %llu \"%s\" (owner: %s, "
+                   "review %s, version %u): every practice to agree again",
+                   (unsigned long long)d->id, d->title, owner, d->review_date,
+                   d->version);
+    else
+      k = snprintf(out, n,
+                   "review due: responsibility %llu \"%s\" (review "
+                   "date %s)",
+                   (unsigned long long)d->id, d->title, d->review_date);
+    break;
+  }
+  case PCN__EVENT__RECORD_DUTY_AGREEMENT: {
+    const Pcn__DutyAgreement *a = ev->duty_agreement;
+    k = snprintf(out, n, "%s agreed responsibility %llu \"%s\" (version %u)",
+                 a->practice, (unsigned long long)a->duty_id, a->duty_title,
+                 a->duty_version);
+    break;
+  }
   default:
     k = snprintf(out, n, "%s a record this version does not know",
                  op_name(ev->op));

@@ -47,4 +47,14 @@ void timers_run(server *s);
 /* Runs every tick inside w (ClockAdvance's apply). */
 int timers_apply_all(wtx *w, wjob *job);
 
+/* duties.c: writes the default responsibilities register (and marks it
+ * written) in txn, calling each(ud, entry) after saving each entry (NULL:
+ * no events, as in `pcnd init`). 0, an LMDB error, or each's non-zero. */
+typedef int (*duty_seed_fn)(void *ud, Pcn__Duty *d);
+int duties_seed(MDB_txn *txn, store *st, int64_t now_ms, duty_seed_fn each,
+                void *ud);
+/* The register's tick: writes the defaults into a store from before the
+ * register existed, and flags entries whose review date has come. */
+int duties_tick(wtx *w, wjob *job);
+
 #endif

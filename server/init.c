@@ -2,8 +2,9 @@
  *
  * Creates the directory (0700), the network CA and server certificate
  * (certs.c), the store with the network's identity and addresses, and the
- * first PCN manager's invitation. Writes no password anywhere: the PCN
- * manager sets theirs with `pcn join`. Refuses to touch a directory that
+ * first PCN manager's invitation, and the default responsibilities register
+ * (duties.c). Writes no password anywhere: the PCN manager sets theirs
+ * with `pcn join`. Refuses to touch a directory that
  * already holds a store.
  */
 #include "init.h"
@@ -15,6 +16,7 @@
 #include <openssl/rand.h>
 
 #include "addr.h"
+#include "areas.h"
 #include "auth.h"
 #include "certs.h"
 #include "clock.h"
@@ -111,6 +113,9 @@ int pcnd_init(const init_opts *o, char *code, size_t codelen, char *err,
   if (!rc) rc = store_meta_put_str(txn, &st, META_LISTEN, o->listen);
   if (!rc) rc = store_meta_put_str(txn, &st, META_ADVERTISE, advertise);
   if (!rc) rc = auth_invite_put(txn, &st, token_hash, &inv);
+  /* The default responsibilities register: part of a new network, like
+   * its name, so no events (nobody has joined to be told). */
+  if (!rc) rc = duties_seed(txn, &st, now, NULL, NULL);
   if (!rc)
     rc = mdb_txn_commit(txn);
   else

@@ -1,8 +1,9 @@
 /* timers.c - the server's own writes on the clock.
  *
  * Areas with due work (asks: recurring instances and reminders;
- * decisions: closing and the last-day reminder) each offer a tick
- * (areas.h). Every tick runs in its own writer job with the server as the
+ * decisions: closing and the last-day reminder; duties: review dates
+ * coming due, and the default register for a store from before it) each
+ * offer a tick (areas.h). Every tick runs in its own writer job with the server as the
  * actor, so one area's failure never holds another's back. Ticks are
  * durable by construction: what a tick did is recorded in the records it
  * touched, in the same transaction, so after a stop the first tick
@@ -19,6 +20,7 @@ static const struct {
 } ticks[] = {
     {"asks", asks_tick},
     {"decisions", decisions_tick},
+    {"duties", duties_tick},
 };
 #define N_TICKS (sizeof ticks / sizeof ticks[0])
 

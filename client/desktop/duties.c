@@ -1,17 +1,807 @@
-/* duties.c - placeholder: the Responsibilities view arrives with issue 6. */
+/* duties.c - the Responsibilities view: the network's register of areas
+ * of work, one row per entry (who owns it, what the owner does, when it is
+ * reviewed, "review due" once that date has come) with a strip saying,
+ * for every practice, agreed or pending.
+ *
+ * A practice manager agrees an entry for their practice from its row, or
+ * every pending entry at once; each agreement names the version shown, so
+ * nobody agrees wording they have not seen (a change meanwhile is refused
+ * and the row redrawn). The PCN manager adds and edits entries in a form.
+ * The server decides who may do what; a refusal shows as its sentence.
+ *
+ * Model: copies of the entries by id, the practices, and for each
+ * (entry, practice) the version that practice agreed. A practice has
+ * agreed an entry when that version is the entry's current one, so a
+ * change to an entry makes it pending everywhere without touching the
+ * agreements, and events replayed out of order with the register's load
+ * cannot bring back an agreement to old wording. Rows are redrawn once
+ * per main-loop turn after changes (at most DUTY_MAX rows).
+ */
+#include <stdio.h>
+#include <string.h>
+
 #include "deskpriv.h"
 
-GtkWidget *duties_view_new(pcn_desk *d) {
-  (void)d;
-  return gtk_label_new("Responsibilities: coming with this release.");
+typedef struct duty_practice {
+  char ods[8];
+  char *name;
+} duty_practice;
+
+typedef struct desk_duties desk_duties;
+struct desk_duties {
+  GtkWidget *list, *summary, *note, *agree_all, *add, *only_pending;
+  GHashTable *by_id;      /* guint64* id -> Pcn__Duty* (own copy) */
+  GArray *practices;      /* duty_practice, in the server's order */
+  GHashTable *agreements; /* "id/ODS" -> GUINT_TO_POINTER(version) */
+  guint redraw_id;
+  GtkWidget *form;
+  GtkWidget *f_title, *f_owner, *f_does, *f_review, *f_note, *f_save;
+  guint64 f_id;
+  guint f_version;
+};
+
+static const struct {
+  int owner;
+  const char *label;
+} owners[] = {
+    {PCN__DUTY_OWNER__DUTY_PCN_MANAGER, "PCN manager"},
+    {PCN__DUTY_OWNER__DUTY_PRACTICE_MANAGERS, "Each practice manager"},
+    {PCN__DUTY_OWNER__DUTY_CLINICAL_DIRECTOR, "Clinical director"},
+    {PCN__DUTY_OWNER__DUTY_SHARED, "Shared"},
+};
+
+static const char *owner_label(int owner) {
+  for (size_t i = 0; i < G_N_ELEMENTS(owners); i++)
+    if (owners[i].owner == owner) return owners[i].label;
+  return "?";
 }
-void duties_load(pcn_desk *d) {
-  (void)d;
+
+/* ------------------------------------------------------------ model */
+
+static Pcn__Duty *duty_copy(const Pcn__Duty *d) {
+  size_t n = pcn__duty__get_packed_size(d);
+  uint8_t *buf = g_malloc(n ? n : 1);
+  pcn__duty__pack(d, buf);
+  Pcn__Duty *c = pcn__duty__unpack(NULL, n, buf);
+  g_free(buf);
+  return c;
 }
+
+static void duty_free(gpointer p) {
+  pcn__duty__free_unpacked(p, NULL);
+}
+
+static void redraw(pcn_desk *d);
+
+static gboolean redraw_idle(gpointer ud) {
+  pcn_desk *d = ud;
+  d->duties->redraw_id = 0;
+  redraw(d);
+  return G_SOURCE_REMOVE;
+}
+
+static void changed(pcn_desk *d) {
+  if (!d->duties->redraw_id) d->duties->redraw_id = g_idle_add(redraw_idle, d);
+}
+
+/* Takes in an entry unless what is held is newer. The same version again
+ * is the server flagging the review as due: that flag only ever rises
+ * within a version. */
+static void put_duty(pcn_desk *d, const Pcn__Duty *nd) {
+  desk_duties *t = d->duties;
+  Pcn__Duty *old = g_hash_table_lookup(t->by_id, &nd->id);
+  if (old && old->version > nd->version) return;
+  int due = old && old->version == nd->version && old->review_due;
+  Pcn__Duty *c = duty_copy(nd);
+  if (!c) return;
+  c->review_due = c->review_due || due;
+  guint64 *key = g_new(guint64, 1);
+  *key = c->id;
+  g_hash_table_replace(t->by_id, key, c);
+  changed(d);
+}
+
+static void put_agreement(pcn_desk *d, guint64 id, const char *ods,
+                          guint version) {
+  char *key = g_strdup_printf("%" G_GUINT64_FORMAT "/%s", id, ods);
+  guint had = GPOINTER_TO_UINT(g_hash_table_lookup(d->duties->agreements, key));
+  if (version > had)
+    g_hash_table_replace(d->duties->agreements, key, GUINT_TO_POINTER(version));
+  else
+    g_free(key);
+  changed(d);
+}
+
+static int has_agreed(desk_duties *t, const Pcn__Duty *e, const char *ods) {
+  char key[40];
+  snprintf(key, sizeof key, "%" G_GUINT64_FORMAT "/%s", (guint64)e->id, ods);
+  return GPOINTER_TO_UINT(g_hash_table_lookup(t->agreements, key)) ==
+         e->version;
+}
+
+static void put_practice(pcn_desk *d, const Pcn__Practice *p) {
+  GArray *a = d->duties->practices;
+  for (guint i = 0; i < a->len; i++) {
+    duty_practice *dp = &g_array_index(a, duty_practice, i);
+    if (!strcmp(dp->ods, p->ods)) {
+      g_free(dp->name);
+      dp->name = g_strdup(p->name);
+      changed(d);
+      return;
+    }
+  }
+  duty_practice dp;
+  snprintf(dp.ods, sizeof dp.ods, "%s", p->ods);
+  dp.name = g_strdup(p->name);
+  g_array_append_val(a, dp);
+  changed(d);
+}
+
+static int contains(char **list, size_t n, const char *s) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(list[i], s)) return 1;
+  return 0;
+}
+
+/* What concerns the member: an entry their practice had agreed changed
+ * (it needs agreeing again), a new entry to agree, and, for the PCN
+ * manager, a review come due. */
+static void notices(pcn_desk *d, const Pcn__Event *ev) {
+  const Pcn__Duty *e = ev->duty;
+  char id[40];
+  snprintf(id, sizeof id, "duty-%llu", (unsigned long long)e->id);
+  int pm = d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0];
+  if (ev->op == PCN__OP__UPDATED && ev->actor[0] && d->practice[0] &&
+      contains(e->cleared, e->n_cleared, d->practice))
+    desk_notice(d, ev, id, "A responsibility changed: agree it again",
+                e->title);
+  else if (ev->op == PCN__OP__CREATED && ev->actor[0] && pm)
+    desk_notice(d, ev, id, "A new responsibility to agree", e->title);
+  else if (ev->op == PCN__OP__UPDATED && !ev->actor[0] && e->review_due &&
+           d->role == PCN__ROLE__PCN_MANAGER)
+    desk_notice(d, ev, id, "A responsibility is due for review", e->title);
+}
+
 void duties_on_event(pcn_desk *d, const Pcn__Event *ev) {
-  (void)d;
-  (void)ev;
+  desk_duties *t = d->duties;
+  if (!t) return;
+  switch (ev->record_case) {
+  case PCN__EVENT__RECORD_DUTY:
+    if (ev->op == PCN__OP__DELETED) {
+      if (g_hash_table_remove(t->by_id, &ev->duty->id)) changed(d);
+    } else {
+      put_duty(d, ev->duty);
+    }
+    notices(d, ev);
+    break;
+  case PCN__EVENT__RECORD_DUTY_AGREEMENT:
+    put_agreement(d, ev->duty_agreement->duty_id, ev->duty_agreement->practice,
+                  ev->duty_agreement->duty_version);
+    break;
+  case PCN__EVENT__RECORD_PRACTICE: put_practice(d, ev->practice); break;
+  default: break;
+  }
 }
+
+/* ------------------------------------------------------------ requests */
+
+static void note(pcn_desk *d, const char *text, int error) {
+  GtkWidget *n = d->duties->note;
+  gtk_label_set_text(GTK_LABEL(n), text);
+  if (error)
+    gtk_widget_add_css_class(n, "error");
+  else
+    gtk_widget_remove_css_class(n, "error");
+}
+
+/* Sends req with d as the callback's data; 0, or -1 (said why). The
+ * callbacks may run after duties_free (a closing client fails what is in
+ * flight): each checks d->duties first. */
+static int call(pcn_desk *d, Pcn__Request *req, pcn_response_cb cb) {
+  if (!d->cl || !pcn_client_call(d->cl, req, cb, d)) {
+    note(d,
+         "Not connected to the server; try again when the header says "
+         "Connected.",
+         1);
+    return -1;
+  }
+  return 0;
+}
+
+static void on_register(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->duties) return;
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_DUTY_REGISTER) {
+    note(d, r->status->message, 1);
+    return;
+  }
+  const Pcn__DutyRegister *g = r->duty_register;
+  for (size_t i = 0; i < g->n_practices; i++)
+    put_practice(d, g->practices[i]);
+  for (size_t i = 0; i < g->n_duties; i++)
+    put_duty(d, g->duties[i]);
+  for (size_t i = 0; i < g->n_agreements; i++)
+    put_agreement(d, g->agreements[i]->duty_id, g->agreements[i]->practice,
+                  g->agreements[i]->duty_version);
+  changed(d);
+}
+
+/* Who is looking decides the controls, so the register is asked for once
+ * the desk knows (its own WhoAmI may not have been answered yet). */
+static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  pcn_desk *d = ud;
+  if (!d->duties || r->status->code == PCN__STATUS_CODE__UNAVAILABLE) return;
+  if (r->status->code == PCN__STATUS_CODE__OK &&
+      r->body_case == PCN__RESPONSE__BODY_MEMBER) {
+    snprintf(d->practice, sizeof d->practice, "%s", r->member->practice);
+    d->role = r->member->role;
+  }
+  (void)cl;
+  Pcn__DutyList l = PCN__DUTY_LIST__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DUTY_LIST;
+  req.duty_list = &l;
+  call(d, &req, on_register);
+}
+
+void duties_load(pcn_desk *d) {
+  if (!d->duties) return;
+  Pcn__WhoAmI w = PCN__WHO_AM_I__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_WHOAMI;
+  req.whoami = &w;
+  call(d, &req, on_me);
+}
+
+static void on_agreed(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->duties) return;
+  if (r->status->code == PCN__STATUS_CODE__CONFLICT &&
+      r->body_case == PCN__RESPONSE__BODY_DUTY) {
+    put_duty(d, r->duty); /* show what it says now */
+    note(d, r->status->message, 1);
+    return;
+  }
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    note(d, r->status->message, 1);
+    return;
+  }
+  const Pcn__DutyAgreed *a = r->duty_agreed;
+  for (size_t i = 0; i < a->n_agreements; i++)
+    put_agreement(d, a->agreements[i]->duty_id, a->agreements[i]->practice,
+                  a->agreements[i]->duty_version);
+  char text[120];
+  snprintf(text, sizeof text, "Agreed %zu %s for %s.", a->n_agreements,
+           a->n_agreements == 1 ? "entry" : "entries", d->practice);
+  note(d, text, 0);
+}
+
+/* Agrees the entries given, each as the version shown. */
+static void agree(pcn_desk *d, const Pcn__Duty **list, size_t n) {
+  if (!n) {
+    note(d, "Nothing is pending for your practice.", 0);
+    return;
+  }
+  Pcn__DutyVersion *v = g_new(Pcn__DutyVersion, n);
+  Pcn__DutyVersion **vp = g_new(Pcn__DutyVersion *, n);
+  for (size_t i = 0; i < n; i++) {
+    pcn__duty_version__init(&v[i]);
+    v[i].id = list[i]->id;
+    v[i].version = list[i]->version;
+    vp[i] = &v[i];
+  }
+  Pcn__DutyAgree a = PCN__DUTY_AGREE__INIT;
+  a.practice = d->practice;
+  a.n_entries = n;
+  a.entries = vp;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DUTY_AGREE;
+  req.duty_agree = &a;
+  call(d, &req, on_agreed);
+  g_free(vp);
+  g_free(v);
+}
+
+static void on_agree_one(GtkButton *b, gpointer ud) {
+  pcn_desk *d = ud;
+  guint64 id = *(guint64 *)g_object_get_data(G_OBJECT(b), "id");
+  const Pcn__Duty *e = g_hash_table_lookup(d->duties->by_id, &id);
+  if (e) agree(d, &e, 1);
+}
+
+static gint by_id(gconstpointer a, gconstpointer b) {
+  guint64 x = (*(Pcn__Duty *const *)a)->id, y = (*(Pcn__Duty *const *)b)->id;
+  return x < y ? -1 : x > y;
+}
+
+/* The entries in id order (the caller frees the array, not the entries). */
+static GPtrArray *sorted(desk_duties *t) {
+  GPtrArray *a = g_ptr_array_new();
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, t->by_id);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    g_ptr_array_add(a, v);
+  g_ptr_array_sort(a, by_id);
+  return a;
+}
+
+static void on_agree_all(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  GPtrArray *all = sorted(d->duties);
+  GPtrArray *pending = g_ptr_array_new();
+  for (guint i = 0; i < all->len; i++)
+    if (!has_agreed(d->duties, all->pdata[i], d->practice))
+      g_ptr_array_add(pending, all->pdata[i]);
+  agree(d, (const Pcn__Duty **)pending->pdata, pending->len);
+  g_ptr_array_unref(pending);
+  g_ptr_array_unref(all);
+}
+
+/* ------------------------------------------------------------ the form */
+
+static void form_say(desk_duties *t, const char *text) {
+  gtk_label_set_text(GTK_LABEL(t->f_note), text);
+  gtk_widget_set_visible(t->f_note, TRUE);
+}
+
+static void on_saved(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_duties *t = d->duties;
+  if (!t || !t->form) return;
+  gtk_widget_set_sensitive(t->f_save, TRUE);
+  if (r->status->code == PCN__STATUS_CODE__CONFLICT &&
+      r->body_case == PCN__RESPONSE__BODY_DUTY) {
+    /* Keep what was typed; the next save is made knowingly. */
+    put_duty(d, r->duty);
+    t->f_version = r->duty->version;
+    char *text = g_strdup_printf(
+        "%s\nNow: %s; review %s.\n%s\nSave again to replace it with yours.",
+        r->status->message, owner_label(r->duty->owner), r->duty->review_date,
+        r->duty->owner_does);
+    form_say(t, text);
+    g_free(text);
+    return;
+  }
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    form_say(t, r->status->message);
+    return;
+  }
+  if (r->body_case == PCN__RESPONSE__BODY_DUTY) put_duty(d, r->duty);
+  gtk_window_destroy(GTK_WINDOW(t->form));
+}
+
+static void on_removed(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_duties *t = d->duties;
+  if (!t || !t->form) return;
+  gtk_widget_set_sensitive(t->f_save, TRUE);
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    if (r->body_case == PCN__RESPONSE__BODY_DUTY) put_duty(d, r->duty);
+    form_say(t, r->status->message);
+    return;
+  }
+  if (g_hash_table_remove(t->by_id, &r->duty->id)) changed(d);
+  gtk_window_destroy(GTK_WINDOW(t->form));
+}
+
+static char *does_text(desk_duties *t) {
+  GtkTextBuffer *b = gtk_text_view_get_buffer(GTK_TEXT_VIEW(t->f_does));
+  GtkTextIter s, e;
+  gtk_text_buffer_get_bounds(b, &s, &e);
+  return gtk_text_buffer_get_text(b, &s, &e, FALSE);
+}
+
+static int owner_picked(desk_duties *t) {
+  guint i = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->f_owner));
+  return i < G_N_ELEMENTS(owners) ? owners[i].owner : 0;
+}
+
+static void on_save(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_duties *t = d->duties;
+  char *does = does_text(t);
+  char *title = g_strdup(gtk_editable_get_text(GTK_EDITABLE(t->f_title)));
+  char *review = g_strdup(gtk_editable_get_text(GTK_EDITABLE(t->f_review)));
+  Pcn__Request req = PCN__REQUEST__INIT;
+  Pcn__DutyAdd a = PCN__DUTY_ADD__INIT;
+  Pcn__DutyUpdate u = PCN__DUTY_UPDATE__INIT;
+  if (!t->f_id) {
+    a.title = title;
+    a.owner = owner_picked(t);
+    a.owner_does = does;
+    a.review_date = review;
+    req.body_case = PCN__REQUEST__BODY_DUTY_ADD;
+    req.duty_add = &a;
+  } else {
+    /* Only what was changed is sent: an untouched field stays as it is. */
+    const Pcn__Duty *e = g_hash_table_lookup(t->by_id, &t->f_id);
+    u.id = t->f_id;
+    u.version = t->f_version;
+    if (!e || strcmp(e->title, title)) {
+      u.has_title_case = PCN__DUTY_UPDATE__HAS_TITLE_TITLE;
+      u.title = title;
+    }
+    if (!e || (int)e->owner != owner_picked(t)) {
+      u.has_owner_case = PCN__DUTY_UPDATE__HAS_OWNER_OWNER;
+      u.owner = owner_picked(t);
+    }
+    if (!e || strcmp(e->owner_does, does)) {
+      u.has_owner_does_case = PCN__DUTY_UPDATE__HAS_OWNER_DOES_OWNER_DOES;
+      u.owner_does = does;
+    }
+    if (!e || strcmp(e->review_date, review)) {
+      u.has_review_date_case = PCN__DUTY_UPDATE__HAS_REVIEW_DATE_REVIEW_DATE;
+      u.review_date = review;
+    }
+    req.body_case = PCN__REQUEST__BODY_DUTY_UPDATE;
+    req.duty_update = &u;
+  }
+  if (req.body_case == PCN__REQUEST__BODY_DUTY_UPDATE && !u.has_title_case &&
+      !u.has_owner_case && !u.has_owner_does_case && !u.has_review_date_case)
+    form_say(t, "Nothing changed: the practices' agreements stand.");
+  else if (d->cl && pcn_client_call(d->cl, &req, on_saved, d))
+    gtk_widget_set_sensitive(t->f_save, FALSE);
+  else
+    form_say(t, "Not connected to the server.");
+  g_free(title);
+  g_free(review);
+  g_free(does);
+}
+
+static void on_remove(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_duties *t = d->duties;
+  Pcn__DutyRemove r = PCN__DUTY_REMOVE__INIT;
+  r.id = t->f_id;
+  r.version = t->f_version;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DUTY_REMOVE;
+  req.duty_remove = &r;
+  if (d->cl && pcn_client_call(d->cl, &req, on_removed, d))
+    gtk_widget_set_sensitive(t->f_save, FALSE);
+  else
+    form_say(t, "Not connected to the server.");
+}
+
+static void on_form_destroy(GtkWidget *w, gpointer ud) {
+  (void)w;
+  pcn_desk *d = ud;
+  if (d->duties) d->duties->form = NULL;
+}
+
+/* The add form (e NULL) or the edit form of e. */
+static void open_form(pcn_desk *d, const Pcn__Duty *e) {
+  desk_duties *t = d->duties;
+  if (t->form) gtk_window_destroy(GTK_WINDOW(t->form));
+  t->f_id = e ? e->id : 0;
+  t->f_version = e ? e->version : 0;
+  const char *name = e ? "Edit entry" : "Add an entry";
+  t->form = gtk_window_new();
+  gtk_widget_set_name(t->form, name);
+  char *title =
+      e ? g_strdup_printf("Entry %llu: %s", (unsigned long long)e->id, e->title)
+        : g_strdup("Add an entry to the register");
+  gtk_window_set_title(GTK_WINDOW(t->form), title);
+  g_free(title);
+  gtk_window_set_transient_for(GTK_WINDOW(t->form), GTK_WINDOW(d->window));
+  gtk_window_set_modal(GTK_WINDOW(t->form), TRUE);
+  gtk_window_set_default_size(GTK_WINDOW(t->form), 520, -1);
+  g_signal_connect(t->form, "destroy", G_CALLBACK(on_form_destroy), d);
+
+  GtkWidget *grid = gtk_grid_new();
+  gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
+  gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
+  gtk_widget_set_margin_start(grid, 18);
+  gtk_widget_set_margin_end(grid, 18);
+  gtk_widget_set_margin_top(grid, 18);
+  gtk_widget_set_margin_bottom(grid, 18);
+  t->f_title = desk_field(grid, 0, "_Area of work",
+                          desk_entry("Area of work", "Estates and rooms", 0));
+  const char *labels[G_N_ELEMENTS(owners) + 1];
+  for (size_t i = 0; i < G_N_ELEMENTS(owners); i++)
+    labels[i] = owners[i].label;
+  labels[G_N_ELEMENTS(owners)] = NULL;
+  t->f_owner = gtk_drop_down_new_from_strings(labels);
+  gtk_widget_set_name(t->f_owner, "Owner");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->f_owner),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Owner", -1);
+  desk_field(grid, 1, "_Owner", t->f_owner);
+  t->f_does = gtk_text_view_new();
+  gtk_widget_set_name(t->f_does, "What the owner does");
+  gtk_text_view_set_wrap_mode(GTK_TEXT_VIEW(t->f_does), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_left_margin(GTK_TEXT_VIEW(t->f_does), 8);
+  gtk_text_view_set_right_margin(GTK_TEXT_VIEW(t->f_does), 8);
+  gtk_text_view_set_top_margin(GTK_TEXT_VIEW(t->f_does), 6);
+  gtk_text_view_set_bottom_margin(GTK_TEXT_VIEW(t->f_does), 6);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->f_does),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "What the owner does", -1);
+  GtkWidget *frame = gtk_frame_new(NULL);
+  gtk_widget_set_size_request(frame, -1, 90);
+  gtk_frame_set_child(GTK_FRAME(frame), t->f_does);
+  GtkWidget *l = gtk_label_new_with_mnemonic("_What the owner does");
+  gtk_label_set_xalign(GTK_LABEL(l), 1);
+  gtk_label_set_yalign(GTK_LABEL(l), 0);
+  gtk_label_set_mnemonic_widget(GTK_LABEL(l), t->f_does);
+  gtk_widget_set_hexpand(frame, TRUE);
+  gtk_grid_attach(GTK_GRID(grid), l, 0, 2, 1, 1);
+  gtk_grid_attach(GTK_GRID(grid), frame, 1, 2, 1, 1);
+  t->f_review = desk_field(grid, 3, "_Review date",
+                           desk_entry("Review date", "YYYY-MM-DD", 0));
+  GtkWidget *warn = gtk_label_new(
+      e ? "Saving a change asks every practice to agree this entry again."
+        : "Every practice will be asked to agree the new entry.");
+  gtk_label_set_wrap(GTK_LABEL(warn), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(warn), 0);
+  gtk_widget_add_css_class(warn, "dim-label");
+  gtk_grid_attach(GTK_GRID(grid), warn, 0, 4, 2, 1);
+  t->f_note = gtk_label_new(NULL);
+  gtk_label_set_wrap(GTK_LABEL(t->f_note), TRUE);
+  gtk_label_set_selectable(GTK_LABEL(t->f_note), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(t->f_note), 0);
+  gtk_widget_add_css_class(t->f_note, "error");
+  gtk_widget_set_visible(t->f_note, FALSE);
+  gtk_grid_attach(GTK_GRID(grid), t->f_note, 0, 5, 2, 1);
+  GtkWidget *buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_halign(buttons, GTK_ALIGN_END);
+  if (e) {
+    GtkWidget *rm = gtk_button_new_with_mnemonic("_Remove entry");
+    gtk_widget_add_css_class(rm, "destructive-action");
+    g_signal_connect(rm, "clicked", G_CALLBACK(on_remove), d);
+    gtk_box_append(GTK_BOX(buttons), rm);
+  }
+  t->f_save = gtk_button_new_with_mnemonic(e ? "_Save" : "_Add");
+  gtk_widget_add_css_class(t->f_save, "suggested-action");
+  g_signal_connect(t->f_save, "clicked", G_CALLBACK(on_save), d);
+  gtk_box_append(GTK_BOX(buttons), t->f_save);
+  gtk_grid_attach(GTK_GRID(grid), buttons, 1, 6, 1, 1);
+  if (e) {
+    gtk_editable_set_text(GTK_EDITABLE(t->f_title), e->title);
+    for (guint i = 0; i < G_N_ELEMENTS(owners); i++)
+      if (owners[i].owner == (int)e->owner)
+        gtk_drop_down_set_selected(GTK_DROP_DOWN(t->f_owner), i);
+    gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(t->f_does)),
+                             e->owner_does, -1);
+    gtk_editable_set_text(GTK_EDITABLE(t->f_review), e->review_date);
+  }
+  gtk_window_set_default_widget(GTK_WINDOW(t->form), t->f_save);
+  gtk_window_set_child(GTK_WINDOW(t->form), grid);
+  gtk_window_present(GTK_WINDOW(t->form));
+}
+
+static void on_edit(GtkButton *b, gpointer ud) {
+  pcn_desk *d = ud;
+  guint64 id = *(guint64 *)g_object_get_data(G_OBJECT(b), "id");
+  const Pcn__Duty *e = g_hash_table_lookup(d->duties->by_id, &id);
+  if (e) open_form(d, e);
+}
+
+static void on_add(GtkButton *b, gpointer ud) {
+  (void)b;
+  open_form(ud, NULL);
+}
+
+/* ------------------------------------------------------------ rows */
+
+static GtkWidget *label(const char *text, const char *css, int wrap) {
+  GtkWidget *l = gtk_label_new(text);
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  if (wrap) {
+    gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+    gtk_label_set_wrap_mode(GTK_LABEL(l), PANGO_WRAP_WORD_CHAR);
+  }
+  if (css) gtk_widget_add_css_class(l, css);
+  return l;
+}
+
+static GtkWidget *id_button(pcn_desk *d, const char *mnemonic, const char *name,
+                            const char *a11y, guint64 id, GCallback cb) {
+  GtkWidget *b = gtk_button_new_with_mnemonic(mnemonic);
+  gtk_widget_set_name(b, name);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(b),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  guint64 *p = g_new(guint64, 1);
+  *p = id;
+  g_object_set_data_full(G_OBJECT(b), "id", p, g_free);
+  g_signal_connect(b, "clicked", cb, d);
+  return b;
+}
+
+static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
+  desk_duties *t = d->duties;
+  char buf[300];
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+  gtk_widget_set_margin_start(box, 12);
+  gtk_widget_set_margin_end(box, 12);
+  gtk_widget_set_margin_top(box, 8);
+  gtk_widget_set_margin_bottom(box, 8);
+
+  GtkWidget *top = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+  snprintf(buf, sizeof buf, "%llu. %s", (unsigned long long)e->id, e->title);
+  GtkWidget *title = label(buf, "heading", 1);
+  gtk_widget_set_hexpand(title, TRUE);
+  gtk_box_append(GTK_BOX(top), title);
+  snprintf(buf, sizeof buf, "Owner: %s", owner_label(e->owner));
+  gtk_box_append(GTK_BOX(top), label(buf, NULL, 0));
+  snprintf(buf, sizeof buf, "%s %s", e->review_due ? "Review due" : "Review",
+           e->review_date);
+  GtkWidget *review = label(buf, e->review_due ? "error" : "dim-label", 0);
+  gtk_widget_set_name(review, "Review");
+  gtk_box_append(GTK_BOX(top), review);
+  gtk_box_append(GTK_BOX(box), top);
+  gtk_box_append(GTK_BOX(box), label(e->owner_does, "dim-label", 1));
+
+  GtkWidget *strip = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+  int mine_pending = 0;
+  for (guint i = 0; i < t->practices->len; i++) {
+    const duty_practice *p = &g_array_index(t->practices, duty_practice, i);
+    int yes = has_agreed(t, e, p->ods);
+    if (!yes && !strcmp(p->ods, d->practice)) mine_pending = 1;
+    snprintf(buf, sizeof buf, "%s %s", p->ods, yes ? "agreed" : "pending");
+    GtkWidget *l = label(buf, yes ? "success" : "warning", 0);
+    gtk_widget_set_tooltip_text(l, p->name);
+    gtk_box_append(GTK_BOX(strip), l);
+  }
+  GtkWidget *spacer = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_set_hexpand(spacer, TRUE);
+  gtk_box_append(GTK_BOX(strip), spacer);
+  char name[40], a11y[300];
+  if (mine_pending && d->role == PCN__ROLE__PRACTICE_MANAGER) {
+    snprintf(name, sizeof name, "Agree %llu", (unsigned long long)e->id);
+    snprintf(a11y, sizeof a11y, "Agree %s for %s", e->title, d->practice);
+    GtkWidget *b =
+        id_button(d, "Agree", name, a11y, e->id, G_CALLBACK(on_agree_one));
+    gtk_widget_add_css_class(b, "suggested-action");
+    gtk_box_append(GTK_BOX(strip), b);
+  }
+  if (d->role == PCN__ROLE__PCN_MANAGER) {
+    snprintf(name, sizeof name, "Edit %llu", (unsigned long long)e->id);
+    snprintf(a11y, sizeof a11y, "Edit %s", e->title);
+    gtk_box_append(GTK_BOX(strip), id_button(d, "Edit", name, a11y, e->id,
+                                             G_CALLBACK(on_edit)));
+  }
+  gtk_box_append(GTK_BOX(box), strip);
+
+  GtkWidget *row = gtk_list_box_row_new();
+  snprintf(name, sizeof name, "Entry %llu", (unsigned long long)e->id);
+  gtk_widget_set_name(row, name);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(row),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, e->title, -1);
+  gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
+  gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(row), box);
+  return row;
+}
+
+static void redraw(pcn_desk *d) {
+  desk_duties *t = d->duties;
+  GtkWidget *c;
+  while ((c = gtk_widget_get_first_child(t->list)))
+    gtk_list_box_remove(GTK_LIST_BOX(t->list), c);
+  GPtrArray *all = sorted(t);
+  int only = gtk_check_button_get_active(GTK_CHECK_BUTTON(t->only_pending));
+  guint mine = 0, everyone = 0, due = 0, shown = 0;
+  for (guint i = 0; i < all->len; i++) {
+    const Pcn__Duty *e = all->pdata[i];
+    guint n = 0;
+    for (guint p = 0; p < t->practices->len; p++)
+      n += (guint)has_agreed(t, e,
+                             g_array_index(t->practices, duty_practice, p).ods);
+    int mine_ok = d->practice[0] && has_agreed(t, e, d->practice);
+    mine += (guint)mine_ok;
+    everyone += n == t->practices->len;
+    due += (guint)e->review_due;
+    if (only && (d->practice[0] ? mine_ok : n == t->practices->len)) continue;
+    gtk_list_box_append(GTK_LIST_BOX(t->list), row_of(d, e));
+    shown++;
+  }
+  char text[300];
+  int pm = d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0];
+  if (pm)
+    snprintf(text, sizeof text, "%s has agreed %u of %u entries%s", d->practice,
+             mine, all->len,
+             mine == all->len ? "." : "; the rest are pending.");
+  else
+    snprintf(text, sizeof text, "Agreed by every practice: %u of %u entries.",
+             everyone, all->len);
+  if (due) {
+    size_t k = strlen(text);
+    snprintf(text + k, sizeof text - k, " %u %s due for review.", due,
+             due == 1 ? "is" : "are");
+  }
+  gtk_label_set_text(GTK_LABEL(t->summary), text);
+  gtk_widget_set_visible(t->agree_all, pm);
+  gtk_widget_set_sensitive(t->agree_all, pm && mine < all->len);
+  gtk_widget_set_visible(t->add, d->role == PCN__ROLE__PCN_MANAGER);
+  if (!shown)
+    gtk_list_box_set_placeholder(
+        GTK_LIST_BOX(t->list),
+        label(all->len ? "Nothing pending." : "The register is empty.",
+              "dim-label", 0));
+  g_ptr_array_unref(all);
+}
+
+static void on_only_pending(GtkCheckButton *b, gpointer ud) {
+  (void)b;
+  changed(ud);
+}
+
+GtkWidget *duties_view_new(pcn_desk *d) {
+  desk_duties *t = g_new0(desk_duties, 1);
+  d->duties = t;
+  t->by_id =
+      g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, duty_free);
+  t->agreements = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  t->practices = g_array_new(FALSE, TRUE, sizeof(duty_practice));
+
+  t->summary = label("Loading the register…", NULL, 1);
+  gtk_widget_set_hexpand(t->summary, TRUE);
+  t->only_pending = gtk_check_button_new_with_mnemonic("Only _pending");
+  gtk_widget_set_tooltip_text(t->only_pending,
+                              "Only entries your practice (or, for the "
+                              "network, any practice) has not agreed");
+  g_signal_connect(t->only_pending, "toggled", G_CALLBACK(on_only_pending), d);
+  t->agree_all = gtk_button_new_with_mnemonic("A_gree all pending");
+  gtk_widget_add_css_class(t->agree_all, "suggested-action");
+  gtk_widget_set_visible(t->agree_all, FALSE);
+  g_signal_connect(t->agree_all, "clicked", G_CALLBACK(on_agree_all), d);
+  t->add = gtk_button_new_with_mnemonic("_Add entry");
+  gtk_widget_set_visible(t->add, FALSE);
+  g_signal_connect(t->add, "clicked", G_CALLBACK(on_add), d);
+  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start(bar, 12);
+  gtk_widget_set_margin_end(bar, 12);
+  gtk_widget_set_margin_top(bar, 6);
+  gtk_widget_set_margin_bottom(bar, 6);
+  gtk_box_append(GTK_BOX(bar), t->summary);
+  gtk_box_append(GTK_BOX(bar), t->only_pending);
+  gtk_box_append(GTK_BOX(bar), t->agree_all);
+  gtk_box_append(GTK_BOX(bar), t->add);
+
+  t->note = label(NULL, NULL, 1);
+  gtk_widget_set_margin_start(t->note, 12);
+  gtk_widget_set_margin_end(t->note, 12);
+
+  t->list = gtk_list_box_new();
+  gtk_widget_set_name(t->list, "Responsibilities");
+  gtk_list_box_set_selection_mode(GTK_LIST_BOX(t->list), GTK_SELECTION_NONE);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->list),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "The responsibilities register", -1);
+  gtk_widget_add_css_class(t->list, "boxed-list");
+  gtk_widget_set_margin_start(t->list, 12);
+  gtk_widget_set_margin_end(t->list, 12);
+  gtk_widget_set_margin_bottom(t->list, 12);
+  GtkWidget *scroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), t->list);
+  gtk_widget_set_vexpand(scroll, TRUE);
+
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_name(box, "Responsibilities page");
+  gtk_box_append(GTK_BOX(box), bar);
+  gtk_box_append(GTK_BOX(box), t->note);
+  gtk_box_append(GTK_BOX(box), scroll);
+  return box;
+}
+
 void duties_free(pcn_desk *d) {
-  (void)d;
+  desk_duties *t = d->duties;
+  if (!t) return;
+  if (t->form) gtk_window_destroy(GTK_WINDOW(t->form));
+  if (t->redraw_id) g_source_remove(t->redraw_id);
+  g_hash_table_destroy(t->by_id);
+  g_hash_table_destroy(t->agreements);
+  for (guint i = 0; i < t->practices->len; i++)
+    g_free(g_array_index(t->practices, duty_practice, i).name);
+  g_array_free(t->practices, TRUE);
+  g_free(t);
+  d->duties = NULL;
 }

@@ -172,6 +172,19 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
     scratch[0] = c;
     return 1;
   }
+  case PCN__REQUEST__BODY_DUTY_AGREE: {
+    /* An agreement is always for a practice: agree all that is pending
+     * (the first allowed agreement per practice makes it nothing to do,
+     * which is not a refusal). */
+    if (!target[0]) return -1;
+    Pcn__DutyAgree *a = calloc(1, sizeof *a);
+    pcn__duty_agree__init(a);
+    a->practice = (char *)target;
+    a->all = 1;
+    r->duty_agree = a;
+    scratch[0] = a;
+    return 1;
+  }
   default:
     return 0; /* requests without a target: checked by role only, below */
   }

@@ -74,8 +74,14 @@ static const policy want[] = {
     /* Decisions (decisions.c). */
 
 
-    /* Responsibilities (duties.c). */
-
+    /* Responsibilities (duties.c): everyone reads the register; the PCN
+     * manager keeps it; a practice manager agrees it for their practice
+     * only. */
+    {PCN__REQUEST__BODY_DUTY_LIST, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_DUTY_ADD, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_DUTY_UPDATE, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_DUTY_REMOVE, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_DUTY_AGREE, 0, 0, PM, 0, 0},
 
     /* Meetings (meetings.c). */
 

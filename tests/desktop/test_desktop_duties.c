@@ -1,0 +1,278 @@
+/* test_desktop_duties.c - the Responsibilities page. Jo (practice manager
+ * at F84001) sees the default register with every practice's state;
+ * agrees one entry from its row and then all that are pending with the
+ * real buttons (the server records both); sees Pat's agreement at F84002
+ * and the PCN manager's changes arrive live; is told when an entry her
+ * practice had agreed is changed and must be agreed again; sees a review
+ * due flagged. The PCN manager, in a second window, edits an entry
+ * through the form. Every control on the page has a name.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "dtest.h"
+#include "validate.h"
+
+static GtkWidget *watch_root;
+static const char *watch_name, *watch_text;
+
+/* Appends the text of every label under w. */
+static void gather(GtkWidget *w, GString *out) {
+  if (GTK_IS_LABEL(w)) {
+    g_string_append(out, gtk_label_get_text(GTK_LABEL(w)));
+    g_string_append_c(out, '\n');
+  }
+  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
+       c = gtk_widget_get_next_sibling(c))
+    gather(c, out);
+}
+
+static int says(GtkWidget *root, const char *name, const char *text) {
+  GtkWidget *w = find_widget(root, 0, name);
+  if (!w) return 0;
+  if (!text) return 1;
+  GString *s = g_string_new(NULL);
+  gather(w, s);
+  int hit = strstr(s->str, text) != NULL;
+  g_string_free(s, TRUE);
+  return hit;
+}
+
+static int watched(fixture *f) {
+  (void)f;
+  return says(watch_root, watch_name, watch_text);
+}
+
+/* Waits until the widget named name under root shows text (NULL: exists). */
+static int wait_says(fixture *f, GtkWidget *root, const char *name,
+                     const char *text) {
+  watch_root = root;
+  watch_name = name;
+  watch_text = text;
+  return spin_until(f, watched, 8000);
+}
+
+static void show_page(GtkWidget *win, const char *page) {
+  gtk_stack_set_visible_child_name(
+      GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)), page);
+  spin_ms(50);
+}
+
+static void click(GtkWidget *root, const char *name) {
+  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, name);
+  if (!b) fail_msg("no button %s", name);
+  gtk_widget_activate(b);
+  spin_ms(400); /* an activated button flashes pressed, then clicks */
+}
+
+static GtkWidget *window_named(const char *name) {
+  GListModel *tops = gtk_window_get_toplevels();
+  GtkWidget *hit = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
+    GtkWidget *w = g_list_model_get_item(tops, i);
+    if (!strcmp(gtk_widget_get_name(w), name)) hit = w;
+    g_object_unref(w);
+  }
+  return hit;
+}
+
+/* Over the wire, as another client sees it. */
+static const Pcn__DutyRegister *reg(its_member *m) {
+  Pcn__DutyList l = PCN__DUTY_LIST__INIT;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_DUTY_LIST;
+  r.duty_list = &l;
+  return its_expect(m, &r, PCN__STATUS_CODE__OK)->duty_register;
+}
+
+static size_t agreed_by(its_member *m, const char *ods, uint64_t *one) {
+  const Pcn__DutyRegister *g = reg(m);
+  size_t n = 0;
+  for (size_t i = 0; i < g->n_agreements; i++)
+    if (!strcmp(g->agreements[i]->practice, ods)) {
+      n++;
+      if (one) *one = g->agreements[i]->duty_id;
+    }
+  return n;
+}
+
+static unsigned notices_seen;
+static int new_notice(fixture *f) {
+  return pcn_desk_notices(f->d, NULL) > notices_seen;
+}
+
+/* Every button, entry, drop-down, check box and text view under w has a
+ * name a screen reader can say. */
+static int unnamed(GtkWidget *w) {
+  int n = 0;
+  if (gtk_widget_get_visible(w) &&
+      (GTK_IS_BUTTON(w) || GTK_IS_ENTRY(w) || GTK_IS_DROP_DOWN(w) ||
+       GTK_IS_CHECK_BUTTON(w) || GTK_IS_TEXT_VIEW(w)) &&
+      !gtk_widget_get_ancestor(gtk_widget_get_parent(w), GTK_TYPE_DROP_DOWN)) {
+    GtkAccessible *a = GTK_ACCESSIBLE(w);
+    int ok =
+        gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+        gtk_test_accessible_has_relation(a,
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
+        (GTK_IS_BUTTON(w) && gtk_button_get_label(GTK_BUTTON(w))) ||
+        (GTK_IS_CHECK_BUTTON(w) &&
+         gtk_check_button_get_label(GTK_CHECK_BUTTON(w)));
+    if (!ok) {
+      fprintf(stderr, "no accessible name: %s '%s'\n", G_OBJECT_TYPE_NAME(w),
+              gtk_widget_get_name(w));
+      n++;
+    }
+  }
+  if (GTK_IS_ENTRY(w)) return n;
+  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
+       c = gtk_widget_get_next_sibling(c))
+    n += unnamed(c);
+  return n;
+}
+
+static pcn_desk *open_manager_window(fixture *f) {
+  char dir[400];
+  snprintf(dir, sizeof dir, "%s/mgr-config", f->s->dir);
+  setenv("XDG_CONFIG_HOME", dir, 1);
+  pcn_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  snprintf(cfg.server, sizeof cfg.server, "%s", f->s->addr);
+  snprintf(cfg.username, sizeof cfg.username, "manager");
+  snprintf(cfg.token, sizeof cfg.token, "%s", f->mgr->token);
+  cfg.ca_pem = f->s->ca_pem;
+  char err[300];
+  assert_int_equal(pcn_config_save(&cfg, err, sizeof err), 0);
+  pcn_desk *m = pcn_desk_new(GTK_APPLICATION(f->app));
+  setenv("XDG_CONFIG_HOME", f->cfgdir, 1);
+  gtk_window_present(pcn_desk_window(m));
+  return m;
+}
+
+static void test_duties(void **state) {
+  fixture *f = *state;
+  GtkWidget *jo_win = GTK_WIDGET(pcn_desk_window(f->d));
+  its_add_practice(f->mgr, "F84002", "Hill Street", 8000);
+  its_member *pat = its_add_member(f->s, f->mgr, "pat",
+                                   PCN__ROLE__PRACTICE_MANAGER, "F84002");
+
+  /* The default register, every practice pending. */
+  show_page(jo_win, "duties");
+  assert_true(wait_says(f, jo_win, "Entry 14", "F84002 pending"));
+  assert_true(says(jo_win, "Entry 1", "ARRS recruitment and claims"));
+  assert_true(says(jo_win, "Entry 1", "Owner: PCN manager"));
+  assert_true(says(jo_win, "Entry 1", "F84001 pending"));
+  assert_true(
+      says(jo_win, "Responsibilities page", "F84001 has agreed 0 of 14"));
+  assert_null(find_widget(jo_win, GTK_TYPE_BUTTON, "Edit 1")); /* not hers */
+
+  /* Jo agrees entry 1 from its row; the server has it. */
+  click(jo_win, "Agree 1");
+  assert_true(wait_says(f, jo_win, "Entry 1", "F84001 agreed"));
+  uint64_t which = 0;
+  assert_int_equal(agreed_by(f->mgr, "F84001", &which), 1);
+  assert_int_equal(which, 1);
+  assert_null(find_widget(jo_win, GTK_TYPE_BUTTON, "Agree 1"));
+
+  /* Pat agrees over the wire: it shows live in Jo's window. */
+  Pcn__DutyVersion v = PCN__DUTY_VERSION__INIT, *vp = &v;
+  v.id = 1;
+  Pcn__DutyAgree a = PCN__DUTY_AGREE__INIT;
+  a.practice = "";
+  a.n_entries = 1;
+  a.entries = &vp;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_DUTY_AGREE;
+  r.duty_agree = &a;
+  its_expect(pat, &r, PCN__STATUS_CODE__OK);
+  assert_true(wait_says(f, jo_win, "Entry 1", "F84002 agreed"));
+
+  /* Agree all pending: the other thirteen. */
+  click(jo_win, "Agree all pending");
+  assert_true(wait_says(f, jo_win, "Entry 14", "F84001 agreed"));
+  assert_int_equal(agreed_by(f->mgr, "F84001", NULL), 14);
+  assert_true(wait_says(f, jo_win, "Responsibilities page",
+                        "F84001 has agreed 14 of 14 entries."));
+
+  /* The PCN manager changes entry 2: Jo is told, and it is hers to agree
+   * again; entry 1 stays agreed. */
+  notices_seen = pcn_desk_notices(f->d, NULL);
+  Pcn__DutyUpdate u = PCN__DUTY_UPDATE__INIT;
+  u.id = 2;
+  u.version = 1;
+  u.has_owner_does_case = PCN__DUTY_UPDATE__HAS_OWNER_DOES_OWNER_DOES;
+  u.owner_does = "The PCN manager reports IIF; practices code it.";
+  r.body_case = PCN__REQUEST__BODY_DUTY_UPDATE;
+  r.duty_update = &u;
+  its_expect(f->mgr, &r, PCN__STATUS_CODE__OK);
+  assert_true(spin_until(f, new_notice, 8000));
+  const char *last;
+  pcn_desk_notices(f->d, &last);
+  assert_non_null(strstr(last, "agree it again"));
+  assert_non_null(strstr(last, "IIF and CAIP reporting"));
+  assert_true(wait_says(f, jo_win, "Entry 2", "F84001 pending"));
+  assert_true(says(jo_win, "Entry 2", "practices code it"));
+  assert_non_null(find_widget(jo_win, GTK_TYPE_BUTTON, "Agree 2"));
+  assert_true(says(jo_win, "Entry 1", "F84001 agreed"));
+
+  /* A new entry reviewed today: due at once, and Jo is asked to agree. */
+  char today[11];
+  snprintf(today, sizeof today, "%s", reg(f->mgr)->today);
+  notices_seen = pcn_desk_notices(f->d, NULL);
+  Pcn__DutyAdd add = PCN__DUTY_ADD__INIT;
+  add.title = "Flu campaign";
+  add.owner = PCN__DUTY_OWNER__DUTY_SHARED;
+  add.owner_does = "The PCN manager books the clinics; practices call.";
+  add.review_date = today;
+  r.body_case = PCN__REQUEST__BODY_DUTY_ADD;
+  r.duty_add = &add;
+  its_expect(f->mgr, &r, PCN__STATUS_CODE__OK);
+  assert_true(wait_says(f, jo_win, "Entry 15", "Review due"));
+  assert_true(spin_until(f, new_notice, 8000));
+  pcn_desk_notices(f->d, &last);
+  assert_non_null(strstr(last, "Flu campaign"));
+  assert_true(says(jo_win, "Responsibilities page", "1 is due for review"));
+  spin_ms(200);
+  shot(jo_win, "desktop-duties");
+  assert_int_equal(unnamed(find_widget(jo_win, 0, "Responsibilities page")), 0);
+
+  /* The PCN manager edits entry 3 in the form of their own window. */
+  pcn_desk *md = open_manager_window(f);
+  GtkWidget *mgr_win = GTK_WIDGET(pcn_desk_window(md));
+  show_page(mgr_win, "duties");
+  assert_true(wait_says(f, mgr_win, "Entry 3", "Enhanced access rota"));
+  assert_null(find_widget(mgr_win, GTK_TYPE_BUTTON, "Agree 3"));
+  click(mgr_win, "Edit 3");
+  GtkWidget *form = window_named("Edit entry");
+  assert_non_null(form);
+  assert_int_equal(unnamed(form), 0);
+  char later[11];
+  int32_t day;
+  assert_int_equal(pcn_date_parse(today, &day), 0);
+  pcn_date_format(day + 100, later);
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Review date"), later);
+  shot(form, "desktop-duty-edit");
+  click(form, "Save");
+  assert_true(wait_says(f, jo_win, "Entry 3", later));
+  assert_true(says(jo_win, "Entry 3", "F84001 pending"));
+  const Pcn__DutyRegister *g = reg(f->mgr);
+  for (size_t i = 0; i < g->n_duties; i++)
+    if (g->duties[i]->id == 3) {
+      assert_int_equal(g->duties[i]->version, 2);
+      assert_string_equal(g->duties[i]->review_date, later);
+      assert_string_equal(g->duties[i]->title, "Enhanced access rota");
+    }
+  assert_null(window_named("Edit entry"));
+
+  gtk_window_destroy(GTK_WINDOW(mgr_win));
+  pcn_desk_free(md);
+  its_member_free(pat);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_duties, dtest_setup, dtest_teardown),
+  };
+  return dtest_main(tests, G_N_ELEMENTS(tests));
+}
