@@ -163,6 +163,16 @@ GtkWidget *find_widget(GtkWidget *root, GType type, const char *name) {
   return NULL;
 }
 
+void dtest_press(GtkWidget *button) {
+  assert_non_null(button);
+  if (!gtk_widget_is_sensitive(button) || !gtk_widget_get_mapped(button))
+    fail_msg("button %s cannot be pressed (insensitive or not shown)",
+             gtk_widget_get_name(button));
+  g_signal_emit_by_name(button, "clicked");
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration(NULL, FALSE);
+}
+
 void type_text(GtkWidget *editable, const char *text) {
   gtk_widget_grab_focus(editable);
   gtk_editable_set_text(GTK_EDITABLE(editable), "");

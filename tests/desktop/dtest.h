@@ -35,6 +35,10 @@ int find_row(fixture *f, const char *needle, int *count);
 /* The first widget under root of type (0: any) whose name, button label or
  * accessible-looking text is name. */
 GtkWidget *find_widget(GtkWidget *root, GType type, const char *name);
+/* Clicks a button as a person would, but at once: it must be sensitive and
+ * shown. (gtk_widget_activate clicks only after a 250 ms flash, which a
+ * loaded machine can stretch past any fixed wait.) */
+void dtest_press(GtkWidget *button);
 /* Types text into an editable the way a person would (replacing it). */
 void type_text(GtkWidget *editable, const char *text);
 /* main() of a GUI test: a display, libadwaita, then the tests. */

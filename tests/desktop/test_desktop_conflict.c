@@ -115,13 +115,13 @@ static void test_conflict(void **state) {
 
   /* A saves first. */
   type_text(find_widget(a, GTK_TYPE_ENTRY, "Title"), "Rota, A's edit");
-  gtk_widget_activate(find_widget(a, GTK_TYPE_BUTTON, "Save"));
+  dtest_press(find_widget(a, GTK_TYPE_BUTTON, "Save"));
   assert_true(wait_note(f, a, "Saved."));
 
   /* B, still on version 1, is told and sees both. */
   type_text(find_widget(b, GTK_TYPE_ENTRY, "Title"), "Rota, B's edit");
   type_text(find_widget(b, GTK_TYPE_ENTRY, "Due date"), "2026-12-20");
-  gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Save"));
+  dtest_press(find_widget(b, GTK_TYPE_BUTTON, "Save"));
   assert_true(wait_note(f, b, "Theirs: “Rota, A's edit”"));
   assert_true(wait_note(f, b, "Yours: “Rota, B's edit”"));
   assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(
@@ -131,7 +131,7 @@ static void test_conflict(void **state) {
   shot(b, "desktop-conflict");
 
   /* B keeps its own: it lands over version 2. */
-  gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Keep mine"));
+  dtest_press(find_widget(b, GTK_TYPE_BUTTON, "Keep mine"));
   assert_true(wait_note(f, b, "Saved."));
   const Pcn__Task *t = server_task(f);
   assert_string_equal(t->title, "Rota, B's edit");
@@ -140,9 +140,9 @@ static void test_conflict(void **state) {
 
   /* A comment and Mark done from B's window. */
   type_text(find_widget(b, GTK_TYPE_ENTRY, "New comment"), "Sent to all sites");
-  gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Add comment"));
+  dtest_press(find_widget(b, GTK_TYPE_BUTTON, "Add comment"));
   assert_true(wait_note(f, b, "Comment added."));
-  gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Mark done"));
+  dtest_press(find_widget(b, GTK_TYPE_BUTTON, "Mark done"));
   button_in = b;
   button_label = "Reopen"; /* the button turns into Reopen once done */
   assert_true(spin_until(f, button_there, 5000));
@@ -152,13 +152,13 @@ static void test_conflict(void **state) {
 
   /* Reopen, then hand it to the PCN manager: Save sends the assignment
    * after the edit, over the version the edit made. */
-  gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Reopen"));
+  dtest_press(find_widget(b, GTK_TYPE_BUTTON, "Reopen"));
   button_label = "Mark done";
   assert_true(spin_until(f, button_there, 5000));
   type_text(find_widget(b, GTK_TYPE_ENTRY, "Assigned to"), "manager");
   note_of = b;
   want_note = "Saved.";
-  gtk_widget_activate(find_widget(b, GTK_TYPE_BUTTON, "Save"));
+  dtest_press(find_widget(b, GTK_TYPE_BUTTON, "Save"));
   spin_ms(400); /* the button's click */
   assigned_in = b;
   if (!spin_until(f, assigned_shown, 5000)) dump_labels(b);

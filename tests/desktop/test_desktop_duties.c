@@ -63,8 +63,7 @@ static void show_page(GtkWidget *win, const char *page) {
 static void click(GtkWidget *root, const char *name) {
   GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, name);
   if (!b) fail_msg("no button %s", name);
-  gtk_widget_activate(b);
-  spin_ms(400); /* an activated button flashes pressed, then clicks */
+  dtest_press(b);
 }
 
 static GtkWidget *window_named(const char *name) {

@@ -40,8 +40,7 @@ static int feed_has_wanted(fixture *f) {
 }
 
 static void press(GtkWidget *root, const char *label) {
-  gtk_widget_activate(find_widget(root, GTK_TYPE_BUTTON, label));
-  spin_ms(400); /* an activated button flashes pressed, then clicks */
+  dtest_press(find_widget(root, GTK_TYPE_BUTTON, label));
 }
 
 static int setup(void **state) {

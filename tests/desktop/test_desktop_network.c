@@ -107,14 +107,14 @@ static void test_manager_edits(void **state) {
 
   /* Bad reminders: refused on the page, nothing sent. */
   type_text(rem, "3, x");
-  gtk_widget_activate(save);
+  dtest_press(save);
   want_status = "Reminders:";
   assert_true(spin_until(f, status_says, 3000));
   assert_int_equal(settings_of(f->mgr)->settings->version, 0);
 
   gtk_spin_button_set_value(GTK_SPIN_BUTTON(spin), 14);
   type_text(rem, "5, 2");
-  gtk_widget_activate(save);
+  dtest_press(save);
   want_status = "Saved";
   assert_true(spin_until(f, status_says, 5000));
   const Pcn__Response *r = settings_of(f->jo);
@@ -135,7 +135,7 @@ static void test_manager_edits(void **state) {
   snprintf(name, sizeof name, "Make working %s", xmas);
   GtkWidget *b = find_widget(win, GTK_TYPE_BUTTON, name);
   assert_non_null(b);
-  gtk_widget_activate(b);
+  dtest_press(b);
   want_status = "Saved";
   gtk_label_set_text(GTK_LABEL(status_label), "");
   assert_true(spin_until(f, status_says, 5000));

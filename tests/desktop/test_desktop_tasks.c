@@ -49,7 +49,7 @@ static void test_tasks(void **state) {
   type_text(find_widget(dlg, GTK_TYPE_ENTRY, "Title"), "Christmas rota");
   type_text(find_widget(dlg, GTK_TYPE_ENTRY, "Due date"), "2026-12-24");
   shot(dlg, "desktop-new-task");
-  gtk_widget_activate(find_widget(dlg, GTK_TYPE_BUTTON, "Create"));
+  dtest_press(find_widget(dlg, GTK_TYPE_BUTTON, "Create"));
   assert_true(spin_until(f, dialog_gone, 5000));
   want_rows = 4;
   assert_true(spin_until(f, rows_there, 5000));
@@ -75,7 +75,7 @@ static void test_tasks(void **state) {
   dlg = GTK_WIDGET(pcn_desk_new_task_window(f->d));
   type_text(find_widget(dlg, GTK_TYPE_ENTRY, "Title"), "Bad date");
   type_text(find_widget(dlg, GTK_TYPE_ENTRY, "Due date"), "2026-13-45");
-  gtk_widget_activate(find_widget(dlg, GTK_TYPE_BUTTON, "Create"));
+  dtest_press(find_widget(dlg, GTK_TYPE_BUTTON, "Create"));
   spin_ms(500);
   assert_non_null(pcn_desk_new_task_window(f->d));
   int shown = 0;
