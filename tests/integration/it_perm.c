@@ -235,8 +235,9 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
 static void *empty_body(Pcn__Request *r, int bc) {
   pcn__request__init(r);
   r->body_case = bc;
-  const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
-      &pcn__request__descriptor, (unsigned)bc);
+  const ProtobufCFieldDescriptor *f =
+      protobuf_c_message_descriptor_get_field(&pcn__request__descriptor,
+                                              (unsigned)bc);
   assert_non_null(f);
   const ProtobufCMessageDescriptor *md = f->descriptor;
   ProtobufCMessage *m = calloc(1, md->sizeof_message);
