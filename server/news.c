@@ -766,6 +766,14 @@ static int report_members(MDB_txn *txn, store *st, const Pcn__NewsItem *n,
     Pcn__NewsPracticeReceipts *g = rep->practices[i];
     qsort(g->receipts, g->n_receipts, sizeof *g->receipts, member_cmp);
   }
+  /* A network with no one but the poster in its own roles has no
+   * network group to show; a practice with no members still shows. */
+  if (rep->n_practices && !rep->practices[0]->practice[0] &&
+      !rep->practices[0]->members) {
+    rep->n_practices--;
+    memmove(rep->practices, rep->practices + 1,
+            rep->n_practices * sizeof *rep->practices);
+  }
   return 0;
 }
 

@@ -299,10 +299,11 @@ static int confirm_run(cli_ctx *c) {
 
 static void print_report(const Pcn__NewsReceiptReport *rep) {
   const Pcn__NewsItem *n = rep->item;
-  char kind[32], tm[20];
-  kind_of(n, kind, sizeof kind);
-  printf("%s %llu \"%s\": read by %u of %u", kind, (unsigned long long)n->id,
-         n->title, rep->read, rep->members);
+  char tm[20];
+  printf("%s %llu", n->policy ? "Policy" : "Announcement",
+         (unsigned long long)n->id);
+  if (n->policy) printf(" (version %u)", n->policy_version);
+  printf(" \"%s\": read by %u of %u", n->title, rep->read, rep->members);
   if (n->policy) printf(", confirmed by %u", rep->confirmed);
   printf("\n");
   for (size_t i = 0; i < rep->n_practices; i++) {
