@@ -314,7 +314,7 @@ static void print_report(const Pcn__NewsReceiptReport *rep) {
     printf("\n");
     for (size_t k = 0; k < g->n_receipts; k++) {
       const Pcn__NewsMemberReceipt *m = g->receipts[k];
-      char read[24] = "not read", conf[48] = "";
+      char read[32] = "not read", conf[48] = "";
       if (m->read) {
         cli_format_time(m->read_at, tm);
         snprintf(read, sizeof read, "read %s", tm);

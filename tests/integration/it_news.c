@@ -489,8 +489,11 @@ static void test_bad_input(void **state) {
     int code;
     const char *field;
   } cases[] = {
-      {"", {0}, PCN__STATUS_CODE__INVALID_ARGUMENT, "title"},
-      {"Line\nbreak", {0}, PCN__STATUS_CODE__INVALID_ARGUMENT, "title"},
+      {"", {.pinned = 0}, PCN__STATUS_CODE__INVALID_ARGUMENT, "title"},
+      {"Line\nbreak",
+       {.pinned = 0},
+       PCN__STATUS_CODE__INVALID_ARGUMENT,
+       "title"},
       {"Bad body",
        {.body = "bell\a"},
        PCN__STATUS_CODE__INVALID_ARGUMENT,
@@ -523,7 +526,7 @@ static void test_bad_input(void **state) {
   memset(longt, 'x', sizeof longt - 1);
   longt[sizeof longt - 1] = 0;
   post(w->mgr, longt, NULL, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  post_opts many = {0};
+  post_opts many = {.pinned = 0};
   for (int i = 0; i < 21; i++)
     many.to[i] = "F84001";
   const Pcn__Response *r =
