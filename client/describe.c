@@ -84,6 +84,36 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
     k = snprintf(out, n, "%s agreed responsibility %llu \"%s\" (version %u)",
                  a->practice, (unsigned long long)a->duty_id, a->duty_title,
                  a->duty_version);
+  case PCN__EVENT__RECORD_NEWS: {
+    const Pcn__NewsItem *a = ev->news;
+    char to[160] = "everyone";
+    size_t at = 0;
+    for (size_t i = 0; i < a->n_practices && at + 10 < sizeof to; i++)
+      at += (size_t)snprintf(to + at, sizeof to - at, "%s%s", i ? ", " : "",
+                             a->practices[i]);
+    if (ev->op == PCN__OP__UPDATED && a->policy)
+      k = snprintf(out, n, "published version %u of policy %llu \"%s\" (to %s)",
+                   a->policy_version, (unsigned long long)a->id, a->title, to);
+    else
+      k = snprintf(out, n, "%s %s %llu \"%s\" (to %s%s%s%s)", op_name(ev->op),
+                   a->policy ? "policy" : "announcement",
+                   (unsigned long long)a->id, a->title, to,
+                   a->pinned ? ", pinned" : "", a->expires[0] ? ", until " : "",
+                   a->expires);
+    break;
+  }
+  case PCN__EVENT__RECORD_NEWS_RECEIPT: {
+    const Pcn__NewsReceipt *r = ev->news_receipt;
+    if (r->confirmed_version && r->confirmed_at == ev->at)
+      k = snprintf(out, n,
+                   "%s confirmed version %u of policy %llu as read "
+                   "and understood",
+                   r->username, r->confirmed_version,
+                   (unsigned long long)r->news_id);
+    else
+      k = snprintf(out, n, "%s read announcement %llu%s", r->username,
+                   (unsigned long long)r->news_id,
+                   r->read_version > 1 ? " (a new version)" : "");
     break;
   }
   default:

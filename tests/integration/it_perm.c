@@ -185,6 +185,59 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
     scratch[0] = a;
     return 1;
   }
+  case PCN__REQUEST__BODY_NEWS_POST: {
+    Pcn__NewsPost *p = calloc(1, sizeof *p);
+    pcn__news_post__init(p);
+    p->title = "perm walk";
+    char **to = calloc(1, sizeof *to);
+    to[0] = (char *)target;
+    p->practices = to;
+    p->n_practices = target[0] ? 1 : 0;
+    r->news_post = p;
+    scratch[0] = p;
+    scratch[1] = to;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_NEWS_READ:
+  case PCN__REQUEST__BODY_NEWS_CONFIRM:
+  case PCN__REQUEST__BODY_NEWS_RECEIPTS: {
+    /* A policy the clinical director posts to the target (receipts: to
+     * everyone, asked about the target practice). */
+    int receipts = bc == PCN__REQUEST__BODY_NEWS_RECEIPTS;
+    char *to[1] = {(char *)target};
+    Pcn__NewsPost p = PCN__NEWS_POST__INIT;
+    p.title = "perm walk policy";
+    p.body = "Read me.";
+    p.policy = 1;
+    p.practices = to;
+    p.n_practices = target[0] && !receipts ? 1 : 0;
+    Pcn__Request pr = PCN__REQUEST__INIT;
+    pr.body_case = PCN__REQUEST__BODY_NEWS_POST;
+    pr.news_post = &p;
+    uint64_t id =
+        its_expect(w->cd2, &pr, PCN__STATUS_CODE__OK)->news_entry->item->id;
+    if (bc == PCN__REQUEST__BODY_NEWS_READ) {
+      Pcn__NewsRead *x = calloc(1, sizeof *x);
+      pcn__news_read__init(x);
+      x->id = id;
+      r->news_read = x;
+      scratch[0] = x;
+    } else if (bc == PCN__REQUEST__BODY_NEWS_CONFIRM) {
+      Pcn__NewsConfirm *x = calloc(1, sizeof *x);
+      pcn__news_confirm__init(x);
+      x->id = id;
+      r->news_confirm = x;
+      scratch[0] = x;
+    } else {
+      Pcn__NewsReceipts *x = calloc(1, sizeof *x);
+      pcn__news_receipts__init(x);
+      x->id = id;
+      x->practice = (char *)target;
+      r->news_receipts = x;
+      scratch[0] = x;
+    }
+    return 1;
+  }
   default:
     return 0; /* requests without a target: checked by role only, below */
   }

@@ -69,7 +69,15 @@ static const policy want[] = {
 
 
     /* Announcements (news.c). */
-
+    /* The network's people post to anyone, a practice manager to their
+     * own practice; everyone reads and confirms what reaches them;
+     * receipts are for the network's people, a practice manager (their
+     * practice) and whoever posted it. */
+    {PCN__REQUEST__BODY_NEWS_POST, 0, PCNM | CD, PM, PCNM | CD, 0},
+    {PCN__REQUEST__BODY_NEWS_LIST, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_NEWS_READ, 0, ALL, ALL, PCNM | CD, 0},
+    {PCN__REQUEST__BODY_NEWS_CONFIRM, 0, ALL, ALL, PCNM | CD, 0},
+    {PCN__REQUEST__BODY_NEWS_RECEIPTS, 0, PCNM | CD, PM, PCNM | CD, 1},
 
     /* Decisions (decisions.c). */
 
