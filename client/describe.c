@@ -84,6 +84,8 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
     k = snprintf(out, n, "%s agreed responsibility %llu \"%s\" (version %u)",
                  a->practice, (unsigned long long)a->duty_id, a->duty_title,
                  a->duty_version);
+    break;
+  }
   case PCN__EVENT__RECORD_NEWS: {
     const Pcn__NewsItem *a = ev->news;
     char to[160] = "everyone";
