@@ -67,8 +67,9 @@
 #define DEC_LIST_MAX 200
 #define DEC_SCAN_MAX 5000
 #define DEC_PAGE_BYTES (512u << 10)
-#define DEC_TICK_MAX 16 /* closings and reminders per tick; the next goes on   \
-                         */
+#define DEC_TICK_MAX                                                           \
+  16 /* closings and reminders per tick; the next goes on                      \
+      */
 #define DEC_NOTE_MAX 1200
 
 #define KEY_OPEN 17
@@ -675,7 +676,8 @@ static int vote_prepare(req_ctx *ctx, wjob *job) {
     return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
                     "Practices vote, through their practice manager or named "
                     "voter; a %s has no practice to vote for.",
-                    ctx->who->role == PCN__ROLE__CLINICAL_DIRECTOR
+                    ctx->who->role == PCN__ROLE__PCN_MANAGER ? "PCN manager"
+                    : ctx->who->role == PCN__ROLE__CLINICAL_DIRECTOR
                         ? "clinical director"
                         : "member of the network's own staff");
   r->practice = practice;
