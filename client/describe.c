@@ -1,6 +1,8 @@
 /* describe.c - one line of words for a feed event, shared by `pcn feed`
  * and the desktop's feed, so both say the same thing. */
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "pcnclient.h"
 
@@ -10,6 +12,83 @@ static const char *op_name(int op) {
   case PCN__OP__UPDATED: return "updated";
   case PCN__OP__DELETED: return "deleted";
   default: return "changed";
+  }
+}
+
+static const char *decision_rule_word(int rule) {
+  switch (rule) {
+  case PCN__DECISION_RULE__DECISION_UNANIMOUS: return "unanimous";
+  case PCN__DECISION_RULE__DECISION_MAJORITY: return "majority";
+  default: return "consent";
+  }
+}
+
+static const char *decision_choice_word(int c) {
+  switch (c) {
+  case PCN__DECISION_CHOICE__DECISION_AGREE: return "agree";
+  case PCN__DECISION_CHOICE__DECISION_DISAGREE: return "disagree";
+  default: return "abstain";
+  }
+}
+
+/* Local time, as people read it: "2026-12-01 17:00". */
+static void local_time(int64_t ms, char out[20]) {
+  time_t t = (time_t)(ms / 1000);
+  struct tm *tm = localtime(&t);
+  if (!tm || !strftime(out, 20, "%Y-%m-%d %H:%M", tm)) snprintf(out, 20, "?");
+}
+
+static int describe_decision(const Pcn__Event *ev, char *out, size_t n) {
+  char tm[20];
+  switch (ev->record_case) {
+  case PCN__EVENT__RECORD_DECISION: {
+    const Pcn__Decision *d = ev->decision;
+    if (d->state == PCN__DECISION_STATE__DECISION_CLOSED)
+      return snprintf(out, n, "closed decision %llu \"%s\": %s",
+                      (unsigned long long)d->id, d->title, d->outcome_note);
+    if (d->state == PCN__DECISION_STATE__DECISION_WITHDRAWN)
+      return snprintf(out, n, "withdrew decision %llu \"%s\"%s%s",
+                      (unsigned long long)d->id, d->title,
+                      d->withdrawn_reason[0] ? ": " : "", d->withdrawn_reason);
+    local_time(d->closes_at, tm);
+    return snprintf(out, n,
+                    "%s decision %llu \"%s\" (%s, %zu practices, closes %s)",
+                    ev->op == PCN__OP__CREATED ? "proposed" : "updated",
+                    (unsigned long long)d->id, d->title,
+                    decision_rule_word(d->rule), d->n_practices, tm);
+  }
+  case PCN__EVENT__RECORD_DECISION_VOTE: {
+    const Pcn__DecisionVote *v = ev->decision_vote;
+    return snprintf(
+        out, n, "%s %s %s on decision %llu%s%s%s", v->practice,
+        v->version > 1 ? "changed its vote to" : "voted",
+        decision_choice_word(v->choice), (unsigned long long)v->decision_id,
+        v->reason[0] ? ": \"" : "", v->reason, v->reason[0] ? "\"" : "");
+  }
+  case PCN__EVENT__RECORD_DECISION_REMINDER: {
+    const Pcn__DecisionReminder *r = ev->decision_reminder;
+    char who[8 * 32] = "";
+    for (size_t i = 0; i < r->n_practices && strlen(who) + 8 < sizeof who;
+         i++) {
+      if (i) strcat(who, ", ");
+      strncat(who, r->practices[i], 7);
+    }
+    local_time(r->closes_at, tm);
+    return snprintf(out, n,
+                    "reminder%s: decision %llu \"%s\" closes %s; not yet "
+                    "voted: %s",
+                    r->by_proposer ? " from the proposer" : "",
+                    (unsigned long long)r->decision_id, r->title, tm, who);
+  }
+  case PCN__EVENT__RECORD_DECISION_VOTER: {
+    const Pcn__DecisionVoter *v = ev->decision_voter;
+    if (!v->username[0])
+      return snprintf(out, n, "%s has no named voter on decisions now",
+                      v->practice);
+    return snprintf(out, n, "%s named %s as its voter on decisions",
+                    v->practice, v->username);
+  }
+  default: return 0;
   }
 }
 
@@ -118,6 +197,12 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
                    r->read_version > 1 ? " (a new version)" : "");
     break;
   }
+  case PCN__EVENT__RECORD_DECISION:
+  case PCN__EVENT__RECORD_DECISION_VOTE:
+  case PCN__EVENT__RECORD_DECISION_REMINDER:
+  case PCN__EVENT__RECORD_DECISION_VOTER:
+    k = describe_decision(ev, out, n);
+    break;
   default:
     k = snprintf(out, n, "%s a record this version does not know",
                  op_name(ev->op));

@@ -1,17 +1,781 @@
-/* decisions.c - placeholder: the Decisions view arrives with issue 6. */
+/* decisions.c - the Decisions page: every decision, open ones first by
+ * closing time, each with its rule, closing time and a strip of the
+ * practices' votes; a practice's member votes agree, disagree or abstain
+ * (with a reason) from the row, the proposer reminds or withdraws from
+ * it, and a closed one shows its outcome. A form proposes a new one.
+ *
+ * Decisions are few (a network decides a handful a month), so the page is
+ * a GtkListBox with a row of widgets per decision, built once and updated
+ * in place: a reason half typed survives the votes arriving around it.
+ * Loaded after the first connect, kept live from the feed: a decision
+ * record replaces the row's fields unless older (version), and a vote
+ * replaces that practice's vote unless older (its own version).
+ *
+ * Notices (desk_notice): a new proposal, a reminder for the member's
+ * practice, a decision that closed.
+ */
+#include <stdio.h>
+#include <string.h>
+
 #include "deskpriv.h"
 
-GtkWidget *decisions_view_new(pcn_desk *d) {
-  (void)d;
-  return gtk_label_new("Decisions: coming with this release.");
+typedef struct vote_cell {
+  int choice;
+  guint version;
+  char *voter, *reason;
+} vote_cell;
+
+typedef struct dec_row {
+  pcn_desk *d;
+  guint64 id;
+  guint version;
+  int rule, state, outcome, closed_early;
+  gint64 closes_at, closed_at;
+  char *title, *text, *proposed_by, *note;
+  GPtrArray *practices; /* char *, ODS codes */
+  GHashTable *votes;    /* ODS -> vote_cell */
+  GtkWidget *row, *title_l, *state_l, *meta_l, *text_l, *strip, *outcome_l,
+      *voting, *reason, *mine, *note_l;
+} dec_row;
+
+typedef struct desk_decisions desk_decisions;
+struct desk_decisions {
+  GtkWidget *list, *show, *summary, *form, *f_title, *f_text, *f_rule,
+      *f_closes, *f_error, *f_go;
+  GHashTable *rows; /* id -> dec_row */
+};
+
+static void cell_free(gpointer p) {
+  vote_cell *c = p;
+  g_free(c->voter);
+  g_free(c->reason);
+  g_free(c);
 }
-void decisions_load(pcn_desk *d) {
-  (void)d;
+
+static void row_free(gpointer p) {
+  dec_row *r = p;
+  g_free(r->title);
+  g_free(r->text);
+  g_free(r->proposed_by);
+  g_free(r->note);
+  g_ptr_array_unref(r->practices);
+  g_hash_table_destroy(r->votes);
+  g_free(r);
 }
+
+static const char *rule_word(int rule) {
+  switch (rule) {
+  case PCN__DECISION_RULE__DECISION_UNANIMOUS: return "Unanimous";
+  case PCN__DECISION_RULE__DECISION_MAJORITY: return "Majority";
+  default: return "Consent";
+  }
+}
+
+static const char *rule_help(int rule) {
+  switch (rule) {
+  case PCN__DECISION_RULE__DECISION_UNANIMOUS:
+    return "Passes if no practice disagrees, every practice votes and one "
+           "agrees; abstaining stands aside.";
+  case PCN__DECISION_RULE__DECISION_MAJORITY:
+    return "Passes if more than half of all the practices agree.";
+  default:
+    return "Passes unless a practice objects; an objection gives its reason.";
+  }
+}
+
+static const char *choice_word(int c) {
+  switch (c) {
+  case PCN__DECISION_CHOICE__DECISION_AGREE: return "agree";
+  case PCN__DECISION_CHOICE__DECISION_DISAGREE: return "disagree";
+  case PCN__DECISION_CHOICE__DECISION_ABSTAIN: return "abstain";
+  default: return "not voted";
+  }
+}
+
+/* A mark that does not rely on colour alone. */
+static const char *choice_mark(int c) {
+  switch (c) {
+  case PCN__DECISION_CHOICE__DECISION_AGREE: return "\u2713";    /* ✓ */
+  case PCN__DECISION_CHOICE__DECISION_DISAGREE: return "\u2717"; /* ✗ */
+  case PCN__DECISION_CHOICE__DECISION_ABSTAIN: return "\u2013";  /* – */
+  default: return "\u2026";                                      /* … */
+  }
+}
+
+/* "Fri 04 Dec 2026, 17:00", local. */
+static char *when(gint64 ms) {
+  GDateTime *t = g_date_time_new_from_unix_local(ms / 1000);
+  char *s = t ? g_date_time_format(t, "%a %d %b %Y, %H:%M") : g_strdup("?");
+  if (t) g_date_time_unref(t);
+  return s;
+}
+
+static int is_open(const dec_row *r) {
+  return r->state == PCN__DECISION_STATE__DECISION_OPEN;
+}
+
+static int my_practice_votes(const dec_row *r) {
+  const char *mine = r->d->practice;
+  if (!mine[0]) return 0;
+  for (guint i = 0; i < r->practices->len; i++)
+    if (!strcmp(r->practices->pdata[i], mine)) return 1;
+  return 0;
+}
+
+/* ------------------------------------------------------------ showing */
+
+static void set_class(GtkWidget *w, const char *cls) {
+  static const char *all[] = {"success", "error", "warning", "dim-label"};
+  for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
+    gtk_widget_remove_css_class(w, all[i]);
+  if (cls) gtk_widget_add_css_class(w, cls);
+}
+
+static void show_strip(dec_row *r) {
+  GtkWidget *c;
+  while ((c = gtk_widget_get_first_child(r->strip)))
+    gtk_box_remove(GTK_BOX(r->strip), c);
+  for (guint i = 0; i < r->practices->len; i++) {
+    const char *ods = r->practices->pdata[i];
+    vote_cell *v = g_hash_table_lookup(r->votes, ods);
+    int choice = v ? v->choice : 0;
+    char *text = g_strdup_printf("%s %s: %s", choice_mark(choice), ods,
+                                 choice_word(choice));
+    GtkWidget *l = gtk_label_new(text);
+    char *name =
+        g_strdup_printf("%s vote on decision %" G_GUINT64_FORMAT, ods, r->id);
+    gtk_widget_set_name(l, name);
+    gtk_widget_set_margin_end(l, 12);
+    set_class(l, choice == PCN__DECISION_CHOICE__DECISION_AGREE      ? "success"
+                 : choice == PCN__DECISION_CHOICE__DECISION_DISAGREE ? "error"
+                 : choice == PCN__DECISION_CHOICE__DECISION_ABSTAIN
+                     ? "warning"
+                     : "dim-label");
+    if (v) {
+      char *tip =
+          g_strdup_printf("%s voted %s%s%s", v->voter, choice_word(choice),
+                          v->reason[0] ? ": " : "", v->reason);
+      gtk_widget_set_tooltip_text(l, tip);
+      g_free(tip);
+    }
+    gtk_box_append(GTK_BOX(r->strip), l);
+    g_free(text);
+    g_free(name);
+  }
+}
+
+static void show_row(dec_row *r) {
+  gtk_label_set_text(GTK_LABEL(r->title_l), r->title);
+  char *closes = when(r->closes_at);
+  char *state;
+  if (is_open(r)) {
+    state = g_strdup_printf("Open · closes %s", closes);
+    set_class(r->state_l, NULL);
+  } else if (r->state == PCN__DECISION_STATE__DECISION_WITHDRAWN) {
+    state = g_strdup("Withdrawn");
+    set_class(r->state_l, "dim-label");
+  } else {
+    int passed = r->outcome == PCN__DECISION_OUTCOME__DECISION_PASSED;
+    state = g_strdup(passed ? "Passed" : "Rejected");
+    set_class(r->state_l, passed ? "success" : "error");
+  }
+  gtk_label_set_text(GTK_LABEL(r->state_l), state);
+  guint voted = 0;
+  for (guint i = 0; i < r->practices->len; i++)
+    voted += g_hash_table_contains(r->votes, r->practices->pdata[i]);
+  char *ended = is_open(r) ? g_strdup("") : when(r->closed_at);
+  char *meta = g_strdup_printf(
+      "%s · proposed by %s · %u of %u practices voted%s%s%s",
+      rule_word(r->rule), r->proposed_by, voted, r->practices->len,
+      is_open(r)                                            ? ""
+      : r->state == PCN__DECISION_STATE__DECISION_WITHDRAWN ? " · withdrawn "
+                                                            : " · closed ",
+      ended, r->closed_early ? " (every practice had voted)" : "");
+  g_free(ended);
+  gtk_label_set_text(GTK_LABEL(r->meta_l), meta);
+  gtk_widget_set_tooltip_text(r->meta_l, rule_help(r->rule));
+  gtk_label_set_text(GTK_LABEL(r->text_l), r->text);
+  gtk_widget_set_visible(r->text_l, r->text[0] != 0);
+  show_strip(r);
+  gtk_label_set_text(GTK_LABEL(r->outcome_l), r->note ? r->note : "");
+  gtk_widget_set_visible(r->outcome_l, r->note && r->note[0]);
+  gtk_widget_set_visible(r->voting, is_open(r) && my_practice_votes(r));
+  gtk_widget_set_visible(r->mine,
+                         is_open(r) && !strcmp(r->proposed_by, r->d->username));
+  g_free(closes);
+  g_free(state);
+  g_free(meta);
+}
+
+static void show_summary(pcn_desk *d) {
+  desk_decisions *t = d->decisions;
+  guint open = 0, owed = 0;
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, t->rows);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    dec_row *r = v;
+    if (!is_open(r)) continue;
+    open++;
+    owed +=
+        my_practice_votes(r) && !g_hash_table_contains(r->votes, d->practice);
+  }
+  char buf[200];
+  if (d->practice[0])
+    snprintf(buf, sizeof buf, "%u open · %u waiting for %s's vote", open, owed,
+             d->practice);
+  else
+    snprintf(buf, sizeof buf, "%u open", open);
+  gtk_label_set_text(GTK_LABEL(t->summary), buf);
+}
+
+static void changed(pcn_desk *d) {
+  gtk_list_box_invalidate_sort(GTK_LIST_BOX(d->decisions->list));
+  gtk_list_box_invalidate_filter(GTK_LIST_BOX(d->decisions->list));
+  show_summary(d);
+}
+
+static void note(dec_row *r, const char *text, int error) {
+  gtk_label_set_text(GTK_LABEL(r->note_l), text);
+  set_class(r->note_l, error ? "error" : "dim-label");
+  gtk_widget_set_visible(r->note_l, text[0] != 0);
+}
+
+/* ------------------------------------------------------------ requests */
+
+typedef struct call {
+  pcn_desk *d;
+  guint64 id;
+  const char *done; /* what to say when it worked */
+  int clear_reason; /* a vote: the reason went with it */
+} call;
+
+static void upsert(pcn_desk *d, const Pcn__Decision *dec);
+
+static void on_answer(pcn_client *cl, const Pcn__Response *resp, void *ud) {
+  (void)cl;
+  call *c = ud;
+  desk_decisions *t = c->d->decisions;
+  dec_row *r = t ? g_hash_table_lookup(t->rows, &c->id) : NULL;
+  if (r) {
+    if (resp->status->code != PCN__STATUS_CODE__OK) {
+      note(r, resp->status->message, 1);
+    } else {
+      if (resp->body_case == PCN__RESPONSE__BODY_DECISION)
+        upsert(c->d, resp->decision);
+      if (c->clear_reason) gtk_editable_set_text(GTK_EDITABLE(r->reason), "");
+      note(r,
+           c->clear_reason && !is_open(r)
+               ? "Yours was the last vote: the decision has closed."
+               : c->done,
+           0);
+    }
+  }
+  g_free(c);
+}
+
+static void row_send(dec_row *r, Pcn__Request *req, const char *done,
+                     int clear_reason) {
+  call *c = g_new0(call, 1);
+  c->d = r->d;
+  c->id = r->id;
+  c->done = done;
+  c->clear_reason = clear_reason;
+  if (!r->d->cl || !pcn_client_call(r->d->cl, req, on_answer, c)) {
+    g_free(c);
+    note(r,
+         "Not connected to the server; try again when the header says "
+         "Connected.",
+         1);
+  }
+}
+
+static void vote_clicked(GtkButton *b, gpointer ud) {
+  dec_row *r = ud;
+  Pcn__DecisionVoteCast v = PCN__DECISION_VOTE_CAST__INIT;
+  v.id = r->id;
+  v.choice = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(b), "choice"));
+  v.reason = (char *)gtk_editable_get_text(GTK_EDITABLE(r->reason));
+  v.practice = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DECISION_VOTE;
+  req.decision_vote = &v;
+  row_send(r, &req,
+           "Your practice's vote is in; you can change it until the "
+           "decision closes.",
+           1);
+}
+
+static void remind_clicked(GtkButton *b, gpointer ud) {
+  (void)b;
+  dec_row *r = ud;
+  Pcn__DecisionRemind m = PCN__DECISION_REMIND__INIT;
+  m.id = r->id;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DECISION_REMIND;
+  req.decision_remind = &m;
+  row_send(r, &req, "The practices that have not voted were reminded.", 0);
+}
+
+static void withdraw_clicked(GtkButton *b, gpointer ud) {
+  (void)b;
+  dec_row *r = ud;
+  Pcn__DecisionWithdraw w = PCN__DECISION_WITHDRAW__INIT;
+  w.id = r->id;
+  w.version = r->version;
+  w.reason = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DECISION_WITHDRAW;
+  req.decision_withdraw = &w;
+  row_send(r, &req, "Withdrawn.", 0);
+}
+
+/* ------------------------------------------------------------ rows */
+
+static GtkWidget *label(const char *name, int wrap) {
+  GtkWidget *l = gtk_label_new(NULL);
+  gtk_widget_set_name(l, name);
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  gtk_label_set_wrap(GTK_LABEL(l), wrap);
+  gtk_label_set_selectable(GTK_LABEL(l), FALSE);
+  return l;
+}
+
+static GtkWidget *row_button(dec_row *r, const char *mnemonic, const char *what,
+                             GCallback cb) {
+  GtkWidget *b = gtk_button_new_with_mnemonic(mnemonic);
+  char *name = g_strdup_printf("%s decision %" G_GUINT64_FORMAT, what, r->id);
+  gtk_widget_set_name(b, name);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(b),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  g_free(name);
+  g_signal_connect(b, "clicked", cb, r);
+  return b;
+}
+
+static GtkWidget *vote_button(dec_row *r, const char *mnemonic,
+                              const char *what, int choice) {
+  GtkWidget *b = row_button(r, mnemonic, what, G_CALLBACK(vote_clicked));
+  g_object_set_data(G_OBJECT(b), "choice", GINT_TO_POINTER(choice));
+  return b;
+}
+
+static dec_row *row_new(pcn_desk *d, guint64 id) {
+  dec_row *r = g_new0(dec_row, 1);
+  r->d = d;
+  r->id = id;
+  r->title = g_strdup("");
+  r->text = g_strdup("");
+  r->proposed_by = g_strdup("");
+  r->practices = g_ptr_array_new_with_free_func(g_free);
+  r->votes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cell_free);
+  char name[64];
+  snprintf(name, sizeof name, "Decision %" G_GUINT64_FORMAT, id);
+
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+  gtk_widget_set_margin_start(box, 12);
+  gtk_widget_set_margin_end(box, 12);
+  gtk_widget_set_margin_top(box, 10);
+  gtk_widget_set_margin_bottom(box, 10);
+  GtkWidget *head = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+  r->title_l = label(name, 1);
+  gtk_widget_add_css_class(r->title_l, "heading");
+  gtk_widget_set_hexpand(r->title_l, TRUE);
+  snprintf(name, sizeof name, "State of decision %" G_GUINT64_FORMAT, id);
+  r->state_l = label(name, 0);
+  gtk_box_append(GTK_BOX(head), r->title_l);
+  gtk_box_append(GTK_BOX(head), r->state_l);
+  r->meta_l = label("", 1);
+  gtk_widget_add_css_class(r->meta_l, "dim-label");
+  r->text_l = label("", 1);
+  r->strip = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 4);
+  snprintf(name, sizeof name, "Votes on decision %" G_GUINT64_FORMAT, id);
+  gtk_widget_set_name(r->strip, name);
+  snprintf(name, sizeof name, "Outcome of decision %" G_GUINT64_FORMAT, id);
+  r->outcome_l = label(name, 1);
+  gtk_widget_add_css_class(r->outcome_l, "heading");
+
+  /* Voting, for the member's practice. */
+  r->voting = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  snprintf(name, sizeof name, "Reason for decision %" G_GUINT64_FORMAT, id);
+  r->reason = desk_entry(name, "Reason (needed to object under consent)", 0);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(r->reason),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Reason for your practice's vote", -1);
+  gtk_widget_set_hexpand(r->reason, TRUE);
+  gtk_box_append(GTK_BOX(r->voting), r->reason);
+  gtk_box_append(GTK_BOX(r->voting),
+                 vote_button(r, "_Agree", "Agree on",
+                             PCN__DECISION_CHOICE__DECISION_AGREE));
+  gtk_box_append(GTK_BOX(r->voting),
+                 vote_button(r, "_Disagree", "Disagree on",
+                             PCN__DECISION_CHOICE__DECISION_DISAGREE));
+  gtk_box_append(GTK_BOX(r->voting),
+                 vote_button(r, "A_bstain", "Abstain on",
+                             PCN__DECISION_CHOICE__DECISION_ABSTAIN));
+  /* The proposer's own actions. */
+  r->mine = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append(GTK_BOX(r->mine), row_button(r, "_Remind", "Remind about",
+                                              G_CALLBACK(remind_clicked)));
+  GtkWidget *wd =
+      row_button(r, "_Withdraw", "Withdraw", G_CALLBACK(withdraw_clicked));
+  gtk_widget_add_css_class(wd, "destructive-action");
+  gtk_box_append(GTK_BOX(r->mine), wd);
+  snprintf(name, sizeof name, "Note on decision %" G_GUINT64_FORMAT, id);
+  r->note_l = label(name, 1);
+  gtk_widget_set_visible(r->note_l, FALSE);
+
+  gtk_box_append(GTK_BOX(box), head);
+  gtk_box_append(GTK_BOX(box), r->meta_l);
+  gtk_box_append(GTK_BOX(box), r->text_l);
+  gtk_box_append(GTK_BOX(box), r->strip);
+  gtk_box_append(GTK_BOX(box), r->outcome_l);
+  gtk_box_append(GTK_BOX(box), r->voting);
+  gtk_box_append(GTK_BOX(box), r->mine);
+  gtk_box_append(GTK_BOX(box), r->note_l);
+  r->row = gtk_list_box_row_new();
+  gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(r->row), FALSE);
+  gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(r->row), box);
+  g_object_set_data(G_OBJECT(r->row), "decision", r);
+  gtk_list_box_append(GTK_LIST_BOX(d->decisions->list), r->row);
+  g_hash_table_insert(d->decisions->rows, &r->id, r);
+  return r;
+}
+
+static void put_vote(dec_row *r, const Pcn__DecisionVote *v) {
+  vote_cell *c = g_hash_table_lookup(r->votes, v->practice);
+  if (c && c->version > v->version) return; /* never back in time */
+  c = g_new0(vote_cell, 1);
+  c->choice = v->choice;
+  c->version = v->version;
+  c->voter = g_strdup(v->voter);
+  c->reason = g_strdup(v->reason);
+  g_hash_table_replace(r->votes, g_strdup(v->practice), c);
+}
+
+static void upsert(pcn_desk *d, const Pcn__Decision *dec) {
+  desk_decisions *t = d->decisions;
+  dec_row *r = g_hash_table_lookup(t->rows, &dec->id);
+  if (!r)
+    r = row_new(d, dec->id);
+  else if (dec->version < r->version)
+    return;
+  /* A note about voting means nothing once it has closed. */
+  if (is_open(r) && r->version && (int)dec->state != r->state) note(r, "", 0);
+  r->version = dec->version;
+  r->rule = dec->rule;
+  r->state = dec->state;
+  r->outcome = dec->outcome;
+  r->closes_at = dec->closes_at;
+  r->closed_at = dec->closed_at;
+  r->closed_early = dec->closed_early;
+  g_free(r->title);
+  r->title = g_strdup(dec->title);
+  g_free(r->text);
+  r->text = g_strdup(dec->text);
+  g_free(r->proposed_by);
+  r->proposed_by = g_strdup(dec->proposed_by);
+  g_free(r->note);
+  r->note = g_strdup(dec->outcome_note);
+  g_ptr_array_set_size(r->practices, 0);
+  for (size_t i = 0; i < dec->n_practices; i++)
+    g_ptr_array_add(r->practices, g_strdup(dec->practices[i]));
+  /* A closed decision carries the final record: it is the whole truth. */
+  if (dec->state == PCN__DECISION_STATE__DECISION_CLOSED)
+    g_hash_table_remove_all(r->votes);
+  for (size_t i = 0; i < dec->n_votes; i++)
+    put_vote(r, dec->votes[i]);
+  show_row(r);
+  changed(d);
+}
+
+/* ------------------------------------------------------------ live */
+
+static int practice_listed(char **list, size_t n, const char *ods) {
+  for (size_t i = 0; ods[0] && i < n; i++)
+    if (!strcmp(list[i], ods)) return 1;
+  return 0;
+}
+
+static void notices(pcn_desk *d, const Pcn__Event *ev) {
+  char id[64], body[700];
+  if (ev->record_case == PCN__EVENT__RECORD_DECISION) {
+    const Pcn__Decision *dec = ev->decision;
+    if (ev->op == PCN__OP__CREATED) {
+      char *c = when(dec->closes_at);
+      snprintf(id, sizeof id, "decision-%" G_GUINT64_FORMAT, dec->id);
+      snprintf(body, sizeof body, "%s (%s, closes %s)", dec->title,
+               rule_word(dec->rule), c);
+      g_free(c);
+      desk_notice(d, ev, id, "A new decision to vote on", body);
+    } else if (dec->state == PCN__DECISION_STATE__DECISION_CLOSED) {
+      snprintf(id, sizeof id, "decision-closed-%" G_GUINT64_FORMAT, dec->id);
+      snprintf(body, sizeof body, "%s: %s", dec->title, dec->outcome_note);
+      desk_notice(d, ev, id, "A decision has closed", body);
+    }
+  } else if (ev->record_case == PCN__EVENT__RECORD_DECISION_REMINDER) {
+    const Pcn__DecisionReminder *m = ev->decision_reminder;
+    if (!practice_listed(m->practices, m->n_practices, d->practice)) return;
+    char *c = when(m->closes_at);
+    snprintf(id, sizeof id, "decision-reminder-%" G_GUINT64_FORMAT,
+             m->decision_id);
+    snprintf(body, sizeof body, "%s closes %s; %s has not voted yet.", m->title,
+             c, d->practice);
+    g_free(c);
+    desk_notice(d, ev, id, "Your practice's vote is awaited", body);
+  }
+}
+
 void decisions_on_event(pcn_desk *d, const Pcn__Event *ev) {
-  (void)d;
-  (void)ev;
+  if (!d->decisions) return;
+  switch (ev->record_case) {
+  case PCN__EVENT__RECORD_DECISION: upsert(d, ev->decision); break;
+  case PCN__EVENT__RECORD_DECISION_VOTE: {
+    dec_row *r = g_hash_table_lookup(d->decisions->rows,
+                                     &ev->decision_vote->decision_id);
+    if (!r || !is_open(r)) break; /* a closed one has its final record */
+    put_vote(r, ev->decision_vote);
+    show_row(r);
+    changed(d);
+    break;
+  }
+  case PCN__EVENT__RECORD_DECISION_REMINDER: break;
+  default: return;
+  }
+  notices(d, ev);
 }
+
+static void on_list(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->decisions || r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_DECISIONS)
+    return;
+  for (size_t i = 0; i < r->decisions->n_decisions; i++)
+    upsert(d, r->decisions->decisions[i]);
+  show_summary(d);
+}
+
+void decisions_load(pcn_desk *d) {
+  if (!d->decisions) return;
+  Pcn__DecisionList l = PCN__DECISION_LIST__INIT;
+  l.limit = 200;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DECISION_LIST;
+  req.decision_list = &l;
+  pcn_client_call(d->cl, &req, on_list, d);
+}
+
+/* ------------------------------------------------------------ the page */
+
+/* Open first, soonest closing first; then the rest, newest first. */
+static int sort_rows(GtkListBoxRow *a, GtkListBoxRow *b, gpointer ud) {
+  (void)ud;
+  dec_row *x = g_object_get_data(G_OBJECT(a), "decision");
+  dec_row *y = g_object_get_data(G_OBJECT(b), "decision");
+  if (is_open(x) != is_open(y)) return is_open(x) ? -1 : 1;
+  if (is_open(x) && x->closes_at != y->closes_at)
+    return x->closes_at < y->closes_at ? -1 : 1;
+  return x->id > y->id ? -1 : x->id < y->id;
+}
+
+static gboolean filter_rows(GtkListBoxRow *row, gpointer ud) {
+  desk_decisions *t = ud;
+  dec_row *r = g_object_get_data(G_OBJECT(row), "decision");
+  guint sel = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->show));
+  if (sel == 1) return is_open(r);
+  if (sel == 2) return !is_open(r);
+  return TRUE;
+}
+
+static void on_show(GObject *o, GParamSpec *p, gpointer ud) {
+  (void)o;
+  (void)p;
+  changed(ud);
+}
+
+/* The proposal form. */
+static void on_proposed(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_decisions *t = d->decisions;
+  if (!t || !t->form) return;
+  gtk_widget_set_sensitive(t->f_go, TRUE);
+  if (r->status->code == PCN__STATUS_CODE__OK) {
+    if (r->body_case == PCN__RESPONSE__BODY_DECISION) upsert(d, r->decision);
+    gtk_window_destroy(GTK_WINDOW(t->form));
+    return;
+  }
+  gtk_label_set_text(GTK_LABEL(t->f_error), r->status->message);
+  gtk_widget_set_visible(t->f_error, TRUE);
+}
+
+static void form_error(desk_decisions *t, const char *msg) {
+  gtk_label_set_text(GTK_LABEL(t->f_error), msg);
+  gtk_widget_set_visible(t->f_error, TRUE);
+}
+
+static void on_propose(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_decisions *t = d->decisions;
+  const char *closes = gtk_editable_get_text(GTK_EDITABLE(t->f_closes));
+  int y, mo, dd, hh = 17, mi = 0;
+  char extra;
+  int n =
+      sscanf(closes, "%4d-%2d-%2d %2d:%2d%c", &y, &mo, &dd, &hh, &mi, &extra);
+  GDateTime *at =
+      (n == 3 || n == 5) ? g_date_time_new_local(y, mo, dd, hh, mi, 0) : NULL;
+  if (!at) {
+    form_error(t, "Closes: write it as YYYY-MM-DD HH:MM, such as 2026-12-04 "
+                  "17:00.");
+    return;
+  }
+  static const int rules[] = {PCN__DECISION_RULE__DECISION_CONSENT,
+                              PCN__DECISION_RULE__DECISION_MAJORITY,
+                              PCN__DECISION_RULE__DECISION_UNANIMOUS};
+  Pcn__DecisionPropose p = PCN__DECISION_PROPOSE__INIT;
+  p.title = (char *)gtk_editable_get_text(GTK_EDITABLE(t->f_title));
+  p.text = (char *)gtk_editable_get_text(GTK_EDITABLE(t->f_text));
+  guint rule = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->f_rule));
+  p.rule = rules[rule < G_N_ELEMENTS(rules) ? rule : 0];
+  p.closes_at = g_date_time_to_unix(at) * 1000;
+  g_date_time_unref(at);
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DECISION_PROPOSE;
+  req.decision_propose = &p;
+  if (!d->cl || !pcn_client_call(d->cl, &req, on_proposed, d)) {
+    form_error(t, "Not connected to the server; try again when the header "
+                  "says Connected.");
+    return;
+  }
+  gtk_widget_set_sensitive(t->f_go, FALSE);
+}
+
+static void on_form_destroy(GtkWidget *w, gpointer ud) {
+  (void)w;
+  pcn_desk *d = ud;
+  if (d->decisions) d->decisions->form = NULL;
+}
+
+static void on_new(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_decisions *t = d->decisions;
+  if (t->form) {
+    gtk_window_present(GTK_WINDOW(t->form));
+    return;
+  }
+  t->form = gtk_window_new();
+  gtk_widget_set_name(t->form, "New proposal");
+  gtk_window_set_title(GTK_WINDOW(t->form), "New proposal");
+  gtk_window_set_transient_for(GTK_WINDOW(t->form), GTK_WINDOW(d->window));
+  gtk_window_set_modal(GTK_WINDOW(t->form), TRUE);
+  gtk_window_set_default_size(GTK_WINDOW(t->form), 520, -1);
+  g_signal_connect(t->form, "destroy", G_CALLBACK(on_form_destroy), d);
+  GtkWidget *grid = gtk_grid_new();
+  gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
+  gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
+  gtk_widget_set_margin_start(grid, 18);
+  gtk_widget_set_margin_end(grid, 18);
+  gtk_widget_set_margin_top(grid, 18);
+  gtk_widget_set_margin_bottom(grid, 18);
+  t->f_title = desk_field(grid, 0, "_Title",
+                          desk_entry("Title", "What is to be decided", 0));
+  t->f_text = desk_field(grid, 1, "_Proposal",
+                         desk_entry("Proposal", "The proposal in full", 0));
+  const char *rules[] = {"Consent: passes unless a practice objects",
+                         "Majority: more than half of the practices agree",
+                         "Unanimous: every practice agrees", NULL};
+  t->f_rule = gtk_drop_down_new_from_strings(rules);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->f_rule),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Rule", -1);
+  desk_field(grid, 2, "_Rule", t->f_rule);
+  t->f_closes = desk_field(grid, 3, "_Closes",
+                           desk_entry("Closes", "YYYY-MM-DD HH:MM", 0));
+  GDateTime *now = g_date_time_new_now_local();
+  GDateTime *in_week = g_date_time_add_days(now, 7);
+  char *def = g_date_time_format(in_week, "%Y-%m-%d 17:00");
+  gtk_editable_set_text(GTK_EDITABLE(t->f_closes), def);
+  g_free(def);
+  g_date_time_unref(in_week);
+  g_date_time_unref(now);
+  t->f_error = gtk_label_new(NULL);
+  gtk_label_set_wrap(GTK_LABEL(t->f_error), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(t->f_error), 0);
+  gtk_widget_add_css_class(t->f_error, "error");
+  gtk_widget_set_visible(t->f_error, FALSE);
+  gtk_grid_attach(GTK_GRID(grid), t->f_error, 0, 4, 2, 1);
+  t->f_go = gtk_button_new_with_mnemonic("_Propose");
+  gtk_widget_add_css_class(t->f_go, "suggested-action");
+  gtk_widget_set_halign(t->f_go, GTK_ALIGN_END);
+  g_signal_connect(t->f_go, "clicked", G_CALLBACK(on_propose), d);
+  gtk_grid_attach(GTK_GRID(grid), t->f_go, 1, 5, 1, 1);
+  gtk_window_set_default_widget(GTK_WINDOW(t->form), t->f_go);
+  gtk_window_set_child(GTK_WINDOW(t->form), grid);
+  gtk_window_present(GTK_WINDOW(t->form));
+}
+
+GtkWidget *decisions_view_new(pcn_desk *d) {
+  desk_decisions *t = g_new0(desk_decisions, 1);
+  d->decisions = t;
+  t->rows = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, row_free);
+  const char *shows[] = {"All decisions", "Open", "Closed and withdrawn", NULL};
+  t->show = gtk_drop_down_new_from_strings(shows);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->show),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Show decisions that are", -1);
+  g_signal_connect(t->show, "notify::selected", G_CALLBACK(on_show), d);
+  t->summary = gtk_label_new(NULL);
+  gtk_label_set_xalign(GTK_LABEL(t->summary), 0);
+  gtk_widget_set_hexpand(t->summary, TRUE);
+  gtk_widget_add_css_class(t->summary, "dim-label");
+  GtkWidget *add = gtk_button_new_with_mnemonic("_New proposal");
+  gtk_widget_add_css_class(add, "suggested-action");
+  g_signal_connect(add, "clicked", G_CALLBACK(on_new), d);
+  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start(bar, 12);
+  gtk_widget_set_margin_end(bar, 12);
+  gtk_widget_set_margin_top(bar, 6);
+  gtk_widget_set_margin_bottom(bar, 6);
+  gtk_box_append(GTK_BOX(bar), t->summary);
+  gtk_box_append(GTK_BOX(bar), t->show);
+  gtk_box_append(GTK_BOX(bar), add);
+
+  t->list = gtk_list_box_new();
+  gtk_widget_set_name(t->list, "Decisions");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->list),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Decisions, open ones first", -1);
+  gtk_list_box_set_selection_mode(GTK_LIST_BOX(t->list), GTK_SELECTION_NONE);
+  gtk_list_box_set_sort_func(GTK_LIST_BOX(t->list), sort_rows, NULL, NULL);
+  gtk_list_box_set_filter_func(GTK_LIST_BOX(t->list), filter_rows, t, NULL);
+  gtk_widget_add_css_class(t->list, "boxed-list");
+  GtkWidget *empty = gtk_label_new("No decisions here.");
+  gtk_widget_add_css_class(empty, "dim-label");
+  gtk_widget_set_margin_top(empty, 24);
+  gtk_widget_set_margin_bottom(empty, 24);
+  gtk_list_box_set_placeholder(GTK_LIST_BOX(t->list), empty);
+  gtk_widget_set_margin_start(t->list, 12);
+  gtk_widget_set_margin_end(t->list, 12);
+  gtk_widget_set_margin_bottom(t->list, 12);
+  GtkWidget *scroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), t->list);
+  gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroll), GTK_POLICY_NEVER,
+                                 GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand(scroll, TRUE);
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append(GTK_BOX(box), bar);
+  gtk_box_append(GTK_BOX(box), scroll);
+  show_summary(d);
+  return box;
+}
+
 void decisions_free(pcn_desk *d) {
-  (void)d;
+  desk_decisions *t = d->decisions;
+  if (!t) return;
+  if (t->form) gtk_window_destroy(GTK_WINDOW(t->form));
+  d->decisions = NULL;
+  g_hash_table_destroy(t->rows);
+  g_free(t);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dispatch.h"
 #include "itest.h"
@@ -29,6 +30,19 @@ static uint64_t target_task(world *w, const char *target) {
                    : strcmp(target, "F84001") == 0 ? w->staff_a2
                                                    : w->pm_b;
   return its_task(by, "target task", target, NULL, NULL);
+}
+
+/* An open decision proposed by someone who is none of the actors (so no
+ * actor is its proposer). */
+static uint64_t target_decision(world *w) {
+  Pcn__DecisionPropose p = PCN__DECISION_PROPOSE__INIT;
+  p.title = "target decision";
+  p.rule = PCN__DECISION_RULE__DECISION_MAJORITY;
+  p.closes_at = (int64_t)time(NULL) * 1000 + 86400000;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_DECISION_PROPOSE;
+  r.decision_propose = &p;
+  return its_expect(w->cd2, &r, PCN__STATUS_CODE__OK)->decision->id;
 }
 
 /* A member in the target's scope to disable or re-role. */
@@ -238,6 +252,56 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
     }
     return 1;
   }
+  case PCN__REQUEST__BODY_DECISION_PROPOSE: {
+    if (target[0]) return -1; /* decisions are the network's */
+    Pcn__DecisionPropose *p = calloc(1, sizeof *p);
+    pcn__decision_propose__init(p);
+    p->title = "perm walk";
+    p->rule = PCN__DECISION_RULE__DECISION_CONSENT;
+    p->closes_at = (int64_t)time(NULL) * 1000 + 86400000;
+    r->decision_propose = p;
+    scratch[0] = p;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_DECISION_VOTE: {
+    if (!target[0]) return -1; /* practices vote, not the network */
+    Pcn__DecisionVoteCast *v = calloc(1, sizeof *v);
+    pcn__decision_vote_cast__init(v);
+    v->id = target_decision(w);
+    v->choice = PCN__DECISION_CHOICE__DECISION_AGREE;
+    v->practice = (char *)target;
+    r->decision_vote = v;
+    scratch[0] = v;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_DECISION_WITHDRAW: {
+    if (target[0]) return -1;
+    Pcn__DecisionWithdraw *x = calloc(1, sizeof *x);
+    pcn__decision_withdraw__init(x);
+    x->id = target_decision(w);
+    r->decision_withdraw = x;
+    scratch[0] = x;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_DECISION_REMIND: {
+    if (target[0]) return -1;
+    Pcn__DecisionRemind *x = calloc(1, sizeof *x);
+    pcn__decision_remind__init(x);
+    x->id = target_decision(w);
+    r->decision_remind = x;
+    scratch[0] = x;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_DECISION_VOTER_SET: {
+    if (!target[0]) return -1; /* a practice's voter */
+    Pcn__DecisionVoterSet *x = calloc(1, sizeof *x);
+    pcn__decision_voter_set__init(x);
+    x->practice = (char *)target;
+    x->username = "";
+    r->decision_voter_set = x;
+    scratch[0] = x;
+    return 1;
+  }
   default:
     return 0; /* requests without a target: checked by role only, below */
   }
@@ -248,9 +312,8 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
 static void *empty_body(Pcn__Request *r, int bc) {
   pcn__request__init(r);
   r->body_case = bc;
-  const ProtobufCFieldDescriptor *f =
-      protobuf_c_message_descriptor_get_field(&pcn__request__descriptor,
-                                              (unsigned)bc);
+  const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
+      &pcn__request__descriptor, (unsigned)bc);
   assert_non_null(f);
   const ProtobufCMessageDescriptor *md = f->descriptor;
   ProtobufCMessage *m = calloc(1, md->sizeof_message);

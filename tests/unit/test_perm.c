@@ -67,7 +67,6 @@ static const policy want[] = {
 
     /* Asks (asks.c). */
 
-
     /* Announcements (news.c). */
     /* The network's people post to anyone, a practice manager to their
      * own practice; everyone reads and confirms what reaches them;
@@ -79,9 +78,6 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_NEWS_CONFIRM, 0, ALL, ALL, PCNM | CD, 0},
     {PCN__REQUEST__BODY_NEWS_RECEIPTS, 0, PCNM | CD, PM, PCNM | CD, 1},
 
-    /* Decisions (decisions.c). */
-
-
     /* Responsibilities (duties.c): everyone reads the register; the PCN
      * manager keeps it; a practice manager agrees it for their practice
      * only. */
@@ -91,8 +87,23 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_DUTY_REMOVE, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_DUTY_AGREE, 0, 0, PM, 0, 0},
 
-    /* Meetings (meetings.c). */
+    /* Decisions (decisions.c): network roles and practice managers
+     * propose; everyone sees decisions, votes and voters; a practice's
+     * practice manager (or its named voter: the owner) votes for it; only
+     * the proposer withdraws or reminds; a practice manager names their
+     * practice's voter, the PCN manager any practice's. */
+    {PCN__REQUEST__BODY_DECISION_PROPOSE, 0, PCNM | CD | PM, 0, 0, 0},
+    {PCN__REQUEST__BODY_DECISION_LIST, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_DECISION_GET, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_DECISION_VOTE, 0, 0, PM, 0, 1},
+    {PCN__REQUEST__BODY_DECISION_WITHDRAW, 0, 0, 0, 0, 1},
+    {PCN__REQUEST__BODY_DECISION_REMIND, 0, 0, 0, 0, 1},
+    {PCN__REQUEST__BODY_DECISION_VOTER_SET, 0, 0, PM, PCNM, 0},
+    {PCN__REQUEST__BODY_DECISION_VOTER_LIST, 0, ALL, ALL, 0, 0},
 
+    /* Responsibilities (duties.c). */
+
+    /* Meetings (meetings.c). */
 
 };
 #define N_WANT (sizeof want / sizeof want[0])

@@ -1,0 +1,222 @@
+/* test_desktop_decisions.c - the Decisions page, driven as Jo (practice
+ * manager at F84001) would: a proposal the PCN manager makes arrives live
+ * with a notice; Ravi's objection (F84002, over the wire) shows in the
+ * vote strip at once; Jo's own objection without a reason is refused with
+ * the server's sentence on the row; her vote with a reason through the
+ * row's buttons is the last one, so the decision closes and the row shows
+ * the outcome; a decision Ravi closes raises a notice, and so does a
+ * reminder to Jo's practice; Jo proposes through the form and withdraws
+ * her own proposal from its row. Every control of the page has a name a
+ * screen reader can say. Screenshots: desktop-decisions*.png.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "dtest.h"
+
+#define DAY_MS (24LL * 3600 * 1000)
+
+static GtkWidget *win;
+static const char *want_name, *want_text;
+
+/* The label named want_name says want_text. */
+static int label_says(fixture *f) {
+  (void)f;
+  GtkWidget *l = find_widget(win, GTK_TYPE_LABEL, want_name);
+  return l && strstr(gtk_label_get_text(GTK_LABEL(l)), want_text);
+}
+
+static int wait_label(fixture *f, const char *name, const char *text) {
+  want_name = name;
+  want_text = text;
+  int ok = spin_until(f, label_says, 5000);
+  if (!ok) {
+    GtkWidget *l = find_widget(win, GTK_TYPE_LABEL, name);
+    fprintf(stderr, "label '%s' says '%s', not '%s'\n", name,
+            l ? gtk_label_get_text(GTK_LABEL(l)) : "(no such label)", text);
+  }
+  return ok;
+}
+
+static unsigned want_notices;
+static const char *want_notice;
+static int noticed(fixture *f) {
+  const char *last;
+  return pcn_desk_notices(f->d, &last) >= want_notices &&
+         strstr(last, want_notice);
+}
+
+/* A notice saying text, after the `before` there were. */
+static int wait_notice(fixture *f, unsigned before, const char *text) {
+  want_notices = before + 1;
+  want_notice = text;
+  int ok = spin_until(f, noticed, 5000);
+  if (!ok) {
+    const char *last;
+    pcn_desk_notices(f->d, &last);
+    fprintf(stderr, "last notice: %s\n", last);
+  }
+  return ok;
+}
+
+static uint64_t propose(its_member *m, const char *title, int rule) {
+  Pcn__DecisionPropose p = PCN__DECISION_PROPOSE__INIT;
+  p.title = (char *)title;
+  p.text = "One clinic at Riverside on Saturday mornings, staffed by "
+           "rota from every practice.";
+  p.rule = rule;
+  p.closes_at = ((int64_t)time(NULL) + 3 * 86400) * 1000;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_DECISION_PROPOSE;
+  r.decision_propose = &p;
+  return its_expect(m, &r, PCN__STATUS_CODE__OK)->decision->id;
+}
+
+static void vote(its_member *m, uint64_t id, int choice, const char *reason) {
+  Pcn__DecisionVoteCast v = PCN__DECISION_VOTE_CAST__INIT;
+  v.id = id;
+  v.choice = choice;
+  v.reason = (char *)reason;
+  v.practice = "";
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_DECISION_VOTE;
+  r.decision_vote = &v;
+  its_expect(m, &r, PCN__STATUS_CODE__OK);
+}
+
+static void click(const char *name) {
+  GtkWidget *b = find_widget(win, GTK_TYPE_BUTTON, name);
+  assert_non_null(b);
+  assert_true(gtk_widget_is_visible(b));
+  gtk_widget_activate(b);
+  spin_ms(400);
+}
+
+/* Every control on the page has a name (as test_desktop_a11y checks for
+ * the other views). */
+static int unnamed(GtkWidget *w) {
+  int n = 0;
+  if (gtk_widget_get_visible(w) &&
+      (GTK_IS_BUTTON(w) || GTK_IS_ENTRY(w) || GTK_IS_DROP_DOWN(w)) &&
+      !gtk_widget_get_ancestor(gtk_widget_get_parent(w), GTK_TYPE_DROP_DOWN)) {
+    GtkAccessible *a = GTK_ACCESSIBLE(w);
+    int named =
+        gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+        gtk_test_accessible_has_relation(a,
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
+        (GTK_IS_BUTTON(w) && gtk_button_get_label(GTK_BUTTON(w)));
+    if (!named) {
+      fprintf(stderr, "no accessible name: %s '%s'\n", G_OBJECT_TYPE_NAME(w),
+              gtk_widget_get_name(w));
+      n++;
+    }
+  }
+  if (GTK_IS_ENTRY(w)) return n;
+  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
+       c = gtk_widget_get_next_sibling(c))
+    n += unnamed(c);
+  return n;
+}
+
+static void test_decisions(void **state) {
+  fixture *f = *state;
+  win = GTK_WIDGET(pcn_desk_window(f->d));
+  its_add_practice(f->mgr, "F84002", "Hill Street", 8000);
+  its_member *ravi = its_add_member(f->s, f->mgr, "ravi",
+                                    PCN__ROLE__PRACTICE_MANAGER, "F84002");
+  gtk_stack_set_visible_child_name(
+      GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)), "decisions");
+
+  /* A proposal arrives live, with a notice. */
+  unsigned before = pcn_desk_notices(f->d, NULL);
+  propose(f->mgr, "Shared flu clinic", PCN__DECISION_RULE__DECISION_CONSENT);
+  assert_true(wait_label(f, "Decision 1", "Shared flu clinic"));
+  assert_true(wait_notice(f, before, "A new decision to vote on"));
+  assert_true(wait_label(f, "State of decision 1", "Open · closes"));
+  assert_true(wait_label(f, "F84001 vote on decision 1", "not voted"));
+
+  /* Ravi objects elsewhere: the strip shows it at once. */
+  vote(ravi, 1, PCN__DECISION_CHOICE__DECISION_DISAGREE,
+       "No room on Saturdays.");
+  assert_true(wait_label(f, "F84002 vote on decision 1", "F84002: disagree"));
+
+  /* Jo objects without a reason: the row says what the server said. */
+  click("Disagree on decision 1");
+  assert_true(wait_label(f, "Note on decision 1", "objection"));
+
+  /* Jo agrees, with a reason: the last vote, so it closes; the row shows
+   * the outcome and the votes stay. */
+  type_text(find_widget(win, GTK_TYPE_ENTRY, "Reason for decision 1"),
+            "We can host it.");
+  shot(win, "desktop-decisions-open");
+  click("Agree on decision 1");
+  assert_true(wait_label(f, "State of decision 1", "Rejected"));
+  assert_true(wait_label(f, "Outcome of decision 1",
+                         "Rejected: 1 of 2 practices objected"));
+  assert_true(wait_label(f, "F84001 vote on decision 1", "F84001: agree"));
+  assert_false(gtk_widget_is_visible(
+      find_widget(win, GTK_TYPE_ENTRY, "Reason for decision 1")));
+
+  /* Jo votes first on a majority decision; Ravi's vote closes it, and Jo
+   * hears about it. */
+  propose(f->mgr, "Joint training day", PCN__DECISION_RULE__DECISION_MAJORITY);
+  assert_true(wait_label(f, "Decision 2", "Joint training day"));
+  click("Agree on decision 2");
+  assert_true(wait_label(f, "F84001 vote on decision 2", "F84001: agree"));
+  before = pcn_desk_notices(f->d, NULL);
+  vote(ravi, 2, PCN__DECISION_CHOICE__DECISION_AGREE, "");
+  assert_true(wait_notice(f, before, "A decision has closed"));
+  assert_true(wait_label(f, "State of decision 2", "Passed"));
+
+  /* The proposer's reminder reaches Jo's practice, which has not voted. */
+  propose(f->mgr, "Estates review", PCN__DECISION_RULE__DECISION_UNANIMOUS);
+  assert_true(wait_label(f, "Decision 3", "Estates review"));
+  Pcn__DecisionRemind m = PCN__DECISION_REMIND__INIT;
+  m.id = 3;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DECISION_REMIND;
+  req.decision_remind = &m;
+  before = pcn_desk_notices(f->d, NULL);
+  its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
+  assert_true(wait_notice(f, before, "Your practice's vote is awaited"));
+  assert_true(wait_label(f, "Decision 3", "Estates review"));
+  /* Jo proposes from the page; her own proposal she may remind about and
+   * withdraw. */
+  click("New proposal");
+  GtkWidget *form = NULL;
+  GListModel *tops = gtk_window_get_toplevels();
+  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
+    GtkWidget *t = g_list_model_get_item(tops, i);
+    if (!strcmp(gtk_widget_get_name(t), "New proposal")) form = t;
+    g_object_unref(t);
+  }
+  assert_non_null(form);
+  assert_int_equal(unnamed(form), 0);
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"), "Share a phlebotomist");
+  gtk_drop_down_set_selected(
+      GTK_DROP_DOWN(find_widget(form, GTK_TYPE_DROP_DOWN, NULL)), 1);
+  shot(form, "desktop-decisions-propose");
+  gtk_widget_activate(find_widget(form, GTK_TYPE_BUTTON, "Propose"));
+  assert_true(wait_label(f, "Decision 4", "Share a phlebotomist"));
+  assert_true(gtk_widget_is_visible(
+      find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 4")));
+  click("Withdraw decision 4");
+  assert_true(wait_label(f, "State of decision 4", "Withdrawn"));
+
+  /* Not Jo's proposal: no withdraw or remind for her. */
+  assert_false(gtk_widget_is_visible(
+      find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 3")));
+  GtkStack *stack = GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL));
+  assert_int_equal(unnamed(gtk_stack_get_child_by_name(stack, "decisions")), 0);
+  shot(win, "desktop-decisions");
+  its_member_free(ravi);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_decisions, dtest_setup,
+                                      dtest_teardown),
+  };
+  return dtest_main(tests, G_N_ELEMENTS(tests));
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Decisions between practices through the real pcn binary against a real
+# pcnd: the PCN manager proposes, Jo (F84001) and Ravi (F84002) vote from
+# their own configurations, an objection without a reason is refused, the
+# last vote closes it with its outcome, which Jo's `pcn feed` shows live;
+# Jo names Sam as F84001's voter, proposes, reminds and withdraws; --json
+# parses on every verb; usage errors are one line and exit 1; refusals
+# exit 2 with the server's sentence.
+set -euo pipefail
+trap 'echo "FAIL: line $LINENO exited $?" >&2' ERR
+build=$1
+pcnd=$build/server/pcnd
+pcn=$build/client/pcn
+tmp=$(mktemp -d)
+pid=""
+feed=""
+cleanup() {
+  [ -n "$feed" ] && kill "$feed" 2>/dev/null || true
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+passed=0
+ok() { passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; exit 1; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+mgr() { XDG_CONFIG_HOME=$tmp/mgr timeout 20 "$pcn" "$@"; }
+jo() { XDG_CONFIG_HOME=$tmp/jo timeout 20 "$pcn" "$@"; }
+ravi() { XDG_CONFIG_HOME=$tmp/ravi timeout 20 "$pcn" "$@"; }
+sam() { XDG_CONFIG_HOME=$tmp/sam timeout 20 "$pcn" "$@"; }
+expect() {
+  local want=$1; shift
+  set +e; "$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?; set -e
+  [ $rc -eq "$want" ] || fail "$* exited $rc, not $want: $(cat "$tmp/err")"
+}
+one_line() {
+  [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$1 said more than one line: $(cat "$tmp/err")"
+}
+wait_feed() {
+  for _ in $(seq 50); do grep -q "$1" "$tmp/feed.out" && return 0; sleep 0.1; done
+  fail "jo's feed never showed '$1': $(cat "$tmp/feed.out" "$tmp/feed.err")"
+}
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+code=$("$pcnd" init --data "$tmp/net" --network "Riverside PCN" --listen "127.0.0.1:$port" |
+  grep -o 'pcn1-[A-Za-z0-9_-]*')
+"$pcnd" run --data "$tmp/net" > "$tmp/pcnd.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q serving "$tmp/pcnd.log" && break; sleep 0.1; done
+grep -q serving "$tmp/pcnd.log" || fail "pcnd did not start: $(cat "$tmp/pcnd.log")"
+
+echo "manager's long password" | mgr join "$code" --password-stdin > /dev/null
+mgr practice add --ods F84001 --name "Riverside Surgery" --list-size 12000 > /dev/null
+mgr practice add --ods F84002 --name "Hill Street" --list-size 8000 > /dev/null
+invite() { mgr member invite --username "$1" --name "$2" --role "$3" --practice "$4" |
+  grep -o 'pcn1-[A-Za-z0-9_-]*'; }
+echo "jo's own password" | jo join "$(invite jo "Jo Bloggs" practice_manager F84001)" --password-stdin > /dev/null
+echo "ravi's own password" | ravi join "$(invite ravi "Ravi Patel" practice_manager F84002)" --password-stdin > /dev/null
+echo "sam's own password" | sam join "$(invite sam "Sam Hill" staff F84001)" --password-stdin > /dev/null
+ok
+
+XDG_CONFIG_HOME=$tmp/jo "$pcn" feed > "$tmp/feed.out" 2> "$tmp/feed.err" &
+feed=$!
+tomorrow=$(date -d tomorrow +%F)
+
+# --- propose, vote, object, close early with the outcome
+id=$(mgr decision propose --title "Shared flu clinic" --rule consent \
+  --closes "$tomorrow 17:00" --text "One clinic at Riverside on Saturdays." --json |
+  json 'd["id"]')
+[ "$id" = 1 ] || fail "propose --json gave id $id"
+wait_feed 'proposed decision 1 "Shared flu clinic" (consent, 2 practices'
+[ "$(jo decision vote 1 agree --json | json 'd["state"]')" = decision_open ] || fail "jo's vote"
+expect 2 ravi decision vote 1 disagree; one_line "objection without a reason"
+grep -q 'objection' "$tmp/err" || fail "objection message: $(cat "$tmp/err")"
+out=$(ravi decision vote 1 disagree --reason "No room on Saturdays" --json)
+[ "$(echo "$out" | json 'd["outcome"]')" = decision_rejected ] || fail "outcome: $out"
+[ "$(echo "$out" | json 'd["closed_early"]')" = True ] || fail "closed early: $out"
+wait_feed 'F84002 voted disagree on decision 1: "No room on Saturdays"'
+wait_feed 'closed decision 1 "Shared flu clinic": Rejected: 1 of 2 practices objected'
+ok
+
+# --- the outcome never changes; the record shows every vote
+expect 2 jo decision vote 1 disagree --reason "changed my mind"; one_line "vote after close"
+grep -q 'never change' "$tmp/err" || fail "closed message: $(cat "$tmp/err")"
+jo decision show 1 > "$tmp/show"
+grep -q '^outcome: *Rejected' "$tmp/show" || fail "show: $(cat "$tmp/show")"
+grep -q '^F84002 *disagree *ravi' "$tmp/show" || fail "show votes: $(cat "$tmp/show")"
+[ "$(ravi decision show 1 --json | json 'len(d["votes"])')" = 2 ] || fail "show --json"
+[ "$(ravi decision list --json | json 'd["decisions"][0]["state"]')" = decision_closed ] ||
+  fail "list --json"
+ravi decision list | grep -q 'rejected  consent' || fail "list table: $(ravi decision list)"
+ok
+
+# --- a named voter; a practice's own proposal, reminded and withdrawn
+expect 2 sam decision vote 1 agree
+[ "$(jo decision voter sam --json | json 'd["username"]')" = sam ] || fail "voter --json"
+wait_feed 'F84001 named sam as its voter on decisions'
+expect 2 ravi decision voter ravi --practice F84001; one_line "voter of another practice"
+[ "$(ravi decision voters --json | json 'd["voters"][0]["username"]')" = sam ] || fail "voters --json"
+id2=$(jo decision propose --title "Joint training day" --rule majority \
+  --closes "$tomorrow" --json | json 'd["id"]')
+[ "$(sam decision vote "$id2" agree --json | json 'd["votes"][0]["voter"]')" = sam ] ||
+  fail "sam votes for F84001"
+expect 2 ravi decision withdraw "$id2"; one_line "withdraw by another"
+grep -q 'Only the proposer' "$tmp/err" || fail "withdraw message: $(cat "$tmp/err")"
+[ "$(jo decision remind "$id2" --json | json 'd["practices"]')" = "['F84002']" ] ||
+  fail "remind --json"
+expect 2 jo decision remind "$id2"; one_line "second reminder"
+grep -q 'a day' "$tmp/err" || fail "reminder limit message: $(cat "$tmp/err")"
+expect 2 jo decision withdraw "$id2" --version 9
+grep -q 'meanwhile' "$tmp/err" || fail "withdraw conflict: $(cat "$tmp/err")"
+grep -q 'Joint training day' "$tmp/out" || fail "conflict does not show the decision"
+[ "$(jo decision withdraw "$id2" --reason "Dates clash" --json | json 'd["state"]')" = \
+  decision_withdrawn ] || fail "withdraw --json"
+wait_feed "withdrew decision $id2 \"Joint training day\": Dates clash"
+ok
+
+# --- usage errors: one line, exit 1, nothing sent
+expect 1 mgr decision propose --title x --closes "$tomorrow"; one_line "no rule"
+expect 1 mgr decision propose --title x --rule mostly --closes "$tomorrow"; one_line "bad rule"
+expect 1 mgr decision propose --title x --rule consent --closes "next week"; one_line "bad closes"
+grep -q 'YYYY-MM-DD' "$tmp/err" || fail "closes message: $(cat "$tmp/err")"
+expect 1 jo decision vote 1 maybe; one_line "bad choice"
+expect 1 jo decision show one; one_line "bad id"
+expect 1 jo decision list --state pending; one_line "bad state"
+[ "$(mgr decision list --json | json 'len(d["decisions"])')" = 2 ] || fail "a usage error made something"
+mgr decision --help | grep -q 'pcn decision voter' || fail "decision --help"
+mgr decision propose --help | grep -q 'silence blocks' || fail "propose --help"
+ok
+
+# --- refusals: exit 2 with the server's sentence
+expect 2 mgr decision propose --title "Too soon" --rule consent --closes "$(date -d yesterday +%F)"
+one_line "closing in the past"; grep -q 'closes_at' "$tmp/err" || fail "past: $(cat "$tmp/err")"
+expect 2 sam decision propose --title "Staff idea" --rule consent --closes "$tomorrow"
+one_line "staff propose"
+expect 2 mgr decision vote 1 agree; grep -q 'Practices vote' "$tmp/err" || fail "manager vote"
+ok
+
+kill -INT "$feed"
+set +e; wait "$feed"; rc=$?; set -e; feed=""
+[ $rc -eq 0 ] || fail "pcn feed exited $rc on SIGINT"
+echo "$passed passed, 0 failed"
