@@ -423,7 +423,7 @@ static int update_prepare(req_ctx *ctx, wjob *job) {
     return ctx_fail(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT,
                     "Nothing to change: give a title, start, end, place, "
                     "invitees or cancelled.");
-  Pcn__Meeting *m;
+  Pcn__Meeting *m = NULL;
   if (prepare_meeting(ctx, r->id, &m) || organiser_check(ctx, m))
     return ctx->status->code;
   /* The version must match in the writer, so the meeting read here is
@@ -440,7 +440,7 @@ static int update_prepare(req_ctx *ctx, wjob *job) {
  * carries the current record. */
 static int apply_versioned(wtx *w, wjob *job, uint64_t id, uint32_t version,
                            Pcn__Meeting **out) {
-  Pcn__Meeting *m;
+  Pcn__Meeting *m = NULL;
   int rc = writer_meeting(w, job, id, &m);
   if (rc) return rc;
   if (version && version != m->version) {
@@ -458,7 +458,7 @@ static int apply_versioned(wtx *w, wjob *job, uint64_t id, uint32_t version,
 
 static int update_apply(wtx *w, wjob *job) {
   Pcn__MeetingUpdate *r = job->req->meeting_update;
-  Pcn__Meeting *m;
+  Pcn__Meeting *m = NULL;
   int rc = apply_versioned(w, job, r->id, r->version, &m);
   if (rc) return rc;
   int64_t old_starts = m->starts_at;
@@ -484,7 +484,7 @@ static int agenda_prepare(req_ctx *ctx, wjob *job) {
   Pcn__MeetingAgendaAdd *r = ctx->req->meeting_agenda_add;
   if (ctx_check_text(ctx, "text", r->text, MEETING_MAX_AGENDA_TEXT, 1, 0))
     return ctx->status->code;
-  Pcn__Meeting *m;
+  Pcn__Meeting *m = NULL;
   if (prepare_meeting(ctx, r->id, &m)) return ctx->status->code;
   if (!perm_allows(ctx->entry, ctx->who, "", is_invited(m, ctx->who->username)))
     return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
@@ -504,7 +504,7 @@ static int agenda_prepare(req_ctx *ctx, wjob *job) {
  * says what happened. */
 static int agenda_apply(wtx *w, wjob *job) {
   Pcn__MeetingAgendaAdd *r = job->req->meeting_agenda_add;
-  Pcn__Meeting *m;
+  Pcn__Meeting *m = NULL;
   int rc = writer_meeting(w, job, r->id, &m);
   if (rc || (rc = not_cancelled(w, m))) return rc;
   if (m->agenda_count >= MEETING_MAX_AGENDA)
@@ -567,7 +567,7 @@ static int attend_prepare(req_ctx *ctx, wjob *job) {
                             "member list` shows them.",
                             r->usernames[i]);
   }
-  Pcn__Meeting *m;
+  Pcn__Meeting *m = NULL;
   if (prepare_meeting(ctx, r->id, &m) || organiser_check(ctx, m))
     return ctx->status->code;
   if (srv_now_ms(ctx->srv) < m->starts_at)
@@ -580,7 +580,7 @@ static int attend_prepare(req_ctx *ctx, wjob *job) {
 
 static int attend_apply(wtx *w, wjob *job) {
   Pcn__MeetingAttend *r = job->req->meeting_attend;
-  Pcn__Meeting *m;
+  Pcn__Meeting *m = NULL;
   int rc = writer_meeting(w, job, r->id, &m);
   if (rc || (rc = not_cancelled(w, m))) return rc;
   uint32_t minutes = r->absent ? 0
@@ -640,7 +640,7 @@ static int minutes_prepare(req_ctx *ctx, wjob *job) {
                           "(pcn meeting show gives it).");
   if (ctx_check_text(ctx, "text", r->text, PCN_MAX_TEXT, 0, 1))
     return ctx->status->code;
-  Pcn__Meeting *m;
+  Pcn__Meeting *m = NULL;
   if (prepare_meeting(ctx, r->id, &m) || organiser_check(ctx, m))
     return ctx->status->code;
   return PCN__STATUS_CODE__OK;
@@ -648,7 +648,7 @@ static int minutes_prepare(req_ctx *ctx, wjob *job) {
 
 static int minutes_apply(wtx *w, wjob *job) {
   Pcn__MeetingMinutes *r = job->req->meeting_minutes;
-  Pcn__Meeting *m;
+  Pcn__Meeting *m = NULL;
   int rc = apply_versioned(w, job, r->id, r->version, &m);
   if (rc) return rc;
   m->minutes = r->text;
@@ -685,7 +685,7 @@ static int action_prepare(req_ctx *ctx, wjob *job) {
   char *practice = ctx_ods(ctx, "practice", r->practice, 1);
   if (!practice) return ctx->status->code;
   r->practice = practice;
-  Pcn__Meeting *m;
+  Pcn__Meeting *m = NULL;
   if (prepare_meeting(ctx, r->id, &m) || organiser_check(ctx, m))
     return ctx->status->code;
   uint32_t pid;
@@ -703,7 +703,7 @@ static int action_prepare(req_ctx *ctx, wjob *job) {
  * the task's event, then the action's. */
 static int action_apply(wtx *w, wjob *job) {
   Pcn__MeetingActionAdd *r = job->req->meeting_action_add;
-  Pcn__Meeting *m;
+  Pcn__Meeting *m = NULL;
   int rc = writer_meeting(w, job, r->id, &m);
   if (rc || (rc = not_cancelled(w, m))) return rc;
   if (m->action_count >= MEETING_MAX_ACTIONS)
@@ -723,7 +723,7 @@ static int action_apply(wtx *w, wjob *job) {
   tc.practice = r->practice;
   tc.due = r->due;
   tc.assignee = r->assignee;
-  Pcn__Task *t;
+  Pcn__Task *t = NULL;
   if ((rc = task_create_in(w, job, &tc, &t))) return rc;
   Pcn__MeetingAction *a = pcn_arena_alloc(&job->arena, sizeof *a);
   if (!a) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");

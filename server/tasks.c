@@ -215,7 +215,7 @@ static int task_insert(wtx *w, wjob *job, const Pcn__TaskCreate *r,
 }
 
 static int create_apply(wtx *w, wjob *job) {
-  Pcn__Task *t;
+  Pcn__Task *t = NULL;
   int rc = task_insert(w, job, job->req->task_create, &t);
   if (rc) return rc;
   job->resp.body_case = PCN__RESPONSE__BODY_TASK;

@@ -125,7 +125,10 @@ int pcn_london_day(const char *date, int64_t *utc_ms) {
 void pcn_london_format(int64_t utc_ms, char out[17]) {
   int y, mo, d, h, mi;
   pcn_london_from_utc(utc_ms, &y, &mo, &d, &h, &mi);
-  snprintf(out, 17, "%04d-%02d-%02d %02d:%02d", y % 10000, mo, d, h, mi);
+  /* Unsigned and bounded, so the compiler sees the output fits. */
+  snprintf(out, 17, "%04u-%02u-%02u %02u:%02u", (unsigned)y % 10000u,
+           (unsigned)mo % 100u, (unsigned)d % 100u, (unsigned)h % 100u,
+           (unsigned)mi % 100u);
 }
 
 void pcn_meeting_uid(char *out, size_t n, const char *network_id, uint64_t id) {
