@@ -203,6 +203,41 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
   case PCN__EVENT__RECORD_DECISION_VOTER:
     k = describe_decision(ev, out, n);
     break;
+  case PCN__EVENT__RECORD_MEETING: {
+    const Pcn__Meeting *m = ev->meeting;
+    k = snprintf(out, n, "%s meeting %llu \"%s\" (called by %s, %zu invited%s)",
+                 op_name(ev->op), (unsigned long long)m->id, m->title,
+                 m->organiser, m->n_invitees,
+                 m->cancelled ? ", cancelled" : "");
+    break;
+  }
+  case PCN__EVENT__RECORD_MEETING_AGENDA_ITEM: {
+    const Pcn__MeetingAgendaItem *a = ev->meeting_agenda_item;
+    k = snprintf(out, n, "%s agenda item %u of meeting %llu: \"%s\"",
+                 op_name(ev->op), a->n, (unsigned long long)a->meeting_id,
+                 a->text);
+    break;
+  }
+  case PCN__EVENT__RECORD_MEETING_ATTENDANCE: {
+    const Pcn__MeetingAttendance *a = ev->meeting_attendance;
+    if (a->minutes)
+      k = snprintf(out, n, "recorded %s%s%s%s at meeting %llu for %u minutes",
+                   a->username, a->practice[0] ? " (" : "", a->practice,
+                   a->practice[0] ? ")" : "", (unsigned long long)a->meeting_id,
+                   a->minutes);
+    else
+      k = snprintf(out, n, "recorded %s as not attending meeting %llu",
+                   a->username, (unsigned long long)a->meeting_id);
+    break;
+  }
+  case PCN__EVENT__RECORD_MEETING_ACTION: {
+    const Pcn__MeetingAction *a = ev->meeting_action;
+    k = snprintf(out, n,
+                 "%s action %u of meeting %llu: task %llu \"%s\" for %s",
+                 op_name(ev->op), a->n, (unsigned long long)a->meeting_id,
+                 (unsigned long long)a->task_id, a->title, a->assignee);
+    break;
+  }
   default:
     k = snprintf(out, n, "%s a record this version does not know",
                  op_name(ev->op));

@@ -6,7 +6,7 @@ set -euo pipefail
 PCN_PACKAGES=(
   build-essential cmake pkg-config git
   libuv1-dev libprotobuf-c-dev protobuf-c-compiler liblmdb-dev lmdb-utils
-  libssl-dev libargon2-dev libjansson-dev libcmocka-dev
+  libssl-dev libargon2-dev libjansson-dev libcmocka-dev libical-dev
   python3 python3-protobuf protobuf-compiler
   clang libclang-rt-14-dev
   libgtk-4-dev libadwaita-1-dev xvfb

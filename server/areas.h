@@ -56,5 +56,15 @@ int duties_seed(MDB_txn *txn, store *st, int64_t now_ms, duty_seed_fn each,
 /* The register's tick: writes the defaults into a store from before the
  * register existed, and flags entries whose review date has come. */
 int duties_tick(wtx *w, wjob *job);
+/* tasks.c, for meetings.c: a meeting's action becomes a task in the same
+ * write. task_check_assignee is create's assignee rule for a prepare (an
+ * active member who can see a task of that practice; "" passes), naming
+ * field on failure. task_create_in creates the task inside w as the
+ * job's actor, checking the same rules again in the writer, and emits its
+ * event; r's strings must live as long as the job. *out is in job->arena. */
+int task_check_assignee(req_ctx *ctx, const char *field, const char *username,
+                        const char *practice);
+int task_create_in(wtx *w, wjob *job, const Pcn__TaskCreate *r,
+                   Pcn__Task **out);
 
 #endif

@@ -103,28 +103,33 @@ static int check_due(req_ctx *ctx, const char *field, const char *due) {
 }
 
 /* The assignee must be an enabled member who can see the task. */
-static int check_assignee(req_ctx *ctx, const char *username,
-                          const char *practice) {
+int task_check_assignee(req_ctx *ctx, const char *field, const char *username,
+                        const char *practice) {
   if (!username[0]) return 0;
   Pcn__Member *m;
   MDB_txn *txn = ctx_txn(ctx);
   if (!txn ||
       member_lookup(txn, &ctx->srv->st, username, ctx->arena, &m) != 0 ||
       m->disabled) {
-    ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "assignee",
-                   "assignee: no active member is called '%.40s'; `pcn "
+    ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, field,
+                   "%s: no active member is called '%.40s'; `pcn "
                    "member list` shows them.",
-                   username);
+                   field, username);
     return -1;
   }
   if (practice[0] && strcmp(m->practice, practice) != 0) {
-    ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "assignee",
-                   "assignee: %s is not a member of %s, so cannot see this "
+    ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
+                   "%s: %s is not a member of %s, so cannot see this "
                    "practice task.",
-                   username, practice);
+                   field, username, practice);
     return -1;
   }
   return 0;
+}
+
+static int check_assignee(req_ctx *ctx, const char *username,
+                          const char *practice) {
+  return task_check_assignee(ctx, "assignee", username, practice);
 }
 
 /* Saves t (new or changed) and moves its index entry from old_key. */
@@ -180,8 +185,10 @@ static int create_prepare(req_ctx *ctx, wjob *job) {
   return PCN__STATUS_CODE__OK;
 }
 
-static int create_apply(wtx *w, wjob *job) {
-  Pcn__TaskCreate *r = job->req->task_create;
+/* Numbers, saves, indexes and announces a new task made of r's values,
+ * which the caller has checked (create_prepare's rules). */
+static int task_insert(wtx *w, wjob *job, const Pcn__TaskCreate *r,
+                       Pcn__Task **out) {
   uint64_t id;
   int rc = store_next_id(w->txn, w->st, META_NEXT_TASK, &id);
   if (rc) return wtx_lmdb(w, rc, "numbering the task");
@@ -199,7 +206,52 @@ static int create_apply(wtx *w, wjob *job) {
   t->created_by = job->who.username;
   t->created_at = t->updated_at = job->now_ms;
   if ((rc = task_save(w, t, NULL))) return rc;
-  return task_emit(w, job, PCN__OP__CREATED, t);
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_TASK;
+  ev.task = t;
+  if ((rc = feed_emit(w, PCN__OP__CREATED, t->practice, &ev))) return rc;
+  *out = t;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int create_apply(wtx *w, wjob *job) {
+  Pcn__Task *t = NULL;
+  int rc = task_insert(w, job, job->req->task_create, &t);
+  if (rc) return rc;
+  job->resp.body_case = PCN__RESPONSE__BODY_TASK;
+  job->resp.task = t;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* For another area's write: the same rules as a TaskCreate, checked again
+ * here in the writer (the assignee may have been disabled meanwhile). */
+int task_create_in(wtx *w, wjob *job, const Pcn__TaskCreate *r,
+                   Pcn__Task **out) {
+  if (pcn_check_text(r->title, PCN_MAX_TITLE, 1, 0) ||
+      pcn_check_text(r->body, PCN_MAX_TEXT, 0, 1))
+    return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                    "The task's title or body is not acceptable text.");
+  int32_t d;
+  if (r->due[0] && pcn_date_parse(r->due, &d))
+    return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                    "The task's due date is not a date (YYYY-MM-DD).");
+  uint32_t pid;
+  if (r->practice[0] && practice_lookup(w->txn, w->st, r->practice, &pid))
+    return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
+                    "No practice %.16s in this network.", r->practice);
+  if (r->assignee[0]) {
+    Pcn__Member *m;
+    if (member_lookup(w->txn, w->st, r->assignee, &job->arena, &m) ||
+        m->disabled)
+      return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
+                      "No active member is called '%.40s'.", r->assignee);
+    if (r->practice[0] && strcmp(m->practice, r->practice) != 0)
+      return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                      "%s is not a member of %s, so cannot see that "
+                      "practice task.",
+                      r->assignee, r->practice);
+  }
+  return task_insert(w, job, r, out);
 }
 
 /* ------------------------------------------------------------ reads */

@@ -174,7 +174,8 @@ static int parse(cli_ctx *c, int argc, char **argv, int *help) {
       return cli_usage(c, "--%s needs %s.", name, c->cmd->opts[k].arg);
     }
   }
-  if (c->nargs < c->cmd->nargs)
+  /* A synopsis in brackets ("[ID]") is optional. */
+  if (c->nargs < c->cmd->nargs && c->cmd->args[0] != '[')
     return cli_usage(c, "needs %s; see --help.", c->cmd->args);
   return EXIT_DONE;
 }

@@ -1,17 +1,770 @@
-/* meetings.c - placeholder: the Meetings view arrives with issue 6. */
+/* meetings.c - the Meetings page: the network's meetings, upcoming first
+ * (soonest at the top) and then past ones (latest first), in UK time; and
+ * the chosen meeting in full: time, place, invitees, the agenda (an
+ * invitee adds to it here), attendance, minutes and actions (each a link
+ * to its task). "Export to calendar (.ics)" writes the meeting as
+ * iCalendar through client/meetcal, for Outlook and other calendars; a
+ * later export of the same meeting updates the calendar entry.
+ *
+ * State: a copy of every meeting record by id (the list), and the
+ * detail of the chosen one, fetched again whenever an event touches it,
+ * so the page is always what the server holds. Notices: when someone
+ * invites the member to a meeting, and when an action is theirs.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
 #include "deskpriv.h"
+#include "meetcal.h"
+#include "meetings.h"
+
+typedef struct desk_meetings desk_meetings_t;
+
+struct desk_meetings {
+  GHashTable *by_id; /* guint64 id -> Pcn__Meeting (unpacked copy) */
+  GtkWidget *list, *empty, *detail, *note;
+  GtkWidget *title, *when, *place, *invitees, *agenda, *agenda_entry,
+      *agenda_add, *attendance, *actions, *minutes, *export;
+  guint64 selected;
+  Pcn__MeetingDetail *shown; /* the chosen meeting's detail, or NULL */
+  int loading, rebuilding;
+  char after[64];
+  GtkWidget *form, *f_title, *f_date, *f_start, *f_end, *f_place, *f_invite,
+      *f_note, *f_go;
+};
+
+/* ------------------------------------------------------------ copies */
+
+static ProtobufCMessage *copy(const ProtobufCMessage *m) {
+  size_t n = protobuf_c_message_get_packed_size(m);
+  uint8_t *buf = g_malloc(n ? n : 1);
+  protobuf_c_message_pack(m, buf);
+  ProtobufCMessage *c = protobuf_c_message_unpack(m->descriptor, NULL, n, buf);
+  g_free(buf);
+  return c;
+}
+
+static void free_meeting(gpointer p) {
+  if (p) protobuf_c_message_free_unpacked(p, NULL);
+}
+
+static void when_text(const Pcn__Meeting *m, char *out, size_t n) {
+  char a[17], b[17];
+  pcn_london_format(m->starts_at, a);
+  pcn_london_format(m->ends_at, b);
+  if (strncmp(a, b, 10) == 0)
+    snprintf(out, n, "%s–%s %s", a, b + 11, pcn_london_zone(m->starts_at));
+  else
+    snprintf(out, n, "%s – %s", a, b);
+}
+
+static int is_invited(const Pcn__Meeting *m, const char *username) {
+  if (!strcmp(m->organiser, username)) return 1;
+  for (size_t i = 0; i < m->n_invitees; i++)
+    if (!strcmp(m->invitees[i], username)) return 1;
+  return 0;
+}
+
+/* ------------------------------------------------------------ the list */
+
+static gboolean upcoming(const Pcn__Meeting *m, int64_t now) {
+  return m->ends_at >= now;
+}
+
+/* Upcoming first, soonest at the top; then past, latest first. */
+static gint order(gconstpointer a, gconstpointer b) {
+  const Pcn__Meeting *x = *(Pcn__Meeting *const *)a;
+  const Pcn__Meeting *y = *(Pcn__Meeting *const *)b;
+  int64_t now = pcn_now_ms();
+  int ux = upcoming(x, now), uy = upcoming(y, now);
+  if (ux != uy) return ux ? -1 : 1;
+  int64_t d = ux ? x->starts_at - y->starts_at : y->starts_at - x->starts_at;
+  if (d) return d < 0 ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void header_func(GtkListBoxRow *row, GtkListBoxRow *before,
+                        gpointer ud) {
+  (void)ud;
+  int up = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(row), "upcoming"));
+  int prev =
+      before ? GPOINTER_TO_INT(g_object_get_data(G_OBJECT(before), "upcoming"))
+             : -1;
+  if (up == prev) {
+    gtk_list_box_row_set_header(row, NULL);
+    return;
+  }
+  GtkWidget *h = gtk_label_new(up ? "Upcoming" : "Past");
+  gtk_label_set_xalign(GTK_LABEL(h), 0);
+  gtk_widget_add_css_class(h, "heading");
+  gtk_widget_set_margin_start(h, 12);
+  gtk_widget_set_margin_top(h, 8);
+  gtk_widget_set_margin_bottom(h, 4);
+  gtk_list_box_row_set_header(row, h);
+}
+
+static GtkWidget *row_for(const Pcn__Meeting *m, int64_t now) {
+  char when[64], sub[300];
+  when_text(m, when, sizeof when);
+  snprintf(sub, sizeof sub, "%s%s%s%s", when, m->place[0] ? " · " : "",
+           m->place, m->cancelled ? " · cancelled" : "");
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_margin_start(box, 12);
+  gtk_widget_set_margin_end(box, 12);
+  gtk_widget_set_margin_top(box, 6);
+  gtk_widget_set_margin_bottom(box, 6);
+  GtkWidget *t = gtk_label_new(m->title), *s = gtk_label_new(sub);
+  gtk_label_set_xalign(GTK_LABEL(t), 0);
+  gtk_label_set_xalign(GTK_LABEL(s), 0);
+  gtk_label_set_ellipsize(GTK_LABEL(t), PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize(GTK_LABEL(s), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class(s, "dim-label");
+  if (m->cancelled) gtk_widget_add_css_class(t, "dim-label");
+  gtk_box_append(GTK_BOX(box), t);
+  gtk_box_append(GTK_BOX(box), s);
+  GtkWidget *row = gtk_list_box_row_new();
+  gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(row), box);
+  g_object_set_data(G_OBJECT(row), "upcoming",
+                    GINT_TO_POINTER(upcoming(m, now)));
+  g_object_set_data(G_OBJECT(row), "id", GSIZE_TO_POINTER((gsize)m->id));
+  char *name = g_strdup_printf("%s, %s", m->title, when);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(row),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  g_free(name);
+  return row;
+}
+
+static void show_detail(pcn_desk *d);
+static void fetch_detail(pcn_desk *d);
+
+/* Rebuilds the rows from the copies (a network has tens of meetings a
+ * month, not thousands), keeping the choice; the first upcoming meeting
+ * is chosen when there is none. */
+static void rebuild(pcn_desk *d) {
+  desk_meetings_t *mt = d->meetings;
+  mt->rebuilding = 1;
+  GtkListBoxRow *r;
+  while ((r = gtk_list_box_get_row_at_index(GTK_LIST_BOX(mt->list), 0)))
+    gtk_list_box_remove(GTK_LIST_BOX(mt->list), GTK_WIDGET(r));
+  GPtrArray *all = g_ptr_array_new();
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, mt->by_id);
+  while (g_hash_table_iter_next(&it, NULL, &v))
+    g_ptr_array_add(all, v);
+  g_ptr_array_sort(all, order);
+  int64_t now = pcn_now_ms();
+  GtkWidget *chosen = NULL;
+  for (guint i = 0; i < all->len; i++) {
+    const Pcn__Meeting *m = all->pdata[i];
+    GtkWidget *row = row_for(m, now);
+    gtk_list_box_append(GTK_LIST_BOX(mt->list), row);
+    if (m->id == mt->selected) chosen = row;
+  }
+  guint64 first = 0;
+  if (!chosen && all->len) {
+    chosen =
+        GTK_WIDGET(gtk_list_box_get_row_at_index(GTK_LIST_BOX(mt->list), 0));
+    first = ((const Pcn__Meeting *)all->pdata[0])->id;
+  }
+  if (chosen)
+    gtk_list_box_select_row(GTK_LIST_BOX(mt->list), GTK_LIST_BOX_ROW(chosen));
+  gtk_widget_set_visible(mt->empty, all->len == 0);
+  g_ptr_array_unref(all);
+  mt->rebuilding = 0;
+  if (first) pcn_desk_meeting_select(d, first);
+}
+
+static void on_row_selected(GtkListBox *box, GtkListBoxRow *row, gpointer ud) {
+  (void)box;
+  pcn_desk *d = ud;
+  if (!row || d->meetings->rebuilding) return;
+  guint64 id =
+      (guint64)GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(row), "id"));
+  pcn_desk_meeting_select(d, id);
+}
+
+static void put_meeting(pcn_desk *d, const Pcn__Meeting *m) {
+  desk_meetings_t *mt = d->meetings;
+  Pcn__Meeting *old = g_hash_table_lookup(mt->by_id, &m->id);
+  if (old && old->version > m->version) return; /* never back in time */
+  Pcn__Meeting *c = (Pcn__Meeting *)copy(&m->base);
+  if (!c) return;
+  g_hash_table_replace(mt->by_id, &c->id, c);
+}
+
+/* ------------------------------------------------------------ loading */
+
+static void load_page(pcn_desk *d);
+
+static void on_page(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_meetings_t *mt = d->meetings;
+  if (!mt) return;
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_MEETINGS) {
+    mt->loading = 0;
+    return;
+  }
+  for (size_t i = 0; i < r->meetings->n_meetings; i++)
+    put_meeting(d, r->meetings->meetings[i]);
+  snprintf(mt->after, sizeof mt->after, "%s", r->meetings->next);
+  if (mt->after[0])
+    load_page(d);
+  else
+    mt->loading = 0;
+  rebuild(d);
+}
+
+static void load_page(pcn_desk *d) {
+  Pcn__MeetingList l = PCN__MEETING_LIST__INIT;
+  l.limit = 200;
+  l.after = d->meetings->after;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEETING_LIST;
+  req.meeting_list = &l;
+  if (!pcn_client_call(d->cl, &req, on_page, d)) d->meetings->loading = 0;
+}
+
+void meetings_load(pcn_desk *d) {
+  if (!d->meetings || d->meetings->loading) return;
+  d->meetings->loading = 1;
+  d->meetings->after[0] = 0;
+  load_page(d);
+  if (d->meetings->selected) fetch_detail(d);
+}
+
+static void on_detail(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_meetings_t *mt = d->meetings;
+  if (!mt || r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_MEETING_DETAIL ||
+      r->meeting_detail->meeting->id != mt->selected)
+    return;
+  free_meeting(mt->shown);
+  mt->shown = (Pcn__MeetingDetail *)copy(&r->meeting_detail->base);
+  put_meeting(d, r->meeting_detail->meeting);
+  show_detail(d);
+}
+
+static void fetch_detail(pcn_desk *d) {
+  desk_meetings_t *mt = d->meetings;
+  if (!mt->selected || !d->cl) return;
+  Pcn__MeetingGet g = PCN__MEETING_GET__INIT;
+  g.id = mt->selected;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEETING_GET;
+  req.meeting_get = &g;
+  pcn_client_call(d->cl, &req, on_detail, d);
+}
+
+/* ------------------------------------------------------------ events */
+
+static void notice_invited(pcn_desk *d, const Pcn__Event *ev,
+                           const Pcn__Meeting *m, const Pcn__Meeting *before) {
+  if (!d->username[0] || m->cancelled || !is_invited(m, d->username) ||
+      (before && is_invited(before, d->username)))
+    return;
+  char id[40], when[64], body[400];
+  snprintf(id, sizeof id, "meeting-%llu", (unsigned long long)m->id);
+  when_text(m, when, sizeof when);
+  snprintf(body, sizeof body, "%s, %s%s%s (called by %s)", m->title, when,
+           m->place[0] ? ", " : "", m->place, m->organiser);
+  desk_notice(d, ev, id, "You are invited to a meeting", body);
+}
+
+void meetings_on_event(pcn_desk *d, const Pcn__Event *ev) {
+  desk_meetings_t *mt = d->meetings;
+  if (!mt) return;
+  guint64 touched = 0;
+  switch (ev->record_case) {
+  case PCN__EVENT__RECORD_MEETING: {
+    const Pcn__Meeting *m = ev->meeting;
+    Pcn__Meeting *before = g_hash_table_lookup(mt->by_id, &m->id);
+    Pcn__Meeting *prev = before ? (Pcn__Meeting *)copy(&before->base) : NULL;
+    notice_invited(d, ev, m, ev->op == PCN__OP__CREATED ? NULL : prev);
+    free_meeting(prev);
+    put_meeting(d, m);
+    rebuild(d);
+    touched = m->id;
+    break;
+  }
+  case PCN__EVENT__RECORD_MEETING_AGENDA_ITEM:
+    touched = ev->meeting_agenda_item->meeting_id;
+    break;
+  case PCN__EVENT__RECORD_MEETING_ATTENDANCE:
+    touched = ev->meeting_attendance->meeting_id;
+    break;
+  case PCN__EVENT__RECORD_MEETING_ACTION: {
+    const Pcn__MeetingAction *a = ev->meeting_action;
+    touched = a->meeting_id;
+    if (d->username[0] && !strcmp(a->assignee, d->username)) {
+      /* The same id as the task's own notice, so a desktop notification
+       * replaces it rather than adding a second. */
+      char id[40], body[400];
+      snprintf(id, sizeof id, "task-%llu", (unsigned long long)a->task_id);
+      Pcn__Meeting *m = g_hash_table_lookup(mt->by_id, &a->meeting_id);
+      snprintf(body, sizeof body, "%s%s%s (task %llu, from \"%s\")", a->title,
+               a->due[0] ? ", due " : "", a->due,
+               (unsigned long long)a->task_id, m ? m->title : "a meeting");
+      desk_notice(d, ev, id, "An action for you", body);
+    }
+    break;
+  }
+  default: return;
+  }
+  if (touched && touched == mt->selected) fetch_detail(d);
+}
+
+/* ------------------------------------------------------------ detail */
+
+static void clear(GtkWidget *box) {
+  GtkWidget *c;
+  while ((c = gtk_widget_get_first_child(box)))
+    gtk_box_remove(GTK_BOX(box), c);
+}
+
+static GtkWidget *line(const char *text, int dim) {
+  GtkWidget *l = gtk_label_new(text);
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+  gtk_label_set_selectable(GTK_LABEL(l), TRUE);
+  if (dim) gtk_widget_add_css_class(l, "dim-label");
+  return l;
+}
+
+static void on_task_link(GtkButton *b, gpointer ud) {
+  guint64 id =
+      (guint64)GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(b), "task"));
+  taskwin_open(ud, id);
+}
+
+static void show_detail(pcn_desk *d) {
+  desk_meetings_t *mt = d->meetings;
+  const Pcn__MeetingDetail *md = mt->shown;
+  gtk_widget_set_visible(mt->detail, md != NULL);
+  if (!md) return;
+  const Pcn__Meeting *m = md->meeting;
+  char buf[1200];
+  snprintf(buf, sizeof buf, "%s%s", m->title,
+           m->cancelled ? " (cancelled)" : "");
+  gtk_label_set_text(GTK_LABEL(mt->title), buf);
+  when_text(m, buf, sizeof buf);
+  gtk_label_set_text(GTK_LABEL(mt->when), buf);
+  gtk_label_set_text(GTK_LABEL(mt->place),
+                     m->place[0] ? m->place : "No place given");
+  GString *inv = g_string_new("Invited: ");
+  for (size_t i = 0; i < m->n_invitees; i++)
+    g_string_append_printf(
+        inv, "%s%s%s", i ? ", " : "", m->invitees[i],
+        !strcmp(m->invitees[i], m->organiser) ? " (organiser)" : "");
+  gtk_label_set_text(GTK_LABEL(mt->invitees), inv->str);
+  g_string_free(inv, TRUE);
+
+  clear(mt->agenda);
+  if (!md->n_agenda)
+    gtk_box_append(GTK_BOX(mt->agenda), line("Nothing on the agenda yet.", 1));
+  for (size_t i = 0; i < md->n_agenda; i++) {
+    snprintf(buf, sizeof buf, "%u. %s — %s", md->agenda[i]->n,
+             md->agenda[i]->text, md->agenda[i]->added_by);
+    gtk_box_append(GTK_BOX(mt->agenda), line(buf, 0));
+  }
+  int open =
+      !m->cancelled && pcn_now_ms() < m->ends_at && is_invited(m, d->username);
+  gtk_widget_set_sensitive(mt->agenda_entry, open);
+  gtk_widget_set_sensitive(mt->agenda_add, open);
+
+  clear(mt->attendance);
+  if (!md->n_attendance)
+    gtk_box_append(GTK_BOX(mt->attendance),
+                   line("Not recorded yet (the organiser records it after "
+                        "the meeting).",
+                        1));
+  for (size_t i = 0; i < md->n_attendance; i++) {
+    const Pcn__MeetingAttendance *a = md->attendance[i];
+    if (a->minutes)
+      snprintf(buf, sizeof buf, "%s (%s): %u minutes", a->username,
+               a->practice[0] ? a->practice : "network", a->minutes);
+    else
+      snprintf(buf, sizeof buf, "%s: did not attend", a->username);
+    gtk_box_append(GTK_BOX(mt->attendance), line(buf, 0));
+  }
+
+  clear(mt->actions);
+  if (!md->n_actions)
+    gtk_box_append(GTK_BOX(mt->actions), line("No actions.", 1));
+  for (size_t i = 0; i < md->n_actions; i++) {
+    const Pcn__MeetingAction *a = md->actions[i];
+    snprintf(buf, sizeof buf, "Task %llu: %s → %s%s%s",
+             (unsigned long long)a->task_id, a->title, a->assignee,
+             a->due[0] ? ", due " : "", a->due);
+    GtkWidget *b = gtk_button_new_with_label(buf);
+    gtk_widget_add_css_class(b, "flat");
+    gtk_widget_set_halign(b, GTK_ALIGN_START);
+    gtk_widget_set_tooltip_text(b, "Open the task");
+    g_object_set_data(G_OBJECT(b), "task", GSIZE_TO_POINTER((gsize)a->task_id));
+    g_signal_connect(b, "clicked", G_CALLBACK(on_task_link), d);
+    gtk_box_append(GTK_BOX(mt->actions), b);
+  }
+  gtk_label_set_text(GTK_LABEL(mt->minutes),
+                     m->minutes[0] ? m->minutes : "No minutes yet.");
+}
+
+/* ------------------------------------------------------------ agenda */
+
+static void on_agenda_added(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_meetings_t *mt = d->meetings;
+  if (!mt) return;
+  gtk_widget_set_sensitive(mt->agenda_add, TRUE);
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    gtk_label_set_text(GTK_LABEL(mt->note), r->status->message);
+    return;
+  }
+  gtk_label_set_text(GTK_LABEL(mt->note), "Added to the agenda.");
+  gtk_editable_set_text(GTK_EDITABLE(mt->agenda_entry), "");
+  fetch_detail(d);
+}
+
+static void on_agenda_add(GtkWidget *w, gpointer ud) {
+  (void)w;
+  pcn_desk *d = ud;
+  desk_meetings_t *mt = d->meetings;
+  Pcn__MeetingAgendaAdd a = PCN__MEETING_AGENDA_ADD__INIT;
+  a.id = mt->selected;
+  a.text = (char *)gtk_editable_get_text(GTK_EDITABLE(mt->agenda_entry));
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEETING_AGENDA_ADD;
+  req.meeting_agenda_add = &a;
+  if (!d->cl || !pcn_client_call(d->cl, &req, on_agenda_added, d)) {
+    gtk_label_set_text(GTK_LABEL(mt->note), "Not connected to the server.");
+    return;
+  }
+  gtk_widget_set_sensitive(mt->agenda_add, FALSE);
+}
+
+/* ------------------------------------------------------------ export */
+
+int pcn_desk_meeting_export(pcn_desk *d, const char *path, char *err,
+                            size_t errlen) {
+  desk_meetings_t *mt = d->meetings;
+  if (!mt || !mt->shown) {
+    snprintf(err, errlen, "Choose a meeting first.");
+    return -1;
+  }
+  const Pcn__Welcome *w = d->cl ? pcn_client_welcome(d->cl) : NULL;
+  const char *net = w && w->network_id[0] ? w->network_id : "network";
+  const Pcn__MeetingDetail *one[] = {mt->shown};
+  char *ics = pcn_meetings_ics(net, one, 1, pcn_now_ms());
+  if (!ics) {
+    snprintf(err, errlen, "The calendar file could not be made.");
+    return -1;
+  }
+  GError *e = NULL;
+  gboolean ok = g_file_set_contents(path, ics, -1, &e);
+  free(ics);
+  if (!ok) {
+    snprintf(err, errlen, "Could not write %s: %s", path, e->message);
+    g_error_free(e);
+    return -1;
+  }
+  return 0;
+}
+
+/* GTK 4.8 (Debian 12) has no GtkFileDialog (4.10): the native chooser. */
+static void on_export_chosen(GtkNativeDialog *dlg, int response, gpointer ud) {
+  pcn_desk *d = ud;
+  if (response == GTK_RESPONSE_ACCEPT && d->meetings) {
+    GFile *f = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(dlg));
+    char *path = f ? g_file_get_path(f) : NULL;
+    char err[400];
+    if (path && pcn_desk_meeting_export(d, path, err, sizeof err) == 0)
+      snprintf(err, sizeof err,
+               "Saved %s: open it with your calendar (Outlook: File › Open "
+               "› Import).",
+               path);
+    gtk_label_set_text(GTK_LABEL(d->meetings->note),
+                       path ? err : "No file chosen.");
+    g_free(path);
+    if (f) g_object_unref(f);
+  }
+  g_object_unref(dlg);
+}
+
+static void on_export(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  if (!d->meetings->shown) return;
+  GtkFileChooserNative *dlg = gtk_file_chooser_native_new(
+      "Export to calendar", GTK_WINDOW(d->window), GTK_FILE_CHOOSER_ACTION_SAVE,
+      "_Save", "_Cancel");
+  char name[64];
+  snprintf(name, sizeof name, "meeting-%llu.ics",
+           (unsigned long long)d->meetings->selected);
+  gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(dlg), name);
+  g_signal_connect(dlg, "response", G_CALLBACK(on_export_chosen), d);
+  gtk_native_dialog_show(GTK_NATIVE_DIALOG(dlg));
+}
+
+/* ------------------------------------------------------------ new meeting */
+
+static void on_created(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_meetings_t *mt = d->meetings;
+  if (!mt || !mt->form) return;
+  gtk_widget_set_sensitive(mt->f_go, TRUE);
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    gtk_label_set_text(GTK_LABEL(mt->f_note), r->status->message);
+    return;
+  }
+  put_meeting(d, r->meeting);
+  mt->selected = r->meeting->id;
+  rebuild(d);
+  fetch_detail(d);
+  gtk_window_destroy(GTK_WINDOW(mt->form));
+}
+
+static int form_time(desk_meetings_t *mt, GtkWidget *e, int64_t *ms) {
+  char full[40];
+  snprintf(full, sizeof full, "%s %s",
+           gtk_editable_get_text(GTK_EDITABLE(mt->f_date)),
+           gtk_editable_get_text(GTK_EDITABLE(e)));
+  const char *why;
+  if (pcn_london_parse(full, ms, &why) == 0) return 0;
+  char msg[300];
+  snprintf(msg, sizeof msg, "%s: %s", gtk_widget_get_name(e), why);
+  gtk_label_set_text(GTK_LABEL(mt->f_note), msg);
+  return -1;
+}
+
+static void on_create(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_meetings_t *mt = d->meetings;
+  Pcn__MeetingCreate c = PCN__MEETING_CREATE__INIT;
+  if (form_time(mt, mt->f_start, &c.starts_at) ||
+      form_time(mt, mt->f_end, &c.ends_at))
+    return;
+  c.title = (char *)gtk_editable_get_text(GTK_EDITABLE(mt->f_title));
+  c.place = (char *)gtk_editable_get_text(GTK_EDITABLE(mt->f_place));
+  char **names = g_strsplit_set(
+      gtk_editable_get_text(GTK_EDITABLE(mt->f_invite)), ", ", -1);
+  char *kept[128];
+  size_t n = 0;
+  for (char **p = names; *p && n < G_N_ELEMENTS(kept); p++)
+    if (**p) kept[n++] = *p;
+  c.invitees = kept;
+  c.n_invitees = n;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEETING_CREATE;
+  req.meeting_create = &c;
+  if (d->cl && pcn_client_call(d->cl, &req, on_created, d))
+    gtk_widget_set_sensitive(mt->f_go, FALSE);
+  else
+    gtk_label_set_text(GTK_LABEL(mt->f_note), "Not connected to the server.");
+  g_strfreev(names);
+}
+
+static void on_form_destroy(GtkWidget *w, gpointer ud) {
+  (void)w;
+  pcn_desk *d = ud;
+  if (d->meetings) d->meetings->form = NULL;
+}
+
+static void on_new(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_meetings_t *mt = d->meetings;
+  if (mt->form) {
+    gtk_window_present(GTK_WINDOW(mt->form));
+    return;
+  }
+  mt->form = gtk_window_new();
+  gtk_widget_set_name(mt->form, "New meeting");
+  gtk_window_set_title(GTK_WINDOW(mt->form), "Call a meeting");
+  gtk_window_set_transient_for(GTK_WINDOW(mt->form), GTK_WINDOW(d->window));
+  gtk_window_set_modal(GTK_WINDOW(mt->form), TRUE);
+  gtk_window_set_default_size(GTK_WINDOW(mt->form), 480, -1);
+  g_signal_connect(mt->form, "destroy", G_CALLBACK(on_form_destroy), d);
+  GtkWidget *grid = gtk_grid_new();
+  gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
+  gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
+  gtk_widget_set_margin_start(grid, 18);
+  gtk_widget_set_margin_end(grid, 18);
+  gtk_widget_set_margin_top(grid, 18);
+  gtk_widget_set_margin_bottom(grid, 18);
+  mt->f_title =
+      desk_field(grid, 0, "_Title", desk_entry("Title", "PCN board", 0));
+  mt->f_date =
+      desk_field(grid, 1, "_Date", desk_entry("Date", "YYYY-MM-DD", 0));
+  mt->f_start =
+      desk_field(grid, 2, "_Starts", desk_entry("Starts", "HH:MM, UK time", 0));
+  mt->f_end = desk_field(grid, 3, "_Ends", desk_entry("Ends", "HH:MM", 0));
+  mt->f_place = desk_field(grid, 4, "_Place",
+                           desk_entry("Place", "A room or a meeting link", 0));
+  mt->f_invite =
+      desk_field(grid, 5, "_Invite",
+                 desk_entry("Invite", "usernames, comma separated", 0));
+  mt->f_note = gtk_label_new(NULL);
+  gtk_label_set_wrap(GTK_LABEL(mt->f_note), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(mt->f_note), 0);
+  gtk_widget_add_css_class(mt->f_note, "error");
+  gtk_grid_attach(GTK_GRID(grid), mt->f_note, 0, 6, 2, 1);
+  mt->f_go = gtk_button_new_with_mnemonic("_Call meeting");
+  gtk_widget_add_css_class(mt->f_go, "suggested-action");
+  gtk_widget_set_halign(mt->f_go, GTK_ALIGN_END);
+  g_signal_connect(mt->f_go, "clicked", G_CALLBACK(on_create), d);
+  gtk_grid_attach(GTK_GRID(grid), mt->f_go, 1, 7, 1, 1);
+  gtk_window_set_default_widget(GTK_WINDOW(mt->form), mt->f_go);
+  gtk_window_set_child(GTK_WINDOW(mt->form), grid);
+  gtk_window_present(GTK_WINDOW(mt->form));
+}
+
+/* ------------------------------------------------------------ the page */
+
+static GtkWidget *section(GtkWidget *box, const char *title, GtkWidget *w) {
+  GtkWidget *h = gtk_label_new(title);
+  gtk_label_set_xalign(GTK_LABEL(h), 0);
+  gtk_widget_add_css_class(h, "heading");
+  gtk_widget_set_margin_top(h, 12);
+  gtk_box_append(GTK_BOX(box), h);
+  gtk_box_append(GTK_BOX(box), w);
+  return w;
+}
+
+static GtkWidget *vbox(int spacing) {
+  return gtk_box_new(GTK_ORIENTATION_VERTICAL, spacing);
+}
 
 GtkWidget *meetings_view_new(pcn_desk *d) {
-  (void)d;
-  return gtk_label_new("Meetings: coming with this release.");
+  desk_meetings_t *mt = g_new0(desk_meetings_t, 1);
+  d->meetings = mt;
+  mt->by_id =
+      g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, free_meeting);
+  /* Left: the list. */
+  mt->list = gtk_list_box_new();
+  gtk_widget_set_name(mt->list, "Meetings");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(mt->list),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Meetings, upcoming first", -1);
+  gtk_list_box_set_header_func(GTK_LIST_BOX(mt->list), header_func, NULL, NULL);
+  g_signal_connect(mt->list, "row-selected", G_CALLBACK(on_row_selected), d);
+  GtkWidget *scroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), mt->list);
+  gtk_widget_set_vexpand(scroll, TRUE);
+  gtk_widget_set_size_request(scroll, 320, -1);
+  mt->empty = line("No meetings yet.", 1);
+  gtk_widget_set_margin_start(mt->empty, 12);
+  GtkWidget *add = gtk_button_new_with_mnemonic("_New meeting");
+  gtk_widget_set_tooltip_text(add, "Call a meeting (PCN manager, clinical "
+                                   "director, practice managers)");
+  g_signal_connect(add, "clicked", G_CALLBACK(on_new), d);
+  GtkWidget *left = vbox(6);
+  gtk_widget_set_margin_top(left, 6);
+  gtk_widget_set_margin_start(left, 6);
+  gtk_box_append(GTK_BOX(left), add);
+  gtk_box_append(GTK_BOX(left), mt->empty);
+  gtk_box_append(GTK_BOX(left), scroll);
+
+  /* Right: the chosen meeting. */
+  GtkWidget *right = vbox(4);
+  gtk_widget_set_margin_start(right, 18);
+  gtk_widget_set_margin_end(right, 18);
+  gtk_widget_set_margin_top(right, 12);
+  gtk_widget_set_margin_bottom(right, 12);
+  mt->title = line("", 0);
+  gtk_widget_add_css_class(mt->title, "title-2");
+  mt->when = line("", 0);
+  mt->place = line("", 0);
+  mt->invitees = line("", 1);
+  gtk_box_append(GTK_BOX(right), mt->title);
+  gtk_box_append(GTK_BOX(right), mt->when);
+  gtk_box_append(GTK_BOX(right), mt->place);
+  gtk_box_append(GTK_BOX(right), mt->invitees);
+  mt->export = gtk_button_new_with_mnemonic("_Export to calendar (.ics)");
+  gtk_widget_set_halign(mt->export, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text(mt->export,
+                              "Save an iCalendar file for Outlook or another "
+                              "calendar; exporting again updates the entry");
+  g_signal_connect(mt->export, "clicked", G_CALLBACK(on_export), d);
+  gtk_box_append(GTK_BOX(right), mt->export);
+  mt->agenda = section(right, "Agenda", vbox(2));
+  gtk_widget_set_name(mt->agenda, "Agenda");
+  GtkWidget *add_row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  mt->agenda_entry = desk_entry("New agenda item", "Add an item (invitees)", 0);
+  gtk_widget_set_hexpand(mt->agenda_entry, TRUE);
+  g_signal_connect(mt->agenda_entry, "activate", G_CALLBACK(on_agenda_add), d);
+  mt->agenda_add = gtk_button_new_with_mnemonic("_Add to agenda");
+  g_signal_connect(mt->agenda_add, "clicked", G_CALLBACK(on_agenda_add), d);
+  gtk_box_append(GTK_BOX(add_row), mt->agenda_entry);
+  gtk_box_append(GTK_BOX(add_row), mt->agenda_add);
+  gtk_box_append(GTK_BOX(right), add_row);
+  mt->attendance = section(right, "Attendance", vbox(2));
+  gtk_widget_set_name(mt->attendance, "Attendance");
+  mt->actions = section(right, "Actions", vbox(0));
+  gtk_widget_set_name(mt->actions, "Actions");
+  mt->minutes = section(right, "Minutes", line("", 0));
+  gtk_widget_set_name(mt->minutes, "Minutes");
+  mt->note = line("", 1);
+  gtk_widget_set_margin_top(mt->note, 12);
+  gtk_box_append(GTK_BOX(right), mt->note);
+  mt->detail = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(mt->detail), right);
+  gtk_widget_set_hexpand(mt->detail, TRUE);
+  gtk_widget_set_visible(mt->detail, FALSE);
+
+  GtkWidget *page = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_box_append(GTK_BOX(page), left);
+  gtk_box_append(GTK_BOX(page), gtk_separator_new(GTK_ORIENTATION_VERTICAL));
+  gtk_box_append(GTK_BOX(page), mt->detail);
+  return page;
 }
-void meetings_load(pcn_desk *d) {
-  (void)d;
-}
-void meetings_on_event(pcn_desk *d, const Pcn__Event *ev) {
-  (void)d;
-  (void)ev;
-}
+
 void meetings_free(pcn_desk *d) {
-  (void)d;
+  desk_meetings_t *mt = d->meetings;
+  if (!mt) return;
+  if (mt->form) gtk_window_destroy(GTK_WINDOW(mt->form));
+  g_hash_table_destroy(mt->by_id);
+  free_meeting(mt->shown);
+  g_free(mt);
+  d->meetings = NULL;
+}
+
+/* ------------------------------------------------------------ tests */
+
+guint pcn_desk_meeting_count(pcn_desk *d) {
+  return d->meetings ? g_hash_table_size(d->meetings->by_id) : 0;
+}
+
+guint64 pcn_desk_meeting_selected(pcn_desk *d) {
+  return d->meetings ? d->meetings->selected : 0;
+}
+
+void pcn_desk_meeting_select(pcn_desk *d, guint64 id) {
+  desk_meetings_t *mt = d->meetings;
+  if (!mt || mt->selected == id) return;
+  mt->selected = id;
+  /* The list shows the choice, however it was made. */
+  mt->rebuilding = 1;
+  GtkListBoxRow *row;
+  for (int i = 0;
+       (row = gtk_list_box_get_row_at_index(GTK_LIST_BOX(mt->list), i)); i++)
+    if ((guint64)GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(row), "id")) == id)
+      gtk_list_box_select_row(GTK_LIST_BOX(mt->list), row);
+  mt->rebuilding = 0;
+  free_meeting(mt->shown);
+  mt->shown = NULL;
+  gtk_label_set_text(GTK_LABEL(mt->note), "");
+  show_detail(d);
+  fetch_detail(d);
+}
+
+gboolean pcn_desk_meeting_detail_ready(pcn_desk *d) {
+  return d->meetings && d->meetings->shown &&
+         d->meetings->shown->meeting->id == d->meetings->selected;
 }

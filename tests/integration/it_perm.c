@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "dispatch.h"
 #include "itest.h"
 
@@ -54,6 +55,21 @@ static char *target_member(world *w, const char *target) {
       target[0] ? PCN__ROLE__STAFF : PCN__ROLE__CLINICAL_DIRECTOR, target);
   its_member_free(m);
   return name;
+}
+
+/* A meeting called by cd2 that none of the actors organises or is
+ * invited to, running now (so attendance and agenda are both open). */
+static uint64_t target_meeting(world *w) {
+  int64_t now = pcn_now_ms() / 60000 * 60000;
+  Pcn__MeetingCreate c = PCN__MEETING_CREATE__INIT;
+  c.title = "target meeting";
+  c.starts_at = now - 3600000;
+  c.ends_at = now + 3600000;
+  c.place = "";
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_MEETING_CREATE;
+  r.meeting_create = &c;
+  return its_expect(w->cd2, &r, PCN__STATUS_CODE__OK)->meeting->id;
 }
 
 /* Builds the request for entry bc aimed at target: 1 built; -1 when the
@@ -300,6 +316,74 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
     x->username = "";
     r->decision_voter_set = x;
     scratch[0] = x;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_MEETING_CREATE: {
+    if (target[0]) return -1; /* meetings are the network's */
+    Pcn__MeetingCreate *c = calloc(1, sizeof *c);
+    pcn__meeting_create__init(c);
+    c->title = "perm walk";
+    c->starts_at = pcn_now_ms() / 60000 * 60000 + 86400000;
+    c->ends_at = c->starts_at + 3600000;
+    c->place = "";
+    r->meeting_create = c;
+    scratch[0] = c;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_MEETING_UPDATE: {
+    if (target[0]) return -1;
+    Pcn__MeetingUpdate *u = calloc(1, sizeof *u);
+    pcn__meeting_update__init(u);
+    u->id = target_meeting(w);
+    u->version = 1;
+    u->has_title_case = PCN__MEETING_UPDATE__HAS_TITLE_TITLE;
+    u->title = "changed";
+    r->meeting_update = u;
+    scratch[0] = u;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_MEETING_AGENDA_ADD: {
+    if (target[0]) return -1;
+    Pcn__MeetingAgendaAdd *a = calloc(1, sizeof *a);
+    pcn__meeting_agenda_add__init(a);
+    a->id = target_meeting(w);
+    a->text = "an item";
+    r->meeting_agenda_add = a;
+    scratch[0] = a;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_MEETING_ATTEND: {
+    if (target[0]) return -1;
+    Pcn__MeetingAttend *a = calloc(1, sizeof *a);
+    pcn__meeting_attend__init(a);
+    static char *who[] = {"pm"};
+    a->id = target_meeting(w);
+    a->n_usernames = 1;
+    a->usernames = who;
+    r->meeting_attend = a;
+    scratch[0] = a;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_MEETING_MINUTES: {
+    if (target[0]) return -1;
+    Pcn__MeetingMinutes *m = calloc(1, sizeof *m);
+    pcn__meeting_minutes__init(m);
+    m->id = target_meeting(w);
+    m->version = 1;
+    m->text = "minutes";
+    r->meeting_minutes = m;
+    scratch[0] = m;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_MEETING_ACTION_ADD: {
+    if (target[0]) return -1;
+    Pcn__MeetingActionAdd *a = calloc(1, sizeof *a);
+    pcn__meeting_action_add__init(a);
+    a->id = target_meeting(w);
+    a->title = "an action";
+    a->assignee = "pm";
+    r->meeting_action_add = a;
+    scratch[0] = a;
     return 1;
   }
   default:

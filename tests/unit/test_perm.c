@@ -101,9 +101,19 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_DECISION_VOTER_SET, 0, 0, PM, PCNM, 0},
     {PCN__REQUEST__BODY_DECISION_VOTER_LIST, 0, ALL, ALL, 0, 0},
 
-    /* Responsibilities (duties.c). */
-
-    /* Meetings (meetings.c). */
+    /* Meetings (meetings.c): the PCN manager, the clinical director and
+     * practice managers call them; everyone sees them; the organiser (the
+     * owner) or the PCN manager changes them, records attendance and
+     * minutes and adds actions; an invitee (the owner, for the agenda)
+     * adds agenda items. */
+    {PCN__REQUEST__BODY_MEETING_CREATE, 0, PCNM | CD | PM, 0, 0, 0},
+    {PCN__REQUEST__BODY_MEETING_LIST, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_MEETING_GET, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_MEETING_UPDATE, 0, PCNM, 0, 0, 1},
+    {PCN__REQUEST__BODY_MEETING_AGENDA_ADD, 0, PCNM, 0, 0, 1},
+    {PCN__REQUEST__BODY_MEETING_ATTEND, 0, PCNM, 0, 0, 1},
+    {PCN__REQUEST__BODY_MEETING_MINUTES, 0, PCNM, 0, 0, 1},
+    {PCN__REQUEST__BODY_MEETING_ACTION_ADD, 0, PCNM, 0, 0, 1},
 
 };
 #define N_WANT (sizeof want / sizeof want[0])

@@ -1,0 +1,208 @@
+/* test_desktop_meetings.c - the Meetings page. The PCN manager calls a
+ * meeting over the wire inviting Jo: it appears live on Jo's page, chosen,
+ * and Jo is told she is invited. Jo adds an agenda item through the page's
+ * entry and button; the manager's own item arrives live; an action the
+ * manager assigns to Jo shows as a task link and raises a notice. The
+ * export writes an .ics that libical reads back with the meeting's UID
+ * and version. Screenshot: desktop-meetings.png.
+ */
+#include <libical/ical.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "dtest.h"
+#include "meetings.h"
+
+static GtkWidget *page_root;
+static const char *want_text;
+static guint want_notices;
+static guint64 want_id;
+
+/* A label under root whose text contains want_text. */
+static int has_label(GtkWidget *root) {
+  if (GTK_IS_LABEL(root) &&
+      strstr(gtk_label_get_text(GTK_LABEL(root)), want_text))
+    return 1;
+  if (GTK_IS_BUTTON(root) && gtk_button_get_label(GTK_BUTTON(root)) &&
+      strstr(gtk_button_get_label(GTK_BUTTON(root)), want_text))
+    return 1;
+  for (GtkWidget *c = gtk_widget_get_first_child(root); c;
+       c = gtk_widget_get_next_sibling(c))
+    if (has_label(c)) return 1;
+  return 0;
+}
+static int shows(fixture *f) {
+  (void)f;
+  return has_label(page_root);
+}
+static int notices(fixture *f) {
+  return pcn_desk_notices(f->d, NULL) >= want_notices;
+}
+static int chosen(fixture *f) {
+  return pcn_desk_meeting_selected(f->d) == want_id &&
+         pcn_desk_meeting_detail_ready(f->d);
+}
+
+static void click(GtkWidget *root, const char *label) {
+  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, label);
+  assert_non_null(b);
+  gtk_widget_activate(b);
+  spin_ms(400);
+}
+
+static const Pcn__Response *call(its_member *m, Pcn__Request *r) {
+  return its_expect(m, r, PCN__STATUS_CODE__OK);
+}
+
+static void test_meetings(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  gtk_stack_set_visible_child_name(
+      GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)), "meetings");
+  page_root = win;
+  spin_ms(100);
+
+  /* The manager calls a meeting, over the wire, inviting Jo. */
+  int64_t start = (pcn_now_ms() / 60000 + 3 * 24 * 60) * 60000;
+  guint before = pcn_desk_notices(f->d, NULL);
+  char *inv[] = {"jo"};
+  Pcn__MeetingCreate c = PCN__MEETING_CREATE__INIT;
+  c.title = "PCN board";
+  c.starts_at = start;
+  c.ends_at = start + 90 * 60000;
+  c.place = "Riverside Surgery, room 2";
+  c.invitees = inv;
+  c.n_invitees = 1;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_MEETING_CREATE;
+  r.meeting_create = &c;
+  uint64_t id = call(f->mgr, &r)->meeting->id;
+  want_id = id;
+  assert_true(spin_until(f, chosen, 5000)); /* live, and chosen */
+  want_text = "Riverside Surgery, room 2";
+  assert_true(spin_until(f, shows, 5000));
+  want_notices = before + 1;
+  assert_true(spin_until(f, notices, 5000));
+  const char *last;
+  pcn_desk_notices(f->d, &last);
+  assert_non_null(strstr(last, "invited"));
+  assert_non_null(strstr(last, "PCN board"));
+
+  /* Jo adds an agenda item through the page. */
+  GtkWidget *entry = find_widget(win, GTK_TYPE_ENTRY, "New agenda item");
+  assert_non_null(entry);
+  type_text(entry, "Estates: Hill Street lease");
+  click(win, "Add to agenda");
+  want_text = "1. Estates: Hill Street lease — jo";
+  assert_true(spin_until(f, shows, 5000));
+  Pcn__MeetingGet g = PCN__MEETING_GET__INIT;
+  g.id = id;
+  Pcn__Request gr = PCN__REQUEST__INIT;
+  gr.body_case = PCN__REQUEST__BODY_MEETING_GET;
+  gr.meeting_get = &g;
+  const Pcn__Response *resp = call(f->mgr, &gr);
+  assert_int_equal(resp->meeting_detail->n_agenda, 1);
+  assert_string_equal(resp->meeting_detail->agenda[0]->added_by, "jo");
+
+  /* The manager's own item arrives live. */
+  Pcn__MeetingAgendaAdd a = PCN__MEETING_AGENDA_ADD__INIT;
+  a.id = id;
+  a.text = "ARRS claim for the quarter";
+  Pcn__Request ar = PCN__REQUEST__INIT;
+  ar.body_case = PCN__REQUEST__BODY_MEETING_AGENDA_ADD;
+  ar.meeting_agenda_add = &a;
+  call(f->mgr, &ar);
+  want_text = "2. ARRS claim for the quarter — manager";
+  assert_true(spin_until(f, shows, 5000));
+
+  /* An action for Jo: a task link on the page, and a notice. */
+  before = pcn_desk_notices(f->d, NULL);
+  Pcn__MeetingActionAdd act = PCN__MEETING_ACTION_ADD__INIT;
+  act.id = id;
+  act.title = "Summarise the lease";
+  act.assignee = "jo";
+  act.due = "2030-01-10";
+  act.practice = "";
+  act.body = "";
+  Pcn__Request acr = PCN__REQUEST__INIT;
+  acr.body_case = PCN__REQUEST__BODY_MEETING_ACTION_ADD;
+  acr.meeting_action_add = &act;
+  uint64_t task = call(f->mgr, &acr)->meeting_action->task_id;
+  char link[80];
+  snprintf(link, sizeof link, "Task %llu: Summarise the lease",
+           (unsigned long long)task);
+  want_text = link;
+  assert_true(spin_until(f, shows, 5000));
+  want_notices = before + 1;
+  assert_true(spin_until(f, notices, 5000));
+  spin_ms(300); /* the task's own notice and the action's */
+  pcn_desk_notices(f->d, &last);
+  assert_non_null(strstr(last, "An action for you"));
+  assert_non_null(strstr(last, "Summarise the lease"));
+
+  /* Export: an .ics that libical reads back, with the stable UID. */
+  char path[400], err[400];
+  snprintf(path, sizeof path, "%s/meeting.ics", f->s->dir);
+  assert_int_equal(pcn_desk_meeting_export(f->d, path, err, sizeof err), 0);
+  gchar *text = NULL;
+  assert_true(g_file_get_contents(path, &text, NULL, NULL));
+  icalcomponent *cal = icalparser_parse_string(text);
+  assert_non_null(cal);
+  icalcomponent *ev =
+      icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+  assert_non_null(ev);
+  const Pcn__Welcome *w = pcn_client_welcome(pcn_sync_client(f->mgr->s));
+  char uid[200];
+  snprintf(uid, sizeof uid, "meeting-%s-%llu@pcn-hub", w->network_id,
+           (unsigned long long)id);
+  assert_string_equal(icalcomponent_get_uid(ev), uid);
+  resp = call(f->mgr, &gr);
+  assert_int_equal(icalcomponent_get_sequence(ev),
+                   (int)resp->meeting_detail->meeting->version);
+  assert_int_equal((int64_t)icaltime_as_timet(icalcomponent_get_dtstart(ev)),
+                   start / 1000);
+  assert_non_null(strstr(icalcomponent_get_description(ev),
+                         "1. Estates: Hill Street lease (jo)"));
+  icalcomponent_free(cal);
+  g_free(text);
+
+  /* Jo, a practice manager, calls a meeting through the form. */
+  click(win, "New meeting");
+  GtkWidget *form = NULL;
+  GListModel *tops = gtk_window_get_toplevels();
+  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
+    GtkWidget *t = g_list_model_get_item(tops, i);
+    if (!strcmp(gtk_widget_get_name(t), "New meeting")) form = t;
+    g_object_unref(t);
+  }
+  assert_non_null(form);
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"), "PM catch-up");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Date"), "2030-06-04");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Starts"), "14:00");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Ends"), "15:00");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Invite"), "manager");
+  click(form, "Call meeting");
+  want_id = id + 1;
+  assert_true(spin_until(f, chosen, 5000));
+  want_text = "2030-06-04 14:00–15:00 BST";
+  assert_true(spin_until(f, shows, 5000));
+  assert_int_equal(pcn_desk_meeting_count(f->d), 2);
+  pcn_desk_meeting_select(f->d, id);
+  want_id = id;
+  assert_true(spin_until(f, chosen, 5000));
+
+  /* The export button is there for people, with its file chooser. */
+  assert_non_null(
+      find_widget(win, GTK_TYPE_BUTTON, "Export to calendar (.ics)"));
+  shot(win, "desktop-meetings");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_meetings, dtest_setup,
+                                      dtest_teardown),
+  };
+  return dtest_main(tests, G_N_ELEMENTS(tests));
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Meetings through the real pcn binary against a real pcnd, between the
+# PCN manager and the practice managers of two practices (Jo at F84001,
+# Sam at F84002): a meeting called in UK time, Jo's agenda item reaching
+# Sam's feed live, the iCalendar export twice (same UID, SEQUENCE grows
+# after an edit), a past meeting's attendance, minutes and an action that
+# is at once Jo's task. Then --json on every verb, usage errors (one line,
+# exit 1) and refusals (exit 2, the server's sentence).
+set -euo pipefail
+trap 'echo "FAIL: line $LINENO exited $?" >&2' ERR
+build=$1
+pcnd=$build/server/pcnd
+pcn=$build/client/pcn
+tmp=$(mktemp -d)
+pid=""
+feed=""
+cleanup() {
+  [ -n "$feed" ] && kill "$feed" 2>/dev/null || true
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+passed=0
+ok() { passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; exit 1; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+mgr() { XDG_CONFIG_HOME=$tmp/mgr "$pcn" "$@"; }
+jo() { XDG_CONFIG_HOME=$tmp/jo "$pcn" "$@"; }
+sam() { XDG_CONFIG_HOME=$tmp/sam "$pcn" "$@"; }
+ali() { XDG_CONFIG_HOME=$tmp/ali "$pcn" "$@"; }
+expect() {
+  local want=$1; shift
+  set +e; "$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?; set -e
+  [ $rc -eq "$want" ] || fail "$* exited $rc, not $want: $(cat "$tmp/err")"
+}
+one_line() {
+  [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$1 said more than one line: $(cat "$tmp/err")"
+}
+# The value of an iCalendar property in a file (lines unfolded first).
+ics_prop() {
+  python3 - "$1" "$2" <<'EOF'
+import sys
+text = open(sys.argv[1], newline="").read()
+assert "\r\n" in text, "not CRLF"
+lines = text.replace("\r\n ", "").split("\r\n")
+print("\n".join(l.split(":", 1)[1] for l in lines if l.split(":", 1)[0].split(";")[0] == sys.argv[2]))
+EOF
+}
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+code=$("$pcnd" init --data "$tmp/net" --network "Riverside PCN" --listen "127.0.0.1:$port" |
+  grep -o 'pcn1-[A-Za-z0-9_-]*')
+"$pcnd" run --data "$tmp/net" > "$tmp/pcnd.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q serving "$tmp/pcnd.log" && break; sleep 0.1; done
+grep -q serving "$tmp/pcnd.log" || fail "pcnd did not start: $(cat "$tmp/pcnd.log")"
+
+echo "manager's long password" | mgr join "$code" --password-stdin > /dev/null
+mgr practice add --ods F84001 --name "Riverside Surgery" --list-size 12000 > /dev/null
+mgr practice add --ods F84002 --name "Hill Street" --list-size 8000 > /dev/null
+for who in jo:F84001 sam:F84002; do
+  name=${who%%:*}; ods=${who#*:}
+  invite=$(mgr member invite --username "$name" --name "$name" --role practice_manager \
+    --practice "$ods" | grep -o 'pcn1-[A-Za-z0-9_-]*')
+  echo "$name's own password" | XDG_CONFIG_HOME=$tmp/$name "$pcn" join "$invite" --password-stdin > /dev/null
+done
+invite=$(jo member invite --username ali --name "Ali" --role staff --practice F84001 |
+  grep -o 'pcn1-[A-Za-z0-9_-]*')
+echo "ali's own password" | ali join "$invite" --password-stdin > /dev/null
+ok
+
+# --- a meeting in UK summer time: 14:00 BST is 13:00 UTC
+mgr meeting new --title "PCN board" --start "2030-06-04 14:00" --end 15:30 \
+  --place "Riverside, room 2" --invite jo,sam --json > "$tmp/new.json"
+[ "$(json 'd["id"]' < "$tmp/new.json")" = 1 ] || fail "meeting new --json"
+[ "$(json 'd["starts_at"]' < "$tmp/new.json")" = 1906808400000 ] || fail "14:00 BST is not 13:00 UTC: $(cat "$tmp/new.json")"
+[ "$(json '",".join(d["invitees"])' < "$tmp/new.json")" = manager,jo,sam ] || fail "invitees"
+ok
+
+# --- Jo adds to the agenda; Sam's feed shows it at once
+XDG_CONFIG_HOME=$tmp/sam "$pcn" feed > "$tmp/feed.out" 2> "$tmp/feed.err" &
+feed=$!
+for _ in $(seq 50); do grep -q 'meeting 1 "PCN board"' "$tmp/feed.out" && break; sleep 0.1; done
+grep -q 'created meeting 1 "PCN board" (called by manager, 3 invited)' "$tmp/feed.out" ||
+  fail "sam's feed: $(cat "$tmp/feed.out" "$tmp/feed.err")"
+[ "$(jo meeting agenda 1 "Estates: Hill Street lease" --json | json 'd["n"]')" = 1 ] || fail "agenda --json"
+for _ in $(seq 50); do grep -q 'agenda item 1' "$tmp/feed.out" && break; sleep 0.1; done
+grep -q 'created agenda item 1 of meeting 1: "Estates: Hill Street lease"' "$tmp/feed.out" ||
+  fail "the agenda item did not reach sam's feed: $(cat "$tmp/feed.out")"
+kill -INT "$feed"
+set +e; wait "$feed"; rc=$?; set -e; feed=""
+[ $rc -eq 0 ] || fail "pcn feed exited $rc on SIGINT"
+sam meeting show 1 > "$tmp/show.txt"
+grep -q '2030-06-04 14:00-15:30 BST' "$tmp/show.txt" || fail "show: $(cat "$tmp/show.txt")"
+grep -q '1. Estates: Hill Street lease (jo)' "$tmp/show.txt" || fail "show agenda: $(cat "$tmp/show.txt")"
+[ "$(sam meeting show 1 --json | json 'd["agenda"][0]["added_by"]')" = jo ] || fail "show --json"
+sam meeting list --all > "$tmp/list.txt"
+grep -q 'PCN board @ Riverside, room 2' "$tmp/list.txt" || fail "list: $(cat "$tmp/list.txt")"
+[ "$(sam meeting list --from 2030-06-04 --to 2030-06-04 --json | json 'len(d["meetings"])')" = 1 ] ||
+  fail "list --json for the day"
+[ "$(sam meeting list --from 2030-06-05 --to 2030-06-30 --json | json 'len(d["meetings"])')" = 0 ] ||
+  fail "list of the days after"
+ok
+
+# --- iCalendar, twice: the same UID, and a higher SEQUENCE after an edit
+mgr meeting ics 1 --out "$tmp/a.ics" 2> /dev/null
+netid=$(ics_prop "$tmp/a.ics" UID | sed 's/^meeting-\(.*\)-1@pcn-hub$/\1/')
+[ ${#netid} -eq 32 ] || fail "UID: $(ics_prop "$tmp/a.ics" UID)"
+[ "$(ics_prop "$tmp/a.ics" METHOD)" = PUBLISH ] || fail "METHOD"
+[ "$(ics_prop "$tmp/a.ics" DTSTART)" = 20300604T130000Z ] || fail "DTSTART $(ics_prop "$tmp/a.ics" DTSTART)"
+[ "$(ics_prop "$tmp/a.ics" DTEND)" = 20300604T143000Z ] || fail "DTEND"
+[ "$(ics_prop "$tmp/a.ics" SUMMARY)" = "PCN board" ] || fail "SUMMARY"
+[ "$(ics_prop "$tmp/a.ics" LOCATION)" = 'Riverside\, room 2' ] || fail "LOCATION $(ics_prop "$tmp/a.ics" LOCATION)"
+ics_prop "$tmp/a.ics" DESCRIPTION | grep -q 'Estates: Hill Street lease' || fail "DESCRIPTION"
+seq1=$(ics_prop "$tmp/a.ics" SEQUENCE)
+v=$(mgr meeting show 1 --json | json 'd["meeting"]["version"]')
+[ "$seq1" = "$v" ] || fail "SEQUENCE $seq1 is not the version $v"
+mgr meeting update 1 --version "$v" --start "2030-06-04 15:00" --end 16:30 --json > "$tmp/upd.json"
+[ "$(json 'd["version"]' < "$tmp/upd.json")" = $((v + 1)) ] || fail "update --json"
+mgr meeting ics 1 --out "$tmp/b.ics" --json > "$tmp/ics.json"
+[ "$(ics_prop "$tmp/b.ics" UID)" = "$(ics_prop "$tmp/a.ics" UID)" ] || fail "the UID changed"
+seq2=$(ics_prop "$tmp/b.ics" SEQUENCE)
+[ "$seq2" -gt "$seq1" ] || fail "SEQUENCE did not grow: $seq1 then $seq2"
+[ "$(ics_prop "$tmp/b.ics" DTSTART)" = 20300604T140000Z ] || fail "moved DTSTART"
+[ "$(json 'd["events"][0]["uid"]' < "$tmp/ics.json")" = "$(ics_prop "$tmp/b.ics" UID)" ] || fail "ics --json"
+[ "$(json 'd["events"][0]["sequence"]' < "$tmp/ics.json")" = "$seq2" ] || fail "ics --json sequence"
+mgr meeting ics 1 | grep -q '^BEGIN:VCALENDAR' || fail "ics to standard output"
+ok
+
+# --- a past meeting: attendance (the meeting's length by default),
+# minutes, and an action that is Jo's task at once
+mgr meeting new --title "Winter planning" --start "2025-01-15 10:00" --minutes 60 \
+  --invite jo,sam > /dev/null
+[ "$(mgr meeting attend 2 jo,sam --json | json '[a["minutes"] for a in d["attendance"]]')" = "[60, 60]" ] ||
+  fail "attend --json"
+mgr meeting attend 2 sam --minutes 45 > "$tmp/att.txt"
+grep -q 'sam (F84002) attended for 45 minutes' "$tmp/att.txt" || fail "attend: $(cat "$tmp/att.txt")"
+[ "$(mgr meeting minutes 2 --version 1 --text "Rota agreed." --json | json 'd["version"]')" = 2 ] ||
+  fail "minutes --json"
+task=$(mgr meeting action 2 --title "Send the winter rota" --assign jo --due 2030-01-10 --json |
+  json 'd["task_id"]')
+[ "$(jo task list --assignee jo --json | json '[t["id"] for t in d["tasks"]]')" = "[$task]" ] ||
+  fail "the action is not jo's task"
+jo task show "$task" | grep -q 'An action from meeting 2' || fail "task body"
+mgr meeting show 2 > "$tmp/show2.txt"
+grep -q "1. task $task, jo, due 2030-01-10: Send the winter rota" "$tmp/show2.txt" ||
+  fail "show actions: $(cat "$tmp/show2.txt")"
+grep -q 'sam          F84002   45 minutes' "$tmp/show2.txt" || fail "show attendance"
+[ "$(mgr meeting ics --from 2025-01-01 --to 2030-12-31 --out "$tmp/all.ics" --json | json 'd["count"]')" = 2 ] ||
+  fail "range export"
+ok
+
+# --- usage errors: one line, exit 1
+expect 1 mgr meeting new --title x --start "2030-03-31 01:30" --end 02:30; one_line "spring gap"
+grep -q 'clocks go forward' "$tmp/err" || fail "gap message: $(cat "$tmp/err")"
+expect 1 mgr meeting new --title x --start tomorrow --end 10:00; one_line "bad start"
+grep -q 'YYYY-MM-DD HH:MM' "$tmp/err" || fail "start message: $(cat "$tmp/err")"
+expect 1 mgr meeting ics; one_line "ics without ID"
+expect 1 mgr meeting show three; one_line "bad id"
+expect 1 mgr meeting attend 2 jo --minutes 10 --absent; one_line "minutes and absent"
+ok
+
+# --- refusals: exit 2 with the server's sentence
+expect 2 mgr meeting new --title "Backwards" --start "2030-06-05 10:00" --end 09:00
+one_line "end before start"; grep -q 'after it starts' "$tmp/err" || fail "$(cat "$tmp/err")"
+expect 2 ali meeting agenda 1 "Can I come?"
+grep -q 'invited' "$tmp/err" || fail "non-invitee: $(cat "$tmp/err")"
+expect 2 sam meeting minutes 2 --version 2 --text "Mine"
+grep -q 'organiser' "$tmp/err" || fail "minutes by sam: $(cat "$tmp/err")"
+expect 2 jo meeting action 2 --title x --assign jo
+expect 2 ali meeting new --title x --start "2030-06-05 10:00" --end 11:00
+expect 2 mgr meeting update 1 --version 1 --title "Stale"
+grep -q 'meanwhile' "$tmp/err" || fail "conflict: $(cat "$tmp/err")"
+grep -q 'PCN board' "$tmp/out" || fail "conflict does not show the meeting as it is"
+ok
+
+echo "$passed passed, 0 failed"
