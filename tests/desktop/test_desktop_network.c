@@ -135,9 +135,9 @@ static void test_manager_edits(void **state) {
   snprintf(name, sizeof name, "Make working %s", xmas);
   GtkWidget *b = find_widget(win, GTK_TYPE_BUTTON, name);
   assert_non_null(b);
+  gtk_label_set_text(GTK_LABEL(status_label), "");
   dtest_press(b);
   want_status = "Saved";
-  gtk_label_set_text(GTK_LABEL(status_label), "");
   assert_true(spin_until(f, status_says, 5000));
   r = settings_of(f->jo);
   assert_int_equal(r->settings->n_holidays_removed, 1);
