@@ -17,7 +17,7 @@ static const char *answer_name(int s) {
   case PCN__ASK_ANSWER_STATE__ASK_ACKNOWLEDGED: return "acknowledged";
   case PCN__ASK_ANSWER_STATE__ASK_DONE: return "done";
   case PCN__ASK_ANSWER_STATE__ASK_DECLINED: return "declined";
-  default: return "-";
+  default: return "no answer";
   }
 }
 
@@ -107,7 +107,7 @@ static void series_show(const Pcn__AskSeries *s) {
            s->day);
   cli_kv("state:", "%s", s->stopped ? "stopped" : "running");
   if (!s->stopped) cli_kv("next due:", "%s", s->next_due);
-  cli_kv("made:", "%u asks", s->made);
+  cli_kv("made:", "%u ask%s", s->made, s->made == 1 ? "" : "s");
   cli_kv("version:", "%u", s->version);
 }
 
