@@ -1,8 +1,8 @@
-/* asks.h - what the two halves of the asks area share: asks.c (the
- * requests: make, list, show, answer, close, load, series) and
- * asks_clock.c (the dates: fair notice, series schedules, reminders, and
- * the tick that makes instances and sends reminders). No other area
- * includes this; tests/unit/test_asks.c checks the pure date functions.
+/* asks.h - what the parts of the asks area share: asks.c (the records
+ * and the writes: make, answer, close, series), asks_read.c (list, show,
+ * load, series) and asks_clock.c (the dates: fair notice, series schedules,
+ * reminders, and the tick that makes instances and sends reminders). No other
+ * area includes this; tests/unit/test_asks.c checks the pure date functions.
  *
  * Records (store.h's schema-2 databases), all values protobuf:
  *   asks          u64 id -> pcn.Ask
@@ -56,12 +56,26 @@ int ask_answer_save(wtx *w, Pcn__AskAnswer *ans);
 int ask_series_save(wtx *w, Pcn__AskSeries *s);
 /* Emits the series' event (audience: its practices, "" when all). */
 int ask_series_emit(wtx *w, Pcn__Op op, Pcn__AskSeries *s);
+int ask_answer_load(MDB_txn *txn, store *st, uint64_t ask, const char *ods,
+                    pcn_arena *a, Pcn__AskAnswer **out);
+/* Whether a member of practice ("" the network's people) sees an ask to
+ * these practices. */
+int ask_asked_of(char *const *practices, size_t n, const char *practice);
+/* NOT_FOUND, saying where to look. */
+int ask_not_found(req_ctx *ctx, uint64_t id);
 /* Whether practice owes an answer in this state (none, or acknowledged:
  * acknowledging is not doing). */
 static inline int ask_owes(int state) {
   return state == PCN__ASK_ANSWER_STATE__ASK_NO_ANSWER ||
          state == PCN__ASK_ANSWER_STATE__ASK_ACKNOWLEDGED;
 }
+
+/* ------------------------------------------------ asks_read.c: reads */
+
+int asks_get_read(req_ctx *ctx);
+int asks_list_read(req_ctx *ctx);
+int asks_load_read(req_ctx *ctx);
+int asks_series_list_read(req_ctx *ctx);
 
 /* ------------------------------------------------ asks_clock.c: dates */
 

@@ -237,8 +237,8 @@ typedef struct to_remind {
   int days_before;
 } to_remind;
 
-/* The open asks with a reminder day that has come, from the stored bytes
- * (closed ones are passed over without decoding). */
+/* The open asks with a reminder day that has come, newest first, from
+ * the stored bytes (closed ones are passed over without decoding). */
 static int asks_due(wtx *w, const ask_rules *r, int32_t today, to_remind *out,
                     int max, int *n) {
   *n = 0;
@@ -247,9 +247,9 @@ static int asks_due(wtx *w, const ask_rules *r, int32_t today, to_remind *out,
   if (rc) return rc;
   MDB_val k, v;
   int scanned = 0;
-  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
        rc == 0 && *n < max && scanned < ASK_SCAN_MAX;
-       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), scanned++) {
+       rc = mdb_cursor_get(cur, &k, &v, MDB_PREV), scanned++) {
     uint64_t state, at;
     const uint8_t *p;
     size_t len;
