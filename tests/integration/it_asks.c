@@ -293,6 +293,10 @@ static void test_fair_notice(void **state) {
   r = ask_new(w->mgr, "Not urgent", e + 20, A, "Because I say so",
               PCN__STATUS_CODE__FAILED_PRECONDITION);
   assert_string_equal(field_of(r), "urgent");
+  /* More than three years ahead. */
+  r = ask_new(w->mgr, "Far off", tue + 1200, A, NULL,
+              PCN__STATUS_CODE__INVALID_ARGUMENT);
+  assert_string_equal(field_of(r), "due");
   /* A day already past. */
   r = ask_new(w->mgr, "Yesterday", tue - 1, A, "Late",
               PCN__STATUS_CODE__INVALID_ARGUMENT);
