@@ -78,10 +78,10 @@ static int count_months(MDB_txn *txn, store *st, int64_t now_ms, pcn_arena *a,
   if (!months) return ENOMEM;
   for (int i = 0; i < ASK_MONTHS; i++) {
     Pcn__AskMonth *mo = pcn_arena_alloc(a, sizeof *mo);
-    char *name = pcn_arena_alloc(a, 8);
+    char *name = pcn_arena_alloc(a, 16);
     if (!mo || !name) return ENOMEM;
     pcn__ask_month__init(mo);
-    snprintf(name, 8, "%04d-%02d", (int)y % 10000, m);
+    snprintf(name, 16, "%04d-%02d", (int)(y % 10000), m % 100);
     mo->month = name;
     months[i] = mo;
     starts[i] = pcn_days_from_civil(y, m, 1) * ASK_DAY_MS;
