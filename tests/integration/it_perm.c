@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "dispatch.h"
 #include "itest.h"
+#include "validate.h"
 
 typedef struct world {
   its_server *s;
@@ -384,6 +385,98 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
     a->assignee = "pm";
     r->meeting_action_add = a;
     scratch[0] = a;
+    return 1;
+  }
+  /* Asks (asks.c). An ask and a series are the network's (target ""),
+   * to practices; reading one aims at the practices it was made to (both
+   * for "", else the target alone); an answer aims at the practice
+   * answering, on an ask to both. */
+  case PCN__REQUEST__BODY_ASK_LIST: {
+    Pcn__AskList *l = calloc(1, sizeof *l);
+    pcn__ask_list__init(l);
+    l->practice = (char *)target;
+    r->ask_list = l;
+    scratch[0] = l;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_ASK_CREATE:
+  case PCN__REQUEST__BODY_ASK_GET:
+  case PCN__REQUEST__BODY_ASK_REPLY:
+  case PCN__REQUEST__BODY_ASK_CLOSE: {
+    int reply = bc == PCN__REQUEST__BODY_ASK_REPLY;
+    if (reply ? !target[0] : target[0] && bc != PCN__REQUEST__BODY_ASK_GET)
+      return -1;
+    static char *both[] = {"F84001", "F84002"};
+    char *one[] = {(char *)target};
+    Pcn__AskCreate *c = calloc(1, sizeof *c);
+    pcn__ask_create__init(c);
+    char *due = malloc(11);
+    pcn_date_format(pcn_date_today() + 60, due); /* fair notice */
+    c->title = "perm walk ask";
+    c->due = due;
+    c->practices = !target[0] || reply ? both : one;
+    c->n_practices = !target[0] || reply ? 2 : 1;
+    if (bc == PCN__REQUEST__BODY_ASK_CREATE) {
+      r->ask_create = c;
+      scratch[0] = c;
+      scratch[1] = due;
+      return 1;
+    }
+    Pcn__Request cr = PCN__REQUEST__INIT;
+    cr.body_case = PCN__REQUEST__BODY_ASK_CREATE;
+    cr.ask_create = c;
+    uint64_t id = its_expect(w->mgr, &cr, PCN__STATUS_CODE__OK)->ask->id;
+    free(c);
+    free(due);
+    if (bc == PCN__REQUEST__BODY_ASK_GET) {
+      Pcn__AskGet *g = calloc(1, sizeof *g);
+      pcn__ask_get__init(g);
+      g->id = id;
+      r->ask_get = g;
+      scratch[0] = g;
+    } else if (reply) {
+      Pcn__AskReply *a = calloc(1, sizeof *a);
+      pcn__ask_reply__init(a);
+      a->ask_id = id;
+      a->practice = (char *)target;
+      a->state = PCN__ASK_ANSWER_STATE__ASK_ACKNOWLEDGED;
+      r->ask_reply = a;
+      scratch[0] = a;
+    } else {
+      Pcn__AskClose *cl = calloc(1, sizeof *cl);
+      pcn__ask_close__init(cl);
+      cl->id = id;
+      r->ask_close = cl;
+      scratch[0] = cl;
+    }
+    return 1;
+  }
+  case PCN__REQUEST__BODY_ASK_SERIES_CREATE:
+  case PCN__REQUEST__BODY_ASK_SERIES_STOP: {
+    if (target[0]) return -1;
+    Pcn__AskSeriesCreate *c = calloc(1, sizeof *c);
+    pcn__ask_series_create__init(c);
+    static char *both[] = {"F84001", "F84002"};
+    c->title = "perm walk series";
+    c->practices = both;
+    c->n_practices = 2;
+    c->repeat = PCN__ASK_REPEAT__ASK_MONTHLY;
+    c->day = 1;
+    if (bc == PCN__REQUEST__BODY_ASK_SERIES_CREATE) {
+      r->ask_series_create = c;
+      scratch[0] = c;
+      return 1;
+    }
+    Pcn__Request cr = PCN__REQUEST__INIT;
+    cr.body_case = PCN__REQUEST__BODY_ASK_SERIES_CREATE;
+    cr.ask_series_create = c;
+    uint64_t id = its_expect(w->mgr, &cr, PCN__STATUS_CODE__OK)->ask_series->id;
+    free(c);
+    Pcn__AskSeriesStop *st = calloc(1, sizeof *st);
+    pcn__ask_series_stop__init(st);
+    st->id = id;
+    r->ask_series_stop = st;
+    scratch[0] = st;
     return 1;
   }
   default:

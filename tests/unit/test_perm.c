@@ -66,6 +66,19 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_HOLIDAY_REMOVE, 0, PCNM, 0, 0, 0},
 
     /* Asks (asks.c). */
+    /* The network's people ask; they see every ask, a practice's members
+     * see those to their practice; only a practice's own practice manager
+     * answers for it; everyone sees the load and the series (filtered to
+     * what they may see). */
+    {PCN__REQUEST__BODY_ASK_CREATE, 0, PCNM | CD, 0, 0, 0},
+    {PCN__REQUEST__BODY_ASK_LIST, 0, ALL, ALL, PCNM | CD, 0},
+    {PCN__REQUEST__BODY_ASK_GET, 0, ALL, ALL, PCNM | CD, 0},
+    {PCN__REQUEST__BODY_ASK_REPLY, 0, 0, PM, 0, 0},
+    {PCN__REQUEST__BODY_ASK_CLOSE, 0, PCNM | CD, 0, 0, 0},
+    {PCN__REQUEST__BODY_ASK_LOAD, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_ASK_SERIES_CREATE, 0, PCNM | CD, 0, 0, 0},
+    {PCN__REQUEST__BODY_ASK_SERIES_LIST, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_ASK_SERIES_STOP, 0, PCNM | CD, 0, 0, 0},
 
     /* Announcements (news.c). */
     /* The network's people post to anyone, a practice manager to their

@@ -1,0 +1,340 @@
+/* test_desktop_asks.c - the Asks page, on a server whose clock the test
+ * moves. Jo (practice manager, F84001): an ask the PCN manager makes over
+ * the wire appears live with a notice; Jo answers it Done through the
+ * Answer window and the server has the answer. The PCN manager's own
+ * window: the per-practice strip shows Jo's answer, and Sam's decline
+ * (F84002) arrives live with a notice to the asker; the New ask form shows
+ * the urgent reason only when the due date is short of fair notice, and
+ * shows the server's refusal of an urgent ask without a reason. The clock
+ * moves past the urgent ask's due date: Jo gets the overdue reminder as a
+ * notice. Every control on the page and in its windows has a name.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "dtest.h"
+#include "validate.h"
+#include "workdays.h"
+
+#define DAY_MS (24LL * 3600 * 1000)
+
+static its_member *sam;
+static pcn_desk *mgr_desk;
+
+/* dtest_setup with a movable clock (and sessions that outlast the move),
+ * a second practice, and Sam, its practice manager. */
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  f->s = its_start("--test-clock --session-idle 31536000 "
+                   "--session-max 31536000");
+  f->mgr = its_manager(f->s);
+  its_add_practice(f->mgr, "F84001", "Riverside Surgery", 12000);
+  its_add_practice(f->mgr, "F84002", "Hill Street", 8000);
+  f->jo =
+      its_add_member(f->s, f->mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
+  sam = its_add_member(f->s, f->mgr, "sam", PCN__ROLE__PRACTICE_MANAGER,
+                       "F84002");
+  snprintf(f->cfgdir, sizeof f->cfgdir, "%s/jo-config", f->s->dir);
+  setenv("XDG_CONFIG_HOME", f->cfgdir, 1);
+  pcn_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  snprintf(cfg.server, sizeof cfg.server, "%s", f->s->addr);
+  snprintf(cfg.username, sizeof cfg.username, "jo");
+  snprintf(cfg.token, sizeof cfg.token, "%s", f->jo->token);
+  snprintf(cfg.network_name, sizeof cfg.network_name, "Riverside PCN");
+  cfg.ca_pem = f->s->ca_pem;
+  char err[300];
+  assert_int_equal(pcn_config_save(&cfg, err, sizeof err), 0);
+  f->app =
+      adw_application_new("org.pcnhub.DesktopTest", G_APPLICATION_NON_UNIQUE);
+  assert_true(g_application_register(G_APPLICATION(f->app), NULL, NULL));
+  f->d = pcn_desk_new(GTK_APPLICATION(f->app));
+  gtk_window_present(pcn_desk_window(f->d));
+  assert_true(spin_until(f, connected, 10000));
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  its_member_free(sam);
+  return dtest_teardown(state);
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static GtkWidget *in_win;
+static const char *want_row, *want_chip;
+
+/* The row of the ask named want_row in in_win, and in it (when want_chip)
+ * the chip of that name. */
+static GtkWidget *row_widget(void) {
+  GtkWidget *row = find_widget(in_win, GTK_TYPE_LIST_BOX_ROW, want_row);
+  if (!row || !want_chip) return row;
+  return find_widget(row, GTK_TYPE_LABEL, want_chip);
+}
+
+static int row_shown(fixture *f) {
+  (void)f;
+  return row_widget() != NULL;
+}
+
+static int wait_row(fixture *f, GtkWidget *win, const char *row,
+                    const char *chip) {
+  in_win = win;
+  want_row = row;
+  want_chip = chip;
+  return spin_until(f, row_shown, 8000);
+}
+
+static pcn_desk *notice_desk;
+static unsigned notices_before;
+static const char *want_notice;
+static int noticed(fixture *f) {
+  (void)f;
+  const char *last;
+  return pcn_desk_notices(notice_desk, &last) > notices_before &&
+         strstr(last, want_notice);
+}
+
+static int wait_notice(fixture *f, pcn_desk *d, unsigned before,
+                       const char *text) {
+  notice_desk = d;
+  notices_before = before;
+  want_notice = text;
+  return spin_until(f, noticed, 8000);
+}
+
+static void show_page(GtkWidget *win, const char *page) {
+  gtk_stack_set_visible_child_name(
+      GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)), page);
+  spin_ms(50);
+}
+
+static void click(GtkWidget *root, const char *label) {
+  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, label);
+  assert_non_null(b);
+  gtk_widget_activate(b);
+  spin_ms(400);
+}
+
+static GtkWidget *window_named(const char *name) {
+  GListModel *tops = gtk_window_get_toplevels();
+  GtkWidget *hit = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
+    GtkWidget *w = g_list_model_get_item(tops, i);
+    if (!strcmp(gtk_widget_get_name(w), name)) hit = w;
+    g_object_unref(w);
+  }
+  return hit;
+}
+
+static GtkWidget *error_win;
+static int form_error(fixture *f) {
+  (void)f;
+  for (GtkWidget *c = gtk_widget_get_first_child(
+           gtk_window_get_child(GTK_WINDOW(error_win)));
+       c; c = gtk_widget_get_next_sibling(c))
+    if (GTK_IS_LABEL(c) && gtk_widget_has_css_class(c, "error") &&
+        gtk_widget_get_visible(c) &&
+        strstr(gtk_label_get_text(GTK_LABEL(c)), "urgent_reason"))
+      return 1;
+  return 0;
+}
+
+/* Every control a person reaches under w has a name (as test_desktop_a11y
+ * does for the other pages). */
+static int unnamed(GtkWidget *w) {
+  int n = 0;
+  if (gtk_widget_get_visible(w) &&
+      (GTK_IS_BUTTON(w) || GTK_IS_ENTRY(w) || GTK_IS_CHECK_BUTTON(w) ||
+       GTK_IS_DROP_DOWN(w)) &&
+      !gtk_widget_get_ancestor(gtk_widget_get_parent(w), GTK_TYPE_DROP_DOWN)) {
+    GtkAccessible *a = GTK_ACCESSIBLE(w);
+    int named =
+        gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+        gtk_test_accessible_has_relation(a,
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
+        (GTK_IS_BUTTON(w) && gtk_button_get_label(GTK_BUTTON(w))) ||
+        (GTK_IS_CHECK_BUTTON(w) &&
+         gtk_check_button_get_label(GTK_CHECK_BUTTON(w)));
+    if (!named) {
+      fprintf(stderr, "no accessible name: %s '%s'\n", G_OBJECT_TYPE_NAME(w),
+              gtk_widget_get_name(w));
+      n++;
+    }
+  }
+  if (GTK_IS_ENTRY(w)) return n;
+  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
+       c = gtk_widget_get_next_sibling(c))
+    n += unnamed(c);
+  return n;
+}
+
+/* The Asks page of a main window. */
+static GtkWidget *asks_page(GtkWidget *win) {
+  return gtk_stack_get_child_by_name(
+      GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)), "asks");
+}
+
+static GtkWidget *body(GtkWidget *win) {
+  return gtk_window_get_child(GTK_WINDOW(win));
+}
+
+static void make_ask(its_member *m, const char *title, int32_t due, char **to,
+                     size_t n, const char *urgent) {
+  char day[11];
+  pcn_date_format(due, day);
+  Pcn__AskCreate c = PCN__ASK_CREATE__INIT;
+  c.title = (char *)title;
+  c.body = "Your practice's figures to the end of last month.";
+  c.due = day;
+  c.practices = to;
+  c.n_practices = n;
+  c.urgent = urgent != NULL;
+  c.urgent_reason = (char *)(urgent ? urgent : "");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_ASK_CREATE;
+  req.ask_create = &c;
+  its_expect(m, &req, PCN__STATUS_CODE__OK);
+}
+
+/* ------------------------------------------------------------ the test */
+
+static void test_asks(void **state) {
+  fixture *f = *state;
+  GtkWidget *jo_win = GTK_WIDGET(pcn_desk_window(f->d));
+  int32_t today = pcn_date_today();
+  char *both[] = {"F84001", "F84002"};
+
+  /* A new ask to Jo's practice appears live, with a notice. */
+  unsigned n0 = pcn_desk_notices(f->d, NULL);
+  make_ask(f->mgr, "Flu vaccine uptake", pcn_add_working_days(today, 12, NULL),
+           both, 2, NULL);
+  show_page(jo_win, "asks");
+  assert_true(wait_row(f, jo_win, "ask-1", "F84001: no answer"));
+  assert_true(wait_notice(f, f->d, n0, "A new ask for your practice"));
+  /* Jo sees F84001's answer only, not F84002's. */
+  want_chip = "F84002: no answer";
+  assert_null(row_widget());
+
+  /* Jo answers Done, with a note, through the Answer window. */
+  want_chip = NULL;
+  click(row_widget(), "Answer");
+  GtkWidget *aw = window_named("Answer an ask");
+  assert_non_null(aw);
+  assert_int_equal(unnamed(body(aw)), 0);
+  gtk_drop_down_set_selected(
+      GTK_DROP_DOWN(find_widget(aw, GTK_TYPE_DROP_DOWN, NULL)), 1);
+  type_text(find_widget(aw, GTK_TYPE_ENTRY, "Note or reason"),
+            "Sent to the ICB on Monday");
+  click(aw, "Send");
+  assert_true(wait_row(f, jo_win, "ask-1", "F84001: done"));
+  Pcn__AskGet g = PCN__ASK_GET__INIT;
+  g.id = 1;
+  Pcn__Request gr = PCN__REQUEST__INIT;
+  gr.body_case = PCN__REQUEST__BODY_ASK_GET;
+  gr.ask_get = &g;
+  const Pcn__Response *r = its_expect(f->mgr, &gr, PCN__STATUS_CODE__OK);
+  assert_int_equal(r->ask_detail->answers[0]->state,
+                   PCN__ASK_ANSWER_STATE__ASK_DONE);
+  assert_string_equal(r->ask_detail->answers[0]->note,
+                      "Sent to the ICB on Monday");
+  assert_string_equal(r->ask_detail->answers[0]->answered_by, "jo");
+  assert_int_equal(unnamed(asks_page(jo_win)), 0);
+
+  /* The PCN manager's own window: every practice's answer in the strip. */
+  char dir[400];
+  snprintf(dir, sizeof dir, "%s/mgr-config", f->s->dir);
+  setenv("XDG_CONFIG_HOME", dir, 1);
+  pcn_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  snprintf(cfg.server, sizeof cfg.server, "%s", f->s->addr);
+  snprintf(cfg.username, sizeof cfg.username, "manager");
+  snprintf(cfg.token, sizeof cfg.token, "%s", f->mgr->token);
+  snprintf(cfg.network_name, sizeof cfg.network_name, "Riverside PCN");
+  cfg.ca_pem = f->s->ca_pem;
+  char err[300];
+  assert_int_equal(pcn_config_save(&cfg, err, sizeof err), 0);
+  mgr_desk = pcn_desk_new(GTK_APPLICATION(f->app));
+  setenv("XDG_CONFIG_HOME", f->cfgdir, 1);
+  GtkWidget *mgr_win = GTK_WIDGET(pcn_desk_window(mgr_desk));
+  gtk_window_present(GTK_WINDOW(mgr_win));
+  show_page(mgr_win, "asks");
+  assert_true(wait_row(f, mgr_win, "ask-1", "F84001: done"));
+  assert_true(wait_row(f, mgr_win, "ask-1", "F84002: no answer"));
+
+  /* Sam declines over the wire: the strip changes live, and the asker
+   * gets a notice. */
+  unsigned m0 = pcn_desk_notices(mgr_desk, NULL);
+  Pcn__AskReply rep = PCN__ASK_REPLY__INIT;
+  rep.ask_id = 1;
+  rep.state = PCN__ASK_ANSWER_STATE__ASK_DECLINED;
+  rep.note = "Our data lead is away until the 20th";
+  Pcn__Request rr = PCN__REQUEST__INIT;
+  rr.body_case = PCN__REQUEST__BODY_ASK_REPLY;
+  rr.ask_reply = &rep;
+  its_expect(sam, &rr, PCN__STATUS_CODE__OK);
+  assert_true(wait_row(f, mgr_win, "ask-1", "F84002: declined"));
+  assert_true(wait_notice(f, mgr_desk, m0, "F84002 declined an ask"));
+
+  /* New ask with short notice: the urgent reason appears; without one
+   * the server's refusal shows; with one the ask reaches Jo. */
+  click(mgr_win, "New ask");
+  GtkWidget *nw = window_named("New ask");
+  assert_non_null(nw);
+  GtkWidget *reason = find_widget(nw, GTK_TYPE_ENTRY, "Urgent because");
+  assert_false(gtk_widget_get_visible(reason));
+  type_text(find_widget(nw, GTK_TYPE_ENTRY, "Title"), "Rota gaps this week");
+  type_text(find_widget(nw, GTK_TYPE_ENTRY, "What is needed"),
+            "Sessions you cannot cover, by Friday");
+  char fair[11], soon[11];
+  pcn_date_format(pcn_add_working_days(today, 20, NULL), fair);
+  pcn_date_format(today + 1, soon);
+  type_text(find_widget(nw, GTK_TYPE_ENTRY, "Due date"), fair);
+  assert_false(gtk_widget_get_visible(reason));
+  type_text(find_widget(nw, GTK_TYPE_ENTRY, "Due date"), soon);
+  assert_true(gtk_widget_get_visible(reason));
+  gtk_check_button_set_active(
+      GTK_CHECK_BUTTON(find_widget(nw, GTK_TYPE_CHECK_BUTTON, "F84001")), 1);
+  assert_int_equal(unnamed(body(nw)), 0);
+  click(nw, "Ask");
+  error_win = nw;
+  assert_true(spin_until(f, form_error, 5000));
+  shot(nw, "desktop-asks-new");
+  type_text(reason, "The ICB moved its deadline to this week");
+  unsigned j0 = pcn_desk_notices(f->d, NULL);
+  click(nw, "Ask");
+  assert_true(wait_row(f, mgr_win, "ask-2", "F84001: no answer"));
+  assert_null(window_named("New ask"));
+  assert_true(wait_row(f, jo_win, "ask-2", "F84001: no answer"));
+  assert_true(wait_notice(f, f->d, j0, "urgent: The ICB moved"));
+  assert_non_null(find_widget(mgr_win, GTK_TYPE_LABEL, "Urgent asks"));
+  assert_int_equal(unnamed(asks_page(mgr_win)), 0);
+  shot(mgr_win, "desktop-asks-manager");
+
+  /* The working day after it was due, Jo's practice still owes it: the
+   * reminder reaches Jo as a notice. (Ask 1 is done: no reminder.) */
+  j0 = pcn_desk_notices(f->d, NULL);
+  int64_t now = its_advance(f->mgr, 0);
+  int32_t after = pcn_add_working_days(today + 1, 1, NULL);
+  its_advance(f->mgr, (int64_t)after * DAY_MS + 9 * 3600 * 1000LL - now);
+  assert_true(wait_notice(f, f->d, j0, "An ask is overdue"));
+  const char *last;
+  pcn_desk_notices(f->d, &last);
+  assert_non_null(strstr(last, "Rota gaps this week"));
+  /* And the page has moved to the server's day: it shows as overdue. */
+  assert_true(wait_row(f, jo_win, "ask-2", "F84001: overdue"));
+  shot(jo_win, "desktop-asks-jo");
+
+  gtk_window_destroy(GTK_WINDOW(mgr_win));
+  pcn_desk_free(mgr_desk);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_asks, setup, teardown),
+  };
+  return dtest_main(tests, G_N_ELEMENTS(tests));
+}
