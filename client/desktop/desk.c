@@ -27,6 +27,7 @@ struct _PcnFeedRow {
   char *text, *meta;
   int area;             /* Pcn__Event__RecordCase */
   char *practice, *who; /* the record's practice; a task's assignee */
+  char *audience;       /* who the server sent it to (feed.h) */
 };
 
 G_DEFINE_TYPE(PcnFeedRow, pcn_feed_row, G_TYPE_OBJECT)
@@ -37,6 +38,7 @@ static void pcn_feed_row_finalize(GObject *o) {
   g_free(r->meta);
   g_free(r->practice);
   g_free(r->who);
+  g_free(r->audience);
   G_OBJECT_CLASS(pcn_feed_row_parent_class)->finalize(o);
 }
 
@@ -91,7 +93,54 @@ static PcnFeedRow *row_from_event(const Pcn__Event *ev) {
   }
   r->practice = g_strdup(practice);
   r->who = g_strdup(who);
+  r->audience = g_strdup(ev->audience);
   return r;
+}
+
+/* The feed's areas: the Show menu's entries, each a range of event record
+ * numbers (proto/pcn.proto gives each area its range), and the page an
+ * event of the area opens. */
+static const struct feed_area {
+  const char *label;
+  int lo, hi;
+  const char *page;
+} feed_areas[] = {
+    {"Everything", 0, 0, NULL},
+    {"Tasks", PCN__EVENT__RECORD_TASK, PCN__EVENT__RECORD_TASK, "tasks"},
+    {"Comments", PCN__EVENT__RECORD_COMMENT, PCN__EVENT__RECORD_COMMENT,
+     "tasks"},
+    {"Asks", 20, 24, "asks"},
+    {"News", 25, 29, "news"},
+    {"Decisions", 30, 34, "decisions"},
+    {"Responsibilities", 35, 39, "duties"},
+    {"Meetings", 40, 44, "meetings"},
+    {"Practices", PCN__EVENT__RECORD_PRACTICE, PCN__EVENT__RECORD_PRACTICE,
+     "practices"},
+    {"Members", PCN__EVENT__RECORD_MEMBER, PCN__EVENT__RECORD_MEMBER,
+     "members"},
+    {"Network settings", PCN__EVENT__RECORD_SETTINGS,
+     PCN__EVENT__RECORD_SETTINGS, "network"},
+};
+
+static const struct feed_area *area_of(int record_case) {
+  for (size_t i = 1; i < G_N_ELEMENTS(feed_areas); i++)
+    if (record_case >= feed_areas[i].lo && record_case <= feed_areas[i].hi)
+      return &feed_areas[i];
+  return NULL;
+}
+
+/* Whether an audience names practice (whole codes; "" names nobody). */
+static int audience_names(const char *aud, const char *practice) {
+  size_t n = strlen(practice);
+  if (!n || !aud[0]) return 0;
+  if (aud[0] != '+') return !strcmp(aud, practice);
+  for (const char *p = aud + 1; *p;) {
+    const char *e = strchr(p, ',');
+    size_t k = e ? (size_t)(e - p) : strlen(p);
+    if (k == n && !memcmp(p, practice, n)) return 1;
+    p += k + (e != NULL);
+  }
+  return 0;
 }
 
 /* ------------------------------------------------------------ the desk */
@@ -337,20 +386,26 @@ static void feed_bind(GtkSignalListItemFactory *f, GtkListItem *item,
 }
 
 /* The feed's filters: area, practice, and "concerns me" (a task assigned
- * to me, or anything of my practice). */
+ * to me, anything of my practice, or sent to my practice in particular). */
 static gboolean feed_filter(gpointer item, gpointer ud) {
   pcn_desk *d = ud;
   PcnFeedRow *r = item;
-  static const int areas[] = {
-      0, PCN__EVENT__RECORD_TASK, PCN__EVENT__RECORD_COMMENT,
-      PCN__EVENT__RECORD_PRACTICE, PCN__EVENT__RECORD_MEMBER};
   guint a = gtk_drop_down_get_selected(GTK_DROP_DOWN(d->feed_area));
-  if (a > 0 && a < G_N_ELEMENTS(areas) && r->area != areas[a]) return FALSE;
+  if (a > 0 && a < G_N_ELEMENTS(feed_areas) &&
+      (r->area < feed_areas[a].lo || r->area > feed_areas[a].hi))
+    return FALSE;
   const char *ods = gtk_editable_get_text(GTK_EDITABLE(d->feed_practice));
-  if (ods[0] && g_ascii_strcasecmp(ods, r->practice) != 0) return FALSE;
+  if (ods[0] && g_ascii_strcasecmp(ods, r->practice) != 0) {
+    char up[16];
+    g_strlcpy(up, ods, sizeof up);
+    for (char *p = up; *p; p++)
+      *p = g_ascii_toupper(*p);
+    if (!audience_names(r->audience, up)) return FALSE;
+  }
   if (gtk_check_button_get_active(GTK_CHECK_BUTTON(d->feed_mine)) &&
       !((d->username[0] && !strcmp(r->who, d->username)) ||
-        (d->practice[0] && !strcmp(r->practice, d->practice))))
+        (d->practice[0] && !strcmp(r->practice, d->practice)) ||
+        audience_names(r->audience, d->practice)))
     return FALSE;
   return TRUE;
 }
@@ -368,26 +423,28 @@ static void on_feed_changed(GtkWidget *w, gpointer ud) {
   feed_refilter(ud);
 }
 
-/* Activating an event opens its record: a task's window, or the view of
- * the practice or member. */
+/* Activating an event opens its record: a task's window, or its area's
+ * page. */
 static void on_feed_activate(GtkListView *lv, guint pos, gpointer ud) {
   (void)lv;
   pcn_desk *d = ud;
   PcnFeedRow *r = g_list_model_get_item(G_LIST_MODEL(d->feed_shown), pos);
   if (!r) return;
+  const struct feed_area *fa = area_of(r->area);
   if (r->task)
     taskwin_open(d, r->task);
-  else if (r->area == PCN__EVENT__RECORD_PRACTICE)
-    gtk_stack_set_visible_child_name(GTK_STACK(d->stack), "practices");
-  else if (r->area == PCN__EVENT__RECORD_MEMBER)
-    gtk_stack_set_visible_child_name(GTK_STACK(d->stack), "members");
+  else if (fa && fa->page)
+    gtk_stack_set_visible_child_name(GTK_STACK(d->stack), fa->page);
   g_object_unref(r);
 }
 
 static GtkWidget *feed_view(pcn_desk *d) {
-  const char *areas[] = {"Everything", "Tasks",   "Comments",
-                         "Practices",  "Members", NULL};
+  const char *areas[G_N_ELEMENTS(feed_areas) + 1];
+  for (size_t i = 0; i < G_N_ELEMENTS(feed_areas); i++)
+    areas[i] = feed_areas[i].label;
+  areas[G_N_ELEMENTS(feed_areas)] = NULL;
   d->feed_area = gtk_drop_down_new_from_strings(areas);
+  gtk_widget_set_name(d->feed_area, "Show");
   gtk_accessible_update_property(GTK_ACCESSIBLE(d->feed_area),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Show", -1);
   g_signal_connect(d->feed_area, "notify::selected", G_CALLBACK(on_feed_area),
@@ -507,8 +564,8 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   GtkWidget *header = adw_header_bar_new();
   adw_header_bar_set_title_widget(ADW_HEADER_BAR(header), d->title);
   /* Notification settings, in the header's menu. */
-  d->mute_check = gtk_check_button_new_with_mnemonic(
-      "_Notify me about what concerns me");
+  d->mute_check =
+      gtk_check_button_new_with_mnemonic("_Notify me about what concerns me");
   gtk_check_button_set_active(GTK_CHECK_BUTTON(d->mute_check), !d->mute_tasks);
   g_signal_connect(d->mute_check, "toggled", G_CALLBACK(on_mute), d);
   GtkWidget *pop = gtk_popover_new();

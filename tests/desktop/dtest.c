@@ -163,6 +163,18 @@ GtkWidget *find_widget(GtkWidget *root, GType type, const char *name) {
   return NULL;
 }
 
+void dtest_pick(GtkWidget *dropdown, const char *label) {
+  assert_non_null(dropdown);
+  GListModel *m = gtk_drop_down_get_model(GTK_DROP_DOWN(dropdown));
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++)
+    if (GTK_IS_STRING_LIST(m) &&
+        !strcmp(gtk_string_list_get_string(GTK_STRING_LIST(m), i), label)) {
+      gtk_drop_down_set_selected(GTK_DROP_DOWN(dropdown), i);
+      return;
+    }
+  fail_msg("the menu has no '%s'", label);
+}
+
 void dtest_press(GtkWidget *button) {
   assert_non_null(button);
   if (!gtk_widget_is_sensitive(button) || !gtk_widget_get_mapped(button))

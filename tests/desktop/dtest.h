@@ -12,7 +12,7 @@
 typedef struct fixture {
   its_server *s;
   its_member *mgr, *jo;
-  char cfgdir[300];
+  char cfgdir[400];
   AdwApplication *app;
   pcn_desk *d;
   uint64_t last_event_ns;
@@ -39,6 +39,8 @@ GtkWidget *find_widget(GtkWidget *root, GType type, const char *name);
  * shown. (gtk_widget_activate clicks only after a 250 ms flash, which a
  * loaded machine can stretch past any fixed wait.) */
 void dtest_press(GtkWidget *button);
+/* Chooses the entry labelled label in a drop-down of strings. */
+void dtest_pick(GtkWidget *dropdown, const char *label);
 /* Types text into an editable the way a person would (replacing it). */
 void type_text(GtkWidget *editable, const char *text);
 /* main() of a GUI test: a display, libadwaita, then the tests. */

@@ -51,8 +51,8 @@ static void test_live(void **state) {
   /* The feed's filters, as a person sets them. */
   GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
   GListModel *shown = pcn_desk_feed_shown(f->d);
-  GtkWidget *area = find_widget(win, GTK_TYPE_DROP_DOWN, NULL);
-  gtk_drop_down_set_selected(GTK_DROP_DOWN(area), 1); /* Tasks */
+  GtkWidget *area = find_widget(win, GTK_TYPE_DROP_DOWN, "Show");
+  dtest_pick(area, "Tasks");
   spin_ms(50);
   assert_int_equal(g_list_model_get_n_items(shown), 10);
   /* Activating an event opens its record. */
@@ -63,10 +63,10 @@ static void test_live(void **state) {
   assert_non_null(pcn_desk_task_window(f->d, pcn_feed_row_task(first)));
   gtk_window_destroy(pcn_desk_task_window(f->d, pcn_feed_row_task(first)));
   g_object_unref(first);
-  gtk_drop_down_set_selected(GTK_DROP_DOWN(area), 3); /* Practices */
+  dtest_pick(area, "Practices");
   spin_ms(50);
   assert_int_equal(g_list_model_get_n_items(shown), 1);
-  gtk_drop_down_set_selected(GTK_DROP_DOWN(area), 0); /* Everything */
+  dtest_pick(area, "Everything");
   type_text(find_widget(win, GTK_TYPE_ENTRY, "Practice filter"), "F84001");
   spin_ms(50);
   assert_int_equal(g_list_model_get_n_items(shown), 2); /* practice, jo */

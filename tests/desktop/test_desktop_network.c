@@ -82,6 +82,24 @@ static void test_read_only_and_live(void **state) {
   assert_true(spin_until(f, rows_are, 5000));
   spin_ms(300);
   shot(win, "network-jo");
+
+  /* The feed's Show menu picks the network's settings out of it: the two
+   * changes, and nothing else. */
+  GtkWidget *stack = find_widget(win, GTK_TYPE_STACK, NULL);
+  gtk_stack_set_visible_child_name(GTK_STACK(stack), "feed");
+  GtkWidget *show = find_widget(win, GTK_TYPE_DROP_DOWN, "Show");
+  dtest_pick(show, "Network settings");
+  spin_ms(200);
+  GListModel *shown = pcn_desk_feed_shown(f->d);
+  assert_int_equal(g_list_model_get_n_items(shown), 2);
+  for (guint i = 0; i < 2; i++) {
+    PcnFeedRow *r = g_list_model_get_item(shown, i);
+    assert_non_null(strstr(pcn_feed_row_text(r), "network's settings"));
+    g_object_unref(r);
+  }
+  dtest_pick(show, "Everything");
+  spin_ms(200);
+  assert_true(g_list_model_get_n_items(shown) > 2);
 }
 
 static GtkWidget *status_label;
