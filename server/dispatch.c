@@ -120,6 +120,17 @@ static const char *role_name(int role) {
   }
 }
 
+/* What to do instead, given the roles that may: whom to ask. */
+static const char *perm_hint(unsigned allowed, int role) {
+  if ((allowed & R_PM) && role == PCN__ROLE__STAFF)
+    return "ask your practice manager";
+  if ((allowed & R_PCNM) && role != PCN__ROLE__PCN_MANAGER)
+    return "ask your PCN manager";
+  if (allowed & R_PM) return "that is for the practice's practice manager";
+  if (allowed & R_CD) return "that is for the clinical director";
+  return "ask your PCN manager";
+}
+
 int perm_allows(const req_entry *e, const actor *who,
                 const char *target_practice, int is_owner) {
   if (e->flags & REQ_PUBLIC) return 1;
@@ -151,11 +162,12 @@ int perm_check(req_ctx *ctx, const char *target_practice, int is_owner) {
                     tp, role_name(ctx->who->role),
                     ctx->who->practice[0] ? ctx->who->practice : "the network",
                     ctx->entry->name);
-  return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
-                  "A %s may not %s%s; ask your %s.", role_name(ctx->who->role),
-                  ctx->entry->name, tp[0] ? " for their practice" : " here",
-                  ctx->who->role == PCN__ROLE__STAFF ? "practice manager"
-                                                     : "PCN manager");
+  const req_entry *e = ctx->entry;
+  return ctx_fail(
+      ctx, PCN__STATUS_CODE__PERMISSION_DENIED, "A %s may not %s%s; %s.",
+      role_name(ctx->who->role), e->name,
+      tp[0] ? " for their practice" : " here",
+      perm_hint(tp[0] ? e->own_roles : e->net_roles, ctx->who->role));
 }
 
 void dispatch_reply(conn *c, uint64_t id, Pcn__Response *resp) {
@@ -312,8 +324,8 @@ static int dispatch_gate(conn *c, uint64_t id, const req_entry *e) {
     unsigned any = e->net_roles | e->own_roles | e->other_roles;
     if (!(any & ROLE_BIT(c->who.role)) && !(e->flags & REQ_OWNER)) {
       char msg[200];
-      snprintf(msg, sizeof msg, "A %s may not %s; ask your PCN manager.",
-               role_name(c->who.role), e->name);
+      snprintf(msg, sizeof msg, "A %s may not %s; %s.", role_name(c->who.role),
+               e->name, perm_hint(any, c->who.role));
       reply_status(c, id, PCN__STATUS_CODE__PERMISSION_DENIED, msg);
       return -1;
     }

@@ -608,10 +608,32 @@ static void test_owner_rule(void **state) {
   its_expect(w->staff, &r, PCN__STATUS_CODE__PERMISSION_DENIED);
 }
 
+/* A refusal says whom to ask, or whose job it is. */
+static void test_refusals_say_what_to_do(void **state) {
+  world *w = *state;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  Pcn__SettingsUpdate su = PCN__SETTINGS_UPDATE__INIT;
+  r.body_case = PCN__REQUEST__BODY_SETTINGS_UPDATE;
+  r.settings_update = &su;
+  const Pcn__Response *resp =
+      its_expect(w->pm, &r, PCN__STATUS_CODE__PERMISSION_DENIED);
+  assert_non_null(strstr(resp->status->message, "ask your PCN manager"));
+  Pcn__AskReply ar = PCN__ASK_REPLY__INIT;
+  ar.ask_id = 1;
+  r.body_case = PCN__REQUEST__BODY_ASK_REPLY;
+  r.ask_reply = &ar;
+  resp = its_expect(w->staff, &r, PCN__STATUS_CODE__PERMISSION_DENIED);
+  assert_non_null(strstr(resp->status->message, "ask your practice manager"));
+  resp = its_expect(w->mgr, &r, PCN__STATUS_CODE__PERMISSION_DENIED);
+  assert_non_null(
+      strstr(resp->status->message, "for the practice's practice manager"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_walk),
       cmocka_unit_test(test_owner_rule),
+      cmocka_unit_test(test_refusals_say_what_to_do),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
