@@ -205,14 +205,25 @@ static void on_mute(GtkCheckButton *b, gpointer ud) {
   prefs_save(d);
 }
 
-/* A toast when the window has the focus, else a desktop notification. */
+/* A toast when the window has the focus, else a desktop notification. One
+ * change can concern the member twice (a meeting's action is also a new
+ * task of theirs): a notice with the same id within two seconds replaces
+ * the one before instead of adding to it. */
 static void notice(pcn_desk *d, const char *id, const char *title,
                    const char *body) {
-  d->notices++;
+  gint64 now = g_get_monotonic_time();
+  int again = !strcmp(id, d->last_notice_id) &&
+              now - d->last_notice_us < 2 * G_USEC_PER_SEC;
+  if (!again) d->notices++;
+  g_strlcpy(d->last_notice_id, id, sizeof d->last_notice_id);
+  d->last_notice_us = now;
   snprintf(d->last_notice, sizeof d->last_notice, "%s: %s", title, body);
   if (gtk_window_is_active(GTK_WINDOW(d->window))) {
+    if (again && d->last_toast) adw_toast_dismiss(d->last_toast);
     AdwToast *t = adw_toast_new(d->last_notice);
     adw_toast_set_timeout(t, 5);
+    if (d->last_toast) g_object_unref(d->last_toast);
+    d->last_toast = g_object_ref(t);
     adw_toast_overlay_add_toast(ADW_TOAST_OVERLAY(d->toasts), t);
   } else {
     GNotification *n = g_notification_new(title);
@@ -723,6 +734,7 @@ void pcn_desk_free(pcn_desk *d) {
   uv_loop_close(&d->loop);
   pcn_config_free(&d->cfg);
   if (d->feed_flush_id) g_source_remove(d->feed_flush_id);
+  if (d->last_toast) g_object_unref(d->last_toast);
   g_ptr_array_unref(d->feed_pending);
   if (d->feed_shown) g_object_unref(d->feed_shown);
   if (d->feed_filter) g_object_unref(d->feed_filter);

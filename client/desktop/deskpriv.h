@@ -40,6 +40,9 @@ struct pcn_desk {
   GtkApplication *app;
   unsigned notices;
   char last_notice[700];
+  char last_notice_id[64]; /* a notice with the same id soon after replaces */
+  gint64 last_notice_us;
+  AdwToast *last_toast; /* a reference, or NULL */
   GPtrArray *feed_pending; /* rows for the next feed_flush */
   guint feed_flush_id;
   void (*on_rows)(void *ud);

@@ -137,8 +137,8 @@ static void test_meetings(void **state) {
   assert_true(spin_until(f, shows, 5000));
   want_notices = before + 1;
   assert_true(spin_until(f, notices, 5000));
-  spin_ms(300); /* the task's own notice and the action's */
-  pcn_desk_notices(f->d, &last);
+  spin_ms(300); /* the task's own notice and the action's: one notice */
+  assert_int_equal(pcn_desk_notices(f->d, &last), before + 1);
   assert_non_null(strstr(last, "An action for you"));
   assert_non_null(strstr(last, "Summarise the lease"));
 
