@@ -2,7 +2,8 @@
 """Writes the seed corpus for the fuzz targets from proto/pcn.proto: one
 file per interesting request stream. Run from the repository root:
   protoc -Iproto --python_out=/tmp/g proto/pcn.proto
-  PYTHONPATH=/tmp/g tests/fuzz/make_seeds.py
+  PYTHONPATH=/tmp/g /usr/bin/python3 tests/fuzz/make_seeds.py
+(Debian's python3-protobuf; a pyenv python3 will not see it.)
 fuzz_dispatch inputs start with one byte choosing who is logged in
 (0 nobody, 1 the PCN manager, 2 a practice manager); fuzz_frame inputs
 start with one byte choosing the chunk size."""
@@ -39,6 +40,49 @@ streams = {
                 dict(member_disable=pb.MemberDisable(username="jo"))],
     "feed": [dict(subscribe=pb.Subscribe(since_seq=0)), dict(ping=pb.Ping()),
              dict(unsubscribe=pb.Unsubscribe())],
+    # Issue 6's areas, with the clock moved so that their ticks run on what
+    # the stream wrote (the fuzz server runs with --test-clock).
+    "settings": [dict(settings_get=pb.SettingsGet()),
+                 dict(settings_update=pb.SettingsUpdate(min_notice_days=5, set_reminder_days=True, reminder_days=[4, 2])),
+                 dict(holiday_add=pb.HolidayAdd(date="2030-06-04")),
+                 dict(holiday_remove=pb.HolidayRemove(date="2030-12-25"))],
+    "asks": [dict(ask_create=pb.AskCreate(title="Figures", body="By then", due="2030-03-01", all_practices=True)),
+             dict(ask_create=pb.AskCreate(title="Soon", due="2030-01-02", practices=["F84001"], urgent=True, urgent_reason="ICB")),
+             dict(ask_list=pb.AskList(limit=5)), dict(ask_get=pb.AskGet(id=1)),
+             dict(ask_reply=pb.AskReply(ask_id=1, practice="F84001", state=2, note="sent", link="https://x.org/a")),
+             dict(ask_load=pb.AskLoad()),
+             dict(ask_series_create=pb.AskSeriesCreate(title="ARRS claim", all_practices=True, repeat=1, day=10)),
+             dict(clock_advance=pb.ClockAdvance(ms=40 * 86400000)),
+             dict(ask_series_list=pb.AskSeriesList(include_stopped=True)),
+             dict(ask_series_stop=pb.AskSeriesStop(id=1)), dict(ask_close=pb.AskClose(id=1))],
+    "news": [dict(news_post=pb.NewsPost(title="Rota", body="Read it", pinned=True, expires="2030-01-01")),
+             dict(news_post=pb.NewsPost(title="Policy", body="v1", policy=True, practices=["F84001"])),
+             dict(news_post=pb.NewsPost(title="Policy", body="v2", policy=True, version_of=2, version=1)),
+             dict(news_list=pb.NewsList(include_expired=True)), dict(news_read=pb.NewsRead(id=2)),
+             dict(news_confirm=pb.NewsConfirm(id=2, policy_version=2)),
+             dict(news_receipts=pb.NewsReceipts(id=2, practice="F84001"))],
+    "decisions": [dict(decision_propose=pb.DecisionPropose(title="Share a nurse", text="Yes?", rule=3, closes_at=1900000000000)),
+                  dict(decision_voter_set=pb.DecisionVoterSet(practice="F84001", username="manager")),
+                  dict(decision_vote=pb.DecisionVoteCast(id=1, choice=2, reason="no room", practice="F84001")),
+                  dict(decision_remind=pb.DecisionRemind(id=1)),
+                  dict(decision_list=pb.DecisionList()), dict(decision_get=pb.DecisionGet(id=1)),
+                  dict(decision_voter_list=pb.DecisionVoterList()),
+                  dict(clock_advance=pb.ClockAdvance(ms=3000 * 86400000)),
+                  dict(decision_withdraw=pb.DecisionWithdraw(id=1, reason="moot"))],
+    "duties": [dict(duty_list=pb.DutyList()),
+               dict(duty_add=pb.DutyAdd(title="Flu clinics", owner=4, owner_does="Book", review_date="2030-03-31")),
+               dict(duty_update=pb.DutyUpdate(id=1, version=1, owner_does="Books and runs")),
+               dict(duty_agree=pb.DutyAgree(practice="F84001", all=True)),
+               dict(clock_advance=pb.ClockAdvance(ms=2000 * 86400000)),
+               dict(duty_remove=pb.DutyRemove(id=2))],
+    "meetings": [dict(meeting_create=pb.MeetingCreate(title="Board", starts_at=1900000000000, ends_at=1900003600000, place="Room 2", invitees=["manager"])),
+                 dict(meeting_agenda_add=pb.MeetingAgendaAdd(id=1, text="Estates")),
+                 dict(meeting_list=pb.MeetingList(limit=5)), dict(meeting_get=pb.MeetingGet(id=1)),
+                 dict(meeting_update=pb.MeetingUpdate(id=1, version=2, place="Room 3", set_invitees=True, invitees=["manager"])),
+                 dict(clock_advance=pb.ClockAdvance(ms=2000 * 86400000)),
+                 dict(meeting_attend=pb.MeetingAttend(id=1, usernames=["manager"], minutes=60)),
+                 dict(meeting_minutes=pb.MeetingMinutes(id=1, text="Agreed")),
+                 dict(meeting_action_add=pb.MeetingActionAdd(id=1, title="Lease", assignee="manager", due="2031-01-01"))],
     "auth": [dict(login=pb.Login(username="manager", password="wrong password")),
              dict(resume=pb.Resume(token="00" * 32)),
              dict(logout=pb.Logout())],
