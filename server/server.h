@@ -8,8 +8,10 @@
  * Modules: conn.c (listener, connections, TLS, frames, limits, timers),
  * dispatch.c (the request table and permission checks), writer.c (group
  * commit), feed.c (events, hash chain, subscriptions, fan-out), auth.c
- * (accounts, sessions, invitations), and one file per domain area
- * (practices.c, members.c, tasks.c). main.c parses the command line.
+ * (accounts, sessions, invitations), timers.c (the server's own jobs on
+ * the clock), and one file per domain area (practices.c, members.c,
+ * tasks.c, settings.c, asks*.c, news.c, decisions.c, duties.c,
+ * meetings.c). main.c parses the command line.
  */
 #ifndef PCND_SERVER_H
 #define PCND_SERVER_H
