@@ -109,7 +109,7 @@ static void test_live(void **state) {
   want = "Muted one";
   assert_true(spin_until(f, row_there, 5000));
   assert_int_equal(pcn_desk_notices(f->d, NULL), 10);
-  char ini[400], *text = NULL;
+  char ini[480], *text = NULL;
   snprintf(ini, sizeof ini, "%s/pcn/desktop.ini", f->cfgdir);
   assert_true(g_file_get_contents(ini, &text, NULL, NULL));
   assert_non_null(strstr(text, "mute-tasks=true"));
