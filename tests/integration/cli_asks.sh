@@ -6,66 +6,21 @@
 # Jo's practice's answer but never Sam's; show, load, close, a recurring
 # ask; --json parsing on every verb, usage errors in one line (exit 1),
 # refusals with the server's sentence (exit 2).
-set -euo pipefail
-trap 'echo "FAIL: line $LINENO exited $?" >&2' ERR
-build=$1
-pcnd=$build/server/pcnd
-pcn=$build/client/pcn
-tmp=$(mktemp -d)
-pid=""
-feed=""
-cleanup() {
-  [ -n "$feed" ] && kill "$feed" 2>/dev/null || true
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-passed=0
-ok() { passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; exit 1; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-mgr() { XDG_CONFIG_HOME=$tmp/mgr timeout 30 "$pcn" "$@"; }
-jo() { XDG_CONFIG_HOME=$tmp/jo timeout 30 "$pcn" "$@"; }
-sam() { XDG_CONFIG_HOME=$tmp/sam timeout 30 "$pcn" "$@"; }
-expect() {
-  local want=$1; shift
-  set +e; "$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?; set -e
-  [ $rc -eq "$want" ] || fail "$* exited $rc, not $want: $(cat "$tmp/err")"
-}
-one_line() {
-  [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$1 said more than one line: $(cat "$tmp/err")"
-}
-wait_for() { # file text
-  for _ in $(seq 50); do grep -q "$2" "$1" && return 0; sleep 0.1; done
-  fail "never saw '$2' in $1: $(cat "$1")"
-}
+. "$(dirname "$0")/cli_common.bash" "$1"
+jo() { as jo "$@"; }
+sam() { as sam "$@"; }
 day() { python3 -c "import datetime; print(datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=$1))"; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-code=$("$pcnd" init --data "$tmp/net" --network "Riverside PCN" --listen "127.0.0.1:$port" |
-  grep -o 'pcn1-[A-Za-z0-9_-]*')
-"$pcnd" run --data "$tmp/net" > "$tmp/pcnd.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do grep -q serving "$tmp/pcnd.log" && break; sleep 0.1; done
-grep -q serving "$tmp/pcnd.log" || fail "pcnd did not start: $(cat "$tmp/pcnd.log")"
-
-echo "manager's long password" | mgr join "$code" --password-stdin > /dev/null
-mgr practice add --ods F84001 --name "Riverside Surgery" --list-size 12000 > /dev/null
-mgr practice add --ods F84002 --name "Hill Street" --list-size 8000 > /dev/null
-mgr practice add --ods F84003 --name "Canal Side" --list-size 6000 > /dev/null
-for who in jo:F84001 sam:F84002; do
-  name=${who%%:*}
-  invite=$(mgr member invite --username "$name" --name "$name" --role practice_manager \
-    --practice "${who#*:}" | grep -o 'pcn1-[A-Za-z0-9_-]*')
-  echo "$name's own password" | XDG_CONFIG_HOME=$tmp/$name "$pcn" join "$invite" --password-stdin > /dev/null
-done
+cli_start_network
+cli_add_practices
+cli_add_practice F84003 "Canal Side" 6000
+cli_add_member jo practice_manager F84001
+cli_add_member sam practice_manager F84002
 ok
 
 # --- Jo watches the feed
-XDG_CONFIG_HOME=$tmp/jo "$pcn" feed > "$tmp/feed.out" 2> "$tmp/feed.err" &
-feed=$!
-wait_for "$tmp/feed.out" 'member sam'
+cli_feed jo
+wait_feed 'member sam'
 
 # --- fair notice: a month is fine; two days is refused unless urgent
 fair=$(day 30)
@@ -73,7 +28,7 @@ short=$(day 2)
 id=$(mgr ask new --title "Flu vaccine uptake" --to F84001,F84002 --due "$fair" \
   --need "Your figures to the end of last month" --json | json 'd["id"]')
 [ "$id" = 1 ] || fail "ask new --json gave id $id"
-wait_for "$tmp/feed.out" "created ask 1 \"Flu vaccine uptake\" to F84001, F84002, due $fair"
+wait_feed "created ask 1 \"Flu vaccine uptake\" to F84001, F84002, due $fair"
 expect 2 mgr ask new --title "Rota gaps" --to F84001 --due "$short"
 one_line "short notice"
 grep -q "mark it urgent" "$tmp/err" || fail "short notice message: $(cat "$tmp/err")"
@@ -99,9 +54,9 @@ grep -q "F84002's practice manager" "$tmp/err" || fail "other-practice message: 
 expect 2 jo ask answer 1 ack --version 1
 grep -q "meanwhile" "$tmp/err" || fail "stale answer: $(cat "$tmp/err")"
 grep -q "Sent to the ICB" "$tmp/out" "$tmp/err" || fail "conflict does not show the answer"
-wait_for "$tmp/feed.out" "F84001 answered ask 1: done - Sent to the ICB"
+wait_feed "F84001 answered ask 1: done - Sent to the ICB"
 mgr ask close 2 > /dev/null # a marker Jo sees after Sam's answer
-wait_for "$tmp/feed.out" "closed ask 2"
+wait_feed "closed ask 2"
 grep -q "F84002 answered" "$tmp/feed.out" && fail "Jo's feed showed F84002's answer"
 ok
 
@@ -161,5 +116,5 @@ mgr ask answer --help | grep -q -- '--reason TEXT' || fail "pcn ask answer --hel
 mgr ask repeat --help | grep -q -- '--monthly 10' || fail "pcn ask repeat --help example"
 ok
 
-kill -INT "$feed"; wait "$feed" || true; feed=""
+cli_stop_feed || true
 echo "$passed passed, 0 failed"

@@ -6,62 +6,19 @@
 # Jo names Sam as F84001's voter, proposes, reminds and withdraws; --json
 # parses on every verb; usage errors are one line and exit 1; refusals
 # exit 2 with the server's sentence.
-set -euo pipefail
-trap 'echo "FAIL: line $LINENO exited $?" >&2' ERR
-build=$1
-pcnd=$build/server/pcnd
-pcn=$build/client/pcn
-tmp=$(mktemp -d)
-pid=""
-feed=""
-cleanup() {
-  [ -n "$feed" ] && kill "$feed" 2>/dev/null || true
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-passed=0
-ok() { passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; exit 1; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-mgr() { XDG_CONFIG_HOME=$tmp/mgr timeout 20 "$pcn" "$@"; }
-jo() { XDG_CONFIG_HOME=$tmp/jo timeout 20 "$pcn" "$@"; }
-ravi() { XDG_CONFIG_HOME=$tmp/ravi timeout 20 "$pcn" "$@"; }
-sam() { XDG_CONFIG_HOME=$tmp/sam timeout 20 "$pcn" "$@"; }
-expect() {
-  local want=$1; shift
-  set +e; "$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?; set -e
-  [ $rc -eq "$want" ] || fail "$* exited $rc, not $want: $(cat "$tmp/err")"
-}
-one_line() {
-  [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$1 said more than one line: $(cat "$tmp/err")"
-}
-wait_feed() {
-  for _ in $(seq 50); do grep -q "$1" "$tmp/feed.out" && return 0; sleep 0.1; done
-  fail "jo's feed never showed '$1': $(cat "$tmp/feed.out" "$tmp/feed.err")"
-}
+. "$(dirname "$0")/cli_common.bash" "$1"
+jo() { as jo "$@"; }
+ravi() { as ravi "$@"; }
+sam() { as sam "$@"; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-code=$("$pcnd" init --data "$tmp/net" --network "Riverside PCN" --listen "127.0.0.1:$port" |
-  grep -o 'pcn1-[A-Za-z0-9_-]*')
-"$pcnd" run --data "$tmp/net" > "$tmp/pcnd.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do grep -q serving "$tmp/pcnd.log" && break; sleep 0.1; done
-grep -q serving "$tmp/pcnd.log" || fail "pcnd did not start: $(cat "$tmp/pcnd.log")"
-
-echo "manager's long password" | mgr join "$code" --password-stdin > /dev/null
-mgr practice add --ods F84001 --name "Riverside Surgery" --list-size 12000 > /dev/null
-mgr practice add --ods F84002 --name "Hill Street" --list-size 8000 > /dev/null
-invite() { mgr member invite --username "$1" --name "$2" --role "$3" --practice "$4" |
-  grep -o 'pcn1-[A-Za-z0-9_-]*'; }
-echo "jo's own password" | jo join "$(invite jo "Jo Bloggs" practice_manager F84001)" --password-stdin > /dev/null
-echo "ravi's own password" | ravi join "$(invite ravi "Ravi Patel" practice_manager F84002)" --password-stdin > /dev/null
-echo "sam's own password" | sam join "$(invite sam "Sam Hill" staff F84001)" --password-stdin > /dev/null
+cli_start_network
+cli_add_practices
+cli_add_member jo practice_manager F84001 "Jo Bloggs"
+cli_add_member ravi practice_manager F84002 "Ravi Patel"
+cli_add_member sam staff F84001 "Sam Hill"
 ok
 
-XDG_CONFIG_HOME=$tmp/jo "$pcn" feed > "$tmp/feed.out" 2> "$tmp/feed.err" &
-feed=$!
+cli_feed jo
 tomorrow=$(date -d tomorrow +%F)
 
 # --- propose, vote, object, close early with the outcome
@@ -137,7 +94,5 @@ one_line "staff propose"
 expect 2 mgr decision vote 1 agree; grep -q 'Practices vote' "$tmp/err" || fail "manager vote"
 ok
 
-kill -INT "$feed"
-set +e; wait "$feed"; rc=$?; set -e; feed=""
-[ $rc -eq 0 ] || fail "pcn feed exited $rc on SIGINT"
+cli_stop_feed || fail "pcn feed exited $? on SIGINT"
 echo "$passed passed, 0 failed"

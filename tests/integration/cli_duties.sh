@@ -6,58 +6,14 @@
 # showing in the other practice's `pcn feed`, removal; --json on every
 # verb, a usage error on one line (exit 1), refusals with the server's
 # sentence (exit 2), and a stale version showing the entry as it stands.
-set -euo pipefail
-trap 'echo "FAIL: line $LINENO exited $?" >&2' ERR
-build=$1
-pcnd=$build/server/pcnd
-pcn=$build/client/pcn
-tmp=$(mktemp -d)
-pid=""
-feed=""
-cleanup() {
-  [ -n "$feed" ] && kill "$feed" 2>/dev/null || true
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-passed=0
-ok() { passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; exit 1; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-mgr() { timeout 20 env XDG_CONFIG_HOME=$tmp/mgr "$pcn" "$@"; }
-jo() { timeout 20 env XDG_CONFIG_HOME=$tmp/jo "$pcn" "$@"; }
-pat() { timeout 20 env XDG_CONFIG_HOME=$tmp/pat "$pcn" "$@"; }
-expect() {
-  local want=$1; shift
-  set +e; "$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?; set -e
-  [ $rc -eq "$want" ] || fail "$* exited $rc, not $want: $(cat "$tmp/err")"
-}
-one_line() {
-  [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$1 said more than one line: $(cat "$tmp/err")"
-}
-wait_for() { # FILE TEXT
-  for _ in $(seq 100); do grep -qF -- "$2" "$1" && return 0; sleep 0.1; done
-  fail "never saw '$2' in $1: $(cat "$1")"
-}
+. "$(dirname "$0")/cli_common.bash" "$1"
+jo() { as jo "$@"; }
+pat() { as pat "$@"; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-code=$("$pcnd" init --data "$tmp/net" --network "Riverside PCN" --listen "127.0.0.1:$port" |
-  grep -o 'pcn1-[A-Za-z0-9_-]*')
-"$pcnd" run --data "$tmp/net" > "$tmp/pcnd.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do grep -q serving "$tmp/pcnd.log" && break; sleep 0.1; done
-grep -q serving "$tmp/pcnd.log" || fail "pcnd did not start: $(cat "$tmp/pcnd.log")"
-
-echo "manager's long password" | mgr join "$code" --password-stdin > /dev/null
-mgr practice add --ods F84001 --name "Riverside Surgery" --list-size 12000 > /dev/null
-mgr practice add --ods F84002 --name "Hill Street" --list-size 8000 > /dev/null
-invite=$(mgr member invite --username jo --name "Jo Bloggs" --role practice_manager \
-  --practice F84001 | grep -o 'pcn1-[A-Za-z0-9_-]*')
-echo "jo's own password" | jo join "$invite" --password-stdin > /dev/null
-invite=$(mgr member invite --username pat --name "Pat Hill" --role practice_manager \
-  --practice F84002 | grep -o 'pcn1-[A-Za-z0-9_-]*')
-echo "pat's own password" | pat join "$invite" --password-stdin > /dev/null
+cli_start_network
+cli_add_practices
+cli_add_member jo practice_manager F84001 "Jo Bloggs"
+cli_add_member pat practice_manager F84002 "Pat Hill"
 ok
 
 # --- the default register: entries down, practices across, all pending
@@ -72,13 +28,12 @@ grep -q 'F84001 Riverside Surgery: 0 of 14 agreed' "$tmp/list" || fail "summary:
 ok
 
 # --- pat watches the feed while the others work
-XDG_CONFIG_HOME=$tmp/pat timeout 60 "$pcn" feed > "$tmp/feed.out" 2> "$tmp/feed.err" &
-feed=$!
+cli_feed pat
 
 # --- jo agrees one entry, then all; pat one
 [ "$(jo duty agree 1 --json | json 'd["agreements"][0]["practice"]')" = F84001 ] ||
   fail "duty agree --json"
-wait_for "$tmp/feed.out" 'F84001 agreed responsibility 1 "ARRS recruitment and claims"'
+wait_feed 'F84001 agreed responsibility 1 "ARRS recruitment and claims"'
 jo duty agree --all > "$tmp/out"
 [ "$(wc -l < "$tmp/out")" = 13 ] || fail "agree --all agreed the other 13: $(cat "$tmp/out")"
 pat duty agree 3 --version 1 > /dev/null
@@ -91,7 +46,7 @@ ok
 # --- the PCN manager changes entry 3: its agreements go, the others stay
 [ "$(mgr duty update 3 --version 1 --review 2027-01-31 --json | json 'd["cleared"]')" = \
   "['F84001', 'F84002']" ] || fail "duty update --json names the cleared practices"
-wait_for "$tmp/feed.out" 'changed responsibility 3 "Enhanced access rota"'
+wait_feed 'changed responsibility 3 "Enhanced access rota"'
 grep -q 'every practice to agree again' "$tmp/feed.out" || fail "feed wording"
 jo duty list --pending > "$tmp/list"
 grep -E -q '^ +3 .*pending +pending +Enhanced access rota' "$tmp/list" || fail "3 pending: $(cat "$tmp/list")"
@@ -102,9 +57,9 @@ ok
 # --- adding and removing, with --json
 [ "$(mgr duty add --title "Flu campaign" --owner shared --does "Books the clinics." \
   --review 2027-02-28 --json | json 'd["id"]')" = 15 ] || fail "duty add --json"
-wait_for "$tmp/feed.out" 'added responsibility 15 "Flu campaign"'
+wait_feed 'added responsibility 15 "Flu campaign"'
 [ "$(mgr duty remove 15 --json | json 'd["title"]')" = "Flu campaign" ] || fail "duty remove --json"
-wait_for "$tmp/feed.out" 'removed responsibility 15 "Flu campaign" from the register'
+wait_feed 'removed responsibility 15 "Flu campaign" from the register'
 ok
 
 # --- usage errors: one line, exit 1
@@ -131,7 +86,5 @@ expect 2 mgr duty add --title "Flu campaign" --owner shared --does "y" --review 
 grep -q 'review_date' "$tmp/err" || fail "past review date: $(cat "$tmp/err")"
 ok
 
-kill "$feed" 2>/dev/null || true
-wait "$feed" 2>/dev/null || true
-feed=""
+cli_stop_feed || true
 echo "cli_duties: $passed groups passed"

@@ -6,37 +6,11 @@
 # after an edit), a past meeting's attendance, minutes and an action that
 # is at once Jo's task. Then --json on every verb, usage errors (one line,
 # exit 1) and refusals (exit 2, the server's sentence).
-set -euo pipefail
-trap 'echo "FAIL: line $LINENO exited $?" >&2' ERR
-build=$1
-pcnd=$build/server/pcnd
-pcn=$build/client/pcn
-tmp=$(mktemp -d)
-pid=""
-feed=""
-cleanup() {
-  [ -n "$feed" ] && kill "$feed" 2>/dev/null || true
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-passed=0
-ok() { passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; exit 1; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-mgr() { XDG_CONFIG_HOME=$tmp/mgr "$pcn" "$@"; }
-jo() { XDG_CONFIG_HOME=$tmp/jo "$pcn" "$@"; }
-sam() { XDG_CONFIG_HOME=$tmp/sam "$pcn" "$@"; }
-ali() { XDG_CONFIG_HOME=$tmp/ali "$pcn" "$@"; }
-expect() {
-  local want=$1; shift
-  set +e; "$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?; set -e
-  [ $rc -eq "$want" ] || fail "$* exited $rc, not $want: $(cat "$tmp/err")"
-}
-one_line() {
-  [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$1 said more than one line: $(cat "$tmp/err")"
-}
+. "$(dirname "$0")/cli_common.bash" "$1"
+jo() { as jo "$@"; }
+sam() { as sam "$@"; }
+ali() { as ali "$@"; }
+
 # The value of an iCalendar property in a file (lines unfolded first).
 ics_prop() {
   python3 - "$1" "$2" <<'EOF'
@@ -48,26 +22,12 @@ print("\n".join(l.split(":", 1)[1] for l in lines if l.split(":", 1)[0].split(";
 EOF
 }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-code=$("$pcnd" init --data "$tmp/net" --network "Riverside PCN" --listen "127.0.0.1:$port" |
-  grep -o 'pcn1-[A-Za-z0-9_-]*')
-"$pcnd" run --data "$tmp/net" > "$tmp/pcnd.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do grep -q serving "$tmp/pcnd.log" && break; sleep 0.1; done
-grep -q serving "$tmp/pcnd.log" || fail "pcnd did not start: $(cat "$tmp/pcnd.log")"
-
-echo "manager's long password" | mgr join "$code" --password-stdin > /dev/null
-mgr practice add --ods F84001 --name "Riverside Surgery" --list-size 12000 > /dev/null
-mgr practice add --ods F84002 --name "Hill Street" --list-size 8000 > /dev/null
-for who in jo:F84001 sam:F84002; do
-  name=${who%%:*}; ods=${who#*:}
-  invite=$(mgr member invite --username "$name" --name "$name" --role practice_manager \
-    --practice "$ods" | grep -o 'pcn1-[A-Za-z0-9_-]*')
-  echo "$name's own password" | XDG_CONFIG_HOME=$tmp/$name "$pcn" join "$invite" --password-stdin > /dev/null
-done
-invite=$(jo member invite --username ali --name "Ali" --role staff --practice F84001 |
-  grep -o 'pcn1-[A-Za-z0-9_-]*')
-echo "ali's own password" | ali join "$invite" --password-stdin > /dev/null
+cli_start_network
+cli_add_practices
+cli_add_member jo practice_manager F84001
+cli_add_member sam practice_manager F84002
+invite=$(jo member invite --username ali --name "Ali" --role staff --practice F84001 | cli_code)
+cli_join ali "$invite"
 ok
 
 # --- a meeting in UK summer time: 14:00 BST is 13:00 UTC
@@ -79,18 +39,11 @@ mgr meeting new --title "PCN board" --start "2030-06-04 14:00" --end 15:30 \
 ok
 
 # --- Jo adds to the agenda; Sam's feed shows it at once
-XDG_CONFIG_HOME=$tmp/sam "$pcn" feed > "$tmp/feed.out" 2> "$tmp/feed.err" &
-feed=$!
-for _ in $(seq 50); do grep -q 'meeting 1 "PCN board"' "$tmp/feed.out" && break; sleep 0.1; done
-grep -q 'created meeting 1 "PCN board" (called by manager, 3 invited)' "$tmp/feed.out" ||
-  fail "sam's feed: $(cat "$tmp/feed.out" "$tmp/feed.err")"
+cli_feed sam
+wait_feed 'created meeting 1 "PCN board" (called by manager, 3 invited)'
 [ "$(jo meeting agenda 1 "Estates: Hill Street lease" --json | json 'd["n"]')" = 1 ] || fail "agenda --json"
-for _ in $(seq 50); do grep -q 'agenda item 1' "$tmp/feed.out" && break; sleep 0.1; done
-grep -q 'created agenda item 1 of meeting 1: "Estates: Hill Street lease"' "$tmp/feed.out" ||
-  fail "the agenda item did not reach sam's feed: $(cat "$tmp/feed.out")"
-kill -INT "$feed"
-set +e; wait "$feed"; rc=$?; set -e; feed=""
-[ $rc -eq 0 ] || fail "pcn feed exited $rc on SIGINT"
+wait_feed 'created agenda item 1 of meeting 1: "Estates: Hill Street lease"'
+cli_stop_feed || fail "pcn feed exited $? on SIGINT"
 sam meeting show 1 > "$tmp/show.txt"
 grep -q '2030-06-04 14:00-15:30 BST' "$tmp/show.txt" || fail "show: $(cat "$tmp/show.txt")"
 grep -q '1. Estates: Hill Street lease (jo)' "$tmp/show.txt" || fail "show agenda: $(cat "$tmp/show.txt")"

@@ -6,73 +6,27 @@
 # again by its new version, Sam's live feed showing what reaches Hill
 # Street and nothing of Riverside's own; --json on every verb, usage
 # errors on one line (exit 1), refusals with the server's sentence (2).
-set -euo pipefail
-trap 'echo "FAIL: line $LINENO exited $?" >&2' ERR
-build=$1
-pcnd=$build/server/pcnd
-pcn=$build/client/pcn
-tmp=$(mktemp -d)
-pid=""
-feed=""
-cleanup() {
-  [ -n "$feed" ] && kill "$feed" 2>/dev/null || true
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-passed=0
-ok() { passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; exit 1; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-mgr() { XDG_CONFIG_HOME=$tmp/mgr timeout 20 "$pcn" "$@"; }
-jo() { XDG_CONFIG_HOME=$tmp/jo timeout 20 "$pcn" "$@"; }
-sam() { XDG_CONFIG_HOME=$tmp/sam timeout 20 "$pcn" "$@"; }
-amy() { XDG_CONFIG_HOME=$tmp/amy timeout 20 "$pcn" "$@"; }
-expect() {
-  local want=$1; shift
-  set +e; "$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?; set -e
-  [ $rc -eq "$want" ] || fail "$* exited $rc, not $want: $(cat "$tmp/err")"
-}
-one_line() {
-  [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$1 said more than one line: $(cat "$tmp/err")"
-}
-wait_for() { # file pattern
-  for _ in $(seq 100); do grep -q -- "$2" "$1" && return 0; sleep 0.1; done
-  fail "never saw '$2' in $1: $(cat "$1")"
-}
+. "$(dirname "$0")/cli_common.bash" "$1"
+jo() { as jo "$@"; }
+sam() { as sam "$@"; }
+amy() { as amy "$@"; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-code=$("$pcnd" init --data "$tmp/net" --network "Riverside PCN" --listen "127.0.0.1:$port" |
-  grep -o 'pcn1-[A-Za-z0-9_-]*')
-"$pcnd" run --data "$tmp/net" > "$tmp/pcnd.log" 2>&1 &
-pid=$!
-wait_for "$tmp/pcnd.log" serving
-
-echo "manager's long password" | mgr join "$code" --password-stdin > /dev/null
-mgr practice add --ods F84001 --name "Riverside Surgery" --list-size 12000 > /dev/null
-mgr practice add --ods F84002 --name "Hill Street" --list-size 8000 > /dev/null
-join_as() { # who username role practice
-  local c
-  c=$(mgr member invite --username "$2" --name "$2" --role "$3" --practice "$4" |
-    grep -o 'pcn1-[A-Za-z0-9_-]*')
-  echo "$2's own password" | "$1" join "$c" --password-stdin > /dev/null
-}
-join_as jo jo practice_manager F84001
-join_as sam sam practice_manager F84002
-join_as amy amy staff F84001
+cli_start_network
+cli_add_practices
+cli_add_member jo practice_manager F84001
+cli_add_member sam practice_manager F84002
+cli_add_member amy staff F84001
 ok
 
 # --- Sam watches the feed from here on
-XDG_CONFIG_HOME=$tmp/sam "$pcn" feed > "$tmp/feed.out" 2> "$tmp/feed.err" &
-feed=$!
-wait_for "$tmp/feed.out" "member sam"
+cli_feed sam
+wait_feed "member sam"
 
 # --- an announcement to everyone, pinned; receipts per practice
 id=$(mgr news post --to all --title "Extended access rota for December" \
   --text "Rota attached to the hub; swaps by Friday." --pin --json | json 'd["item"]["id"]')
 [ "$id" = 1 ] || fail "first announcement is $id"
-wait_for "$tmp/feed.out" 'created announcement 1 "Extended access rota for December" (to everyone, pinned)'
+wait_feed 'created announcement 1 "Extended access rota for December" (to everyone, pinned)'
 [ "$(jo news list --json | json 'd["entries"][0]["read"]')" = False ] || fail "unread for jo"
 [ "$(jo news list --json | json 'd["unread"]')" = 1 ] || fail "jo's unread count"
 jo news read 1 > "$tmp/read.out"
@@ -85,7 +39,7 @@ grep -q "^F84002: read 0 of 1" "$tmp/rc.out" || fail "receipts per practice: $(c
 [ "$(mgr news receipts 1 --json | json '[g["read"] for g in d["practices"] if g["practice"]=="F84001"][0]')" = 1 ] ||
   fail "receipts --json"
 # Jo's own read receipt reached Jo's practice, not Sam's.
-wait_for "$tmp/feed.out" 'created announcement 1'
+wait_feed 'created announcement 1'
 grep -q "jo read announcement 1" "$tmp/feed.out" && fail "sam saw jo's receipt"
 ok
 
@@ -103,7 +57,7 @@ ok
 # --- a policy, confirmed; a new version asks again
 mgr news post --to all --policy --title "Chaperone policy" \
   --link https://pcn.example/policies/chaperone-v1.pdf > /dev/null
-wait_for "$tmp/feed.out" 'created policy 3 "Chaperone policy"'
+wait_feed 'created policy 3 "Chaperone policy"'
 grep -q "Riverside fire drill" "$tmp/feed.out" && fail "sam's feed showed Riverside's own post"
 [ "$(sam news list --json | json 'd["to_confirm"]')" = 1 ] || fail "sam has a policy to confirm"
 [ "$(sam news confirm 3 --json | json 'd["confirmed"]')" = True ] || fail "confirm --json"
@@ -114,7 +68,7 @@ grep -q "jo .*not read .*not confirmed" "$tmp/rc.out" || fail "jo not confirmed:
 [ "$(mgr news receipts 3 --json | json 'd["confirmed"]')" = 2 ] || fail "two confirmed"
 mgr news post --policy --version-of 3 --version 1 --title "Chaperone policy (v2)" \
   --text "Offer a chaperone for every intimate examination." > /dev/null
-wait_for "$tmp/feed.out" 'published version 2 of policy 3'
+wait_feed 'published version 2 of policy 3'
 [ "$(mgr news receipts 3 --json | json 'd["confirmed"]')" = 0 ] || fail "v2 clears confirmations"
 [ "$(sam news list --json | json 'd["to_confirm"]')" = 1 ] || fail "sam asked again"
 expect 2 sam news confirm 3 --version 1
@@ -155,5 +109,5 @@ python3 -c "import json,sys; d=json.load(open('$tmp/err')); assert d['error']=='
   fail "refusal --json: $(cat "$tmp/err")"
 ok
 
-kill -INT "$feed"; wait "$feed" || true; feed=""
+cli_stop_feed || true
 echo "$passed passed, 0 failed"

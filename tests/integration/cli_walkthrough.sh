@@ -7,72 +7,28 @@
 # line and exit 1, refusals exit 2 with the server's sentence, a stale
 # version shows the task as it is now, disabling a member ends their
 # session, and a stopped server gives exit 3.
-set -euo pipefail
-trap 'echo "FAIL: line $LINENO exited $?" >&2' ERR
-build=$1
-pcnd=$build/server/pcnd
-pcn=$build/client/pcn
-tmp=$(mktemp -d)
-pid=""
-feed=""
-cleanup() {
-  [ -n "$feed" ] && kill "$feed" 2>/dev/null || true
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-passed=0
-ok() { passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; exit 1; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-mgr() { XDG_CONFIG_HOME=$tmp/mgr "$pcn" "$@"; }
-jo() { XDG_CONFIG_HOME=$tmp/jo "$pcn" "$@"; }
-# Runs a command expecting exit code $1; its stderr lands in $tmp/err.
-expect() {
-  local want=$1; shift
-  set +e; "$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?; set -e
-  [ $rc -eq "$want" ] || fail "$* exited $rc, not $want: $(cat "$tmp/err")"
-}
-one_line() {
-  [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$1 said more than one line: $(cat "$tmp/err")"
-}
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-code=$("$pcnd" init --data "$tmp/net" --network "Riverside PCN" --listen "127.0.0.1:$port" |
-  grep -o 'pcn1-[A-Za-z0-9_-]*')
-"$pcnd" run --data "$tmp/net" > "$tmp/pcnd.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do grep -q serving "$tmp/pcnd.log" && break; sleep 0.1; done
-grep -q serving "$tmp/pcnd.log" || fail "pcnd did not start: $(cat "$tmp/pcnd.log")"
+. "$(dirname "$0")/cli_common.bash" "$1"
+jo() { as jo "$@"; }
 
 # --- the walkthrough
-echo "manager's long password" | mgr join "$code" --password-stdin > /dev/null
+cli_start_network
 [ "$(mgr whoami --json | json 'd["role"]')" = pcn_manager ] || fail "whoami --json"
 [ "$(stat -c %a "$tmp/mgr/pcn/config.json")" = 600 ] || fail "config.json is not 0600"
 grep -q "long password" "$tmp/mgr/pcn/config.json" && fail "the password was written to a file"
 ok
 
-mgr practice add --ods F84001 --name "Riverside Surgery" --list-size 12000 > /dev/null
+cli_add_practice F84001 "Riverside Surgery" 12000
 [ "$(mgr practice list --json | json 'd["practices"][0]["list_size"]')" = 12000 ] ||
   fail "practice list --json"
-invite=$(mgr member invite --username jo --name "Jo Bloggs" --role practice_manager \
-  --practice F84001 | grep -o 'pcn1-[A-Za-z0-9_-]*')
-echo "jo's own password" | jo join "$invite" --password-stdin > /dev/null
+cli_add_member jo practice_manager F84001 "Jo Bloggs"
 [ "$(jo whoami --json | json 'd["practice"]')" = F84001 ] || fail "jo's whoami"
 ok
 
-XDG_CONFIG_HOME=$tmp/jo "$pcn" feed > "$tmp/feed.out" 2> "$tmp/feed.err" &
-feed=$!
-for _ in $(seq 50); do grep -q 'member jo' "$tmp/feed.out" && break; sleep 0.1; done
-grep -q 'member jo' "$tmp/feed.out" || fail "feed did not show history: $(cat "$tmp/feed.out" "$tmp/feed.err")"
+cli_feed jo
+wait_feed 'member jo' # the history first
 mgr task add --title "Flu clinic rota" --due 2026-12-01 --assign jo > /dev/null
-for _ in $(seq 50); do grep -q 'Flu clinic rota' "$tmp/feed.out" && break; sleep 0.1; done
-grep -q 'created task 1 "Flu clinic rota" (network, open, assigned to jo)' "$tmp/feed.out" ||
-  fail "the task did not appear in jo's feed: $(cat "$tmp/feed.out" "$tmp/feed.err")"
-kill -INT "$feed"
-set +e; wait "$feed"; rc=$?; set -e; feed=""
-[ $rc -eq 0 ] || fail "pcn feed exited $rc on SIGINT"
+wait_feed 'created task 1 "Flu clinic rota" (network, open, assigned to jo)'
+cli_stop_feed || fail "pcn feed exited $? on SIGINT"
 ok
 
 # --- practice-only tasks stay in the practice
@@ -142,13 +98,13 @@ ok
 
 # --- a code whose CA is not this server's: join refuses, exit 3
 other=$("$pcnd" init --data "$tmp/other" --network "Impostor PCN" --listen "127.0.0.1:$port" |
-  grep -o 'pcn1-[A-Za-z0-9_-]*')
-echo "some long password" | XDG_CONFIG_HOME=$tmp/eve expect 3 "$pcn" join "$other" --password-stdin
+  cli_code)
+echo "some long password" | expect 3 as eve join "$other" --password-stdin
 [ -e "$tmp/eve/pcn/config.json" ] && fail "a refused join saved a configuration"
 ok
 
 # --- a stopped server: exit 3
-kill -TERM "$pid"; wait "$pid"; pid=""
+cli_stop_pcnd
 expect 3 mgr task list; one_line "stopped server"
 expect 3 mgr feed; one_line "feed with stopped server"
 ok
