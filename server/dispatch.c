@@ -16,7 +16,7 @@
 #include "validate.h"
 #include "wire.h"
 
-#define DISPATCH_MAX_CASE 256
+#define DISPATCH_MAX_CASE 320
 
 static const req_entry *table[DISPATCH_MAX_CASE];
 static req_entry flat[DISPATCH_MAX_CASE];
@@ -51,6 +51,8 @@ static void table_init(void) {
   table_add(decisions_entries, decisions_entries_n);
   table_add(duties_entries, duties_entries_n);
   table_add(meetings_entries, meetings_entries_n);
+  table_add(funds_entries, funds_entries_n);
+  table_add(staff_entries, staff_entries_n);
 }
 
 const req_entry *dispatch_entry(int body_case) {

@@ -142,5 +142,9 @@ extern const req_entry duties_entries[];
 extern const size_t duties_entries_n;
 extern const req_entry meetings_entries[];
 extern const size_t meetings_entries_n;
+extern const req_entry funds_entries[];
+extern const size_t funds_entries_n;
+extern const req_entry staff_entries[];
+extern const size_t staff_entries_n;
 
 #endif

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define STORE_MAX_DBS 40
+#define STORE_MAX_DBS 48
 /* One loop read transaction, the writer, a backup and the tools: a handful
  * of slots is plenty, since connections share the loop's transaction. */
 #define STORE_MAX_READERS 126
@@ -71,10 +71,30 @@ static int store_open_dbis(store *st, MDB_txn *txn, unsigned flags) {
     int rc = mdb_dbi_open(txn, v2[i].name, MDB_CREATE, v2[i].dbi);
     if (rc) return rc;
   }
+  /* Added by schema 3 (issue 7: funds and shared staff), the same way. */
+  struct {
+    const char *name;
+    MDB_dbi *dbi;
+  } v3[] = {
+      {"funds_streams", &st->funds_streams},
+      {"funds_entries", &st->funds_entries},
+      {"funds_balances", &st->funds_balances},
+      {"funds_rates", &st->funds_rates},
+      {"funds_budgets", &st->funds_budgets},
+      {"funds_claims", &st->funds_claims},
+      {"practice_figures", &st->practice_figures},
+      {"staff", &st->staff},
+      {"staff_rota", &st->staff_rota},
+      {"staff_leave", &st->staff_leave},
+  };
+  for (size_t i = 0; i < sizeof v3 / sizeof v3[0]; i++) {
+    int rc = mdb_dbi_open(txn, v3[i].name, MDB_CREATE, v3[i].dbi);
+    if (rc) return rc;
+  }
   return 0;
 }
 
-/* Brings an older schema up to this build's. 1 -> 2 only adds databases,
+/* Brings an older schema up to this build's. 1 -> 2 -> 3 only add databases,
  * which store_open_dbis has made by now; the hook is where the next
  * migration goes. */
 static int store_migrate(store *st, MDB_txn *txn, uint64_t from, char *err,

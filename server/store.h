@@ -24,6 +24,8 @@
  *   asks .. meeting_items   schema 2: the network-work areas; the layout
  *                     of each is at the top of its area's file (asks.c,
  *                     news.c, decisions.c, duties.c, meetings.c)
+ *   funds_* .. staff_leave  schema 3: funds and shared staff (funds.c,
+ *                     staff.c)
  *
  * Threads: the writer thread is the only writer. The loop thread reads
  * through one MDB_NOTLS read transaction, renewed per batch of requests and
@@ -41,7 +43,7 @@
 
 #include "arena.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 #define META_SCHEMA "schema"
 #define META_NETWORK_NAME "network_name"
@@ -61,6 +63,10 @@ typedef struct store {
   /* Schema 2: the network-work areas (each area file documents its keys). */
   MDB_dbi asks, ask_answers, ask_series, news, news_receipts, decisions, votes,
       duties, duty_agreements, meetings, meeting_items;
+  /* Schema 3: funds and shared staff (funds.c, staff.c document them). */
+  MDB_dbi funds_streams, funds_entries, funds_balances, funds_rates,
+      funds_budgets, funds_claims, practice_figures, staff, staff_rota,
+      staff_leave;
   pthread_rwlock_t map_lock;
   size_t map_size;
   MDB_txn *rtxn; /* the loop thread's read transaction */

@@ -53,7 +53,7 @@ struct cli_ctx {
 
 extern const cli_cmd account_cmds[], practice_cmds[], member_cmds[],
     task_cmds[], feed_cmds[], network_cmds[], ask_cmds[], news_cmds[],
-    decision_cmds[], duty_cmds[], meeting_cmds[];
+    decision_cmds[], duty_cmds[], meeting_cmds[], funds_cmds[], staff_cmds[];
 
 /* The value of option `name` (NULL if not given). */
 const char *cli_opt_val(cli_ctx *c, const char *name);

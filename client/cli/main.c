@@ -14,9 +14,9 @@
 #include "validate.h"
 
 static const cli_cmd *const tables[] = {
-    account_cmds,  practice_cmds, member_cmds,  task_cmds,
-    feed_cmds,     network_cmds,  ask_cmds,     news_cmds,
-    decision_cmds, duty_cmds,     meeting_cmds,
+    account_cmds, practice_cmds, member_cmds, task_cmds,     feed_cmds,
+    network_cmds, ask_cmds,      news_cmds,   decision_cmds, duty_cmds,
+    meeting_cmds, funds_cmds,    staff_cmds,
 };
 
 static const char *const nouns[][2] = {
@@ -29,6 +29,8 @@ static const char *const nouns[][2] = {
     {"decision", "decisions between practices: propose, vote, outcome"},
     {"duty", "the responsibilities agreement: who does what"},
     {"meeting", "meetings: agenda, attendance, minutes, actions, iCalendar"},
+    {"funds", "the network's money: ledger, distributions, statements"},
+    {"staff", "shared staff: register, weekly rota, leave, equity"},
 };
 
 static void help_main(FILE *f) {

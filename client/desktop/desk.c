@@ -114,6 +114,8 @@ static const struct feed_area {
     {"Decisions", 30, 34, "decisions"},
     {"Responsibilities", 35, 39, "duties"},
     {"Meetings", 40, 44, "meetings"},
+    {"Funds", 45, 54, "funds"},
+    {"Shared staff", 55, 59, "staff"},
     {"Practices", PCN__EVENT__RECORD_PRACTICE, PCN__EVENT__RECORD_PRACTICE,
      "practices"},
     {"Members", PCN__EVENT__RECORD_MEMBER, PCN__EVENT__RECORD_MEMBER,
@@ -301,6 +303,8 @@ static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   decisions_on_event(d, ev);
   duties_on_event(d, ev);
   meetings_on_event(d, ev);
+  funds_on_event(d, ev);
+  staff_on_event(d, ev);
   maybe_notice(d, ev);
   g_ptr_array_add(d->feed_pending, row_from_event(ev));
   if (!d->feed_flush_id)
@@ -338,6 +342,8 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
       decisions_load(d);
       duties_load(d);
       meetings_load(d);
+      funds_load(d);
+      staff_load(d);
       const Pcn__Welcome *w = pcn_client_welcome(cl);
       uint64_t head = w ? w->head_seq : 0;
       d->live_from = head; /* older events are history, not news */
@@ -550,6 +556,10 @@ static void add_pages(pcn_desk *d) {
                        "Meetings");
   gtk_stack_add_titled(GTK_STACK(d->stack), duties_view_new(d), "duties",
                        "Responsibilities");
+  gtk_stack_add_titled(GTK_STACK(d->stack), funds_view_new(d), "funds",
+                       "Funds");
+  gtk_stack_add_titled(GTK_STACK(d->stack), staff_view_new(d), "staff",
+                       "Shared staff");
   gtk_stack_add_titled(GTK_STACK(d->stack), practices_view_new(d), "practices",
                        "Practices");
   gtk_stack_add_titled(GTK_STACK(d->stack), members_view_new(d), "members",
@@ -726,6 +736,8 @@ void pcn_desk_free(pcn_desk *d) {
   decisions_free(d);
   duties_free(d);
   meetings_free(d);
+  funds_free(d);
+  staff_free(d);
   if (d->cl) pcn_client_close(d->cl);
   /* Let the client's handles close, then the loop. */
   for (int i = 0; i < 100 && uv_loop_alive(&d->loop); i++)

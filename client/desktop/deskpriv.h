@@ -54,6 +54,9 @@ struct pcn_desk {
   struct desk_decisions *decisions;
   struct desk_duties *duties;
   struct desk_meetings *meetings;
+  /* Issue 7's views. */
+  struct desk_funds *funds;
+  struct desk_staff *staff;
 };
 
 /* A view of its own (issue 6's areas follow this shape): view_new builds
@@ -70,6 +73,8 @@ DESK_VIEW(news)
 DESK_VIEW(decisions)
 DESK_VIEW(duties)
 DESK_VIEW(meetings)
+DESK_VIEW(funds)
+DESK_VIEW(staff)
 #undef DESK_VIEW
 
 /* tasks.c */

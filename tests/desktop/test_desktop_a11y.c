@@ -78,9 +78,9 @@ static void test_a11y(void **state) {
   GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
   its_task(f->mgr, "Named things", "", "2026-12-01", "jo");
   assert_true(spin_until(f, one_task, 5000));
-  const char *pages[] = {"feed",     "tasks",     "asks",    "news",
+  const char *pages[] = {"feed",      "tasks",    "asks",   "news",
                          "decisions", "meetings", "duties", "practices",
-                         "members",  "network"};
+                         "members",   "network",  "funds",  "staff"};
   GtkStack *stack = GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL));
   for (size_t i = 0; i < G_N_ELEMENTS(pages); i++) {
     gtk_stack_set_visible_child_name(stack, pages[i]);

@@ -128,6 +128,13 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_MEETING_MINUTES, 0, PCNM, 0, 0, 1},
     {PCN__REQUEST__BODY_MEETING_ACTION_ADD, 0, PCNM, 0, 0, 1},
 
+
+    /* Network funds (funds.c). */
+
+
+    /* Shared staff (staff.c). */
+
+
 };
 #define N_WANT (sizeof want / sizeof want[0])
 
