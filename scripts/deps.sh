@@ -9,6 +9,8 @@ PCN_PACKAGES=(
   libssl-dev libargon2-dev libjansson-dev libcmocka-dev libical-dev
   python3 python3-protobuf protobuf-compiler
   clang libclang-rt-14-dev
+  llvm-14 # llvm-symbolizer: without it LeakSanitizer cannot match the
+          # GTK suppressions in tests/desktop/lsan.supp by name
   libgtk-4-dev libadwaita-1-dev xvfb
 )
 
