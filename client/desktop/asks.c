@@ -52,15 +52,6 @@ struct desk_asks {
 
 /* ------------------------------------------------------------ records */
 
-static void *copy_msg(const ProtobufCMessage *m) {
-  size_t n = protobuf_c_message_get_packed_size(m);
-  uint8_t *buf = g_malloc(n ? n : 1);
-  protobuf_c_message_pack(m, buf);
-  void *c = protobuf_c_message_unpack(m->descriptor, NULL, n, buf);
-  g_free(buf);
-  return c;
-}
-
 static void row_free(gpointer p) {
   ask_row *r = p;
   if (r->ask) pcn__ask__free_unpacked(r->ask, NULL);
@@ -94,11 +85,10 @@ static void put_answer(ask_row *r, const Pcn__AskAnswer *ans) {
     if (strcmp(r->ans[i]->practice, ans->practice)) continue;
     if (ans->version < r->ans[i]->version) return;
     pcn__ask_answer__free_unpacked(r->ans[i], NULL);
-    r->ans[i] = copy_msg((const ProtobufCMessage *)ans);
+    r->ans[i] = desk_copy_msg(&ans->base);
     return;
   }
-  if (r->n < ASK_PRACTICES)
-    r->ans[r->n++] = copy_msg((const ProtobufCMessage *)ans);
+  if (r->n < ASK_PRACTICES) r->ans[r->n++] = desk_copy_msg(&ans->base);
 }
 
 /* Puts ask in the rows (newer versions only); a new one gets an empty
@@ -109,11 +99,11 @@ static ask_row *put_ask(pcn_desk *d, const Pcn__Ask *ask) {
   if (r) {
     if (ask->version < r->ask->version) return r;
     pcn__ask__free_unpacked(r->ask, NULL);
-    r->ask = copy_msg((const ProtobufCMessage *)ask);
+    r->ask = desk_copy_msg(&ask->base);
     return r;
   }
   r = g_new0(ask_row, 1);
-  r->ask = copy_msg((const ProtobufCMessage *)ask);
+  r->ask = desk_copy_msg(&ask->base);
   for (size_t i = 0; i < ask->n_practices; i++) {
     if (d->practice[0] && strcmp(ask->practices[i], d->practice)) continue;
     Pcn__AskAnswer none = PCN__ASK_ANSWER__INIT;

@@ -1,4 +1,6 @@
-/* desk.c - the main window and its connection (see desktop.h).
+/* desk.c - the main window and its connection (see desktop.h), and the
+ * building blocks the views share (deskpriv.h: form fields, copies of
+ * records).
  *
  * Layout: a header whose subtitle is always the connection (connected,
  * reconnecting with the countdown, or behind by N events while it catches
@@ -610,6 +612,17 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   adw_toast_overlay_set_child(ADW_TOAST_OVERLAY(d->toasts), root);
   adw_application_window_set_content(ADW_APPLICATION_WINDOW(d->window),
                                      d->toasts);
+}
+
+/* ------------------------------------------------------------ records */
+
+void *desk_copy_msg(const ProtobufCMessage *m) {
+  size_t n = protobuf_c_message_get_packed_size(m);
+  uint8_t *buf = g_malloc(n ? n : 1);
+  protobuf_c_message_pack(m, buf);
+  void *c = protobuf_c_message_unpack(m->descriptor, NULL, n, buf);
+  g_free(buf);
+  return c;
 }
 
 /* ------------------------------------------------------------ forms */

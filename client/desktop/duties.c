@@ -58,15 +58,6 @@ static const char *owner_label(int owner) {
 
 /* ------------------------------------------------------------ model */
 
-static Pcn__Duty *duty_copy(const Pcn__Duty *d) {
-  size_t n = pcn__duty__get_packed_size(d);
-  uint8_t *buf = g_malloc(n ? n : 1);
-  pcn__duty__pack(d, buf);
-  Pcn__Duty *c = pcn__duty__unpack(NULL, n, buf);
-  g_free(buf);
-  return c;
-}
-
 static void duty_free(gpointer p) {
   pcn__duty__free_unpacked(p, NULL);
 }
@@ -92,7 +83,7 @@ static void put_duty(pcn_desk *d, const Pcn__Duty *nd) {
   Pcn__Duty *old = g_hash_table_lookup(t->by_id, &nd->id);
   if (old && old->version > nd->version) return;
   int due = old && old->version == nd->version && old->review_due;
-  Pcn__Duty *c = duty_copy(nd);
+  Pcn__Duty *c = desk_copy_msg(&nd->base);
   if (!c) return;
   c->review_due = c->review_due || due;
   guint64 *key = g_new(guint64, 1);

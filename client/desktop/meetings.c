@@ -34,16 +34,7 @@ struct desk_meetings {
       *f_note, *f_go;
 };
 
-/* ------------------------------------------------------------ copies */
-
-static ProtobufCMessage *copy(const ProtobufCMessage *m) {
-  size_t n = protobuf_c_message_get_packed_size(m);
-  uint8_t *buf = g_malloc(n ? n : 1);
-  protobuf_c_message_pack(m, buf);
-  ProtobufCMessage *c = protobuf_c_message_unpack(m->descriptor, NULL, n, buf);
-  g_free(buf);
-  return c;
-}
+/* ------------------------------------------------------------ records */
 
 static void free_meeting(gpointer p) {
   if (p) protobuf_c_message_free_unpacked(p, NULL);
@@ -189,7 +180,7 @@ static void put_meeting(pcn_desk *d, const Pcn__Meeting *m) {
   desk_meetings_t *mt = d->meetings;
   Pcn__Meeting *old = g_hash_table_lookup(mt->by_id, &m->id);
   if (old && old->version > m->version) return; /* never back in time */
-  Pcn__Meeting *c = (Pcn__Meeting *)copy(&m->base);
+  Pcn__Meeting *c = desk_copy_msg(&m->base);
   if (!c) return;
   g_hash_table_replace(mt->by_id, &c->id, c);
 }
@@ -245,7 +236,7 @@ static void on_detail(pcn_client *cl, const Pcn__Response *r, void *ud) {
       r->meeting_detail->meeting->id != mt->selected)
     return;
   free_meeting(mt->shown);
-  mt->shown = (Pcn__MeetingDetail *)copy(&r->meeting_detail->base);
+  mt->shown = desk_copy_msg(&r->meeting_detail->base);
   put_meeting(d, r->meeting_detail->meeting);
   show_detail(d);
 }
@@ -284,7 +275,7 @@ void meetings_on_event(pcn_desk *d, const Pcn__Event *ev) {
   case PCN__EVENT__RECORD_MEETING: {
     const Pcn__Meeting *m = ev->meeting;
     Pcn__Meeting *before = g_hash_table_lookup(mt->by_id, &m->id);
-    Pcn__Meeting *prev = before ? (Pcn__Meeting *)copy(&before->base) : NULL;
+    Pcn__Meeting *prev = before ? desk_copy_msg(&before->base) : NULL;
     notice_invited(d, ev, m, ev->op == PCN__OP__CREATED ? NULL : prev);
     free_meeting(prev);
     put_meeting(d, m);
