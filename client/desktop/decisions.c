@@ -733,11 +733,7 @@ GtkWidget *decisions_view_new(pcn_desk *d) {
   GtkWidget *add = gtk_button_new_with_mnemonic("_New proposal");
   gtk_widget_add_css_class(add, "suggested-action");
   g_signal_connect(add, "clicked", G_CALLBACK(on_new), d);
-  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start(bar, 12);
-  gtk_widget_set_margin_end(bar, 12);
-  gtk_widget_set_margin_top(bar, 6);
-  gtk_widget_set_margin_bottom(bar, 6);
+  GtkWidget *bar = desk_bar();
   gtk_box_append(GTK_BOX(bar), t->summary);
   gtk_box_append(GTK_BOX(bar), t->show);
   gtk_box_append(GTK_BOX(bar), add);

@@ -1,6 +1,6 @@
 /* desk.c - the main window and its connection (see desktop.h), and the
- * building blocks the views share (deskpriv.h: form fields, copies of
- * records).
+ * building blocks the views share (deskpriv.h: form fields, a page's bar,
+ * copies of records).
  *
  * Layout: a header whose subtitle is always the connection (connected,
  * reconnecting with the countdown, or behind by N events while it catches
@@ -473,11 +473,7 @@ static GtkWidget *feed_view(pcn_desk *d) {
   g_signal_connect(d->feed_practice, "changed", G_CALLBACK(on_feed_changed), d);
   d->feed_mine = gtk_check_button_new_with_mnemonic("_Concerns me");
   g_signal_connect(d->feed_mine, "toggled", G_CALLBACK(on_feed_changed), d);
-  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start(bar, 12);
-  gtk_widget_set_margin_end(bar, 12);
-  gtk_widget_set_margin_top(bar, 6);
-  gtk_widget_set_margin_bottom(bar, 6);
+  GtkWidget *bar = desk_bar();
   gtk_box_append(GTK_BOX(bar), d->feed_area);
   gtk_box_append(GTK_BOX(bar), d->feed_practice);
   gtk_box_append(GTK_BOX(bar), d->feed_mine);
@@ -623,6 +619,17 @@ void *desk_copy_msg(const ProtobufCMessage *m) {
   void *c = protobuf_c_message_unpack(m->descriptor, NULL, n, buf);
   g_free(buf);
   return c;
+}
+
+/* ------------------------------------------------------------ pages */
+
+GtkWidget *desk_bar(void) {
+  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start(bar, 12);
+  gtk_widget_set_margin_end(bar, 12);
+  gtk_widget_set_margin_top(bar, 6);
+  gtk_widget_set_margin_bottom(bar, 6);
+  return bar;
 }
 
 /* ------------------------------------------------------------ forms */

@@ -87,6 +87,9 @@ void tasks_new_dialog(pcn_desk *d);
 GtkWidget *desk_entry(const char *name, const char *placeholder, int secret);
 GtkWidget *desk_field(GtkWidget *grid, int row, const char *label,
                       GtkWidget *w);
+/* desk.c: the bar across the top of a page (its summary, filters and
+ * buttons), with the pages' common margins. */
+GtkWidget *desk_bar(void);
 /* desk.c: a deep copy of message m (of any type), made by packing and
  * unpacking it; NULL if out of memory. The caller frees it with its type's
  * free_unpacked (or protobuf_c_message_free_unpacked) and a NULL

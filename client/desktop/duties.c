@@ -747,11 +747,7 @@ GtkWidget *duties_view_new(pcn_desk *d) {
   t->add = gtk_button_new_with_mnemonic("_Add entry");
   gtk_widget_set_visible(t->add, FALSE);
   g_signal_connect(t->add, "clicked", G_CALLBACK(on_add), d);
-  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start(bar, 12);
-  gtk_widget_set_margin_end(bar, 12);
-  gtk_widget_set_margin_top(bar, 6);
-  gtk_widget_set_margin_bottom(bar, 6);
+  GtkWidget *bar = desk_bar();
   gtk_box_append(GTK_BOX(bar), t->summary);
   gtk_box_append(GTK_BOX(bar), t->only_pending);
   gtk_box_append(GTK_BOX(bar), t->agree_all);

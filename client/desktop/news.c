@@ -867,11 +867,7 @@ GtkWidget *news_view_new(pcn_desk *d) {
   gtk_widget_add_css_class(s->new_post, "suggested-action");
   gtk_widget_set_visible(s->new_post, FALSE); /* until we know the role */
   g_signal_connect(s->new_post, "clicked", G_CALLBACK(on_new_post), d);
-  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start(bar, 12);
-  gtk_widget_set_margin_end(bar, 12);
-  gtk_widget_set_margin_top(bar, 6);
-  gtk_widget_set_margin_bottom(bar, 6);
+  GtkWidget *bar = desk_bar();
   gtk_box_append(GTK_BOX(bar), s->count);
   gtk_box_append(GTK_BOX(bar), s->expired);
   gtk_box_append(GTK_BOX(bar), s->new_post);

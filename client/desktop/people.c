@@ -442,11 +442,7 @@ static void on_role(GtkButton *b, gpointer ud) {
 
 static GtkWidget *bar_with(GtkWidget *note, GtkWidget *b1, GtkWidget *b2,
                            GtkWidget *b3) {
-  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start(bar, 12);
-  gtk_widget_set_margin_end(bar, 12);
-  gtk_widget_set_margin_top(bar, 6);
-  gtk_widget_set_margin_bottom(bar, 6);
+  GtkWidget *bar = desk_bar();
   gtk_widget_set_hexpand(note, TRUE);
   gtk_label_set_xalign(GTK_LABEL(note), 0);
   gtk_box_append(GTK_BOX(bar), note);

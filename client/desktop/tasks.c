@@ -372,11 +372,7 @@ GtkWidget *tasks_view_new(pcn_desk *d) {
   gtk_widget_add_css_class(add, "suggested-action");
   gtk_widget_set_tooltip_text(add, "New task (Ctrl+N)");
   g_signal_connect(add, "clicked", G_CALLBACK(on_new_clicked), d);
-  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start(bar, 12);
-  gtk_widget_set_margin_end(bar, 12);
-  gtk_widget_set_margin_top(bar, 6);
-  gtk_widget_set_margin_bottom(bar, 6);
+  GtkWidget *bar = desk_bar();
   gtk_box_append(GTK_BOX(bar), t->search);
   gtk_box_append(GTK_BOX(bar), t->status);
   const char *scopes[] = {"All scopes", "Network-wide", "My practice", NULL};
