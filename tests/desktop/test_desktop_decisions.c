@@ -93,32 +93,6 @@ static void click(const char *name) {
   spin_ms(400);
 }
 
-/* Every control on the page has a name (as test_desktop_a11y checks for
- * the other views). */
-static int unnamed(GtkWidget *w) {
-  int n = 0;
-  if (gtk_widget_get_visible(w) &&
-      (GTK_IS_BUTTON(w) || GTK_IS_ENTRY(w) || GTK_IS_DROP_DOWN(w)) &&
-      !gtk_widget_get_ancestor(gtk_widget_get_parent(w), GTK_TYPE_DROP_DOWN)) {
-    GtkAccessible *a = GTK_ACCESSIBLE(w);
-    int named =
-        gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-        gtk_test_accessible_has_relation(a,
-                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
-        (GTK_IS_BUTTON(w) && gtk_button_get_label(GTK_BUTTON(w)));
-    if (!named) {
-      fprintf(stderr, "no accessible name: %s '%s'\n", G_OBJECT_TYPE_NAME(w),
-              gtk_widget_get_name(w));
-      n++;
-    }
-  }
-  if (GTK_IS_ENTRY(w)) return n;
-  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
-       c = gtk_widget_get_next_sibling(c))
-    n += unnamed(c);
-  return n;
-}
-
 static void test_decisions(void **state) {
   fixture *f = *state;
   win = GTK_WIDGET(pcn_desk_window(f->d));
@@ -184,15 +158,9 @@ static void test_decisions(void **state) {
   /* Jo proposes from the page; her own proposal she may remind about and
    * withdraw. */
   click("New proposal");
-  GtkWidget *form = NULL;
-  GListModel *tops = gtk_window_get_toplevels();
-  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
-    GtkWidget *t = g_list_model_get_item(tops, i);
-    if (!strcmp(gtk_widget_get_name(t), "New proposal")) form = t;
-    g_object_unref(t);
-  }
+  GtkWidget *form = dtest_window_named("New proposal");
   assert_non_null(form);
-  assert_int_equal(unnamed(form), 0);
+  assert_int_equal(dtest_unnamed(form), 0);
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"), "Share a phlebotomist");
   gtk_drop_down_set_selected(
       GTK_DROP_DOWN(find_widget(form, GTK_TYPE_DROP_DOWN, NULL)), 1);
@@ -208,7 +176,8 @@ static void test_decisions(void **state) {
   assert_false(gtk_widget_is_visible(
       find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 3")));
   GtkStack *stack = GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL));
-  assert_int_equal(unnamed(gtk_stack_get_child_by_name(stack, "decisions")), 0);
+  assert_int_equal(
+      dtest_unnamed(gtk_stack_get_child_by_name(stack, "decisions")), 0);
   shot(win, "desktop-decisions");
   its_member_free(ravi);
 }

@@ -15,18 +15,7 @@ static GtkWidget *page_root;
 static const char *want;
 static int page_says(fixture *f) {
   (void)f;
-  GtkWidget *stack[512];
-  int n = 0;
-  stack[n++] = page_root;
-  while (n) {
-    GtkWidget *w = stack[--n];
-    if (GTK_IS_LABEL(w) && strstr(gtk_label_get_text(GTK_LABEL(w)), want))
-      return 1;
-    for (GtkWidget *c = gtk_widget_get_first_child(w); c && n < 512;
-         c = gtk_widget_get_next_sibling(c))
-      stack[n++] = c;
-  }
-  return 0;
+  return dtest_label_under(page_root, want);
 }
 
 static int feed_has_manager(fixture *f) {

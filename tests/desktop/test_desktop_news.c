@@ -19,15 +19,6 @@ static its_member *amy;
 
 /* ------------------------------------------------------------ widgets */
 
-static int label_under(GtkWidget *root, const char *needle) {
-  if (GTK_IS_LABEL(root) && strstr(gtk_label_get_text(GTK_LABEL(root)), needle))
-    return 1;
-  for (GtkWidget *c = gtk_widget_get_first_child(root); c;
-       c = gtk_widget_get_next_sibling(c))
-    if (label_under(c, needle)) return 1;
-  return 0;
-}
-
 /* The list's row showing title, and its position among the rows shown
  * (-1: none). */
 static GtkWidget *row_for(const char *title, int *pos) {
@@ -36,7 +27,7 @@ static GtkWidget *row_for(const char *title, int *pos) {
   for (int i = 0; (r = gtk_list_box_get_row_at_index(GTK_LIST_BOX(list), i));
        i++) {
     if (!gtk_widget_get_child_visible(GTK_WIDGET(r))) continue;
-    if (label_under(GTK_WIDGET(r), title)) {
+    if (dtest_label_under(GTK_WIDGET(r), title)) {
       if (pos) *pos = shown;
       return GTK_WIDGET(r);
     }
@@ -67,7 +58,7 @@ static GtkWidget *detail_find;
 static const char *detail_text;
 static int detail_says(fixture *f) {
   (void)f;
-  return label_under(detail_find, detail_text);
+  return dtest_label_under(detail_find, detail_text);
 }
 
 static int wait_text(fixture *f, GtkWidget *root, const char *text) {
@@ -94,46 +85,6 @@ static void open_row(const char *title) {
   GtkWidget *r = row_for(title, NULL);
   assert_non_null(r);
   g_signal_emit_by_name(list, "row-activated", r);
-}
-
-/* The newest toplevel window named name. */
-static GtkWidget *window_named(const char *name) {
-  GListModel *tops = gtk_window_get_toplevels();
-  GtkWidget *hit = NULL;
-  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
-    GtkWidget *w = g_list_model_get_item(tops, i);
-    if (!strcmp(gtk_widget_get_name(w), name)) hit = w;
-    g_object_unref(w);
-  }
-  return hit;
-}
-
-/* Every button, entry and check box under root has a name a screen
- * reader can say (as test_desktop_a11y checks the other views). */
-static int unnamed(GtkWidget *w) {
-  int n = 0;
-  if (gtk_widget_get_visible(w) &&
-      (GTK_IS_BUTTON(w) || GTK_IS_ENTRY(w) || GTK_IS_CHECK_BUTTON(w) ||
-       GTK_IS_TEXT_VIEW(w) || GTK_IS_LIST_BOX(w))) {
-    GtkAccessible *a = GTK_ACCESSIBLE(w);
-    int named =
-        gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-        gtk_test_accessible_has_relation(a,
-                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
-        (GTK_IS_BUTTON(w) && gtk_button_get_label(GTK_BUTTON(w))) ||
-        (GTK_IS_CHECK_BUTTON(w) &&
-         gtk_check_button_get_label(GTK_CHECK_BUTTON(w)));
-    if (!named) {
-      fprintf(stderr, "no accessible name: %s '%s'\n", G_OBJECT_TYPE_NAME(w),
-              gtk_widget_get_name(w));
-      n++;
-    }
-  }
-  if (GTK_IS_ENTRY(w)) return n;
-  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
-       c = gtk_widget_get_next_sibling(c))
-    n += unnamed(c);
-  return n;
 }
 
 /* ------------------------------------------------------------ server */
@@ -257,9 +208,9 @@ static void test_news(void **state) {
 
   /* Jo posts to her practice through the form. */
   click(find_widget(page, GTK_TYPE_BUTTON, "New post"));
-  GtkWidget *form = window_named("New post");
+  GtkWidget *form = dtest_window_named("New post");
   assert_non_null(form);
-  assert_int_equal(unnamed(form), 0);
+  assert_int_equal(dtest_unnamed(form), 0);
   assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(
                           find_widget(form, GTK_TYPE_ENTRY, "To"))),
                       "F84001");
@@ -267,7 +218,7 @@ static void test_news(void **state) {
             "Riverside car park closed Friday");
   click(find_widget(form, GTK_TYPE_BUTTON, "Post"));
   assert_true(wait_row(f, "Riverside car park closed", NULL, 0));
-  assert_null(window_named("New post"));
+  assert_null(dtest_window_named("New post"));
 
   /* Her post opened in the detail; Amy's receipt arrives live. */
   assert_true(wait_text(f, receipts_list, "amy (amy): not read"));
@@ -286,7 +237,7 @@ static void test_news(void **state) {
   its_expect(amy, &req, PCN__STATUS_CODE__OK);
   assert_true(wait_text(f, receipts_list, "amy (amy): read"));
 
-  assert_int_equal(unnamed(page), 0);
+  assert_int_equal(dtest_unnamed(page), 0);
   shot(win, "desktop-news");
   its_member_free(amy);
 }
