@@ -251,6 +251,12 @@ void dtest_press(GtkWidget *button) {
     g_main_context_iteration(NULL, FALSE);
 }
 
+void dtest_click(GtkWidget *root, const char *label) {
+  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, label);
+  if (!b) fail_msg("no button %s", label);
+  dtest_press(b);
+}
+
 void type_text(GtkWidget *editable, const char *text) {
   gtk_widget_grab_focus(editable);
   gtk_editable_set_text(GTK_EDITABLE(editable), "");

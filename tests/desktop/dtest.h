@@ -62,6 +62,9 @@ int dtest_unnamed(GtkWidget *root);
  * shown. (gtk_widget_activate clicks only after a 250 ms flash, which a
  * loaded machine can stretch past any fixed wait.) */
 void dtest_press(GtkWidget *button);
+/* Presses (dtest_press) the button under root whose name or label is
+ * label; fails the test if there is none. */
+void dtest_click(GtkWidget *root, const char *label);
 /* Chooses the entry labelled label in a drop-down of strings. */
 void dtest_pick(GtkWidget *dropdown, const char *label);
 /* Types text into an editable the way a person would (replacing it). */

@@ -96,13 +96,6 @@ static int wait_notice(fixture *f, pcn_desk *d, unsigned before,
   return spin_until(f, noticed, 8000);
 }
 
-static void click(GtkWidget *root, const char *label) {
-  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, label);
-  assert_non_null(b);
-  gtk_widget_activate(b);
-  spin_ms(400);
-}
-
 static GtkWidget *error_win;
 static int form_error(fixture *f) {
   (void)f;
@@ -165,7 +158,7 @@ static void test_asks(void **state) {
 
   /* Jo answers Done, with a note, through the Answer window. */
   want_chip = NULL;
-  click(row_widget(), "Answer");
+  dtest_click(row_widget(), "Answer");
   GtkWidget *aw = dtest_window_named("Answer an ask");
   assert_non_null(aw);
   assert_int_equal(dtest_unnamed(body(aw)), 0);
@@ -173,7 +166,7 @@ static void test_asks(void **state) {
       GTK_DROP_DOWN(find_widget(aw, GTK_TYPE_DROP_DOWN, NULL)), 1);
   type_text(find_widget(aw, GTK_TYPE_ENTRY, "Note or reason"),
             "Sent to the ICB on Monday");
-  click(aw, "Send");
+  dtest_click(aw, "Send");
   assert_true(wait_row(f, jo_win, "ask-1", "F84001: done"));
   Pcn__AskGet g = PCN__ASK_GET__INIT;
   g.id = 1;
@@ -211,7 +204,7 @@ static void test_asks(void **state) {
 
   /* New ask with short notice: the urgent reason appears; without one
    * the server's refusal shows; with one the ask reaches Jo. */
-  click(mgr_win, "New ask");
+  dtest_click(mgr_win, "New ask");
   GtkWidget *nw = dtest_window_named("New ask");
   assert_non_null(nw);
   GtkWidget *reason = find_widget(nw, GTK_TYPE_ENTRY, "Urgent because");
@@ -229,13 +222,13 @@ static void test_asks(void **state) {
   gtk_check_button_set_active(
       GTK_CHECK_BUTTON(find_widget(nw, GTK_TYPE_CHECK_BUTTON, "F84001")), 1);
   assert_int_equal(dtest_unnamed(body(nw)), 0);
-  click(nw, "Ask");
+  dtest_click(nw, "Ask");
   error_win = nw;
   assert_true(spin_until(f, form_error, 5000));
   shot(nw, "desktop-asks-new");
   type_text(reason, "The ICB moved its deadline to this week");
   unsigned j0 = pcn_desk_notices(f->d, NULL);
-  click(nw, "Ask");
+  dtest_click(nw, "Ask");
   assert_true(wait_row(f, mgr_win, "ask-2", "F84001: no answer"));
   assert_null(dtest_window_named("New ask"));
   assert_true(wait_row(f, jo_win, "ask-2", "F84001: no answer"));

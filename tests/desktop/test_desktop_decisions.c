@@ -85,14 +85,6 @@ static void vote(its_member *m, uint64_t id, int choice, const char *reason) {
   its_expect(m, &r, PCN__STATUS_CODE__OK);
 }
 
-static void click(const char *name) {
-  GtkWidget *b = find_widget(win, GTK_TYPE_BUTTON, name);
-  assert_non_null(b);
-  assert_true(gtk_widget_is_visible(b));
-  gtk_widget_activate(b);
-  spin_ms(400);
-}
-
 static void test_decisions(void **state) {
   fixture *f = *state;
   win = GTK_WIDGET(pcn_desk_window(f->d));
@@ -116,7 +108,7 @@ static void test_decisions(void **state) {
   assert_true(wait_label(f, "F84002 vote on decision 1", "F84002: disagree"));
 
   /* Jo objects without a reason: the row says what the server said. */
-  click("Disagree on decision 1");
+  dtest_click(win, "Disagree on decision 1");
   assert_true(wait_label(f, "Note on decision 1", "objection"));
 
   /* Jo agrees, with a reason: the last vote, so it closes; the row shows
@@ -124,7 +116,7 @@ static void test_decisions(void **state) {
   type_text(find_widget(win, GTK_TYPE_ENTRY, "Reason for decision 1"),
             "We can host it.");
   shot(win, "desktop-decisions-open");
-  click("Agree on decision 1");
+  dtest_click(win, "Agree on decision 1");
   assert_true(wait_label(f, "State of decision 1", "Rejected"));
   assert_true(wait_label(f, "Outcome of decision 1",
                          "Rejected: 1 of 2 practices objected"));
@@ -136,7 +128,7 @@ static void test_decisions(void **state) {
    * hears about it. */
   propose(f->mgr, "Joint training day", PCN__DECISION_RULE__DECISION_MAJORITY);
   assert_true(wait_label(f, "Decision 2", "Joint training day"));
-  click("Agree on decision 2");
+  dtest_click(win, "Agree on decision 2");
   assert_true(wait_label(f, "F84001 vote on decision 2", "F84001: agree"));
   before = pcn_desk_notices(f->d, NULL);
   vote(ravi, 2, PCN__DECISION_CHOICE__DECISION_AGREE, "");
@@ -157,7 +149,7 @@ static void test_decisions(void **state) {
   assert_true(wait_label(f, "Decision 3", "Estates review"));
   /* Jo proposes from the page; her own proposal she may remind about and
    * withdraw. */
-  click("New proposal");
+  dtest_click(win, "New proposal");
   GtkWidget *form = dtest_window_named("New proposal");
   assert_non_null(form);
   assert_int_equal(dtest_unnamed(form), 0);
@@ -169,7 +161,7 @@ static void test_decisions(void **state) {
   assert_true(wait_label(f, "Decision 4", "Share a phlebotomist"));
   assert_true(gtk_widget_is_visible(
       find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 4")));
-  click("Withdraw decision 4");
+  dtest_click(win, "Withdraw decision 4");
   assert_true(wait_label(f, "State of decision 4", "Withdrawn"));
 
   /* Not Jo's proposal: no withdraw or remind for her. */

@@ -39,12 +39,6 @@ static int wait_says(fixture *f, GtkWidget *root, const char *name,
   return spin_until(f, watched, 8000);
 }
 
-static void click(GtkWidget *root, const char *name) {
-  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, name);
-  if (!b) fail_msg("no button %s", name);
-  dtest_press(b);
-}
-
 /* Over the wire, as another client sees it. */
 static const Pcn__DutyRegister *reg(its_member *m) {
   Pcn__DutyList l = PCN__DUTY_LIST__INIT;
@@ -88,7 +82,7 @@ static void test_duties(void **state) {
   assert_null(find_widget(jo_win, GTK_TYPE_BUTTON, "Edit 1")); /* not hers */
 
   /* Jo agrees entry 1 from its row; the server has it. */
-  click(jo_win, "Agree 1");
+  dtest_click(jo_win, "Agree 1");
   assert_true(wait_says(f, jo_win, "Entry 1", "F84001 agreed"));
   uint64_t which = 0;
   assert_int_equal(agreed_by(f->mgr, "F84001", &which), 1);
@@ -109,7 +103,7 @@ static void test_duties(void **state) {
   assert_true(wait_says(f, jo_win, "Entry 1", "F84002 agreed"));
 
   /* Agree all pending: the other thirteen. */
-  click(jo_win, "Agree all pending");
+  dtest_click(jo_win, "Agree all pending");
   assert_true(wait_says(f, jo_win, "Entry 14", "F84001 agreed"));
   assert_int_equal(agreed_by(f->mgr, "F84001", NULL), 14);
   assert_true(wait_says(f, jo_win, "Responsibilities page",
@@ -164,7 +158,7 @@ static void test_duties(void **state) {
   dtest_show_page(mgr_win, "duties");
   assert_true(wait_says(f, mgr_win, "Entry 3", "Enhanced access rota"));
   assert_null(find_widget(mgr_win, GTK_TYPE_BUTTON, "Agree 3"));
-  click(mgr_win, "Edit 3");
+  dtest_click(mgr_win, "Edit 3");
   GtkWidget *form = dtest_window_named("Edit entry");
   assert_non_null(form);
   assert_int_equal(dtest_unnamed(form), 0);
@@ -174,7 +168,7 @@ static void test_duties(void **state) {
   pcn_date_format(day + 100, later);
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Review date"), later);
   shot(form, "desktop-duty-edit");
-  click(form, "Save");
+  dtest_click(form, "Save");
   assert_true(wait_says(f, jo_win, "Entry 3", later));
   assert_true(says(jo_win, "Entry 3", "F84001 pending"));
   const Pcn__DutyRegister *g = reg(f->mgr);

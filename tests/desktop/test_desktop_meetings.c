@@ -33,13 +33,6 @@ static int chosen(fixture *f) {
          pcn_desk_meeting_detail_ready(f->d);
 }
 
-static void click(GtkWidget *root, const char *label) {
-  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, label);
-  assert_non_null(b);
-  gtk_widget_activate(b);
-  spin_ms(400);
-}
-
 static const Pcn__Response *call(its_member *m, Pcn__Request *r) {
   return its_expect(m, r, PCN__STATUS_CODE__OK);
 }
@@ -82,7 +75,7 @@ static void test_meetings(void **state) {
   GtkWidget *entry = find_widget(win, GTK_TYPE_ENTRY, "New agenda item");
   assert_non_null(entry);
   type_text(entry, "Estates: Hill Street lease");
-  click(win, "Add to agenda");
+  dtest_click(win, "Add to agenda");
   want_text = "1. Estates: Hill Street lease — jo";
   assert_true(spin_until(f, shows, 5000));
   Pcn__MeetingGet g = PCN__MEETING_GET__INIT;
@@ -157,7 +150,7 @@ static void test_meetings(void **state) {
   g_free(text);
 
   /* Jo, a practice manager, calls a meeting through the form. */
-  click(win, "New meeting");
+  dtest_click(win, "New meeting");
   GtkWidget *form = dtest_window_named("New meeting");
   assert_non_null(form);
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"), "PM catch-up");
@@ -165,7 +158,7 @@ static void test_meetings(void **state) {
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Starts"), "14:00");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Ends"), "15:00");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Invite"), "manager");
-  click(form, "Call meeting");
+  dtest_click(form, "Call meeting");
   want_id = id + 1;
   assert_true(spin_until(f, chosen, 5000));
   want_text = "2030-06-04 14:00–15:00 BST";

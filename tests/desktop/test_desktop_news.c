@@ -75,12 +75,6 @@ static int noticed(fixture *f) {
          strstr(last, notice_text) != NULL;
 }
 
-static void click(GtkWidget *b) {
-  assert_non_null(b);
-  gtk_widget_activate(b);
-  spin_ms(300);
-}
-
 static void open_row(const char *title) {
   GtkWidget *r = row_for(title, NULL);
   assert_non_null(r);
@@ -185,8 +179,8 @@ static void test_news(void **state) {
   assert_non_null(receipts_list);
   assert_true(wait_text(f, receipts_list, "Not yet confirmed: amy, jo"));
   assert_true(wait_row(f, "Chaperone policy", "unread", 0)); /* opened */
-  click(find_widget(row_for("Chaperone policy", NULL), GTK_TYPE_BUTTON,
-                    "Read and understood"));
+  dtest_press(find_widget(row_for("Chaperone policy", NULL), GTK_TYPE_BUTTON,
+                          "Read and understood"));
   assert_true(spin_until(f, jo_confirmed, 5000));
   assert_true(wait_row(f, "Chaperone policy", "to-confirm", 0));
   assert_true(wait_text(f, receipts_list, "Not yet confirmed: amy"));
@@ -203,11 +197,11 @@ static void test_news(void **state) {
   assert_true(wait_row(f, "Chaperone policy (2026)", "unread", 0));
   assert_true(wait_text(f, receipts_list, "jo (jo): read")); /* live */
   shot(win, "desktop-news-policy");
-  click(find_widget(page, GTK_TYPE_BUTTON, "Read and understood"));
+  dtest_press(find_widget(page, GTK_TYPE_BUTTON, "Read and understood"));
   assert_true(spin_until(f, jo_confirmed, 5000));
 
   /* Jo posts to her practice through the form. */
-  click(find_widget(page, GTK_TYPE_BUTTON, "New post"));
+  dtest_press(find_widget(page, GTK_TYPE_BUTTON, "New post"));
   GtkWidget *form = dtest_window_named("New post");
   assert_non_null(form);
   assert_int_equal(dtest_unnamed(form), 0);
@@ -216,7 +210,7 @@ static void test_news(void **state) {
                       "F84001");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"),
             "Riverside car park closed Friday");
-  click(find_widget(form, GTK_TYPE_BUTTON, "Post"));
+  dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Post"));
   assert_true(wait_row(f, "Riverside car park closed", NULL, 0));
   assert_null(dtest_window_named("New post"));
 
