@@ -35,6 +35,31 @@ int connected(fixture *f) {
   return strcmp(pcn_desk_status(f->d), "Connected") == 0;
 }
 
+static pcn_desk *notice_desk;
+static unsigned notices_before;
+static const char *notice_text;
+
+static int noticed(fixture *f) {
+  (void)f;
+  const char *last;
+  return pcn_desk_notices(notice_desk, &last) > notices_before &&
+         strstr(last, notice_text);
+}
+
+int dtest_wait_notice(fixture *f, pcn_desk *d, unsigned before,
+                      const char *text) {
+  notice_desk = d;
+  notices_before = before;
+  notice_text = text;
+  int ok = spin_until(f, noticed, 8000);
+  if (!ok) {
+    const char *last;
+    pcn_desk_notices(d, &last);
+    fprintf(stderr, "last notice: %s\n", last);
+  }
+  return ok;
+}
+
 int reconnecting(fixture *f) {
   return strncmp(pcn_desk_status(f->d), "Reconnecting", 12) == 0;
 }

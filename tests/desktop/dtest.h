@@ -37,6 +37,11 @@ int spin_until(fixture *f, int (*done)(fixture *), unsigned timeout_ms);
 /* Runs the loop for about ms. */
 void spin_ms(unsigned ms);
 int connected(fixture *f);
+/* Runs the loop until d has raised a notice after the `before` it had
+ * (pcn_desk_notices) whose text contains text, or 8 s pass (then prints
+ * the last notice); returns whether it did. */
+int dtest_wait_notice(fixture *f, pcn_desk *d, unsigned before,
+                      const char *text);
 int reconnecting(fixture *f);
 /* Saves PCN_SHOT_DIR/name.png of window w. */
 void shot(GtkWidget *w, const char *name);

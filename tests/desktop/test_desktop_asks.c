@@ -78,24 +78,6 @@ static int wait_row(fixture *f, GtkWidget *win, const char *row,
   return spin_until(f, row_shown, 8000);
 }
 
-static pcn_desk *notice_desk;
-static unsigned notices_before;
-static const char *want_notice;
-static int noticed(fixture *f) {
-  (void)f;
-  const char *last;
-  return pcn_desk_notices(notice_desk, &last) > notices_before &&
-         strstr(last, want_notice);
-}
-
-static int wait_notice(fixture *f, pcn_desk *d, unsigned before,
-                       const char *text) {
-  notice_desk = d;
-  notices_before = before;
-  want_notice = text;
-  return spin_until(f, noticed, 8000);
-}
-
 static GtkWidget *error_win;
 static int form_error(fixture *f) {
   (void)f;
@@ -151,7 +133,7 @@ static void test_asks(void **state) {
            both, 2, NULL);
   dtest_show_page(jo_win, "asks");
   assert_true(wait_row(f, jo_win, "ask-1", "F84001: no answer"));
-  assert_true(wait_notice(f, f->d, n0, "A new ask for your practice"));
+  assert_true(dtest_wait_notice(f, f->d, n0, "A new ask for your practice"));
   /* Jo sees F84001's answer only, not F84002's. */
   want_chip = "F84002: no answer";
   assert_null(row_widget());
@@ -200,7 +182,7 @@ static void test_asks(void **state) {
   rr.ask_reply = &rep;
   its_expect(sam, &rr, PCN__STATUS_CODE__OK);
   assert_true(wait_row(f, mgr_win, "ask-1", "F84002: declined"));
-  assert_true(wait_notice(f, mgr_desk, m0, "F84002 declined an ask"));
+  assert_true(dtest_wait_notice(f, mgr_desk, m0, "F84002 declined an ask"));
 
   /* New ask with short notice: the urgent reason appears; without one
    * the server's refusal shows; with one the ask reaches Jo. */
@@ -232,7 +214,7 @@ static void test_asks(void **state) {
   assert_true(wait_row(f, mgr_win, "ask-2", "F84001: no answer"));
   assert_null(dtest_window_named("New ask"));
   assert_true(wait_row(f, jo_win, "ask-2", "F84001: no answer"));
-  assert_true(wait_notice(f, f->d, j0, "urgent: The ICB moved"));
+  assert_true(dtest_wait_notice(f, f->d, j0, "urgent: The ICB moved"));
   assert_non_null(find_widget(mgr_win, GTK_TYPE_LABEL, "Urgent asks"));
   assert_int_equal(dtest_unnamed(asks_page(mgr_win)), 0);
   shot(mgr_win, "desktop-asks-manager");
@@ -243,7 +225,7 @@ static void test_asks(void **state) {
   int64_t now = its_advance(f->mgr, 0);
   int32_t after = pcn_add_working_days(today + 1, 1, NULL);
   its_advance(f->mgr, (int64_t)after * DAY_MS + 9 * 3600 * 1000LL - now);
-  assert_true(wait_notice(f, f->d, j0, "An ask is overdue"));
+  assert_true(dtest_wait_notice(f, f->d, j0, "An ask is overdue"));
   const char *last;
   pcn_desk_notices(f->d, &last);
   assert_non_null(strstr(last, "Rota gaps this week"));

@@ -39,27 +39,6 @@ static int wait_label(fixture *f, const char *name, const char *text) {
   return ok;
 }
 
-static unsigned want_notices;
-static const char *want_notice;
-static int noticed(fixture *f) {
-  const char *last;
-  return pcn_desk_notices(f->d, &last) >= want_notices &&
-         strstr(last, want_notice);
-}
-
-/* A notice saying text, after the `before` there were. */
-static int wait_notice(fixture *f, unsigned before, const char *text) {
-  want_notices = before + 1;
-  want_notice = text;
-  int ok = spin_until(f, noticed, 5000);
-  if (!ok) {
-    const char *last;
-    pcn_desk_notices(f->d, &last);
-    fprintf(stderr, "last notice: %s\n", last);
-  }
-  return ok;
-}
-
 static uint64_t propose(its_member *m, const char *title, int rule) {
   Pcn__DecisionPropose p = PCN__DECISION_PROPOSE__INIT;
   p.title = (char *)title;
@@ -98,7 +77,7 @@ static void test_decisions(void **state) {
   unsigned before = pcn_desk_notices(f->d, NULL);
   propose(f->mgr, "Shared flu clinic", PCN__DECISION_RULE__DECISION_CONSENT);
   assert_true(wait_label(f, "Decision 1", "Shared flu clinic"));
-  assert_true(wait_notice(f, before, "A new decision to vote on"));
+  assert_true(dtest_wait_notice(f, f->d, before, "A new decision to vote on"));
   assert_true(wait_label(f, "State of decision 1", "Open · closes"));
   assert_true(wait_label(f, "F84001 vote on decision 1", "not voted"));
 
@@ -132,7 +111,7 @@ static void test_decisions(void **state) {
   assert_true(wait_label(f, "F84001 vote on decision 2", "F84001: agree"));
   before = pcn_desk_notices(f->d, NULL);
   vote(ravi, 2, PCN__DECISION_CHOICE__DECISION_AGREE, "");
-  assert_true(wait_notice(f, before, "A decision has closed"));
+  assert_true(dtest_wait_notice(f, f->d, before, "A decision has closed"));
   assert_true(wait_label(f, "State of decision 2", "Passed"));
 
   /* The proposer's reminder reaches Jo's practice, which has not voted. */
@@ -145,7 +124,8 @@ static void test_decisions(void **state) {
   req.decision_remind = &m;
   before = pcn_desk_notices(f->d, NULL);
   its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
-  assert_true(wait_notice(f, before, "Your practice's vote is awaited"));
+  assert_true(
+      dtest_wait_notice(f, f->d, before, "Your practice's vote is awaited"));
   assert_true(wait_label(f, "Decision 3", "Estates review"));
   /* Jo proposes from the page; her own proposal she may remind about and
    * withdraw. */

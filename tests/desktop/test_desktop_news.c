@@ -67,14 +67,6 @@ static int wait_text(fixture *f, GtkWidget *root, const char *text) {
   return spin_until(f, detail_says, 5000);
 }
 
-static unsigned notices_before;
-static const char *notice_text;
-static int noticed(fixture *f) {
-  const char *last;
-  return pcn_desk_notices(f->d, &last) > notices_before &&
-         strstr(last, notice_text) != NULL;
-}
-
 static void open_row(const char *title) {
   GtkWidget *r = row_for(title, NULL);
   assert_non_null(r);
@@ -141,15 +133,13 @@ static void test_news(void **state) {
   assert_non_null(list);
 
   /* Live: the manager's posts arrive unread, each with a notice. */
-  notices_before = pcn_desk_notices(f->d, NULL);
+  unsigned n0 = pcn_desk_notices(f->d, NULL);
   rota = post(f->mgr, "Extended access rota for December", NULL, 0, 0, 0);
-  notice_text = "Extended access rota";
-  assert_true(spin_until(f, noticed, 5000));
+  assert_true(dtest_wait_notice(f, f->d, n0, "Extended access rota"));
   post(f->mgr, "Hill Street only", "F84002", 0, 0, 0);
-  notices_before = pcn_desk_notices(f->d, NULL);
+  n0 = pcn_desk_notices(f->d, NULL);
   policy_id = post(f->mgr, "Chaperone policy", "F84001", 1, 0, 0);
-  notice_text = "Chaperone policy";
-  assert_true(spin_until(f, noticed, 5000));
+  assert_true(dtest_wait_notice(f, f->d, n0, "Chaperone policy"));
   assert_true(wait_row(f, "Extended access rota", "unread", 1));
   assert_true(wait_row(f, "Chaperone policy", "to-confirm", 1));
   assert_null(row_for("Hill Street only", NULL));
@@ -187,10 +177,9 @@ static void test_news(void **state) {
   assert_true(wait_text(f, page, "You confirmed this version"));
 
   /* A new version asks again, with a notice. */
-  notices_before = pcn_desk_notices(f->d, NULL);
+  n0 = pcn_desk_notices(f->d, NULL);
   post(f->mgr, "Chaperone policy (2026)", NULL, 1, 0, policy_id);
-  notice_text = "version 2";
-  assert_true(spin_until(f, noticed, 5000));
+  assert_true(dtest_wait_notice(f, f->d, n0, "version 2"));
   assert_true(wait_row(f, "Chaperone policy (2026)", "to-confirm", 1));
   assert_true(wait_text(f, receipts_list, "Not yet confirmed: amy, jo"));
   open_row("Chaperone policy (2026)"); /* reading v2 is its own receipt */
