@@ -52,15 +52,6 @@ struct desk_asks {
 
 /* ------------------------------------------------------------ records */
 
-static void *copy_msg(const ProtobufCMessage *m) {
-  size_t n = protobuf_c_message_get_packed_size(m);
-  uint8_t *buf = g_malloc(n ? n : 1);
-  protobuf_c_message_pack(m, buf);
-  void *c = protobuf_c_message_unpack(m->descriptor, NULL, n, buf);
-  g_free(buf);
-  return c;
-}
-
 static void row_free(gpointer p) {
   ask_row *r = p;
   if (r->ask) pcn__ask__free_unpacked(r->ask, NULL);
@@ -94,11 +85,10 @@ static void put_answer(ask_row *r, const Pcn__AskAnswer *ans) {
     if (strcmp(r->ans[i]->practice, ans->practice)) continue;
     if (ans->version < r->ans[i]->version) return;
     pcn__ask_answer__free_unpacked(r->ans[i], NULL);
-    r->ans[i] = copy_msg((const ProtobufCMessage *)ans);
+    r->ans[i] = desk_copy_msg(&ans->base);
     return;
   }
-  if (r->n < ASK_PRACTICES)
-    r->ans[r->n++] = copy_msg((const ProtobufCMessage *)ans);
+  if (r->n < ASK_PRACTICES) r->ans[r->n++] = desk_copy_msg(&ans->base);
 }
 
 /* Puts ask in the rows (newer versions only); a new one gets an empty
@@ -109,11 +99,11 @@ static ask_row *put_ask(pcn_desk *d, const Pcn__Ask *ask) {
   if (r) {
     if (ask->version < r->ask->version) return r;
     pcn__ask__free_unpacked(r->ask, NULL);
-    r->ask = copy_msg((const ProtobufCMessage *)ask);
+    r->ask = desk_copy_msg(&ask->base);
     return r;
   }
   r = g_new0(ask_row, 1);
-  r->ask = copy_msg((const ProtobufCMessage *)ask);
+  r->ask = desk_copy_msg(&ask->base);
   for (size_t i = 0; i < ask->n_practices; i++) {
     if (d->practice[0] && strcmp(ask->practices[i], d->practice)) continue;
     Pcn__AskAnswer none = PCN__ASK_ANSWER__INIT;
@@ -480,38 +470,6 @@ void asks_load(pcn_desk *d) {
 
 /* ------------------------------------------------------------ forms */
 
-static GtkWidget *form_window(pcn_desk *d, const char *name, GtkWidget *grid) {
-  GtkWidget *w = gtk_window_new();
-  gtk_widget_set_name(w, name);
-  gtk_window_set_title(GTK_WINDOW(w), name);
-  gtk_window_set_transient_for(GTK_WINDOW(w), GTK_WINDOW(d->window));
-  gtk_window_set_modal(GTK_WINDOW(w), TRUE);
-  gtk_window_set_default_size(GTK_WINDOW(w), 520, -1);
-  gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
-  gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
-  gtk_widget_set_margin_start(grid, 18);
-  gtk_widget_set_margin_end(grid, 18);
-  gtk_widget_set_margin_top(grid, 18);
-  gtk_widget_set_margin_bottom(grid, 18);
-  gtk_window_set_child(GTK_WINDOW(w), grid);
-  return w;
-}
-
-static GtkWidget *error_label(void) {
-  GtkWidget *e = gtk_label_new(NULL);
-  gtk_label_set_wrap(GTK_LABEL(e), TRUE);
-  gtk_label_set_xalign(GTK_LABEL(e), 0);
-  gtk_label_set_selectable(GTK_LABEL(e), TRUE);
-  gtk_widget_add_css_class(e, "error");
-  gtk_widget_set_visible(e, FALSE);
-  return e;
-}
-
-static void say(GtkWidget *l, const char *text) {
-  gtk_label_set_text(GTK_LABEL(l), text);
-  gtk_widget_set_visible(l, TRUE);
-}
-
 /* --- answer */
 
 static const int answer_states[] = {PCN__ASK_ANSWER_STATE__ASK_ACKNOWLEDGED,
@@ -534,7 +492,7 @@ static void on_answered(pcn_client *cl, const Pcn__Response *r, void *ud) {
   }
   if (r->body_case == PCN__RESPONSE__BODY_ASK_ANSWER)
     a->a_version = r->ask_answer->version; /* the next send is over it */
-  say(a->a_error, r->status->message);
+  desk_say(a->a_error, r->status->message);
 }
 
 static void on_answer_send(GtkButton *b, gpointer ud) {
@@ -552,12 +510,7 @@ static void on_answer_send(GtkButton *b, gpointer ud) {
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_ASK_REPLY;
   req.ask_reply = &rep;
-  if (!d->cl || !pcn_client_call(d->cl, &req, on_answered, d)) {
-    say(a->a_error, "Not connected to the server; try again when the header "
-                    "says Connected.");
-    return;
-  }
-  gtk_widget_set_sensitive(a->a_send, FALSE);
+  desk_form_send(d, &req, on_answered, a->a_send, a->a_error);
 }
 
 static void on_answer_destroy(GtkWidget *w, gpointer ud) {
@@ -572,12 +525,11 @@ static void answer_open(pcn_desk *d, ask_row *r) {
   const Pcn__AskAnswer *mine = r->n ? r->ans[0] : NULL;
   a->a_id = r->ask->id;
   a->a_version = mine ? mine->version : 0;
-  GtkWidget *grid = gtk_grid_new();
-  a->answer = form_window(d, "Answer an ask", grid);
   char title[300];
   snprintf(title, sizeof title, "Answer: %s (due %s)", r->ask->title,
            r->ask->due);
-  gtk_window_set_title(GTK_WINDOW(a->answer), title);
+  GtkWidget *grid = gtk_grid_new();
+  a->answer = desk_form(d, "Answer an ask", title, 520, grid);
   g_signal_connect(a->answer, "destroy", G_CALLBACK(on_answer_destroy), d);
   GtkWidget *what = label(r->ask->body[0] ? r->ask->body : r->ask->title, NULL);
   gtk_label_set_wrap(GTK_LABEL(what), TRUE);
@@ -599,14 +551,9 @@ static void answer_open(pcn_desk *d, ask_row *r) {
     gtk_editable_set_text(GTK_EDITABLE(a->a_note), mine->note);
     gtk_editable_set_text(GTK_EDITABLE(a->a_link), mine->link);
   }
-  a->a_error = error_label();
-  gtk_grid_attach(GTK_GRID(grid), a->a_error, 0, 4, 2, 1);
-  a->a_send = gtk_button_new_with_mnemonic("_Send");
-  gtk_widget_add_css_class(a->a_send, "suggested-action");
-  gtk_widget_set_halign(a->a_send, GTK_ALIGN_END);
-  g_signal_connect(a->a_send, "clicked", G_CALLBACK(on_answer_send), d);
-  gtk_grid_attach(GTK_GRID(grid), a->a_send, 1, 5, 1, 1);
-  gtk_window_set_default_widget(GTK_WINDOW(a->answer), a->a_send);
+  a->a_error = desk_form_error(grid, 4, 1);
+  a->a_send =
+      desk_form_go(a->answer, grid, 5, "_Send", G_CALLBACK(on_answer_send), d);
   gtk_window_present(GTK_WINDOW(a->answer));
 }
 
@@ -660,7 +607,7 @@ static void on_created(pcn_client *cl, const Pcn__Response *r, void *ud) {
     gtk_window_destroy(GTK_WINDOW(a->dialog));
     return;
   }
-  say(a->d_error, r->status->message);
+  desk_say(a->d_error, r->status->message);
 }
 
 static void on_create(GtkButton *b, gpointer ud) {
@@ -690,12 +637,7 @@ static void on_create(GtkButton *b, gpointer ud) {
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_ASK_CREATE;
   req.ask_create = &cr;
-  if (!d->cl || !pcn_client_call(d->cl, &req, on_created, d)) {
-    say(a->d_error, "Not connected to the server; try again when the header "
-                    "says Connected.");
-    return;
-  }
-  gtk_widget_set_sensitive(a->d_create, FALSE);
+  desk_form_send(d, &req, on_created, a->d_create, a->d_error);
 }
 
 static void on_dialog_destroy(GtkWidget *w, gpointer ud) {
@@ -713,7 +655,7 @@ static void on_new_clicked(GtkButton *btn, gpointer ud) {
     return;
   }
   GtkWidget *grid = gtk_grid_new();
-  a->dialog = form_window(d, "New ask", grid);
+  a->dialog = desk_form(d, "New ask", NULL, 520, grid);
   g_signal_connect(a->dialog, "destroy", G_CALLBACK(on_dialog_destroy), d);
   a->d_title = desk_field(grid, 0, "_Title",
                           desk_entry("Title", "What is asked, in a line", 0));
@@ -758,14 +700,9 @@ static void on_new_clicked(GtkButton *btn, gpointer ud) {
   a->d_reason_label = gtk_grid_get_child_at(GTK_GRID(grid), 0, 5);
   gtk_widget_set_visible(a->d_reason, FALSE);
   gtk_widget_set_visible(a->d_reason_label, FALSE);
-  a->d_error = error_label();
-  gtk_grid_attach(GTK_GRID(grid), a->d_error, 0, 6, 2, 1);
-  a->d_create = gtk_button_new_with_mnemonic("_Ask");
-  gtk_widget_add_css_class(a->d_create, "suggested-action");
-  gtk_widget_set_halign(a->d_create, GTK_ALIGN_END);
-  g_signal_connect(a->d_create, "clicked", G_CALLBACK(on_create), d);
-  gtk_grid_attach(GTK_GRID(grid), a->d_create, 1, 7, 1, 1);
-  gtk_window_set_default_widget(GTK_WINDOW(a->dialog), a->d_create);
+  a->d_error = desk_form_error(grid, 6, 1);
+  a->d_create =
+      desk_form_go(a->dialog, grid, 7, "_Ask", G_CALLBACK(on_create), d);
   gtk_window_present(GTK_WINDOW(a->dialog));
 }
 

@@ -283,10 +283,7 @@ static void row_send(dec_row *r, Pcn__Request *req, const char *done,
   c->clear_reason = clear_reason;
   if (!r->d->cl || !pcn_client_call(r->d->cl, req, on_answer, c)) {
     g_free(c);
-    note(r,
-         "Not connected to the server; try again when the header says "
-         "Connected.",
-         1);
+    note(r, DESK_OFFLINE, 1);
   }
 }
 
@@ -606,13 +603,7 @@ static void on_proposed(pcn_client *cl, const Pcn__Response *r, void *ud) {
     gtk_window_destroy(GTK_WINDOW(t->form));
     return;
   }
-  gtk_label_set_text(GTK_LABEL(t->f_error), r->status->message);
-  gtk_widget_set_visible(t->f_error, TRUE);
-}
-
-static void form_error(desk_decisions *t, const char *msg) {
-  gtk_label_set_text(GTK_LABEL(t->f_error), msg);
-  gtk_widget_set_visible(t->f_error, TRUE);
+  desk_say(t->f_error, r->status->message);
 }
 
 static void on_propose(GtkButton *b, gpointer ud) {
@@ -627,8 +618,8 @@ static void on_propose(GtkButton *b, gpointer ud) {
   GDateTime *at =
       (n == 3 || n == 5) ? g_date_time_new_local(y, mo, dd, hh, mi, 0) : NULL;
   if (!at) {
-    form_error(t, "Closes: write it as YYYY-MM-DD HH:MM, such as 2026-12-04 "
-                  "17:00.");
+    desk_say(t->f_error, "Closes: write it as YYYY-MM-DD HH:MM, such as "
+                         "2026-12-04 17:00.");
     return;
   }
   static const int rules[] = {PCN__DECISION_RULE__DECISION_CONSENT,
@@ -644,12 +635,7 @@ static void on_propose(GtkButton *b, gpointer ud) {
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_DECISION_PROPOSE;
   req.decision_propose = &p;
-  if (!d->cl || !pcn_client_call(d->cl, &req, on_proposed, d)) {
-    form_error(t, "Not connected to the server; try again when the header "
-                  "says Connected.");
-    return;
-  }
-  gtk_widget_set_sensitive(t->f_go, FALSE);
+  desk_form_send(d, &req, on_proposed, t->f_go, t->f_error);
 }
 
 static void on_form_destroy(GtkWidget *w, gpointer ud) {
@@ -666,20 +652,9 @@ static void on_new(GtkButton *b, gpointer ud) {
     gtk_window_present(GTK_WINDOW(t->form));
     return;
   }
-  t->form = gtk_window_new();
-  gtk_widget_set_name(t->form, "New proposal");
-  gtk_window_set_title(GTK_WINDOW(t->form), "New proposal");
-  gtk_window_set_transient_for(GTK_WINDOW(t->form), GTK_WINDOW(d->window));
-  gtk_window_set_modal(GTK_WINDOW(t->form), TRUE);
-  gtk_window_set_default_size(GTK_WINDOW(t->form), 520, -1);
-  g_signal_connect(t->form, "destroy", G_CALLBACK(on_form_destroy), d);
   GtkWidget *grid = gtk_grid_new();
-  gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
-  gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
-  gtk_widget_set_margin_start(grid, 18);
-  gtk_widget_set_margin_end(grid, 18);
-  gtk_widget_set_margin_top(grid, 18);
-  gtk_widget_set_margin_bottom(grid, 18);
+  t->form = desk_form(d, "New proposal", NULL, 520, grid);
+  g_signal_connect(t->form, "destroy", G_CALLBACK(on_form_destroy), d);
   t->f_title = desk_field(grid, 0, "_Title",
                           desk_entry("Title", "What is to be decided", 0));
   t->f_text = desk_field(grid, 1, "_Proposal",
@@ -700,19 +675,9 @@ static void on_new(GtkButton *b, gpointer ud) {
   g_free(def);
   g_date_time_unref(in_week);
   g_date_time_unref(now);
-  t->f_error = gtk_label_new(NULL);
-  gtk_label_set_wrap(GTK_LABEL(t->f_error), TRUE);
-  gtk_label_set_xalign(GTK_LABEL(t->f_error), 0);
-  gtk_widget_add_css_class(t->f_error, "error");
-  gtk_widget_set_visible(t->f_error, FALSE);
-  gtk_grid_attach(GTK_GRID(grid), t->f_error, 0, 4, 2, 1);
-  t->f_go = gtk_button_new_with_mnemonic("_Propose");
-  gtk_widget_add_css_class(t->f_go, "suggested-action");
-  gtk_widget_set_halign(t->f_go, GTK_ALIGN_END);
-  g_signal_connect(t->f_go, "clicked", G_CALLBACK(on_propose), d);
-  gtk_grid_attach(GTK_GRID(grid), t->f_go, 1, 5, 1, 1);
-  gtk_window_set_default_widget(GTK_WINDOW(t->form), t->f_go);
-  gtk_window_set_child(GTK_WINDOW(t->form), grid);
+  t->f_error = desk_form_error(grid, 4, 0);
+  t->f_go =
+      desk_form_go(t->form, grid, 5, "_Propose", G_CALLBACK(on_propose), d);
   gtk_window_present(GTK_WINDOW(t->form));
 }
 
@@ -733,11 +698,7 @@ GtkWidget *decisions_view_new(pcn_desk *d) {
   GtkWidget *add = gtk_button_new_with_mnemonic("_New proposal");
   gtk_widget_add_css_class(add, "suggested-action");
   g_signal_connect(add, "clicked", G_CALLBACK(on_new), d);
-  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start(bar, 12);
-  gtk_widget_set_margin_end(bar, 12);
-  gtk_widget_set_margin_top(bar, 6);
-  gtk_widget_set_margin_bottom(bar, 6);
+  GtkWidget *bar = desk_bar();
   gtk_box_append(GTK_BOX(bar), t->summary);
   gtk_box_append(GTK_BOX(bar), t->show);
   gtk_box_append(GTK_BOX(bar), add);

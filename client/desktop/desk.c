@@ -1,4 +1,6 @@
-/* desk.c - the main window and its connection (see desktop.h).
+/* desk.c - the main window and its connection (see desktop.h), and the
+ * building blocks the views share (deskpriv.h: form windows and their
+ * fields, a page's bar, copies of records).
  *
  * Layout: a header whose subtitle is always the connection (connected,
  * reconnecting with the countdown, or behind by N events while it catches
@@ -477,11 +479,7 @@ static GtkWidget *feed_view(pcn_desk *d) {
   g_signal_connect(d->feed_practice, "changed", G_CALLBACK(on_feed_changed), d);
   d->feed_mine = gtk_check_button_new_with_mnemonic("_Concerns me");
   g_signal_connect(d->feed_mine, "toggled", G_CALLBACK(on_feed_changed), d);
-  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start(bar, 12);
-  gtk_widget_set_margin_end(bar, 12);
-  gtk_widget_set_margin_top(bar, 6);
-  gtk_widget_set_margin_bottom(bar, 6);
+  GtkWidget *bar = desk_bar();
   gtk_box_append(GTK_BOX(bar), d->feed_area);
   gtk_box_append(GTK_BOX(bar), d->feed_practice);
   gtk_box_append(GTK_BOX(bar), d->feed_mine);
@@ -622,7 +620,84 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
                                      d->toasts);
 }
 
+/* ------------------------------------------------------------ records */
+
+void *desk_copy_msg(const ProtobufCMessage *m) {
+  size_t n = protobuf_c_message_get_packed_size(m);
+  uint8_t *buf = g_malloc(n ? n : 1);
+  protobuf_c_message_pack(m, buf);
+  void *c = protobuf_c_message_unpack(m->descriptor, NULL, n, buf);
+  g_free(buf);
+  return c;
+}
+
+/* ------------------------------------------------------------ pages */
+
+GtkWidget *desk_bar(void) {
+  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start(bar, 12);
+  gtk_widget_set_margin_end(bar, 12);
+  gtk_widget_set_margin_top(bar, 6);
+  gtk_widget_set_margin_bottom(bar, 6);
+  return bar;
+}
+
 /* ------------------------------------------------------------ forms */
+
+GtkWidget *desk_form(pcn_desk *d, const char *name, const char *title,
+                     int width, GtkWidget *grid) {
+  GtkWidget *w = gtk_window_new();
+  gtk_widget_set_name(w, name);
+  gtk_window_set_title(GTK_WINDOW(w), title ? title : name);
+  gtk_window_set_transient_for(GTK_WINDOW(w), GTK_WINDOW(d->window));
+  gtk_window_set_modal(GTK_WINDOW(w), TRUE);
+  gtk_window_set_default_size(GTK_WINDOW(w), width, -1);
+  gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
+  gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
+  gtk_widget_set_margin_start(grid, 18);
+  gtk_widget_set_margin_end(grid, 18);
+  gtk_widget_set_margin_top(grid, 18);
+  gtk_widget_set_margin_bottom(grid, 18);
+  gtk_window_set_child(GTK_WINDOW(w), grid);
+  return w;
+}
+
+GtkWidget *desk_form_error(GtkWidget *grid, int row, int selectable) {
+  GtkWidget *e = gtk_label_new(NULL);
+  gtk_label_set_wrap(GTK_LABEL(e), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(e), 0);
+  gtk_label_set_selectable(GTK_LABEL(e), selectable);
+  gtk_widget_add_css_class(e, "error");
+  gtk_widget_set_visible(e, FALSE);
+  gtk_grid_attach(GTK_GRID(grid), e, 0, row, 2, 1);
+  return e;
+}
+
+void desk_say(GtkWidget *label, const char *text) {
+  gtk_label_set_text(GTK_LABEL(label), text);
+  gtk_widget_set_visible(label, TRUE);
+}
+
+GtkWidget *desk_form_go(GtkWidget *form, GtkWidget *grid, int row,
+                        const char *mnemonic, GCallback cb, gpointer ud) {
+  GtkWidget *b = gtk_button_new_with_mnemonic(mnemonic);
+  gtk_widget_add_css_class(b, "suggested-action");
+  gtk_widget_set_halign(b, GTK_ALIGN_END);
+  g_signal_connect(b, "clicked", cb, ud);
+  gtk_grid_attach(GTK_GRID(grid), b, 1, row, 1, 1);
+  gtk_window_set_default_widget(GTK_WINDOW(form), b);
+  return b;
+}
+
+int desk_form_send(pcn_desk *d, const Pcn__Request *req, pcn_response_cb cb,
+                   GtkWidget *go, GtkWidget *error) {
+  if (!d->cl || !pcn_client_call(d->cl, req, cb, d)) {
+    desk_say(error, DESK_OFFLINE);
+    return -1;
+  }
+  gtk_widget_set_sensitive(go, FALSE); /* one request per click */
+  return 0;
+}
 
 GtkWidget *desk_entry(const char *name, const char *placeholder, int secret) {
   GtkWidget *e = secret ? gtk_password_entry_new() : gtk_entry_new();

@@ -1,6 +1,7 @@
-/* deskpriv.h - what desk.c (the window, the connection, the feed) and
- * tasks.c (the Tasks view) share. Not for the tests: they go through
- * desktop.h and the widgets.
+/* deskpriv.h - what desk.c (the window, the connection, the feed, the
+ * building blocks below) and the views (tasks.c, people.c, network.c and
+ * issue 6's pages) share. Not for the tests: they go through desktop.h and
+ * the widgets.
  */
 #ifndef PCN_DESKPRIV_H
 #define PCN_DESKPRIV_H
@@ -42,7 +43,7 @@ struct pcn_desk {
   char last_notice[700];
   char last_notice_id[64]; /* a notice with the same id soon after replaces */
   gint64 last_notice_us;
-  AdwToast *last_toast; /* a reference, or NULL */
+  AdwToast *last_toast;    /* a reference, or NULL */
   GPtrArray *feed_pending; /* rows for the next feed_flush */
   guint feed_flush_id;
   void (*on_rows)(void *ud);
@@ -62,10 +63,10 @@ struct pcn_desk {
 /* A view of its own (issue 6's areas follow this shape): view_new builds
  * the page, load runs after the first connect (and again after a
  * reconnect), on_event sees every event, free runs as the window goes. */
-#define DESK_VIEW(area)                                                      \
-  GtkWidget *area##_view_new(pcn_desk *d);                                   \
-  void area##_load(pcn_desk *d);                                             \
-  void area##_on_event(pcn_desk *d, const Pcn__Event *ev);                   \
+#define DESK_VIEW(area)                                                        \
+  GtkWidget *area##_view_new(pcn_desk *d);                                     \
+  void area##_load(pcn_desk *d);                                               \
+  void area##_on_event(pcn_desk *d, const Pcn__Event *ev);                     \
   void area##_free(pcn_desk *d);
 DESK_VIEW(network)
 DESK_VIEW(asks)
@@ -91,6 +92,34 @@ void tasks_new_dialog(pcn_desk *d);
 GtkWidget *desk_entry(const char *name, const char *placeholder, int secret);
 GtkWidget *desk_field(GtkWidget *grid, int row, const char *label,
                       GtkWidget *w);
+/* desk.c: a form window. desk_form makes a modal window over the desk's,
+ * named name (how the tests and screen readers find it), titled title
+ * (name when NULL), width wide, whose child is grid laid out for
+ * desk_field; the caller owns the window, connects its "destroy" and
+ * presents it. desk_form_error attaches the form's error line (hidden,
+ * wrapping, across both columns; selectable, so that it can be copied, if
+ * asked) at row; desk_say puts text in such a line and shows it. desk_form_go
+ * attaches the form's default button at the right of row, clicked calling
+ * cb(button, ud). desk_form_send sends req with d as cb's data and makes go
+ * insensitive until the answer (0), or says DESK_OFFLINE in error (-1). */
+#define DESK_OFFLINE                                                           \
+  "Not connected to the server; try again when the header says Connected."
+GtkWidget *desk_form(pcn_desk *d, const char *name, const char *title,
+                     int width, GtkWidget *grid);
+GtkWidget *desk_form_error(GtkWidget *grid, int row, int selectable);
+void desk_say(GtkWidget *label, const char *text);
+GtkWidget *desk_form_go(GtkWidget *form, GtkWidget *grid, int row,
+                        const char *mnemonic, GCallback cb, gpointer ud);
+int desk_form_send(pcn_desk *d, const Pcn__Request *req, pcn_response_cb cb,
+                   GtkWidget *go, GtkWidget *error);
+/* desk.c: the bar across the top of a page (its summary, filters and
+ * buttons), with the pages' common margins. */
+GtkWidget *desk_bar(void);
+/* desk.c: a deep copy of message m (of any type), made by packing and
+ * unpacking it; NULL if out of memory. The caller frees it with its type's
+ * free_unpacked (or protobuf_c_message_free_unpacked) and a NULL
+ * allocator. */
+void *desk_copy_msg(const ProtobufCMessage *m);
 
 /* desk.c: a notice (toast, or a desktop notification when the window is
  * not focused) for a live event that concerns the member: not history

@@ -58,15 +58,6 @@ static const char *owner_label(int owner) {
 
 /* ------------------------------------------------------------ model */
 
-static Pcn__Duty *duty_copy(const Pcn__Duty *d) {
-  size_t n = pcn__duty__get_packed_size(d);
-  uint8_t *buf = g_malloc(n ? n : 1);
-  pcn__duty__pack(d, buf);
-  Pcn__Duty *c = pcn__duty__unpack(NULL, n, buf);
-  g_free(buf);
-  return c;
-}
-
 static void duty_free(gpointer p) {
   pcn__duty__free_unpacked(p, NULL);
 }
@@ -92,7 +83,7 @@ static void put_duty(pcn_desk *d, const Pcn__Duty *nd) {
   Pcn__Duty *old = g_hash_table_lookup(t->by_id, &nd->id);
   if (old && old->version > nd->version) return;
   int due = old && old->version == nd->version && old->review_due;
-  Pcn__Duty *c = duty_copy(nd);
+  Pcn__Duty *c = desk_copy_msg(&nd->base);
   if (!c) return;
   c->review_due = c->review_due || due;
   guint64 *key = g_new(guint64, 1);
@@ -199,10 +190,7 @@ static void note(pcn_desk *d, const char *text, int error) {
  * flight): each checks d->duties first. */
 static int call(pcn_desk *d, Pcn__Request *req, pcn_response_cb cb) {
   if (!d->cl || !pcn_client_call(d->cl, req, cb, d)) {
-    note(d,
-         "Not connected to the server; try again when the header says "
-         "Connected.",
-         1);
+    note(d, DESK_OFFLINE, 1);
     return -1;
   }
   return 0;
@@ -344,11 +332,6 @@ static void on_agree_all(GtkButton *b, gpointer ud) {
 
 /* ------------------------------------------------------------ the form */
 
-static void form_say(desk_duties *t, const char *text) {
-  gtk_label_set_text(GTK_LABEL(t->f_note), text);
-  gtk_widget_set_visible(t->f_note, TRUE);
-}
-
 static void on_saved(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
   pcn_desk *d = ud;
@@ -364,12 +347,12 @@ static void on_saved(pcn_client *cl, const Pcn__Response *r, void *ud) {
         "%s\nNow: %s; review %s.\n%s\nSave again to replace it with yours.",
         r->status->message, owner_label(r->duty->owner), r->duty->review_date,
         r->duty->owner_does);
-    form_say(t, text);
+    desk_say(t->f_note, text);
     g_free(text);
     return;
   }
   if (r->status->code != PCN__STATUS_CODE__OK) {
-    form_say(t, r->status->message);
+    desk_say(t->f_note, r->status->message);
     return;
   }
   if (r->body_case == PCN__RESPONSE__BODY_DUTY) put_duty(d, r->duty);
@@ -384,7 +367,7 @@ static void on_removed(pcn_client *cl, const Pcn__Response *r, void *ud) {
   gtk_widget_set_sensitive(t->f_save, TRUE);
   if (r->status->code != PCN__STATUS_CODE__OK) {
     if (r->body_case == PCN__RESPONSE__BODY_DUTY) put_duty(d, r->duty);
-    form_say(t, r->status->message);
+    desk_say(t->f_note, r->status->message);
     return;
   }
   if (g_hash_table_remove(t->by_id, &r->duty->id)) changed(d);
@@ -446,11 +429,11 @@ static void on_save(GtkButton *b, gpointer ud) {
   }
   if (req.body_case == PCN__REQUEST__BODY_DUTY_UPDATE && !u.has_title_case &&
       !u.has_owner_case && !u.has_owner_does_case && !u.has_review_date_case)
-    form_say(t, "Nothing changed: the practices' agreements stand.");
+    desk_say(t->f_note, "Nothing changed: the practices' agreements stand.");
   else if (d->cl && pcn_client_call(d->cl, &req, on_saved, d))
     gtk_widget_set_sensitive(t->f_save, FALSE);
   else
-    form_say(t, "Not connected to the server.");
+    desk_say(t->f_note, "Not connected to the server.");
   g_free(title);
   g_free(review);
   g_free(does);
@@ -469,7 +452,7 @@ static void on_remove(GtkButton *b, gpointer ud) {
   if (d->cl && pcn_client_call(d->cl, &req, on_removed, d))
     gtk_widget_set_sensitive(t->f_save, FALSE);
   else
-    form_say(t, "Not connected to the server.");
+    desk_say(t->f_note, "Not connected to the server.");
 }
 
 static void on_form_destroy(GtkWidget *w, gpointer ud) {
@@ -484,26 +467,14 @@ static void open_form(pcn_desk *d, const Pcn__Duty *e) {
   if (t->form) gtk_window_destroy(GTK_WINDOW(t->form));
   t->f_id = e ? e->id : 0;
   t->f_version = e ? e->version : 0;
-  const char *name = e ? "Edit entry" : "Add an entry";
-  t->form = gtk_window_new();
-  gtk_widget_set_name(t->form, name);
   char *title =
       e ? g_strdup_printf("Entry %llu: %s", (unsigned long long)e->id, e->title)
         : g_strdup("Add an entry to the register");
-  gtk_window_set_title(GTK_WINDOW(t->form), title);
+  GtkWidget *grid = gtk_grid_new();
+  t->form = desk_form(d, e ? "Edit entry" : "Add an entry", title, 520, grid);
   g_free(title);
-  gtk_window_set_transient_for(GTK_WINDOW(t->form), GTK_WINDOW(d->window));
-  gtk_window_set_modal(GTK_WINDOW(t->form), TRUE);
-  gtk_window_set_default_size(GTK_WINDOW(t->form), 520, -1);
   g_signal_connect(t->form, "destroy", G_CALLBACK(on_form_destroy), d);
 
-  GtkWidget *grid = gtk_grid_new();
-  gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
-  gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
-  gtk_widget_set_margin_start(grid, 18);
-  gtk_widget_set_margin_end(grid, 18);
-  gtk_widget_set_margin_top(grid, 18);
-  gtk_widget_set_margin_bottom(grid, 18);
   t->f_title = desk_field(grid, 0, "_Area of work",
                           desk_entry("Area of work", "Estates and rooms", 0));
   const char *labels[G_N_ELEMENTS(owners) + 1];
@@ -544,13 +515,7 @@ static void open_form(pcn_desk *d, const Pcn__Duty *e) {
   gtk_label_set_xalign(GTK_LABEL(warn), 0);
   gtk_widget_add_css_class(warn, "dim-label");
   gtk_grid_attach(GTK_GRID(grid), warn, 0, 4, 2, 1);
-  t->f_note = gtk_label_new(NULL);
-  gtk_label_set_wrap(GTK_LABEL(t->f_note), TRUE);
-  gtk_label_set_selectable(GTK_LABEL(t->f_note), TRUE);
-  gtk_label_set_xalign(GTK_LABEL(t->f_note), 0);
-  gtk_widget_add_css_class(t->f_note, "error");
-  gtk_widget_set_visible(t->f_note, FALSE);
-  gtk_grid_attach(GTK_GRID(grid), t->f_note, 0, 5, 2, 1);
+  t->f_note = desk_form_error(grid, 5, 1);
   GtkWidget *buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_halign(buttons, GTK_ALIGN_END);
   if (e) {
@@ -574,7 +539,6 @@ static void open_form(pcn_desk *d, const Pcn__Duty *e) {
     gtk_editable_set_text(GTK_EDITABLE(t->f_review), e->review_date);
   }
   gtk_window_set_default_widget(GTK_WINDOW(t->form), t->f_save);
-  gtk_window_set_child(GTK_WINDOW(t->form), grid);
   gtk_window_present(GTK_WINDOW(t->form));
 }
 
@@ -756,11 +720,7 @@ GtkWidget *duties_view_new(pcn_desk *d) {
   t->add = gtk_button_new_with_mnemonic("_Add entry");
   gtk_widget_set_visible(t->add, FALSE);
   g_signal_connect(t->add, "clicked", G_CALLBACK(on_add), d);
-  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start(bar, 12);
-  gtk_widget_set_margin_end(bar, 12);
-  gtk_widget_set_margin_top(bar, 6);
-  gtk_widget_set_margin_bottom(bar, 6);
+  GtkWidget *bar = desk_bar();
   gtk_box_append(GTK_BOX(bar), t->summary);
   gtk_box_append(GTK_BOX(bar), t->only_pending);
   gtk_box_append(GTK_BOX(bar), t->agree_all);

@@ -34,16 +34,7 @@ struct desk_meetings {
       *f_note, *f_go;
 };
 
-/* ------------------------------------------------------------ copies */
-
-static ProtobufCMessage *copy(const ProtobufCMessage *m) {
-  size_t n = protobuf_c_message_get_packed_size(m);
-  uint8_t *buf = g_malloc(n ? n : 1);
-  protobuf_c_message_pack(m, buf);
-  ProtobufCMessage *c = protobuf_c_message_unpack(m->descriptor, NULL, n, buf);
-  g_free(buf);
-  return c;
-}
+/* ------------------------------------------------------------ records */
 
 static void free_meeting(gpointer p) {
   if (p) protobuf_c_message_free_unpacked(p, NULL);
@@ -189,7 +180,7 @@ static void put_meeting(pcn_desk *d, const Pcn__Meeting *m) {
   desk_meetings_t *mt = d->meetings;
   Pcn__Meeting *old = g_hash_table_lookup(mt->by_id, &m->id);
   if (old && old->version > m->version) return; /* never back in time */
-  Pcn__Meeting *c = (Pcn__Meeting *)copy(&m->base);
+  Pcn__Meeting *c = desk_copy_msg(&m->base);
   if (!c) return;
   g_hash_table_replace(mt->by_id, &c->id, c);
 }
@@ -245,7 +236,7 @@ static void on_detail(pcn_client *cl, const Pcn__Response *r, void *ud) {
       r->meeting_detail->meeting->id != mt->selected)
     return;
   free_meeting(mt->shown);
-  mt->shown = (Pcn__MeetingDetail *)copy(&r->meeting_detail->base);
+  mt->shown = desk_copy_msg(&r->meeting_detail->base);
   put_meeting(d, r->meeting_detail->meeting);
   show_detail(d);
 }
@@ -284,7 +275,7 @@ void meetings_on_event(pcn_desk *d, const Pcn__Event *ev) {
   case PCN__EVENT__RECORD_MEETING: {
     const Pcn__Meeting *m = ev->meeting;
     Pcn__Meeting *before = g_hash_table_lookup(mt->by_id, &m->id);
-    Pcn__Meeting *prev = before ? (Pcn__Meeting *)copy(&before->base) : NULL;
+    Pcn__Meeting *prev = before ? desk_copy_msg(&before->base) : NULL;
     notice_invited(d, ev, m, ev->op == PCN__OP__CREATED ? NULL : prev);
     free_meeting(prev);
     put_meeting(d, m);
@@ -584,20 +575,9 @@ static void on_new(GtkButton *b, gpointer ud) {
     gtk_window_present(GTK_WINDOW(mt->form));
     return;
   }
-  mt->form = gtk_window_new();
-  gtk_widget_set_name(mt->form, "New meeting");
-  gtk_window_set_title(GTK_WINDOW(mt->form), "Call a meeting");
-  gtk_window_set_transient_for(GTK_WINDOW(mt->form), GTK_WINDOW(d->window));
-  gtk_window_set_modal(GTK_WINDOW(mt->form), TRUE);
-  gtk_window_set_default_size(GTK_WINDOW(mt->form), 480, -1);
-  g_signal_connect(mt->form, "destroy", G_CALLBACK(on_form_destroy), d);
   GtkWidget *grid = gtk_grid_new();
-  gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
-  gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
-  gtk_widget_set_margin_start(grid, 18);
-  gtk_widget_set_margin_end(grid, 18);
-  gtk_widget_set_margin_top(grid, 18);
-  gtk_widget_set_margin_bottom(grid, 18);
+  mt->form = desk_form(d, "New meeting", "Call a meeting", 480, grid);
+  g_signal_connect(mt->form, "destroy", G_CALLBACK(on_form_destroy), d);
   mt->f_title =
       desk_field(grid, 0, "_Title", desk_entry("Title", "PCN board", 0));
   mt->f_date =
@@ -615,13 +595,8 @@ static void on_new(GtkButton *b, gpointer ud) {
   gtk_label_set_xalign(GTK_LABEL(mt->f_note), 0);
   gtk_widget_add_css_class(mt->f_note, "error");
   gtk_grid_attach(GTK_GRID(grid), mt->f_note, 0, 6, 2, 1);
-  mt->f_go = gtk_button_new_with_mnemonic("_Call meeting");
-  gtk_widget_add_css_class(mt->f_go, "suggested-action");
-  gtk_widget_set_halign(mt->f_go, GTK_ALIGN_END);
-  g_signal_connect(mt->f_go, "clicked", G_CALLBACK(on_create), d);
-  gtk_grid_attach(GTK_GRID(grid), mt->f_go, 1, 7, 1, 1);
-  gtk_window_set_default_widget(GTK_WINDOW(mt->form), mt->f_go);
-  gtk_window_set_child(GTK_WINDOW(mt->form), grid);
+  mt->f_go = desk_form_go(mt->form, grid, 7, "_Call meeting",
+                          G_CALLBACK(on_create), d);
   gtk_window_present(GTK_WINDOW(mt->form));
 }
 

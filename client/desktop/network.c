@@ -138,11 +138,7 @@ static void show_settings(struct desk_network *n) {
 
 static void keep(struct desk_network *n, const Pcn__NetworkSettings *s) {
   if (n->s) pcn__network_settings__free_unpacked(n->s, NULL);
-  size_t len = pcn__network_settings__get_packed_size(s);
-  uint8_t *buf = g_malloc(len ? len : 1);
-  pcn__network_settings__pack(s, buf);
-  n->s = pcn__network_settings__unpack(NULL, len, buf);
-  g_free(buf);
+  n->s = desk_copy_msg(&s->base);
   show_settings(n);
 }
 

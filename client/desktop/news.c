@@ -631,8 +631,7 @@ static void on_posted(pcn_client *cl, const Pcn__Response *r, void *ud) {
     if (it) open_item(d, it->id);
     return;
   }
-  gtk_label_set_text(GTK_LABEL(s->p_note), r->status->message);
-  gtk_widget_set_visible(s->p_note, TRUE);
+  desk_say(s->p_note, r->status->message);
 }
 
 static void on_post(GtkButton *b, gpointer ud) {
@@ -666,14 +665,7 @@ static void on_post(GtkButton *b, gpointer ud) {
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_NEWS_POST;
   req.news_post = &p;
-  if (!d->cl || !pcn_client_call(d->cl, &req, on_posted, d)) {
-    gtk_label_set_text(GTK_LABEL(s->p_note),
-                       "Not connected to the server; try again when the "
-                       "header says Connected.");
-    gtk_widget_set_visible(s->p_note, TRUE);
-  } else {
-    gtk_widget_set_sensitive(s->p_go, FALSE); /* one post per click */
-  }
+  desk_form_send(d, &req, on_posted, s->p_go, s->p_note);
   g_strfreev(codes);
   g_free(text);
 }
@@ -688,25 +680,14 @@ static void on_post_destroy(GtkWidget *w, gpointer ud) {
 static void post_window(pcn_desk *d, news_item *of) {
   desk_news *s = d->news;
   if (s->post_win) gtk_window_destroy(GTK_WINDOW(s->post_win));
-  const char *title = of ? "New version" : "New post";
-  s->post_win = gtk_window_new();
-  gtk_widget_set_name(s->post_win, title);
-  gtk_window_set_title(GTK_WINDOW(s->post_win),
-                       of ? "New version of a policy" : "New announcement");
-  gtk_window_set_transient_for(GTK_WINDOW(s->post_win), GTK_WINDOW(d->window));
-  gtk_window_set_modal(GTK_WINDOW(s->post_win), TRUE);
-  gtk_window_set_default_size(GTK_WINDOW(s->post_win), 520, -1);
+  GtkWidget *grid = gtk_grid_new();
+  s->post_win =
+      desk_form(d, of ? "New version" : "New post",
+                of ? "New version of a policy" : "New announcement", 520, grid);
   g_signal_connect(s->post_win, "destroy", G_CALLBACK(on_post_destroy), d);
   s->p_version_of = of ? of->id : 0;
   s->p_version = of ? of->version : 0;
 
-  GtkWidget *grid = gtk_grid_new();
-  gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
-  gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
-  gtk_widget_set_margin_start(grid, 18);
-  gtk_widget_set_margin_end(grid, 18);
-  gtk_widget_set_margin_top(grid, 18);
-  gtk_widget_set_margin_bottom(grid, 18);
   int row = 0;
   s->p_title =
       desk_field(grid, row++, "_Title", desk_entry("Title", "The headline", 0));
@@ -753,19 +734,9 @@ static void post_window(pcn_desk *d, news_item *of) {
     gtk_check_button_set_active(GTK_CHECK_BUTTON(s->p_policy), TRUE);
     gtk_widget_set_sensitive(s->p_policy, FALSE);
   }
-  s->p_note = gtk_label_new(NULL);
-  gtk_label_set_wrap(GTK_LABEL(s->p_note), TRUE);
-  gtk_label_set_xalign(GTK_LABEL(s->p_note), 0);
-  gtk_widget_add_css_class(s->p_note, "error");
-  gtk_widget_set_visible(s->p_note, FALSE);
-  gtk_grid_attach(GTK_GRID(grid), s->p_note, 0, row++, 2, 1);
-  s->p_go = gtk_button_new_with_mnemonic(of ? "_Publish" : "_Post");
-  gtk_widget_add_css_class(s->p_go, "suggested-action");
-  gtk_widget_set_halign(s->p_go, GTK_ALIGN_END);
-  g_signal_connect(s->p_go, "clicked", G_CALLBACK(on_post), d);
-  gtk_grid_attach(GTK_GRID(grid), s->p_go, 1, row, 1, 1);
-  gtk_window_set_default_widget(GTK_WINDOW(s->post_win), s->p_go);
-  gtk_window_set_child(GTK_WINDOW(s->post_win), grid);
+  s->p_note = desk_form_error(grid, row++, 0);
+  s->p_go = desk_form_go(s->post_win, grid, row, of ? "_Publish" : "_Post",
+                         G_CALLBACK(on_post), d);
   gtk_window_present(GTK_WINDOW(s->post_win));
 }
 
@@ -867,11 +838,7 @@ GtkWidget *news_view_new(pcn_desk *d) {
   gtk_widget_add_css_class(s->new_post, "suggested-action");
   gtk_widget_set_visible(s->new_post, FALSE); /* until we know the role */
   g_signal_connect(s->new_post, "clicked", G_CALLBACK(on_new_post), d);
-  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start(bar, 12);
-  gtk_widget_set_margin_end(bar, 12);
-  gtk_widget_set_margin_top(bar, 6);
-  gtk_widget_set_margin_bottom(bar, 6);
+  GtkWidget *bar = desk_bar();
   gtk_box_append(GTK_BOX(bar), s->count);
   gtk_box_append(GTK_BOX(bar), s->expired);
   gtk_box_append(GTK_BOX(bar), s->new_post);

@@ -215,20 +215,9 @@ static form *form_new(pcn_desk *d, const char *title, const char *go,
                       GCallback on_go) {
   form *fm = g_new0(form, 1);
   fm->d = d;
-  fm->win = gtk_window_new();
-  gtk_widget_set_name(fm->win, title);
-  gtk_window_set_title(GTK_WINDOW(fm->win), title);
-  gtk_window_set_transient_for(GTK_WINDOW(fm->win), GTK_WINDOW(d->window));
-  gtk_window_set_modal(GTK_WINDOW(fm->win), TRUE);
-  gtk_window_set_default_size(GTK_WINDOW(fm->win), 480, -1);
-  g_signal_connect(fm->win, "destroy", G_CALLBACK(form_destroyed), fm);
   fm->grid = gtk_grid_new();
-  gtk_grid_set_row_spacing(GTK_GRID(fm->grid), 8);
-  gtk_grid_set_column_spacing(GTK_GRID(fm->grid), 12);
-  gtk_widget_set_margin_start(fm->grid, 18);
-  gtk_widget_set_margin_end(fm->grid, 18);
-  gtk_widget_set_margin_top(fm->grid, 18);
-  gtk_widget_set_margin_bottom(fm->grid, 18);
+  fm->win = desk_form(d, title, NULL, 480, fm->grid);
+  g_signal_connect(fm->win, "destroy", G_CALLBACK(form_destroyed), fm);
   fm->go = gtk_button_new_with_mnemonic(go);
   gtk_widget_add_css_class(fm->go, "suggested-action");
   g_signal_connect(fm->go, "clicked", on_go, fm);
@@ -236,7 +225,6 @@ static form *form_new(pcn_desk *d, const char *title, const char *go,
   gtk_label_set_wrap(GTK_LABEL(fm->note), TRUE);
   gtk_label_set_selectable(GTK_LABEL(fm->note), TRUE);
   gtk_label_set_xalign(GTK_LABEL(fm->note), 0);
-  gtk_window_set_child(GTK_WINDOW(fm->win), fm->grid);
   return fm;
 }
 
@@ -442,11 +430,7 @@ static void on_role(GtkButton *b, gpointer ud) {
 
 static GtkWidget *bar_with(GtkWidget *note, GtkWidget *b1, GtkWidget *b2,
                            GtkWidget *b3) {
-  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start(bar, 12);
-  gtk_widget_set_margin_end(bar, 12);
-  gtk_widget_set_margin_top(bar, 6);
-  gtk_widget_set_margin_bottom(bar, 6);
+  GtkWidget *bar = desk_bar();
   gtk_widget_set_hexpand(note, TRUE);
   gtk_label_set_xalign(GTK_LABEL(note), 0);
   gtk_box_append(GTK_BOX(bar), note);

@@ -372,11 +372,7 @@ GtkWidget *tasks_view_new(pcn_desk *d) {
   gtk_widget_add_css_class(add, "suggested-action");
   gtk_widget_set_tooltip_text(add, "New task (Ctrl+N)");
   g_signal_connect(add, "clicked", G_CALLBACK(on_new_clicked), d);
-  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start(bar, 12);
-  gtk_widget_set_margin_end(bar, 12);
-  gtk_widget_set_margin_top(bar, 6);
-  gtk_widget_set_margin_bottom(bar, 6);
+  GtkWidget *bar = desk_bar();
   gtk_box_append(GTK_BOX(bar), t->search);
   gtk_box_append(GTK_BOX(bar), t->status);
   const char *scopes[] = {"All scopes", "Network-wide", "My practice", NULL};
@@ -476,8 +472,7 @@ static void on_created(pcn_client *cl, const Pcn__Response *r, void *ud) {
     gtk_window_destroy(GTK_WINDOW(t->dialog));
     return;
   }
-  gtk_label_set_text(GTK_LABEL(t->d_error), r->status->message);
-  gtk_widget_set_visible(t->d_error, TRUE);
+  desk_say(t->d_error, r->status->message);
 }
 
 static void on_create(GtkButton *b, gpointer ud) {
@@ -498,14 +493,7 @@ static void on_create(GtkButton *b, gpointer ud) {
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_TASK_CREATE;
   req.task_create = &c;
-  if (!d->cl || !pcn_client_call(d->cl, &req, on_created, d)) {
-    gtk_label_set_text(GTK_LABEL(t->d_error),
-                       "Not connected to the server; try again when the "
-                       "header says Connected.");
-    gtk_widget_set_visible(t->d_error, TRUE);
-    return;
-  }
-  gtk_widget_set_sensitive(t->d_create, FALSE); /* one create per click */
+  desk_form_send(d, &req, on_created, t->d_create, t->d_error);
 }
 
 static void on_dialog_destroy(GtkWidget *w, gpointer ud) {
@@ -521,21 +509,9 @@ void tasks_new_dialog(pcn_desk *d) {
     gtk_window_present(GTK_WINDOW(t->dialog));
     return;
   }
-  t->dialog = gtk_window_new();
-  gtk_widget_set_name(t->dialog, "New task");
-  gtk_window_set_title(GTK_WINDOW(t->dialog), "New task");
-  gtk_window_set_transient_for(GTK_WINDOW(t->dialog), GTK_WINDOW(d->window));
-  gtk_window_set_modal(GTK_WINDOW(t->dialog), TRUE);
-  gtk_window_set_default_size(GTK_WINDOW(t->dialog), 460, -1);
-  g_signal_connect(t->dialog, "destroy", G_CALLBACK(on_dialog_destroy), d);
-
   GtkWidget *grid = gtk_grid_new();
-  gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
-  gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
-  gtk_widget_set_margin_start(grid, 18);
-  gtk_widget_set_margin_end(grid, 18);
-  gtk_widget_set_margin_top(grid, 18);
-  gtk_widget_set_margin_bottom(grid, 18);
+  t->dialog = desk_form(d, "New task", NULL, 460, grid);
+  g_signal_connect(t->dialog, "destroy", G_CALLBACK(on_dialog_destroy), d);
   t->d_title =
       desk_field(grid, 0, "_Title", desk_entry("Title", "What needs doing", 0));
   t->d_due = desk_field(grid, 1, "_Due",
@@ -553,20 +529,10 @@ void tasks_new_dialog(pcn_desk *d) {
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Who sees it",
                                  -1);
   desk_field(grid, 3, "_Seen by", t->d_scope);
-  t->d_error = gtk_label_new(NULL);
-  gtk_label_set_wrap(GTK_LABEL(t->d_error), TRUE);
-  gtk_label_set_xalign(GTK_LABEL(t->d_error), 0);
-  gtk_widget_add_css_class(t->d_error, "error");
-  gtk_widget_set_visible(t->d_error, FALSE);
-  gtk_grid_attach(GTK_GRID(grid), t->d_error, 0, 4, 2, 1);
-  t->d_create = gtk_button_new_with_mnemonic("_Create");
-  gtk_widget_add_css_class(t->d_create, "suggested-action");
-  g_signal_connect(t->d_create, "clicked", G_CALLBACK(on_create), d);
-  gtk_widget_set_halign(t->d_create, GTK_ALIGN_END);
-  gtk_grid_attach(GTK_GRID(grid), t->d_create, 1, 5, 1, 1);
-  gtk_window_set_default_widget(GTK_WINDOW(t->dialog), t->d_create);
+  t->d_error = desk_form_error(grid, 4, 0);
+  t->d_create =
+      desk_form_go(t->dialog, grid, 5, "_Create", G_CALLBACK(on_create), d);
   gtk_entry_set_activates_default(GTK_ENTRY(t->d_title), TRUE);
-  gtk_window_set_child(GTK_WINDOW(t->dialog), grid);
   gtk_window_present(GTK_WINDOW(t->dialog));
 }
 

@@ -35,6 +35,31 @@ int connected(fixture *f) {
   return strcmp(pcn_desk_status(f->d), "Connected") == 0;
 }
 
+static pcn_desk *notice_desk;
+static unsigned notices_before;
+static const char *notice_text;
+
+static int noticed(fixture *f) {
+  (void)f;
+  const char *last;
+  return pcn_desk_notices(notice_desk, &last) > notices_before &&
+         strstr(last, notice_text);
+}
+
+int dtest_wait_notice(fixture *f, pcn_desk *d, unsigned before,
+                      const char *text) {
+  notice_desk = d;
+  notices_before = before;
+  notice_text = text;
+  int ok = spin_until(f, noticed, 8000);
+  if (!ok) {
+    const char *last;
+    pcn_desk_notices(d, &last);
+    fprintf(stderr, "last notice: %s\n", last);
+  }
+  return ok;
+}
+
 int reconnecting(fixture *f) {
   return strncmp(pcn_desk_status(f->d), "Reconnecting", 12) == 0;
 }
@@ -61,18 +86,9 @@ static void on_rows(void *ud) {
   ((fixture *)ud)->last_event_ns = (uint64_t)g_get_monotonic_time() * 1000;
 }
 
-static int setup_as(void **state, int as_manager) {
-  fixture *f = calloc(1, sizeof *f);
-  f->s = its_start("");
-  f->mgr = its_manager(f->s);
-  its_add_practice(f->mgr, "F84001", "Riverside Surgery", 12000);
-  f->jo =
-      its_add_member(f->s, f->mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
-  /* Jo joined with `pcn join`: the desktop finds the same files. */
-  its_member *who = as_manager ? f->mgr : f->jo;
-  snprintf(f->cfgdir, sizeof f->cfgdir, "%s/%s-config", f->s->dir,
-           who->username);
-  setenv("XDG_CONFIG_HOME", f->cfgdir, 1);
+void dtest_save_session(fixture *f, its_member *who, char *dir, size_t n) {
+  snprintf(dir, n, "%s/%s-config", f->s->dir, who->username);
+  setenv("XDG_CONFIG_HOME", dir, 1);
   pcn_config cfg;
   memset(&cfg, 0, sizeof cfg);
   snprintf(cfg.server, sizeof cfg.server, "%s", f->s->addr);
@@ -82,6 +98,18 @@ static int setup_as(void **state, int as_manager) {
   cfg.ca_pem = f->s->ca_pem;
   char err[300];
   assert_int_equal(pcn_config_save(&cfg, err, sizeof err), 0);
+}
+
+static int setup_as(void **state, int as_manager) {
+  fixture *f = calloc(1, sizeof *f);
+  f->s = its_start("");
+  f->mgr = its_manager(f->s);
+  its_add_practice(f->mgr, "F84001", "Riverside Surgery", 12000);
+  f->jo =
+      its_add_member(f->s, f->mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
+  /* Jo joined with `pcn join`: the desktop finds the same files. */
+  dtest_save_session(f, as_manager ? f->mgr : f->jo, f->cfgdir,
+                     sizeof f->cfgdir);
 
   f->app =
       adw_application_new("org.pcnhub.DesktopTest", G_APPLICATION_NON_UNIQUE);
@@ -100,6 +128,15 @@ int dtest_setup(void **state) {
 
 int dtest_setup_manager(void **state) {
   return setup_as(state, 1);
+}
+
+pcn_desk *dtest_open_manager(fixture *f) {
+  char dir[400];
+  dtest_save_session(f, f->mgr, dir, sizeof dir);
+  pcn_desk *m = pcn_desk_new(GTK_APPLICATION(f->app));
+  setenv("XDG_CONFIG_HOME", f->cfgdir, 1); /* the fixture's member again */
+  gtk_window_present(pcn_desk_window(m));
+  return m;
 }
 
 int dtest_teardown(void **state) {
@@ -163,6 +200,60 @@ GtkWidget *find_widget(GtkWidget *root, GType type, const char *name) {
   return NULL;
 }
 
+int dtest_label_under(GtkWidget *root, const char *text) {
+  if (GTK_IS_LABEL(root) && strstr(gtk_label_get_text(GTK_LABEL(root)), text))
+    return 1;
+  for (GtkWidget *c = gtk_widget_get_first_child(root); c;
+       c = gtk_widget_get_next_sibling(c))
+    if (dtest_label_under(c, text)) return 1;
+  return 0;
+}
+
+GtkWidget *dtest_window_named(const char *name) {
+  GListModel *tops = gtk_window_get_toplevels();
+  GtkWidget *hit = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
+    GtkWidget *w = g_list_model_get_item(tops, i);
+    if (!strcmp(gtk_widget_get_name(w), name)) hit = w;
+    g_object_unref(w);
+  }
+  return hit;
+}
+
+void dtest_show_page(GtkWidget *win, const char *page) {
+  gtk_stack_set_visible_child_name(
+      GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)), page);
+  spin_ms(50);
+}
+
+int dtest_unnamed(GtkWidget *w) {
+  int n = 0;
+  if (gtk_widget_get_visible(w) &&
+      (GTK_IS_BUTTON(w) || GTK_IS_ENTRY(w) || GTK_IS_CHECK_BUTTON(w) ||
+       GTK_IS_DROP_DOWN(w) || GTK_IS_TEXT_VIEW(w) || GTK_IS_LIST_BOX(w)) &&
+      !gtk_widget_get_ancestor(gtk_widget_get_parent(w), GTK_TYPE_DROP_DOWN)) {
+    GtkAccessible *a = GTK_ACCESSIBLE(w);
+    int named =
+        gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+        gtk_test_accessible_has_relation(a,
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
+        (GTK_IS_BUTTON(w) && gtk_button_get_label(GTK_BUTTON(w))) ||
+        (GTK_IS_CHECK_BUTTON(w) &&
+         gtk_check_button_get_label(GTK_CHECK_BUTTON(w)));
+    if (!named) {
+      fprintf(stderr, "no accessible name: %s '%s'\n", G_OBJECT_TYPE_NAME(w),
+              gtk_widget_get_name(w));
+      n++;
+    }
+  }
+  /* Entries are made of an inner GtkText: the entry is what is named. */
+  if (GTK_IS_ENTRY(w)) return n;
+  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
+       c = gtk_widget_get_next_sibling(c))
+    n += dtest_unnamed(c);
+  return n;
+}
+
 void dtest_pick(GtkWidget *dropdown, const char *label) {
   assert_non_null(dropdown);
   GListModel *m = gtk_drop_down_get_model(GTK_DROP_DOWN(dropdown));
@@ -183,6 +274,12 @@ void dtest_press(GtkWidget *button) {
   g_signal_emit_by_name(button, "clicked");
   for (int i = 0; i < 20; i++)
     g_main_context_iteration(NULL, FALSE);
+}
+
+void dtest_click(GtkWidget *root, const char *label) {
+  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, label);
+  if (!b) fail_msg("no button %s", label);
+  dtest_press(b);
 }
 
 void type_text(GtkWidget *editable, const char *text) {

@@ -36,17 +36,7 @@ static int setup(void **state) {
       its_add_member(f->s, f->mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
   sam = its_add_member(f->s, f->mgr, "sam", PCN__ROLE__PRACTICE_MANAGER,
                        "F84002");
-  snprintf(f->cfgdir, sizeof f->cfgdir, "%s/jo-config", f->s->dir);
-  setenv("XDG_CONFIG_HOME", f->cfgdir, 1);
-  pcn_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  snprintf(cfg.server, sizeof cfg.server, "%s", f->s->addr);
-  snprintf(cfg.username, sizeof cfg.username, "jo");
-  snprintf(cfg.token, sizeof cfg.token, "%s", f->jo->token);
-  snprintf(cfg.network_name, sizeof cfg.network_name, "Riverside PCN");
-  cfg.ca_pem = f->s->ca_pem;
-  char err[300];
-  assert_int_equal(pcn_config_save(&cfg, err, sizeof err), 0);
+  dtest_save_session(f, f->jo, f->cfgdir, sizeof f->cfgdir);
   f->app =
       adw_application_new("org.pcnhub.DesktopTest", G_APPLICATION_NON_UNIQUE);
   assert_true(g_application_register(G_APPLICATION(f->app), NULL, NULL));
@@ -88,48 +78,6 @@ static int wait_row(fixture *f, GtkWidget *win, const char *row,
   return spin_until(f, row_shown, 8000);
 }
 
-static pcn_desk *notice_desk;
-static unsigned notices_before;
-static const char *want_notice;
-static int noticed(fixture *f) {
-  (void)f;
-  const char *last;
-  return pcn_desk_notices(notice_desk, &last) > notices_before &&
-         strstr(last, want_notice);
-}
-
-static int wait_notice(fixture *f, pcn_desk *d, unsigned before,
-                       const char *text) {
-  notice_desk = d;
-  notices_before = before;
-  want_notice = text;
-  return spin_until(f, noticed, 8000);
-}
-
-static void show_page(GtkWidget *win, const char *page) {
-  gtk_stack_set_visible_child_name(
-      GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)), page);
-  spin_ms(50);
-}
-
-static void click(GtkWidget *root, const char *label) {
-  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, label);
-  assert_non_null(b);
-  gtk_widget_activate(b);
-  spin_ms(400);
-}
-
-static GtkWidget *window_named(const char *name) {
-  GListModel *tops = gtk_window_get_toplevels();
-  GtkWidget *hit = NULL;
-  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
-    GtkWidget *w = g_list_model_get_item(tops, i);
-    if (!strcmp(gtk_widget_get_name(w), name)) hit = w;
-    g_object_unref(w);
-  }
-  return hit;
-}
-
 static GtkWidget *error_win;
 static int form_error(fixture *f) {
   (void)f;
@@ -141,35 +89,6 @@ static int form_error(fixture *f) {
         strstr(gtk_label_get_text(GTK_LABEL(c)), "urgent_reason"))
       return 1;
   return 0;
-}
-
-/* Every control a person reaches under w has a name (as test_desktop_a11y
- * does for the other pages). */
-static int unnamed(GtkWidget *w) {
-  int n = 0;
-  if (gtk_widget_get_visible(w) &&
-      (GTK_IS_BUTTON(w) || GTK_IS_ENTRY(w) || GTK_IS_CHECK_BUTTON(w) ||
-       GTK_IS_DROP_DOWN(w)) &&
-      !gtk_widget_get_ancestor(gtk_widget_get_parent(w), GTK_TYPE_DROP_DOWN)) {
-    GtkAccessible *a = GTK_ACCESSIBLE(w);
-    int named =
-        gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-        gtk_test_accessible_has_relation(a,
-                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
-        (GTK_IS_BUTTON(w) && gtk_button_get_label(GTK_BUTTON(w))) ||
-        (GTK_IS_CHECK_BUTTON(w) &&
-         gtk_check_button_get_label(GTK_CHECK_BUTTON(w)));
-    if (!named) {
-      fprintf(stderr, "no accessible name: %s '%s'\n", G_OBJECT_TYPE_NAME(w),
-              gtk_widget_get_name(w));
-      n++;
-    }
-  }
-  if (GTK_IS_ENTRY(w)) return n;
-  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
-       c = gtk_widget_get_next_sibling(c))
-    n += unnamed(c);
-  return n;
 }
 
 /* The Asks page of a main window. */
@@ -212,24 +131,24 @@ static void test_asks(void **state) {
   unsigned n0 = pcn_desk_notices(f->d, NULL);
   make_ask(f->mgr, "Flu vaccine uptake", pcn_add_working_days(today, 12, NULL),
            both, 2, NULL);
-  show_page(jo_win, "asks");
+  dtest_show_page(jo_win, "asks");
   assert_true(wait_row(f, jo_win, "ask-1", "F84001: no answer"));
-  assert_true(wait_notice(f, f->d, n0, "A new ask for your practice"));
+  assert_true(dtest_wait_notice(f, f->d, n0, "A new ask for your practice"));
   /* Jo sees F84001's answer only, not F84002's. */
   want_chip = "F84002: no answer";
   assert_null(row_widget());
 
   /* Jo answers Done, with a note, through the Answer window. */
   want_chip = NULL;
-  click(row_widget(), "Answer");
-  GtkWidget *aw = window_named("Answer an ask");
+  dtest_click(row_widget(), "Answer");
+  GtkWidget *aw = dtest_window_named("Answer an ask");
   assert_non_null(aw);
-  assert_int_equal(unnamed(body(aw)), 0);
+  assert_int_equal(dtest_unnamed(body(aw)), 0);
   gtk_drop_down_set_selected(
       GTK_DROP_DOWN(find_widget(aw, GTK_TYPE_DROP_DOWN, NULL)), 1);
   type_text(find_widget(aw, GTK_TYPE_ENTRY, "Note or reason"),
             "Sent to the ICB on Monday");
-  click(aw, "Send");
+  dtest_click(aw, "Send");
   assert_true(wait_row(f, jo_win, "ask-1", "F84001: done"));
   Pcn__AskGet g = PCN__ASK_GET__INIT;
   g.id = 1;
@@ -242,26 +161,12 @@ static void test_asks(void **state) {
   assert_string_equal(r->ask_detail->answers[0]->note,
                       "Sent to the ICB on Monday");
   assert_string_equal(r->ask_detail->answers[0]->answered_by, "jo");
-  assert_int_equal(unnamed(asks_page(jo_win)), 0);
+  assert_int_equal(dtest_unnamed(asks_page(jo_win)), 0);
 
   /* The PCN manager's own window: every practice's answer in the strip. */
-  char dir[400];
-  snprintf(dir, sizeof dir, "%s/mgr-config", f->s->dir);
-  setenv("XDG_CONFIG_HOME", dir, 1);
-  pcn_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  snprintf(cfg.server, sizeof cfg.server, "%s", f->s->addr);
-  snprintf(cfg.username, sizeof cfg.username, "manager");
-  snprintf(cfg.token, sizeof cfg.token, "%s", f->mgr->token);
-  snprintf(cfg.network_name, sizeof cfg.network_name, "Riverside PCN");
-  cfg.ca_pem = f->s->ca_pem;
-  char err[300];
-  assert_int_equal(pcn_config_save(&cfg, err, sizeof err), 0);
-  mgr_desk = pcn_desk_new(GTK_APPLICATION(f->app));
-  setenv("XDG_CONFIG_HOME", f->cfgdir, 1);
+  mgr_desk = dtest_open_manager(f);
   GtkWidget *mgr_win = GTK_WIDGET(pcn_desk_window(mgr_desk));
-  gtk_window_present(GTK_WINDOW(mgr_win));
-  show_page(mgr_win, "asks");
+  dtest_show_page(mgr_win, "asks");
   assert_true(wait_row(f, mgr_win, "ask-1", "F84001: done"));
   assert_true(wait_row(f, mgr_win, "ask-1", "F84002: no answer"));
 
@@ -277,12 +182,12 @@ static void test_asks(void **state) {
   rr.ask_reply = &rep;
   its_expect(sam, &rr, PCN__STATUS_CODE__OK);
   assert_true(wait_row(f, mgr_win, "ask-1", "F84002: declined"));
-  assert_true(wait_notice(f, mgr_desk, m0, "F84002 declined an ask"));
+  assert_true(dtest_wait_notice(f, mgr_desk, m0, "F84002 declined an ask"));
 
   /* New ask with short notice: the urgent reason appears; without one
    * the server's refusal shows; with one the ask reaches Jo. */
-  click(mgr_win, "New ask");
-  GtkWidget *nw = window_named("New ask");
+  dtest_click(mgr_win, "New ask");
+  GtkWidget *nw = dtest_window_named("New ask");
   assert_non_null(nw);
   GtkWidget *reason = find_widget(nw, GTK_TYPE_ENTRY, "Urgent because");
   assert_false(gtk_widget_get_visible(reason));
@@ -298,20 +203,20 @@ static void test_asks(void **state) {
   assert_true(gtk_widget_get_visible(reason));
   gtk_check_button_set_active(
       GTK_CHECK_BUTTON(find_widget(nw, GTK_TYPE_CHECK_BUTTON, "F84001")), 1);
-  assert_int_equal(unnamed(body(nw)), 0);
-  click(nw, "Ask");
+  assert_int_equal(dtest_unnamed(body(nw)), 0);
+  dtest_click(nw, "Ask");
   error_win = nw;
   assert_true(spin_until(f, form_error, 5000));
   shot(nw, "desktop-asks-new");
   type_text(reason, "The ICB moved its deadline to this week");
   unsigned j0 = pcn_desk_notices(f->d, NULL);
-  click(nw, "Ask");
+  dtest_click(nw, "Ask");
   assert_true(wait_row(f, mgr_win, "ask-2", "F84001: no answer"));
-  assert_null(window_named("New ask"));
+  assert_null(dtest_window_named("New ask"));
   assert_true(wait_row(f, jo_win, "ask-2", "F84001: no answer"));
-  assert_true(wait_notice(f, f->d, j0, "urgent: The ICB moved"));
+  assert_true(dtest_wait_notice(f, f->d, j0, "urgent: The ICB moved"));
   assert_non_null(find_widget(mgr_win, GTK_TYPE_LABEL, "Urgent asks"));
-  assert_int_equal(unnamed(asks_page(mgr_win)), 0);
+  assert_int_equal(dtest_unnamed(asks_page(mgr_win)), 0);
   shot(mgr_win, "desktop-asks-manager");
 
   /* The working day after it was due, Jo's practice still owes it: the
@@ -320,7 +225,7 @@ static void test_asks(void **state) {
   int64_t now = its_advance(f->mgr, 0);
   int32_t after = pcn_add_working_days(today + 1, 1, NULL);
   its_advance(f->mgr, (int64_t)after * DAY_MS + 9 * 3600 * 1000LL - now);
-  assert_true(wait_notice(f, f->d, j0, "An ask is overdue"));
+  assert_true(dtest_wait_notice(f, f->d, j0, "An ask is overdue"));
   const char *last;
   pcn_desk_notices(f->d, &last);
   assert_non_null(strstr(last, "Rota gaps this week"));

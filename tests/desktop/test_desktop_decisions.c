@@ -39,27 +39,6 @@ static int wait_label(fixture *f, const char *name, const char *text) {
   return ok;
 }
 
-static unsigned want_notices;
-static const char *want_notice;
-static int noticed(fixture *f) {
-  const char *last;
-  return pcn_desk_notices(f->d, &last) >= want_notices &&
-         strstr(last, want_notice);
-}
-
-/* A notice saying text, after the `before` there were. */
-static int wait_notice(fixture *f, unsigned before, const char *text) {
-  want_notices = before + 1;
-  want_notice = text;
-  int ok = spin_until(f, noticed, 5000);
-  if (!ok) {
-    const char *last;
-    pcn_desk_notices(f->d, &last);
-    fprintf(stderr, "last notice: %s\n", last);
-  }
-  return ok;
-}
-
 static uint64_t propose(its_member *m, const char *title, int rule) {
   Pcn__DecisionPropose p = PCN__DECISION_PROPOSE__INIT;
   p.title = (char *)title;
@@ -85,40 +64,6 @@ static void vote(its_member *m, uint64_t id, int choice, const char *reason) {
   its_expect(m, &r, PCN__STATUS_CODE__OK);
 }
 
-static void click(const char *name) {
-  GtkWidget *b = find_widget(win, GTK_TYPE_BUTTON, name);
-  assert_non_null(b);
-  assert_true(gtk_widget_is_visible(b));
-  gtk_widget_activate(b);
-  spin_ms(400);
-}
-
-/* Every control on the page has a name (as test_desktop_a11y checks for
- * the other views). */
-static int unnamed(GtkWidget *w) {
-  int n = 0;
-  if (gtk_widget_get_visible(w) &&
-      (GTK_IS_BUTTON(w) || GTK_IS_ENTRY(w) || GTK_IS_DROP_DOWN(w)) &&
-      !gtk_widget_get_ancestor(gtk_widget_get_parent(w), GTK_TYPE_DROP_DOWN)) {
-    GtkAccessible *a = GTK_ACCESSIBLE(w);
-    int named =
-        gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-        gtk_test_accessible_has_relation(a,
-                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
-        (GTK_IS_BUTTON(w) && gtk_button_get_label(GTK_BUTTON(w)));
-    if (!named) {
-      fprintf(stderr, "no accessible name: %s '%s'\n", G_OBJECT_TYPE_NAME(w),
-              gtk_widget_get_name(w));
-      n++;
-    }
-  }
-  if (GTK_IS_ENTRY(w)) return n;
-  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
-       c = gtk_widget_get_next_sibling(c))
-    n += unnamed(c);
-  return n;
-}
-
 static void test_decisions(void **state) {
   fixture *f = *state;
   win = GTK_WIDGET(pcn_desk_window(f->d));
@@ -132,7 +77,7 @@ static void test_decisions(void **state) {
   unsigned before = pcn_desk_notices(f->d, NULL);
   propose(f->mgr, "Shared flu clinic", PCN__DECISION_RULE__DECISION_CONSENT);
   assert_true(wait_label(f, "Decision 1", "Shared flu clinic"));
-  assert_true(wait_notice(f, before, "A new decision to vote on"));
+  assert_true(dtest_wait_notice(f, f->d, before, "A new decision to vote on"));
   assert_true(wait_label(f, "State of decision 1", "Open · closes"));
   assert_true(wait_label(f, "F84001 vote on decision 1", "not voted"));
 
@@ -142,7 +87,7 @@ static void test_decisions(void **state) {
   assert_true(wait_label(f, "F84002 vote on decision 1", "F84002: disagree"));
 
   /* Jo objects without a reason: the row says what the server said. */
-  click("Disagree on decision 1");
+  dtest_click(win, "Disagree on decision 1");
   assert_true(wait_label(f, "Note on decision 1", "objection"));
 
   /* Jo agrees, with a reason: the last vote, so it closes; the row shows
@@ -150,7 +95,7 @@ static void test_decisions(void **state) {
   type_text(find_widget(win, GTK_TYPE_ENTRY, "Reason for decision 1"),
             "We can host it.");
   shot(win, "desktop-decisions-open");
-  click("Agree on decision 1");
+  dtest_click(win, "Agree on decision 1");
   assert_true(wait_label(f, "State of decision 1", "Rejected"));
   assert_true(wait_label(f, "Outcome of decision 1",
                          "Rejected: 1 of 2 practices objected"));
@@ -162,11 +107,11 @@ static void test_decisions(void **state) {
    * hears about it. */
   propose(f->mgr, "Joint training day", PCN__DECISION_RULE__DECISION_MAJORITY);
   assert_true(wait_label(f, "Decision 2", "Joint training day"));
-  click("Agree on decision 2");
+  dtest_click(win, "Agree on decision 2");
   assert_true(wait_label(f, "F84001 vote on decision 2", "F84001: agree"));
   before = pcn_desk_notices(f->d, NULL);
   vote(ravi, 2, PCN__DECISION_CHOICE__DECISION_AGREE, "");
-  assert_true(wait_notice(f, before, "A decision has closed"));
+  assert_true(dtest_wait_notice(f, f->d, before, "A decision has closed"));
   assert_true(wait_label(f, "State of decision 2", "Passed"));
 
   /* The proposer's reminder reaches Jo's practice, which has not voted. */
@@ -179,20 +124,15 @@ static void test_decisions(void **state) {
   req.decision_remind = &m;
   before = pcn_desk_notices(f->d, NULL);
   its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
-  assert_true(wait_notice(f, before, "Your practice's vote is awaited"));
+  assert_true(
+      dtest_wait_notice(f, f->d, before, "Your practice's vote is awaited"));
   assert_true(wait_label(f, "Decision 3", "Estates review"));
   /* Jo proposes from the page; her own proposal she may remind about and
    * withdraw. */
-  click("New proposal");
-  GtkWidget *form = NULL;
-  GListModel *tops = gtk_window_get_toplevels();
-  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
-    GtkWidget *t = g_list_model_get_item(tops, i);
-    if (!strcmp(gtk_widget_get_name(t), "New proposal")) form = t;
-    g_object_unref(t);
-  }
+  dtest_click(win, "New proposal");
+  GtkWidget *form = dtest_window_named("New proposal");
   assert_non_null(form);
-  assert_int_equal(unnamed(form), 0);
+  assert_int_equal(dtest_unnamed(form), 0);
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"), "Share a phlebotomist");
   gtk_drop_down_set_selected(
       GTK_DROP_DOWN(find_widget(form, GTK_TYPE_DROP_DOWN, NULL)), 1);
@@ -201,14 +141,15 @@ static void test_decisions(void **state) {
   assert_true(wait_label(f, "Decision 4", "Share a phlebotomist"));
   assert_true(gtk_widget_is_visible(
       find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 4")));
-  click("Withdraw decision 4");
+  dtest_click(win, "Withdraw decision 4");
   assert_true(wait_label(f, "State of decision 4", "Withdrawn"));
 
   /* Not Jo's proposal: no withdraw or remind for her. */
   assert_false(gtk_widget_is_visible(
       find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 3")));
   GtkStack *stack = GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL));
-  assert_int_equal(unnamed(gtk_stack_get_child_by_name(stack, "decisions")), 0);
+  assert_int_equal(
+      dtest_unnamed(gtk_stack_get_child_by_name(stack, "decisions")), 0);
   shot(win, "desktop-decisions");
   its_member_free(ravi);
 }

@@ -18,26 +18,11 @@
 static GtkWidget *watch_root;
 static const char *watch_name, *watch_text;
 
-/* Appends the text of every label under w. */
-static void gather(GtkWidget *w, GString *out) {
-  if (GTK_IS_LABEL(w)) {
-    g_string_append(out, gtk_label_get_text(GTK_LABEL(w)));
-    g_string_append_c(out, '\n');
-  }
-  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
-       c = gtk_widget_get_next_sibling(c))
-    gather(c, out);
-}
-
+/* The widget named name under root exists and (unless text is NULL) a
+ * label in it shows text. */
 static int says(GtkWidget *root, const char *name, const char *text) {
   GtkWidget *w = find_widget(root, 0, name);
-  if (!w) return 0;
-  if (!text) return 1;
-  GString *s = g_string_new(NULL);
-  gather(w, s);
-  int hit = strstr(s->str, text) != NULL;
-  g_string_free(s, TRUE);
-  return hit;
+  return w && (!text || dtest_label_under(w, text));
 }
 
 static int watched(fixture *f) {
@@ -52,29 +37,6 @@ static int wait_says(fixture *f, GtkWidget *root, const char *name,
   watch_name = name;
   watch_text = text;
   return spin_until(f, watched, 8000);
-}
-
-static void show_page(GtkWidget *win, const char *page) {
-  gtk_stack_set_visible_child_name(
-      GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)), page);
-  spin_ms(50);
-}
-
-static void click(GtkWidget *root, const char *name) {
-  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, name);
-  if (!b) fail_msg("no button %s", name);
-  dtest_press(b);
-}
-
-static GtkWidget *window_named(const char *name) {
-  GListModel *tops = gtk_window_get_toplevels();
-  GtkWidget *hit = NULL;
-  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
-    GtkWidget *w = g_list_model_get_item(tops, i);
-    if (!strcmp(gtk_widget_get_name(w), name)) hit = w;
-    g_object_unref(w);
-  }
-  return hit;
 }
 
 /* Over the wire, as another client sees it. */
@@ -102,53 +64,6 @@ static int new_notice(fixture *f) {
   return pcn_desk_notices(f->d, NULL) > notices_seen;
 }
 
-/* Every button, entry, drop-down, check box and text view under w has a
- * name a screen reader can say. */
-static int unnamed(GtkWidget *w) {
-  int n = 0;
-  if (gtk_widget_get_visible(w) &&
-      (GTK_IS_BUTTON(w) || GTK_IS_ENTRY(w) || GTK_IS_DROP_DOWN(w) ||
-       GTK_IS_CHECK_BUTTON(w) || GTK_IS_TEXT_VIEW(w)) &&
-      !gtk_widget_get_ancestor(gtk_widget_get_parent(w), GTK_TYPE_DROP_DOWN)) {
-    GtkAccessible *a = GTK_ACCESSIBLE(w);
-    int ok =
-        gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-        gtk_test_accessible_has_relation(a,
-                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
-        (GTK_IS_BUTTON(w) && gtk_button_get_label(GTK_BUTTON(w))) ||
-        (GTK_IS_CHECK_BUTTON(w) &&
-         gtk_check_button_get_label(GTK_CHECK_BUTTON(w)));
-    if (!ok) {
-      fprintf(stderr, "no accessible name: %s '%s'\n", G_OBJECT_TYPE_NAME(w),
-              gtk_widget_get_name(w));
-      n++;
-    }
-  }
-  if (GTK_IS_ENTRY(w)) return n;
-  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
-       c = gtk_widget_get_next_sibling(c))
-    n += unnamed(c);
-  return n;
-}
-
-static pcn_desk *open_manager_window(fixture *f) {
-  char dir[400];
-  snprintf(dir, sizeof dir, "%s/mgr-config", f->s->dir);
-  setenv("XDG_CONFIG_HOME", dir, 1);
-  pcn_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  snprintf(cfg.server, sizeof cfg.server, "%s", f->s->addr);
-  snprintf(cfg.username, sizeof cfg.username, "manager");
-  snprintf(cfg.token, sizeof cfg.token, "%s", f->mgr->token);
-  cfg.ca_pem = f->s->ca_pem;
-  char err[300];
-  assert_int_equal(pcn_config_save(&cfg, err, sizeof err), 0);
-  pcn_desk *m = pcn_desk_new(GTK_APPLICATION(f->app));
-  setenv("XDG_CONFIG_HOME", f->cfgdir, 1);
-  gtk_window_present(pcn_desk_window(m));
-  return m;
-}
-
 static void test_duties(void **state) {
   fixture *f = *state;
   GtkWidget *jo_win = GTK_WIDGET(pcn_desk_window(f->d));
@@ -157,7 +72,7 @@ static void test_duties(void **state) {
                                    PCN__ROLE__PRACTICE_MANAGER, "F84002");
 
   /* The default register, every practice pending. */
-  show_page(jo_win, "duties");
+  dtest_show_page(jo_win, "duties");
   assert_true(wait_says(f, jo_win, "Entry 14", "F84002 pending"));
   assert_true(says(jo_win, "Entry 1", "ARRS recruitment and claims"));
   assert_true(says(jo_win, "Entry 1", "Owner: PCN manager"));
@@ -167,7 +82,7 @@ static void test_duties(void **state) {
   assert_null(find_widget(jo_win, GTK_TYPE_BUTTON, "Edit 1")); /* not hers */
 
   /* Jo agrees entry 1 from its row; the server has it. */
-  click(jo_win, "Agree 1");
+  dtest_click(jo_win, "Agree 1");
   assert_true(wait_says(f, jo_win, "Entry 1", "F84001 agreed"));
   uint64_t which = 0;
   assert_int_equal(agreed_by(f->mgr, "F84001", &which), 1);
@@ -188,7 +103,7 @@ static void test_duties(void **state) {
   assert_true(wait_says(f, jo_win, "Entry 1", "F84002 agreed"));
 
   /* Agree all pending: the other thirteen. */
-  click(jo_win, "Agree all pending");
+  dtest_click(jo_win, "Agree all pending");
   assert_true(wait_says(f, jo_win, "Entry 14", "F84001 agreed"));
   assert_int_equal(agreed_by(f->mgr, "F84001", NULL), 14);
   assert_true(wait_says(f, jo_win, "Responsibilities page",
@@ -234,25 +149,26 @@ static void test_duties(void **state) {
   assert_true(says(jo_win, "Responsibilities page", "1 is due for review"));
   spin_ms(200);
   shot(jo_win, "desktop-duties");
-  assert_int_equal(unnamed(find_widget(jo_win, 0, "Responsibilities page")), 0);
+  assert_int_equal(
+      dtest_unnamed(find_widget(jo_win, 0, "Responsibilities page")), 0);
 
   /* The PCN manager edits entry 3 in the form of their own window. */
-  pcn_desk *md = open_manager_window(f);
+  pcn_desk *md = dtest_open_manager(f);
   GtkWidget *mgr_win = GTK_WIDGET(pcn_desk_window(md));
-  show_page(mgr_win, "duties");
+  dtest_show_page(mgr_win, "duties");
   assert_true(wait_says(f, mgr_win, "Entry 3", "Enhanced access rota"));
   assert_null(find_widget(mgr_win, GTK_TYPE_BUTTON, "Agree 3"));
-  click(mgr_win, "Edit 3");
-  GtkWidget *form = window_named("Edit entry");
+  dtest_click(mgr_win, "Edit 3");
+  GtkWidget *form = dtest_window_named("Edit entry");
   assert_non_null(form);
-  assert_int_equal(unnamed(form), 0);
+  assert_int_equal(dtest_unnamed(form), 0);
   char later[11];
   int32_t day;
   assert_int_equal(pcn_date_parse(today, &day), 0);
   pcn_date_format(day + 100, later);
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Review date"), later);
   shot(form, "desktop-duty-edit");
-  click(form, "Save");
+  dtest_click(form, "Save");
   assert_true(wait_says(f, jo_win, "Entry 3", later));
   assert_true(says(jo_win, "Entry 3", "F84001 pending"));
   const Pcn__DutyRegister *g = reg(f->mgr);
@@ -262,7 +178,7 @@ static void test_duties(void **state) {
       assert_string_equal(g->duties[i]->review_date, later);
       assert_string_equal(g->duties[i]->title, "Enhanced access rota");
     }
-  assert_null(window_named("Edit entry"));
+  assert_null(dtest_window_named("Edit entry"));
 
   gtk_window_destroy(GTK_WINDOW(mgr_win));
   pcn_desk_free(md);

@@ -15,18 +15,7 @@ static GtkWidget *page_root;
 static const char *want;
 static int page_says(fixture *f) {
   (void)f;
-  GtkWidget *stack[512];
-  int n = 0;
-  stack[n++] = page_root;
-  while (n) {
-    GtkWidget *w = stack[--n];
-    if (GTK_IS_LABEL(w) && strstr(gtk_label_get_text(GTK_LABEL(w)), want))
-      return 1;
-    for (GtkWidget *c = gtk_widget_get_first_child(w); c && n < 512;
-         c = gtk_widget_get_next_sibling(c))
-      stack[n++] = c;
-  }
-  return 0;
+  return dtest_label_under(page_root, want);
 }
 
 static int feed_has_manager(fixture *f) {
@@ -37,10 +26,6 @@ static int feed_has_manager(fixture *f) {
 static int feed_has_wanted(fixture *f) {
   int n;
   return find_row(f, want, &n) >= 0;
-}
-
-static void press(GtkWidget *root, const char *label) {
-  dtest_press(find_widget(root, GTK_TYPE_BUTTON, label));
 }
 
 static int setup(void **state) {
@@ -85,27 +70,27 @@ static void test_join(void **state) {
   type_text(code, "pcn1-not-a-code");
   type_text(pw, "correct horse battery");
   type_text(again, "correct horse battery");
-  press(win, "Join");
+  dtest_click(win, "Join");
   want = "invitation";
   assert_true(spin_until(f, page_says, 3000));
 
   type_text(code, f->s->manager_code);
   type_text(pw, "short");
   type_text(again, "short");
-  press(win, "Join");
+  dtest_click(win, "Join");
   want = "10 characters";
   assert_true(spin_until(f, page_says, 3000));
 
   type_text(pw, "correct horse battery");
   type_text(again, "correct horse batteyr");
-  press(win, "Join");
+  dtest_click(win, "Join");
   want = "differ";
   assert_true(spin_until(f, page_says, 3000));
   assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(code)),
                       f->s->manager_code); /* the code is still there */
 
   type_text(again, "correct horse battery");
-  press(win, "Join");
+  dtest_click(win, "Join");
   assert_true(spin_until(f, connected, 10000));
   assert_true(spin_until(f, feed_has_manager, 5000));
   assert_non_null(strstr(gtk_window_get_title(GTK_WINDOW(win)), "PCN Hub"));
@@ -165,11 +150,11 @@ static void test_login_again(void **state) {
                           find_widget(win, GTK_TYPE_ENTRY, "Username"))),
                       "manager");
   type_text(find_widget(win, 0, "Password"), "not the password");
-  press(win, "Log in");
+  dtest_click(win, "Log in");
   want = "Wrong username or password";
   assert_true(spin_until(f, page_says, 10000));
   type_text(find_widget(win, 0, "Password"), ITEST_PASSWORD);
-  press(win, "Log in");
+  dtest_click(win, "Log in");
   assert_true(spin_until(f, connected, 10000));
   pcn_config saved;
   assert_int_equal(pcn_config_load(&saved, err, sizeof err), 0);

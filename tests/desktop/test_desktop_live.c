@@ -109,11 +109,12 @@ static void test_live(void **state) {
   want = "Muted one";
   assert_true(spin_until(f, row_there, 5000));
   assert_int_equal(pcn_desk_notices(f->d, NULL), 10);
-  char ini[480], *text = NULL;
-  snprintf(ini, sizeof ini, "%s/pcn/desktop.ini", f->cfgdir);
+  char *ini = g_build_filename(f->cfgdir, "pcn", "desktop.ini", NULL);
+  char *text = NULL;
   assert_true(g_file_get_contents(ini, &text, NULL, NULL));
   assert_non_null(strstr(text, "mute-tasks=true"));
   g_free(text);
+  g_free(ini);
 }
 
 static void test_reconnect(void **state) {

@@ -20,22 +20,10 @@ static const char *want_text;
 static guint want_notices;
 static guint64 want_id;
 
-/* A label under root whose text contains want_text. */
-static int has_label(GtkWidget *root) {
-  if (GTK_IS_LABEL(root) &&
-      strstr(gtk_label_get_text(GTK_LABEL(root)), want_text))
-    return 1;
-  if (GTK_IS_BUTTON(root) && gtk_button_get_label(GTK_BUTTON(root)) &&
-      strstr(gtk_button_get_label(GTK_BUTTON(root)), want_text))
-    return 1;
-  for (GtkWidget *c = gtk_widget_get_first_child(root); c;
-       c = gtk_widget_get_next_sibling(c))
-    if (has_label(c)) return 1;
-  return 0;
-}
+/* A label on the page (a button's too) shows want_text. */
 static int shows(fixture *f) {
   (void)f;
-  return has_label(page_root);
+  return dtest_label_under(page_root, want_text);
 }
 static int notices(fixture *f) {
   return pcn_desk_notices(f->d, NULL) >= want_notices;
@@ -43,13 +31,6 @@ static int notices(fixture *f) {
 static int chosen(fixture *f) {
   return pcn_desk_meeting_selected(f->d) == want_id &&
          pcn_desk_meeting_detail_ready(f->d);
-}
-
-static void click(GtkWidget *root, const char *label) {
-  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, label);
-  assert_non_null(b);
-  gtk_widget_activate(b);
-  spin_ms(400);
 }
 
 static const Pcn__Response *call(its_member *m, Pcn__Request *r) {
@@ -94,7 +75,7 @@ static void test_meetings(void **state) {
   GtkWidget *entry = find_widget(win, GTK_TYPE_ENTRY, "New agenda item");
   assert_non_null(entry);
   type_text(entry, "Estates: Hill Street lease");
-  click(win, "Add to agenda");
+  dtest_click(win, "Add to agenda");
   want_text = "1. Estates: Hill Street lease — jo";
   assert_true(spin_until(f, shows, 5000));
   Pcn__MeetingGet g = PCN__MEETING_GET__INIT;
@@ -169,21 +150,15 @@ static void test_meetings(void **state) {
   g_free(text);
 
   /* Jo, a practice manager, calls a meeting through the form. */
-  click(win, "New meeting");
-  GtkWidget *form = NULL;
-  GListModel *tops = gtk_window_get_toplevels();
-  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
-    GtkWidget *t = g_list_model_get_item(tops, i);
-    if (!strcmp(gtk_widget_get_name(t), "New meeting")) form = t;
-    g_object_unref(t);
-  }
+  dtest_click(win, "New meeting");
+  GtkWidget *form = dtest_window_named("New meeting");
   assert_non_null(form);
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"), "PM catch-up");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Date"), "2030-06-04");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Starts"), "14:00");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Ends"), "15:00");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Invite"), "manager");
-  click(form, "Call meeting");
+  dtest_click(form, "Call meeting");
   want_id = id + 1;
   assert_true(spin_until(f, chosen, 5000));
   want_text = "2030-06-04 14:00–15:00 BST";

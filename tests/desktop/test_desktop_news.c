@@ -19,15 +19,6 @@ static its_member *amy;
 
 /* ------------------------------------------------------------ widgets */
 
-static int label_under(GtkWidget *root, const char *needle) {
-  if (GTK_IS_LABEL(root) && strstr(gtk_label_get_text(GTK_LABEL(root)), needle))
-    return 1;
-  for (GtkWidget *c = gtk_widget_get_first_child(root); c;
-       c = gtk_widget_get_next_sibling(c))
-    if (label_under(c, needle)) return 1;
-  return 0;
-}
-
 /* The list's row showing title, and its position among the rows shown
  * (-1: none). */
 static GtkWidget *row_for(const char *title, int *pos) {
@@ -36,7 +27,7 @@ static GtkWidget *row_for(const char *title, int *pos) {
   for (int i = 0; (r = gtk_list_box_get_row_at_index(GTK_LIST_BOX(list), i));
        i++) {
     if (!gtk_widget_get_child_visible(GTK_WIDGET(r))) continue;
-    if (label_under(GTK_WIDGET(r), title)) {
+    if (dtest_label_under(GTK_WIDGET(r), title)) {
       if (pos) *pos = shown;
       return GTK_WIDGET(r);
     }
@@ -67,7 +58,7 @@ static GtkWidget *detail_find;
 static const char *detail_text;
 static int detail_says(fixture *f) {
   (void)f;
-  return label_under(detail_find, detail_text);
+  return dtest_label_under(detail_find, detail_text);
 }
 
 static int wait_text(fixture *f, GtkWidget *root, const char *text) {
@@ -76,64 +67,10 @@ static int wait_text(fixture *f, GtkWidget *root, const char *text) {
   return spin_until(f, detail_says, 5000);
 }
 
-static unsigned notices_before;
-static const char *notice_text;
-static int noticed(fixture *f) {
-  const char *last;
-  return pcn_desk_notices(f->d, &last) > notices_before &&
-         strstr(last, notice_text) != NULL;
-}
-
-static void click(GtkWidget *b) {
-  assert_non_null(b);
-  gtk_widget_activate(b);
-  spin_ms(300);
-}
-
 static void open_row(const char *title) {
   GtkWidget *r = row_for(title, NULL);
   assert_non_null(r);
   g_signal_emit_by_name(list, "row-activated", r);
-}
-
-/* The newest toplevel window named name. */
-static GtkWidget *window_named(const char *name) {
-  GListModel *tops = gtk_window_get_toplevels();
-  GtkWidget *hit = NULL;
-  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
-    GtkWidget *w = g_list_model_get_item(tops, i);
-    if (!strcmp(gtk_widget_get_name(w), name)) hit = w;
-    g_object_unref(w);
-  }
-  return hit;
-}
-
-/* Every button, entry and check box under root has a name a screen
- * reader can say (as test_desktop_a11y checks the other views). */
-static int unnamed(GtkWidget *w) {
-  int n = 0;
-  if (gtk_widget_get_visible(w) &&
-      (GTK_IS_BUTTON(w) || GTK_IS_ENTRY(w) || GTK_IS_CHECK_BUTTON(w) ||
-       GTK_IS_TEXT_VIEW(w) || GTK_IS_LIST_BOX(w))) {
-    GtkAccessible *a = GTK_ACCESSIBLE(w);
-    int named =
-        gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-        gtk_test_accessible_has_relation(a,
-                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
-        (GTK_IS_BUTTON(w) && gtk_button_get_label(GTK_BUTTON(w))) ||
-        (GTK_IS_CHECK_BUTTON(w) &&
-         gtk_check_button_get_label(GTK_CHECK_BUTTON(w)));
-    if (!named) {
-      fprintf(stderr, "no accessible name: %s '%s'\n", G_OBJECT_TYPE_NAME(w),
-              gtk_widget_get_name(w));
-      n++;
-    }
-  }
-  if (GTK_IS_ENTRY(w)) return n;
-  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
-       c = gtk_widget_get_next_sibling(c))
-    n += unnamed(c);
-  return n;
 }
 
 /* ------------------------------------------------------------ server */
@@ -196,15 +133,13 @@ static void test_news(void **state) {
   assert_non_null(list);
 
   /* Live: the manager's posts arrive unread, each with a notice. */
-  notices_before = pcn_desk_notices(f->d, NULL);
+  unsigned n0 = pcn_desk_notices(f->d, NULL);
   rota = post(f->mgr, "Extended access rota for December", NULL, 0, 0, 0);
-  notice_text = "Extended access rota";
-  assert_true(spin_until(f, noticed, 5000));
+  assert_true(dtest_wait_notice(f, f->d, n0, "Extended access rota"));
   post(f->mgr, "Hill Street only", "F84002", 0, 0, 0);
-  notices_before = pcn_desk_notices(f->d, NULL);
+  n0 = pcn_desk_notices(f->d, NULL);
   policy_id = post(f->mgr, "Chaperone policy", "F84001", 1, 0, 0);
-  notice_text = "Chaperone policy";
-  assert_true(spin_until(f, noticed, 5000));
+  assert_true(dtest_wait_notice(f, f->d, n0, "Chaperone policy"));
   assert_true(wait_row(f, "Extended access rota", "unread", 1));
   assert_true(wait_row(f, "Chaperone policy", "to-confirm", 1));
   assert_null(row_for("Hill Street only", NULL));
@@ -234,40 +169,39 @@ static void test_news(void **state) {
   assert_non_null(receipts_list);
   assert_true(wait_text(f, receipts_list, "Not yet confirmed: amy, jo"));
   assert_true(wait_row(f, "Chaperone policy", "unread", 0)); /* opened */
-  click(find_widget(row_for("Chaperone policy", NULL), GTK_TYPE_BUTTON,
-                    "Read and understood"));
+  dtest_press(find_widget(row_for("Chaperone policy", NULL), GTK_TYPE_BUTTON,
+                          "Read and understood"));
   assert_true(spin_until(f, jo_confirmed, 5000));
   assert_true(wait_row(f, "Chaperone policy", "to-confirm", 0));
   assert_true(wait_text(f, receipts_list, "Not yet confirmed: amy"));
   assert_true(wait_text(f, page, "You confirmed this version"));
 
   /* A new version asks again, with a notice. */
-  notices_before = pcn_desk_notices(f->d, NULL);
+  n0 = pcn_desk_notices(f->d, NULL);
   post(f->mgr, "Chaperone policy (2026)", NULL, 1, 0, policy_id);
-  notice_text = "version 2";
-  assert_true(spin_until(f, noticed, 5000));
+  assert_true(dtest_wait_notice(f, f->d, n0, "version 2"));
   assert_true(wait_row(f, "Chaperone policy (2026)", "to-confirm", 1));
   assert_true(wait_text(f, receipts_list, "Not yet confirmed: amy, jo"));
   open_row("Chaperone policy (2026)"); /* reading v2 is its own receipt */
   assert_true(wait_row(f, "Chaperone policy (2026)", "unread", 0));
   assert_true(wait_text(f, receipts_list, "jo (jo): read")); /* live */
   shot(win, "desktop-news-policy");
-  click(find_widget(page, GTK_TYPE_BUTTON, "Read and understood"));
+  dtest_press(find_widget(page, GTK_TYPE_BUTTON, "Read and understood"));
   assert_true(spin_until(f, jo_confirmed, 5000));
 
   /* Jo posts to her practice through the form. */
-  click(find_widget(page, GTK_TYPE_BUTTON, "New post"));
-  GtkWidget *form = window_named("New post");
+  dtest_press(find_widget(page, GTK_TYPE_BUTTON, "New post"));
+  GtkWidget *form = dtest_window_named("New post");
   assert_non_null(form);
-  assert_int_equal(unnamed(form), 0);
+  assert_int_equal(dtest_unnamed(form), 0);
   assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(
                           find_widget(form, GTK_TYPE_ENTRY, "To"))),
                       "F84001");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"),
             "Riverside car park closed Friday");
-  click(find_widget(form, GTK_TYPE_BUTTON, "Post"));
+  dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Post"));
   assert_true(wait_row(f, "Riverside car park closed", NULL, 0));
-  assert_null(window_named("New post"));
+  assert_null(dtest_window_named("New post"));
 
   /* Her post opened in the detail; Amy's receipt arrives live. */
   assert_true(wait_text(f, receipts_list, "amy (amy): not read"));
@@ -286,7 +220,7 @@ static void test_news(void **state) {
   its_expect(amy, &req, PCN__STATUS_CODE__OK);
   assert_true(wait_text(f, receipts_list, "amy (amy): read"));
 
-  assert_int_equal(unnamed(page), 0);
+  assert_int_equal(dtest_unnamed(page), 0);
   shot(win, "desktop-news");
   its_member_free(amy);
 }

@@ -48,30 +48,6 @@ static int form_says(fixture *f) {
   return 0;
 }
 
-/* The newest toplevel window named name. */
-static GtkWidget *window_named(const char *name) {
-  GListModel *tops = gtk_window_get_toplevels();
-  GtkWidget *hit = NULL;
-  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
-    GtkWidget *w = g_list_model_get_item(tops, i);
-    if (!strcmp(gtk_widget_get_name(w), name)) hit = w;
-    g_object_unref(w);
-  }
-  return hit;
-}
-
-/* What clicking a sidebar entry does. */
-static void show_page(GtkWidget *win, const char *page) {
-  gtk_stack_set_visible_child_name(
-      GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)), page);
-  spin_ms(50);
-}
-
-static void click(GtkWidget *root, const char *label) {
-  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, label);
-  dtest_press(b);
-}
-
 /* Clicks a member's row in the Members list (selects it). */
 static void select_member(GtkWidget *win, const char *username) {
   GtkWidget *members = find_widget(win, GTK_TYPE_LIST_VIEW, "Members");
@@ -92,59 +68,46 @@ static void test_people(void **state) {
   assert_true(wait_row(f, pcn_desk_members(f->d), "jo", "at F84001"));
 
   /* Jo may not add a practice: the form says why and keeps the fields. */
-  show_page(jo_win, "practices");
-  click(jo_win, "Add practice");
-  form_win = window_named("Add a practice");
+  dtest_show_page(jo_win, "practices");
+  dtest_click(jo_win, "Add practice");
+  form_win = dtest_window_named("Add a practice");
   assert_non_null(form_win);
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "ODS code"), "F84002");
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Practice name"), "Hill");
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "List size"), "9000");
-  click(form_win, "Add");
+  dtest_click(form_win, "Add");
   want_text = "PCN manager";
   assert_true(spin_until(f, form_says, 5000));
   gtk_window_destroy(GTK_WINDOW(form_win));
 
   /* The PCN manager's own window (their saved session). */
-  char dir[400];
-  snprintf(dir, sizeof dir, "%s/mgr-config", f->s->dir);
-  setenv("XDG_CONFIG_HOME", dir, 1);
-  pcn_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  snprintf(cfg.server, sizeof cfg.server, "%s", f->s->addr);
-  snprintf(cfg.username, sizeof cfg.username, "manager");
-  snprintf(cfg.token, sizeof cfg.token, "%s", f->mgr->token);
-  cfg.ca_pem = f->s->ca_pem;
-  char err[300];
-  assert_int_equal(pcn_config_save(&cfg, err, sizeof err), 0);
-  mgr_desk = pcn_desk_new(GTK_APPLICATION(f->app));
-  setenv("XDG_CONFIG_HOME", f->cfgdir, 1);
+  mgr_desk = dtest_open_manager(f);
   GtkWidget *mgr_win = GTK_WIDGET(pcn_desk_window(mgr_desk));
-  gtk_window_present(GTK_WINDOW(mgr_win));
   assert_true(wait_row(f, pcn_desk_practices(mgr_desk), "F84001", NULL));
 
-  show_page(mgr_win, "practices");
-  click(mgr_win, "Add practice");
-  form_win = window_named("Add a practice");
+  dtest_show_page(mgr_win, "practices");
+  dtest_click(mgr_win, "Add practice");
+  form_win = dtest_window_named("Add a practice");
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "ODS code"), "F84002");
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Practice name"),
             "Hill Surgery");
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "List size"), "9000");
-  click(form_win, "Add");
+  dtest_click(form_win, "Add");
   /* It appears in both windows, live. */
   assert_true(wait_row(f, pcn_desk_practices(mgr_desk), "F84002", "9000"));
   assert_true(wait_row(f, pcn_desk_practices(f->d), "F84002", "9000"));
 
   /* Invite Sam, staff at Hill; the code shown is one that works. */
-  show_page(mgr_win, "members");
-  click(mgr_win, "Invite");
-  form_win = window_named("Invite a member");
+  dtest_show_page(mgr_win, "members");
+  dtest_click(mgr_win, "Invite");
+  form_win = dtest_window_named("Invite a member");
   assert_non_null(form_win);
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Username"), "sam");
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Display name"), "Sam Hill");
   gtk_drop_down_set_selected(
       GTK_DROP_DOWN(find_widget(form_win, GTK_TYPE_DROP_DOWN, NULL)), 1);
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Practice"), "F84002");
-  click(form_win, "Invite");
+  dtest_click(form_win, "Invite");
   want_text = "pcn join pcn1-";
   assert_true(spin_until(f, form_says, 5000));
   shot(form_win, "desktop-invite");
@@ -160,18 +123,18 @@ static void test_people(void **state) {
   assert_true(wait_row(f, pcn_desk_members(mgr_desk), "sam", NULL));
   select_member(mgr_win, "sam");
   /* Sam moves to practice manager at Hill, through the role form. */
-  click(mgr_win, "Change role");
-  form_win = window_named("Change role");
+  dtest_click(mgr_win, "Change role");
+  form_win = dtest_window_named("Change role");
   assert_non_null(form_win);
   gtk_drop_down_set_selected(
       GTK_DROP_DOWN(find_widget(form_win, GTK_TYPE_DROP_DOWN, NULL)), 0);
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Practice"), "F84002");
-  click(form_win, "Change");
+  dtest_click(form_win, "Change");
   assert_true(
       wait_row(f, pcn_desk_members(f->d), "sam", "practice_manager at F84002"));
   /* The changed row is a new one: pick Sam again, then disable. */
   select_member(mgr_win, "sam");
-  click(mgr_win, "Disable");
+  dtest_click(mgr_win, "Disable");
   assert_true(wait_row(f, pcn_desk_members(f->d), "sam", "disabled"));
   shot(mgr_win, "desktop-members");
   its_member_free(sam);
