@@ -35,12 +35,6 @@
 
 /* ------------------------------------------------------------ records */
 
-int32_t ask_day(int64_t ms) {
-  int64_t d = ms / ASK_DAY_MS;
-  if (ms < 0 && d * ASK_DAY_MS != ms) d--;
-  return (int32_t)d;
-}
-
 int ask_rules_load(MDB_txn *txn, store *st, pcn_arena *a, ask_rules *r) {
   int rc = settings_load(txn, st, a, &r->s);
   if (rc) return rc;
@@ -305,7 +299,7 @@ static int create_prepare(req_ctx *ctx, wjob *job) {
   if (!p) return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
   if (check_targets(ctx, "practices", r->practices, r->n_practices,
                     r->all_practices, &p->practices, &p->n) ||
-      check_notice(ctx, r, ask_day(job->now_ms), due, &p->notice))
+      check_notice(ctx, r, pcn_day_of_ms(job->now_ms), due, &p->notice))
     return ctx->status->code;
   job->prep = p;
   return PCN__STATUS_CODE__OK;
@@ -580,7 +574,7 @@ static int series_create_apply(wtx *w, wjob *job) {
   s->repeat = r->repeat;
   s->day = r->day;
   s->month = r->month;
-  int32_t today = ask_day(job->now_ms);
+  int32_t today = pcn_day_of_ms(job->now_ms);
   int32_t fair =
       pcn_add_working_days(today, (int)rules.s->min_notice_days, &rules.h);
   pcn_date_format(

@@ -29,7 +29,6 @@
 #define ASK_ANSWER_KEY 14
 #define META_NEXT_ASK "next_ask"
 #define META_NEXT_ASK_SERIES "next_ask_series"
-#define ASK_DAY_MS 86400000LL
 
 /* The network's notice rules, as a day's arithmetic wants them. */
 typedef struct ask_rules {
@@ -40,8 +39,6 @@ typedef struct ask_rules {
 /* ------------------------------------------------ asks.c: the records */
 
 int ask_rules_load(MDB_txn *txn, store *st, pcn_arena *a, ask_rules *r);
-/* The UTC day of a time in ms. */
-int32_t ask_day(int64_t ms);
 void ask_answer_key(uint8_t k[ASK_ANSWER_KEY], uint64_t ask, const char *ods);
 int ask_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
              Pcn__Ask **out);

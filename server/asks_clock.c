@@ -265,9 +265,9 @@ static int asks_due(wtx *w, const ask_rules *r, int32_t today, to_remind *out,
     buf[10] = 0;
     to_remind *t = &out[*n];
     if (pcn_date_parse(buf, &due) ||
-        asks_reminder_due(due, ask_day((int64_t)at), today, r->s->reminder_days,
-                          r->s->n_reminder_days, &r->h, &t->point,
-                          &t->days_before))
+        asks_reminder_due(due, pcn_day_of_ms((int64_t)at), today,
+                          r->s->reminder_days, r->s->n_reminder_days, &r->h,
+                          &t->point, &t->days_before))
       continue;
     t->id = key_get_u64(k.mv_data);
     (*n)++;
@@ -335,7 +335,7 @@ int asks_tick(wtx *w, wjob *job) {
   pcn_arena scratch;
   pcn_arena_init(&scratch, 4u << 20);
   ask_rules rules;
-  int32_t today = ask_day(job->now_ms);
+  int32_t today = pcn_day_of_ms(job->now_ms);
   int rc = ask_rules_load(w->txn, w->st, &job->arena, &rules);
   if (rc)
     rc = wtx_lmdb(w, rc, "reading the settings");

@@ -57,12 +57,11 @@
 #include "workdays.h"
 
 #define META_NEXT_DECISION "next_decision"
-#define DAY_MS (24LL * 3600 * 1000)
 #define DEC_MAX_PRACTICES 32 /* a network has 3 to 8; the audience fits 32 */
 #define DEC_MAX_REASON 2000
 #define DEC_MIN_AHEAD_MS (3600LL * 1000)
-#define DEC_MAX_AHEAD_MS (366 * DAY_MS)
-#define DEC_REMIND_EVERY_MS DAY_MS /* the proposer's extra reminders */
+#define DEC_MAX_AHEAD_MS (366 * PCN_DAY_MS)
+#define DEC_REMIND_EVERY_MS PCN_DAY_MS /* the proposer's extra reminders */
 #define DEC_LIST_DEFAULT 50
 #define DEC_LIST_MAX 200
 #define DEC_SCAN_MAX 5000
@@ -96,13 +95,10 @@ static void key_voter(uint8_t k[KEY_VOTER], const char *ods) {
 
 /* "2026-12-01 17:00 UTC" */
 static void fmt_time(int64_t ms, char out[24]) {
-  int64_t days = ms / DAY_MS, rem = ms % DAY_MS;
-  if (rem < 0) {
-    rem += DAY_MS;
-    days--;
-  }
+  int32_t days = pcn_day_of_ms(ms);
+  int64_t rem = ms - days * PCN_DAY_MS;
   char date[11];
-  pcn_date_format((int32_t)days, date);
+  pcn_date_format(days, date);
   snprintf(out, 24, "%s %02d:%02d UTC", date, (int)(rem / 3600000),
            (int)(rem / 60000 % 60));
 }
@@ -110,8 +106,8 @@ static void fmt_time(int64_t ms, char out[24]) {
 /* When the reminder of the working day before closes_at is due: the start
  * (UTC) of the last working day before the closing day. */
 static int64_t remind_from(int64_t closes_at, const pcn_holidays *h) {
-  int32_t close_day = (int32_t)(closes_at / DAY_MS);
-  return (int64_t)pcn_add_working_days(close_day, -1, h) * DAY_MS;
+  int32_t close_day = pcn_day_of_ms(closes_at);
+  return (int64_t)pcn_add_working_days(close_day, -1, h) * PCN_DAY_MS;
 }
 
 /* The network's bank holidays, for remind_from. */

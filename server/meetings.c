@@ -52,7 +52,6 @@
 #define MEETING_LIST_DEFAULT 50
 #define MEETING_LIST_MAX 200
 #define MIN_MS 60000LL
-#define DAY_MS 86400000LL
 
 enum { KIND_INDEX = 0, KIND_AGENDA = 1, KIND_ATTEND = 2, KIND_ACTION = 3 };
 #define ITEM_KEY 13  /* u64 meeting | u8 kind | u32 n */
@@ -134,10 +133,10 @@ static int is_organiser(const Pcn__Meeting *m, const actor *who) {
 /* ------------------------------------------------------------ checks */
 
 static int64_t first_ms(void) {
-  return pcn_days_from_civil(2000, 1, 1) * DAY_MS;
+  return pcn_days_from_civil(2000, 1, 1) * PCN_DAY_MS;
 }
 static int64_t end_ms(void) {
-  return pcn_days_from_civil(2200, 1, 1) * DAY_MS;
+  return pcn_days_from_civil(2200, 1, 1) * PCN_DAY_MS;
 }
 
 static int check_when(req_ctx *ctx, int64_t starts_at, int64_t ends_at) {

@@ -45,7 +45,6 @@
 #define NEWS_LIST_MAX 200
 #define NEWS_SCAN_MAX 2000   /* newest items one list looks at */
 #define NEWS_REPORT_MAX 2000 /* members one receipts report counts */
-#define DAY_MS 86400000LL
 
 /* ------------------------------------------------------------ records */
 
@@ -96,10 +95,6 @@ static int item_audience(const Pcn__NewsItem *n, char out[FEED_AUD_MAX]) {
   return n->n_practices ? feed_audience(out, n->practices, n->n_practices) : 0;
 }
 
-static int32_t day_of(int64_t ms) {
-  return (int32_t)(ms >= 0 ? ms / DAY_MS : (ms - DAY_MS + 1) / DAY_MS);
-}
-
 static int item_expired(const Pcn__NewsItem *n, int32_t today) {
   int32_t d;
   return n->expires[0] && pcn_date_parse(n->expires, &d) == 0 && d < today;
@@ -124,7 +119,7 @@ static Pcn__NewsEntry *entry_new(pcn_arena *a, Pcn__NewsItem *n,
                                  const Pcn__NewsReceipt *rc, const char *me,
                                  int64_t now_ms) {
   Pcn__NewsEntry *e = pcn_arena_alloc(a, sizeof *e);
-  if (e) entry_fill(e, n, rc, me, day_of(now_ms));
+  if (e) entry_fill(e, n, rc, me, pcn_day_of_ms(now_ms));
   return e;
 }
 
@@ -171,7 +166,7 @@ static int check_expires(req_ctx *ctx, const char *expires) {
                    expires);
     return -1;
   }
-  int32_t today = day_of(srv_now_ms(ctx->srv));
+  int32_t today = pcn_day_of_ms(srv_now_ms(ctx->srv));
   if (d < today) {
     char t[11];
     pcn_date_format(today, t);
@@ -412,7 +407,7 @@ static int list_read(req_ctx *ctx) {
   if (limit > NEWS_LIST_MAX) limit = NEWS_LIST_MAX;
   const actor *who = ctx->who;
   int64_t now = srv_now_ms(ctx->srv);
-  int32_t today = day_of(now);
+  int32_t today = pcn_day_of_ms(now);
   list_key *keys = pcn_arena_alloc(ctx->arena, NEWS_SCAN_MAX * sizeof *keys);
   Pcn__NewsPage *page = pcn_arena_alloc(ctx->arena, sizeof *page);
   if (!keys || !page) {
