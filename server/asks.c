@@ -162,16 +162,6 @@ int ask_insert(wtx *w, Pcn__Ask *a) {
 
 /* ------------------------------------------------------------ checks */
 
-static int check_date(req_ctx *ctx, const char *field, const char *s,
-                      int32_t *day) {
-  if (pcn_date_parse(s, day) == 0) return 0;
-  ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
-                 "%s: '%.20s' is not a date; write it as YYYY-MM-DD, such as "
-                 "2026-03-31.",
-                 field, s);
-  return -1;
-}
-
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -280,7 +270,7 @@ static int create_prepare(req_ctx *ctx, wjob *job) {
   int32_t due;
   if (ctx_check_text(ctx, "title", r->title, PCN_MAX_TITLE, 1, 0) ||
       ctx_check_text(ctx, "body", r->body, PCN_MAX_TEXT, 0, 1) ||
-      check_date(ctx, "due", r->due, &due) ||
+      ctx_check_date(ctx, "due", r->due, 0, "2026-03-31", &due) ||
       ctx_check_text(ctx, "urgent_reason", r->urgent_reason, ASK_MAX_REASON, 0,
                      0))
     return ctx->status->code;
@@ -380,14 +370,9 @@ static int reply_prepare(req_ctx *ctx, wjob *job) {
   if (st == PCN__ASK_ANSWER_STATE__ASK_DECLINED && r->link[0])
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "link",
                           "link: a declined ask has a reason, not a link.");
-  const char *practice = r->practice[0] ? r->practice : ctx->who->practice;
-  if (practice[0]) {
-    char *ods = ctx_ods(ctx, "practice", practice, 0);
-    if (!ods) return ctx->status->code;
-    r->practice = ods;
-  } else {
-    r->practice = "";
-  }
+  char *practice = ctx_ods_or_own(ctx, "practice", r->practice);
+  if (!practice) return ctx->status->code;
+  r->practice = practice;
   if (reply_perm(ctx, r->practice)) return ctx->status->code;
   MDB_txn *txn = ctx_txn(ctx);
   Pcn__Ask *a;

@@ -661,13 +661,8 @@ static int vote_prepare(req_ctx *ctx, wjob *job) {
                           "choice: vote agree, disagree or abstain.");
   if (ctx_check_text(ctx, "reason", r->reason, DEC_MAX_REASON, 0, 1))
     return ctx->status->code;
-  char *practice = ctx_ods(ctx, "practice", r->practice, 1);
+  char *practice = ctx_ods_or_own(ctx, "practice", r->practice);
   if (!practice) return ctx->status->code;
-  /* Copied: the job may outlive the connection's actor. */
-  if (!practice[0] &&
-      !(practice = pcn_arena_strdup(ctx->arena, ctx->who->practice)))
-    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                    "Out of memory.");
   if (!practice[0])
     return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
                     "Practices vote, through their practice manager or named "
@@ -883,12 +878,8 @@ static int remind_apply(wtx *w, wjob *job) {
 static int voter_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__DecisionVoterSet *r = ctx->req->decision_voter_set;
-  char *practice = ctx_ods(ctx, "practice", r->practice, 1);
+  char *practice = ctx_ods_or_own(ctx, "practice", r->practice);
   if (!practice) return ctx->status->code;
-  if (!practice[0] &&
-      !(practice = pcn_arena_strdup(ctx->arena, ctx->who->practice)))
-    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                    "Out of memory.");
   if (!practice[0])
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "practice",
                           "practice: name the practice whose voter this is "
@@ -897,20 +888,13 @@ static int voter_prepare(req_ctx *ctx, wjob *job) {
   if (r->username[0] &&
       ctx_check_text(ctx, "username", r->username, PCN_MAX_USERNAME, 0, 0))
     return ctx->status->code;
-  if (perm_check(ctx, practice, 0)) return ctx->status->code;
-  MDB_txn *txn = ctx_txn(ctx);
-  uint32_t pid;
-  if (!txn || practice_lookup(txn, &ctx->srv->st, practice, &pid))
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
-                          "No practice %s in this network.", practice);
+  if (perm_check(ctx, practice, 0) ||
+      ctx_practice_id(ctx, "practice", practice, NULL))
+    return ctx->status->code;
   if (!r->username[0]) return PCN__STATUS_CODE__OK;
   Pcn__Member *m;
-  if (member_lookup(txn, &ctx->srv->st, r->username, ctx->arena, &m) ||
-      m->disabled)
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "username",
-                          "username: no active member is called '%.40s'; `pcn "
-                          "member list` shows them.",
-                          r->username);
+  if (ctx_active_member(ctx, "username", r->username, &m))
+    return ctx->status->code;
   if (strcmp(m->practice, practice) != 0)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "username",
                           "username: %s is not a member of %s; a practice's "

@@ -332,13 +332,7 @@ static int check_owner(req_ctx *ctx, int owner) {
 /* A review date: a real date, from today to five years ahead. */
 static int check_review(req_ctx *ctx, const char *date) {
   int32_t d, today = pcn_day_of_ms(srv_now_ms(ctx->srv));
-  if (pcn_date_parse(date, &d)) {
-    ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "review_date",
-                   "review_date: '%.20s' is not a date; write it as "
-                   "YYYY-MM-DD, such as 2027-03-31.",
-                   date);
-    return -1;
-  }
+  if (ctx_check_date(ctx, "review_date", date, 0, "2027-03-31", &d)) return -1;
   char t[11];
   pcn_date_format(today, t);
   if (d < today) {
@@ -612,9 +606,8 @@ static int remove_apply(wtx *w, wjob *job) {
 static int agree_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__DutyAgree *r = ctx->req->duty_agree;
-  const char *practice = ctx_ods(ctx, "practice", r->practice, 1);
+  char *practice = ctx_ods_or_own(ctx, "practice", r->practice);
   if (!practice) return ctx->status->code;
-  if (!practice[0]) practice = ctx->who->practice;
   if (r->all && r->n_entries)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "entries",
                           "entries: name entries or ask for all, not both.");
@@ -630,16 +623,10 @@ static int agree_prepare(req_ctx *ctx, wjob *job) {
       return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "entries",
                             "entries: name each entry by its number (`pcn "
                             "duty list` gives them).");
-  if (perm_check(ctx, practice, 0)) return ctx->status->code;
-  uint32_t pid;
-  MDB_txn *txn = ctx_txn(ctx);
-  if (!txn || practice_lookup(txn, &ctx->srv->st, practice, &pid))
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
-                          "No practice %s in this network.", practice);
-  r->practice = pcn_arena_strdup(ctx->arena, practice);
-  if (!r->practice)
-    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                    "Out of memory.");
+  if (perm_check(ctx, practice, 0) ||
+      ctx_practice_id(ctx, "practice", practice, NULL))
+    return ctx->status->code;
+  r->practice = practice;
   return PCN__STATUS_CODE__OK;
 }
 

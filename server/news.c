@@ -159,13 +159,7 @@ static int check_link(req_ctx *ctx, const char *link) {
 static int check_expires(req_ctx *ctx, const char *expires) {
   int32_t d;
   if (!expires[0]) return 0;
-  if (pcn_date_parse(expires, &d)) {
-    ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "expires",
-                   "expires: '%.20s' is not a date; write it as YYYY-MM-DD, "
-                   "such as 2026-12-31.",
-                   expires);
-    return -1;
-  }
+  if (ctx_check_date(ctx, "expires", expires, 0, "2026-12-31", &d)) return -1;
   int32_t today = pcn_day_of_ms(srv_now_ms(ctx->srv));
   if (d < today) {
     char t[11];
