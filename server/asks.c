@@ -95,14 +95,6 @@ int ask_all_practices(MDB_txn *txn, store *st, pcn_arena *a, char ***out,
   return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
 }
 
-/* Whether a member of practice ("" for the network's people) sees it. */
-int ask_asked_of(char *const *practices, size_t n, const char *practice) {
-  if (!practice[0]) return 1;
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(practices[i], practice) == 0) return 1;
-  return 0;
-}
-
 static int ask_save(wtx *w, Pcn__Ask *a) {
   uint8_t key[8];
   key_u64(key, a->id);
@@ -127,25 +119,18 @@ int ask_series_save(wtx *w, Pcn__AskSeries *s) {
 }
 
 static int ask_emit(wtx *w, Pcn__Op op, Pcn__Ask *a) {
-  char aud[FEED_AUD_MAX];
-  if (feed_audience(aud, a->practices, a->n_practices))
-    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL,
-                    "Too many practices for one ask.");
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_ASK;
   ev.ask = a;
-  return feed_emit(w, op, aud, &ev);
+  return feed_emit_to(w, op, a->practices, a->n_practices, &ev);
 }
 
 int ask_series_emit(wtx *w, Pcn__Op op, Pcn__AskSeries *s) {
-  char aud[FEED_AUD_MAX] = "";
-  if (!s->all_practices && feed_audience(aud, s->practices, s->n_practices))
-    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL,
-                    "Too many practices for one series.");
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_ASK_SERIES;
   ev.ask_series = s;
-  return feed_emit(w, op, aud, &ev);
+  if (s->all_practices) return feed_emit(w, op, "", &ev);
+  return feed_emit_to(w, op, s->practices, s->n_practices, &ev);
 }
 
 int ask_insert(wtx *w, Pcn__Ask *a) {
@@ -377,7 +362,7 @@ static int reply_prepare(req_ctx *ctx, wjob *job) {
   MDB_txn *txn = ctx_txn(ctx);
   Pcn__Ask *a;
   if (!txn || ask_load(txn, &ctx->srv->st, r->ask_id, ctx->arena, &a) ||
-      !ask_asked_of(a->practices, a->n_practices, r->practice))
+      !feed_reaches(a->practices, a->n_practices, r->practice))
     return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "ask_id",
                           "No ask %llu to %s; pcn ask list shows your "
                           "practice's.",
@@ -424,12 +409,11 @@ static int reply_apply(wtx *w, wjob *job) {
   ans->answered_by = job->who.username;
   ans->answered_at = job->now_ms;
   if ((rc = ask_answer_save(w, ans))) return rc;
-  char aud[FEED_AUD_MAX];
-  feed_audience(aud, &ans->practice, 1);
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_ASK_ANSWER;
   ev.ask_answer = ans;
-  if ((rc = feed_emit(w, PCN__OP__UPDATED, aud, &ev))) return rc;
+  if ((rc = feed_emit_to(w, PCN__OP__UPDATED, &ans->practice, 1, &ev)))
+    return rc;
   job->resp.body_case = PCN__RESPONSE__BODY_ASK_ANSWER;
   job->resp.ask_answer = ans;
   return PCN__STATUS_CODE__OK;

@@ -55,9 +55,6 @@ int ask_series_save(wtx *w, Pcn__AskSeries *s);
 int ask_series_emit(wtx *w, Pcn__Op op, Pcn__AskSeries *s);
 int ask_answer_load(MDB_txn *txn, store *st, uint64_t ask, const char *ods,
                     pcn_arena *a, Pcn__AskAnswer **out);
-/* Whether a member of practice ("" the network's people) sees an ask to
- * these practices. */
-int ask_asked_of(char *const *practices, size_t n, const char *practice);
 /* NOT_FOUND, saying where to look. */
 int ask_not_found(req_ctx *ctx, uint64_t id);
 /* Whether practice owes an answer in this state (none, or acknowledged:

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "asks.h"
+#include "feed.h"
 #include "validate.h"
 #include "wire.h"
 
@@ -128,7 +129,7 @@ static int read_fail(req_ctx *ctx) {
  * (refused) the first practice asked. */
 static int check_visible(req_ctx *ctx, const Pcn__Ask *a) {
   const char *mine = ctx->who->practice;
-  if (ask_asked_of(a->practices, a->n_practices, mine))
+  if (feed_reaches(a->practices, a->n_practices, mine))
     return perm_check(ctx, mine, 0);
   return perm_check(ctx, a->n_practices ? a->practices[0] : "?", 0);
 }
@@ -265,8 +266,8 @@ int asks_list_read(req_ctx *ctx) {
     last_id = id;
     pcn_arena_reset(&scratch);
     Pcn__Ask *a = pcn__ask__unpack(&scratch.pb, v.mv_size, v.mv_data);
-    if (!a || !ask_asked_of(a->practices, a->n_practices, mine) ||
-        !ask_asked_of(a->practices, a->n_practices, only) ||
+    if (!a || !feed_reaches(a->practices, a->n_practices, mine) ||
+        !feed_reaches(a->practices, a->n_practices, only) ||
         (r->state && (int)a->state != (int)r->state))
       goto next;
     page[n].id = id;
@@ -306,7 +307,7 @@ static int load_rows(req_ctx *ctx, MDB_txn *txn, Pcn__AskLoadReport *rep) {
   rep->practices = pcn_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(void *));
   if (!rep->practices) return -1;
   for (size_t i = 0; i < n; i++) {
-    if (!ask_asked_of(&ods[i], 1, ctx->who->practice)) continue;
+    if (!feed_reaches(&ods[i], 1, ctx->who->practice)) continue;
     Pcn__AskLoadRow *row = pcn_arena_alloc(ctx->arena, sizeof *row);
     if (!row) return -1;
     pcn__ask_load_row__init(row);
@@ -389,7 +390,7 @@ int asks_load_read(req_ctx *ctx) {
 
 static int series_visible(const Pcn__AskSeries *s, const char *practice) {
   return s->all_practices ||
-         ask_asked_of(s->practices, s->n_practices, practice);
+         feed_reaches(s->practices, s->n_practices, practice);
 }
 
 int asks_series_list_read(req_ctx *ctx) {

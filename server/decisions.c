@@ -826,14 +826,12 @@ static int remind(wtx *w, wjob *job, Pcn__Decision *d, int by_proposer) {
   m->by_proposer = by_proposer;
   m->sent_by = job->who.username;
   m->at = job->now_ms;
-  char aud[FEED_AUD_MAX];
-  if (feed_audience(aud, m->practices, m->n_practices))
-    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL,
-                    "Too many practices to remind at once.");
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_DECISION_REMINDER;
   ev.decision_reminder = m;
-  if ((rc = feed_emit(w, PCN__OP__CREATED, aud, &ev))) return rc;
+  if ((rc = feed_emit_to(w, PCN__OP__CREATED, m->practices, m->n_practices,
+                         &ev)))
+    return rc;
   job->resp.body_case = PCN__RESPONSE__BODY_DECISION_REMINDER;
   job->resp.decision_reminder = m;
   return PCN__STATUS_CODE__OK;

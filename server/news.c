@@ -77,10 +77,8 @@ static Pcn__NewsReceipt *receipt_load(MDB_txn *txn, store *st, uint64_t id,
 /* Whether a member of `practice` ("" network roles) is reached by n: the
  * rule feed_visible applies to n's events. */
 static int item_reaches(const Pcn__NewsItem *n, const char *practice) {
-  if (n->n_practices == 0 || practice[0] == 0) return 1;
-  for (size_t i = 0; i < n->n_practices; i++)
-    if (strcmp(n->practices[i], practice) == 0) return 1;
-  return 0;
+  return n->n_practices == 0 ||
+         feed_reaches(n->practices, n->n_practices, practice);
 }
 
 /* The target a permission check names for n and this member: the
@@ -88,11 +86,6 @@ static int item_reaches(const Pcn__NewsItem *n, const char *practice) {
 static const char *item_target(const Pcn__NewsItem *n, const char *practice) {
   if (n->n_practices == 0) return "";
   return item_reaches(n, practice) && practice[0] ? practice : n->practices[0];
-}
-
-static int item_audience(const Pcn__NewsItem *n, char out[FEED_AUD_MAX]) {
-  out[0] = 0;
-  return n->n_practices ? feed_audience(out, n->practices, n->n_practices) : 0;
 }
 
 static int item_expired(const Pcn__NewsItem *n, int32_t today) {
@@ -264,14 +257,12 @@ static int item_save_emit(wtx *w, wjob *job, Pcn__NewsItem *n, Pcn__Op op) {
   key_u64(key, n->id);
   int rc = store_put_pb(w->txn, w->st->news, key, 8, (ProtobufCMessage *)n);
   if (rc) return wtx_lmdb(w, rc, "saving the announcement");
-  char aud[FEED_AUD_MAX];
-  if (item_audience(n, aud))
-    return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
-                    "Too many practices for one announcement.");
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_NEWS;
   ev.news = n;
-  if ((rc = feed_emit(w, op, aud, &ev))) return rc;
+  rc = n->n_practices ? feed_emit_to(w, op, n->practices, n->n_practices, &ev)
+                      : feed_emit(w, op, "", &ev);
+  if (rc) return rc;
   Pcn__NewsEntry *e =
       entry_new(&job->arena, n, NULL, job->who.username, job->now_ms);
   if (!e) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
@@ -497,12 +488,11 @@ static int receipt_save_emit(wtx *w, wjob *job, Pcn__NewsItem *n,
   int rc_ = store_put_pb(w->txn, w->st->news_receipts, key, 12,
                          (ProtobufCMessage *)rc);
   if (rc_) return wtx_lmdb(w, rc_, "saving the receipt");
-  char aud[FEED_AUD_MAX];
-  snprintf(aud, sizeof aud, "+%s", job->who.practice);
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_NEWS_RECEIPT;
   ev.news_receipt = rc;
-  if ((rc_ = feed_emit(w, op, aud, &ev))) return rc_;
+  char *practice = job->who.practice; /* "" for network roles: "+" */
+  if ((rc_ = feed_emit_to(w, op, &practice, 1, &ev))) return rc_;
   Pcn__NewsEntry *e =
       entry_new(&job->arena, n, rc, job->who.username, job->now_ms);
   if (!e) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
