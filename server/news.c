@@ -30,6 +30,7 @@
  * Who posts: the PCN manager and the clinical director to every member or
  * any practices; a practice manager to their own practice only.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +253,34 @@ static int post_prepare(req_ctx *ctx, wjob *job) {
   return PCN__STATUS_CODE__OK;
 }
 
+/* The writer's answer: n as the member now sees it, rc being their receipt
+ * (NULL if none). */
+static int reply_entry(wtx *w, wjob *job, Pcn__NewsItem *n,
+                       const Pcn__NewsReceipt *rc) {
+  Pcn__NewsEntry *e =
+      entry_new(&job->arena, n, rc, job->who.username, job->now_ms);
+  if (!e) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  job->resp.body_case = PCN__RESPONSE__BODY_NEWS_ENTRY;
+  job->resp.news_entry = e;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* CONFLICT, carrying the item as it is now (without it if out of memory:
+ * still CONFLICT). */
+static int conflict(wtx *w, wjob *job, Pcn__NewsItem *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int conflict(wtx *w, wjob *job, Pcn__NewsItem *n, const char *fmt, ...) {
+  char why[300];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(why, sizeof why, fmt, ap);
+  va_end(ap);
+  reply_entry(
+      w, job, n,
+      receipt_load(w->txn, w->st, n->id, job->who.member_id, &job->arena));
+  return wtx_fail(w, PCN__STATUS_CODE__CONFLICT, "%s", why);
+}
+
 static int item_save_emit(wtx *w, wjob *job, Pcn__NewsItem *n, Pcn__Op op) {
   uint8_t key[8];
   key_u64(key, n->id);
@@ -262,27 +291,7 @@ static int item_save_emit(wtx *w, wjob *job, Pcn__NewsItem *n, Pcn__Op op) {
   ev.news = n;
   rc = n->n_practices ? feed_emit_to(w, op, n->practices, n->n_practices, &ev)
                       : feed_emit(w, op, "", &ev);
-  if (rc) return rc;
-  Pcn__NewsEntry *e =
-      entry_new(&job->arena, n, NULL, job->who.username, job->now_ms);
-  if (!e) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
-  job->resp.body_case = PCN__RESPONSE__BODY_NEWS_ENTRY;
-  job->resp.news_entry = e;
-  return PCN__STATUS_CODE__OK;
-}
-
-/* CONFLICT (or another failure) that carries the item as it is now. */
-static int fail_with_current(wtx *w, wjob *job, Pcn__NewsItem *n, int code,
-                             const char *why) {
-  Pcn__NewsReceipt *rc =
-      receipt_load(w->txn, w->st, n->id, job->who.member_id, &job->arena);
-  Pcn__NewsEntry *e =
-      entry_new(&job->arena, n, rc, job->who.username, job->now_ms);
-  if (e) {
-    job->resp.body_case = PCN__RESPONSE__BODY_NEWS_ENTRY;
-    job->resp.news_entry = e;
-  }
-  return wtx_fail(w, code, "%s", why);
+  return rc ? rc : reply_entry(w, job, n, NULL);
 }
 
 static int new_version_apply(wtx *w, wjob *job) {
@@ -293,16 +302,13 @@ static int new_version_apply(wtx *w, wjob *job) {
     return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND, "No announcement %llu.",
                     (unsigned long long)r->version_of);
   if (rc) return wtx_lmdb(w, rc, "reading the policy");
-  if (r->version && r->version != n->version) {
-    char why[300];
-    snprintf(why, sizeof why,
-             "Policy %llu was changed meanwhile (now version %u of the "
-             "record, policy version %u; you read %u); here it is as it is "
-             "now: review it and try again.",
-             (unsigned long long)n->id, n->version, n->policy_version,
-             r->version);
-    return fail_with_current(w, job, n, PCN__STATUS_CODE__CONFLICT, why);
-  }
+  if (r->version && r->version != n->version)
+    return conflict(w, job, n,
+                    "Policy %llu was changed meanwhile (now version %u of the "
+                    "record, policy version %u; you read %u); here it is as "
+                    "it is now: review it and try again.",
+                    (unsigned long long)n->id, n->version, n->policy_version,
+                    r->version);
   n->title = r->title;
   n->body = r->body;
   n->link = r->link;
@@ -493,12 +499,7 @@ static int receipt_save_emit(wtx *w, wjob *job, Pcn__NewsItem *n,
   ev.news_receipt = rc;
   char *practice = job->who.practice; /* "" for network roles: "+" */
   if ((rc_ = feed_emit_to(w, op, &practice, 1, &ev))) return rc_;
-  Pcn__NewsEntry *e =
-      entry_new(&job->arena, n, rc, job->who.username, job->now_ms);
-  if (!e) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
-  job->resp.body_case = PCN__RESPONSE__BODY_NEWS_ENTRY;
-  job->resp.news_entry = e;
-  return PCN__STATUS_CODE__OK;
+  return reply_entry(w, job, n, rc);
 }
 
 /* Writer side of read and confirm: the item and the member's receipt (a
@@ -538,14 +539,8 @@ static int read_apply(wtx *w, wjob *job) {
   if (code) return code;
   Pcn__NewsEntry e;
   entry_fill(&e, n, op == PCN__OP__CREATED ? NULL : rc, job->who.username, 0);
-  if (e.read) { /* a second opening raced the first: nothing new */
-    Pcn__NewsEntry *out =
-        entry_new(&job->arena, n, rc, job->who.username, job->now_ms);
-    if (!out) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
-    job->resp.body_case = PCN__RESPONSE__BODY_NEWS_ENTRY;
-    job->resp.news_entry = out;
-    return PCN__STATUS_CODE__OK;
-  }
+  if (e.read) /* a second opening raced the first: nothing new */
+    return reply_entry(w, job, n, rc);
   mark_read(rc, n, job->now_ms);
   return receipt_save_emit(w, job, n, rc, op);
 }
@@ -581,22 +576,14 @@ static int confirm_apply(wtx *w, wjob *job) {
   Pcn__Op op;
   int code = apply_load(w, job, r->id, &n, &rc, &op);
   if (code) return code;
-  if (r->policy_version && r->policy_version != n->policy_version) {
-    char why[300];
-    snprintf(why, sizeof why,
-             "Policy %llu is now at version %u, not the version %u you "
-             "read; read the new version, then confirm it.",
-             (unsigned long long)n->id, n->policy_version, r->policy_version);
-    return fail_with_current(w, job, n, PCN__STATUS_CODE__CONFLICT, why);
-  }
-  if (rc->confirmed_version >= n->policy_version) {
-    Pcn__NewsEntry *out =
-        entry_new(&job->arena, n, rc, job->who.username, job->now_ms);
-    if (!out) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
-    job->resp.body_case = PCN__RESPONSE__BODY_NEWS_ENTRY;
-    job->resp.news_entry = out;
-    return PCN__STATUS_CODE__OK;
-  }
+  if (r->policy_version && r->policy_version != n->policy_version)
+    return conflict(w, job, n,
+                    "Policy %llu is now at version %u, not the version %u you "
+                    "read; read the new version, then confirm it.",
+                    (unsigned long long)n->id, n->policy_version,
+                    r->policy_version);
+  if (rc->confirmed_version >= n->policy_version) /* confirmed meanwhile */
+    return reply_entry(w, job, n, rc);
   mark_read(rc, n, job->now_ms); /* confirming is reading too */
   rc->confirmed_version = n->policy_version;
   rc->confirmed_at = job->now_ms;
