@@ -24,6 +24,9 @@ int ctx_check_text(req_ctx *ctx, const char *field, const char *value,
  * code is allowed when may_be_empty). NULL after setting the failure. */
 char *ctx_ods(req_ctx *ctx, const char *field, const char *value,
               int may_be_empty);
+/* Sorts a list of ODS codes (from ctx_ods) and drops repeats, in place;
+ * returns how many remain. The practices a record is to are kept so. */
+size_t ods_sort_unique(char **ods, size_t n);
 /* The practice a request names (ctx_ods), or when it names none the
  * actor's own ("" for the network's people), in the arena: the job may
  * outlive the connection's actor. NULL after setting the failure. */

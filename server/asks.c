@@ -23,7 +23,6 @@
  *   their practice and see only their own practice's answer.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "asks.h"
@@ -147,10 +146,6 @@ int ask_insert(wtx *w, Pcn__Ask *a) {
 
 /* ------------------------------------------------------------ checks */
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The practices asked: every practice (all), or the codes given, each one
  * of this network's, sorted and without repeats. Arena array. */
 static int check_targets(req_ctx *ctx, const char *field, char **in, size_t n,
@@ -195,12 +190,8 @@ static int check_targets(req_ctx *ctx, const char *field, char **in, size_t n,
                             "list shows them.",
                             field, p[i]);
   }
-  qsort(p, n, sizeof *p, cmp_str);
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++)
-    if (k == 0 || strcmp(p[k - 1], p[i]) != 0) p[k++] = p[i];
   *out = p;
-  *nout = k;
+  *nout = ods_sort_unique(p, n);
   return PCN__STATUS_CODE__OK;
 }
 

@@ -488,6 +488,18 @@ char *ctx_ods(req_ctx *ctx, const char *field, const char *value,
   return ods;
 }
 
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t ods_sort_unique(char **ods, size_t n) {
+  if (n > 1) qsort(ods, n, sizeof *ods, cmp_str);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (k == 0 || strcmp(ods[k - 1], ods[i]) != 0) ods[k++] = ods[i];
+  return k;
+}
+
 char *ctx_ods_or_own(req_ctx *ctx, const char *field, const char *value) {
   char *ods = ctx_ods(ctx, field, value, 1);
   if (ods && !ods[0] &&

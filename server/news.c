@@ -167,10 +167,6 @@ static int check_expires(req_ctx *ctx, const char *expires) {
   return 0;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Normalises, sorts and de-duplicates the practices a new item is to,
  * each of which must exist. */
 static int check_practices(req_ctx *ctx, Pcn__NewsPost *r) {
@@ -179,18 +175,12 @@ static int check_practices(req_ctx *ctx, Pcn__NewsPost *r) {
                           "practices: at most %d; to reach every practice, "
                           "post to all.",
                           NEWS_MAX_PRACTICES);
-  size_t n = 0;
   for (size_t i = 0; i < r->n_practices; i++) {
     char *ods = ctx_ods(ctx, "practices", r->practices[i], 0);
     if (!ods) return ctx->status->code;
-    r->practices[n++] = ods;
+    r->practices[i] = ods;
   }
-  if (n) qsort(r->practices, n, sizeof *r->practices, cmp_str);
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++)
-    if (k == 0 || strcmp(r->practices[k - 1], r->practices[i]) != 0)
-      r->practices[k++] = r->practices[i];
-  r->n_practices = k;
+  r->n_practices = ods_sort_unique(r->practices, r->n_practices);
   return PCN__STATUS_CODE__OK;
 }
 
