@@ -245,20 +245,15 @@ int duties_tick(wtx *w, wjob *job) {
   MDB_val k, v;
   for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && ndue < DUTY_MAX;
        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-    const uint8_t *date;
-    size_t len;
     uint64_t flagged;
     char buf[16];
     if (k.mv_size != 8 ||
         pcn_wire_find_varint(v.mv_data, v.mv_size, DUTY_F_REVIEW_DUE,
                              &flagged) < 0 ||
         flagged ||
-        pcn_wire_find(v.mv_data, v.mv_size, DUTY_F_REVIEW_DATE, &date, &len) !=
-            0 ||
-        len >= sizeof buf)
+        pcn_wire_find_str(v.mv_data, v.mv_size, DUTY_F_REVIEW_DATE, buf,
+                          sizeof buf))
       continue;
-    memcpy(buf, date, len);
-    buf[len] = 0;
     if (is_due(buf, today)) due[ndue++] = key_get_u64(k.mv_data);
   }
   mdb_cursor_close(cur);

@@ -44,13 +44,7 @@ static int task_raw(MDB_txn *txn, store *st, uint64_t id, MDB_val *v) {
 /* A string field of a stored task, copied into out (n bytes). 0, or -1 if
  * the record is malformed or the value does not fit. */
 static int raw_string(const MDB_val *v, uint32_t field, char *out, size_t n) {
-  const uint8_t *p;
-  size_t len;
-  if (pcn_wire_find(v->mv_data, v->mv_size, field, &p, &len) < 0 || len >= n)
-    return -1;
-  memcpy(out, p, len);
-  out[len] = 0;
-  return 0;
+  return pcn_wire_find_str(v->mv_data, v->mv_size, field, out, n) < 0 ? -1 : 0;
 }
 
 enum {
