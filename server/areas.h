@@ -1,5 +1,6 @@
 /* areas.h - what one domain area offers the others: lookups by the names
- * clients use (ODS codes, usernames). Each area file owns its records'
+ * clients use (ODS codes, usernames), and the checks of request fields
+ * every area makes alike (dispatch.c). Each area file owns its records'
  * layout (store.h lists them all).
  */
 #ifndef PCND_AREAS_H

@@ -1,8 +1,10 @@
 /* dispatch.c - from a decoded frame to a reply: the handshake, the login
  * gate, the permission table, reads on the loop, writes to the writer.
  *
- * Owns: the request table (assembled from each area's entries) and the
- * rules that apply to every request alike. Areas own their handlers.
+ * Owns: the request table (assembled from each area's entries), the
+ * rules that apply to every request alike, and the checks of request
+ * fields that areas share (ctx_check_text, ctx_ods, ctx_check_date,
+ * ctx_practice_id, ctx_active_member: areas.h). Areas own their handlers.
  */
 #include "dispatch.h"
 
