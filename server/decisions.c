@@ -57,6 +57,15 @@ int decision_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
                       (void **)d);
 }
 
+int decision_load_for(req_ctx *ctx, uint64_t id, Pcn__Decision **d) {
+  MDB_txn *txn = ctx_txn(ctx);
+  if (!txn || decision_load(txn, &ctx->srv->st, id, ctx->arena, d))
+    return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
+                    "No decision %llu; `pcn decision list` shows them.",
+                    (unsigned long long)id);
+  return PCN__STATUS_CODE__OK;
+}
+
 int decision_has_practice(const Pcn__Decision *d, const char *ods) {
   for (size_t i = 0; i < d->n_practices; i++)
     if (strcmp(d->practices[i], ods) == 0) return 1;
@@ -281,16 +290,6 @@ static int propose_apply(wtx *w, wjob *job) {
 
 /* ------------------------------------------------------------ changes */
 
-/* Loads decision id for a change on the loop; NOT_FOUND if missing. */
-static int prepare_load(req_ctx *ctx, uint64_t id, Pcn__Decision **d) {
-  MDB_txn *txn = ctx_txn(ctx);
-  if (!txn || decision_load(txn, &ctx->srv->st, id, ctx->arena, d))
-    return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
-                    "No decision %llu; `pcn decision list` shows them.",
-                    (unsigned long long)id);
-  return PCN__STATUS_CODE__OK;
-}
-
 /* Writer side: the decision, still open at job->now_ms. */
 static int apply_load_open(wtx *w, wjob *job, uint64_t id, Pcn__Decision **d) {
   int rc = decision_load(w->txn, w->st, id, &job->arena, d);
@@ -308,7 +307,7 @@ static int apply_load_open(wtx *w, wjob *job, uint64_t id, Pcn__Decision **d) {
 static int prepare_proposer(req_ctx *ctx, uint64_t id, const char *verb,
                             Pcn__Decision **out) {
   Pcn__Decision *d;
-  int rc = prepare_load(ctx, id, &d);
+  int rc = decision_load_for(ctx, id, &d);
   if (rc) return rc;
   if (perm_check(ctx, "", strcmp(d->proposed_by, ctx->who->username) == 0))
     return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
@@ -342,7 +341,7 @@ static int vote_prepare(req_ctx *ctx, wjob *job) {
                         : "member of the network's own staff");
   r->practice = practice;
   Pcn__Decision *d;
-  int rc = prepare_load(ctx, r->id, &d);
+  int rc = decision_load_for(ctx, r->id, &d);
   if (rc) return rc;
   if (d->rule == PCN__DECISION_RULE__DECISION_CONSENT &&
       r->choice == PCN__DECISION_CHOICE__DECISION_DISAGREE &&

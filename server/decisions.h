@@ -56,6 +56,9 @@ static inline void key_open(uint8_t k[KEY_OPEN], uint8_t prefix,
 
 int decision_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
                   Pcn__Decision **d);
+/* The same for a request on the loop; NOT_FOUND, saying where to look,
+ * if there is none. */
+int decision_load_for(req_ctx *ctx, uint64_t id, Pcn__Decision **d);
 /* Whether ods is one of the practices d was put to. */
 int decision_has_practice(const Pcn__Decision *d, const char *ods);
 /* The votes cast on decision id, into the arena. 0 or an LMDB error. */

@@ -14,14 +14,10 @@
 
 int decisions_get_read(req_ctx *ctx) {
   uint64_t id = ctx->req->decision_get->id;
-  MDB_txn *txn = ctx_txn(ctx);
   Pcn__Decision *d;
-  if (perm_check(ctx, "", 0)) return ctx->status->code;
-  if (!txn || decision_load(txn, &ctx->srv->st, id, ctx->arena, &d))
-    return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
-                    "No decision %llu; `pcn decision list` shows them.",
-                    (unsigned long long)id);
-  if (decision_fill_votes(txn, &ctx->srv->st, d, ctx->arena))
+  if (perm_check(ctx, "", 0) || decision_load_for(ctx, id, &d))
+    return ctx->status->code;
+  if (decision_fill_votes(ctx_txn(ctx), &ctx->srv->st, d, ctx->arena))
     return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
                     "The votes on decision %llu could not be read; the "
                     "operator should run pcnd verify.",
