@@ -283,6 +283,12 @@ void pcn_date_format(int32_t days, char out[11]) {
   out[10] = '\0';
 }
 
+int32_t pcn_day_of_ms(int64_t ms) {
+  int64_t d = ms / PCN_DAY_MS;
+  if (ms < 0 && d * PCN_DAY_MS != ms) d--;
+  return (int32_t)d;
+}
+
 int32_t pcn_date_today(void) {
   time_t t = time(NULL);
   int64_t s = (int64_t)t;

@@ -46,5 +46,9 @@ void pcn_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 void pcn_date_format(int32_t days, char out[11]);
 /* Today's date (UTC) as days since 1970-01-01. */
 int32_t pcn_date_today(void);
+#define PCN_DAY_MS 86400000LL
+/* The UTC day (days since 1970-01-01) of a time in Unix milliseconds,
+ * rounding down before 1970 too. */
+int32_t pcn_day_of_ms(int64_t ms);
 
 #endif

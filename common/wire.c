@@ -79,6 +79,20 @@ int pcn_wire_find(const uint8_t *p, size_t n, uint32_t field,
   return scan(p, n, field, 1, val, len, NULL);
 }
 
+int pcn_wire_find_str(const uint8_t *p, size_t n, uint32_t field, char *out,
+                      size_t outlen) {
+  const uint8_t *v;
+  size_t len;
+  int rc = pcn_wire_find(p, n, field, &v, &len);
+  if (rc < 0 || len >= outlen) {
+    if (outlen) out[0] = 0;
+    return -1;
+  }
+  memcpy(out, v, len);
+  out[len] = 0;
+  return rc;
+}
+
 static int scan(const uint8_t *p, size_t n, uint32_t field, int want_len,
                 const uint8_t **val, size_t *len, uint64_t *vout) {
   int found = 0;

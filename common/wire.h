@@ -32,6 +32,11 @@ int pcn_wire_append_varint(pcn_buf *b, uint32_t field, uint64_t v);
 int pcn_wire_find(const uint8_t *p, size_t n, uint32_t field,
                   const uint8_t **val, size_t *len);
 
+/* Copies string field `field` into out (outlen bytes) with a NUL: 0 found,
+ * 1 absent (out = ""), -1 malformed or too long for out (out = ""). */
+int pcn_wire_find_str(const uint8_t *p, size_t n, uint32_t field, char *out,
+                      size_t outlen);
+
 /* Finds varint field `field`; 0 found, 1 absent (*v = 0), -1 malformed. */
 int pcn_wire_find_varint(const uint8_t *p, size_t n, uint32_t field,
                          uint64_t *v);

@@ -1,5 +1,6 @@
 /* areas.h - what one domain area offers the others: lookups by the names
- * clients use (ODS codes, usernames). Each area file owns its records'
+ * clients use (ODS codes, usernames), and the checks of request fields
+ * every area makes alike (dispatch.c). Each area file owns its records'
  * layout (store.h lists them all).
  */
 #ifndef PCND_AREAS_H
@@ -24,6 +25,27 @@ int ctx_check_text(req_ctx *ctx, const char *field, const char *value,
  * code is allowed when may_be_empty). NULL after setting the failure. */
 char *ctx_ods(req_ctx *ctx, const char *field, const char *value,
               int may_be_empty);
+/* Sorts a list of ODS codes (from ctx_ods) and drops repeats, in place;
+ * returns how many remain. The practices a record is to are kept so. */
+size_t ods_sort_unique(char **ods, size_t n);
+/* The practice a request names (ctx_ods), or when it names none the
+ * actor's own ("" for the network's people), in the arena: the job may
+ * outlive the connection's actor. NULL after setting the failure. */
+char *ctx_ods_or_own(req_ctx *ctx, const char *field, const char *value);
+/* Checks a date field ("YYYY-MM-DD"; "" passes when may_be_empty), into
+ * *day when day is not NULL; on failure sets INVALID_ARGUMENT naming the
+ * field, with example as the date to copy, and returns non-zero. */
+int ctx_check_date(req_ctx *ctx, const char *field, const char *value,
+                   int may_be_empty, const char *example, int32_t *day);
+/* The id of this network's practice ods (id may be NULL); on failure
+ * sets NOT_FOUND naming the field and returns non-zero. */
+int ctx_practice_id(req_ctx *ctx, const char *field, const char *ods,
+                    uint32_t *id);
+/* The enabled member called username, decoded into the arena (out may be
+ * NULL); on failure sets NOT_FOUND naming the field and returns
+ * non-zero. */
+int ctx_active_member(req_ctx *ctx, const char *field, const char *username,
+                      Pcn__Member **out);
 
 /* settings.c: the network's settings, or the defaults if never set. 0 or
  * an LMDB error (ENOMEM). */

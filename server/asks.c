@@ -23,7 +23,6 @@
  *   their practice and see only their own practice's answer.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "asks.h"
@@ -34,12 +33,6 @@
 #define ASK_MAX_AHEAD (3 * 366) /* days: bounds the working-day count */
 
 /* ------------------------------------------------------------ records */
-
-int32_t ask_day(int64_t ms) {
-  int64_t d = ms / ASK_DAY_MS;
-  if (ms < 0 && d * ASK_DAY_MS != ms) d--;
-  return (int32_t)d;
-}
 
 int ask_rules_load(MDB_txn *txn, store *st, pcn_arena *a, ask_rules *r) {
   int rc = settings_load(txn, st, a, &r->s);
@@ -101,14 +94,6 @@ int ask_all_practices(MDB_txn *txn, store *st, pcn_arena *a, char ***out,
   return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
 }
 
-/* Whether a member of practice ("" for the network's people) sees it. */
-int ask_asked_of(char *const *practices, size_t n, const char *practice) {
-  if (!practice[0]) return 1;
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(practices[i], practice) == 0) return 1;
-  return 0;
-}
-
 static int ask_save(wtx *w, Pcn__Ask *a) {
   uint8_t key[8];
   key_u64(key, a->id);
@@ -133,25 +118,18 @@ int ask_series_save(wtx *w, Pcn__AskSeries *s) {
 }
 
 static int ask_emit(wtx *w, Pcn__Op op, Pcn__Ask *a) {
-  char aud[FEED_AUD_MAX];
-  if (feed_audience(aud, a->practices, a->n_practices))
-    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL,
-                    "Too many practices for one ask.");
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_ASK;
   ev.ask = a;
-  return feed_emit(w, op, aud, &ev);
+  return feed_emit_to(w, op, a->practices, a->n_practices, &ev);
 }
 
 int ask_series_emit(wtx *w, Pcn__Op op, Pcn__AskSeries *s) {
-  char aud[FEED_AUD_MAX] = "";
-  if (!s->all_practices && feed_audience(aud, s->practices, s->n_practices))
-    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL,
-                    "Too many practices for one series.");
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_ASK_SERIES;
   ev.ask_series = s;
-  return feed_emit(w, op, aud, &ev);
+  if (s->all_practices) return feed_emit(w, op, "", &ev);
+  return feed_emit_to(w, op, s->practices, s->n_practices, &ev);
 }
 
 int ask_insert(wtx *w, Pcn__Ask *a) {
@@ -167,20 +145,6 @@ int ask_insert(wtx *w, Pcn__Ask *a) {
 }
 
 /* ------------------------------------------------------------ checks */
-
-static int check_date(req_ctx *ctx, const char *field, const char *s,
-                      int32_t *day) {
-  if (pcn_date_parse(s, day) == 0) return 0;
-  ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
-                 "%s: '%.20s' is not a date; write it as YYYY-MM-DD, such as "
-                 "2026-03-31.",
-                 field, s);
-  return -1;
-}
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* The practices asked: every practice (all), or the codes given, each one
  * of this network's, sorted and without repeats. Arena array. */
@@ -226,12 +190,8 @@ static int check_targets(req_ctx *ctx, const char *field, char **in, size_t n,
                             "list shows them.",
                             field, p[i]);
   }
-  qsort(p, n, sizeof *p, cmp_str);
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++)
-    if (k == 0 || strcmp(p[k - 1], p[i]) != 0) p[k++] = p[i];
   *out = p;
-  *nout = k;
+  *nout = ods_sort_unique(p, n);
   return PCN__STATUS_CODE__OK;
 }
 
@@ -286,7 +246,7 @@ static int create_prepare(req_ctx *ctx, wjob *job) {
   int32_t due;
   if (ctx_check_text(ctx, "title", r->title, PCN_MAX_TITLE, 1, 0) ||
       ctx_check_text(ctx, "body", r->body, PCN_MAX_TEXT, 0, 1) ||
-      check_date(ctx, "due", r->due, &due) ||
+      ctx_check_date(ctx, "due", r->due, 0, "2026-03-31", &due) ||
       ctx_check_text(ctx, "urgent_reason", r->urgent_reason, ASK_MAX_REASON, 0,
                      0))
     return ctx->status->code;
@@ -305,7 +265,7 @@ static int create_prepare(req_ctx *ctx, wjob *job) {
   if (!p) return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
   if (check_targets(ctx, "practices", r->practices, r->n_practices,
                     r->all_practices, &p->practices, &p->n) ||
-      check_notice(ctx, r, ask_day(job->now_ms), due, &p->notice))
+      check_notice(ctx, r, pcn_day_of_ms(job->now_ms), due, &p->notice))
     return ctx->status->code;
   job->prep = p;
   return PCN__STATUS_CODE__OK;
@@ -386,19 +346,14 @@ static int reply_prepare(req_ctx *ctx, wjob *job) {
   if (st == PCN__ASK_ANSWER_STATE__ASK_DECLINED && r->link[0])
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "link",
                           "link: a declined ask has a reason, not a link.");
-  const char *practice = r->practice[0] ? r->practice : ctx->who->practice;
-  if (practice[0]) {
-    char *ods = ctx_ods(ctx, "practice", practice, 0);
-    if (!ods) return ctx->status->code;
-    r->practice = ods;
-  } else {
-    r->practice = "";
-  }
+  char *practice = ctx_ods_or_own(ctx, "practice", r->practice);
+  if (!practice) return ctx->status->code;
+  r->practice = practice;
   if (reply_perm(ctx, r->practice)) return ctx->status->code;
   MDB_txn *txn = ctx_txn(ctx);
   Pcn__Ask *a;
   if (!txn || ask_load(txn, &ctx->srv->st, r->ask_id, ctx->arena, &a) ||
-      !ask_asked_of(a->practices, a->n_practices, r->practice))
+      !feed_reaches(a->practices, a->n_practices, r->practice))
     return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "ask_id",
                           "No ask %llu to %s; pcn ask list shows your "
                           "practice's.",
@@ -445,12 +400,11 @@ static int reply_apply(wtx *w, wjob *job) {
   ans->answered_by = job->who.username;
   ans->answered_at = job->now_ms;
   if ((rc = ask_answer_save(w, ans))) return rc;
-  char aud[FEED_AUD_MAX];
-  feed_audience(aud, &ans->practice, 1);
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_ASK_ANSWER;
   ev.ask_answer = ans;
-  if ((rc = feed_emit(w, PCN__OP__UPDATED, aud, &ev))) return rc;
+  if ((rc = feed_emit_to(w, PCN__OP__UPDATED, &ans->practice, 1, &ev)))
+    return rc;
   job->resp.body_case = PCN__RESPONSE__BODY_ASK_ANSWER;
   job->resp.ask_answer = ans;
   return PCN__STATUS_CODE__OK;
@@ -580,7 +534,7 @@ static int series_create_apply(wtx *w, wjob *job) {
   s->repeat = r->repeat;
   s->day = r->day;
   s->month = r->month;
-  int32_t today = ask_day(job->now_ms);
+  int32_t today = pcn_day_of_ms(job->now_ms);
   int32_t fair =
       pcn_add_working_days(today, (int)rules.s->min_notice_days, &rules.h);
   pcn_date_format(

@@ -29,7 +29,6 @@
 #define ASK_ANSWER_KEY 14
 #define META_NEXT_ASK "next_ask"
 #define META_NEXT_ASK_SERIES "next_ask_series"
-#define ASK_DAY_MS 86400000LL
 
 /* The network's notice rules, as a day's arithmetic wants them. */
 typedef struct ask_rules {
@@ -40,8 +39,6 @@ typedef struct ask_rules {
 /* ------------------------------------------------ asks.c: the records */
 
 int ask_rules_load(MDB_txn *txn, store *st, pcn_arena *a, ask_rules *r);
-/* The UTC day of a time in ms. */
-int32_t ask_day(int64_t ms);
 void ask_answer_key(uint8_t k[ASK_ANSWER_KEY], uint64_t ask, const char *ods);
 int ask_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
              Pcn__Ask **out);
@@ -58,9 +55,6 @@ int ask_series_save(wtx *w, Pcn__AskSeries *s);
 int ask_series_emit(wtx *w, Pcn__Op op, Pcn__AskSeries *s);
 int ask_answer_load(MDB_txn *txn, store *st, uint64_t ask, const char *ods,
                     pcn_arena *a, Pcn__AskAnswer **out);
-/* Whether a member of practice ("" the network's people) sees an ask to
- * these practices. */
-int ask_asked_of(char *const *practices, size_t n, const char *practice);
 /* NOT_FOUND, saying where to look. */
 int ask_not_found(req_ctx *ctx, uint64_t id);
 /* Whether practice owes an answer in this state (none, or acknowledged:

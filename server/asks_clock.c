@@ -183,20 +183,15 @@ static int series_due(wtx *w, const ask_rules *r, int32_t today, uint64_t *ids,
   for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && *n < max;
        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
     uint64_t stopped;
-    const uint8_t *p;
-    size_t len;
     char buf[11];
     int32_t due;
     if (k.mv_size != 8 ||
         pcn_wire_find_varint(v.mv_data, v.mv_size, SERIES_F_STOPPED, &stopped) <
             0 ||
         stopped ||
-        pcn_wire_find(v.mv_data, v.mv_size, SERIES_F_NEXT_DUE, &p, &len) ||
-        len != 10)
-      continue;
-    memcpy(buf, p, 10);
-    buf[10] = 0;
-    if (pcn_date_parse(buf, &due) ||
+        pcn_wire_find_str(v.mv_data, v.mv_size, SERIES_F_NEXT_DUE, buf,
+                          sizeof buf) ||
+        pcn_date_parse(buf, &due) ||
         today < asks_series_make_on(due, r->s->min_notice_days, &r->h))
       continue;
     ids[(*n)++] = key_get_u64(k.mv_data);
@@ -251,23 +246,19 @@ static int asks_due(wtx *w, const ask_rules *r, int32_t today, to_remind *out,
        rc == 0 && *n < max && scanned < ASK_SCAN_MAX;
        rc = mdb_cursor_get(cur, &k, &v, MDB_PREV), scanned++) {
     uint64_t state, at;
-    const uint8_t *p;
-    size_t len;
     char buf[11];
     int32_t due;
     if (k.mv_size != 8 ||
         pcn_wire_find_varint(v.mv_data, v.mv_size, ASK_F_STATE, &state) ||
         state != PCN__ASK_STATE__ASK_OPEN ||
         pcn_wire_find_varint(v.mv_data, v.mv_size, ASK_F_CREATED_AT, &at) < 0 ||
-        pcn_wire_find(v.mv_data, v.mv_size, ASK_F_DUE, &p, &len) || len != 10)
+        pcn_wire_find_str(v.mv_data, v.mv_size, ASK_F_DUE, buf, sizeof buf))
       continue;
-    memcpy(buf, p, 10);
-    buf[10] = 0;
     to_remind *t = &out[*n];
     if (pcn_date_parse(buf, &due) ||
-        asks_reminder_due(due, ask_day((int64_t)at), today, r->s->reminder_days,
-                          r->s->n_reminder_days, &r->h, &t->point,
-                          &t->days_before))
+        asks_reminder_due(due, pcn_day_of_ms((int64_t)at), today,
+                          r->s->reminder_days, r->s->n_reminder_days, &r->h,
+                          &t->point, &t->days_before))
       continue;
     t->id = key_get_u64(k.mv_data);
     (*n)++;
@@ -335,7 +326,7 @@ int asks_tick(wtx *w, wjob *job) {
   pcn_arena scratch;
   pcn_arena_init(&scratch, 4u << 20);
   ask_rules rules;
-  int32_t today = ask_day(job->now_ms);
+  int32_t today = pcn_day_of_ms(job->now_ms);
   int rc = ask_rules_load(w->txn, w->st, &job->arena, &rules);
   if (rc)
     rc = wtx_lmdb(w, rc, "reading the settings");

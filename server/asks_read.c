@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "asks.h"
+#include "feed.h"
 #include "validate.h"
 #include "wire.h"
 
@@ -72,7 +73,7 @@ static int count_months(MDB_txn *txn, store *st, int64_t now_ms, pcn_arena *a,
                         Pcn__AskMonth ***out) {
   int64_t y;
   int m, d;
-  pcn_civil_from_days(ask_day(now_ms), &y, &m, &d);
+  pcn_civil_from_days(pcn_day_of_ms(now_ms), &y, &m, &d);
   Pcn__AskMonth **months = pcn_arena_alloc(a, ASK_MONTHS * sizeof *months);
   int64_t starts[ASK_MONTHS];
   if (!months) return ENOMEM;
@@ -84,7 +85,7 @@ static int count_months(MDB_txn *txn, store *st, int64_t now_ms, pcn_arena *a,
     snprintf(name, 16, "%04d-%02d", (int)(y % 10000), m % 100);
     mo->month = name;
     months[i] = mo;
-    starts[i] = pcn_days_from_civil(y, m, 1) * ASK_DAY_MS;
+    starts[i] = pcn_days_from_civil(y, m, 1) * PCN_DAY_MS;
     if (--m == 0) {
       m = 12;
       y--;
@@ -128,7 +129,7 @@ static int read_fail(req_ctx *ctx) {
  * (refused) the first practice asked. */
 static int check_visible(req_ctx *ctx, const Pcn__Ask *a) {
   const char *mine = ctx->who->practice;
-  if (ask_asked_of(a->practices, a->n_practices, mine))
+  if (feed_reaches(a->practices, a->n_practices, mine))
     return perm_check(ctx, mine, 0);
   return perm_check(ctx, a->n_practices ? a->practices[0] : "?", 0);
 }
@@ -199,7 +200,7 @@ static int append_detail(MDB_txn *txn, store *st, const listed *l,
 /* The page's trailer: the months, today, the notice rules. */
 static int append_trailer(req_ctx *ctx, MDB_txn *txn, pcn_buf *out) {
   int64_t now = srv_now_ms(ctx->srv);
-  int32_t today = ask_day(now);
+  int32_t today = pcn_day_of_ms(now);
   Pcn__AskMonth **months;
   ask_rules rules;
   if (count_months(txn, &ctx->srv->st, now, ctx->arena, &months) ||
@@ -265,8 +266,8 @@ int asks_list_read(req_ctx *ctx) {
     last_id = id;
     pcn_arena_reset(&scratch);
     Pcn__Ask *a = pcn__ask__unpack(&scratch.pb, v.mv_size, v.mv_data);
-    if (!a || !ask_asked_of(a->practices, a->n_practices, mine) ||
-        !ask_asked_of(a->practices, a->n_practices, only) ||
+    if (!a || !feed_reaches(a->practices, a->n_practices, mine) ||
+        !feed_reaches(a->practices, a->n_practices, only) ||
         (r->state && (int)a->state != (int)r->state))
       goto next;
     page[n].id = id;
@@ -306,7 +307,7 @@ static int load_rows(req_ctx *ctx, MDB_txn *txn, Pcn__AskLoadReport *rep) {
   rep->practices = pcn_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(void *));
   if (!rep->practices) return -1;
   for (size_t i = 0; i < n; i++) {
-    if (!ask_asked_of(&ods[i], 1, ctx->who->practice)) continue;
+    if (!feed_reaches(&ods[i], 1, ctx->who->practice)) continue;
     Pcn__AskLoadRow *row = pcn_arena_alloc(ctx->arena, sizeof *row);
     if (!row) return -1;
     pcn__ask_load_row__init(row);
@@ -341,7 +342,7 @@ int asks_load_read(req_ctx *ctx) {
   if (!txn || !rep) return read_fail(ctx);
   pcn__ask_load_report__init(rep);
   int64_t now = srv_now_ms(ctx->srv);
-  int32_t today = ask_day(now);
+  int32_t today = pcn_day_of_ms(now);
   char *day = pcn_arena_alloc(ctx->arena, 11);
   if (!day || load_rows(ctx, txn, rep) ||
       count_months(txn, st, now, ctx->arena, &rep->months))
@@ -361,7 +362,7 @@ int asks_load_read(req_ctx *ctx) {
     pcn_arena_reset(&scratch);
     Pcn__Ask *a = pcn__ask__unpack(&scratch.pb, v.mv_size, v.mv_data);
     if (!a) continue;
-    int recent = a->created_at >= now - 30 * ASK_DAY_MS;
+    int recent = a->created_at >= now - 30 * PCN_DAY_MS;
     int open = a->state == PCN__ASK_STATE__ASK_OPEN;
     int32_t due;
     int late = pcn_date_parse(a->due, &due) == 0 && due < today;
@@ -389,7 +390,7 @@ int asks_load_read(req_ctx *ctx) {
 
 static int series_visible(const Pcn__AskSeries *s, const char *practice) {
   return s->all_practices ||
-         ask_asked_of(s->practices, s->n_practices, practice);
+         feed_reaches(s->practices, s->n_practices, practice);
 }
 
 int asks_series_list_read(req_ctx *ctx) {

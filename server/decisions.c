@@ -1,41 +1,8 @@
-/* decisions.c - decisions between practices: propose, list, show, vote,
- * withdraw, remind, and each practice's named voter; closing at the
- * closing time (decisions_tick) or as soon as every practice has voted.
- *
- * Records and keys (all integers big-endian):
- *   decisions  u64 id (8 bytes)                 -> pcn.Decision
- *              'o' | u64 closes_at | u64 id     -> (empty): the open
- *                (17 bytes)                        decisions by closing
- *                                                  time, for the tick
- *              'r' | u64 closes_at | u64 id     -> (empty): the open
- *                (17 bytes)                        decisions whose last-day
- *                                                  reminder is still to go
- *   votes      u64 decision id | 6-byte ODS     -> pcn.DecisionVote: each
- *                (14 bytes)                        practice's current vote
- *              'v' | 6-byte ODS (7 bytes)       -> pcn.DecisionVoter: the
- *                                                  practice's named voter
- * Record keys start with a zero byte (ids stay below 2^56), so they sort
- * before the 'o' and 'v' entries, and key length tells them apart.
- *
- * Invariants:
- * - Decision.practices is the network's practices when it was proposed;
- *   only they vote, one vote each, and "every practice" means them.
- * - A decision is in the open index exactly while its state is OPEN.
- * - Once CLOSED, the record holds the outcome, the tally and the full
- *   final vote record; nothing changes it again (votes, withdrawal and
- *   reminders are refused). Votes at or after closes_at are refused even
- *   before the tick has run, so the tick's tally is the tally at
- *   closes_at.
- * - The reminder of the working day before closing is recorded
- *   (last_day_reminded_at) in the transaction that sends it: never twice,
- *   and caught up after a stop. A decision proposed on or after that day
- *   gets none (it would arrive with the proposal).
- *
- * The rules (also in proto/pcn.proto, DecisionRule): unanimous passes
- * when no practice disagrees, every practice voted, and at least one
- * agreed (an abstention stands aside; silence blocks); majority passes
- * when more than half of all the practices agree; consent passes unless a
- * practice objects (disagrees, with its reason).
+/* decisions.c - decisions between practices: the records, the writes
+ * (propose, vote, withdraw, the proposer's extra reminder, each practice's
+ * named voter) and the request table. The reads are in decisions_read.c;
+ * the outcome, closing and the reminders in decisions_clock.c. Records,
+ * keys and invariants: decisions.h.
  *
  * Visibility: decisions, votes and voters are every member's business
  * (audience ""): practices see how each other voted. A reminder goes to
@@ -47,42 +14,18 @@
  * manager names their practice's voter, the PCN manager any practice's.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "areas.h"
+#include "decisions.h"
 #include "feed.h"
 #include "validate.h"
-#include "workdays.h"
 
 #define META_NEXT_DECISION "next_decision"
-#define DAY_MS (24LL * 3600 * 1000)
-#define DEC_MAX_PRACTICES 32 /* a network has 3 to 8; the audience fits 32 */
 #define DEC_MAX_REASON 2000
 #define DEC_MIN_AHEAD_MS (3600LL * 1000)
-#define DEC_MAX_AHEAD_MS (366 * DAY_MS)
-#define DEC_REMIND_EVERY_MS DAY_MS /* the proposer's extra reminders */
-#define DEC_LIST_DEFAULT 50
-#define DEC_LIST_MAX 200
-#define DEC_SCAN_MAX 5000
-#define DEC_PAGE_BYTES (512u << 10)
-#define DEC_TICK_MAX                                                           \
-  16 /* closings and reminders per tick; the next goes on                      \
-      */
-#define DEC_NOTE_MAX 1200
-
-#define KEY_OPEN 17
-#define KEY_VOTE 14
-#define KEY_VOTER 7
-
-/* The tick's index entries: prefix 'o' (open) or 'r' (reminder to go). */
-static void key_open(uint8_t k[KEY_OPEN], uint8_t prefix, int64_t closes_at,
-                     uint64_t id) {
-  k[0] = prefix;
-  key_u64(k + 1, (uint64_t)closes_at);
-  key_u64(k + 9, id);
-}
+#define DEC_MAX_AHEAD_MS (366 * PCN_DAY_MS)
+#define DEC_REMIND_EVERY_MS PCN_DAY_MS /* the proposer's extra reminders */
 
 static void key_vote(uint8_t k[KEY_VOTE], uint64_t id, const char *ods) {
   key_u64(k, id);
@@ -96,53 +39,41 @@ static void key_voter(uint8_t k[KEY_VOTER], const char *ods) {
 
 /* "2026-12-01 17:00 UTC" */
 static void fmt_time(int64_t ms, char out[24]) {
-  int64_t days = ms / DAY_MS, rem = ms % DAY_MS;
-  if (rem < 0) {
-    rem += DAY_MS;
-    days--;
-  }
+  int32_t days = pcn_day_of_ms(ms);
+  int64_t rem = ms - days * PCN_DAY_MS;
   char date[11];
-  pcn_date_format((int32_t)days, date);
+  pcn_date_format(days, date);
   snprintf(out, 24, "%s %02d:%02d UTC", date, (int)(rem / 3600000),
            (int)(rem / 60000 % 60));
 }
 
-/* When the reminder of the working day before closes_at is due: the start
- * (UTC) of the last working day before the closing day. */
-static int64_t remind_from(int64_t closes_at, const pcn_holidays *h) {
-  int32_t close_day = (int32_t)(closes_at / DAY_MS);
-  return (int64_t)pcn_add_working_days(close_day, -1, h) * DAY_MS;
-}
-
-/* The network's bank holidays, for remind_from. */
-static int load_holidays(wtx *w, wjob *job, pcn_holidays *h) {
-  Pcn__NetworkSettings *set;
-  int rc = settings_load(w->txn, w->st, &job->arena, &set);
-  if (rc) return wtx_lmdb(w, rc, "reading the settings");
-  if (settings_holidays(set, &job->arena, h))
-    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
-  return PCN__STATUS_CODE__OK;
-}
-
 /* ------------------------------------------------------------ records */
 
-static int decision_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
-                         Pcn__Decision **d) {
+int decision_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
+                  Pcn__Decision **d) {
   uint8_t key[8];
   key_u64(key, id);
   return store_get_pb(txn, st->decisions, key, 8, &pcn__decision__descriptor, a,
                       (void **)d);
 }
 
-static int in_decision(const Pcn__Decision *d, const char *ods) {
+int decision_load_for(req_ctx *ctx, uint64_t id, Pcn__Decision **d) {
+  MDB_txn *txn = ctx_txn(ctx);
+  if (!txn || decision_load(txn, &ctx->srv->st, id, ctx->arena, d))
+    return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
+                    "No decision %llu; `pcn decision list` shows them.",
+                    (unsigned long long)id);
+  return PCN__STATUS_CODE__OK;
+}
+
+int decision_has_practice(const Pcn__Decision *d, const char *ods) {
   for (size_t i = 0; i < d->n_practices; i++)
     if (strcmp(d->practices[i], ods) == 0) return 1;
   return 0;
 }
 
-/* The votes cast on decision id, into the arena. 0 or an LMDB error. */
-static int votes_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
-                      Pcn__DecisionVote ***out, size_t *n) {
+int decision_votes_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
+                        Pcn__DecisionVote ***out, size_t *n) {
   *n = 0;
   *out = pcn_arena_alloc(a, DEC_MAX_PRACTICES * sizeof **out);
   if (!*out) return ENOMEM;
@@ -169,11 +100,10 @@ static int votes_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
   return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
 }
 
-/* An open decision's record carries no votes: a read shows those cast so
- * far. A closed one keeps its final record. */
-static int fill_votes(MDB_txn *txn, store *st, Pcn__Decision *d, pcn_arena *a) {
+int decision_fill_votes(MDB_txn *txn, store *st, Pcn__Decision *d,
+                        pcn_arena *a) {
   if (d->state != PCN__DECISION_STATE__DECISION_OPEN) return 0;
-  return votes_load(txn, st, d->id, a, &d->votes, &d->n_votes);
+  return decision_votes_load(txn, st, d->id, a, &d->votes, &d->n_votes);
 }
 
 static int voter_load(MDB_txn *txn, store *st, const char *ods, pcn_arena *a,
@@ -203,7 +133,7 @@ static int index_set(wtx *w, const Pcn__Decision *d, uint8_t prefix, int want) {
   return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-static int decision_save(wtx *w, Pcn__Decision *d) {
+int decision_save(wtx *w, Pcn__Decision *d) {
   uint8_t key[8];
   key_u64(key, d->id);
   /* The stored record of an open decision holds no votes (votes has
@@ -233,134 +163,6 @@ static int decision_emit(wtx *w, wjob *job, Pcn__Op op, Pcn__Decision *d) {
   job->resp.body_case = PCN__RESPONSE__BODY_DECISION;
   job->resp.decision = d;
   return PCN__STATUS_CODE__OK;
-}
-
-/* ------------------------------------------------------------ the rules */
-
-/* Appends printf output to a note of DEC_NOTE_MAX bytes, cutting on a
- * character boundary when full. */
-static void note_add(char *note, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void note_add(char *note, const char *fmt, ...) {
-  size_t len = strlen(note);
-  if (len + 1 >= DEC_NOTE_MAX) return;
-  va_list ap;
-  va_start(ap, fmt);
-  int k = vsnprintf(note + len, DEC_NOTE_MAX - len, fmt, ap);
-  va_end(ap);
-  if (k >= 0 && (size_t)k < DEC_NOTE_MAX - len) return;
-  /* Cut: back off to the start of a UTF-8 character and mark the cut. */
-  size_t end = DEC_NOTE_MAX - 4;
-  while (end > len && ((unsigned char)note[end] & 0xC0) == 0x80)
-    end--;
-  memcpy(note + end, "\xE2\x80\xA6", 4); /* … */
-}
-
-/* A short quote of a reason for the note: at most 150 bytes, whole
- * characters, newlines as spaces. */
-static void quote(char out[160], const char *reason) {
-  size_t n = 0;
-  for (; reason[n] && n < 150; n++)
-    out[n] = reason[n] == '\n' || reason[n] == '\t' ? ' ' : reason[n];
-  if (reason[n]) {
-    while (n > 0 && ((unsigned char)reason[n] & 0xC0) == 0x80)
-      n--;
-    memcpy(out + n, "\xE2\x80\xA6", 4);
-  } else {
-    out[n] = 0;
-  }
-}
-
-/* Computes d's outcome from votes (the votes of d's practices), fills the
- * tally and the note. */
-static void decide(Pcn__Decision *d, Pcn__DecisionVote **votes, size_t nv,
-                   char *note) {
-  uint32_t a = 0, x = 0, b = 0, n = (uint32_t)d->n_practices;
-  for (size_t i = 0; i < nv; i++) {
-    if (!in_decision(d, votes[i]->practice)) continue;
-    switch (votes[i]->choice) {
-    case PCN__DECISION_CHOICE__DECISION_AGREE: a++; break;
-    case PCN__DECISION_CHOICE__DECISION_DISAGREE: x++; break;
-    default: b++; break;
-    }
-  }
-  uint32_t silent = n - a - x - b;
-  d->agree = a;
-  d->disagree = x;
-  d->abstain = b;
-  d->not_voted = silent;
-  note[0] = 0;
-  int pass;
-  switch (d->rule) {
-  case PCN__DECISION_RULE__DECISION_UNANIMOUS:
-    pass = x == 0 && silent == 0 && a > 0;
-    if (pass)
-      note_add(note, "Passed unanimously: %u of %u practices agreed", a, n);
-    else if (x)
-      note_add(note, "Not agreed: %u of %u practices disagreed", x, n);
-    else if (silent)
-      note_add(note,
-               "Not agreed: %u of %u practices did not vote, and unanimity "
-               "needs every practice's answer",
-               silent, n);
-    else
-      note_add(note, "Not agreed: every practice abstained, and unanimity "
-                     "needs at least one to agree");
-    break;
-  case PCN__DECISION_RULE__DECISION_MAJORITY:
-    pass = a * 2 > n;
-    note_add(note,
-             pass ? "Passed by a majority: %u of %u practices agreed"
-                  : "Rejected: %u of %u practices agreed, and a majority "
-                    "needs more than half",
-             a, n);
-    break;
-  default: /* consent */
-    pass = x == 0;
-    if (pass)
-      note_add(note, "Passed by consent: no practice objected");
-    else
-      note_add(note, "Rejected: %u of %u practices objected", x, n);
-    break;
-  }
-  note_add(note, " (%u agreed, %u disagreed, %u abstained, %u did not vote).",
-           a, x, b, silent);
-  for (size_t i = 0; i < nv; i++) {
-    if (votes[i]->choice != PCN__DECISION_CHOICE__DECISION_DISAGREE ||
-        !in_decision(d, votes[i]->practice))
-      continue;
-    char q[160];
-    quote(q, votes[i]->reason);
-    note_add(note, q[0] ? " %s: \"%s\"" : " %s gave no reason.",
-             votes[i]->practice, q);
-  }
-  d->outcome = pass ? PCN__DECISION_OUTCOME__DECISION_PASSED
-                    : PCN__DECISION_OUTCOME__DECISION_REJECTED;
-}
-
-/* Closes d now: the outcome by its rule, the tally, and the final vote
- * record, all kept in the record; one event. */
-static int decision_close(wtx *w, wjob *job, Pcn__Decision *d, int early) {
-  Pcn__DecisionVote **votes;
-  size_t nv;
-  int rc = votes_load(w->txn, w->st, d->id, &job->arena, &votes, &nv);
-  if (rc) return wtx_lmdb(w, rc, "reading the votes");
-  char *note = pcn_arena_alloc(&job->arena, DEC_NOTE_MAX);
-  if (!note) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
-  decide(d, votes, nv, note);
-  d->outcome_note = note;
-  d->votes = votes;
-  d->n_votes = nv;
-  d->state = PCN__DECISION_STATE__DECISION_CLOSED;
-  d->closed_early = early;
-  d->closed_at = job->now_ms;
-  d->updated_at = job->now_ms;
-  d->version++;
-  if ((rc = decision_save(w, d))) return rc;
-  Pcn__Event ev = PCN__EVENT__INIT;
-  ev.record_case = PCN__EVENT__RECORD_DECISION;
-  ev.decision = d;
-  return feed_emit(w, PCN__OP__UPDATED, "", &ev);
 }
 
 /* Why a decision takes no more changes, or NULL if it is open. */
@@ -479,152 +281,14 @@ static int propose_apply(wtx *w, wjob *job) {
   /* Proposed on or after the working day before closing: the proposal is
    * the reminder. */
   pcn_holidays h;
-  if ((rc = load_holidays(w, job, &h))) return rc;
-  d->no_last_day_reminder = d->created_at >= remind_from(d->closes_at, &h);
+  if ((rc = decision_holidays(w, job, &h))) return rc;
+  d->no_last_day_reminder =
+      d->created_at >= decision_remind_from(d->closes_at, &h);
   if ((rc = decision_save(w, d))) return rc;
   return decision_emit(w, job, PCN__OP__CREATED, d);
 }
 
-/* ------------------------------------------------------------ reads */
-
-static int get_read(req_ctx *ctx) {
-  uint64_t id = ctx->req->decision_get->id;
-  MDB_txn *txn = ctx_txn(ctx);
-  Pcn__Decision *d;
-  if (perm_check(ctx, "", 0)) return ctx->status->code;
-  if (!txn || decision_load(txn, &ctx->srv->st, id, ctx->arena, &d))
-    return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
-                    "No decision %llu; `pcn decision list` shows them.",
-                    (unsigned long long)id);
-  if (fill_votes(txn, &ctx->srv->st, d, ctx->arena))
-    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
-                    "The votes on decision %llu could not be read; the "
-                    "operator should run pcnd verify.",
-                    (unsigned long long)id);
-  ctx->resp->body_case = PCN__RESPONSE__BODY_DECISION;
-  ctx->resp->decision = d;
-  return PCN__STATUS_CODE__OK;
-}
-
-static int list_read(req_ctx *ctx) {
-  Pcn__DecisionList *r = ctx->req->decision_list;
-  store *st = &ctx->srv->st;
-  if (r->state < 0 || r->state > PCN__DECISION_STATE__DECISION_WITHDRAWN)
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "state",
-                          "state: choose open, closed or withdrawn (or "
-                          "none for all).");
-  if (perm_check(ctx, "", 0)) return ctx->status->code;
-  uint32_t limit = r->limit ? r->limit : DEC_LIST_DEFAULT;
-  if (limit > DEC_LIST_MAX) limit = DEC_LIST_MAX;
-  MDB_txn *txn = ctx_txn(ctx);
-  Pcn__DecisionPage *page = pcn_arena_alloc(ctx->arena, sizeof *page);
-  Pcn__Decision **items =
-      pcn_arena_alloc(ctx->arena, limit * sizeof *page->decisions);
-  MDB_cursor *cur;
-  if (!page || !items)
-    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                    "Out of memory.");
-  if (!txn || mdb_cursor_open(txn, st->decisions, &cur))
-    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
-                    "The server could not read decisions; try again.");
-  pcn__decision_page__init(page);
-  page->decisions = items;
-  /* Newest first: from just below before_id, or from the last record
-   * (just below the 'o' entries). */
-  uint8_t start[8];
-  MDB_val k, v;
-  int rc;
-  if (r->before_id) {
-    key_u64(start, r->before_id);
-    k = (MDB_val){8, start};
-  } else {
-    start[0] = 'o';
-    k = (MDB_val){1, start};
-  }
-  rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-  rc = rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV)
-               : mdb_cursor_get(cur, &k, &v, MDB_LAST);
-  size_t bytes = 0;
-  int scanned = 0;
-  uint64_t last = 0;
-  for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
-    if (k.mv_size != 8) continue;
-    if (page->n_decisions == limit || scanned == DEC_SCAN_MAX ||
-        bytes > DEC_PAGE_BYTES) {
-      page->next_before_id = last;
-      break;
-    }
-    scanned++;
-    last = key_get_u64(k.mv_data);
-    Pcn__Decision *d =
-        pcn__decision__unpack(&ctx->arena->pb, v.mv_size, v.mv_data);
-    if (!d) {
-      mdb_cursor_close(cur);
-      return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                      "Too much to list at once; ask for fewer (--limit).");
-    }
-    if (r->state && d->state != r->state) continue;
-    if (fill_votes(txn, st, d, ctx->arena)) {
-      mdb_cursor_close(cur);
-      return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                      "Too much to list at once; ask for fewer (--limit).");
-    }
-    bytes += pcn__decision__get_packed_size(d);
-    items[page->n_decisions++] = d;
-  }
-  mdb_cursor_close(cur);
-  ctx->resp->body_case = PCN__RESPONSE__BODY_DECISIONS;
-  ctx->resp->decisions = page;
-  return PCN__STATUS_CODE__OK;
-}
-
-static int voters_read(req_ctx *ctx) {
-  store *st = &ctx->srv->st;
-  if (perm_check(ctx, "", 0)) return ctx->status->code;
-  MDB_txn *txn = ctx_txn(ctx);
-  MDB_cursor *cur;
-  if (!txn || mdb_cursor_open(txn, st->votes, &cur))
-    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
-                    "The server could not read the voters; try again.");
-  Pcn__DecisionVoterPage *page = pcn_arena_alloc(ctx->arena, sizeof *page);
-  MDB_stat ms;
-  mdb_stat(txn, st->practices, &ms);
-  size_t cap = ms.ms_entries + 1;
-  Pcn__DecisionVoter **items = pcn_arena_alloc(ctx->arena, cap * sizeof *items);
-  if (!page || !items) {
-    mdb_cursor_close(cur);
-    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                    "Out of memory.");
-  }
-  pcn__decision_voter_page__init(page);
-  page->voters = items;
-  uint8_t start = 'v';
-  MDB_val k = {1, &start}, v;
-  for (int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-       rc == 0 && page->n_voters < cap;
-       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-    if (k.mv_size != KEY_VOTER || ((uint8_t *)k.mv_data)[0] != 'v') break;
-    Pcn__DecisionVoter *dv =
-        pcn__decision_voter__unpack(&ctx->arena->pb, v.mv_size, v.mv_data);
-    if (dv && dv->username[0]) items[page->n_voters++] = dv;
-  }
-  mdb_cursor_close(cur);
-  ctx->resp->body_case = PCN__RESPONSE__BODY_DECISION_VOTERS;
-  ctx->resp->decision_voters = page;
-  return PCN__STATUS_CODE__OK;
-}
-
 /* ------------------------------------------------------------ changes */
-
-/* Loads decision id for a change on the loop; NOT_FOUND if missing. */
-static int prepare_load(req_ctx *ctx, uint64_t id, Pcn__Decision **d) {
-  MDB_txn *txn = ctx_txn(ctx);
-  if (!txn || decision_load(txn, &ctx->srv->st, id, ctx->arena, d))
-    return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
-                    "No decision %llu; `pcn decision list` shows them.",
-                    (unsigned long long)id);
-  return PCN__STATUS_CODE__OK;
-}
 
 /* Writer side: the decision, still open at job->now_ms. */
 static int apply_load_open(wtx *w, wjob *job, uint64_t id, Pcn__Decision **d) {
@@ -643,7 +307,7 @@ static int apply_load_open(wtx *w, wjob *job, uint64_t id, Pcn__Decision **d) {
 static int prepare_proposer(req_ctx *ctx, uint64_t id, const char *verb,
                             Pcn__Decision **out) {
   Pcn__Decision *d;
-  int rc = prepare_load(ctx, id, &d);
+  int rc = decision_load_for(ctx, id, &d);
   if (rc) return rc;
   if (perm_check(ctx, "", strcmp(d->proposed_by, ctx->who->username) == 0))
     return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
@@ -665,13 +329,8 @@ static int vote_prepare(req_ctx *ctx, wjob *job) {
                           "choice: vote agree, disagree or abstain.");
   if (ctx_check_text(ctx, "reason", r->reason, DEC_MAX_REASON, 0, 1))
     return ctx->status->code;
-  char *practice = ctx_ods(ctx, "practice", r->practice, 1);
+  char *practice = ctx_ods_or_own(ctx, "practice", r->practice);
   if (!practice) return ctx->status->code;
-  /* Copied: the job may outlive the connection's actor. */
-  if (!practice[0] &&
-      !(practice = pcn_arena_strdup(ctx->arena, ctx->who->practice)))
-    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                    "Out of memory.");
   if (!practice[0])
     return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
                     "Practices vote, through their practice manager or named "
@@ -682,7 +341,7 @@ static int vote_prepare(req_ctx *ctx, wjob *job) {
                         : "member of the network's own staff");
   r->practice = practice;
   Pcn__Decision *d;
-  int rc = prepare_load(ctx, r->id, &d);
+  int rc = decision_load_for(ctx, r->id, &d);
   if (rc) return rc;
   if (d->rule == PCN__DECISION_RULE__DECISION_CONSENT &&
       r->choice == PCN__DECISION_CHOICE__DECISION_DISAGREE &&
@@ -702,7 +361,7 @@ static int vote_prepare(req_ctx *ctx, wjob *job) {
                       practice);
     return ctx->status->code;
   }
-  if (!in_decision(d, practice))
+  if (!decision_has_practice(d, practice))
     return ctx_fail(ctx, PCN__STATUS_CODE__FAILED_PRECONDITION,
                     "%s joined the network after decision %llu was proposed, "
                     "so it does not vote on it.",
@@ -757,11 +416,11 @@ static int vote_apply(wtx *w, wjob *job) {
   if ((rc = feed_emit(w, old ? PCN__OP__UPDATED : PCN__OP__CREATED, "", &ev)))
     return rc;
   /* Every practice has voted: it closes now. */
-  if ((rc = fill_votes(w->txn, w->st, d, &job->arena)))
+  if ((rc = decision_fill_votes(w->txn, w->st, d, &job->arena)))
     return wtx_lmdb(w, rc, "reading the votes");
   size_t voted = 0;
   for (size_t i = 0; i < d->n_votes; i++)
-    voted += in_decision(d, d->votes[i]->practice);
+    voted += decision_has_practice(d, d->votes[i]->practice);
   if (voted == d->n_practices && (rc = decision_close(w, job, d, 1))) return rc;
   job->resp.body_case = PCN__RESPONSE__BODY_DECISION;
   job->resp.decision = d;
@@ -783,7 +442,7 @@ static int withdraw_apply(wtx *w, wjob *job) {
   int rc = apply_load_open(w, job, r->id, &d);
   if (rc) return rc;
   if (r->version && r->version != d->version) {
-    fill_votes(w->txn, w->st, d, &job->arena);
+    decision_fill_votes(w->txn, w->st, d, &job->arena);
     job->resp.body_case = PCN__RESPONSE__BODY_DECISION;
     job->resp.decision = d;
     return wtx_fail(w, PCN__STATUS_CODE__CONFLICT,
@@ -796,56 +455,9 @@ static int withdraw_apply(wtx *w, wjob *job) {
   d->closed_at = d->updated_at = job->now_ms;
   d->version++;
   if ((rc = decision_save(w, d))) return rc;
-  if ((rc = fill_votes(w->txn, w->st, d, &job->arena)))
+  if ((rc = decision_fill_votes(w->txn, w->st, d, &job->arena)))
     return wtx_lmdb(w, rc, "reading the votes");
   return decision_emit(w, job, PCN__OP__UPDATED, d);
-}
-
-/* Sends a reminder of d to the practices that have not voted, and records
- * it in d (no new version: the decision itself did not change). */
-static int remind(wtx *w, wjob *job, Pcn__Decision *d, int by_proposer) {
-  Pcn__DecisionVote **votes;
-  size_t nv;
-  int rc = votes_load(w->txn, w->st, d->id, &job->arena, &votes, &nv);
-  if (rc) return wtx_lmdb(w, rc, "reading the votes");
-  Pcn__DecisionReminder *m = pcn_arena_alloc(&job->arena, sizeof *m);
-  char **owing =
-      pcn_arena_alloc(&job->arena, (d->n_practices + 1) * sizeof *owing);
-  if (!m || !owing)
-    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
-  pcn__decision_reminder__init(m);
-  m->practices = owing;
-  for (size_t i = 0; i < d->n_practices; i++) {
-    int voted = 0;
-    for (size_t j = 0; j < nv && !voted; j++)
-      voted = strcmp(votes[j]->practice, d->practices[i]) == 0;
-    if (!voted) owing[m->n_practices++] = d->practices[i];
-  }
-  if (by_proposer) {
-    d->proposer_reminded_at = job->now_ms;
-  } else {
-    d->last_day_reminded_at = job->now_ms;
-  }
-  if (m->n_practices) d->reminders++;
-  if ((rc = decision_save(w, d))) return rc;
-  if (!m->n_practices) return PCN__STATUS_CODE__OK; /* nobody owes */
-  m->decision_id = d->id;
-  m->title = d->title;
-  m->closes_at = d->closes_at;
-  m->by_proposer = by_proposer;
-  m->sent_by = job->who.username;
-  m->at = job->now_ms;
-  char aud[FEED_AUD_MAX];
-  if (feed_audience(aud, m->practices, m->n_practices))
-    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL,
-                    "Too many practices to remind at once.");
-  Pcn__Event ev = PCN__EVENT__INIT;
-  ev.record_case = PCN__EVENT__RECORD_DECISION_REMINDER;
-  ev.decision_reminder = m;
-  if ((rc = feed_emit(w, PCN__OP__CREATED, aud, &ev))) return rc;
-  job->resp.body_case = PCN__RESPONSE__BODY_DECISION_REMINDER;
-  job->resp.decision_reminder = m;
-  return PCN__STATUS_CODE__OK;
 }
 
 static int remind_prepare(req_ctx *ctx, wjob *job) {
@@ -879,7 +491,7 @@ static int remind_apply(wtx *w, wjob *job) {
                     "The practices were reminded about decision %llu less "
                     "than a day ago.",
                     (unsigned long long)d->id);
-  return remind(w, job, d, 1);
+  return decision_remind(w, job, d, 1);
 }
 
 /* ------------------------------------------------------------ voters */
@@ -887,12 +499,8 @@ static int remind_apply(wtx *w, wjob *job) {
 static int voter_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__DecisionVoterSet *r = ctx->req->decision_voter_set;
-  char *practice = ctx_ods(ctx, "practice", r->practice, 1);
+  char *practice = ctx_ods_or_own(ctx, "practice", r->practice);
   if (!practice) return ctx->status->code;
-  if (!practice[0] &&
-      !(practice = pcn_arena_strdup(ctx->arena, ctx->who->practice)))
-    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                    "Out of memory.");
   if (!practice[0])
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "practice",
                           "practice: name the practice whose voter this is "
@@ -901,20 +509,13 @@ static int voter_prepare(req_ctx *ctx, wjob *job) {
   if (r->username[0] &&
       ctx_check_text(ctx, "username", r->username, PCN_MAX_USERNAME, 0, 0))
     return ctx->status->code;
-  if (perm_check(ctx, practice, 0)) return ctx->status->code;
-  MDB_txn *txn = ctx_txn(ctx);
-  uint32_t pid;
-  if (!txn || practice_lookup(txn, &ctx->srv->st, practice, &pid))
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
-                          "No practice %s in this network.", practice);
+  if (perm_check(ctx, practice, 0) ||
+      ctx_practice_id(ctx, "practice", practice, NULL))
+    return ctx->status->code;
   if (!r->username[0]) return PCN__STATUS_CODE__OK;
   Pcn__Member *m;
-  if (member_lookup(txn, &ctx->srv->st, r->username, ctx->arena, &m) ||
-      m->disabled)
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "username",
-                          "username: no active member is called '%.40s'; `pcn "
-                          "member list` shows them.",
-                          r->username);
+  if (ctx_active_member(ctx, "username", r->username, &m))
+    return ctx->status->code;
   if (strcmp(m->practice, practice) != 0)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "username",
                           "username: %s is not a member of %s; a practice's "
@@ -968,93 +569,15 @@ static int voter_apply(wtx *w, wjob *job) {
   return PCN__STATUS_CODE__OK;
 }
 
-/* ------------------------------------------------------------ the clock */
-
-/* The tick's index entries with this prefix that are due at now (up to
- * max): closing times passed ('o'), or last-day reminders due ('r').
- * Both rise with the closing time, so the walk stops at the first entry
- * not yet due. */
-typedef struct due_entry {
-  int64_t closes_at;
-  uint64_t id;
-} due_entry;
-
-static int collect_due(wtx *w, uint8_t prefix, int64_t now,
-                       const pcn_holidays *h, due_entry *out, int max, int *n) {
-  *n = 0;
-  MDB_cursor *cur;
-  int rc = mdb_cursor_open(w->txn, w->st->decisions, &cur);
-  if (rc) return rc;
-  MDB_val k = {1, &prefix}, v;
-  for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && *n < max;
-       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-    const uint8_t *p = k.mv_data;
-    if (k.mv_size != KEY_OPEN || p[0] != prefix) break;
-    int64_t closes_at = (int64_t)key_get_u64(p + 1);
-    if (now < (prefix == 'o' ? closes_at : remind_from(closes_at, h))) break;
-    out[*n].closes_at = closes_at;
-    out[(*n)++].id = key_get_u64(p + 9);
-  }
-  mdb_cursor_close(cur);
-  return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
-}
-
-/* Loads the decision of an index entry; NULL (after mending the index)
- * when the entry is stale, which the invariant says cannot happen. */
-static int due_load(wtx *w, wjob *job, uint8_t prefix, const due_entry *e,
-                    Pcn__Decision **d) {
-  int rc = decision_load(w->txn, w->st, e->id, &job->arena, d);
-  if (rc && rc != MDB_NOTFOUND) return wtx_lmdb(w, rc, "reading a decision");
-  if (rc == 0 && (*d)->state == PCN__DECISION_STATE__DECISION_OPEN &&
-      (*d)->closes_at == e->closes_at)
-    return PCN__STATUS_CODE__OK;
-  *d = NULL;
-  uint8_t ok[KEY_OPEN];
-  key_open(ok, prefix, e->closes_at, e->id);
-  MDB_val k = {KEY_OPEN, ok};
-  rc = mdb_del(w->txn, w->st->decisions, &k, NULL);
-  return rc ? wtx_lmdb(w, rc, "indexing the decisions") : 0;
-}
-
-/* Closes the open decisions whose time has come, then sends the last-day
- * reminders that are due: at most DEC_TICK_MAX of them in one tick (the
- * next goes on). */
-int decisions_tick(wtx *w, wjob *job) {
-  int64_t now = job->now_ms;
-  pcn_holidays h;
-  int rc = load_holidays(w, job, &h);
-  if (rc) return rc;
-  due_entry due[DEC_TICK_MAX];
-  int n;
-  if ((rc = collect_due(w, 'o', now, &h, due, DEC_TICK_MAX, &n)))
-    return wtx_lmdb(w, rc, "reading the decisions");
-  int done = n;
-  for (int i = 0; i < n; i++) {
-    Pcn__Decision *d;
-    if ((rc = due_load(w, job, 'o', &due[i], &d))) return rc;
-    if (d && (rc = decision_close(w, job, d, 0))) return rc;
-  }
-  if ((rc = collect_due(w, 'r', now, &h, due, DEC_TICK_MAX - done, &n)))
-    return wtx_lmdb(w, rc, "reading the decisions");
-  for (int i = 0; i < n; i++) {
-    Pcn__Decision *d;
-    if ((rc = due_load(w, job, 'r', &due[i], &d))) return rc;
-    /* Past its closing time, it closes on the next tick instead. */
-    if (d && now < d->closes_at && (rc = remind(w, job, d, 0))) return rc;
-  }
-  job->resp.body_case = PCN__RESPONSE__BODY__NOT_SET;
-  return PCN__STATUS_CODE__OK;
-}
-
 /* ------------------------------------------------------------ the table */
 
 const req_entry decisions_entries[] = {
     {PCN__REQUEST__BODY_DECISION_PROPOSE, "propose decisions", REQ_WRITE,
      R_PCNM | R_CD | R_PM, 0, 0, NULL, propose_prepare, propose_apply, NULL},
     {PCN__REQUEST__BODY_DECISION_LIST, "list decisions", 0, R_ALL, R_ALL, 0,
-     list_read, NULL, NULL, NULL},
+     decisions_list_read, NULL, NULL, NULL},
     {PCN__REQUEST__BODY_DECISION_GET, "see decisions", 0, R_ALL, R_ALL, 0,
-     get_read, NULL, NULL, NULL},
+     decisions_get_read, NULL, NULL, NULL},
     /* The owner here is the practice's named voter. */
     {PCN__REQUEST__BODY_DECISION_VOTE, "vote on decisions",
      REQ_WRITE | REQ_OWNER, 0, R_PM, 0, NULL, vote_prepare, vote_apply, NULL},
@@ -1067,7 +590,7 @@ const req_entry decisions_entries[] = {
     {PCN__REQUEST__BODY_DECISION_VOTER_SET, "name a practice's voter",
      REQ_WRITE, 0, R_PM, R_PCNM, NULL, voter_prepare, voter_apply, NULL},
     {PCN__REQUEST__BODY_DECISION_VOTER_LIST, "list practices' voters", 0, R_ALL,
-     R_ALL, 0, voters_read, NULL, NULL, NULL},
+     R_ALL, 0, decisions_voters_read, NULL, NULL, NULL},
 };
 const size_t decisions_entries_n =
     sizeof decisions_entries / sizeof decisions_entries[0];

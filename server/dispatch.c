@@ -1,8 +1,10 @@
 /* dispatch.c - from a decoded frame to a reply: the handshake, the login
  * gate, the permission table, reads on the loop, writes to the writer.
  *
- * Owns: the request table (assembled from each area's entries) and the
- * rules that apply to every request alike. Areas own their handlers.
+ * Owns: the request table (assembled from each area's entries), the
+ * rules that apply to every request alike, and the checks of request
+ * fields that areas share (ctx_check_text, ctx_ods, ctx_check_date,
+ * ctx_practice_id, ctx_active_member: areas.h). Areas own their handlers.
  */
 #include "dispatch.h"
 
@@ -488,4 +490,66 @@ char *ctx_ods(req_ctx *ctx, const char *field, const char *value,
     return NULL;
   }
   return ods;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t ods_sort_unique(char **ods, size_t n) {
+  if (n > 1) qsort(ods, n, sizeof *ods, cmp_str);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (k == 0 || strcmp(ods[k - 1], ods[i]) != 0) ods[k++] = ods[i];
+  return k;
+}
+
+char *ctx_ods_or_own(req_ctx *ctx, const char *field, const char *value) {
+  char *ods = ctx_ods(ctx, field, value, 1);
+  if (ods && !ods[0] &&
+      !(ods = pcn_arena_strdup(ctx->arena, ctx->who->practice)))
+    ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, "Out of memory.");
+  return ods;
+}
+
+int ctx_check_date(req_ctx *ctx, const char *field, const char *value,
+                   int may_be_empty, const char *example, int32_t *day) {
+  int32_t d;
+  if (may_be_empty && value[0] == 0) return 0;
+  if (pcn_date_parse(value, &d) == 0) {
+    if (day) *day = d;
+    return 0;
+  }
+  ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
+                 "%s: '%.20s' is not a date; write it as YYYY-MM-DD, such as "
+                 "%s.",
+                 field, value, example);
+  return -1;
+}
+
+int ctx_practice_id(req_ctx *ctx, const char *field, const char *ods,
+                    uint32_t *id) {
+  uint32_t pid;
+  MDB_txn *txn = ctx_txn(ctx);
+  if (txn && practice_lookup(txn, &ctx->srv->st, ods, id ? id : &pid) == 0)
+    return 0;
+  ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, field,
+                 "No practice %s in this network.", ods);
+  return -1;
+}
+
+int ctx_active_member(req_ctx *ctx, const char *field, const char *username,
+                      Pcn__Member **out) {
+  Pcn__Member *m;
+  MDB_txn *txn = ctx_txn(ctx);
+  if (txn && member_lookup(txn, &ctx->srv->st, username, ctx->arena, &m) == 0 &&
+      !m->disabled) {
+    if (out) *out = m;
+    return 0;
+  }
+  ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, field,
+                 "%s: no active member is called '%.40s'; `pcn member list` "
+                 "shows them.",
+                 field, username);
+  return -1;
 }

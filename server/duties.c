@@ -48,7 +48,6 @@
 #define DUTY_REVIEW_MAX 1830 /* days ahead a review date may be (5 years) */
 #define DUTY_SCAN_MAX 20000  /* agreements one listing may walk */
 #define DUTY_AGREEMENT_KEY 12
-#define DAY_MS 86400000LL
 
 enum { RESP_F_DUTY_REGISTER = 51 }; /* proto/pcn.proto */
 enum {
@@ -59,10 +58,6 @@ enum {
 };
 enum { DUTY_F_TITLE = 3, DUTY_F_REVIEW_DATE = 6, DUTY_F_REVIEW_DUE = 7 };
 enum { AGREEMENT_F_PRACTICE = 3 };
-
-static int32_t day_of(int64_t ms) {
-  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
-}
 
 static int duty_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
                      Pcn__Duty **d) {
@@ -180,7 +175,7 @@ static int32_t default_review(int32_t today) {
 int duties_seed(MDB_txn *txn, store *st, int64_t now_ms, duty_seed_fn each,
                 void *ud) {
   char review[11];
-  pcn_date_format(default_review(day_of(now_ms)), review);
+  pcn_date_format(default_review(pcn_day_of_ms(now_ms)), review);
   for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
     Pcn__Duty d = PCN__DUTY__INIT;
     int rc = store_next_id(txn, st, META_NEXT_DUTY, &d.id);
@@ -241,7 +236,7 @@ int duties_tick(wtx *w, wjob *job) {
   if (rc) return rc;
   /* Entries whose review date has come: collected first, changed after,
    * so the cursor never walks what it writes. */
-  int32_t today = day_of(job->now_ms);
+  int32_t today = pcn_day_of_ms(job->now_ms);
   uint64_t due[DUTY_MAX];
   size_t ndue = 0;
   MDB_cursor *cur;
@@ -250,20 +245,15 @@ int duties_tick(wtx *w, wjob *job) {
   MDB_val k, v;
   for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && ndue < DUTY_MAX;
        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-    const uint8_t *date;
-    size_t len;
     uint64_t flagged;
     char buf[16];
     if (k.mv_size != 8 ||
         pcn_wire_find_varint(v.mv_data, v.mv_size, DUTY_F_REVIEW_DUE,
                              &flagged) < 0 ||
         flagged ||
-        pcn_wire_find(v.mv_data, v.mv_size, DUTY_F_REVIEW_DATE, &date, &len) !=
-            0 ||
-        len >= sizeof buf)
+        pcn_wire_find_str(v.mv_data, v.mv_size, DUTY_F_REVIEW_DATE, buf,
+                          sizeof buf))
       continue;
-    memcpy(buf, date, len);
-    buf[len] = 0;
     if (is_due(buf, today)) due[ndue++] = key_get_u64(k.mv_data);
   }
   mdb_cursor_close(cur);
@@ -311,7 +301,7 @@ static int list_read(req_ctx *ctx) {
   MDB_txn *txn = ctx_txn(ctx);
   pcn_buf *out = &ctx->srv->raw;
   char today[11];
-  pcn_date_format(day_of(srv_now_ms(ctx->srv)), today);
+  pcn_date_format(pcn_day_of_ms(srv_now_ms(ctx->srv)), today);
   if (!txn || append_all(txn, st->duties, out, REG_F_DUTIES, DUTY_MAX * 2) ||
       append_all(txn, st->practices, out, REG_F_PRACTICES, DUTY_SCAN_MAX) ||
       append_all(txn, st->duty_agreements, out, REG_F_AGREEMENTS,
@@ -336,14 +326,8 @@ static int check_owner(req_ctx *ctx, int owner) {
 
 /* A review date: a real date, from today to five years ahead. */
 static int check_review(req_ctx *ctx, const char *date) {
-  int32_t d, today = day_of(srv_now_ms(ctx->srv));
-  if (pcn_date_parse(date, &d)) {
-    ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "review_date",
-                   "review_date: '%.20s' is not a date; write it as "
-                   "YYYY-MM-DD, such as 2027-03-31.",
-                   date);
-    return -1;
-  }
+  int32_t d, today = pcn_day_of_ms(srv_now_ms(ctx->srv));
+  if (ctx_check_date(ctx, "review_date", date, 0, "2027-03-31", &d)) return -1;
   char t[11];
   pcn_date_format(today, t);
   if (d < today) {
@@ -442,7 +426,7 @@ static int add_apply(wtx *w, wjob *job) {
   d->owner = r->owner;
   d->owner_does = r->owner_does;
   d->review_date = r->review_date;
-  d->review_due = is_due(r->review_date, day_of(job->now_ms));
+  d->review_due = is_due(r->review_date, pcn_day_of_ms(job->now_ms));
   d->created_by = d->updated_by = job->who.username;
   d->created_at = d->updated_at = job->now_ms;
   if ((rc = duty_put(w->txn, w->st, d)))
@@ -578,7 +562,7 @@ static int update_apply(wtx *w, wjob *job) {
                     "its agreements stand.",
                     (unsigned long long)d->id);
   d->version++;
-  d->review_due = is_due(d->review_date, day_of(job->now_ms));
+  d->review_due = is_due(d->review_date, pcn_day_of_ms(job->now_ms));
   d->updated_by = job->who.username;
   d->updated_at = job->now_ms;
   if ((rc = duty_put(w->txn, w->st, d)))
@@ -617,9 +601,8 @@ static int remove_apply(wtx *w, wjob *job) {
 static int agree_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__DutyAgree *r = ctx->req->duty_agree;
-  const char *practice = ctx_ods(ctx, "practice", r->practice, 1);
+  char *practice = ctx_ods_or_own(ctx, "practice", r->practice);
   if (!practice) return ctx->status->code;
-  if (!practice[0]) practice = ctx->who->practice;
   if (r->all && r->n_entries)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "entries",
                           "entries: name entries or ask for all, not both.");
@@ -635,16 +618,10 @@ static int agree_prepare(req_ctx *ctx, wjob *job) {
       return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "entries",
                             "entries: name each entry by its number (`pcn "
                             "duty list` gives them).");
-  if (perm_check(ctx, practice, 0)) return ctx->status->code;
-  uint32_t pid;
-  MDB_txn *txn = ctx_txn(ctx);
-  if (!txn || practice_lookup(txn, &ctx->srv->st, practice, &pid))
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
-                          "No practice %s in this network.", practice);
-  r->practice = pcn_arena_strdup(ctx->arena, practice);
-  if (!r->practice)
-    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                    "Out of memory.");
+  if (perm_check(ctx, practice, 0) ||
+      ctx_practice_id(ctx, "practice", practice, NULL))
+    return ctx->status->code;
+  r->practice = practice;
   return PCN__STATUS_CODE__OK;
 }
 

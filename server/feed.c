@@ -149,6 +149,15 @@ int feed_emit(wtx *w, Pcn__Op op, const char *audience, Pcn__Event *ev) {
   return PCN__STATUS_CODE__OK;
 }
 
+int feed_emit_to(wtx *w, Pcn__Op op, char *const *ods, size_t n,
+                 Pcn__Event *ev) {
+  char aud[FEED_AUD_MAX];
+  if (feed_audience(aud, ods, n))
+    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL,
+                    "Too many practices for one event (%zu).", n);
+  return feed_emit(w, op, aud, ev);
+}
+
 int feed_chain_load(store *st, MDB_txn *txn, feed_chain *chain,
                     uint64_t *oldest) {
   memset(chain, 0, sizeof *chain);

@@ -75,4 +75,21 @@ static inline int feed_visible(const char *audience, const char *practice) {
  * separated, into out (FEED_AUD_MAX bytes). 0, or -1 if they do not fit. */
 int feed_audience(char out[FEED_AUD_MAX], char *const *ods, size_t n);
 
+/* Whether a member of `practice` ("" for network roles) is reached by a
+ * record to these practices: feed_visible's rule for the audience
+ * feed_audience makes of them, applied to the list itself, as reads do. */
+static inline int feed_reaches(char *const *ods, size_t n,
+                               const char *practice) {
+  if (practice[0] == 0) return 1;
+  for (size_t i = 0; i < n; i++)
+    if (__builtin_strcmp(ods[i], practice) == 0) return 1;
+  return 0;
+}
+
+/* Writer: feed_emit to the network's people and these practices (the
+ * audience feed_audience makes); INTERNAL if the codes do not fit, which
+ * the areas' limits on practices per record rule out. */
+int feed_emit_to(wtx *w, Pcn__Op op, char *const *ods, size_t n,
+                 Pcn__Event *ev);
+
 #endif

@@ -52,7 +52,6 @@
 #define MEETING_LIST_DEFAULT 50
 #define MEETING_LIST_MAX 200
 #define MIN_MS 60000LL
-#define DAY_MS 86400000LL
 
 enum { KIND_INDEX = 0, KIND_AGENDA = 1, KIND_ATTEND = 2, KIND_ACTION = 3 };
 #define ITEM_KEY 13  /* u64 meeting | u8 kind | u32 n */
@@ -134,10 +133,10 @@ static int is_organiser(const Pcn__Meeting *m, const actor *who) {
 /* ------------------------------------------------------------ checks */
 
 static int64_t first_ms(void) {
-  return pcn_days_from_civil(2000, 1, 1) * DAY_MS;
+  return pcn_days_from_civil(2000, 1, 1) * PCN_DAY_MS;
 }
 static int64_t end_ms(void) {
-  return pcn_days_from_civil(2200, 1, 1) * DAY_MS;
+  return pcn_days_from_civil(2200, 1, 1) * PCN_DAY_MS;
 }
 
 static int check_when(req_ctx *ctx, int64_t starts_at, int64_t ends_at) {
@@ -182,18 +181,11 @@ static int check_invitees(req_ctx *ctx, char ***list, size_t *n,
     return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
                     "Out of memory.");
   size_t k = 0;
-  MDB_txn *txn = ctx_txn(ctx);
   for (size_t i = 0; i < *n; i++) {
     const char *u = (*list)[i];
-    if (ctx_check_text(ctx, "invitees", u, PCN_MAX_USERNAME, 1, 0))
+    if (ctx_check_text(ctx, "invitees", u, PCN_MAX_USERNAME, 1, 0) ||
+        ctx_active_member(ctx, "invitees", u, NULL))
       return ctx->status->code;
-    Pcn__Member *m;
-    if (!txn || member_lookup(txn, &ctx->srv->st, u, ctx->arena, &m) ||
-        m->disabled)
-      return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "invitees",
-                            "invitees: no active member is called '%.40s'; "
-                            "`pcn member list` shows them.",
-                            u);
     int dup = 0;
     for (size_t j = 0; j < k; j++)
       dup |= strcmp(out[j], u) == 0;
@@ -660,21 +652,12 @@ static int minutes_apply(wtx *w, wjob *job) {
 
 /* ------------------------------------------------------------ actions */
 
-static int check_date(req_ctx *ctx, const char *field, const char *date) {
-  int32_t d;
-  if (!date[0] || pcn_date_parse(date, &d) == 0) return PCN__STATUS_CODE__OK;
-  return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
-                        "%s: '%.20s' is not a date; write it as YYYY-MM-DD, "
-                        "such as 2026-03-31.",
-                        field, date);
-}
-
 static int action_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__MeetingActionAdd *r = ctx->req->meeting_action_add;
   if (ctx_check_text(ctx, "title", r->title, PCN_MAX_TITLE, 1, 0) ||
       ctx_check_text(ctx, "body", r->body, PCN_MAX_TEXT, 0, 1) ||
-      check_date(ctx, "due", r->due))
+      ctx_check_date(ctx, "due", r->due, 1, "2026-03-31", NULL))
     return ctx->status->code;
   if (!r->assignee[0])
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "assignee",
@@ -688,12 +671,8 @@ static int action_prepare(req_ctx *ctx, wjob *job) {
   Pcn__Meeting *m = NULL;
   if (prepare_meeting(ctx, r->id, &m) || organiser_check(ctx, m))
     return ctx->status->code;
-  uint32_t pid;
-  MDB_txn *txn = ctx_txn(ctx);
-  if (practice[0] &&
-      (!txn || practice_lookup(txn, &ctx->srv->st, practice, &pid)))
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
-                          "No practice %s in this network.", practice);
+  if (practice[0] && ctx_practice_id(ctx, "practice", practice, NULL))
+    return ctx->status->code;
   if (task_check_assignee(ctx, "assignee", r->assignee, practice))
     return ctx->status->code;
   return PCN__STATUS_CODE__OK;

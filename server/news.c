@@ -30,6 +30,7 @@
  * Who posts: the PCN manager and the clinical director to every member or
  * any practices; a practice manager to their own practice only.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,6 @@
 #define NEWS_LIST_MAX 200
 #define NEWS_SCAN_MAX 2000   /* newest items one list looks at */
 #define NEWS_REPORT_MAX 2000 /* members one receipts report counts */
-#define DAY_MS 86400000LL
 
 /* ------------------------------------------------------------ records */
 
@@ -78,10 +78,8 @@ static Pcn__NewsReceipt *receipt_load(MDB_txn *txn, store *st, uint64_t id,
 /* Whether a member of `practice` ("" network roles) is reached by n: the
  * rule feed_visible applies to n's events. */
 static int item_reaches(const Pcn__NewsItem *n, const char *practice) {
-  if (n->n_practices == 0 || practice[0] == 0) return 1;
-  for (size_t i = 0; i < n->n_practices; i++)
-    if (strcmp(n->practices[i], practice) == 0) return 1;
-  return 0;
+  return n->n_practices == 0 ||
+         feed_reaches(n->practices, n->n_practices, practice);
 }
 
 /* The target a permission check names for n and this member: the
@@ -89,15 +87,6 @@ static int item_reaches(const Pcn__NewsItem *n, const char *practice) {
 static const char *item_target(const Pcn__NewsItem *n, const char *practice) {
   if (n->n_practices == 0) return "";
   return item_reaches(n, practice) && practice[0] ? practice : n->practices[0];
-}
-
-static int item_audience(const Pcn__NewsItem *n, char out[FEED_AUD_MAX]) {
-  out[0] = 0;
-  return n->n_practices ? feed_audience(out, n->practices, n->n_practices) : 0;
-}
-
-static int32_t day_of(int64_t ms) {
-  return (int32_t)(ms >= 0 ? ms / DAY_MS : (ms - DAY_MS + 1) / DAY_MS);
 }
 
 static int item_expired(const Pcn__NewsItem *n, int32_t today) {
@@ -124,7 +113,7 @@ static Pcn__NewsEntry *entry_new(pcn_arena *a, Pcn__NewsItem *n,
                                  const Pcn__NewsReceipt *rc, const char *me,
                                  int64_t now_ms) {
   Pcn__NewsEntry *e = pcn_arena_alloc(a, sizeof *e);
-  if (e) entry_fill(e, n, rc, me, day_of(now_ms));
+  if (e) entry_fill(e, n, rc, me, pcn_day_of_ms(now_ms));
   return e;
 }
 
@@ -164,14 +153,8 @@ static int check_link(req_ctx *ctx, const char *link) {
 static int check_expires(req_ctx *ctx, const char *expires) {
   int32_t d;
   if (!expires[0]) return 0;
-  if (pcn_date_parse(expires, &d)) {
-    ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "expires",
-                   "expires: '%.20s' is not a date; write it as YYYY-MM-DD, "
-                   "such as 2026-12-31.",
-                   expires);
-    return -1;
-  }
-  int32_t today = day_of(srv_now_ms(ctx->srv));
+  if (ctx_check_date(ctx, "expires", expires, 0, "2026-12-31", &d)) return -1;
+  int32_t today = pcn_day_of_ms(srv_now_ms(ctx->srv));
   if (d < today) {
     char t[11];
     pcn_date_format(today, t);
@@ -184,10 +167,6 @@ static int check_expires(req_ctx *ctx, const char *expires) {
   return 0;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Normalises, sorts and de-duplicates the practices a new item is to,
  * each of which must exist. */
 static int check_practices(req_ctx *ctx, Pcn__NewsPost *r) {
@@ -196,18 +175,12 @@ static int check_practices(req_ctx *ctx, Pcn__NewsPost *r) {
                           "practices: at most %d; to reach every practice, "
                           "post to all.",
                           NEWS_MAX_PRACTICES);
-  size_t n = 0;
   for (size_t i = 0; i < r->n_practices; i++) {
     char *ods = ctx_ods(ctx, "practices", r->practices[i], 0);
     if (!ods) return ctx->status->code;
-    r->practices[n++] = ods;
+    r->practices[i] = ods;
   }
-  if (n) qsort(r->practices, n, sizeof *r->practices, cmp_str);
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++)
-    if (k == 0 || strcmp(r->practices[k - 1], r->practices[i]) != 0)
-      r->practices[k++] = r->practices[i];
-  r->n_practices = k;
+  r->n_practices = ods_sort_unique(r->practices, r->n_practices);
   return PCN__STATUS_CODE__OK;
 }
 
@@ -270,39 +243,45 @@ static int post_prepare(req_ctx *ctx, wjob *job) {
   return PCN__STATUS_CODE__OK;
 }
 
-static int item_save_emit(wtx *w, wjob *job, Pcn__NewsItem *n, Pcn__Op op) {
-  uint8_t key[8];
-  key_u64(key, n->id);
-  int rc = store_put_pb(w->txn, w->st->news, key, 8, (ProtobufCMessage *)n);
-  if (rc) return wtx_lmdb(w, rc, "saving the announcement");
-  char aud[FEED_AUD_MAX];
-  if (item_audience(n, aud))
-    return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
-                    "Too many practices for one announcement.");
-  Pcn__Event ev = PCN__EVENT__INIT;
-  ev.record_case = PCN__EVENT__RECORD_NEWS;
-  ev.news = n;
-  if ((rc = feed_emit(w, op, aud, &ev))) return rc;
+/* The writer's answer: n as the member now sees it, rc being their receipt
+ * (NULL if none). */
+static int reply_entry(wtx *w, wjob *job, Pcn__NewsItem *n,
+                       const Pcn__NewsReceipt *rc) {
   Pcn__NewsEntry *e =
-      entry_new(&job->arena, n, NULL, job->who.username, job->now_ms);
+      entry_new(&job->arena, n, rc, job->who.username, job->now_ms);
   if (!e) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
   job->resp.body_case = PCN__RESPONSE__BODY_NEWS_ENTRY;
   job->resp.news_entry = e;
   return PCN__STATUS_CODE__OK;
 }
 
-/* CONFLICT (or another failure) that carries the item as it is now. */
-static int fail_with_current(wtx *w, wjob *job, Pcn__NewsItem *n, int code,
-                             const char *why) {
-  Pcn__NewsReceipt *rc =
-      receipt_load(w->txn, w->st, n->id, job->who.member_id, &job->arena);
-  Pcn__NewsEntry *e =
-      entry_new(&job->arena, n, rc, job->who.username, job->now_ms);
-  if (e) {
-    job->resp.body_case = PCN__RESPONSE__BODY_NEWS_ENTRY;
-    job->resp.news_entry = e;
-  }
-  return wtx_fail(w, code, "%s", why);
+/* CONFLICT, carrying the item as it is now (without it if out of memory:
+ * still CONFLICT). */
+static int conflict(wtx *w, wjob *job, Pcn__NewsItem *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int conflict(wtx *w, wjob *job, Pcn__NewsItem *n, const char *fmt, ...) {
+  char why[300];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(why, sizeof why, fmt, ap);
+  va_end(ap);
+  reply_entry(
+      w, job, n,
+      receipt_load(w->txn, w->st, n->id, job->who.member_id, &job->arena));
+  return wtx_fail(w, PCN__STATUS_CODE__CONFLICT, "%s", why);
+}
+
+static int item_save_emit(wtx *w, wjob *job, Pcn__NewsItem *n, Pcn__Op op) {
+  uint8_t key[8];
+  key_u64(key, n->id);
+  int rc = store_put_pb(w->txn, w->st->news, key, 8, (ProtobufCMessage *)n);
+  if (rc) return wtx_lmdb(w, rc, "saving the announcement");
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_NEWS;
+  ev.news = n;
+  rc = n->n_practices ? feed_emit_to(w, op, n->practices, n->n_practices, &ev)
+                      : feed_emit(w, op, "", &ev);
+  return rc ? rc : reply_entry(w, job, n, NULL);
 }
 
 static int new_version_apply(wtx *w, wjob *job) {
@@ -313,16 +292,13 @@ static int new_version_apply(wtx *w, wjob *job) {
     return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND, "No announcement %llu.",
                     (unsigned long long)r->version_of);
   if (rc) return wtx_lmdb(w, rc, "reading the policy");
-  if (r->version && r->version != n->version) {
-    char why[300];
-    snprintf(why, sizeof why,
-             "Policy %llu was changed meanwhile (now version %u of the "
-             "record, policy version %u; you read %u); here it is as it is "
-             "now: review it and try again.",
-             (unsigned long long)n->id, n->version, n->policy_version,
-             r->version);
-    return fail_with_current(w, job, n, PCN__STATUS_CODE__CONFLICT, why);
-  }
+  if (r->version && r->version != n->version)
+    return conflict(w, job, n,
+                    "Policy %llu was changed meanwhile (now version %u of the "
+                    "record, policy version %u; you read %u); here it is as "
+                    "it is now: review it and try again.",
+                    (unsigned long long)n->id, n->version, n->policy_version,
+                    r->version);
   n->title = r->title;
   n->body = r->body;
   n->link = r->link;
@@ -412,7 +388,7 @@ static int list_read(req_ctx *ctx) {
   if (limit > NEWS_LIST_MAX) limit = NEWS_LIST_MAX;
   const actor *who = ctx->who;
   int64_t now = srv_now_ms(ctx->srv);
-  int32_t today = day_of(now);
+  int32_t today = pcn_day_of_ms(now);
   list_key *keys = pcn_arena_alloc(ctx->arena, NEWS_SCAN_MAX * sizeof *keys);
   Pcn__NewsPage *page = pcn_arena_alloc(ctx->arena, sizeof *page);
   if (!keys || !page) {
@@ -508,18 +484,12 @@ static int receipt_save_emit(wtx *w, wjob *job, Pcn__NewsItem *n,
   int rc_ = store_put_pb(w->txn, w->st->news_receipts, key, 12,
                          (ProtobufCMessage *)rc);
   if (rc_) return wtx_lmdb(w, rc_, "saving the receipt");
-  char aud[FEED_AUD_MAX];
-  snprintf(aud, sizeof aud, "+%s", job->who.practice);
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_NEWS_RECEIPT;
   ev.news_receipt = rc;
-  if ((rc_ = feed_emit(w, op, aud, &ev))) return rc_;
-  Pcn__NewsEntry *e =
-      entry_new(&job->arena, n, rc, job->who.username, job->now_ms);
-  if (!e) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
-  job->resp.body_case = PCN__RESPONSE__BODY_NEWS_ENTRY;
-  job->resp.news_entry = e;
-  return PCN__STATUS_CODE__OK;
+  char *practice = job->who.practice; /* "" for network roles: "+" */
+  if ((rc_ = feed_emit_to(w, op, &practice, 1, &ev))) return rc_;
+  return reply_entry(w, job, n, rc);
 }
 
 /* Writer side of read and confirm: the item and the member's receipt (a
@@ -559,14 +529,8 @@ static int read_apply(wtx *w, wjob *job) {
   if (code) return code;
   Pcn__NewsEntry e;
   entry_fill(&e, n, op == PCN__OP__CREATED ? NULL : rc, job->who.username, 0);
-  if (e.read) { /* a second opening raced the first: nothing new */
-    Pcn__NewsEntry *out =
-        entry_new(&job->arena, n, rc, job->who.username, job->now_ms);
-    if (!out) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
-    job->resp.body_case = PCN__RESPONSE__BODY_NEWS_ENTRY;
-    job->resp.news_entry = out;
-    return PCN__STATUS_CODE__OK;
-  }
+  if (e.read) /* a second opening raced the first: nothing new */
+    return reply_entry(w, job, n, rc);
   mark_read(rc, n, job->now_ms);
   return receipt_save_emit(w, job, n, rc, op);
 }
@@ -602,22 +566,14 @@ static int confirm_apply(wtx *w, wjob *job) {
   Pcn__Op op;
   int code = apply_load(w, job, r->id, &n, &rc, &op);
   if (code) return code;
-  if (r->policy_version && r->policy_version != n->policy_version) {
-    char why[300];
-    snprintf(why, sizeof why,
-             "Policy %llu is now at version %u, not the version %u you "
-             "read; read the new version, then confirm it.",
-             (unsigned long long)n->id, n->policy_version, r->policy_version);
-    return fail_with_current(w, job, n, PCN__STATUS_CODE__CONFLICT, why);
-  }
-  if (rc->confirmed_version >= n->policy_version) {
-    Pcn__NewsEntry *out =
-        entry_new(&job->arena, n, rc, job->who.username, job->now_ms);
-    if (!out) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
-    job->resp.body_case = PCN__RESPONSE__BODY_NEWS_ENTRY;
-    job->resp.news_entry = out;
-    return PCN__STATUS_CODE__OK;
-  }
+  if (r->policy_version && r->policy_version != n->policy_version)
+    return conflict(w, job, n,
+                    "Policy %llu is now at version %u, not the version %u you "
+                    "read; read the new version, then confirm it.",
+                    (unsigned long long)n->id, n->policy_version,
+                    r->policy_version);
+  if (rc->confirmed_version >= n->policy_version) /* confirmed meanwhile */
+    return reply_entry(w, job, n, rc);
   mark_read(rc, n, job->now_ms); /* confirming is reading too */
   rc->confirmed_version = n->policy_version;
   rc->confirmed_at = job->now_ms;

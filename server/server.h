@@ -10,7 +10,7 @@
  * commit), feed.c (events, hash chain, subscriptions, fan-out), auth.c
  * (accounts, sessions, invitations), timers.c (the server's own jobs on
  * the clock), and one file per domain area (practices.c, members.c,
- * tasks.c, settings.c, asks*.c, news.c, decisions.c, duties.c,
+ * tasks.c, settings.c, asks*.c, news.c, decisions*.c, duties.c,
  * meetings.c). main.c parses the command line.
  */
 #ifndef PCND_SERVER_H

@@ -173,12 +173,8 @@ static int update_apply(wtx *w, wjob *job) {
 /* ------------------------------------------------------------ holidays */
 
 static int holiday_prepare(req_ctx *ctx, const char *date) {
-  int32_t d;
-  if (pcn_date_parse(date, &d))
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "date",
-                          "date: '%.20s' is not a date; write it as "
-                          "YYYY-MM-DD, such as 2027-06-04.",
-                          date);
+  if (ctx_check_date(ctx, "date", date, 0, "2027-06-04", NULL))
+    return ctx->status->code;
   return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
 }
 

@@ -22,8 +22,8 @@
  *                     is stored as "+" here and read from the body)
  *   meta "settings"   pcn.NetworkSettings (settings.c)
  *   asks .. meeting_items   schema 2: the network-work areas; the layout
- *                     of each is at the top of its area's file (asks.c,
- *                     news.c, decisions.c, duties.c, meetings.c)
+ *                     of each is at the top of its area's header or file
+ *                     (asks.h, news.c, decisions.h, duties.c, meetings.c)
  *   funds_* .. staff_leave  schema 3: funds and shared staff (funds.c,
  *                     staff.c)
  *

@@ -44,13 +44,7 @@ static int task_raw(MDB_txn *txn, store *st, uint64_t id, MDB_val *v) {
 /* A string field of a stored task, copied into out (n bytes). 0, or -1 if
  * the record is malformed or the value does not fit. */
 static int raw_string(const MDB_val *v, uint32_t field, char *out, size_t n) {
-  const uint8_t *p;
-  size_t len;
-  if (pcn_wire_find(v->mv_data, v->mv_size, field, &p, &len) < 0 || len >= n)
-    return -1;
-  memcpy(out, p, len);
-  out[len] = 0;
-  return 0;
+  return pcn_wire_find_str(v->mv_data, v->mv_size, field, out, n) < 0 ? -1 : 0;
 }
 
 enum {
@@ -93,13 +87,7 @@ static int is_owner(const Pcn__Task *t, const actor *who) {
 
 /* Checks a due date; "" is none. */
 static int check_due(req_ctx *ctx, const char *field, const char *due) {
-  int32_t d;
-  if (due[0] == 0 || pcn_date_parse(due, &d) == 0) return 0;
-  ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
-                 "%s: '%.20s' is not a date; write it as YYYY-MM-DD, such as "
-                 "2026-03-31.",
-                 field, due);
-  return -1;
+  return ctx_check_date(ctx, field, due, 1, "2026-03-31", NULL);
 }
 
 /* The assignee must be an enabled member who can see the task. */
@@ -107,16 +95,7 @@ int task_check_assignee(req_ctx *ctx, const char *field, const char *username,
                         const char *practice) {
   if (!username[0]) return 0;
   Pcn__Member *m;
-  MDB_txn *txn = ctx_txn(ctx);
-  if (!txn ||
-      member_lookup(txn, &ctx->srv->st, username, ctx->arena, &m) != 0 ||
-      m->disabled) {
-    ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, field,
-                   "%s: no active member is called '%.40s'; `pcn "
-                   "member list` shows them.",
-                   field, username);
-    return -1;
-  }
+  if (ctx_active_member(ctx, field, username, &m)) return -1;
   if (practice[0] && strcmp(m->practice, practice) != 0) {
     ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
                    "%s: %s is not a member of %s, so cannot see this "
@@ -175,12 +154,8 @@ static int create_prepare(req_ctx *ctx, wjob *job) {
       check_due(ctx, "due", r->due))
     return ctx->status->code;
   if (perm_check(ctx, practice, 0)) return ctx->status->code;
-  uint32_t id;
-  MDB_txn *txn = ctx_txn(ctx);
-  if (practice[0] &&
-      (!txn || practice_lookup(txn, &ctx->srv->st, practice, &id)))
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
-                          "No practice %s in this network.", practice);
+  if (practice[0] && ctx_practice_id(ctx, "practice", practice, NULL))
+    return ctx->status->code;
   if (check_assignee(ctx, r->assignee, practice)) return ctx->status->code;
   return PCN__STATUS_CODE__OK;
 }
@@ -341,9 +316,8 @@ static int list_read(req_ctx *ctx) {
     char *ods = ctx_ods(ctx, "practice", r->practice, 0);
     if (!ods) return ctx->status->code;
     if (perm_check(ctx, ods, 0)) return ctx->status->code;
-    if (practice_lookup(txn, st, ods, &scopes[0]))
-      return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
-                            "No practice %s in this network.", ods);
+    if (ctx_practice_id(ctx, "practice", ods, &scopes[0]))
+      return ctx->status->code;
     nscopes = 1;
   } else {
     scopes[nscopes++] = 0;

@@ -34,12 +34,7 @@ typedef struct world {
 /* ------------------------------------------------------------ time */
 
 static int32_t server_day(its_member *m) {
-  Pcn__Ping p = PCN__PING__INIT;
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_PING;
-  req.ping = &p;
-  int64_t now = its_expect(m, &req, PCN__STATUS_CODE__OK)->pong->server_time;
-  return (int32_t)(now / DAY_MS);
+  return (int32_t)(its_now(m) / DAY_MS);
 }
 
 /* Moves the server's clock to 09:00 UTC on day (later than now); the
@@ -72,9 +67,7 @@ static world *world_new(int32_t day) {
   if (day) goto_day(first, day);
   its_member_free(first);
   w->mgr = its_login(w->s, "manager", ITEST_PASSWORD);
-  its_add_practice(w->mgr, A, "Riverside Surgery", 12000);
-  its_add_practice(w->mgr, B, "Hill Street", 8000);
-  its_add_practice(w->mgr, C, "Canal Side", 6000);
+  its_add_practices(w->mgr, 3); /* A, B, C */
   w->cd = its_add_member(w->s, w->mgr, "cd", PCN__ROLE__CLINICAL_DIRECTOR, "");
   w->pm_a = its_add_member(w->s, w->mgr, "pma", PCN__ROLE__PRACTICE_MANAGER, A);
   w->staff_a = its_add_member(w->s, w->mgr, "staffa", PCN__ROLE__STAFF, A);
@@ -96,12 +89,8 @@ static void world_free(world *w) {
 static void world_relogin(world *w) {
   its_member **all[] = {&w->mgr,     &w->cd,   &w->pm_a,
                         &w->staff_a, &w->pm_b, &w->pm_c};
-  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-    char name[40];
-    snprintf(name, sizeof name, "%s", (*all[i])->username);
-    its_member_free(*all[i]);
-    *all[i] = its_login(w->s, name, ITEST_PASSWORD);
-  }
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    *all[i] = its_relogin(w->s, *all[i]);
 }
 
 /* ------------------------------------------------------------ requests */
@@ -237,10 +226,6 @@ static const Pcn__AskAnswer *answer_of(const Pcn__AskDetail *d,
   return NULL;
 }
 
-static const char *field_of(const Pcn__Response *r) {
-  return r->status->details ? r->status->details->field : "";
-}
-
 /* ------------------------------------------------------------ notice */
 
 /* The Tuesday before Easter of the first year whose is still ahead. The
@@ -270,7 +255,7 @@ static void test_fair_notice(void **state) {
    * the first fair day (Thursday E+11) in the sentence. */
   const Pcn__Response *r = ask_new(w->mgr, "Estates survey", e + 10, A, NULL,
                                    PCN__STATUS_CODE__FAILED_PRECONDITION);
-  assert_string_equal(field_of(r), "due");
+  its_field_is(r, "due");
   assert_non_null(strstr(r->status->message, fmt(e + 11)));
   assert_non_null(strstr(r->status->message, "only 9 working days"));
   r = ask_new(w->mgr, "Estates survey", e + 11, A "," B, NULL,
@@ -284,7 +269,7 @@ static void test_fair_notice(void **state) {
    * reason; with one it is taken. */
   r = ask_new(w->mgr, "Flu stock count", e + 6, A, "",
               PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "urgent_reason");
+  its_field_is(r, "urgent_reason");
   r = ask_new(w->mgr, "Flu stock count", e + 6, A,
               "The ICB moved its deadline to this week.", PCN__STATUS_CODE__OK);
   assert_true(r->ask->urgent);
@@ -292,15 +277,15 @@ static void test_fair_notice(void **state) {
   /* An ask with fair notice is not urgent. */
   r = ask_new(w->mgr, "Not urgent", e + 20, A, "Because I say so",
               PCN__STATUS_CODE__FAILED_PRECONDITION);
-  assert_string_equal(field_of(r), "urgent");
+  its_field_is(r, "urgent");
   /* More than three years ahead. */
   r = ask_new(w->mgr, "Far off", tue + 1200, A, NULL,
               PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "due");
+  its_field_is(r, "due");
   /* A day already past. */
   r = ask_new(w->mgr, "Yesterday", tue - 1, A, "Late",
               PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "due");
+  its_field_is(r, "due");
 
   /* The network adds a holiday on Wednesday E+3: Thursday E+11 now gives
    * 9 working days, and the sentence moves to Friday E+12. */
@@ -330,16 +315,16 @@ static void test_fair_notice(void **state) {
   size_t before = ask_list(w->mgr, 0, "")->asks->n_asks;
   assert_int_equal(before, 4);
   r = ask_new(w->mgr, "", e + 30, A, NULL, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "title");
+  its_field_is(r, "title");
   r = ask_new(w->mgr, "No one", e + 30, "", NULL,
               PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "practices");
+  its_field_is(r, "practices");
   r = ask_new(w->mgr, "Nobody here", e + 30, "Z99999", NULL,
               PCN__STATUS_CODE__NOT_FOUND);
-  assert_string_equal(field_of(r), "practices");
+  its_field_is(r, "practices");
   r = ask_new(w->mgr, "Bad code", e + 30, "F84", NULL,
               PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "practices");
+  its_field_is(r, "practices");
   Pcn__AskCreate c = PCN__ASK_CREATE__INIT;
   c.title = "Bad date";
   c.due = "2027-02-30";
@@ -348,7 +333,7 @@ static void test_fair_notice(void **state) {
   cr.body_case = PCN__REQUEST__BODY_ASK_CREATE;
   cr.ask_create = &c;
   r = its_expect(w->mgr, &cr, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "due");
+  its_field_is(r, "due");
   char *many[31];
   for (int i = 0; i < 31; i++)
     many[i] = A;
@@ -357,7 +342,7 @@ static void test_fair_notice(void **state) {
   c.practices = many;
   c.n_practices = 31;
   r = its_expect(w->mgr, &cr, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "practices");
+  its_field_is(r, "practices");
   /* Every practice at once. */
   c.n_practices = 0;
   c.all_practices = 1;
@@ -445,15 +430,15 @@ static void test_answers_and_visibility(void **state) {
   /* Bad answers: the field named, nothing changed. */
   r = reply(w->pm_a, both, "", PCN__ASK_ANSWER_STATE__ASK_DONE, "", 0,
             PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "note");
+  its_field_is(r, "note");
   r = reply(w->pm_a, both, "", PCN__ASK_ANSWER_STATE__ASK_DECLINED, "", 0,
             PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "note");
+  its_field_is(r, "note");
   r = reply(w->pm_a, both, "", 9, "", 0, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "state");
+  its_field_is(r, "state");
   r = reply(w->pm_a, both, "", PCN__ASK_ANSWER_STATE__ASK_NO_ANSWER, "", 0,
             PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "state");
+  its_field_is(r, "state");
   Pcn__AskReply bad = PCN__ASK_REPLY__INIT;
   bad.ask_id = both;
   bad.state = PCN__ASK_ANSWER_STATE__ASK_DONE;
@@ -462,11 +447,11 @@ static void test_answers_and_visibility(void **state) {
   br.body_case = PCN__REQUEST__BODY_ASK_REPLY;
   br.ask_reply = &bad;
   r = its_expect(w->pm_a, &br, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "link");
+  its_field_is(r, "link");
   bad.link = "https://example.org/flu.xlsx";
   bad.note = "bad \x01 byte";
   r = its_expect(w->pm_a, &br, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "note");
+  its_field_is(r, "note");
   r = ask_get(w->pm_a, both, PCN__STATUS_CODE__OK);
   assert_int_equal(r->ask_detail->answers[0]->version, 0);
 
@@ -663,13 +648,13 @@ static void test_series(void **state) {
   /* Bad series: the field named. */
   const Pcn__Response *r =
       series_new(w->mgr, 0, 10, 0, A, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "repeat");
+  its_field_is(r, "repeat");
   r = series_new(w->mgr, PCN__ASK_REPEAT__ASK_MONTHLY, 0, 0, A,
                  PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "day");
+  its_field_is(r, "day");
   r = series_new(w->mgr, PCN__ASK_REPEAT__ASK_QUARTERLY, 15, 13, A,
                  PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field_of(r), "month");
+  its_field_is(r, "month");
   series_new(w->pm_a, PCN__ASK_REPEAT__ASK_MONTHLY, 10, 0, A,
              PCN__STATUS_CODE__PERMISSION_DENIED);
 

@@ -39,7 +39,7 @@ static void test_invitation_expires(void **state) {
   advance(mgr, -1, PCN__STATUS_CODE__INVALID_ARGUMENT); /* forward only */
   /* Bounded: the offset never overflows the clock. */
   advance(mgr, INT64_MAX, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  its_add_practice(mgr, "F84001", "Riverside Surgery", 12000);
+  its_add_practices(mgr, 1);
   char *code = its_invite(mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
   /* Six days on it still works for someone else's invitation... */
   char *code2 = its_invite(mgr, "sam", PCN__ROLE__STAFF, "F84001");

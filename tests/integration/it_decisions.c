@@ -55,9 +55,7 @@ static int setup(void **state) {
   world *w = calloc(1, sizeof *w);
   w->s = its_start("--test-clock");
   w->mgr = its_manager(w->s);
-  its_add_practice(w->mgr, "F84001", "Riverside Surgery", 12000);
-  its_add_practice(w->mgr, "F84002", "Hill Street", 8000);
-  its_add_practice(w->mgr, "F84003", "Castle Medical", 9000);
+  its_add_practices(w->mgr, 3);
   w->cd = its_add_member(w->s, w->mgr, "cd", PCN__ROLE__CLINICAL_DIRECTOR, "");
   w->pma = its_add_member(w->s, w->mgr, "pma", PCN__ROLE__PRACTICE_MANAGER,
                           "F84001");
@@ -87,12 +85,8 @@ static int teardown(void **state) {
 static void relogin(world *w) {
   its_member **all[N_MEMBERS];
   slots(w, all);
-  for (size_t i = 0; i < N_MEMBERS; i++) {
-    char name[40];
-    snprintf(name, sizeof name, "%s", (*all[i])->username);
-    its_member_free(*all[i]);
-    *all[i] = its_login(w->s, name, ITEST_PASSWORD);
-  }
+  for (size_t i = 0; i < N_MEMBERS; i++)
+    *all[i] = its_relogin(w->s, *all[i]);
 }
 
 /* ------------------------------------------------------------ requests */
@@ -479,11 +473,11 @@ static void test_permissions_and_voters(void **state) {
   name_voter(w->pmb, "F84001", "sa", 0, PCN__STATUS_CODE__PERMISSION_DENIED);
   name_voter(w->sa, "", "sa", 0, PCN__STATUS_CODE__PERMISSION_DENIED);
   r = name_voter(w->pma, "", "pmb", 0, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(r->status->details->field, "username");
+  its_field_is(r, "username");
   r = name_voter(w->pma, "", "nobody", 0, PCN__STATUS_CODE__NOT_FOUND);
-  assert_string_equal(r->status->details->field, "username");
+  its_field_is(r, "username");
   r = name_voter(w->mgr, "", "sa", 0, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(r->status->details->field, "practice");
+  its_field_is(r, "practice");
   r = name_voter(w->pma, "", "sa", 0, OK);
   assert_string_equal(r->decision_voter->practice, "F84001");
   assert_int_equal(r->decision_voter->version, 1);
@@ -553,7 +547,7 @@ static void test_bad_input(void **state) {
     const Pcn__Response *r =
         propose_r(w->mgr, bad[i].title, bad[i].rule, now + bad[i].ahead,
                   PCN__STATUS_CODE__INVALID_ARGUMENT);
-    assert_string_equal(r->status->details->field, bad[i].field);
+    its_field_is(r, bad[i].field);
     assert_true(strlen(r->status->message) > 20);
   }
   char longt[300];
@@ -567,21 +561,21 @@ static void test_bad_input(void **state) {
   /* An objection under consent needs its reason. */
   const Pcn__Response *r =
       vote(w->pma, id, DISAGREE, "", PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(r->status->details->field, "reason");
+  its_field_is(r, "reason");
   assert_non_null(strstr(r->status->message, "objection"));
   r = vote(w->pma, id, 0, NULL, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(r->status->details->field, "choice");
+  its_field_is(r, "choice");
   r = vote(w->pma, id, 7, NULL, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(r->status->details->field, "choice");
+  its_field_is(r, "choice");
   char *huge = malloc(5000);
   memset(huge, 'y', 4999);
   huge[4999] = 0;
   r = vote(w->pma, id, AGREE, huge, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(r->status->details->field, "reason");
+  its_field_is(r, "reason");
   free(huge);
   r = vote_full(w->pma, id, AGREE, NULL, "not-ods", 0,
                 PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(r->status->details->field, "practice");
+  its_field_is(r, "practice");
   vote(w->pma, 999, AGREE, NULL, PCN__STATUS_CODE__NOT_FOUND);
   assert_int_equal(get(w->mgr, id)->n_votes, 0); /* nothing was cast */
   /* Without a reason a disagree is fine under the other rules. */
@@ -600,7 +594,7 @@ static void test_bad_input(void **state) {
   req.body_case = PCN__REQUEST__BODY_DECISION_LIST;
   req.decision_list = &l;
   r = its_expect(w->sa, &req, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(r->status->details->field, "state");
+  its_field_is(r, "state");
   /* Paging: one at a time, newest first, each once. */
   l.state = 0;
   l.limit = 1;

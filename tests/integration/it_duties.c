@@ -30,8 +30,7 @@ static int setup(void **state) {
   /* Sessions outlast the days the clock is moved. */
   w->s = its_start("--test-clock --session-idle 2592000");
   w->mgr = its_manager(w->s);
-  its_add_practice(w->mgr, "F84001", "Riverside Surgery", 12000);
-  its_add_practice(w->mgr, "F84002", "Hill Street", 8000);
+  its_add_practices(w->mgr, 2);
   w->cd = its_add_member(w->s, w->mgr, "cd", PCN__ROLE__CLINICAL_DIRECTOR, "");
   w->jo =
       its_add_member(w->s, w->mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
@@ -47,6 +46,13 @@ static void free_members(world *w) {
   its_member *all[] = {w->mgr, w->cd, w->jo, w->pat, w->sam};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
     its_member_free(all[i]);
+}
+
+/* Everyone logs in again, after a restart. */
+static void relogin(world *w) {
+  its_member **all[] = {&w->mgr, &w->cd, &w->jo, &w->pat, &w->sam};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    *all[i] = its_relogin(w->s, *all[i]);
 }
 
 static int teardown(void **state) {
@@ -152,8 +158,7 @@ static const Pcn__Response *remove_duty(its_member *m, uint64_t id,
 }
 
 static void expect_field(const Pcn__Response *r, const char *field) {
-  assert_non_null(r->status->details);
-  assert_string_equal(r->status->details->field, field);
+  its_field_is(r, field);
   assert_true(strlen(r->status->message) > 20);
 }
 
@@ -490,14 +495,9 @@ static void test_restart(void **state) {
   world *w = *state;
   const Pcn__DutyRegister *g = reg(w->mgr);
   size_t n = g->n_duties, na = g->n_agreements;
-  free_members(w);
   its_stop(w->s);
   its_run(w->s);
-  w->mgr = its_login(w->s, "manager", ITEST_PASSWORD);
-  w->cd = its_login(w->s, "cd", ITEST_PASSWORD);
-  w->jo = its_login(w->s, "jo", ITEST_PASSWORD);
-  w->pat = its_login(w->s, "pat", ITEST_PASSWORD);
-  w->sam = its_login(w->s, "sam", ITEST_PASSWORD);
+  relogin(w);
   uint64_t head = its_head(w->mgr);
   g = reg(w->pat);
   assert_int_equal(g->n_duties, n);
@@ -528,15 +528,10 @@ static void clear_register(its_server *s, int keep_seeded_flag) {
 
 static void test_old_store_seeded_once(void **state) {
   world *w = *state;
-  free_members(w);
   its_stop(w->s);
   clear_register(w->s, 0);
   its_run(w->s);
-  w->mgr = its_login(w->s, "manager", ITEST_PASSWORD);
-  w->cd = its_login(w->s, "cd", ITEST_PASSWORD);
-  w->jo = its_login(w->s, "jo", ITEST_PASSWORD);
-  w->pat = its_login(w->s, "pat", ITEST_PASSWORD);
-  w->sam = its_login(w->s, "sam", ITEST_PASSWORD);
+  relogin(w);
   uint64_t head = its_head(w->mgr);
   const Pcn__DutyRegister *g = reg(w->jo);
   assert_int_equal(g->n_duties, DEFAULT_ENTRIES);
@@ -553,15 +548,10 @@ static void test_old_store_seeded_once(void **state) {
   its_events_free(e);
 
   /* Emptied with the flag kept: a network that removed every entry. */
-  free_members(w);
   its_stop(w->s);
   clear_register(w->s, 1);
   its_run(w->s);
-  w->mgr = its_login(w->s, "manager", ITEST_PASSWORD);
-  w->cd = its_login(w->s, "cd", ITEST_PASSWORD);
-  w->jo = its_login(w->s, "jo", ITEST_PASSWORD);
-  w->pat = its_login(w->s, "pat", ITEST_PASSWORD);
-  w->sam = its_login(w->s, "sam", ITEST_PASSWORD);
+  relogin(w);
   assert_int_equal(reg(w->jo)->n_duties, 0);
   agree(w->jo, "", 0, 0, 1, PCN__STATUS_CODE__FAILED_PRECONDITION);
 }

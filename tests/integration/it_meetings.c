@@ -25,8 +25,7 @@ static int setup(void **state) {
   world *w = calloc(1, sizeof *w);
   w->s = its_start("--test-clock");
   w->mgr = its_manager(w->s);
-  its_add_practice(w->mgr, "F84001", "Riverside Surgery", 12000);
-  its_add_practice(w->mgr, "F84002", "Hill Street", 8000);
+  its_add_practices(w->mgr, 2);
   w->cd = its_add_member(w->s, w->mgr, "cd", PCN__ROLE__CLINICAL_DIRECTOR, "");
   w->jo =
       its_add_member(w->s, w->mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
@@ -165,11 +164,6 @@ static size_t tasks_of(its_member *m, const char *assignee) {
   return its_expect(m, &r, PCN__STATUS_CODE__OK)->tasks->n_tasks;
 }
 
-static void field_is(const Pcn__Response *r, const char *field) {
-  assert_non_null(r->status->details);
-  assert_string_equal(r->status->details->field, field);
-}
-
 /* ------------------------------------------------------------ the story */
 
 static void test_meetings(void **state) {
@@ -182,36 +176,36 @@ static void test_meetings(void **state) {
   /* Bad input: refused naming the field; nothing is created. */
   const Pcn__Response *r = create(w->mgr, "Board", start, start - MIN_MS, "",
                                   inv, 2, PCN__STATUS_CODE__INVALID_ARGUMENT);
-  field_is(r, "ends_at");
+  its_field_is(r, "ends_at");
   assert_non_null(strstr(r->status->message, "after it starts"));
-  field_is(create(w->mgr, "Board", start, start, "", inv, 2,
-                  PCN__STATUS_CODE__INVALID_ARGUMENT),
-           "ends_at");
-  field_is(create(w->mgr, "Board", start, start + 25 * HOUR_MS, "", inv, 2,
-                  PCN__STATUS_CODE__INVALID_ARGUMENT),
-           "ends_at");
-  field_is(create(w->mgr, "Board", 0, HOUR_MS, "", inv, 2,
-                  PCN__STATUS_CODE__INVALID_ARGUMENT),
-           "starts_at");
-  field_is(create(w->mgr, "Board", start + 1234, end, "", inv, 2,
-                  PCN__STATUS_CODE__INVALID_ARGUMENT),
-           "starts_at");
-  field_is(create(w->mgr, "", start, end, "", inv, 2,
-                  PCN__STATUS_CODE__INVALID_ARGUMENT),
-           "title");
-  field_is(create(w->mgr, "Board", start, end, "Room 1\nRoom 2", inv, 2,
-                  PCN__STATUS_CODE__INVALID_ARGUMENT),
-           "place");
+  its_field_is(create(w->mgr, "Board", start, start, "", inv, 2,
+                      PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "ends_at");
+  its_field_is(create(w->mgr, "Board", start, start + 25 * HOUR_MS, "", inv, 2,
+                      PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "ends_at");
+  its_field_is(create(w->mgr, "Board", 0, HOUR_MS, "", inv, 2,
+                      PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "starts_at");
+  its_field_is(create(w->mgr, "Board", start + 1234, end, "", inv, 2,
+                      PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "starts_at");
+  its_field_is(create(w->mgr, "", start, end, "", inv, 2,
+                      PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "title");
+  its_field_is(create(w->mgr, "Board", start, end, "Room 1\nRoom 2", inv, 2,
+                      PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "place");
   char *nobody[] = {"jo", "nobody"};
-  field_is(create(w->mgr, "Board", start, end, "", nobody, 2,
-                  PCN__STATUS_CODE__NOT_FOUND),
-           "invitees");
+  its_field_is(create(w->mgr, "Board", start, end, "", nobody, 2,
+                      PCN__STATUS_CODE__NOT_FOUND),
+               "invitees");
   char *many[101];
   for (int i = 0; i < 101; i++)
     many[i] = "jo";
-  field_is(create(w->mgr, "Board", start, end, "", many, 101,
-                  PCN__STATUS_CODE__INVALID_ARGUMENT),
-           "invitees");
+  its_field_is(create(w->mgr, "Board", start, end, "", many, 101,
+                      PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "invitees");
   assert_int_equal(list(w->jo, 0, 0, 0, "")->meetings->n_meetings, 0);
 
   /* Staff do not call meetings; practice managers may. */
@@ -248,7 +242,8 @@ static void test_meetings(void **state) {
   assert_non_null(strstr(r->status->message, "invited"));
   agenda(w->cd, id, "Clinical governance", PCN__STATUS_CODE__PERMISSION_DENIED);
   agenda(w->mgr, id, "Any other business", PCN__STATUS_CODE__OK);
-  field_is(agenda(w->jo, id, "", PCN__STATUS_CODE__INVALID_ARGUMENT), "text");
+  its_field_is(agenda(w->jo, id, "", PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "text");
   agenda(w->jo, 999, "Nowhere", PCN__STATUS_CODE__NOT_FOUND);
   r = get(w->ali, id);
   assert_int_equal(r->meeting_detail->meeting->version, 4); /* 3 items */
@@ -275,7 +270,8 @@ static void test_meetings(void **state) {
   u.version = 4;
   u.has_ends_at_case = PCN__MEETING_UPDATE__HAS_ENDS_AT__NOT_SET;
   u.starts_at = end + HOUR_MS; /* after the end it keeps */
-  field_is(update(w->mgr, &u, PCN__STATUS_CODE__INVALID_ARGUMENT), "ends_at");
+  its_field_is(update(w->mgr, &u, PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "ends_at");
   u.starts_at = start + 30 * MIN_MS;
   u.has_ends_at_case = PCN__MEETING_UPDATE__HAS_ENDS_AT_ENDS_AT;
   u.has_place_case = PCN__MEETING_UPDATE__HAS_PLACE_PLACE;
@@ -320,15 +316,15 @@ static void test_meetings(void **state) {
   attend(w->mgr, id, sam_only, 1, 75, 0, PCN__STATUS_CODE__OK); /* replaced */
   attend(w->mgr, id, ali_only, 1, 0, 1, PCN__STATUS_CODE__OK);
   attend(w->jo, id, jo_only, 1, 0, 0, PCN__STATUS_CODE__PERMISSION_DENIED);
-  field_is(attend(w->mgr, id, ghost, 1, 0, 0, PCN__STATUS_CODE__NOT_FOUND),
-           "usernames");
-  field_is(attend(w->mgr, id, jo_only, 1, 2000, 0,
-                  PCN__STATUS_CODE__INVALID_ARGUMENT),
-           "minutes");
-  field_is(
+  its_field_is(attend(w->mgr, id, ghost, 1, 0, 0, PCN__STATUS_CODE__NOT_FOUND),
+               "usernames");
+  its_field_is(attend(w->mgr, id, jo_only, 1, 2000, 0,
+                      PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "minutes");
+  its_field_is(
       attend(w->mgr, id, jo_only, 1, 30, 1, PCN__STATUS_CODE__INVALID_ARGUMENT),
       "minutes");
-  field_is(
+  its_field_is(
       attend(w->mgr, id, NULL, 0, 0, 0, PCN__STATUS_CODE__INVALID_ARGUMENT),
       "usernames");
 
@@ -337,7 +333,7 @@ static void test_meetings(void **state) {
   agenda(w->jo, id, "Late item", PCN__STATUS_CODE__FAILED_PRECONDITION);
   minutes(w->jo, id, 5, "My version", PCN__STATUS_CODE__PERMISSION_DENIED);
   minutes(w->mgr, id, 4, "Stale", PCN__STATUS_CODE__CONFLICT);
-  field_is(
+  its_field_is(
       minutes(w->mgr, id, 0, "No version", PCN__STATUS_CODE__INVALID_ARGUMENT),
       "version");
   r = minutes(w->mgr, id, 5,
@@ -372,18 +368,18 @@ static void test_meetings(void **state) {
   assert_string_equal(r->meeting_action->practice, "F84001");
   /* tasks.c's rule: the assignee must be able to see the task. */
   head = its_head(w->mgr);
-  field_is(action(w->mgr, id, "Hill audit", "jo", "", "F84002",
-                  PCN__STATUS_CODE__INVALID_ARGUMENT),
-           "assignee");
-  field_is(action(w->mgr, id, "Someone do it", "", "", "",
-                  PCN__STATUS_CODE__INVALID_ARGUMENT),
-           "assignee");
-  field_is(action(w->mgr, id, "Ghost work", "ghost", "", "",
-                  PCN__STATUS_CODE__NOT_FOUND),
-           "assignee");
-  field_is(action(w->mgr, id, "Bad date", "jo", "2026-02-30", "",
-                  PCN__STATUS_CODE__INVALID_ARGUMENT),
-           "due");
+  its_field_is(action(w->mgr, id, "Hill audit", "jo", "", "F84002",
+                      PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "assignee");
+  its_field_is(action(w->mgr, id, "Someone do it", "", "", "",
+                      PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "assignee");
+  its_field_is(action(w->mgr, id, "Ghost work", "ghost", "", "",
+                      PCN__STATUS_CODE__NOT_FOUND),
+               "assignee");
+  its_field_is(action(w->mgr, id, "Bad date", "jo", "2026-02-30", "",
+                      PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "due");
   action(w->jo, id, "Mine", "jo", "", "", PCN__STATUS_CODE__PERMISSION_DENIED);
   assert_int_equal(its_head(w->mgr), head); /* nothing written */
 
@@ -460,11 +456,8 @@ static void test_meetings(void **state) {
   /* The world's members' connections died with the server: log in again
    * for the teardown's sake. */
   its_member **all[] = {&w->mgr, &w->cd, &w->jo, &w->ali, &w->sam};
-  const char *names[] = {"manager", "cd", "jo", "ali", "sam"};
-  for (size_t i = 0; i < 5; i++) {
-    its_member_free(*all[i]);
-    *all[i] = its_login(w->s, names[i], ITEST_PASSWORD);
-  }
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    *all[i] = its_relogin(w->s, *all[i]);
 }
 
 int main(void) {

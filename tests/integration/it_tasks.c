@@ -17,8 +17,7 @@ static int setup(void **state) {
   world *w = calloc(1, sizeof *w);
   w->s = its_start("");
   w->mgr = its_manager(w->s);
-  its_add_practice(w->mgr, "F84001", "Riverside Surgery", 12000);
-  its_add_practice(w->mgr, "F84002", "Hill Street", 8000);
+  its_add_practices(w->mgr, 2);
   w->pm_a = its_add_member(w->s, w->mgr, "pma", PCN__ROLE__PRACTICE_MANAGER,
                            "F84001");
   w->staff_a =

@@ -228,6 +228,12 @@ const Pcn__Response *its_expect(its_member *m, const Pcn__Request *req,
   return r;
 }
 
+void its_field_is(const Pcn__Response *r, const char *field) {
+  if (!r->status->details)
+    fail_msg("no field named (wanted %s): %s", field, r->status->message);
+  assert_string_equal(r->status->details->field, field);
+}
+
 static its_member *member_from_session(pcn_sync *c, const Pcn__Response *r) {
   assert_int_equal(r->body_case, PCN__RESPONSE__BODY_SESSION);
   its_member *m = calloc(1, sizeof *m);
@@ -287,6 +293,13 @@ its_member *its_login(its_server *s, const char *username,
   return member_from_session(c, r);
 }
 
+its_member *its_relogin(its_server *s, its_member *m) {
+  char name[sizeof m->username];
+  snprintf(name, sizeof name, "%s", m->username);
+  its_member_free(m);
+  return its_login(s, name, ITEST_PASSWORD);
+}
+
 void its_member_free(its_member *m) {
   if (!m) return;
   pcn_sync_close(m->s);
@@ -303,6 +316,19 @@ void its_add_practice(its_member *mgr, const char *ods, const char *name,
   req.body_case = PCN__REQUEST__BODY_PRACTICE_ADD;
   req.practice_add = &a;
   its_expect(mgr, &req, PCN__STATUS_CODE__OK);
+}
+
+void its_add_practices(its_member *mgr, size_t n) {
+  static const struct {
+    const char *ods, *name;
+    uint32_t list_size;
+  } network[] = {{"F84001", "Riverside Surgery", 12000},
+                 {"F84002", "Hill Street", 8000},
+                 {"F84003", "Canal Side", 6000}};
+  assert_true(n >= 1 && n <= sizeof network / sizeof network[0]);
+  for (size_t i = 0; i < n; i++)
+    its_add_practice(mgr, network[i].ods, network[i].name,
+                     network[i].list_size);
 }
 
 char *its_invite(its_member *by, const char *username, int role,
@@ -505,13 +531,9 @@ its_events *its_seen(its_server *s, its_member *viewer, its_member *mgr,
   req.body_case = PCN__REQUEST__BODY_SETTINGS_UPDATE;
   req.settings_update = &su;
   its_expect(mgr, &req, PCN__STATUS_CODE__OK);
-  Pcn__Ping ping = PCN__PING__INIT;
-  req.body_case = PCN__REQUEST__BODY_PING;
-  req.ping = &ping;
-  const Pcn__Response *r = its_expect(mgr, &req, PCN__STATUS_CODE__OK);
   its_events *out = calloc(1, sizeof *out);
   assert_non_null(out);
-  seen_ctx sc = {out, r->pong->head_seq, 0};
+  seen_ctx sc = {out, its_head(mgr), 0};
   uv_loop_t loop;
   uv_loop_init(&loop);
   pcn_client_config cfg = its_config(s, viewer->token);
@@ -542,10 +564,18 @@ void its_events_free(its_events *e) {
   free(e);
 }
 
-uint64_t its_head(its_member *m) {
+static const Pcn__Pong *ping(its_member *m) {
   Pcn__Ping ping = PCN__PING__INIT;
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_PING;
   req.ping = &ping;
-  return its_expect(m, &req, PCN__STATUS_CODE__OK)->pong->head_seq;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK)->pong;
+}
+
+uint64_t its_head(its_member *m) {
+  return ping(m)->head_seq;
+}
+
+int64_t its_now(its_member *m) {
+  return ping(m)->server_time;
 }

@@ -73,6 +73,9 @@ its_member *its_add_member(its_server *s, its_member *mgr, const char *username,
 /* Logs in afresh on a new connection. */
 its_member *its_login(its_server *s, const char *username,
                       const char *password);
+/* Frees m and logs the same member in again (ITEST_PASSWORD): after a
+ * restart, or once the clock has moved past a session. */
+its_member *its_relogin(its_server *s, its_member *m);
 void its_member_free(its_member *m);
 
 /* Sends req; returns the response (valid until m's next call). */
@@ -80,10 +83,15 @@ const Pcn__Response *its_call(its_member *m, const Pcn__Request *req);
 /* As its_call, asserting the status code; prints the message if not. */
 const Pcn__Response *its_expect(its_member *m, const Pcn__Request *req,
                                 int code);
+/* Asserts that a refusal names the request field at fault. */
+void its_field_is(const Pcn__Response *r, const char *field);
 
 /* Request builders for the common cases. */
 void its_add_practice(its_member *mgr, const char *ods, const char *name,
                       uint32_t list_size);
+/* Adds the first n (1 to 3) of the test network's practices: F84001
+ * Riverside Surgery, F84002 Hill Street, F84003 Canal Side. */
+void its_add_practices(its_member *mgr, size_t n);
 char *its_invite(its_member *by, const char *username, int role,
                  const char *practice); /* malloc'd code */
 /* Creates a task; returns its id. practice "" for network. */
@@ -97,6 +105,8 @@ int64_t its_advance(its_member *m, int64_t ms);
 
 /* The newest seq committed. */
 uint64_t its_head(its_member *m);
+/* The server's time (Unix ms; its own clock under --test-clock). */
+int64_t its_now(its_member *m);
 
 /* Every event viewer may see after seq since, exactly: mgr (a PCN
  * manager) writes a marker everyone sees, and viewer's subscription reads

@@ -1,6 +1,6 @@
 /* test_feed_audience.c - who sees an event (server/feed.h): everyone, one
- * practice, or the network's own people plus a list of practices; and the
- * audience builder's bounds.
+ * practice, or the network's own people plus a list of practices; the
+ * audience builder's bounds; and the list form reads apply (feed_reaches).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,11 +55,28 @@ static void test_builder(void **state) {
   assert_true(feed_visible(out, "A12345"));
 }
 
+/* The list form answers as feed_visible does on the audience built from
+ * the same list. */
+static void test_reaches_matches_visible(void **state) {
+  (void)state;
+  char *lists[][2] = {{"F84001", "F84002"}, {"Y01234", NULL}};
+  size_t sizes[] = {2, 1};
+  const char *who[] = {"", "F84001", "F84002", "Y01234", "F8400"};
+  for (size_t l = 0; l < 2; l++) {
+    char aud[FEED_AUD_MAX];
+    assert_int_equal(feed_audience(aud, lists[l], sizes[l]), 0);
+    for (size_t i = 0; i < sizeof who / sizeof who[0]; i++)
+      assert_int_equal(feed_reaches(lists[l], sizes[l], who[i]),
+                       feed_visible(aud, who[i]));
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_everyone_and_one_practice),
       cmocka_unit_test(test_network_plus_practices),
       cmocka_unit_test(test_builder),
+      cmocka_unit_test(test_reaches_matches_visible),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -282,6 +282,20 @@ static void test_dates_every_day(void **state) {
   assert_int_equal(last, 84005);
 }
 
+/* A time's day rounds down, before 1970 as after. */
+static void test_day_of_ms(void **state) {
+  (void)state;
+  assert_int_equal(pcn_day_of_ms(0), 0);
+  assert_int_equal(pcn_day_of_ms(PCN_DAY_MS - 1), 0);
+  assert_int_equal(pcn_day_of_ms(PCN_DAY_MS), 1);
+  assert_int_equal(pcn_day_of_ms(-1), -1);
+  assert_int_equal(pcn_day_of_ms(-PCN_DAY_MS), -1);
+  assert_int_equal(pcn_day_of_ms(-PCN_DAY_MS - 1), -2);
+  int32_t d;
+  assert_int_equal(pcn_date_parse("2026-03-31", &d), 0);
+  assert_int_equal(pcn_day_of_ms(d * PCN_DAY_MS + 17 * 3600000LL), d);
+}
+
 static void test_dates_leap_days(void **state) {
   (void)state;
   int32_t d;
@@ -374,6 +388,7 @@ int main(void) {
       cmocka_unit_test(test_password),
       cmocka_unit_test(test_dates_every_day),
       cmocka_unit_test(test_dates_leap_days),
+      cmocka_unit_test(test_day_of_ms),
       cmocka_unit_test(test_dates_refused),
       cmocka_unit_test(test_date_format_edges),
       cmocka_unit_test(test_date_today),

@@ -60,10 +60,17 @@ static void test_find_fields(void **state) {
   assert_memory_equal(v, "F84001", 6);
   assert_int_equal(pcn_wire_find(buf, n, 7, &v, &len), 0);
   assert_memory_equal(v, "jo", 2);
+  char s[8];
+  assert_int_equal(pcn_wire_find_str(buf, n, 5, s, sizeof s), 0);
+  assert_string_equal(s, "F84001");
+  assert_int_equal(pcn_wire_find_str(buf, n, 5, s, 6), -1); /* no room */
+  assert_string_equal(s, "");
   /* proto3 leaves "" out: absent reads as "". */
   n = pack_task("", "", 7, buf);
   assert_int_equal(pcn_wire_find(buf, n, 5, &v, &len), 1);
   assert_int_equal(len, 0);
+  assert_int_equal(pcn_wire_find_str(buf, n, 5, s, sizeof s), 1);
+  assert_string_equal(s, "");
   /* Varint fields: comment_count (13) and id (1); absent reads as 0. */
   n = pack_task("F84001", "jo", 7, buf);
   uint64_t x;
