@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "deskpriv.h"
+#include "money.h"
 #include "validate.h"
 #include "workdays.h"
 
@@ -109,12 +110,11 @@ static void draw_register(struct desk_staff *t) {
   if (!p) return;
   for (size_t i = 0; i < p->n_staff; i++) {
     const Pcn__StaffMember *m = p->staff[i];
-    char text[400];
-    int64_t c = m->annual_cost;
+    char text[400], cost[PCN_PENCE_BUF];
     snprintf(text, sizeof text,
-             "%s — %s, employed by %s, %u.%02u WTE, £%lld.%02lld a year%s%s",
-             m->name, m->role, m->practice, m->wte / 100, m->wte % 100,
-             (long long)(c / 100), (long long)(c % 100),
+             "%s — %s, employed by %s, %u.%02u WTE, %s a year%s%s", m->name,
+             m->role, m->practice, m->wte / 100, m->wte % 100,
+             pcn_pence_format(m->annual_cost, 1, cost),
              m->ended[0] ? ", ended " : "", m->ended);
     GtkWidget *l = cell_label(text, 0);
     if (m->ended[0]) gtk_widget_add_css_class(l, "dim-label");
@@ -188,6 +188,7 @@ static void draw_rota(struct desk_staff *t) {
       GtkWidget *w;
       if (is_manager(t->d)) {
         w = gtk_drop_down_new_from_strings(opts);
+        gtk_widget_add_css_class(w, "flat");
         guint sel = 0;
         for (size_t k = 0; k < np; k++)
           if (!strcmp(opts[k + 1], at)) sel = (guint)k + 1;
@@ -508,7 +509,15 @@ GtkWidget *staff_view_new(pcn_desk *d) {
   gtk_grid_set_column_spacing(GTK_GRID(t->grid), 10);
   gtk_grid_set_row_spacing(GTK_GRID(t->grid), 4);
   name_it(t->grid, "Week rota");
-  gtk_box_append(GTK_BOX(box), t->grid);
+  /* A wide grid (the manager's drop-downs) scrolls by itself; the rest
+   * of the page wraps to the window. */
+  GtkWidget *gsc = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(gsc),
+                                 GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_height(GTK_SCROLLED_WINDOW(gsc),
+                                                   TRUE);
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(gsc), t->grid);
+  gtk_box_append(GTK_BOX(box), gsc);
 
   gtk_box_append(GTK_BOX(box), heading("Leave this week"));
   t->leave_list = gtk_list_box_new();
@@ -573,6 +582,8 @@ GtkWidget *staff_view_new(pcn_desk *d) {
 
   GtkWidget *sc = gtk_scrolled_window_new();
   gtk_widget_set_name(sc, "Shared staff page");
+  gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(sc), GTK_POLICY_NEVER,
+                                 GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(sc), box);
   gtk_widget_set_vexpand(sc, TRUE);
   return sc;

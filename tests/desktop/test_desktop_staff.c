@@ -196,7 +196,7 @@ static void test_staff(void **state) {
   type_text(eq_to, fri);
   assert_true(wait_says(f, jo_win, "Staff register",
                         "Sam Patel — clinical pharmacist, employed by F84001, "
-                        "0.80 WTE, £42000.00 a year"));
+                        "0.80 WTE, £42,000.00 a year"));
   assert_true(wait_says(f, jo_win, "Week rota", "F84001"));
   assert_null(find_widget(jo_win, GTK_TYPE_DROP_DOWN, "Sam Patel Mon AM"));
 
