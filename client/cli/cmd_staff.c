@@ -387,10 +387,12 @@ static int assign_run(cli_ctx *c) {
   }
   printf("%s from the week of %s%s:", w->staff_name, w->week,
          s.this_week_only ? " (that week only)" : " on");
+  int n = 0;
   for (size_t i = 0; i < w->n_sessions && i < 10; i++)
-    printf(" %s %s%s", session_names[i],
-           w->sessions[i][0] ? w->sessions[i] : "-", i % 2 ? ";" : ",");
-  printf("\n");
+    if (w->sessions[i][0])
+      printf("%s %s %s", n++ ? "," : "", session_names[i], w->sessions[i]);
+  printf(n ? " (%d session%s a week)\n" : " no sessions\n", n,
+         n == 1 ? "" : "s");
   return EXIT_DONE;
 }
 

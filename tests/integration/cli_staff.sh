@@ -49,7 +49,7 @@ ok
 # --- the rota: Sam Mon AM, Mon PM, Tue AM at Riverside, Wed AM at Hill
 # Street; Ria Thursday and Friday at Hill Street
 mgr staff assign 1 mon,tue-am F84001 --week 2026-11-23 > "$tmp/out"
-grep -q 'Sam Patel from the week of 2026-11-23 on: Mon AM F84001, Mon PM F84001; Tue AM F84001' \
+grep -q 'Sam Patel from the week of 2026-11-23 on: Mon AM F84001, Mon PM F84001, Tue AM F84001 (3 sessions a week)' \
   "$tmp/out" || fail "assign output: $(cat "$tmp/out")"
 [ "$(mgr staff assign 1 wed-am F84002 --week 2026-11-25 --json | json 'd["sessions"][4]')" = F84002 ] ||
   fail "assign --json"
