@@ -312,17 +312,16 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
       if (w->sessions[i][0] && j + 20 < sizeof cells)
         j += (size_t)snprintf(cells + j, sizeof cells - j, "%s%s %s",
                               j ? ", " : "", sn[i], w->sessions[i]);
-    k = snprintf(out, n, "set %s's rota from the week of %s: %s",
-                 w->staff_name, w->week, cells[0] ? cells : "no sessions");
+    k = snprintf(out, n, "set %s's rota from the week of %s: %s", w->staff_name,
+                 w->week, cells[0] ? cells : "no sessions");
     break;
   }
   case PCN__EVENT__RECORD_STAFF_LEAVE: {
     const Pcn__StaffLeave *l = ev->staff_leave;
-    const char *part = l->part == PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS
-                           ? " (mornings)"
-                       : l->part == PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS
-                           ? " (afternoons)"
-                           : "";
+    const char *part =
+        l->part == PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS     ? " (mornings)"
+        : l->part == PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS ? " (afternoons)"
+                                                             : "";
     k = snprintf(out, n, "%s leave %llu for %s, %s to %s%s",
                  l->cancelled ? "cancelled" : "recorded",
                  (unsigned long long)l->id, l->staff_name, l->from, l->to,

@@ -45,13 +45,13 @@
 
 #define META_NEXT_STAFF "next_staff"
 #define META_NEXT_LEAVE "next_staff_leave"
-#define STAFF_MAX 500           /* people in the register */
-#define STAFF_ROLE_MAX 60       /* a role's name */
-#define STAFF_NOTE_MAX 200      /* a leave note */
-#define STAFF_LEAVE_MAX 20000   /* leave records kept */
-#define STAFF_LEAVE_DAYS 366    /* the longest single leave */
-#define STAFF_ROTA_MAX 200000   /* rota rows kept */
-#define STAFF_EQUITY_DAYS 731   /* the longest equity period (two years) */
+#define STAFF_MAX 500            /* people in the register */
+#define STAFF_ROLE_MAX 60        /* a role's name */
+#define STAFF_NOTE_MAX 200       /* a leave note */
+#define STAFF_LEAVE_MAX 20000    /* leave records kept */
+#define STAFF_LEAVE_DAYS 366     /* the longest single leave */
+#define STAFF_ROTA_MAX 200000    /* rota rows kept */
+#define STAFF_EQUITY_DAYS 731    /* the longest equity period (two years) */
 #define STAFF_COST_MAX 100000000 /* a million pounds a year, in pence */
 #define SESSIONS 10
 #define ROTA_KEY 12
@@ -100,8 +100,8 @@ static int staff_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
                       Pcn__StaffMember **m) {
   uint8_t key[8];
   key_u64(key, id);
-  return store_get_pb(txn, st->staff, key, 8, &pcn__staff_member__descriptor,
-                      a, (void **)m);
+  return store_get_pb(txn, st->staff, key, 8, &pcn__staff_member__descriptor, a,
+                      (void **)m);
 }
 
 static int staff_put(MDB_txn *txn, store *st, const Pcn__StaffMember *m) {
@@ -158,8 +158,7 @@ static int rota_effective(MDB_txn *txn, store *st, uint64_t staff,
     rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
   else if (rc == MDB_NOTFOUND)
     rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-  if (rc == 0 &&
-      (k.mv_size != ROTA_KEY || key_get_u64(k.mv_data) != staff))
+  if (rc == 0 && (k.mv_size != ROTA_KEY || key_get_u64(k.mv_data) != staff))
     rc = MDB_NOTFOUND;
   if (rc == 0) {
     *out = (Pcn__StaffRotaWeek *)protobuf_c_message_unpack(
@@ -495,14 +494,13 @@ static int end_apply(wtx *w, wjob *job) {
   if (rc) return rc;
   if (m->ended[0])
     return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
-                    "%s's employment already ended on %s.", m->name,
-                    m->ended);
+                    "%s's employment already ended on %s.", m->name, m->ended);
   int32_t s, e;
   pcn_date_parse(r->ended, &e);
   if (m->started[0] && pcn_date_parse(m->started, &s) == 0 && e < s)
     return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
-                    "ended: %s is before %s started on %s.", r->ended,
-                    m->name, m->started);
+                    "ended: %s is before %s started on %s.", r->ended, m->name,
+                    m->started);
   m->ended = r->ended;
   m->version++;
   m->updated_at = job->now_ms;
@@ -669,8 +667,9 @@ static int rota_get_read(req_ctx *ctx) {
   pcn_arena *a = ctx->arena;
   size_t n = 0, nl = 0;
   Pcn__StaffMember **all =
-      txn ? (Pcn__StaffMember **)load_all(
-                txn, st->staff, &pcn__staff_member__descriptor, a, STAFF_MAX, &n)
+      txn ? (Pcn__StaffMember **)load_all(txn, st->staff,
+                                          &pcn__staff_member__descriptor, a,
+                                          STAFF_MAX, &n)
           : NULL;
   Pcn__StaffLeave **leave =
       all ? (Pcn__StaffLeave **)load_all(txn, st->staff_leave,
@@ -785,8 +784,8 @@ static int leave_add_prepare(req_ctx *ctx, wjob *job) {
 static int leave_emit(wtx *w, wjob *job, Pcn__Op op, Pcn__StaffLeave *l) {
   uint8_t key[8];
   key_u64(key, l->id);
-  int rc = store_put_pb(w->txn, w->st->staff_leave, key, 8,
-                        (ProtobufCMessage *)l);
+  int rc =
+      store_put_pb(w->txn, w->st->staff_leave, key, 8, (ProtobufCMessage *)l);
   if (rc) return wtx_lmdb(w, rc, "saving the leave");
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_STAFF_LEAVE;
@@ -826,8 +825,7 @@ static int leave_add_apply(wtx *w, wjob *job) {
                       "%llu); cancel that first or record the days "
                       "around it.",
                       m->name, all[i]->from, all[i]->to,
-                      part_words(all[i]->part),
-                      (unsigned long long)all[i]->id);
+                      part_words(all[i]->part), (unsigned long long)all[i]->id);
   if ((rc = store_next_id(w->txn, w->st, META_NEXT_LEAVE, &l->id)))
     return wtx_lmdb(w, rc, "numbering the leave");
   l->recorded_by = job->who.username;
@@ -848,10 +846,10 @@ static int leave_cancel_prepare(req_ctx *ctx, wjob *job) {
   key_u64(key, id);
   Pcn__StaffLeave *l = NULL;
   MDB_txn *txn = ctx_txn(ctx);
-  int rc = txn ? store_get_pb(txn, ctx->srv->st.staff_leave, key, 8,
-                              &pcn__staff_leave__descriptor, ctx->arena,
-                              (void **)&l)
-               : EIO;
+  int rc =
+      txn ? store_get_pb(txn, ctx->srv->st.staff_leave, key, 8,
+                         &pcn__staff_leave__descriptor, ctx->arena, (void **)&l)
+          : EIO;
   if (rc == MDB_NOTFOUND)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "id",
                           "No leave %llu; `pcn staff leave list` shows it.",
@@ -871,17 +869,16 @@ static int leave_cancel_apply(wtx *w, wjob *job) {
   uint8_t key[8];
   key_u64(key, id);
   Pcn__StaffLeave *l = NULL;
-  int rc = store_get_pb(w->txn, w->st->staff_leave, key, 8,
-                        &pcn__staff_leave__descriptor, &job->arena,
-                        (void **)&l);
+  int rc =
+      store_get_pb(w->txn, w->st->staff_leave, key, 8,
+                   &pcn__staff_leave__descriptor, &job->arena, (void **)&l);
   if (rc == MDB_NOTFOUND)
     return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND, "No leave %llu.",
                     (unsigned long long)id);
   if (rc) return wtx_lmdb(w, rc, "reading the leave");
   if (l->cancelled)
     return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
-                    "Leave %llu is already cancelled.",
-                    (unsigned long long)id);
+                    "Leave %llu is already cancelled.", (unsigned long long)id);
   l->cancelled = 1;
   return leave_emit(w, job, PCN__OP__UPDATED, l);
 }
@@ -950,13 +947,13 @@ static int equity_read(req_ctx *ctx) {
   pcn_arena *a = ctx->arena;
   size_t np = 0, ns = 0, nl = 0;
   Pcn__Practice **pr =
-      txn ? (Pcn__Practice **)load_all(txn, st->practices,
-                                       &pcn__practice__descriptor, a, 10000,
-                                       &np)
+      txn ? (Pcn__Practice **)load_all(
+                txn, st->practices, &pcn__practice__descriptor, a, 10000, &np)
           : NULL;
   Pcn__StaffMember **sm =
-      pr ? (Pcn__StaffMember **)load_all(
-               txn, st->staff, &pcn__staff_member__descriptor, a, STAFF_MAX, &ns)
+      pr ? (Pcn__StaffMember **)load_all(txn, st->staff,
+                                         &pcn__staff_member__descriptor, a,
+                                         STAFF_MAX, &ns)
          : NULL;
   Pcn__StaffLeave **lv =
       sm ? (Pcn__StaffLeave **)load_all(txn, st->staff_leave,
@@ -1049,17 +1046,17 @@ const req_entry staff_entries[] = {
      R_PCNM, 0, 0, NULL, add_prepare, add_apply, NULL},
     {PCN__REQUEST__BODY_STAFF_UPDATE, "change the staff register", REQ_WRITE,
      R_PCNM, 0, 0, NULL, update_prepare, update_apply, NULL},
-    {PCN__REQUEST__BODY_STAFF_END, "end a staff member's employment",
-     REQ_WRITE, R_PCNM, 0, 0, NULL, end_prepare, end_apply, NULL},
-    {PCN__REQUEST__BODY_STAFF_ROTA_SET, "set the staff rota", REQ_WRITE,
-     R_PCNM, 0, 0, NULL, rota_set_prepare, rota_set_apply, NULL},
+    {PCN__REQUEST__BODY_STAFF_END, "end a staff member's employment", REQ_WRITE,
+     R_PCNM, 0, 0, NULL, end_prepare, end_apply, NULL},
+    {PCN__REQUEST__BODY_STAFF_ROTA_SET, "set the staff rota", REQ_WRITE, R_PCNM,
+     0, 0, NULL, rota_set_prepare, rota_set_apply, NULL},
     {PCN__REQUEST__BODY_STAFF_ROTA_GET, "see the staff rota", 0, R_ALL, R_ALL,
      0, rota_get_read, NULL, NULL, NULL},
     {PCN__REQUEST__BODY_STAFF_LEAVE_ADD, "record staff leave", REQ_WRITE,
      R_PCNM, LEAVE_OWN, LEAVE_OTHER, NULL, leave_add_prepare, leave_add_apply,
      NULL},
-    {PCN__REQUEST__BODY_STAFF_LEAVE_LIST, "see staff leave", 0, R_ALL, R_ALL,
-     0, leave_list_read, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_STAFF_LEAVE_LIST, "see staff leave", 0, R_ALL, R_ALL, 0,
+     leave_list_read, NULL, NULL, NULL},
     {PCN__REQUEST__BODY_STAFF_LEAVE_CANCEL, "cancel staff leave", REQ_WRITE,
      R_PCNM, LEAVE_OWN, LEAVE_OTHER, NULL, leave_cancel_prepare,
      leave_cancel_apply, NULL},

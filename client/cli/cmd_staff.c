@@ -37,16 +37,18 @@ static int parse_wte(cli_ctx *c, const char *s, uint32_t *out) {
   *out = whole * 100 + frac;
   return 0;
 bad:
-  cli_usage(c, "--wte is a whole-time equivalent from 0.01 to 1, such as "
-               "0.8, not '%s'.",
+  cli_usage(c,
+            "--wte is a whole-time equivalent from 0.01 to 1, such as "
+            "0.8, not '%s'.",
             s);
   return -1;
 }
 
 static int parse_cost(cli_ctx *c, const char *s, int64_t *out) {
   if (pcn_pence_parse(s, out) == 0 && *out >= 0) return 0;
-  cli_usage(c, "--cost is pounds a year, such as 42,000 or £41,250.50, not "
-               "'%s'.",
+  cli_usage(c,
+            "--cost is pounds a year, such as 42,000 or £41,250.50, not "
+            "'%s'.",
             s);
   return -1;
 }
@@ -108,8 +110,7 @@ static int staff_call(cli_ctx *c, Pcn__Request *req) {
   return EXIT_DONE;
 }
 
-static int parse_id(cli_ctx *c, const char *what, const char *s,
-                    uint64_t *id) {
+static int parse_id(cli_ctx *c, const char *what, const char *s, uint64_t *id) {
   return cli_parse_u64(c, what, s, id) ? -1 : 0;
 }
 
@@ -302,7 +303,7 @@ static int rota_run(cli_ctx *c) {
       for (size_t l = 0; l < w->n_leave && !off; l++)
         off = w->leave[l]->staff_id == row->staff_id &&
               leave_covers(w->leave[l], day, s % 2);
-      printf(" %-7s", off                     ? "leave"
+      printf(" %-7s", off                   ? "leave"
                       : row->sessions[s][0] ? row->sessions[s]
                                             : "-");
     }
@@ -336,8 +337,9 @@ static int parse_sessions(cli_ctx *c, const char *spec, int want[10]) {
     else if (d >= 0 && t[3] == '-' && !strcasecmp(t + 4, "pm"))
       half = 1;
     if (half < 0) {
-      cli_usage(c, "sessions are like mon-am, tue-pm, wed (both) or all, "
-                   "comma separated; not '%s'.",
+      cli_usage(c,
+                "sessions are like mon-am, tue-pm, wed (both) or all, "
+                "comma separated; not '%s'.",
                 t);
       return -1;
     }
@@ -493,8 +495,11 @@ static int leave_run(cli_ctx *c) {
 
 static void fmt_bp(int32_t bp, int sign, char out[16]) {
   int32_t a = bp < 0 ? -bp : bp;
-  snprintf(out, 16, "%s%d.%02d", bp < 0 ? "-" : sign ? "+" : "", a / 100,
-           a % 100);
+  snprintf(out, 16, "%s%d.%02d",
+           bp < 0 ? "-"
+           : sign ? "+"
+                  : "",
+           a / 100, a % 100);
 }
 
 static int equity_run(cli_ctx *c) {
@@ -517,8 +522,8 @@ static int equity_run(cli_ctx *c) {
     return EXIT_DONE;
   }
   printf("Shared staff sessions delivered, %s to %s\n", q->from, q->to);
-  printf("%-8s %-24s %9s %9s %10s %9s %10s\n", "PRACTICE", "NAME",
-         "SESSIONS", "SHARE %", "LIST SIZE", "SHARE %", "DEVIATION");
+  printf("%-8s %-24s %9s %9s %10s %9s %10s\n", "PRACTICE", "NAME", "SESSIONS",
+         "SHARE %", "LIST SIZE", "SHARE %", "DEVIATION");
   for (size_t i = 0; i < q->n_rows; i++) {
     const Pcn__StaffEquityRow *w = q->rows[i];
     char s[16], l[16], d[16];

@@ -33,7 +33,7 @@ struct desk_staff {
       *leave_from, *leave_to, *leave_part, *leave_go, *eq_from, *eq_to,
       *eq_grid, *status;
   int32_t monday;
-  Pcn__StaffPage *page;       /* own copies, or NULL */
+  Pcn__StaffPage *page; /* own copies, or NULL */
   Pcn__PracticePage *practices;
   Pcn__StaffRota *rota;
   uint64_t *who_ids; /* the leave drop-down's people */
@@ -96,8 +96,11 @@ static int may_record_leave(pcn_desk *d) {
 
 static void fmt_bp(int32_t bp, int sign, char out[16]) {
   int32_t a = bp < 0 ? -bp : bp;
-  snprintf(out, 16, "%s%d.%02d", bp < 0 ? "-" : sign ? "+" : "", a / 100,
-           a % 100);
+  snprintf(out, 16, "%s%d.%02d",
+           bp < 0 ? "-"
+           : sign ? "+"
+                  : "",
+           a / 100, a % 100);
 }
 
 /* ------------------------------------------------------------ drawing */
@@ -194,8 +197,8 @@ static void draw_rota(struct desk_staff *t) {
           if (!strcmp(opts[k + 1], at)) sel = (guint)k + 1;
         gtk_drop_down_set_selected(GTK_DROP_DOWN(w), sel);
         char acc[160];
-        snprintf(acc, sizeof acc, "%s %s%s", row->staff_name,
-                 session_names[s], off ? " (on leave)" : "");
+        snprintf(acc, sizeof acc, "%s %s%s", row->staff_name, session_names[s],
+                 off ? " (on leave)" : "");
         name_it(w, acc);
         g_object_set_data(G_OBJECT(w), "staff",
                           GSIZE_TO_POINTER((gsize)row->staff_id));
@@ -224,9 +227,10 @@ static void draw_rota(struct desk_staff *t) {
     char line[400];
     snprintf(line, sizeof line, "%s (%s): %s to %s, %s%s%s", l->staff_name,
              l->practice, l->from, l->to,
-             l->part == PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS     ? "mornings"
-             : l->part == PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS ? "afternoons"
-                                                                  : "whole days",
+             l->part == PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS ? "mornings"
+             : l->part == PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS
+                 ? "afternoons"
+                 : "whole days",
              l->note[0] ? " — " : "", l->note);
     gtk_list_box_append(GTK_LIST_BOX(t->leave_list), cell_label(line, 0));
   }
@@ -235,12 +239,11 @@ static void draw_rota(struct desk_staff *t) {
                         cell_label("No leave this week.", 0));
 }
 
-static void draw_equity(struct desk_staff *t,
-                        const Pcn__StaffEquityReport *q) {
+static void draw_equity(struct desk_staff *t, const Pcn__StaffEquityReport *q) {
   clear(t->eq_grid);
-  static const char *const head[] = {"Practice",  "Name",       "Sessions",
-                                     "Share",     "List size",  "Share",
-                                     "Deviation (points)"};
+  static const char *const head[] = {
+      "Practice",  "Name",  "Sessions",          "Share",
+      "List size", "Share", "Deviation (points)"};
   for (int c = 0; c < 7; c++)
     gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(head[c], 1), c, 0, 1, 1);
   for (size_t i = 0; i < q->n_rows; i++) {
@@ -465,8 +468,8 @@ static GtkWidget *heading(const char *text) {
   return h;
 }
 
-static GtkWidget *button(const char *mnemonic, const char *name,
-                         GCallback cb, gpointer ud) {
+static GtkWidget *button(const char *mnemonic, const char *name, GCallback cb,
+                         gpointer ud) {
   GtkWidget *b = gtk_button_new_with_mnemonic(mnemonic);
   gtk_widget_set_name(b, name);
   g_signal_connect(b, "clicked", cb, ud);
@@ -492,11 +495,10 @@ GtkWidget *staff_view_new(pcn_desk *d) {
   gtk_box_append(GTK_BOX(box), t->reg);
 
   GtkWidget *nav = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *prev = button("_Previous week", "Previous week",
-                           G_CALLBACK(on_week), t);
+  GtkWidget *prev =
+      button("_Previous week", "Previous week", G_CALLBACK(on_week), t);
   g_object_set_data(G_OBJECT(prev), "step", GINT_TO_POINTER(-7));
-  GtkWidget *next =
-      button("_Next week", "Next week", G_CALLBACK(on_week), t);
+  GtkWidget *next = button("_Next week", "Next week", G_CALLBACK(on_week), t);
   g_object_set_data(G_OBJECT(next), "step", GINT_TO_POINTER(7));
   t->week_label = heading("Week of");
   gtk_widget_set_name(t->week_label, "Rota week");
@@ -512,8 +514,8 @@ GtkWidget *staff_view_new(pcn_desk *d) {
   /* A wide grid (the manager's drop-downs) scrolls by itself; the rest
    * of the page wraps to the window. */
   GtkWidget *gsc = gtk_scrolled_window_new();
-  gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(gsc),
-                                 GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(gsc), GTK_POLICY_AUTOMATIC,
+                                 GTK_POLICY_NEVER);
   gtk_scrolled_window_set_propagate_natural_height(GTK_SCROLLED_WINDOW(gsc),
                                                    TRUE);
   gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(gsc), t->grid);
@@ -534,8 +536,8 @@ GtkWidget *staff_view_new(pcn_desk *d) {
                                       NULL};
   t->leave_part = gtk_drop_down_new_from_strings(parts);
   name_it(t->leave_part, "Leave part");
-  t->leave_go = button("_Record leave", "Record leave",
-                       G_CALLBACK(on_leave_go), t);
+  t->leave_go =
+      button("_Record leave", "Record leave", G_CALLBACK(on_leave_go), t);
   gtk_box_append(GTK_BOX(t->leave_box), t->leave_who);
   gtk_box_append(GTK_BOX(t->leave_box), t->leave_from);
   gtk_box_append(GTK_BOX(t->leave_box), t->leave_to);

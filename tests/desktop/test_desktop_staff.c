@@ -159,8 +159,7 @@ static const Pcn__StaffRotaWeek *sam_week(its_member *m, const char *week) {
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_STAFF_ROTA_GET;
   r.staff_rota_get = &g;
-  const Pcn__StaffRota *q =
-      its_expect(m, &r, PCN__STATUS_CODE__OK)->staff_rota;
+  const Pcn__StaffRota *q = its_expect(m, &r, PCN__STATUS_CODE__OK)->staff_rota;
   return q->n_rows ? q->rows[0] : NULL;
 }
 
@@ -217,14 +216,11 @@ static void test_staff(void **state) {
                         "4 sessions delivered of 4 on the rota"));
 
   /* Jo records Sam's Monday morning off through the form. */
-  dtest_pick(find_widget(jo_win, GTK_TYPE_DROP_DOWN, "Leave for"),
-             "Sam Patel");
+  dtest_pick(find_widget(jo_win, GTK_TYPE_DROP_DOWN, "Leave for"), "Sam Patel");
   type_text(find_widget(jo_win, GTK_TYPE_ENTRY, "Leave from"), week);
-  dtest_pick(find_widget(jo_win, GTK_TYPE_DROP_DOWN, "Leave part"),
-             "Mornings");
+  dtest_pick(find_widget(jo_win, GTK_TYPE_DROP_DOWN, "Leave part"), "Mornings");
   click(jo_win, "Record leave");
-  assert_true(wait_says(f, jo_win, "Leave this week",
-                        "Sam Patel (F84001): "));
+  assert_true(wait_says(f, jo_win, "Leave this week", "Sam Patel (F84001): "));
   assert_true(says(jo_win, "Week rota", "leave"));
   assert_true(wait_says(f, jo_win, "Equity report",
                         "3 sessions delivered of 4 on the rota (1 lost to "

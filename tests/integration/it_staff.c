@@ -172,9 +172,8 @@ static const Pcn__StaffEquityRow *eq_row(const Pcn__StaffEquityReport *q,
 
 static void test_register(void **state) {
   world *w = *state;
-  const Pcn__Response *r =
-      add(w->mgr, "Sam Patel", "clinical pharmacist", "f84001", 80, 4200000,
-          PCN__STATUS_CODE__OK);
+  const Pcn__Response *r = add(w->mgr, "Sam Patel", "clinical pharmacist",
+                               "f84001", 80, 4200000, PCN__STATUS_CODE__OK);
   w->sam = r->staff_member->id;
   assert_string_equal(r->staff_member->practice, "F84001");
   assert_int_equal(r->staff_member->wte, 80);
@@ -311,7 +310,8 @@ static void test_equity_and_leave(void **state) {
 
   /* Leave: Pat (Hill Street's manager) records Ria's Thursday afternoon;
    * Jo may not (Ria is not Riverside's), but records Sam's. */
-  leave(w->jo, w->ria, "2026-11-26", "", PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS,
+  leave(w->jo, w->ria, "2026-11-26", "",
+        PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS,
         PCN__STATUS_CODE__PERMISSION_DENIED);
   leave(w->amy, w->ria, "2026-11-26", "",
         PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS,
@@ -514,12 +514,9 @@ static void test_restart(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_register),
-      cmocka_unit_test(test_rota),
-      cmocka_unit_test(test_equity_and_leave),
-      cmocka_unit_test(test_bad_input),
-      cmocka_unit_test(test_visibility),
-      cmocka_unit_test(test_restart),
+      cmocka_unit_test(test_register),         cmocka_unit_test(test_rota),
+      cmocka_unit_test(test_equity_and_leave), cmocka_unit_test(test_bad_input),
+      cmocka_unit_test(test_visibility),       cmocka_unit_test(test_restart),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
