@@ -242,6 +242,31 @@ static const char *part_words(int part) {
                                                            : "whole days";
 }
 
+int staff_costs_on(MDB_txn *txn, store *st, int32_t day, int64_t *pence,
+                   uint32_t *count) {
+  *pence = 0;
+  *count = 0;
+  MDB_cursor *cur;
+  int rc = mdb_cursor_open(txn, st->staff, &cur);
+  if (rc) return rc;
+  MDB_val k, v;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    Pcn__StaffMember *m = pcn__staff_member__unpack(NULL, v.mv_size, v.mv_data);
+    if (!m) {
+      rc = MDB_CORRUPTED;
+      break;
+    }
+    if (employed_on(m, day)) {
+      *pence += m->annual_cost;
+      (*count)++;
+    }
+    pcn__staff_member__free_unpacked(m, NULL);
+  }
+  mdb_cursor_close(cur);
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* ------------------------------------------------------------ checks */
 
 static int check_name(req_ctx *ctx, const char *name) {
@@ -992,8 +1017,22 @@ static int equity_read(req_ctx *ctx) {
                       "pcnd verify.");
     if (!nr) continue;
     int32_t *weeks = pcn_arena_alloc(a, nr * sizeof *weeks);
-    if (!weeks)
+    /* The sessions of the period their leave covers, two per day. */
+    size_t span = (size_t)(to - from + 1);
+    uint8_t *off = pcn_arena_alloc(a, 2 * span);
+    if (!weeks || !off)
       return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+    memset(off, 0, 2 * span);
+    for (size_t i = 0; i < nl; i++) {
+      const Pcn__StaffLeave *l = lv[i];
+      int32_t f, e;
+      if (l->staff_id != sm[s]->id || l->cancelled ||
+          pcn_date_parse(l->from, &f) || pcn_date_parse(l->to, &e))
+        continue;
+      for (int32_t d = f < from ? from : f; d <= e && d <= to; d++)
+        for (int half = 0; half < 2; half++)
+          if (leave_covers(l, d, half)) off[2 * (size_t)(d - from) + half] = 1;
+    }
     for (size_t i = 0; i < nr; i++)
       if (pcn_date_parse(rr[i]->week, &weeks[i])) weeks[i] = INT32_MAX;
     for (int32_t d = from; d <= to; d++) {
@@ -1007,10 +1046,7 @@ static int equity_read(req_ctx *ctx) {
         const char *p = rr[at]->sessions[(wd - 1) * 2 + half];
         if (!p[0]) continue;
         out->sessions_rota++;
-        int off = 0;
-        for (size_t i = 0; i < nl && !off; i++)
-          off = lv[i]->staff_id == sm[s]->id && leave_covers(lv[i], d, half);
-        if (off) {
+        if (off[2 * (size_t)(d - from) + half]) {
           out->sessions_leave++;
           continue;
         }

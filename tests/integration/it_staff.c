@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "areas.h"
 #include "itest.h"
+#include "store.h"
+#include "validate.h"
 
 typedef struct world {
   its_server *s;
@@ -500,6 +503,28 @@ static void test_restart(void **state) {
   world *w = *state;
   free_members(w);
   its_stop(w->s);
+  /* What the ledger asks of the register (ARRS headroom): the costs of
+   * those employed on a day. Sam (£42,000) and Ria (£31,500.50) now; in
+   * 2019 Old Timer (£20,000) too, who left in January 2020. */
+  store st;
+  char err[200];
+  assert_int_equal(store_open(&st, w->s->dir, 64u << 20, 0, err, sizeof err),
+                   0);
+  MDB_txn *txn;
+  assert_int_equal(mdb_txn_begin(st.env, NULL, MDB_RDONLY, &txn), 0);
+  int64_t pence;
+  uint32_t count;
+  int32_t day;
+  assert_int_equal(pcn_date_parse("2026-11-23", &day), 0);
+  assert_int_equal(staff_costs_on(txn, &st, day, &pence, &count), 0);
+  assert_int_equal(count, 2);
+  assert_int_equal(pence, 4200000 + 3150050);
+  assert_int_equal(pcn_date_parse("2019-06-01", &day), 0);
+  assert_int_equal(staff_costs_on(txn, &st, day, &pence, &count), 0);
+  assert_int_equal(count, 3);
+  assert_int_equal(pence, 4200000 + 3150050 + 2000000);
+  mdb_txn_abort(txn);
+  store_close(&st);
   its_run(w->s);
   login_all(w);
   uint64_t head = its_head(w->mgr);
