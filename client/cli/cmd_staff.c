@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "money.h"
+#include "validate.h"
 
 static const char *const session_names[10] = {
     "Mon AM", "Mon PM", "Tue AM", "Tue PM", "Wed AM",
@@ -254,21 +255,12 @@ static int leave_covers(const Pcn__StaffLeave *l, const char *day, int half) {
 
 /* The date of day i (0 Monday) of the week starting monday. */
 static void week_day(const char *monday, int i, char out[11]) {
-  int y, m, d;
-  if (sscanf(monday, "%d-%d-%d", &y, &m, &d) != 3) {
+  int32_t d;
+  if (pcn_date_parse(monday, &d)) {
     snprintf(out, 11, "?");
     return;
   }
-  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  d += i;
-  for (;;) {
-    int len = mdays[m - 1] +
-              (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-    if (d <= len) break;
-    d -= len;
-    if (++m > 12) m = 1, y++;
-  }
-  snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+  pcn_date_format(d + i, out);
 }
 
 static int rota_run(cli_ctx *c) {
