@@ -161,6 +161,7 @@ static int on_leave(const Pcn__StaffRota *r, uint64_t staff, const char *day,
 }
 
 static void on_cell(GObject *o, GParamSpec *ps, gpointer ud);
+static void on_cancel_leave(GtkButton *b, gpointer ud);
 
 static void draw_rota(struct desk_staff *t) {
   char week[11], text[80];
@@ -232,7 +233,22 @@ static void draw_rota(struct desk_staff *t) {
                  ? "afternoons"
                  : "whole days",
              l->note[0] ? " — " : "", l->note);
-    gtk_list_box_append(GTK_LIST_BOX(t->leave_list), cell_label(line, 0));
+    GtkWidget *rowbox = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
+    GtkWidget *l1 = cell_label(line, 0);
+    gtk_widget_set_hexpand(l1, TRUE);
+    gtk_box_append(GTK_BOX(rowbox), l1);
+    if (may_record_leave(t->d) &&
+        (is_manager(t->d) || !strcmp(l->practice, t->d->practice))) {
+      char name[40];
+      snprintf(name, sizeof name, "Cancel leave %llu",
+               (unsigned long long)l->id);
+      GtkWidget *b = gtk_button_new_with_label("Cancel leave");
+      name_it(b, name);
+      g_object_set_data(G_OBJECT(b), "leave", GSIZE_TO_POINTER((gsize)l->id));
+      g_signal_connect(b, "clicked", G_CALLBACK(on_cancel_leave), t);
+      gtk_box_append(GTK_BOX(rowbox), b);
+    }
+    gtk_list_box_append(GTK_LIST_BOX(t->leave_list), rowbox);
   }
   if (r && !r->n_leave)
     gtk_list_box_append(GTK_LIST_BOX(t->leave_list),
@@ -380,7 +396,8 @@ static void on_done(pcn_client *cl, const Pcn__Response *r, void *ud) {
     snprintf(msg, sizeof msg, "Saved %s's rota from the week of %s.",
              r->staff_rota_week->staff_name, r->staff_rota_week->week);
   else if (r->body_case == PCN__RESPONSE__BODY_STAFF_LEAVE)
-    snprintf(msg, sizeof msg, "Recorded leave for %s, %s to %s.",
+    snprintf(msg, sizeof msg, "%s leave for %s, %s to %s.",
+             r->staff_leave->cancelled ? "Cancelled" : "Recorded",
              r->staff_leave->staff_name, r->staff_leave->from,
              r->staff_leave->to);
   else
@@ -451,6 +468,16 @@ static void on_leave_go(GtkButton *b, gpointer ud) {
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_STAFF_LEAVE_ADD;
   req.staff_leave_add = &a;
+  call(t, &req, on_done);
+}
+
+static void on_cancel_leave(GtkButton *b, gpointer ud) {
+  struct desk_staff *t = ud;
+  Pcn__StaffLeaveCancel c = PCN__STAFF_LEAVE_CANCEL__INIT;
+  c.id = (uint64_t)GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(b), "leave"));
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_LEAVE_CANCEL;
+  req.staff_leave_cancel = &c;
   call(t, &req, on_done);
 }
 

@@ -232,6 +232,13 @@ static void test_staff(void **state) {
   shot(jo_win, "desktop-staff");
   assert_int_equal(unnamed(find_widget(jo_win, 0, "Shared staff page")), 0);
 
+  /* And cancels it again from its row. */
+  click(jo_win, "Cancel leave 1");
+  assert_true(wait_says(f, jo_win, "Leave this week", "No leave this week."));
+  assert_true(wait_says(f, jo_win, "Equity report",
+                        "4 sessions delivered of 4 on the rota"));
+  assert_true(says(jo_win, "Staff status", "Cancelled leave for Sam Patel"));
+
   /* The PCN manager assigns from the grid: Wednesday morning at Hill
    * Street; then Monday afternoon there too, a clash refused naming
    * both practices. */
