@@ -290,6 +290,44 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
                  s->stopped ? "" : s->next_due);
     break;
   }
+  case PCN__EVENT__RECORD_STAFF_MEMBER: {
+    const Pcn__StaffMember *m = ev->staff_member;
+    if (m->ended[0])
+      k = snprintf(out, n, "ended %s's employment (staff %llu, %s) on %s",
+                   m->name, (unsigned long long)m->id, m->role, m->ended);
+    else
+      k = snprintf(out, n, "%s staff %llu %s (%s at %s, %u.%02u WTE)",
+                   ev->op == PCN__OP__CREATED ? "added" : "updated",
+                   (unsigned long long)m->id, m->name, m->role, m->practice,
+                   m->wte / 100, m->wte % 100);
+    break;
+  }
+  case PCN__EVENT__RECORD_STAFF_ROTA_WEEK: {
+    const Pcn__StaffRotaWeek *w = ev->staff_rota_week;
+    static const char *const sn[] = {"Mon AM", "Mon PM", "Tue AM", "Tue PM",
+                                     "Wed AM", "Wed PM", "Thu AM", "Thu PM",
+                                     "Fri AM", "Fri PM"};
+    char cells[160] = "";
+    for (size_t i = 0, j = 0; i < w->n_sessions && i < 10; i++)
+      if (w->sessions[i][0] && j + 20 < sizeof cells)
+        j += (size_t)snprintf(cells + j, sizeof cells - j, "%s%s %s",
+                              j ? ", " : "", sn[i], w->sessions[i]);
+    k = snprintf(out, n, "set %s's rota from the week of %s: %s", w->staff_name,
+                 w->week, cells[0] ? cells : "no sessions");
+    break;
+  }
+  case PCN__EVENT__RECORD_STAFF_LEAVE: {
+    const Pcn__StaffLeave *l = ev->staff_leave;
+    const char *part =
+        l->part == PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS     ? " (mornings)"
+        : l->part == PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS ? " (afternoons)"
+                                                             : "";
+    k = snprintf(out, n, "%s leave %llu for %s, %s to %s%s",
+                 l->cancelled ? "cancelled" : "recorded",
+                 (unsigned long long)l->id, l->staff_name, l->from, l->to,
+                 part);
+    break;
+  }
   default:
     k = snprintf(out, n, "%s a record this version does not know",
                  op_name(ev->op));

@@ -89,4 +89,10 @@ int task_check_assignee(req_ctx *ctx, const char *field, const char *username,
 int task_create_in(wtx *w, wjob *job, const Pcn__TaskCreate *r,
                    Pcn__Task **out);
 
+/* staff.c, for funds.c (ARRS headroom): the annual costs (pence) of the
+ * staff employed on day (days since 1970), summed, and how many they are.
+ * 0 or an LMDB error. */
+int staff_costs_on(MDB_txn *txn, store *st, int32_t day, int64_t *pence,
+                   uint32_t *count);
+
 #endif

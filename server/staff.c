@@ -1,5 +1,1102 @@
-/* staff.c - placeholder: this area's requests arrive with issue 7. */
-#include "areas.h"
+/* staff.c - shared staff: the register of people employed with network
+ * funds (the ARRS roles), the weekly rota of their sessions at the
+ * practices, their leave, and the equity report that sets each practice's
+ * share of the sessions delivered beside its share of the list size.
+ *
+ * Records:
+ *   staff        u64 id -> pcn.StaffMember
+ *   staff_rota   u64 staff id | u32 week -> pcn.StaffRotaWeek
+ *                week is the Monday's day number (days since 1970) plus
+ *                2^31, so the cursor walks a person's weeks in order
+ *   staff_leave  u64 id -> pcn.StaffLeave
+ *   meta "next_staff", "next_staff_leave"   the id counters
+ *
+ * The rota: a week is ten sessions (morning and afternoon, Monday to
+ * Friday), each at one practice or none. A week set for a person stands
+ * for every week after it until the next week set for them, so a
+ * standing pattern is set once and a single week is overridden by
+ * setting it with this_week_only (which also writes the old pattern back
+ * on the week after, unless that week is set already). A person is in one
+ * place per session by construction; assigning a session that already
+ * holds another practice is the clash, refused naming both places.
+ *
+ * Delivered sessions: for each working day (weekdays that are not bank
+ * holidays, with the network's corrections) each session on the rota in
+ * force for a person employed that day (started .. ended), less the
+ * sessions their leave covers (whole days, mornings or afternoons).
+ *
+ * Invariants: staff are never deleted (ending employment sets ended, the
+ * last day). Register changes are versioned; a stale version is CONFLICT
+ * with the current record. Leave is cancelled, not deleted.
+ *
+ * Who: the PCN manager keeps the register and the rota; leave is recorded
+ * (and cancelled) by the PCN manager, or by the practice manager of the
+ * employing practice. Everyone reads everything, and every event has
+ * audience "": whether the sharing is fair is everyone's business.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
-const req_entry staff_entries[1];
-const size_t staff_entries_n = 0;
+#include "areas.h"
+#include "feed.h"
+#include "money.h"
+#include "validate.h"
+
+#define META_NEXT_STAFF "next_staff"
+#define META_NEXT_LEAVE "next_staff_leave"
+#define STAFF_MAX 500            /* people in the register */
+#define STAFF_ROLE_MAX 60        /* a role's name */
+#define STAFF_NOTE_MAX 200       /* a leave note */
+#define STAFF_LEAVE_MAX 20000    /* leave records kept */
+#define STAFF_LEAVE_DAYS 366     /* the longest single leave */
+#define STAFF_ROTA_MAX 200000    /* rota rows kept */
+#define STAFF_EQUITY_DAYS 731    /* the longest equity period (two years) */
+#define STAFF_COST_MAX 100000000 /* a million pounds a year, in pence */
+#define SESSIONS 10
+#define ROTA_KEY 12
+#define DAY_MS 86400000LL
+
+static const char *const arrs_roles[] = {
+    "clinical pharmacist",
+    "pharmacy technician",
+    "social prescribing link worker",
+    "health and wellbeing coach",
+    "care coordinator",
+    "physician associate",
+    "first contact physiotherapist",
+    "dietitian",
+    "podiatrist",
+    "occupational therapist",
+    "nursing associate",
+    "paramedic",
+    "mental health practitioner",
+    "advanced practitioner",
+    "GP",
+};
+#define N_ROLES (sizeof arrs_roles / sizeof arrs_roles[0])
+
+static const char *const session_names[SESSIONS] = {
+    "Mon AM", "Mon PM", "Tue AM", "Tue PM", "Wed AM",
+    "Wed PM", "Thu AM", "Thu PM", "Fri AM", "Fri PM"};
+
+static int32_t day_of(int64_t ms) {
+  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
+}
+
+static int32_t monday_of(int32_t d) {
+  return d - (pcn_weekday(d) + 6) % 7;
+}
+
+/* A date that may be "" (then *d is unchanged and 1 is returned). */
+static int date_or_empty(const char *s, int32_t *d) {
+  if (!s[0]) return 1;
+  return pcn_date_parse(s, d) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ records */
+
+static int staff_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
+                      Pcn__StaffMember **m) {
+  uint8_t key[8];
+  key_u64(key, id);
+  return store_get_pb(txn, st->staff, key, 8, &pcn__staff_member__descriptor, a,
+                      (void **)m);
+}
+
+static int staff_put(MDB_txn *txn, store *st, const Pcn__StaffMember *m) {
+  uint8_t key[8];
+  key_u64(key, m->id);
+  return store_put_pb(txn, st->staff, key, 8, (const ProtobufCMessage *)m);
+}
+
+static void rota_key(uint8_t key[ROTA_KEY], uint64_t staff, int32_t week) {
+  key_u64(key, staff);
+  key_u32(key + 8, (uint32_t)week + 0x80000000u);
+}
+
+/* Every value of dbi decoded, in key order (at most max); NULL on failure
+ * or when there are more than max. */
+static void **load_all(MDB_txn *txn, MDB_dbi dbi,
+                       const ProtobufCMessageDescriptor *desc, pcn_arena *a,
+                       size_t max, size_t *n) {
+  MDB_stat ms;
+  *n = 0;
+  if (mdb_stat(txn, dbi, &ms) || ms.ms_entries > max) return NULL;
+  void **out = pcn_arena_alloc(a, (ms.ms_entries + 1) * sizeof *out);
+  MDB_cursor *cur;
+  if (!out || mdb_cursor_open(txn, dbi, &cur)) return NULL;
+  MDB_val k, v;
+  int bad = 0;
+  for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+       rc == 0 && *n < ms.ms_entries;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    void *m = protobuf_c_message_unpack(desc, &a->pb, v.mv_size, v.mv_data);
+    if (!m) {
+      bad = 1;
+      break;
+    }
+    out[(*n)++] = m;
+  }
+  mdb_cursor_close(cur);
+  return bad ? NULL : out;
+}
+
+/* The rota row in force for staff in the week starting monday (the last
+ * one set on or before it). 0, MDB_NOTFOUND, or an LMDB error. */
+static int rota_effective(MDB_txn *txn, store *st, uint64_t staff,
+                          int32_t monday, pcn_arena *a,
+                          Pcn__StaffRotaWeek **out) {
+  MDB_cursor *cur;
+  int rc = mdb_cursor_open(txn, st->staff_rota, &cur);
+  if (rc) return rc;
+  uint8_t key[ROTA_KEY];
+  rota_key(key, staff, monday + 1);
+  MDB_val k = {ROTA_KEY, key}, v;
+  rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+  if (rc == 0)
+    rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+  else if (rc == MDB_NOTFOUND)
+    rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+  if (rc == 0 && (k.mv_size != ROTA_KEY || key_get_u64(k.mv_data) != staff))
+    rc = MDB_NOTFOUND;
+  if (rc == 0) {
+    *out = (Pcn__StaffRotaWeek *)protobuf_c_message_unpack(
+        &pcn__staff_rota_week__descriptor, &a->pb, v.mv_size, v.mv_data);
+    if (!*out) rc = MDB_CORRUPTED;
+  }
+  mdb_cursor_close(cur);
+  return rc;
+}
+
+/* Every row set for staff, in week order; NULL on failure. */
+static Pcn__StaffRotaWeek **rota_rows(MDB_txn *txn, store *st, uint64_t staff,
+                                      pcn_arena *a, size_t *n) {
+  size_t cap = 16;
+  *n = 0;
+  Pcn__StaffRotaWeek **out = pcn_arena_alloc(a, cap * sizeof *out);
+  MDB_cursor *cur;
+  if (!out || mdb_cursor_open(txn, st->staff_rota, &cur)) return NULL;
+  uint8_t key[ROTA_KEY];
+  rota_key(key, staff, INT32_MIN);
+  MDB_val k = {ROTA_KEY, key}, v;
+  int bad = 0;
+  for (int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+       rc == 0 && k.mv_size == ROTA_KEY && key_get_u64(k.mv_data) == staff;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    if (*n == cap) {
+      Pcn__StaffRotaWeek **more = pcn_arena_alloc(a, 2 * cap * sizeof *more);
+      if (!more) {
+        bad = 1;
+        break;
+      }
+      memcpy(more, out, cap * sizeof *out);
+      out = more;
+      cap *= 2;
+    }
+    out[*n] = (Pcn__StaffRotaWeek *)protobuf_c_message_unpack(
+        &pcn__staff_rota_week__descriptor, &a->pb, v.mv_size, v.mv_data);
+    if (!out[*n] || out[*n]->n_sessions != SESSIONS) {
+      bad = 1;
+      break;
+    }
+    (*n)++;
+  }
+  mdb_cursor_close(cur);
+  return bad ? NULL : out;
+}
+
+static int employed_on(const Pcn__StaffMember *m, int32_t d) {
+  int32_t s, e;
+  if (m->started[0] && pcn_date_parse(m->started, &s) == 0 && d < s) return 0;
+  if (m->ended[0] && pcn_date_parse(m->ended, &e) == 0 && d > e) return 0;
+  return 1;
+}
+
+/* Whether leave l covers session half (0 morning, 1 afternoon) of day d. */
+static int leave_covers(const Pcn__StaffLeave *l, int32_t d, int half) {
+  int32_t f, t;
+  if (l->cancelled || pcn_date_parse(l->from, &f) || pcn_date_parse(l->to, &t))
+    return 0;
+  if (d < f || d > t) return 0;
+  if (l->part == PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS) return half == 0;
+  if (l->part == PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS) return half == 1;
+  return 1;
+}
+
+static int leave_overlaps(const Pcn__StaffLeave *a, const Pcn__StaffLeave *b) {
+  int32_t af, at, bf, bt;
+  if (a->cancelled || b->cancelled || pcn_date_parse(a->from, &af) ||
+      pcn_date_parse(a->to, &at) || pcn_date_parse(b->from, &bf) ||
+      pcn_date_parse(b->to, &bt))
+    return 0;
+  if (at < bf || bt < af) return 0;
+  return a->part == PCN__STAFF_LEAVE_PART__LEAVE_WHOLE_DAYS ||
+         b->part == PCN__STAFF_LEAVE_PART__LEAVE_WHOLE_DAYS ||
+         a->part == b->part;
+}
+
+static const char *part_words(int part) {
+  return part == PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS     ? "mornings"
+         : part == PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS ? "afternoons"
+                                                           : "whole days";
+}
+
+int staff_costs_on(MDB_txn *txn, store *st, int32_t day, int64_t *pence,
+                   uint32_t *count) {
+  *pence = 0;
+  *count = 0;
+  MDB_cursor *cur;
+  int rc = mdb_cursor_open(txn, st->staff, &cur);
+  if (rc) return rc;
+  MDB_val k, v;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    Pcn__StaffMember *m = pcn__staff_member__unpack(NULL, v.mv_size, v.mv_data);
+    if (!m) {
+      rc = MDB_CORRUPTED;
+      break;
+    }
+    if (employed_on(m, day)) {
+      *pence += m->annual_cost;
+      (*count)++;
+    }
+    pcn__staff_member__free_unpacked(m, NULL);
+  }
+  mdb_cursor_close(cur);
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* ------------------------------------------------------------ checks */
+
+static int check_name(req_ctx *ctx, const char *name) {
+  return ctx_check_text(ctx, "name", name, PCN_MAX_NAME, 1, 0);
+}
+
+static int check_role(req_ctx *ctx, const char *role) {
+  return ctx_check_text(ctx, "role", role, STAFF_ROLE_MAX, 1, 0);
+}
+
+static int check_wte(req_ctx *ctx, uint32_t wte) {
+  if (wte >= 1 && wte <= 100) return 0;
+  ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "wte",
+                 "wte: the whole-time equivalent is in hundredths, 1 to 100 "
+                 "(0.8 is 80); %u is out of range.",
+                 wte);
+  return -1;
+}
+
+static int check_cost(req_ctx *ctx, int64_t cost) {
+  if (cost >= 0 && cost <= STAFF_COST_MAX) return 0;
+  ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "annual_cost",
+                 "annual_cost: the cost a year is in pence, from 0 to "
+                 "100,000,000 (a million pounds).");
+  return -1;
+}
+
+static int check_date(req_ctx *ctx, const char *field, const char *s,
+                      int may_be_empty) {
+  int32_t d;
+  int rc = date_or_empty(s, &d);
+  if (rc == 0 || (rc == 1 && may_be_empty)) return 0;
+  ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
+                 "%s: '%.20s' is not a date; write it as YYYY-MM-DD, such "
+                 "as 2026-11-23.",
+                 field, s);
+  return -1;
+}
+
+/* Writer: NOT_FOUND naming field unless the practice exists. */
+static int practice_exists(wtx *w, const char *field, const char *ods) {
+  uint32_t pid;
+  int rc = practice_lookup(w->txn, w->st, ods, &pid);
+  if (rc == MDB_NOTFOUND)
+    return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
+                    "%s: no practice %s in this network (`pcn practice "
+                    "list` shows them).",
+                    field, ods);
+  return rc ? wtx_lmdb(w, rc, "reading the practices") : PCN__STATUS_CODE__OK;
+}
+
+/* Writer: the staff member, checked against the version read (0:
+ * unchecked). A stale version is CONFLICT with the current record. */
+static int staff_existing(wtx *w, wjob *job, uint64_t id, uint32_t version,
+                          Pcn__StaffMember **out) {
+  Pcn__StaffMember *m = NULL;
+  int rc = staff_load(w->txn, w->st, id, &job->arena, &m);
+  if (rc == MDB_NOTFOUND)
+    return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
+                    "No staff member %llu in the register; `pcn staff list` "
+                    "shows them.",
+                    (unsigned long long)id);
+  if (rc) return wtx_lmdb(w, rc, "reading the register");
+  if (version && version != m->version) {
+    job->resp.body_case = PCN__RESPONSE__BODY_STAFF_MEMBER;
+    job->resp.staff_member = m;
+    return wtx_fail(w, PCN__STATUS_CODE__CONFLICT,
+                    "%s's record was changed meanwhile (now version %u, you "
+                    "read %u); here it is as it stands: read it again.",
+                    m->name, m->version, version);
+  }
+  *out = m;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int staff_emit(wtx *w, wjob *job, Pcn__Op op, Pcn__StaffMember *m) {
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_STAFF_MEMBER;
+  ev.staff_member = m;
+  int rc = feed_emit(w, op, "", &ev);
+  if (rc) return rc;
+  job->resp.body_case = PCN__RESPONSE__BODY_STAFF_MEMBER;
+  job->resp.staff_member = m;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* ------------------------------------------------------------ register */
+
+static int list_read(req_ctx *ctx) {
+  if (perm_check(ctx, "", 0)) return ctx->status->code;
+  MDB_txn *txn = ctx_txn(ctx);
+  size_t n = 0;
+  Pcn__StaffMember **all =
+      txn ? (Pcn__StaffMember **)load_all(txn, ctx->srv->st.staff,
+                                          &pcn__staff_member__descriptor,
+                                          ctx->arena, STAFF_MAX, &n)
+          : NULL;
+  Pcn__StaffPage *p = pcn_arena_alloc(ctx->arena, sizeof *p);
+  if (!all || !p)
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The register could not be read; the operator should "
+                    "run pcnd verify.");
+  pcn__staff_page__init(p);
+  int32_t today = day_of(srv_now_ms(ctx->srv)), e;
+  p->staff = all;
+  for (size_t i = 0; i < n; i++)
+    if (ctx->req->staff_list->include_ended || !all[i]->ended[0] ||
+        pcn_date_parse(all[i]->ended, &e) || e >= today)
+      all[p->n_staff++] = all[i];
+  p->roles = (char **)arrs_roles;
+  p->n_roles = N_ROLES;
+  ctx->resp->body_case = PCN__RESPONSE__BODY_STAFF_PAGE;
+  ctx->resp->staff_page = p;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int add_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__StaffAdd *r = ctx->req->staff_add;
+  if (check_name(ctx, r->name) || check_role(ctx, r->role) ||
+      check_wte(ctx, r->wte) || check_cost(ctx, r->annual_cost) ||
+      check_date(ctx, "started", r->started, 1))
+    return ctx->status->code;
+  if (!r->practice[0])
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "practice",
+                          "practice: name the employing practice by its ODS "
+                          "code, such as F84001.");
+  if (!(r->practice = ctx_ods(ctx, "practice", r->practice, 0)))
+    return ctx->status->code;
+  return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
+}
+
+static int add_apply(wtx *w, wjob *job) {
+  Pcn__StaffAdd *r = job->req->staff_add;
+  MDB_stat ms;
+  int rc = mdb_stat(w->txn, w->st->staff, &ms);
+  if (rc) return wtx_lmdb(w, rc, "reading the register");
+  if (ms.ms_entries >= STAFF_MAX)
+    return wtx_fail(w, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "The register already holds %d people, the most it "
+                    "keeps.",
+                    STAFF_MAX);
+  if ((rc = practice_exists(w, "practice", r->practice))) return rc;
+  Pcn__StaffMember *m = pcn_arena_alloc(&job->arena, sizeof *m);
+  if (!m) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn__staff_member__init(m);
+  if ((rc = store_next_id(w->txn, w->st, META_NEXT_STAFF, &m->id)))
+    return wtx_lmdb(w, rc, "numbering the staff member");
+  m->name = r->name;
+  m->role = r->role;
+  m->practice = r->practice;
+  m->wte = r->wte;
+  m->annual_cost = r->annual_cost;
+  m->started = r->started;
+  m->version = 1;
+  m->created_at = m->updated_at = job->now_ms;
+  m->updated_by = job->who.username;
+  if ((rc = staff_put(w->txn, w->st, m)))
+    return wtx_lmdb(w, rc, "saving the staff member");
+  return staff_emit(w, job, PCN__OP__CREATED, m);
+}
+
+static int update_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__StaffUpdate *r = ctx->req->staff_update;
+  if (r->id == 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "id",
+                          "id: name the staff member by number (`pcn staff "
+                          "list` gives them).");
+  if (r->version == 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "version",
+                          "version: a change names the version it read "
+                          "(`pcn staff list` gives it).");
+  if ((r->has_name_case && check_name(ctx, r->name)) ||
+      (r->has_role_case && check_role(ctx, r->role)) ||
+      (r->has_wte_case && check_wte(ctx, r->wte)) ||
+      (r->has_annual_cost_case && check_cost(ctx, r->annual_cost)) ||
+      (r->has_started_case && check_date(ctx, "started", r->started, 1)))
+    return ctx->status->code;
+  if (r->has_practice_case &&
+      !(r->practice = ctx_ods(ctx, "practice", r->practice, 0)))
+    return ctx->status->code;
+  if (!r->has_name_case && !r->has_role_case && !r->has_practice_case &&
+      !r->has_wte_case && !r->has_annual_cost_case && !r->has_started_case)
+    return ctx_fail(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                    "Nothing to change: give a name, role, practice, wte, "
+                    "annual cost or start date.");
+  return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
+}
+
+static int update_apply(wtx *w, wjob *job) {
+  Pcn__StaffUpdate *r = job->req->staff_update;
+  Pcn__StaffMember *m = NULL;
+  int rc = staff_existing(w, job, r->id, r->version, &m);
+  if (rc) return rc;
+  int changed = 0;
+#define SET_STR(f)                                                             \
+  if (r->has_##f##_case && strcmp(m->f, r->f) != 0) {                          \
+    m->f = r->f;                                                               \
+    changed = 1;                                                               \
+  }
+#define SET_NUM(f)                                                             \
+  if (r->has_##f##_case && m->f != r->f) {                                     \
+    m->f = r->f;                                                               \
+    changed = 1;                                                               \
+  }
+  SET_STR(name)
+  SET_STR(role)
+  SET_STR(started)
+  SET_NUM(wte)
+  SET_NUM(annual_cost)
+  if (r->has_practice_case && strcmp(m->practice, r->practice) != 0) {
+    if ((rc = practice_exists(w, "practice", r->practice))) return rc;
+    m->practice = r->practice;
+    changed = 1;
+  }
+#undef SET_STR
+#undef SET_NUM
+  if (!changed)
+    return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                    "%s's record already reads like that; nothing changed.",
+                    m->name);
+  m->version++;
+  m->updated_at = job->now_ms;
+  m->updated_by = job->who.username;
+  if ((rc = staff_put(w->txn, w->st, m)))
+    return wtx_lmdb(w, rc, "saving the staff member");
+  return staff_emit(w, job, PCN__OP__UPDATED, m);
+}
+
+static int end_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__StaffEnd *r = ctx->req->staff_end;
+  if (r->id == 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "id",
+                          "id: name the staff member by number (`pcn staff "
+                          "list` gives them).");
+  if (r->version == 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "version",
+                          "version: a change names the version it read "
+                          "(`pcn staff list` gives it).");
+  if (check_date(ctx, "ended", r->ended, 0)) return ctx->status->code;
+  return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
+}
+
+static int end_apply(wtx *w, wjob *job) {
+  Pcn__StaffEnd *r = job->req->staff_end;
+  Pcn__StaffMember *m = NULL;
+  int rc = staff_existing(w, job, r->id, r->version, &m);
+  if (rc) return rc;
+  if (m->ended[0])
+    return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                    "%s's employment already ended on %s.", m->name, m->ended);
+  int32_t s, e;
+  pcn_date_parse(r->ended, &e);
+  if (m->started[0] && pcn_date_parse(m->started, &s) == 0 && e < s)
+    return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                    "ended: %s is before %s started on %s.", r->ended, m->name,
+                    m->started);
+  m->ended = r->ended;
+  m->version++;
+  m->updated_at = job->now_ms;
+  m->updated_by = job->who.username;
+  if ((rc = staff_put(w->txn, w->st, m)))
+    return wtx_lmdb(w, rc, "saving the staff member");
+  return staff_emit(w, job, PCN__OP__UPDATED, m);
+}
+
+/* ------------------------------------------------------------ rota */
+
+static char *empty_cells[SESSIONS] = {"", "", "", "", "", "", "", "", "", ""};
+
+static int rota_set_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__StaffRotaSet *r = ctx->req->staff_rota_set;
+  if (r->staff_id == 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "staff_id",
+                          "staff_id: name the staff member by number (`pcn "
+                          "staff list` gives them).");
+  if (check_date(ctx, "week", r->week, 0)) return ctx->status->code;
+  if (r->n_cells == 0 || r->n_cells > SESSIONS)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "cells",
+                          "cells: give 1 to %d sessions to set.", SESSIONS);
+  for (size_t i = 0; i < r->n_cells; i++) {
+    Pcn__StaffRotaCell *c = r->cells[i];
+    if (c->session >= SESSIONS)
+      return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "cells",
+                            "cells: session %u does not exist; sessions are 0 "
+                            "(Mon AM) to 9 (Fri PM).",
+                            c->session);
+    if (!(c->practice = ctx_ods(ctx, "cells", c->practice, 1)))
+      return ctx->status->code;
+    for (size_t j = 0; j < i; j++)
+      if (r->cells[j]->session == c->session &&
+          strcmp(r->cells[j]->practice, c->practice) != 0)
+        return ctx_fail_field(
+            ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "cells",
+            "cells: %s is given twice, at %s and at %s; one person is in "
+            "one place per session.",
+            session_names[c->session],
+            r->cells[j]->practice[0] ? r->cells[j]->practice : "none",
+            c->practice[0] ? c->practice : "none");
+  }
+  return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
+}
+
+static int rota_put_emit(wtx *w, Pcn__StaffRotaWeek *row, int32_t monday,
+                         Pcn__Op op) {
+  uint8_t key[ROTA_KEY];
+  rota_key(key, row->staff_id, monday);
+  int rc = store_put_pb(w->txn, w->st->staff_rota, key, ROTA_KEY,
+                        (ProtobufCMessage *)row);
+  if (rc) return wtx_lmdb(w, rc, "saving the rota");
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_STAFF_ROTA_WEEK;
+  ev.staff_rota_week = row;
+  return feed_emit(w, op, "", &ev);
+}
+
+static int rota_set_apply(wtx *w, wjob *job) {
+  Pcn__StaffRotaSet *r = job->req->staff_rota_set;
+  Pcn__StaffMember *m = NULL;
+  int rc = staff_existing(w, job, r->staff_id, 0, &m);
+  if (rc) return rc;
+  int32_t day, monday, ended;
+  pcn_date_parse(r->week, &day);
+  monday = monday_of(day);
+  char *week = pcn_arena_alloc(&job->arena, 11);
+  char **cells = pcn_arena_alloc(&job->arena, SESSIONS * sizeof *cells);
+  Pcn__StaffRotaWeek *row = pcn_arena_alloc(&job->arena, sizeof *row);
+  if (!week || !cells || !row)
+    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn_date_format(monday, week);
+  if (m->ended[0] && pcn_date_parse(m->ended, &ended) == 0 && ended < monday)
+    return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                    "%s's employment ended on %s, before the week of %s.",
+                    m->name, m->ended, week);
+  MDB_stat ms;
+  if ((rc = mdb_stat(w->txn, w->st->staff_rota, &ms)))
+    return wtx_lmdb(w, rc, "reading the rota");
+  if (ms.ms_entries >= STAFF_ROTA_MAX)
+    return wtx_fail(w, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "The rota holds %d weeks already, the most it keeps.",
+                    STAFF_ROTA_MAX);
+  Pcn__StaffRotaWeek *old = NULL;
+  rc = rota_effective(w->txn, w->st, m->id, monday, &job->arena, &old);
+  if (rc && rc != MDB_NOTFOUND) return wtx_lmdb(w, rc, "reading the rota");
+  if (old && old->n_sessions != SESSIONS) old = NULL;
+  char **was = old ? old->sessions : empty_cells;
+  memcpy(cells, was, SESSIONS * sizeof *cells);
+  int changed = 0;
+  for (size_t i = 0; i < r->n_cells; i++) {
+    Pcn__StaffRotaCell *c = r->cells[i];
+    const char *cur = was[c->session];
+    if (c->practice[0] && cur[0] && strcmp(cur, c->practice) != 0)
+      return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                      "Clash: %s is already at %s on %s in the week of %s, "
+                      "so cannot be at %s then too; free that session "
+                      "first.",
+                      m->name, cur, session_names[c->session], week,
+                      c->practice);
+    if (c->practice[0] && (rc = practice_exists(w, "cells", c->practice)))
+      return rc;
+    if (strcmp(cells[c->session], c->practice) != 0) changed = 1;
+    cells[c->session] = c->practice;
+  }
+  if (!changed)
+    return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                    "%s's week of %s already reads like that; nothing "
+                    "changed.",
+                    m->name, week);
+  /* This week only: the week after keeps the pattern it had. */
+  if (r->this_week_only) {
+    uint8_t key[ROTA_KEY];
+    rota_key(key, m->id, monday + 7);
+    MDB_val k = {ROTA_KEY, key}, v;
+    rc = mdb_get(w->txn, w->st->staff_rota, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+      Pcn__StaffRotaWeek *next = pcn_arena_alloc(&job->arena, sizeof *next);
+      char *nw = pcn_arena_alloc(&job->arena, 11);
+      if (!next || !nw)
+        return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+      pcn__staff_rota_week__init(next);
+      pcn_date_format(monday + 7, nw);
+      next->staff_id = m->id;
+      next->week = nw;
+      next->n_sessions = SESSIONS;
+      next->sessions = was;
+      next->set_by = job->who.username;
+      next->set_at = job->now_ms;
+      next->staff_name = m->name;
+      next->from_week = nw;
+      if ((rc = rota_put_emit(w, next, monday + 7, PCN__OP__UPDATED)))
+        return rc;
+    } else if (rc) {
+      return wtx_lmdb(w, rc, "reading the rota");
+    }
+  }
+  pcn__staff_rota_week__init(row);
+  row->staff_id = m->id;
+  row->week = week;
+  row->n_sessions = SESSIONS;
+  row->sessions = cells;
+  row->set_by = job->who.username;
+  row->set_at = job->now_ms;
+  row->staff_name = m->name;
+  row->from_week = week;
+  if ((rc = rota_put_emit(w, row, monday, PCN__OP__UPDATED))) return rc;
+  job->resp.body_case = PCN__RESPONSE__BODY_STAFF_ROTA_WEEK;
+  job->resp.staff_rota_week = row;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int rota_get_read(req_ctx *ctx) {
+  if (perm_check(ctx, "", 0)) return ctx->status->code;
+  Pcn__StaffRotaGet *r = ctx->req->staff_rota_get;
+  int32_t day = day_of(srv_now_ms(ctx->srv));
+  if (check_date(ctx, "week", r->week, 1)) return ctx->status->code;
+  if (r->week[0]) pcn_date_parse(r->week, &day);
+  int32_t monday = monday_of(day);
+  store *st = &ctx->srv->st;
+  MDB_txn *txn = ctx_txn(ctx);
+  pcn_arena *a = ctx->arena;
+  size_t n = 0, nl = 0;
+  Pcn__StaffMember **all =
+      txn ? (Pcn__StaffMember **)load_all(txn, st->staff,
+                                          &pcn__staff_member__descriptor, a,
+                                          STAFF_MAX, &n)
+          : NULL;
+  Pcn__StaffLeave **leave =
+      all ? (Pcn__StaffLeave **)load_all(txn, st->staff_leave,
+                                         &pcn__staff_leave__descriptor, a,
+                                         STAFF_LEAVE_MAX, &nl)
+          : NULL;
+  Pcn__StaffRota *out = pcn_arena_alloc(a, sizeof *out);
+  char *week = pcn_arena_alloc(a, 11);
+  Pcn__StaffRotaWeek **rows = pcn_arena_alloc(a, (n + 1) * sizeof *rows);
+  if (!leave || !out || !week || !rows)
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The rota could not be read; the operator should run "
+                    "pcnd verify.");
+  pcn__staff_rota__init(out);
+  pcn_date_format(monday, week);
+  out->week = week;
+  out->rows = rows;
+  for (size_t i = 0; i < n; i++) {
+    int on = 0;
+    for (int d = 0; d < 5; d++)
+      on |= employed_on(all[i], monday + d);
+    if (!on) continue;
+    Pcn__StaffRotaWeek *row = NULL;
+    int rc = rota_effective(txn, st, all[i]->id, monday, a, &row);
+    if (rc && rc != MDB_NOTFOUND)
+      return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                      "The rota could not be read; the operator should run "
+                      "pcnd verify.");
+    if (!row || row->n_sessions != SESSIONS) {
+      row = pcn_arena_alloc(a, sizeof *row);
+      if (!row)
+        return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+      pcn__staff_rota_week__init(row);
+      row->staff_id = all[i]->id;
+      row->n_sessions = SESSIONS;
+      row->sessions = empty_cells;
+    }
+    row->from_week = row->week;
+    row->week = week;
+    row->staff_name = all[i]->name;
+    rows[out->n_rows++] = row;
+  }
+  /* The leave that touches the week. */
+  out->leave = leave;
+  for (size_t i = 0; i < nl; i++) {
+    int32_t f, t;
+    if (leave[i]->cancelled || pcn_date_parse(leave[i]->from, &f) ||
+        pcn_date_parse(leave[i]->to, &t) || t < monday || f > monday + 4)
+      continue;
+    leave[out->n_leave++] = leave[i];
+  }
+  ctx->resp->body_case = PCN__RESPONSE__BODY_STAFF_ROTA;
+  ctx->resp->staff_rota = out;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* ------------------------------------------------------------ leave */
+
+/* Loop: the staff member a leave request is about, for its permission
+ * (the employing practice). NULL after setting the failure. */
+static Pcn__StaffMember *prepare_staff(req_ctx *ctx, uint64_t id) {
+  MDB_txn *txn = ctx_txn(ctx);
+  Pcn__StaffMember *m = NULL;
+  int rc = txn ? staff_load(txn, &ctx->srv->st, id, ctx->arena, &m) : EIO;
+  if (rc == MDB_NOTFOUND)
+    ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "staff_id",
+                   "No staff member %llu in the register; `pcn staff list` "
+                   "shows them.",
+                   (unsigned long long)id);
+  else if (rc)
+    ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+             "The register could not be read; the operator should run pcnd "
+             "verify.");
+  return rc ? NULL : m;
+}
+
+static int leave_add_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__StaffLeaveAdd *r = ctx->req->staff_leave_add;
+  if (r->staff_id == 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "staff_id",
+                          "staff_id: name the staff member by number (`pcn "
+                          "staff list` gives them).");
+  if (check_date(ctx, "from", r->from, 0) || check_date(ctx, "to", r->to, 1) ||
+      ctx_check_text(ctx, "note", r->note, STAFF_NOTE_MAX, 0, 0))
+    return ctx->status->code;
+  if (!r->to[0]) r->to = r->from;
+  int32_t f, t;
+  pcn_date_parse(r->from, &f);
+  pcn_date_parse(r->to, &t);
+  if (t < f)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "to",
+                          "to: %s is before %s; leave runs from its first "
+                          "day to its last.",
+                          r->to, r->from);
+  if (t - f >= STAFF_LEAVE_DAYS)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "to",
+                          "to: one period of leave is at most %d days; "
+                          "record a longer absence in parts.",
+                          STAFF_LEAVE_DAYS);
+  if (r->part != PCN__STAFF_LEAVE_PART__LEAVE_WHOLE_DAYS &&
+      r->part != PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS &&
+      r->part != PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "part",
+                          "part: whole days, mornings or afternoons.");
+  Pcn__StaffMember *m = prepare_staff(ctx, r->staff_id);
+  if (!m) return ctx->status->code;
+  return perm_check(ctx, m->practice, 0) ? ctx->status->code
+                                         : PCN__STATUS_CODE__OK;
+}
+
+static int leave_emit(wtx *w, wjob *job, Pcn__Op op, Pcn__StaffLeave *l) {
+  uint8_t key[8];
+  key_u64(key, l->id);
+  int rc =
+      store_put_pb(w->txn, w->st->staff_leave, key, 8, (ProtobufCMessage *)l);
+  if (rc) return wtx_lmdb(w, rc, "saving the leave");
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_STAFF_LEAVE;
+  ev.staff_leave = l;
+  if ((rc = feed_emit(w, op, "", &ev))) return rc;
+  job->resp.body_case = PCN__RESPONSE__BODY_STAFF_LEAVE;
+  job->resp.staff_leave = l;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int leave_add_apply(wtx *w, wjob *job) {
+  Pcn__StaffLeaveAdd *r = job->req->staff_leave_add;
+  Pcn__StaffMember *m = NULL;
+  int rc = staff_existing(w, job, r->staff_id, 0, &m);
+  if (rc) return rc;
+  Pcn__StaffLeave *l = pcn_arena_alloc(&job->arena, sizeof *l);
+  if (!l) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn__staff_leave__init(l);
+  l->staff_id = m->id;
+  l->from = r->from;
+  l->to = r->to;
+  l->part = r->part;
+  l->note = r->note;
+  size_t n = 0;
+  Pcn__StaffLeave **all = (Pcn__StaffLeave **)load_all(
+      w->txn, w->st->staff_leave, &pcn__staff_leave__descriptor, &job->arena,
+      STAFF_LEAVE_MAX - 1, &n);
+  if (!all)
+    return wtx_fail(w, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "The leave records are full (%d kept) or unreadable; "
+                    "the operator should run pcnd verify.",
+                    STAFF_LEAVE_MAX);
+  for (size_t i = 0; i < n; i++)
+    if (all[i]->staff_id == m->id && leave_overlaps(all[i], l))
+      return wtx_fail(w, PCN__STATUS_CODE__ALREADY_EXISTS,
+                      "%s is already on leave from %s to %s (%s, leave "
+                      "%llu); cancel that first or record the days "
+                      "around it.",
+                      m->name, all[i]->from, all[i]->to,
+                      part_words(all[i]->part), (unsigned long long)all[i]->id);
+  if ((rc = store_next_id(w->txn, w->st, META_NEXT_LEAVE, &l->id)))
+    return wtx_lmdb(w, rc, "numbering the leave");
+  l->recorded_by = job->who.username;
+  l->recorded_at = job->now_ms;
+  l->staff_name = m->name;
+  l->practice = m->practice;
+  return leave_emit(w, job, PCN__OP__CREATED, l);
+}
+
+static int leave_cancel_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  uint64_t id = ctx->req->staff_leave_cancel->id;
+  if (id == 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "id",
+                          "id: name the leave by number (`pcn staff leave "
+                          "list` gives them).");
+  uint8_t key[8];
+  key_u64(key, id);
+  Pcn__StaffLeave *l = NULL;
+  MDB_txn *txn = ctx_txn(ctx);
+  int rc =
+      txn ? store_get_pb(txn, ctx->srv->st.staff_leave, key, 8,
+                         &pcn__staff_leave__descriptor, ctx->arena, (void **)&l)
+          : EIO;
+  if (rc == MDB_NOTFOUND)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "id",
+                          "No leave %llu; `pcn staff leave list` shows it.",
+                          (unsigned long long)id);
+  if (rc)
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The leave could not be read; the operator should run "
+                    "pcnd verify.");
+  Pcn__StaffMember *m = prepare_staff(ctx, l->staff_id);
+  if (!m) return ctx->status->code;
+  return perm_check(ctx, m->practice, 0) ? ctx->status->code
+                                         : PCN__STATUS_CODE__OK;
+}
+
+static int leave_cancel_apply(wtx *w, wjob *job) {
+  uint64_t id = job->req->staff_leave_cancel->id;
+  uint8_t key[8];
+  key_u64(key, id);
+  Pcn__StaffLeave *l = NULL;
+  int rc =
+      store_get_pb(w->txn, w->st->staff_leave, key, 8,
+                   &pcn__staff_leave__descriptor, &job->arena, (void **)&l);
+  if (rc == MDB_NOTFOUND)
+    return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND, "No leave %llu.",
+                    (unsigned long long)id);
+  if (rc) return wtx_lmdb(w, rc, "reading the leave");
+  if (l->cancelled)
+    return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                    "Leave %llu is already cancelled.", (unsigned long long)id);
+  l->cancelled = 1;
+  return leave_emit(w, job, PCN__OP__UPDATED, l);
+}
+
+static int leave_list_read(req_ctx *ctx) {
+  if (perm_check(ctx, "", 0)) return ctx->status->code;
+  Pcn__StaffLeaveList *r = ctx->req->staff_leave_list;
+  int32_t from = INT32_MIN, to = INT32_MAX, f, t;
+  if (check_date(ctx, "from", r->from, 1) || check_date(ctx, "to", r->to, 1))
+    return ctx->status->code;
+  date_or_empty(r->from, &from);
+  date_or_empty(r->to, &to);
+  MDB_txn *txn = ctx_txn(ctx);
+  size_t n = 0;
+  Pcn__StaffLeave **all =
+      txn ? (Pcn__StaffLeave **)load_all(txn, ctx->srv->st.staff_leave,
+                                         &pcn__staff_leave__descriptor,
+                                         ctx->arena, STAFF_LEAVE_MAX, &n)
+          : NULL;
+  Pcn__StaffLeavePage *p = pcn_arena_alloc(ctx->arena, sizeof *p);
+  if (!all || !p)
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The leave could not be read; the operator should run "
+                    "pcnd verify.");
+  pcn__staff_leave_page__init(p);
+  p->leave = all;
+  for (size_t i = 0; i < n; i++) {
+    if (r->staff_id && all[i]->staff_id != r->staff_id) continue;
+    if (pcn_date_parse(all[i]->from, &f) || pcn_date_parse(all[i]->to, &t) ||
+        t < from || f > to)
+      continue;
+    all[p->n_leave++] = all[i];
+  }
+  ctx->resp->body_case = PCN__RESPONSE__BODY_STAFF_LEAVE_PAGE;
+  ctx->resp->staff_leave_page = p;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* ------------------------------------------------------------ equity */
+
+/* x / total in basis points, rounded half up. */
+static int32_t share_bp(uint64_t x, uint64_t total) {
+  if (!total) return 0;
+  return (int32_t)((20000 * x + total) / (2 * total));
+}
+
+static int equity_read(req_ctx *ctx) {
+  if (perm_check(ctx, "", 0)) return ctx->status->code;
+  Pcn__StaffEquity *r = ctx->req->staff_equity;
+  if (check_date(ctx, "from", r->from, 0) || check_date(ctx, "to", r->to, 0))
+    return ctx->status->code;
+  int32_t from, to;
+  pcn_date_parse(r->from, &from);
+  pcn_date_parse(r->to, &to);
+  if (to < from)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "to",
+                          "to: %s is before %s; the period runs from its "
+                          "first day to its last.",
+                          r->to, r->from);
+  if (to - from >= STAFF_EQUITY_DAYS)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "to",
+                          "to: a period is at most %d days (two years).",
+                          STAFF_EQUITY_DAYS);
+  store *st = &ctx->srv->st;
+  MDB_txn *txn = ctx_txn(ctx);
+  pcn_arena *a = ctx->arena;
+  size_t np = 0, ns = 0, nl = 0;
+  Pcn__Practice **pr =
+      txn ? (Pcn__Practice **)load_all(
+                txn, st->practices, &pcn__practice__descriptor, a, 10000, &np)
+          : NULL;
+  Pcn__StaffMember **sm =
+      pr ? (Pcn__StaffMember **)load_all(txn, st->staff,
+                                         &pcn__staff_member__descriptor, a,
+                                         STAFF_MAX, &ns)
+         : NULL;
+  Pcn__StaffLeave **lv =
+      sm ? (Pcn__StaffLeave **)load_all(txn, st->staff_leave,
+                                        &pcn__staff_leave__descriptor, a,
+                                        STAFF_LEAVE_MAX, &nl)
+         : NULL;
+  Pcn__NetworkSettings *set = NULL;
+  pcn_holidays h;
+  Pcn__StaffEquityReport *out = pcn_arena_alloc(a, sizeof *out);
+  Pcn__StaffEquityRow *rows = pcn_arena_alloc(a, (np + 1) * sizeof *rows);
+  Pcn__StaffEquityRow **rowp = pcn_arena_alloc(a, (np + 1) * sizeof *rowp);
+  if (!lv || !out || !rows || !rowp || settings_load(txn, st, a, &set) ||
+      settings_holidays(set, a, &h))
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The rota could not be read; the operator should run "
+                    "pcnd verify.");
+  pcn__staff_equity_report__init(out);
+  out->from = r->from;
+  out->to = r->to;
+  out->rows = rowp;
+  out->n_rows = np;
+  for (size_t i = 0; i < np; i++) {
+    pcn__staff_equity_row__init(&rows[i]);
+    rows[i].practice = pr[i]->ods;
+    rows[i].name = pr[i]->name;
+    rows[i].list_size = pr[i]->list_size;
+    out->list_total += pr[i]->list_size;
+    rowp[i] = &rows[i];
+  }
+  for (size_t s = 0; s < ns; s++) {
+    size_t nr = 0, at = 0;
+    Pcn__StaffRotaWeek **rr = rota_rows(txn, st, sm[s]->id, a, &nr);
+    if (!rr)
+      return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                      "The rota could not be read; the operator should run "
+                      "pcnd verify.");
+    if (!nr) continue;
+    int32_t *weeks = pcn_arena_alloc(a, nr * sizeof *weeks);
+    /* The sessions of the period their leave covers, two per day. */
+    size_t span = (size_t)(to - from + 1);
+    uint8_t *off = pcn_arena_alloc(a, 2 * span);
+    if (!weeks || !off)
+      return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+    memset(off, 0, 2 * span);
+    for (size_t i = 0; i < nl; i++) {
+      const Pcn__StaffLeave *l = lv[i];
+      int32_t f, e;
+      if (l->staff_id != sm[s]->id || l->cancelled ||
+          pcn_date_parse(l->from, &f) || pcn_date_parse(l->to, &e))
+        continue;
+      for (int32_t d = f < from ? from : f; d <= e && d <= to; d++)
+        for (int half = 0; half < 2; half++)
+          if (leave_covers(l, d, half)) off[2 * (size_t)(d - from) + half] = 1;
+    }
+    for (size_t i = 0; i < nr; i++)
+      if (pcn_date_parse(rr[i]->week, &weeks[i])) weeks[i] = INT32_MAX;
+    for (int32_t d = from; d <= to; d++) {
+      if (!pcn_is_working_day(d, &h) || !employed_on(sm[s], d)) continue;
+      int32_t monday = monday_of(d);
+      while (at + 1 < nr && weeks[at + 1] <= monday)
+        at++;
+      if (weeks[at] > monday) continue; /* before the first week set */
+      int wd = pcn_weekday(d);
+      for (int half = 0; half < 2; half++) {
+        const char *p = rr[at]->sessions[(wd - 1) * 2 + half];
+        if (!p[0]) continue;
+        out->sessions_rota++;
+        if (off[2 * (size_t)(d - from) + half]) {
+          out->sessions_leave++;
+          continue;
+        }
+        for (size_t i = 0; i < np; i++)
+          if (strcmp(rows[i].practice, p) == 0) {
+            rows[i].sessions++;
+            out->sessions_delivered++;
+            break;
+          }
+      }
+    }
+  }
+  for (size_t i = 0; i < np; i++) {
+    rows[i].sessions_share_bp =
+        share_bp(rows[i].sessions, out->sessions_delivered);
+    rows[i].list_share_bp = share_bp(rows[i].list_size, out->list_total);
+    rows[i].deviation_bp = rows[i].sessions_share_bp - rows[i].list_share_bp;
+  }
+  ctx->resp->body_case = PCN__RESPONSE__BODY_STAFF_EQUITY;
+  ctx->resp->staff_equity = out;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* Leave: the PCN manager for anyone; a practice manager for the staff
+ * their practice employs (the target is the employing practice). */
+#define LEAVE_OWN R_PM
+#define LEAVE_OTHER R_PCNM
+
+const req_entry staff_entries[] = {
+    {PCN__REQUEST__BODY_STAFF_LIST, "see the staff register", 0, R_ALL, R_ALL,
+     0, list_read, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_STAFF_ADD, "add to the staff register", REQ_WRITE,
+     R_PCNM, 0, 0, NULL, add_prepare, add_apply, NULL},
+    {PCN__REQUEST__BODY_STAFF_UPDATE, "change the staff register", REQ_WRITE,
+     R_PCNM, 0, 0, NULL, update_prepare, update_apply, NULL},
+    {PCN__REQUEST__BODY_STAFF_END, "end a staff member's employment", REQ_WRITE,
+     R_PCNM, 0, 0, NULL, end_prepare, end_apply, NULL},
+    {PCN__REQUEST__BODY_STAFF_ROTA_SET, "set the staff rota", REQ_WRITE, R_PCNM,
+     0, 0, NULL, rota_set_prepare, rota_set_apply, NULL},
+    {PCN__REQUEST__BODY_STAFF_ROTA_GET, "see the staff rota", 0, R_ALL, R_ALL,
+     0, rota_get_read, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_STAFF_LEAVE_ADD, "record staff leave", REQ_WRITE,
+     R_PCNM, LEAVE_OWN, LEAVE_OTHER, NULL, leave_add_prepare, leave_add_apply,
+     NULL},
+    {PCN__REQUEST__BODY_STAFF_LEAVE_LIST, "see staff leave", 0, R_ALL, R_ALL, 0,
+     leave_list_read, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_STAFF_LEAVE_CANCEL, "cancel staff leave", REQ_WRITE,
+     R_PCNM, LEAVE_OWN, LEAVE_OTHER, NULL, leave_cancel_prepare,
+     leave_cancel_apply, NULL},
+    {PCN__REQUEST__BODY_STAFF_EQUITY, "see the staff equity report", 0, R_ALL,
+     R_ALL, 0, equity_read, NULL, NULL, NULL},
+};
+const size_t staff_entries_n = sizeof staff_entries / sizeof staff_entries[0];

@@ -1,6 +1,625 @@
-/* cmd_staff.c - placeholder: `pcn staff` arrives with issue 7. */
+/* cmd_staff.c - pcn staff add|list|update|end|rota|assign|leave|equity: the
+ * register of staff employed with network funds, their weekly rota, leave,
+ * and the equity report. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
 #include "cli.h"
+#include "money.h"
+#include "validate.h"
+
+static const char *const session_names[10] = {
+    "Mon AM", "Mon PM", "Tue AM", "Tue PM", "Wed AM",
+    "Wed PM", "Thu AM", "Thu PM", "Fri AM", "Fri PM"};
+
+static const char *opt_or(cli_ctx *c, const char *name, const char *dflt) {
+  const char *v = cli_opt_val(c, name);
+  return v ? v : dflt;
+}
+
+/* "0.8" -> 80, "1" -> 100, "0.75" -> 75: hundredths, no floating point. */
+static int parse_wte(cli_ctx *c, const char *s, uint32_t *out) {
+  unsigned whole = 0, frac = 0, digits = 0;
+  const char *p = s;
+  if (*p < '0' || *p > '9') goto bad;
+  while (*p >= '0' && *p <= '9' && whole < 10)
+    whole = whole * 10 + (unsigned)(*p++ - '0');
+  if (*p == '.') {
+    p++;
+    while (*p >= '0' && *p <= '9' && digits < 2) {
+      frac = frac * 10 + (unsigned)(*p++ - '0');
+      digits++;
+    }
+    if (digits == 0) goto bad;
+    if (digits == 1) frac *= 10;
+  }
+  if (*p || whole * 100 + frac == 0 || whole * 100 + frac > 100) goto bad;
+  *out = whole * 100 + frac;
+  return 0;
+bad:
+  cli_usage(c,
+            "--wte is a whole-time equivalent from 0.01 to 1, such as "
+            "0.8, not '%s'.",
+            s);
+  return -1;
+}
+
+static int parse_cost(cli_ctx *c, const char *s, int64_t *out) {
+  if (pcn_pence_parse(s, out) == 0 && *out >= 0) return 0;
+  cli_usage(c,
+            "--cost is pounds a year, such as 42,000 or £41,250.50, not "
+            "'%s'.",
+            s);
+  return -1;
+}
+
+static void fmt_wte(uint32_t wte, char out[8]) {
+  snprintf(out, 8, "%u.%02u", wte / 100 % 100, wte % 100);
+}
+
+static void staff_show(const Pcn__StaffMember *m) {
+  char cost[PCN_PENCE_BUF], wte[8], tm[20];
+  fmt_wte(m->wte, wte);
+  cli_kv("staff:", "%llu", (unsigned long long)m->id);
+  cli_kv("name:", "%s", m->name);
+  cli_kv("role:", "%s", m->role);
+  cli_kv("practice:", "%s", m->practice);
+  cli_kv("wte:", "%s", wte);
+  cli_kv("cost:", "%s a year", pcn_pence_format(m->annual_cost, 1, cost));
+  cli_kv("started:", "%s", m->started[0] ? m->started : "-");
+  cli_kv("ended:", "%s", m->ended[0] ? m->ended : "-");
+  cli_kv("version:", "%u", m->version);
+  cli_format_time(m->updated_at, tm);
+  cli_kv("updated:", "%s by %s", tm, m->updated_by);
+}
+
+static void print_json(const ProtobufCMessage *m) {
+  cli_print_json(pb_to_json(m));
+}
+
+/* Sends a register change and prints the record; a CONFLICT shows the
+ * record as it stands. */
+static int staff_call(cli_ctx *c, Pcn__Request *req) {
+  int rc = cli_connect(c, 1);
+  if (rc) return rc;
+  const Pcn__Response *r = pcn_sync_call(c->s, req);
+  if (r->status->code == PCN__STATUS_CODE__CONFLICT &&
+      r->body_case == PCN__RESPONSE__BODY_STAFF_MEMBER) {
+    fprintf(stderr, "pcn: %s\n", r->status->message);
+    if (c->json) {
+      json_t *j = pb_to_json((const ProtobufCMessage *)r->staff_member);
+      char *s = json_dumps(j, 0);
+      if (s) fprintf(stderr, "%s\n", s);
+      free(s);
+      json_decref(j);
+    } else {
+      fprintf(stderr, "The record as it is now:\n");
+      fflush(stderr);
+      staff_show(r->staff_member);
+    }
+    return EXIT_REFUSED;
+  }
+  r = cli_answer(c, r, &rc);
+  if (!r) return rc;
+  if (r->body_case == PCN__RESPONSE__BODY_STAFF_MEMBER) {
+    if (c->json)
+      print_json((const ProtobufCMessage *)r->staff_member);
+    else
+      staff_show(r->staff_member);
+  }
+  return EXIT_DONE;
+}
+
+static int parse_id(cli_ctx *c, const char *what, const char *s, uint64_t *id) {
+  return cli_parse_u64(c, what, s, id) ? -1 : 0;
+}
+
+static int parse_version(cli_ctx *c, uint32_t *v) {
+  const char *s = cli_opt_val(c, "version");
+  uint64_t x;
+  if (!s) {
+    cli_usage(c, "--version is required (the version `pcn staff list` "
+                 "shows).");
+    return -1;
+  }
+  if (cli_parse_u64(c, "--version", s, &x)) return -1;
+  *v = (uint32_t)x;
+  return 0;
+}
+
+/* ------------------------------------------------------------ register */
+
+static int add_run(cli_ctx *c) {
+  Pcn__StaffAdd a = PCN__STAFF_ADD__INIT;
+  a.name = (char *)cli_opt_val(c, "name");
+  a.role = (char *)cli_opt_val(c, "role");
+  a.practice = (char *)cli_opt_val(c, "practice");
+  const char *wte = cli_opt_val(c, "wte"), *cost = cli_opt_val(c, "cost");
+  if (!a.name || !a.role || !a.practice || !wte || !cost)
+    return cli_usage(c, "--name, --role, --practice, --wte and --cost are "
+                        "all required.");
+  a.started = (char *)opt_or(c, "started", "");
+  if (parse_wte(c, wte, &a.wte) || parse_cost(c, cost, &a.annual_cost) ||
+      (a.started[0] && cli_check_date(c, "started", a.started)))
+    return EXIT_USAGE;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_ADD;
+  req.staff_add = &a;
+  return staff_call(c, &req);
+}
+
+static int list_run(cli_ctx *c) {
+  int rc = cli_connect(c, 1);
+  if (rc) return rc;
+  Pcn__StaffList l = PCN__STAFF_LIST__INIT;
+  l.include_ended = cli_has(c, "all");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_LIST;
+  req.staff_list = &l;
+  const Pcn__Response *r = cli_call(c, &req, &rc);
+  if (!r) return rc;
+  const Pcn__StaffPage *p = r->staff_page;
+  if (c->json) {
+    print_json((const ProtobufCMessage *)p);
+    return EXIT_DONE;
+  }
+  if (!p->n_staff) {
+    printf("No staff in the register yet; `pcn staff add` adds them.\n");
+    return EXIT_DONE;
+  }
+  printf("%4s  %-20s %-30s %-8s %5s %13s  %-10s %-10s %s\n", "ID", "NAME",
+         "ROLE", "PRACTICE", "WTE", "COST A YEAR", "STARTED", "ENDED", "V");
+  int64_t total = 0;
+  for (size_t i = 0; i < p->n_staff; i++) {
+    const Pcn__StaffMember *m = p->staff[i];
+    char cost[PCN_PENCE_BUF], wte[8];
+    fmt_wte(m->wte, wte);
+    printf("%4llu  %-20.20s %-30.30s %-8s %5s %13s  %-10s %-10s %u\n",
+           (unsigned long long)m->id, m->name, m->role, m->practice, wte,
+           pcn_pence_format(m->annual_cost, 0, cost),
+           m->started[0] ? m->started : "-", m->ended[0] ? m->ended : "-",
+           m->version);
+    total += m->annual_cost;
+  }
+  char t[PCN_PENCE_BUF];
+  printf("%zu staff, costing %s a year.\n", p->n_staff,
+         pcn_pence_format(total, 1, t));
+  return EXIT_DONE;
+}
+
+static int update_run(cli_ctx *c) {
+  Pcn__StaffUpdate u = PCN__STAFF_UPDATE__INIT;
+  if (parse_id(c, "the staff ID", c->arg[0], &u.id) ||
+      parse_version(c, &u.version))
+    return EXIT_USAGE;
+  const char *v;
+  if ((v = cli_opt_val(c, "name"))) {
+    u.has_name_case = PCN__STAFF_UPDATE__HAS_NAME_NAME;
+    u.name = (char *)v;
+  }
+  if ((v = cli_opt_val(c, "role"))) {
+    u.has_role_case = PCN__STAFF_UPDATE__HAS_ROLE_ROLE;
+    u.role = (char *)v;
+  }
+  if ((v = cli_opt_val(c, "practice"))) {
+    u.has_practice_case = PCN__STAFF_UPDATE__HAS_PRACTICE_PRACTICE;
+    u.practice = (char *)v;
+  }
+  if ((v = cli_opt_val(c, "wte"))) {
+    if (parse_wte(c, v, &u.wte)) return EXIT_USAGE;
+    u.has_wte_case = PCN__STAFF_UPDATE__HAS_WTE_WTE;
+  }
+  if ((v = cli_opt_val(c, "cost"))) {
+    if (parse_cost(c, v, &u.annual_cost)) return EXIT_USAGE;
+    u.has_annual_cost_case = PCN__STAFF_UPDATE__HAS_ANNUAL_COST_ANNUAL_COST;
+  }
+  if ((v = cli_opt_val(c, "started"))) {
+    if (cli_check_date(c, "started", v)) return EXIT_USAGE;
+    u.has_started_case = PCN__STAFF_UPDATE__HAS_STARTED_STARTED;
+    u.started = (char *)v;
+  }
+  if (!u.has_name_case && !u.has_role_case && !u.has_practice_case &&
+      !u.has_wte_case && !u.has_annual_cost_case && !u.has_started_case)
+    return cli_usage(c, "nothing to change: give --name, --role, --practice, "
+                        "--wte, --cost or --started.");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_UPDATE;
+  req.staff_update = &u;
+  return staff_call(c, &req);
+}
+
+static int end_run(cli_ctx *c) {
+  Pcn__StaffEnd e = PCN__STAFF_END__INIT;
+  if (parse_id(c, "the staff ID", c->arg[0], &e.id) ||
+      parse_version(c, &e.version))
+    return EXIT_USAGE;
+  e.ended = (char *)cli_opt_val(c, "on");
+  if (!e.ended)
+    return cli_usage(c, "--on is required: the last day of employment.");
+  if (cli_check_date(c, "on", e.ended)) return EXIT_USAGE;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_END;
+  req.staff_end = &e;
+  return staff_call(c, &req);
+}
+
+/* ------------------------------------------------------------ rota */
+
+static int leave_covers(const Pcn__StaffLeave *l, const char *day, int half) {
+  if (strcmp(day, l->from) < 0 || strcmp(day, l->to) > 0) return 0;
+  if (l->part == PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS) return half == 0;
+  if (l->part == PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS) return half == 1;
+  return 1;
+}
+
+/* The date of day i (0 Monday) of the week starting monday. */
+static void week_day(const char *monday, int i, char out[11]) {
+  int32_t d;
+  if (pcn_date_parse(monday, &d)) {
+    snprintf(out, 11, "?");
+    return;
+  }
+  pcn_date_format(d + i, out);
+}
+
+static int rota_run(cli_ctx *c) {
+  Pcn__StaffRotaGet g = PCN__STAFF_ROTA_GET__INIT;
+  g.week = (char *)opt_or(c, "week", "");
+  if (g.week[0] && cli_check_date(c, "week", g.week)) return EXIT_USAGE;
+  int rc = cli_connect(c, 1);
+  if (rc) return rc;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_ROTA_GET;
+  req.staff_rota_get = &g;
+  const Pcn__Response *r = cli_call(c, &req, &rc);
+  if (!r) return rc;
+  const Pcn__StaffRota *w = r->staff_rota;
+  if (c->json) {
+    print_json((const ProtobufCMessage *)w);
+    return EXIT_DONE;
+  }
+  printf("Week of %s (cells: ODS code, - none, leave)\n", w->week);
+  printf("%4s  %-20s", "ID", "STAFF");
+  for (int i = 0; i < 10; i++)
+    printf(" %-7s", session_names[i]);
+  printf("\n");
+  for (size_t i = 0; i < w->n_rows; i++) {
+    const Pcn__StaffRotaWeek *row = w->rows[i];
+    printf("%4llu  %-20.20s", (unsigned long long)row->staff_id,
+           row->staff_name);
+    for (int s = 0; s < 10 && (size_t)s < row->n_sessions; s++) {
+      char day[11];
+      week_day(w->week, s / 2, day);
+      int off = 0;
+      for (size_t l = 0; l < w->n_leave && !off; l++)
+        off = w->leave[l]->staff_id == row->staff_id &&
+              leave_covers(w->leave[l], day, s % 2);
+      printf(" %-7s", off                   ? "leave"
+                      : row->sessions[s][0] ? row->sessions[s]
+                                            : "-");
+    }
+    printf("\n");
+  }
+  if (!w->n_rows) printf("Nobody is employed that week.\n");
+  return EXIT_DONE;
+}
+
+/* "mon-am,tue", "all", "fri-pm" -> cells; 0 or -1 after the usage error. */
+static int parse_sessions(cli_ctx *c, const char *spec, int want[10]) {
+  static const char *const days[] = {"mon", "tue", "wed", "thu", "fri"};
+  memset(want, 0, 10 * sizeof *want);
+  char buf[128];
+  snprintf(buf, sizeof buf, "%s", spec);
+  int any = 0;
+  for (char *save = NULL, *t = strtok_r(buf, ",", &save); t;
+       t = strtok_r(NULL, ",", &save)) {
+    if (!strcasecmp(t, "all")) {
+      for (int i = 0; i < 10; i++)
+        want[i] = any = 1;
+      continue;
+    }
+    int d = -1, half = -1;
+    for (int i = 0; i < 5; i++)
+      if (!strncasecmp(t, days[i], 3)) d = i;
+    if (d >= 0 && t[3] == 0)
+      half = 2;
+    else if (d >= 0 && t[3] == '-' && !strcasecmp(t + 4, "am"))
+      half = 0;
+    else if (d >= 0 && t[3] == '-' && !strcasecmp(t + 4, "pm"))
+      half = 1;
+    if (half < 0) {
+      cli_usage(c,
+                "sessions are like mon-am, tue-pm, wed (both) or all, "
+                "comma separated; not '%s'.",
+                t);
+      return -1;
+    }
+    if (half != 1) want[d * 2] = 1;
+    if (half != 0) want[d * 2 + 1] = 1;
+    any = 1;
+  }
+  if (!any) {
+    cli_usage(c, "name the sessions, such as mon-am,thu-pm.");
+    return -1;
+  }
+  return 0;
+}
+
+static int assign_run(cli_ctx *c) {
+  Pcn__StaffRotaSet s = PCN__STAFF_ROTA_SET__INIT;
+  int want[10];
+  if (parse_id(c, "the staff ID", c->arg[0], &s.staff_id) ||
+      parse_sessions(c, c->arg[1], want))
+    return EXIT_USAGE;
+  s.week = (char *)cli_opt_val(c, "week");
+  if (!s.week) return cli_usage(c, "--week is required (any day of it).");
+  if (cli_check_date(c, "week", s.week)) return EXIT_USAGE;
+  s.this_week_only = cli_has(c, "this-week-only");
+  const char *ods = strcmp(c->arg[2], "-") == 0 ? "" : c->arg[2];
+  Pcn__StaffRotaCell cells[10], *cp[10];
+  for (int i = 0; i < 10; i++)
+    if (want[i]) {
+      pcn__staff_rota_cell__init(&cells[s.n_cells]);
+      cells[s.n_cells].session = (uint32_t)i;
+      cells[s.n_cells].practice = (char *)ods;
+      cp[s.n_cells] = &cells[s.n_cells];
+      s.n_cells++;
+    }
+  s.cells = cp;
+  int rc = cli_connect(c, 1);
+  if (rc) return rc;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_ROTA_SET;
+  req.staff_rota_set = &s;
+  const Pcn__Response *r = cli_call(c, &req, &rc);
+  if (!r) return rc;
+  const Pcn__StaffRotaWeek *w = r->staff_rota_week;
+  if (c->json) {
+    print_json((const ProtobufCMessage *)w);
+    return EXIT_DONE;
+  }
+  printf("%s from the week of %s%s:", w->staff_name, w->week,
+         s.this_week_only ? " (that week only)" : " on");
+  int n = 0;
+  for (size_t i = 0; i < w->n_sessions && i < 10; i++)
+    if (w->sessions[i][0])
+      printf("%s %s %s", n++ ? "," : "", session_names[i], w->sessions[i]);
+  printf(n ? " (%d session%s a week)\n" : " no sessions\n", n,
+         n == 1 ? "" : "s");
+  return EXIT_DONE;
+}
+
+/* ------------------------------------------------------------ leave */
+
+static const char *part_word(int part) {
+  return part == PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS     ? "mornings"
+         : part == PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS ? "afternoons"
+                                                           : "whole days";
+}
+
+static void leave_row(const Pcn__StaffLeave *l) {
+  printf("%4llu  %-20.20s %-8s %-10s %-10s %-10s %-9s %s\n",
+         (unsigned long long)l->id, l->staff_name, l->practice, l->from, l->to,
+         part_word(l->part), l->cancelled ? "cancelled" : "-", l->note);
+}
+
+static int leave_list(cli_ctx *c) {
+  Pcn__StaffLeaveList l = PCN__STAFF_LEAVE_LIST__INIT;
+  l.from = (char *)opt_or(c, "from", "");
+  l.to = (char *)opt_or(c, "to", "");
+  if ((l.from[0] && cli_check_date(c, "from", l.from)) ||
+      (l.to[0] && cli_check_date(c, "to", l.to)))
+    return EXIT_USAGE;
+  int rc = cli_connect(c, 1);
+  if (rc) return rc;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_LEAVE_LIST;
+  req.staff_leave_list = &l;
+  const Pcn__Response *r = cli_call(c, &req, &rc);
+  if (!r) return rc;
+  const Pcn__StaffLeavePage *p = r->staff_leave_page;
+  if (c->json) {
+    print_json((const ProtobufCMessage *)p);
+    return EXIT_DONE;
+  }
+  if (!p->n_leave) {
+    printf("No leave recorded.\n");
+    return EXIT_DONE;
+  }
+  printf("%4s  %-20s %-8s %-10s %-10s %-10s %-9s %s\n", "ID", "STAFF",
+         "PRACTICE", "FROM", "TO", "PART", "STATE", "NOTE");
+  for (size_t i = 0; i < p->n_leave; i++)
+    leave_row(p->leave[i]);
+  return EXIT_DONE;
+}
+
+static int leave_run(cli_ctx *c) {
+  Pcn__Request req = PCN__REQUEST__INIT;
+  Pcn__StaffLeaveCancel x = PCN__STAFF_LEAVE_CANCEL__INIT;
+  Pcn__StaffLeaveAdd a = PCN__STAFF_LEAVE_ADD__INIT;
+  const char *cancel = cli_opt_val(c, "cancel");
+  if (cancel) {
+    if (c->nargs) return cli_usage(c, "--cancel takes no staff ID.");
+    if (parse_id(c, "--cancel", cancel, &x.id)) return EXIT_USAGE;
+    req.body_case = PCN__REQUEST__BODY_STAFF_LEAVE_CANCEL;
+    req.staff_leave_cancel = &x;
+  } else if (!c->nargs) {
+    return leave_list(c);
+  } else {
+    if (parse_id(c, "the staff ID", c->arg[0], &a.staff_id)) return EXIT_USAGE;
+    a.from = (char *)cli_opt_val(c, "from");
+    if (!a.from) return cli_usage(c, "--from is required (the first day).");
+    a.to = (char *)opt_or(c, "to", "");
+    a.note = (char *)opt_or(c, "note", "");
+    const char *part = opt_or(c, "part", "whole");
+    if (!strcmp(part, "whole"))
+      a.part = PCN__STAFF_LEAVE_PART__LEAVE_WHOLE_DAYS;
+    else if (!strcmp(part, "am"))
+      a.part = PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS;
+    else if (!strcmp(part, "pm"))
+      a.part = PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS;
+    else
+      return cli_usage(c, "--part is whole, am or pm, not '%s'.", part);
+    if (cli_check_date(c, "from", a.from) ||
+        (a.to[0] && cli_check_date(c, "to", a.to)))
+      return EXIT_USAGE;
+    req.body_case = PCN__REQUEST__BODY_STAFF_LEAVE_ADD;
+    req.staff_leave_add = &a;
+  }
+  int rc = cli_connect(c, 1);
+  if (rc) return rc;
+  const Pcn__Response *r = cli_call(c, &req, &rc);
+  if (!r) return rc;
+  const Pcn__StaffLeave *l = r->staff_leave;
+  if (c->json)
+    print_json((const ProtobufCMessage *)l);
+  else if (l->cancelled)
+    printf("Cancelled leave %llu for %s (%s to %s).\n",
+           (unsigned long long)l->id, l->staff_name, l->from, l->to);
+  else
+    printf("Leave %llu for %s: %s to %s, %s.\n", (unsigned long long)l->id,
+           l->staff_name, l->from, l->to, part_word(l->part));
+  return EXIT_DONE;
+}
+
+/* ------------------------------------------------------------ equity */
+
+static void fmt_bp(int32_t bp, int sign, char out[16]) {
+  int32_t a = bp < 0 ? -bp : bp;
+  snprintf(out, 16, "%s%d.%02d",
+           bp < 0 ? "-"
+           : sign ? "+"
+                  : "",
+           a / 100, a % 100);
+}
+
+static int equity_run(cli_ctx *c) {
+  Pcn__StaffEquity e = PCN__STAFF_EQUITY__INIT;
+  e.from = (char *)cli_opt_val(c, "from");
+  e.to = (char *)cli_opt_val(c, "to");
+  if (!e.from || !e.to) return cli_usage(c, "--from and --to are required.");
+  if (cli_check_date(c, "from", e.from) || cli_check_date(c, "to", e.to))
+    return EXIT_USAGE;
+  int rc = cli_connect(c, 1);
+  if (rc) return rc;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_EQUITY;
+  req.staff_equity = &e;
+  const Pcn__Response *r = cli_call(c, &req, &rc);
+  if (!r) return rc;
+  const Pcn__StaffEquityReport *q = r->staff_equity;
+  if (c->json) {
+    print_json((const ProtobufCMessage *)q);
+    return EXIT_DONE;
+  }
+  printf("Shared staff sessions delivered, %s to %s\n", q->from, q->to);
+  printf("%-8s %-24s %9s %9s %10s %9s %10s\n", "PRACTICE", "NAME", "SESSIONS",
+         "SHARE %", "LIST SIZE", "SHARE %", "DEVIATION");
+  for (size_t i = 0; i < q->n_rows; i++) {
+    const Pcn__StaffEquityRow *w = q->rows[i];
+    char s[16], l[16], d[16];
+    fmt_bp(w->sessions_share_bp, 0, s);
+    fmt_bp(w->list_share_bp, 0, l);
+    fmt_bp(w->deviation_bp, 1, d);
+    printf("%-8s %-24.24s %9u %9s %10u %9s %10s\n", w->practice, w->name,
+           w->sessions, s, w->list_size, l, d);
+  }
+  printf("%u sessions delivered (%u on the rota, %u lost to leave); list "
+         "size %llu.\nDeviation is in percentage points: sessions share "
+         "less list share.\n",
+         q->sessions_delivered, q->sessions_rota, q->sessions_leave,
+         (unsigned long long)q->list_total);
+  return EXIT_DONE;
+}
 
 const cli_cmd staff_cmds[] = {
+    {"staff",
+     "add",
+     NULL,
+     0,
+     "add a person employed with network funds (PCN manager)",
+     "pcn staff add --name \"Sam Patel\" --role \"clinical pharmacist\" "
+     "--practice F84001 --wte 0.8 --cost 42,000",
+     {{"name", "TEXT", "their name (required)"},
+      {"role", "TEXT",
+       "the role (required): an ARRS role such as clinical pharmacist, "
+       "social prescribing link worker, GP; `pcn staff list --json` lists "
+       "them"},
+      {"practice", "ODS", "the employing practice (required)"},
+      {"wte", "N", "whole-time equivalent, 0.01 to 1 (required)"},
+      {"cost", "POUNDS", "the cost a year, such as 42,000 (required)"},
+      {"started", "YYYY-MM-DD", "the first day of employment"}},
+     add_run},
+    {"staff",
+     "list",
+     NULL,
+     0,
+     "list the staff register",
+     "pcn staff list --all",
+     {{"all", NULL, "include those whose employment has ended"}},
+     list_run},
+    {"staff",
+     "update",
+     "ID",
+     1,
+     "change a staff member's record (PCN manager)",
+     "pcn staff update 3 --version 1 --wte 1 --cost 48,500",
+     {{"version", "V", "the version you read (a stale one is refused)"},
+      {"name", "TEXT", "a new name"},
+      {"role", "TEXT", "a new role"},
+      {"practice", "ODS", "a new employing practice"},
+      {"wte", "N", "a new whole-time equivalent"},
+      {"cost", "POUNDS", "a new cost a year"},
+      {"started", "YYYY-MM-DD", "the first day of employment"}},
+     update_run},
+    {"staff",
+     "end",
+     "ID",
+     1,
+     "end a staff member's employment; the record stays (PCN manager)",
+     "pcn staff end 3 --version 2 --on 2027-03-31",
+     {{"version", "V", "the version you read (a stale one is refused)"},
+      {"on", "YYYY-MM-DD", "the last day of employment (required)"}},
+     end_run},
+    {"staff",
+     "rota",
+     NULL,
+     0,
+     "show a week's rota: rows staff, columns Mon AM .. Fri PM",
+     "pcn staff rota --week 2026-11-23",
+     {{"week", "YYYY-MM-DD", "any day of the week (default this week)"}},
+     rota_run},
+    {"staff",
+     "assign",
+     "ID SESSIONS ODS",
+     3,
+     "put a person at a practice for sessions of a week and the weeks "
+     "after (ODS - frees them; PCN manager)",
+     "pcn staff assign 3 mon-am,thu F84002 --week 2026-11-23",
+     {{"week", "YYYY-MM-DD", "any day of the week (required)"},
+      {"this-week-only", NULL, "the weeks after keep the pattern they had"}},
+     assign_run},
+    {"staff",
+     "leave",
+     "[ID]",
+     1,
+     "with ID record leave, with --cancel cancel it, else list it",
+     "pcn staff leave 3 --from 2026-12-21 --to 2026-12-24",
+     {{"from", "YYYY-MM-DD", "the first day (to list: from this day)"},
+      {"to", "YYYY-MM-DD", "the last day (default: the first)"},
+      {"part", "whole|am|pm", "whole days, or mornings or afternoons only"},
+      {"note", "TEXT", "a note, such as annual leave"},
+      {"cancel", "LEAVE_ID", "cancel recorded leave"}},
+     leave_run},
+    {"staff",
+     "equity",
+     NULL,
+     0,
+     "each practice's share of delivered sessions against its list size",
+     "pcn staff equity --from 2026-10-01 --to 2026-12-31",
+     {{"from", "YYYY-MM-DD", "the first day (required)"},
+      {"to", "YYYY-MM-DD", "the last day (required)"}},
+     equity_run},
     {0},
 };

@@ -1,17 +1,716 @@
-/* staff.c - placeholder: the Shared staff view arrives with issue 7. */
+/* staff.c - the Shared staff page: the register of people employed with
+ * network funds, the week's rota as a grid (rows people, columns Mon AM
+ * .. Fri PM, cells practices; earlier and later weeks a button away), the
+ * week's leave with a form to record it, and the equity report: each
+ * practice's share of the sessions delivered beside its share of the
+ * list size.
+ *
+ * Everyone sees everything. The PCN manager assigns sessions from the
+ * grid (each cell a drop-down of practices; a cell already at another
+ * practice is a clash the server refuses, and its sentence shows); the
+ * PCN manager and practice managers record leave (the server decides for
+ * whose staff). Staff events from the feed reload what they touch, once
+ * per main-loop turn.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
 #include "deskpriv.h"
+#include "money.h"
+#include "validate.h"
+#include "workdays.h"
+
+#define SESSIONS 10
+
+static const char *const session_names[SESSIONS] = {
+    "Mon AM", "Mon PM", "Tue AM", "Tue PM", "Wed AM",
+    "Wed PM", "Thu AM", "Thu PM", "Fri AM", "Fri PM"};
+
+struct desk_staff {
+  pcn_desk *d;
+  GtkWidget *reg, *week_label, *grid, *leave_list, *leave_box, *leave_who,
+      *leave_from, *leave_to, *leave_part, *leave_go, *eq_from, *eq_to,
+      *eq_grid, *status;
+  int32_t monday;
+  Pcn__StaffPage *page; /* own copies, or NULL */
+  Pcn__PracticePage *practices;
+  Pcn__StaffRota *rota;
+  uint64_t *who_ids; /* the leave drop-down's people */
+  size_t n_who;
+  int filling; /* the grid is being built: ignore its drop-downs */
+  guint reload_id;
+  int want_reg, want_rota, want_eq, want_prac;
+};
+
+static void *copy_msg(const ProtobufCMessage *m) {
+  size_t n = protobuf_c_message_get_packed_size(m);
+  uint8_t *buf = g_malloc(n ? n : 1);
+  protobuf_c_message_pack(m, buf);
+  void *c = protobuf_c_message_unpack(m->descriptor, NULL, n, buf);
+  g_free(buf);
+  return c;
+}
+
+static void drop(void *m) {
+  if (m) protobuf_c_message_free_unpacked(m, NULL);
+}
+
+static void say(struct desk_staff *t, const char *msg) {
+  gtk_label_set_text(GTK_LABEL(t->status), msg);
+}
+
+static void clear(GtkWidget *w) {
+  GtkWidget *c;
+  while ((c = gtk_widget_get_first_child(w))) {
+    if (GTK_IS_LIST_BOX(w))
+      gtk_list_box_remove(GTK_LIST_BOX(w), c);
+    else if (GTK_IS_GRID(w))
+      gtk_grid_remove(GTK_GRID(w), c);
+    else
+      gtk_box_remove(GTK_BOX(w), c);
+  }
+}
+
+static GtkWidget *cell_label(const char *text, int bold) {
+  GtkWidget *l = gtk_label_new(text);
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  if (bold) gtk_widget_add_css_class(l, "heading");
+  return l;
+}
+
+static void name_it(GtkWidget *w, const char *name) {
+  gtk_widget_set_name(w, name);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(w),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+static int is_manager(pcn_desk *d) {
+  return d->role == PCN__ROLE__PCN_MANAGER;
+}
+
+static int may_record_leave(pcn_desk *d) {
+  return d->role == PCN__ROLE__PCN_MANAGER ||
+         d->role == PCN__ROLE__PRACTICE_MANAGER;
+}
+
+static void fmt_bp(int32_t bp, int sign, char out[16]) {
+  int32_t a = bp < 0 ? -bp : bp;
+  snprintf(out, 16, "%s%d.%02d",
+           bp < 0 ? "-"
+           : sign ? "+"
+                  : "",
+           a / 100, a % 100);
+}
+
+/* ------------------------------------------------------------ drawing */
+
+static void draw_register(struct desk_staff *t) {
+  /* The role is known by now (WhoAmI was asked first). */
+  gtk_widget_set_visible(t->leave_box, may_record_leave(t->d));
+  clear(t->reg);
+  const Pcn__StaffPage *p = t->page;
+  if (!p) return;
+  for (size_t i = 0; i < p->n_staff; i++) {
+    const Pcn__StaffMember *m = p->staff[i];
+    char text[400], cost[PCN_PENCE_BUF];
+    snprintf(text, sizeof text,
+             "%s — %s, employed by %s, %u.%02u WTE, %s a year%s%s", m->name,
+             m->role, m->practice, m->wte / 100, m->wte % 100,
+             pcn_pence_format(m->annual_cost, 1, cost),
+             m->ended[0] ? ", ended " : "", m->ended);
+    GtkWidget *l = cell_label(text, 0);
+    if (m->ended[0]) gtk_widget_add_css_class(l, "dim-label");
+    gtk_list_box_append(GTK_LIST_BOX(t->reg), l);
+  }
+  if (!p->n_staff)
+    gtk_list_box_append(GTK_LIST_BOX(t->reg),
+                        cell_label("Nobody in the register yet.", 0));
+  /* The leave form's people: those still employed. */
+  g_free(t->who_ids);
+  t->who_ids = g_new0(uint64_t, p->n_staff + 1);
+  t->n_who = 0;
+  const char **names = g_new0(const char *, p->n_staff + 1);
+  for (size_t i = 0; i < p->n_staff; i++)
+    if (!p->staff[i]->ended[0]) {
+      names[t->n_who] = p->staff[i]->name;
+      t->who_ids[t->n_who++] = p->staff[i]->id;
+    }
+  GtkStringList *sl = gtk_string_list_new(names);
+  gtk_drop_down_set_model(GTK_DROP_DOWN(t->leave_who), G_LIST_MODEL(sl));
+  g_object_unref(sl);
+  g_free(names);
+}
+
+static void day_of_week(int32_t monday, int i, char out[11]) {
+  pcn_date_format(monday + i, out);
+}
+
+static int on_leave(const Pcn__StaffRota *r, uint64_t staff, const char *day,
+                    int half) {
+  for (size_t i = 0; i < r->n_leave; i++) {
+    const Pcn__StaffLeave *l = r->leave[i];
+    if (l->staff_id != staff || strcmp(day, l->from) < 0 ||
+        strcmp(day, l->to) > 0)
+      continue;
+    if (l->part == PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS && half) continue;
+    if (l->part == PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS && !half) continue;
+    return 1;
+  }
+  return 0;
+}
+
+static void on_cell(GObject *o, GParamSpec *ps, gpointer ud);
+static void on_cancel_leave(GtkButton *b, gpointer ud);
+
+static void draw_rota(struct desk_staff *t) {
+  char week[11], text[80];
+  pcn_date_format(t->monday, week);
+  snprintf(text, sizeof text, "Week of %s", week);
+  gtk_label_set_text(GTK_LABEL(t->week_label), text);
+  t->filling = 1;
+  clear(t->grid);
+  gtk_grid_attach(GTK_GRID(t->grid), cell_label("Staff", 1), 0, 0, 1, 1);
+  for (int s = 0; s < SESSIONS; s++)
+    gtk_grid_attach(GTK_GRID(t->grid), cell_label(session_names[s], 1), s + 1,
+                    0, 1, 1);
+  const Pcn__StaffRota *r = t->rota;
+  size_t np = t->practices ? t->practices->n_practices : 0;
+  const char **opts = g_new0(const char *, np + 2);
+  opts[0] = "-";
+  for (size_t i = 0; i < np; i++)
+    opts[i + 1] = t->practices->practices[i]->ods;
+  for (size_t i = 0; r && i < r->n_rows; i++) {
+    const Pcn__StaffRotaWeek *row = r->rows[i];
+    gtk_grid_attach(GTK_GRID(t->grid), cell_label(row->staff_name, 0), 0,
+                    (int)i + 1, 1, 1);
+    for (int s = 0; s < SESSIONS && (size_t)s < row->n_sessions; s++) {
+      char day[11];
+      day_of_week(t->monday, s / 2, day);
+      int off = on_leave(r, row->staff_id, day, s % 2);
+      const char *at = row->sessions[s];
+      GtkWidget *w;
+      if (is_manager(t->d)) {
+        w = gtk_drop_down_new_from_strings(opts);
+        gtk_widget_add_css_class(w, "flat");
+        guint sel = 0;
+        for (size_t k = 0; k < np; k++)
+          if (!strcmp(opts[k + 1], at)) sel = (guint)k + 1;
+        gtk_drop_down_set_selected(GTK_DROP_DOWN(w), sel);
+        char acc[160];
+        snprintf(acc, sizeof acc, "%s %s%s", row->staff_name, session_names[s],
+                 off ? " (on leave)" : "");
+        name_it(w, acc);
+        g_object_set_data(G_OBJECT(w), "staff",
+                          GSIZE_TO_POINTER((gsize)row->staff_id));
+        g_object_set_data(G_OBJECT(w), "session", GINT_TO_POINTER(s));
+        g_signal_connect(w, "notify::selected", G_CALLBACK(on_cell), t->d);
+        if (off) gtk_widget_add_css_class(w, "dim-label");
+      } else {
+        char cell[40];
+        snprintf(cell, sizeof cell, "%s", off ? "leave" : at[0] ? at : "-");
+        w = cell_label(cell, 0);
+        if (off) gtk_widget_add_css_class(w, "dim-label");
+      }
+      gtk_grid_attach(GTK_GRID(t->grid), w, s + 1, (int)i + 1, 1, 1);
+    }
+  }
+  g_free(opts);
+  if (r && !r->n_rows)
+    gtk_grid_attach(GTK_GRID(t->grid),
+                    cell_label("Nobody is employed this week.", 0), 0, 1, 11,
+                    1);
+  t->filling = 0;
+
+  clear(t->leave_list);
+  for (size_t i = 0; r && i < r->n_leave; i++) {
+    const Pcn__StaffLeave *l = r->leave[i];
+    char line[400];
+    snprintf(line, sizeof line, "%s (%s): %s to %s, %s%s%s", l->staff_name,
+             l->practice, l->from, l->to,
+             l->part == PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS ? "mornings"
+             : l->part == PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS
+                 ? "afternoons"
+                 : "whole days",
+             l->note[0] ? " — " : "", l->note);
+    GtkWidget *rowbox = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
+    GtkWidget *l1 = cell_label(line, 0);
+    gtk_widget_set_hexpand(l1, TRUE);
+    gtk_box_append(GTK_BOX(rowbox), l1);
+    if (may_record_leave(t->d) &&
+        (is_manager(t->d) || !strcmp(l->practice, t->d->practice))) {
+      char name[40];
+      snprintf(name, sizeof name, "Cancel leave %llu",
+               (unsigned long long)l->id);
+      GtkWidget *b = gtk_button_new_with_label("Cancel leave");
+      name_it(b, name);
+      g_object_set_data(G_OBJECT(b), "leave", GSIZE_TO_POINTER((gsize)l->id));
+      g_signal_connect(b, "clicked", G_CALLBACK(on_cancel_leave), t);
+      gtk_box_append(GTK_BOX(rowbox), b);
+    }
+    gtk_list_box_append(GTK_LIST_BOX(t->leave_list), rowbox);
+  }
+  if (r && !r->n_leave)
+    gtk_list_box_append(GTK_LIST_BOX(t->leave_list),
+                        cell_label("No leave this week.", 0));
+}
+
+static void draw_equity(struct desk_staff *t, const Pcn__StaffEquityReport *q) {
+  clear(t->eq_grid);
+  static const char *const head[] = {
+      "Practice",  "Name",  "Sessions",          "Share",
+      "List size", "Share", "Deviation (points)"};
+  for (int c = 0; c < 7; c++)
+    gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(head[c], 1), c, 0, 1, 1);
+  for (size_t i = 0; i < q->n_rows; i++) {
+    const Pcn__StaffEquityRow *w = q->rows[i];
+    char a[16], b[16], c[16], s[16], l[16];
+    fmt_bp(w->sessions_share_bp, 0, a);
+    fmt_bp(w->list_share_bp, 0, b);
+    fmt_bp(w->deviation_bp, 1, c);
+    snprintf(s, sizeof s, "%u", w->sessions);
+    snprintf(l, sizeof l, "%u", w->list_size);
+    char sa[20], sb[20];
+    snprintf(sa, sizeof sa, "%s%%", a);
+    snprintf(sb, sizeof sb, "%s%%", b);
+    const char *cells[] = {w->practice, w->name, s, sa, l, sb, c};
+    for (int k = 0; k < 7; k++)
+      gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(cells[k], 0), k,
+                      (int)i + 1, 1, 1);
+  }
+  char total[200];
+  snprintf(total, sizeof total,
+           "%u sessions delivered of %u on the rota (%u lost to leave).",
+           q->sessions_delivered, q->sessions_rota, q->sessions_leave);
+  gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(total, 0), 0,
+                  (int)q->n_rows + 1, 7, 1);
+}
+
+/* ------------------------------------------------------------ requests */
+
+static struct desk_staff *page_of(void *ud) {
+  return ((pcn_desk *)ud)->staff;
+}
+
+static void on_page(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  struct desk_staff *t = page_of(ud);
+  if (!t || r->status->code != PCN__STATUS_CODE__OK) return;
+  drop(t->page);
+  t->page = copy_msg((const ProtobufCMessage *)r->staff_page);
+  draw_register(t);
+}
+
+static void on_practices(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  struct desk_staff *t = page_of(ud);
+  if (!t || r->status->code != PCN__STATUS_CODE__OK) return;
+  drop(t->practices);
+  t->practices = copy_msg((const ProtobufCMessage *)r->practices);
+  draw_rota(t);
+}
+
+static void on_rota(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  struct desk_staff *t = page_of(ud);
+  if (!t || r->status->code != PCN__STATUS_CODE__OK) return;
+  int32_t day;
+  if (pcn_date_parse(r->staff_rota->week, &day) || day != t->monday)
+    return; /* an answer for a week no longer shown */
+  drop(t->rota);
+  t->rota = copy_msg((const ProtobufCMessage *)r->staff_rota);
+  draw_rota(t);
+}
+
+static void on_equity(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  struct desk_staff *t = page_of(ud);
+  if (!t) return;
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    say(t, r->status->message);
+    return;
+  }
+  draw_equity(t, r->staff_equity);
+}
+
+static void call(struct desk_staff *t, Pcn__Request *req,
+                 void (*cb)(pcn_client *, const Pcn__Response *, void *)) {
+  if (!t->d->cl || !pcn_client_call(t->d->cl, req, cb, t->d))
+    say(t, "Not connected; try again when the header says connected.");
+}
+
+static void load_practices(struct desk_staff *t) {
+  Pcn__PracticeList pl = PCN__PRACTICE_LIST__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_PRACTICE_LIST;
+  req.practice_list = &pl;
+  call(t, &req, on_practices);
+}
+
+static void load_register(struct desk_staff *t) {
+  Pcn__StaffList l = PCN__STAFF_LIST__INIT;
+  l.include_ended = 1;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_LIST;
+  req.staff_list = &l;
+  call(t, &req, on_page);
+}
+
+static void load_rota(struct desk_staff *t) {
+  char week[11];
+  pcn_date_format(t->monday, week);
+  Pcn__StaffRotaGet g = PCN__STAFF_ROTA_GET__INIT;
+  g.week = week;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_ROTA_GET;
+  req.staff_rota_get = &g;
+  call(t, &req, on_rota);
+}
+
+static void load_equity(struct desk_staff *t) {
+  Pcn__StaffEquity e = PCN__STAFF_EQUITY__INIT;
+  e.from = (char *)gtk_editable_get_text(GTK_EDITABLE(t->eq_from));
+  e.to = (char *)gtk_editable_get_text(GTK_EDITABLE(t->eq_to));
+  int32_t a, b;
+  if (pcn_date_parse(e.from, &a) || pcn_date_parse(e.to, &b)) {
+    say(t, "Equity: write the period's first and last days as YYYY-MM-DD.");
+    return;
+  }
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_EQUITY;
+  req.staff_equity = &e;
+  call(t, &req, on_equity);
+}
+
+static void on_done(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  struct desk_staff *t = page_of(ud);
+  if (!t) return;
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    say(t, r->status->message);
+    load_rota(t); /* put the grid back as it stands */
+    return;
+  }
+  char msg[300];
+  if (r->body_case == PCN__RESPONSE__BODY_STAFF_ROTA_WEEK)
+    snprintf(msg, sizeof msg, "Saved %s's rota from the week of %s.",
+             r->staff_rota_week->staff_name, r->staff_rota_week->week);
+  else if (r->body_case == PCN__RESPONSE__BODY_STAFF_LEAVE)
+    snprintf(msg, sizeof msg, "%s leave for %s, %s to %s.",
+             r->staff_leave->cancelled ? "Cancelled" : "Recorded",
+             r->staff_leave->staff_name, r->staff_leave->from,
+             r->staff_leave->to);
+  else
+    snprintf(msg, sizeof msg, "Saved.");
+  say(t, msg);
+  load_rota(t);
+  load_equity(t);
+}
+
+/* ------------------------------------------------------------ actions */
+
+static void on_cell(GObject *o, GParamSpec *ps, gpointer ud) {
+  (void)ps;
+  struct desk_staff *t = page_of(ud);
+  if (!t || t->filling) return;
+  guint sel = gtk_drop_down_get_selected(GTK_DROP_DOWN(o));
+  const char *ods = "";
+  if (sel != GTK_INVALID_LIST_POSITION && sel > 0 && t->practices &&
+      sel <= t->practices->n_practices)
+    ods = t->practices->practices[sel - 1]->ods;
+  char week[11];
+  pcn_date_format(t->monday, week);
+  Pcn__StaffRotaCell c = PCN__STAFF_ROTA_CELL__INIT, *cp[] = {&c};
+  c.session = (uint32_t)GPOINTER_TO_INT(g_object_get_data(o, "session"));
+  c.practice = (char *)ods;
+  Pcn__StaffRotaSet s = PCN__STAFF_ROTA_SET__INIT;
+  s.staff_id = (uint64_t)GPOINTER_TO_SIZE(g_object_get_data(o, "staff"));
+  s.week = week;
+  s.cells = cp;
+  s.n_cells = 1;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_ROTA_SET;
+  req.staff_rota_set = &s;
+  call(t, &req, on_done);
+}
+
+static void on_week(GtkButton *b, gpointer ud) {
+  struct desk_staff *t = ud;
+  int step = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(b), "step"));
+  t->monday += step;
+  drop(t->rota);
+  t->rota = NULL;
+  draw_rota(t);
+  load_rota(t);
+}
+
+static void on_leave_go(GtkButton *b, gpointer ud) {
+  (void)b;
+  struct desk_staff *t = ud;
+  guint who = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->leave_who));
+  if (who == GTK_INVALID_LIST_POSITION || who >= t->n_who) {
+    say(t, "Leave: choose whose leave it is.");
+    return;
+  }
+  Pcn__StaffLeaveAdd a = PCN__STAFF_LEAVE_ADD__INIT;
+  a.staff_id = t->who_ids[who];
+  a.from = (char *)gtk_editable_get_text(GTK_EDITABLE(t->leave_from));
+  a.to = (char *)gtk_editable_get_text(GTK_EDITABLE(t->leave_to));
+  a.note = "";
+  int32_t x;
+  if (pcn_date_parse(a.from, &x) || (a.to[0] && pcn_date_parse(a.to, &x))) {
+    say(t, "Leave: write the first and last days as YYYY-MM-DD (the last "
+           "may be left empty for one day).");
+    return;
+  }
+  a.part = (Pcn__StaffLeavePart)gtk_drop_down_get_selected(
+      GTK_DROP_DOWN(t->leave_part));
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_LEAVE_ADD;
+  req.staff_leave_add = &a;
+  call(t, &req, on_done);
+}
+
+static void on_cancel_leave(GtkButton *b, gpointer ud) {
+  struct desk_staff *t = ud;
+  Pcn__StaffLeaveCancel c = PCN__STAFF_LEAVE_CANCEL__INIT;
+  c.id = (uint64_t)GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(b), "leave"));
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_LEAVE_CANCEL;
+  req.staff_leave_cancel = &c;
+  call(t, &req, on_done);
+}
+
+static void on_eq_go(GtkButton *b, gpointer ud) {
+  (void)b;
+  load_equity(ud);
+}
+
+/* ------------------------------------------------------------ the page */
+
+static GtkWidget *heading(const char *text) {
+  GtkWidget *h = gtk_label_new(text);
+  gtk_widget_add_css_class(h, "title-3");
+  gtk_label_set_xalign(GTK_LABEL(h), 0);
+  return h;
+}
+
+static GtkWidget *button(const char *mnemonic, const char *name, GCallback cb,
+                         gpointer ud) {
+  GtkWidget *b = gtk_button_new_with_mnemonic(mnemonic);
+  gtk_widget_set_name(b, name);
+  g_signal_connect(b, "clicked", cb, ud);
+  return b;
+}
 
 GtkWidget *staff_view_new(pcn_desk *d) {
-  (void)d;
-  return gtk_label_new("Shared staff: coming with this release.");
+  struct desk_staff *t = g_new0(struct desk_staff, 1);
+  t->d = d;
+  d->staff = t;
+  t->monday = (int32_t)(pcn_now_ms() / 86400000);
+  t->monday -= (pcn_weekday(t->monday) + 6) % 7;
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 8);
+  gtk_widget_set_margin_start(box, 18);
+  gtk_widget_set_margin_end(box, 18);
+  gtk_widget_set_margin_top(box, 12);
+  gtk_widget_set_margin_bottom(box, 12);
+
+  gtk_box_append(GTK_BOX(box), heading("Staff employed with network funds"));
+  t->reg = gtk_list_box_new();
+  gtk_list_box_set_selection_mode(GTK_LIST_BOX(t->reg), GTK_SELECTION_NONE);
+  name_it(t->reg, "Staff register");
+  gtk_box_append(GTK_BOX(box), t->reg);
+
+  GtkWidget *nav = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *prev =
+      button("_Previous week", "Previous week", G_CALLBACK(on_week), t);
+  g_object_set_data(G_OBJECT(prev), "step", GINT_TO_POINTER(-7));
+  GtkWidget *next = button("_Next week", "Next week", G_CALLBACK(on_week), t);
+  g_object_set_data(G_OBJECT(next), "step", GINT_TO_POINTER(7));
+  t->week_label = heading("Week of");
+  gtk_widget_set_name(t->week_label, "Rota week");
+  gtk_widget_set_hexpand(t->week_label, TRUE);
+  gtk_box_append(GTK_BOX(nav), t->week_label);
+  gtk_box_append(GTK_BOX(nav), prev);
+  gtk_box_append(GTK_BOX(nav), next);
+  gtk_box_append(GTK_BOX(box), nav);
+  t->grid = gtk_grid_new();
+  gtk_grid_set_column_spacing(GTK_GRID(t->grid), 10);
+  gtk_grid_set_row_spacing(GTK_GRID(t->grid), 4);
+  name_it(t->grid, "Week rota");
+  /* A wide grid (the manager's drop-downs) scrolls by itself; the rest
+   * of the page wraps to the window. */
+  GtkWidget *gsc = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(gsc), GTK_POLICY_AUTOMATIC,
+                                 GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_height(GTK_SCROLLED_WINDOW(gsc),
+                                                   TRUE);
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(gsc), t->grid);
+  gtk_box_append(GTK_BOX(box), gsc);
+
+  gtk_box_append(GTK_BOX(box), heading("Leave this week"));
+  t->leave_list = gtk_list_box_new();
+  gtk_list_box_set_selection_mode(GTK_LIST_BOX(t->leave_list),
+                                  GTK_SELECTION_NONE);
+  name_it(t->leave_list, "Leave this week");
+  gtk_box_append(GTK_BOX(box), t->leave_list);
+  t->leave_box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
+  t->leave_who = gtk_drop_down_new(NULL, NULL);
+  name_it(t->leave_who, "Leave for");
+  t->leave_from = desk_entry("Leave from", "first day YYYY-MM-DD", 0);
+  t->leave_to = desk_entry("Leave to", "last day (or empty)", 0);
+  static const char *const parts[] = {"Whole days", "Mornings", "Afternoons",
+                                      NULL};
+  t->leave_part = gtk_drop_down_new_from_strings(parts);
+  name_it(t->leave_part, "Leave part");
+  t->leave_go =
+      button("_Record leave", "Record leave", G_CALLBACK(on_leave_go), t);
+  gtk_box_append(GTK_BOX(t->leave_box), t->leave_who);
+  gtk_box_append(GTK_BOX(t->leave_box), t->leave_from);
+  gtk_box_append(GTK_BOX(t->leave_box), t->leave_to);
+  gtk_box_append(GTK_BOX(t->leave_box), t->leave_part);
+  gtk_box_append(GTK_BOX(t->leave_box), t->leave_go);
+  gtk_widget_set_visible(t->leave_box, FALSE);
+  gtk_box_append(GTK_BOX(box), t->leave_box);
+
+  gtk_box_append(GTK_BOX(box),
+                 heading("Equity: sessions delivered against list size"));
+  GtkWidget *eq = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
+  char from[11], to[11];
+  pcn_date_format(t->monday, from);
+  pcn_date_format(t->monday + 4, to);
+  t->eq_from = desk_entry("Equity from", "YYYY-MM-DD", 0);
+  gtk_editable_set_text(GTK_EDITABLE(t->eq_from), from);
+  t->eq_to = desk_entry("Equity to", "YYYY-MM-DD", 0);
+  gtk_editable_set_text(GTK_EDITABLE(t->eq_to), to);
+  gtk_box_append(GTK_BOX(eq), t->eq_from);
+  gtk_box_append(GTK_BOX(eq), t->eq_to);
+  gtk_box_append(GTK_BOX(eq), button("_Show equity", "Show equity",
+                                     G_CALLBACK(on_eq_go), t));
+  gtk_box_append(GTK_BOX(box), eq);
+  t->eq_grid = gtk_grid_new();
+  gtk_grid_set_column_spacing(GTK_GRID(t->eq_grid), 14);
+  gtk_grid_set_row_spacing(GTK_GRID(t->eq_grid), 4);
+  name_it(t->eq_grid, "Equity report");
+  gtk_box_append(GTK_BOX(box), t->eq_grid);
+  GtkWidget *note = gtk_label_new(
+      "Deviation: the share of sessions less the share of patients, in "
+      "percentage points. Sessions on leave or bank holidays are not "
+      "delivered.");
+  gtk_label_set_wrap(GTK_LABEL(note), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(note), 0);
+  gtk_widget_add_css_class(note, "dim-label");
+  gtk_box_append(GTK_BOX(box), note);
+
+  t->status = gtk_label_new("");
+  gtk_label_set_xalign(GTK_LABEL(t->status), 0);
+  gtk_label_set_wrap(GTK_LABEL(t->status), TRUE);
+  gtk_widget_set_name(t->status, "Staff status");
+  gtk_box_append(GTK_BOX(box), t->status);
+  draw_rota(t);
+
+  GtkWidget *sc = gtk_scrolled_window_new();
+  gtk_widget_set_name(sc, "Shared staff page");
+  gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(sc), GTK_POLICY_NEVER,
+                                 GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(sc), box);
+  gtk_widget_set_vexpand(sc, TRUE);
+  return sc;
 }
+
 void staff_load(pcn_desk *d) {
-  (void)d;
+  struct desk_staff *t = d->staff;
+  if (!t || !d->cl) return;
+  load_practices(t);
+  load_register(t);
+  load_rota(t);
+  load_equity(t);
 }
+
+static gboolean reload_idle(gpointer ud) {
+  pcn_desk *d = ud;
+  struct desk_staff *t = d->staff;
+  if (!t) return G_SOURCE_REMOVE;
+  t->reload_id = 0;
+  if (t->want_reg) load_register(t);
+  if (t->want_prac) load_practices(t);
+  if (t->want_rota) load_rota(t);
+  if (t->want_eq) load_equity(t);
+  t->want_reg = t->want_rota = t->want_eq = t->want_prac = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static int has_session_at(const Pcn__StaffRotaWeek *w, const char *ods) {
+  for (size_t i = 0; i < w->n_sessions; i++)
+    if (!strcmp(w->sessions[i], ods)) return 1;
+  return 0;
+}
+
+/* What concerns a practice's members: a person joining their practice,
+ * the rota sending someone to their practice, leave of their practice's
+ * staff. */
+static void notices(pcn_desk *d, const Pcn__Event *ev) {
+  if (!d->practice[0]) return;
+  char id[48], body[300];
+  switch (ev->record_case) {
+  case PCN__EVENT__RECORD_STAFF_MEMBER:
+    if (ev->op != PCN__OP__CREATED ||
+        strcmp(ev->staff_member->practice, d->practice))
+      return;
+    snprintf(id, sizeof id, "staff-%llu",
+             (unsigned long long)ev->staff_member->id);
+    snprintf(body, sizeof body, "%s, %s", ev->staff_member->name,
+             ev->staff_member->role);
+    desk_notice(d, ev, id, "Shared staff employed by your practice", body);
+    break;
+  case PCN__EVENT__RECORD_STAFF_ROTA_WEEK:
+    if (!has_session_at(ev->staff_rota_week, d->practice)) return;
+    snprintf(id, sizeof id, "rota-%llu",
+             (unsigned long long)ev->staff_rota_week->staff_id);
+    snprintf(body, sizeof body, "%s's sessions from the week of %s",
+             ev->staff_rota_week->staff_name, ev->staff_rota_week->week);
+    desk_notice(d, ev, id, "The shared staff rota changed", body);
+    break;
+  case PCN__EVENT__RECORD_STAFF_LEAVE:
+    if (strcmp(ev->staff_leave->practice, d->practice)) return;
+    snprintf(id, sizeof id, "leave-%llu",
+             (unsigned long long)ev->staff_leave->id);
+    snprintf(body, sizeof body, "%s, %s to %s", ev->staff_leave->staff_name,
+             ev->staff_leave->from, ev->staff_leave->to);
+    desk_notice(d, ev, id,
+                ev->staff_leave->cancelled ? "Leave cancelled"
+                                           : "Leave recorded",
+                body);
+    break;
+  default: break;
+  }
+}
+
 void staff_on_event(pcn_desk *d, const Pcn__Event *ev) {
-  (void)d;
-  (void)ev;
+  struct desk_staff *t = d->staff;
+  if (!t) return;
+  switch (ev->record_case) {
+  case PCN__EVENT__RECORD_STAFF_MEMBER:
+  case PCN__EVENT__RECORD_STAFF_ROTA_WEEK:
+  case PCN__EVENT__RECORD_STAFF_LEAVE:
+  case PCN__EVENT__RECORD_PRACTICE: break;
+  default: return;
+  }
+  t->want_reg |= ev->record_case == PCN__EVENT__RECORD_STAFF_MEMBER;
+  t->want_prac |= ev->record_case == PCN__EVENT__RECORD_PRACTICE;
+  t->want_rota = t->want_eq = 1;
+  notices(d, ev);
+  if (!t->reload_id) t->reload_id = g_idle_add(reload_idle, d);
 }
+
 void staff_free(pcn_desk *d) {
-  (void)d;
+  struct desk_staff *t = d->staff;
+  if (!t) return;
+  if (t->reload_id) g_source_remove(t->reload_id);
+  drop(t->page);
+  drop(t->practices);
+  drop(t->rota);
+  g_free(t->who_ids);
+  g_free(t);
+  d->staff = NULL;
 }

@@ -479,6 +479,44 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
     scratch[0] = st;
     return 1;
   }
+  case PCN__REQUEST__BODY_STAFF_LEAVE_ADD:
+  case PCN__REQUEST__BODY_STAFF_LEAVE_CANCEL: {
+    /* Aimed at the employing practice: a staff member of the target's
+     * (and, to cancel, leave of theirs recorded by the PCN manager). */
+    if (!target[0]) return -1;
+    Pcn__StaffAdd sa = PCN__STAFF_ADD__INIT;
+    sa.name = "Target person";
+    sa.role = "paramedic";
+    sa.practice = (char *)target;
+    sa.wte = 100;
+    Pcn__Request ar = PCN__REQUEST__INIT;
+    ar.body_case = PCN__REQUEST__BODY_STAFF_ADD;
+    ar.staff_add = &sa;
+    uint64_t sid =
+        its_expect(w->mgr, &ar, PCN__STATUS_CODE__OK)->staff_member->id;
+    Pcn__StaffLeaveAdd *la = calloc(1, sizeof *la);
+    pcn__staff_leave_add__init(la);
+    la->staff_id = sid;
+    la->from = "2026-12-01";
+    la->to = "";
+    la->note = "";
+    if (bc == PCN__REQUEST__BODY_STAFF_LEAVE_ADD) {
+      r->staff_leave_add = la;
+      scratch[0] = la;
+      return 1;
+    }
+    ar.body_case = PCN__REQUEST__BODY_STAFF_LEAVE_ADD;
+    ar.staff_leave_add = la;
+    uint64_t lid =
+        its_expect(w->mgr, &ar, PCN__STATUS_CODE__OK)->staff_leave->id;
+    free(la);
+    Pcn__StaffLeaveCancel *lc = calloc(1, sizeof *lc);
+    pcn__staff_leave_cancel__init(lc);
+    lc->id = lid;
+    r->staff_leave_cancel = lc;
+    scratch[0] = lc;
+    return 1;
+  }
   default:
     return 0; /* requests without a target: checked by role only, below */
   }

@@ -132,7 +132,20 @@ static const policy want[] = {
     /* Network funds (funds.c). */
 
 
-    /* Shared staff (staff.c). */
+    /* Shared staff (staff.c). Everyone reads (transparency is the
+     * point); the PCN manager keeps the register and the rota; leave is
+     * recorded by the PCN manager, or by the practice manager of the
+     * employing practice (the target is that practice). */
+    {PCN__REQUEST__BODY_STAFF_LIST, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_STAFF_ADD, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_STAFF_UPDATE, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_STAFF_END, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_STAFF_ROTA_SET, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_STAFF_ROTA_GET, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_STAFF_LEAVE_ADD, 0, PCNM, PM, PCNM, 0},
+    {PCN__REQUEST__BODY_STAFF_LEAVE_LIST, 0, ALL, ALL, 0, 0},
+    {PCN__REQUEST__BODY_STAFF_LEAVE_CANCEL, 0, PCNM, PM, PCNM, 0},
+    {PCN__REQUEST__BODY_STAFF_EQUITY, 0, ALL, ALL, 0, 0},
 
 
 };
