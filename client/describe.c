@@ -317,12 +317,11 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
                    (unsigned long long)e->id, (unsigned long long)e->reverses,
                    amt, e->stream);
     else
-      k = snprintf(out, n, "posted entry %llu: %s %s %s on %s%s%s%s",
-                   (unsigned long long)e->id, what, amt, e->stream, e->date,
-                   e->kind == PCN__FUNDS_KIND__FUNDS_DISTRIBUTION
-                       ? " to practices"
-                       : "",
-                   e->payee[0] ? " to " : "", e->payee);
+      k = snprintf(
+          out, n, "posted entry %llu: %s %s %s on %s%s%s%s",
+          (unsigned long long)e->id, what, amt, e->stream, e->date,
+          e->kind == PCN__FUNDS_KIND__FUNDS_DISTRIBUTION ? " to practices" : "",
+          e->payee[0] ? " to " : "", e->payee);
     break;
   }
   default:
