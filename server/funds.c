@@ -1070,6 +1070,139 @@ static int balances_read(req_ctx *ctx) {
   return PCN__STATUS_CODE__OK;
 }
 
+/* ------------------------------------------------------------ statement */
+
+#define STATEMENT_ROWS_MAX 4000
+
+typedef struct srow {
+  char practice[16], stream[FUNDS_CODE_MAX + 1];
+  int64_t received, distributed, spent, balance;
+} srow;
+
+typedef struct stable {
+  srow *r;
+  size_t n;
+} stable;
+
+static srow *srow_get(stable *t, const char *practice, size_t plen,
+                      const char *stream) {
+  if (plen >= sizeof t->r[0].practice) plen = sizeof t->r[0].practice - 1;
+  for (size_t i = 0; i < t->n; i++)
+    if (strlen(t->r[i].practice) == plen &&
+        !strncmp(t->r[i].practice, practice, plen) &&
+        !strcmp(t->r[i].stream, stream))
+      return &t->r[i];
+  if (t->n == STATEMENT_ROWS_MAX) return NULL;
+  srow *x = &t->r[t->n++];
+  memset(x, 0, sizeof *x);
+  memcpy(x->practice, practice, plen);
+  snprintf(x->stream, sizeof x->stream, "%s", stream);
+  return x;
+}
+
+static int cmp_srow(const void *a, const void *b) {
+  const srow *x = a, *y = b;
+  int nx = !x->practice[0], ny = !y->practice[0]; /* the network's last */
+  if (nx != ny) return nx - ny;
+  int c = strcmp(x->practice, y->practice);
+  return c ? c : strcmp(x->stream, y->stream);
+}
+
+static int statement_read(req_ctx *ctx) {
+  Pcn__FundsStatement *r = ctx->req->funds_statement;
+  MDB_txn *txn = ctx_txn(ctx);
+  store *st = &ctx->srv->st;
+  char *ods = ctx_ods(ctx, "practice", r->practice, 1);
+  if (!ods) return ctx->status->code;
+  int32_t d;
+  char probe[16];
+  snprintf(probe, sizeof probe, "%.7s-01", r->month);
+  if (strlen(r->month) != 7 || pcn_date_parse(probe, &d))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "month",
+                          "month: write it as YYYY-MM, such as 2027-04.");
+  stable t = {calloc(STATEMENT_ROWS_MAX, sizeof(srow)), 0};
+  pcn_arena tmp;
+  pcn_arena_init(&tmp, 1u << 20);
+  Pcn__FundsStatementPage *pg = pcn_arena_alloc(ctx->arena, sizeof *pg);
+  MDB_cursor *cur = NULL;
+  int rc = !t.r || !pg ? ENOMEM : mdb_cursor_open(txn, st->funds_entries, &cur);
+  if (rc) {
+    free(t.r);
+    pcn_arena_free(&tmp);
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The ledger could not be read.");
+  }
+  pcn__funds_statement_page__init(pg);
+  pg->month = r->month;
+  MDB_val k, v;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    if (k.mv_size != 9 || ((uint8_t *)k.mv_data)[0] != 'E') break;
+    pcn_arena_reset(&tmp);
+    Pcn__FundsEntry *e =
+        pcn__funds_entry__unpack(&tmp.pb, v.mv_size, v.mv_data);
+    if (!e) continue;
+    int when = strncmp(e->date, r->month, 7); /* <0 before, 0 in, >0 after */
+    if (when > 0) continue;
+    for (size_t i = 0; i < e->n_lines; i++) {
+      const char *a = e->lines[i]->account;
+      int64_t p = e->lines[i]->pence;
+      srow *x;
+      if (!strncmp(a, "bank:", 5)) {
+        if ((x = srow_get(&t, "", 0, a + 5))) x->balance += p;
+        pg->held += p;
+        if (when < 0) pg->held_before += p;
+      } else if (!strncmp(a, "income:", 7)) {
+        if (when == 0 && (x = srow_get(&t, "", 0, a + 7))) x->received -= p;
+        if (when == 0) pg->received -= p;
+      } else if (!strncmp(a, "expense:", 8)) {
+        if (when == 0 && (x = srow_get(&t, "", 0, a + 8))) x->spent += p;
+        if (when == 0) pg->spent += p;
+      } else if (!strncmp(a, "practice:", 9)) {
+        const char *o = a + 9, *c = strchr(o, ':');
+        if (!c) continue;
+        if ((!ods[0] || ((size_t)(c - o) == strlen(ods) &&
+                         !strncmp(o, ods, strlen(ods)))) &&
+            (x = srow_get(&t, o, (size_t)(c - o), c + 1))) {
+          x->balance += p;
+          if (when == 0) x->distributed += p;
+        }
+        if (when == 0) {
+          if ((x = srow_get(&t, "", 0, c + 1))) x->distributed += p;
+          pg->distributed += p;
+        }
+      }
+    }
+  }
+  mdb_cursor_close(cur);
+  pcn_arena_free(&tmp);
+  qsort(t.r, t.n, sizeof *t.r, cmp_srow);
+  pg->rows = pcn_arena_alloc(ctx->arena, (t.n + 1) * sizeof *pg->rows);
+  Pcn__FundsStatementRow *rows =
+      pcn_arena_alloc(ctx->arena, (t.n + 1) * sizeof *rows);
+  if (!pg->rows || !rows) {
+    free(t.r);
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  }
+  for (size_t i = 0; i < t.n; i++) {
+    srow *x = &t.r[i];
+    if (!x->received && !x->distributed && !x->spent && !x->balance) continue;
+    Pcn__FundsStatementRow *o = &rows[pg->n_rows];
+    pcn__funds_statement_row__init(o);
+    o->practice = pcn_arena_strdup(ctx->arena, x->practice);
+    o->stream = pcn_arena_strdup(ctx->arena, x->stream);
+    o->received = x->received;
+    o->distributed = x->distributed;
+    o->spent = x->spent;
+    o->balance = x->balance;
+    pg->rows[pg->n_rows++] = o;
+  }
+  free(t.r);
+  ctx->resp->body_case = PCN__RESPONSE__BODY_FUNDS_STATEMENT_PAGE;
+  ctx->resp->funds_statement_page = pg;
+  return PCN__STATUS_CODE__OK;
+}
+
 /* ------------------------------------------------------------ verify */
 
 typedef struct vline {
@@ -1244,5 +1377,7 @@ const req_entry funds_entries[] = {
      0, ledger_read, NULL, NULL, NULL},
     {PCN__REQUEST__BODY_FUNDS_BALANCES, "see the network's balances", 0, R_ALL,
      0, 0, balances_read, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_FUNDS_STATEMENT, "see the network's statements", 0,
+     R_ALL, 0, 0, statement_read, NULL, NULL, NULL},
 };
 const size_t funds_entries_n = sizeof funds_entries / sizeof funds_entries[0];

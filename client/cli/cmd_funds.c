@@ -420,6 +420,82 @@ static int balance_run(cli_ctx *c) {
   return funds_call(c, &req);
 }
 
+/* Pence as a plain decimal for CSV: "-1234.56", no grouping or sign. */
+static const char *csv_pounds(int64_t p, char buf[PCN_PENCE_BUF]) {
+  uint64_t a = p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
+  snprintf(buf, PCN_PENCE_BUF, "%s%llu.%02llu", p < 0 ? "-" : "",
+           (unsigned long long)(a / 100), (unsigned long long)(a % 100));
+  return buf;
+}
+
+static int statement_run(cli_ctx *c) {
+  Pcn__FundsStatement st = PCN__FUNDS_STATEMENT__INIT;
+  if (need(c, "month", (const char **)&st.month)) return EXIT_USAGE;
+  st.practice = (char *)opt_or(c, "practice");
+  const char *fmt = opt_or(c, "format");
+  int csv = !strcmp(fmt, "csv");
+  if (fmt[0] && !csv && strcmp(fmt, "table"))
+    return cli_usage(c, "--format: table or csv.");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_STATEMENT;
+  req.funds_statement = &st;
+  int rc = cli_connect(c, 1);
+  if (rc) return rc;
+  const Pcn__Response *r = cli_call(c, &req, &rc);
+  if (!r) return rc;
+  const Pcn__FundsStatementPage *p = r->funds_statement_page;
+  if (c->json) {
+    cli_print_json(pb_to_json(&p->base));
+    return EXIT_DONE;
+  }
+  char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], d[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
+      f[PCN_PENCE_BUF];
+  if (csv) {
+    printf("month,practice,stream,received,distributed,claimed,spent,"
+           "balance\n");
+    for (size_t i = 0; i < p->n_rows; i++) {
+      const Pcn__FundsStatementRow *x = p->rows[i];
+      printf("%s,%s,%s,%s,%s,%s,%s,%s\n", p->month,
+             x->practice[0] ? x->practice : "network", x->stream,
+             csv_pounds(x->received, a), csv_pounds(x->distributed, b),
+             csv_pounds(x->claimed, d), csv_pounds(x->spent, e),
+             csv_pounds(x->balance, f));
+    }
+    printf("%s,network,total,%s,%s,0.00,%s,%s\n", p->month,
+           csv_pounds(p->received, a), csv_pounds(p->distributed, b),
+           csv_pounds(p->spent, e), csv_pounds(p->held, f));
+    return EXIT_DONE;
+  }
+  printf("Statement for %s\n\n", p->month);
+  printf("%-8s %-10s %14s %14s %14s\n", "PRACTICE", "STREAM", "DISTRIBUTED",
+         "CLAIMED", "PAID TO DATE");
+  int any = 0;
+  for (size_t i = 0; i < p->n_rows; i++) {
+    const Pcn__FundsStatementRow *x = p->rows[i];
+    if (!x->practice[0]) continue;
+    printf("%-8s %-10s %14s %14s %14s\n", x->practice, x->stream,
+           pounds(x->distributed, a), pounds(x->claimed, b),
+           pounds(x->balance, f));
+    any = 1;
+  }
+  if (!any) printf("(nothing paid to practices by then)\n");
+  printf("\n%-19s %14s %14s %12s %14s\n", "NETWORK STREAM", "RECEIVED",
+         "DISTRIBUTED", "SPENT", "HELD");
+  for (size_t i = 0; i < p->n_rows; i++) {
+    const Pcn__FundsStatementRow *x = p->rows[i];
+    if (x->practice[0]) continue;
+    printf("%-19s %14s %14s %12s %14s\n", x->stream, pounds(x->received, a),
+           pounds(x->distributed, b), pounds(x->spent, e),
+           pounds(x->balance, f));
+  }
+  printf("%-19s %14s %14s %12s %14s\n", "total", pounds(p->received, a),
+         pounds(p->distributed, b), pounds(p->spent, e), pounds(p->held, f));
+  printf("\nHeld at the start of %s: %s; at its end: %s (the nominated "
+         "payee's bank for the network).\n",
+         p->month, pounds(p->held_before, a), pounds(p->held, f));
+  return EXIT_DONE;
+}
+
 #define ENTRY_OPTS                                                             \
   {"date", "YYYY-MM-DD", "the day of the money (default today)"},              \
       {"ref", "TEXT", "a reference, such as the remittance number"}, {         \
@@ -518,5 +594,15 @@ const cli_cmd funds_cmds[] = {
      "pcn funds balance --practice F84001",
      {{"practice", "ODS", "one practice's balances"}},
      balance_run},
+    {"funds",
+     "statement",
+     NULL,
+     0,
+     "a month's statement: per practice and stream, and the network's",
+     "pcn funds statement --month 2027-04 --practice F84001 --format csv",
+     {{"month", "YYYY-MM", "the month (required)"},
+      {"practice", "ODS", "only this practice's rows (and the network's)"},
+      {"format", "FORMAT", "table (default) or csv"}},
+     statement_run},
     {0},
 };

@@ -64,23 +64,39 @@ mgr funds distribute --stream core --amount 1,000 --by fixed --to F84001=600,F84
   --date 2027-04-16 > /dev/null
 [ "$(mgr funds expense --stream core --amount 1,800 --payee "Pat Jones" --date 2027-04-20 --json |
   json 'd["kind"]')" = funds_expense ] || fail "expense --json"
-[ "$(mgr funds reverse 4 --note "wrong split" --json | json 'd["reverses"]')" = 4 ] ||
+[ "$(mgr funds reverse 4 --note "wrong split" --date 2027-04-30 --json | json 'd["reverses"]')" = 4 ] ||
   fail "reverse --json"
 wait_feed 'posted entry 7: reversed entry 4'
 ok
 
 # --- everyone reads: the ledger newest first, balances to the penny
 jo funds ledger > "$tmp/out"
-head -2 "$tmp/out" | tail -1 | grep -E -q '^ +7 .* reversal .* reverses entry 4: wrong split' ||
+head -2 "$tmp/out" | tail -1 | grep -E -q '^ +7 2027-04-30 reversal .* reverses entry 4: wrong split' ||
   fail "ledger newest first: $(cat "$tmp/out")"
 [ "$(pat funds ledger --practice F84002 --month 2027-04 --json | json '[e["id"] for e in d["entries"]]')" = \
-  "[5, 4, 3]" ] || fail "ledger filters"
+  "[7, 5, 4, 3]" ] || fail "ledger filters"
 pat funds balance > "$tmp/out"
 grep -E -q '^F84001 +core +£6,600.01' "$tmp/out" || fail "F84001 core: $(cat "$tmp/out")"
 grep -E -q '^F84002 +core +£4,400.00' "$tmp/out" || fail "F84002 core: $(cat "$tmp/out")"
 grep -E -q '^held: +£13,434.55' "$tmp/out" || fail "held: $(cat "$tmp/out")"
 [ "$(jo funds balance --practice F84001 --json | json 'd["balances"][0]["pence"]')" = 660001 ] ||
   fail "balance --json"
+ok
+
+# --- the month's statement: table, csv, json
+pat funds statement --month 2027-04 > "$tmp/out"
+grep -E -q '^F84002 +core +£4,400.00 +£0.00 +£4,400.00' "$tmp/out" || fail "statement: $(cat "$tmp/out")"
+grep -E -q '^total +£26,234.56 +£11,000.01 +£1,800.00 +£13,434.55' "$tmp/out" ||
+  fail "statement total: $(cat "$tmp/out")"
+jo funds statement --month 2027-04 --practice F84001 --format csv > "$tmp/out"
+head -1 "$tmp/out" | grep -q '^month,practice,stream,received,distributed,claimed,spent,balance$' ||
+  fail "csv header: $(cat "$tmp/out")"
+grep -q '^2027-04,F84001,core,0.00,6600.01,0.00,0.00,6600.01$' "$tmp/out" || fail "csv row: $(cat "$tmp/out")"
+grep -q 'F84002' "$tmp/out" && fail "csv for F84001 only: $(cat "$tmp/out")"
+grep -q '^2027-04,network,total,26234.56,11000.01,0.00,1800.00,13434.55$' "$tmp/out" ||
+  fail "csv total: $(cat "$tmp/out")"
+[ "$(jo funds statement --month 2027-04 --json | json 'd["held"]')" = 1343455 ] ||
+  fail "statement --json"
 ok
 
 # --- usage errors: one line, exit 1
@@ -92,6 +108,8 @@ expect 1 mgr funds distribute --stream core --amount 10 --by shares; one_line "b
 expect 1 mgr funds distribute --stream core --amount 10 --by fixed; one_line "fixed without --to"
 expect 1 mgr funds distribute --stream core --amount 10 --by percent --to F84001=abc; one_line "bad %"
 expect 1 mgr funds reverse seven; one_line "bad id"
+expect 1 jo funds statement --month 2027-04 --format pdf; one_line "format"
+expect 1 jo funds statement; one_line "no month"
 expect 1 mgr funds figures --set F84001 --from 2027-02-30 --list-size 1 --weighted 1; one_line "date"
 ok
 
@@ -108,6 +126,8 @@ expect 2 mgr funds reverse 4
 grep -q 'already reversed by entry 7' "$tmp/err" || fail "twice: $(cat "$tmp/err")"
 expect 2 mgr funds distribute --stream cd --amount 1 --by equal
 grep -q 'holds only £0.00' "$tmp/err" || fail "overdraw: $(cat "$tmp/err")"
+expect 2 jo funds statement --month April
+grep -q 'month: write it as YYYY-MM' "$tmp/err" || fail "month: $(cat "$tmp/err")"
 expect 2 pat funds figures --set F84002 --from 2027-05-01 --list-size 1 --weighted 1
 ok
 

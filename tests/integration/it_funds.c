@@ -78,6 +78,8 @@ static const Pcn__Response *expense(its_member *m, const char *stream,
   return its_expect(m, &req, code);
 }
 
+static const char *dist_date = "2027-04-15";
+
 /* parts: n practices, with pence (FIXED) or basis points (PERCENT). */
 static const Pcn__Response *
 distribute(its_member *m, const char *stream, int64_t pence, int split,
@@ -86,7 +88,7 @@ distribute(its_member *m, const char *stream, int64_t pence, int split,
   Pcn__FundsDistribute d = PCN__FUNDS_DISTRIBUTE__INIT;
   d.stream = (char *)stream;
   d.pence = pence;
-  d.date = "2027-04-15";
+  d.date = (char *)dist_date;
   d.split = split;
   d.figures_date = (char *)figures_date;
   d.preview = preview;
@@ -492,6 +494,91 @@ static void test_entries(void **state) {
   free_world(w);
 }
 
+static const Pcn__FundsStatementPage *
+statement(its_member *m, const char *month, const char *practice) {
+  Pcn__FundsStatement st = PCN__FUNDS_STATEMENT__INIT;
+  st.month = (char *)month;
+  st.practice = (char *)practice;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_STATEMENT;
+  req.funds_statement = &st;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK)->funds_statement_page;
+}
+
+static const Pcn__FundsStatementRow *row_of(const Pcn__FundsStatementPage *p,
+                                            const char *practice,
+                                            const char *stream) {
+  for (size_t i = 0; i < p->n_rows; i++)
+    if (!strcmp(p->rows[i]->practice, practice) &&
+        !strcmp(p->rows[i]->stream, stream))
+      return p->rows[i];
+  fail_msg("no statement row %s/%s", practice, stream);
+  return NULL;
+}
+
+static void test_statement(void **state) {
+  (void)state;
+  world *w = make_world();
+  receive(w->mgr, "core", 100000, "2027-03-20", PCN__STATUS_CODE__OK);
+  dist_date = "2027-03-25";
+  distribute(w->mgr, "core", 30000, PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL, "", 0,
+             NULL, NULL, 0, PCN__STATUS_CODE__OK);
+  receive(w->mgr, "core", 50000, "2027-04-02", PCN__STATUS_CODE__OK);
+  dist_date = "2027-04-10";
+  const char *two[] = {"F84001", "F84002"};
+  int64_t fixed[] = {20000, 10000};
+  distribute(w->mgr, "core", 30000, PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED, "", 2,
+             two, fixed, 0, PCN__STATUS_CODE__OK);
+  dist_date = "2027-04-15";
+  expense(w->mgr, "core", 5000, "Pat Jones", PCN__STATUS_CODE__OK);
+  receive(w->mgr, "arrs", 8000, "2027-05-01", PCN__STATUS_CODE__OK);
+
+  /* April: what came in and went out, and what was carried. */
+  const Pcn__FundsStatementPage *p = statement(w->sam, "2027-04", "");
+  assert_string_equal(p->month, "2027-04");
+  assert_int_equal(p->received, 50000);
+  assert_int_equal(p->distributed, 30000);
+  assert_int_equal(p->spent, 5000);
+  assert_int_equal(p->held_before, 70000);
+  assert_int_equal(p->held, 85000);
+  assert_int_equal(p->held_before + p->received - p->distributed - p->spent,
+                   p->held);
+  assert_int_equal(p->n_rows, 4); /* three practices, then the network */
+  assert_string_equal(p->rows[0]->practice, "F84001");
+  assert_string_equal(p->rows[3]->practice, "");
+  assert_int_equal(row_of(p, "F84001", "core")->distributed, 20000);
+  assert_int_equal(row_of(p, "F84001", "core")->balance, 30000);
+  assert_int_equal(row_of(p, "F84002", "core")->balance, 20000);
+  assert_int_equal(row_of(p, "F84003", "core")->distributed, 0);
+  assert_int_equal(row_of(p, "F84003", "core")->balance, 10000);
+  const Pcn__FundsStatementRow *net = row_of(p, "", "core");
+  assert_int_equal(net->received, 50000);
+  assert_int_equal(net->distributed, 30000);
+  assert_int_equal(net->spent, 5000);
+  assert_int_equal(net->balance, 85000);
+  /* One practice's statement: its rows and the network's. */
+  p = statement(w->jo, "2027-04", "F84002");
+  assert_int_equal(p->n_rows, 2);
+  assert_int_equal(row_of(p, "F84002", "core")->distributed, 10000);
+  assert_int_equal(p->held, 85000);
+  /* May: the arrs receipt; the network total still matches the bank. */
+  p = statement(w->jo, "2027-05", "");
+  assert_int_equal(p->received, 8000);
+  assert_int_equal(p->held, 93000);
+  assert_int_equal(row_of(p, "", "arrs")->balance, 8000);
+  assert_int_equal(balances(w->jo, "")->held, 93000);
+
+  Pcn__FundsStatement bad = PCN__FUNDS_STATEMENT__INIT;
+  bad.month = "2027-4";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_STATEMENT;
+  req.funds_statement = &bad;
+  field_is(its_expect(w->jo, &req, PCN__STATUS_CODE__INVALID_ARGUMENT),
+           "month");
+  assert_int_equal(its_verify(w->s), 0);
+  free_world(w);
+}
+
 /* ------------------------------------------------------------ property */
 
 #define NP 3
@@ -880,6 +967,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_figures_and_streams),
       cmocka_unit_test(test_entries),
+      cmocka_unit_test(test_statement),
       cmocka_unit_test(test_property),
       cmocka_unit_test(test_verify_catches_a_balance),
   };

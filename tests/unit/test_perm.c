@@ -140,6 +140,7 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_FUNDS_REVERSE, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_LEDGER, 0, ALL, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_BALANCES, 0, ALL, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_STATEMENT, 0, ALL, 0, 0, 0},
 
 
     /* Shared staff (staff.c). */
