@@ -65,7 +65,8 @@ static void entry_show(const Pcn__FundsEntry *e) {
       pounds(p, d);
     else
       pounds(-p, c);
-    printf("%-32s %16s %16s\n", e->lines[i]->account, d, c);
+    printf("%-32s %*s %*s\n", e->lines[i]->account, d[0] ? 17 : 16, d,
+           c[0] ? 17 : 16, c);
   }
 }
 
@@ -155,7 +156,7 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
                  e->reference[0] ? "; " : "", e->reference);
       else
         snprintf(detail, sizeof detail, "%s", e->reference);
-      printf("%5llu %-10s %-12s %-10s %16s  %s\n", (unsigned long long)e->id,
+      printf("%5llu %-10s %-12s %-10s %17s  %s\n", (unsigned long long)e->id,
              e->date, kind_word(e->kind), e->stream, pounds(e->pence, a),
              detail);
     }
@@ -171,7 +172,7 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
     for (size_t i = 0; i < p->n_balances; i++) {
       const Pcn__FundsBalance *b = p->balances[i];
       if (!b->practice[0]) continue;
-      printf("%-8s %-10s %16s\n", b->practice, b->stream, pounds(b->pence, a));
+      printf("%-8s %-10s %17s\n", b->practice, b->stream, pounds(b->pence, a));
       any = 1;
     }
     if (!any) printf("(nothing distributed yet)\n");
@@ -179,7 +180,7 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
     for (size_t i = 0; i < p->n_balances; i++) {
       const Pcn__FundsBalance *b = p->balances[i];
       if (strncmp(b->account, "bank:", 5) == 0)
-        printf("%-19s %16s\n", b->stream, pounds(b->pence, a));
+        printf("%-19s %17s\n", b->stream, pounds(b->pence, a));
     }
     printf("\n");
     cli_kv("received:", "%s", pounds(p->received, a));
@@ -473,7 +474,7 @@ static int statement_run(cli_ctx *c) {
   for (size_t i = 0; i < p->n_rows; i++) {
     const Pcn__FundsStatementRow *x = p->rows[i];
     if (!x->practice[0]) continue;
-    printf("%-8s %-10s %14s %14s %14s\n", x->practice, x->stream,
+    printf("%-8s %-10s %15s %15s %15s\n", x->practice, x->stream,
            pounds(x->distributed, a), pounds(x->claimed, b),
            pounds(x->balance, f));
     any = 1;
@@ -484,11 +485,11 @@ static int statement_run(cli_ctx *c) {
   for (size_t i = 0; i < p->n_rows; i++) {
     const Pcn__FundsStatementRow *x = p->rows[i];
     if (x->practice[0]) continue;
-    printf("%-19s %14s %14s %12s %14s\n", x->stream, pounds(x->received, a),
+    printf("%-19s %15s %15s %13s %15s\n", x->stream, pounds(x->received, a),
            pounds(x->distributed, b), pounds(x->spent, e),
            pounds(x->balance, f));
   }
-  printf("%-19s %14s %14s %12s %14s\n", "total", pounds(p->received, a),
+  printf("%-19s %15s %15s %13s %15s\n", "total", pounds(p->received, a),
          pounds(p->distributed, b), pounds(p->spent, e), pounds(p->held, f));
   printf("\nHeld at the start of %s: %s; at its end: %s (the nominated "
          "payee's bank for the network).\n",
