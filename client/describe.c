@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "money.h"
 #include "pcnclient.h"
 
 static const char *op_name(int op) {
@@ -326,6 +327,39 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
                  l->cancelled ? "cancelled" : "recorded",
                  (unsigned long long)l->id, l->staff_name, l->from, l->to,
                  part);
+    break;
+  }
+  case PCN__EVENT__RECORD_FUNDS_FIGURES: {
+    const Pcn__PracticeFigures *f = ev->funds_figures;
+    k = snprintf(out, n,
+                 "recorded %s's figures from %s: list size %u, weighted %u%s%s",
+                 f->practice, f->applies_from, f->list_size, f->weighted,
+                 f->locality[0] ? ", locality " : "", f->locality);
+    break;
+  }
+  case PCN__EVENT__RECORD_FUNDS_STREAM:
+    k = snprintf(out, n, "added funding stream %s \"%s\"",
+                 ev->funds_stream->code, ev->funds_stream->name);
+    break;
+  case PCN__EVENT__RECORD_FUNDS_ENTRY: {
+    const Pcn__FundsEntry *e = ev->funds_entry;
+    char amt[PCN_PENCE_BUF];
+    pcn_pence_format(e->pence, 1, amt);
+    const char *what = e->kind == PCN__FUNDS_KIND__FUNDS_RECEIPT ? "received"
+                       : e->kind == PCN__FUNDS_KIND__FUNDS_DISTRIBUTION
+                           ? "distributed"
+                       : e->kind == PCN__FUNDS_KIND__FUNDS_EXPENSE ? "paid"
+                                                                   : "reversed";
+    if (e->kind == PCN__FUNDS_KIND__FUNDS_REVERSAL)
+      k = snprintf(out, n, "posted entry %llu: reversed entry %llu (%s %s)",
+                   (unsigned long long)e->id, (unsigned long long)e->reverses,
+                   amt, e->stream);
+    else
+      k = snprintf(
+          out, n, "posted entry %llu: %s %s %s on %s%s%s%s",
+          (unsigned long long)e->id, what, amt, e->stream, e->date,
+          e->kind == PCN__FUNDS_KIND__FUNDS_DISTRIBUTION ? " to practices" : "",
+          e->payee[0] ? " to " : "", e->payee);
     break;
   }
   default:

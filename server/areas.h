@@ -95,4 +95,15 @@ int task_create_in(wtx *w, wjob *job, const Pcn__TaskCreate *r,
 int staff_costs_on(MDB_txn *txn, store *st, int32_t day, int64_t *pence,
                    uint32_t *count);
 
+/* funds.c: the figures (list size, weighted population, locality) in force
+ * on day for every practice that has some, in practice id order, decoded
+ * into the arena. 0 or an LMDB error (ENOMEM). */
+int funds_figures_at(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
+                     Pcn__PracticeFigures ***out, size_t *n);
+/* funds.c, for verify.c: every ledger entry balances, every reversal mark
+ * names its reversal, and every stored balance equals the sum of its
+ * account's lines. 0, or -1 with err set. *entries: how many entries. */
+int funds_verify(store *st, MDB_txn *txn, uint64_t *entries, char *err,
+                 size_t errlen);
+
 #endif

@@ -1,5 +1,1383 @@
-/* funds.c - placeholder: this area's requests arrive with issue 7. */
-#include "areas.h"
+/* funds.c - the network's ledger: practices' figures (list size and
+ * weighted population) as a history, funding streams, and double-entry
+ * entries (receipts, distributions to practices, expenses, reversals)
+ * with the balance of every account kept in the same transaction.
+ *
+ * Records:
+ *   practice_figures  u32 practice id | u32 day+2^31 -> pcn.PracticeFigures
+ *                     (the figures in force from that day; the same day
+ *                     again replaces them)
+ *   funds_streams     code -> pcn.FundsStream (the PCN manager's own; the
+ *                     defaults are built in, so every network has them,
+ *                     old stores included, without a migration)
+ *   funds_entries     'E' u64 id -> pcn.FundsEntry (never changed)
+ *                     'R' u64 id -> u64 id of the entry that reverses it
+ *   funds_balances    account -> int64 pence (8 bytes, big-endian two's
+ *                     complement); kept even at zero
+ *   meta "next_funds_entry"  the id counter
+ *
+ * The chart of accounts (debit positive, credit negative; every entry's
+ * lines sum to zero, so all balances together sum to zero):
+ *   bank:STREAM          money the nominated payee holds for the network
+ *   income:STREAM        received (credit: negative)
+ *   practice:ODS:STREAM  distributed to that practice
+ *   expense:STREAM       paid out otherwise (invoices, claims)
+ * A receipt debits bank and credits income; a distribution credits bank
+ * and debits each practice; an expense credits bank and debits expense; a
+ * reversal posts the opposite lines of the entry it names. No bank account
+ * may go below zero: the network pays out only what it holds per stream.
+ *
+ * Who: only the PCN manager posts and keeps figures and streams (one
+ * accountable editor); every member reads everything, and every event has
+ * audience "": transparency is the point.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-const req_entry funds_entries[1];
-const size_t funds_entries_n = 0;
+#include "areas.h"
+#include "feed.h"
+#include "money.h"
+#include "validate.h"
+
+#define META_NEXT_ENTRY "next_funds_entry"
+#define FUNDS_ACCOUNT_MAX 64
+#define FUNDS_CODE_MAX 24
+#define FUNDS_REF_MAX 100
+#define FUNDS_NOTE_MAX 1000
+#define FUNDS_STREAMS_MAX 100
+#define FUNDS_LEDGER_DEFAULT 50
+#define FUNDS_LEDGER_MAX 200
+#define FUNDS_SCAN_MAX 20000
+#define FUNDS_FIGURES_MAX 10000000u /* patients: far beyond any practice */
+#define DAY_MS 86400000LL
+
+static const struct {
+  const char *code, *name;
+} builtin[] = {
+    {"core", "Core PCN funding"},
+    {"cd", "Clinical director"},
+    {"arrs", "ARRS reimbursement"},
+    {"iif", "IIF"},
+    {"caip", "Capacity and access"},
+    {"care-home", "Care home premium"},
+    {"ea", "Enhanced access"},
+    {"lm", "Leadership and management"},
+    {"other", "Other"},
+};
+#define N_BUILTIN (sizeof builtin / sizeof builtin[0])
+
+static int32_t day_of(int64_t ms) {
+  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
+}
+
+/* ------------------------------------------------------------ figures */
+
+static void figures_key(uint8_t key[8], uint32_t practice, int32_t day) {
+  key_u32(key, practice);
+  key_u32(key + 4, (uint32_t)day ^ 0x80000000u);
+}
+
+/* The figures in force on day for every practice that has some, in
+ * practice id order. */
+int funds_figures_at(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
+                     Pcn__PracticeFigures ***out, size_t *n) {
+  MDB_stat ms;
+  int rc = mdb_stat(txn, st->practice_figures, &ms);
+  if (rc) return rc;
+  Pcn__PracticeFigures **list =
+      pcn_arena_alloc(a, (ms.ms_entries + 1) * sizeof *list);
+  if (!list) return ENOMEM;
+  size_t k = 0;
+  MDB_cursor *cur;
+  if ((rc = mdb_cursor_open(txn, st->practice_figures, &cur))) return rc;
+  MDB_val key, val;
+  uint32_t last_practice = 0;
+  for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+    if (key.mv_size != 8) continue;
+    uint32_t pid = key_get_u32(key.mv_data);
+    int32_t d =
+        (int32_t)(key_get_u32((uint8_t *)key.mv_data + 4) ^ 0x80000000u);
+    if (d > day) continue;
+    Pcn__PracticeFigures *f =
+        pcn__practice_figures__unpack(&a->pb, val.mv_size, val.mv_data);
+    if (!f) {
+      rc = MDB_CORRUPTED;
+      break;
+    }
+    if (k && last_practice == pid)
+      list[k - 1] = f; /* later date of the same practice */
+    else
+      list[k++] = f;
+    last_practice = pid;
+  }
+  mdb_cursor_close(cur);
+  if (rc != MDB_NOTFOUND) return rc;
+  *out = list;
+  *n = k;
+  return 0;
+}
+
+static int check_date(req_ctx *ctx, const char *field, const char *v,
+                      int required, int32_t *day) {
+  if (!v[0] && !required) {
+    *day = day_of(srv_now_ms(ctx->srv));
+    return 0;
+  }
+  if (pcn_date_parse(v, day))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
+                          "%s: '%.20s' is not a date; write it as "
+                          "YYYY-MM-DD, such as 2027-04-01.",
+                          field, v);
+  return 0;
+}
+
+static int figures_set_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__FundsFiguresSet *r = ctx->req->funds_figures_set;
+  char *ods = ctx_ods(ctx, "practice", r->practice, 0);
+  if (!ods) return ctx->status->code;
+  int32_t day;
+  if (check_date(ctx, "applies_from", r->applies_from, 1, &day))
+    return ctx->status->code;
+  if (r->list_size > FUNDS_FIGURES_MAX || r->weighted > FUNDS_FIGURES_MAX)
+    return ctx_fail_field(
+        ctx, PCN__STATUS_CODE__INVALID_ARGUMENT,
+        r->list_size > FUNDS_FIGURES_MAX ? "list_size" : "weighted",
+        "%s: at most %u patients.",
+        r->list_size > FUNDS_FIGURES_MAX ? "list_size" : "weighted",
+        FUNDS_FIGURES_MAX);
+  if (ctx_check_text(ctx, "locality", r->locality, PCN_MAX_NAME, 0, 0))
+    return ctx->status->code;
+  uint32_t pid;
+  if (practice_lookup(ctx_txn(ctx), &ctx->srv->st, ods, &pid))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
+                          "practice: there is no practice %s in this "
+                          "network.",
+                          ods);
+  r->practice = ods;
+  return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
+}
+
+static int figures_set_apply(wtx *w, wjob *job) {
+  Pcn__FundsFiguresSet *r = job->req->funds_figures_set;
+  uint32_t pid;
+  int rc = practice_lookup(w->txn, w->st, r->practice, &pid);
+  if (rc == MDB_NOTFOUND)
+    return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
+                    "There is no practice %s in this network.", r->practice);
+  if (rc) return wtx_lmdb(w, rc, "finding the practice");
+  int32_t day;
+  pcn_date_parse(r->applies_from, &day);
+  Pcn__PracticeFigures *f = pcn_arena_alloc(&job->arena, sizeof *f);
+  if (!f) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn__practice_figures__init(f);
+  f->practice = r->practice;
+  f->applies_from = r->applies_from;
+  f->list_size = r->list_size;
+  f->weighted = r->weighted;
+  f->locality = r->locality;
+  f->recorded_at = job->now_ms;
+  f->recorded_by = job->who.username;
+  uint8_t key[8];
+  figures_key(key, pid, day);
+  if ((rc = store_put_pb(w->txn, w->st->practice_figures, key, 8,
+                         (const ProtobufCMessage *)f)))
+    return wtx_lmdb(w, rc, "saving the figures");
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_FUNDS_FIGURES;
+  ev.funds_figures = f;
+  if ((rc = feed_emit(w, PCN__OP__UPDATED, "", &ev))) return rc;
+  job->resp.body_case = PCN__RESPONSE__BODY_FUNDS_FIGURES;
+  job->resp.funds_figures = f;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int figures_list_read(req_ctx *ctx) {
+  Pcn__FundsFiguresList *r = ctx->req->funds_figures_list;
+  MDB_txn *txn = ctx_txn(ctx);
+  store *st = &ctx->srv->st;
+  char *ods = ctx_ods(ctx, "practice", r->practice, 1);
+  if (!ods) return ctx->status->code;
+  int32_t day = 0;
+  if (r->as_at[0] && check_date(ctx, "as_at", r->as_at, 1, &day))
+    return ctx->status->code;
+  uint32_t pid = 0;
+  if (ods[0] && practice_lookup(txn, st, ods, &pid))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
+                          "practice: there is no practice %s in this "
+                          "network.",
+                          ods);
+  Pcn__FundsFiguresPage *pg = pcn_arena_alloc(ctx->arena, sizeof *pg);
+  if (!pg) return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn__funds_figures_page__init(pg);
+  int rc = 0;
+  if (r->as_at[0]) {
+    Pcn__PracticeFigures **all;
+    size_t n;
+    rc = funds_figures_at(txn, st, day, ctx->arena, &all, &n);
+    if (!rc) {
+      pg->figures = all;
+      for (size_t i = 0; i < n; i++)
+        if (!ods[0] || strcmp(all[i]->practice, ods) == 0)
+          all[pg->n_figures++] = all[i];
+    }
+  } else {
+    MDB_stat ms;
+    MDB_cursor *cur;
+    rc = mdb_stat(txn, st->practice_figures, &ms);
+    if (!rc) rc = mdb_cursor_open(txn, st->practice_figures, &cur);
+    if (!rc) {
+      pg->figures = pcn_arena_alloc(ctx->arena,
+                                    (ms.ms_entries + 1) * sizeof *pg->figures);
+      MDB_val k, v;
+      uint8_t lo[8];
+      figures_key(lo, pid, INT32_MIN);
+      k.mv_size = 8;
+      k.mv_data = lo;
+      for (rc = pg->figures ? mdb_cursor_get(cur, &k, &v,
+                                             ods[0] ? MDB_SET_RANGE : MDB_FIRST)
+                            : ENOMEM;
+           rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (ods[0] && (k.mv_size != 8 || key_get_u32(k.mv_data) != pid)) break;
+        Pcn__PracticeFigures *f = pcn__practice_figures__unpack(
+            &ctx->arena->pb, v.mv_size, v.mv_data);
+        if (f) pg->figures[pg->n_figures++] = f;
+      }
+      mdb_cursor_close(cur);
+      if (rc == MDB_NOTFOUND) rc = 0;
+    }
+  }
+  if (rc)
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The figures could not be read; the operator should run "
+                    "pcnd verify.");
+  ctx->resp->body_case = PCN__RESPONSE__BODY_FUNDS_FIGURES_PAGE;
+  ctx->resp->funds_figures_page = pg;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* ------------------------------------------------------------ streams */
+
+static const char *builtin_name(const char *code) {
+  for (size_t i = 0; i < N_BUILTIN; i++)
+    if (strcmp(builtin[i].code, code) == 0) return builtin[i].name;
+  return NULL;
+}
+
+static int stream_exists(MDB_txn *txn, store *st, const char *code) {
+  if (builtin_name(code)) return 1;
+  if (!code[0]) return 0;
+  MDB_val k = {strlen(code), (void *)code}, v;
+  return mdb_get(txn, st->funds_streams, &k, &v) == 0;
+}
+
+static int check_code(const char *s) {
+  size_t n = strlen(s);
+  if (n == 0 || n > FUNDS_CODE_MAX) return -1;
+  for (size_t i = 0; i < n; i++)
+    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+          s[i] == '-'))
+      return -1;
+  return 0;
+}
+
+static int stream_add_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__FundsStreamAdd *r = ctx->req->funds_stream_add;
+  if (check_code(r->code))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "code",
+                          "code: 1 to %d lower-case letters, digits or '-', "
+                          "such as 'estates'.",
+                          FUNDS_CODE_MAX);
+  if (ctx_check_text(ctx, "name", r->name, PCN_MAX_NAME, 1, 0))
+    return ctx->status->code;
+  return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
+}
+
+static int stream_add_apply(wtx *w, wjob *job) {
+  Pcn__FundsStreamAdd *r = job->req->funds_stream_add;
+  if (stream_exists(w->txn, w->st, r->code))
+    return wtx_fail(w, PCN__STATUS_CODE__ALREADY_EXISTS,
+                    "There is already a stream '%s'.", r->code);
+  MDB_stat ms;
+  int rc = mdb_stat(w->txn, w->st->funds_streams, &ms);
+  if (rc) return wtx_lmdb(w, rc, "counting the streams");
+  if (ms.ms_entries >= FUNDS_STREAMS_MAX)
+    return wtx_fail(w, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "The network already has %d streams of its own.",
+                    FUNDS_STREAMS_MAX);
+  Pcn__FundsStream *s = pcn_arena_alloc(&job->arena, sizeof *s);
+  if (!s) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn__funds_stream__init(s);
+  s->code = r->code;
+  s->name = r->name;
+  s->created_at = job->now_ms;
+  s->created_by = job->who.username;
+  if ((rc = store_put_pb(w->txn, w->st->funds_streams, r->code, strlen(r->code),
+                         (const ProtobufCMessage *)s)))
+    return wtx_lmdb(w, rc, "saving the stream");
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_FUNDS_STREAM;
+  ev.funds_stream = s;
+  if ((rc = feed_emit(w, PCN__OP__CREATED, "", &ev))) return rc;
+  job->resp.body_case = PCN__RESPONSE__BODY_FUNDS_STREAM;
+  job->resp.funds_stream = s;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int stream_list_read(req_ctx *ctx) {
+  MDB_txn *txn = ctx_txn(ctx);
+  store *st = &ctx->srv->st;
+  pcn_arena *a = ctx->arena;
+  Pcn__FundsStreamPage *pg = pcn_arena_alloc(a, sizeof *pg);
+  Pcn__FundsStream *b = pcn_arena_alloc(a, N_BUILTIN * sizeof *b);
+  if (!pg || !b)
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn__funds_stream_page__init(pg);
+  pg->streams =
+      pcn_arena_alloc(a, (N_BUILTIN + FUNDS_STREAMS_MAX) * sizeof *pg->streams);
+  if (!pg->streams)
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  for (size_t i = 0; i < N_BUILTIN; i++) {
+    pcn__funds_stream__init(&b[i]);
+    b[i].code = (char *)builtin[i].code;
+    b[i].name = (char *)builtin[i].name;
+    b[i].builtin = 1;
+    pg->streams[pg->n_streams++] = &b[i];
+  }
+  MDB_cursor *cur;
+  if (mdb_cursor_open(txn, st->funds_streams, &cur) == 0) {
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+         rc == 0 && pg->n_streams < N_BUILTIN + FUNDS_STREAMS_MAX;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+      Pcn__FundsStream *s =
+          pcn__funds_stream__unpack(&a->pb, v.mv_size, v.mv_data);
+      if (s) pg->streams[pg->n_streams++] = s;
+    }
+    mdb_cursor_close(cur);
+  }
+  ctx->resp->body_case = PCN__RESPONSE__BODY_FUNDS_STREAMS;
+  ctx->resp->funds_streams = pg;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* ------------------------------------------------------------ balances */
+
+static int balance_get(MDB_txn *txn, store *st, const char *account,
+                       int64_t *out) {
+  MDB_val k = {strlen(account), (void *)account}, v;
+  int rc = mdb_get(txn, st->funds_balances, &k, &v);
+  if (rc == MDB_NOTFOUND) {
+    *out = 0;
+    return 0;
+  }
+  if (rc) return rc;
+  if (v.mv_size != 8) return MDB_CORRUPTED;
+  *out = (int64_t)key_get_u64(v.mv_data);
+  return 0;
+}
+
+static int balance_put(MDB_txn *txn, store *st, const char *account,
+                       int64_t value) {
+  uint8_t b[8];
+  key_u64(b, (uint64_t)value);
+  MDB_val k = {strlen(account), (void *)account}, v = {8, b};
+  return mdb_put(txn, st->funds_balances, &k, &v, 0);
+}
+
+static char *account(pcn_arena *a, const char *kind, const char *ods,
+                     const char *stream) {
+  char buf[FUNDS_ACCOUNT_MAX + 16];
+  if (ods)
+    snprintf(buf, sizeof buf, "%s:%s:%s", kind, ods, stream);
+  else
+    snprintf(buf, sizeof buf, "%s:%s", kind, stream);
+  return pcn_arena_strdup(a, buf);
+}
+
+/* ------------------------------------------------------------ entries */
+
+typedef struct fmsg {
+  const char *field;
+  char text[300];
+} fmsg;
+
+#define FFAIL(m, code, fld, ...)                                               \
+  ((m)->field = (fld), snprintf((m)->text, sizeof(m)->text, __VA_ARGS__),      \
+   (code))
+
+static int check_amount(fmsg *m, int64_t pence) {
+  if (pence <= 0 || pence > PCN_PENCE_MAX)
+    return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "pence",
+                 "pence: the amount must be more than 0 and at most "
+                 "£100,000,000,000.00.");
+  return 0;
+}
+
+static int check_stream(fmsg *m, MDB_txn *txn, store *st, const char *s) {
+  if (!stream_exists(txn, st, s))
+    return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "stream",
+                 "stream: there is no funding stream '%.40s'; see pcn funds "
+                 "stream list, or add it with pcn funds stream add.",
+                 s);
+  return 0;
+}
+
+static int check_texts(fmsg *m, const char *reference, const char *note) {
+  if (pcn_check_text(reference, FUNDS_REF_MAX, 0, 0))
+    return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "reference",
+                 "reference: at most %d characters on one line.",
+                 FUNDS_REF_MAX);
+  if (pcn_check_text(note, FUNDS_NOTE_MAX, 0, 1))
+    return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "note",
+                 "note: at most %d characters.", FUNDS_NOTE_MAX);
+  return 0;
+}
+
+static int check_day(fmsg *m, const char *field, const char *v) {
+  int32_t d;
+  if (v[0] && pcn_date_parse(v, &d))
+    return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
+                 "%s: '%.20s' is not a date; write it as YYYY-MM-DD, such "
+                 "as 2027-04-01.",
+                 field, v);
+  return 0;
+}
+
+static Pcn__FundsEntry *entry_new(pcn_arena *a, int kind, const char *stream,
+                                  int64_t pence, const char *date,
+                                  size_t nlines) {
+  Pcn__FundsEntry *e = pcn_arena_alloc(a, sizeof *e);
+  Pcn__FundsLine *l = pcn_arena_alloc(a, (nlines + 1) * sizeof *l);
+  Pcn__FundsLine **lp = pcn_arena_alloc(a, (nlines + 1) * sizeof *lp);
+  if (!e || !l || !lp) return NULL;
+  pcn__funds_entry__init(e);
+  e->kind = kind;
+  e->stream = (char *)stream;
+  e->pence = pence;
+  e->date = (char *)date;
+  e->lines = lp;
+  for (size_t i = 0; i < nlines; i++) {
+    pcn__funds_line__init(&l[i]);
+    lp[i] = &l[i];
+  }
+  return e;
+}
+
+static int add_line(Pcn__FundsEntry *e, char *acct, int64_t pence) {
+  if (!acct) return -1;
+  Pcn__FundsLine *l = e->lines[e->n_lines++];
+  l->account = acct;
+  l->pence = pence;
+  return 0;
+}
+
+/* A practice by its ODS code, from the practices in this network. */
+typedef struct practice_list {
+  size_t n;
+  char **ods;
+  uint32_t *id;
+} practice_list;
+
+static int all_practices(MDB_txn *txn, store *st, pcn_arena *a,
+                         practice_list *pl) {
+  MDB_stat ms;
+  int rc = mdb_stat(txn, st->practices, &ms);
+  if (rc) return rc;
+  size_t cap = ms.ms_entries + 1;
+  pl->ods = pcn_arena_alloc(a, cap * sizeof *pl->ods);
+  pl->id = pcn_arena_alloc(a, cap * sizeof *pl->id);
+  pl->n = 0;
+  if (!pl->ods || !pl->id) return ENOMEM;
+  MDB_cursor *cur;
+  if ((rc = mdb_cursor_open(txn, st->practices, &cur))) return rc;
+  MDB_val k, v;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    Pcn__Practice *p = pcn__practice__unpack(&a->pb, v.mv_size, v.mv_data);
+    if (!p) continue;
+    pl->ods[pl->n] = p->ods;
+    pl->id[pl->n++] = p->id;
+  }
+  mdb_cursor_close(cur);
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Builds a distribution's entry from r against txn: the practices, each
+ * part, the lines. 0 or a status code with m filled. */
+static int build_distribution(MDB_txn *txn, store *st, pcn_arena *a,
+                              const Pcn__FundsDistribute *r, int32_t today,
+                              Pcn__FundsEntry **out, fmsg *m) {
+  int rc;
+  if ((rc = check_stream(m, txn, st, r->stream)) ||
+      (rc = check_amount(m, r->pence)) ||
+      (rc = check_texts(m, r->reference, r->note)) ||
+      (rc = check_day(m, "date", r->date)) ||
+      (rc = check_day(m, "figures_date", r->figures_date)))
+    return rc;
+  if (r->split < PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE ||
+      r->split > PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT)
+    return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "split",
+                 "split: say how to split: list size, weighted population, "
+                 "equal, fixed amounts or percentages.");
+  int by_parts = r->split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED ||
+                 r->split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT;
+  if (r->n_parts > PCN_SPLIT_MAX)
+    return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "parts",
+                 "parts: at most %d practices in one distribution.",
+                 PCN_SPLIT_MAX);
+  if (by_parts && r->n_parts == 0)
+    return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "parts",
+                 "parts: fixed amounts and percentages need each practice's "
+                 "part.");
+  const char *date = r->date[0] ? r->date : NULL;
+  char *datebuf = pcn_arena_alloc(a, 11);
+  if (!datebuf)
+    return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
+  if (!date) {
+    pcn_date_format(today, datebuf);
+    date = datebuf;
+  }
+  const char *fdate = r->figures_date[0] ? r->figures_date : date;
+  int32_t fday;
+  pcn_date_parse(fdate, &fday);
+
+  /* The practices: the parts named, or every practice. */
+  practice_list pl;
+  size_t n;
+  if (r->n_parts) {
+    n = r->n_parts;
+    pl.ods = pcn_arena_alloc(a, n * sizeof *pl.ods);
+    pl.id = pcn_arena_alloc(a, n * sizeof *pl.id);
+    if (!pl.ods || !pl.id)
+      return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
+    for (size_t i = 0; i < n; i++) {
+      const char *code = r->parts[i]->practice;
+      if (pcn_check_ods(code) || practice_lookup(txn, st, code, &pl.id[i]) != 0)
+        return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "parts",
+                     "parts: there is no practice '%.20s' in this network.",
+                     code);
+      for (size_t j = 0; j < i; j++)
+        if (pl.id[j] == pl.id[i])
+          return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "parts",
+                       "parts: practice %s is named twice.", code);
+      pl.ods[i] = r->parts[i]->practice;
+    }
+    pl.n = n;
+  } else {
+    if ((rc = all_practices(txn, st, a, &pl)))
+      return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "",
+                   "The practices could not be read.");
+    n = pl.n;
+    if (!n)
+      return FFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "",
+                   "The network has no practices to distribute to.");
+  }
+
+  int64_t *w = pcn_arena_alloc(a, n * sizeof *w);
+  int64_t *parts = pcn_arena_alloc(a, n * sizeof *parts);
+  if (!w || !parts)
+    return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
+  int64_t sum = 0;
+  switch ((int)r->split) {
+  case PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE:
+  case PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED: {
+    Pcn__PracticeFigures **fig;
+    size_t nf;
+    if (funds_figures_at(txn, st, fday, a, &fig, &nf))
+      return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "",
+                   "The figures could not be read.");
+    int weighted = r->split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED;
+    for (size_t i = 0; i < n; i++) {
+      w[i] = -1;
+      for (size_t j = 0; j < nf; j++)
+        if (strcmp(fig[j]->practice, pl.ods[i]) == 0)
+          w[i] = weighted ? fig[j]->weighted : fig[j]->list_size;
+      if (w[i] < 0)
+        return FFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "figures_date",
+                     "Practice %s has no figures in force on %s; record "
+                     "them with pcn funds figures set.",
+                     pl.ods[i], fdate);
+      sum += w[i];
+    }
+    if (sum == 0)
+      return FFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "figures_date",
+                   "Every practice's %s is 0 on %s; nothing to split by.",
+                   weighted ? "weighted population" : "list size", fdate);
+    pcn_split(r->pence, w, n, parts);
+    break;
+  }
+  case PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL:
+    for (size_t i = 0; i < n; i++)
+      w[i] = 1;
+    pcn_split(r->pence, w, n, parts);
+    break;
+  case PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED:
+    for (size_t i = 0; i < n; i++) {
+      if (r->parts[i]->pence < 0 || r->parts[i]->pence > PCN_PENCE_MAX)
+        return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "parts",
+                     "parts: practice %s's amount must be 0 or more.",
+                     pl.ods[i]);
+      parts[i] = r->parts[i]->pence;
+      sum += parts[i];
+    }
+    if (sum != r->pence) {
+      char a1[PCN_PENCE_BUF], a2[PCN_PENCE_BUF];
+      return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "parts",
+                   "parts: the fixed amounts add up to %s, not the total "
+                   "%s.",
+                   pcn_pence_format(sum, 1, a1),
+                   pcn_pence_format(r->pence, 1, a2));
+    }
+    break;
+  case PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT:
+    for (size_t i = 0; i < n; i++) {
+      w[i] = r->parts[i]->basis_points;
+      sum += w[i];
+    }
+    if (sum != 10000)
+      return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "parts",
+                   "parts: the percentages add up to %lld.%02lld%%, not "
+                   "100%%.",
+                   (long long)(sum / 100), (long long)(sum % 100));
+    pcn_split(r->pence, w, n, parts);
+    break;
+  default: break;
+  }
+
+  Pcn__FundsEntry *e = entry_new(a, PCN__FUNDS_KIND__FUNDS_DISTRIBUTION,
+                                 r->stream, r->pence, date, n + 1);
+  if (!e) return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
+  e->reference = r->reference;
+  e->note = r->note;
+  e->split = r->split;
+  e->figures_date = (char *)fdate;
+  if (add_line(e, account(a, "bank", NULL, r->stream), -r->pence))
+    return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
+  for (size_t i = 0; i < n; i++)
+    if (add_line(e, account(a, "practice", pl.ods[i], r->stream), parts[i]))
+      return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
+  *out = e;
+  return 0;
+}
+
+static int build_simple(MDB_txn *txn, store *st, pcn_arena *a, int kind,
+                        const char *stream, int64_t pence, const char *date,
+                        const char *reference, const char *note,
+                        const char *payee, int32_t today, Pcn__FundsEntry **out,
+                        fmsg *m) {
+  int rc;
+  if ((rc = check_stream(m, txn, st, stream)) ||
+      (rc = check_amount(m, pence)) || (rc = check_texts(m, reference, note)) ||
+      (rc = check_day(m, "date", date)))
+    return rc;
+  if (kind == PCN__FUNDS_KIND__FUNDS_EXPENSE &&
+      pcn_check_text(payee, PCN_MAX_NAME, 1, 0))
+    return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "payee",
+                 "payee: say who was paid, in at most %d characters.",
+                 PCN_MAX_NAME);
+  if (!date[0]) {
+    char *d = pcn_arena_alloc(a, 11);
+    if (!d) return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
+    pcn_date_format(today, d);
+    date = d;
+  }
+  Pcn__FundsEntry *e = entry_new(a, kind, stream, pence, date, 2);
+  if (!e) return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
+  e->reference = (char *)reference;
+  e->note = (char *)note;
+  int receipt = kind == PCN__FUNDS_KIND__FUNDS_RECEIPT;
+  if (receipt)
+    e->payee = "";
+  else
+    e->payee = (char *)payee;
+  if (add_line(e, account(a, "bank", NULL, stream), receipt ? pence : -pence) ||
+      add_line(e, account(a, receipt ? "income" : "expense", NULL, stream),
+               receipt ? -pence : pence))
+    return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
+  *out = e;
+  return 0;
+}
+
+static int entry_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
+                      Pcn__FundsEntry **e) {
+  uint8_t key[9] = {'E'};
+  key_u64(key + 1, id);
+  return store_get_pb(txn, st->funds_entries, key, 9,
+                      &pcn__funds_entry__descriptor, a, (void **)e);
+}
+
+static int reversed_by(MDB_txn *txn, store *st, uint64_t id, uint64_t *by) {
+  uint8_t key[9] = {'R'};
+  key_u64(key + 1, id);
+  MDB_val k = {9, key}, v;
+  int rc = mdb_get(txn, st->funds_entries, &k, &v);
+  if (rc) return rc;
+  *by = v.mv_size == 8 ? key_get_u64(v.mv_data) : 0;
+  return 0;
+}
+
+static int build_reversal(MDB_txn *txn, store *st, pcn_arena *a,
+                          const Pcn__FundsReverse *r, int32_t today,
+                          Pcn__FundsEntry **out, fmsg *m) {
+  int rc;
+  if ((rc = check_texts(m, "", r->note)) ||
+      (rc = check_day(m, "date", r->date)))
+    return rc;
+  Pcn__FundsEntry *o;
+  rc = entry_load(txn, st, r->entry, a, &o);
+  if (rc == MDB_NOTFOUND || !r->entry)
+    return FFAIL(m, PCN__STATUS_CODE__NOT_FOUND, "entry",
+                 "entry: there is no ledger entry %llu.",
+                 (unsigned long long)r->entry);
+  if (rc)
+    return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "",
+                 "The ledger could not be read.");
+  if (o->kind == PCN__FUNDS_KIND__FUNDS_REVERSAL)
+    return FFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "entry",
+                 "Entry %llu is itself a reversal (of entry %llu); post the "
+                 "original again instead.",
+                 (unsigned long long)o->id, (unsigned long long)o->reverses);
+  uint64_t by;
+  if (reversed_by(txn, st, o->id, &by) == 0)
+    return FFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "entry",
+                 "Entry %llu was already reversed by entry %llu; an entry is "
+                 "reversed once.",
+                 (unsigned long long)o->id, (unsigned long long)by);
+  const char *date = r->date;
+  if (!date[0]) {
+    char *d = pcn_arena_alloc(a, 11);
+    if (!d) return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
+    pcn_date_format(today, d);
+    date = d;
+  }
+  Pcn__FundsEntry *e = entry_new(a, PCN__FUNDS_KIND__FUNDS_REVERSAL, o->stream,
+                                 o->pence, date, o->n_lines);
+  if (!e) return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
+  e->reverses = o->id;
+  e->note = r->note;
+  e->reference = o->reference;
+  e->payee = o->payee;
+  for (size_t i = 0; i < o->n_lines; i++)
+    add_line(e, o->lines[i]->account, -o->lines[i]->pence);
+  *out = e;
+  return 0;
+}
+
+/* Posts e: checks no bank account goes below zero, updates every
+ * balance, stores the entry (and the reversal mark), emits its event. */
+static int post(wtx *w, wjob *job, Pcn__FundsEntry *e) {
+  int rc;
+  for (size_t i = 0; i < e->n_lines; i++) {
+    int64_t b;
+    const char *acct = e->lines[i]->account;
+    if ((rc = balance_get(w->txn, w->st, acct, &b)))
+      return wtx_lmdb(w, rc, "reading a balance");
+    int64_t nb = b + e->lines[i]->pence;
+    if (strncmp(acct, "bank:", 5) == 0 && nb < 0) {
+      char held[PCN_PENCE_BUF], need[PCN_PENCE_BUF];
+      return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                      "The network holds only %s of stream '%s'; this needs "
+                      "%s. Record the receipt first.",
+                      pcn_pence_format(b, 1, held), acct + 5,
+                      pcn_pence_format(-e->lines[i]->pence, 1, need));
+    }
+    if ((rc = balance_put(w->txn, w->st, acct, nb)))
+      return wtx_lmdb(w, rc, "saving a balance");
+  }
+  uint64_t id;
+  if ((rc = store_next_id(w->txn, w->st, META_NEXT_ENTRY, &id)))
+    return wtx_lmdb(w, rc, "numbering the entry");
+  e->id = id;
+  e->created_at = job->now_ms;
+  e->created_by = job->who.username;
+  uint8_t key[9] = {'E'};
+  key_u64(key + 1, id);
+  if ((rc = store_put_pb(w->txn, w->st->funds_entries, key, 9,
+                         (const ProtobufCMessage *)e)))
+    return wtx_lmdb(w, rc, "saving the entry");
+  if (e->reverses) {
+    uint8_t rk[9] = {'R'}, rv[8];
+    key_u64(rk + 1, e->reverses);
+    key_u64(rv, id);
+    MDB_val k = {9, rk}, v = {8, rv};
+    if ((rc = mdb_put(w->txn, w->st->funds_entries, &k, &v, MDB_NOOVERWRITE)))
+      return rc == MDB_KEYEXIST
+                 ? wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                            "Entry %llu was already reversed.",
+                            (unsigned long long)e->reverses)
+                 : wtx_lmdb(w, rc, "marking the reversal");
+  }
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_FUNDS_ENTRY;
+  ev.funds_entry = e;
+  if ((rc = feed_emit(w, PCN__OP__CREATED, "", &ev))) return rc;
+  job->resp.body_case = PCN__RESPONSE__BODY_FUNDS_ENTRY;
+  job->resp.funds_entry = e;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int prep_fail(req_ctx *ctx, int code, fmsg *m) {
+  if (m->field && m->field[0])
+    return ctx_fail_field(ctx, code, m->field, "%s", m->text);
+  return ctx_fail(ctx, code, "%s", m->text);
+}
+
+static int apply_fail(wtx *w, int code, fmsg *m) {
+  return wtx_fail(w, code, "%s", m->text);
+}
+
+static int32_t ctx_today(req_ctx *ctx) {
+  return day_of(srv_now_ms(ctx->srv));
+}
+
+static int receive_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__FundsReceive *r = ctx->req->funds_receive;
+  Pcn__FundsEntry *e;
+  fmsg m = {0};
+  int rc =
+      build_simple(ctx_txn(ctx), &ctx->srv->st, ctx->arena,
+                   PCN__FUNDS_KIND__FUNDS_RECEIPT, r->stream, r->pence, r->date,
+                   r->reference, r->note, "", ctx_today(ctx), &e, &m);
+  if (rc) return prep_fail(ctx, rc, &m);
+  return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
+}
+
+static int receive_apply(wtx *w, wjob *job) {
+  Pcn__FundsReceive *r = job->req->funds_receive;
+  Pcn__FundsEntry *e;
+  fmsg m = {0};
+  int rc =
+      build_simple(w->txn, w->st, &job->arena, PCN__FUNDS_KIND__FUNDS_RECEIPT,
+                   r->stream, r->pence, r->date, r->reference, r->note, "",
+                   day_of(job->now_ms), &e, &m);
+  return rc ? apply_fail(w, rc, &m) : post(w, job, e);
+}
+
+static int expense_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__FundsExpense *r = ctx->req->funds_expense;
+  Pcn__FundsEntry *e;
+  fmsg m = {0};
+  int rc =
+      build_simple(ctx_txn(ctx), &ctx->srv->st, ctx->arena,
+                   PCN__FUNDS_KIND__FUNDS_EXPENSE, r->stream, r->pence, r->date,
+                   r->reference, r->note, r->payee, ctx_today(ctx), &e, &m);
+  if (rc) return prep_fail(ctx, rc, &m);
+  return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
+}
+
+static int expense_apply(wtx *w, wjob *job) {
+  Pcn__FundsExpense *r = job->req->funds_expense;
+  Pcn__FundsEntry *e;
+  fmsg m = {0};
+  int rc =
+      build_simple(w->txn, w->st, &job->arena, PCN__FUNDS_KIND__FUNDS_EXPENSE,
+                   r->stream, r->pence, r->date, r->reference, r->note,
+                   r->payee, day_of(job->now_ms), &e, &m);
+  return rc ? apply_fail(w, rc, &m) : post(w, job, e);
+}
+
+static int distribute_prepare(req_ctx *ctx, wjob *job) {
+  Pcn__FundsDistribute *r = ctx->req->funds_distribute;
+  Pcn__FundsEntry *e;
+  fmsg m = {0};
+  if (perm_check(ctx, "", 0)) return ctx->status->code;
+  int rc = build_distribution(ctx_txn(ctx), &ctx->srv->st, ctx->arena, r,
+                              ctx_today(ctx), &e, &m);
+  if (rc) return prep_fail(ctx, rc, &m);
+  if (r->preview) {
+    e->preview = 1;
+    job->resp.body_case = PCN__RESPONSE__BODY_FUNDS_ENTRY;
+    job->resp.funds_entry = e;
+    return PREPARE_ANSWERED;
+  }
+  return PCN__STATUS_CODE__OK;
+}
+
+static int distribute_apply(wtx *w, wjob *job) {
+  Pcn__FundsEntry *e;
+  fmsg m = {0};
+  int rc =
+      build_distribution(w->txn, w->st, &job->arena, job->req->funds_distribute,
+                         day_of(job->now_ms), &e, &m);
+  return rc ? apply_fail(w, rc, &m) : post(w, job, e);
+}
+
+static int reverse_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__FundsEntry *e;
+  fmsg m = {0};
+  if (perm_check(ctx, "", 0)) return ctx->status->code;
+  int rc = build_reversal(ctx_txn(ctx), &ctx->srv->st, ctx->arena,
+                          ctx->req->funds_reverse, ctx_today(ctx), &e, &m);
+  return rc ? prep_fail(ctx, rc, &m) : PCN__STATUS_CODE__OK;
+}
+
+static int reverse_apply(wtx *w, wjob *job) {
+  Pcn__FundsEntry *e;
+  fmsg m = {0};
+  int rc = build_reversal(w->txn, w->st, &job->arena, job->req->funds_reverse,
+                          day_of(job->now_ms), &e, &m);
+  return rc ? apply_fail(w, rc, &m) : post(w, job, e);
+}
+
+/* ------------------------------------------------------------ reads */
+
+static int touches_practice(const Pcn__FundsEntry *e, const char *ods) {
+  size_t n = strlen(ods);
+  for (size_t i = 0; i < e->n_lines; i++) {
+    const char *a = e->lines[i]->account;
+    if (strncmp(a, "practice:", 9) == 0 && strncmp(a + 9, ods, n) == 0 &&
+        a[9 + n] == ':')
+      return 1;
+  }
+  return 0;
+}
+
+static int ledger_read(req_ctx *ctx) {
+  Pcn__FundsLedger *r = ctx->req->funds_ledger;
+  MDB_txn *txn = ctx_txn(ctx);
+  store *st = &ctx->srv->st;
+  char *ods = ctx_ods(ctx, "practice", r->practice, 1);
+  if (!ods) return ctx->status->code;
+  if (r->stream[0] && !stream_exists(txn, st, r->stream))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "stream",
+                          "stream: there is no funding stream '%.40s'.",
+                          r->stream);
+  int32_t d;
+  char probe[16];
+  snprintf(probe, sizeof probe, "%.7s-01", r->month);
+  if (r->month[0] && (strlen(r->month) != 7 || pcn_date_parse(probe, &d)))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "month",
+                          "month: write it as YYYY-MM, such as 2027-04.");
+  uint32_t limit = r->limit ? r->limit : FUNDS_LEDGER_DEFAULT;
+  if (limit > FUNDS_LEDGER_MAX) limit = FUNDS_LEDGER_MAX;
+  Pcn__FundsLedgerPage *pg = pcn_arena_alloc(ctx->arena, sizeof *pg);
+  if (pg) {
+    pcn__funds_ledger_page__init(pg);
+    pg->entries = pcn_arena_alloc(ctx->arena, limit * sizeof *pg->entries);
+  }
+  if (!pg || !pg->entries)
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  MDB_cursor *cur;
+  if (mdb_cursor_open(txn, st->funds_entries, &cur))
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The ledger could not be read.");
+  uint8_t key[9] = {'E'};
+  key_u64(key + 1, r->before ? r->before : UINT64_MAX);
+  MDB_val k = {9, key}, v;
+  int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+  if (rc == MDB_NOTFOUND)
+    rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+  else if (rc == 0)
+    rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+  /* Now at the first key below 'E'|before (or the last key). */
+  uint32_t scanned = 0;
+  for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+    if (k.mv_size != 9 || ((uint8_t *)k.mv_data)[0] != 'E') {
+      if (((uint8_t *)k.mv_data)[0] < 'E') break;
+      continue; /* 'R' keys sort after 'E' */
+    }
+    uint64_t id = key_get_u64((uint8_t *)k.mv_data + 1);
+    if (r->before && id >= r->before) continue;
+    if (pg->n_entries == limit || ++scanned > FUNDS_SCAN_MAX) {
+      pg->next_before =
+          pg->n_entries ? pg->entries[pg->n_entries - 1]->id : id + 1;
+      break;
+    }
+    Pcn__FundsEntry *e =
+        pcn__funds_entry__unpack(&ctx->arena->pb, v.mv_size, v.mv_data);
+    if (!e) continue;
+    if (r->stream[0] && strcmp(e->stream, r->stream) != 0) continue;
+    if (r->month[0] && strncmp(e->date, r->month, 7) != 0) continue;
+    if (ods[0] && !touches_practice(e, ods)) continue;
+    pg->entries[pg->n_entries++] = e;
+  }
+  mdb_cursor_close(cur);
+  ctx->resp->body_case = PCN__RESPONSE__BODY_FUNDS_LEDGER_PAGE;
+  ctx->resp->funds_ledger_page = pg;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int balances_read(req_ctx *ctx) {
+  Pcn__FundsBalances *r = ctx->req->funds_balances;
+  MDB_txn *txn = ctx_txn(ctx);
+  store *st = &ctx->srv->st;
+  pcn_arena *a = ctx->arena;
+  char *ods = ctx_ods(ctx, "practice", r->practice, 1);
+  if (!ods) return ctx->status->code;
+  MDB_stat ms;
+  MDB_cursor *cur;
+  Pcn__FundsBalancePage *pg = pcn_arena_alloc(a, sizeof *pg);
+  if (!pg || mdb_stat(txn, st->funds_balances, &ms) ||
+      mdb_cursor_open(txn, st->funds_balances, &cur))
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The balances could not be read.");
+  pcn__funds_balance_page__init(pg);
+  pg->balances = pcn_arena_alloc(a, (ms.ms_entries + 1) * sizeof *pg->balances);
+  Pcn__FundsBalance *b = pcn_arena_alloc(a, (ms.ms_entries + 1) * sizeof *b);
+  if (!pg->balances || !b) {
+    mdb_cursor_close(cur);
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  }
+  MDB_val k, v;
+  for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    if (v.mv_size != 8 || k.mv_size > FUNDS_ACCOUNT_MAX * 2) continue;
+    char *acct = pcn_arena_alloc(a, k.mv_size + 1);
+    if (!acct) break;
+    memcpy(acct, k.mv_data, k.mv_size);
+    acct[k.mv_size] = 0;
+    int64_t p = (int64_t)key_get_u64(v.mv_data);
+    char *c1 = strchr(acct, ':');
+    if (!c1) continue;
+    size_t kl = (size_t)(c1 - acct);
+    if (kl == 4 && !strncmp(acct, "bank", 4))
+      pg->held += p;
+    else if (kl == 6 && !strncmp(acct, "income", 6))
+      pg->received -= p;
+    else if (kl == 8 && !strncmp(acct, "practice", 8))
+      pg->distributed += p;
+    else if (kl == 7 && !strncmp(acct, "expense", 7))
+      pg->spent += p;
+    Pcn__FundsBalance *x = &b[pg->n_balances];
+    pcn__funds_balance__init(x);
+    x->account = acct;
+    x->pence = p;
+    if (kl == 8 && !strncmp(acct, "practice", 8)) {
+      char *c2 = strchr(c1 + 1, ':');
+      if (!c2) continue;
+      x->practice = pcn_arena_alloc(a, (size_t)(c2 - c1));
+      if (!x->practice) break;
+      memcpy(x->practice, c1 + 1, (size_t)(c2 - c1 - 1));
+      x->practice[c2 - c1 - 1] = 0;
+      x->stream = c2 + 1;
+    } else {
+      x->stream = c1 + 1;
+    }
+    if (ods[0] && strcmp(x->practice, ods) != 0) continue;
+    pg->balances[pg->n_balances++] = x;
+  }
+  mdb_cursor_close(cur);
+  ctx->resp->body_case = PCN__RESPONSE__BODY_FUNDS_BALANCE_PAGE;
+  ctx->resp->funds_balance_page = pg;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* ------------------------------------------------------------ statement */
+
+#define STATEMENT_ROWS_MAX 4000
+
+typedef struct srow {
+  char practice[16], stream[FUNDS_CODE_MAX + 1];
+  int64_t received, distributed, spent, balance;
+} srow;
+
+typedef struct stable {
+  srow *r;
+  size_t n;
+} stable;
+
+static srow *srow_get(stable *t, const char *practice, size_t plen,
+                      const char *stream) {
+  if (plen >= sizeof t->r[0].practice) plen = sizeof t->r[0].practice - 1;
+  for (size_t i = 0; i < t->n; i++)
+    if (strlen(t->r[i].practice) == plen &&
+        !strncmp(t->r[i].practice, practice, plen) &&
+        !strcmp(t->r[i].stream, stream))
+      return &t->r[i];
+  if (t->n == STATEMENT_ROWS_MAX) return NULL;
+  srow *x = &t->r[t->n++];
+  memset(x, 0, sizeof *x);
+  memcpy(x->practice, practice, plen);
+  snprintf(x->stream, sizeof x->stream, "%s", stream);
+  return x;
+}
+
+static int cmp_srow(const void *a, const void *b) {
+  const srow *x = a, *y = b;
+  int nx = !x->practice[0], ny = !y->practice[0]; /* the network's last */
+  if (nx != ny) return nx - ny;
+  int c = strcmp(x->practice, y->practice);
+  return c ? c : strcmp(x->stream, y->stream);
+}
+
+static int statement_read(req_ctx *ctx) {
+  Pcn__FundsStatement *r = ctx->req->funds_statement;
+  MDB_txn *txn = ctx_txn(ctx);
+  store *st = &ctx->srv->st;
+  char *ods = ctx_ods(ctx, "practice", r->practice, 1);
+  if (!ods) return ctx->status->code;
+  int32_t d;
+  char probe[16];
+  snprintf(probe, sizeof probe, "%.7s-01", r->month);
+  if (strlen(r->month) != 7 || pcn_date_parse(probe, &d))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "month",
+                          "month: write it as YYYY-MM, such as 2027-04.");
+  stable t = {calloc(STATEMENT_ROWS_MAX, sizeof(srow)), 0};
+  pcn_arena tmp;
+  pcn_arena_init(&tmp, 1u << 20);
+  Pcn__FundsStatementPage *pg = pcn_arena_alloc(ctx->arena, sizeof *pg);
+  MDB_cursor *cur = NULL;
+  int rc = !t.r || !pg ? ENOMEM : mdb_cursor_open(txn, st->funds_entries, &cur);
+  if (rc) {
+    free(t.r);
+    pcn_arena_free(&tmp);
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The ledger could not be read.");
+  }
+  pcn__funds_statement_page__init(pg);
+  pg->month = r->month;
+  MDB_val k, v;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    if (k.mv_size != 9 || ((uint8_t *)k.mv_data)[0] != 'E') break;
+    pcn_arena_reset(&tmp);
+    Pcn__FundsEntry *e =
+        pcn__funds_entry__unpack(&tmp.pb, v.mv_size, v.mv_data);
+    if (!e) continue;
+    int when = strncmp(e->date, r->month, 7); /* <0 before, 0 in, >0 after */
+    if (when > 0) continue;
+    for (size_t i = 0; i < e->n_lines; i++) {
+      const char *a = e->lines[i]->account;
+      int64_t p = e->lines[i]->pence;
+      srow *x;
+      if (!strncmp(a, "bank:", 5)) {
+        if ((x = srow_get(&t, "", 0, a + 5))) x->balance += p;
+        pg->held += p;
+        if (when < 0) pg->held_before += p;
+      } else if (!strncmp(a, "income:", 7)) {
+        if (when == 0 && (x = srow_get(&t, "", 0, a + 7))) x->received -= p;
+        if (when == 0) pg->received -= p;
+      } else if (!strncmp(a, "expense:", 8)) {
+        if (when == 0 && (x = srow_get(&t, "", 0, a + 8))) x->spent += p;
+        if (when == 0) pg->spent += p;
+      } else if (!strncmp(a, "practice:", 9)) {
+        const char *o = a + 9, *c = strchr(o, ':');
+        if (!c) continue;
+        if ((!ods[0] || ((size_t)(c - o) == strlen(ods) &&
+                         !strncmp(o, ods, strlen(ods)))) &&
+            (x = srow_get(&t, o, (size_t)(c - o), c + 1))) {
+          x->balance += p;
+          if (when == 0) x->distributed += p;
+        }
+        if (when == 0) {
+          if ((x = srow_get(&t, "", 0, c + 1))) x->distributed += p;
+          pg->distributed += p;
+        }
+      }
+    }
+  }
+  mdb_cursor_close(cur);
+  pcn_arena_free(&tmp);
+  qsort(t.r, t.n, sizeof *t.r, cmp_srow);
+  pg->rows = pcn_arena_alloc(ctx->arena, (t.n + 1) * sizeof *pg->rows);
+  Pcn__FundsStatementRow *rows =
+      pcn_arena_alloc(ctx->arena, (t.n + 1) * sizeof *rows);
+  if (!pg->rows || !rows) {
+    free(t.r);
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  }
+  for (size_t i = 0; i < t.n; i++) {
+    srow *x = &t.r[i];
+    if (!x->received && !x->distributed && !x->spent && !x->balance) continue;
+    Pcn__FundsStatementRow *o = &rows[pg->n_rows];
+    pcn__funds_statement_row__init(o);
+    o->practice = pcn_arena_strdup(ctx->arena, x->practice);
+    o->stream = pcn_arena_strdup(ctx->arena, x->stream);
+    o->received = x->received;
+    o->distributed = x->distributed;
+    o->spent = x->spent;
+    o->balance = x->balance;
+    pg->rows[pg->n_rows++] = o;
+  }
+  free(t.r);
+  ctx->resp->body_case = PCN__RESPONSE__BODY_FUNDS_STATEMENT_PAGE;
+  ctx->resp->funds_statement_page = pg;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* ------------------------------------------------------------ verify */
+
+typedef struct vline {
+  char *account;
+  int64_t pence;
+} vline;
+
+static int cmp_vline(const void *a, const void *b) {
+  return strcmp(((const vline *)a)->account, ((const vline *)b)->account);
+}
+
+int funds_verify(store *st, MDB_txn *txn, uint64_t *entries, char *err,
+                 size_t errlen) {
+  size_t n = 0, cap = 0;
+  vline *l = NULL;
+  int out = 0;
+  pcn_arena a;
+  pcn_arena_init(&a, 8u << 20);
+  MDB_cursor *cur = NULL;
+  MDB_val k, v;
+  int rc = mdb_cursor_open(txn, st->funds_entries, &cur);
+  uint64_t count = 0;
+  for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !out;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    pcn_arena_reset(&a);
+    uint8_t tag = k.mv_size ? ((uint8_t *)k.mv_data)[0] : 0;
+    if (k.mv_size != 9 || (tag != 'E' && tag != 'R')) {
+      snprintf(err, errlen, "The ledger holds a bad key.");
+      out = -1;
+      break;
+    }
+    uint64_t id = key_get_u64((uint8_t *)k.mv_data + 1);
+    if (tag == 'R') {
+      Pcn__FundsEntry *rev;
+      uint64_t rid = v.mv_size == 8 ? key_get_u64(v.mv_data) : 0;
+      if (entry_load(txn, st, rid, &a, &rev) || rev->reverses != id) {
+        snprintf(err, errlen,
+                 "Ledger entry %llu is marked reversed by entry %llu, which "
+                 "does not reverse it.",
+                 (unsigned long long)id, (unsigned long long)rid);
+        out = -1;
+      }
+      continue;
+    }
+    Pcn__FundsEntry *e = pcn__funds_entry__unpack(&a.pb, v.mv_size, v.mv_data);
+    if (!e || e->id != id) {
+      snprintf(err, errlen,
+               "Ledger entry %llu does not decode or is stored under the "
+               "wrong id.",
+               (unsigned long long)id);
+      out = -1;
+      break;
+    }
+    count++;
+    int64_t sum = 0;
+    for (size_t i = 0; i < e->n_lines; i++) {
+      sum += e->lines[i]->pence;
+      if (n == cap) {
+        cap = cap ? cap * 2 : 256;
+        vline *nl = realloc(l, cap * sizeof *l);
+        if (!nl) {
+          snprintf(err, errlen, "Out of memory.");
+          out = -1;
+          break;
+        }
+        l = nl;
+      }
+      l[n].account = strdup(e->lines[i]->account);
+      l[n++].pence = e->lines[i]->pence;
+    }
+    if (!out && sum != 0) {
+      snprintf(err, errlen,
+               "Ledger entry %llu does not balance: its lines sum to %lld "
+               "pence.",
+               (unsigned long long)id, (long long)sum);
+      out = -1;
+    }
+  }
+  if (cur) mdb_cursor_close(cur);
+  if (!out && rc != MDB_NOTFOUND) {
+    snprintf(err, errlen, "Could not read the ledger: %s.", mdb_strerror(rc));
+    out = -1;
+  }
+  /* Fold the lines per account, then walk the stored balances beside. */
+  if (!out) {
+    if (n) qsort(l, n, sizeof *l, cmp_vline);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (m && strcmp(l[m - 1].account, l[i].account) == 0) {
+        l[m - 1].pence += l[i].pence;
+        free(l[i].account);
+      } else {
+        l[m++] = l[i];
+      }
+    }
+    size_t j = 0;
+    cur = NULL;
+    rc = mdb_cursor_open(txn, st->funds_balances, &cur);
+    for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !out;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+      char acct[FUNDS_ACCOUNT_MAX * 2 + 1];
+      size_t kl = k.mv_size < sizeof acct - 1 ? k.mv_size : sizeof acct - 1;
+      memcpy(acct, k.mv_data, kl);
+      acct[kl] = 0;
+      int64_t stored = v.mv_size == 8 ? (int64_t)key_get_u64(v.mv_data) : 0;
+      while (j < m && strcmp(l[j].account, acct) < 0) {
+        if (l[j].pence) {
+          snprintf(err, errlen,
+                   "Account %s has no stored balance, but its entries come "
+                   "to %lld pence.",
+                   l[j].account, (long long)l[j].pence);
+          out = -1;
+          break;
+        }
+        j++;
+      }
+      if (out) break;
+      int64_t derived = 0;
+      if (j < m && strcmp(l[j].account, acct) == 0) derived = l[j++].pence;
+      if (v.mv_size != 8 || stored != derived) {
+        snprintf(err, errlen,
+                 "The balance of account %s is %lld pence, but its ledger "
+                 "entries come to %lld pence.",
+                 acct, (long long)stored, (long long)derived);
+        out = -1;
+      }
+    }
+    if (cur) mdb_cursor_close(cur);
+    if (!out && rc != MDB_NOTFOUND) {
+      snprintf(err, errlen, "Could not read the balances.");
+      out = -1;
+    }
+    for (; !out && j < m; j++)
+      if (l[j].pence) {
+        snprintf(err, errlen,
+                 "Account %s has no stored balance, but its entries come to "
+                 "%lld pence.",
+                 l[j].account, (long long)l[j].pence);
+        out = -1;
+      }
+    for (size_t i = 0; i < m; i++)
+      free(l[i].account);
+  } else {
+    for (size_t i = 0; i < n; i++)
+      free(l[i].account);
+  }
+  free(l);
+  pcn_arena_free(&a);
+  if (entries) *entries = count;
+  return out;
+}
+
+const req_entry funds_entries[] = {
+    {PCN__REQUEST__BODY_FUNDS_FIGURES_SET, "record practices' figures",
+     REQ_WRITE, R_PCNM, 0, 0, NULL, figures_set_prepare, figures_set_apply,
+     NULL},
+    {PCN__REQUEST__BODY_FUNDS_FIGURES_LIST, "see practices' figures", 0, R_ALL,
+     0, 0, figures_list_read, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_FUNDS_STREAM_ADD, "add a funding stream", REQ_WRITE,
+     R_PCNM, 0, 0, NULL, stream_add_prepare, stream_add_apply, NULL},
+    {PCN__REQUEST__BODY_FUNDS_STREAM_LIST, "see the funding streams", 0, R_ALL,
+     0, 0, stream_list_read, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_FUNDS_RECEIVE, "post to the network's ledger",
+     REQ_WRITE, R_PCNM, 0, 0, NULL, receive_prepare, receive_apply, NULL},
+    {PCN__REQUEST__BODY_FUNDS_DISTRIBUTE, "post to the network's ledger",
+     REQ_WRITE, R_PCNM, 0, 0, NULL, distribute_prepare, distribute_apply, NULL},
+    {PCN__REQUEST__BODY_FUNDS_EXPENSE, "post to the network's ledger",
+     REQ_WRITE, R_PCNM, 0, 0, NULL, expense_prepare, expense_apply, NULL},
+    {PCN__REQUEST__BODY_FUNDS_REVERSE, "post to the network's ledger",
+     REQ_WRITE, R_PCNM, 0, 0, NULL, reverse_prepare, reverse_apply, NULL},
+    {PCN__REQUEST__BODY_FUNDS_LEDGER, "see the network's ledger", 0, R_ALL, 0,
+     0, ledger_read, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_FUNDS_BALANCES, "see the network's balances", 0, R_ALL,
+     0, 0, balances_read, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_FUNDS_STATEMENT, "see the network's statements", 0,
+     R_ALL, 0, 0, statement_read, NULL, NULL, NULL},
+};
+const size_t funds_entries_n = sizeof funds_entries / sizeof funds_entries[0];

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "areas.h"
 #include "feed.h"
 #include "init.h"
 #include "validate.h"
@@ -202,6 +203,8 @@ int pcnd_verify(const char *data_dir, int json, char *err, size_t errlen) {
   if (!rc) rc = each(&v, st.sessions, check_session);
   if (!rc) rc = each(&v, st.session_by_member, check_session_index);
   if (!rc) rc = feed_verify(&st, v.txn, &v.events, err, errlen);
+  uint64_t ledger = 0;
+  if (!rc) rc = funds_verify(&st, v.txn, &ledger, err, errlen);
   if (!rc) {
     MDB_stat ms;
     mdb_stat(v.txn, st.task_index, &ms);

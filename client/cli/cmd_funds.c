@@ -1,6 +1,609 @@
-/* cmd_funds.c - placeholder: `pcn funds` arrives with issue 7. */
+/* cmd_funds.c - pcn funds stream|figures|receive|distribute|expense|
+ * reverse|ledger|balance: the network's ledger. Amounts are read and
+ * printed in pounds ("1,234.56", "£1,234.56"); the wire carries pence.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "money.h"
+#include "validate.h"
+
+static const char *kind_word(int k) {
+  switch (k) {
+  case PCN__FUNDS_KIND__FUNDS_RECEIPT: return "receipt";
+  case PCN__FUNDS_KIND__FUNDS_DISTRIBUTION: return "distribution";
+  case PCN__FUNDS_KIND__FUNDS_EXPENSE: return "expense";
+  case PCN__FUNDS_KIND__FUNDS_REVERSAL: return "reversal";
+  default: return "?";
+  }
+}
+
+static const char *split_word(int s) {
+  switch (s) {
+  case PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE: return "by list size";
+  case PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED: return "by weighted population";
+  case PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL: return "equally";
+  case PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED: return "in fixed amounts";
+  case PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT: return "by percentages";
+  default: return "";
+  }
+}
+
+static const char *pounds(int64_t p, char buf[PCN_PENCE_BUF]) {
+  return pcn_pence_format(p, 1, buf);
+}
+
+static void entry_show(const Pcn__FundsEntry *e) {
+  char a[PCN_PENCE_BUF], tm[20];
+  if (e->preview)
+    printf("Preview (nothing posted):\n");
+  else
+    cli_kv("entry:", "%llu", (unsigned long long)e->id);
+  cli_kv("kind:", "%s", kind_word(e->kind));
+  if (e->reverses)
+    cli_kv("reverses:", "entry %llu", (unsigned long long)e->reverses);
+  cli_kv("stream:", "%s", e->stream);
+  cli_kv("date:", "%s", e->date);
+  cli_kv("amount:", "%s", pounds(e->pence, a));
+  if (e->split)
+    cli_kv("split:", "%s (figures of %s)", split_word(e->split),
+           e->figures_date);
+  if (e->payee[0]) cli_kv("payee:", "%s", e->payee);
+  if (e->reference[0]) cli_kv("reference:", "%s", e->reference);
+  if (e->note[0]) cli_kv("note:", "%s", e->note);
+  if (!e->preview) {
+    cli_format_time(e->created_at, tm);
+    cli_kv("posted:", "%s by %s", tm, e->created_by);
+  }
+  printf("\n%-32s %16s %16s\n", "ACCOUNT", "DEBIT", "CREDIT");
+  for (size_t i = 0; i < e->n_lines; i++) {
+    int64_t p = e->lines[i]->pence;
+    char d[PCN_PENCE_BUF] = "", c[PCN_PENCE_BUF] = "";
+    if (p >= 0)
+      pounds(p, d);
+    else
+      pounds(-p, c);
+    printf("%-32s %*s %*s\n", e->lines[i]->account, d[0] ? 17 : 16, d,
+           c[0] ? 17 : 16, c);
+  }
+}
+
+/* Calls the server and prints what it answers with. */
+static int funds_call(cli_ctx *c, Pcn__Request *req) {
+  int rc = cli_connect(c, 1);
+  if (rc) return rc;
+  const Pcn__Response *r = cli_call(c, req, &rc);
+  if (!r) return rc;
+  if (c->json) {
+    const ProtobufCMessage *m = NULL;
+    switch (r->body_case) {
+    case PCN__RESPONSE__BODY_FUNDS_ENTRY: m = &r->funds_entry->base; break;
+    case PCN__RESPONSE__BODY_FUNDS_STREAM: m = &r->funds_stream->base; break;
+    case PCN__RESPONSE__BODY_FUNDS_STREAMS: m = &r->funds_streams->base; break;
+    case PCN__RESPONSE__BODY_FUNDS_FIGURES: m = &r->funds_figures->base; break;
+    case PCN__RESPONSE__BODY_FUNDS_FIGURES_PAGE:
+      m = &r->funds_figures_page->base;
+      break;
+    case PCN__RESPONSE__BODY_FUNDS_LEDGER_PAGE:
+      m = &r->funds_ledger_page->base;
+      break;
+    case PCN__RESPONSE__BODY_FUNDS_BALANCE_PAGE:
+      m = &r->funds_balance_page->base;
+      break;
+    default: break;
+    }
+    if (m) cli_print_json(pb_to_json(m));
+    return EXIT_DONE;
+  }
+  char a[PCN_PENCE_BUF];
+  switch (r->body_case) {
+  case PCN__RESPONSE__BODY_FUNDS_ENTRY: entry_show(r->funds_entry); break;
+  case PCN__RESPONSE__BODY_FUNDS_STREAM:
+    printf("Added stream %s: %s\n", r->funds_stream->code,
+           r->funds_stream->name);
+    break;
+  case PCN__RESPONSE__BODY_FUNDS_STREAMS:
+    printf("%-12s %s\n", "CODE", "NAME");
+    for (size_t i = 0; i < r->funds_streams->n_streams; i++) {
+      const Pcn__FundsStream *s = r->funds_streams->streams[i];
+      printf("%-12s %s%s\n", s->code, s->name, s->builtin ? "" : " (added)");
+    }
+    break;
+  case PCN__RESPONSE__BODY_FUNDS_FIGURES: {
+    const Pcn__PracticeFigures *f = r->funds_figures;
+    printf("Recorded %s from %s: list size %u, weighted %u%s%s\n", f->practice,
+           f->applies_from, f->list_size, f->weighted,
+           f->locality[0] ? ", locality " : "", f->locality);
+    break;
+  }
+  case PCN__RESPONSE__BODY_FUNDS_FIGURES_PAGE: {
+    const Pcn__FundsFiguresPage *p = r->funds_figures_page;
+    if (!p->n_figures) {
+      printf("No figures recorded.\n");
+      break;
+    }
+    printf("%-8s %-11s %10s %10s  %s\n", "PRACTICE", "FROM", "LIST", "WEIGHTED",
+           "LOCALITY");
+    for (size_t i = 0; i < p->n_figures; i++)
+      printf("%-8s %-11s %10u %10u  %s\n", p->figures[i]->practice,
+             p->figures[i]->applies_from, p->figures[i]->list_size,
+             p->figures[i]->weighted, p->figures[i]->locality);
+    break;
+  }
+  case PCN__RESPONSE__BODY_FUNDS_LEDGER_PAGE: {
+    const Pcn__FundsLedgerPage *p = r->funds_ledger_page;
+    if (!p->n_entries) {
+      printf("No entries.\n");
+      break;
+    }
+    printf("%5s %-10s %-12s %-10s %16s  %s\n", "ENTRY", "DATE", "KIND",
+           "STREAM", "AMOUNT", "DETAIL");
+    for (size_t i = 0; i < p->n_entries; i++) {
+      const Pcn__FundsEntry *e = p->entries[i];
+      char detail[160];
+      if (e->reverses)
+        snprintf(detail, sizeof detail, "reverses entry %llu%s%s",
+                 (unsigned long long)e->reverses, e->note[0] ? ": " : "",
+                 e->note);
+      else if (e->kind == PCN__FUNDS_KIND__FUNDS_DISTRIBUTION)
+        snprintf(detail, sizeof detail, "%zu practices %s%s%s", e->n_lines - 1,
+                 split_word(e->split), e->reference[0] ? "; " : "",
+                 e->reference);
+      else if (e->kind == PCN__FUNDS_KIND__FUNDS_EXPENSE)
+        snprintf(detail, sizeof detail, "to %s%s%s", e->payee,
+                 e->reference[0] ? "; " : "", e->reference);
+      else
+        snprintf(detail, sizeof detail, "%s", e->reference);
+      printf("%5llu %-10s %-12s %-10s %17s  %s\n", (unsigned long long)e->id,
+             e->date, kind_word(e->kind), e->stream, pounds(e->pence, a),
+             detail);
+    }
+    if (p->next_before)
+      printf("More: pcn funds ledger --before %llu\n",
+             (unsigned long long)p->next_before);
+    break;
+  }
+  case PCN__RESPONSE__BODY_FUNDS_BALANCE_PAGE: {
+    const Pcn__FundsBalancePage *p = r->funds_balance_page;
+    printf("%-8s %-10s %16s\n", "PRACTICE", "STREAM", "DISTRIBUTED");
+    int any = 0;
+    for (size_t i = 0; i < p->n_balances; i++) {
+      const Pcn__FundsBalance *b = p->balances[i];
+      if (!b->practice[0]) continue;
+      printf("%-8s %-10s %17s\n", b->practice, b->stream, pounds(b->pence, a));
+      any = 1;
+    }
+    if (!any) printf("(nothing distributed yet)\n");
+    printf("\n%-19s %16s\n", "STREAM", "HELD");
+    for (size_t i = 0; i < p->n_balances; i++) {
+      const Pcn__FundsBalance *b = p->balances[i];
+      if (strncmp(b->account, "bank:", 5) == 0)
+        printf("%-19s %17s\n", b->stream, pounds(b->pence, a));
+    }
+    printf("\n");
+    cli_kv("received:", "%s", pounds(p->received, a));
+    cli_kv("distributed:", "%s", pounds(p->distributed, a));
+    cli_kv("spent:", "%s", pounds(p->spent, a));
+    cli_kv("held:", "%s", pounds(p->held, a));
+    break;
+  }
+  default: break;
+  }
+  return EXIT_DONE;
+}
+
+/* --amount in pounds: more than zero, at most two decimal places. */
+static int parse_amount(cli_ctx *c, int64_t *pence) {
+  const char *v = cli_opt_val(c, "amount");
+  if (!v) return cli_usage(c, "--amount is required, in pounds: 1,234.56."), -1;
+  if (pcn_pence_parse(v, pence) || *pence <= 0)
+    return cli_usage(c,
+                     "--amount: '%s' is not an amount; write pounds and "
+                     "pence above zero, such as 1,234.56.",
+                     v),
+           -1;
+  return 0;
+}
+
+static int need(cli_ctx *c, const char *opt, const char **out) {
+  *out = cli_opt_val(c, opt);
+  if (!*out) return cli_usage(c, "--%s is required.", opt), -1;
+  return 0;
+}
+
+static const char *opt_or(cli_ctx *c, const char *opt) {
+  const char *v = cli_opt_val(c, opt);
+  return v ? v : "";
+}
+
+static int stream_run(cli_ctx *c) {
+  Pcn__Request req = PCN__REQUEST__INIT;
+  Pcn__FundsStreamList l = PCN__FUNDS_STREAM_LIST__INIT;
+  Pcn__FundsStreamAdd a = PCN__FUNDS_STREAM_ADD__INIT;
+  if (cli_has(c, "add")) {
+    a.code = (char *)cli_opt_val(c, "add");
+    if (need(c, "name", (const char **)&a.name)) return EXIT_USAGE;
+    req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_ADD;
+    req.funds_stream_add = &a;
+  } else {
+    if (cli_has(c, "name")) return cli_usage(c, "--name goes with --add CODE.");
+    req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_LIST;
+    req.funds_stream_list = &l;
+  }
+  return funds_call(c, &req);
+}
+
+static int parse_count(cli_ctx *c, const char *opt, uint32_t *out) {
+  const char *v;
+  if (need(c, opt, &v)) return -1;
+  char *end;
+  unsigned long long x = strtoull(v, &end, 10);
+  if (!v[0] || *end || v[0] == '-' || x > 10000000ULL)
+    return cli_usage(c, "--%s: '%s' is not a number of patients.", opt, v), -1;
+  *out = (uint32_t)x;
+  return 0;
+}
+
+static int figures_run(cli_ctx *c) {
+  Pcn__Request req = PCN__REQUEST__INIT;
+  Pcn__FundsFiguresSet s = PCN__FUNDS_FIGURES_SET__INIT;
+  Pcn__FundsFiguresList l = PCN__FUNDS_FIGURES_LIST__INIT;
+  if (cli_has(c, "set")) {
+    s.practice = (char *)cli_opt_val(c, "set");
+    if (need(c, "from", (const char **)&s.applies_from) ||
+        cli_check_date(c, "from", s.applies_from) ||
+        parse_count(c, "list-size", &s.list_size) ||
+        parse_count(c, "weighted", &s.weighted))
+      return EXIT_USAGE;
+    s.locality = (char *)opt_or(c, "locality");
+    req.body_case = PCN__REQUEST__BODY_FUNDS_FIGURES_SET;
+    req.funds_figures_set = &s;
+  } else {
+    l.practice = (char *)opt_or(c, "practice");
+    l.as_at = (char *)opt_or(c, "as-at");
+    if (l.as_at[0] && cli_check_date(c, "as-at", l.as_at)) return EXIT_USAGE;
+    req.body_case = PCN__REQUEST__BODY_FUNDS_FIGURES_LIST;
+    req.funds_figures_list = &l;
+  }
+  return funds_call(c, &req);
+}
+
+static int receive_run(cli_ctx *c) {
+  Pcn__FundsReceive r = PCN__FUNDS_RECEIVE__INIT;
+  if (need(c, "stream", (const char **)&r.stream) || parse_amount(c, &r.pence))
+    return EXIT_USAGE;
+  r.date = (char *)opt_or(c, "date");
+  if (r.date[0] && cli_check_date(c, "date", r.date)) return EXIT_USAGE;
+  r.reference = (char *)opt_or(c, "ref");
+  r.note = (char *)opt_or(c, "note");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
+  req.funds_receive = &r;
+  return funds_call(c, &req);
+}
+
+static int expense_run(cli_ctx *c) {
+  Pcn__FundsExpense r = PCN__FUNDS_EXPENSE__INIT;
+  if (need(c, "stream", (const char **)&r.stream) ||
+      parse_amount(c, &r.pence) || need(c, "payee", (const char **)&r.payee))
+    return EXIT_USAGE;
+  r.date = (char *)opt_or(c, "date");
+  if (r.date[0] && cli_check_date(c, "date", r.date)) return EXIT_USAGE;
+  r.reference = (char *)opt_or(c, "ref");
+  r.note = (char *)opt_or(c, "note");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_EXPENSE;
+  req.funds_expense = &r;
+  return funds_call(c, &req);
+}
+
+#define MAX_TO 64
+
+static int distribute_run(cli_ctx *c) {
+  Pcn__FundsDistribute d = PCN__FUNDS_DISTRIBUTE__INIT;
+  const char *by;
+  if (need(c, "stream", (const char **)&d.stream) ||
+      parse_amount(c, &d.pence) || need(c, "by", &by))
+    return EXIT_USAGE;
+  static const struct {
+    const char *word;
+    int split;
+  } modes[] = {{"list", PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE},
+               {"weighted", PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED},
+               {"equal", PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL},
+               {"fixed", PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED},
+               {"percent", PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT}};
+  for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+    if (!strcmp(by, modes[i].word)) d.split = modes[i].split;
+  if (!d.split)
+    return cli_usage(c, "--by: one of list, weighted, equal, fixed, percent.");
+  int valued = d.split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED ||
+               d.split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT;
+  d.date = (char *)opt_or(c, "date");
+  d.figures_date = (char *)opt_or(c, "figures-date");
+  if ((d.date[0] && cli_check_date(c, "date", d.date)) ||
+      (d.figures_date[0] && cli_check_date(c, "figures-date", d.figures_date)))
+    return EXIT_USAGE;
+  d.reference = (char *)opt_or(c, "ref");
+  d.note = (char *)opt_or(c, "note");
+  d.preview = cli_has(c, "preview");
+  /* --to F84001,F84002 or, for fixed and percent, F84001=600,F84002=400. */
+  static Pcn__FundsPart parts[MAX_TO];
+  static Pcn__FundsPart *pp[MAX_TO];
+  static char buf[4096];
+  const char *to = opt_or(c, "to");
+  if (valued && !to[0])
+    return cli_usage(c, "--to ODS=%s,... is required for --by %s.",
+                     d.split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED ? "POUNDS"
+                                                                    : "PERCENT",
+                     by);
+  snprintf(buf, sizeof buf, "%s", to);
+  char *save = NULL;
+  for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+    if (d.n_parts == MAX_TO)
+      return cli_usage(c, "--to: at most %d practices.", MAX_TO);
+    Pcn__FundsPart *p = &parts[d.n_parts];
+    pcn__funds_part__init(p);
+    char *eq = strchr(t, '=');
+    if (eq) *eq++ = 0;
+    p->practice = t;
+    if (valued != (eq != NULL))
+      return cli_usage(c, valued ? "--to: give each practice its part, as "
+                                   "F84001=600.00."
+                                 : "--to: just the practices (F84001,F84002); "
+                                   "parts go with --by fixed or percent.");
+    if (eq) {
+      int64_t v;
+      /* Percentages read like pounds: two decimals, "33.33" -> 3333. */
+      if (pcn_pence_parse(eq, &v) || v < 0 ||
+          (d.split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT && v > 10000))
+        return cli_usage(c, "--to: '%s' is not %s for %s.", eq,
+                         d.split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED
+                             ? "an amount in pounds"
+                             : "a percentage such as 33.33",
+                         t);
+      if (d.split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED)
+        p->pence = v;
+      else
+        p->basis_points = (uint32_t)v;
+    }
+    pp[d.n_parts++] = p;
+  }
+  d.parts = pp;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_DISTRIBUTE;
+  req.funds_distribute = &d;
+  return funds_call(c, &req);
+}
+
+static int reverse_run(cli_ctx *c) {
+  Pcn__FundsReverse r = PCN__FUNDS_REVERSE__INIT;
+  if (cli_parse_u64(c, "the entry ID", c->arg[0], &r.entry)) return EXIT_USAGE;
+  r.date = (char *)opt_or(c, "date");
+  if (r.date[0] && cli_check_date(c, "date", r.date)) return EXIT_USAGE;
+  r.note = (char *)opt_or(c, "note");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_REVERSE;
+  req.funds_reverse = &r;
+  return funds_call(c, &req);
+}
+
+static int ledger_run(cli_ctx *c) {
+  Pcn__FundsLedger l = PCN__FUNDS_LEDGER__INIT;
+  l.stream = (char *)opt_or(c, "stream");
+  l.practice = (char *)opt_or(c, "practice");
+  l.month = (char *)opt_or(c, "month");
+  uint64_t x;
+  if (cli_has(c, "before")) {
+    if (cli_parse_u64(c, "--before", cli_opt_val(c, "before"), &x))
+      return EXIT_USAGE;
+    l.before = x;
+  }
+  if (cli_has(c, "limit")) {
+    if (cli_parse_u64(c, "--limit", cli_opt_val(c, "limit"), &x))
+      return EXIT_USAGE;
+    l.limit = x > 200 ? 200 : (uint32_t)x;
+  }
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_LEDGER;
+  req.funds_ledger = &l;
+  return funds_call(c, &req);
+}
+
+static int balance_run(cli_ctx *c) {
+  Pcn__FundsBalances b = PCN__FUNDS_BALANCES__INIT;
+  b.practice = (char *)opt_or(c, "practice");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_BALANCES;
+  req.funds_balances = &b;
+  return funds_call(c, &req);
+}
+
+/* Pence as a plain decimal for CSV: "-1234.56", no grouping or sign. */
+static const char *csv_pounds(int64_t p, char buf[PCN_PENCE_BUF]) {
+  uint64_t a = p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
+  snprintf(buf, PCN_PENCE_BUF, "%s%llu.%02llu", p < 0 ? "-" : "",
+           (unsigned long long)(a / 100), (unsigned long long)(a % 100));
+  return buf;
+}
+
+static int statement_run(cli_ctx *c) {
+  Pcn__FundsStatement st = PCN__FUNDS_STATEMENT__INIT;
+  if (need(c, "month", (const char **)&st.month)) return EXIT_USAGE;
+  st.practice = (char *)opt_or(c, "practice");
+  const char *fmt = opt_or(c, "format");
+  int csv = !strcmp(fmt, "csv");
+  if (fmt[0] && !csv && strcmp(fmt, "table"))
+    return cli_usage(c, "--format: table or csv.");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_STATEMENT;
+  req.funds_statement = &st;
+  int rc = cli_connect(c, 1);
+  if (rc) return rc;
+  const Pcn__Response *r = cli_call(c, &req, &rc);
+  if (!r) return rc;
+  const Pcn__FundsStatementPage *p = r->funds_statement_page;
+  if (c->json) {
+    cli_print_json(pb_to_json(&p->base));
+    return EXIT_DONE;
+  }
+  char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], d[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
+      f[PCN_PENCE_BUF];
+  if (csv) {
+    printf("month,practice,stream,received,distributed,claimed,spent,"
+           "balance\n");
+    for (size_t i = 0; i < p->n_rows; i++) {
+      const Pcn__FundsStatementRow *x = p->rows[i];
+      printf("%s,%s,%s,%s,%s,%s,%s,%s\n", p->month,
+             x->practice[0] ? x->practice : "network", x->stream,
+             csv_pounds(x->received, a), csv_pounds(x->distributed, b),
+             csv_pounds(x->claimed, d), csv_pounds(x->spent, e),
+             csv_pounds(x->balance, f));
+    }
+    printf("%s,network,total,%s,%s,0.00,%s,%s\n", p->month,
+           csv_pounds(p->received, a), csv_pounds(p->distributed, b),
+           csv_pounds(p->spent, e), csv_pounds(p->held, f));
+    return EXIT_DONE;
+  }
+  printf("Statement for %s\n\n", p->month);
+  printf("%-8s %-10s %14s %14s %14s\n", "PRACTICE", "STREAM", "DISTRIBUTED",
+         "CLAIMED", "PAID TO DATE");
+  int any = 0;
+  for (size_t i = 0; i < p->n_rows; i++) {
+    const Pcn__FundsStatementRow *x = p->rows[i];
+    if (!x->practice[0]) continue;
+    printf("%-8s %-10s %15s %15s %15s\n", x->practice, x->stream,
+           pounds(x->distributed, a), pounds(x->claimed, b),
+           pounds(x->balance, f));
+    any = 1;
+  }
+  if (!any) printf("(nothing paid to practices by then)\n");
+  printf("\n%-19s %14s %14s %12s %14s\n", "NETWORK STREAM", "RECEIVED",
+         "DISTRIBUTED", "SPENT", "HELD");
+  for (size_t i = 0; i < p->n_rows; i++) {
+    const Pcn__FundsStatementRow *x = p->rows[i];
+    if (x->practice[0]) continue;
+    printf("%-19s %15s %15s %13s %15s\n", x->stream, pounds(x->received, a),
+           pounds(x->distributed, b), pounds(x->spent, e),
+           pounds(x->balance, f));
+  }
+  printf("%-19s %15s %15s %13s %15s\n", "total", pounds(p->received, a),
+         pounds(p->distributed, b), pounds(p->spent, e), pounds(p->held, f));
+  printf("\nHeld at the start of %s: %s; at its end: %s (the nominated "
+         "payee's bank for the network).\n",
+         p->month, pounds(p->held_before, a), pounds(p->held, f));
+  return EXIT_DONE;
+}
+
+#define ENTRY_OPTS                                                             \
+  {"date", "YYYY-MM-DD", "the day of the money (default today)"},              \
+      {"ref", "TEXT", "a reference, such as the remittance number"}, {         \
+    "note", "TEXT", "a note"                                                   \
+  }
 
 const cli_cmd funds_cmds[] = {
+    {"funds",
+     "stream",
+     NULL,
+     0,
+     "list the funding streams, or add one (PCN manager)",
+     "pcn funds stream --add estates --name \"Estates grant\"",
+     {{"add", "CODE", "add a stream: lower-case letters, digits, '-'"},
+      {"name", "TEXT", "the new stream's name"}},
+     stream_run},
+    {"funds",
+     "figures",
+     NULL,
+     0,
+     "list practices' figures, or record them (PCN manager)",
+     "pcn funds figures --set F84001 --from 2027-04-01 --list-size 12000 "
+     "--weighted 13250 --locality North",
+     {{"practice", "ODS", "one practice's history"},
+      {"as-at", "DATE", "only the figures in force on DATE"},
+      {"set", "ODS", "record this practice's figures"},
+      {"from", "DATE", "the date they apply from"},
+      {"list-size", "N", "registered patients"},
+      {"weighted", "N", "weighted (adjusted) population"},
+      {"locality", "NAME", "the practice's locality (optional)"}},
+     figures_run},
+    {"funds",
+     "receive",
+     NULL,
+     0,
+     "record money received by the network (PCN manager)",
+     "pcn funds receive --stream core --amount £25,000.00 --ref REM-0427",
+     {{"stream", "CODE", "the funding stream (pcn funds stream)"},
+      {"amount", "POUNDS", "such as 1,234.56"},
+      ENTRY_OPTS},
+     receive_run},
+    {"funds",
+     "distribute",
+     NULL,
+     0,
+     "pay money out to practices, split exactly (PCN manager)",
+     "pcn funds distribute --stream core --amount 10,000 --by list "
+     "--preview",
+     {{"stream", "CODE", "the funding stream"},
+      {"amount", "POUNDS", "the total to pay out"},
+      {"by", "MODE", "list, weighted, equal, fixed or percent"},
+      {"to", "ODS[=V],...",
+       "the practices (default all); with fixed, ODS=POUNDS; with percent, "
+       "ODS=PERCENT"},
+      {"figures-date", "DATE", "whose figures split it (default --date)"},
+      {"preview", NULL, "show the split; post nothing"},
+      ENTRY_OPTS},
+     distribute_run},
+    {"funds",
+     "expense",
+     NULL,
+     0,
+     "record a payment out of the network (PCN manager)",
+     "pcn funds expense --stream lm --amount 1,800 --payee \"Pat Jones\"",
+     {{"stream", "CODE", "the funding stream"},
+      {"amount", "POUNDS", "such as 1,234.56"},
+      {"payee", "NAME", "who was paid"},
+      ENTRY_OPTS},
+     expense_run},
+    {"funds",
+     "reverse",
+     "ID",
+     1,
+     "post the opposite of an entry, once (PCN manager)",
+     "pcn funds reverse 12 --note \"wrong stream\"",
+     {{"note", "TEXT", "why"},
+      {"date", "YYYY-MM-DD", "the day of the correction (default today)"}},
+     reverse_run},
+    {"funds",
+     "ledger",
+     NULL,
+     0,
+     "the ledger, newest first",
+     "pcn funds ledger --practice F84001 --month 2027-04",
+     {{"stream", "CODE", "one stream's entries"},
+      {"practice", "ODS", "entries paying this practice"},
+      {"month", "YYYY-MM", "entries dated in this month"},
+      {"limit", "N", "at most N (default 50, at most 200)"},
+      {"before", "ID", "the next page: entries below ID"}},
+     ledger_run},
+    {"funds",
+     "balance",
+     NULL,
+     0,
+     "what each practice was paid per stream, and what the network holds",
+     "pcn funds balance --practice F84001",
+     {{"practice", "ODS", "one practice's balances"}},
+     balance_run},
+    {"funds",
+     "statement",
+     NULL,
+     0,
+     "a month's statement: per practice and stream, and the network's",
+     "pcn funds statement --month 2027-04 --practice F84001 --format csv",
+     {{"month", "YYYY-MM", "the month (required)"},
+      {"practice", "ODS", "only this practice's rows (and the network's)"},
+      {"format", "FORMAT", "table (default) or csv"}},
+     statement_run},
     {0},
 };

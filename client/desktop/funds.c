@@ -1,17 +1,596 @@
-/* funds.c - placeholder: the Funds view arrives with issue 7. */
+/* funds.c - the Funds view: what each practice has been paid per stream,
+ * what the network holds, and the ledger newest first, for every member
+ * (transparency is the point), kept live from the feed. The PCN manager
+ * also has a Receive form and a Distribute form whose Preview shows the
+ * split, penny-exact, before anything is posted. The server decides who
+ * may do what; a refusal shows as its sentence.
+ *
+ * Model: copies of the entries by id (the ledger's first page, then every
+ * entry event, so history replayed at start and the load agree) and the
+ * last balances page; the balances are fetched again after each entry
+ * event (one request per main-loop turn), so the figures shown are always
+ * the server's own sums.
+ */
+#include <stdio.h>
+#include <string.h>
+
 #include "deskpriv.h"
+#include "money.h"
+
+#define FUNDS_ROWS_MAX 200
+
+typedef struct desk_funds desk_funds;
+struct desk_funds {
+  GtkWidget *summary, *note, *balances, *ledger, *post;
+  GtkWidget *r_stream, *r_amount, *r_date, *r_ref, *r_go;
+  GtkWidget *d_stream, *d_amount, *d_split, *d_date, *d_preview, *d_go,
+      *d_result;
+  GtkStringList *streams;
+  GHashTable *entries; /* guint64* id -> Pcn__FundsEntry* (own copy) */
+  Pcn__FundsBalancePage *bal;
+  guint redraw_id, reload_id;
+};
+
+static const char *const default_streams[] = {
+    "core",      "cd", "arrs", "iif",   "caip",
+    "care-home", "ea", "lm",   "other", NULL};
+
+static const struct {
+  int split;
+  const char *label;
+} splits[] = {
+    {PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE, "By list size"},
+    {PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED, "By weighted population"},
+    {PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL, "Equally"},
+};
+
+static const char *kind_word(int k) {
+  switch (k) {
+  case PCN__FUNDS_KIND__FUNDS_RECEIPT: return "Receipt";
+  case PCN__FUNDS_KIND__FUNDS_DISTRIBUTION: return "Distribution";
+  case PCN__FUNDS_KIND__FUNDS_EXPENSE: return "Expense";
+  case PCN__FUNDS_KIND__FUNDS_REVERSAL: return "Reversal";
+  default: return "Entry";
+  }
+}
+
+/* ------------------------------------------------------------ model */
+
+static void entry_free(gpointer p) {
+  pcn__funds_entry__free_unpacked(p, NULL);
+}
+
+static void redraw(pcn_desk *d);
+
+static gboolean redraw_idle(gpointer ud) {
+  pcn_desk *d = ud;
+  d->funds->redraw_id = 0;
+  redraw(d);
+  return G_SOURCE_REMOVE;
+}
+
+static void changed(pcn_desk *d) {
+  if (!d->funds->redraw_id) d->funds->redraw_id = g_idle_add(redraw_idle, d);
+}
+
+static void put_entry(pcn_desk *d, const Pcn__FundsEntry *e) {
+  if (!e->id) return;
+  size_t n = pcn__funds_entry__get_packed_size(e);
+  uint8_t *buf = g_malloc(n ? n : 1);
+  pcn__funds_entry__pack(e, buf);
+  Pcn__FundsEntry *c = pcn__funds_entry__unpack(NULL, n, buf);
+  g_free(buf);
+  if (!c) return;
+  guint64 *key = g_new(guint64, 1);
+  *key = c->id;
+  g_hash_table_replace(d->funds->entries, key, c);
+  changed(d);
+}
+
+static void put_stream(pcn_desk *d, const char *code) {
+  GListModel *m = G_LIST_MODEL(d->funds->streams);
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++)
+    if (!strcmp(gtk_string_list_get_string(d->funds->streams, i), code)) return;
+  gtk_string_list_append(d->funds->streams, code);
+}
+
+static void note(pcn_desk *d, const char *text, int error) {
+  GtkWidget *n = d->funds->note;
+  gtk_label_set_text(GTK_LABEL(n), text);
+  if (error)
+    gtk_widget_add_css_class(n, "error");
+  else
+    gtk_widget_remove_css_class(n, "error");
+}
+
+/* Sends req; 0, or -1 (said why). Callbacks check d->funds first: a
+ * closing client fails what is in flight after funds_free. */
+static int call(pcn_desk *d, Pcn__Request *req, pcn_response_cb cb) {
+  if (!d->cl || !pcn_client_call(d->cl, req, cb, d)) {
+    note(d,
+         "Not connected to the server; try again when the header says "
+         "Connected.",
+         1);
+    return -1;
+  }
+  return 0;
+}
+
+static void on_balances(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->funds || r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_FUNDS_BALANCE_PAGE)
+    return;
+  desk_funds *t = d->funds;
+  if (t->bal) pcn__funds_balance_page__free_unpacked(t->bal, NULL);
+  size_t n = pcn__funds_balance_page__get_packed_size(r->funds_balance_page);
+  uint8_t *buf = g_malloc(n ? n : 1);
+  pcn__funds_balance_page__pack(r->funds_balance_page, buf);
+  t->bal = pcn__funds_balance_page__unpack(NULL, n, buf);
+  g_free(buf);
+  changed(d);
+}
+
+static void load_balances(pcn_desk *d) {
+  Pcn__FundsBalances b = PCN__FUNDS_BALANCES__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_BALANCES;
+  req.funds_balances = &b;
+  call(d, &req, on_balances);
+}
+
+static gboolean reload_idle(gpointer ud) {
+  pcn_desk *d = ud;
+  d->funds->reload_id = 0;
+  load_balances(d);
+  return G_SOURCE_REMOVE;
+}
+
+static void on_ledger(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->funds) return;
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_FUNDS_LEDGER_PAGE) {
+    note(d, r->status->message, 1);
+    return;
+  }
+  for (size_t i = 0; i < r->funds_ledger_page->n_entries; i++)
+    put_entry(d, r->funds_ledger_page->entries[i]);
+  changed(d);
+}
+
+static void on_streams(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->funds || r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_FUNDS_STREAMS)
+    return;
+  for (size_t i = 0; i < r->funds_streams->n_streams; i++)
+    put_stream(d, r->funds_streams->streams[i]->code);
+}
+
+/* The controls depend on who is looking: ask first. */
+static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->funds || r->status->code == PCN__STATUS_CODE__UNAVAILABLE) return;
+  if (r->status->code == PCN__STATUS_CODE__OK &&
+      r->body_case == PCN__RESPONSE__BODY_MEMBER) {
+    snprintf(d->practice, sizeof d->practice, "%s", r->member->practice);
+    d->role = r->member->role;
+  }
+  Pcn__Request req = PCN__REQUEST__INIT;
+  Pcn__FundsLedger l = PCN__FUNDS_LEDGER__INIT;
+  l.limit = FUNDS_ROWS_MAX;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_LEDGER;
+  req.funds_ledger = &l;
+  if (call(d, &req, on_ledger)) return;
+  Pcn__FundsStreamList s = PCN__FUNDS_STREAM_LIST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_LIST;
+  req.funds_stream_list = &s;
+  call(d, &req, on_streams);
+  load_balances(d);
+  changed(d);
+}
+
+void funds_load(pcn_desk *d) {
+  if (!d->funds) return;
+  Pcn__WhoAmI w = PCN__WHO_AM_I__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_WHOAMI;
+  req.whoami = &w;
+  call(d, &req, on_me);
+}
+
+static int64_t part_for(const Pcn__FundsEntry *e, const char *ods) {
+  size_t n = strlen(ods);
+  for (size_t i = 0; i < e->n_lines; i++) {
+    const char *a = e->lines[i]->account;
+    if (!strncmp(a, "practice:", 9) && !strncmp(a + 9, ods, n) &&
+        a[9 + n] == ':')
+      return e->lines[i]->pence;
+  }
+  return 0;
+}
+
+void funds_on_event(pcn_desk *d, const Pcn__Event *ev) {
+  desk_funds *t = d->funds;
+  if (!t) return;
+  if (ev->record_case == PCN__EVENT__RECORD_FUNDS_STREAM) {
+    put_stream(d, ev->funds_stream->code);
+    return;
+  }
+  if (ev->record_case != PCN__EVENT__RECORD_FUNDS_ENTRY) return;
+  const Pcn__FundsEntry *e = ev->funds_entry;
+  put_entry(d, e);
+  if (!t->reload_id) t->reload_id = g_idle_add(reload_idle, d);
+  /* Money paid to (or taken back from) the member's own practice. */
+  int64_t mine = d->practice[0] ? part_for(e, d->practice) : 0;
+  if (mine) {
+    char id[40], amt[PCN_PENCE_BUF], body[200];
+    snprintf(id, sizeof id, "funds-%llu", (unsigned long long)e->id);
+    pcn_pence_format(mine > 0 ? mine : -mine, 1, amt);
+    snprintf(body, sizeof body, "%s of %s (entry %llu)", amt, e->stream,
+             (unsigned long long)e->id);
+    desk_notice(d, ev, id,
+                mine > 0 ? "Money distributed to your practice"
+                         : "A payment to your practice was reversed",
+                body);
+  }
+}
+
+/* ------------------------------------------------------------ forms */
+
+static const char *picked_stream(GtkWidget *dd) {
+  GObject *o = gtk_drop_down_get_selected_item(GTK_DROP_DOWN(dd));
+  return o ? gtk_string_object_get_string(GTK_STRING_OBJECT(o)) : "core";
+}
+
+static int read_amount(pcn_desk *d, GtkWidget *w, int64_t *p) {
+  const char *s = gtk_editable_get_text(GTK_EDITABLE(w));
+  if (pcn_pence_parse(s, p) || *p <= 0) {
+    note(d, "Amount: write pounds and pence above zero, such as 1,234.56.", 1);
+    return -1;
+  }
+  return 0;
+}
+
+static void on_posted(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->funds) return;
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_FUNDS_ENTRY) {
+    note(d, r->status->message, 1);
+    return;
+  }
+  const Pcn__FundsEntry *e = r->funds_entry;
+  char amt[PCN_PENCE_BUF], text[300];
+  pcn_pence_format(e->pence, 1, amt);
+  if (e->preview) {
+    GString *s = g_string_new("Preview, nothing posted:");
+    for (size_t i = 0; i < e->n_lines; i++) {
+      const char *a = e->lines[i]->account;
+      if (strncmp(a, "practice:", 9)) continue;
+      pcn_pence_format(e->lines[i]->pence, 1, amt);
+      g_string_append_printf(s, "\n%.*s  %s", 6, a + 9, amt);
+    }
+    gtk_label_set_text(GTK_LABEL(d->funds->d_result), s->str);
+    g_string_free(s, TRUE);
+    note(d, "", 0);
+    return;
+  }
+  snprintf(text, sizeof text, "Posted entry %llu: %s %s of %s.",
+           (unsigned long long)e->id, kind_word(e->kind), amt, e->stream);
+  note(d, text, 0);
+  if (e->kind == PCN__FUNDS_KIND__FUNDS_DISTRIBUTION)
+    gtk_label_set_text(GTK_LABEL(d->funds->d_result), "");
+  put_entry(d, e);
+  if (!d->funds->reload_id) d->funds->reload_id = g_idle_add(reload_idle, d);
+}
+
+static void on_receive(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_funds *t = d->funds;
+  Pcn__FundsReceive r = PCN__FUNDS_RECEIVE__INIT;
+  if (read_amount(d, t->r_amount, &r.pence)) return;
+  r.stream = (char *)picked_stream(t->r_stream);
+  r.date = (char *)gtk_editable_get_text(GTK_EDITABLE(t->r_date));
+  r.reference = (char *)gtk_editable_get_text(GTK_EDITABLE(t->r_ref));
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
+  req.funds_receive = &r;
+  call(d, &req, on_posted);
+}
+
+static void distribute(pcn_desk *d, int preview) {
+  desk_funds *t = d->funds;
+  Pcn__FundsDistribute r = PCN__FUNDS_DISTRIBUTE__INIT;
+  if (read_amount(d, t->d_amount, &r.pence)) return;
+  r.stream = (char *)picked_stream(t->d_stream);
+  r.date = (char *)gtk_editable_get_text(GTK_EDITABLE(t->d_date));
+  guint k = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->d_split));
+  r.split = splits[k < G_N_ELEMENTS(splits) ? k : 0].split;
+  r.preview = preview;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_DISTRIBUTE;
+  req.funds_distribute = &r;
+  call(d, &req, on_posted);
+}
+
+static void on_preview(GtkButton *b, gpointer ud) {
+  (void)b;
+  distribute(ud, 1);
+}
+
+static void on_distribute(GtkButton *b, gpointer ud) {
+  (void)b;
+  distribute(ud, 0);
+}
+
+/* ------------------------------------------------------------ drawing */
+
+static GtkWidget *label(const char *text, const char *css, int wrap) {
+  GtkWidget *l = gtk_label_new(text);
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  if (wrap) {
+    gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+    gtk_label_set_wrap_mode(GTK_LABEL(l), PANGO_WRAP_WORD_CHAR);
+  }
+  if (css) gtk_widget_add_css_class(l, css);
+  return l;
+}
+
+static GtkWidget *row_with(const char *name, const char *a11y, GtkWidget *c) {
+  GtkWidget *row = gtk_list_box_row_new();
+  gtk_widget_set_name(row, name);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(row),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
+  gtk_widget_set_margin_start(c, 12);
+  gtk_widget_set_margin_end(c, 12);
+  gtk_widget_set_margin_top(c, 6);
+  gtk_widget_set_margin_bottom(c, 6);
+  gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(row), c);
+  return row;
+}
+
+static GtkWidget *entry_row(const Pcn__FundsEntry *e) {
+  char amt[PCN_PENCE_BUF], top[300], name[40];
+  pcn_pence_format(e->pence, 1, amt);
+  snprintf(top, sizeof top, "%llu · %s · %s · %s · %s",
+           (unsigned long long)e->id, e->date, kind_word(e->kind), e->stream,
+           amt);
+  GString *s = g_string_new(NULL);
+  if (e->reverses)
+    g_string_append_printf(s, "Reverses entry %llu. ",
+                           (unsigned long long)e->reverses);
+  if (e->kind == PCN__FUNDS_KIND__FUNDS_DISTRIBUTION) {
+    for (size_t i = 0; i < e->n_lines; i++) {
+      const char *a = e->lines[i]->account;
+      if (strncmp(a, "practice:", 9)) continue;
+      pcn_pence_format(e->lines[i]->pence, 1, amt);
+      g_string_append_printf(s, "%.6s %s  ", a + 9, amt);
+    }
+  }
+  if (e->payee[0]) g_string_append_printf(s, "To %s. ", e->payee);
+  if (e->reference[0]) g_string_append_printf(s, "Ref %s. ", e->reference);
+  if (e->note[0]) g_string_append(s, e->note);
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
+  gtk_box_append(GTK_BOX(box), label(top, "heading", 0));
+  if (s->len) gtk_box_append(GTK_BOX(box), label(s->str, "dim-label", 1));
+  snprintf(name, sizeof name, "Ledger entry %llu", (unsigned long long)e->id);
+  GtkWidget *row = row_with(name, top, box);
+  g_string_free(s, TRUE);
+  return row;
+}
+
+static gint newest_first(gconstpointer a, gconstpointer b) {
+  const Pcn__FundsEntry *x = *(Pcn__FundsEntry *const *)a,
+                        *y = *(Pcn__FundsEntry *const *)b;
+  return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
+
+static void clear(GtkWidget *list) {
+  GtkWidget *c;
+  while ((c = gtk_widget_get_first_child(list)))
+    gtk_list_box_remove(GTK_LIST_BOX(list), c);
+}
+
+static void redraw(pcn_desk *d) {
+  desk_funds *t = d->funds;
+  char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
+      text[400];
+  gtk_widget_set_visible(t->post, d->role == PCN__ROLE__PCN_MANAGER);
+
+  clear(t->balances);
+  if (t->bal) {
+    snprintf(text, sizeof text,
+             "The network holds %s: received %s, distributed %s, spent %s.",
+             pcn_pence_format(t->bal->held, 1, a),
+             pcn_pence_format(t->bal->received, 1, b),
+             pcn_pence_format(t->bal->distributed, 1, c),
+             pcn_pence_format(t->bal->spent, 1, e));
+    gtk_label_set_text(GTK_LABEL(t->summary), text);
+    for (size_t i = 0; i < t->bal->n_balances; i++) {
+      const Pcn__FundsBalance *x = t->bal->balances[i];
+      if (!x->practice[0]) continue;
+      snprintf(text, sizeof text, "%s · %s: %s%s", x->practice, x->stream,
+               pcn_pence_format(x->pence, 1, a),
+               !strcmp(x->practice, d->practice) ? "  (your practice)" : "");
+      char name[64];
+      snprintf(name, sizeof name, "Balance %s %s", x->practice, x->stream);
+      gtk_list_box_append(GTK_LIST_BOX(t->balances),
+                          row_with(name, text, label(text, NULL, 0)));
+    }
+  }
+  if (!gtk_widget_get_first_child(t->balances))
+    gtk_list_box_set_placeholder(
+        GTK_LIST_BOX(t->balances),
+        label("Nothing distributed to practices yet.", "dim-label", 0));
+
+  clear(t->ledger);
+  GPtrArray *all = g_ptr_array_new();
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, t->entries);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    g_ptr_array_add(all, v);
+  g_ptr_array_sort(all, newest_first);
+  for (guint i = 0; i < all->len && i < FUNDS_ROWS_MAX; i++)
+    gtk_list_box_append(GTK_LIST_BOX(t->ledger), entry_row(all->pdata[i]));
+  if (!all->len)
+    gtk_list_box_set_placeholder(
+        GTK_LIST_BOX(t->ledger),
+        label("No entries in the ledger yet.", "dim-label", 0));
+  g_ptr_array_unref(all);
+}
+
+static GtkWidget *boxed_list(const char *name, const char *a11y) {
+  GtkWidget *l = gtk_list_box_new();
+  gtk_widget_set_name(l, name);
+  gtk_list_box_set_selection_mode(GTK_LIST_BOX(l), GTK_SELECTION_NONE);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(l),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  gtk_widget_add_css_class(l, "boxed-list");
+  return l;
+}
+
+static GtkWidget *stream_pick(desk_funds *t, const char *name) {
+  GtkWidget *dd =
+      gtk_drop_down_new(G_LIST_MODEL(g_object_ref(t->streams)), NULL);
+  gtk_widget_set_name(dd, name);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(dd),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  return dd;
+}
+
+static GtkWidget *form_grid(void) {
+  GtkWidget *g = gtk_grid_new();
+  gtk_grid_set_row_spacing(GTK_GRID(g), 6);
+  gtk_grid_set_column_spacing(GTK_GRID(g), 12);
+  return g;
+}
+
+static GtkWidget *post_forms(pcn_desk *d) {
+  desk_funds *t = d->funds;
+  GtkWidget *rg = form_grid();
+  gtk_grid_attach(GTK_GRID(rg), label("Receive", "heading", 0), 0, 0, 2, 1);
+  t->r_stream = desk_field(rg, 1, "_Stream", stream_pick(t, "Receive stream"));
+  t->r_amount = desk_field(rg, 2, "A_mount (£)",
+                           desk_entry("Receive amount", "25,000.00", 0));
+  t->r_date =
+      desk_field(rg, 3, "_Date", desk_entry("Receive date", "YYYY-MM-DD", 0));
+  t->r_ref = desk_field(rg, 4, "_Reference",
+                        desk_entry("Receive reference", "REM-0427", 0));
+  t->r_go = gtk_button_new_with_mnemonic("_Receive");
+  gtk_widget_set_name(t->r_go, "Receive");
+  gtk_widget_add_css_class(t->r_go, "suggested-action");
+  g_signal_connect(t->r_go, "clicked", G_CALLBACK(on_receive), d);
+  gtk_widget_set_halign(t->r_go, GTK_ALIGN_END);
+  gtk_grid_attach(GTK_GRID(rg), t->r_go, 1, 5, 1, 1);
+
+  GtkWidget *dg = form_grid();
+  gtk_grid_attach(GTK_GRID(dg), label("Distribute", "heading", 0), 0, 0, 2, 1);
+  t->d_stream =
+      desk_field(dg, 1, "S_tream", stream_pick(t, "Distribute stream"));
+  t->d_amount = desk_field(dg, 2, "Amou_nt (£)",
+                           desk_entry("Distribute amount", "10,000.00", 0));
+  const char *labels[G_N_ELEMENTS(splits) + 1];
+  for (size_t i = 0; i < G_N_ELEMENTS(splits); i++)
+    labels[i] = splits[i].label;
+  labels[G_N_ELEMENTS(splits)] = NULL;
+  t->d_split = gtk_drop_down_new_from_strings(labels);
+  gtk_widget_set_name(t->d_split, "Split");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->d_split),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Split", -1);
+  desk_field(dg, 3, "S_plit", t->d_split);
+  t->d_date = desk_field(dg, 4, "Dat_e",
+                         desk_entry("Distribute date", "YYYY-MM-DD", 0));
+  GtkWidget *buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_halign(buttons, GTK_ALIGN_END);
+  t->d_preview = gtk_button_new_with_mnemonic("Pre_view split");
+  gtk_widget_set_name(t->d_preview, "Preview split");
+  g_signal_connect(t->d_preview, "clicked", G_CALLBACK(on_preview), d);
+  t->d_go = gtk_button_new_with_mnemonic("D_istribute");
+  gtk_widget_set_name(t->d_go, "Distribute");
+  gtk_widget_add_css_class(t->d_go, "suggested-action");
+  g_signal_connect(t->d_go, "clicked", G_CALLBACK(on_distribute), d);
+  gtk_box_append(GTK_BOX(buttons), t->d_preview);
+  gtk_box_append(GTK_BOX(buttons), t->d_go);
+  gtk_grid_attach(GTK_GRID(dg), buttons, 1, 5, 1, 1);
+  t->d_result = label("", NULL, 1);
+  gtk_widget_set_name(t->d_result, "Split preview");
+  gtk_label_set_selectable(GTK_LABEL(t->d_result), TRUE);
+  gtk_grid_attach(GTK_GRID(dg), t->d_result, 0, 6, 2, 1);
+
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 24);
+  gtk_widget_set_name(box, "Post to the ledger");
+  gtk_widget_set_margin_start(box, 12);
+  gtk_widget_set_margin_end(box, 12);
+  gtk_widget_set_margin_bottom(box, 6);
+  gtk_box_append(GTK_BOX(box), rg);
+  gtk_box_append(GTK_BOX(box), dg);
+  gtk_widget_set_visible(box, FALSE);
+  return box;
+}
 
 GtkWidget *funds_view_new(pcn_desk *d) {
-  (void)d;
-  return gtk_label_new("Funds: coming with this release.");
+  desk_funds *t = g_new0(desk_funds, 1);
+  d->funds = t;
+  t->entries =
+      g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, entry_free);
+  t->streams = gtk_string_list_new(default_streams);
+
+  t->summary = label("Loading the ledger…", "heading", 1);
+  gtk_widget_set_name(t->summary, "Funds summary");
+  gtk_widget_set_margin_start(t->summary, 12);
+  gtk_widget_set_margin_top(t->summary, 6);
+  t->note = label(NULL, NULL, 1);
+  gtk_widget_set_name(t->note, "Funds note");
+  gtk_widget_set_margin_start(t->note, 12);
+  gtk_widget_set_margin_end(t->note, 12);
+  t->post = post_forms(d);
+
+  t->balances = boxed_list("Balances", "Paid to each practice per stream");
+  t->ledger = boxed_list("Ledger", "The ledger, newest first");
+  GtkWidget *cols = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_margin_start(cols, 12);
+  gtk_widget_set_margin_end(cols, 12);
+  gtk_widget_set_margin_bottom(cols, 12);
+  GtkWidget *left = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+  gtk_box_append(GTK_BOX(left), label("Paid to practices", "heading", 0));
+  gtk_box_append(GTK_BOX(left), t->balances);
+  GtkWidget *right = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_hexpand(right, TRUE);
+  gtk_box_append(GTK_BOX(right), label("Ledger", "heading", 0));
+  gtk_box_append(GTK_BOX(right), t->ledger);
+  gtk_box_append(GTK_BOX(cols), left);
+  gtk_box_append(GTK_BOX(cols), right);
+  GtkWidget *scroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), cols);
+  gtk_widget_set_vexpand(scroll, TRUE);
+
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_name(box, "Funds page");
+  gtk_box_append(GTK_BOX(box), t->summary);
+  gtk_box_append(GTK_BOX(box), t->note);
+  gtk_box_append(GTK_BOX(box), t->post);
+  gtk_box_append(GTK_BOX(box), scroll);
+  return box;
 }
-void funds_load(pcn_desk *d) {
-  (void)d;
-}
-void funds_on_event(pcn_desk *d, const Pcn__Event *ev) {
-  (void)d;
-  (void)ev;
-}
+
 void funds_free(pcn_desk *d) {
-  (void)d;
+  desk_funds *t = d->funds;
+  if (!t) return;
+  if (t->redraw_id) g_source_remove(t->redraw_id);
+  if (t->reload_id) g_source_remove(t->reload_id);
+  g_hash_table_destroy(t->entries);
+  if (t->bal) pcn__funds_balance_page__free_unpacked(t->bal, NULL);
+  g_object_unref(t->streams);
+  g_free(t);
+  d->funds = NULL;
 }

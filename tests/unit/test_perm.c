@@ -130,6 +130,17 @@ static const policy want[] = {
 
 
     /* Network funds (funds.c). */
+    {PCN__REQUEST__BODY_FUNDS_FIGURES_SET, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_FIGURES_LIST, 0, ALL, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_STREAM_ADD, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_STREAM_LIST, 0, ALL, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_RECEIVE, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_DISTRIBUTE, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_EXPENSE, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_REVERSE, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_LEDGER, 0, ALL, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_BALANCES, 0, ALL, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_STATEMENT, 0, ALL, 0, 0, 0},
 
 
     /* Shared staff (staff.c). Everyone reads (transparency is the

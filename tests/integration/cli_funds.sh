@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The network's ledger through the real pcn binary: the PCN manager records
+# two practices' figures, receives money, previews and posts a
+# distribution by list size (the parts add up to the penny), splits by
+# percentages and fixed amounts, records an expense and reverses an entry
+# once; the practice managers of both practices read the ledger and the
+# balances and see the entries in their `pcn feed`. --json on every verb,
+# usage errors on one line (exit 1), refusals with the server's sentence
+# (exit 2).
+. "$(dirname "$0")/cli_common.bash" "$1"
+jo() { as jo "$@"; }
+pat() { as pat "$@"; }
+
+cli_start_network
+cli_add_practices
+cli_add_member jo practice_manager F84001 "Jo Bloggs"
+cli_add_member pat practice_manager F84002 "Pat Hill"
+ok
+
+# --- figures, and the streams every network has
+mgr funds figures --set F84001 --from 2027-04-01 --list-size 12000 --weighted 13250 \
+  --locality North > "$tmp/out"
+grep -q 'Recorded F84001 from 2027-04-01: list size 12000, weighted 13250, locality North' \
+  "$tmp/out" || fail "figures set: $(cat "$tmp/out")"
+[ "$(mgr funds figures --set F84002 --from 2027-04-01 --list-size 8000 --weighted 7400 --json |
+  json 'd["weighted"]')" = 7400 ] || fail "figures set --json"
+pat funds figures > "$tmp/out"
+grep -E -q '^F84002 +2027-04-01 +8000 +7400' "$tmp/out" || fail "figures list: $(cat "$tmp/out")"
+[ "$(jo funds figures --practice F84001 --json | json 'd["figures"][0]["locality"]')" = North ] ||
+  fail "figures --json"
+[ "$(jo funds stream --json | json 'len(d["streams"])')" = 9 ] || fail "nine default streams"
+[ "$(mgr funds stream --add estates --name "Estates grant" --json | json 'd["code"]')" = estates ] ||
+  fail "stream add --json"
+pat funds stream > "$tmp/out"
+grep -E -q '^estates +Estates grant \(added\)' "$tmp/out" || fail "the added stream: $(cat "$tmp/out")"
+ok
+
+# --- pat watches the feed while the manager posts
+cli_feed pat
+
+mgr funds receive --stream core --amount '£25,000.00' --date 2027-04-03 --ref REM-0427 > "$tmp/out"
+grep -q 'amount: *£25,000.00' "$tmp/out" || fail "receive: $(cat "$tmp/out")"
+wait_feed 'posted entry 1: received £25,000.00 core on 2027-04-03'
+[ "$(mgr funds receive --stream arrs --amount 1,234.56 --date 2027-04-03 --json |
+  json 'd["pence"]')" = 123456 ] || fail "receive --json in pence"
+
+# --- a preview posts nothing; the split adds up to the penny
+mgr funds distribute --stream core --amount 10,000.01 --by list --date 2027-04-15 --preview \
+  > "$tmp/out"
+grep -q 'Preview (nothing posted)' "$tmp/out" || fail "preview: $(cat "$tmp/out")"
+grep -E -q 'practice:F84001:core +£6,000.01' "$tmp/out" || fail "F84001's part: $(cat "$tmp/out")"
+grep -E -q 'practice:F84002:core +£4,000.00' "$tmp/out" || fail "F84002's part: $(cat "$tmp/out")"
+[ "$(jo funds ledger --json | json 'len(d["entries"])')" = 2 ] || fail "the preview posted"
+[ "$(mgr funds distribute --stream core --amount 10,000.01 --by list --date 2027-04-15 \
+  --preview --json | json 'd["preview"]')" = True ] || fail "preview --json"
+id=$(mgr funds distribute --stream core --amount 10,000.01 --by list --date 2027-04-15 \
+  --ref "April core" --json | json 'd["id"]')
+[ "$id" = 3 ] || fail "distribution id $id"
+wait_feed 'posted entry 3: distributed £10,000.01 core on 2027-04-15 to practices'
+[ "$(mgr funds distribute --stream core --amount 100 --by percent --to F84001=33.33,F84002=66.67 \
+  --date 2027-04-15 --json | json '[l["pence"] for l in d["lines"]]')" = "[-10000, 3333, 6667]" ] ||
+  fail "percent split"
+mgr funds distribute --stream core --amount 1,000 --by fixed --to F84001=600,F84002=400 \
+  --date 2027-04-16 > /dev/null
+[ "$(mgr funds expense --stream core --amount 1,800 --payee "Pat Jones" --date 2027-04-20 --json |
+  json 'd["kind"]')" = funds_expense ] || fail "expense --json"
+[ "$(mgr funds reverse 4 --note "wrong split" --date 2027-04-30 --json | json 'd["reverses"]')" = 4 ] ||
+  fail "reverse --json"
+wait_feed 'posted entry 7: reversed entry 4'
+ok
+
+# --- everyone reads: the ledger newest first, balances to the penny
+jo funds ledger > "$tmp/out"
+head -2 "$tmp/out" | tail -1 | grep -E -q '^ +7 2027-04-30 reversal .* reverses entry 4: wrong split' ||
+  fail "ledger newest first: $(cat "$tmp/out")"
+[ "$(pat funds ledger --practice F84002 --month 2027-04 --json | json '[e["id"] for e in d["entries"]]')" = \
+  "[7, 5, 4, 3]" ] || fail "ledger filters"
+pat funds balance > "$tmp/out"
+grep -E -q '^F84001 +core +£6,600.01' "$tmp/out" || fail "F84001 core: $(cat "$tmp/out")"
+grep -E -q '^F84002 +core +£4,400.00' "$tmp/out" || fail "F84002 core: $(cat "$tmp/out")"
+grep -E -q '^held: +£13,434.55' "$tmp/out" || fail "held: $(cat "$tmp/out")"
+[ "$(jo funds balance --practice F84001 --json | json 'd["balances"][0]["pence"]')" = 660001 ] ||
+  fail "balance --json"
+ok
+
+# --- the month's statement: table, csv, json
+pat funds statement --month 2027-04 > "$tmp/out"
+grep -E -q '^F84002 +core +£4,400.00 +£0.00 +£4,400.00' "$tmp/out" || fail "statement: $(cat "$tmp/out")"
+grep -E -q '^total +£26,234.56 +£11,000.01 +£1,800.00 +£13,434.55' "$tmp/out" ||
+  fail "statement total: $(cat "$tmp/out")"
+jo funds statement --month 2027-04 --practice F84001 --format csv > "$tmp/out"
+head -1 "$tmp/out" | grep -q '^month,practice,stream,received,distributed,claimed,spent,balance$' ||
+  fail "csv header: $(cat "$tmp/out")"
+grep -q '^2027-04,F84001,core,0.00,6600.01,0.00,0.00,6600.01$' "$tmp/out" || fail "csv row: $(cat "$tmp/out")"
+grep -q 'F84002' "$tmp/out" && fail "csv for F84001 only: $(cat "$tmp/out")"
+grep -q '^2027-04,network,total,26234.56,11000.01,0.00,1800.00,13434.55$' "$tmp/out" ||
+  fail "csv total: $(cat "$tmp/out")"
+[ "$(jo funds statement --month 2027-04 --json | json 'd["held"]')" = 1343455 ] ||
+  fail "statement --json"
+ok
+
+# --- usage errors: one line, exit 1
+expect 1 mgr funds receive --stream core --amount 12.345; one_line "three decimals"
+grep -q '12.345' "$tmp/err" || fail "amount named: $(cat "$tmp/err")"
+expect 1 mgr funds receive --stream core --amount -5; one_line "negative"
+expect 1 mgr funds receive --stream core; one_line "no amount"
+expect 1 mgr funds distribute --stream core --amount 10 --by shares; one_line "bad mode"
+expect 1 mgr funds distribute --stream core --amount 10 --by fixed; one_line "fixed without --to"
+expect 1 mgr funds distribute --stream core --amount 10 --by percent --to F84001=abc; one_line "bad %"
+expect 1 mgr funds reverse seven; one_line "bad id"
+expect 1 jo funds statement --month 2027-04 --format pdf; one_line "format"
+expect 1 jo funds statement; one_line "no month"
+expect 1 mgr funds figures --set F84001 --from 2027-02-30 --list-size 1 --weighted 1; one_line "date"
+ok
+
+# --- refusals: exit 2, the server's sentence
+expect 2 jo funds receive --stream core --amount 5
+one_line "pm posts"; grep -q "may not post to the network's ledger" "$tmp/err" || fail "pm: $(cat "$tmp/err")"
+expect 2 mgr funds receive --stream nope --amount 5
+grep -q "no funding stream 'nope'" "$tmp/err" || fail "stream: $(cat "$tmp/err")"
+expect 2 mgr funds distribute --stream core --amount 100 --by percent --to F84001=50,F84002=40
+grep -q '90.00%' "$tmp/err" || fail "percent sum: $(cat "$tmp/err")"
+expect 2 mgr funds distribute --stream core --amount 100 --by fixed --to F84001=50,F84002=40
+grep -q '£90.00, not the total £100.00' "$tmp/err" || fail "fixed sum: $(cat "$tmp/err")"
+expect 2 mgr funds reverse 4
+grep -q 'already reversed by entry 7' "$tmp/err" || fail "twice: $(cat "$tmp/err")"
+expect 2 mgr funds distribute --stream cd --amount 1 --by equal
+grep -q 'holds only £0.00' "$tmp/err" || fail "overdraw: $(cat "$tmp/err")"
+expect 2 jo funds statement --month April
+grep -q 'month: write it as YYYY-MM' "$tmp/err" || fail "month: $(cat "$tmp/err")"
+expect 2 pat funds figures --set F84002 --from 2027-05-01 --list-size 1 --weighted 1
+ok
+
+cli_stop_feed || true
+echo "cli_funds: $passed groups passed"
