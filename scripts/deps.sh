@@ -10,6 +10,7 @@ PCN_PACKAGES=(
   python3 python3-protobuf protobuf-compiler
   clang libclang-rt-14-dev
   libgtk-4-dev libadwaita-1-dev xvfb
+  libcairo2-dev poppler-utils
 )
 
 pcn_install_deps() {
