@@ -204,14 +204,14 @@ int report_equity_table(const pcn_equity *eq, FILE *out, char *err, size_t n) {
 
 #define R (RP_PAGE_W - RP_MARGIN)
 static const rp_col eq_cols[] = {
-    {"Practice", RP_MARGIN + 4, 118, RP_LEFT},
-    {"Sessions", R - 350, 0, RP_RIGHT},
-    {"Share", R - 310, 0, RP_RIGHT},
-    {"Distributed", R - 235, 0, RP_RIGHT},
-    {"Share", R - 195, 0, RP_RIGHT},
+    {"Practice", RP_MARGIN + 4, 126, RP_LEFT},
+    {"Sessions", R - 330, 0, RP_RIGHT},
+    {"Share", R - 292, 0, RP_RIGHT},
+    {"Distributed", R - 232, 0, RP_RIGHT},
+    {"Share", R - 190, 0, RP_RIGHT},
     {"List size", R - 140, 0, RP_RIGHT},
-    {"Share", R - 100, 0, RP_RIGHT},
-    {"\xce\x94 sessions", R - 48, 0, RP_RIGHT},
+    {"Share", R - 98, 0, RP_RIGHT},
+    {"\xce\x94 sess.", R - 50, 0, RP_RIGHT},
     {"\xce\x94 money", R - 4, 0, RP_RIGHT},
 };
 
@@ -282,8 +282,8 @@ static void eq_body(rp_doc *d, const void *ud) {
            rp_time_words(e->eq->generated_ms, gen, sizeof gen));
   rp_para(d, 9.5, 1, line);
   rp_para(d, 9.5, 0,
-          "Each share is of the network's whole; \xce\x94 is the share minus "
-          "the share of the list size, in percentage points.");
+          "Shares are of the network's whole. \xce\x94: the share minus "
+          "the list share, in percentage points.");
   d->y += 4;
   eq_table(d, "Practices", "Practice", e->rows, e->eq->n_practices);
   if (e->nl > 1) eq_table(d, "Localities", "Locality", e->loc, e->nl);
