@@ -41,6 +41,16 @@ int pcn_equity_check(const pcn_equity *eq, char *err, size_t n) {
            PCN_REPORT_MAX_PRACTICES);
     return -1;
   }
+  int ok =
+      TERMINATED(eq->network) && TERMINATED(eq->from) && TERMINATED(eq->to);
+  for (size_t p = 0; ok && p < eq->n_practices; p++)
+    ok = rp_practice_terminated(&eq->practices[p].practice);
+  if (!ok) {
+    rp_err(err, n,
+           "A name in the equity report is not terminated; fill the "
+           "strings with snprintf.");
+    return -1;
+  }
   if (!rp_date_valid(eq->from) || !rp_date_valid(eq->to) ||
       strcmp(eq->from, eq->to) > 0) {
     rp_err(err, n,

@@ -8,6 +8,7 @@
 #include "report.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 /* ---- Formatting (report_text.c). */
 
@@ -29,6 +30,10 @@ size_t rp_utf8_cols(const char *s);
 void rp_pad(FILE *out, const char *s, size_t cols, int right);
 int rp_month_valid(const char *m);
 int rp_date_valid(const char *d);
+
+/* Whether a fixed-size string array holds its terminating NUL. */
+#define TERMINATED(a) (memchr((a), 0, sizeof(a)) != NULL)
+int rp_practice_terminated(const pcn_report_practice *p);
 
 /* ---- The statement (report_statement.c). */
 

@@ -22,7 +22,7 @@ pcn_statement *pcn_statement_new(size_t np, size_t ns) {
   st->n_streams = ns;
   st->practices = calloc(np ? np : 1, sizeof *st->practices);
   st->streams = calloc(ns ? ns : 1, sizeof *st->streams);
-  st->cells = calloc(np * ns ? np * ns : 1, sizeof *st->cells);
+  st->cells = calloc(np && ns ? np * ns : 1, sizeof *st->cells);
   st->held = calloc(ns ? ns : 1, sizeof *st->held);
   st->stream_totals = calloc(ns ? ns : 1, sizeof *st->stream_totals);
   if (!st->practices || !st->streams || !st->cells || !st->held ||
@@ -96,6 +96,20 @@ int pcn_statement_check(const pcn_statement *st, char *err, size_t n) {
       st->n_streams > PCN_REPORT_MAX_STREAMS) {
     rp_err(err, n, "A statement holds at most %d practices and %d streams.",
            PCN_REPORT_MAX_PRACTICES, PCN_REPORT_MAX_STREAMS);
+    return -1;
+  }
+  /* Every string must end inside its array (a caller that copied with
+   * memcpy could leave one unterminated). */
+  int ok = TERMINATED(st->network) && TERMINATED(st->payee_ods) &&
+           TERMINATED(st->month) && TERMINATED(st->focus_ods);
+  for (size_t p = 0; ok && p < st->n_practices; p++)
+    ok = rp_practice_terminated(&st->practices[p]);
+  for (size_t s = 0; ok && s < st->n_streams; s++)
+    ok = TERMINATED(st->streams[s].code) && TERMINATED(st->streams[s].name);
+  if (!ok) {
+    rp_err(err, n,
+           "A name in the statement is not terminated; fill the "
+           "strings with snprintf.");
     return -1;
   }
   if (!rp_month_valid(st->month)) {

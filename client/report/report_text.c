@@ -22,6 +22,10 @@ static int digits(const char *s, int n) {
   return 1;
 }
 
+int rp_practice_terminated(const pcn_report_practice *p) {
+  return TERMINATED(p->ods) && TERMINATED(p->name) && TERMINATED(p->locality);
+}
+
 int rp_month_valid(const char *m) {
   if (strlen(m) != 7 || !digits(m, 4) || m[4] != '-' || !digits(m + 5, 2))
     return 0;

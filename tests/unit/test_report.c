@@ -65,7 +65,7 @@ static char *slurp(const char *path) {
 
 /* Runs a shell command, its output into a file; returns that output. */
 static char *run(const char *cmd) {
-  char full[1024], out[512];
+  char full[8192], out[512];
   snprintf(out, sizeof out, "%s/report-cmd.txt", REPORT_OUT_DIR);
   snprintf(full, sizeof full, "%s > '%s' 2>&1", cmd, out);
   int rc = system(full);
@@ -74,7 +74,7 @@ static char *run(const char *cmd) {
 }
 
 static int pdf_pages(const char *pdf) {
-  char cmd[600];
+  char cmd[1024];
   snprintf(cmd, sizeof cmd, "pdfinfo '%s'", pdf);
   char *info = run(cmd);
   char *p = strstr(info, "Pages:");
@@ -85,7 +85,7 @@ static int pdf_pages(const char *pdf) {
 }
 
 static char *pdf_text(const char *pdf, int page) {
-  char cmd[700];
+  char cmd[1024];
   if (page)
     snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 -f %d -l %d '%s' -", page,
              page, pdf);
@@ -207,6 +207,12 @@ static void test_totals_and_check(void **state) {
   pcn_statement_cell(st, 0, 0)->received = PCN_PENCE_MAX + 1;
   pcn_statement_fill_totals(st);
   assert_int_equal(pcn_statement_check(st, err, sizeof err), -1);
+  pcn_statement_fill_totals(st);
+  pcn_statement_cell(st, 0, 0)->received = 1;
+  pcn_statement_fill_totals(st);
+  memset(st->practices[5].name, 'x', sizeof st->practices[5].name);
+  assert_int_equal(pcn_statement_check(st, err, sizeof err), -1);
+  assert_non_null(strstr(err, "not terminated"));
   pcn_statement_free(st);
   assert_null(pcn_statement_new(PCN_REPORT_MAX_PRACTICES + 1, 1));
   pcn_statement_free(NULL);
@@ -254,7 +260,7 @@ static void test_statement_pdf(void **state) {
   free(t);
 
   /* The first two pages as images, to look at. */
-  char cmd[1200];
+  char cmd[4096];
   snprintf(cmd, sizeof cmd,
            "pdftoppm -png -r 60 -f 1 -l 1 -singlefile '%s' '%s/report-page1' "
            "&& pdftoppm -png -r 60 -f 2 -l 2 -singlefile '%s' "
@@ -317,7 +323,7 @@ static void test_long_table_continues(void **state) {
     free(t);
   }
   assert_true(continued >= 1);
-  char cmd[1200];
+  char cmd[4096];
   snprintf(cmd, sizeof cmd,
            "pdftoppm -png -r 60 -f 3 -l 3 -singlefile '%s' '%s/report-long3'",
            path, REPORT_OUT_DIR);
@@ -499,6 +505,51 @@ static void test_chart_not_blank(void **state) {
   pcn_statement_free(st);
 }
 
+/* A large network (40 practices: the labels turn) with a correction that
+ * took money back from one practice (a bar below the axis). */
+static void test_chart_many_practices(void **state) {
+  (void)state;
+  pcn_statement *st = pcn_statement_new(40, 3);
+  assert_non_null(st);
+  snprintf(st->network, sizeof st->network, "A Large Network");
+  snprintf(st->month, sizeof st->month, "2026-11");
+  for (size_t p = 0; p < 40; p++) {
+    snprintf(st->practices[p].ods, sizeof st->practices[p].ods, "Y%05zu",
+             p + 1);
+    snprintf(st->practices[p].name, sizeof st->practices[p].name,
+             "Practice %zu", p + 1);
+    for (size_t s = 0; s < 3; s++) {
+      pcn_statement_figures *f = pcn_statement_cell(st, p, s);
+      f->distributed = 100000 + (int64_t)(p * 5000 + s * 20000);
+      f->received = f->distributed;
+    }
+  }
+  for (size_t s = 0; s < 3; s++)
+    snprintf(st->streams[s].name, sizeof st->streams[s].name, "Stream %zu",
+             s + 1);
+  pcn_statement_cell(st, 7, 1)->distributed = -250000;
+  snprintf(st->payee_ods, sizeof st->payee_ods, "Y00001");
+  pcn_statement_fill_totals(st);
+  char err[256];
+  assert_int_equal(pcn_statement_check(st, err, sizeof err), 0);
+  cairo_surface_t *img =
+      cairo_image_surface_create(CAIRO_FORMAT_RGB24, 640, 360);
+  cairo_t *cr = cairo_create(img);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  report_draw_statement_chart(cr, st, 640, 360);
+  assert_true(non_white(img, 80, 40, 620, 240) > 20000);
+  char path[512];
+  out_path(path, sizeof path, "report-chart-many.png");
+  assert_int_equal(cairo_surface_write_to_png(img, path), CAIRO_STATUS_SUCCESS);
+  cairo_destroy(cr);
+  cairo_surface_destroy(img);
+  out_path(path, sizeof path, "report-many.pdf");
+  assert_int_equal(report_statement_pdf(st, path, err, sizeof err), 0);
+  assert_true(pdf_pages(path) >= 5); /* 40 short tables, 7 a page */
+  pcn_statement_free(st);
+}
+
 static pcn_equity *known_equity(void) {
   static const int64_t sessions[8] = {80, 60, 40, 40, 50, 50, 40, 40};
   static const int64_t lists[8] = {10000, 12000, 8000, 6000,
@@ -568,7 +619,7 @@ static void test_equity(void **state) {
   assert_has(t, "45.00%");
   assert_has(t, "Localities");
   free(t);
-  char cmd[1200];
+  char cmd[4096];
   snprintf(cmd, sizeof cmd,
            "pdftoppm -png -r 60 -f 1 -l 1 -singlefile '%s' '%s/report-equity1'",
            path, REPORT_OUT_DIR);
@@ -618,6 +669,7 @@ int main(void) {
       cmocka_unit_test(test_statement_csv),
       cmocka_unit_test(test_statement_table),
       cmocka_unit_test(test_chart_not_blank),
+      cmocka_unit_test(test_chart_many_practices),
       cmocka_unit_test(test_equity),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
