@@ -12,6 +12,7 @@ PCN_PACKAGES=(
   llvm-14 # llvm-symbolizer: without it LeakSanitizer cannot match the
           # GTK suppressions in tests/desktop/lsan.supp by name
   libgtk-4-dev libadwaita-1-dev xvfb
+  libcairo2-dev poppler-utils
 )
 
 pcn_install_deps() {

@@ -1,0 +1,174 @@
+/* report.h - the statement renderer (issue 7): a network's monthly
+ * statement and the shared-staff equity report as a PDF a practice manager
+ * can file (cairo), as CSV, as a table for a terminal, and the same charts
+ * drawn into any cairo context (pcn-desktop draws them in its window).
+ *
+ * The library knows nothing of the server or the wire: the caller fills the
+ * plain structs below from whatever it holds (the ledger, the rota) and
+ * calls a writer. Amounts are whole pence in int64_t, written as pounds by
+ * common/money.h; floating point is used only for positions on the page.
+ *
+ * Ownership: pcn_statement_new / pcn_equity_new allocate the struct and
+ * every array in it, zeroed, sized for the counts given; the caller fills
+ * the fields in place and frees it all with pcn_statement_free /
+ * pcn_equity_free. Strings are fixed-size arrays inside the structs (copy
+ * in with snprintf; longer text is cut). Writers and draw functions only
+ * read the struct and keep no pointer to it after they return.
+ *
+ * Errors: writers return 0, or -1 with one sentence in err (n bytes),
+ * saying what is wrong and what to do.
+ */
+#ifndef PCN_REPORT_H
+#define PCN_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cairo.h>
+
+#define PCN_REPORT_ODS 16
+#define PCN_REPORT_CODE 32
+#define PCN_REPORT_NAME 96
+#define PCN_REPORT_MAX_PRACTICES 256 /* = PCN_SPLIT_MAX: shares are split */
+#define PCN_REPORT_MAX_STREAMS 64
+
+typedef struct pcn_report_practice {
+  char ods[PCN_REPORT_ODS];       /* "F84001" */
+  char name[PCN_REPORT_NAME];     /* "Riverside Surgery" */
+  char locality[PCN_REPORT_NAME]; /* "" when it has none */
+} pcn_report_practice;
+
+typedef struct pcn_report_stream {
+  char code[PCN_REPORT_CODE]; /* "arrs" */
+  char name[PCN_REPORT_NAME]; /* "ARRS reimbursement" */
+  /* Optional: the income expected this month from the year's rates
+   * (shown beside what was received when has_expected). */
+  int has_expected;
+  int64_t expected;
+  /* Optional: the financial year's budget (April to March) and the actual
+   * spend from April to the end of this month (a table when has_budget). */
+  int has_budget;
+  int64_t budget;
+  int64_t actual_ytd;
+} pcn_report_stream;
+
+/* The four figures of one account for the month, in pence. */
+typedef struct pcn_statement_figures {
+  int64_t received;    /* received by the network on the practice's behalf */
+  int64_t distributed; /* paid out to the practice */
+  int64_t claimed;     /* claimed by the practice (expenses, backfill) */
+  int64_t balance;     /* balance carried at the end of the month */
+} pcn_statement_figures;
+
+typedef struct pcn_statement {
+  char network[PCN_REPORT_NAME];
+  char payee_ods[PCN_REPORT_ODS]; /* the nominated payee: one of practices */
+  char month[8];                  /* "YYYY-MM" */
+  int64_t generated_ms;           /* when it was made, ms since 1970 UTC */
+  /* "" for the whole network; an ODS code to show only that practice's
+   * tables (the network totals and the chart stay the whole network's). */
+  char focus_ods[PCN_REPORT_ODS];
+  size_t n_practices, n_streams;
+  pcn_report_practice *practices; /* [n_practices] */
+  pcn_report_stream *streams;     /* [n_streams] */
+  /* cells[p * n_streams + s]: practice p, stream s (pcn_statement_cell). */
+  pcn_statement_figures *cells;
+  /* held[s]: the network's own money in stream s, not on any practice's
+   * behalf (kept by the payee until distributed); zero rows are not shown. */
+  pcn_statement_figures *held;
+  /* stream_totals[s] = the sum of cells[*][s] and held[s]; total = the sum
+   * of stream_totals. total.balance is what the nominated payee holds for
+   * the network, to the penny. pcn_statement_fill_totals computes them;
+   * the writers refuse a statement whose totals do not add up. */
+  pcn_statement_figures *stream_totals;
+  pcn_statement_figures total;
+} pcn_statement;
+
+/* A zeroed statement for these counts (each array allocated, even for a
+ * count of 0), or NULL if out of memory or the counts pass the maxima.
+ * Free with pcn_statement_free (NULL is fine). */
+pcn_statement *pcn_statement_new(size_t n_practices, size_t n_streams);
+void pcn_statement_free(pcn_statement *st);
+/* The figures of practice p in stream s (pointer into st->cells). */
+pcn_statement_figures *pcn_statement_cell(pcn_statement *st, size_t p,
+                                          size_t s);
+/* Sets stream_totals and total from cells and held. */
+void pcn_statement_fill_totals(pcn_statement *st);
+/* 0 if the statement can be rendered: month "YYYY-MM", payee and focus
+ * among the practices, every figure within PCN_PENCE_MAX, totals equal to
+ * the sums. Otherwise -1 and the first problem in err. */
+int pcn_statement_check(const pcn_statement *st, char *err, size_t n);
+
+/* Writers. The PDF is A4 portrait: a header (network, "Monthly
+ * statement", month, payee, date generated), the network totals by
+ * stream, the chart, the budget when given, then a table per practice,
+ * paginated with repeated column headers and "Page N of M" footers. */
+int report_statement_pdf(const pcn_statement *st, const char *path, char *err,
+                         size_t n);
+/* CSV (RFC 4180) with a header row; column 1 says what the row is:
+ * "practice", "network" (held) or "total" (a stream's total; stream code
+ * "*" for the grand total). Amounts are plain pounds "1234.56"; the
+ * practice rows plus the network rows of a stream add up to its total. */
+int report_statement_csv(const pcn_statement *st, FILE *out, char *err,
+                         size_t n);
+/* A table for a terminal (UTF-8, fixed width columns). */
+int report_statement_table(const pcn_statement *st, FILE *out, char *err,
+                           size_t n);
+
+/* The bar chart of distributions: a stacked bar per practice, one colour
+ * per stream, a legend, and an axis in pounds; drawn in dark ink inside
+ * (0, 0)-(w, h) of cr's user space (paint a light background first). */
+void report_draw_statement_chart(cairo_t *cr, const pcn_statement *st, double w,
+                                 double h);
+
+/* ---- The shared-staff equity report. */
+
+typedef struct pcn_equity_practice {
+  pcn_report_practice practice;
+  int64_t sessions;    /* sessions of shared staff delivered in the period */
+  int64_t distributed; /* pence distributed to it in the period */
+  int64_t list_size;   /* registered list size */
+} pcn_equity_practice;
+
+typedef struct pcn_equity {
+  char network[PCN_REPORT_NAME];
+  char from[11], to[11]; /* the period, "YYYY-MM-DD", both inclusive */
+  int64_t generated_ms;
+  size_t n_practices;
+  pcn_equity_practice *practices; /* [n_practices] */
+} pcn_equity;
+
+/* One row of the report: a practice or a locality. Shares are in
+ * hundredths of a percent (basis points); each share column adds up to
+ * exactly 10000 (largest remainder, ties to the earlier row) unless its
+ * counts are all zero. Deviations are share minus list share. */
+typedef struct pcn_equity_row {
+  char key[PCN_REPORT_NAME];  /* the ODS code, or the locality */
+  char name[PCN_REPORT_NAME]; /* the practice's name; "" for a locality */
+  int64_t sessions, distributed, list_size; /* sums for a locality */
+  int64_t sessions_bp, money_bp, list_bp;
+  int64_t sessions_dev_bp, money_dev_bp;
+} pcn_equity_row;
+
+pcn_equity *pcn_equity_new(size_t n_practices);
+void pcn_equity_free(pcn_equity *eq);
+int pcn_equity_check(const pcn_equity *eq, char *err, size_t n);
+/* Fills rows[eq->n_practices] in practice order and, when localities is
+ * not NULL, localities[eq->n_practices] in order of first appearance
+ * (practices without one under "No locality"), setting *n_localities.
+ * 0, or -1 if eq does not pass pcn_equity_check. */
+int pcn_equity_shares(const pcn_equity *eq, pcn_equity_row *rows,
+                      pcn_equity_row *localities, size_t *n_localities);
+
+/* The PDF: header, a table per practice and per locality, and the charts
+ * (practices; localities when there are two or more). */
+int report_equity_pdf(const pcn_equity *eq, const char *path, char *err,
+                      size_t n);
+int report_equity_table(const pcn_equity *eq, FILE *out, char *err, size_t n);
+/* Bars of each practice's (by_locality: each locality's) share of sessions
+ * and of money, with its list share marked across them. */
+void report_draw_equity_chart(cairo_t *cr, const pcn_equity *eq,
+                              int by_locality, double w, double h);
+
+#endif
