@@ -588,7 +588,8 @@ static int statement_pdf(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
     map[s] = used[s] ? ns++ : (size_t)-1;
   pcn_statement *st = pcn_statement_new(nm->np, ns);
   if (!st) return refuse("Out of memory.");
-  snprintf(st->network, sizeof st->network, "%s",
+  /* A longer name is cut (report.h). */
+  snprintf(st->network, sizeof st->network, "%.*s", (int)sizeof st->network - 1,
            c->cfg.network_name[0] ? c->cfg.network_name : "PCN");
   snprintf(st->month, sizeof st->month, "%s", pg->month);
   snprintf(st->focus_ods, sizeof st->focus_ods, "%s", focus);
