@@ -593,9 +593,9 @@ static int statement_pdf(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
            c->cfg.network_name[0] ? c->cfg.network_name : "PCN");
   snprintf(st->month, sizeof st->month, "%s", pg->month);
   snprintf(st->focus_ods, sizeof st->focus_ods, "%s", focus);
-  /* The wire does not carry the nominated payee (no message names one):
-   * the first practice by ODS code stands for it. */
-  if (nm->np) snprintf(st->payee_ods, sizeof st->payee_ods, "%s", nm->p[0].ods);
+  /* The network does not record its nominated payee yet (issue 7 goes
+   * on): the statement says so rather than guessing one. */
+  st->payee_ods[0] = 0;
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   st->generated_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
