@@ -63,7 +63,8 @@ typedef struct pcn_statement_figures {
 
 typedef struct pcn_statement {
   char network[PCN_REPORT_NAME];
-  char payee_ods[PCN_REPORT_ODS]; /* the nominated payee: one of practices */
+  char payee_ods[PCN_REPORT_ODS]; /* the nominated payee: one of practices,
+                                   * or "" when not recorded */
   char month[8];                  /* "YYYY-MM" */
   int64_t generated_ms;           /* when it was made, ms since 1970 UTC */
   /* "" for the whole network; an ODS code to show only that practice's

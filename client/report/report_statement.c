@@ -119,7 +119,7 @@ int pcn_statement_check(const pcn_statement *st, char *err, size_t n) {
            st->month);
     return -1;
   }
-  if (!rp_practice(st, st->payee_ods)) {
+  if (st->payee_ods[0] && !rp_practice(st, st->payee_ods)) {
     rp_err(err, n,
            "The nominated payee \"%s\" is not one of the statement's "
            "practices; name the payee by its ODS code.",
@@ -297,8 +297,12 @@ int report_statement_table(const pcn_statement *st, FILE *out, char *err,
   const pcn_report_practice *payee = rp_practice(st, st->payee_ods);
   fprintf(out, "%s: monthly statement for %s (amounts in \xc2\xa3)\n",
           st->network, rp_month_words(st->month, mw, sizeof mw));
-  fprintf(out, "Nominated payee: %s (%s). Generated %s.\n", payee->name,
-          payee->ods, rp_time_words(st->generated_ms, gen, sizeof gen));
+  if (payee)
+    fprintf(out, "Nominated payee: %s (%s). Generated %s.\n", payee->name,
+            payee->ods, rp_time_words(st->generated_ms, gen, sizeof gen));
+  else
+    fprintf(out, "Nominated payee: not recorded. Generated %s.\n",
+            rp_time_words(st->generated_ms, gen, sizeof gen));
   for (size_t p = 0; p < st->n_practices; p++) {
     if (!shown(st, p)) continue;
     const pcn_report_practice *pr = &st->practices[p];
@@ -325,7 +329,8 @@ int report_statement_table(const pcn_statement *st, FILE *out, char *err,
   tab_row(out, "Network total", &st->total);
   char b[PCN_PENCE_BUF];
   fprintf(out, "\nHeld by %s for the network at the end of the month: %s\n",
-          payee->name, pcn_pence_format(st->total.balance, 1, b));
+          payee ? payee->name : "the nominated payee",
+          pcn_pence_format(st->total.balance, 1, b));
   if (fflush(out) || ferror(out)) {
     rp_err(err, n, "Could not write the table.");
     return -1;

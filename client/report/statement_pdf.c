@@ -68,8 +68,11 @@ static void header(rp_doc *d, const pcn_statement *st) {
            rp_month_words(st->month, mw, sizeof mw));
   rp_text(cr, RP_MARGIN, d->y + 52, RP_LEFT, 0, line);
   d->y += 64;
-  snprintf(line, sizeof line, "Nominated payee: %s (%s)", payee->name,
-           payee->ods);
+  if (payee)
+    snprintf(line, sizeof line, "Nominated payee: %s (%s)", payee->name,
+             payee->ods);
+  else
+    snprintf(line, sizeof line, "Nominated payee: not recorded");
   rp_para(d, 9.5, 0, line);
   snprintf(line, sizeof line,
            "Generated %s by PCN Hub. All amounts in "

@@ -99,6 +99,26 @@ grep -q '^2027-04,network,total,26234.56,11000.01,0.00,1800.00,13434.55$' "$tmp/
   fail "statement --json"
 ok
 
+# --- the statement as a PDF: a receipt and a distribution in May, and the
+# distributed amount reads in the PDF as it does in the table
+mgr funds receive --stream core --amount 500 --date 2027-05-02 > /dev/null
+mgr funds distribute --stream core --amount 300 --by equal --date 2027-05-10 > /dev/null
+pat funds statement --month 2027-05 > "$tmp/out"
+grep -E -q '^F84002 +core +£150.00 +£0.00 +£4,550.00' "$tmp/out" || fail "May: $(cat "$tmp/out")"
+grep -E -q '^total +£500.00 +£300.00 ' "$tmp/out" || fail "May total: $(cat "$tmp/out")"
+pat funds statement --month 2027-05 --format pdf --out "$tmp/s.pdf" > "$tmp/out"
+grep -E -q "^Wrote $tmp/s.pdf \([1-9][0-9]* pages\)\$" "$tmp/out" || fail "pdf: $(cat "$tmp/out")"
+pdfinfo "$tmp/s.pdf" > "$tmp/info" 2>&1 || fail "pdfinfo: $(cat "$tmp/info")"
+[ "$(awk '/^Pages:/ {print $2}' "$tmp/info")" -ge 1 ] || fail "pages: $(cat "$tmp/info")"
+pdftotext -enc UTF-8 "$tmp/s.pdf" "$tmp/s.txt" || fail "pdftotext"
+grep -q '£150.00' "$tmp/s.txt" || fail "F84002's £150.00 in the pdf: $(cat "$tmp/s.txt")"
+grep -q '£300.00' "$tmp/s.txt" || fail "£300.00 distributed in the pdf: $(cat "$tmp/s.txt")"
+jo funds statement --month 2027-05 --practice f84001 --format pdf --out "$tmp/j.pdf" > "$tmp/out"
+grep -q '^Wrote ' "$tmp/out" || fail "pdf for F84001: $(cat "$tmp/out")"
+expect 2 jo funds statement --month 2027-05 --practice F89999 --format pdf --out "$tmp/x.pdf"
+one_line "pdf of an unknown practice"
+ok
+
 # --- usage errors: one line, exit 1
 expect 1 mgr funds receive --stream core --amount 12.345; one_line "three decimals"
 grep -q '12.345' "$tmp/err" || fail "amount named: $(cat "$tmp/err")"
@@ -108,7 +128,9 @@ expect 1 mgr funds distribute --stream core --amount 10 --by shares; one_line "b
 expect 1 mgr funds distribute --stream core --amount 10 --by fixed; one_line "fixed without --to"
 expect 1 mgr funds distribute --stream core --amount 10 --by percent --to F84001=abc; one_line "bad %"
 expect 1 mgr funds reverse seven; one_line "bad id"
-expect 1 jo funds statement --month 2027-04 --format pdf; one_line "format"
+expect 1 jo funds statement --month 2027-04 --format pdf; one_line "pdf without --out"
+grep -q -- '--out FILE is required' "$tmp/err" || fail "pdf without --out: $(cat "$tmp/err")"
+expect 1 jo funds statement --month 2027-04 --format xls; one_line "format"
 expect 1 jo funds statement; one_line "no month"
 expect 1 mgr funds figures --set F84001 --from 2027-02-30 --list-size 1 --weighted 1; one_line "date"
 ok

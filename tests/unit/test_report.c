@@ -457,6 +457,18 @@ static void test_statement_table(void **state) {
   assert_has(t, pcn_pence_format(st->total.balance, 1, b));
   assert_has(t, "Network total");
   free(t);
+  /* A network that has not recorded its payee gets a statement that says
+   * so, not one that names a practice. */
+  st->payee_ods[0] = 0;
+  f = fopen(path, "wb");
+  assert_int_equal(report_statement_table(st, f, err, sizeof err), 0);
+  fclose(f);
+  t = slurp(path);
+  assert_has(t, "Nominated payee: not recorded.");
+  assert_has(t, "Held by the nominated payee for the network");
+  free(t);
+  out_path(path, sizeof path, "report-no-payee.pdf");
+  assert_int_equal(report_statement_pdf(st, path, err, sizeof err), 0);
   pcn_statement_free(st);
 }
 
