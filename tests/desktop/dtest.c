@@ -254,6 +254,26 @@ int dtest_unnamed(GtkWidget *w) {
   return n;
 }
 
+int dtest_says(GtkWidget *root, const char *name, const char *text) {
+  GtkWidget *w = find_widget(root, 0, name);
+  return w && (!text || dtest_label_under(w, text));
+}
+
+static GtkWidget *says_root;
+static const char *says_name, *says_text;
+static int says_now(fixture *f) {
+  (void)f;
+  return dtest_says(says_root, says_name, says_text);
+}
+
+int dtest_wait_says(fixture *f, GtkWidget *root, const char *name,
+                    const char *text) {
+  says_root = root;
+  says_name = name;
+  says_text = text;
+  return spin_until(f, says_now, 8000);
+}
+
 void dtest_pick(GtkWidget *dropdown, const char *label) {
   assert_non_null(dropdown);
   GListModel *m = gtk_drop_down_get_model(GTK_DROP_DOWN(dropdown));

@@ -72,6 +72,13 @@ void dtest_press(GtkWidget *button);
 void dtest_click(GtkWidget *root, const char *label);
 /* Chooses the entry labelled label in a drop-down of strings. */
 void dtest_pick(GtkWidget *dropdown, const char *label);
+/* Whether the widget named name under root exists and, unless text is
+ * NULL, a label in it shows text. */
+int dtest_says(GtkWidget *root, const char *name, const char *text);
+/* Waits (8 s at most) until the widget named name under root exists and,
+ * unless text is NULL, a label in it shows text. */
+int dtest_wait_says(fixture *f, GtkWidget *root, const char *name,
+                    const char *text);
 /* Types text into an editable the way a person would (replacing it). */
 void type_text(GtkWidget *editable, const char *text);
 /* main() of a GUI test: a display, libadwaita, then the tests. */

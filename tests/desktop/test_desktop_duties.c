@@ -15,30 +15,6 @@
 #include "dtest.h"
 #include "validate.h"
 
-static GtkWidget *watch_root;
-static const char *watch_name, *watch_text;
-
-/* The widget named name under root exists and (unless text is NULL) a
- * label in it shows text. */
-static int says(GtkWidget *root, const char *name, const char *text) {
-  GtkWidget *w = find_widget(root, 0, name);
-  return w && (!text || dtest_label_under(w, text));
-}
-
-static int watched(fixture *f) {
-  (void)f;
-  return says(watch_root, watch_name, watch_text);
-}
-
-/* Waits until the widget named name under root shows text (NULL: exists). */
-static int wait_says(fixture *f, GtkWidget *root, const char *name,
-                     const char *text) {
-  watch_root = root;
-  watch_name = name;
-  watch_text = text;
-  return spin_until(f, watched, 8000);
-}
-
 /* Over the wire, as another client sees it. */
 static const Pcn__DutyRegister *reg(its_member *m) {
   Pcn__DutyList l = PCN__DUTY_LIST__INIT;
@@ -73,17 +49,17 @@ static void test_duties(void **state) {
 
   /* The default register, every practice pending. */
   dtest_show_page(jo_win, "duties");
-  assert_true(wait_says(f, jo_win, "Entry 14", "F84002 pending"));
-  assert_true(says(jo_win, "Entry 1", "ARRS recruitment and claims"));
-  assert_true(says(jo_win, "Entry 1", "Owner: PCN manager"));
-  assert_true(says(jo_win, "Entry 1", "F84001 pending"));
+  assert_true(dtest_wait_says(f, jo_win, "Entry 14", "F84002 pending"));
+  assert_true(dtest_says(jo_win, "Entry 1", "ARRS recruitment and claims"));
+  assert_true(dtest_says(jo_win, "Entry 1", "Owner: PCN manager"));
+  assert_true(dtest_says(jo_win, "Entry 1", "F84001 pending"));
   assert_true(
-      says(jo_win, "Responsibilities page", "F84001 has agreed 0 of 14"));
+      dtest_says(jo_win, "Responsibilities page", "F84001 has agreed 0 of 14"));
   assert_null(find_widget(jo_win, GTK_TYPE_BUTTON, "Edit 1")); /* not hers */
 
   /* Jo agrees entry 1 from its row; the server has it. */
   dtest_click(jo_win, "Agree 1");
-  assert_true(wait_says(f, jo_win, "Entry 1", "F84001 agreed"));
+  assert_true(dtest_wait_says(f, jo_win, "Entry 1", "F84001 agreed"));
   uint64_t which = 0;
   assert_int_equal(agreed_by(f->mgr, "F84001", &which), 1);
   assert_int_equal(which, 1);
@@ -100,14 +76,14 @@ static void test_duties(void **state) {
   r.body_case = PCN__REQUEST__BODY_DUTY_AGREE;
   r.duty_agree = &a;
   its_expect(pat, &r, PCN__STATUS_CODE__OK);
-  assert_true(wait_says(f, jo_win, "Entry 1", "F84002 agreed"));
+  assert_true(dtest_wait_says(f, jo_win, "Entry 1", "F84002 agreed"));
 
   /* Agree all pending: the other thirteen. */
   dtest_click(jo_win, "Agree all pending");
-  assert_true(wait_says(f, jo_win, "Entry 14", "F84001 agreed"));
+  assert_true(dtest_wait_says(f, jo_win, "Entry 14", "F84001 agreed"));
   assert_int_equal(agreed_by(f->mgr, "F84001", NULL), 14);
-  assert_true(wait_says(f, jo_win, "Responsibilities page",
-                        "F84001 has agreed 14 of 14 entries."));
+  assert_true(dtest_wait_says(f, jo_win, "Responsibilities page",
+                              "F84001 has agreed 14 of 14 entries."));
 
   /* The PCN manager changes entry 2: Jo is told, and it is hers to agree
    * again; entry 1 stays agreed. */
@@ -125,10 +101,10 @@ static void test_duties(void **state) {
   pcn_desk_notices(f->d, &last);
   assert_non_null(strstr(last, "agree it again"));
   assert_non_null(strstr(last, "IIF and CAIP reporting"));
-  assert_true(wait_says(f, jo_win, "Entry 2", "F84001 pending"));
-  assert_true(says(jo_win, "Entry 2", "practices code it"));
+  assert_true(dtest_wait_says(f, jo_win, "Entry 2", "F84001 pending"));
+  assert_true(dtest_says(jo_win, "Entry 2", "practices code it"));
   assert_non_null(find_widget(jo_win, GTK_TYPE_BUTTON, "Agree 2"));
-  assert_true(says(jo_win, "Entry 1", "F84001 agreed"));
+  assert_true(dtest_says(jo_win, "Entry 1", "F84001 agreed"));
 
   /* A new entry reviewed today: due at once, and Jo is asked to agree. */
   char today[11];
@@ -142,11 +118,12 @@ static void test_duties(void **state) {
   r.body_case = PCN__REQUEST__BODY_DUTY_ADD;
   r.duty_add = &add;
   its_expect(f->mgr, &r, PCN__STATUS_CODE__OK);
-  assert_true(wait_says(f, jo_win, "Entry 15", "Review due"));
+  assert_true(dtest_wait_says(f, jo_win, "Entry 15", "Review due"));
   assert_true(spin_until(f, new_notice, 8000));
   pcn_desk_notices(f->d, &last);
   assert_non_null(strstr(last, "Flu campaign"));
-  assert_true(says(jo_win, "Responsibilities page", "1 is due for review"));
+  assert_true(
+      dtest_says(jo_win, "Responsibilities page", "1 is due for review"));
   spin_ms(200);
   shot(jo_win, "desktop-duties");
   assert_int_equal(
@@ -156,7 +133,7 @@ static void test_duties(void **state) {
   pcn_desk *md = dtest_open_manager(f);
   GtkWidget *mgr_win = GTK_WIDGET(pcn_desk_window(md));
   dtest_show_page(mgr_win, "duties");
-  assert_true(wait_says(f, mgr_win, "Entry 3", "Enhanced access rota"));
+  assert_true(dtest_wait_says(f, mgr_win, "Entry 3", "Enhanced access rota"));
   assert_null(find_widget(mgr_win, GTK_TYPE_BUTTON, "Agree 3"));
   dtest_click(mgr_win, "Edit 3");
   GtkWidget *form = dtest_window_named("Edit entry");
@@ -169,8 +146,8 @@ static void test_duties(void **state) {
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Review date"), later);
   shot(form, "desktop-duty-edit");
   dtest_click(form, "Save");
-  assert_true(wait_says(f, jo_win, "Entry 3", later));
-  assert_true(says(jo_win, "Entry 3", "F84001 pending"));
+  assert_true(dtest_wait_says(f, jo_win, "Entry 3", later));
+  assert_true(dtest_says(jo_win, "Entry 3", "F84001 pending"));
   const Pcn__DutyRegister *g = reg(f->mgr);
   for (size_t i = 0; i < g->n_duties; i++)
     if (g->duties[i]->id == 3) {

@@ -16,107 +16,9 @@
 #include "validate.h"
 #include "workdays.h"
 
-static GtkWidget *watch_root;
-static const char *watch_name, *watch_text;
-
-/* Appends the text of every label under w. */
-static void gather(GtkWidget *w, GString *out) {
-  if (GTK_IS_LABEL(w)) {
-    g_string_append(out, gtk_label_get_text(GTK_LABEL(w)));
-    g_string_append_c(out, '\n');
-  }
-  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
-       c = gtk_widget_get_next_sibling(c))
-    gather(c, out);
-}
-
-static int says(GtkWidget *root, const char *name, const char *text) {
-  GtkWidget *w = find_widget(root, 0, name);
-  if (!w) return 0;
-  if (!text) return 1;
-  GString *s = g_string_new(NULL);
-  gather(w, s);
-  int hit = strstr(s->str, text) != NULL;
-  g_string_free(s, TRUE);
-  return hit;
-}
-
-static int watched(fixture *f) {
-  (void)f;
-  return says(watch_root, watch_name, watch_text);
-}
-
-/* Waits until the widget named name under root shows text (NULL: exists). */
-static int wait_says(fixture *f, GtkWidget *root, const char *name,
-                     const char *text) {
-  watch_root = root;
-  watch_name = name;
-  watch_text = text;
-  return spin_until(f, watched, 8000);
-}
-
-static void show_page(GtkWidget *win, const char *page) {
-  gtk_stack_set_visible_child_name(
-      GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)), page);
-  spin_ms(50);
-}
-
-static void click(GtkWidget *root, const char *name) {
-  GtkWidget *b = find_widget(root, GTK_TYPE_BUTTON, name);
-  if (!b) fail_msg("no button %s", name);
-  dtest_press(b);
-}
-
 static unsigned notices_seen;
 static int new_notice(fixture *f) {
   return pcn_desk_notices(f->d, NULL) > notices_seen;
-}
-
-/* Every button, entry, drop-down, check box and text view under w has a
- * name a screen reader can say. */
-static int unnamed(GtkWidget *w) {
-  int n = 0;
-  if (gtk_widget_get_visible(w) &&
-      (GTK_IS_BUTTON(w) || GTK_IS_ENTRY(w) || GTK_IS_DROP_DOWN(w) ||
-       GTK_IS_CHECK_BUTTON(w) || GTK_IS_TEXT_VIEW(w)) &&
-      !gtk_widget_get_ancestor(gtk_widget_get_parent(w), GTK_TYPE_DROP_DOWN)) {
-    GtkAccessible *a = GTK_ACCESSIBLE(w);
-    int ok =
-        gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-        gtk_test_accessible_has_relation(a,
-                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
-        (GTK_IS_BUTTON(w) && gtk_button_get_label(GTK_BUTTON(w))) ||
-        (GTK_IS_CHECK_BUTTON(w) &&
-         gtk_check_button_get_label(GTK_CHECK_BUTTON(w)));
-    if (!ok) {
-      fprintf(stderr, "no accessible name: %s '%s'\n", G_OBJECT_TYPE_NAME(w),
-              gtk_widget_get_name(w));
-      n++;
-    }
-  }
-  if (GTK_IS_ENTRY(w)) return n;
-  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
-       c = gtk_widget_get_next_sibling(c))
-    n += unnamed(c);
-  return n;
-}
-
-static pcn_desk *open_manager_window(fixture *f) {
-  char dir[400];
-  snprintf(dir, sizeof dir, "%s/mgr-config", f->s->dir);
-  setenv("XDG_CONFIG_HOME", dir, 1);
-  pcn_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  snprintf(cfg.server, sizeof cfg.server, "%s", f->s->addr);
-  snprintf(cfg.username, sizeof cfg.username, "manager");
-  snprintf(cfg.token, sizeof cfg.token, "%s", f->mgr->token);
-  cfg.ca_pem = f->s->ca_pem;
-  char err[300];
-  assert_int_equal(pcn_config_save(&cfg, err, sizeof err), 0);
-  pcn_desk *m = pcn_desk_new(GTK_APPLICATION(f->app));
-  setenv("XDG_CONFIG_HOME", f->cfgdir, 1);
-  gtk_window_present(pcn_desk_window(m));
-  return m;
 }
 
 static const Pcn__Response *add_staff(its_member *m, const char *name,
@@ -186,24 +88,25 @@ static void test_staff(void **state) {
   uint32_t mine[] = {0, 1, 2};
   assign(f->mgr, sam, week, mine, 3, "F84001");
 
-  show_page(jo_win, "staff");
+  dtest_show_page(jo_win, "staff");
   for (int32_t i = 0; i < skip; i++)
-    click(jo_win, "Next week");
+    dtest_click(jo_win, "Next week");
   GtkWidget *eq_from = find_widget(jo_win, GTK_TYPE_ENTRY, "Equity from");
   GtkWidget *eq_to = find_widget(jo_win, GTK_TYPE_ENTRY, "Equity to");
   type_text(eq_from, week);
   type_text(eq_to, fri);
-  assert_true(wait_says(f, jo_win, "Staff register",
-                        "Sam Patel — clinical pharmacist, employed by F84001, "
-                        "0.80 WTE, £42,000.00 a year"));
-  assert_true(wait_says(f, jo_win, "Week rota", "F84001"));
+  assert_true(
+      dtest_wait_says(f, jo_win, "Staff register",
+                      "Sam Patel — clinical pharmacist, employed by F84001, "
+                      "0.80 WTE, £42,000.00 a year"));
+  assert_true(dtest_wait_says(f, jo_win, "Week rota", "F84001"));
   assert_null(find_widget(jo_win, GTK_TYPE_DROP_DOWN, "Sam Patel Mon AM"));
 
   /* Live: the PCN manager adds Ria and sends her to Riverside on
    * Thursday morning; Jo is told, since it is her practice. */
   notices_seen = pcn_desk_notices(f->d, NULL);
   uint64_t ria = add_staff(f->mgr, "Ria Khan", "F84002")->staff_member->id;
-  assert_true(wait_says(f, jo_win, "Staff register", "Ria Khan"));
+  assert_true(dtest_wait_says(f, jo_win, "Staff register", "Ria Khan"));
   uint32_t thu[] = {6};
   assign(f->mgr, ria, week, thu, 1, "F84001");
   assert_true(spin_until(f, new_notice, 8000));
@@ -211,58 +114,66 @@ static void test_staff(void **state) {
   pcn_desk_notices(f->d, &last);
   assert_non_null(strstr(last, "The shared staff rota changed"));
   assert_non_null(strstr(last, "Ria Khan"));
-  click(jo_win, "Show equity");
-  assert_true(wait_says(f, jo_win, "Equity report",
-                        "4 sessions delivered of 4 on the rota"));
+  dtest_click(jo_win, "Show equity");
+  assert_true(dtest_wait_says(f, jo_win, "Equity report",
+                              "4 sessions delivered of 4 on the rota"));
 
   /* Jo records Sam's Monday morning off through the form. */
   dtest_pick(find_widget(jo_win, GTK_TYPE_DROP_DOWN, "Leave for"), "Sam Patel");
   type_text(find_widget(jo_win, GTK_TYPE_ENTRY, "Leave from"), week);
   dtest_pick(find_widget(jo_win, GTK_TYPE_DROP_DOWN, "Leave part"), "Mornings");
-  click(jo_win, "Record leave");
-  assert_true(wait_says(f, jo_win, "Leave this week", "Sam Patel (F84001): "));
-  assert_true(says(jo_win, "Week rota", "leave"));
-  assert_true(wait_says(f, jo_win, "Equity report",
-                        "3 sessions delivered of 4 on the rota (1 lost to "
-                        "leave)"));
-  assert_true(says(jo_win, "Equity report", "100.00%"));
-  assert_true(says(jo_win, "Equity report", "+40.00"));
-  assert_true(says(jo_win, "Staff status", "Recorded leave for Sam Patel"));
+  dtest_click(jo_win, "Record leave");
+  assert_true(
+      dtest_wait_says(f, jo_win, "Leave this week", "Sam Patel (F84001): "));
+  assert_true(dtest_says(jo_win, "Week rota", "leave"));
+  assert_true(
+      dtest_wait_says(f, jo_win, "Equity report",
+                      "3 sessions delivered of 4 on the rota (1 lost to "
+                      "leave)"));
+  assert_true(dtest_says(jo_win, "Equity report", "100.00%"));
+  assert_true(dtest_says(jo_win, "Equity report", "+40.00"));
+  assert_true(
+      dtest_says(jo_win, "Staff status", "Recorded leave for Sam Patel"));
   spin_ms(200);
   shot(jo_win, "desktop-staff");
-  assert_int_equal(unnamed(find_widget(jo_win, 0, "Shared staff page")), 0);
+  assert_int_equal(dtest_unnamed(find_widget(jo_win, 0, "Shared staff page")),
+                   0);
 
   /* And cancels it again from its row. */
-  click(jo_win, "Cancel leave 1");
-  assert_true(wait_says(f, jo_win, "Leave this week", "No leave this week."));
-  assert_true(wait_says(f, jo_win, "Equity report",
-                        "4 sessions delivered of 4 on the rota"));
-  assert_true(says(jo_win, "Staff status", "Cancelled leave for Sam Patel"));
+  dtest_click(jo_win, "Cancel leave 1");
+  assert_true(
+      dtest_wait_says(f, jo_win, "Leave this week", "No leave this week."));
+  assert_true(dtest_wait_says(f, jo_win, "Equity report",
+                              "4 sessions delivered of 4 on the rota"));
+  assert_true(
+      dtest_says(jo_win, "Staff status", "Cancelled leave for Sam Patel"));
 
   /* The PCN manager assigns from the grid: Wednesday morning at Hill
    * Street; then Monday afternoon there too, a clash refused naming
    * both practices. */
-  pcn_desk *md = open_manager_window(f);
+  pcn_desk *md = dtest_open_manager(f);
   GtkWidget *mgr_win = GTK_WIDGET(pcn_desk_window(md));
-  show_page(mgr_win, "staff");
+  dtest_show_page(mgr_win, "staff");
   for (int32_t i = 0; i < skip; i++)
-    click(mgr_win, "Next week");
-  assert_true(wait_says(f, mgr_win, "Sam Patel Wed AM", NULL));
+    dtest_click(mgr_win, "Next week");
+  assert_true(dtest_wait_says(f, mgr_win, "Sam Patel Wed AM", NULL));
   dtest_pick(find_widget(mgr_win, GTK_TYPE_DROP_DOWN, "Sam Patel Wed AM"),
              "F84002");
-  assert_true(wait_says(f, mgr_win, "Staff status", "Saved Sam Patel's rota"));
+  assert_true(
+      dtest_wait_says(f, mgr_win, "Staff status", "Saved Sam Patel's rota"));
   assert_string_equal(sam_week(f->mgr, week)->sessions[4], "F84002");
-  assert_true(wait_says(f, jo_win, "Week rota", "F84002"));
+  assert_true(dtest_wait_says(f, jo_win, "Week rota", "F84002"));
   spin_ms(300);
   dtest_pick(find_widget(mgr_win, GTK_TYPE_DROP_DOWN, "Sam Patel Mon PM"),
              "F84002");
-  assert_true(wait_says(f, mgr_win, "Staff status",
-                        "Sam Patel is already at F84001 on Mon PM"));
-  assert_true(says(mgr_win, "Staff status", "F84002"));
+  assert_true(dtest_wait_says(f, mgr_win, "Staff status",
+                              "Sam Patel is already at F84001 on Mon PM"));
+  assert_true(dtest_says(mgr_win, "Staff status", "F84002"));
   assert_string_equal(sam_week(f->mgr, week)->sessions[1], "F84001");
   spin_ms(200);
   shot(mgr_win, "desktop-staff-manager");
-  assert_int_equal(unnamed(find_widget(mgr_win, 0, "Shared staff page")), 0);
+  assert_int_equal(dtest_unnamed(find_widget(mgr_win, 0, "Shared staff page")),
+                   0);
 
   gtk_window_destroy(GTK_WINDOW(mgr_win));
   pcn_desk_free(md);
