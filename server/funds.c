@@ -126,12 +126,7 @@ static int check_date(req_ctx *ctx, const char *field, const char *v,
     *day = day_of(srv_now_ms(ctx->srv));
     return 0;
   }
-  if (pcn_date_parse(v, day))
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
-                          "%s: '%.20s' is not a date; write it as "
-                          "YYYY-MM-DD, such as 2027-04-01.",
-                          field, v);
-  return 0;
+  return ctx_check_date(ctx, field, v, 0, "2027-04-01", day);
 }
 
 static int figures_set_prepare(req_ctx *ctx, wjob *job) {

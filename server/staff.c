@@ -294,16 +294,22 @@ static int check_cost(req_ctx *ctx, int64_t cost) {
   return -1;
 }
 
+/* A change names the member and the version it read. */
+static int check_id_version(req_ctx *ctx, uint64_t id, uint32_t version) {
+  if (id == 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "id",
+                          "id: name the staff member by number (`pcn staff "
+                          "list` gives them).");
+  if (version == 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "version",
+                          "version: a change names the version it read "
+                          "(`pcn staff list` gives it).");
+  return 0;
+}
+
 static int check_date(req_ctx *ctx, const char *field, const char *s,
                       int may_be_empty) {
-  int32_t d;
-  int rc = date_or_empty(s, &d);
-  if (rc == 0 || (rc == 1 && may_be_empty)) return 0;
-  ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, field,
-                 "%s: '%.20s' is not a date; write it as YYYY-MM-DD, such "
-                 "as 2026-11-23.",
-                 field, s);
-  return -1;
+  return ctx_check_date(ctx, field, s, may_be_empty, "2026-11-23", NULL);
 }
 
 /* Writer: NOT_FOUND naming field unless the practice exists. */
@@ -342,15 +348,25 @@ static int staff_existing(wtx *w, wjob *job, uint64_t id, uint32_t version,
   return PCN__STATUS_CODE__OK;
 }
 
-static int staff_emit(wtx *w, wjob *job, Pcn__Op op, Pcn__StaffMember *m) {
+/* Saves m and tells everyone; m is the answer. */
+static int staff_save(wtx *w, wjob *job, Pcn__Op op, Pcn__StaffMember *m) {
+  int rc = staff_put(w->txn, w->st, m);
+  if (rc) return wtx_lmdb(w, rc, "saving the staff member");
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_STAFF_MEMBER;
   ev.staff_member = m;
-  int rc = feed_emit(w, op, "", &ev);
-  if (rc) return rc;
+  if ((rc = feed_emit(w, op, "", &ev))) return rc;
   job->resp.body_case = PCN__RESPONSE__BODY_STAFF_MEMBER;
   job->resp.staff_member = m;
   return PCN__STATUS_CODE__OK;
+}
+
+/* A change to m: the next version, by whom and when, saved and told. */
+static int staff_save_changed(wtx *w, wjob *job, Pcn__StaffMember *m) {
+  m->version++;
+  m->updated_at = job->now_ms;
+  m->updated_by = job->who.username;
+  return staff_save(w, job, PCN__OP__UPDATED, m);
 }
 
 /* ------------------------------------------------------------ register */
@@ -424,22 +440,13 @@ static int add_apply(wtx *w, wjob *job) {
   m->version = 1;
   m->created_at = m->updated_at = job->now_ms;
   m->updated_by = job->who.username;
-  if ((rc = staff_put(w->txn, w->st, m)))
-    return wtx_lmdb(w, rc, "saving the staff member");
-  return staff_emit(w, job, PCN__OP__CREATED, m);
+  return staff_save(w, job, PCN__OP__CREATED, m);
 }
 
 static int update_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__StaffUpdate *r = ctx->req->staff_update;
-  if (r->id == 0)
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "id",
-                          "id: name the staff member by number (`pcn staff "
-                          "list` gives them).");
-  if (r->version == 0)
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "version",
-                          "version: a change names the version it read "
-                          "(`pcn staff list` gives it).");
+  if (check_id_version(ctx, r->id, r->version)) return ctx->status->code;
   if ((r->has_name_case && check_name(ctx, r->name)) ||
       (r->has_role_case && check_role(ctx, r->role)) ||
       (r->has_wte_case && check_wte(ctx, r->wte)) ||
@@ -489,25 +496,13 @@ static int update_apply(wtx *w, wjob *job) {
     return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
                     "%s's record already reads like that; nothing changed.",
                     m->name);
-  m->version++;
-  m->updated_at = job->now_ms;
-  m->updated_by = job->who.username;
-  if ((rc = staff_put(w->txn, w->st, m)))
-    return wtx_lmdb(w, rc, "saving the staff member");
-  return staff_emit(w, job, PCN__OP__UPDATED, m);
+  return staff_save_changed(w, job, m);
 }
 
 static int end_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__StaffEnd *r = ctx->req->staff_end;
-  if (r->id == 0)
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "id",
-                          "id: name the staff member by number (`pcn staff "
-                          "list` gives them).");
-  if (r->version == 0)
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "version",
-                          "version: a change names the version it read "
-                          "(`pcn staff list` gives it).");
+  if (check_id_version(ctx, r->id, r->version)) return ctx->status->code;
   if (check_date(ctx, "ended", r->ended, 0)) return ctx->status->code;
   return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
 }
@@ -527,12 +522,7 @@ static int end_apply(wtx *w, wjob *job) {
                     "ended: %s is before %s started on %s.", r->ended, m->name,
                     m->started);
   m->ended = r->ended;
-  m->version++;
-  m->updated_at = job->now_ms;
-  m->updated_by = job->who.username;
-  if ((rc = staff_put(w->txn, w->st, m)))
-    return wtx_lmdb(w, rc, "saving the staff member");
-  return staff_emit(w, job, PCN__OP__UPDATED, m);
+  return staff_save_changed(w, job, m);
 }
 
 /* ------------------------------------------------------------ rota */

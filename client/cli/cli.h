@@ -27,6 +27,10 @@ typedef struct cli_opt {
   const char *help;
 } cli_opt;
 
+/* The --version option of every change that names the version it read. */
+#define CLI_VERSION_OPT                                                        \
+  { "version", "V", "the version you read (a stale one is refused)" }
+
 typedef struct cli_ctx cli_ctx;
 
 typedef struct cli_cmd {

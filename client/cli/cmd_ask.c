@@ -479,9 +479,6 @@ static int repeat_run(cli_ctx *c) {
   return EXIT_DONE;
 }
 
-#define VERSION_OPT                                                            \
-  { "version", "V", "the version you read (a stale one is refused)" }
-
 const cli_cmd ask_cmds[] = {
     {"ask",
      "new",
@@ -526,7 +523,7 @@ const cli_cmd ask_cmds[] = {
       {"link", "URL", "where it is"},
       {"reason", "TEXT", "why not (decline needs one)"},
       {"practice", "ODS", "the practice answering (default yours)"},
-      VERSION_OPT},
+      CLI_VERSION_OPT},
      answer_run},
     {"ask",
      "close",
@@ -534,7 +531,7 @@ const cli_cmd ask_cmds[] = {
      1,
      "close an ask: answers can no longer change",
      "pcn ask close 7",
-     {VERSION_OPT},
+     {CLI_VERSION_OPT},
      close_run},
     {"ask",
      "load",
@@ -561,7 +558,7 @@ const cli_cmd ask_cmds[] = {
       {"stop", "ID", "stop this series (its asks stay)"},
       {"list", NULL, "list the series (the default)"},
       {"all", NULL, "with --list: stopped ones too"},
-      VERSION_OPT},
+      CLI_VERSION_OPT},
      repeat_run},
     {0},
 };

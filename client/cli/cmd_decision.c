@@ -400,9 +400,6 @@ static int voters_run(cli_ctx *c) {
   return EXIT_DONE;
 }
 
-#define VERSION_OPT                                                            \
-  { "version", "V", "the version you read (a stale one is refused)" }
-
 const cli_cmd decision_cmds[] = {
     {"decision",
      "propose",
@@ -450,7 +447,7 @@ const cli_cmd decision_cmds[] = {
      {{"reason", "TEXT",
        "why; required to disagree under consent (an objection)"},
       {"practice", "ODS", "the practice you vote for (default: yours)"},
-      VERSION_OPT},
+      CLI_VERSION_OPT},
      vote_run},
     {"decision",
      "withdraw",
@@ -458,7 +455,7 @@ const cli_cmd decision_cmds[] = {
      1,
      "withdraw your own proposal before it closes",
      "pcn decision withdraw 3 --reason \"Superseded by the ICB plan\"",
-     {{"reason", "TEXT", "why, for the record"}, VERSION_OPT},
+     {{"reason", "TEXT", "why, for the record"}, CLI_VERSION_OPT},
      withdraw_run},
     {"decision",
      "remind",
@@ -474,7 +471,7 @@ const cli_cmd decision_cmds[] = {
      1,
      "name who votes for a practice besides its manager (- for none)",
      "pcn decision voter sam",
-     {{"practice", "ODS", "the practice (default: yours)"}, VERSION_OPT},
+     {{"practice", "ODS", "the practice (default: yours)"}, CLI_VERSION_OPT},
      voter_run},
     {"decision",
      "voters",

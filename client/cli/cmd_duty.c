@@ -334,7 +334,7 @@ const cli_cmd duty_cmds[] = {
      1,
      "remove an entry from the register",
      "pcn duty remove 14",
-     {{"version", "V", "the version you read (a stale one is refused)"}},
+     {CLI_VERSION_OPT},
      remove_run},
     /* nargs -1: up to CLI_MAX_ARGS IDs, none required (agree_run checks
      * that IDs or --all were given). */

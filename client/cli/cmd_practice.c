@@ -152,7 +152,7 @@ const cli_cmd practice_cmds[] = {
      "pcn practice update F84001 --list-size 12150",
      {{"name", "NAME", "a new name"},
       {"list-size", "N", "registered patients"},
-      {"version", "V", "the version you read (a stale one is refused)"}},
+      CLI_VERSION_OPT},
      update_run},
     {0},
 };

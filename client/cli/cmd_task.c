@@ -252,9 +252,6 @@ static int reopen_run(cli_ctx *c) {
   {"network", NULL, "a network-wide task, seen by every member (default)"}, {  \
     "practice", "ODS", "a practice's own task, seen only by its members"       \
   }
-#define VERSION_OPT                                                            \
-  { "version", "V", "the version you read (a stale one is refused)" }
-
 const cli_cmd task_cmds[] = {
     {"task",
      "add",
@@ -296,7 +293,7 @@ const cli_cmd task_cmds[] = {
      1,
      "change a task's title, body or due date",
      "pcn task update 12 --version 3 --due 2026-12-05",
-     {VERSION_OPT,
+     {CLI_VERSION_OPT,
       {"title", "TEXT", "a new title"},
       {"body", "TEXT", "new detail"},
       {"due", "YYYY-MM-DD", "a new due date"},
@@ -308,7 +305,7 @@ const cli_cmd task_cmds[] = {
      2,
      "assign a task (USER - unassigns it)",
      "pcn task assign 12 jo",
-     {VERSION_OPT},
+     {CLI_VERSION_OPT},
      assign_run},
     {"task",
      "comment",
@@ -324,7 +321,7 @@ const cli_cmd task_cmds[] = {
      1,
      "close a task",
      "pcn task close 12",
-     {VERSION_OPT},
+     {CLI_VERSION_OPT},
      close_run},
     {"task",
      "reopen",
@@ -332,7 +329,7 @@ const cli_cmd task_cmds[] = {
      1,
      "reopen a closed task",
      "pcn task reopen 12",
-     {VERSION_OPT},
+     {CLI_VERSION_OPT},
      reopen_run},
     {0},
 };

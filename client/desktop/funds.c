@@ -75,11 +75,7 @@ static void changed(pcn_desk *d) {
 
 static void put_entry(pcn_desk *d, const Pcn__FundsEntry *e) {
   if (!e->id) return;
-  size_t n = pcn__funds_entry__get_packed_size(e);
-  uint8_t *buf = g_malloc(n ? n : 1);
-  pcn__funds_entry__pack(e, buf);
-  Pcn__FundsEntry *c = pcn__funds_entry__unpack(NULL, n, buf);
-  g_free(buf);
+  Pcn__FundsEntry *c = desk_copy_msg(&e->base);
   if (!c) return;
   guint64 *key = g_new(guint64, 1);
   *key = c->id;
@@ -124,11 +120,7 @@ static void on_balances(pcn_client *cl, const Pcn__Response *r, void *ud) {
     return;
   desk_funds *t = d->funds;
   if (t->bal) pcn__funds_balance_page__free_unpacked(t->bal, NULL);
-  size_t n = pcn__funds_balance_page__get_packed_size(r->funds_balance_page);
-  uint8_t *buf = g_malloc(n ? n : 1);
-  pcn__funds_balance_page__pack(r->funds_balance_page, buf);
-  t->bal = pcn__funds_balance_page__unpack(NULL, n, buf);
-  g_free(buf);
+  t->bal = desk_copy_msg(&r->funds_balance_page->base);
   changed(d);
 }
 

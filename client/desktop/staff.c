@@ -43,15 +43,6 @@ struct desk_staff {
   int want_reg, want_rota, want_eq, want_prac;
 };
 
-static void *copy_msg(const ProtobufCMessage *m) {
-  size_t n = protobuf_c_message_get_packed_size(m);
-  uint8_t *buf = g_malloc(n ? n : 1);
-  protobuf_c_message_pack(m, buf);
-  void *c = protobuf_c_message_unpack(m->descriptor, NULL, n, buf);
-  g_free(buf);
-  return c;
-}
-
 static void drop(void *m) {
   if (m) protobuf_c_message_free_unpacked(m, NULL);
 }
@@ -297,7 +288,7 @@ static void on_page(pcn_client *cl, const Pcn__Response *r, void *ud) {
   struct desk_staff *t = page_of(ud);
   if (!t || r->status->code != PCN__STATUS_CODE__OK) return;
   drop(t->page);
-  t->page = copy_msg((const ProtobufCMessage *)r->staff_page);
+  t->page = desk_copy_msg((const ProtobufCMessage *)r->staff_page);
   draw_register(t);
 }
 
@@ -306,7 +297,7 @@ static void on_practices(pcn_client *cl, const Pcn__Response *r, void *ud) {
   struct desk_staff *t = page_of(ud);
   if (!t || r->status->code != PCN__STATUS_CODE__OK) return;
   drop(t->practices);
-  t->practices = copy_msg((const ProtobufCMessage *)r->practices);
+  t->practices = desk_copy_msg((const ProtobufCMessage *)r->practices);
   draw_rota(t);
 }
 
@@ -318,7 +309,7 @@ static void on_rota(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (pcn_date_parse(r->staff_rota->week, &day) || day != t->monday)
     return; /* an answer for a week no longer shown */
   drop(t->rota);
-  t->rota = copy_msg((const ProtobufCMessage *)r->staff_rota);
+  t->rota = desk_copy_msg((const ProtobufCMessage *)r->staff_rota);
   draw_rota(t);
 }
 
