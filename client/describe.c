@@ -349,6 +349,7 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
                        : e->kind == PCN__FUNDS_KIND__FUNDS_DISTRIBUTION
                            ? "distributed"
                        : e->kind == PCN__FUNDS_KIND__FUNDS_EXPENSE ? "paid"
+                       : e->kind == PCN__FUNDS_KIND__FUNDS_CLAIM   ? "paid a claim:"
                                                                    : "reversed";
     if (e->kind == PCN__FUNDS_KIND__FUNDS_REVERSAL)
       k = snprintf(out, n, "posted entry %llu: reversed entry %llu (%s %s)",
@@ -360,6 +361,72 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
           (unsigned long long)e->id, what, amt, e->stream, e->date,
           e->kind == PCN__FUNDS_KIND__FUNDS_DISTRIBUTION ? " to practices" : "",
           e->payee[0] ? " to " : "", e->payee);
+    break;
+  }
+  case PCN__EVENT__RECORD_FUNDS_RATE: {
+    const Pcn__FundsRate *r = ev->funds_rate;
+    const char *per = r->basis == PCN__FUNDS_BASIS__FUNDS_PER_PATIENT
+                          ? "per registered patient"
+                      : r->basis == PCN__FUNDS_BASIS__FUNDS_PER_WEIGHTED
+                          ? "per weighted patient"
+                      : r->basis == PCN__FUNDS_BASIS__FUNDS_PER_BED
+                          ? "per care-home bed"
+                          : "for the year";
+    long long cp = (long long)r->rate_cp;
+    k = snprintf(out, n, "set %s's rate for %u/%02u: £%lld.%04lld %s",
+                 r->stream, r->year, (r->year + 1) % 100, cp / 10000,
+                 (cp < 0 ? -cp : cp) % 10000, per);
+    break;
+  }
+  case PCN__EVENT__RECORD_FUNDS_BUDGET: {
+    char amt[PCN_PENCE_BUF];
+    pcn_pence_format(ev->funds_budget->pence, 1, amt);
+    k = snprintf(out, n, "set %s's budget for %u/%02u: %s",
+                 ev->funds_budget->stream, ev->funds_budget->year,
+                 (ev->funds_budget->year + 1) % 100, amt);
+    break;
+  }
+  case PCN__EVENT__RECORD_FUNDS_ARRS_CLAIM: {
+    char amt[PCN_PENCE_BUF];
+    pcn_pence_format(ev->funds_arrs_claim->pence, 1, amt);
+    k = snprintf(out, n, "recorded the ARRS claim for %s: %s",
+                 ev->funds_arrs_claim->month, amt);
+    break;
+  }
+  case PCN__EVENT__RECORD_FUNDS_CLAIM_DUE: {
+    const Pcn__FundsClaimDue *c = ev->funds_claim_due;
+    if (c->working_days_left < 0)
+      k = snprintf(out, n, "the ARRS claim for %s is overdue (due %s)",
+                   c->month, c->due);
+    else
+      k = snprintf(out, n,
+                   "reminder: the ARRS claim for %s is due %s (%d working "
+                   "day%s)",
+                   c->month, c->due, c->working_days_left,
+                   c->working_days_left == 1 ? "" : "s");
+    break;
+  }
+  case PCN__EVENT__RECORD_FUNDS_BACKFILL_RATE: {
+    char amt[PCN_PENCE_BUF];
+    pcn_pence_format(ev->funds_backfill_rate->pence_per_hour, 1, amt);
+    k = snprintf(out, n, "set the backfill rate for %s: %s an hour",
+                 ev->funds_backfill_rate->role, amt);
+    break;
+  }
+  case PCN__EVENT__RECORD_FUNDS_CLAIM: {
+    const Pcn__FundsClaim *c = ev->funds_claim;
+    char amt[PCN_PENCE_BUF];
+    pcn_pence_format(c->pence, 1, amt);
+    const char *what = c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED
+                           ? "approved"
+                       : c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_REJECTED
+                           ? "rejected"
+                           : "made";
+    k = snprintf(out, n,
+                 "%s backfill claim %llu: %s for %s (%s, %u min at meeting "
+                 "%llu)",
+                 what, (unsigned long long)c->id, amt, c->practice,
+                 c->username, c->minutes, (unsigned long long)c->meeting_id);
     break;
   }
   default:

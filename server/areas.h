@@ -78,6 +78,8 @@ int duties_seed(MDB_txn *txn, store *st, int64_t now_ms, duty_seed_fn each,
 /* The register's tick: writes the defaults into a store from before the
  * register existed, and flags entries whose review date has come. */
 int duties_tick(wtx *w, wjob *job);
+/* funds_arrs.c: reminders that a month's ARRS claim is due. */
+int funds_arrs_tick(wtx *w, wjob *job);
 /* tasks.c, for meetings.c: a meeting's action becomes a task in the same
  * write. task_check_assignee is create's assignee rule for a prepare (an
  * active member who can see a task of that practice; "" passes), naming
@@ -100,6 +102,18 @@ int staff_costs_on(MDB_txn *txn, store *st, int32_t day, int64_t *pence,
  * into the arena. 0 or an LMDB error (ENOMEM). */
 int funds_figures_at(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
                      Pcn__PracticeFigures ***out, size_t *n);
+/* funds.c: 1 if code names a funding stream (built in or added), else 0. */
+int funds_stream_exists(MDB_txn *txn, store *st, const char *code);
+/* funds_plan.c, for funds.c's statement and funds_arrs.c's headroom: the
+ * rate recorded for stream in financial year (2027: April 2027 to March
+ * 2028), into the arena. 0, MDB_NOTFOUND (no rate) or an LMDB error. */
+int funds_rate_find(MDB_txn *txn, store *st, uint32_t year, const char *stream,
+                    pcn_arena *a, Pcn__FundsRate **out);
+/* funds_plan.c: the income expected in month (YYYY-MM) from stream's rate
+ * for the month's financial year and the practices' figures on its first
+ * day (FundsExpected's rule). *pence 0 when no rate. 0 or an LMDB error. */
+int funds_expected_month(MDB_txn *txn, store *st, const char *stream,
+                         const char *month, int64_t *pence);
 /* funds.c, for verify.c: every ledger entry balances, every reversal mark
  * names its reversal, and every stored balance equals the sum of its
  * account's lines. 0, or -1 with err set. *entries: how many entries. */

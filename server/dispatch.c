@@ -54,6 +54,9 @@ static void table_init(void) {
   table_add(duties_entries, duties_entries_n);
   table_add(meetings_entries, meetings_entries_n);
   table_add(funds_entries, funds_entries_n);
+  table_add(funds_plan_entries, funds_plan_entries_n);
+  table_add(funds_arrs_entries, funds_arrs_entries_n);
+  table_add(funds_claims_entries, funds_claims_entries_n);
   table_add(staff_entries, staff_entries_n);
 }
 

@@ -144,6 +144,12 @@ extern const req_entry meetings_entries[];
 extern const size_t meetings_entries_n;
 extern const req_entry funds_entries[];
 extern const size_t funds_entries_n;
+extern const req_entry funds_plan_entries[];
+extern const size_t funds_plan_entries_n;
+extern const req_entry funds_arrs_entries[];
+extern const size_t funds_arrs_entries_n;
+extern const req_entry funds_claims_entries[];
+extern const size_t funds_claims_entries_n;
 extern const req_entry staff_entries[];
 extern const size_t staff_entries_n;
 

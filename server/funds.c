@@ -262,7 +262,7 @@ static const char *builtin_name(const char *code) {
   return NULL;
 }
 
-static int stream_exists(MDB_txn *txn, store *st, const char *code) {
+int funds_stream_exists(MDB_txn *txn, store *st, const char *code) {
   if (builtin_name(code)) return 1;
   if (!code[0]) return 0;
   MDB_val k = {strlen(code), (void *)code}, v;
@@ -294,7 +294,7 @@ static int stream_add_prepare(req_ctx *ctx, wjob *job) {
 
 static int stream_add_apply(wtx *w, wjob *job) {
   Pcn__FundsStreamAdd *r = job->req->funds_stream_add;
-  if (stream_exists(w->txn, w->st, r->code))
+  if (funds_stream_exists(w->txn, w->st, r->code))
     return wtx_fail(w, PCN__STATUS_CODE__ALREADY_EXISTS,
                     "There is already a stream '%s'.", r->code);
   MDB_stat ms;
@@ -414,7 +414,7 @@ static int check_amount(fmsg *m, int64_t pence) {
 }
 
 static int check_stream(fmsg *m, MDB_txn *txn, store *st, const char *s) {
-  if (!stream_exists(txn, st, s))
+  if (!funds_stream_exists(txn, st, s))
     return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "stream",
                  "stream: there is no funding stream '%.40s'; see pcn funds "
                  "stream list, or add it with pcn funds stream add.",
@@ -941,7 +941,7 @@ static int ledger_read(req_ctx *ctx) {
   store *st = &ctx->srv->st;
   char *ods = ctx_ods(ctx, "practice", r->practice, 1);
   if (!ods) return ctx->status->code;
-  if (r->stream[0] && !stream_exists(txn, st, r->stream))
+  if (r->stream[0] && !funds_stream_exists(txn, st, r->stream))
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "stream",
                           "stream: there is no funding stream '%.40s'.",
                           r->stream);

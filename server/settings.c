@@ -1,6 +1,8 @@
 /* settings.c - what the network agrees for everyone: the minimum notice
- * an ask gives (working days), when reminders go out, and the network's
- * corrections to the bank holidays of England and Wales.
+ * an ask gives (working days), when reminders go out, the network's
+ * corrections to the bank holidays of England and Wales, the nominated
+ * payee (the practice that receives the network's money and pays it out)
+ * and the day of the month the ARRS claim for the month before is due.
  *
  * Record: meta "settings" -> pcn.NetworkSettings. Absent until first
  * changed; readers get the defaults (settings_load). Every change is one
@@ -22,6 +24,7 @@
 #define NOTICE_MAX 60
 #define REMINDERS_MAX 5
 #define HOLIDAYS_MAX 200 /* corrections, not the rule days */
+#define CLAIM_DAY_MAX 28 /* every month has it */
 
 static uint32_t default_reminders[] = {3, 1};
 
@@ -129,6 +132,26 @@ static int update_prepare(req_ctx *ctx, wjob *job) {
                           "reminder_days: set set_reminder_days to replace "
                           "the list.");
   }
+  if (r->has_claim_day_case ==
+          PCN__SETTINGS_UPDATE__HAS_CLAIM_DAY_ARRS_CLAIM_DAY &&
+      (r->arrs_claim_day < 1 || r->arrs_claim_day > CLAIM_DAY_MAX))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                          "arrs_claim_day",
+                          "arrs_claim_day: a day of the month from 1 to %d.",
+                          CLAIM_DAY_MAX);
+  if (r->has_payee_case == PCN__SETTINGS_UPDATE__HAS_PAYEE_PAYEE &&
+      r->payee[0]) {
+    uint32_t id;
+    int rc = practice_lookup(ctx_txn(ctx), &ctx->srv->st, r->payee, &id);
+    if (rc == MDB_NOTFOUND)
+      return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "payee",
+                            "payee: no practice %.16s in this network; "
+                            "`pcn practice list` shows them.",
+                            r->payee);
+    if (rc)
+      return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                      "The practices could not be read.");
+  }
   return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
 }
 
@@ -167,6 +190,11 @@ static int update_apply(wtx *w, wjob *job) {
     s->reminder_days = d;
     s->n_reminder_days = n;
   }
+  if (r->has_payee_case == PCN__SETTINGS_UPDATE__HAS_PAYEE_PAYEE)
+    s->payee = r->payee;
+  if (r->has_claim_day_case ==
+      PCN__SETTINGS_UPDATE__HAS_CLAIM_DAY_ARRS_CLAIM_DAY)
+    s->arrs_claim_day = r->arrs_claim_day;
   return save_emit(w, job, s);
 }
 

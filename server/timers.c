@@ -21,6 +21,7 @@ static const struct {
     {"asks", asks_tick},
     {"decisions", decisions_tick},
     {"duties", duties_tick},
+    {"funds", funds_arrs_tick},
 };
 #define N_TICKS (sizeof ticks / sizeof ticks[0])
 

@@ -18,7 +18,7 @@
 
 enum { EXIT_DONE = 0, EXIT_USAGE = 1, EXIT_REFUSED = 2, EXIT_CONNECT = 3 };
 
-#define CLI_MAX_OPTS 12
+#define CLI_MAX_OPTS 16
 #define CLI_MAX_ARGS 4
 
 typedef struct cli_opt {
@@ -57,7 +57,12 @@ struct cli_ctx {
 
 extern const cli_cmd account_cmds[], practice_cmds[], member_cmds[],
     task_cmds[], feed_cmds[], network_cmds[], ask_cmds[], news_cmds[],
-    decision_cmds[], duty_cmds[], meeting_cmds[], funds_cmds[], staff_cmds[];
+    decision_cmds[], duty_cmds[], meeting_cmds[], funds_cmds[], staff_cmds[],
+    funds_plan_cmds[], funds_arrs_cmds[], funds_claims_cmds[];
+
+/* `pcn funds claim arrs ...` (cmd_funds_arrs.c): records the network's
+ * ARRS claim for a month; run by cmd_funds_claims.c's claim verb. */
+int funds_claim_arrs_run(cli_ctx *c);
 
 /* The value of option `name` (NULL if not given). */
 const char *cli_opt_val(cli_ctx *c, const char *name);

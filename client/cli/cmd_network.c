@@ -44,6 +44,10 @@ static int print_settings(cli_ctx *c, const Pcn__NetworkSettings *s) {
          "%s working day(s) before a due date, and the day "
          "after",
          rem);
+  cli_kv("nominated payee:", "%s",
+         s->payee[0] ? s->payee : "not recorded (pcn network set --payee ODS)");
+  cli_kv("ARRS claim due:", "day %u of the next month",
+         s->arrs_claim_day ? s->arrs_claim_day : 10);
   cli_kv("holidays added:", "%zu", s->n_holidays_added);
   for (size_t i = 0; i < s->n_holidays_added; i++)
     printf("  %s\n", s->holidays_added[i]);
@@ -109,8 +113,30 @@ static int set_run(cli_ctx *c) {
     u.n_reminder_days = n;
     u.reminder_days = days;
   }
-  if (!u.has_min_notice_case && !u.set_reminder_days)
-    return cli_usage(c, "give --notice or --reminders (or both).");
+  char payee[16];
+  if (cli_has(c, "payee")) {
+    const char *v = cli_opt_val(c, "payee");
+    if (strlen(v) >= sizeof payee)
+      return cli_usage(c, "--payee takes a practice's ODS code, or none.");
+    size_t i = 0;
+    for (; v[i]; i++)
+      payee[i] = (char)(v[i] >= 'a' && v[i] <= 'z' ? v[i] - 32 : v[i]);
+    payee[i] = 0;
+    if (!strcmp(payee, "NONE")) payee[0] = 0;
+    u.has_payee_case = PCN__SETTINGS_UPDATE__HAS_PAYEE_PAYEE;
+    u.payee = payee;
+  }
+  if (cli_has(c, "claim-day")) {
+    uint64_t n;
+    if (cli_parse_u64(c, "--claim-day", cli_opt_val(c, "claim-day"), &n))
+      return EXIT_USAGE;
+    if (n > 28) return cli_usage(c, "--claim-day is a day from 1 to 28.");
+    u.has_claim_day_case = PCN__SETTINGS_UPDATE__HAS_CLAIM_DAY_ARRS_CLAIM_DAY;
+    u.arrs_claim_day = (uint32_t)n;
+  }
+  if (!u.has_min_notice_case && !u.set_reminder_days && !u.has_payee_case &&
+      !u.has_claim_day_case)
+    return cli_usage(c, "give --notice, --reminders, --payee or --claim-day.");
   int rc = cli_connect(c, 1);
   if (rc) return rc;
   Pcn__Request req = PCN__REQUEST__INIT;
@@ -226,11 +252,16 @@ const cli_cmd network_cmds[] = {
      "set",
      NULL,
      0,
-     "change the minimum notice or reminder days (PCN manager)",
-     "pcn network set --notice 10 --reminders 3,1",
+     "change the notice, reminders, payee or ARRS claim day (PCN manager)",
+     "pcn network set --notice 10 --reminders 3,1 --payee F84001",
      {{"notice", "DAYS", "working days an ask must give, else it is urgent"},
       {"reminders", "D,D",
-       "working days before a due date to remind, or none"}},
+       "working days before a due date to remind, or none"},
+      {"payee", "ODS",
+       "the nominated payee: the practice paid for the network (none: "
+       "not recorded)"},
+      {"claim-day", "DAY",
+       "the day of the month the last month's ARRS claim is due (1-28)"}},
      set_run},
     {"network",
      "holidays",

@@ -16,7 +16,8 @@
 static const cli_cmd *const tables[] = {
     account_cmds, practice_cmds, member_cmds, task_cmds,     feed_cmds,
     network_cmds, ask_cmds,      news_cmds,   decision_cmds, duty_cmds,
-    meeting_cmds, funds_cmds,    staff_cmds,
+    meeting_cmds, funds_cmds,    funds_plan_cmds, funds_arrs_cmds,
+    funds_claims_cmds, staff_cmds,
 };
 
 static const char *const nouns[][2] = {

@@ -307,6 +307,10 @@ static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   meetings_on_event(d, ev);
   funds_on_event(d, ev);
   staff_on_event(d, ev);
+  plan_on_event(d, ev);
+  headroom_on_event(d, ev);
+  claims_on_event(d, ev);
+  statement_on_event(d, ev);
   maybe_notice(d, ev);
   g_ptr_array_add(d->feed_pending, row_from_event(ev));
   if (!d->feed_flush_id)
@@ -346,6 +350,10 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
       meetings_load(d);
       funds_load(d);
       staff_load(d);
+      plan_load(d);
+      headroom_load(d);
+      claims_load(d);
+      statement_load(d);
       const Pcn__Welcome *w = pcn_client_welcome(cl);
       uint64_t head = w ? w->head_seq : 0;
       d->live_from = head; /* older events are history, not news */
@@ -556,6 +564,14 @@ static void add_pages(pcn_desk *d) {
                        "Responsibilities");
   gtk_stack_add_titled(GTK_STACK(d->stack), funds_view_new(d), "funds",
                        "Funds");
+  gtk_stack_add_titled(GTK_STACK(d->stack), statement_view_new(d),
+                       "statement", "Statement");
+  gtk_stack_add_titled(GTK_STACK(d->stack), plan_view_new(d), "plan",
+                       "Funding plan");
+  gtk_stack_add_titled(GTK_STACK(d->stack), headroom_view_new(d), "headroom",
+                       "ARRS headroom");
+  gtk_stack_add_titled(GTK_STACK(d->stack), claims_view_new(d), "claims",
+                       "Claims");
   gtk_stack_add_titled(GTK_STACK(d->stack), staff_view_new(d), "staff",
                        "Shared staff");
   gtk_stack_add_titled(GTK_STACK(d->stack), practices_view_new(d), "practices",
@@ -813,6 +829,10 @@ void pcn_desk_free(pcn_desk *d) {
   meetings_free(d);
   funds_free(d);
   staff_free(d);
+  plan_free(d);
+  headroom_free(d);
+  claims_free(d);
+  statement_free(d);
   if (d->cl) pcn_client_close(d->cl);
   /* Let the client's handles close, then the loop. */
   for (int i = 0; i < 100 && uv_loop_alive(&d->loop); i++)

@@ -58,6 +58,10 @@ struct pcn_desk {
   /* Issue 7's views. */
   struct desk_funds *funds;
   struct desk_staff *staff;
+  struct desk_plan *plan;           /* plan.c: rates, expected, budgets */
+  struct desk_headroom *headroom;   /* headroom.c: ARRS claims, headroom */
+  struct desk_claims *claims;       /* claims.c: backfill claims, year end */
+  struct desk_statement *statement; /* statement.c: a month, with its chart */
 };
 
 /* A view of its own (issue 6's areas follow this shape): view_new builds
@@ -76,6 +80,10 @@ DESK_VIEW(duties)
 DESK_VIEW(meetings)
 DESK_VIEW(funds)
 DESK_VIEW(staff)
+DESK_VIEW(plan)
+DESK_VIEW(headroom)
+DESK_VIEW(claims)
+DESK_VIEW(statement)
 #undef DESK_VIEW
 
 /* tasks.c */

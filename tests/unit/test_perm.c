@@ -142,6 +142,15 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_FUNDS_BALANCES, 0, ALL, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_STATEMENT, 0, ALL, 0, 0, 0},
 
+    /* The funding plan (funds_plan.c). */
+    {PCN__REQUEST__BODY_FUNDS_RATE_SET, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_RATE_LIST, 0, ALL, 0, 0, 0},
+
+    /* ARRS claims and headroom (funds_arrs.c). */
+
+    /* Backfill claims and the year end (funds_claims.c). */
+
+
 
     /* Shared staff (staff.c). Everyone reads (transparency is the
      * point); the PCN manager keeps the register and the rota; leave is
