@@ -71,7 +71,8 @@
 #define ARRS_REF_MAX 100
 #define ARRS_NOTE_MAX 1000
 #define ARRS_YEAR_MIN 2000
-#define ARRS_YEAR_MAX 2198 /* its March is still a date pcn_date_parse takes */
+#define ARRS_YEAR_MAX 2198 /* its March is still a date pcn_date_parse takes   \
+                            */
 #define ARRS_KEY 8         /* tag + "YYYY-MM" */
 #define ARRS_DEFAULT_DAY 10
 
@@ -107,7 +108,9 @@ static int month_of_day(int32_t day) {
 }
 
 /* The financial year a month is in (April starts it). */
-static int month_year(int mi) { return mi % 12 >= 3 ? mi / 12 : mi / 12 - 1; }
+static int month_year(int mi) {
+  return mi % 12 >= 3 ? mi / 12 : mi / 12 - 1;
+}
 
 static uint32_t claim_day(const Pcn__NetworkSettings *s) {
   return s->arrs_claim_day >= 1 && s->arrs_claim_day <= 28 ? s->arrs_claim_day
@@ -145,7 +148,8 @@ static int first_rate_year(MDB_txn *txn, store *st, uint32_t *year) {
   size_t n = strlen(ARRS_STREAM);
   for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-    if (k.mv_size == 4 + n && !memcmp((uint8_t *)k.mv_data + 4, ARRS_STREAM, n)) {
+    if (k.mv_size == 4 + n &&
+        !memcmp((uint8_t *)k.mv_data + 4, ARRS_STREAM, n)) {
       *year = key_get_u32(k.mv_data);
       break;
     }
@@ -208,8 +212,7 @@ static int arrs_claim_apply(wtx *w, wjob *job) {
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_FUNDS_ARRS_CLAIM;
   ev.funds_arrs_claim = x;
-  if ((rc = feed_emit(w, old ? PCN__OP__UPDATED : PCN__OP__CREATED,
-                      "", &ev)))
+  if ((rc = feed_emit(w, old ? PCN__OP__UPDATED : PCN__OP__CREATED, "", &ev)))
     return rc;
   job->resp.body_case = PCN__RESPONSE__BODY_FUNDS_ARRS_CLAIM;
   job->resp.funds_arrs_claim = x;
@@ -450,8 +453,8 @@ int funds_arrs_tick(wtx *w, wjob *job) {
 const req_entry funds_arrs_entries[] = {
     {PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM, "record the network's ARRS claim",
      REQ_WRITE, R_PCNM, 0, 0, NULL, arrs_claim_prepare, arrs_claim_apply, NULL},
-    {PCN__REQUEST__BODY_FUNDS_HEADROOM, "see the ARRS headroom", 0, R_ALL, 0,
-     0, headroom_read, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_FUNDS_HEADROOM, "see the ARRS headroom", 0, R_ALL, 0, 0,
+     headroom_read, NULL, NULL, NULL},
 };
 const size_t funds_arrs_entries_n =
     sizeof funds_arrs_entries / sizeof funds_arrs_entries[0];

@@ -25,9 +25,9 @@ static const Pcn__Response *arrs_call(cli_ctx *c, Pcn__Request *req,
 }
 
 int funds_claim_arrs_run(cli_ctx *c) {
-  static const char *other[] = {"meeting", "user",     "role", "per-hour",
-                                "stream",  "date",     "reason",
-                                "practice", "pending", "version"};
+  static const char *other[] = {"meeting", "user",   "role",   "per-hour",
+                                "stream",  "date",   "reason", "practice",
+                                "pending", "version"};
   for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
     if (cli_has(c, other[i]))
       return cli_usage(c, "--%s does not go with arrs.", other[i]);
@@ -38,15 +38,17 @@ int funds_claim_arrs_run(cli_ctx *c) {
   if (!month) return cli_usage(c, "arrs: --month YYYY-MM is required.");
   snprintf(probe, sizeof probe, "%.7s-01", month);
   if (strlen(month) != 7 || pcn_date_parse(probe, &d))
-    return cli_usage(c, "--month: '%s' is not a month; write YYYY-MM, such "
-                        "as 2027-04.",
+    return cli_usage(c,
+                     "--month: '%s' is not a month; write YYYY-MM, such "
+                     "as 2027-04.",
                      month);
   if (!amount)
     return cli_usage(c, "arrs: --amount is required, in pounds: 18,250.00.");
   Pcn__FundsArrsClaim a = PCN__FUNDS_ARRS_CLAIM__INIT;
   if (pcn_pence_parse(amount, &a.pence) || a.pence < 0)
-    return cli_usage(c, "--amount: '%s' is not an amount; write pounds and "
-                        "pence, 0 or more, such as 18,250.00.",
+    return cli_usage(c,
+                     "--amount: '%s' is not an amount; write pounds and "
+                     "pence, 0 or more, such as 18,250.00.",
                      amount);
   a.month = (char *)month;
   a.reference = (char *)opt_or(c, "ref");
@@ -112,7 +114,8 @@ static void headroom_show(const Pcn__FundsHeadroomReport *h) {
            claimed ? pcn_pence_format(m->claimed, 1, a) : "-",
            pcn_pence_format(m->cumulative, 1, b),
            pcn_pence_format(m->staff_cost, 1, e), m->due,
-           m->overdue ? "OVERDUE" : "", pcn_pence_format(m->projected_lost, 1, f));
+           m->overdue ? "OVERDUE" : "",
+           pcn_pence_format(m->projected_lost, 1, f));
   }
 }
 
@@ -123,8 +126,9 @@ static int headroom_run(cli_ctx *c) {
     char *end;
     unsigned long v = strtoul(y, &end, 10);
     if (!y[0] || *end || y[0] == '-' || v < 2000 || v > 2198)
-      return cli_usage(c, "--year: '%s' is not a financial year; give the "
-                          "year it starts in, such as 2027.",
+      return cli_usage(c,
+                       "--year: '%s' is not a financial year; give the "
+                       "year it starts in, such as 2027.",
                        y);
     h.year = (uint32_t)v;
   }

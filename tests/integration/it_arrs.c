@@ -200,8 +200,8 @@ static void test_headroom(void **state) {
 
   /* Claims for April and May, seen by every practice. */
   uint64_t since = its_head(w->mgr);
-  const Pcn__Response *r = claim(w->mgr, "2027-04", 4000000, "ARRS-04",
-                                 PCN__STATUS_CODE__OK);
+  const Pcn__Response *r =
+      claim(w->mgr, "2027-04", 4000000, "ARRS-04", PCN__STATUS_CODE__OK);
   assert_string_equal(r->funds_arrs_claim->month, "2027-04");
   assert_string_equal(r->funds_arrs_claim->recorded_by, "manager");
   claim(w->mgr, "2027-05", 3950051, "ARRS-05", PCN__STATUS_CODE__OK);
@@ -330,8 +330,7 @@ static void test_reminders(void **state) {
   goto_day(w->mgr, "2027-05-10");
   assert_string_equal(dues_since(w, since), "2027-04:3 2027-04:1");
   goto_day(w->mgr, "2027-05-11");
-  assert_string_equal(dues_since(w, since),
-                      "2027-04:3 2027-04:1 2027-04:-1");
+  assert_string_equal(dues_since(w, since), "2027-04:3 2027-04:1 2027-04:-1");
 
   /* Who sees them: the network's people, not a practice. */
   its_events *e = its_seen(w->s, w->pm_a, w->mgr, since);
@@ -344,8 +343,7 @@ static void test_reminders(void **state) {
       assert_string_equal(e->ev[i]->funds_claim_due->due, "2027-05-10");
   its_events_free(e);
   goto_day(w->mgr, "2027-05-20");
-  assert_string_equal(dues_since(w, since),
-                      "2027-04:3 2027-04:1 2027-04:-1");
+  assert_string_equal(dues_since(w, since), "2027-04:3 2027-04:1 2027-04:-1");
 
   /* April claimed late, May claimed early: no reminders about either as
    * May's due day (Thursday 10 June) comes and goes. */
@@ -353,8 +351,8 @@ static void test_reminders(void **state) {
   goto_day(w->mgr, "2027-06-01");
   claim(w->mgr, "2027-05", 3900000, "ARRS-05", PCN__STATUS_CODE__OK);
   since = its_head(w->mgr);
-  const char *days[] = {"2027-06-07", "2027-06-09", "2027-06-10",
-                        "2027-06-11", "2027-06-14"};
+  const char *days[] = {"2027-06-07", "2027-06-09", "2027-06-10", "2027-06-11",
+                        "2027-06-14"};
   for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
     goto_day(w->mgr, days[i]);
   assert_string_equal(dues_since(w, since), "");
@@ -382,8 +380,7 @@ static void test_reminders(void **state) {
    * working days before, Wednesday 6 October, and says what is true: two
    * working days are left (Thursday and Friday). */
   goto_day(w->mgr, "2027-10-06");
-  assert_string_equal(dues_since(w, since),
-                      "2027-08:-6 2027-07:-28 2027-09:2");
+  assert_string_equal(dues_since(w, since), "2027-08:-6 2027-07:-28 2027-09:2");
   world_free(w);
 }
 
