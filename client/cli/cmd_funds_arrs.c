@@ -90,8 +90,8 @@ static void headroom_show(const Pcn__FundsHeadroomReport *h) {
            "pcn funds rate.\n\n",
            h->year);
   else if (h->weighted)
-    cli_kv("rate:", "%s a head, %llu on 1 April %u", rate_text(h->rate_cp, rt),
-           (unsigned long long)h->weighted, h->year);
+    cli_kv("rate:", "%s a head, %llu heads on 1 April %u",
+           rate_text(h->rate_cp, rt), (unsigned long long)h->weighted, h->year);
   else
     cli_kv("rate:", "%s for the year", rate_text(h->rate_cp, rt));
   cli_kv("ceiling:", "%s", pcn_pence_format(h->ceiling, 1, a));
@@ -109,13 +109,15 @@ static void headroom_show(const Pcn__FundsHeadroomReport *h) {
     int claimed = 0;
     for (size_t j = 0; j < h->n_claims; j++)
       if (!strcmp(h->claims[j]->month, m->month)) claimed = 1;
-    /* Each "£" is two bytes in UTF-8: widths are one more. */
-    printf("%-8s %16s %16s %16s  %-10s %-8s %16s\n", m->month,
-           claimed ? pcn_pence_format(m->claimed, 1, a) : "-",
-           pcn_pence_format(m->cumulative, 1, b),
-           pcn_pence_format(m->staff_cost, 1, e), m->due,
-           m->overdue ? "OVERDUE" : "",
-           pcn_pence_format(m->projected_lost, 1, f));
+    /* Each "£" is two bytes in UTF-8: widths are one more for amounts. */
+    if (claimed)
+      printf("%-8s %16s", m->month, pcn_pence_format(m->claimed, 1, a));
+    else
+      printf("%-8s %15s", m->month, "-");
+    printf(
+        " %16s %16s  %-10s %-8s %16s\n", pcn_pence_format(m->cumulative, 1, b),
+        pcn_pence_format(m->staff_cost, 1, e), m->due,
+        m->overdue ? "OVERDUE" : "", pcn_pence_format(m->projected_lost, 1, f));
   }
 }
 
