@@ -93,7 +93,10 @@ static int month_parse(const char *s, int *mi) {
 }
 
 static void month_format(int mi, char out[8]) {
-  snprintf(out, 8, "%04d-%02d", (mi / 12) % 10000, mi % 12 + 1);
+  char buf[32]; /* room for any int, so that no compiler sees truncation */
+  snprintf(buf, sizeof buf, "%04d-%02d", (mi / 12) % 10000, mi % 12 + 1);
+  memcpy(out, buf, 7);
+  out[7] = 0;
 }
 
 static int32_t month_first_day(int mi) {
