@@ -86,6 +86,13 @@ streams = {
     "auth": [dict(login=pb.Login(username="manager", password="wrong password")),
              dict(resume=pb.Resume(token="00" * 32)),
              dict(logout=pb.Logout())],
+    # ARRS claims and headroom (funds_arrs.c).
+    "arrs": [dict(funds_rate_set=pb.FundsRateSet(year=2030, stream="arrs", basis=2, rate_cp=261201)),
+             dict(funds_arrs_claim=pb.FundsArrsClaim(month="2030-04", pence=1825000, reference="ARRS-04")),
+             dict(funds_arrs_claim=pb.FundsArrsClaim(month="2030-13", pence=-1)),
+             dict(clock_advance=pb.ClockAdvance(ms=1400 * 86400000)),
+             dict(funds_headroom=pb.FundsHeadroom(year=2030)),
+             dict(funds_headroom=pb.FundsHeadroom())],
 }
 
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
