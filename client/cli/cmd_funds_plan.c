@@ -13,7 +13,7 @@
 #include "money.h"
 #include "validate.h"
 
-#define RATE_BUF (PCN_PENCE_BUF + 8)
+#define RATE_BUF PCN_RATE_BUF
 
 static const struct {
   const char *word, *says;
@@ -30,48 +30,6 @@ static const char *basis_says(int basis) {
   for (size_t i = 0; i < N_BASES; i++)
     if (bases[i].basis == basis) return bases[i].says;
   return "?";
-}
-
-/* Hundredths of a penny as pounds: "£1.5023", "£68,000.00" (two decimals
- * at least, four at most, no trailing zeros past two). */
-static const char *rate_pounds(int64_t cp, char out[RATE_BUF]) {
-  char p[PCN_PENCE_BUF];
-  int64_t rest = cp % 100;
-  pcn_pence_format(cp / 100, 1, p);
-  if (!rest) {
-    snprintf(out, RATE_BUF, "%s", p);
-    return out;
-  }
-  if (rest < 0) rest = -rest;
-  if (rest % 10)
-    snprintf(out, RATE_BUF, "%s%02lld", p, (long long)rest);
-  else
-    snprintf(out, RATE_BUF, "%s%lld", p, (long long)(rest / 10));
-  return out;
-}
-
-/* Pounds with up to four decimals ("1.5023", "£68,000") into hundredths
- * of a penny. 0, or -1 for anything else (a sign included). */
-static int rate_parse(const char *s, int64_t *cp) {
-  char whole[64], frac[8] = "";
-  const char *dot = strchr(s, '.');
-  size_t wl = dot ? (size_t)(dot - s) : strlen(s);
-  if (!wl || wl >= sizeof whole || strchr(s, '-') || strchr(s, '+')) return -1;
-  memcpy(whole, s, wl);
-  whole[wl] = 0;
-  if (dot) {
-    size_t fl = strlen(dot + 1);
-    if (fl < 1 || fl > 4) return -1;
-    for (size_t i = 0; i < fl; i++)
-      if (dot[1 + i] < '0' || dot[1 + i] > '9') return -1;
-    snprintf(frac, sizeof frac, "%s", dot + 1);
-  }
-  int64_t pence;
-  if (pcn_pence_parse(whole, &pence) || pence < 0 || pence % 100) return -1;
-  while (strlen(frac) < 4)
-    strcat(frac, "0");
-  *cp = pence * 100 + atoi(frac);
-  return 0;
 }
 
 /* This financial year by the local clock (the server's rule for year 0). */
@@ -128,7 +86,7 @@ static int rate_run(cli_ctx *c) {
                        "'%s'.",
                        basis);
     if (!r) return cli_usage(c, "--rate is required, in pounds: 1.5023.");
-    if (rate_parse(r, &s.rate_cp))
+    if (pcn_rate_parse(r, &s.rate_cp))
       return cli_usage(c,
                        "--rate: '%s' is not a rate; write pounds, 0 or more, "
                        "with up to four decimal places, such as 1.5023 or "
@@ -155,7 +113,7 @@ static int rate_run(cli_ctx *c) {
       cli_print_json(pb_to_json(&x->base));
     else
       printf("Set %s's rate for %u/%02u: %s %s\n", x->stream, x->year,
-             (x->year + 1) % 100, rate_pounds(x->rate_cp, a),
+             (x->year + 1) % 100, pcn_rate_format(x->rate_cp, a),
              basis_says(x->basis));
     return EXIT_DONE;
   }
@@ -173,7 +131,7 @@ static int rate_run(cli_ctx *c) {
   for (size_t i = 0; i < p->n_rates; i++) {
     const Pcn__FundsRate *x = p->rates[i];
     printf("%u/%02u %-12s %17s  %-24s %s\n", x->year, (x->year + 1) % 100,
-           x->stream, rate_pounds(x->rate_cp, a), basis_says(x->basis),
+           x->stream, pcn_rate_format(x->rate_cp, a), basis_says(x->basis),
            x->note);
   }
   return EXIT_DONE;
