@@ -130,9 +130,9 @@ static int rate_run(cli_ctx *c) {
          "NOTE");
   for (size_t i = 0; i < p->n_rates; i++) {
     const Pcn__FundsRate *x = p->rates[i];
-    printf("%u/%02u %-12s %17s  %-24s %s\n", x->year, (x->year + 1) % 100,
-           x->stream, pcn_rate_format(x->rate_cp, a), basis_says(x->basis),
-           x->note);
+    printf("%u/%02u %-12s %17s  %-*s%s%s\n", x->year, (x->year + 1) % 100,
+           x->stream, pcn_rate_format(x->rate_cp, a), x->note[0] ? 24 : 0,
+           basis_says(x->basis), x->note[0] ? " " : "", x->note);
   }
   return EXIT_DONE;
 }
@@ -242,7 +242,7 @@ static int budget_run(cli_ctx *c) {
   for (size_t i = 0; i < p->n_rows; i++) {
     const Pcn__FundsBudgetRow *x = p->rows[i];
     printf("%-10s %15s %15s %15s %15s %13s %13s %15s\n", x->stream,
-           pcn_pence_format(x->budget, 1, a),
+           x->budget ? pcn_pence_format(x->budget, 1, a) : "none",
            pcn_pence_format(x->expected, 1, b),
            pcn_pence_format(x->received, 1, d),
            pcn_pence_format(x->distributed, 1, e),
