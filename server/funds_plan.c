@@ -282,8 +282,8 @@ static int parse_month(const char *month, uint32_t *fy, int *i) {
 int funds_expected_month(MDB_txn *txn, store *st, const char *stream,
                          const char *month, int64_t *pence) {
   *pence = 0;
-  uint32_t fy;
-  int i;
+  uint32_t fy = 0;
+  int i = 0;
   if (parse_month(month, &fy, &i)) return EINVAL;
   pcn_arena a;
   pcn_arena_init(&a, 1u << 20);
@@ -342,8 +342,8 @@ int funds_expected_streams(MDB_txn *txn, store *st, const char *month,
                            pcn_arena *a, char ***streams, int64_t **pence,
                            size_t *n) {
   *n = 0;
-  uint32_t fy;
-  int i;
+  uint32_t fy = 0;
+  int i = 0;
   if (parse_month(month, &fy, &i)) return EINVAL;
   heads h;
   int rc = heads_of_month(txn, st, fy, i, &h);
@@ -418,8 +418,8 @@ static int year_ledger(MDB_txn *txn, store *st, plan_year *p) {
         pcn__funds_entry__unpack(&tmp.pb, v.mv_size, v.mv_data);
     if (!e || strcmp(e->date, from) < 0 || strcmp(e->date, to) > 0) continue;
     char month[8];
-    uint32_t fy;
-    int mi;
+    uint32_t fy = 0;
+    int mi = 0;
     snprintf(month, sizeof month, "%.7s", e->date);
     if (parse_month(month, &fy, &mi)) continue;
     for (size_t i = 0; i < e->n_lines; i++) {
@@ -510,7 +510,7 @@ static int stream_check(req_ctx *ctx, const char *stream) {
 
 static int expected_read(req_ctx *ctx) {
   Pcn__FundsExpected *r = ctx->req->funds_expected;
-  uint32_t fy;
+  uint32_t fy = 0;
   if (check_year(ctx, r->year, &fy)) return ctx->status->code;
   if (r->stream[0] && stream_check(ctx, r->stream)) return ctx->status->code;
   pcn_arena *a = ctx->arena;
@@ -627,7 +627,7 @@ static int budget_set_apply(wtx *w, wjob *job) {
 
 static int budget_report_read(req_ctx *ctx) {
   Pcn__FundsBudgetReport *r = ctx->req->funds_budget_report;
-  uint32_t fy;
+  uint32_t fy = 0;
   if (check_year(ctx, r->year, &fy)) return ctx->status->code;
   pcn_arena *a = ctx->arena;
   plan_year p;
