@@ -1,6 +1,7 @@
 /* money.c - see money.h. */
 #include "money.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int pcn_pence_parse(const char *s, int64_t *pence) {
@@ -127,4 +128,40 @@ int pcn_split(int64_t total, const int64_t *weights, size_t n, int64_t *parts) {
   /* The remainders sum to sum * left and each is below sum, so at least
    * `left` parts have one: nobody gets a penny without a remainder. */
   return 0;
+}
+
+int pcn_rate_parse(const char *s, int64_t *cp) {
+  char whole[64];
+  const char *dot = strchr(s, '.');
+  size_t wl = dot ? (size_t)(dot - s) : strlen(s);
+  if (!wl || wl >= sizeof whole || strchr(s, '-') || strchr(s, '+')) return -1;
+  memcpy(whole, s, wl);
+  whole[wl] = 0;
+  int64_t pence, frac = 0;
+  if (pcn_pence_parse(whole, &pence) || pence < 0 || pence % 100) return -1;
+  if (dot) {
+    size_t fl = strlen(dot + 1);
+    if (fl < 1 || fl > 4) return -1;
+    for (size_t i = 0; i < 4; i++) {
+      char ch = i < fl ? dot[1 + i] : '0';
+      if (ch < '0' || ch > '9') return -1;
+      frac = frac * 10 + (ch - '0');
+    }
+  }
+  *cp = pence * 100 + frac;
+  return 0;
+}
+
+char *pcn_rate_format(int64_t cp, char *out) {
+  char p[PCN_PENCE_BUF];
+  int64_t rest = cp % 100;
+  pcn_pence_format(cp / 100, 1, p);
+  if (rest < 0) rest = -rest;
+  if (!rest)
+    snprintf(out, PCN_RATE_BUF, "%s", p);
+  else if (rest % 10)
+    snprintf(out, PCN_RATE_BUF, "%s%02lld", p, (long long)rest);
+  else
+    snprintf(out, PCN_RATE_BUF, "%s%lld", p, (long long)(rest / 10));
+  return out;
 }

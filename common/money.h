@@ -27,6 +27,17 @@ int pcn_pence_parse(const char *s, int64_t *pence);
 #define PCN_PENCE_BUF 32
 char *pcn_pence_format(int64_t pence, int with_pound, char *out);
 
+/* Rates (issue 7's funding plan) are hundredths of a penny, so published
+ * per-patient rates such as £1.5023 are exact. pcn_rate_parse reads
+ * pounds with up to four decimal places ("1.5023", "£68,000", commas
+ * grouping thousands), 0 or more: 0, or -1 for anything else. */
+int pcn_rate_parse(const char *s, int64_t *cp);
+/* Writes cp as pounds with two to four decimals, "£1.5023", "£68,000.00",
+ * "£120.50" (no trailing zeros past two), into out (PCN_RATE_BUF bytes);
+ * returns out. */
+#define PCN_RATE_BUF (PCN_PENCE_BUF + 8)
+char *pcn_rate_format(int64_t cp, char *out);
+
 #define PCN_SPLIT_MAX 256 /* parts in one split */
 
 /* Splits total (>= 0) into n parts (1 to PCN_SPLIT_MAX) in proportion to

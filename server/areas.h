@@ -114,6 +114,13 @@ int funds_rate_find(MDB_txn *txn, store *st, uint32_t year, const char *stream,
  * day (FundsExpected's rule). *pence 0 when no rate. 0 or an LMDB error. */
 int funds_expected_month(MDB_txn *txn, store *st, const char *stream,
                          const char *month, int64_t *pence);
+/* funds_plan.c, for funds.c's statement: every stream with income
+ * expected in month (YYYY-MM) and how much (funds_expected_month's rule),
+ * arrays in the arena; streams with none are left out. 0 or an LMDB error
+ * (EINVAL for a bad month, ENOMEM). */
+int funds_expected_streams(MDB_txn *txn, store *st, const char *month,
+                           pcn_arena *a, char ***streams, int64_t **pence,
+                           size_t *n);
 /* funds.c, for verify.c: every ledger entry balances, every reversal mark
  * names its reversal, and every stored balance equals the sum of its
  * account's lines. 0, or -1 with err set. *entries: how many entries. */

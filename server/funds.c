@@ -144,6 +144,10 @@ static int figures_set_prepare(req_ctx *ctx, wjob *job) {
         "%s: at most %u patients.",
         r->list_size > FUNDS_FIGURES_MAX ? "list_size" : "weighted",
         FUNDS_FIGURES_MAX);
+  if (r->beds > FUNDS_FIGURES_MAX)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "beds",
+                          "beds: at most %u care-home beds.",
+                          FUNDS_FIGURES_MAX);
   if (ctx_check_text(ctx, "locality", r->locality, PCN_MAX_NAME, 0, 0))
     return ctx->status->code;
   uint32_t pid;
@@ -173,6 +177,7 @@ static int figures_set_apply(wtx *w, wjob *job) {
   f->applies_from = r->applies_from;
   f->list_size = r->list_size;
   f->weighted = r->weighted;
+  f->beds = r->beds;
   f->locality = r->locality;
   f->recorded_at = job->now_ms;
   f->recorded_by = job->who.username;
@@ -1071,7 +1076,7 @@ static int balances_read(req_ctx *ctx) {
 
 typedef struct srow {
   char practice[16], stream[FUNDS_CODE_MAX + 1];
-  int64_t received, distributed, spent, balance;
+  int64_t received, distributed, spent, balance, expected;
 } srow;
 
 typedef struct stable {
@@ -1101,6 +1106,37 @@ static int cmp_srow(const void *a, const void *b) {
   if (nx != ny) return nx - ny;
   int c = strcmp(x->practice, y->practice);
   return c ? c : strcmp(x->stream, y->stream);
+}
+
+/* The funding plan's part of a statement: the network's expected income
+ * per stream (a row for a stream that has only that), and the nominated
+ * payee from the settings. 0 or an LMDB error. */
+static int statement_plan(MDB_txn *txn, store *st, pcn_arena *a, stable *t,
+                          Pcn__FundsStatementPage *pg) {
+  char **es;
+  int64_t *ep;
+  size_t en;
+  int rc = funds_expected_streams(txn, st, pg->month, a, &es, &ep, &en);
+  for (size_t i = 0; !rc && i < en; i++) {
+    srow *x = srow_get(t, "", 0, es[i]);
+    if (x) x->expected = ep[i];
+    pg->expected += ep[i];
+  }
+  Pcn__NetworkSettings *set;
+  if (!rc) rc = settings_load(txn, st, a, &set);
+  if (!rc && set->payee[0]) {
+    Pcn__Practice *p;
+    uint32_t id;
+    uint8_t key[4];
+    pg->payee = set->payee;
+    if (practice_lookup(txn, st, set->payee, &id) == 0) {
+      key_u32(key, id);
+      if (store_get_pb(txn, st->practices, key, 4, &pcn__practice__descriptor,
+                       a, (void **)&p) == 0)
+        pg->payee_name = p->name;
+    }
+  }
+  return rc;
 }
 
 static int statement_read(req_ctx *ctx) {
@@ -1171,6 +1207,11 @@ static int statement_read(req_ctx *ctx) {
   }
   mdb_cursor_close(cur);
   pcn_arena_free(&tmp);
+  if (statement_plan(txn, st, ctx->arena, &t, pg)) {
+    free(t.r);
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The funding plan or the settings could not be read.");
+  }
   qsort(t.r, t.n, sizeof *t.r, cmp_srow);
   pg->rows = pcn_arena_alloc(ctx->arena, (t.n + 1) * sizeof *pg->rows);
   Pcn__FundsStatementRow *rows =
@@ -1181,7 +1222,9 @@ static int statement_read(req_ctx *ctx) {
   }
   for (size_t i = 0; i < t.n; i++) {
     srow *x = &t.r[i];
-    if (!x->received && !x->distributed && !x->spent && !x->balance) continue;
+    if (!x->received && !x->distributed && !x->spent && !x->balance &&
+        !x->expected)
+      continue;
     Pcn__FundsStatementRow *o = &rows[pg->n_rows];
     pcn__funds_statement_row__init(o);
     o->practice = pcn_arena_strdup(ctx->arena, x->practice);
@@ -1190,6 +1233,7 @@ static int statement_read(req_ctx *ctx) {
     o->distributed = x->distributed;
     o->spent = x->spent;
     o->balance = x->balance;
+    o->expected = x->expected;
     pg->rows[pg->n_rows++] = o;
   }
   free(t.r);

@@ -116,9 +116,11 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
     break;
   case PCN__RESPONSE__BODY_FUNDS_FIGURES: {
     const Pcn__PracticeFigures *f = r->funds_figures;
-    printf("Recorded %s from %s: list size %u, weighted %u%s%s\n", f->practice,
+    printf("Recorded %s from %s: list size %u, weighted %u%s%s", f->practice,
            f->applies_from, f->list_size, f->weighted,
            f->locality[0] ? ", locality " : "", f->locality);
+    if (f->beds) printf(", %u care-home beds", f->beds);
+    printf("\n");
     break;
   }
   case PCN__RESPONSE__BODY_FUNDS_FIGURES_PAGE: {
@@ -127,12 +129,13 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
       printf("No figures recorded.\n");
       break;
     }
-    printf("%-8s %-11s %10s %10s  %s\n", "PRACTICE", "FROM", "LIST", "WEIGHTED",
-           "LOCALITY");
+    printf("%-8s %-11s %10s %10s %6s  %s\n", "PRACTICE", "FROM", "LIST",
+           "WEIGHTED", "BEDS", "LOCALITY");
     for (size_t i = 0; i < p->n_figures; i++)
-      printf("%-8s %-11s %10u %10u  %s\n", p->figures[i]->practice,
+      printf("%-8s %-11s %10u %10u %6u  %s\n", p->figures[i]->practice,
              p->figures[i]->applies_from, p->figures[i]->list_size,
-             p->figures[i]->weighted, p->figures[i]->locality);
+             p->figures[i]->weighted, p->figures[i]->beds,
+             p->figures[i]->locality);
     break;
   }
   case PCN__RESPONSE__BODY_FUNDS_LEDGER_PAGE: {
@@ -260,6 +263,12 @@ static int figures_run(cli_ctx *c) {
         parse_count(c, "list-size", &s.list_size) ||
         parse_count(c, "weighted", &s.weighted))
       return EXIT_USAGE;
+    const char *beds = opt_or(c, "beds");
+    char *end;
+    unsigned long long nb = strtoull(beds, &end, 10);
+    if (beds[0] && (*end || beds[0] == '-' || nb > 10000000ULL))
+      return cli_usage(c, "--beds: '%s' is not a number of beds.", beds);
+    s.beds = (uint32_t)nb;
     s.locality = (char *)opt_or(c, "locality");
     req.body_case = PCN__REQUEST__BODY_FUNDS_FIGURES_SET;
     req.funds_figures_set = &s;
@@ -502,6 +511,75 @@ static int pdf_names_load(cli_ctx *c, pdf_names *nm) {
   return EXIT_DONE;
 }
 
+/* The budget table of the PDF: each stream's budget for the month's
+ * financial year (FundsBudgetReport), and its actual from April to the
+ * month's end: the ledger's lines on practice:*:STREAM, claim:*:STREAM and
+ * expense:STREAM of the entries dated in those months (the same lines the
+ * budget report sums over the whole year), read page by page. A month
+ * the server will refuse loads nothing here; the statement says why. */
+static int pdf_budget_load(cli_ctx *c, const char *month, pdf_names *nm) {
+  int32_t day;
+  char first[16], from[11], to[11];
+  snprintf(first, sizeof first, "%.7s-01", month);
+  if (strlen(month) != 7 || pcn_date_parse(first, &day)) return EXIT_DONE;
+  int64_t y;
+  int m, d;
+  pcn_civil_from_days(day, &y, &m, &d);
+  uint32_t fy = (uint32_t)(m >= 4 ? y : y - 1);
+  snprintf(from, sizeof from, "%04u-04-01", fy % 10000u);
+  snprintf(to, sizeof to, "%.7s-31", month); /* dates compare as text */
+  int rc;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  Pcn__FundsBudgetReport br = PCN__FUNDS_BUDGET_REPORT__INIT;
+  br.year = fy;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_BUDGET_REPORT;
+  req.funds_budget_report = &br;
+  const Pcn__Response *r = cli_call(c, &req, &rc);
+  if (!r) return rc;
+  int any = 0;
+  for (size_t i = 0; i < r->funds_budget_page->n_rows; i++) {
+    const Pcn__FundsBudgetRow *x = r->funds_budget_page->rows[i];
+    if (!x->budget) continue;
+    size_t k = stream_at(nm, x->stream);
+    if (k == (size_t)-1) {
+      if (nm->ns == PCN_REPORT_MAX_STREAMS) continue;
+      k = nm->ns++;
+      snprintf(nm->s[k].code, sizeof nm->s[k].code, "%s", x->stream);
+      snprintf(nm->s[k].name, sizeof nm->s[k].name, "%s", x->stream);
+    }
+    nm->s[k].has_budget = 1;
+    nm->s[k].budget = x->budget;
+    any = 1;
+  }
+  Pcn__FundsLedger l = PCN__FUNDS_LEDGER__INIT;
+  l.limit = 200;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_LEDGER;
+  req.funds_ledger = &l;
+  while (any) {
+    if (!(r = cli_call(c, &req, &rc))) return rc;
+    const Pcn__FundsLedgerPage *pg = r->funds_ledger_page;
+    for (size_t i = 0; i < pg->n_entries; i++) {
+      const Pcn__FundsEntry *e = pg->entries[i];
+      if (strcmp(e->date, from) < 0 || strcmp(e->date, to) > 0) continue;
+      for (size_t j = 0; j < e->n_lines; j++) {
+        const char *a = e->lines[j]->account, *st = NULL;
+        if (!strncmp(a, "expense:", 8))
+          st = a + 8;
+        else if (!strncmp(a, "practice:", 9) || !strncmp(a, "claim:", 6))
+          st = strchr(strchr(a, ':') + 1, ':');
+        if (!st) continue;
+        if (st[0] == ':') st++;
+        size_t k = stream_at(nm, st);
+        if (k != (size_t)-1 && nm->s[k].has_budget)
+          nm->s[k].actual_ytd += e->lines[j]->pence;
+      }
+    }
+    if (!pg->next_before) break;
+    l.before = pg->next_before;
+  }
+  return EXIT_DONE;
+}
+
 /* Pages in a PDF cairo wrote: the /Count of its /Type /Pages object
  * (cairo writes that dictionary uncompressed, after the pages). */
 static int pdf_page_count(const char *path) {
@@ -583,6 +661,8 @@ static int statement_pdf(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
   int used[PCN_REPORT_MAX_STREAMS] = {0};
   for (size_t i = 0; i < pg->n_rows; i++)
     used[stream_at(nm, pg->rows[i]->stream)] = 1;
+  for (size_t s = 0; s < nm->ns; s++)
+    used[s] |= nm->s[s].has_budget;
   size_t map[PCN_REPORT_MAX_STREAMS], ns = 0;
   for (size_t s = 0; s < nm->ns; s++)
     map[s] = used[s] ? ns++ : (size_t)-1;
@@ -593,9 +673,12 @@ static int statement_pdf(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
            c->cfg.network_name[0] ? c->cfg.network_name : "PCN");
   snprintf(st->month, sizeof st->month, "%s", pg->month);
   snprintf(st->focus_ods, sizeof st->focus_ods, "%s", focus);
-  /* The network does not record its nominated payee yet (issue 7 goes
-   * on): the statement says so rather than guessing one. */
-  st->payee_ods[0] = 0;
+  /* The nominated payee from the network's settings ("" when none is
+   * recorded: the statement then says so rather than guessing one). */
+  if (pg->payee[0] && practice_at(nm, pg->payee) == (size_t)-1)
+    return refuse("The statement has more practices than a PDF holds (%d).",
+                  PCN_REPORT_MAX_PRACTICES);
+  snprintf(st->payee_ods, sizeof st->payee_ods, "%s", pg->payee);
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   st->generated_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
@@ -613,6 +696,8 @@ static int statement_pdf(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
       f->claimed = x->claimed;
       st->held[s].distributed -= x->distributed;
     } else {
+      st->streams[s].has_expected |= x->expected != 0;
+      st->streams[s].expected += x->expected;
       st->held[s].received += x->received;
       st->held[s].distributed += x->distributed;
       st->held[s].balance += x->balance;
@@ -661,7 +746,9 @@ static int statement_run(cli_ctx *c) {
   int rc = cli_connect(c, 1);
   if (rc) return rc;
   static pdf_names nm;
-  if (pdf && (rc = pdf_names_load(c, &nm)) != EXIT_DONE) return rc;
+  if (pdf && ((rc = pdf_names_load(c, &nm)) != EXIT_DONE ||
+              (rc = pdf_budget_load(c, st.month, &nm)) != EXIT_DONE))
+    return rc;
   const Pcn__Response *r = cli_call(c, &req, &rc);
   if (!r) return rc;
   const Pcn__FundsStatementPage *p = r->funds_statement_page;
@@ -671,24 +758,30 @@ static int statement_run(cli_ctx *c) {
     return EXIT_DONE;
   }
   char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], d[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
-      f[PCN_PENCE_BUF];
+      f[PCN_PENCE_BUF], g[PCN_PENCE_BUF];
   if (csv) {
     printf("month,practice,stream,received,distributed,claimed,spent,"
-           "balance\n");
+           "balance,expected\n");
     for (size_t i = 0; i < p->n_rows; i++) {
       const Pcn__FundsStatementRow *x = p->rows[i];
-      printf("%s,%s,%s,%s,%s,%s,%s,%s\n", p->month,
+      printf("%s,%s,%s,%s,%s,%s,%s,%s,%s\n", p->month,
              x->practice[0] ? x->practice : "network", x->stream,
              csv_pounds(x->received, a), csv_pounds(x->distributed, b),
              csv_pounds(x->claimed, d), csv_pounds(x->spent, e),
-             csv_pounds(x->balance, f));
+             csv_pounds(x->balance, f), csv_pounds(x->expected, g));
     }
-    printf("%s,network,total,%s,%s,0.00,%s,%s\n", p->month,
+    printf("%s,network,total,%s,%s,0.00,%s,%s,%s\n", p->month,
            csv_pounds(p->received, a), csv_pounds(p->distributed, b),
-           csv_pounds(p->spent, e), csv_pounds(p->held, f));
+           csv_pounds(p->spent, e), csv_pounds(p->held, f),
+           csv_pounds(p->expected, g));
     return EXIT_DONE;
   }
-  printf("Statement for %s\n\n", p->month);
+  printf("Statement for %s\n", p->month);
+  if (p->payee[0])
+    printf("Nominated payee: %s (%s)\n\n",
+           p->payee_name[0] ? p->payee_name : p->payee, p->payee);
+  else
+    printf("Nominated payee: not recorded\n\n");
   printf("%-8s %-10s %14s %14s %14s\n", "PRACTICE", "STREAM", "DISTRIBUTED",
          "CLAIMED", "PAID TO DATE");
   int any = 0;
@@ -715,6 +808,19 @@ static int statement_run(cli_ctx *c) {
   printf("\nHeld at the start of %s: %s; at its end: %s (the nominated "
          "payee's bank for the network).\n",
          p->month, pounds(p->held_before, a), pounds(p->held, f));
+  if (!p->expected) return EXIT_DONE;
+  /* Expected against received: the network's income by the year's rates
+   * (pcn funds rate) beside what came in. */
+  printf("\n%-19s %14s %14s %14s\n", "EXPECTED INCOME", "EXPECTED", "RECEIVED",
+         "DIFFERENCE");
+  for (size_t i = 0; i < p->n_rows; i++) {
+    const Pcn__FundsStatementRow *x = p->rows[i];
+    if (x->practice[0] || (!x->expected && !x->received)) continue;
+    printf("%-19s %15s %15s %15s\n", x->stream, pounds(x->expected, a),
+           pounds(x->received, b), pounds(x->received - x->expected, g));
+  }
+  printf("%-19s %15s %15s %15s\n", "total", pounds(p->expected, a),
+         pounds(p->received, b), pounds(p->received - p->expected, g));
   return EXIT_DONE;
 }
 
@@ -747,7 +853,8 @@ const cli_cmd funds_cmds[] = {
       {"from", "DATE", "the date they apply from"},
       {"list-size", "N", "registered patients"},
       {"weighted", "N", "weighted (adjusted) population"},
-      {"locality", "NAME", "the practice's locality (optional)"}},
+      {"locality", "NAME", "the practice's locality (optional)"},
+      {"beds", "N", "care-home beds the practice serves (optional)"}},
      figures_run},
     {"funds",
      "receive",

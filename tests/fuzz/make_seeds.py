@@ -93,6 +93,18 @@ streams = {
              dict(clock_advance=pb.ClockAdvance(ms=1400 * 86400000)),
              dict(funds_headroom=pb.FundsHeadroom(year=2030)),
              dict(funds_headroom=pb.FundsHeadroom())],
+    # Issue 7: the funding plan (funds_plan.c).
+    "funds_plan": [dict(practice_add=pb.PracticeAdd(ods="F84001", name="Riverside", list_size=12000)),
+                   dict(funds_figures_set=pb.FundsFiguresSet(practice="F84001", applies_from="2030-04-01", list_size=12000, weighted=13000, beds=40)),
+                   dict(funds_rate_set=pb.FundsRateSet(year=2030, stream="core", basis=pb.FUNDS_PER_PATIENT, rate_cp=15023, note="ICB")),
+                   dict(funds_rate_set=pb.FundsRateSet(year=2030, stream="cd", basis=pb.FUNDS_FIXED, rate_cp=680000000)),
+                   dict(funds_rate_list=pb.FundsRateList(year=2030)),
+                   dict(funds_receive=pb.FundsReceive(stream="core", pence=250000, date="2030-04-03")),
+                   dict(funds_expected=pb.FundsExpected(year=2030, stream="core")),
+                   dict(funds_budget_set=pb.FundsBudgetSet(year=2030, stream="core", pence=5000000)),
+                   dict(funds_budget_report=pb.FundsBudgetReport(year=2030)),
+                   dict(funds_statement=pb.FundsStatement(month="2030-04")),
+                   dict(funds_budget_set=pb.FundsBudgetSet(year=2030, stream="core", pence=0))],
 }
 
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")

@@ -89,11 +89,11 @@ grep -E -q '^F84002 +core +£4,400.00 +£0.00 +£4,400.00' "$tmp/out" || fail "s
 grep -E -q '^total +£26,234.56 +£11,000.01 +£1,800.00 +£13,434.55' "$tmp/out" ||
   fail "statement total: $(cat "$tmp/out")"
 jo funds statement --month 2027-04 --practice F84001 --format csv > "$tmp/out"
-head -1 "$tmp/out" | grep -q '^month,practice,stream,received,distributed,claimed,spent,balance$' ||
+head -1 "$tmp/out" | grep -q '^month,practice,stream,received,distributed,claimed,spent,balance,expected$' ||
   fail "csv header: $(cat "$tmp/out")"
-grep -q '^2027-04,F84001,core,0.00,6600.01,0.00,0.00,6600.01$' "$tmp/out" || fail "csv row: $(cat "$tmp/out")"
+grep -q '^2027-04,F84001,core,0.00,6600.01,0.00,0.00,6600.01,0.00$' "$tmp/out" || fail "csv row: $(cat "$tmp/out")"
 grep -q 'F84002' "$tmp/out" && fail "csv for F84001 only: $(cat "$tmp/out")"
-grep -q '^2027-04,network,total,26234.56,11000.01,0.00,1800.00,13434.55$' "$tmp/out" ||
+grep -q '^2027-04,network,total,26234.56,11000.01,0.00,1800.00,13434.55,0.00$' "$tmp/out" ||
   fail "csv total: $(cat "$tmp/out")"
 [ "$(jo funds statement --month 2027-04 --json | json 'd["held"]')" = 1343455 ] ||
   fail "statement --json"

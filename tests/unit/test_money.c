@@ -151,8 +151,33 @@ static void test_split_property(void **state) {
   }
 }
 
+static void test_rates(void **state) {
+  (void)state;
+  int64_t cp;
+  char buf[PCN_RATE_BUF];
+  assert_int_equal(pcn_rate_parse("1.5023", &cp), 0);
+  assert_int_equal(cp, 15023);
+  assert_int_equal(pcn_rate_parse("£68,000", &cp), 0);
+  assert_int_equal(cp, 680000000);
+  assert_int_equal(pcn_rate_parse("120.5", &cp), 0);
+  assert_int_equal(cp, 1205000);
+  assert_int_equal(pcn_rate_parse("0", &cp), 0);
+  assert_int_equal(cp, 0);
+  const char *bad[] = {"",   "1.",    ".5",   "1.50231", "-1",
+                       "+1", "1.2.3", "1,00", "abc",     "1.5e3"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    assert_int_equal(pcn_rate_parse(bad[i], &cp), -1);
+  assert_string_equal(pcn_rate_format(15023, buf), "£1.5023");
+  assert_string_equal(pcn_rate_format(15020, buf), "£1.502");
+  assert_string_equal(pcn_rate_format(15000, buf), "£1.50");
+  assert_string_equal(pcn_rate_format(680000000, buf), "£68,000.00");
+  assert_string_equal(pcn_rate_format(1205000, buf), "£120.50");
+  assert_string_equal(pcn_rate_format(7, buf), "£0.0007");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_rates),
       cmocka_unit_test(test_parse),
       cmocka_unit_test(test_format),
       cmocka_unit_test(test_split_examples),

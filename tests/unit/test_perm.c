@@ -145,6 +145,9 @@ static const policy want[] = {
     /* The funding plan (funds_plan.c). */
     {PCN__REQUEST__BODY_FUNDS_RATE_SET, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_RATE_LIST, 0, ALL, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_EXPECTED, 0, ALL, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_BUDGET_SET, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_BUDGET_REPORT, 0, ALL, 0, 0, 0},
 
     /* ARRS claims and headroom (funds_arrs.c). */
     {PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM, 0, PCNM, 0, 0, 0},
