@@ -527,7 +527,8 @@ static void equity_table(const Pcn__StaffEquityReport *q) {
              q->rows[i]->name);
     equity_row(label, q->rows[i]);
   }
-  if (q->n_localities) {
+  /* One locality is the whole network again: shown when there are two. */
+  if (q->n_localities >= 2) {
     putchar('\n');
     equity_head("LOCALITY");
     for (size_t i = 0; i < q->n_localities; i++)

@@ -128,7 +128,7 @@ static void test_statement(void **state) {
   GtkWidget *chart = find_widget(win, GTK_TYPE_DRAWING_AREA, "Statement chart");
   assert_non_null(chart);
   spin_ms(300);
-  shot(win, "desktop-statement");
+  shot(win, "desktop-statement-jo");
   char path[600];
   snprintf(path, sizeof path, "%s/desktop-statement-chart.png", PCN_SHOT_DIR);
   assert_int_equal(pcn_desk_screenshot(chart, path), 0);
@@ -172,6 +172,20 @@ static void test_statement(void **state) {
   assert_true(dtest_wait_says(f, win, "Statement summary", want));
   assert_true(
       dtest_wait_says(f, win, "Statement summary", "distributed £11,000.01"));
+
+  /* The PCN manager's window (no notices of a practice's money over the
+   * page): the README's picture. */
+  pcn_desk *md = dtest_open_manager(f);
+  GtkWidget *mgr_win = GTK_WIDGET(pcn_desk_window(md));
+  dtest_show_page(mgr_win, "statement");
+  assert_true(dtest_wait_says(f, mgr_win, "Statement summary",
+                              "distributed £11,000.01"));
+  assert_true(dtest_wait_says(f, mgr_win, "Statement table", "£13,999.99"));
+  assert_true(dtest_wait_says(f, mgr_win, NULL, "Connected"));
+  spin_ms(300);
+  shot(mgr_win, "desktop-statement");
+  gtk_window_destroy(GTK_WINDOW(mgr_win));
+  pcn_desk_free(md);
 }
 
 int main(void) {
