@@ -66,7 +66,8 @@ static void month_step(const char *m, int step, char out[8]) {
   int y = atoi(m), mo = atoi(m + 5) - 1 + step;
   y += mo >= 0 ? mo / 12 : -((11 - mo) / 12);
   mo = ((mo % 12) + 12) % 12;
-  snprintf(out, 8, "%04d-%02d", y % 10000, mo + 1);
+  snprintf(out, 8, "%04u-%02u", (unsigned)y % 10000u,
+           (unsigned)(mo + 1) % 100u);
 }
 
 static int month_valid(const char *m) {
@@ -441,7 +442,8 @@ GtkWidget *statement_view_new(pcn_desk *d) {
   int64_t y;
   int m, day;
   pcn_civil_from_days(pcn_now_ms() / 86400000, &y, &m, &day);
-  snprintf(t->shown, sizeof t->shown, "%04d-%02d", (int)(y % 10000), m);
+  snprintf(t->shown, sizeof t->shown, "%04u-%02u", (unsigned)(y % 10000),
+           (unsigned)m % 100u);
 
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 8);
   gtk_widget_set_margin_start(box, 18);

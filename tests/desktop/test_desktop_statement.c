@@ -92,7 +92,7 @@ static void test_statement(void **state) {
   time_t now = time(NULL);
   struct tm tm;
   gmtime_r(&now, &tm);
-  char month[8], prev[8], d1[11], d2[11];
+  char month[32], prev[32], d1[40], d2[40];
   snprintf(month, sizeof month, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
   snprintf(prev, sizeof prev, "%04d-%02d",
            tm.tm_mon ? tm.tm_year + 1900 : tm.tm_year + 1899,
