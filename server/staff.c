@@ -1,7 +1,8 @@
 /* staff.c - shared staff: the register of people employed with network
  * funds (the ARRS roles), the weekly rota of their sessions at the
  * practices, their leave, and the equity report that sets each practice's
- * share of the sessions delivered beside its share of the list size.
+ * (and each locality's) share of the sessions delivered and of the money
+ * paid to it beside its share of the list size.
  *
  * Records:
  *   staff        u64 id -> pcn.StaffMember
@@ -24,6 +25,12 @@
  * holidays, with the network's corrections) each session on the rota in
  * force for a person employed that day (started .. ended), less the
  * sessions their leave covers (whole days, mornings or afternoons).
+ *
+ * The equity report's money is what the ledger paid each practice in the
+ * period (practice: and claim: lines, reversals netted by date); its
+ * locality is the one in the practice figures in force on the first day.
+ * Shares are whole basis points split by largest remainder, so each
+ * column adds up to exactly 100.00%.
  *
  * Invariants: staff are never deleted (ending employment sets ended, the
  * last day). Register changes are versioned; a stale version is CONFLICT
@@ -934,10 +941,123 @@ static int leave_list_read(req_ctx *ctx) {
 
 /* ------------------------------------------------------------ equity */
 
-/* x / total in basis points, rounded half up. */
-static int32_t share_bp(uint64_t x, uint64_t total) {
-  if (!total) return 0;
-  return (int32_t)((20000 * x + total) / (2 * total));
+/* Splits 10000 basis points over n rows in proportion to w (negative
+ * counts as none), by largest remainder with ties to the earlier row
+ * (pcn_split), so the column adds up to exactly 100.00%; all zero when
+ * nothing was counted. The report library's pcn_equity_shares keeps the
+ * same rule, so the CLI's PDF and the server agree to the basis point. */
+static void split_bp(const int64_t *w, size_t n, int32_t *bp) {
+  int64_t wt[PCN_SPLIT_MAX], parts[PCN_SPLIT_MAX];
+  int any = 0;
+  for (size_t i = 0; i < n; i++)
+    bp[i] = 0;
+  if (!n || n > PCN_SPLIT_MAX) return;
+  for (size_t i = 0; i < n; i++) {
+    wt[i] = w[i] > 0 ? w[i] : 0;
+    any |= wt[i] > 0;
+  }
+  if (!any || pcn_split(10000, wt, n, parts)) return;
+  for (size_t i = 0; i < n; i++)
+    bp[i] = (int32_t)parts[i];
+}
+
+/* Fills the three share columns and both deviations of n rows. */
+static int equity_shares(Pcn__StaffEquityRow **r, size_t n, pcn_arena *a) {
+  int64_t *w = pcn_arena_alloc(a, (n + 1) * sizeof *w);
+  int32_t *bp = pcn_arena_alloc(a, (n + 1) * sizeof *bp);
+  if (!w || !bp) return -1;
+  for (int col = 0; col < 3; col++) {
+    for (size_t i = 0; i < n; i++)
+      w[i] = col == 0   ? (int64_t)r[i]->sessions
+             : col == 1 ? r[i]->distributed
+                        : (int64_t)r[i]->list_size;
+    split_bp(w, n, bp);
+    for (size_t i = 0; i < n; i++) {
+      if (col == 0) r[i]->sessions_share_bp = bp[i];
+      if (col == 1) r[i]->money_share_bp = bp[i];
+      if (col == 2) r[i]->list_share_bp = bp[i];
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    r[i]->deviation_bp = r[i]->sessions_share_bp - r[i]->list_share_bp;
+    r[i]->money_deviation_bp = r[i]->money_share_bp - r[i]->list_share_bp;
+  }
+  return 0;
+}
+
+/* The money paid to each practice from..to (inclusive): the lines on
+ * practice:ODS:STREAM (distributions) and claim:ODS:STREAM (backfill
+ * claims paid) of every entry dated in the period. A reversal is an entry
+ * of its own with the opposite lines, so one dated in the period nets
+ * out what it reverses, and one dated after leaves the period as it was
+ * (the way funds.c's statement reads the ledger). Adds to rows[i] by ODS
+ * code and to out->distributed. 0 or -1. */
+static int equity_money(MDB_txn *txn, store *st, const char *from,
+                        const char *to, Pcn__StaffEquityRow *rows, size_t np,
+                        Pcn__StaffEquityReport *out) {
+  MDB_cursor *cur;
+  if (mdb_cursor_open(txn, st->funds_entries, &cur)) return -1;
+  pcn_arena tmp;
+  pcn_arena_init(&tmp, 1u << 20);
+  MDB_val k, v;
+  int rc;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    if (k.mv_size != 9 || ((uint8_t *)k.mv_data)[0] != 'E') break;
+    pcn_arena_reset(&tmp);
+    Pcn__FundsEntry *e =
+        pcn__funds_entry__unpack(&tmp.pb, v.mv_size, v.mv_data);
+    if (!e || strcmp(e->date, from) < 0 || strcmp(e->date, to) > 0) continue;
+    for (size_t i = 0; i < e->n_lines; i++) {
+      const char *acct = e->lines[i]->account, *o;
+      if (!strncmp(acct, "practice:", 9))
+        o = acct + 9;
+      else if (!strncmp(acct, "claim:", 6))
+        o = acct + 6;
+      else
+        continue;
+      const char *c = strchr(o, ':');
+      if (!c) continue;
+      for (size_t p = 0; p < np; p++)
+        if (strlen(rows[p].practice) == (size_t)(c - o) &&
+            !strncmp(rows[p].practice, o, (size_t)(c - o))) {
+          rows[p].distributed += e->lines[i]->pence;
+          break;
+        }
+      out->distributed += e->lines[i]->pence;
+    }
+  }
+  mdb_cursor_close(cur);
+  pcn_arena_free(&tmp);
+  return rc == 0 || rc == MDB_NOTFOUND ? 0 : -1;
+}
+
+/* One row per locality, in order of first appearance among the practices
+ * (practices without one under "No locality"), with the practices'
+ * sessions, list sizes and money summed. 0 or -1 (out of memory). */
+static int equity_localities(Pcn__StaffEquityReport *out, pcn_arena *a) {
+  size_t np = out->n_rows, nl = 0;
+  Pcn__StaffEquityRow *loc = pcn_arena_alloc(a, (np + 1) * sizeof *loc);
+  out->localities = pcn_arena_alloc(a, (np + 1) * sizeof *out->localities);
+  if (!loc || !out->localities) return -1;
+  for (size_t p = 0; p < np; p++) {
+    const Pcn__StaffEquityRow *r = out->rows[p];
+    const char *name = r->locality[0] ? r->locality : "No locality";
+    size_t i = 0;
+    while (i < nl && strcmp(loc[i].practice, name))
+      i++;
+    if (i == nl) {
+      pcn__staff_equity_row__init(&loc[nl]);
+      loc[nl].practice = (char *)name;
+      out->localities[nl] = &loc[nl];
+      nl++;
+    }
+    loc[i].sessions += r->sessions;
+    loc[i].list_size += r->list_size;
+    loc[i].distributed += r->distributed;
+  }
+  out->n_localities = nl;
+  return equity_shares(out->localities, nl, a);
 }
 
 static int equity_read(req_ctx *ctx) {
@@ -980,8 +1100,11 @@ static int equity_read(req_ctx *ctx) {
   Pcn__StaffEquityReport *out = pcn_arena_alloc(a, sizeof *out);
   Pcn__StaffEquityRow *rows = pcn_arena_alloc(a, (np + 1) * sizeof *rows);
   Pcn__StaffEquityRow **rowp = pcn_arena_alloc(a, (np + 1) * sizeof *rowp);
+  Pcn__PracticeFigures **fig = NULL;
+  size_t nf = 0;
   if (!lv || !out || !rows || !rowp || settings_load(txn, st, a, &set) ||
-      settings_holidays(set, a, &h))
+      settings_holidays(set, a, &h) ||
+      funds_figures_at(txn, st, from, a, &fig, &nf))
     return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
                     "The rota could not be read; the operator should run "
                     "pcnd verify.");
@@ -995,6 +1118,10 @@ static int equity_read(req_ctx *ctx) {
     rows[i].practice = pr[i]->ods;
     rows[i].name = pr[i]->name;
     rows[i].list_size = pr[i]->list_size;
+    rows[i].locality = "";
+    for (size_t f = 0; f < nf; f++)
+      if (!strcmp(fig[f]->practice, pr[i]->ods))
+        rows[i].locality = fig[f]->locality;
     out->list_total += pr[i]->list_size;
     rowp[i] = &rows[i];
   }
@@ -1049,12 +1176,11 @@ static int equity_read(req_ctx *ctx) {
       }
     }
   }
-  for (size_t i = 0; i < np; i++) {
-    rows[i].sessions_share_bp =
-        share_bp(rows[i].sessions, out->sessions_delivered);
-    rows[i].list_share_bp = share_bp(rows[i].list_size, out->list_total);
-    rows[i].deviation_bp = rows[i].sessions_share_bp - rows[i].list_share_bp;
-  }
+  if (equity_money(txn, st, r->from, r->to, rows, np, out) ||
+      equity_shares(rowp, np, a) || equity_localities(out, a))
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The ledger could not be read; the operator should run "
+                    "pcnd verify.");
   ctx->resp->body_case = PCN__RESPONSE__BODY_STAFF_EQUITY;
   ctx->resp->staff_equity = out;
   return PCN__STATUS_CODE__OK;

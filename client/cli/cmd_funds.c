@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "money.h"
 #include "report.h"
+#include "report_pb.h"
 #include "validate.h"
 
 static const char *kind_word(int k) {
@@ -456,33 +457,8 @@ static int refuse(const char *fmt, ...) {
   return EXIT_REFUSED;
 }
 
-/* The practices and streams named in the PDF, copied out of their
- * responses (each response lives only until the next call). */
-typedef struct pdf_names {
-  pcn_report_practice p[PCN_REPORT_MAX_PRACTICES];
-  size_t np;
-  pcn_report_stream s[PCN_REPORT_MAX_STREAMS];
-  size_t ns;
-} pdf_names;
-
-static size_t practice_at(pdf_names *nm, const char *ods) {
-  for (size_t i = 0; i < nm->np; i++)
-    if (!strcmp(nm->p[i].ods, ods)) return i;
-  if (nm->np == PCN_REPORT_MAX_PRACTICES) return (size_t)-1;
-  /* A practice in the ledger but no longer listed: named by its code. */
-  snprintf(nm->p[nm->np].ods, sizeof nm->p[0].ods, "%s", ods);
-  snprintf(nm->p[nm->np].name, sizeof nm->p[0].name, "%s", ods);
-  return nm->np++;
-}
-
-static size_t stream_at(pdf_names *nm, const char *code) {
-  for (size_t i = 0; i < nm->ns; i++)
-    if (!strcmp(nm->s[i].code, code)) return i;
-  return (size_t)-1;
-}
-
 /* The practices (for their names) and the streams (for theirs). */
-static int pdf_names_load(cli_ctx *c, pdf_names *nm) {
+static int pdf_names_load(cli_ctx *c, report_pb_names *nm) {
   int rc;
   Pcn__Request req = PCN__REQUEST__INIT;
   Pcn__PracticeList pl = PCN__PRACTICE_LIST__INIT;
@@ -490,24 +466,14 @@ static int pdf_names_load(cli_ctx *c, pdf_names *nm) {
   req.practice_list = &pl;
   const Pcn__Response *r = cli_call(c, &req, &rc);
   if (!r) return rc;
-  for (size_t i = 0; i < r->practices->n_practices; i++) {
-    const Pcn__Practice *x = r->practices->practices[i];
-    size_t k = practice_at(nm, x->ods);
-    if (k != (size_t)-1)
-      snprintf(nm->p[k].name, sizeof nm->p[k].name, "%s", x->name);
-  }
+  report_pb_add_practices(nm, r->practices->practices,
+                          r->practices->n_practices);
   Pcn__FundsStreamList sl = PCN__FUNDS_STREAM_LIST__INIT;
   req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_LIST;
   req.funds_stream_list = &sl;
   if (!(r = cli_call(c, &req, &rc))) return rc;
-  for (size_t i = 0; i < r->funds_streams->n_streams; i++) {
-    const Pcn__FundsStream *x = r->funds_streams->streams[i];
-    if (stream_at(nm, x->code) != (size_t)-1) continue;
-    if (nm->ns == PCN_REPORT_MAX_STREAMS) break;
-    snprintf(nm->s[nm->ns].code, sizeof nm->s[0].code, "%s", x->code);
-    snprintf(nm->s[nm->ns].name, sizeof nm->s[0].name, "%s", x->name);
-    nm->ns++;
-  }
+  report_pb_add_streams(nm, r->funds_streams->streams,
+                        r->funds_streams->n_streams);
   return EXIT_DONE;
 }
 
@@ -517,7 +483,8 @@ static int pdf_names_load(cli_ctx *c, pdf_names *nm) {
  * expense:STREAM of the entries dated in those months (the same lines the
  * budget report sums over the whole year), read page by page. A month
  * the server will refuse loads nothing here; the statement says why. */
-static int pdf_budget_load(cli_ctx *c, const char *month, pdf_names *nm) {
+static int pdf_budget_load(cli_ctx *c, const char *month,
+                           report_pb_names *nm) {
   int32_t day;
   char first[16], from[11], to[11];
   snprintf(first, sizeof first, "%.7s-01", month);
@@ -540,13 +507,8 @@ static int pdf_budget_load(cli_ctx *c, const char *month, pdf_names *nm) {
   for (size_t i = 0; i < r->funds_budget_page->n_rows; i++) {
     const Pcn__FundsBudgetRow *x = r->funds_budget_page->rows[i];
     if (!x->budget) continue;
-    size_t k = stream_at(nm, x->stream);
-    if (k == (size_t)-1) {
-      if (nm->ns == PCN_REPORT_MAX_STREAMS) continue;
-      k = nm->ns++;
-      snprintf(nm->s[k].code, sizeof nm->s[k].code, "%s", x->stream);
-      snprintf(nm->s[k].name, sizeof nm->s[k].name, "%s", x->stream);
-    }
+    size_t k = report_pb_stream(nm, x->stream);
+    if (k == (size_t)-1) continue;
     nm->s[k].has_budget = 1;
     nm->s[k].budget = x->budget;
     any = 1;
@@ -569,7 +531,7 @@ static int pdf_budget_load(cli_ctx *c, const char *month, pdf_names *nm) {
           st = strchr(strchr(a, ':') + 1, ':');
         if (!st) continue;
         if (st[0] == ':') st++;
-        size_t k = stream_at(nm, st);
+        size_t k = report_pb_stream(nm, st);
         if (k != (size_t)-1 && nm->s[k].has_budget)
           nm->s[k].actual_ytd += e->lines[j]->pence;
       }
@@ -611,106 +573,20 @@ static int pdf_page_count(const char *path) {
   return pages;
 }
 
-/* Builds the renderer's statement from the server's page and writes it.
- * The two sides differ; how each figure of pcn_statement is filled:
- *
- *   practice p, stream s (cells):
- *     received    = 0: the ledger takes every receipt into the network's
- *                   bank account; nothing is received on a practice's
- *                   behalf.
- *     distributed = the row's distributed (paid to it in the month).
- *     claimed     = the row's claimed (the server sends 0 until claims
- *                   exist).
- *     balance     = 0: once distributed the money is the practice's; the
- *                   payee holds none on its behalf. The row's balance is
- *                   "paid to date", which the struct has no figure for
- *                   (putting it here would count it as held by the payee).
- *   held[s] (the network's row for the stream):
- *     received    = the row's received in the month.
- *     distributed = the row's distributed less what the practices' cells
- *                   show (0 when every practice is in the page, as it is:
- *                   the whole network is asked for and focus_ods narrows
- *                   the tables).
- *     claimed     = 0 (no claims yet).
- *     balance     = the row's balance: held in the payee's bank at the
- *                   month's end. Expenses ("spent") have no figure in the
- *                   struct; they show as the fall in this balance.
- *
- * So total.balance is the page's held, which is checked. */
+/* Builds the renderer's statement from the server's page (report_pb.c,
+ * shared with pcn-desktop's chart) and writes it. */
 static int statement_pdf(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
-                         pdf_names *nm, const char *focus, const char *out) {
-  /* Every practice and stream in the page has a place (the streams list
-   * may lack one the ledger still uses). */
-  for (size_t i = 0; i < pg->n_rows; i++) {
-    const Pcn__FundsStatementRow *x = pg->rows[i];
-    if (x->practice[0] && practice_at(nm, x->practice) == (size_t)-1)
-      return refuse("The statement has more practices than a PDF "
-                    "holds (%d).",
-                    PCN_REPORT_MAX_PRACTICES);
-    if (stream_at(nm, x->stream) != (size_t)-1) continue;
-    if (nm->ns == PCN_REPORT_MAX_STREAMS)
-      return refuse("The statement has more streams than a PDF "
-                    "holds (%d).",
-                    PCN_REPORT_MAX_STREAMS);
-    snprintf(nm->s[nm->ns].code, sizeof nm->s[0].code, "%s", x->stream);
-    snprintf(nm->s[nm->ns].name, sizeof nm->s[0].name, "%s", x->stream);
-    nm->ns++;
-  }
-  /* Only the streams with figures this month (a statement of nine streams
-   * of zeros helps no one); the order is the streams list's. */
-  int used[PCN_REPORT_MAX_STREAMS] = {0};
-  for (size_t i = 0; i < pg->n_rows; i++)
-    used[stream_at(nm, pg->rows[i]->stream)] = 1;
-  for (size_t s = 0; s < nm->ns; s++)
-    used[s] |= nm->s[s].has_budget;
-  size_t map[PCN_REPORT_MAX_STREAMS], ns = 0;
-  for (size_t s = 0; s < nm->ns; s++)
-    map[s] = used[s] ? ns++ : (size_t)-1;
-  pcn_statement *st = pcn_statement_new(nm->np, ns);
-  if (!st) return refuse("Out of memory.");
-  /* A longer name is cut (report.h). */
-  snprintf(st->network, sizeof st->network, "%.*s", (int)sizeof st->network - 1,
-           c->cfg.network_name[0] ? c->cfg.network_name : "PCN");
-  snprintf(st->month, sizeof st->month, "%s", pg->month);
-  snprintf(st->focus_ods, sizeof st->focus_ods, "%s", focus);
-  /* The nominated payee from the network's settings ("" when none is
-   * recorded: the statement then says so rather than guessing one). */
-  if (pg->payee[0] && practice_at(nm, pg->payee) == (size_t)-1)
-    return refuse("The statement has more practices than a PDF holds (%d).",
-                  PCN_REPORT_MAX_PRACTICES);
-  snprintf(st->payee_ods, sizeof st->payee_ods, "%s", pg->payee);
+                         report_pb_names *nm, const char *focus,
+                         const char *out) {
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
-  st->generated_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-  for (size_t p = 0; p < nm->np; p++)
-    st->practices[p] = nm->p[p];
-  for (size_t s = 0; s < nm->ns; s++)
-    if (map[s] != (size_t)-1) st->streams[map[s]] = nm->s[s];
-  for (size_t i = 0; i < pg->n_rows; i++) {
-    const Pcn__FundsStatementRow *x = pg->rows[i];
-    size_t s = map[stream_at(nm, x->stream)];
-    if (x->practice[0]) {
-      pcn_statement_figures *f =
-          pcn_statement_cell(st, practice_at(nm, x->practice), s);
-      f->distributed = x->distributed;
-      f->claimed = x->claimed;
-      st->held[s].distributed -= x->distributed;
-    } else {
-      st->streams[s].has_expected |= x->expected != 0;
-      st->streams[s].expected += x->expected;
-      st->held[s].received += x->received;
-      st->held[s].distributed += x->distributed;
-      st->held[s].balance += x->balance;
-    }
-  }
-  pcn_statement_fill_totals(st);
   char err[256];
+  pcn_statement *st = report_pb_statement(
+      pg, nm, c->cfg.network_name, focus,
+      (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, err, sizeof err);
+  if (!st) return refuse("%s", err);
   int rc = EXIT_DONE;
-  if (st->total.balance != pg->held || st->total.received != pg->received ||
-      st->total.distributed != pg->distributed)
-    rc = refuse("The statement's figures do not add up to its "
-                "totals; the ledger and the statement disagree.");
-  else if (report_statement_pdf(st, out, err, sizeof err))
+  if (report_statement_pdf(st, out, err, sizeof err))
     rc = refuse("%s", err);
   else
     printf("Wrote %s (%d pages)\n", out, pdf_page_count(out));
@@ -745,7 +621,7 @@ static int statement_run(cli_ctx *c) {
   req.funds_statement = &st;
   int rc = cli_connect(c, 1);
   if (rc) return rc;
-  static pdf_names nm;
+  static report_pb_names nm;
   if (pdf && ((rc = pdf_names_load(c, &nm)) != EXIT_DONE ||
               (rc = pdf_budget_load(c, st.month, &nm)) != EXIT_DONE))
     return rc;

@@ -1,12 +1,14 @@
 /* cmd_staff.c - pcn staff add|list|update|end|rota|assign|leave|equity: the
  * register of staff employed with network funds, their weekly rota, leave,
- * and the equity report. */
+ * and the equity report (a table, CSV, or the PDF of client/report). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cli.h"
 #include "money.h"
+#include "report_pb.h"
 #include "validate.h"
 
 static const char *const session_names[10] = {
@@ -494,6 +496,126 @@ static void fmt_bp(int32_t bp, int sign, char out[16]) {
            a / 100, a % 100);
 }
 
+/* One row of the table: the practice (or locality) in 33 columns, then
+ * sessions, list size and money, each with its share, and the two
+ * deviations (percentage points). */
+static void equity_row(const char *label, const Pcn__StaffEquityRow *w) {
+  char s[16], l[16], d[16], m[16], md[16], paid[PCN_PENCE_BUF];
+  fmt_bp(w->sessions_share_bp, 0, s);
+  fmt_bp(w->list_share_bp, 0, l);
+  fmt_bp(w->deviation_bp, 1, d);
+  fmt_bp(w->money_share_bp, 0, m);
+  fmt_bp(w->money_deviation_bp, 1, md);
+  pcn_pence_format(w->distributed, 1, paid);
+  printf("%-33.33s %9u %9s %10u %9s %10s %15s %9s %10s\n", label, w->sessions,
+         s, w->list_size, l, d, paid, m, md);
+}
+
+static void equity_head(const char *first) {
+  printf("%-33s %9s %9s %10s %9s %10s %15s %9s %10s\n", first, "SESSIONS",
+         "SHARE %", "LIST SIZE", "SHARE %", "DEVIATION", "PAID", "SHARE %",
+         "DEVIATION");
+}
+
+static void equity_table(const Pcn__StaffEquityReport *q) {
+  char paid[PCN_PENCE_BUF];
+  printf("Shared staff equity, %s to %s\n", q->from, q->to);
+  equity_head("PRACTICE NAME");
+  for (size_t i = 0; i < q->n_rows; i++) {
+    char label[64];
+    snprintf(label, sizeof label, "%-8s %.24s", q->rows[i]->practice,
+             q->rows[i]->name);
+    equity_row(label, q->rows[i]);
+  }
+  /* One locality is the whole network again: shown when there are two. */
+  if (q->n_localities >= 2) {
+    putchar('\n');
+    equity_head("LOCALITY");
+    for (size_t i = 0; i < q->n_localities; i++)
+      equity_row(q->localities[i]->practice, q->localities[i]);
+  }
+  pcn_pence_format(q->distributed, 1, paid);
+  printf("\n%u sessions delivered (%u on the rota, %u lost to leave); list "
+         "size %llu; %s paid to practices.\nDeviation is in percentage "
+         "points: a share less the list share.\n",
+         q->sessions_delivered, q->sessions_rota, q->sessions_leave,
+         (unsigned long long)q->list_total, paid);
+}
+
+/* CSV (RFC 4180): a row per practice, then per locality; shares in
+ * percent, money in plain pounds. */
+static void csv_text(const char *s) {
+  if (!strpbrk(s, ",\"\r\n")) {
+    fputs(s, stdout);
+    return;
+  }
+  putchar('"');
+  for (; *s; s++) {
+    if (*s == '"') putchar('"');
+    putchar(*s);
+  }
+  putchar('"');
+}
+
+static void equity_csv_row(const char *kind, const Pcn__StaffEquityRow *w,
+                           const char *name) {
+  char f[6][16];
+  fmt_bp(w->sessions_share_bp, 0, f[0]);
+  fmt_bp(w->money_share_bp, 0, f[1]);
+  fmt_bp(w->list_share_bp, 0, f[2]);
+  fmt_bp(w->deviation_bp, 0, f[3]);
+  fmt_bp(w->money_deviation_bp, 0, f[4]);
+  int64_t p = w->distributed;
+  uint64_t a = p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
+  printf("%s,", kind);
+  csv_text(w->practice);
+  putchar(',');
+  csv_text(name);
+  putchar(',');
+  csv_text(w->locality);
+  printf(",%u,%s,%s%llu.%02llu,%s,%u,%s,%s,%s\n", w->sessions, f[0],
+         p < 0 ? "-" : "", (unsigned long long)(a / 100),
+         (unsigned long long)(a % 100), f[1], w->list_size, f[2], f[3], f[4]);
+}
+
+static void equity_csv(const Pcn__StaffEquityReport *q) {
+  printf("kind,key,name,locality,sessions,sessions_share,distributed,"
+         "money_share,list_size,list_share,sessions_deviation,"
+         "money_deviation\n");
+  for (size_t i = 0; i < q->n_rows; i++)
+    equity_csv_row("practice", q->rows[i], q->rows[i]->name);
+  for (size_t i = 0; i < q->n_localities; i++)
+    equity_csv_row("locality", q->localities[i], "");
+}
+
+/* The PDF from the server's figures (report_pb.c builds the renderer's
+ * struct, whose shares are the server's to the basis point). */
+static int equity_pdf(const cli_ctx *c, const Pcn__StaffEquityReport *q,
+                      const char *out) {
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  pcn_equity *eq =
+      report_pb_equity(q, c->cfg.network_name,
+                       (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+  char err[256];
+  int rc = EXIT_DONE;
+  if (!eq) {
+    snprintf(err, sizeof err,
+             "The report has more practices than a PDF holds (%d).",
+             PCN_REPORT_MAX_PRACTICES);
+    rc = EXIT_REFUSED;
+  } else if (report_equity_pdf(eq, out, err, sizeof err)) {
+    rc = EXIT_REFUSED;
+  }
+  pcn_equity_free(eq);
+  if (rc) {
+    fprintf(stderr, "pcn: %s\n", err);
+    return rc;
+  }
+  printf("Wrote %s\n", out);
+  return EXIT_DONE;
+}
+
 static int equity_run(cli_ctx *c) {
   Pcn__StaffEquity e = PCN__STAFF_EQUITY__INIT;
   e.from = (char *)cli_opt_val(c, "from");
@@ -501,6 +623,16 @@ static int equity_run(cli_ctx *c) {
   if (!e.from || !e.to) return cli_usage(c, "--from and --to are required.");
   if (cli_check_date(c, "from", e.from) || cli_check_date(c, "to", e.to))
     return EXIT_USAGE;
+  const char *fmt = opt_or(c, "format", "table");
+  const char *out = opt_or(c, "out", "");
+  int csv = !strcmp(fmt, "csv"), pdf = !strcmp(fmt, "pdf");
+  if (!csv && !pdf && strcmp(fmt, "table"))
+    return cli_usage(c, "--format: table, csv or pdf.");
+  if (pdf && !out[0])
+    return cli_usage(c, "--out FILE is required for --format pdf.");
+  if (out[0] && !pdf) return cli_usage(c, "--out goes with --format pdf.");
+  if ((pdf || csv) && c->json)
+    return cli_usage(c, "--json does not go with --format %s.", fmt);
   int rc = cli_connect(c, 1);
   if (rc) return rc;
   Pcn__Request req = PCN__REQUEST__INIT;
@@ -513,23 +645,11 @@ static int equity_run(cli_ctx *c) {
     print_json((const ProtobufCMessage *)q);
     return EXIT_DONE;
   }
-  printf("Shared staff sessions delivered, %s to %s\n", q->from, q->to);
-  printf("%-8s %-24s %9s %9s %10s %9s %10s\n", "PRACTICE", "NAME", "SESSIONS",
-         "SHARE %", "LIST SIZE", "SHARE %", "DEVIATION");
-  for (size_t i = 0; i < q->n_rows; i++) {
-    const Pcn__StaffEquityRow *w = q->rows[i];
-    char s[16], l[16], d[16];
-    fmt_bp(w->sessions_share_bp, 0, s);
-    fmt_bp(w->list_share_bp, 0, l);
-    fmt_bp(w->deviation_bp, 1, d);
-    printf("%-8s %-24.24s %9u %9s %10u %9s %10s\n", w->practice, w->name,
-           w->sessions, s, w->list_size, l, d);
-  }
-  printf("%u sessions delivered (%u on the rota, %u lost to leave); list "
-         "size %llu.\nDeviation is in percentage points: sessions share "
-         "less list share.\n",
-         q->sessions_delivered, q->sessions_rota, q->sessions_leave,
-         (unsigned long long)q->list_total);
+  if (pdf) return equity_pdf(c, q, out);
+  if (csv)
+    equity_csv(q);
+  else
+    equity_table(q);
   return EXIT_DONE;
 }
 
@@ -616,10 +736,14 @@ const cli_cmd staff_cmds[] = {
      "equity",
      NULL,
      0,
-     "each practice's share of delivered sessions against its list size",
-     "pcn staff equity --from 2026-10-01 --to 2026-12-31",
+     "each practice's and locality's share of delivered sessions and of "
+     "money paid against its share of the list size",
+     "pcn staff equity --from 2026-10-01 --to 2026-12-31 --format pdf "
+     "--out equity.pdf",
      {{"from", "YYYY-MM-DD", "the first day (required)"},
-      {"to", "YYYY-MM-DD", "the last day (required)"}},
+      {"to", "YYYY-MM-DD", "the last day (required)"},
+      {"format", "FORMAT", "table (default), csv, or pdf (with --out)"},
+      {"out", "FILE", "where --format pdf writes the PDF"}},
      equity_run},
     {0},
 };

@@ -2,8 +2,9 @@
  * network funds, the week's rota as a grid (rows people, columns Mon AM
  * .. Fri PM, cells practices; earlier and later weeks a button away), the
  * week's leave with a form to record it, and the equity report: each
- * practice's share of the sessions delivered beside its share of the
- * list size.
+ * practice's (and locality's) share of the sessions delivered and of the
+ * money paid to it beside its share of the list size, in a table and as
+ * charts drawn by client/report (the PDF's own).
  *
  * Everyone sees everything. The PCN manager assigns sessions from the
  * grid (each cell a drop-down of practices; a cell already at another
@@ -18,6 +19,7 @@
 #include "clock.h"
 #include "deskpriv.h"
 #include "money.h"
+#include "report_pb.h"
 #include "validate.h"
 #include "workdays.h"
 
@@ -31,7 +33,8 @@ struct desk_staff {
   pcn_desk *d;
   GtkWidget *reg, *week_label, *grid, *leave_list, *leave_box, *leave_who,
       *leave_from, *leave_to, *leave_part, *leave_go, *eq_from, *eq_to,
-      *eq_grid, *status;
+      *eq_grid, *eq_chart, *eq_chart_loc, *status;
+  pcn_equity *eq; /* the chart's figures, from the last report */
   int32_t monday;
   Pcn__StaffPage *page; /* own copies, or NULL */
   Pcn__PracticePage *practices;
@@ -246,35 +249,86 @@ static void draw_rota(struct desk_staff *t) {
                         cell_label("No leave this week.", 0));
 }
 
+/* One row of the equity grid: a practice (code and name) or a locality
+ * (its name, "" for the second column). */
+static void equity_row(struct desk_staff *t, int y, const char *key,
+                       const char *name, const Pcn__StaffEquityRow *w) {
+  char a[16], b[16], c[16], m[16], md[16], s[16], l[16], sa[20], sb[20], sm[20],
+      paid[PCN_PENCE_BUF];
+  fmt_bp(w->sessions_share_bp, 0, a);
+  fmt_bp(w->list_share_bp, 0, b);
+  fmt_bp(w->deviation_bp, 1, c);
+  fmt_bp(w->money_share_bp, 0, m);
+  fmt_bp(w->money_deviation_bp, 1, md);
+  snprintf(s, sizeof s, "%u", w->sessions);
+  snprintf(l, sizeof l, "%u", w->list_size);
+  snprintf(sa, sizeof sa, "%s%%", a);
+  snprintf(sb, sizeof sb, "%s%%", b);
+  snprintf(sm, sizeof sm, "%s%%", m);
+  pcn_pence_format(w->distributed, 1, paid);
+  const char *cells[] = {key, name, s, sa, paid, sm, l, sb, c, md};
+  for (int k = 0; k < 10; k++)
+    gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(cells[k], 0), k, y, 1, 1);
+}
+
+/* The table (practices, then localities when there are two or more) and
+ * the charts, drawn by client/report from the server's figures. */
 static void draw_equity(struct desk_staff *t, const Pcn__StaffEquityReport *q) {
   clear(t->eq_grid);
   static const char *const head[] = {
-      "Practice",  "Name",  "Sessions",          "Share",
-      "List size", "Share", "Deviation (points)"};
-  for (int c = 0; c < 7; c++)
+      "Practice", "Name",      "Sessions", "Share",      "Paid",
+      "Share",    "List size", "Share",    "Δ sessions", "Δ money"};
+  for (int c = 0; c < 10; c++)
     gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(head[c], 1), c, 0, 1, 1);
-  for (size_t i = 0; i < q->n_rows; i++) {
-    const Pcn__StaffEquityRow *w = q->rows[i];
-    char a[16], b[16], c[16], s[16], l[16];
-    fmt_bp(w->sessions_share_bp, 0, a);
-    fmt_bp(w->list_share_bp, 0, b);
-    fmt_bp(w->deviation_bp, 1, c);
-    snprintf(s, sizeof s, "%u", w->sessions);
-    snprintf(l, sizeof l, "%u", w->list_size);
-    char sa[20], sb[20];
-    snprintf(sa, sizeof sa, "%s%%", a);
-    snprintf(sb, sizeof sb, "%s%%", b);
-    const char *cells[] = {w->practice, w->name, s, sa, l, sb, c};
-    for (int k = 0; k < 7; k++)
-      gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(cells[k], 0), k,
-                      (int)i + 1, 1, 1);
+  int y = 1;
+  for (size_t i = 0; i < q->n_rows; i++)
+    equity_row(t, y++, q->rows[i]->practice, q->rows[i]->name, q->rows[i]);
+  int by_locality = q->n_localities >= 2;
+  if (by_locality) {
+    gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label("Locality", 1), 0, y++, 2,
+                    1);
+    for (size_t i = 0; i < q->n_localities; i++)
+      equity_row(t, y++, q->localities[i]->practice, "", q->localities[i]);
   }
-  char total[200];
+  char total[300], paid[PCN_PENCE_BUF];
+  pcn_pence_format(q->distributed, 1, paid);
   snprintf(total, sizeof total,
-           "%u sessions delivered of %u on the rota (%u lost to leave).",
-           q->sessions_delivered, q->sessions_rota, q->sessions_leave);
-  gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(total, 0), 0,
-                  (int)q->n_rows + 1, 7, 1);
+           "%u sessions delivered of %u on the rota (%u lost to leave); %s "
+           "paid to practices.",
+           q->sessions_delivered, q->sessions_rota, q->sessions_leave, paid);
+  gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(total, 0), 0, y, 10, 1);
+
+  pcn_equity_free(t->eq);
+  t->eq = report_pb_equity(q, t->d->cfg.network_name, pcn_now_ms());
+  gtk_widget_set_visible(t->eq_chart, t->eq != NULL);
+  gtk_widget_set_visible(t->eq_chart_loc, t->eq && by_locality);
+  gtk_widget_queue_draw(t->eq_chart);
+  gtk_widget_queue_draw(t->eq_chart_loc);
+}
+
+/* The equity chart: a light background, then client/report's bars (by
+ * practice, or by locality for the second chart), drawn into an image of
+ * its own and then painted (as statement.c does: the renderer's cairo
+ * text drawn straight into GTK's context left GTK dropping later labels'
+ * text). */
+static void draw_eq_chart(GtkDrawingArea *area, cairo_t *cr, int w, int h,
+                          gpointer ud) {
+  pcn_desk *d = ud;
+  struct desk_staff *t = d->staff;
+  int scale = gtk_widget_get_scale_factor(GTK_WIDGET(area));
+  cairo_surface_t *img =
+      cairo_image_surface_create(CAIRO_FORMAT_RGB24, w * scale, h * scale);
+  cairo_surface_set_device_scale(img, scale, scale);
+  cairo_t *c = cairo_create(img);
+  cairo_set_source_rgb(c, 0.99, 0.99, 0.98);
+  cairo_paint(c);
+  if (t && t->eq)
+    report_draw_equity_chart(c, t->eq, GTK_WIDGET(area) == t->eq_chart_loc, w,
+                             h);
+  cairo_destroy(c);
+  cairo_set_source_surface(cr, img, 0, 0);
+  cairo_paint(cr);
+  cairo_surface_destroy(img);
 }
 
 /* ------------------------------------------------------------ requests */
@@ -565,7 +619,7 @@ GtkWidget *staff_view_new(pcn_desk *d) {
   gtk_box_append(GTK_BOX(box), t->leave_box);
 
   gtk_box_append(GTK_BOX(box),
-                 heading("Equity: sessions delivered against list size"));
+                 heading("Equity: sessions and money against list size"));
   GtkWidget *eq = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
   char from[11], to[11];
   pcn_date_format(t->monday, from);
@@ -584,10 +638,24 @@ GtkWidget *staff_view_new(pcn_desk *d) {
   gtk_grid_set_row_spacing(GTK_GRID(t->eq_grid), 4);
   name_it(t->eq_grid, "Equity report");
   gtk_box_append(GTK_BOX(box), t->eq_grid);
+  t->eq_chart = gtk_drawing_area_new();
+  name_it(t->eq_chart, "Equity chart");
+  t->eq_chart_loc = gtk_drawing_area_new();
+  name_it(t->eq_chart_loc, "Equity chart by locality");
+  GtkWidget *charts[] = {t->eq_chart, t->eq_chart_loc};
+  for (int i = 0; i < 2; i++) {
+    gtk_drawing_area_set_content_height(GTK_DRAWING_AREA(charts[i]), 260);
+    gtk_widget_set_hexpand(charts[i], TRUE);
+    gtk_drawing_area_set_draw_func(GTK_DRAWING_AREA(charts[i]), draw_eq_chart,
+                                   d, NULL);
+    gtk_widget_set_visible(charts[i], FALSE);
+    gtk_box_append(GTK_BOX(box), charts[i]);
+  }
   GtkWidget *note = gtk_label_new(
-      "Deviation: the share of sessions less the share of patients, in "
-      "percentage points. Sessions on leave or bank holidays are not "
-      "delivered.");
+      "Δ: the share of sessions (or of the money paid to practices in "
+      "the period) less the share of patients, in percentage points. "
+      "Sessions on leave or bank holidays are not delivered. Localities "
+      "are those of the practices' figures on the period's first day.");
   gtk_label_set_wrap(GTK_LABEL(note), TRUE);
   gtk_label_set_xalign(GTK_LABEL(note), 0);
   gtk_widget_add_css_class(note, "dim-label");
@@ -685,6 +753,12 @@ void staff_on_event(pcn_desk *d, const Pcn__Event *ev) {
   case PCN__EVENT__RECORD_STAFF_ROTA_WEEK:
   case PCN__EVENT__RECORD_STAFF_LEAVE:
   case PCN__EVENT__RECORD_PRACTICE: break;
+  case PCN__EVENT__RECORD_FUNDS_ENTRY:
+  case PCN__EVENT__RECORD_FUNDS_FIGURES:
+    /* The equity report's money and localities. */
+    t->want_eq = 1;
+    if (!t->reload_id) t->reload_id = g_idle_add(reload_idle, d);
+    return;
   default: return;
   }
   t->want_reg |= ev->record_case == PCN__EVENT__RECORD_STAFF_MEMBER;
@@ -701,6 +775,7 @@ void staff_free(pcn_desk *d) {
   drop(t->page);
   drop(t->practices);
   drop(t->rota);
+  pcn_equity_free(t->eq);
   g_free(t->who_ids);
   g_free(t);
   d->staff = NULL;

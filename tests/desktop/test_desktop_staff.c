@@ -4,11 +4,15 @@
  * her practice raises a notice; she records leave through the form and
  * the grid and the equity table show it. The PCN manager, in a second
  * window, assigns a session from the grid, and a clash is refused with
- * both practices named. Every control on the page has a name.
+ * both practices named. Every control on the page has a name. The equity
+ * section shows the money paid to each practice and locality beside the
+ * sessions, live from the ledger, with its charts drawn in the window.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cairo.h>
 
 #include "config.h"
 #include "dtest.h"
@@ -179,9 +183,148 @@ static void test_staff(void **state) {
   pcn_desk_free(md);
 }
 
+static void post(its_member *m, Pcn__Request *r) {
+  its_expect(m, r, PCN__STATUS_CODE__OK);
+}
+
+static void figures(its_member *m, const char *ods, uint32_t list,
+                    const char *locality) {
+  Pcn__FundsFiguresSet fs = PCN__FUNDS_FIGURES_SET__INIT;
+  fs.practice = (char *)ods;
+  fs.applies_from = "2020-01-01";
+  fs.list_size = list;
+  fs.weighted = list;
+  fs.locality = (char *)locality;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_FUNDS_FIGURES_SET;
+  r.funds_figures_set = &fs;
+  post(m, &r);
+}
+
+/* A fixed split of £a to F84001 and £b to F84002 (0: left out). */
+static void pay(its_member *m, const char *date, int64_t a, int64_t b) {
+  Pcn__FundsPart p[2] = {PCN__FUNDS_PART__INIT, PCN__FUNDS_PART__INIT}, *pp[2];
+  size_t n = 0;
+  const char *ods[2] = {"F84001", "F84002"};
+  int64_t v[2] = {a, b};
+  for (int i = 0; i < 2; i++) {
+    if (!v[i]) continue;
+    p[n].practice = (char *)ods[i];
+    p[n].pence = v[i];
+    pp[n] = &p[n];
+    n++;
+  }
+  Pcn__FundsDistribute ds = PCN__FUNDS_DISTRIBUTE__INIT;
+  ds.stream = "core";
+  ds.pence = a + b;
+  ds.date = (char *)date;
+  ds.split = PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED;
+  ds.parts = pp;
+  ds.n_parts = n;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_FUNDS_DISTRIBUTE;
+  r.funds_distribute = &ds;
+  post(m, &r);
+}
+
+/* How many distinct colours the PNG at path has, counting up to 16. */
+static int colours_in(const char *path) {
+  cairo_surface_t *s = cairo_image_surface_create_from_png(path);
+  assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+  cairo_surface_flush(s);
+  int w = cairo_image_surface_get_width(s),
+      h = cairo_image_surface_get_height(s),
+      stride = cairo_image_surface_get_stride(s), n = 0;
+  const unsigned char *data = cairo_image_surface_get_data(s);
+  uint32_t seen[16];
+  for (int y = 0; y < h && n < 16; y++)
+    for (int x = 0; x < w && n < 16; x++) {
+      uint32_t px = *(const uint32_t *)(data + y * stride + 4 * x);
+      int k = 0;
+      while (k < n && seen[k] != px)
+        k++;
+      if (k == n) seen[n++] = px;
+    }
+  cairo_surface_destroy(s);
+  return n;
+}
+
+/* The equity section's money: the share of what was paid to practices
+ * in the period beside the list share, per practice and per locality,
+ * live from the ledger, and the charts drawn in the window. */
+static void test_equity_money(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  its_add_practice(f->mgr, "F84002", "Hill Street", 8000);
+  figures(f->mgr, "F84001", 12000, "North");
+  figures(f->mgr, "F84002", 8000, "South");
+  int32_t monday = (int32_t)(pcn_now_ms() / 86400000), skip = 0;
+  monday -= (pcn_weekday(monday) + 6) % 7;
+  for (;; skip++) {
+    int hol = 0;
+    for (int i = 0; i < 5; i++)
+      hol |= pcn_is_bank_holiday(monday + 7 * skip + i, NULL);
+    if (!hol) break;
+  }
+  char week[11], fri[11];
+  pcn_date_format(monday + 7 * skip, week);
+  pcn_date_format(monday + 7 * skip + 4, fri);
+  uint64_t sam = add_staff(f->mgr, "Sam Patel", "F84001")->staff_member->id;
+  uint64_t ria = add_staff(f->mgr, "Ria Khan", "F84002")->staff_member->id;
+  assign(f->mgr, sam, week, (const uint32_t[]){0, 1}, 2, "F84001");
+  assign(f->mgr, ria, week, (const uint32_t[]){2, 3}, 2, "F84002");
+  Pcn__FundsReceive rc = PCN__FUNDS_RECEIVE__INIT;
+  rc.stream = "core";
+  rc.pence = 500000;
+  rc.date = "2020-01-01";
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
+  r.funds_receive = &rc;
+  post(f->mgr, &r);
+  pay(f->mgr, week, 30000, 10000);
+
+  dtest_show_page(win, "staff");
+  type_text(find_widget(win, GTK_TYPE_ENTRY, "Equity from"), week);
+  type_text(find_widget(win, GTK_TYPE_ENTRY, "Equity to"), fri);
+  dtest_click(win, "Show equity");
+  /* Sessions 2:2 (50%), money £300:£100 (75%, 25%), list 60%, 40%. */
+  assert_true(
+      dtest_wait_says(f, win, "Equity report", "£400.00 paid to practices"));
+  assert_true(dtest_says(win, "Equity report", "£300.00"));
+  assert_true(dtest_says(win, "Equity report", "75.00%"));
+  assert_true(dtest_says(win, "Equity report", "+15.00"));
+  assert_true(dtest_says(win, "Equity report", "-15.00"));
+  assert_true(dtest_says(win, "Equity report", "North"));
+  assert_true(dtest_says(win, "Equity report", "South"));
+  GtkWidget *chart = find_widget(win, GTK_TYPE_DRAWING_AREA, "Equity chart");
+  GtkWidget *by_loc =
+      find_widget(win, GTK_TYPE_DRAWING_AREA, "Equity chart by locality");
+  assert_true(gtk_widget_get_visible(chart));
+  assert_true(gtk_widget_get_visible(by_loc));
+
+  /* Live: £400 more to Hill Street; its money share becomes 62.50%. */
+  pay(f->mgr, fri, 0, 40000);
+  assert_true(
+      dtest_wait_says(f, win, "Equity report", "£800.00 paid to practices"));
+  assert_true(dtest_says(win, "Equity report", "62.50%"));
+  assert_true(dtest_says(win, "Equity report", "+22.50"));
+
+  /* The chart has bars: more than the background's colour. */
+  spin_ms(300);
+  shot(win, "desktop-staff-equity");
+  char path[600];
+  snprintf(path, sizeof path, "%s/desktop-staff-equity-chart.png",
+           PCN_SHOT_DIR);
+  assert_int_equal(pcn_desk_screenshot(chart, path), 0);
+  assert_true(colours_in(path) >= 4);
+  assert_int_equal(dtest_unnamed(find_widget(win, 0, "Shared staff page")), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_staff, dtest_setup, dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_equity_money, dtest_setup,
+                                      dtest_teardown),
   };
   return dtest_main(tests, G_N_ELEMENTS(tests));
 }

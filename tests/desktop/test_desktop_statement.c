@@ -1,0 +1,197 @@
+/* test_desktop_statement.c - the Statement page. Jo (practice manager at
+ * F84001) opens this month's statement: the figures of the entries the
+ * PCN manager posts over the wire show in the table, a distribution
+ * posted while the page is open updates it live, and the chart drawn in
+ * the window has bars (pixels of more than the background's colour
+ * inside the drawing area). The practice filter narrows the table; Save
+ * PDF writes the statement; the previous month is a button away. Every
+ * control on the page has a name.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cairo.h>
+
+#include "dtest.h"
+
+static void post(its_member *m, Pcn__Request *r) {
+  its_expect(m, r, PCN__STATUS_CODE__OK);
+}
+
+static void receive(its_member *m, const char *date, int64_t pence) {
+  Pcn__FundsReceive rc = PCN__FUNDS_RECEIVE__INIT;
+  rc.stream = "core";
+  rc.pence = pence;
+  rc.date = (char *)date;
+  rc.reference = "REM";
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
+  r.funds_receive = &rc;
+  post(m, &r);
+}
+
+/* A fixed split: a to F84001, b to F84002 (0: left out). */
+static void distribute(its_member *m, const char *date, int64_t a, int64_t b) {
+  Pcn__FundsPart p[2] = {PCN__FUNDS_PART__INIT, PCN__FUNDS_PART__INIT}, *pp[2];
+  size_t n = 0;
+  if (a) {
+    p[n].practice = "F84001";
+    p[n].pence = a;
+    pp[n] = &p[n];
+    n++;
+  }
+  if (b) {
+    p[n].practice = "F84002";
+    p[n].pence = b;
+    pp[n] = &p[n];
+    n++;
+  }
+  Pcn__FundsDistribute ds = PCN__FUNDS_DISTRIBUTE__INIT;
+  ds.stream = "core";
+  ds.pence = a + b;
+  ds.date = (char *)date;
+  ds.split = PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED;
+  ds.parts = pp;
+  ds.n_parts = n;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_FUNDS_DISTRIBUTE;
+  r.funds_distribute = &ds;
+  post(m, &r);
+}
+
+/* How many distinct colours the PNG at path has, counting up to 64. */
+static int colours_in(const char *path, int *w, int *h) {
+  cairo_surface_t *s = cairo_image_surface_create_from_png(path);
+  assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+  cairo_surface_flush(s);
+  *w = cairo_image_surface_get_width(s);
+  *h = cairo_image_surface_get_height(s);
+  int stride = cairo_image_surface_get_stride(s), n = 0;
+  const unsigned char *data = cairo_image_surface_get_data(s);
+  uint32_t seen[64];
+  for (int y = 0; y < *h && n < 64; y++)
+    for (int x = 0; x < *w && n < 64; x++) {
+      uint32_t px = *(const uint32_t *)(data + y * stride + 4 * x);
+      int k = 0;
+      while (k < n && seen[k] != px)
+        k++;
+      if (k == n) seen[n++] = px;
+    }
+  cairo_surface_destroy(s);
+  return n;
+}
+
+static void test_statement(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  its_add_practice(f->mgr, "F84002", "Hill Street", 8000);
+
+  /* This month, as the page opens on it, and the month before. */
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  char month[32], prev[32], d1[40], d2[40];
+  snprintf(month, sizeof month, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+  snprintf(prev, sizeof prev, "%04d-%02d",
+           tm.tm_mon ? tm.tm_year + 1900 : tm.tm_year + 1899,
+           tm.tm_mon ? tm.tm_mon : 12);
+  snprintf(d1, sizeof d1, "%s-01", month);
+  snprintf(d2, sizeof d2, "%s-02", month);
+
+  receive(f->mgr, d1, 2500000);
+  distribute(f->mgr, d1, 600001, 400000);
+
+  dtest_show_page(win, "statement");
+  assert_true(
+      dtest_wait_says(f, win, "Statement summary", "Received £25,000.00"));
+  assert_true(dtest_says(win, "Statement summary", "distributed £10,000.01"));
+  assert_true(dtest_says(win, "Statement summary", "held £0.00 at the start"));
+  assert_true(dtest_says(win, "Statement summary", "£14,999.99 at the end"));
+  assert_true(
+      dtest_wait_says(f, win, "Statement table", "F84001 Riverside Surgery"));
+  assert_true(dtest_says(win, "Statement table", "F84002 Hill Street"));
+  assert_true(dtest_says(win, "Statement table", "£6,000.01"));
+  assert_true(dtest_says(win, "Statement table", "£4,000.00"));
+  assert_true(dtest_says(win, "Statement table", "Core PCN funding"));
+  assert_true(dtest_says(win, "Statement table", "Network"));
+
+  /* Live: another distribution over the wire. */
+  distribute(f->mgr, d2, 0, 100000);
+  assert_true(
+      dtest_wait_says(f, win, "Statement summary", "distributed £11,000.01"));
+  assert_true(dtest_wait_says(f, win, "Statement table", "£5,000.00"));
+  assert_true(dtest_says(win, "Statement table", "£13,999.99"));
+
+  /* The chart is drawn in the window: more than the background. */
+  GtkWidget *chart = find_widget(win, GTK_TYPE_DRAWING_AREA, "Statement chart");
+  assert_non_null(chart);
+  spin_ms(300);
+  shot(win, "desktop-statement-jo");
+  char path[600];
+  snprintf(path, sizeof path, "%s/desktop-statement-chart.png", PCN_SHOT_DIR);
+  assert_int_equal(pcn_desk_screenshot(chart, path), 0);
+  int w = 0, h = 0;
+  int colours = colours_in(path, &w, &h);
+  printf("chart %dx%d, %d colours\n", w, h, colours);
+  assert_true(w > 200 && h >= 300);
+  /* Background, ink, grid and a colour per stream at the least. */
+  assert_true(colours >= 4);
+  assert_int_equal(dtest_unnamed(find_widget(win, 0, "Statement page")), 0);
+
+  /* The practice filter narrows the table, not the totals. */
+  dtest_pick(find_widget(win, GTK_TYPE_DROP_DOWN, "Statement practice"),
+             "F84002 Hill Street");
+  spin_ms(100);
+  assert_true(dtest_says(win, "Statement table", "F84002 Hill Street"));
+  assert_false(dtest_says(win, "Statement table", "F84001 Riverside Surgery"));
+  assert_true(dtest_says(win, "Statement summary", "distributed £11,000.01"));
+
+  /* Save PDF writes the statement where the entry says. */
+  char pdf[600];
+  snprintf(pdf, sizeof pdf, "%s/statement.pdf", f->s->dir);
+  type_text(find_widget(win, GTK_TYPE_ENTRY, "PDF file"), pdf);
+  dtest_click(win, "Save PDF");
+  assert_true(dtest_wait_says(f, win, "Statement note", "Saved the statement"));
+  FILE *fp = fopen(pdf, "rb");
+  assert_non_null(fp);
+  char head[5] = {0};
+  assert_int_equal(fread(head, 1, 4, fp), 4);
+  fclose(fp);
+  assert_string_equal(head, "%PDF");
+
+  /* The month before: nothing happened then. */
+  dtest_click(win, "Previous month");
+  char want[64];
+  snprintf(want, sizeof want, "%s: held £0.00 at the start", prev);
+  assert_true(dtest_wait_says(f, win, "Statement summary", want));
+  assert_true(dtest_says(win, "Statement summary", "Received £0.00"));
+  dtest_click(win, "Next month");
+  snprintf(want, sizeof want, "%s: held £0.00", month);
+  assert_true(dtest_wait_says(f, win, "Statement summary", want));
+  assert_true(
+      dtest_wait_says(f, win, "Statement summary", "distributed £11,000.01"));
+
+  /* The PCN manager's window (no notices of a practice's money over the
+   * page): the README's picture. */
+  pcn_desk *md = dtest_open_manager(f);
+  GtkWidget *mgr_win = GTK_WIDGET(pcn_desk_window(md));
+  dtest_show_page(mgr_win, "statement");
+  assert_true(dtest_wait_says(f, mgr_win, "Statement summary",
+                              "distributed £11,000.01"));
+  assert_true(dtest_wait_says(f, mgr_win, "Statement table", "£13,999.99"));
+  assert_true(dtest_wait_says(f, mgr_win, NULL, "Connected"));
+  spin_ms(300);
+  shot(mgr_win, "desktop-statement");
+  gtk_window_destroy(GTK_WINDOW(mgr_win));
+  pcn_desk_free(md);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_statement, dtest_setup,
+                                      dtest_teardown),
+  };
+  return dtest_main(tests, G_N_ELEMENTS(tests));
+}
