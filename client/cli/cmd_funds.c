@@ -19,6 +19,7 @@ static const char *kind_word(int k) {
   case PCN__FUNDS_KIND__FUNDS_DISTRIBUTION: return "distribution";
   case PCN__FUNDS_KIND__FUNDS_EXPENSE: return "expense";
   case PCN__FUNDS_KIND__FUNDS_REVERSAL: return "reversal";
+  case PCN__FUNDS_KIND__FUNDS_CLAIM: return "claim";
   default: return "?";
   }
 }
@@ -157,6 +158,9 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
       else if (e->kind == PCN__FUNDS_KIND__FUNDS_EXPENSE)
         snprintf(detail, sizeof detail, "to %s%s%s", e->payee,
                  e->reference[0] ? "; " : "", e->reference);
+      else if (e->kind == PCN__FUNDS_KIND__FUNDS_CLAIM)
+        snprintf(detail, sizeof detail, "backfill claim %llu to %s",
+                 (unsigned long long)e->claim, e->payee);
       else
         snprintf(detail, sizeof detail, "%s", e->reference);
       printf("%5llu %-10s %-12s %-10s %17s  %s\n", (unsigned long long)e->id,
@@ -170,15 +174,17 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
   }
   case PCN__RESPONSE__BODY_FUNDS_BALANCE_PAGE: {
     const Pcn__FundsBalancePage *p = r->funds_balance_page;
-    printf("%-8s %-10s %16s\n", "PRACTICE", "STREAM", "DISTRIBUTED");
+    printf("%-8s %-10s %-9s %16s\n", "PRACTICE", "STREAM", "AS", "PAID");
     int any = 0;
     for (size_t i = 0; i < p->n_balances; i++) {
       const Pcn__FundsBalance *b = p->balances[i];
       if (!b->practice[0]) continue;
-      printf("%-8s %-10s %17s\n", b->practice, b->stream, pounds(b->pence, a));
+      printf("%-8s %-10s %-9s %17s\n", b->practice, b->stream,
+             strncmp(b->account, "claim:", 6) ? "distrib." : "claimed",
+             pounds(b->pence, a));
       any = 1;
     }
-    if (!any) printf("(nothing distributed yet)\n");
+    if (!any) printf("(nothing paid to practices yet)\n");
     printf("\n%-19s %16s\n", "STREAM", "HELD");
     for (size_t i = 0; i < p->n_balances; i++) {
       const Pcn__FundsBalance *b = p->balances[i];
@@ -188,6 +194,7 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
     printf("\n");
     cli_kv("received:", "%s", pounds(p->received, a));
     cli_kv("distributed:", "%s", pounds(p->distributed, a));
+    cli_kv("claimed:", "%s", pounds(p->claimed, a));
     cli_kv("spent:", "%s", pounds(p->spent, a));
     cli_kv("held:", "%s", pounds(p->held, a));
     break;
@@ -541,8 +548,8 @@ static int pdf_page_count(const char *path) {
  *                   bank account; nothing is received on a practice's
  *                   behalf.
  *     distributed = the row's distributed (paid to it in the month).
- *     claimed     = the row's claimed (the server sends 0 until claims
- *                   exist).
+ *     claimed     = the row's claimed (backfill claims paid to it in the
+ *                   month).
  *     balance     = 0: once distributed the money is the practice's; the
  *                   payee holds none on its behalf. The row's balance is
  *                   "paid to date", which the struct has no figure for
@@ -553,7 +560,8 @@ static int pdf_page_count(const char *path) {
  *                   show (0 when every practice is in the page, as it is:
  *                   the whole network is asked for and focus_ods narrows
  *                   the tables).
- *     claimed     = 0 (no claims yet).
+ *     claimed     = the row's claimed less what the practices' cells
+ *                   show (0, as for distributed).
  *     balance     = the row's balance: held in the payee's bank at the
  *                   month's end. Expenses ("spent") have no figure in the
  *                   struct; they show as the fall in this balance.
@@ -612,9 +620,11 @@ static int statement_pdf(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
       f->distributed = x->distributed;
       f->claimed = x->claimed;
       st->held[s].distributed -= x->distributed;
+      st->held[s].claimed -= x->claimed;
     } else {
       st->held[s].received += x->received;
       st->held[s].distributed += x->distributed;
+      st->held[s].claimed += x->claimed;
       st->held[s].balance += x->balance;
     }
   }
@@ -622,7 +632,8 @@ static int statement_pdf(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
   char err[256];
   int rc = EXIT_DONE;
   if (st->total.balance != pg->held || st->total.received != pg->received ||
-      st->total.distributed != pg->distributed)
+      st->total.distributed != pg->distributed ||
+      st->total.claimed != pg->claimed)
     rc = refuse("The statement's figures do not add up to its "
                 "totals; the ledger and the statement disagree.");
   else if (report_statement_pdf(st, out, err, sizeof err))
@@ -683,9 +694,10 @@ static int statement_run(cli_ctx *c) {
              csv_pounds(x->claimed, d), csv_pounds(x->spent, e),
              csv_pounds(x->balance, f));
     }
-    printf("%s,network,total,%s,%s,0.00,%s,%s\n", p->month,
+    printf("%s,network,total,%s,%s,%s,%s,%s\n", p->month,
            csv_pounds(p->received, a), csv_pounds(p->distributed, b),
-           csv_pounds(p->spent, e), csv_pounds(p->held, f));
+           csv_pounds(p->claimed, d), csv_pounds(p->spent, e),
+           csv_pounds(p->held, f));
     return EXIT_DONE;
   }
   printf("Statement for %s\n\n", p->month);
@@ -701,17 +713,18 @@ static int statement_run(cli_ctx *c) {
     any = 1;
   }
   if (!any) printf("(nothing paid to practices by then)\n");
-  printf("\n%-19s %14s %14s %12s %14s\n", "NETWORK STREAM", "RECEIVED",
-         "DISTRIBUTED", "SPENT", "HELD");
+  printf("\n%-19s %14s %14s %12s %12s %14s\n", "NETWORK STREAM", "RECEIVED",
+         "DISTRIBUTED", "CLAIMED", "SPENT", "HELD");
   for (size_t i = 0; i < p->n_rows; i++) {
     const Pcn__FundsStatementRow *x = p->rows[i];
     if (x->practice[0]) continue;
-    printf("%-19s %15s %15s %13s %15s\n", x->stream, pounds(x->received, a),
-           pounds(x->distributed, b), pounds(x->spent, e),
-           pounds(x->balance, f));
+    printf("%-19s %15s %15s %13s %13s %15s\n", x->stream,
+           pounds(x->received, a), pounds(x->distributed, b),
+           pounds(x->claimed, d), pounds(x->spent, e), pounds(x->balance, f));
   }
-  printf("%-19s %15s %15s %13s %15s\n", "total", pounds(p->received, a),
-         pounds(p->distributed, b), pounds(p->spent, e), pounds(p->held, f));
+  printf("%-19s %15s %15s %13s %13s %15s\n", "total", pounds(p->received, a),
+         pounds(p->distributed, b), pounds(p->claimed, d), pounds(p->spent, e),
+         pounds(p->held, f));
   printf("\nHeld at the start of %s: %s; at its end: %s (the nominated "
          "payee's bank for the network).\n",
          p->month, pounds(p->held_before, a), pounds(p->held, f));
