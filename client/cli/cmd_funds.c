@@ -174,17 +174,28 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
   }
   case PCN__RESPONSE__BODY_FUNDS_BALANCE_PAGE: {
     const Pcn__FundsBalancePage *p = r->funds_balance_page;
-    printf("%-8s %-10s %-9s %16s\n", "PRACTICE", "STREAM", "AS", "PAID");
-    int any = 0;
+    printf("%-8s %-10s %16s\n", "PRACTICE", "STREAM", "DISTRIBUTED");
+    int any = 0, claims = 0;
     for (size_t i = 0; i < p->n_balances; i++) {
       const Pcn__FundsBalance *b = p->balances[i];
       if (!b->practice[0]) continue;
-      printf("%-8s %-10s %-9s %17s\n", b->practice, b->stream,
-             strncmp(b->account, "claim:", 6) ? "distrib." : "claimed",
-             pounds(b->pence, a));
+      if (!strncmp(b->account, "claim:", 6)) {
+        claims = 1;
+        continue;
+      }
+      printf("%-8s %-10s %17s\n", b->practice, b->stream, pounds(b->pence, a));
       any = 1;
     }
-    if (!any) printf("(nothing paid to practices yet)\n");
+    if (!any) printf("(nothing distributed yet)\n");
+    if (claims) {
+      printf("\n%-8s %-10s %16s\n", "PRACTICE", "STREAM", "CLAIMED");
+      for (size_t i = 0; i < p->n_balances; i++) {
+        const Pcn__FundsBalance *b = p->balances[i];
+        if (!strncmp(b->account, "claim:", 6))
+          printf("%-8s %-10s %17s\n", b->practice, b->stream,
+                 pounds(b->pence, a));
+      }
+    }
     printf("\n%-19s %16s\n", "STREAM", "HELD");
     for (size_t i = 0; i < p->n_balances; i++) {
       const Pcn__FundsBalance *b = p->balances[i];
@@ -713,18 +724,20 @@ static int statement_run(cli_ctx *c) {
     any = 1;
   }
   if (!any) printf("(nothing paid to practices by then)\n");
-  printf("\n%-19s %14s %14s %12s %12s %14s\n", "NETWORK STREAM", "RECEIVED",
-         "DISTRIBUTED", "CLAIMED", "SPENT", "HELD");
+  printf("\n%-19s %14s %14s %12s %14s\n", "NETWORK STREAM", "RECEIVED",
+         "DISTRIBUTED", "SPENT", "HELD");
   for (size_t i = 0; i < p->n_rows; i++) {
     const Pcn__FundsStatementRow *x = p->rows[i];
     if (x->practice[0]) continue;
-    printf("%-19s %15s %15s %13s %13s %15s\n", x->stream,
-           pounds(x->received, a), pounds(x->distributed, b),
-           pounds(x->claimed, d), pounds(x->spent, e), pounds(x->balance, f));
+    printf("%-19s %15s %15s %13s %15s\n", x->stream, pounds(x->received, a),
+           pounds(x->distributed, b), pounds(x->spent, e),
+           pounds(x->balance, f));
   }
-  printf("%-19s %15s %15s %13s %13s %15s\n", "total", pounds(p->received, a),
-         pounds(p->distributed, b), pounds(p->claimed, d), pounds(p->spent, e),
-         pounds(p->held, f));
+  printf("%-19s %15s %15s %13s %15s\n", "total", pounds(p->received, a),
+         pounds(p->distributed, b), pounds(p->spent, e), pounds(p->held, f));
+  if (p->claimed)
+    printf("\nBackfill claims paid to practices in %s: %s.\n", p->month,
+           pounds(p->claimed, d));
   printf("\nHeld at the start of %s: %s; at its end: %s (the nominated "
          "payee's bank for the network).\n",
          p->month, pounds(p->held_before, a), pounds(p->held, f));
