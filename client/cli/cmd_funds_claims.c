@@ -138,10 +138,11 @@ static int call(cli_ctx *c, Pcn__Request *req) {
                ? "weighted population"
                : "list size",
            y->figures_date);
-    printf("%-8s %-20s %8s %13s %12s %13s %13s %14s\n", "PRACTICE", "NAME",
+    printf("%-8s %-20s %8s %13s %12s %13s %13s  %s\n", "PRACTICE", "NAME",
            y->basis == PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED ? "WEIGHTED"
                                                               : "LIST",
-           "DISTRIBUTED", "CLAIMED", "RECEIVED", "SHARE", "SURPLUS(+)/");
+           "DISTRIBUTED", "CLAIMED", "RECEIVED", "SHARE",
+           "SURPLUS(+)/SHORTFALL(-)");
     for (size_t i = 0; i < y->n_rows; i++) {
       const Pcn__FundsYearEndRow *x = y->rows[i];
       printf("%-8s %-20.20s %8u %14s %13s %14s %14s %15s\n", x->practice,
@@ -152,7 +153,6 @@ static int call(cli_ctx *c, Pcn__Request *req) {
              pounds(x->received, d), pounds(x->share, e),
              pounds(x->difference, f));
     }
-    printf("%*s%s\n", 102, "", "SHORTFALL(-)");
     printf("\n");
     cli_kv("received:", "%s (the network's receipts in the year)",
            pounds(y->received, a));
