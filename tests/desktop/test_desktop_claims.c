@@ -165,7 +165,7 @@ static void test_claims(void **state) {
   time_t now = time(NULL);
   struct tm tm;
   gmtime_r(&now, &tm);
-  char year[8];
+  char year[16];
   snprintf(year, sizeof year, "%d",
            tm.tm_year + 1900 - (tm.tm_mon + 1 >= 4 ? 0 : 1));
   type_text(find_widget(jo_win, GTK_TYPE_ENTRY, "Financial year"), year);
