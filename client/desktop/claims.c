@@ -246,6 +246,9 @@ static void on_done(pcn_client *cl, const Pcn__Response *r, void *ud) {
   snprintf(text, sizeof text, "Claim %llu (%s, %s) is %s.",
            (unsigned long long)c->id, c->username, amt, state_word(c->state));
   note(d, text, 0);
+  /* A new claim: the form is ready for the next person. */
+  if (c->version == 1)
+    gtk_editable_set_text(GTK_EDITABLE(d->claims->c_user), "");
   put_claim(d, c);
 }
 
