@@ -127,4 +127,21 @@ int funds_expected_streams(MDB_txn *txn, store *st, const char *month,
 int funds_verify(store *st, MDB_txn *txn, uint64_t *entries, char *err,
                  size_t errlen);
 
+/* meetings.c, for funds_claims.c: meeting id, and username's attendance
+ * at it (*att NULL when none is recorded, or no member has that name),
+ * decoded into the arena. 0, MDB_NOTFOUND (no such meeting) or an LMDB
+ * error. */
+int meeting_attendance_of(MDB_txn *txn, store *st, uint64_t id,
+                          const char *username, pcn_arena *a, Pcn__Meeting **m,
+                          Pcn__MeetingAttendance **att);
+/* funds.c, for funds_claims.c: pays approved claim c (id, practice, pence
+ * set) from stream on date ("" today) as a FUNDS_CLAIM entry debiting
+ * claim:ODS:STREAM and crediting bank:STREAM, in w (so in the same
+ * transaction as the claim's change), with post()'s rules: refused when
+ * the stream's bank would go below zero. Sets job->resp to the entry;
+ * *out is in job->arena. A status code (wtx_fail on failure). */
+int funds_post_claim(wtx *w, wjob *job, const Pcn__FundsClaim *c,
+                     const char *stream, const char *date,
+                     Pcn__FundsEntry **out);
+
 #endif

@@ -21,10 +21,14 @@
  *   bank:STREAM          money the nominated payee holds for the network
  *   income:STREAM        received (credit: negative)
  *   practice:ODS:STREAM  distributed to that practice
- *   expense:STREAM       paid out otherwise (invoices, claims)
+ *   expense:STREAM       paid out otherwise (invoices)
+ *   claim:ODS:STREAM     paid to that practice for approved backfill
+ *                        claims (funds_claims.c; posted by
+ *                        funds_post_claim below)
  * A receipt debits bank and credits income; a distribution credits bank
  * and debits each practice; an expense credits bank and debits expense; a
- * reversal posts the opposite lines of the entry it names. No bank account
+ * claim credits bank and debits the practice's claim account; a reversal
+ * posts the opposite lines of the entry it names. No bank account
  * may go below zero: the network pays out only what it holds per stream.
  *
  * Who: only the PCN manager posts and keeps figures and streams (one
@@ -821,6 +825,41 @@ static int post(wtx *w, wjob *job, Pcn__FundsEntry *e) {
   return PCN__STATUS_CODE__OK;
 }
 
+int funds_post_claim(wtx *w, wjob *job, const Pcn__FundsClaim *c,
+                     const char *stream, const char *date,
+                     Pcn__FundsEntry **out) {
+  pcn_arena *a = &job->arena;
+  fmsg m = {0};
+  int rc;
+  if ((rc = check_stream(&m, w->txn, w->st, stream)) ||
+      (rc = check_amount(&m, c->pence)) || (rc = check_day(&m, "date", date)))
+    return wtx_fail(w, rc, "%s", m.text);
+  if (!date[0]) {
+    char *d = pcn_arena_alloc(a, 11);
+    if (!d) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+    pcn_date_format(day_of(job->now_ms), d);
+    date = d;
+  }
+  Pcn__FundsEntry *e =
+      entry_new(a, PCN__FUNDS_KIND__FUNDS_CLAIM, stream, c->pence, date, 2);
+  char ref[64];
+  snprintf(ref, sizeof ref, "backfill claim %llu", (unsigned long long)c->id);
+  char *note = e ? pcn_arena_alloc(a, PCN_MAX_TITLE + 200) : NULL;
+  if (!e || !note || add_line(e, account(a, "bank", NULL, stream), -c->pence) ||
+      add_line(e, account(a, "claim", c->practice, stream), c->pence) ||
+      !(e->reference = pcn_arena_strdup(a, ref)))
+    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  snprintf(note, PCN_MAX_TITLE + 200, "%s (%s), %u min at meeting %llu: %s",
+           c->username, c->role, c->minutes, (unsigned long long)c->meeting_id,
+           c->meeting_title);
+  e->note = note;
+  e->payee = c->practice;
+  e->claim = c->id;
+  if ((rc = post(w, job, e)) != PCN__STATUS_CODE__OK) return rc;
+  *out = e;
+  return PCN__STATUS_CODE__OK;
+}
+
 static int prep_fail(req_ctx *ctx, int code, fmsg *m) {
   if (m->field && m->field[0])
     return ctx_fail_field(ctx, code, m->field, "%s", m->text);
@@ -929,13 +968,16 @@ static int reverse_apply(wtx *w, wjob *job) {
 
 /* ------------------------------------------------------------ reads */
 
+/* Whether e pays (or takes back from) practice ods: a distribution's
+ * practice line or a claim's. */
 static int touches_practice(const Pcn__FundsEntry *e, const char *ods) {
   size_t n = strlen(ods);
   for (size_t i = 0; i < e->n_lines; i++) {
     const char *a = e->lines[i]->account;
-    if (strncmp(a, "practice:", 9) == 0 && strncmp(a + 9, ods, n) == 0 &&
-        a[9 + n] == ':')
-      return 1;
+    size_t k = strncmp(a, "practice:", 9) == 0 ? 9
+               : strncmp(a, "claim:", 6) == 0  ? 6
+                                               : 0;
+    if (k && strncmp(a + k, ods, n) == 0 && a[k + n] == ':') return 1;
   }
   return 0;
 }
@@ -1046,11 +1088,14 @@ static int balances_read(req_ctx *ctx) {
       pg->distributed += p;
     else if (kl == 7 && !strncmp(acct, "expense", 7))
       pg->spent += p;
+    else if (kl == 5 && !strncmp(acct, "claim", 5))
+      pg->claimed += p;
     Pcn__FundsBalance *x = &b[pg->n_balances];
     pcn__funds_balance__init(x);
     x->account = acct;
     x->pence = p;
-    if (kl == 8 && !strncmp(acct, "practice", 8)) {
+    if ((kl == 8 && !strncmp(acct, "practice", 8)) ||
+        (kl == 5 && !strncmp(acct, "claim", 5))) {
       char *c2 = strchr(c1 + 1, ':');
       if (!c2) continue;
       x->practice = pcn_arena_alloc(a, (size_t)(c2 - c1));
@@ -1076,7 +1121,7 @@ static int balances_read(req_ctx *ctx) {
 
 typedef struct srow {
   char practice[16], stream[FUNDS_CODE_MAX + 1];
-  int64_t received, distributed, spent, balance, expected;
+  int64_t received, distributed, claimed, spent, balance, expected;
 } srow;
 
 typedef struct stable {
@@ -1189,19 +1234,27 @@ static int statement_read(req_ctx *ctx) {
       } else if (!strncmp(a, "expense:", 8)) {
         if (when == 0 && (x = srow_get(&t, "", 0, a + 8))) x->spent += p;
         if (when == 0) pg->spent += p;
-      } else if (!strncmp(a, "practice:", 9)) {
-        const char *o = a + 9, *c = strchr(o, ':');
+      } else if (!strncmp(a, "practice:", 9) || !strncmp(a, "claim:", 6)) {
+        /* Paid to a practice: distributed, or claimed (backfill); its
+         * balance carried is both, to date. */
+        int claim = a[0] == 'c';
+        const char *o = a + (claim ? 6 : 9), *c = strchr(o, ':');
         if (!c) continue;
         if ((!ods[0] || ((size_t)(c - o) == strlen(ods) &&
                          !strncmp(o, ods, strlen(ods)))) &&
             (x = srow_get(&t, o, (size_t)(c - o), c + 1))) {
           x->balance += p;
-          if (when == 0) x->distributed += p;
+          if (when == 0 && claim) x->claimed += p;
+          if (when == 0 && !claim) x->distributed += p;
         }
-        if (when == 0) {
-          if ((x = srow_get(&t, "", 0, c + 1))) x->distributed += p;
-          pg->distributed += p;
+        if (when == 0 && (x = srow_get(&t, "", 0, c + 1))) {
+          if (claim)
+            x->claimed += p;
+          else
+            x->distributed += p;
         }
+        if (when == 0 && claim) pg->claimed += p;
+        if (when == 0 && !claim) pg->distributed += p;
       }
     }
   }
@@ -1222,8 +1275,8 @@ static int statement_read(req_ctx *ctx) {
   }
   for (size_t i = 0; i < t.n; i++) {
     srow *x = &t.r[i];
-    if (!x->received && !x->distributed && !x->spent && !x->balance &&
-        !x->expected)
+    if (!x->received && !x->distributed && !x->claimed && !x->spent &&
+        !x->balance && !x->expected)
       continue;
     Pcn__FundsStatementRow *o = &rows[pg->n_rows];
     pcn__funds_statement_row__init(o);
@@ -1231,6 +1284,7 @@ static int statement_read(req_ctx *ctx) {
     o->stream = pcn_arena_strdup(ctx->arena, x->stream);
     o->received = x->received;
     o->distributed = x->distributed;
+    o->claimed = x->claimed;
     o->spent = x->spent;
     o->balance = x->balance;
     o->expected = x->expected;

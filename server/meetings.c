@@ -621,6 +621,23 @@ static int attend_apply(wtx *w, wjob *job) {
   return PCN__STATUS_CODE__OK;
 }
 
+int meeting_attendance_of(MDB_txn *txn, store *st, uint64_t id,
+                          const char *username, pcn_arena *a, Pcn__Meeting **m,
+                          Pcn__MeetingAttendance **att) {
+  *att = NULL;
+  int rc = id ? meeting_load(txn, st, id, a, m) : MDB_NOTFOUND;
+  if (rc) return rc;
+  Pcn__Member *mem;
+  rc = member_lookup(txn, st, username, a, &mem);
+  if (rc) return rc == MDB_NOTFOUND ? 0 : rc;
+  uint8_t k[ITEM_KEY];
+  item_key(k, id, KIND_ATTEND, mem->id);
+  rc = store_get_pb(txn, st->meeting_items, k, ITEM_KEY,
+                    &pcn__meeting_attendance__descriptor, a, (void **)att);
+  if (rc == MDB_NOTFOUND) *att = NULL;
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* ------------------------------------------------------------ minutes */
 
 static int minutes_prepare(req_ctx *ctx, wjob *job) {

@@ -20,6 +20,7 @@ static const char *kind_word(int k) {
   case PCN__FUNDS_KIND__FUNDS_DISTRIBUTION: return "distribution";
   case PCN__FUNDS_KIND__FUNDS_EXPENSE: return "expense";
   case PCN__FUNDS_KIND__FUNDS_REVERSAL: return "reversal";
+  case PCN__FUNDS_KIND__FUNDS_CLAIM: return "claim";
   default: return "?";
   }
 }
@@ -161,6 +162,9 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
       else if (e->kind == PCN__FUNDS_KIND__FUNDS_EXPENSE)
         snprintf(detail, sizeof detail, "to %s%s%s", e->payee,
                  e->reference[0] ? "; " : "", e->reference);
+      else if (e->kind == PCN__FUNDS_KIND__FUNDS_CLAIM)
+        snprintf(detail, sizeof detail, "backfill claim %llu to %s",
+                 (unsigned long long)e->claim, e->payee);
       else
         snprintf(detail, sizeof detail, "%s", e->reference);
       printf("%5llu %-10s %-12s %-10s %17s  %s\n", (unsigned long long)e->id,
@@ -175,14 +179,27 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
   case PCN__RESPONSE__BODY_FUNDS_BALANCE_PAGE: {
     const Pcn__FundsBalancePage *p = r->funds_balance_page;
     printf("%-8s %-10s %16s\n", "PRACTICE", "STREAM", "DISTRIBUTED");
-    int any = 0;
+    int any = 0, claims = 0;
     for (size_t i = 0; i < p->n_balances; i++) {
       const Pcn__FundsBalance *b = p->balances[i];
       if (!b->practice[0]) continue;
+      if (!strncmp(b->account, "claim:", 6)) {
+        claims = 1;
+        continue;
+      }
       printf("%-8s %-10s %17s\n", b->practice, b->stream, pounds(b->pence, a));
       any = 1;
     }
     if (!any) printf("(nothing distributed yet)\n");
+    if (claims) {
+      printf("\n%-8s %-10s %16s\n", "PRACTICE", "STREAM", "CLAIMED");
+      for (size_t i = 0; i < p->n_balances; i++) {
+        const Pcn__FundsBalance *b = p->balances[i];
+        if (!strncmp(b->account, "claim:", 6))
+          printf("%-8s %-10s %17s\n", b->practice, b->stream,
+                 pounds(b->pence, a));
+      }
+    }
     printf("\n%-19s %16s\n", "STREAM", "HELD");
     for (size_t i = 0; i < p->n_balances; i++) {
       const Pcn__FundsBalance *b = p->balances[i];
@@ -192,6 +209,7 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
     printf("\n");
     cli_kv("received:", "%s", pounds(p->received, a));
     cli_kv("distributed:", "%s", pounds(p->distributed, a));
+    cli_kv("claimed:", "%s", pounds(p->claimed, a));
     cli_kv("spent:", "%s", pounds(p->spent, a));
     cli_kv("held:", "%s", pounds(p->held, a));
     break;
@@ -646,10 +664,10 @@ static int statement_run(cli_ctx *c) {
              csv_pounds(x->claimed, d), csv_pounds(x->spent, e),
              csv_pounds(x->balance, f), csv_pounds(x->expected, g));
     }
-    printf("%s,network,total,%s,%s,0.00,%s,%s,%s\n", p->month,
+    printf("%s,network,total,%s,%s,%s,%s,%s,%s\n", p->month,
            csv_pounds(p->received, a), csv_pounds(p->distributed, b),
-           csv_pounds(p->spent, e), csv_pounds(p->held, f),
-           csv_pounds(p->expected, g));
+           csv_pounds(p->claimed, d), csv_pounds(p->spent, e),
+           csv_pounds(p->held, f), csv_pounds(p->expected, g));
     return EXIT_DONE;
   }
   printf("Statement for %s\n", p->month);
@@ -681,6 +699,9 @@ static int statement_run(cli_ctx *c) {
   }
   printf("%-19s %15s %15s %13s %15s\n", "total", pounds(p->received, a),
          pounds(p->distributed, b), pounds(p->spent, e), pounds(p->held, f));
+  if (p->claimed)
+    printf("\nBackfill claims paid to practices in %s: %s.\n", p->month,
+           pounds(p->claimed, d));
   printf("\nHeld at the start of %s: %s; at its end: %s (the nominated "
          "payee's bank for the network).\n",
          p->month, pounds(p->held_before, a), pounds(p->held, f));

@@ -177,8 +177,12 @@ static int parse(cli_ctx *c, int argc, char **argv, int *help) {
       return cli_usage(c, "--%s needs %s.", name, c->cmd->opts[k].arg);
     }
   }
-  /* A synopsis in brackets ("[ID]") is optional. */
-  if (c->nargs < c->cmd->nargs && c->cmd->args[0] != '[')
+  /* What a synopsis puts in brackets ("[ID]", "ACTION [ID]") is
+   * optional: only the words before the first '[' are needed. */
+  int need = 0;
+  for (const char *p = c->cmd->args; p && *p && *p != '['; p++)
+    if (*p != ' ' && (p == c->cmd->args || p[-1] == ' ')) need++;
+  if (c->nargs < need)
     return cli_usage(c, "needs %s; see --help.", c->cmd->args);
   return EXIT_DONE;
 }

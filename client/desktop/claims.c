@@ -1,12 +1,620 @@
-/* claims.c - the Claims page: backfill claims from meetings, approved by the PCN manager; the year end. (Stub: being built.) */
+/* claims.c - the Claims page: backfill claims for the time practices'
+ * people spent at the network's meetings, pending ones first, and the
+ * year-end position of every practice below. The PCN manager approves a
+ * pending claim (choosing the stream that pays it) or rejects it (saying
+ * why); a practice manager claims for a member's attendance with a small
+ * form, and is told when their practice's claim is decided. The server
+ * decides who may do what and who sees which claim (the network's people
+ * every claim, a practice's people their own); a refusal shows as its
+ * sentence.
+ *
+ * Model: copies of the claims by id (the list at load, then every claim
+ * event) and the last year-end report, fetched again after each ledger
+ * entry (once per main-loop turn), so its figures are the server's own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "deskpriv.h"
+#include "money.h"
+
+#define CLAIMS_ROWS_MAX 200
+
+typedef struct desk_claims desk_claims;
+struct desk_claims {
+  GtkWidget *summary, *note, *list, *form, *c_meeting, *c_user, *c_role;
+  GtkWidget *y_year, *y_basis, *y_summary, *y_list;
+  GtkStringList *streams;
+  GHashTable *claims;  /* guint64* id -> Pcn__FundsClaim* (own copy) */
+  GHashTable *reasons; /* guint64* id -> gchar* typed, kept across redraws */
+  Pcn__FundsYearEndReport *ye;
+  guint redraw_id, reload_id;
+};
+
+static const char *const default_streams[] = {
+    "core",      "cd", "arrs", "iif",   "caip",
+    "care-home", "ea", "lm",   "other", NULL};
+
+static const char *state_word(int s) {
+  switch (s) {
+  case PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED: return "approved";
+  case PCN__FUNDS_CLAIM_STATE__CLAIM_REJECTED: return "rejected";
+  default: return "pending";
+  }
+}
+
+/* ------------------------------------------------------------ model */
+
+static void claim_free(gpointer p) {
+  pcn__funds_claim__free_unpacked(p, NULL);
+}
+
+static void redraw(pcn_desk *d);
+static void redraw_year_end(pcn_desk *d);
+
+static gboolean redraw_idle(gpointer ud) {
+  pcn_desk *d = ud;
+  d->claims->redraw_id = 0;
+  redraw(d);
+  return G_SOURCE_REMOVE;
+}
+
+static void changed(pcn_desk *d) {
+  if (!d->claims->redraw_id) d->claims->redraw_id = g_idle_add(redraw_idle, d);
+}
+
+static void put_claim(pcn_desk *d, const Pcn__FundsClaim *c) {
+  Pcn__FundsClaim *copy = desk_copy_msg(&c->base);
+  if (!copy) return;
+  guint64 *key = g_new(guint64, 1);
+  *key = copy->id;
+  g_hash_table_replace(d->claims->claims, key, copy);
+  changed(d);
+}
+
+static void put_stream(pcn_desk *d, const char *code) {
+  GListModel *m = G_LIST_MODEL(d->claims->streams);
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++)
+    if (!strcmp(gtk_string_list_get_string(d->claims->streams, i), code))
+      return;
+  gtk_string_list_append(d->claims->streams, code);
+}
+
+static void note(pcn_desk *d, const char *text, int error) {
+  GtkWidget *n = d->claims->note;
+  gtk_label_set_text(GTK_LABEL(n), text);
+  if (error)
+    gtk_widget_add_css_class(n, "error");
+  else
+    gtk_widget_remove_css_class(n, "error");
+}
+
+/* Sends req; 0, or -1 (said why). Callbacks check d->claims first: a
+ * closing client fails what is in flight after claims_free. */
+static int call(pcn_desk *d, Pcn__Request *req, pcn_response_cb cb) {
+  if (!d->cl || !pcn_client_call(d->cl, req, cb, d)) {
+    note(d, DESK_OFFLINE, 1);
+    return -1;
+  }
+  return 0;
+}
+
+static void on_year_end(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->claims) return;
+  desk_claims *t = d->claims;
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_FUNDS_YEAR_END) {
+    gtk_label_set_text(GTK_LABEL(t->y_summary), r->status->message);
+    return;
+  }
+  if (t->ye) pcn__funds_year_end_report__free_unpacked(t->ye, NULL);
+  t->ye = desk_copy_msg(&r->funds_year_end->base);
+  redraw_year_end(d); /* the claims' rows (and what is typed) stay */
+}
+
+static void load_year_end(pcn_desk *d) {
+  desk_claims *t = d->claims;
+  Pcn__FundsYearEnd y = PCN__FUNDS_YEAR_END__INIT;
+  const char *s = gtk_editable_get_text(GTK_EDITABLE(t->y_year));
+  y.year = s[0] ? (uint32_t)strtoul(s, NULL, 10) : 0;
+  y.basis = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->y_basis)) == 1
+                ? PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED
+                : PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_YEAR_END;
+  req.funds_year_end = &y;
+  call(d, &req, on_year_end);
+}
+
+static gboolean reload_idle(gpointer ud) {
+  pcn_desk *d = ud;
+  d->claims->reload_id = 0;
+  load_year_end(d);
+  return G_SOURCE_REMOVE;
+}
+
+static void on_show_year(GtkButton *b, gpointer ud) {
+  (void)b;
+  load_year_end(ud);
+}
+
+static void on_list(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->claims) return;
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_FUNDS_CLAIM_PAGE) {
+    note(d, r->status->message, 1);
+    return;
+  }
+  for (size_t i = 0; i < r->funds_claim_page->n_claims; i++)
+    put_claim(d, r->funds_claim_page->claims[i]);
+  changed(d);
+}
+
+static void on_streams(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->claims || r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_FUNDS_STREAMS)
+    return;
+  for (size_t i = 0; i < r->funds_streams->n_streams; i++)
+    put_stream(d, r->funds_streams->streams[i]->code);
+}
+
+/* The controls depend on who is looking: ask first. */
+static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->claims || r->status->code == PCN__STATUS_CODE__UNAVAILABLE) return;
+  if (r->status->code == PCN__STATUS_CODE__OK &&
+      r->body_case == PCN__RESPONSE__BODY_MEMBER) {
+    snprintf(d->practice, sizeof d->practice, "%s", r->member->practice);
+    d->role = r->member->role;
+  }
+  Pcn__Request req = PCN__REQUEST__INIT;
+  Pcn__FundsClaimList l = PCN__FUNDS_CLAIM_LIST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_LIST;
+  req.funds_claim_list = &l;
+  if (call(d, &req, on_list)) return;
+  Pcn__FundsStreamList s = PCN__FUNDS_STREAM_LIST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_LIST;
+  req.funds_stream_list = &s;
+  call(d, &req, on_streams);
+  load_year_end(d);
+  changed(d);
+}
+
+void claims_load(pcn_desk *d) {
+  if (!d->claims) return;
+  Pcn__WhoAmI w = PCN__WHO_AM_I__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_WHOAMI;
+  req.whoami = &w;
+  call(d, &req, on_me);
+}
+
+void claims_on_event(pcn_desk *d, const Pcn__Event *ev) {
+  desk_claims *t = d->claims;
+  if (!t) return;
+  if (ev->record_case == PCN__EVENT__RECORD_FUNDS_STREAM) {
+    put_stream(d, ev->funds_stream->code);
+  } else if (ev->record_case == PCN__EVENT__RECORD_FUNDS_ENTRY ||
+             ev->record_case == PCN__EVENT__RECORD_FUNDS_FIGURES) {
+    if (!t->reload_id) t->reload_id = g_idle_add(reload_idle, d);
+  } else if (ev->record_case == PCN__EVENT__RECORD_FUNDS_CLAIM) {
+    const Pcn__FundsClaim *c = ev->funds_claim;
+    put_claim(d, c);
+    /* A practice manager hears when their practice's claim is decided. */
+    if (d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0] &&
+        !strcmp(c->practice, d->practice) &&
+        c->state != PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING) {
+      char id[40], amt[PCN_PENCE_BUF], body[400];
+      int ok = c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED;
+      snprintf(id, sizeof id, "claim-%llu", (unsigned long long)c->id);
+      pcn_pence_format(c->pence, 1, amt);
+      snprintf(body, sizeof body, "%s for %s at meeting %llu%s%s", amt,
+               c->username, (unsigned long long)c->meeting_id, ok ? "" : ": ",
+               ok ? "" : c->reason);
+      desk_notice(d, ev, id,
+                  ok ? "Your practice's backfill claim was approved"
+                     : "Your practice's backfill claim was rejected",
+                  body);
+    }
+  }
+}
+
+/* ------------------------------------------------------------ actions */
+
+static void on_done(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->claims) return;
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_FUNDS_CLAIM) {
+    note(d, r->status->message, 1);
+    if (r->body_case == PCN__RESPONSE__BODY_FUNDS_CLAIM)
+      put_claim(d, r->funds_claim); /* CONFLICT: the claim as it stands */
+    return;
+  }
+  const Pcn__FundsClaim *c = r->funds_claim;
+  char amt[PCN_PENCE_BUF], text[300];
+  pcn_pence_format(c->pence, 1, amt);
+  snprintf(text, sizeof text, "Claim %llu (%s, %s) is %s.",
+           (unsigned long long)c->id, c->username, amt, state_word(c->state));
+  note(d, text, 0);
+  /* A new claim: the form is ready for the next person. */
+  if (c->version == 1)
+    gtk_editable_set_text(GTK_EDITABLE(d->claims->c_user), "");
+  put_claim(d, c);
+}
+
+static void on_claim(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_claims *t = d->claims;
+  Pcn__FundsClaimCreate r = PCN__FUNDS_CLAIM_CREATE__INIT;
+  const char *m = gtk_editable_get_text(GTK_EDITABLE(t->c_meeting));
+  char *end;
+  r.meeting_id = strtoull(m, &end, 10);
+  if (!m[0] || *end || !r.meeting_id) {
+    note(d, "Meeting: give the meeting's number, such as 3.", 1);
+    return;
+  }
+  r.username = (char *)gtk_editable_get_text(GTK_EDITABLE(t->c_user));
+  r.role = (char *)gtk_editable_get_text(GTK_EDITABLE(t->c_role));
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE;
+  req.funds_claim_create = &r;
+  call(d, &req, on_done);
+}
+
+/* A row's decision controls carry the claim's id (and the row's stream
+ * picker and reason entry) as object data. */
+static void decide(GtkButton *b, pcn_desk *d, int approve) {
+  guint64 id = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(b), "claim"));
+  const Pcn__FundsClaim *c = g_hash_table_lookup(d->claims->claims, &id);
+  if (!c) return;
+  Pcn__FundsClaimDecide r = PCN__FUNDS_CLAIM_DECIDE__INIT;
+  r.id = c->id;
+  r.version = c->version;
+  r.approve = approve;
+  if (approve) {
+    GtkWidget *dd = g_object_get_data(G_OBJECT(b), "stream");
+    GObject *o = gtk_drop_down_get_selected_item(GTK_DROP_DOWN(dd));
+    r.stream = (char *)(o ? gtk_string_object_get_string(GTK_STRING_OBJECT(o))
+                          : "core");
+  } else {
+    GtkWidget *e = g_object_get_data(G_OBJECT(b), "reason");
+    r.reason = (char *)gtk_editable_get_text(GTK_EDITABLE(e));
+    if (!r.reason[0]) {
+      note(d, "Reason: say why the claim is rejected.", 1);
+      return;
+    }
+  }
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE;
+  req.funds_claim_decide = &r;
+  call(d, &req, on_done);
+}
+
+/* A reason being typed survives the list being drawn again. */
+static void on_reason_changed(GtkEditable *e, gpointer ud) {
+  pcn_desk *d = ud;
+  guint64 *key = g_new(guint64, 1);
+  *key = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(e), "claim"));
+  g_hash_table_replace(d->claims->reasons, key,
+                       g_strdup(gtk_editable_get_text(e)));
+}
+
+static void on_approve(GtkButton *b, gpointer ud) {
+  decide(b, ud, 1);
+}
+static void on_reject(GtkButton *b, gpointer ud) {
+  decide(b, ud, 0);
+}
+
+/* ------------------------------------------------------------ drawing */
+
+static GtkWidget *label(const char *text, const char *css, int wrap) {
+  GtkWidget *l = gtk_label_new(text);
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  if (wrap) {
+    gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+    gtk_label_set_wrap_mode(GTK_LABEL(l), PANGO_WRAP_WORD_CHAR);
+  }
+  if (css) gtk_widget_add_css_class(l, css);
+  return l;
+}
+
+static GtkWidget *row_with(const char *name, const char *a11y, GtkWidget *c) {
+  GtkWidget *row = gtk_list_box_row_new();
+  gtk_widget_set_name(row, name);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(row),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
+  gtk_widget_set_margin_start(c, 12);
+  gtk_widget_set_margin_end(c, 12);
+  gtk_widget_set_margin_top(c, 6);
+  gtk_widget_set_margin_bottom(c, 6);
+  gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(row), c);
+  return row;
+}
+
+static GtkWidget *named(GtkWidget *w, const char *name) {
+  gtk_widget_set_name(w, name);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(w),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  return w;
+}
+
+/* The PCN manager's controls for a pending claim: a stream and Approve, a
+ * reason and Reject. */
+static GtkWidget *decision_box(pcn_desk *d, const Pcn__FundsClaim *c) {
+  char name[64];
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  snprintf(name, sizeof name, "Stream for claim %llu",
+           (unsigned long long)c->id);
+  GtkWidget *dd = named(
+      gtk_drop_down_new(G_LIST_MODEL(g_object_ref(d->claims->streams)), NULL),
+      name);
+  snprintf(name, sizeof name, "Approve claim %llu", (unsigned long long)c->id);
+  GtkWidget *ok = named(gtk_button_new_with_label("Approve"), name);
+  gtk_widget_add_css_class(ok, "suggested-action");
+  snprintf(name, sizeof name, "Reason for claim %llu",
+           (unsigned long long)c->id);
+  GtkWidget *why = desk_entry(name, "Why it is rejected", 0);
+  gtk_widget_set_hexpand(why, TRUE);
+  snprintf(name, sizeof name, "Reject claim %llu", (unsigned long long)c->id);
+  GtkWidget *no = named(gtk_button_new_with_label("Reject"), name);
+  gtk_widget_add_css_class(no, "destructive-action");
+  gpointer id = GSIZE_TO_POINTER((gsize)c->id);
+  g_object_set_data(G_OBJECT(ok), "claim", id);
+  g_object_set_data(G_OBJECT(ok), "stream", dd);
+  g_object_set_data(G_OBJECT(no), "claim", id);
+  g_object_set_data(G_OBJECT(no), "reason", why);
+  g_object_set_data(G_OBJECT(why), "claim", id);
+  guint64 key = c->id;
+  const char *typed = g_hash_table_lookup(d->claims->reasons, &key);
+  if (typed) gtk_editable_set_text(GTK_EDITABLE(why), typed);
+  g_signal_connect(why, "changed", G_CALLBACK(on_reason_changed), d);
+  g_signal_connect(ok, "clicked", G_CALLBACK(on_approve), d);
+  g_signal_connect(no, "clicked", G_CALLBACK(on_reject), d);
+  gtk_box_append(GTK_BOX(box), dd);
+  gtk_box_append(GTK_BOX(box), ok);
+  gtk_box_append(GTK_BOX(box), why);
+  gtk_box_append(GTK_BOX(box), no);
+  return box;
+}
+
+static GtkWidget *claim_row(pcn_desk *d, const Pcn__FundsClaim *c) {
+  char amt[PCN_PENCE_BUF], rate[PCN_PENCE_BUF], top[400], sub[500], name[40];
+  pcn_pence_format(c->pence, 1, amt);
+  pcn_pence_format(c->pence_per_hour, 1, rate);
+  snprintf(top, sizeof top, "%llu · %s · %s · %s · %s · %u min · %s",
+           (unsigned long long)c->id, state_word(c->state), c->username,
+           c->practice, c->role, c->minutes, amt);
+  int n = snprintf(sub, sizeof sub, "Meeting %llu, %s: %s. %s an hour.",
+                   (unsigned long long)c->meeting_id, c->meeting_date,
+                   c->meeting_title, rate);
+  if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED && n > 0)
+    snprintf(sub + n, sizeof sub - (size_t)n,
+             " Paid from %s (ledger entry %llu).", c->stream,
+             (unsigned long long)c->entry);
+  else if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_REJECTED && n > 0)
+    snprintf(sub + n, sizeof sub - (size_t)n, " Rejected: %s", c->reason);
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+  gtk_box_append(GTK_BOX(box), label(top, "heading", 0));
+  gtk_box_append(GTK_BOX(box), label(sub, "dim-label", 1));
+  if (d->role == PCN__ROLE__PCN_MANAGER &&
+      c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING)
+    gtk_box_append(GTK_BOX(box), decision_box(d, c));
+  snprintf(name, sizeof name, "Claim %llu", (unsigned long long)c->id);
+  return row_with(name, top, box);
+}
+
+/* Pending first, then newest first. */
+static gint claim_order(gconstpointer a, gconstpointer b) {
+  const Pcn__FundsClaim *x = *(Pcn__FundsClaim *const *)a,
+                        *y = *(Pcn__FundsClaim *const *)b;
+  int px = x->state == PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING,
+      py = y->state == PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING;
+  if (px != py) return py - px;
+  return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
+
+static void clear(GtkWidget *list) {
+  GtkWidget *c;
+  while ((c = gtk_widget_get_first_child(list)))
+    gtk_list_box_remove(GTK_LIST_BOX(list), c);
+}
+
+static void redraw_year_end(pcn_desk *d) {
+  desk_claims *t = d->claims;
+  clear(t->y_list);
+  if (!t->ye) return;
+  const Pcn__FundsYearEndReport *y = t->ye;
+  char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
+      text[600];
+  snprintf(text, sizeof text,
+           "Year %u/%02u (April %u to March %u), shares by %s on %s: the "
+           "network received %s, paid practices %s, spent %s, and held %s "
+           "at the year's end.",
+           y->year, (y->year + 1) % 100, y->year, y->year + 1,
+           y->basis == PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED
+               ? "weighted population"
+               : "list size",
+           y->figures_date, pcn_pence_format(y->received, 1, a),
+           pcn_pence_format(y->paid, 1, b), pcn_pence_format(y->spent, 1, c),
+           pcn_pence_format(y->held, 1, e));
+  gtk_label_set_text(GTK_LABEL(t->y_summary), text);
+  for (size_t i = 0; i < y->n_rows; i++) {
+    const Pcn__FundsYearEndRow *x = y->rows[i];
+    char f[PCN_PENCE_BUF], name[48];
+    snprintf(text, sizeof text,
+             "%s %s · %u patients · distributed %s + claimed %s = %s · "
+             "share %s · %s %s",
+             x->practice, x->name,
+             y->basis == PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED ? x->weighted
+                                                                : x->list_size,
+             pcn_pence_format(x->distributed, 1, a),
+             pcn_pence_format(x->claimed, 1, b),
+             pcn_pence_format(x->received, 1, c),
+             pcn_pence_format(x->share, 1, e),
+             x->difference >= 0 ? "surplus" : "shortfall",
+             pcn_pence_format(
+                 x->difference >= 0 ? x->difference : -x->difference, 1, f));
+    snprintf(name, sizeof name, "Year end %s", x->practice);
+    GtkWidget *l = label(text, NULL, 1);
+    if (x->difference < 0) gtk_widget_add_css_class(l, "warning");
+    gtk_list_box_append(GTK_LIST_BOX(t->y_list), row_with(name, text, l));
+  }
+}
+
+static void redraw(pcn_desk *d) {
+  desk_claims *t = d->claims;
+  gtk_widget_set_visible(t->form, d->role == PCN__ROLE__PRACTICE_MANAGER ||
+                                      d->role == PCN__ROLE__PCN_MANAGER);
+  clear(t->list);
+  GPtrArray *all = g_ptr_array_new();
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, t->claims);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    g_ptr_array_add(all, v);
+  g_ptr_array_sort(all, claim_order);
+  int64_t pending = 0;
+  guint npending = 0;
+  for (guint i = 0; i < all->len; i++) {
+    const Pcn__FundsClaim *c = all->pdata[i];
+    if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING) {
+      pending += c->pence;
+      npending++;
+    }
+    if (i < CLAIMS_ROWS_MAX)
+      gtk_list_box_append(GTK_LIST_BOX(t->list), claim_row(d, c));
+  }
+  char amt[PCN_PENCE_BUF], text[200];
+  snprintf(text, sizeof text, "%u claim%s waiting for a decision: %s.",
+           npending, npending == 1 ? "" : "s",
+           pcn_pence_format(pending, 1, amt));
+  gtk_label_set_text(GTK_LABEL(t->summary), text);
+  if (!all->len)
+    gtk_list_box_set_placeholder(
+        GTK_LIST_BOX(t->list),
+        label("No backfill claims yet.", "dim-label", 0));
+  g_ptr_array_unref(all);
+  redraw_year_end(d);
+}
+
+static GtkWidget *boxed_list(const char *name, const char *a11y) {
+  GtkWidget *l = gtk_list_box_new();
+  gtk_widget_set_name(l, name);
+  gtk_list_box_set_selection_mode(GTK_LIST_BOX(l), GTK_SELECTION_NONE);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(l),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  gtk_widget_add_css_class(l, "boxed-list");
+  return l;
+}
+
+static GtkWidget *claim_form(pcn_desk *d) {
+  desk_claims *t = d->claims;
+  GtkWidget *g = gtk_grid_new();
+  gtk_grid_set_row_spacing(GTK_GRID(g), 6);
+  gtk_grid_set_column_spacing(GTK_GRID(g), 12);
+  gtk_grid_attach(GTK_GRID(g),
+                  label("Claim for a member's attendance", "heading", 0), 0, 0,
+                  2, 1);
+  t->c_meeting =
+      desk_field(g, 1, "_Meeting", desk_entry("Claim meeting", "3", 0));
+  t->c_user =
+      desk_field(g, 2, "_Person", desk_entry("Claim person", "dr.khan", 0));
+  t->c_role = desk_field(g, 3, "_Role", desk_entry("Claim role", "gp", 0));
+  GtkWidget *go = gtk_button_new_with_mnemonic("_Claim");
+  gtk_widget_set_name(go, "Claim");
+  gtk_widget_add_css_class(go, "suggested-action");
+  gtk_widget_set_halign(go, GTK_ALIGN_END);
+  g_signal_connect(go, "clicked", G_CALLBACK(on_claim), d);
+  gtk_grid_attach(GTK_GRID(g), go, 1, 4, 1, 1);
+  gtk_widget_set_name(g, "Claim form");
+  gtk_widget_set_margin_start(g, 12);
+  gtk_widget_set_visible(g, FALSE);
+  return g;
+}
+
+static GtkWidget *year_bar(pcn_desk *d) {
+  desk_claims *t = d->claims;
+  GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append(GTK_BOX(bar), label("Year end", "title-4", 0));
+  t->y_year = desk_entry("Financial year", "last ended", 0);
+  gtk_editable_set_width_chars(GTK_EDITABLE(t->y_year), 10);
+  GtkWidget *yl = gtk_label_new_with_mnemonic("_Year");
+  gtk_label_set_mnemonic_widget(GTK_LABEL(yl), t->y_year);
+  static const char *const bases[] = {"By list size", "By weighted population",
+                                      NULL};
+  t->y_basis = named(gtk_drop_down_new_from_strings(bases), "Shares by");
+  GtkWidget *show = gtk_button_new_with_mnemonic("_Show");
+  gtk_widget_set_name(show, "Show year end");
+  g_signal_connect(show, "clicked", G_CALLBACK(on_show_year), d);
+  gtk_box_append(GTK_BOX(bar), yl);
+  gtk_box_append(GTK_BOX(bar), t->y_year);
+  gtk_box_append(GTK_BOX(bar), t->y_basis);
+  gtk_box_append(GTK_BOX(bar), show);
+  return bar;
+}
 
 GtkWidget *claims_view_new(pcn_desk *d) {
-  (void)d;
-  return gtk_label_new("Coming soon.");
+  desk_claims *t = g_new0(desk_claims, 1);
+  d->claims = t;
+  t->claims =
+      g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, claim_free);
+  t->reasons =
+      g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  t->streams = gtk_string_list_new(default_streams);
+
+  t->summary = label("Loading the claims…", "heading", 1);
+  gtk_widget_set_name(t->summary, "Claims summary");
+  t->note = label(NULL, NULL, 1);
+  gtk_widget_set_name(t->note, "Claims note");
+  t->form = claim_form(d);
+  t->list = boxed_list("Claims", "Backfill claims, pending first");
+  t->y_summary = label("", "dim-label", 1);
+  gtk_widget_set_name(t->y_summary, "Year end summary");
+  t->y_list = boxed_list("Year end", "Each practice's year against its share");
+
+  GtkWidget *col = gtk_box_new(GTK_ORIENTATION_VERTICAL, 8);
+  gtk_widget_set_margin_start(col, 12);
+  gtk_widget_set_margin_end(col, 12);
+  gtk_widget_set_margin_top(col, 6);
+  gtk_widget_set_margin_bottom(col, 12);
+  gtk_box_append(GTK_BOX(col), t->summary);
+  gtk_box_append(GTK_BOX(col), t->note);
+  gtk_box_append(GTK_BOX(col), t->form);
+  gtk_box_append(GTK_BOX(col), t->list);
+  gtk_box_append(GTK_BOX(col), year_bar(d));
+  gtk_box_append(GTK_BOX(col), t->y_summary);
+  gtk_box_append(GTK_BOX(col), t->y_list);
+  GtkWidget *scroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), col);
+  gtk_widget_set_vexpand(scroll, TRUE);
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_name(box, "Claims page");
+  gtk_box_append(GTK_BOX(box), scroll);
+  return box;
 }
-void claims_load(pcn_desk *d) { (void)d; }
-void claims_on_event(pcn_desk *d, const Pcn__Event *ev) {
-  (void)d, (void)ev;
+
+void claims_free(pcn_desk *d) {
+  desk_claims *t = d->claims;
+  if (!t) return;
+  if (t->redraw_id) g_source_remove(t->redraw_id);
+  if (t->reload_id) g_source_remove(t->reload_id);
+  g_hash_table_destroy(t->claims);
+  g_hash_table_destroy(t->reasons);
+  if (t->ye) pcn__funds_year_end_report__free_unpacked(t->ye, NULL);
+  g_object_unref(t->streams);
+  g_free(t);
+  d->claims = NULL;
 }
-void claims_free(pcn_desk *d) { (void)d; }

@@ -50,6 +50,7 @@ static const char *kind_word(int k) {
   case PCN__FUNDS_KIND__FUNDS_DISTRIBUTION: return "Distribution";
   case PCN__FUNDS_KIND__FUNDS_EXPENSE: return "Expense";
   case PCN__FUNDS_KIND__FUNDS_REVERSAL: return "Reversal";
+  case PCN__FUNDS_KIND__FUNDS_CLAIM: return "Claim";
   default: return "Entry";
   }
 }
@@ -395,26 +396,32 @@ static void clear(GtkWidget *list) {
 static void redraw(pcn_desk *d) {
   desk_funds *t = d->funds;
   char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
-      text[400];
+      f[PCN_PENCE_BUF], text[400];
   gtk_widget_set_visible(t->post, d->role == PCN__ROLE__PCN_MANAGER);
 
   clear(t->balances);
   if (t->bal) {
     snprintf(text, sizeof text,
-             "The network holds %s: received %s, distributed %s, spent %s.",
+             "The network holds %s: received %s, distributed %s, spent "
+             "%s%s%s.",
              pcn_pence_format(t->bal->held, 1, a),
              pcn_pence_format(t->bal->received, 1, b),
              pcn_pence_format(t->bal->distributed, 1, c),
-             pcn_pence_format(t->bal->spent, 1, e));
+             pcn_pence_format(t->bal->spent, 1, e),
+             t->bal->claimed ? ", claims paid " : "",
+             t->bal->claimed ? pcn_pence_format(t->bal->claimed, 1, f) : "");
     gtk_label_set_text(GTK_LABEL(t->summary), text);
     for (size_t i = 0; i < t->bal->n_balances; i++) {
       const Pcn__FundsBalance *x = t->bal->balances[i];
       if (!x->practice[0]) continue;
-      snprintf(text, sizeof text, "%s · %s: %s%s", x->practice, x->stream,
-               pcn_pence_format(x->pence, 1, a),
+      /* claim:ODS:STREAM: backfill claims paid, beside distributions. */
+      int claim = !strncmp(x->account, "claim:", 6);
+      snprintf(text, sizeof text, "%s · %s%s: %s%s", x->practice, x->stream,
+               claim ? " (claims)" : "", pcn_pence_format(x->pence, 1, a),
                !strcmp(x->practice, d->practice) ? "  (your practice)" : "");
       char name[64];
-      snprintf(name, sizeof name, "Balance %s %s", x->practice, x->stream);
+      snprintf(name, sizeof name, "%s %s %s", claim ? "Claimed" : "Balance",
+               x->practice, x->stream);
       gtk_list_box_append(GTK_LIST_BOX(t->balances),
                           row_with(name, text, label(text, NULL, 0)));
     }

@@ -105,6 +105,16 @@ streams = {
                    dict(funds_budget_report=pb.FundsBudgetReport(year=2030)),
                    dict(funds_statement=pb.FundsStatement(month="2030-04")),
                    dict(funds_budget_set=pb.FundsBudgetSet(year=2030, stream="core", pence=0))],
+    "claims": [dict(funds_backfill_rate_set=pb.FundsBackfillRateSet(role="gp", pence_per_hour=11000)),
+               dict(funds_backfill_rate_list=pb.FundsBackfillRateList()),
+               dict(meeting_create=pb.MeetingCreate(title="Board", starts_at=1600000000000, ends_at=1600003600000, invitees=["manager"])),
+               dict(meeting_attend=pb.MeetingAttend(id=1, usernames=["manager"], minutes=60)),
+               dict(funds_claim_create=pb.FundsClaimCreate(meeting_id=1, username="manager", role="gp")),
+               dict(funds_receive=pb.FundsReceive(stream="core", pence=100000, date="2027-04-02")),
+               dict(funds_claim_decide=pb.FundsClaimDecide(id=1, version=1, approve=True, stream="core", date="2027-05-01")),
+               dict(funds_claim_decide=pb.FundsClaimDecide(id=1, reason="wrong")),
+               dict(funds_claim_list=pb.FundsClaimList(practice="F84001", pending_only=True)),
+               dict(funds_year_end=pb.FundsYearEnd(year=2027, basis=2))],
 }
 
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")

@@ -517,6 +517,37 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
     scratch[0] = lc;
     return 1;
   }
+  case PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE: {
+    /* Aimed at the attendee's practice: a member of the target's who
+     * attended a meeting none of the actors called. */
+    if (!target[0]) return -1;
+    uint64_t mid = target_meeting(w);
+    Pcn__MeetingAttend at = PCN__MEETING_ATTEND__INIT;
+    char *who[] = {strcmp(target, "F84001") == 0 ? "staffa2" : "pmb"};
+    at.id = mid;
+    at.usernames = who;
+    at.n_usernames = 1;
+    Pcn__Request ar = PCN__REQUEST__INIT;
+    ar.body_case = PCN__REQUEST__BODY_MEETING_ATTEND;
+    ar.meeting_attend = &at;
+    its_expect(w->mgr, &ar, PCN__STATUS_CODE__OK);
+    Pcn__FundsClaimCreate *c = calloc(1, sizeof *c);
+    pcn__funds_claim_create__init(c);
+    c->meeting_id = mid;
+    c->username = who[0];
+    c->role = "gp";
+    r->funds_claim_create = c;
+    scratch[0] = c;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_FUNDS_CLAIM_LIST: {
+    Pcn__FundsClaimList *l = calloc(1, sizeof *l);
+    pcn__funds_claim_list__init(l);
+    l->practice = (char *)target;
+    r->funds_claim_list = l;
+    scratch[0] = l;
+    return 1;
+  }
   default:
     return 0; /* requests without a target: checked by role only, below */
   }

@@ -153,7 +153,17 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_HEADROOM, 0, ALL, 0, 0, 0},
 
-    /* Backfill claims and the year end (funds_claims.c). */
+    /* Backfill claims and the year end (funds_claims.c). The PCN manager
+     * sets rates and decides; a claim is made by the practice manager of
+     * the attendee's practice (the target) or the PCN manager; claims are
+     * listed for the network's people (any practice) and a practice's
+     * own; rates and the year end are everyone's. */
+    {PCN__REQUEST__BODY_FUNDS_BACKFILL_RATE_SET, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_BACKFILL_RATE_LIST, 0, ALL, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE, 0, PCNM, PM, PCNM, 0},
+    {PCN__REQUEST__BODY_FUNDS_CLAIM_LIST, 0, ALL, ALL, PCNM | CD, 0},
+    {PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_YEAR_END, 0, ALL, 0, 0, 0},
 
 
 

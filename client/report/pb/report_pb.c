@@ -90,7 +90,8 @@ void report_pb_add_streams(report_pb_names *nm, Pcn__FundsStream *const *s,
  *     distributed = the row's distributed less what the practices' cells
  *                   show (0 when every practice is in the page: ask for
  *                   the whole network and narrow the tables with focus).
- *     claimed     = 0: claims show in the practices' cells.
+ *     claimed     = the row's claimed less what the practices' cells
+ *                   show (0, as for distributed).
  *     balance     = the row's balance: held in the payee's bank at the
  *                   month's end. Expenses ("spent") have no figure in the
  *                   struct; they show as the fall in this balance.
@@ -150,9 +151,11 @@ pcn_statement *report_pb_statement(const Pcn__FundsStatementPage *pg,
       f->distributed += x->distributed;
       f->claimed += x->claimed;
       st->held[s].distributed -= x->distributed;
+      st->held[s].claimed -= x->claimed;
     } else {
       st->held[s].received += x->received;
       st->held[s].distributed += x->distributed;
+      st->held[s].claimed += x->claimed;
       st->held[s].balance += x->balance;
       if (x->expected) {
         st->streams[s].has_expected = 1;
@@ -162,7 +165,8 @@ pcn_statement *report_pb_statement(const Pcn__FundsStatementPage *pg,
   }
   pcn_statement_fill_totals(st);
   if (st->total.balance != pg->held || st->total.received != pg->received ||
-      st->total.distributed != pg->distributed) {
+      st->total.distributed != pg->distributed ||
+      st->total.claimed != pg->claimed) {
     fail(err, n,
          "The statement's figures do not add up to its totals; the "
          "ledger and the statement disagree.");
