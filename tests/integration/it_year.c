@@ -1,0 +1,598 @@
+/* it_year.c - a network's whole financial year, recorded and reported,
+ * across every part of issue 7 at once over TLS: the nominated payee,
+ * practices' figures (one changing mid-year), the year's rates and
+ * budgets, receipts in each month, distributions out by list size and to
+ * the employing practice, an invoice, meetings whose attendance becomes
+ * backfill claims approved into the ledger, the ARRS claim recorded each
+ * month, and a correction by reversal.
+ *
+ * A model kept here, from the amounts the test chose, says what each
+ * month's statement must show; every statement is checked against it and
+ * against its own arithmetic (what was held at the start, plus received,
+ * less distributed, claimed and spent, is what is held at the end, which
+ * is the sum of the network's rows and, for the last month, the nominated
+ * payee's bank per the balances). Then the year end, the ARRS headroom,
+ * the budget against actuals and the expected income are checked against
+ * the same model, the statements are read again after a restart (the
+ * same bytes), and `pcnd verify` re-derives every balance.
+ *
+ * The year is 2025 (April 2025 to March 2026): wholly in the past, so
+ * every month's ARRS claim may be recorded and every meeting has happened.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itest.h"
+#include "money.h"
+#include "validate.h"
+
+#define NP 3
+#define MONTHS 12
+#define YEAR 2025
+
+static const char *const ods[NP] = {"F84001", "F84002", "F84003"};
+
+/* ------------------------------------------------------------ requests */
+
+static const Pcn__Response *call(its_member *m, Pcn__Request *req) {
+  return its_expect(m, req, PCN__STATUS_CODE__OK);
+}
+
+static void figures(its_member *m, const char *o, const char *from,
+                    uint32_t list, uint32_t weighted, const char *locality) {
+  Pcn__FundsFiguresSet f = PCN__FUNDS_FIGURES_SET__INIT;
+  f.practice = (char *)o;
+  f.applies_from = (char *)from;
+  f.list_size = list;
+  f.weighted = weighted;
+  f.locality = (char *)locality;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_FIGURES_SET;
+  req.funds_figures_set = &f;
+  call(m, &req);
+}
+
+static void rate(its_member *m, const char *stream, int basis, int64_t cp) {
+  Pcn__FundsRateSet r = PCN__FUNDS_RATE_SET__INIT;
+  r.year = YEAR;
+  r.stream = (char *)stream;
+  r.basis = basis;
+  r.rate_cp = cp;
+  r.note = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_RATE_SET;
+  req.funds_rate_set = &r;
+  call(m, &req);
+}
+
+static void budget(its_member *m, const char *stream, int64_t pence) {
+  Pcn__FundsBudgetSet b = PCN__FUNDS_BUDGET_SET__INIT;
+  b.year = YEAR;
+  b.stream = (char *)stream;
+  b.pence = pence;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_BUDGET_SET;
+  req.funds_budget_set = &b;
+  call(m, &req);
+}
+
+static uint64_t receive(its_member *m, const char *stream, int64_t pence,
+                        const char *date) {
+  Pcn__FundsReceive r = PCN__FUNDS_RECEIVE__INIT;
+  r.stream = (char *)stream;
+  r.pence = pence;
+  r.date = (char *)date;
+  r.reference = "ICB remittance";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
+  req.funds_receive = &r;
+  return call(m, &req)->funds_entry->id;
+}
+
+/* By list size over every practice, or (to != NULL) all to one practice;
+ * the entry, whose lines say each practice's part. */
+static const Pcn__FundsEntry *distribute(its_member *m, const char *stream,
+                                         int64_t pence, const char *date,
+                                         const char *to) {
+  Pcn__FundsDistribute d = PCN__FUNDS_DISTRIBUTE__INIT;
+  Pcn__FundsPart part = PCN__FUNDS_PART__INIT, *pp[1] = {&part};
+  d.stream = (char *)stream;
+  d.pence = pence;
+  d.date = (char *)date;
+  d.reference = "monthly";
+  if (to) {
+    d.split = PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED;
+    part.practice = (char *)to;
+    part.pence = pence;
+    d.parts = pp;
+    d.n_parts = 1;
+  } else {
+    d.split = PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE;
+  }
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_DISTRIBUTE;
+  req.funds_distribute = &d;
+  return call(m, &req)->funds_entry;
+}
+
+static void expense(its_member *m, const char *stream, int64_t pence,
+                    const char *date) {
+  Pcn__FundsExpense e = PCN__FUNDS_EXPENSE__INIT;
+  e.stream = (char *)stream;
+  e.pence = pence;
+  e.date = (char *)date;
+  e.payee = "Pat Jones (project manager)";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_EXPENSE;
+  req.funds_expense = &e;
+  call(m, &req);
+}
+
+static const Pcn__FundsEntry *reverse(its_member *m, uint64_t id,
+                                      const char *date) {
+  Pcn__FundsReverse r = PCN__FUNDS_REVERSE__INIT;
+  r.entry = id;
+  r.date = (char *)date;
+  r.note = "paid in error";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_REVERSE;
+  req.funds_reverse = &r;
+  return call(m, &req)->funds_entry;
+}
+
+static void arrs_claim(its_member *m, const char *month, int64_t pence) {
+  Pcn__FundsArrsClaim c = PCN__FUNDS_ARRS_CLAIM__INIT;
+  c.month = (char *)month;
+  c.pence = pence;
+  c.reference = "ARRS portal";
+  c.note = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM;
+  req.funds_arrs_claim = &c;
+  call(m, &req);
+}
+
+static void backfill_rate(its_member *m, const char *role, int64_t pph) {
+  Pcn__FundsBackfillRateSet r = PCN__FUNDS_BACKFILL_RATE_SET__INIT;
+  r.role = (char *)role;
+  r.pence_per_hour = pph;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_BACKFILL_RATE_SET;
+  req.funds_backfill_rate_set = &r;
+  call(m, &req);
+}
+
+/* A 2-hour meeting at 13:00 UTC on the day; its id. */
+static uint64_t meeting(its_member *m, int32_t day) {
+  Pcn__MeetingCreate c = PCN__MEETING_CREATE__INIT;
+  c.title = "Network board";
+  c.starts_at = (int64_t)day * 86400000LL + 13 * 3600000LL;
+  c.ends_at = c.starts_at + 2 * 3600000LL;
+  c.place = "Riverside";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEETING_CREATE;
+  req.meeting_create = &c;
+  return call(m, &req)->meeting->id;
+}
+
+static void attend(its_member *m, uint64_t id, const char *user,
+                   uint32_t minutes) {
+  Pcn__MeetingAttend a = PCN__MEETING_ATTEND__INIT;
+  char *users[] = {(char *)user};
+  a.id = id;
+  a.usernames = users;
+  a.n_usernames = 1;
+  a.minutes = minutes;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEETING_ATTEND;
+  req.meeting_attend = &a;
+  call(m, &req);
+}
+
+/* Claims (by who) and approves (by mgr) one attendance; the pence paid. */
+static int64_t backfill(its_member *who, its_member *mgr, uint64_t meeting_id,
+                        const char *user, const char *role, const char *date) {
+  Pcn__FundsClaimCreate c = PCN__FUNDS_CLAIM_CREATE__INIT;
+  c.meeting_id = meeting_id;
+  c.username = (char *)user;
+  c.role = (char *)role;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE;
+  req.funds_claim_create = &c;
+  const Pcn__FundsClaim *cl = call(who, &req)->funds_claim;
+  assert_int_equal(cl->state, PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING);
+  Pcn__FundsClaimDecide d = PCN__FUNDS_CLAIM_DECIDE__INIT;
+  d.id = cl->id;
+  d.version = cl->version;
+  d.approve = 1;
+  d.stream = "core";
+  d.date = (char *)date;
+  d.reason = "";
+  Pcn__Request req2 = PCN__REQUEST__INIT;
+  req2.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE;
+  req2.funds_claim_decide = &d;
+  const Pcn__FundsClaim *ok = call(mgr, &req2)->funds_claim;
+  assert_int_equal(ok->state, PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED);
+  assert_true(ok->entry > 0);
+  return ok->pence;
+}
+
+static Pcn__FundsStatementPage *statement(its_member *m, const char *month) {
+  Pcn__FundsStatement st = PCN__FUNDS_STATEMENT__INIT;
+  st.month = (char *)month;
+  st.practice = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_STATEMENT;
+  req.funds_statement = &st;
+  return call(m, &req)->funds_statement_page;
+}
+
+/* ------------------------------------------------------------ model */
+
+typedef struct model {
+  /* In each month: the network's figures. */
+  int64_t received[MONTHS], distributed[MONTHS], claimed[MONTHS], spent[MONTHS],
+      expected_core[MONTHS];
+  /* Paid to practice p by the end of month i: core and arrs, each
+   * distributed + claimed. */
+  int64_t paid_core[MONTHS][NP], paid_arrs[MONTHS][NP];
+  /* In the year, per practice. */
+  int64_t dist_year[NP], claim_year[NP];
+  int64_t arrs_claimed;
+} model;
+
+static void month_of(int i, char out[8]) {
+  snprintf(out, 8, "%04d-%02d", i < 9 ? YEAR : YEAR + 1, i < 9 ? i + 4 : i - 8);
+}
+
+static int32_t day_in(int i, int d) {
+  return (int32_t)pcn_days_from_civil(i < 9 ? YEAR : YEAR + 1,
+                                      i < 9 ? i + 4 : i - 8, d);
+}
+
+static void date_in(int i, int d, char out[11]) {
+  pcn_date_format(day_in(i, d), out);
+}
+
+/* The parts of an entry's lines on practice accounts of stream. */
+static void parts_of(const Pcn__FundsEntry *e, const char *stream,
+                     int64_t part[NP]) {
+  memset(part, 0, NP * sizeof *part);
+  for (size_t l = 0; l < e->n_lines; l++)
+    for (int p = 0; p < NP; p++) {
+      char acct[64];
+      snprintf(acct, sizeof acct, "practice:%s:%s", ods[p], stream);
+      if (!strcmp(e->lines[l]->account, acct)) part[p] += e->lines[l]->pence;
+    }
+}
+
+static const Pcn__FundsStatementRow *row(const Pcn__FundsStatementPage *pg,
+                                         const char *practice,
+                                         const char *stream) {
+  for (size_t i = 0; i < pg->n_rows; i++)
+    if (!strcmp(pg->rows[i]->practice, practice) &&
+        !strcmp(pg->rows[i]->stream, stream))
+      return pg->rows[i];
+  return NULL;
+}
+
+/* ------------------------------------------------------------ the year */
+
+static void test_a_year(void **state) {
+  (void)state;
+  its_server *s = its_start("");
+  its_member *mgr = its_manager(s);
+  its_add_practice(mgr, "F84001", "Riverside Surgery", 12000);
+  its_add_practice(mgr, "F84002", "Hill Street", 8000);
+  its_add_practice(mgr, "F84003", "Canal Side", 5000);
+  its_member *jo =
+      its_add_member(s, mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
+  its_member *sam =
+      its_add_member(s, mgr, "sam", PCN__ROLE__PRACTICE_MANAGER, "F84002");
+  its_member *khan =
+      its_add_member(s, mgr, "dr.khan", PCN__ROLE__STAFF, "F84001");
+
+  /* The payee, the figures (Hill Street grows from October), the rates
+   * and the budgets. */
+  Pcn__SettingsUpdate su = PCN__SETTINGS_UPDATE__INIT;
+  su.has_payee_case = PCN__SETTINGS_UPDATE__HAS_PAYEE_PAYEE;
+  su.payee = "F84001";
+  Pcn__Request sreq = PCN__REQUEST__INIT;
+  sreq.body_case = PCN__REQUEST__BODY_SETTINGS_UPDATE;
+  sreq.settings_update = &su;
+  call(mgr, &sreq);
+  static const uint32_t list[NP] = {12000, 8000, 5000};
+  static const uint32_t weighted[NP] = {13000, 7600, 5400};
+  for (int p = 0; p < NP; p++)
+    figures(mgr, ods[p], "2025-04-01", list[p], weighted[p],
+            p < 2 ? "North" : "South");
+  figures(mgr, "F84002", "2025-10-01", 8300, 7900, "North");
+  rate(mgr, "core", PCN__FUNDS_BASIS__FUNDS_PER_PATIENT, 15023); /* £1.5023 */
+  rate(mgr, "arrs", PCN__FUNDS_BASIS__FUNDS_PER_WEIGHTED, 250000); /* £25 */
+  budget(mgr, "core", 38000000); /* £380,000.00 */
+  backfill_rate(mgr, "gp", 11000);
+  backfill_rate(mgr, "practice-manager", 4500);
+
+  model *md = calloc(1, sizeof *md);
+  uint64_t wrong_entry = 0;
+  int64_t wrong_parts[NP] = {0};
+  for (int i = 0; i < MONTHS; i++) {
+    char month[8], d5[11], d10[11], d12[11], d20[11], d25[11];
+    month_of(i, month);
+    date_in(i, 5, d5);
+    date_in(i, 10, d10);
+    date_in(i, 12, d12);
+    date_in(i, 20, d20);
+    date_in(i, 25, d25);
+    if (i) {
+      memcpy(md->paid_core[i], md->paid_core[i - 1], sizeof md->paid_core[i]);
+      memcpy(md->paid_arrs[i], md->paid_arrs[i - 1], sizeof md->paid_arrs[i]);
+    }
+    /* Core: a month of the year's rate on the figures in force on the
+     * month's first day, half up to the penny; received as expected. */
+    int64_t heads = i < 6 ? 25000 : 25300;
+    int64_t core = (15023 * heads + 600) / 1200;
+    md->expected_core[i] = core;
+    receive(mgr, "core", core, d5);
+    int64_t arrs = 1800000 + 2500 * i; /* £18,000.00 rising */
+    receive(mgr, "arrs", arrs, d5);
+    md->received[i] = core + arrs;
+    arrs_claim(mgr, month, arrs);
+    md->arrs_claimed += arrs;
+
+    /* Out: core by list size, less £1,000 kept for the invoice and
+     * claims; all of ARRS to the employing practice. */
+    int64_t part[NP];
+    const Pcn__FundsEntry *e =
+        distribute(mgr, "core", core - 100000, d10, NULL);
+    parts_of(e, "core", part);
+    int64_t sum = 0;
+    for (int p = 0; p < NP; p++) {
+      int64_t w[NP] = {12000, i < 6 ? 8000 : 8300, 5000}, want[NP];
+      assert_int_equal(pcn_split(core - 100000, w, NP, want), 0);
+      assert_int_equal(part[p], want[p]); /* by list size, to the penny */
+      md->paid_core[i][p] += part[p];
+      md->dist_year[p] += part[p];
+      sum += part[p];
+    }
+    assert_int_equal(sum, core - 100000);
+    if (i == 6) { /* October's, reversed in November as paid in error */
+      wrong_entry = e->id;
+      memcpy(wrong_parts, part, sizeof part);
+    }
+    distribute(mgr, "arrs", arrs, d10, "F84001");
+    md->paid_arrs[i][0] += arrs;
+    md->dist_year[0] += arrs;
+    md->distributed[i] = core - 100000 + arrs;
+
+    /* A project manager's invoice. */
+    expense(mgr, "core", 30000, d12);
+    md->spent[i] = 30000;
+
+    /* The network board: Dr Khan (a GP at Riverside) for 90 minutes, Sam
+     * (Hill Street's manager) for 100; Jo claims for Dr Khan, Sam for
+     * herself, the PCN manager approves. 90 min at £110/h = £165.00; 100
+     * min at £45/h = £75.00. */
+    uint64_t mt = meeting(mgr, day_in(i, 15));
+    attend(mgr, mt, "dr.khan", 90);
+    attend(mgr, mt, "sam", 100);
+    int64_t a = backfill(jo, mgr, mt, "dr.khan", "gp", d20);
+    int64_t b = backfill(sam, mgr, mt, "sam", "practice-manager", d20);
+    assert_int_equal(a, 16500);
+    assert_int_equal(b, 7500);
+    md->paid_core[i][0] += a;
+    md->paid_core[i][1] += b;
+    md->claim_year[0] += a;
+    md->claim_year[1] += b;
+    md->claimed[i] = a + b;
+
+    /* November: October's core distribution is reversed (paid in error;
+     * nothing is paid again in its place). */
+    if (i == 7) {
+      const Pcn__FundsEntry *r = reverse(mgr, wrong_entry, d25);
+      assert_int_equal(r->reverses, wrong_entry);
+      int64_t total = 0;
+      for (int p = 0; p < NP; p++) {
+        md->paid_core[i][p] -= wrong_parts[p];
+        md->dist_year[p] -= wrong_parts[p];
+        total += wrong_parts[p];
+      }
+      md->distributed[i] -= total;
+    }
+  }
+  (void)khan;
+
+  /* Every month's statement, against the model and its own sums. */
+  int64_t held = 0;
+  size_t len[MONTHS];
+  uint8_t *packed[MONTHS];
+  for (int i = 0; i < MONTHS; i++) {
+    char month[8];
+    month_of(i, month);
+    Pcn__FundsStatementPage *pg = statement(mgr, month);
+    len[i] = pcn__funds_statement_page__get_packed_size(pg);
+    packed[i] = malloc(len[i]);
+    pcn__funds_statement_page__pack(pg, packed[i]);
+    assert_string_equal(pg->payee, "F84001");
+    assert_string_equal(pg->payee_name, "Riverside Surgery");
+    assert_int_equal(pg->held_before, held);
+    assert_int_equal(pg->received, md->received[i]);
+    assert_int_equal(pg->distributed, md->distributed[i]);
+    assert_int_equal(pg->claimed, md->claimed[i]);
+    assert_int_equal(pg->spent, md->spent[i]);
+    assert_int_equal(pg->held, pg->held_before + pg->received -
+                                   pg->distributed - pg->claimed - pg->spent);
+    held = pg->held;
+    int64_t rows_dist = 0, rows_claim = 0, net_balance = 0;
+    for (size_t r = 0; r < pg->n_rows; r++) {
+      const Pcn__FundsStatementRow *x = pg->rows[r];
+      if (x->practice[0]) {
+        rows_dist += x->distributed;
+        rows_claim += x->claimed;
+      } else {
+        net_balance += x->balance;
+      }
+    }
+    assert_int_equal(rows_dist, pg->distributed);
+    assert_int_equal(rows_claim, pg->claimed);
+    assert_int_equal(net_balance, pg->held);
+    for (int p = 0; p < NP; p++) {
+      const Pcn__FundsStatementRow *c = row(pg, ods[p], "core");
+      assert_non_null(c);
+      assert_int_equal(c->balance, md->paid_core[i][p]);
+      const Pcn__FundsStatementRow *x = row(pg, ods[p], "arrs");
+      if (md->paid_arrs[i][p])
+        assert_int_equal(x->balance, md->paid_arrs[i][p]);
+      else
+        assert_true(!x || x->balance == 0);
+    }
+    const Pcn__FundsStatementRow *nc = row(pg, "", "core");
+    assert_non_null(nc);
+    assert_int_equal(nc->expected, md->expected_core[i]);
+    assert_int_equal(nc->received, md->expected_core[i]);
+  }
+
+  /* What the nominated payee holds is the bank's sum in the balances. */
+  Pcn__FundsBalances fb = PCN__FUNDS_BALANCES__INIT;
+  fb.practice = "";
+  Pcn__Request breq = PCN__REQUEST__INIT;
+  breq.body_case = PCN__REQUEST__BODY_FUNDS_BALANCES;
+  breq.funds_balances = &fb;
+  assert_int_equal(call(mgr, &breq)->funds_balance_page->held, held);
+
+  /* Expected income: the same twelve months. */
+  Pcn__FundsExpected fe = PCN__FUNDS_EXPECTED__INIT;
+  fe.year = YEAR;
+  fe.stream = "core";
+  Pcn__Request ereq = PCN__REQUEST__INIT;
+  ereq.body_case = PCN__REQUEST__BODY_FUNDS_EXPECTED;
+  ereq.funds_expected = &fe;
+  const Pcn__FundsExpectedPage *ep = call(mgr, &ereq)->funds_expected_page;
+  int64_t exp_total = 0;
+  size_t seen = 0;
+  for (size_t r = 0; r < ep->n_rows; r++) {
+    if (strcmp(ep->rows[r]->stream, "core")) continue;
+    for (int i = 0; i < MONTHS; i++) {
+      char month[8];
+      month_of(i, month);
+      if (strcmp(ep->rows[r]->month, month)) continue;
+      assert_int_equal(ep->rows[r]->expected, md->expected_core[i]);
+      assert_int_equal(ep->rows[r]->received, md->expected_core[i]);
+      exp_total += md->expected_core[i];
+      seen++;
+    }
+  }
+  assert_int_equal(seen, MONTHS);
+
+  /* The budget against actuals. */
+  Pcn__FundsBudgetReport br = PCN__FUNDS_BUDGET_REPORT__INIT;
+  br.year = YEAR;
+  Pcn__Request rreq = PCN__REQUEST__INIT;
+  rreq.body_case = PCN__REQUEST__BODY_FUNDS_BUDGET_REPORT;
+  rreq.funds_budget_report = &br;
+  const Pcn__FundsBudgetPage *bp = call(mgr, &rreq)->funds_budget_page;
+  const Pcn__FundsBudgetRow *core_b = NULL;
+  for (size_t r = 0; r < bp->n_rows; r++)
+    if (!strcmp(bp->rows[r]->stream, "core")) core_b = bp->rows[r];
+  assert_non_null(core_b);
+  int64_t core_dist = 0, core_claim = 0, core_spent = 0;
+  for (int p = 0; p < NP; p++)
+    core_claim += md->claim_year[p];
+  for (int i = 0; i < MONTHS; i++) {
+    core_spent += md->spent[i];
+    core_dist += md->distributed[i];
+  }
+  core_dist -= md->arrs_claimed; /* every ARRS pound went out as received */
+  assert_int_equal(core_b->budget, 38000000);
+  assert_int_equal(core_b->expected, exp_total);
+  assert_int_equal(core_b->received, exp_total);
+  assert_int_equal(core_b->distributed, core_dist);
+  assert_int_equal(core_b->claimed, core_claim);
+  assert_int_equal(core_b->spent, core_spent);
+  assert_int_equal(core_b->remaining,
+                   38000000 - core_dist - core_claim - core_spent);
+
+  /* The ARRS headroom: £25 a weighted patient on 26,000 on 1 April. */
+  Pcn__FundsHeadroom fh = PCN__FUNDS_HEADROOM__INIT;
+  fh.year = YEAR;
+  Pcn__Request hreq = PCN__REQUEST__INIT;
+  hreq.body_case = PCN__REQUEST__BODY_FUNDS_HEADROOM;
+  hreq.funds_headroom = &fh;
+  const Pcn__FundsHeadroomReport *hr = call(mgr, &hreq)->funds_headroom;
+  assert_int_equal(hr->ceiling, 65000000);
+  assert_int_equal(hr->claimed, md->arrs_claimed);
+  assert_int_equal(hr->left, 65000000 - md->arrs_claimed);
+  assert_int_equal(hr->n_months, MONTHS);
+  for (size_t i = 0; i < hr->n_months; i++)
+    assert_false(hr->months[i]->overdue);
+
+  /* The year end, by list size on 1 April: every practice's receipts,
+   * shares of the total that add up to it exactly, and the difference. */
+  Pcn__FundsYearEnd ye = PCN__FUNDS_YEAR_END__INIT;
+  ye.year = YEAR;
+  ye.basis = PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE;
+  Pcn__Request yreq = PCN__REQUEST__INIT;
+  yreq.body_case = PCN__REQUEST__BODY_FUNDS_YEAR_END;
+  yreq.funds_year_end = &ye;
+  const Pcn__FundsYearEndReport *yr = call(sam, &yreq)->funds_year_end;
+  int64_t paid = 0, weights[NP], shares[NP];
+  for (int p = 0; p < NP; p++) {
+    paid += md->dist_year[p] + md->claim_year[p];
+    weights[p] = list[p];
+  }
+  assert_int_equal(pcn_split(paid, weights, NP, shares), 0);
+  assert_int_equal(yr->paid, paid);
+  assert_int_equal(yr->held, held);
+  int64_t share_sum = 0, diff_sum = 0;
+  for (int p = 0; p < NP; p++) {
+    const Pcn__FundsYearEndRow *x = NULL;
+    for (size_t r = 0; r < yr->n_rows; r++)
+      if (!strcmp(yr->rows[r]->practice, ods[p])) x = yr->rows[r];
+    assert_non_null(x);
+    assert_int_equal(x->distributed, md->dist_year[p]);
+    assert_int_equal(x->claimed, md->claim_year[p]);
+    assert_int_equal(x->received, md->dist_year[p] + md->claim_year[p]);
+    assert_int_equal(x->share, shares[p]);
+    assert_int_equal(x->difference, x->received - shares[p]);
+    share_sum += x->share;
+    diff_sum += x->difference;
+  }
+  assert_int_equal(share_sum, paid);
+  assert_int_equal(diff_sum, 0);
+
+  /* After a restart every statement is the same, byte for byte. */
+  its_stop(s);
+  assert_int_equal(its_verify(s), 0);
+  its_run(s);
+  its_member *mgr2 = its_relogin(s, mgr);
+  jo = its_relogin(s, jo);
+  sam = its_relogin(s, sam);
+  khan = its_relogin(s, khan);
+  for (int i = 0; i < MONTHS; i++) {
+    char month[8];
+    month_of(i, month);
+    Pcn__FundsStatementPage *pg = statement(mgr2, month);
+    assert_int_equal(pcn__funds_statement_page__get_packed_size(pg), len[i]);
+    uint8_t *b = malloc(len[i]);
+    pcn__funds_statement_page__pack(pg, b);
+    assert_memory_equal(b, packed[i], len[i]);
+    free(b);
+    free(packed[i]);
+  }
+
+  free(md);
+  its_member_free(mgr2);
+  its_member_free(jo);
+  its_member_free(sam);
+  its_member_free(khan);
+  its_free(s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_a_year),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
