@@ -121,6 +121,11 @@ int funds_expected_month(MDB_txn *txn, store *st, const char *stream,
 int funds_expected_streams(MDB_txn *txn, store *st, const char *month,
                            pcn_arena *a, char ***streams, int64_t **pence,
                            size_t *n);
+/* funds_claims.c, for verify.c: every backfill claim is in its attendance
+ * index, and every approved one matches the ledger entry that paid it
+ * (kind, claim id, amount, practice, stream). 0, or -1 with err set. */
+int funds_claims_verify(store *st, MDB_txn *txn, uint64_t *claims, char *err,
+                        size_t errlen);
 /* funds.c, for verify.c: every ledger entry balances, every reversal mark
  * names its reversal, and every stored balance equals the sum of its
  * account's lines. 0, or -1 with err set. *entries: how many entries. */

@@ -683,6 +683,75 @@ static int year_end_read(req_ctx *ctx) {
   return PCN__STATUS_CODE__OK;
 }
 
+/* ------------------------------------------------------------ verify */
+
+#define VERR(...) (snprintf(err, errlen, __VA_ARGS__), -1)
+
+/* One claim against its attendance index and, once approved, the ledger
+ * entry that paid it. */
+static int verify_claim(store *st, MDB_txn *txn, pcn_arena *a,
+                        const Pcn__FundsClaim *c, char *err, size_t errlen) {
+  unsigned long long id = (unsigned long long)c->id;
+  uint8_t ik[9 + PCN_MAX_USERNAME];
+  MDB_val kv = {attend_key(ik, c->meeting_id, c->username), ik}, v;
+  if (mdb_get(txn, st->funds_claims, &kv, &v) || v.mv_size != 8 ||
+      key_get_u64(v.mv_data) < c->id)
+    return VERR("Backfill claim %llu is missing from the attendance index.",
+                id);
+  if (c->state != PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED) {
+    if (c->entry)
+      return VERR("Backfill claim %llu names an entry but was "
+                  "not approved.",
+                  id);
+    return 0;
+  }
+  uint8_t ek[9] = {'E'};
+  key_u64(ek + 1, c->entry);
+  Pcn__FundsEntry *e = NULL;
+  if (store_get_pb(txn, st->funds_entries, ek, 9, &pcn__funds_entry__descriptor,
+                   a, (void **)&e))
+    return VERR("Backfill claim %llu was approved but its entry %llu is "
+                "not in the ledger.",
+                id, (unsigned long long)c->entry);
+  if (e->kind != PCN__FUNDS_KIND__FUNDS_CLAIM || e->claim != c->id ||
+      e->pence != c->pence || strcmp(e->payee, c->practice) ||
+      strcmp(e->stream, c->stream))
+    return VERR("Backfill claim %llu and its ledger entry %llu disagree "
+                "(amount, practice, stream or kind).",
+                id, (unsigned long long)c->entry);
+  return 0;
+}
+
+int funds_claims_verify(store *st, MDB_txn *txn, uint64_t *claims, char *err,
+                        size_t errlen) {
+  *claims = 0;
+  pcn_arena a;
+  pcn_arena_init(&a, 1u << 16);
+  MDB_cursor *cur;
+  int rc = mdb_cursor_open(txn, st->funds_claims, &cur);
+  if (rc) {
+    pcn_arena_free(&a);
+    return VERR("The claims could not be read: %s.", mdb_strerror(rc));
+  }
+  MDB_val k = {1, "C"}, v;
+  int bad = 0;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && !bad;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    if (((const uint8_t *)k.mv_data)[0] != 'C') break;
+    pcn_arena_reset(&a);
+    Pcn__FundsClaim *c = pcn__funds_claim__unpack(&a.pb, v.mv_size, v.mv_data);
+    if (k.mv_size != 9 || !c || c->id != key_get_u64((uint8_t *)k.mv_data + 1))
+      bad = VERR("A backfill claim record does not decode, or is filed "
+                 "under another id.");
+    else
+      bad = verify_claim(st, txn, &a, c, err, errlen);
+    (*claims)++;
+  }
+  mdb_cursor_close(cur);
+  pcn_arena_free(&a);
+  return bad ? -1 : 0;
+}
+
 const req_entry funds_claims_entries[] = {
     {PCN__REQUEST__BODY_FUNDS_BACKFILL_RATE_SET, "set a backfill rate",
      REQ_WRITE, R_PCNM, 0, 0, NULL, rate_set_prepare, rate_set_apply, NULL},

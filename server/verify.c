@@ -205,6 +205,8 @@ int pcnd_verify(const char *data_dir, int json, char *err, size_t errlen) {
   if (!rc) rc = feed_verify(&st, v.txn, &v.events, err, errlen);
   uint64_t ledger = 0;
   if (!rc) rc = funds_verify(&st, v.txn, &ledger, err, errlen);
+  uint64_t claims = 0;
+  if (!rc) rc = funds_claims_verify(&st, v.txn, &claims, err, errlen);
   if (!rc) {
     MDB_stat ms;
     mdb_stat(v.txn, st.task_index, &ms);

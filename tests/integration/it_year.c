@@ -14,7 +14,8 @@
  * payee's bank per the balances). Then the year end, the ARRS headroom,
  * the budget against actuals and the expected income are checked against
  * the same model, the statements are read again after a restart (the
- * same bytes), and `pcnd verify` re-derives every balance.
+ * same bytes), and `pcnd verify` re-derives every balance and catches a
+ * paid claim altered behind the server's back.
  *
  * The year is 2025 (April 2025 to March 2026): wholly in the past, so
  * every month's ARRS claim may be recorded and every meeting has happened.
@@ -24,9 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/wait.h>
+
 #include "itest.h"
 #include "money.h"
+#include "store.h"
 #include "validate.h"
+
+#ifndef PCND_PATH
+#define PCND_PATH "pcnd"
+#endif
 
 #define NP 3
 #define MONTHS 12
@@ -276,6 +284,43 @@ static const Pcn__FundsStatementRow *row(const Pcn__FundsStatementPage *pg,
         !strcmp(pg->rows[i]->stream, stream))
       return pg->rows[i];
   return NULL;
+}
+
+/* ------------------------------------------------------------ verify */
+
+static int pcnd_verify_out(its_server *s, char *out, size_t n) {
+  char line[1200];
+  snprintf(line, sizeof line, "'%s' verify --data '%s' 2>&1 >/dev/null",
+           PCND_PATH, s->dir);
+  FILE *p = popen(line, "r");
+  size_t got = fread(out, 1, n - 1, p);
+  out[got] = 0;
+  int st = pclose(p);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* Adds delta to backfill claim 1's amount behind the server's back. */
+static void poke_claim(its_server *s, int64_t delta) {
+  store st;
+  char err[300];
+  if (store_open(&st, s->dir, 64u << 20, 0, err, sizeof err))
+    fail_msg("%s", err);
+  MDB_txn *txn;
+  assert_int_equal(mdb_txn_begin(st.env, NULL, 0, &txn), 0);
+  uint8_t key[9] = {'C'};
+  key_u64(key + 1, 1);
+  MDB_val k = {9, key}, v;
+  assert_int_equal(mdb_get(txn, st.funds_claims, &k, &v), 0);
+  Pcn__FundsClaim *c = pcn__funds_claim__unpack(NULL, v.mv_size, v.mv_data);
+  assert_non_null(c);
+  c->pence += delta;
+  uint8_t buf[1024];
+  size_t len = pcn__funds_claim__pack(c, buf);
+  pcn__funds_claim__free_unpacked(c, NULL);
+  MDB_val nv = {len, buf};
+  assert_int_equal(mdb_put(txn, st.funds_claims, &k, &nv, 0), 0);
+  assert_int_equal(mdb_txn_commit(txn), 0);
+  store_close(&st);
 }
 
 /* ------------------------------------------------------------ the year */
@@ -581,6 +626,16 @@ static void test_a_year(void **state) {
     free(b);
     free(packed[i]);
   }
+
+  /* pcnd verify checks each paid claim against the entry that paid it. */
+  its_stop(s);
+  char out[1000];
+  assert_int_equal(pcnd_verify_out(s, out, sizeof out), 0);
+  poke_claim(s, 1);
+  assert_int_equal(pcnd_verify_out(s, out, sizeof out), 1);
+  assert_non_null(strstr(out, "Backfill claim 1 and its ledger entry"));
+  poke_claim(s, -1);
+  assert_int_equal(pcnd_verify_out(s, out, sizeof out), 0);
 
   free(md);
   its_member_free(mgr2);
