@@ -74,30 +74,17 @@ static void put_claim(pcn_desk *d, const Pcn__FundsClaim *c) {
 }
 
 static void put_stream(pcn_desk *d, const char *code) {
-  GListModel *m = G_LIST_MODEL(d->claims->streams);
-  for (guint i = 0; i < g_list_model_get_n_items(m); i++)
-    if (!strcmp(gtk_string_list_get_string(d->claims->streams, i), code))
-      return;
-  gtk_string_list_append(d->claims->streams, code);
+  desk_list_add(d->claims->streams, code);
 }
 
 static void note(pcn_desk *d, const char *text, int error) {
-  GtkWidget *n = d->claims->note;
-  gtk_label_set_text(GTK_LABEL(n), text);
-  if (error)
-    gtk_widget_add_css_class(n, "error");
-  else
-    gtk_widget_remove_css_class(n, "error");
+  desk_note(d->claims->note, text, error);
 }
 
 /* Sends req; 0, or -1 (said why). Callbacks check d->claims first: a
  * closing client fails what is in flight after claims_free. */
 static int call(pcn_desk *d, Pcn__Request *req, pcn_response_cb cb) {
-  if (!d->cl || !pcn_client_call(d->cl, req, cb, d)) {
-    note(d, DESK_OFFLINE, 1);
-    return -1;
-  }
-  return 0;
+  return desk_send(d, d->claims->note, req, cb);
 }
 
 static void on_year_end(pcn_client *cl, const Pcn__Response *r, void *ud) {

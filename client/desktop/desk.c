@@ -564,8 +564,8 @@ static void add_pages(pcn_desk *d) {
                        "Responsibilities");
   gtk_stack_add_titled(GTK_STACK(d->stack), funds_view_new(d), "funds",
                        "Funds");
-  gtk_stack_add_titled(GTK_STACK(d->stack), statement_view_new(d),
-                       "statement", "Statement");
+  gtk_stack_add_titled(GTK_STACK(d->stack), statement_view_new(d), "statement",
+                       "Statement");
   gtk_stack_add_titled(GTK_STACK(d->stack), plan_view_new(d), "plan",
                        "Funding plan");
   gtk_stack_add_titled(GTK_STACK(d->stack), headroom_view_new(d), "headroom",
@@ -687,6 +687,30 @@ GtkWidget *desk_form_error(GtkWidget *grid, int row, int selectable) {
   gtk_widget_set_visible(e, FALSE);
   gtk_grid_attach(GTK_GRID(grid), e, 0, row, 2, 1);
   return e;
+}
+
+void desk_note(GtkWidget *note, const char *text, int error) {
+  gtk_label_set_text(GTK_LABEL(note), text);
+  if (error)
+    gtk_widget_add_css_class(note, "error");
+  else
+    gtk_widget_remove_css_class(note, "error");
+}
+
+int desk_send(pcn_desk *d, GtkWidget *note, Pcn__Request *req,
+              pcn_response_cb cb) {
+  if (!d->cl || !pcn_client_call(d->cl, req, cb, d)) {
+    desk_note(note, DESK_OFFLINE, 1);
+    return -1;
+  }
+  return 0;
+}
+
+void desk_list_add(GtkStringList *list, const char *s) {
+  GListModel *m = G_LIST_MODEL(list);
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++)
+    if (!strcmp(gtk_string_list_get_string(list, i), s)) return;
+  gtk_string_list_append(list, s);
 }
 
 void desk_say(GtkWidget *label, const char *text) {

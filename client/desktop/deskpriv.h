@@ -120,6 +120,16 @@ GtkWidget *desk_form_go(GtkWidget *form, GtkWidget *grid, int row,
                         const char *mnemonic, GCallback cb, gpointer ud);
 int desk_form_send(pcn_desk *d, const Pcn__Request *req, pcn_response_cb cb,
                    GtkWidget *go, GtkWidget *error);
+/* desk.c, for the pages' own requests: desk_note shows text in a page's
+ * note label (with the error style when error); desk_send sends req with
+ * d as cb's data, 0, or -1 after saying DESK_OFFLINE in note (callbacks
+ * check their page's state first: a closing client fails what is in
+ * flight after the page is freed); desk_list_add appends s to list
+ * unless it is there already (the stream pickers). */
+void desk_note(GtkWidget *note, const char *text, int error);
+int desk_send(pcn_desk *d, GtkWidget *note, Pcn__Request *req,
+              pcn_response_cb cb);
+void desk_list_add(GtkStringList *list, const char *s);
 /* desk.c: the bar across the top of a page (its summary, filters and
  * buttons), with the pages' common margins. */
 GtkWidget *desk_bar(void);

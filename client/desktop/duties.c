@@ -177,23 +177,14 @@ void duties_on_event(pcn_desk *d, const Pcn__Event *ev) {
 /* ------------------------------------------------------------ requests */
 
 static void note(pcn_desk *d, const char *text, int error) {
-  GtkWidget *n = d->duties->note;
-  gtk_label_set_text(GTK_LABEL(n), text);
-  if (error)
-    gtk_widget_add_css_class(n, "error");
-  else
-    gtk_widget_remove_css_class(n, "error");
+  desk_note(d->duties->note, text, error);
 }
 
 /* Sends req with d as the callback's data; 0, or -1 (said why). The
  * callbacks may run after duties_free (a closing client fails what is in
  * flight): each checks d->duties first. */
 static int call(pcn_desk *d, Pcn__Request *req, pcn_response_cb cb) {
-  if (!d->cl || !pcn_client_call(d->cl, req, cb, d)) {
-    note(d, DESK_OFFLINE, 1);
-    return -1;
-  }
-  return 0;
+  return desk_send(d, d->duties->note, req, cb);
 }
 
 static void on_register(pcn_client *cl, const Pcn__Response *r, void *ud) {

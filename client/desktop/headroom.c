@@ -27,22 +27,13 @@ struct desk_headroom {
 };
 
 static void note(pcn_desk *d, const char *text, int error) {
-  GtkWidget *n = d->headroom->note;
-  gtk_label_set_text(GTK_LABEL(n), text);
-  if (error)
-    gtk_widget_add_css_class(n, "error");
-  else
-    gtk_widget_remove_css_class(n, "error");
+  desk_note(d->headroom->note, text, error);
 }
 
 /* Sends req; 0, or -1 (said why). Callbacks check d->headroom first: a
  * closing client fails what is in flight after headroom_free. */
 static int call(pcn_desk *d, Pcn__Request *req, pcn_response_cb cb) {
-  if (!d->cl || !pcn_client_call(d->cl, req, cb, d)) {
-    note(d, DESK_OFFLINE, 1);
-    return -1;
-  }
-  return 0;
+  return desk_send(d, d->headroom->note, req, cb);
 }
 
 /* ------------------------------------------------------------ drawing */
