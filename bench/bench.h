@@ -12,6 +12,8 @@
  *             depth per connection; open loop: --rate, latency from the
  *             scheduled time), the read/write/mixed workloads and preload
  *   special.c fanout (with its feed checker), connect, idle
+ *   funds.c   the funds workload: its practices, figures and ledger
+ *             preload, and its requests (statement, balances, receipt)
  *   report.c  the result: a table for people, one JSON object for scripts
  *   hist.c    the latency histogram and the open-loop schedule
  *
@@ -37,11 +39,24 @@ typedef enum wl {
   WL_MIXED,
   WL_FANOUT,
   WL_CONNECT,
-  WL_IDLE
+  WL_IDLE,
+  WL_FUNDS
 } wl;
 
 /* Operation kinds, each with its own histogram. */
-enum { OP_GET, OP_LIST, OP_CREATE, OP_UPDATE, OP_RESUME, OP_LOGIN, OP_N };
+enum {
+  OP_GET,
+  OP_LIST,
+  OP_CREATE,
+  OP_UPDATE,
+  OP_RESUME,
+  OP_LOGIN,
+  OP_STATEMENT,  /* funds: a month's statement */
+  OP_BALANCES,   /* funds: every account's balance */
+  OP_RECEIVE,    /* funds: a receipt (durable) */
+  OP_DISTRIBUTE, /* funds preload: a list-size distribution */
+  OP_N
+};
 
 typedef struct bench_opts {
   wl workload;
@@ -58,7 +73,7 @@ typedef struct bench_opts {
   uint32_t subscribers;  /* fanout */
   uint32_t writers;      /* fanout */
   uint32_t idle;         /* idle: connections to hold */
-  uint64_t preload;      /* tasks to create before measuring */
+  uint64_t preload;      /* tasks (funds: ledger entries) to create first */
   int restart;           /* --spawn: restart pcnd after preload, timed */
   int keep;              /* --spawn: keep the directory (logs, store) */
   int json;
@@ -217,6 +232,24 @@ void drive(bench *b, const char *what);
 int run_fanout(bench *b);
 int run_connect(bench *b);
 int run_idle(bench *b);
+
+/* funds.c: the request structures of one funds request, alive until
+ * pcn_client_call has sent it. */
+typedef struct funds_req {
+  Pcn__FundsStatement statement;
+  Pcn__FundsBalances balances;
+  Pcn__FundsReceive receive;
+  Pcn__FundsDistribute distribute;
+  char month[8], date[16], reference[64];
+} funds_req;
+/* Three practices with figures and the opening receipt, over a
+ * connection of its own; counts the receipt as preloaded. BX_OK, or an
+ * exit code after printing why. */
+int funds_setup(bench *b);
+/* What the funds workload sends next (preload or measured). */
+int funds_next_op(bench *b);
+/* Fills req (pointing into f) for a funds op; -1 if op is not one. */
+int funds_build(bench *b, int op, funds_req *f, Pcn__Request *req);
 
 /* Shared by the drivers. */
 void progress_start(bench *b, const char *what);

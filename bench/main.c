@@ -22,6 +22,9 @@ static const struct {
     {"connect", WL_CONNECT,
      "reconnects (TLS + Hello + Resume) per second, then logins"},
     {"idle", WL_IDLE, "K idle subscribed connections: server memory each"},
+    {"funds", WL_FUNDS,
+     "month statements and balances, --read-ratio percent; the rest\n"
+     "            receipts (durable), on a preloaded ledger"},
 };
 
 static void help(FILE *f) {
@@ -53,7 +56,9 @@ static void help(FILE *f) {
       "  --requests N          stop after N requests instead\n"
       "  --rate R              open loop: R requests/s in all, latency from\n"
       "                        the scheduled time [default: closed loop]\n"
-      "  --read-ratio PCT      mixed: percent reads [default 90]\n"
+      "  --read-ratio PCT      mixed, funds: percent reads [default 90]; a\n"
+      "                        funds read is a month's statement or the\n"
+      "                        balances, half each\n"
       "  --list-percent PCT    of the reads, percent first-page task lists;\n"
       "                        the rest are task shows [default 50]\n"
       "  --subscribers S       fanout: subscribed connections [default "
@@ -63,6 +68,10 @@ static void help(FILE *f) {
       "  --preload-tasks N     create N tasks before measuring, and report\n"
       "                        how long it took [default: 1000 for read and\n"
       "                        mixed, else 0]\n"
+      "  --preload-entries N   funds: three practices with figures, then N\n"
+      "                        ledger entries (receipts and list-size\n"
+      "                        distributions, April 2025 to March 2026)\n"
+      "                        [default 1000]\n"
       "  --restart             with --spawn: restart pcnd after the preload\n"
       "                        and report how long it took to serve\n"
       "  --keep                with --spawn: keep its directory (pcnd.log,\n"
@@ -77,7 +86,8 @@ static void help(FILE *f) {
       "  pcn-bench read --spawn --connections 50 --pipeline 16\n"
       "  pcn-bench write --spawn --connections 50 --duration 10 --json\n"
       "  pcn-bench fanout --spawn --subscribers 1000 --rate 100\n"
-      "  pcn-bench read --spawn --preload-tasks 1000000 --restart\n");
+      "  pcn-bench read --spawn --preload-tasks 1000000 --restart\n"
+      "  pcn-bench funds --spawn --preload-entries 10000 --connections 4\n");
 }
 
 static int usage(const char *fmt, const char *a) {
@@ -110,7 +120,7 @@ static int parse(int argc, char **argv, bench_opts *o) {
   o->subscribers = 1000;
   o->writers = 1;
   o->idle = 1000;
-  int have_workload = 0, have_preload = 0;
+  int have_workload = 0, have_preload = 0, have_entries = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strncmp(a, "--", 2) != 0) {
@@ -203,6 +213,10 @@ static int parse(int argc, char **argv, bench_opts *o) {
       if (parse_num(name, v, 0, 1e9, &d)) return BX_USAGE;
       o->preload = (uint64_t)d;
       have_preload = 1;
+    } else if (!strcmp(name, "preload-entries")) {
+      if (parse_num(name, v, 1, 1e9, &d)) return BX_USAGE;
+      o->preload = (uint64_t)d;
+      have_entries = 1;
     } else {
       return usage("no option --%s", name);
     }
@@ -214,7 +228,13 @@ static int parse(int argc, char **argv, bench_opts *o) {
   if (o->spawn && o->server)
     return usage("%s", "give --spawn or --server, not both");
   if (o->restart && !o->spawn) return usage("%s", "--restart needs --spawn");
-  if (!have_preload && (o->workload == WL_READ || o->workload == WL_MIXED))
+  if (o->workload == WL_FUNDS && have_preload)
+    return usage("%s", "funds preloads ledger entries: give --preload-entries");
+  if (o->workload != WL_FUNDS && have_entries)
+    return usage("%s", "--preload-entries is for the funds workload");
+  if (!have_preload && !have_entries &&
+      (o->workload == WL_READ || o->workload == WL_MIXED ||
+       o->workload == WL_FUNDS))
     o->preload = 1000;
   return BX_OK;
 }
@@ -303,6 +323,7 @@ int main(int argc, char **argv) {
   if (o.preload) {
     uint32_t n = o.connections < 16 ? o.connections : 16;
     if ((rc = pool_open(&b, n, NULL))) goto out;
+    if (o.workload == WL_FUNDS && (rc = funds_setup(&b))) goto out;
     rc = pool_preload(&b);
     pool_close(&b);
     if (rc) goto out;
@@ -321,6 +342,7 @@ int main(int argc, char **argv) {
   case WL_READ:
   case WL_WRITE:
   case WL_MIXED:
+  case WL_FUNDS:
     if ((rc = pool_open(&b, o.connections, NULL))) break;
     rc = run_load(&b);
     break;

@@ -11,7 +11,7 @@
  * page of task list, half each. write: each connection creates a task,
  * then updates its own task (with the version it read, so never a
  * conflict), alternately; every answer is a durable commit. mixed: read
- * or write, --read-ratio percent reads.
+ * or write, --read-ratio percent reads. funds: see funds.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +240,8 @@ static void on_response(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (r->status->code == PCN__STATUS_CODE__OK) {
     if (b->measuring && !b->preloading)
       result_record(b->r, q->op, t > q->t0 ? t - q->t0 : 0);
+    if (b->preloading && (q->op == OP_RECEIVE || q->op == OP_DISTRIBUTE))
+      b->r->preloaded++;
     if (q->op == OP_CREATE && b->on_ack &&
         r->body_case == PCN__RESPONSE__BODY_TASK)
       b->on_ack(b, r->task->id, t);
@@ -275,6 +277,7 @@ int bench_send(bconn *bc, int op, uint64_t due) {
   Pcn__TaskCreate c = PCN__TASK_CREATE__INIT;
   Pcn__TaskUpdate u = PCN__TASK_UPDATE__INIT;
   Pcn__Login lg = PCN__LOGIN__INIT;
+  funds_req fr;
   switch (op) {
   case OP_GET:
     g.id = b->id_lo + bench_rand(b) % (b->id_hi - b->id_lo + 1);
@@ -309,7 +312,8 @@ int bench_send(bconn *bc, int op, uint64_t due) {
     req.task_update = &u;
     bc->updating = 1;
     break;
-  default: return -1;
+  default:
+    if (funds_build(b, op, &fr, &req)) return -1;
   }
   req_rec *q = malloc(sizeof *q);
   if (!q) return -1;
@@ -328,6 +332,7 @@ int bench_send(bconn *bc, int op, uint64_t due) {
 
 /* What the workload sends next on bc. */
 static int next_op(bench *b, bconn *bc) {
+  if (b->o->workload == WL_FUNDS) return funds_next_op(b);
   if (b->preloading || b->o->workload == WL_FANOUT) return OP_CREATE;
   if (b->o->workload == WL_CONNECT) return OP_LOGIN;
   int read;
@@ -518,28 +523,30 @@ void drive(bench *b, const char *what) {
 
 int pool_preload(bench *b) {
   uint64_t n = b->o->preload;
+  const char *what = b->o->workload == WL_FUNDS ? "ledger entries" : "tasks";
   if (!n) return BX_OK;
   if (!b->o->quiet)
-    fprintf(stderr, "pcn-bench: preloading %llu tasks\n",
-            (unsigned long long)n);
+    fprintf(stderr, "pcn-bench: preloading %llu %s\n", (unsigned long long)n,
+            what);
   b->preloading = 1;
-  b->limit = n;
+  /* funds_setup has posted the opening receipt already. */
+  b->limit = n > b->r->preloaded ? n - b->r->preloaded : 0;
   b->depth = PRELOAD_INFLIGHT / b->nconns ? PRELOAD_INFLIGHT / b->nconns : 1;
   if (b->depth > 128) b->depth = 128;
   uint64_t t0 = uv_hrtime();
-  drive(b, "preload");
+  if (b->limit) drive(b, "preload");
   b->r->preload_s = (double)(uv_hrtime() - t0) / 1e9;
   b->preloading = 0;
   for (uint32_t i = 0; i < b->nconns; i++)
     b->conns[i].task_id = 0;
   if (b->r->preloaded < n) {
-    fprintf(stderr, "pcn-bench: only %llu of %llu tasks were created.\n",
-            (unsigned long long)b->r->preloaded, (unsigned long long)n);
+    fprintf(stderr, "pcn-bench: only %llu of %llu %s were created.\n",
+            (unsigned long long)b->r->preloaded, (unsigned long long)n, what);
     return BX_FAILED;
   }
   if (!b->o->quiet)
-    fprintf(stderr, "pcn-bench: preloaded %llu tasks in %.1f s (%.0f/s)\n",
-            (unsigned long long)n, b->r->preload_s,
+    fprintf(stderr, "pcn-bench: preloaded %llu %s in %.1f s (%.0f/s)\n",
+            (unsigned long long)n, what, b->r->preload_s,
             (double)n / b->r->preload_s);
   return BX_OK;
 }

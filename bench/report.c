@@ -7,8 +7,9 @@
 
 #include "bench.h"
 
-static const char *const op_names[OP_N] = {"get",    "list",   "create",
-                                           "update", "resume", "login"};
+static const char *const op_names[OP_N] = {
+    "get",   "list",      "create",   "update",  "resume",
+    "login", "statement", "balances", "receive", "distribute"};
 
 void result_init(bench_result *r) {
   memset(r, 0, sizeof *r);
@@ -123,8 +124,11 @@ void result_print(const bench_result *r, FILE *f) {
   if (r->rate > 0) fprintf(f, ", open loop at %.0f/s", r->rate);
   fprintf(f, ", %.1f s\n", r->elapsed_s);
   if (r->preloaded)
-    fprintf(f, "  preloaded %llu tasks in %.1f s (%.0f/s)\n",
-            (unsigned long long)r->preloaded, r->preload_s,
+    fprintf(f, "  preloaded %llu %s in %.1f s (%.0f/s)\n",
+            (unsigned long long)r->preloaded,
+            r->workload && !strcmp(r->workload, "funds") ? "ledger entries"
+                                                         : "tasks",
+            r->preload_s,
             r->preload_s > 0 ? (double)r->preloaded / r->preload_s : 0);
   if (r->server_start_ms > 0)
     fprintf(f, "  pcnd restarted and serving in %.0f ms\n", r->server_start_ms);

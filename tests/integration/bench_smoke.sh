@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pcn-bench against a spawned pcnd: a few hundred requests of each
-# workload, checked through its --json report (every request answered, no
+# workload (funds on a small ledger, closed and open loop), checked through its --json report (every request answered, no
 # errors, the fan-out feed check clean, logins and reconnects counted,
 # memory sampled). No speed is asserted: this proves the harness works,
 # the numbers come from real runs (README, "Benchmarks").
@@ -41,16 +41,22 @@ run idle 'd["idle"]["connections"] == 50 and d["idle"]["rss_after_kb"] > d["idle
   idle --idle 50 --duration 0.5
 run restart 'd["server_start_ms"] > 0 and d["requests"] == 100' \
   read --connections 2 --requests 100 --preload-tasks 100 --restart
+run funds 'd["requests"] == 300 and d["preloaded"] == 200 and d["ops"]["statement"]["count"] > 0 and d["ops"]["balances"]["count"] > 0 and d["ops"]["receive"]["count"] > 0' \
+  funds --connections 4 --pipeline 2 --requests 300 --preload-entries 200 --read-ratio 80
+run funds-open 'd["requests"] == 100 and d["rate"] == 400 and d["ops"]["statement"]["count"] > 0' \
+  funds --connections 2 --requests 100 --rate 400 --preload-entries 50
 
 # Usage errors: one line, exit 1.
 set +e; "$bench" read --connections lots > /dev/null 2> "$tmp/err"; rc=$?; set -e
 [ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "bad option: exit $rc: $(cat "$tmp/err")"
 set +e; "$bench" fly --spawn > /dev/null 2> "$tmp/err"; rc=$?; set -e
 [ $rc -eq 1 ] || fail "unknown workload exited $rc"
+set +e; "$bench" funds --preload-tasks 10 > /dev/null 2> "$tmp/err"; rc=$?; set -e
+[ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "funds with --preload-tasks: exit $rc: $(cat "$tmp/err")"
 help=$("$bench" --help)
 for opt in spawn pcnd server pid user password-stdin connections pipeline duration \
            requests rate read-ratio list-percent subscribers writers idle \
-           preload-tasks restart keep json quiet; do
+           preload-tasks preload-entries restart keep json quiet; do
   grep -q -- "--$opt" <<<"$help" || fail "--help does not list --$opt"
 done
 # ...and every option it lists is one the parser knows.
