@@ -14,6 +14,11 @@
  *                     'R' u64 id -> u64 id of the entry that reverses it
  *   funds_balances    account -> int64 pence (8 bytes, big-endian two's
  *                     complement); kept even at zero
+ *   funds_months      "YYYY-MM" | account -> int64 pence (as balances): the
+ *                     account's lines in the entries dated in that month,
+ *                     kept in the entry's transaction (schema 4; built from
+ *                     the ledger when an older store is opened), so a
+ *                     statement reads months x accounts, not every entry
  *   meta "next_funds_entry"  the id counter
  *
  * The chart of accounts (debit positive, credit negative; every entry's
@@ -774,6 +779,58 @@ static int build_reversal(MDB_txn *txn, store *st, pcn_arena *a,
 
 /* Posts e: checks no bank account goes below zero, updates every
  * balance, stores the entry (and the reversal mark), emits its event. */
+/* ------------------------------------------------------------ month sums */
+
+/* funds_months: "YYYY-MM" | account -> int64 pence (8 bytes, as balances):
+ * the sum of the account's lines in the entries dated in that month, kept
+ * in each entry's own transaction. A statement reads these (months x
+ * accounts) instead of every entry of the ledger. */
+static int month_add(MDB_txn *txn, store *st, const char *date,
+                     const char *account, int64_t pence) {
+  uint8_t key[7 + FUNDS_ACCOUNT_MAX * 2];
+  size_t al = strlen(account);
+  if (strlen(date) < 7 || al > sizeof key - 7) return MDB_BAD_VALSIZE;
+  memcpy(key, date, 7);
+  memcpy(key + 7, account, al);
+  MDB_val k = {7 + al, key}, v;
+  int64_t sum = 0;
+  int rc = mdb_get(txn, st->funds_months, &k, &v);
+  if (rc == 0 && v.mv_size != 8) return MDB_CORRUPTED;
+  if (rc == 0) sum = (int64_t)key_get_u64(v.mv_data);
+  if (rc && rc != MDB_NOTFOUND) return rc;
+  uint8_t b[8];
+  key_u64(b, (uint64_t)(sum + pence));
+  MDB_val nv = {8, b};
+  return mdb_put(txn, st->funds_months, &k, &nv, 0);
+}
+
+int funds_months_rebuild(store *st, MDB_txn *txn) {
+  int rc = mdb_drop(txn, st->funds_months, 0);
+  MDB_cursor *cur = NULL;
+  if (!rc) rc = mdb_cursor_open(txn, st->funds_entries, &cur);
+  if (rc) return rc;
+  pcn_arena a;
+  pcn_arena_init(&a, 1u << 16);
+  MDB_val k, v;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    if (k.mv_size != 9 || ((uint8_t *)k.mv_data)[0] != 'E') break;
+    pcn_arena_reset(&a);
+    Pcn__FundsEntry *e = pcn__funds_entry__unpack(&a.pb, v.mv_size, v.mv_data);
+    if (!e) {
+      rc = MDB_CORRUPTED;
+      break;
+    }
+    for (size_t i = 0; i < e->n_lines && !rc; i++)
+      rc =
+          month_add(txn, st, e->date, e->lines[i]->account, e->lines[i]->pence);
+    if (rc) break;
+  }
+  mdb_cursor_close(cur);
+  pcn_arena_free(&a);
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 static int post(wtx *w, wjob *job, Pcn__FundsEntry *e) {
   int rc;
   for (size_t i = 0; i < e->n_lines; i++) {
@@ -792,6 +849,8 @@ static int post(wtx *w, wjob *job, Pcn__FundsEntry *e) {
     }
     if ((rc = balance_put(w->txn, w->st, acct, nb)))
       return wtx_lmdb(w, rc, "saving a balance");
+    if ((rc = month_add(w->txn, w->st, e->date, acct, e->lines[i]->pence)))
+      return wtx_lmdb(w, rc, "saving a month's sum");
   }
   uint64_t id;
   if ((rc = store_next_id(w->txn, w->st, META_NEXT_ENTRY, &id)))
@@ -1197,69 +1256,64 @@ static int statement_read(req_ctx *ctx) {
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "month",
                           "month: write it as YYYY-MM, such as 2027-04.");
   stable t = {calloc(STATEMENT_ROWS_MAX, sizeof(srow)), 0};
-  pcn_arena tmp;
-  pcn_arena_init(&tmp, 1u << 20);
   Pcn__FundsStatementPage *pg = pcn_arena_alloc(ctx->arena, sizeof *pg);
   MDB_cursor *cur = NULL;
-  int rc = !t.r || !pg ? ENOMEM : mdb_cursor_open(txn, st->funds_entries, &cur);
+  int rc = !t.r || !pg ? ENOMEM : mdb_cursor_open(txn, st->funds_months, &cur);
   if (rc) {
     free(t.r);
-    pcn_arena_free(&tmp);
     return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
                     "The ledger could not be read.");
   }
   pcn__funds_statement_page__init(pg);
   pg->month = r->month;
+  /* The month sums up to the month's own, in key order: every month
+   * before it (balances carried) and the month itself. */
   MDB_val k, v;
   for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-    if (k.mv_size != 9 || ((uint8_t *)k.mv_data)[0] != 'E') break;
-    pcn_arena_reset(&tmp);
-    Pcn__FundsEntry *e =
-        pcn__funds_entry__unpack(&tmp.pb, v.mv_size, v.mv_data);
-    if (!e) continue;
-    int when = strncmp(e->date, r->month, 7); /* <0 before, 0 in, >0 after */
-    if (when > 0) continue;
-    for (size_t i = 0; i < e->n_lines; i++) {
-      const char *a = e->lines[i]->account;
-      int64_t p = e->lines[i]->pence;
-      srow *x;
-      if (!strncmp(a, "bank:", 5)) {
-        if ((x = srow_get(&t, "", 0, a + 5))) x->balance += p;
-        pg->held += p;
-        if (when < 0) pg->held_before += p;
-      } else if (!strncmp(a, "income:", 7)) {
-        if (when == 0 && (x = srow_get(&t, "", 0, a + 7))) x->received -= p;
-        if (when == 0) pg->received -= p;
-      } else if (!strncmp(a, "expense:", 8)) {
-        if (when == 0 && (x = srow_get(&t, "", 0, a + 8))) x->spent += p;
-        if (when == 0) pg->spent += p;
-      } else if (!strncmp(a, "practice:", 9) || !strncmp(a, "claim:", 6)) {
-        /* Paid to a practice: distributed, or claimed (backfill); its
-         * balance carried is both, to date. */
-        int claim = a[0] == 'c';
-        const char *o = a + (claim ? 6 : 9), *c = strchr(o, ':');
-        if (!c) continue;
-        if ((!ods[0] || ((size_t)(c - o) == strlen(ods) &&
-                         !strncmp(o, ods, strlen(ods)))) &&
-            (x = srow_get(&t, o, (size_t)(c - o), c + 1))) {
-          x->balance += p;
-          if (when == 0 && claim) x->claimed += p;
-          if (when == 0 && !claim) x->distributed += p;
-        }
-        if (when == 0 && (x = srow_get(&t, "", 0, c + 1))) {
-          if (claim)
-            x->claimed += p;
-          else
-            x->distributed += p;
-        }
-        if (when == 0 && claim) pg->claimed += p;
-        if (when == 0 && !claim) pg->distributed += p;
+    if (k.mv_size <= 7 || v.mv_size != 8) continue;
+    int when = memcmp(k.mv_data, r->month, 7); /* <0 before, 0 in */
+    if (when > 0) break;
+    char a[FUNDS_ACCOUNT_MAX * 2 + 1];
+    size_t al = k.mv_size - 7 < sizeof a - 1 ? k.mv_size - 7 : sizeof a - 1;
+    memcpy(a, (const char *)k.mv_data + 7, al);
+    a[al] = 0;
+    int64_t p = (int64_t)key_get_u64(v.mv_data);
+    srow *x;
+    if (!strncmp(a, "bank:", 5)) {
+      if ((x = srow_get(&t, "", 0, a + 5))) x->balance += p;
+      pg->held += p;
+      if (when < 0) pg->held_before += p;
+    } else if (!strncmp(a, "income:", 7)) {
+      if (when == 0 && (x = srow_get(&t, "", 0, a + 7))) x->received -= p;
+      if (when == 0) pg->received -= p;
+    } else if (!strncmp(a, "expense:", 8)) {
+      if (when == 0 && (x = srow_get(&t, "", 0, a + 8))) x->spent += p;
+      if (when == 0) pg->spent += p;
+    } else if (!strncmp(a, "practice:", 9) || !strncmp(a, "claim:", 6)) {
+      /* Paid to a practice: distributed, or claimed (backfill); its
+       * balance carried is both, to date. */
+      int claim = a[0] == 'c';
+      const char *o = a + (claim ? 6 : 9), *c = strchr(o, ':');
+      if (!c) continue;
+      if ((!ods[0] ||
+           ((size_t)(c - o) == strlen(ods) && !strncmp(o, ods, strlen(ods)))) &&
+          (x = srow_get(&t, o, (size_t)(c - o), c + 1))) {
+        x->balance += p;
+        if (when == 0 && claim) x->claimed += p;
+        if (when == 0 && !claim) x->distributed += p;
       }
+      if (when == 0 && (x = srow_get(&t, "", 0, c + 1))) {
+        if (claim)
+          x->claimed += p;
+        else
+          x->distributed += p;
+      }
+      if (when == 0 && claim) pg->claimed += p;
+      if (when == 0 && !claim) pg->distributed += p;
     }
   }
   mdb_cursor_close(cur);
-  pcn_arena_free(&tmp);
   if (statement_plan(txn, st, ctx->arena, &t, pg)) {
     free(t.r);
     return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
@@ -1307,10 +1361,105 @@ static int cmp_vline(const void *a, const void *b) {
   return strcmp(((const vline *)a)->account, ((const vline *)b)->account);
 }
 
+/* Folds lines l[0..n) per key and walks the stored sums of dbi beside
+ * them: every key with lines must have its sum stored, and every stored
+ * sum must equal its lines'. what names a key in the message ("account",
+ * "month and account"). Frees the keys. 0, or -1 with err set. */
+static const char *shown_key(const char *key, int month, char *buf, size_t n) {
+  if (!month || strlen(key) < 7) return key;
+  snprintf(buf, n, "%.7s %s", key, key + 7);
+  return buf;
+}
+
+static int compare_sums(MDB_txn *txn, MDB_dbi dbi, vline *l, size_t n,
+                        const char *what, char *err, size_t errlen) {
+  int month = strncmp(what, "month", 5) == 0; /* keys "YYYY-MM" | account */
+  char shown[FUNDS_ACCOUNT_MAX * 2 + 32];
+  if (n) qsort(l, n, sizeof *l, cmp_vline);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (m && strcmp(l[m - 1].account, l[i].account) == 0) {
+      l[m - 1].pence += l[i].pence;
+      free(l[i].account);
+    } else {
+      l[m++] = l[i];
+    }
+  }
+  int out = 0;
+  size_t j = 0;
+  MDB_cursor *cur = NULL;
+  MDB_val k, v;
+  int rc = mdb_cursor_open(txn, dbi, &cur);
+  for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !out;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    char key[FUNDS_ACCOUNT_MAX * 2 + 16];
+    size_t kl = k.mv_size < sizeof key - 1 ? k.mv_size : sizeof key - 1;
+    memcpy(key, k.mv_data, kl);
+    key[kl] = 0;
+    int64_t stored = v.mv_size == 8 ? (int64_t)key_get_u64(v.mv_data) : 0;
+    for (; j < m && strcmp(l[j].account, key) < 0 && !out; j++)
+      if (l[j].pence) {
+        snprintf(err, errlen,
+                 "The %s %s has no stored sum, but its entries come to %lld "
+                 "pence.",
+                 what, shown_key(l[j].account, month, shown, sizeof shown),
+                 (long long)l[j].pence);
+        out = -1;
+      }
+    if (out) break;
+    int64_t derived = 0;
+    if (j < m && strcmp(l[j].account, key) == 0) derived = l[j++].pence;
+    if (v.mv_size != 8 || stored != derived) {
+      snprintf(err, errlen,
+               "The sum kept for %s %s is %lld pence, but its ledger entries "
+               "come to %lld pence.",
+               what, shown_key(key, month, shown, sizeof shown),
+               (long long)stored, (long long)derived);
+      out = -1;
+    }
+  }
+  if (cur) mdb_cursor_close(cur);
+  if (!out && rc != MDB_NOTFOUND) {
+    snprintf(err, errlen, "Could not read the kept sums: %s.",
+             mdb_strerror(rc));
+    out = -1;
+  }
+  for (; !out && j < m; j++)
+    if (l[j].pence) {
+      snprintf(err, errlen,
+               "The %s %s has no stored sum, but its entries come to %lld "
+               "pence.",
+               what, shown_key(l[j].account, month, shown, sizeof shown),
+               (long long)l[j].pence);
+      out = -1;
+    }
+  for (size_t i = 0; i < m; i++)
+    free(l[i].account);
+  return out;
+}
+
+static int vline_push(vline **l, size_t *n, size_t *cap, char *key,
+                      int64_t pence) {
+  if (!key) return -1;
+  if (*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 256;
+    vline *nl = realloc(*l, nc * sizeof *nl);
+    if (!nl) {
+      free(key);
+      return -1;
+    }
+    *l = nl;
+    *cap = nc;
+  }
+  (*l)[*n].account = key;
+  (*l)[(*n)++].pence = pence;
+  return 0;
+}
+
 int funds_verify(store *st, MDB_txn *txn, uint64_t *entries, char *err,
                  size_t errlen) {
-  size_t n = 0, cap = 0;
-  vline *l = NULL;
+  size_t n = 0, cap = 0, nm = 0, capm = 0;
+  vline *l = NULL, *lm = NULL; /* per account; per month and account */
   int out = 0;
   pcn_arena a;
   pcn_arena_init(&a, 8u << 20);
@@ -1341,7 +1490,7 @@ int funds_verify(store *st, MDB_txn *txn, uint64_t *entries, char *err,
       continue;
     }
     Pcn__FundsEntry *e = pcn__funds_entry__unpack(&a.pb, v.mv_size, v.mv_data);
-    if (!e || e->id != id) {
+    if (!e || e->id != id || strlen(e->date) != 10) {
       snprintf(err, errlen,
                "Ledger entry %llu does not decode or is stored under the "
                "wrong id.",
@@ -1351,20 +1500,20 @@ int funds_verify(store *st, MDB_txn *txn, uint64_t *entries, char *err,
     }
     count++;
     int64_t sum = 0;
-    for (size_t i = 0; i < e->n_lines; i++) {
-      sum += e->lines[i]->pence;
-      if (n == cap) {
-        cap = cap ? cap * 2 : 256;
-        vline *nl = realloc(l, cap * sizeof *l);
-        if (!nl) {
-          snprintf(err, errlen, "Out of memory.");
-          out = -1;
-          break;
-        }
-        l = nl;
+    for (size_t i = 0; i < e->n_lines && !out; i++) {
+      const char *acct = e->lines[i]->account;
+      int64_t p = e->lines[i]->pence;
+      sum += p;
+      char *mk = malloc(7 + strlen(acct) + 1);
+      if (mk) {
+        memcpy(mk, e->date, 7);
+        strcpy(mk + 7, acct);
       }
-      l[n].account = strdup(e->lines[i]->account);
-      l[n++].pence = e->lines[i]->pence;
+      if (vline_push(&l, &n, &cap, strdup(acct), p) ||
+          vline_push(&lm, &nm, &capm, mk, p)) {
+        snprintf(err, errlen, "Out of memory.");
+        out = -1;
+      }
     }
     if (!out && sum != 0) {
       snprintf(err, errlen,
@@ -1379,70 +1528,21 @@ int funds_verify(store *st, MDB_txn *txn, uint64_t *entries, char *err,
     snprintf(err, errlen, "Could not read the ledger: %s.", mdb_strerror(rc));
     out = -1;
   }
-  /* Fold the lines per account, then walk the stored balances beside. */
   if (!out) {
-    if (n) qsort(l, n, sizeof *l, cmp_vline);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-      if (m && strcmp(l[m - 1].account, l[i].account) == 0) {
-        l[m - 1].pence += l[i].pence;
-        free(l[i].account);
-      } else {
-        l[m++] = l[i];
-      }
-    }
-    size_t j = 0;
-    cur = NULL;
-    rc = mdb_cursor_open(txn, st->funds_balances, &cur);
-    for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !out;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-      char acct[FUNDS_ACCOUNT_MAX * 2 + 1];
-      size_t kl = k.mv_size < sizeof acct - 1 ? k.mv_size : sizeof acct - 1;
-      memcpy(acct, k.mv_data, kl);
-      acct[kl] = 0;
-      int64_t stored = v.mv_size == 8 ? (int64_t)key_get_u64(v.mv_data) : 0;
-      while (j < m && strcmp(l[j].account, acct) < 0) {
-        if (l[j].pence) {
-          snprintf(err, errlen,
-                   "Account %s has no stored balance, but its entries come "
-                   "to %lld pence.",
-                   l[j].account, (long long)l[j].pence);
-          out = -1;
-          break;
-        }
-        j++;
-      }
-      if (out) break;
-      int64_t derived = 0;
-      if (j < m && strcmp(l[j].account, acct) == 0) derived = l[j++].pence;
-      if (v.mv_size != 8 || stored != derived) {
-        snprintf(err, errlen,
-                 "The balance of account %s is %lld pence, but its ledger "
-                 "entries come to %lld pence.",
-                 acct, (long long)stored, (long long)derived);
-        out = -1;
-      }
-    }
-    if (cur) mdb_cursor_close(cur);
-    if (!out && rc != MDB_NOTFOUND) {
-      snprintf(err, errlen, "Could not read the balances.");
-      out = -1;
-    }
-    for (; !out && j < m; j++)
-      if (l[j].pence) {
-        snprintf(err, errlen,
-                 "Account %s has no stored balance, but its entries come to "
-                 "%lld pence.",
-                 l[j].account, (long long)l[j].pence);
-        out = -1;
-      }
-    for (size_t i = 0; i < m; i++)
-      free(l[i].account);
-  } else {
-    for (size_t i = 0; i < n; i++)
-      free(l[i].account);
+    out = compare_sums(txn, st->funds_balances, l, n, "account", err, errlen);
+    n = 0;
   }
+  if (!out) {
+    out = compare_sums(txn, st->funds_months, lm, nm, "month and account", err,
+                       errlen);
+    nm = 0;
+  }
+  for (size_t i = 0; i < n; i++)
+    free(l[i].account);
+  for (size_t i = 0; i < nm; i++)
+    free(lm[i].account);
   free(l);
+  free(lm);
   pcn_arena_free(&a);
   if (entries) *entries = count;
   return out;

@@ -91,16 +91,23 @@ static int store_open_dbis(store *st, MDB_txn *txn, unsigned flags) {
     int rc = mdb_dbi_open(txn, v3[i].name, MDB_CREATE, v3[i].dbi);
     if (rc) return rc;
   }
-  return 0;
+  /* Added by schema 4: the ledger's month sums (funds.c), made when
+   * missing and filled by store_migrate. */
+  return mdb_dbi_open(txn, "funds_months", MDB_CREATE, &st->funds_months);
 }
 
 /* Brings an older schema up to this build's. 1 -> 2 -> 3 only add databases,
- * which store_open_dbis has made by now; the hook is where the next
- * migration goes. */
+ * which store_open_dbis has made by now; 3 -> 4 also fills the ledger's
+ * month sums from its entries, in the same transaction as the version. */
 static int store_migrate(store *st, MDB_txn *txn, uint64_t from, char *err,
                          size_t errlen) {
-  (void)from;
-  int rc = store_meta_put_u64(txn, st, META_SCHEMA, STORE_SCHEMA_VERSION);
+  int rc = from < 4 ? funds_months_rebuild(st, txn) : 0;
+  if (rc) {
+    snprintf(err, errlen, "Could not build the ledger's month sums: %s.",
+             mdb_strerror(rc));
+    return rc;
+  }
+  rc = store_meta_put_u64(txn, st, META_SCHEMA, STORE_SCHEMA_VERSION);
   if (rc)
     snprintf(err, errlen, "Could not record the schema version: %s.",
              mdb_strerror(rc));

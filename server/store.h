@@ -26,6 +26,8 @@
  *                     (asks.h, news.c, decisions.h, duties.c, meetings.c)
  *   funds_* .. staff_leave  schema 3: funds and shared staff (funds.c,
  *                     staff.c)
+ *   funds_months      schema 4: the ledger's sums per month and account
+ *                     (funds.c), filled from the entries on migration
  *
  * Threads: the writer thread is the only writer. The loop thread reads
  * through one MDB_NOTLS read transaction, renewed per batch of requests and
@@ -43,7 +45,7 @@
 
 #include "arena.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 #define META_SCHEMA "schema"
 #define META_NETWORK_NAME "network_name"
@@ -67,11 +69,17 @@ typedef struct store {
   MDB_dbi funds_streams, funds_entries, funds_balances, funds_rates,
       funds_budgets, funds_claims, practice_figures, staff, staff_rota,
       staff_leave;
+  /* Schema 4: each account's sum per month (funds.c). */
+  MDB_dbi funds_months;
   pthread_rwlock_t map_lock;
   size_t map_size;
   MDB_txn *rtxn; /* the loop thread's read transaction */
   int rtxn_live; /* renewed and not yet reset */
 } store;
+
+/* funds.c, for store_migrate (schema 3 -> 4): empties funds_months and
+ * fills it from every ledger entry, inside txn. 0 or an LMDB error. */
+int funds_months_rebuild(store *st, MDB_txn *txn);
 
 /* Opens (create: creates) the store in dir. Refuses a store whose schema is
  * newer than this build, and migrates an older one. */

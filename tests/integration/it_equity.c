@@ -190,6 +190,8 @@ static void put_claim(its_server *s, uint64_t id, const char *ods,
     MDB_val nv = {8, b};
     assert_int_equal(mdb_put(txn, st.funds_balances, &k, &nv, 0), 0);
   }
+  /* The month sums too, as posting keeps them (schema 4). */
+  assert_int_equal(funds_months_rebuild(&st, txn), 0);
   assert_int_equal(mdb_txn_commit(txn), 0);
   store_close(&st);
 }

@@ -14,8 +14,10 @@
  * payee's bank per the balances). Then the year end, the ARRS headroom,
  * the budget against actuals and the expected income are checked against
  * the same model, the statements are read again after a restart (the
- * same bytes), and `pcnd verify` re-derives every balance and catches a
- * paid claim altered behind the server's back.
+ * same bytes), `pcnd verify` re-derives every balance and catches a
+ * paid claim and a month's sum altered behind the server's back, and a
+ * store from before the month sums (schema 3) has them built on opening,
+ * giving the same statements.
  *
  * The year is 2025 (April 2025 to March 2026): wholly in the past, so
  * every month's ARRS claim may be recorded and every meeting has happened.
@@ -323,6 +325,39 @@ static void poke_claim(its_server *s, int64_t delta) {
   store_close(&st);
 }
 
+/* Adds delta to a month's sum ("YYYY-MM" | account) behind the server's
+ * back. */
+static void poke_month(its_server *s, const char *key, int64_t delta) {
+  store st;
+  char err[300];
+  if (store_open(&st, s->dir, 64u << 20, 0, err, sizeof err))
+    fail_msg("%s", err);
+  MDB_txn *txn;
+  assert_int_equal(mdb_txn_begin(st.env, NULL, 0, &txn), 0);
+  MDB_val k = {strlen(key), (void *)key}, v;
+  assert_int_equal(mdb_get(txn, st.funds_months, &k, &v), 0);
+  uint8_t b[8];
+  key_u64(b, (uint64_t)((int64_t)key_get_u64(v.mv_data) + delta));
+  MDB_val nv = {8, b};
+  assert_int_equal(mdb_put(txn, st.funds_months, &k, &nv, 0), 0);
+  assert_int_equal(mdb_txn_commit(txn), 0);
+  store_close(&st);
+}
+
+/* Makes the store look as schema 3 left it: no month sums. */
+static void make_schema3(its_server *s) {
+  store st;
+  char err[300];
+  if (store_open(&st, s->dir, 64u << 20, 0, err, sizeof err))
+    fail_msg("%s", err);
+  MDB_txn *txn;
+  assert_int_equal(mdb_txn_begin(st.env, NULL, 0, &txn), 0);
+  assert_int_equal(mdb_drop(txn, st.funds_months, 0), 0);
+  assert_int_equal(store_meta_put_u64(txn, &st, META_SCHEMA, 3), 0);
+  assert_int_equal(mdb_txn_commit(txn), 0);
+  store_close(&st);
+}
+
 /* ------------------------------------------------------------ the year */
 
 static void test_a_year(void **state) {
@@ -624,7 +659,6 @@ static void test_a_year(void **state) {
     pcn__funds_statement_page__pack(pg, b);
     assert_memory_equal(b, packed[i], len[i]);
     free(b);
-    free(packed[i]);
   }
 
   /* pcnd verify checks each paid claim against the entry that paid it. */
@@ -635,6 +669,32 @@ static void test_a_year(void **state) {
   assert_int_equal(pcnd_verify_out(s, out, sizeof out), 1);
   assert_non_null(strstr(out, "Backfill claim 1 and its ledger entry"));
   poke_claim(s, -1);
+  assert_int_equal(pcnd_verify_out(s, out, sizeof out), 0);
+
+  /* So is a month's sum (what statements read instead of every entry). */
+  poke_month(s, "2025-06bank:core", 1);
+  assert_int_equal(pcnd_verify_out(s, out, sizeof out), 1);
+  assert_non_null(strstr(out, "month and account 2025-06 bank:core"));
+  poke_month(s, "2025-06bank:core", -1);
+  assert_int_equal(pcnd_verify_out(s, out, sizeof out), 0);
+
+  /* A store from before the month sums (schema 3) gets them built from
+   * its ledger when it is opened: every statement is the same again. */
+  make_schema3(s);
+  its_run(s);
+  mgr2 = its_relogin(s, mgr2);
+  for (int i = 0; i < MONTHS; i++) {
+    char month[8];
+    month_of(i, month);
+    Pcn__FundsStatementPage *pg = statement(mgr2, month);
+    assert_int_equal(pcn__funds_statement_page__get_packed_size(pg), len[i]);
+    uint8_t *b = malloc(len[i]);
+    pcn__funds_statement_page__pack(pg, b);
+    assert_memory_equal(b, packed[i], len[i]);
+    free(b);
+    free(packed[i]);
+  }
+  its_stop(s);
   assert_int_equal(pcnd_verify_out(s, out, sizeof out), 0);
 
   free(md);
