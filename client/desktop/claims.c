@@ -32,10 +32,6 @@ struct desk_claims {
   guint redraw_id, reload_id;
 };
 
-static const char *const default_streams[] = {
-    "core",      "cd", "arrs", "iif",   "caip",
-    "care-home", "ea", "lm",   "other", NULL};
-
 static const char *state_word(int s) {
   switch (s) {
   case PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED: return "approved";
@@ -71,10 +67,6 @@ static void put_claim(pcn_desk *d, const Pcn__FundsClaim *c) {
   *key = copy->id;
   g_hash_table_replace(d->claims->claims, key, copy);
   changed(d);
-}
-
-static void put_stream(pcn_desk *d, const char *code) {
-  desk_list_add(d->claims->streams, code);
 }
 
 static void note(pcn_desk *d, const char *text, int error) {
@@ -142,16 +134,6 @@ static void on_list(pcn_client *cl, const Pcn__Response *r, void *ud) {
   changed(d);
 }
 
-static void on_streams(pcn_client *cl, const Pcn__Response *r, void *ud) {
-  (void)cl;
-  pcn_desk *d = ud;
-  if (!d->claims || r->status->code != PCN__STATUS_CODE__OK ||
-      r->body_case != PCN__RESPONSE__BODY_FUNDS_STREAMS)
-    return;
-  for (size_t i = 0; i < r->funds_streams->n_streams; i++)
-    put_stream(d, r->funds_streams->streams[i]->code);
-}
-
 /* The controls depend on who is looking: ask first. */
 static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
@@ -167,10 +149,6 @@ static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
   req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_LIST;
   req.funds_claim_list = &l;
   if (call(d, &req, on_list)) return;
-  Pcn__FundsStreamList s = PCN__FUNDS_STREAM_LIST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_LIST;
-  req.funds_stream_list = &s;
-  call(d, &req, on_streams);
   load_year_end(d);
   changed(d);
 }
@@ -187,10 +165,8 @@ void claims_load(pcn_desk *d) {
 void claims_on_event(pcn_desk *d, const Pcn__Event *ev) {
   desk_claims *t = d->claims;
   if (!t) return;
-  if (ev->record_case == PCN__EVENT__RECORD_FUNDS_STREAM) {
-    put_stream(d, ev->funds_stream->code);
-  } else if (ev->record_case == PCN__EVENT__RECORD_FUNDS_ENTRY ||
-             ev->record_case == PCN__EVENT__RECORD_FUNDS_FIGURES) {
+  if (ev->record_case == PCN__EVENT__RECORD_FUNDS_ENTRY ||
+      ev->record_case == PCN__EVENT__RECORD_FUNDS_FIGURES) {
     if (!t->reload_id) t->reload_id = g_idle_add(reload_idle, d);
   } else if (ev->record_case == PCN__EVENT__RECORD_FUNDS_CLAIM) {
     const Pcn__FundsClaim *c = ev->funds_claim;
@@ -560,7 +536,7 @@ GtkWidget *claims_view_new(pcn_desk *d) {
       g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, claim_free);
   t->reasons =
       g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
-  t->streams = gtk_string_list_new(default_streams);
+  t->streams = g_object_ref(d->streams);
 
   t->summary = label("Loading the claims…", "heading", 1);
   gtk_widget_set_name(t->summary, "Claims summary");

@@ -294,9 +294,21 @@ static gboolean feed_flush(gpointer ud) {
   return G_SOURCE_REMOVE;
 }
 
+static void on_streams(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_FUNDS_STREAMS)
+    return;
+  for (size_t i = 0; i < r->funds_streams->n_streams; i++)
+    desk_list_add(d->streams, r->funds_streams->streams[i]->code);
+}
+
 static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   (void)cl;
   pcn_desk *d = ud;
+  if (ev->record_case == PCN__EVENT__RECORD_FUNDS_STREAM)
+    desk_list_add(d->streams, ev->funds_stream->code);
   tasks_on_event(d, ev);
   people_on_event(d, ev);
   network_on_event(d, ev);
@@ -340,6 +352,10 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
       req.body_case = PCN__REQUEST__BODY_WHOAMI;
       req.whoami = &who;
       pcn_client_call(cl, &req, on_whoami, d);
+      Pcn__FundsStreamList sl = PCN__FUNDS_STREAM_LIST__INIT;
+      req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_LIST;
+      req.funds_stream_list = &sl;
+      pcn_client_call(cl, &req, on_streams, d);
       tasks_load(d);
       people_load(d);
       network_load(d);
@@ -770,6 +786,10 @@ pcn_desk *pcn_desk_new(GtkApplication *app) {
   pcn_desk *d = g_new0(pcn_desk, 1);
   d->feed = g_list_store_new(PCN_TYPE_FEED_ROW);
   d->feed_pending = g_ptr_array_new_with_free_func(g_object_unref);
+  static const char *const default_streams[] = {
+      "core",      "cd", "arrs", "iif",   "caip",
+      "care-home", "ea", "lm",   "other", NULL};
+  d->streams = gtk_string_list_new(default_streams);
   uv_loop_init(&d->loop);
   d->uvsrc = pcn_uv_source_attach(&d->loop);
   char err[400];
@@ -867,6 +887,7 @@ void pcn_desk_free(pcn_desk *d) {
   if (d->feed_flush_id) g_source_remove(d->feed_flush_id);
   if (d->last_toast) g_object_unref(d->last_toast);
   g_ptr_array_unref(d->feed_pending);
+  g_object_unref(d->streams);
   if (d->feed_shown) g_object_unref(d->feed_shown);
   if (d->feed_filter) g_object_unref(d->feed_filter);
   g_object_unref(d->feed);

@@ -45,6 +45,10 @@ struct pcn_desk {
   gint64 last_notice_us;
   AdwToast *last_toast;    /* a reference, or NULL */
   GPtrArray *feed_pending; /* rows for the next feed_flush */
+  /* The funding streams' codes, for every page's stream pickers: the
+   * defaults at once, the network's own after connecting and as they are
+   * added (desk.c). Pages hold a reference. */
+  GtkStringList *streams;
   guint feed_flush_id;
   void (*on_rows)(void *ud);
   void *on_rows_ud;

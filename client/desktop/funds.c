@@ -31,10 +31,6 @@ struct desk_funds {
   guint redraw_id, reload_id;
 };
 
-static const char *const default_streams[] = {
-    "core",      "cd", "arrs", "iif",   "caip",
-    "care-home", "ea", "lm",   "other", NULL};
-
 static const struct {
   int split;
   const char *label;
@@ -82,10 +78,6 @@ static void put_entry(pcn_desk *d, const Pcn__FundsEntry *e) {
   *key = c->id;
   g_hash_table_replace(d->funds->entries, key, c);
   changed(d);
-}
-
-static void put_stream(pcn_desk *d, const char *code) {
-  desk_list_add(d->funds->streams, code);
 }
 
 static void note(pcn_desk *d, const char *text, int error) {
@@ -139,16 +131,6 @@ static void on_ledger(pcn_client *cl, const Pcn__Response *r, void *ud) {
   changed(d);
 }
 
-static void on_streams(pcn_client *cl, const Pcn__Response *r, void *ud) {
-  (void)cl;
-  pcn_desk *d = ud;
-  if (!d->funds || r->status->code != PCN__STATUS_CODE__OK ||
-      r->body_case != PCN__RESPONSE__BODY_FUNDS_STREAMS)
-    return;
-  for (size_t i = 0; i < r->funds_streams->n_streams; i++)
-    put_stream(d, r->funds_streams->streams[i]->code);
-}
-
 /* The controls depend on who is looking: ask first. */
 static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
@@ -165,10 +147,6 @@ static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
   req.body_case = PCN__REQUEST__BODY_FUNDS_LEDGER;
   req.funds_ledger = &l;
   if (call(d, &req, on_ledger)) return;
-  Pcn__FundsStreamList s = PCN__FUNDS_STREAM_LIST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_LIST;
-  req.funds_stream_list = &s;
-  call(d, &req, on_streams);
   load_balances(d);
   changed(d);
 }
@@ -196,10 +174,6 @@ static int64_t part_for(const Pcn__FundsEntry *e, const char *ods) {
 void funds_on_event(pcn_desk *d, const Pcn__Event *ev) {
   desk_funds *t = d->funds;
   if (!t) return;
-  if (ev->record_case == PCN__EVENT__RECORD_FUNDS_STREAM) {
-    put_stream(d, ev->funds_stream->code);
-    return;
-  }
   if (ev->record_case != PCN__EVENT__RECORD_FUNDS_ENTRY) return;
   const Pcn__FundsEntry *e = ev->funds_entry;
   put_entry(d, e);
@@ -527,7 +501,7 @@ GtkWidget *funds_view_new(pcn_desk *d) {
   d->funds = t;
   t->entries =
       g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, entry_free);
-  t->streams = gtk_string_list_new(default_streams);
+  t->streams = g_object_ref(d->streams);
 
   t->summary = label("Loading the ledger…", "heading", 1);
   gtk_widget_set_name(t->summary, "Funds summary");

@@ -39,10 +39,6 @@ struct desk_plan {
   guint reload_id, redraw_id;
 };
 
-static const char *const default_streams[] = {
-    "core",      "cd", "arrs", "iif",   "caip",
-    "care-home", "ea", "lm",   "other", NULL};
-
 static const struct {
   int basis;
   const char *label, *says;
@@ -89,10 +85,6 @@ static void note(pcn_desk *d, const char *text, int error) {
  * closing client fails what is in flight after plan_free. */
 static int call(pcn_desk *d, Pcn__Request *req, pcn_response_cb cb) {
   return desk_send(d, d->plan->note, req, cb);
-}
-
-static void put_stream(pcn_desk *d, const char *code) {
-  desk_list_add(d->plan->streams, code);
 }
 
 static void on_rates(pcn_client *cl, const Pcn__Response *r, void *ud) {
@@ -167,16 +159,6 @@ static void reload_soon(pcn_desk *d) {
   if (!d->plan->reload_id) d->plan->reload_id = g_idle_add(reload_idle, d);
 }
 
-static void on_streams(pcn_client *cl, const Pcn__Response *r, void *ud) {
-  (void)cl;
-  pcn_desk *d = ud;
-  if (!d->plan || r->status->code != PCN__STATUS_CODE__OK ||
-      r->body_case != PCN__RESPONSE__BODY_FUNDS_STREAMS)
-    return;
-  for (size_t i = 0; i < r->funds_streams->n_streams; i++)
-    put_stream(d, r->funds_streams->streams[i]->code);
-}
-
 /* The forms are the PCN manager's: ask who is looking first. */
 static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
@@ -187,11 +169,6 @@ static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
     snprintf(d->practice, sizeof d->practice, "%s", r->member->practice);
     d->role = r->member->role;
   }
-  Pcn__FundsStreamList s = PCN__FUNDS_STREAM_LIST__INIT;
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_LIST;
-  req.funds_stream_list = &s;
-  if (call(d, &req, on_streams)) return;
   reload(d);
   changed(d);
 }
@@ -208,9 +185,6 @@ void plan_load(pcn_desk *d) {
 void plan_on_event(pcn_desk *d, const Pcn__Event *ev) {
   if (!d->plan) return;
   switch (ev->record_case) {
-  case PCN__EVENT__RECORD_FUNDS_STREAM:
-    put_stream(d, ev->funds_stream->code);
-    break;
   case PCN__EVENT__RECORD_FUNDS_RATE:
   case PCN__EVENT__RECORD_FUNDS_BUDGET:
   case PCN__EVENT__RECORD_FUNDS_ENTRY:
@@ -542,7 +516,7 @@ static GtkWidget *section(const char *title, GtkWidget *list) {
 GtkWidget *plan_view_new(pcn_desk *d) {
   desk_plan *t = g_new0(desk_plan, 1);
   d->plan = t;
-  t->streams = gtk_string_list_new(default_streams);
+  t->streams = g_object_ref(d->streams);
 
   GtkWidget *bar = desk_bar();
   GtkWidget *yl = gtk_label_new_with_mnemonic("Financial _year");

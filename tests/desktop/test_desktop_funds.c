@@ -2,7 +2,8 @@
  * sees the ledger and what each practice was paid; a receipt and a
  * distribution the PCN manager posts over the wire appear live, and Jo is
  * told of the money paid to her practice. Jo has no posting forms. The PCN
- * manager, in a second window, receives money and previews a split (the
+ * manager, in a second window, is offered a stream added over the wire at
+ * once, receives money and previews a split (the
  * server posts nothing) and then distributes it through the real widgets;
  * Jo's window follows. Every control on the page has a name.
  */
@@ -16,6 +17,17 @@
 static unsigned notices_seen;
 static int new_notice(fixture *f) {
   return pcn_desk_notices(f->d, NULL) > notices_seen;
+}
+
+/* Whether the stream picker being watched offers "estates". */
+static GtkWidget *picker;
+static int offers_estates(fixture *f) {
+  (void)f;
+  GListModel *m = gtk_drop_down_get_model(GTK_DROP_DOWN(picker));
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++)
+    if (!strcmp(gtk_string_list_get_string(GTK_STRING_LIST(m), i), "estates"))
+      return 1;
+  return 0;
 }
 
 static const Pcn__FundsLedgerPage *ledger(its_member *m) {
@@ -97,6 +109,16 @@ static void test_funds(void **state) {
   post = find_widget(mgr_win, 0, "Post to the ledger");
   assert_true(gtk_widget_get_visible(post));
   assert_int_equal(dtest_unnamed(find_widget(mgr_win, 0, "Funds page")), 0);
+  /* A stream the PCN manager adds over the wire is offered at once. */
+  picker = find_widget(post, GTK_TYPE_DROP_DOWN, "Receive stream");
+  assert_false(offers_estates(f));
+  Pcn__FundsStreamAdd sa = PCN__FUNDS_STREAM_ADD__INIT;
+  sa.code = "estates";
+  sa.name = "Estates grant";
+  r.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_ADD;
+  r.funds_stream_add = &sa;
+  its_expect(f->mgr, &r, PCN__STATUS_CODE__OK);
+  assert_true(spin_until(f, offers_estates, 8000));
   type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive amount"), "1,234.56");
   type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive date"), "2027-04-20");
   type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive reference"), "IIF-Q1");
