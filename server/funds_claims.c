@@ -560,44 +560,42 @@ static int ye_gather(MDB_txn *txn, store *st, pcn_arena *a, ye_table *t,
   }
   mdb_cursor_close(cur);
   if (rc != MDB_NOTFOUND) return rc;
-  if ((rc = mdb_cursor_open(txn, st->funds_entries, &cur))) return rc;
-  pcn_arena tmp;
-  pcn_arena_init(&tmp, 1u << 20);
+  /* The ledger's month sums (funds.c) up to the year's last month: the
+   * bank's to date, the rest within the year. */
+  if ((rc = mdb_cursor_open(txn, st->funds_months, &cur))) return rc;
   for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-    if (k.mv_size != 9 || ((uint8_t *)k.mv_data)[0] != 'E') break;
-    pcn_arena_reset(&tmp);
-    Pcn__FundsEntry *e =
-        pcn__funds_entry__unpack(&tmp.pb, v.mv_size, v.mv_data);
-    if (!e || strcmp(e->date, to) > 0) continue;
-    int in = strcmp(e->date, from) >= 0;
-    for (size_t i = 0; i < e->n_lines; i++) {
-      const char *acct = e->lines[i]->account;
-      int64_t p = e->lines[i]->pence;
-      if (!strncmp(acct, "bank:", 5)) {
-        rep->held += p;
-        continue;
-      }
-      if (!in) continue;
-      if (!strncmp(acct, "income:", 7)) {
-        rep->received -= p;
-      } else if (!strncmp(acct, "expense:", 8)) {
-        rep->spent += p;
-      } else {
-        int claim = !strncmp(acct, "claim:", 6);
-        if (!claim && strncmp(acct, "practice:", 9)) continue;
-        const char *o = acct + (claim ? 6 : 9), *c = strchr(o, ':');
-        Pcn__FundsYearEndRow *x = c ? ye_row(t, a, o, (size_t)(c - o)) : NULL;
-        if (!x) continue;
-        if (claim)
-          x->claimed += p;
-        else
-          x->distributed += p;
-      }
+    if (k.mv_size <= 7 || v.mv_size != 8) continue;
+    if (memcmp(k.mv_data, to, 7) > 0) break;
+    int in = memcmp(k.mv_data, from, 7) >= 0;
+    char acct[200];
+    size_t al =
+        k.mv_size - 7 < sizeof acct - 1 ? k.mv_size - 7 : sizeof acct - 1;
+    memcpy(acct, (const char *)k.mv_data + 7, al);
+    acct[al] = 0;
+    int64_t p = (int64_t)key_get_u64(v.mv_data);
+    if (!strncmp(acct, "bank:", 5)) {
+      rep->held += p;
+      continue;
+    }
+    if (!in) continue;
+    if (!strncmp(acct, "income:", 7)) {
+      rep->received -= p;
+    } else if (!strncmp(acct, "expense:", 8)) {
+      rep->spent += p;
+    } else {
+      int claim = !strncmp(acct, "claim:", 6);
+      if (!claim && strncmp(acct, "practice:", 9)) continue;
+      const char *o = acct + (claim ? 6 : 9), *c = strchr(o, ':');
+      Pcn__FundsYearEndRow *x = c ? ye_row(t, a, o, (size_t)(c - o)) : NULL;
+      if (!x) continue;
+      if (claim)
+        x->claimed += p;
+      else
+        x->distributed += p;
     }
   }
   mdb_cursor_close(cur);
-  pcn_arena_free(&tmp);
   return rc == MDB_NOTFOUND ? 0 : rc;
 }
 

@@ -53,6 +53,7 @@
 #define RATES_LIST_MAX 5000
 #define PLAN_STREAMS_MAX 512 /* rows of one year's plan */
 #define DAY_MS 86400000LL
+#define FUNDS_ACCOUNT_KEY_MAX 160 /* an account name in a month sum's key */
 
 /* ------------------------------------------------------------ rates */
 
@@ -400,58 +401,60 @@ static void year_rate_each(void *ud, Pcn__FundsRate *r) {
 }
 
 /* The ledger's entries dated in the year, line by line. */
-static int year_ledger(MDB_txn *txn, store *st, plan_year *p) {
-  char from[11], to[11];
-  snprintf(from, sizeof from, "%04u-04-01", p->fy % 10000u);
-  snprintf(to, sizeof to, "%04u-03-31", (p->fy + 1) % 10000u);
+/* The year's money per stream from the ledger's month sums (funds.c
+ * keeps them per month and account in each entry's transaction): received
+ * month by month, and distributed, claimed and spent in the months up to
+ * and including index last (0 April .. 11 March). */
+static int year_ledger(MDB_txn *txn, store *st, plan_year *p, int last) {
+  char from[8], to[8];
+  snprintf(from, sizeof from, "%04u-04", p->fy % 10000u);
+  snprintf(to, sizeof to, "%04u-03", (p->fy + 1) % 10000u);
   MDB_cursor *cur;
-  int rc = mdb_cursor_open(txn, st->funds_entries, &cur);
+  int rc = mdb_cursor_open(txn, st->funds_months, &cur);
   if (rc) return rc;
-  pcn_arena tmp;
-  pcn_arena_init(&tmp, 1u << 20);
-  MDB_val k, v;
-  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+  MDB_val k = {7, from}, v;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-    if (k.mv_size != 9 || ((uint8_t *)k.mv_data)[0] != 'E') break;
-    pcn_arena_reset(&tmp);
-    Pcn__FundsEntry *e =
-        pcn__funds_entry__unpack(&tmp.pb, v.mv_size, v.mv_data);
-    if (!e || strcmp(e->date, from) < 0 || strcmp(e->date, to) > 0) continue;
-    char month[8];
+    if (k.mv_size <= 7 || memcmp(k.mv_data, to, 7) > 0) break;
+    if (v.mv_size != 8) continue;
+    char month[8], a[FUNDS_ACCOUNT_KEY_MAX + 1];
+    memcpy(month, k.mv_data, 7);
+    month[7] = 0;
+    size_t al = k.mv_size - 7 < sizeof a - 1 ? k.mv_size - 7 : sizeof a - 1;
+    memcpy(a, (const char *)k.mv_data + 7, al);
+    a[al] = 0;
     uint32_t fy = 0;
     int mi = 0;
-    snprintf(month, sizeof month, "%.7s", e->date);
-    if (parse_month(month, &fy, &mi)) continue;
-    for (size_t i = 0; i < e->n_lines; i++) {
-      const char *a = e->lines[i]->account, *s;
-      int64_t pence = e->lines[i]->pence;
-      int kind;
-      if (!strncmp(a, "income:", 7))
-        kind = 0, s = a + 7;
-      else if (!strncmp(a, "expense:", 8))
-        kind = 1, s = a + 8;
-      else if (!strncmp(a, "practice:", 9) || !strncmp(a, "claim:", 6)) {
-        kind = a[0] == 'p' ? 2 : 3;
-        s = strchr(strchr(a, ':') + 1, ':');
-        if (!s) continue;
-        s++;
-      } else
-        continue;
-      plan_row *x = row_get(p, s, strlen(s));
-      if (!x) continue;
-      x->active = 1;
-      if (kind == 0)
-        x->received[mi] -= pence;
-      else if (kind == 1)
-        x->spent += pence;
-      else if (kind == 2)
-        x->distributed += pence;
-      else
-        x->claimed += pence;
-    }
+    if (parse_month(month, &fy, &mi) || fy != p->fy) continue;
+    int64_t pence = (int64_t)key_get_u64(v.mv_data);
+    const char *s;
+    int kind;
+    if (!strncmp(a, "income:", 7))
+      kind = 0, s = a + 7;
+    else if (!strncmp(a, "expense:", 8))
+      kind = 1, s = a + 8;
+    else if (!strncmp(a, "practice:", 9) || !strncmp(a, "claim:", 6)) {
+      kind = a[0] == 'p' ? 2 : 3;
+      s = strchr(strchr(a, ':') + 1, ':');
+      if (!s) continue;
+      s++;
+    } else
+      continue;
+    plan_row *x = row_get(p, s, strlen(s));
+    if (!x) continue;
+    x->active = 1;
+    if (kind == 0)
+      x->received[mi] -= pence;
+    else if (mi > last)
+      continue;
+    else if (kind == 1)
+      x->spent += pence;
+    else if (kind == 2)
+      x->distributed += pence;
+    else
+      x->claimed += pence;
   }
   mdb_cursor_close(cur);
-  pcn_arena_free(&tmp);
   return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
@@ -483,15 +486,17 @@ static int cmp_row(const void *a, const void *b) {
 
 /* Everything of year fy, rows sorted by stream code; the caller frees
  * p->r. 0 or an LMDB error. */
-static int year_load(MDB_txn *txn, store *st, uint32_t fy, pcn_arena *a,
-                     plan_year *p) {
+/* The year's plan; the actuals (distributed, claimed, spent) up to the
+ * month of index last (11: the whole year). */
+static int year_load(MDB_txn *txn, store *st, uint32_t fy, int last,
+                     pcn_arena *a, plan_year *p) {
   memset(p, 0, sizeof *p);
   p->fy = fy;
   p->r = calloc(PLAN_STREAMS_MAX, sizeof *p->r);
   if (!p->r) return ENOMEM;
   int rc = heads_of_year(txn, st, fy, &p->h);
   if (!rc) rc = rates_of_year(txn, st, fy, a, year_rate_each, p);
-  if (!rc) rc = year_ledger(txn, st, p);
+  if (!rc) rc = year_ledger(txn, st, p, last);
   if (!rc) rc = year_budgets(txn, st, p, a);
   if (!rc) qsort(p->r, p->n, sizeof *p->r, cmp_row);
   return rc;
@@ -515,7 +520,7 @@ static int expected_read(req_ctx *ctx) {
   if (r->stream[0] && stream_check(ctx, r->stream)) return ctx->status->code;
   pcn_arena *a = ctx->arena;
   plan_year p;
-  int rc = year_load(ctx_txn(ctx), &ctx->srv->st, fy, a, &p);
+  int rc = year_load(ctx_txn(ctx), &ctx->srv->st, fy, 11, a, &p);
   Pcn__FundsExpectedPage *pg = pcn_arena_alloc(a, sizeof *pg);
   if (r->stream[0] && !rc && !row_get(&p, r->stream, strlen(r->stream)))
     rc = ENOMEM;
@@ -627,17 +632,28 @@ static int budget_set_apply(wtx *w, wjob *job) {
 
 static int budget_report_read(req_ctx *ctx) {
   Pcn__FundsBudgetReport *r = ctx->req->funds_budget_report;
-  uint32_t fy = 0;
+  uint32_t fy = 0, tfy = 0;
   if (check_year(ctx, r->year, &fy)) return ctx->status->code;
+  int last_mi = 11;
+  if (r->through[0] && (parse_month(r->through, &tfy, &last_mi) || tfy != fy))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "through",
+                          "through: a month of the financial year as YYYY-MM, "
+                          "such as %04u-09.",
+                          fy % 10000u);
   pcn_arena *a = ctx->arena;
   plan_year p;
-  int rc = year_load(ctx_txn(ctx), &ctx->srv->st, fy, a, &p);
+  int rc = year_load(ctx_txn(ctx), &ctx->srv->st, fy, last_mi, a, &p);
   Pcn__FundsBudgetPage *pg = pcn_arena_alloc(a, sizeof *pg);
   if (!rc && pg) {
     pcn__funds_budget_page__init(pg);
     pg->year = fy;
     pg->as_at = pcn_arena_alloc(a, 11);
+    /* Today within the year, or the end of the through month. */
     int32_t t = today(ctx), last = (int32_t)pcn_days_from_civil(fy + 1, 3, 31);
+    if (r->through[0]) {
+      int m = (last_mi + 4) % 12 + 1; /* the month after through */
+      t = (int32_t)pcn_days_from_civil(fy + (m <= 4 ? 1 : 0), m, 1) - 1;
+    }
     if (pg->as_at) pcn_date_format(t < last ? t : last, pg->as_at);
     pg->rows = pcn_arena_alloc(a, (p.n + 1) * sizeof *pg->rows);
     Pcn__FundsBudgetRow *rows = pcn_arena_alloc(a, (p.n + 1) * sizeof *rows);
@@ -652,7 +668,7 @@ static int budget_report_read(req_ctx *ctx) {
       o->budget = x->budget;
       for (int i = 0; i < 12; i++) {
         o->expected += x->expected[i];
-        o->received += x->received[i];
+        if (i <= last_mi) o->received += x->received[i];
       }
       o->distributed = x->distributed;
       o->claimed = x->claimed;

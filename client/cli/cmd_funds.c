@@ -496,32 +496,27 @@ static int pdf_names_load(cli_ctx *c, report_pb_names *nm) {
 }
 
 /* The budget table of the PDF: each stream's budget for the month's
- * financial year (FundsBudgetReport), and its actual from April to the
- * month's end: the ledger's lines on practice:*:STREAM, claim:*:STREAM and
- * expense:STREAM of the entries dated in those months (the same lines the
- * budget report sums over the whole year), read page by page. A month
- * the server will refuse loads nothing here; the statement says why. */
-static int pdf_budget_load(cli_ctx *c, const char *month,
-                           report_pb_names *nm) {
+ * financial year and its actual from April to the month's end
+ * (distributed, claimed and spent: FundsBudgetReport through the month).
+ * A month the server will refuse loads nothing here; the statement says
+ * why. */
+static int pdf_budget_load(cli_ctx *c, const char *month, report_pb_names *nm) {
   int32_t day;
-  char first[16], from[11], to[11];
+  char first[16];
   snprintf(first, sizeof first, "%.7s-01", month);
   if (strlen(month) != 7 || pcn_date_parse(first, &day)) return EXIT_DONE;
   int64_t y;
   int m, d;
   pcn_civil_from_days(day, &y, &m, &d);
-  uint32_t fy = (uint32_t)(m >= 4 ? y : y - 1);
-  snprintf(from, sizeof from, "%04u-04-01", fy % 10000u);
-  snprintf(to, sizeof to, "%.7s-31", month); /* dates compare as text */
   int rc;
   Pcn__Request req = PCN__REQUEST__INIT;
   Pcn__FundsBudgetReport br = PCN__FUNDS_BUDGET_REPORT__INIT;
-  br.year = fy;
+  br.year = (uint32_t)(m >= 4 ? y : y - 1);
+  br.through = (char *)month;
   req.body_case = PCN__REQUEST__BODY_FUNDS_BUDGET_REPORT;
   req.funds_budget_report = &br;
   const Pcn__Response *r = cli_call(c, &req, &rc);
   if (!r) return rc;
-  int any = 0;
   for (size_t i = 0; i < r->funds_budget_page->n_rows; i++) {
     const Pcn__FundsBudgetRow *x = r->funds_budget_page->rows[i];
     if (!x->budget) continue;
@@ -529,33 +524,7 @@ static int pdf_budget_load(cli_ctx *c, const char *month,
     if (k == (size_t)-1) continue;
     nm->s[k].has_budget = 1;
     nm->s[k].budget = x->budget;
-    any = 1;
-  }
-  Pcn__FundsLedger l = PCN__FUNDS_LEDGER__INIT;
-  l.limit = 200;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_LEDGER;
-  req.funds_ledger = &l;
-  while (any) {
-    if (!(r = cli_call(c, &req, &rc))) return rc;
-    const Pcn__FundsLedgerPage *pg = r->funds_ledger_page;
-    for (size_t i = 0; i < pg->n_entries; i++) {
-      const Pcn__FundsEntry *e = pg->entries[i];
-      if (strcmp(e->date, from) < 0 || strcmp(e->date, to) > 0) continue;
-      for (size_t j = 0; j < e->n_lines; j++) {
-        const char *a = e->lines[j]->account, *st = NULL;
-        if (!strncmp(a, "expense:", 8))
-          st = a + 8;
-        else if (!strncmp(a, "practice:", 9) || !strncmp(a, "claim:", 6))
-          st = strchr(strchr(a, ':') + 1, ':');
-        if (!st) continue;
-        if (st[0] == ':') st++;
-        size_t k = report_pb_stream(nm, st);
-        if (k != (size_t)-1 && nm->s[k].has_budget)
-          nm->s[k].actual_ytd += e->lines[j]->pence;
-      }
-    }
-    if (!pg->next_before) break;
-    l.before = pg->next_before;
+    nm->s[k].actual_ytd = x->distributed + x->claimed + x->spent;
   }
   return EXIT_DONE;
 }

@@ -134,16 +134,8 @@ static void on_list(pcn_client *cl, const Pcn__Response *r, void *ud) {
   changed(d);
 }
 
-/* The controls depend on who is looking: ask first. */
-static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
-  (void)cl;
-  pcn_desk *d = ud;
-  if (!d->claims || r->status->code == PCN__STATUS_CODE__UNAVAILABLE) return;
-  if (r->status->code == PCN__STATUS_CODE__OK &&
-      r->body_case == PCN__RESPONSE__BODY_MEMBER) {
-    snprintf(d->practice, sizeof d->practice, "%s", r->member->practice);
-    d->role = r->member->role;
-  }
+void claims_load(pcn_desk *d) {
+  if (!d->claims) return;
   Pcn__Request req = PCN__REQUEST__INIT;
   Pcn__FundsClaimList l = PCN__FUNDS_CLAIM_LIST__INIT;
   req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_LIST;
@@ -151,15 +143,6 @@ static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (call(d, &req, on_list)) return;
   load_year_end(d);
   changed(d);
-}
-
-void claims_load(pcn_desk *d) {
-  if (!d->claims) return;
-  Pcn__WhoAmI w = PCN__WHO_AM_I__INIT;
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_WHOAMI;
-  req.whoami = &w;
-  call(d, &req, on_me);
 }
 
 void claims_on_event(pcn_desk *d, const Pcn__Event *ev) {

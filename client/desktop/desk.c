@@ -329,15 +329,36 @@ static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
     d->feed_flush_id = g_idle_add_full(G_PRIORITY_DEFAULT, feed_flush, d, NULL);
 }
 
+/* The pages load once the desk knows who is looking (their controls
+ * depend on the member's role and practice), so no page asks for itself. */
+static void load_pages(pcn_desk *d) {
+  tasks_load(d);
+  people_load(d);
+  network_load(d);
+  asks_load(d);
+  news_load(d);
+  decisions_load(d);
+  duties_load(d);
+  meetings_load(d);
+  funds_load(d);
+  staff_load(d);
+  plan_load(d);
+  headroom_load(d);
+  claims_load(d);
+  statement_load(d);
+}
+
 static void on_whoami(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
   pcn_desk *d = ud;
-  if (r->status->code != PCN__STATUS_CODE__OK ||
-      r->body_case != PCN__RESPONSE__BODY_MEMBER)
-    return;
-  snprintf(d->username, sizeof d->username, "%s", r->member->username);
-  snprintf(d->practice, sizeof d->practice, "%s", r->member->practice);
-  d->role = r->member->role;
+  if (r->status->code == PCN__STATUS_CODE__UNAVAILABLE) return; /* closing */
+  if (r->status->code == PCN__STATUS_CODE__OK &&
+      r->body_case == PCN__RESPONSE__BODY_MEMBER) {
+    snprintf(d->username, sizeof d->username, "%s", r->member->username);
+    snprintf(d->practice, sizeof d->practice, "%s", r->member->practice);
+    d->role = r->member->role;
+  }
+  load_pages(d);
 }
 
 static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
@@ -356,20 +377,6 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
       req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_LIST;
       req.funds_stream_list = &sl;
       pcn_client_call(cl, &req, on_streams, d);
-      tasks_load(d);
-      people_load(d);
-      network_load(d);
-      asks_load(d);
-      news_load(d);
-      decisions_load(d);
-      duties_load(d);
-      meetings_load(d);
-      funds_load(d);
-      staff_load(d);
-      plan_load(d);
-      headroom_load(d);
-      claims_load(d);
-      statement_load(d);
       const Pcn__Welcome *w = pcn_client_welcome(cl);
       uint64_t head = w ? w->head_seq : 0;
       d->live_from = head; /* older events are history, not news */

@@ -69,8 +69,10 @@ struct pcn_desk {
 };
 
 /* A view of its own (issue 6's areas follow this shape): view_new builds
- * the page, load runs after the first connect (and again after a
- * reconnect), on_event sees every event, free runs as the window goes. */
+ * the page, load runs once after the first connect, when the desk knows
+ * who is looking (d->role, d->practice: desk.c's WhoAmI has been answered;
+ * after a reconnect the feed catches the page up), on_event sees every
+ * event, free runs as the window goes. */
 #define DESK_VIEW(area)                                                        \
   GtkWidget *area##_view_new(pcn_desk *d);                                     \
   void area##_load(pcn_desk *d);                                               \

@@ -207,31 +207,13 @@ static void on_register(pcn_client *cl, const Pcn__Response *r, void *ud) {
   changed(d);
 }
 
-/* Who is looking decides the controls, so the register is asked for once
- * the desk knows (its own WhoAmI may not have been answered yet). */
-static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
-  pcn_desk *d = ud;
-  if (!d->duties || r->status->code == PCN__STATUS_CODE__UNAVAILABLE) return;
-  if (r->status->code == PCN__STATUS_CODE__OK &&
-      r->body_case == PCN__RESPONSE__BODY_MEMBER) {
-    snprintf(d->practice, sizeof d->practice, "%s", r->member->practice);
-    d->role = r->member->role;
-  }
-  (void)cl;
+void duties_load(pcn_desk *d) {
+  if (!d->duties) return;
   Pcn__DutyList l = PCN__DUTY_LIST__INIT;
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_DUTY_LIST;
   req.duty_list = &l;
   call(d, &req, on_register);
-}
-
-void duties_load(pcn_desk *d) {
-  if (!d->duties) return;
-  Pcn__WhoAmI w = PCN__WHO_AM_I__INIT;
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_WHOAMI;
-  req.whoami = &w;
-  call(d, &req, on_me);
 }
 
 static void on_agreed(pcn_client *cl, const Pcn__Response *r, void *ud) {

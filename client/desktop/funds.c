@@ -131,16 +131,8 @@ static void on_ledger(pcn_client *cl, const Pcn__Response *r, void *ud) {
   changed(d);
 }
 
-/* The controls depend on who is looking: ask first. */
-static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
-  (void)cl;
-  pcn_desk *d = ud;
-  if (!d->funds || r->status->code == PCN__STATUS_CODE__UNAVAILABLE) return;
-  if (r->status->code == PCN__STATUS_CODE__OK &&
-      r->body_case == PCN__RESPONSE__BODY_MEMBER) {
-    snprintf(d->practice, sizeof d->practice, "%s", r->member->practice);
-    d->role = r->member->role;
-  }
+void funds_load(pcn_desk *d) {
+  if (!d->funds) return;
   Pcn__Request req = PCN__REQUEST__INIT;
   Pcn__FundsLedger l = PCN__FUNDS_LEDGER__INIT;
   l.limit = FUNDS_ROWS_MAX;
@@ -149,15 +141,6 @@ static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (call(d, &req, on_ledger)) return;
   load_balances(d);
   changed(d);
-}
-
-void funds_load(pcn_desk *d) {
-  if (!d->funds) return;
-  Pcn__WhoAmI w = PCN__WHO_AM_I__INIT;
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_WHOAMI;
-  req.whoami = &w;
-  call(d, &req, on_me);
 }
 
 static int64_t part_for(const Pcn__FundsEntry *e, const char *ods) {

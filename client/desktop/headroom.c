@@ -189,27 +189,10 @@ static void reload_soon(pcn_desk *d) {
     d->headroom->reload_id = g_idle_add(reload_idle, d);
 }
 
-/* The form depends on who is looking: ask first. */
-static void on_me(pcn_client *cl, const Pcn__Response *r, void *ud) {
-  (void)cl;
-  pcn_desk *d = ud;
-  if (!d->headroom || r->status->code == PCN__STATUS_CODE__UNAVAILABLE) return;
-  if (r->status->code == PCN__STATUS_CODE__OK &&
-      r->body_case == PCN__RESPONSE__BODY_MEMBER) {
-    snprintf(d->practice, sizeof d->practice, "%s", r->member->practice);
-    d->role = r->member->role;
-  }
-  redraw(d);
-  load_report(d);
-}
-
 void headroom_load(pcn_desk *d) {
   if (!d->headroom) return;
-  Pcn__WhoAmI w = PCN__WHO_AM_I__INIT;
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_WHOAMI;
-  req.whoami = &w;
-  call(d, &req, on_me);
+  redraw(d);
+  load_report(d);
 }
 
 void headroom_on_event(pcn_desk *d, const Pcn__Event *ev) {

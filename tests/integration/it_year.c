@@ -250,6 +250,7 @@ typedef struct model {
   int64_t paid_core[MONTHS][NP], paid_arrs[MONTHS][NP];
   /* In the year, per practice. */
   int64_t dist_year[NP], claim_year[NP];
+  int64_t core_out[MONTHS]; /* core paid out in the month: all three ways */
   int64_t arrs_claimed;
 } model;
 
@@ -446,10 +447,12 @@ static void test_a_year(void **state) {
     md->paid_arrs[i][0] += arrs;
     md->dist_year[0] += arrs;
     md->distributed[i] = core - 100000 + arrs;
+    md->core_out[i] = core - 100000;
 
     /* A project manager's invoice. */
     expense(mgr, "core", 30000, d12);
     md->spent[i] = 30000;
+    md->core_out[i] += 30000;
 
     /* The network board: Dr Khan (a GP at Riverside) for 90 minutes, Sam
      * (Hill Street's manager) for 100; Jo claims for Dr Khan, Sam for
@@ -467,6 +470,7 @@ static void test_a_year(void **state) {
     md->claim_year[0] += a;
     md->claim_year[1] += b;
     md->claimed[i] = a + b;
+    md->core_out[i] += a + b;
 
     /* November: October's core distribution is reversed (paid in error;
      * nothing is paid again in its place). */
@@ -480,6 +484,7 @@ static void test_a_year(void **state) {
         total += wrong_parts[p];
       }
       md->distributed[i] -= total;
+      md->core_out[i] -= total;
     }
   }
   (void)khan;
@@ -593,6 +598,35 @@ static void test_a_year(void **state) {
   assert_int_equal(core_b->spent, core_spent);
   assert_int_equal(core_b->remaining,
                    38000000 - core_dist - core_claim - core_spent);
+
+  /* Through each month: the actuals to its end, as the statement's PDF
+   * asks for its budget table. */
+  int64_t out_to_date = 0;
+  for (int i = 0; i < MONTHS; i++) {
+    char month[8], end[11];
+    month_of(i, month);
+    date_in(i + 1 < MONTHS ? i + 1 : i, 1, end);
+    out_to_date += md->core_out[i];
+    br.through = month;
+    const Pcn__FundsBudgetPage *tp = call(mgr, &rreq)->funds_budget_page;
+    const Pcn__FundsBudgetRow *x = NULL;
+    for (size_t r = 0; r < tp->n_rows; r++)
+      if (!strcmp(tp->rows[r]->stream, "core")) x = tp->rows[r];
+    assert_non_null(x);
+    assert_int_equal(x->distributed + x->claimed + x->spent, out_to_date);
+    assert_int_equal(x->budget, 38000000);
+    assert_int_equal(x->expected, exp_total);
+    if (i + 1 < MONTHS) { /* as at the month's last day */
+      int32_t last;
+      assert_int_equal(pcn_date_parse(end, &last), 0);
+      char want[11];
+      pcn_date_format(last - 1, want);
+      assert_string_equal(tp->as_at, want);
+    }
+  }
+  br.through = "2026-04"; /* not a month of the year */
+  its_field_is(its_expect(mgr, &rreq, PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "through");
 
   /* The ARRS headroom: £25 a weighted patient on 26,000 on 1 April. */
   Pcn__FundsHeadroom fh = PCN__FUNDS_HEADROOM__INIT;
