@@ -12,6 +12,10 @@
 /* practices.c: the id of the practice with this ODS code. 0 or
  * MDB_NOTFOUND (or another LMDB error). */
 int practice_lookup(MDB_txn *txn, store *st, const char *ods, uint32_t *id);
+/* practices.c: the practice with this ODS code, decoded into the arena.
+ * 0, MDB_NOTFOUND or another LMDB error. */
+int practice_load(MDB_txn *txn, store *st, const char *ods, pcn_arena *a,
+                  Pcn__Practice **p);
 
 /* members.c: a member by username, decoded into the arena. */
 int member_lookup(MDB_txn *txn, store *st, const char *username, pcn_arena *a,
@@ -104,18 +108,14 @@ int funds_figures_at(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
                      Pcn__PracticeFigures ***out, size_t *n);
 /* funds.c: 1 if code names a funding stream (built in or added), else 0. */
 int funds_stream_exists(MDB_txn *txn, store *st, const char *code);
-/* funds_plan.c, for funds.c's statement and funds_arrs.c's headroom: the
+/* funds_plan.c, for funds_arrs.c's headroom: the
  * rate recorded for stream in financial year (2027: April 2027 to March
  * 2028), into the arena. 0, MDB_NOTFOUND (no rate) or an LMDB error. */
 int funds_rate_find(MDB_txn *txn, store *st, uint32_t year, const char *stream,
                     pcn_arena *a, Pcn__FundsRate **out);
-/* funds_plan.c: the income expected in month (YYYY-MM) from stream's rate
- * for the month's financial year and the practices' figures on its first
- * day (FundsExpected's rule). *pence 0 when no rate. 0 or an LMDB error. */
-int funds_expected_month(MDB_txn *txn, store *st, const char *stream,
-                         const char *month, int64_t *pence);
 /* funds_plan.c, for funds.c's statement: every stream with income
- * expected in month (YYYY-MM) and how much (funds_expected_month's rule),
+ * expected in month (YYYY-MM) and how much (FundsExpected's rule: the
+ * year's rate on the figures in force on the month's first day),
  * arrays in the arena; streams with none are left out. 0 or an LMDB error
  * (EINVAL for a bad month, ENOMEM). */
 int funds_expected_streams(MDB_txn *txn, store *st, const char *month,

@@ -312,15 +312,9 @@ static int load_rows(req_ctx *ctx, MDB_txn *txn, Pcn__AskLoadReport *rep) {
     if (!row) return -1;
     pcn__ask_load_row__init(row);
     row->practice = ods[i];
-    uint32_t id;
-    uint8_t key[4];
     Pcn__Practice *p;
-    if (practice_lookup(txn, st, ods[i], &id) == 0) {
-      key_u32(key, id);
-      if (store_get_pb(txn, st->practices, key, 4, &pcn__practice__descriptor,
-                       ctx->arena, (void **)&p) == 0)
-        row->name = p->name;
-    }
+    if (practice_load(txn, st, ods[i], ctx->arena, &p) == 0)
+      row->name = p->name;
     rep->practices[rep->n_practices++] = row;
   }
   return 0;

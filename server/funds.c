@@ -1230,15 +1230,9 @@ static int statement_plan(MDB_txn *txn, store *st, pcn_arena *a, stable *t,
   if (!rc) rc = settings_load(txn, st, a, &set);
   if (!rc && set->payee[0]) {
     Pcn__Practice *p;
-    uint32_t id;
-    uint8_t key[4];
     pg->payee = set->payee;
-    if (practice_lookup(txn, st, set->payee, &id) == 0) {
-      key_u32(key, id);
-      if (store_get_pb(txn, st->practices, key, 4, &pcn__practice__descriptor,
-                       a, (void **)&p) == 0)
-        pg->payee_name = p->name;
-    }
+    if (practice_load(txn, st, set->payee, a, &p) == 0)
+      pg->payee_name = p->name;
   }
   return rc;
 }

@@ -280,24 +280,6 @@ static int parse_month(const char *month, uint32_t *fy, int *i) {
   return 0;
 }
 
-int funds_expected_month(MDB_txn *txn, store *st, const char *stream,
-                         const char *month, int64_t *pence) {
-  *pence = 0;
-  uint32_t fy = 0;
-  int i = 0;
-  if (parse_month(month, &fy, &i)) return EINVAL;
-  pcn_arena a;
-  pcn_arena_init(&a, 1u << 20);
-  Pcn__FundsRate *r;
-  int rc = funds_rate_find(txn, st, fy, stream, &a, &r);
-  heads h;
-  if (rc == 0 && r->basis != PCN__FUNDS_BASIS__FUNDS_FIXED)
-    rc = heads_of_month(txn, st, fy, i, &h);
-  if (rc == 0) *pence = expected_of(r, &h, i);
-  pcn_arena_free(&a);
-  return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
 /* Calls each(ud, rate) for every rate of year fy, decoded into a. */
 static int rates_of_year(MDB_txn *txn, store *st, uint32_t fy, pcn_arena *a,
                          void (*each)(void *ud, Pcn__FundsRate *r), void *ud) {

@@ -19,8 +19,8 @@ int practice_lookup(MDB_txn *txn, store *st, const char *ods, uint32_t *id) {
   return store_get_u32(txn, st->practice_by_ods, ods, n, id);
 }
 
-static int practice_load(MDB_txn *txn, store *st, const char *ods, pcn_arena *a,
-                         Pcn__Practice **p) {
+int practice_load(MDB_txn *txn, store *st, const char *ods, pcn_arena *a,
+                  Pcn__Practice **p) {
   uint32_t id;
   int rc = practice_lookup(txn, st, ods, &id);
   if (rc) return rc;
