@@ -393,6 +393,12 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
                  ev->funds_arrs_claim->month, amt);
     break;
   }
+  case PCN__EVENT__RECORD_SERVER_NOTICE: {
+    const Pcn__ServerNotice *sn = ev->server_notice;
+    k = snprintf(out, n, "%sserver notice: %s",
+                 sn->severity >= 1 ? "** " : "", sn->message);
+    break;
+  }
   case PCN__EVENT__RECORD_FUNDS_CLAIM_DUE: {
     const Pcn__FundsClaimDue *c = ev->funds_claim_due;
     if (c->working_days_left < 0)
