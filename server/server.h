@@ -103,6 +103,17 @@ struct server {
     uint64_t requests, writes, events_out, cuts, rejected_conns;
   } stats;
   struct login_backoff *backoff; /* auth.c */
+  /* The last scheduled or on-demand backup taken by this process (backup.c),
+   * for status and metrics. last_ms 0: none yet. */
+  struct {
+    int64_t last_ms; /* wall clock, Unix ms, when it finished */
+    int last_ok;
+    char last_error[256]; /* a sentence when !last_ok */
+    char last_file[512];
+  } backup;
+  /* The served certificate's notAfter, Unix seconds (certs.c). */
+  int64_t cert_not_after;
+  char store_epoch[33]; /* 32 hex digits (store.c); sent in Welcome */
 };
 
 /* The server's wall clock in Unix ms: the real one, moved by ClockAdvance
