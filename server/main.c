@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +39,13 @@ static const run_opt run_opts[] = {
      OFF(max_output), 4096, 1ull << 32},
     {"arena-budget", "BYTES", "memory one request may decode into", OPT_SIZE,
      OFF(arena_budget), 65536, 1ull << 30},
-    {"handshake-timeout", "SECONDS", "time from connect to Hello", OPT_SECS,
-     OFF(handshake_timeout_ms), 1, 3600},
+    {"handshake-timeout", "SECONDS",
+     "time from connect to logged in; a connection not logged in by then "
+     "is closed, whatever it sends",
+     OPT_SECS, OFF(handshake_timeout_ms), 1, 3600},
+    {"frame-timeout", "SECONDS",
+     "time a frame that has begun may take to arrive whole", OPT_SECS,
+     OFF(frame_timeout_ms), 1, 3600},
     {"idle-timeout", "SECONDS", "close connections silent this long", OPT_SECS,
      OFF(idle_timeout_ms), 1, 86400},
     {"heartbeat", "SECONDS", "heartbeat to idle subscribers this often",
@@ -346,6 +352,11 @@ static int cmd_verify(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  /* libuv writes to sockets with write(2), which raises SIGPIPE when the
+   * peer has already gone: ignored, the write fails with EPIPE and that
+   * one connection closes. Left to its default, any client that hangs up
+   * with replies pending would stop the whole server. */
+  signal(SIGPIPE, SIG_IGN);
   if (argc < 2) {
     usage_main(stderr);
     return 1;

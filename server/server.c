@@ -32,6 +32,7 @@ void srv_config_defaults(srv_config *cfg) {
   cfg->max_output = 8u << 20;
   cfg->arena_budget = 4u << 20;
   cfg->handshake_timeout_ms = 10000;
+  cfg->frame_timeout_ms = 10000;
   cfg->idle_timeout_ms = 300000;
   cfg->heartbeat_ms = 15000;
   cfg->feed_keep = 0;

@@ -40,7 +40,9 @@ typedef struct srv_config {
   uint32_t max_inflight; /* unanswered requests per connection */
   size_t max_output;     /* unsent bytes per connection before a cut */
   size_t arena_budget;   /* bytes one request may decode into */
-  uint32_t handshake_timeout_ms;
+  uint32_t handshake_timeout_ms; /* connect to logged in (or a login in
+                                   flight), whatever else is sent */
+  uint32_t frame_timeout_ms;     /* a frame's first byte to its last */
   uint32_t idle_timeout_ms;
   uint32_t heartbeat_ms;
   uint64_t feed_keep; /* events held; 0 keeps them all */
