@@ -401,11 +401,18 @@ struct its_raw {
 };
 
 its_raw *its_raw_connect(its_server *s) {
+  return its_raw_connect_rcvbuf(s, 0);
+}
+
+its_raw *its_raw_connect_rcvbuf(its_server *s, int rcvbuf) {
   its_raw *r = calloc(1, sizeof *r);
   char err[200];
   r->ctx = pcn_pki_client_ctx(s->ca_pem, err, sizeof err);
   assert_non_null(r->ctx);
   r->fd = socket(AF_INET, SOCK_STREAM, 0);
+  /* Before connect, so the window the client offers stays small. */
+  if (rcvbuf > 0)
+    setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(s->port)};
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(r->fd, (struct sockaddr *)&a, sizeof a) != 0) goto fail;

@@ -132,6 +132,9 @@ int its_wait(uv_loop_t *loop, int (*cond)(void *ud), void *ud,
  * established socket wrapper, or NULL. */
 typedef struct its_raw its_raw;
 its_raw *its_raw_connect(its_server *s);
+/* The same with the socket's receive buffer capped (bytes), so what the
+ * kernels can hold for a client that does not read is small and known. */
+its_raw *its_raw_connect_rcvbuf(its_server *s, int rcvbuf);
 /* Writes bytes through TLS. 0 or -1. */
 int its_raw_write(its_raw *r, const void *p, size_t n);
 /* Sends one request frame with this id; asserts it was written. */
