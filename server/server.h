@@ -116,6 +116,9 @@ struct server {
   /* The served certificate's notAfter, Unix seconds (certs.c). */
   int64_t cert_not_after;
   char store_epoch[33]; /* 32 hex digits (store.c); sent in Welcome */
+  /* pcnd run's exit status once the loop ends: 0, or
+   * FAULTS_EXIT_STORE_ERROR after a fatal store fault (faults.h). */
+  int exit_code;
 };
 
 /* The server's wall clock in Unix ms: the real one, moved by ClockAdvance

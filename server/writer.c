@@ -6,16 +6,24 @@
  *
  * The feed chain lives here: `chain` is the committed head; each batch
  * works on a copy that becomes the head only when the batch commits.
+ *
+ * Faults (faults.h): a full disk refuses the batch with RESOURCE_EXHAUSTED
+ * and the next batch tries again; a fatal fault (a failed fsync, a
+ * panicked environment) sets `fatal`, after which the writer never touches
+ * the store again: it refuses every job with UNAVAILABLE, and the loop
+ * stops the server, which exits non-zero.
  */
 #include "writer.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "conn.h"
+#include "faults.h"
 #include "feed.h"
 
 struct writer {
@@ -32,6 +40,12 @@ struct writer {
   feed_chain chain; /* writer thread only, after start */
   /* Writer thread only; read after it is joined. */
   uint64_t n_batches, n_jobs, commit_ns;
+  /* Set by the writer thread; the loop reads them after taking done_mu
+   * (fatal) or at any time (disk_full, a hint). */
+  int fatal;
+  char fatal_why[400];
+  int fatal_reported; /* loop thread only */
+  atomic_int disk_full;
 };
 
 wjob *wjob_new(server *s, conn *c, uint64_t frame_id, size_t arena_budget) {
@@ -142,12 +156,54 @@ static int writer_apply_one(writer *wr, MDB_txn *parent, feed_chain *chain,
   return 0;
 }
 
+/* Fails every job of the batch with code and message; publishes nothing. */
+static void writer_refuse(writer *wr, wjob *batch, int code, const char *msg) {
+  for (wjob *j = batch; j; j = j->next) {
+    wtx w = {.srv = wr->srv, .st = &wr->srv->st, .job = j};
+    feed_items_free(j->items);
+    j->items = NULL;
+    j->code = wtx_fail(&w, code, "%s", msg);
+  }
+}
+
+/* A commit failed for a reason faults.h names: refuse the batch, and after
+ * a fatal fault everything that follows. */
+static void writer_fault(writer *wr, wjob *batch, enum fault_kind k,
+                         const char *why) {
+  if (k == FAULT_DISK_FULL) {
+    if (!atomic_exchange(&wr->disk_full, 1))
+      fprintf(stderr,
+              "pcnd: %s; refusing writes (reads and the feed go on) until "
+              "space is freed.\n",
+              why);
+    writer_refuse(wr, batch, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                  "The server's disk is full, so this change was not saved; "
+                  "reads still work, and saving resumes once the server's "
+                  "operator frees space.");
+    return;
+  }
+  if (!wr->fatal) {
+    fprintf(stderr, "pcnd: %s; no more writes will be taken.\n", why);
+    snprintf(wr->fatal_why, sizeof wr->fatal_why, "%s", why);
+    wr->fatal = 1;
+  }
+  writer_refuse(wr, batch, PCN__STATUS_CODE__UNAVAILABLE,
+                "The server stopped taking writes after its disk reported an "
+                "error, so this change was not saved; try again once the "
+                "server's operator has restarted it.");
+}
+
 /* Applies and commits one batch. On return every job has its result. */
 static void writer_run_batch(writer *wr, wjob *batch) {
   store *st = &wr->srv->st;
+  if (wr->fatal) {
+    writer_fault(wr, batch, FAULT_FATAL, wr->fatal_why);
+    return;
+  }
   for (int attempt = 0;; attempt++) {
     feed_chain chain = wr->chain;
     MDB_txn *txn;
+    faults_sync_clear();
     int rc = mdb_txn_begin(st->env, NULL, 0, &txn);
     int retry = 0;
     if (rc == 0) {
@@ -167,6 +223,15 @@ static void writer_run_batch(writer *wr, wjob *batch) {
         if (rc == MDB_MAP_FULL) retry = 1;
       }
     }
+    if (!retry && rc) {
+      char why[400];
+      enum fault_kind k =
+          faults_classify(st->env, wr->srv->cfg.data_dir, rc, why, sizeof why);
+      if (k != FAULT_OTHER) {
+        writer_fault(wr, batch, k, why);
+        return;
+      }
+    }
     if (retry && attempt < 8 && store_grow(st) == 0) {
       fprintf(stderr, "pcnd: the store's map was full; grown to %zu MiB.\n",
               st->map_size >> 20);
@@ -174,6 +239,9 @@ static void writer_run_batch(writer *wr, wjob *batch) {
     }
     if (!retry && rc == 0) {
       wr->chain = chain;
+      if (atomic_exchange(&wr->disk_full, 0))
+        fprintf(stderr, "pcnd: there is room on the disk again; writes are "
+                        "being saved.\n");
       return;
     }
     /* The batch is lost: fail every job, publish nothing. */
@@ -268,7 +336,21 @@ static void writer_on_done(uv_async_t *h) {
     if (job->items) feed_publish(wr->srv, job->items);
     wjob_free(job);
   }
+  if (wr->fatal && !wr->fatal_reported) {
+    wr->fatal_reported = 1;
+    fprintf(stderr,
+            "pcnd: stopping with exit status %d because %s. Check the disk "
+            "(dmesg), then run `pcnd verify --data %s` and start pcnd again: "
+            "it opens at the last durable commit.\n",
+            FAULTS_EXIT_STORE_ERROR, wr->fatal_why, wr->srv->cfg.data_dir);
+    wr->srv->exit_code = FAULTS_EXIT_STORE_ERROR;
+    server_stop(wr->srv);
+  }
   if (wr->srv->stopping) server_stop(wr->srv); /* re-check: drained? */
+}
+
+int writer_disk_full(writer *wr) {
+  return wr ? atomic_load(&wr->disk_full) : 0;
 }
 
 void writer_submit(writer *wr, wjob *job) {

@@ -6,8 +6,10 @@
  * batch), and hands the finished batch back to the loop with
  * uv_async_send. Only then does the loop send replies and fan out events:
  * nothing is acknowledged before it is durable. MDB_MAP_FULL grows the map
- * and reruns the batch; a failed commit fails the batch's jobs with
- * INTERNAL and rolls the feed state back.
+ * and reruns the batch; a failed commit fails the batch's jobs and rolls
+ * the feed state back: RESOURCE_EXHAUSTED for a full disk, UNAVAILABLE
+ * (and the server stops, exiting non-zero) after a failed fsync or another
+ * I/O error (faults.h), INTERNAL otherwise.
  */
 #ifndef PCND_WRITER_H
 #define PCND_WRITER_H
@@ -79,6 +81,8 @@ void writer_stop(writer *w);
 void writer_free(writer *w);
 /* Jobs submitted and not yet completed on the loop. */
 uint32_t writer_pending(writer *w);
+/* 1 while the last commit was refused for a full disk (faults.h). */
+int writer_disk_full(writer *w);
 
 /* Creates a job; the caller fills it and either submits or frees it. */
 wjob *wjob_new(server *s, conn *c, uint64_t frame_id, size_t arena_budget);
