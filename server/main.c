@@ -113,15 +113,15 @@ static void usage_main(FILE *f) {
 static void usage_run(void) {
   srv_config d;
   srv_config_defaults(&d);
-  printf(
-      "Usage: pcnd run --data DIR [options]\n\n"
-      "Serves the network in DIR over TLS 1.3. SIGINT or SIGTERM stops it\n"
-      "gracefully: no new connections, writes in flight are committed and\n"
-      "answered, then it exits 0. A full disk refuses writes\n"
-      "(RESOURCE_EXHAUSTED) until space is freed; a failed fsync or another\n"
-      "disk error stops it with exit status 3 (docs/faults.md).\n\n"
-      "  --data DIR              the directory made by `pcnd init` "
-      "(required)\n");
+  printf("Usage: pcnd run --data DIR [options]\n\n"
+         "Serves the network in DIR over TLS 1.3. SIGINT or SIGTERM stops it\n"
+         "gracefully: no new connections, writes in flight are committed and\n"
+         "answered, then it exits 0.\n\n"
+         "A full disk refuses writes (RESOURCE_EXHAUSTED) until space is\n"
+         "freed; a failed fsync or other disk error stops it with exit\n"
+         "status 3 (docs/faults.md).\n\n"
+         "  --data DIR              the directory made by `pcnd init` "
+         "(required)\n");
   for (size_t i = 0; i < N_RUN_OPTS; i++) {
     char left[64];
     snprintf(left, sizeof left, "--%s%s%s", run_opts[i].name,
