@@ -99,7 +99,9 @@ enum fault_kind faults_classify(MDB_env *env, const char *data_dir, int rc,
   if (rc == ENOSPC || rc == EDQUOT ||
       (rc == EIO && data_dir && space_low(data_dir))) {
     snprintf(why, whylen, "the filesystem holding %s is full (%s)",
-             data_dir ? data_dir : "the store", strerror(rc));
+             data_dir ? data_dir : "the store",
+             rc == EIO ? "a write of the store's pages came up short"
+                       : strerror(rc));
     return FAULT_DISK_FULL;
   }
   if (rc > 0 && rc != ENOMEM) {
