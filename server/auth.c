@@ -483,9 +483,7 @@ static int resume_prepare(req_ctx *ctx, wjob *job) {
       now > rec->last_seen + (int64_t)s->cfg.session_idle_s * 1000)
     return ctx_fail(ctx, PCN__STATUS_CODE__UNAUTHENTICATED, "%s", bad);
   sp->member_id = m->id;
-  /* On a full disk the refresh could not be saved: resume as a read, so
-   * members can still reconnect and read (faults.h). */
-  if (now - rec->last_seen < SESSION_TOUCH_MS || writer_disk_full(s->wr)) {
+  if (now - rec->last_seen < SESSION_TOUCH_MS) {
     if (session_response(job, m, token, rec->created_at, rec->last_seen))
       return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
     auth_after_session(s, job);

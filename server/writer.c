@@ -16,7 +16,6 @@
 #include "writer.h"
 
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,13 +39,15 @@ struct writer {
   feed_chain chain; /* writer thread only, after start */
   /* Writer thread only; read after it is joined. */
   uint64_t n_batches, n_jobs, commit_ns;
-  /* Set by the writer thread; the loop reads them after taking done_mu
-   * (fatal) or at any time (disk_full, a hint). */
+  /* Set by the writer thread; the loop reads them after taking done_mu. */
   int fatal;
   char fatal_why[400];
-  int fatal_reported; /* loop thread only */
-  atomic_int disk_full;
+  int fatal_reported;    /* loop thread only */
+  int full_said;         /* writer thread: "full" logged, "room" not yet */
+  uint64_t full_said_ns; /* when "full" was last logged (uv_hrtime) */
 };
+
+#define FULL_LOG_EVERY_NS (60ull * 1000 * 1000 * 1000)
 
 wjob *wjob_new(server *s, conn *c, uint64_t frame_id, size_t arena_budget) {
   wjob *job = calloc(1, sizeof *job);
@@ -171,11 +172,18 @@ static void writer_refuse(writer *wr, wjob *batch, int code, const char *msg) {
 static void writer_fault(writer *wr, wjob *batch, enum fault_kind k,
                          const char *why) {
   if (k == FAULT_DISK_FULL) {
-    if (!atomic_exchange(&wr->disk_full, 1))
+    /* On a nearly full disk small writes can fit in pages LMDB freed
+     * while larger ones do not: say it is full (and then that there is
+     * room) at most once a minute. */
+    uint64_t now = uv_hrtime();
+    if (!wr->full_said_ns || now - wr->full_said_ns > FULL_LOG_EVERY_NS) {
       fprintf(stderr,
               "pcnd: %s; refusing writes (reads and the feed go on) until "
               "space is freed.\n",
               why);
+      wr->full_said = 1;
+      wr->full_said_ns = now;
+    }
     writer_refuse(wr, batch, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
                   "The server's disk is full, so this change was not saved; "
                   "reads still work, and saving resumes once the server's "
@@ -239,9 +247,11 @@ static void writer_run_batch(writer *wr, wjob *batch) {
     }
     if (!retry && rc == 0) {
       wr->chain = chain;
-      if (atomic_exchange(&wr->disk_full, 0))
+      if (wr->full_said) {
         fprintf(stderr, "pcnd: there is room on the disk again; writes are "
                         "being saved.\n");
+        wr->full_said = 0;
+      }
       return;
     }
     /* The batch is lost: fail every job, publish nothing. */
@@ -347,10 +357,6 @@ static void writer_on_done(uv_async_t *h) {
     server_stop(wr->srv);
   }
   if (wr->srv->stopping) server_stop(wr->srv); /* re-check: drained? */
-}
-
-int writer_disk_full(writer *wr) {
-  return wr ? atomic_load(&wr->disk_full) : 0;
 }
 
 void writer_submit(writer *wr, wjob *job) {

@@ -81,8 +81,6 @@ void writer_stop(writer *w);
 void writer_free(writer *w);
 /* Jobs submitted and not yet completed on the loop. */
 uint32_t writer_pending(writer *w);
-/* 1 while the last commit was refused for a full disk (faults.h). */
-int writer_disk_full(writer *w);
 
 /* Creates a job; the caller fills it and either submits or frees it. */
 wjob *wjob_new(server *s, conn *c, uint64_t frame_id, size_t arena_budget);
