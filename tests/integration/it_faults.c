@@ -35,6 +35,7 @@ typedef struct run {
   char acked_title[MAX_ACKED][32];
   size_t acked;
   int sent, faulted, unanswered;
+  uint64_t fault_ns; /* when the trigger file was made */
   int refused;       /* answered UNAVAILABLE or INTERNAL */
   int said_why;      /* of those, the server's own "stopped taking writes" */
   int acked_wrongly; /* any other code */
@@ -65,6 +66,7 @@ static void on_created(pcn_client *c, const Pcn__Response *resp, void *ud) {
       assert_true(fd >= 0);
       close(fd);
       r->faulted = 1;
+      r->fault_ns = uv_hrtime();
     }
   } else if (code == PCN__STATUS_CODE__UNAVAILABLE ||
              code == PCN__STATUS_CODE__INTERNAL) {
@@ -153,6 +155,7 @@ static void test_fsync_error_stops_the_server(void **state) {
       send_one(r, k);
   assert_true(its_wait(&r->loop, all_answered, r, 60000));
   int status = wait_exit_within(r->srv, 20000);
+  double exit_ms = (double)(uv_hrtime() - r->fault_ns) / 1e6;
   for (int k = 0; k < CLIENTS; k++)
     pcn_client_close(r->c[k]);
   uv_run(&r->loop, UV_RUN_DEFAULT);
@@ -161,8 +164,8 @@ static void test_fsync_error_stops_the_server(void **state) {
 
   fprintf(stderr,
           "fsync fault: %zu acknowledged, %d refused (%d by the server "
-          "saying why), pcnd exited %d\n",
-          r->acked, r->refused, r->said_why, status);
+          "saying why), pcnd exited %d within %.0f ms of the fault\n",
+          r->acked, r->refused, r->said_why, status, exit_ms);
   assert_int_equal(r->acked_wrongly, 0);
   assert_true(r->acked >= FAULT_AFTER);
   assert_true(r->refused > 0);
