@@ -77,7 +77,8 @@ enum fault_kind faults_classify(MDB_env *env, const char *data_dir, int rc,
   if (se) {
     snprintf(why, whylen,
              "the disk reported an error while the store was flushed to it "
-             "(fdatasync: %s), so what it holds can no longer be trusted",
+             "(fdatasync: %s), and a retry could report success over pages "
+             "the kernel has dropped",
              strerror(se));
     return FAULT_FATAL;
   }
