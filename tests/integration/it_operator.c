@@ -28,12 +28,13 @@
 #endif
 
 /* Runs `pcnd CMD --data DIR ARGS` and captures stdout and stderr together;
- * returns the exit code. */
+ * returns the exit code. Bounded: a pcnd run that should have refused to
+ * start is killed after 60 s, and its exit code fails the test. */
 static int pcnd_cmd(its_server *s, const char *cmd, const char *args, char *out,
                     size_t n) {
   char line[1500];
-  snprintf(line, sizeof line, "'%s' %s --data '%s' %s 2>&1", PCND_PATH, cmd,
-           s->dir, args);
+  snprintf(line, sizeof line, "timeout 60 '%s' %s --data '%s' %s 2>&1",
+           PCND_PATH, cmd, s->dir, args);
   FILE *p = popen(line, "r");
   assert_non_null(p);
   size_t got = fread(out, 1, n - 1, p);
