@@ -411,8 +411,28 @@ static void test_metrics(void **state) {
   its_free(s);
 }
 
+/* Every new command and option explains itself. */
+static void test_help(void **state) {
+  (void)state;
+  char out[8192];
+  its_server dummy = {.dir = "/nonexistent"};
+  assert_int_equal(pcnd_cmd(&dummy, "status", "--help", out, sizeof out), 0);
+  assert_non_null(strstr(out, "not running"));
+  assert_non_null(strstr(out, "--json"));
+  assert_int_equal(pcnd_cmd(&dummy, "invite", "--help", out, sizeof out), 0);
+  assert_non_null(strstr(out, "locked-out"));
+  assert_non_null(strstr(out, "(operator)"));
+  assert_int_equal(pcnd_cmd(&dummy, "run", "--help", out, sizeof out), 0);
+  assert_non_null(strstr(out, "--metrics"));
+  /* Wrong use: one sentence and exit 1; a missing store: one sentence. */
+  assert_int_equal(pcnd_cmd(&dummy, "invite", "", out, sizeof out), 1);
+  assert_int_equal(pcnd_cmd(&dummy, "status", "", out, sizeof out), 1);
+  assert_non_null(strstr(out, "pcnd init"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_help),
       cmocka_unit_test(test_invite_running),
       cmocka_unit_test(test_invite_stopped),
       cmocka_unit_test(test_status),
