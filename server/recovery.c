@@ -37,11 +37,14 @@ typedef struct recovery_prep {
 
 static int check_args(const char *username, const char *name, ops_invite *res) {
   memset(res, 0, sizeof *res);
-  const char *why = pcn_check_username(username);
-  if (!why) why = pcn_check_text(name, PCN_MAX_NAME, 1, 0);
+  const char *why = pcn_check_username(username), *what = "--username";
+  if (!why) {
+    why = pcn_check_text(name, PCN_MAX_NAME, 1, 0);
+    what = "--name";
+  }
   if (!why) return 0;
   res->code = PCN__STATUS_CODE__INVALID_ARGUMENT;
-  snprintf(res->message, sizeof res->message, "%s", why);
+  snprintf(res->message, sizeof res->message, "%s: %s", what, why);
   return -1;
 }
 
