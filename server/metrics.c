@@ -6,7 +6,8 @@
  * hard to upset: one request per connection, read until the blank line
  * ending the head (at most HTTP_MAX_HEAD bytes, the body of a request is
  * never read), HTTP_TIMEOUT_MS from accept to the reply, at most
- * HTTP_MAX_CLIENTS at once, and the connection closes after the reply.
+ * HTTP_MAX_CLIENTS at once, and the connection closes after the reply
+ * (once the client has closed, or HTTP_LINGER_MS later).
  * GET /metrics answers 200; another path 404; another method 405; a head
  * that is too long or not HTTP 400.
  */
@@ -23,6 +24,7 @@
 #define HTTP_MAX_HEAD 4096
 #define HTTP_MAX_CLIENTS 32
 #define HTTP_TIMEOUT_MS 5000
+#define HTTP_LINGER_MS 1000 /* after the reply: read and drop what is left */
 
 typedef struct http_client {
   uv_tcp_t tcp; /* first */
@@ -31,9 +33,11 @@ typedef struct http_client {
   struct http_client *prev, *next;
   int refs; /* the two handles and a write in flight */
   int closing, answered;
+  int draining; /* reply sent, write side shut: reading to EOF, dropping */
   size_t len;
   char head[HTTP_MAX_HEAD];
   uv_write_t wreq;
+  uv_shutdown_t sreq;
   pcn_buf out;
 } http_client;
 
@@ -173,11 +177,37 @@ static void client_close(http_client *c) {
   uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
 
-static void on_written(uv_write_t *req, int status) {
+static void on_shutdown(uv_shutdown_t *req, int status) {
   (void)status;
+  client_unref(req->data); /* EOF from the client, or the timer, closes */
+}
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b);
+static void on_timeout(uv_timer_t *t);
+static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *b);
+
+/* A close with unread input makes TCP send a reset, which can destroy the
+ * reply before the client reads it; so after the reply the server shuts
+ * its side and reads (dropping) until the client closes, for at most
+ * HTTP_LINGER_MS. */
+static void on_written(uv_write_t *req, int status) {
   http_client *c = req->data;
-  client_close(c);
-  client_unref(c);
+  if (status < 0 || c->closing || c->ops->stopping) {
+    client_close(c);
+    client_unref(c);
+    return;
+  }
+  c->draining = 1;
+  c->sreq.data = c;
+  c->refs++;
+  if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
+    c->refs--;
+    client_close(c);
+  } else {
+    uv_timer_start(&c->timer, on_timeout, HTTP_LINGER_MS, 0);
+    uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+  }
+  client_unref(c); /* the write's hold */
 }
 
 static void respond(http_client *c, const char *status, const char *type,
@@ -242,6 +272,7 @@ static void handle_head(http_client *c) {
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b) {
   (void)hint;
   http_client *c = h->data;
+  if (c->draining) c->len = 0; /* the head is answered: reuse it */
   b->base = c->head + c->len;
   b->len = HTTP_MAX_HEAD - c->len;
 }
@@ -249,6 +280,7 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b) {
 static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *b) {
   (void)b;
   http_client *c = st->data;
+  if (c->draining && n < 0) client_close(c);
   if (c->answered) return;
   if (n < 0) {
     client_close(c);
@@ -322,6 +354,6 @@ void metrics_stop(server *s) {
   }
   for (http_client *c = o->hclients, *next; c; c = next) {
     next = c->next;
-    if (!c->answered) client_close(c);
+    if (!c->answered || c->draining) client_close(c);
   }
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -206,6 +207,33 @@ static void test_invite_stopped(void **state) {
   its_free(s);
 }
 
+/* Sends raw bytes to the control socket and reads until the server closes;
+ * returns what it said (NUL-terminated in out). */
+static size_t ctl_raw(its_server *s, const char *p, size_t n, char *out,
+                      size_t outlen) {
+  struct sockaddr_un a = {.sun_family = AF_UNIX};
+  snprintf(a.sun_path, sizeof a.sun_path, "%s/pcnd.sock", s->dir);
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+  for (size_t off = 0; off < n;) {
+    ssize_t w = send(fd, p + off, n - off, MSG_NOSIGNAL);
+    if (w <= 0) break;
+    off += (size_t)w;
+  }
+  size_t got = 0;
+  for (;;) {
+    struct pollfd pf = {.fd = fd, .events = POLLIN};
+    if (poll(&pf, 1, 15000) <= 0) fail_msg("the control socket hung");
+    ssize_t r = recv(fd, out + got, outlen - 1 - got, 0);
+    if (r <= 0) break;
+    got += (size_t)r;
+    if (got == outlen - 1) break;
+  }
+  out[got] = 0;
+  close(fd);
+  return got;
+}
+
 /* ------------------------------------------------------------ status */
 
 static void test_status(void **state) {
@@ -235,6 +263,27 @@ static void test_status(void **state) {
   assert_true(jget(o, "batches_total", NULL) > batches);
   assert_int_equal(jget(o, "head_seq", NULL), (json_int_t)its_head(mgr));
   json_decref(o);
+
+  /* The control socket answers what is not a request with one sentence
+   * and stays up; a socket file 0600. */
+  char said[8192];
+  ctl_raw(s, "garbage\n", 8, said, sizeof said);
+  assert_non_null(strstr(said, "\"ok\":false"));
+  ctl_raw(s, "{\"op\":\"format-disk\"}\n", 22, said, sizeof said);
+  assert_non_null(strstr(said, "Unknown op"));
+  ctl_raw(s, "{\"op\":\"invite\"}\n", 16, said, sizeof said);
+  assert_non_null(strstr(said, "needs a username"));
+  static char big[10000];
+  memset(big, '{', sizeof big);
+  ctl_raw(s, big, sizeof big, said, sizeof said);
+  assert_non_null(strstr(said, "too long"));
+  ctl_raw(s, "{\"op\":\"status\"}\n", 16, said, sizeof said);
+  assert_non_null(strstr(said, "\"ok\":true"));
+  char sockpath[300];
+  struct stat sst;
+  snprintf(sockpath, sizeof sockpath, "%s/pcnd.sock", s->dir);
+  assert_int_equal(stat(sockpath, &sst), 0);
+  assert_int_equal(sst.st_mode & 0777, 0600);
 
   /* A second server on the same directory is refused. */
   char out[4096];
