@@ -173,6 +173,8 @@ static void print_status(const char *dir, json_t *o) {
     print_time(", up since ", up);
     printf(" (%lldd %lldh %lldm)\n", (long long)(secs / 86400),
            (long long)(secs / 3600 % 24), (long long)(secs / 60 % 60));
+    const char *m = json_string_value(json_object_get(o, "metrics"));
+    if (m) printf("  metrics      http://%s/metrics\n", m);
   } else if (!strcmp(state, "unresponsive")) {
     printf("  server       a pcnd holds %s/" OPS_LOCK_FILE
            " but does not answer on " OPS_SOCK_FILE

@@ -182,6 +182,7 @@ void ops_snapshot_live(server *s, ops_snapshot *snap) {
    * until a batch is committed and not yet back on the loop. */
   snap->head_seq = s->published_seq;
   snap->oldest_seq = s->oldest_seq;
+  snprintf(snap->metrics, sizeof snap->metrics, "%s", s->cfg.metrics);
   snap->connections = s->nconns;
   for (conn *c = s->conns; c; c = c->next)
     if (c->who.member_id) snap->logged_in++;
@@ -262,6 +263,8 @@ json_t *ops_snapshot_json(const ops_snapshot *n) {
 
   json_object_set_new(o, "pid", json_integer(n->pid));
   json_object_set_new(o, "up_since", json_integer(n->up_since_ms));
+  json_object_set_new(o, "metrics",
+                      n->metrics[0] ? json_string(n->metrics) : json_null());
   json_object_set_new(o, "connections", json_integer(n->connections));
   json_object_set_new(o, "logged_in", json_integer(n->logged_in));
   json_object_set_new(o, "subscribers", json_integer(n->subscribers));

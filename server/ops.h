@@ -56,6 +56,7 @@ typedef struct ops_snapshot {
   int backup_ok;
   char backup_error[256], backup_file[512];
   int64_t cert_not_after; /* Unix seconds; 0 unknown */
+  char metrics[300];      /* --metrics HOST:PORT, "" off */
 } ops_snapshot;
 
 /* Takes DIR/pcnd.lock, waiting up to a few seconds for a holder that is

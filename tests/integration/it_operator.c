@@ -446,11 +446,14 @@ static void test_metrics(void **state) {
   http_get(port, "/metrics", page, sizeof page);
   assert_non_null(strstr(page, "HTTP/1.1 200 OK\r\n"));
 
+  char out[4096];
+  assert_int_equal(pcnd_cmd(s, "status", "", out, sizeof out), 0);
+  assert_non_null(strstr(out, opts + strlen("--metrics ")));
+
   its_member_free(mgr);
   its_stop(s);
 
   /* Anything but loopback is refused before the server starts. */
-  char out[2048];
   assert_int_equal(
       pcnd_cmd(s, "run", "--metrics 0.0.0.0:9464", out, sizeof out), 2);
   assert_non_null(strstr(out, "loopback"));
