@@ -212,7 +212,8 @@ static void test_invite_stopped(void **state) {
 static size_t ctl_raw(its_server *s, const char *p, size_t n, char *out,
                       size_t outlen) {
   struct sockaddr_un a = {.sun_family = AF_UNIX};
-  snprintf(a.sun_path, sizeof a.sun_path, "%s/pcnd.sock", s->dir);
+  int len = snprintf(a.sun_path, sizeof a.sun_path, "%s/pcnd.sock", s->dir);
+  assert_true(len > 0 && (size_t)len < sizeof a.sun_path);
   int fd = socket(AF_UNIX, SOCK_STREAM, 0);
   assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
   for (size_t off = 0; off < n;) {
