@@ -1,4 +1,4 @@
-/* main.c - pcnd's command line: init, run, verify.
+/* main.c - pcnd's command line: init, run, verify, status, invite.
  *
  * `pcnd run`'s options come from one table that both parses and prints
  * --help, so the help always shows every limit with its real default.
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "init.h"
+#include "ops.h"
 #include "server.h"
 
 enum opt_kind { OPT_STR, OPT_U32, OPT_U64, OPT_SIZE, OPT_SECS, OPT_FLAG };
@@ -67,6 +68,10 @@ static const run_opt run_opts[] = {
      OPT_U32, OFF(argon2_m_kib), 19456, 4u << 20},
     {"argon2-time", "N", "Argon2id passes (at least 2)", OPT_U32, OFF(argon2_t),
      2, 100},
+    {"metrics", "127.0.0.1:PORT",
+     "serve Prometheus metrics over plain HTTP on this loopback address "
+     "(off unless given)",
+     OPT_STR, OFF(metrics), 0, 0},
     {"verbose", NULL, "log connection errors", OPT_FLAG, OFF(verbose), 0, 0},
     {"test-clock", NULL,
      "tests only: let clients move the server's clock forward", OPT_FLAG,
@@ -103,6 +108,8 @@ static void usage_main(FILE *f) {
          "[--host NAME_OR_IP]...\n"
          "  pcnd run --data DIR [--listen HOST:PORT] [limits...]\n"
          "  pcnd verify --data DIR [--json]\n"
+         "  pcnd status --data DIR [--json]\n"
+         "  pcnd invite --data DIR --username NAME [--name \"Full Name\"]\n"
          "  pcnd COMMAND --help    every option of a command, with defaults\n\n"
          "Start here:\n"
          "  pcnd init --data ./net --network \"Riverside PCN\"\n"
@@ -380,6 +387,8 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "init")) return cmd_init(argc, argv);
   if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
   if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv);
+  if (!strcmp(cmd, "status")) return opcmd_status(argc, argv);
+  if (!strcmp(cmd, "invite")) return opcmd_invite(argc, argv);
   fprintf(stderr, "pcnd: no command '%s'; try `pcnd --help`.\n", cmd);
   return 1;
 }

@@ -55,6 +55,7 @@ typedef struct srv_config {
   uint32_t argon2_t;
   int verbose;
   int test_clock; /* accept ClockAdvance (tests only) */
+  char metrics[300]; /* loopback HOST:PORT for Prometheus; "" off (metrics.c) */
 } srv_config;
 
 void srv_config_defaults(srv_config *cfg);
@@ -103,6 +104,7 @@ struct server {
   pcn_buf raw, raw_frame;
   struct {
     uint64_t requests, writes, events_out, cuts, rejected_conns;
+    uint64_t batches, batch_ns; /* counted on the loop as batches return */
   } stats;
   struct login_backoff *backoff; /* auth.c */
   /* The last scheduled or on-demand backup taken by this process (backup.c),
@@ -119,6 +121,9 @@ struct server {
   /* pcnd run's exit status once the loop ends: 0, or
    * FAULTS_EXIT_STORE_ERROR after a fatal store fault (faults.h). */
   int exit_code;
+  /* ops.c: the data directory's lock, the control socket (status, operator
+   * invitations) and the metrics endpoint. */
+  struct ops *ops;
 };
 
 /* The server's wall clock in Unix ms: the real one, moved by ClockAdvance

@@ -291,7 +291,10 @@ static void writer_main(void *arg) {
 
     uint64_t t0 = uv_hrtime();
     writer_run_batch(wr, batch);
-    wr->commit_ns += uv_hrtime() - t0;
+    uint64_t took = uv_hrtime() - t0;
+    wr->commit_ns += took;
+    last->batch_end = 1; /* the loop counts batches from this mark */
+    last->batch_ns = took;
     wr->n_batches++;
     wr->n_jobs += n;
 
@@ -309,6 +312,10 @@ static void writer_main(void *arg) {
 /* Encodes job->resp into the reply and sends it, if its connection is
  * still there. */
 static void writer_reply(wjob *job) {
+  if (!job->c && job->done) {
+    job->done(job->srv, job);
+    return;
+  }
   if (!job->c) {
     /* The server's own writes (timers.c) have nobody to tell but the
      * operator. */
@@ -336,6 +343,10 @@ static void writer_on_done(uv_async_t *h) {
     wjob *job = jobs;
     jobs = job->next;
     wr->pending--;
+    if (job->batch_end) {
+      wr->srv->stats.batches++;
+      wr->srv->stats.batch_ns += job->batch_ns;
+    }
     if (job->code == PCN__STATUS_CODE__OK && job->after)
       job->after(wr->srv, job);
     writer_reply(job);

@@ -56,6 +56,12 @@ struct wjob {
   int code;
   feed_item *items; /* events this job committed */
   uint64_t aux;     /* area-specific result for after() */
+  /* Loop, after every outcome, for a job with no connection that someone
+   * still waits on (recovery.c's operator invitation); NULL: failures are
+   * logged. */
+  after_fn done;
+  int batch_end;     /* the last job of its batch (set by the writer) */
+  uint64_t batch_ns; /* on batch_end: how long the batch took */
 };
 
 /* The head of the feed's hash chain, as the writer sees it. */
