@@ -13,6 +13,7 @@ PCN_PACKAGES=(
           # GTK suppressions in tests/desktop/lsan.supp by name
   libgtk-4-dev libadwaita-1-dev xvfb
   libcairo2-dev poppler-utils
+  prometheus # promtool: it_operator checks pcnd's --metrics with it
   openssl # cli_upgrade checks a fixture's certificate is still in date
 )
 
