@@ -44,6 +44,8 @@ void srv_config_defaults(srv_config *cfg) {
   cfg->batch_max = 1024;
   cfg->argon2_m_kib = 19456;
   cfg->argon2_t = 2;
+  cfg->backup_every_s = 86400;
+  cfg->backup_keep = 7;
 }
 
 static void on_sweep(uv_timer_t *t) {
@@ -115,6 +117,7 @@ int server_open(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
   if (store_open(&s->st, cfg->data_dir, cfg->map_size, 0, err, errlen))
     return -1;
   if (load_identity(s, err, errlen)) goto fail_store;
+  memcpy(s->store_epoch, s->st.epoch, sizeof s->store_epoch);
   snprintf(path, sizeof path, "%s/ca.pem", cfg->data_dir);
   if (certs_fingerprint_file(path, s->ca_sha256, err, errlen)) goto fail_store;
   snprintf(path, sizeof path, "%s/server.pem", cfg->data_dir);
@@ -146,7 +149,8 @@ int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
     ops_unlock(lock_fd);
     return -1;
   }
-  if (ops_start(s, lock_fd, err, errlen)) { /* owns lock_fd from here */
+  if (ops_start(s, lock_fd, err, errlen) || /* owns lock_fd from here */
+      backup_sched_start(s, err, errlen)) {
     ops_stop(s);
     writer_stop(s->wr);
     uv_run(loop, UV_RUN_NOWAIT);
@@ -155,6 +159,7 @@ int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
   }
   if (conn_listen(s, err, errlen)) {
     ops_stop(s);
+    backup_sched_stop(s);
     uv_close((uv_handle_t *)&s->listener, NULL);
     writer_stop(s->wr);
     uv_run(loop, UV_RUN_NOWAIT);
@@ -181,6 +186,7 @@ void server_stop(server *s) {
     s->stopping = 1;
     conn_stop_listening(s);
     ops_stop(s);
+    backup_sched_stop(s);
     /* The signal handlers stay: a second Ctrl-C must not kill a stop
      * that is finishing writes. */
   }
