@@ -435,6 +435,14 @@ int backup_take(MDB_env *env, pthread_rwlock_t *map_lock, const char *data_dir,
   if (map_lock) pthread_rwlock_rdlock(map_lock);
   int mrc = mdb_env_copy2(env, tmpdir, MDB_CP_COMPACT);
   if (map_lock) pthread_rwlock_unlock(map_lock);
+  if (mrc == MDB_MAP_RESIZED && !map_lock) {
+    /* Another process (the server) grew the map since we opened it. */
+    char stale[4200];
+    snprintf(stale, sizeof stale, "%s/" STORE_FILE, tmpdir);
+    unlink(stale);
+    mrc = mdb_env_set_mapsize(env, 0);
+    if (!mrc) mrc = mdb_env_copy2(env, tmpdir, MDB_CP_COMPACT);
+  }
   if (mrc) {
     BFAIL("Could not copy the store: %s; check the free space beside %s.",
           mdb_strerror(mrc), out);
