@@ -79,6 +79,7 @@ typedef struct store {
   size_t map_size;
   MDB_txn *rtxn; /* the loop thread's read transaction */
   int rtxn_live; /* renewed and not yet reset */
+
   char epoch[33]; /* META_STORE_EPOCH as store_open found or made it */
 } store;
 

@@ -99,10 +99,10 @@ static void on_rewind(pcn_client *cl, uint64_t lost, uint64_t from_seq,
                       void *ud) {
   feed *f = ud;
   if (f->c->json) {
-    json_t *j = json_pack("{s:b, s:I, s:I, s:s}", "server_restored", 1,
-                          "events_lost", (json_int_t)lost, "from_seq",
-                          (json_int_t)from_seq, "store_epoch",
-                          pcn_client_store_epoch(cl));
+    json_t *j =
+        json_pack("{s:b, s:I, s:I, s:s}", "server_restored", 1, "events_lost",
+                  (json_int_t)lost, "from_seq", (json_int_t)from_seq,
+                  "store_epoch", pcn_client_store_epoch(cl));
     char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     if (s) fprintf(stderr, "%s\n", s);
     free(s);
