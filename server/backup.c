@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,16 @@ static const struct {
 #define N_PKI (sizeof pki_files / sizeof pki_files[0])
 #define STORE_FILE "data.mdb"
 
-#define BFAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)
+/* Writes a sentence into err; -1. */
+__attribute__((format(printf, 3, 4))) static int bfail(char *err, size_t errlen,
+                                                       const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+#define BFAIL(...) bfail(err, errlen, __VA_ARGS__)
 
 /* ------------------------------------------------------------ keys */
 
@@ -326,8 +336,8 @@ static void remove_tree_flat(const char *dir) {
   char p[4096];
   while ((e = readdir(d))) {
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    unlink(p);
+    if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) < (int)sizeof p)
+      unlink(p);
   }
   closedir(d);
   rmdir(dir);
@@ -456,9 +466,10 @@ int backup_take(MDB_env *env, pthread_rwlock_t *map_lock, const char *data_dir,
           verr, data_dir);
     goto fail_tmp;
   }
-  snprintf(path, sizeof path, "%s/" STORE_FILE, tmpdir);
   struct stat sb;
-  if (stat(path, &sb) != 0) {
+  if (snprintf(path, sizeof path, "%s/" STORE_FILE, tmpdir) >=
+          (int)sizeof path ||
+      stat(path, &sb) != 0) {
     BFAIL("The store copy vanished from %s.", tmpdir);
     goto fail_tmp;
   }

@@ -54,6 +54,14 @@ typedef struct backup_job {
   uint64_t took_ms;
 } backup_job;
 
+/* Copies src into dst, cut to fit (status shows the start of a long one). */
+static void copy_cut(char *dst, size_t n, const char *src) {
+  size_t k = strlen(src);
+  if (k >= n) k = n - 1;
+  memcpy(dst, src, k);
+  dst[k] = 0;
+}
+
 static int name_is_backup(const char *n) {
   size_t len = strlen(n), sl = strlen(SUFFIX);
   return len > strlen(PREFIX) + sl && !strncmp(n, PREFIX, strlen(PREFIX)) &&
@@ -127,7 +135,7 @@ static void backup_done(uv_work_t *req, int status) {
   int was_failing = s->backup.last_ms && !s->backup.last_ok;
   s->backup.last_ms = pcn_now_ms();
   s->backup.last_ok = j->ok;
-  snprintf(s->backup.last_file, sizeof s->backup.last_file, "%s", j->file);
+  copy_cut(s->backup.last_file, sizeof s->backup.last_file, j->file);
   if (j->ok) {
     s->backup.last_error[0] = 0;
     fprintf(stderr,
@@ -140,7 +148,7 @@ static void backup_done(uv_work_t *req, int status) {
       notice_post(s, "backup_ok", NOTICE_INFO,
                   "Scheduled backups of the server work again.", 0);
   } else {
-    snprintf(s->backup.last_error, sizeof s->backup.last_error, "%s", j->err);
+    copy_cut(s->backup.last_error, sizeof s->backup.last_error, j->err);
     fprintf(stderr,
             "pcnd: BACKUP FAILED: %s No backup was removed; the last good "
             "one is still in %s.\n",

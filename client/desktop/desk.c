@@ -166,7 +166,7 @@ static void show_status(pcn_desk *d) {
              (unsigned long long)((ms + 999) / 1000));
     text = buf;
   }
-  char full[420];
+  char full[480 + 4 + 160];
   if (d->rewind_note[0]) {
     snprintf(full, sizeof full, "%s · %s", text, d->rewind_note);
     text = full;

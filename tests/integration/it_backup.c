@@ -365,7 +365,7 @@ static void test_scheduled_backups(void **state) {
   *second++ = 0;
   second[strlen(second) - 1] = 0;
   const char *newest = strcmp(now, second) > 0 ? now : second;
-  char file[400], dest[400];
+  char file[4200], dest[400];
   snprintf(file, sizeof file, "%s/%s", bdir, newest);
   snprintf(dest, sizeof dest, "%s/restored", bdir);
   char *rargv[] = {PCND_PATH, "restore", "--from", file, "--data", dest, NULL};
