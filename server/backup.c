@@ -182,11 +182,22 @@ static int manifest_parse(const char *text, size_t n, backup_manifest *m) {
   return rc ? -1 : 0;
 }
 
+/* A compacted copy fills its file exactly, and store_open writes (a store
+ * epoch, when the copy has none; restore's new one): leave the map room. */
+static size_t copy_map_size(const char *dir) {
+  char path[4200];
+  struct stat sb;
+  size_t map = 64u << 20;
+  snprintf(path, sizeof path, "%s/" STORE_FILE, dir);
+  if (stat(path, &sb) == 0) map += (size_t)sb.st_size;
+  return map;
+}
+
 /* Reads what the copy in dir says about itself. */
 static int manifest_from_store(const char *dir, backup_manifest *m, char *err,
                                size_t errlen) {
   store st;
-  if (store_open(&st, dir, 1u << 20, 0, err, errlen)) return -1;
+  if (store_open(&st, dir, copy_map_size(dir), 0, err, errlen)) return -1;
   MDB_txn *txn;
   int rc = mdb_txn_begin(st.env, NULL, MDB_RDONLY, &txn);
   if (!rc) {
@@ -678,7 +689,7 @@ static void unlink_partials(const char *dir) {
 static int restamp(const char *dir, backup_manifest *m, char *err,
                    size_t errlen) {
   store st;
-  if (store_open(&st, dir, 1u << 20, 0, err, errlen)) return -1;
+  if (store_open(&st, dir, copy_map_size(dir), 0, err, errlen)) return -1;
   MDB_txn *txn = NULL;
   int rc = mdb_txn_begin(st.env, NULL, 0, &txn);
   char id[40] = "";
@@ -693,7 +704,9 @@ static int restamp(const char *dir, backup_manifest *m, char *err,
     mdb_txn_abort(txn);
   snprintf(m->store_epoch, sizeof m->store_epoch, "%s", st.epoch);
   store_close(&st);
-  if (rc) return BFAIL("Could not give the restored store a new epoch.");
+  if (rc)
+    return BFAIL("Could not give the restored store a new epoch: %s.",
+                 rc == -1 ? "no randomness" : mdb_strerror(rc));
   if (strcmp(id, m->network_id) || chain.head_seq != m->head_seq)
     return BFAIL("The restored store is not the one the manifest describes "
                  "(network %s, head %llu); restore from another backup.",

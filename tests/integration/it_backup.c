@@ -175,6 +175,18 @@ static void test_backup_while_writing_kill9_restore(void **state) {
   run *r = calloc(1, sizeof *r);
   r->srv = its_start("");
   its_member *mgr = its_manager(r->srv);
+  /* Some megabytes, so the compacted copy is larger than any small map a
+   * restore might open it with. */
+  static char body[16000];
+  memset(body, 'b', sizeof body - 1);
+  Pcn__TaskCreate big = PCN__TASK_CREATE__INIT;
+  big.title = "a long one";
+  big.body = body;
+  Pcn__Request breq = PCN__REQUEST__INIT;
+  breq.body_case = PCN__REQUEST__BODY_TASK_CREATE;
+  breq.task_create = &big;
+  for (int i = 0; i < 150; i++)
+    its_expect(mgr, &breq, PCN__STATUS_CODE__OK);
   uv_loop_init(&r->loop);
   for (int k = 0; k < WRITERS; k++) {
     pcn_client_config cfg = its_config(r->srv, mgr->token);
