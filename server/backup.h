@@ -20,8 +20,9 @@
  * name before the tag and the hash have both checked out.
  *
  * Everything here blocks (disk, hashing): call it from a command or from
- * libuv's threadpool, never on the loop thread. backup_sched.c is the
- * loop-side part.
+ * libuv's threadpool, never on the loop thread. Files: backup.c (taking,
+ * keys, output), backup_restore.c (restoring), backup_cmd.c (the commands),
+ * backup_sched.c (the running server's schedule, the loop-side part).
  */
 #ifndef PCND_BACKUP_H
 #define PCND_BACKUP_H
