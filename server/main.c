@@ -13,6 +13,8 @@
 
 #include "init.h"
 #include "ops.h"
+#include "log.h"
+#include "sdnotify.h"
 #include "server.h"
 
 enum opt_kind { OPT_STR, OPT_U32, OPT_U64, OPT_SIZE, OPT_SECS, OPT_FLAG };
@@ -211,7 +213,7 @@ static int cmd_run(int argc, char **argv) {
   server *s = calloc(1, sizeof *s);
   char err[512];
   if (!s || server_start(s, &cfg, loop, err, sizeof err)) {
-    fprintf(stderr, "pcnd: %s\n", s ? err : "Out of memory.");
+    pcnd_log(LOG_ERR, "%s", s ? err : "Out of memory.");
     free(s);
     return 2;
   }
@@ -233,6 +235,11 @@ static int cmd_run(int argc, char **argv) {
          s->network_name, strchr(host, ':') ? "[" : "", host,
          strchr(host, ':') ? "]" : "", port, cfg.data_dir);
   fflush(stdout);
+  char ready[512];
+  snprintf(ready, sizeof ready, "Serving \"%s\" on %s%s%s:%d.",
+           s->network_name, strchr(host, ':') ? "[" : "", host,
+           strchr(host, ':') ? "]" : "", port);
+  pcnd_notify_ready(ready); /* the listener is bound: clients can connect */
   uv_run(loop, UV_RUN_DEFAULT);
   int status = s->exit_code; /* non-zero after a fatal store fault */
   server_free(s);
