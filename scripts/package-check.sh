@@ -11,6 +11,14 @@
 #                packaged server over TLS and answers whoami
 #   pcn-desktop  every library resolves, --help runs, and the .desktop
 #                file and icon are where desktops look
+# and then pcnd under a real systemd: a fresh chroot with systemd and the
+# pcnd package boots in systemd-nspawn (private network), where
+# pcnd@riverside must start as Type=notify (active only once serving, its
+# STATUS shown), run as pcn inside its sandbox (the data directory
+# writable, /var/lib/pcn beside it not), log SIGTERM at notice, come back
+# after a crash (Restart=on-failure) and stop with Result=success.
+# Skipped, saying so, where systemd-nspawn is missing
+# (apt-get install systemd-container).
 # Needs root and the Debian archive; takes minutes, so it is not part of
 # scripts/test.sh. The base system is made once and kept in
 # /var/tmp/pcn-package-check/ (--rebuild makes it again).
@@ -118,7 +126,7 @@ grep -q "Usage" <<<"$(pcn-desktop --help)"
 echo "pcn-desktop: every library resolves, --help runs, .desktop and icon in place"
 '
 
-status=0
+status=0 passed=0
 for deb in "${debs[@]}"; do
   name=$(dpkg-deb -f "$deb" Package)
   case $name in
@@ -138,11 +146,85 @@ for deb in "${debs[@]}"; do
       echo \"installed with: \$(grep -c '^Setting up' /root/apt.log) packages set up\"
       ${check//PORT/$port}"; then
     echo "== $name passed in $(($(date +%s) - start)) s"
+    passed=$((passed + 1))
   else
     echo "== $name FAILED after $(($(date +%s) - start)) s"
     status=1
   fi
   rm -rf "$root"
 done
-[ $status = 0 ] && echo "${#debs[@]} passed, 0 failed" || echo "package-check: a package failed; see above."
+# pcnd@.service under a real systemd, booted in systemd-nspawn.
+selftest='#!/bin/bash
+# Runs at boot in the container; its last line is "selftest: ok" or why not.
+exec > /root/selftest.log 2>&1
+fail() { echo "selftest: FAIL: $*"; systemctl status pcnd@riverside --no-pager; \
+  journalctl -u pcnd@riverside --no-pager; systemctl poweroff; exit 1; }
+show() { systemctl show pcnd@riverside -p "$1" --value; }
+runuser -u pcn -- pcnd init --data /var/lib/pcn/riverside --network "Riverside PCN" \
+  --listen 127.0.0.1:7443 > /dev/null || fail "pcnd init as pcn"
+systemctl start pcnd@riverside || fail "systemctl start"
+[ "$(show ActiveState)" = active ] || fail "not active after start"
+case "$(show StatusText)" in "Serving \"Riverside PCN\" on 127.0.0.1:7443.") ;;
+  *) fail "StatusText: $(show StatusText)" ;; esac
+timeout 5 bash -c "</dev/tcp/127.0.0.1/7443" || fail "not listening once started"
+pid=$(show MainPID)
+[ "$(stat -c %U /proc/$pid)" = pcn ] || fail "pcnd runs as $(stat -c %U /proc/$pid)"
+nsenter -t "$pid" -m touch /var/lib/pcn/riverside/probe || fail "data dir not writable in the sandbox"
+! nsenter -t "$pid" -m touch /var/lib/pcn/probe 2>/dev/null || fail "/var/lib/pcn writable in the sandbox"
+! nsenter -t "$pid" -m touch /etc/probe 2>/dev/null || fail "/etc writable in the sandbox"
+rm -f /var/lib/pcn/riverside/probe
+echo "started: active, serving, as pcn, only its data dir writable"
+kill -KILL "$pid"
+for i in $(seq 150); do
+  [ "$(show NRestarts)" = 1 ] && [ "$(show ActiveState)" = active ] && break; sleep 0.1
+done
+[ "$(show NRestarts)" = 1 ] && [ "$(show ActiveState)" = active ] || fail "no restart after a crash"
+echo "restarted after SIGKILL"
+systemctl reload pcnd@riverside
+sleep 1
+if [ "$(show ActiveState)" = active ]; then echo "reload: still serving"
+else echo "reload: WARNING: SIGHUP stopped pcnd (no SIGHUP handler in this build)"
+  systemctl start pcnd@riverside || fail "start after reload"; fi
+systemctl stop pcnd@riverside || fail "systemctl stop"
+[ "$(show Result)" = success ] || fail "stop result $(show Result)"
+journalctl -u pcnd@riverside -o verbose --no-pager > /root/journal.txt
+grep -B30 "MESSAGE=SIGTERM received" /root/journal.txt | grep -q "PRIORITY=5" || fail "SIGTERM not at notice"
+! grep -q "MESSAGE=<[0-7]>" /root/journal.txt || fail "a <N> prefix reached the journal text"
+echo "stopped: Result=success, SIGTERM logged at notice"
+systemd-analyze security pcnd@riverside --no-pager | tail -1
+echo "selftest: ok"
+systemctl poweroff
+'
+if ! command -v systemd-nspawn > /dev/null; then
+  echo "== pcnd under systemd: skipped, systemd-nspawn is missing (apt-get install systemd-container)"
+elif [ -n "$(ls "${debs[@]}" | grep '/pcnd_[^/]*\.deb$')" ]; then
+  start=$(date +%s)
+  echo "== pcnd under systemd: fresh Debian 12 + systemd booted in systemd-nspawn"
+  root=$(new_root)
+  cp "${debs[@]}" "$root/debs/"
+  printf '%s' "$selftest" > "$root/usr/local/bin/pcn-selftest"
+  chmod 755 "$root/usr/local/bin/pcn-selftest"
+  printf '[Unit]\nAfter=multi-user.target\n[Service]\nType=oneshot\nExecStart=/usr/local/bin/pcn-selftest\n[Install]\nWantedBy=multi-user.target\n' \
+    > "$root/etc/systemd/system/pcn-selftest.service"
+  if chroot_run "$root" "
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends systemd systemd-sysv dbus /debs/pcnd_*.deb > /root/apt.log 2>&1 ||
+        { tail -20 /root/apt.log; exit 1; }
+      systemctl enable pcn-selftest.service > /dev/null 2>&1" &&
+    (cd /tmp && timeout 300 systemd-nspawn -D "$root" -b -q --register=no --keep-unit \
+      --private-network --console=pipe > "$root/root/nspawn.log" 2>&1 || true) &&
+    grep -q '^selftest: ok$' "$root/root/selftest.log" 2> /dev/null; then
+    grep -v '^selftest: ok$' "$root/root/selftest.log"
+    echo "== pcnd under systemd passed in $(($(date +%s) - start)) s"
+    passed=$((passed + 1))
+  else
+    cat "$root/root/selftest.log" 2> /dev/null || tail -20 "$root/root/nspawn.log"
+    echo "== pcnd under systemd FAILED after $(($(date +%s) - start)) s"
+    status=1
+  fi
+  rm -rf "$root"
+fi
+
+if [ $status = 0 ]; then echo "$passed passed, 0 failed"
+else echo "package-check: a check failed; see above."; fi
 exit $status
