@@ -8,17 +8,21 @@
 #   - SIGTERM brings STOPPING=1, then exit 0;
 #   - every stderr line then carries a "<N>" syslog priority, and SIGTERM's
 #     is <5> (notice); a refused start logs at <3> (error);
+#   - nothing secret reaches the log: after a join, a failed login and a
+#     task with a patient's name in it, the log holds no invitation code,
+#     password, session token or record text (with --verbose on);
 #   - with JOURNAL_STREAM absent or naming another file, lines are
 #     "pcnd: ..." as on a terminal, and nothing is sent without
 #     NOTIFY_SOCKET.
 set -euo pipefail
 pcnd=$1/server/pcnd
+pcn=$1/client/pcn
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-timeout 120 python3 - "$pcnd" "$tmp" <<'PY'
-import os, signal, socket, subprocess, sys, time
+timeout 120 python3 - "$pcnd" "$tmp" "$pcn" <<'PY'
+import json, os, signal, socket, subprocess, sys, time
 
-pcnd, tmp = sys.argv[1], sys.argv[2]
+pcnd, tmp, pcn = sys.argv[1], sys.argv[2], sys.argv[3]
 passed = 0
 
 def fail(msg):
@@ -34,9 +38,10 @@ def free_port():
 
 port = free_port()
 data = os.path.join(tmp, "net")
-subprocess.run([pcnd, "init", "--data", data, "--network", "Notify PCN",
-                "--listen", f"127.0.0.1:{port}"], check=True,
-               stdout=subprocess.DEVNULL)
+init = subprocess.run([pcnd, "init", "--data", data, "--network",
+                       "Notify PCN", "--listen", f"127.0.0.1:{port}"],
+                      check=True, stdout=subprocess.PIPE, text=True).stdout
+code = next(w for w in init.split() if w.startswith("pcn1-"))
 
 def journal_env(f):
     st = os.fstat(f.fileno())
@@ -90,6 +95,25 @@ if not any(x.startswith("STATUS=") and "Notify PCN" in x for x in fields):
     p.kill()
     fail(f"READY=1 without a STATUS= naming the network: {msg!r}")
 passed += 1
+
+# A member's secrets and a record's text, through the real client.
+password, wrong = "manager's own long secret", "a wrong guess at it 42"
+patient = "Call back Mrs Imaginary Testpatient about her bloods"
+cfg_env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(tmp, "cfg"))
+def pcn_run(args, stdin="", want=0):
+    r = subprocess.run([pcn] + args, input=stdin, text=True, env=cfg_env,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=60)
+    if r.returncode != want:
+        p.kill()
+        fail(f"pcn {args[0]} exited {r.returncode}, not {want}: {r.stderr}")
+pcn_run(["join", code, "--password-stdin"], password + "\n")
+with open(os.path.join(tmp, "cfg", "pcn", "config.json")) as f:
+    token = json.load(f)["token"]
+pcn_run(["task", "add", "--title", patient, "--body", patient])
+pcn_run(["logout"])
+pcn_run(["login", "--user", "manager", "--password-stdin"], wrong + "\n", 2)
+
 # A client that speaks no TLS: --verbose logs it, at info, from conn.c.
 c.sendall(b"\x16\x03\x01\x00\x05hello")
 c.settimeout(10)
@@ -121,6 +145,13 @@ if not any(l.startswith("<5>SIGTERM received") for l in log):
     fail(f"SIGTERM was not logged at <5>: {log}")
 if not any(l.startswith("<6>127.0.0.1:") for l in log):
     fail(f"the bad TLS client was not logged at <6>: {log}")
+text = "\n".join(log)
+for name, secret in (("invitation code", code),
+                     ("invitation token", code.split("-")[-1]),
+                     ("password", password), ("wrong password", wrong),
+                     ("session token", token), ("task text", "Testpatient")):
+    if len(secret) < 8 or secret in text:
+        fail(f"the {name} is in the log: {log}")
 if any("pcnd: " in l for l in log):
     fail(f"'pcnd: ' prefix inside the journal (journald adds its own): {log}")
 passed += 1
