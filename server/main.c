@@ -116,7 +116,12 @@ static void usage_main(FILE *f) {
          "Start here:\n"
          "  pcnd init --data ./net --network \"Riverside PCN\"\n"
          "  pcnd run --data ./net\n"
-         "then run the `pcn join ...` line that init printed.\n");
+         "then run the `pcn join ...` line that init printed.\n\n"
+         "As a service (the pcnd Debian package), one per network:\n"
+         "  sudo -u pcn pcnd init --data /var/lib/pcn/riverside --network "
+         "\"Riverside PCN\" ...\n"
+         "  sudo systemctl enable --now pcnd@riverside\n"
+         "(see /usr/share/doc/pcnd/service.md).\n");
 }
 
 static void usage_run(void) {
