@@ -9,8 +9,9 @@
 #                SIGTERM; verify passes; remove and purge are clean
 #   pcn          runs; then, with pcnd installed beside it, joins the
 #                packaged server over TLS and answers whoami
-#   pcn-desktop  every library resolves, --help runs, and the .desktop
-#                file and icon are where desktops look
+#   pcn-desktop  every library resolves, --help runs, the .desktop file
+#                and icon are where desktops look, and its window stays up
+#                under Xvfb
 # and then pcnd under a real systemd: a fresh chroot with systemd and the
 # pcnd package boots in systemd-nspawn (private network), where
 # pcnd@riverside must start as Type=notify (active only once serving, its
@@ -123,7 +124,12 @@ if ldd /usr/bin/pcn-desktop | grep "not found"; then exit 1; fi
 grep -q "Usage" <<<"$(pcn-desktop --help)"
 [ -f /usr/share/applications/org.pcnhub.Desktop.desktop ]
 [ -f /usr/share/icons/hicolor/scalable/apps/org.pcnhub.Desktop.svg ]
-echo "pcn-desktop: every library resolves, --help runs, .desktop and icon in place"
+# Its window, on a virtual display: still up after 5 s means GTK found
+# everything it loads at run time (schemas, icon loaders, fonts).
+apt-get install -y -qq --no-install-recommends xvfb xauth > /dev/null 2>&1
+set +e; timeout 5 xvfb-run -a pcn-desktop > /root/desk.out 2>&1; rc=$?; set -e
+[ $rc = 124 ] || { echo "pcn-desktop exited $rc within 5 s:"; cat /root/desk.out; exit 1; }
+echo "pcn-desktop: every library resolves, --help runs, .desktop and icon in place, the window stays up"
 '
 
 status=0 passed=0
