@@ -18,8 +18,8 @@
 # STATUS shown), run as pcn inside its sandbox (the data directory
 # writable, /var/lib/pcn beside it not), log SIGTERM at notice, come back
 # after a crash (Restart=on-failure) and stop with Result=success.
-# Skipped, saying so, where systemd-nspawn is missing
-# (apt-get install systemd-container).
+# Installs systemd-container for systemd-nspawn if it is missing; skipped,
+# saying so, where it cannot be had.
 # Needs root and the Debian archive; takes minutes, so it is not part of
 # scripts/test.sh. The base system is made once and kept in
 # /var/tmp/pcn-package-check/ (--rebuild makes it again).
@@ -201,6 +201,8 @@ systemd-analyze security pcnd@riverside --no-pager | tail -1
 echo "selftest: ok"
 systemctl poweroff
 '
+command -v systemd-nspawn > /dev/null ||
+  apt-get install -y -qq systemd-container > /dev/null 2>&1 || true
 if ! command -v systemd-nspawn > /dev/null; then
   echo "== pcnd under systemd: skipped, systemd-nspawn is missing (apt-get install systemd-container)"
 elif [ -n "$(ls "${debs[@]}" | grep '/pcnd_[^/]*\.deb$')" ]; then
