@@ -178,10 +178,10 @@ static void writer_fault(writer *wr, wjob *batch, enum fault_kind k,
      * room) at most once a minute. */
     uint64_t now = uv_hrtime();
     if (!wr->full_said_ns || now - wr->full_said_ns > FULL_LOG_EVERY_NS) {
-      fprintf(stderr,
-              "pcnd: %s; refusing writes (reads and the feed go on) until "
-              "space is freed.\n",
-              why);
+      pcnd_log(LOG_ERR,
+               "%s; refusing writes (reads and the feed go on) until space "
+               "is freed.",
+               why);
       wr->full_said = 1;
       wr->full_said_ns = now;
     }
@@ -192,7 +192,7 @@ static void writer_fault(writer *wr, wjob *batch, enum fault_kind k,
     return;
   }
   if (!wr->fatal) {
-    fprintf(stderr, "pcnd: %s; no more writes will be taken.\n", why);
+    pcnd_log(LOG_CRIT, "%s; no more writes will be taken.", why);
     snprintf(wr->fatal_why, sizeof wr->fatal_why, "%s", why);
     wr->fatal = 1;
   }
@@ -249,8 +249,8 @@ static void writer_run_batch(writer *wr, wjob *batch) {
     if (!retry && rc == 0) {
       wr->chain = chain;
       if (wr->full_said) {
-        fprintf(stderr, "pcnd: there is room on the disk again; writes are "
-                        "being saved.\n");
+        pcnd_log(LOG_NOTICE,
+                 "there is room on the disk again; writes are being saved.");
         wr->full_said = 0;
       }
       return;
@@ -360,11 +360,11 @@ static void writer_on_done(uv_async_t *h) {
   }
   if (wr->fatal && !wr->fatal_reported) {
     wr->fatal_reported = 1;
-    fprintf(stderr,
-            "pcnd: stopping with exit status %d because %s. Check the disk "
-            "(dmesg), then run `pcnd verify --data %s` and start pcnd again: "
-            "it opens at the last durable commit.\n",
-            FAULTS_EXIT_STORE_ERROR, wr->fatal_why, wr->srv->cfg.data_dir);
+    pcnd_log(LOG_CRIT,
+             "stopping with exit status %d because %s. Check the disk "
+             "(dmesg), then run `pcnd verify --data %s` and start pcnd again: "
+             "it opens at the last durable commit.",
+             FAULTS_EXIT_STORE_ERROR, wr->fatal_why, wr->srv->cfg.data_dir);
     wr->srv->exit_code = FAULTS_EXIT_STORE_ERROR;
     server_stop(wr->srv);
   }

@@ -50,7 +50,7 @@ echo "$(tail -1 "$tmp/security.out")"
 passed=$((passed + 1))
 
 for line in 'Type=notify' 'NotifyAccess=main' 'User=pcn' 'Group=pcn' \
-  'Restart=on-failure' 'ExecReload=/bin/kill -HUP $MAINPID' \
+  'Restart=on-failure' 'RestartPreventExitStatus=1 3' 'ExecReload=/bin/kill -HUP $MAINPID' \
   'ReadWritePaths=/var/lib/pcn/%i' 'ProtectSystem=strict' 'ProtectHome=yes' \
   'PrivateTmp=yes' 'NoNewPrivileges=yes' \
   'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6' \
