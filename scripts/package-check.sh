@@ -16,7 +16,8 @@
 # pcnd package boots in systemd-nspawn (private network), where
 # pcnd@riverside must start as Type=notify (active only once serving, its
 # STATUS shown), run as pcn inside its sandbox (the data directory
-# writable, /var/lib/pcn beside it not), log SIGTERM at notice, come back
+# writable, /var/lib/pcn beside it not; its control socket answers
+# `pcnd status`), log SIGTERM at notice, come back
 # after a crash (Restart=on-failure) and stop with Result=success.
 # Installs systemd-container for systemd-nspawn if it is missing; skipped,
 # saying so, where it cannot be had.
@@ -179,7 +180,10 @@ nsenter -t "$pid" -m touch /var/lib/pcn/riverside/probe || fail "data dir not wr
 ! nsenter -t "$pid" -m touch /var/lib/pcn/probe 2>/dev/null || fail "/var/lib/pcn writable in the sandbox"
 ! nsenter -t "$pid" -m touch /etc/probe 2>/dev/null || fail "/etc writable in the sandbox"
 rm -f /var/lib/pcn/riverside/probe
-echo "started: active, serving, as pcn, only its data dir writable"
+runuser -u pcn -- pcnd status --data /var/lib/pcn/riverside --json > /root/status.json ||
+  fail "pcnd status over the control socket: $(cat /root/status.json)"
+grep -q "\"state\": *\"running\"" /root/status.json || fail "status: $(cat /root/status.json)"
+echo "started: active, serving, as pcn, only its data dir writable, pcnd status answers"
 kill -KILL "$pid"
 for i in $(seq 150); do
   [ "$(show NRestarts)" = 1 ] && [ "$(show ActiveState)" = active ] && break; sleep 0.1
