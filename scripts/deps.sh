@@ -15,6 +15,7 @@ PCN_PACKAGES=(
   libcairo2-dev poppler-utils
   prometheus # promtool: it_operator checks pcnd's --metrics with it
   openssl # cli_upgrade checks a fixture's certificate is still in date
+  libsystemd-dev # sd_notify, for pcnd@.service's Type=notify
 )
 
 pcn_install_deps() {

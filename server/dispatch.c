@@ -15,6 +15,7 @@
 
 #include "areas.h"
 #include "clock.h"
+#include "log.h"
 #include "validate.h"
 #include "wire.h"
 
@@ -28,10 +29,10 @@ static void table_add(const req_entry *e, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (e[i].body_case <= 0 || e[i].body_case >= DISPATCH_MAX_CASE) {
       /* A programming error, not input: say so loudly, once. */
-      fprintf(stderr,
-              "pcnd: request case %d is past DISPATCH_MAX_CASE; "
-              "raise it in dispatch.c.\n",
-              e[i].body_case);
+      pcnd_log(LOG_CRIT,
+               "request case %d is past DISPATCH_MAX_CASE; raise it in "
+               "dispatch.c.",
+               e[i].body_case);
       abort();
     }
     table[e[i].body_case] = &e[i];
