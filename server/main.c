@@ -1,4 +1,4 @@
-/* main.c - pcnd's command line: init, run, verify.
+/* main.c - pcnd's command line: init, run, verify, cert (cert_cmd.c).
  *
  * `pcnd run`'s options come from one table that both parses and prints
  * --help, so the help always shows every limit with its real default.
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cert_cmd.h"
 #include "init.h"
 #include "server.h"
 
@@ -97,6 +98,7 @@ static void usage_main(FILE *f) {
          "[--host NAME_OR_IP]...\n"
          "  pcnd run --data DIR [--listen HOST:PORT] [limits...]\n"
          "  pcnd verify --data DIR [--json]\n"
+         "  pcnd cert status|renew --data DIR    the TLS certificates\n"
          "  pcnd COMMAND --help    every option of a command, with defaults\n\n"
          "Start here:\n"
          "  pcnd init --data ./net --network \"Riverside PCN\"\n"
@@ -112,7 +114,13 @@ static void usage_run(void) {
          "gracefully: no new connections, writes in flight are committed and\n"
          "answered, then it exits 0.\n\n"
          "  --data DIR              the directory made by `pcnd init` "
-         "(required)\n");
+         "(required)\n"
+         "  --tls-cert FILE         serve this PEM chain from your own PKI\n"
+         "                          (leaf first, ending with its root, which\n"
+         "                          invitations then pin) instead of DIR's\n"
+         "  --tls-key FILE          the chain's private key (with --tls-cert)\n"
+         "SIGHUP reloads the certificate (after `pcnd cert renew`) without\n"
+         "dropping connections; a file that does not load keeps the old one.\n");
   for (size_t i = 0; i < N_RUN_OPTS; i++) {
     char left[64];
     snprintf(left, sizeof left, "--%s%s%s", run_opts[i].name,
@@ -163,7 +171,7 @@ static int set_opt(const run_opt *o, const char *val, srv_config *cfg) {
 static int cmd_run(int argc, char **argv) {
   srv_config cfg;
   srv_config_defaults(&cfg);
-  struct option longs[N_RUN_OPTS + 3];
+  struct option longs[N_RUN_OPTS + 5];
   size_t n = 0;
   for (; n < N_RUN_OPTS; n++)
     longs[n] = (struct option){run_opts[n].name,
@@ -172,6 +180,8 @@ static int cmd_run(int argc, char **argv) {
                                NULL, 1000 + (int)n};
   longs[n++] = (struct option){"data", required_argument, NULL, 'd'};
   longs[n++] = (struct option){"help", no_argument, NULL, 'h'};
+  longs[n++] = (struct option){"tls-cert", required_argument, NULL, 'C'};
+  longs[n++] = (struct option){"tls-key", required_argument, NULL, 'K'};
   longs[n] = (struct option){0};
   int c;
   while ((c = getopt_long(argc, argv, "d:h", longs, NULL)) != -1) {
@@ -179,6 +189,10 @@ static int cmd_run(int argc, char **argv) {
       cfg.data_dir = optarg;
     else if (c == 'h')
       return usage_run(), 0;
+    else if (c == 'C')
+      cfg.tls_cert = optarg;
+    else if (c == 'K')
+      cfg.tls_key = optarg;
     else if (c >= 1000) {
       if (set_opt(&run_opts[c - 1000], optarg, &cfg)) return 1;
     } else {
@@ -364,6 +378,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "init")) return cmd_init(argc, argv);
   if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
   if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv);
+  if (!strcmp(cmd, "cert")) return pcnd_cert_main(argc, argv);
   fprintf(stderr, "pcnd: no command '%s'; try `pcnd --help`.\n", cmd);
   return 1;
 }

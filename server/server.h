@@ -53,6 +53,9 @@ typedef struct srv_config {
   uint32_t argon2_t;
   int verbose;
   int test_clock; /* accept ClockAdvance (tests only) */
+  /* --tls-cert/--tls-key: the organisation's own chain (ending in its
+   * root) and key instead of the data directory's (certs_live.h). */
+  const char *tls_cert, *tls_key;
 } srv_config;
 
 void srv_config_defaults(srv_config *cfg);
@@ -113,6 +116,7 @@ struct server {
   } backup;
   /* The served certificate's notAfter, Unix seconds (certs.c). */
   int64_t cert_not_after;
+  struct certs_live *certs; /* certs_live.c: the served chain, SIGHUP */
   char store_epoch[33]; /* 32 hex digits (store.c); sent in Welcome */
 };
 

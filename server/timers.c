@@ -13,6 +13,7 @@
  * a test's ClockAdvance (feed.c), whose reply waits for them.
  */
 #include "areas.h"
+#include "certs_live.h"
 
 static const struct {
   const char *name;
@@ -22,6 +23,7 @@ static const struct {
     {"decisions", decisions_tick},
     {"duties", duties_tick},
     {"funds", funds_arrs_tick},
+    {"certs", certs_tick},
 };
 #define N_TICKS (sizeof ticks / sizeof ticks[0])
 
