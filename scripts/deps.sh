@@ -13,6 +13,7 @@ PCN_PACKAGES=(
           # GTK suppressions in tests/desktop/lsan.supp by name
   libgtk-4-dev libadwaita-1-dev xvfb
   libcairo2-dev poppler-utils
+  openssl # tests/integration/cli_certs.sh makes an organisation PKI with it
 )
 
 pcn_install_deps() {

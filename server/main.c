@@ -109,18 +109,19 @@ static void usage_main(FILE *f) {
 static void usage_run(void) {
   srv_config d;
   srv_config_defaults(&d);
-  printf("Usage: pcnd run --data DIR [options]\n\n"
-         "Serves the network in DIR over TLS 1.3. SIGINT or SIGTERM stops it\n"
-         "gracefully: no new connections, writes in flight are committed and\n"
-         "answered, then it exits 0.\n\n"
-         "  --data DIR              the directory made by `pcnd init` "
-         "(required)\n"
-         "  --tls-cert FILE         serve this PEM chain from your own PKI\n"
-         "                          (leaf first, ending with its root, which\n"
-         "                          invitations then pin) instead of DIR's\n"
-         "  --tls-key FILE          the chain's private key (with --tls-cert)\n"
-         "SIGHUP reloads the certificate (after `pcnd cert renew`) without\n"
-         "dropping connections; a file that does not load keeps the old one.\n");
+  printf(
+      "Usage: pcnd run --data DIR [options]\n\n"
+      "Serves the network in DIR over TLS 1.3. SIGINT or SIGTERM stops it\n"
+      "gracefully: no new connections, writes in flight are committed and\n"
+      "answered, then it exits 0.\n\n"
+      "  --data DIR              the directory made by `pcnd init` "
+      "(required)\n"
+      "  --tls-cert FILE         serve this PEM chain from your own PKI\n"
+      "                          (leaf first, ending with its root, which\n"
+      "                          invitations then pin) instead of DIR's\n"
+      "  --tls-key FILE          the chain's private key (with --tls-cert)\n"
+      "SIGHUP reloads the certificate (after `pcnd cert renew`) without\n"
+      "dropping connections; a file that does not load keeps the old one.\n");
   for (size_t i = 0; i < N_RUN_OPTS; i++) {
     char left[64];
     snprintf(left, sizeof left, "--%s%s%s", run_opts[i].name,
@@ -255,7 +256,10 @@ static void usage_init(void) {
       "manager]\n"
       "  --manager-name NAME   their display name [default \"PCN Manager\"]\n"
       "  --invite-ttl SECONDS  how long the invitation lasts [default "
-      "604800]\n");
+      "604800]\n"
+      "  --tls-cert FILE       the chain `pcnd run --tls-cert` will serve\n"
+      "                        (your PKI's, ending with its root): the\n"
+      "                        invitation then pins that root\n");
 }
 
 static int cmd_init(int argc, char **argv) {
@@ -271,10 +275,12 @@ static int cmd_init(int argc, char **argv) {
       {"manager", required_argument, NULL, 'm'},
       {"manager-name", required_argument, NULL, 'M'},
       {"invite-ttl", required_argument, NULL, 't'},
+      {"tls-cert", required_argument, NULL, 'C'},
       {"help", no_argument, NULL, 'h'},
       {0}};
   int c;
-  while ((c = getopt_long(argc, argv, "d:n:l:H:m:M:t:h", longs, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "d:n:l:H:m:M:t:C:h", longs, NULL)) !=
+         -1) {
     switch (c) {
     case 'd': o.data_dir = optarg; break;
     case 'n': o.network = optarg; break;
@@ -288,6 +294,7 @@ static int cmd_init(int argc, char **argv) {
       o.hosts[o.nhosts++] = optarg;
       break;
     case 'm': o.manager = optarg; break;
+    case 'C': o.tls_cert = optarg; break;
     case 'M': o.manager_name = optarg; break;
     case 't': {
       char *end;
@@ -314,10 +321,12 @@ static int cmd_init(int argc, char **argv) {
     return 2;
   }
   printf("Created network \"%s\" in %s.\n\n"
-         "Start the server:\n  pcnd run --data %s\n\n"
+         "Start the server:\n  pcnd run --data %s%s%s%s\n\n"
          "Then the PCN manager (%s) joins with this one line (it works once, "
          "within %u days):\n  pcn join %s\n",
-         o.network, o.data_dir, o.data_dir, o.manager,
+         o.network, o.data_dir, o.data_dir, o.tls_cert ? " --tls-cert " : "",
+         o.tls_cert ? o.tls_cert : "",
+         o.tls_cert ? " --tls-key YOUR_KEY_FILE" : "", o.manager,
          o.invite_ttl_s / 86400 ? o.invite_ttl_s / 86400 : 1, code);
   return 0;
 }
