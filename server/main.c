@@ -109,19 +109,17 @@ static void usage_main(FILE *f) {
 static void usage_run(void) {
   srv_config d;
   srv_config_defaults(&d);
+  printf("Usage: pcnd run --data DIR [options]\n\n"
+         "Serves the network in DIR over TLS 1.3. SIGINT or SIGTERM stops it\n"
+         "gracefully: no new connections, writes in flight are committed and\n"
+         "answered, then it exits 0.\n\n"
+         "  --data DIR              the directory made by `pcnd init` "
+         "(required)\n");
   printf(
-      "Usage: pcnd run --data DIR [options]\n\n"
-      "Serves the network in DIR over TLS 1.3. SIGINT or SIGTERM stops it\n"
-      "gracefully: no new connections, writes in flight are committed and\n"
-      "answered, then it exits 0.\n\n"
-      "  --data DIR              the directory made by `pcnd init` "
-      "(required)\n"
       "  --tls-cert FILE         serve this PEM chain from your own PKI\n"
       "                          (leaf first, ending with its root, which\n"
       "                          invitations then pin) instead of DIR's\n"
-      "  --tls-key FILE          the chain's private key (with --tls-cert)\n"
-      "SIGHUP reloads the certificate (after `pcnd cert renew`) without\n"
-      "dropping connections; a file that does not load keeps the old one.\n");
+      "  --tls-key FILE          the chain's private key (with --tls-cert)\n");
   for (size_t i = 0; i < N_RUN_OPTS; i++) {
     char left[64];
     snprintf(left, sizeof left, "--%s%s%s", run_opts[i].name,
@@ -139,6 +137,9 @@ static void usage_run(void) {
          "names 100,\ntexts 20000); passwords 10 to 256 characters; failed "
          "logins back off\nper username after 5 and per address after 20, "
          "up to 15 minutes.\n");
+  printf(
+      "\nSIGHUP reloads the certificate (after `pcnd cert renew`) without\n"
+      "dropping connections; a file that does not load keeps the old one.\n");
 }
 
 static int set_opt(const run_opt *o, const char *val, srv_config *cfg) {
