@@ -109,4 +109,32 @@ openssl s_client -connect "127.0.0.1:$port" -CAfile "$pki/root.pem" -verify_retu
 cli_stop_pcnd
 ok
 
+# --- rolling the network CA over, as docs/certificates.md says: a new CA
+# (from a scratch `pcnd init`), appended to a client's ca.pem; then the
+# data directory takes it, renew issues from it, SIGHUP serves it. The
+# client that has both CAs carries on; one that has only the old is
+# refused, until it gets the new one too.
+cli_start_network
+cli_add_member cd clinical_director
+"$pcnd" init --data "$tmp/nextca" --network "Riverside PCN" > /dev/null
+cat "$tmp/nextca/ca.pem" >> "$tmp/mgr/pcn/ca.pem"
+mgr task list > /dev/null
+cp -p "$tmp/net/ca.pem" "$tmp/net/ca.pem.old"
+cp -p "$tmp/net/ca.key" "$tmp/net/ca.key.old"
+# A SIGHUP before renewing finds server.pem not issued by the new CA, and
+# keeps serving the old pair.
+cp "$tmp/nextca/ca.pem" "$tmp/nextca/ca.key" "$tmp/net/"
+kill -HUP "$pid"
+wait_for "$tmp/pcnd.log" "kept the certificate already served"
+as cd task list > /dev/null
+expect 0 "$pcnd" cert renew --data "$tmp/net"
+kill -HUP "$pid"
+wait_for "$tmp/pcnd.log" "root certificate changed"
+mgr task add --title "after the CA rollover" > /dev/null
+if as cd task list > "$tmp/out" 2>&1; then fail "a client with only the old CA still connected"; fi
+cat "$tmp/nextca/ca.pem" >> "$tmp/cd/pcn/ca.pem"
+as cd task list | grep -q "after the CA rollover" || fail "cd does not see the task with both CAs"
+cli_stop_pcnd
+ok
+
 echo "cli_certs: $passed groups passed"
