@@ -11,6 +11,7 @@
 #include "certs_live.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,17 @@ struct certs_live {
   cert_brief leaf, root;
 };
 
+/* A sentence into out. vsnprintf: paths are long, and a message cut short
+ * is better than none. */
+static void say(char *out, size_t outlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say(char *out, size_t outlen, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(out, outlen, fmt, ap);
+  va_end(ap);
+}
+
 static void fmt_date(int64_t unix_s, char out[11]) {
   time_t t = (time_t)unix_s;
   struct tm tm;
@@ -81,11 +93,11 @@ static int chain_verify(const char *chain_path, const char *root_path,
                         char *err, size_t errlen) {
   X509 *x, *leaf = NULL, *root = NULL;
   STACK_OF(X509) *rest = sk_X509_new_null();
-  X509_STORE *store = X509_STORE_new();
+  X509_STORE *trust = X509_STORE_new();
   X509_STORE_CTX *sctx = X509_STORE_CTX_new();
   int rc = -1;
   BIO *b = BIO_new_file(chain_path, "r");
-  if (!rest || !store || !sctx || !b) goto fail_setup;
+  if (!rest || !trust || !sctx || !b) goto fail_setup;
   while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
     if (!leaf)
       leaf = x;
@@ -107,43 +119,42 @@ static int chain_verify(const char *chain_path, const char *root_path,
     X509_up_ref(root);
   }
   if (!leaf || !root) {
-    snprintf(err, errlen, "%s holds no certificate to serve.",
-             root ? chain_path : root_path);
+    say(err, errlen, "%s holds no certificate to serve.",
+        root ? chain_path : root_path);
     goto out;
   }
   if (X509_check_issued(root, root) != X509_V_OK) {
-    snprintf(err, errlen,
-             "The last certificate in %s is not a self-signed root; append "
-             "your organisation's root certificate to the file (clients "
-             "pin it).",
-             chain_path);
+    say(err, errlen,
+        "The last certificate in %s is not a self-signed root; append "
+        "your organisation's root certificate to the file (clients "
+        "pin it).",
+        chain_path);
     goto out;
   }
-  if (X509_STORE_add_cert(store, root) != 1 ||
-      X509_STORE_CTX_init(sctx, store, leaf, rest) != 1 ||
+  if (X509_STORE_add_cert(trust, root) != 1 ||
+      X509_STORE_CTX_init(sctx, trust, leaf, rest) != 1 ||
       X509_STORE_CTX_set_default(sctx, "ssl_server") != 1)
     goto fail_setup;
   X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(sctx),
                               X509_V_FLAG_X509_STRICT |
                                   X509_V_FLAG_NO_CHECK_TIME);
   if (X509_verify_cert(sctx) != 1) {
-    snprintf(err, errlen,
-             "The certificate in %s does not chain to %s (%s); clients "
-             "would refuse it.",
-             chain_path, root_path[0] ? root_path : "the root at its end",
-             X509_verify_cert_error_string(X509_STORE_CTX_get_error(sctx)));
+    say(err, errlen,
+        "The certificate in %s does not chain to %s (%s); clients "
+        "would refuse it.",
+        chain_path, root_path[0] ? root_path : "the root at its end",
+        X509_verify_cert_error_string(X509_STORE_CTX_get_error(sctx)));
     goto out;
   }
   rc = 0;
   goto out;
 
 fail_setup:
-  snprintf(err, errlen, "Cannot check the certificate chain in %s.",
-           chain_path);
+  say(err, errlen, "Cannot check the certificate chain in %s.", chain_path);
 out:
   BIO_free(b);
   X509_STORE_CTX_free(sctx);
-  X509_STORE_free(store);
+  X509_STORE_free(trust);
   X509_free(root);
   X509_free(leaf);
   sk_X509_pop_free(rest, X509_free);
@@ -166,7 +177,7 @@ static int load(const struct certs_live *cl, certs_load *l) {
                                            l->err, sizeof l->err))
     goto fail;
   if (chain_verify(cl->chain_path, cl->root_path, why, sizeof why)) {
-    snprintf(l->err, sizeof l->err, "%s", why);
+    say(l->err, sizeof l->err, "%s", why);
     goto fail;
   }
   return 0;
@@ -191,14 +202,14 @@ int certs_live_open(server *s, char *err, size_t errlen) {
   struct certs_live *cl = calloc(1, sizeof *cl);
   certs_load *l = calloc(1, sizeof *l);
   if (!cl || !l) {
-    snprintf(err, errlen, "Out of memory.");
+    say(err, errlen, "Out of memory.");
     goto fail;
   }
   cl->srv = s;
   if ((cfg->tls_cert != NULL) != (cfg->tls_key != NULL)) {
-    snprintf(err, errlen,
-             "--tls-cert and --tls-key go together: give both, or neither "
-             "to serve the data directory's own certificate.");
+    say(err, errlen,
+        "--tls-cert and --tls-key go together: give both, or neither "
+        "to serve the data directory's own certificate.");
     goto fail;
   }
   if (cfg->tls_cert) {
@@ -212,7 +223,7 @@ int certs_live_open(server *s, char *err, size_t errlen) {
     snprintf(cl->root_path, sizeof cl->root_path, "%s/ca.pem", cfg->data_dir);
   }
   if (load(cl, l)) {
-    snprintf(err, errlen, "%s", l->err);
+    say(err, errlen, "%s", l->err);
     goto fail;
   }
   pthread_mutex_init(&cl->mu, NULL);
@@ -250,6 +261,7 @@ static void warn_if_near(server *s, const char *what, const cert_brief *b) {
 }
 
 static void reload_start(struct certs_live *cl);
+static void tick_submit(server *s);
 
 static void reload_run(uv_work_t *req) {
   struct certs_live *cl = req->data;
@@ -266,8 +278,8 @@ static void reload_done(uv_work_t *req, int status) {
   cl->busy = 0;
   if (status == 0 && l->ctx && l->leaf.not_after <= pcn_now_ms() / 1000) {
     fmt_date(l->leaf.not_after, day);
-    snprintf(l->err, sizeof l->err, "the certificate in %s expired on %s.",
-             cl->chain_path, day);
+    say(l->err, sizeof l->err, "the certificate in %s expired on %s.",
+        cl->chain_path, day);
     SSL_CTX_free(l->ctx);
     l->ctx = NULL;
   }
@@ -277,11 +289,11 @@ static void reload_done(uv_work_t *req, int status) {
             "pcnd: SIGHUP: kept the certificate already served (it expires "
             "on %s): %s\n",
             day, status ? "the reload was cancelled." : l->err);
-    snprintf(msg, sizeof msg,
-             "The server could not take its new certificate and keeps "
-             "serving the current one, which expires on %s; the server's "
-             "operator should read pcnd's log and fix the files (%s).",
-             day, status ? "the reload was cancelled" : l->err);
+    say(msg, sizeof msg,
+        "The server could not take its new certificate and keeps "
+        "serving the current one, which expires on %s; the server's "
+        "operator should read pcnd's log and fix the files (%s).",
+        day, status ? "the reload was cancelled" : l->err);
     notice_post(s, "cert_reload", NOTICE_WARNING, msg, 0);
   } else if (s->stopping) {
     SSL_CTX_free(l->ctx);
@@ -306,13 +318,9 @@ static void reload_done(uv_work_t *req, int status) {
             "pcnd: SIGHUP: new connections get certificate %s (expires %s); "
             "open ones keep theirs.\n",
             l->leaf.serial, day);
-    if (strcmp(old_serial, l->leaf.serial) != 0) {
-      snprintf(msg, sizeof msg,
-               "The server's certificate was renewed; it now lasts until %s, "
-               "and nothing changes for the practices.",
-               day);
-      notice_post(s, "cert_expiry", NOTICE_INFO, msg, l->leaf.not_after * 1000);
-    }
+    /* The tick tells the managers, once, that a certificate they were
+     * warned about has been replaced. */
+    if (strcmp(old_serial, l->leaf.serial) != 0) tick_submit(s);
     warn_if_near(s, "the new server certificate", &cl->leaf);
   }
   free(l);
@@ -428,6 +436,9 @@ static void expiry_message(int root, int own_pki, int64_t left, const char *day,
              day, left, left == 1 ? "" : "s");
 }
 
+/* The record is "SERIAL DAYS": DAYS is the threshold last told for that
+ * certificate, or -1 once its replacement has been told (so that the
+ * latest cert_expiry notice, which a banner shows, says all is well). */
 static int tick_one(wtx *w, wjob *job, int root, int own_pki,
                     const cert_brief *b) {
   const char *key = root ? "cert_told_root" : "cert_told_server";
@@ -436,18 +447,27 @@ static int tick_one(wtx *w, wjob *job, int root, int own_pki,
   if (!b->serial[0]) return PCN__STATUS_CODE__OK;
   int64_t left = days_left(b->not_after, job->now_ms);
   int t = threshold_of(left);
-  if (t < 0) return PCN__STATUS_CODE__OK;
   int rc = store_meta_get_str(w->txn, w->st, key, told, sizeof told);
   if (rc && rc != MDB_NOTFOUND) return wtx_lmdb(w, rc, "reading meta");
-  if (!rc && sscanf(told, "%63s %d", serial, &told_t) == 2 &&
-      strcmp(serial, b->serial) == 0 && told_t <= t)
+  int have = !rc && sscanf(told, "%63s %d", serial, &told_t) == 2;
+  int same = have && strcmp(serial, b->serial) == 0;
+  if (t < 0 && (!have || same || told_t < 0))
+    return PCN__STATUS_CODE__OK; /* far from its end, nothing to take back */
+  if (same && told_t <= t)
     return PCN__STATUS_CODE__OK; /* this threshold, or a nearer one, told */
   fmt_date(b->not_after, day);
-  expiry_message(root, own_pki, left, day, msg, sizeof msg);
+  if (t < 0)
+    say(msg, sizeof msg,
+        "%s was replaced; the new one lasts until %s, and nothing "
+        "changes for the practices.",
+        root ? "The network's root certificate" : "The server's certificate",
+        day);
+  else
+    expiry_message(root, own_pki, left, day, msg, sizeof msg);
   Pcn__ServerNotice n = PCN__SERVER_NOTICE__INIT;
   n.kind = "cert_expiry";
   n.message = msg;
-  n.severity = t <= 7 ? NOTICE_ACTION : NOTICE_WARNING;
+  n.severity = t < 0 ? NOTICE_INFO : t <= 7 ? NOTICE_ACTION : NOTICE_WARNING;
   n.expires_at = b->not_after * 1000;
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_SERVER_NOTICE;
@@ -458,7 +478,7 @@ static int tick_one(wtx *w, wjob *job, int root, int own_pki,
     return wtx_lmdb(w, rc, "recording the certificate notice");
   /* Written before the commit: a failed commit repeats the line next
    * minute, which is better than a notice never logged. */
-  fprintf(stderr, "pcnd: warning: %s\n", msg);
+  fprintf(stderr, "pcnd: %s%s\n", t < 0 ? "" : "warning: ", msg);
   return PCN__STATUS_CODE__OK;
 }
 
@@ -475,4 +495,13 @@ int certs_tick(wtx *w, wjob *job) {
   if (!rc && strcmp(root.serial, leaf.serial) != 0)
     rc = tick_one(w, job, 1, cl->own_pki, &root);
   return rc;
+}
+
+/* After a reload: the tick alone, now, rather than at the next minute. */
+static void tick_submit(server *s) {
+  if (s->stopping || !s->wr) return;
+  wjob *job = wjob_new(s, NULL, 0, 1u << 16);
+  if (!job) return;
+  job->apply = certs_tick;
+  writer_submit(s->wr, job);
 }

@@ -18,11 +18,14 @@
  *   reference to its SSL_CTX); only new connections get the new one;
  * - each expiry threshold (60, 30, 7 days, then expired) is told once per
  *   certificate (by serial), recorded in meta in the same transaction as
- *   the notice, so neither a restart nor a sweep repeats it.
+ *   the notice, so neither a restart nor a sweep repeats it; when a
+ *   certificate they were warned about is replaced (a new serial, far
+ *   from its end), one information notice says so, also once.
  *
  * Meta records (store.h's meta database):
  *   "cert_told_server", "cert_told_root" -> "SERIAL DAYS", the threshold
- *   last told for that certificate (DAYS 0: told that it has expired).
+ *   last told for that certificate (DAYS 0: told that it has expired;
+ *   -1: told that it was replaced).
  */
 #ifndef PCND_CERTS_LIVE_H
 #define PCND_CERTS_LIVE_H
