@@ -2,7 +2,8 @@
  *
  * Areas with due work (asks: recurring instances and reminders;
  * decisions: closing and the last-day reminder; duties: review dates
- * coming due, and the default register for a store from before it) each
+ * coming due, and the default register for a store from before it;
+ * certs_live.c: the served certificates near their end) each
  * offer a tick (areas.h). Every tick runs in its own writer job with the server as the
  * actor, so one area's failure never holds another's back. Ticks are
  * durable by construction: what a tick did is recorded in the records it
