@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <signal.h>
+#endif
 
 #include "addr.h"
 #include "arena.h"
@@ -588,8 +591,21 @@ static void client_lost(pcn_client *c, pcn_error_class cls, const char *msg) {
 
 /* ------------------------------------------------------------ public */
 
+/* libuv writes with write(2), which raises SIGPIPE when the server has
+ * reset the connection; a program that left it at its default would die
+ * instead of reconnecting. Ignored here unless the program chose a handler
+ * of its own (Windows has no SIGPIPE). */
+static void ignore_sigpipe(void) {
+#ifndef _WIN32
+  struct sigaction sa;
+  if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
+    signal(SIGPIPE, SIG_IGN);
+#endif
+}
+
 pcn_client *pcn_client_new(uv_loop_t *loop, const pcn_client_config *cfg) {
   if (!cfg->server || (!cfg->ca_pem && !cfg->pin_sha256)) return NULL;
+  ignore_sigpipe();
   pcn_client *c = calloc(1, sizeof *c);
   if (!c) return NULL;
   c->loop = loop;

@@ -13,7 +13,9 @@ PCN_PACKAGES=(
           # GTK suppressions in tests/desktop/lsan.supp by name
   libgtk-4-dev libadwaita-1-dev xvfb
   libcairo2-dev poppler-utils
-  openssl # tests/integration/cli_certs.sh makes an organisation PKI with it
+  prometheus # promtool: it_operator checks pcnd's --metrics with it
+  openssl # cli_upgrade checks a fixture's certificate is still in date;
+          # cli_certs makes an organisation PKI with it
 )
 
 pcn_install_deps() {

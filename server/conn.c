@@ -81,6 +81,9 @@ void conn_close(conn *c) {
     uv_close((uv_handle_t *)&s->stop_timer, NULL);
 }
 
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
+
 static void on_write(uv_write_t *req, int status) {
   conn_write *w = (conn_write *)req;
   conn *c = w->c;
@@ -97,7 +100,11 @@ static void on_write(uv_write_t *req, int status) {
   server *s = c->srv;
   size_t unsent = conn_unsent(c);
   if (!c->reading && unsent <= s->cfg.max_output / 4) {
-    if (uv_read_start((uv_stream_t *)&c->tcp, NULL, NULL) == 0) c->reading = 1;
+    if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0) {
+      c->reading = 1;
+      /* Not read while stopped: an unfinished frame's time starts again. */
+      if (c->frame_since_ms) c->frame_since_ms = now_ms(s);
+    }
   }
   if (c->subscribed && c->sub_cursor < s->published_seq) feed_pump(c);
 }
@@ -138,6 +145,10 @@ static int conn_on_plain(pcn_tls *t, const uint8_t *p, size_t n) {
   conn *c = t->data;
   if (!conn_is_open(c)) return 1;
   int rc = pcn_frame_reader_feed(&c->fr, p, n, conn_on_frame, c, NULL);
+  if (pcn_frame_reader_idle(&c->fr))
+    c->frame_since_ms = 0;
+  else if (!c->frame_since_ms)
+    c->frame_since_ms = now_ms(c->srv);
   if (rc == PCN_FRAME_ERR_EMPTY) {
     conn_fail(c, PCN__STATUS_CODE__INVALID_ARGUMENT,
               "A frame had length 0; every frame carries one pcn.Frame.");
@@ -336,7 +347,14 @@ void conn_stop_listening(server *s) {
     uv_close((uv_handle_t *)&s->listener, NULL);
 }
 
-/* Called every second: handshake and idle timeouts, stuck closes. */
+/* Called every second: handshake, frame and idle timeouts, stuck closes.
+ *
+ * Only a logged-in member may hold a connection for long. Until then the
+ * handshake timeout runs from the connect whatever the client sends (a
+ * Ping does not keep an anonymous connection alive), unless a login or
+ * join is being checked for it. A frame that has begun must arrive whole
+ * within the frame timeout, so one cannot hold a slot by sending a frame's
+ * first bytes and then nothing. */
 void conn_sweep(server *s, uint64_t now) {
   for (conn *c = s->conns, *next; c; c = next) {
     next = c->next;
@@ -347,6 +365,16 @@ void conn_sweep(server *s, uint64_t now) {
         conn_fail(c, PCN__STATUS_CODE__UNAVAILABLE,
                   "No Hello within the handshake timeout; reconnect and "
                   "send Hello first.");
+    } else if (c->reading && c->frame_since_ms &&
+               now - c->frame_since_ms > s->cfg.frame_timeout_ms) {
+      conn_fail(c, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                "A frame began but did not arrive whole within the frame "
+                "timeout; send each frame at once.");
+    } else if (!c->who.member_id && c->inflight == 0 &&
+               now - c->accepted_ms > s->cfg.handshake_timeout_ms) {
+      conn_fail(c, PCN__STATUS_CODE__UNAUTHENTICATED,
+                "Not logged in within the handshake timeout of connecting; "
+                "reconnect and log in (or join) straight away.");
     } else if (now - c->last_rx_ms > s->cfg.idle_timeout_ms &&
                c->inflight == 0) {
       conn_fail(c, PCN__STATUS_CODE__UNAVAILABLE,

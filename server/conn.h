@@ -28,6 +28,7 @@ struct conn {
   int over_limit;    /* accepted past max_conns: refused at Hello */
   uint32_t inflight; /* requests not yet answered */
   uint64_t accepted_ms, last_rx_ms, last_tx_ms, closing_since_ms;
+  uint64_t frame_since_ms; /* first byte of an unfinished frame; 0: none */
   char peer[64]; /* address, for logs and login backoff */
   pcn_tls tls;
   pcn_frame_reader fr;

@@ -1,10 +1,12 @@
-/* main.c - pcnd's command line: init, run, verify, cert (cert_cmd.c).
+/* main.c - pcnd's command line: init, run, verify, status, invite, cert
+ * (cert_cmd.c).
  *
  * `pcnd run`'s options come from one table that both parses and prints
  * --help, so the help always shows every limit with its real default.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 
 #include "cert_cmd.h"
 #include "init.h"
+#include "ops.h"
 #include "server.h"
 
 enum opt_kind { OPT_STR, OPT_U32, OPT_U64, OPT_SIZE, OPT_SECS, OPT_FLAG };
@@ -39,8 +42,13 @@ static const run_opt run_opts[] = {
      OFF(max_output), 4096, 1ull << 32},
     {"arena-budget", "BYTES", "memory one request may decode into", OPT_SIZE,
      OFF(arena_budget), 65536, 1ull << 30},
-    {"handshake-timeout", "SECONDS", "time from connect to Hello", OPT_SECS,
-     OFF(handshake_timeout_ms), 1, 3600},
+    {"handshake-timeout", "SECONDS",
+     "time from connect to logged in; a connection not logged in by then "
+     "is closed, whatever it sends",
+     OPT_SECS, OFF(handshake_timeout_ms), 1, 3600},
+    {"frame-timeout", "SECONDS",
+     "time a frame that has begun may take to arrive whole", OPT_SECS,
+     OFF(frame_timeout_ms), 1, 3600},
     {"idle-timeout", "SECONDS", "close connections silent this long", OPT_SECS,
      OFF(idle_timeout_ms), 1, 86400},
     {"heartbeat", "SECONDS", "heartbeat to idle subscribers this often",
@@ -62,6 +70,10 @@ static const run_opt run_opts[] = {
      OPT_U32, OFF(argon2_m_kib), 19456, 4u << 20},
     {"argon2-time", "N", "Argon2id passes (at least 2)", OPT_U32, OFF(argon2_t),
      2, 100},
+    {"metrics", "127.0.0.1:PORT",
+     "serve Prometheus metrics over plain HTTP on this loopback address "
+     "(off unless given)",
+     OPT_STR, OFF(metrics), 0, 0},
     {"verbose", NULL, "log connection errors", OPT_FLAG, OFF(verbose), 0, 0},
     {"test-clock", NULL,
      "tests only: let clients move the server's clock forward", OPT_FLAG,
@@ -98,6 +110,8 @@ static void usage_main(FILE *f) {
          "[--host NAME_OR_IP]...\n"
          "  pcnd run --data DIR [--listen HOST:PORT] [limits...]\n"
          "  pcnd verify --data DIR [--json]\n"
+         "  pcnd status --data DIR [--json]\n"
+         "  pcnd invite --data DIR --username NAME [--name \"Full Name\"]\n"
          "  pcnd cert status|renew --data DIR    the TLS certificates\n"
          "  pcnd COMMAND --help    every option of a command, with defaults\n\n"
          "Start here:\n"
@@ -113,6 +127,9 @@ static void usage_run(void) {
          "Serves the network in DIR over TLS 1.3. SIGINT or SIGTERM stops it\n"
          "gracefully: no new connections, writes in flight are committed and\n"
          "answered, then it exits 0.\n\n"
+         "A full disk refuses writes (RESOURCE_EXHAUSTED) until space is\n"
+         "freed; a failed fsync or other disk error stops it with exit\n"
+         "status 3 (docs/faults.md).\n\n"
          "  --data DIR              the directory made by `pcnd init` "
          "(required)\n");
   printf(
@@ -234,9 +251,11 @@ static int cmd_run(int argc, char **argv) {
          strchr(host, ':') ? "]" : "", port, cfg.data_dir);
   fflush(stdout);
   uv_run(loop, UV_RUN_DEFAULT);
+  int status = s->exit_code; /* non-zero after a fatal store fault */
   server_free(s);
   free(s);
   uv_loop_close(loop);
+  if (status) return status;
   printf("pcnd: stopped cleanly.\n");
   return 0;
 }
@@ -370,6 +389,11 @@ static int cmd_verify(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  /* libuv writes to sockets with write(2), which raises SIGPIPE when the
+   * peer has already gone: ignored, the write fails with EPIPE and that
+   * one connection closes. Left to its default, any client that hangs up
+   * with replies pending would stop the whole server. */
+  signal(SIGPIPE, SIG_IGN);
   if (argc < 2) {
     usage_main(stderr);
     return 1;
@@ -388,6 +412,8 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "init")) return cmd_init(argc, argv);
   if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
   if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv);
+  if (!strcmp(cmd, "status")) return opcmd_status(argc, argv);
+  if (!strcmp(cmd, "invite")) return opcmd_invite(argc, argv);
   if (!strcmp(cmd, "cert")) return pcnd_cert_main(argc, argv);
   fprintf(stderr, "pcnd: no command '%s'; try `pcnd --help`.\n", cmd);
   return 1;

@@ -17,6 +17,7 @@
 #include "certs_live.h"
 #include "conn.h"
 #include "feed.h"
+#include "ops.h"
 #include "pki.h"
 #include "validate.h"
 
@@ -33,6 +34,7 @@ void srv_config_defaults(srv_config *cfg) {
   cfg->max_output = 8u << 20;
   cfg->arena_budget = 4u << 20;
   cfg->handshake_timeout_ms = 10000;
+  cfg->frame_timeout_ms = 10000;
   cfg->idle_timeout_ms = 300000;
   cfg->heartbeat_ms = 15000;
   cfg->feed_keep = 0;
@@ -133,8 +135,23 @@ fail_store:
 
 int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
                  size_t errlen) {
-  if (server_open(s, cfg, loop, err, errlen)) return -1;
+  /* The data directory's lock first: no second server, and no offline
+   * `pcnd invite`, may append to the feed while this one caches its head. */
+  int lock_fd = ops_lock(cfg->data_dir, err, errlen);
+  if (lock_fd < 0) return -1;
+  if (server_open(s, cfg, loop, err, errlen)) {
+    ops_unlock(lock_fd);
+    return -1;
+  }
+  if (ops_start(s, lock_fd, err, errlen)) { /* owns lock_fd from here */
+    ops_stop(s);
+    writer_stop(s->wr);
+    uv_run(loop, UV_RUN_NOWAIT);
+    server_free(s);
+    return -1;
+  }
   if (conn_listen(s, err, errlen)) {
+    ops_stop(s);
     uv_close((uv_handle_t *)&s->listener, NULL);
     writer_stop(s->wr);
     uv_run(loop, UV_RUN_NOWAIT);
@@ -161,6 +178,7 @@ void server_stop(server *s) {
   if (!s->stopping) {
     s->stopping = 1;
     conn_stop_listening(s);
+    ops_stop(s);
     /* The signal handlers stay: a second Ctrl-C must not kill a stop
      * that is finishing writes. */
   }
@@ -186,6 +204,7 @@ void server_stop(server *s) {
 }
 
 void server_free(server *s) {
+  ops_free(s);
   writer_free(s->wr);
   s->wr = NULL;
   auth_free(s);

@@ -40,7 +40,9 @@ typedef struct srv_config {
   uint32_t max_inflight; /* unanswered requests per connection */
   size_t max_output;     /* unsent bytes per connection before a cut */
   size_t arena_budget;   /* bytes one request may decode into */
-  uint32_t handshake_timeout_ms;
+  uint32_t handshake_timeout_ms; /* connect to logged in (or a login in
+                                   flight), whatever else is sent */
+  uint32_t frame_timeout_ms;     /* a frame's first byte to its last */
   uint32_t idle_timeout_ms;
   uint32_t heartbeat_ms;
   uint64_t feed_keep; /* events held; 0 keeps them all */
@@ -53,6 +55,7 @@ typedef struct srv_config {
   uint32_t argon2_t;
   int verbose;
   int test_clock; /* accept ClockAdvance (tests only) */
+  char metrics[300]; /* loopback HOST:PORT for Prometheus; "" off (metrics.c) */
   /* --tls-cert/--tls-key: the organisation's own chain (ending in its
    * root) and key instead of the data directory's (certs_live.h). */
   const char *tls_cert, *tls_key;
@@ -104,6 +107,7 @@ struct server {
   pcn_buf raw, raw_frame;
   struct {
     uint64_t requests, writes, events_out, cuts, rejected_conns;
+    uint64_t batches, batch_ns; /* counted on the loop as batches return */
   } stats;
   struct login_backoff *backoff; /* auth.c */
   /* The last scheduled or on-demand backup taken by this process (backup.c),
@@ -118,6 +122,12 @@ struct server {
   int64_t cert_not_after;
   struct certs_live *certs; /* certs_live.c: the served chain, SIGHUP */
   char store_epoch[33]; /* 32 hex digits (store.c); sent in Welcome */
+  /* pcnd run's exit status once the loop ends: 0, or
+   * FAULTS_EXIT_STORE_ERROR after a fatal store fault (faults.h). */
+  int exit_code;
+  /* ops.c: the data directory's lock, the control socket (status, operator
+   * invitations) and the metrics endpoint. */
+  struct ops *ops;
 };
 
 /* The server's wall clock in Unix ms: the real one, moved by ClockAdvance

@@ -6,6 +6,12 @@
  *
  * The feed chain lives here: `chain` is the committed head; each batch
  * works on a copy that becomes the head only when the batch commits.
+ *
+ * Faults (faults.h): a full disk refuses the batch with RESOURCE_EXHAUSTED
+ * and the next batch tries again; a fatal fault (a failed fsync, a
+ * panicked environment) sets `fatal`, after which the writer never touches
+ * the store again: it refuses every job with UNAVAILABLE, and the loop
+ * stops the server, which exits non-zero.
  */
 #include "writer.h"
 
@@ -16,6 +22,7 @@
 
 #include "clock.h"
 #include "conn.h"
+#include "faults.h"
 #include "feed.h"
 
 struct writer {
@@ -32,7 +39,15 @@ struct writer {
   feed_chain chain; /* writer thread only, after start */
   /* Writer thread only; read after it is joined. */
   uint64_t n_batches, n_jobs, commit_ns;
+  /* Set by the writer thread; the loop reads them after taking done_mu. */
+  int fatal;
+  char fatal_why[400];
+  int fatal_reported;    /* loop thread only */
+  int full_said;         /* writer thread: "full" logged, "room" not yet */
+  uint64_t full_said_ns; /* when "full" was last logged (uv_hrtime) */
 };
+
+#define FULL_LOG_EVERY_NS (60ull * 1000 * 1000 * 1000)
 
 wjob *wjob_new(server *s, conn *c, uint64_t frame_id, size_t arena_budget) {
   wjob *job = calloc(1, sizeof *job);
@@ -142,12 +157,61 @@ static int writer_apply_one(writer *wr, MDB_txn *parent, feed_chain *chain,
   return 0;
 }
 
+/* Fails every job of the batch with code and message; publishes nothing. */
+static void writer_refuse(writer *wr, wjob *batch, int code, const char *msg) {
+  for (wjob *j = batch; j; j = j->next) {
+    wtx w = {.srv = wr->srv, .st = &wr->srv->st, .job = j};
+    feed_items_free(j->items);
+    j->items = NULL;
+    j->code = wtx_fail(&w, code, "%s", msg);
+  }
+}
+
+/* A commit failed for a reason faults.h names: refuse the batch, and after
+ * a fatal fault everything that follows. */
+static void writer_fault(writer *wr, wjob *batch, enum fault_kind k,
+                         const char *why) {
+  if (k == FAULT_DISK_FULL) {
+    /* On a nearly full disk small writes can fit in pages LMDB freed
+     * while larger ones do not: say it is full (and then that there is
+     * room) at most once a minute. */
+    uint64_t now = uv_hrtime();
+    if (!wr->full_said_ns || now - wr->full_said_ns > FULL_LOG_EVERY_NS) {
+      fprintf(stderr,
+              "pcnd: %s; refusing writes (reads and the feed go on) until "
+              "space is freed.\n",
+              why);
+      wr->full_said = 1;
+      wr->full_said_ns = now;
+    }
+    writer_refuse(wr, batch, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                  "The server's disk is full, so this change was not saved; "
+                  "reads still work, and saving resumes once the server's "
+                  "operator frees space.");
+    return;
+  }
+  if (!wr->fatal) {
+    fprintf(stderr, "pcnd: %s; no more writes will be taken.\n", why);
+    snprintf(wr->fatal_why, sizeof wr->fatal_why, "%s", why);
+    wr->fatal = 1;
+  }
+  writer_refuse(wr, batch, PCN__STATUS_CODE__UNAVAILABLE,
+                "The server stopped taking writes after its disk reported an "
+                "error, so this change was not saved; try again once the "
+                "server's operator has restarted it.");
+}
+
 /* Applies and commits one batch. On return every job has its result. */
 static void writer_run_batch(writer *wr, wjob *batch) {
   store *st = &wr->srv->st;
+  if (wr->fatal) {
+    writer_fault(wr, batch, FAULT_FATAL, wr->fatal_why);
+    return;
+  }
   for (int attempt = 0;; attempt++) {
     feed_chain chain = wr->chain;
     MDB_txn *txn;
+    faults_sync_clear();
     int rc = mdb_txn_begin(st->env, NULL, 0, &txn);
     int retry = 0;
     if (rc == 0) {
@@ -167,6 +231,15 @@ static void writer_run_batch(writer *wr, wjob *batch) {
         if (rc == MDB_MAP_FULL) retry = 1;
       }
     }
+    if (!retry && rc) {
+      char why[400];
+      enum fault_kind k =
+          faults_classify(st->env, wr->srv->cfg.data_dir, rc, why, sizeof why);
+      if (k != FAULT_OTHER) {
+        writer_fault(wr, batch, k, why);
+        return;
+      }
+    }
     if (retry && attempt < 8 && store_grow(st) == 0) {
       fprintf(stderr, "pcnd: the store's map was full; grown to %zu MiB.\n",
               st->map_size >> 20);
@@ -174,6 +247,11 @@ static void writer_run_batch(writer *wr, wjob *batch) {
     }
     if (!retry && rc == 0) {
       wr->chain = chain;
+      if (wr->full_said) {
+        fprintf(stderr, "pcnd: there is room on the disk again; writes are "
+                        "being saved.\n");
+        wr->full_said = 0;
+      }
       return;
     }
     /* The batch is lost: fail every job, publish nothing. */
@@ -213,7 +291,10 @@ static void writer_main(void *arg) {
 
     uint64_t t0 = uv_hrtime();
     writer_run_batch(wr, batch);
-    wr->commit_ns += uv_hrtime() - t0;
+    uint64_t took = uv_hrtime() - t0;
+    wr->commit_ns += took;
+    last->batch_end = 1; /* the loop counts batches from this mark */
+    last->batch_ns = took;
     wr->n_batches++;
     wr->n_jobs += n;
 
@@ -231,6 +312,10 @@ static void writer_main(void *arg) {
 /* Encodes job->resp into the reply and sends it, if its connection is
  * still there. */
 static void writer_reply(wjob *job) {
+  if (!job->c && job->done) {
+    job->done(job->srv, job);
+    return;
+  }
   if (!job->c) {
     /* The server's own writes (timers.c) have nobody to tell but the
      * operator. */
@@ -258,6 +343,10 @@ static void writer_on_done(uv_async_t *h) {
     wjob *job = jobs;
     jobs = job->next;
     wr->pending--;
+    if (job->batch_end) {
+      wr->srv->stats.batches++;
+      wr->srv->stats.batch_ns += job->batch_ns;
+    }
     if (job->code == PCN__STATUS_CODE__OK && job->after)
       job->after(wr->srv, job);
     writer_reply(job);
@@ -267,6 +356,16 @@ static void writer_on_done(uv_async_t *h) {
     }
     if (job->items) feed_publish(wr->srv, job->items);
     wjob_free(job);
+  }
+  if (wr->fatal && !wr->fatal_reported) {
+    wr->fatal_reported = 1;
+    fprintf(stderr,
+            "pcnd: stopping with exit status %d because %s. Check the disk "
+            "(dmesg), then run `pcnd verify --data %s` and start pcnd again: "
+            "it opens at the last durable commit.\n",
+            FAULTS_EXIT_STORE_ERROR, wr->fatal_why, wr->srv->cfg.data_dir);
+    wr->srv->exit_code = FAULTS_EXIT_STORE_ERROR;
+    server_stop(wr->srv);
   }
   if (wr->srv->stopping) server_stop(wr->srv); /* re-check: drained? */
 }

@@ -6,8 +6,10 @@
  * batch), and hands the finished batch back to the loop with
  * uv_async_send. Only then does the loop send replies and fan out events:
  * nothing is acknowledged before it is durable. MDB_MAP_FULL grows the map
- * and reruns the batch; a failed commit fails the batch's jobs with
- * INTERNAL and rolls the feed state back.
+ * and reruns the batch; a failed commit fails the batch's jobs and rolls
+ * the feed state back: RESOURCE_EXHAUSTED for a full disk, UNAVAILABLE
+ * (and the server stops, exiting non-zero) after a failed fsync or another
+ * I/O error (faults.h), INTERNAL otherwise.
  */
 #ifndef PCND_WRITER_H
 #define PCND_WRITER_H
@@ -54,6 +56,12 @@ struct wjob {
   int code;
   feed_item *items; /* events this job committed */
   uint64_t aux;     /* area-specific result for after() */
+  /* Loop, after every outcome, for a job with no connection that someone
+   * still waits on (recovery.c's operator invitation); NULL: failures are
+   * logged. */
+  after_fn done;
+  int batch_end;     /* the last job of its batch (set by the writer) */
+  uint64_t batch_ns; /* on batch_end: how long the batch took */
 };
 
 /* The head of the feed's hash chain, as the writer sees it. */

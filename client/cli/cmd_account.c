@@ -94,12 +94,17 @@ static int join_run(cli_ctx *c) {
 static int login_run(cli_ctx *c) {
   const char *user = cli_opt_val(c, "user");
   if (!user) return cli_usage(c, "--user NAME is required.");
-  int rc = cli_connect(c, 0);
-  if (rc) return rc;
+  /* The password first: the server closes a connection that has not
+   * logged in within its handshake timeout, however slowly one types. */
   char pw[PW_MAX];
   if (cli_read_password("Password: ", cli_has(c, "password-stdin"), pw,
                         sizeof pw))
     return EXIT_USAGE;
+  int rc = cli_connect(c, 0);
+  if (rc) {
+    OPENSSL_cleanse(pw, sizeof pw);
+    return rc;
+  }
   Pcn__Login l = PCN__LOGIN__INIT;
   l.username = (char *)user;
   l.password = pw;

@@ -887,9 +887,14 @@ void pcn_desk_free(pcn_desk *d) {
   claims_free(d);
   statement_free(d);
   if (d->cl) pcn_client_close(d->cl);
-  /* Let the client's handles close, then the loop. */
-  for (int i = 0; i < 100 && uv_loop_alive(&d->loop); i++)
+  /* Let the client's handles close, then the loop. A name lookup still on
+   * libuv's threadpool keeps the loop alive until it returns, which on a
+   * busy machine takes longer than a hundred quick turns did (the loop
+   * then failed to close and leaked): wait for it, up to five seconds. */
+  for (int i = 0; i < 5000 && uv_loop_alive(&d->loop); i++) {
     uv_run(&d->loop, UV_RUN_NOWAIT);
+    if (uv_loop_alive(&d->loop)) g_usleep(1000);
+  }
   g_source_destroy(d->uvsrc);
   uv_loop_close(&d->loop);
   pcn_config_free(&d->cfg);

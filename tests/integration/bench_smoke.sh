@@ -36,7 +36,7 @@ run mixed 'd["requests"] == 300 and d["rate"] == 600 and d["latency_us"]["p50"] 
 run fanout 'd["fanout"]["events"] == 20 * 100 and d["fanout"]["gaps"] == 0 and d["fanout"]["duplicates"] == 0 and d["fanout"]["missing"] == 0 and d["fanout"]["ack_to_last_us"]["count"] == 100' \
   fanout --subscribers 20 --writers 2 --requests 100
 run connect 'd["resumes_per_s"] > 0 and d["logins_per_s"] > 0' \
-  connect --connections 4 --duration 1
+  connect --connections 4 --duration 3
 run idle 'd["idle"]["connections"] == 50 and d["idle"]["rss_after_kb"] > d["idle"]["rss_before_kb"]' \
   idle --idle 50 --duration 0.5
 run restart 'd["server_start_ms"] > 0 and d["requests"] == 100' \

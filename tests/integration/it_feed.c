@@ -211,10 +211,24 @@ static void test_slow_consumer_cut(void **state) {
   (void)state;
   its_server *srv = its_start("--max-output 65536");
   its_member *mgr = its_manager(srv);
-  its_raw *raw = its_raw_connect(srv);
+  /* A small receive window: otherwise the two kernels' socket buffers
+   * (megabytes on loopback, grown by autotuning as they please) could
+   * swallow most of the 9.6 MB written below before the server saw any
+   * output back up. */
+  its_raw *raw = its_raw_connect_rcvbuf(srv, 16384);
   assert_non_null(raw);
   raw_hello_resume_subscribe(raw, mgr->token);
-  its_sleep_ms(300);
+  /* Subscribed before the writes start (a sleep here let a loaded machine
+   * subscribe after them, with nothing left to cut for). */
+  for (int subscribed = 0; !subscribed;) {
+    int eof;
+    Pcn__Frame *f = its_raw_read_frame(raw, 10000, &eof);
+    assert_non_null(f);
+    subscribed = f->body_case == PCN__FRAME__BODY_RESPONSE && f->id == 3;
+    if (subscribed)
+      assert_int_equal(f->response->status->code, PCN__STATUS_CODE__OK);
+    pcn__frame__free_unpacked(f, NULL);
+  }
   char body[16000];
   memset(body, 'b', sizeof body - 1);
   body[sizeof body - 1] = 0;
@@ -238,8 +252,17 @@ static void test_slow_consumer_cut(void **state) {
       cut = 1;
     pcn__frame__free_unpacked(f, NULL);
   }
-  assert_true(cut);
+  /* The cut's own frame is queued behind what the kernels already hold,
+   * and a closing connection that does not drain is dropped after a few
+   * seconds; on a loaded machine the 600 writes outlast that, and the
+   * frame goes with it. Either way the server ended the subscription
+   * well before the end of the feed. */
+  assert_true(eof);
   assert_true(events < 600);
+  if (!cut)
+    fprintf(stderr, "slow consumer: cut after %d events; its frame was "
+                    "dropped with the unread output\n",
+            events);
   its_raw_close(raw);
   /* The server serves on. */
   its_task(mgr, "still here", "", NULL, NULL);

@@ -83,6 +83,10 @@ void its_run(its_server *s) {
     /* A test that fails mid-way must not leave pcnd holding ctest's
      * output pipe open until the timeout. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* The harness ignores SIGPIPE for itself; an ignored signal survives
+     * exec, and for years that hid pcnd's own SIGPIPE death from every
+     * test. pcnd starts as it would from a shell: with the default. */
+    signal(SIGPIPE, SIG_DFL);
     dup2(p[1], 1);
     close(p[0]);
     close(p[1]);
@@ -397,11 +401,18 @@ struct its_raw {
 };
 
 its_raw *its_raw_connect(its_server *s) {
+  return its_raw_connect_rcvbuf(s, 0);
+}
+
+its_raw *its_raw_connect_rcvbuf(its_server *s, int rcvbuf) {
   its_raw *r = calloc(1, sizeof *r);
   char err[200];
   r->ctx = pcn_pki_client_ctx(s->ca_pem, err, sizeof err);
   assert_non_null(r->ctx);
   r->fd = socket(AF_INET, SOCK_STREAM, 0);
+  /* Before connect, so the window the client offers stays small. */
+  if (rcvbuf > 0)
+    setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(s->port)};
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(r->fd, (struct sockaddr *)&a, sizeof a) != 0) goto fail;
@@ -417,6 +428,32 @@ fail:
 
 int its_raw_write(its_raw *r, const void *p, size_t n) {
   return SSL_write(r->ssl, p, (int)n) == (int)n ? 0 : -1;
+}
+
+int its_raw_send_nocheck(its_raw *r, uint64_t id, Pcn__Request *req) {
+  Pcn__Frame f = PCN__FRAME__INIT;
+  f.id = id;
+  f.body_case = PCN__FRAME__BODY_REQUEST;
+  f.request = req;
+  size_t n = pcn__frame__get_packed_size(&f);
+  uint8_t *buf = malloc(n + 4);
+  buf[0] = (uint8_t)(n >> 24);
+  buf[1] = (uint8_t)(n >> 16);
+  buf[2] = (uint8_t)(n >> 8);
+  buf[3] = (uint8_t)n;
+  pcn__frame__pack(&f, buf + 4);
+  int rc = its_raw_write(r, buf, n + 4);
+  free(buf);
+  return rc;
+}
+
+void its_raw_hangup(its_raw *r, int reset) {
+  if (reset) {
+    struct linger l = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(r->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  }
+  /* SSL_free without SSL_shutdown sends nothing. */
+  its_raw_close(r);
 }
 
 void its_raw_send(its_raw *r, uint64_t id, Pcn__Request *req) {

@@ -132,6 +132,9 @@ int its_wait(uv_loop_t *loop, int (*cond)(void *ud), void *ud,
  * established socket wrapper, or NULL. */
 typedef struct its_raw its_raw;
 its_raw *its_raw_connect(its_server *s);
+/* The same with the socket's receive buffer capped (bytes), so what the
+ * kernels can hold for a client that does not read is small and known. */
+its_raw *its_raw_connect_rcvbuf(its_server *s, int rcvbuf);
 /* Writes bytes through TLS. 0 or -1. */
 int its_raw_write(its_raw *r, const void *p, size_t n);
 /* Sends one request frame with this id; asserts it was written. */
@@ -140,5 +143,12 @@ void its_raw_send(its_raw *r, uint64_t id, Pcn__Request *req);
  * or NULL on EOF/timeout. *eof set when the server closed. */
 Pcn__Frame *its_raw_read_frame(its_raw *r, int timeout_ms, int *eof);
 void its_raw_close(its_raw *r);
+/* Sends one request frame; 0, or -1 if the write failed (the server may
+ * have closed). */
+int its_raw_send_nocheck(its_raw *r, uint64_t id, Pcn__Request *req);
+/* Goes without a word: no close_notify, unread replies left behind; with
+ * reset, SO_LINGER 0 so the server's next write meets a reset at once.
+ * Frees r. */
+void its_raw_hangup(its_raw *r, int reset);
 
 #endif
