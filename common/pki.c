@@ -301,7 +301,12 @@ char *pcn_pki_pin_from_peer(SSL *ssl, const uint8_t fp[32], const char *host,
   store = X509_STORE_new();
   if (!store || X509_STORE_add_cert(store, ca) != 1) goto fail_setup;
   sctx = X509_STORE_CTX_new();
-  if (!sctx || X509_STORE_CTX_init(sctx, store, peer, NULL) != 1 ||
+  /* What the server sent besides its own certificate are the untrusted
+   * intermediates between it and the pinned root (an organisation's PKI;
+   * the network CA signs the server directly). */
+  if (!sctx ||
+      X509_STORE_CTX_init(sctx, store, peer, SSL_get_peer_cert_chain(ssl)) !=
+          1 ||
       X509_STORE_CTX_set_default(sctx, "ssl_server") != 1)
     goto fail_setup;
   p = X509_STORE_CTX_get0_param(sctx);

@@ -14,8 +14,10 @@ PCN_PACKAGES=(
   libgtk-4-dev libadwaita-1-dev xvfb
   libcairo2-dev poppler-utils
   prometheus # promtool: it_operator checks pcnd's --metrics with it
-  openssl # cli_upgrade checks a fixture's certificate is still in date
+  openssl # cli_upgrade checks a fixture's certificate is still in date;
+          # cli_certs makes an organisation PKI with it
   libsystemd-dev # sd_notify, for pcnd@.service's Type=notify
+  systemd # systemd-analyze: svc_unit verifies pcnd@.service with it
 )
 
 pcn_install_deps() {

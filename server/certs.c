@@ -1,14 +1,18 @@
 /* certs.c - the network CA and server certificate (see certs.h).
  *
  * Owns: making the keys and certificates in memory, then writing them to
- * four new files; reading a certificate file back for its fingerprint.
+ * four new files; renewing the server key and certificate from the CA
+ * (pcnd cert renew); reading certificates back for their fingerprint,
+ * dates and names.
  *
  * Invariants:
  * - nothing touches the disk until every key, certificate and PEM text
  *   exists in memory, so a failure to build never leaves half a network;
  * - every file is created with O_CREAT|O_EXCL and its final mode (0600 for
- *   keys), so an existing file is never overwritten and a key is never
- *   readable by others, not even between open and chmod;
+ *   keys), so an existing file is never overwritten in place and a key is
+ *   never readable by others, not even between open and chmod; renewal
+ *   writes new files beside the old (.new), fsyncs them, and renames them
+ *   over, keeping the old pair as .prev;
  * - on failure, the files this call created (and only those) are removed;
  * - subjectAltName entries are built as GENERAL_NAMEs, never from a config
  *   string, so a host containing ',' or ':' cannot smuggle in another name;
@@ -17,6 +21,7 @@
  */
 #include "certs.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -38,7 +43,6 @@
 #define CERTS_BACKDATE_S 3600 /* tolerate clients whose clocks run slow */
 #define CERTS_CN_MAX 64       /* characters: X.520 ub-common-name */
 #define CERTS_SERIAL_BITS 159 /* positive and under RFC 5280's 20 octets */
-#define CERTS_HOST_MAX 256
 #define CERTS_FILE_MAX (1L << 20)
 
 enum { F_CA_KEY, F_CA_PEM, F_SRV_KEY, F_SRV_PEM, F_COUNT };
@@ -258,6 +262,13 @@ static X509 *cert_build(EVP_PKEY *key, const char *cn, X509 *issuer,
       !X509_gmtime_adj(X509_getm_notBefore(x), -CERTS_BACKDATE_S) ||
       !X509_time_adj_ex(X509_getm_notAfter(x), days, 0, NULL) ||
       X509_set_pubkey(x, key) != 1)
+    goto fail;
+  /* A certificate never outlives its issuer: past the CA's end it could
+   * not be verified anyway, and its date would mislead `pcnd cert status`. */
+  if (issuer &&
+      ASN1_TIME_compare(X509_get0_notAfter(x), X509_get0_notAfter(issuer)) >
+          0 &&
+      X509_set1_notAfter(x, X509_get0_notAfter(issuer)) != 1)
     goto fail;
   name = X509_NAME_new();
   if (!name ||
@@ -507,4 +518,268 @@ fail:
   free(buf);
   fclose(f);
   return NULL;
+}
+
+/* ------------------------------------------------------------ renewal */
+
+/* Unix seconds of an ASN1_TIME, or 0 when it cannot be read. */
+static int64_t asn1_unix(const ASN1_TIME *t) {
+  int days = 0, secs = 0;
+  ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
+  int ok = epoch && ASN1_TIME_diff(&days, &secs, epoch, t) == 1;
+  ASN1_TIME_free(epoch);
+  return ok ? (int64_t)days * 86400 + secs : 0;
+}
+
+static void name_text(const X509_NAME *n, char *out, size_t outlen) {
+  char *p = NULL;
+  out[0] = '\0';
+  BIO *b = BIO_new(BIO_s_mem());
+  if (!b) return;
+  if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >=
+      0) {
+    long len = BIO_get_mem_data(b, &p);
+    if (len > 0)
+      snprintf(out, outlen, "%.*s",
+               (int)(len < (long)outlen ? len : (long)outlen - 1), p);
+  }
+  BIO_free(b);
+}
+
+int certs_info_of(X509 *x, certs_info *out) {
+  memset(out, 0, sizeof *out);
+  BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+  char *hex = bn ? BN_bn2hex(bn) : NULL;
+  BN_free(bn);
+  if (!hex) goto fail;
+  snprintf(out->serial, sizeof out->serial, "%s", hex);
+  OPENSSL_free(hex);
+  name_text(X509_get_subject_name(x), out->subject, sizeof out->subject);
+  name_text(X509_get_issuer_name(x), out->issuer, sizeof out->issuer);
+  out->not_before = asn1_unix(X509_get0_notBefore(x));
+  out->not_after = asn1_unix(X509_get0_notAfter(x));
+  out->self_signed = X509_check_issued(x, x) == X509_V_OK;
+  if (pcn_pki_sha256(x, out->sha256) || !out->not_after) goto fail;
+  GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+  for (int i = 0; i < sk_GENERAL_NAME_num(gens); i++) {
+    if (out->nhosts == CERTS_INFO_HOSTS) break;
+    int type;
+    void *v = GENERAL_NAME_get0_value(sk_GENERAL_NAME_value(gens, i), &type);
+    char *h = out->hosts[out->nhosts];
+    if (type == GEN_DNS) {
+      const ASN1_STRING *s = v;
+      snprintf(h, CERTS_HOST_MAX, "%.*s", ASN1_STRING_length(s),
+               (const char *)ASN1_STRING_get0_data(s));
+    } else if (type == GEN_IPADD) {
+      const ASN1_OCTET_STRING *s = v;
+      int n = ASN1_STRING_length(s);
+      if ((n != 4 && n != 16) ||
+          !inet_ntop(n == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(s), h,
+                     CERTS_HOST_MAX))
+        continue;
+    } else {
+      continue;
+    }
+    out->nhosts++;
+  }
+  GENERAL_NAMES_free(gens);
+  ERR_clear_error();
+  return 0;
+
+fail:
+  ERR_clear_error();
+  return -1;
+}
+
+int certs_chain_info(const char *path, certs_info *leaf, certs_info *root,
+                     int *count, char *err, size_t errlen) {
+  char why[160];
+  X509 *x, *first = NULL, *last = NULL;
+  int n = 0, rc = -1;
+  BIO *b = BIO_new_file(path, "r");
+  if (!b) {
+    certs_err(err, errlen, "Cannot open %s (%s).", path,
+              certs_reason(why, sizeof why));
+    return -1;
+  }
+  while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
+    n++;
+    if (!first) {
+      first = x;
+    } else {
+      X509_free(last);
+      last = x;
+    }
+  }
+  ERR_clear_error();
+  if (!first) {
+    certs_err(err, errlen, "%s holds no PEM certificate.", path);
+    goto out;
+  }
+  if (certs_info_of(first, leaf) ||
+      (root && certs_info_of(last ? last : first, root))) {
+    certs_err(err, errlen, "Cannot read the certificate dates in %s.", path);
+    goto out;
+  }
+  if (count) *count = n;
+  rc = 0;
+
+out:
+  X509_free(last);
+  X509_free(first);
+  BIO_free(b);
+  return rc;
+}
+
+/* Replaces path by tmp's contents: keeps the old file as prev (a hard
+ * link, so a key keeps its 0600 inode), then renames tmp over path. */
+static int file_replace(const char *tmp, const char *path, const char *prev,
+                        char *err, size_t errlen) {
+  (void)unlink(prev);
+  if (link(path, prev) != 0 && errno != ENOENT) {
+    certs_err(err, errlen, "Cannot keep the old %s as %s: %s.", path, prev,
+              strerror(errno));
+    return -1;
+  }
+  if (rename(tmp, path) != 0) {
+    certs_err(err, errlen, "Cannot replace %s: %s.", path, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* Reads the network CA's key and certificate and checks they belong
+ * together and the CA is still valid. */
+static int ca_load(const char *dir, X509 **ca, EVP_PKEY **key, char *err,
+                   size_t errlen) {
+  char path[4096], why[160];
+  BIO *b = NULL;
+  *ca = NULL;
+  *key = NULL;
+  snprintf(path, sizeof path, "%s/ca.pem", dir);
+  b = BIO_new_file(path, "r");
+  if (!b || !(*ca = PEM_read_bio_X509(b, NULL, NULL, NULL))) {
+    certs_err(err, errlen,
+              "Cannot read the network CA from %s (%s); is --data the "
+              "directory pcnd init made?",
+              path, certs_reason(why, sizeof why));
+    goto fail;
+  }
+  BIO_free(b);
+  snprintf(path, sizeof path, "%s/ca.key", dir);
+  b = BIO_new_file(path, "r");
+  if (!b || !(*key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL))) {
+    certs_err(err, errlen,
+              "Cannot read the CA key %s (%s); renew as the user that owns "
+              "the data directory.",
+              path, certs_reason(why, sizeof why));
+    goto fail;
+  }
+  if (X509_check_private_key(*ca, *key) != 1) {
+    certs_err(err, errlen,
+              "%s does not match ca.pem; restore the pair from a backup.",
+              path);
+    goto fail;
+  }
+  if (X509_cmp_current_time(X509_get0_notAfter(*ca)) <= 0) {
+    certs_err(err, errlen,
+              "The network CA has expired; roll it over as "
+              "docs/certificates.md describes before renewing.");
+    goto fail;
+  }
+  BIO_free(b);
+  ERR_clear_error();
+  return 0;
+
+fail:
+  BIO_free(b);
+  X509_free(*ca);
+  EVP_PKEY_free(*key);
+  *ca = NULL;
+  *key = NULL;
+  ERR_clear_error();
+  return -1;
+}
+
+int certs_renew(const char *dir, const char *const *hosts, size_t nhosts,
+                certs_info *issued, char *err, size_t errlen) {
+  char key_path[4096], pem_path[4096], key_tmp[4200], pem_tmp[4200],
+      key_prev[4200], pem_prev[4200];
+  char first[CERTS_HOST_MAX] = "", why[160];
+  BIO *key_pem = NULL, *cert_pem = NULL;
+  GENERAL_NAMES *san = NULL;
+  EVP_PKEY *ca_key = NULL, *srv_key = NULL;
+  X509 *ca = NULL, *srv = NULL;
+  int rc = -1, key_made = 0, pem_made = 0;
+
+  if (!dir || !*dir || !hosts || nhosts == 0) {
+    certs_err(err, errlen,
+              "Renewing needs the data directory and at least one host.");
+    return -1;
+  }
+  snprintf(key_path, sizeof key_path, "%s/server.key", dir);
+  snprintf(pem_path, sizeof pem_path, "%s/server.pem", dir);
+  snprintf(key_tmp, sizeof key_tmp, "%s.new", key_path);
+  snprintf(pem_tmp, sizeof pem_tmp, "%s.new", pem_path);
+  snprintf(key_prev, sizeof key_prev, "%s.prev", key_path);
+  snprintf(pem_prev, sizeof pem_prev, "%s.prev", pem_path);
+
+  if (ca_load(dir, &ca, &ca_key, err, errlen)) goto out;
+  san = san_build(hosts, nhosts, first, sizeof first, err, errlen);
+  if (!san) goto out;
+  srv_key = EVP_EC_gen("P-256");
+  if (!srv_key) {
+    certs_err(err, errlen, "Cannot generate an EC P-256 key (%s).",
+              certs_reason(why, sizeof why));
+    goto out;
+  }
+  srv = cert_build(srv_key,
+                   strlen(first) <= CERTS_CN_MAX ? first : "PCN Hub server", ca,
+                   ca_key, CERTS_SERVER_DAYS, server_exts, san);
+  key_pem = BIO_new(BIO_s_secmem());
+  cert_pem = BIO_new(BIO_s_mem());
+  if (!srv || !key_pem || !cert_pem ||
+      PEM_write_bio_PrivateKey(key_pem, srv_key, NULL, NULL, 0, NULL, NULL) !=
+          1 ||
+      PEM_write_bio_X509(cert_pem, srv) != 1 ||
+      PEM_write_bio_X509(cert_pem, ca) != 1) {
+    certs_err(err, errlen, "Cannot build the server certificate (%s).",
+              certs_reason(why, sizeof why));
+    goto out;
+  }
+  if (issued && certs_info_of(srv, issued)) {
+    certs_err(err, errlen, "Cannot read back the new certificate.");
+    goto out;
+  }
+
+  /* Both new files complete and durable before either old one goes. A
+   * leftover .new from an interrupted run is ours to replace. */
+  (void)unlink(key_tmp);
+  (void)unlink(pem_tmp);
+  if (file_create(key_tmp, 0600, key_pem, err, errlen)) goto out;
+  key_made = 1;
+  if (file_create(pem_tmp, 0644, cert_pem, err, errlen)) goto out;
+  pem_made = 1;
+  /* Between these two renames the key and certificate do not match; a
+   * crash there leaves a pcnd that refuses to start with that message,
+   * and running renew again (it needs only the CA) mends it. */
+  if (file_replace(key_tmp, key_path, key_prev, err, errlen)) goto out;
+  key_made = 0;
+  if (file_replace(pem_tmp, pem_path, pem_prev, err, errlen)) goto out;
+  pem_made = 0;
+  dir_sync(dir);
+  rc = 0;
+
+out:
+  if (key_made) unlink(key_tmp);
+  if (pem_made) unlink(pem_tmp);
+  BIO_free(cert_pem);
+  BIO_free(key_pem);
+  X509_free(srv);
+  X509_free(ca);
+  EVP_PKEY_free(srv_key);
+  EVP_PKEY_free(ca_key);
+  GENERAL_NAMES_free(san);
+  ERR_clear_error();
+  return rc;
 }

@@ -3,18 +3,21 @@
  *
  * Owns: four files in the data directory. ca.pem (the network CA),
  * ca.key (0600), server.pem (the server certificate followed by the CA:
- * the chain the server sends) and server.key (0600).
+ * the chain the server sends) and server.key (0600). Renewal leaves the
+ * previous pair as server.pem.prev and server.key.prev.
  *
  * Invariants: keys are EC P-256 and never exist on disk with wider
- * permissions than 0600, not even briefly; existing files are never
- * overwritten; certificates are signed with SHA-256 and pass
- * X509_V_FLAG_X509_STRICT verification.
+ * permissions than 0600, not even briefly; init never overwrites a file,
+ * and renewal replaces the server pair only by rename, after the new files
+ * are complete and fsynced; certificates are signed with SHA-256, pass
+ * X509_V_FLAG_X509_STRICT verification and never outlive their issuer.
  */
 #ifndef PCN_CERTS_H
 #define PCN_CERTS_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <openssl/x509.h>
 
 /* Creates the four files in dir. The CA is "<network_name> PCN Hub CA"
  * (10 years); the server certificate is named by hosts[0] and carries a
@@ -25,6 +28,40 @@
 int certs_create(const char *dir, const char *network_name,
                  const char *const *hosts, size_t nhosts, char *err,
                  size_t errlen);
+
+#define CERTS_HOST_MAX 256
+#define CERTS_INFO_HOSTS 32
+
+/* What `pcnd cert status` and the server need to know of a certificate. */
+typedef struct certs_info {
+  char subject[256], issuer[256]; /* RFC 2253 text */
+  char serial[64];                /* upper-case hex */
+  int64_t not_before, not_after;  /* Unix seconds */
+  uint8_t sha256[32];             /* of the DER encoding */
+  int self_signed;
+  size_t nhosts; /* subjectAltName entries, DNS names and IP addresses */
+  char hosts[CERTS_INFO_HOSTS][CERTS_HOST_MAX];
+} certs_info;
+
+/* Fills out from x. 0, or -1 when a date or the serial cannot be read. */
+int certs_info_of(X509 *x, certs_info *out);
+
+/* Reads a PEM chain file: leaf is its first certificate, root (when not
+ * NULL) its last, count (when not NULL) how many it holds. 0, or -1 with
+ * a one-sentence err. */
+int certs_chain_info(const char *path, certs_info *leaf, certs_info *root,
+                     int *count, char *err, size_t errlen);
+
+/* pcnd cert renew: a new server key and certificate from the CA in dir
+ * (ca.pem, ca.key), named hosts[0] with a subjectAltName for every host,
+ * lasting 825 days (never past the CA's end). server.key and server.pem
+ * are replaced atomically each (temp file, fsync, rename; the key first),
+ * the old ones kept as .prev. issued (may be NULL) receives the new
+ * certificate's details. 0, or -1 with err; on failure the served pair is
+ * untouched unless the failure came between the two renames (err says
+ * so; running renew again mends it). */
+int certs_renew(const char *dir, const char *const *hosts, size_t nhosts,
+                certs_info *issued, char *err, size_t errlen);
 
 /* SHA-256 of the DER encoding of the first certificate in a PEM file.
  * Returns 0 or -1 with err. */

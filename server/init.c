@@ -28,6 +28,23 @@ static int is_unspecified(const char *host) {
   return strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0;
 }
 
+/* --tls-cert: the fingerprint of the chain's root, which clients will
+ * pin; the chain must end with it. */
+static int init_own_root(const char *chain, uint8_t fp[32], char *err,
+                         size_t errlen) {
+  static certs_info leaf, root; /* large; init runs once, single-threaded */
+  if (certs_chain_info(chain, &leaf, &root, NULL, err, errlen)) return -1;
+  if (!root.self_signed) {
+    snprintf(err, errlen,
+             "The last certificate in %s is not a self-signed root; append "
+             "your organisation's root certificate to the file.",
+             chain);
+    return -1;
+  }
+  memcpy(fp, root.sha256, 32);
+  return 0;
+}
+
 int pcnd_init(const init_opts *o, char *code, size_t codelen, char *err,
               size_t errlen) {
   char host[256], path[4096];
@@ -91,7 +108,8 @@ int pcnd_init(const init_opts *o, char *code, size_t codelen, char *err,
   uint8_t token_hash[32], ca_fp[32];
   snprintf(path, sizeof path, "%s/ca.pem", o->data_dir);
   if (RAND_bytes(raw, sizeof raw) != 1 || auth_new_token(token, token_hash) ||
-      certs_fingerprint_file(path, ca_fp, err, errlen)) {
+      (o->tls_cert ? init_own_root(o->tls_cert, ca_fp, err, errlen)
+                   : certs_fingerprint_file(path, ca_fp, err, errlen))) {
     if (!err[0]) snprintf(err, errlen, "Could not make random numbers.");
     store_close(&st);
     return -1;

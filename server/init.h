@@ -18,6 +18,9 @@ typedef struct init_opts {
   const char *manager;      /* the first PCN manager's username */
   const char *manager_name; /* and display name */
   uint32_t invite_ttl_s;
+  /* pcnd run will serve this chain (--tls-cert): the invitation pins its
+   * root, the chain's last certificate, instead of the network CA. */
+  const char *tls_cert;
 } init_opts;
 
 /* Creates the network; writes the first PCN manager's invitation code into

@@ -1,5 +1,5 @@
 /* main.c - pcnd's command line: init, run, verify, status, invite,
- * backup, restore.
+ * backup, restore, cert (cert_cmd.c).
  *
  * `pcnd run`'s options come from one table that both parses and prints
  * --help, so the help always shows every limit with its real default.
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "backup.h"
+#include "cert_cmd.h"
 #include "init.h"
 #include "ops.h"
 #include "log.h"
@@ -145,6 +146,7 @@ static void usage_main(FILE *f) {
          "  pcnd invite --data DIR --username NAME [--name \"Full Name\"]\n"
          "  pcnd backup --data DIR --out FILE [--encrypt-key KEYFILE]\n"
          "  pcnd restore --from FILE --data NEWDIR [--encrypt-key KEYFILE]\n"
+         "  pcnd cert status|renew --data DIR    the TLS certificates\n"
          "  pcnd COMMAND --help    every option of a command, with defaults\n\n"
          "Start here:\n"
          "  pcnd init --data ./net --network \"Riverside PCN\"\n"
@@ -169,6 +171,11 @@ static void usage_run(void) {
          "status 3 (docs/faults.md).\n\n"
          "  --data DIR              the directory made by `pcnd init` "
          "(required)\n");
+  printf(
+      "  --tls-cert FILE         serve this PEM chain from your own PKI\n"
+      "                          (leaf first, ending with its root, which\n"
+      "                          invitations then pin) instead of DIR's\n"
+      "  --tls-key FILE          the chain's private key (with --tls-cert)\n");
   for (size_t i = 0; i < N_RUN_OPTS; i++) {
     char left[64];
     snprintf(left, sizeof left, "--%s%s%s", run_opts[i].name,
@@ -186,6 +193,9 @@ static void usage_run(void) {
          "names 100,\ntexts 20000); passwords 10 to 256 characters; failed "
          "logins back off\nper username after 5 and per address after 20, "
          "up to 15 minutes.\n");
+  printf(
+      "\nSIGHUP reloads the certificate (after `pcnd cert renew`) without\n"
+      "dropping connections; a file that does not load keeps the old one.\n");
 }
 
 static int set_opt(const run_opt *o, const char *val, srv_config *cfg) {
@@ -228,7 +238,7 @@ static int set_opt(const run_opt *o, const char *val, srv_config *cfg) {
 static int cmd_run(int argc, char **argv) {
   srv_config cfg;
   srv_config_defaults(&cfg);
-  struct option longs[N_RUN_OPTS + 3];
+  struct option longs[N_RUN_OPTS + 5];
   size_t n = 0;
   for (; n < N_RUN_OPTS; n++)
     longs[n] = (struct option){run_opts[n].name,
@@ -237,6 +247,8 @@ static int cmd_run(int argc, char **argv) {
                                NULL, 1000 + (int)n};
   longs[n++] = (struct option){"data", required_argument, NULL, 'd'};
   longs[n++] = (struct option){"help", no_argument, NULL, 'h'};
+  longs[n++] = (struct option){"tls-cert", required_argument, NULL, 'C'};
+  longs[n++] = (struct option){"tls-key", required_argument, NULL, 'K'};
   longs[n] = (struct option){0};
   int c;
   while ((c = getopt_long(argc, argv, "d:h", longs, NULL)) != -1) {
@@ -244,6 +256,10 @@ static int cmd_run(int argc, char **argv) {
       cfg.data_dir = optarg;
     else if (c == 'h')
       return usage_run(), 0;
+    else if (c == 'C')
+      cfg.tls_cert = optarg;
+    else if (c == 'K')
+      cfg.tls_key = optarg;
     else if (c >= 1000) {
       if (set_opt(&run_opts[c - 1000], optarg, &cfg)) return 1;
     } else {
@@ -313,7 +329,10 @@ static void usage_init(void) {
       "manager]\n"
       "  --manager-name NAME   their display name [default \"PCN Manager\"]\n"
       "  --invite-ttl SECONDS  how long the invitation lasts [default "
-      "604800]\n");
+      "604800]\n"
+      "  --tls-cert FILE       the chain `pcnd run --tls-cert` will serve\n"
+      "                        (your PKI's, ending with its root): the\n"
+      "                        invitation then pins that root\n");
 }
 
 static int cmd_init(int argc, char **argv) {
@@ -329,10 +348,12 @@ static int cmd_init(int argc, char **argv) {
       {"manager", required_argument, NULL, 'm'},
       {"manager-name", required_argument, NULL, 'M'},
       {"invite-ttl", required_argument, NULL, 't'},
+      {"tls-cert", required_argument, NULL, 'C'},
       {"help", no_argument, NULL, 'h'},
       {0}};
   int c;
-  while ((c = getopt_long(argc, argv, "d:n:l:H:m:M:t:h", longs, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "d:n:l:H:m:M:t:C:h", longs, NULL)) !=
+         -1) {
     switch (c) {
     case 'd': o.data_dir = optarg; break;
     case 'n': o.network = optarg; break;
@@ -346,6 +367,7 @@ static int cmd_init(int argc, char **argv) {
       o.hosts[o.nhosts++] = optarg;
       break;
     case 'm': o.manager = optarg; break;
+    case 'C': o.tls_cert = optarg; break;
     case 'M': o.manager_name = optarg; break;
     case 't': {
       char *end;
@@ -372,10 +394,12 @@ static int cmd_init(int argc, char **argv) {
     return 2;
   }
   printf("Created network \"%s\" in %s.\n\n"
-         "Start the server:\n  pcnd run --data %s\n\n"
+         "Start the server:\n  pcnd run --data %s%s%s%s\n\n"
          "Then the PCN manager (%s) joins with this one line (it works once, "
          "within %u days):\n  pcn join %s\n",
-         o.network, o.data_dir, o.data_dir, o.manager,
+         o.network, o.data_dir, o.data_dir, o.tls_cert ? " --tls-cert " : "",
+         o.tls_cert ? o.tls_cert : "",
+         o.tls_cert ? " --tls-key YOUR_KEY_FILE" : "", o.manager,
          o.invite_ttl_s / 86400 ? o.invite_ttl_s / 86400 : 1, code);
   return 0;
 }
@@ -445,6 +469,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "invite")) return opcmd_invite(argc, argv);
   if (!strcmp(cmd, "backup")) return pcnd_backup_cmd(argc, argv);
   if (!strcmp(cmd, "restore")) return pcnd_restore_cmd(argc, argv);
+  if (!strcmp(cmd, "cert")) return pcnd_cert_main(argc, argv);
   fprintf(stderr, "pcnd: no command '%s'; try `pcnd --help`.\n", cmd);
   return 1;
 }

@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "clock.h"
 #include "certs.h"
+#include "certs_live.h"
 #include "conn.h"
 #include "feed.h"
 #include "ops.h"
@@ -114,17 +115,12 @@ int server_open(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
   memset(s, 0, sizeof *s);
   s->cfg = *cfg;
   s->loop = loop;
-  char path[4096], key[4096];
   if (store_open(&s->st, cfg->data_dir, cfg->map_size, 0, err, errlen))
     return -1;
   if (load_identity(s, err, errlen)) goto fail_store;
   memcpy(s->store_epoch, s->st.epoch, sizeof s->store_epoch);
-  snprintf(path, sizeof path, "%s/ca.pem", cfg->data_dir);
-  if (certs_fingerprint_file(path, s->ca_sha256, err, errlen)) goto fail_store;
-  snprintf(path, sizeof path, "%s/server.pem", cfg->data_dir);
-  snprintf(key, sizeof key, "%s/server.key", cfg->data_dir);
-  s->tls_ctx = pcn_pki_server_ctx(path, key, err, errlen);
-  if (!s->tls_ctx) goto fail_store;
+  /* The chain served, the root invitations pin, cert_not_after. */
+  if (certs_live_open(s, err, errlen)) goto fail_store;
   if (auth_init(s, err, errlen)) goto fail_tls;
   s->wr = writer_start(s, err, errlen);
   if (!s->wr) goto fail_auth;
@@ -135,6 +131,7 @@ fail_auth:
 fail_tls:
   SSL_CTX_free(s->tls_ctx);
   s->tls_ctx = NULL;
+  certs_live_free(s);
 fail_store:
   store_close(&s->st);
   return -1;
@@ -176,6 +173,7 @@ int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
   s->sig_int.data = s->sig_term.data = s;
   uv_signal_start(&s->sig_int, on_signal, SIGINT);
   uv_signal_start(&s->sig_term, on_signal, SIGTERM);
+  certs_live_start(s); /* SIGHUP: take a renewed certificate */
   /* Catch up on what fell due while the server was stopped. */
   s->last_timers_ms = uv_now(loop);
   timers_run(s);
@@ -199,6 +197,7 @@ void server_stop(server *s) {
   uv_close((uv_handle_t *)&s->sweep, NULL);
   uv_close((uv_handle_t *)&s->sig_int, NULL);
   uv_close((uv_handle_t *)&s->sig_term, NULL);
+  certs_live_stop(s);
   writer_stop(s->wr);
   /* Connections flush their last bytes and close; the stop timer bounds
    * the wait, and the last connection to close closes the timer. */
@@ -219,6 +218,7 @@ void server_free(server *s) {
   auth_free(s);
   if (s->tls_ctx) SSL_CTX_free(s->tls_ctx);
   s->tls_ctx = NULL;
+  certs_live_free(s);
   store_close(&s->st);
   pcn_buf_free(&s->raw);
   pcn_buf_free(&s->raw_frame);

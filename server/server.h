@@ -62,6 +62,9 @@ typedef struct srv_config {
   char backup_key[300]; /* --encrypt-key FILE, or "" */
   uint32_t backup_every_s;
   uint32_t backup_keep;
+  /* --tls-cert/--tls-key: the organisation's own chain (ending in its
+   * root) and key instead of the data directory's (certs_live.h). */
+  const char *tls_cert, *tls_key;
 } srv_config;
 
 void srv_config_defaults(srv_config *cfg);
@@ -123,6 +126,7 @@ struct server {
   } backup;
   /* The served certificate's notAfter, Unix seconds (certs.c). */
   int64_t cert_not_after;
+  struct certs_live *certs; /* certs_live.c: the served chain, SIGHUP */
   char store_epoch[33]; /* 32 hex digits (store.c); sent in Welcome */
   /* pcnd run's exit status once the loop ends: 0, or
    * FAULTS_EXIT_STORE_ERROR after a fatal store fault (faults.h). */

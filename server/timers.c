@@ -2,7 +2,8 @@
  *
  * Areas with due work (asks: recurring instances and reminders;
  * decisions: closing and the last-day reminder; duties: review dates
- * coming due, and the default register for a store from before it) each
+ * coming due, and the default register for a store from before it;
+ * certs_live.c: the served certificates near their end) each
  * offer a tick (areas.h). Every tick runs in its own writer job with the server as the
  * actor, so one area's failure never holds another's back. Ticks are
  * durable by construction: what a tick did is recorded in the records it
@@ -13,6 +14,7 @@
  * a test's ClockAdvance (feed.c), whose reply waits for them.
  */
 #include "areas.h"
+#include "certs_live.h"
 
 static const struct {
   const char *name;
@@ -22,6 +24,7 @@ static const struct {
     {"decisions", decisions_tick},
     {"duties", duties_tick},
     {"funds", funds_arrs_tick},
+    {"certs", certs_tick},
 };
 #define N_TICKS (sizeof ticks / sizeof ticks[0])
 

@@ -357,6 +357,7 @@ static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   claims_on_event(d, ev);
   statement_on_event(d, ev);
   maybe_notice(d, ev);
+  certbanner_on_event(d, ev);
   g_ptr_array_add(d->feed_pending, row_from_event(ev));
   if (!d->feed_flush_id)
     d->feed_flush_id = g_idle_add_full(G_PRIORITY_DEFAULT, feed_flush, d, NULL);
@@ -685,6 +686,7 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   gtk_box_append(GTK_BOX(body), d->stack);
   GtkWidget *root = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
   gtk_box_append(GTK_BOX(root), header);
+  gtk_box_append(GTK_BOX(root), certbanner_new(d));
   gtk_box_append(GTK_BOX(root), body);
   d->toasts = adw_toast_overlay_new();
   adw_toast_overlay_set_child(ADW_TOAST_OVERLAY(d->toasts), root);

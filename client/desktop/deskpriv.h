@@ -67,7 +67,13 @@ struct pcn_desk {
   struct desk_headroom *headroom;   /* headroom.c: ARRS claims, headroom */
   struct desk_claims *claims;       /* claims.c: backfill claims, year end */
   struct desk_statement *statement; /* statement.c: a month, with its chart */
+  GtkWidget *cert_banner, *cert_banner_label; /* certbanner.c */
 };
+
+/* certbanner.c: the strip under the header for a certificate near its
+ * end (the latest cert_expiry ServerNotice). */
+GtkWidget *certbanner_new(pcn_desk *d);
+void certbanner_on_event(pcn_desk *d, const Pcn__Event *ev);
 
 /* A view of its own (issue 6's areas follow this shape): view_new builds
  * the page, load runs once after the first connect, when the desk knows

@@ -79,6 +79,10 @@ void pcn_desk_free(pcn_desk *d);
 /* Saves a PNG of what widget shows now. 0, or -1. */
 int pcn_desk_screenshot(GtkWidget *widget, const char *path);
 
+/* What the certificate banner under the header says, or NULL while it is
+ * hidden (certbanner.c). */
+const char *pcn_desk_cert_banner(pcn_desk *d);
+
 /* The Network page's holiday rows (this year's and next). */
 guint pcn_desk_network_holidays(pcn_desk *d);
 
