@@ -190,11 +190,12 @@ for i in $(seq 150); do
 done
 [ "$(show NRestarts)" = 1 ] && [ "$(show ActiveState)" = active ] || fail "no restart after a crash"
 echo "restarted after SIGKILL"
-systemctl reload pcnd@riverside
-sleep 1
-if [ "$(show ActiveState)" = active ]; then echo "reload: still serving"
-else echo "reload: WARNING: SIGHUP stopped pcnd (no SIGHUP handler in this build)"
-  systemctl start pcnd@riverside || fail "start after reload"; fi
+pid_before=$(show MainPID)
+# Type=notify: reload returns once pcnd has said READY=1 again.
+systemctl reload pcnd@riverside || fail "systemctl reload"
+[ "$(show ActiveState)" = active ] || fail "reload stopped pcnd"
+[ "$(show MainPID)" = "$pid_before" ] || fail "reload restarted pcnd"
+echo "reload: still serving, same process"
 systemctl stop pcnd@riverside || fail "systemctl stop"
 [ "$(show Result)" = success ] || fail "stop result $(show Result)"
 journalctl -u pcnd@riverside -o verbose --no-pager > /root/journal.txt
