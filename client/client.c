@@ -84,6 +84,7 @@ struct pcn_client {
   uint64_t retry_at;
   Pcn__Welcome *welcome;
   char epoch[33]; /* the store epoch last seen; "" before */
+  int discard;    /* pcn_client_discard: drop callbacks, do not call them */
   pcn_rewind_cb rewind_cb;
   void *rewind_ud;
   int closing;
@@ -193,7 +194,7 @@ static void pending_fail_all(pcn_client *c, const char *msg) {
   while (list) {
     pending *p = list;
     list = p->next;
-    if (p->cb) p->cb(c, &r, p->ud);
+    if (p->cb && !c->discard) p->cb(c, &r, p->ud);
     free(p);
   }
 }
@@ -748,6 +749,14 @@ static void client_on_handle_close(uv_handle_t *h) {
   if (c->welcome) pcn__welcome__free_unpacked(c->welcome, NULL);
   SSL_CTX_free(c->ctx);
   free(c);
+}
+
+void pcn_client_discard(pcn_client *c) {
+  if (!c || c->closing) return;
+  c->discard = 1;
+  c->ev_cb = NULL;
+  c->rewind_cb = NULL;
+  pcn_client_close(c);
 }
 
 void pcn_client_close(pcn_client *c) {

@@ -107,8 +107,13 @@ const char *pcn_client_store_epoch(const pcn_client *c);
 const Pcn__Welcome *pcn_client_welcome(const pcn_client *c);
 /* Milliseconds until the next reconnect attempt (0 if none pending). */
 uint64_t pcn_client_retry_in(const pcn_client *c);
-/* Closes; c is freed once its handles have closed (run the loop). */
+/* Closes; c is freed once its handles have closed (run the loop). Calls
+ * still outstanding are answered UNAVAILABLE, from inside this call. */
 void pcn_client_close(pcn_client *c);
+/* Closes like pcn_client_close, but drops outstanding calls without
+ * calling their callbacks: for an owner that is being freed, whose
+ * callbacks would find it half gone. */
+void pcn_client_discard(pcn_client *c);
 
 /* ------------------------------------------------------------ sync */
 

@@ -920,7 +920,9 @@ void pcn_desk_free(pcn_desk *d) {
   headroom_free(d);
   claims_free(d);
   statement_free(d);
-  if (d->cl) pcn_client_close(d->cl);
+  /* The pages are gone: their calls still outstanding are dropped, not
+   * answered into freed pages. */
+  if (d->cl) pcn_client_discard(d->cl);
   /* Let the client's handles close, then the loop. A name lookup still on
    * libuv's threadpool keeps the loop alive until it returns, which on a
    * busy machine takes longer than a hundred quick turns did (the loop

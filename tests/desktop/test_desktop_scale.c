@@ -80,7 +80,7 @@ static void test_scale(void **state) {
   pcn_client_connect(w.cl);
   gint64 t0 = g_get_monotonic_time();
   /* The GTK loop keeps running meanwhile, as the window would. */
-  while (w.acked < N_TASKS && !w.failed && ms_since(t0) < 120000) {
+  while (w.acked < N_TASKS && !w.failed && ms_since(t0) < 200000) {
     uv_run(&w.loop, UV_RUN_NOWAIT);
     g_main_context_iteration(NULL, FALSE);
   }
