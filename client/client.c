@@ -9,6 +9,10 @@
  * One timer serves the three states that need one: the connect timeout
  * while connecting, the backoff delay while reconnecting, and the keepalive
  * ping while ready (the server closes connections idle for minutes).
+ *
+ * Every Welcome's store epoch is compared with the last one seen: a server
+ * restored from a backup has a new one, and the client's feed position
+ * moves back to the server's head (check_rewind), reported to the caller.
  */
 #include "pcnclient.h"
 
@@ -79,6 +83,9 @@ struct pcn_client {
   uint32_t attempt;
   uint64_t retry_at;
   Pcn__Welcome *welcome;
+  char epoch[33]; /* the store epoch last seen; "" before */
+  pcn_rewind_cb rewind_cb;
+  void *rewind_ud;
   int closing;
   /* Requests made in one loop iteration go out together: the first arms
    * this prepare handle, which flushes (one TLS pass, one write) just
@@ -248,6 +255,22 @@ static void on_resumed(pcn_client *c, const Pcn__Response *r, void *ud) {
                                     : "Your session has ended; log in again.");
 }
 
+/* A restored server has gone back in time: a new store epoch, or a head
+ * before what was delivered. Carry on from its head instead of skipping
+ * the new history (a position past it) or mixing two histories. */
+static void check_rewind(pcn_client *c, const Pcn__Welcome *w) {
+  const char *ep = w->store_epoch ? w->store_epoch : "";
+  uint64_t head = w->head_seq;
+  int new_epoch = c->epoch[0] && ep[0] && strcmp(c->epoch, ep) != 0;
+  int past_head = c->sub_wanted && c->last_seq > head;
+  if (ep[0]) snprintf(c->epoch, sizeof c->epoch, "%s", ep);
+  if (!new_epoch && !past_head) return;
+  uint64_t lost = c->last_seq > head ? c->last_seq - head : 0;
+  c->last_seq = head;
+  c->head_seq = head;
+  if (c->rewind_cb) c->rewind_cb(c, lost, head, c->rewind_ud);
+}
+
 static void on_welcome(pcn_client *c, const Pcn__Response *r, void *ud) {
   (void)ud;
   if (r->status->code != PCN__STATUS_CODE__OK ||
@@ -267,6 +290,8 @@ static void on_welcome(pcn_client *c, const Pcn__Response *r, void *ud) {
                    ? pcn__welcome__unpack(NULL, n, buf)
                    : NULL;
   if (r->welcome->head_seq > c->head_seq) c->head_seq = r->welcome->head_seq;
+  check_rewind(c, r->welcome);
+  if (c->closing) return;
   if (c->token) {
     Pcn__Resume rs = PCN__RESUME__INIT;
     rs.token = c->token;
@@ -646,6 +671,11 @@ void pcn_client_on_state(pcn_client *c, pcn_state_cb cb, void *ud) {
   c->state_ud = ud;
 }
 
+void pcn_client_on_rewind(pcn_client *c, pcn_rewind_cb cb, void *ud) {
+  c->rewind_cb = cb;
+  c->rewind_ud = ud;
+}
+
 int pcn_client_connect(pcn_client *c) {
   if (c->state == PCN_CLIENT_CONNECTING || c->state == PCN_CLIENT_READY)
     return 0;
@@ -686,6 +716,9 @@ uint64_t pcn_client_head_seq(const pcn_client *c) {
 }
 const char *pcn_client_pinned_ca(const pcn_client *c) {
   return c->pinned_ca;
+}
+const char *pcn_client_store_epoch(const pcn_client *c) {
+  return c->epoch;
 }
 const Pcn__Welcome *pcn_client_welcome(const pcn_client *c) {
   return c->welcome;

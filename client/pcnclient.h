@@ -62,9 +62,22 @@ typedef void (*pcn_event_cb)(pcn_client *c, const Pcn__Event *ev, void *ud);
 typedef void (*pcn_state_cb)(pcn_client *c, pcn_client_state st,
                              const char *detail, void *ud);
 
+/* The server went back in time (it was restored from a backup): a Welcome
+ * named another store epoch than the one this client saw before, or a
+ * feed head before the last seq delivered. The client has already moved
+ * its position to from_seq, the server's head; a subscription carries on
+ * from there (Welcome.store_epoch's contract), so nothing is skipped or
+ * delivered twice in the new history. lost is how many events delivered
+ * here the server no longer has (0 when none, or when the new history
+ * has already grown past them). Called before the resubscription; do not
+ * close the client from it. */
+typedef void (*pcn_rewind_cb)(pcn_client *c, uint64_t lost, uint64_t from_seq,
+                              void *ud);
+
 /* Copies cfg's strings. NULL when out of memory or cfg is unusable. */
 pcn_client *pcn_client_new(uv_loop_t *loop, const pcn_client_config *cfg);
 void pcn_client_on_state(pcn_client *c, pcn_state_cb cb, void *ud);
+void pcn_client_on_rewind(pcn_client *c, pcn_rewind_cb cb, void *ud);
 /* Starts connecting; progress arrives through the state callback. */
 int pcn_client_connect(pcn_client *c);
 /* Sends a request (READY only). Returns the frame id, or 0 if not ready. */
@@ -86,6 +99,9 @@ uint64_t pcn_client_last_seq(const pcn_client *c);
 uint64_t pcn_client_head_seq(const pcn_client *c);
 /* After a pinned (join) connect: the CA's PEM; NULL before. Owned by c. */
 const char *pcn_client_pinned_ca(const pcn_client *c);
+/* The store epoch of the server last connected to ("" before, or from a
+ * server too old to send one). Owned by c. */
+const char *pcn_client_store_epoch(const pcn_client *c);
 /* The Welcome of the current connection, or NULL. Owned by c. */
 const Pcn__Welcome *pcn_client_welcome(const pcn_client *c);
 /* Milliseconds until the next reconnect attempt (0 if none pending). */

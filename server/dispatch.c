@@ -298,6 +298,7 @@ static void handle_hello(conn *c, uint64_t id, Pcn__Hello *h) {
   w.network_name = s->network_name;
   w.network_id = s->network_id;
   w.head_seq = s->published_seq;
+  w.store_epoch = s->store_epoch;
   Pcn__Status st = PCN__STATUS__INIT;
   st.message = "";
   Pcn__Response r = PCN__RESPONSE__INIT;

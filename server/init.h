@@ -29,8 +29,8 @@ int pcnd_init(const init_opts *o, char *code, size_t codelen, char *err,
               size_t errlen);
 
 /* Checks a store: schema, every index against its records, the feed's
- * hash chain. Prints a summary to stdout; 0 if sound, else -1 with the
- * first problem in err. */
+ * hash chain. Prints a summary to stdout (json < 0: prints nothing); 0 if
+ * sound, else -1 with the first problem in err. */
 int pcnd_verify(const char *data_dir, int json, char *err, size_t errlen);
 
 #endif

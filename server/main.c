@@ -1,5 +1,5 @@
-/* main.c - pcnd's command line: init, run, verify, status, invite, cert
- * (cert_cmd.c).
+/* main.c - pcnd's command line: init, run, verify, status, invite,
+ * backup, restore, cert (cert_cmd.c).
  *
  * `pcnd run`'s options come from one table that both parses and prints
  * --help, so the help always shows every limit with its real default.
@@ -12,12 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backup.h"
 #include "cert_cmd.h"
 #include "init.h"
 #include "ops.h"
 #include "server.h"
 
-enum opt_kind { OPT_STR, OPT_U32, OPT_U64, OPT_SIZE, OPT_SECS, OPT_FLAG };
+enum opt_kind {
+  OPT_STR,
+  OPT_U32,
+  OPT_U64,
+  OPT_SIZE,
+  OPT_SECS,
+  OPT_FLAG,
+  OPT_DUR /* "30m", "6h", "1d" into a uint32_t of seconds */
+};
 
 typedef struct run_opt {
   const char *name, *arg, *help;
@@ -74,6 +83,17 @@ static const run_opt run_opts[] = {
      "serve Prometheus metrics over plain HTTP on this loopback address "
      "(off unless given)",
      OPT_STR, OFF(metrics), 0, 0},
+    {"backup-dir", "DIR",
+     "take scheduled backups into DIR (each verified; see pcnd backup "
+     "--help)",
+     OPT_STR, OFF(backup_dir), 0, 0},
+    {"backup-every", "DURATION", "how often, e.g. 30m, 6h, 1d", OPT_DUR,
+     OFF(backup_every_s), 1, 365u * 86400},
+    {"backup-keep", "N", "verified backups to keep; older ones are removed",
+     OPT_U32, OFF(backup_keep), 1, 100000},
+    {"encrypt-key", "KEYFILE",
+     "encrypt scheduled backups (AES-256-GCM; pcnd backup --new-key)", OPT_STR,
+     OFF(backup_key), 0, 0},
     {"verbose", NULL, "log connection errors", OPT_FLAG, OFF(verbose), 0, 0},
     {"test-clock", NULL,
      "tests only: let clients move the server's clock forward", OPT_FLAG,
@@ -99,6 +119,16 @@ static void print_value(const run_opt *o, const srv_config *cfg) {
     printf(" [default %u]", *(const uint32_t *)(base + o->offset) / 1000);
     break;
   case OPT_FLAG: break;
+  case OPT_DUR: {
+    uint32_t v = *(const uint32_t *)(base + o->offset);
+    if (v % 86400 == 0)
+      printf(" [default %ud]", v / 86400);
+    else if (v % 3600 == 0)
+      printf(" [default %uh]", v / 3600);
+    else
+      printf(" [default %us]", v);
+    break;
+  }
   }
 }
 
@@ -112,6 +142,8 @@ static void usage_main(FILE *f) {
          "  pcnd verify --data DIR [--json]\n"
          "  pcnd status --data DIR [--json]\n"
          "  pcnd invite --data DIR --username NAME [--name \"Full Name\"]\n"
+         "  pcnd backup --data DIR --out FILE [--encrypt-key KEYFILE]\n"
+         "  pcnd restore --from FILE --data NEWDIR [--encrypt-key KEYFILE]\n"
          "  pcnd cert status|renew --data DIR    the TLS certificates\n"
          "  pcnd COMMAND --help    every option of a command, with defaults\n\n"
          "Start here:\n"
@@ -168,6 +200,15 @@ static int set_opt(const run_opt *o, const char *val, srv_config *cfg) {
   if (o->kind == OPT_STR) {
     snprintf(base + o->offset, sizeof cfg->listen, "%s", val);
     return 0;
+  }
+  if (o->kind == OPT_DUR) {
+    if (backup_parse_duration(val, (uint32_t *)(base + o->offset)) == 0)
+      return 0;
+    fprintf(stderr,
+            "pcnd run: --%s takes a number and a unit: s, m, h or d "
+            "(e.g. 30m, 6h, 1d).\n",
+            o->name);
+    return -1;
   }
   char *end;
   errno = 0;
@@ -414,6 +455,8 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv);
   if (!strcmp(cmd, "status")) return opcmd_status(argc, argv);
   if (!strcmp(cmd, "invite")) return opcmd_invite(argc, argv);
+  if (!strcmp(cmd, "backup")) return pcnd_backup_cmd(argc, argv);
+  if (!strcmp(cmd, "restore")) return pcnd_restore_cmd(argc, argv);
   if (!strcmp(cmd, "cert")) return pcnd_cert_main(argc, argv);
   fprintf(stderr, "pcnd: no command '%s'; try `pcnd --help`.\n", cmd);
   return 1;

@@ -45,6 +45,8 @@ void srv_config_defaults(srv_config *cfg) {
   cfg->batch_max = 1024;
   cfg->argon2_m_kib = 19456;
   cfg->argon2_t = 2;
+  cfg->backup_every_s = 86400;
+  cfg->backup_keep = 7;
 }
 
 static void on_sweep(uv_timer_t *t) {
@@ -115,6 +117,7 @@ int server_open(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
   if (store_open(&s->st, cfg->data_dir, cfg->map_size, 0, err, errlen))
     return -1;
   if (load_identity(s, err, errlen)) goto fail_store;
+  memcpy(s->store_epoch, s->st.epoch, sizeof s->store_epoch);
   /* The chain served, the root invitations pin, cert_not_after. */
   if (certs_live_open(s, err, errlen)) goto fail_store;
   if (auth_init(s, err, errlen)) goto fail_tls;
@@ -143,7 +146,8 @@ int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
     ops_unlock(lock_fd);
     return -1;
   }
-  if (ops_start(s, lock_fd, err, errlen)) { /* owns lock_fd from here */
+  if (ops_start(s, lock_fd, err, errlen) || /* owns lock_fd from here */
+      backup_sched_start(s, err, errlen)) {
     ops_stop(s);
     writer_stop(s->wr);
     uv_run(loop, UV_RUN_NOWAIT);
@@ -152,6 +156,7 @@ int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
   }
   if (conn_listen(s, err, errlen)) {
     ops_stop(s);
+    backup_sched_stop(s);
     uv_close((uv_handle_t *)&s->listener, NULL);
     writer_stop(s->wr);
     uv_run(loop, UV_RUN_NOWAIT);
@@ -179,6 +184,7 @@ void server_stop(server *s) {
     s->stopping = 1;
     conn_stop_listening(s);
     ops_stop(s);
+    backup_sched_stop(s);
     /* The signal handlers stay: a second Ctrl-C must not kill a stop
      * that is finishing writes. */
   }

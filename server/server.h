@@ -56,6 +56,12 @@ typedef struct srv_config {
   int verbose;
   int test_clock; /* accept ClockAdvance (tests only) */
   char metrics[300]; /* loopback HOST:PORT for Prometheus; "" off (metrics.c) */
+  /* Scheduled backups (backup_sched.c); off while backup_dir is "". The
+   * strings are as long as listen, which main.c's OPT_STR assumes. */
+  char backup_dir[300];
+  char backup_key[300]; /* --encrypt-key FILE, or "" */
+  uint32_t backup_every_s;
+  uint32_t backup_keep;
   /* --tls-cert/--tls-key: the organisation's own chain (ending in its
    * root) and key instead of the data directory's (certs_live.h). */
   const char *tls_cert, *tls_key;
@@ -128,6 +134,7 @@ struct server {
   /* ops.c: the data directory's lock, the control socket (status, operator
    * invitations) and the metrics endpoint. */
   struct ops *ops;
+  struct backup_sched *backup_sched; /* backup_sched.c; NULL when off */
 };
 
 /* The server's wall clock in Unix ms: the real one, moved by ClockAdvance
@@ -145,6 +152,12 @@ int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
  * answered, then connections closed. The loop ends when it is done. */
 void server_stop(server *s);
 void server_free(server *s);
+
+/* Scheduled backups (backup_sched.c): server_start starts them when
+ * cfg.backup_dir is set; server_stop stops the timer, and waits for a
+ * backup in flight through pending_work. */
+int backup_sched_start(server *s, char *err, size_t errlen);
+void backup_sched_stop(server *s);
 
 /* Connections (conn.c). */
 int conn_listen(server *s, char *err, size_t errlen);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/rand.h>
+
 #define STORE_MAX_DBS 48
 /* One loop read transaction, the writer, a backup and the tools: a handful
  * of slots is plenty, since connections share the loop's transaction. */
@@ -94,6 +96,27 @@ static int store_open_dbis(store *st, MDB_txn *txn, unsigned flags) {
   /* Added by schema 4: the ledger's month sums (funds.c), made when
    * missing and filled by store_migrate. */
   return mdb_dbi_open(txn, "funds_months", MDB_CREATE, &st->funds_months);
+}
+
+int store_new_epoch(MDB_txn *txn, store *st) {
+  uint8_t r[16];
+  if (RAND_bytes(r, sizeof r) != 1) return -1;
+  char hex[33];
+  for (size_t i = 0; i < sizeof r; i++)
+    snprintf(hex + 2 * i, 3, "%02x", r[i]);
+  int rc = store_meta_put_str(txn, st, META_STORE_EPOCH, hex);
+  if (!rc) memcpy(st->epoch, hex, sizeof hex);
+  return rc;
+}
+
+/* A store made before epochs existed gets one the first time it opens,
+ * in store_open's own write transaction, before any writer runs. */
+static int store_epoch_load(MDB_txn *txn, store *st) {
+  int rc = store_meta_get_str(txn, st, META_STORE_EPOCH, st->epoch,
+                              sizeof st->epoch);
+  if (rc == MDB_NOTFOUND || (!rc && strlen(st->epoch) != 32))
+    return store_new_epoch(txn, st);
+  return rc;
 }
 
 /* Brings an older schema up to this build's. 1 -> 2 -> 3 only add databases,
@@ -182,6 +205,11 @@ int store_open(store *st, const char *dir, size_t map_size, int create,
       store_migrate(st, txn, schema, err, errlen)) {
     mdb_txn_abort(txn);
     goto fail_quiet;
+  }
+  if ((rc = store_epoch_load(txn, st))) {
+    mdb_txn_abort(txn);
+    if (rc == -1) rc = EIO;
+    goto fail_env;
   }
   if ((rc = mdb_txn_commit(txn))) goto fail_env;
   if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &st->rtxn))) goto fail_env;

@@ -57,6 +57,10 @@
 #define META_NEXT_TASK "next_task"
 #define META_FEED_BASE_SEQ "feed_base_seq"   /* seq of the last trimmed event */
 #define META_FEED_BASE_HASH "feed_base_hash" /* its hash (32 bytes) */
+/* 32 hex digits, made when a store first opens and again by each restore
+ * from a backup (backup.c): a client that saw another epoch has gone back
+ * in time with the server. */
+#define META_STORE_EPOCH "store_epoch"
 
 typedef struct store {
   MDB_env *env;
@@ -75,6 +79,8 @@ typedef struct store {
   size_t map_size;
   MDB_txn *rtxn; /* the loop thread's read transaction */
   int rtxn_live; /* renewed and not yet reset */
+
+  char epoch[33]; /* META_STORE_EPOCH as store_open found or made it */
 } store;
 
 /* funds.c, for store_migrate (schema 3 -> 4): empties funds_months and
@@ -141,6 +147,10 @@ int store_meta_put_str(MDB_txn *txn, store *st, const char *name,
                        const char *v);
 /* Takes the next id from counter `name` (first id 1). */
 int store_next_id(MDB_txn *txn, store *st, const char *name, uint64_t *id);
+
+/* Gives the store a new random epoch (META_STORE_EPOCH) inside txn and
+ * copies it to st->epoch. 0 or an LMDB error (-1: no randomness). */
+int store_new_epoch(MDB_txn *txn, store *st);
 
 /* A short description of an LMDB error, for logs. */
 const char *store_strerror(int rc);

@@ -11,6 +11,11 @@
  * tail -f); --since N starts after seq N (0: all the history the server
  * keeps). --count N exits 0 after N events, for scripts and tests.
  *
+ * A server restored from a backup has gone back in time (a new store
+ * epoch): the feed says on stderr how many of the events it printed are
+ * gone, and carries on from the restored head (a JSON object on stderr
+ * with --json).
+ *
  * Exit: 0 on SIGINT/SIGTERM or --count reached; 2 the server refused (the
  * session ended, the history asked for is gone); 3 cannot connect at the
  * start (after the first connection it retries for ever).
@@ -88,6 +93,34 @@ static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   }
   fflush(stdout);
   if (f->count && ++f->printed >= f->count) feed_stop(f, EXIT_DONE);
+}
+
+static void on_rewind(pcn_client *cl, uint64_t lost, uint64_t from_seq,
+                      void *ud) {
+  feed *f = ud;
+  if (f->c->json) {
+    json_t *j =
+        json_pack("{s:b, s:I, s:I, s:s}", "server_restored", 1, "events_lost",
+                  (json_int_t)lost, "from_seq", (json_int_t)from_seq,
+                  "store_epoch", pcn_client_store_epoch(cl));
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (s) fprintf(stderr, "%s\n", s);
+    free(s);
+    json_decref(j);
+  } else if (lost) {
+    fprintf(stderr,
+            "pcn feed: the server was restored from a backup; the last "
+            "%llu event%s this feed had reached %s lost; carrying on from "
+            "#%llu.\n",
+            (unsigned long long)lost, lost == 1 ? "" : "s",
+            lost == 1 ? "was" : "were", (unsigned long long)from_seq);
+  } else {
+    fprintf(stderr,
+            "pcn feed: the server was restored from a backup; carrying on "
+            "from #%llu.\n",
+            (unsigned long long)from_seq);
+  }
+  fflush(stderr);
 }
 
 static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
@@ -182,6 +215,7 @@ static int feed_run(cli_ctx *c) {
   uv_signal_start(&f.sigint, on_signal, SIGINT);
   uv_signal_start(&f.sigterm, on_signal, SIGTERM);
   pcn_client_on_state(f.client, on_state, &f);
+  pcn_client_on_rewind(f.client, on_rewind, &f);
   pcn_client_connect(f.client);
   uv_run(&f.loop, UV_RUN_DEFAULT);
   uv_loop_close(&f.loop);

@@ -166,7 +166,40 @@ static void show_status(pcn_desk *d) {
              (unsigned long long)((ms + 999) / 1000));
     text = buf;
   }
+  char full[480 + 4 + 160];
+  if (d->rewind_note[0]) {
+    snprintf(full, sizeof full, "%s · %s", text, d->rewind_note);
+    text = full;
+  }
   adw_window_title_set_subtitle(ADW_WINDOW_TITLE(d->title), text);
+}
+
+/* The server was restored from a backup (pcnclient.h): the header says so
+ * for the rest of the session, the feed drops the rows the server no
+ * longer has, and what it replays from the restored head is not news. */
+static void on_rewind(pcn_client *cl, uint64_t lost, uint64_t from_seq,
+                      void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (lost)
+    snprintf(d->rewind_note, sizeof d->rewind_note,
+             "Server restored from a backup: the last %llu changes are gone",
+             (unsigned long long)lost);
+  else
+    snprintf(d->rewind_note, sizeof d->rewind_note,
+             "Server restored from a backup");
+  if (d->live_from > from_seq) d->live_from = from_seq;
+  GListModel *m = G_LIST_MODEL(d->feed);
+  for (guint i = g_list_model_get_n_items(m); i > 0; i--) {
+    PcnFeedRow *r = g_list_model_get_item(m, i - 1);
+    int drop = r && pcn_feed_row_seq(r) > from_seq;
+    if (r) g_object_unref(r);
+    if (drop) g_list_store_remove(d->feed, i - 1);
+  }
+  for (guint i = d->feed_pending->len; i > 0; i--)
+    if (pcn_feed_row_seq(d->feed_pending->pdata[i - 1]) > from_seq)
+      g_ptr_array_remove_index(d->feed_pending, i - 1);
+  show_status(d);
 }
 
 static gboolean on_tick(gpointer ud) {
@@ -829,6 +862,7 @@ static void start_client(pcn_desk *d) {
     d->cl = pcn_client_new(&d->loop, &cc);
     if (d->cl) {
       pcn_client_on_state(d->cl, on_state, d);
+      pcn_client_on_rewind(d->cl, on_rewind, d);
       pcn_client_connect(d->cl);
     } else {
       snprintf(d->status, sizeof d->status,

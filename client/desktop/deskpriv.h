@@ -25,6 +25,7 @@ struct pcn_desk {
   GtkWidget *window, *title, *stack, *feed_scroll, *feed_list;
   guint tick;
   char status[480];
+  char rewind_note[160]; /* the server was restored: said in the header */
   desk_tasks *tasks;
   GHashTable *task_wins;           /* task id -> its open window (taskwin.c) */
   GListStore *practices, *members; /* PcnRecordRow (people.c) */
