@@ -265,10 +265,16 @@ static void check_rewind(pcn_client *c, const Pcn__Welcome *w) {
   int past_head = c->sub_wanted && c->last_seq > head;
   if (ep[0]) snprintf(c->epoch, sizeof c->epoch, "%s", ep);
   if (!new_epoch && !past_head) return;
-  uint64_t lost = c->last_seq > head ? c->last_seq - head : 0;
-  c->last_seq = head;
+  /* A new epoch's history is shared with the old one up to where it began
+   * (the backup's head): what was seen past that is lost, and everything
+   * written after it, including since the restore, is still to come. */
+  uint64_t from = new_epoch && w->epoch_start_seq <= head ? w->epoch_start_seq
+                                                          : head;
+  if (from > c->last_seq) from = c->last_seq;
+  uint64_t lost = c->last_seq - from;
+  c->last_seq = from;
   c->head_seq = head;
-  if (c->rewind_cb) c->rewind_cb(c, lost, head, c->rewind_ud);
+  if (c->rewind_cb) c->rewind_cb(c, lost, from, c->rewind_ud);
 }
 
 static void on_welcome(pcn_client *c, const Pcn__Response *r, void *ud) {

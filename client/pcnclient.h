@@ -65,12 +65,13 @@ typedef void (*pcn_state_cb)(pcn_client *c, pcn_client_state st,
 /* The server went back in time (it was restored from a backup): a Welcome
  * named another store epoch than the one this client saw before, or a
  * feed head before the last seq delivered. The client has already moved
- * its position to from_seq, the server's head; a subscription carries on
- * from there (Welcome.store_epoch's contract), so nothing is skipped or
- * delivered twice in the new history. lost is how many events delivered
- * here the server no longer has (0 when none, or when the new history
- * has already grown past them). Called before the resubscription; do not
- * close the client from it. */
+ * its position to from_seq: where the new epoch began (the backup's head,
+ * Welcome.epoch_start_seq), or the server's head without a new epoch. A
+ * subscription carries on from there, so events written since the restore
+ * are not skipped, and none is delivered twice. lost is how many events
+ * delivered here past from_seq the server no longer has (the new history
+ * may reuse their seqs for other events). Called before the
+ * resubscription; do not close the client from it. */
 typedef void (*pcn_rewind_cb)(pcn_client *c, uint64_t lost, uint64_t from_seq,
                               void *ud);
 

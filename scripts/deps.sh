@@ -16,6 +16,8 @@ PCN_PACKAGES=(
   prometheus # promtool: it_operator checks pcnd's --metrics with it
   openssl # cli_upgrade checks a fixture's certificate is still in date;
           # cli_certs makes an organisation PKI with it
+  libsystemd-dev # sd_notify, for pcnd@.service's Type=notify
+  systemd # systemd-analyze: svc_unit verifies pcnd@.service with it
 )
 
 pcn_install_deps() {

@@ -28,6 +28,7 @@
 
 #include "backup.h"
 #include "clock.h"
+#include "log.h"
 #include "notice.h"
 
 #define PREFIX "pcn-"
@@ -138,9 +139,9 @@ static void backup_done(uv_work_t *req, int status) {
   copy_cut(s->backup.last_file, sizeof s->backup.last_file, j->file);
   if (j->ok) {
     s->backup.last_error[0] = 0;
-    fprintf(stderr,
-            "pcnd: backup %s written and verified (%llu bytes, feed head "
-            "#%llu, %.1f s); %u older removed, keeping the newest %u.\n",
+    pcnd_log(LOG_INFO,
+            "backup %s written and verified (%llu bytes, feed head "
+            "#%llu, %.1f s); %u older removed, keeping the newest %u.",
             j->file, (unsigned long long)j->file_bytes,
             (unsigned long long)j->m.head_seq, (double)j->took_ms / 1000.0,
             j->removed, s->cfg.backup_keep);
@@ -149,9 +150,9 @@ static void backup_done(uv_work_t *req, int status) {
                   "Scheduled backups of the server work again.", 0);
   } else {
     copy_cut(s->backup.last_error, sizeof s->backup.last_error, j->err);
-    fprintf(stderr,
-            "pcnd: BACKUP FAILED: %s No backup was removed; the last good "
-            "one is still in %s.\n",
+    pcnd_log(LOG_ERR,
+            "BACKUP FAILED: %s No backup was removed; the last good "
+            "one is still in %s.",
             j->err, s->cfg.backup_dir);
     char msg[1400];
     snprintf(msg, sizeof msg,
@@ -227,8 +228,8 @@ int backup_sched_start(server *s, char *err, size_t errlen) {
   uint64_t every = (uint64_t)s->cfg.backup_every_s * 1000;
   uv_timer_start(&b->timer, on_backup_timer, every, every);
   s->backup_sched = b;
-  fprintf(stderr,
-          "pcnd: backing up to %s every %u s%s, keeping the newest %u.\n",
+  pcnd_log(LOG_INFO,
+          "backing up to %s every %u s%s, keeping the newest %u.",
           s->cfg.backup_dir, s->cfg.backup_every_s,
           b->have_key ? ", encrypted" : "", s->cfg.backup_keep);
   return 0;

@@ -25,6 +25,8 @@
 #include "certs.h"
 #include "clock.h"
 #include "feed.h"
+#include "log.h"
+#include "sdnotify.h"
 #include "notice.h"
 #include "pki.h"
 
@@ -248,15 +250,15 @@ static void warn_if_near(server *s, const char *what, const cert_brief *b) {
   char day[11];
   fmt_date(b->not_after, day);
   if (left < 0)
-    fprintf(stderr, "pcnd: warning: %s expired on %s; clients refuse it. %s\n",
+    pcnd_log(LOG_WARNING, "warning: %s expired on %s; clients refuse it. %s",
             what, day,
             s->certs->own_pki
                 ? "Install a renewed one from your PKI and send SIGHUP."
                 : "Run `pcnd cert renew --data DIR`, then send SIGHUP.");
   else if (left <= WARN_DAYS)
-    fprintf(stderr,
-            "pcnd: warning: %s expires on %s, in %" PRId64
-            " days; see `pcnd cert status` and docs/certificates.md.\n",
+    pcnd_log(LOG_WARNING,
+            "warning: %s expires on %s, in %" PRId64
+            " days; see `pcnd cert status` and docs/certificates.md.",
             what, day, left);
 }
 
@@ -285,9 +287,9 @@ static void reload_done(uv_work_t *req, int status) {
   }
   if (status != 0 || !l->ctx) {
     fmt_date(s->cert_not_after, day);
-    fprintf(stderr,
-            "pcnd: SIGHUP: kept the certificate already served (it expires "
-            "on %s): %s\n",
+    pcnd_log(LOG_WARNING,
+            "SIGHUP: kept the certificate already served (it expires "
+            "on %s): %s",
             day, status ? "the reload was cancelled." : l->err);
     say(msg, sizeof msg,
         "The server could not take its new certificate and keeps "
@@ -306,17 +308,17 @@ static void reload_done(uv_work_t *req, int status) {
     SSL_CTX_free(s->tls_ctx);
     s->tls_ctx = l->ctx;
     if (memcmp(s->ca_sha256, l->root.sha256, 32) != 0)
-      fprintf(stderr,
-              "pcnd: SIGHUP: the root certificate changed: clients that "
+      pcnd_log(LOG_WARNING,
+              "SIGHUP: the root certificate changed: clients that "
               "joined before trust the old one and must join again (see "
-              "docs/certificates.md, rolling the CA over).\n");
+              "docs/certificates.md, rolling the CA over).");
     memcpy(s->ca_sha256, l->root.sha256, 32);
     s->cert_not_after = l->leaf.not_after;
     brief_set(cl, l);
     fmt_date(l->leaf.not_after, day);
-    fprintf(stderr,
-            "pcnd: SIGHUP: new connections get certificate %s (expires %s); "
-            "open ones keep theirs.\n",
+    pcnd_log(LOG_NOTICE,
+            "SIGHUP: new connections get certificate %s (expires %s); "
+            "open ones keep theirs.",
             l->leaf.serial, day);
     /* The tick tells the managers, once, that a certificate they were
      * warned about has been replaced. */
@@ -324,7 +326,9 @@ static void reload_done(uv_work_t *req, int status) {
     warn_if_near(s, "the new server certificate", &cl->leaf);
   }
   free(l);
-  /* sd_notify: READY=1 goes here, once a reload has finished either way. */
+  /* systemd waits for this after `systemctl reload`, whichever way the
+   * reload went. */
+  pcnd_notify_ready("Serving; the certificate reload is done.");
   if (cl->again && !s->stopping) {
     cl->again = 0;
     reload_start(cl);
@@ -341,19 +345,19 @@ static void reload_start(struct certs_live *cl) {
   }
   cl->pending = calloc(1, sizeof *cl->pending);
   if (!cl->pending) {
-    fprintf(stderr, "pcnd: SIGHUP: out of memory; certificate not reloaded; "
-                    "send SIGHUP again.\n");
+    pcnd_log(LOG_ERR, "SIGHUP: out of memory; certificate not reloaded; "
+                    "send SIGHUP again.");
     return;
   }
-  /* sd_notify: RELOADING=1 goes here. */
-  fprintf(stderr, "pcnd: SIGHUP: loading the certificate from %s.\n",
+  pcnd_notify_reloading();
+  pcnd_log(LOG_NOTICE, "SIGHUP: loading the certificate from %s.",
           cl->chain_path);
   cl->work.data = cl;
   if (uv_queue_work(s->loop, &cl->work, reload_run, reload_done) != 0) {
     free(cl->pending);
     cl->pending = NULL;
-    fprintf(stderr, "pcnd: SIGHUP: could not start the reload; send SIGHUP "
-                    "again.\n");
+    pcnd_log(LOG_ERR, "SIGHUP: could not start the reload; send SIGHUP "
+                    "again.");
     return;
   }
   cl->busy = 1;
@@ -478,7 +482,8 @@ static int tick_one(wtx *w, wjob *job, int root, int own_pki,
     return wtx_lmdb(w, rc, "recording the certificate notice");
   /* Written before the commit: a failed commit repeats the line next
    * minute, which is better than a notice never logged. */
-  fprintf(stderr, "pcnd: %s%s\n", t < 0 ? "" : "warning: ", msg);
+  pcnd_log(t < 0 ? LOG_NOTICE : LOG_WARNING, "%s%s", t < 0 ? "" : "warning: ",
+           msg);
   return PCN__STATUS_CODE__OK;
 }
 

@@ -19,6 +19,7 @@
 #include "addr.h"
 #include "dispatch.h"
 #include "feed.h"
+#include "log.h"
 
 #define CONN_OVERFLOW_MARGIN 64
 #define CONN_CLOSING_GRACE_MS 5000
@@ -198,7 +199,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
   if (c->closed) return;
   if (rc == PCN_TLS_ERR || rc == PCN_TLS_CLOSED) {
     if (rc == PCN_TLS_ERR && s->cfg.verbose)
-      fprintf(stderr, "pcnd: %s: %s\n", c->peer, c->tls.err);
+      pcnd_log(LOG_INFO, "%s: %s", c->peer, c->tls.err);
     conn_close(c);
     return;
   }

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "validate.h"
+#include "log.h"
 
 #define CTL_MAX_REQUEST 4096
 #define CTL_MAX_CLIENTS 16
@@ -267,11 +268,11 @@ int ctl_start(server *s, char *err, size_t errlen) {
   if (n < 0 || (size_t)n >= sizeof probe.sun_path) {
     /* Serving matters more than the control socket: say so and go on.
      * `pcnd invite` then finds the lock held and says to stop pcnd. */
-    fprintf(stderr,
-            "pcnd: the data directory's path is too long for a control "
-            "socket (%d bytes, at most %zu); `pcnd status` and `pcnd "
-            "invite` will not reach this server.\n",
-            n, sizeof probe.sun_path - 1);
+    pcnd_log(LOG_WARNING,
+             "the data directory's path is too long for a control socket "
+             "(%d bytes, at most %zu); `pcnd status` and `pcnd invite` will "
+             "not reach this server.",
+             n, sizeof probe.sun_path - 1);
     o->sock_path[0] = 0;
     return 0;
   }

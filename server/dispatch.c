@@ -15,6 +15,7 @@
 
 #include "areas.h"
 #include "clock.h"
+#include "log.h"
 #include "validate.h"
 #include "wire.h"
 
@@ -28,10 +29,10 @@ static void table_add(const req_entry *e, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (e[i].body_case <= 0 || e[i].body_case >= DISPATCH_MAX_CASE) {
       /* A programming error, not input: say so loudly, once. */
-      fprintf(stderr,
-              "pcnd: request case %d is past DISPATCH_MAX_CASE; "
-              "raise it in dispatch.c.\n",
-              e[i].body_case);
+      pcnd_log(LOG_CRIT,
+               "request case %d is past DISPATCH_MAX_CASE; raise it in "
+               "dispatch.c.",
+               e[i].body_case);
       abort();
     }
     table[e[i].body_case] = &e[i];
@@ -299,6 +300,7 @@ static void handle_hello(conn *c, uint64_t id, Pcn__Hello *h) {
   w.network_id = s->network_id;
   w.head_seq = s->published_seq;
   w.store_epoch = s->store_epoch;
+  w.epoch_start_seq = s->st.epoch_start_seq;
   Pcn__Status st = PCN__STATUS__INIT;
   st.message = "";
   Pcn__Response r = PCN__RESPONSE__INIT;

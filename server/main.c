@@ -16,6 +16,8 @@
 #include "cert_cmd.h"
 #include "init.h"
 #include "ops.h"
+#include "log.h"
+#include "sdnotify.h"
 #include "server.h"
 
 enum opt_kind {
@@ -149,7 +151,12 @@ static void usage_main(FILE *f) {
          "Start here:\n"
          "  pcnd init --data ./net --network \"Riverside PCN\"\n"
          "  pcnd run --data ./net\n"
-         "then run the `pcn join ...` line that init printed.\n");
+         "then run the `pcn join ...` line that init printed.\n\n"
+         "As a service (the pcnd Debian package), one per network:\n"
+         "  sudo -u pcn pcnd init --data /var/lib/pcn/riverside --network "
+         "\"Riverside PCN\" ...\n"
+         "  sudo systemctl enable --now pcnd@riverside\n"
+         "(see /usr/share/doc/pcnd/service.md).\n");
 }
 
 static void usage_run(void) {
@@ -269,7 +276,7 @@ static int cmd_run(int argc, char **argv) {
   server *s = calloc(1, sizeof *s);
   char err[512];
   if (!s || server_start(s, &cfg, loop, err, sizeof err)) {
-    fprintf(stderr, "pcnd: %s\n", s ? err : "Out of memory.");
+    pcnd_log(LOG_ERR, "%s", s ? err : "Out of memory.");
     free(s);
     return 2;
   }
@@ -291,6 +298,11 @@ static int cmd_run(int argc, char **argv) {
          s->network_name, strchr(host, ':') ? "[" : "", host,
          strchr(host, ':') ? "]" : "", port, cfg.data_dir);
   fflush(stdout);
+  char ready[512];
+  snprintf(ready, sizeof ready, "Serving \"%s\" on %s%s%s:%d.",
+           s->network_name, strchr(host, ':') ? "[" : "", host,
+           strchr(host, ':') ? "]" : "", port);
+  pcnd_notify_ready(ready); /* the listener is bound: clients can connect */
   uv_run(loop, UV_RUN_DEFAULT);
   int status = s->exit_code; /* non-zero after a fatal store fault */
   server_free(s);

@@ -20,6 +20,7 @@
 
 #include "addr.h"
 #include "buf.h"
+#include "log.h"
 
 #define HTTP_MAX_HEAD 4096
 #define HTTP_MAX_CLIENTS 32
@@ -342,7 +343,7 @@ int metrics_start(server *s, char *err, size_t errlen) {
              s->cfg.metrics, uv_strerror(rc));
     return -1;
   }
-  fprintf(stderr, "pcnd: metrics on http://%s/metrics\n", s->cfg.metrics);
+  pcnd_log(LOG_INFO, "metrics on http://%s/metrics", s->cfg.metrics);
   return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "certs.h"
 #include "feed.h"
 #include "invite.h"
+#include "log.h"
 #include "ops.h"
 #include "validate.h"
 #include "writer.h"
@@ -148,8 +149,8 @@ static void recovery_done(server *s, wjob *job) {
   ops_invite res;
   result_of(job, &res);
   if (res.code == 0)
-    fprintf(stderr, "pcnd: the operator invited %s as a PCN manager.\n",
-            p->username);
+    pcnd_log(LOG_NOTICE, "the operator invited %s as a PCN manager.",
+             p->username);
   p->done(s, p->ud, &res);
 }
 

@@ -18,6 +18,8 @@
 #include "conn.h"
 #include "feed.h"
 #include "ops.h"
+#include "log.h"
+#include "sdnotify.h"
 #include "pki.h"
 #include "validate.h"
 
@@ -74,10 +76,9 @@ static void on_stop_timer(uv_timer_t *t) {
 
 static void on_signal(uv_signal_t *h, int signum) {
   server *s = h->data;
-  fprintf(stderr,
-          "pcnd: %s received; finishing writes in flight, then "
-          "stopping.\n",
-          signum == SIGINT ? "SIGINT" : "SIGTERM");
+  pcnd_log(LOG_NOTICE,
+           "%s received; finishing writes in flight, then stopping.",
+           signum == SIGINT ? "SIGINT" : "SIGTERM");
   server_stop(s);
 }
 
@@ -182,6 +183,7 @@ int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
 void server_stop(server *s) {
   if (!s->stopping) {
     s->stopping = 1;
+    pcnd_notify_stopping();
     conn_stop_listening(s);
     ops_stop(s);
     backup_sched_stop(s);

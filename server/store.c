@@ -98,14 +98,40 @@ static int store_open_dbis(store *st, MDB_txn *txn, unsigned flags) {
   return mdb_dbi_open(txn, "funds_months", MDB_CREATE, &st->funds_months);
 }
 
+/* The newest seq in the feed: its last key, or when every event has been
+ * trimmed, the seq of the last one trimmed. */
+static int store_feed_head(MDB_txn *txn, store *st, uint64_t *head) {
+  *head = 0;
+  int rc = store_meta_get_u64(txn, st, META_FEED_BASE_SEQ, head);
+  if (rc && rc != MDB_NOTFOUND) return rc;
+  MDB_cursor *cur;
+  if ((rc = mdb_cursor_open(txn, st->feed, &cur))) return rc;
+  MDB_val k, v;
+  rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+  if (rc == 0 && k.mv_size == 8) {
+    const uint8_t *p = k.mv_data;
+    uint64_t seq = 0;
+    for (int i = 0; i < 8; i++) seq = seq << 8 | p[i];
+    *head = seq;
+  }
+  mdb_cursor_close(cur);
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 int store_new_epoch(MDB_txn *txn, store *st) {
   uint8_t r[16];
   if (RAND_bytes(r, sizeof r) != 1) return -1;
   char hex[33];
   for (size_t i = 0; i < sizeof r; i++)
     snprintf(hex + 2 * i, 3, "%02x", r[i]);
-  int rc = store_meta_put_str(txn, st, META_STORE_EPOCH, hex);
-  if (!rc) memcpy(st->epoch, hex, sizeof hex);
+  uint64_t head;
+  int rc = store_feed_head(txn, st, &head);
+  if (!rc) rc = store_meta_put_u64(txn, st, META_EPOCH_START, head);
+  if (!rc) rc = store_meta_put_str(txn, st, META_STORE_EPOCH, hex);
+  if (!rc) {
+    memcpy(st->epoch, hex, sizeof hex);
+    st->epoch_start_seq = head;
+  }
   return rc;
 }
 
@@ -116,7 +142,10 @@ static int store_epoch_load(MDB_txn *txn, store *st) {
                               sizeof st->epoch);
   if (rc == MDB_NOTFOUND || (!rc && strlen(st->epoch) != 32))
     return store_new_epoch(txn, st);
-  return rc;
+  if (rc) return rc;
+  /* An epoch made before its start was kept began at the first event. */
+  rc = store_meta_get_u64(txn, st, META_EPOCH_START, &st->epoch_start_seq);
+  return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 /* Brings an older schema up to this build's. 1 -> 2 -> 3 only add databases,

@@ -61,6 +61,7 @@
  * from a backup (backup.c): a client that saw another epoch has gone back
  * in time with the server. */
 #define META_STORE_EPOCH "store_epoch"
+#define META_EPOCH_START "epoch_start_seq" /* feed head when the epoch began */
 
 typedef struct store {
   MDB_env *env;
@@ -81,6 +82,7 @@ typedef struct store {
   int rtxn_live; /* renewed and not yet reset */
 
   char epoch[33]; /* META_STORE_EPOCH as store_open found or made it */
+  uint64_t epoch_start_seq; /* META_EPOCH_START: the head it began at */
 } store;
 
 /* funds.c, for store_migrate (schema 3 -> 4): empties funds_months and
@@ -148,8 +150,9 @@ int store_meta_put_str(MDB_txn *txn, store *st, const char *name,
 /* Takes the next id from counter `name` (first id 1). */
 int store_next_id(MDB_txn *txn, store *st, const char *name, uint64_t *id);
 
-/* Gives the store a new random epoch (META_STORE_EPOCH) inside txn and
- * copies it to st->epoch. 0 or an LMDB error (-1: no randomness). */
+/* Gives the store a new random epoch (META_STORE_EPOCH) inside txn, starting
+ * at the feed's head now (META_EPOCH_START), and copies both to st. 0 or an
+ * LMDB error (-1: no randomness). */
 int store_new_epoch(MDB_txn *txn, store *st);
 
 /* A short description of an LMDB error, for logs. */

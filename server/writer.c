@@ -24,6 +24,7 @@
 #include "conn.h"
 #include "faults.h"
 #include "feed.h"
+#include "log.h"
 
 struct writer {
   server *srv;
@@ -95,7 +96,7 @@ int wtx_fail(wtx *w, int code, const char *fmt, ...) {
 
 int wtx_lmdb(wtx *w, int rc, const char *what) {
   if (rc == MDB_MAP_FULL) return WRITER_RETRY_MAP_FULL;
-  fprintf(stderr, "pcnd: store error while %s: %s\n", what, mdb_strerror(rc));
+  pcnd_log(LOG_ERR, "store error while %s: %s", what, mdb_strerror(rc));
   return wtx_fail(w, PCN__STATUS_CODE__INTERNAL,
                   "The server could not save this (%s); try again, and tell "
                   "the server's operator if it goes on.",
@@ -177,10 +178,10 @@ static void writer_fault(writer *wr, wjob *batch, enum fault_kind k,
      * room) at most once a minute. */
     uint64_t now = uv_hrtime();
     if (!wr->full_said_ns || now - wr->full_said_ns > FULL_LOG_EVERY_NS) {
-      fprintf(stderr,
-              "pcnd: %s; refusing writes (reads and the feed go on) until "
-              "space is freed.\n",
-              why);
+      pcnd_log(LOG_ERR,
+               "%s; refusing writes (reads and the feed go on) until space "
+               "is freed.",
+               why);
       wr->full_said = 1;
       wr->full_said_ns = now;
     }
@@ -191,7 +192,7 @@ static void writer_fault(writer *wr, wjob *batch, enum fault_kind k,
     return;
   }
   if (!wr->fatal) {
-    fprintf(stderr, "pcnd: %s; no more writes will be taken.\n", why);
+    pcnd_log(LOG_CRIT, "%s; no more writes will be taken.", why);
     snprintf(wr->fatal_why, sizeof wr->fatal_why, "%s", why);
     wr->fatal = 1;
   }
@@ -241,21 +242,21 @@ static void writer_run_batch(writer *wr, wjob *batch) {
       }
     }
     if (retry && attempt < 8 && store_grow(st) == 0) {
-      fprintf(stderr, "pcnd: the store's map was full; grown to %zu MiB.\n",
-              st->map_size >> 20);
+      pcnd_log(LOG_NOTICE, "the store's map was full; grown to %zu MiB.",
+               st->map_size >> 20);
       continue;
     }
     if (!retry && rc == 0) {
       wr->chain = chain;
       if (wr->full_said) {
-        fprintf(stderr, "pcnd: there is room on the disk again; writes are "
-                        "being saved.\n");
+        pcnd_log(LOG_NOTICE,
+                 "there is room on the disk again; writes are being saved.");
         wr->full_said = 0;
       }
       return;
     }
     /* The batch is lost: fail every job, publish nothing. */
-    fprintf(stderr, "pcnd: commit failed: %s\n", mdb_strerror(rc));
+    pcnd_log(LOG_ERR, "commit failed: %s", mdb_strerror(rc));
     for (wjob *j = batch; j; j = j->next) {
       wtx w = {.srv = wr->srv, .st = st, .job = j};
       feed_items_free(j->items);
@@ -320,8 +321,8 @@ static void writer_reply(wjob *job) {
     /* The server's own writes (timers.c) have nobody to tell but the
      * operator. */
     if (job->code != PCN__STATUS_CODE__OK)
-      fprintf(stderr, "pcnd: a timed job failed: %s\n",
-              job->status.message ? job->status.message : "(no reason)");
+      pcnd_log(LOG_WARNING, "a timed job failed: %s",
+               job->status.message ? job->status.message : "(no reason)");
     return;
   }
   if (job->code != PCN__STATUS_CODE__OK) {
@@ -359,11 +360,11 @@ static void writer_on_done(uv_async_t *h) {
   }
   if (wr->fatal && !wr->fatal_reported) {
     wr->fatal_reported = 1;
-    fprintf(stderr,
-            "pcnd: stopping with exit status %d because %s. Check the disk "
-            "(dmesg), then run `pcnd verify --data %s` and start pcnd again: "
-            "it opens at the last durable commit.\n",
-            FAULTS_EXIT_STORE_ERROR, wr->fatal_why, wr->srv->cfg.data_dir);
+    pcnd_log(LOG_CRIT,
+             "stopping with exit status %d because %s. Check the disk "
+             "(dmesg), then run `pcnd verify --data %s` and start pcnd again: "
+             "it opens at the last durable commit.",
+             FAULTS_EXIT_STORE_ERROR, wr->fatal_why, wr->srv->cfg.data_dir);
     wr->srv->exit_code = FAULTS_EXIT_STORE_ERROR;
     server_stop(wr->srv);
   }
@@ -438,12 +439,12 @@ void writer_stop(writer *wr) {
   uv_thread_join(&wr->thread);
   writer_on_done(&wr->async); /* answer the last batch */
   if (wr->n_batches)
-    fprintf(stderr,
-            "pcnd: %llu writes committed in %llu batches (%.1f per batch, "
-            "%.2f ms per batch)\n",
-            (unsigned long long)wr->n_jobs, (unsigned long long)wr->n_batches,
-            (double)wr->n_jobs / (double)wr->n_batches,
-            (double)wr->commit_ns / 1e6 / (double)wr->n_batches);
+    pcnd_log(LOG_INFO,
+             "%llu writes committed in %llu batches (%.1f per batch, "
+             "%.2f ms per batch)",
+             (unsigned long long)wr->n_jobs, (unsigned long long)wr->n_batches,
+             (double)wr->n_jobs / (double)wr->n_batches,
+             (double)wr->commit_ns / 1e6 / (double)wr->n_batches);
   uv_close((uv_handle_t *)&wr->async, NULL);
 }
 
