@@ -212,6 +212,18 @@ static void test_renew_and_reload(void **state) {
   its_free(s);
 }
 
+/* Whether msg says "in N days" for days or days + 1: the certificate
+ * ends on a whole second, so a test that runs within init's second sees
+ * one more whole day left. */
+static int days_are(const char *msg, int days) {
+  char a[32], b[32];
+  snprintf(a, sizeof a, "in %d days", days);
+  snprintf(b, sizeof b, "in %d days", days + 1);
+  if (strstr(msg, a) || strstr(msg, b)) return 1;
+  fprintf(stderr, "expected %s or %s: %s\n", a, b, msg);
+  return 0;
+}
+
 /* Moves the server's clock (its due work has committed on return) and
  * logs in again: a jump of months outlasts any session. */
 static its_member *advance(its_server *s, its_member *m, int64_t ms) {
@@ -236,7 +248,7 @@ static void test_expiry_notices_once(void **state) {
   assert_int_equal(notices(s, mgr, since, "cert_expiry", msg, sizeof msg, &sev),
                    1);
   assert_non_null(strstr(msg, "server's certificate expires"));
-  assert_non_null(strstr(msg, "in 54 days"));
+  assert_true(days_are(msg, 54));
   assert_int_equal(sev, 1);
 
   /* A restart starts the clock afresh: the same point is not told again. */
@@ -249,7 +261,7 @@ static void test_expiry_notices_once(void **state) {
   mgr = advance(s, mgr, 25 * DAY_MS);
   assert_int_equal(notices(s, mgr, since, "cert_expiry", msg, sizeof msg, &sev),
                    2);
-  assert_non_null(strstr(msg, "in 27 days"));
+  assert_true(days_are(msg, 27));
   its_stop(s);
   its_run(s);
   mgr = its_relogin(s, mgr);
