@@ -251,6 +251,7 @@ static int cmd_run(int argc, char **argv) {
   longs[n++] = (struct option){"tls-key", required_argument, NULL, 'K'};
   longs[n] = (struct option){0};
   int c;
+  const char *backup_opt = NULL; /* a backup option given without a dir */
   while ((c = getopt_long(argc, argv, "d:h", longs, NULL)) != -1) {
     if (c == 'd')
       cfg.data_dir = optarg;
@@ -261,7 +262,11 @@ static int cmd_run(int argc, char **argv) {
     else if (c == 'K')
       cfg.tls_key = optarg;
     else if (c >= 1000) {
-      if (set_opt(&run_opts[c - 1000], optarg, &cfg)) return 1;
+      const run_opt *o = &run_opts[c - 1000];
+      if (set_opt(o, optarg, &cfg)) return 1;
+      if (o->offset == OFF(backup_every_s) || o->offset == OFF(backup_keep) ||
+          o->offset == OFF(backup_key))
+        backup_opt = o->name;
     } else {
       fprintf(stderr, "Try `pcnd run --help`.\n");
       return 1;
@@ -270,6 +275,13 @@ static int cmd_run(int argc, char **argv) {
   if (!cfg.data_dir) {
     fprintf(stderr, "pcnd run: --data DIR is required (the directory made by "
                     "pcnd init).\n");
+    return 1;
+  }
+  if (backup_opt && !cfg.backup_dir[0]) {
+    fprintf(stderr,
+            "pcnd run: --%s schedules backups, which also need --backup-dir "
+            "DIR (where they go).\n",
+            backup_opt);
     return 1;
   }
   uv_loop_t *loop = uv_default_loop();

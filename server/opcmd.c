@@ -323,7 +323,7 @@ int opcmd_status(int argc, char **argv) {
 static void usage_invite(void) {
   printf(
       "Usage: pcnd invite --data DIR --username NAME [--name \"Full Name\"]\n"
-      "                   [--role pcn_manager] [--json]\n\n"
+      "                   [--role pcn_manager] [--tls-cert FILE] [--json]\n\n"
       "The way back into a locked-out network: run on the server host by\n"
       "the owner of DIR, it invites a new PCN manager and prints the\n"
       "`pcn join CODE` line they run. Use it when the network's only PCN\n"
@@ -339,6 +339,10 @@ static void usage_invite(void) {
       "                     taken (required)\n"
       "  --name NAME        their display name [default \"PCN Manager\"]\n"
       "  --role pcn_manager the only role it makes [default pcn_manager]\n"
+      "  --tls-cert FILE    when the network is served with pcnd run\n"
+      "                     --tls-cert (your own PKI) and no server runs:\n"
+      "                     that chain, whose root the code must pin (a\n"
+      "                     running server pins what it serves itself)\n"
       "  --json             print {username, code, expires_at, via}\n\n"
       "The invitation lasts as long as the server's --invite-ttl (7 days by\n"
       "default). Exit status: 0 invited, 1 wrong use, 2 refused or failed.\n");
@@ -370,6 +374,7 @@ static void print_invite(const char *user, const char *name, const char *code,
 
 int opcmd_invite(int argc, char **argv) {
   const char *dir = NULL, *user = NULL, *name = "PCN Manager";
+  const char *tls_cert = NULL;
   int json = 0;
   static const struct option longs[] = {
       {"data", required_argument, NULL, 'd'},
@@ -377,6 +382,7 @@ int opcmd_invite(int argc, char **argv) {
       {"name", required_argument, NULL, 'n'},
       {"role", required_argument, NULL, 'r'},
       {"json", no_argument, NULL, 'j'},
+      {"tls-cert", required_argument, NULL, 'C'},
       {"help", no_argument, NULL, 'h'},
       {0}};
   int c;
@@ -394,6 +400,7 @@ int opcmd_invite(int argc, char **argv) {
       }
       break;
     case 'j': json = 1; break;
+    case 'C': tls_cert = optarg; break;
     case 'h': usage_invite(); return 0;
     default: fprintf(stderr, "Try `pcnd invite --help`.\n"); return 1;
     }
@@ -431,7 +438,7 @@ int opcmd_invite(int argc, char **argv) {
     if (lock >= 0) {
       /* Nobody serves DIR, and while we hold the lock nobody can start. */
       ops_invite res;
-      int rc = recovery_offline(dir, user, name, &res);
+      int rc = recovery_offline(dir, tls_cert, user, name, &res);
       ops_unlock(lock);
       if (rc) {
         fprintf(stderr, "pcnd invite: %s\n", res.message);

@@ -113,10 +113,11 @@ typedef void (*ops_invite_done)(server *s, void *ud, const ops_invite *res);
 int recovery_submit(server *s, const char *username, const char *name,
                     ops_invite_done done, void *ud, ops_invite *res);
 /* No server running: the caller holds the lock. Opens the store, writes
- * the invitation and its feed event in one transaction. 0 or -1; res says
- * what happened either way. */
-int recovery_offline(const char *data_dir, const char *username,
-                     const char *name, ops_invite *res);
+ * the invitation and its feed event in one transaction. The code pins the
+ * root of tls_cert (the chain pcnd run serves with --tls-cert) or, when it
+ * is NULL, DIR/ca.pem. 0 or -1; res says what happened either way. */
+int recovery_offline(const char *data_dir, const char *tls_cert,
+                     const char *username, const char *name, ops_invite *res);
 
 /* The ops modules' shared state (server->ops). Loop thread only. */
 struct ctl_client;

@@ -181,7 +181,9 @@ int recovery_submit(server *s, const char *username, const char *name,
 
 /* ------------------------------------------------------------ offline */
 
-/* What the invitation code carries, read as the server would at start. */
+/* What the invitation code carries, read as the server would at start:
+ * the root it pins is the last certificate of --tls-cert's chain, or the
+ * network's own CA. */
 static int load_identity(server *s, MDB_txn *txn, ops_invite *res) {
   char path[4096], err[256] = "";
   int rc = store_meta_get_str(txn, &s->st, META_NETWORK_NAME, s->network_name,
@@ -189,8 +191,19 @@ static int load_identity(server *s, MDB_txn *txn, ops_invite *res) {
   if (!rc)
     rc = store_meta_get_str(txn, &s->st, META_ADVERTISE, s->recorded_listen,
                             sizeof s->recorded_listen);
-  snprintf(path, sizeof path, "%s/ca.pem", s->cfg.data_dir);
-  if (rc || certs_fingerprint_file(path, s->ca_sha256, err, sizeof err)) {
+  int bad = 0;
+  if (!rc && s->cfg.tls_cert) {
+    certs_info leaf, root;
+    if (certs_chain_info(s->cfg.tls_cert, &leaf, &root, NULL, err,
+                         sizeof err))
+      bad = 1;
+    else
+      memcpy(s->ca_sha256, root.sha256, 32);
+  } else if (!rc) {
+    snprintf(path, sizeof path, "%s/ca.pem", s->cfg.data_dir);
+    bad = certs_fingerprint_file(path, s->ca_sha256, err, sizeof err) != 0;
+  }
+  if (rc || bad) {
     res->code = PCN__STATUS_CODE__FAILED_PRECONDITION;
     snprintf(res->message, sizeof res->message, "%s",
              err[0] ? err
@@ -241,8 +254,8 @@ static int offline_attempt(server *s, wjob *job, ops_invite *res) {
   return 0;
 }
 
-int recovery_offline(const char *data_dir, const char *username,
-                     const char *name, ops_invite *res) {
+int recovery_offline(const char *data_dir, const char *tls_cert,
+                     const char *username, const char *name, ops_invite *res) {
   if (check_args(username, name, res)) return -1;
   server *s = calloc(1, sizeof *s);
   if (!s) {
@@ -252,6 +265,7 @@ int recovery_offline(const char *data_dir, const char *username,
   }
   srv_config_defaults(&s->cfg);
   s->cfg.data_dir = data_dir;
+  s->cfg.tls_cert = tls_cert;
   char err[512];
   if (store_open(&s->st, data_dir, s->cfg.map_size, 0, err, sizeof err)) {
     res->code = PCN__STATUS_CODE__FAILED_PRECONDITION;

@@ -18,6 +18,13 @@ expect 1 "$pcnd" backup --data "$tmp/net"
 one_line "pcnd backup without --out"
 expect 1 "$pcnd" run --data "$tmp/net" --backup-every 5x
 grep -q "30m, 6h, 1d" "$tmp/err" || fail "a bad duration is not explained: $(cat "$tmp/err")"
+# A schedule with nowhere to go is refused, not silently ignored.
+for opt in "--backup-every 6h" "--backup-keep 3" "--encrypt-key $tmp/k"; do
+  # shellcheck disable=SC2086
+  expect 1 "$pcnd" run --data "$tmp/net" $opt
+  one_line "pcnd run $opt without --backup-dir"
+  grep -q -- "--backup-dir" "$tmp/err" || fail "$opt alone does not ask for --backup-dir"
+done
 ok
 
 cli_start_network

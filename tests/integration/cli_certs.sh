@@ -109,6 +109,28 @@ openssl s_client -connect "127.0.0.1:$port" -CAfile "$pki/root.pem" -verify_retu
 cli_stop_pcnd
 ok
 
+# --- locked out of a network on its own PKI, with no server running: the
+# operator's invitation pins the chain's root when told --tls-cert; without
+# it, it pins the network CA, and joining is refused rather than trusting it.
+expect 0 "$pcnd" invite --data "$tmp/org" --username boss --tls-cert "$pki/chain.pem"
+grep -q "no server was running" "$tmp/out" || fail "invite did not write the store: $(cat "$tmp/out")"
+boss_code=$(cli_code < "$tmp/out")
+expect 0 "$pcnd" invite --data "$tmp/org" --username wrongroot
+wrong_code=$(cli_code < "$tmp/out")
+expect 2 "$pcnd" invite --data "$tmp/org" --username boss2 --tls-cert "$tmp/nothing.pem"
+[ "$(wc -l < "$tmp/err")" = 1 ] || fail "a missing chain is not one sentence: $(cat "$tmp/err")"
+"$pcnd" run --data "$tmp/org" --tls-cert "$pki/chain.pem" --tls-key "$pki/server.key" \
+  > "$tmp/pcnd.log" 2>&1 &
+pid=$!
+wait_for "$tmp/pcnd.log" serving
+echo "a new manager's password" | as boss join "$boss_code" --password-stdin > /dev/null ||
+  fail "the operator's invitation with --tls-cert did not join"
+as boss task list > /dev/null || fail "the new PCN manager cannot work"
+echo "a new manager's password" | expect 3 as wrongroot join "$wrong_code" --password-stdin
+grep -qi "certificate\|fingerprint" "$tmp/err" || fail "joining with the wrong root did not say why: $(cat "$tmp/err")"
+cli_stop_pcnd
+ok
+
 # --- rolling the network CA over, as docs/certificates.md says: a new CA
 # (from a scratch `pcnd init`), appended to a client's ca.pem; then the
 # data directory takes it, renew issues from it, SIGHUP serves it. The
