@@ -2,12 +2,14 @@
  * Key layouts and the threading rules are in store.h.
  */
 #include "store.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/rand.h>
 
@@ -289,9 +291,22 @@ int store_grow(store *st) {
   pthread_rwlock_wrlock(&st->map_lock);
   size_t next = st->map_size * 2;
   int rc = mdb_env_set_mapsize(st->env, next);
-  if (rc == 0) st->map_size = next;
+  if (rc) {
+    /* With no transaction open, LMDB fails here only when mmap does
+     * (address space: ulimit -v, the unit's LimitAS), and it has unmapped the
+     * store first: the env has no map left, and the next read anywhere
+     * would fault. Nothing can be served, and everything committed is on
+     * disk: stop at once, saying what to look at. */
+    pcnd_log(LOG_CRIT,
+             "the store could not be mapped at %zu MiB (%s); pcnd stops with "
+             "nothing lost: check its address-space limit (ulimit -v, the "
+             "unit's LimitAS) and start it again.",
+             next >> 20, mdb_strerror(rc));
+    _exit(3);
+  }
+  st->map_size = next;
   pthread_rwlock_unlock(&st->map_lock);
-  return rc ? -1 : 0;
+  return 0;
 }
 
 int store_get_pb(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen,

@@ -99,7 +99,9 @@ void store_close(store *st);
 MDB_txn *store_read_begin(store *st);
 void store_read_end(store *st);
 
-/* Writer thread, with no transaction open: doubles the map. 0 or -1. */
+/* Writer thread, with no transaction open: doubles the map and returns 0.
+ * LMDB unmaps before it maps the new size, so a failed mmap leaves nothing
+ * to read: the process then logs why and exits 3 (nothing is lost). */
 int store_grow(store *st);
 
 /* Key encodings. */
