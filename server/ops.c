@@ -195,6 +195,8 @@ void ops_snapshot_live(server *s, ops_snapshot *snap) {
   snap->events_out = s->stats.events_out;
   snap->cuts = s->stats.cuts;
   snap->rejected_conns = s->stats.rejected_conns;
+  snap->pw_checks = s->stats.pw_checks;
+  snap->logins_refused = s->stats.logins_refused;
   snap->writes_pending = writer_pending(s->wr);
   if (o && o->ring_n) {
     unsigned oldest = (o->ring_pos + OPS_RATE_WINDOW_S + 1 - o->ring_n) %
@@ -281,6 +283,10 @@ json_t *ops_snapshot_json(const ops_snapshot *n) {
                       json_integer((json_int_t)n->cuts));
   json_object_set_new(o, "connections_rejected_total",
                       json_integer((json_int_t)n->rejected_conns));
+  json_object_set_new(o, "password_checks_total",
+                      json_integer((json_int_t)n->pw_checks));
+  json_object_set_new(o, "logins_refused_total",
+                      json_integer((json_int_t)n->logins_refused));
   json_t *b = json_object();
   if (n->backup_ms) {
     json_object_set_new(b, "at", json_integer(n->backup_ms));
