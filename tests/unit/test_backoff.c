@@ -224,7 +224,7 @@ static void test_capacity(void **state) {
   assert_int_equal(backoff_slots(t), BACKOFF_SLOTS_DEFAULT);
   char key[BACKOFF_KEY_MAX];
   uint32_t n = 0;
-  for (;; n++) {
+  for (; n < BACKOFF_SLOTS_DEFAULT; n++) {
     snprintf(key, sizeof key, "u:user%u", n);
     backoff_entry *e = claim(t, key, T0);
     if (!e) break;
@@ -233,6 +233,7 @@ static void test_capacity(void **state) {
   printf("first refusal with %u of %u slots live (%.1f%%)\n", n,
          BACKOFF_SLOTS_DEFAULT, 100.0 * n / BACKOFF_SLOTS_DEFAULT);
   assert_true(n >= BACKOFF_SLOTS_DEFAULT / 4 * 3);
+  assert_true(n < BACKOFF_SLOTS_DEFAULT); /* and then it refuses */
   backoff_free(t);
 }
 
