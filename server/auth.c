@@ -374,7 +374,7 @@ static int pw_refuse(req_ctx *ctx, uint64_t retry_ms, const char *fmt, ...) {
   return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, "%s", msg);
 }
 
-static int pw_refuse_full(req_ctx *ctx, uint64_t retry_ms) {
+static int pw_refuse_full(req_ctx *ctx, enum pw_kind kind, uint64_t retry_ms) {
   server *s = ctx->srv;
   uint64_t now = uv_now(s->loop);
   if (!s->backoff->full_logged_ms ||
@@ -387,8 +387,11 @@ static int pw_refuse_full(req_ctx *ctx, uint64_t retry_ms) {
              backoff_slots(s->backoff->table));
   }
   return pw_refuse(ctx, retry_ms,
-                   "The server is refusing new logins for a while; try again "
-                   "in %llu seconds.",
+                   kind == PW_LOGIN
+                       ? "The server is refusing new logins for a while; try "
+                         "again in %llu seconds."
+                       : "The server is refusing password changes for a "
+                         "while; try again in %llu seconds.",
                    (unsigned long long)(retry_ms + 999) / 1000);
 }
 
@@ -403,7 +406,7 @@ static int pw_admit(req_ctx *ctx, pw_work *w, const char *username) {
   char ukey[BACKOFF_KEY_MAX], akey[BACKOFF_KEY_MAX] = "";
   snprintf(ukey, sizeof ukey, "u:%s", username);
   backoff_entry *ue = backoff_claim(t, ukey, now, &retry);
-  if (!ue) return pw_refuse_full(ctx, retry);
+  if (!ue) return pw_refuse_full(ctx, w->kind, retry);
   if (ue->busy)
     return pw_refuse(ctx, PW_BUSY_RETRY_MS,
                      "Another password check for this username is under "
@@ -414,7 +417,7 @@ static int pw_admit(req_ctx *ctx, pw_work *w, const char *username) {
     backoff_addr_key(ctx->c->peer, akey);
     if (!(ae = backoff_claim(t, akey, now, &retry))) {
       ue->busy--;
-      return pw_refuse_full(ctx, retry);
+      return pw_refuse_full(ctx, w->kind, retry);
     }
   }
   uint64_t wait = backoff_wait(ue, now);
