@@ -133,8 +133,8 @@ static void metrics_render(server *s, pcn_buf *b) {
          "changes).",
          (double)n.pw_checks);
   metric(b, "pcnd_logins_refused_total", "counter",
-         "Logins and password changes refused before any hashing (backoff, "
-         "one at a time, backoff table full).",
+         "Logins, password changes and joins refused before any hashing "
+         "(backoff, one at a time, backoff table full).",
          (double)n.logins_refused);
   metric(b, "pcnd_lmdb_map_size_bytes", "gauge",
          "Size of the LMDB map (it grows when full).", (double)n.map_size);

@@ -116,8 +116,8 @@ struct server {
     uint64_t requests, writes, events_out, cuts, rejected_conns;
     uint64_t batches, batch_ns; /* counted on the loop as batches return */
     /* auth.c: password checks and hashes started on the threadpool, and
-     * logins or password changes refused unhashed (backoff, one at a time,
-     * the backoff table full). */
+     * logins, password changes and joins refused unhashed (backoff, one at
+     * a time, the backoff table full). */
     uint64_t pw_checks, logins_refused;
   } stats;
   struct login_backoff *backoff; /* auth.c */
