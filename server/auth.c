@@ -5,12 +5,23 @@
  * the loop decides, and a write job makes the outcome durable. A pw_work
  * holds its job, which holds a reference on its connection, so a client
  * that leaves meanwhile costs nothing but the wasted hash.
+ *
+ * Guessing is bounded where a check is admitted, not where it ends (pw_admit,
+ * backoff.h): a login counts as a failed attempt for its username and its
+ * address before anything is hashed, and a right password takes that back
+ * (the username's count is cleared, the address's one attempt undone). At
+ * most one password check or hash is in flight per connection, and one per
+ * username; others are refused at once, unhashed, with retry_after_ms. An
+ * unknown username is admitted, counted and verified (against a dummy hash)
+ * exactly like a known one, so no answer or count tells them apart.
  */
 #include "auth.h"
 #include "areas.h"
+#include "backoff.h"
 
 #include <argon2.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,24 +32,20 @@
 #include "conn.h"
 #include "encode.h"
 #include "feed.h"
+#include "log.h"
 #include "validate.h"
 
 #define PW_HASH_MAX 160
-#define BACKOFF_SLOTS 4096
-#define BACKOFF_FREE_USER 5  /* failures before a username waits */
-#define BACKOFF_FREE_ADDR 20 /* failures before an address waits */
-#define BACKOFF_MAX_MS (15 * 60 * 1000)
+#define BACKOFF_FREE_USER 5   /* failures before a username waits */
+#define BACKOFF_FREE_ADDR 20  /* failures before an address waits */
+#define PW_BUSY_RETRY_MS 1000 /* told to a check refused as one is running */
+#define BACKOFF_FULL_LOG_MS (60 * 1000)   /* "table full" warnings, at most */
 #define SESSION_TOUCH_MS (60 * 60 * 1000) /* last_seen granularity */
 
-typedef struct backoff_slot {
-  char key[72]; /* "u:username" or "a:address" */
-  uint32_t failures;
-  uint64_t until_ms;
-} backoff_slot;
-
 struct login_backoff {
-  backoff_slot slot[BACKOFF_SLOTS];
+  backoff_table *table;
   char dummy_hash[PW_HASH_MAX]; /* verified for unknown users */
+  uint64_t full_logged_ms;      /* the last "table full" warning */
 };
 
 enum pw_kind { PW_LOGIN, PW_JOIN, PW_CHANGE };
@@ -55,6 +62,10 @@ typedef struct pw_work {
   char new_password[PCN_MAX_PASSWORD + 1];
   int ok;                     /* verify result */
   char new_hash[PW_HASH_MAX]; /* hash of new_password, or a rehash */
+  /* What pw_admit counted and holds, for pw_release: the username's entry
+   * (held busy) and the address's, "" for none. */
+  char ukey[BACKOFF_KEY_MAX], akey[BACKOFF_KEY_MAX];
+  uint64_t a_prev_until, a_set_until; /* to undo the address's attempt */
 } pw_work;
 
 /* What apply needs to make a session. */
@@ -100,44 +111,16 @@ static int hash_outdated(const char *h, uint32_t m_kib, uint32_t t) {
   return m < m_kib || tt < t;
 }
 
-static backoff_slot *backoff_find(server *s, const char *key, int create) {
-  uint32_t h = 2166136261u;
-  for (const char *p = key; *p; p++)
-    h = (h ^ (uint8_t)*p) * 16777619u;
-  backoff_slot *sl = &s->backoff->slot[h % BACKOFF_SLOTS];
-  if (strcmp(sl->key, key) == 0) return sl;
-  if (!create) return NULL;
-  /* A collision evicts: the table stays bounded whatever the attacker
-   * sends, at the price of forgetting some failures. */
-  snprintf(sl->key, sizeof sl->key, "%s", key);
-  sl->failures = 0;
-  sl->until_ms = 0;
-  return sl;
-}
-
-static void backoff_fail(server *s, const char *key, uint32_t free_tries) {
-  backoff_slot *sl = backoff_find(s, key, 1);
-  sl->failures++;
-  if (sl->failures >= free_tries) {
-    uint32_t over = sl->failures - free_tries;
-    uint64_t wait = over >= 20 ? BACKOFF_MAX_MS : (1000ull << over);
-    if (wait > BACKOFF_MAX_MS) wait = BACKOFF_MAX_MS;
-    sl->until_ms = uv_now(s->loop) + wait;
-  }
-}
-
-/* Milliseconds until this key may try again; 0 now. */
-static uint64_t backoff_wait(server *s, const char *key) {
-  backoff_slot *sl = backoff_find(s, key, 0);
-  uint64_t now = uv_now(s->loop);
-  return sl && sl->until_ms > now ? sl->until_ms - now : 0;
-}
-
 int auth_init(server *s, char *err, size_t errlen) {
   s->backoff = calloc(1, sizeof *s->backoff);
-  if (!s->backoff) {
-    snprintf(err, errlen, "Out of memory.");
-    return -1;
+  if (s->backoff)
+    s->backoff->table = backoff_new(
+        s->cfg.backoff_slots ? s->cfg.backoff_slots : BACKOFF_SLOTS_DEFAULT);
+  if (!s->backoff || !s->backoff->table) {
+    snprintf(err, errlen,
+             "Out of memory for the login backoff table; lower "
+             "--backoff-slots.");
+    goto fail;
   }
   /* Once, at start: unknown usernames are verified against this so they
    * take as long as known ones. */
@@ -147,12 +130,16 @@ int auth_init(server *s, char *err, size_t errlen) {
       auth_hash_password(s->cfg.argon2_m_kib, s->cfg.argon2_t, pw,
                          s->backoff->dummy_hash, PW_HASH_MAX)) {
     snprintf(err, errlen, "Could not initialise password hashing.");
-    return -1;
+    goto fail;
   }
   return 0;
+fail:
+  auth_free(s);
+  return -1;
 }
 
 void auth_free(server *s) {
+  if (s->backoff) backoff_free(s->backoff->table);
   free(s->backoff);
   s->backoff = NULL;
 }
@@ -288,12 +275,39 @@ static void pw_work_run(uv_work_t *req) {
   OPENSSL_cleanse(w->new_password, sizeof w->new_password);
 }
 
+/* Loop: lets go of what pw_admit counted and held, once the check is over
+ * (or never started). A right password takes its attempt back: the
+ * username starts afresh, the address's one attempt is undone. A wrong one
+ * waits from now, when the client hears. */
+static void pw_release(server *s, pw_work *w, conn *c) {
+  backoff_table *t = s->backoff->table;
+  uint64_t now = uv_now(s->loop);
+  backoff_entry *e;
+  if (w->ukey[0] && (e = backoff_find(t, w->ukey, now))) {
+    if (e->busy) e->busy--;
+    if (w->ok)
+      backoff_clear(e);
+    else
+      backoff_restamp(e, BACKOFF_FREE_USER, now);
+  }
+  if (w->akey[0] && (e = backoff_find(t, w->akey, now))) {
+    if (w->ok)
+      backoff_uncount(e, w->a_prev_until, w->a_set_until);
+    else
+      backoff_restamp(e, BACKOFF_FREE_ADDR, now);
+  }
+  w->ukey[0] = w->akey[0] = 0;
+  if (c) c->pw_busy = 0;
+}
+
 static void pw_work_done(uv_work_t *req, int status) {
   pw_work *w = req->data;
   wjob *job = w->job;
   server *s = job->srv;
   s->pending_work--;
   conn *c = job->c;
+  if (status != 0) w->ok = 0;
+  pw_release(s, w, c);
   if (status != 0 || !c || !conn_is_open(c)) {
     if (c) dispatch_async_done(c);
     wjob_free(job);
@@ -302,11 +316,6 @@ static void pw_work_done(uv_work_t *req, int status) {
   if (!w->ok) {
     job->status.code = PCN__STATUS_CODE__UNAUTHENTICATED;
     if (w->kind == PW_LOGIN) {
-      char key[72];
-      snprintf(key, sizeof key, "u:%s", job->req->login->username);
-      backoff_fail(s, key, BACKOFF_FREE_USER);
-      snprintf(key, sizeof key, "a:%s", c->peer);
-      backoff_fail(s, key, BACKOFF_FREE_ADDR);
       job->status.message = "Wrong username or password.";
     } else if (w->kind == PW_CHANGE) {
       job->status.message = "Your current password is not right; try again.";
@@ -321,12 +330,6 @@ static void pw_work_done(uv_work_t *req, int status) {
   session_prep *sp = job->prep;
   if (w->new_hash[0])
     snprintf(sp->pw_hash, sizeof sp->pw_hash, "%s", w->new_hash);
-  if (w->kind == PW_LOGIN) {
-    char key[72];
-    snprintf(key, sizeof key, "u:%s", job->req->login->username);
-    backoff_slot *sl = backoff_find(s, key, 0);
-    if (sl) sl->failures = 0, sl->until_ms = 0;
-  }
   dispatch_submit(job, w->entry);
 out:
   free(w);
@@ -342,17 +345,110 @@ static int pw_start(req_ctx *ctx, wjob *job, pw_work *w) {
   w->t = s->cfg.argon2_t;
   w->req.data = w;
   if (uv_queue_work(s->loop, &w->req, pw_work_run, pw_work_done) != 0) {
+    pw_release(s, w, ctx->c);
     free(w);
     return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
                     "The server could not start checking the password; try "
                     "again.");
   }
   s->pending_work++;
+  s->stats.pw_checks++;
+  ctx->c->pw_busy = 1;
   ctx->async = 1;
   return PCN__STATUS_CODE__OK;
 }
 
+/* Refuses a password check before any hashing, saying when to come back. */
+static int pw_refuse(req_ctx *ctx, uint64_t retry_ms, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int pw_refuse(req_ctx *ctx, uint64_t retry_ms, const char *fmt, ...) {
+  ctx->srv->stats.logins_refused++;
+  Pcn__StatusDetails *d = ctx_details(ctx);
+  if (d)
+    d->retry_after_ms = retry_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)retry_ms;
+  char msg[200];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, "%s", msg);
+}
+
+static int pw_refuse_full(req_ctx *ctx, enum pw_kind kind, uint64_t retry_ms) {
+  server *s = ctx->srv;
+  uint64_t now = uv_now(s->loop);
+  if (!s->backoff->full_logged_ms ||
+      now - s->backoff->full_logged_ms >= BACKOFF_FULL_LOG_MS) {
+    s->backoff->full_logged_ms = now;
+    pcnd_log(LOG_WARNING,
+             "The login backoff table is full (%u slots hold recent failed "
+             "logins): logins from usernames and addresses it does not hold "
+             "are refused; if this is not an attack, raise --backoff-slots.",
+             backoff_slots(s->backoff->table));
+  }
+  return pw_refuse(ctx, retry_ms,
+                   kind == PW_LOGIN
+                       ? "The server is refusing new logins for a while; try "
+                         "again in %llu seconds."
+                       : "The server is refusing password changes for a "
+                         "while; try again in %llu seconds.",
+                   (unsigned long long)(retry_ms + 999) / 1000);
+}
+
+/* Loop: admits one password check for username (and for a login, the
+ * peer's address) or refuses it unhashed. Admitted, it is counted as a
+ * failed attempt now, and the username is held busy until pw_release.
+ * Returns OK, or the refusal's code with ctx's status set. */
+static int pw_admit(req_ctx *ctx, pw_work *w, const char *username) {
+  server *s = ctx->srv;
+  backoff_table *t = s->backoff->table;
+  uint64_t now = uv_now(s->loop), retry;
+  char ukey[BACKOFF_KEY_MAX], akey[BACKOFF_KEY_MAX] = "";
+  snprintf(ukey, sizeof ukey, "u:%s", username);
+  backoff_entry *ue = backoff_claim(t, ukey, now, &retry);
+  if (!ue) return pw_refuse_full(ctx, w->kind, retry);
+  if (ue->busy)
+    return pw_refuse(ctx, PW_BUSY_RETRY_MS,
+                     "Another password check for this username is under "
+                     "way; try again in a second.");
+  ue->busy++; /* so claiming the address cannot reuse its slot */
+  backoff_entry *ae = NULL;
+  if (w->kind == PW_LOGIN) {
+    backoff_addr_key(ctx->c->peer, akey);
+    if (!(ae = backoff_claim(t, akey, now, &retry))) {
+      ue->busy--;
+      return pw_refuse_full(ctx, w->kind, retry);
+    }
+  }
+  uint64_t wait = backoff_wait(ue, now);
+  if (ae && backoff_wait(ae, now) > wait) wait = backoff_wait(ae, now);
+  if (wait) {
+    ue->busy--;
+    return pw_refuse(ctx, wait,
+                     w->kind == PW_LOGIN
+                         ? "Too many failed logins; try again in %llu "
+                           "seconds."
+                         : "Too many wrong passwords for this account; try "
+                           "again in %llu seconds.",
+                     (unsigned long long)(wait + 999) / 1000);
+  }
+  backoff_count(ue, BACKOFF_FREE_USER, now);
+  if (ae) {
+    w->a_prev_until = backoff_count(ae, BACKOFF_FREE_ADDR, now);
+    w->a_set_until = ae->until_ms;
+  }
+  memcpy(w->ukey, ukey, sizeof ukey);
+  memcpy(w->akey, akey, sizeof akey);
+  return PCN__STATUS_CODE__OK;
+}
+
 static pw_work *pw_new(req_ctx *ctx, wjob *job, enum pw_kind kind) {
+  if (ctx->c->pw_busy) {
+    pw_refuse(ctx, PW_BUSY_RETRY_MS,
+              "A password check is already under way on this connection; "
+              "wait for its answer before sending another.");
+    return NULL;
+  }
   pw_work *w = calloc(1, sizeof *w);
   session_prep *sp = pcn_arena_alloc(&job->arena, sizeof *sp);
   if (!w || !sp) {
@@ -376,22 +472,15 @@ static int login_prepare(req_ctx *ctx, wjob *job) {
       !pcn_utf8_valid(l->password, PCN_MAX_PASSWORD, 1))
     return ctx_fail(ctx, PCN__STATUS_CODE__UNAUTHENTICATED,
                     "Wrong username or password.");
-  char ukey[72], akey[72];
-  snprintf(ukey, sizeof ukey, "u:%s", l->username);
-  snprintf(akey, sizeof akey, "a:%s", ctx->c->peer);
-  uint64_t wait = backoff_wait(s, ukey);
-  uint64_t wait_a = backoff_wait(s, akey);
-  if (wait_a > wait) wait = wait_a;
-  if (wait) {
-    Pcn__StatusDetails *d = ctx_details(ctx);
-    if (d) d->retry_after_ms = (uint32_t)wait;
-    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                    "Too many failed logins; try again in %llu seconds.",
-                    (unsigned long long)(wait + 999) / 1000);
-  }
   pw_work *w = pw_new(ctx, job, PW_LOGIN);
   if (!w) return ctx->status->code;
   session_prep *sp = job->prep;
+  if (auth_new_token(sp->token, sp->hash))
+    return free(w), ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                             "The server could not make a session; try again.");
+  /* Before the username is looked up: known or not, the same count. */
+  int code = pw_admit(ctx, w, l->username);
+  if (code != PCN__STATUS_CODE__OK) return free(w), code;
   Pcn__Member *m = NULL;
   MDB_txn *txn = ctx_txn(ctx);
   if (txn && member_lookup(txn, &s->st, l->username, ctx->arena, &m) == 0 &&
@@ -403,9 +492,6 @@ static int login_prepare(req_ctx *ctx, wjob *job) {
     snprintf(w->stored, sizeof w->stored, "%s", s->backoff->dummy_hash);
   }
   snprintf(w->password, sizeof w->password, "%s", l->password);
-  if (auth_new_token(sp->token, sp->hash))
-    return free(w), ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
-                             "The server could not make a session; try again.");
   return pw_start(ctx, job, w);
 }
 
@@ -657,6 +743,10 @@ static int password_prepare(req_ctx *ctx, wjob *job) {
                     "Your current password is not right; try again.");
   pw_work *w = pw_new(ctx, job, PW_CHANGE);
   if (!w) return ctx->status->code;
+  /* The old password is a guess like a login's: the same per-username
+   * count and wait, so a borrowed session cannot guess faster. */
+  int code = pw_admit(ctx, w, ctx->who->username);
+  if (code != PCN__STATUS_CODE__OK) return free(w), code;
   session_prep *sp = job->prep;
   sp->member_id = ctx->who->member_id;
   memcpy(sp->hash, ctx->c->session_hash, 32);

@@ -27,6 +27,7 @@ struct conn {
   int reading;       /* uv_read_start in effect */
   int over_limit;    /* accepted past max_conns: refused at Hello */
   uint32_t inflight; /* requests not yet answered */
+  int pw_busy;       /* auth.c: a password check or hash is in flight */
   uint64_t accepted_ms, last_rx_ms, last_tx_ms, closing_since_ms;
   uint64_t frame_since_ms; /* first byte of an unfinished frame; 0: none */
   char peer[64]; /* address, for logs and login backoff */

@@ -128,6 +128,14 @@ static void metrics_render(server *s, pcn_buf *b) {
   metric(b, "pcnd_connections_rejected_total", "counter",
          "Connections refused over the connection limit.",
          (double)n.rejected_conns);
+  metric(b, "pcnd_password_checks_total", "counter",
+         "Password checks and hashes started (logins, joins, password "
+         "changes).",
+         (double)n.pw_checks);
+  metric(b, "pcnd_logins_refused_total", "counter",
+         "Logins, password changes and joins refused before any hashing "
+         "(backoff, one at a time, backoff table full).",
+         (double)n.logins_refused);
   metric(b, "pcnd_lmdb_map_size_bytes", "gauge",
          "Size of the LMDB map (it grows when full).", (double)n.map_size);
   metric(b, "pcnd_lmdb_map_used_bytes", "gauge",

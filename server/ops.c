@@ -188,6 +188,8 @@ void ops_snapshot_live(server *s, ops_snapshot *snap) {
     if (c->who.member_id) snap->logged_in++;
   for (conn *c = s->subs; c; c = c->sub_next)
     snap->subscribers++;
+  snap->pw_checks = s->stats.pw_checks; /* auth.c */
+  snap->logins_refused = s->stats.logins_refused;
   snap->requests = s->stats.requests;
   snap->writes = s->stats.writes;
   snap->batches = s->stats.batches;
@@ -275,6 +277,10 @@ json_t *ops_snapshot_json(const ops_snapshot *n) {
   json_object_set_new(o, "writes_pending", json_integer(n->writes_pending));
   json_object_set_new(o, "writes_per_sec", json_real(n->writes_per_s));
   json_object_set_new(o, "batches_per_sec", json_real(n->batches_per_s));
+  json_object_set_new(o, "password_checks_total",
+                      json_integer((json_int_t)n->pw_checks));
+  json_object_set_new(o, "logins_refused_total",
+                      json_integer((json_int_t)n->logins_refused));
   json_object_set_new(o, "events_sent_total",
                       json_integer((json_int_t)n->events_out));
   json_object_set_new(o, "subscribers_cut_total",

@@ -48,6 +48,7 @@ typedef struct ops_snapshot {
   uint64_t sessions; /* stored, expired ones not yet purged included */
   uint64_t requests, writes, batches, batch_ns, events_out, cuts,
       rejected_conns;
+  uint64_t pw_checks, logins_refused; /* server.h stats */
   uint32_t writes_pending;
   double writes_per_s, batches_per_s; /* over OPS_RATE_WINDOW_S */
   uint64_t map_size, map_used;

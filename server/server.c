@@ -47,6 +47,7 @@ void srv_config_defaults(srv_config *cfg) {
   cfg->batch_max = 1024;
   cfg->argon2_m_kib = 19456;
   cfg->argon2_t = 2;
+  cfg->backoff_slots = 65536; /* BACKOFF_SLOTS_DEFAULT */
   cfg->backup_every_s = 86400;
   cfg->backup_keep = 7;
 }

@@ -53,6 +53,7 @@ typedef struct srv_config {
   uint32_t batch_max; /* writes per group commit */
   uint32_t argon2_m_kib;
   uint32_t argon2_t;
+  uint32_t backoff_slots; /* login backoff table (backoff.h) */
   int verbose;
   int test_clock; /* accept ClockAdvance (tests only) */
   char metrics[300]; /* loopback HOST:PORT for Prometheus; "" off (metrics.c) */
@@ -114,6 +115,10 @@ struct server {
   struct {
     uint64_t requests, writes, events_out, cuts, rejected_conns;
     uint64_t batches, batch_ns; /* counted on the loop as batches return */
+    /* auth.c: password checks and hashes started on the threadpool, and
+     * logins, password changes and joins refused unhashed (backoff, one at
+     * a time, the backoff table full). */
+    uint64_t pw_checks, logins_refused;
   } stats;
   struct login_backoff *backoff; /* auth.c */
   /* The last scheduled or on-demand backup taken by this process (backup.c),
