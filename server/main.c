@@ -44,8 +44,14 @@ static const run_opt run_opts[] = {
      OFF(listen), 0, 0},
     {"max-frame", "BYTES", "largest frame a client may send", OPT_U32,
      OFF(max_frame), 1024, 64u << 20},
-    {"max-conns", "N", "concurrent connections; more are told to retry",
+    {"max-conns", "N",
+     "concurrent connections; more are told to retry (lowered, with a "
+     "warning, to fit the open-file limit)",
      OPT_U32, OFF(max_conns), 1, 1000000},
+    {"max-anon-per-addr", "N",
+     "connections not yet logged in from one address (IPv6: one /64); "
+     "more are told to retry",
+     OPT_U32, OFF(max_anon_per_addr), 1, 1000000},
     {"max-inflight", "N", "unanswered writes per connection", OPT_U32,
      OFF(max_inflight), 1, 100000},
     {"max-output", "BYTES",
