@@ -344,12 +344,73 @@ static void test_anonymous_inflight_bounded(void **state) {
   its_free(s);
 }
 
+/* Under an open-file limit of 64, --max-conns 1000 cannot be kept: pcnd
+ * says so and serves what fits, and the connections past it are told to
+ * retry (not dropped without a word) while it keeps serving. */
+static void test_open_file_limit(void **state) {
+  (void)state;
+  its_server *s = its_start("");
+  its_stop(s);
+  s->nofile = 64;
+  snprintf(s->stderr_path, sizeof s->stderr_path, "%s.err", s->dir);
+  snprintf(s->extra, sizeof s->extra,
+           "--max-conns 1000 --max-anon-per-addr 1000 --handshake-timeout 300");
+  its_run(s);
+  FILE *f = fopen(s->stderr_path, "r");
+  assert_non_null(f);
+  char line[1024], *warn = NULL;
+  unsigned fits = 0;
+  while (!warn && fgets(line, sizeof line, f))
+    if ((warn = strstr(line, "client connections, not --max-conns 1000")))
+      assert_int_equal(sscanf(line, "pcnd: The open-file limit of 64 fits %u",
+                              &fits),
+                       1);
+  fclose(f);
+  assert_non_null(warn);
+  printf("%s", line);
+  assert_true(fits >= 1 && fits < 64);
+
+  its_member *mgr = its_manager(s); /* one of them */
+  its_raw *held[64];
+  unsigned n = 0;
+  char msg[300], want[80];
+  snprintf(want, sizeof want, "limit of %u connections", fits);
+  while (n < 64) {
+    held[n] = hello_from(s, "127.0.0.6", msg, sizeof msg);
+    if (!held[n]) break;
+    n++;
+  }
+  assert_int_equal(n + 1, fits);
+  assert_non_null(strstr(msg, want));
+  /* Every one past the limit is told, however many come. */
+  for (int i = 0; i < 70; i++) {
+    assert_null(hello_from(s, "127.0.0.6", msg, sizeof msg));
+    assert_non_null(strstr(msg, "The server is busy; try again in"));
+    assert_non_null(strstr(msg, want));
+  }
+  assert_alive(mgr);
+  /* A closed connection's place is taken by the next. */
+  its_raw_close(held[--n]);
+  its_raw *again = NULL;
+  for (int tries = 0; tries < 50 && !again; tries++) {
+    again = hello_from(s, "127.0.0.6", msg, sizeof msg);
+    if (!again) its_sleep_ms(100); /* the server has yet to see the close */
+  }
+  assert_non_null(again);
+  its_raw_close(again);
+  while (n > 0)
+    its_raw_close(held[--n]);
+  its_member_free(mgr);
+  its_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_flood_from_one_address),
       cmocka_unit_test(test_client_told_to_retry),
       cmocka_unit_test(test_anonymous_requests_bounded),
       cmocka_unit_test(test_anonymous_inflight_bounded),
+      cmocka_unit_test(test_open_file_limit),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
