@@ -621,8 +621,8 @@ static void client_lost(pcn_client *c, pcn_error_class cls, const char *msg) {
      * the 40% after, so the clients it refused together do not return
      * together. */
     if (delay < c->retry_after_ms)
-      delay = (uint64_t)c->retry_after_ms * (100 + (uint64_t)(rand() % 41)) /
-              100;
+      delay =
+          (uint64_t)c->retry_after_ms * (100 + (uint64_t)(rand() % 41)) / 100;
     c->retry_after_ms = 0;
     c->attempt++;
     c->retry_at = uv_now(c->loop) + delay;

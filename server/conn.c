@@ -318,8 +318,7 @@ static int peer_name(conn *c) {
   struct sockaddr_storage ss;
   int len = sizeof ss;
   strcpy(c->peer, "?");
-  if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) != 0)
-    return -1;
+  if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) != 0) return -1;
   conn_addr_key((struct sockaddr *)&ss, c->addr_key);
   if (ss.ss_family == AF_INET6)
     uv_ip6_name((struct sockaddr_in6 *)&ss, c->peer, sizeof c->peer);
@@ -469,8 +468,9 @@ void conn_sweep(server *s, uint64_t now) {
                 "timeout; send each frame at once.");
     } else if (!c->who.member_id &&
                now - c->accepted_ms > s->cfg.handshake_timeout_ms &&
-               (c->inflight == 0 || now - c->accepted_ms >
-                                        2 * (uint64_t)s->cfg.handshake_timeout_ms)) {
+               (c->inflight == 0 ||
+                now - c->accepted_ms >
+                    2 * (uint64_t)s->cfg.handshake_timeout_ms)) {
       conn_fail(c, PCN__STATUS_CODE__UNAUTHENTICATED,
                 "Not logged in within the handshake timeout of connecting; "
                 "reconnect and log in (or join) straight away.");

@@ -104,7 +104,7 @@ void conn_addr_key(const struct sockaddr *sa, uint8_t key[CONN_ADDR_KEY]) {
   memset(key, 0, CONN_ADDR_KEY);
   if (sa->sa_family == AF_INET6) {
     const uint8_t *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
-    static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0,
+    static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0,    0,
                                          0, 0, 0, 0, 0xff, 0xff};
     if (memcmp(a, v4mapped, 12) == 0)
       memcpy(key, a, 16); /* an IPv4 peer on a dual-stack socket */

@@ -362,9 +362,8 @@ static void test_open_file_limit(void **state) {
   unsigned fits = 0;
   while (!warn && fgets(line, sizeof line, f))
     if ((warn = strstr(line, "client connections, not --max-conns 1000")))
-      assert_int_equal(sscanf(line, "pcnd: The open-file limit of 64 fits %u",
-                              &fits),
-                       1);
+      assert_int_equal(
+          sscanf(line, "pcnd: The open-file limit of 64 fits %u", &fits), 1);
   fclose(f);
   assert_non_null(warn);
   printf("%s", line);

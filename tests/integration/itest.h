@@ -34,7 +34,7 @@ typedef struct its_server {
    * 0 for the harness's own; and a file its stderr is appended to, "" to
    * share the test's. */
   unsigned nofile;
-  char stderr_path[256];
+  char stderr_path[300]; /* longer than dir: may be dir + a suffix */
 } its_server;
 
 typedef struct its_member {
