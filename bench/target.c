@@ -27,6 +27,10 @@
 #include "config.h"
 #include "invite.h"
 
+/* --max-anon-per-addr for a spawned pcnd: above the bench's connect
+ * window (pool.c), which all comes from one address. */
+#define BENCH_ANON_PER_ADDR "100000"
+
 #define SPAWN_PASSWORD "pcn-bench password, not a secret"
 #define SERVE_TIMEOUT_MS 15000
 
@@ -245,8 +249,12 @@ static int open_spawned(target *t, uv_loop_t *loop, const bench_opts *o) {
   char *code = strstr(line, "pcn1-");
   if (!code) return BX_FAILED;
   code[strcspn(code, " \r\n")] = 0;
-  /* The data directory for run is t->dir/net; keep logs in t->dir. */
-  char *args[] = {(char *)o->pcnd, "run", "--data", data, NULL};
+  /* The data directory for run is t->dir/net; keep logs in t->dir. All
+   * the bench's connections come from one address, up to 256 of them
+   * logging in at once: past pcnd's per-address cap they would be told to
+   * retry. */
+  char *args[] = {(char *)o->pcnd, "run", "--data", data,
+                  "--max-anon-per-addr", BENCH_ANON_PER_ADDR, NULL};
   if (spawn(t, loop, o, args, "pcnd.log") || wait_serving(t, loop))
     return BX_FAILED;
   return join(t, code);
@@ -297,7 +305,8 @@ double target_restart(target *t, uv_loop_t *loop, const bench_opts *o) {
   stop(t, loop);
   char data[300];
   snprintf(data, sizeof data, "%s/net", t->dir);
-  char *args[] = {(char *)o->pcnd, "run", "--data", data, NULL};
+  char *args[] = {(char *)o->pcnd, "run", "--data", data,
+                  "--max-anon-per-addr", BENCH_ANON_PER_ADDR, NULL};
   uint64_t t0 = uv_hrtime();
   if (spawn(t, loop, o, args, "pcnd.log") || wait_serving(t, loop)) return -1;
   return (double)(uv_hrtime() - t0) / 1e6;

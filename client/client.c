@@ -82,6 +82,7 @@ struct pcn_client {
   uint64_t last_seq, head_seq;
   uint32_t attempt;
   uint64_t retry_at;
+  uint32_t retry_after_ms; /* the server's "try again in", for the next wait */
   Pcn__Welcome *welcome;
   char epoch[33]; /* the store epoch last seen; "" before */
   int discard;    /* pcn_client_discard: drop callbacks, do not call them */
@@ -285,6 +286,8 @@ static void on_welcome(pcn_client *c, const Pcn__Response *r, void *ud) {
     if (r->status->code == PCN__STATUS_CODE__UNAVAILABLE) return;
     if (r->status->code != PCN__STATUS_CODE__RESOURCE_EXHAUSTED)
       c->auto_reconnect = 0;
+    else if (r->status->details)
+      c->retry_after_ms = r->status->details->retry_after_ms;
     client_lost(c, PCN_ERR_SERVER,
                 r->status->message[0] ? r->status->message
                                       : "The server refused the handshake.");
@@ -398,6 +401,8 @@ static int link_on_frame(void *ud, const uint8_t *body, size_t len) {
       char msg[400];
       snprintf(msg, sizeof msg, "%s", f->response->status->message);
       int code = f->response->status->code;
+      if (f->response->status->details)
+        c->retry_after_ms = f->response->status->details->retry_after_ms;
       pcn_arena_reset(&ln->arena);
       if (code == PCN__STATUS_CODE__UNAUTHENTICATED) c->auto_reconnect = 0;
       client_lost(c,
@@ -612,11 +617,19 @@ static void client_lost(pcn_client *c, pcn_error_class cls, const char *msg) {
     uint64_t delay = BACKOFF_FIRST_MS << (c->attempt < 6 ? c->attempt : 6);
     if (delay > BACKOFF_MAX_MS) delay = BACKOFF_MAX_MS;
     delay = delay * (80 + (uint64_t)(rand() % 41)) / 100; /* +-20% jitter */
+    /* A busy server says when to come back: not before, and spread over
+     * the 40% after, so the clients it refused together do not return
+     * together. */
+    if (delay < c->retry_after_ms)
+      delay =
+          (uint64_t)c->retry_after_ms * (100 + (uint64_t)(rand() % 41)) / 100;
+    c->retry_after_ms = 0;
     c->attempt++;
     c->retry_at = uv_now(c->loop) + delay;
     uv_timer_start(&c->timer, on_timer, delay, 0);
     set_state(c, PCN_CLIENT_RECONNECTING, copy);
   } else {
+    c->retry_after_ms = 0;
     set_state(c, PCN_CLIENT_FAILED, copy);
   }
 }

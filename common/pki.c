@@ -7,6 +7,10 @@
  * - contexts are TLS 1.3 only, on both sides, and carry the options the
  *   memory-BIO stream needs (SSL_OP_IGNORE_UNEXPECTED_EOF, partial writes,
  *   moving write buffers);
+ * - both sides offer and accept only the key-exchange groups in
+ *   PCN_PKI_GROUPS (X25519, P-256): the handshake runs on the server's
+ *   loop thread, and one finite-field (ffdhe8192) exchange costs it about
+ *   200 times an X25519 one, so a client must not be able to choose it;
  * - a verifying context trusts only the certificates it was given, with
  *   X509_V_FLAG_X509_STRICT, so our chain passes the checks recent Python
  *   and OpenSSL clients make;
@@ -64,12 +68,14 @@ int pcn_pki_sha256(X509 *cert, uint8_t out[32]) {
   return 0;
 }
 
-/* Both sides share the protocol floor and ceiling and the stream options:
+/* Both sides share the protocol floor and ceiling, the key-exchange groups
+ * and the stream options:
  * tls_stream.c treats a missing close_notify as EOF and may retry a write
  * from a different buffer after SSL_ERROR_WANT_READ. */
 static int pki_common_setup(SSL_CTX *ctx) {
   if (SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1 ||
-      SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1)
+      SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1 ||
+      SSL_CTX_set1_groups_list(ctx, PCN_PKI_GROUPS) != 1)
     return -1;
   SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
   SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |

@@ -5,7 +5,8 @@
  * objects and hands ownership to the caller as documented.
  *
  * Invariants:
- * - every context is TLS 1.3 only (minimum and maximum protocol version);
+ * - every context is TLS 1.3 only (minimum and maximum protocol version)
+ *   and offers or accepts only the groups in PCN_PKI_GROUPS;
  * - a verifying client trusts exactly the CA it was given, never the system
  *   store, and checks the chain with X509_V_FLAG_X509_STRICT;
  * - a fingerprint is the SHA-256 of a certificate's DER encoding;
@@ -20,6 +21,11 @@
 #include <stdint.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+
+/* The key-exchange groups both sides offer, in order of preference. The
+ * finite-field groups (ffdhe2048 to 8192) are left out on purpose: their
+ * cost falls on the server's loop thread and the client picks it. */
+#define PCN_PKI_GROUPS "X25519:P-256"
 
 /* SHA-256 of the certificate's DER encoding. Returns 0 or -1. */
 int pcn_pki_sha256(X509 *cert, uint8_t out[32]);

@@ -203,6 +203,7 @@ static void conn_set_member(conn *c, const Pcn__Member *m,
   snprintf(c->who.practice, sizeof c->who.practice, "%s", m->practice);
   memcpy(c->session_hash, hash, 32);
   c->session_expires_ms = expires;
+  conn_logged_in(c); /* frees its place among its address's anonymous */
 }
 
 void auth_member_changed(server *s, const Pcn__Member *m) {

@@ -6,9 +6,19 @@
  * Flow control: a connection whose unsent output passes half of max_output
  * stops being read until it drains to a quarter, so a client that does not
  * read its responses cannot make the server buffer without bound. A
- * subscriber past max_output is cut (feed.c). Over-limit connections are
- * accepted only to be told why they are refused, up to a hard margin past
- * which they are closed at once.
+ * subscriber past max_output is cut (feed.c).
+ *
+ * Admission (conn_limits.h): a connection is refused when max_conns are
+ * open, or when its address already has max_anon_per_addr connections
+ * that have not logged in (logged-in ones never count: a practice's PCs
+ * may share one address). A refused connection is accepted only to finish
+ * its TLS handshake and be told, in a RESOURCE_EXHAUSTED frame with
+ * retry_after_ms, to try again; refused ones do not take max_conns slots,
+ * and past their own small margin a new one is closed at once.
+ *
+ * Until it logs in, a connection may send frames of at most
+ * CONN_ANON_FRAME_MAX bytes, and is closed at the handshake timeout
+ * whatever it sends, or at twice it if a login was still being checked.
  */
 #include "conn.h"
 
@@ -17,12 +27,19 @@
 #include <string.h>
 
 #include "addr.h"
+#include "conn_limits.h"
 #include "dispatch.h"
 #include "feed.h"
 #include "log.h"
 
-#define CONN_OVERFLOW_MARGIN 64
 #define CONN_CLOSING_GRACE_MS 5000
+/* Frames before login: Hello, Login, Join and Resume are a few hundred
+ * bytes, so a client not logged in gets no megabyte buffers or decodes. */
+#define CONN_ANON_FRAME_MAX (64u * 1024u)
+/* retry_after_ms when refused: a slot held by someone logging in frees in
+ * a second or two; one of max_conns when someone disconnects. */
+#define CONN_RETRY_ADDR_MS 5000
+#define CONN_RETRY_FULL_MS 30000
 
 typedef struct conn_write {
   uv_write_t req;
@@ -76,6 +93,9 @@ void conn_close(conn *c) {
   if (c->next) c->next->prev = c->prev;
   c->prev = c->next = NULL;
   s->nconns--;
+  if (c->anon_counted) conn_limits_anon_release(s, c->addr_key);
+  c->anon_counted = 0;
+  if (c->refused) conn_limits_refused_add(s, -1);
   c->closed = 1;
   uv_close((uv_handle_t *)&c->tcp, on_close);
   if (s->stopped && !s->conns && !uv_is_closing((uv_handle_t *)&s->stop_timer))
@@ -156,11 +176,17 @@ static int conn_on_plain(pcn_tls *t, const uint8_t *p, size_t n) {
     return 1;
   }
   if (rc == PCN_FRAME_ERR_TOO_BIG) {
-    char msg[160];
-    snprintf(msg, sizeof msg,
-             "A frame was longer than this server's limit of %u bytes; send "
-             "smaller requests.",
-             c->srv->cfg.max_frame);
+    char msg[200];
+    if (c->fr.max < c->srv->cfg.max_frame)
+      snprintf(msg, sizeof msg,
+               "A frame was longer than %u bytes before logging in; log in "
+               "first, then send larger requests.",
+               c->fr.max);
+    else
+      snprintf(msg, sizeof msg,
+               "A frame was longer than this server's limit of %u bytes; "
+               "send smaller requests.",
+               c->srv->cfg.max_frame);
     conn_fail(c, PCN__STATUS_CODE__INVALID_ARGUMENT, msg);
     return 1;
   }
@@ -172,9 +198,37 @@ static int conn_on_plain(pcn_tls *t, const uint8_t *p, size_t n) {
   return rc == PCN_FRAME_OK ? 0 : 1;
 }
 
+static void conn_fail_details(conn *c, Pcn__StatusCode code,
+                              const char *message, Pcn__StatusDetails *det);
+
+/* A refused connection learns why as soon as it can read a frame, before
+ * it has sent anything else. */
+static void conn_on_handshake(pcn_tls *t) {
+  conn *c = t->data;
+  if (!c->refused) return;
+  server *s = c->srv;
+  char msg[240];
+  Pcn__StatusDetails det = PCN__STATUS_DETAILS__INIT;
+  if (c->refused == CONN_REFUSED_ADDR) {
+    det.retry_after_ms = CONN_RETRY_ADDR_MS;
+    snprintf(msg, sizeof msg,
+             "The server is busy; try again in %u seconds (%u connections "
+             "from your address are still logging in).",
+             CONN_RETRY_ADDR_MS / 1000, s->cfg.max_anon_per_addr);
+  } else {
+    det.retry_after_ms = CONN_RETRY_FULL_MS;
+    snprintf(msg, sizeof msg,
+             "The server is busy; try again in %u seconds (it is at its limit "
+             "of %u connections).",
+             CONN_RETRY_FULL_MS / 1000, s->cfg.max_conns);
+  }
+  conn_fail_details(c, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, msg, &det);
+}
+
 static const pcn_tls_ops conn_tls_ops = {
     .on_plain = conn_on_plain,
     .write_raw = conn_write_raw,
+    .on_handshake = conn_on_handshake,
 };
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
@@ -233,10 +287,16 @@ void conn_flush(conn *c) {
 }
 
 void conn_fail(conn *c, Pcn__StatusCode code, const char *message) {
+  conn_fail_details(c, code, message, NULL);
+}
+
+static void conn_fail_details(conn *c, Pcn__StatusCode code,
+                              const char *message, Pcn__StatusDetails *det) {
   if (!conn_is_open(c)) return;
   Pcn__Status st = PCN__STATUS__INIT;
   st.code = code;
   st.message = (char *)message;
+  st.details = det;
   Pcn__Response r = PCN__RESPONSE__INIT;
   r.status = &st;
   Pcn__Frame f = PCN__FRAME__INIT;
@@ -252,15 +312,19 @@ void conn_fail(conn *c, Pcn__StatusCode code, const char *message) {
   if (conn_unsent(c) == 0) conn_close(c);
 }
 
-static void peer_name(conn *c) {
+/* The peer's address, for logs and for its count of connections not
+ * logged in. -1 when the socket has no peer (it has already gone). */
+static int peer_name(conn *c) {
   struct sockaddr_storage ss;
   int len = sizeof ss;
   strcpy(c->peer, "?");
-  if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) != 0) return;
+  if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) != 0) return -1;
+  conn_addr_key((struct sockaddr *)&ss, c->addr_key);
   if (ss.ss_family == AF_INET6)
     uv_ip6_name((struct sockaddr_in6 *)&ss, c->peer, sizeof c->peer);
   else
     uv_ip4_name((struct sockaddr_in *)&ss, c->peer, sizeof c->peer);
+  return 0;
 }
 
 /* A new connection with its handle, registered with the server, so that
@@ -278,7 +342,9 @@ static conn *conn_alloc(server *s) {
   if (s->conns) s->conns->prev = c;
   s->conns = c;
   s->nconns++;
-  pcn_frame_reader_init(&c->fr, s->cfg.max_frame);
+  pcn_frame_reader_init(&c->fr, s->cfg.max_frame < CONN_ANON_FRAME_MAX
+                                    ? s->cfg.max_frame
+                                    : CONN_ANON_FRAME_MAX);
   pcn_arena_init(&c->arena, s->cfg.arena_budget);
   c->accepted_ms = c->last_rx_ms = c->last_tx_ms = now_ms(s);
   if (pcn_tls_init(&c->tls, s->tls_ctx, 1, &conn_tls_ops, c) != 0) {
@@ -286,6 +352,35 @@ static conn *conn_alloc(server *s) {
     return NULL;
   }
   return c;
+}
+
+/* Counts c against its address, or marks it refused. -1 when it is to be
+ * closed at once: refused, with the refusal margin full. */
+static int conn_admit(conn *c) {
+  server *s = c->srv;
+  uint32_t refused = conn_limits_refused(s);
+  uint32_t others = s->nconns - 1 - refused; /* open, not refused, not c */
+  if (others >= s->cfg.max_conns)
+    c->refused = CONN_REFUSED_FULL;
+  else if (conn_limits_anon_take(s, c->addr_key) != 0)
+    c->refused = CONN_REFUSED_ADDR;
+  else
+    c->anon_counted = 1;
+  if (!c->refused) return 0;
+  s->stats.rejected_conns++;
+  if (refused >= conn_limits_margin(s)) {
+    c->refused = CONN_REFUSED_NONE;
+    return -1;
+  }
+  c->over_limit = 1;
+  conn_limits_refused_add(s, 1);
+  return 0;
+}
+
+void conn_logged_in(conn *c) {
+  if (c->anon_counted) conn_limits_anon_release(c->srv, c->addr_key);
+  c->anon_counted = 0;
+  c->fr.max = c->srv->cfg.max_frame;
 }
 
 static void on_connection(uv_stream_t *listener, int status) {
@@ -297,14 +392,11 @@ static void on_connection(uv_stream_t *listener, int status) {
     conn_close(c);
     return;
   }
-  if (s->nconns > s->cfg.max_conns + CONN_OVERFLOW_MARGIN) {
-    s->stats.rejected_conns++;
+  if (peer_name(c) != 0 || conn_admit(c) != 0) {
     conn_close(c);
     return;
   }
-  c->over_limit = s->nconns > s->cfg.max_conns;
   uv_tcp_nodelay(&c->tcp, 1);
-  peer_name(c);
   if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0) {
     conn_close(c);
     return;
@@ -340,7 +432,8 @@ int conn_listen(server *s, char *err, size_t errlen) {
              uv_strerror(rc));
     return -1;
   }
-  return 0;
+  /* Last: every file pcnd holds from the start is open now. */
+  return conn_limits_start(s, err, errlen);
 }
 
 void conn_stop_listening(server *s) {
@@ -352,8 +445,10 @@ void conn_stop_listening(server *s) {
  *
  * Only a logged-in member may hold a connection for long. Until then the
  * handshake timeout runs from the connect whatever the client sends (a
- * Ping does not keep an anonymous connection alive), unless a login or
- * join is being checked for it. A frame that has begun must arrive whole
+ * Ping does not keep an anonymous connection alive). A login or join
+ * being checked when it runs out gets up to as long again to finish, but
+ * no more: requests kept in flight do not keep a connection open either.
+ * A frame that has begun must arrive whole
  * within the frame timeout, so one cannot hold a slot by sending a frame's
  * first bytes and then nothing. */
 void conn_sweep(server *s, uint64_t now) {
@@ -371,8 +466,11 @@ void conn_sweep(server *s, uint64_t now) {
       conn_fail(c, PCN__STATUS_CODE__INVALID_ARGUMENT,
                 "A frame began but did not arrive whole within the frame "
                 "timeout; send each frame at once.");
-    } else if (!c->who.member_id && c->inflight == 0 &&
-               now - c->accepted_ms > s->cfg.handshake_timeout_ms) {
+    } else if (!c->who.member_id &&
+               now - c->accepted_ms > s->cfg.handshake_timeout_ms &&
+               (c->inflight == 0 ||
+                now - c->accepted_ms >
+                    2 * (uint64_t)s->cfg.handshake_timeout_ms)) {
       conn_fail(c, PCN__STATUS_CODE__UNAUTHENTICATED,
                 "Not logged in within the handshake timeout of connecting; "
                 "reconnect and log in (or join) straight away.");
@@ -391,6 +489,7 @@ conn *conn_new_detached(server *s) {
   conn *c = conn_alloc(s);
   if (!c) return NULL;
   c->state = CONN_OPEN;
+  c->fr.max = s->cfg.max_frame;
   snprintf(c->peer, sizeof c->peer, "fuzz");
   return c;
 }

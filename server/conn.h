@@ -9,6 +9,13 @@
 
 #include "server.h"
 
+/* Why a connection was accepted only to be told to retry. */
+enum conn_refused {
+  CONN_REFUSED_NONE,
+  CONN_REFUSED_FULL, /* max_conns connections are open */
+  CONN_REFUSED_ADDR  /* its address has max_anon_per_addr not logged in */
+};
+
 enum conn_state {
   CONN_HANDSHAKE, /* TLS under way, or waiting for Hello */
   CONN_OPEN,      /* Hello answered */
@@ -25,7 +32,10 @@ struct conn {
   int refs;          /* jobs in flight that will come back to it */
   int closed;        /* uv_close called */
   int reading;       /* uv_read_start in effect */
-  int over_limit;    /* accepted past max_conns: refused at Hello */
+  int over_limit;    /* refused (below): never reaches Hello */
+  int refused;       /* CONN_REFUSED_*: accepted only to be told to retry */
+  int anon_counted;  /* counted against its address until logged in */
+  uint8_t addr_key[16]; /* the peer's address as conn_limits.h counts it */
   uint32_t inflight; /* requests not yet answered */
   int pw_busy;       /* auth.c: a password check or hash is in flight */
   uint64_t accepted_ms, last_rx_ms, last_tx_ms, closing_since_ms;
@@ -43,5 +53,9 @@ struct conn {
   uint64_t sub_id;     /* the Subscribe request's frame id */
   uint64_t sub_cursor; /* newest seq considered for this subscriber */
 };
+
+/* c has logged in: it stops counting against its address's connections
+ * not logged in, and may send frames up to the full --max-frame. */
+void conn_logged_in(conn *c);
 
 #endif

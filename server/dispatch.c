@@ -350,6 +350,15 @@ static int dispatch_gate(conn *c, uint64_t id, const req_entry *e) {
     reply_status(c, id, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, msg);
     return -1;
   }
+  /* Not logged in: one login, join or resume at a time, so a connection
+   * cannot queue hundreds of password hashes ahead of everyone's. */
+  if (!c->who.member_id && (e->flags & REQ_WRITE || e->prepare) &&
+      c->inflight > 0) {
+    reply_status(c, id, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                 "Wait for the answer to your login before sending another "
+                 "request.");
+    return -1;
+  }
   return 0;
 }
 

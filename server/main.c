@@ -42,10 +42,18 @@ static const run_opt run_opts[] = {
     {"listen", "HOST:PORT",
      "address to serve on (default: the one recorded by init)", OPT_STR,
      OFF(listen), 0, 0},
-    {"max-frame", "BYTES", "largest frame a client may send", OPT_U32,
+    {"max-frame", "BYTES",
+     "largest frame a logged-in client may send (64 KiB before login)",
+     OPT_U32,
      OFF(max_frame), 1024, 64u << 20},
-    {"max-conns", "N", "concurrent connections; more are told to retry",
+    {"max-conns", "N",
+     "concurrent connections; more are told to retry (lowered, with a "
+     "warning, to fit the open-file limit)",
      OPT_U32, OFF(max_conns), 1, 1000000},
+    {"max-anon-per-addr", "N",
+     "connections not yet logged in from one address (IPv6: one /64); "
+     "more are told to retry",
+     OPT_U32, OFF(max_anon_per_addr), 1, 1000000},
     {"max-inflight", "N", "unanswered writes per connection", OPT_U32,
      OFF(max_inflight), 1, 100000},
     {"max-output", "BYTES",
@@ -55,7 +63,8 @@ static const run_opt run_opts[] = {
      OFF(arena_budget), 65536, 1ull << 30},
     {"handshake-timeout", "SECONDS",
      "time from connect to logged in; a connection not logged in by then "
-     "is closed, whatever it sends",
+     "is closed, whatever it sends (at twice it if a login is being "
+     "checked)",
      OPT_SECS, OFF(handshake_timeout_ms), 1, 3600},
     {"frame-timeout", "SECONDS",
      "time a frame that has begun may take to arrive whole", OPT_SECS,
@@ -198,6 +207,12 @@ static void usage_run(void) {
          "names 100,\ntexts 20000); passwords 10 to 256 characters; failed "
          "logins back off\nper username after 5 and per address after 20, "
          "up to 15 minutes.\n");
+  printf("\nBefore login a connection may send frames of up to 64 KiB and one\n"
+         "login, join or resume at a time. A connection refused by\n"
+         "--max-conns or --max-anon-per-addr is told \"The server is busy; try\n"
+         "again in N seconds\" (RESOURCE_EXHAUSTED with retry_after_ms: 30 s\n"
+         "and 5 s); past 64 such at once, new ones are closed unanswered.\n"
+         "TLS key exchange is X25519 or P-256 only. See docs/limits.md.\n");
   printf(
       "\nSIGHUP reloads the certificate (after `pcnd cert renew`) without\n"
       "dropping connections; a file that does not load keeps the old one.\n");

@@ -16,6 +16,7 @@
 #include "certs.h"
 #include "certs_live.h"
 #include "conn.h"
+#include "conn_limits.h"
 #include "feed.h"
 #include "ops.h"
 #include "log.h"
@@ -32,6 +33,7 @@ void srv_config_defaults(srv_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->max_frame = PCN_FRAME_MAX_DEFAULT;
   cfg->max_conns = 20000;
+  cfg->max_anon_per_addr = 32; /* a practice's PCs behind one NAT address */
   cfg->max_inflight = 256;
   cfg->max_output = 8u << 20;
   cfg->arena_budget = 4u << 20;
@@ -220,6 +222,7 @@ void server_free(server *s) {
   if (s->tls_ctx) SSL_CTX_free(s->tls_ctx);
   s->tls_ctx = NULL;
   certs_live_free(s);
+  conn_limits_free(s);
   store_close(&s->st);
   pcn_buf_free(&s->raw);
   pcn_buf_free(&s->raw_frame);

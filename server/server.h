@@ -37,6 +37,8 @@ typedef struct srv_config {
   char listen[300];      /* HOST:PORT */
   uint32_t max_frame;    /* bytes per frame */
   uint32_t max_conns;    /* concurrent connections */
+  uint32_t max_anon_per_addr; /* connections not yet logged in, per peer
+                                 address (conn_limits.h) */
   uint32_t max_inflight; /* unanswered requests per connection */
   size_t max_output;     /* unsent bytes per connection before a cut */
   size_t arena_budget;   /* bytes one request may decode into */
@@ -140,6 +142,9 @@ struct server {
    * invitations) and the metrics endpoint. */
   struct ops *ops;
   struct backup_sched *backup_sched; /* backup_sched.c; NULL when off */
+  /* conn_limits.c: per-address counts of connections not logged in, and
+   * the refused connections being told to retry. NULL until listening. */
+  struct conn_limits *limits;
 };
 
 /* The server's wall clock in Unix ms: the real one, moved by ClockAdvance

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,16 @@ void its_run(its_server *s) {
      * exec, and for years that hid pcnd's own SIGPIPE death from every
      * test. pcnd starts as it would from a shell: with the default. */
     signal(SIGPIPE, SIG_DFL);
+    if (s->nofile) {
+      struct rlimit rl = {.rlim_cur = s->nofile, .rlim_max = s->nofile};
+      if (setrlimit(RLIMIT_NOFILE, &rl) != 0) _exit(126);
+    }
+    if (s->stderr_path[0]) {
+      int fd = open(s->stderr_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (fd < 0) _exit(126);
+      dup2(fd, 2);
+      close(fd);
+    }
     dup2(p[1], 1);
     close(p[0]);
     close(p[1]);
@@ -400,11 +411,21 @@ struct its_raw {
   SSL *ssl;
 };
 
+static its_raw *raw_connect(its_server *s, int rcvbuf, const char *from);
+
 its_raw *its_raw_connect(its_server *s) {
-  return its_raw_connect_rcvbuf(s, 0);
+  return raw_connect(s, 0, NULL);
 }
 
 its_raw *its_raw_connect_rcvbuf(its_server *s, int rcvbuf) {
+  return raw_connect(s, rcvbuf, NULL);
+}
+
+its_raw *its_raw_connect_from(its_server *s, const char *from) {
+  return raw_connect(s, 0, from);
+}
+
+static its_raw *raw_connect(its_server *s, int rcvbuf, const char *from) {
   its_raw *r = calloc(1, sizeof *r);
   char err[200];
   r->ctx = pcn_pki_client_ctx(s->ca_pem, err, sizeof err);
@@ -413,6 +434,11 @@ its_raw *its_raw_connect_rcvbuf(its_server *s, int rcvbuf) {
   /* Before connect, so the window the client offers stays small. */
   if (rcvbuf > 0)
     setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  if (from) {
+    struct sockaddr_in src = {.sin_family = AF_INET};
+    assert_int_equal(inet_pton(AF_INET, from, &src.sin_addr), 1);
+    if (bind(r->fd, (struct sockaddr *)&src, sizeof src) != 0) goto fail;
+  }
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(s->port)};
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(r->fd, (struct sockaddr *)&a, sizeof a) != 0) goto fail;

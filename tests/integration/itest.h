@@ -30,6 +30,11 @@ typedef struct its_server {
   char manager_code[600]; /* the invitation pcnd init printed */
   char *ca_pem;
   char extra[512]; /* extra `pcnd run` options, space-separated */
+  /* For its_run: the open-file limit (soft and hard) pcnd starts under,
+   * 0 for the harness's own; and a file its stderr is appended to, "" to
+   * share the test's. */
+  unsigned nofile;
+  char stderr_path[300]; /* longer than dir: may be dir + a suffix */
 } its_server;
 
 typedef struct its_member {
@@ -135,6 +140,9 @@ its_raw *its_raw_connect(its_server *s);
 /* The same with the socket's receive buffer capped (bytes), so what the
  * kernels can hold for a client that does not read is small and known. */
 its_raw *its_raw_connect_rcvbuf(its_server *s, int rcvbuf);
+/* The same from a local source address (another 127.x.y.z: Linux routes
+ * all of 127/8 to lo), so the server sees a different peer. */
+its_raw *its_raw_connect_from(its_server *s, const char *from);
 /* Writes bytes through TLS. 0 or -1. */
 int its_raw_write(its_raw *r, const void *p, size_t n);
 /* Sends one request frame with this id; asserts it was written. */

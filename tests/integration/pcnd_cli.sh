@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 help=$("$pcnd" run --help)
-for opt in listen max-frame max-conns max-inflight max-output arena-budget \
+for opt in listen max-frame max-conns max-anon-per-addr max-inflight max-output arena-budget \
            handshake-timeout idle-timeout heartbeat feed-keep map-size \
            session-idle session-max invite-ttl batch-max argon2-memory argon2-time; do
   grep -q -- "--$opt" <<<"$help" || fail "run --help does not list --$opt"

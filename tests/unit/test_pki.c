@@ -481,6 +481,75 @@ static void test_tls12_refused(void **state) {
   assert_int_equal(SSL_CTX_get_max_proto_version(f->a.sctx), TLS1_3_VERSION);
 }
 
+/* The group a handshake between cctx and sctx settled on, or 0 when it
+ * failed. */
+static int agreed_group(SSL_CTX *cctx, SSL_CTX *sctx) {
+  SSL *c = NULL;
+  if (handshake(cctx, sctx, "127.0.0.1", NULL, &c) != 0) {
+    SSL_free(c);
+    return 0;
+  }
+  int nid = SSL_get_negotiated_group(c);
+  SSL_free(c);
+  return nid;
+}
+
+/* Only X25519 and P-256, at both ends: a finite-field exchange (up to
+ * ffdhe8192, about 200 times the CPU of X25519) runs on the server's loop
+ * thread and would let any client make every handshake slow. */
+static void test_key_groups(void **state) {
+  fixture *f = *state;
+  char err[300], p[256], k[256];
+  static const struct {
+    const char *offer;
+    int nid; /* 0: refused */
+  } server_side[] = {{"ffdhe2048", 0},
+                     {"ffdhe8192", 0},
+                     {"ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192", 0},
+                     {"X448", 0},
+                     {"X25519", NID_X25519},
+                     {"P-256", NID_X9_62_prime256v1},
+                     {"ffdhe8192:P-256", NID_X9_62_prime256v1}};
+  /* The server refuses a client offering anything else. */
+  for (size_t i = 0; i < sizeof server_side / sizeof server_side[0]; i++) {
+    SSL_CTX *cctx = pcn_pki_client_ctx(f->a.ca_pem, err, sizeof err);
+    assert_non_null(cctx);
+    assert_int_equal(SSL_CTX_set1_groups_list(cctx, server_side[i].offer), 1);
+    int got = agreed_group(cctx, f->a.sctx);
+    if (got != server_side[i].nid)
+      fail_msg("client offering %s: group %d, wanted %d", server_side[i].offer,
+               got, server_side[i].nid);
+    SSL_CTX_free(cctx);
+  }
+  /* Our client refuses a server that accepts only finite-field groups. */
+  path_in(p, sizeof p, f->a.dir, "server.pem");
+  path_in(k, sizeof k, f->a.dir, "server.key");
+  static const struct {
+    const char *accept;
+    int nid;
+  } client_side[] = {{"ffdhe2048", 0},
+                     {"ffdhe8192", 0},
+                     {"P-256", NID_X9_62_prime256v1},
+                     {"X25519", NID_X25519}};
+  SSL_CTX *cctx = pcn_pki_client_ctx(f->a.ca_pem, err, sizeof err);
+  assert_non_null(cctx);
+  for (size_t i = 0; i < sizeof client_side / sizeof client_side[0]; i++) {
+    SSL_CTX *sctx = pcn_pki_server_ctx(p, k, err, sizeof err);
+    assert_non_null(sctx);
+    assert_int_equal(SSL_CTX_set1_groups_list(sctx, client_side[i].accept), 1);
+    int got = agreed_group(cctx, sctx);
+    if (got != client_side[i].nid)
+      fail_msg("server accepting %s: group %d, wanted %d",
+               client_side[i].accept, got, client_side[i].nid);
+    SSL_CTX_free(sctx);
+  }
+  SSL_CTX_free(cctx);
+  /* Unchanged contexts agree on the first preference. */
+  cctx = pcn_pki_client_ctx(f->a.ca_pem, err, sizeof err);
+  assert_int_equal(agreed_group(cctx, f->a.sctx), NID_X25519);
+  SSL_CTX_free(cctx);
+}
+
 static void test_pin_from_peer(void **state) {
   fixture *f = *state;
   char err[300];
@@ -738,6 +807,7 @@ int main(void) {
       cmocka_unit_test(test_handshake_sni),
       cmocka_unit_test(test_handshake_wrong_ca),
       cmocka_unit_test(test_tls12_refused),
+      cmocka_unit_test(test_key_groups),
       cmocka_unit_test(test_pin_from_peer),
       cmocka_unit_test(test_context_errors),
       cmocka_unit_test(test_dedupe_and_long_name),
