@@ -85,6 +85,7 @@ void server_sample(bench *b, int final) {
   proc_sample p;
   if (proc_read(b->t->pid, &p)) return;
   if (p.rss_kb > b->r->server_rss_kb) b->r->server_rss_kb = p.rss_kb;
+  if (p.anon_kb > b->r->server_anon_kb) b->r->server_anon_kb = p.anon_kb;
   if (final && b->ps0.ok) {
     double wall = (double)(uv_hrtime() - b->t0) / 1e9;
     b->r->server_sampled = 1;
@@ -143,6 +144,8 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
     bc->ready = 1;
     b->nready++;
     start_next(b);
+  } else if (st == PCN_CLIENT_RECONNECTING) {
+    b->r->reconnects++;
   } else if (st == PCN_CLIENT_FAILED && !bc->failed) {
     bc->failed = 1;
     if (bc->ready) bc->ready = 0, b->nready--;
@@ -164,7 +167,9 @@ static void start_next(bench *b) {
                             .ca_pem = b->t->ca_pem,
                             .client_name = "pcn-bench",
                             .client_version = PCN_VERSION,
-                            .token = b->t->token};
+                            .token = b->t->token,
+                            /* a stalled subscriber that is cut resumes */
+                            .auto_reconnect = b->o->workload == WL_REPLAY};
     bc->cl = pcn_client_new(b->loop, &cc);
     if (!bc->cl) {
       bc->failed = 1;
