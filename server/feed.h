@@ -15,6 +15,9 @@
  *   goes on live: replay and live meet without a gap or a duplicate.
  * - Past max_output unsent bytes, a live subscriber is cut with
  *   RESOURCE_EXHAUSTED; it resubscribes from its last seq.
+ * - A catch-up holds at most FEED_PUMP_HIGH_WATER unsent (plus one event)
+ *   and is refilled only as its writes complete; over --output-budget in
+ *   all, the connection holding the most is cut (conn_budget_check).
  */
 #ifndef PCND_FEED_H
 #define PCND_FEED_H

@@ -49,6 +49,9 @@ typedef struct ops_snapshot {
   uint64_t requests, writes, batches, batch_ns, events_out, cuts,
       rejected_conns;
   uint32_t writes_pending;
+  /* Output not yet sent, all connections (conn_account), the largest one
+   * connection holds, the budget, and the connections cut over it. */
+  uint64_t out_bytes, out_largest, out_budget, budget_cuts;
   double writes_per_s, batches_per_s; /* over OPS_RATE_WINDOW_S */
   uint64_t map_size, map_used;
   uint32_t readers, max_readers;
