@@ -14,9 +14,10 @@
  * encrypted, ciphertext not yet written, the libuv write queue) are
  * counted in srv->out_bytes by conn_account, after each send, flush and
  * completed write, and at close. Past --output-budget in all, the open
- * connection holding the most is cut (conn_budget_check); the one whose
- * write just completed, which is making progress, is spared if another
- * holds anything.
+ * connection holding the most is cut (conn_budget_check), never the one
+ * whose write just completed (it is making progress) while another holds
+ * anything. Catch-ups do not take the budget from live subscribers: over
+ * it, the feed pump refills one event at a time (feed.c).
  */
 #include "conn.h"
 
@@ -461,16 +462,19 @@ static void budget_cut(conn *c) {
   conn_fail(c, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, msg);
 }
 
+/* Whether a is a better connection to cut than b: the one holding the
+ * most, then the one whose writes stopped completing longest ago. */
+static int cut_before(const conn *a, const conn *b) {
+  if (a->out_acct != b->out_acct) return a->out_acct > b->out_acct;
+  return a->last_drain_ms < b->last_drain_ms;
+}
+
 void conn_budget_check(server *s, conn *spare) {
   while (s->out_bytes - s->out_doomed > s->cfg.output_budget) {
-    /* The most unsent; of equals, the one that drained longest ago. */
     conn *victim = NULL;
     for (conn *c = s->conns; c; c = c->next) {
       if (c == spare || !conn_is_open(c) || !c->out_acct) continue;
-      if (!victim || c->out_acct > victim->out_acct ||
-          (c->out_acct == victim->out_acct &&
-           c->last_drain_ms < victim->last_drain_ms))
-        victim = c;
+      if (!victim || cut_before(c, victim)) victim = c;
     }
     if (!victim && spare && conn_is_open(spare) && spare->out_acct)
       victim = spare;

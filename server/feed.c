@@ -23,7 +23,8 @@
  * event past it at most), and again only once a write has completed: a
  * replay that is not read costs what a quiet live subscriber does, plus
  * this window, whatever the length of the feed. The kernel's socket
- * buffer, not ours, is what keeps a reading client's pipe full. */
+ * buffer, not ours, is what keeps a reading client's pipe full. Over
+ * --output-budget a chunk is one event. */
 #define FEED_PUMP_EVENTS 512
 #define FEED_PUMP_HIGH_WATER (64 * 1024)
 
@@ -273,6 +274,9 @@ void feed_pump(conn *c) {
   size_t unsent = conn_unsent(c);
   if (unsent >= FEED_PUMP_HIGH_WATER) return;
   size_t room = FEED_PUMP_HIGH_WATER - unsent;
+  /* Over the output budget, a catch-up still moves, one event per
+   * completed write, without taking more of what live subscribers need. */
+  if (s->out_bytes - s->out_doomed > s->cfg.output_budget) room = 1;
   MDB_txn *txn = store_read_begin(&s->st);
   if (!txn) return;
   MDB_cursor *cur;

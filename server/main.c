@@ -54,7 +54,7 @@ static const run_opt run_opts[] = {
     {"output-budget", "BYTES",
      "unsent bytes across all connections; past it the connection with the "
      "most is cut (see docs/feed-memory.md)",
-     OPT_SIZE, OFF(output_budget), 65536, 1ull << 40},
+     OPT_SIZE, OFF(output_budget), 262144, 1ull << 40},
     {"arena-budget", "BYTES", "memory one request may decode into", OPT_SIZE,
      OFF(arena_budget), 65536, 1ull << 30},
     {"handshake-timeout", "SECONDS",

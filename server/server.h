@@ -185,8 +185,8 @@ size_t conn_unsent(const conn *c);
 /* Brings c's share of out_bytes up to date with conn_unsent(c). */
 void conn_account(conn *c);
 /* While the unsent bytes of open connections pass --output-budget, cuts
- * the connection with the most (RESOURCE_EXHAUSTED), sparing `spare`
- * (the one just now making progress) unless no other holds any. Call only
+ * the connection with the most (RESOURCE_EXHAUSTED), sparing `spare` (the
+ * one just now making progress) unless no other holds any. Call only
  * where no list of connections is being walked. */
 void conn_budget_check(server *s, conn *spare);
 void conn_sweep(server *s, uint64_t now_ms);
