@@ -14,10 +14,13 @@
  * encrypted, ciphertext not yet written, the libuv write queue) are
  * counted in srv->out_bytes by conn_account, after each send, flush and
  * completed write, and at close. Past --output-budget in all, the open
- * connection holding the most is cut (conn_budget_check), never the one
- * whose write just completed (it is making progress) while another holds
- * anything. Catch-ups do not take the budget from live subscribers: over
- * it, the feed pump refills one event at a time (feed.c).
+ * connection holding the most is cut (conn_budget_check), checked after
+ * each read, completed write and fan-out, never the one whose write just
+ * completed (it is making progress) while another holds anything.
+ * Catch-ups fill only what the budget has free (feed_pump); one that has
+ * drained completely still takes one event when none is free, and the
+ * check then cuts whoever holds the most, so a reader that keeps up is
+ * not starved by stalled ones.
  */
 #include "conn.h"
 

@@ -23,8 +23,8 @@
  * event past it at most), and again only once a write has completed: a
  * replay that is not read costs what a quiet live subscriber does, plus
  * this window, whatever the length of the feed. The kernel's socket
- * buffer, not ours, is what keeps a reading client's pipe full. Over
- * --output-budget a chunk is one event. */
+ * buffer, not ours, is what keeps a reading client's pipe full. Chunks
+ * also fit in what --output-budget has free (below). */
 #define FEED_PUMP_EVENTS 512
 #define FEED_PUMP_HIGH_WATER (64 * 1024)
 
@@ -273,10 +273,16 @@ void feed_pump(conn *c) {
   }
   size_t unsent = conn_unsent(c);
   if (unsent >= FEED_PUMP_HIGH_WATER) return;
+  /* A catch-up takes only what the output budget has free; with none
+   * free, one that has drained completely still moves, one event at a
+   * time, and the budget check after its write (conn.c) makes room by
+   * cutting whoever holds the most. */
+  size_t used = s->out_bytes - s->out_doomed;
+  size_t free_ = used < s->cfg.output_budget ? s->cfg.output_budget - used : 0;
   size_t room = FEED_PUMP_HIGH_WATER - unsent;
-  /* Over the output budget, a catch-up still moves, one event per
-   * completed write, without taking more of what live subscribers need. */
-  if (s->out_bytes - s->out_doomed > s->cfg.output_budget) room = 1;
+  if (room > free_) room = free_;
+  if (room == 0 && unsent > 0) return;
+  if (room == 0) room = 1;
   MDB_txn *txn = store_read_begin(&s->st);
   if (!txn) return;
   MDB_cursor *cur;
