@@ -62,24 +62,24 @@ enum {
 typedef struct bench_opts {
   wl workload;
   int spawn;
-  const char *server;    /* --server HOST:PORT */
-  const char *pcnd;      /* pcnd binary for --spawn */
-  uint32_t connections;  /* C */
-  uint32_t pipeline;     /* requests in flight per connection */
-  double duration;       /* seconds (0: until --requests) */
-  uint64_t requests;     /* total (0: until --duration) */
-  double rate;           /* open loop when > 0: requests per second */
-  uint32_t read_ratio;   /* mixed: percent reads */
-  uint32_t list_percent; /* reads: percent task lists (the rest shows) */
-  uint32_t subscribers;  /* fanout */
-  uint32_t writers;      /* fanout */
-  uint32_t idle;         /* idle, replay: connections to hold */
-  uint64_t from;         /* replay: subscribe after this seq */
+  const char *server;        /* --server HOST:PORT */
+  const char *pcnd;          /* pcnd binary for --spawn */
+  uint32_t connections;      /* C */
+  uint32_t pipeline;         /* requests in flight per connection */
+  double duration;           /* seconds (0: until --requests) */
+  uint64_t requests;         /* total (0: until --duration) */
+  double rate;               /* open loop when > 0: requests per second */
+  uint32_t read_ratio;       /* mixed: percent reads */
+  uint32_t list_percent;     /* reads: percent task lists (the rest shows) */
+  uint32_t subscribers;      /* fanout */
+  uint32_t writers;          /* fanout */
+  uint32_t idle;             /* idle, replay: connections to hold */
+  uint64_t from;             /* replay: subscribe after this seq */
   const char *pcnd_args[16]; /* --spawn: extra `pcnd run` options */
   uint32_t npcnd_args;
-  uint64_t preload;      /* tasks (funds: ledger entries) to create first */
-  int restart;           /* --spawn: restart pcnd after preload, timed */
-  int keep;              /* --spawn: keep the directory (logs, store) */
+  uint64_t preload; /* tasks (funds: ledger entries) to create first */
+  int restart;      /* --spawn: restart pcnd after preload, timed */
+  int keep;         /* --spawn: keep the directory (logs, store) */
   int json;
   int quiet;            /* no progress line */
   int pid;              /* --pid: the server's pid, for /proc sampling */

@@ -115,11 +115,11 @@ json_t *result_json(const bench_result *r) {
                   (json_int_t)r->idle_anon_before_kb, "anon_after_kb",
                   (json_int_t)r->idle_anon_after_kb, "anon_peak_kb",
                   (json_int_t)r->server_anon_kb, "anon_per_conn_kb",
-                  anon_per(r), "catchup_s",
-                  r->replay_catchup_s, "events", (json_int_t)r->events,
-                  "reconnects", (json_int_t)r->reconnects, "gaps",
-                  (json_int_t)r->gaps, "duplicates", (json_int_t)r->dups,
-                  "missing", (json_int_t)r->missing));
+                  anon_per(r), "catchup_s", r->replay_catchup_s, "events",
+                  (json_int_t)r->events, "reconnects",
+                  (json_int_t)r->reconnects, "gaps", (json_int_t)r->gaps,
+                  "duplicates", (json_int_t)r->dups, "missing",
+                  (json_int_t)r->missing));
   }
   if (r->idle) {
     double per =

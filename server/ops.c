@@ -287,7 +287,8 @@ json_t *ops_snapshot_json(const ops_snapshot *n) {
   json_object_set_new(o, "connections_rejected_total",
                       json_integer((json_int_t)n->rejected_conns));
   json_t *out = json_object();
-  json_object_set_new(out, "unsent_bytes", json_integer((json_int_t)n->out_bytes));
+  json_object_set_new(out, "unsent_bytes",
+                      json_integer((json_int_t)n->out_bytes));
   json_object_set_new(out, "largest_bytes",
                       json_integer((json_int_t)n->out_largest));
   json_object_set_new(out, "budget_bytes",

@@ -119,7 +119,7 @@ struct server {
   size_t out_bytes, out_doomed;
   struct {
     uint64_t requests, writes, events_out, cuts, rejected_conns;
-    uint64_t budget_cuts; /* connections cut over --output-budget */
+    uint64_t budget_cuts;       /* connections cut over --output-budget */
     uint64_t batches, batch_ns; /* counted on the loop as batches return */
   } stats;
   struct login_backoff *backoff; /* auth.c */

@@ -187,8 +187,9 @@ static void raw_read_to(its_raw *raw, uint64_t last, uint64_t head,
   while (last < head) {
     int eof;
     Pcn__Frame *f = its_raw_read_frame(raw, 15000, &eof);
-    if (!f) fail_msg("the subscription ended at seq %llu of %llu (eof %d)",
-                     (unsigned long long)last, (unsigned long long)head, eof);
+    if (!f)
+      fail_msg("the subscription ended at seq %llu of %llu (eof %d)",
+               (unsigned long long)last, (unsigned long long)head, eof);
     if (f->body_case == PCN__FRAME__BODY_EVENT) {
       if (f->event->seq != last + 1)
         fail_msg("after seq %llu came %llu", (unsigned long long)last,
