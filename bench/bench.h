@@ -74,6 +74,7 @@ typedef struct bench_opts {
   uint32_t subscribers;      /* fanout */
   uint32_t writers;          /* fanout */
   uint32_t idle;             /* idle, replay: connections to hold */
+  uint32_t task_body; /* bytes of body in each created task */
   uint64_t from;             /* replay: subscribe after this seq */
   const char *pcnd_args[16]; /* --spawn: extra `pcnd run` options */
   uint32_t npcnd_args;

@@ -73,6 +73,8 @@ static void help(FILE *f) {
       "  --idle K              idle, replay: connections to hold [default\n"
       "                        1000]\n"
       "  --from SEQ            replay: subscribe after SEQ [default 0]\n"
+      "  --task-body BYTES     a body of this size in every task created\n"
+      "                        (larger feed events) [default 0]\n"
       "  --preload-tasks N     create N tasks before measuring, and report\n"
       "                        how long it took [default: 1000 for read and\n"
       "                        mixed, 20000 for replay, else 0]\n"
@@ -187,6 +189,9 @@ static int parse(int argc, char **argv, bench_opts *o) {
       if (o->npcnd_args >= sizeof o->pcnd_args / sizeof o->pcnd_args[0])
         return usage("%s", "--pcnd-arg is allowed at most 16 times");
       o->pcnd_args[o->npcnd_args++] = v;
+    } else if (!strcmp(name, "task-body")) {
+      if (parse_num(name, v, 0, 60000, &d)) return BX_USAGE;
+      o->task_body = (uint32_t)d;
     } else if (!strcmp(name, "from")) {
       if (parse_num(name, v, 0, 1e15, &d)) return BX_USAGE;
       o->from = (uint64_t)d;

@@ -272,6 +272,16 @@ static void on_response(pcn_client *cl, const Pcn__Response *r, void *ud) {
   pump(b);
 }
 
+/* A body of n bytes for created tasks (--task-body), made once. */
+static const char *task_body(uint32_t n) {
+  static char *body;
+  if (!body && (body = malloc(n + 1))) {
+    memset(body, 'b', n);
+    body[n] = 0;
+  }
+  return body ? body : "";
+}
+
 int bench_send(bconn *bc, int op, uint64_t due) {
   bench *b = bc->b;
   if (!bc->ready) return -1;
@@ -297,6 +307,7 @@ int bench_send(bconn *bc, int op, uint64_t due) {
     snprintf(title, sizeof title, "bench task %llu from connection %u",
              (unsigned long long)b->sent, bc->idx);
     c.title = title;
+    if (b->o->task_body) c.body = (char *)task_body(b->o->task_body);
     req.body_case = PCN__REQUEST__BODY_TASK_CREATE;
     req.task_create = &c;
     break;
