@@ -11,7 +11,7 @@
  *   pool.c    connection pools, the request driver (closed loop: a fixed
  *             depth per connection; open loop: --rate, latency from the
  *             scheduled time), the read/write/mixed workloads and preload
- *   special.c fanout (with its feed checker), connect, idle
+ *   special.c fanout (with its feed checker), connect, idle, replay
  *   funds.c   the funds workload: its practices, figures and ledger
  *             preload, and its requests (statement, balances, receipt)
  *   report.c  the result: a table for people, one JSON object for scripts
@@ -40,6 +40,7 @@ typedef enum wl {
   WL_FANOUT,
   WL_CONNECT,
   WL_IDLE,
+  WL_REPLAY,
   WL_FUNDS
 } wl;
 
@@ -61,21 +62,25 @@ enum {
 typedef struct bench_opts {
   wl workload;
   int spawn;
-  const char *server;    /* --server HOST:PORT */
-  const char *pcnd;      /* pcnd binary for --spawn */
-  uint32_t connections;  /* C */
-  uint32_t pipeline;     /* requests in flight per connection */
-  double duration;       /* seconds (0: until --requests) */
-  uint64_t requests;     /* total (0: until --duration) */
-  double rate;           /* open loop when > 0: requests per second */
-  uint32_t read_ratio;   /* mixed: percent reads */
-  uint32_t list_percent; /* reads: percent task lists (the rest shows) */
-  uint32_t subscribers;  /* fanout */
-  uint32_t writers;      /* fanout */
-  uint32_t idle;         /* idle: connections to hold */
-  uint64_t preload;      /* tasks (funds: ledger entries) to create first */
-  int restart;           /* --spawn: restart pcnd after preload, timed */
-  int keep;              /* --spawn: keep the directory (logs, store) */
+  const char *server;        /* --server HOST:PORT */
+  const char *pcnd;          /* pcnd binary for --spawn */
+  uint32_t connections;      /* C */
+  uint32_t pipeline;         /* requests in flight per connection */
+  double duration;           /* seconds (0: until --requests) */
+  uint64_t requests;         /* total (0: until --duration) */
+  double rate;               /* open loop when > 0: requests per second */
+  uint32_t read_ratio;       /* mixed: percent reads */
+  uint32_t list_percent;     /* reads: percent task lists (the rest shows) */
+  uint32_t subscribers;      /* fanout */
+  uint32_t writers;          /* fanout */
+  uint32_t idle;             /* idle, replay: connections to hold */
+  uint32_t task_body; /* bytes of body in each created task */
+  uint64_t from;             /* replay: subscribe after this seq */
+  const char *pcnd_args[16]; /* --spawn: extra `pcnd run` options */
+  uint32_t npcnd_args;
+  uint64_t preload; /* tasks (funds: ledger entries) to create first */
+  int restart;      /* --spawn: restart pcnd after preload, timed */
+  int keep;         /* --spawn: keep the directory (logs, store) */
   int json;
   int quiet;            /* no progress line */
   int pid;              /* --pid: the server's pid, for /proc sampling */
@@ -88,6 +93,7 @@ typedef struct proc_sample {
   int ok;
   double cpu_s; /* user + system seconds so far */
   uint64_t rss_kb;
+  uint64_t anon_kb; /* RssAnon: the heap, without the store's mapped pages */
 } proc_sample;
 int proc_read(int pid, proc_sample *out);
 /* This process's user + system CPU seconds so far. */
@@ -113,6 +119,7 @@ typedef struct bench_result {
   double server_cpu_percent;
   double client_cpu_percent; /* pcn-bench itself: is the client the limit? */
   uint64_t server_rss_kb;    /* peak seen */
+  uint64_t server_anon_kb;   /* peak RssAnon seen */
   /* fanout */
   uint32_t subscribers, writers;
   uint64_t events; /* delivered, all subscribers */
@@ -126,6 +133,11 @@ typedef struct bench_result {
   /* idle */
   uint32_t idle;
   uint64_t idle_rss_before_kb, idle_rss_after_kb;
+  uint64_t idle_anon_before_kb, idle_anon_after_kb;
+  /* replay: the stalled subscribers' catch-up once they read again */
+  uint64_t replay_from, replay_head;
+  double replay_catchup_s;
+  uint64_t reconnects; /* connections lost and resumed (cut, or closed) */
 } bench_result;
 
 void result_init(bench_result *r);
@@ -175,6 +187,7 @@ struct bconn {
   uint32_t task_ver;
   uint64_t last_seq; /* fanout: feed checker */
   uint64_t got;      /* events received */
+  int paused;        /* replay: stopped reading */
 };
 
 struct bench {
@@ -232,6 +245,7 @@ void drive(bench *b, const char *what);
 int run_fanout(bench *b);
 int run_connect(bench *b);
 int run_idle(bench *b);
+int run_replay(bench *b);
 
 /* funds.c: the request structures of one funds request, alive until
  * pcn_client_call has sent it. */

@@ -23,6 +23,9 @@ static const struct {
     {"connect", WL_CONNECT,
      "reconnects (TLS + Hello + Resume) per second, then logins"},
     {"idle", WL_IDLE, "K idle subscribed connections: server memory each"},
+    {"replay", WL_REPLAY,
+     "K subscribers from --from that stop reading: server memory\n"
+     "            each; then they read again and must all catch up"},
     {"funds", WL_FUNDS,
      "month statements and balances, --read-ratio percent; the rest\n"
      "            receipts (durable), on a preloaded ledger"},
@@ -45,6 +48,8 @@ static void help(FILE *f) {
       "                        `pcn join` or `pcn login` [default: pcn's]\n"
       "  --pid PID             that server's pid, to sample its CPU and "
       "memory\n"
+      "  --pcnd-arg ARG        with --spawn: pass ARG to `pcnd run`; give it\n"
+      "                        once for an option's name, once for its value\n"
       "  --user NAME           whose password that is [default: the saved\n"
       "                        session's user]\n"
       "  --password-stdin      read the password (for the login figures of\n"
@@ -65,10 +70,14 @@ static void help(FILE *f) {
       "  --subscribers S       fanout: subscribed connections [default "
       "1000]\n"
       "  --writers W           fanout: writing connections [default 1]\n"
-      "  --idle K              idle: connections to hold [default 1000]\n"
+      "  --idle K              idle, replay: connections to hold [default\n"
+      "                        1000]\n"
+      "  --from SEQ            replay: subscribe after SEQ [default 0]\n"
+      "  --task-body BYTES     a body of this size in every task created\n"
+      "                        (larger feed events) [default 0]\n"
       "  --preload-tasks N     create N tasks before measuring, and report\n"
       "                        how long it took [default: 1000 for read and\n"
-      "                        mixed, else 0]\n"
+      "                        mixed, 20000 for replay, else 0]\n"
       "  --preload-entries N   funds: three practices with figures, then N\n"
       "                        ledger entries (receipts and list-size\n"
       "                        distributions, April 2025 to March 2026)\n"
@@ -88,7 +97,8 @@ static void help(FILE *f) {
       "  pcn-bench write --spawn --connections 50 --duration 10 --json\n"
       "  pcn-bench fanout --spawn --subscribers 1000 --rate 100\n"
       "  pcn-bench read --spawn --preload-tasks 1000000 --restart\n"
-      "  pcn-bench funds --spawn --preload-entries 10000 --connections 4\n");
+      "  pcn-bench funds --spawn --preload-entries 10000 --connections 4\n"
+      "  pcn-bench replay --spawn --idle 500 --preload-tasks 20000\n");
 }
 
 static int usage(const char *fmt, const char *a) {
@@ -175,6 +185,16 @@ static int parse(int argc, char **argv, bench_opts *o) {
       o->server = v;
     } else if (!strcmp(name, "pcnd")) {
       o->pcnd = v;
+    } else if (!strcmp(name, "pcnd-arg")) {
+      if (o->npcnd_args >= sizeof o->pcnd_args / sizeof o->pcnd_args[0])
+        return usage("%s", "--pcnd-arg is allowed at most 16 times");
+      o->pcnd_args[o->npcnd_args++] = v;
+    } else if (!strcmp(name, "task-body")) {
+      if (parse_num(name, v, 0, 60000, &d)) return BX_USAGE;
+      o->task_body = (uint32_t)d;
+    } else if (!strcmp(name, "from")) {
+      if (parse_num(name, v, 0, 1e15, &d)) return BX_USAGE;
+      o->from = (uint64_t)d;
     } else if (!strcmp(name, "user")) {
       o->username = v;
     } else if (!strcmp(name, "pid")) {
@@ -229,6 +249,8 @@ static int parse(int argc, char **argv, bench_opts *o) {
   if (o->spawn && o->server)
     return usage("%s", "give --spawn or --server, not both");
   if (o->restart && !o->spawn) return usage("%s", "--restart needs --spawn");
+  if (o->npcnd_args && !o->spawn)
+    return usage("%s", "--pcnd-arg needs --spawn");
   if (o->workload == WL_FUNDS && have_preload)
     return usage("%s", "funds preloads ledger entries: give --preload-entries");
   if (o->workload != WL_FUNDS && have_entries)
@@ -237,6 +259,7 @@ static int parse(int argc, char **argv, bench_opts *o) {
       (o->workload == WL_READ || o->workload == WL_MIXED ||
        o->workload == WL_FUNDS))
     o->preload = 1000;
+  if (!have_preload && o->workload == WL_REPLAY) o->preload = 20000;
   return BX_OK;
 }
 
@@ -300,8 +323,9 @@ int main(int argc, char **argv) {
   if (rc) return rc;
   if (o.spawn && !o.pcnd) o.pcnd = find_pcnd();
   uint64_t conns = o.workload == WL_FANOUT ? o.subscribers + o.writers
-                   : o.workload == WL_IDLE ? o.idle
-                                           : o.connections;
+                   : o.workload == WL_IDLE || o.workload == WL_REPLAY
+                       ? o.idle
+                       : o.connections;
   raise_fd_limit(conns * 2 + 256);
 
   uv_loop_t loop;
@@ -310,8 +334,9 @@ int main(int argc, char **argv) {
   result_init(&r);
   r.workload = workload_name(o.workload);
   r.connections = o.workload == WL_FANOUT ? o.subscribers + o.writers
-                  : o.workload == WL_IDLE ? o.idle
-                                          : o.connections;
+                  : o.workload == WL_IDLE || o.workload == WL_REPLAY
+                      ? o.idle
+                      : o.connections;
   r.pipeline = o.pipeline;
   r.rate = o.rate;
   target t;
@@ -354,6 +379,7 @@ int main(int argc, char **argv) {
   case WL_FANOUT: rc = run_fanout(&b); break;
   case WL_CONNECT: rc = run_connect(&b); break;
   case WL_IDLE: rc = run_idle(&b); break;
+  case WL_REPLAY: rc = run_replay(&b); break;
   }
   pool_close(&b);
   if (!rc && r.errors) rc = BX_FAILED;

@@ -85,6 +85,7 @@ void server_sample(bench *b, int final) {
   proc_sample p;
   if (proc_read(b->t->pid, &p)) return;
   if (p.rss_kb > b->r->server_rss_kb) b->r->server_rss_kb = p.rss_kb;
+  if (p.anon_kb > b->r->server_anon_kb) b->r->server_anon_kb = p.anon_kb;
   if (final && b->ps0.ok) {
     double wall = (double)(uv_hrtime() - b->t0) / 1e9;
     b->r->server_sampled = 1;
@@ -143,6 +144,8 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
     bc->ready = 1;
     b->nready++;
     start_next(b);
+  } else if (st == PCN_CLIENT_RECONNECTING) {
+    b->r->reconnects++;
   } else if (st == PCN_CLIENT_FAILED && !bc->failed) {
     bc->failed = 1;
     if (bc->ready) bc->ready = 0, b->nready--;
@@ -164,7 +167,9 @@ static void start_next(bench *b) {
                             .ca_pem = b->t->ca_pem,
                             .client_name = "pcn-bench",
                             .client_version = PCN_VERSION,
-                            .token = b->t->token};
+                            .token = b->t->token,
+                            /* a stalled subscriber that is cut resumes */
+                            .auto_reconnect = b->o->workload == WL_REPLAY};
     bc->cl = pcn_client_new(b->loop, &cc);
     if (!bc->cl) {
       bc->failed = 1;
@@ -267,6 +272,16 @@ static void on_response(pcn_client *cl, const Pcn__Response *r, void *ud) {
   pump(b);
 }
 
+/* A body of n bytes for created tasks (--task-body), made once. */
+static const char *task_body(uint32_t n) {
+  static char *body;
+  if (!body && (body = malloc(n + 1))) {
+    memset(body, 'b', n);
+    body[n] = 0;
+  }
+  return body ? body : "";
+}
+
 int bench_send(bconn *bc, int op, uint64_t due) {
   bench *b = bc->b;
   if (!bc->ready) return -1;
@@ -292,6 +307,7 @@ int bench_send(bconn *bc, int op, uint64_t due) {
     snprintf(title, sizeof title, "bench task %llu from connection %u",
              (unsigned long long)b->sent, bc->idx);
     c.title = title;
+    if (b->o->task_body) c.body = (char *)task_body(b->o->task_body);
     req.body_case = PCN__REQUEST__BODY_TASK_CREATE;
     req.task_create = &c;
     break;

@@ -30,6 +30,14 @@ static double us(uint64_t ns) {
   return (double)ns / 1000.0;
 }
 
+/* replay: the heap's growth per stalled subscriber. */
+static double anon_per(const bench_result *r) {
+  return r->idle && r->idle_anon_after_kb > r->idle_anon_before_kb
+             ? (double)(r->idle_anon_after_kb - r->idle_anon_before_kb) /
+                   r->idle
+             : 0.0;
+}
+
 static json_t *lat_json(const hist *h) {
   return json_pack(
       "{s:f, s:f, s:f, s:f, s:f, s:f, s:I}", "p50", us(hist_quantile(h, 0.50)),
@@ -95,6 +103,23 @@ json_t *result_json(const bench_result *r) {
   if (r->resumes_per_s > 0 || r->logins) {
     json_object_set_new(j, "resumes_per_s", json_real(r->resumes_per_s));
     json_object_set_new(j, "logins_per_s", json_real(r->logins_per_s));
+  }
+  if (r->replay_head) {
+    json_object_set_new(
+        j, "replay",
+        json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:I, s:I, s:I, "
+                  "s:I, s:I}",
+                  "from", (json_int_t)r->replay_from, "head",
+                  (json_int_t)r->replay_head, "rss_peak_kb",
+                  (json_int_t)r->server_rss_kb, "anon_before_kb",
+                  (json_int_t)r->idle_anon_before_kb, "anon_after_kb",
+                  (json_int_t)r->idle_anon_after_kb, "anon_peak_kb",
+                  (json_int_t)r->server_anon_kb, "anon_per_conn_kb",
+                  anon_per(r), "catchup_s", r->replay_catchup_s, "events",
+                  (json_int_t)r->events, "reconnects",
+                  (json_int_t)r->reconnects, "gaps", (json_int_t)r->gaps,
+                  "duplicates", (json_int_t)r->dups, "missing",
+                  (json_int_t)r->missing));
   }
   if (r->idle) {
     double per =
@@ -162,6 +187,24 @@ void result_print(const bench_result *r, FILE *f) {
             "\n  reconnects (TLS + Hello + Resume): %.0f/s\n"
             "  password logins (Argon2id):        %.1f/s\n",
             r->resumes_per_s, r->logins_per_s);
+  if (r->replay_head)
+    fprintf(f,
+            "\n  replay: %u subscribers from seq %llu (head %llu) stopped "
+            "reading; server RSS peak %llu kB;\n"
+            "  heap (RssAnon) %llu -> %llu kB (%.1f kB per subscriber), peak "
+            "%llu kB\n"
+            "  then read again: all caught up in %.1f s, %llu events, %llu "
+            "reconnects;\n  feed check: %llu gaps, %llu duplicates, %llu "
+            "missing\n",
+            r->idle, (unsigned long long)r->replay_from,
+            (unsigned long long)r->replay_head,
+            (unsigned long long)r->server_rss_kb,
+            (unsigned long long)r->idle_anon_before_kb,
+            (unsigned long long)r->idle_anon_after_kb, anon_per(r),
+            (unsigned long long)r->server_anon_kb, r->replay_catchup_s,
+            (unsigned long long)r->events, (unsigned long long)r->reconnects,
+            (unsigned long long)r->gaps, (unsigned long long)r->dups,
+            (unsigned long long)r->missing);
   if (r->idle)
     fprintf(f,
             "\n  idle: %u subscribed connections; server RSS %llu -> %llu kB"

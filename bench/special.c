@@ -376,3 +376,93 @@ int run_idle(bench *b) {
   }
   return BX_OK;
 }
+
+/* ------------------------------------------------------------ replay */
+
+/* Feed checker as fanout's; the first event a subscriber hears in the
+ * stalled phase is its last read until the phase ends. */
+static void on_replay_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
+  bconn *bc = ud;
+  bench *b = bc->b;
+  if (ev->seq <= bc->last_seq) {
+    b->r->dups++;
+    return;
+  }
+  if (ev->seq != bc->last_seq + 1) b->r->gaps += ev->seq - bc->last_seq - 1;
+  bc->last_seq = ev->seq;
+  bc->got++;
+  b->r->events++;
+  if (b->measuring && !bc->paused && pcn_client_pause(cl, 1) == 0)
+    bc->paused = 1;
+}
+
+static int replay_caught_up(bench *b) {
+  for (uint32_t i = 0; i < b->nsub; i++)
+    if (b->conns[i].last_seq < b->head) return 0;
+  return 1;
+}
+
+int run_replay(bench *b) {
+  const bench_opts *o = b->o;
+  proc_sample before, after;
+  if (proc_read(b->t->pid, &before)) {
+    fprintf(stderr, "pcn-bench: replay measures the server's memory, so it "
+                    "needs --spawn, or --pid with a server on this "
+                    "machine.\n");
+    return BX_USAGE;
+  }
+  int rc = head_seq(b, &b->head);
+  if (rc) return rc;
+  if (o->from >= b->head) {
+    fprintf(stderr,
+            "pcn-bench: --from %llu leaves nothing to replay (the head is "
+            "%llu); preload more tasks or give a smaller --from.\n",
+            (unsigned long long)o->from, (unsigned long long)b->head);
+    return BX_USAGE;
+  }
+  b->since = o->from;
+  b->nsub = o->idle;
+  b->r->idle = o->idle;
+  b->r->replay_from = o->from;
+  b->r->replay_head = b->head;
+  b->r->idle_rss_before_kb = before.rss_kb;
+  b->r->idle_anon_before_kb = before.anon_kb;
+  b->r->server_rss_kb = before.rss_kb;
+  b->r->server_anon_kb = before.anon_kb;
+  b->t0 = uv_hrtime();
+  b->ps0 = before;
+  b->client_cpu0 = self_cpu();
+  b->measuring = 1; /* subscribers stop reading at their first event */
+  progress_start(b, "stalled");
+  rc = pool_open(b, o->idle, on_replay_event);
+  if (rc) {
+    progress_stop(b);
+    return rc;
+  }
+  uv_timer_t t;
+  uv_timer_init(b->loop, &t);
+  t.data = b;
+  uv_timer_start(&t, on_idle_done, (uint64_t)(o->duration * 1000), 0);
+  bench_wait(b, idle_over, (uint64_t)(o->duration * 1000) + 10000);
+  uv_close((uv_handle_t *)&t, NULL);
+  uv_run(b->loop, UV_RUN_NOWAIT); /* t lives on this stack */
+  server_sample(b, 0);
+  proc_read(b->t->pid, &after);
+  b->r->idle_rss_after_kb = after.rss_kb;
+  b->r->idle_anon_after_kb = after.anon_kb;
+  /* They read again: every one must reach the head, each event once. */
+  uint64_t t1 = uv_hrtime();
+  for (uint32_t i = 0; i < b->nconns; i++)
+    if (b->conns[i].paused && pcn_client_pause(b->conns[i].cl, 0) == 0)
+      b->conns[i].paused = 0;
+  if (bench_wait(b, replay_caught_up, 300000))
+    fprintf(stderr, "pcn-bench: some subscribers did not catch up.\n");
+  b->r->replay_catchup_s = (double)(uv_hrtime() - t1) / 1e9;
+  for (uint32_t i = 0; i < b->nsub; i++)
+    if (b->conns[i].last_seq < b->head)
+      b->r->missing += b->head - b->conns[i].last_seq;
+  server_sample(b, 1);
+  progress_stop(b);
+  b->r->elapsed_s = (double)(uv_hrtime() - b->t0) / 1e9;
+  return b->r->gaps || b->r->dups || b->r->missing ? BX_FAILED : BX_OK;
+}

@@ -58,7 +58,10 @@ int proc_read(int pid, proc_sample *out) {
   if (!f) return -1;
   char line[256];
   while (fgets(line, sizeof line, f))
-    if (!strncmp(line, "VmRSS:", 6)) out->rss_kb = strtoull(line + 6, NULL, 10);
+    if (!strncmp(line, "VmRSS:", 6))
+      out->rss_kb = strtoull(line + 6, NULL, 10);
+    else if (!strncmp(line, "RssAnon:", 8))
+      out->anon_kb = strtoull(line + 8, NULL, 10);
   fclose(f);
   out->ok = 1;
   return 0;
@@ -147,6 +150,19 @@ static int file_has(const char *path, const char *needle, char *line,
     }
   fclose(f);
   return found;
+}
+
+/* Appends --pcnd-arg's options after `pcnd run --data DIR` (args[4..]). */
+/* args[0..3] are set: adds the per-address cap (all the bench's
+ * connections come from one address, up to 256 of them logging in at once:
+ * past pcnd's default cap they would be told to retry), then --pcnd-arg. */
+static void run_args(const bench_opts *o, char **args) {
+  uint32_t i = 0;
+  args[4] = "--max-anon-per-addr";
+  args[5] = BENCH_ANON_PER_ADDR;
+  for (; i < o->npcnd_args; i++)
+    args[6 + i] = (char *)o->pcnd_args[i];
+  args[6 + i] = NULL;
 }
 
 static void on_poll(uv_timer_t *tm) {
@@ -249,12 +265,9 @@ static int open_spawned(target *t, uv_loop_t *loop, const bench_opts *o) {
   char *code = strstr(line, "pcn1-");
   if (!code) return BX_FAILED;
   code[strcspn(code, " \r\n")] = 0;
-  /* The data directory for run is t->dir/net; keep logs in t->dir. All
-   * the bench's connections come from one address, up to 256 of them
-   * logging in at once: past pcnd's per-address cap they would be told to
-   * retry. */
-  char *args[] = {(char *)o->pcnd, "run", "--data", data,
-                  "--max-anon-per-addr", BENCH_ANON_PER_ADDR, NULL};
+  /* The data directory for run is t->dir/net; keep logs in t->dir. */
+  char *args[6 + 16 + 1] = {(char *)o->pcnd, "run", "--data", data};
+  run_args(o, args);
   if (spawn(t, loop, o, args, "pcnd.log") || wait_serving(t, loop))
     return BX_FAILED;
   return join(t, code);
@@ -305,8 +318,8 @@ double target_restart(target *t, uv_loop_t *loop, const bench_opts *o) {
   stop(t, loop);
   char data[300];
   snprintf(data, sizeof data, "%s/net", t->dir);
-  char *args[] = {(char *)o->pcnd, "run", "--data", data,
-                  "--max-anon-per-addr", BENCH_ANON_PER_ADDR, NULL};
+  char *args[6 + 16 + 1] = {(char *)o->pcnd, "run", "--data", data};
+  run_args(o, args);
   uint64_t t0 = uv_hrtime();
   if (spawn(t, loop, o, args, "pcnd.log") || wait_serving(t, loop)) return -1;
   return (double)(uv_hrtime() - t0) / 1e6;

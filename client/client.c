@@ -728,6 +728,13 @@ pcn_error_class pcn_client_error_class(const pcn_client *c) {
 const char *pcn_client_error(const pcn_client *c) {
   return c->err;
 }
+int pcn_client_pause(pcn_client *c, int paused) {
+  if (!c->ln || !c->ln->tls_ready) return -1;
+  uv_stream_t *st = (uv_stream_t *)&c->ln->tcp;
+  if (paused) return uv_read_stop(st) == 0 ? 0 : -1;
+  int rc = uv_read_start(st, link_alloc, link_on_read);
+  return rc == 0 || rc == UV_EALREADY ? 0 : -1;
+}
 uint64_t pcn_client_last_seq(const pcn_client *c) {
   return c->last_seq;
 }

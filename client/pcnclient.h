@@ -88,6 +88,12 @@ uint64_t pcn_client_call(pcn_client *c, const Pcn__Request *req,
  * to cb in seq order; after a reconnect it resumes where it left off. */
 int pcn_client_subscribe(pcn_client *c, uint64_t since_seq, pcn_event_cb cb,
                          void *ud);
+/* Stops (paused != 0) or resumes reading from the server on the current
+ * connection: nothing is delivered while paused, and the server's flow
+ * control holds back what it would send. A new connection (a reconnect)
+ * reads again. For load tests of stalled clients; 0, or -1 if there is no
+ * connection. */
+int pcn_client_pause(pcn_client *c, int paused);
 /* Replaces the session token used on reconnect (after login). */
 void pcn_client_set_token(pcn_client *c, const char *token);
 pcn_client_state pcn_client_get_state(const pcn_client *c);

@@ -11,6 +11,12 @@
 #include <string.h>
 #include <openssl/err.h>
 
+/* Output memory is handed on, not kept: after a flush, a plaintext queue
+ * or write BIO grown past this (by one large reply or a replay chunk) is
+ * freed rather than held for the connection's life, so a connection's
+ * output costs what it has unsent (the caller's queue) plus this. */
+#define TLS_KEEP_CAP (16 * 1024)
+
 static void tls_set_error(pcn_tls *t, const char *what) {
   unsigned long e = ERR_peek_last_error();
   if (e) {
@@ -39,6 +45,9 @@ int pcn_tls_init(pcn_tls *t, SSL_CTX *ctx, int is_server,
   BIO_set_mem_eof_return(t->rbio, -1);
   BIO_set_mem_eof_return(t->wbio, -1);
   SSL_set_bio(t->ssl, t->rbio, t->wbio); /* ssl owns both from here */
+  /* OpenSSL's own record buffers (about 34 KiB) are freed whenever they
+   * are empty: most connections are idle subscribers most of the time. */
+  SSL_set_mode(t->ssl, SSL_MODE_RELEASE_BUFFERS);
   if (is_server)
     SSL_set_accept_state(t->ssl);
   else
@@ -56,6 +65,21 @@ fail:
 
 static int tls_write_pending(pcn_tls *t);
 
+/* Frees what a flush left grown: the emptied plaintext queue, and the
+ * write BIO (a memory BIO never shrinks; an empty one is replaced). */
+static void tls_trim(pcn_tls *t) {
+  if (t->pending.len == 0 && t->pending.cap > TLS_KEEP_CAP)
+    pcn_buf_free(&t->pending);
+  BUF_MEM *bm = NULL;
+  BIO_get_mem_ptr(t->wbio, &bm);
+  if (!bm || bm->length != 0 || bm->max <= TLS_KEEP_CAP) return;
+  BIO *nb = BIO_new(BIO_s_mem());
+  if (!nb) return; /* keep the big one; it still works */
+  BIO_set_mem_eof_return(nb, -1);
+  SSL_set0_wbio(t->ssl, nb); /* frees the old one */
+  t->wbio = nb;
+}
+
 int pcn_tls_flush(pcn_tls *t) {
   /* Plaintext written since the last flush becomes as few TLS records as
    * it fits in (up to 16 KiB each): sixteen pipelined replies cost one
@@ -64,9 +88,12 @@ int pcn_tls_flush(pcn_tls *t) {
     return PCN_TLS_ERR;
   char *p;
   long n = BIO_get_mem_data(t->wbio, &p);
-  if (n <= 0) return PCN_TLS_OK;
-  int rc = t->ops->write_raw(t, (const uint8_t *)p, (size_t)n);
-  (void)BIO_reset(t->wbio);
+  int rc = 0;
+  if (n > 0) {
+    rc = t->ops->write_raw(t, (const uint8_t *)p, (size_t)n);
+    (void)BIO_reset(t->wbio);
+  }
+  tls_trim(t);
   return rc == 0 ? PCN_TLS_OK : PCN_TLS_ERR;
 }
 

@@ -19,6 +19,18 @@
  * Until it logs in, a connection may send frames of at most
  * CONN_ANON_FRAME_MAX bytes, and is closed at the handshake timeout
  * whatever it sends, or at twice it if a login was still being checked.
+ *
+ * Output memory: every connection's unsent bytes (plaintext not yet
+ * encrypted, ciphertext not yet written, the libuv write queue) are
+ * counted in srv->out_bytes by conn_account, after each send, flush and
+ * completed write, and at close. Past --output-budget in all, the open
+ * connection holding the most is cut (conn_budget_check), checked after
+ * each read, completed write and fan-out, never the one whose write just
+ * completed (it is making progress) while another holds anything.
+ * Catch-ups fill only what the budget has free (feed_pump); one that has
+ * drained completely still takes one event when none is free, and the
+ * check then cuts whoever holds the most, so a reader that keeps up is
+ * not starved by stalled ones.
  */
 #include "conn.h"
 
@@ -61,6 +73,22 @@ size_t conn_unsent(const conn *c) {
          pcn_tls_unsent(&c->tls);
 }
 
+/* Sets c's share of the server's output count to bytes. */
+static void acct_set(conn *c, size_t bytes) {
+  server *s = c->srv;
+  s->out_bytes -= c->out_acct;
+  if (c->out_acct_doomed) s->out_doomed -= c->out_acct;
+  c->out_acct = bytes;
+  c->out_acct_doomed = c->state == CONN_CLOSING;
+  s->out_bytes += bytes;
+  if (c->out_acct_doomed) s->out_doomed += bytes;
+}
+
+void conn_account(conn *c) {
+  /* A closed handle's writes are cancelled and freed in this iteration. */
+  acct_set(c, c->closed ? 0 : conn_unsent(c));
+}
+
 static void conn_free(conn *c) {
   pcn_tls_free(&c->tls);
   pcn_frame_reader_free(&c->fr);
@@ -97,6 +125,7 @@ void conn_close(conn *c) {
   c->anon_counted = 0;
   if (c->refused) conn_limits_refused_add(s, -1);
   c->closed = 1;
+  acct_set(c, 0);
   uv_close((uv_handle_t *)&c->tcp, on_close);
   if (s->stopped && !s->conns && !uv_is_closing((uv_handle_t *)&s->stop_timer))
     uv_close((uv_handle_t *)&s->stop_timer, NULL);
@@ -110,10 +139,12 @@ static void on_write(uv_write_t *req, int status) {
   conn *c = w->c;
   free(w);
   if (c->closed) return;
+  conn_account(c);
   if (status < 0) {
     conn_close(c);
     return;
   }
+  c->last_drain_ms = now_ms(c->srv);
   if (c->state == CONN_CLOSING) {
     if (conn_unsent(c) == 0) conn_close(c);
     return;
@@ -128,6 +159,7 @@ static void on_write(uv_write_t *req, int status) {
     }
   }
   if (c->subscribed && c->sub_cursor < s->published_seq) feed_pump(c);
+  conn_budget_check(s, c);
 }
 
 /* The TLS engine's ciphertext goes to the socket. */
@@ -262,6 +294,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
     uv_read_stop(stream);
     c->reading = 0;
   }
+  conn_budget_check(s, c);
 }
 
 int conn_send_frame(conn *c, const Pcn__Frame *f) {
@@ -273,17 +306,23 @@ int conn_send_frame(conn *c, const Pcn__Frame *f) {
   int rc = pcn_frame_encode(f, &b, c->srv->cfg.max_frame * 4u);
   if (rc == 0) rc = pcn_tls_write(&c->tls, b.data, b.len) ? -1 : 0;
   pcn_buf_free(&b);
+  conn_account(c);
   return rc;
 }
 
 int conn_send_bytes(conn *c, const uint8_t *p, size_t n) {
   if (c->closed) return -1;
-  return pcn_tls_write(&c->tls, p, n) ? -1 : 0;
+  int rc = pcn_tls_write(&c->tls, p, n) ? -1 : 0;
+  conn_account(c);
+  return rc;
 }
 
 void conn_flush(conn *c) {
   if (c->closed) return;
-  if (pcn_tls_flush(&c->tls) != PCN_TLS_OK) conn_close(c);
+  if (pcn_tls_flush(&c->tls) != PCN_TLS_OK)
+    conn_close(c);
+  else
+    conn_account(c);
 }
 
 void conn_fail(conn *c, Pcn__StatusCode code, const char *message) {
@@ -306,6 +345,7 @@ static void conn_fail_details(conn *c, Pcn__StatusCode code,
   feed_unsubscribe(c);
   pcn_tls_shutdown(&c->tls);
   c->state = CONN_CLOSING;
+  conn_account(c); /* its bytes are now on their way out */
   c->closing_since_ms = now_ms(c->srv);
   if (c->reading) uv_read_stop((uv_stream_t *)&c->tcp);
   c->reading = 0;
@@ -498,4 +538,49 @@ int conn_feed_plain(conn *c, const uint8_t *p, size_t n) {
   int rc = conn_on_plain(&c->tls, p, n);
   store_read_end(&c->srv->st);
   return rc;
+}
+
+/* Cuts c for holding the most output while the server is over budget. */
+static void budget_cut(conn *c) {
+  server *s = c->srv;
+  s->stats.budget_cuts++;
+  char msg[300];
+  if (c->subscribed)
+    snprintf(msg, sizeof msg,
+             "The server's output memory (--output-budget %zu bytes) is "
+             "full and this connection held the most unsent (%zu bytes), so "
+             "it fell behind the feed and was cut; resubscribe from the last "
+             "seq you processed.",
+             s->cfg.output_budget, c->out_acct);
+  else
+    snprintf(msg, sizeof msg,
+             "The server's output memory (--output-budget %zu bytes) is "
+             "full and this connection held the most unsent (%zu bytes), so "
+             "it was cut; reconnect and read replies as they arrive.",
+             s->cfg.output_budget, c->out_acct);
+  if (s->cfg.verbose)
+    pcnd_log(LOG_INFO, "%s: cut with %zu bytes unsent: over --output-budget",
+             c->peer, c->out_acct);
+  conn_fail(c, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, msg);
+}
+
+/* Whether a is a better connection to cut than b: the one holding the
+ * most, then the one whose writes stopped completing longest ago. */
+static int cut_before(const conn *a, const conn *b) {
+  if (a->out_acct != b->out_acct) return a->out_acct > b->out_acct;
+  return a->last_drain_ms < b->last_drain_ms;
+}
+
+void conn_budget_check(server *s, conn *spare) {
+  while (s->out_bytes - s->out_doomed > s->cfg.output_budget) {
+    conn *victim = NULL;
+    for (conn *c = s->conns; c; c = c->next) {
+      if (c == spare || !conn_is_open(c) || !c->out_acct) continue;
+      if (!victim || cut_before(c, victim)) victim = c;
+    }
+    if (!victim && spare && conn_is_open(spare) && spare->out_acct)
+      victim = spare;
+    if (!victim) return;
+    budget_cut(victim);
+  }
 }

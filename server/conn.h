@@ -40,6 +40,9 @@ struct conn {
   int pw_busy;       /* auth.c: a password check or hash is in flight */
   uint64_t accepted_ms, last_rx_ms, last_tx_ms, closing_since_ms;
   uint64_t frame_since_ms; /* first byte of an unfinished frame; 0: none */
+  uint64_t last_drain_ms;  /* a write of its last completed */
+  size_t out_acct;         /* its unsent bytes as counted in srv->out_bytes */
+  int out_acct_doomed;     /* ... and in srv->out_doomed (it was closing) */
   char peer[64]; /* address, for logs and login backoff */
   pcn_tls tls;
   pcn_frame_reader fr;

@@ -18,10 +18,15 @@
 #include "areas.h"
 #include "clock.h"
 
-/* Subscribers catch up from the store in chunks of this many events, and
- * only while they have less than this much unsent. */
+/* Subscribers catch up from the store in chunks of at most this many
+ * events, filling their unsent output up to FEED_PUMP_HIGH_WATER (and one
+ * event past it at most), and again only once a write has completed: a
+ * replay that is not read costs what a quiet live subscriber does, plus
+ * this window, whatever the length of the feed. The kernel's socket
+ * buffer, not ours, is what keeps a reading client's pipe full. Chunks
+ * also fit in what --output-budget has free (below). */
 #define FEED_PUMP_EVENTS 512
-#define FEED_PUMP_LOW_WATER (256 * 1024)
+#define FEED_PUMP_HIGH_WATER (64 * 1024)
 
 /* out = SHA-256(prev || body): one link of the chain. */
 static void chain_hash(const uint8_t prev[32], const uint8_t *body, size_t len,
@@ -266,7 +271,18 @@ void feed_pump(conn *c) {
     conn_fail(c, PCN__STATUS_CODE__OUT_OF_RANGE, msg);
     return;
   }
-  if (conn_unsent(c) >= FEED_PUMP_LOW_WATER) return;
+  size_t unsent = conn_unsent(c);
+  if (unsent >= FEED_PUMP_HIGH_WATER) return;
+  /* A catch-up takes only what the output budget has free; with none
+   * free, one that has drained completely still moves, one event at a
+   * time, and the budget check after its write (conn.c) makes room by
+   * cutting whoever holds the most. */
+  size_t used = s->out_bytes - s->out_doomed;
+  size_t free_ = used < s->cfg.output_budget ? s->cfg.output_budget - used : 0;
+  size_t room = FEED_PUMP_HIGH_WATER - unsent;
+  if (room > free_) room = free_;
+  if (room == 0 && unsent > 0) return;
+  if (room == 0) room = 1;
   MDB_txn *txn = store_read_begin(&s->st);
   if (!txn) return;
   MDB_cursor *cur;
@@ -290,7 +306,7 @@ void feed_pump(conn *c) {
       s->stats.events_out++;
     }
     c->sub_cursor = seq;
-    if (out.len >= FEED_PUMP_LOW_WATER) break;
+    if (out.len >= room) break;
     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
   }
   mdb_cursor_close(cur);
@@ -318,8 +334,12 @@ void feed_publish(server *s, feed_item *items) {
       if (conn_unsent(c) > s->cfg.max_output) feed_cut(c);
     }
   }
-  for (conn *c = s->subs; c; c = c->sub_next)
+  /* A flush that fails closes, and so unlinks, its connection. */
+  for (conn *c = s->subs, *next; c; c = next) {
+    next = c->sub_next;
     conn_flush(c);
+  }
+  conn_budget_check(s, NULL);
 }
 
 void feed_heartbeat(server *s, uint64_t now_ms) {

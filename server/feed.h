@@ -15,6 +15,11 @@
  *   goes on live: replay and live meet without a gap or a duplicate.
  * - Past max_output unsent bytes, a live subscriber is cut with
  *   RESOURCE_EXHAUSTED; it resubscribes from its last seq.
+ * - A catch-up holds at most FEED_PUMP_HIGH_WATER unsent (plus one event)
+ *   and is refilled only as its writes complete, within what
+ *   --output-budget has free (one event at a time once it has drained,
+ *   when none is free). Past the budget, the connection holding the most
+ *   is cut (conn_budget_check), not one that is making progress.
  */
 #ifndef PCND_FEED_H
 #define PCND_FEED_H

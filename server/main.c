@@ -59,6 +59,10 @@ static const run_opt run_opts[] = {
     {"max-output", "BYTES",
      "unsent bytes per connection; a subscriber past it is cut", OPT_SIZE,
      OFF(max_output), 4096, 1ull << 32},
+    {"output-budget", "BYTES",
+     "unsent bytes across all connections; past it the connection with the "
+     "most is cut (see docs/feed-memory.md)",
+     OPT_SIZE, OFF(output_budget), 262144, 1ull << 40},
     {"arena-budget", "BYTES", "memory one request may decode into", OPT_SIZE,
      OFF(arena_budget), 65536, 1ull << 30},
     {"handshake-timeout", "SECONDS",

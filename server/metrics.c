@@ -125,6 +125,18 @@ static void metrics_render(server *s, pcn_buf *b) {
          "Feed events sent to subscribers.", (double)n.events_out);
   metric(b, "pcnd_subscribers_cut_total", "counter",
          "Slow subscribers cut at their output limit.", (double)n.cuts);
+  metric(b, "pcnd_output_unsent_bytes", "gauge",
+         "Output queued and not yet sent, all connections.",
+         (double)n.out_bytes);
+  metric(b, "pcnd_output_largest_bytes", "gauge",
+         "Output queued and not yet sent on the connection holding the most.",
+         (double)n.out_largest);
+  metric(b, "pcnd_output_budget_bytes", "gauge",
+         "--output-budget: past it the connection holding the most is cut.",
+         (double)n.out_budget);
+  metric(b, "pcnd_output_budget_cuts_total", "counter",
+         "Connections cut because all output passed --output-budget.",
+         (double)n.budget_cuts);
   metric(b, "pcnd_connections_rejected_total", "counter",
          "Connections refused over the connection limit.",
          (double)n.rejected_conns);

@@ -199,6 +199,12 @@ static void print_status(const char *dir, json_t *o) {
            OPS_RATE_WINDOW_S, (long long)jint(o, "writes_total"),
            (long long)jint(o, "batches_total"),
            (long long)jint(o, "writes_pending"));
+    printf("  output       %.1f MiB unsent of a %.1f MiB budget (largest "
+           "%.1f MiB); %lld cut over it\n",
+           mib(jint(o, "output.unsent_bytes")),
+           mib(jint(o, "output.budget_bytes")),
+           mib(jint(o, "output.largest_bytes")),
+           (long long)jint(o, "output.budget_cuts_total"));
   } else {
     printf("  clients      none; %lld sessions stored\n",
            (long long)jint(o, "sessions_stored"));

@@ -196,6 +196,11 @@ void ops_snapshot_live(server *s, ops_snapshot *snap) {
   snap->batch_ns = s->stats.batch_ns;
   snap->events_out = s->stats.events_out;
   snap->cuts = s->stats.cuts;
+  snap->out_bytes = s->out_bytes;
+  snap->out_budget = s->cfg.output_budget;
+  snap->budget_cuts = s->stats.budget_cuts;
+  for (conn *c = s->conns; c; c = c->next)
+    if (c->out_acct > snap->out_largest) snap->out_largest = c->out_acct;
   snap->rejected_conns = s->stats.rejected_conns;
   snap->writes_pending = writer_pending(s->wr);
   if (o && o->ring_n) {
@@ -287,6 +292,16 @@ json_t *ops_snapshot_json(const ops_snapshot *n) {
                       json_integer((json_int_t)n->cuts));
   json_object_set_new(o, "connections_rejected_total",
                       json_integer((json_int_t)n->rejected_conns));
+  json_t *out = json_object();
+  json_object_set_new(out, "unsent_bytes",
+                      json_integer((json_int_t)n->out_bytes));
+  json_object_set_new(out, "largest_bytes",
+                      json_integer((json_int_t)n->out_largest));
+  json_object_set_new(out, "budget_bytes",
+                      json_integer((json_int_t)n->out_budget));
+  json_object_set_new(out, "budget_cuts_total",
+                      json_integer((json_int_t)n->budget_cuts));
+  json_object_set_new(o, "output", out);
   json_t *b = json_object();
   if (n->backup_ms) {
     json_object_set_new(b, "at", json_integer(n->backup_ms));

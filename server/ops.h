@@ -50,6 +50,9 @@ typedef struct ops_snapshot {
       rejected_conns;
   uint64_t pw_checks, logins_refused; /* server.h stats */
   uint32_t writes_pending;
+  /* Output not yet sent, all connections (conn_account), the largest one
+   * connection holds, the budget, and the connections cut over it. */
+  uint64_t out_bytes, out_largest, out_budget, budget_cuts;
   double writes_per_s, batches_per_s; /* over OPS_RATE_WINDOW_S */
   uint64_t map_size, map_used;
   uint32_t readers, max_readers;

@@ -36,6 +36,7 @@ void srv_config_defaults(srv_config *cfg) {
   cfg->max_anon_per_addr = 32; /* a practice's PCs behind one NAT address */
   cfg->max_inflight = 256;
   cfg->max_output = 8u << 20;
+  cfg->output_budget = 64u << 20;
   cfg->arena_budget = 4u << 20;
   cfg->handshake_timeout_ms = 10000;
   cfg->frame_timeout_ms = 10000;

@@ -41,6 +41,8 @@ typedef struct srv_config {
                                  address (conn_limits.h) */
   uint32_t max_inflight; /* unanswered requests per connection */
   size_t max_output;     /* unsent bytes per connection before a cut */
+  size_t output_budget;  /* unsent bytes, all connections: past it the
+                            connection with the most is cut (conn.c) */
   size_t arena_budget;   /* bytes one request may decode into */
   uint32_t handshake_timeout_ms; /* connect to logged in (or a login in
                                    flight), whatever else is sent */
@@ -114,8 +116,13 @@ struct server {
   /* Loop thread scratch for replies built from stored bytes (dispatch.c):
    * the body, then the whole frame. Reused, never shrunk. */
   pcn_buf raw, raw_frame;
+  /* Output accounting (conn_account): every connection's unsent bytes,
+   * and those of connections already closing (freed as they drain or
+   * within their grace), which the budget does not count again. */
+  size_t out_bytes, out_doomed;
   struct {
     uint64_t requests, writes, events_out, cuts, rejected_conns;
+    uint64_t budget_cuts;       /* connections cut over --output-budget */
     uint64_t batches, batch_ns; /* counted on the loop as batches return */
     /* auth.c: password checks and hashes started on the threadpool, and
      * logins, password changes and joins refused unhashed (backoff, one at
@@ -185,6 +192,13 @@ void conn_ref(conn *c);
 void conn_unref(conn *c);
 int conn_is_open(const conn *c);
 size_t conn_unsent(const conn *c);
+/* Brings c's share of out_bytes up to date with conn_unsent(c). */
+void conn_account(conn *c);
+/* While the unsent bytes of open connections pass --output-budget, cuts
+ * the connection with the most (RESOURCE_EXHAUSTED), sparing `spare` (the
+ * one just now making progress) unless no other holds any. Call only
+ * where no list of connections is being walked. */
+void conn_budget_check(server *s, conn *spare);
 void conn_sweep(server *s, uint64_t now_ms);
 /* A connection with no socket behind it, already past Hello, whose output
  * goes nowhere: for the fuzz target. */

@@ -39,6 +39,8 @@ run connect 'd["resumes_per_s"] > 0 and d["logins_per_s"] > 0' \
   connect --connections 4 --duration 3
 run idle 'd["idle"]["connections"] == 50 and d["idle"]["rss_after_kb"] > d["idle"]["rss_before_kb"]' \
   idle --idle 50 --duration 0.5
+run replay 'd["replay"]["events"] == 20 * d["replay"]["head"] and d["replay"]["gaps"] == 0 and d["replay"]["duplicates"] == 0 and d["replay"]["missing"] == 0 and d["replay"]["anon_before_kb"] > 0' \
+  replay --idle 20 --preload-tasks 2000 --duration 0.5 --pcnd-arg --output-budget --pcnd-arg 1048576
 run restart 'd["server_start_ms"] > 0 and d["requests"] == 100' \
   read --connections 2 --requests 100 --preload-tasks 100 --restart
 run funds 'd["requests"] == 300 and d["preloaded"] == 200 and d["ops"]["statement"]["count"] > 0 and d["ops"]["balances"]["count"] > 0 and d["ops"]["receive"]["count"] > 0' \
@@ -56,7 +58,7 @@ set +e; "$bench" funds --preload-tasks 10 > /dev/null 2> "$tmp/err"; rc=$?; set 
 help=$("$bench" --help)
 for opt in spawn pcnd server pid user password-stdin connections pipeline duration \
            requests rate read-ratio list-percent subscribers writers idle \
-           preload-tasks preload-entries restart keep json quiet; do
+           preload-tasks preload-entries restart keep json quiet from pcnd-arg; do
   grep -q -- "--$opt" <<<"$help" || fail "--help does not list --$opt"
 done
 # ...and every option it lists is one the parser knows.
