@@ -20,6 +20,7 @@
  */
 #include "validate.h"
 
+#include <string.h>
 #include <time.h>
 
 #define STR_(x) #x
@@ -135,6 +136,15 @@ int pcn_utf8_check_bytes(const uint8_t *p, size_t n, size_t *at) {
   }
   if (at) *at = i;
   return fault;
+}
+
+void pcn_utf8_repair(char *s) {
+  size_t n = strlen(s), i = 0, at;
+  while (i < n &&
+         pcn_utf8_check_bytes((const uint8_t *)s + i, n - i, &at) != 0) {
+    s[i + at] = '?';
+    i += at + 1;
+  }
 }
 
 /* Spaces, tabs and line breaks alone do not count as an answer. */

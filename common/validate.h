@@ -31,6 +31,11 @@ int pcn_utf8_valid(const char *s, size_t max_bytes, int multiline);
 enum { PCN_BYTES_OK = 0, PCN_BYTES_NUL = 1, PCN_BYTES_BAD_UTF8 = 2 };
 int pcn_utf8_check_bytes(const uint8_t *p, size_t n, size_t *at);
 
+/* Replaces each byte of s that does not begin a well-formed UTF-8 sequence
+ * with '?', so that a message which cut a character in two (a %.40s of a
+ * name, an snprintf out of room) is still UTF-8. */
+void pcn_utf8_repair(char *s);
+
 /* Each returns NULL if s is acceptable, else an error sentence. */
 const char *pcn_check_text(const char *s, size_t max_bytes, int required,
                            int multiline);

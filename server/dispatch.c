@@ -92,6 +92,7 @@ static int ctx_vfail(req_ctx *ctx, int code, const char *field, const char *fmt,
                      va_list ap) {
   char msg[512];
   vsnprintf(msg, sizeof msg, fmt, ap);
+  pcn_utf8_repair(msg); /* an echoed value cut mid-character */
   ctx->status->code = code;
   ctx->status->message = pcn_arena_strdup(ctx->arena, msg);
   if (!ctx->status->message) ctx->status->message = "";

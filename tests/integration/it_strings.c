@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "itest.h"
+#include "validate.h"
 #include "wire.h"
 
 typedef struct world {
@@ -238,6 +239,29 @@ static void test_task_title_with_nul(void **state) {
   its_raw_close(raw);
 }
 
+/* A refusal that echoes a value cut to a number of bytes ("'%.20s' is not
+ * a date") cut a character in two; the answer is still UTF-8, and
+ * libpcnclient, which checks every string it is sent, takes it. */
+static void test_echo_stays_utf8(void **state) {
+  world *w = *state;
+  char due[64] = "a";
+  for (int i = 0; i < 20; i++)
+    strcat(due, "\xc3\xa9");
+  Pcn__TaskCreate t = PCN__TASK_CREATE__INIT;
+  t.title = "dated";
+  t.due = due;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_TASK_CREATE;
+  r.task_create = &t;
+  const Pcn__Response *resp =
+      its_expect(w->mgr, &r, PCN__STATUS_CODE__INVALID_ARGUMENT);
+  its_field_is(resp, "due");
+  const char *m = resp->status->message;
+  assert_int_equal(pcn_utf8_check_bytes((const uint8_t *)m, strlen(m), NULL),
+                   PCN_BYTES_OK);
+  assert_non_null(strstr(m, "\xc3\xa9?'"));
+}
+
 /* A repeated string: the refusal says which one. */
 static void test_repeated_field(void **state) {
   world *w = *state;
@@ -265,6 +289,7 @@ int main(void) {
       cmocka_unit_test(test_hello_bad_utf8),
       cmocka_unit_test(test_token_with_nul),
       cmocka_unit_test(test_task_title_with_nul),
+      cmocka_unit_test(test_echo_stays_utf8),
       cmocka_unit_test(test_repeated_field),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

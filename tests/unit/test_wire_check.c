@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,27 @@ static void test_bytes_length_bound(void **state) {
   assert_int_equal(pcn_utf8_check_bytes(euro, 2, &at), PCN_BYTES_BAD_UTF8);
   assert_int_equal(pcn_utf8_check_bytes(euro, 1, &at), PCN_BYTES_BAD_UTF8);
   assert_int_equal(pcn_utf8_check_bytes(euro, 0, NULL), PCN_BYTES_OK);
+}
+
+/* Server messages that echo a value cut by a byte count stay UTF-8. */
+static void test_repair(void **state) {
+  (void)state;
+  static const char *const cases[][2] = {
+      {"", ""},
+      {"plain", "plain"},
+      {"caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac"},
+      {"'a\xc3' is not a date", "'a?' is not a date"},
+      {"cut \xe2\x82", "cut ?" "?"},
+      {"\xf0\x9f\x98'", "?" "?" "?'"},
+      {"\x80x\xff\xc0\xaf", "?x?" "?" "?"},
+      {"\xed\xa0\x80", "?" "?" "?"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", cases[i][0]);
+    pcn_utf8_repair(buf);
+    assert_string_equal(buf, cases[i][1]);
+  }
 }
 
 static void test_valid_frames_pass(void **state) {
@@ -445,6 +467,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bytes_table),
       cmocka_unit_test(test_bytes_length_bound),
+      cmocka_unit_test(test_repair),
       cmocka_unit_test(test_valid_frames_pass),
       cmocka_unit_test(test_nul_in_nested_string),
       cmocka_unit_test(test_bad_utf8_in_hello),
