@@ -112,22 +112,35 @@ int pcn_utf8_valid(const char *s, size_t max_bytes, int multiline) {
   return text_scan(s, max_bytes, multiline) == TEXT_OK;
 }
 
+/* Whether the 8 bytes at p are all ASCII and none is NUL: the common case
+ * of a whole frame's text, taken a word at a time. */
+static int ascii8_no_nul(const uint8_t *p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+  return !(w & high) && !((w - ones) & ~w & high);
+}
+
 int pcn_utf8_check_bytes(const uint8_t *p, size_t n, size_t *at) {
   size_t i = 0;
   int fault = PCN_BYTES_OK;
   while (i < n) {
-    if (p[i] == 0) {
+    while (n - i >= 8 && ascii8_no_nul(p + i))
+      i += 8;
+    if (i == n) break;
+    unsigned char c = p[i];
+    if (c == 0) {
       fault = PCN_BYTES_NUL;
       break;
     }
-    if (p[i] < 0x80) { /* the common case: ASCII, one byte at a time */
+    if (c < 0x80) {
       i++;
       continue;
     }
     /* A sequence wholly inside the n bytes decodes as in a C string; one
      * cut off by the end is not well formed. */
     uint32_t cp;
-    size_t k = utf8_seq_len(p[i]);
+    size_t k = utf8_seq_len(c);
     if (k == 0 || k > n - i || utf8_decode(p + i, &cp) != k) {
       fault = PCN_BYTES_BAD_UTF8;
       break;

@@ -137,16 +137,50 @@ static void test_repair(void **state) {
       {"plain", "plain"},
       {"caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac"},
       {"'a\xc3' is not a date", "'a?' is not a date"},
-      {"cut \xe2\x82", "cut ?" "?"},
-      {"\xf0\x9f\x98'", "?" "?" "?'"},
-      {"\x80x\xff\xc0\xaf", "?x?" "?" "?"},
-      {"\xed\xa0\x80", "?" "?" "?"},
+      {"cut \xe2\x82", "cut ?"
+                       "?"},
+      {"\xf0\x9f\x98'", "?"
+                        "?"
+                        "?'"},
+      {"\x80x\xff\xc0\xaf", "?x?"
+                            "?"
+                            "?"},
+      {"\xed\xa0\x80", "?"
+                       "?"
+                       "?"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char buf[64];
     snprintf(buf, sizeof buf, "%s", cases[i][0]);
     pcn_utf8_repair(buf);
     assert_string_equal(buf, cases[i][1]);
+  }
+}
+
+/* The word-at-a-time path: a NUL, a stray byte or a character at every
+ * position of a long ASCII run is found exactly there. */
+static void test_bytes_every_position(void **state) {
+  (void)state;
+  enum { LEN = 67 };
+  for (size_t k = 0; k < LEN; k++) {
+    uint8_t *b = malloc(LEN);
+    memset(b, 'a', LEN);
+    size_t at;
+    b[k] = 0;
+    assert_int_equal(pcn_utf8_check_bytes(b, LEN, &at), PCN_BYTES_NUL);
+    assert_int_equal(at, k);
+    b[k] = 0x80;
+    assert_int_equal(pcn_utf8_check_bytes(b, LEN, &at), PCN_BYTES_BAD_UTF8);
+    assert_int_equal(at, k);
+    b[k] = 0x7f;
+    assert_int_equal(pcn_utf8_check_bytes(b, LEN, &at), PCN_BYTES_OK);
+    assert_int_equal(at, LEN);
+    if (k + 1 < LEN) {
+      b[k] = 0xc3;
+      b[k + 1] = 0xa9;
+      assert_int_equal(pcn_utf8_check_bytes(b, LEN, &at), PCN_BYTES_OK);
+    }
+    free(b);
   }
 }
 
@@ -467,6 +501,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bytes_table),
       cmocka_unit_test(test_bytes_length_bound),
+      cmocka_unit_test(test_bytes_every_position),
       cmocka_unit_test(test_repair),
       cmocka_unit_test(test_valid_frames_pass),
       cmocka_unit_test(test_nul_in_nested_string),
