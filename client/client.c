@@ -28,6 +28,7 @@
 #include "frame.h"
 #include "pki.h"
 #include "tls_stream.h"
+#include "wire_check.h"
 
 #define CONNECT_TIMEOUT_MS 10000
 #define PING_EVERY_MS 60000
@@ -386,6 +387,17 @@ static int link_on_frame(void *ud, const uint8_t *body, size_t len) {
     client_lost(c, PCN_ERR_CONNECT,
                 "The server sent a frame this client cannot read; check that "
                 "client and server versions match.");
+    return 1;
+  }
+  /* What the desktop shows must be UTF-8; the server checks what it
+   * takes, so a bad string here means a server that is not pcnd's. */
+  if (pcn_wire_check_text(&pcn__frame__descriptor, body, len, NULL) !=
+      PCN_WIRE_OK) {
+    pcn_arena_reset(&ln->arena);
+    client_lost(c, PCN_ERR_CONNECT,
+                "The server sent text that is not UTF-8 (or holds a NUL "
+                "byte); check that this is a PCN Hub server of a matching "
+                "version.");
     return 1;
   }
   if (f->body_case == PCN__FRAME__BODY_EVENT && f->event) {

@@ -8,7 +8,9 @@
  * UTF-8 is checked against the Unicode well-formed byte sequences (Unicode
  * 15, table 3-7): no overlong forms, no surrogates (U+D800..U+DFFF), nothing
  * above U+10FFFF, no truncated sequence. A string is a C string, so its
- * terminating NUL ends it and an embedded NUL cannot be seen here. Control
+ * terminating NUL ends it and an embedded NUL cannot be seen here; the
+ * wire bytes, where it can, are checked by pcn_utf8_check_bytes (every
+ * string of every frame, wire_check.c). Control
  * characters (C0, DEL and C1) are refused, except \n and \t in multi-line
  * text.
  *
@@ -18,6 +20,7 @@
  */
 #include "validate.h"
 
+#include <string.h>
 #include <time.h>
 
 #define STR_(x) #x
@@ -49,26 +52,28 @@ static void utf8_second_range(unsigned char c, unsigned char *lo,
   if (c == 0xF4) *hi = 0x8F;
 }
 
+/* The length of the sequence lead byte c begins (1..4), or 0 when c cannot
+ * begin one: a continuation byte, C0/C1 (overlong) or F5..FF. */
+static size_t utf8_seq_len(unsigned char c) {
+  if (c < 0x80) return 1;
+  if (in_range(c, 0xC2, 0xDF)) return 2;
+  if (in_range(c, 0xE0, 0xEF)) return 3;
+  if (in_range(c, 0xF0, 0xF4)) return 4;
+  return 0;
+}
+
 /* Decodes one well-formed sequence at p into *cp; returns its length (1..4)
  * or 0 when it is not well formed. Stops at the first bad byte, so a
  * truncated sequence (the NUL is not a continuation byte) never reads past
  * the terminator. */
 static size_t utf8_decode(const unsigned char *p, uint32_t *cp) {
   unsigned char c = p[0];
-  size_t k;
-  if (c < 0x80) {
+  size_t k = utf8_seq_len(c);
+  if (k == 1) {
     *cp = c;
     return 1;
   }
-  if (in_range(c, 0xC2, 0xDF)) {
-    k = 2;
-  } else if (in_range(c, 0xE0, 0xEF)) {
-    k = 3;
-  } else if (in_range(c, 0xF0, 0xF4)) {
-    k = 4;
-  } else {
-    return 0; /* a continuation byte, C0/C1 (overlong) or F5..FF */
-  }
+  if (k == 0) return 0;
   unsigned char lo, hi;
   utf8_second_range(c, &lo, &hi);
   if (!in_range(p[1], lo, hi)) return 0;
@@ -105,6 +110,54 @@ static text_fault text_scan(const char *s, size_t max_bytes, int multiline) {
 int pcn_utf8_valid(const char *s, size_t max_bytes, int multiline) {
   if (!s) return 1;
   return text_scan(s, max_bytes, multiline) == TEXT_OK;
+}
+
+/* Whether the 8 bytes at p are all ASCII and none is NUL: the common case
+ * of a whole frame's text, taken a word at a time. */
+static int ascii8_no_nul(const uint8_t *p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+  return !(w & high) && !((w - ones) & ~w & high);
+}
+
+int pcn_utf8_check_bytes(const uint8_t *p, size_t n, size_t *at) {
+  size_t i = 0;
+  int fault = PCN_BYTES_OK;
+  while (i < n) {
+    while (n - i >= 8 && ascii8_no_nul(p + i))
+      i += 8;
+    if (i == n) break;
+    unsigned char c = p[i];
+    if (c == 0) {
+      fault = PCN_BYTES_NUL;
+      break;
+    }
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    /* A sequence wholly inside the n bytes decodes as in a C string; one
+     * cut off by the end is not well formed. */
+    uint32_t cp;
+    size_t k = utf8_seq_len(c);
+    if (k == 0 || k > n - i || utf8_decode(p + i, &cp) != k) {
+      fault = PCN_BYTES_BAD_UTF8;
+      break;
+    }
+    i += k;
+  }
+  if (at) *at = i;
+  return fault;
+}
+
+void pcn_utf8_repair(char *s) {
+  size_t n = strlen(s), i = 0, at;
+  while (i < n &&
+         pcn_utf8_check_bytes((const uint8_t *)s + i, n - i, &at) != 0) {
+    s[i + at] = '?';
+    i += at + 1;
+  }
 }
 
 /* Spaces, tabs and line breaks alone do not count as an answer. */

@@ -23,6 +23,19 @@
  * \n and \t when multiline, none when not. */
 int pcn_utf8_valid(const char *s, size_t max_bytes, int multiline);
 
+/* What every string on the wire must be, checked on its n bytes (not a C
+ * string, so an embedded NUL is seen): well-formed UTF-8 as above, and no
+ * NUL. Control characters are left to the per-field checks. Returns
+ * PCN_BYTES_OK, or the fault with *at (if not NULL) the offset of the first
+ * byte at fault. Reads p[0..n) only. */
+enum { PCN_BYTES_OK = 0, PCN_BYTES_NUL = 1, PCN_BYTES_BAD_UTF8 = 2 };
+int pcn_utf8_check_bytes(const uint8_t *p, size_t n, size_t *at);
+
+/* Replaces each byte of s that does not begin a well-formed UTF-8 sequence
+ * with '?', so that a message which cut a character in two (a %.40s of a
+ * name, an snprintf out of room) is still UTF-8. */
+void pcn_utf8_repair(char *s);
+
 /* Each returns NULL if s is acceptable, else an error sentence. */
 const char *pcn_check_text(const char *s, size_t max_bytes, int required,
                            int multiline);

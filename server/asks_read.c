@@ -66,10 +66,23 @@ static int answers_load(MDB_txn *txn, store *st, uint64_t id,
 
 /* ------------------------------------------------------------ months */
 
+/* Whether a member of `practice` may see the ask stored as v: the
+ * listing's rule (feed_reaches), decoding the ask only when it matters. */
+static int months_visible(const MDB_val *v, const char *practice,
+                          pcn_arena *scratch) {
+  if (practice[0] == 0) return 1; /* the network's people see every ask */
+  pcn_arena_reset(scratch);
+  Pcn__Ask *a = pcn__ask__unpack(&scratch->pb, v->mv_size, v->mv_data);
+  return a && feed_reaches(a->practices, a->n_practices, practice);
+}
+
 /* Asks and urgent asks per calendar month, this month and the eleven
- * before, newest first: read from the stored bytes of the newest asks
- * (ids rise with time) until one is older than the window. */
-static int count_months(MDB_txn *txn, store *st, int64_t now_ms, pcn_arena *a,
+ * before, newest first, counting only the asks a member of `practice` may
+ * see ("" for the network's people: all): read from the stored bytes of
+ * the newest asks (ids rise with time) until one is older than the
+ * window. */
+static int count_months(MDB_txn *txn, store *st, int64_t now_ms,
+                        const char *practice, pcn_arena *a,
                         Pcn__AskMonth ***out) {
   int64_t y;
   int m, d;
@@ -94,6 +107,8 @@ static int count_months(MDB_txn *txn, store *st, int64_t now_ms, pcn_arena *a,
   MDB_cursor *cur;
   int rc = mdb_cursor_open(txn, st->asks, &cur);
   if (rc) return rc;
+  pcn_arena scratch;
+  pcn_arena_init(&scratch, 1u << 20);
   MDB_val k, v;
   int scanned = 0;
   for (rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
@@ -104,6 +119,7 @@ static int count_months(MDB_txn *txn, store *st, int64_t now_ms, pcn_arena *a,
         pcn_wire_find_varint(v.mv_data, v.mv_size, ASK_F_URGENT, &urgent) < 0)
       continue;
     if ((int64_t)at < starts[ASK_MONTHS - 1]) break;
+    if (!months_visible(&v, practice, &scratch)) continue;
     for (int i = 0; i < ASK_MONTHS; i++)
       if ((int64_t)at >= starts[i]) {
         months[i]->asks++;
@@ -112,6 +128,7 @@ static int count_months(MDB_txn *txn, store *st, int64_t now_ms, pcn_arena *a,
       }
   }
   mdb_cursor_close(cur);
+  pcn_arena_free(&scratch);
   *out = months;
   return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
 }
@@ -203,7 +220,8 @@ static int append_trailer(req_ctx *ctx, MDB_txn *txn, pcn_buf *out) {
   int32_t today = pcn_day_of_ms(now);
   Pcn__AskMonth **months;
   ask_rules rules;
-  if (count_months(txn, &ctx->srv->st, now, ctx->arena, &months) ||
+  if (count_months(txn, &ctx->srv->st, now, ctx->who->practice, ctx->arena,
+                   &months) ||
       ask_rules_load(txn, &ctx->srv->st, ctx->arena, &rules))
     return -1;
   uint8_t buf[64];
@@ -339,7 +357,7 @@ int asks_load_read(req_ctx *ctx) {
   int32_t today = pcn_day_of_ms(now);
   char *day = pcn_arena_alloc(ctx->arena, 11);
   if (!day || load_rows(ctx, txn, rep) ||
-      count_months(txn, st, now, ctx->arena, &rep->months))
+      count_months(txn, st, now, ctx->who->practice, ctx->arena, &rep->months))
     return read_fail(ctx);
   pcn_date_format(today, day);
   rep->today = day;

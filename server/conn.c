@@ -190,6 +190,10 @@ static int conn_on_frame(void *ud, const uint8_t *body, size_t len) {
               "decode); check the client against proto/pcn.proto.");
     return 1;
   }
+  if (dispatch_check_text(c, f, body, len) != 0) {
+    pcn_arena_reset(&c->arena);
+    return conn_is_open(c) ? 0 : 1;
+  }
   dispatch_frame(c, f);
   return conn_is_open(c) ? 0 : 1;
 }

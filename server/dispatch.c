@@ -18,6 +18,7 @@
 #include "log.h"
 #include "validate.h"
 #include "wire.h"
+#include "wire_check.h"
 
 #define DISPATCH_MAX_CASE 320
 
@@ -91,6 +92,7 @@ static int ctx_vfail(req_ctx *ctx, int code, const char *field, const char *fmt,
                      va_list ap) {
   char msg[512];
   vsnprintf(msg, sizeof msg, fmt, ap);
+  pcn_utf8_repair(msg); /* an echoed value cut mid-character */
   ctx->status->code = code;
   ctx->status->message = pcn_arena_strdup(ctx->arena, msg);
   if (!ctx->status->message) ctx->status->message = "";
@@ -477,6 +479,44 @@ void dispatch_frame(conn *c, Pcn__Frame *f) {
   dispatch_read(c, id, e, req);
 done:
   pcn_arena_reset(&c->arena);
+}
+
+int dispatch_check_text(conn *c, const Pcn__Frame *f, const uint8_t *body,
+                        size_t len) {
+  pcn_wire_fault wf;
+  pcn_wire_verdict v =
+      pcn_wire_check_text(&pcn__frame__descriptor, body, len, &wf);
+  if (v == PCN_WIRE_OK) return 0;
+  if (v != PCN_WIRE_NUL && v != PCN_WIRE_BAD_UTF8) {
+    /* protobuf-c took it, the walk did not: as undecodable. */
+    conn_fail(c, PCN__STATUS_CODE__INVALID_ARGUMENT,
+              "A frame did not decode as a pcn.Frame (or was too complex to "
+              "decode); check the client against proto/pcn.proto.");
+    return -1;
+  }
+  /* Named from the request down ("task_create.title"); StatusDetails.field
+   * from within the request ("title"), as the per-field checks name it. */
+  char path[160], field[160], msg[400];
+  pcn_wire_fault_path(&wf, 1, path, sizeof path);
+  pcn_wire_fault_path(&wf, 2, field, sizeof field);
+  snprintf(msg, sizeof msg,
+           "Text in %s must be UTF-8 without NUL bytes, and byte %zu %s.", path,
+           wf.offset + 1,
+           v == PCN_WIRE_NUL ? "is a NUL" : "is not valid UTF-8");
+  if (f->body_case != PCN__FRAME__BODY_REQUEST) {
+    conn_fail(c, PCN__STATUS_CODE__INVALID_ARGUMENT, msg);
+    return -1;
+  }
+  Pcn__StatusDetails d = PCN__STATUS_DETAILS__INIT;
+  d.field = field;
+  Pcn__Status st = PCN__STATUS__INIT;
+  st.code = PCN__STATUS_CODE__INVALID_ARGUMENT;
+  st.message = msg;
+  if (field[0]) st.details = &d;
+  Pcn__Response r = PCN__RESPONSE__INIT;
+  r.status = &st;
+  dispatch_reply(c, f->id, &r);
+  return -1;
 }
 
 int ctx_check_text(req_ctx *ctx, const char *field, const char *value,

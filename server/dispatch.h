@@ -83,6 +83,13 @@ const req_entry *dispatch_table(size_t *n);
 
 /* Serves one decoded frame from a connection. */
 void dispatch_frame(conn *c, Pcn__Frame *f);
+/* The string check (common/wire_check.h) on frame f's encoded body, made
+ * once for every frame before dispatch_frame, so no area can forget it: a
+ * NUL or invalid UTF-8 in any string field at any depth is refused with
+ * INVALID_ARGUMENT naming the field, and the connection goes on. Returns 0
+ * when f may be dispatched, -1 when it was answered here. */
+int dispatch_check_text(conn *c, const Pcn__Frame *f, const uint8_t *body,
+                        size_t len);
 
 /* The read transaction for this request (the loop's, renewed lazily). */
 MDB_txn *ctx_txn(req_ctx *ctx);

@@ -1,7 +1,8 @@
 /* it_asks.c - asks end to end over TLS, on a server whose clock the test
  * moves (pcnd run --test-clock): fair notice counted in working days
  * across Easter and a weekend, and changed by a holiday the network adds;
- * urgent asks (refused without a reason, counted per month for everyone);
+ * urgent asks (refused without a reason, counted per month for each
+ * member among the asks they may see);
  * answers per practice (who may give them, bad ones refused with the field
  * named, CONFLICT, closed asks); the practice's list by due date with the
  * overdue first; the ask load; reminders 3 and 1 working days before and
@@ -349,8 +350,10 @@ static void test_fair_notice(void **state) {
   r = its_expect(w->mgr, &cr, PCN__STATUS_CODE__OK);
   assert_int_equal(r->ask->n_practices, 3);
 
-  /* Urgent asks this month, shown to everyone, even a practice that was
-   * asked nothing urgent. */
+  /* Asks and urgent asks this month, shown to everyone, each counting
+   * only the asks they may see: C was asked once, nothing urgent; B three
+   * times (Estates survey, Clinics, the one to all), once urgent, and not
+   * A's urgent Flu stock count; A four times; the network's people all. */
   r = ask_list(w->pm_c, 0, "");
   assert_int_equal(r->asks->n_asks, 1); /* only the one to every practice */
   assert_int_equal(r->asks->n_months, 12);
@@ -360,8 +363,23 @@ static void test_fair_notice(void **state) {
   char month[8];
   snprintf(month, sizeof month, "%04d-%02d", (int)y, m);
   assert_string_equal(r->asks->months[0]->month, month);
-  assert_int_equal(r->asks->months[0]->urgent, 2);
-  assert_int_equal(r->asks->months[0]->asks, 5);
+  assert_int_equal(r->asks->months[0]->urgent, 0);
+  assert_int_equal(r->asks->months[0]->asks, 1);
+  const struct {
+    its_member *m;
+    uint32_t asks, urgent;
+  } counts[] = {{w->pm_a, 4, 1}, {w->staff_a, 4, 1}, {w->pm_b, 3, 1},
+                {w->pm_c, 1, 0}, {w->mgr, 5, 2},     {w->cd, 5, 2}};
+  for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+    const Pcn__Response *l = ask_list(counts[i].m, 0, "");
+    assert_int_equal(l->asks->months[0]->asks, counts[i].asks);
+    assert_int_equal(l->asks->months[0]->urgent, counts[i].urgent);
+    assert_int_equal(l->asks->n_asks, counts[i].asks); /* as listed */
+    const Pcn__Response *ld = load_of(counts[i].m);
+    assert_int_equal(ld->ask_load_report->months[0]->asks, counts[i].asks);
+    assert_int_equal(ld->ask_load_report->months[0]->urgent, counts[i].urgent);
+  }
+  r = ask_list(w->pm_c, 0, "");
   assert_int_equal(r->asks->min_notice_days, 10);
   assert_string_equal(r->asks->today, fmt(tue));
   assert_string_equal(r->asks->earliest_fair_due, fmt(e + 12));
