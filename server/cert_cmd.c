@@ -12,6 +12,7 @@
 #include "cert_cmd.h"
 
 #include <getopt.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -87,7 +88,8 @@ static void usage_cert(FILE *f) {
   fprintf(f,
           "Usage:\n"
           "  pcnd cert status --data DIR [--tls-cert FILE] [--json]\n"
-          "  pcnd cert renew --data DIR [--host NAME_OR_IP]... [--json]\n\n"
+          "  pcnd cert renew --data DIR [--host NAME_OR_IP]... [--ca-key FILE]\n"
+          "                  [--json]\n\n"
           "status  prints when the server certificate and the root clients\n"
           "        trust (the network CA, or with --tls-cert the last\n"
           "        certificate of FILE) expire. Exit code: 0 both have more\n"
@@ -99,7 +101,9 @@ static void usage_cert(FILE *f) {
           "        server.pem.prev and server.key.prev. Clients trust the CA,\n"
           "        so nothing changes for them. A running pcnd takes the new\n"
           "        certificate on SIGHUP without dropping connections:\n"
-          "          kill -HUP $(pidof pcnd)    or    systemctl reload pcnd\n\n"
+          "          kill -HUP $(pidof pcnd)    or    systemctl reload pcnd\n"
+          "        --ca-key FILE: the CA's key, when pcnd init --ca-out kept\n"
+          "        it out of DIR (mount the medium, renew, take it away).\n\n"
           "Both are safe while pcnd runs. See docs/certificates.md, which\n"
           "also says how the ten-year CA is rolled over.\n");
 }
@@ -125,10 +129,19 @@ static int cert_status(const char *dir, const char *tls_cert, int json) {
   }
   int a = state_of(leaf), b = state_of(root);
   rc = a > b ? a : b;
+  /* Where the key that renews is: the data directory, or (pcnd init
+   * --ca-out) somewhere offline. Not asked of an organisation's PKI. */
+  const char *ca_key = "external";
+  if (!tls_cert) {
+    char keyf[4200];
+    snprintf(keyf, sizeof keyf, "%s/ca.key", dir);
+    ca_key = access(keyf, F_OK) == 0 ? "data_dir" : "offline";
+  }
   if (json) {
-    json_t *o =
-        json_pack("{s:o, s:o, s:s}", "server", info_json(leaf, chain), "root",
-                  info_json(root, rootf), "state", state_word(rc));
+    json_t *o = json_pack("{s:o, s:o, s:s, s:s}", "server",
+                          info_json(leaf, chain), "root",
+                          info_json(root, rootf), "state", state_word(rc),
+                          "ca_key", ca_key);
     char *s = json_dumps(o, JSON_INDENT(2));
     if (s) printf("%s\n", s);
     free(s);
@@ -141,6 +154,11 @@ static int cert_status(const char *dir, const char *tls_cert, int json) {
                           "pcnd SIGHUP.");
     info_print(tls_cert ? "Root certificate" : "Network CA", root, rootf,
                "roll it over as docs/certificates.md describes.");
+    if (!tls_cert)
+      printf("  key       %s\n",
+             !strcmp(ca_key, "data_dir")
+                 ? "in the data directory (ca.key)"
+                 : "kept offline (renew with --ca-key FILE)");
   }
 
 out:
@@ -149,8 +167,8 @@ out:
   return rc;
 }
 
-static int cert_renew(const char *dir, const char *const *extra, size_t nextra,
-                      int json) {
+static int cert_renew(const char *dir, const char *ca_key,
+                      const char *const *extra, size_t nextra, int json) {
   char path[4096], err[600], na[32];
   const char *hosts[MAX_HOSTS];
   size_t n = 0;
@@ -177,7 +195,7 @@ static int cert_renew(const char *dir, const char *const *extra, size_t nextra,
                     "name every host clients use with --host.\n");
     goto out;
   }
-  if (certs_renew(dir, hosts, n, issued, err, sizeof err)) {
+  if (certs_renew_with(dir, ca_key, hosts, n, issued, err, sizeof err)) {
     fprintf(stderr, "pcnd cert renew: %s\n", err);
     goto out;
   }
@@ -218,13 +236,14 @@ int pcnd_cert_main(int argc, char **argv) {
             verb);
     return ST_FAIL;
   }
-  const char *dir = NULL, *tls_cert = NULL, *hosts[16];
+  const char *dir = NULL, *tls_cert = NULL, *ca_key = NULL, *hosts[16];
   size_t nhosts = 0;
   int json = 0, c;
   static const struct option longs[] = {
       {"data", required_argument, NULL, 'd'},
       {"host", required_argument, NULL, 'H'},
       {"tls-cert", required_argument, NULL, 'c'},
+      {"ca-key", required_argument, NULL, 'k'},
       {"json", no_argument, NULL, 'j'},
       {"help", no_argument, NULL, 'h'},
       {0}};
@@ -233,6 +252,10 @@ int pcnd_cert_main(int argc, char **argv) {
   while ((c = getopt_long(argc, argv, "d:H:c:jh", longs, NULL)) != -1) {
     switch (c) {
     case 'd': dir = optarg; break;
+    case 'k':
+      if (!is_renew) goto bad;
+      ca_key = optarg;
+      break;
     case 'j': json = 1; break;
     case 'c':
       if (!is_status) goto bad;
@@ -260,7 +283,7 @@ int pcnd_cert_main(int argc, char **argv) {
   }
   if (is_status) return cert_status(dir, tls_cert, json);
   if (!dir) goto bad;
-  return cert_renew(dir, hosts, nhosts, json);
+  return cert_renew(dir, ca_key, hosts, nhosts, json);
 
 bad:
   fprintf(stderr, "Try `pcnd cert --help`.\n");

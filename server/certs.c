@@ -353,6 +353,13 @@ static void dir_sync(const char *dir) {
 int certs_create(const char *dir, const char *network_name,
                  const char *const *hosts, size_t nhosts, char *err,
                  size_t errlen) {
+  return certs_create_ca_out(dir, NULL, network_name, hosts, nhosts, err,
+                             errlen);
+}
+
+int certs_create_ca_out(const char *dir, const char *ca_key_dir,
+                        const char *network_name, const char *const *hosts,
+                        size_t nhosts, char *err, size_t errlen) {
   char path[F_COUNT][4096];
   char first[CERTS_HOST_MAX] = "", cn[CERTS_CN_MAX * 4 + 1], why[160];
   int created[F_COUNT] = {0};
@@ -370,12 +377,18 @@ int certs_create(const char *dir, const char *network_name,
     return -1;
   }
   for (i = 0; i < F_COUNT; i++) {
+    const char *in = i == F_CA_KEY && ca_key_dir ? ca_key_dir : dir;
     int n =
-        snprintf(path[i], sizeof path[i], "%s/%s", dir, certs_files[i].name);
+        snprintf(path[i], sizeof path[i], "%s/%s", in, certs_files[i].name);
     if (n < 0 || (size_t)n >= sizeof path[i]) {
-      certs_err(err, errlen, "The directory path %s is too long.", dir);
+      certs_err(err, errlen, "The directory path %s is too long.", in);
       return -1;
     }
+  }
+  if (ca_key_dir && mkdir(ca_key_dir, 0700) != 0 && errno != EEXIST) {
+    certs_err(err, errlen, "Cannot make %s for the CA key: %s.", ca_key_dir,
+              strerror(errno));
+    return -1;
   }
 
   san = san_build(hosts, nhosts, first, sizeof first, err, errlen);
@@ -429,6 +442,7 @@ int certs_create(const char *dir, const char *network_name,
     created[i] = 1;
   }
   dir_sync(dir);
+  if (ca_key_dir) dir_sync(ca_key_dir);
   rc = 0;
 
 out:
@@ -650,8 +664,8 @@ static int file_replace(const char *tmp, const char *path, const char *prev,
 
 /* Reads the network CA's key and certificate and checks they belong
  * together and the CA is still valid. */
-static int ca_load(const char *dir, X509 **ca, EVP_PKEY **key, char *err,
-                   size_t errlen) {
+static int ca_load(const char *dir, const char *key_path, X509 **ca,
+                   EVP_PKEY **key, char *err, size_t errlen) {
   char path[4096], why[160];
   BIO *b = NULL;
   *ca = NULL;
@@ -666,12 +680,24 @@ static int ca_load(const char *dir, X509 **ca, EVP_PKEY **key, char *err,
     goto fail;
   }
   BIO_free(b);
-  snprintf(path, sizeof path, "%s/ca.key", dir);
+  b = NULL;
+  if (key_path) {
+    snprintf(path, sizeof path, "%s", key_path);
+  } else {
+    snprintf(path, sizeof path, "%s/ca.key", dir);
+    if (access(path, F_OK) != 0 && errno == ENOENT) {
+      certs_err(err, errlen,
+                "The network CA's key is not in %s (pcnd init --ca-out kept "
+                "it offline); give it with --ca-key FILE.",
+                dir);
+      goto fail;
+    }
+  }
   b = BIO_new_file(path, "r");
   if (!b || !(*key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL))) {
     certs_err(err, errlen,
               "Cannot read the CA key %s (%s); renew as the user that owns "
-              "the data directory.",
+              "it.",
               path, certs_reason(why, sizeof why));
     goto fail;
   }
@@ -703,6 +729,12 @@ fail:
 
 int certs_renew(const char *dir, const char *const *hosts, size_t nhosts,
                 certs_info *issued, char *err, size_t errlen) {
+  return certs_renew_with(dir, NULL, hosts, nhosts, issued, err, errlen);
+}
+
+int certs_renew_with(const char *dir, const char *ca_key_path,
+                     const char *const *hosts, size_t nhosts,
+                     certs_info *issued, char *err, size_t errlen) {
   char key_path[4096], pem_path[4096], key_tmp[4200], pem_tmp[4200],
       key_prev[4200], pem_prev[4200];
   char first[CERTS_HOST_MAX] = "", why[160];
@@ -724,7 +756,7 @@ int certs_renew(const char *dir, const char *const *hosts, size_t nhosts,
   snprintf(key_prev, sizeof key_prev, "%s.prev", key_path);
   snprintf(pem_prev, sizeof pem_prev, "%s.prev", pem_path);
 
-  if (ca_load(dir, &ca, &ca_key, err, errlen)) goto out;
+  if (ca_load(dir, ca_key_path, &ca, &ca_key, err, errlen)) goto out;
   san = san_build(hosts, nhosts, first, sizeof first, err, errlen);
   if (!san) goto out;
   srv_key = EVP_EC_gen("P-256");

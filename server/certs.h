@@ -2,7 +2,8 @@
  * read by `pcnd run` and by tests.
  *
  * Owns: four files in the data directory. ca.pem (the network CA),
- * ca.key (0600), server.pem (the server certificate followed by the CA:
+ * ca.key (0600; or kept elsewhere, offline, after pcnd init --ca-out, and
+ * given to renewal as --ca-key), server.pem (the server certificate followed by the CA:
  * the chain the server sends) and server.key (0600). Renewal leaves the
  * previous pair as server.pem.prev and server.key.prev.
  *
@@ -28,6 +29,12 @@
 int certs_create(const char *dir, const char *network_name,
                  const char *const *hosts, size_t nhosts, char *err,
                  size_t errlen);
+/* The same, with the CA's key written to ca_key_dir/ca.key instead of
+ * dir/ca.key (pcnd init --ca-out: the key kept offline); ca_key_dir NULL
+ * is certs_create. ca_key_dir is made (0700) if it does not exist. */
+int certs_create_ca_out(const char *dir, const char *ca_key_dir,
+                        const char *network_name, const char *const *hosts,
+                        size_t nhosts, char *err, size_t errlen);
 
 #define CERTS_HOST_MAX 256
 #define CERTS_INFO_HOSTS 32
@@ -62,6 +69,11 @@ int certs_chain_info(const char *path, certs_info *leaf, certs_info *root,
  * so; running renew again mends it). */
 int certs_renew(const char *dir, const char *const *hosts, size_t nhosts,
                 certs_info *issued, char *err, size_t errlen);
+/* The same, signing with the CA key in ca_key_path (the offline key of
+ * pcnd init --ca-out) instead of dir/ca.key; NULL is certs_renew. */
+int certs_renew_with(const char *dir, const char *ca_key_path,
+                     const char *const *hosts, size_t nhosts,
+                     certs_info *issued, char *err, size_t errlen);
 
 /* SHA-256 of the DER encoding of the first certificate in a PEM file.
  * Returns 0 or -1 with err. */

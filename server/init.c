@@ -88,7 +88,9 @@ int pcnd_init(const init_opts *o, char *code, size_t codelen, char *err,
   if (!is_unspecified(host)) hosts[nh++] = host;
   hosts[nh++] = "localhost";
   hosts[nh++] = "127.0.0.1";
-  if (certs_create(o->data_dir, o->network, hosts, nh, err, errlen)) return -1;
+  if (certs_create_ca_out(o->data_dir, o->ca_out, o->network, hosts, nh, err,
+                          errlen))
+    return -1;
 
   /* Invitations carry an address clients can reach: the listen address,
    * unless it is a wildcard, then the first --host. */

@@ -21,6 +21,7 @@ typedef struct init_opts {
   /* pcnd run will serve this chain (--tls-cert): the invitation pins its
    * root, the chain's last certificate, instead of the network CA. */
   const char *tls_cert;
+  const char *ca_out; /* the CA key's directory, kept offline; NULL: DIR */
 } init_opts;
 
 /* Creates the network; writes the first PCN manager's invitation code into

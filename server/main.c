@@ -368,7 +368,12 @@ static void usage_init(void) {
       "604800]\n"
       "  --tls-cert FILE       the chain `pcnd run --tls-cert` will serve\n"
       "                        (your PKI's, ending with its root): the\n"
-      "                        invitation then pins that root\n");
+      "                        invitation then pins that root\n"
+      "  --ca-out DIR          write the network CA's key to DIR (a USB\n"
+      "                        stick, an offline machine) instead of the\n"
+      "                        data directory; renewing then needs it\n"
+      "                        (pcnd cert renew --ca-key DIR/ca.key). See\n"
+      "                        docs/operations.md for what each choice risks\n");
 }
 
 static int cmd_init(int argc, char **argv) {
@@ -385,6 +390,7 @@ static int cmd_init(int argc, char **argv) {
       {"manager-name", required_argument, NULL, 'M'},
       {"invite-ttl", required_argument, NULL, 't'},
       {"tls-cert", required_argument, NULL, 'C'},
+      {"ca-out", required_argument, NULL, 'K'},
       {"help", no_argument, NULL, 'h'},
       {0}};
   int c;
@@ -404,6 +410,7 @@ static int cmd_init(int argc, char **argv) {
       break;
     case 'm': o.manager = optarg; break;
     case 'C': o.tls_cert = optarg; break;
+    case 'K': o.ca_out = optarg; break;
     case 'M': o.manager_name = optarg; break;
     case 't': {
       char *end;
@@ -437,6 +444,11 @@ static int cmd_init(int argc, char **argv) {
          o.tls_cert ? o.tls_cert : "",
          o.tls_cert ? " --tls-key YOUR_KEY_FILE" : "", o.manager,
          o.invite_ttl_s / 86400 ? o.invite_ttl_s / 86400 : 1, code);
+  if (o.ca_out)
+    printf("\nThe network CA's key is in %s/ca.key, not in %s. Keep it\n"
+           "offline and copied: renewing the server certificate (within 825\n"
+           "days) needs it: pcnd cert renew --data %s --ca-key %s/ca.key\n",
+           o.ca_out, o.data_dir, o.data_dir, o.ca_out);
   return 0;
 }
 

@@ -33,6 +33,48 @@ expect 1 "$pcnd" cert renew --data "$tmp/nowhere"
 one_line "renew without a network"
 ok
 
+# --- the CA key kept offline (pcnd init --ca-out): the data directory (and
+# so a stolen server or its backups) cannot mint certificates; renewing asks
+# for the key, and works with it.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+expect 0 "$pcnd" init --data "$tmp/off" --network "Offline PCN" --listen "127.0.0.1:$port" \
+  --ca-out "$tmp/usb"
+grep -q -- "--ca-key $tmp/usb/ca.key" "$tmp/out" || fail "init does not say how to renew: $(cat "$tmp/out")"
+code=$(cli_code < "$tmp/out")
+[ ! -e "$tmp/off/ca.key" ] || fail "--ca-out left the CA key in the data directory"
+[ "$(stat -c %a "$tmp/usb/ca.key")" = 600 ] || fail "the offline CA key is not 0600"
+[ "$(stat -c %a "$tmp/usb")" = 700 ] || fail "the CA key's directory is not 0700"
+expect 2 "$pcnd" init --data "$tmp/off2" --network "Other PCN" --ca-out "$tmp/usb"
+one_line "init over an existing CA key"
+[ ! -e "$tmp/off2/server.pem" ] || fail "a refused init left files behind"
+expect 0 "$pcnd" cert status --data "$tmp/off" --json
+[ "$(json 'd["ca_key"]' < "$tmp/out")" = offline ] || fail "status does not say the key is offline"
+expect 0 "$pcnd" cert status --data "$tmp/plain" --json
+[ "$(json 'd["ca_key"]' < "$tmp/out")" = data_dir ] || fail "status does not say the key is in the data directory"
+before=$(sha256sum < "$tmp/off/server.pem")
+expect 1 "$pcnd" cert renew --data "$tmp/off"
+one_line "renew without the offline key"
+grep -q -- "--ca-key" "$tmp/err" || fail "renew does not ask for --ca-key: $(cat "$tmp/err")"
+[ "$before" = "$(sha256sum < "$tmp/off/server.pem")" ] || fail "a refused renew touched server.pem"
+expect 1 "$pcnd" cert renew --data "$tmp/off" --ca-key "$tmp/plain/server.key"
+grep -q "does not match" "$tmp/err" || fail "renew took a key that is not the CA's: $(cat "$tmp/err")"
+"$pcnd" run --data "$tmp/off" > "$tmp/pcnd.log" 2>&1 &
+pid=$!
+wait_for "$tmp/pcnd.log" serving
+echo "offline manager's password" | as offmgr join "$code" --password-stdin > /dev/null ||
+  fail "a network whose CA key is offline cannot be joined"
+expect 0 "$pcnd" cert renew --data "$tmp/off" --ca-key "$tmp/usb/ca.key"
+[ "$before" != "$(sha256sum < "$tmp/off/server.pem")" ] || fail "renew with --ca-key issued nothing"
+kill -HUP "$pid"
+wait_for "$tmp/pcnd.log" "new connections get certificate"
+as offmgr task add --title "after an offline renewal" > /dev/null || fail "the client lost the server after the renewal"
+# A backup of such a network carries no CA key, and restores.
+expect 0 "$pcnd" backup --data "$tmp/off" --out "$tmp/off.pcnbak"
+cli_stop_pcnd
+expect 0 "$pcnd" restore --from "$tmp/off.pcnbak" --data "$tmp/off-restored"
+[ ! -e "$tmp/off-restored/ca.key" ] || fail "a restore made up a CA key"
+ok
+
 # --- an organisation's PKI
 pki=$tmp/pki
 mkdir -p "$pki"
