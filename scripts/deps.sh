@@ -18,6 +18,8 @@ PCN_PACKAGES=(
           # cli_certs makes an organisation PKI with it
   libsystemd-dev # sd_notify, for pcnd@.service's Type=notify
   systemd # systemd-analyze: svc_unit verifies pcnd@.service with it
+  file # cpack's DEB generator runs it to find the binaries dpkg-shlibdeps
+       # reads for Depends (svc_packages, scripts/package.sh)
 )
 
 pcn_install_deps() {

@@ -244,13 +244,24 @@ void dispatch_reply_raw(conn *c, uint64_t id, Pcn__Response *resp,
   conn_send_bytes(c, out->data, out->len);
 }
 
-static void reply_status(conn *c, uint64_t id, int code, const char *msg) {
+/* A refusal; retry_after_ms (0: none) tells the client when to try again. */
+static void reply_status_retry(conn *c, uint64_t id, int code,
+                               const char *msg, uint32_t retry_after_ms) {
   Pcn__Status st = PCN__STATUS__INIT;
+  Pcn__StatusDetails det = PCN__STATUS_DETAILS__INIT;
   st.code = code;
   st.message = (char *)msg;
+  if (retry_after_ms) {
+    det.retry_after_ms = retry_after_ms;
+    st.details = &det;
+  }
   Pcn__Response r = PCN__RESPONSE__INIT;
   r.status = &st;
   dispatch_reply(c, id, &r);
+}
+
+static void reply_status(conn *c, uint64_t id, int code, const char *msg) {
+  reply_status_retry(c, id, code, msg, 0);
 }
 
 void dispatch_submit(wjob *job, const req_entry *e) {
@@ -356,9 +367,10 @@ static int dispatch_gate(conn *c, uint64_t id, const req_entry *e) {
    * cannot queue hundreds of password hashes ahead of everyone's. */
   if (!c->who.member_id && (e->flags & REQ_WRITE || e->prepare) &&
       c->inflight > 0) {
-    reply_status(c, id, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                 "Wait for the answer to your login before sending another "
-                 "request.");
+    reply_status_retry(c, id, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                       "Wait for the answer to the login on this connection "
+                       "before sending another request.",
+                       1000);
     return -1;
   }
   return 0;

@@ -902,6 +902,14 @@ void pcn_desk_on_rows(pcn_desk *d, void (*cb)(void *ud), void *ud) {
   d->on_rows_ud = ud;
 }
 
+static void close_left_open(uv_handle_t *h, void *arg) {
+  (void)arg;
+  if (uv_is_closing(h)) return;
+  g_message("closing the window: a %s handle was still open; closing it",
+            uv_handle_type_name(uv_handle_get_type(h)));
+  uv_close(h, NULL);
+}
+
 void pcn_desk_free(pcn_desk *d) {
   if (!d) return;
   g_source_remove(d->tick);
@@ -931,8 +939,16 @@ void pcn_desk_free(pcn_desk *d) {
     uv_run(&d->loop, UV_RUN_NOWAIT);
     if (uv_loop_alive(&d->loop)) g_usleep(1000);
   }
+  /* Still open after that: say which handles, close them, and wait for
+   * threadpool work to return, so the loop closes and nothing leaks. */
+  if (uv_loop_close(&d->loop) == UV_EBUSY) {
+    uv_walk(&d->loop, close_left_open, NULL);
+    for (int i = 0; i < 30000 && uv_loop_close(&d->loop) == UV_EBUSY; i++) {
+      uv_run(&d->loop, UV_RUN_NOWAIT);
+      g_usleep(1000);
+    }
+  }
   g_source_destroy(d->uvsrc);
-  uv_loop_close(&d->loop);
   pcn_config_free(&d->cfg);
   if (d->feed_flush_id) g_source_remove(d->feed_flush_id);
   if (d->last_toast) g_object_unref(d->last_toast);
