@@ -138,7 +138,7 @@ static void metrics_render(server *s, pcn_buf *b) {
          "Connections cut because all output passed --output-budget.",
          (double)n.budget_cuts);
   metric(b, "pcnd_connections_rejected_total", "counter",
-         "Connections refused over the connection limit.",
+         "Connections refused over --max-conns or --max-anon-per-addr.",
          (double)n.rejected_conns);
   metric(b, "pcnd_password_checks_total", "counter",
          "Password checks and hashes started (logins, joins, password "

@@ -339,6 +339,72 @@ static void test_tls12_refused(void **state) {
   assert_alive(w);
 }
 
+/* Writes pipelined past --max-inflight: the ones past it are refused at
+ * once with a sentence, the others committed, nothing else stored, and
+ * the connection goes on serving. All 40 go in one TLS write, so the
+ * server reads them in one go, before any commit has come back. */
+static void test_inflight_cap(void **state) {
+  (void)state;
+  world w = {.s = its_start("--max-inflight 2")};
+  w.mgr = its_manager(w.s);
+  its_raw *raw = raw_after_hello(&w);
+  raw_login(&w, raw);
+  uint64_t head = its_head(w.mgr);
+  Pcn__TaskCreate t = PCN__TASK_CREATE__INIT;
+  t.title = "pipelined";
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_TASK_CREATE;
+  r.task_create = &t;
+  uint8_t all[8192];
+  size_t n = 0;
+  for (uint64_t id = 10; id < 50; id++) {
+    Pcn__Frame f = PCN__FRAME__INIT;
+    f.id = id;
+    f.body_case = PCN__FRAME__BODY_REQUEST;
+    f.request = &r;
+    size_t len = pcn__frame__get_packed_size(&f);
+    assert_true(n + 4 + len <= sizeof all);
+    all[n] = (uint8_t)(len >> 24);
+    all[n + 1] = (uint8_t)(len >> 16);
+    all[n + 2] = (uint8_t)(len >> 8);
+    all[n + 3] = (uint8_t)len;
+    pcn__frame__pack(&f, all + n + 4);
+    n += 4 + len;
+  }
+  assert_int_equal(its_raw_write(raw, all, n), 0);
+  int ok = 0, refused = 0;
+  char msg[300] = "";
+  for (int i = 0; i < 40; i++) {
+    int eof;
+    Pcn__Frame *f = its_raw_read_frame(raw, 5000, &eof);
+    assert_non_null(f);
+    if (f->body_case != PCN__FRAME__BODY_RESPONSE || f->id < 10) {
+      pcn__frame__free_unpacked(f, NULL);
+      i--; /* a feed event or the like: not an answer */
+      continue;
+    }
+    int code = (int)f->response->status->code;
+    if (code == PCN__STATUS_CODE__OK) {
+      ok++;
+    } else {
+      assert_int_equal(code, PCN__STATUS_CODE__RESOURCE_EXHAUSTED);
+      snprintf(msg, sizeof msg, "%s", f->response->status->message);
+      refused++;
+    }
+    pcn__frame__free_unpacked(f, NULL);
+  }
+  fprintf(stderr, "in flight: %d of 40 committed, %d refused\n", ok, refused);
+  assert_true(ok >= 2);
+  assert_true(refused >= 1);
+  assert_non_null(strstr(msg, "in flight on this connection (limit 2)"));
+  assert_int_equal(its_head(w.mgr), head + (uint64_t)ok);
+  assert_alive(&w);
+  its_raw_close(raw);
+  its_member_free(w.mgr);
+  assert_int_equal(its_verify(w.s), 0);
+  its_free(w.s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_zero_length_frame),
@@ -351,6 +417,7 @@ int main(void) {
       cmocka_unit_test(test_client_that_never_reads),
       cmocka_unit_test(test_wrong_ca),
       cmocka_unit_test(test_tls12_refused),
+      cmocka_unit_test(test_inflight_cap),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
