@@ -226,12 +226,20 @@ static int files_fit(server *s, uint32_t *margin, char *err, size_t errlen) {
   if (*margin < 1) *margin = 1;
   if (*margin > LIMITS_MARGIN_MAX) *margin = LIMITS_MARGIN_MAX;
   uint32_t fits = (uint32_t)(room - *margin);
-  pcnd_log(LOG_WARNING,
-           "The open-file limit of %llu fits %u client connections, not "
-           "--max-conns %u; serving at most %u (more are told to retry): "
-           "raise the limit (ulimit -n, or LimitNOFILE= in the service unit) "
-           "to serve more.",
-           (unsigned long long)limit, fits, s->cfg.max_conns, fits);
+  /* The default is a ceiling, not a request: fitting it is routine, so
+   * only a --max-conns someone chose is worth a warning. */
+  if (s->cfg.max_conns == PCND_MAX_CONNS_DEFAULT)
+    pcnd_log(LOG_INFO,
+             "Serving at most %u client connections at once, as many as the "
+             "open-file limit of %llu fits.",
+             fits, (unsigned long long)limit);
+  else
+    pcnd_log(LOG_WARNING,
+             "The open-file limit of %llu fits %u client connections, not "
+             "--max-conns %u; serving at most %u (more are told to retry): "
+             "raise the limit (ulimit -n, or LimitNOFILE= in the service "
+             "unit) to serve more.",
+             (unsigned long long)limit, fits, s->cfg.max_conns, fits);
   s->cfg.max_conns = fits;
   return 0;
 }

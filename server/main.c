@@ -47,8 +47,8 @@ static const run_opt run_opts[] = {
      OPT_U32,
      OFF(max_frame), 1024, 64u << 20},
     {"max-conns", "N",
-     "concurrent connections; more are told to retry (lowered, with a "
-     "warning, to fit the open-file limit)",
+     "concurrent connections; more are told to retry (lowered to fit the "
+     "open-file limit; with a warning if you set it)",
      OPT_U32, OFF(max_conns), 1, 1000000},
     {"max-anon-per-addr", "N",
      "connections not yet logged in from one address (IPv6: one /64); "

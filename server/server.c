@@ -32,7 +32,7 @@
 void srv_config_defaults(srv_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->max_frame = PCN_FRAME_MAX_DEFAULT;
-  cfg->max_conns = 20000;
+  cfg->max_conns = PCND_MAX_CONNS_DEFAULT;
   cfg->max_anon_per_addr = 32; /* a practice's PCs behind one NAT address */
   cfg->max_inflight = 256;
   cfg->max_output = 8u << 20;

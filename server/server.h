@@ -16,6 +16,9 @@
 #ifndef PCND_SERVER_H
 #define PCND_SERVER_H
 
+/* --max-conns unless given; fitted quietly to the open-file limit. */
+#define PCND_MAX_CONNS_DEFAULT 20000
+
 #include <stdint.h>
 #include <uv.h>
 #include <openssl/ssl.h>
