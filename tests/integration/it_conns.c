@@ -18,38 +18,17 @@
 
 #define FLOOD 30
 
-static void send_hello(its_raw *raw) {
-  Pcn__Hello h = PCN__HELLO__INIT;
-  h.protocol_version = 1;
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_HELLO;
-  r.hello = &h;
-  its_raw_send(raw, 1, &r);
-}
-
 /* The first response that answers id or is about the connection (id 0):
  * its status code, with its message and retry_after_ms; -1 on EOF or
  * timeout. */
 static int read_status(its_raw *raw, uint64_t id, char *msg, size_t msglen,
                        uint32_t *retry_ms) {
-  if (msg) msg[0] = 0;
-  if (retry_ms) *retry_ms = 0;
-  for (;;) {
-    int eof;
-    Pcn__Frame *f = its_raw_read_frame(raw, 10000, &eof);
-    if (!f) return -1;
-    if (f->body_case == PCN__FRAME__BODY_RESPONSE && f->response->status &&
-        (f->id == id || f->id == 0)) {
-      Pcn__Status *st = f->response->status;
-      int code = (int)st->code;
-      if (msg) snprintf(msg, msglen, "%s", st->message ? st->message : "");
-      if (retry_ms && st->details) *retry_ms = st->details->retry_after_ms;
-      if (f->id == 0 && id != 0) code = 1000 + code; /* about the conn */
-      pcn__frame__free_unpacked(f, NULL);
-      return code;
-    }
-    pcn__frame__free_unpacked(f, NULL);
-  }
+  its_answer a;
+  int code = its_raw_answer(raw, id, 10000, &a);
+  if (msg) snprintf(msg, msglen, "%s", a.msg);
+  if (retry_ms) *retry_ms = a.retry_after_ms;
+  if (code >= 0 && a.id == 0 && id != 0) code = 1000 + code; /* the conn */
+  return code;
 }
 
 /* The connection was closed by the server: EOF within the wait. */
@@ -69,7 +48,7 @@ static its_raw *hello_from(its_server *s, const char *from, char *msg,
                            size_t msglen) {
   its_raw *raw = its_raw_connect_from(s, from);
   assert_non_null(raw);
-  send_hello(raw);
+  its_raw_send_hello(raw, 1);
   uint32_t retry = 0;
   int code = read_status(raw, 1, msg, msglen, &retry);
   if (code == PCN__STATUS_CODE__OK) return raw;
@@ -83,22 +62,13 @@ static its_raw *hello_from(its_server *s, const char *from, char *msg,
 }
 
 static void resume(its_raw *raw, const char *token, uint64_t id) {
-  Pcn__Resume rs = PCN__RESUME__INIT;
-  rs.token = (char *)token;
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_RESUME;
-  r.resume = &rs;
-  its_raw_send(raw, id, &r);
+  its_raw_resume(raw, id, token);
   assert_int_equal(read_status(raw, id, NULL, 0, NULL), PCN__STATUS_CODE__OK);
 }
 
 static void send_login(its_raw *raw, uint64_t id, const char *user) {
-  Pcn__Login l = PCN__LOGIN__INIT;
-  l.username = (char *)user;
-  l.password = "not the password at all";
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_LOGIN;
-  r.login = &l;
+  Pcn__Login l;
+  Pcn__Request r = its_login_req(&l, user, "not the password at all");
   its_raw_send(raw, id, &r);
 }
 
@@ -245,19 +215,10 @@ static void send_big_task(its_raw *raw, uint64_t id) {
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_TASK_CREATE;
   r.task_create = &t;
-  Pcn__Frame f = PCN__FRAME__INIT;
-  f.id = id;
-  f.body_case = PCN__FRAME__BODY_REQUEST;
-  f.request = &r;
-  size_t n = pcn__frame__get_packed_size(&f);
-  uint8_t *buf = malloc(n + 4);
-  buf[0] = (uint8_t)(n >> 24);
-  buf[1] = (uint8_t)(n >> 16);
-  buf[2] = (uint8_t)(n >> 8);
-  buf[3] = (uint8_t)n;
-  pcn__frame__pack(&f, buf + 4);
-  for (size_t off = 0; off < n + 4; off += 16384) {
-    size_t k = n + 4 - off < 16384 ? n + 4 - off : 16384;
+  size_t n;
+  uint8_t *buf = its_frame(id, &r, &n);
+  for (size_t off = 0; off < n; off += 16384) {
+    size_t k = n - off < 16384 ? n - off : 16384;
     if (its_raw_write(raw, buf + off, k) != 0) break;
   }
   free(buf);
