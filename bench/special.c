@@ -58,19 +58,26 @@ static void on_fan_ack(bench *b, uint64_t id, uint64_t t) {
   if (i >= 0) b->ack_t[i] = t;
 }
 
-static void on_fan_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
-  (void)cl;
-  bconn *bc = ud;
-  bench *b = bc->b;
-  uint64_t t = uv_hrtime();
+/* Counts ev on bc's subscription: a duplicate (0: ignore it), or the next
+ * event, any gap before it counted. */
+static int feed_check(bench *b, bconn *bc, const Pcn__Event *ev) {
   if (ev->seq <= bc->last_seq) {
     b->r->dups++;
-    return;
+    return 0;
   }
   if (ev->seq != bc->last_seq + 1) b->r->gaps += ev->seq - bc->last_seq - 1;
   bc->last_seq = ev->seq;
   bc->got++;
   b->r->events++;
+  return 1;
+}
+
+static void on_fan_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
+  (void)cl;
+  bconn *bc = ud;
+  bench *b = bc->b;
+  uint64_t t = uv_hrtime();
+  if (!feed_check(b, bc, ev)) return;
   if (ev->record_case != PCN__EVENT__RECORD_TASK || ev->op != PCN__OP__CREATED)
     return;
   int64_t i = slot(b, ev->task->id);
@@ -392,19 +399,12 @@ int run_idle(bench *b) {
 
 /* ------------------------------------------------------------ replay */
 
-/* Feed checker as fanout's; the first event a subscriber hears in the
- * stalled phase is its last read until the phase ends. */
+/* Checked as fanout's events are; the first event a subscriber hears in
+ * the stalled phase is its last read until the phase ends. */
 static void on_replay_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   bconn *bc = ud;
   bench *b = bc->b;
-  if (ev->seq <= bc->last_seq) {
-    b->r->dups++;
-    return;
-  }
-  if (ev->seq != bc->last_seq + 1) b->r->gaps += ev->seq - bc->last_seq - 1;
-  bc->last_seq = ev->seq;
-  bc->got++;
-  b->r->events++;
+  if (!feed_check(b, bc, ev)) return;
   if (b->measuring && !bc->paused && pcn_client_pause(cl, 1) == 0)
     bc->paused = 1;
 }

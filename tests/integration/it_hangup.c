@@ -28,10 +28,7 @@
 #include "itest.h"
 #include "pki.h"
 
-typedef struct world {
-  its_server *s;
-  its_member *mgr;
-} world;
+typedef its_world world;
 
 static int setup(void **state) {
   world *w = calloc(1, sizeof *w);
@@ -46,15 +43,6 @@ static int setup(void **state) {
     its_task(w->mgr, title, "", NULL, NULL);
   }
   *state = w;
-  return 0;
-}
-
-static int teardown(void **state) {
-  world *w = *state;
-  its_member_free(w->mgr);
-  assert_int_equal(its_verify(w->s), 0);
-  its_free(w->s);
-  free(w);
   return 0;
 }
 
@@ -348,5 +336,5 @@ int main(void) {
       cmocka_unit_test(test_unfinished_frame_closed),
       cmocka_unit_test(test_anonymous_closed_at_handshake_timeout),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, setup, its_world_teardown);
 }

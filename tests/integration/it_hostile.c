@@ -14,10 +14,7 @@
 #include "itest.h"
 #include "pki.h"
 
-typedef struct world {
-  its_server *s;
-  its_member *mgr;
-} world;
+typedef its_world world;
 
 static int setup(void **state) {
   world *w = calloc(1, sizeof *w);
@@ -25,15 +22,6 @@ static int setup(void **state) {
   w->mgr = its_manager(w->s);
   its_add_practice(w->mgr, "F84001", "Riverside", 1000);
   *state = w;
-  return 0;
-}
-
-static int teardown(void **state) {
-  world *w = *state;
-  its_member_free(w->mgr);
-  assert_int_equal(its_verify(w->s), 0);
-  its_free(w->s);
-  free(w);
   return 0;
 }
 
@@ -364,5 +352,5 @@ int main(void) {
       cmocka_unit_test(test_tls12_refused),
       cmocka_unit_test(test_inflight_cap),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, setup, its_world_teardown);
 }

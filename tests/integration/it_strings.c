@@ -15,10 +15,7 @@
 #include "validate.h"
 #include "wire.h"
 
-typedef struct world {
-  its_server *s;
-  its_member *mgr;
-} world;
+typedef its_world world;
 
 static int setup(void **state) {
   world *w = calloc(1, sizeof *w);
@@ -28,17 +25,17 @@ static int setup(void **state) {
   return 0;
 }
 
-static int teardown(void **state) {
-  world *w = *state;
-  its_member_free(w->mgr);
-  assert_int_equal(its_verify(w->s), 0);
-  its_free(w->s);
-  free(w);
-  return 0;
-}
-
 static void add_str(pcn_buf *b, uint32_t field, const char *s, size_t n) {
   assert_int_equal(pcn_wire_append_len(b, field, s, n), 0);
+}
+
+/* Sends b (freed) as the body of request req_field with this id; returns
+ * the answer's status code (-1 none in 5 s), the answer in *a. */
+static int ask(its_raw *raw, uint64_t id, uint32_t req_field, pcn_buf *b,
+               its_answer *a) {
+  its_raw_send_body(raw, id, req_field, b->data, b->len);
+  pcn_buf_free(b);
+  return its_raw_answer(raw, id, 5000, a);
 }
 
 static void hello_body(pcn_buf *b, const char *name, size_t n) {
@@ -56,9 +53,7 @@ static void test_hello_bad_utf8(void **state) {
   its_answer a;
   pcn_buf b;
   hello_body(&b, "pcn \xc0\xaf\xff", 7);
-  its_raw_send_body(raw, 1, PCN__REQUEST__BODY_HELLO, b.data, b.len);
-  pcn_buf_free(&b);
-  assert_int_equal(its_raw_answer(raw, 1, 5000, &a),
+  assert_int_equal(ask(raw, 1, PCN__REQUEST__BODY_HELLO, &b, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
   assert_non_null(strstr(a.msg, "hello.client_name"));
   assert_non_null(strstr(a.msg, "UTF-8"));
@@ -67,17 +62,14 @@ static void test_hello_bad_utf8(void **state) {
   /* A NUL in client_version, after a good client_name. */
   hello_body(&b, "pcn", 3);
   add_str(&b, 3, "1.0\0evil", 8);
-  its_raw_send_body(raw, 2, PCN__REQUEST__BODY_HELLO, b.data, b.len);
-  pcn_buf_free(&b);
-  assert_int_equal(its_raw_answer(raw, 2, 5000, &a),
+  assert_int_equal(ask(raw, 2, PCN__REQUEST__BODY_HELLO, &b, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
   assert_string_equal(a.field, "client_version");
   assert_non_null(strstr(a.msg, "NUL"));
 
   hello_body(&b, "pcn caf\xc3\xa9", 9);
-  its_raw_send_body(raw, 3, PCN__REQUEST__BODY_HELLO, b.data, b.len);
-  pcn_buf_free(&b);
-  assert_int_equal(its_raw_answer(raw, 3, 5000, &a), PCN__STATUS_CODE__OK);
+  assert_int_equal(ask(raw, 3, PCN__REQUEST__BODY_HELLO, &b, &a),
+                   PCN__STATUS_CODE__OK);
   its_raw_close(raw);
 }
 
@@ -99,9 +91,7 @@ static void test_token_with_nul(void **state) {
   pcn_buf b;
   pcn_buf_init(&b);
   add_str(&b, 1, tok, tl + 5);
-  its_raw_send_body(raw, 2, PCN__REQUEST__BODY_RESUME, b.data, b.len);
-  pcn_buf_free(&b);
-  assert_int_equal(its_raw_answer(raw, 2, 5000, &a),
+  assert_int_equal(ask(raw, 2, PCN__REQUEST__BODY_RESUME, &b, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
   assert_string_equal(a.field, "token");
   assert_non_null(strstr(a.msg, "resume.token"));
@@ -109,9 +99,8 @@ static void test_token_with_nul(void **state) {
 
   pcn_buf_init(&b);
   add_str(&b, 1, tok, tl);
-  its_raw_send_body(raw, 4, PCN__REQUEST__BODY_RESUME, b.data, b.len);
-  pcn_buf_free(&b);
-  assert_int_equal(its_raw_answer(raw, 4, 5000, &a), PCN__STATUS_CODE__OK);
+  assert_int_equal(ask(raw, 4, PCN__REQUEST__BODY_RESUME, &b, &a),
+                   PCN__STATUS_CODE__OK);
   assert_int_equal(whoami(raw, 5), PCN__STATUS_CODE__OK);
   its_raw_close(raw);
 }
@@ -145,9 +134,7 @@ static void test_task_title_with_nul(void **state) {
   pcn_buf b;
   pcn_buf_init(&b);
   add_str(&b, 1, "nul\0title", 9);
-  its_raw_send_body(raw, 10, PCN__REQUEST__BODY_TASK_CREATE, b.data, b.len);
-  pcn_buf_free(&b);
-  assert_int_equal(its_raw_answer(raw, 10, 5000, &a),
+  assert_int_equal(ask(raw, 10, PCN__REQUEST__BODY_TASK_CREATE, &b, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
   assert_string_equal(a.field, "title");
   assert_string_equal(a.msg, "Text in task_create.title must be UTF-8 without "
@@ -157,9 +144,7 @@ static void test_task_title_with_nul(void **state) {
   pcn_buf_init(&b);
   add_str(&b, 1, "fine", 4);
   add_str(&b, 2, "line\n\xed\xa0\x80", 8); /* a surrogate */
-  its_raw_send_body(raw, 11, PCN__REQUEST__BODY_TASK_CREATE, b.data, b.len);
-  pcn_buf_free(&b);
-  assert_int_equal(its_raw_answer(raw, 11, 5000, &a),
+  assert_int_equal(ask(raw, 11, PCN__REQUEST__BODY_TASK_CREATE, &b, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
   assert_string_equal(a.field, "body");
 
@@ -168,9 +153,8 @@ static void test_task_title_with_nul(void **state) {
 
   pcn_buf_init(&b);
   add_str(&b, 1, "nultitle", 8);
-  its_raw_send_body(raw, 12, PCN__REQUEST__BODY_TASK_CREATE, b.data, b.len);
-  pcn_buf_free(&b);
-  assert_int_equal(its_raw_answer(raw, 12, 5000, &a), PCN__STATUS_CODE__OK);
+  assert_int_equal(ask(raw, 12, PCN__REQUEST__BODY_TASK_CREATE, &b, &a),
+                   PCN__STATUS_CODE__OK);
   assert_int_equal(task_count(w), tasks + 1);
   its_raw_close(raw);
 }
@@ -211,9 +195,7 @@ static void test_repeated_field(void **state) {
   assert_int_equal(pcn_wire_append_varint(&b, 3, 1900003600000), 0);
   add_str(&b, 5, "manager", 7);
   add_str(&b, 5, "manager\0", 8);
-  its_raw_send_body(raw, 20, PCN__REQUEST__BODY_MEETING_CREATE, b.data, b.len);
-  pcn_buf_free(&b);
-  assert_int_equal(its_raw_answer(raw, 20, 5000, &a),
+  assert_int_equal(ask(raw, 20, PCN__REQUEST__BODY_MEETING_CREATE, &b, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
   assert_string_equal(a.field, "invitees[1]");
   assert_int_equal(its_head(w->mgr), head);
@@ -283,10 +265,8 @@ static void test_every_request(void **state) {
         } else {
           add_str(&body, f->id, bad[b].bytes, bad[b].len);
         }
-        its_raw_send_body(raw, id, rf->id, body.data, body.len);
-        pcn_buf_free(&body);
         its_answer a;
-        int code = its_raw_answer(raw, id, 5000, &a);
+        int code = ask(raw, id, rf->id, &body, &a);
         if (code != PCN__STATUS_CODE__INVALID_ARGUMENT || strcmp(a.field, want))
           fail_msg("%s.%s with %s: code %d, field '%s' (wanted '%s'): %s",
                    table[i].name, want, b ? "bad UTF-8" : "a NUL", code,
@@ -314,5 +294,5 @@ int main(void) {
       cmocka_unit_test(test_repeated_field),
       cmocka_unit_test(test_every_request),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, setup, its_world_teardown);
 }

@@ -215,6 +215,15 @@ void its_free(its_server *s) {
   free(s);
 }
 
+int its_world_teardown(void **state) {
+  its_world *w = *state;
+  its_member_free(w->mgr);
+  assert_int_equal(its_verify(w->s), 0);
+  its_free(w->s);
+  free(w);
+  return 0;
+}
+
 pcn_client_config its_config(its_server *s, const char *token) {
   pcn_client_config c = {.server = s->addr,
                          .ca_pem = s->ca_pem,

@@ -45,6 +45,15 @@ typedef struct its_member {
   char practice[8];
 } its_member;
 
+/* One server and its first manager, shared by a cmocka group's tests. */
+typedef struct its_world {
+  its_server *s;
+  its_member *mgr;
+} its_world;
+/* The group teardown for an its_world the setup calloc'd: frees the
+ * manager, asserts `pcnd verify` passes, and frees the server and w. */
+int its_world_teardown(void **state);
+
 /* Inits a network and starts pcnd run with extra options ("" for none). */
 its_server *its_start(const char *extra_run_opts);
 /* Starts pcnd run again on the same data directory. */
