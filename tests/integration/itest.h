@@ -179,7 +179,8 @@ void its_raw_send_body(its_raw *r, uint64_t id, uint32_t req_field,
                        const void *body, size_t len);
 /* Sends Hello{protocol_version} as id 1, reading nothing. */
 void its_raw_send_hello(its_raw *r, uint32_t version);
-/* Connects and says Hello; asserts the connection and an OK answer. */
+/* Connects and says Hello; asserts the connection and an OK answer within
+ * 30 s (it_login's wait, for a server busy hashing). */
 its_raw *its_raw_hello(its_server *s);
 /* Sends Resume{token} as id, reading nothing. */
 void its_raw_resume(its_raw *r, uint64_t id, const char *token);
@@ -202,7 +203,8 @@ typedef struct its_answer {
 } its_answer;
 /* Reads frames (events and other answers are skipped) until a response to
  * id or to the connection (id 0) comes, each within timeout_ms; returns its
- * status code, or -1 on EOF or timeout. a may be NULL. */
+ * status code, or -1 on EOF or timeout. a may be NULL. An answer without a
+ * status fails the test. */
 int its_raw_answer(its_raw *r, uint64_t id, int timeout_ms, its_answer *a);
 
 /* Appends one length-prefixed request frame at buf + at (asserting it fits
