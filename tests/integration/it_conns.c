@@ -29,17 +29,6 @@ static int read_status(its_raw *raw, uint64_t id, its_answer *a) {
   return code;
 }
 
-/* The connection was closed by the server: EOF within the wait. */
-static int closed_by_server(its_raw *raw) {
-  for (int i = 0; i < 20; i++) {
-    int eof;
-    Pcn__Frame *f = its_raw_read_frame(raw, 5000, &eof);
-    if (!f) return eof;
-    pcn__frame__free_unpacked(f, NULL);
-  }
-  return 0;
-}
-
 /* A connection from `from` that has had its Welcome, or NULL if the
  * server refused it; a refusal must say when to retry. */
 static its_raw *hello_from(its_server *s, const char *from, its_answer *a) {
@@ -54,7 +43,7 @@ static its_raw *hello_from(its_server *s, const char *from, its_answer *a) {
     fail_msg("connection from %s: status %d, not OK or a busy refusal: %s",
              from, code, a->msg);
   assert_true(a->retry_after_ms > 0);
-  assert_true(closed_by_server(raw));
+  assert_true(its_raw_closed(raw, 20, 5000));
   its_raw_close(raw);
   return NULL;
 }
@@ -258,7 +247,7 @@ static void test_anonymous_requests_bounded(void **state) {
   assert_int_equal(read_status(raw, 30, &a),
                    1000 + PCN__STATUS_CODE__INVALID_ARGUMENT);
   assert_non_null(strstr(a.msg, "before logging in"));
-  assert_true(closed_by_server(raw));
+  assert_true(its_raw_closed(raw, 20, 5000));
   its_raw_close(raw);
 
   raw = hello_from(s, "127.0.0.4", NULL);

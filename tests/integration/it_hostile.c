@@ -34,16 +34,6 @@ static void assert_alive(world *w) {
   its_expect(w->mgr, &r, PCN__STATUS_CODE__OK);
 }
 
-static int closes_soon(its_raw *raw) {
-  for (int i = 0; i < 10; i++) {
-    int eof;
-    Pcn__Frame *f = its_raw_read_frame(raw, 3000, &eof);
-    if (!f) return eof;
-    pcn__frame__free_unpacked(f, NULL);
-  }
-  return 0;
-}
-
 static void raw_login(world *w, its_raw *raw) {
   its_raw_resume(raw, 2, w->mgr->token);
   assert_int_equal(its_raw_answer(raw, 2, 5000, NULL), PCN__STATUS_CODE__OK);
@@ -58,7 +48,7 @@ static void test_zero_length_frame(void **state) {
   assert_int_equal(its_raw_answer(raw, 0, 5000, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
   assert_non_null(strstr(a.msg, "length 0"));
-  assert_true(closes_soon(raw));
+  assert_true(its_raw_closed(raw, 10, 3000));
   its_raw_close(raw);
   assert_alive(w);
 }
@@ -72,7 +62,7 @@ static void test_huge_length_frame(void **state) {
   assert_int_equal(its_raw_answer(raw, 0, 5000, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
   assert_non_null(strstr(a.msg, "limit"));
-  assert_true(closes_soon(raw));
+  assert_true(its_raw_closed(raw, 10, 3000));
   its_raw_close(raw);
   assert_alive(w);
 }
@@ -84,7 +74,7 @@ static void test_not_protobuf(void **state) {
   its_raw_write(raw, junk, sizeof junk);
   assert_int_equal(its_raw_answer(raw, 0, 5000, NULL),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_true(closes_soon(raw));
+  assert_true(its_raw_closed(raw, 10, 3000));
   its_raw_close(raw);
   assert_alive(w);
 }
@@ -100,7 +90,7 @@ static void test_before_hello(void **state) {
   its_raw_send(raw, 9, &r);
   assert_int_equal(its_raw_answer(raw, 9, 5000, NULL),
                    PCN__STATUS_CODE__FAILED_PRECONDITION);
-  assert_true(closes_soon(raw));
+  assert_true(its_raw_closed(raw, 10, 3000));
   its_raw_close(raw);
 
   raw = its_raw_connect(w->s);

@@ -648,6 +648,16 @@ Pcn__Frame *its_raw_read_frame(its_raw *r, int timeout_ms, int *eof) {
   return f;
 }
 
+int its_raw_closed(its_raw *r, int frames, int timeout_ms) {
+  for (int i = 0; i < frames; i++) {
+    int eof;
+    Pcn__Frame *f = its_raw_read_frame(r, timeout_ms, &eof);
+    if (!f) return eof;
+    pcn__frame__free_unpacked(f, NULL);
+  }
+  return 0;
+}
+
 void its_raw_close(its_raw *r) {
   if (!r) return;
   if (r->ssl) SSL_free(r->ssl);

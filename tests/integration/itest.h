@@ -207,6 +207,10 @@ typedef struct its_answer {
  * status fails the test. */
 int its_raw_answer(its_raw *r, uint64_t id, int timeout_ms, its_answer *a);
 
+/* Reads and drops up to frames frames, each within timeout_ms: 1 if the
+ * server closed the connection meanwhile, else 0. */
+int its_raw_closed(its_raw *r, int frames, int timeout_ms);
+
 /* Appends one length-prefixed request frame at buf + at (asserting it fits
  * in cap); returns the new end. */
 size_t its_frame_put(uint8_t *buf, size_t at, size_t cap, uint64_t id,
