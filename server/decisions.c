@@ -11,7 +11,9 @@
  * Who: the PCN manager, the clinical director and practice managers
  * propose; a practice's practice manager or its named voter votes for it;
  * only the proposer withdraws or sends an extra reminder; a practice
- * manager names their practice's voter, the PCN manager any practice's.
+ * manager names their practice's voter, the PCN manager any practice's
+ * (one of its members, or the clinical director). propose answers with
+ * the practices nobody can vote for (Decision.no_voter, never stored).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -121,6 +123,41 @@ static int is_named_voter(MDB_txn *txn, store *st, const char *ods,
   Pcn__DecisionVoter *v;
   return txn && voter_load(txn, st, ods, a, &v) == 0 && v->username[0] &&
          strcmp(v->username, username) == 0;
+}
+
+/* Whether anyone can vote for practice ods now: an enabled practice
+ * manager of it, or its named voter while enabled. */
+static int practice_has_voter(MDB_txn *txn, store *st, const char *ods,
+                              pcn_arena *a) {
+  Pcn__DecisionVoter *v;
+  Pcn__Member *m;
+  if (voter_load(txn, st, ods, a, &v) == 0 && v->username[0] &&
+      member_lookup(txn, st, v->username, a, &m) == 0 && !m->disabled)
+    return 1;
+  MDB_cursor *cur;
+  if (mdb_cursor_open(txn, st->members, &cur)) return 1; /* do not warn */
+  int found = 0;
+  MDB_val k, val;
+  for (int rc = mdb_cursor_get(cur, &k, &val, MDB_FIRST); rc == 0 && !found;
+       rc = mdb_cursor_get(cur, &k, &val, MDB_NEXT)) {
+    Pcn__Member *pm = pcn__member__unpack(&a->pb, val.mv_size, val.mv_data);
+    found = pm && !pm->disabled && pm->role == PCN__ROLE__PRACTICE_MANAGER &&
+            strcmp(pm->practice, ods) == 0;
+  }
+  mdb_cursor_close(cur);
+  return found;
+}
+
+/* Fills d->no_voter (the answer's warning; never stored). */
+static int find_no_voter(wtx *w, wjob *job, Pcn__Decision *d) {
+  d->no_voter =
+      pcn_arena_alloc(&job->arena, d->n_practices * sizeof *d->no_voter);
+  if (!d->no_voter)
+    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  for (size_t i = 0; i < d->n_practices; i++)
+    if (!practice_has_voter(w->txn, w->st, d->practices[i], &job->arena))
+      d->no_voter[d->n_no_voter++] = d->practices[i];
+  return PCN__STATUS_CODE__OK;
 }
 
 /* Puts (want) or deletes the tick's index entry of d with prefix. */
@@ -284,7 +321,8 @@ static int propose_apply(wtx *w, wjob *job) {
   if ((rc = decision_holidays(w, job, &h))) return rc;
   d->no_last_day_reminder =
       d->created_at >= decision_remind_from(d->closes_at, &h);
-  if ((rc = decision_save(w, d))) return rc;
+  if ((rc = decision_save(w, d)) || (rc = find_no_voter(w, job, d)))
+    return rc;
   return decision_emit(w, job, PCN__OP__CREATED, d);
 }
 
@@ -352,7 +390,9 @@ static int vote_prepare(req_ctx *ctx, wjob *job) {
                           "can answer it.");
   int voter = is_named_voter(ctx_txn(ctx), &ctx->srv->st, practice,
                              ctx->who->username, ctx->arena);
-  if (perm_check(ctx, practice, voter)) {
+  /* A named voter from the network's own people votes for a practice
+   * that is not theirs: being named is the permission. */
+  if (!(voter && !ctx->who->practice[0]) && perm_check(ctx, practice, voter)) {
     if (strcmp(practice, ctx->who->practice) == 0)
       return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
                       "Only %s's practice manager or its named voter may vote "
@@ -516,10 +556,16 @@ static int voter_prepare(req_ctx *ctx, wjob *job) {
   Pcn__Member *m;
   if (ctx_active_member(ctx, "username", r->username, &m))
     return ctx->status->code;
-  if (strcmp(m->practice, practice) != 0)
+  /* The PCN manager may also name one of the network's own people (the
+   * clinical director, say, for a practice with no manager yet). */
+  int network_person = !m->practice[0] &&
+                       m->role == PCN__ROLE__CLINICAL_DIRECTOR &&
+                       ctx->who->role == PCN__ROLE__PCN_MANAGER;
+  if (strcmp(m->practice, practice) != 0 && !network_person)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "username",
-                          "username: %s is not a member of %s; a practice's "
-                          "voter is one of its own members.",
+                          "username: %s is not a member of %s; name one of its "
+                          "own members (or, as the PCN manager, the clinical "
+                          "director).",
                           r->username, practice);
   return PCN__STATUS_CODE__OK;
 }

@@ -86,6 +86,19 @@ static int print_decision(cli_ctx *c, const Pcn__Decision *d) {
     cli_print_json(pb_to_json((const ProtobufCMessage *)d));
   else
     decision_show(d);
+  /* propose's warning: on stderr, so that --json's stdout stays one
+   * document (the list is its no_voter). */
+  if (d->n_no_voter) {
+    fprintf(stderr, "pcn: warning: nobody can vote for");
+    for (size_t i = 0; i < d->n_no_voter; i++)
+      fprintf(stderr, "%s %s", i ? "," : "", d->no_voter[i]);
+    fprintf(stderr,
+            " (no practice manager, no named voter)%s; the PCN manager can "
+            "name one: pcn decision voter USER --practice ODS.\n",
+            d->rule == PCN__DECISION_RULE__DECISION_UNANIMOUS
+                ? ", so this unanimous decision cannot pass until then"
+                : "");
+  }
   return EXIT_DONE;
 }
 
@@ -405,7 +418,8 @@ const cli_cmd decision_cmds[] = {
      "propose",
      NULL,
      0,
-     "propose a decision to every practice (see --rule)",
+     "propose a decision to every practice (see --rule); warns of practices "
+     "nobody can vote for",
      "pcn decision propose --title \"Shared flu clinic\" --rule consent "
      "--closes \"2026-12-04 17:00\"",
      {{"title", "TEXT", "what is to be decided (required)"},
@@ -469,7 +483,8 @@ const cli_cmd decision_cmds[] = {
      "voter",
      "USER",
      1,
-     "name who votes for a practice besides its manager (- for none)",
+     "name who votes for a practice besides its manager (- for none): one "
+     "of its members, or (PCN manager) the clinical director",
      "pcn decision voter sam",
      {{"practice", "ODS", "the practice (default: yours)"}, CLI_VERSION_OPT},
      voter_run},

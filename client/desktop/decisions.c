@@ -600,6 +600,21 @@ static void on_proposed(pcn_client *cl, const Pcn__Response *r, void *ud) {
   gtk_widget_set_sensitive(t->f_go, TRUE);
   if (r->status->code == PCN__STATUS_CODE__OK) {
     if (r->body_case == PCN__RESPONSE__BODY_DECISION) upsert(d, r->decision);
+    /* Proposed, but some practice has nobody to vote: the form stays to
+     * say so (closing it is the acknowledgement). */
+    if (r->body_case == PCN__RESPONSE__BODY_DECISION &&
+        r->decision->n_no_voter) {
+      GString *w = g_string_new("Proposed. Nobody can vote for");
+      for (size_t i = 0; i < r->decision->n_no_voter; i++)
+        g_string_append_printf(w, "%s %s", i ? "," : "",
+                               r->decision->no_voter[i]);
+      g_string_append(w, " (no practice manager, no named voter); the PCN "
+                         "manager can name one on the Voters list.");
+      desk_say(t->f_error, w->str);
+      g_string_free(w, TRUE);
+      gtk_widget_set_sensitive(t->f_go, FALSE);
+      return;
+    }
     gtk_window_destroy(GTK_WINDOW(t->form));
     return;
   }

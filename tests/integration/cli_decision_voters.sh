@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# A decision that some practice has nobody to vote for (issue 13): propose
+# warns on stderr and lists that practice (no_voter in --json), under
+# unanimous saying it cannot pass; the PCN manager names the clinical
+# director, a network role, as that practice's voter; the next proposal
+# warns of nobody and the clinical director's vote for it counts; a
+# practice manager still may not name someone outside their practice.
+. "$(dirname "$0")/cli_common.bash" "$1"
+jo() { as jo "$@"; }
+cd_() { as cd "$@"; }
+
+cli_start_network
+cli_add_practices
+cli_add_member jo practice_manager F84001 "Jo Bloggs"
+cli_add_member cd clinical_director "" "Dr Clare Dean"
+ok
+tomorrow=$(date -d tomorrow +%F)
+
+# --- F84002 has no practice manager and no voter: propose says so
+expect 0 mgr decision propose --title "Shared flu clinic" --rule unanimous \
+  --closes "$tomorrow 17:00" --json
+[ "$(json 'd["no_voter"]' < "$tmp/out")" = "['F84002']" ] || fail "no_voter: $(cat "$tmp/out")"
+one_line "the warning"
+grep -q 'nobody can vote for F84002 .*cannot pass' "$tmp/err" || fail "warning: $(cat "$tmp/err")"
+expect 0 mgr decision propose --title "Training day" --rule majority --closes "$tomorrow"
+grep -q 'F84002' "$tmp/err" || fail "majority warning: $(cat "$tmp/err")"
+grep -q 'cannot pass' "$tmp/err" && fail "majority said it cannot pass: $(cat "$tmp/err")"
+ok
+
+# --- the clinical director may vote for F84002 once the PCN manager names them
+expect 2 cd_ decision vote 1 agree --practice F84002
+expect 2 jo decision voter cd; one_line "a PM naming someone outside the practice"
+[ "$(mgr decision voter cd --practice F84002 --json | json 'd["username"]')" = cd ] ||
+  fail "naming the clinical director"
+expect 0 mgr decision propose --title "Joint audit" --rule unanimous --closes "$tomorrow" --json
+[ ! -s "$tmp/err" ] || fail "warned with a voter named: $(cat "$tmp/err")"
+[ "$(json 'd.get("no_voter", [])' < "$tmp/out")" = "[]" ] || fail "no_voter: $(cat "$tmp/out")"
+jo decision vote 1 agree > /dev/null
+out=$(cd_ decision vote 1 agree --practice F84002 --json)
+[ "$(echo "$out" | json 'd["outcome"]')" = decision_passed ] || fail "outcome: $out"
+ok
