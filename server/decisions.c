@@ -321,8 +321,7 @@ static int propose_apply(wtx *w, wjob *job) {
   if ((rc = decision_holidays(w, job, &h))) return rc;
   d->no_last_day_reminder =
       d->created_at >= decision_remind_from(d->closes_at, &h);
-  if ((rc = decision_save(w, d)) || (rc = find_no_voter(w, job, d)))
-    return rc;
+  if ((rc = decision_save(w, d)) || (rc = find_no_voter(w, job, d))) return rc;
   return decision_emit(w, job, PCN__OP__CREATED, d);
 }
 
