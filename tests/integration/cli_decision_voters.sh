@@ -39,3 +39,28 @@ jo decision vote 1 agree > /dev/null
 out=$(cd_ decision vote 1 agree --practice F84002 --json)
 [ "$(echo "$out" | json 'd["outcome"]')" = decision_passed ] || fail "outcome: $out"
 ok
+
+# --- a clinician (a practice's GP): in pcn member, F84001's named voter,
+# invited to a meeting, claiming backfill for their own time only
+cli_add_member dr.khan clinician F84001 "Dr Khan"
+as dr.khan member list > "$tmp/out"
+grep -E -q '^dr.khan +clinician +F84001' "$tmp/out" || fail "member list: $(cat "$tmp/out")"
+[ "$(mgr member show dr.khan --json | json 'd["role"]')" = clinician ] || fail "member show --json"
+expect 1 mgr member invite --username x --name X --role doctor --practice F84001
+grep -q 'clinician' "$tmp/err" || fail "--role usage: $(cat "$tmp/err")"
+expect 2 mgr member invite --username gp2 --name "Dr Two" --role clinician
+grep -q 'clinicians' "$tmp/err" || fail "clinician without practice: $(cat "$tmp/err")"
+expect 2 as dr.khan decision vote 3 agree
+[ "$(jo decision voter dr.khan --json | json 'd["username"]')" = dr.khan ] || fail "naming dr.khan"
+[ "$(as dr.khan decision vote 3 agree --json | json 'd["votes"][0]["voter"]')" = dr.khan ] ||
+  fail "the clinician's vote"
+mgr funds claim rate --role gp --per-hour 110.00 > /dev/null
+mgr meeting new --title "PCN board" --start "2026-10-05 10:00" --minutes 90 \
+  --invite dr.khan,jo > /dev/null
+mgr meeting attend 1 dr.khan > /dev/null
+mgr meeting attend 1 jo > /dev/null
+expect 2 as dr.khan funds claim backfill --meeting 1 --user jo --role gp
+grep -q 'own meeting time' "$tmp/err" || fail "claim for another: $(cat "$tmp/err")"
+[ "$(as dr.khan funds claim backfill --meeting 1 --user dr.khan --role gp --json |
+  json 'd["pence"]')" = 16500 ] || fail "the clinician's own claim"
+ok
