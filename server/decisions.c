@@ -5,7 +5,10 @@
  * keys and invariants: decisions.h.
  *
  * Visibility: decisions, votes and voters are every member's business
- * (audience ""): practices see how each other voted. A reminder goes to
+ * (audience ""): practices see how each other voted. A decision put to
+ * some practices only (some_practices) is theirs and the network's
+ * people's ("+A,B"): its votes and outcome too; to anyone else it does
+ * not exist (NOT_FOUND, left out of lists). A reminder goes to
  * the practices that owe a vote and the network's people ("+A,B").
  *
  * Who: the PCN manager, the clinical director and practice managers
@@ -59,9 +62,21 @@ int decision_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
                       (void **)d);
 }
 
+int decision_visible(const Pcn__Decision *d, const char *practice) {
+  return !d->some_practices || !practice[0] ||
+         decision_has_practice(d, practice);
+}
+
+int decision_feed(wtx *w, Pcn__Op op, const Pcn__Decision *d, Pcn__Event *ev) {
+  if (!d->some_practices) return feed_emit(w, op, "", ev);
+  return feed_emit_to(w, op, d->practices, d->n_practices, ev);
+}
+
 int decision_load_for(req_ctx *ctx, uint64_t id, Pcn__Decision **d) {
   MDB_txn *txn = ctx_txn(ctx);
-  if (!txn || decision_load(txn, &ctx->srv->st, id, ctx->arena, d))
+  /* One not put to the asker's practice answers as one that is not. */
+  if (!txn || decision_load(txn, &ctx->srv->st, id, ctx->arena, d) ||
+      !decision_visible(*d, ctx->who->practice))
     return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
                     "No decision %llu; `pcn decision list` shows them.",
                     (unsigned long long)id);
@@ -195,7 +210,7 @@ static int decision_emit(wtx *w, wjob *job, Pcn__Op op, Pcn__Decision *d) {
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_DECISION;
   ev.decision = d;
-  int rc = feed_emit(w, op, "", &ev);
+  int rc = decision_feed(w, op, d, &ev);
   if (rc) return rc;
   job->resp.body_case = PCN__RESPONSE__BODY_DECISION;
   job->resp.decision = d;
@@ -259,7 +274,22 @@ static int propose_prepare(req_ctx *ctx, wjob *job) {
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "closes_at",
                           "closes_at: a decision closes within a year; give "
                           "an earlier time.");
-  return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
+  if (perm_check(ctx, "", 0)) return ctx->status->code;
+  if (!r->n_practices) return PCN__STATUS_CODE__OK;
+  if (r->n_practices > DEC_MAX_PRACTICES)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "practices",
+                          "practices: at most %d; leave them out to put it "
+                          "to every practice.",
+                          DEC_MAX_PRACTICES);
+  char **p = pcn_arena_alloc(ctx->arena, r->n_practices * sizeof *p);
+  if (!p) return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  for (size_t i = 0; i < r->n_practices; i++)
+    if (!(p[i] = ctx_ods(ctx, "practices", r->practices[i], 0)) ||
+        ctx_practice_id(ctx, "practices", p[i], NULL))
+      return ctx->status->code;
+  r->practices = p;
+  r->n_practices = ods_sort_unique(p, r->n_practices);
+  return PCN__STATUS_CODE__OK;
 }
 
 /* The network's practices, by ODS code, in the order they were added. */
@@ -300,8 +330,13 @@ static int propose_apply(wtx *w, wjob *job) {
   Pcn__Decision *d = pcn_arena_alloc(&job->arena, sizeof *d);
   if (!d) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
   pcn__decision__init(d);
-  int rc = snapshot_practices(w, job, d);
-  if (rc) return rc;
+  int rc = PCN__STATUS_CODE__OK;
+  if (r->n_practices) { /* checked by propose_prepare */
+    d->practices = r->practices;
+    d->n_practices = r->n_practices;
+    d->some_practices = 1;
+  } else if ((rc = snapshot_practices(w, job, d)))
+    return rc;
   uint64_t id;
   if ((rc = store_next_id(w->txn, w->st, META_NEXT_DECISION, &id)))
     return wtx_lmdb(w, rc, "numbering the decision");
@@ -402,8 +437,11 @@ static int vote_prepare(req_ctx *ctx, wjob *job) {
   }
   if (!decision_has_practice(d, practice))
     return ctx_fail(ctx, PCN__STATUS_CODE__FAILED_PRECONDITION,
-                    "%s joined the network after decision %llu was proposed, "
-                    "so it does not vote on it.",
+                    d->some_practices
+                        ? "%s is not among the practices decision %llu was "
+                          "put to, so it does not vote on it."
+                        : "%s joined the network after decision %llu was "
+                          "proposed, so it does not vote on it.",
                     practice, (unsigned long long)d->id);
   char why[300];
   if (not_open(d, srv_now_ms(ctx->srv), why, sizeof why))
@@ -452,7 +490,8 @@ static int vote_apply(wtx *w, wjob *job) {
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_DECISION_VOTE;
   ev.decision_vote = v;
-  if ((rc = feed_emit(w, old ? PCN__OP__UPDATED : PCN__OP__CREATED, "", &ev)))
+  if ((rc =
+           decision_feed(w, old ? PCN__OP__UPDATED : PCN__OP__CREATED, d, &ev)))
     return rc;
   /* Every practice has voted: it closes now. */
   if ((rc = decision_fill_votes(w->txn, w->st, d, &job->arena)))

@@ -64,3 +64,37 @@ grep -q 'own meeting time' "$tmp/err" || fail "claim for another: $(cat "$tmp/er
 [ "$(as dr.khan funds claim backfill --meeting 1 --user dr.khan --role gp --json |
   json 'd["pence"]')" = 16500 ] || fail "the clinician's own claim"
 ok
+
+# --- a decision put to some practices only (F84002 and F84003): only
+# they (and the network's people) see it, vote on it and hear of it in
+# the feed; its outcome is reckoned over those two
+cli_add_practice F84003 "Brook Lane" 6000
+cli_add_member pat practice_manager F84003 "Pat Hill"
+cli_feed jo
+expect 1 mgr decision propose --title x --rule majority --closes "$tomorrow" --to ,
+expect 2 mgr decision propose --title x --rule majority --closes "$tomorrow" --to F84009
+one_line "an unknown practice"
+expect 0 mgr decision propose --title "Shared clinic" --rule unanimous --closes "$tomorrow" \
+  --to F84003,f84002 --json
+[ "$(json 'd["practices"], d["some_practices"], d["id"]' < "$tmp/out")" = \
+  "['F84002', 'F84003'] True 4" ] || fail "propose --to: $(cat "$tmp/out")"
+[ ! -s "$tmp/err" ] || fail "warned: $(cat "$tmp/err")"
+as pat decision show 4 > "$tmp/show" 2>&1 || fail "pat show: $(cat "$tmp/show")"
+grep -q '^to: *F84002, F84003 only' "$tmp/show" || fail "show to: $(cat "$tmp/show")"
+expect 2 jo decision show 4
+grep -q 'No decision 4' "$tmp/err" || fail "jo's show: $(cat "$tmp/err")"
+expect 2 jo decision vote 4 agree
+[ "$(jo decision list --json | json '[x["id"] for x in d["decisions"]]')" = "[3, 2, 1]" ] ||
+  fail "jo's list: $(jo decision list --json)"
+[ "$(as pat decision list --json | json '[x["id"] for x in d["decisions"]]')" = "[4, 3, 2, 1]" ] ||
+  fail "pat's list"
+pat() { as pat "$@"; }
+pat decision vote 4 agree > /dev/null
+out=$(cd_ decision vote 4 agree --practice F84002 --json)
+[ "$(echo "$out" | json 'd["outcome"], d["closed_early"]')" = "decision_passed True" ] ||
+  fail "outcome over two practices: $out"
+mgr decision propose --title "Everyone's" --rule majority --closes "$tomorrow" > /dev/null 2>&1
+wait_feed "Everyone's"
+grep -q 'Shared clinic\|decision 4' "$tmp/feed.out" && fail "jo's feed heard of decision 4: $(cat "$tmp/feed.out")"
+cli_stop_feed || true
+ok
