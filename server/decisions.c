@@ -73,6 +73,7 @@ int decision_feed(wtx *w, Pcn__Op op, const Pcn__Decision *d, Pcn__Event *ev) {
 }
 
 int decision_load_for(req_ctx *ctx, uint64_t id, Pcn__Decision **d) {
+  *d = NULL;
   MDB_txn *txn = ctx_txn(ctx);
   /* One not put to the asker's practice answers as one that is not. */
   if (!txn || decision_load(txn, &ctx->srv->st, id, ctx->arena, d) ||
@@ -541,7 +542,7 @@ static int withdraw_apply(wtx *w, wjob *job) {
 static int remind_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__DecisionRemind *r = ctx->req->decision_remind;
-  Pcn__Decision *d;
+  Pcn__Decision *d = NULL;
   int rc = prepare_proposer(ctx, r->id, "send it an extra reminder", &d);
   if (rc) return rc;
   int64_t next = d->proposer_reminded_at + DEC_REMIND_EVERY_MS;
