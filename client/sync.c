@@ -124,15 +124,17 @@ void pcn_sync_close(pcn_sync *s) {
   free(s);
 }
 
-static const char *const role_names[] = {"", "pcn_manager", "clinical_director",
-                                         "practice_manager", "staff"};
+static const char *const role_names[] = {
+    "",      "pcn_manager", "clinical_director", "practice_manager",
+    "staff", "clinician"};
+#define ROLE_LAST 5 /* a newer server's role prints as "unknown" */
 
 const char *pcn_role_name(int role) {
-  return role > 0 && role <= 4 ? role_names[role] : "unknown";
+  return role > 0 && role <= ROLE_LAST ? role_names[role] : "unknown";
 }
 
 int pcn_role_parse(const char *name) {
-  for (int i = 1; i <= 4; i++)
+  for (int i = 1; i <= ROLE_LAST; i++)
     if (strcmp(name, role_names[i]) == 0) return i;
   return 0;
 }

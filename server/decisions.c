@@ -5,13 +5,18 @@
  * keys and invariants: decisions.h.
  *
  * Visibility: decisions, votes and voters are every member's business
- * (audience ""): practices see how each other voted. A reminder goes to
+ * (audience ""): practices see how each other voted. A decision put to
+ * some practices only (some_practices) is theirs and the network's
+ * people's ("+A,B"): its votes and outcome too; to anyone else it does
+ * not exist (NOT_FOUND, left out of lists). A reminder goes to
  * the practices that owe a vote and the network's people ("+A,B").
  *
  * Who: the PCN manager, the clinical director and practice managers
  * propose; a practice's practice manager or its named voter votes for it;
  * only the proposer withdraws or sends an extra reminder; a practice
- * manager names their practice's voter, the PCN manager any practice's.
+ * manager names their practice's voter, the PCN manager any practice's
+ * (one of its members, or the clinical director). propose answers with
+ * the practices nobody can vote for (Decision.no_voter, never stored).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -57,9 +62,22 @@ int decision_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
                       (void **)d);
 }
 
+int decision_visible(const Pcn__Decision *d, const char *practice) {
+  return !d->some_practices || !practice[0] ||
+         decision_has_practice(d, practice);
+}
+
+int decision_feed(wtx *w, Pcn__Op op, const Pcn__Decision *d, Pcn__Event *ev) {
+  if (!d->some_practices) return feed_emit(w, op, "", ev);
+  return feed_emit_to(w, op, d->practices, d->n_practices, ev);
+}
+
 int decision_load_for(req_ctx *ctx, uint64_t id, Pcn__Decision **d) {
+  *d = NULL;
   MDB_txn *txn = ctx_txn(ctx);
-  if (!txn || decision_load(txn, &ctx->srv->st, id, ctx->arena, d))
+  /* One not put to the asker's practice answers as one that is not. */
+  if (!txn || decision_load(txn, &ctx->srv->st, id, ctx->arena, d) ||
+      !decision_visible(*d, ctx->who->practice))
     return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
                     "No decision %llu; `pcn decision list` shows them.",
                     (unsigned long long)id);
@@ -123,6 +141,41 @@ static int is_named_voter(MDB_txn *txn, store *st, const char *ods,
          strcmp(v->username, username) == 0;
 }
 
+/* Whether anyone can vote for practice ods now: an enabled practice
+ * manager of it, or its named voter while enabled. */
+static int practice_has_voter(MDB_txn *txn, store *st, const char *ods,
+                              pcn_arena *a) {
+  Pcn__DecisionVoter *v;
+  Pcn__Member *m;
+  if (voter_load(txn, st, ods, a, &v) == 0 && v->username[0] &&
+      member_lookup(txn, st, v->username, a, &m) == 0 && !m->disabled)
+    return 1;
+  MDB_cursor *cur;
+  if (mdb_cursor_open(txn, st->members, &cur)) return 1; /* do not warn */
+  int found = 0;
+  MDB_val k, val;
+  for (int rc = mdb_cursor_get(cur, &k, &val, MDB_FIRST); rc == 0 && !found;
+       rc = mdb_cursor_get(cur, &k, &val, MDB_NEXT)) {
+    Pcn__Member *pm = pcn__member__unpack(&a->pb, val.mv_size, val.mv_data);
+    found = pm && !pm->disabled && pm->role == PCN__ROLE__PRACTICE_MANAGER &&
+            strcmp(pm->practice, ods) == 0;
+  }
+  mdb_cursor_close(cur);
+  return found;
+}
+
+/* Fills d->no_voter (the answer's warning; never stored). */
+static int find_no_voter(wtx *w, wjob *job, Pcn__Decision *d) {
+  d->no_voter =
+      pcn_arena_alloc(&job->arena, d->n_practices * sizeof *d->no_voter);
+  if (!d->no_voter)
+    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  for (size_t i = 0; i < d->n_practices; i++)
+    if (!practice_has_voter(w->txn, w->st, d->practices[i], &job->arena))
+      d->no_voter[d->n_no_voter++] = d->practices[i];
+  return PCN__STATUS_CODE__OK;
+}
+
 /* Puts (want) or deletes the tick's index entry of d with prefix. */
 static int index_set(wtx *w, const Pcn__Decision *d, uint8_t prefix, int want) {
   uint8_t ok[KEY_OPEN];
@@ -158,7 +211,7 @@ static int decision_emit(wtx *w, wjob *job, Pcn__Op op, Pcn__Decision *d) {
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_DECISION;
   ev.decision = d;
-  int rc = feed_emit(w, op, "", &ev);
+  int rc = decision_feed(w, op, d, &ev);
   if (rc) return rc;
   job->resp.body_case = PCN__RESPONSE__BODY_DECISION;
   job->resp.decision = d;
@@ -222,7 +275,22 @@ static int propose_prepare(req_ctx *ctx, wjob *job) {
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "closes_at",
                           "closes_at: a decision closes within a year; give "
                           "an earlier time.");
-  return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
+  if (perm_check(ctx, "", 0)) return ctx->status->code;
+  if (!r->n_practices) return PCN__STATUS_CODE__OK;
+  if (r->n_practices > DEC_MAX_PRACTICES)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "practices",
+                          "practices: at most %d; leave them out to put it "
+                          "to every practice.",
+                          DEC_MAX_PRACTICES);
+  char **p = pcn_arena_alloc(ctx->arena, r->n_practices * sizeof *p);
+  if (!p) return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  for (size_t i = 0; i < r->n_practices; i++)
+    if (!(p[i] = ctx_ods(ctx, "practices", r->practices[i], 0)) ||
+        ctx_practice_id(ctx, "practices", p[i], NULL))
+      return ctx->status->code;
+  r->practices = p;
+  r->n_practices = ods_sort_unique(p, r->n_practices);
+  return PCN__STATUS_CODE__OK;
 }
 
 /* The network's practices, by ODS code, in the order they were added. */
@@ -263,8 +331,13 @@ static int propose_apply(wtx *w, wjob *job) {
   Pcn__Decision *d = pcn_arena_alloc(&job->arena, sizeof *d);
   if (!d) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
   pcn__decision__init(d);
-  int rc = snapshot_practices(w, job, d);
-  if (rc) return rc;
+  int rc = PCN__STATUS_CODE__OK;
+  if (r->n_practices) { /* checked by propose_prepare */
+    d->practices = r->practices;
+    d->n_practices = r->n_practices;
+    d->some_practices = 1;
+  } else if ((rc = snapshot_practices(w, job, d)))
+    return rc;
   uint64_t id;
   if ((rc = store_next_id(w->txn, w->st, META_NEXT_DECISION, &id)))
     return wtx_lmdb(w, rc, "numbering the decision");
@@ -284,7 +357,7 @@ static int propose_apply(wtx *w, wjob *job) {
   if ((rc = decision_holidays(w, job, &h))) return rc;
   d->no_last_day_reminder =
       d->created_at >= decision_remind_from(d->closes_at, &h);
-  if ((rc = decision_save(w, d))) return rc;
+  if ((rc = decision_save(w, d)) || (rc = find_no_voter(w, job, d))) return rc;
   return decision_emit(w, job, PCN__OP__CREATED, d);
 }
 
@@ -352,7 +425,9 @@ static int vote_prepare(req_ctx *ctx, wjob *job) {
                           "can answer it.");
   int voter = is_named_voter(ctx_txn(ctx), &ctx->srv->st, practice,
                              ctx->who->username, ctx->arena);
-  if (perm_check(ctx, practice, voter)) {
+  /* A named voter from the network's own people votes for a practice
+   * that is not theirs: being named is the permission. */
+  if (!(voter && !ctx->who->practice[0]) && perm_check(ctx, practice, voter)) {
     if (strcmp(practice, ctx->who->practice) == 0)
       return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
                       "Only %s's practice manager or its named voter may vote "
@@ -363,8 +438,11 @@ static int vote_prepare(req_ctx *ctx, wjob *job) {
   }
   if (!decision_has_practice(d, practice))
     return ctx_fail(ctx, PCN__STATUS_CODE__FAILED_PRECONDITION,
-                    "%s joined the network after decision %llu was proposed, "
-                    "so it does not vote on it.",
+                    d->some_practices
+                        ? "%s is not among the practices decision %llu was "
+                          "put to, so it does not vote on it."
+                        : "%s joined the network after decision %llu was "
+                          "proposed, so it does not vote on it.",
                     practice, (unsigned long long)d->id);
   char why[300];
   if (not_open(d, srv_now_ms(ctx->srv), why, sizeof why))
@@ -413,7 +491,8 @@ static int vote_apply(wtx *w, wjob *job) {
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_DECISION_VOTE;
   ev.decision_vote = v;
-  if ((rc = feed_emit(w, old ? PCN__OP__UPDATED : PCN__OP__CREATED, "", &ev)))
+  if ((rc =
+           decision_feed(w, old ? PCN__OP__UPDATED : PCN__OP__CREATED, d, &ev)))
     return rc;
   /* Every practice has voted: it closes now. */
   if ((rc = decision_fill_votes(w->txn, w->st, d, &job->arena)))
@@ -463,7 +542,7 @@ static int withdraw_apply(wtx *w, wjob *job) {
 static int remind_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__DecisionRemind *r = ctx->req->decision_remind;
-  Pcn__Decision *d;
+  Pcn__Decision *d = NULL;
   int rc = prepare_proposer(ctx, r->id, "send it an extra reminder", &d);
   if (rc) return rc;
   int64_t next = d->proposer_reminded_at + DEC_REMIND_EVERY_MS;
@@ -516,10 +595,16 @@ static int voter_prepare(req_ctx *ctx, wjob *job) {
   Pcn__Member *m;
   if (ctx_active_member(ctx, "username", r->username, &m))
     return ctx->status->code;
-  if (strcmp(m->practice, practice) != 0)
+  /* The PCN manager may also name one of the network's own people (the
+   * clinical director, say, for a practice with no manager yet). */
+  int network_person = !m->practice[0] &&
+                       m->role == PCN__ROLE__CLINICAL_DIRECTOR &&
+                       ctx->who->role == PCN__ROLE__PCN_MANAGER;
+  if (strcmp(m->practice, practice) != 0 && !network_person)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "username",
-                          "username: %s is not a member of %s; a practice's "
-                          "voter is one of its own members.",
+                          "username: %s is not a member of %s; name one of its "
+                          "own members (or, as the PCN manager, the clinical "
+                          "director).",
                           r->username, practice);
   return PCN__STATUS_CODE__OK;
 }

@@ -68,6 +68,11 @@ int decision_votes_load(MDB_txn *txn, store *st, uint64_t id, pcn_arena *a,
  * far. A closed one keeps its final record. 0 or an LMDB error. */
 int decision_fill_votes(MDB_txn *txn, store *st, Pcn__Decision *d,
                         pcn_arena *a);
+/* Whether a member of practice ("" for the network's people) may see d:
+ * a decision put to some practices only is theirs and the network's. */
+int decision_visible(const Pcn__Decision *d, const char *practice);
+/* Emits d's event (or another about it) to d's audience. A status code. */
+int decision_feed(wtx *w, Pcn__Op op, const Pcn__Decision *d, Pcn__Event *ev);
 /* Saves d and its tick index entries ('o', 'r'). A status code. */
 int decision_save(wtx *w, Pcn__Decision *d);
 

@@ -163,7 +163,7 @@ int decision_close(wtx *w, wjob *job, Pcn__Decision *d, int early) {
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_DECISION;
   ev.decision = d;
-  return feed_emit(w, PCN__OP__UPDATED, "", &ev);
+  return decision_feed(w, PCN__OP__UPDATED, d, &ev);
 }
 
 /* ------------------------------------------------------------ reminders */

@@ -85,6 +85,7 @@ int decisions_list_read(req_ctx *ctx) {
                       "Too much to list at once; ask for fewer (--limit).");
     }
     if (r->state && d->state != r->state) continue;
+    if (!decision_visible(d, ctx->who->practice)) continue;
     if (decision_fill_votes(txn, st, d, ctx->arena)) {
       mdb_cursor_close(cur);
       return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,

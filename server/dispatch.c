@@ -126,13 +126,15 @@ static const char *role_name(int role) {
   case PCN__ROLE__CLINICAL_DIRECTOR: return "clinical director";
   case PCN__ROLE__PRACTICE_MANAGER: return "practice manager";
   case PCN__ROLE__STAFF: return "staff member";
+  case PCN__ROLE__CLINICIAN: return "clinician";
   default: return "member";
   }
 }
 
 /* What to do instead, given the roles that may: whom to ask. */
 static const char *perm_hint(unsigned allowed, int role) {
-  if ((allowed & R_PM) && role == PCN__ROLE__STAFF)
+  if ((allowed & R_PM) &&
+      (role == PCN__ROLE__STAFF || role == PCN__ROLE__CLINICIAN))
     return "ask your practice manager";
   if ((allowed & R_PCNM) && role != PCN__ROLE__PCN_MANAGER)
     return "ask your PCN manager";

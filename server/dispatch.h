@@ -24,7 +24,8 @@
 #define R_CD ROLE_BIT(PCN__ROLE__CLINICAL_DIRECTOR)
 #define R_PM ROLE_BIT(PCN__ROLE__PRACTICE_MANAGER)
 #define R_STAFF ROLE_BIT(PCN__ROLE__STAFF)
-#define R_ALL (R_PCNM | R_CD | R_PM | R_STAFF)
+#define R_CLIN ROLE_BIT(PCN__ROLE__CLINICIAN) /* a practice's GP */
+#define R_ALL (R_PCNM | R_CD | R_PM | R_STAFF | R_CLIN)
 
 enum req_flags {
   REQ_PUBLIC = 1, /* allowed before login */

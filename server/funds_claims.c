@@ -23,10 +23,10 @@
  * approved (the reversal is the ledger's record of the correction).
  *
  * Who: the practice manager of the attendee's practice, or the PCN
- * manager, claims; only the PCN manager sets rates and decides. A claim
- * is seen by the network's people and the attendee's practice (its
- * events, and the list, follow the same rule); rates and the year end are
- * everyone's.
+ * manager, claims (a clinician too, for their own attendance); only the PCN
+ * manager sets rates and decides. A claim is seen by the network's people and
+ * the attendee's practice (its events, and the list, follow the same rule);
+ * rates and the year end are everyone's.
  *
  * The year end: for a financial year (2027: 1 April 2027 to 31 March
  * 2028), what each practice was paid (distributed and claimed) against its
@@ -340,6 +340,13 @@ static int create_prepare(req_ctx *ctx, wjob *job) {
   MDB_txn *txn = ctx_txn(ctx);
   int rc = claim_find(txn, &ctx->srv->st, ctx->arena, r, &b, &m);
   if (!rc && perm_check(ctx, b.practice, 0)) return ctx->status->code;
+  /* A clinician claims their own meeting time only. */
+  if (!rc && ctx->who->role == PCN__ROLE__CLINICIAN &&
+      strcmp(r->username, ctx->who->username) != 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__PERMISSION_DENIED, "username",
+                          "username: a clinician claims backfill for their own "
+                          "meeting time only; your practice manager claims "
+                          "for others.");
   if (!rc) rc = claim_check(txn, &ctx->srv->st, ctx->arena, r, &b, &c, &m);
   if (!rc) return PCN__STATUS_CODE__OK;
   if (m.field[0]) return ctx_fail_field(ctx, rc, m.field, "%s", m.text);
@@ -756,7 +763,8 @@ const req_entry funds_claims_entries[] = {
     {PCN__REQUEST__BODY_FUNDS_BACKFILL_RATE_LIST, "see the backfill rates", 0,
      R_ALL, 0, 0, rate_list_read, NULL, NULL, NULL},
     {PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE, "claim backfill for a meeting",
-     REQ_WRITE, R_PCNM, R_PM, R_PCNM, NULL, create_prepare, create_apply, NULL},
+     REQ_WRITE, R_PCNM, R_PM | R_CLIN, R_PCNM, NULL, create_prepare,
+     create_apply, NULL},
     {PCN__REQUEST__BODY_FUNDS_CLAIM_LIST, "see backfill claims", 0, R_ALL,
      R_ALL, R_PCNM | R_CD, list_read, NULL, NULL, NULL},
     {PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE, "decide a backfill claim",

@@ -35,11 +35,12 @@ int member_lookup(MDB_txn *txn, store *st, const char *username, pcn_arena *a,
 }
 
 static int role_is_practice(int role) {
-  return role == PCN__ROLE__PRACTICE_MANAGER || role == PCN__ROLE__STAFF;
+  return role == PCN__ROLE__PRACTICE_MANAGER || role == PCN__ROLE__STAFF ||
+         role == PCN__ROLE__CLINICIAN;
 }
 
 static int role_known(int role) {
-  return role >= PCN__ROLE__PCN_MANAGER && role <= PCN__ROLE__STAFF;
+  return role >= PCN__ROLE__PCN_MANAGER && role <= PCN__ROLE__CLINICIAN;
 }
 
 /* Checks a role and practice pair; the practice must exist for practice
@@ -48,7 +49,7 @@ static int check_role_practice(req_ctx *ctx, int role, char **practice) {
   if (!role_known(role))
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "role",
                           "role: choose pcn_manager, clinical_director, "
-                          "practice_manager or staff.");
+                          "practice_manager, staff or clinician.");
   if (!role_is_practice(role)) {
     if ((*practice)[0])
       return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "practice",
@@ -59,7 +60,8 @@ static int check_role_practice(req_ctx *ctx, int role, char **practice) {
   }
   if (!(*practice)[0])
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "practice",
-                          "practice: practice managers and staff belong to "
+                          "practice: practice managers, staff and clinicians "
+                          "belong to "
                           "a practice; give its ODS code with --practice.");
   char *ods = ctx_ods(ctx, "practice", *practice, 0);
   if (!ods) return ctx->status->code;

@@ -596,7 +596,7 @@ static int comment_apply(wtx *w, wjob *job) {
 #define TASK_WORK (R_PCNM | R_CD)
 const req_entry tasks_entries[] = {
     {PCN__REQUEST__BODY_TASK_CREATE, "create tasks", REQ_WRITE, TASK_WORK,
-     R_PM | R_STAFF, 0, NULL, create_prepare, create_apply, NULL},
+     R_PM | R_STAFF | R_CLIN, 0, NULL, create_prepare, create_apply, NULL},
     {PCN__REQUEST__BODY_TASK_LIST, "list tasks", 0, R_ALL, R_ALL, 0, list_read,
      NULL, NULL, NULL},
     {PCN__REQUEST__BODY_TASK_GET, "see tasks", 0, R_ALL, R_ALL, 0, get_read,

@@ -50,6 +50,14 @@ static void decision_show(const Pcn__Decision *d) {
   cli_kv("decision:", "%llu", (unsigned long long)d->id);
   cli_kv("title:", "%s", d->title);
   cli_kv("rule:", "%s", rule_name(d->rule));
+  if (d->some_practices) {
+    char to[32 * 8] = "";
+    size_t k = 0;
+    for (size_t i = 0; i < d->n_practices && k + 10 < sizeof to; i++)
+      k += (size_t)snprintf(to + k, sizeof to - k, "%s%s", i ? ", " : "",
+                            d->practices[i]);
+    cli_kv("to:", "%s only", to);
+  }
   cli_kv("state:", "%s", state_name(d));
   cli_format_time(d->closes_at, tm);
   cli_kv("closes:", "%s", tm);
@@ -86,6 +94,19 @@ static int print_decision(cli_ctx *c, const Pcn__Decision *d) {
     cli_print_json(pb_to_json((const ProtobufCMessage *)d));
   else
     decision_show(d);
+  /* propose's warning: on stderr, so that --json's stdout stays one
+   * document (the list is its no_voter). */
+  if (d->n_no_voter) {
+    fprintf(stderr, "pcn: warning: nobody can vote for");
+    for (size_t i = 0; i < d->n_no_voter; i++)
+      fprintf(stderr, "%s %s", i ? "," : "", d->no_voter[i]);
+    fprintf(stderr,
+            " (no practice manager, no named voter)%s; the PCN manager can "
+            "name one: pcn decision voter USER --practice ODS.\n",
+            d->rule == PCN__DECISION_RULE__DECISION_UNANIMOUS
+                ? ", so this unanimous decision cannot pass until then"
+                : "");
+  }
   return EXIT_DONE;
 }
 
@@ -250,6 +271,23 @@ static int propose_run(cli_ctx *c) {
     return EXIT_USAGE;
   p.rule = rule;
   p.text = (char *)(cli_has(c, "text") ? cli_opt_val(c, "text") : "");
+  /* --to F84001,F84002: those practices only. */
+  char buf[512], *codes[32];
+  const char *to = cli_has(c, "to") ? cli_opt_val(c, "to") : NULL;
+  if (to && strcmp(to, "all") != 0) {
+    if (strlen(to) >= sizeof buf) return cli_usage(c, "--to is too long.");
+    snprintf(buf, sizeof buf, "%s", to);
+    for (char *s = strtok(buf, ", "); s; s = strtok(NULL, ", ")) {
+      if (p.n_practices == 32)
+        return cli_usage(c, "--to names at most 32 practices; leave it out "
+                            "for every practice.");
+      codes[p.n_practices++] = s;
+    }
+    if (!p.n_practices)
+      return cli_usage(c, "--to takes the practices' ODS codes, "
+                          "comma-separated, or all.");
+    p.practices = codes;
+  }
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_DECISION_PROPOSE;
   req.decision_propose = &p;
@@ -405,11 +443,15 @@ const cli_cmd decision_cmds[] = {
      "propose",
      NULL,
      0,
-     "propose a decision to every practice (see --rule)",
+     "propose a decision to every practice, or some (--to; see --rule); "
+     "warns of practices nobody can vote for",
      "pcn decision propose --title \"Shared flu clinic\" --rule consent "
      "--closes \"2026-12-04 17:00\"",
      {{"title", "TEXT", "what is to be decided (required)"},
       {"text", "TEXT", "the proposal in full"},
+      {"to", "ODS,...",
+       "put it to these practices only (a shared clinic between two): only "
+       "they vote and see it, with the network's people; default all"},
       {"rule", "RULE",
        "(required) unanimous: passes if no practice disagrees, all voted and "
        "one agreed (abstaining stands aside, silence blocks); majority: more "
@@ -469,7 +511,8 @@ const cli_cmd decision_cmds[] = {
      "voter",
      "USER",
      1,
-     "name who votes for a practice besides its manager (- for none)",
+     "name who votes for a practice besides its manager (- for none): one "
+     "of its members, or (PCN manager) the clinical director",
      "pcn decision voter sam",
      {{"practice", "ODS", "the practice (default: yours)"}, CLI_VERSION_OPT},
      voter_run},

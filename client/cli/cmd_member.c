@@ -31,7 +31,7 @@ static int parse_role(cli_ctx *c, int *role) {
   *role = r ? pcn_role_parse(r) : 0;
   if (!*role)
     return cli_usage(c, "--role takes pcn_manager, clinical_director, "
-                        "practice_manager or staff.");
+                        "practice_manager, staff or clinician.");
   return EXIT_DONE;
 }
 
@@ -163,7 +163,10 @@ static int email_run(cli_ctx *c) {
 }
 
 #define PRACTICE_OPT                                                           \
-  { "practice", "ODS", "their practice (practice_manager and staff only)" }
+  {                                                                            \
+    "practice", "ODS",                                                         \
+        "their practice (practice_manager, staff and clinician only)"          \
+  }
 
 const cli_cmd member_cmds[] = {
     {"member",
@@ -176,7 +179,8 @@ const cli_cmd member_cmds[] = {
      {{"username", "NAME", "their username: a-z, 0-9, . _ -"},
       {"name", "TEXT", "their name as people know it"},
       {"role", "ROLE",
-       "pcn_manager, clinical_director, practice_manager or staff"},
+       "pcn_manager, clinical_director, practice_manager, staff or "
+       "clinician (a practice's GP)"},
       PRACTICE_OPT},
      invite_run},
     {"member",
@@ -211,7 +215,8 @@ const cli_cmd member_cmds[] = {
      "change a member's role or practice",
      "pcn member role jo --role staff --practice F84001",
      {{"role", "ROLE",
-       "pcn_manager, clinical_director, practice_manager or staff"},
+       "pcn_manager, clinical_director, practice_manager, staff or "
+       "clinician (a practice's GP)"},
       PRACTICE_OPT},
      role_run},
     {"member",

@@ -41,7 +41,7 @@ typedef struct dec_row {
 typedef struct desk_decisions desk_decisions;
 struct desk_decisions {
   GtkWidget *list, *show, *summary, *form, *f_title, *f_text, *f_rule,
-      *f_closes, *f_error, *f_go;
+      *f_closes, *f_error, *f_go, *f_to;
   GHashTable *rows; /* id -> dec_row */
 };
 
@@ -600,6 +600,22 @@ static void on_proposed(pcn_client *cl, const Pcn__Response *r, void *ud) {
   gtk_widget_set_sensitive(t->f_go, TRUE);
   if (r->status->code == PCN__STATUS_CODE__OK) {
     if (r->body_case == PCN__RESPONSE__BODY_DECISION) upsert(d, r->decision);
+    /* Proposed, but some practice has nobody to vote: the form stays to
+     * say so (closing it is the acknowledgement). */
+    if (r->body_case == PCN__RESPONSE__BODY_DECISION &&
+        r->decision->n_no_voter) {
+      GString *w = g_string_new("Proposed. Nobody can vote for");
+      for (size_t i = 0; i < r->decision->n_no_voter; i++)
+        g_string_append_printf(w, "%s %s", i ? "," : "",
+                               r->decision->no_voter[i]);
+      g_string_append(w, " (no practice manager, no named voter); the PCN "
+                         "manager can name one of its members, or the "
+                         "clinical director, as its voter.");
+      desk_say(t->f_error, w->str);
+      g_string_free(w, TRUE);
+      gtk_widget_set_sensitive(t->f_go, FALSE);
+      return;
+    }
     gtk_window_destroy(GTK_WINDOW(t->form));
     return;
   }
@@ -632,10 +648,18 @@ static void on_propose(GtkButton *b, gpointer ud) {
   p.rule = rules[rule < G_N_ELEMENTS(rules) ? rule : 0];
   p.closes_at = g_date_time_to_unix(at) * 1000;
   g_date_time_unref(at);
+  /* To: ODS codes, comma- or space-separated; empty for every practice. */
+  gchar **to =
+      g_strsplit_set(gtk_editable_get_text(GTK_EDITABLE(t->f_to)), ", ", -1);
+  char *codes[32];
+  for (gchar **c = to; *c && p.n_practices < G_N_ELEMENTS(codes); c++)
+    if (**c) codes[p.n_practices++] = *c;
+  p.practices = codes;
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_DECISION_PROPOSE;
   req.decision_propose = &p;
   desk_form_send(d, &req, on_proposed, t->f_go, t->f_error);
+  g_strfreev(to);
 }
 
 static void on_form_destroy(GtkWidget *w, gpointer ud) {
@@ -675,9 +699,14 @@ static void on_new(GtkButton *b, gpointer ud) {
   g_free(def);
   g_date_time_unref(in_week);
   g_date_time_unref(now);
-  t->f_error = desk_form_error(grid, 4, 0);
+  t->f_to = desk_field(grid, 4, "_To",
+                       desk_entry("To",
+                                  "Every practice, or ODS codes: "
+                                  "F84001, F84002",
+                                  0));
+  t->f_error = desk_form_error(grid, 5, 0);
   t->f_go =
-      desk_form_go(t->form, grid, 5, "_Propose", G_CALLBACK(on_propose), d);
+      desk_form_go(t->form, grid, 6, "_Propose", G_CALLBACK(on_propose), d);
   gtk_window_present(GTK_WINDOW(t->form));
 }
 

@@ -362,6 +362,7 @@ static const struct {
   const char *label;
 } roles[] = {{PCN__ROLE__PRACTICE_MANAGER, "Practice manager"},
              {PCN__ROLE__STAFF, "Staff"},
+             {PCN__ROLE__CLINICIAN, "Clinician (a practice's GP)"},
              {PCN__ROLE__CLINICAL_DIRECTOR, "Clinical director"},
              {PCN__ROLE__PCN_MANAGER, "PCN manager"}};
 

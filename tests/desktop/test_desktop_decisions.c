@@ -6,8 +6,9 @@
  * row's buttons is the last one, so the decision closes and the row shows
  * the outcome; a decision Ravi closes raises a notice, and so does a
  * reminder to Jo's practice; Jo proposes through the form and withdraws
- * her own proposal from its row. Every control of the page has a name a
- * screen reader can say. Screenshots: desktop-decisions*.png.
+ * her own proposal from its row; one she puts to two practices, one with
+ * nobody to vote, keeps its form open to say so. Every control of the page has
+ * a name a screen reader can say. Screenshots: desktop-decisions*.png.
  */
 #include <stdio.h>
 #include <string.h>
@@ -143,6 +144,20 @@ static void test_decisions(void **state) {
       find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 4")));
   dtest_click(win, "Withdraw decision 4");
   assert_true(wait_label(f, "State of decision 4", "Withdrawn"));
+
+  /* Jo puts one to F84001 and a new practice with nobody to vote yet:
+   * the form stays open to say so. */
+  its_add_practice(f->mgr, "F84003", "Brook Lane", 6000);
+  dtest_click(win, "New proposal");
+  form = dtest_window_named("New proposal");
+  assert_non_null(form);
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"), "Shared clinic");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "To"), "F84001, F84003");
+  dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Propose"));
+  assert_true(wait_label(f, "Decision 5", "Shared clinic"));
+  assert_true(dtest_label_under(form, "Nobody can vote for F84003"));
+  shot(form, "desktop-decisions-no-voter");
+  gtk_window_destroy(GTK_WINDOW(form));
 
   /* Not Jo's proposal: no withdraw or remind for her. */
   assert_false(gtk_widget_is_visible(

@@ -21,6 +21,7 @@ typedef struct world {
   its_server *s;
   its_member *mgr, *cd, *pm, *staff; /* the actors; pm, staff: F84001 */
   its_member *cd2, *staff_a2, *pm_b; /* creators of target tasks */
+  its_member *clin;                  /* an actor too: F84001's GP */
   int fresh;                         /* for unique usernames */
 } world;
 
@@ -547,7 +548,8 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
     if (!target[0]) return -1;
     uint64_t mid = target_meeting(w);
     Pcn__MeetingAttend at = PCN__MEETING_ATTEND__INIT;
-    char *who[] = {strcmp(target, "F84001") == 0 ? "staffa2" : "pmb"};
+    /* In F84001, the clinician's own time: a clinician claims only that. */
+    char *who[] = {strcmp(target, "F84001") == 0 ? "clin" : "pmb"};
     at.id = mid;
     at.usernames = who;
     at.n_usernames = 1;
@@ -609,14 +611,16 @@ static int setup(void **state) {
       its_add_member(w->s, w->mgr, "staffa2", PCN__ROLE__STAFF, "F84001");
   w->pm_b = its_add_member(w->s, w->mgr, "pmb", PCN__ROLE__PRACTICE_MANAGER,
                            "F84002");
+  w->clin =
+      its_add_member(w->s, w->mgr, "clin", PCN__ROLE__CLINICIAN, "F84001");
   *state = w;
   return 0;
 }
 
 static int teardown(void **state) {
   world *w = *state;
-  its_member *all[] = {w->mgr, w->cd,       w->pm,  w->staff,
-                       w->cd2, w->staff_a2, w->pm_b};
+  its_member *all[] = {w->mgr, w->cd,       w->pm,   w->staff,
+                       w->cd2, w->staff_a2, w->pm_b, w->clin};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
     its_member_free(all[i]);
   assert_int_equal(its_verify(w->s), 0);
@@ -637,7 +641,7 @@ static actor actor_of(its_member *m) {
 
 static void test_walk(void **state) {
   world *w = *state;
-  its_member *actors[] = {w->mgr, w->cd, w->pm, w->staff};
+  its_member *actors[] = {w->mgr, w->cd, w->pm, w->staff, w->clin};
   size_t n;
   const req_entry *table = dispatch_table(&n);
   int checked = 0;
@@ -649,7 +653,7 @@ static void test_walk(void **state) {
         e->body_case == PCN__REQUEST__BODY_SUBSCRIBE ||
         e->body_case == PCN__REQUEST__BODY_UNSUBSCRIBE)
       continue; /* no target; change the session itself: it_accounts */
-    for (size_t a = 0; a < 4; a++) {
+    for (size_t a = 0; a < sizeof actors / sizeof actors[0]; a++) {
       for (size_t t = 0; t < 3; t++) {
         Pcn__Request r;
         void *scratch[2] = {NULL, NULL};

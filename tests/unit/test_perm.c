@@ -21,6 +21,7 @@
 #define CD R_CD
 #define PM R_PM
 #define ST R_STAFF
+#define CL R_CLIN
 #define ALL R_ALL
 
 typedef struct policy {
@@ -51,7 +52,7 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_MEMBER_SET_ROLE, 0, PCNM, PCNM | PM, PCNM, 0},
     /* ... and each member their own address. */
     {PCN__REQUEST__BODY_MEMBER_SET_EMAIL, 0, PCNM, PCNM | PM, PCNM, 1},
-    {PCN__REQUEST__BODY_TASK_CREATE, 0, PCNM | CD, PM | ST, 0, 0},
+    {PCN__REQUEST__BODY_TASK_CREATE, 0, PCNM | CD, PM | ST | CL, 0, 0},
     {PCN__REQUEST__BODY_TASK_LIST, 0, ALL, ALL, 0, 0},
     {PCN__REQUEST__BODY_TASK_GET, 0, ALL, ALL, 0, 0},
     {PCN__REQUEST__BODY_TASK_UPDATE, 0, PCNM | CD, PM, 0, 1},
@@ -163,7 +164,7 @@ static const policy want[] = {
      * own; rates and the year end are everyone's. */
     {PCN__REQUEST__BODY_FUNDS_BACKFILL_RATE_SET, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_BACKFILL_RATE_LIST, 0, ALL, 0, 0, 0},
-    {PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE, 0, PCNM, PM, PCNM, 0},
+    {PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE, 0, PCNM, PM | CL, PCNM, 0},
     {PCN__REQUEST__BODY_FUNDS_CLAIM_LIST, 0, ALL, ALL, PCNM | CD, 0},
     {PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_YEAR_END, 0, ALL, 0, 0, 0},
@@ -233,9 +234,11 @@ static void test_walk_table(void **state) {
   for (size_t i = 0; i < n; i++) {
     const policy *p = policy_for(t[i].body_case);
     assert_non_null(p);
-    for (int role = PCN__ROLE__PCN_MANAGER; role <= PCN__ROLE__STAFF; role++) {
-      int practice_role =
-          role == PCN__ROLE__PRACTICE_MANAGER || role == PCN__ROLE__STAFF;
+    for (int role = PCN__ROLE__PCN_MANAGER; role <= PCN__ROLE__CLINICIAN;
+         role++) {
+      int practice_role = role == PCN__ROLE__PRACTICE_MANAGER ||
+                          role == PCN__ROLE__STAFF ||
+                          role == PCN__ROLE__CLINICIAN;
       actor a = make_actor(role, practice_role ? "F84001" : "");
       struct {
         const char *target;
