@@ -142,13 +142,13 @@ static int read_fail(req_ctx *ctx) {
 }
 
 /* A practice's members see asks to their practice; the network's people
- * see every ask. The permission target is then their own practice, or
- * (refused) the first practice asked. */
+ * see every ask. An ask the actor may not see gets the answer of one that
+ * does not exist (ask_not_found), so asking reveals nothing. */
 static int check_visible(req_ctx *ctx, const Pcn__Ask *a) {
   const char *mine = ctx->who->practice;
-  if (feed_reaches(a->practices, a->n_practices, mine))
-    return perm_check(ctx, mine, 0);
-  return perm_check(ctx, a->n_practices ? a->practices[0] : "?", 0);
+  if (!feed_reaches(a->practices, a->n_practices, mine))
+    return ask_not_found(ctx, a->id);
+  return perm_check(ctx, mine, 0);
 }
 
 int asks_get_read(req_ctx *ctx) {

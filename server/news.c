@@ -124,11 +124,13 @@ static int not_found(req_ctx *ctx, uint64_t id) {
                   (unsigned long long)id);
 }
 
-/* Loads item id for a request about it, checking that the member may see
- * it (the same rule as its events). */
+/* Loads item id for a request about it. An item the member may not see
+ * (the same rule as its events) gets not_found, exactly as a missing one:
+ * asking must not reveal that it exists or whom it is to. */
 static int prepare_item(req_ctx *ctx, uint64_t id, Pcn__NewsItem **out) {
   MDB_txn *txn = ctx_txn(ctx);
-  if (!txn || news_load(txn, &ctx->srv->st, id, ctx->arena, out) != 0)
+  if (!txn || news_load(txn, &ctx->srv->st, id, ctx->arena, out) != 0 ||
+      !item_reaches(*out, ctx->who->practice))
     return not_found(ctx, id);
   return perm_check(ctx, item_target(*out, ctx->who->practice), 0)
              ? ctx->status->code
@@ -211,7 +213,8 @@ static int post_prepare(req_ctx *ctx, wjob *job) {
                             "the policy went to; leave them out (post a new "
                             "policy to reach others).");
     Pcn__NewsItem *n;
-    if (news_load(txn, &ctx->srv->st, r->version_of, ctx->arena, &n))
+    if (news_load(txn, &ctx->srv->st, r->version_of, ctx->arena, &n) ||
+        !item_reaches(n, ctx->who->practice))
       return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "version_of",
                             "version_of: no announcement %llu; `pcn news "
                             "list --all` shows them.",
@@ -738,13 +741,9 @@ static int receipts_read(req_ctx *ctx) {
   MDB_txn *txn = ctx_txn(ctx);
   store *st = &ctx->srv->st;
   Pcn__NewsItem *n;
-  if (!txn || news_load(txn, st, r->id, ctx->arena, &n) != 0)
+  if (!txn || news_load(txn, st, r->id, ctx->arena, &n) != 0 ||
+      !item_reaches(n, ctx->who->practice))
     return not_found(ctx, r->id);
-  if (!item_reaches(n, ctx->who->practice))
-    return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
-                    "Announcement %llu is not to %s; its receipts are not "
-                    "yours to see.",
-                    (unsigned long long)n->id, ctx->who->practice);
   char *only = ctx_ods(ctx, "practice", r->practice, 1);
   if (!only) return ctx->status->code;
   int owner = strcmp(n->posted_by, ctx->who->username) == 0 ||

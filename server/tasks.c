@@ -231,24 +231,37 @@ int task_create_in(wtx *w, wjob *job, const Pcn__TaskCreate *r,
 
 /* ------------------------------------------------------------ reads */
 
+/* The one answer for a task the actor cannot have: none by that number,
+ * or one of a practice they may not see. Both cases come here, after the
+ * same store lookup, so the two answers cannot differ (issue 13). */
+static int task_not_found(req_ctx *ctx, uint64_t id) {
+  return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
+                  "No task %llu; `pcn task list` shows the tasks you can "
+                  "see.",
+                  (unsigned long long)id);
+}
+
+/* Whether the actor sees a task of this practice: its events' audience
+ * is the practice ("" every member), so feed_visible is the rule. */
+static int task_seen(req_ctx *ctx, const char *practice) {
+  return feed_visible(practice, ctx->who->practice);
+}
+
 /* Answers with the stored bytes of the task and its comments (wire.h):
- * only the practice is read out, for the permission check. */
+ * only the practice is read out, for the visibility check. */
 static int get_read(req_ctx *ctx) {
   uint64_t id = ctx->req->task_get->id;
   store *st = &ctx->srv->st;
   MDB_txn *txn = ctx_txn(ctx);
   MDB_val v;
-  if (!txn || task_raw(txn, st, id, &v) != 0)
-    return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
-                    "No task %llu; `pcn task list` shows the tasks you can "
-                    "see.",
-                    (unsigned long long)id);
-  char practice[16];
-  if (raw_string(&v, TASK_F_PRACTICE, practice, sizeof practice))
+  char practice[16] = "";
+  int found = txn && task_raw(txn, st, id, &v) == 0;
+  if (found && raw_string(&v, TASK_F_PRACTICE, practice, sizeof practice))
     return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
                     "Task %llu could not be read; the operator should run "
                     "pcnd verify.",
                     (unsigned long long)id);
+  if (!found || !task_seen(ctx, practice)) return task_not_found(ctx, id);
   if (perm_check(ctx, practice, 0)) return ctx->status->code;
   pcn_buf *out = &ctx->srv->raw;
   if (pcn_wire_append_len(out, DETAIL_F_TASK, v.mv_data, v.mv_size))
@@ -411,16 +424,15 @@ static int list_read(req_ctx *ctx) {
 
 /* ------------------------------------------------------------ changes */
 
-/* Shared by the changes that name a task: it must exist, and the actor
- * must be allowed to act on it. */
+/* Shared by the changes that name a task: it must exist and be visible
+ * to the actor (else the not-found answer), and the actor must be allowed
+ * to act on it (else PERMISSION_DENIED: they can see it anyway). */
 static int prepare_existing(req_ctx *ctx, uint64_t id, Pcn__Task **out) {
   MDB_txn *txn = ctx_txn(ctx);
   Pcn__Task *t = NULL;
-  if (!txn || task_load(txn, &ctx->srv->st, id, ctx->arena, &t) != 0)
-    return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
-                    "No task %llu; `pcn task list` shows the tasks you can "
-                    "see.",
-                    (unsigned long long)id);
+  if (!txn || task_load(txn, &ctx->srv->st, id, ctx->arena, &t) != 0 ||
+      !task_seen(ctx, t->practice))
+    return task_not_found(ctx, id);
   if (perm_check(ctx, t->practice, is_owner(t, ctx->who)))
     return ctx->status->code;
   if (out) *out = t;

@@ -7,6 +7,7 @@
  * the table says (perm_allows). tests/unit/test_perm.c pins the table to
  * the written policy; this proves the server enforces the table.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -670,7 +671,11 @@ static void test_walk(void **state) {
         actor who = actor_of(actors[a]);
         int allowed = perm_allows(e, &who, targeted ? targets[t] : "", 0);
         const Pcn__Response *resp = its_call(actors[a], &r);
-        int denied = resp->status->code == PCN__STATUS_CODE__PERMISSION_DENIED;
+        /* A record the actor may not see is refused as missing: NOT_FOUND
+         * (test_hidden_is_missing holds it to the missing answer). */
+        int denied = resp->status->code == PCN__STATUS_CODE__PERMISSION_DENIED ||
+                     (resp->status->code == PCN__STATUS_CODE__NOT_FOUND &&
+                      targeted && !allowed);
         if (denied == allowed)
           fail_msg("%s by %s on target '%s': table says %s, server said %d "
                    "(%s)",
@@ -740,11 +745,194 @@ static void test_refusals_say_what_to_do(void **state) {
       strstr(resp->status->message, "for the practice's practice manager"));
 }
 
+/* ------------------------------------------------------------ hidden */
+
+/* The packed Status of resp with every decimal `from` in its message
+ * written as `to` (malloc'd; *len its size). */
+static uint8_t *status_as(const Pcn__Response *resp, uint64_t from,
+                          uint64_t to, size_t *len) {
+  char f[24], t[24], msg[1024] = "";
+  snprintf(f, sizeof f, "%llu", (unsigned long long)from);
+  snprintf(t, sizeof t, "%llu", (unsigned long long)to);
+  const char *m = resp->status->message, *p;
+  size_t o = 0;
+  while ((p = strstr(m, f)) && o + (size_t)(p - m) + strlen(t) < sizeof msg) {
+    memcpy(msg + o, m, (size_t)(p - m));
+    o += (size_t)(p - m);
+    memcpy(msg + o, t, strlen(t));
+    o += strlen(t);
+    m = p + strlen(f);
+  }
+  snprintf(msg + o, sizeof msg - o, "%s", m);
+  Pcn__Status st = *resp->status;
+  st.message = msg;
+  *len = pcn__status__get_packed_size(&st);
+  uint8_t *b = malloc(*len + 1);
+  pcn__status__pack(&st, b);
+  assert_int_equal(resp->body_case, PCN__RESPONSE__BODY__NOT_SET);
+  return b;
+}
+
+/* Sends r with its id field (at offset off of the body) set to hidden and
+ * then to a number never used; the two answers must be the same bytes,
+ * the number aside, and NOT_FOUND. */
+static void same_as_missing(its_member *m, Pcn__Request *r, void *body,
+                            size_t off, uint64_t hidden, const char *what) {
+  const uint64_t missing = 987654321;
+  memcpy((char *)body + off, &hidden, 8);
+  size_t hl, ml;
+  uint8_t *h = status_as(its_call(m, r), hidden, hidden, &hl);
+  memcpy((char *)body + off, &missing, 8);
+  const Pcn__Response *mr = its_call(m, r);
+  assert_int_equal(mr->status->code, PCN__STATUS_CODE__NOT_FOUND);
+  uint8_t *mb = status_as(mr, missing, hidden, &ml);
+  if (hl != ml || memcmp(h, mb, hl) != 0)
+    fail_msg("%s by %s: the answer for hidden record %llu differs from the "
+             "answer for a missing one",
+             what, m->username, (unsigned long long)hidden);
+  free(h);
+  free(mb);
+}
+
+#define HIDDEN(m, CASE, Type, init, field, idf, id, what, ...)                 \
+  do {                                                                         \
+    Type x;                                                                    \
+    init(&x);                                                                  \
+    __VA_ARGS__;                                                               \
+    Pcn__Request r = PCN__REQUEST__INIT;                                       \
+    r.body_case = CASE;                                                        \
+    r.field = &x;                                                              \
+    same_as_missing(m, &r, &x, offsetof(Type, idf), id, what);                 \
+  } while (0)
+
+/* A record a member may not see is answered exactly as one that does not
+ * exist: a practice's private task (even to the PCN manager), an ask or
+ * an announcement to another practice, by every request that names it. */
+static void test_hidden_is_missing(void **state) {
+  world *w = *state;
+  uint64_t t_b = target_task(w, "F84002"), t_a = target_task(w, "F84001");
+  char *only_b[] = {"F84002"};
+  Pcn__AskCreate ac = PCN__ASK_CREATE__INIT;
+  char due[11];
+  pcn_date_format(pcn_date_today() + 60, due);
+  ac.title = "to Hill only";
+  ac.due = due;
+  ac.practices = only_b;
+  ac.n_practices = 1;
+  Pcn__Request cr = PCN__REQUEST__INIT;
+  cr.body_case = PCN__REQUEST__BODY_ASK_CREATE;
+  cr.ask_create = &ac;
+  uint64_t ask_b = its_expect(w->mgr, &cr, PCN__STATUS_CODE__OK)->ask->id;
+  Pcn__NewsPost np = PCN__NEWS_POST__INIT;
+  np.title = "to Hill only";
+  np.body = "Read me.";
+  np.policy = 1;
+  np.practices = only_b;
+  np.n_practices = 1;
+  cr.body_case = PCN__REQUEST__BODY_NEWS_POST;
+  cr.news_post = &np;
+  uint64_t news_b =
+      its_expect(w->cd2, &cr, PCN__STATUS_CODE__OK)->news_entry->item->id;
+
+  struct {
+    its_member *m;
+    uint64_t task;
+  } cases[] = {{w->pm, t_b}, {w->staff, t_b}, {w->mgr, t_a}, {w->cd, t_b}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    its_member *m = cases[i].m;
+    uint64_t t = cases[i].task;
+    HIDDEN(m, PCN__REQUEST__BODY_TASK_GET, Pcn__TaskGet, pcn__task_get__init,
+           task_get, id, t, "task show", (void)0);
+    HIDDEN(m, PCN__REQUEST__BODY_TASK_UPDATE, Pcn__TaskUpdate,
+           pcn__task_update__init, task_update, id, t, "task update",
+           x.version = 1,
+           x.has_title_case = PCN__TASK_UPDATE__HAS_TITLE_TITLE,
+           x.title = "changed");
+    HIDDEN(m, PCN__REQUEST__BODY_TASK_COMMENT, Pcn__TaskComment,
+           pcn__task_comment__init, task_comment, id, t, "task comment",
+           x.text = "a comment");
+    HIDDEN(m, PCN__REQUEST__BODY_TASK_CLOSE, Pcn__TaskClose,
+           pcn__task_close__init, task_close, id, t, "task close", (void)0);
+    HIDDEN(m, PCN__REQUEST__BODY_TASK_REOPEN, Pcn__TaskReopen,
+           pcn__task_reopen__init, task_reopen, id, t, "task reopen",
+           (void)0);
+    HIDDEN(m, PCN__REQUEST__BODY_TASK_ASSIGN, Pcn__TaskAssign,
+           pcn__task_assign__init, task_assign, id, t, "task assign",
+           x.assignee = "");
+  }
+  its_member *a_side[] = {w->pm, w->staff};
+  for (size_t i = 0; i < 2; i++) {
+    its_member *m = a_side[i];
+    HIDDEN(m, PCN__REQUEST__BODY_ASK_GET, Pcn__AskGet, pcn__ask_get__init,
+           ask_get, id, ask_b, "ask show", (void)0);
+    HIDDEN(m, PCN__REQUEST__BODY_NEWS_READ, Pcn__NewsRead,
+           pcn__news_read__init, news_read, id, news_b, "news read", (void)0);
+    HIDDEN(m, PCN__REQUEST__BODY_NEWS_CONFIRM, Pcn__NewsConfirm,
+           pcn__news_confirm__init, news_confirm, id, news_b, "news confirm",
+           (void)0);
+  }
+  HIDDEN(w->pm, PCN__REQUEST__BODY_ASK_REPLY, Pcn__AskReply,
+         pcn__ask_reply__init, ask_reply, ask_id, ask_b, "ask reply",
+         x.practice = "F84001",
+         x.state = PCN__ASK_ANSWER_STATE__ASK_ACKNOWLEDGED);
+  HIDDEN(w->pm, PCN__REQUEST__BODY_NEWS_RECEIPTS, Pcn__NewsReceipts,
+         pcn__news_receipts__init, news_receipts, id, news_b,
+         "news receipts", x.practice = "");
+  HIDDEN(w->pm, PCN__REQUEST__BODY_NEWS_POST, Pcn__NewsPost,
+         pcn__news_post__init, news_post, version_of, news_b,
+         "news post --version-of", x.title = "v2", x.body = "Read me again.");
+}
+
+static int64_t mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The hidden and the missing task go the same way (a store lookup, then
+ * one not-found answer): measured, interleaved, and only reported. */
+static void test_hidden_timing(void **state) {
+  world *w = *state;
+  enum { N = 1000 };
+  uint64_t t_b = target_task(w, "F84002");
+  int64_t *hid = calloc(N, sizeof *hid), *mis = calloc(N, sizeof *mis);
+  Pcn__TaskGet g = PCN__TASK_GET__INIT;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_TASK_GET;
+  r.task_get = &g;
+  for (int i = 0; i < N; i++) {
+    for (int k = 0; k < 2; k++) {
+      int hidden = (i + k) % 2 == 0;
+      g.id = hidden ? t_b : 987654321;
+      int64_t t0 = mono_ns();
+      const Pcn__Response *resp = its_call(w->pm, &r);
+      int64_t dt = mono_ns() - t0;
+      assert_int_equal(resp->status->code, PCN__STATUS_CODE__NOT_FOUND);
+      (hidden ? hid : mis)[i] = dt;
+    }
+  }
+  qsort(hid, N, sizeof *hid, cmp_i64);
+  qsort(mis, N, sizeof *mis, cmp_i64);
+  fprintf(stderr,
+          "task show, %d each, interleaved: median %.1f us hidden, %.1f us "
+          "missing\n",
+          N, hid[N / 2] / 1e3, mis[N / 2] / 1e3);
+  free(hid);
+  free(mis);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_walk),
       cmocka_unit_test(test_owner_rule),
       cmocka_unit_test(test_refusals_say_what_to_do),
+      cmocka_unit_test(test_hidden_is_missing),
+      cmocka_unit_test(test_hidden_timing),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
