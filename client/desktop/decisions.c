@@ -2,7 +2,11 @@
  * closing time, each with its rule, closing time and a strip of the
  * practices' votes; a practice's member votes agree, disagree or abstain
  * (with a reason) from the row, the proposer reminds or withdraws from
- * it, and a closed one shows its outcome. A form proposes a new one.
+ * it, and a closed one shows its outcome. A form proposes a new one;
+ * another (Voters) shows each practice's named voter and names one: a
+ * practice manager for their practice, the PCN manager for any practice,
+ * from its members or the clinical director (issue 13: a practice with
+ * no manager yet can still vote).
  *
  * Decisions are few (a network decides a handful a month), so the page is
  * a GtkListBox with a row of widgets per decision, built once and updated
@@ -42,6 +46,8 @@ typedef struct desk_decisions desk_decisions;
 struct desk_decisions {
   GtkWidget *list, *show, *summary, *form, *f_title, *f_text, *f_rule,
       *f_closes, *f_error, *f_go, *f_to;
+  /* The Voters form: who votes now (v_list), and naming one. */
+  GtkWidget *voters, *v_list, *v_practice, *v_user, *v_error, *v_go;
   GHashTable *rows; /* id -> dec_row */
 };
 
@@ -523,6 +529,8 @@ static void notices(pcn_desk *d, const Pcn__Event *ev) {
   }
 }
 
+static void voters_load(pcn_desk *d);
+
 void decisions_on_event(pcn_desk *d, const Pcn__Event *ev) {
   if (!d->decisions) return;
   switch (ev->record_case) {
@@ -537,6 +545,9 @@ void decisions_on_event(pcn_desk *d, const Pcn__Event *ev) {
     break;
   }
   case PCN__EVENT__RECORD_DECISION_REMINDER: break;
+  case PCN__EVENT__RECORD_DECISION_VOTER:
+    if (d->decisions->voters) voters_load(d);
+    return;
   default: return;
   }
   notices(d, ev);
@@ -710,6 +721,119 @@ static void on_new(GtkButton *b, gpointer ud) {
   gtk_window_present(GTK_WINDOW(t->form));
 }
 
+/* The Voters form. Its list is read when it opens and again whenever a
+ * nomination changes (the feed), so it is never stale while shown. */
+static void on_voters(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_decisions *t = d->decisions;
+  if (!t || !t->voters) return;
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_DECISION_VOTERS) {
+    desk_say(t->v_error, r->status->message);
+    return;
+  }
+  GString *w = g_string_new(NULL);
+  for (size_t i = 0; i < r->decision_voters->n_voters; i++) {
+    const Pcn__DecisionVoter *v = r->decision_voters->voters[i];
+    if (!v->username[0]) continue;
+    g_string_append_printf(w, "%s%s votes for %s (named by %s)",
+                           w->len ? "\n" : "", v->username, v->practice,
+                           v->named_by);
+  }
+  gtk_label_set_text(GTK_LABEL(t->v_list),
+                     w->len ? w->str
+                            : "No practice has named a voter: each votes "
+                              "through its practice manager.");
+  g_string_free(w, TRUE);
+}
+
+static void voters_load(pcn_desk *d) {
+  Pcn__DecisionVoterList l = PCN__DECISION_VOTER_LIST__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DECISION_VOTER_LIST;
+  req.decision_voter_list = &l;
+  if (d->cl) pcn_client_call(d->cl, &req, on_voters, d);
+}
+
+static void on_voter_named(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_decisions *t = d->decisions;
+  if (!t || !t->voters) return;
+  gtk_widget_set_sensitive(t->v_go, TRUE);
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    desk_say(t->v_error, r->status->message);
+    return;
+  }
+  /* Done: the list (read again below) shows it; the error line goes. */
+  gtk_widget_set_visible(t->v_error, FALSE);
+  gtk_editable_set_text(GTK_EDITABLE(t->v_user), "");
+  voters_load(d);
+}
+
+static void on_name_voter(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_decisions *t = d->decisions;
+  Pcn__DecisionVoterSet v = PCN__DECISION_VOTER_SET__INIT;
+  gchar *practice =
+      g_strstrip(g_strdup(gtk_editable_get_text(GTK_EDITABLE(t->v_practice))));
+  gchar *user =
+      g_strstrip(g_strdup(gtk_editable_get_text(GTK_EDITABLE(t->v_user))));
+  v.practice = practice;
+  v.username = user;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DECISION_VOTER_SET;
+  req.decision_voter_set = &v;
+  desk_form_send(d, &req, on_voter_named, t->v_go, t->v_error);
+  g_free(practice);
+  g_free(user);
+}
+
+static void on_voters_destroy(GtkWidget *w, gpointer ud) {
+  (void)w;
+  pcn_desk *d = ud;
+  if (d->decisions) d->decisions->voters = NULL;
+}
+
+static void on_voters_open(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_decisions *t = d->decisions;
+  if (t->voters) {
+    gtk_window_present(GTK_WINDOW(t->voters));
+    return;
+  }
+  GtkWidget *grid = gtk_grid_new();
+  t->voters = desk_form(d, "Voters", "Who votes for each practice", 520, grid);
+  g_signal_connect(t->voters, "destroy", G_CALLBACK(on_voters_destroy), d);
+  GtkWidget *about = label("About voters", 1);
+  gtk_label_set_text(
+      GTK_LABEL(about),
+      "A practice votes through its practice manager or the member it names "
+      "as its voter. A practice manager names one of their practice's "
+      "members; the PCN manager names one for any practice, or the clinical "
+      "director. Leave Member empty to take a nomination back.");
+  gtk_widget_add_css_class(about, "dim-label");
+  gtk_grid_attach(GTK_GRID(grid), about, 0, 0, 2, 1);
+  t->v_list = label("Named voters", 1);
+  gtk_label_set_text(GTK_LABEL(t->v_list), "Reading...");
+  gtk_grid_attach(GTK_GRID(grid), t->v_list, 0, 1, 2, 1);
+  t->v_practice =
+      desk_field(grid, 2, "_Practice",
+                 desk_entry("Practice", "ODS code, such as F84001", 0));
+  if (d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0])
+    gtk_editable_set_text(GTK_EDITABLE(t->v_practice), d->practice);
+  t->v_user = desk_field(grid, 3, "_Member",
+                         desk_entry("Member", "username; empty: nobody", 0));
+  t->v_error = desk_form_error(grid, 4, 1);
+  t->v_go = desk_form_go(t->voters, grid, 5, "_Name voter",
+                         G_CALLBACK(on_name_voter), d);
+  voters_load(d);
+  gtk_window_present(GTK_WINDOW(t->voters));
+}
+
 GtkWidget *decisions_view_new(pcn_desk *d) {
   desk_decisions *t = g_new0(desk_decisions, 1);
   d->decisions = t;
@@ -730,6 +854,10 @@ GtkWidget *decisions_view_new(pcn_desk *d) {
   GtkWidget *bar = desk_bar();
   gtk_box_append(GTK_BOX(bar), t->summary);
   gtk_box_append(GTK_BOX(bar), t->show);
+  GtkWidget *voters = gtk_button_new_with_mnemonic("_Voters");
+  gtk_widget_set_tooltip_text(voters, "Who votes for each practice");
+  g_signal_connect(voters, "clicked", G_CALLBACK(on_voters_open), d);
+  gtk_box_append(GTK_BOX(bar), voters);
   gtk_box_append(GTK_BOX(bar), add);
 
   t->list = gtk_list_box_new();
@@ -765,6 +893,7 @@ void decisions_free(pcn_desk *d) {
   desk_decisions *t = d->decisions;
   if (!t) return;
   if (t->form) gtk_window_destroy(GTK_WINDOW(t->form));
+  if (t->voters) gtk_window_destroy(GTK_WINDOW(t->voters));
   d->decisions = NULL;
   g_hash_table_destroy(t->rows);
   g_free(t);

@@ -7,7 +7,10 @@
  * the outcome; a decision Ravi closes raises a notice, and so does a
  * reminder to Jo's practice; Jo proposes through the form and withdraws
  * her own proposal from its row; one she puts to two practices, one with
- * nobody to vote, keeps its form open to say so. Every control of the page has
+ * nobody to vote, keeps its form open to say so; she names her practice's
+ * GP as its voter in the Voters form, is refused naming one for another
+ * practice, and sees the PCN manager's nomination arrive. Every control of
+ * the page has
  * a name a screen reader can say. Screenshots: desktop-decisions*.png.
  */
 #include <stdio.h>
@@ -38,6 +41,14 @@ static int wait_label(fixture *f, const char *name, const char *text) {
             l ? gtk_label_get_text(GTK_LABEL(l)) : "(no such label)", text);
   }
   return ok;
+}
+
+/* The Voters form's button is back: its answer arrived. */
+static int form_go_ready(fixture *f) {
+  (void)f;
+  GtkWidget *form = dtest_window_named("Voters");
+  return form && gtk_widget_get_sensitive(
+                     find_widget(form, GTK_TYPE_BUTTON, "Name voter"));
 }
 
 static uint64_t propose(its_member *m, const char *title, int rule) {
@@ -158,6 +169,43 @@ static void test_decisions(void **state) {
   assert_true(dtest_label_under(form, "Nobody can vote for F84003"));
   shot(form, "desktop-decisions-no-voter");
   gtk_window_destroy(GTK_WINDOW(form));
+
+  /* The Voters form: Jo names her practice's GP as its voter; naming one
+   * for another practice is refused with the server's sentence; the PCN
+   * manager naming the clinical director for F84003 shows at once. */
+  its_member *lee =
+      its_add_member(f->s, f->mgr, "drlee", PCN__ROLE__CLINICIAN, "F84001");
+  its_member *cd =
+      its_add_member(f->s, f->mgr, "cd", PCN__ROLE__CLINICAL_DIRECTOR, "");
+  dtest_click(win, "Voters");
+  form = dtest_window_named("Voters");
+  assert_non_null(form);
+  assert_int_equal(dtest_unnamed(form), 0);
+  assert_true(dtest_wait_says(f, form, "Named voters", "No practice has"));
+  assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(
+                          find_widget(form, GTK_TYPE_ENTRY, "Practice"))),
+                      "F84001");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Member"), "drlee");
+  dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Name voter"));
+  assert_true(
+      dtest_wait_says(f, form, "Named voters", "drlee votes for F84001"));
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Practice"), "F84003");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Member"), "cd");
+  dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Name voter"));
+  assert_true(spin_until(f, form_go_ready, 5000));
+  assert_true(dtest_label_under(form, "may not name a practice's voter there"));
+  Pcn__DecisionVoterSet vs = PCN__DECISION_VOTER_SET__INIT;
+  vs.practice = "F84003";
+  vs.username = "cd";
+  Pcn__Request vr = PCN__REQUEST__INIT;
+  vr.body_case = PCN__REQUEST__BODY_DECISION_VOTER_SET;
+  vr.decision_voter_set = &vs;
+  its_expect(f->mgr, &vr, PCN__STATUS_CODE__OK);
+  assert_true(dtest_wait_says(f, form, "Named voters", "cd votes for F84003"));
+  shot(form, "desktop-decisions-voters");
+  gtk_window_destroy(GTK_WINDOW(form));
+  its_member_free(lee);
+  its_member_free(cd);
 
   /* Not Jo's proposal: no withdraw or remind for her. */
   assert_false(gtk_widget_is_visible(
