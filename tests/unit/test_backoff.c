@@ -310,26 +310,34 @@ static void fail_login(backoff_entry *u, backoff_entry *p, backoff_entry *a,
   }
 }
 
+/* A claimed entry held busy (as pw_admit holds its entries while it
+ * claims the others), so later claims cannot be given its slot. */
+static backoff_entry *held(backoff_table *t, const char *key) {
+  backoff_entry *e = claim(t, key, T0);
+  assert_non_null(e);
+  e->busy++;
+  return e;
+}
+
 static void test_admit_wait(void **state) {
   (void)state;
   backoff_table *t = backoff_new(1024);
   char pk[BACKOFF_KEY_MAX];
-  backoff_entry *u = claim(t, "u:alice", T0);
-  u->busy++; /* as pw_admit holds it */
+  backoff_entry *u = held(t, "u:alice");
   backoff_pair_key("alice", "a:10.0.0.66", pk);
-  backoff_entry *gp = claim(t, pk, T0);
-  backoff_entry *ga = claim(t, "a:10.0.0.66", T0);
+  backoff_entry *gp = held(t, pk);
+  backoff_entry *ga = held(t, "a:10.0.0.66");
   backoff_pair_key("alice", "a:10.0.0.1", pk);
-  backoff_entry *op = claim(t, pk, T0);
-  backoff_entry *oa = claim(t, "a:10.0.0.1", T0);
+  backoff_entry *op = held(t, pk);
+  backoff_entry *oa = held(t, "a:10.0.0.1");
   assert_true(gp != op && ga != oa && gp != ga && op != oa);
   /* The guesser's five: its pair waits, the owner's PC does not. */
   fail_login(u, gp, ga, BACKOFF_FREE_PAIR, T0);
   assert_int_equal(backoff_admit_wait(u, gp, ga, T0), 1000);
   assert_int_equal(backoff_admit_wait(u, op, oa, T0), 0);
   /* Its address, over twenty usernames, waits for every username. */
-  backoff_entry *other = claim(t, "p:other", T0);
-  backoff_entry *fresh = claim(t, "p:fresh", T0);
+  backoff_entry *other = held(t, "p:other");
+  backoff_entry *fresh = held(t, "p:fresh");
   fail_login(u, other, ga, BACKOFF_FREE_ADDR - BACKOFF_FREE_PAIR - 1, T0);
   assert_int_equal(backoff_admit_wait(u, fresh, ga, T0), 0);
   fail_login(u, other, ga, 1, T0);
