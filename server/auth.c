@@ -7,9 +7,13 @@
  * that leaves meanwhile costs nothing but the wasted hash.
  *
  * Guessing is bounded where a check is admitted, not where it ends (pw_admit,
- * backoff.h): a login counts as a failed attempt for its username and its
- * address before anything is hashed, and a right password takes that back
- * (the username's count is cleared, the address's one attempt undone). At
+ * backoff.h): a login counts as a failed attempt for its username and
+ * address together, its address and its username before anything is
+ * hashed, and a right password takes that back (the pair's count is
+ * cleared, the address's and the username's one attempt undone). A wait
+ * holds back the pair and the address, so a guesser's address waits while
+ * the user's own PC still gets in; the username's ceiling holds back only
+ * addresses that have failed for it (backoff_admit_wait). At
  * most one password check or hash is in flight per connection, and one per
  * username; others are refused at once, unhashed, with retry_after_ms. An
  * unknown username is admitted, counted and verified (against a dummy hash)
@@ -36,8 +40,6 @@
 #include "validate.h"
 
 #define PW_HASH_MAX 160
-#define BACKOFF_FREE_USER 5   /* failures before a username waits */
-#define BACKOFF_FREE_ADDR 20  /* failures before an address waits */
 #define PW_BUSY_RETRY_MS 1000 /* told to a check refused as one is running */
 #define BACKOFF_FULL_LOG_MS (60 * 1000)   /* "table full" warnings, at most */
 #define SESSION_TOUCH_MS (60 * 60 * 1000) /* last_seen granularity */
@@ -63,9 +65,10 @@ typedef struct pw_work {
   int ok;                     /* verify result */
   char new_hash[PW_HASH_MAX]; /* hash of new_password, or a rehash */
   /* What pw_admit counted and holds, for pw_release: the username's entry
-   * (held busy) and the address's, "" for none. */
-  char ukey[BACKOFF_KEY_MAX], akey[BACKOFF_KEY_MAX];
+   * (held busy), the pair's and the address's, "" for none. */
+  char ukey[BACKOFF_KEY_MAX], pkey[BACKOFF_KEY_MAX], akey[BACKOFF_KEY_MAX];
   uint64_t a_prev_until, a_set_until; /* to undo the address's attempt */
+  uint64_t u_prev_until, u_set_until; /* to undo the username's attempt */
 } pw_work;
 
 /* What apply needs to make a session. */
@@ -278,8 +281,10 @@ static void pw_work_run(uv_work_t *req) {
 
 /* Loop: lets go of what pw_admit counted and held, once the check is over
  * (or never started). A right password takes its attempt back: the
- * username starts afresh, the address's one attempt is undone. A wrong one
- * waits from now, when the client hears. */
+ * username and address together start afresh, the address's and the
+ * username's one attempt is undone (so the owner logging in does not wipe
+ * what guessers elsewhere have run up). A wrong one waits from now, when
+ * the client hears. */
 static void pw_release(server *s, pw_work *w, conn *c) {
   backoff_table *t = s->backoff->table;
   uint64_t now = uv_now(s->loop);
@@ -287,9 +292,15 @@ static void pw_release(server *s, pw_work *w, conn *c) {
   if (w->ukey[0] && (e = backoff_find(t, w->ukey, now))) {
     if (e->busy) e->busy--;
     if (w->ok)
-      backoff_clear(e);
+      backoff_uncount(e, w->u_prev_until, w->u_set_until);
     else
       backoff_restamp(e, BACKOFF_FREE_USER, now);
+  }
+  if (w->pkey[0] && (e = backoff_find(t, w->pkey, now))) {
+    if (w->ok)
+      backoff_clear(e);
+    else
+      backoff_restamp(e, BACKOFF_FREE_PAIR, now);
   }
   if (w->akey[0] && (e = backoff_find(t, w->akey, now))) {
     if (w->ok)
@@ -297,7 +308,7 @@ static void pw_release(server *s, pw_work *w, conn *c) {
     else
       backoff_restamp(e, BACKOFF_FREE_ADDR, now);
   }
-  w->ukey[0] = w->akey[0] = 0;
+  w->ukey[0] = w->pkey[0] = w->akey[0] = 0;
   if (c) c->pw_busy = 0;
 }
 
@@ -396,33 +407,43 @@ static int pw_refuse_full(req_ctx *ctx, enum pw_kind kind, uint64_t retry_ms) {
                    (unsigned long long)(retry_ms + 999) / 1000);
 }
 
-/* Loop: admits one password check for username (and for a login, the
- * peer's address) or refuses it unhashed. Admitted, it is counted as a
- * failed attempt now, and the username is held busy until pw_release.
- * Returns OK, or the refusal's code with ctx's status set. */
+/* Loop: admits one password check for username from the peer's address
+ * (for a login, the address is limited on its own too) or refuses it
+ * unhashed. Admitted, it is counted as a failed attempt now, and the
+ * username is held busy until pw_release. Returns OK, or the refusal's
+ * code with ctx's status set. */
 static int pw_admit(req_ctx *ctx, pw_work *w, const char *username) {
   server *s = ctx->srv;
   backoff_table *t = s->backoff->table;
   uint64_t now = uv_now(s->loop), retry;
-  char ukey[BACKOFF_KEY_MAX], akey[BACKOFF_KEY_MAX] = "";
+  char ukey[BACKOFF_KEY_MAX], pkey[BACKOFF_KEY_MAX], akey[BACKOFF_KEY_MAX];
   snprintf(ukey, sizeof ukey, "u:%s", username);
+  backoff_addr_key(ctx->c->peer, akey);
+  backoff_pair_key(username, akey, pkey);
+  if (w->kind != PW_LOGIN) akey[0] = 0;
   backoff_entry *ue = backoff_claim(t, ukey, now, &retry);
   if (!ue) return pw_refuse_full(ctx, w->kind, retry);
   if (ue->busy)
     return pw_refuse(ctx, PW_BUSY_RETRY_MS,
                      "Another password check for this username is under "
                      "way; try again in a second.");
-  ue->busy++; /* so claiming the address cannot reuse its slot */
-  backoff_entry *ae = NULL;
-  if (w->kind == PW_LOGIN) {
-    backoff_addr_key(ctx->c->peer, akey);
-    if (!(ae = backoff_claim(t, akey, now, &retry))) {
+  /* Held busy while the others are claimed, so no claim reuses its slot. */
+  ue->busy++;
+  backoff_entry *pe = backoff_claim(t, pkey, now, &retry), *ae = NULL;
+  if (!pe) {
+    ue->busy--;
+    return pw_refuse_full(ctx, w->kind, retry);
+  }
+  if (akey[0]) {
+    pe->busy++;
+    ae = backoff_claim(t, akey, now, &retry);
+    pe->busy--;
+    if (!ae) {
       ue->busy--;
       return pw_refuse_full(ctx, w->kind, retry);
     }
   }
-  uint64_t wait = backoff_wait(ue, now);
-  if (ae && backoff_wait(ae, now) > wait) wait = backoff_wait(ae, now);
+  uint64_t wait = backoff_admit_wait(ue, pe, ae, now);
   if (wait) {
     ue->busy--;
     return pw_refuse(ctx, wait,
@@ -433,12 +454,15 @@ static int pw_admit(req_ctx *ctx, pw_work *w, const char *username) {
                            "again in %llu seconds.",
                      (unsigned long long)(wait + 999) / 1000);
   }
-  backoff_count(ue, BACKOFF_FREE_USER, now);
+  w->u_prev_until = backoff_count(ue, BACKOFF_FREE_USER, now);
+  w->u_set_until = ue->until_ms;
+  backoff_count(pe, BACKOFF_FREE_PAIR, now);
   if (ae) {
     w->a_prev_until = backoff_count(ae, BACKOFF_FREE_ADDR, now);
     w->a_set_until = ae->until_ms;
   }
   memcpy(w->ukey, ukey, sizeof ukey);
+  memcpy(w->pkey, pkey, sizeof pkey);
   memcpy(w->akey, akey, sizeof akey);
   return PCN__STATUS_CODE__OK;
 }

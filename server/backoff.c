@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "siphash.h"
@@ -184,4 +185,38 @@ void backoff_addr_key(const char *peer, char out[BACKOFF_KEY_MAX]) {
     snprintf(out, BACKOFF_KEY_MAX, "a:%s/64", txt);
   else
     snprintf(out, BACKOFF_KEY_MAX, "a:%s", peer);
+}
+
+void backoff_pair_key(const char *username, const char *addr_key,
+                      char out[BACKOFF_KEY_MAX]) {
+  uint8_t md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_MD_CTX *c = EVP_MD_CTX_new();
+  /* The NUL between them: "ab"+"c" and "a"+"bc" are different pairs. */
+  int ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) &&
+           EVP_DigestUpdate(c, username, strlen(username) + 1) &&
+           EVP_DigestUpdate(c, addr_key, strlen(addr_key)) &&
+           EVP_DigestFinal_ex(c, md, &n) && n >= 16;
+  EVP_MD_CTX_free(c);
+  if (!ok) {
+    /* Out of memory in OpenSSL: the username alone, so the pair is
+     * limited no less than a username was before pairs were kept. */
+    snprintf(out, BACKOFF_KEY_MAX, "p:%.32s", username);
+    return;
+  }
+  memcpy(out, "p:", 2);
+  for (int i = 0; i < 16; i++)
+    snprintf(out + 2 + 2 * i, 3, "%02x", md[i]);
+}
+
+uint64_t backoff_admit_wait(const backoff_entry *user,
+                            const backoff_entry *pair,
+                            const backoff_entry *addr, uint64_t now) {
+  uint64_t wait = backoff_wait(pair, now);
+  if (addr && backoff_wait(addr, now) > wait) wait = backoff_wait(addr, now);
+  /* The ceiling holds back only an address that has failed for this
+   * username: the owner's own PC, which has not, still gets in. */
+  if (pair->failures && backoff_wait(user, now) > wait)
+    wait = backoff_wait(user, now);
+  return wait;
 }

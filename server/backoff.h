@@ -1,5 +1,14 @@
-/* backoff.h - the login backoff table: attempts per username ("u:NAME")
- * and per address ("a:ADDRESS"), and the wait each has earned.
+/* backoff.h - the login backoff table: attempts per username and address
+ * together ("p:" and a hash of both), per address ("a:ADDRESS") and per
+ * username ("u:NAME"), and the wait each has earned.
+ *
+ * The policy (backoff_admit_wait): a login waits while its username and
+ * address together wait (5 free tries) or its address does (20, whatever
+ * the usernames), so a guesser's address waits while the same user
+ * elsewhere still gets in. The username's own count is a generous ceiling
+ * (50) for many addresses guessing one username; it holds back only
+ * addresses that have themselves failed for that username within the
+ * hour, so the owner at a PC that has not failed is never locked out.
  *
  * Invariants:
  * - Memory is fixed at start: slots (a power of two, at least 8) of
@@ -35,6 +44,10 @@
 #define BACKOFF_SLOTS_DEFAULT 65536
 #define BACKOFF_MAX_MS (15 * 60 * 1000)
 #define BACKOFF_FORGET_MS (60 * 60 * 1000)
+#define BACKOFF_FREE_PAIR 5  /* failures before a username+address waits */
+#define BACKOFF_FREE_ADDR 20 /* failures before an address waits */
+/* Failures before a username waits, for addresses that have failed for it. */
+#define BACKOFF_FREE_USER 50
 
 typedef struct backoff_entry {
   char key[BACKOFF_KEY_MAX]; /* "": never used */
@@ -85,5 +98,18 @@ void backoff_clear(backoff_entry *e);
  * (an IPv4-mapped IPv6 address counts as its IPv4 address), or the /64
  * an IPv6 address is in, since one host commonly holds a whole /64. */
 void backoff_addr_key(const char *peer, char out[BACKOFF_KEY_MAX]);
+/* The key for username and an address key together: "p:" and 32 hex
+ * digits of SHA-256 over both, so it fits whatever their lengths; two
+ * different pairs cannot be made to share it. */
+void backoff_pair_key(const char *username, const char *addr_key,
+                      char out[BACKOFF_KEY_MAX]);
+
+/* How long a login (or password change: addr NULL) must wait before it may
+ * be checked, 0 for now: the longest of the pair's wait and the address's,
+ * and the username's when the pair has failures of its own. Call before
+ * counting the attempt. */
+uint64_t backoff_admit_wait(const backoff_entry *user,
+                            const backoff_entry *pair,
+                            const backoff_entry *addr, uint64_t now);
 
 #endif

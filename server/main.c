@@ -95,9 +95,9 @@ static const run_opt run_opts[] = {
     {"argon2-time", "N", "Argon2id passes (at least 2)", OPT_U32, OFF(argon2_t),
      2, 100},
     {"backoff-slots", "N",
-     "usernames and addresses the login backoff remembers (80 bytes each, "
-     "for an hour after their last failed login); when it is full, logins "
-     "from others are refused for a while",
+     "usernames, addresses and username+address pairs the login backoff "
+     "remembers (80 bytes each, for an hour after their last failed login); "
+     "when it is full, logins from others are refused for a while",
      OPT_U32, OFF(backoff_slots), 8, 1u << 24},
     {"metrics", "127.0.0.1:PORT",
      "serve Prometheus metrics over plain HTTP on this loopback address "

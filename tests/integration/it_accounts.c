@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frame.h"
 #include "invite.h"
 #include "itest.h"
 
@@ -19,7 +20,8 @@ static Pcn__Request whoami_req(void) {
 }
 
 /* A wrong password and an unknown user get the same answer; after five
- * failures the username backs off. */
+ * failures the username backs off at that address, and only there: the
+ * same user from another address still gets in with the right password. */
 static void test_login_answers_and_backoff(void **state) {
   (void)state;
   its_server *s = its_start("");
@@ -47,6 +49,16 @@ static void test_login_answers_and_backoff(void **state) {
   r = its_login_req(&l, "manager", ITEST_PASSWORD);
   its_expect(&anon, &r, PCN__STATUS_CODE__RESOURCE_EXHAUSTED);
   pcn_sync_close(anon.s);
+  /* The user's own PC, at another address, is not locked out. */
+  its_raw *own = its_raw_connect_from(s, "127.0.0.2");
+  assert_non_null(own);
+  its_raw_send_hello(own, PCN_PROTOCOL_VERSION);
+  its_answer a;
+  assert_int_equal(its_raw_answer(own, 1, 30000, &a), PCN__STATUS_CODE__OK);
+  its_raw_send(own, 2, &r);
+  if (its_raw_answer(own, 2, 30000, &a) != PCN__STATUS_CODE__OK)
+    fail_msg("the right password from another address got: %s", a.msg);
+  its_raw_close(own);
   its_member_free(mgr);
   its_free(s);
 }

@@ -11,14 +11,20 @@
  * - Pipelining: 60 wrong-password Login frames, written at once on 3
  *   connections for one username, used to be checked all 60 (the backoff
  *   was looked at on arrival but counted only after each hash). Now at
- *   most 5 are, the per-username allowance, and the rest are refused at
+ *   most 5 are, the username+address allowance, and the rest are refused at
  *   once. The same for an unknown username, with the same answers.
  *   Afterwards the right password, once the backoff allows, still logs in.
  * - One password check per connection, whatever the request: a second
  *   Login, ChangePassword or Join sent before the first is answered is
  *   refused unhashed.
  * - ChangePassword's old password is a guess too: it shares the
- *   username's count and wait with Login.
+ *   username+address's count and wait with Login; the same user at
+ *   another address still logs in.
+ * - Many addresses, one username (OWASP's keying): each address that
+ *   guesses waits after its own 5, the others are not held back by it;
+ *   past the username's ceiling (50) an address that has failed for it
+ *   waits at once, while the owner at an address that has not failed
+ *   logs in with the right password.
  * - Flooding: with an 8-slot table (--backoff-slots 8), a locked victim
  *   and failed logins for many new usernames from one address: the
  *   newcomers are refused once the table is full, the victim's lockout
@@ -34,6 +40,7 @@
 
 #include <jansson.h>
 
+#include "frame.h"
 #include "invite.h"
 #include "itest.h"
 
@@ -41,7 +48,8 @@
 #define PCND_PATH "pcnd"
 #endif
 
-#define FREE_USER 5 /* auth.c's BACKOFF_FREE_USER */
+#define FREE_USER 5     /* backoff.h's BACKOFF_FREE_PAIR */
+#define USER_CEILING 50 /* backoff.h's BACKOFF_FREE_USER */
 #define WRONG "Wrong username or password."
 
 static double now_s(void) {
@@ -91,10 +99,23 @@ static uint32_t assert_refusal(const Pcn__Response *r) {
   return r->status->details->retry_after_ms;
 }
 
-/* One login on a fresh connection: its status code, and message. */
-static int login_once(its_server *s, const char *user, const char *pw,
-                      char *msg, size_t msglen, uint32_t *retry_ms) {
-  its_raw *raw = its_raw_hello(s);
+/* A connection from the loopback address `from` that has said Hello. */
+static its_raw *hello_from(its_server *s, const char *from) {
+  its_raw *r = its_raw_connect_from(s, from);
+  if (!r) fail_msg("could not connect from %s", from);
+  its_raw_send_hello(r, PCN_PROTOCOL_VERSION);
+  its_answer a;
+  if (its_raw_answer(r, 1, 30000, &a) != PCN__STATUS_CODE__OK)
+    fail_msg("Hello from %s answered %d: %s", from, a.code, a.msg);
+  return r;
+}
+
+/* One login on a fresh connection from `from` (NULL: 127.0.0.1): its
+ * status code, and message. */
+static int login_from(its_server *s, const char *from, const char *user,
+                      const char *pw, char *msg, size_t msglen,
+                      uint32_t *retry_ms) {
+  its_raw *raw = from ? hello_from(s, from) : its_raw_hello(s);
   Pcn__Login l;
   Pcn__Request r = its_login_req(&l, user, pw);
   its_raw_send(raw, 2, &r);
@@ -107,6 +128,11 @@ static int login_once(its_server *s, const char *user, const char *pw,
   pcn__frame__free_unpacked(f, NULL);
   its_raw_close(raw);
   return code;
+}
+
+static int login_once(its_server *s, const char *user, const char *pw,
+                      char *msg, size_t msglen, uint32_t *retry_ms) {
+  return login_from(s, NULL, user, pw, msg, msglen, retry_ms);
 }
 
 #define CONNS 3
@@ -369,13 +395,18 @@ static void test_change_password_guesses_back_off(void **state) {
   its_sleep_ms(retry);
   its_expect(mgr, &r, PCN__STATUS_CODE__UNAUTHENTICATED);
   its_expect(mgr, &r, PCN__STATUS_CODE__RESOURCE_EXHAUSTED);
-  /* The same count: a login as manager waits too, even the right one. */
+  /* The same count: a login as manager from this address waits too, even
+   * the right one; from another address it gets in. */
   char msg[300];
   assert_int_equal(
       login_once(s, "manager", ITEST_PASSWORD, msg, sizeof msg, &retry),
       PCN__STATUS_CODE__RESOURCE_EXHAUSTED);
   assert_non_null(strstr(msg, "Too many failed logins"));
   assert_int_equal(pw_checks(s) - before, FREE_USER + 1);
+  if (login_from(s, "127.0.0.2", "manager", ITEST_PASSWORD, msg, sizeof msg,
+                 &retry) != PCN__STATUS_CODE__OK)
+    fail_msg("manager from another address was refused: %s", msg);
+  assert_int_equal(pw_checks(s) - before, FREE_USER + 2);
   login_when_allowed(s, "manager");
   its_member_free(mgr);
   its_free(s);
@@ -413,7 +444,7 @@ static void test_flood_keeps_lockout(void **state) {
   uint32_t retry;
   /* Lock the victim: 5 free guesses, then waits of 1, 2 and 4 s, each
    * ended by guessing again, so the last wait is 8 s. The table now holds
-   * u:manager and a:127.0.0.1. */
+   * u:manager, manager at 127.0.0.1 and a:127.0.0.1. */
   int checked = 0;
   while (checked < FREE_USER + 3) {
     if (guess(s, NULL, "manager", msg, sizeof msg, &retry))
@@ -421,8 +452,9 @@ static void test_flood_keeps_lockout(void **state) {
     else
       its_sleep_ms(retry); /* what the server said to wait */
   }
-  /* Six new usernames fill the other slots; every one after that is
-   * refused, unchecked, rather than evicting anyone. Ten in all, so that
+  /* Two new usernames (each its own and its username+address entry) fill
+   * four of the other five slots; every one after that is refused,
+   * unchecked, rather than evicting anyone. Ten in all, so that
    * even a table that evicted would leave the address (8 + 10 failures)
    * below its 20 and the victim's own lockout is what is tested. */
   its_raw *raw = its_raw_hello(s);
@@ -435,7 +467,7 @@ static void test_flood_keeps_lockout(void **state) {
     else
       full += strstr(msg, "refusing new logins") != NULL;
   }
-  /* The victim is still locked: even the right password waits. */
+  /* The victim is still locked from here: even the right password waits. */
   Pcn__Login l;
   Pcn__Request r = its_login_req(&l, "manager", ITEST_PASSWORD);
   its_raw_send(raw, 3, &r);
@@ -449,12 +481,83 @@ static void test_flood_keeps_lockout(void **state) {
   printf("flood: %d new usernames checked, %d refused (table full); the "
          "victim still waits\n",
          admitted, full);
-  assert_int_equal(admitted, 6);
-  assert_int_equal(full, 4);
+  assert_int_equal(admitted, 2);
+  assert_int_equal(full, 8);
   /* A username the table holds is still served. */
   assert_int_equal(guess(s, raw, "flood0", msg, sizeof msg, &retry), 1);
   its_raw_close(raw);
   assert_int_equal(pw_checks(s) - before, checked + admitted + 1);
+  its_member_free(mgr);
+  its_free(s);
+}
+
+/* A guess from from for user, on a fresh connection: 1 if checked (and
+ * wrong), 0 if refused by the backoff (msg says why). */
+static int guess_from(its_server *s, const char *from, const char *user,
+                      char *msg, size_t msglen) {
+  uint32_t retry;
+  int code = login_from(s, from, user, "a wrong password", msg, msglen, &retry);
+  if (code == PCN__STATUS_CODE__UNAUTHENTICATED) return 1;
+  assert_int_equal(code, PCN__STATUS_CODE__RESOURCE_EXHAUSTED);
+  return 0;
+}
+
+/* Many addresses guessing one username: each waits after its own five,
+ * without holding back the others; past the username's ceiling, every
+ * address that has failed for it waits, and the owner's PC, which has not
+ * failed, still logs in. */
+static void test_addresses_guess_one_username(void **state) {
+  (void)state;
+  its_server *s = its_start("");
+  its_member *mgr = its_manager(s);
+  char msg[300], from[32];
+  long long before = pw_checks(s);
+  /* Ten addresses, five guesses each: all checked, the ceiling reached. */
+  for (int a = 0; a < USER_CEILING / FREE_USER; a++) {
+    snprintf(from, sizeof from, "127.0.0.%d", 10 + a);
+    for (int i = 0; i < FREE_USER; i++)
+      if (!guess_from(s, from, "manager", msg, sizeof msg))
+        fail_msg("guess %d from %s was refused: %s", i + 1, from, msg);
+    if (a == 0) {
+      /* Its sixth waits; the right password from elsewhere gets in. */
+      assert_int_equal(guess_from(s, from, "manager", msg, sizeof msg), 0);
+      assert_non_null(strstr(msg, "Too many failed logins"));
+      uint32_t retry;
+      if (login_from(s, "127.0.0.2", "manager", ITEST_PASSWORD, msg, sizeof msg,
+                     &retry) != PCN__STATUS_CODE__OK)
+        fail_msg("manager's own PC was refused while another address "
+                 "waited: %s",
+                 msg);
+    }
+  }
+  assert_int_equal(pw_checks(s) - before, USER_CEILING + 1);
+  /* Past the ceiling, a new address has one guess (its first is not
+   * held back), and then waits though it is within its own five. Four
+   * such make the username's wait 16 s, ample for what follows. */
+  for (int a = 0; a < 4; a++) {
+    snprintf(from, sizeof from, "127.0.0.%d", 40 + a);
+    if (!guess_from(s, from, "manager", msg, sizeof msg))
+      fail_msg("the first guess from %s was refused: %s", from, msg);
+    if (guess_from(s, from, "manager", msg, sizeof msg))
+      fail_msg("a second guess from %s was checked past the username's "
+               "ceiling",
+               from);
+    assert_non_null(strstr(msg, "Too many failed logins"));
+  }
+  /* An address that has failed waits even with the right password. */
+  uint32_t retry;
+  assert_int_equal(login_from(s, "127.0.0.10", "manager", ITEST_PASSWORD, msg,
+                              sizeof msg, &retry),
+                   PCN__STATUS_CODE__RESOURCE_EXHAUSTED);
+  assert_true(retry > 2000);
+  /* The owner's PC, which has not failed, gets in: one check. */
+  long long mid = pw_checks(s);
+  if (login_from(s, "127.0.0.2", "manager", ITEST_PASSWORD, msg, sizeof msg,
+                 &retry) != PCN__STATUS_CODE__OK)
+    fail_msg("manager's own PC was refused past the ceiling: %s", msg);
+  assert_int_equal(pw_checks(s) - mid, 1);
+  printf("%d guesses from %d addresses checked; the owner still logs in\n",
+         USER_CEILING + 4, USER_CEILING / FREE_USER + 4);
   its_member_free(mgr);
   its_free(s);
 }
@@ -466,6 +569,7 @@ int main(void) {
       cmocka_unit_test(test_one_check_per_connection),
       cmocka_unit_test(test_change_password_guesses_back_off),
       cmocka_unit_test(test_flood_keeps_lockout),
+      cmocka_unit_test(test_addresses_guess_one_username),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,8 +6,11 @@
  * live (the eviction bug: one failed login for a colliding name wiped a
  * victim's lockout), that entries are forgotten only when idle for
  * BACKOFF_FORGET_MS and never while busy, that a key is never in two
- * slots, how full random keys can make the table before a refusal, and
- * the address keys.
+ * slots, how full random keys can make the table before a refusal, the
+ * address and username+address keys, and the admission rule: a guesser's
+ * username+address and address wait, the same username from an address
+ * that has not failed does not, until the username's ceiling, which holds
+ * back only addresses that have failed for it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -275,6 +278,85 @@ static void test_addr_key(void **state) {
   assert_string_equal(k, "a:fuzz");
 }
 
+static void test_pair_key(void **state) {
+  (void)state;
+  char a[BACKOFF_KEY_MAX], b[BACKOFF_KEY_MAX], ak[BACKOFF_KEY_MAX];
+  backoff_addr_key("2001:db8:1:2:3:4:5:6", ak);
+  /* The longest username and address still fit, as "p:" + 32 hex. */
+  backoff_pair_key("0123456789abcdef0123456789abcdef", ak, a);
+  assert_int_equal(strlen(a), 34);
+  assert_memory_equal(a, "p:", 2);
+  backoff_pair_key("0123456789abcdef0123456789abcdef", ak, b);
+  assert_string_equal(a, b);
+  backoff_pair_key("alice", "a:10.0.0.1", a);
+  backoff_pair_key("alice", "a:10.0.0.2", b);
+  assert_string_not_equal(a, b);
+  backoff_pair_key("bob", "a:10.0.0.1", b);
+  assert_string_not_equal(a, b);
+  /* Where one ends and the other starts matters. */
+  backoff_pair_key("ab", "c", a);
+  backoff_pair_key("a", "bc", b);
+  assert_string_not_equal(a, b);
+}
+
+/* Counts n failed attempts for the login (user, pair, addr) at now, as
+ * auth.c's pw_admit does once it is admitted. */
+static void fail_login(backoff_entry *u, backoff_entry *p, backoff_entry *a,
+                       int n, uint64_t now) {
+  for (int i = 0; i < n; i++) {
+    backoff_count(u, BACKOFF_FREE_USER, now);
+    backoff_count(p, BACKOFF_FREE_PAIR, now);
+    if (a) backoff_count(a, BACKOFF_FREE_ADDR, now);
+  }
+}
+
+/* A claimed entry held busy (as pw_admit holds its entries while it
+ * claims the others), so later claims cannot be given its slot. */
+static backoff_entry *held(backoff_table *t, const char *key) {
+  backoff_entry *e = claim(t, key, T0);
+  assert_non_null(e);
+  e->busy++;
+  return e;
+}
+
+static void test_admit_wait(void **state) {
+  (void)state;
+  backoff_table *t = backoff_new(1024);
+  char pk[BACKOFF_KEY_MAX];
+  backoff_entry *u = held(t, "u:alice");
+  backoff_pair_key("alice", "a:10.0.0.66", pk);
+  backoff_entry *gp = held(t, pk);
+  backoff_entry *ga = held(t, "a:10.0.0.66");
+  backoff_pair_key("alice", "a:10.0.0.1", pk);
+  backoff_entry *op = held(t, pk);
+  backoff_entry *oa = held(t, "a:10.0.0.1");
+  assert_true(gp != op && ga != oa && gp != ga && op != oa);
+  /* The guesser's five: its pair waits, the owner's PC does not. */
+  fail_login(u, gp, ga, BACKOFF_FREE_PAIR, T0);
+  assert_int_equal(backoff_admit_wait(u, gp, ga, T0), 1000);
+  assert_int_equal(backoff_admit_wait(u, op, oa, T0), 0);
+  /* Its address, over twenty usernames, waits for every username. */
+  backoff_entry *other = held(t, "p:other");
+  backoff_entry *fresh = held(t, "p:fresh");
+  fail_login(u, other, ga, BACKOFF_FREE_ADDR - BACKOFF_FREE_PAIR - 1, T0);
+  assert_int_equal(backoff_admit_wait(u, fresh, ga, T0), 0);
+  fail_login(u, other, ga, 1, T0);
+  assert_int_equal(backoff_admit_wait(u, fresh, ga, T0), 1000);
+  assert_int_equal(backoff_admit_wait(u, fresh, oa, T0), 0);
+  /* Many addresses, one username, past the ceiling: every address that
+   * has failed for it waits, the owner's PC still does not. */
+  fail_login(u, other, NULL, BACKOFF_FREE_USER, T0);
+  assert_true(backoff_wait(u, T0) > 0);
+  assert_true(backoff_admit_wait(u, other, NULL, T0) >= backoff_wait(u, T0));
+  assert_int_equal(backoff_admit_wait(u, op, oa, T0), 0);
+  /* The owner's own typo puts their PC under the ceiling too. */
+  fail_login(u, op, oa, 1, T0);
+  assert_int_equal(backoff_admit_wait(u, op, oa, T0), backoff_wait(u, T0));
+  /* A password change has no address entry: the pair and the ceiling. */
+  assert_int_equal(backoff_admit_wait(u, op, NULL, T0), backoff_wait(u, T0));
+  backoff_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_waits),
@@ -287,6 +369,8 @@ int main(void) {
       cmocka_unit_test(test_capacity),
       cmocka_unit_test(test_sizes_round_up),
       cmocka_unit_test(test_addr_key),
+      cmocka_unit_test(test_pair_key),
+      cmocka_unit_test(test_admit_wait),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
