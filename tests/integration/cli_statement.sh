@@ -67,7 +67,7 @@ grep -E -q '^ARRS reimbursement +0\.00 +12,345\.67 +12,000\.03 +0\.00 +0\.00 +34
 grep -q 'no income rates are set' "$tmp/dec.table" || fail "expected unexplained in the table"
 mgr funds statement --month 2026-12 --format json --out "$tmp/dec.json" > "$tmp/out"
 grep -q "^Wrote $tmp/dec.json" "$tmp/out" || fail "json --out: $(cat "$tmp/out")"
-[ "$(json '[(r.get("held_before", 0), r["balance"]) for r in d["rows"] if not r.get("practice")], d.get("rates_set", False)' < "$tmp/dec.json")" = "([(0, 34564)], False)" ] ||
+[ "$(json '[(r.get("held_before", 0), r["balance"]) for r in d["rows"] if not r.get("practice")], d.get("rates_set", False)' < "$tmp/dec.json")" = "[(0, 34564)] False" ] ||
   fail "json: $(cat "$tmp/dec.json")"
 mgr funds statement --month 2026-12 --json --out "$tmp/dec2.json" > /dev/null
 cmp -s "$tmp/dec.json" "$tmp/dec2.json" || fail "--json and --format json differ"
