@@ -58,19 +58,26 @@ static void on_fan_ack(bench *b, uint64_t id, uint64_t t) {
   if (i >= 0) b->ack_t[i] = t;
 }
 
-static void on_fan_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
-  (void)cl;
-  bconn *bc = ud;
-  bench *b = bc->b;
-  uint64_t t = uv_hrtime();
+/* Counts ev on bc's subscription: a duplicate (0: ignore it), or the next
+ * event, any gap before it counted. */
+static int feed_check(bench *b, bconn *bc, const Pcn__Event *ev) {
   if (ev->seq <= bc->last_seq) {
     b->r->dups++;
-    return;
+    return 0;
   }
   if (ev->seq != bc->last_seq + 1) b->r->gaps += ev->seq - bc->last_seq - 1;
   bc->last_seq = ev->seq;
   bc->got++;
   b->r->events++;
+  return 1;
+}
+
+static void on_fan_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
+  (void)cl;
+  bconn *bc = ud;
+  bench *b = bc->b;
+  uint64_t t = uv_hrtime();
+  if (!feed_check(b, bc, ev)) return;
   if (ev->record_case != PCN__EVENT__RECORD_TASK || ev->op != PCN__OP__CREATED)
     return;
   int64_t i = slot(b, ev->task->id);
@@ -335,16 +342,35 @@ static int idle_over(bench *b) {
   return !b->measuring;
 }
 
+/* Runs the loop until ms have passed (b->measuring cleared then) or, at
+ * the most, wait_ms. */
+static void measure_for(bench *b, uint64_t ms, uint64_t wait_ms) {
+  uv_timer_t t;
+  uv_timer_init(b->loop, &t);
+  t.data = b;
+  uv_timer_start(&t, on_idle_done, ms, 0);
+  bench_wait(b, idle_over, wait_ms);
+  uv_close((uv_handle_t *)&t, NULL);
+  uv_run(b->loop, UV_RUN_NOWAIT); /* t lives on this stack */
+}
+
+/* The server's memory before a run that measures it: BX_USAGE, said why,
+ * when it cannot be read (no --spawn, no --pid here). */
+static int server_memory(bench *b, const char *mode, proc_sample *before) {
+  if (proc_read(b->t->pid, before) == 0) return BX_OK;
+  fprintf(stderr,
+          "pcn-bench: %s measures the server's memory, so it needs "
+          "--spawn, or --pid with a server on this machine.\n",
+          mode);
+  return BX_USAGE;
+}
+
 int run_idle(bench *b) {
   const bench_opts *o = b->o;
   proc_sample before, after;
-  if (proc_read(b->t->pid, &before)) {
-    fprintf(stderr, "pcn-bench: idle measures the server's memory, so it "
-                    "needs --spawn, or --pid with a server on this "
-                    "machine.\n");
-    return BX_USAGE;
-  }
-  int rc = head_seq(b, &b->since);
+  int rc = server_memory(b, "idle", &before);
+  if (rc) return rc;
+  rc = head_seq(b, &b->since);
   if (rc) return rc;
   b->nsub = o->idle;
   b->r->idle = o->idle;
@@ -353,15 +379,9 @@ int run_idle(bench *b) {
   rc = pool_open(b, o->idle, on_idle_event);
   if (rc) return rc;
   /* Hold them: the subscriptions settle, heartbeats flow. */
-  uv_timer_t t;
-  uv_timer_init(b->loop, &t);
-  t.data = b;
   b->measuring = 1;
-  uv_timer_start(&t, on_idle_done,
-                 (uint64_t)((o->duration > 0 ? o->duration : 3) * 1000), 0);
-  bench_wait(b, idle_over, (uint64_t)(o->duration * 1000) + 10000);
-  uv_close((uv_handle_t *)&t, NULL);
-  uv_run(b->loop, UV_RUN_NOWAIT); /* t lives on this stack */
+  measure_for(b, (uint64_t)((o->duration > 0 ? o->duration : 3) * 1000),
+              (uint64_t)(o->duration * 1000) + 10000);
   proc_read(b->t->pid, &after);
   b->r->idle_rss_after_kb = after.rss_kb;
   b->r->server_rss_kb = after.rss_kb;
@@ -379,19 +399,12 @@ int run_idle(bench *b) {
 
 /* ------------------------------------------------------------ replay */
 
-/* Feed checker as fanout's; the first event a subscriber hears in the
- * stalled phase is its last read until the phase ends. */
+/* Checked as fanout's events are; the first event a subscriber hears in
+ * the stalled phase is its last read until the phase ends. */
 static void on_replay_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   bconn *bc = ud;
   bench *b = bc->b;
-  if (ev->seq <= bc->last_seq) {
-    b->r->dups++;
-    return;
-  }
-  if (ev->seq != bc->last_seq + 1) b->r->gaps += ev->seq - bc->last_seq - 1;
-  bc->last_seq = ev->seq;
-  bc->got++;
-  b->r->events++;
+  if (!feed_check(b, bc, ev)) return;
   if (b->measuring && !bc->paused && pcn_client_pause(cl, 1) == 0)
     bc->paused = 1;
 }
@@ -405,13 +418,9 @@ static int replay_caught_up(bench *b) {
 int run_replay(bench *b) {
   const bench_opts *o = b->o;
   proc_sample before, after;
-  if (proc_read(b->t->pid, &before)) {
-    fprintf(stderr, "pcn-bench: replay measures the server's memory, so it "
-                    "needs --spawn, or --pid with a server on this "
-                    "machine.\n");
-    return BX_USAGE;
-  }
-  int rc = head_seq(b, &b->head);
+  int rc = server_memory(b, "replay", &before);
+  if (rc) return rc;
+  rc = head_seq(b, &b->head);
   if (rc) return rc;
   if (o->from >= b->head) {
     fprintf(stderr,
@@ -439,13 +448,8 @@ int run_replay(bench *b) {
     progress_stop(b);
     return rc;
   }
-  uv_timer_t t;
-  uv_timer_init(b->loop, &t);
-  t.data = b;
-  uv_timer_start(&t, on_idle_done, (uint64_t)(o->duration * 1000), 0);
-  bench_wait(b, idle_over, (uint64_t)(o->duration * 1000) + 10000);
-  uv_close((uv_handle_t *)&t, NULL);
-  uv_run(b->loop, UV_RUN_NOWAIT); /* t lives on this stack */
+  measure_for(b, (uint64_t)(o->duration * 1000),
+              (uint64_t)(o->duration * 1000) + 10000);
   server_sample(b, 0);
   proc_read(b->t->pid, &after);
   b->r->idle_rss_after_kb = after.rss_kb;

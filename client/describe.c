@@ -161,9 +161,29 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
   }
   case PCN__EVENT__RECORD_DUTY_AGREEMENT: {
     const Pcn__DutyAgreement *a = ev->duty_agreement;
-    k = snprintf(out, n, "%s agreed responsibility %llu \"%s\" (version %u)",
-                 a->practice, (unsigned long long)a->duty_id, a->duty_title,
-                 a->duty_version);
+    if (ev->op == PCN__OP__DELETED)
+      k = snprintf(out, n,
+                   "%s withdrew its agreement to responsibility %llu "
+                   "\"%s\"",
+                   a->practice, (unsigned long long)a->duty_id, a->duty_title);
+    else
+      k = snprintf(out, n, "%s agreed responsibility %llu \"%s\" (version %u)",
+                   a->practice, (unsigned long long)a->duty_id, a->duty_title,
+                   a->duty_version);
+    break;
+  }
+  case PCN__EVENT__RECORD_DUTY_DISAGREEMENT: {
+    const Pcn__DutyDisagreement *x = ev->duty_disagreement;
+    if (ev->op == PCN__OP__DELETED)
+      k = snprintf(out, n,
+                   "%s no longer disagrees with responsibility %llu \"%s\"",
+                   x->practice, (unsigned long long)x->duty_id, x->duty_title);
+    else
+      k = snprintf(out, n,
+                   "%s disagrees with responsibility %llu \"%s\" (version "
+                   "%u): %s",
+                   x->practice, (unsigned long long)x->duty_id, x->duty_title,
+                   x->duty_version, x->reason);
     break;
   }
   case PCN__EVENT__RECORD_NEWS: {

@@ -230,6 +230,56 @@ const char *pcn_check_username(const char *s) {
   return NULL;
 }
 
+static int is_email_local_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+/=?^_`{|}~.-", c));
+}
+
+static int is_alnum_ascii(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9');
+}
+
+static const char email_shape[] =
+    "An e-mail address looks like name@practice.nhs.net: one @, letters, "
+    "digits, dots or hyphens after it, and no spaces.";
+
+const char *pcn_check_email(const char *s) {
+  if (!s || !s[0]) return "An e-mail address is required.";
+  size_t n = strnlen(s, PCN_MAX_EMAIL + 1);
+  if (n > PCN_MAX_EMAIL)
+    return "An e-mail address is at most " STR(PCN_MAX_EMAIL) " characters.";
+  const char *at = strchr(s, '@');
+  if (!at || strchr(at + 1, '@')) return email_shape;
+  size_t local = (size_t)(at - s);
+  if (local == 0 || local > 64 || s[0] == '.' || at[-1] == '.')
+    return email_shape;
+  for (size_t i = 0; i < local; i++)
+    if (!is_email_local_char(s[i]) || (s[i] == '.' && s[i + 1] == '.'))
+      return email_shape;
+  /* The domain: labels of letters, digits and inner hyphens. */
+  const char *d = at + 1, *label = d;
+  int labels = 0, tld_alpha = 1;
+  for (const char *p = d;; p++) {
+    if (*p == '.' || *p == 0) {
+      size_t len = (size_t)(p - label);
+      if (len == 0 || len > 63 || label[0] == '-' || p[-1] == '-')
+        return email_shape;
+      labels++;
+      tld_alpha = 1;
+      for (const char *q = label; q < p; q++)
+        if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+          tld_alpha = 0;
+      if (*p == 0) break;
+      label = p + 1;
+    } else if (!is_alnum_ascii(*p) && *p != '-') {
+      return email_shape;
+    }
+  }
+  if (labels < 2 || !tld_alpha || (size_t)(label - d) == 0) return email_shape;
+  return NULL;
+}
+
 static const char password_too_long[] =
     "A password is too long; use at most " STR(PCN_MAX_PASSWORD) " bytes.";
 

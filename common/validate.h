@@ -47,6 +47,15 @@ void pcn_ods_normalize(char *s);
 /* Usernames: 2..32 of [a-z0-9._-], starting with a letter. */
 const char *pcn_check_username(const char *s);
 const char *pcn_check_password(const char *s);
+/* E-mail addresses, plausibly: LOCAL@DOMAIN in ASCII, at most 254 bytes;
+ * LOCAL 1..64 of letters, digits and !#$%&'*+/=?^_`{|}~.- (no leading,
+ * trailing or double dot); DOMAIN two or more dot-separated labels of
+ * letters, digits and inner hyphens, the last of letters only. No quoted
+ * local parts, IP literals or non-ASCII: what a practice's NHSmail or
+ * practice address looks like, and nothing a calendar or mailer might
+ * misread. */
+#define PCN_MAX_EMAIL 254
+const char *pcn_check_email(const char *s);
 
 /* Dates "YYYY-MM-DD" (a real calendar date, years 2000..2199) to days since
  * 1970-01-01 and back. Parse returns 0 on success, -1 if not a date. */

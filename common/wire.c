@@ -47,8 +47,7 @@ int pcn_wire_append_varint(pcn_buf *b, uint32_t field, uint64_t v) {
   return 0;
 }
 
-/* Reads a varint at *p (before end); -1 if it runs off or is too long. */
-static int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
+int pcn_wire_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
   uint64_t x = 0;
   for (int shift = 0; shift < 64 && *p < end; shift += 7) {
     uint8_t c = *(*p)++;
@@ -100,10 +99,10 @@ static int scan(const uint8_t *p, size_t n, uint32_t field, int want_len,
   const uint8_t *end = p + n;
   while (p < end) {
     uint64_t key, v;
-    if (get_varint(&p, end, &key)) return -1;
+    if (pcn_wire_get_varint(&p, end, &key)) return -1;
     switch (key & 7) {
     case WT_VARINT:
-      if (get_varint(&p, end, &v)) return -1;
+      if (pcn_wire_get_varint(&p, end, &v)) return -1;
       if (!want_len && (key >> 3) == field) {
         *vout = v;
         found = 1;
@@ -118,7 +117,8 @@ static int scan(const uint8_t *p, size_t n, uint32_t field, int want_len,
       p += 4;
       break;
     case WT_LEN:
-      if (get_varint(&p, end, &v) || v > (uint64_t)(end - p)) return -1;
+      if (pcn_wire_get_varint(&p, end, &v) || v > (uint64_t)(end - p))
+        return -1;
       if (want_len && (key >> 3) == field) {
         *val = p;
         *len = (size_t)v;

@@ -26,6 +26,9 @@ size_t pcn_wire_len_field_size(uint32_t field, size_t n);
 int pcn_wire_append_len(pcn_buf *b, uint32_t field, const void *p, size_t n);
 /* Appends a varint field. 0 or -1. */
 int pcn_wire_append_varint(pcn_buf *b, uint32_t field, uint64_t v);
+/* Reads a varint of at most 10 bytes at *p, never at or past end, and
+ * moves *p past it; -1 if it runs off the end or goes on too long. */
+int pcn_wire_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v);
 /* Finds length-delimited field `field` in a message's encoding (the last
  * one, as a parser would keep). 0 found, 1 absent (*val = "", *len = 0),
  * -1 the encoding is malformed. */

@@ -17,23 +17,9 @@
 #include <string.h>
 
 #include "validate.h"
+#include "wire.h"
 
 enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
-
-/* Reads a varint of at most 10 bytes at *p (before end); -1 if it runs off
- * the end or goes on too long. */
-static int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
-  uint64_t x = 0;
-  for (int shift = 0; shift < 64 && *p < end; shift += 7) {
-    uint8_t c = *(*p)++;
-    x |= (uint64_t)(c & 0x7f) << shift;
-    if (!(c & 0x80)) {
-      *v = x;
-      return 0;
-    }
-  }
-  return -1;
-}
 
 /* One field's key and where its value is; the value of a LEN field is
  * val[0..len), other wire types have been stepped over. */
@@ -47,14 +33,14 @@ typedef struct wire_field {
 /* Reads the field at *p and moves *p past it; -1 if malformed. */
 static int next_field(const uint8_t **p, const uint8_t *end, wire_field *wf) {
   uint64_t key, v;
-  if (get_varint(p, end, &key)) return -1;
+  if (pcn_wire_get_varint(p, end, &key)) return -1;
   if ((key >> 3) == 0 || (key >> 3) > 0x1FFFFFFF) return -1;
   wf->number = (uint32_t)(key >> 3);
   wf->type = (unsigned)(key & 7);
   wf->val = NULL;
   wf->len = 0;
   switch (wf->type) {
-  case WT_VARINT: return get_varint(p, end, &v);
+  case WT_VARINT: return pcn_wire_get_varint(p, end, &v);
   case WT_I64:
     if (end - *p < 8) return -1;
     *p += 8;
@@ -64,7 +50,7 @@ static int next_field(const uint8_t **p, const uint8_t *end, wire_field *wf) {
     *p += 4;
     return 0;
   case WT_LEN:
-    if (get_varint(p, end, &v) || v > (uint64_t)(end - *p)) return -1;
+    if (pcn_wire_get_varint(p, end, &v) || v > (uint64_t)(end - *p)) return -1;
     wf->val = *p;
     wf->len = (size_t)v;
     *p += v;

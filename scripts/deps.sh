@@ -20,6 +20,8 @@ PCN_PACKAGES=(
   systemd # systemd-analyze: svc_unit verifies pcnd@.service with it
   file # cpack's DEB generator runs it to find the binaries dpkg-shlibdeps
        # reads for Depends (svc_packages, scripts/package.sh)
+  python3-icalendar # cli_meetings reads pcn's .ics as a calendar other
+                    # than libical would (ATTENDEE, CN, URL, folding)
 )
 
 pcn_install_deps() {

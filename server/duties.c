@@ -6,6 +6,7 @@
  * Records:
  *   duties           u64 id -> pcn.Duty
  *   duty_agreements  u64 duty id | u32 practice id -> pcn.DutyAgreement
+ *   duty_disagreements  the same key -> pcn.DutyDisagreement
  *   meta "next_duty"     the id counter
  *   meta "duties_seeded" u64 time (ms) the default register was written
  *
@@ -16,6 +17,13 @@
  *   stored agreement is to the current version. Removing an entry deletes
  *   its agreements with it. The change's event names the practices whose
  *   agreement it cleared (Duty.cleared), so each can be told.
+ * - A practice has at most one position on an entry: an agreement, a
+ *   disagreement (with its reason), or neither (pending). Disagreeing
+ *   deletes the practice's agreement and agreeing (by the entry's number)
+ *   deletes its disagreement, each in the same nested transaction and
+ *   each with a DELETED event, so the feed replays to the same positions.
+ *   `agree --all` leaves disagreements alone: changing one's mind is
+ *   done entry by entry. An entry's change or removal clears both kinds.
  * - review_due is the server's: set by the tick once the review date has
  *   come (UTC), recomputed when an entry's review date changes. Setting it
  *   is not an edit: the version stays, and so do the agreements.
@@ -27,7 +35,8 @@
  *
  * Who: the PCN manager keeps the register (the clinical director reads
  * it: one accountable editor, whose changes every practice sees). Each
- * practice's practice manager agrees entries for their practice only.
+ * practice's practice manager agrees, or disagrees with a reason, for
+ * their practice only.
  * Everything is every member's business: every event has audience "".
  */
 #include <errno.h>
@@ -48,13 +57,15 @@
 #define DUTY_REVIEW_MAX 1830 /* days ahead a review date may be (5 years) */
 #define DUTY_SCAN_MAX 20000  /* agreements one listing may walk */
 #define DUTY_AGREEMENT_KEY 12
+#define DUTY_MAX_REASON 1000 /* why a practice disagrees */
 
 enum { RESP_F_DUTY_REGISTER = 51 }; /* proto/pcn.proto */
 enum {
   REG_F_DUTIES = 1,
   REG_F_PRACTICES = 2,
   REG_F_AGREEMENTS = 3,
-  REG_F_TODAY = 4
+  REG_F_TODAY = 4,
+  REG_F_DISAGREEMENTS = 5
 };
 enum { DUTY_F_TITLE = 3, DUTY_F_REVIEW_DATE = 6, DUTY_F_REVIEW_DUE = 7 };
 enum { AGREEMENT_F_PRACTICE = 3 };
@@ -306,6 +317,8 @@ static int list_read(req_ctx *ctx) {
       append_all(txn, st->practices, out, REG_F_PRACTICES, DUTY_SCAN_MAX) ||
       append_all(txn, st->duty_agreements, out, REG_F_AGREEMENTS,
                  DUTY_SCAN_MAX) ||
+      append_all(txn, st->duty_disagreements, out, REG_F_DISAGREEMENTS,
+                 DUTY_SCAN_MAX) ||
       pcn_wire_append_len(out, REG_F_TODAY, today, strlen(today)))
     return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
                     "The register could not be read in one answer; the "
@@ -460,21 +473,27 @@ static int apply_existing(wtx *w, wjob *job, uint64_t id, uint32_t version,
   return PCN__STATUS_CODE__OK;
 }
 
-/* Writer: deletes the entry's agreements, putting the practices that had
- * agreed into d->cleared (for the event). The keys are gathered first and
- * deleted after, so the cursor never walks what it deletes. */
-static int clear_agreements(wtx *w, wjob *job, Pcn__Duty *d) {
+/* Writer: deletes the entry's agreements (or, with dbi the
+ * disagreements, those), adding the practices that had them to
+ * d->cleared (for the event). The keys are gathered first and deleted
+ * after, so the cursor never walks what it deletes. Both records keep
+ * the practice's ODS code in field 3. */
+static int clear_positions(wtx *w, wjob *job, Pcn__Duty *d, MDB_dbi dbi) {
   MDB_stat ms;
-  int rc = mdb_stat(w->txn, w->st->duty_agreements, &ms);
+  int rc = mdb_stat(w->txn, dbi, &ms);
   if (rc) return wtx_lmdb(w, rc, "clearing the agreements");
   size_t cap = ms.ms_entries < DUTY_SCAN_MAX ? ms.ms_entries : DUTY_SCAN_MAX;
+  size_t had = d->n_cleared;
   uint32_t *pids = pcn_arena_alloc(&job->arena, (cap + 1) * sizeof *pids);
-  d->cleared = pcn_arena_alloc(&job->arena, (cap + 1) * sizeof *d->cleared);
-  d->n_cleared = 0;
-  if (!pids || !d->cleared)
+  char **cleared =
+      pcn_arena_alloc(&job->arena, (had + cap + 1) * sizeof *cleared);
+  if (!pids || !cleared)
     return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  if (had) memcpy(cleared, d->cleared, had * sizeof *cleared);
+  d->cleared = cleared;
+  cap += had;
   MDB_cursor *cur;
-  if ((rc = mdb_cursor_open(w->txn, w->st->duty_agreements, &cur)))
+  if ((rc = mdb_cursor_open(w->txn, dbi, &cur)))
     return wtx_lmdb(w, rc, "clearing the agreements");
   uint8_t start[DUTY_AGREEMENT_KEY];
   agreement_key(start, d->id, 0);
@@ -492,18 +511,25 @@ static int clear_agreements(wtx *w, wjob *job, Pcn__Duty *d) {
     if (!ods) break;
     memcpy(ods, p, len);
     ods[len] = 0;
-    pids[d->n_cleared] = key_get_u32((const uint8_t *)k.mv_data + 8);
+    pids[d->n_cleared - had] = key_get_u32((const uint8_t *)k.mv_data + 8);
     d->cleared[d->n_cleared++] = ods;
   }
   mdb_cursor_close(cur);
-  for (size_t i = 0; i < d->n_cleared; i++) {
+  for (size_t i = had; i < d->n_cleared; i++) {
     uint8_t key[DUTY_AGREEMENT_KEY];
-    agreement_key(key, d->id, pids[i]);
+    agreement_key(key, d->id, pids[i - had]);
     MDB_val dk = {DUTY_AGREEMENT_KEY, key};
-    if ((rc = mdb_del(w->txn, w->st->duty_agreements, &dk, NULL)))
+    if ((rc = mdb_del(w->txn, dbi, &dk, NULL)))
       return wtx_lmdb(w, rc, "clearing the agreements");
   }
   return PCN__STATUS_CODE__OK;
+}
+
+/* Writer: clears every practice's position on d, agreed or not. */
+static int clear_agreements(wtx *w, wjob *job, Pcn__Duty *d) {
+  d->n_cleared = 0;
+  int rc = clear_positions(w, job, d, w->st->duty_agreements);
+  return rc ? rc : clear_positions(w, job, d, w->st->duty_disagreements);
 }
 
 static int update_prepare(req_ctx *ctx, wjob *job) {
@@ -512,7 +538,8 @@ static int update_prepare(req_ctx *ctx, wjob *job) {
   if (r->version == 0)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "version",
                           "version: a change names the version it read "
-                          "(`pcn duty list` gives it).");
+                          "(`pcn duty show %llu` gives it).",
+                          (unsigned long long)r->id);
   if ((r->has_title_case == PCN__DUTY_UPDATE__HAS_TITLE_TITLE &&
        check_title(ctx, r->title)) ||
       (r->has_owner_case == PCN__DUTY_UPDATE__HAS_OWNER_OWNER &&
@@ -629,7 +656,45 @@ typedef struct agree_run {
   uint32_t practice_id;
   Pcn__DutyAgreed *out;
   size_t cap;
+  size_t skipped; /* entries `all` left alone: the practice disagrees */
 } agree_run;
+
+/* Writer: deletes the practice's record in dbi (agreements or
+ * disagreements) for duty id, with a DELETED event carrying it, so the
+ * feed says the position was withdrawn. *had: whether there was one. */
+static int position_drop(wtx *w, wjob *job, MDB_dbi dbi, uint64_t id,
+                         uint32_t practice_id, int *had) {
+  uint8_t key[DUTY_AGREEMENT_KEY];
+  agreement_key(key, id, practice_id);
+  int disagreement = dbi == w->st->duty_disagreements;
+  void *rec = NULL;
+  int rc = store_get_pb(w->txn, dbi, key, DUTY_AGREEMENT_KEY,
+                        disagreement ? &pcn__duty_disagreement__descriptor
+                                     : &pcn__duty_agreement__descriptor,
+                        &job->arena, &rec);
+  *had = rc == 0;
+  if (rc == MDB_NOTFOUND) return PCN__STATUS_CODE__OK;
+  if (rc) return wtx_lmdb(w, rc, "reading the practice's position");
+  MDB_val k = {DUTY_AGREEMENT_KEY, key};
+  if ((rc = mdb_del(w->txn, dbi, &k, NULL)))
+    return wtx_lmdb(w, rc, "withdrawing the practice's position");
+  Pcn__Event ev = PCN__EVENT__INIT;
+  if (disagreement) {
+    ev.record_case = PCN__EVENT__RECORD_DUTY_DISAGREEMENT;
+    ev.duty_disagreement = rec;
+  } else {
+    ev.record_case = PCN__EVENT__RECORD_DUTY_AGREEMENT;
+    ev.duty_agreement = rec;
+  }
+  return feed_emit(w, PCN__OP__DELETED, "", &ev);
+}
+
+static int disagrees(wtx *w, uint64_t id, uint32_t practice_id) {
+  uint8_t key[DUTY_AGREEMENT_KEY];
+  agreement_key(key, id, practice_id);
+  MDB_val k = {DUTY_AGREEMENT_KEY, key}, v;
+  return mdb_get(w->txn, w->st->duty_disagreements, &k, &v) == 0;
+}
 
 /* Writer: the practice agrees d as it stands, unless it has already. */
 static int agree_one(wtx *w, wjob *job, agree_run *ar, const Pcn__Duty *d) {
@@ -639,6 +704,10 @@ static int agree_one(wtx *w, wjob *job, agree_run *ar, const Pcn__Duty *d) {
   int rc = mdb_get(w->txn, w->st->duty_agreements, &k, &v);
   if (rc == 0) return PCN__STATUS_CODE__OK; /* agreed already */
   if (rc != MDB_NOTFOUND) return wtx_lmdb(w, rc, "reading the agreements");
+  int had;
+  if ((rc = position_drop(w, job, w->st->duty_disagreements, d->id,
+                          ar->practice_id, &had)))
+    return rc; /* agreeing withdraws the practice's disagreement */
   Pcn__DutyAgreement *a = pcn_arena_alloc(&job->arena, sizeof *a);
   if (!a || ar->out->n_agreements == ar->cap)
     return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
@@ -674,6 +743,10 @@ static int agree_all(wtx *w, wjob *job, agree_run *ar) {
   mdb_cursor_close(cur);
   for (size_t i = 0; i < n; i++) {
     Pcn__Duty *d = NULL;
+    if (disagrees(w, ids[i], ar->practice_id)) {
+      ar->skipped++;
+      continue; /* changing one's mind is done entry by entry */
+    }
     if ((rc = duty_load(w->txn, w->st, ids[i], &job->arena, &d)))
       return wtx_lmdb(w, rc, "reading the register");
     if ((rc = agree_one(w, job, ar, d))) return rc;
@@ -683,7 +756,7 @@ static int agree_all(wtx *w, wjob *job, agree_run *ar) {
 
 static int agree_apply(wtx *w, wjob *job) {
   Pcn__DutyAgree *r = job->req->duty_agree;
-  agree_run ar = {0, NULL, DUTY_MAX * 2};
+  agree_run ar = {0, NULL, DUTY_MAX * 2, 0};
   int rc = practice_lookup(w->txn, w->st, r->practice, &ar.practice_id);
   if (rc == MDB_NOTFOUND)
     return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
@@ -706,6 +779,12 @@ static int agree_apply(wtx *w, wjob *job) {
       if (!rc) rc = agree_one(w, job, &ar, d);
     }
   if (rc) return rc;
+  if (!ar.out->n_agreements && ar.skipped)
+    return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                    "%s has agreed every entry except the %zu it disagrees "
+                    "with; to change its mind, agree those by number (pcn "
+                    "duty agree ID).",
+                    r->practice, ar.skipped);
   if (!ar.out->n_agreements)
     return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
                     "%s has already agreed %s as it stands; nothing to "
@@ -714,6 +793,80 @@ static int agree_apply(wtx *w, wjob *job) {
                     r->all ? "every entry of the register" : "that");
   job->resp.body_case = PCN__RESPONSE__BODY_DUTY_AGREED;
   job->resp.duty_agreed = ar.out;
+  return PCN__STATUS_CODE__OK;
+}
+
+/* ------------------------------------------------------------ disagree */
+
+static int disagree_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__DutyDisagree *r = ctx->req->duty_disagree;
+  char *practice = ctx_ods_or_own(ctx, "practice", r->practice);
+  if (!practice) return ctx->status->code;
+  if (r->id == 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "id",
+                          "id: name the entry you disagree with (`pcn duty "
+                          "list` gives the numbers).");
+  if (!r->reason[0])
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "reason",
+                          "reason: say why your practice disagrees, so the "
+                          "PCN manager can change the entry or talk it "
+                          "through.");
+  if (ctx_check_text(ctx, "reason", r->reason, DUTY_MAX_REASON, 1, 1))
+    return ctx->status->code;
+  if (perm_check(ctx, practice, 0) ||
+      ctx_practice_id(ctx, "practice", practice, NULL))
+    return ctx->status->code;
+  r->practice = practice;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int disagree_apply(wtx *w, wjob *job) {
+  Pcn__DutyDisagree *r = job->req->duty_disagree;
+  uint32_t pid;
+  int rc = practice_lookup(w->txn, w->st, r->practice, &pid);
+  if (rc == MDB_NOTFOUND)
+    return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
+                    "No practice %s in this network.", r->practice);
+  if (rc) return wtx_lmdb(w, rc, "reading the practice");
+  Pcn__Duty *d = NULL;
+  if ((rc = apply_existing(w, job, r->id, r->version, &d))) return rc;
+  uint8_t key[DUTY_AGREEMENT_KEY];
+  agreement_key(key, d->id, pid);
+  Pcn__DutyDisagreement *old = NULL;
+  rc = store_get_pb(w->txn, w->st->duty_disagreements, key, DUTY_AGREEMENT_KEY,
+                    &pcn__duty_disagreement__descriptor, &job->arena,
+                    (void **)&old);
+  if (rc && rc != MDB_NOTFOUND)
+    return wtx_lmdb(w, rc, "reading the disagreements");
+  if (old && strcmp(old->reason, r->reason) == 0)
+    return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                    "%s already disagrees with entry %llu for that reason; "
+                    "nothing changed.",
+                    r->practice, (unsigned long long)d->id);
+  int had;
+  if ((rc = position_drop(w, job, w->st->duty_agreements, d->id, pid, &had)))
+    return rc; /* disagreeing withdraws the practice's agreement */
+  Pcn__DutyDisagreement *x = pcn_arena_alloc(&job->arena, sizeof *x);
+  if (!x) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn__duty_disagreement__init(x);
+  x->duty_id = d->id;
+  x->duty_version = d->version;
+  x->practice = r->practice;
+  x->by = job->who.username;
+  x->at = job->now_ms;
+  x->reason = r->reason;
+  x->duty_title = d->title;
+  if ((rc = store_put_pb(w->txn, w->st->duty_disagreements, key,
+                         DUTY_AGREEMENT_KEY, (ProtobufCMessage *)x)))
+    return wtx_lmdb(w, rc, "saving the disagreement");
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_DUTY_DISAGREEMENT;
+  ev.duty_disagreement = x;
+  if ((rc = feed_emit(w, old ? PCN__OP__UPDATED : PCN__OP__CREATED, "", &ev)))
+    return rc;
+  job->resp.body_case = PCN__RESPONSE__BODY_DUTY_DISAGREEMENT;
+  job->resp.duty_disagreement = x;
   return PCN__STATUS_CODE__OK;
 }
 
@@ -729,6 +882,9 @@ const req_entry duties_entries[] = {
      0, NULL, remove_prepare, remove_apply, NULL},
     {PCN__REQUEST__BODY_DUTY_AGREE, "agree the responsibilities register",
      REQ_WRITE, 0, R_PM, 0, NULL, agree_prepare, agree_apply, NULL},
+    {PCN__REQUEST__BODY_DUTY_DISAGREE,
+     "disagree with the responsibilities register", REQ_WRITE, 0, R_PM, 0, NULL,
+     disagree_prepare, disagree_apply, NULL},
 };
 const size_t duties_entries_n =
     sizeof duties_entries / sizeof duties_entries[0];

@@ -7,8 +7,10 @@
  * usernames. Members are network-wide records (everyone sees the
  * directory); credentials live in auth.c's creds and never leave it.
  *
- * Invariant: the network always keeps at least one enabled PCN manager, so
- * it can never lock itself out.
+ * Invariants: the network always keeps at least one enabled PCN manager,
+ * so it can never lock itself out. A member's e-mail is "" or passes
+ * pcn_check_email (validate.h); members stored before it existed read as
+ * "" (no address), which is what proto3 gives them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -321,6 +323,61 @@ static int role_apply(wtx *w, wjob *job) {
   return member_save(w, job, m);
 }
 
+/* ------------------------------------------------------------ e-mail */
+
+/* The member's own e-mail address is theirs to set; whoever may change
+ * their role may set it too (REQ_OWNER: the member is the "owner"). */
+static int email_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__MemberSetEmail *r = ctx->req->member_set_email;
+  if (!r->username[0] &&
+      !(r->username = pcn_arena_strdup(ctx->arena, ctx->who->username)))
+    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "Out of memory.");
+  if (r->email[0]) {
+    const char *why = pcn_check_email(r->email);
+    if (why)
+      return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "email",
+                            "email: %s", why);
+  }
+  Pcn__Member *m;
+  MDB_txn *txn = ctx_txn(ctx);
+  if (!txn ||
+      member_lookup(txn, &ctx->srv->st, r->username, ctx->arena, &m) != 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "username",
+                          "No member with that username; `pcn member list` "
+                          "shows them.");
+  if (perm_check(ctx, m->practice, m->id == ctx->who->member_id))
+    return ctx->status->code;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int email_apply(wtx *w, wjob *job) {
+  Pcn__MemberSetEmail *r = job->req->member_set_email;
+  Pcn__Member *m;
+  int rc = member_lookup(w->txn, w->st, r->username, &job->arena, &m);
+  if (rc == MDB_NOTFOUND)
+    return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
+                    "No member with that username.");
+  if (rc) return wtx_lmdb(w, rc, "reading the member");
+  if (r->version && r->version != m->version) {
+    job->resp.body_case = PCN__RESPONSE__BODY_MEMBER;
+    job->resp.member = m;
+    return wtx_fail(w, PCN__STATUS_CODE__CONFLICT,
+                    "%s was changed by someone else meanwhile (now version "
+                    "%u, you read %u); here it is as it stands: read it "
+                    "again.",
+                    m->username, m->version, r->version);
+  }
+  if (strcmp(m->email, r->email) == 0) {
+    job->resp.body_case = PCN__RESPONSE__BODY_MEMBER;
+    job->resp.member = m;
+    return PCN__STATUS_CODE__OK; /* already: nothing changes, no event */
+  }
+  m->email = r->email;
+  return member_save(w, job, m);
+}
+
 const req_entry members_entries[] = {
     {PCN__REQUEST__BODY_MEMBER_INVITE, "invite members", REQ_WRITE, R_PCNM,
      R_PCNM | R_PM, R_PCNM, NULL, invite_prepare, invite_apply, NULL},
@@ -333,6 +390,9 @@ const req_entry members_entries[] = {
     {PCN__REQUEST__BODY_MEMBER_SET_ROLE, "change members' roles", REQ_WRITE,
      R_PCNM, R_PCNM | R_PM, R_PCNM, NULL, role_prepare, role_apply,
      member_after},
+    {PCN__REQUEST__BODY_MEMBER_SET_EMAIL, "change members' e-mail addresses",
+     REQ_WRITE | REQ_OWNER, R_PCNM, R_PCNM | R_PM, R_PCNM, NULL, email_prepare,
+     email_apply, member_after},
 };
 const size_t members_entries_n =
     sizeof members_entries / sizeof members_entries[0];

@@ -159,7 +159,19 @@ int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
     server_free(s);
     return -1;
   }
+  /* Signals before the port: a service manager (or a test) may send
+   * SIGTERM the moment a connection succeeds, and the default action
+   * would kill the server mid-write instead of stopping it cleanly. */
+  uv_signal_init(loop, &s->sig_int);
+  uv_signal_init(loop, &s->sig_term);
+  s->sig_int.data = s->sig_term.data = s;
+  uv_signal_start(&s->sig_int, on_signal, SIGINT);
+  uv_signal_start(&s->sig_term, on_signal, SIGTERM);
+  certs_live_start(s); /* SIGHUP: take a renewed certificate */
   if (conn_listen(s, err, errlen)) {
+    uv_close((uv_handle_t *)&s->sig_int, NULL);
+    uv_close((uv_handle_t *)&s->sig_term, NULL);
+    certs_live_stop(s);
     ops_stop(s);
     backup_sched_stop(s);
     uv_close((uv_handle_t *)&s->listener, NULL);
@@ -172,12 +184,6 @@ int server_start(server *s, const srv_config *cfg, uv_loop_t *loop, char *err,
   uv_timer_init(loop, &s->sweep);
   s->sweep.data = s->stop_timer.data = s;
   uv_timer_start(&s->sweep, on_sweep, SWEEP_MS, SWEEP_MS);
-  uv_signal_init(loop, &s->sig_int);
-  uv_signal_init(loop, &s->sig_term);
-  s->sig_int.data = s->sig_term.data = s;
-  uv_signal_start(&s->sig_int, on_signal, SIGINT);
-  uv_signal_start(&s->sig_term, on_signal, SIGTERM);
-  certs_live_start(s); /* SIGHUP: take a renewed certificate */
   /* Catch up on what fell due while the server was stopped. */
   s->last_timers_ms = uv_now(loop);
   timers_run(s);

@@ -97,7 +97,13 @@ static int store_open_dbis(store *st, MDB_txn *txn, unsigned flags) {
   }
   /* Added by schema 4: the ledger's month sums (funds.c), made when
    * missing and filled by store_migrate. */
-  return mdb_dbi_open(txn, "funds_months", MDB_CREATE, &st->funds_months);
+  int rc = mdb_dbi_open(txn, "funds_months", MDB_CREATE, &st->funds_months);
+  if (rc) return rc;
+  /* Added for issue 13 (duties.c): practices' disagreements with the
+   * register. Made when missing and empty, so no migration and no schema
+   * step: an older store simply has none. */
+  return mdb_dbi_open(txn, "duty_disagreements", MDB_CREATE,
+                      &st->duty_disagreements);
 }
 
 /* The newest seq in the feed: its last key, or when every event has been

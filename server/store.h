@@ -28,6 +28,8 @@
  *                     staff.c)
  *   funds_months      schema 4: the ledger's sums per month and account
  *                     (funds.c), filled from the entries on migration
+ *   duty_disagreements  practices' disagreements with the register
+ *                     (duties.c); made empty when missing, no schema step
  *
  * Threads: the writer thread is the only writer. The loop thread reads
  * through one MDB_NOTLS read transaction, renewed per batch of requests and
@@ -76,6 +78,8 @@ typedef struct store {
       staff_leave;
   /* Schema 4: each account's sum per month (funds.c). */
   MDB_dbi funds_months;
+  /* Issue 13: practices' disagreements with the register (duties.c). */
+  MDB_dbi duty_disagreements;
   pthread_rwlock_t map_lock;
   size_t map_size;
   MDB_txn *rtxn; /* the loop thread's read transaction */

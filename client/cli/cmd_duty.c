@@ -1,5 +1,8 @@
-/* cmd_duty.c - pcn duty list|add|update|remove|agree: the responsibilities
- * register, and each practice's agreement to it. */
+/* cmd_duty.c - pcn duty list|show|add|update|remove|agree|disagree: the
+ * responsibilities register, and each practice's position on it (agreed,
+ * disagrees with a reason, or pending). `show` is where an entry's version
+ * is read, as `task show` is for tasks; `update` names it, and a stale one
+ * is answered with the entry as it stands (CONFLICT), as for tasks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +92,14 @@ static int duty_call(cli_ctx *c, Pcn__Request *req) {
       cli_print_json(pb_to_json((const ProtobufCMessage *)r->duty));
     else
       duty_show(r->duty);
+  } else if (r->body_case == PCN__RESPONSE__BODY_DUTY_DISAGREEMENT) {
+    const Pcn__DutyDisagreement *x = r->duty_disagreement;
+    if (c->json)
+      cli_print_json(pb_to_json((const ProtobufCMessage *)x));
+    else
+      printf("%s disagrees with %llu %s (version %u): %s\n", x->practice,
+             (unsigned long long)x->duty_id, x->duty_title, x->duty_version,
+             x->reason);
   } else if (r->body_case == PCN__RESPONSE__BODY_DUTY_AGREED) {
     const Pcn__DutyAgreed *a = r->duty_agreed;
     if (c->json) {
@@ -122,7 +133,37 @@ static int agreed(const Pcn__DutyRegister *reg, uint64_t id, const char *ods) {
   return 0;
 }
 
-/* Entries down, practices across: "agreed" or "pending" in each cell. */
+static const Pcn__DutyDisagreement *disagreement(const Pcn__DutyRegister *reg,
+                                                 uint64_t id, const char *ods) {
+  for (size_t i = 0; i < reg->n_disagreements; i++)
+    if (reg->disagreements[i]->duty_id == id &&
+        !strcmp(reg->disagreements[i]->practice, ods))
+      return reg->disagreements[i];
+  return NULL;
+}
+
+static const char *position(const Pcn__DutyRegister *reg, uint64_t id,
+                            const char *ods) {
+  return agreed(reg, id, ods)         ? "agreed"
+         : disagreement(reg, id, ods) ? "DISAGREES"
+                                      : "pending";
+}
+
+/* Each disagreement in force, with its reason, under the table. */
+static void print_disagreements(const Pcn__DutyRegister *reg) {
+  if (!reg->n_disagreements) return;
+  printf("\nDisagreements:\n");
+  for (size_t i = 0; i < reg->n_disagreements; i++) {
+    const Pcn__DutyDisagreement *x = reg->disagreements[i];
+    char tm[20];
+    cli_format_time(x->at, tm);
+    printf("  %llu %s: %s (%s, %s): %s\n", (unsigned long long)x->duty_id,
+           x->duty_title, x->practice, x->by, tm, x->reason);
+  }
+}
+
+/* Entries down, practices across: "agreed", "DISAGREES" or "pending" in
+ * each cell; the reasons follow the table. */
 static void print_matrix(const Pcn__DutyRegister *reg, int detail,
                          int pending_only, const char *mine) {
   if (!reg->n_duties) {
@@ -150,8 +191,7 @@ static void print_matrix(const Pcn__DutyRegister *reg, int detail,
     printf("%4llu  %-21s %-22s", (unsigned long long)d->id,
            owner_shown(d->owner), review);
     for (size_t p = 0; p < reg->n_practices; p++)
-      printf(" %-8s",
-             agreed(reg, d->id, reg->practices[p]->ods) ? "agreed" : "pending");
+      printf(" %-8s", position(reg, d->id, reg->practices[p]->ods));
     printf(" %s\n", d->title);
     if (detail) printf("      %s (version %u)\n", d->owner_does, d->version);
     shown++;
@@ -162,9 +202,15 @@ static void print_matrix(const Pcn__DutyRegister *reg, int detail,
     size_t n = 0;
     for (size_t i = 0; i < reg->n_duties; i++)
       n += (size_t)agreed(reg, reg->duties[i]->id, reg->practices[p]->ods);
-    printf("%s %s: %zu of %zu agreed\n", reg->practices[p]->ods,
+    size_t no = 0;
+    for (size_t i = 0; i < reg->n_duties; i++)
+      no += disagreement(reg, reg->duties[i]->id, reg->practices[p]->ods) != 0;
+    printf("%s %s: %zu of %zu agreed", reg->practices[p]->ods,
            reg->practices[p]->name, n, reg->n_duties);
+    if (no) printf(", disagrees with %zu", no);
+    printf("\n");
   }
+  print_disagreements(reg);
 }
 
 static int list_run(cli_ctx *c) {
@@ -194,6 +240,66 @@ static int list_run(cli_ctx *c) {
   return EXIT_DONE;
 }
 
+/* ------------------------------------------------------------ show */
+
+/* One entry, from the register (every member may read it all): what it
+ * says, its version (what update, remove and agree name) and every
+ * practice's position on it. */
+static void print_entry(const Pcn__DutyRegister *reg, const Pcn__Duty *d) {
+  duty_show(d);
+  printf("\n");
+  for (size_t p = 0; p < reg->n_practices; p++) {
+    const char *ods = reg->practices[p]->ods;
+    const Pcn__DutyDisagreement *x = disagreement(reg, d->id, ods);
+    printf("%-8s %-9s %s", ods, position(reg, d->id, ods),
+           reg->practices[p]->name);
+    if (x) printf(": \"%s\" (%s)", x->reason, x->by);
+    printf("\n");
+  }
+}
+
+static int show_run(cli_ctx *c) {
+  uint64_t id;
+  if (cli_parse_u64(c, "the entry ID", c->arg[0], &id)) return EXIT_USAGE;
+  int rc = cli_connect(c, 1);
+  if (rc) return rc;
+  Pcn__DutyList l = PCN__DUTY_LIST__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DUTY_LIST;
+  req.duty_list = &l;
+  const Pcn__Response *r = cli_call(c, &req, &rc);
+  if (!r) return rc;
+  const Pcn__DutyRegister *reg = r->duty_register;
+  for (size_t i = 0; i < reg->n_duties; i++) {
+    const Pcn__Duty *d = reg->duties[i];
+    if (d->id != id) continue;
+    if (!c->json) {
+      print_entry(reg, d);
+      return EXIT_DONE;
+    }
+    /* The entry, with the positions on it only. */
+    json_t *j = json_object();
+    json_object_set_new(j, "duty", pb_to_json((const ProtobufCMessage *)d));
+    json_t *ag = json_array(), *dis = json_array();
+    for (size_t k = 0; k < reg->n_agreements; k++)
+      if (reg->agreements[k]->duty_id == id)
+        json_array_append_new(
+            ag, pb_to_json((const ProtobufCMessage *)reg->agreements[k]));
+    for (size_t k = 0; k < reg->n_disagreements; k++)
+      if (reg->disagreements[k]->duty_id == id)
+        json_array_append_new(
+            dis, pb_to_json((const ProtobufCMessage *)reg->disagreements[k]));
+    json_object_set_new(j, "agreements", ag);
+    json_object_set_new(j, "disagreements", dis);
+    cli_print_json(j);
+    return EXIT_DONE;
+  }
+  fprintf(stderr,
+          "pcn: No entry %llu in the register; `pcn duty list` shows them.\n",
+          (unsigned long long)id);
+  return EXIT_REFUSED;
+}
+
 /* ------------------------------------------------------------ changes */
 
 static int add_run(cli_ctx *c) {
@@ -220,8 +326,10 @@ static int update_run(cli_ctx *c) {
       parse_version(c, &u.version))
     return EXIT_USAGE;
   if (!u.version)
-    return cli_usage(c, "--version V is required: the version you read (pcn "
-                        "duty list --detail).");
+    return cli_usage(c,
+                     "--version V is required: the version you read "
+                     "(pcn duty show %s).",
+                     c->arg[0]);
   if (cli_has(c, "title")) {
     u.has_title_case = PCN__DUTY_UPDATE__HAS_TITLE_TITLE;
     u.title = (char *)cli_opt_val(c, "title");
@@ -289,6 +397,23 @@ static int agree_run(cli_ctx *c) {
   return duty_call(c, &req);
 }
 
+static int disagree_run(cli_ctx *c) {
+  Pcn__DutyDisagree x = PCN__DUTY_DISAGREE__INIT;
+  if (cli_parse_u64(c, "the entry ID", c->arg[0], &x.id) ||
+      parse_version(c, &x.version))
+    return EXIT_USAGE;
+  x.reason = (char *)cli_opt_val(c, "reason");
+  if (!x.reason || !x.reason[0])
+    return cli_usage(c, "--reason TEXT is required: say why your practice "
+                        "disagrees, so the PCN manager can act on it.");
+  x.practice =
+      (char *)(cli_has(c, "practice") ? cli_opt_val(c, "practice") : "");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DUTY_DISAGREE;
+  req.duty_disagree = &x;
+  return duty_call(c, &req);
+}
+
 const cli_cmd duty_cmds[] = {
     {"duty",
      "list",
@@ -301,6 +426,15 @@ const cli_cmd duty_cmds[] = {
        "only entries your practice (or, for network roles, any practice) "
        "has not agreed"}},
      list_run},
+    {"duty",
+     "show",
+     "ID",
+     1,
+     "show one entry: what it says, its version (what update and agree "
+     "name) and where each practice stands, with any reason to disagree",
+     "pcn duty show 3",
+     {{0}},
+     show_run},
     {"duty",
      "add",
      NULL,
@@ -318,10 +452,12 @@ const cli_cmd duty_cmds[] = {
      "update",
      "ID",
      1,
-     "change an entry; every practice's agreement to it is cleared",
+     "change an entry; every practice's agreement (or disagreement) is "
+     "cleared. --version is the one `pcn duty show ID` gives; a stale one "
+     "is refused with the entry as it stands",
      "pcn duty update 3 --version 1 --review 2026-09-30",
      {{"version", "V",
-       "the version you read (required; a stale one is "
+       "the version you read with pcn duty show (required; a stale one is "
        "refused)"},
       {"title", "TEXT", "a new title"},
       {"owner", "WHO", "a new owner"},
@@ -342,11 +478,27 @@ const cli_cmd duty_cmds[] = {
      "agree",
      "[ID...]",
      -1,
-     "agree entries for your practice (practice manager)",
+     "agree entries for your practice (practice manager); agreeing an entry "
+     "you disagreed with withdraws the disagreement",
      "pcn duty agree 3        pcn duty agree --all",
-     {{"all", NULL, "every entry your practice has not agreed yet"},
+     {{"all", NULL,
+       "every entry your practice has not agreed yet, except those it "
+       "disagrees with"},
       {"version", "V", "with one ID: the version you read"},
       {"practice", "ODS", "your practice (the default)"}},
      agree_run},
+    {"duty",
+     "disagree",
+     "ID",
+     1,
+     "say your practice disagrees with an entry, and why (practice "
+     "manager); everyone sees it beside the agreements. Again with a new "
+     "reason replaces it; pcn duty agree ID withdraws it",
+     "pcn duty disagree 7 --reason \"We have no room for ARRS staff on "
+     "Fridays\"",
+     {{"reason", "TEXT", "why your practice disagrees (required)"},
+      {"version", "V", "the version you read (pcn duty show)"},
+      {"practice", "ODS", "your practice (the default)"}},
+     disagree_run},
     {0},
 };

@@ -5,7 +5,9 @@
  * the date has it; client/meetcal), whatever the machine's own zone; the
  * server keeps Unix ms. `ics` writes iCalendar through libical with the
  * meeting's stable UID and its version as SEQUENCE, so importing a newer
- * export updates the calendar entry instead of adding another.
+ * export updates the calendar entry instead of adding another; invitees
+ * with an e-mail address are its ATTENDEEs (the member directory is read
+ * for their names and addresses).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -530,6 +532,32 @@ static int write_out(cli_ctx *c, const char *path, const char *text) {
   return EXIT_DONE;
 }
 
+/* The network's active members, as a copy the caller frees with
+ * pcn__member_page__free_unpacked; NULL after saying why (*rc). */
+static Pcn__MemberPage *fetch_people(cli_ctx *c, int *rc) {
+  Pcn__MemberList l = PCN__MEMBER_LIST__INIT;
+  l.practice = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEMBER_LIST;
+  req.member_list = &l;
+  const Pcn__Response *r = cli_call(c, &req, rc);
+  if (!r) return NULL;
+  uint8_t *buf = malloc(pcn__member_page__get_packed_size(r->members) + 1);
+  if (!buf) {
+    fprintf(stderr, "pcn: out of memory.\n");
+    *rc = EXIT_REFUSED;
+    return NULL;
+  }
+  size_t len = pcn__member_page__pack(r->members, buf);
+  Pcn__MemberPage *copy = pcn__member_page__unpack(NULL, len, buf);
+  free(buf);
+  if (!copy) {
+    fprintf(stderr, "pcn: out of memory.\n");
+    *rc = EXIT_REFUSED;
+  }
+  return copy;
+}
+
 static int ics_run(cli_ctx *c) {
   uint64_t one = 0;
   int range = cli_has(c, "from") || cli_has(c, "to");
@@ -560,9 +588,13 @@ static int ics_run(cli_ctx *c) {
   for (; got < n; got++)
     if (!(ds[got] = fetch(c, ids[got], &rc))) break;
   char *ics = NULL;
-  if (got == n) {
-    ics = pcn_meetings_ics(net, (const Pcn__MeetingDetail *const *)ds, n,
-                           pcn_now_ms());
+  /* The directory, so invitees with an e-mail address are ATTENDEEs. */
+  Pcn__MemberPage *people = NULL;
+  if (got == n) people = fetch_people(c, &rc);
+  if (got == n && people) {
+    ics = pcn_meetings_ics_people(net, (const Pcn__MeetingDetail *const *)ds, n,
+                                  (const Pcn__Member *const *)people->members,
+                                  people->n_members, pcn_now_ms());
     if (!ics) {
       fprintf(stderr, "pcn: the calendar could not be made (out of memory).\n");
       rc = EXIT_REFUSED;
@@ -586,6 +618,7 @@ static int ics_run(cli_ctx *c) {
     fprintf(stderr, "Wrote %zu meeting%s to %s.\n", n, n == 1 ? "" : "s", out);
   }
   free(ics);
+  if (people) pcn__member_page__free_unpacked(people, NULL);
   for (size_t i = 0; i < got; i++)
     pcn__meeting_detail__free_unpacked(ds[i], NULL);
   free(ds);
@@ -690,7 +723,9 @@ const cli_cmd meeting_cmds[] = {
      "ics",
      "[ID]",
      1,
-     "export meetings as iCalendar (.ics) for Outlook and other calendars",
+     "export meetings as iCalendar (.ics) for Outlook and other calendars: "
+     "invitees with an e-mail address (pcn member email) as attendees, a "
+     "link as the place as the event's URL",
      "pcn meeting ics 3 --out board.ics",
      {{"from", "YYYY-MM-DD", "every meeting starting from this day"},
       {"to", "YYYY-MM-DD", "to this day (with --from)"},

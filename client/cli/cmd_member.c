@@ -1,8 +1,9 @@
-/* cmd_member.c - pcn member invite|list|show|disable|role. */
+/* cmd_member.c - pcn member invite|list|show|disable|role|email. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "validate.h"
 
 static void member_show(const Pcn__Member *m) {
   char t[20];
@@ -11,6 +12,7 @@ static void member_show(const Pcn__Member *m) {
   cli_kv("role:", "%s", pcn_role_name(m->role));
   cli_kv("practice:", "%s", m->practice[0] ? m->practice : "-");
   cli_kv("status:", "%s", m->disabled ? "disabled" : "active");
+  cli_kv("e-mail:", "%s", m->email[0] ? m->email : "-");
   cli_kv("version:", "%u", m->version);
   cli_format_time(m->created_at, t);
   cli_kv("joined:", "%s", t);
@@ -79,13 +81,14 @@ static int list_run(cli_ctx *c) {
     cli_print_json(pb_to_json((const ProtobufCMessage *)r->members));
     return EXIT_DONE;
   }
-  printf("%-16s %-18s %-8s %-9s %s\n", "USERNAME", "ROLE", "PRACTICE", "STATUS",
-         "NAME");
+  printf("%-16s %-18s %-8s %-9s %-30s %s\n", "USERNAME", "ROLE", "PRACTICE",
+         "STATUS", "E-MAIL", "NAME");
   for (size_t i = 0; i < r->members->n_members; i++) {
     const Pcn__Member *m = r->members->members[i];
-    printf("%-16s %-18s %-8s %-9s %s\n", m->username, pcn_role_name(m->role),
-           m->practice[0] ? m->practice : "-",
-           m->disabled ? "disabled" : "active", m->display_name);
+    printf("%-16s %-18s %-8s %-9s %-30s %s\n", m->username,
+           pcn_role_name(m->role), m->practice[0] ? m->practice : "-",
+           m->disabled ? "disabled" : "active", m->email[0] ? m->email : "-",
+           m->display_name);
   }
   return EXIT_DONE;
 }
@@ -131,6 +134,29 @@ static int role_run(cli_ctx *c) {
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_MEMBER_SET_ROLE;
   req.member_set_role = &s;
+  int rc;
+  const Pcn__Response *r = member_req(c, &req, &rc);
+  return r ? print_member(c, r->member) : rc;
+}
+
+/* The address is checked here too, so a typo is caught before the
+ * network is asked; the server checks it again (the same rule). */
+static int email_run(cli_ctx *c) {
+  Pcn__MemberSetEmail e = PCN__MEMBER_SET_EMAIL__INIT;
+  e.username = (char *)c->arg[0];
+  e.email = (char *)(strcmp(c->arg[1], "-") ? c->arg[1] : "");
+  if (e.email[0] && pcn_check_email(e.email))
+    return cli_usage(c, "%s Give - to remove the address.",
+                     pcn_check_email(e.email));
+  if (cli_has(c, "version")) {
+    uint64_t v;
+    if (cli_parse_u64(c, "--version", cli_opt_val(c, "version"), &v))
+      return EXIT_USAGE;
+    e.version = (uint32_t)v;
+  }
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEMBER_SET_EMAIL;
+  req.member_set_email = &e;
   int rc;
   const Pcn__Response *r = member_req(c, &req, &rc);
   return r ? print_member(c, r->member) : rc;
@@ -188,5 +214,14 @@ const cli_cmd member_cmds[] = {
        "pcn_manager, clinical_director, practice_manager or staff"},
       PRACTICE_OPT},
      role_run},
+    {"member",
+     "email",
+     "USERNAME ADDRESS",
+     2,
+     "set a member's e-mail address (your own, or a member you manage); - "
+     "removes it. Calendar files name invitees by it",
+     "pcn member email jo jo.bloggs@nhs.net",
+     {CLI_VERSION_OPT},
+     email_run},
     {0},
 };

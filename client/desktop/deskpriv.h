@@ -170,6 +170,10 @@ GtkWidget *members_view_new(pcn_desk *d);
 void people_load(pcn_desk *d);
 void people_on_event(pcn_desk *d, const Pcn__Event *ev);
 void people_free(pcn_desk *d);
+/* The active members as the calendar export names them: *n members whose
+ * strings belong to the Members list (valid until it next changes); the
+ * caller g_free()s the array. */
+Pcn__Member *pcn_desk_member_directory(pcn_desk *d, size_t *n);
 
 /* taskwin.c: opens (or raises) the window of task id. */
 GtkWindow *taskwin_open(pcn_desk *d, guint64 id);

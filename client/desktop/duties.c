@@ -6,16 +6,23 @@
  * A practice manager agrees an entry for their practice from its row, or
  * every pending entry at once; each agreement names the version shown, so
  * nobody agrees wording they have not seen (a change meanwhile is refused
- * and the row redrawn). The PCN manager adds and edits entries in a form.
- * The server decides who may do what; a refusal shows as its sentence.
+ * and the row redrawn). A practice manager may instead disagree, giving a
+ * reason (a small form); the row shows "disagrees" and the reason to
+ * everyone, and its Agree button changes the practice's mind. "Agree all
+ * pending" leaves disagreements alone. The PCN manager adds and edits
+ * entries in a form. The server decides who may do what; a refusal shows
+ * as its sentence.
  *
  * Model: copies of the entries by id, the practices, and for each
- * (entry, practice) the version that practice agreed. A practice has
- * agreed an entry when that version is the entry's current one, so a
- * change to an entry makes it pending everywhere without touching the
- * agreements, and events replayed out of order with the register's load
- * cannot bring back an agreement to old wording. Rows are redrawn once
- * per main-loop turn after changes (at most DUTY_MAX rows).
+ * (entry, practice) the version and time of that practice's agreement and
+ * of its disagreement. A position counts when its version is the entry's
+ * current one, so a change to an entry makes it pending everywhere
+ * without touching the model, and events replayed out of order with the
+ * register's load cannot bring back a position on old wording; between
+ * an agreement and a disagreement to the same version the later one
+ * stands (the server keeps only one, and says DELETED of the other).
+ * Rows are redrawn once per main-loop turn after changes (at most
+ * DUTY_MAX rows).
  */
 #include <stdio.h>
 #include <string.h>
@@ -27,13 +34,22 @@ typedef struct duty_practice {
   char *name;
 } duty_practice;
 
+typedef struct duty_pos {
+  guint version;
+  gint64 at;
+} duty_pos;
+
 typedef struct desk_duties desk_duties;
 struct desk_duties {
   GtkWidget *list, *summary, *note, *agree_all, *add, *only_pending;
   GHashTable *by_id;      /* guint64* id -> Pcn__Duty* (own copy) */
   GArray *practices;      /* duty_practice, in the server's order */
-  GHashTable *agreements; /* "id/ODS" -> GUINT_TO_POINTER(version) */
+  GHashTable *agreements; /* "id/ODS" -> duty_pos* */
+  GHashTable *disagreements; /* "id/ODS" -> Pcn__DutyDisagreement* (copy) */
   guint redraw_id;
+  GtkWidget *dform, *d_reason, *d_note, *d_go; /* the disagree form */
+  guint64 d_id;
+  guint d_version;
   GtkWidget *form;
   GtkWidget *f_title, *f_owner, *f_does, *f_review, *f_note, *f_save;
   guint64 f_id;
@@ -60,6 +76,10 @@ static const char *owner_label(int owner) {
 
 static void duty_free(gpointer p) {
   pcn__duty__free_unpacked(p, NULL);
+}
+
+static void disagreement_free(gpointer p) {
+  pcn__duty_disagreement__free_unpacked(p, NULL);
 }
 
 static void redraw(pcn_desk *d);
@@ -92,22 +112,72 @@ static void put_duty(pcn_desk *d, const Pcn__Duty *nd) {
   changed(d);
 }
 
-static void put_agreement(pcn_desk *d, guint64 id, const char *ods,
-                          guint version) {
-  char *key = g_strdup_printf("%" G_GUINT64_FORMAT "/%s", id, ods);
-  guint had = GPOINTER_TO_UINT(g_hash_table_lookup(d->duties->agreements, key));
-  if (version > had)
-    g_hash_table_replace(d->duties->agreements, key, GUINT_TO_POINTER(version));
+static int newer(guint v1, gint64 at1, guint v2, gint64 at2) {
+  return v1 > v2 || (v1 == v2 && at1 >= at2);
+}
+
+static void put_agreement(pcn_desk *d, const Pcn__DutyAgreement *a) {
+  char *key = g_strdup_printf("%" G_GUINT64_FORMAT "/%s", (guint64)a->duty_id,
+                              a->practice);
+  duty_pos *had = g_hash_table_lookup(d->duties->agreements, key);
+  if (!had || newer(a->duty_version, a->agreed_at, had->version, had->at)) {
+    duty_pos *p = g_new(duty_pos, 1);
+    p->version = a->duty_version;
+    p->at = a->agreed_at;
+    g_hash_table_replace(d->duties->agreements, key, p);
+  } else {
+    g_free(key);
+  }
+  changed(d);
+}
+
+static void put_disagreement(pcn_desk *d, const Pcn__DutyDisagreement *x) {
+  char *key = g_strdup_printf("%" G_GUINT64_FORMAT "/%s", (guint64)x->duty_id,
+                              x->practice);
+  Pcn__DutyDisagreement *had =
+      g_hash_table_lookup(d->duties->disagreements, key);
+  Pcn__DutyDisagreement *c = NULL;
+  if ((!had || newer(x->duty_version, x->at, had->duty_version, had->at)) &&
+      (c = desk_copy_msg(&x->base)))
+    g_hash_table_replace(d->duties->disagreements, key, c);
   else
     g_free(key);
   changed(d);
 }
 
+/* A DELETED event: the position it names is withdrawn, unless a newer
+ * one has taken its place already. */
+static void drop_position(pcn_desk *d, GHashTable *h, guint64 id,
+                          const char *ods, guint version, gint64 at) {
+  char key[40];
+  snprintf(key, sizeof key, "%" G_GUINT64_FORMAT "/%s", id, ods);
+  void *had = g_hash_table_lookup(h, key);
+  if (!had) return;
+  guint hv = h == d->duties->agreements
+                 ? ((duty_pos *)had)->version
+                 : ((Pcn__DutyDisagreement *)had)->duty_version;
+  gint64 hat = h == d->duties->agreements ? ((duty_pos *)had)->at
+                                          : ((Pcn__DutyDisagreement *)had)->at;
+  if (hv == version && hat == at && g_hash_table_remove(h, key)) changed(d);
+}
+
+/* The practice's disagreement with e as it stands, if that is its
+ * position (a later agreement to the same version overrides it). */
+static const Pcn__DutyDisagreement *
+disagreement_of(desk_duties *t, const Pcn__Duty *e, const char *ods) {
+  char key[40];
+  snprintf(key, sizeof key, "%" G_GUINT64_FORMAT "/%s", (guint64)e->id, ods);
+  const Pcn__DutyDisagreement *x = g_hash_table_lookup(t->disagreements, key);
+  if (!x || x->duty_version != e->version) return NULL;
+  const duty_pos *a = g_hash_table_lookup(t->agreements, key);
+  return a && a->version == e->version && a->at > x->at ? NULL : x;
+}
+
 static int has_agreed(desk_duties *t, const Pcn__Duty *e, const char *ods) {
   char key[40];
   snprintf(key, sizeof key, "%" G_GUINT64_FORMAT "/%s", (guint64)e->id, ods);
-  return GPOINTER_TO_UINT(g_hash_table_lookup(t->agreements, key)) ==
-         e->version;
+  const duty_pos *a = g_hash_table_lookup(t->agreements, key);
+  return a && a->version == e->version && !disagreement_of(t, e, ods);
 }
 
 static void put_practice(pcn_desk *d, const Pcn__Practice *p) {
@@ -166,8 +236,32 @@ void duties_on_event(pcn_desk *d, const Pcn__Event *ev) {
     notices(d, ev);
     break;
   case PCN__EVENT__RECORD_DUTY_AGREEMENT:
-    put_agreement(d, ev->duty_agreement->duty_id, ev->duty_agreement->practice,
-                  ev->duty_agreement->duty_version);
+    if (ev->op == PCN__OP__DELETED)
+      drop_position(d, t->agreements, ev->duty_agreement->duty_id,
+                    ev->duty_agreement->practice,
+                    ev->duty_agreement->duty_version,
+                    ev->duty_agreement->agreed_at);
+    else
+      put_agreement(d, ev->duty_agreement);
+    break;
+  case PCN__EVENT__RECORD_DUTY_DISAGREEMENT:
+    if (ev->op == PCN__OP__DELETED)
+      drop_position(d, t->disagreements, ev->duty_disagreement->duty_id,
+                    ev->duty_disagreement->practice,
+                    ev->duty_disagreement->duty_version,
+                    ev->duty_disagreement->at);
+    else
+      put_disagreement(d, ev->duty_disagreement);
+    if (ev->op != PCN__OP__DELETED && d->role == PCN__ROLE__PCN_MANAGER) {
+      /* The register's keeper is told: it is theirs to act on. */
+      char id[40],
+          *title = g_strdup_printf("%s disagrees with a responsibility",
+                                   ev->duty_disagreement->practice);
+      snprintf(id, sizeof id, "duty-%llu-no",
+               (unsigned long long)ev->duty_disagreement->duty_id);
+      desk_notice(d, ev, id, title, ev->duty_disagreement->duty_title);
+      g_free(title);
+    }
     break;
   case PCN__EVENT__RECORD_PRACTICE: put_practice(d, ev->practice); break;
   default: break;
@@ -202,8 +296,9 @@ static void on_register(pcn_client *cl, const Pcn__Response *r, void *ud) {
   for (size_t i = 0; i < g->n_duties; i++)
     put_duty(d, g->duties[i]);
   for (size_t i = 0; i < g->n_agreements; i++)
-    put_agreement(d, g->agreements[i]->duty_id, g->agreements[i]->practice,
-                  g->agreements[i]->duty_version);
+    put_agreement(d, g->agreements[i]);
+  for (size_t i = 0; i < g->n_disagreements; i++)
+    put_disagreement(d, g->disagreements[i]);
   changed(d);
 }
 
@@ -232,8 +327,7 @@ static void on_agreed(pcn_client *cl, const Pcn__Response *r, void *ud) {
   }
   const Pcn__DutyAgreed *a = r->duty_agreed;
   for (size_t i = 0; i < a->n_agreements; i++)
-    put_agreement(d, a->agreements[i]->duty_id, a->agreements[i]->practice,
-                  a->agreements[i]->duty_version);
+    put_agreement(d, a->agreements[i]);
   char text[120];
   snprintf(text, sizeof text, "Agreed %zu %s for %s.", a->n_agreements,
            a->n_agreements == 1 ? "entry" : "entries", d->practice);
@@ -295,12 +389,110 @@ static void on_agree_all(GtkButton *b, gpointer ud) {
   pcn_desk *d = ud;
   GPtrArray *all = sorted(d->duties);
   GPtrArray *pending = g_ptr_array_new();
+  /* Not what the practice disagrees with: agreeing by number would
+   * withdraw the disagreement, which is done from its own row. */
   for (guint i = 0; i < all->len; i++)
-    if (!has_agreed(d->duties, all->pdata[i], d->practice))
+    if (!has_agreed(d->duties, all->pdata[i], d->practice) &&
+        !disagreement_of(d->duties, all->pdata[i], d->practice))
       g_ptr_array_add(pending, all->pdata[i]);
   agree(d, (const Pcn__Duty **)pending->pdata, pending->len);
   g_ptr_array_unref(pending);
   g_ptr_array_unref(all);
+}
+
+/* ------------------------------------------------------------ disagree */
+
+static void on_disagreed(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_duties *t = d->duties;
+  if (!t || !t->dform) return;
+  gtk_widget_set_sensitive(t->d_go, TRUE);
+  if (r->status->code == PCN__STATUS_CODE__CONFLICT &&
+      r->body_case == PCN__RESPONSE__BODY_DUTY) {
+    put_duty(d, r->duty); /* the row shows it as it stands now */
+    t->d_version = r->duty->version;
+    char *text = g_strdup_printf("%s\nNow: %s\nSend again to disagree with "
+                                 "that.",
+                                 r->status->message, r->duty->owner_does);
+    desk_say(t->d_note, text);
+    g_free(text);
+    return;
+  }
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    desk_say(t->d_note, r->status->message);
+    return;
+  }
+  if (r->body_case == PCN__RESPONSE__BODY_DUTY_DISAGREEMENT)
+    put_disagreement(d, r->duty_disagreement);
+  note(d,
+       "Your practice's disagreement is recorded; everyone sees it "
+       "beside the agreements.",
+       0);
+  gtk_window_destroy(GTK_WINDOW(t->dform));
+}
+
+static void on_disagree_go(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_duties *t = d->duties;
+  Pcn__DutyDisagree x = PCN__DUTY_DISAGREE__INIT;
+  x.practice = d->practice;
+  x.id = t->d_id;
+  x.version = t->d_version;
+  x.reason =
+      g_strstrip(g_strdup(gtk_editable_get_text(GTK_EDITABLE(t->d_reason))));
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DUTY_DISAGREE;
+  req.duty_disagree = &x;
+  if (!x.reason[0])
+    desk_say(t->d_note, "Say why your practice disagrees, so the PCN manager "
+                        "can change the entry or talk it through.");
+  else if (d->cl && pcn_client_call(d->cl, &req, on_disagreed, d))
+    gtk_widget_set_sensitive(t->d_go, FALSE);
+  else
+    desk_say(t->d_note, "Not connected to the server.");
+  g_free(x.reason);
+}
+
+static void on_dform_destroy(GtkWidget *w, gpointer ud) {
+  (void)w;
+  pcn_desk *d = ud;
+  if (d->duties) d->duties->dform = NULL;
+}
+
+static void on_disagree(GtkButton *b, gpointer ud) {
+  pcn_desk *d = ud;
+  desk_duties *t = d->duties;
+  guint64 id = *(guint64 *)g_object_get_data(G_OBJECT(b), "id");
+  const Pcn__Duty *e = g_hash_table_lookup(t->by_id, &id);
+  if (!e) return;
+  if (t->dform) gtk_window_destroy(GTK_WINDOW(t->dform));
+  t->d_id = e->id;
+  t->d_version = e->version;
+  char *title =
+      g_strdup_printf("Entry %llu: %s", (unsigned long long)e->id, e->title);
+  GtkWidget *grid = gtk_grid_new();
+  t->dform = desk_form(d, "Disagree with entry", title, 480, grid);
+  g_free(title);
+  g_signal_connect(t->dform, "destroy", G_CALLBACK(on_dform_destroy), d);
+  GtkWidget *what = gtk_label_new(e->owner_does);
+  gtk_label_set_wrap(GTK_LABEL(what), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(what), 0);
+  gtk_widget_add_css_class(what, "dim-label");
+  gtk_grid_attach(GTK_GRID(grid), what, 0, 0, 2, 1);
+  t->d_reason = desk_field(grid, 1, "_Why",
+                           desk_entry("Reason", "What should change", 0));
+  const Pcn__DutyDisagreement *was = disagreement_of(t, e, d->practice);
+  if (was) gtk_editable_set_text(GTK_EDITABLE(t->d_reason), was->reason);
+  t->d_note = desk_form_error(grid, 2, 1);
+  t->d_go = gtk_button_new_with_mnemonic("_Disagree");
+  gtk_widget_add_css_class(t->d_go, "destructive-action");
+  gtk_widget_set_halign(t->d_go, GTK_ALIGN_END);
+  g_signal_connect(t->d_go, "clicked", G_CALLBACK(on_disagree_go), d);
+  gtk_grid_attach(GTK_GRID(grid), t->d_go, 1, 3, 1, 1);
+  gtk_window_set_default_widget(GTK_WINDOW(t->dform), t->d_go);
+  gtk_window_present(GTK_WINDOW(t->dform));
 }
 
 /* ------------------------------------------------------------ the form */
@@ -579,14 +771,23 @@ static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
 
   GtkWidget *strip = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
   int mine_pending = 0;
+  GString *why = g_string_new(NULL); /* each disagreement, with its reason */
   for (guint i = 0; i < t->practices->len; i++) {
     const duty_practice *p = &g_array_index(t->practices, duty_practice, i);
     int yes = has_agreed(t, e, p->ods);
+    const Pcn__DutyDisagreement *no =
+        yes ? NULL : disagreement_of(t, e, p->ods);
     if (!yes && !strcmp(p->ods, d->practice)) mine_pending = 1;
-    snprintf(buf, sizeof buf, "%s %s", p->ods, yes ? "agreed" : "pending");
-    GtkWidget *l = label(buf, yes ? "success" : "warning", 0);
+    snprintf(buf, sizeof buf, "%s %s", p->ods,
+             yes  ? "agreed"
+             : no ? "disagrees"
+                  : "pending");
+    GtkWidget *l = label(buf, yes ? "success" : no ? "error" : "warning", 0);
     gtk_widget_set_tooltip_text(l, p->name);
     gtk_box_append(GTK_BOX(strip), l);
+    if (no)
+      g_string_append_printf(why, "%s%s disagrees (%s): %s",
+                             why->len ? "\n" : "", p->ods, no->by, no->reason);
   }
   GtkWidget *spacer = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_set_hexpand(spacer, TRUE);
@@ -600,6 +801,13 @@ static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
     gtk_widget_add_css_class(b, "suggested-action");
     gtk_box_append(GTK_BOX(strip), b);
   }
+  if (d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0]) {
+    snprintf(name, sizeof name, "Disagree %llu", (unsigned long long)e->id);
+    snprintf(a11y, sizeof a11y, "Disagree with %s for %s", e->title,
+             d->practice);
+    gtk_box_append(GTK_BOX(strip), id_button(d, "Disagree…", name, a11y, e->id,
+                                             G_CALLBACK(on_disagree)));
+  }
   if (d->role == PCN__ROLE__PCN_MANAGER) {
     snprintf(name, sizeof name, "Edit %llu", (unsigned long long)e->id);
     snprintf(a11y, sizeof a11y, "Edit %s", e->title);
@@ -607,6 +815,14 @@ static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
                                              G_CALLBACK(on_edit)));
   }
   gtk_box_append(GTK_BOX(box), strip);
+  if (why->len) {
+    GtkWidget *w = label(why->str, "error", 1);
+    snprintf(name, sizeof name, "Disagreements %llu",
+             (unsigned long long)e->id);
+    gtk_widget_set_name(w, name);
+    gtk_box_append(GTK_BOX(box), w);
+  }
+  g_string_free(why, TRUE);
 
   GtkWidget *row = gtk_list_box_row_new();
   snprintf(name, sizeof name, "Entry %llu", (unsigned long long)e->id);
@@ -625,7 +841,7 @@ static void redraw(pcn_desk *d) {
     gtk_list_box_remove(GTK_LIST_BOX(t->list), c);
   GPtrArray *all = sorted(t);
   int only = gtk_check_button_get_active(GTK_CHECK_BUTTON(t->only_pending));
-  guint mine = 0, everyone = 0, due = 0, shown = 0;
+  guint mine = 0, everyone = 0, due = 0, shown = 0, mine_no = 0, no = 0;
   for (guint i = 0; i < all->len; i++) {
     const Pcn__Duty *e = all->pdata[i];
     guint n = 0;
@@ -634,6 +850,11 @@ static void redraw(pcn_desk *d) {
                              g_array_index(t->practices, duty_practice, p).ods);
     int mine_ok = d->practice[0] && has_agreed(t, e, d->practice);
     mine += (guint)mine_ok;
+    mine_no += d->practice[0] && disagreement_of(t, e, d->practice);
+    for (guint p = 0; p < t->practices->len; p++)
+      no +=
+          disagreement_of(
+              t, e, g_array_index(t->practices, duty_practice, p).ods) != NULL;
     everyone += n == t->practices->len;
     due += (guint)e->review_due;
     if (only && (d->practice[0] ? mine_ok : n == t->practices->len)) continue;
@@ -642,13 +863,23 @@ static void redraw(pcn_desk *d) {
   }
   char text[300];
   int pm = d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0];
-  if (pm)
+  if (pm && mine_no)
+    snprintf(text, sizeof text,
+             "%s has agreed %u of %u entries and disagrees with %u%s",
+             d->practice, mine, all->len, mine_no,
+             mine + mine_no == all->len ? "." : "; the rest are pending.");
+  else if (pm)
     snprintf(text, sizeof text, "%s has agreed %u of %u entries%s", d->practice,
              mine, all->len,
              mine == all->len ? "." : "; the rest are pending.");
   else
     snprintf(text, sizeof text, "Agreed by every practice: %u of %u entries.",
              everyone, all->len);
+  if (!pm && no) {
+    size_t k = strlen(text);
+    snprintf(text + k, sizeof text - k, " %u %s.", no,
+             no == 1 ? "disagreement" : "disagreements");
+  }
   if (due) {
     size_t k = strlen(text);
     snprintf(text + k, sizeof text - k, " %u %s due for review.", due,
@@ -656,7 +887,7 @@ static void redraw(pcn_desk *d) {
   }
   gtk_label_set_text(GTK_LABEL(t->summary), text);
   gtk_widget_set_visible(t->agree_all, pm);
-  gtk_widget_set_sensitive(t->agree_all, pm && mine < all->len);
+  gtk_widget_set_sensitive(t->agree_all, pm && mine + mine_no < all->len);
   gtk_widget_set_visible(t->add, d->role == PCN__ROLE__PCN_MANAGER);
   if (!shown)
     gtk_list_box_set_placeholder(
@@ -676,7 +907,10 @@ GtkWidget *duties_view_new(pcn_desk *d) {
   d->duties = t;
   t->by_id =
       g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, duty_free);
-  t->agreements = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  t->agreements =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  t->disagreements =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, disagreement_free);
   t->practices = g_array_new(FALSE, TRUE, sizeof(duty_practice));
 
   t->summary = label("Loading the register…", NULL, 1);
@@ -729,9 +963,11 @@ void duties_free(pcn_desk *d) {
   desk_duties *t = d->duties;
   if (!t) return;
   if (t->form) gtk_window_destroy(GTK_WINDOW(t->form));
+  if (t->dform) gtk_window_destroy(GTK_WINDOW(t->dform));
   if (t->redraw_id) g_source_remove(t->redraw_id);
   g_hash_table_destroy(t->by_id);
   g_hash_table_destroy(t->agreements);
+  g_hash_table_destroy(t->disagreements);
   for (guint i = 0; i < t->practices->len; i++)
     g_free(g_array_index(t->practices, duty_practice, i).name);
   g_array_free(t->practices, TRUE);

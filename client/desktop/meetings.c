@@ -450,7 +450,16 @@ int pcn_desk_meeting_export(pcn_desk *d, const char *path, char *err,
   const Pcn__Welcome *w = d->cl ? pcn_client_welcome(d->cl) : NULL;
   const char *net = w && w->network_id[0] ? w->network_id : "network";
   const Pcn__MeetingDetail *one[] = {mt->shown};
-  char *ics = pcn_meetings_ics(net, one, 1, pcn_now_ms());
+  /* Invitees with an e-mail address become the event's ATTENDEEs. */
+  size_t n_people = 0;
+  Pcn__Member *dir = pcn_desk_member_directory(d, &n_people);
+  const Pcn__Member **people = g_new0(const Pcn__Member *, n_people + 1);
+  for (size_t i = 0; i < n_people; i++)
+    people[i] = &dir[i];
+  char *ics =
+      pcn_meetings_ics_people(net, one, 1, people, n_people, pcn_now_ms());
+  g_free(people);
+  g_free(dir);
   if (!ics) {
     snprintf(err, errlen, "The calendar file could not be made.");
     return -1;

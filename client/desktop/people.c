@@ -2,7 +2,10 @@
  * members, loaded after the first connect and kept live from the feed.
  * The PCN manager adds practices, invites members (the code is shown
  * ready to copy), changes their roles and disables them; everyone else sees the
- * lists. The server decides who may do what; a refusal shows as its sentence.
+ * lists. Anyone sets their own e-mail address (the selected member's, for
+ * whoever manages them); it shows in the member's row, and the calendar
+ * export names invitees by it (pcn_desk_member_directory). The server
+ * decides who may do what; a refusal shows as its sentence.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +16,7 @@ struct _PcnRecordRow {
   GObject parent;
   char *key, *title, *subtitle;
   int disabled;
+  char *name, *email; /* members only: display name and e-mail ("") */
 };
 
 G_DEFINE_TYPE(PcnRecordRow, pcn_record_row, G_TYPE_OBJECT)
@@ -22,6 +26,8 @@ static void pcn_record_row_finalize(GObject *o) {
   g_free(r->key);
   g_free(r->title);
   g_free(r->subtitle);
+  g_free(r->name);
+  g_free(r->email);
   G_OBJECT_CLASS(pcn_record_row_parent_class)->finalize(o);
 }
 
@@ -43,14 +49,10 @@ const char *pcn_record_row_subtitle(PcnRecordRow *r) {
   return r->subtitle;
 }
 
-/* Inserts or replaces the row with key, keeping the store sorted. */
-static void upsert(GListStore *store, const char *key, char *title,
-                   char *subtitle, int disabled) {
-  PcnRecordRow *n = g_object_new(PCN_TYPE_RECORD_ROW, NULL);
-  n->key = g_strdup(key);
-  n->title = title;
-  n->subtitle = subtitle;
-  n->disabled = disabled;
+/* Inserts or replaces the row n (its key set), keeping the store sorted;
+ * takes n's reference. */
+static void upsert_row(GListStore *store, PcnRecordRow *n) {
+  const char *key = n->key;
   guint count = g_list_model_get_n_items(G_LIST_MODEL(store)), at = count;
   for (guint i = 0; i < count; i++) {
     PcnRecordRow *r = g_list_model_get_item(G_LIST_MODEL(store), i);
@@ -67,18 +69,56 @@ static void upsert(GListStore *store, const char *key, char *title,
   g_object_unref(n);
 }
 
+static PcnRecordRow *row_new(const char *key, char *title, char *subtitle,
+                             int disabled) {
+  PcnRecordRow *n = g_object_new(PCN_TYPE_RECORD_ROW, NULL);
+  n->key = g_strdup(key);
+  n->title = title;
+  n->subtitle = subtitle;
+  n->disabled = disabled;
+  return n;
+}
+
+static void upsert(GListStore *store, const char *key, char *title,
+                   char *subtitle, int disabled) {
+  upsert_row(store, row_new(key, title, subtitle, disabled));
+}
+
 static void put_practice(pcn_desk *d, const Pcn__Practice *p) {
   upsert(d->practices, p->ods, g_strdup_printf("%s  %s", p->ods, p->name),
          g_strdup_printf("%u registered patients", p->list_size), 0);
 }
 
 static void put_member(pcn_desk *d, const Pcn__Member *m) {
-  upsert(d->members, m->username,
-         g_strdup_printf("%s (%s)", m->display_name, m->username),
-         g_strdup_printf("%s%s%s%s", pcn_role_name(m->role),
-                         m->practice[0] ? " at " : "", m->practice,
-                         m->disabled ? " · disabled" : ""),
-         m->disabled);
+  PcnRecordRow *n = row_new(
+      m->username, g_strdup_printf("%s (%s)", m->display_name, m->username),
+      g_strdup_printf("%s%s%s%s%s%s", pcn_role_name(m->role),
+                      m->practice[0] ? " at " : "", m->practice,
+                      m->email[0] ? " · " : "", m->email,
+                      m->disabled ? " · disabled" : ""),
+      m->disabled);
+  n->name = g_strdup(m->display_name);
+  n->email = g_strdup(m->email);
+  upsert_row(d->members, n);
+}
+
+Pcn__Member *pcn_desk_member_directory(pcn_desk *d, size_t *n) {
+  GListModel *m = G_LIST_MODEL(d->members);
+  guint count = m ? g_list_model_get_n_items(m) : 0;
+  Pcn__Member *out = g_new0(Pcn__Member, count ? count : 1);
+  *n = 0;
+  for (guint i = 0; i < count; i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    if (!r->disabled) {
+      Pcn__Member *x = &out[(*n)++];
+      pcn__member__init(x);
+      x->username = r->key;
+      x->display_name = r->name ? r->name : r->key;
+      x->email = r->email ? r->email : "";
+    }
+    g_object_unref(r); /* the store keeps it, and so its strings */
+  }
+  return out;
 }
 
 void people_on_event(pcn_desk *d, const Pcn__Event *ev) {
@@ -428,6 +468,39 @@ static void on_role(GtkButton *b, gpointer ud) {
   form_show(fm);
 }
 
+/* ------------------------------------------------------------ e-mail */
+
+static void on_email_go(GtkButton *b, gpointer ud) {
+  (void)b;
+  form *fm = ud;
+  Pcn__MemberSetEmail m = PCN__MEMBER_SET_EMAIL__INIT;
+  m.username = (char *)g_object_get_data(G_OBJECT(fm->win), "username");
+  m.email = g_strstrip(g_strdup(text_of(fm, 0)));
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEMBER_SET_EMAIL;
+  req.member_set_email = &m;
+  form_send(fm, &req, on_form_done);
+  g_free(m.email);
+}
+
+/* The selected member's address, or (nothing selected) one's own. */
+static void on_email(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  PcnRecordRow *r = gtk_single_selection_get_selected_item(d->members_sel);
+  const char *who = r ? r->key : d->username;
+  char *title = g_strdup_printf("E-mail address of %s", who);
+  form *fm = form_new(d, "Set e-mail", "_Save", G_CALLBACK(on_email_go));
+  gtk_window_set_title(GTK_WINDOW(fm->win), title);
+  g_free(title);
+  g_object_set_data_full(G_OBJECT(fm->win), "username", g_strdup(who), g_free);
+  GtkWidget *e = form_field(fm, "_E-mail", "E-mail address", NULL);
+  gtk_entry_set_placeholder_text(GTK_ENTRY(e),
+                                 "name@practice.nhs.net; empty removes it");
+  if (r && r->email) gtk_editable_set_text(GTK_EDITABLE(e), r->email);
+  form_show(fm);
+}
+
 static GtkWidget *bar_with(GtkWidget *note, GtkWidget *b1, GtkWidget *b2,
                            GtkWidget *b3) {
   GtkWidget *bar = desk_bar();
@@ -461,10 +534,15 @@ GtkWidget *members_view_new(pcn_desk *d) {
   g_signal_connect(disable, "clicked", G_CALLBACK(on_disable), d);
   GtkWidget *role = gtk_button_new_with_mnemonic("Change _role");
   g_signal_connect(role, "clicked", G_CALLBACK(on_role), d);
+  GtkWidget *email = gtk_button_new_with_mnemonic("Set _e-mail");
+  gtk_widget_set_tooltip_text(email, "Your own e-mail address, or the "
+                                     "selected member's");
+  g_signal_connect(email, "clicked", G_CALLBACK(on_email), d);
   d->members_note = gtk_label_new("Everyone in the network");
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append(GTK_BOX(box),
-                 bar_with(d->members_note, invite, disable, role));
+  GtkWidget *bar = bar_with(d->members_note, invite, disable, role);
+  gtk_box_append(GTK_BOX(bar), email);
+  gtk_box_append(GTK_BOX(box), bar);
   gtk_box_append(GTK_BOX(box), list_of(d->members, "Members", &d->members_sel));
   return box;
 }

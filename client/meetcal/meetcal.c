@@ -207,8 +207,59 @@ static char *description(const Pcn__MeetingDetail *md) {
   return t.p;
 }
 
+/* Who the calendar names: the directory the caller gave. */
+typedef struct people {
+  const Pcn__Member *const *m;
+  size_t n;
+} people;
+
+static const Pcn__Member *person(const people *pp, const char *username) {
+  for (size_t i = 0; i < pp->n; i++)
+    if (pp->m[i] && strcmp(pp->m[i]->username, username) == 0) return pp->m[i];
+  return NULL;
+}
+
+/* ATTENDEE (or ORGANIZER) for a member with an e-mail address; NULL for
+ * one without, or when libical cannot make it. */
+static icalproperty *address_of(const Pcn__Member *m, int organiser) {
+  if (!m || !m->email || !m->email[0]) return NULL;
+  char mailto[300];
+  snprintf(mailto, sizeof mailto, "mailto:%s", m->email);
+  icalproperty *p = organiser ? icalproperty_new_organizer(mailto)
+                              : icalproperty_new_attendee(mailto);
+  if (!p) return NULL;
+  if (m->display_name && m->display_name[0]) {
+    /* A parameter value cannot hold a double quote (RFC 5545 QSAFE-CHAR);
+     * libical would write RFC 6868's ^', which Outlook and most readers
+     * show as it is. An apostrophe reads the same to a person. */
+    char cn[400];
+    snprintf(cn, sizeof cn, "%s", m->display_name);
+    for (char *c = cn; *c; c++)
+      if (*c == '"') *c = '\'';
+    icalproperty_add_parameter(p, icalparameter_new_cn(cn));
+  }
+  if (!organiser) {
+    icalproperty_add_parameter(
+        p, icalparameter_new_cutype(ICAL_CUTYPE_INDIVIDUAL));
+    icalproperty_add_parameter(
+        p, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
+  }
+  return p;
+}
+
+static void add_people(icalcomponent *ev, const Pcn__Meeting *m,
+                       const people *pp) {
+  icalproperty *org = address_of(person(pp, m->organiser), 1);
+  if (org) icalcomponent_add_property(ev, org);
+  for (size_t i = 0; i < m->n_invitees; i++) {
+    icalproperty *a = address_of(person(pp, m->invitees[i]), 0);
+    if (a) icalcomponent_add_property(ev, a);
+  }
+}
+
 static icalcomponent *vevent(const char *network_id,
-                             const Pcn__MeetingDetail *md, int64_t now_ms) {
+                             const Pcn__MeetingDetail *md, const people *pp,
+                             int64_t now_ms) {
   const Pcn__Meeting *m = md->meeting;
   char uid[200];
   pcn_meeting_uid(uid, sizeof uid, network_id, m->id);
@@ -233,12 +284,21 @@ static icalcomponent *vevent(const char *network_id,
     if (is_link(m->place))
       icalcomponent_add_property(ev, icalproperty_new_url(m->place));
   }
+  add_people(ev, m, pp);
   return ev;
 }
 
 char *pcn_meetings_ics(const char *network_id,
                        const Pcn__MeetingDetail *const *meetings, size_t n,
                        int64_t now_ms) {
+  return pcn_meetings_ics_people(network_id, meetings, n, NULL, 0, now_ms);
+}
+
+char *pcn_meetings_ics_people(const char *network_id,
+                              const Pcn__MeetingDetail *const *meetings,
+                              size_t n, const Pcn__Member *const *members,
+                              size_t n_members, int64_t now_ms) {
+  people pp = {members, members ? n_members : 0};
   icalcomponent *cal = icalcomponent_vanew(
       ICAL_VCALENDAR_COMPONENT,
       icalproperty_new_prodid("-//PCN Hub//Meetings " PCN_VERSION "//EN"),
@@ -246,7 +306,7 @@ char *pcn_meetings_ics(const char *network_id,
       icalproperty_new_method(ICAL_METHOD_PUBLISH), (void *)0);
   if (!cal) return NULL;
   for (size_t i = 0; i < n; i++) {
-    icalcomponent *ev = vevent(network_id, meetings[i], now_ms);
+    icalcomponent *ev = vevent(network_id, meetings[i], &pp, now_ms);
     if (!ev) {
       icalcomponent_free(cal);
       return NULL;

@@ -51,4 +51,18 @@ char *pcn_meetings_ics(const char *network_id,
                        const Pcn__MeetingDetail *const *meetings, size_t n,
                        int64_t now_ms);
 
+/* The same, naming people by the members given (the network's directory,
+ * any order; NULL, 0 for none): an ORGANIZER for the organiser and an
+ * ATTENDEE for each invitee (ROLE=REQ-PARTICIPANT) who has an e-mail
+ * address, as mailto: with CN= their display name. Invitees without an
+ * address, or not in the directory, are named in the description only.
+ * libical escapes and folds the lines (RFC 5545 3.1, 3.2). Calendars
+ * (Outlook, Google, Thunderbird) show them as the meeting's people; iTIP
+ * (RFC 5546) would have a PUBLISH carry none, but no calendar refuses them
+ * on import, and the file is not an invitation that asks for replies. */
+char *pcn_meetings_ics_people(const char *network_id,
+                              const Pcn__MeetingDetail *const *meetings,
+                              size_t n, const Pcn__Member *const *members,
+                              size_t n_members, int64_t now_ms);
+
 #endif

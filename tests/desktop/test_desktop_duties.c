@@ -5,7 +5,9 @@
  * and the PCN manager's changes arrive live; is told when an entry her
  * practice had agreed is changed and must be agreed again; sees a review
  * due flagged. The PCN manager, in a second window, edits an entry
- * through the form. Every control on the page has a name.
+ * through the form. Pat disagrees with an entry and Jo sees it, with the
+ * reason, live; Jo disagrees through the row's form, then changes her
+ * mind with the row's Agree. Every control on the page has a name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,14 @@ static size_t agreed_by(its_member *m, const char *ods, uint64_t *one) {
       n++;
       if (one) *one = g->agreements[i]->duty_id;
     }
+  return n;
+}
+
+static size_t disagreements_of(its_member *m, const char *ods) {
+  const Pcn__DutyRegister *g = reg(m);
+  size_t n = 0;
+  for (size_t i = 0; i < g->n_disagreements; i++)
+    n += !strcmp(g->disagreements[i]->practice, ods);
   return n;
 }
 
@@ -156,6 +166,40 @@ static void test_duties(void **state) {
       assert_string_equal(g->duties[i]->title, "Enhanced access rota");
     }
   assert_null(dtest_window_named("Edit entry"));
+
+  /* Pat disagrees with entry 5 over the wire: Jo sees it, and why. */
+  Pcn__DutyDisagree x = PCN__DUTY_DISAGREE__INIT;
+  x.practice = "";
+  x.id = 5;
+  x.reason = "We cannot staff a DES return this year";
+  r.body_case = PCN__REQUEST__BODY_DUTY_DISAGREE;
+  r.duty_disagree = &x;
+  its_expect(pat, &r, PCN__STATUS_CODE__OK);
+  assert_true(dtest_wait_says(f, jo_win, "Entry 5", "F84002 disagrees"));
+  assert_true(dtest_says(jo_win, "Disagreements 5",
+                         "F84002 disagrees (pat): We cannot staff"));
+
+  /* Jo disagrees with entry 6 (which she had agreed) through its form. */
+  dtest_click(jo_win, "Disagree 6");
+  GtkWidget *dform = dtest_window_named("Disagree with entry");
+  assert_non_null(dform);
+  assert_int_equal(dtest_unnamed(dform), 0);
+  type_text(find_widget(dform, GTK_TYPE_ENTRY, "Reason"),
+            "HR for network staff sits with the employing practice");
+  shot(dform, "desktop-duty-disagree");
+  dtest_click(dform, "Disagree");
+  assert_true(dtest_wait_says(f, jo_win, "Entry 6", "F84001 disagrees"));
+  assert_true(dtest_says(jo_win, "Disagreements 6", "employing practice"));
+  assert_int_equal(disagreements_of(f->mgr, "F84001"), 1);
+  assert_true(dtest_says(jo_win, "Responsibilities page", "disagrees with 1"));
+  assert_null(dtest_window_named("Disagree with entry"));
+  /* ... and changes her mind: the row's Agree withdraws it. */
+  dtest_click(jo_win, "Agree 6");
+  assert_true(dtest_wait_says(f, jo_win, "Entry 6", "F84001 agreed"));
+  assert_int_equal(disagreements_of(f->mgr, "F84001"), 0);
+  assert_null(find_widget(jo_win, 0, "Disagreements 6"));
+  assert_int_equal(
+      dtest_unnamed(find_widget(jo_win, 0, "Responsibilities page")), 0);
 
   gtk_window_destroy(GTK_WINDOW(mgr_win));
   pcn_desk_free(md);

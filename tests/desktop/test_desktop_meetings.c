@@ -4,7 +4,8 @@
  * entry and button; the manager's own item arrives live; an action the
  * manager assigns to Jo shows as a task link and raises a notice. The
  * export writes an .ics that libical reads back with the meeting's UID
- * and version. Screenshot: desktop-meetings.png.
+ * and version, naming Jo (who has an e-mail address) as an ATTENDEE.
+ * Screenshot: desktop-meetings.png.
  */
 #include <libical/ical.h>
 #include <stdio.h>
@@ -24,6 +25,18 @@ static guint64 want_id;
 static int shows(fixture *f) {
   (void)f;
   return dtest_label_under(page_root, want_text);
+}
+/* Jo's row in the Members list shows her e-mail address. */
+static int jo_has_email(fixture *f) {
+  GListModel *m = pcn_desk_members(f->d);
+  int hit = 0;
+  for (guint i = 0; i < g_list_model_get_n_items(m) && !hit; i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    hit = !strcmp(pcn_record_row_key(r), "jo") &&
+          strstr(pcn_record_row_subtitle(r), "jo@riverside.nhs.uk");
+    g_object_unref(r);
+  }
+  return hit;
 }
 static int notices(fixture *f) {
   return pcn_desk_notices(f->d, NULL) >= want_notices;
@@ -123,6 +136,16 @@ static void test_meetings(void **state) {
   assert_non_null(strstr(last, "An action for you"));
   assert_non_null(strstr(last, "Summarise the lease"));
 
+  /* Jo's e-mail address, set over the wire, reaches her window. */
+  Pcn__MemberSetEmail se = PCN__MEMBER_SET_EMAIL__INIT;
+  se.username = "jo";
+  se.email = "jo@riverside.nhs.uk";
+  Pcn__Request ser = PCN__REQUEST__INIT;
+  ser.body_case = PCN__REQUEST__BODY_MEMBER_SET_EMAIL;
+  ser.member_set_email = &se;
+  call(f->mgr, &ser);
+  assert_true(spin_until(f, jo_has_email, 5000));
+
   /* Export: an .ics that libical reads back, with the stable UID. */
   char path[400], err[400];
   snprintf(path, sizeof path, "%s/meeting.ics", f->s->dir);
@@ -146,6 +169,14 @@ static void test_meetings(void **state) {
                    start / 1000);
   assert_non_null(strstr(icalcomponent_get_description(ev),
                          "1. Estates: Hill Street lease (jo)"));
+  /* Jo has an address, the manager none: one ATTENDEE, no ORGANIZER. */
+  assert_int_equal(icalcomponent_count_properties(ev, ICAL_ATTENDEE_PROPERTY),
+                   1);
+  icalproperty *att =
+      icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
+  assert_string_equal(icalproperty_get_attendee(att),
+                      "mailto:jo@riverside.nhs.uk");
+  assert_null(icalcomponent_get_first_property(ev, ICAL_ORGANIZER_PROPERTY));
   icalcomponent_free(cal);
   g_free(text);
 

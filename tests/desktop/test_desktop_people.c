@@ -3,7 +3,9 @@
  * server's sentence. The PCN manager, in a second window, adds a practice
  * and invites a member through the forms; the code shown is the one that
  * works; the new member appears live in Jo's window; the manager disables
- * them from the list.
+ * them from the list. Jo sets her own e-mail address (a bad one is refused
+ * with the server's sentence) and the manager sets Sam's; both show in
+ * the rows of both windows.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +134,34 @@ static void test_people(void **state) {
   dtest_click(form_win, "Change");
   assert_true(
       wait_row(f, pcn_desk_members(f->d), "sam", "practice_manager at F84002"));
+  /* Jo sets her own e-mail address (nothing selected: her own). */
+  dtest_show_page(jo_win, "members");
+  dtest_click(jo_win, "Set e-mail");
+  form_win = dtest_window_named("Set e-mail");
+  assert_non_null(form_win);
+  assert_int_equal(dtest_unnamed(form_win), 0);
+  type_text(find_widget(form_win, GTK_TYPE_ENTRY, "E-mail address"),
+            "jo at riverside");
+  dtest_click(form_win, "Save");
+  want_text = "name@practice.nhs.net";
+  assert_true(spin_until(f, form_says, 5000));
+  type_text(find_widget(form_win, GTK_TYPE_ENTRY, "E-mail address"),
+            "jo.bloggs@riverside.nhs.uk");
+  dtest_click(form_win, "Save");
+  assert_true(wait_row(f, pcn_desk_members(mgr_desk), "jo",
+                       "jo.bloggs@riverside.nhs.uk"));
+  assert_true(
+      wait_row(f, pcn_desk_members(f->d), "jo", "jo.bloggs@riverside.nhs.uk"));
+  /* The manager sets Sam's, from the list. */
+  select_member(mgr_win, "sam");
+  dtest_click(mgr_win, "Set e-mail");
+  form_win = dtest_window_named("Set e-mail");
+  type_text(find_widget(form_win, GTK_TYPE_ENTRY, "E-mail address"),
+            "sam.hill@hillsurgery.nhs.uk");
+  dtest_click(form_win, "Save");
+  assert_true(wait_row(f, pcn_desk_members(f->d), "sam",
+                       "sam.hill@hillsurgery.nhs.uk"));
+
   /* The changed row is a new one: pick Sam again, then disable. */
   select_member(mgr_win, "sam");
   dtest_click(mgr_win, "Disable");

@@ -6,6 +6,8 @@
 # showing in the other practice's `pcn feed`, removal; --json on every
 # verb, a usage error on one line (exit 1), refusals with the server's
 # sentence (exit 2), and a stale version showing the entry as it stands.
+# Then (issue 13) `duty show` giving the version update names, and a
+# practice disagreeing with a reason, seen by all, then agreeing after.
 . "$(dirname "$0")/cli_common.bash" "$1"
 jo() { as jo "$@"; }
 pat() { as pat "$@"; }
@@ -84,6 +86,56 @@ grep -q 'meanwhile' "$tmp/err" || fail "conflict message: $(cat "$tmp/err")"
 grep -q '2027-01-31' "$tmp/out" || fail "the conflict shows the entry as it stands: $(cat "$tmp/out")"
 expect 2 mgr duty add --title "Flu campaign" --owner shared --does "y" --review 2020-01-01
 grep -q 'review_date' "$tmp/err" || fail "past review date: $(cat "$tmp/err")"
+ok
+
+# --- duty show: where the version is read; update names it (issue 13)
+mgr duty show 3 > "$tmp/out"
+grep -q '^version: *2$' "$tmp/out" || fail "duty show gives the version: $(cat "$tmp/out")"
+grep -E -q '^F84001 +pending +Riverside Surgery' "$tmp/out" || fail "show: F84001's position: $(cat "$tmp/out")"
+[ "$(mgr duty show 3 --json | json 'd["duty"]["version"]')" = 2 ] || fail "duty show --json"
+expect 1 mgr duty update 3 --title x; one_line "update without --version"
+grep -q 'pcn duty show 3' "$tmp/err" || fail "the usage error says where the version is: $(cat "$tmp/err")"
+expect 2 mgr duty show 99; one_line "show a missing entry"
+mgr duty update 3 --version 2 --review 2027-02-28 > /dev/null
+jo duty agree 3 > /dev/null
+ok
+
+# --- a practice disagrees, with a reason; everyone sees it; it agrees later
+expect 1 pat duty disagree 7; one_line "disagree without a reason"
+grep -q -- '--reason' "$tmp/err" || fail "reason required: $(cat "$tmp/err")"
+[ "$(pat duty disagree 7 --reason "No rooms on Fridays" --json | json 'd["practice"]')" = F84002 ] ||
+  fail "duty disagree --json"
+wait_feed 'F84002 disagrees with responsibility 7 "Estates and rooms for ARRS staff" (version 1): No rooms on Fridays'
+jo duty list > "$tmp/list"
+grep -E -q '^ +7 .* agreed +DISAGREES +Estates' "$tmp/list" || fail "row 7 shows the disagreement: $(cat "$tmp/list")"
+grep -q 'F84002 Hill Street: 0 of 14 agreed, disagrees with 1' "$tmp/list" || fail "summary: $(cat "$tmp/list")"
+grep -q '7 Estates and rooms for ARRS staff: F84002 (pat, .*): No rooms on Fridays' "$tmp/list" ||
+  fail "the reason beside the agreements: $(cat "$tmp/list")"
+mgr duty show 7 > "$tmp/out"
+grep -q 'F84002 *DISAGREES Hill Street: "No rooms on Fridays" (pat)' "$tmp/out" || fail "show 7: $(cat "$tmp/out")"
+[ "$(mgr duty list --json | json 'd["disagreements"][0]["reason"]')" = "No rooms on Fridays" ] ||
+  fail "list --json carries the disagreements"
+expect 2 pat duty disagree 7 --reason "No rooms on Fridays"; one_line "the same reason twice"
+grep -q 'already disagrees' "$tmp/err" || fail "twice: $(cat "$tmp/err")"
+expect 2 jo duty disagree 7 --reason "x" --practice F84002; one_line "another practice"
+expect 2 mgr duty disagree 7 --reason "x"; one_line "the manager disagrees"
+# --all leaves the disagreement alone and says so
+pat duty agree --all > /dev/null
+expect 2 pat duty agree --all; one_line "agree all with only a disagreement left"
+grep -q 'except the 1 it disagrees with' "$tmp/err" || fail "all skips it: $(cat "$tmp/err")"
+# disagreeing with what one agreed withdraws the agreement
+pat duty disagree 1 --reason "Recruiting is ours" > /dev/null
+wait_feed 'F84002 withdrew its agreement to responsibility 1'
+grep -E -q '^ +1 .* DISAGREES ' <(jo duty list) || fail "1 disagreed after agreeing"
+# changing one's mind: agreeing by number withdraws the disagreement
+pat duty agree 7 > /dev/null
+wait_feed 'F84002 no longer disagrees with responsibility 7'
+jo duty list > "$tmp/list"
+grep -E -q '^ +7 .* agreed +agreed +Estates' "$tmp/list" || fail "7 agreed after disagreeing: $(cat "$tmp/list")"
+# a change to the entry clears a disagreement as it clears agreements
+[ "$(mgr duty update 1 --version 1 --review 2027-01-31 --json | json 'd["cleared"]')" = \
+  "['F84001', 'F84002']" ] || fail "an update clears the disagreement too"
+[ "$(mgr duty list --json | json 'len(d.get("disagreements", []))')" = 0 ] || fail "no disagreement left"
 ok
 
 cli_stop_feed || true

@@ -4,8 +4,9 @@
 # Sam at F84002): a meeting called in UK time, Jo's agenda item reaching
 # Sam's feed live, the iCalendar export twice (same UID, SEQUENCE grows
 # after an edit), a past meeting's attendance, minutes and an action that
-# is at once Jo's task. Then --json on every verb, usage errors (one line,
-# exit 1) and refusals (exit 2, the server's sentence).
+# is at once Jo's task; members' e-mail addresses as the export's
+# ATTENDEEs, checked by python-icalendar. Then --json on every verb, usage
+# errors (one line, exit 1) and refusals (exit 2, the server's sentence).
 . "$(dirname "$0")/cli_common.bash" "$1"
 jo() { as jo "$@"; }
 sam() { as sam "$@"; }
@@ -102,6 +103,60 @@ grep -q "1. task $task, jo, due 2030-01-10: Send the winter rota" "$tmp/show2.tx
 grep -q 'sam          F84002   45 minutes' "$tmp/show2.txt" || fail "show attendance"
 [ "$(mgr meeting ics --from 2025-01-01 --to 2030-12-31 --out "$tmp/all.ics" --json | json 'd["count"]')" = 2 ] ||
   fail "range export"
+ok
+
+# --- e-mail addresses (issue 13): set by the member or their manager,
+# shown by member show/list, and each invitee who has one is an ATTENDEE
+# of the exported event (CN= their name), with the meeting's link as URL.
+# Read back by python-icalendar, a parser other than the libical that
+# wrote it.
+cli_add_member lee staff F84002 'Lee "LJ" Jones, Hill Street Surgery, practice nurse and the network lead for estates'
+[ "$(jo member email jo jo.bloggs@riverside.nhs.uk --json | json 'd["email"]')" = jo.bloggs@riverside.nhs.uk ] ||
+  fail "jo sets her own address"
+sam member email sam Sam.Hill@hillstreet.nhs.uk > /dev/null
+as lee member email lee lee.jones+pcn@nhs.net > /dev/null
+jo member show jo | grep -q '^e-mail: *jo.bloggs@riverside.nhs.uk$' || fail "member show: $(jo member show jo)"
+mgr member list > "$tmp/members.txt"
+grep -E -q '^sam .* Sam.Hill@hillstreet.nhs.uk +sam$' "$tmp/members.txt" || fail "member list: $(cat "$tmp/members.txt")"
+grep -E -q '^ali .* - +Ali$' "$tmp/members.txt" || fail "member list, no address: $(cat "$tmp/members.txt")"
+expect 1 jo member email jo "jo at riverside"; one_line "not an address"
+grep -q 'name@practice.nhs.net' "$tmp/err" || fail "bad address message: $(cat "$tmp/err")"
+expect 2 jo member email sam sam@elsewhere.nhs.uk; one_line "jo sets sam's address"
+mgr member email ali ali@riverside.nhs.uk > /dev/null
+mgr member email ali - > /dev/null
+[ "$(mgr member show ali --json | json 'd.get("email", "")')" = "" ] || fail "- removes the address"
+link="https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjQ4@thread.v2/0?context=%7b%22Tid%22%3a%22x%22%7d"
+mgr meeting new --title "Estates, rooms; and \"the lease\"" --start "2030-07-01 10:00" --end 11:00 \
+  --place "$link" --invite jo,sam,ali,lee > /dev/null
+mgr meeting ics 3 --out "$tmp/c.ics" 2> /dev/null
+icalpy=""
+for p in python3 /usr/bin/python3; do
+  "$p" -c 'import icalendar' 2> /dev/null && { icalpy=$p; break; }
+done
+[ -n "$icalpy" ] || fail "python3-icalendar is missing: scripts/deps.sh installs it"
+"$icalpy" - "$tmp/c.ics" "$link" > "$tmp/ical.out" 2>&1 <<'EOF' || fail "python-icalendar: $(cat "$tmp/ical.out")"
+import sys, icalendar
+raw = open(sys.argv[1], "rb").read()
+for line in raw.split(b"\r\n"):
+    assert len(line) <= 75, "unfolded line: %r" % line
+cal = icalendar.Calendar.from_ical(raw)
+(ev,) = cal.walk("VEVENT")
+assert str(ev["SUMMARY"]) == 'Estates, rooms; and "the lease"', ev["SUMMARY"]
+assert str(ev["URL"]) == sys.argv[2], ev["URL"]
+att = ev["ATTENDEE"]
+att = att if isinstance(att, list) else [att]
+got = sorted((str(a), a.params["CN"]) for a in att)
+want = sorted([
+    ("mailto:jo.bloggs@riverside.nhs.uk", "jo"),
+    ("mailto:Sam.Hill@hillstreet.nhs.uk", "sam"),
+    ("mailto:lee.jones+pcn@nhs.net",
+     "Lee 'LJ' Jones, Hill Street Surgery, practice nurse and the network lead for estates"),
+])
+assert got == want, got
+assert all(a.params["ROLE"] == "REQ-PARTICIPANT" for a in att)
+assert "ORGANIZER" not in ev, "the manager has no address"
+print("ok")
+EOF
 ok
 
 # --- usage errors: one line, exit 1

@@ -65,6 +65,19 @@ for fx in "$fixtures"/schema*/; do
     check news mgr_v news list
     check decision-1 mgr_v decision show 1
   fi
+  # Issue 13: members stored without an e-mail read as having none and
+  # can be given one; a register stored without disagreements has none,
+  # and a practice can disagree on the old store.
+  [ "$(mgr_v member show jo --json | json 'd.get("email", "")')" = "" ] ||
+    fail "schema $v: jo has an e-mail address from nowhere"
+  mgr_v member email jo jo@riverside.nhs.uk > /dev/null ||
+    fail "schema $v: setting an e-mail address on an old member"
+  if [ "$v" -ge 2 ]; then
+    [ "$(jo_v duty list --json | json 'len(d.get("disagreements", []))')" = 0 ] ||
+      fail "schema $v: disagreements from nowhere"
+    jo_v duty disagree 1 --reason "checked on an old store" > /dev/null ||
+      fail "schema $v: disagreeing on an old store"
+  fi
   if [ "$v" -ge 3 ]; then
     check statement mgr_v funds statement --month 2026-11
     mgr_v funds statement --month 2026-11 > "$d/statement.txt"

@@ -10,16 +10,6 @@
 #include "invite.h"
 #include "itest.h"
 
-static Pcn__Request login_req(Pcn__Login *l, const char *user, const char *pw) {
-  pcn__login__init(l);
-  l->username = (char *)user;
-  l->password = (char *)pw;
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_LOGIN;
-  r.login = l;
-  return r;
-}
-
 static Pcn__Request whoami_req(void) {
   static Pcn__WhoAmI w = PCN__WHO_AM_I__INIT;
   Pcn__Request r = PCN__REQUEST__INIT;
@@ -36,16 +26,16 @@ static void test_login_answers_and_backoff(void **state) {
   its_member *mgr = its_manager(s);
   its_member anon = {.s = its_connect(s), .username = "anon"};
   Pcn__Login l;
-  Pcn__Request r = login_req(&l, "manager", "not the password");
+  Pcn__Request r = its_login_req(&l, "manager", "not the password");
   const Pcn__Response *resp =
       its_expect(&anon, &r, PCN__STATUS_CODE__UNAUTHENTICATED);
   char wrong[200];
   snprintf(wrong, sizeof wrong, "%s", resp->status->message);
-  r = login_req(&l, "nobody", "not the password");
+  r = its_login_req(&l, "nobody", "not the password");
   resp = its_expect(&anon, &r, PCN__STATUS_CODE__UNAUTHENTICATED);
   assert_string_equal(resp->status->message, wrong);
   /* Three more wrong tries for manager make five; then a wait. */
-  r = login_req(&l, "manager", "not the password");
+  r = its_login_req(&l, "manager", "not the password");
   for (int i = 0; i < 3; i++)
     its_expect(&anon, &r, PCN__STATUS_CODE__UNAUTHENTICATED);
   its_expect(&anon, &r, PCN__STATUS_CODE__UNAUTHENTICATED);
@@ -54,7 +44,7 @@ static void test_login_answers_and_backoff(void **state) {
   assert_true(resp->status->details->retry_after_ms > 0);
   assert_non_null(strstr(resp->status->message, "try again in"));
   /* Even the right password waits: the answer does not leak which. */
-  r = login_req(&l, "manager", ITEST_PASSWORD);
+  r = its_login_req(&l, "manager", ITEST_PASSWORD);
   its_expect(&anon, &r, PCN__STATUS_CODE__RESOURCE_EXHAUSTED);
   pcn_sync_close(anon.s);
   its_member_free(mgr);
@@ -232,7 +222,7 @@ static void test_disable_and_role(void **state) {
   assert_null(pcn_sync_connect(&c2, err, sizeof err, &cls));
   its_member anon = {.s = its_connect(s), .username = "anon"};
   Pcn__Login l;
-  Pcn__Request lr = login_req(&l, "jo", ITEST_PASSWORD);
+  Pcn__Request lr = its_login_req(&l, "jo", ITEST_PASSWORD);
   its_expect(&anon, &lr, PCN__STATUS_CODE__UNAUTHENTICATED);
 
   /* The network keeps a PCN manager: the only one cannot go. */

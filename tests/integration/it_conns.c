@@ -18,87 +18,44 @@
 
 #define FLOOD 30
 
-static void send_hello(its_raw *raw) {
-  Pcn__Hello h = PCN__HELLO__INIT;
-  h.protocol_version = 1;
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_HELLO;
-  r.hello = &h;
-  its_raw_send(raw, 1, &r);
-}
-
-/* The first response that answers id or is about the connection (id 0):
- * its status code, with its message and retry_after_ms; -1 on EOF or
- * timeout. */
-static int read_status(its_raw *raw, uint64_t id, char *msg, size_t msglen,
-                       uint32_t *retry_ms) {
-  if (msg) msg[0] = 0;
-  if (retry_ms) *retry_ms = 0;
-  for (;;) {
-    int eof;
-    Pcn__Frame *f = its_raw_read_frame(raw, 10000, &eof);
-    if (!f) return -1;
-    if (f->body_case == PCN__FRAME__BODY_RESPONSE && f->response->status &&
-        (f->id == id || f->id == 0)) {
-      Pcn__Status *st = f->response->status;
-      int code = (int)st->code;
-      if (msg) snprintf(msg, msglen, "%s", st->message ? st->message : "");
-      if (retry_ms && st->details) *retry_ms = st->details->retry_after_ms;
-      if (f->id == 0 && id != 0) code = 1000 + code; /* about the conn */
-      pcn__frame__free_unpacked(f, NULL);
-      return code;
-    }
-    pcn__frame__free_unpacked(f, NULL);
-  }
-}
-
-/* The connection was closed by the server: EOF within the wait. */
-static int closed_by_server(its_raw *raw) {
-  for (int i = 0; i < 20; i++) {
-    int eof;
-    Pcn__Frame *f = its_raw_read_frame(raw, 5000, &eof);
-    if (!f) return eof;
-    pcn__frame__free_unpacked(f, NULL);
-  }
-  return 0;
+/* The first response that answers id or is about the connection (id 0),
+ * into *a (if not NULL): its status code, plus 1000 when it is about the
+ * connection; -1 on EOF or timeout. */
+static int read_status(its_raw *raw, uint64_t id, its_answer *a) {
+  its_answer spare;
+  if (!a) a = &spare;
+  int code = its_raw_answer(raw, id, 10000, a);
+  if (code >= 0 && a->id == 0 && id != 0) code = 1000 + code;
+  return code;
 }
 
 /* A connection from `from` that has had its Welcome, or NULL if the
  * server refused it; a refusal must say when to retry. */
-static its_raw *hello_from(its_server *s, const char *from, char *msg,
-                           size_t msglen) {
+static its_raw *hello_from(its_server *s, const char *from, its_answer *a) {
+  its_answer spare;
+  if (!a) a = &spare;
   its_raw *raw = its_raw_connect_from(s, from);
   assert_non_null(raw);
-  send_hello(raw);
-  uint32_t retry = 0;
-  int code = read_status(raw, 1, msg, msglen, &retry);
+  its_raw_send_hello(raw, 1);
+  int code = read_status(raw, 1, a);
   if (code == PCN__STATUS_CODE__OK) return raw;
   if (code != 1000 + PCN__STATUS_CODE__RESOURCE_EXHAUSTED)
     fail_msg("connection from %s: status %d, not OK or a busy refusal: %s",
-             from, code, msg ? msg : "");
-  assert_true(retry > 0);
-  assert_true(closed_by_server(raw));
+             from, code, a->msg);
+  assert_true(a->retry_after_ms > 0);
+  assert_true(its_raw_closed(raw, 20, 5000));
   its_raw_close(raw);
   return NULL;
 }
 
 static void resume(its_raw *raw, const char *token, uint64_t id) {
-  Pcn__Resume rs = PCN__RESUME__INIT;
-  rs.token = (char *)token;
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_RESUME;
-  r.resume = &rs;
-  its_raw_send(raw, id, &r);
-  assert_int_equal(read_status(raw, id, NULL, 0, NULL), PCN__STATUS_CODE__OK);
+  its_raw_resume(raw, id, token);
+  assert_int_equal(read_status(raw, id, NULL), PCN__STATUS_CODE__OK);
 }
 
 static void send_login(its_raw *raw, uint64_t id, const char *user) {
-  Pcn__Login l = PCN__LOGIN__INIT;
-  l.username = (char *)user;
-  l.password = "not the password at all";
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_LOGIN;
-  r.login = &l;
+  Pcn__Login l;
+  Pcn__Request r = its_login_req(&l, user, "not the password at all");
   its_raw_send(raw, id, &r);
 }
 
@@ -119,15 +76,15 @@ static void test_flood_from_one_address(void **state) {
   its_server *s = its_start("--max-conns 12 --max-anon-per-addr 4");
   its_member *mgr = its_manager(s);
   its_raw *flood[FLOOD];
-  char msg[300];
+  its_answer a;
   int held = 0, refused = 0;
   for (int i = 0; i < FLOOD; i++) {
-    flood[i] = hello_from(s, "127.0.0.2", msg, sizeof msg);
+    flood[i] = hello_from(s, "127.0.0.2", &a);
     if (flood[i]) {
       held++;
     } else {
       refused++;
-      assert_non_null(strstr(msg, "The server is busy; try again in"));
+      assert_non_null(strstr(a.msg, "The server is busy; try again in"));
     }
   }
   assert_int_equal(held, 4);
@@ -136,7 +93,7 @@ static void test_flood_from_one_address(void **state) {
   /* Everyone else is unaffected. */
   its_member *again = its_login(s, "manager", ITEST_PASSWORD);
   assert_alive(again);
-  its_raw *other = hello_from(s, "127.0.0.3", msg, sizeof msg);
+  its_raw *other = hello_from(s, "127.0.0.3", &a);
   assert_non_null(other);
 
   /* The four log in: their address may open four more anonymous ones. */
@@ -145,16 +102,16 @@ static void test_flood_from_one_address(void **state) {
     if (flood[i]) resume(flood[i], mgr->token, 2);
   its_raw *more[5];
   for (k = 0; k < 4; k++) {
-    more[k] = hello_from(s, "127.0.0.2", msg, sizeof msg);
+    more[k] = hello_from(s, "127.0.0.2", &a);
     assert_non_null(more[k]);
   }
-  more[4] = hello_from(s, "127.0.0.2", msg, sizeof msg);
+  more[4] = hello_from(s, "127.0.0.2", &a);
   assert_null(more[4]);
   /* Closing one gives its place back. */
   its_raw_close(more[0]);
   more[0] = NULL;
   for (int tries = 0; tries < 50 && !more[0]; tries++) {
-    more[0] = hello_from(s, "127.0.0.2", msg, sizeof msg);
+    more[0] = hello_from(s, "127.0.0.2", &a);
     if (!more[0]) its_sleep_ms(100); /* the server has yet to see the close */
   }
   assert_non_null(more[0]);
@@ -198,7 +155,7 @@ static void test_client_told_to_retry(void **state) {
   its_server *s = its_start("--max-anon-per-addr 2");
   its_raw *hold[2];
   for (int i = 0; i < 2; i++) {
-    hold[i] = hello_from(s, "127.0.0.1", NULL, 0);
+    hold[i] = hello_from(s, "127.0.0.1", NULL);
     assert_non_null(hold[i]);
   }
   pcn_client_config cfg = its_config(s, NULL);
@@ -245,19 +202,10 @@ static void send_big_task(its_raw *raw, uint64_t id) {
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_TASK_CREATE;
   r.task_create = &t;
-  Pcn__Frame f = PCN__FRAME__INIT;
-  f.id = id;
-  f.body_case = PCN__FRAME__BODY_REQUEST;
-  f.request = &r;
-  size_t n = pcn__frame__get_packed_size(&f);
-  uint8_t *buf = malloc(n + 4);
-  buf[0] = (uint8_t)(n >> 24);
-  buf[1] = (uint8_t)(n >> 16);
-  buf[2] = (uint8_t)(n >> 8);
-  buf[3] = (uint8_t)n;
-  pcn__frame__pack(&f, buf + 4);
-  for (size_t off = 0; off < n + 4; off += 16384) {
-    size_t k = n + 4 - off < 16384 ? n + 4 - off : 16384;
+  size_t n;
+  uint8_t *buf = its_frame(id, &r, &n);
+  for (size_t off = 0; off < n; off += 16384) {
+    size_t k = n - off < 16384 ? n - off : 16384;
     if (its_raw_write(raw, buf + off, k) != 0) break;
   }
   free(buf);
@@ -272,7 +220,7 @@ static void test_anonymous_requests_bounded(void **state) {
   (void)state;
   its_server *s = its_start("");
   its_member *mgr = its_manager(s);
-  its_raw *raw = hello_from(s, "127.0.0.4", NULL, 0);
+  its_raw *raw = hello_from(s, "127.0.0.4", NULL);
   assert_non_null(raw);
   enum { N = 10 };
   for (uint64_t i = 0; i < N; i++)
@@ -294,20 +242,20 @@ static void test_anonymous_requests_bounded(void **state) {
   assert_int_equal(checked, 1);
   assert_int_equal(busy, N - 1);
 
-  char msg[300];
+  its_answer a;
   send_big_task(raw, 30);
-  assert_int_equal(read_status(raw, 30, msg, sizeof msg, NULL),
+  assert_int_equal(read_status(raw, 30, &a),
                    1000 + PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_non_null(strstr(msg, "before logging in"));
-  assert_true(closed_by_server(raw));
+  assert_non_null(strstr(a.msg, "before logging in"));
+  assert_true(its_raw_closed(raw, 20, 5000));
   its_raw_close(raw);
 
-  raw = hello_from(s, "127.0.0.4", NULL, 0);
+  raw = hello_from(s, "127.0.0.4", NULL);
   assert_non_null(raw);
   resume(raw, mgr->token, 2);
   send_big_task(raw, 31);
   /* Answered as a request (the title is too long), not cut as a frame. */
-  assert_int_equal(read_status(raw, 31, msg, sizeof msg, NULL),
+  assert_int_equal(read_status(raw, 31, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
   its_raw_close(raw);
   assert_alive(mgr);
@@ -322,23 +270,23 @@ static void test_anonymous_requests_bounded(void **state) {
 static void test_anonymous_inflight_bounded(void **state) {
   (void)state;
   its_server *s = its_start("--handshake-timeout 1 --argon2-time 16");
-  its_raw *raw = hello_from(s, "127.0.0.5", NULL, 0);
+  its_raw *raw = hello_from(s, "127.0.0.5", NULL);
   assert_non_null(raw);
   int answered = 0, closed_code = -1;
-  char msg[300];
+  its_answer a;
   for (uint64_t id = 10; id < 60 && closed_code < 0; id++) {
     char user[32];
     snprintf(user, sizeof user, "nobody%d", (int)id); /* no user backoff */
     send_login(raw, id, user);
-    int code = read_status(raw, id, msg, sizeof msg, NULL);
+    int code = read_status(raw, id, &a);
     if (code == PCN__STATUS_CODE__UNAUTHENTICATED)
       answered++;
     else
       closed_code = code;
   }
-  printf("closed after %d logins: %s\n", answered, msg);
+  printf("closed after %d logins: %s\n", answered, a.msg);
   assert_int_equal(closed_code, 1000 + PCN__STATUS_CODE__UNAUTHENTICATED);
-  assert_non_null(strstr(msg, "Not logged in"));
+  assert_non_null(strstr(a.msg, "Not logged in"));
   assert_true(answered < 20);
   its_raw_close(raw);
   its_free(s);
@@ -372,27 +320,28 @@ static void test_open_file_limit(void **state) {
   its_member *mgr = its_manager(s); /* one of them */
   its_raw *held[64];
   unsigned n = 0;
-  char msg[300], want[80];
+  its_answer a;
+  char want[80];
   snprintf(want, sizeof want, "limit of %u connections", fits);
   while (n < 64) {
-    held[n] = hello_from(s, "127.0.0.6", msg, sizeof msg);
+    held[n] = hello_from(s, "127.0.0.6", &a);
     if (!held[n]) break;
     n++;
   }
   assert_int_equal(n + 1, fits);
-  assert_non_null(strstr(msg, want));
+  assert_non_null(strstr(a.msg, want));
   /* Every one past the limit is told, however many come. */
   for (int i = 0; i < 70; i++) {
-    assert_null(hello_from(s, "127.0.0.6", msg, sizeof msg));
-    assert_non_null(strstr(msg, "The server is busy; try again in"));
-    assert_non_null(strstr(msg, want));
+    assert_null(hello_from(s, "127.0.0.6", &a));
+    assert_non_null(strstr(a.msg, "The server is busy; try again in"));
+    assert_non_null(strstr(a.msg, want));
   }
   assert_alive(mgr);
   /* A closed connection's place is taken by the next. */
   its_raw_close(held[--n]);
   its_raw *again = NULL;
   for (int tries = 0; tries < 50 && !again; tries++) {
-    again = hello_from(s, "127.0.0.6", msg, sizeof msg);
+    again = hello_from(s, "127.0.0.6", &a);
     if (!again) its_sleep_ms(100); /* the server has yet to see the close */
   }
   assert_non_null(again);

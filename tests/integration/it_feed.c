@@ -162,24 +162,6 @@ static void test_out_of_range(void **state) {
   its_free(srv);
 }
 
-static void raw_hello_resume_subscribe(its_raw *raw, const char *token) {
-  Pcn__Hello h = PCN__HELLO__INIT;
-  h.protocol_version = 1;
-  Pcn__Resume rs = PCN__RESUME__INIT;
-  rs.token = (char *)token;
-  Pcn__Subscribe sb = PCN__SUBSCRIBE__INIT;
-  Pcn__Request reqs[3] = {PCN__REQUEST__INIT, PCN__REQUEST__INIT,
-                          PCN__REQUEST__INIT};
-  reqs[0].body_case = PCN__REQUEST__BODY_HELLO;
-  reqs[0].hello = &h;
-  reqs[1].body_case = PCN__REQUEST__BODY_RESUME;
-  reqs[1].resume = &rs;
-  reqs[2].body_case = PCN__REQUEST__BODY_SUBSCRIBE;
-  reqs[2].subscribe = &sb;
-  for (int i = 0; i < 3; i++)
-    its_raw_send(raw, (uint64_t)i + 1, &reqs[i]);
-}
-
 /* An idle subscriber hears a heartbeat carrying the head seq. */
 static void test_heartbeat(void **state) {
   (void)state;
@@ -188,7 +170,7 @@ static void test_heartbeat(void **state) {
   its_task(mgr, "t", "", NULL, NULL);
   its_raw *raw = its_raw_connect(srv);
   assert_non_null(raw);
-  raw_hello_resume_subscribe(raw, mgr->token);
+  its_raw_subscribe(raw, mgr->token, 0);
   int eof, heartbeats = 0;
   for (int i = 0; i < 10 && !heartbeats; i++) {
     Pcn__Frame *f = its_raw_read_frame(raw, 3000, &eof);
@@ -217,18 +199,10 @@ static void test_slow_consumer_cut(void **state) {
    * output back up. */
   its_raw *raw = its_raw_connect_rcvbuf(srv, 16384);
   assert_non_null(raw);
-  raw_hello_resume_subscribe(raw, mgr->token);
+  its_raw_subscribe(raw, mgr->token, 0);
   /* Subscribed before the writes start (a sleep here let a loaded machine
    * subscribe after them, with nothing left to cut for). */
-  for (int subscribed = 0; !subscribed;) {
-    int eof;
-    Pcn__Frame *f = its_raw_read_frame(raw, 10000, &eof);
-    assert_non_null(f);
-    subscribed = f->body_case == PCN__FRAME__BODY_RESPONSE && f->id == 3;
-    if (subscribed)
-      assert_int_equal(f->response->status->code, PCN__STATUS_CODE__OK);
-    pcn__frame__free_unpacked(f, NULL);
-  }
+  its_raw_wait_subscribed(raw);
   char body[16000];
   memset(body, 'b', sizeof body - 1);
   body[sizeof body - 1] = 0;
@@ -260,8 +234,9 @@ static void test_slow_consumer_cut(void **state) {
   assert_true(eof);
   assert_true(events < 600);
   if (!cut)
-    fprintf(stderr, "slow consumer: cut after %d events; its frame was "
-                    "dropped with the unread output\n",
+    fprintf(stderr,
+            "slow consumer: cut after %d events; its frame was "
+            "dropped with the unread output\n",
             events);
   its_raw_close(raw);
   /* The server serves on. */

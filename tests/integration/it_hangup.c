@@ -28,10 +28,7 @@
 #include "itest.h"
 #include "pki.h"
 
-typedef struct world {
-  its_server *s;
-  its_member *mgr;
-} world;
+typedef its_world world;
 
 static int setup(void **state) {
   world *w = calloc(1, sizeof *w);
@@ -46,15 +43,6 @@ static int setup(void **state) {
     its_task(w->mgr, title, "", NULL, NULL);
   }
   *state = w;
-  return 0;
-}
-
-static int teardown(void **state) {
-  world *w = *state;
-  its_member_free(w->mgr);
-  assert_int_equal(its_verify(w->s), 0);
-  its_free(w->s);
-  free(w);
   return 0;
 }
 
@@ -89,8 +77,7 @@ static void assert_serving(world *w) {
 static int tcp_connect(world *w) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   assert_true(fd >= 0);
-  struct sockaddr_in a = {.sin_family = AF_INET,
-                          .sin_port = htons(w->s->port)};
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(w->s->port)};
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
   return fd;
@@ -104,23 +91,6 @@ static void reset_close(int fd) {
   close(fd);
 }
 
-/* One frame's bytes (length prefix and body), malloc'd. */
-static uint8_t *frame_bytes(uint64_t id, Pcn__Request *req, size_t *len) {
-  Pcn__Frame f = PCN__FRAME__INIT;
-  f.id = id;
-  f.body_case = PCN__FRAME__BODY_REQUEST;
-  f.request = req;
-  size_t n = pcn__frame__get_packed_size(&f);
-  uint8_t *buf = malloc(n + 4);
-  buf[0] = (uint8_t)(n >> 24);
-  buf[1] = (uint8_t)(n >> 16);
-  buf[2] = (uint8_t)(n >> 8);
-  buf[3] = (uint8_t)n;
-  pcn__frame__pack(&f, buf + 4);
-  *len = n + 4;
-  return buf;
-}
-
 /* Appends Hello and then n WhoAmI frames to buf. */
 static size_t hello_and_whoamis(uint8_t *out, size_t cap, int n) {
   Pcn__Hello h = PCN__HELLO__INIT;
@@ -129,22 +99,13 @@ static size_t hello_and_whoamis(uint8_t *out, size_t cap, int n) {
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_HELLO;
   r.hello = &h;
-  size_t len, used = 0;
-  uint8_t *b = frame_bytes(1, &r, &len);
-  assert_true(used + len <= cap);
-  memcpy(out + used, b, len);
-  used += len;
-  free(b);
+  size_t used = its_frame_put(out, 0, cap, 1, &r);
   for (int i = 0; i < n; i++) {
     Pcn__WhoAmI who = PCN__WHO_AM_I__INIT;
     Pcn__Request q = PCN__REQUEST__INIT;
     q.body_case = PCN__REQUEST__BODY_WHOAMI;
     q.whoami = &who;
-    b = frame_bytes(2 + (uint64_t)i, &q, &len);
-    assert_true(used + len <= cap);
-    memcpy(out + used, b, len);
-    used += len;
-    free(b);
+    used = its_frame_put(out, used, cap, 2 + (uint64_t)i, &q);
   }
   return used;
 }
@@ -229,12 +190,7 @@ static void test_hangup_with_feed_pending(void **state) {
     uint8_t buf[4096];
     size_t n = hello_and_whoamis(buf, sizeof buf, 0);
     assert_int_equal(its_raw_write(raw, buf, n), 0);
-    Pcn__Resume rs = PCN__RESUME__INIT;
-    rs.token = w->mgr->token;
-    Pcn__Request r = PCN__REQUEST__INIT;
-    r.body_case = PCN__REQUEST__BODY_RESUME;
-    r.resume = &rs;
-    its_raw_send(raw, 2, &r);
+    its_raw_resume(raw, 2, w->mgr->token);
     Pcn__Subscribe sub = PCN__SUBSCRIBE__INIT;
     sub.since_seq = 0;
     Pcn__Request sr = PCN__REQUEST__INIT;
@@ -284,12 +240,7 @@ static void test_unfinished_frame_closed(void **state) {
   uint8_t buf[4096];
   size_t n = hello_and_whoamis(buf, sizeof buf, 0);
   assert_int_equal(its_raw_write(raw, buf, n), 0);
-  Pcn__Resume rs = PCN__RESUME__INIT;
-  rs.token = w->mgr->token;
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_RESUME;
-  r.resume = &rs;
-  its_raw_send(raw, 2, &r);
+  its_raw_resume(raw, 2, w->mgr->token);
   int eof;
   for (int got = 0; got < 2;) { /* Welcome and the Resume's answer */
     Pcn__Frame *f = its_raw_read_frame(raw, 5000, &eof);
@@ -333,12 +284,7 @@ static void test_anonymous_closed_at_handshake_timeout(void **state) {
   size_t n = hello_and_whoamis(buf, sizeof buf, 0);
   assert_int_equal(its_raw_write(anon, buf, n), 0);
   assert_int_equal(its_raw_write(member, buf, n), 0);
-  Pcn__Resume rs = PCN__RESUME__INIT;
-  rs.token = w->mgr->token;
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_RESUME;
-  r.resume = &rs;
-  its_raw_send(member, 2, &r);
+  its_raw_resume(member, 2, w->mgr->token);
   time_t t0 = time(NULL);
   int code = -1, eof = 0;
   for (uint64_t id = 10; time(NULL) - t0 < 10; id++) {
@@ -390,5 +336,5 @@ int main(void) {
       cmocka_unit_test(test_unfinished_frame_closed),
       cmocka_unit_test(test_anonymous_closed_at_handshake_timeout),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, setup, its_world_teardown);
 }

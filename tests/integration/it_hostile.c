@@ -14,10 +14,7 @@
 #include "itest.h"
 #include "pki.h"
 
-typedef struct world {
-  its_server *s;
-  its_member *mgr;
-} world;
+typedef its_world world;
 
 static int setup(void **state) {
   world *w = calloc(1, sizeof *w);
@@ -25,15 +22,6 @@ static int setup(void **state) {
   w->mgr = its_manager(w->s);
   its_add_practice(w->mgr, "F84001", "Riverside", 1000);
   *state = w;
-  return 0;
-}
-
-static int teardown(void **state) {
-  world *w = *state;
-  its_member_free(w->mgr);
-  assert_int_equal(its_verify(w->s), 0);
-  its_free(w->s);
-  free(w);
   return 0;
 }
 
@@ -46,100 +34,47 @@ static void assert_alive(world *w) {
   its_expect(w->mgr, &r, PCN__STATUS_CODE__OK);
 }
 
-static void send_hello(its_raw *raw, uint32_t version) {
-  Pcn__Hello h = PCN__HELLO__INIT;
-  h.protocol_version = version;
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_HELLO;
-  r.hello = &h;
-  its_raw_send(raw, 1, &r);
-}
-
-/* Reads frames until one answers id (or the connection-level id 0);
- * returns its status code, or -1 on EOF/timeout. *closed_after: the server
- * then closed the connection. */
-static int read_status(its_raw *raw, uint64_t id, char *msg, size_t msglen) {
-  for (;;) {
-    int eof;
-    Pcn__Frame *f = its_raw_read_frame(raw, 5000, &eof);
-    if (!f) return -1;
-    if (f->body_case == PCN__FRAME__BODY_RESPONSE &&
-        (f->id == id || f->id == 0)) {
-      int code = f->response->status ? (int)f->response->status->code : 0;
-      if (msg)
-        snprintf(msg, msglen, "%s",
-                 f->response->status ? f->response->status->message : "");
-      pcn__frame__free_unpacked(f, NULL);
-      return code;
-    }
-    pcn__frame__free_unpacked(f, NULL);
-  }
-}
-
-static int closes_soon(its_raw *raw) {
-  for (int i = 0; i < 10; i++) {
-    int eof;
-    Pcn__Frame *f = its_raw_read_frame(raw, 3000, &eof);
-    if (!f) return eof;
-    pcn__frame__free_unpacked(f, NULL);
-  }
-  return 0;
-}
-
-static its_raw *raw_after_hello(world *w) {
-  its_raw *raw = its_raw_connect(w->s);
-  assert_non_null(raw);
-  send_hello(raw, 1);
-  assert_int_equal(read_status(raw, 1, NULL, 0), PCN__STATUS_CODE__OK);
-  return raw;
-}
-
 static void raw_login(world *w, its_raw *raw) {
-  Pcn__Resume rs = PCN__RESUME__INIT;
-  rs.token = w->mgr->token;
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_RESUME;
-  r.resume = &rs;
-  its_raw_send(raw, 2, &r);
-  assert_int_equal(read_status(raw, 2, NULL, 0), PCN__STATUS_CODE__OK);
+  its_raw_resume(raw, 2, w->mgr->token);
+  assert_int_equal(its_raw_answer(raw, 2, 5000, NULL), PCN__STATUS_CODE__OK);
 }
 
 static void test_zero_length_frame(void **state) {
   world *w = *state;
-  its_raw *raw = raw_after_hello(w);
+  its_raw *raw = its_raw_hello(w->s);
   uint8_t zero[4] = {0, 0, 0, 0};
   its_raw_write(raw, zero, 4);
-  char msg[300];
-  assert_int_equal(read_status(raw, 0, msg, sizeof msg),
+  its_answer a;
+  assert_int_equal(its_raw_answer(raw, 0, 5000, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_non_null(strstr(msg, "length 0"));
-  assert_true(closes_soon(raw));
+  assert_non_null(strstr(a.msg, "length 0"));
+  assert_true(its_raw_closed(raw, 10, 3000));
   its_raw_close(raw);
   assert_alive(w);
 }
 
 static void test_huge_length_frame(void **state) {
   world *w = *state;
-  its_raw *raw = raw_after_hello(w);
+  its_raw *raw = its_raw_hello(w->s);
   uint8_t huge[4] = {0xff, 0xff, 0xff, 0xff};
   its_raw_write(raw, huge, 4);
-  char msg[300];
-  assert_int_equal(read_status(raw, 0, msg, sizeof msg),
+  its_answer a;
+  assert_int_equal(its_raw_answer(raw, 0, 5000, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_non_null(strstr(msg, "limit"));
-  assert_true(closes_soon(raw));
+  assert_non_null(strstr(a.msg, "limit"));
+  assert_true(its_raw_closed(raw, 10, 3000));
   its_raw_close(raw);
   assert_alive(w);
 }
 
 static void test_not_protobuf(void **state) {
   world *w = *state;
-  its_raw *raw = raw_after_hello(w);
+  its_raw *raw = its_raw_hello(w->s);
   uint8_t junk[] = {0, 0, 0, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
   its_raw_write(raw, junk, sizeof junk);
-  assert_int_equal(read_status(raw, 0, NULL, 0),
+  assert_int_equal(its_raw_answer(raw, 0, 5000, NULL),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_true(closes_soon(raw));
+  assert_true(its_raw_closed(raw, 10, 3000));
   its_raw_close(raw);
   assert_alive(w);
 }
@@ -153,31 +88,31 @@ static void test_before_hello(void **state) {
   r.body_case = PCN__REQUEST__BODY_WHOAMI;
   r.whoami = &who;
   its_raw_send(raw, 9, &r);
-  assert_int_equal(read_status(raw, 9, NULL, 0),
+  assert_int_equal(its_raw_answer(raw, 9, 5000, NULL),
                    PCN__STATUS_CODE__FAILED_PRECONDITION);
-  assert_true(closes_soon(raw));
+  assert_true(its_raw_closed(raw, 10, 3000));
   its_raw_close(raw);
 
   raw = its_raw_connect(w->s);
-  send_hello(raw, 99);
-  char msg[300];
-  assert_int_equal(read_status(raw, 1, msg, sizeof msg),
+  its_raw_send_hello(raw, 99);
+  its_answer a;
+  assert_int_equal(its_raw_answer(raw, 1, 5000, &a),
                    PCN__STATUS_CODE__FAILED_PRECONDITION);
-  assert_non_null(strstr(msg, "protocol version"));
+  assert_non_null(strstr(a.msg, "protocol version"));
   its_raw_close(raw);
   assert_alive(w);
 }
 
 static void test_before_login(void **state) {
   world *w = *state;
-  its_raw *raw = raw_after_hello(w);
+  its_raw *raw = its_raw_hello(w->s);
   Pcn__TaskCreate t = PCN__TASK_CREATE__INIT;
   t.title = "sneaky";
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_TASK_CREATE;
   r.task_create = &t;
   its_raw_send(raw, 5, &r);
-  assert_int_equal(read_status(raw, 5, NULL, 0),
+  assert_int_equal(its_raw_answer(raw, 5, 5000, NULL),
                    PCN__STATUS_CODE__UNAUTHENTICATED);
   /* A bad session token is refused the same way. */
   Pcn__Resume rs = PCN__RESUME__INIT;
@@ -186,7 +121,7 @@ static void test_before_login(void **state) {
   rr.body_case = PCN__REQUEST__BODY_RESUME;
   rr.resume = &rs;
   its_raw_send(raw, 6, &rr);
-  assert_int_equal(read_status(raw, 6, NULL, 0),
+  assert_int_equal(its_raw_answer(raw, 6, 5000, NULL),
                    PCN__STATUS_CODE__UNAUTHENTICATED);
   its_raw_close(raw);
 }
@@ -196,34 +131,34 @@ static void test_before_login(void **state) {
  * connection goes on. */
 static void test_bad_fields(void **state) {
   world *w = *state;
-  its_raw *raw = raw_after_hello(w);
+  its_raw *raw = its_raw_hello(w->s);
   raw_login(w, raw);
   Pcn__TaskCreate t = PCN__TASK_CREATE__INIT;
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_TASK_CREATE;
   r.task_create = &t;
-  char msg[300];
+  its_answer a;
 
   t.title = "bad \xC0\xAF utf8";
   its_raw_send(raw, 10, &r);
-  assert_int_equal(read_status(raw, 10, msg, sizeof msg),
+  assert_int_equal(its_raw_answer(raw, 10, 5000, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_non_null(strstr(msg, "title"));
+  assert_non_null(strstr(a.msg, "title"));
 
   char longt[5000];
   memset(longt, 'a', sizeof longt - 1);
   longt[sizeof longt - 1] = 0;
   t.title = longt;
   its_raw_send(raw, 11, &r);
-  assert_int_equal(read_status(raw, 11, msg, sizeof msg),
+  assert_int_equal(its_raw_answer(raw, 11, 5000, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
 
   t.title = "fine";
   t.practice = "NOT-AN-ODS";
   its_raw_send(raw, 12, &r);
-  assert_int_equal(read_status(raw, 12, msg, sizeof msg),
+  assert_int_equal(its_raw_answer(raw, 12, 5000, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_non_null(strstr(msg, "ODS"));
+  assert_non_null(strstr(a.msg, "ODS"));
 
   Pcn__MemberInvite inv = PCN__MEMBER_INVITE__INIT;
   inv.username = "newbie";
@@ -233,21 +168,21 @@ static void test_bad_fields(void **state) {
   ir.body_case = PCN__REQUEST__BODY_MEMBER_INVITE;
   ir.member_invite = &inv;
   its_raw_send(raw, 13, &ir);
-  assert_int_equal(read_status(raw, 13, msg, sizeof msg),
+  assert_int_equal(its_raw_answer(raw, 13, 5000, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_non_null(strstr(msg, "role"));
+  assert_non_null(strstr(a.msg, "role"));
 
   /* Frame{id 14, request{field 99: 1}}: a request type from the future. */
   uint8_t future[] = {0, 0, 0, 7, 0x08, 14, 0x12, 3, 0x98, 0x06, 0x01};
   its_raw_write(raw, future, sizeof future);
-  assert_int_equal(read_status(raw, 14, msg, sizeof msg),
+  assert_int_equal(its_raw_answer(raw, 14, 5000, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_non_null(strstr(msg, "request type"));
+  assert_non_null(strstr(a.msg, "request type"));
 
   /* Still fine on the same connection. */
   t.practice = "";
   its_raw_send(raw, 15, &r);
-  assert_int_equal(read_status(raw, 15, NULL, 0), PCN__STATUS_CODE__OK);
+  assert_int_equal(its_raw_answer(raw, 15, 5000, NULL), PCN__STATUS_CODE__OK);
   its_raw_close(raw);
 }
 
@@ -260,11 +195,11 @@ static void test_connection_flood(void **state) {
     raws[i] = its_raw_connect(w->s);
     if (!raws[i]) continue;
     n++;
-    send_hello(raws[i], 1);
+    its_raw_send_hello(raws[i], 1);
   }
   for (int i = 0; i < 60; i++) {
     if (!raws[i]) continue;
-    int code = read_status(raws[i], 1, NULL, 0);
+    int code = its_raw_answer(raws[i], 1, 5000, NULL);
     if (code == PCN__STATUS_CODE__RESOURCE_EXHAUSTED) refused++;
   }
   assert_true(refused > 0);
@@ -281,7 +216,7 @@ static void test_connection_flood(void **state) {
  * (the server stops reading it) instead of growing the server's memory. */
 static void test_client_that_never_reads(void **state) {
   world *w = *state;
-  its_raw *raw = raw_after_hello(w);
+  its_raw *raw = its_raw_hello(w->s);
   raw_login(w, raw);
   Pcn__TaskList l = PCN__TASK_LIST__INIT;
   l.limit = 500;
@@ -347,7 +282,7 @@ static void test_inflight_cap(void **state) {
   (void)state;
   world w = {.s = its_start("--max-inflight 2")};
   w.mgr = its_manager(w.s);
-  its_raw *raw = raw_after_hello(&w);
+  its_raw *raw = its_raw_hello(w.s);
   raw_login(&w, raw);
   uint64_t head = its_head(w.mgr);
   Pcn__TaskCreate t = PCN__TASK_CREATE__INIT;
@@ -357,20 +292,8 @@ static void test_inflight_cap(void **state) {
   r.task_create = &t;
   uint8_t all[8192];
   size_t n = 0;
-  for (uint64_t id = 10; id < 50; id++) {
-    Pcn__Frame f = PCN__FRAME__INIT;
-    f.id = id;
-    f.body_case = PCN__FRAME__BODY_REQUEST;
-    f.request = &r;
-    size_t len = pcn__frame__get_packed_size(&f);
-    assert_true(n + 4 + len <= sizeof all);
-    all[n] = (uint8_t)(len >> 24);
-    all[n + 1] = (uint8_t)(len >> 16);
-    all[n + 2] = (uint8_t)(len >> 8);
-    all[n + 3] = (uint8_t)len;
-    pcn__frame__pack(&f, all + n + 4);
-    n += 4 + len;
-  }
+  for (uint64_t id = 10; id < 50; id++)
+    n = its_frame_put(all, n, sizeof all, id, &r);
   assert_int_equal(its_raw_write(raw, all, n), 0);
   int ok = 0, refused = 0;
   char msg[300] = "";
@@ -419,5 +342,5 @@ int main(void) {
       cmocka_unit_test(test_tls12_refused),
       cmocka_unit_test(test_inflight_cap),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, setup, its_world_teardown);
 }

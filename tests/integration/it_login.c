@@ -34,7 +34,6 @@
 
 #include <jansson.h>
 
-#include "frame.h"
 #include "invite.h"
 #include "itest.h"
 
@@ -71,33 +70,6 @@ static long long pw_checks(its_server *s) {
   return n;
 }
 
-/* Appends one length-prefixed request frame to buf (cap bytes). */
-static size_t frame_put(uint8_t *buf, size_t at, size_t cap, uint64_t id,
-                        Pcn__Request *req) {
-  Pcn__Frame f = PCN__FRAME__INIT;
-  f.id = id;
-  f.body_case = PCN__FRAME__BODY_REQUEST;
-  f.request = req;
-  size_t n = pcn__frame__get_packed_size(&f);
-  assert_true(at + 4 + n <= cap);
-  buf[at] = (uint8_t)(n >> 24);
-  buf[at + 1] = (uint8_t)(n >> 16);
-  buf[at + 2] = (uint8_t)(n >> 8);
-  buf[at + 3] = (uint8_t)n;
-  pcn__frame__pack(&f, buf + at + 4);
-  return at + 4 + n;
-}
-
-static Pcn__Request login_req(Pcn__Login *l, const char *user, const char *pw) {
-  pcn__login__init(l);
-  l->username = (char *)user;
-  l->password = (char *)pw;
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_LOGIN;
-  r.login = l;
-  return r;
-}
-
 /* The next response on raw; asserts one comes (30 s). Free it. */
 static Pcn__Frame *next_response(its_raw *raw) {
   int eof = 0;
@@ -106,22 +78,6 @@ static Pcn__Frame *next_response(its_raw *raw) {
   assert_int_equal(f->body_case, PCN__FRAME__BODY_RESPONSE);
   assert_non_null(f->response->status);
   return f;
-}
-
-static its_raw *raw_hello(its_server *s) {
-  its_raw *raw = its_raw_connect(s);
-  assert_non_null(raw);
-  Pcn__Hello h = PCN__HELLO__INIT;
-  h.protocol_version = PCN_PROTOCOL_VERSION;
-  Pcn__Request r = PCN__REQUEST__INIT;
-  r.body_case = PCN__REQUEST__BODY_HELLO;
-  r.hello = &h;
-  its_raw_send(raw, 1, &r);
-  Pcn__Frame *f = next_response(raw);
-  assert_int_equal(f->id, 1);
-  assert_int_equal(f->response->status->code, PCN__STATUS_CODE__OK);
-  pcn__frame__free_unpacked(f, NULL);
-  return raw;
 }
 
 /* A refusal without a check: RESOURCE_EXHAUSTED, when to retry, and a
@@ -138,9 +94,9 @@ static uint32_t assert_refusal(const Pcn__Response *r) {
 /* One login on a fresh connection: its status code, and message. */
 static int login_once(its_server *s, const char *user, const char *pw,
                       char *msg, size_t msglen, uint32_t *retry_ms) {
-  its_raw *raw = raw_hello(s);
+  its_raw *raw = its_raw_hello(s);
   Pcn__Login l;
-  Pcn__Request r = login_req(&l, user, pw);
+  Pcn__Request r = its_login_req(&l, user, pw);
   its_raw_send(raw, 2, &r);
   Pcn__Frame *f = next_response(raw);
   assert_int_equal(f->id, 2);
@@ -168,7 +124,7 @@ static void pipeline_guesses(its_server *s, const char *user, tally *t) {
   memset(t, 0, sizeof *t);
   its_raw *raw[CONNS];
   for (int c = 0; c < CONNS; c++)
-    raw[c] = raw_hello(s);
+    raw[c] = its_raw_hello(s);
   static uint8_t buf[CONNS][PER_CONN * 128];
   size_t len[CONNS];
   for (int c = 0; c < CONNS; c++) {
@@ -177,8 +133,9 @@ static void pipeline_guesses(its_server *s, const char *user, tally *t) {
       char pw[64];
       snprintf(pw, sizeof pw, "wrong guess %d-%d", c, i);
       Pcn__Login l;
-      Pcn__Request r = login_req(&l, user, pw);
-      len[c] = frame_put(buf[c], len[c], sizeof buf[c], 100 + (uint64_t)i, &r);
+      Pcn__Request r = its_login_req(&l, user, pw);
+      len[c] =
+          its_frame_put(buf[c], len[c], sizeof buf[c], 100 + (uint64_t)i, &r);
     }
   }
   long long before = pw_checks(s);
@@ -287,9 +244,9 @@ static void test_unknown_username_backs_off_alike(void **state) {
   const char *users[2] = {"manager", "nobody"};
   long long before = pw_checks(s);
   for (int u = 0; u < 2; u++) {
-    its_raw *raw = raw_hello(s);
+    its_raw *raw = its_raw_hello(s);
     Pcn__Login l;
-    Pcn__Request r = login_req(&l, users[u], "a wrong password");
+    Pcn__Request r = its_login_req(&l, users[u], "a wrong password");
     for (int i = 0; i <= FREE_USER; i++) {
       its_raw_send(raw, 10 + (uint64_t)i, &r);
       Pcn__Frame *f = next_response(raw);
@@ -322,21 +279,21 @@ static void test_one_check_per_connection(void **state) {
   if (pcn_invite_decode(code, &inv, err, sizeof err)) fail_msg("%s", err);
   free(code);
 
-  its_raw *raw = raw_hello(s);
+  its_raw *raw = its_raw_hello(s);
   static uint8_t buf[4096];
   size_t len = 0;
   Pcn__Login l1, l2;
-  Pcn__Request r1 = login_req(&l1, "manager", ITEST_PASSWORD);
-  Pcn__Request r2 = login_req(&l2, "someone else", "another guess");
+  Pcn__Request r1 = its_login_req(&l1, "manager", ITEST_PASSWORD);
+  Pcn__Request r2 = its_login_req(&l2, "someone else", "another guess");
   Pcn__Join j = PCN__JOIN__INIT;
   j.invite_token = inv.token;
   j.password = "pat's long password";
   Pcn__Request r3 = PCN__REQUEST__INIT;
   r3.body_case = PCN__REQUEST__BODY_JOIN;
   r3.join = &j;
-  len = frame_put(buf, len, sizeof buf, 10, &r1);
-  len = frame_put(buf, len, sizeof buf, 11, &r2);
-  len = frame_put(buf, len, sizeof buf, 12, &r3);
+  len = its_frame_put(buf, len, sizeof buf, 10, &r1);
+  len = its_frame_put(buf, len, sizeof buf, 11, &r2);
+  len = its_frame_put(buf, len, sizeof buf, 12, &r3);
   long long before = pw_checks(s);
   assert_int_equal(its_raw_write(raw, buf, len), 0);
   int ok = 0, refused = 0;
@@ -363,8 +320,8 @@ static void test_one_check_per_connection(void **state) {
   Pcn__Request rc = PCN__REQUEST__INIT;
   rc.body_case = PCN__REQUEST__BODY_CHANGE_PASSWORD;
   rc.change_password = &cp;
-  len = frame_put(buf, 0, sizeof buf, 20, &rc);
-  len = frame_put(buf, len, sizeof buf, 21, &rc);
+  len = its_frame_put(buf, 0, sizeof buf, 20, &rc);
+  len = its_frame_put(buf, len, sizeof buf, 21, &rc);
   before = pw_checks(s);
   assert_int_equal(its_raw_write(raw, buf, len), 0);
   for (int i = 0; i < 2; i++) {
@@ -380,7 +337,7 @@ static void test_one_check_per_connection(void **state) {
 
   /* Once the answer is in, the connection may check again: the join. */
   its_raw_close(raw);
-  raw = raw_hello(s);
+  raw = its_raw_hello(s);
   its_raw_send(raw, 30, &r3);
   Pcn__Frame *f = next_response(raw);
   assert_int_equal(f->response->status->code, PCN__STATUS_CODE__OK);
@@ -433,7 +390,7 @@ static int guess(its_server *s, its_raw *raw, const char *user, char *msg,
     code = login_once(s, user, "a wrong password", msg, msglen, retry);
   } else {
     Pcn__Login l;
-    Pcn__Request r = login_req(&l, user, "a wrong password");
+    Pcn__Request r = its_login_req(&l, user, "a wrong password");
     its_raw_send(raw, 2, &r);
     Pcn__Frame *f = next_response(raw);
     code = (int)f->response->status->code;
@@ -468,7 +425,7 @@ static void test_flood_keeps_lockout(void **state) {
    * refused, unchecked, rather than evicting anyone. Ten in all, so that
    * even a table that evicted would leave the address (8 + 10 failures)
    * below its 20 and the victim's own lockout is what is tested. */
-  its_raw *raw = raw_hello(s);
+  its_raw *raw = its_raw_hello(s);
   int admitted = 0, full = 0;
   for (int i = 0; i < 10; i++) {
     char user[32];
@@ -480,7 +437,7 @@ static void test_flood_keeps_lockout(void **state) {
   }
   /* The victim is still locked: even the right password waits. */
   Pcn__Login l;
-  Pcn__Request r = login_req(&l, "manager", ITEST_PASSWORD);
+  Pcn__Request r = its_login_req(&l, "manager", ITEST_PASSWORD);
   its_raw_send(raw, 3, &r);
   Pcn__Frame *f = next_response(raw);
   if (f->response->status->code == PCN__STATUS_CODE__OK)

@@ -330,58 +330,6 @@ static void test_status(void **state) {
 
 /* ------------------------------------------------------------ metrics */
 
-static int free_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET};
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-  assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-/* Sends raw bytes to the metrics port and reads until the server closes
- * (or timeout_ms). Returns the bytes read into out (NUL-terminated). */
-static size_t http_raw(int port, const char *send_buf, size_t send_len,
-                       char *out, size_t n, int timeout_ms) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-  for (size_t off = 0; off < send_len;) {
-    ssize_t w = send(fd, send_buf + off, send_len - off, MSG_NOSIGNAL);
-    if (w <= 0) break;
-    off += (size_t)w;
-  }
-  size_t got = 0;
-  for (;;) {
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    if (poll(&p, 1, timeout_ms) <= 0) fail_msg("the metrics server hung");
-    ssize_t r = recv(fd, out + got, n - 1 - got, 0);
-    if (r <= 0) break;
-    got += (size_t)r;
-    if (got == n - 1) break;
-  }
-  out[got] = 0;
-  close(fd);
-  return got;
-}
-
-static size_t http_get(int port, const char *path, char *out, size_t n) {
-  char req[256];
-  snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", path);
-  return http_raw(port, req, strlen(req), out, n, 10000);
-}
-
-static double metric_value(const char *text, const char *name) {
-  char key[128];
-  snprintf(key, sizeof key, "\n%s ", name);
-  const char *p = strstr(text, key);
-  if (!p) fail_msg("no %s in the metrics", name);
-  return strtod(p + strlen(key), NULL);
-}
-
 static void promtool_check(const char *body) {
   if (system("command -v promtool >/dev/null 2>&1") != 0) {
     printf("promtool is not installed (Debian: prometheus); its check is "
@@ -403,48 +351,48 @@ static void promtool_check(const char *body) {
 
 static void test_metrics(void **state) {
   (void)state;
-  int port = free_port();
+  int port = its_free_port();
   char opts[64];
   snprintf(opts, sizeof opts, "--metrics 127.0.0.1:%d", port);
   its_server *s = its_start(opts);
   static char page[65536];
-  http_get(port, "/metrics", page, sizeof page);
+  its_http_get(port, "/metrics", page, sizeof page);
   assert_non_null(strstr(page, "HTTP/1.1 200 OK\r\n"));
   assert_non_null(
       strstr(page, "Content-Type: text/plain; version=0.0.4; charset=utf-8"));
   const char *body = strstr(page, "\r\n\r\n") + 4;
   promtool_check(body);
-  double writes = metric_value(page, "pcnd_writes_total");
-  assert_true(metric_value(page, "pcnd_cert_expiry_time_seconds") >
+  double writes = its_metric_value(page, "pcnd_writes_total");
+  assert_true(its_metric_value(page, "pcnd_cert_expiry_time_seconds") >
               (double)time(NULL));
 
   its_member *mgr = its_manager(s); /* a join is a write, and a connection */
   its_task(mgr, "Count me", "", NULL, NULL);
-  http_get(port, "/metrics", page, sizeof page);
-  assert_true(metric_value(page, "pcnd_writes_total") >= writes + 2);
-  assert_true(metric_value(page, "pcnd_write_batches_total") >= 1);
-  assert_true(metric_value(page, "pcnd_connections") >= 1);
-  assert_true(metric_value(page, "pcnd_connections_logged_in") >= 1);
-  assert_int_equal((uint64_t)metric_value(page, "pcnd_feed_head_seq"),
+  its_http_get(port, "/metrics", page, sizeof page);
+  assert_true(its_metric_value(page, "pcnd_writes_total") >= writes + 2);
+  assert_true(its_metric_value(page, "pcnd_write_batches_total") >= 1);
+  assert_true(its_metric_value(page, "pcnd_connections") >= 1);
+  assert_true(its_metric_value(page, "pcnd_connections_logged_in") >= 1);
+  assert_int_equal((uint64_t)its_metric_value(page, "pcnd_feed_head_seq"),
                    its_head(mgr));
 
   /* What is not a scrape gets a short answer and a close. */
-  http_get(port, "/", page, sizeof page);
+  its_http_get(port, "/", page, sizeof page);
   assert_non_null(strstr(page, "HTTP/1.1 404 "));
   const char *post = "POST /metrics HTTP/1.1\r\n\r\n";
-  http_raw(port, post, strlen(post), page, sizeof page, 10000);
+  its_http_raw(port, post, strlen(post), page, sizeof page, 10000);
   assert_non_null(strstr(page, "HTTP/1.1 405 "));
   const char *junk = "\x01\x02 garbage\r\n\r\n";
-  http_raw(port, junk, strlen(junk), page, sizeof page, 10000);
+  its_http_raw(port, junk, strlen(junk), page, sizeof page, 10000);
   assert_non_null(strstr(page, "HTTP/1.1 400 "));
   static char big[10000];
   memset(big, 'A', sizeof big);
-  http_raw(port, big, sizeof big, page, sizeof page, 10000);
+  its_http_raw(port, big, sizeof big, page, sizeof page, 10000);
   assert_non_null(strstr(page, "HTTP/1.1 400 "));
   /* A client that says nothing is closed by the timeout. */
-  assert_int_equal(http_raw(port, "", 0, page, sizeof page, 10000), 0);
+  assert_int_equal(its_http_raw(port, "", 0, page, sizeof page, 10000), 0);
   /* And the server is still well. */
-  http_get(port, "/metrics", page, sizeof page);
+  its_http_get(port, "/metrics", page, sizeof page);
   assert_non_null(strstr(page, "HTTP/1.1 200 OK\r\n"));
 
   char out[4096];

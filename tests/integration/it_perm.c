@@ -216,6 +216,30 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
     scratch[0] = a;
     return 1;
   }
+  case PCN__REQUEST__BODY_DUTY_DISAGREE: {
+    /* Always for a practice; a repeat with the same reason is nothing to
+     * do, which is not a refusal. */
+    if (!target[0]) return -1;
+    Pcn__DutyDisagree *x = calloc(1, sizeof *x);
+    pcn__duty_disagree__init(x);
+    x->practice = (char *)target;
+    x->id = 1;
+    x->reason = "perm walk";
+    r->duty_disagree = x;
+    scratch[0] = x;
+    return 1;
+  }
+  case PCN__REQUEST__BODY_MEMBER_SET_EMAIL: {
+    /* Someone else's address (a member's own: test_owner_rule). */
+    Pcn__MemberSetEmail *e = calloc(1, sizeof *e);
+    pcn__member_set_email__init(e);
+    e->username = target_member(w, target);
+    e->email = "walk@example.nhs.uk";
+    r->member_set_email = e;
+    scratch[0] = e;
+    scratch[1] = e->username;
+    return 1;
+  }
   case PCN__REQUEST__BODY_NEWS_POST: {
     Pcn__NewsPost *p = calloc(1, sizeof *p);
     pcn__news_post__init(p);
@@ -675,6 +699,20 @@ static void test_owner_rule(void **state) {
   its_expect(w->staff, &r, PCN__STATUS_CODE__OK);
   c.id = theirs;
   its_expect(w->staff, &r, PCN__STATUS_CODE__PERMISSION_DENIED);
+  /* A member's e-mail address is their own to set, whatever their role;
+   * someone else's is not (the walk: only who may manage them). */
+  Pcn__MemberSetEmail e = PCN__MEMBER_SET_EMAIL__INIT;
+  r.body_case = PCN__REQUEST__BODY_MEMBER_SET_EMAIL;
+  r.member_set_email = &e;
+  e.username = "staff";
+  e.email = "staff@riverside.nhs.uk";
+  its_expect(w->staff, &r, PCN__STATUS_CODE__OK);
+  e.username = "";
+  e.email = "cd@example.nhs.uk";
+  its_expect(w->cd, &r, PCN__STATUS_CODE__OK);
+  e.username = "staffa2";
+  its_expect(w->staff, &r, PCN__STATUS_CODE__PERMISSION_DENIED);
+  its_expect(w->cd, &r, PCN__STATUS_CODE__PERMISSION_DENIED);
 }
 
 /* A refusal says whom to ask, or whose job it is. */

@@ -28,58 +28,23 @@
 
 /* ------------------------------------------------------------ metrics */
 
-static int free_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET};
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-  assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 typedef struct out_metrics {
   double unsent, largest, cuts, events_sent;
 } out_metrics;
 
-static double metric_value(const char *text, const char *name) {
-  char key[128];
-  snprintf(key, sizeof key, "\n%s ", name);
-  const char *p = strstr(text, key);
-  if (!p) fail_msg("no %s in the metrics", name);
-  return strtod(p + strlen(key), NULL);
-}
-
 /* One scrape of pcnd's --metrics endpoint. */
 static out_metrics scrape(int port) {
   static char page[65536];
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-  const char *req = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  assert_int_equal(send(fd, req, strlen(req), MSG_NOSIGNAL),
-                   (ssize_t)strlen(req));
-  size_t got = 0;
-  for (;;) {
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    if (poll(&p, 1, 10000) <= 0) fail_msg("the metrics server hung");
-    ssize_t r = recv(fd, page + got, sizeof page - 1 - got, 0);
-    if (r <= 0) break;
-    got += (size_t)r;
-  }
-  page[got] = 0;
-  close(fd);
-  out_metrics m = {metric_value(page, "pcnd_output_unsent_bytes"),
-                   metric_value(page, "pcnd_output_largest_bytes"),
-                   metric_value(page, "pcnd_output_budget_cuts_total"),
-                   metric_value(page, "pcnd_events_sent_total")};
+  its_http_get(port, "/metrics", page, sizeof page);
+  out_metrics m = {its_metric_value(page, "pcnd_output_unsent_bytes"),
+                   its_metric_value(page, "pcnd_output_largest_bytes"),
+                   its_metric_value(page, "pcnd_output_budget_cuts_total"),
+                   its_metric_value(page, "pcnd_events_sent_total")};
   return m;
 }
 
 static its_server *start_with_metrics(int *port, const char *extra) {
-  *port = free_port();
+  *port = its_free_port();
   char opts[256];
   snprintf(opts, sizeof opts, "--metrics 127.0.0.1:%d %s", *port, extra);
   return its_start(opts);
@@ -140,42 +105,14 @@ static void big_task(its_member *m) {
 
 /* ------------------------------------------------------------ raw subs */
 
-/* Hello, Resume and Subscribe{since}, sent without reading anything. */
+/* Hello, Resume and Subscribe{since} on a connection with a small receive
+ * buffer, sent without reading anything. */
 static its_raw *raw_subscribe(its_server *srv, const char *token,
                               uint64_t since) {
   its_raw *raw = its_raw_connect_rcvbuf(srv, RCVBUF);
   assert_non_null(raw);
-  Pcn__Hello h = PCN__HELLO__INIT;
-  h.protocol_version = 1;
-  Pcn__Resume rs = PCN__RESUME__INIT;
-  rs.token = (char *)token;
-  Pcn__Subscribe sb = PCN__SUBSCRIBE__INIT;
-  sb.since_seq = since;
-  Pcn__Request reqs[3] = {PCN__REQUEST__INIT, PCN__REQUEST__INIT,
-                          PCN__REQUEST__INIT};
-  reqs[0].body_case = PCN__REQUEST__BODY_HELLO;
-  reqs[0].hello = &h;
-  reqs[1].body_case = PCN__REQUEST__BODY_RESUME;
-  reqs[1].resume = &rs;
-  reqs[2].body_case = PCN__REQUEST__BODY_SUBSCRIBE;
-  reqs[2].subscribe = &sb;
-  for (int i = 0; i < 3; i++)
-    its_raw_send(raw, (uint64_t)i + 1, &reqs[i]);
+  its_raw_subscribe(raw, token, since);
   return raw;
-}
-
-/* Reads until the Subscribe's answer (id 3), which must be OK. */
-static void raw_wait_subscribed(its_raw *raw) {
-  for (;;) {
-    int eof;
-    Pcn__Frame *f = its_raw_read_frame(raw, 10000, &eof);
-    assert_non_null(f);
-    int done = f->body_case == PCN__FRAME__BODY_RESPONSE && f->id == 3;
-    if (f->body_case == PCN__FRAME__BODY_RESPONSE)
-      assert_int_equal(f->response->status->code, PCN__STATUS_CODE__OK);
-    pcn__frame__free_unpacked(f, NULL);
-    if (done) return;
-  }
 }
 
 /* Reads a subscription to seq `head`: every event after `last` exactly
@@ -266,9 +203,9 @@ static void test_budget_cuts_the_largest(void **state) {
   uint64_t head0 = its_head(mgr);
   its_raw *replay = raw_subscribe(srv, mgr->token, 0);
   its_raw *live = raw_subscribe(srv, mgr->token, head0);
-  raw_wait_subscribed(live);
+  its_raw_wait_subscribed(live);
   its_raw *steady = raw_subscribe(srv, mgr->token, head0);
-  raw_wait_subscribed(steady);
+  its_raw_wait_subscribed(steady);
   uint64_t steady_last = head0;
   out_metrics m = {0, 0, 0, 0};
   int writes = 0;

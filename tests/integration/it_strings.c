@@ -15,10 +15,7 @@
 #include "validate.h"
 #include "wire.h"
 
-typedef struct world {
-  its_server *s;
-  its_member *mgr;
-} world;
+typedef its_world world;
 
 static int setup(void **state) {
   world *w = calloc(1, sizeof *w);
@@ -28,59 +25,17 @@ static int setup(void **state) {
   return 0;
 }
 
-static int teardown(void **state) {
-  world *w = *state;
-  its_member_free(w->mgr);
-  assert_int_equal(its_verify(w->s), 0);
-  its_free(w->s);
-  free(w);
-  return 0;
-}
-
-/* Sends Frame{id, request{req_field: body}}, body being the request
- * message's encoding as given. */
-static void send_body(its_raw *raw, uint64_t id, uint32_t req_field,
-                      const pcn_buf *body) {
-  pcn_buf req, fr;
-  pcn_buf_init(&req);
-  pcn_buf_init(&fr);
-  assert_int_equal(pcn_wire_append_len(&req, req_field, body->data, body->len),
-                   0);
-  assert_int_equal(pcn_wire_append_varint(&fr, 1, id), 0);
-  assert_int_equal(pcn_wire_append_len(&fr, 2, req.data, req.len), 0);
-  uint8_t hdr[4] = {(uint8_t)(fr.len >> 24), (uint8_t)(fr.len >> 16),
-                    (uint8_t)(fr.len >> 8), (uint8_t)fr.len};
-  assert_int_equal(its_raw_write(raw, hdr, 4), 0);
-  assert_int_equal(its_raw_write(raw, fr.data, fr.len), 0);
-  pcn_buf_free(&req);
-  pcn_buf_free(&fr);
-}
-
 static void add_str(pcn_buf *b, uint32_t field, const char *s, size_t n) {
   assert_int_equal(pcn_wire_append_len(b, field, s, n), 0);
 }
 
-/* The answer to id: its status code, message and StatusDetails.field
- * (copied; "" when none). -1 on EOF or timeout. */
-static int answer(its_raw *raw, uint64_t id, char *msg, size_t msglen,
-                  char *field, size_t fieldlen) {
-  for (;;) {
-    int eof;
-    Pcn__Frame *f = its_raw_read_frame(raw, 5000, &eof);
-    if (!f) return -1;
-    if (f->body_case == PCN__FRAME__BODY_RESPONSE &&
-        (f->id == id || f->id == 0)) {
-      const Pcn__Status *st = f->response->status;
-      int code = st ? (int)st->code : 0;
-      snprintf(msg, msglen, "%s", st && st->message ? st->message : "");
-      snprintf(field, fieldlen, "%s",
-               st && st->details && st->details->field ? st->details->field
-                                                       : "");
-      pcn__frame__free_unpacked(f, NULL);
-      return code;
-    }
-    pcn__frame__free_unpacked(f, NULL);
-  }
+/* Sends b (freed) as the body of request req_field with this id; returns
+ * the answer's status code (-1 none in 5 s), the answer in *a. */
+static int ask(its_raw *raw, uint64_t id, uint32_t req_field, pcn_buf *b,
+               its_answer *a) {
+  its_raw_send_body(raw, id, req_field, b->data, b->len);
+  pcn_buf_free(b);
+  return its_raw_answer(raw, id, 5000, a);
 }
 
 static void hello_body(pcn_buf *b, const char *name, size_t n) {
@@ -95,62 +50,40 @@ static void test_hello_bad_utf8(void **state) {
   world *w = *state;
   its_raw *raw = its_raw_connect(w->s);
   assert_non_null(raw);
-  char msg[400], field[100];
+  its_answer a;
   pcn_buf b;
   hello_body(&b, "pcn \xc0\xaf\xff", 7);
-  send_body(raw, 1, PCN__REQUEST__BODY_HELLO, &b);
-  pcn_buf_free(&b);
-  assert_int_equal(answer(raw, 1, msg, sizeof msg, field, sizeof field),
+  assert_int_equal(ask(raw, 1, PCN__REQUEST__BODY_HELLO, &b, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_non_null(strstr(msg, "hello.client_name"));
-  assert_non_null(strstr(msg, "UTF-8"));
-  assert_string_equal(field, "client_name");
+  assert_non_null(strstr(a.msg, "hello.client_name"));
+  assert_non_null(strstr(a.msg, "UTF-8"));
+  assert_string_equal(a.field, "client_name");
 
   /* A NUL in client_version, after a good client_name. */
   hello_body(&b, "pcn", 3);
   add_str(&b, 3, "1.0\0evil", 8);
-  send_body(raw, 2, PCN__REQUEST__BODY_HELLO, &b);
-  pcn_buf_free(&b);
-  assert_int_equal(answer(raw, 2, msg, sizeof msg, field, sizeof field),
+  assert_int_equal(ask(raw, 2, PCN__REQUEST__BODY_HELLO, &b, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field, "client_version");
-  assert_non_null(strstr(msg, "NUL"));
+  assert_string_equal(a.field, "client_version");
+  assert_non_null(strstr(a.msg, "NUL"));
 
   hello_body(&b, "pcn caf\xc3\xa9", 9);
-  send_body(raw, 3, PCN__REQUEST__BODY_HELLO, &b);
-  pcn_buf_free(&b);
-  assert_int_equal(answer(raw, 3, msg, sizeof msg, field, sizeof field),
+  assert_int_equal(ask(raw, 3, PCN__REQUEST__BODY_HELLO, &b, &a),
                    PCN__STATUS_CODE__OK);
   its_raw_close(raw);
 }
 
-static its_raw *raw_hello(world *w) {
-  its_raw *raw = its_raw_connect(w->s);
-  assert_non_null(raw);
-  char msg[400], field[100];
-  pcn_buf b;
-  hello_body(&b, "it_strings", 10);
-  send_body(raw, 1, PCN__REQUEST__BODY_HELLO, &b);
-  pcn_buf_free(&b);
-  assert_int_equal(answer(raw, 1, msg, sizeof msg, field, sizeof field),
-                   PCN__STATUS_CODE__OK);
-  return raw;
-}
-
 static int whoami(its_raw *raw, uint64_t id) {
-  char msg[400], field[100];
-  pcn_buf empty;
-  pcn_buf_init(&empty);
-  send_body(raw, id, PCN__REQUEST__BODY_WHOAMI, &empty);
-  return answer(raw, id, msg, sizeof msg, field, sizeof field);
+  its_raw_send_body(raw, id, PCN__REQUEST__BODY_WHOAMI, "", 0);
+  return its_raw_answer(raw, id, 5000, NULL);
 }
 
 /* A valid session token followed by "\0junk" does not log in (protobuf-c
  * alone would cut it at the NUL and accept it); the token alone does. */
 static void test_token_with_nul(void **state) {
   world *w = *state;
-  its_raw *raw = raw_hello(w);
-  char msg[400], field[100];
+  its_raw *raw = its_raw_hello(w->s);
+  its_answer a;
   char tok[128];
   size_t tl = strlen(w->mgr->token);
   memcpy(tok, w->mgr->token, tl);
@@ -158,34 +91,24 @@ static void test_token_with_nul(void **state) {
   pcn_buf b;
   pcn_buf_init(&b);
   add_str(&b, 1, tok, tl + 5);
-  send_body(raw, 2, PCN__REQUEST__BODY_RESUME, &b);
-  pcn_buf_free(&b);
-  assert_int_equal(answer(raw, 2, msg, sizeof msg, field, sizeof field),
+  assert_int_equal(ask(raw, 2, PCN__REQUEST__BODY_RESUME, &b, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field, "token");
-  assert_non_null(strstr(msg, "resume.token"));
+  assert_string_equal(a.field, "token");
+  assert_non_null(strstr(a.msg, "resume.token"));
   assert_int_equal(whoami(raw, 3), PCN__STATUS_CODE__UNAUTHENTICATED);
 
   pcn_buf_init(&b);
   add_str(&b, 1, tok, tl);
-  send_body(raw, 4, PCN__REQUEST__BODY_RESUME, &b);
-  pcn_buf_free(&b);
-  assert_int_equal(answer(raw, 4, msg, sizeof msg, field, sizeof field),
+  assert_int_equal(ask(raw, 4, PCN__REQUEST__BODY_RESUME, &b, &a),
                    PCN__STATUS_CODE__OK);
   assert_int_equal(whoami(raw, 5), PCN__STATUS_CODE__OK);
   its_raw_close(raw);
 }
 
 static its_raw *raw_logged_in(world *w) {
-  its_raw *raw = raw_hello(w);
-  char msg[400], field[100];
-  pcn_buf b;
-  pcn_buf_init(&b);
-  add_str(&b, 1, w->mgr->token, strlen(w->mgr->token));
-  send_body(raw, 2, PCN__REQUEST__BODY_RESUME, &b);
-  pcn_buf_free(&b);
-  assert_int_equal(answer(raw, 2, msg, sizeof msg, field, sizeof field),
-                   PCN__STATUS_CODE__OK);
+  its_raw *raw = its_raw_hello(w->s);
+  its_raw_resume(raw, 2, w->mgr->token);
+  assert_int_equal(its_raw_answer(raw, 2, 5000, NULL), PCN__STATUS_CODE__OK);
   return raw;
 }
 
@@ -204,39 +127,33 @@ static size_t task_count(world *w) {
 static void test_task_title_with_nul(void **state) {
   world *w = *state;
   its_raw *raw = raw_logged_in(w);
-  char msg[400], field[100];
+  its_answer a;
   size_t tasks = task_count(w);
   uint64_t head = its_head(w->mgr);
 
   pcn_buf b;
   pcn_buf_init(&b);
   add_str(&b, 1, "nul\0title", 9);
-  send_body(raw, 10, PCN__REQUEST__BODY_TASK_CREATE, &b);
-  pcn_buf_free(&b);
-  assert_int_equal(answer(raw, 10, msg, sizeof msg, field, sizeof field),
+  assert_int_equal(ask(raw, 10, PCN__REQUEST__BODY_TASK_CREATE, &b, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field, "title");
-  assert_string_equal(msg, "Text in task_create.title must be UTF-8 without "
-                           "NUL bytes, and byte 4 is a NUL.");
+  assert_string_equal(a.field, "title");
+  assert_string_equal(a.msg, "Text in task_create.title must be UTF-8 without "
+                             "NUL bytes, and byte 4 is a NUL.");
 
   /* In the body, a multi-line field, and as invalid UTF-8 there. */
   pcn_buf_init(&b);
   add_str(&b, 1, "fine", 4);
   add_str(&b, 2, "line\n\xed\xa0\x80", 8); /* a surrogate */
-  send_body(raw, 11, PCN__REQUEST__BODY_TASK_CREATE, &b);
-  pcn_buf_free(&b);
-  assert_int_equal(answer(raw, 11, msg, sizeof msg, field, sizeof field),
+  assert_int_equal(ask(raw, 11, PCN__REQUEST__BODY_TASK_CREATE, &b, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field, "body");
+  assert_string_equal(a.field, "body");
 
   assert_int_equal(task_count(w), tasks);
   assert_int_equal(its_head(w->mgr), head);
 
   pcn_buf_init(&b);
   add_str(&b, 1, "nultitle", 8);
-  send_body(raw, 12, PCN__REQUEST__BODY_TASK_CREATE, &b);
-  pcn_buf_free(&b);
-  assert_int_equal(answer(raw, 12, msg, sizeof msg, field, sizeof field),
+  assert_int_equal(ask(raw, 12, PCN__REQUEST__BODY_TASK_CREATE, &b, &a),
                    PCN__STATUS_CODE__OK);
   assert_int_equal(task_count(w), tasks + 1);
   its_raw_close(raw);
@@ -269,7 +186,7 @@ static void test_echo_stays_utf8(void **state) {
 static void test_repeated_field(void **state) {
   world *w = *state;
   its_raw *raw = raw_logged_in(w);
-  char msg[400], field[100];
+  its_answer a;
   uint64_t head = its_head(w->mgr);
   pcn_buf b;
   pcn_buf_init(&b);
@@ -278,11 +195,9 @@ static void test_repeated_field(void **state) {
   assert_int_equal(pcn_wire_append_varint(&b, 3, 1900003600000), 0);
   add_str(&b, 5, "manager", 7);
   add_str(&b, 5, "manager\0", 8);
-  send_body(raw, 20, PCN__REQUEST__BODY_MEETING_CREATE, &b);
-  pcn_buf_free(&b);
-  assert_int_equal(answer(raw, 20, msg, sizeof msg, field, sizeof field),
+  assert_int_equal(ask(raw, 20, PCN__REQUEST__BODY_MEETING_CREATE, &b, &a),
                    PCN__STATUS_CODE__INVALID_ARGUMENT);
-  assert_string_equal(field, "invitees[1]");
+  assert_string_equal(a.field, "invitees[1]");
   assert_int_equal(its_head(w->mgr), head);
   its_raw_close(raw);
 }
@@ -350,14 +265,12 @@ static void test_every_request(void **state) {
         } else {
           add_str(&body, f->id, bad[b].bytes, bad[b].len);
         }
-        send_body(raw, id, rf->id, &body);
-        pcn_buf_free(&body);
-        char msg[400], field[200];
-        int code = answer(raw, id, msg, sizeof msg, field, sizeof field);
-        if (code != PCN__STATUS_CODE__INVALID_ARGUMENT || strcmp(field, want))
+        its_answer a;
+        int code = ask(raw, id, rf->id, &body, &a);
+        if (code != PCN__STATUS_CODE__INVALID_ARGUMENT || strcmp(a.field, want))
           fail_msg("%s.%s with %s: code %d, field '%s' (wanted '%s'): %s",
-                   table[i].name, want, b ? "bad UTF-8" : "a NUL", code, field,
-                   want, msg);
+                   table[i].name, want, b ? "bad UTF-8" : "a NUL", code,
+                   a.field, want, a.msg);
         id++;
       }
       fields++;
@@ -381,5 +294,5 @@ int main(void) {
       cmocka_unit_test(test_repeated_field),
       cmocka_unit_test(test_every_request),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, setup, its_world_teardown);
 }

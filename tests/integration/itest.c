@@ -21,14 +21,16 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "frame.h"
 #include "invite.h"
 #include "pki.h"
+#include "wire.h"
 
 #ifndef PCND_PATH
 #define PCND_PATH "pcnd"
 #endif
 
-static int free_port(void) {
+int its_free_port(void) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a = {.sin_family = AF_INET};
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -146,7 +148,7 @@ its_server *its_start(const char *extra) {
   snprintf(s->dir, sizeof s->dir, "/tmp/pcn-itest-XXXXXX");
   assert_non_null(mkdtemp(s->dir));
   strcat(s->dir, "/net");
-  s->port = free_port();
+  s->port = its_free_port();
   snprintf(s->addr, sizeof s->addr, "127.0.0.1:%d", s->port);
   snprintf(s->extra, sizeof s->extra, "%s", extra ? extra : "");
   char out[4096];
@@ -211,6 +213,15 @@ void its_free(its_server *s) {
   if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", s->dir);
   free(s->ca_pem);
   free(s);
+}
+
+int its_world_teardown(void **state) {
+  its_world *w = *state;
+  its_member_free(w->mgr);
+  assert_int_equal(its_verify(w->s), 0);
+  its_free(w->s);
+  free(w);
+  return 0;
 }
 
 pcn_client_config its_config(its_server *s, const char *token) {
@@ -456,19 +467,38 @@ int its_raw_write(its_raw *r, const void *p, size_t n) {
   return SSL_write(r->ssl, p, (int)n) == (int)n ? 0 : -1;
 }
 
-int its_raw_send_nocheck(its_raw *r, uint64_t id, Pcn__Request *req) {
+size_t its_frame_put(uint8_t *buf, size_t at, size_t cap, uint64_t id,
+                     const Pcn__Request *req) {
   Pcn__Frame f = PCN__FRAME__INIT;
   f.id = id;
   f.body_case = PCN__FRAME__BODY_REQUEST;
-  f.request = req;
+  f.request = (Pcn__Request *)req;
   size_t n = pcn__frame__get_packed_size(&f);
-  uint8_t *buf = malloc(n + 4);
-  buf[0] = (uint8_t)(n >> 24);
-  buf[1] = (uint8_t)(n >> 16);
-  buf[2] = (uint8_t)(n >> 8);
-  buf[3] = (uint8_t)n;
-  pcn__frame__pack(&f, buf + 4);
-  int rc = its_raw_write(r, buf, n + 4);
+  assert_true(at + 4 + n <= cap);
+  buf[at] = (uint8_t)(n >> 24);
+  buf[at + 1] = (uint8_t)(n >> 16);
+  buf[at + 2] = (uint8_t)(n >> 8);
+  buf[at + 3] = (uint8_t)n;
+  pcn__frame__pack(&f, buf + at + 4);
+  return at + 4 + n;
+}
+
+uint8_t *its_frame(uint64_t id, const Pcn__Request *req, size_t *len) {
+  Pcn__Frame f = PCN__FRAME__INIT;
+  f.id = id;
+  f.body_case = PCN__FRAME__BODY_REQUEST;
+  f.request = (Pcn__Request *)req;
+  size_t cap = pcn__frame__get_packed_size(&f) + 4;
+  uint8_t *buf = malloc(cap);
+  assert_non_null(buf);
+  *len = its_frame_put(buf, 0, cap, id, req);
+  return buf;
+}
+
+int its_raw_send_nocheck(its_raw *r, uint64_t id, Pcn__Request *req) {
+  size_t n;
+  uint8_t *buf = its_frame(id, req, &n);
+  int rc = its_raw_write(r, buf, n);
   free(buf);
   return rc;
 }
@@ -483,19 +513,104 @@ void its_raw_hangup(its_raw *r, int reset) {
 }
 
 void its_raw_send(its_raw *r, uint64_t id, Pcn__Request *req) {
-  Pcn__Frame f = PCN__FRAME__INIT;
-  f.id = id;
-  f.body_case = PCN__FRAME__BODY_REQUEST;
-  f.request = req;
-  size_t n = pcn__frame__get_packed_size(&f);
-  uint8_t *buf = malloc(n + 4);
-  buf[0] = (uint8_t)(n >> 24);
-  buf[1] = (uint8_t)(n >> 16);
-  buf[2] = (uint8_t)(n >> 8);
-  buf[3] = (uint8_t)n;
-  pcn__frame__pack(&f, buf + 4);
-  assert_int_equal(its_raw_write(r, buf, n + 4), 0);
-  free(buf);
+  assert_int_equal(its_raw_send_nocheck(r, id, req), 0);
+}
+
+void its_raw_send_body(its_raw *r, uint64_t id, uint32_t req_field,
+                       const void *body, size_t len) {
+  pcn_buf req, fr;
+  pcn_buf_init(&req);
+  pcn_buf_init(&fr);
+  assert_int_equal(pcn_wire_append_len(&req, req_field, body, len), 0);
+  assert_int_equal(pcn_wire_append_varint(&fr, 1, id), 0);
+  assert_int_equal(pcn_wire_append_len(&fr, 2, req.data, req.len), 0);
+  uint8_t hdr[4] = {(uint8_t)(fr.len >> 24), (uint8_t)(fr.len >> 16),
+                    (uint8_t)(fr.len >> 8), (uint8_t)fr.len};
+  assert_int_equal(its_raw_write(r, hdr, 4), 0);
+  assert_int_equal(its_raw_write(r, fr.data, fr.len), 0);
+  pcn_buf_free(&req);
+  pcn_buf_free(&fr);
+}
+
+void its_raw_send_hello(its_raw *r, uint32_t version) {
+  Pcn__Hello h = PCN__HELLO__INIT;
+  h.protocol_version = version;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_HELLO;
+  req.hello = &h;
+  its_raw_send(r, 1, &req);
+}
+
+its_raw *its_raw_hello(its_server *s) {
+  its_raw *r = its_raw_connect(s);
+  assert_non_null(r);
+  its_raw_send_hello(r, PCN_PROTOCOL_VERSION);
+  its_answer a;
+  if (its_raw_answer(r, 1, 30000, &a) != PCN__STATUS_CODE__OK)
+    fail_msg("Hello answered %d: %s", a.code, a.msg);
+  return r;
+}
+
+void its_raw_resume(its_raw *r, uint64_t id, const char *token) {
+  Pcn__Resume rs = PCN__RESUME__INIT;
+  rs.token = (char *)token;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_RESUME;
+  req.resume = &rs;
+  its_raw_send(r, id, &req);
+}
+
+void its_raw_subscribe(its_raw *r, const char *token, uint64_t since) {
+  its_raw_send_hello(r, PCN_PROTOCOL_VERSION);
+  its_raw_resume(r, 2, token);
+  Pcn__Subscribe sb = PCN__SUBSCRIBE__INIT;
+  sb.since_seq = since;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_SUBSCRIBE;
+  req.subscribe = &sb;
+  its_raw_send(r, 3, &req);
+}
+
+void its_raw_wait_subscribed(its_raw *r) {
+  for (;;) {
+    int eof;
+    Pcn__Frame *f = its_raw_read_frame(r, 10000, &eof);
+    assert_non_null(f);
+    int done = f->body_case == PCN__FRAME__BODY_RESPONSE && f->id == 3;
+    if (f->body_case == PCN__FRAME__BODY_RESPONSE)
+      assert_int_equal(f->response->status->code, PCN__STATUS_CODE__OK);
+    pcn__frame__free_unpacked(f, NULL);
+    if (done) return;
+  }
+}
+
+int its_raw_answer(its_raw *r, uint64_t id, int timeout_ms, its_answer *a) {
+  its_answer spare;
+  if (!a) a = &spare;
+  memset(a, 0, sizeof *a);
+  a->code = -1;
+  for (;;) {
+    int eof;
+    Pcn__Frame *f = its_raw_read_frame(r, timeout_ms, &eof);
+    if (!f) return -1;
+    if (f->body_case == PCN__FRAME__BODY_RESPONSE &&
+        (f->id == id || f->id == 0)) {
+      const Pcn__Status *st = f->response->status;
+      if (!st)
+        fail_msg("the answer to %llu has no status", (unsigned long long)f->id);
+      a->code = (int)st->code;
+      a->id = f->id;
+      snprintf(a->msg, sizeof a->msg, "%s", st->message ? st->message : "");
+      if (st->details) {
+        snprintf(a->field, sizeof a->field, "%s",
+                 st->details->field ? st->details->field : "");
+        a->retry_after_ms = st->details->retry_after_ms;
+      }
+      pcn__frame__free_unpacked(f, NULL);
+      return a->code;
+    }
+    pcn__frame__free_unpacked(f, NULL);
+  }
 }
 
 static int raw_read_exact(its_raw *r, uint8_t *p, size_t n, int timeout_ms,
@@ -531,6 +646,16 @@ Pcn__Frame *its_raw_read_frame(its_raw *r, int timeout_ms, int *eof) {
     f = pcn__frame__unpack(NULL, n, body);
   free(body);
   return f;
+}
+
+int its_raw_closed(its_raw *r, int frames, int timeout_ms) {
+  for (int i = 0; i < frames; i++) {
+    int eof;
+    Pcn__Frame *f = its_raw_read_frame(r, timeout_ms, &eof);
+    if (!f) return eof;
+    pcn__frame__free_unpacked(f, NULL);
+  }
+  return 0;
 }
 
 void its_raw_close(its_raw *r) {
@@ -641,4 +766,55 @@ uint64_t its_head(its_member *m) {
 
 int64_t its_now(its_member *m) {
   return ping(m)->server_time;
+}
+
+Pcn__Request its_login_req(Pcn__Login *l, const char *user, const char *pw) {
+  pcn__login__init(l);
+  l->username = (char *)user;
+  l->password = (char *)pw;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_LOGIN;
+  r.login = l;
+  return r;
+}
+
+/* ------------------------------------------------------------ metrics */
+
+size_t its_http_raw(int port, const char *send_buf, size_t send_len, char *out,
+                    size_t n, int timeout_ms) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+  for (size_t off = 0; off < send_len;) {
+    ssize_t w = send(fd, send_buf + off, send_len - off, MSG_NOSIGNAL);
+    if (w <= 0) break;
+    off += (size_t)w;
+  }
+  size_t got = 0;
+  for (;;) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, timeout_ms) <= 0) fail_msg("the metrics server hung");
+    ssize_t r = recv(fd, out + got, n - 1 - got, 0);
+    if (r <= 0) break;
+    got += (size_t)r;
+    if (got == n - 1) break;
+  }
+  out[got] = 0;
+  close(fd);
+  return got;
+}
+
+size_t its_http_get(int port, const char *path, char *out, size_t n) {
+  char req[256];
+  snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", path);
+  return its_http_raw(port, req, strlen(req), out, n, 10000);
+}
+
+double its_metric_value(const char *text, const char *name) {
+  char key[128];
+  snprintf(key, sizeof key, "\n%s ", name);
+  const char *p = strstr(text, key);
+  if (!p) fail_msg("no %s in the metrics", name);
+  return strtod(p + strlen(key), NULL);
 }

@@ -45,6 +45,15 @@ typedef struct its_member {
   char practice[8];
 } its_member;
 
+/* One server and its first manager, shared by a cmocka group's tests. */
+typedef struct its_world {
+  its_server *s;
+  its_member *mgr;
+} its_world;
+/* The group teardown for an its_world the setup calloc'd: frees the
+ * manager, asserts `pcnd verify` passes, and frees the server and w. */
+int its_world_teardown(void **state);
+
 /* Inits a network and starts pcnd run with extra options ("" for none). */
 its_server *its_start(const char *extra_run_opts);
 /* Starts pcnd run again on the same data directory. */
@@ -126,6 +135,22 @@ its_events *its_seen(its_server *s, its_member *viewer, its_member *mgr,
 size_t its_events_count(const its_events *e, int record_case);
 void its_events_free(its_events *e);
 
+/* A Login request for user/pw, its body in *l (which must outlive it). */
+Pcn__Request its_login_req(Pcn__Login *l, const char *user, const char *pw);
+
+/* A free loopback TCP port (for --listen or --metrics). */
+int its_free_port(void);
+/* Sends send_len bytes to 127.0.0.1:port and reads until the server closes
+ * (fails the test if it says nothing for timeout_ms); returns the bytes
+ * read into out (at most n - 1, NUL-terminated). */
+size_t its_http_raw(int port, const char *send_buf, size_t send_len, char *out,
+                    size_t n, int timeout_ms);
+/* GET path over HTTP/1.1 as its_http_raw, 10 s. */
+size_t its_http_get(int port, const char *path, char *out, size_t n);
+/* The value of metric name (unlabelled) in a Prometheus text page; fails
+ * the test if it is not there. */
+double its_metric_value(const char *text, const char *name);
+
 /* Sleeps (tests may not use usleep under _POSIX_C_SOURCE). */
 void its_sleep_ms(unsigned ms);
 
@@ -147,6 +172,51 @@ its_raw *its_raw_connect_from(its_server *s, const char *from);
 int its_raw_write(its_raw *r, const void *p, size_t n);
 /* Sends one request frame with this id; asserts it was written. */
 void its_raw_send(its_raw *r, uint64_t id, Pcn__Request *req);
+/* Sends Frame{id, request{req_field: body}} with the request message's
+ * encoding as given, bytes protobuf-c would not write (a NUL in a string,
+ * bad UTF-8) included; asserts it was written. */
+void its_raw_send_body(its_raw *r, uint64_t id, uint32_t req_field,
+                       const void *body, size_t len);
+/* Sends Hello{protocol_version} as id 1, reading nothing. */
+void its_raw_send_hello(its_raw *r, uint32_t version);
+/* Connects and says Hello; asserts the connection and an OK answer within
+ * 30 s (it_login's wait, for a server busy hashing). */
+its_raw *its_raw_hello(its_server *s);
+/* Sends Resume{token} as id, reading nothing. */
+void its_raw_resume(its_raw *r, uint64_t id, const char *token);
+/* Sends Hello (id 1), Resume{token} (2) and Subscribe{since} (3), reading
+ * nothing. */
+void its_raw_subscribe(its_raw *r, const char *token, uint64_t since);
+/* Reads until the Subscribe's answer (id 3), asserting it and every answer
+ * before it OK (10 s a frame). */
+void its_raw_wait_subscribed(its_raw *r);
+
+/* An answer read by its_raw_answer. id is the one asked for, or 0 when the
+ * server spoke about the connection (a refusal before it closes). field is
+ * StatusDetails.field, "" when none. */
+typedef struct its_answer {
+  int code; /* -1: none came (EOF or timeout) */
+  uint64_t id;
+  uint32_t retry_after_ms;
+  char msg[512];
+  char field[200];
+} its_answer;
+/* Reads frames (events and other answers are skipped) until a response to
+ * id or to the connection (id 0) comes, each within timeout_ms; returns its
+ * status code, or -1 on EOF or timeout. a may be NULL. An answer without a
+ * status fails the test. */
+int its_raw_answer(its_raw *r, uint64_t id, int timeout_ms, its_answer *a);
+
+/* Reads and drops up to frames frames, each within timeout_ms: 1 if the
+ * server closed the connection meanwhile, else 0. */
+int its_raw_closed(its_raw *r, int frames, int timeout_ms);
+
+/* Appends one length-prefixed request frame at buf + at (asserting it fits
+ * in cap); returns the new end. */
+size_t its_frame_put(uint8_t *buf, size_t at, size_t cap, uint64_t id,
+                     const Pcn__Request *req);
+/* One length-prefixed request frame, malloc'd; *len its size. */
+uint8_t *its_frame(uint64_t id, const Pcn__Request *req, size_t *len);
 /* Reads one frame body (with a timeout); returns a malloc'd decoded frame
  * or NULL on EOF/timeout. *eof set when the server closed. */
 Pcn__Frame *its_raw_read_frame(its_raw *r, int timeout_ms, int *eof);

@@ -265,6 +265,85 @@ static void test_ics_round_trip(void **state) {
   detail_free(b);
 }
 
+/* Invitees with an e-mail address are ATTENDEEs (CN= their name, which
+ * libical quotes and escapes), the organiser is the ORGANIZER, and one
+ * without an address is left out; long lines are folded at 75 octets. */
+static void test_ics_attendees(void **state) {
+  (void)state;
+  Pcn__MeetingDetail *a = detail(9, 2, "Board", 0);
+  Pcn__Member mgr = PCN__MEMBER__INIT, jo = PCN__MEMBER__INIT,
+              sam = PCN__MEMBER__INIT, other = PCN__MEMBER__INIT;
+  mgr.username = "manager";
+  mgr.display_name = "Alex Manager";
+  mgr.email = "alex.manager@nhs.net";
+  jo.username = "jo";
+  jo.display_name = "O'Brien, Jo; \"JB\": practice manager at Riverside "
+                    "Surgery and the network's estates lead";
+  jo.email = "jo.obrien+pcn@riverside-surgery.nhs.uk";
+  sam.username = "sam";
+  sam.display_name = "Sam";
+  sam.email = ""; /* no address: named in the description only */
+  other.username = "zed";
+  other.display_name = "Not invited";
+  other.email = "zed@nhs.net";
+  const Pcn__Member *dir[] = {&other, &sam, &jo, &mgr};
+  const Pcn__MeetingDetail *one[] = {a};
+  char *ics =
+      pcn_meetings_ics_people("net", one, 1, dir, 4, utc(2026, 3, 20, 12, 0));
+  assert_non_null(ics);
+  /* RFC 5545 3.1: no line longer than 75 octets; a fold is CRLF and a
+   * space. */
+  for (const char *line = ics; *line;) {
+    const char *end = strstr(line, "\r\n");
+    assert_non_null(end);
+    if (end - line > 75)
+      fail_msg("unfolded line: %.*s", (int)(end - line), line);
+    line = end + 2;
+  }
+  icalcomponent *cal = icalparser_parse_string(ics);
+  icalcomponent *ev =
+      icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+  assert_int_equal(icalcomponent_count_properties(ev, ICAL_ATTENDEE_PROPERTY),
+                   2);
+  int seen_jo = 0, seen_mgr = 0;
+  for (icalproperty *p =
+           icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
+       p; p = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
+    const char *who = icalproperty_get_attendee(p);
+    icalparameter *cn = icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
+    assert_non_null(cn);
+    icalparameter *role =
+        icalproperty_get_first_parameter(p, ICAL_ROLE_PARAMETER);
+    assert_int_equal(icalparameter_get_role(role), ICAL_ROLE_REQPARTICIPANT);
+    if (!strcmp(who, "mailto:jo.obrien+pcn@riverside-surgery.nhs.uk")) {
+      seen_jo = 1;
+      /* Double quotes cannot be in a parameter: apostrophes instead. */
+      assert_string_equal(icalparameter_get_cn(cn),
+                          "O'Brien, Jo; 'JB': practice manager at Riverside "
+                          "Surgery and the network's estates lead");
+    } else if (!strcmp(who, "mailto:alex.manager@nhs.net")) {
+      seen_mgr = 1;
+      assert_string_equal(icalparameter_get_cn(cn), "Alex Manager");
+    } else {
+      fail_msg("unexpected ATTENDEE %s", who);
+    }
+  }
+  assert_true(seen_jo && seen_mgr);
+  icalproperty *org =
+      icalcomponent_get_first_property(ev, ICAL_ORGANIZER_PROPERTY);
+  assert_non_null(org);
+  assert_string_equal(icalproperty_get_organizer(org),
+                      "mailto:alex.manager@nhs.net");
+  icalcomponent_free(cal);
+  free(ics);
+  /* Without a directory: no people lines at all. */
+  ics = pcn_meetings_ics("net", one, 1, utc(2026, 3, 20, 12, 0));
+  assert_null(strstr(ics, "ATTENDEE"));
+  assert_null(strstr(ics, "ORGANIZER"));
+  free(ics);
+  detail_free(a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_winter_and_summer),
@@ -274,6 +353,7 @@ int main(void) {
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_parse),
       cmocka_unit_test(test_ics_round_trip),
+      cmocka_unit_test(test_ics_attendees),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

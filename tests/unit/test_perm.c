@@ -49,6 +49,8 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_MEMBER_GET, 0, ALL, ALL, ALL, 0},
     {PCN__REQUEST__BODY_MEMBER_DISABLE, 0, PCNM, PCNM | PM, PCNM, 0},
     {PCN__REQUEST__BODY_MEMBER_SET_ROLE, 0, PCNM, PCNM | PM, PCNM, 0},
+    /* ... and each member their own address. */
+    {PCN__REQUEST__BODY_MEMBER_SET_EMAIL, 0, PCNM, PCNM | PM, PCNM, 1},
     {PCN__REQUEST__BODY_TASK_CREATE, 0, PCNM | CD, PM | ST, 0, 0},
     {PCN__REQUEST__BODY_TASK_LIST, 0, ALL, ALL, 0, 0},
     {PCN__REQUEST__BODY_TASK_GET, 0, ALL, ALL, 0, 0},
@@ -99,6 +101,7 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_DUTY_UPDATE, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_DUTY_REMOVE, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_DUTY_AGREE, 0, 0, PM, 0, 0},
+    {PCN__REQUEST__BODY_DUTY_DISAGREE, 0, 0, PM, 0, 0},
 
     /* Decisions (decisions.c): network roles and practice managers
      * propose; everyone sees decisions, votes and voters; a practice's

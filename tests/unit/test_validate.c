@@ -184,6 +184,44 @@ static void test_ods(void **state) {
   pcn_ods_normalize(NULL);
 }
 
+/* A plausible e-mail address: what NHSmail and practice domains look
+ * like passes; anything a calendar line or a mailer could misread does
+ * not (pcn_check_email). */
+static void test_email(void **state) {
+  (void)state;
+  static const char *good[] = {"jo.smith@nhs.net", "a@b.co",
+                               "pm+pcn@riverside-surgery.nhs.uk",
+                               "O'Brien@Example.ORG", "x_y-z@a1.b2.uk"};
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+    assert_null(pcn_check_email(good[i]));
+  static const char *bad[] = {
+      "jo",           "@nhs.net",          "jo@",
+      "jo@nhs",       "jo@@nhs.net",       "j o@nhs.net",
+      "jo@nhs..net",  ".jo@nhs.net",       "jo.@nhs.net",
+      "j..o@nhs.net", "jo@-nhs.net",       "jo@nhs-.net",
+      "jo@nhs.n3t",   "jo@nhs.net.",       "jo@nhs.net\n",
+      "jo:x@nhs.net", "jo;@nhs.net",       "jo,@nhs.net",
+      "jo@nhs_x.net", "j\xc3\xa9@nhs.net", "\"jo\"@nhs.net",
+      "jo@[10.0.0.1]"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    const char *why = pcn_check_email(bad[i]);
+    if (!why) fail_msg("accepted %s", bad[i]);
+    assert_non_null(strstr(why, "name@practice.nhs.net"));
+  }
+  assert_string_equal(pcn_check_email(""), "An e-mail address is required.");
+  assert_string_equal(pcn_check_email(NULL), "An e-mail address is required.");
+  char longest[PCN_MAX_EMAIL + 2];
+  memset(longest, 'a', sizeof longest);
+  memcpy(longest, "jo@", 3);
+  memcpy(longest + PCN_MAX_EMAIL - 4, ".net", 5); /* 254 bytes */
+  for (size_t i = 3 + 60; i < PCN_MAX_EMAIL - 4; i += 61)
+    longest[i] = '.';
+  assert_null(pcn_check_email(longest));
+  longest[PCN_MAX_EMAIL - 4] = 'a';
+  memcpy(longest + PCN_MAX_EMAIL - 3, ".net", 5); /* 255 bytes */
+  assert_non_null(strstr(pcn_check_email(longest), "at most 254"));
+}
+
 static void test_username(void **state) {
   (void)state;
   static const char *good[] = {"ab", "jo.smith", "a_b-c.d", "a1", "z0_.-"};
@@ -385,6 +423,7 @@ int main(void) {
       cmocka_unit_test(test_check_text_sentences),
       cmocka_unit_test(test_ods),
       cmocka_unit_test(test_username),
+      cmocka_unit_test(test_email),
       cmocka_unit_test(test_password),
       cmocka_unit_test(test_dates_every_day),
       cmocka_unit_test(test_dates_leap_days),
