@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "money.h"
+
 static int fail(char *err, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t n, const char *fmt, ...) {
@@ -90,6 +92,36 @@ void report_pb_add_streams(report_pb_names *nm, Pcn__FundsStream *const *s,
  *
  * Each network row must add up and the practices must add up to it
  * (pcn_statement_check), and the totals must equal the page's. */
+/* A pcnd older than the statement model (issue 13) sends each network
+ * row's held at end (balance) but not its held at start (held_before, 0),
+ * and no rates_set; it does send the page's held_before. Such a row is
+ * told apart by the page: its held_before is not the sum of the rows'.
+ * Each row's held at start is then what its own figures say it must have
+ * been (held at end - received + distributed + claims paid + spent),
+ * which the caller still checks against the page's held_before, so the
+ * row adds up because the ledger does, never by assumption. Expected
+ * income anywhere means rates are set, whichever pcnd sent the page. */
+static void older_server(const Pcn__FundsStatementPage *pg, pcn_statement *st) {
+  int64_t rows_before = 0;
+  for (size_t i = 0; i < pg->n_rows; i++)
+    if (!pg->rows[i]->practice[0]) rows_before += pg->rows[i]->held_before;
+  if (rows_before != pg->held_before)
+    for (size_t s = 0; s < st->n_streams; s++) {
+      pcn_statement_figures *h = &st->held[s];
+      const int64_t m = PCN_PENCE_MAX; /* beyond: refused by the check */
+      if (h->held_end < -m || h->held_end > m || h->received < -m ||
+          h->received > m || h->distributed < -m || h->distributed > m ||
+          h->claims_paid < -m || h->claims_paid > m || h->spent < -m ||
+          h->spent > m)
+        continue;
+      h->held_start = h->held_end - h->received + h->distributed +
+                      h->claims_paid + h->spent;
+    }
+  st->rates_set = pg->rates_set || pg->expected != 0;
+  for (size_t s = 0; s < st->n_streams; s++)
+    st->rates_set |= st->held[s].expected != 0;
+}
+
 pcn_statement *report_pb_statement(const Pcn__FundsStatementPage *pg,
                                    report_pb_names *nm, const char *network,
                                    const char *focus, int64_t now_ms, char *err,
@@ -153,13 +185,14 @@ pcn_statement *report_pb_statement(const Pcn__FundsStatementPage *pg,
       h->expected += x->expected;
     }
   }
-  st->rates_set = pg->rates_set;
+  older_server(pg, st);
   pcn_statement_fill_totals(st);
   if (pcn_statement_check(st, err, n)) {
     pcn_statement_free(st);
     return NULL;
   }
-  if (st->total.held_end != pg->held || st->total.held_start != pg->held_before ||
+  if (st->total.held_end != pg->held ||
+      st->total.held_start != pg->held_before ||
       st->total.received != pg->received ||
       st->total.distributed != pg->distributed ||
       st->total.claims_paid != pg->claimed || st->total.spent != pg->spent) {
