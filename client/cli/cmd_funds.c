@@ -582,8 +582,9 @@ static int statement_write(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
                   "exists and is writable.",
                   out, strerror(errno));
   }
-  int bad = !strcmp(fmt, "csv") ? report_statement_csv(st, f, err, sizeof err)
-                                : report_statement_table(st, f, err, sizeof err);
+  int bad = !strcmp(fmt, "csv")
+                ? report_statement_csv(st, f, err, sizeof err)
+                : report_statement_table(st, f, err, sizeof err);
   if (out[0] && fclose(f) && !bad) {
     bad = 1;
     snprintf(err, sizeof err, "Could not finish writing %s; check the disk.",

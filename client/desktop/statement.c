@@ -31,7 +31,7 @@
 struct desk_statement {
   pcn_desk *d;
   GtkWidget *month, *practice, *summary, *table, *chart, *pdf_path, *note;
-  GtkWidget *notes; /* what every column means */
+  GtkWidget *notes;              /* what every column means */
   GtkStringList *practice_items; /* "All practices", then one per practice */
   char shown[8];                 /* the month the page holds, YYYY-MM */
   char focus[PCN_REPORT_ODS];    /* "" every practice */
@@ -119,7 +119,8 @@ static void draw_table(struct desk_statement *t) {
     const pcn_statement_row *r = &rows[i];
     size_t nc;
     const pcn_statement_col *cs = pcn_statement_cols(t->st, r->kind, &nc);
-    int practice = r->kind == PCN_ROW_PRACTICE || r->kind == PCN_ROW_PRACTICE_TOTAL;
+    int practice =
+        r->kind == PCN_ROW_PRACTICE || r->kind == PCN_ROW_PRACTICE_TOTAL;
     int prev_practice = i > 0 && (rows[i - 1].kind == PCN_ROW_PRACTICE ||
                                   rows[i - 1].kind == PCN_ROW_PRACTICE_TOTAL);
     if (i == 0 || practice != prev_practice)
@@ -131,10 +132,9 @@ static void draw_table(struct desk_statement *t) {
       snprintf(who, sizeof who, "Network");
     int total = !r->stream;
     gtk_grid_attach(GTK_GRID(t->table), cell(who, total, 0), 0, y, 1, 1);
-    gtk_grid_attach(
-        GTK_GRID(t->table),
-        cell(r->stream ? r->stream->name : "all streams", total, 0), 1, y, 1,
-        1);
+    gtk_grid_attach(GTK_GRID(t->table),
+                    cell(r->stream ? r->stream->name : "all streams", total, 0),
+                    1, y, 1, 1);
     for (size_t k = 0; k < nc; k++) {
       char buf[PCN_PENCE_BUF];
       gtk_grid_attach(

@@ -120,7 +120,7 @@ static void tab_header(FILE *out, const pcn_statement_col *cs, size_t nc) {
 static void tab_row(FILE *out, const pcn_statement *st,
                     const pcn_statement_row *r) {
   char b[PCN_PENCE_BUF];
-  const char *name = r->stream                    ? r->stream->name
+  const char *name = r->stream                          ? r->stream->name
                      : r->kind == PCN_ROW_NETWORK_TOTAL ? "Network total"
                                                         : "Practice total";
   rp_pad(out, name, NAMEW, 0);
@@ -128,8 +128,8 @@ static void tab_row(FILE *out, const pcn_statement *st,
   const pcn_statement_col *cs = pcn_statement_cols(st, r->kind, &nc);
   for (size_t i = 0; i < nc; i++) {
     fputc(' ', out);
-    rp_pad(out, pcn_pence_format(pcn_statement_value(&r->f, cs[i]), 0, b),
-           AMTW, 1);
+    rp_pad(out, pcn_pence_format(pcn_statement_value(&r->f, cs[i]), 0, b), AMTW,
+           1);
   }
   fputc('\n', out);
 }
@@ -168,13 +168,14 @@ int report_statement_table(const pcn_statement *st, FILE *out, char *err,
     const pcn_statement_row *r = &rows[i];
     size_t nc;
     const pcn_statement_col *cs = pcn_statement_cols(st, r->kind, &nc);
-    if (r->kind == PCN_ROW_PRACTICE && (i == 0 || r->practice !=
-                                                      rows[i - 1].practice)) {
+    if (r->kind == PCN_ROW_PRACTICE &&
+        (i == 0 || r->practice != rows[i - 1].practice)) {
       const pcn_report_practice *pr = r->practice;
       fprintf(out, "\n%s  %s%s%s\n", pr->ods, pr->name,
               pr->locality[0] ? ", " : "", pr->locality);
       tab_header(out, cs, nc);
-    } else if (r->kind != PCN_ROW_PRACTICE && r->kind != PCN_ROW_PRACTICE_TOTAL &&
+    } else if (r->kind != PCN_ROW_PRACTICE &&
+               r->kind != PCN_ROW_PRACTICE_TOTAL &&
                (i == 0 || rows[i - 1].kind == PCN_ROW_PRACTICE_TOTAL ||
                 rows[i - 1].kind == PCN_ROW_PRACTICE)) {
       fprintf(out, "\nThe network (held by the nominated payee)\n");

@@ -161,8 +161,8 @@ static void add(pcn_statement_figures *to, const pcn_statement_figures *f) {
 
 static int in_range(const pcn_statement_figures *f) {
   const int64_t m = PCN_PENCE_MAX;
-  const int64_t v[] = {f->held_start, f->received,     f->distributed,
-                       f->claims_paid, f->spent,       f->held_end,
+  const int64_t v[] = {f->held_start,   f->received, f->distributed,
+                       f->claims_paid,  f->spent,    f->held_end,
                        f->paid_to_date, f->expected};
   for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
     if (v[i] < -m || v[i] > m) return 0;
@@ -307,18 +307,16 @@ pcn_statement_row *pcn_statement_rows(const pcn_statement *st, size_t *n) {
     pcn_statement_figures sum = {0};
     for (size_t s = 0; s < st->n_streams; s++) {
       const pcn_statement_figures *f = &st->cells[p * st->n_streams + s];
-      r[(*n)++] = (pcn_statement_row){PCN_ROW_PRACTICE, pr, &st->streams[s],
-                                      *f};
+      r[(*n)++] =
+          (pcn_statement_row){PCN_ROW_PRACTICE, pr, &st->streams[s], *f};
       add(&sum, f);
     }
     r[(*n)++] = (pcn_statement_row){PCN_ROW_PRACTICE_TOTAL, pr, NULL, sum};
   }
   for (size_t s = 0; s < st->n_streams; s++)
     if (rp_held_shown(st, s))
-      r[(*n)++] =
-          (pcn_statement_row){PCN_ROW_NETWORK, NULL, &st->streams[s],
-                              st->held[s]};
-  r[(*n)++] = (pcn_statement_row){PCN_ROW_NETWORK_TOTAL, NULL, NULL,
-                                  st->total};
+      r[(*n)++] = (pcn_statement_row){PCN_ROW_NETWORK, NULL, &st->streams[s],
+                                      st->held[s]};
+  r[(*n)++] = (pcn_statement_row){PCN_ROW_NETWORK_TOTAL, NULL, NULL, st->total};
   return r;
 }

@@ -51,12 +51,11 @@ static void figures_row(rp_doc *d, const pcn_statement *st,
   money_buf b[PCN_STATEMENT_COLS];
   const char *cells[PCN_STATEMENT_COLS + 1];
   int total = !r->stream;
-  cells[0] = !total ? r->stream->name
+  cells[0] = !total                             ? r->stream->name
              : r->kind == PCN_ROW_NETWORK_TOTAL ? "Network total"
                                                 : "Practice total";
   for (size_t i = 0; i < nc; i++)
-    cells[i + 1] =
-        pcn_pence_format(pcn_statement_value(&r->f, cs[i]), 1, b[i]);
+    cells[i + 1] = pcn_pence_format(pcn_statement_value(&r->f, cs[i]), 1, b[i]);
   rp_table_row(d, cells, total);
 }
 
@@ -135,11 +134,13 @@ static void network(rp_doc *d, const pcn_statement *st,
   size_t ncols = table_cols(st, PCN_ROW_NETWORK, cols);
   int n = 0;
   for (size_t i = 0; i < nr; i++)
-    n += rows[i].kind == PCN_ROW_NETWORK || rows[i].kind == PCN_ROW_NETWORK_TOTAL;
-  rp_table_begin(d, "The network: held by the nominated payee, by stream",
-                 cols, ncols, n);
+    n += rows[i].kind == PCN_ROW_NETWORK ||
+         rows[i].kind == PCN_ROW_NETWORK_TOTAL;
+  rp_table_begin(d, "The network: held by the nominated payee, by stream", cols,
+                 ncols, n);
   for (size_t i = 0; i < nr; i++)
-    if (rows[i].kind == PCN_ROW_NETWORK || rows[i].kind == PCN_ROW_NETWORK_TOTAL)
+    if (rows[i].kind == PCN_ROW_NETWORK ||
+        rows[i].kind == PCN_ROW_NETWORK_TOTAL)
       figures_row(d, st, &rows[i]);
   rp_table_end(d);
   /* The figure that must match the payee's bank, set apart in bold. */
