@@ -272,7 +272,7 @@ static void record_year(fixture *f) {
 
 /* Runs the real pcn as the PCN manager; fails the test if it fails. */
 static void pcn(const char *cfg, const char *args) {
-  char cmd[2048];
+  char cmd[4096];
   snprintf(cmd, sizeof cmd, "XDG_CONFIG_HOME='%s' '%s' %s > /dev/null", cfg,
            PCN_PATH, args);
   if (system(cmd) != 0) fail_msg("'pcn %s' failed", args);
@@ -334,7 +334,7 @@ static void test_statement_year(void **state) {
   GtkWidget *grid = find_widget(win, 0, "Statement table");
   assert_non_null(grid);
   for (int i = 0; i <= MONTHS; i++) {
-    char m[8], args[1200], path[700];
+    char m[8], args[2048], path[700];
     month_of(i, m);
     snprintf(args, sizeof args,
              "funds statement --month %s --format table --out '%s/%s.table'", m,
@@ -357,7 +357,7 @@ static void test_statement_year(void **state) {
     save_grid(grid, path);
   }
   shot(win, "desktop-statement-year");
-  char cmd[1400];
+  char cmd[2048];
   snprintf(cmd, sizeof cmd, "python3 '%s' '%s' %d", CHECK_PY, dir, MONTHS + 1);
   int rc = system(cmd);
   /* PCN_KEEP_YEAR=DIR keeps the renderings there, to look at. */
