@@ -116,7 +116,8 @@ int funds_rate_find(MDB_txn *txn, store *st, uint32_t year, const char *stream,
 /* funds_plan.c, for funds.c's statement: every stream with income
  * expected in month (YYYY-MM) and how much (FundsExpected's rule: the
  * year's rate on the figures in force on the month's first day),
- * arrays in the arena; streams with none are left out. 0 or an LMDB error
+ * arrays in the arena; every stream with a rate for the month's year,
+ * even one expecting 0 (so n > 0 says rates are set). 0 or an LMDB error
  * (EINVAL for a bad month, ENOMEM). */
 int funds_expected_streams(MDB_txn *txn, store *st, const char *month,
                            pcn_arena *a, char ***streams, int64_t **pence,

@@ -1181,6 +1181,7 @@ static int balances_read(req_ctx *ctx) {
 typedef struct srow {
   char practice[16], stream[FUNDS_CODE_MAX + 1];
   int64_t received, distributed, claimed, spent, balance, expected;
+  int64_t held_before;
 } srow;
 
 typedef struct stable {
@@ -1221,6 +1222,7 @@ static int statement_plan(MDB_txn *txn, store *st, pcn_arena *a, stable *t,
   int64_t *ep;
   size_t en;
   int rc = funds_expected_streams(txn, st, pg->month, a, &es, &ep, &en);
+  pg->rates_set = !rc && en > 0;
   for (size_t i = 0; !rc && i < en; i++) {
     srow *x = srow_get(t, "", 0, es[i]);
     if (x) x->expected = ep[i];
@@ -1275,7 +1277,10 @@ static int statement_read(req_ctx *ctx) {
     int64_t p = (int64_t)key_get_u64(v.mv_data);
     srow *x;
     if (!strncmp(a, "bank:", 5)) {
-      if ((x = srow_get(&t, "", 0, a + 5))) x->balance += p;
+      if ((x = srow_get(&t, "", 0, a + 5))) {
+        x->balance += p;
+        if (when < 0) x->held_before += p;
+      }
       pg->held += p;
       if (when < 0) pg->held_before += p;
     } else if (!strncmp(a, "income:", 7)) {
@@ -1336,6 +1341,7 @@ static int statement_read(req_ctx *ctx) {
     o->spent = x->spent;
     o->balance = x->balance;
     o->expected = x->expected;
+    o->held_before = x->held_before;
     pg->rows[pg->n_rows++] = o;
   }
   free(t.r);

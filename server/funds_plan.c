@@ -316,7 +316,6 @@ static void month_exp_each(void *ud, Pcn__FundsRate *r) {
   month_exp *m = ud;
   if (m->n == m->cap) return;
   int64_t p = expected_of(r, m->h, m->i);
-  if (!p) return;
   m->streams[m->n] = r->stream;
   m->pence[m->n++] = p;
 }

@@ -2,6 +2,7 @@
  * reverse|ledger|balance|statement: the network's ledger. Amounts are read and
  * printed in pounds ("1,234.56", "£1,234.56"); the wire carries pence.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdarg.h>
@@ -452,14 +453,6 @@ static int balance_run(cli_ctx *c) {
   return funds_call(c, &req);
 }
 
-/* Pence as a plain decimal for CSV: "-1234.56", no grouping or sign. */
-static const char *csv_pounds(int64_t p, char buf[PCN_PENCE_BUF]) {
-  uint64_t a = p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
-  snprintf(buf, PCN_PENCE_BUF, "%s%llu.%02llu", p < 0 ? "-" : "",
-           (unsigned long long)(a / 100), (unsigned long long)(a % 100));
-  return buf;
-}
-
 /* ---- --format pdf: the server's statement as a pcn_statement for the
  * renderer (client/report). */
 
@@ -560,11 +553,12 @@ static int pdf_page_count(const char *path) {
   return pages;
 }
 
-/* Builds the renderer's statement from the server's page (report_pb.c,
- * shared with pcn-desktop's chart) and writes it. */
-static int statement_pdf(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
-                         report_pb_names *nm, const char *focus,
-                         const char *out) {
+/* Writes the month's statement in fmt (table, csv or pdf) from the one
+ * model (report_pb.c builds it from the server's page; client/report
+ * renders it), to out ("" the terminal; the PDF always to a file). */
+static int statement_write(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
+                           report_pb_names *nm, const char *focus,
+                           const char *fmt, const char *out) {
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   char err[256];
@@ -573,12 +567,52 @@ static int statement_pdf(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
       (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, err, sizeof err);
   if (!st) return refuse("%s", err);
   int rc = EXIT_DONE;
-  if (report_statement_pdf(st, out, err, sizeof err))
+  if (!strcmp(fmt, "pdf")) {
+    if (report_statement_pdf(st, out, err, sizeof err))
+      rc = refuse("%s", err);
+    else
+      printf("Wrote %s (%d pages)\n", out, pdf_page_count(out));
+    pcn_statement_free(st);
+    return rc;
+  }
+  FILE *f = out[0] ? fopen(out, "wb") : stdout;
+  if (!f) {
+    pcn_statement_free(st);
+    return refuse("Could not open %s for writing (%s); check the folder "
+                  "exists and is writable.",
+                  out, strerror(errno));
+  }
+  int bad = !strcmp(fmt, "csv")
+                ? report_statement_csv(st, f, err, sizeof err)
+                : report_statement_table(st, f, err, sizeof err);
+  if (out[0] && fclose(f) && !bad) {
+    bad = 1;
+    snprintf(err, sizeof err, "Could not finish writing %s; check the disk.",
+             out);
+  }
+  if (bad)
     rc = refuse("%s", err);
-  else
-    printf("Wrote %s (%d pages)\n", out, pdf_page_count(out));
+  else if (out[0])
+    printf("Wrote %s\n", out);
   pcn_statement_free(st);
   return rc;
+}
+
+/* The server's page as JSON, to out or the terminal. */
+static int statement_json(const Pcn__FundsStatementPage *p, const char *out) {
+  json_t *j = pb_to_json(&p->base);
+  if (!out[0]) {
+    cli_print_json(j);
+    return EXIT_DONE;
+  }
+  int bad = !j || json_dump_file(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  json_decref(j);
+  if (bad)
+    return refuse("Could not write %s; check the folder exists and is "
+                  "writable.",
+                  out);
+  printf("Wrote %s\n", out);
+  return EXIT_DONE;
 }
 
 static int statement_run(cli_ctx *c) {
@@ -587,17 +621,19 @@ static int statement_run(cli_ctx *c) {
   st.practice = (char *)opt_or(c, "practice");
   const char *fmt = opt_or(c, "format");
   const char *out = opt_or(c, "out");
-  int csv = !strcmp(fmt, "csv"), pdf = !strcmp(fmt, "pdf");
-  if (fmt[0] && !csv && !pdf && strcmp(fmt, "table"))
-    return cli_usage(c, "--format: table, csv or pdf.");
+  if (!fmt[0]) fmt = c->json ? "json" : "table";
+  int pdf = !strcmp(fmt, "pdf"), json = !strcmp(fmt, "json");
+  if (!pdf && !json && strcmp(fmt, "csv") && strcmp(fmt, "table"))
+    return cli_usage(c, "--format: table, csv, json or pdf.");
+  if (c->json && !json)
+    return cli_usage(c, "--json goes with --format json only.");
   if (pdf && !out[0])
     return cli_usage(c, "--out FILE is required for --format pdf.");
-  if (out[0] && !pdf) return cli_usage(c, "--out goes with --format pdf.");
-  if (pdf && c->json) return cli_usage(c, "--json does not go with pdf.");
-  /* The PDF keeps the whole network's totals and chart and narrows only
-   * its tables to --practice (focus_ods), so it asks for every row. */
+  /* The table, CSV and PDF keep the whole network's rows and narrow only
+   * the practices' tables to --practice (focus_ods), so every row adds up
+   * to the network's; JSON is the server's page, narrowed there. */
   char focus[PCN_REPORT_ODS] = "";
-  if (pdf) {
+  if (!json) {
     snprintf(focus, sizeof focus, "%s", st.practice);
     for (char *f = focus; *f; f++)
       if (*f >= 'a' && *f <= 'z') *f = (char)(*f - 'a' + 'A');
@@ -609,85 +645,13 @@ static int statement_run(cli_ctx *c) {
   int rc = cli_connect(c, 1);
   if (rc) return rc;
   static report_pb_names nm;
-  if (pdf && ((rc = pdf_names_load(c, &nm)) != EXIT_DONE ||
-              (rc = pdf_budget_load(c, st.month, &nm)) != EXIT_DONE))
-    return rc;
+  if (!json && (rc = pdf_names_load(c, &nm)) != EXIT_DONE) return rc;
+  if (pdf && (rc = pdf_budget_load(c, st.month, &nm)) != EXIT_DONE) return rc;
   const Pcn__Response *r = cli_call(c, &req, &rc);
   if (!r) return rc;
   const Pcn__FundsStatementPage *p = r->funds_statement_page;
-  if (pdf) return statement_pdf(c, p, &nm, focus, out);
-  if (c->json) {
-    cli_print_json(pb_to_json(&p->base));
-    return EXIT_DONE;
-  }
-  char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], d[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
-      f[PCN_PENCE_BUF], g[PCN_PENCE_BUF];
-  if (csv) {
-    printf("month,practice,stream,received,distributed,claimed,spent,"
-           "balance,expected\n");
-    for (size_t i = 0; i < p->n_rows; i++) {
-      const Pcn__FundsStatementRow *x = p->rows[i];
-      printf("%s,%s,%s,%s,%s,%s,%s,%s,%s\n", p->month,
-             x->practice[0] ? x->practice : "network", x->stream,
-             csv_pounds(x->received, a), csv_pounds(x->distributed, b),
-             csv_pounds(x->claimed, d), csv_pounds(x->spent, e),
-             csv_pounds(x->balance, f), csv_pounds(x->expected, g));
-    }
-    printf("%s,network,total,%s,%s,%s,%s,%s,%s\n", p->month,
-           csv_pounds(p->received, a), csv_pounds(p->distributed, b),
-           csv_pounds(p->claimed, d), csv_pounds(p->spent, e),
-           csv_pounds(p->held, f), csv_pounds(p->expected, g));
-    return EXIT_DONE;
-  }
-  printf("Statement for %s\n", p->month);
-  if (p->payee[0])
-    printf("Nominated payee: %s (%s)\n\n",
-           p->payee_name[0] ? p->payee_name : p->payee, p->payee);
-  else
-    printf("Nominated payee: not recorded\n\n");
-  printf("%-8s %-10s %14s %14s %14s\n", "PRACTICE", "STREAM", "DISTRIBUTED",
-         "CLAIMED", "PAID TO DATE");
-  int any = 0;
-  for (size_t i = 0; i < p->n_rows; i++) {
-    const Pcn__FundsStatementRow *x = p->rows[i];
-    if (!x->practice[0]) continue;
-    printf("%-8s %-10s %15s %15s %15s\n", x->practice, x->stream,
-           pounds(x->distributed, a), pounds(x->claimed, b),
-           pounds(x->balance, f));
-    any = 1;
-  }
-  if (!any) printf("(nothing paid to practices by then)\n");
-  printf("\n%-19s %14s %14s %12s %14s\n", "NETWORK STREAM", "RECEIVED",
-         "DISTRIBUTED", "SPENT", "HELD");
-  for (size_t i = 0; i < p->n_rows; i++) {
-    const Pcn__FundsStatementRow *x = p->rows[i];
-    if (x->practice[0]) continue;
-    printf("%-19s %15s %15s %13s %15s\n", x->stream, pounds(x->received, a),
-           pounds(x->distributed, b), pounds(x->spent, e),
-           pounds(x->balance, f));
-  }
-  printf("%-19s %15s %15s %13s %15s\n", "total", pounds(p->received, a),
-         pounds(p->distributed, b), pounds(p->spent, e), pounds(p->held, f));
-  if (p->claimed)
-    printf("\nBackfill claims paid to practices in %s: %s.\n", p->month,
-           pounds(p->claimed, d));
-  printf("\nHeld at the start of %s: %s; at its end: %s (the nominated "
-         "payee's bank for the network).\n",
-         p->month, pounds(p->held_before, a), pounds(p->held, f));
-  if (!p->expected) return EXIT_DONE;
-  /* Expected against received: the network's income by the year's rates
-   * (pcn funds rate) beside what came in. */
-  printf("\n%-19s %14s %14s %14s\n", "EXPECTED INCOME", "EXPECTED", "RECEIVED",
-         "DIFFERENCE");
-  for (size_t i = 0; i < p->n_rows; i++) {
-    const Pcn__FundsStatementRow *x = p->rows[i];
-    if (x->practice[0] || (!x->expected && !x->received)) continue;
-    printf("%-19s %15s %15s %15s\n", x->stream, pounds(x->expected, a),
-           pounds(x->received, b), pounds(x->received - x->expected, g));
-  }
-  printf("%-19s %15s %15s %15s\n", "total", pounds(p->expected, a),
-         pounds(p->received, b), pounds(p->received - p->expected, g));
-  return EXIT_DONE;
+  if (json) return statement_json(p, out);
+  return statement_write(c, p, &nm, focus, fmt, out);
 }
 
 #define ENTRY_OPTS                                                             \
@@ -793,12 +757,14 @@ const cli_cmd funds_cmds[] = {
      "statement",
      NULL,
      0,
-     "a month's statement: per practice and stream, and the network's",
+     "a month's statement: what each practice was paid per stream, and what "
+     "the network held, received, paid out and holds (docs/statement.md "
+     "explains every column)",
      "pcn funds statement --month 2027-04 --format pdf --out april.pdf",
      {{"month", "YYYY-MM", "the month (required)"},
       {"practice", "ODS", "only this practice's rows (and the network's)"},
-      {"format", "FORMAT", "table (default), csv, or pdf (with --out)"},
-      {"out", "FILE", "where --format pdf writes the PDF"}},
+      {"format", "FORMAT", "table (default), csv, json, or pdf (with --out)"},
+      {"out", "FILE", "write to FILE instead of the terminal (any format)"}},
      statement_run},
     {0},
 };

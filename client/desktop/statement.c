@@ -31,6 +31,7 @@
 struct desk_statement {
   pcn_desk *d;
   GtkWidget *month, *practice, *summary, *table, *chart, *pdf_path, *note;
+  GtkWidget *notes;              /* what every column means */
   GtkStringList *practice_items; /* "All practices", then one per practice */
   char shown[8];                 /* the month the page holds, YYYY-MM */
   char focus[PCN_REPORT_ODS];    /* "" every practice */
@@ -86,80 +87,86 @@ static GtkWidget *cell(const char *text, int bold, int right) {
   return l;
 }
 
-static const char *stream_name(struct desk_statement *t, const char *code) {
-  for (size_t i = 0; i < t->names->ns; i++)
-    if (!strcmp(t->names->s[i].code, code)) return t->names->s[i].name;
-  return code;
-}
-
-static const char *practice_name(struct desk_statement *t, const char *ods) {
-  for (size_t i = 0; i < t->names->np; i++)
-    if (!strcmp(t->names->p[i].ods, ods)) return t->names->p[i].name;
-  return "";
-}
-
 static void clear_grid(GtkWidget *g) {
   GtkWidget *c;
   while ((c = gtk_widget_get_first_child(g)))
     gtk_grid_remove(GTK_GRID(g), c);
 }
 
-/* One row of the table; a figure the row has none of is left blank. */
-static void table_row(struct desk_statement *t, int y, const char *who,
-                      const char *stream, const int64_t *v, const int *has,
-                      int expected_col, int bold) {
-  char buf[PCN_PENCE_BUF];
-  int x = 0;
-  gtk_grid_attach(GTK_GRID(t->table), cell(who, bold, 0), x++, y, 1, 1);
-  gtk_grid_attach(GTK_GRID(t->table), cell(stream, bold, 0), x++, y, 1, 1);
-  for (int k = 0; k < 6; k++) {
-    if (k == 1 && !expected_col) continue;
-    const char *s = has[k] ? pcn_pence_format(v[k], 1, buf) : "–";
-    gtk_grid_attach(GTK_GRID(t->table), cell(s, bold, 1), x++, y, 1, 1);
-  }
+/* A heading row for a section of the table: who, stream, then the
+ * model's column titles for that kind of row. */
+static void table_head(struct desk_statement *t, int y, const char *who,
+                       const pcn_statement_col *cs, size_t nc) {
+  gtk_grid_attach(GTK_GRID(t->table), cell(who, 1, 0), 0, y, 1, 1);
+  gtk_grid_attach(GTK_GRID(t->table), cell("Stream", 1, 0), 1, y, 1, 1);
+  for (size_t i = 0; i < nc; i++)
+    gtk_grid_attach(GTK_GRID(t->table),
+                    cell(pcn_statement_col_title(cs[i]), 1, 1), (int)i + 2, y,
+                    1, 1);
 }
 
+/* The table is the model's rows and columns (statement_model.c), the
+ * same the CLI's table, CSV and PDF show: the practices' sections, then
+ * the network's. */
 static void draw_table(struct desk_statement *t) {
-  const Pcn__FundsStatementPage *pg = t->page;
   clear_grid(t->table);
-  if (!pg) return;
-  int expected = pg->expected != 0;
-  for (size_t i = 0; i < pg->n_rows; i++)
-    expected |= pg->rows[i]->expected != 0;
-  static const char *const head[] = {"Practice", "Stream",         "Received",
-                                     "Expected", "Distributed",    "Claimed",
-                                     "Spent",    "Balance carried"};
-  int x = 0;
-  for (int k = 0; k < 8; k++) {
-    if (k == 3 && !expected) continue;
-    gtk_grid_attach(GTK_GRID(t->table), cell(head[k], 1, k >= 2), x++, 0, 1, 1);
-  }
-  int y = 1;
-  for (size_t i = 0; i < pg->n_rows; i++) {
-    const Pcn__FundsStatementRow *r = pg->rows[i];
+  if (!t->st) return;
+  size_t nr;
+  pcn_statement_row *rows = pcn_statement_rows(t->st, &nr);
+  if (!rows) return;
+  int y = 0;
+  for (size_t i = 0; i < nr; i++) {
+    const pcn_statement_row *r = &rows[i];
+    size_t nc;
+    const pcn_statement_col *cs = pcn_statement_cols(t->st, r->kind, &nc);
+    int practice =
+        r->kind == PCN_ROW_PRACTICE || r->kind == PCN_ROW_PRACTICE_TOTAL;
+    int prev_practice = i > 0 && (rows[i - 1].kind == PCN_ROW_PRACTICE ||
+                                  rows[i - 1].kind == PCN_ROW_PRACTICE_TOTAL);
+    if (i == 0 || practice != prev_practice)
+      table_head(t, y++, practice ? "Practice" : "Network", cs, nc);
     char who[PCN_REPORT_ODS + PCN_REPORT_NAME + 4];
-    if (r->practice[0]) {
-      if (t->focus[0] && strcmp(r->practice, t->focus)) continue;
-      snprintf(who, sizeof who, "%s %s", r->practice,
-               practice_name(t, r->practice));
-    } else {
+    if (practice)
+      snprintf(who, sizeof who, "%s %s", r->practice->ods, r->practice->name);
+    else
       snprintf(who, sizeof who, "Network");
+    int total = !r->stream;
+    gtk_grid_attach(GTK_GRID(t->table), cell(who, total, 0), 0, y, 1, 1);
+    gtk_grid_attach(GTK_GRID(t->table),
+                    cell(r->stream ? r->stream->name : "all streams", total, 0),
+                    1, y, 1, 1);
+    for (size_t k = 0; k < nc; k++) {
+      char buf[PCN_PENCE_BUF];
+      gtk_grid_attach(
+          GTK_GRID(t->table),
+          cell(pcn_pence_format(pcn_statement_value(&r->f, cs[k]), 1, buf),
+               total, 1),
+          (int)k + 2, y, 1, 1);
     }
-    int64_t v[6] = {r->received, r->expected, r->distributed,
-                    r->claimed,  r->spent,    r->balance};
-    int net = !r->practice[0];
-    int has[6] = {net, net && r->expected, 1, !net || r->claimed, net, 1};
-    table_row(t, y++, who, stream_name(t, r->stream), v, has, expected, 0);
+    y++;
   }
-  int64_t v[6] = {pg->received, pg->expected, pg->distributed,
-                  pg->claimed,  pg->spent,    pg->held};
-  int has[6] = {1, pg->expected != 0, 1, 1, 1, 1};
-  table_row(t, y, "Total", "all streams", v, has, expected, 1);
-  if (y == 1) {
+  free(rows);
+  if (nr == 1 && !t->st->total.held_end && !t->st->total.received)
     gtk_grid_attach(GTK_GRID(t->table),
                     cell("Nothing was received or paid this month.", 0, 0), 0,
-                    y + 1, 6, 1);
+                    y, 6, 1);
+}
+
+/* What every column means, from the model (the PDF's notes). */
+static void draw_notes(struct desk_statement *t) {
+  GString *s = g_string_new(NULL);
+  for (int c = 0; c < PCN_STATEMENT_COLS; c++) {
+    if (c == PCN_COL_EXPECTED && t->st && !t->st->rates_set) continue;
+    g_string_append_printf(s, "%s%s: %s.", c ? "\n" : "",
+                           pcn_statement_col_title((pcn_statement_col)c),
+                           pcn_statement_col_meaning((pcn_statement_col)c));
   }
+  if (t->st)
+    g_string_append_printf(s, "\n%s", pcn_statement_expected_note(t->st));
+  g_string_append(s, "\nThe chart shows the whole network whichever practice "
+                     "is picked.");
+  gtk_label_set_text(GTK_LABEL(t->notes), s->str);
+  g_string_free(s, TRUE);
 }
 
 static void draw_summary(struct desk_statement *t) {
@@ -200,6 +207,7 @@ static void rebuild(struct desk_statement *t) {
     draw_summary(t);
   }
   draw_table(t);
+  draw_notes(t);
   gtk_widget_queue_draw(t->chart);
 }
 
@@ -494,12 +502,10 @@ GtkWidget *statement_view_new(pcn_desk *d) {
   gtk_grid_set_row_spacing(GTK_GRID(t->table), 4);
   name_it(t->table, "Statement table");
   gtk_box_append(GTK_BOX(box), t->table);
-  gtk_box_append(
-      GTK_BOX(box),
-      label("A practice's balance carried is what it has been paid to date; "
-            "the network's is what the nominated payee holds for it. The "
-            "chart shows the whole network whichever practice is picked.",
-            "dim-label"));
+  t->notes = label("", "dim-label");
+  gtk_label_set_wrap(GTK_LABEL(t->notes), TRUE);
+  gtk_widget_set_name(t->notes, "Statement notes");
+  gtk_box_append(GTK_BOX(box), t->notes);
 
   GtkWidget *save = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
   t->pdf_path = desk_entry("PDF file", "where to save the PDF", 0);

@@ -42,10 +42,6 @@ typedef struct pcn_report_practice {
 typedef struct pcn_report_stream {
   char code[PCN_REPORT_CODE]; /* "arrs" */
   char name[PCN_REPORT_NAME]; /* "ARRS reimbursement" */
-  /* Optional: the income expected this month from the year's rates
-   * (shown beside what was received when has_expected). */
-  int has_expected;
-  int64_t expected;
   /* Optional: the financial year's budget (April to March) and the actual
    * spend from April to the end of this month (a table when has_budget). */
   int has_budget;
@@ -53,13 +49,48 @@ typedef struct pcn_report_stream {
   int64_t actual_ytd;
 } pcn_report_stream;
 
-/* The four figures of one account for the month, in pence. */
+/* The statement's columns, each with one meaning wherever it is shown
+ * (the terminal table, the CSV, the PDF and pcn-desktop all take their
+ * titles, CSV names and notes from pcn_statement_col_*; docs/statement.md
+ * explains them). A practice's row uses DISTRIBUTED, CLAIMS_PAID, PAID and
+ * PAID_TO_DATE; the network's row of a stream uses HELD_START to HELD_END
+ * (and EXPECTED when rates are set). The arithmetic every row keeps:
+ *   network:  HELD_START + RECEIVED - DISTRIBUTED - CLAIMS_PAID - SPENT
+ *             = HELD_END
+ *   practice: DISTRIBUTED + CLAIMS_PAID = PAID
+ * and across rows: a stream's DISTRIBUTED (and CLAIMS_PAID) on the
+ * network's row is the sum of the practices' rows of that stream. */
+typedef enum pcn_statement_col {
+  PCN_COL_HELD_START,   /* the network: held for the stream at the start */
+  PCN_COL_RECEIVED,     /* the network: received in the month */
+  PCN_COL_DISTRIBUTED,  /* paid to practices by distribution in the month */
+  PCN_COL_CLAIMS_PAID,  /* paid to practices for backfill claims */
+  PCN_COL_SPENT,        /* the network: paid out otherwise (invoices) */
+  PCN_COL_HELD_END,     /* the network: held for the stream at the end */
+  PCN_COL_PAID,         /* a practice: paid to it in the month, all kinds */
+  PCN_COL_PAID_TO_DATE, /* a practice: paid to it up to the month's end */
+  PCN_COL_EXPECTED,     /* the network: expected from the year's rates */
+  PCN_STATEMENT_COLS
+} pcn_statement_col;
+
+/* The column's title for a table ("Held at start"), its CSV name
+ * ("held_start") and one sentence of what it means (for notes). */
+const char *pcn_statement_col_title(pcn_statement_col c);
+const char *pcn_statement_col_key(pcn_statement_col c);
+const char *pcn_statement_col_meaning(pcn_statement_col c);
+
+/* One row's figures in pence; a figure its kind of row does not use is
+ * 0 (see pcn_statement_col). PAID is not stored: distributed +
+ * claims_paid (pcn_statement_value). */
 typedef struct pcn_statement_figures {
-  int64_t received;    /* received by the network on the practice's behalf */
-  int64_t distributed; /* paid out to the practice */
-  int64_t claimed;     /* claimed by the practice (expenses, backfill) */
-  int64_t balance;     /* balance carried at the end of the month */
+  int64_t held_start, received, distributed, claims_paid, spent, held_end;
+  int64_t paid_to_date;
+  int64_t expected;
 } pcn_statement_figures;
+
+/* The value of column c in f. */
+int64_t pcn_statement_value(const pcn_statement_figures *f,
+                            pcn_statement_col c);
 
 typedef struct pcn_statement {
   char network[PCN_REPORT_NAME];
@@ -68,21 +99,22 @@ typedef struct pcn_statement {
   char month[8];                  /* "YYYY-MM" */
   int64_t generated_ms;           /* when it was made, ms since 1970 UTC */
   /* "" for the whole network; an ODS code to show only that practice's
-   * tables (the network totals and the chart stay the whole network's). */
+   * tables (the network's rows and the chart stay the whole network's). */
   char focus_ods[PCN_REPORT_ODS];
+  /* Whether any income rate is set for the month's financial year: when
+   * not, EXPECTED is not shown and the statement says why instead. */
+  int rates_set;
   size_t n_practices, n_streams;
   pcn_report_practice *practices; /* [n_practices] */
   pcn_report_stream *streams;     /* [n_streams] */
   /* cells[p * n_streams + s]: practice p, stream s (pcn_statement_cell). */
   pcn_statement_figures *cells;
-  /* held[s]: the network's own money in stream s, not on any practice's
-   * behalf (kept by the payee until distributed); zero rows are not shown. */
+  /* held[s]: the network's row of stream s: what the nominated payee held
+   * for it, received, paid out and holds at the end. */
   pcn_statement_figures *held;
-  /* stream_totals[s] = the sum of cells[*][s] and held[s]; total = the sum
-   * of stream_totals. total.balance is what the nominated payee holds for
-   * the network, to the penny. pcn_statement_fill_totals computes them;
-   * the writers refuse a statement whose totals do not add up. */
-  pcn_statement_figures *stream_totals;
+  /* total = the sum of the held rows: the network's row for all streams
+   * (total.held_end is what the nominated payee holds, to the penny).
+   * pcn_statement_fill_totals computes it. */
   pcn_statement_figures total;
 } pcn_statement;
 
@@ -94,12 +126,45 @@ void pcn_statement_free(pcn_statement *st);
 /* The figures of practice p in stream s (pointer into st->cells). */
 pcn_statement_figures *pcn_statement_cell(pcn_statement *st, size_t p,
                                           size_t s);
-/* Sets stream_totals and total from cells and held. */
+/* Sets total from the held rows. */
 void pcn_statement_fill_totals(pcn_statement *st);
 /* 0 if the statement can be rendered: month "YYYY-MM", payee and focus
- * among the practices, every figure within PCN_PENCE_MAX, totals equal to
- * the sums. Otherwise -1 and the first problem in err. */
+ * among the practices, every figure within PCN_PENCE_MAX, every network
+ * row adding up (held at start + received - distributed - claims paid -
+ * spent = held at end), each stream's practices adding up to its network
+ * row's distributed and claims paid, and total the sum of the held rows.
+ * Otherwise -1 and the first problem in err (naming the row). */
 int pcn_statement_check(const pcn_statement *st, char *err, size_t n);
+
+/* The statement as the rows every renderer shows, in order: for each
+ * practice shown (all, or focus_ods), a row per stream and its total;
+ * then the network's row per stream and the network's total. */
+typedef enum pcn_statement_row_kind {
+  PCN_ROW_PRACTICE,       /* practice, stream */
+  PCN_ROW_PRACTICE_TOTAL, /* practice, all streams (stream NULL) */
+  PCN_ROW_NETWORK,        /* the network, stream */
+  PCN_ROW_NETWORK_TOTAL   /* the network, all streams (stream NULL) */
+} pcn_statement_row_kind;
+
+typedef struct pcn_statement_row {
+  pcn_statement_row_kind kind;
+  const pcn_report_practice *practice; /* NULL for the network's rows */
+  const pcn_report_stream *stream;     /* NULL for a total */
+  pcn_statement_figures f;
+} pcn_statement_row;
+
+/* The columns a kind of row shows, in order; *n set to their count.
+ * EXPECTED is among the network's only when st->rates_set. */
+const pcn_statement_col *pcn_statement_cols(const pcn_statement *st,
+                                            pcn_statement_row_kind kind,
+                                            size_t *n);
+/* The rows (pointers into st; valid while st is), malloc'd, *n set; the
+ * caller frees the array. NULL if out of memory. A network row of a
+ * stream with nothing in it is left out. */
+pcn_statement_row *pcn_statement_rows(const pcn_statement *st, size_t *n);
+/* The sentence a renderer shows about EXPECTED: why it is absent (no
+ * rates set) or what it is. Static text. */
+const char *pcn_statement_expected_note(const pcn_statement *st);
 
 /* Writers. The PDF is A4 portrait: a header (network, "Monthly
  * statement", month, payee, date generated), the network totals by
@@ -107,13 +172,16 @@ int pcn_statement_check(const pcn_statement *st, char *err, size_t n);
  * paginated with repeated column headers and "Page N of M" footers. */
 int report_statement_pdf(const pcn_statement *st, const char *path, char *err,
                          size_t n);
-/* CSV (RFC 4180) with a header row; column 1 says what the row is:
- * "practice", "network" (held) or "total" (a stream's total; stream code
- * "*" for the grand total). Amounts are plain pounds "1234.56"; the
- * practice rows plus the network rows of a stream add up to its total. */
+/* CSV (RFC 4180) with a header row: kind, month, ods, practice,
+ * locality, stream_code, stream, then every column's key (held_start ..
+ * expected). kind is "practice", "practice_total", "network" or
+ * "network_total" (stream code "*" for a total). Amounts are plain pounds
+ * "1234.56"; a column the row's kind does not use is empty, as is
+ * expected when no rates are set. */
 int report_statement_csv(const pcn_statement *st, FILE *out, char *err,
                          size_t n);
-/* A table for a terminal (UTF-8, fixed width columns). */
+/* A table for a terminal (UTF-8, fixed width columns): a table per
+ * practice, the network's table, then what each column means. */
 int report_statement_table(const pcn_statement *st, FILE *out, char *err,
                            size_t n);
 

@@ -5,7 +5,9 @@
  * the window has bars (pixels of more than the background's colour
  * inside the drawing area). The practice filter narrows the table; Save
  * PDF writes the statement; the previous month is a button away. Every
- * control on the page has a name.
+ * control on the page has a name. The table's columns are the statement
+ * model's (Held at start ... Paid to date), with no Expected column and a
+ * note saying why when no rates are set.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +119,18 @@ static void test_statement(void **state) {
   assert_true(dtest_wait_says(f, win, "Statement table", "£4,000.00"));
   assert_true(dtest_says(win, "Statement table", "Core PCN funding"));
   assert_true(dtest_says(win, "Statement table", "Network"));
+  /* The model's columns, each under its one name (issue 13); no rates are
+   * set, so no Expected column, and the notes say why. */
+  assert_true(dtest_says(win, "Statement table", "Held at start"));
+  assert_true(dtest_says(win, "Statement table", "Claims paid"));
+  assert_true(dtest_says(win, "Statement table", "Held at end"));
+  assert_true(dtest_says(win, "Statement table", "Paid in month"));
+  assert_true(dtest_says(win, "Statement table", "Paid to date"));
+  assert_false(dtest_says(win, "Statement table", "Expected"));
+  assert_false(dtest_says(win, "Statement table", "Balance"));
+  assert_true(dtest_says(win, "Statement notes", "no income rates are set"));
+  assert_true(dtest_says(win, "Statement notes",
+                         "Paid to date: everything paid to the practice"));
 
   /* Live: another distribution over the wire. */
   distribute(f->mgr, d2, 0, 100000);

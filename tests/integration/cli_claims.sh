@@ -67,9 +67,9 @@ grep -E -q '^F84001 +core +£165.00' "$tmp/out" || fail "balance: $(cat "$tmp/ou
 grep -E -q '^claimed: +£165.00' "$tmp/out" || fail "claimed: $(cat "$tmp/out")"
 grep -E -q '^held: +£835.00' "$tmp/out" || fail "held: $(cat "$tmp/out")"
 jo funds statement --month 2027-05 > "$tmp/out"
-grep -E -q '^F84001 +core +£0.00 +£165.00 +£165.00' "$tmp/out" || fail "statement: $(cat "$tmp/out")"
-jo funds statement --month 2027-05 --format csv > "$tmp/out"
-grep -q '^2027-05,network,total,1000.00,0.00,165.00,0.00,835.00,0.00$' "$tmp/out" ||
+grep -E -q '^Core PCN funding +0.00 +165.00 +165.00 +165.00$' "$tmp/out" || fail "statement: $(cat "$tmp/out")"
+jo funds statement --month 2027-05 --format csv | tr -d '\r' > "$tmp/out"
+grep -E -q '^network_total,2027-05,,,,\*,All streams,[0-9.]+,[0-9.]+,0.00,165.00,0.00,835.00,,,$' "$tmp/out" ||
   fail "csv total: $(cat "$tmp/out")"
 [ "$(mgr funds claim reject 2 --reason "wrong rate" --json | json 'd["state"], d["reason"]')" = \
   "claim_rejected wrong rate" ] || fail "reject --json"

@@ -85,15 +85,15 @@ ok
 
 # --- the month's statement: table, csv, json
 pat funds statement --month 2027-04 > "$tmp/out"
-grep -E -q '^F84002 +core +£4,400.00 +£0.00 +£4,400.00' "$tmp/out" || fail "statement: $(cat "$tmp/out")"
-grep -E -q '^total +£26,234.56 +£11,000.01 +£1,800.00 +£13,434.55' "$tmp/out" ||
+grep -E -q '^Core PCN funding +4,400.00 +0.00 +4,400.00 +4,400.00$' "$tmp/out" || fail "statement: $(cat "$tmp/out")"
+grep -E -q '^Network total +0.00 +26,234.56 +11,000.01 +0.00 +1,800.00 +13,434.55$' "$tmp/out" ||
   fail "statement total: $(cat "$tmp/out")"
-jo funds statement --month 2027-04 --practice F84001 --format csv > "$tmp/out"
-head -1 "$tmp/out" | grep -q '^month,practice,stream,received,distributed,claimed,spent,balance,expected$' ||
+jo funds statement --month 2027-04 --practice F84001 --format csv | tr -d '\r' > "$tmp/out"
+head -1 "$tmp/out" | grep -q '^kind,month,ods,practice,locality,stream_code,stream,held_start,received,distributed,claims_paid,spent,held_end,paid,paid_to_date,expected$' ||
   fail "csv header: $(cat "$tmp/out")"
-grep -q '^2027-04,F84001,core,0.00,6600.01,0.00,0.00,6600.01,0.00$' "$tmp/out" || fail "csv row: $(cat "$tmp/out")"
+grep -q '^practice,2027-04,F84001,Riverside Surgery,,core,Core PCN funding,,,6600.01,0.00,,,6600.01,6600.01,$' "$tmp/out" || fail "csv row: $(cat "$tmp/out")"
 grep -q 'F84002' "$tmp/out" && fail "csv for F84001 only: $(cat "$tmp/out")"
-grep -q '^2027-04,network,total,26234.56,11000.01,0.00,1800.00,13434.55,0.00$' "$tmp/out" ||
+grep -q '^network_total,2027-04,,,,\*,All streams,0.00,26234.56,11000.01,0.00,1800.00,13434.55,,,$' "$tmp/out" ||
   fail "csv total: $(cat "$tmp/out")"
 [ "$(jo funds statement --month 2027-04 --json | json 'd["held"]')" = 1343455 ] ||
   fail "statement --json"
@@ -104,8 +104,8 @@ ok
 mgr funds receive --stream core --amount 500 --date 2027-05-02 > /dev/null
 mgr funds distribute --stream core --amount 300 --by equal --date 2027-05-10 > /dev/null
 pat funds statement --month 2027-05 > "$tmp/out"
-grep -E -q '^F84002 +core +£150.00 +£0.00 +£4,550.00' "$tmp/out" || fail "May: $(cat "$tmp/out")"
-grep -E -q '^total +£500.00 +£300.00 ' "$tmp/out" || fail "May total: $(cat "$tmp/out")"
+grep -E -q '^Core PCN funding +150.00 +0.00 +150.00 +4,550.00$' "$tmp/out" || fail "May: $(cat "$tmp/out")"
+grep -E -q '^Network total +[0-9.,]+ +500.00 +300.00 ' "$tmp/out" || fail "May total: $(cat "$tmp/out")"
 pat funds statement --month 2027-05 --format pdf --out "$tmp/s.pdf" > "$tmp/out"
 grep -E -q "^Wrote $tmp/s.pdf \([1-9][0-9]* pages\)\$" "$tmp/out" || fail "pdf: $(cat "$tmp/out")"
 pdfinfo "$tmp/s.pdf" > "$tmp/info" 2>&1 || fail "pdfinfo: $(cat "$tmp/info")"

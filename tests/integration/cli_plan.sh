@@ -88,16 +88,18 @@ ok
 
 # --- the statement: expected against received, the nominated payee
 pat funds statement --month 2027-04 > "$tmp/out"
-grep -q '^Nominated payee: not recorded$' "$tmp/out" || fail "no payee: $(cat "$tmp/out")"
-grep -E -q '^core +£2,503.96 +£2,503.96 +£0.00$' "$tmp/out" || fail "core expected: $(cat "$tmp/out")"
-grep -E -q '^cd +£5,666.67 +£0.00 +-£5,666.67$' "$tmp/out" || fail "cd expected: $(cat "$tmp/out")"
+grep -q '^Nominated payee: not recorded\.' "$tmp/out" || fail "no payee: $(cat "$tmp/out")"
+grep -E -q '^Core PCN funding +0.00 +2,503.96 +1,000.00 +0.00 +0.00 +1,503.96 +2,503.96$' "$tmp/out" ||
+  fail "core expected: $(cat "$tmp/out")"
+grep -E -q '^Clinical director( +0.00){6} +5,666.67$' "$tmp/out" || fail "cd expected: $(cat "$tmp/out")"
+grep -q 'Expected: the income the year' "$tmp/out" || fail "expected explained: $(cat "$tmp/out")"
 [ "$(pat funds statement --month 2027-04 --json | json 'd["expected"]')" = \
   "$((250396 + 566667 + 40167))" ] || fail "statement --json expected"
 mgr network set --payee F84001 > /dev/null
 pat funds statement --month 2027-04 > "$tmp/out"
-grep -q '^Nominated payee: Riverside Surgery (F84001)$' "$tmp/out" || fail "payee: $(cat "$tmp/out")"
-pat funds statement --month 2027-04 --format csv > "$tmp/out"
-grep -q '^2027-04,network,cd,0.00,0.00,0.00,0.00,0.00,5666.67$' "$tmp/out" || fail "csv: $(cat "$tmp/out")"
+grep -q '^Nominated payee: Riverside Surgery (F84001)\.' "$tmp/out" || fail "payee: $(cat "$tmp/out")"
+pat funds statement --month 2027-04 --format csv | tr -d '\r' > "$tmp/out"
+grep -q '^network,2027-04,,,,cd,Clinical director,0.00,0.00,0.00,0.00,0.00,0.00,,,5666.67$' "$tmp/out" || fail "csv: $(cat "$tmp/out")"
 pat funds statement --month 2027-05 --format pdf --out "$tmp/s.pdf" > "$tmp/out"
 grep -q '^Wrote ' "$tmp/out" || fail "pdf: $(cat "$tmp/out")"
 pdftotext -enc UTF-8 "$tmp/s.pdf" "$tmp/s.txt" || fail "pdftotext"

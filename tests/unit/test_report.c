@@ -102,7 +102,10 @@ static void out_path(char *buf, size_t n, const char *name) {
   snprintf(buf, n, "%s/%s", REPORT_OUT_DIR, name);
 }
 
-/* The 8 x 9 statement for November 2026, its totals filled in. */
+/* The 8 x 9 statement for November 2026, its totals filled in. Each
+ * practice is paid by distribution and for claims, with something paid
+ * before the month (paid to date); each network row is built to add up:
+ * held at start + received - what the practices were paid - spent. */
 static pcn_statement *known_statement(size_t np, size_t ns) {
   pcn_statement *st = pcn_statement_new(np, ns);
   assert_non_null(st);
@@ -110,6 +113,7 @@ static pcn_statement *known_statement(size_t np, size_t ns) {
   snprintf(st->payee_ods, sizeof st->payee_ods, "F84001");
   snprintf(st->month, sizeof st->month, "2026-11");
   st->generated_ms = GENERATED_MS;
+  st->rates_set = 1;
   for (size_t p = 0; p < np; p++) {
     pcn_report_practice *pr = &st->practices[p];
     snprintf(pr->ods, sizeof pr->ods, "%s", practice_rows[p][0]);
@@ -129,32 +133,99 @@ static pcn_statement *known_statement(size_t np, size_t ns) {
     }
     for (size_t p = 0; p < np; p++) {
       pcn_statement_figures *f = pcn_statement_cell(st, p, s);
-      f->received = 50000 + (int64_t)p * 7919 + (int64_t)s * 10313;
-      f->distributed = f->received * 3 / 4;
-      f->claimed = (int64_t)((p + 1) * (s + 1) * 211 % 9000);
-      f->balance = f->received - f->distributed - f->claimed;
+      f->distributed = (50000 + (int64_t)p * 7919 + (int64_t)s * 10313) * 3 / 4;
+      f->claims_paid = (int64_t)((p + 1) * (s + 1) * 211 % 9000);
+      f->paid_to_date = f->distributed + f->claims_paid + (int64_t)p * 100003;
     }
   }
   if (np > 2 && ns > 3) {
     pcn_statement_figures *f = pcn_statement_cell(st, 2, 3);
-    *f = (pcn_statement_figures){200000, 123456, 6544, 70000};
+    f->distributed = 123456;
+    f->claims_paid = 6544;
+    f->paid_to_date = 930000;
+  }
+  for (size_t s = 0; s < ns; s++) {
+    pcn_statement_figures *h = &st->held[s];
+    for (size_t p = 0; p < np; p++) {
+      h->distributed += pcn_statement_cell(st, p, s)->distributed;
+      h->claims_paid += pcn_statement_cell(st, p, s)->claims_paid;
+    }
+    h->held_start = 200000 + (int64_t)s * 1111;
+    h->received = h->distributed + h->claims_paid;
   }
   if (ns > 7) {
-    st->held[0] = (pcn_statement_figures){1500000, 0, 250000, 1250000};
-    st->held[7] = (pcn_statement_figures){300000, 0, 45050, 254950};
-    st->streams[2].has_expected = 1;
-    st->streams[2].expected = 1200000;
-    st->streams[0].has_expected = 1;
-    st->streams[0].expected = 1980000;
+    st->held[0].received = 1500000;
+    st->held[7].spent = 45050;
+    st->held[2].expected = 1200000;
+    st->held[0].expected = 1980000;
     st->streams[2].has_budget = 1;
     st->streams[2].budget = 14400000;
     st->streams[2].actual_ytd = 6012345;
+  }
+  for (size_t s = 0; s < ns; s++) {
+    pcn_statement_figures *h = &st->held[s];
+    h->held_end = h->held_start + h->received - h->distributed -
+                  h->claims_paid - h->spent;
   }
   pcn_statement_fill_totals(st);
   return st;
 }
 
+/* Whether row r keeps its kind's arithmetic (report.h). */
+static int row_adds_up(const pcn_statement_row *r) {
+  const pcn_statement_figures *f = &r->f;
+  if (r->kind == PCN_ROW_NETWORK || r->kind == PCN_ROW_NETWORK_TOTAL)
+    return f->held_start + f->received - f->distributed - f->claims_paid -
+               f->spent ==
+           f->held_end;
+  return pcn_statement_value(f, PCN_COL_PAID) ==
+         f->distributed + f->claims_paid;
+}
+
 /* ---- tests */
+
+/* Every column has its own title, CSV name and meaning; the practices'
+ * and the network's columns are the documented ones, and Expected is
+ * among the network's only when rates are set. */
+static void test_columns(void **state) {
+  (void)state;
+  for (int a = 0; a < PCN_STATEMENT_COLS; a++) {
+    pcn_statement_col ca = (pcn_statement_col)a;
+    assert_true(strlen(pcn_statement_col_title(ca)) > 0);
+    assert_true(strlen(pcn_statement_col_key(ca)) > 0);
+    assert_true(strlen(pcn_statement_col_meaning(ca)) > 20);
+    for (int b = a + 1; b < PCN_STATEMENT_COLS; b++) {
+      pcn_statement_col cb = (pcn_statement_col)b;
+      assert_string_not_equal(pcn_statement_col_title(ca),
+                              pcn_statement_col_title(cb));
+      assert_string_not_equal(pcn_statement_col_key(ca),
+                              pcn_statement_col_key(cb));
+      assert_string_not_equal(pcn_statement_col_meaning(ca),
+                              pcn_statement_col_meaning(cb));
+    }
+  }
+  assert_string_equal(pcn_statement_col_title(PCN_STATEMENT_COLS), "");
+  pcn_statement *st = known_statement(1, 1);
+  size_t n;
+  const pcn_statement_col *c = pcn_statement_cols(st, PCN_ROW_PRACTICE, &n);
+  assert_int_equal(n, 4);
+  assert_int_equal(c[0], PCN_COL_DISTRIBUTED);
+  assert_int_equal(c[3], PCN_COL_PAID_TO_DATE);
+  c = pcn_statement_cols(st, PCN_ROW_NETWORK_TOTAL, &n);
+  assert_int_equal(n, 7);
+  assert_int_equal(c[0], PCN_COL_HELD_START);
+  assert_int_equal(c[5], PCN_COL_HELD_END);
+  assert_int_equal(c[6], PCN_COL_EXPECTED);
+  assert_non_null(strstr(pcn_statement_expected_note(st), "rates"));
+  st->rates_set = 0;
+  c = pcn_statement_cols(st, PCN_ROW_NETWORK, &n);
+  assert_int_equal(n, 6);
+  for (size_t i = 0; i < n; i++)
+    assert_int_not_equal(c[i], PCN_COL_EXPECTED);
+  assert_non_null(
+      strstr(pcn_statement_expected_note(st), "no income rates are set"));
+  pcn_statement_free(st);
+}
 
 static void test_totals_and_check(void **state) {
   (void)state;
@@ -164,33 +235,106 @@ static void test_totals_and_check(void **state) {
   /* The totals are the sums, worked out here independently. */
   pcn_statement_figures t = {0};
   for (size_t i = 0; i < 8 * 9; i++) {
-    t.received += st->cells[i].received;
     t.distributed += st->cells[i].distributed;
-    t.claimed += st->cells[i].claimed;
-    t.balance += st->cells[i].balance;
+    t.claims_paid += st->cells[i].claims_paid;
   }
-  t.received += 1800000;
-  t.claimed += 295050;
-  t.balance += 1504950;
+  for (size_t s = 0; s < 9; s++) {
+    t.held_start += 200000 + (int64_t)s * 1111;
+    t.received += st->held[s].received;
+  }
+  t.spent = 45050;
+  t.held_end =
+      t.held_start + t.received - t.distributed - t.claims_paid - t.spent;
+  assert_int_equal(st->total.held_start, t.held_start);
   assert_int_equal(st->total.received, t.received);
   assert_int_equal(st->total.distributed, t.distributed);
-  assert_int_equal(st->total.claimed, t.claimed);
-  assert_int_equal(st->total.balance, t.balance);
+  assert_int_equal(st->total.claims_paid, t.claims_paid);
+  assert_int_equal(st->total.spent, t.spent);
+  assert_int_equal(st->total.held_end, t.held_end);
+  assert_int_equal(st->total.expected, 3180000);
+
+  /* The rows every renderer shows: every one adds up, each practice's
+   * total is the sum of its streams, the network's total the sum of its
+   * streams, and each stream's network row the sum of the practices'. */
+  size_t nr;
+  pcn_statement_row *rows = pcn_statement_rows(st, &nr);
+  assert_non_null(rows);
+  assert_int_equal(nr, 8 * 10 + 9 + 1);
+  pcn_statement_figures psum = {0}, nsum = {0}, by_stream[9] = {{0}};
+  size_t practice_totals = 0;
+  for (size_t i = 0; i < nr; i++) {
+    const pcn_statement_row *r = &rows[i];
+    if (!row_adds_up(r)) fail_msg("row %zu does not add up", i);
+    switch (r->kind) {
+    case PCN_ROW_PRACTICE:
+      psum.distributed += r->f.distributed;
+      psum.claims_paid += r->f.claims_paid;
+      psum.paid_to_date += r->f.paid_to_date;
+      by_stream[r->stream - st->streams].distributed += r->f.distributed;
+      by_stream[r->stream - st->streams].claims_paid += r->f.claims_paid;
+      break;
+    case PCN_ROW_PRACTICE_TOTAL:
+      practice_totals++;
+      assert_int_equal(r->f.distributed, psum.distributed);
+      assert_int_equal(r->f.claims_paid, psum.claims_paid);
+      assert_int_equal(r->f.paid_to_date, psum.paid_to_date);
+      memset(&psum, 0, sizeof psum);
+      break;
+    case PCN_ROW_NETWORK: {
+      size_t s = (size_t)(r->stream - st->streams);
+      assert_int_equal(r->f.distributed, by_stream[s].distributed);
+      assert_int_equal(r->f.claims_paid, by_stream[s].claims_paid);
+      nsum.held_start += r->f.held_start;
+      nsum.received += r->f.received;
+      nsum.distributed += r->f.distributed;
+      nsum.claims_paid += r->f.claims_paid;
+      nsum.spent += r->f.spent;
+      nsum.held_end += r->f.held_end;
+      nsum.expected += r->f.expected;
+      break;
+    }
+    case PCN_ROW_NETWORK_TOTAL:
+      assert_int_equal(i, nr - 1);
+      for (int c = 0; c < PCN_STATEMENT_COLS; c++)
+        assert_int_equal(pcn_statement_value(&r->f, (pcn_statement_col)c),
+                         pcn_statement_value(&nsum, (pcn_statement_col)c));
+      break;
+    }
+  }
+  assert_int_equal(practice_totals, 8);
+  free(rows);
+  /* Focused on one practice: its rows only, and the network's. */
+  snprintf(st->focus_ods, sizeof st->focus_ods, "F84003");
+  rows = pcn_statement_rows(st, &nr);
+  assert_int_equal(nr, 10 + 9 + 1);
+  assert_string_equal(rows[0].practice->ods, "F84003");
+  free(rows);
+  st->focus_ods[0] = 0;
 
   /* A statement that does not add up is refused, naming the stream. */
   pcn_statement_cell(st, 4, 2)->distributed += 1;
   assert_int_equal(pcn_statement_check(st, err, sizeof err), -1);
   assert_non_null(strstr(err, "arrs"));
+  assert_non_null(strstr(err, "practices' rows"));
   char path[512];
   out_path(path, sizeof path, "report-refused.pdf");
   remove(path);
   assert_int_equal(report_statement_pdf(st, path, err, sizeof err), -1);
   FILE *f = fopen(path, "rb");
   assert_null(f);
+  pcn_statement_cell(st, 4, 2)->distributed -= 1;
+  assert_int_equal(pcn_statement_check(st, err, sizeof err), 0);
+  /* The issue's row: held at end that is not what came in less what went
+   * out. */
+  st->held[7].held_end += 1;
   pcn_statement_fill_totals(st);
-  st->total.balance += 1;
   assert_int_equal(pcn_statement_check(st, err, sizeof err), -1);
-  assert_non_null(strstr(err, "network total"));
+  assert_non_null(strstr(err, "lm does not add up"));
+  st->held[7].held_end -= 1;
+  pcn_statement_fill_totals(st);
+  st->total.held_end += 1;
+  assert_int_equal(pcn_statement_check(st, err, sizeof err), -1);
+  assert_non_null(strstr(err, "network's total"));
   pcn_statement_fill_totals(st);
 
   snprintf(st->month, sizeof st->month, "2026-13");
@@ -204,12 +348,11 @@ static void test_totals_and_check(void **state) {
   snprintf(st->focus_ods, sizeof st->focus_ods, "F99999");
   assert_int_equal(pcn_statement_check(st, err, sizeof err), -1);
   st->focus_ods[0] = 0;
-  pcn_statement_cell(st, 0, 0)->received = PCN_PENCE_MAX + 1;
-  pcn_statement_fill_totals(st);
+  pcn_statement_cell(st, 0, 0)->paid_to_date = PCN_PENCE_MAX + 1;
   assert_int_equal(pcn_statement_check(st, err, sizeof err), -1);
-  pcn_statement_fill_totals(st);
-  pcn_statement_cell(st, 0, 0)->received = 1;
-  pcn_statement_fill_totals(st);
+  assert_non_null(strstr(err, "F84001"));
+  pcn_statement_cell(st, 0, 0)->paid_to_date = 1;
+  assert_int_equal(pcn_statement_check(st, err, sizeof err), 0);
   memset(st->practices[5].name, 'x', sizeof st->practices[5].name);
   assert_int_equal(pcn_statement_check(st, err, sizeof err), -1);
   assert_non_null(strstr(err, "not terminated"));
@@ -232,7 +375,9 @@ static void test_statement_pdf(void **state) {
     assert_has(t, want);
     assert_has(t, "Tower Hamlets Central PCN");
     /* Every page after the first carries on a table: its headers repeat. */
-    if (i > 1) assert_has(t, "Balance carried");
+    if (i > 1) assert_has(t, "Paid to date");
+    /* The old two-meaning word is gone. */
+    assert_null(strstr(t, "Balance"));
     free(t);
   }
   char *t = pdf_text(path, 0);
@@ -252,11 +397,21 @@ static void test_statement_pdf(void **state) {
   char b[PCN_PENCE_BUF];
   assert_has(t, pcn_pence_format(st->total.received, 1, b));
   assert_has(t, pcn_pence_format(st->total.distributed, 1, b));
-  assert_has(t, pcn_pence_format(st->total.claimed, 1, b));
-  assert_has(t, pcn_pence_format(st->total.balance, 1, b));
+  assert_has(t, pcn_pence_format(st->total.claims_paid, 1, b));
+  assert_has(t, pcn_pence_format(st->total.held_start, 1, b));
+  assert_has(t, pcn_pence_format(st->total.held_end, 1, b));
   for (size_t p = 0; p < 8; p++)
     assert_has(t, practice_rows[p][0]);
-  assert_has(t, "Held for the network");
+  assert_has(t, "The network: held by the nominated payee, by stream");
+  /* The notes: every column's meaning, and the arithmetic. */
+  assert_has(t, "What the columns mean");
+  for (int c = 0; c < PCN_STATEMENT_COLS; c++) {
+    char want[64];
+    snprintf(want, sizeof want,
+             "%s:", pcn_statement_col_title((pcn_statement_col)c));
+    assert_has(t, want);
+  }
+  assert_has(t, "Every network row adds up");
   free(t);
 
   /* The first two pages as images, to look at. */
@@ -277,21 +432,30 @@ static void test_statement_pdf(void **state) {
   assert_has(t, "Prepared for St Mary's Medical Practice (F84003)");
   assert_has(t, "\xc2\xa3"
                 "1,234.56");
-  assert_has(t, pcn_pence_format(st->total.balance, 1, b));
+  assert_has(t, pcn_pence_format(st->total.held_end, 1, b));
   assert_null(strstr(t, "Bow Health Centre (F84002)"));
   free(t);
   pcn_statement_free(st);
 }
 
-static void test_small_statement_one_page(void **state) {
+/* A small network's figures all fit on page one; the notes on what the
+ * columns mean follow on page two. */
+static void test_small_statement_figures_one_page(void **state) {
   (void)state;
   pcn_statement *st = known_statement(1, 2);
   char path[512], err[256];
   out_path(path, sizeof path, "report-small.pdf");
   assert_int_equal(report_statement_pdf(st, path, err, sizeof err), 0);
-  assert_int_equal(pdf_pages(path), 1);
+  assert_int_equal(pdf_pages(path), 2);
   char *t = pdf_text(path, 1);
-  assert_has(t, "Page 1 of 1");
+  assert_has(t, "Page 1 of 2");
+  assert_has(t, "Network total");
+  assert_has(t, "Practice total");
+  assert_null(strstr(t, "What the columns mean"));
+  free(t);
+  t = pdf_text(path, 2);
+  assert_has(t, "What the columns mean");
+  assert_null(strstr(t, "Network total"));
   free(t);
   /* An unwritable path is a sentence, not a crash. */
   assert_int_equal(
@@ -318,7 +482,7 @@ static void test_long_table_continues(void **state) {
     if (strstr(t, "Riverside Surgery (F84001), North (continued)")) {
       continued++;
       assert_has(t, "Stream");
-      assert_has(t, "Balance carried");
+      assert_has(t, "Paid to date");
     }
     free(t);
   }
@@ -361,6 +525,18 @@ static size_t csv_fields(char *line, char **f, size_t max) {
   return n;
 }
 
+/* The amount in a CSV field, or INT64_MIN when it is empty. */
+static int64_t csv_amount(const char *field) {
+  if (!*field) return INT64_MIN;
+  int64_t v;
+  if (pcn_pence_parse(field, &v)) fail_msg("'%s' is not an amount", field);
+  return v;
+}
+
+/* The CSV names every column once, in the model's order; every row adds
+ * up; a practice's total is the sum of its streams, a stream's network
+ * row the sum of the practices' rows, the network's total the sum of its
+ * streams; a column a row's kind does not use is empty. */
 static void test_statement_csv(void **state) {
   (void)state;
   pcn_statement *st = known_statement(8, 9);
@@ -372,18 +548,23 @@ static void test_statement_csv(void **state) {
   assert_int_equal(report_statement_csv(st, f, err, sizeof err), 0);
   fclose(f);
   char *csv = slurp(path);
-  int64_t sum[9][4] = {{0}}, tot[10][4] = {{0}};
-  int practice_rows_seen = 0, network_rows = 0, total_rows = 0;
+  enum { NF = 7 + PCN_STATEMENT_COLS };
+  int64_t psum[PCN_STATEMENT_COLS] = {0}, by_stream[9][2] = {{0}},
+          nsum[PCN_STATEMENT_COLS] = {0};
+  int practice_rows_seen = 0, practice_totals = 0, network_rows = 0,
+      network_totals = 0;
   char *save = NULL;
   int first = 1;
   for (char *line = strtok_r(csv, "\r\n", &save); line;
        line = strtok_r(NULL, "\r\n", &save)) {
-    char *fl[16];
-    size_t n = csv_fields(line, fl, 16);
-    assert_int_equal(n, 11);
+    char *fl[NF + 2];
+    size_t n = csv_fields(line, fl, NF + 2);
+    assert_int_equal(n, NF);
     if (first) {
       assert_string_equal(fl[0], "kind");
-      assert_string_equal(fl[10], "balance");
+      for (int c = 0; c < PCN_STATEMENT_COLS; c++)
+        assert_string_equal(fl[7 + c],
+                            pcn_statement_col_key((pcn_statement_col)c));
       first = 0;
       continue;
     }
@@ -391,44 +572,85 @@ static void test_statement_csv(void **state) {
     size_t s = 9;
     for (size_t k = 0; k < 9; k++)
       if (!strcmp(fl[5], stream_names[k][0])) s = k;
-    int64_t v[4];
-    for (int k = 0; k < 4; k++)
-      if (pcn_pence_parse(fl[7 + k], &v[k]))
-        fail_msg("'%s' is not an amount", fl[7 + k]);
-    if (!strcmp(fl[0], "total")) {
-      total_rows++;
-      if (s == 9) assert_string_equal(fl[5], "*");
-      for (int k = 0; k < 4; k++)
-        tot[s][k] = v[k];
-      continue;
+    int64_t v[PCN_STATEMENT_COLS];
+    for (int c = 0; c < PCN_STATEMENT_COLS; c++)
+      v[c] = csv_amount(fl[7 + c]);
+    int practice =
+        !strcmp(fl[0], "practice") || !strcmp(fl[0], "practice_total");
+    for (int c = 0; c < PCN_STATEMENT_COLS; c++) {
+      int used = practice
+                     ? c == PCN_COL_DISTRIBUTED || c == PCN_COL_CLAIMS_PAID ||
+                           c == PCN_COL_PAID || c == PCN_COL_PAID_TO_DATE
+                     : c != PCN_COL_PAID && c != PCN_COL_PAID_TO_DATE;
+      if (used != (v[c] != INT64_MIN))
+        fail_msg("%s row %s %s: column %s is %s", fl[0], fl[2], fl[5],
+                 pcn_statement_col_key((pcn_statement_col)c),
+                 used ? "empty" : "filled");
     }
-    assert_true(s < 9);
+    if (practice) {
+      assert_int_equal(v[PCN_COL_PAID],
+                       v[PCN_COL_DISTRIBUTED] + v[PCN_COL_CLAIMS_PAID]);
+    } else {
+      assert_int_equal(v[PCN_COL_HELD_START] + v[PCN_COL_RECEIVED] -
+                           v[PCN_COL_DISTRIBUTED] - v[PCN_COL_CLAIMS_PAID] -
+                           v[PCN_COL_SPENT],
+                       v[PCN_COL_HELD_END]);
+    }
     if (!strcmp(fl[0], "practice")) {
       practice_rows_seen++;
+      assert_true(s < 9);
       if (!strcmp(fl[2], "F84007"))
         assert_string_equal(fl[3], "Globe Town Surgery, \"East\"");
       if (!strcmp(fl[2], "F84003") && s == 3)
-        assert_string_equal(fl[8], "1234.56");
-    } else {
-      assert_string_equal(fl[0], "network");
+        assert_string_equal(fl[7 + PCN_COL_DISTRIBUTED], "1234.56");
+      for (int c = 0; c < PCN_STATEMENT_COLS; c++)
+        if (v[c] != INT64_MIN) psum[c] += v[c];
+      by_stream[s][0] += v[PCN_COL_DISTRIBUTED];
+      by_stream[s][1] += v[PCN_COL_CLAIMS_PAID];
+    } else if (!strcmp(fl[0], "practice_total")) {
+      practice_totals++;
+      assert_string_equal(fl[5], "*");
+      for (int c = 0; c < PCN_STATEMENT_COLS; c++)
+        if (v[c] != INT64_MIN) assert_int_equal(v[c], psum[c]);
+      memset(psum, 0, sizeof psum);
+    } else if (!strcmp(fl[0], "network")) {
       network_rows++;
+      assert_true(s < 9);
+      assert_int_equal(v[PCN_COL_DISTRIBUTED], by_stream[s][0]);
+      assert_int_equal(v[PCN_COL_CLAIMS_PAID], by_stream[s][1]);
+      for (int c = 0; c < PCN_STATEMENT_COLS; c++)
+        if (v[c] != INT64_MIN) nsum[c] += v[c];
+    } else {
+      assert_string_equal(fl[0], "network_total");
+      network_totals++;
+      assert_string_equal(fl[5], "*");
+      for (int c = 0; c < PCN_STATEMENT_COLS; c++)
+        if (v[c] != INT64_MIN) assert_int_equal(v[c], nsum[c]);
+      assert_int_equal(v[PCN_COL_HELD_END], st->total.held_end);
+      assert_int_equal(v[PCN_COL_EXPECTED], 31800 * 100);
     }
-    for (int k = 0; k < 4; k++)
-      sum[s][k] += v[k];
   }
   assert_int_equal(practice_rows_seen, 72);
+  assert_int_equal(practice_totals, 8);
   assert_int_equal(network_rows, 9);
-  assert_int_equal(total_rows, 10);
-  int64_t grand[4] = {0};
-  for (size_t s = 0; s < 9; s++)
-    for (int k = 0; k < 4; k++) {
-      assert_int_equal(sum[s][k], tot[s][k]);
-      grand[k] += tot[s][k];
-    }
-  for (int k = 0; k < 4; k++)
-    assert_int_equal(grand[k], tot[9][k]);
-  assert_int_equal(tot[9][3], st->total.balance);
+  assert_int_equal(network_totals, 1);
   free(csv);
+
+  /* No rates set: expected is empty on every row, not 0.00. */
+  st->rates_set = 0;
+  f = fopen(path, "wb");
+  assert_int_equal(report_statement_csv(st, f, err, sizeof err), 0);
+  fclose(f);
+  csv = slurp(path);
+  save = NULL;
+  for (char *line = strtok_r(csv, "\r\n", &save); line;
+       line = strtok_r(NULL, "\r\n", &save)) {
+    char *fl[NF + 2];
+    assert_int_equal(csv_fields(line, fl, NF + 2), NF);
+    if (strcmp(fl[0], "kind")) assert_string_equal(fl[NF - 1], "");
+  }
+  free(csv);
+  st->rates_set = 1;
 
   /* A name a spreadsheet would run as a formula stays text. */
   snprintf(st->practices[0].name, sizeof st->practices[0].name,
@@ -454,8 +676,14 @@ static void test_statement_table(void **state) {
   assert_has(t, "monthly statement for November 2026");
   assert_has(t, "F84003  St Mary's Medical Practice, North");
   assert_has(t, "1,234.56");
-  assert_has(t, pcn_pence_format(st->total.balance, 1, b));
+  assert_has(t, pcn_pence_format(st->total.held_end, 1, b));
   assert_has(t, "Network total");
+  assert_has(t, "HELD AT START");
+  assert_has(t, "PAID TO DATE");
+  assert_has(t, "EXPECTED");
+  assert_has(t, "Columns:");
+  assert_has(t, "  Held at end: ");
+  assert_null(strstr(t, "BALANCE"));
   free(t);
   /* A network that has not recorded its payee gets a statement that says
    * so, not one that names a practice. */
@@ -466,6 +694,15 @@ static void test_statement_table(void **state) {
   t = slurp(path);
   assert_has(t, "Nominated payee: not recorded.");
   assert_has(t, "Held by the nominated payee for the network");
+  free(t);
+  /* No rates set: no Expected column, and a sentence saying why. */
+  st->rates_set = 0;
+  f = fopen(path, "wb");
+  assert_int_equal(report_statement_table(st, f, err, sizeof err), 0);
+  fclose(f);
+  t = slurp(path);
+  assert_null(strstr(t, "EXPECTED"));
+  assert_has(t, "Expected income is not shown: no income rates are set");
   free(t);
   out_path(path, sizeof path, "report-no-payee.pdf");
   assert_int_equal(report_statement_pdf(st, path, err, sizeof err), 0);
@@ -502,10 +739,8 @@ static void test_chart_not_blank(void **state) {
   assert_int_equal(cairo_surface_write_to_png(img, path), CAIRO_STATUS_SUCCESS);
 
   /* Nothing distributed: a sentence instead of bars. */
-  for (size_t i = 0; i < 8 * 9; i++) {
-    st->cells[i].balance += st->cells[i].distributed;
+  for (size_t i = 0; i < 8 * 9; i++)
     st->cells[i].distributed = 0;
-  }
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
   report_draw_statement_chart(cr, st, 640, 360);
@@ -533,13 +768,17 @@ static void test_chart_many_practices(void **state) {
     for (size_t s = 0; s < 3; s++) {
       pcn_statement_figures *f = pcn_statement_cell(st, p, s);
       f->distributed = 100000 + (int64_t)(p * 5000 + s * 20000);
-      f->received = f->distributed;
     }
   }
   for (size_t s = 0; s < 3; s++)
     snprintf(st->streams[s].name, sizeof st->streams[s].name, "Stream %zu",
              s + 1);
   pcn_statement_cell(st, 7, 1)->distributed = -250000;
+  for (size_t s = 0; s < 3; s++) {
+    for (size_t p = 0; p < 40; p++)
+      st->held[s].distributed += pcn_statement_cell(st, p, s)->distributed;
+    st->held[s].received = st->held[s].distributed;
+  }
   snprintf(st->payee_ods, sizeof st->payee_ods, "Y00001");
   pcn_statement_fill_totals(st);
   char err[256];
@@ -674,9 +913,10 @@ int main(void) {
   setenv("TZ", "UTC", 1);
   tzset();
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_columns),
       cmocka_unit_test(test_totals_and_check),
       cmocka_unit_test(test_statement_pdf),
-      cmocka_unit_test(test_small_statement_one_page),
+      cmocka_unit_test(test_small_statement_figures_one_page),
       cmocka_unit_test(test_long_table_continues),
       cmocka_unit_test(test_statement_csv),
       cmocka_unit_test(test_statement_table),

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "money.h"
+
 static int fail(char *err, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t n, const char *fmt, ...) {
@@ -73,32 +75,53 @@ void report_pb_add_streams(report_pb_names *nm, Pcn__FundsStream *const *s,
   }
 }
 
-/* The two sides differ; how each figure of pcn_statement is filled:
+/* How each figure of pcn_statement is filled from the page (one meaning
+ * each: report.h's pcn_statement_col):
  *
  *   practice p, stream s (cells):
- *     received    = 0: the ledger takes every receipt into the network's
- *                   bank account; nothing is received on a practice's
- *                   behalf.
- *     distributed = the row's distributed (paid to it in the month).
- *     claimed     = the row's claimed (backfill claims paid to it).
- *     balance     = 0: once distributed the money is the practice's; the
- *                   payee holds none on its behalf. The row's balance is
- *                   "paid to date", which the struct has no figure for
- *                   (putting it here would count it as held by the payee).
+ *     distributed  = the row's distributed (paid to it in the month).
+ *     claims_paid  = the row's claimed (backfill claims paid to it).
+ *     paid_to_date = the row's balance: everything paid to it in the
+ *                    stream up to the month's end (its money, not held by
+ *                    the network).
  *   held[s] (the network's row for the stream):
- *     received    = the row's received in the month.
- *     distributed = the row's distributed less what the practices' cells
- *                   show (0 when every practice is in the page: ask for
- *                   the whole network and narrow the tables with focus).
- *     claimed     = the row's claimed less what the practices' cells
- *                   show (0, as for distributed).
- *     balance     = the row's balance: held in the payee's bank at the
- *                   month's end. Expenses ("spent") have no figure in the
- *                   struct; they show as the fall in this balance.
- *   streams[s].expected = the network row's expected, when non-zero.
- *   payee_ods = the page's payee ("" when not recorded).
+ *     held_start = the row's held_before, received, distributed,
+ *     claims_paid (the row's claimed), spent, held_end (the row's
+ *     balance: in the payee's bank at the month's end), expected.
+ *   rates_set = the page's rates_set; payee_ods = the page's payee.
  *
- * So total.balance is the page's held, which is checked. */
+ * Each network row must add up and the practices must add up to it
+ * (pcn_statement_check), and the totals must equal the page's. */
+/* A pcnd older than the statement model (issue 13) sends each network
+ * row's held at end (balance) but not its held at start (held_before, 0),
+ * and no rates_set; it does send the page's held_before. Such a row is
+ * told apart by the page: its held_before is not the sum of the rows'.
+ * Each row's held at start is then what its own figures say it must have
+ * been (held at end - received + distributed + claims paid + spent),
+ * which the caller still checks against the page's held_before, so the
+ * row adds up because the ledger does, never by assumption. Expected
+ * income anywhere means rates are set, whichever pcnd sent the page. */
+static void older_server(const Pcn__FundsStatementPage *pg, pcn_statement *st) {
+  int64_t rows_before = 0;
+  for (size_t i = 0; i < pg->n_rows; i++)
+    if (!pg->rows[i]->practice[0]) rows_before += pg->rows[i]->held_before;
+  if (rows_before != pg->held_before)
+    for (size_t s = 0; s < st->n_streams; s++) {
+      pcn_statement_figures *h = &st->held[s];
+      const int64_t m = PCN_PENCE_MAX; /* beyond: refused by the check */
+      if (h->held_end < -m || h->held_end > m || h->received < -m ||
+          h->received > m || h->distributed < -m || h->distributed > m ||
+          h->claims_paid < -m || h->claims_paid > m || h->spent < -m ||
+          h->spent > m)
+        continue;
+      h->held_start = h->held_end - h->received + h->distributed +
+                      h->claims_paid + h->spent;
+    }
+  st->rates_set = pg->rates_set || pg->expected != 0;
+  for (size_t s = 0; s < st->n_streams; s++)
+    st->rates_set |= st->held[s].expected != 0;
+}
+
 pcn_statement *report_pb_statement(const Pcn__FundsStatementPage *pg,
                                    report_pb_names *nm, const char *network,
                                    const char *focus, int64_t now_ms, char *err,
@@ -149,24 +172,30 @@ pcn_statement *report_pb_statement(const Pcn__FundsStatementPage *pg,
       pcn_statement_figures *f =
           pcn_statement_cell(st, practice_at(nm, x->practice), s);
       f->distributed += x->distributed;
-      f->claimed += x->claimed;
-      st->held[s].distributed -= x->distributed;
-      st->held[s].claimed -= x->claimed;
+      f->claims_paid += x->claimed;
+      f->paid_to_date += x->balance;
     } else {
-      st->held[s].received += x->received;
-      st->held[s].distributed += x->distributed;
-      st->held[s].claimed += x->claimed;
-      st->held[s].balance += x->balance;
-      if (x->expected) {
-        st->streams[s].has_expected = 1;
-        st->streams[s].expected += x->expected;
-      }
+      pcn_statement_figures *h = &st->held[s];
+      h->held_start += x->held_before;
+      h->received += x->received;
+      h->distributed += x->distributed;
+      h->claims_paid += x->claimed;
+      h->spent += x->spent;
+      h->held_end += x->balance;
+      h->expected += x->expected;
     }
   }
+  older_server(pg, st);
   pcn_statement_fill_totals(st);
-  if (st->total.balance != pg->held || st->total.received != pg->received ||
+  if (pcn_statement_check(st, err, n)) {
+    pcn_statement_free(st);
+    return NULL;
+  }
+  if (st->total.held_end != pg->held ||
+      st->total.held_start != pg->held_before ||
+      st->total.received != pg->received ||
       st->total.distributed != pg->distributed ||
-      st->total.claimed != pg->claimed) {
+      st->total.claims_paid != pg->claimed || st->total.spent != pg->spent) {
     fail(err, n,
          "The statement's figures do not add up to its totals; the "
          "ledger and the statement disagree.");

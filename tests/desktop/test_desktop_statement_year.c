@@ -1,0 +1,380 @@
+/* test_desktop_statement_year.c - the year test of issue 13: a month's
+ * statement reads the same, and adds up, in all four of its renderings.
+ *
+ * it_year's year is recorded over the wire (2025-26: three practices, the
+ * payee, figures changing in October, core and ARRS rates, receipts each
+ * month, core distributed by list size and ARRS to the employing practice,
+ * an invoice, backfill claims for meeting time approved into the ledger,
+ * October's core distribution reversed in November), then each of its
+ * twelve months, and April 2026 (the next year: no rates, so no Expected)
+ * is rendered four ways:
+ *   - the terminal table, the CSV and the PDF, by the real `pcn funds
+ *     statement --format ... --out` (the PDF read back with pdftotext);
+ *   - pcn-desktop's Statement page, the month typed into its month entry,
+ *     its table read cell by cell from the window.
+ * statement_year_check.py then checks, month by month, that every row of
+ * every rendering adds up (network: held at start + received -
+ * distributed - claims paid - spent = held at end; practice: distributed +
+ * claims paid = paid in month; totals the sums of their rows), that the
+ * four agree row for row to the penny, and, across months, that held at
+ * start is the month before's held at end and paid to date grows by what
+ * was paid in the month.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+
+#include "dtest.h"
+#include "validate.h"
+
+#ifndef PCN_PATH
+#define PCN_PATH "pcn"
+#endif
+#ifndef CHECK_PY
+#define CHECK_PY "statement_year_check.py"
+#endif
+
+#define NP 3
+#define MONTHS 12
+#define YEAR 2025
+
+static const char *const ods[NP] = {"F84001", "F84002", "F84003"};
+
+/* ------------------------------------------------------------ requests
+ * (it_year.c's, for the same year) */
+
+static const Pcn__Response *call(its_member *m, Pcn__Request *req) {
+  return its_expect(m, req, PCN__STATUS_CODE__OK);
+}
+
+static void figures(its_member *m, const char *o, const char *from,
+                    uint32_t list, uint32_t weighted, const char *locality) {
+  Pcn__FundsFiguresSet f = PCN__FUNDS_FIGURES_SET__INIT;
+  f.practice = (char *)o;
+  f.applies_from = (char *)from;
+  f.list_size = list;
+  f.weighted = weighted;
+  f.locality = (char *)locality;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_FIGURES_SET;
+  req.funds_figures_set = &f;
+  call(m, &req);
+}
+
+static void rate(its_member *m, const char *stream, int basis, int64_t cp) {
+  Pcn__FundsRateSet r = PCN__FUNDS_RATE_SET__INIT;
+  r.year = YEAR;
+  r.stream = (char *)stream;
+  r.basis = basis;
+  r.rate_cp = cp;
+  r.note = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_RATE_SET;
+  req.funds_rate_set = &r;
+  call(m, &req);
+}
+
+static void receive(its_member *m, const char *stream, int64_t pence,
+                    const char *date) {
+  Pcn__FundsReceive r = PCN__FUNDS_RECEIVE__INIT;
+  r.stream = (char *)stream;
+  r.pence = pence;
+  r.date = (char *)date;
+  r.reference = "ICB remittance";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
+  req.funds_receive = &r;
+  call(m, &req);
+}
+
+/* By list size over every practice, or (to != NULL) all to one practice;
+ * the entry's id. */
+static uint64_t distribute(its_member *m, const char *stream, int64_t pence,
+                           const char *date, const char *to) {
+  Pcn__FundsDistribute d = PCN__FUNDS_DISTRIBUTE__INIT;
+  Pcn__FundsPart part = PCN__FUNDS_PART__INIT, *pp[1] = {&part};
+  d.stream = (char *)stream;
+  d.pence = pence;
+  d.date = (char *)date;
+  d.reference = "monthly";
+  if (to) {
+    d.split = PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED;
+    part.practice = (char *)to;
+    part.pence = pence;
+    d.parts = pp;
+    d.n_parts = 1;
+  } else {
+    d.split = PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE;
+  }
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_DISTRIBUTE;
+  req.funds_distribute = &d;
+  return call(m, &req)->funds_entry->id;
+}
+
+static void expense(its_member *m, const char *stream, int64_t pence,
+                    const char *date) {
+  Pcn__FundsExpense e = PCN__FUNDS_EXPENSE__INIT;
+  e.stream = (char *)stream;
+  e.pence = pence;
+  e.date = (char *)date;
+  e.payee = "Pat Jones (project manager)";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_EXPENSE;
+  req.funds_expense = &e;
+  call(m, &req);
+}
+
+static void reverse(its_member *m, uint64_t id, const char *date) {
+  Pcn__FundsReverse r = PCN__FUNDS_REVERSE__INIT;
+  r.entry = id;
+  r.date = (char *)date;
+  r.note = "paid in error";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_REVERSE;
+  req.funds_reverse = &r;
+  call(m, &req);
+}
+
+static void backfill_rate(its_member *m, const char *role, int64_t pph) {
+  Pcn__FundsBackfillRateSet r = PCN__FUNDS_BACKFILL_RATE_SET__INIT;
+  r.role = (char *)role;
+  r.pence_per_hour = pph;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_BACKFILL_RATE_SET;
+  req.funds_backfill_rate_set = &r;
+  call(m, &req);
+}
+
+/* A 2-hour meeting at 13:00 UTC on the day; its id. */
+static uint64_t meeting(its_member *m, int32_t day) {
+  Pcn__MeetingCreate c = PCN__MEETING_CREATE__INIT;
+  c.title = "Network board";
+  c.starts_at = (int64_t)day * 86400000LL + 13 * 3600000LL;
+  c.ends_at = c.starts_at + 2 * 3600000LL;
+  c.place = "Riverside";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEETING_CREATE;
+  req.meeting_create = &c;
+  return call(m, &req)->meeting->id;
+}
+
+static void attend(its_member *m, uint64_t id, const char *user,
+                   uint32_t minutes) {
+  Pcn__MeetingAttend a = PCN__MEETING_ATTEND__INIT;
+  char *users[] = {(char *)user};
+  a.id = id;
+  a.usernames = users;
+  a.n_usernames = 1;
+  a.minutes = minutes;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEETING_ATTEND;
+  req.meeting_attend = &a;
+  call(m, &req);
+}
+
+/* Claims (by who) and approves (by mgr) one attendance, paid from core. */
+static void backfill(its_member *who, its_member *mgr, uint64_t meeting_id,
+                     const char *user, const char *role, const char *date) {
+  Pcn__FundsClaimCreate c = PCN__FUNDS_CLAIM_CREATE__INIT;
+  c.meeting_id = meeting_id;
+  c.username = (char *)user;
+  c.role = (char *)role;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE;
+  req.funds_claim_create = &c;
+  const Pcn__FundsClaim *cl = call(who, &req)->funds_claim;
+  Pcn__FundsClaimDecide d = PCN__FUNDS_CLAIM_DECIDE__INIT;
+  d.id = cl->id;
+  d.version = cl->version;
+  d.approve = 1;
+  d.stream = "core";
+  d.date = (char *)date;
+  d.reason = "";
+  Pcn__Request req2 = PCN__REQUEST__INIT;
+  req2.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE;
+  req2.funds_claim_decide = &d;
+  assert_int_equal(call(mgr, &req2)->funds_claim->state,
+                   PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED);
+}
+
+/* Month i of the year (0 = April 2025; 12 = April 2026). */
+static void month_of(int i, char out[8]) {
+  snprintf(out, 8, "%04d-%02d", i < 9 ? YEAR : YEAR + 1, i < 9 ? i + 4 : i - 8);
+}
+
+static int32_t day_in(int i, int d) {
+  return (int32_t)pcn_days_from_civil(i < 9 ? YEAR : YEAR + 1,
+                                      i < 9 ? i + 4 : i - 8, d);
+}
+
+static void date_in(int i, int d, char out[11]) {
+  pcn_date_format(day_in(i, d), out);
+}
+
+/* it_year's year, without its model: the renderings are checked against
+ * each other and their own arithmetic. */
+static void record_year(fixture *f) {
+  its_member *mgr = f->mgr, *jo = f->jo;
+  its_add_practice(mgr, "F84002", "Hill Street", 8000);
+  its_add_practice(mgr, "F84003", "Canal Side", 5000);
+  its_member *sam =
+      its_add_member(f->s, mgr, "sam", PCN__ROLE__PRACTICE_MANAGER, "F84002");
+  its_member_free(
+      its_add_member(f->s, mgr, "dr.khan", PCN__ROLE__STAFF, "F84001"));
+  Pcn__SettingsUpdate su = PCN__SETTINGS_UPDATE__INIT;
+  su.has_payee_case = PCN__SETTINGS_UPDATE__HAS_PAYEE_PAYEE;
+  su.payee = "F84001";
+  Pcn__Request sreq = PCN__REQUEST__INIT;
+  sreq.body_case = PCN__REQUEST__BODY_SETTINGS_UPDATE;
+  sreq.settings_update = &su;
+  call(mgr, &sreq);
+  static const uint32_t list[NP] = {12000, 8000, 5000};
+  static const uint32_t weighted[NP] = {13000, 7600, 5400};
+  for (int p = 0; p < NP; p++)
+    figures(mgr, ods[p], "2025-04-01", list[p], weighted[p],
+            p < 2 ? "North" : "South");
+  figures(mgr, "F84002", "2025-10-01", 8300, 7900, "North");
+  rate(mgr, "core", PCN__FUNDS_BASIS__FUNDS_PER_PATIENT, 15023);
+  rate(mgr, "arrs", PCN__FUNDS_BASIS__FUNDS_PER_WEIGHTED, 250000);
+  backfill_rate(mgr, "gp", 11000);
+  backfill_rate(mgr, "practice-manager", 4500);
+  uint64_t wrong = 0;
+  for (int i = 0; i < MONTHS; i++) {
+    char d5[11], d10[11], d12[11], d20[11], d25[11];
+    date_in(i, 5, d5);
+    date_in(i, 10, d10);
+    date_in(i, 12, d12);
+    date_in(i, 20, d20);
+    date_in(i, 25, d25);
+    int64_t heads = i < 6 ? 25000 : 25300;
+    int64_t core = (15023 * heads + 600) / 1200;
+    receive(mgr, "core", core, d5);
+    int64_t arrs = 1800000 + 2500 * i;
+    receive(mgr, "arrs", arrs, d5);
+    uint64_t id = distribute(mgr, "core", core - 100000, d10, NULL);
+    if (i == 6) wrong = id;
+    distribute(mgr, "arrs", arrs, d10, "F84001");
+    expense(mgr, "core", 30000, d12);
+    uint64_t mt = meeting(mgr, day_in(i, 15));
+    attend(mgr, mt, "dr.khan", 90);
+    attend(mgr, mt, "sam", 100);
+    backfill(jo, mgr, mt, "dr.khan", "gp", d20);
+    backfill(sam, mgr, mt, "sam", "practice-manager", d20);
+    if (i == 7) reverse(mgr, wrong, d25);
+  }
+  its_member_free(sam);
+}
+
+/* ------------------------------------------------------------ rendering */
+
+/* Runs the real pcn as the PCN manager; fails the test if it fails. */
+static void pcn(const char *cfg, const char *args) {
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "XDG_CONFIG_HOME='%s' '%s' %s > /dev/null", cfg,
+           PCN_PATH, args);
+  if (system(cmd) != 0) fail_msg("'pcn %s' failed", args);
+}
+
+/* The Statement page's table as it is in the window: a line per grid
+ * row, its cells' text joined by tabs. */
+static void save_grid(GtkWidget *grid, const char *path) {
+  enum { MAXR = 256, MAXC = 12 };
+  const char *(*cell)[MAXC] = calloc(MAXR, sizeof *cell);
+  int rows = 0, cols = 0;
+  for (GtkWidget *c = gtk_widget_get_first_child(grid); c;
+       c = gtk_widget_get_next_sibling(c)) {
+    int x, y, w, h;
+    gtk_grid_query_child(GTK_GRID(grid), c, &x, &y, &w, &h);
+    if (!GTK_IS_LABEL(c) || x >= MAXC || y >= MAXR) continue;
+    cell[y][x] = gtk_label_get_text(GTK_LABEL(c));
+    if (y + 1 > rows) rows = y + 1;
+    if (x + 1 > cols) cols = x + 1;
+  }
+  FILE *out = fopen(path, "w");
+  assert_non_null(out);
+  for (int y = 0; y < rows; y++) {
+    for (int x = 0; x < cols; x++)
+      fprintf(out, "%s%s", x ? "\t" : "", cell[y][x] ? cell[y][x] : "");
+    fputc('\n', out);
+  }
+  fclose(out);
+  free(cell);
+}
+
+/* Shows month on the page (typed into its month entry, as a practice
+ * manager would) and waits for its statement. */
+static void show_month(fixture *f, GtkWidget *win, const char *month) {
+  GtkWidget *e = find_widget(win, GTK_TYPE_ENTRY, "Statement month");
+  assert_non_null(e);
+  type_text(e, month);
+  g_signal_emit_by_name(e, "activate"); /* Enter */
+  char want[32];
+  snprintf(want, sizeof want, "%s: held ", month);
+  if (!dtest_wait_says(f, win, "Statement summary", want))
+    fail_msg(
+        "the page never showed %s: it says \"%s\" (%s)", month,
+        gtk_label_get_text(GTK_LABEL(find_widget(win, 0, "Statement summary"))),
+        gtk_label_get_text(GTK_LABEL(find_widget(win, 0, "Statement note"))));
+}
+
+static void test_statement_year(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  record_year(f);
+  char cfg[400], dir[600];
+  dtest_save_session(f, f->mgr, cfg, sizeof cfg);
+  setenv("XDG_CONFIG_HOME", f->cfgdir, 1); /* the window's member again */
+  snprintf(dir, sizeof dir, "%s/year", f->s->dir);
+  assert_int_equal(mkdir(dir, 0700), 0);
+
+  dtest_show_page(win, "statement");
+  GtkWidget *grid = find_widget(win, 0, "Statement table");
+  assert_non_null(grid);
+  for (int i = 0; i <= MONTHS; i++) {
+    char m[8], args[2048], path[700];
+    month_of(i, m);
+    snprintf(args, sizeof args,
+             "funds statement --month %s --format table --out '%s/%s.table'", m,
+             dir, m);
+    pcn(cfg, args);
+    snprintf(args, sizeof args,
+             "funds statement --month %s --format csv --out '%s/%s.csv'", m,
+             dir, m);
+    pcn(cfg, args);
+    snprintf(args, sizeof args,
+             "funds statement --month %s --format pdf --out '%s/%s.pdf'", m,
+             dir, m);
+    pcn(cfg, args);
+    snprintf(args, sizeof args,
+             "pdftotext -layout -enc UTF-8 '%s/%s.pdf' '%s/%s.pdf.txt'", dir, m,
+             dir, m);
+    if (system(args) != 0) fail_msg("%s failed", args);
+    show_month(f, win, m);
+    snprintf(path, sizeof path, "%s/%s.desktop", dir, m);
+    save_grid(grid, path);
+  }
+  shot(win, "desktop-statement-year");
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "python3 '%s' '%s' %d", CHECK_PY, dir, MONTHS + 1);
+  int rc = system(cmd);
+  /* PCN_KEEP_YEAR=DIR keeps the renderings there, to look at. */
+  const char *keep = getenv("PCN_KEEP_YEAR");
+  if (keep) {
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -r '%s' '%s'", keep, dir,
+             keep);
+    if (system(cmd)) fail_msg("could not keep the renderings in %s", keep);
+  }
+  if (rc != 0)
+    fail_msg("statement_year_check.py found a disagreement (%d)", rc);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_statement_year, dtest_setup,
+                                      dtest_teardown),
+  };
+  return dtest_main(tests, G_N_ELEMENTS(tests));
+}
