@@ -92,6 +92,10 @@ mgr staff equity --from 2026-11-30 --to 2026-12-04 > "$tmp/out"
 grep -E -q '^North +0 +0.00 +9000 +50.00 ' "$tmp/out" || fail "locality table: $(cat "$tmp/out")"
 grep -q '^List sizes and localities are the figures in force on 2026-12-04, the period.s last day: F84001 from 2026-12-01, F84002 from 2026-12-01.$' \
   "$tmp/out" || fail "which figures (table): $(cat "$tmp/out")"
+mgr staff equity --from 2026-11-30 --to 2026-12-04 --format pdf --out "$tmp/e.pdf" > /dev/null
+pdftotext -enc UTF-8 "$tmp/e.pdf" - | tr '\n' ' ' > "$tmp/e.txt"
+grep -q "figures in force on 2026-12-04, the period.s last day" "$tmp/e.txt" ||
+  fail "which figures (pdf): $(cat "$tmp/e.txt")"
 # The week before still reads the list sizes of practice add.
 mgr staff equity --from 2026-11-23 --to 2026-11-27 > "$tmp/out"
 grep -q 'in force on 2026-11-27, the period.s last day: F84001 as added, F84002 as added.$' \
