@@ -116,7 +116,8 @@ static int practices_read(MDB_txn *txn, store *st, pcn_arena *a,
   if ((rc = mdb_cursor_open(txn, st->practices, &cur))) return rc;
   MDB_val k, v;
   size_t m = 0;
-  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && m < ms.ms_entries;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+       rc == 0 && m < ms.ms_entries;
        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
     Pcn__Practice *p = pcn__practice__unpack(&a->pb, v.mv_size, v.mv_data);
     if (p) pr[m++] = p;
@@ -204,8 +205,8 @@ int funds_figures_at(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
 
 /* Sets p->list_size and p->list_size_from to the figure in force on day
  * (0 and "" when none): how a practice is read. 0 or an LMDB error. */
-int funds_practice_as_read(MDB_txn *txn, store *st, int32_t day,
-                           pcn_arena *a, Pcn__Practice **p, size_t np) {
+int funds_practice_as_read(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
+                           Pcn__Practice **p, size_t np) {
   Pcn__PracticeFigures **f;
   size_t nf;
   int rc = funds_figures_at(txn, st, day, a, &f, &nf);
@@ -227,15 +228,13 @@ int funds_practice_as_read(MDB_txn *txn, store *st, int32_t day,
  * other figures as in force on that day, so a new list size keeps the
  * weighted population, locality and beds), replacing one of the same
  * date, with its event; *out is the figure. 0 or a status code. */
-int funds_figures_record_list(wtx *w, wjob *job, uint32_t pid,
-                              const char *ods, const char *date,
-                              uint32_t list_size,
+int funds_figures_record_list(wtx *w, wjob *job, uint32_t pid, const char *ods,
+                              const char *date, uint32_t list_size,
                               Pcn__PracticeFigures **out) {
   int32_t day;
   if (pcn_date_parse(date, &day))
     return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
-                    "list_size_from: %s is not a date; give YYYY-MM-DD.",
-                    date);
+                    "list_size_from: %s is not a date; give YYYY-MM-DD.", date);
   Pcn__PracticeFigures **all;
   size_t n;
   int rc = funds_figures_at(w->txn, w->st, day, &job->arena, &all, &n);
@@ -382,8 +381,8 @@ static int figures_list_read(req_ctx *ctx) {
     if (!rc) rc = practices_read(txn, st, ctx->arena, &pr, &np);
     if (!rc && pr) rc = mdb_cursor_open(txn, st->practice_figures, &cur);
     if (!rc && pr) {
-      pg->figures = pcn_arena_alloc(
-          ctx->arena, (ms.ms_entries + np + 1) * sizeof *pg->figures);
+      pg->figures = pcn_arena_alloc(ctx->arena, (ms.ms_entries + np + 1) *
+                                                    sizeof *pg->figures);
       for (size_t i = 0; !rc && i < np; i++) {
         if (ods[0] && strcmp(pr[i]->ods, ods)) continue;
         if (!pg->figures) {
@@ -768,8 +767,7 @@ static int build_distribution(MDB_txn *txn, store *st, pcn_arena *a,
       for (size_t j = 0; weighted && j < nf; j++)
         if (strcmp(fig[j]->practice, pl.ods[i]) == 0 && !fig[j]->weighted &&
             fig[j]->list_size)
-          return FFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION,
-                       "figures_date",
+          return FFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "figures_date",
                        "Practice %s has a list size but no weighted "
                        "population in force on %s; record it with pcn funds "
                        "figures --set %s.",

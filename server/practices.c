@@ -176,8 +176,8 @@ static int practice_get_read(req_ctx *ctx) {
                     "No practice %s in this network; `pcn practice list` "
                     "shows them.",
                     ods);
-  if (rc || as_read(txn, &ctx->srv->st, srv_now_ms(ctx->srv), ctx->arena, &p,
-                    1))
+  if (rc ||
+      as_read(txn, &ctx->srv->st, srv_now_ms(ctx->srv), ctx->arena, &p, 1))
     return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
                     "The server could not read the practice; try again.");
   ctx->resp->body_case = PCN__RESPONSE__BODY_PRACTICE;

@@ -137,9 +137,8 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
       printf("%-8s %-11s %10u %10u %6u  %s\n", p->figures[i]->practice,
              p->figures[i]->applies_from[0] ? p->figures[i]->applies_from
                                             : "as added",
-             p->figures[i]->list_size,
-             p->figures[i]->weighted, p->figures[i]->beds,
-             p->figures[i]->locality);
+             p->figures[i]->list_size, p->figures[i]->weighted,
+             p->figures[i]->beds, p->figures[i]->locality);
     break;
   }
   case PCN__RESPONSE__BODY_FUNDS_LEDGER_PAGE: {

@@ -41,8 +41,7 @@ static int parse_list_size(cli_ctx *c, uint32_t *out) {
 static int parse_from(cli_ctx *c, int has_list, char **out) {
   const char *v = cli_opt_val(c, "from");
   if (!cli_has(c, "from")) return EXIT_DONE;
-  if (!has_list)
-    return cli_usage(c, "--from dates a --list-size; give both.");
+  if (!has_list) return cli_usage(c, "--from dates a --list-size; give both.");
   if (!v || cli_check_date(c, "from", v)) return EXIT_USAGE;
   *out = (char *)v;
   return EXIT_DONE;
