@@ -103,9 +103,21 @@ int staff_costs_on(MDB_txn *txn, store *st, int32_t day, int64_t *pence,
 
 /* funds.c: the figures (list size, weighted population, locality) in force
  * on day for every practice that has some, in practice id order, decoded
- * into the arena. 0 or an LMDB error (ENOMEM). */
+ * into the arena: each practice's latest dated figure on or before day,
+ * else the undated list size its record holds (applies_from ""). 0 or an
+ * LMDB error (ENOMEM). */
 int funds_figures_at(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
                      Pcn__PracticeFigures ***out, size_t *n);
+/* funds.c: sets each practice's list_size and list_size_from to its
+ * figure in force on day, the way a practice is read. 0 or an LMDB error. */
+int funds_practice_as_read(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
+                           Pcn__Practice **p, size_t np);
+/* funds.c, writer: records list_size as practice pid's figure from date
+ * (YYYY-MM-DD), keeping that day's other figures, with its event. 0 or a
+ * status code. */
+int funds_figures_record_list(wtx *w, wjob *job, uint32_t pid, const char *ods,
+                              const char *date, uint32_t list_size,
+                              Pcn__PracticeFigures **out);
 /* funds.c: 1 if code names a funding stream (built in or added), else 0. */
 int funds_stream_exists(MDB_txn *txn, store *st, const char *code);
 /* funds_plan.c, for funds_arrs.c's headroom: the

@@ -88,21 +88,64 @@ static void figures_key(uint8_t key[8], uint32_t practice, int32_t day) {
   key_u32(key + 4, (uint32_t)day ^ 0x80000000u);
 }
 
+/* A practice's undated first figure: the list size its record holds (the
+ * one it was added with, or, in a store written before figures were its
+ * one history, the one last entered with practice update), in force from
+ * the start of time until its first dated figure. NULL if it has none. */
+static Pcn__PracticeFigures *figures_base(const Pcn__Practice *p,
+                                          pcn_arena *a) {
+  if (!p->list_size) return NULL;
+  Pcn__PracticeFigures *f = pcn_arena_alloc(a, sizeof *f);
+  if (!f) return NULL;
+  pcn__practice_figures__init(f);
+  f->practice = p->ods;
+  f->list_size = p->list_size;
+  f->recorded_at = p->created_at;
+  return f;
+}
+
+/* Every practice, in id order, into the arena. 0 or an LMDB error. */
+static int practices_read(MDB_txn *txn, store *st, pcn_arena *a,
+                          Pcn__Practice ***out, size_t *n) {
+  MDB_stat ms;
+  int rc = mdb_stat(txn, st->practices, &ms);
+  if (rc) return rc;
+  Pcn__Practice **pr = pcn_arena_alloc(a, (ms.ms_entries + 1) * sizeof *pr);
+  if (!pr) return ENOMEM;
+  MDB_cursor *cur;
+  if ((rc = mdb_cursor_open(txn, st->practices, &cur))) return rc;
+  MDB_val k, v;
+  size_t m = 0;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+       rc == 0 && m < ms.ms_entries;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    Pcn__Practice *p = pcn__practice__unpack(&a->pb, v.mv_size, v.mv_data);
+    if (p) pr[m++] = p;
+  }
+  mdb_cursor_close(cur);
+  if (rc && rc != MDB_NOTFOUND) return rc;
+  *out = pr;
+  *n = m;
+  return 0;
+}
+
 /* The figures in force on day for every practice that has some, in
- * practice id order. */
+ * practice id order: each practice's latest dated figure on or before
+ * day, else its undated first list size (figures_base). */
 int funds_figures_at(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
                      Pcn__PracticeFigures ***out, size_t *n) {
-  MDB_stat ms;
+  MDB_stat ms, mp;
   int rc = mdb_stat(txn, st->practice_figures, &ms);
+  if (!rc) rc = mdb_stat(txn, st->practices, &mp);
   if (rc) return rc;
-  Pcn__PracticeFigures **list =
-      pcn_arena_alloc(a, (ms.ms_entries + 1) * sizeof *list);
-  if (!list) return ENOMEM;
+  size_t cap = ms.ms_entries + mp.ms_entries + 1;
+  Pcn__PracticeFigures **list = pcn_arena_alloc(a, cap * sizeof *list);
+  uint32_t *pids = pcn_arena_alloc(a, cap * sizeof *pids);
+  if (!list || !pids) return ENOMEM;
   size_t k = 0;
   MDB_cursor *cur;
   if ((rc = mdb_cursor_open(txn, st->practice_figures, &cur))) return rc;
   MDB_val key, val;
-  uint32_t last_practice = 0;
   for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); rc == 0;
        rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
     if (key.mv_size != 8) continue;
@@ -116,16 +159,110 @@ int funds_figures_at(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
       rc = MDB_CORRUPTED;
       break;
     }
-    if (k && last_practice == pid)
+    if (k && pids[k - 1] == pid)
       list[k - 1] = f; /* later date of the same practice */
     else
-      list[k++] = f;
-    last_practice = pid;
+      pids[k] = pid, list[k++] = f;
   }
   mdb_cursor_close(cur);
   if (rc != MDB_NOTFOUND) return rc;
-  *out = list;
-  *n = k;
+  /* Merge in, by practice id, the undated first figure of every practice
+   * with none dated on or before day. */
+  Pcn__PracticeFigures **all = pcn_arena_alloc(a, cap * sizeof *all);
+  if (!all) return ENOMEM;
+  size_t j = 0, m = 0;
+  if ((rc = mdb_cursor_open(txn, st->practices, &cur))) return rc;
+  for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+    if (key.mv_size != 4) continue;
+    uint32_t pid = key_get_u32(key.mv_data);
+    while (j < k && pids[j] < pid)
+      all[m++] = list[j++];
+    if (j < k && pids[j] == pid) {
+      all[m++] = list[j++];
+      continue;
+    }
+    Pcn__Practice *p = pcn__practice__unpack(&a->pb, val.mv_size, val.mv_data);
+    if (!p) {
+      rc = MDB_CORRUPTED;
+      break;
+    }
+    Pcn__PracticeFigures *f = figures_base(p, a);
+    if (p->list_size && !f) {
+      rc = ENOMEM;
+      break;
+    }
+    if (f) all[m++] = f;
+  }
+  mdb_cursor_close(cur);
+  if (rc != MDB_NOTFOUND) return rc;
+  while (j < k)
+    all[m++] = list[j++];
+  *out = all;
+  *n = m;
+  return 0;
+}
+
+/* Sets p->list_size and p->list_size_from to the figure in force on day
+ * (0 and "" when none): how a practice is read. 0 or an LMDB error. */
+int funds_practice_as_read(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
+                           Pcn__Practice **p, size_t np) {
+  Pcn__PracticeFigures **f;
+  size_t nf;
+  int rc = funds_figures_at(txn, st, day, a, &f, &nf);
+  if (rc) return rc;
+  for (size_t i = 0; i < np; i++) {
+    p[i]->list_size = 0;
+    p[i]->list_size_from = "";
+    for (size_t j = 0; j < nf; j++)
+      if (!strcmp(f[j]->practice, p[i]->ods)) {
+        p[i]->list_size = f[j]->list_size;
+        p[i]->list_size_from = f[j]->applies_from;
+        break;
+      }
+  }
+  return 0;
+}
+
+/* Writer: records list_size as practice pid's figure from date (its
+ * other figures as in force on that day, so a new list size keeps the
+ * weighted population, locality and beds), replacing one of the same
+ * date, with its event; *out is the figure. 0 or a status code. */
+int funds_figures_record_list(wtx *w, wjob *job, uint32_t pid, const char *ods,
+                              const char *date, uint32_t list_size,
+                              Pcn__PracticeFigures **out) {
+  int32_t day;
+  if (pcn_date_parse(date, &day))
+    return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                    "list_size_from: %s is not a date; give YYYY-MM-DD.", date);
+  Pcn__PracticeFigures **all;
+  size_t n;
+  int rc = funds_figures_at(w->txn, w->st, day, &job->arena, &all, &n);
+  if (rc) return wtx_lmdb(w, rc, "reading the figures");
+  Pcn__PracticeFigures *f = pcn_arena_alloc(&job->arena, sizeof *f);
+  if (!f) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn__practice_figures__init(f);
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(all[i]->practice, ods)) {
+      f->weighted = all[i]->weighted;
+      f->locality = all[i]->locality;
+      f->beds = all[i]->beds;
+    }
+  f->practice = (char *)ods;
+  f->applies_from = (char *)date;
+  f->list_size = list_size;
+  f->recorded_at = job->now_ms;
+  f->recorded_by = job->who.username;
+  uint8_t key[8];
+  figures_key(key, pid, day);
+  if ((rc = store_put_pb(w->txn, w->st->practice_figures, key, 8,
+                         (const ProtobufCMessage *)f)))
+    return wtx_lmdb(w, rc, "saving the figures");
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_FUNDS_FIGURES;
+  ev.funds_figures = f;
+  if ((rc = feed_emit(w, PCN__OP__UPDATED, "", &ev))) return rc;
+  *out = f;
   return 0;
 }
 
@@ -234,30 +371,44 @@ static int figures_list_read(req_ctx *ctx) {
           all[pg->n_figures++] = all[i];
     }
   } else {
+    /* Each practice's history: its undated first list size, then its
+     * dated figures, oldest first. */
     MDB_stat ms;
-    MDB_cursor *cur;
+    MDB_cursor *cur = NULL;
     rc = mdb_stat(txn, st->practice_figures, &ms);
-    if (!rc) rc = mdb_cursor_open(txn, st->practice_figures, &cur);
-    if (!rc) {
-      pg->figures = pcn_arena_alloc(ctx->arena,
-                                    (ms.ms_entries + 1) * sizeof *pg->figures);
-      MDB_val k, v;
-      uint8_t lo[8];
-      figures_key(lo, pid, INT32_MIN);
-      k.mv_size = 8;
-      k.mv_data = lo;
-      for (rc = pg->figures ? mdb_cursor_get(cur, &k, &v,
-                                             ods[0] ? MDB_SET_RANGE : MDB_FIRST)
-                            : ENOMEM;
-           rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (ods[0] && (k.mv_size != 8 || key_get_u32(k.mv_data) != pid)) break;
-        Pcn__PracticeFigures *f = pcn__practice_figures__unpack(
-            &ctx->arena->pb, v.mv_size, v.mv_data);
-        if (f) pg->figures[pg->n_figures++] = f;
+    size_t np = 0;
+    Pcn__Practice **pr = NULL;
+    if (!rc) rc = practices_read(txn, st, ctx->arena, &pr, &np);
+    if (!rc && pr) rc = mdb_cursor_open(txn, st->practice_figures, &cur);
+    if (!rc && pr) {
+      pg->figures = pcn_arena_alloc(ctx->arena, (ms.ms_entries + np + 1) *
+                                                    sizeof *pg->figures);
+      for (size_t i = 0; !rc && i < np; i++) {
+        if (ods[0] && strcmp(pr[i]->ods, ods)) continue;
+        if (!pg->figures) {
+          rc = ENOMEM;
+          break;
+        }
+        Pcn__PracticeFigures *b = figures_base(pr[i], ctx->arena);
+        if (b) pg->figures[pg->n_figures++] = b;
+        MDB_val k, v;
+        uint8_t lo[8];
+        figures_key(lo, pr[i]->id, INT32_MIN);
+        k.mv_size = 8;
+        k.mv_data = lo;
+        for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+             rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+          if (k.mv_size != 8 || key_get_u32(k.mv_data) != pr[i]->id) break;
+          Pcn__PracticeFigures *f = pcn__practice_figures__unpack(
+              &ctx->arena->pb, v.mv_size, v.mv_data);
+          if (f) pg->figures[pg->n_figures++] = f;
+        }
+        if (rc == MDB_NOTFOUND) rc = 0;
       }
-      mdb_cursor_close(cur);
-      if (rc == MDB_NOTFOUND) rc = 0;
+    } else if (!rc) {
+      rc = ENOMEM;
     }
+    if (cur) mdb_cursor_close(cur);
   }
   if (rc)
     return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
@@ -611,6 +762,16 @@ static int build_distribution(MDB_txn *txn, store *st, pcn_arena *a,
                      "Practice %s has no figures in force on %s; record "
                      "them with pcn funds figures set.",
                      pl.ods[i], fdate);
+      /* A list size with no weighted population (one given through
+       * practice add or update) is not a weighted population of 0. */
+      for (size_t j = 0; weighted && j < nf; j++)
+        if (strcmp(fig[j]->practice, pl.ods[i]) == 0 && !fig[j]->weighted &&
+            fig[j]->list_size)
+          return FFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "figures_date",
+                       "Practice %s has a list size but no weighted "
+                       "population in force on %s; record it with pcn funds "
+                       "figures --set %s.",
+                       pl.ods[i], fdate, pl.ods[i]);
       sum += w[i];
     }
     if (sum == 0)

@@ -4,6 +4,15 @@
  * id). The ODS code is a practice's identity and never changes; a practice
  * that takes a new code is a new practice. Practices are network-wide
  * records: every member sees them, and their events go to everyone.
+ *
+ * List size: a practice's figures (funds.c's practice_figures) are its one
+ * history of list sizes. The record's stored list_size is only the undated
+ * first figure, in force before any dated one: the size it was added with
+ * (or, in stores written before, the last one entered here). A later
+ * list size given here is recorded as a dated figure (today unless
+ * list_size_from says) and the stored list_size is never changed again.
+ * A practice is always read (list, show, the response and event of a
+ * change) with list_size set to its figure in force today.
  */
 #include <string.h>
 
@@ -11,6 +20,7 @@
 #include "feed.h"
 #include "validate.h"
 
+#define DAY_MS 86400000LL
 #define PRACTICE_MAX_LIST 10000000u /* registered patients, a sanity cap */
 
 int practice_lookup(MDB_txn *txn, store *st, const char *ods, uint32_t *id) {
@@ -39,6 +49,27 @@ static int check_list_size(req_ctx *ctx, uint32_t n) {
   return -1;
 }
 
+static int32_t day_of(int64_t ms) {
+  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
+}
+
+/* A list size's date: "" (may be), or a date; -1 with ctx failed. */
+static int check_list_size_from(req_ctx *ctx, const char *v, int has_list) {
+  if (!v[0]) return 0;
+  if (!has_list) {
+    ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "list_size_from",
+                   "list_size_from: give the list size it dates too.");
+    return -1;
+  }
+  return ctx_check_date(ctx, "list_size_from", v, 0, "2026-12-01", NULL);
+}
+
+/* p as members read it: its list size in force on the day of now_ms. */
+static int as_read(MDB_txn *txn, store *st, int64_t now_ms, pcn_arena *a,
+                   Pcn__Practice **p, size_t n) {
+  return funds_practice_as_read(txn, st, day_of(now_ms), a, p, n);
+}
+
 static int practice_add_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__PracticeAdd *r = ctx->req->practice_add;
@@ -46,7 +77,8 @@ static int practice_add_prepare(req_ctx *ctx, wjob *job) {
   if (!ods) return ctx->status->code;
   r->ods = ods;
   if (ctx_check_text(ctx, "name", r->name, PCN_MAX_NAME, 1, 0) ||
-      check_list_size(ctx, r->list_size))
+      check_list_size(ctx, r->list_size) ||
+      check_list_size_from(ctx, r->list_size_from, r->list_size > 0))
     return ctx->status->code;
   if (perm_check(ctx, "", 0)) return ctx->status->code;
   return PCN__STATUS_CODE__OK;
@@ -69,7 +101,8 @@ static int practice_add_apply(wtx *w, wjob *job) {
   p->id = (uint32_t)id;
   p->ods = r->ods;
   p->name = r->name;
-  p->list_size = r->list_size;
+  /* Undated, or (list_size_from) a dated figure recorded below. */
+  p->list_size = r->list_size_from[0] ? 0 : r->list_size;
   p->version = 1;
   p->created_at = p->updated_at = job->now_ms;
   uint8_t key[4];
@@ -78,6 +111,13 @@ static int practice_add_apply(wtx *w, wjob *job) {
                          (ProtobufCMessage *)p)) ||
       (rc = store_put_u32(w->txn, w->st->practice_by_ods, p->ods, 6, p->id)))
     return wtx_lmdb(w, rc, "saving the practice");
+  Pcn__PracticeFigures *f;
+  if (r->list_size_from[0] &&
+      (rc = funds_figures_record_list(w, job, p->id, p->ods, r->list_size_from,
+                                      r->list_size, &f)))
+    return rc;
+  if ((rc = as_read(w->txn, w->st, job->now_ms, &job->arena, &p, 1)))
+    return wtx_lmdb(w, rc, "reading the practice's figures");
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_PRACTICE;
   ev.practice = p;
@@ -114,6 +154,11 @@ static int practice_list_read(req_ctx *ctx) {
     if (p) items[page->n_practices++] = p;
   }
   mdb_cursor_close(cur);
+  if (as_read(txn, &ctx->srv->st, srv_now_ms(ctx->srv), ctx->arena,
+              page->practices, page->n_practices))
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
+                    "The server could not read the practices' figures; the "
+                    "operator should run pcnd verify.");
   ctx->resp->body_case = PCN__RESPONSE__BODY_PRACTICES;
   ctx->resp->practices = page;
   return PCN__STATUS_CODE__OK;
@@ -131,7 +176,8 @@ static int practice_get_read(req_ctx *ctx) {
                     "No practice %s in this network; `pcn practice list` "
                     "shows them.",
                     ods);
-  if (rc)
+  if (rc ||
+      as_read(txn, &ctx->srv->st, srv_now_ms(ctx->srv), ctx->arena, &p, 1))
     return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
                     "The server could not read the practice; try again.");
   ctx->resp->body_case = PCN__RESPONSE__BODY_PRACTICE;
@@ -148,8 +194,10 @@ static int practice_update_prepare(req_ctx *ctx, wjob *job) {
   if (r->has_name_case == PCN__PRACTICE_UPDATE__HAS_NAME_NAME &&
       ctx_check_text(ctx, "name", r->name, PCN_MAX_NAME, 1, 0))
     return ctx->status->code;
-  if (r->has_list_size_case == PCN__PRACTICE_UPDATE__HAS_LIST_SIZE_LIST_SIZE &&
-      check_list_size(ctx, r->list_size))
+  int has_list =
+      r->has_list_size_case == PCN__PRACTICE_UPDATE__HAS_LIST_SIZE_LIST_SIZE;
+  if ((has_list && check_list_size(ctx, r->list_size)) ||
+      check_list_size_from(ctx, r->list_size_from, has_list))
     return ctx->status->code;
   if (perm_check(ctx, ods, 0)) return ctx->status->code;
   return PCN__STATUS_CODE__OK;
@@ -164,6 +212,8 @@ static int practice_update_apply(wtx *w, wjob *job) {
                     "No practice %s in this network.", r->ods);
   if (rc) return wtx_lmdb(w, rc, "reading the practice");
   if (r->version && r->version != p->version) {
+    if (as_read(w->txn, w->st, job->now_ms, &job->arena, &p, 1))
+      return wtx_lmdb(w, MDB_CORRUPTED, "reading the practice's figures");
     job->resp.body_case = PCN__RESPONSE__BODY_PRACTICE;
     job->resp.practice = p;
     return wtx_fail(w, PCN__STATUS_CODE__CONFLICT,
@@ -174,8 +224,7 @@ static int practice_update_apply(wtx *w, wjob *job) {
   }
   if (r->has_name_case == PCN__PRACTICE_UPDATE__HAS_NAME_NAME)
     p->name = r->name;
-  if (r->has_list_size_case == PCN__PRACTICE_UPDATE__HAS_LIST_SIZE_LIST_SIZE)
-    p->list_size = r->list_size;
+  /* A list size is a dated figure (below); the stored undated one stays. */
   p->version++;
   p->updated_at = job->now_ms;
   uint8_t key[4];
@@ -183,6 +232,19 @@ static int practice_update_apply(wtx *w, wjob *job) {
   if ((rc = store_put_pb(w->txn, w->st->practices, key, 4,
                          (ProtobufCMessage *)p)))
     return wtx_lmdb(w, rc, "saving the practice");
+  if (r->has_list_size_case == PCN__PRACTICE_UPDATE__HAS_LIST_SIZE_LIST_SIZE) {
+    char today[11];
+    pcn_date_format(day_of(job->now_ms), today);
+    const char *from = r->list_size_from[0] ? r->list_size_from : today;
+    char *date = pcn_arena_strdup(&job->arena, from);
+    Pcn__PracticeFigures *f;
+    if (!date) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+    if ((rc = funds_figures_record_list(w, job, p->id, p->ods, date,
+                                        r->list_size, &f)))
+      return rc;
+  }
+  if ((rc = as_read(w->txn, w->st, job->now_ms, &job->arena, &p, 1)))
+    return wtx_lmdb(w, rc, "reading the practice's figures");
   Pcn__Event ev = PCN__EVENT__INIT;
   ev.record_case = PCN__EVENT__RECORD_PRACTICE;
   ev.practice = p;

@@ -28,7 +28,10 @@
  *
  * The equity report's money is what the ledger paid each practice in the
  * period (practice: and claim: lines, reversals netted by date); its
- * locality is the one in the practice figures in force on the first day.
+ * list size and locality are the practice figures in force on the
+ * period's last day (the latest before it ends, so figures that start
+ * inside the period count), named in the report as figures_as_at and
+ * each row's figures_from.
  * Shares are whole basis points split by largest remainder, so each
  * column adds up to exactly 100.00%.
  *
@@ -1104,25 +1107,28 @@ static int equity_read(req_ctx *ctx) {
   size_t nf = 0;
   if (!lv || !out || !rows || !rowp || settings_load(txn, st, a, &set) ||
       settings_holidays(set, a, &h) ||
-      funds_figures_at(txn, st, from, a, &fig, &nf))
+      funds_figures_at(txn, st, to, a, &fig, &nf))
     return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
                     "The rota could not be read; the operator should run "
                     "pcnd verify.");
   pcn__staff_equity_report__init(out);
   out->from = r->from;
   out->to = r->to;
+  out->figures_as_at = r->to;
   out->rows = rowp;
   out->n_rows = np;
   for (size_t i = 0; i < np; i++) {
     pcn__staff_equity_row__init(&rows[i]);
     rows[i].practice = pr[i]->ods;
     rows[i].name = pr[i]->name;
-    rows[i].list_size = pr[i]->list_size;
     rows[i].locality = "";
     for (size_t f = 0; f < nf; f++)
-      if (!strcmp(fig[f]->practice, pr[i]->ods))
+      if (!strcmp(fig[f]->practice, pr[i]->ods)) {
+        rows[i].list_size = fig[f]->list_size;
         rows[i].locality = fig[f]->locality;
-    out->list_total += pr[i]->list_size;
+        rows[i].figures_from = fig[f]->applies_from;
+      }
+    out->list_total += rows[i].list_size;
     rowp[i] = &rows[i];
   }
   for (size_t s = 0; s < ns; s++) {

@@ -136,9 +136,10 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
            "WEIGHTED", "BEDS", "LOCALITY");
     for (size_t i = 0; i < p->n_figures; i++)
       printf("%-8s %-11s %10u %10u %6u  %s\n", p->figures[i]->practice,
-             p->figures[i]->applies_from, p->figures[i]->list_size,
-             p->figures[i]->weighted, p->figures[i]->beds,
-             p->figures[i]->locality);
+             p->figures[i]->applies_from[0] ? p->figures[i]->applies_from
+                                            : "as added",
+             p->figures[i]->list_size, p->figures[i]->weighted,
+             p->figures[i]->beds, p->figures[i]->locality);
     break;
   }
   case PCN__RESPONSE__BODY_FUNDS_LEDGER_PAGE: {
@@ -674,7 +675,11 @@ const cli_cmd funds_cmds[] = {
      "figures",
      NULL,
      0,
-     "list practices' figures, or record them (PCN manager)",
+     "list practices' figures (each practice's one history of list "
+     "sizes, used by distributions, expected income, the ARRS ceiling, the "
+     "equity report and pcn practice list; \"as added\" is the list size "
+     "a practice was added with, in force before its first dated figure), "
+     "or record them (PCN manager)",
      "pcn funds figures --set F84001 --from 2027-04-01 --list-size 12000 "
      "--weighted 13250 --locality North",
      {{"practice", "ODS", "one practice's history"},

@@ -517,6 +517,24 @@ static void equity_head(const char *first) {
          "DEVIATION");
 }
 
+/* Which figures the list sizes and localities are: the date they were
+ * read as at, and each practice's figures' date. */
+static void equity_figures_note(const Pcn__StaffEquityReport *q) {
+  if (!q->figures_as_at[0]) return; /* a server before figures_as_at */
+  printf("List sizes and localities are the figures in force on %s, the "
+         "period's last day:",
+         q->figures_as_at);
+  for (size_t i = 0; i < q->n_rows; i++) {
+    const Pcn__StaffEquityRow *w = q->rows[i];
+    printf("%s %s %s%s", i ? "," : "", w->practice,
+           w->figures_from[0] ? "from "
+           : w->list_size     ? "as added"
+                              : "none recorded",
+           w->figures_from);
+  }
+  printf(".\n");
+}
+
 static void equity_table(const Pcn__StaffEquityReport *q) {
   char paid[PCN_PENCE_BUF];
   printf("Shared staff equity, %s to %s\n", q->from, q->to);
@@ -540,6 +558,7 @@ static void equity_table(const Pcn__StaffEquityReport *q) {
          "points: a share less the list share.\n",
          q->sessions_delivered, q->sessions_rota, q->sessions_leave,
          (unsigned long long)q->list_total, paid);
+  equity_figures_note(q);
 }
 
 /* CSV (RFC 4180): a row per practice, then per locality; shares in
@@ -737,7 +756,8 @@ const cli_cmd staff_cmds[] = {
      NULL,
      0,
      "each practice's and locality's share of delivered sessions and of "
-     "money paid against its share of the list size",
+     "money paid against its share of the list size (list sizes and "
+     "localities are the figures in force on the period's last day)",
      "pcn staff equity --from 2026-10-01 --to 2026-12-31 --format pdf "
      "--out equity.pdf",
      {{"from", "YYYY-MM-DD", "the first day (required)"},

@@ -84,10 +84,18 @@ static void upsert(GListStore *store, const char *key, char *title,
   upsert_row(store, row_new(key, title, subtitle, disabled));
 }
 
+/* The subtitle names the list size in force today and the date its
+ * figure applies from (none for the list size the practice was added
+ * with). */
 static void put_practice(pcn_desk *d, const Pcn__Practice *p) {
   upsert(d->practices, p->ods, g_strdup_printf("%s  %s", p->ods, p->name),
-         g_strdup_printf("%u registered patients", p->list_size), 0);
+         g_strdup_printf("%u registered patients%s%s", p->list_size,
+                         p->list_size_from[0] ? " from " : "",
+                         p->list_size_from),
+         0);
 }
+
+static void load_practices(pcn_desk *d);
 
 static void put_member(pcn_desk *d, const Pcn__Member *m) {
   PcnRecordRow *n = row_new(
@@ -125,6 +133,8 @@ void people_on_event(pcn_desk *d, const Pcn__Event *ev) {
   if (!d->practices) return;
   if (ev->record_case == PCN__EVENT__RECORD_PRACTICE)
     put_practice(d, ev->practice);
+  else if (ev->record_case == PCN__EVENT__RECORD_FUNDS_FIGURES)
+    load_practices(d); /* a practice's list size is its latest figure */
   else if (ev->record_case == PCN__EVENT__RECORD_MEMBER)
     put_member(d, ev->member);
 }
@@ -149,12 +159,18 @@ static void on_members(pcn_client *cl, const Pcn__Response *r, void *ud) {
     put_member(d, r->members->members[i]);
 }
 
-void people_load(pcn_desk *d) {
+static void load_practices(pcn_desk *d) {
+  if (!d->cl) return;
   Pcn__PracticeList pl = PCN__PRACTICE_LIST__INIT;
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_PRACTICE_LIST;
   req.practice_list = &pl;
   pcn_client_call(d->cl, &req, on_practices, d);
+}
+
+void people_load(pcn_desk *d) {
+  load_practices(d);
+  Pcn__Request req = PCN__REQUEST__INIT;
   Pcn__MemberList ml = PCN__MEMBER_LIST__INIT;
   ml.practice = "";
   ml.include_disabled = 1;
@@ -312,6 +328,7 @@ static void on_add_practice_go(GtkButton *b, gpointer ud) {
   a.ods = (char *)text_of(fm, 0);
   a.name = (char *)text_of(fm, 1);
   a.list_size = (uint32_t)g_ascii_strtoull(text_of(fm, 2), NULL, 10);
+  a.list_size_from = (char *)text_of(fm, 3);
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_PRACTICE_ADD;
   req.practice_add = &a;
@@ -325,6 +342,9 @@ static void on_add_practice(GtkButton *b, gpointer ud) {
   form_field(fm, "_ODS code", "ODS code", NULL);
   form_field(fm, "_Name", "Practice name", NULL);
   form_field(fm, "_List size", "List size", NULL);
+  form_field(fm, "List size _from", "List size from",
+             desk_entry("List size from",
+                        "YYYY-MM-DD; empty: in force from the start", 0));
   form_show(fm);
 }
 

@@ -296,7 +296,28 @@ static void draw_equity(struct desk_staff *t, const Pcn__StaffEquityReport *q) {
            "%u sessions delivered of %u on the rota (%u lost to leave); %s "
            "paid to practices.",
            q->sessions_delivered, q->sessions_rota, q->sessions_leave, paid);
-  gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(total, 0), 0, y, 10, 1);
+  gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(total, 0), 0, y++, 10, 1);
+  /* Which figures: the day they were read as at, each practice's date. */
+  if (q->figures_as_at[0]) {
+    GString *g = g_string_new(NULL);
+    g_string_printf(g,
+                    "List sizes and localities are the figures in force on "
+                    "%s, the period's last day:",
+                    q->figures_as_at);
+    for (size_t i = 0; i < q->n_rows; i++) {
+      const Pcn__StaffEquityRow *w = q->rows[i];
+      g_string_append_printf(g, "%s %s %s%s", i ? "," : "", w->practice,
+                             w->figures_from[0] ? "from "
+                             : w->list_size     ? "as added"
+                                                : "none recorded",
+                             w->figures_from);
+    }
+    g_string_append_c(g, '.');
+    GtkWidget *l = cell_label(g->str, 0);
+    gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+    gtk_grid_attach(GTK_GRID(t->eq_grid), l, 0, y, 10, 1);
+    g_string_free(g, TRUE);
+  }
 
   pcn_equity_free(t->eq);
   t->eq = report_pb_equity(q, t->d->cfg.network_name, pcn_now_ms());
@@ -654,8 +675,9 @@ GtkWidget *staff_view_new(pcn_desk *d) {
   GtkWidget *note = gtk_label_new(
       "Δ: the share of sessions (or of the money paid to practices in "
       "the period) less the share of patients, in percentage points. "
-      "Sessions on leave or bank holidays are not delivered. Localities "
-      "are those of the practices' figures on the period's first day.");
+      "Sessions on leave or bank holidays are not delivered. List sizes "
+      "and localities are the practices' figures in force on the period's "
+      "last day.");
   gtk_label_set_wrap(GTK_LABEL(note), TRUE);
   gtk_label_set_xalign(GTK_LABEL(note), 0);
   gtk_widget_add_css_class(note, "dim-label");

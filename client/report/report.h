@@ -206,6 +206,9 @@ typedef struct pcn_equity {
   int64_t generated_ms;
   size_t n_practices;
   pcn_equity_practice *practices; /* [n_practices] */
+  /* List sizes and localities are those in force on this day ("" not
+   * known). */
+  char figures_as_at[11];
 } pcn_equity;
 
 /* One row of the report: a practice or a locality. Shares are in

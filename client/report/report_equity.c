@@ -294,6 +294,13 @@ static void eq_body(rp_doc *d, const void *ud) {
   rp_para(d, 9.5, 0,
           "Shares are of the network's whole. \xce\x94: the share minus "
           "the list share, in percentage points.");
+  if (e->eq->figures_as_at[0]) {
+    snprintf(line, sizeof line,
+             "List sizes and localities are the practices' figures in force "
+             "on %s, the period's last day.",
+             e->eq->figures_as_at);
+    rp_para(d, 9.5, 0, line);
+  }
   d->y += 4;
   eq_table(d, "Practices", "Practice", e->rows, e->eq->n_practices);
   if (e->nl > 1) eq_table(d, "Localities", "Locality", e->loc, e->nl);

@@ -26,7 +26,7 @@ grep -q 'Recorded F84001 from 2027-04-01: list size 12000, weighted 13250, local
   json 'd["weighted"]')" = 7400 ] || fail "figures set --json"
 pat funds figures > "$tmp/out"
 grep -E -q '^F84002 +2027-04-01 +8000 +7400' "$tmp/out" || fail "figures list: $(cat "$tmp/out")"
-[ "$(jo funds figures --practice F84001 --json | json 'd["figures"][0]["locality"]')" = North ] ||
+[ "$(jo funds figures --practice F84001 --json | json 'd["figures"][-1]["locality"]')" = North ] ||
   fail "figures --json"
 [ "$(jo funds stream --json | json 'len(d["streams"])')" = 9 ] || fail "nine default streams"
 [ "$(mgr funds stream --add estates --name "Estates grant" --json | json 'd["code"]')" = estates ] ||

@@ -9,7 +9,8 @@
 # that today's listings still hold everything the old pcn listed
 # (tests/fixtures/compare.py): practices, members, tasks and a task's
 # comments; from schema 2 an ask, the news and a decision; from schema 3
-# the month's funds statement, also as the table the old pcn printed.
+# the month's funds statement, also as the table the old pcn printed;
+# the stored list sizes as the practices' first figures (issue 13).
 # Then a write, a clean stop, and `pcnd verify` once more.
 . "$(dirname "$0")/cli_common.bash" "$1"
 fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
@@ -86,6 +87,27 @@ for fx in "$fixtures"/schema*/; do
     diff -u "$fx/expected/statement.txt" "$d/statement.txt" ||
       fail "schema $v: the 2026-11 statement reads differently after the upgrade"
   fi
+  # Issue 13: a practice's stored list size (schemas 1 and 2 have no
+  # figures; schema 3 has figures from 2026-04-01 as well) is its figure
+  # from the start: the equity report and a distribution --by list use
+  # it, and a list size given now is a dated figure that leaves the
+  # weeks before it as they were.
+  [ "$(mgr_v staff equity --from 2026-11-23 --to 2026-11-27 --json |
+    json '[r["list_size"] for r in d["rows"]]')" = "[12000, 8000]" ] ||
+    fail "schema $v: the equity report's list sizes"
+  mgr_v funds receive --stream other --amount 1,000 --date 2026-11-02 > /dev/null
+  [ "$(mgr_v funds distribute --stream other --amount 1,000 --by list --date 2026-11-10 \
+    --preview --json | json '[l["pence"] for l in d["lines"]][1:]')" = "[60000, 40000]" ] ||
+    fail "schema $v: a distribution --by list on the stored list sizes"
+  mgr_v practice update F84002 --list-size 9000 --from 2026-12-01 > /dev/null
+  [ "$(mgr_v staff equity --from 2026-11-30 --to 2026-12-04 --json |
+    json '[r["list_size"] for r in d["rows"]]')" = "[12000, 9000]" ] ||
+    fail "schema $v: a list size from 1 December"
+  [ "$(mgr_v staff equity --from 2026-11-23 --to 2026-11-27 --json |
+    json '[r["list_size"] for r in d["rows"]]')" = "[12000, 8000]" ] ||
+    fail "schema $v: the week before keeps its list sizes"
+  [ "$(jo_v practice show F84002 --json | json 'd["list_size"]')" = 9000 ] ||
+    fail "schema $v: practice show reads the latest figure"
   ok
 
   mgr_v task add --title "written by today's pcnd" > /dev/null

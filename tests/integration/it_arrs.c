@@ -278,14 +278,16 @@ static void test_headroom(void **state) {
   its_field_is(its_expect(w->pm_a, &req, PCN__STATUS_CODE__INVALID_ARGUMENT),
                "year");
 
-  /* A fixed sum is the ceiling itself; per patient uses list sizes. */
+  /* A fixed sum is the ceiling itself; per patient uses list sizes: A's
+   * and B's figures, and C's list size as added (6000; no dated
+   * figures), 26000 patients. */
   rate(w->mgr, 2027, PCN__FUNDS_BASIS__FUNDS_FIXED, 123456789);
   h = headroom(w->mgr, 2027);
   assert_int_equal(h->ceiling, 1234568);
   rate(w->mgr, 2027, PCN__FUNDS_BASIS__FUNDS_PER_PATIENT, 250);
   h = headroom(w->mgr, 2027);
-  assert_int_equal(h->weighted, 20000);
-  assert_int_equal(h->ceiling, 50000);
+  assert_int_equal(h->weighted, 26000);
+  assert_int_equal(h->ceiling, 65000);
 
   /* Survives a restart (the clock goes back to the real day, so ask for
    * the year by name). */

@@ -250,9 +250,11 @@ static world *make_world(void) {
   world *w = calloc(1, sizeof *w);
   w->s = its_start("");
   w->mgr = its_manager(w->s);
-  its_add_practice(w->mgr, "F84001", "Riverside Surgery", 12000);
-  its_add_practice(w->mgr, "F84002", "Hillview Practice", 8000);
-  its_add_practice(w->mgr, "F84003", "Brook Lane", 5000);
+  /* Added without a list size: the figures below are each practice's
+   * whole history (a list size given here would be its first figure). */
+  its_add_practice(w->mgr, "F84001", "Riverside Surgery", 0);
+  its_add_practice(w->mgr, "F84002", "Hillview Practice", 0);
+  its_add_practice(w->mgr, "F84003", "Brook Lane", 0);
   w->jo =
       its_add_member(w->s, w->mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
   w->sam = its_add_member(w->s, w->mgr, "sam", PCN__ROLE__PRACTICE_MANAGER,

@@ -12,7 +12,8 @@
  * backfill claim paid to F84002 (a claim:ODS:STREAM line, written into
  * the ledger here as the claims part of the server writes it) counts as
  * money paid to the practice. F84003 moves to South from 1 December, which
- * the report (figures on the first day) does not see.
+ * the report of the week of 23 November (the figures in force on its last
+ * day) does not see.
  *
  * Shares are split by largest remainder (ties to the earlier row), so
  * each column sums to exactly 10000 basis points: sessions 2:2:2 give

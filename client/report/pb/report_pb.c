@@ -217,6 +217,8 @@ pcn_equity *report_pb_equity(const Pcn__StaffEquityReport *q,
            network && network[0] ? network : "PCN");
   snprintf(eq->from, sizeof eq->from, "%.10s", q->from);
   snprintf(eq->to, sizeof eq->to, "%.10s", q->to);
+  snprintf(eq->figures_as_at, sizeof eq->figures_as_at, "%.10s",
+           q->figures_as_at);
   eq->generated_ms = now_ms;
   for (size_t i = 0; i < q->n_rows; i++) {
     const Pcn__StaffEquityRow *r = q->rows[i];
