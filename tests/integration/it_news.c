@@ -260,9 +260,11 @@ static void test_visibility_and_posting(void **state) {
   assert_non_null(listed(w->cd, id, 0));
   assert_null(listed(w->pm_b, id, 0));
   assert_null(listed(w->staff_b, id, 1));
-  news_read(w->pm_b, id, PCN__STATUS_CODE__PERMISSION_DENIED);
-  confirm(w->pm_b, id, 0, PCN__STATUS_CODE__PERMISSION_DENIED);
-  receipts(w->pm_b, id, "F84002", PCN__STATUS_CODE__PERMISSION_DENIED);
+  /* Not to Hill Street: to its people the item does not exist (issue
+   * 13), whatever they ask of it. */
+  news_read(w->pm_b, id, PCN__STATUS_CODE__NOT_FOUND);
+  confirm(w->pm_b, id, 0, PCN__STATUS_CODE__NOT_FOUND);
+  receipts(w->pm_b, id, "F84002", PCN__STATUS_CODE__NOT_FOUND);
   news_read(w->cd, id, PCN__STATUS_CODE__OK);
 
   /* Only the targeted practice is asked: the cd's opening is kept but
