@@ -43,161 +43,10 @@
 static const char *const ods[NP] = {"F84001", "F84002", "F84003"};
 
 /* ------------------------------------------------------------ requests
- * (it_year.c's, for the same year) */
+ * (itest.h's funds toolkit builds the same year as it_year.c) */
 
 static const Pcn__Response *call(its_member *m, Pcn__Request *req) {
   return its_expect(m, req, PCN__STATUS_CODE__OK);
-}
-
-static void figures(its_member *m, const char *o, const char *from,
-                    uint32_t list, uint32_t weighted, const char *locality) {
-  Pcn__FundsFiguresSet f = PCN__FUNDS_FIGURES_SET__INIT;
-  f.practice = (char *)o;
-  f.applies_from = (char *)from;
-  f.list_size = list;
-  f.weighted = weighted;
-  f.locality = (char *)locality;
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_FIGURES_SET;
-  req.funds_figures_set = &f;
-  call(m, &req);
-}
-
-static void rate(its_member *m, const char *stream, int basis, int64_t cp) {
-  Pcn__FundsRateSet r = PCN__FUNDS_RATE_SET__INIT;
-  r.year = YEAR;
-  r.stream = (char *)stream;
-  r.basis = basis;
-  r.rate_cp = cp;
-  r.note = "";
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_RATE_SET;
-  req.funds_rate_set = &r;
-  call(m, &req);
-}
-
-static void receive(its_member *m, const char *stream, int64_t pence,
-                    const char *date) {
-  Pcn__FundsReceive r = PCN__FUNDS_RECEIVE__INIT;
-  r.stream = (char *)stream;
-  r.pence = pence;
-  r.date = (char *)date;
-  r.reference = "ICB remittance";
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
-  req.funds_receive = &r;
-  call(m, &req);
-}
-
-/* By list size over every practice, or (to != NULL) all to one practice;
- * the entry's id. */
-static uint64_t distribute(its_member *m, const char *stream, int64_t pence,
-                           const char *date, const char *to) {
-  Pcn__FundsDistribute d = PCN__FUNDS_DISTRIBUTE__INIT;
-  Pcn__FundsPart part = PCN__FUNDS_PART__INIT, *pp[1] = {&part};
-  d.stream = (char *)stream;
-  d.pence = pence;
-  d.date = (char *)date;
-  d.reference = "monthly";
-  if (to) {
-    d.split = PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED;
-    part.practice = (char *)to;
-    part.pence = pence;
-    d.parts = pp;
-    d.n_parts = 1;
-  } else {
-    d.split = PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE;
-  }
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_DISTRIBUTE;
-  req.funds_distribute = &d;
-  return call(m, &req)->funds_entry->id;
-}
-
-static void expense(its_member *m, const char *stream, int64_t pence,
-                    const char *date) {
-  Pcn__FundsExpense e = PCN__FUNDS_EXPENSE__INIT;
-  e.stream = (char *)stream;
-  e.pence = pence;
-  e.date = (char *)date;
-  e.payee = "Pat Jones (project manager)";
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_EXPENSE;
-  req.funds_expense = &e;
-  call(m, &req);
-}
-
-static void reverse(its_member *m, uint64_t id, const char *date) {
-  Pcn__FundsReverse r = PCN__FUNDS_REVERSE__INIT;
-  r.entry = id;
-  r.date = (char *)date;
-  r.note = "paid in error";
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_REVERSE;
-  req.funds_reverse = &r;
-  call(m, &req);
-}
-
-static void backfill_rate(its_member *m, const char *role, int64_t pph) {
-  Pcn__FundsBackfillRateSet r = PCN__FUNDS_BACKFILL_RATE_SET__INIT;
-  r.role = (char *)role;
-  r.pence_per_hour = pph;
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_BACKFILL_RATE_SET;
-  req.funds_backfill_rate_set = &r;
-  call(m, &req);
-}
-
-/* A 2-hour meeting at 13:00 UTC on the day; its id. */
-static uint64_t meeting(its_member *m, int32_t day) {
-  Pcn__MeetingCreate c = PCN__MEETING_CREATE__INIT;
-  c.title = "Network board";
-  c.starts_at = (int64_t)day * 86400000LL + 13 * 3600000LL;
-  c.ends_at = c.starts_at + 2 * 3600000LL;
-  c.place = "Riverside";
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_MEETING_CREATE;
-  req.meeting_create = &c;
-  return call(m, &req)->meeting->id;
-}
-
-static void attend(its_member *m, uint64_t id, const char *user,
-                   uint32_t minutes) {
-  Pcn__MeetingAttend a = PCN__MEETING_ATTEND__INIT;
-  char *users[] = {(char *)user};
-  a.id = id;
-  a.usernames = users;
-  a.n_usernames = 1;
-  a.minutes = minutes;
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_MEETING_ATTEND;
-  req.meeting_attend = &a;
-  call(m, &req);
-}
-
-/* Claims (by who) and approves (by mgr) one attendance, paid from core. */
-static void backfill(its_member *who, its_member *mgr, uint64_t meeting_id,
-                     const char *user, const char *role, const char *date) {
-  Pcn__FundsClaimCreate c = PCN__FUNDS_CLAIM_CREATE__INIT;
-  c.meeting_id = meeting_id;
-  c.username = (char *)user;
-  c.role = (char *)role;
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE;
-  req.funds_claim_create = &c;
-  const Pcn__FundsClaim *cl = call(who, &req)->funds_claim;
-  Pcn__FundsClaimDecide d = PCN__FUNDS_CLAIM_DECIDE__INIT;
-  d.id = cl->id;
-  d.version = cl->version;
-  d.approve = 1;
-  d.stream = "core";
-  d.date = (char *)date;
-  d.reason = "";
-  Pcn__Request req2 = PCN__REQUEST__INIT;
-  req2.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE;
-  req2.funds_claim_decide = &d;
-  assert_int_equal(call(mgr, &req2)->funds_claim->state,
-                   PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED);
 }
 
 /* Month i of the year (0 = April 2025; 12 = April 2026). */
@@ -234,13 +83,14 @@ static void record_year(fixture *f) {
   static const uint32_t list[NP] = {12000, 8000, 5000};
   static const uint32_t weighted[NP] = {13000, 7600, 5400};
   for (int p = 0; p < NP; p++)
-    figures(mgr, ods[p], "2025-04-01", list[p], weighted[p],
-            p < 2 ? "North" : "South");
-  figures(mgr, "F84002", "2025-10-01", 8300, 7900, "North");
-  rate(mgr, "core", PCN__FUNDS_BASIS__FUNDS_PER_PATIENT, 15023);
-  rate(mgr, "arrs", PCN__FUNDS_BASIS__FUNDS_PER_WEIGHTED, 250000);
-  backfill_rate(mgr, "gp", 11000);
-  backfill_rate(mgr, "practice-manager", 4500);
+    its_funds_figures(mgr, ods[p], "2025-04-01", list[p], weighted[p],
+                      p < 2 ? "North" : "South");
+  its_funds_figures(mgr, "F84002", "2025-10-01", 8300, 7900, "North");
+  its_funds_rate(mgr, YEAR, "core", PCN__FUNDS_BASIS__FUNDS_PER_PATIENT, 15023);
+  its_funds_rate(mgr, YEAR, "arrs", PCN__FUNDS_BASIS__FUNDS_PER_WEIGHTED,
+                 250000);
+  its_backfill_rate(mgr, "gp", 11000);
+  its_backfill_rate(mgr, "practice-manager", 4500);
   uint64_t wrong = 0;
   for (int i = 0; i < MONTHS; i++) {
     char d5[11], d10[11], d12[11], d20[11], d25[11];
@@ -251,19 +101,20 @@ static void record_year(fixture *f) {
     date_in(i, 25, d25);
     int64_t heads = i < 6 ? 25000 : 25300;
     int64_t core = (15023 * heads + 600) / 1200;
-    receive(mgr, "core", core, d5);
+    its_funds_receive(mgr, "core", core, d5);
     int64_t arrs = 1800000 + 2500 * i;
-    receive(mgr, "arrs", arrs, d5);
-    uint64_t id = distribute(mgr, "core", core - 100000, d10, NULL);
+    its_funds_receive(mgr, "arrs", arrs, d5);
+    uint64_t id =
+        its_funds_distribute(mgr, "core", core - 100000, d10, NULL)->id;
     if (i == 6) wrong = id;
-    distribute(mgr, "arrs", arrs, d10, "F84001");
-    expense(mgr, "core", 30000, d12);
-    uint64_t mt = meeting(mgr, day_in(i, 15));
-    attend(mgr, mt, "dr.khan", 90);
-    attend(mgr, mt, "sam", 100);
-    backfill(jo, mgr, mt, "dr.khan", "gp", d20);
-    backfill(sam, mgr, mt, "sam", "practice-manager", d20);
-    if (i == 7) reverse(mgr, wrong, d25);
+    its_funds_distribute(mgr, "arrs", arrs, d10, "F84001");
+    its_funds_expense(mgr, "core", 30000, d12);
+    uint64_t mt = its_board_meeting(mgr, day_in(i, 15));
+    its_attend(mgr, mt, "dr.khan", 90);
+    its_attend(mgr, mt, "sam", 100);
+    its_backfill_paid(jo, mgr, mt, "dr.khan", "gp", d20);
+    its_backfill_paid(sam, mgr, mt, "sam", "practice-manager", d20);
+    if (i == 7) its_funds_reverse(mgr, wrong, d25);
   }
   its_member_free(sam);
 }

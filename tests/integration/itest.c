@@ -818,3 +818,161 @@ double its_metric_value(const char *text, const char *name) {
   if (!p) fail_msg("no %s in the metrics", name);
   return strtod(p + strlen(key), NULL);
 }
+
+/* ------------------------------------------------------------ funds */
+
+void its_funds_figures(its_member *m, const char *ods, const char *from,
+                       uint32_t list, uint32_t weighted, const char *locality) {
+  Pcn__FundsFiguresSet f = PCN__FUNDS_FIGURES_SET__INIT;
+  f.practice = (char *)ods;
+  f.applies_from = (char *)from;
+  f.list_size = list;
+  f.weighted = weighted;
+  f.locality = (char *)locality;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_FIGURES_SET;
+  req.funds_figures_set = &f;
+  its_expect(m, &req, PCN__STATUS_CODE__OK);
+}
+
+void its_funds_rate(its_member *m, uint32_t year, const char *stream, int basis,
+                    int64_t cp) {
+  Pcn__FundsRateSet r = PCN__FUNDS_RATE_SET__INIT;
+  r.year = year;
+  r.stream = (char *)stream;
+  r.basis = basis;
+  r.rate_cp = cp;
+  r.note = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_RATE_SET;
+  req.funds_rate_set = &r;
+  its_expect(m, &req, PCN__STATUS_CODE__OK);
+}
+
+uint64_t its_funds_receive(its_member *m, const char *stream, int64_t pence,
+                           const char *date) {
+  Pcn__FundsReceive r = PCN__FUNDS_RECEIVE__INIT;
+  r.stream = (char *)stream;
+  r.pence = pence;
+  r.date = (char *)date;
+  r.reference = "ICB remittance";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
+  req.funds_receive = &r;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK)->funds_entry->id;
+}
+
+const Pcn__FundsEntry *its_funds_distribute(its_member *m, const char *stream,
+                                            int64_t pence, const char *date,
+                                            const char *to) {
+  Pcn__FundsDistribute d = PCN__FUNDS_DISTRIBUTE__INIT;
+  Pcn__FundsPart part = PCN__FUNDS_PART__INIT, *pp[1] = {&part};
+  d.stream = (char *)stream;
+  d.pence = pence;
+  d.date = (char *)date;
+  d.reference = "monthly";
+  if (to) {
+    d.split = PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED;
+    part.practice = (char *)to;
+    part.pence = pence;
+    d.parts = pp;
+    d.n_parts = 1;
+  } else {
+    d.split = PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE;
+  }
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_DISTRIBUTE;
+  req.funds_distribute = &d;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK)->funds_entry;
+}
+
+void its_funds_expense(its_member *m, const char *stream, int64_t pence,
+                       const char *date) {
+  Pcn__FundsExpense e = PCN__FUNDS_EXPENSE__INIT;
+  e.stream = (char *)stream;
+  e.pence = pence;
+  e.date = (char *)date;
+  e.payee = "Pat Jones (project manager)";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_EXPENSE;
+  req.funds_expense = &e;
+  its_expect(m, &req, PCN__STATUS_CODE__OK);
+}
+
+const Pcn__FundsEntry *its_funds_reverse(its_member *m, uint64_t id,
+                                         const char *date) {
+  Pcn__FundsReverse r = PCN__FUNDS_REVERSE__INIT;
+  r.entry = id;
+  r.date = (char *)date;
+  r.note = "paid in error";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_REVERSE;
+  req.funds_reverse = &r;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK)->funds_entry;
+}
+
+void its_backfill_rate(its_member *m, const char *role, int64_t pph) {
+  Pcn__FundsBackfillRateSet r = PCN__FUNDS_BACKFILL_RATE_SET__INIT;
+  r.role = (char *)role;
+  r.pence_per_hour = pph;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_BACKFILL_RATE_SET;
+  req.funds_backfill_rate_set = &r;
+  its_expect(m, &req, PCN__STATUS_CODE__OK);
+}
+
+uint64_t its_board_meeting(its_member *m, int32_t day) {
+  Pcn__MeetingCreate c = PCN__MEETING_CREATE__INIT;
+  c.title = "Network board";
+  c.starts_at = (int64_t)day * 86400000LL + 13 * 3600000LL;
+  c.ends_at = c.starts_at + 2 * 3600000LL;
+  c.place = "Riverside";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEETING_CREATE;
+  req.meeting_create = &c;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK)->meeting->id;
+}
+
+void its_attend(its_member *m, uint64_t meeting, const char *user,
+                uint32_t minutes) {
+  Pcn__MeetingAttend a = PCN__MEETING_ATTEND__INIT;
+  char *users[] = {(char *)user};
+  a.id = meeting;
+  a.usernames = users;
+  a.n_usernames = 1;
+  a.minutes = minutes;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEETING_ATTEND;
+  req.meeting_attend = &a;
+  its_expect(m, &req, PCN__STATUS_CODE__OK);
+}
+
+int64_t its_backfill_paid(its_member *who, its_member *mgr, uint64_t meeting,
+                          const char *user, const char *role,
+                          const char *date) {
+  Pcn__FundsClaimCreate c = PCN__FUNDS_CLAIM_CREATE__INIT;
+  c.meeting_id = meeting;
+  c.username = (char *)user;
+  c.role = (char *)role;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE;
+  req.funds_claim_create = &c;
+  const Pcn__FundsClaim *cl =
+      its_expect(who, &req, PCN__STATUS_CODE__OK)->funds_claim;
+  assert_int_equal(cl->state, PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING);
+  Pcn__FundsClaimDecide d = PCN__FUNDS_CLAIM_DECIDE__INIT;
+  d.id = cl->id;
+  d.version = cl->version;
+  d.approve = 1;
+  d.stream = "core";
+  d.date = (char *)date;
+  d.reason = "";
+  Pcn__Request req2 = PCN__REQUEST__INIT;
+  req2.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE;
+  req2.funds_claim_decide = &d;
+  const Pcn__FundsClaim *ok =
+      its_expect(mgr, &req2, PCN__STATUS_CODE__OK)->funds_claim;
+  assert_int_equal(ok->state, PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED);
+  assert_true(ok->entry > 0);
+  return ok->pence;
+}

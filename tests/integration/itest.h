@@ -229,4 +229,36 @@ int its_raw_send_nocheck(its_raw *r, uint64_t id, Pcn__Request *req);
  * Frees r. */
 void its_raw_hangup(its_raw *r, int reset);
 
+/* ------------------------------------------------------------ funds
+ * Requests a year of a network is made of (it_year and the desktop's year
+ * test build the same year with them); each expects OK. */
+/* Figures for practice ods from the day from (YYYY-MM-DD). */
+void its_funds_figures(its_member *m, const char *ods, const char *from,
+                       uint32_t list, uint32_t weighted, const char *locality);
+/* A rate for stream in financial year year, in hundredths of a penny. */
+void its_funds_rate(its_member *m, uint32_t year, const char *stream, int basis,
+                    int64_t cp);
+/* A receipt ("ICB remittance"); its entry's id. */
+uint64_t its_funds_receive(its_member *m, const char *stream, int64_t pence,
+                           const char *date);
+/* By list size over every practice, or (to != NULL) all to one practice;
+ * the entry, whose lines say each practice's part. */
+const Pcn__FundsEntry *its_funds_distribute(its_member *m, const char *stream,
+                                            int64_t pence, const char *date,
+                                            const char *to);
+void its_funds_expense(its_member *m, const char *stream, int64_t pence,
+                       const char *date);
+/* Reverses entry id ("paid in error") on date; the reversal. */
+const Pcn__FundsEntry *its_funds_reverse(its_member *m, uint64_t id,
+                                         const char *date);
+void its_backfill_rate(its_member *m, const char *role, int64_t pph);
+/* A 2-hour "Network board" at 13:00 UTC on day (days since 1970); its id. */
+uint64_t its_board_meeting(its_member *m, int32_t day);
+void its_attend(its_member *m, uint64_t meeting, const char *user,
+                uint32_t minutes);
+/* who claims backfill for user's attendance, mgr approves it paid from core
+ * on date; the pence paid. */
+int64_t its_backfill_paid(its_member *who, its_member *mgr, uint64_t meeting,
+                          const char *user, const char *role, const char *date);
+
 #endif
