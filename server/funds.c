@@ -224,6 +224,21 @@ int funds_practice_as_read(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
   return 0;
 }
 
+/* Writer: stores f as practice pid's figures from day (replacing any of
+ * that day) and tells every member (audience ""). 0 or a status code. */
+static int figures_put(wtx *w, uint32_t pid, int32_t day,
+                       Pcn__PracticeFigures *f) {
+  uint8_t key[8];
+  figures_key(key, pid, day);
+  int rc = store_put_pb(w->txn, w->st->practice_figures, key, 8,
+                        (const ProtobufCMessage *)f);
+  if (rc) return wtx_lmdb(w, rc, "saving the figures");
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_FUNDS_FIGURES;
+  ev.funds_figures = f;
+  return feed_emit(w, PCN__OP__UPDATED, "", &ev);
+}
+
 /* Writer: records list_size as practice pid's figure from date (its
  * other figures as in force on that day, so a new list size keeps the
  * weighted population, locality and beds), replacing one of the same
@@ -253,15 +268,7 @@ int funds_figures_record_list(wtx *w, wjob *job, uint32_t pid, const char *ods,
   f->list_size = list_size;
   f->recorded_at = job->now_ms;
   f->recorded_by = job->who.username;
-  uint8_t key[8];
-  figures_key(key, pid, day);
-  if ((rc = store_put_pb(w->txn, w->st->practice_figures, key, 8,
-                         (const ProtobufCMessage *)f)))
-    return wtx_lmdb(w, rc, "saving the figures");
-  Pcn__Event ev = PCN__EVENT__INIT;
-  ev.record_case = PCN__EVENT__RECORD_FUNDS_FIGURES;
-  ev.funds_figures = f;
-  if ((rc = feed_emit(w, PCN__OP__UPDATED, "", &ev))) return rc;
+  if ((rc = figures_put(w, pid, day, f))) return rc;
   *out = f;
   return 0;
 }
@@ -327,15 +334,7 @@ static int figures_set_apply(wtx *w, wjob *job) {
   f->locality = r->locality;
   f->recorded_at = job->now_ms;
   f->recorded_by = job->who.username;
-  uint8_t key[8];
-  figures_key(key, pid, day);
-  if ((rc = store_put_pb(w->txn, w->st->practice_figures, key, 8,
-                         (const ProtobufCMessage *)f)))
-    return wtx_lmdb(w, rc, "saving the figures");
-  Pcn__Event ev = PCN__EVENT__INIT;
-  ev.record_case = PCN__EVENT__RECORD_FUNDS_FIGURES;
-  ev.funds_figures = f;
-  if ((rc = feed_emit(w, PCN__OP__UPDATED, "", &ev))) return rc;
+  if ((rc = figures_put(w, pid, day, f))) return rc;
   job->resp.body_case = PCN__RESPONSE__BODY_FUNDS_FIGURES;
   job->resp.funds_figures = f;
   return PCN__STATUS_CODE__OK;
