@@ -138,5 +138,16 @@ grep -E -q '^ +7 .* agreed +agreed +Estates' "$tmp/list" || fail "7 agreed after
 [ "$(mgr duty list --json | json 'len(d.get("disagreements", []))')" = 0 ] || fail "no disagreement left"
 ok
 
+# --- issue 20: twelve IDs in one `duty agree` (no limit on a list)
+ids=""
+for i in $(seq 1 12); do
+  ids="$ids $(mgr duty add --title "Area $i" --owner shared --does "Does $i." \
+    --review 2027-02-28 --json | json 'd["id"]')"
+done
+# shellcheck disable=SC2086
+pat duty agree $ids > "$tmp/out" || fail "agree 12 IDs: $(cat "$tmp/out")"
+[ "$(grep -c '^F84002 agreed .* Area ' "$tmp/out")" = 12 ] || fail "12 agreed: $(cat "$tmp/out")"
+ok
+
 cli_stop_feed || true
 echo "cli_duties: $passed groups passed"
