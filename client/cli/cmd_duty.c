@@ -59,6 +59,9 @@ static void duty_show(const Pcn__Duty *d) {
     for (size_t i = 0; i < d->n_cleared; i++)
       printf("%s%s", i ? ", " : "", d->cleared[i]);
     printf(" (to agree again)\n");
+  } else if (d->n_changed && d->substance_version &&
+             d->substance_version < d->version) {
+    cli_kv("agreements:", "stand (only the review date changed)");
   }
   printf("\n%s\n", d->owner_does);
 }
@@ -463,9 +466,10 @@ const cli_cmd duty_cmds[] = {
      "update",
      "ID",
      1,
-     "change an entry; every practice's agreement (or disagreement) is "
-     "cleared. --version is the one `pcn duty show ID` gives; a stale one "
-     "is refused with the entry as it stands",
+     "change an entry. A change of what it says (--title, --owner, --does) "
+     "clears every practice's agreement (or disagreement); a new --review "
+     "date alone keeps them. --version is the one `pcn duty show ID` gives; "
+     "a stale one is refused with the entry as it stands",
      "pcn duty update 3 --version 1 --review 2026-09-30",
      {{"version", "V",
        "the version you read with pcn duty show (required; a stale one is "
