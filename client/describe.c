@@ -78,7 +78,9 @@ static int describe_decision(const Pcn__Event *ev, char *out, size_t n) {
     return snprintf(out, n,
                     "reminder%s: decision %llu \"%s\" closes %s; not yet "
                     "voted: %s",
-                    r->by_proposer ? " from the proposer" : "",
+                    r->by_pcn_manager ? " from the PCN manager"
+                    : r->by_proposer  ? " from the proposer"
+                                      : "",
                     (unsigned long long)r->decision_id, r->title, tm, who);
   }
   case PCN__EVENT__RECORD_DECISION_VOTER: {
