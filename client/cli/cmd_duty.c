@@ -493,9 +493,10 @@ const cli_cmd duty_cmds[] = {
      "agree",
      "[ID...]",
      -1,
-     "agree entries for your practice (practice manager); agreeing an entry "
-     "you disagreed with withdraws the disagreement",
-     "pcn duty agree 3        pcn duty agree --all",
+     "agree entries for your practice (practice manager), as many IDs as "
+     "you give, at once; agreeing an entry you disagreed with withdraws the "
+     "disagreement",
+     "pcn duty agree 3 5 8 13        pcn duty agree --all",
      {{"all", NULL,
        "every entry your practice has not agreed yet, except those it "
        "disagrees with"},

@@ -804,9 +804,10 @@ const cli_cmd staff_cmds[] = {
      "pcn staff assign 3 --pattern \"Mon AM F84001, Mon PM F84001, Tue "
      "F84002\" --week 2026-11-23",
      {{"week", "YYYY-MM-DD", "any day of the week (required)"},
-      {"pattern", "\"DAY [AM|PM] ODS, ...\"",
-       "the week's sessions in one go: a day, AM or PM (both if left out), "
-       "and an ODS code or - to free it"},
+      {"pattern", "LIST",
+       "the week's sessions in one go, such as \"Mon AM F84001, Tue "
+       "F84002\": a day, AM or PM (both if left out), and an ODS code or - "
+       "to free it"},
       {"this-week-only", NULL, "the weeks after keep the pattern they had"}},
      assign_run},
     {"staff",
