@@ -78,7 +78,9 @@ static int describe_decision(const Pcn__Event *ev, char *out, size_t n) {
     return snprintf(out, n,
                     "reminder%s: decision %llu \"%s\" closes %s; not yet "
                     "voted: %s",
-                    r->by_proposer ? " from the proposer" : "",
+                    r->by_pcn_manager ? " from the PCN manager"
+                    : r->by_proposer  ? " from the proposer"
+                                      : "",
                     (unsigned long long)r->decision_id, r->title, tm, who);
   }
   case PCN__EVENT__RECORD_DECISION_VOTER: {
@@ -146,6 +148,14 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
                    "added responsibility %llu \"%s\" (owner: %s, "
                    "review %s): every practice to agree",
                    (unsigned long long)d->id, d->title, owner, d->review_date);
+    else if (ev->actor[0] && d->n_changed && d->substance_version &&
+             d->substance_version < d->version)
+      /* bookkeeping only (issue 20): the agreements stand */
+      k = snprintf(out, n,
+                   "changed the review date of responsibility %llu \"%s\" "
+                   "to %s (version %u): agreements stand",
+                   (unsigned long long)d->id, d->title, d->review_date,
+                   d->version);
     else if (ev->actor[0]) /* the server's only change is a review due */
       k = snprintf(out, n,
                    "changed responsibility %llu \"%s\" (owner: %s, "

@@ -13,7 +13,8 @@
  *
  * Who: the PCN manager, the clinical director and practice managers
  * propose; a practice's practice manager or its named voter votes for it;
- * only the proposer withdraws or sends an extra reminder; a practice
+ * only the proposer withdraws; the proposer or a PCN manager (whose work
+ * it is to chase: issue 20) sends an extra reminder; a practice
  * manager names their practice's voter, the PCN manager any practice's
  * (one of its members, or the clinical director). propose answers with
  * the practices nobody can vote for (Decision.no_voter, never stored).
@@ -376,7 +377,9 @@ static int apply_load_open(wtx *w, wjob *job, uint64_t id, Pcn__Decision **d) {
   return PCN__STATUS_CODE__OK;
 }
 
-/* The proposer alone withdraws and reminds. */
+/* The proposer withdraws; the proposer or a PCN manager reminds (the
+ * request table says which: a PCN manager passes perm_check for remind
+ * whoever proposed). */
 static int prepare_proposer(req_ctx *ctx, uint64_t id, const char *verb,
                             Pcn__Decision **out) {
   Pcn__Decision *d;
@@ -384,8 +387,9 @@ static int prepare_proposer(req_ctx *ctx, uint64_t id, const char *verb,
   if (rc) return rc;
   if (perm_check(ctx, "", strcmp(d->proposed_by, ctx->who->username) == 0))
     return ctx_fail(ctx, PCN__STATUS_CODE__PERMISSION_DENIED,
-                    "Only the proposer of decision %llu, %s, may %s.",
-                    (unsigned long long)id, d->proposed_by, verb);
+                    "Only the proposer of decision %llu, %s%s, may %s.",
+                    (unsigned long long)id, d->proposed_by,
+                    ctx->entry->net_roles ? ", or a PCN manager" : "", verb);
   char why[300];
   if (not_open(d, srv_now_ms(ctx->srv), why, sizeof why))
     return ctx_fail(ctx, PCN__STATUS_CODE__FAILED_PRECONDITION, "%s", why);
@@ -553,8 +557,9 @@ static int remind_prepare(req_ctx *ctx, wjob *job) {
     Pcn__StatusDetails *det = ctx_details(ctx);
     if (det) det->retry_after_ms = (uint32_t)(next - now);
     return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                    "You reminded the practices about decision %llu less than "
-                    "a day ago; one extra reminder a day: try again after %s.",
+                    "The practices were reminded about decision %llu by hand "
+                    "less than a day ago; one extra reminder a day: try again "
+                    "after %s.",
                     (unsigned long long)d->id, tm);
   }
   return PCN__STATUS_CODE__OK;
@@ -570,7 +575,8 @@ static int remind_apply(wtx *w, wjob *job) {
                     "The practices were reminded about decision %llu less "
                     "than a day ago.",
                     (unsigned long long)d->id);
-  return decision_remind(w, job, d, 1);
+  return decision_remind(w, job, d,
+                         strcmp(d->proposed_by, job->who.username) ? 2 : 1);
 }
 
 /* ------------------------------------------------------------ voters */
@@ -670,8 +676,11 @@ const req_entry decisions_entries[] = {
     {PCN__REQUEST__BODY_DECISION_WITHDRAW, "withdraw decisions",
      REQ_WRITE | REQ_OWNER, 0, 0, 0, NULL, withdraw_prepare, withdraw_apply,
      NULL},
+    /* The proposer (the owner), or a PCN manager whoever proposed it: the
+     * network's chasing is theirs (issue 20). */
     {PCN__REQUEST__BODY_DECISION_REMIND, "send reminders about decisions",
-     REQ_WRITE | REQ_OWNER, 0, 0, 0, NULL, remind_prepare, remind_apply, NULL},
+     REQ_WRITE | REQ_OWNER, R_PCNM, 0, 0, NULL, remind_prepare, remind_apply,
+     NULL},
     {PCN__REQUEST__BODY_DECISION_VOTER_SET, "name a practice's voter",
      REQ_WRITE, 0, R_PM, R_PCNM, NULL, voter_prepare, voter_apply, NULL},
     {PCN__REQUEST__BODY_DECISION_VOTER_LIST, "list practices' voters", 0, R_ALL,

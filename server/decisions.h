@@ -94,8 +94,9 @@ int decision_holidays(wtx *w, wjob *job, pcn_holidays *h);
  * event. A status code. */
 int decision_close(wtx *w, wjob *job, Pcn__Decision *d, int early);
 /* Sends a reminder of d to the practices that have not voted, and records
- * it in d (no new version: the decision itself did not change): the
- * proposer's (by_proposer) or the tick's last-day one. A status code. */
+ * it in d (no new version: the decision itself did not change): by hand
+ * (by_proposer 1: the proposer; 2: a PCN manager who did not propose it)
+ * or the tick's last-day one (0). A status code. */
 int decision_remind(wtx *w, wjob *job, Pcn__Decision *d, int by_proposer);
 
 #endif

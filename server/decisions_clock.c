@@ -197,7 +197,8 @@ int decision_remind(wtx *w, wjob *job, Pcn__Decision *d, int by_proposer) {
   m->decision_id = d->id;
   m->title = d->title;
   m->closes_at = d->closes_at;
-  m->by_proposer = by_proposer;
+  m->by_proposer = by_proposer != 0;
+  m->by_pcn_manager = by_proposer == 2;
   m->sent_by = job->who.username;
   m->at = job->now_ms;
   Pcn__Event ev = PCN__EVENT__INIT;

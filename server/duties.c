@@ -11,12 +11,18 @@
  *   meta "duties_seeded" u64 time (ms) the default register was written
  *
  * Invariants:
- * - An agreement is to an entry as it stands: every change to an entry
- *   (title, owner, what the owner does, review date) raises its version
- *   and deletes its agreements in the same nested transaction, so every
- *   stored agreement is to the current version. Removing an entry deletes
- *   its agreements with it. The change's event names the practices whose
- *   agreement it cleared (Duty.cleared), so each can be told.
+ * - An agreement is to what an entry says and who does it: a change of
+ *   substance (title, owner, what the owner does) raises its version,
+ *   sets substance_version to it and deletes its agreements and
+ *   disagreements in the same nested transaction, so every stored
+ *   position is to the current substance. A change of bookkeeping only
+ *   (the review date) raises the version and leaves substance_version and
+ *   every position alone (issue 20). Removing an entry deletes its
+ *   positions with it. The change's event names the fields it changed
+ *   (Duty.changed) and the practices whose agreement it cleared
+ *   (Duty.cleared), so each can be told. substance_version 0 (entries
+ *   stored before issue 20) means the version: every change before then
+ *   cleared the agreements. Nothing is migrated: the first change sets it.
  * - A practice has at most one position on an entry: an agreement, a
  *   disagreement (with its reason), or neither (pending). Disagreeing
  *   deletes the practice's agreement and agreeing (by the entry's number)
@@ -191,7 +197,7 @@ int duties_seed(MDB_txn *txn, store *st, int64_t now_ms, duty_seed_fn each,
     Pcn__Duty d = PCN__DUTY__INIT;
     int rc = store_next_id(txn, st, META_NEXT_DUTY, &d.id);
     if (rc) return rc;
-    d.version = 1;
+    d.version = d.substance_version = 1;
     d.title = (char *)defaults[i].title;
     d.owner = defaults[i].owner;
     d.owner_does = (char *)defaults[i].does;
@@ -434,7 +440,7 @@ static int add_apply(wtx *w, wjob *job) {
   pcn__duty__init(d);
   if ((rc = store_next_id(w->txn, w->st, META_NEXT_DUTY, &d->id)))
     return wtx_lmdb(w, rc, "numbering the entry");
-  d->version = 1;
+  d->version = d->substance_version = 1;
   d->title = r->title;
   d->owner = r->owner;
   d->owner_does = r->owner_does;
@@ -449,10 +455,18 @@ static int add_apply(wtx *w, wjob *job) {
 
 /* ------------------------------------------------------------ changes */
 
+/* The version of the entry's last change of substance (duties.c's
+ * invariants): 0 on entries stored before the field means the version. */
+static uint32_t substance_of(const Pcn__Duty *d) {
+  return d->substance_version ? d->substance_version : d->version;
+}
+
 /* Writer: the entry, checked against the version read (0: unchecked). A
- * stale version is CONFLICT with the current entry. */
+ * stale version is CONFLICT with the current entry. With `substance`, a
+ * version read before a change of bookkeeping only is not stale: what a
+ * practice agrees to (or disagrees with) has not changed since. */
 static int apply_existing(wtx *w, wjob *job, uint64_t id, uint32_t version,
-                          Pcn__Duty **out) {
+                          int substance, Pcn__Duty **out) {
   Pcn__Duty *d = NULL;
   int rc = duty_load(w->txn, w->st, id, &job->arena, &d);
   if (rc == MDB_NOTFOUND)
@@ -461,7 +475,8 @@ static int apply_existing(wtx *w, wjob *job, uint64_t id, uint32_t version,
                     "them.",
                     (unsigned long long)id);
   if (rc) return wtx_lmdb(w, rc, "reading the entry");
-  if (version && version != d->version) {
+  if (version && version != d->version &&
+      !(substance && version >= substance_of(d) && version < d->version)) {
     job->resp.body_case = PCN__RESPONSE__BODY_DUTY;
     job->resp.duty = d;
     return wtx_fail(w, PCN__STATUS_CODE__CONFLICT,
@@ -561,25 +576,30 @@ static int update_prepare(req_ctx *ctx, wjob *job) {
 static int update_apply(wtx *w, wjob *job) {
   Pcn__DutyUpdate *r = job->req->duty_update;
   Pcn__Duty *d = NULL;
-  int rc = apply_existing(w, job, r->id, r->version, &d);
+  int rc = apply_existing(w, job, r->id, r->version, 0, &d);
   if (rc) return rc;
-  int changed = 0;
+  /* What changed, by name (for the event); the first three are of
+   * substance and cost the practices their agreement. */
+  char **names = pcn_arena_alloc(&job->arena, 4 * sizeof *names);
+  if (!names) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  size_t changed = 0;
   if (r->has_title_case && strcmp(d->title, r->title) != 0) {
     if ((rc = title_free(w, r->title, d->id))) return rc;
     d->title = r->title;
-    changed = 1;
+    names[changed++] = "title";
   }
   if (r->has_owner_case && d->owner != r->owner) {
     d->owner = r->owner;
-    changed = 1;
+    names[changed++] = "owner";
   }
   if (r->has_owner_does_case && strcmp(d->owner_does, r->owner_does) != 0) {
     d->owner_does = r->owner_does;
-    changed = 1;
+    names[changed++] = "owner_does";
   }
+  int substance = changed > 0;
   if (r->has_review_date_case && strcmp(d->review_date, r->review_date) != 0) {
     d->review_date = r->review_date;
-    changed = 1;
+    names[changed++] = "review_date";
   }
   /* An edit that changes nothing must not cost the practices their
    * agreements. */
@@ -588,13 +608,16 @@ static int update_apply(wtx *w, wjob *job) {
                     "Entry %llu already reads like that; nothing changed and "
                     "its agreements stand.",
                     (unsigned long long)d->id);
+  d->substance_version = substance ? d->version + 1 : substance_of(d);
   d->version++;
   d->review_due = is_due(d->review_date, pcn_day_of_ms(job->now_ms));
   d->updated_by = job->who.username;
   d->updated_at = job->now_ms;
   if ((rc = duty_put(w->txn, w->st, d)))
     return wtx_lmdb(w, rc, "saving the entry");
-  if ((rc = clear_agreements(w, job, d))) return rc;
+  if (substance && (rc = clear_agreements(w, job, d))) return rc;
+  d->changed = names; /* for the event and the answer; never stored */
+  d->n_changed = changed;
   return duty_emit(w, job, PCN__OP__UPDATED, d);
 }
 
@@ -610,7 +633,7 @@ static int remove_prepare(req_ctx *ctx, wjob *job) {
 static int remove_apply(wtx *w, wjob *job) {
   Pcn__DutyRemove *r = job->req->duty_remove;
   Pcn__Duty *d = NULL;
-  int rc = apply_existing(w, job, r->id, r->version, &d);
+  int rc = apply_existing(w, job, r->id, r->version, 0, &d);
   if (rc) return rc;
   uint8_t key[8];
   key_u64(key, d->id);
@@ -774,8 +797,8 @@ static int agree_apply(wtx *w, wjob *job) {
   else
     for (size_t i = 0; i < r->n_entries && !rc; i++) {
       Pcn__Duty *d = NULL;
-      rc =
-          apply_existing(w, job, r->entries[i]->id, r->entries[i]->version, &d);
+      rc = apply_existing(w, job, r->entries[i]->id, r->entries[i]->version, 1,
+                          &d);
       if (!rc) rc = agree_one(w, job, &ar, d);
     }
   if (rc) return rc;
@@ -830,7 +853,7 @@ static int disagree_apply(wtx *w, wjob *job) {
                     "No practice %s in this network.", r->practice);
   if (rc) return wtx_lmdb(w, rc, "reading the practice");
   Pcn__Duty *d = NULL;
-  if ((rc = apply_existing(w, job, r->id, r->version, &d))) return rc;
+  if ((rc = apply_existing(w, job, r->id, r->version, 1, &d))) return rc;
   uint8_t key[DUTY_AGREEMENT_KEY];
   agreement_key(key, d->id, pid);
   Pcn__DutyDisagreement *old = NULL;

@@ -58,7 +58,12 @@ enum { KIND_INDEX = 0, KIND_AGENDA = 1, KIND_ATTEND = 2, KIND_ACTION = 3 };
 #define INDEX_KEY 25 /* u64 0 | u8 0 | u64 starts_at | u64 id */
 
 enum { RESP_F_MEETINGS = 61, RESP_F_MEETING_DETAIL = 62 }; /* pcn.proto */
-enum { PAGE_F_MEETINGS = 1, PAGE_F_NEXT = 2, DETAIL_F_MEETING = 1 };
+enum {
+  PAGE_F_MEETINGS = 1,
+  PAGE_F_NEXT = 2,
+  DETAIL_F_MEETING = 1,
+  DETAIL_F_MAY = 100
+};
 
 static void item_key(uint8_t k[ITEM_KEY], uint64_t meeting, int kind,
                      uint32_t n) {
@@ -357,6 +362,46 @@ static int list_read(req_ctx *ctx) {
 /* The meeting and its items from their stored bytes: each item kind is
  * the MeetingDetail field one above it (agenda 2, attendance 3,
  * actions 4). */
+static const req_entry *entry_of(int body) {
+  for (size_t i = 0; i < meetings_entries_n; i++)
+    if (meetings_entries[i].body_case == body) return &meetings_entries[i];
+  return NULL;
+}
+
+/* What the reader may do to m now, as the writes' checks would decide it
+ * (MeetingDetail.may, issue 20): clients offer only these, so nobody is
+ * told to run what is then refused. Appended to out as field `may`. */
+static int append_may(req_ctx *ctx, const Pcn__Meeting *m, pcn_buf *out) {
+  int64_t now = srv_now_ms(ctx->srv);
+  int org = is_organiser(m, ctx->who);
+  static const struct {
+    int body;
+    const char *word;
+  } acts[] = {
+      {PCN__REQUEST__BODY_MEETING_UPDATE, "update"},
+      {PCN__REQUEST__BODY_MEETING_AGENDA_ADD, "agenda"},
+      {PCN__REQUEST__BODY_MEETING_ATTEND, "attend"},
+      {PCN__REQUEST__BODY_MEETING_MINUTES, "minutes"},
+      {PCN__REQUEST__BODY_MEETING_ACTION_ADD, "action"},
+  };
+  for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+    int body = acts[i].body, ok;
+    const req_entry *e = entry_of(body);
+    if (body == PCN__REQUEST__BODY_MEETING_AGENDA_ADD)
+      ok = perm_allows(e, ctx->who, "", is_invited(m, ctx->who->username)) &&
+           !m->cancelled && now < m->ends_at;
+    else
+      ok = perm_allows(e, ctx->who, "", org) &&
+           (body == PCN__REQUEST__BODY_MEETING_UPDATE ||
+            body == PCN__REQUEST__BODY_MEETING_MINUTES || !m->cancelled) &&
+           (body != PCN__REQUEST__BODY_MEETING_ATTEND || now >= m->starts_at);
+    if (ok && pcn_wire_append_len(out, DETAIL_F_MAY, acts[i].word,
+                                  strlen(acts[i].word)))
+      return -1;
+  }
+  return 0;
+}
+
 static int get_read(req_ctx *ctx) {
   uint64_t id = ctx->req->meeting_get->id;
   store *st = &ctx->srv->st;
@@ -369,7 +414,9 @@ static int get_read(req_ctx *ctx) {
                           "No meeting %llu; `pcn meeting list` shows them.",
                           (unsigned long long)id);
   pcn_buf *out = &ctx->srv->raw;
-  if (pcn_wire_append_len(out, DETAIL_F_MEETING, v.mv_data, v.mv_size))
+  Pcn__Meeting *m = pcn__meeting__unpack(&ctx->arena->pb, v.mv_size, v.mv_data);
+  if (!m || pcn_wire_append_len(out, DETAIL_F_MEETING, v.mv_data, v.mv_size) ||
+      append_may(ctx, m, out))
     return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
                     "Out of memory.");
   MDB_cursor *cur;

@@ -586,6 +586,24 @@ static int rota_put_emit(wtx *w, Pcn__StaffRotaWeek *row, int32_t monday,
   return feed_emit(w, op, "", &ev);
 }
 
+/* A week past what the person is paid for: WTE x 10 sessions (wte is in
+ * hundredths, so sessions x 10 > wte). A warning, not a refusal (issue
+ * 20): cover for leave or a busy week is the PCN manager's call. "" when
+ * the week fits. */
+static char *wte_warning(wjob *job, const Pcn__StaffMember *m, char **cells) {
+  unsigned n = 0;
+  for (int i = 0; i < SESSIONS; i++)
+    n += cells[i][0] != 0;
+  if (!m->wte || n * 10 <= m->wte) return "";
+  char *s = pcn_arena_alloc(&job->arena, 240);
+  if (!s) return "";
+  snprintf(s, 240,
+           "%s is rostered for %u sessions a week, more than a WTE of "
+           "%u.%02u covers (%u.%u); saved all the same.",
+           m->name, n, m->wte / 100, m->wte % 100, m->wte / 10, m->wte % 10);
+  return s;
+}
+
 static int rota_set_apply(wtx *w, wjob *job) {
   Pcn__StaffRotaSet *r = job->req->staff_rota_set;
   Pcn__StaffMember *m = NULL;
@@ -675,6 +693,7 @@ static int rota_set_apply(wtx *w, wjob *job) {
   row->staff_name = m->name;
   row->from_week = week;
   if ((rc = rota_put_emit(w, row, monday, PCN__OP__UPDATED))) return rc;
+  row->warning = wte_warning(job, m, cells); /* the answer's, not stored */
   job->resp.body_case = PCN__RESPONSE__BODY_STAFF_ROTA_WEEK;
   job->resp.staff_rota_week = row;
   return PCN__STATUS_CODE__OK;

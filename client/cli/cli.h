@@ -19,7 +19,6 @@
 enum { EXIT_DONE = 0, EXIT_USAGE = 1, EXIT_REFUSED = 2, EXIT_CONNECT = 3 };
 
 #define CLI_MAX_OPTS 16
-#define CLI_MAX_ARGS 4
 
 typedef struct cli_opt {
   const char *name; /* long name without "--" */
@@ -37,7 +36,8 @@ typedef struct cli_cmd {
   const char *noun; /* "task", or NULL for top-level verbs (join, ...) */
   const char *verb;
   const char *args;    /* positional synopsis, e.g. "ID TEXT" */
-  int nargs;           /* how many positionals it needs */
+  int nargs;           /* how many positionals it takes; -1: a list, as
+                          many as given (its synopsis ends in "...") */
   const char *summary; /* one line */
   const char *example;
   cli_opt opts[CLI_MAX_OPTS];
@@ -47,7 +47,7 @@ typedef struct cli_cmd {
 struct cli_ctx {
   const cli_cmd *cmd;
   const char *val[CLI_MAX_OPTS]; /* option values; "" for a flag given */
-  const char *arg[CLI_MAX_ARGS];
+  const char **arg; /* the positionals (into argv), nargs of them */
   int nargs;
   int json;
   const char *server; /* --server or PCN_SERVER, or NULL */

@@ -309,9 +309,8 @@ static void print_table(const Pcn__DecisionPage *p) {
     printf("%5llu  %-9s %-9s %-16s %-6s %s\n", (unsigned long long)d->id,
            state_name(d), rule_name(d->rule), tm, voted, d->title);
   }
-  if (p->next_before_id)
-    printf("More: pcn decision list ... --before %llu\n",
-           (unsigned long long)p->next_before_id);
+  if (p->next_after[0])
+    printf("More: pcn decision list ... --after %s\n", p->next_after);
 }
 
 static int list_run(cli_ctx *c) {
@@ -334,9 +333,7 @@ static int list_run(cli_ctx *c) {
     if (n > 200) return cli_usage(c, "--limit is at most 200.");
     l.limit = (uint32_t)n;
   }
-  if (cli_has(c, "before") &&
-      cli_parse_u64(c, "--before", cli_opt_val(c, "before"), &l.before_id))
-    return EXIT_USAGE;
+  l.after = (char *)(cli_has(c, "after") ? cli_opt_val(c, "after") : "");
   int rc = cli_connect(c, 1);
   if (rc) return rc;
   Pcn__Request req = PCN__REQUEST__INIT;
@@ -465,11 +462,13 @@ const cli_cmd decision_cmds[] = {
      "list",
      NULL,
      0,
-     "list decisions, newest first, with how many practices have voted",
+     "list decisions with how many practices have voted: open ones first, "
+     "the one closing soonest at the top; then closed and withdrawn ones, "
+     "the most recently closed first",
      "pcn decision list --state open",
      {{"state", "STATE", "open, closed or withdrawn"},
       {"limit", "N", "at most N (default 50, at most 200)"},
-      {"before", "ID", "the next page, from a previous list"}},
+      {"after", "POS", "the next page: the POS a previous list printed"}},
      list_run},
     {"decision",
      "show",
@@ -503,7 +502,8 @@ const cli_cmd decision_cmds[] = {
      "remind",
      "ID",
      1,
-     "remind the practices that have not voted (proposer, once a day)",
+     "remind the practices that have not voted (the proposer or a PCN "
+     "manager; one extra reminder a day)",
      "pcn decision remind 3",
      {{0}},
      remind_run},

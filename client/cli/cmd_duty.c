@@ -59,6 +59,9 @@ static void duty_show(const Pcn__Duty *d) {
     for (size_t i = 0; i < d->n_cleared; i++)
       printf("%s%s", i ? ", " : "", d->cleared[i]);
     printf(" (to agree again)\n");
+  } else if (d->n_changed && d->substance_version &&
+             d->substance_version < d->version) {
+    cli_kv("agreements:", "stand (only the review date changed)");
   }
   printf("\n%s\n", d->owner_does);
 }
@@ -370,16 +373,8 @@ static int remove_run(cli_ctx *c) {
   return duty_call(c, &req);
 }
 
-static int agree_run(cli_ctx *c) {
-  Pcn__DutyAgree a = PCN__DUTY_AGREE__INIT;
-  Pcn__DutyVersion v[CLI_MAX_ARGS], *vp[CLI_MAX_ARGS];
-  a.all = cli_has(c, "all");
-  if (a.all == (c->nargs > 0))
-    return cli_usage(c, "give the entry IDs to agree, or --all.");
-  uint32_t version;
-  if (parse_version(c, &version)) return EXIT_USAGE;
-  if (version && c->nargs != 1)
-    return cli_usage(c, "--version goes with one entry ID.");
+static int agree_send(cli_ctx *c, Pcn__DutyAgree *a, Pcn__DutyVersion *v,
+                      Pcn__DutyVersion **vp, uint32_t version) {
   for (int i = 0; i < c->nargs; i++) {
     pcn__duty_version__init(&v[i]);
     if (cli_parse_u64(c, "the entry ID", c->arg[i], &v[i].id))
@@ -387,14 +382,33 @@ static int agree_run(cli_ctx *c) {
     v[i].version = version;
     vp[i] = &v[i];
   }
-  a.n_entries = (size_t)c->nargs;
-  a.entries = vp;
-  a.practice =
+  a->n_entries = (size_t)c->nargs;
+  a->entries = vp;
+  a->practice =
       (char *)(cli_has(c, "practice") ? cli_opt_val(c, "practice") : "");
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_DUTY_AGREE;
-  req.duty_agree = &a;
+  req.duty_agree = a;
   return duty_call(c, &req);
+}
+
+/* As many IDs as were given, in one request (one transaction). */
+static int agree_run(cli_ctx *c) {
+  Pcn__DutyAgree a = PCN__DUTY_AGREE__INIT;
+  a.all = cli_has(c, "all");
+  if (a.all == (c->nargs > 0))
+    return cli_usage(c, "give the entry IDs to agree, or --all.");
+  uint32_t version;
+  if (parse_version(c, &version)) return EXIT_USAGE;
+  if (version && c->nargs != 1)
+    return cli_usage(c, "--version goes with one entry ID.");
+  size_t n = (size_t)c->nargs + 1;
+  Pcn__DutyVersion *v = calloc(n, sizeof *v);
+  Pcn__DutyVersion **vp = calloc(n, sizeof *vp);
+  int rc = v && vp ? agree_send(c, &a, v, vp, version) : EXIT_USAGE;
+  free(v);
+  free(vp);
+  return rc;
 }
 
 static int disagree_run(cli_ctx *c) {
@@ -452,9 +466,10 @@ const cli_cmd duty_cmds[] = {
      "update",
      "ID",
      1,
-     "change an entry; every practice's agreement (or disagreement) is "
-     "cleared. --version is the one `pcn duty show ID` gives; a stale one "
-     "is refused with the entry as it stands",
+     "change an entry. A change of what it says (--title, --owner, --does) "
+     "clears every practice's agreement (or disagreement); a new --review "
+     "date alone keeps them. --version is the one `pcn duty show ID` gives; "
+     "a stale one is refused with the entry as it stands",
      "pcn duty update 3 --version 1 --review 2026-09-30",
      {{"version", "V",
        "the version you read with pcn duty show (required; a stale one is "
@@ -472,15 +487,16 @@ const cli_cmd duty_cmds[] = {
      "pcn duty remove 14",
      {CLI_VERSION_OPT},
      remove_run},
-    /* nargs -1: up to CLI_MAX_ARGS IDs, none required (agree_run checks
-     * that IDs or --all were given). */
+    /* nargs -1: as many IDs as given, none required (agree_run checks
+     * that IDs or --all were given; the server takes up to 100). */
     {"duty",
      "agree",
      "[ID...]",
      -1,
-     "agree entries for your practice (practice manager); agreeing an entry "
-     "you disagreed with withdraws the disagreement",
-     "pcn duty agree 3        pcn duty agree --all",
+     "agree entries for your practice (practice manager), as many IDs as "
+     "you give, at once; agreeing an entry you disagreed with withdraws the "
+     "disagreement",
+     "pcn duty agree 3 5 8 13        pcn duty agree --all",
      {{"all", NULL,
        "every entry your practice has not agreed yet, except those it "
        "disagrees with"},

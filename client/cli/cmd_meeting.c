@@ -61,7 +61,7 @@ static int print_meeting(cli_ctx *c, const Pcn__Meeting *m) {
 /* Sends a request and prints what it answers with; a CONFLICT shows the
  * meeting as it is now, so nothing the other person wrote is lost. */
 static int meeting_call(cli_ctx *c, Pcn__Request *req) {
-  int rc = cli_connect(c, 1);
+  int rc = c->s ? EXIT_DONE : cli_connect(c, 1); /* minutes may have read */
   if (rc) return rc;
   const Pcn__Response *r = pcn_sync_call(c->s, req);
   if (r->status->code == PCN__STATUS_CODE__CONFLICT &&
@@ -289,12 +289,22 @@ static Pcn__MeetingDetail *fetch(cli_ctx *c, uint64_t id, int *rc) {
   return d;
 }
 
+/* Whether the server said this member may `word` this meeting now
+ * (MeetingDetail.may): only that is suggested. */
+static int may(const Pcn__MeetingDetail *d, const char *word) {
+  for (size_t i = 0; i < d->n_may; i++)
+    if (!strcmp(d->may[i], word)) return 1;
+  return 0;
+}
+
 static void show_detail(const Pcn__MeetingDetail *d) {
+  unsigned long long id = (unsigned long long)d->meeting->id;
   meeting_show(d->meeting);
   printf("\nAgenda:\n");
-  if (!d->n_agenda)
-    printf("  (nothing yet: pcn meeting agenda %llu TEXT)\n",
-           (unsigned long long)d->meeting->id);
+  if (!d->n_agenda && may(d, "agenda"))
+    printf("  (nothing yet: pcn meeting agenda %llu TEXT)\n", id);
+  else if (!d->n_agenda)
+    printf("  (nothing)\n");
   for (size_t i = 0; i < d->n_agenda; i++)
     printf("  %u. %s (%s)\n", d->agenda[i]->n, d->agenda[i]->text,
            d->agenda[i]->added_by);
@@ -320,6 +330,11 @@ static void show_detail(const Pcn__MeetingDetail *d) {
     }
   }
   if (d->meeting->minutes[0]) printf("\nMinutes:\n%s\n", d->meeting->minutes);
+  /* What else this member may do now, as the server decides it. */
+  if (!d->n_attendance && may(d, "attend"))
+    printf("\nRecord who came: pcn meeting attend %llu USER[,USER...]\n", id);
+  if (!d->meeting->minutes[0] && may(d, "minutes"))
+    printf("\nWrite the minutes: pcn meeting minutes %llu TEXT\n", id);
 }
 
 static int show_run(cli_ctx *c) {
@@ -440,22 +455,33 @@ static char *read_text(cli_ctx *c, const char *path, size_t max) {
   return buf;
 }
 
+/* Minutes as TEXT, --text or --file. Without --version the meeting is
+ * read first and its current version sent (issue 20): someone writing
+ * between the read and the write still gets CONFLICT, with the meeting
+ * as it stands. */
 static int minutes_run(cli_ctx *c) {
   Pcn__MeetingMinutes m = PCN__MEETING_MINUTES__INIT;
   if (parse_id(c, &m.id) || parse_version(c, &m.version)) return EXIT_USAGE;
-  if (!m.version)
-    return cli_usage(c,
-                     "--version V is required: the version you read (pcn "
-                     "meeting show %s).",
-                     c->arg[0]);
-  if (cli_has(c, "text") == cli_has(c, "file"))
-    return cli_usage(c, "give the minutes as --text TEXT or --file PATH.");
+  int given = (c->nargs > 1) + cli_has(c, "text") + cli_has(c, "file");
+  if (given != 1)
+    return cli_usage(c, "give the minutes once: as TEXT, --text TEXT or "
+                        "--file PATH.");
+  if (!m.version) {
+    int rc = cli_connect(c, 1);
+    if (rc) return rc;
+    Pcn__MeetingDetail *d = fetch(c, m.id, &rc);
+    if (!d) return rc;
+    m.version = d->meeting->version;
+    pcn__meeting_detail__free_unpacked(d, NULL);
+  }
   char *file = NULL;
   if (cli_has(c, "file")) {
     file = read_text(c, cli_opt_val(c, "file"), PCN_MAX_TEXT);
     if (!file) return EXIT_USAGE;
   }
-  m.text = file ? file : (char *)cli_opt_val(c, "text");
+  m.text = file                 ? file
+           : cli_has(c, "text") ? (char *)cli_opt_val(c, "text")
+                                : (char *)c->arg[1];
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_MEETING_MINUTES;
   req.meeting_minutes = &m;
@@ -698,11 +724,14 @@ const cli_cmd meeting_cmds[] = {
      attend_run},
     {"meeting",
      "minutes",
-     "ID",
-     1,
-     "write a meeting's minutes (organiser)",
-     "pcn meeting minutes 3 --version 5 --file minutes.txt",
-     {VERSION_OPT,
+     "ID [TEXT]",
+     2,
+     "write a meeting's minutes (organiser or PCN manager); without "
+     "--version, the version as it stands now is sent",
+     "pcn meeting minutes 3 --file minutes.txt",
+     {{"version", "V",
+       "the version you read (default: the current one; a stale one is "
+       "refused)"},
       {"text", "TEXT", "the minutes"},
       {"file", "PATH", "the minutes, from a text file"}},
      minutes_run},

@@ -348,26 +348,89 @@ static int parse_sessions(cli_ctx *c, const char *spec, int want[10]) {
   return 0;
 }
 
+/* Adds the sessions of spec at ods ("-": freed) to the cells; a session
+ * named twice keeps the last place given. 0, or -1 after the usage
+ * error. */
+static int add_cells(cli_ctx *c, const char *spec, char *ods,
+                     Pcn__StaffRotaCell cells[10], size_t *n) {
+  int want[10];
+  if (parse_sessions(c, spec, want)) return -1;
+  if (!strcmp(ods, "-")) ods = "";
+  for (int i = 0; i < 10; i++) {
+    if (!want[i]) continue;
+    size_t k = 0;
+    while (k < *n && cells[k].session != (uint32_t)i)
+      k++;
+    if (k == *n) {
+      pcn__staff_rota_cell__init(&cells[k]);
+      cells[k].session = (uint32_t)i;
+      (*n)++;
+    }
+    cells[k].practice = ods;
+  }
+  return 0;
+}
+
+/* --pattern "Mon AM F84001, Mon PM F84001, Tue F84002": a week in one
+ * request (issue 20). Each entry is a day, AM or PM (both if left out)
+ * and an ODS code or - to free it; "mon-am F84001" works too. buf holds
+ * the words the cells point into. 0, or -1 after the usage error. */
+static int parse_pattern(cli_ctx *c, const char *pattern, char *buf,
+                         size_t buflen, Pcn__StaffRotaCell cells[10],
+                         size_t *n) {
+  if (snprintf(buf, buflen, "%s", pattern) >= (int)buflen) {
+    cli_usage(c, "--pattern is too long; a week has ten sessions.");
+    return -1;
+  }
+  for (char *save = NULL, *e = strtok_r(buf, ",", &save); e;
+       e = strtok_r(NULL, ",", &save)) {
+    char *w[4] = {0}, *ws = NULL;
+    int k = 0;
+    for (char *t = strtok_r(e, " \t", &ws); t && k < 4;
+         t = strtok_r(NULL, " \t", &ws))
+      w[k++] = t;
+    char spec[16];
+    if (k == 3 && (!strcasecmp(w[1], "am") || !strcasecmp(w[1], "pm")))
+      snprintf(spec, sizeof spec, "%.3s-%s", w[0], w[1]);
+    else if (k == 2)
+      snprintf(spec, sizeof spec, "%.15s", w[0]);
+    else {
+      cli_usage(c, "--pattern entries are like \"Mon AM F84001\" (a day, "
+                   "AM or PM or neither for both, and an ODS code or -), "
+                   "comma separated.");
+      return -1;
+    }
+    if (add_cells(c, spec, w[k - 1], cells, n)) return -1;
+  }
+  if (!*n) {
+    cli_usage(c, "--pattern names no sessions; such as \"Mon AM F84001, "
+                 "Tue PM F84002\".");
+    return -1;
+  }
+  return 0;
+}
+
 static int assign_run(cli_ctx *c) {
   Pcn__StaffRotaSet s = PCN__STAFF_ROTA_SET__INIT;
-  int want[10];
-  if (parse_id(c, "the staff ID", c->arg[0], &s.staff_id) ||
-      parse_sessions(c, c->arg[1], want))
+  Pcn__StaffRotaCell cells[10], *cp[10];
+  char words[512];
+  if (parse_id(c, "the staff ID", c->arg[0], &s.staff_id)) return EXIT_USAGE;
+  const char *pattern = cli_opt_val(c, "pattern");
+  if (pattern && c->nargs > 1)
+    return cli_usage(c, "give SESSIONS ODS or --pattern, not both.");
+  if (!pattern && c->nargs < 3)
+    return cli_usage(c, "give SESSIONS ODS (such as mon-am,thu F84002), or "
+                        "--pattern \"Mon AM F84001, Tue PM F84002\".");
+  if (pattern
+          ? parse_pattern(c, pattern, words, sizeof words, cells, &s.n_cells)
+          : add_cells(c, c->arg[1], (char *)c->arg[2], cells, &s.n_cells))
     return EXIT_USAGE;
   s.week = (char *)cli_opt_val(c, "week");
   if (!s.week) return cli_usage(c, "--week is required (any day of it).");
   if (cli_check_date(c, "week", s.week)) return EXIT_USAGE;
   s.this_week_only = cli_has(c, "this-week-only");
-  const char *ods = strcmp(c->arg[2], "-") == 0 ? "" : c->arg[2];
-  Pcn__StaffRotaCell cells[10], *cp[10];
-  for (int i = 0; i < 10; i++)
-    if (want[i]) {
-      pcn__staff_rota_cell__init(&cells[s.n_cells]);
-      cells[s.n_cells].session = (uint32_t)i;
-      cells[s.n_cells].practice = (char *)ods;
-      cp[s.n_cells] = &cells[s.n_cells];
-      s.n_cells++;
-    }
+  for (size_t i = 0; i < s.n_cells; i++)
+    cp[i] = &cells[i];
   s.cells = cp;
   int rc = cli_connect(c, 1);
   if (rc) return rc;
@@ -389,6 +452,7 @@ static int assign_run(cli_ctx *c) {
       printf("%s %s %s", n++ ? "," : "", session_names[i], w->sessions[i]);
   printf(n ? " (%d session%s a week)\n" : " no sessions\n", n,
          n == 1 ? "" : "s");
+  if (w->warning[0]) printf("Warning: %s\n", w->warning);
   return EXIT_DONE;
 }
 
@@ -731,12 +795,19 @@ const cli_cmd staff_cmds[] = {
      rota_run},
     {"staff",
      "assign",
-     "ID SESSIONS ODS",
+     "ID [SESSIONS ODS]",
      3,
      "put a person at a practice for sessions of a week and the weeks "
-     "after (ODS - frees them; PCN manager)",
-     "pcn staff assign 3 mon-am,thu F84002 --week 2026-11-23",
+     "after (ODS - frees them; PCN manager), or a whole week at once with "
+     "--pattern; warns when the week passes the person's WTE (WTE x 10 "
+     "sessions)",
+     "pcn staff assign 3 --pattern \"Mon AM F84001, Mon PM F84001, Tue "
+     "F84002\" --week 2026-11-23",
      {{"week", "YYYY-MM-DD", "any day of the week (required)"},
+      {"pattern", "LIST",
+       "the week's sessions in one go, such as \"Mon AM F84001, Tue "
+       "F84002\": a day, AM or PM (both if left out), and an ODS code or - "
+       "to free it"},
       {"this-week-only", NULL, "the weeks after keep the pattern they had"}},
      assign_run},
     {"staff",

@@ -140,7 +140,9 @@ static int parse(cli_ctx *c, int argc, char **argv, int *help) {
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (strncmp(a, "--", 2) != 0 || a[2] == 0) {
-      if (c->nargs == CLI_MAX_ARGS || c->nargs == c->cmd->nargs)
+      /* A list ("[ID...]", nargs -1) takes as many as are given; argv
+       * has room for them all (c->arg is argc long). */
+      if (c->cmd->nargs >= 0 && c->nargs >= c->cmd->nargs)
         return cli_usage(c, "unexpected argument '%s'; see --help.", a);
       c->arg[c->nargs++] = a;
       continue;
@@ -225,17 +227,26 @@ int main(int argc, char **argv) {
   cli_ctx c;
   memset(&c, 0, sizeof c);
   c.cmd = cmd;
+  /* Room for every word as a positional: no fixed limit, and a command
+   * reading arg[k] past nargs finds NULL. (No VLA: client/ builds with
+   * MSVC too.) */
+  c.arg = calloc((size_t)argc + 1, sizeof *c.arg);
+  if (!c.arg) {
+    fprintf(stderr, "pcn: out of memory.\n");
+    return EXIT_USAGE;
+  }
   int help = 0;
   int rc = parse(&c, argc - skip, argv + skip, &help);
-  if (rc != EXIT_DONE) return rc;
-  if (help) {
-    help_cmd(cmd);
-    return EXIT_DONE;
+  if (rc == EXIT_DONE && help) help_cmd(cmd);
+  if (rc != EXIT_DONE || help) {
+    free(c.arg);
+    return rc;
   }
   if (!c.server) c.server = getenv("PCN_SERVER");
   if (c.server && !*c.server) c.server = NULL;
   rc = cmd->run(&c);
   if (c.s) pcn_sync_close(c.s);
   pcn_config_free(&c.cfg);
+  free(c.arg);
   return rc;
 }

@@ -39,7 +39,7 @@ typedef struct dec_row {
   GPtrArray *practices; /* char *, ODS codes */
   GHashTable *votes;    /* ODS -> vote_cell */
   GtkWidget *row, *title_l, *state_l, *meta_l, *text_l, *strip, *outcome_l,
-      *voting, *reason, *mine, *note_l;
+      *voting, *reason, *mine, *withdraw, *note_l;
 } dec_row;
 
 typedef struct desk_decisions desk_decisions;
@@ -206,8 +206,13 @@ static void show_row(dec_row *r) {
   gtk_label_set_text(GTK_LABEL(r->outcome_l), r->note ? r->note : "");
   gtk_widget_set_visible(r->outcome_l, r->note && r->note[0]);
   gtk_widget_set_visible(r->voting, is_open(r) && my_practice_votes(r));
-  gtk_widget_set_visible(r->mine,
-                         is_open(r) && !strcmp(r->proposed_by, r->d->username));
+  /* Remind: the proposer or a PCN manager (issue 20); withdraw: the
+   * proposer only. */
+  int proposer = !strcmp(r->proposed_by, r->d->username);
+  gtk_widget_set_visible(
+      r->mine,
+      is_open(r) && (proposer || r->d->role == PCN__ROLE__PCN_MANAGER));
+  gtk_widget_set_visible(r->withdraw, proposer);
   g_free(closes);
   g_free(state);
   g_free(meta);
@@ -416,7 +421,7 @@ static dec_row *row_new(pcn_desk *d, guint64 id) {
   gtk_box_append(GTK_BOX(r->voting),
                  vote_button(r, "A_bstain", "Abstain on",
                              PCN__DECISION_CHOICE__DECISION_ABSTAIN));
-  /* The proposer's own actions. */
+  /* The proposer's own actions (and a PCN manager's reminder). */
   r->mine = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_box_append(GTK_BOX(r->mine), row_button(r, "_Remind", "Remind about",
                                               G_CALLBACK(remind_clicked)));
@@ -424,6 +429,7 @@ static dec_row *row_new(pcn_desk *d, guint64 id) {
       row_button(r, "_Withdraw", "Withdraw", G_CALLBACK(withdraw_clicked));
   gtk_widget_add_css_class(wd, "destructive-action");
   gtk_box_append(GTK_BOX(r->mine), wd);
+  r->withdraw = wd;
   snprintf(name, sizeof name, "Note on decision %" G_GUINT64_FORMAT, id);
   r->note_l = label(name, 1);
   gtk_widget_set_visible(r->note_l, FALSE);
@@ -576,7 +582,8 @@ void decisions_load(pcn_desk *d) {
 
 /* ------------------------------------------------------------ the page */
 
-/* Open first, soonest closing first; then the rest, newest first. */
+/* The server's order (decisions_read.c): open first, soonest closing
+ * first; then the rest, the most recently closed first. */
 static int sort_rows(GtkListBoxRow *a, GtkListBoxRow *b, gpointer ud) {
   (void)ud;
   dec_row *x = g_object_get_data(G_OBJECT(a), "decision");
@@ -584,6 +591,8 @@ static int sort_rows(GtkListBoxRow *a, GtkListBoxRow *b, gpointer ud) {
   if (is_open(x) != is_open(y)) return is_open(x) ? -1 : 1;
   if (is_open(x) && x->closes_at != y->closes_at)
     return x->closes_at < y->closes_at ? -1 : 1;
+  if (is_open(x)) return x->id < y->id ? -1 : x->id > y->id;
+  if (x->closed_at != y->closed_at) return x->closed_at > y->closed_at ? -1 : 1;
   return x->id > y->id ? -1 : x->id < y->id;
 }
 

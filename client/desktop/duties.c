@@ -161,23 +161,30 @@ static void drop_position(pcn_desk *d, GHashTable *h, guint64 id,
   if (hv == version && hat == at && g_hash_table_remove(h, key)) changed(d);
 }
 
+/* The version of e's last change of substance: positions to it or later
+ * stand (a review date's change keeps them; 0 on older entries: the
+ * version). */
+static guint substance_of(const Pcn__Duty *e) {
+  return e->substance_version ? e->substance_version : e->version;
+}
+
 /* The practice's disagreement with e as it stands, if that is its
- * position (a later agreement to the same version overrides it). */
+ * position (a later agreement to what it says overrides it). */
 static const Pcn__DutyDisagreement *
 disagreement_of(desk_duties *t, const Pcn__Duty *e, const char *ods) {
   char key[40];
   snprintf(key, sizeof key, "%" G_GUINT64_FORMAT "/%s", (guint64)e->id, ods);
   const Pcn__DutyDisagreement *x = g_hash_table_lookup(t->disagreements, key);
-  if (!x || x->duty_version != e->version) return NULL;
+  if (!x || x->duty_version < substance_of(e)) return NULL;
   const duty_pos *a = g_hash_table_lookup(t->agreements, key);
-  return a && a->version == e->version && a->at > x->at ? NULL : x;
+  return a && a->version >= substance_of(e) && a->at > x->at ? NULL : x;
 }
 
 static int has_agreed(desk_duties *t, const Pcn__Duty *e, const char *ods) {
   char key[40];
   snprintf(key, sizeof key, "%" G_GUINT64_FORMAT "/%s", (guint64)e->id, ods);
   const duty_pos *a = g_hash_table_lookup(t->agreements, key);
-  return a && a->version == e->version && !disagreement_of(t, e, ods);
+  return a && a->version >= substance_of(e) && !disagreement_of(t, e, ods);
 }
 
 static void put_practice(pcn_desk *d, const Pcn__Practice *p) {

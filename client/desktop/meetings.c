@@ -363,8 +363,11 @@ static void show_detail(pcn_desk *d) {
              md->agenda[i]->text, md->agenda[i]->added_by);
     gtk_box_append(GTK_BOX(mt->agenda), line(buf, 0));
   }
-  int open =
-      !m->cancelled && pcn_now_ms() < m->ends_at && is_invited(m, d->username);
+  /* The server says whether this member may add to the agenda now
+   * (MeetingDetail.may, issue 20), by its clock and its rules. */
+  int open = 0;
+  for (size_t i = 0; i < md->n_may; i++)
+    open = open || !strcmp(md->may[i], "agenda");
   gtk_widget_set_sensitive(mt->agenda_entry, open);
   gtk_widget_set_sensitive(mt->agenda_add, open);
 

@@ -459,8 +459,12 @@ static void on_done(pcn_client *cl, const Pcn__Response *r, void *ud) {
   }
   char msg[300];
   if (r->body_case == PCN__RESPONSE__BODY_STAFF_ROTA_WEEK)
-    snprintf(msg, sizeof msg, "Saved %s's rota from the week of %s.",
-             r->staff_rota_week->staff_name, r->staff_rota_week->week);
+    /* The server's warning past the person's WTE (issue 20) is shown in
+     * place of the plain confirmation: the rota was saved all the same. */
+    snprintf(msg, sizeof msg, "Saved %s's rota from the week of %s.%s%s",
+             r->staff_rota_week->staff_name, r->staff_rota_week->week,
+             r->staff_rota_week->warning[0] ? " " : "",
+             r->staff_rota_week->warning);
   else if (r->body_case == PCN__RESPONSE__BODY_STAFF_LEAVE)
     snprintf(msg, sizeof msg, "%s leave for %s, %s to %s.",
              r->staff_leave->cancelled ? "Cancelled" : "Recorded",

@@ -9,7 +9,9 @@
  * her own proposal from its row; one she puts to two practices, one with
  * nobody to vote, keeps its form open to say so; she names her practice's
  * GP as its voter in the Voters form, is refused naming one for another
- * practice, and sees the PCN manager's nomination arrive. Every control of
+ * practice, and sees the PCN manager's nomination arrive; the PCN manager
+ * reminds about her decision from their own window (issue 20). Every
+ * control of
  * the page has
  * a name a screen reader can say. Screenshots: desktop-decisions*.png.
  */
@@ -49,6 +51,17 @@ static int form_go_ready(fixture *f) {
   GtkWidget *form = dtest_window_named("Voters");
   return form && gtk_widget_get_sensitive(
                      find_widget(form, GTK_TYPE_BUTTON, "Name voter"));
+}
+
+/* Decision 5 has had a reminder sent by hand. */
+static int reminded_5(fixture *f) {
+  Pcn__DecisionGet g = PCN__DECISION_GET__INIT;
+  g.id = 5;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_DECISION_GET;
+  r.decision_get = &g;
+  return its_expect(f->mgr, &r, PCN__STATUS_CODE__OK)
+             ->decision->proposer_reminded_at != 0;
 }
 
 static uint64_t propose(its_member *m, const char *title, int rule) {
@@ -214,6 +227,21 @@ static void test_decisions(void **state) {
   assert_int_equal(
       dtest_unnamed(gtk_stack_get_child_by_name(stack, "decisions")), 0);
   shot(win, "desktop-decisions");
+
+  /* The PCN manager reminds about Jo's decision 5 from their own window
+   * (issue 20); withdrawing stays Jo's. */
+  pcn_desk *md = dtest_open_manager(f);
+  GtkWidget *jo_win = win;
+  win = GTK_WIDGET(pcn_desk_window(md));
+  dtest_show_page(win, "decisions");
+  assert_true(wait_label(f, "Decision 5", "Shared clinic"));
+  assert_true(gtk_widget_is_visible(
+      find_widget(win, GTK_TYPE_BUTTON, "Remind about decision 5")));
+  assert_false(gtk_widget_is_visible(
+      find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 5")));
+  dtest_click(win, "Remind about decision 5");
+  assert_true(spin_until(f, reminded_5, 5000));
+  win = jo_win;
   its_member_free(ravi);
 }
 

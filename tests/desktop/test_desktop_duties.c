@@ -157,7 +157,10 @@ static void test_duties(void **state) {
   shot(form, "desktop-duty-edit");
   dtest_click(form, "Save");
   assert_true(dtest_wait_says(f, jo_win, "Entry 3", later));
-  assert_true(dtest_says(jo_win, "Entry 3", "F84001 pending"));
+  /* A new review date alone is bookkeeping (issue 20): Jo's agreement
+   * stands, and she is not asked to agree again. */
+  assert_true(dtest_says(jo_win, "Entry 3", "F84001 agreed"));
+  assert_null(find_widget(jo_win, GTK_TYPE_BUTTON, "Agree 3"));
   const Pcn__DutyRegister *g = reg(f->mgr);
   for (size_t i = 0; i < g->n_duties; i++)
     if (g->duties[i]->id == 3) {

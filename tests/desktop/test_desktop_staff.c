@@ -4,7 +4,9 @@
  * her practice raises a notice; she records leave through the form and
  * the grid and the equity table show it. The PCN manager, in a second
  * window, assigns a session from the grid, and a clash is refused with
- * both practices named. Every control on the page has a name. The equity
+ * both practices named; a ninth session for a 0.8 WTE person is saved
+ * with the server's warning (issue 20). Every control on the page has a
+ * name. The equity
  * section shows the money paid to each practice and locality beside the
  * sessions, live from the ledger, with its charts drawn in the window.
  */
@@ -178,6 +180,18 @@ static void test_staff(void **state) {
   shot(mgr_win, "desktop-staff-manager");
   assert_int_equal(dtest_unnamed(find_widget(mgr_win, 0, "Shared staff page")),
                    0);
+
+  /* Past Sam's WTE (0.80: 8 sessions): the ninth is saved, and the page
+   * says so with the server's warning (issue 20). */
+  uint32_t more[] = {5, 6, 7, 8};
+  assign(f->mgr, sam, week, more, 4, "F84001");
+  spin_ms(300);
+  dtest_pick(find_widget(mgr_win, GTK_TYPE_DROP_DOWN, "Sam Patel Fri PM"),
+             "F84001");
+  assert_true(dtest_wait_says(f, mgr_win, "Staff status",
+                              "rostered for 9 sessions a week"));
+  assert_true(dtest_says(mgr_win, "Staff status", "Saved Sam Patel's rota"));
+  assert_string_equal(sam_week(f->mgr, week)->sessions[9], "F84001");
 
   gtk_window_destroy(GTK_WINDOW(mgr_win));
   pcn_desk_free(md);

@@ -46,7 +46,8 @@ grep -E -q '^ +3 .* agreed +agreed +Enhanced access rota' "$tmp/list" || fail "r
 ok
 
 # --- the PCN manager changes entry 3: its agreements go, the others stay
-[ "$(mgr duty update 3 --version 1 --review 2027-01-31 --json | json 'd["cleared"]')" = \
+[ "$(mgr duty update 3 --version 1 --review 2027-01-31 --does "Plans the rota and fills every session." \
+  --json | json 'd["cleared"]')" = \
   "['F84001', 'F84002']" ] || fail "duty update --json names the cleared practices"
 wait_feed 'changed responsibility 3 "Enhanced access rota"'
 grep -q 'every practice to agree again' "$tmp/feed.out" || fail "feed wording"
@@ -133,9 +134,33 @@ wait_feed 'F84002 no longer disagrees with responsibility 7'
 jo duty list > "$tmp/list"
 grep -E -q '^ +7 .* agreed +agreed +Estates' "$tmp/list" || fail "7 agreed after disagreeing: $(cat "$tmp/list")"
 # a change to the entry clears a disagreement as it clears agreements
-[ "$(mgr duty update 1 --version 1 --review 2027-01-31 --json | json 'd["cleared"]')" = \
+[ "$(mgr duty update 1 --version 1 --owner shared --json | json 'd["cleared"]')" = \
   "['F84001', 'F84002']" ] || fail "an update clears the disagreement too"
 [ "$(mgr duty list --json | json 'len(d.get("disagreements", []))')" = 0 ] || fail "no disagreement left"
+ok
+
+# --- issue 20: twelve IDs in one `duty agree` (no limit on a list), and a
+# new review date alone keeping every agreement, the feed saying so
+ids=""
+for i in $(seq 1 12); do
+  ids="$ids $(mgr duty add --title "Area $i" --owner shared --does "Does $i." \
+    --review 2027-02-28 --json | json 'd["id"]')"
+done
+# shellcheck disable=SC2086
+pat duty agree $ids > "$tmp/out" || fail "agree 12 IDs: $(cat "$tmp/out")"
+[ "$(grep -c '^F84002 agreed .* Area ' "$tmp/out")" = 12 ] || fail "12 agreed: $(cat "$tmp/out")"
+read -r first _ <<< "$ids"
+mgr duty update "$first" --version 1 --review 2027-03-15 > "$tmp/out"
+grep -q '^agreements: *stand' "$tmp/out" || fail "update says the agreements stand: $(cat "$tmp/out")"
+grep -q 'cleared:' "$tmp/out" && fail "nothing cleared: $(cat "$tmp/out")"
+wait_feed "changed the review date of responsibility $first \"Area 1\" to 2027-03-15 (version 2): agreements stand"
+[ "$(mgr duty show "$first" --json | json '[a["practice"] for a in d["agreements"]]')" = "['F84002']" ] ||
+  fail "F84002's agreement stands"
+grep -E -q "^ +$first .* agreed +Area 1\$" <(pat duty list) || fail "listed agreed"
+# agreeing with the version read before the new date is not stale
+mgr duty update "$first" --version 2 --does "Does 1, more." --json > "$tmp/out"
+[ "$(json 'd["cleared"]' < "$tmp/out")" = "['F84002']" ] || fail "a change of substance clears"
+[ "$(json 'd["changed"]' < "$tmp/out")" = "['owner_does']" ] || fail "changed names the field"
 ok
 
 cli_stop_feed || true

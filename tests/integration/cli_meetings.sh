@@ -183,4 +183,30 @@ grep -q 'meanwhile' "$tmp/err" || fail "conflict: $(cat "$tmp/err")"
 grep -q 'PCN board' "$tmp/out" || fail "conflict does not show the meeting as it is"
 ok
 
+# --- issue 20: a past meeting's show suggests only what the server would
+# take from this member; minutes without --version send the current one
+jo meeting show 2 > "$tmp/out"
+grep -q 'pcn meeting agenda' "$tmp/out" && fail "a past meeting suggests an agenda item: $(cat "$tmp/out")"
+[ "$(jo meeting show 2 --json | json 'd.get("may", [])')" = "[]" ] || fail "jo may do nothing to meeting 2"
+[ "$(mgr meeting show 2 --json | json 'd["may"]')" = "['update', 'attend', 'minutes', 'action']" ] ||
+  fail "the manager's may: $(mgr meeting show 2 --json | json 'd.get("may")')"
+sp=$(mgr meeting new --title "Spring planning" --start "2025-03-15 10:00" --minutes 60 \
+  --invite jo --json | json 'd["id"]')
+mgr meeting show "$sp" > "$tmp/out"
+grep -q 'pcn meeting agenda' "$tmp/out" && fail "past: no agenda suggestion: $(cat "$tmp/out")"
+grep -q "pcn meeting minutes $sp TEXT" "$tmp/out" || fail "minutes suggested: $(cat "$tmp/out")"
+fut=$(mgr meeting new --title "Autumn planning" --start "2031-09-15 10:00" --minutes 60 \
+  --invite jo --json | json 'd["id"]')
+grep -q "pcn meeting agenda $fut TEXT" <(jo meeting show "$fut") || fail "jo, invited, may add to the agenda"
+ali meeting show "$fut" > "$tmp/out"
+grep -q 'pcn meeting agenda' "$tmp/out" && fail "ali is not invited: $(cat "$tmp/out")"
+[ "$(mgr meeting minutes "$sp" "Nothing to report." --json | json 'd["version"]')" = 2 ] ||
+  fail "minutes without --version"
+[ "$(mgr meeting minutes "$sp" --text "Amended." --json | json 'd["minutes"]')" = "Amended." ] ||
+  fail "minutes --text without --version"
+expect 2 mgr meeting minutes "$sp" --version 2 --text "Stale"
+grep -q 'meanwhile' "$tmp/err" || fail "a stale --version is still a conflict: $(cat "$tmp/err")"
+expect 1 mgr meeting minutes "$sp" "Twice" --text "Twice"; one_line "minutes given twice"
+ok
+
 echo "$passed passed, 0 failed"

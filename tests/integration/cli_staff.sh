@@ -63,6 +63,26 @@ one_line "bad session"
 expect 2 pat staff assign 2 mon F84002 --week 2026-11-23
 ok
 
+# --- issue 20: a week's pattern in one command, and a warning (not a
+# refusal) past the person's WTE: Sam is 0.6 WTE, so 6 sessions a week
+mgr staff assign 1 --pattern "Mon AM F84001, Tue PM F84002, wed pm F84002, Thu F84001" \
+  --week 2027-01-04 > "$tmp/out"
+grep -q 'Sam Patel from the week of 2027-01-04 on: Mon AM F84001, Mon PM F84001, Tue AM F84001, Tue PM F84002, Wed AM F84002, Wed PM F84002, Thu AM F84001, Thu PM F84001 (8 sessions a week)' \
+  "$tmp/out" || fail "pattern output: $(cat "$tmp/out")"
+grep -q '^Warning: Sam Patel is rostered for 8 sessions a week, more than a WTE of 0.60 covers (6.0)' \
+  "$tmp/out" || fail "the WTE warning: $(cat "$tmp/out")"
+wait_feed "set Sam Patel's rota from the week of 2027-01-04"
+[ "$(mgr staff assign 1 --pattern "Thu -" --week 2027-01-04 --json | json 'd.get("warning", "")')" = "" ] ||
+  fail "6 sessions fit 0.6 WTE"
+[ "$(mgr staff assign 1 --pattern "Fri AM F84002" --week 2027-01-04 --json | json 'd["warning"]')" != "" ] ||
+  fail "7 sessions: the warning in --json"
+expect 1 mgr staff assign 1 --pattern "Mon" --week 2027-01-04; one_line "pattern without a practice"
+expect 1 mgr staff assign 1 mon F84001 --pattern "Mon F84001" --week 2027-01-04; one_line "both"
+expect 1 mgr staff assign 1 --week 2027-01-04; one_line "neither"
+expect 2 mgr staff assign 1 --pattern "Mon AM F84002" --week 2027-01-04
+grep -q 'already at F84001 on Mon AM' "$tmp/err" || fail "a pattern clash: $(cat "$tmp/err")"
+ok
+
 # --- leave: each practice manager for their own practice's staff
 pat staff leave 2 --from 2026-11-26 --part pm --note "dentist" > "$tmp/out"
 grep -q 'Leave 1 for Ria Khan: 2026-11-26 to 2026-11-26, afternoons.' "$tmp/out" ||

@@ -595,9 +595,12 @@ static void test_bad_input(void **state) {
   req.decision_list = &l;
   r = its_expect(w->sa, &req, PCN__STATUS_CODE__INVALID_ARGUMENT);
   its_field_is(r, "state");
-  /* Paging: one at a time, newest first, each once. */
+  /* Paging the old way (clients from before issue 20 name before_id):
+   * one at a time, newest first, each once. test_list_order pages the
+   * order of today. */
   l.state = 0;
   l.limit = 1;
+  l.before_id = m + 1;
   r = its_expect(w->sa, &req, OK);
   assert_int_equal(r->decisions->n_decisions, 1);
   assert_int_equal(r->decisions->decisions[0]->id, m);
@@ -671,8 +674,12 @@ static void test_reminders(void **state) {
                    1);
   its_events_free(e);
 
-  /* One more from the proposer: not from anyone else, and once a day. */
-  remind(w->pmb, id, PCN__STATUS_CODE__PERMISSION_DENIED);
+  /* One more from the proposer or a PCN manager (issue 20): not from
+   * anyone else, and once a day between them. */
+  const Pcn__Response *r0 =
+      remind(w->pmb, id, PCN__STATUS_CODE__PERMISSION_DENIED);
+  assert_non_null(strstr(r0->status->message, "or a PCN manager"));
+  remind(w->cd, id, PCN__STATUS_CODE__PERMISSION_DENIED);
   vote(w->pmb, id, ABSTAIN, NULL, OK);
   const Pcn__Response *r = remind(w->pma, id, OK);
   assert_true(r->decision_reminder->by_proposer);
@@ -683,7 +690,11 @@ static void test_reminders(void **state) {
   assert_true(r->status->details->retry_after_ms > 0);
   its_advance(w->mgr, DAY_MS + 60000);
   relogin(w);
-  remind(w->pma, id, OK);
+  r = remind(w->mgr, id, OK); /* the PCN manager did not propose it */
+  assert_true(r->decision_reminder->by_proposer);
+  assert_true(r->decision_reminder->by_pcn_manager);
+  assert_string_equal(r->decision_reminder->sent_by, "manager");
+  remind(w->pma, id, PCN__STATUS_CODE__RESOURCE_EXHAUSTED);
   e = its_seen(w->s, w->pmb, w->mgr, since);
   assert_int_equal(count_for(e, PCN__EVENT__RECORD_DECISION_REMINDER, id), 1);
   its_events_free(e);
@@ -708,6 +719,72 @@ static void test_reminders(void **state) {
         propose(w->pmb, "Short notice", CONSENT, (t + 1) * DAY_MS + HOUR_MS);
     assert_true(get(w->mgr, late)->no_last_day_reminder);
   }
+}
+
+/* ------------------------------------------------------------ the list */
+
+/* The ids of one page of decisions, and where the next starts. */
+static size_t list_page(its_member *m, int state, uint32_t limit,
+                        const char *after, uint64_t *ids, char *next) {
+  Pcn__DecisionList l = PCN__DECISION_LIST__INIT;
+  l.state = state;
+  l.limit = limit;
+  l.after = (char *)after;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_DECISION_LIST;
+  r.decision_list = &l;
+  const Pcn__DecisionPage *p = its_expect(m, &r, OK)->decisions;
+  for (size_t i = 0; i < p->n_decisions; i++)
+    ids[i] = p->decisions[i]->id;
+  snprintf(next, 48, "%s", p->next_after);
+  return p->n_decisions;
+}
+
+/* Issue 20: open decisions by closing time, soonest first; then closed
+ * and withdrawn ones, the most recently closed first; paged one at a time
+ * through both parts, each decision once. */
+static void test_list_order(void **state) {
+  world *w = *state;
+  int64_t now = server_now(w->mgr);
+  uint64_t a = propose(w->mgr, "A", CONSENT, now + 5 * DAY_MS);
+  uint64_t b = propose(w->pmb, "B", CONSENT, now + 2 * DAY_MS);
+  uint64_t c = propose(w->mgr, "C", CONSENT, now + 9 * DAY_MS);
+  uint64_t d = propose(w->mgr, "D", CONSENT, now + 3 * DAY_MS);
+  uint64_t e = propose(w->mgr, "E", CONSENT, now + 4 * DAY_MS);
+  withdraw(w->mgr, d, 0, OK);
+  its_advance(w->mgr, 60000);
+  vote(w->pma, e, AGREE, NULL, OK);
+  vote(w->pmb, e, AGREE, NULL, OK);
+  vote(w->pmc, e, AGREE, NULL, OK); /* closes early, after d's withdrawal */
+  assert_int_equal(get(w->mgr, e)->state, CLOSED);
+
+  uint64_t want[] = {b, a, c, e, d}, ids[8];
+  char after[48] = "", next[48];
+  assert_int_equal(list_page(w->sa, 0, 50, "", ids, next), 5);
+  assert_memory_equal(ids, want, sizeof want);
+  assert_string_equal(next, "");
+  for (size_t i = 0; i < 5; i++) {
+    assert_int_equal(list_page(w->sa, 0, 1, after, ids, next), 1);
+    assert_int_equal(ids[0], want[i]);
+    assert_int_equal(next[0] == 0, i == 4); /* "" only after the last */
+    snprintf(after, sizeof after, "%s", next);
+  }
+  /* By state, in the same order. */
+  assert_int_equal(list_page(w->sa, OPEN, 2, "", ids, next), 2);
+  assert_int_equal(ids[0], b);
+  assert_int_equal(ids[1], a);
+  assert_int_equal(list_page(w->sa, OPEN, 2, next, ids, next), 1);
+  assert_int_equal(ids[0], c);
+  assert_int_equal(list_page(w->sa, WITHDRAWN, 50, "", ids, next), 1);
+  assert_int_equal(ids[0], d);
+  /* A position that is not one the server gave: refused, naming it. */
+  Pcn__DecisionList l = PCN__DECISION_LIST__INIT;
+  l.after = "42";
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_DECISION_LIST;
+  r.decision_list = &l;
+  its_field_is(its_expect(w->sa, &r, PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "after");
 }
 
 /* ------------------------------------------------------------ catch-up */
@@ -806,6 +883,7 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
       cmocka_unit_test_setup_teardown(test_reminders, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_list_order, setup, teardown),
       cmocka_unit_test_setup_teardown(test_catch_up_after_stop, setup,
                                       teardown),
   };

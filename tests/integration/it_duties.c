@@ -405,7 +405,19 @@ static void test_bad_input(void **state) {
   assert_int_equal(reg(w->mgr)->n_duties, DEFAULT_ENTRIES);
 }
 
-/* A review date that has come is flagged by the server, once. */
+/* Pat's practice disagrees with entry id, with a reason. */
+static void pat_disagrees(world *w, uint64_t id) {
+  Pcn__DutyDisagree x = PCN__DUTY_DISAGREE__INIT;
+  x.id = id;
+  x.reason = "We recruit our own.";
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_DUTY_DISAGREE;
+  r.duty_disagree = &x;
+  its_expect(w->pat, &r, PCN__STATUS_CODE__OK);
+}
+
+/* A review date that has come is flagged by the server, once. A new one
+ * is bookkeeping: the agreements stand (issue 20). */
 static void test_review_due(void **state) {
   world *w = *state;
   char soon[11], later[11];
@@ -418,7 +430,9 @@ static void test_review_due(void **state) {
   u.review_date = soon;
   const Pcn__Response *r = its_expect(w->mgr, &ur, PCN__STATUS_CODE__OK);
   assert_false(r->duty->review_due);
-  agree(w->jo, "", w->arrs, v + 1, 0, PCN__STATUS_CODE__OK);
+  assert_int_equal(r->duty->n_cleared, 0);
+  /* A new review date is bookkeeping: Jo's agreement stood (issue 20). */
+  agree(w->jo, "", w->arrs, v + 1, 0, PCN__STATUS_CODE__FAILED_PRECONDITION);
 
   uint64_t before = its_head(w->mgr);
   its_advance(w->mgr, 24LL * 3600 * 1000); /* a day: not yet */
@@ -441,13 +455,52 @@ static void test_review_due(void **state) {
     }
   its_events_free(e);
 
-  /* A new review date ends it (and, as a change, asks for agreement). */
+  /* A new review date ends it. It is bookkeeping, not substance (issue
+   * 20): the agreements stand, and the event says which fields changed
+   * and that nobody was cleared. */
+  pat_disagrees(w, w->arrs);
+  before = its_head(w->mgr);
   ur = update_req(&u, w->arrs, v + 1);
   u.has_review_date_case = PCN__DUTY_UPDATE__HAS_REVIEW_DATE_REVIEW_DATE;
   u.review_date = later;
   r = its_expect(w->mgr, &ur, PCN__STATUS_CODE__OK);
   assert_false(r->duty->review_due);
+  assert_int_equal(r->duty->version, v + 2);
+  assert_int_equal(r->duty->substance_version, v); /* unchanged */
+  assert_int_equal(r->duty->n_cleared, 0);
+  assert_int_equal(r->duty->n_changed, 1);
+  assert_string_equal(r->duty->changed[0], "review_date");
+  g = reg(w->jo);
+  assert_true(agreed(g, w->arrs, "F84001"));
+  assert_int_equal(g->n_disagreements, 1); /* F84002's stands too */
+  e = its_seen(w->s, w->pat, w->mgr, before);
+  assert_int_equal(its_events_count(e, PCN__EVENT__RECORD_DUTY), 1);
+  assert_int_equal(its_events_count(e, PCN__EVENT__RECORD_DUTY_AGREEMENT), 0);
+  for (size_t i = 0; i < e->n; i++)
+    if (e->ev[i]->record_case == PCN__EVENT__RECORD_DUTY) {
+      assert_int_equal(e->ev[i]->duty->n_changed, 1);
+      assert_int_equal(e->ev[i]->duty->n_cleared, 0);
+    }
+  its_events_free(e);
+  /* What a practice read before the new date is what the entry says now:
+   * agreeing it is not stale. An older substance still is. */
+  agree(w->pat, "", w->arrs, v + 1, 0, PCN__STATUS_CODE__OK);
+  assert_int_equal(reg(w->jo)->n_disagreements, 0);
+
+  /* A change of substance with it clears them, and names both fields. */
+  char latest[11];
+  server_date(w->mgr, 120, latest);
+  ur = update_req(&u, w->arrs, v + 2);
+  u.has_review_date_case = PCN__DUTY_UPDATE__HAS_REVIEW_DATE_REVIEW_DATE;
+  u.review_date = latest;
+  u.has_owner_does_case = PCN__DUTY_UPDATE__HAS_OWNER_DOES_OWNER_DOES;
+  u.owner_does = "Recruits ARRS staff with the practices.";
+  r = its_expect(w->mgr, &ur, PCN__STATUS_CODE__OK);
+  assert_int_equal(r->duty->substance_version, v + 3);
+  assert_int_equal(r->duty->n_cleared, 2);
+  assert_int_equal(r->duty->n_changed, 2);
   assert_false(agreed(reg(w->jo), w->arrs, "F84001"));
+  agree(w->jo, "", w->arrs, v + 2, 0, PCN__STATUS_CODE__CONFLICT);
 }
 
 /* Everything is every member's business: each member's feed carries the
@@ -463,9 +516,9 @@ static void test_visibility(void **state) {
     if (i == 0) {
       duties = d;
       agreements = a;
-      /* an add, 2 rota changes, a removal, 2 arrs changes, a review due */
-      assert_int_equal(d, 7);
-      /* jo: arrs, all pending, rota again, arrs again; pat: rota, extra */
+      /* an add, 2 rota changes, a removal, 3 arrs changes, a review due */
+      assert_int_equal(d, 8);
+      /* jo: arrs, all pending, rota again; pat: rota, extra, arrs */
       assert_int_equal(a, DEFAULT_ENTRIES + 5);
       int deleted = 0;
       for (size_t k = 0; k < e->n; k++) {

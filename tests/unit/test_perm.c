@@ -107,14 +107,15 @@ static const policy want[] = {
     /* Decisions (decisions.c): network roles and practice managers
      * propose; everyone sees decisions, votes and voters; a practice's
      * practice manager (or its named voter: the owner) votes for it; only
-     * the proposer withdraws or reminds; a practice manager names their
-     * practice's voter, the PCN manager any practice's. */
+     * the proposer withdraws; the proposer or a PCN manager reminds (issue
+     * 20); a practice manager names their practice's voter, the PCN
+     * manager any practice's. */
     {PCN__REQUEST__BODY_DECISION_PROPOSE, 0, PCNM | CD | PM, 0, 0, 0},
     {PCN__REQUEST__BODY_DECISION_LIST, 0, ALL, ALL, 0, 0},
     {PCN__REQUEST__BODY_DECISION_GET, 0, ALL, ALL, 0, 0},
     {PCN__REQUEST__BODY_DECISION_VOTE, 0, 0, PM, 0, 1},
     {PCN__REQUEST__BODY_DECISION_WITHDRAW, 0, 0, 0, 0, 1},
-    {PCN__REQUEST__BODY_DECISION_REMIND, 0, 0, 0, 0, 1},
+    {PCN__REQUEST__BODY_DECISION_REMIND, 0, PCNM, 0, 0, 1},
     {PCN__REQUEST__BODY_DECISION_VOTER_SET, 0, 0, PM, PCNM, 0},
     {PCN__REQUEST__BODY_DECISION_VOTER_LIST, 0, ALL, ALL, 0, 0},
 
