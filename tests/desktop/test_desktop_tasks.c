@@ -40,6 +40,20 @@ static void test_tasks(void **state) {
   assert_string_equal(pcn_task_row_title(row(f, 1)), "Flu clinic rota");
   assert_false(pcn_task_row_overdue(row(f, 1)));
   assert_string_equal(pcn_task_row_title(row(f, 2)), "Undated audit");
+  /* Marked in words and a style class, not colour alone (issue 20). */
+  assert_true(dtest_label_under(win, "Overdue · network"));
+  assert_false(dtest_label_under(win, "Overdue · network · jo"));
+  int classed = 0;
+  for (GtkWidget *w = win; w;) {
+    if (gtk_widget_has_css_class(w, "overdue")) classed++;
+    GtkWidget *next = gtk_widget_get_first_child(w);
+    while (!next && w && w != win) {
+      next = gtk_widget_get_next_sibling(w);
+      if (!next) w = gtk_widget_get_parent(w);
+    }
+    w = next;
+  }
+  assert_int_equal(classed, 1);
 
   /* Ctrl+N: a new task for Jo's practice. */
   assert_true(gtk_widget_activate_action(win, "win.new-task", NULL));
