@@ -380,7 +380,8 @@ static void move_today(pcn_desk *d, int64_t server_ms) {
   int y, mo, dd, h, mi;
   pcn_london_from_utc(server_ms ? server_ms : g_get_real_time() / 1000, &y, &mo,
                       &dd, &h, &mi);
-  snprintf(day, sizeof day, "%04d-%02d-%02d", y % 10000, mo % 100, dd % 100);
+  snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u,
+           (unsigned)mo % 100u, (unsigned)dd % 100u);
   if (strcmp(day, a->today) > 0) {
     memcpy(a->today, day, sizeof a->today);
     schedule(d);

@@ -76,8 +76,8 @@ static void tasks_set_today(const char *day) {
   }
   int y, mo, dd, h, mi;
   pcn_london_from_utc(g_get_real_time() / 1000, &y, &mo, &dd, &h, &mi);
-  snprintf(today, sizeof today, "%04d-%02d-%02d", y % 10000, mo % 100,
-           dd % 100);
+  snprintf(today, sizeof today, "%04u-%02u-%02u", (unsigned)y % 10000u,
+           (unsigned)mo % 100u, (unsigned)dd % 100u);
 }
 
 gboolean pcn_task_row_overdue(PcnTaskRow *r) {
