@@ -18,7 +18,8 @@
  * So each reminder is sent once per task and due date, never again after
  * a restart; moving the due date arms both again. After a stop, a task
  * that went overdue meanwhile gets the overdue one only, not a stale
- * "due today" as well.
+ * "due today" as well; one overdue by more than TASK_REMIND_DAYS (14)
+ * gets none (the list still marks it).
  */
 #include <string.h>
 
@@ -28,6 +29,12 @@
 #include "wire.h"
 
 #define TICK_MAX_TASKS 2000 /* reminded per tick; the next tick goes on */
+/* Days back an overdue task is still reminded: after a long stop, or for
+ * the tasks that were overdue before reminders existed, a burst of stale
+ * reminders helps nobody (as asks_clock.c skips stale instances). It also
+ * bounds what a tick walks: per scope, the open tasks due in
+ * [today - TASK_REMIND_DAYS, today]. */
+#define TASK_REMIND_DAYS 14
 
 enum { TASK_F_REMINDED_OVERDUE = 72 }; /* proto/pcn.proto */
 
@@ -138,6 +145,7 @@ static int remind(wtx *w, uint64_t id, int32_t today, int minute,
   if (t->status != PCN__TASK_STATUS__TASK_OPEN || pcn_date_parse(t->due, &due))
     return PCN__STATUS_CODE__OK;
   int overdue = due < today;
+  if (due < today - TASK_REMIND_DAYS) return PCN__STATUS_CODE__OK;
   if (overdue ? strcmp(t->reminded_overdue, t->due) == 0
               : due != today || minute < TASK_REMIND_MINUTE ||
                     strcmp(t->reminded_due, t->due) == 0)
@@ -162,15 +170,17 @@ static int remind(wtx *w, uint64_t id, int32_t today, int minute,
 }
 
 /* The open tasks due by today whose overdue reminder is not yet sent, from
- * the index (scope | status | due | id): per scope, its open tasks from
- * the earliest due date to today, then on to the next scope. */
+ * the index (scope | status | due | id): per scope, its open tasks due
+ * from TASK_REMIND_DAYS ago to today, then on to the next scope. */
 static int tasks_due(wtx *w, int32_t today, uint64_t *ids, int max, int *n) {
   *n = 0;
   MDB_cursor *cur;
   int rc = mdb_cursor_open(w->txn, w->st->task_index, &cur);
   if (rc) return rc;
+  uint32_t from =
+      (uint32_t)(today > TASK_REMIND_DAYS ? today - TASK_REMIND_DAYS : 0);
   uint8_t seek[TASK_INDEX_KEY];
-  key_task_index(seek, 0, PCN__TASK_STATUS__TASK_OPEN, 0, 0);
+  key_task_index(seek, 0, PCN__TASK_STATUS__TASK_OPEN, from, 0);
   MDB_val k = {TASK_INDEX_KEY, seek}, v;
   rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
   while (rc == 0 && *n < max) {
@@ -193,9 +203,9 @@ static int tasks_due(wtx *w, int32_t today, uint64_t *ids, int max, int *n) {
     /* Past this scope's open tasks due by today: on to the next scope. */
     if (k.mv_size != TASK_INDEX_KEY || scope == UINT32_MAX) break;
     if (key[4] < PCN__TASK_STATUS__TASK_OPEN)
-      key_task_index(seek, scope, PCN__TASK_STATUS__TASK_OPEN, 0, 0);
+      key_task_index(seek, scope, PCN__TASK_STATUS__TASK_OPEN, from, 0);
     else
-      key_task_index(seek, scope + 1, PCN__TASK_STATUS__TASK_OPEN, 0, 0);
+      key_task_index(seek, scope + 1, PCN__TASK_STATUS__TASK_OPEN, from, 0);
     k.mv_size = TASK_INDEX_KEY;
     k.mv_data = seek;
     rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);

@@ -518,7 +518,8 @@ static size_t task_reminders(cworld *w, its_member *viewer, uint64_t since,
 
 /* On the due date from 07:00 London and once overdue, once each, to the
  * assignee, the practice manager (unassigned practice task) or the PCN
- * manager (unassigned network task), and never again after a restart. */
+ * manager (unassigned network task), and never again after a restart;
+ * none for a task overdue by more than two weeks. */
 static void test_reminders(void **state) {
   (void)state;
   cworld *w = cworld_new();
@@ -565,16 +566,18 @@ static void test_reminders(void **state) {
   /* Past due at the real clock too: reminded once, and not again by the
    * start-up tick after a restart (the test clock starts again from the
    * real time, when the task is still overdue). */
-  int32_t real = (int32_t)(its_now(w->mgr) / DAY_MS);
-  (void)real;
   its_stop(w->s);
   its_run(w->s);
   cworld_relogin(w);
-  uint64_t old =
-      its_task(w->pm_a, "Long overdue", "F84001", "2026-04-01", NULL);
+  int32_t real = tasks_today(its_now(w->mgr), NULL);
+  uint64_t old = its_task(w->pm_a, "Overdue", "F84001", fmt(real - 2), NULL);
+  /* Overdue longer than TASK_REMIND_DAYS (14): none, it is stale. */
+  uint64_t stale = its_task(w->pm_a, "Stale", "F84001", fmt(real - 15), NULL);
   its_advance(w->mgr, 0);
   assert_int_equal(task_reminders(w, w->pm_a, since, old, 1, "pma", "F84001"),
                    1);
+  assert_int_equal(task_reminders(w, w->pm_a, since, stale, 1, "pma", "F84001"),
+                   0);
   its_stop(w->s);
   its_run(w->s);
   cworld_relogin(w);
