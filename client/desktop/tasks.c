@@ -7,8 +7,10 @@
  * (Ctrl+N).
  *
  * Overdue is open and due before today's London date: the server's, from
- * each page it sends (TaskPage.today), and until the first page the
- * London date of this computer's clock (tasks_set_today).
+ * each page it sends (TaskPage.today) and moved on by its reminders' time
+ * (a task falling overdue is reminded), and until the first page the
+ * London date of this computer's clock (tasks_set_today). A reminder to
+ * this member (TaskReminder.to) is a notice.
  *
  * The model is loaded once, page by page, after the first connect, then
  * kept live from the feed: a task event replaces the row of that id when
@@ -180,8 +182,38 @@ static void upsert(pcn_desk *d, const Pcn__Task *task) {
   }
 }
 
+/* The server's reminder: the day has moved on (rows are bound again with
+ * the new today), and if it is to this member, a notice. */
+static void on_reminder(pcn_desk *d, const Pcn__Event *ev) {
+  const Pcn__TaskReminder *rem = ev->task_reminder;
+  int y, mo, dd, h, mi;
+  char day[11];
+  pcn_london_from_utc(ev->at, &y, &mo, &dd, &h, &mi);
+  snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u,
+           (unsigned)mo % 100u, (unsigned)dd % 100u);
+  if (strcmp(day, today) > 0) {
+    tasks_set_today(day);
+    guint n = g_list_model_get_n_items(G_LIST_MODEL(d->tasks->store));
+    g_list_model_items_changed(G_LIST_MODEL(d->tasks->store), 0, n, n);
+  }
+  if (strcmp(rem->to, d->username) != 0) return;
+  char id[48], body[400];
+  snprintf(id, sizeof id, "task-%s-%llu", rem->overdue ? "overdue" : "due",
+           (unsigned long long)rem->task_id);
+  snprintf(body, sizeof body, "%s, due %s", rem->title, rem->due);
+  desk_notice(d, ev, id,
+              rem->overdue ? "A task of yours is overdue"
+                           : "A task of yours is due today",
+              body);
+}
+
 void tasks_on_event(pcn_desk *d, const Pcn__Event *ev) {
-  if (!d->tasks || ev->record_case != PCN__EVENT__RECORD_TASK) return;
+  if (!d->tasks) return;
+  if (ev->record_case == PCN__EVENT__RECORD_TASK_REMINDER) {
+    on_reminder(d, ev);
+    return;
+  }
+  if (ev->record_case != PCN__EVENT__RECORD_TASK) return;
   upsert(d, ev->task);
   schedule_flush(d);
 }

@@ -3,12 +3,15 @@
  * marked; Ctrl+N (the win.new-task action) opens the new-task window,
  * typing and clicking Create makes a task the server really has; a
  * refused create keeps the window and what was typed, with the server's
- * sentence; the search entry filters.
+ * sentence; the search entry filters. On a server whose clock the test
+ * moves: the reminders on the due date and once overdue reach Jo as
+ * notices, and the row turns overdue with the server's day.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "dtest.h"
+#include "validate.h"
 
 static guint want_rows;
 static int rows_there(fixture *f) {
@@ -149,9 +152,62 @@ static void test_tasks(void **state) {
   shot(win, "desktop-tasks");
 }
 
+/* dtest_setup with a movable clock (and sessions that outlast the move). */
+static int setup_clock(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  f->s = its_start("--test-clock --session-idle 31536000 "
+                   "--session-max 31536000");
+  f->mgr = its_manager(f->s);
+  its_add_practice(f->mgr, "F84001", "Riverside Surgery", 12000);
+  f->jo =
+      its_add_member(f->s, f->mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
+  dtest_save_session(f, f->jo, f->cfgdir, sizeof f->cfgdir);
+  f->app =
+      adw_application_new("org.pcnhub.DesktopTest", G_APPLICATION_NON_UNIQUE);
+  assert_true(g_application_register(G_APPLICATION(f->app), NULL, NULL));
+  f->d = pcn_desk_new(GTK_APPLICATION(f->app));
+  gtk_window_present(pcn_desk_window(f->d));
+  assert_true(spin_until(f, connected, 10000));
+  *state = f;
+  return 0;
+}
+
+/* Moves the server's clock to 09:00 UTC on day. */
+static void goto_day(fixture *f, int32_t day) {
+  int64_t now = its_advance(f->mgr, 0);
+  its_advance(f->mgr, (int64_t)day * 86400000LL + 9 * 3600000LL - now);
+}
+
+/* Issue 20: the server's reminders reach Jo as notices, on the due date
+ * and once it is overdue, and the row turns overdue with the server's
+ * day, not this computer's. */
+static void test_reminders(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  int32_t day = (int32_t)(its_now(f->mgr) / 86400000LL) + 40;
+  char due[11];
+  pcn_date_format(day, due);
+  its_task(f->mgr, "Send the winter rota", "", due, "jo");
+  want_rows = 1;
+  assert_true(spin_until(f, rows_there, 5000));
+  assert_false(pcn_task_row_overdue(row(f, 0)));
+  unsigned n0 = pcn_desk_notices(f->d, NULL);
+  goto_day(f, day);
+  assert_true(dtest_wait_notice(f, f->d, n0, "A task of yours is due today"));
+  assert_false(pcn_task_row_overdue(row(f, 0)));
+  n0 = pcn_desk_notices(f->d, NULL);
+  goto_day(f, day + 1);
+  assert_true(dtest_wait_notice(f, f->d, n0, "A task of yours is overdue"));
+  assert_true(pcn_task_row_overdue(row(f, 0)));
+  spin_ms(200);
+  assert_true(dtest_label_under(win, "Overdue · network · jo"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_tasks, dtest_setup, dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_reminders, setup_clock,
+                                      dtest_teardown),
   };
   return dtest_main(tests, G_N_ELEMENTS(tests));
 }
