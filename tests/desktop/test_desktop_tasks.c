@@ -178,6 +178,26 @@ static void goto_day(fixture *f, int32_t day) {
   its_advance(f->mgr, (int64_t)day * 86400000LL + 9 * 3600000LL - now);
 }
 
+static guint64 watched;
+static int monthly_on_server(fixture *f) {
+  Pcn__TaskGet g = PCN__TASK_GET__INIT;
+  g.id = watched;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_GET;
+  req.task_get = &g;
+  const Pcn__Response *r = its_expect(f->jo, &req, PCN__STATUS_CODE__OK);
+  return r->task_detail->task->every == PCN__TASK_REPEAT__TASK_MONTHLY;
+}
+
+static GtkWidget *task_win;
+/* The window has read the task: its title is in the field. */
+static int task_window_read(fixture *f) {
+  (void)f;
+  GtkWidget *e = find_widget(task_win, GTK_TYPE_ENTRY, "Title");
+  return e && !strcmp(gtk_editable_get_text(GTK_EDITABLE(e)),
+                      "Send the winter rota");
+}
+
 /* Issue 20: the server's reminders reach Jo as notices, on the due date
  * and once it is overdue, and the row turns overdue with the server's
  * day, not this computer's. */
@@ -201,6 +221,22 @@ static void test_reminders(void **state) {
   assert_true(pcn_task_row_overdue(row(f, 0)));
   spin_ms(200);
   assert_true(dtest_label_under(win, "Overdue · network · jo"));
+
+  /* The task's window says it is overdue, and makes it monthly. */
+  guint64 id = pcn_task_row_id(row(f, 0));
+  GtkWidget *list = find_widget(win, GTK_TYPE_LIST_VIEW, "Tasks");
+  assert_non_null(list);
+  g_signal_emit_by_name(list, "activate", 0); /* Enter on the row */
+  GtkWidget *tw = GTK_WIDGET(pcn_desk_task_window(f->d, id));
+  assert_non_null(tw);
+  task_win = tw;
+  assert_true(spin_until(f, task_window_read, 5000));
+  assert_true(dtest_label_under(tw, "Overdue: it was due"));
+  dtest_pick(find_widget(tw, GTK_TYPE_DROP_DOWN, "Repeats"), "Every month");
+  dtest_press(find_widget(tw, GTK_TYPE_BUTTON, "Save"));
+  watched = id;
+  assert_true(spin_until(f, monthly_on_server, 5000));
+  gtk_window_destroy(GTK_WINDOW(tw));
 }
 
 int main(void) {
