@@ -9,8 +9,9 @@
  * Owing and overdue in a listing are the reader's: a practice's member
  * owes while their practice has not answered (ask_owes), whatever the
  * other practices did; the network's people while any practice asked
- * still owes (AskDetail.owing says how many). Overdue is open, owing and
- * due before today in London (tasks_today).
+ * still owes (AskDetail.owing says how many), or, listing one practice's
+ * asks (AskList.practice), while that practice does. Overdue is open,
+ * owing and due before today in London (tasks_today).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,7 +343,8 @@ int asks_list_read(req_ctx *ctx) {
       goto next;
     page[n].id = id;
     page[n].open = a->state != PCN__ASK_STATE__ASK_CLOSED;
-    page[n].owing = page[n].open ? count_owing(txn, st, id, mine) : 0;
+    page[n].owing =
+        page[n].open ? count_owing(txn, st, id, only[0] ? only : mine) : 0;
     if (pcn_date_parse(a->due, &page[n].due)) page[n].due = INT32_MAX;
     page[n].v = v;
     n++;

@@ -874,6 +874,10 @@ static void test_overdue_per_practice(void **state) {
   assert_true(d->overdue);
   assert_int_equal(d->owing, 1); /* B of A and B */
   assert_int_equal(d->n_answers, 2);
+  /* The manager's list of Riverside's asks: Riverside's answer counts. */
+  d = listed(ask_list(w->mgr, 0, A), answered, &at_answered);
+  assert_false(d->overdue);
+  assert_int_equal(d->owing, 0);
 
   /* Once B answers too, it is nobody's overdue. */
   reply(w->pm_b, answered, "", PCN__ASK_ANSWER_STATE__ASK_DECLINED,
