@@ -37,6 +37,15 @@ grep -q "Collect the flu clinic.*…" "$tmp/list80" || fail "no cut mark: $(cat 
 python3 -c "import sys; sys.exit(max(len(l.rstrip('\n')) for l in open('$tmp/list80', encoding='utf-8')) > 80)" ||
   fail "a line is wider than 80 columns: $(cat "$tmp/list80")"
 COLUMNS=200 jo task list | grep -qF "$long" || fail "title cut at 200 columns"
+# Cut by characters, never inside one: a title of two-byte letters.
+jo task add --title "Überprüfung für König Straße: ärztliche Einverständniserklärungen prüfen" \
+  --practice F84001 --due 2030-12-10 > /dev/null
+COLUMNS=72 jo task list > "$tmp/list72"
+python3 -c "
+import sys
+lines = open('$tmp/list72', encoding='utf-8', errors='strict').read().splitlines()
+sys.exit(max(len(l) for l in lines) > 72 or not any('Überprüfung' in l and l.endswith('…') for l in lines))" ||
+  fail "UTF-8 title cut wrongly at 72 columns: $(cat "$tmp/list72")"
 ok
 
 # --- overdue: open and due before today in London
