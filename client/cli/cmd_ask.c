@@ -534,7 +534,8 @@ const cli_cmd ask_cmds[] = {
      "list",
      NULL,
      0,
-     "list asks: open ones by due date, the overdue first",
+     "list asks: those you still owe first, by due date (overdue is "
+     "yours: your practice's answer, or how many practices still owe)",
      "pcn ask list --state all",
      {{"state", "open|closed|all", "which asks (default open)"},
       {"practice", "ODS", "only asks to this practice"},
