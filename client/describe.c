@@ -107,6 +107,16 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
                  t->assignee[0] ? ", assigned to " : "", t->assignee);
     break;
   }
+  case PCN__EVENT__RECORD_TASK_REMINDER: {
+    const Pcn__TaskReminder *r = ev->task_reminder;
+    k = snprintf(out, n, "reminder to %s: task %llu \"%s\" (%s) %s %s",
+                 r->to[0] ? r->to : "nobody",
+                 (unsigned long long)r->task_id, r->title,
+                 r->practice[0] ? r->practice : "network",
+                 r->overdue ? "is overdue: it was due" : "is due today,",
+                 r->due);
+    break;
+  }
   case PCN__EVENT__RECORD_PRACTICE:
     k = snprintf(out, n, "%s practice %s \"%s\" (list size %u)",
                  op_name(ev->op), ev->practice->ods, ev->practice->name,

@@ -1,16 +1,24 @@
 /* asks_read.c - the reads of the asks area: an ask with the answers the
  * member may see, the listing (newest first by id, a page sorted by due
- * date with the overdue first), the load on each practice, the urgent
- * asks per month, and the recurring asks. Every read applies the rule the
- * events do: the network's people see every ask and answer; a practice's
+ * date with those the reader still owes first), the load on each practice, the
+ * urgent asks per month, and the recurring asks. Every read applies the rule
+ * the events do: the network's people see every ask and answer; a practice's
  * members the asks to their practice and its own answer (asks.c says
  * why). Listings are answered from the stored bytes (wire.h).
+ *
+ * Owing and overdue in a listing are the reader's: a practice's member
+ * owes while their practice has not answered (ask_owes), whatever the
+ * other practices did; the network's people while any practice asked
+ * still owes (AskDetail.owing says how many), or, listing one practice's
+ * asks (AskList.practice), while that practice does. Overdue is open,
+ * owing and due before today in London (tasks_today).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asks.h"
+#include "tasks.h"
 #include "feed.h"
 #include "validate.h"
 #include "wire.h"
@@ -30,8 +38,11 @@ enum {
   PAGE_F_MIN_NOTICE = 5,
   PAGE_F_FAIR = 6,
   DETAIL_F_ASK = 1,
-  DETAIL_F_ANSWERS = 2
+  DETAIL_F_ANSWERS = 2,
+  DETAIL_F_OWING = 70,
+  DETAIL_F_OVERDUE = 71
 };
+enum { ANSWER_F_STATE = 3 }; /* pcn.AskAnswer */
 
 /* The answers to ask id that a member of `practice` may see (all of them
  * for the network's people), decoded into the arena, by ODS code. */
@@ -175,21 +186,59 @@ typedef struct listed {
   uint64_t id;
   int32_t due;
   int open;
+  uint32_t owing; /* practices the reader answers for that still owe */
   MDB_val v;
 } listed;
 
-/* Open asks first, by due date (so the overdue lead), then closed ones,
- * most recently due first. */
+/* 0 open and owed by the reader, 1 open but answered, 2 closed. */
+static int listed_rank(const listed *l) {
+  return !l->open ? 2 : l->owing ? 0 : 1;
+}
+
+/* Open asks the reader still owes first, by due date (so their overdue
+ * lead), then open asks they have answered, by due date, then closed
+ * ones, most recently due first. */
 static int listed_cmp(const void *pa, const void *pb) {
   const listed *a = pa, *b = pb;
-  if (a->open != b->open) return a->open ? -1 : 1;
-  if (a->due != b->due) return (a->due < b->due) == (a->open != 0) ? -1 : 1;
+  int ra = listed_rank(a), rb = listed_rank(b);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  if (a->due != b->due) return (a->due < b->due) == (ra < 2) ? -1 : 1;
   return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* Appends AskDetail{ask bytes, visible answers' bytes} to out. */
+/* How many of the answers to ask id that a member of `practice` answers
+ * for ("" the network's people: all of them) still owe, from the stored
+ * bytes. */
+static uint32_t count_owing(MDB_txn *txn, store *st, uint64_t id,
+                            const char *practice) {
+  MDB_cursor *cur;
+  if (mdb_cursor_open(txn, st->ask_answers, &cur)) return 0;
+  uint8_t key[ASK_ANSWER_KEY];
+  ask_answer_key(key, id, practice[0] ? practice : "\0\0\0\0\0\0");
+  MDB_val k = {ASK_ANSWER_KEY, key}, v;
+  uint32_t n = 0;
+  int seen = 0;
+  for (int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+       rc == 0 && seen < ASK_MAX_PRACTICES;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), seen++) {
+    if (k.mv_size != ASK_ANSWER_KEY || key_get_u64(k.mv_data) != id) break;
+    if (practice[0] && memcmp((uint8_t *)k.mv_data + 8, practice, 6) != 0)
+      break; /* the reader's one answer is the first key */
+    uint64_t state = 0;
+    if (pcn_wire_find_varint(v.mv_data, v.mv_size, ANSWER_F_STATE, &state) >=
+            0 &&
+        ask_owes((int)state))
+      n++;
+  }
+  mdb_cursor_close(cur);
+  return n;
+}
+
+/* Appends AskDetail{ask bytes, visible answers' bytes, the reader's owing
+ * and overdue} to out. */
 static int append_detail(MDB_txn *txn, store *st, const listed *l,
-                         const char *practice, pcn_buf *scratch, pcn_buf *out) {
+                         const char *practice, int32_t today, pcn_buf *scratch,
+                         pcn_buf *out) {
   scratch->len = 0;
   if (pcn_wire_append_len(scratch, DETAIL_F_ASK, l->v.mv_data, l->v.mv_size))
     return -1;
@@ -211,13 +260,17 @@ static int append_detail(MDB_txn *txn, store *st, const listed *l,
   }
   mdb_cursor_close(cur);
   if (err) return -1;
+  int overdue = l->open && l->owing && l->due < today;
+  if ((l->owing && pcn_wire_append_varint(scratch, DETAIL_F_OWING, l->owing)) ||
+      (overdue && pcn_wire_append_varint(scratch, DETAIL_F_OVERDUE, 1)))
+    return -1;
   return pcn_wire_append_len(out, PAGE_F_ASKS, scratch->data, scratch->len);
 }
 
 /* The page's trailer: the months, today, the notice rules. */
 static int append_trailer(req_ctx *ctx, MDB_txn *txn, pcn_buf *out) {
   int64_t now = srv_now_ms(ctx->srv);
-  int32_t today = pcn_day_of_ms(now);
+  int32_t today = tasks_today(now, NULL);
   Pcn__AskMonth **months;
   ask_rules rules;
   if (count_months(txn, &ctx->srv->st, now, ctx->who->practice, ctx->arena,
@@ -290,6 +343,8 @@ int asks_list_read(req_ctx *ctx) {
       goto next;
     page[n].id = id;
     page[n].open = a->state != PCN__ASK_STATE__ASK_CLOSED;
+    page[n].owing =
+        page[n].open ? count_owing(txn, st, id, only[0] ? only : mine) : 0;
     if (pcn_date_parse(a->due, &page[n].due)) page[n].due = INT32_MAX;
     page[n].v = v;
     n++;
@@ -302,8 +357,9 @@ int asks_list_read(req_ctx *ctx) {
   pcn_buf *out = &ctx->srv->raw, tmp;
   pcn_buf_init(&tmp);
   int err = 0;
+  int32_t today = tasks_today(srv_now_ms(ctx->srv), NULL);
   for (uint32_t i = 0; i < n && !err; i++)
-    err = append_detail(txn, st, &page[i], mine, &tmp, out);
+    err = append_detail(txn, st, &page[i], mine, today, &tmp, out);
   pcn_buf_free(&tmp);
   if (!err && next) err = pcn_wire_append_varint(out, PAGE_F_NEXT, next);
   if (err || append_trailer(ctx, txn, out))
@@ -354,7 +410,7 @@ int asks_load_read(req_ctx *ctx) {
   if (!txn || !rep) return read_fail(ctx);
   pcn__ask_load_report__init(rep);
   int64_t now = srv_now_ms(ctx->srv);
-  int32_t today = pcn_day_of_ms(now);
+  int32_t today = tasks_today(now, NULL);
   char *day = pcn_arena_alloc(ctx->arena, 11);
   if (!day || load_rows(ctx, txn, rep) ||
       count_months(txn, st, now, ctx->who->practice, ctx->arena, &rep->months))

@@ -10,11 +10,22 @@
  * Visibility: a network task ("" practice) is seen by every member; a
  * practice's task only by that practice's members, and its events carry the
  * practice as their audience.
+ *
+ * Order: a listing is open tasks before closed, then by due date (undated
+ * last), then by id, across the scopes it covers: the index is walked per
+ * scope and status and the walks merged on (status, due, id), so a page
+ * cursor (the last key given) resumes every walk at the same place.
+ *
+ * Recurring tasks (every != NONE, with a due date): closing one makes the
+ * next, a period on (tasks_next_due), with the same title, body, scope,
+ * assignee and creator, in the same transaction; the closed one names it
+ * (next_id), so reopening and closing again makes no second one.
+ * tasks_clock.c sends the reminders (tasks.h).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "areas.h"
+#include "tasks.h"
 #include "encode.h"
 #include "feed.h"
 #include "validate.h"
@@ -56,9 +67,32 @@ enum { RESP_F_TASKS = 10, RESP_F_TASK_DETAIL = 11 };
 enum {
   PAGE_F_TASKS = 1,
   PAGE_F_NEXT = 2,
+  PAGE_F_TODAY = 70,
   DETAIL_F_TASK = 1,
-  DETAIL_F_COMMENTS = 2
+  DETAIL_F_COMMENTS = 2,
+  DETAIL_F_TODAY = 70
 };
+
+/* Appends today's London date as string field `field` (TaskPage.today,
+ * TaskDetail.today): the clients mark overdue by it. */
+static int append_today(req_ctx *ctx, pcn_buf *out, uint32_t field) {
+  char day[11];
+  pcn_date_format(tasks_today(srv_now_ms(ctx->srv), NULL), day);
+  return pcn_wire_append_len(out, field, day, 10);
+}
+
+/* Checks a TaskRepeat value against the due date it needs. */
+static int check_every(req_ctx *ctx, int every, const char *due) {
+  if (every < PCN__TASK_REPEAT__TASK_REPEAT_NONE ||
+      every > PCN__TASK_REPEAT__TASK_QUARTERLY)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "every",
+                          "every: choose week, month, quarter or none.");
+  if (every && !due[0])
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "every",
+                          "every: a recurring task needs a due date; give "
+                          "--due YYYY-MM-DD as well.");
+  return 0;
+}
 
 static uint32_t due_key(const char *due) {
   int32_t d;
@@ -151,7 +185,7 @@ static int create_prepare(req_ctx *ctx, wjob *job) {
   r->practice = practice;
   if (ctx_check_text(ctx, "title", r->title, PCN_MAX_TITLE, 1, 0) ||
       ctx_check_text(ctx, "body", r->body, PCN_MAX_TEXT, 0, 1) ||
-      check_due(ctx, "due", r->due))
+      check_due(ctx, "due", r->due) || check_every(ctx, r->every, r->due))
     return ctx->status->code;
   if (perm_check(ctx, practice, 0)) return ctx->status->code;
   if (practice[0] && ctx_practice_id(ctx, "practice", practice, NULL))
@@ -178,6 +212,7 @@ static int task_insert(wtx *w, wjob *job, const Pcn__TaskCreate *r,
   t->status = PCN__TASK_STATUS__TASK_OPEN;
   t->assignee = r->assignee;
   t->due = r->due;
+  t->every = r->every;
   t->created_by = job->who.username;
   t->created_at = t->updated_at = job->now_ms;
   if ((rc = task_save(w, t, NULL))) return rc;
@@ -210,6 +245,10 @@ int task_create_in(wtx *w, wjob *job, const Pcn__TaskCreate *r,
   if (r->due[0] && pcn_date_parse(r->due, &d))
     return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
                     "The task's due date is not a date (YYYY-MM-DD).");
+  if (r->every && (!r->due[0] || r->every > PCN__TASK_REPEAT__TASK_QUARTERLY))
+    return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                    "A recurring task needs a due date and a period of a "
+                    "week, a month or a quarter.");
   uint32_t pid;
   if (r->practice[0] && practice_lookup(w->txn, w->st, r->practice, &pid))
     return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
@@ -287,18 +326,25 @@ static int get_read(req_ctx *ctx) {
         break;
     mdb_cursor_close(cur);
   }
+  if (append_today(ctx, out, DETAIL_F_TODAY))
+    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "Out of memory.");
   ctx->raw_field = RESP_F_TASK_DETAIL;
   return PCN__STATUS_CODE__OK;
 }
 
-/* One contiguous stretch of the index to walk: [lo, hi). */
-typedef struct index_range {
+/* One contiguous stretch of the index to walk, [lo, hi), and where its
+ * cursor is: a listing merges up to four (two scopes, two statuses). */
+typedef struct index_walk {
   uint8_t lo[TASK_INDEX_KEY], hi[TASK_INDEX_KEY];
-} index_range;
+  MDB_cursor *cur;
+  MDB_val k;
+  int live;
+} index_walk;
 
-/* Fills the ranges a listing walks, in key order; returns how many. */
+/* Fills the stretches a listing walks; returns how many. */
 static int list_ranges(uint32_t *scopes, int nscopes, int status,
-                       uint32_t due_before, index_range *out) {
+                       uint32_t due_before, index_walk *out) {
   int n = 0;
   for (int i = 0; i < nscopes; i++) {
     int s_lo = status ? status : PCN__TASK_STATUS__TASK_OPEN;
@@ -314,6 +360,47 @@ static int list_ranges(uint32_t *scopes, int nscopes, int status,
     }
   }
   return n;
+}
+
+/* Where a walk's key sorts in the merged listing: status | due | id, the
+ * index key without its scope. */
+#define ORDER_AT 4
+#define ORDER_LEN (TASK_INDEX_KEY - ORDER_AT)
+
+static void walk_check(index_walk *wk, int rc) {
+  wk->live = rc == 0 && wk->k.mv_size == TASK_INDEX_KEY &&
+             memcmp(wk->k.mv_data, wk->hi, TASK_INDEX_KEY) < 0;
+}
+
+/* Opens wk's cursor at its first key, or strictly after the place in the
+ * merged order that `after` (a previous page's last key) marks. */
+static int walk_start(MDB_txn *txn, store *st, index_walk *wk,
+                      const uint8_t *after) {
+  uint8_t from[TASK_INDEX_KEY];
+  memcpy(from, wk->lo, TASK_INDEX_KEY);
+  if (after) memcpy(from + ORDER_AT, after + ORDER_AT, ORDER_LEN);
+  int past = after && memcmp(from, wk->lo, TASK_INDEX_KEY) >= 0;
+  if (!past) memcpy(from, wk->lo, TASK_INDEX_KEY);
+  if (mdb_cursor_open(txn, st->task_index, &wk->cur)) return -1;
+  MDB_val v;
+  wk->k = (MDB_val){TASK_INDEX_KEY, from};
+  int rc = mdb_cursor_get(wk->cur, &wk->k, &v, MDB_SET_RANGE);
+  if (rc == 0 && past && wk->k.mv_size == TASK_INDEX_KEY &&
+      memcmp(wk->k.mv_data, from, TASK_INDEX_KEY) == 0)
+    rc = mdb_cursor_get(wk->cur, &wk->k, &v, MDB_NEXT); /* strictly after */
+  walk_check(wk, rc);
+  return 0;
+}
+
+/* The live walk whose key comes first in the merged order, or NULL. */
+static index_walk *walk_first(index_walk *w, int n) {
+  index_walk *best = NULL;
+  for (int i = 0; i < n; i++)
+    if (w[i].live &&
+        (!best || memcmp((uint8_t *)w[i].k.mv_data + ORDER_AT,
+                         (uint8_t *)best->k.mv_data + ORDER_AT, ORDER_LEN) < 0))
+      best = &w[i];
+  return best;
 }
 
 static int list_read(req_ctx *ctx) {
@@ -343,11 +430,22 @@ static int list_read(req_ctx *ctx) {
       r->status != PCN__TASK_STATUS__TASK_CLOSED)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "status",
                           "status: choose open or closed.");
+  if (r->overdue && r->status == PCN__TASK_STATUS__TASK_CLOSED)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "overdue",
+                          "overdue: only open tasks are overdue; leave out "
+                          "the closed status.");
   if (check_due(ctx, "due_before", r->due_before) ||
       ctx_check_text(ctx, "assignee", r->assignee, PCN_MAX_USERNAME, 0, 0))
     return ctx->status->code;
   uint32_t due_before =
       r->due_before[0] ? due_key(r->due_before) : TASK_DUE_NONE;
+  int status = r->status;
+  if (r->overdue) {
+    /* Open and due before today (London). */
+    uint32_t today = (uint32_t)tasks_today(srv_now_ms(ctx->srv), NULL);
+    status = PCN__TASK_STATUS__TASK_OPEN;
+    if (today < due_before) due_before = today;
+  }
   uint8_t after[TASK_INDEX_KEY];
   int have_after = 0;
   if (r->after[0]) {
@@ -361,61 +459,49 @@ static int list_read(req_ctx *ctx) {
   uint32_t limit = r->limit ? r->limit : TASK_LIST_DEFAULT;
   if (limit > TASK_LIST_MAX) limit = TASK_LIST_MAX;
 
-  index_range ranges[4];
-  int nranges = list_ranges(scopes, nscopes, r->status, due_before, ranges);
-  MDB_cursor *cur;
-  if (mdb_cursor_open(txn, st->task_index, &cur))
-    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
-                    "Out of memory.");
+  index_walk walks[4];
+  int nwalks = list_ranges(scopes, nscopes, status, due_before, walks);
+  int opened = 0, failed = 0;
+  for (; opened < nwalks && !failed; opened++)
+    failed = walk_start(txn, st, &walks[opened], have_after ? after : NULL);
+  if (failed) opened--; /* that one's cursor did not open */
   /* The page is built from the stored bytes (wire.h). */
   pcn_buf *out = &ctx->srv->raw;
   uint32_t n = 0;
-  int nomem = 0;
+  int nomem = failed;
   uint8_t last[TASK_INDEX_KEY];
   int scanned = 0, more = 0;
-  for (int i = 0; i < nranges && !more; i++) {
-    uint8_t *start = ranges[i].lo;
-    if (have_after && memcmp(after, ranges[i].hi, TASK_INDEX_KEY) >= 0)
-      continue; /* this range was finished on an earlier page */
-    if (have_after && memcmp(after, start, TASK_INDEX_KEY) >= 0) start = after;
-    MDB_val k = {TASK_INDEX_KEY, start}, v;
-    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-    if (rc == 0 && have_after && start == after &&
-        memcmp(k.mv_data, after, TASK_INDEX_KEY) == 0)
-      rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT); /* strictly after */
-    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-      if (k.mv_size != TASK_INDEX_KEY ||
-          memcmp(k.mv_data, ranges[i].hi, TASK_INDEX_KEY) >= 0)
-        break;
-      if (n == limit || scanned == TASK_SCAN_MAX) {
-        more = 1;
-        break;
-      }
-      scanned++;
-      memcpy(last, k.mv_data, TASK_INDEX_KEY);
-      MDB_val tv;
-      if (task_raw(txn, st, key_get_u64((uint8_t *)k.mv_data + 9), &tv) != 0)
-        continue;
-      if (r->assignee[0]) {
-        char who[PCN_MAX_USERNAME + 2];
-        if (raw_string(&tv, TASK_F_ASSIGNEE, who, sizeof who) ||
-            strcmp(who, r->assignee) != 0)
-          continue;
-      }
-      if (pcn_wire_append_len(out, PAGE_F_TASKS, tv.mv_data, tv.mv_size)) {
-        nomem = 1;
-        break;
-      }
-      n++;
+  index_walk *wk;
+  while (!nomem && (wk = walk_first(walks, opened))) {
+    if (n == limit || scanned == TASK_SCAN_MAX) {
+      more = 1;
+      break;
     }
+    scanned++;
+    memcpy(last, wk->k.mv_data, TASK_INDEX_KEY);
+    MDB_val v;
+    walk_check(wk, mdb_cursor_get(wk->cur, &wk->k, &v, MDB_NEXT));
+    MDB_val tv;
+    if (task_raw(txn, st, key_get_u64(last + 9), &tv) != 0) continue;
+    if (r->assignee[0]) {
+      char who[PCN_MAX_USERNAME + 2];
+      if (raw_string(&tv, TASK_F_ASSIGNEE, who, sizeof who) ||
+          strcmp(who, r->assignee) != 0)
+        continue;
+    }
+    if (pcn_wire_append_len(out, PAGE_F_TASKS, tv.mv_data, tv.mv_size))
+      nomem = 1;
+    else
+      n++;
   }
-  mdb_cursor_close(cur);
+  for (int i = 0; i < opened; i++)
+    mdb_cursor_close(walks[i].cur);
   if (more) {
     char next[2 * TASK_INDEX_KEY + 1];
     pcn_hex_encode(last, TASK_INDEX_KEY, next);
     nomem |= pcn_wire_append_len(out, PAGE_F_NEXT, next, 2 * TASK_INDEX_KEY);
   }
-  if (nomem)
+  if (nomem || append_today(ctx, out, PAGE_F_TODAY))
     return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
                     "Out of memory.");
   ctx->raw_field = RESP_F_TASKS;
@@ -489,7 +575,23 @@ static int update_prepare(req_ctx *ctx, wjob *job) {
       (r->has_due_case == PCN__TASK_UPDATE__HAS_DUE_DUE &&
        check_due(ctx, "due", r->due)))
     return ctx->status->code;
-  return prepare_existing(ctx, r->id, NULL);
+  Pcn__Task *t = NULL;
+  int rc = prepare_existing(ctx, r->id, &t);
+  if (rc) return rc;
+  int every = r->has_every_case == PCN__TASK_UPDATE__HAS_EVERY_EVERY
+                  ? (int)r->every
+                  : (int)t->every;
+  const char *due =
+      r->has_due_case == PCN__TASK_UPDATE__HAS_DUE_DUE ? r->due : t->due;
+  if (r->has_every_case == PCN__TASK_UPDATE__HAS_EVERY_EVERY &&
+      check_every(ctx, every, due))
+    return ctx->status->code;
+  if (every && !due[0])
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "due",
+                          "due: task %llu recurs, so it needs a due date; "
+                          "stop it first (--every none) to remove the date.",
+                          (unsigned long long)t->id);
+  return PCN__STATUS_CODE__OK;
 }
 
 static int update_apply(wtx *w, wjob *job) {
@@ -502,6 +604,13 @@ static int update_apply(wtx *w, wjob *job) {
     t->title = r->title;
   if (r->has_body_case == PCN__TASK_UPDATE__HAS_BODY_BODY) t->body = r->body;
   if (r->has_due_case == PCN__TASK_UPDATE__HAS_DUE_DUE) t->due = r->due;
+  if (r->has_every_case == PCN__TASK_UPDATE__HAS_EVERY_EVERY)
+    t->every = r->every;
+  if (t->every && !t->due[0])
+    return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                    "Task %llu recurs, so it needs a due date; stop it "
+                    "first (--every none) to remove the date.",
+                    (unsigned long long)t->id);
   return finish_change(w, job, t, old);
 }
 
@@ -532,6 +641,48 @@ static int close_prepare(req_ctx *ctx, wjob *job) {
   return prepare_existing(ctx, ctx->req->task_close->id, NULL);
 }
 
+/* The next of a recurring task being closed: the same title, body, scope,
+ * assignee (if still an active member who sees it), creator and period,
+ * due a period on. Saved and announced in the same transaction; t names
+ * it. */
+static int make_next(wtx *w, wjob *job, Pcn__Task *t) {
+  int32_t due;
+  if (pcn_date_parse(t->due, &due)) return PCN__STATUS_CODE__OK;
+  uint64_t id;
+  int rc = store_next_id(w->txn, w->st, META_NEXT_TASK, &id);
+  if (rc) return wtx_lmdb(w, rc, "numbering the next task");
+  Pcn__Task *n = pcn_arena_alloc(&job->arena, sizeof *n);
+  char *next_due = pcn_arena_alloc(&job->arena, 11);
+  if (!n || !next_due)
+    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn_date_format(tasks_next_due((int)t->every, due), next_due);
+  pcn__task__init(n);
+  n->id = id;
+  n->version = 1;
+  n->title = t->title;
+  n->body = t->body;
+  n->practice = t->practice;
+  n->status = PCN__TASK_STATUS__TASK_OPEN;
+  n->assignee = t->assignee;
+  Pcn__Member *m;
+  if (n->assignee[0] &&
+      (member_lookup(w->txn, w->st, n->assignee, &job->arena, &m) ||
+       m->disabled || (n->practice[0] && strcmp(m->practice, n->practice))))
+    n->assignee = "";
+  n->due = next_due;
+  n->every = t->every;
+  n->follows = t->id;
+  n->created_by = t->created_by;
+  n->created_at = n->updated_at = job->now_ms;
+  if ((rc = task_save(w, n, NULL))) return rc;
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_TASK;
+  ev.task = n;
+  if ((rc = feed_emit(w, PCN__OP__CREATED, n->practice, &ev))) return rc;
+  t->next_id = id;
+  return PCN__STATUS_CODE__OK;
+}
+
 static int set_status(wtx *w, wjob *job, uint64_t id, uint32_t version,
                       Pcn__TaskStatus status) {
   Pcn__Task *t = NULL;
@@ -546,6 +697,9 @@ static int set_status(wtx *w, wjob *job, uint64_t id, uint32_t version,
   }
   t->status = status;
   t->closed_at = status == PCN__TASK_STATUS__TASK_CLOSED ? job->now_ms : 0;
+  if (status == PCN__TASK_STATUS__TASK_CLOSED && t->every && !t->next_id &&
+      (rc = make_next(w, job, t)))
+    return rc;
   return finish_change(w, job, t, old);
 }
 

@@ -1,6 +1,7 @@
 /* timers.c - the server's own writes on the clock.
  *
- * Areas with due work (asks: recurring instances and reminders;
+ * Areas with due work (asks: recurring instances and reminders; tasks:
+ * reminders on the due date and when overdue;
  * decisions: closing and the last-day reminder; duties: review dates
  * coming due, and the default register for a store from before it;
  * certs_live.c: the served certificates near their end) each
@@ -15,12 +16,14 @@
  */
 #include "areas.h"
 #include "certs_live.h"
+#include "tasks.h"
 
 static const struct {
   const char *name;
   tick_fn fn;
 } ticks[] = {
     {"asks", asks_tick},
+    {"tasks", tasks_tick},
     {"decisions", decisions_tick},
     {"duties", duties_tick},
     {"funds", funds_arrs_tick},

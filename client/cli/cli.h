@@ -98,6 +98,23 @@ const char *cli_scope(const char *practice); /* "network" or the ODS code */
  * terminal without echo, with the prompt. 0, or -1 (message printed). */
 int cli_read_password(const char *prompt, int from_stdin, char *out, size_t n);
 
+/* Table columns of free text (titles, names). The terminal's width in
+ * columns: $COLUMNS when set, else the terminal's own (TIOCGWINSZ; the
+ * console's on Windows), else 0 when output is not a terminal, as when
+ * piped into a file or a script: then nothing is cut. */
+int cli_term_columns(void);
+#define CLI_CELL_MIN 32    /* a text column's width when nothing is cut */
+#define CLI_CELL_NARROW 12 /* the least a terminal's text column is given */
+/* The width of a text column once `used` columns of the others are
+ * printed on the line: what the terminal leaves (at least
+ * CLI_CELL_NARROW), or 0 (no cut) without a terminal. */
+int cli_text_width(int used);
+/* s as a column `width` characters wide (UTF-8 characters, not bytes):
+ * padded with spaces, or cut with "…" when longer; width 0: s whole, padded
+ * to CLI_CELL_MIN. pad 0: no padding (the last column). Into out (n
+ * bytes); returns out. */
+const char *cli_cell(char *out, size_t n, const char *s, int width, int pad);
+
 /* Shared by commands that print one record as "key: value" lines. */
 void cli_kv(const char *key, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

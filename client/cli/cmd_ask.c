@@ -237,24 +237,48 @@ static void answers_line(const Pcn__AskDetail *d, char *out, size_t len) {
                           answer_name(d->answers[i]->state));
 }
 
+/* Characters (not bytes) in a UTF-8 string. */
+static int text_len(const char *s) {
+  int n = 0;
+  for (; *s; s++)
+    n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
+
+/* The STATE column: closed, open, or overdue for the reader (the server
+ * says: their practice still owes it; for the network's people, how many
+ * practices still do), and urgent. */
+static void state_text(const Pcn__AskDetail *d, char *out, size_t n) {
+  const Pcn__Ask *a = d->ask;
+  char owe[24] = "";
+  if (d->overdue && d->n_answers > 1)
+    snprintf(owe, sizeof owe, " (%u owe)", d->owing);
+  snprintf(out, n, "%s%s%s",
+           a->state == PCN__ASK_STATE__ASK_CLOSED ? "closed"
+           : d->overdue                           ? "overdue"
+                                                  : "open",
+           owe, a->urgent ? ", urgent" : "");
+}
+
 static void print_asks(const Pcn__AskPage *p) {
   if (!p->n_asks) {
     printf("No asks match.\n");
   } else {
-    printf("%5s  %-10s %-14s %-32s %s\n", "ID", "DUE", "STATE", "TITLE",
-           "ANSWERS");
+    char answers[600], state[48], title[1200];
+    int wide = 0;
+    for (size_t i = 0; i < p->n_asks; i++) {
+      answers_line(p->asks[i], answers, sizeof answers);
+      if (text_len(answers) > wide) wide = text_len(answers);
+    }
+    int width = cli_text_width(5 + 2 + 10 + 1 + 16 + 1 + 1 + wide);
+    printf("%5s  %-10s %-16s %s %s\n", "ID", "DUE", "STATE",
+           cli_cell(title, sizeof title, "TITLE", width, 1), "ANSWERS");
     for (size_t i = 0; i < p->n_asks; i++) {
       const Pcn__Ask *a = p->asks[i]->ask;
-      int open = a->state != PCN__ASK_STATE__ASK_CLOSED;
-      char state[24], answers[600];
-      snprintf(state, sizeof state, "%s%s",
-               !open                          ? "closed"
-               : strcmp(a->due, p->today) < 0 ? "overdue"
-                                              : "open",
-               a->urgent ? ", urgent" : "");
+      state_text(p->asks[i], state, sizeof state);
       answers_line(p->asks[i], answers, sizeof answers);
-      printf("%5llu  %-10s %-14s %-32.32s %s\n", (unsigned long long)a->id,
-             a->due, state, a->title, answers);
+      printf("%5llu  %-10s %-16s %s %s\n", (unsigned long long)a->id, a->due,
+             state, cli_cell(title, sizeof title, a->title, width, 1), answers);
     }
     if (p->next_before)
       printf("More: pcn ask list ... --before %llu\n",
@@ -419,8 +443,20 @@ static void print_series(const Pcn__AskSeriesPage *p) {
     printf("No recurring asks.\n");
     return;
   }
-  printf("%5s  %-18s %-10s %-8s %5s  %-32s %s\n", "ID", "REPEATS", "NEXT DUE",
-         "STATE", "MADE", "TITLE", "TO");
+  char title[1200];
+  int wide = 3;
+  for (size_t i = 0; i < p->n_series; i++) {
+    char to[256] = "all";
+    if (!p->series[i]->all_practices)
+      join_codes(p->series[i]->practices, p->series[i]->n_practices, to,
+                 sizeof to);
+    if (text_len(to) > wide) wide = text_len(to);
+  }
+  int width =
+      cli_text_width(5 + 2 + 18 + 1 + 10 + 1 + 8 + 1 + 5 + 2 + 1 + wide);
+  printf("%5s  %-18s %-10s %-8s %5s  %s %s\n", "ID", "REPEATS", "NEXT DUE",
+         "STATE", "MADE", cli_cell(title, sizeof title, "TITLE", width, 1),
+         "TO");
   for (size_t i = 0; i < p->n_series; i++) {
     const Pcn__AskSeries *s = p->series[i];
     char rep[24], to[256] = "all";
@@ -431,9 +467,10 @@ static void print_series(const Pcn__AskSeriesPage *p) {
                s->month, s->day);
     if (!s->all_practices)
       join_codes(s->practices, s->n_practices, to, sizeof to);
-    printf("%5llu  %-18s %-10s %-8s %5u  %-32.32s %s\n",
-           (unsigned long long)s->id, rep, s->stopped ? "-" : s->next_due,
-           s->stopped ? "stopped" : "running", s->made, s->title, to);
+    printf("%5llu  %-18s %-10s %-8s %5u  %s %s\n", (unsigned long long)s->id,
+           rep, s->stopped ? "-" : s->next_due,
+           s->stopped ? "stopped" : "running", s->made,
+           cli_cell(title, sizeof title, s->title, width, 1), to);
   }
 }
 
@@ -497,7 +534,8 @@ const cli_cmd ask_cmds[] = {
      "list",
      NULL,
      0,
-     "list asks: open ones by due date, the overdue first",
+     "list asks: those you still owe first, by due date (overdue is "
+     "yours: your practice's answer, or how many practices still owe)",
      "pcn ask list --state all",
      {{"state", "open|closed|all", "which asks (default open)"},
       {"practice", "ODS", "only asks to this practice"},

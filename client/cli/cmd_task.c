@@ -1,20 +1,74 @@
-/* cmd_task.c - pcn task add|list|show|update|assign|comment|close|reopen. */
+/* cmd_task.c - pcn task add|list|show|update|assign|comment|close|reopen.
+ *
+ * Overdue is the server's word on today: list and show carry its London
+ * date (TaskPage.today, TaskDetail.today), and a task open and due before
+ * it is marked "overdue" in the table and in show, and has "overdue": true
+ * in --json. The answer to a change carries no date, so it is not marked.
+ */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-static const char *status_name(int s) {
-  return s == PCN__TASK_STATUS__TASK_CLOSED ? "closed" : "open";
+/* Whether t is overdue on `today` (YYYY-MM-DD; NULL or "": not known). */
+static int task_overdue(const Pcn__Task *t, const char *today) {
+  return today && today[0] && t->status == PCN__TASK_STATUS__TASK_OPEN &&
+         t->due[0] && strcmp(t->due, today) < 0;
 }
 
-static void task_show(const Pcn__Task *t) {
+static const char *status_name(const Pcn__Task *t, const char *today) {
+  return t->status == PCN__TASK_STATUS__TASK_CLOSED ? "closed"
+         : task_overdue(t, today)                   ? "overdue"
+                                                    : "open";
+}
+
+static const char *every_name(int every) {
+  switch (every) {
+  case PCN__TASK_REPEAT__TASK_WEEKLY: return "week";
+  case PCN__TASK_REPEAT__TASK_MONTHLY: return "month";
+  case PCN__TASK_REPEAT__TASK_QUARTERLY: return "quarter";
+  default: return "none";
+  }
+}
+
+/* --every week|month|quarter|none into *every. 0, or -1 (usage said). */
+static int parse_every(cli_ctx *c, int *every) {
+  const char *v = cli_opt_val(c, "every");
+  static const int values[] = {
+      PCN__TASK_REPEAT__TASK_WEEKLY, PCN__TASK_REPEAT__TASK_MONTHLY,
+      PCN__TASK_REPEAT__TASK_QUARTERLY, PCN__TASK_REPEAT__TASK_REPEAT_NONE};
+  for (size_t i = 0; v && i < sizeof values / sizeof values[0]; i++)
+    if (!strcmp(v, every_name(values[i]))) {
+      *every = values[i];
+      return 0;
+    }
+  cli_usage(c, "--every takes week, month, quarter or none.");
+  return -1;
+}
+
+/* The JSON of a task with "overdue" added. */
+static json_t *task_json(const Pcn__Task *t, const char *today) {
+  json_t *j = pb_to_json((const ProtobufCMessage *)t);
+  json_object_set_new(j, "overdue", json_boolean(task_overdue(t, today)));
+  return j;
+}
+
+static void task_show(const Pcn__Task *t, const char *today) {
   char tm[20];
   cli_kv("task:", "%llu", (unsigned long long)t->id);
   cli_kv("title:", "%s", t->title);
   cli_kv("scope:", "%s", cli_scope(t->practice));
-  cli_kv("status:", "%s", status_name(t->status));
+  if (task_overdue(t, today))
+    cli_kv("status:", "open, OVERDUE (due %s, today is %s)", t->due, today);
+  else
+    cli_kv("status:", "%s", status_name(t, today));
   cli_kv("due:", "%s", t->due[0] ? t->due : "-");
+  if (t->every)
+    cli_kv("repeats:", "every %s (closing it makes the next)",
+           every_name(t->every));
+  if (t->next_id) cli_kv("next:", "task %llu", (unsigned long long)t->next_id);
+  if (t->follows)
+    cli_kv("follows:", "task %llu", (unsigned long long)t->follows);
   cli_kv("assignee:", "%s", t->assignee[0] ? t->assignee : "-");
   cli_kv("version:", "%u", t->version);
   cli_format_time(t->created_at, tm);
@@ -28,7 +82,7 @@ static int print_task(cli_ctx *c, const Pcn__Task *t) {
   if (c->json)
     cli_print_json(pb_to_json((const ProtobufCMessage *)t));
   else
-    task_show(t);
+    task_show(t, NULL);
   return EXIT_DONE;
 }
 
@@ -50,7 +104,7 @@ static int task_call(cli_ctx *c, Pcn__Request *req) {
     } else {
       fprintf(stderr, "The task as it is now:\n");
       fflush(stderr);
-      task_show(r->task);
+      task_show(r->task, NULL);
     }
     return EXIT_REFUSED;
   }
@@ -85,6 +139,11 @@ static int add_run(cli_ctx *c) {
   t.due = (char *)(cli_has(c, "due") ? cli_opt_val(c, "due") : "");
   t.assignee = (char *)(cli_has(c, "assign") ? cli_opt_val(c, "assign") : "");
   if (cli_check_date(c, "due", cli_opt_val(c, "due"))) return EXIT_USAGE;
+  int every = 0;
+  if (cli_has(c, "every") && parse_every(c, &every)) return EXIT_USAGE;
+  if (every && !t.due[0])
+    return cli_usage(c, "--every needs --due: the first due date.");
+  t.every = (Pcn__TaskRepeat)every;
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_TASK_CREATE;
   req.task_create = &t;
@@ -96,14 +155,18 @@ static void print_table(const Pcn__TaskPage *p) {
     printf("No tasks match.\n");
     return;
   }
-  printf("%6s  %-10s %-6s %-8s %-12s %s\n", "ID", "DUE", "STATUS", "SCOPE",
+  /* The title is the last column: it takes what the terminal leaves. */
+  int width = cli_text_width(6 + 2 + 10 + 1 + 7 + 1 + 8 + 1 + 12 + 1);
+  char title[1200];
+  printf("%6s  %-10s %-7s %-8s %-12s %s\n", "ID", "DUE", "STATUS", "SCOPE",
          "ASSIGNEE", "TITLE");
   for (size_t i = 0; i < p->n_tasks; i++) {
     const Pcn__Task *t = p->tasks[i];
-    printf("%6llu  %-10s %-6s %-8s %-12s %s\n", (unsigned long long)t->id,
-           t->due[0] ? t->due : "-", status_name(t->status),
+    printf("%6llu  %-10s %-7s %-8s %-12s %s%s\n", (unsigned long long)t->id,
+           t->due[0] ? t->due : "-", status_name(t, p->today),
            cli_scope(t->practice), t->assignee[0] ? t->assignee : "-",
-           t->title);
+           cli_cell(title, sizeof title, t->title, width, 0),
+           t->every ? " (recurs)" : "");
   }
   if (p->next[0]) printf("More: pcn task list ... --after %s\n", p->next);
 }
@@ -123,6 +186,10 @@ static int list_run(cli_ctx *c) {
   if (st)
     l.status = !strcmp(st, "open") ? PCN__TASK_STATUS__TASK_OPEN
                                    : PCN__TASK_STATUS__TASK_CLOSED;
+  l.overdue = cli_has(c, "overdue");
+  if (l.overdue && l.status == PCN__TASK_STATUS__TASK_CLOSED)
+    return cli_usage(c, "--overdue lists open tasks; leave out --status "
+                        "closed.");
   l.assignee =
       (char *)(cli_has(c, "assignee") ? cli_opt_val(c, "assignee") : "");
   l.due_before =
@@ -143,10 +210,17 @@ static int list_run(cli_ctx *c) {
   req.task_list = &l;
   const Pcn__Response *r = cli_call(c, &req, &rc);
   if (!r) return rc;
-  if (c->json)
-    cli_print_json(pb_to_json((const ProtobufCMessage *)r->tasks));
-  else
+  if (c->json) {
+    json_t *j = pb_to_json((const ProtobufCMessage *)r->tasks);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < r->tasks->n_tasks; i++)
+      json_array_append_new(arr,
+                            task_json(r->tasks->tasks[i], r->tasks->today));
+    json_object_set_new(j, "tasks", arr);
+    cli_print_json(j);
+  } else {
     print_table(r->tasks);
+  }
   return EXIT_DONE;
 }
 
@@ -160,11 +234,14 @@ static int show_run(cli_ctx *c) {
   req.task_get = &g;
   const Pcn__Response *r = cli_call(c, &req, &rc);
   if (!r) return rc;
+  const Pcn__TaskDetail *d = r->task_detail;
   if (c->json) {
-    cli_print_json(pb_to_json((const ProtobufCMessage *)r->task_detail));
+    json_t *j = pb_to_json((const ProtobufCMessage *)d);
+    json_object_set_new(j, "task", task_json(d->task, d->today));
+    cli_print_json(j);
     return EXIT_DONE;
   }
-  task_show(r->task_detail->task);
+  task_show(d->task, d->today);
   for (size_t i = 0; i < r->task_detail->n_comments; i++) {
     const Pcn__Comment *cm = r->task_detail->comments[i];
     char tm[20];
@@ -200,9 +277,16 @@ static int update_run(cli_ctx *c) {
     u.has_due_case = PCN__TASK_UPDATE__HAS_DUE_DUE;
     u.due = "";
   }
-  if (!u.has_title_case && !u.has_body_case && !u.has_due_case)
-    return cli_usage(c, "nothing to change: give --title, --body, --due or "
-                        "--no-due.");
+  if (cli_has(c, "every")) {
+    int every;
+    if (parse_every(c, &every)) return EXIT_USAGE;
+    u.has_every_case = PCN__TASK_UPDATE__HAS_EVERY_EVERY;
+    u.every = (Pcn__TaskRepeat)every;
+  }
+  if (!u.has_title_case && !u.has_body_case && !u.has_due_case &&
+      !u.has_every_case)
+    return cli_usage(c, "nothing to change: give --title, --body, --due, "
+                        "--no-due or --every.");
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_TASK_UPDATE;
   req.task_update = &u;
@@ -263,17 +347,21 @@ const cli_cmd task_cmds[] = {
       {"body", "TEXT", "more detail"},
       SCOPE_OPTS,
       {"due", "YYYY-MM-DD", "when it is due"},
-      {"assign", "USER", "who does it"}},
+      {"assign", "USER", "who does it"},
+      {"every", "week|month|quarter",
+       "recurs: closing it makes the next, due a period on (needs --due)"}},
      add_run},
     {"task",
      "list",
      NULL,
      0,
-     "list tasks by due date (yours and your practice's, by default)",
+     "list tasks, open first, by due date (undated last) then ID: the "
+     "network's and your practice's together, by default",
      "pcn task list --status open --due-before 2026-12-31",
      {{"network", NULL, "network-wide tasks only"},
       {"practice", "ODS", "this practice's tasks only"},
       {"status", "open|closed", "only tasks in this state"},
+      {"overdue", NULL, "only open tasks due before today (London)"},
       {"assignee", "USER", "only tasks assigned to USER"},
       {"due-before", "DATE", "only tasks due before DATE"},
       {"limit", "N", "at most N per page (default 50, at most 500)"},
@@ -283,7 +371,7 @@ const cli_cmd task_cmds[] = {
      "show",
      "ID",
      1,
-     "show a task with its comments",
+     "show a task with its comments (and whether it is overdue)",
      "pcn task show 12",
      {{0}},
      show_run},
@@ -291,13 +379,14 @@ const cli_cmd task_cmds[] = {
      "update",
      "ID",
      1,
-     "change a task's title, body or due date",
+     "change a task's title, body, due date or recurrence",
      "pcn task update 12 --version 3 --due 2026-12-05",
      {CLI_VERSION_OPT,
       {"title", "TEXT", "a new title"},
       {"body", "TEXT", "new detail"},
       {"due", "YYYY-MM-DD", "a new due date"},
-      {"no-due", NULL, "remove the due date"}},
+      {"no-due", NULL, "remove the due date"},
+      {"every", "week|month|quarter|none", "make it recur, or stop (none)"}},
      update_run},
     {"task",
      "assign",
@@ -319,7 +408,7 @@ const cli_cmd task_cmds[] = {
      "close",
      "ID",
      1,
-     "close a task",
+     "close a task (a recurring one makes its next)",
      "pcn task close 12",
      {CLI_VERSION_OPT},
      close_run},

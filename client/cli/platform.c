@@ -1,7 +1,9 @@
-/* platform.c - the two things pcn does differently on Windows: reading a
- * password without echo, and local time. Everything else is portable.
+/* platform.c - the three things pcn does differently on Windows: reading
+ * a password without echo, local time, and the terminal's width.
+ * Everything else is portable.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -9,10 +11,34 @@
 
 #ifdef _WIN32
 #include <conio.h>
+#include <io.h>
+#include <windows.h>
 #else
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 #endif
+
+int cli_term_columns(void) {
+  const char *env = getenv("COLUMNS");
+  if (env && env[0]) {
+    char *end;
+    long n = strtol(env, &end, 10);
+    if (*end == 0 && n > 0 && n < 10000) return (int)n;
+  }
+#ifdef _WIN32
+  CONSOLE_SCREEN_BUFFER_INFO info;
+  if (_isatty(_fileno(stdout)) &&
+      GetConsoleScreenBufferInfo(GetStdHandle(STD_OUTPUT_HANDLE), &info))
+    return info.srWindow.Right - info.srWindow.Left + 1;
+#else
+  struct winsize ws;
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+      ws.ws_col > 0)
+    return ws.ws_col;
+#endif
+  return 0;
+}
 
 void cli_format_time(int64_t ms, char out[20]) {
   time_t t = (time_t)(ms / 1000);

@@ -187,6 +187,38 @@ const char *cli_scope(const char *practice) {
   return practice && practice[0] ? practice : "network";
 }
 
+int cli_text_width(int used) {
+  int cols = cli_term_columns();
+  if (!cols) return 0;
+  return cols - used > CLI_CELL_NARROW ? cols - used : CLI_CELL_NARROW;
+}
+
+/* The bytes of the first `chars` UTF-8 characters of s, and in *count how
+ * many characters s has up to there. */
+static size_t utf8_prefix(const char *s, int chars, int *count) {
+  size_t i = 0;
+  int k = 0;
+  while (s[i] && k < chars) {
+    i++;
+    while (((unsigned char)s[i] & 0xC0) == 0x80)
+      i++; /* continuation bytes */
+    k++;
+  }
+  *count = k;
+  return i;
+}
+
+const char *cli_cell(char *out, size_t n, const char *s, int width, int pad) {
+  int len;
+  size_t bytes = utf8_prefix(s, width ? width : 1 << 30, &len);
+  int cut = width && s[bytes];
+  if (cut) bytes = utf8_prefix(s, width - 1, &len);
+  int fill = pad ? (width ? width : CLI_CELL_MIN) - len - cut : 0;
+  snprintf(out, n, "%.*s%s%*s", (int)bytes, s, cut ? "…" : "",
+           fill > 0 ? fill : 0, "");
+  return out;
+}
+
 void cli_kv(const char *key, const char *fmt, ...) {
   printf("%-12s ", key);
   va_list ap;

@@ -13,12 +13,19 @@
  * few (tens open), so the list is a GtkListBox rebuilt on change. Notices:
  * a new ask to the member's practice, a reminder to it, and, for the one
  * who asked, a practice declining.
+ *
+ * Overdue is the reader's (issue 20): open, due before today's London
+ * date, and owed by a practice the reader answers for (their own; for the
+ * network's people any, with how many). Such a row has the "overdue"
+ * style class and says "Overdue" in words; what the reader owes sorts
+ * first, asks they have answered after.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "deskpriv.h"
+#include "meetcal.h"
 
 #define ASK_PRACTICES 30
 
@@ -130,14 +137,31 @@ static int is_open(const ask_row *r) {
   return r->ask->state != PCN__ASK_STATE__ASK_CLOSED;
 }
 
-static int overdue(desk_asks *a, const ask_row *r) {
-  return is_open(r) && a->today[0] && strcmp(r->ask->due, a->today) < 0;
+/* How many of the answers the reader sees (their practice's; every
+ * practice's for the network's people) still owe. */
+static unsigned owing(const ask_row *r) {
+  unsigned n = 0;
+  for (size_t i = 0; i < r->n; i++)
+    n += r->ans[i]->state == PCN__ASK_ANSWER_STATE__ASK_NO_ANSWER ||
+         r->ans[i]->state == PCN__ASK_ANSWER_STATE__ASK_ACKNOWLEDGED;
+  return n;
 }
 
-/* Open first by due date (overdue first), then closed, latest due first. */
+static int overdue(desk_asks *a, const ask_row *r) {
+  return is_open(r) && a->today[0] && strcmp(r->ask->due, a->today) < 0 &&
+         owing(r) > 0;
+}
+
+/* 0 open and owed by the reader, 1 open and answered, 2 closed. */
+static int rank(const ask_row *r) {
+  return !is_open(r) ? 2 : owing(r) ? 0 : 1;
+}
+
+/* What the reader owes first by due date (so their overdue lead), then
+ * open asks they have answered, then closed, latest due first. */
 static int row_cmp(gconstpointer pa, gconstpointer pb) {
   const ask_row *x = *(ask_row *const *)pa, *y = *(ask_row *const *)pb;
-  if (is_open(x) != is_open(y)) return is_open(x) ? -1 : 1;
+  if (rank(x) != rank(y)) return rank(x) < rank(y) ? -1 : 1;
   int c = strcmp(x->ask->due, y->ask->due);
   if (c) return is_open(x) ? c : -c;
   return x->ask->id < y->ask->id ? -1 : x->ask->id > y->ask->id;
@@ -215,6 +239,14 @@ static GtkWidget *ask_widget(pcn_desk *d, ask_row *r) {
     gtk_box_append(GTK_BOX(top), u);
   }
   if (!is_open(r)) gtk_box_append(GTK_BOX(top), label("Closed", "dim-label"));
+  if (overdue(a, r)) {
+    char late[40] = "Overdue";
+    if (r->n > 1) snprintf(late, sizeof late, "Overdue: %u owe", owing(r));
+    GtkWidget *l = label(late, "error");
+    gtk_widget_set_name(l, late);
+    gtk_box_append(GTK_BOX(top), l);
+    gtk_widget_add_css_class(box, "overdue");
+  }
   gtk_box_append(GTK_BOX(box), top);
 
   GtkWidget *strip = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
@@ -340,17 +372,16 @@ static void count_new(desk_asks *a, const Pcn__Ask *ask) {
   if (t) g_date_time_unref(t);
 }
 
-/* The server's day moves on with its events (and, between them, the
- * local clock): what was due yesterday is overdue today. */
+/* The server's day in London moves on with its events (and, between
+ * them, the local clock): what was due yesterday is overdue today. */
 static void move_today(pcn_desk *d, int64_t server_ms) {
   desk_asks *a = d->asks;
   char day[11];
-  GDateTime *t = server_ms ? g_date_time_new_from_unix_utc(server_ms / 1000)
-                           : g_date_time_new_now_utc();
-  char *s = t ? g_date_time_format(t, "%Y-%m-%d") : NULL;
-  snprintf(day, sizeof day, "%s", s ? s : "");
-  g_free(s);
-  if (t) g_date_time_unref(t);
+  int y, mo, dd, h, mi;
+  pcn_london_from_utc(server_ms ? server_ms : g_get_real_time() / 1000, &y, &mo,
+                      &dd, &h, &mi);
+  snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u,
+           (unsigned)mo % 100u, (unsigned)dd % 100u);
   if (strcmp(day, a->today) > 0) {
     memcpy(a->today, day, sizeof a->today);
     schedule(d);

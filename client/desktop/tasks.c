@@ -1,8 +1,16 @@
 /* tasks.c - the Tasks view: every task the member may see, in a
  * GtkListView over sort and filter models (so 10,000 rows scroll and
  * filter without a widget each), sorted by due date with undated last,
- * overdue open tasks marked; a status filter and a search (Ctrl+F); and
- * the new-task window (Ctrl+N).
+ * overdue open tasks marked (the "overdue" style class on the row and the
+ * word "Overdue" in it, not colour alone), recurring ones saying how
+ * often; a status filter and a search (Ctrl+F); and the new-task window
+ * (Ctrl+N).
+ *
+ * Overdue is open and due before today's London date: the server's, from
+ * each page it sends (TaskPage.today) and moved on by its reminders' time
+ * (a task falling overdue is reminded), and until the first page the
+ * London date of this computer's clock (tasks_set_today). A reminder to
+ * this member (TaskReminder.to) is a notice.
  *
  * The model is loaded once, page by page, after the first connect, then
  * kept live from the feed: a task event replaces the row of that id when
@@ -13,6 +21,7 @@
 #include <string.h>
 
 #include "deskpriv.h"
+#include "meetcal.h"
 
 /* ------------------------------------------------------------ rows */
 
@@ -22,6 +31,7 @@ struct _PcnTaskRow {
   guint version;
   char *title, *due, *practice, *assignee;
   int closed;
+  int every;   /* TaskRepeat */
   int pending; /* received, not yet in the store (see flush) */
 };
 
@@ -57,7 +67,20 @@ gboolean pcn_task_row_closed(PcnTaskRow *r) {
   return r->closed;
 }
 
-static char today[11]; /* YYYY-MM-DD, local */
+static char today[11]; /* YYYY-MM-DD in London: the server's, once known */
+
+/* Today is the server's London date when a page says (day), else the
+ * London date of this computer's clock. */
+static void tasks_set_today(const char *day) {
+  if (day && strlen(day) == 10) {
+    snprintf(today, sizeof today, "%s", day);
+    return;
+  }
+  int y, mo, dd, h, mi;
+  pcn_london_from_utc(g_get_real_time() / 1000, &y, &mo, &dd, &h, &mi);
+  snprintf(today, sizeof today, "%04u-%02u-%02u", (unsigned)y % 10000u,
+           (unsigned)mo % 100u, (unsigned)dd % 100u);
+}
 
 gboolean pcn_task_row_overdue(PcnTaskRow *r) {
   return !r->closed && r->due[0] && strcmp(r->due, today) < 0;
@@ -70,6 +93,7 @@ static void row_set(PcnTaskRow *r, const Pcn__Task *t) {
   r->title = g_strdup(t->title);
   g_free(r->due);
   r->due = g_strdup(t->due);
+  r->every = t->every;
   g_free(r->practice);
   r->practice = g_strdup(t->practice);
   g_free(r->assignee);
@@ -158,8 +182,38 @@ static void upsert(pcn_desk *d, const Pcn__Task *task) {
   }
 }
 
+/* The server's reminder: the day has moved on (rows are bound again with
+ * the new today), and if it is to this member, a notice. */
+static void on_reminder(pcn_desk *d, const Pcn__Event *ev) {
+  const Pcn__TaskReminder *rem = ev->task_reminder;
+  int y, mo, dd, h, mi;
+  char day[11];
+  pcn_london_from_utc(ev->at, &y, &mo, &dd, &h, &mi);
+  snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u,
+           (unsigned)mo % 100u, (unsigned)dd % 100u);
+  if (strcmp(day, today) > 0) {
+    tasks_set_today(day);
+    guint n = g_list_model_get_n_items(G_LIST_MODEL(d->tasks->store));
+    g_list_model_items_changed(G_LIST_MODEL(d->tasks->store), 0, n, n);
+  }
+  if (strcmp(rem->to, d->username) != 0) return;
+  char id[48], body[400];
+  snprintf(id, sizeof id, "task-%s-%llu", rem->overdue ? "overdue" : "due",
+           (unsigned long long)rem->task_id);
+  snprintf(body, sizeof body, "%s, due %s", rem->title, rem->due);
+  desk_notice(d, ev, id,
+              rem->overdue ? "A task of yours is overdue"
+                           : "A task of yours is due today",
+              body);
+}
+
 void tasks_on_event(pcn_desk *d, const Pcn__Event *ev) {
-  if (!d->tasks || ev->record_case != PCN__EVENT__RECORD_TASK) return;
+  if (!d->tasks) return;
+  if (ev->record_case == PCN__EVENT__RECORD_TASK_REMINDER) {
+    on_reminder(d, ev);
+    return;
+  }
+  if (ev->record_case != PCN__EVENT__RECORD_TASK) return;
   upsert(d, ev->task);
   schedule_flush(d);
 }
@@ -176,6 +230,7 @@ static void on_page(pcn_client *cl, const Pcn__Response *r, void *ud) {
     refresh_count(d);
     return;
   }
+  if (r->tasks->today[0]) tasks_set_today(r->tasks->today);
   for (size_t i = 0; i < r->tasks->n_tasks; i++)
     upsert(d, r->tasks->tasks[i]);
   snprintf(t->after, sizeof t->after, "%s", r->tasks->next);
@@ -307,10 +362,13 @@ static void task_bind(GtkSignalListItemFactory *f, GtkListItem *item,
   GtkWidget *title = gtk_widget_get_next_sibling(due);
   GtkWidget *meta = gtk_widget_get_next_sibling(title);
   gtk_label_set_text(GTK_LABEL(due), r->due[0] ? r->due : "—");
-  if (pcn_task_row_overdue(r)) {
+  int overdue = pcn_task_row_overdue(r);
+  if (overdue) {
+    gtk_widget_add_css_class(box, "overdue");
     gtk_widget_add_css_class(due, "error");
     gtk_widget_set_tooltip_text(due, "Overdue");
   } else {
+    gtk_widget_remove_css_class(box, "overdue");
     gtk_widget_remove_css_class(due, "error");
     gtk_widget_set_tooltip_text(due, NULL);
   }
@@ -319,10 +377,14 @@ static void task_bind(GtkSignalListItemFactory *f, GtkListItem *item,
     gtk_widget_add_css_class(title, "dim-label");
   else
     gtk_widget_remove_css_class(title, "dim-label");
-  char buf[120];
-  snprintf(
-      buf, sizeof buf, "%s%s%s%s", r->practice[0] ? r->practice : "network",
-      r->assignee[0] ? " · " : "", r->assignee, r->closed ? " · closed" : "");
+  static const char *const every[] = {"", " · every week", " · every month",
+                                      " · every quarter"};
+  char buf[160];
+  snprintf(buf, sizeof buf, "%s%s%s%s%s%s", overdue ? "Overdue · " : "",
+           r->practice[0] ? r->practice : "network",
+           r->assignee[0] ? " · " : "", r->assignee,
+           every[r->every >= 0 && r->every < 4 ? r->every : 0],
+           r->closed ? " · closed" : "");
   gtk_label_set_text(GTK_LABEL(meta), buf);
 }
 
@@ -341,11 +403,7 @@ static void on_new_clicked(GtkButton *b, gpointer ud) {
 }
 
 GtkWidget *tasks_view_new(pcn_desk *d) {
-  GDateTime *now = g_date_time_new_now_local();
-  char *s = g_date_time_format(now, "%Y-%m-%d");
-  snprintf(today, sizeof today, "%s", s);
-  g_free(s);
-  g_date_time_unref(now);
+  tasks_set_today(NULL);
 
   desk_tasks *t = g_new0(desk_tasks, 1);
   d->tasks = t;

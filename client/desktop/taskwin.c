@@ -1,5 +1,7 @@
-/* taskwin.c - one task's window: edit its title and due date, assign it,
- * comment, close or reopen it.
+/* taskwin.c - one task's window: edit its title, due date and how it
+ * repeats (issue 20: closing a recurring task makes the next), assign it,
+ * comment, close or reopen it. An overdue task says so under its fields
+ * (by the server's London date, TaskDetail.today).
  *
  * Every change names the version the window read. If someone else changed
  * the task meanwhile the server answers CONFLICT with the task as it is
@@ -19,11 +21,12 @@ typedef struct task_win {
   guint32 version; /* what the fields were read from */
   int closed;
   char assignee[40]; /* as read, to see whether it changed */
-  GtkWidget *win, *title, *due, *assign, *save, *toggle, *note;
+  GtkWidget *win, *title, *due, *every, *assign, *save, *toggle, *note;
   GtkWidget *comments, *comment, *comment_btn;
   GtkWidget *conflict, *theirs;
   guint32 their_version;
   char their_title[400], their_due[16];
+  guint their_every;
   int pending; /* requests not yet answered: w lives until they are */
   int dead;    /* the window is gone */
 } task_win;
@@ -57,6 +60,9 @@ static void fill(task_win *w, const Pcn__Task *t) {
   snprintf(w->assignee, sizeof w->assignee, "%s", t->assignee);
   gtk_editable_set_text(GTK_EDITABLE(w->title), t->title);
   gtk_editable_set_text(GTK_EDITABLE(w->due), t->due);
+  gtk_drop_down_set_selected(
+      GTK_DROP_DOWN(w->every),
+      t->every <= PCN__TASK_REPEAT__TASK_QUARTERLY ? (guint)t->every : 0);
   gtk_editable_set_text(GTK_EDITABLE(w->assign), t->assignee);
   gtk_button_set_label(GTK_BUTTON(w->toggle),
                        w->closed ? "_Reopen" : "Mark _done");
@@ -80,6 +86,8 @@ static void show_conflict(task_win *w, const Pcn__Task *now) {
   w->their_version = now->version;
   snprintf(w->their_title, sizeof w->their_title, "%s", now->title);
   snprintf(w->their_due, sizeof w->their_due, "%s", now->due);
+  w->their_every =
+      now->every <= PCN__TASK_REPEAT__TASK_QUARTERLY ? (guint)now->every : 0;
   char *text = g_strdup_printf(
       "Someone else changed this task while you were editing (now version "
       "%u).\nTheirs: “%s”, due %s\nYours: “%s”, due %s",
@@ -155,6 +163,9 @@ static void save_over(task_win *w, guint32 version) {
   u.title = (char *)gtk_editable_get_text(GTK_EDITABLE(w->title));
   u.has_due_case = PCN__TASK_UPDATE__HAS_DUE_DUE;
   u.due = (char *)gtk_editable_get_text(GTK_EDITABLE(w->due));
+  u.has_every_case = PCN__TASK_UPDATE__HAS_EVERY_EVERY;
+  u.every =
+      (Pcn__TaskRepeat)gtk_drop_down_get_selected(GTK_DROP_DOWN(w->every));
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_TASK_UPDATE;
   req.task_update = &u;
@@ -178,6 +189,7 @@ static void on_take_theirs(GtkButton *b, gpointer ud) {
   task_win *w = ud;
   gtk_editable_set_text(GTK_EDITABLE(w->title), w->their_title);
   gtk_editable_set_text(GTK_EDITABLE(w->due), w->their_due);
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(w->every), w->their_every);
   w->version = w->their_version;
   gtk_widget_set_visible(w->conflict, FALSE);
   say(w, "Showing their version; nothing was saved.", 0);
@@ -246,10 +258,16 @@ static void on_loaded(pcn_client *cl, const Pcn__Response *r, void *ud) {
     say(w, r->status->message, 1);
     return;
   }
-  fill(w, r->task_detail->task);
+  const Pcn__Task *t = r->task_detail->task;
+  fill(w, t);
   for (size_t i = 0; i < r->task_detail->n_comments; i++)
     add_comment_row(w, r->task_detail->comments[i]);
-  say(w, "", 0);
+  const char *today = r->task_detail->today;
+  char late[80] = "";
+  if (t->status == PCN__TASK_STATUS__TASK_OPEN && t->due[0] && today[0] &&
+      strcmp(t->due, today) < 0)
+    snprintf(late, sizeof late, "Overdue: it was due %s.", t->due);
+  say(w, late, late[0] != 0);
 }
 
 static void on_destroy(GtkWidget *win, gpointer ud) {
@@ -282,8 +300,16 @@ GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
   gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
   w->title = desk_field(grid, 0, "_Title", desk_entry("Title", NULL, 0));
   w->due = desk_field(grid, 1, "_Due", desk_entry("Due date", NULL, 0));
+  /* The TaskRepeat values, in order. */
+  const char *every[] = {"Never", "Every week", "Every month", "Every quarter",
+                         NULL};
+  w->every = gtk_drop_down_new_from_strings(every);
+  gtk_widget_set_name(w->every, "Repeats");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(w->every),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Repeats", -1);
+  desk_field(grid, 2, "_Repeats", w->every);
   w->assign =
-      desk_field(grid, 2, "_Assigned to", desk_entry("Assigned to", NULL, 0));
+      desk_field(grid, 3, "_Assigned to", desk_entry("Assigned to", NULL, 0));
 
   w->conflict = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_add_css_class(w->conflict, "card");
@@ -304,7 +330,7 @@ GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
   gtk_box_append(GTK_BOX(w->conflict), w->theirs);
   gtk_box_append(GTK_BOX(w->conflict), choose);
   gtk_widget_set_visible(w->conflict, FALSE);
-  gtk_grid_attach(GTK_GRID(grid), w->conflict, 0, 3, 2, 1);
+  gtk_grid_attach(GTK_GRID(grid), w->conflict, 0, 4, 2, 1);
 
   w->save = gtk_button_new_with_mnemonic("_Save");
   gtk_widget_add_css_class(w->save, "suggested-action");
@@ -320,17 +346,17 @@ GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
   gtk_box_append(GTK_BOX(actions), w->note);
   gtk_box_append(GTK_BOX(actions), w->toggle);
   gtk_box_append(GTK_BOX(actions), w->save);
-  gtk_grid_attach(GTK_GRID(grid), actions, 0, 4, 2, 1);
+  gtk_grid_attach(GTK_GRID(grid), actions, 0, 5, 2, 1);
 
   GtkWidget *ch = gtk_label_new("Comments");
   gtk_widget_add_css_class(ch, "heading");
   gtk_label_set_xalign(GTK_LABEL(ch), 0);
-  gtk_grid_attach(GTK_GRID(grid), ch, 0, 5, 2, 1);
+  gtk_grid_attach(GTK_GRID(grid), ch, 0, 6, 2, 1);
   w->comments = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *scroll = gtk_scrolled_window_new();
   gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), w->comments);
   gtk_widget_set_vexpand(scroll, TRUE);
-  gtk_grid_attach(GTK_GRID(grid), scroll, 0, 6, 2, 1);
+  gtk_grid_attach(GTK_GRID(grid), scroll, 0, 7, 2, 1);
   w->comment = desk_entry("New comment", "Add a comment", 0);
   gtk_widget_set_hexpand(w->comment, TRUE);
   g_signal_connect(w->comment, "activate", G_CALLBACK(on_comment), w);
@@ -339,7 +365,7 @@ GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
   GtkWidget *crow = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_box_append(GTK_BOX(crow), w->comment);
   gtk_box_append(GTK_BOX(crow), w->comment_btn);
-  gtk_grid_attach(GTK_GRID(grid), crow, 0, 7, 2, 1);
+  gtk_grid_attach(GTK_GRID(grid), crow, 0, 8, 2, 1);
 
   gtk_widget_set_margin_start(grid, 18);
   gtk_widget_set_margin_end(grid, 18);

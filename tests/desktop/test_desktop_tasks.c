@@ -3,12 +3,15 @@
  * marked; Ctrl+N (the win.new-task action) opens the new-task window,
  * typing and clicking Create makes a task the server really has; a
  * refused create keeps the window and what was typed, with the server's
- * sentence; the search entry filters.
+ * sentence; the search entry filters. On a server whose clock the test
+ * moves: the reminders on the due date and once overdue reach Jo as
+ * notices, and the row turns overdue with the server's day.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "dtest.h"
+#include "validate.h"
 
 static guint want_rows;
 static int rows_there(fixture *f) {
@@ -40,6 +43,20 @@ static void test_tasks(void **state) {
   assert_string_equal(pcn_task_row_title(row(f, 1)), "Flu clinic rota");
   assert_false(pcn_task_row_overdue(row(f, 1)));
   assert_string_equal(pcn_task_row_title(row(f, 2)), "Undated audit");
+  /* Marked in words and a style class, not colour alone (issue 20). */
+  assert_true(dtest_label_under(win, "Overdue · network"));
+  assert_false(dtest_label_under(win, "Overdue · network · jo"));
+  int classed = 0;
+  for (GtkWidget *w = win; w;) {
+    if (gtk_widget_has_css_class(w, "overdue")) classed++;
+    GtkWidget *next = gtk_widget_get_first_child(w);
+    while (!next && w && w != win) {
+      next = gtk_widget_get_next_sibling(w);
+      if (!next) w = gtk_widget_get_parent(w);
+    }
+    w = next;
+  }
+  assert_int_equal(classed, 1);
 
   /* Ctrl+N: a new task for Jo's practice. */
   assert_true(gtk_widget_activate_action(win, "win.new-task", NULL));
@@ -135,9 +152,98 @@ static void test_tasks(void **state) {
   shot(win, "desktop-tasks");
 }
 
+/* dtest_setup with a movable clock (and sessions that outlast the move). */
+static int setup_clock(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  f->s = its_start("--test-clock --session-idle 31536000 "
+                   "--session-max 31536000");
+  f->mgr = its_manager(f->s);
+  its_add_practice(f->mgr, "F84001", "Riverside Surgery", 12000);
+  f->jo =
+      its_add_member(f->s, f->mgr, "jo", PCN__ROLE__PRACTICE_MANAGER, "F84001");
+  dtest_save_session(f, f->jo, f->cfgdir, sizeof f->cfgdir);
+  f->app =
+      adw_application_new("org.pcnhub.DesktopTest", G_APPLICATION_NON_UNIQUE);
+  assert_true(g_application_register(G_APPLICATION(f->app), NULL, NULL));
+  f->d = pcn_desk_new(GTK_APPLICATION(f->app));
+  gtk_window_present(pcn_desk_window(f->d));
+  assert_true(spin_until(f, connected, 10000));
+  *state = f;
+  return 0;
+}
+
+/* Moves the server's clock to 09:00 UTC on day. */
+static void goto_day(fixture *f, int32_t day) {
+  int64_t now = its_advance(f->mgr, 0);
+  its_advance(f->mgr, (int64_t)day * 86400000LL + 9 * 3600000LL - now);
+}
+
+static guint64 watched;
+static int monthly_on_server(fixture *f) {
+  Pcn__TaskGet g = PCN__TASK_GET__INIT;
+  g.id = watched;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_GET;
+  req.task_get = &g;
+  const Pcn__Response *r = its_expect(f->jo, &req, PCN__STATUS_CODE__OK);
+  return r->task_detail->task->every == PCN__TASK_REPEAT__TASK_MONTHLY;
+}
+
+static GtkWidget *task_win;
+/* The window has read the task: its title is in the field. */
+static int task_window_read(fixture *f) {
+  (void)f;
+  GtkWidget *e = find_widget(task_win, GTK_TYPE_ENTRY, "Title");
+  return e && !strcmp(gtk_editable_get_text(GTK_EDITABLE(e)),
+                      "Send the winter rota");
+}
+
+/* Issue 20: the server's reminders reach Jo as notices, on the due date
+ * and once it is overdue, and the row turns overdue with the server's
+ * day, not this computer's. */
+static void test_reminders(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  int32_t day = (int32_t)(its_now(f->mgr) / 86400000LL) + 40;
+  char due[11];
+  pcn_date_format(day, due);
+  its_task(f->mgr, "Send the winter rota", "", due, "jo");
+  want_rows = 1;
+  assert_true(spin_until(f, rows_there, 5000));
+  assert_false(pcn_task_row_overdue(row(f, 0)));
+  unsigned n0 = pcn_desk_notices(f->d, NULL);
+  goto_day(f, day);
+  assert_true(dtest_wait_notice(f, f->d, n0, "A task of yours is due today"));
+  assert_false(pcn_task_row_overdue(row(f, 0)));
+  n0 = pcn_desk_notices(f->d, NULL);
+  goto_day(f, day + 1);
+  assert_true(dtest_wait_notice(f, f->d, n0, "A task of yours is overdue"));
+  assert_true(pcn_task_row_overdue(row(f, 0)));
+  spin_ms(200);
+  assert_true(dtest_label_under(win, "Overdue · network · jo"));
+
+  /* The task's window says it is overdue, and makes it monthly. */
+  guint64 id = pcn_task_row_id(row(f, 0));
+  GtkWidget *list = find_widget(win, GTK_TYPE_LIST_VIEW, "Tasks");
+  assert_non_null(list);
+  g_signal_emit_by_name(list, "activate", 0); /* Enter on the row */
+  GtkWidget *tw = GTK_WIDGET(pcn_desk_task_window(f->d, id));
+  assert_non_null(tw);
+  task_win = tw;
+  assert_true(spin_until(f, task_window_read, 5000));
+  assert_true(dtest_label_under(tw, "Overdue: it was due"));
+  dtest_pick(find_widget(tw, GTK_TYPE_DROP_DOWN, "Repeats"), "Every month");
+  dtest_press(find_widget(tw, GTK_TYPE_BUTTON, "Save"));
+  watched = id;
+  assert_true(spin_until(f, monthly_on_server, 5000));
+  gtk_window_destroy(GTK_WINDOW(tw));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_tasks, dtest_setup, dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_reminders, setup_clock,
+                                      dtest_teardown),
   };
   return dtest_main(tests, G_N_ELEMENTS(tests));
 }

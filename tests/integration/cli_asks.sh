@@ -110,6 +110,17 @@ expect 1 mgr ask repeat --stop 1 --list; one_line "stop and list"
 expect 2 mgr ask new --title x --to Z99999 --due "$fair"; one_line "unknown practice"
 ok
 
+# --- titles: whole without a terminal, cut only at the terminal's width
+long="Practice list cleansing figures for the quarter, with the deductions made"
+mgr ask new --title "$long" --to F84001 --due "$fair" > /dev/null
+mgr ask list > "$tmp/list"
+grep -qF "$long" "$tmp/list" || fail "title cut without a terminal: $(cat "$tmp/list")"
+COLUMNS=200 mgr ask list | grep -qF "$long" || fail "title cut at 200 columns"
+COLUMNS=90 mgr ask list > "$tmp/list90"
+grep -qF "$long" "$tmp/list90" && fail "title not cut at 90 columns"
+grep -q "Practice list cleansing.*…" "$tmp/list90" || fail "no cut mark: $(cat "$tmp/list90")"
+ok
+
 # --- help
 mgr ask --help | grep -q 'pcn ask repeat' || fail "pcn ask --help"
 mgr ask answer --help | grep -q -- '--reason TEXT' || fail "pcn ask answer --help"

@@ -58,7 +58,10 @@ wait_for() {
 }
 
 cli_start_pcnd() {
-  "$pcnd" run --data "$tmp/net" "$@" > "$tmp/pcnd.log" 2>&1 &
+  # Emptied here, not by the background job's redirection: after a
+  # restart the wait below could otherwise read the last run's "serving".
+  : > "$tmp/pcnd.log"
+  "$pcnd" run --data "$tmp/net" "$@" >> "$tmp/pcnd.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do grep -q serving "$tmp/pcnd.log" && break; sleep 0.1; done
   grep -q serving "$tmp/pcnd.log" || fail "pcnd did not start: $(cat "$tmp/pcnd.log")"

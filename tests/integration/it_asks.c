@@ -7,8 +7,10 @@
  * named, CONFLICT, closed asks); the practice's list by due date with the
  * overdue first; the ask load; reminders 3 and 1 working days before and
  * the working day after, only to practices that still owe an answer, once
- * each; recurring asks made a notice period ahead, once, and caught up by
- * the start-up tick after a stop; and who sees which events.
+ * each; overdue in the list per reader (issue 20: a practice's own answer,
+ * or for the network how many still owe); recurring asks made a notice period
+ * ahead, once, and caught up by the start-up tick after a stop; and who sees
+ * which events.
  *
  * The practices: A (F84001: pm_a, staff_a), B (F84002: pm_b), C (F84003:
  * pm_c), with the PCN manager and a clinical director.
@@ -825,8 +827,70 @@ static void test_series_catch_up_after_restart(void **state) {
   world_free(w);
 }
 
+/* Overdue is the reader's (issue 20): an ask Riverside has answered is
+ * not overdue to Riverside, nor listed first, while Hill Street still
+ * owes it; to Hill Street and the PCN manager it is overdue, and the PCN
+ * manager is told how many practices still owe. */
+static const Pcn__AskDetail *listed(const Pcn__Response *r, uint64_t id,
+                                    size_t *at) {
+  for (size_t i = 0; i < r->asks->n_asks; i++)
+    if (r->asks->asks[i]->ask->id == id) {
+      *at = i;
+      return r->asks->asks[i];
+    }
+  fail_msg("ask %llu not listed", (unsigned long long)id);
+  return NULL;
+}
+
+static void test_overdue_per_practice(void **state) {
+  (void)state;
+  world *w = world_new(0);
+  int32_t today = server_day(w->mgr);
+  int32_t d1 = pcn_add_working_days(today, 12, NULL);
+  int32_t d2 = pcn_add_working_days(today, 13, NULL);
+  uint64_t answered = ask_ok(w->mgr, "Answered by Riverside", d1, A "," B);
+  uint64_t owed = ask_ok(w->mgr, "Riverside still owes", d2, A);
+  reply(w->pm_a, answered, "", PCN__ASK_ANSWER_STATE__ASK_DONE, "Sent", 0,
+        PCN__STATUS_CODE__OK);
+  goto_day(w->mgr, d2 + 1);
+
+  size_t at_answered, at_owed;
+  const Pcn__Response *r = ask_list(w->pm_a, 0, "");
+  const Pcn__AskDetail *d = listed(r, answered, &at_answered);
+  assert_false(d->overdue);
+  assert_int_equal(d->owing, 0);
+  d = listed(r, owed, &at_owed);
+  assert_true(d->overdue);
+  assert_int_equal(d->owing, 1);
+  assert_true(at_owed < at_answered); /* what A owes leads */
+
+  r = ask_list(w->pm_b, 0, "");
+  d = listed(r, answered, &at_answered);
+  assert_true(d->overdue);
+  assert_int_equal(d->owing, 1);
+
+  r = ask_list(w->mgr, 0, "");
+  d = listed(r, answered, &at_answered);
+  assert_true(d->overdue);
+  assert_int_equal(d->owing, 1); /* B of A and B */
+  assert_int_equal(d->n_answers, 2);
+  /* The manager's list of Riverside's asks: Riverside's answer counts. */
+  d = listed(ask_list(w->mgr, 0, A), answered, &at_answered);
+  assert_false(d->overdue);
+  assert_int_equal(d->owing, 0);
+
+  /* Once B answers too, it is nobody's overdue. */
+  reply(w->pm_b, answered, "", PCN__ASK_ANSWER_STATE__ASK_DECLINED,
+        "Not held here", 0, PCN__STATUS_CODE__OK);
+  d = listed(ask_list(w->mgr, 0, ""), answered, &at_answered);
+  assert_false(d->overdue);
+  assert_int_equal(d->owing, 0);
+  world_free(w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_overdue_per_practice),
       cmocka_unit_test(test_fair_notice),
       cmocka_unit_test(test_answers_and_visibility),
       cmocka_unit_test(test_reminders),

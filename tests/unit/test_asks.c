@@ -4,7 +4,9 @@
  * instance (the notice plus a margin, counted in working days across
  * Easter), and the reminder days (3 and 1 working days before, the working
  * day after; never on the day an ask arrives; across Easter and a holiday
- * the network adds).
+ * the network adds). And the tasks' dates (server/tasks_clock.c, issue
+ * 20): today in London either side of the clocks changing, and a
+ * recurring task's next due date (a month end stays month end).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <cmocka.h>
 
 #include "asks.h"
+#include "tasks.h"
 #include "validate.h"
 
 static int32_t D(const char *s) {
@@ -114,8 +117,51 @@ static void test_reminder_days(void **state) {
   expect_reminder(due, made, "2027-03-22", &h, "2027-03-22", 3);
 }
 
+/* UTC ms of day s at hh:mm UTC. */
+static int64_t at(const char *s, int hh, int mm) {
+  return (int64_t)D(s) * PCN_DAY_MS + (hh * 60 + mm) * 60000LL;
+}
+
+static void test_task_dates(void **state) {
+  (void)state;
+  int minute;
+  /* Winter: London is UTC. */
+  expect_day(tasks_today(at("2027-01-15", 23, 59), &minute), "2027-01-15");
+  assert_int_equal(minute, 23 * 60 + 59);
+  /* The clocks go forward at 01:00 UTC on the last Sunday of March. */
+  expect_day(tasks_today(at("2027-03-28", 0, 59), &minute), "2027-03-28");
+  assert_int_equal(minute, 59);
+  tasks_today(at("2027-03-28", 1, 0), &minute);
+  assert_int_equal(minute, 2 * 60);
+  /* Summer: 23:30 UTC is 00:30 tomorrow in London. */
+  expect_day(tasks_today(at("2027-07-01", 23, 30), &minute), "2027-07-02");
+  assert_int_equal(minute, 30);
+  /* Back at 01:00 UTC on the last Sunday of October. */
+  expect_day(tasks_today(at("2027-10-30", 23, 30), NULL), "2027-10-31");
+  expect_day(tasks_today(at("2027-10-31", 23, 30), NULL), "2027-10-31");
+
+  expect_day(tasks_next_due(PCN__TASK_REPEAT__TASK_WEEKLY, D("2027-12-29")),
+             "2028-01-05");
+  expect_day(tasks_next_due(PCN__TASK_REPEAT__TASK_MONTHLY, D("2027-01-31")),
+             "2027-02-28");
+  expect_day(tasks_next_due(PCN__TASK_REPEAT__TASK_MONTHLY, D("2027-02-28")),
+             "2027-03-31"); /* month end stays month end */
+  expect_day(tasks_next_due(PCN__TASK_REPEAT__TASK_MONTHLY, D("2028-01-29")),
+             "2028-02-29");
+  expect_day(tasks_next_due(PCN__TASK_REPEAT__TASK_MONTHLY, D("2027-03-15")),
+             "2027-04-15");
+  expect_day(tasks_next_due(PCN__TASK_REPEAT__TASK_QUARTERLY, D("2027-11-30")),
+             "2028-02-29");
+  expect_day(tasks_next_due(PCN__TASK_REPEAT__TASK_QUARTERLY, D("2027-12-10")),
+             "2028-03-10");
+  expect_day(
+      tasks_next_due(PCN__TASK_REPEAT__TASK_REPEAT_NONE, D("2027-12-10")),
+      "2027-12-10");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_task_dates),
       cmocka_unit_test(test_series_dates),
       cmocka_unit_test(test_make_on),
       cmocka_unit_test(test_reminder_days),
