@@ -19,7 +19,7 @@
 enum { EXIT_DONE = 0, EXIT_USAGE = 1, EXIT_REFUSED = 2, EXIT_CONNECT = 3 };
 
 #define CLI_MAX_OPTS 16
-#define CLI_MAX_ARGS 4
+#define CLI_MAX_ARGS 32 /* positionals: pcn funds claim approve 4 5 6 ... */
 
 typedef struct cli_opt {
   const char *name; /* long name without "--" */

@@ -90,6 +90,8 @@ streams = {
     "arrs": [dict(funds_rate_set=pb.FundsRateSet(year=2030, stream="arrs", basis=2, rate_cp=261201)),
              dict(funds_arrs_claim=pb.FundsArrsClaim(month="2030-04", pence=1825000, reference="ARRS-04")),
              dict(funds_arrs_claim=pb.FundsArrsClaim(month="2030-13", pence=-1)),
+             dict(funds_arrs_claim_reverse=pb.FundsArrsClaimReverse(month="2030-04", reason="sent twice")),
+             dict(funds_claim_decide=pb.FundsClaimDecide(ids=[4, 5, 6], approve=True, stream="core")),
              dict(clock_advance=pb.ClockAdvance(ms=1400 * 86400000)),
              dict(funds_headroom=pb.FundsHeadroom(year=2030)),
              dict(funds_headroom=pb.FundsHeadroom())],

@@ -3,8 +3,10 @@
  * and the weighted population of 1 April (rounded half up to the penny),
  * claims month by month, cumulative, left, the register's monthly costs,
  * the projected loss on hand-computed figures, due dates and overdue
- * months, a month's claim replaced; bad claims refused with the field
- * named and nothing changed; and the monthly reminder: on the network's
+ * months, a month's claim replaced, claims only for months that are over
+ * and of more than nothing, a mistaken claim reversed (the month unclaimed
+ * and reminded about again); bad claims refused with the field named and
+ * nothing changed; and the monthly reminder: on the network's
  * reminder days and the working day after, once each, none once claimed,
  * none before the first ARRS rate's year, only the latest after a long
  * stop, nothing repeated after a restart, and only the network's people
@@ -237,18 +239,18 @@ static void test_headroom(void **state) {
   assert_false(h->months[0]->overdue);
   assert_false(h->months[1]->overdue);
 
-  /* This month may be claimed (a claim of 0 is a claim). */
-  claim(w->mgr, "2027-06", 0, "", PCN__STATUS_CODE__OK);
-  h = headroom(w->mgr, 2027);
-  assert_int_equal(h->n_claims, 3);
-  /* June now counts, with nothing: 8050051 * 12 / 3 = 32200204. */
-  assert_int_equal(h->months[2]->projected_lost, 53940619 - 32200204);
-
-  /* Refusals, each naming its field; nothing changes. */
+  /* Refusals, each naming its field; nothing changes. This month is not
+   * over (on 15 June, June's claim is refused, saying from when), nor is
+   * a month to come; a claim of nothing is no claim (issue 20). */
   since = its_head(w->mgr);
+  r = claim(w->mgr, "2027-06", 100, "", PCN__STATUS_CODE__INVALID_ARGUMENT);
+  its_field_is(r, "month");
+  assert_non_null(strstr(r->status->message, "not over"));
+  assert_non_null(strstr(r->status->message, "from 2027-07-01"));
   r = claim(w->mgr, "2027-07", 100, "", PCN__STATUS_CODE__INVALID_ARGUMENT);
   its_field_is(r, "month");
-  assert_non_null(strstr(r->status->message, "has not begun"));
+  r = claim(w->mgr, "2027-05", 0, "", PCN__STATUS_CODE__INVALID_ARGUMENT);
+  its_field_is(r, "pence");
   r = claim(w->mgr, "2027-05", -1, "", PCN__STATUS_CODE__INVALID_ARGUMENT);
   its_field_is(r, "pence");
   r = claim(w->mgr, "2027-13", 100, "", PCN__STATUS_CODE__INVALID_ARGUMENT);
@@ -263,6 +265,7 @@ static void test_headroom(void **state) {
   assert_int_equal(its_head(w->mgr), since);
   h = headroom(w->mgr, 2027);
   assert_int_equal(h->claimed, 8050051);
+  assert_int_equal(h->n_claims, 2);
   assert_int_equal(h->months[1]->claimed, 3950051);
 
   /* Another year: no rate, no ceiling; a year out of range is refused. */
@@ -299,6 +302,86 @@ static void test_headroom(void **state) {
   h = headroom(w->pm_a, 2027);
   assert_int_equal(h->claimed, 8050051);
   assert_string_equal(h->claims[0]->reference, "ARRS-04b");
+  world_free(w);
+}
+
+/* ------------------------------------------------------------ reversal */
+
+static const Pcn__Response *reverse(its_member *m, const char *month,
+                                    const char *reason, int code) {
+  Pcn__FundsArrsClaimReverse v = PCN__FUNDS_ARRS_CLAIM_REVERSE__INIT;
+  v.month = (char *)month;
+  v.reason = (char *)reason;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM_REVERSE;
+  req.funds_arrs_claim_reverse = &v;
+  return its_expect(m, &req, code);
+}
+
+/* A mistaken claim is reversed (issue 20): the month is unclaimed again,
+ * overdue in the headroom, its reminders resume, and it may be claimed
+ * anew. May's claim is due Thursday 10 June 2027. */
+static void test_reverse(void **state) {
+  (void)state;
+  world *w = world_new("2027-06-01");
+  rate(w->mgr, 2027, PCN__FUNDS_BASIS__FUNDS_PER_WEIGHTED, 261201);
+  claim(w->mgr, "2027-05", 3900000, "ARRS-05", PCN__STATUS_CODE__OK);
+  goto_day(w->mgr, "2027-06-15");
+  uint64_t since = its_head(w->mgr);
+  const Pcn__FundsHeadroomReport *h = headroom(w->mgr, 2027);
+  assert_int_equal(h->months[1]->claimed, 3900000);
+  assert_false(h->months[1]->overdue);
+
+  /* Refusals: a practice manager, no reason, a month with no claim, a
+   * month that is not one. Nothing changes. */
+  reverse(w->pm_a, "2027-05", "wrong", PCN__STATUS_CODE__PERMISSION_DENIED);
+  its_field_is(
+      reverse(w->mgr, "2027-05", "", PCN__STATUS_CODE__INVALID_ARGUMENT),
+      "reason");
+  reverse(w->mgr, "2027-04", "wrong", PCN__STATUS_CODE__NOT_FOUND);
+  its_field_is(
+      reverse(w->mgr, "May", "wrong", PCN__STATUS_CODE__INVALID_ARGUMENT),
+      "month");
+  assert_int_equal(its_head(w->mgr), since);
+
+  const Pcn__Response *r =
+      reverse(w->mgr, "2027-05", "sent for the wrong month", 0);
+  assert_int_equal(r->funds_arrs_claim->pence, 3900000);
+  assert_true(r->funds_arrs_claim->reversed_at > 0);
+  assert_string_equal(r->funds_arrs_claim->reversed_by, "manager");
+  assert_string_equal(r->funds_arrs_claim->reversed_reason,
+                      "sent for the wrong month");
+  reverse(w->mgr, "2027-05", "again", PCN__STATUS_CODE__FAILED_PRECONDITION);
+
+  /* Every member sees the reversal; the month is unclaimed and overdue. */
+  its_events *e = its_seen(w->s, w->pm_a, w->mgr, since);
+  assert_int_equal(its_events_count(e, PCN__EVENT__RECORD_FUNDS_ARRS_CLAIM), 1);
+  assert_int_equal(e->ev[0]->op, PCN__OP__UPDATED);
+  assert_true(e->ev[0]->funds_arrs_claim->reversed_at > 0);
+  its_events_free(e);
+  h = headroom(w->pm_a, 2027);
+  assert_int_equal(h->claimed, 0);
+  assert_int_equal(h->n_claims, 0);
+  assert_int_equal(h->months[1]->claimed, 0);
+  assert_true(h->months[1]->overdue);
+
+  /* Its reminders resume: the next tick tells the network's people that
+   * May is overdue, once. */
+  its_advance(w->mgr, 3600 * 1000);
+  assert_non_null(strstr(dues_since(w, since), "2027-05:-"));
+  const char *once = dues_since(w, since);
+  char first[64];
+  snprintf(first, sizeof first, "%s", once);
+  goto_day(w->mgr, "2027-06-16");
+  assert_string_equal(dues_since(w, since), first);
+
+  /* Claimed anew: counted again, and the reminders stop. */
+  claim(w->mgr, "2027-05", 3950000, "ARRS-05b", PCN__STATUS_CODE__OK);
+  h = headroom(w->mgr, 2027);
+  assert_int_equal(h->months[1]->claimed, 3950000);
+  assert_false(h->months[1]->overdue);
+  goto_day(w->mgr, "2027-06-18");
+  assert_string_equal(dues_since(w, since), first);
   world_free(w);
 }
 
@@ -390,6 +473,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_headroom),
       cmocka_unit_test(test_reminders),
+      cmocka_unit_test(test_reverse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
