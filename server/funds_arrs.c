@@ -37,13 +37,17 @@
  * - ceiling = rate_cp * heads / 100, rounded half up to the penny, in 128
  *   bits; a ceiling past PCN_PENCE_MAX is refused as a wrong rate.
  * - each month April..March: claimed (0 when none recorded), cumulative,
- *   staff_cost = the register's annual costs of those employed on the
- *   month's first day over twelve, rounded half up; due = the settings'
+ *   staff_cost = what the register's ARRS staff (staff.c: an ARRS role)
+ *   cost in the month: each day employed at the terms in force that day,
+ *   a twelfth of the year's cost shared over the month's days, rounded
+ *   half up (pro rata for a change of terms, a start or an end within
+ *   the month); due = the settings'
  *   arrs_claim_day (0 means 10) of the next month; overdue = due is
  *   before today and no claim is recorded (a reversed one is none).
  * - claimed = the year's claims; left = ceiling - claimed (negative when
  *   over-claimed); staff_cost = the months' costs summed; staff = how
- *   many are employed on the report's day (today, kept within the year).
+ *   many ARRS staff are employed on the report's day (today, kept within
+ *   the year).
  * - projected_lost, per month row i: the months counted are those up to
  *   and including i that have a claim recorded or have ended (before
  *   today's month). With k of them and C claimed to i, the average is
@@ -392,11 +396,9 @@ static int headroom_fill(MDB_txn *txn, store *st, pcn_arena *a, int32_t today,
     cum += r->claimed;
     r->cumulative = cum;
     r->overdue = !c && today > d;
-    int64_t cost;
-    uint32_t people;
-    if ((rc = staff_costs_on(txn, st, month_first_day(mi), &cost, &people)))
+    if ((rc = staff_arrs_month(txn, st, month_first_day(mi),
+                               month_first_day(mi + 1) - 1, &r->staff_cost)))
       return rc;
-    r->staff_cost = (cost + 6) / 12;
     rep->staff_cost += r->staff_cost;
     if (c || mi < now) counted++;
     int64_t lost = 0;

@@ -96,6 +96,44 @@ static void rate(its_member *m, uint32_t year, int basis, int64_t cp) {
   its_expect(m, &req, PCN__STATUS_CODE__OK);
 }
 
+static const Pcn__StaffMember *staff_as(its_member *m, const char *name,
+                                        const char *role, int64_t cost,
+                                        const char *started) {
+  Pcn__StaffAdd a = PCN__STAFF_ADD__INIT;
+  a.name = (char *)name;
+  a.role = (char *)role;
+  a.practice = A;
+  a.wte = 100;
+  a.annual_cost = cost;
+  a.started = (char *)started;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_ADD;
+  req.staff_add = &a;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK)->staff_member;
+}
+
+/* A change of terms (wte 0: unchanged) from a day ("" today). */
+static const Pcn__Response *terms(its_member *m, uint64_t id, uint32_t version,
+                                  uint32_t wte, int64_t cost, const char *from,
+                                  int code) {
+  Pcn__StaffUpdate u = PCN__STAFF_UPDATE__INIT;
+  u.id = id;
+  u.version = version;
+  if (wte) {
+    u.has_wte_case = PCN__STAFF_UPDATE__HAS_WTE_WTE;
+    u.wte = wte;
+  }
+  if (cost) {
+    u.has_annual_cost_case = PCN__STAFF_UPDATE__HAS_ANNUAL_COST_ANNUAL_COST;
+    u.annual_cost = cost;
+  }
+  u.from = (char *)from;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_UPDATE;
+  req.staff_update = &u;
+  return its_expect(m, &req, code);
+}
+
 static void staff(its_member *m, const char *name, int64_t cost,
                   const char *started) {
   Pcn__StaffAdd a = PCN__STAFF_ADD__INIT;
@@ -305,6 +343,81 @@ static void test_headroom(void **state) {
   world_free(w);
 }
 
+/* ------------------------------------------------------------ terms */
+
+/* Staff changes take effect from a day and history stays (issue 20): on 5
+ * December 2027 Sam (a clinical pharmacist, £42,000 a year from 1 April)
+ * goes to 0.8 WTE at £44,800 from 16 November. April to October stay
+ * £3,500.00 a month; November is 15 days at each: (15 x 4200000 + 15 x
+ * 4480000) / 360 = 361666.67 -> 361667; December on 4480000 / 12 =
+ * 373333.33 -> 373333. Dr Ray, a salaried GP (not an ARRS role), is in the
+ * register but not in the ARRS costs or count. */
+static void test_staff_terms(void **state) {
+  (void)state;
+  world *w = world_new("2027-12-05");
+  const Pcn__StaffMember *sam =
+      staff_as(w->mgr, "Sam Patel", "clinical pharmacist", 4200000,
+               "2027-04-01");
+  uint64_t id = sam->id;
+  staff_as(w->mgr, "Dr Ray", "salaried GP", 9000000, "2027-04-01");
+  const Pcn__FundsHeadroomReport *h = headroom(w->mgr, 2027);
+  assert_int_equal(h->months[0]->staff_cost, 350000);
+  assert_int_equal(h->staff, 1);
+
+  /* Refusals: a day without a change of terms, a day that is not one. */
+  its_field_is(terms(w->mgr, id, 1, 0, 0, "2027-11-16",
+                     PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "from");
+  its_field_is(terms(w->mgr, id, 1, 80, 0, "2027-11-31",
+                     PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "from");
+
+  const Pcn__Response *r =
+      terms(w->mgr, id, 1, 80, 4480000, "2027-11-16", PCN__STATUS_CODE__OK);
+  const Pcn__StaffMember *m = r->staff_member;
+  assert_int_equal(m->wte, 80);
+  assert_int_equal(m->annual_cost, 4480000);
+  assert_int_equal(m->n_terms, 2);
+  assert_string_equal(m->terms[0]->from, "");
+  assert_int_equal(m->terms[0]->annual_cost, 4200000);
+  assert_int_equal(m->terms[0]->wte, 100);
+  assert_string_equal(m->terms[1]->from, "2027-11-16");
+  assert_string_equal(m->terms[1]->set_by, "manager");
+  h = headroom(w->pm_a, 2027);
+  for (int i = 0; i < 7; i++)
+    assert_int_equal(h->months[i]->staff_cost, 350000); /* April-October */
+  assert_int_equal(h->months[7]->staff_cost, 361667);   /* November */
+  assert_int_equal(h->months[8]->staff_cost, 373333);   /* December */
+  assert_int_equal(h->months[11]->staff_cost, 373333);  /* March */
+  assert_int_equal(h->staff_cost, 7 * 350000 + 361667 + 4 * 373333);
+  assert_int_equal(h->staff, 1);
+
+  /* Without a day: from today (5 December): 4 days at 4480000 and 27 at
+   * 4600000 over 372 = 382043.01 -> 382043; January on 383333. */
+  r = terms(w->mgr, id, 2, 0, 4600000, "", PCN__STATUS_CODE__OK);
+  assert_int_equal(r->staff_member->n_terms, 3);
+  assert_string_equal(r->staff_member->terms[2]->from, "2027-12-05");
+  assert_int_equal(r->staff_member->terms[2]->wte, 80);
+  h = headroom(w->mgr, 2027);
+  assert_int_equal(h->months[7]->staff_cost, 361667);
+  assert_int_equal(h->months[8]->staff_cost, 382043);
+  assert_int_equal(h->months[9]->staff_cost, 383333);
+
+  /* A correction on a day already changed replaces that change only:
+   * November is (15 x 4200000 + 15 x 4500000) / 360 = 362500, and
+   * December's first four days move with it: (4 x 4500000 + 27 x
+   * 4600000) / 372 = 382258.06 -> 382258. */
+  r = terms(w->mgr, id, 3, 0, 4500000, "2027-11-16", PCN__STATUS_CODE__OK);
+  assert_int_equal(r->staff_member->n_terms, 3);
+  assert_int_equal(r->staff_member->annual_cost, 4600000); /* the newest */
+  h = headroom(w->mgr, 2027);
+  assert_int_equal(h->months[6]->staff_cost, 350000);
+  assert_int_equal(h->months[7]->staff_cost, 362500);
+  assert_int_equal(h->months[8]->staff_cost, 382258);
+  assert_int_equal(h->months[9]->staff_cost, 383333);
+  world_free(w);
+}
+
 /* ------------------------------------------------------------ reversal */
 
 static const Pcn__Response *reverse(its_member *m, const char *month,
@@ -474,6 +587,7 @@ int main(void) {
       cmocka_unit_test(test_headroom),
       cmocka_unit_test(test_reminders),
       cmocka_unit_test(test_reverse),
+      cmocka_unit_test(test_staff_terms),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
