@@ -159,6 +159,18 @@ static void test_headroom(void **state) {
   spin_ms(300);
   assert_int_equal(pcn_desk_notices(f->d, NULL), jo0);
 
+  /* A mistaken claim reversed from the form (issue 20): May is unclaimed
+   * and overdue again, on Jo's page too. */
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim month"), "2027-05");
+  dtest_click(form, "Reverse claim");
+  assert_true(dtest_wait_says(f, mgr_win, "Headroom note", "Reason:"));
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Reverse reason"), "sent twice");
+  dtest_click(form, "Reverse claim");
+  assert_true(dtest_wait_says(f, mgr_win, "Headroom note",
+                              "Reversed the ARRS claim for 2027-05"));
+  assert_true(dtest_wait_says(f, jo_win, "Month 2027-05", "Overdue"));
+  assert_int_equal(headroom(f->jo)->n_claims, 1);
+
   gtk_window_destroy(GTK_WINDOW(mgr_win));
   pcn_desk_free(md);
 }
