@@ -377,7 +377,7 @@ const cli_cmd funds_claims_cmds[] = {
       {"meeting", "ID", "backfill: the meeting attended"},
       {"user", "NAME", "backfill: who attended"},
       {"role", "ROLE",
-       "rate: the role (gp, practice manager, staff); backfill: optional, "
+       "rate: the role (gp, practice-manager, staff); backfill: optional, "
        "must be the attendee's own"},
       {"per-hour", "POUNDS", "rate: the hourly backfill rate for --role"},
       {"stream", "CODE", "approve: the stream that pays it"},

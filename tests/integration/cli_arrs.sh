@@ -88,6 +88,7 @@ ok
 mgr funds claim arrs reverse --month 2025-05 --reason "sent twice" > "$tmp/out"
 grep -q '^Reversed the ARRS claim for 2025-05 (£17,500.01); the month is unclaimed again.$' "$tmp/out" ||
   fail "reverse: $(cat "$tmp/out")"
+wait_feed 'reversed the ARRS claim for 2025-05 (£17,500.01): sent twice'
 jo funds headroom --year 2025 > "$tmp/out"
 grep -E -q '^claimed: +£18,300.00$' "$tmp/out" || fail "claimed after reverse: $(cat "$tmp/out")"
 grep -E -q '^2025-05 +- +£18,300.00 +£0.00 +2025-06-10 +OVERDUE ' "$tmp/out" ||
