@@ -537,7 +537,10 @@ static int decide_apply(wtx *w, wjob *job) {
   p->claims = all;
   for (size_t i = 0; i < r->n_ids; i++) {
     int rc = decide_one(w, job, r, r->ids[i], 1, &all[i]);
-    if (rc) return rc;
+    if (rc) { /* none was decided: no claim goes back as if it were */
+      job->resp.body_case = PCN__RESPONSE__BODY__NOT_SET;
+      return rc;
+    }
     p->n_claims++;
   }
   job->resp.body_case = PCN__RESPONSE__BODY_FUNDS_CLAIMS_DECIDED;

@@ -631,6 +631,7 @@ static void test_decide_several(void **state) {
   const Pcn__Response *r =
       decide_many(w->mgr, bad, 3, 1, "", PCN__STATUS_CODE__NOT_FOUND);
   assert_non_null(strstr(r->status->message, "None of the claims"));
+  assert_int_equal(r->body_case, PCN__RESPONSE__BODY__NOT_SET);
   uint64_t twice[] = {c1, c1};
   field_is(
       decide_many(w->mgr, twice, 2, 1, "", PCN__STATUS_CODE__INVALID_ARGUMENT),
