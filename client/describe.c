@@ -429,8 +429,13 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
   case PCN__EVENT__RECORD_FUNDS_ARRS_CLAIM: {
     char amt[PCN_PENCE_BUF];
     pcn_pence_format(ev->funds_arrs_claim->pence, 1, amt);
-    k = snprintf(out, n, "recorded the ARRS claim for %s: %s",
-                 ev->funds_arrs_claim->month, amt);
+    if (ev->funds_arrs_claim->reversed_at)
+      k = snprintf(out, n, "reversed the ARRS claim for %s (%s): %s",
+                   ev->funds_arrs_claim->month, amt,
+                   ev->funds_arrs_claim->reversed_reason);
+    else
+      k = snprintf(out, n, "recorded the ARRS claim for %s: %s",
+                   ev->funds_arrs_claim->month, amt);
     break;
   }
   case PCN__EVENT__RECORD_SERVER_NOTICE: {

@@ -96,10 +96,16 @@ int task_create_in(wtx *w, wjob *job, const Pcn__TaskCreate *r,
                    Pcn__Task **out);
 
 /* staff.c, for funds.c (ARRS headroom): the annual costs (pence) of the
- * staff employed on day (days since 1970), summed, and how many they are.
- * 0 or an LMDB error. */
+ * ARRS staff (an ARRS role) employed on day (days since 1970), each at
+ * the terms in force that day, summed, and how many they are. 0 or an
+ * LMDB error. */
 int staff_costs_on(MDB_txn *txn, store *st, int32_t day, int64_t *pence,
                    uint32_t *count);
+/* staff.c: what the ARRS staff cost over the days first..last (a month):
+ * each day employed at the terms in force that day, a twelfth of the
+ * year's cost shared over the days, rounded half up once. */
+int staff_arrs_month(MDB_txn *txn, store *st, int32_t first, int32_t last,
+                     int64_t *pence);
 
 /* funds.c: the figures (list size, weighted population, locality) in force
  * on day for every practice that has some, in practice id order, decoded

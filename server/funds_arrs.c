@@ -5,14 +5,25 @@
  *
  * Records (in funds_claims, beside funds_claims.c's 'C', 'M', 'P' keys):
  *   'A' "YYYY-MM" -> pcn.FundsArrsClaimRecord (recording a month again
- *                    replaces it: the claim is what was last sent)
+ *                    replaces it: the claim is what was last sent; a
+ *                    reversed one, reversed_at set, is kept as the record
+ *                    of the mistake and counts as no claim)
  *   'a' "YYYY-MM" -> "YYYY-MM-DD", the reminder day last reminded for
  *                    (the tick's memory; absent: never reminded)
  *
  * Claims (FundsArrsClaim, the PCN manager only):
- * - month is YYYY-MM, this month or earlier: a month that has not begun
- *   has nothing to claim. pence is 0 or more (a month with nobody in post
- *   is claimed as nothing, which stops its reminders).
+ * - month is YYYY-MM of a month that is over (before today's month):
+ *   the claim is for what the month cost, known once it has ended; the
+ *   refusal says the day it can be claimed from. pence is more than 0: a
+ *   claim of nothing would stop the month's reminders and show it
+ *   claimed when nothing was (a month with nobody in post simply needs no
+ *   claim; its reminders stop once later months' begin).
+ * - FundsArrsClaimReverse (the PCN manager, with a reason) marks the
+ *   month's claim reversed: the month is unclaimed again, its 'a' record
+ *   is dropped so that the next tick reminds about it again, and a new
+ *   claim may be recorded. ARRS claims are the network's record of what
+ *   it asked the commissioner for, not ledger entries (money in is a
+ *   FundsReceive): so they are reversed here, not by pcn funds reverse.
  *
  * Headroom (FundsHeadroom, every member), for financial year Y (April Y
  * to March Y+1; 0: the year today is in):
@@ -26,13 +37,17 @@
  * - ceiling = rate_cp * heads / 100, rounded half up to the penny, in 128
  *   bits; a ceiling past PCN_PENCE_MAX is refused as a wrong rate.
  * - each month April..March: claimed (0 when none recorded), cumulative,
- *   staff_cost = the register's annual costs of those employed on the
- *   month's first day over twelve, rounded half up; due = the settings'
+ *   staff_cost = what the register's ARRS staff (staff.c: an ARRS role)
+ *   cost in the month: each day employed at the terms in force that day,
+ *   a twelfth of the year's cost shared over the month's days, rounded
+ *   half up (pro rata for a change of terms, a start or an end within
+ *   the month); due = the settings'
  *   arrs_claim_day (0 means 10) of the next month; overdue = due is
- *   before today and no claim is recorded (a claim of 0 counts).
+ *   before today and no claim is recorded (a reversed one is none).
  * - claimed = the year's claims; left = ceiling - claimed (negative when
  *   over-claimed); staff_cost = the months' costs summed; staff = how
- *   many are employed on the report's day (today, kept within the year).
+ *   many ARRS staff are employed on the report's day (today, kept within
+ *   the year).
  * - projected_lost, per month row i: the months counted are those up to
  *   and including i that have a claim recorded or have ended (before
  *   today's month). With k of them and C claimed to i, the average is
@@ -133,13 +148,25 @@ static void arrs_key(uint8_t key[ARRS_KEY], char tag, int mi) {
   memcpy(key + 1, m, 7);
 }
 
-static int claim_load(MDB_txn *txn, store *st, int mi, pcn_arena *a,
-                      Pcn__FundsArrsClaimRecord **out) {
+/* The month's record, reversed or not. */
+static int claim_record(MDB_txn *txn, store *st, int mi, pcn_arena *a,
+                        Pcn__FundsArrsClaimRecord **out) {
   uint8_t key[ARRS_KEY];
   arrs_key(key, 'A', mi);
   return store_get_pb(txn, st->funds_claims, key, ARRS_KEY,
                       &pcn__funds_arrs_claim_record__descriptor, a,
                       (void **)out);
+}
+
+/* The month's claim: MDB_NOTFOUND when none, or when it was reversed. */
+static int claim_load(MDB_txn *txn, store *st, int mi, pcn_arena *a,
+                      Pcn__FundsArrsClaimRecord **out) {
+  int rc = claim_record(txn, st, mi, a, out);
+  if (rc == 0 && (*out)->reversed_at) {
+    *out = NULL;
+    return MDB_NOTFOUND;
+  }
+  return rc;
 }
 
 /* The first financial year with an "arrs" rate; MDB_NOTFOUND when none. */
@@ -166,23 +193,33 @@ static int claim_today_month(int64_t now_ms) {
   return month_of_day(pcn_day_of_ms(now_ms));
 }
 
+/* Checks a claimed month: YYYY-MM and over (before today's month). */
+static int check_month_over(req_ctx *ctx, const char *month, int *mi) {
+  if (month_parse(month, mi))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "month",
+                          "month: write the month claimed for as YYYY-MM, "
+                          "such as 2027-04.");
+  if (*mi >= claim_today_month(srv_now_ms(ctx->srv))) {
+    char from[11];
+    pcn_date_format(month_first_day(*mi + 1), from);
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "month",
+                          "month: %s is not over yet; its claim can be "
+                          "recorded from %s.",
+                          month, from);
+  }
+  return 0;
+}
+
 static int arrs_claim_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__FundsArrsClaim *r = ctx->req->funds_arrs_claim;
   int mi;
-  if (month_parse(r->month, &mi))
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "month",
-                          "month: write the month claimed for as YYYY-MM, "
-                          "such as 2027-04.");
-  if (mi > claim_today_month(srv_now_ms(ctx->srv)))
-    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "month",
-                          "month: %s has not begun; claim a month once it "
-                          "has started.",
-                          r->month);
-  if (r->pence < 0 || r->pence > PCN_PENCE_MAX)
+  if (check_month_over(ctx, r->month, &mi)) return ctx->status->code;
+  if (r->pence <= 0 || r->pence > PCN_PENCE_MAX)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "pence",
-                          "pence: the claim is 0 or more, and at most "
-                          "£100,000,000,000.00.");
+                          "pence: a claim is more than £0.00 and at most "
+                          "£100,000,000,000.00; a month with nothing to "
+                          "claim needs no claim.");
   if (ctx_check_text(ctx, "reference", r->reference, ARRS_REF_MAX, 0, 0) ||
       ctx_check_text(ctx, "note", r->note, ARRS_NOTE_MAX, 0, 1))
     return ctx->status->code;
@@ -192,11 +229,11 @@ static int arrs_claim_prepare(req_ctx *ctx, wjob *job) {
 static int arrs_claim_apply(wtx *w, wjob *job) {
   Pcn__FundsArrsClaim *r = job->req->funds_arrs_claim;
   int mi;
-  if (month_parse(r->month, &mi) || mi > claim_today_month(job->now_ms))
+  if (month_parse(r->month, &mi) || mi >= claim_today_month(job->now_ms))
     return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
-                    "The month %.10s has not begun.", r->month);
+                    "month: %.10s is not over yet.", r->month);
   Pcn__FundsArrsClaimRecord *old = NULL, *x;
-  int rc = claim_load(w->txn, w->st, mi, &job->arena, &old);
+  int rc = claim_record(w->txn, w->st, mi, &job->arena, &old);
   if (rc && rc != MDB_NOTFOUND) return wtx_lmdb(w, rc, "reading the claim");
   x = pcn_arena_alloc(&job->arena, sizeof *x);
   if (!x) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
@@ -217,6 +254,61 @@ static int arrs_claim_apply(wtx *w, wjob *job) {
   ev.funds_arrs_claim = x;
   if ((rc = feed_emit(w, old ? PCN__OP__UPDATED : PCN__OP__CREATED, "", &ev)))
     return rc;
+  job->resp.body_case = PCN__RESPONSE__BODY_FUNDS_ARRS_CLAIM;
+  job->resp.funds_arrs_claim = x;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int arrs_reverse_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__FundsArrsClaimReverse *r = ctx->req->funds_arrs_claim_reverse;
+  int mi;
+  if (month_parse(r->month, &mi))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "month",
+                          "month: write the month whose claim is reversed "
+                          "as YYYY-MM, such as 2027-04.");
+  if (ctx_check_text(ctx, "reason", r->reason, ARRS_NOTE_MAX, 1, 1))
+    return ctx->status->code;
+  return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
+}
+
+static int arrs_reverse_apply(wtx *w, wjob *job) {
+  Pcn__FundsArrsClaimReverse *r = job->req->funds_arrs_claim_reverse;
+  int mi;
+  if (month_parse(r->month, &mi))
+    return wtx_fail(w, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                    "month: write the month as YYYY-MM.");
+  Pcn__FundsArrsClaimRecord *x = NULL;
+  int rc = claim_record(w->txn, w->st, mi, &job->arena, &x);
+  if (rc == MDB_NOTFOUND)
+    return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
+                    "month: no ARRS claim is recorded for %.7s; pcn funds "
+                    "headroom shows the months claimed.",
+                    r->month);
+  if (rc) return wtx_lmdb(w, rc, "reading the claim");
+  if (x->reversed_at)
+    return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
+                    "The claim for %s was already reversed by %s; record "
+                    "the month's claim again with pcn funds claim arrs.",
+                    x->month, x->reversed_by);
+  x->reversed_at = job->now_ms;
+  x->reversed_by = job->who.username;
+  x->reversed_reason = r->reason;
+  uint8_t key[ARRS_KEY];
+  arrs_key(key, 'A', mi);
+  if ((rc = store_put_pb(w->txn, w->st->funds_claims, key, ARRS_KEY,
+                         (const ProtobufCMessage *)x)))
+    return wtx_lmdb(w, rc, "saving the claim");
+  /* The month is unclaimed again: forget its reminders, so the next tick
+   * reminds about it (if it is still among the months reminded about). */
+  arrs_key(key, 'a', mi);
+  MDB_val k = {ARRS_KEY, key};
+  rc = mdb_del(w->txn, w->st->funds_claims, &k, NULL);
+  if (rc && rc != MDB_NOTFOUND) return wtx_lmdb(w, rc, "clearing a reminder");
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_FUNDS_ARRS_CLAIM;
+  ev.funds_arrs_claim = x;
+  if ((rc = feed_emit(w, PCN__OP__UPDATED, "", &ev))) return rc;
   job->resp.body_case = PCN__RESPONSE__BODY_FUNDS_ARRS_CLAIM;
   job->resp.funds_arrs_claim = x;
   return PCN__STATUS_CODE__OK;
@@ -304,11 +396,9 @@ static int headroom_fill(MDB_txn *txn, store *st, pcn_arena *a, int32_t today,
     cum += r->claimed;
     r->cumulative = cum;
     r->overdue = !c && today > d;
-    int64_t cost;
-    uint32_t people;
-    if ((rc = staff_costs_on(txn, st, month_first_day(mi), &cost, &people)))
+    if ((rc = staff_arrs_month(txn, st, month_first_day(mi),
+                               month_first_day(mi + 1) - 1, &r->staff_cost)))
       return rc;
-    r->staff_cost = (cost + 6) / 12;
     rep->staff_cost += r->staff_cost;
     if (c || mi < now) counted++;
     int64_t lost = 0;
@@ -456,6 +546,9 @@ int funds_arrs_tick(wtx *w, wjob *job) {
 const req_entry funds_arrs_entries[] = {
     {PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM, "record the network's ARRS claim",
      REQ_WRITE, R_PCNM, 0, 0, NULL, arrs_claim_prepare, arrs_claim_apply, NULL},
+    {PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM_REVERSE,
+     "reverse the network's ARRS claim for a month", REQ_WRITE, R_PCNM, 0, 0,
+     NULL, arrs_reverse_prepare, arrs_reverse_apply, NULL},
     {PCN__REQUEST__BODY_FUNDS_HEADROOM, "see the ARRS headroom", 0, R_ALL, 0, 0,
      headroom_read, NULL, NULL, NULL},
 };

@@ -14,13 +14,19 @@
  * A claim is for one person's attendance at one meeting: the minutes the
  * meeting recorded, at the role's rate when claimed (minutes x rate / 60,
  * rounded half up to the penny), paid to the practice the person belonged
- * to when attendance was recorded. A claim is PENDING until the PCN
- * manager approves it (paid from a stream in the same transaction:
- * funds_post_claim in funds.c, which keeps the chart of accounts) or
- * rejects it (with a reason); then it never changes again. Another claim
- * for the same attendance is refused unless the earlier one was rejected.
- * A claim's entry may be reversed like any entry; the claim stays
- * approved (the reversal is the ledger's record of the correction).
+ * to when attendance was recorded. The role is the attendee's own, from
+ * their member record, never the claimer's word (member_rate_role: a
+ * clinician is "gp", a practice manager "practice-manager", anyone else
+ * at a practice "staff"); a request may name it, and is refused when it
+ * names another. A role with no rate is refused naming the rate to set. A claim
+ * is PENDING until the PCN manager approves it (paid from a stream in the same
+ * transaction: funds_post_claim in funds.c, which keeps the chart of accounts)
+ * or rejects it (with a reason); then it never changes again. Several claims
+ * may be decided alike in one request (ids): all in the one transaction, or
+ * none when any cannot be (the refusal names it). Another claim for the same
+ * attendance is refused unless the earlier one was rejected. A claim's entry
+ * may be reversed like any entry; the claim stays approved (the reversal is the
+ * ledger's record of the correction).
  *
  * Who: the practice manager of the attendee's practice, or the PCN
  * manager, claims (a clinician too, for their own attendance); only the PCN
@@ -51,6 +57,7 @@
 #define REASON_MAX 500
 #define CLAIMS_LIST_MAX 500
 #define CLAIMS_SCAN_MAX 20000
+#define DECIDE_MAX 100 /* claims decided in one request */
 #define YEAR_MIN 2000
 #define YEAR_MAX 2200
 #define DAY_MS 86400000LL
@@ -82,6 +89,16 @@ static int check_role(req_ctx *ctx, char *role) {
                         "by spaces or '-', such as gp, nurse or "
                         "practice-manager.",
                         ROLE_MAX);
+}
+
+/* The backfill rate's role for a member of a practice, by their role in
+ * the network: the server's record, so no claimer picks a dearer one. */
+static const char *member_rate_role(int role) {
+  switch (role) {
+  case PCN__ROLE__CLINICIAN: return "gp";
+  case PCN__ROLE__PRACTICE_MANAGER: return "practice-manager";
+  default: return "staff";
+  }
 }
 
 /* ------------------------------------------------------------ keys */
@@ -222,6 +239,7 @@ typedef struct claim_basis {
   Pcn__Meeting *meeting;
   Pcn__MeetingAttendance *att;
   const char *practice;
+  const char *role; /* member_rate_role of the attendee */
 } claim_basis;
 
 static int claim_find(MDB_txn *txn, store *st, pcn_arena *a,
@@ -250,6 +268,7 @@ static int claim_find(MDB_txn *txn, store *st, pcn_arena *a,
    * it; with no attendance, their practice now (the claim then fails as
    * not attended, but the refusal goes to whoever may know). */
   b->practice = b->att ? b->att->practice : mem->practice;
+  b->role = member_rate_role(mem->role);
   return 0;
 }
 
@@ -272,14 +291,19 @@ static int claim_check(MDB_txn *txn, store *st, pcn_arena *a,
                  "username: %.40s is not recorded as attending meeting %llu; "
                  "its organiser records attendance with pcn meeting attend.",
                  r->username, (unsigned long long)b->meeting->id);
+  if (r->role[0] && strcmp(r->role, b->role) != 0)
+    return CFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "role",
+                 "role: %.40s is claimed as '%s', their role in the network; "
+                 "leave the role out (it is not '%s').",
+                 r->username, b->role, r->role);
   Pcn__FundsBackfillRate *rate;
-  int rc = rate_find(txn, st, r->role, a, &rate);
+  int rc = rate_find(txn, st, b->role, a, &rate);
   if (rc == MDB_NOTFOUND)
     return CFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "role",
-                 "role: there is no backfill rate for '%s'; the PCN manager "
-                 "sets one with pcn funds claim rate --role %s --per-hour "
-                 "POUNDS.",
-                 r->role, r->role);
+                 "role: there is no backfill rate for '%s', %.40s's role; "
+                 "the PCN manager sets one with pcn funds claim rate --role "
+                 "'%s' --per-hour POUNDS.",
+                 b->role, r->username, b->role);
   if (rc)
     return CFAIL(m, PCN__STATUS_CODE__INTERNAL, "",
                  "The backfill rate could not be read.");
@@ -314,7 +338,7 @@ static int claim_check(MDB_txn *txn, store *st, pcn_arena *a,
   c->meeting_date = date;
   c->username = r->username;
   c->practice = (char *)b->practice;
-  c->role = r->role;
+  c->role = (char *)b->role;
   c->minutes = b->att->minutes;
   c->pence_per_hour = rate->pence_per_hour;
   /* minutes x rate / 60 to the penny, half up: at most 1440 x 10^6. */
@@ -332,7 +356,7 @@ static int create_prepare(req_ctx *ctx, wjob *job) {
                           "meeting_id: name the meeting attended (pcn "
                           "meeting list shows their numbers).");
   if (ctx_check_text(ctx, "username", r->username, PCN_MAX_USERNAME, 1, 0) ||
-      check_role(ctx, r->role))
+      (r->role[0] && check_role(ctx, r->role)))
     return ctx->status->code;
   claim_basis b;
   cmsg m = {0};
@@ -401,7 +425,29 @@ static int create_apply(wtx *w, wjob *job) {
 static int decide_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__FundsClaimDecide *r = ctx->req->funds_claim_decide;
-  if (!r->id)
+  if (r->n_ids) {
+    if (r->id || r->version)
+      return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "ids",
+                            "ids: name one claim by id (with its version) "
+                            "or several by ids (without), not both.");
+    if (r->n_ids > DECIDE_MAX)
+      return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "ids",
+                            "ids: at most %d claims are decided at once; "
+                            "decide the rest in another request.",
+                            DECIDE_MAX);
+    for (size_t i = 0; i < r->n_ids; i++) {
+      if (!r->ids[i])
+        return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "ids",
+                              "ids: claim numbers are above 0 (pcn funds "
+                              "claim list shows them).");
+      for (size_t j = 0; j < i; j++)
+        if (r->ids[j] == r->ids[i])
+          return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "ids",
+                                "ids: claim %llu is named twice; name each "
+                                "claim once.",
+                                (unsigned long long)r->ids[i]);
+    }
+  } else if (!r->id)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "id",
                           "id: name the claim (pcn funds claim list shows "
                           "them).");
@@ -431,14 +477,18 @@ static int decide_prepare(req_ctx *ctx, wjob *job) {
   return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
 }
 
-static int decide_apply(wtx *w, wjob *job) {
-  Pcn__FundsClaimDecide *r = job->req->funds_claim_decide;
+/* Decides claim id as r says, into *out; of several (many), a refusal
+ * says that none was decided. */
+static int decide_one(wtx *w, wjob *job, const Pcn__FundsClaimDecide *r,
+                      uint64_t id, int many, Pcn__FundsClaim **out) {
+  const char *none = many ? " None of the claims named was decided." : "";
   Pcn__FundsClaim *c;
-  int rc = claim_load(w->txn, w->st, r->id, &job->arena, &c);
+  int rc = claim_load(w->txn, w->st, id, &job->arena, &c);
   if (rc == MDB_NOTFOUND)
     return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
-                    "There is no claim %llu; pcn funds claim list shows them.",
-                    (unsigned long long)r->id);
+                    "There is no claim %llu; pcn funds claim list shows "
+                    "them.%s",
+                    (unsigned long long)id, none);
   if (rc) return wtx_lmdb(w, rc, "reading the claim");
   if (r->version && r->version != c->version) {
     job->resp.body_case = PCN__RESPONSE__BODY_FUNDS_CLAIM;
@@ -451,12 +501,12 @@ static int decide_apply(wtx *w, wjob *job) {
   if (c->state != PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING)
     return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
                     "Claim %llu was already %s by %s; a claim is decided "
-                    "once.",
+                    "once.%s",
                     (unsigned long long)c->id,
                     c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED
                         ? "approved"
                         : "rejected",
-                    c->decided_by);
+                    c->decided_by, none);
   if (r->approve) {
     Pcn__FundsEntry *e;
     if ((rc = funds_post_claim(w, job, c, r->stream, r->date, &e))) return rc;
@@ -471,7 +521,31 @@ static int decide_apply(wtx *w, wjob *job) {
   c->decided_by = job->who.username;
   c->decided_at = job->now_ms;
   if ((rc = claim_save(w, c))) return rc;
+  *out = c;
   return claim_emit(w, job, PCN__OP__UPDATED, c);
+}
+
+static int decide_apply(wtx *w, wjob *job) {
+  Pcn__FundsClaimDecide *r = job->req->funds_claim_decide;
+  Pcn__FundsClaim *c;
+  if (!r->n_ids) return decide_one(w, job, r, r->id, 0, &c);
+  Pcn__FundsClaimPage *p = pcn_arena_alloc(&job->arena, sizeof *p);
+  Pcn__FundsClaim **all = pcn_arena_alloc(&job->arena, r->n_ids * sizeof *all);
+  if (!p || !all)
+    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  pcn__funds_claim_page__init(p);
+  p->claims = all;
+  for (size_t i = 0; i < r->n_ids; i++) {
+    int rc = decide_one(w, job, r, r->ids[i], 1, &all[i]);
+    if (rc) { /* none was decided: no claim goes back as if it were */
+      job->resp.body_case = PCN__RESPONSE__BODY__NOT_SET;
+      return rc;
+    }
+    p->n_claims++;
+  }
+  job->resp.body_case = PCN__RESPONSE__BODY_FUNDS_CLAIMS_DECIDED;
+  job->resp.funds_claims_decided = p;
+  return PCN__STATUS_CODE__OK;
 }
 
 static int list_read(req_ctx *ctx) {

@@ -5,7 +5,11 @@
  * paid to it beside its share of the list size.
  *
  * Records:
- *   staff        u64 id -> pcn.StaffMember
+ *   staff        u64 id -> pcn.StaffMember (with its terms' history:
+ *                repeated StaffTerms, oldest first; a record without any,
+ *                from before terms had dates, has had its wte and
+ *                annual_cost since the start: read so, and given a first
+ *                "" terms entry the first time they change; no migration)
  *   staff_rota   u64 staff id | u32 week -> pcn.StaffRotaWeek
  *                week is the Monday's day number (days since 1970) plus
  *                2^31, so the cursor walks a person's weeks in order
@@ -35,6 +39,18 @@
  * Shares are whole basis points split by largest remainder, so each
  * column adds up to exactly 100.00%.
  *
+ * Terms (issue 20): a change of wte or annual cost takes effect from a
+ * day (StaffUpdate.from, default today) and the terms before it stay as
+ * they were: the change is inserted in the history at its day (replacing
+ * a change of that same day), later changes keep theirs, and the record's
+ * wte and annual_cost are the newest terms. What a month cost is worked
+ * out from the terms in force on each of its days.
+ *
+ * ARRS: a person counts in the ARRS headroom's costs and head count only
+ * when their role is one of the ARRS roles (arrs_roles, any case); other
+ * roles (a salaried GP paid from core funds, say) are in the register
+ * and the rota but not reimbursed through ARRS.
+ *
  * Invariants: staff are never deleted (ending employment sets ended, the
  * last day). Register changes are versioned; a stale version is CONFLICT
  * with the current record. Leave is cancelled, not deleted.
@@ -47,6 +63,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "areas.h"
 #include "feed.h"
@@ -63,6 +80,7 @@
 #define STAFF_ROTA_MAX 200000    /* rota rows kept */
 #define STAFF_EQUITY_DAYS 731    /* the longest equity period (two years) */
 #define STAFF_COST_MAX 100000000 /* a million pounds a year, in pence */
+#define STAFF_TERMS_MAX 100      /* changes of terms kept per person */
 #define SESSIONS 10
 #define ROTA_KEY 12
 #define DAY_MS 86400000LL
@@ -252,10 +270,31 @@ static const char *part_words(int part) {
                                                            : "whole days";
 }
 
-int staff_costs_on(MDB_txn *txn, store *st, int32_t day, int64_t *pence,
-                   uint32_t *count) {
-  *pence = 0;
-  *count = 0;
+static int is_arrs_role(const char *role) {
+  for (size_t i = 0; i < N_ROLES; i++)
+    if (!strcasecmp(role, arrs_roles[i])) return 1;
+  return 0;
+}
+
+/* The terms in force on day d: the latest whose from is on or before d
+ * ("" is since the start); a record without terms has its own. */
+static void terms_on(const Pcn__StaffMember *m, int32_t d, uint32_t *wte,
+                     int64_t *cost) {
+  *wte = m->wte;
+  *cost = m->annual_cost;
+  for (size_t i = 0; i < m->n_terms; i++) {
+    const Pcn__StaffTerms *t = m->terms[i];
+    int32_t f;
+    if (t->from[0] && (pcn_date_parse(t->from, &f) || f > d)) break;
+    *wte = t->wte;
+    *cost = t->annual_cost;
+  }
+}
+
+/* Calls fn for each ARRS member of the register, decoded (freed after). */
+static int each_arrs(MDB_txn *txn, store *st,
+                     void (*fn)(const Pcn__StaffMember *m, void *arg),
+                     void *arg) {
   MDB_cursor *cur;
   int rc = mdb_cursor_open(txn, st->staff, &cur);
   if (rc) return rc;
@@ -267,14 +306,58 @@ int staff_costs_on(MDB_txn *txn, store *st, int32_t day, int64_t *pence,
       rc = MDB_CORRUPTED;
       break;
     }
-    if (employed_on(m, day)) {
-      *pence += m->annual_cost;
-      (*count)++;
-    }
+    if (is_arrs_role(m->role)) fn(m, arg);
     pcn__staff_member__free_unpacked(m, NULL);
   }
   mdb_cursor_close(cur);
   return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+typedef struct cost_sum {
+  int32_t first, last;
+  int64_t pence; /* staff_costs_on: a year's; staff_arrs_month: day-years */
+  uint32_t count;
+} cost_sum;
+
+static void add_on_day(const Pcn__StaffMember *m, void *arg) {
+  cost_sum *c = arg;
+  if (!employed_on(m, c->first)) return;
+  uint32_t wte;
+  int64_t cost;
+  terms_on(m, c->first, &wte, &cost);
+  c->pence += cost;
+  c->count++;
+}
+
+static void add_over_days(const Pcn__StaffMember *m, void *arg) {
+  cost_sum *c = arg;
+  for (int32_t d = c->first; d <= c->last; d++) {
+    if (!employed_on(m, d)) continue;
+    uint32_t wte;
+    int64_t cost;
+    terms_on(m, d, &wte, &cost);
+    c->pence += cost;
+  }
+}
+
+int staff_costs_on(MDB_txn *txn, store *st, int32_t day, int64_t *pence,
+                   uint32_t *count) {
+  cost_sum c = {day, day, 0, 0};
+  int rc = each_arrs(txn, st, add_on_day, &c);
+  *pence = c.pence;
+  *count = c.count;
+  return rc;
+}
+
+int staff_arrs_month(MDB_txn *txn, store *st, int32_t first, int32_t last,
+                     int64_t *pence) {
+  cost_sum c = {first, last, 0, 0};
+  int rc = each_arrs(txn, st, add_over_days, &c);
+  /* Each day is a twelfth of the year's cost shared over the month's
+   * days: the sum over days of cost / (12 x days), rounded half up. */
+  int64_t div = 12 * (int64_t)(last - first + 1);
+  *pence = (c.pence + div / 2) / div;
+  return rc;
 }
 
 /* ------------------------------------------------------------ checks */
@@ -461,8 +544,13 @@ static int update_prepare(req_ctx *ctx, wjob *job) {
       (r->has_role_case && check_role(ctx, r->role)) ||
       (r->has_wte_case && check_wte(ctx, r->wte)) ||
       (r->has_annual_cost_case && check_cost(ctx, r->annual_cost)) ||
-      (r->has_started_case && check_date(ctx, "started", r->started, 1)))
+      (r->has_started_case && check_date(ctx, "started", r->started, 1)) ||
+      check_date(ctx, "from", r->from, 1))
     return ctx->status->code;
+  if (r->from[0] && !r->has_wte_case && !r->has_annual_cost_case)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "from",
+                          "from: the day a change of wte or annual cost "
+                          "takes effect; give the new wte or cost with it.");
   if (r->has_practice_case &&
       !(r->practice = ctx_ods(ctx, "practice", r->practice, 0)))
     return ctx->status->code;
@@ -472,6 +560,70 @@ static int update_prepare(req_ctx *ctx, wjob *job) {
                     "Nothing to change: give a name, role, practice, wte, "
                     "annual cost or start date.");
   return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
+}
+
+/* Writer: the change of wte and/or annual cost r makes from day from,
+ * into m's terms (see the top of the file); *changed set when it changes
+ * anything. */
+static int terms_change(wtx *w, wjob *job, Pcn__StaffMember *m,
+                        const Pcn__StaffUpdate *r, int32_t from,
+                        int *changed) {
+  uint32_t wte;
+  int64_t cost;
+  terms_on(m, from, &wte, &cost);
+  uint32_t nw = r->has_wte_case ? r->wte : wte;
+  int64_t nc = r->has_annual_cost_case ? r->annual_cost : cost;
+  size_t n = m->n_terms ? m->n_terms : 1, i;
+  int same = 0;
+  Pcn__StaffTerms **t = pcn_arena_alloc(&job->arena, (n + 1) * sizeof *t);
+  Pcn__StaffTerms *x = pcn_arena_alloc(&job->arena, sizeof *x);
+  char *fs = pcn_arena_alloc(&job->arena, 11);
+  if (!t || !x || !fs)
+    return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  if (m->n_terms) {
+    memcpy(t, m->terms, n * sizeof *t);
+  } else { /* a record from before terms had dates: its terms so far */
+    Pcn__StaffTerms *t0 = pcn_arena_alloc(&job->arena, sizeof *t0);
+    if (!t0) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+    pcn__staff_terms__init(t0);
+    t0->wte = m->wte;
+    t0->annual_cost = m->annual_cost;
+    t0->set_at = m->created_at;
+    t[0] = t0;
+  }
+  for (i = 0; i < n; i++) {
+    int32_t f;
+    if (!t[i]->from[0] || pcn_date_parse(t[i]->from, &f) || f < from) continue;
+    same = f == from;
+    break;
+  }
+  if (nw == wte && nc == cost && !same) return 0; /* already so that day */
+  if (!same && n >= STAFF_TERMS_MAX)
+    return wtx_fail(w, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "%s's terms have changed %d times, the most kept; "
+                    "change them on a day already recorded.",
+                    m->name, STAFF_TERMS_MAX);
+  pcn__staff_terms__init(x);
+  pcn_date_format(from, fs);
+  x->from = fs;
+  x->wte = nw;
+  x->annual_cost = nc;
+  x->set_at = job->now_ms;
+  x->set_by = job->who.username;
+  if (same) {
+    if (t[i]->wte == nw && t[i]->annual_cost == nc) return 0;
+    t[i] = x;
+  } else {
+    memmove(t + i + 1, t + i, (n - i) * sizeof *t);
+    t[i] = x;
+    n++;
+  }
+  m->terms = t;
+  m->n_terms = n;
+  m->wte = t[n - 1]->wte;
+  m->annual_cost = t[n - 1]->annual_cost;
+  *changed = 1;
+  return PCN__STATUS_CODE__OK;
 }
 
 static int update_apply(wtx *w, wjob *job) {
@@ -485,23 +637,20 @@ static int update_apply(wtx *w, wjob *job) {
     m->f = r->f;                                                               \
     changed = 1;                                                               \
   }
-#define SET_NUM(f)                                                             \
-  if (r->has_##f##_case && m->f != r->f) {                                     \
-    m->f = r->f;                                                               \
-    changed = 1;                                                               \
-  }
   SET_STR(name)
   SET_STR(role)
   SET_STR(started)
-  SET_NUM(wte)
-  SET_NUM(annual_cost)
+  if (r->has_wte_case || r->has_annual_cost_case) {
+    int32_t from = day_of(job->now_ms);
+    if (r->from[0]) pcn_date_parse(r->from, &from);
+    if ((rc = terms_change(w, job, m, r, from, &changed))) return rc;
+  }
   if (r->has_practice_case && strcmp(m->practice, r->practice) != 0) {
     if ((rc = practice_exists(w, "practice", r->practice))) return rc;
     m->practice = r->practice;
     changed = 1;
   }
 #undef SET_STR
-#undef SET_NUM
   if (!changed)
     return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
                     "%s's record already reads like that; nothing changed.",

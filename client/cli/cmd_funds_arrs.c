@@ -1,6 +1,7 @@
 /* cmd_funds_arrs.c - pcn funds headroom (the year's ARRS ceiling, claims
  * month by month, what is left and what would be lost), and `pcn funds
- * claim arrs` (the network's claim for a month), which cmd_funds_claims.c's
+ * claim arrs` (the network's claim for a month that is over) and `pcn
+ * funds claim arrs reverse` (a mistaken one), which cmd_funds_claims.c's
  * claim verb runs. Amounts are pounds on the command line and in tables;
  * --json prints the server's record in pence.
  */
@@ -24,31 +25,79 @@ static const Pcn__Response *arrs_call(cli_ctx *c, Pcn__Request *req,
   return cli_call(c, req, code);
 }
 
+/* --month as YYYY-MM; NULL after saying why. */
+static const char *month_opt(cli_ctx *c) {
+  const char *month = cli_opt_val(c, "month");
+  char probe[16];
+  int32_t d;
+  if (!month) return cli_usage(c, "arrs: --month YYYY-MM is required."), NULL;
+  snprintf(probe, sizeof probe, "%.7s-01", month);
+  if (strlen(month) != 7 || pcn_date_parse(probe, &d))
+    return cli_usage(c,
+                     "--month: '%s' is not a month; write YYYY-MM, such "
+                     "as 2027-04.",
+                     month),
+           NULL;
+  return month;
+}
+
+/* pcn funds claim arrs reverse --month M --reason TEXT */
+static int arrs_reverse_run(cli_ctx *c) {
+  static const char *other[] = {"meeting", "user",     "role",    "per-hour",
+                                "stream",  "date",     "amount",  "ref",
+                                "note",    "practice", "pending", "version"};
+  for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+    if (cli_has(c, other[i]))
+      return cli_usage(c, "--%s does not go with arrs reverse.", other[i]);
+  Pcn__FundsArrsClaimReverse v = PCN__FUNDS_ARRS_CLAIM_REVERSE__INIT;
+  if (!(v.month = (char *)month_opt(c))) return EXIT_USAGE;
+  if (!cli_has(c, "reason") || !cli_opt_val(c, "reason")[0])
+    return cli_usage(c, "arrs reverse: --reason TEXT is required: say why "
+                        "the claim was a mistake.");
+  v.reason = (char *)cli_opt_val(c, "reason");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM_REVERSE;
+  req.funds_arrs_claim_reverse = &v;
+  int rc;
+  const Pcn__Response *r = arrs_call(c, &req, &rc);
+  if (!r) return rc;
+  const Pcn__FundsArrsClaimRecord *x = r->funds_arrs_claim;
+  if (c->json) {
+    cli_print_json(pb_to_json(&x->base));
+    return EXIT_DONE;
+  }
+  char p[PCN_PENCE_BUF];
+  printf("Reversed the ARRS claim for %s (%s); the month is unclaimed "
+         "again.\n",
+         x->month, pcn_pence_format(x->pence, 1, p));
+  return EXIT_DONE;
+}
+
 int funds_claim_arrs_run(cli_ctx *c) {
+  if (c->nargs > 1) {
+    if (c->nargs > 2 || strcmp(c->arg[1], "reverse") != 0)
+      return cli_usage(c,
+                       "unexpected argument '%s'; arrs takes only "
+                       "\"reverse\" (see --help).",
+                       c->arg[c->nargs > 2 ? 2 : 1]);
+    return arrs_reverse_run(c);
+  }
   static const char *other[] = {"meeting", "user",   "role",   "per-hour",
                                 "stream",  "date",   "reason", "practice",
                                 "pending", "version"};
   for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
     if (cli_has(c, other[i]))
       return cli_usage(c, "--%s does not go with arrs.", other[i]);
-  const char *month = cli_opt_val(c, "month");
+  const char *month = month_opt(c);
   const char *amount = cli_opt_val(c, "amount");
-  char probe[16];
-  int32_t d;
-  if (!month) return cli_usage(c, "arrs: --month YYYY-MM is required.");
-  snprintf(probe, sizeof probe, "%.7s-01", month);
-  if (strlen(month) != 7 || pcn_date_parse(probe, &d))
-    return cli_usage(c,
-                     "--month: '%s' is not a month; write YYYY-MM, such "
-                     "as 2027-04.",
-                     month);
+  if (!month) return EXIT_USAGE;
   if (!amount)
     return cli_usage(c, "arrs: --amount is required, in pounds: 18,250.00.");
   Pcn__FundsArrsClaim a = PCN__FUNDS_ARRS_CLAIM__INIT;
-  if (pcn_pence_parse(amount, &a.pence) || a.pence < 0)
+  if (pcn_pence_parse(amount, &a.pence) || a.pence <= 0)
     return cli_usage(c,
                      "--amount: '%s' is not an amount; write pounds and "
-                     "pence, 0 or more, such as 18,250.00.",
+                     "pence above 0, such as 18,250.00.",
                      amount);
   a.month = (char *)month;
   a.reference = (char *)opt_or(c, "ref");

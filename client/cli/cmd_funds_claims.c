@@ -81,6 +81,9 @@ static int call(cli_ctx *c, Pcn__Request *req) {
   case PCN__RESPONSE__BODY_FUNDS_CLAIM_PAGE:
     m = &r->funds_claim_page->base;
     break;
+  case PCN__RESPONSE__BODY_FUNDS_CLAIMS_DECIDED:
+    m = &r->funds_claims_decided->base;
+    break;
   case PCN__RESPONSE__BODY_FUNDS_YEAR_END: m = &r->funds_year_end->base; break;
   default: break;
   }
@@ -109,6 +112,22 @@ static int call(cli_ctx *c, Pcn__Request *req) {
     break;
   }
   case PCN__RESPONSE__BODY_FUNDS_CLAIM: claim_show(r->funds_claim); break;
+  case PCN__RESPONSE__BODY_FUNDS_CLAIMS_DECIDED: {
+    const Pcn__FundsClaimPage *p = r->funds_claims_decided;
+    int64_t sum = 0;
+    for (size_t i = 0; i < p->n_claims; i++) {
+      const Pcn__FundsClaim *x = p->claims[i];
+      sum += x->pence;
+      printf("Claim %llu %s: %s of %s, %s", (unsigned long long)x->id,
+             state_word(x->state), x->username, x->practice,
+             pounds(x->pence, a));
+      if (x->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED)
+        printf(", ledger entry %llu", (unsigned long long)x->entry);
+      printf("\n");
+    }
+    printf("%zu claims, %s.\n", p->n_claims, pounds(sum, a));
+    break;
+  }
   case PCN__RESPONSE__BODY_FUNDS_CLAIM_PAGE: {
     const Pcn__FundsClaimPage *p = r->funds_claim_page;
     if (!p->n_claims) {
@@ -212,10 +231,9 @@ static int backfill_run(cli_ctx *c) {
   if (!m) return cli_usage(c, "--meeting ID is required.");
   if (cli_parse_u64(c, "--meeting", m, &r.meeting_id)) return EXIT_USAGE;
   if (!cli_has(c, "user")) return cli_usage(c, "--user NAME is required.");
-  if (!cli_has(c, "role"))
-    return cli_usage(c, "--role ROLE is required (such as gp or nurse).");
+  /* The role is the attendee's, on the server; --role is only checked. */
   r.username = (char *)cli_opt_val(c, "user");
-  r.role = (char *)cli_opt_val(c, "role");
+  r.role = (char *)opt_or(c, "role");
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE;
   req.funds_claim_create = &r;
@@ -239,12 +257,27 @@ static int decide_run(cli_ctx *c, int approve) {
   static const char *const ok_r[] = {"reason", "version", NULL};
   if (only(c, approve ? ok_a : ok_r)) return EXIT_USAGE;
   Pcn__FundsClaimDecide d = PCN__FUNDS_CLAIM_DECIDE__INIT;
+  uint64_t ids[100]; /* the server decides at most 100 at once */
   if (c->nargs < 2)
     return cli_usage(c, "%s needs the claim's ID: pcn funds claim %s ID.",
                      c->arg[0], c->arg[0]);
-  if (cli_parse_u64(c, "the claim ID", c->arg[1], &d.id) ||
-      version_opt(c, &d.version))
-    return EXIT_USAGE;
+  if (c->nargs - 1 > (int)(sizeof ids / sizeof ids[0]))
+    return cli_usage(c, "at most 100 claims at once; decide the rest in "
+                        "another command.");
+  if (version_opt(c, &d.version)) return EXIT_USAGE;
+  for (int i = 1; i < c->nargs; i++)
+    if (cli_parse_u64(c, "the claim ID", c->arg[i], &ids[i - 1]))
+      return EXIT_USAGE;
+  if (c->nargs == 2) {
+    d.id = ids[0];
+  } else {
+    /* Several: one request, all decided or none. */
+    if (d.version)
+      return cli_usage(c, "--version goes with one claim; decide several "
+                          "without it.");
+    d.ids = ids;
+    d.n_ids = (size_t)(c->nargs - 1);
+  }
   d.approve = approve;
   if (approve) {
     if (!cli_has(c, "stream"))
@@ -284,10 +317,14 @@ static const struct {
 };
 
 static int claim_run(cli_ctx *c) {
+  if (!c->nargs)
+    return cli_usage(c, "ACTION is required: arrs, backfill, list, approve, "
+                        "reject or rate.");
   for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
     if (!strcmp(c->arg[0], actions[i].name)) {
       if (c->nargs > 1 && actions[i].run != approve_run &&
-          actions[i].run != reject_run)
+          actions[i].run != reject_run &&
+          actions[i].run != funds_claim_arrs_run)
         return cli_usage(c, "unexpected argument '%s'; see --help.", c->arg[1]);
       return actions[i].run(c);
     }
@@ -324,25 +361,31 @@ static int year_end_run(cli_ctx *c) {
 const cli_cmd funds_claims_cmds[] = {
     {"funds",
      "claim",
-     "ACTION [ID]",
-     2,
-     "claims: arrs (the network's monthly ARRS claim), backfill (meeting "
-     "hours), list, approve, reject, rate",
-     "pcn funds claim backfill --meeting 3 --user dr.khan --role gp\n"
+     "ACTION [ID...]",
+     -1,
+     "claims: arrs (the network's monthly ARRS claim, for a month that is "
+     "over; arrs reverse undoes a mistaken one), backfill (meeting hours, "
+     "at the attendee's role's rate), list, approve (one or several: all "
+     "or none), reject, rate",
+     "pcn funds claim backfill --meeting 3 --user dr.khan\n"
      "  pcn funds claim approve 7 --stream core --version 1\n"
+     "  pcn funds claim approve 4 5 6 --stream core\n"
      "  pcn funds claim rate --role gp --per-hour 110.00\n"
-     "  pcn funds claim arrs --month 2027-04 --amount 18,250.00 --ref ARRS-04",
-     {{"month", "YYYY-MM", "arrs: the month claimed for"},
+     "  pcn funds claim arrs --month 2027-04 --amount 18,250.00 --ref ARRS-04\n"
+     "  pcn funds claim arrs reverse --month 2027-04 --reason \"sent twice\"",
+     {{"month", "YYYY-MM", "arrs: the month claimed for (once it is over)"},
       {"amount", "POUNDS", "arrs: the sum claimed"},
       {"ref", "TEXT", "arrs: the claim's reference"},
       {"note", "TEXT", "a note"},
       {"meeting", "ID", "backfill: the meeting attended"},
       {"user", "NAME", "backfill: who attended"},
-      {"role", "ROLE", "backfill, rate: the role, such as gp or nurse"},
+      {"role", "ROLE",
+       "rate: the role (gp, practice-manager, staff); backfill: optional, "
+       "must be the attendee's own"},
       {"per-hour", "POUNDS", "rate: the hourly backfill rate for --role"},
       {"stream", "CODE", "approve: the stream that pays it"},
       {"date", "YYYY-MM-DD", "approve: the day it is paid (default today)"},
-      {"reason", "TEXT", "reject: why"},
+      {"reason", "TEXT", "reject, arrs reverse: why"},
       {"practice", "ODS", "list: one practice's claims"},
       {"pending", NULL, "list: only the claims waiting for a decision"},
       CLI_VERSION_OPT},

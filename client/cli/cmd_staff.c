@@ -1,5 +1,5 @@
-/* cmd_staff.c - pcn staff add|list|update|end|rota|assign|leave|equity: the
- * register of staff employed with network funds, their weekly rota, leave,
+/* cmd_staff.c - pcn staff add|list|show|update|end|rota|assign|leave|equity:
+ * the register of staff employed with network funds, their weekly rota, leave,
  * and the equity report (a table, CSV, or the PDF of client/report). */
 #include <stdio.h>
 #include <string.h>
@@ -74,6 +74,18 @@ static void staff_show(const Pcn__StaffMember *m) {
   cli_kv("version:", "%u", m->version);
   cli_format_time(m->updated_at, tm);
   cli_kv("updated:", "%s by %s", tm, m->updated_by);
+  /* The terms' history, oldest first (issue 20); none: these since the
+   * start. */
+  for (size_t i = 0; i < m->n_terms; i++) {
+    const Pcn__StaffTerms *t = m->terms[i];
+    char from[32];
+    fmt_wte(t->wte, wte);
+    snprintf(from, sizeof from, "%s%s", t->from[0] ? "from " : "",
+             t->from[0] ? t->from : "at the start");
+    cli_kv(i ? "" : "terms:", "%-15s %s WTE, %s a year%s%s", from, wte,
+           pcn_pence_format(t->annual_cost, 1, cost),
+           t->set_by[0] ? ", set by " : "", t->set_by);
+  }
 }
 
 static void print_json(const ProtobufCMessage *m) {
@@ -190,6 +202,35 @@ static int list_run(cli_ctx *c) {
   return EXIT_DONE;
 }
 
+/* pcn staff show ID: the record and its terms' history, from the list. */
+static int show_run(cli_ctx *c) {
+  uint64_t id;
+  if (parse_id(c, "the staff ID", c->arg[0], &id)) return EXIT_USAGE;
+  int rc = cli_connect(c, 1);
+  if (rc) return rc;
+  Pcn__StaffList l = PCN__STAFF_LIST__INIT;
+  l.include_ended = 1;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_LIST;
+  req.staff_list = &l;
+  const Pcn__Response *r = cli_call(c, &req, &rc);
+  if (!r) return rc;
+  for (size_t i = 0; i < r->staff_page->n_staff; i++) {
+    const Pcn__StaffMember *m = r->staff_page->staff[i];
+    if (m->id != id) continue;
+    if (c->json)
+      print_json((const ProtobufCMessage *)m);
+    else
+      staff_show(m);
+    return EXIT_DONE;
+  }
+  fprintf(stderr,
+          "pcn: No staff member %llu in the register; `pcn staff list "
+          "--all` shows them.\n",
+          (unsigned long long)id);
+  return EXIT_REFUSED;
+}
+
 static int update_run(cli_ctx *c) {
   Pcn__StaffUpdate u = PCN__STAFF_UPDATE__INIT;
   if (parse_id(c, "the staff ID", c->arg[0], &u.id) ||
@@ -220,6 +261,13 @@ static int update_run(cli_ctx *c) {
     if (cli_check_date(c, "started", v)) return EXIT_USAGE;
     u.has_started_case = PCN__STAFF_UPDATE__HAS_STARTED_STARTED;
     u.started = (char *)v;
+  }
+  if ((v = cli_opt_val(c, "from"))) {
+    if (cli_check_date(c, "from", v)) return EXIT_USAGE;
+    if (!u.has_wte_case && !u.has_annual_cost_case)
+      return cli_usage(c, "--from goes with --wte or --cost: the day the new "
+                          "terms take effect.");
+    u.from = (char *)v;
   }
   if (!u.has_name_case && !u.has_role_case && !u.has_practice_case &&
       !u.has_wte_case && !u.has_annual_cost_case && !u.has_started_case)
@@ -767,15 +815,27 @@ const cli_cmd staff_cmds[] = {
      "ID",
      1,
      "change a staff member's record (PCN manager)",
-     "pcn staff update 3 --version 1 --wte 1 --cost 48,500",
+     "pcn staff update 3 --version 1 --wte 0.8 --cost 44,800 --from "
+     "2026-12-01",
      {CLI_VERSION_OPT,
       {"name", "TEXT", "a new name"},
       {"role", "TEXT", "a new role"},
       {"practice", "ODS", "a new employing practice"},
-      {"wte", "N", "a new whole-time equivalent"},
-      {"cost", "POUNDS", "a new cost a year"},
+      {"wte", "N", "a new whole-time equivalent, from --from"},
+      {"cost", "POUNDS", "a new cost a year, from --from"},
+      {"from", "YYYY-MM-DD",
+       "the day new --wte/--cost take effect (default today); the terms "
+       "before it stay as they were"},
       {"started", "YYYY-MM-DD", "the first day of employment"}},
      update_run},
+    {"staff",
+     "show",
+     "ID",
+     1,
+     "a staff member's record and the history of their terms",
+     "pcn staff show 3",
+     {{0}},
+     show_run},
     {"staff",
      "end",
      "ID",

@@ -3,8 +3,10 @@
  * year-end position of every practice below. The PCN manager approves a
  * pending claim (choosing the stream that pays it) or rejects it (saying
  * why); a practice manager claims for a member's attendance with a small
- * form, and is told when their practice's claim is decided. The server
- * decides who may do what and who sees which claim (the network's people
+ * form (no role to pick: the server pays the person's own role's rate),
+ * and is told when their practice's claim is decided. Claims are decided
+ * here one by one; several at once is `pcn funds claim approve 4 5 6`. The
+ * server decides who may do what and who sees which claim (the network's people
  * every claim, a practice's people their own); a refusal shows as its
  * sentence.
  *
@@ -23,7 +25,7 @@
 
 typedef struct desk_claims desk_claims;
 struct desk_claims {
-  GtkWidget *summary, *note, *list, *form, *c_meeting, *c_user, *c_role;
+  GtkWidget *summary, *note, *list, *form, *c_meeting, *c_user;
   GtkWidget *y_year, *y_basis, *y_summary, *y_list;
   GtkStringList *streams;
   GHashTable *claims;  /* guint64* id -> Pcn__FundsClaim* (own copy) */
@@ -211,7 +213,7 @@ static void on_claim(GtkButton *b, gpointer ud) {
     return;
   }
   r.username = (char *)gtk_editable_get_text(GTK_EDITABLE(t->c_user));
-  r.role = (char *)gtk_editable_get_text(GTK_EDITABLE(t->c_role));
+  r.role = ""; /* the server's: the person's own role (issue 20) */
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE;
   req.funds_claim_create = &r;
@@ -478,7 +480,12 @@ static GtkWidget *claim_form(pcn_desk *d) {
       desk_field(g, 1, "_Meeting", desk_entry("Claim meeting", "3", 0));
   t->c_user =
       desk_field(g, 2, "_Person", desk_entry("Claim person", "dr.khan", 0));
-  t->c_role = desk_field(g, 3, "_Role", desk_entry("Claim role", "gp", 0));
+  gtk_grid_attach(GTK_GRID(g),
+                  named(label("Paid at the rate of the person's own role: a "
+                              "GP's, a practice manager's or staff's.",
+                              "dim-label", 1),
+                        "Claim role note"),
+                  0, 3, 2, 1);
   GtkWidget *go = gtk_button_new_with_mnemonic("_Claim");
   gtk_widget_set_name(go, "Claim");
   gtk_widget_add_css_class(go, "suggested-action");

@@ -3,7 +3,8 @@
  * year's end at the current rate of claiming (bold red when anything
  * would), and the months April to March with their claims, cumulative,
  * the staff register's cost, due day and overdue mark. Every member sees
- * it; the PCN manager also has a form to record a month's claim. The
+ * it; the PCN manager also has a form to record a month's claim (for a
+ * month that is over), or to reverse a mistaken one with a reason. The
  * server works every figure out (funds_arrs.c); this page shows its
  * report as it is and asks again when a claim, a rate, the practices'
  * figures or the staff register change. A reminder that a claim is due
@@ -20,7 +21,7 @@ typedef struct desk_headroom desk_headroom;
 struct desk_headroom {
   GtkWidget *title, *summary, *loss, *note, *months, *form;
   GtkWidget *earlier, *later;
-  GtkWidget *f_month, *f_amount, *f_ref, *f_go;
+  GtkWidget *f_month, *f_amount, *f_ref, *f_go, *f_reason, *f_rev;
   Pcn__FundsHeadroomReport *rep; /* own copy, or NULL */
   uint32_t year;                 /* 0 until the server has said */
   guint reload_id;
@@ -258,8 +259,8 @@ static void on_record(GtkButton *b, gpointer ud) {
   desk_headroom *t = d->headroom;
   Pcn__FundsArrsClaim c = PCN__FUNDS_ARRS_CLAIM__INIT;
   const char *amount = gtk_editable_get_text(GTK_EDITABLE(t->f_amount));
-  if (pcn_pence_parse(amount, &c.pence) || c.pence < 0) {
-    note(d, "Amount: write pounds and pence, 0 or more, such as 18,250.00.", 1);
+  if (pcn_pence_parse(amount, &c.pence) || c.pence <= 0) {
+    note(d, "Amount: write pounds and pence above 0, such as 18,250.00.", 1);
     return;
   }
   c.month = (char *)gtk_editable_get_text(GTK_EDITABLE(t->f_month));
@@ -269,6 +270,47 @@ static void on_record(GtkButton *b, gpointer ud) {
   req.body_case = PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM;
   req.funds_arrs_claim = &c;
   if (call(d, &req, on_recorded) == 0) gtk_widget_set_sensitive(t->f_go, FALSE);
+}
+
+static void on_reversed(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  desk_headroom *t = d->headroom;
+  if (!t) return;
+  gtk_widget_set_sensitive(t->f_rev, TRUE);
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_FUNDS_ARRS_CLAIM) {
+    note(d, r->status->message, 1);
+    return;
+  }
+  char a[PCN_PENCE_BUF], text[200];
+  snprintf(text, sizeof text,
+           "Reversed the ARRS claim for %s (%s); the month is unclaimed "
+           "again.",
+           r->funds_arrs_claim->month,
+           pcn_pence_format(r->funds_arrs_claim->pence, 1, a));
+  note(d, text, 0);
+  gtk_editable_set_text(GTK_EDITABLE(t->f_reason), "");
+  reload_soon(d);
+}
+
+/* Reverses the claim of the form's month, with the reason typed. */
+static void on_reverse(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_headroom *t = d->headroom;
+  Pcn__FundsArrsClaimReverse v = PCN__FUNDS_ARRS_CLAIM_REVERSE__INIT;
+  v.month = (char *)gtk_editable_get_text(GTK_EDITABLE(t->f_month));
+  v.reason = (char *)gtk_editable_get_text(GTK_EDITABLE(t->f_reason));
+  if (!v.reason[0]) {
+    note(d, "Reason: say why the month's claim is reversed.", 1);
+    return;
+  }
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM_REVERSE;
+  req.funds_arrs_claim_reverse = &v;
+  if (call(d, &req, on_reversed) == 0)
+    gtk_widget_set_sensitive(t->f_rev, FALSE);
 }
 
 static void on_year(GtkButton *b, gpointer ud) {
@@ -301,6 +343,14 @@ static GtkWidget *record_form(pcn_desk *d) {
   gtk_widget_set_halign(t->f_go, GTK_ALIGN_END);
   g_signal_connect(t->f_go, "clicked", G_CALLBACK(on_record), d);
   gtk_grid_attach(GTK_GRID(g), t->f_go, 1, 4, 1, 1);
+  t->f_reason = desk_field(g, 5, "Reason to re_verse",
+                           desk_entry("Reverse reason", "sent twice", 0));
+  t->f_rev = gtk_button_new_with_mnemonic("Reverse the month's c_laim");
+  gtk_widget_set_name(t->f_rev, "Reverse claim");
+  gtk_widget_add_css_class(t->f_rev, "destructive-action");
+  gtk_widget_set_halign(t->f_rev, GTK_ALIGN_END);
+  g_signal_connect(t->f_rev, "clicked", G_CALLBACK(on_reverse), d);
+  gtk_grid_attach(GTK_GRID(g), t->f_rev, 1, 6, 1, 1);
   gtk_widget_set_name(g, "Record an ARRS claim");
   gtk_widget_set_halign(g, GTK_ALIGN_START);
   gtk_widget_set_size_request(g, 420, -1);

@@ -107,13 +107,23 @@ static void draw_register(struct desk_staff *t) {
   if (!p) return;
   for (size_t i = 0; i < p->n_staff; i++) {
     const Pcn__StaffMember *m = p->staff[i];
-    char text[400], cost[PCN_PENCE_BUF];
-    snprintf(text, sizeof text,
-             "%s — %s, employed by %s, %u.%02u WTE, %s a year%s%s", m->name,
-             m->role, m->practice, m->wte / 100, m->wte % 100,
-             pcn_pence_format(m->annual_cost, 1, cost),
-             m->ended[0] ? ", ended " : "", m->ended);
-    GtkWidget *l = cell_label(text, 0);
+    char cost[PCN_PENCE_BUF];
+    GString *text = g_string_new(NULL);
+    g_string_printf(text, "%s — %s, employed by %s, %u.%02u WTE, %s a year%s%s",
+                    m->name, m->role, m->practice, m->wte / 100, m->wte % 100,
+                    pcn_pence_format(m->annual_cost, 1, cost),
+                    m->ended[0] ? ", ended " : "", m->ended);
+    /* The terms' history, when they have changed (issue 20). */
+    for (size_t k = 0; k < m->n_terms; k++) {
+      const Pcn__StaffTerms *x = m->terms[k];
+      g_string_append_printf(
+          text, "%s%s%s %u.%02u WTE, %s a year",
+          k ? "; " : "; terms: ", x->from[0] ? "from " : "at the start",
+          x->from, x->wte / 100, x->wte % 100,
+          pcn_pence_format(x->annual_cost, 1, cost));
+    }
+    GtkWidget *l = cell_label(text->str, 0);
+    g_string_free(text, TRUE);
     if (m->ended[0]) gtk_widget_add_css_class(l, "dim-label");
     gtk_list_box_append(GTK_LIST_BOX(t->reg), l);
   }

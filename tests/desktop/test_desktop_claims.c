@@ -75,11 +75,11 @@ static void test_claims(void **state) {
   GtkWidget *jo_win = GTK_WIDGET(pcn_desk_window(f->d));
   its_add_practice(f->mgr, "F84002", "Hill Street", 8000);
   its_member_free(
-      its_add_member(f->s, f->mgr, "dr.khan", PCN__ROLE__STAFF, "F84001"));
+      its_add_member(f->s, f->mgr, "dr.khan", PCN__ROLE__CLINICIAN, "F84001"));
   its_member_free(
       its_add_member(f->s, f->mgr, "nia", PCN__ROLE__STAFF, "F84002"));
   rate(f->mgr, "gp", 11000);
-  rate(f->mgr, "nurse", 4537);
+  rate(f->mgr, "staff", 4537);
   uint64_t m1 = meeting(f->mgr, 0, 90), m2 = meeting(f->mgr, 1, 60);
   attend(f->mgr, m1, "dr.khan", 0);
   attend(f->mgr, m1, "nia", 50);
@@ -101,7 +101,8 @@ static void test_claims(void **state) {
   snprintf(id, sizeof id, "%llu", (unsigned long long)m1);
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim meeting"), id);
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim person"), "dr.khan");
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim role"), "gp");
+  /* No role to pick: the server pays Dr Khan's own (a GP's). */
+  assert_null(find_widget(form, GTK_TYPE_ENTRY, "Claim role"));
   dtest_click(form, "Claim");
   assert_true(dtest_wait_says(f, jo_win, "Claim 1",
                               "pending · dr.khan · F84001 · gp · 90 min · "
@@ -112,8 +113,8 @@ static void test_claims(void **state) {
 
   /* The manager claims for F84002 (never shown to Jo) and for F84001
    * (live). */
-  claim(f->mgr, m1, "nia", "nurse");
-  claim(f->mgr, m2, "dr.khan", "gp");
+  claim(f->mgr, m1, "nia", "");
+  claim(f->mgr, m2, "dr.khan", "");
   assert_true(dtest_wait_says(f, jo_win, "Claim 3", "30 min · £55.00"));
   assert_true(dtest_wait_says(f, jo_win, "Claims summary",
                               "2 claims waiting for a decision: £220.00"));

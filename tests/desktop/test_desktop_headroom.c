@@ -131,11 +131,12 @@ static void test_headroom(void **state) {
   form = find_widget(mgr_win, 0, "Record an ARRS claim");
   assert_true(gtk_widget_get_visible(form));
   assert_int_equal(dtest_unnamed(find_widget(mgr_win, 0, "Headroom page")), 0);
-  /* A month that has not begun: the server's sentence, nothing saved. */
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim month"), "2027-08");
+  /* A month that is not over (this one): the server's sentence, nothing
+   * saved. */
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim month"), "2027-06");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim amount"), "100");
   dtest_click(form, "Record claim");
-  assert_true(dtest_wait_says(f, mgr_win, "Headroom note", "has not begun"));
+  assert_true(dtest_wait_says(f, mgr_win, "Headroom note", "not over yet"));
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim month"), "2027-05");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim amount"), "39,500.50");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim reference"), "ARRS-05");
@@ -157,6 +158,18 @@ static void test_headroom(void **state) {
   assert_true(dtest_wait_notice(f, md, m0, "ARRS claim for 2027-06 is due"));
   spin_ms(300);
   assert_int_equal(pcn_desk_notices(f->d, NULL), jo0);
+
+  /* A mistaken claim reversed from the form (issue 20): May is unclaimed
+   * and overdue again, on Jo's page too. */
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim month"), "2027-05");
+  dtest_click(form, "Reverse claim");
+  assert_true(dtest_wait_says(f, mgr_win, "Headroom note", "Reason:"));
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Reverse reason"), "sent twice");
+  dtest_click(form, "Reverse claim");
+  assert_true(dtest_wait_says(f, mgr_win, "Headroom note",
+                              "Reversed the ARRS claim for 2027-05"));
+  assert_true(dtest_wait_says(f, jo_win, "Month 2027-05", "Overdue"));
+  assert_int_equal(headroom(f->jo)->n_claims, 1);
 
   gtk_window_destroy(GTK_WINDOW(mgr_win));
   pcn_desk_free(md);

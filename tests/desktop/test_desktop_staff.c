@@ -108,6 +108,23 @@ static void test_staff(void **state) {
   assert_true(dtest_wait_says(f, jo_win, "Week rota", "F84001"));
   assert_null(find_widget(jo_win, GTK_TYPE_DROP_DOWN, "Sam Patel Mon AM"));
 
+  /* A change of cost from a day: the register shows the terms' history
+   * (issue 20). */
+  Pcn__StaffUpdate su = PCN__STAFF_UPDATE__INIT;
+  su.id = sam;
+  su.version = 1;
+  su.has_annual_cost_case = PCN__STAFF_UPDATE__HAS_ANNUAL_COST_ANNUAL_COST;
+  su.annual_cost = 4480000;
+  su.from = "2026-04-01";
+  Pcn__Request ur = PCN__REQUEST__INIT;
+  ur.body_case = PCN__REQUEST__BODY_STAFF_UPDATE;
+  ur.staff_update = &su;
+  its_expect(f->mgr, &ur, PCN__STATUS_CODE__OK);
+  assert_true(dtest_wait_says(
+      f, jo_win, "Staff register",
+      "0.80 WTE, £44,800.00 a year; terms: at the start 0.80 WTE, £42,000.00 "
+      "a year; from 2026-04-01 0.80 WTE, £44,800.00 a year"));
+
   /* Live: the PCN manager adds Ria and sends her to Riverside on
    * Thursday morning; Jo is told, since it is her practice. */
   notices_seen = pcn_desk_notices(f->d, NULL);

@@ -72,7 +72,7 @@ static void record_year(fixture *f) {
   its_member *sam =
       its_add_member(f->s, mgr, "sam", PCN__ROLE__PRACTICE_MANAGER, "F84002");
   its_member_free(
-      its_add_member(f->s, mgr, "dr.khan", PCN__ROLE__STAFF, "F84001"));
+      its_add_member(f->s, mgr, "dr.khan", PCN__ROLE__CLINICIAN, "F84001"));
   Pcn__SettingsUpdate su = PCN__SETTINGS_UPDATE__INIT;
   su.has_payee_case = PCN__SETTINGS_UPDATE__HAS_PAYEE_PAYEE;
   su.payee = "F84001";

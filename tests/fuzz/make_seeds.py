@@ -98,6 +98,19 @@ streams = {
              dict(clock_advance=pb.ClockAdvance(ms=1400 * 86400000)),
              dict(funds_headroom=pb.FundsHeadroom(year=2030)),
              dict(funds_headroom=pb.FundsHeadroom())],
+    # Issue 20: ARRS claims reversed, several backfill claims decided at
+    # once, staff terms from a day.
+    "issue20_staff": [dict(funds_rate_set=pb.FundsRateSet(year=2030, stream="arrs", basis=2, rate_cp=261201)),
+                      dict(clock_advance=pb.ClockAdvance(ms=1400 * 86400000)),
+                      dict(funds_arrs_claim=pb.FundsArrsClaim(month="2030-04", pence=1825000, reference="ARRS-04")),
+                      dict(funds_arrs_claim_reverse=pb.FundsArrsClaimReverse(month="2030-04", reason="sent twice")),
+                      dict(funds_arrs_claim_reverse=pb.FundsArrsClaimReverse(month="2030-04", reason="again")),
+                      dict(funds_claim_decide=pb.FundsClaimDecide(ids=[4, 5, 6], approve=True, stream="core")),
+                      dict(funds_claim_decide=pb.FundsClaimDecide(ids=[4, 4], reason="twice")),
+                      dict(staff_add=pb.StaffAdd(name="Sam", role="clinical pharmacist", practice="F84001", wte=100, annual_cost=4200000)),
+                      dict(staff_update=pb.StaffUpdate(id=1, version=1, wte=80, annual_cost=4480000, **{"from": "2030-11-16"})),
+                      dict(staff_update=pb.StaffUpdate(id=1, version=2, annual_cost=4600000, **{"from": "2030-02-30"})),
+                      dict(funds_headroom=pb.FundsHeadroom(year=2030))],
     # Issue 7: the funding plan (funds_plan.c).
     "funds_plan": [dict(practice_add=pb.PracticeAdd(ods="F84001", name="Riverside", list_size=12000)),
                    dict(funds_figures_set=pb.FundsFiguresSet(practice="F84001", applies_from="2030-04-01", list_size=12000, weighted=13000, beds=40)),

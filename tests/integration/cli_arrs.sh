@@ -3,9 +3,11 @@
 # records the claims for two months of a past year and replaces one; the
 # practice manager reads the headroom as a table and as --json (claims,
 # cumulative, due days, overdue months) and sees the claims in `pcn feed`.
-# A claim for a month that has not begun is refused (exit 2, the server's
-# sentence), as is one by a practice manager; usage errors are one line
-# (exit 1). The year is a past one (2025) so that every month has begun
+# A claim for a month that is not over (this one, issue 20) is refused
+# (exit 2, the server's sentence saying from when), as is one by a
+# practice manager, or of nothing (exit 1 at the CLI); a mistaken claim is
+# reversed with a reason and the month is unclaimed again; usage errors
+# are one line (exit 1). The year is a past one (2025) so that every month has begun
 # whenever this runs.
 . "$(dirname "$0")/cli_common.bash" "$1"
 jo() { as jo "$@"; }
@@ -58,18 +60,43 @@ expect 1 mgr funds claim arrs --month April --amount 5; one_line "bad month"
 grep -q "'April' is not a month" "$tmp/err" || fail "month named: $(cat "$tmp/err")"
 expect 1 mgr funds claim arrs --month 2025-04; one_line "no amount"
 expect 1 mgr funds claim arrs --month 2025-04 --amount -3; one_line "negative"
+expect 1 mgr funds claim arrs --month 2025-04 --amount 0; one_line "nothing"
+expect 1 mgr funds claim arrs reverse --month 2025-04; one_line "reverse without reason"
+expect 1 mgr funds claim arrs undo --month 2025-04; one_line "bad arrs action"
 expect 1 mgr funds claim arrs --month 2025-04 --amount 3 --stream core; one_line "stray option"
 expect 1 jo funds headroom --year 27; one_line "bad year"
 ok
 
 # --- refusals: exit 2, the server's sentence; nothing changed
 next=$(date -u -d "$(date -u +%Y-%m-15) +1 month" +%Y-%m)
+this=$(date -u +%Y-%m)
 expect 2 mgr funds claim arrs --month "$next" --amount 5
-one_line "future"; grep -q "month: $next has not begun" "$tmp/err" || fail "future: $(cat "$tmp/err")"
+one_line "future"; grep -q "month: $next is not over yet" "$tmp/err" || fail "future: $(cat "$tmp/err")"
+expect 2 mgr funds claim arrs --month "$this" --amount 5
+one_line "this month"
+grep -q "month: $this is not over yet; its claim can be recorded from $next-01" "$tmp/err" ||
+  fail "this month: $(cat "$tmp/err")"
+expect 2 mgr funds claim arrs reverse --month 2025-07 --reason "never sent"
+one_line "reverse nothing"
 expect 2 jo funds claim arrs --month 2025-06 --amount 5
 one_line "pm"; grep -q "may not record the network's ARRS claim" "$tmp/err" || fail "pm: $(cat "$tmp/err")"
 [ "$(jo funds headroom --year 2025 --json | json 'd["claimed"]')" = 3580001 ] ||
   fail "a refusal changed the claims"
+ok
+
+# --- a mistaken claim reversed: the month unclaimed (and overdue) again
+mgr funds claim arrs reverse --month 2025-05 --reason "sent twice" > "$tmp/out"
+grep -q '^Reversed the ARRS claim for 2025-05 (£17,500.01); the month is unclaimed again.$' "$tmp/out" ||
+  fail "reverse: $(cat "$tmp/out")"
+wait_feed 'reversed the ARRS claim for 2025-05 (£17,500.01): sent twice'
+jo funds headroom --year 2025 > "$tmp/out"
+grep -E -q '^claimed: +£18,300.00$' "$tmp/out" || fail "claimed after reverse: $(cat "$tmp/out")"
+grep -E -q '^2025-05 +- +£18,300.00 +£0.00 +2025-06-10 +OVERDUE ' "$tmp/out" ||
+  fail "May unclaimed: $(cat "$tmp/out")"
+expect 2 mgr funds claim arrs reverse --month 2025-05 --reason again
+one_line "reversed twice"
+[ "$(mgr funds claim arrs reverse --month 2025-04 --reason "wrong sum" --json |
+  json 'd["reversed_by"]')" = manager ] || fail "reverse --json"
 ok
 
 cli_stop_feed || true

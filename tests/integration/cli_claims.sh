@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Backfill claims and the year end through the real pcn binary: the PCN
 # manager sets hourly rates per role; a meeting's attendance becomes a
-# claim made by the attendee's practice manager (the amount to the
+# claim made by the attendee's practice manager at the rate of the
+# attendee's own role (a GP is a clinician, everyone else at a practice
+# staff; --role may only repeat it: issue 20) (the amount to the
 # penny), listed for that practice and the network's people only; the
 # manager approves it into the ledger (the balance and statement show
 # it) and rejects another with a reason; the year end splits what was
-# paid by list size. --json on every verb, usage errors on one line
+# paid by list size; several claims approved in one go, all or none.
+# --json on every verb, usage errors on one line
 # (exit 1), refusals with the server's sentence (exit 2).
 . "$(dirname "$0")/cli_common.bash" "$1"
 jo() { as jo "$@"; }
@@ -15,15 +18,15 @@ cli_start_network
 cli_add_practices
 cli_add_member jo practice_manager F84001 "Jo Bloggs"
 cli_add_member pat practice_manager F84002 "Pat Hill"
-cli_add_member dr.khan staff F84001 "Dr Khan"
+cli_add_member dr.khan clinician F84001 "Dr Khan"
 cli_add_member nia staff F84002 "Nia Jones"
 ok
 
 # --- rates: the manager's; everyone reads them
 mgr funds claim rate --role gp --per-hour 110.00 > "$tmp/out"
 grep -q 'Backfill rate for gp: £110.00 an hour' "$tmp/out" || fail "rate: $(cat "$tmp/out")"
-[ "$(mgr funds claim rate --role Nurse --per-hour 45.37 --json | json 'd["role"], d["pence_per_hour"]')" = \
-  "nurse 4537" ] || fail "rate --json"
+[ "$(mgr funds claim rate --role Staff --per-hour 45.37 --json | json 'd["role"], d["pence_per_hour"]')" = \
+  "staff 4537" ] || fail "rate --json"
 pat funds claim rate > "$tmp/out"
 grep -E -q '^gp +£110.00 +manager' "$tmp/out" || fail "rate list: $(cat "$tmp/out")"
 [ "$(jo funds claim rate --json | json 'len(d["rates"])')" = 2 ] || fail "rate list --json"
@@ -35,11 +38,14 @@ mgr meeting new --title "PCN board" --start "2026-10-05 10:00" --minutes 90 --in
 mgr meeting attend 1 dr.khan > /dev/null
 mgr meeting attend 1 nia --minutes 50 > /dev/null
 
-jo funds claim backfill --meeting 1 --user dr.khan --role gp > "$tmp/out"
+jo funds claim backfill --meeting 1 --user dr.khan > "$tmp/out"
 grep -E -q '^amount: +£165.00 \(90 min at £110.00 an hour\)' "$tmp/out" ||
   fail "backfill: $(cat "$tmp/out")"
 grep -E -q '^state: +pending' "$tmp/out" || fail "pending: $(cat "$tmp/out")"
-[ "$(pat funds claim backfill --meeting 1 --user nia --role nurse --json | json 'd["pence"]')" = 3781 ] ||
+expect 2 pat funds claim backfill --meeting 1 --user nia --role gp
+one_line "staff as gp"
+grep -q "nia is claimed as 'staff', their role in the network" "$tmp/err" || fail "staff as gp: $(cat "$tmp/err")"
+[ "$(pat funds claim backfill --meeting 1 --user nia --json | json 'd["pence"], d["role"]')" = "3781 staff" ] ||
   fail "backfill --json: 50 min at £45.37 is £37.81"
 
 # --- who sees what
@@ -107,13 +113,31 @@ one_line "another practice"; grep -q 'belongs to practice F84001' "$tmp/err" || 
 expect 2 jo funds claim backfill --meeting 1 --user dr.khan --role gp
 grep -q 'already claimed' "$tmp/err" || fail "duplicate: $(cat "$tmp/err")"
 expect 2 jo funds claim backfill --meeting 1 --user dr.khan --role physio
-grep -q "no backfill rate for 'physio'" "$tmp/err" || fail "rate: $(cat "$tmp/err")"
+grep -q "is claimed as 'gp'" "$tmp/err" || fail "role: $(cat "$tmp/err")"
 expect 2 jo funds claim approve 1 --stream core
 grep -q 'may not decide a backfill claim' "$tmp/err" || fail "pm decides: $(cat "$tmp/err")"
 expect 2 mgr funds claim approve 1 --stream core
 grep -q 'a claim is decided once' "$tmp/err" || fail "twice: $(cat "$tmp/err")"
 expect 2 jo funds claim rate --role gp --per-hour 1
 expect 2 pat funds claim list --practice F84001
+ok
+
+# --- several approved at once: all or none
+mgr meeting new --title "PCN board" --start "2026-11-02 10:00" --minutes 60 --invite dr.khan,nia \
+  > /dev/null
+mgr meeting attend 2 dr.khan,nia > /dev/null
+jo funds claim backfill --meeting 2 --user dr.khan > /dev/null
+pat funds claim backfill --meeting 2 --user nia > /dev/null
+expect 1 mgr funds claim approve 3 4 --stream core --version 1; one_line "version with several"
+expect 2 mgr funds claim approve 3 4 99 --stream core
+one_line "one missing"; grep -q 'None of the claims named was decided' "$tmp/err" ||
+  fail "all or none: $(cat "$tmp/err")"
+[ "$(mgr funds claim list --pending --json | json 'len(d["claims"])')" = 2 ] || fail "none decided"
+mgr funds claim approve 3 4 --stream core --date 2027-05-12 > "$tmp/out"
+grep -E -q '^Claim 3 approved: dr.khan of F84001, £110.00, ledger entry [0-9]+$' "$tmp/out" ||
+  fail "approve several: $(cat "$tmp/out")"
+grep -E -q '^2 claims, £155.37.$' "$tmp/out" || fail "approve several total: $(cat "$tmp/out")"
+[ "$(mgr funds claim list --pending --json | json 'len(d.get("claims", []))')" = 0 ] || fail "all decided"
 ok
 
 echo "cli_claims: $passed groups passed"

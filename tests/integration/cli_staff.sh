@@ -5,7 +5,8 @@
 # their practice employs (and refused for another's), the rota grid and
 # the equity report with exact figures; --json on every verb, a usage
 # error on one line (exit 1), refusals with the server's sentence
-# (exit 2), a stale version showing the record as it stands, and the
+# (exit 2), a stale version showing the record as it stands, terms
+# changed from a day with their history in `pcn staff show`, and the
 # change showing in the other practice's `pcn feed`.
 . "$(dirname "$0")/cli_common.bash" "$1"
 jo() { as jo "$@"; }
@@ -44,6 +45,23 @@ expect 2 jo staff add --name X --role GP --practice F84001 --wte 1 --cost 1
 grep -q 'practice manager' "$tmp/err" || fail "refusal says who: $(cat "$tmp/err")"
 expect 1 mgr staff add --name X --role GP --practice F84001 --wte 1.5 --cost 1
 one_line "bad --wte"
+ok
+
+# --- terms change from a day, history kept (issue 20): the --wte 0.6 above
+# took effect today; a cost from 1 April goes in before it; show lists them
+today=$(date -u +%Y-%m-%d)
+mgr staff update 1 --version 2 --cost 44,800 --from 2026-04-01 > /dev/null
+mgr staff show 1 > "$tmp/out"
+grep -E -q '^terms: +at the start +0.80 WTE, £42,000.00 a year$' "$tmp/out" ||
+  fail "show: first terms: $(cat "$tmp/out")"
+grep -E -q '^ +from 2026-04-01 +0.80 WTE, £44,800.00 a year, set by manager$' "$tmp/out" ||
+  fail "show: backdated terms: $(cat "$tmp/out")"
+grep -E -q "^ +from $today +0.60 WTE, £42,000.00 a year, set by manager\$" "$tmp/out" ||
+  fail "show: today's terms: $(cat "$tmp/out")"
+[ "$(jo staff show 1 --json | json 'len(d["terms"]), d["wte"]')" = "3 60" ] || fail "show --json"
+expect 1 mgr staff update 1 --version 3 --from 2026-04-01; one_line "--from alone"
+expect 1 mgr staff update 1 --version 3 --wte 1 --from 2026-04-31; one_line "bad --from"
+expect 2 jo staff show 99; one_line "show a missing one"
 ok
 
 # --- the rota: Sam Mon AM, Mon PM, Tue AM at Riverside, Wed AM at Hill

@@ -3,8 +3,10 @@
  * and the weighted population of 1 April (rounded half up to the penny),
  * claims month by month, cumulative, left, the register's monthly costs,
  * the projected loss on hand-computed figures, due dates and overdue
- * months, a month's claim replaced; bad claims refused with the field
- * named and nothing changed; and the monthly reminder: on the network's
+ * months, a month's claim replaced, claims only for months that are over
+ * and of more than nothing, a mistaken claim reversed (the month unclaimed
+ * and reminded about again); bad claims refused with the field named and
+ * nothing changed; and the monthly reminder: on the network's
  * reminder days and the working day after, once each, none once claimed,
  * none before the first ARRS rate's year, only the latest after a long
  * stop, nothing repeated after a restart, and only the network's people
@@ -92,6 +94,44 @@ static void rate(its_member *m, uint32_t year, int basis, int64_t cp) {
   req.body_case = PCN__REQUEST__BODY_FUNDS_RATE_SET;
   req.funds_rate_set = &r;
   its_expect(m, &req, PCN__STATUS_CODE__OK);
+}
+
+static const Pcn__StaffMember *staff_as(its_member *m, const char *name,
+                                        const char *role, int64_t cost,
+                                        const char *started) {
+  Pcn__StaffAdd a = PCN__STAFF_ADD__INIT;
+  a.name = (char *)name;
+  a.role = (char *)role;
+  a.practice = A;
+  a.wte = 100;
+  a.annual_cost = cost;
+  a.started = (char *)started;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_ADD;
+  req.staff_add = &a;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK)->staff_member;
+}
+
+/* A change of terms (wte 0: unchanged) from a day ("" today). */
+static const Pcn__Response *terms(its_member *m, uint64_t id, uint32_t version,
+                                  uint32_t wte, int64_t cost, const char *from,
+                                  int code) {
+  Pcn__StaffUpdate u = PCN__STAFF_UPDATE__INIT;
+  u.id = id;
+  u.version = version;
+  if (wte) {
+    u.has_wte_case = PCN__STAFF_UPDATE__HAS_WTE_WTE;
+    u.wte = wte;
+  }
+  if (cost) {
+    u.has_annual_cost_case = PCN__STAFF_UPDATE__HAS_ANNUAL_COST_ANNUAL_COST;
+    u.annual_cost = cost;
+  }
+  u.from = (char *)from;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_UPDATE;
+  req.staff_update = &u;
+  return its_expect(m, &req, code);
 }
 
 static void staff(its_member *m, const char *name, int64_t cost,
@@ -237,18 +277,18 @@ static void test_headroom(void **state) {
   assert_false(h->months[0]->overdue);
   assert_false(h->months[1]->overdue);
 
-  /* This month may be claimed (a claim of 0 is a claim). */
-  claim(w->mgr, "2027-06", 0, "", PCN__STATUS_CODE__OK);
-  h = headroom(w->mgr, 2027);
-  assert_int_equal(h->n_claims, 3);
-  /* June now counts, with nothing: 8050051 * 12 / 3 = 32200204. */
-  assert_int_equal(h->months[2]->projected_lost, 53940619 - 32200204);
-
-  /* Refusals, each naming its field; nothing changes. */
+  /* Refusals, each naming its field; nothing changes. This month is not
+   * over (on 15 June, June's claim is refused, saying from when), nor is
+   * a month to come; a claim of nothing is no claim (issue 20). */
   since = its_head(w->mgr);
+  r = claim(w->mgr, "2027-06", 100, "", PCN__STATUS_CODE__INVALID_ARGUMENT);
+  its_field_is(r, "month");
+  assert_non_null(strstr(r->status->message, "not over"));
+  assert_non_null(strstr(r->status->message, "from 2027-07-01"));
   r = claim(w->mgr, "2027-07", 100, "", PCN__STATUS_CODE__INVALID_ARGUMENT);
   its_field_is(r, "month");
-  assert_non_null(strstr(r->status->message, "has not begun"));
+  r = claim(w->mgr, "2027-05", 0, "", PCN__STATUS_CODE__INVALID_ARGUMENT);
+  its_field_is(r, "pence");
   r = claim(w->mgr, "2027-05", -1, "", PCN__STATUS_CODE__INVALID_ARGUMENT);
   its_field_is(r, "pence");
   r = claim(w->mgr, "2027-13", 100, "", PCN__STATUS_CODE__INVALID_ARGUMENT);
@@ -263,6 +303,7 @@ static void test_headroom(void **state) {
   assert_int_equal(its_head(w->mgr), since);
   h = headroom(w->mgr, 2027);
   assert_int_equal(h->claimed, 8050051);
+  assert_int_equal(h->n_claims, 2);
   assert_int_equal(h->months[1]->claimed, 3950051);
 
   /* Another year: no rate, no ceiling; a year out of range is refused. */
@@ -299,6 +340,161 @@ static void test_headroom(void **state) {
   h = headroom(w->pm_a, 2027);
   assert_int_equal(h->claimed, 8050051);
   assert_string_equal(h->claims[0]->reference, "ARRS-04b");
+  world_free(w);
+}
+
+/* ------------------------------------------------------------ terms */
+
+/* Staff changes take effect from a day and history stays (issue 20): on 5
+ * December 2027 Sam (a clinical pharmacist, £42,000 a year from 1 April)
+ * goes to 0.8 WTE at £44,800 from 16 November. April to October stay
+ * £3,500.00 a month; November is 15 days at each: (15 x 4200000 + 15 x
+ * 4480000) / 360 = 361666.67 -> 361667; December on 4480000 / 12 =
+ * 373333.33 -> 373333. Dr Ray, a salaried GP (not an ARRS role), is in the
+ * register but not in the ARRS costs or count. */
+static void test_staff_terms(void **state) {
+  (void)state;
+  world *w = world_new("2027-12-05");
+  const Pcn__StaffMember *sam =
+      staff_as(w->mgr, "Sam Patel", "clinical pharmacist", 4200000,
+               "2027-04-01");
+  uint64_t id = sam->id;
+  staff_as(w->mgr, "Dr Ray", "salaried GP", 9000000, "2027-04-01");
+  const Pcn__FundsHeadroomReport *h = headroom(w->mgr, 2027);
+  assert_int_equal(h->months[0]->staff_cost, 350000);
+  assert_int_equal(h->staff, 1);
+
+  /* Refusals: a day without a change of terms, a day that is not one. */
+  its_field_is(terms(w->mgr, id, 1, 0, 0, "2027-11-16",
+                     PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "from");
+  its_field_is(terms(w->mgr, id, 1, 80, 0, "2027-11-31",
+                     PCN__STATUS_CODE__INVALID_ARGUMENT),
+               "from");
+
+  const Pcn__Response *r =
+      terms(w->mgr, id, 1, 80, 4480000, "2027-11-16", PCN__STATUS_CODE__OK);
+  const Pcn__StaffMember *m = r->staff_member;
+  assert_int_equal(m->wte, 80);
+  assert_int_equal(m->annual_cost, 4480000);
+  assert_int_equal(m->n_terms, 2);
+  assert_string_equal(m->terms[0]->from, "");
+  assert_int_equal(m->terms[0]->annual_cost, 4200000);
+  assert_int_equal(m->terms[0]->wte, 100);
+  assert_string_equal(m->terms[1]->from, "2027-11-16");
+  assert_string_equal(m->terms[1]->set_by, "manager");
+  h = headroom(w->pm_a, 2027);
+  for (int i = 0; i < 7; i++)
+    assert_int_equal(h->months[i]->staff_cost, 350000); /* April-October */
+  assert_int_equal(h->months[7]->staff_cost, 361667);   /* November */
+  assert_int_equal(h->months[8]->staff_cost, 373333);   /* December */
+  assert_int_equal(h->months[11]->staff_cost, 373333);  /* March */
+  assert_int_equal(h->staff_cost, 7 * 350000 + 361667 + 4 * 373333);
+  assert_int_equal(h->staff, 1);
+
+  /* Without a day: from today (5 December): 4 days at 4480000 and 27 at
+   * 4600000 over 372 = 382043.01 -> 382043; January on 383333. */
+  r = terms(w->mgr, id, 2, 0, 4600000, "", PCN__STATUS_CODE__OK);
+  assert_int_equal(r->staff_member->n_terms, 3);
+  assert_string_equal(r->staff_member->terms[2]->from, "2027-12-05");
+  assert_int_equal(r->staff_member->terms[2]->wte, 80);
+  h = headroom(w->mgr, 2027);
+  assert_int_equal(h->months[7]->staff_cost, 361667);
+  assert_int_equal(h->months[8]->staff_cost, 382043);
+  assert_int_equal(h->months[9]->staff_cost, 383333);
+
+  /* A correction on a day already changed replaces that change only:
+   * November is (15 x 4200000 + 15 x 4500000) / 360 = 362500, and
+   * December's first four days move with it: (4 x 4500000 + 27 x
+   * 4600000) / 372 = 382258.06 -> 382258. */
+  r = terms(w->mgr, id, 3, 0, 4500000, "2027-11-16", PCN__STATUS_CODE__OK);
+  assert_int_equal(r->staff_member->n_terms, 3);
+  assert_int_equal(r->staff_member->annual_cost, 4600000); /* the newest */
+  h = headroom(w->mgr, 2027);
+  assert_int_equal(h->months[6]->staff_cost, 350000);
+  assert_int_equal(h->months[7]->staff_cost, 362500);
+  assert_int_equal(h->months[8]->staff_cost, 382258);
+  assert_int_equal(h->months[9]->staff_cost, 383333);
+  world_free(w);
+}
+
+/* ------------------------------------------------------------ reversal */
+
+static const Pcn__Response *reverse(its_member *m, const char *month,
+                                    const char *reason, int code) {
+  Pcn__FundsArrsClaimReverse v = PCN__FUNDS_ARRS_CLAIM_REVERSE__INIT;
+  v.month = (char *)month;
+  v.reason = (char *)reason;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM_REVERSE;
+  req.funds_arrs_claim_reverse = &v;
+  return its_expect(m, &req, code);
+}
+
+/* A mistaken claim is reversed (issue 20): the month is unclaimed again,
+ * overdue in the headroom, its reminders resume, and it may be claimed
+ * anew. May's claim is due Thursday 10 June 2027. */
+static void test_reverse(void **state) {
+  (void)state;
+  world *w = world_new("2027-06-01");
+  rate(w->mgr, 2027, PCN__FUNDS_BASIS__FUNDS_PER_WEIGHTED, 261201);
+  claim(w->mgr, "2027-05", 3900000, "ARRS-05", PCN__STATUS_CODE__OK);
+  goto_day(w->mgr, "2027-06-15");
+  uint64_t since = its_head(w->mgr);
+  const Pcn__FundsHeadroomReport *h = headroom(w->mgr, 2027);
+  assert_int_equal(h->months[1]->claimed, 3900000);
+  assert_false(h->months[1]->overdue);
+
+  /* Refusals: a practice manager, no reason, a month with no claim, a
+   * month that is not one. Nothing changes. */
+  reverse(w->pm_a, "2027-05", "wrong", PCN__STATUS_CODE__PERMISSION_DENIED);
+  its_field_is(
+      reverse(w->mgr, "2027-05", "", PCN__STATUS_CODE__INVALID_ARGUMENT),
+      "reason");
+  reverse(w->mgr, "2027-04", "wrong", PCN__STATUS_CODE__NOT_FOUND);
+  its_field_is(
+      reverse(w->mgr, "May", "wrong", PCN__STATUS_CODE__INVALID_ARGUMENT),
+      "month");
+  assert_int_equal(its_head(w->mgr), since);
+
+  const Pcn__Response *r =
+      reverse(w->mgr, "2027-05", "sent for the wrong month", 0);
+  assert_int_equal(r->funds_arrs_claim->pence, 3900000);
+  assert_true(r->funds_arrs_claim->reversed_at > 0);
+  assert_string_equal(r->funds_arrs_claim->reversed_by, "manager");
+  assert_string_equal(r->funds_arrs_claim->reversed_reason,
+                      "sent for the wrong month");
+  reverse(w->mgr, "2027-05", "again", PCN__STATUS_CODE__FAILED_PRECONDITION);
+
+  /* Every member sees the reversal; the month is unclaimed and overdue. */
+  its_events *e = its_seen(w->s, w->pm_a, w->mgr, since);
+  assert_int_equal(its_events_count(e, PCN__EVENT__RECORD_FUNDS_ARRS_CLAIM), 1);
+  assert_int_equal(e->ev[0]->op, PCN__OP__UPDATED);
+  assert_true(e->ev[0]->funds_arrs_claim->reversed_at > 0);
+  its_events_free(e);
+  h = headroom(w->pm_a, 2027);
+  assert_int_equal(h->claimed, 0);
+  assert_int_equal(h->n_claims, 0);
+  assert_int_equal(h->months[1]->claimed, 0);
+  assert_true(h->months[1]->overdue);
+
+  /* Its reminders resume: the next tick tells the network's people that
+   * May is overdue, once. */
+  its_advance(w->mgr, 3600 * 1000);
+  assert_non_null(strstr(dues_since(w, since), "2027-05:-"));
+  const char *once = dues_since(w, since);
+  char first[64];
+  snprintf(first, sizeof first, "%s", once);
+  goto_day(w->mgr, "2027-06-16");
+  assert_string_equal(dues_since(w, since), first);
+
+  /* Claimed anew: counted again, and the reminders stop. */
+  claim(w->mgr, "2027-05", 3950000, "ARRS-05b", PCN__STATUS_CODE__OK);
+  h = headroom(w->mgr, 2027);
+  assert_int_equal(h->months[1]->claimed, 3950000);
+  assert_false(h->months[1]->overdue);
+  goto_day(w->mgr, "2027-06-18");
+  assert_string_equal(dues_since(w, since), first);
   world_free(w);
 }
 
@@ -390,6 +586,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_headroom),
       cmocka_unit_test(test_reminders),
+      cmocka_unit_test(test_reverse),
+      cmocka_unit_test(test_staff_terms),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,8 @@
 /* it_claims.c - backfill claims and the year end over TLS: hourly rates
  * per role (the PCN manager's), a claim for one person's attendance at one
- * meeting with its amount to the penny (minutes x rate / 60, half up), who
+ * meeting with its amount to the penny (minutes x rate / 60, half up), at
+ * the rate of the attendee's own role (a staff member is never claimed as
+ * a GP, issue 20), several claims decided in one request (all or none), who
  * may claim (the attendee's practice manager or the PCN manager), every
  * refusal named and nothing changed, the claim approved into a ledger
  * entry in the same transaction (or refused whole when the bank is short,
@@ -261,7 +263,10 @@ static world *make_world(void) {
                           "F84002");
   w->cd =
       its_add_member(w->s, w->mgr, "drlee", PCN__ROLE__CLINICAL_DIRECTOR, "");
-  w->khan = its_add_member(w->s, w->mgr, "dr.khan", PCN__ROLE__STAFF, "F84001");
+  /* Dr Khan is a GP (a clinician: the "gp" rate); Nia a care coordinator
+   * (staff: the "staff" rate). */
+  w->khan =
+      its_add_member(w->s, w->mgr, "dr.khan", PCN__ROLE__CLINICIAN, "F84001");
   w->nia = its_add_member(w->s, w->mgr, "nia", PCN__ROLE__STAFF, "F84002");
   return w;
 }
@@ -294,7 +299,7 @@ static void test_rates_amounts_and_rules(void **state) {
   const Pcn__Response *r = rate(w->mgr, "GP", 10000, PCN__STATUS_CODE__OK);
   assert_string_equal(r->funds_backfill_rate->role, "gp");
   rate(w->mgr, "gp", 11000, PCN__STATUS_CODE__OK); /* replaces */
-  rate(w->mgr, "nurse", 4537, PCN__STATUS_CODE__OK);
+  rate(w->mgr, "staff", 4537, PCN__STATUS_CODE__OK);
   rate(w->mgr, "health-care assistant", 4530, PCN__STATUS_CODE__OK);
   const Pcn__FundsBackfillRatePage *rp = rates(w->khan);
   assert_int_equal(rp->n_rates, 3);
@@ -313,9 +318,9 @@ static void test_rates_amounts_and_rules(void **state) {
   attend(w->mgr, m2, "nia", 7, 0);
   attend(w->mgr, m2, "dr.khan", 10, 0);
 
-  /* The amount: 90 min at £110.00 = £165.00; 50 min at £45.37 =
-   * 3780.83p -> £37.81; 7 min at £45.30 = 528.5p -> £5.29 (half up);
-   * 10 min at £45.37 = 756.17p -> £7.56. */
+  /* The amount, at the attendee's own role's rate: 90 min at £110.00 =
+   * £165.00; 50 min at £45.37 = 3780.83p -> £37.81; 7 min at £45.37 =
+   * 529.32p -> £5.29; 10 min at £110.00 = 1833.33p -> £18.33. */
   r = claim(w->jo, m1, "dr.khan", "gp", PCN__STATUS_CODE__OK);
   const Pcn__FundsClaim *c = r->funds_claim;
   uint64_t c1 = c->id;
@@ -328,18 +333,32 @@ static void test_rates_amounts_and_rules(void **state) {
   assert_string_equal(c->meeting_title, "Network board");
   assert_string_equal(c->meeting_date, "2026-10-05");
   assert_string_equal(c->claimed_by, "jo");
-  r = claim(w->sam, m1, "nia", "Nurse", PCN__STATUS_CODE__OK);
+  /* The role is the member's, not the claimer's: a care coordinator is
+   * not claimed as a GP (nor as another role with a rate), and a GP not
+   * as staff; the role may be left out, or named as it is (any case). */
+  r = claim(w->sam, m1, "nia", "gp", PCN__STATUS_CODE__INVALID_ARGUMENT);
+  field_is(r, "role");
+  assert_non_null(strstr(r->status->message, "'staff'"));
+  field_is(claim(w->mgr, m2, "nia", "health-care assistant",
+                 PCN__STATUS_CODE__INVALID_ARGUMENT),
+           "role");
+  field_is(
+      claim(w->jo, m2, "dr.khan", "staff", PCN__STATUS_CODE__INVALID_ARGUMENT),
+      "role");
+  r = claim(w->sam, m1, "nia", "", PCN__STATUS_CODE__OK);
   assert_int_equal(r->funds_claim->pence, 3781);
-  assert_string_equal(r->funds_claim->role, "nurse");
-  r = claim(w->mgr, m2, "nia", "health-care assistant", PCN__STATUS_CODE__OK);
+  assert_string_equal(r->funds_claim->role, "staff");
+  r = claim(w->mgr, m2, "nia", "Staff", PCN__STATUS_CODE__OK);
   assert_int_equal(r->funds_claim->pence, 529);
   assert_string_equal(r->funds_claim->claimed_by, "manager");
-  r = claim(w->jo, m2, "dr.khan", "nurse", PCN__STATUS_CODE__OK);
-  assert_int_equal(r->funds_claim->pence, 756);
+  r = claim(w->jo, m2, "dr.khan", "", PCN__STATUS_CODE__OK);
+  assert_int_equal(r->funds_claim->pence, 1833);
+  assert_string_equal(r->funds_claim->role, "gp");
 
   /* Refusals, each named, none creating anything. */
   claim(w->sam, m1, "dr.khan", "gp", PCN__STATUS_CODE__PERMISSION_DENIED);
-  claim(w->khan, m1, "dr.khan", "gp", PCN__STATUS_CODE__PERMISSION_DENIED);
+  claim(w->nia, m1, "nia", "", PCN__STATUS_CODE__PERMISSION_DENIED);
+  claim(w->khan, m1, "nia", "", PCN__STATUS_CODE__PERMISSION_DENIED);
   claim(w->cd, m1, "dr.khan", "gp", PCN__STATUS_CODE__PERMISSION_DENIED);
   r = claim(w->jo, m1, "dr.khan", "gp", PCN__STATUS_CODE__ALREADY_EXISTS);
   field_is(r, "username");
@@ -355,10 +374,12 @@ static void test_rates_amounts_and_rules(void **state) {
   field_is(r, "username"); /* not attended comes first */
   uint64_t m3 = meeting(w->mgr, 2, 30);
   attend(w->mgr, m3, "dr.khan", 0, 0);
-  r = claim(w->jo, m3, "dr.khan", "physio",
-            PCN__STATUS_CODE__FAILED_PRECONDITION);
+  attend(w->mgr, m3, "jo", 0, 0);
+  /* A practice manager's role has no rate yet: the refusal names it. */
+  r = claim(w->jo, m3, "jo", "", PCN__STATUS_CODE__FAILED_PRECONDITION);
   field_is(r, "role");
   assert_non_null(strstr(r->status->message, "no backfill rate"));
+  assert_non_null(strstr(r->status->message, "--role 'practice-manager'"));
   field_is(claim(w->jo, 999, "dr.khan", "gp", PCN__STATUS_CODE__NOT_FOUND),
            "meeting_id");
   field_is(claim(w->jo, 0, "dr.khan", "gp", PCN__STATUS_CODE__INVALID_ARGUMENT),
@@ -412,7 +433,7 @@ static void test_approve_and_reject(void **state) {
   (void)state;
   world *w = make_world();
   rate(w->mgr, "gp", 11000, PCN__STATUS_CODE__OK);
-  rate(w->mgr, "nurse", 4537, PCN__STATUS_CODE__OK);
+  rate(w->mgr, "staff", 4537, PCN__STATUS_CODE__OK);
   uint64_t m1 = meeting(w->mgr, 0, 90);
   attend(w->mgr, m1, "dr.khan", 0, 0);
   attend(w->mgr, m1, "nia", 50, 0);
@@ -507,7 +528,7 @@ static void test_approve_and_reject(void **state) {
   /* Rejected, with a reason; a fresh claim for that attendance may then
    * be made. */
   uint64_t c2 =
-      claim(w->sam, m1, "nia", "nurse", PCN__STATUS_CODE__OK)->funds_claim->id;
+      claim(w->sam, m1, "nia", "", PCN__STATUS_CODE__OK)->funds_claim->id;
   r = decide(w->mgr, c2, 1, 0, "", "", "Claimed at the wrong rate",
              PCN__STATUS_CODE__OK);
   assert_int_equal(r->funds_claim->state,
@@ -517,9 +538,9 @@ static void test_approve_and_reject(void **state) {
   decide(w->mgr, c2, 2, 1, "core", "", "",
          PCN__STATUS_CODE__FAILED_PRECONDITION);
   uint64_t c3 =
-      claim(w->sam, m1, "nia", "nurse", PCN__STATUS_CODE__OK)->funds_claim->id;
+      claim(w->sam, m1, "nia", "", PCN__STATUS_CODE__OK)->funds_claim->id;
   assert_true(c3 > c2);
-  claim(w->sam, m1, "nia", "nurse", PCN__STATUS_CODE__ALREADY_EXISTS);
+  claim(w->sam, m1, "nia", "", PCN__STATUS_CODE__ALREADY_EXISTS);
 
   /* The events: each practice's people see their own claims' changes;
    * everyone sees the ledger entry. */
@@ -565,6 +586,98 @@ static const Pcn__FundsYearEndRow *yrow(const Pcn__FundsYearEndReport *p,
     if (!strcmp(p->rows[i]->practice, ods)) return p->rows[i];
   fail_msg("no year-end row for %s", ods);
   return NULL;
+}
+
+/* Several decided in one request (pcn funds claim approve 4 5 6): all in
+ * one transaction, or none when any one cannot be, the refusal naming
+ * it. */
+static const Pcn__Response *decide_many(its_member *m, const uint64_t *ids,
+                                        size_t n, int approve,
+                                        const char *reason, int code) {
+  Pcn__FundsClaimDecide r = PCN__FUNDS_CLAIM_DECIDE__INIT;
+  r.ids = (uint64_t *)ids;
+  r.n_ids = n;
+  r.approve = approve;
+  r.stream = approve ? "core" : "";
+  r.date = "";
+  r.reason = (char *)reason;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE;
+  req.funds_claim_decide = &r;
+  return its_expect(m, &req, code);
+}
+
+static void test_decide_several(void **state) {
+  (void)state;
+  world *w = make_world();
+  rate(w->mgr, "gp", 11000, PCN__STATUS_CODE__OK);
+  rate(w->mgr, "staff", 4537, PCN__STATUS_CODE__OK);
+  rate(w->mgr, "practice-manager", 4500, PCN__STATUS_CODE__OK);
+  uint64_t m1 = meeting(w->mgr, 0, 90);
+  attend(w->mgr, m1, "dr.khan", 0, 0);
+  attend(w->mgr, m1, "nia", 50, 0);
+  attend(w->mgr, m1, "sam", 60, 0);
+  uint64_t
+      c1 = claim(w->jo, m1, "dr.khan", "", PCN__STATUS_CODE__OK)
+               ->funds_claim->id,
+      c2 = claim(w->sam, m1, "nia", "", PCN__STATUS_CODE__OK)->funds_claim->id,
+      c3 = claim(w->sam, m1, "sam", "", PCN__STATUS_CODE__OK)->funds_claim->id;
+  receive(w->mgr, "core", 100000, "2027-05-01");
+  uint64_t head = its_head(w->mgr);
+
+  /* Refused whole: one missing, one named twice, id and ids together, a
+   * practice manager deciding. Nothing changed. */
+  uint64_t bad[] = {c1, c2, 99};
+  const Pcn__Response *r =
+      decide_many(w->mgr, bad, 3, 1, "", PCN__STATUS_CODE__NOT_FOUND);
+  assert_non_null(strstr(r->status->message, "None of the claims"));
+  assert_int_equal(r->body_case, PCN__RESPONSE__BODY__NOT_SET);
+  uint64_t twice[] = {c1, c1};
+  field_is(
+      decide_many(w->mgr, twice, 2, 1, "", PCN__STATUS_CODE__INVALID_ARGUMENT),
+      "ids");
+  uint64_t all[] = {c1, c2, c3};
+  decide_many(w->jo, all, 3, 1, "", PCN__STATUS_CODE__PERMISSION_DENIED);
+  Pcn__FundsClaimDecide both = PCN__FUNDS_CLAIM_DECIDE__INIT;
+  both.id = c1;
+  both.ids = all;
+  both.n_ids = 3;
+  both.approve = 1;
+  both.stream = "core";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE;
+  req.funds_claim_decide = &both;
+  field_is(its_expect(w->mgr, &req, PCN__STATUS_CODE__INVALID_ARGUMENT), "ids");
+  assert_int_equal(its_head(w->mgr), head);
+  assert_int_equal(claims(w->mgr, "", 1)->n_claims, 3);
+
+  /* Approved together: three claims, three ledger entries, one answer. */
+  r = decide_many(w->mgr, all, 3, 1, "", PCN__STATUS_CODE__OK);
+  assert_int_equal(r->body_case, PCN__RESPONSE__BODY_FUNDS_CLAIMS_DECIDED);
+  const Pcn__FundsClaimPage *p = r->funds_claims_decided;
+  assert_int_equal(p->n_claims, 3);
+  for (size_t i = 0; i < 3; i++) {
+    assert_int_equal(p->claims[i]->id, all[i]);
+    assert_int_equal(p->claims[i]->state,
+                     PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED);
+    assert_true(p->claims[i]->entry > 0);
+  }
+  /* 16500 + 3781 + 4500 */
+  assert_int_equal(balance_of(w->mgr, "bank:core"), 100000 - 24781);
+  assert_int_equal(claims(w->mgr, "", 1)->n_claims, 0);
+  its_events *e = its_seen(w->s, w->cd, w->mgr, head);
+  assert_int_equal(its_events_count(e, PCN__EVENT__RECORD_FUNDS_CLAIM), 3);
+  assert_int_equal(its_events_count(e, PCN__EVENT__RECORD_FUNDS_ENTRY), 3);
+  its_events_free(e);
+
+  /* Decided once: again is refused, for all of them. */
+  head = its_head(w->mgr);
+  r = decide_many(w->mgr, all, 3, 0, "twice",
+                  PCN__STATUS_CODE__FAILED_PRECONDITION);
+  assert_non_null(strstr(r->status->message, "decided once"));
+  assert_int_equal(its_head(w->mgr), head);
+  assert_int_equal(its_verify(w->s), 0);
+  free_world(w);
 }
 
 static void test_year_end(void **state) {
@@ -697,6 +810,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rates_amounts_and_rules),
       cmocka_unit_test(test_approve_and_reject),
+      cmocka_unit_test(test_decide_several),
       cmocka_unit_test(test_year_end),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

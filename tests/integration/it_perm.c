@@ -920,6 +920,10 @@ static const id_rule id_rules[] = {
     {PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE, "id", AREA_CLAIM,
      "only the PCN manager decides claims, and sees every claim",
      fill_claim_decide},
+    {PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE, "ids", AREA_NONE,
+     "only the PCN manager decides claims, and sees every claim (the one "
+     "id rule above walks the same lookup)",
+     NULL},
     {PCN__REQUEST__BODY_STAFF_UPDATE, "id", AREA_NONE, OPEN_STAFF, NULL},
     {PCN__REQUEST__BODY_STAFF_END, "id", AREA_NONE, OPEN_STAFF, NULL},
     {PCN__REQUEST__BODY_STAFF_ROTA_SET, "staff_id", AREA_NONE, OPEN_STAFF,

@@ -217,7 +217,7 @@ static void test_a_year(void **state) {
   its_member *sam =
       its_add_member(s, mgr, "sam", PCN__ROLE__PRACTICE_MANAGER, "F84002");
   its_member *khan =
-      its_add_member(s, mgr, "dr.khan", PCN__ROLE__STAFF, "F84001");
+      its_add_member(s, mgr, "dr.khan", PCN__ROLE__CLINICIAN, "F84001");
 
   /* The payee, the figures (Hill Street grows from October), the rates
    * and the budgets. */

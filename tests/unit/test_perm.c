@@ -156,6 +156,7 @@ static const policy want[] = {
 
     /* ARRS claims and headroom (funds_arrs.c). */
     {PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM_REVERSE, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_HEADROOM, 0, ALL, 0, 0, 0},
 
     /* Backfill claims and the year end (funds_claims.c). The PCN manager
