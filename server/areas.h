@@ -123,6 +123,11 @@ int funds_figures_record_list(wtx *w, wjob *job, uint32_t pid, const char *ods,
  * error (ENOMEM). */
 int funds_stream_get(MDB_txn *txn, store *st, const char *code, pcn_arena *a,
                      Pcn__FundsStream **out);
+/* funds.c: 1 if stream code is pass-through (FundsStream.pass_through:
+ * ARRS and IIF by default, or as the PCN manager set it), else 0 (an
+ * unknown stream too). For the year end and the equity report, which
+ * leave such money out of their fairness figures by default. */
+int funds_stream_pass_through(MDB_txn *txn, store *st, const char *code);
 /* funds.c: 1 if code names a funding stream (built in or added), else 0. */
 int funds_stream_exists(MDB_txn *txn, store *st, const char *code);
 /* funds_plan.c, for funds_arrs.c's headroom: the

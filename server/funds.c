@@ -515,6 +515,15 @@ int funds_stream_get(MDB_txn *txn, store *st, const char *code, pcn_arena *a,
   return rc;
 }
 
+int funds_stream_pass_through(MDB_txn *txn, store *st, const char *code) {
+  pcn_arena a;
+  pcn_arena_init(&a, 1u << 14);
+  Pcn__FundsStream *s;
+  int pass = funds_stream_get(txn, st, code, &a, &s) == 0 && s->pass_through;
+  pcn_arena_free(&a);
+  return pass;
+}
+
 int funds_stream_exists(MDB_txn *txn, store *st, const char *code) {
   if (builtin_name(code)) return 1;
   if (!code[0]) return 0;
