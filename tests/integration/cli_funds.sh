@@ -187,6 +187,8 @@ grep -E -q 'practice:F84002:core +£348.26' "$tmp/out" || fail "rule F84002: $(c
 [ "$(jo funds stream --json | json '[s["code"] for s in d["streams"] if s.get("pass_through")]')" = \
   "['arrs', 'iif']" ] || fail "pass-through by default"
 mgr funds stream --update arrs --no-pass-through > /dev/null
+wait_feed 'changed funding stream arrs "ARRS reimbursement"'
+wait_feed 'changed funding stream core "Core PCN funding", with a split rule'
 mgr funds stream --add flu --name "Flu" --pass-through > /dev/null
 [ "$(jo funds stream --json | json '[s["code"] for s in d["streams"] if s.get("pass_through")]')" = \
   "['iif', 'flu']" ] || fail "pass-through changed"
