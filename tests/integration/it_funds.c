@@ -4,8 +4,13 @@
  * nothing), expenses and reversals (once only), balances to the penny,
  * reads for every member and posting for the PCN manager only, every
  * event seen by every practice, survival across a restart; a randomised
- * property test of entries and reversals against a model kept here; and
- * `pcnd verify` catching a balance altered behind the server's back.
+ * property test of entries and reversals against a model kept here;
+ * `pcnd verify` catching a balance altered behind the server's back; and
+ * issue 20: figures not given carried from the record before, a second
+ * expense with the same reference refused unless meant, distributions by
+ * care-home beds and by a stream's saved rule (top slice kept in
+ * bank:STREAM, the rest split exactly, checked against a largest-remainder
+ * split worked here), and pass-through streams.
  */
 #include <inttypes.h>
 #include <stdio.h>
