@@ -378,8 +378,12 @@ size_t pcn_event_describe(const Pcn__Event *ev, char *out, size_t n) {
     break;
   }
   case PCN__EVENT__RECORD_FUNDS_STREAM:
-    k = snprintf(out, n, "added funding stream %s \"%s\"",
-                 ev->funds_stream->code, ev->funds_stream->name);
+    /* Updated: its name, pass-through flag or split rule (issue 20). */
+    k = snprintf(out, n, "%s funding stream %s \"%s\"%s%s",
+                 ev->op == PCN__OP__UPDATED ? "changed" : "added",
+                 ev->funds_stream->code, ev->funds_stream->name,
+                 ev->funds_stream->pass_through ? ", pass-through" : "",
+                 ev->funds_stream->rule_split ? ", with a split rule" : "");
     break;
   case PCN__EVENT__RECORD_FUNDS_ENTRY: {
     const Pcn__FundsEntry *e = ev->funds_entry;

@@ -124,6 +124,16 @@ int funds_practice_as_read(MDB_txn *txn, store *st, int32_t day, pcn_arena *a,
 int funds_figures_record_list(wtx *w, wjob *job, uint32_t pid, const char *ods,
                               const char *date, uint32_t list_size,
                               Pcn__PracticeFigures **out);
+/* funds.c: the stream code as it stands (a built-in one with any change
+ * stored over its default), into the arena. 0, MDB_NOTFOUND or an LMDB
+ * error (ENOMEM). */
+int funds_stream_get(MDB_txn *txn, store *st, const char *code, pcn_arena *a,
+                     Pcn__FundsStream **out);
+/* funds.c: 1 if stream code is pass-through (FundsStream.pass_through:
+ * ARRS and IIF by default, or as the PCN manager set it), else 0 (an
+ * unknown stream too). For the year end and the equity report, which
+ * leave such money out of their fairness figures by default. */
+int funds_stream_pass_through(MDB_txn *txn, store *st, const char *code);
 /* funds.c: 1 if code names a funding stream (built in or added), else 0. */
 int funds_stream_exists(MDB_txn *txn, store *st, const char *code);
 /* funds_plan.c, for funds_arrs.c's headroom: the

@@ -20,7 +20,7 @@
 #include "wire.h"
 #include "wire_check.h"
 
-#define DISPATCH_MAX_CASE 320
+#define DISPATCH_MAX_CASE 512
 
 static const req_entry *table[DISPATCH_MAX_CASE];
 static req_entry flat[DISPATCH_MAX_CASE];

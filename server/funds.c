@@ -9,7 +9,10 @@
  *                     again replaces them)
  *   funds_streams     code -> pcn.FundsStream (the PCN manager's own; the
  *                     defaults are built in, so every network has them,
- *                     old stores included, without a migration)
+ *                     old stores included, without a migration; a
+ *                     built-in stream the PCN manager changed (its name,
+ *                     pass-through flag or split rule) is stored here too,
+ *                     builtin set, and read over its default)
  *   funds_entries     'E' u64 id -> pcn.FundsEntry (never changed)
  *                     'R' u64 id -> u64 id of the entry that reverses it
  *   funds_balances    account -> int64 pence (8 bytes, big-endian two's
@@ -44,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "areas.h"
 #include "feed.h"
@@ -62,18 +66,22 @@
 #define FUNDS_FIGURES_MAX 10000000u /* patients: far beyond any practice */
 #define DAY_MS 86400000LL
 
+/* pass: pass-through by default (issue 20): ARRS reimburses a practice's
+ * own staff and IIF is paid on its achievement, so neither is a share of
+ * the network's money to be judged for fairness. */
 static const struct {
   const char *code, *name;
+  int pass;
 } builtin[] = {
-    {"core", "Core PCN funding"},
-    {"cd", "Clinical director"},
-    {"arrs", "ARRS reimbursement"},
-    {"iif", "IIF"},
-    {"caip", "Capacity and access"},
-    {"care-home", "Care home premium"},
-    {"ea", "Enhanced access"},
-    {"lm", "Leadership and management"},
-    {"other", "Other"},
+    {"core", "Core PCN funding", 0},
+    {"cd", "Clinical director", 0},
+    {"arrs", "ARRS reimbursement", 1},
+    {"iif", "IIF", 1},
+    {"caip", "Capacity and access", 0},
+    {"care-home", "Care home premium", 0},
+    {"ea", "Enhanced access", 0},
+    {"lm", "Leadership and management", 0},
+    {"other", "Other", 0},
 };
 #define N_BUILTIN (sizeof builtin / sizeof builtin[0])
 
@@ -282,6 +290,18 @@ static int check_date(req_ctx *ctx, const char *field, const char *v,
   return ctx_check_date(ctx, field, v, 0, "2027-04-01", day);
 }
 
+/* Whether name is a figure FundsFiguresSet.clear may name. */
+static int figure_named(const char *name) {
+  return !strcmp(name, "list_size") || !strcmp(name, "weighted") ||
+         !strcmp(name, "locality") || !strcmp(name, "beds");
+}
+
+static int cleared(const Pcn__FundsFiguresSet *r, const char *name) {
+  for (size_t i = 0; i < r->n_clear; i++)
+    if (!strcmp(r->clear[i], name)) return 1;
+  return 0;
+}
+
 static int figures_set_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__FundsFiguresSet *r = ctx->req->funds_figures_set;
@@ -303,6 +323,17 @@ static int figures_set_prepare(req_ctx *ctx, wjob *job) {
                           FUNDS_FIGURES_MAX);
   if (ctx_check_text(ctx, "locality", r->locality, PCN_MAX_NAME, 0, 0))
     return ctx->status->code;
+  if (r->n_clear > 4)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "clear",
+                          "clear: name each of list_size, weighted, locality "
+                          "and beds at most once.");
+  for (size_t i = 0; i < r->n_clear; i++)
+    if (!figure_named(r->clear[i]))
+      return ctx_fail_field(
+          ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "clear",
+          "clear: '%.30s' is not a figure; name list_size, "
+          "weighted, locality or beds.",
+          pcn_check_text(r->clear[i], 30, 0, 0) ? "?" : r->clear[i]);
   uint32_t pid;
   if (practice_lookup(ctx_txn(ctx), &ctx->srv->st, ods, &pid))
     return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "practice",
@@ -323,15 +354,30 @@ static int figures_set_apply(wtx *w, wjob *job) {
   if (rc) return wtx_lmdb(w, rc, "finding the practice");
   int32_t day;
   pcn_date_parse(r->applies_from, &day);
+  /* A figure not given (0 or "", and not named in clear) is carried from
+   * the figures in force on that day: the same day's record this one
+   * replaces, else the latest before it (issue 20: re-recording a list
+   * size dropped the locality). */
+  Pcn__PracticeFigures **all, *was = NULL;
+  size_t n;
+  if ((rc = funds_figures_at(w->txn, w->st, day, &job->arena, &all, &n)))
+    return wtx_lmdb(w, rc, "reading the figures");
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(all[i]->practice, r->practice)) was = all[i];
   Pcn__PracticeFigures *f = pcn_arena_alloc(&job->arena, sizeof *f);
   if (!f) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
   pcn__practice_figures__init(f);
   f->practice = r->practice;
   f->applies_from = r->applies_from;
-  f->list_size = r->list_size;
-  f->weighted = r->weighted;
-  f->beds = r->beds;
-  f->locality = r->locality;
+  f->list_size = r->list_size || cleared(r, "list_size") || !was
+                     ? r->list_size
+                     : was->list_size;
+  f->weighted = r->weighted || cleared(r, "weighted") || !was ? r->weighted
+                                                              : was->weighted;
+  f->beds = r->beds || cleared(r, "beds") || !was ? r->beds : was->beds;
+  f->locality = r->locality[0] || cleared(r, "locality") || !was
+                    ? r->locality
+                    : was->locality;
   f->recorded_at = job->now_ms;
   f->recorded_by = job->who.username;
   if ((rc = figures_put(w, pid, day, f))) return rc;
@@ -426,6 +472,58 @@ static const char *builtin_name(const char *code) {
   return NULL;
 }
 
+static const char *builtin_code(const char *code) {
+  for (size_t i = 0; i < N_BUILTIN; i++)
+    if (strcmp(builtin[i].code, code) == 0) return builtin[i].code;
+  return code;
+}
+
+static int builtin_pass(const char *code) {
+  for (size_t i = 0; i < N_BUILTIN; i++)
+    if (strcmp(builtin[i].code, code) == 0) return builtin[i].pass;
+  return 0;
+}
+
+/* A built-in stream as it is by default, into the arena. */
+static Pcn__FundsStream *builtin_stream(pcn_arena *a, const char *code) {
+  const char *name = builtin_name(code);
+  Pcn__FundsStream *s = name ? pcn_arena_alloc(a, sizeof *s) : NULL;
+  if (!s) return NULL;
+  pcn__funds_stream__init(s);
+  s->code = (char *)code;
+  s->name = (char *)name;
+  s->builtin = 1;
+  s->pass_through = builtin_pass(code);
+  return s;
+}
+
+int funds_stream_get(MDB_txn *txn, store *st, const char *code, pcn_arena *a,
+                     Pcn__FundsStream **out) {
+  if (!code[0]) return MDB_NOTFOUND;
+  Pcn__FundsStream *s = NULL;
+  int rc = store_get_pb(txn, st->funds_streams, code, strlen(code),
+                        &pcn__funds_stream__descriptor, a, (void **)&s);
+  if (rc == MDB_NOTFOUND && builtin_name(code)) {
+    s = builtin_stream(a, code);
+    rc = s ? 0 : ENOMEM;
+  }
+  if (!rc && s->builtin) {
+    s->code = (char *)builtin_code(code);
+    s->builtin = 1;
+  }
+  if (!rc) *out = s;
+  return rc;
+}
+
+int funds_stream_pass_through(MDB_txn *txn, store *st, const char *code) {
+  pcn_arena a;
+  pcn_arena_init(&a, 1u << 14);
+  Pcn__FundsStream *s;
+  int pass = funds_stream_get(txn, st, code, &a, &s) == 0 && s->pass_through;
+  pcn_arena_free(&a);
+  return pass;
+}
+
 int funds_stream_exists(MDB_txn *txn, store *st, const char *code) {
   if (builtin_name(code)) return 1;
   if (!code[0]) return 0;
@@ -473,6 +571,7 @@ static int stream_add_apply(wtx *w, wjob *job) {
   pcn__funds_stream__init(s);
   s->code = r->code;
   s->name = r->name;
+  s->pass_through = r->pass_through;
   s->created_at = job->now_ms;
   s->created_by = job->who.username;
   if ((rc = store_put_pb(w->txn, w->st->funds_streams, r->code, strlen(r->code),
@@ -505,6 +604,7 @@ static int stream_list_read(req_ctx *ctx) {
     b[i].code = (char *)builtin[i].code;
     b[i].name = (char *)builtin[i].name;
     b[i].builtin = 1;
+    b[i].pass_through = builtin[i].pass;
     pg->streams[pg->n_streams++] = &b[i];
   }
   MDB_cursor *cur;
@@ -515,13 +615,131 @@ static int stream_list_read(req_ctx *ctx) {
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
       Pcn__FundsStream *s =
           pcn__funds_stream__unpack(&a->pb, v.mv_size, v.mv_data);
-      if (s) pg->streams[pg->n_streams++] = s;
+      if (!s) continue;
+      /* A changed built-in stream stands in its default's place. */
+      size_t bi = N_BUILTIN;
+      for (size_t i = 0; i < N_BUILTIN; i++)
+        if (!strcmp(builtin[i].code, s->code)) bi = i;
+      if (bi < N_BUILTIN) {
+        s->builtin = 1;
+        pg->streams[bi] = s;
+      } else {
+        pg->streams[pg->n_streams++] = s;
+      }
     }
     mdb_cursor_close(cur);
   }
   ctx->resp->body_case = PCN__RESPONSE__BODY_FUNDS_STREAMS;
   ctx->resp->funds_streams = pg;
   return PCN__STATUS_CODE__OK;
+}
+
+/* Writer: stores s (a built-in one too: it is then read over its
+ * default) and tells every member. */
+static int stream_put(wtx *w, wjob *job, Pcn__FundsStream *s) {
+  s->updated_at = job->now_ms;
+  s->updated_by = job->who.username;
+  int rc = store_put_pb(w->txn, w->st->funds_streams, s->code, strlen(s->code),
+                        (const ProtobufCMessage *)s);
+  if (rc) return wtx_lmdb(w, rc, "saving the stream");
+  Pcn__Event ev = PCN__EVENT__INIT;
+  ev.record_case = PCN__EVENT__RECORD_FUNDS_STREAM;
+  ev.funds_stream = s;
+  if ((rc = feed_emit(w, PCN__OP__UPDATED, "", &ev))) return rc;
+  job->resp.body_case = PCN__RESPONSE__BODY_FUNDS_STREAM;
+  job->resp.funds_stream = s;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int stream_missing(req_ctx *ctx, const char *field, const char *code) {
+  return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, field,
+                        "%s: there is no funding stream '%.40s'; see pcn "
+                        "funds stream list.",
+                        field, pcn_check_text(code, 40, 0, 0) ? "?" : code);
+}
+
+static int stream_update_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__FundsStreamUpdate *r = ctx->req->funds_stream_update;
+  if (perm_check(ctx, "", 0)) return ctx->status->code;
+  if (!funds_stream_exists(ctx_txn(ctx), &ctx->srv->st, r->code))
+    return stream_missing(ctx, "code", r->code);
+  if (r->has_name_case == PCN__FUNDS_STREAM_UPDATE__HAS_NAME_NAME &&
+      ctx_check_text(ctx, "name", r->name ? r->name : "", PCN_MAX_NAME, 1, 0))
+    return ctx->status->code;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int stream_update_apply(wtx *w, wjob *job) {
+  Pcn__FundsStreamUpdate *r = job->req->funds_stream_update;
+  Pcn__FundsStream *s;
+  int rc = funds_stream_get(w->txn, w->st, r->code, &job->arena, &s);
+  if (rc == MDB_NOTFOUND)
+    return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
+                    "There is no funding stream '%s'.", r->code);
+  if (rc) return wtx_lmdb(w, rc, "reading the stream");
+  if (r->has_name_case == PCN__FUNDS_STREAM_UPDATE__HAS_NAME_NAME)
+    s->name = r->name;
+  if (r->has_pass_through_case ==
+      PCN__FUNDS_STREAM_UPDATE__HAS_PASS_THROUGH_PASS_THROUGH)
+    s->pass_through = r->pass_through;
+  return stream_put(w, job, s);
+}
+
+/* A rule's split: the ones that need no parts. */
+static int rule_split_ok(int split) {
+  return split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE ||
+         split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED ||
+         split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_BEDS ||
+         split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL;
+}
+
+static int rule_set_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  Pcn__FundsRuleSet *r = ctx->req->funds_rule_set;
+  if (perm_check(ctx, "", 0)) return ctx->status->code;
+  if (!funds_stream_exists(ctx_txn(ctx), &ctx->srv->st, r->stream))
+    return stream_missing(ctx, "stream", r->stream);
+  if (r->split != PCN__FUNDS_SPLIT__FUNDS_SPLIT_NONE &&
+      !rule_split_ok(r->split))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "split",
+                          "split: a rule splits by list size, weighted "
+                          "population, care-home beds or equally.");
+  if (r->split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_NONE &&
+      (r->top_slice_bp || r->top_slice_pence))
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "split",
+                          "split: say how the rest after the top slice is "
+                          "split (--by list, weighted, beds or equal).");
+  if (r->top_slice_bp && r->top_slice_pence)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                          "top_slice_pence",
+                          "top_slice_pence: give the top slice as a "
+                          "percentage or as an amount, not both.");
+  if (r->top_slice_bp >= 10000)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                          "top_slice_bp",
+                          "top_slice_bp: the top slice must be less than "
+                          "100%%, so that something is left to split.");
+  if (r->top_slice_pence < 0 || r->top_slice_pence > PCN_PENCE_MAX)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT,
+                          "top_slice_pence",
+                          "top_slice_pence: the top slice is 0 or more and "
+                          "at most £100,000,000,000.00.");
+  return PCN__STATUS_CODE__OK;
+}
+
+static int rule_set_apply(wtx *w, wjob *job) {
+  Pcn__FundsRuleSet *r = job->req->funds_rule_set;
+  Pcn__FundsStream *s;
+  int rc = funds_stream_get(w->txn, w->st, r->stream, &job->arena, &s);
+  if (rc == MDB_NOTFOUND)
+    return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
+                    "There is no funding stream '%s'.", r->stream);
+  if (rc) return wtx_lmdb(w, rc, "reading the stream");
+  s->rule_split = r->split;
+  s->top_slice_bp = r->top_slice_bp;
+  s->top_slice_pence = r->top_slice_pence;
+  return stream_put(w, job, s);
 }
 
 /* ------------------------------------------------------------ balances */
@@ -678,13 +896,48 @@ static int build_distribution(MDB_txn *txn, store *st, pcn_arena *a,
       (rc = check_day(m, "date", r->date)) ||
       (rc = check_day(m, "figures_date", r->figures_date)))
     return rc;
-  if (r->split < PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE ||
-      r->split > PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT)
+  /* No split and no parts: the stream's rule (issue 20): its top slice
+   * stays in bank:STREAM for the network's own costs, the rest is split
+   * by the rule's basis. */
+  int split = r->split;
+  int64_t amount = r->pence, top = 0;
+  if (split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_NONE && !r->n_parts) {
+    Pcn__FundsStream *s;
+    if (funds_stream_get(txn, st, r->stream, a, &s))
+      return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "",
+                   "The stream could not be read.");
+    if (!rule_split_ok(s->rule_split))
+      return FFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "split",
+                   "split: stream '%s' has no split rule; say how to split "
+                   "(--by), or set its rule with pcn funds rule set %s.",
+                   r->stream, r->stream);
+    split = s->rule_split;
+    if (s->top_slice_bp) {
+      int64_t tw[2] = {s->top_slice_bp, 10000 - (int64_t)s->top_slice_bp},
+              tp[2];
+      pcn_split(r->pence, tw, 2, tp);
+      top = tp[0];
+    } else {
+      top = s->top_slice_pence;
+    }
+    if (top >= r->pence) {
+      char a1[PCN_PENCE_BUF], a2[PCN_PENCE_BUF];
+      return FFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "pence",
+                   "pence: stream '%s' tops %s off for the network's costs, "
+                   "which leaves nothing of %s to split; distribute more, or "
+                   "change the rule with pcn funds rule set.",
+                   r->stream, pcn_pence_format(top, 1, a1),
+                   pcn_pence_format(r->pence, 1, a2));
+    }
+    amount = r->pence - top;
+  }
+  if (split < PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE ||
+      split > PCN__FUNDS_SPLIT__FUNDS_SPLIT_BEDS)
     return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "split",
                  "split: say how to split: list size, weighted population, "
-                 "equal, fixed amounts or percentages.");
-  int by_parts = r->split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED ||
-                 r->split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT;
+                 "care-home beds, equal, fixed amounts or percentages.");
+  int by_parts = split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED ||
+                 split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT;
   if (r->n_parts > PCN_SPLIT_MAX)
     return FFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "parts",
                  "parts: at most %d practices in one distribution.",
@@ -742,20 +995,24 @@ static int build_distribution(MDB_txn *txn, store *st, pcn_arena *a,
   if (!w || !parts)
     return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
   int64_t sum = 0;
-  switch ((int)r->split) {
+  switch (split) {
   case PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE:
+  case PCN__FUNDS_SPLIT__FUNDS_SPLIT_BEDS:
   case PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED: {
     Pcn__PracticeFigures **fig;
     size_t nf;
     if (funds_figures_at(txn, st, fday, a, &fig, &nf))
       return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "",
                    "The figures could not be read.");
-    int weighted = r->split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED;
+    int weighted = split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED;
+    int beds = split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_BEDS;
     for (size_t i = 0; i < n; i++) {
       w[i] = -1;
       for (size_t j = 0; j < nf; j++)
         if (strcmp(fig[j]->practice, pl.ods[i]) == 0)
-          w[i] = weighted ? fig[j]->weighted : fig[j]->list_size;
+          w[i] = weighted ? fig[j]->weighted
+                 : beds   ? fig[j]->beds
+                          : fig[j]->list_size;
       if (w[i] < 0)
         return FFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "figures_date",
                      "Practice %s has no figures in force on %s; record "
@@ -775,15 +1032,21 @@ static int build_distribution(MDB_txn *txn, store *st, pcn_arena *a,
     }
     if (sum == 0)
       return FFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "figures_date",
-                   "Every practice's %s is 0 on %s; nothing to split by.",
-                   weighted ? "weighted population" : "list size", fdate);
-    pcn_split(r->pence, w, n, parts);
+                   "Every practice's %s is 0 on %s; nothing to split by%s.",
+                   weighted ? "weighted population"
+                   : beds   ? "number of care-home beds"
+                            : "list size",
+                   fdate,
+                   beds ? " (record beds with pcn funds figures --set ODS "
+                          "--beds N)"
+                        : "");
+    pcn_split(amount, w, n, parts);
     break;
   }
   case PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL:
     for (size_t i = 0; i < n; i++)
       w[i] = 1;
-    pcn_split(r->pence, w, n, parts);
+    pcn_split(amount, w, n, parts);
     break;
   case PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED:
     for (size_t i = 0; i < n; i++) {
@@ -823,9 +1086,10 @@ static int build_distribution(MDB_txn *txn, store *st, pcn_arena *a,
   if (!e) return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
   e->reference = r->reference;
   e->note = r->note;
-  e->split = r->split;
+  e->split = split;
+  e->top_slice = top;
   e->figures_date = (char *)fdate;
-  if (add_line(e, account(a, "bank", NULL, r->stream), -r->pence))
+  if (add_line(e, account(a, "bank", NULL, r->stream), -amount))
     return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
   for (size_t i = 0; i < n; i++)
     if (add_line(e, account(a, "practice", pl.ods[i], r->stream), parts[i]))
@@ -1117,6 +1381,52 @@ static int receive_apply(wtx *w, wjob *job) {
   return rc ? apply_fail(w, rc, &m) : post(w, job, e);
 }
 
+/* An expense whose reference is already on an expense not reversed
+ * (issue 20: INV-7781 paid twice without a word): ALREADY_EXISTS naming
+ * the earlier entry, unless the request says duplicate_ok. References
+ * compare without regard to case; an expense with no reference is never
+ * a duplicate. Scans the ledger newest first (FUNDS_SCAN_MAX entries). */
+static int expense_duplicate(MDB_txn *txn, store *st,
+                             const Pcn__FundsExpense *r, fmsg *m) {
+  if (r->duplicate_ok || !r->reference[0]) return 0;
+  MDB_cursor *cur;
+  if (mdb_cursor_open(txn, st->funds_entries, &cur))
+    return FFAIL(m, PCN__STATUS_CODE__INTERNAL, "",
+                 "The ledger could not be read.");
+  uint8_t last[9] = {'E', 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  MDB_val k = {9, last}, v;
+  int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+  rc = rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV)
+               : mdb_cursor_get(cur, &k, &v, MDB_LAST);
+  int out = 0;
+  pcn_arena a;
+  pcn_arena_init(&a, 1u << 16);
+  for (size_t scanned = 0; rc == 0 && scanned < FUNDS_SCAN_MAX && !out;
+       scanned++, rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+    if (k.mv_size != 9 || ((uint8_t *)k.mv_data)[0] != 'E') {
+      if (((uint8_t *)k.mv_data)[0] < 'E') break;
+      continue;
+    }
+    pcn_arena_reset(&a);
+    Pcn__FundsEntry *e = pcn__funds_entry__unpack(&a.pb, v.mv_size, v.mv_data);
+    uint64_t by;
+    if (e && e->kind == PCN__FUNDS_KIND__FUNDS_EXPENSE &&
+        !strcasecmp(e->reference, r->reference) &&
+        reversed_by(txn, st, e->id, &by) == MDB_NOTFOUND) {
+      char amt[PCN_PENCE_BUF];
+      out = FFAIL(m, PCN__STATUS_CODE__ALREADY_EXISTS, "reference",
+                  "reference: %.60s is already on expense entry %llu of %s "
+                  "(%s to %.60s); if this is a second payment, post it "
+                  "again with --duplicate-ok.",
+                  e->reference, (unsigned long long)e->id, e->date,
+                  pcn_pence_format(e->pence, 1, amt), e->payee);
+    }
+  }
+  mdb_cursor_close(cur);
+  pcn_arena_free(&a);
+  return out;
+}
+
 static int expense_prepare(req_ctx *ctx, wjob *job) {
   (void)job;
   Pcn__FundsExpense *r = ctx->req->funds_expense;
@@ -1126,6 +1436,7 @@ static int expense_prepare(req_ctx *ctx, wjob *job) {
       build_simple(ctx_txn(ctx), &ctx->srv->st, ctx->arena,
                    PCN__FUNDS_KIND__FUNDS_EXPENSE, r->stream, r->pence, r->date,
                    r->reference, r->note, r->payee, ctx_today(ctx), &e, &m);
+  if (!rc) rc = expense_duplicate(ctx_txn(ctx), &ctx->srv->st, r, &m);
   if (rc) return prep_fail(ctx, rc, &m);
   return perm_check(ctx, "", 0) ? ctx->status->code : PCN__STATUS_CODE__OK;
 }
@@ -1138,6 +1449,7 @@ static int expense_apply(wtx *w, wjob *job) {
       build_simple(w->txn, w->st, &job->arena, PCN__FUNDS_KIND__FUNDS_EXPENSE,
                    r->stream, r->pence, r->date, r->reference, r->note,
                    r->payee, day_of(job->now_ms), &e, &m);
+  if (!rc) rc = expense_duplicate(w->txn, w->st, r, &m);
   return rc ? apply_fail(w, rc, &m) : post(w, job, e);
 }
 
@@ -1718,6 +2030,11 @@ const req_entry funds_entries[] = {
      R_PCNM, 0, 0, NULL, stream_add_prepare, stream_add_apply, NULL},
     {PCN__REQUEST__BODY_FUNDS_STREAM_LIST, "see the funding streams", 0, R_ALL,
      0, 0, stream_list_read, NULL, NULL, NULL},
+    {PCN__REQUEST__BODY_FUNDS_STREAM_UPDATE, "change a funding stream",
+     REQ_WRITE, R_PCNM, 0, 0, NULL, stream_update_prepare, stream_update_apply,
+     NULL},
+    {PCN__REQUEST__BODY_FUNDS_RULE_SET, "set a stream's split rule", REQ_WRITE,
+     R_PCNM, 0, 0, NULL, rule_set_prepare, rule_set_apply, NULL},
     {PCN__REQUEST__BODY_FUNDS_RECEIVE, "post to the network's ledger",
      REQ_WRITE, R_PCNM, 0, 0, NULL, receive_prepare, receive_apply, NULL},
     {PCN__REQUEST__BODY_FUNDS_DISTRIBUTE, "post to the network's ledger",

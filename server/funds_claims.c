@@ -38,7 +38,11 @@
  * 2028), what each practice was paid (distributed and claimed) against its
  * share of everything paid to practices, split by its list size (or
  * weighted population) on 1 April with pcn_split, so the shares add up to
- * the total exactly.
+ * the total exactly. Per stream too (issue 20): each stream's payments
+ * split the same way, one FundsStreamShare per practice and stream. The
+ * rows and totals count only the streams that are not pass-through
+ * (FundsStream.pass_through: ARRS and IIF by default), unless the
+ * request says include_pass_through; the streams left out are named.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -599,7 +603,51 @@ static int list_read(req_ctx *ctx) {
 typedef struct ye_table {
   Pcn__FundsYearEndRow *rows;
   size_t n;
+  /* Per practice and stream: what the year's lines paid. */
+  Pcn__FundsStreamShare *ss;
+  int64_t *dist, *claim;
+  size_t nss, css;
 } ye_table;
+
+/* The (practice, stream) cell of t, added when new; NULL when out of
+ * memory. */
+static size_t ye_cell(ye_table *t, pcn_arena *a, const char *ods, size_t olen,
+                      const char *stream, int *ok) {
+  for (size_t i = 0; i < t->nss; i++)
+    if (strlen(t->ss[i].practice) == olen &&
+        !strncmp(t->ss[i].practice, ods, olen) &&
+        !strcmp(t->ss[i].stream, stream))
+      return i;
+  if (t->nss == t->css) {
+    size_t nc = t->css ? 2 * t->css : 64;
+    Pcn__FundsStreamShare *ns = pcn_arena_alloc(a, nc * sizeof *ns);
+    int64_t *nd = pcn_arena_alloc(a, nc * sizeof *nd);
+    int64_t *nk = pcn_arena_alloc(a, nc * sizeof *nk);
+    if (!ns || !nd || !nk) return *ok = 0, 0;
+    if (t->nss) {
+      memcpy(ns, t->ss, t->nss * sizeof *ns);
+      memcpy(nd, t->dist, t->nss * sizeof *nd);
+      memcpy(nk, t->claim, t->nss * sizeof *nk);
+    }
+    t->ss = ns, t->dist = nd, t->claim = nk, t->css = nc;
+  }
+  Pcn__FundsStreamShare *x = &t->ss[t->nss];
+  pcn__funds_stream_share__init(x);
+  char *o = pcn_arena_alloc(a, olen + 1);
+  x->stream = pcn_arena_strdup(a, stream);
+  if (!o || !x->stream) return *ok = 0, 0;
+  memcpy(o, ods, olen);
+  o[olen] = 0;
+  x->practice = o;
+  t->dist[t->nss] = t->claim[t->nss] = 0;
+  return t->nss++;
+}
+
+static int cmp_share(const void *a, const void *b) {
+  const Pcn__FundsStreamShare *x = a, *y = b;
+  int c = strcmp(x->stream, y->stream);
+  return c ? c : strcmp(x->practice, y->practice);
+}
 
 static Pcn__FundsYearEndRow *ye_row(ye_table *t, pcn_arena *a, const char *ods,
                                     size_t len) {
@@ -670,14 +718,71 @@ static int ye_gather(MDB_txn *txn, store *st, pcn_arena *a, ye_table *t,
       const char *o = acct + (claim ? 6 : 9), *c = strchr(o, ':');
       Pcn__FundsYearEndRow *x = c ? ye_row(t, a, o, (size_t)(c - o)) : NULL;
       if (!x) continue;
+      int ok = 1;
+      size_t i = ye_cell(t, a, o, (size_t)(c - o), c + 1, &ok);
+      if (!ok) {
+        rc = ENOMEM;
+        break;
+      }
       if (claim)
-        x->claimed += p;
+        t->claim[i] += p;
       else
-        x->distributed += p;
+        t->dist[i] += p;
     }
   }
   mdb_cursor_close(cur);
   return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* rep->streams: for every stream paid in the year, each practice's
+ * payments from it against its share of them (w: the rows' weights, in
+ * t's row order), by stream then practice. 0 or -1 (out of memory). */
+static int ye_streams(ye_table *t, pcn_arena *a, const int64_t *w, int64_t wsum,
+                      Pcn__FundsYearEndReport *rep) {
+  if (t->nss) qsort(t->ss, t->nss, sizeof *t->ss, cmp_share);
+  size_t cap = t->nss + t->n * 8 + 1, n = 0;
+  Pcn__FundsStreamShare **out = pcn_arena_alloc(a, cap * sizeof *out);
+  if (!out) return -1;
+  for (size_t i = 0; i < t->nss;) {
+    const Pcn__FundsStreamShare *first = &t->ss[i];
+    size_t j = i;
+    int64_t total = 0, paid[YE_MAX] = {0}, share[YE_MAX] = {0};
+    for (; j < t->nss && !strcmp(t->ss[j].stream, first->stream); j++)
+      for (size_t p = 0; p < t->n; p++)
+        if (!strcmp(t->rows[p].practice, t->ss[j].practice)) {
+          paid[p] += t->ss[j].paid;
+          total += t->ss[j].paid;
+        }
+    if (t->n && wsum > 0) {
+      pcn_split(total < 0 ? -total : total, w, t->n, share);
+      for (size_t p = 0; total < 0 && p < t->n; p++)
+        share[p] = -share[p];
+    }
+    if (n + t->n >= cap) {
+      size_t nc = 2 * (n + t->n) + 1;
+      Pcn__FundsStreamShare **no = pcn_arena_alloc(a, nc * sizeof *no);
+      if (!no) return -1;
+      memcpy(no, out, n * sizeof *no);
+      out = no, cap = nc;
+    }
+    Pcn__FundsStreamShare *x = pcn_arena_alloc(a, (t->n + 1) * sizeof *x);
+    if (!x) return -1;
+    for (size_t p = 0; p < t->n; p++) {
+      pcn__funds_stream_share__init(&x[p]);
+      x[p].practice = t->rows[p].practice;
+      x[p].stream = first->stream;
+      x[p].pass_through = first->pass_through;
+      x[p].counted = first->counted;
+      x[p].paid = paid[p];
+      x[p].share = share[p];
+      x[p].difference = paid[p] - share[p];
+      out[n++] = &x[p];
+    }
+    i = j;
+  }
+  rep->streams = out;
+  rep->n_streams = n;
+  return 0;
 }
 
 static int year_end_read(req_ctx *ctx) {
@@ -705,7 +810,8 @@ static int year_end_read(req_ctx *ctx) {
                           "population.");
   Pcn__FundsYearEndReport *rep = pcn_arena_alloc(a, sizeof *rep);
   char *from = pcn_arena_alloc(a, 11), to[11];
-  ye_table t = {pcn_arena_alloc(a, YE_MAX * sizeof *t.rows), 0};
+  ye_table t = {
+      pcn_arena_alloc(a, YE_MAX * sizeof *t.rows), 0, NULL, NULL, NULL, 0, 0};
   if (!rep || !from || !t.rows)
     return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
   pcn__funds_year_end_report__init(rep);
@@ -723,6 +829,30 @@ static int year_end_read(req_ctx *ctx) {
                     "The ledger could not be read; the operator should run "
                     "pcnd verify.");
   qsort(t.rows, t.n, sizeof *t.rows, cmp_ye);
+  /* Each practice's money from the streams counted; the rest named. */
+  rep->include_pass_through = r->include_pass_through;
+  rep->left_out = pcn_arena_alloc(a, (t.nss + 1) * sizeof *rep->left_out);
+  if (!rep->left_out)
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
+  for (size_t i = 0; i < t.nss; i++) {
+    Pcn__FundsStreamShare *c = &t.ss[i];
+    c->pass_through = funds_stream_pass_through(txn, st, c->stream);
+    c->counted = !c->pass_through || r->include_pass_through;
+    c->paid = t.dist[i] + t.claim[i];
+    if (!c->counted) {
+      rep->left_out_paid += c->paid;
+      size_t k = 0;
+      while (k < rep->n_left_out && strcmp(rep->left_out[k], c->stream))
+        k++;
+      if (k == rep->n_left_out) rep->left_out[rep->n_left_out++] = c->stream;
+      continue;
+    }
+    for (size_t j = 0; j < t.n; j++)
+      if (!strcmp(t.rows[j].practice, c->practice)) {
+        t.rows[j].distributed += t.dist[i];
+        t.rows[j].claimed += t.claim[i];
+      }
+  }
   int64_t w[YE_MAX], share[YE_MAX], wsum = 0;
   for (size_t i = 0; i < t.n; i++) {
     Pcn__FundsYearEndRow *x = &t.rows[i];
@@ -757,6 +887,8 @@ static int year_end_read(req_ctx *ctx) {
     t.rows[i].difference = t.rows[i].received - share[i];
     rep->rows[rep->n_rows++] = &t.rows[i];
   }
+  if (ye_streams(&t, a, w, wsum, rep))
+    return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
   ctx->resp->body_case = PCN__RESPONSE__BODY_FUNDS_YEAR_END;
   ctx->resp->funds_year_end = rep;
   return PCN__STATUS_CODE__OK;

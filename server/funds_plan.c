@@ -242,22 +242,45 @@ static int heads_of_year(MDB_txn *txn, store *st, uint32_t fy, heads *h) {
   return 0;
 }
 
+/* The heads of month i by r's basis. */
+static int64_t heads_by(const Pcn__FundsRate *r, const heads *h, int i) {
+  return r->basis == PCN__FUNDS_BASIS__FUNDS_PER_PATIENT    ? h->list[i]
+         : r->basis == PCN__FUNDS_BASIS__FUNDS_PER_WEIGHTED ? h->weighted[i]
+         : r->basis == PCN__FUNDS_BASIS__FUNDS_PER_BED      ? h->beds[i]
+                                                            : 0;
+}
+
+/* The twelfth of year (pence) that falls in month i, by largest remainder
+ * (the odd pence to the earliest months): the twelve sum to year. */
+static int64_t twelfth(int64_t year, int i) {
+  int64_t w[12], parts[12];
+  for (int k = 0; k < 12; k++)
+    w[k] = 1;
+  if (pcn_split(year, w, 12, parts)) return 0;
+  return parts[i];
+}
+
 /* The income rate r makes expected in month i of its year, given the
- * heads of that month (h's row i; unused for FIXED). */
+ * heads of that month (h's row i; unused for FIXED). The "arrs" stream
+ * is the exception: its year is the ARRS headroom's ceiling (rate x the
+ * heads of 1 April, h's row 0, half up to the penny, funds_arrs.c) in
+ * twelve equal parts, so the year's expected and the ceiling are one
+ * figure (issue 20: GBP 1,083,726.66 expected against a ceiling of GBP
+ * 1,081,042.86 for the same year, because the list grew month by month
+ * and each month was rounded on its own; the ARRS sum is fixed for the
+ * year from the figures at its start). */
 static int64_t expected_of(const Pcn__FundsRate *r, const heads *h, int i) {
   if (r->rate_cp <= 0) return 0;
-  if (r->basis == PCN__FUNDS_BASIS__FUNDS_FIXED) {
-    int64_t year = (r->rate_cp + 50) / 100, w[12], parts[12];
-    for (int k = 0; k < 12; k++)
-      w[k] = 1;
-    if (pcn_split(year, w, 12, parts)) return 0;
-    return parts[i];
+  if (r->basis == PCN__FUNDS_BASIS__FUNDS_FIXED)
+    return twelfth((r->rate_cp + 50) / 100, i);
+  if (!strcmp(r->stream, "arrs")) {
+    unsigned __int128 y =
+        (unsigned __int128)(uint64_t)r->rate_cp * (uint64_t)heads_by(r, h, 0) +
+        50;
+    y /= 100;
+    return y > PCN_PENCE_MAX ? 0 : twelfth((int64_t)y, i);
   }
-  int64_t n = r->basis == PCN__FUNDS_BASIS__FUNDS_PER_PATIENT ? h->list[i]
-              : r->basis == PCN__FUNDS_BASIS__FUNDS_PER_WEIGHTED
-                  ? h->weighted[i]
-              : r->basis == PCN__FUNDS_BASIS__FUNDS_PER_BED ? h->beds[i]
-                                                            : 0;
+  int64_t n = heads_by(r, h, i);
   /* rate_cp x heads hundredths of a penny a year; a twelfth of it, half
    * up to the penny: (x + 600) / 1200. */
   __int128 x = (__int128)r->rate_cp * n + 600;
@@ -329,6 +352,7 @@ int funds_expected_streams(MDB_txn *txn, store *st, const char *month,
   if (parse_month(month, &fy, &i)) return EINVAL;
   heads h;
   int rc = heads_of_month(txn, st, fy, i, &h);
+  if (!rc && i) rc = heads_of_month(txn, st, fy, 0, &h); /* arrs: April's */
   if (rc) return rc;
   month_exp m = {&h, i, a, NULL, NULL, 0, PLAN_STREAMS_MAX};
   m.streams = pcn_arena_alloc(a, m.cap * sizeof *m.streams);
@@ -654,7 +678,11 @@ static int budget_report_read(req_ctx *ctx) {
       o->distributed = x->distributed;
       o->claimed = x->claimed;
       o->spent = x->spent;
-      o->remaining = x->budget - (x->distributed + x->claimed + x->spent);
+      /* No budget, no remaining (issue 20: "remaining -£38,412.60" for a
+       * stream nobody budgeted). */
+      o->budgeted = x->has_budget;
+      if (x->has_budget)
+        o->remaining = x->budget - (x->distributed + x->claimed + x->spent);
       pg->rows[pg->n_rows++] = o;
     }
   }

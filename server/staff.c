@@ -35,7 +35,12 @@
  * list size and locality are the practice figures in force on the
  * period's last day (the latest before it ends, so figures that start
  * inside the period count), named in the report as figures_as_at and
- * each row's figures_from.
+ * each row's figures_from. The money is also reported per stream and
+ * practice (FundsStreamShare, share_bp of that stream's money); the money
+ * share counts only streams that are not pass-through (ARRS and IIF by
+ * default: money for a practice's own staff or its own achievement is not
+ * a share of the network's), unless the request says
+ * include_pass_through, and the streams left out are named (issue 20).
  * Shares are whole basis points split by largest remainder, so each
  * column adds up to exactly 100.00%.
  *
@@ -1156,16 +1161,50 @@ static int equity_shares(Pcn__StaffEquityRow **r, size_t n, pcn_arena *a) {
   return 0;
 }
 
+/* A stream's money in the equity report: per practice (rows' order). */
+typedef struct eq_stream {
+  char code[32];
+  int pass, counted;
+  int64_t *paid;
+} eq_stream;
+
+#define EQ_STREAMS_MAX 128
+
+/* The stream code's slot in s (n of them), added when new; NULL when full
+ * or out of memory. */
+static eq_stream *eq_stream_get(eq_stream *s, size_t *n, const char *code,
+                                size_t np, pcn_arena *a) {
+  for (size_t i = 0; i < *n; i++)
+    if (!strcmp(s[i].code, code)) return &s[i];
+  if (*n == EQ_STREAMS_MAX || strlen(code) >= sizeof s->code) return NULL;
+  eq_stream *x = &s[*n];
+  x->paid = pcn_arena_alloc(a, (np + 1) * sizeof *x->paid);
+  if (!x->paid) return NULL;
+  memset(x->paid, 0, (np + 1) * sizeof *x->paid);
+  snprintf(x->code, sizeof x->code, "%s", code);
+  (*n)++;
+  return x;
+}
+
+static int cmp_eq_stream(const void *a, const void *b) {
+  return strcmp(((const eq_stream *)a)->code, ((const eq_stream *)b)->code);
+}
+
 /* The money paid to each practice from..to (inclusive): the lines on
  * practice:ODS:STREAM (distributions) and claim:ODS:STREAM (backfill
  * claims paid) of every entry dated in the period. A reversal is an entry
  * of its own with the opposite lines, so one dated in the period nets
  * out what it reverses, and one dated after leaves the period as it was
- * (the way funds.c's statement reads the ledger). Adds to rows[i] by ODS
- * code and to out->distributed. 0 or -1. */
+ * (the way funds.c's statement reads the ledger). Per stream into
+ * out->streams; the counted streams' money (not pass-through, or include
+ * says so) added to rows[i] by ODS code and to out->distributed, the
+ * rest named in out->left_out. 0 or -1. */
 static int equity_money(MDB_txn *txn, store *st, const char *from,
-                        const char *to, Pcn__StaffEquityRow *rows, size_t np,
-                        Pcn__StaffEquityReport *out) {
+                        const char *to, int include, Pcn__StaffEquityRow *rows,
+                        size_t np, Pcn__StaffEquityReport *out, pcn_arena *a) {
+  eq_stream *es = pcn_arena_alloc(a, EQ_STREAMS_MAX * sizeof *es);
+  size_t ns = 0;
+  if (!es) return -1;
   MDB_cursor *cur;
   if (mdb_cursor_open(txn, st->funds_entries, &cur)) return -1;
   pcn_arena tmp;
@@ -1189,18 +1228,65 @@ static int equity_money(MDB_txn *txn, store *st, const char *from,
         continue;
       const char *c = strchr(o, ':');
       if (!c) continue;
-      for (size_t p = 0; p < np; p++)
-        if (strlen(rows[p].practice) == (size_t)(c - o) &&
-            !strncmp(rows[p].practice, o, (size_t)(c - o))) {
-          rows[p].distributed += e->lines[i]->pence;
-          break;
-        }
-      out->distributed += e->lines[i]->pence;
+      eq_stream *x = eq_stream_get(es, &ns, c + 1, np, a);
+      if (!x) {
+        rc = ENOMEM;
+        break;
+      }
+      /* A practice no longer in the network: the stream's extra slot. */
+      size_t p = 0;
+      while (p < np && !(strlen(rows[p].practice) == (size_t)(c - o) &&
+                         !strncmp(rows[p].practice, o, (size_t)(c - o))))
+        p++;
+      x->paid[p] += e->lines[i]->pence;
     }
+    if (rc == ENOMEM) break;
   }
   mdb_cursor_close(cur);
   pcn_arena_free(&tmp);
-  return rc == 0 || rc == MDB_NOTFOUND ? 0 : -1;
+  if (rc != 0 && rc != MDB_NOTFOUND) return -1;
+  qsort(es, ns, sizeof *es, cmp_eq_stream);
+  out->include_pass_through = include;
+  out->streams = pcn_arena_alloc(a, (ns * np + 1) * sizeof *out->streams);
+  out->left_out = pcn_arena_alloc(a, (ns + 1) * sizeof *out->left_out);
+  Pcn__FundsStreamShare *cells =
+      pcn_arena_alloc(a, (ns * np + 1) * sizeof *cells);
+  int64_t *w = pcn_arena_alloc(a, (np + 1) * sizeof *w);
+  int32_t *bp = pcn_arena_alloc(a, (np + 1) * sizeof *bp);
+  if (!out->streams || !out->left_out || !cells || !w || !bp) return -1;
+  for (size_t si = 0; si < ns; si++) {
+    eq_stream *x = &es[si];
+    x->pass = funds_stream_pass_through(txn, st, x->code);
+    x->counted = !x->pass || include;
+    char *code = pcn_arena_strdup(a, x->code);
+    if (!code) return -1;
+    int64_t total = 0;
+    for (size_t p = 0; p <= np; p++)
+      total += x->paid[p];
+    if (x->counted) {
+      for (size_t p = 0; p < np; p++)
+        rows[p].distributed += x->paid[p];
+      out->distributed += total;
+    } else {
+      out->left_out[out->n_left_out++] = code;
+      out->left_out_paid += total;
+    }
+    for (size_t p = 0; p < np; p++)
+      w[p] = x->paid[p];
+    split_bp(w, np, bp);
+    for (size_t p = 0; p < np; p++) {
+      Pcn__FundsStreamShare *c = &cells[out->n_streams];
+      pcn__funds_stream_share__init(c);
+      c->practice = rows[p].practice;
+      c->stream = code;
+      c->pass_through = x->pass;
+      c->counted = x->counted;
+      c->paid = x->paid[p];
+      c->share_bp = bp[p];
+      out->streams[out->n_streams++] = c;
+    }
+  }
+  return 0;
 }
 
 /* One row per locality, in order of first appearance among the practices
@@ -1350,7 +1436,8 @@ static int equity_read(req_ctx *ctx) {
       }
     }
   }
-  if (equity_money(txn, st, r->from, r->to, rows, np, out) ||
+  if (equity_money(txn, st, r->from, r->to, r->include_pass_through, rows, np,
+                   out, a) ||
       equity_shares(rowp, np, a) || equity_localities(out, a))
     return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL,
                     "The ledger could not be read; the operator should run "

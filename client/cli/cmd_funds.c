@@ -1,4 +1,4 @@
-/* cmd_funds.c - pcn funds stream|figures|receive|distribute|expense|
+/* cmd_funds.c - pcn funds stream|rule|figures|receive|distribute|expense|
  * reverse|ledger|balance|statement: the network's ledger. Amounts are read and
  * printed in pounds ("1,234.56", "£1,234.56"); the wire carries pence.
  */
@@ -33,12 +33,28 @@ static const char *split_word(int s) {
   case PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL: return "equally";
   case PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED: return "in fixed amounts";
   case PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT: return "by percentages";
+  case PCN__FUNDS_SPLIT__FUNDS_SPLIT_BEDS: return "by care-home beds";
   default: return "";
   }
 }
 
 static const char *pounds(int64_t p, char buf[PCN_PENCE_BUF]) {
   return pcn_pence_format(p, 1, buf);
+}
+
+/* A stream's split rule in words ("-" none), into buf (120 bytes). */
+static const char *rule_words(const Pcn__FundsStream *s, char buf[120]) {
+  char a[PCN_PENCE_BUF];
+  if (!s->rule_split) return strcpy(buf, "-");
+  if (s->top_slice_bp)
+    snprintf(buf, 120, "top %u.%02u%%, rest %s", s->top_slice_bp / 100,
+             s->top_slice_bp % 100, split_word(s->rule_split));
+  else if (s->top_slice_pence)
+    snprintf(buf, 120, "top %s, rest %s", pounds(s->top_slice_pence, a),
+             split_word(s->rule_split));
+  else
+    snprintf(buf, 120, "%s", split_word(s->rule_split));
+  return buf;
 }
 
 static void entry_show(const Pcn__FundsEntry *e) {
@@ -56,6 +72,9 @@ static void entry_show(const Pcn__FundsEntry *e) {
   if (e->split)
     cli_kv("split:", "%s (figures of %s)", split_word(e->split),
            e->figures_date);
+  if (e->top_slice)
+    cli_kv("top slice:", "%s kept in bank:%s for the network's costs",
+           pounds(e->top_slice, a), e->stream);
   if (e->payee[0]) cli_kv("payee:", "%s", e->payee);
   if (e->reference[0]) cli_kv("reference:", "%s", e->reference);
   if (e->note[0]) cli_kv("note:", "%s", e->note);
@@ -106,16 +125,26 @@ static int funds_call(cli_ctx *c, Pcn__Request *req) {
   char a[PCN_PENCE_BUF];
   switch (r->body_case) {
   case PCN__RESPONSE__BODY_FUNDS_ENTRY: entry_show(r->funds_entry); break;
-  case PCN__RESPONSE__BODY_FUNDS_STREAM:
-    printf("Added stream %s: %s\n", r->funds_stream->code,
-           r->funds_stream->name);
+  case PCN__RESPONSE__BODY_FUNDS_STREAM: {
+    const Pcn__FundsStream *s = r->funds_stream;
+    char rule[120];
+    printf("%s stream %s: %s%s; split rule: %s\n",
+           s->updated_at ? "Saved" : "Added", s->code, s->name,
+           s->pass_through ? " (pass-through)" : "", rule_words(s, rule));
     break;
+  }
   case PCN__RESPONSE__BODY_FUNDS_STREAMS:
-    printf("%-12s %s\n", "CODE", "NAME");
+    printf("%-12s %-36s %-4s %s\n", "CODE", "NAME", "PASS", "RULE");
     for (size_t i = 0; i < r->funds_streams->n_streams; i++) {
       const Pcn__FundsStream *s = r->funds_streams->streams[i];
-      printf("%-12s %s%s\n", s->code, s->name, s->builtin ? "" : " (added)");
+      char rule[120], name[160];
+      snprintf(name, sizeof name, "%s%s", s->name,
+               s->builtin ? "" : " (added)");
+      printf("%-12s %-36s %-4s %s\n", s->code, name,
+             s->pass_through ? "yes" : "", rule_words(s, rule));
     }
+    printf("PASS: pass-through money, left out of the fairness figures "
+           "(year end, equity) unless --include-pass-through.\n");
     break;
   case PCN__RESPONSE__BODY_FUNDS_FIGURES: {
     const Pcn__PracticeFigures *f = r->funds_figures;
@@ -249,16 +278,102 @@ static int stream_run(cli_ctx *c) {
   Pcn__Request req = PCN__REQUEST__INIT;
   Pcn__FundsStreamList l = PCN__FUNDS_STREAM_LIST__INIT;
   Pcn__FundsStreamAdd a = PCN__FUNDS_STREAM_ADD__INIT;
+  Pcn__FundsStreamUpdate u = PCN__FUNDS_STREAM_UPDATE__INIT;
+  int pass = cli_has(c, "pass-through"), nopass = cli_has(c, "no-pass-through");
+  if (pass && nopass)
+    return cli_usage(c, "--pass-through or --no-pass-through, not both.");
+  if (cli_has(c, "add") && cli_has(c, "update"))
+    return cli_usage(c, "--add or --update, not both.");
   if (cli_has(c, "add")) {
     a.code = (char *)cli_opt_val(c, "add");
     if (need(c, "name", (const char **)&a.name)) return EXIT_USAGE;
+    a.pass_through = pass;
     req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_ADD;
     req.funds_stream_add = &a;
+  } else if (cli_has(c, "update")) {
+    u.code = (char *)cli_opt_val(c, "update");
+    if (cli_has(c, "name")) {
+      u.has_name_case = PCN__FUNDS_STREAM_UPDATE__HAS_NAME_NAME;
+      u.name = (char *)cli_opt_val(c, "name");
+    }
+    if (pass || nopass) {
+      u.has_pass_through_case =
+          PCN__FUNDS_STREAM_UPDATE__HAS_PASS_THROUGH_PASS_THROUGH;
+      u.pass_through = pass;
+    }
+    if (!u.has_name_case && !u.has_pass_through_case)
+      return cli_usage(c, "--update CODE needs --name, --pass-through or "
+                          "--no-pass-through.");
+    req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_UPDATE;
+    req.funds_stream_update = &u;
   } else {
-    if (cli_has(c, "name")) return cli_usage(c, "--name goes with --add CODE.");
+    if (cli_has(c, "name") || pass || nopass)
+      return cli_usage(c, "--name and --pass-through go with --add CODE or "
+                          "--update CODE.");
     req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_LIST;
     req.funds_stream_list = &l;
   }
+  return funds_call(c, &req);
+}
+
+/* pcn funds rule list | rule set STREAM --by B [--top-slice P% | POUNDS]
+ * | rule set STREAM --none. */
+static int rule_run(cli_ctx *c) {
+  Pcn__Request req = PCN__REQUEST__INIT;
+  Pcn__FundsStreamList l = PCN__FUNDS_STREAM_LIST__INIT;
+  Pcn__FundsRuleSet r = PCN__FUNDS_RULE_SET__INIT;
+  if (!strcmp(c->arg[0], "list")) {
+    if (c->nargs > 1 || cli_has(c, "by") || cli_has(c, "top-slice") ||
+        cli_has(c, "none"))
+      return cli_usage(c, "rule list takes nothing more.");
+    req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_LIST;
+    req.funds_stream_list = &l;
+    return funds_call(c, &req);
+  }
+  if (strcmp(c->arg[0], "set") || c->nargs < 2)
+    return cli_usage(c, "say rule list, or rule set STREAM --by BASIS.");
+  r.stream = (char *)c->arg[1];
+  const char *by = opt_or(c, "by"), *top = opt_or(c, "top-slice");
+  if (cli_has(c, "none")) {
+    if (by[0] || top[0])
+      return cli_usage(c, "--none removes the rule; it takes no --by or "
+                          "--top-slice.");
+  } else {
+    static const struct {
+      const char *word;
+      int split;
+    } modes[] = {{"list", PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE},
+                 {"weighted", PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED},
+                 {"beds", PCN__FUNDS_SPLIT__FUNDS_SPLIT_BEDS},
+                 {"equal", PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL}};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+      if (!strcmp(by, modes[i].word)) r.split = modes[i].split;
+    if (!r.split)
+      return cli_usage(c, "--by: one of list, weighted, beds or equal (or "
+                          "--none to remove the rule).");
+    size_t n = strlen(top);
+    int64_t v = 0;
+    if (n && top[n - 1] == '%') {
+      /* A percentage reads like pounds: "12.5%" -> 1250 basis points. */
+      char b[32];
+      snprintf(b, sizeof b, "%.*s", (int)(n - 1), top);
+      if (n > sizeof b || pcn_pence_parse(b, &v) || v < 0 || v >= 10000)
+        return cli_usage(c,
+                         "--top-slice: '%s' is not a percentage below "
+                         "100%%, such as 12.5%%.",
+                         top);
+      r.top_slice_bp = (uint32_t)v;
+    } else if (n) {
+      if (pcn_pence_parse(top, &v) || v < 0)
+        return cli_usage(c,
+                         "--top-slice: '%s' is neither a percentage "
+                         "(12.5%%) nor an amount in pounds (2,000.00).",
+                         top);
+      r.top_slice_pence = v;
+    }
+  }
+  req.body_case = PCN__REQUEST__BODY_FUNDS_RULE_SET;
+  req.funds_rule_set = &r;
   return funds_call(c, &req);
 }
 
@@ -281,8 +396,9 @@ static int figures_run(cli_ctx *c) {
     s.practice = (char *)cli_opt_val(c, "set");
     if (need(c, "from", (const char **)&s.applies_from) ||
         cli_check_date(c, "from", s.applies_from) ||
-        parse_count(c, "list-size", &s.list_size) ||
-        parse_count(c, "weighted", &s.weighted))
+        (cli_has(c, "list-size") &&
+         parse_count(c, "list-size", &s.list_size)) ||
+        (cli_has(c, "weighted") && parse_count(c, "weighted", &s.weighted)))
       return EXIT_USAGE;
     const char *beds = opt_or(c, "beds");
     char *end;
@@ -291,6 +407,16 @@ static int figures_run(cli_ctx *c) {
       return cli_usage(c, "--beds: '%s' is not a number of beds.", beds);
     s.beds = (uint32_t)nb;
     s.locality = (char *)opt_or(c, "locality");
+    /* A figure not given is carried by the server from the figures in
+     * force before --from; one given as 0 (or --locality "") is meant. */
+    static char *clear[4];
+    if (cli_has(c, "list-size") && !s.list_size)
+      clear[s.n_clear++] = "list_size";
+    if (cli_has(c, "weighted") && !s.weighted) clear[s.n_clear++] = "weighted";
+    if (cli_has(c, "beds") && !s.beds) clear[s.n_clear++] = "beds";
+    if (cli_has(c, "locality") && !s.locality[0])
+      clear[s.n_clear++] = "locality";
+    s.clear = clear;
     req.body_case = PCN__REQUEST__BODY_FUNDS_FIGURES_SET;
     req.funds_figures_set = &s;
   } else {
@@ -326,6 +452,7 @@ static int expense_run(cli_ctx *c) {
   if (r.date[0] && cli_check_date(c, "date", r.date)) return EXIT_USAGE;
   r.reference = (char *)opt_or(c, "ref");
   r.note = (char *)opt_or(c, "note");
+  r.duplicate_ok = cli_has(c, "duplicate-ok");
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_FUNDS_EXPENSE;
   req.funds_expense = &r;
@@ -337,21 +464,27 @@ static int expense_run(cli_ctx *c) {
 static int distribute_run(cli_ctx *c) {
   Pcn__FundsDistribute d = PCN__FUNDS_DISTRIBUTE__INIT;
   const char *by;
-  if (need(c, "stream", (const char **)&d.stream) ||
-      parse_amount(c, &d.pence) || need(c, "by", &by))
+  if (need(c, "stream", (const char **)&d.stream) || parse_amount(c, &d.pence))
     return EXIT_USAGE;
+  by = opt_or(c, "by");
   static const struct {
     const char *word;
     int split;
   } modes[] = {{"list", PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE},
                {"weighted", PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED},
+               {"beds", PCN__FUNDS_SPLIT__FUNDS_SPLIT_BEDS},
                {"equal", PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL},
                {"fixed", PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED},
                {"percent", PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT}};
   for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
     if (!strcmp(by, modes[i].word)) d.split = modes[i].split;
-  if (!d.split)
-    return cli_usage(c, "--by: one of list, weighted, equal, fixed, percent.");
+  /* No --by: the stream's split rule (pcn funds rule). */
+  if (by[0] && !d.split)
+    return cli_usage(c, "--by: one of list, weighted, beds, equal, fixed, "
+                        "percent (or leave it out for the stream's rule).");
+  if (!by[0] && cli_has(c, "to"))
+    return cli_usage(c, "--to goes with --by; the stream's rule pays every "
+                        "practice.");
   int valued = d.split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED ||
                d.split == PCN__FUNDS_SPLIT__FUNDS_SPLIT_PERCENT;
   d.date = (char *)opt_or(c, "date");
@@ -669,8 +802,29 @@ const cli_cmd funds_cmds[] = {
      "list the funding streams, or add one (PCN manager)",
      "pcn funds stream --add estates --name \"Estates grant\"",
      {{"add", "CODE", "add a stream: lower-case letters, digits, '-'"},
-      {"name", "TEXT", "the new stream's name"}},
+      {"update", "CODE", "change a stream (a built-in one too)"},
+      {"name", "TEXT", "the stream's name"},
+      {"pass-through", NULL,
+       "money passed through to the practice it is for (as ARRS and IIF "
+       "are by default): left out of the year end's and the equity "
+       "report's fairness figures"},
+      {"no-pass-through", NULL,
+       "with --update: a share of the network's "
+       "money after all"}},
      stream_run},
+    {"funds",
+     "rule",
+     "list|set [STREAM]",
+     2,
+     "list the streams' split rules, or set one (PCN manager): a "
+     "distribution of the stream with no --by keeps the top slice in "
+     "bank:STREAM for the network's costs and splits the rest exactly",
+     "pcn funds rule set core --top-slice 12.5% --by list",
+     {{"by", "BASIS", "list, weighted, beds or equal"},
+      {"top-slice", "P%|POUNDS",
+       "kept for the network's costs: a percentage or an amount"},
+      {"none", NULL, "remove the stream's rule"}},
+     rule_run},
     {"funds",
      "figures",
      NULL,
@@ -679,7 +833,9 @@ const cli_cmd funds_cmds[] = {
      "sizes, used by distributions, expected income, the ARRS ceiling, the "
      "equity report and pcn practice list; \"as added\" is the list size "
      "a practice was added with, in force before its first dated figure), "
-     "or record them (PCN manager)",
+     "or record them (PCN manager; a figure left out is carried from the "
+     "figures in force on --from, so --list-size alone keeps the locality; "
+     "give 0, or --locality \"\", to record none)",
      "pcn funds figures --set F84001 --from 2027-04-01 --list-size 12000 "
      "--weighted 13250 --locality North",
      {{"practice", "ODS", "one practice's history"},
@@ -710,7 +866,9 @@ const cli_cmd funds_cmds[] = {
      "--preview",
      {{"stream", "CODE", "the funding stream"},
       {"amount", "POUNDS", "the total to pay out"},
-      {"by", "MODE", "list, weighted, equal, fixed or percent"},
+      {"by", "MODE",
+       "list, weighted, beds, equal, fixed or percent; left out, the "
+       "stream's rule (pcn funds rule)"},
       {"to", "ODS[=V],...",
        "the practices (default all); with fixed, ODS=POUNDS; with percent, "
        "ODS=PERCENT"},
@@ -727,6 +885,8 @@ const cli_cmd funds_cmds[] = {
      {{"stream", "CODE", "the funding stream"},
       {"amount", "POUNDS", "such as 1,234.56"},
       {"payee", "NAME", "who was paid"},
+      {"duplicate-ok", NULL,
+       "post it even though an earlier expense has the same --ref"},
       ENTRY_OPTS},
      expense_run},
     {"funds",

@@ -179,6 +179,25 @@ static int call(cli_ctx *c, Pcn__Request *req) {
            pounds(y->paid, a));
     cli_kv("spent:", "%s", pounds(y->spent, a));
     cli_kv("held:", "%s at the year's end", pounds(y->held, a));
+    /* Per stream, and what was left out (issue 20). */
+    printf("\n%-10s %-8s %14s %13s %13s  %s\n", "STREAM", "PRACTICE", "PAID",
+           "SHARE", "DIFFERENCE", "");
+    for (size_t i = 0; i < y->n_streams; i++) {
+      const Pcn__FundsStreamShare *x = y->streams[i];
+      printf("%-10s %-8s %15s %14s %14s  %s\n", x->stream, x->practice,
+             pounds(x->paid, a), pounds(x->share, b), pounds(x->difference, d),
+             x->counted ? "" : "pass-through, left out");
+    }
+    if (y->n_left_out) {
+      printf("\nLeft out of the rows above the streams: pass-through ");
+      for (size_t i = 0; i < y->n_left_out; i++)
+        printf("%s%s", i ? ", " : "", y->left_out[i]);
+      printf(" (%s paid to practices); --include-pass-through counts "
+             "them.\n",
+             pounds(y->left_out_paid, a));
+    } else if (y->include_pass_through) {
+      printf("\nEvery stream counted, pass-through ones too.\n");
+    }
     break;
   }
   default: break;
@@ -352,6 +371,7 @@ static int year_end_run(cli_ctx *c) {
     y.basis = PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED;
   else
     return cli_usage(c, "--by: list or weighted, not '%s'.", by);
+  y.include_pass_through = cli_has(c, "include-pass-through");
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_FUNDS_YEAR_END;
   req.funds_year_end = &y;
@@ -399,7 +419,10 @@ const cli_cmd funds_claims_cmds[] = {
      {{"year", "YYYY",
        "the financial year by its start (default: the last "
        "one ended)"},
-      {"by", "BASIS", "shares by list (default) or weighted population"}},
+      {"by", "BASIS", "shares by list (default) or weighted population"},
+      {"include-pass-through", NULL,
+       "count pass-through streams (ARRS, IIF: pcn funds stream) in the "
+       "practices' rows; by default they are left out and named"}},
      year_end_run},
     {0},
 };

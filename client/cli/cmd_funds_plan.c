@@ -242,12 +242,13 @@ static int budget_run(cli_ctx *c) {
   for (size_t i = 0; i < p->n_rows; i++) {
     const Pcn__FundsBudgetRow *x = p->rows[i];
     printf("%-10s %15s %15s %15s %15s %13s %13s %15s\n", x->stream,
-           x->budget ? pcn_pence_format(x->budget, 1, a) : "none",
+           x->budgeted ? pcn_pence_format(x->budget, 1, a) : "none",
            pcn_pence_format(x->expected, 1, b),
            pcn_pence_format(x->received, 1, d),
            pcn_pence_format(x->distributed, 1, e),
            pcn_pence_format(x->claimed, 1, f), pcn_pence_format(x->spent, 1, g),
-           pcn_pence_format(x->remaining, 1, h));
+           /* No budget, no remaining (issue 20). */
+           x->budgeted ? pcn_pence_format(x->remaining, 1, h) : "-");
   }
   return EXIT_DONE;
 }

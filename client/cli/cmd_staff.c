@@ -647,6 +647,35 @@ static void equity_figures_note(const Pcn__StaffEquityReport *q) {
   printf(".\n");
 }
 
+/* The money per stream, and the pass-through streams left out of the
+ * money share (issue 20). */
+static void equity_streams_note(const Pcn__StaffEquityReport *q) {
+  char paid[PCN_PENCE_BUF], sh[16];
+  int any = 0;
+  for (size_t i = 0; i < q->n_streams; i++) {
+    const Pcn__FundsStreamShare *x = q->streams[i];
+    if (!x->paid) continue;
+    if (!any++)
+      printf("\n%-10s %-8s %15s %9s  %s\n", "STREAM", "PRACTICE", "PAID",
+             "SHARE %", "");
+    fmt_bp(x->share_bp, 0, sh);
+    printf("%-10s %-8s %15s %9s  %s\n", x->stream, x->practice,
+           pcn_pence_format(x->paid, 1, paid), sh,
+           x->counted        ? ""
+           : x->pass_through ? "pass-through, left out"
+                             : "left out");
+  }
+  if (q->n_left_out) {
+    printf("Left out of the money share: pass-through ");
+    for (size_t i = 0; i < q->n_left_out; i++)
+      printf("%s%s", i ? ", " : "", q->left_out[i]);
+    printf(" (%s paid to practices); --include-pass-through counts it.\n",
+           pcn_pence_format(q->left_out_paid, 1, paid));
+  } else if (q->include_pass_through) {
+    printf("The money share counts pass-through streams too.\n");
+  }
+}
+
 static void equity_table(const Pcn__StaffEquityReport *q) {
   char paid[PCN_PENCE_BUF];
   printf("Shared staff equity, %s to %s\n", q->from, q->to);
@@ -671,6 +700,7 @@ static void equity_table(const Pcn__StaffEquityReport *q) {
          q->sessions_delivered, q->sessions_rota, q->sessions_leave,
          (unsigned long long)q->list_total, paid);
   equity_figures_note(q);
+  equity_streams_note(q);
 }
 
 /* CSV (RFC 4180): a row per practice, then per locality; shares in
@@ -751,6 +781,7 @@ static int equity_run(cli_ctx *c) {
   Pcn__StaffEquity e = PCN__STAFF_EQUITY__INIT;
   e.from = (char *)cli_opt_val(c, "from");
   e.to = (char *)cli_opt_val(c, "to");
+  e.include_pass_through = cli_has(c, "include-pass-through");
   if (!e.from || !e.to) return cli_usage(c, "--from and --to are required.");
   if (cli_check_date(c, "from", e.from) || cli_check_date(c, "to", e.to))
     return EXIT_USAGE;
@@ -894,7 +925,10 @@ const cli_cmd staff_cmds[] = {
      {{"from", "YYYY-MM-DD", "the first day (required)"},
       {"to", "YYYY-MM-DD", "the last day (required)"},
       {"format", "FORMAT", "table (default), csv, or pdf (with --out)"},
-      {"out", "FILE", "where --format pdf writes the PDF"}},
+      {"out", "FILE", "where --format pdf writes the PDF"},
+      {"include-pass-through", NULL,
+       "count pass-through streams (ARRS, IIF: pcn funds stream) in the "
+       "money share; by default they are left out and named"}},
      equity_run},
     {0},
 };

@@ -398,6 +398,18 @@ static void redraw_year_end(pcn_desk *d) {
            y->figures_date, pcn_pence_format(y->received, 1, a),
            pcn_pence_format(y->paid, 1, b), pcn_pence_format(y->spent, 1, c),
            pcn_pence_format(y->held, 1, e));
+  /* Pass-through streams left out of the rows (issue 20). */
+  for (size_t i = 0; i < y->n_left_out; i++) {
+    size_t at = strlen(text);
+    snprintf(text + at, sizeof text - at, "%s%s",
+             i ? ", " : " Left out of the practices' rows: pass-through ",
+             y->left_out[i]);
+  }
+  if (y->n_left_out) {
+    size_t at = strlen(text);
+    snprintf(text + at, sizeof text - at, " (%s paid to practices).",
+             pcn_pence_format(y->left_out_paid, 1, a));
+  }
   gtk_label_set_text(GTK_LABEL(t->y_summary), text);
   for (size_t i = 0; i < y->n_rows; i++) {
     const Pcn__FundsYearEndRow *x = y->rows[i];

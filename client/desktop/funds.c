@@ -37,7 +37,10 @@ static const struct {
 } splits[] = {
     {PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE, "By list size"},
     {PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED, "By weighted population"},
+    {PCN__FUNDS_SPLIT__FUNDS_SPLIT_BEDS, "By care-home beds"},
     {PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL, "Equally"},
+    /* NONE: the stream's saved rule (pcn funds rule), top slice first. */
+    {PCN__FUNDS_SPLIT__FUNDS_SPLIT_NONE, "By the stream's rule"},
 };
 
 static const char *kind_word(int k) {
@@ -212,6 +215,9 @@ static void on_posted(pcn_client *cl, const Pcn__Response *r, void *ud) {
       pcn_pence_format(e->lines[i]->pence, 1, amt);
       g_string_append_printf(s, "\n%.*s  %s", 6, a + 9, amt);
     }
+    if (e->top_slice)
+      g_string_append_printf(s, "\nKept for the network's costs  %s",
+                             pcn_pence_format(e->top_slice, 1, amt));
     gtk_label_set_text(GTK_LABEL(d->funds->d_result), s->str);
     g_string_free(s, TRUE);
     note(d, "", 0);
@@ -310,6 +316,9 @@ static GtkWidget *entry_row(const Pcn__FundsEntry *e) {
       pcn_pence_format(e->lines[i]->pence, 1, amt);
       g_string_append_printf(s, "%.6s %s  ", a + 9, amt);
     }
+    if (e->top_slice)
+      g_string_append_printf(s, "%s kept in bank:%s for the network's costs. ",
+                             pcn_pence_format(e->top_slice, 1, amt), e->stream);
   }
   if (e->payee[0]) g_string_append_printf(s, "To %s. ", e->payee);
   if (e->reference[0]) g_string_append_printf(s, "Ref %s. ", e->reference);

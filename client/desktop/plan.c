@@ -393,14 +393,14 @@ static void draw_budgets(desk_plan *t) {
   for (size_t i = 0; i < t->bp->n_rows; i++) {
     const Pcn__FundsBudgetRow *x = t->bp->rows[i];
     char b[6][PCN_PENCE_BUF], name[64];
-    const char *cells[] = {x->stream,
-                           x->budget ? pcn_pence_format(x->budget, 1, b[0])
-                                     : "none",
-                           pcn_pence_format(x->distributed, 1, b[1]),
-                           pcn_pence_format(x->claimed, 1, b[2]),
-                           pcn_pence_format(x->spent, 1, b[3]),
-                           pcn_pence_format(x->remaining, 1, b[4]),
-                           pcn_pence_format(x->received, 1, b[5])};
+    const char *cells[] = {
+        x->stream, x->budgeted ? pcn_pence_format(x->budget, 1, b[0]) : "none",
+        pcn_pence_format(x->distributed, 1, b[1]),
+        pcn_pence_format(x->claimed, 1, b[2]),
+        pcn_pence_format(x->spent, 1, b[3]),
+        /* No budget, no remaining (issue 20). */
+        x->budgeted ? pcn_pence_format(x->remaining, 1, b[4]) : "-",
+        pcn_pence_format(x->received, 1, b[5])};
     snprintf(name, sizeof name, "Budget %s", x->stream);
     add_row(t->budgets, name, cells, w, 7, 0);
   }

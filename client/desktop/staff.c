@@ -325,6 +325,21 @@ static void draw_equity(struct desk_staff *t, const Pcn__StaffEquityReport *q) {
     g_string_append_c(g, '.');
     GtkWidget *l = cell_label(g->str, 0);
     gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+    gtk_grid_attach(GTK_GRID(t->eq_grid), l, 0, y++, 10, 1);
+    g_string_free(g, TRUE);
+  }
+  /* Pass-through streams left out of the money (issue 20). */
+  if (q->n_left_out) {
+    GString *g = g_string_new("Left out of the money share: pass-through ");
+    for (size_t i = 0; i < q->n_left_out; i++)
+      g_string_append_printf(g, "%s%s", i ? ", " : "", q->left_out[i]);
+    g_string_append_printf(g,
+                           " (%s paid to practices for their own staff "
+                           "or achievement).",
+                           pcn_pence_format(q->left_out_paid, 1, paid));
+    GtkWidget *l = cell_label(g->str, 0);
+    gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+    gtk_widget_set_name(l, "Equity left out");
     gtk_grid_attach(GTK_GRID(t->eq_grid), l, 0, y, 10, 1);
     g_string_free(g, TRUE);
   }

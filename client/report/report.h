@@ -209,6 +209,12 @@ typedef struct pcn_equity {
   /* List sizes and localities are those in force on this day ("" not
    * known). */
   char figures_as_at[11];
+  /* Pass-through streams left out of the money (issue 20): their codes,
+   * ", "-separated ("" none), and what they paid practices; or
+   * include_pass_through: they were counted. */
+  char left_out[PCN_REPORT_NAME];
+  int64_t left_out_paid;
+  int include_pass_through;
 } pcn_equity;
 
 /* One row of the report: a practice or a locality. Shares are in

@@ -301,6 +301,18 @@ static void eq_body(rp_doc *d, const void *ud) {
              e->eq->figures_as_at);
     rp_para(d, 9.5, 0, line);
   }
+  if (e->eq->left_out[0]) {
+    char paid[PCN_PENCE_BUF];
+    snprintf(line, sizeof line,
+             "Left out of the money share: pass-through %s (%s paid to "
+             "practices for their own staff or achievement); pcn staff "
+             "equity --include-pass-through counts it.",
+             e->eq->left_out, pcn_pence_format(e->eq->left_out_paid, 1, paid));
+    rp_para(d, 9.5, 0, line);
+  } else if (e->eq->include_pass_through) {
+    rp_para(d, 9.5, 0,
+            "The money share counts pass-through streams (ARRS, IIF) too.");
+  }
   d->y += 4;
   eq_table(d, "Practices", "Practice", e->rows, e->eq->n_practices);
   if (e->nl > 1) eq_table(d, "Localities", "Locality", e->loc, e->nl);

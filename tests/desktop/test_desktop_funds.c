@@ -147,6 +147,35 @@ static void test_funds(void **state) {
   assert_int_equal(ledger(f->mgr)->n_entries, 4);
   assert_true(dtest_wait_says(f, jo_win, "Balance F84001 iif", "£802.46"));
 
+  /* The stream's saved rule (issue 20): 10% of £300.00 kept, the rest by
+   * list size 12000:8000 -> £162.00 and £108.00; every member reads the
+   * top slice on the ledger entry. */
+  Pcn__FundsReceive more = PCN__FUNDS_RECEIVE__INIT;
+  more.stream = "iif";
+  more.pence = 30000;
+  more.date = "2027-04-21";
+  r.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
+  r.funds_receive = &more;
+  its_expect(f->mgr, &r, PCN__STATUS_CODE__OK);
+  Pcn__FundsRuleSet rs = PCN__FUNDS_RULE_SET__INIT;
+  rs.stream = "iif";
+  rs.split = PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE;
+  rs.top_slice_bp = 1000;
+  r.body_case = PCN__REQUEST__BODY_FUNDS_RULE_SET;
+  r.funds_rule_set = &rs;
+  its_expect(f->mgr, &r, PCN__STATUS_CODE__OK);
+  type_text(find_widget(post, GTK_TYPE_ENTRY, "Distribute amount"), "300");
+  dtest_pick(find_widget(post, GTK_TYPE_DROP_DOWN, "Split"),
+             "By the stream's rule");
+  dtest_click(post, "Preview split");
+  assert_true(dtest_wait_says(f, mgr_win, "Split preview", "F84001  £162.00"));
+  assert_true(dtest_says(mgr_win, "Split preview",
+                         "Kept for the network's costs  £30.00"));
+  dtest_click(post, "Distribute");
+  assert_true(dtest_wait_says(f, jo_win, "Ledger entry 6",
+                              "£30.00 kept in bank:iif for the network's "
+                              "costs"));
+
   gtk_window_destroy(GTK_WINDOW(mgr_win));
   pcn_desk_free(md);
 }

@@ -89,6 +89,31 @@ for name in "Riverside Surgery" "Hill Street" "Brook Lane" North South "Riversid
 done
 ok
 
+# --- issue 20: ARRS (pass-through) paid to F84003 for its own staff in a
+# week of its own is left out of the money share and named; counted with
+# --include-pass-through. Core 300:100 to F84001, F84002 -> 75%, 25%;
+# with £600 ARRS to F84003: 300:100:600 -> 30%, 10%, 60%.
+mgr funds receive --stream arrs --amount 600 --date 2026-12-01 > /dev/null
+mgr funds distribute --stream core --amount 400 --by fixed --to F84001=300,F84002=100 \
+  --date 2026-12-08 > /dev/null
+mgr funds distribute --stream arrs --amount 600 --by fixed --to F84003=600 \
+  --date 2026-12-09 > /dev/null
+as mgr staff equity --from 2026-12-07 --to 2026-12-11 > "$tmp/eq"
+grep -q '£400.00 paid to practices' "$tmp/eq" || fail "pass-through left out: $(cat "$tmp/eq")"
+grep -q 'Left out of the money share: pass-through arrs (£600.00 paid to practices)' "$tmp/eq" ||
+  fail "left out named: $(cat "$tmp/eq")"
+grep -E -q '^arrs +F84003 +£600.00 +100.00  pass-through, left out$' "$tmp/eq" ||
+  fail "arrs row: $(cat "$tmp/eq")"
+[ "$(as mgr staff equity --from 2026-12-07 --to 2026-12-11 --json |
+  json '[r["money_share_bp"] for r in d["rows"]]')" = "[7500, 2500, 0]" ] || fail "default shares"
+[ "$(as mgr staff equity --from 2026-12-07 --to 2026-12-11 --include-pass-through --json |
+  json '[r["money_share_bp"] for r in d["rows"]]')" = "[3000, 1000, 6000]" ] || fail "included shares"
+as mgr staff equity --from 2026-12-07 --to 2026-12-11 --format pdf --out "$tmp/p.pdf" > /dev/null
+pdftotext -enc UTF-8 "$tmp/p.pdf" - | tr '\n' ' ' > "$tmp/p.txt"
+grep -q 'Left out of the money share: pass-through arrs' "$tmp/p.txt" ||
+  fail "pdf names what was left out: $(cat "$tmp/p.txt")"
+ok
+
 # --- usage errors on one line (exit 1); a bad date never reaches the
 # server
 expect 1 mgr staff equity --from 2026-11-23; one_line "equity without --to"

@@ -153,5 +153,64 @@ grep -q 'month: write it as YYYY-MM' "$tmp/err" || fail "month: $(cat "$tmp/err"
 expect 2 pat funds figures --set F84002 --from 2027-05-01 --list-size 1 --weighted 1
 ok
 
+# --- issue 20: a figure left out is carried (the locality stays), beds,
+# a reference already paid, the streams' split rules, pass-through
+mgr funds figures --set F84001 --from 2027-07-01 --list-size 12100 > "$tmp/out"
+grep -q 'list size 12100, weighted 13250, locality North' "$tmp/out" ||
+  fail "figures carried: $(cat "$tmp/out")"
+[ "$(jo funds figures --practice F84001 --as-at 2027-07-01 --json | json 'd["figures"][0]["locality"]')" = North ] ||
+  fail "locality carried --json"
+mgr funds figures --set F84001 --from 2027-07-01 --beds 10 > /dev/null
+mgr funds figures --set F84002 --from 2027-07-01 --beds 30 > /dev/null
+[ "$(mgr funds distribute --stream core --amount 400 --by beds --date 2027-07-02 --preview --json |
+  json '[l["pence"] for l in d["lines"]]')" = "[-40000, 10000, 30000]" ] || fail "by beds"
+mgr funds expense --stream core --amount 12 --payee "Estates Ltd" --ref INV-7781 --date 2027-07-03 > /dev/null
+expect 2 mgr funds expense --stream core --amount 12 --payee "Estates Ltd" --ref inv-7781 --date 2027-07-04
+one_line "duplicate reference"
+grep -q 'INV-7781 is already on expense entry [0-9]* of 2027-07-03 .*--duplicate-ok' "$tmp/err" ||
+  fail "duplicate: $(cat "$tmp/err")"
+[ "$(mgr funds expense --stream core --amount 12 --payee "Estates Ltd" --ref INV-7781 --duplicate-ok \
+  --date 2027-07-04 --json | json 'd["reference"]')" = INV-7781 ] || fail "--duplicate-ok"
+expect 2 mgr funds distribute --stream core --amount 1,000 --date 2027-07-05
+grep -q 'pcn funds rule set core' "$tmp/err" || fail "no rule: $(cat "$tmp/err")"
+mgr funds rule set core --top-slice 12.5% --by list > "$tmp/out"
+grep -q 'split rule: top 12.50%, rest by list size' "$tmp/out" || fail "rule set: $(cat "$tmp/out")"
+pat funds rule list > "$tmp/out"
+grep -E -q '^core +Core PCN funding +top 12.50%, rest by list size' "$tmp/out" ||
+  fail "rule list: $(cat "$tmp/out")"
+# 1,000.00: 125.00 kept; 875.00 by 12100:8000 -> 526.74 and 348.26 (the odd
+# penny to the larger remainder, .87 against .13)
+mgr funds distribute --stream core --amount 1,000 --date 2027-07-05 > "$tmp/out"
+grep -q 'top slice: *£125.00 kept in bank:core' "$tmp/out" || fail "top slice: $(cat "$tmp/out")"
+grep -E -q 'practice:F84001:core +£526.74' "$tmp/out" || fail "rule F84001: $(cat "$tmp/out")"
+grep -E -q 'practice:F84002:core +£348.26' "$tmp/out" || fail "rule F84002: $(cat "$tmp/out")"
+[ "$(jo funds stream --json | json '[s["code"] for s in d["streams"] if s.get("pass_through")]')" = \
+  "['arrs', 'iif']" ] || fail "pass-through by default"
+mgr funds stream --update arrs --no-pass-through > /dev/null
+wait_feed 'changed funding stream arrs "ARRS reimbursement"'
+wait_feed 'changed funding stream core "Core PCN funding", with a split rule'
+mgr funds stream --add flu --name "Flu" --pass-through > /dev/null
+[ "$(jo funds stream --json | json '[s["code"] for s in d["streams"] if s.get("pass_through")]')" = \
+  "['iif', 'flu']" ] || fail "pass-through changed"
+# the year end: flu (pass-through; arrs was made a share above) left out
+# of the practices' rows and named
+mgr funds receive --stream flu --amount 50 --date 2027-07-06 > /dev/null
+mgr funds distribute --stream flu --amount 50 --by fixed --to F84002=50 --date 2027-07-07 > /dev/null
+pat funds year-end --year 2027 > "$tmp/out"
+grep -q 'Left out of the rows above the streams: pass-through flu (£50.00 paid to practices)' \
+  "$tmp/out" || fail "year end left out: $(cat "$tmp/out")"
+grep -E -q '^flu +F84002 +£50.00 .*pass-through, left out$' "$tmp/out" ||
+  fail "year end flu row: $(cat "$tmp/out")"
+[ "$(pat funds year-end --year 2027 --json | json 'd["left_out_paid"]')" = 5000 ] ||
+  fail "year end --json left out"
+[ "$(pat funds year-end --year 2027 --include-pass-through --json | json 'd.get("left_out", [])')" = \
+  "[]" ] || fail "year end --include-pass-through"
+expect 1 mgr funds rule set core --by shares; one_line "rule basis"
+expect 1 mgr funds rule set core --by list --top-slice 100%; one_line "rule 100%"
+expect 1 mgr funds rule set; one_line "rule set without a stream"
+expect 1 mgr funds stream --update arrs; one_line "update with nothing"
+expect 2 jo funds rule set core --by equal; one_line "pm sets a rule"
+ok
+
 cli_stop_feed || true
 echo "cli_funds: $passed groups passed"

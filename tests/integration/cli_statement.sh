@@ -75,4 +75,69 @@ expect 2 mgr funds statement --month 2026-12 --out "$tmp/no/such/dir/x.csv" --fo
 one_line "--out to a missing folder"
 ok
 
+# --- issue 20's second repro: the network's rows with a claim paid and an
+# expense in the month. Every row's columns add up in the table, the CSV,
+# JSON and the PDF's text: held at start + received - distributed -
+# claims paid - spent = held at end for the network; distributed + claims
+# paid = paid for a practice. January 2027, core: £5,000.00 in, £2,000.00
+# by list size, a £165.00 backfill claim to F84001, a £1,234.56 invoice:
+# £1,600.44 held at the month's end.
+cli_add_member dr.khan staff F84001 "Dr Khan"
+mgr funds claim rate --role gp --per-hour 110.00 > /dev/null
+mgr meeting new --title "PCN board" --start "2026-11-16 10:00" --minutes 90 --invite dr.khan \
+  > /dev/null
+mgr meeting attend 1 dr.khan > /dev/null
+mgr funds receive --stream core --amount 5,000 --date 2027-01-04 > /dev/null
+mgr funds expense --stream core --amount 1,234.56 --payee "Estates Ltd" --ref INV-7781 \
+  --date 2027-01-06 > /dev/null
+cid=$(mgr funds claim backfill --meeting 1 --user dr.khan --role gp --json | json 'd["id"]')
+mgr funds claim approve "$cid" --stream core --date 2027-01-08 --version 1 > /dev/null
+mgr funds distribute --stream core --amount 2,000 --by list --date 2027-01-10 > /dev/null
+mgr funds statement --month 2027-01 --out "$tmp/jan.table" > /dev/null
+mgr funds statement --month 2027-01 --format csv --out "$tmp/jan.csv" > /dev/null
+mgr funds statement --month 2027-01 --format json --out "$tmp/jan.json" > /dev/null
+mgr funds statement --month 2027-01 --format pdf --out "$tmp/jan.pdf" > /dev/null
+pdftotext -layout -enc UTF-8 "$tmp/jan.pdf" "$tmp/jan.txt" || fail "pdftotext january"
+grep -E -q '^Core PCN funding +0\.00 +5,000\.00 +2,000\.00 +165\.00 +1,234\.56 +1,600\.44' \
+  "$tmp/jan.table" || fail "core's network row in the table: $(cat "$tmp/jan.table")"
+grep -E -q 'Core PCN funding +£0\.00 +£5,000\.00 +£2,000\.00 +£165\.00 +£1,234\.56 +£1,600\.44' \
+  "$tmp/jan.txt" || fail "core's network row in the pdf: $(cat "$tmp/jan.txt")"
+python3 - "$tmp/jan.table" "$tmp/jan.csv" "$tmp/jan.json" "$tmp/jan.txt" <<'PY' ||
+import csv, json, re, sys
+p = lambda s: round(float(s.replace('£', '').replace(',', '')) * 100)
+# The network's rows of the table and the PDF: six amounts that add up
+# (the table's and the PDF's network sections hold every stream's row).
+def network_rows(text, pound):
+    amt = (r'£' if pound else '') + r'-?[0-9,]+\.[0-9]{2}'
+    out = []
+    for l in text.splitlines():
+        m = re.match(r'^\s*(Core PCN funding|ARRS reimbursement|Network total)((?:\s+' + amt + r'){6})\s*$', l)
+        if m:
+            out.append((m.group(1), [p(x) for x in m.group(2).split()]))
+    return out
+for name, pound in ((sys.argv[1], False), (sys.argv[4], True)):
+    rows = network_rows(open(name).read(), pound)
+    assert any(r[0] == 'Core PCN funding' for r in rows), (name, rows)
+    for label, (start, rec, dist, claimed, spent, end) in rows:
+        assert start + rec - dist - claimed - spent == end, (name, label)
+rows = list(csv.DictReader(open(sys.argv[2], newline='')))
+nets = [r for r in rows if r['kind'] in ('network', 'network_total')]
+assert any(r['stream_code'] == 'core' and p(r['claims_paid']) == 16500 and p(r['spent']) == 123456 for r in nets), nets
+for r in nets:
+    assert p(r['held_start']) + p(r['received']) - p(r['distributed']) - p(r['claims_paid']) - p(r['spent']) == p(r['held_end']), r
+pracs = [r for r in rows if r['kind'] == 'practice']
+assert any(r['ods'] == 'F84001' and p(r['claims_paid']) == 16500 for r in pracs), pracs
+for r in pracs:
+    assert p(r['distributed']) + p(r['claims_paid']) == p(r['paid']), r
+d = json.load(open(sys.argv[3]))
+for r in d['rows']:
+    g = lambda k: r.get(k, 0)
+    if r.get('practice'):
+        continue
+    assert g('held_before') + g('received') - g('distributed') - g('claimed') - g('spent') == g('balance'), r
+assert d.get('held_before', 0) + d['received'] - d['distributed'] - d['claimed'] - d['spent'] == d['held'], d
+PY
+  fail "a statement row does not add up: $(cat "$tmp/jan.table")"
+ok
+
 echo "cli_statement: $passed groups passed"

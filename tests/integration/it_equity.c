@@ -388,10 +388,101 @@ static void test_figures_of_the_first_day(void **state) {
   agrees_with_library(q);
 }
 
+static const Pcn__StaffEquityReport *
+equity_incl(its_member *m, const char *from, const char *to) {
+  Pcn__StaffEquity e = PCN__STAFF_EQUITY__INIT;
+  e.from = (char *)from;
+  e.to = (char *)to;
+  e.include_pass_through = 1;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_EQUITY;
+  req.staff_equity = &e;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK)->staff_equity;
+}
+
+/* ARRS paid to F84003 for its own staff is pass-through: left out of the
+ * money share by default and named, counted when asked (issue 20: mixing
+ * it in made a locality look overpaid by points). In the week of 14
+ * December: core 3000:1000:1000:0 to F84001..F84004, and £600.00 of ARRS
+ * to F84003 (South since 1 December; F84004 has no locality). */
+static void test_pass_through_left_out(void **state) {
+  world *w = *state;
+  Pcn__FundsReceive r = PCN__FUNDS_RECEIVE__INIT;
+  r.stream = "arrs";
+  r.pence = 60000;
+  r.date = "2026-12-01";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
+  req.funds_receive = &r;
+  its_expect(w->mgr, &req, PCN__STATUS_CODE__OK);
+  distribute(w->mgr, "2026-12-15", (const int64_t[3]){3000, 1000, 1000});
+  Pcn__FundsPart part = PCN__FUNDS_PART__INIT, *pp = &part;
+  part.practice = "F84003";
+  part.pence = 60000;
+  Pcn__FundsDistribute d = PCN__FUNDS_DISTRIBUTE__INIT;
+  d.stream = "arrs";
+  d.pence = 60000;
+  d.date = "2026-12-16";
+  d.split = PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED;
+  d.parts = &pp;
+  d.n_parts = 1;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_DISTRIBUTE;
+  req.funds_distribute = &d;
+  its_expect(w->mgr, &req, PCN__STATUS_CODE__OK);
+
+  /* Default: core alone. 3000:1000:1000:0 -> 6000, 2000, 2000, 0;
+   * North 3000 : South 2000 : none 0 -> 6000, 4000, 0. */
+  const Pcn__StaffEquityReport *q = equity(w->amy, "2026-12-14", "2026-12-18");
+  assert_int_equal(q->n_rows, 4);
+  assert_false(q->include_pass_through);
+  assert_int_equal(q->distributed, 5000);
+  assert_int_equal(q->n_left_out, 1);
+  assert_string_equal(q->left_out[0], "arrs");
+  assert_int_equal(q->left_out_paid, 60000);
+  assert_int_equal(q->rows[2]->distributed, 1000);
+  assert_int_equal(q->rows[0]->money_share_bp, 6000);
+  assert_int_equal(q->rows[2]->money_share_bp, 2000);
+  assert_int_equal(q->localities[1]->money_share_bp, 4000);
+  /* The per-stream rows: arrs all F84003's, marked and not counted. */
+  size_t arrs = 0;
+  for (size_t i = 0; i < q->n_streams; i++) {
+    const Pcn__FundsStreamShare *c = q->streams[i];
+    if (strcmp(c->stream, "arrs")) {
+      assert_true(c->counted);
+      continue;
+    }
+    arrs++;
+    assert_true(c->pass_through);
+    assert_false(c->counted);
+    assert_int_equal(c->paid, !strcmp(c->practice, "F84003") ? 60000 : 0);
+    assert_int_equal(c->share_bp, !strcmp(c->practice, "F84003") ? 10000 : 0);
+  }
+  assert_int_equal(arrs, 4);
+  columns_sum(q->rows, q->n_rows, 1);
+  agrees_with_library(q);
+
+  /* Asked for: 3000:1000:61000:0 of 65000 -> 461.54, 153.85, 9384.62 ->
+   * 461, 154, 9385; North 3000 : South 62000 -> 461.54, 9538.46 -> 462,
+   * 9538 (the locality's share moves by 55.38 points). */
+  q = equity_incl(w->amy, "2026-12-14", "2026-12-18");
+  assert_true(q->include_pass_through);
+  assert_int_equal(q->distributed, 65000);
+  assert_int_equal(q->n_left_out, 0);
+  assert_int_equal(q->left_out_paid, 0);
+  assert_int_equal(q->rows[0]->money_share_bp, 461);
+  assert_int_equal(q->rows[1]->money_share_bp, 154);
+  assert_int_equal(q->rows[2]->money_share_bp, 9385);
+  assert_int_equal(q->localities[0]->money_share_bp, 462);
+  assert_int_equal(q->localities[1]->money_share_bp, 9538);
+  columns_sum(q->rows, q->n_rows, 1);
+  agrees_with_library(q);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hand_computed),
       cmocka_unit_test(test_figures_of_the_first_day),
+      cmocka_unit_test(test_pass_through_left_out),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

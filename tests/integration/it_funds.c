@@ -4,8 +4,13 @@
  * nothing), expenses and reversals (once only), balances to the penny,
  * reads for every member and posting for the PCN manager only, every
  * event seen by every practice, survival across a restart; a randomised
- * property test of entries and reversals against a model kept here; and
- * `pcnd verify` catching a balance altered behind the server's back.
+ * property test of entries and reversals against a model kept here;
+ * `pcnd verify` catching a balance altered behind the server's back; and
+ * issue 20: figures not given carried from the record before, a second
+ * expense with the same reference refused unless meant, distributions by
+ * care-home beds and by a stream's saved rule (top slice kept in
+ * bank:STREAM, the rest split exactly, checked against a largest-remainder
+ * split worked here), and pass-through streams.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -396,8 +401,13 @@ static void test_entries(void **state) {
                       "", 1, unknown, NULL, 0,
                       PCN__STATUS_CODE__INVALID_ARGUMENT),
            "parts");
+  /* No split: the stream's rule, and core has none (issue 20). */
   field_is(distribute(w->mgr, "core", 100, PCN__FUNDS_SPLIT__FUNDS_SPLIT_NONE,
-                      "", 0, NULL, NULL, 0, PCN__STATUS_CODE__INVALID_ARGUMENT),
+                      "", 0, NULL, NULL, 0,
+                      PCN__STATUS_CODE__FAILED_PRECONDITION),
+           "split");
+  field_is(distribute(w->mgr, "core", 100, 99, "", 0, NULL, NULL, 0,
+                      PCN__STATUS_CODE__INVALID_ARGUMENT),
            "split");
   r = distribute(w->mgr, "core", 100, PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE,
                  "2027-03-31", 0, NULL, NULL, 0,
@@ -948,6 +958,373 @@ static void poke_balance(its_server *s, const char *account, int64_t delta) {
   store_close(&st);
 }
 
+/* ------------------------------------------------------------ issue 20 */
+
+static const Pcn__Response *figures_beds(its_member *m, const char *ods,
+                                         const char *from, uint32_t list,
+                                         uint32_t weighted,
+                                         const char *locality, uint32_t beds,
+                                         const char *clear, int code) {
+  Pcn__FundsFiguresSet f = PCN__FUNDS_FIGURES_SET__INIT;
+  f.practice = (char *)ods;
+  f.applies_from = (char *)from;
+  f.list_size = list;
+  f.weighted = weighted;
+  f.locality = (char *)locality;
+  f.beds = beds;
+  char *cl[1] = {(char *)clear};
+  if (clear) f.clear = cl, f.n_clear = 1;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_FIGURES_SET;
+  req.funds_figures_set = &f;
+  return its_expect(m, &req, code);
+}
+
+/* Re-recording some of a practice's figures carries the rest from the
+ * figures in force on that date (issue 20: a new list size silently
+ * dropped the locality). */
+static void test_figures_carried(void **state) {
+  (void)state;
+  world *w = make_world();
+  figures_beds(w->mgr, "F84003", "2027-04-01", 9000, 9500, "East", 40, NULL,
+               PCN__STATUS_CODE__OK);
+  /* The list size alone: weighted, locality and beds stay. */
+  const Pcn__PracticeFigures *f =
+      figures_beds(w->mgr, "F84003", "2027-07-01", 9100, 0, "", 0, NULL,
+                   PCN__STATUS_CODE__OK)
+          ->funds_figures;
+  assert_int_equal(f->list_size, 9100);
+  assert_int_equal(f->weighted, 9500);
+  assert_string_equal(f->locality, "East");
+  assert_int_equal(f->beds, 40);
+  /* As stored, read back by a practice manager. */
+  const Pcn__FundsFiguresPage *pg =
+      figures_list(w->jo, "F84003", "2027-07-02")->funds_figures_page;
+  assert_int_equal(pg->n_figures, 1);
+  assert_int_equal(pg->figures[0]->list_size, 9100);
+  assert_string_equal(pg->figures[0]->locality, "East");
+  /* The same date again: carried from the record it replaces. */
+  f = figures_beds(w->mgr, "F84003", "2027-07-01", 0, 9600, "", 0, NULL,
+                   PCN__STATUS_CODE__OK)
+          ->funds_figures;
+  assert_int_equal(f->list_size, 9100);
+  assert_int_equal(f->weighted, 9600);
+  assert_string_equal(f->locality, "East");
+  /* A 0 on purpose is named in clear; the rest is still carried. */
+  f = figures_beds(w->mgr, "F84003", "2027-10-01", 0, 0, "", 0, "beds",
+                   PCN__STATUS_CODE__OK)
+          ->funds_figures;
+  assert_int_equal(f->beds, 0);
+  assert_int_equal(f->list_size, 9100);
+  assert_string_equal(f->locality, "East");
+  /* A figure dated before every other has nothing to carry. */
+  f = figures_beds(w->mgr, "F84003", "2026-04-01", 8000, 0, "", 0, NULL,
+                   PCN__STATUS_CODE__OK)
+          ->funds_figures;
+  assert_int_equal(f->weighted, 0);
+  assert_string_equal(f->locality, "");
+  /* clear names a figure, or the request is refused with nothing kept. */
+  field_is(figures_beds(w->mgr, "F84003", "2027-11-01", 1, 0, "", 0, "name",
+                        PCN__STATUS_CODE__INVALID_ARGUMENT),
+           "clear");
+  assert_int_equal(
+      figures_list(w->jo, "F84003", "")->funds_figures_page->n_figures, 4);
+  assert_int_equal(its_verify(w->s), 0);
+  free_world(w);
+}
+
+static const Pcn__Response *expense_ref(its_member *m, const char *ref,
+                                        int64_t pence, int dup_ok, int code) {
+  Pcn__FundsExpense r = PCN__FUNDS_EXPENSE__INIT;
+  r.stream = "core";
+  r.pence = pence;
+  r.date = "2027-05-03";
+  r.payee = "Estates Ltd";
+  r.reference = (char *)ref;
+  r.duplicate_ok = dup_ok;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_EXPENSE;
+  req.funds_expense = &r;
+  return its_expect(m, &req, code);
+}
+
+/* A second expense with the same reference is refused unless meant
+ * (issue 20: INV-7781 was paid twice without a word). */
+static void test_expense_duplicate(void **state) {
+  (void)state;
+  world *w = make_world();
+  receive(w->mgr, "core", 1000000, "2027-04-01", PCN__STATUS_CODE__OK);
+  uint64_t first =
+      expense_ref(w->mgr, "INV-7781", 41250, 0, PCN__STATUS_CODE__OK)
+          ->funds_entry->id;
+  const Pcn__Response *r = expense_ref(w->mgr, "inv-7781", 41250, 0,
+                                       PCN__STATUS_CODE__ALREADY_EXISTS);
+  field_is(r, "reference");
+  char want[64];
+  snprintf(want, sizeof want, "entry %" PRIu64 " of 2027-05-03", first);
+  assert_non_null(strstr(r->status->message, want));
+  assert_non_null(strstr(r->status->message, "--duplicate-ok"));
+  assert_int_equal(balance_of(w->mgr, "expense:core"), 41250);
+  /* Meant: posted. */
+  expense_ref(w->mgr, "INV-7781", 41250, 1, PCN__STATUS_CODE__OK);
+  assert_int_equal(balance_of(w->mgr, "expense:core"), 82500);
+  /* Another reference, or none, is no duplicate. */
+  expense_ref(w->mgr, "INV-7782", 100, 0, PCN__STATUS_CODE__OK);
+  expense_ref(w->mgr, "", 100, 0, PCN__STATUS_CODE__OK);
+  expense_ref(w->mgr, "", 100, 0, PCN__STATUS_CODE__OK);
+  /* A reversed expense may be posted again under its reference. */
+  uint64_t once = expense_ref(w->mgr, "INV-9000", 500, 0, PCN__STATUS_CODE__OK)
+                      ->funds_entry->id;
+  expense_ref(w->mgr, "INV-9000", 500, 0, PCN__STATUS_CODE__ALREADY_EXISTS);
+  reverse(w->mgr, once, PCN__STATUS_CODE__OK);
+  expense_ref(w->mgr, "INV-9000", 500, 0, PCN__STATUS_CODE__OK);
+  /* Still so after a restart (the ledger is the memory). */
+  its_stop(w->s);
+  its_run(w->s);
+  its_member *mgr = its_relogin(w->s, w->mgr);
+  w->mgr = mgr;
+  expense_ref(w->mgr, "INV-9000", 500, 0, PCN__STATUS_CODE__ALREADY_EXISTS);
+  assert_int_equal(its_verify(w->s), 0);
+  free_world(w);
+}
+
+static const Pcn__Response *rule_set(its_member *m, const char *stream,
+                                     int split, uint32_t bp, int64_t pence,
+                                     int code) {
+  Pcn__FundsRuleSet r = PCN__FUNDS_RULE_SET__INIT;
+  r.stream = (char *)stream;
+  r.split = split;
+  r.top_slice_bp = bp;
+  r.top_slice_pence = pence;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_RULE_SET;
+  req.funds_rule_set = &r;
+  return its_expect(m, &req, code);
+}
+
+static const Pcn__FundsStream *stream_of(its_member *m, const char *code) {
+  Pcn__FundsStreamList sl = PCN__FUNDS_STREAM_LIST__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_LIST;
+  req.funds_stream_list = &sl;
+  const Pcn__FundsStreamPage *p =
+      its_expect(m, &req, PCN__STATUS_CODE__OK)->funds_streams;
+  for (size_t i = 0; i < p->n_streams; i++)
+    if (!strcmp(p->streams[i]->code, code)) return p->streams[i];
+  return NULL;
+}
+
+/* The largest-remainder split worked here, apart from the server's
+ * pcn_split: floors, then the odd pence to the largest remainders
+ * (ties to the earlier practice). */
+static void split_model(int64_t total, const int64_t *w, size_t n,
+                        int64_t *out) {
+  int64_t sum = 0, given = 0, rem[8];
+  for (size_t i = 0; i < n; i++)
+    sum += w[i];
+  for (size_t i = 0; i < n; i++) {
+    out[i] = total * w[i] / sum;
+    rem[i] = total * w[i] % sum;
+    given += out[i];
+  }
+  for (; given < total; given++) {
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+      if (rem[i] > rem[best]) best = i;
+    out[best]++;
+    rem[best] = -1;
+  }
+}
+
+/* Distributions by care-home beds, and saved split rules per stream: a
+ * top slice kept in bank:STREAM for the network's costs, the rest split
+ * exactly by the rule's basis (issue 20). */
+static void test_rules_and_beds(void **state) {
+  (void)state;
+  world *w = make_world();
+  uint64_t since = its_head(w->mgr);
+  figures_beds(w->mgr, "F84001", "2027-04-01", 6000, 6100, "North", 10, NULL,
+               PCN__STATUS_CODE__OK);
+  figures_beds(w->mgr, "F84002", "2027-04-01", 3000, 3300, "South", 30, NULL,
+               PCN__STATUS_CODE__OK);
+  figures_beds(w->mgr, "F84003", "2027-04-01", 1001, 1000, "South", 0, NULL,
+               PCN__STATUS_CODE__OK);
+  receive(w->mgr, "care-home", 10001, "2027-04-02", PCN__STATUS_CODE__OK);
+  receive(w->mgr, "core", 300000, "2027-04-02", PCN__STATUS_CODE__OK);
+
+  /* By beds: 10001 pence over 10, 30 and 0 beds. */
+  const Pcn__FundsEntry *e =
+      distribute(w->mgr, "care-home", 10001, PCN__FUNDS_SPLIT__FUNDS_SPLIT_BEDS,
+                 "", 0, NULL, NULL, 0, PCN__STATUS_CODE__OK)
+          ->funds_entry;
+  int64_t bw[3] = {10, 30, 0}, bp[3];
+  split_model(10001, bw, 3, bp);
+  assert_int_equal(line_of(e, "practice:F84001:care-home"), bp[0]);
+  assert_int_equal(line_of(e, "practice:F84002:care-home"), bp[1]);
+  assert_int_equal(line_of(e, "practice:F84003:care-home"), bp[2]);
+  assert_int_equal(bp[0] + bp[1], 10001);
+  assert_int_equal(e->split, PCN__FUNDS_SPLIT__FUNDS_SPLIT_BEDS);
+  assert_balanced(e);
+
+  /* No split and no rule: refused, naming the way out. */
+  const Pcn__Response *r =
+      distribute(w->mgr, "core", 100000, PCN__FUNDS_SPLIT__FUNDS_SPLIT_NONE, "",
+                 0, NULL, NULL, 0, PCN__STATUS_CODE__FAILED_PRECONDITION);
+  field_is(r, "split");
+  assert_non_null(strstr(r->status->message, "pcn funds rule set core"));
+
+  /* Rules: the PCN manager's alone; the field named when wrong. */
+  rule_set(w->jo, "core", PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE, 1250, 0,
+           PCN__STATUS_CODE__PERMISSION_DENIED);
+  field_is(rule_set(w->mgr, "nope", PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE, 0,
+                    0, PCN__STATUS_CODE__NOT_FOUND),
+           "stream");
+  field_is(rule_set(w->mgr, "core", PCN__FUNDS_SPLIT__FUNDS_SPLIT_FIXED, 0, 0,
+                    PCN__STATUS_CODE__INVALID_ARGUMENT),
+           "split");
+  field_is(rule_set(w->mgr, "core", PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE,
+                    10000, 0, PCN__STATUS_CODE__INVALID_ARGUMENT),
+           "top_slice_bp");
+  field_is(rule_set(w->mgr, "core", PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE,
+                    100, 100, PCN__STATUS_CODE__INVALID_ARGUMENT),
+           "top_slice_pence");
+  const Pcn__FundsStream *s =
+      rule_set(w->mgr, "core", PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE, 1250, 0,
+               PCN__STATUS_CODE__OK)
+          ->funds_stream;
+  assert_true(s->builtin);
+  assert_int_equal(s->rule_split, PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE);
+  assert_string_equal(s->name, "Core PCN funding");
+
+  /* The rule, read by every member. */
+  s = stream_of(w->sam, "core");
+  assert_int_equal(s->top_slice_bp, 1250);
+  assert_int_equal(s->rule_split, PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE);
+
+  /* 1,000.01 by the rule: 12.5% kept, the rest by list size. */
+  e = distribute(w->mgr, "core", 100001, PCN__FUNDS_SPLIT__FUNDS_SPLIT_NONE, "",
+                 0, NULL, NULL, 0, PCN__STATUS_CODE__OK)
+          ->funds_entry;
+  int64_t tw[2] = {1250, 8750}, tp[2];
+  split_model(100001, tw, 2, tp);
+  int64_t lw[3] = {6000, 3000, 1001}, lp[3];
+  split_model(100001 - tp[0], lw, 3, lp);
+  assert_int_equal(e->top_slice, tp[0]);
+  assert_int_equal(e->pence, 100001);
+  assert_int_equal(e->split, PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE);
+  assert_int_equal(line_of(e, "bank:core"), -(100001 - tp[0]));
+  assert_int_equal(line_of(e, "practice:F84001:core"), lp[0]);
+  assert_int_equal(line_of(e, "practice:F84002:core"), lp[1]);
+  assert_int_equal(line_of(e, "practice:F84003:core"), lp[2]);
+  assert_balanced(e);
+  /* The top slice stays in the network's bank for the stream. */
+  assert_int_equal(balance_of(w->jo, "bank:core"), 300000 - (100001 - tp[0]));
+
+  /* A fixed top slice, split equally; a slice the amount does not cover
+   * is refused. */
+  rule_set(w->mgr, "core", PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL, 0, 20000,
+           PCN__STATUS_CODE__OK);
+  field_is(distribute(w->mgr, "core", 20000, PCN__FUNDS_SPLIT__FUNDS_SPLIT_NONE,
+                      "", 0, NULL, NULL, 0,
+                      PCN__STATUS_CODE__FAILED_PRECONDITION),
+           "pence");
+  e = distribute(w->mgr, "core", 50000, PCN__FUNDS_SPLIT__FUNDS_SPLIT_NONE, "",
+                 0, NULL, NULL, 1, PCN__STATUS_CODE__OK)
+          ->funds_entry;
+  assert_true(e->preview);
+  assert_int_equal(e->top_slice, 20000);
+  assert_int_equal(line_of(e, "practice:F84001:core"), 10000);
+  /* A split given still wins over the rule. */
+  e = distribute(w->mgr, "core", 30000, PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL, "",
+                 0, NULL, NULL, 1, PCN__STATUS_CODE__OK)
+          ->funds_entry;
+  assert_int_equal(e->top_slice, 0);
+  assert_int_equal(line_of(e, "practice:F84001:core"), 10000);
+
+  /* Kept across a restart; every member saw each change. */
+  its_stop(w->s);
+  its_run(w->s);
+  w->mgr = its_relogin(w->s, w->mgr);
+  w->jo = its_relogin(w->s, w->jo);
+  w->sam = its_relogin(w->s, w->sam);
+  w->cd = its_relogin(w->s, w->cd);
+  s = stream_of(w->jo, "core");
+  assert_int_equal(s->rule_split, PCN__FUNDS_SPLIT__FUNDS_SPLIT_EQUAL);
+  assert_int_equal(s->top_slice_pence, 20000);
+  its_member *viewers[] = {w->jo, w->sam, w->cd};
+  for (size_t i = 0; i < 3; i++) {
+    its_events *ev = its_seen(w->s, viewers[i], w->mgr, since);
+    assert_int_equal(its_events_count(ev, PCN__EVENT__RECORD_FUNDS_STREAM), 2);
+    its_events_free(ev);
+  }
+  /* Removing the rule. */
+  rule_set(w->mgr, "core", PCN__FUNDS_SPLIT__FUNDS_SPLIT_NONE, 0, 0,
+           PCN__STATUS_CODE__OK);
+  assert_int_equal(stream_of(w->jo, "core")->rule_split, 0);
+  assert_int_equal(its_verify(w->s), 0);
+  free_world(w);
+}
+
+static const Pcn__Response *stream_update(its_member *m, const char *code,
+                                          const char *name, int pass,
+                                          int code_want) {
+  Pcn__FundsStreamUpdate u = PCN__FUNDS_STREAM_UPDATE__INIT;
+  u.code = (char *)code;
+  if (name) {
+    u.has_name_case = PCN__FUNDS_STREAM_UPDATE__HAS_NAME_NAME;
+    u.name = (char *)name;
+  }
+  if (pass >= 0) {
+    u.has_pass_through_case =
+        PCN__FUNDS_STREAM_UPDATE__HAS_PASS_THROUGH_PASS_THROUGH;
+    u.pass_through = pass;
+  }
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_UPDATE;
+  req.funds_stream_update = &u;
+  return its_expect(m, &req, code_want);
+}
+
+/* Pass-through streams: ARRS and IIF by default, any stream by the PCN
+ * manager's word (issue 20). */
+static void test_pass_through_streams(void **state) {
+  (void)state;
+  world *w = make_world();
+  assert_true(stream_of(w->jo, "arrs")->pass_through);
+  assert_true(stream_of(w->jo, "iif")->pass_through);
+  assert_false(stream_of(w->jo, "core")->pass_through);
+  Pcn__FundsStreamAdd sa = PCN__FUNDS_STREAM_ADD__INIT;
+  sa.code = "flu";
+  sa.name = "Flu vaccination pass-through";
+  sa.pass_through = 1;
+  Pcn__Request add = PCN__REQUEST__INIT;
+  add.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_ADD;
+  add.funds_stream_add = &sa;
+  its_expect(w->mgr, &add, PCN__STATUS_CODE__OK);
+  assert_true(stream_of(w->sam, "flu")->pass_through);
+  stream_update(w->jo, "arrs", NULL, 0, PCN__STATUS_CODE__PERMISSION_DENIED);
+  field_is(stream_update(w->mgr, "nope", NULL, 0, PCN__STATUS_CODE__NOT_FOUND),
+           "code");
+  field_is(
+      stream_update(w->mgr, "arrs", "", -1, PCN__STATUS_CODE__INVALID_ARGUMENT),
+      "name");
+  const Pcn__FundsStream *s =
+      stream_update(w->mgr, "arrs", NULL, 0, PCN__STATUS_CODE__OK)
+          ->funds_stream;
+  assert_false(s->pass_through);
+  assert_string_equal(s->name, "ARRS reimbursement"); /* left as it was */
+  stream_update(w->mgr, "flu", "Flu", -1, PCN__STATUS_CODE__OK);
+  its_stop(w->s);
+  its_run(w->s);
+  w->jo = its_relogin(w->s, w->jo);
+  assert_false(stream_of(w->jo, "arrs")->pass_through);
+  assert_true(stream_of(w->jo, "arrs")->builtin);
+  assert_true(stream_of(w->jo, "flu")->pass_through);
+  assert_string_equal(stream_of(w->jo, "flu")->name, "Flu");
+  assert_true(stream_of(w->jo, "iif")->pass_through);
+  free_world(w);
+}
+
 static void test_verify_catches_a_balance(void **state) {
   (void)state;
   world *w = make_world();
@@ -972,6 +1349,10 @@ int main(void) {
       cmocka_unit_test(test_statement),
       cmocka_unit_test(test_property),
       cmocka_unit_test(test_verify_catches_a_balance),
+      cmocka_unit_test(test_figures_carried),
+      cmocka_unit_test(test_expense_duplicate),
+      cmocka_unit_test(test_rules_and_beds),
+      cmocka_unit_test(test_pass_through_streams),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

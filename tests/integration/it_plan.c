@@ -237,7 +237,12 @@ static void free_world(world *w) {
 #define CORE_APR_JUL 312992 /* 15023 x 25001 / 1200 = 312991.69 */
 #define CORE_AUG_SEP 320503 /* 15023 x 25601 / 1200 = 320503.19 */
 #define CORE_OCT_MAR 321755 /* 15023 x 25701 / 1200 = 321755.10 */
-#define ARRS_MONTH 520833   /* 25000 x 25000 / 1200 = 520833.33 */
+/* ARRS: the year's sum is the headroom's ceiling, 25000 x 25000 / 100 =
+ * 6,250,000.00 on April's figures, in twelve parts by largest remainder
+ * (issue 20: not each month rounded on its own, 520833 x 12 =
+ * 6,249,996, four pence short of the ceiling). */
+#define ARRS_EARLY 520834   /* April to July */
+#define ARRS_LATE 520833    /* August to March */
 #define BEDS_MONTH 2501     /* 30006 x 100 / 1200 = 2500.5, half up */
 #define CD_EARLY 566667     /* £68,000.00 / 12: April to November */
 #define CD_LATE 566666      /* December to March */
@@ -306,7 +311,8 @@ static void test_rates_and_expected(void **state) {
   assert_string_equal(p->rows[36]->stream, "core");
   int64_t cd_sum = 0;
   for (int i = 0; i < 12; i++) {
-    assert_int_equal(exp_row(p, "arrs", months27[i])->expected, ARRS_MONTH);
+    assert_int_equal(exp_row(p, "arrs", months27[i])->expected,
+                     i < 4 ? ARRS_EARLY : ARRS_LATE);
     assert_int_equal(exp_row(p, "care-home", months27[i])->expected,
                      BEDS_MONTH);
     int64_t cd = exp_row(p, "cd", months27[i])->expected;
@@ -362,7 +368,7 @@ static void test_rates_and_expected(void **state) {
   assert_int_equal(net_row(sp, "cd")->received, 0);
   assert_int_equal(net_row(sp, "care-home")->expected, BEDS_MONTH);
   assert_int_equal(sp->expected,
-                   CORE_APR_JUL + ARRS_MONTH + BEDS_MONTH + CD_EARLY);
+                   CORE_APR_JUL + ARRS_EARLY + BEDS_MONTH + CD_EARLY);
   assert_string_equal(sp->payee, "");
   sp = statement(w->jo, "2027-12", "F84001");
   assert_int_equal(net_row(sp, "cd")->expected, CD_LATE);
@@ -567,10 +573,15 @@ static void test_budgets(void **state) {
   assert_int_equal(c->claimed, 0);
   assert_int_equal(c->spent, 25000);
   assert_int_equal(c->remaining, 5000000 - 125000);
+  assert_true(c->budgeted);
   const Pcn__FundsBudgetRow *lm = budget_row(p, "lm");
   assert_int_equal(lm->budget, 0);
   assert_int_equal(lm->spent, 15000);
-  assert_int_equal(lm->remaining, -15000); /* spent without a budget */
+  /* Spent without a budget: no budget, no remaining (issue 20: it showed
+   * remaining -£150.00). */
+  assert_false(lm->budgeted);
+  assert_int_equal(lm->remaining, 0);
+  assert_int_equal(budget_row(p, "arrs")->expected, 6250000);
   assert_int_equal(budget_row(p, "cd")->expected, 6800000);
   assert_int_equal(strlen(p->as_at), 10);
 
@@ -609,11 +620,50 @@ static void test_budgets(void **state) {
   free_world(w);
 }
 
+static const Pcn__FundsHeadroomReport *headroom(its_member *m, uint32_t year) {
+  Pcn__FundsHeadroom h = PCN__FUNDS_HEADROOM__INIT;
+  h.year = year;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_HEADROOM;
+  req.funds_headroom = &h;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK)->funds_headroom;
+}
+
+/* ARRS's expected income for a year and the headroom's ceiling for the
+ * same year are one figure (issue 20: GBP 1,083,726.66 against GBP
+ * 1,081,042.86), here with a per-patient rate on list sizes that grow in
+ * July and October, so month-by-month figures would differ. */
+static void test_arrs_expected_is_the_ceiling(void **state) {
+  (void)state;
+  world *w = make_world();
+  rate(w->mgr, 2027, "arrs", PCN__FUNDS_BASIS__FUNDS_PER_PATIENT, 261201,
+       PCN__STATUS_CODE__OK);
+  /* Worked here: 261201 x 25001 (the lists of 1 April) / 100, half up. */
+  int64_t ceiling = (261201LL * 25001 + 50) / 100;
+  assert_int_equal(headroom(w->jo, 2027)->ceiling, ceiling);
+  const Pcn__FundsExpectedPage *p =
+      expected(w->jo, 2027, "arrs", PCN__STATUS_CODE__OK)->funds_expected_page;
+  assert_int_equal(p->expected, ceiling);
+  int64_t lo = ceiling / 12, odd = ceiling % 12;
+  for (int i = 0; i < 12; i++)
+    assert_int_equal(p->rows[i]->expected, lo + (i < odd));
+  const Pcn__FundsBudgetPage *b =
+      budgets(w->sam, 2027, PCN__STATUS_CODE__OK)->funds_budget_page;
+  assert_int_equal(budget_row(b, "arrs")->expected, ceiling);
+  /* The statement's expected for a month is that month's part. */
+  const Pcn__FundsStatementRow *nr =
+      net_row(statement(w->cd, "2027-11", ""), "arrs");
+  assert_non_null(nr);
+  assert_int_equal(nr->expected, lo + (7 < odd));
+  free_world(w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rates_and_expected),
       cmocka_unit_test(test_refusals),
       cmocka_unit_test(test_budgets),
+      cmocka_unit_test(test_arrs_expected_is_the_ceiling),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

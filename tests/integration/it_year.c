@@ -94,6 +94,7 @@ typedef struct model {
   int64_t paid_core[MONTHS][NP], paid_arrs[MONTHS][NP];
   /* In the year, per practice. */
   int64_t dist_year[NP], claim_year[NP];
+  int64_t arrs_year[NP];    /* of dist_year: ARRS, a pass-through stream */
   int64_t core_out[MONTHS]; /* core paid out in the month: all three ways */
   int64_t arrs_claimed;
 } model;
@@ -292,6 +293,7 @@ static void test_a_year(void **state) {
     its_funds_distribute(mgr, "arrs", arrs, d10, "F84001");
     md->paid_arrs[i][0] += arrs;
     md->dist_year[0] += arrs;
+    md->arrs_year[0] += arrs;
     md->distributed[i] = core - 100000 + arrs;
     md->core_out[i] = core - 100000;
 
@@ -489,38 +491,71 @@ static void test_a_year(void **state) {
     assert_false(hr->months[i]->overdue);
 
   /* The year end, by list size on 1 April: every practice's receipts,
-   * shares of the total that add up to it exactly, and the difference. */
-  Pcn__FundsYearEnd ye = PCN__FUNDS_YEAR_END__INIT;
-  ye.year = YEAR;
-  ye.basis = PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE;
-  Pcn__Request yreq = PCN__REQUEST__INIT;
-  yreq.body_case = PCN__REQUEST__BODY_FUNDS_YEAR_END;
-  yreq.funds_year_end = &ye;
-  const Pcn__FundsYearEndReport *yr = call(sam, &yreq)->funds_year_end;
-  int64_t paid = 0, weights[NP], shares[NP];
-  for (int p = 0; p < NP; p++) {
-    paid += md->dist_year[p] + md->claim_year[p];
-    weights[p] = list[p];
+   * shares of the total that add up to it exactly, and the difference.
+   * By default ARRS (pass-through: F84001's own staff reimbursed) is left
+   * out of the fairness figures and named (issue 20: it made the other
+   * practices look short); with include_pass_through every stream counts,
+   * as before. */
+  for (int incl = 0; incl < 2; incl++) {
+    Pcn__FundsYearEnd ye = PCN__FUNDS_YEAR_END__INIT;
+    ye.year = YEAR;
+    ye.basis = PCN__FUNDS_SPLIT__FUNDS_SPLIT_LIST_SIZE;
+    ye.include_pass_through = incl;
+    Pcn__Request yreq = PCN__REQUEST__INIT;
+    yreq.body_case = PCN__REQUEST__BODY_FUNDS_YEAR_END;
+    yreq.funds_year_end = &ye;
+    const Pcn__FundsYearEndReport *yr = call(sam, &yreq)->funds_year_end;
+    int64_t paid = 0, arrs = 0, weights[NP], shares[NP], ashares[NP];
+    for (int p = 0; p < NP; p++) {
+      paid +=
+          md->dist_year[p] + md->claim_year[p] - (incl ? 0 : md->arrs_year[p]);
+      arrs += md->arrs_year[p];
+      weights[p] = list[p];
+    }
+    assert_int_equal(pcn_split(paid, weights, NP, shares), 0);
+    assert_int_equal(pcn_split(arrs, weights, NP, ashares), 0);
+    assert_int_equal(yr->paid, paid);
+    assert_int_equal(yr->held, held);
+    assert_int_equal(yr->include_pass_through, incl);
+    assert_int_equal(yr->n_left_out, incl ? 0 : 1);
+    if (!incl) assert_string_equal(yr->left_out[0], "arrs");
+    assert_int_equal(yr->left_out_paid, incl ? 0 : arrs);
+    int64_t share_sum = 0, diff_sum = 0;
+    for (int p = 0; p < NP; p++) {
+      const Pcn__FundsYearEndRow *x = NULL;
+      for (size_t r = 0; r < yr->n_rows; r++)
+        if (!strcmp(yr->rows[r]->practice, ods[p])) x = yr->rows[r];
+      assert_non_null(x);
+      int64_t dist = md->dist_year[p] - (incl ? 0 : md->arrs_year[p]);
+      assert_int_equal(x->distributed, dist);
+      assert_int_equal(x->claimed, md->claim_year[p]);
+      assert_int_equal(x->received, dist + md->claim_year[p]);
+      assert_int_equal(x->share, shares[p]);
+      assert_int_equal(x->difference, x->received - shares[p]);
+      share_sum += x->share;
+      diff_sum += x->difference;
+      /* The ARRS row of the practice: what it was paid beside its share
+       * of the stream by list size, marked pass-through. */
+      const Pcn__FundsStreamShare *a = NULL;
+      for (size_t r = 0; r < yr->n_streams; r++)
+        if (!strcmp(yr->streams[r]->practice, ods[p]) &&
+            !strcmp(yr->streams[r]->stream, "arrs"))
+          a = yr->streams[r];
+      assert_non_null(a);
+      assert_true(a->pass_through);
+      assert_int_equal(a->counted, incl);
+      assert_int_equal(a->paid, md->arrs_year[p]);
+      assert_int_equal(a->share, ashares[p]);
+      assert_int_equal(a->difference, md->arrs_year[p] - ashares[p]);
+    }
+    assert_int_equal(share_sum, paid);
+    assert_int_equal(diff_sum, 0);
+    /* Every stream's rows add up to what the stream paid. */
+    int64_t all = 0;
+    for (size_t r = 0; r < yr->n_streams; r++)
+      all += yr->streams[r]->paid;
+    assert_int_equal(all, yr->paid + yr->left_out_paid);
   }
-  assert_int_equal(pcn_split(paid, weights, NP, shares), 0);
-  assert_int_equal(yr->paid, paid);
-  assert_int_equal(yr->held, held);
-  int64_t share_sum = 0, diff_sum = 0;
-  for (int p = 0; p < NP; p++) {
-    const Pcn__FundsYearEndRow *x = NULL;
-    for (size_t r = 0; r < yr->n_rows; r++)
-      if (!strcmp(yr->rows[r]->practice, ods[p])) x = yr->rows[r];
-    assert_non_null(x);
-    assert_int_equal(x->distributed, md->dist_year[p]);
-    assert_int_equal(x->claimed, md->claim_year[p]);
-    assert_int_equal(x->received, md->dist_year[p] + md->claim_year[p]);
-    assert_int_equal(x->share, shares[p]);
-    assert_int_equal(x->difference, x->received - shares[p]);
-    share_sum += x->share;
-    diff_sum += x->difference;
-  }
-  assert_int_equal(share_sum, paid);
-  assert_int_equal(diff_sum, 0);
 
   /* After a restart every statement is the same, byte for byte. */
   its_stop(s);

@@ -133,11 +133,12 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_MEETING_MINUTES, 0, PCNM, 0, 0, 1},
     {PCN__REQUEST__BODY_MEETING_ACTION_ADD, 0, PCNM, 0, 0, 1},
 
-
     /* Network funds (funds.c). */
     {PCN__REQUEST__BODY_FUNDS_FIGURES_SET, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_FIGURES_LIST, 0, ALL, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_STREAM_ADD, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_STREAM_UPDATE, 0, PCNM, 0, 0, 0},
+    {PCN__REQUEST__BODY_FUNDS_RULE_SET, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_STREAM_LIST, 0, ALL, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_RECEIVE, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_DISTRIBUTE, 0, PCNM, 0, 0, 0},
@@ -171,8 +172,6 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE, 0, PCNM, 0, 0, 0},
     {PCN__REQUEST__BODY_FUNDS_YEAR_END, 0, ALL, 0, 0, 0},
 
-
-
     /* Shared staff (staff.c). Everyone reads (transparency is the
      * point); the PCN manager keeps the register and the rota; leave is
      * recorded by the PCN manager, or by the practice manager of the
@@ -187,7 +186,6 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_STAFF_LEAVE_LIST, 0, ALL, ALL, 0, 0},
     {PCN__REQUEST__BODY_STAFF_LEAVE_CANCEL, 0, PCNM, PM, PCNM, 0},
     {PCN__REQUEST__BODY_STAFF_EQUITY, 0, ALL, ALL, 0, 0},
-
 
 };
 #define N_WANT (sizeof want / sizeof want[0])

@@ -220,6 +220,13 @@ pcn_equity *report_pb_equity(const Pcn__StaffEquityReport *q,
   snprintf(eq->figures_as_at, sizeof eq->figures_as_at, "%.10s",
            q->figures_as_at);
   eq->generated_ms = now_ms;
+  eq->include_pass_through = q->include_pass_through;
+  eq->left_out_paid = q->left_out_paid;
+  for (size_t i = 0; i < q->n_left_out; i++) {
+    size_t at = strlen(eq->left_out);
+    snprintf(eq->left_out + at, sizeof eq->left_out - at, "%s%s", i ? ", " : "",
+             q->left_out[i]);
+  }
   for (size_t i = 0; i < q->n_rows; i++) {
     const Pcn__StaffEquityRow *r = q->rows[i];
     pcn_equity_practice *p = &eq->practices[i];
