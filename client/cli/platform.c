@@ -1,11 +1,12 @@
-/* platform.c - the two things pcn does differently on Windows: reading a
- * password without echo, and local time. Everything else is portable.
+/* platform.c - the one thing pcn does differently on Windows: reading a
+ * password without echo. Times are UK time on every machine (uktime.h,
+ * issue 20), so they need no platform code.
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
+#include "uktime.h"
 
 #ifdef _WIN32
 #include <conio.h>
@@ -15,14 +16,7 @@
 #endif
 
 void cli_format_time(int64_t ms, char out[20]) {
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-#ifdef _WIN32
-  localtime_s(&tm, &t);
-#else
-  localtime_r(&t, &tm);
-#endif
-  strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
+  pcn_london_format(ms, out);
 }
 
 static void chomp(char *s) {

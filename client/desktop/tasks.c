@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "deskpriv.h"
+#include "uktime.h"
+#include "validate.h"
 
 /* ------------------------------------------------------------ rows */
 
@@ -57,7 +59,7 @@ gboolean pcn_task_row_closed(PcnTaskRow *r) {
   return r->closed;
 }
 
-static char today[11]; /* YYYY-MM-DD, local */
+static char today[11]; /* YYYY-MM-DD, the UK date */
 
 gboolean pcn_task_row_overdue(PcnTaskRow *r) {
   return !r->closed && r->due[0] && strcmp(r->due, today) < 0;
@@ -341,11 +343,7 @@ static void on_new_clicked(GtkButton *b, gpointer ud) {
 }
 
 GtkWidget *tasks_view_new(pcn_desk *d) {
-  GDateTime *now = g_date_time_new_now_local();
-  char *s = g_date_time_format(now, "%Y-%m-%d");
-  snprintf(today, sizeof today, "%s", s);
-  g_free(s);
-  g_date_time_unref(now);
+  pcn_date_format(pcn_date_today(), today); /* the UK date (issue 20) */
 
   desk_tasks *t = g_new0(desk_tasks, 1);
   d->tasks = t;
