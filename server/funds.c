@@ -48,6 +48,7 @@
 #include "areas.h"
 #include "feed.h"
 #include "money.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define META_NEXT_ENTRY "next_funds_entry"
@@ -77,8 +78,9 @@ static const struct {
 };
 #define N_BUILTIN (sizeof builtin / sizeof builtin[0])
 
+/* The UK date of an instant, "today" for people (issue 20). */
 static int32_t day_of(int64_t ms) {
-  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
+  return pcn_london_day_of_ms(ms);
 }
 
 /* ------------------------------------------------------------ figures */

@@ -42,6 +42,7 @@
 #include "areas.h"
 #include "feed.h"
 #include "money.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define META_NEXT_CLAIM "next_funds_claim"
@@ -55,8 +56,9 @@
 #define YEAR_MAX 2200
 #define DAY_MS 86400000LL
 
+/* The UK date of an instant, "today" for people (issue 20). */
 static int32_t day_of(int64_t ms) {
-  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
+  return pcn_london_day_of_ms(ms);
 }
 
 /* A role is lower-case words joined by spaces or '-': "gp", "nurse",
