@@ -1,5 +1,5 @@
-/* platform.c - the one thing pcn does differently on Windows: reading a
- * password without echo. Times are UK time on every machine (uktime.h,
+/* platform.c - the things pcn does differently on Windows: reading a
+ * password without echo, and telling whether a person is at a terminal. Times are UK time on every machine (uktime.h,
  * issue 20), so they need no platform code.
  */
 #include <stdio.h>
@@ -10,6 +10,7 @@
 
 #ifdef _WIN32
 #include <conio.h>
+#include <io.h>
 #else
 #include <termios.h>
 #include <unistd.h>
@@ -17,6 +18,14 @@
 
 void cli_format_time(int64_t ms, char out[20]) {
   pcn_london_format(ms, out);
+}
+
+int cli_is_terminal(void) {
+#ifdef _WIN32
+  return _isatty(_fileno(stdin));
+#else
+  return isatty(STDIN_FILENO);
+#endif
 }
 
 static void chomp(char *s) {
