@@ -174,6 +174,10 @@ static void show_status(pcn_desk *d) {
   adw_window_title_set_subtitle(ADW_WINDOW_TITLE(d->title), text);
 }
 
+void desk_show_status(pcn_desk *d) {
+  show_status(d);
+}
+
 /* The server was restored from a backup (pcnclient.h): the header says so
  * for the rest of the session, the feed drops the rows the server no
  * longer has, and what it replays from the restored head is not news. */
@@ -428,6 +432,10 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
   case PCN_CLIENT_FAILED:
     snprintf(d->status, sizeof d->status, "Not connected: %s",
              detail && *detail ? detail : pcn_client_error(cl));
+    /* The session ended: ask for the password and carry on (relogin.c). */
+    if (d->subscribed && pcn_client_error_class(cl) == PCN_ERR_SERVER &&
+        strstr(pcn_client_error(cl), "session"))
+      desk_session_ended(d);
     break;
   default: break;
   }

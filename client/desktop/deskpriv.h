@@ -72,6 +72,11 @@ struct pcn_desk {
 
 /* certbanner.c: the strip under the header for a certificate near its
  * end (the latest cert_expiry ServerNotice). */
+/* The header's connection line from d->status (desk.c). */
+void desk_show_status(pcn_desk *d);
+/* The window's session has ended: ask for the password (relogin.c). */
+void desk_session_ended(pcn_desk *d);
+
 GtkWidget *certbanner_new(pcn_desk *d);
 void certbanner_on_event(pcn_desk *d, const Pcn__Event *ev);
 
