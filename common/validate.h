@@ -69,7 +69,8 @@ void pcn_date_format(int32_t days, char out[11]);
 /* Today's UK date (Europe/London, uktime.h) as days since 1970-01-01. */
 int32_t pcn_date_today(void);
 #define PCN_DAY_MS 86400000LL
-/* The UTC day (days since 1970-01-01) of a time in Unix milliseconds,
+/* The UTC day (days since 1970-01-01) of a time in Unix milliseconds (for
+ * the day people mean, "today", use uktime.h's pcn_london_day_of_ms),
  * rounding down before 1970 too. */
 int32_t pcn_day_of_ms(int64_t ms);
 

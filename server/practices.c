@@ -18,6 +18,7 @@
 
 #include "areas.h"
 #include "feed.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define DAY_MS 86400000LL
@@ -49,8 +50,9 @@ static int check_list_size(req_ctx *ctx, uint32_t n) {
   return -1;
 }
 
+/* The UK date of an instant, "today" for people (issue 20). */
 static int32_t day_of(int64_t ms) {
-  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
+  return pcn_london_day_of_ms(ms);
 }
 
 /* A list size's date: "" (may be), or a date; -1 with ctx failed. */

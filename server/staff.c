@@ -51,6 +51,7 @@
 #include "areas.h"
 #include "feed.h"
 #include "money.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define META_NEXT_STAFF "next_staff"
@@ -90,8 +91,9 @@ static const char *const session_names[SESSIONS] = {
     "Mon AM", "Mon PM", "Tue AM", "Tue PM", "Wed AM",
     "Wed PM", "Thu AM", "Thu PM", "Fri AM", "Fri PM"};
 
+/* The UK date of an instant, "today" for people (issue 20). */
 static int32_t day_of(int64_t ms) {
-  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
+  return pcn_london_day_of_ms(ms);
 }
 
 static int32_t monday_of(int32_t d) {

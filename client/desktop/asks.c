@@ -330,7 +330,7 @@ static void notice_ask(pcn_desk *d, const Pcn__Event *ev) {
 }
 
 static void count_new(desk_asks *a, const Pcn__Ask *ask) {
-  GDateTime *t = g_date_time_new_from_unix_utc(ask->created_at / 1000);
+  GDateTime *t = desk_london_time(ask->created_at); /* the UK month */
   char *m = t ? g_date_time_format(t, "%Y-%m") : NULL;
   if (m && !strcmp(m, a->month_name[0])) {
     a->month_asks[0]++;
@@ -345,8 +345,8 @@ static void count_new(desk_asks *a, const Pcn__Ask *ask) {
 static void move_today(pcn_desk *d, int64_t server_ms) {
   desk_asks *a = d->asks;
   char day[11];
-  GDateTime *t = server_ms ? g_date_time_new_from_unix_utc(server_ms / 1000)
-                           : g_date_time_new_now_utc();
+  GDateTime *t = desk_london_time(server_ms ? server_ms
+                                            : g_get_real_time() / 1000);
   char *s = t ? g_date_time_format(t, "%Y-%m-%d") : NULL;
   snprintf(day, sizeof day, "%s", s ? s : "");
   g_free(s);

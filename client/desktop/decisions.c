@@ -110,9 +110,9 @@ static const char *choice_mark(int c) {
   }
 }
 
-/* "Fri 04 Dec 2026, 17:00", local. */
+/* "Fri 04 Dec 2026, 17:00", UK time (issue 20). */
 static char *when(gint64 ms) {
-  GDateTime *t = g_date_time_new_from_unix_local(ms / 1000);
+  GDateTime *t = desk_london_time(ms);
   char *s = t ? g_date_time_format(t, "%a %d %b %Y, %H:%M") : g_strdup("?");
   if (t) g_date_time_unref(t);
   return s;
