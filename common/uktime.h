@@ -5,10 +5,11 @@
  * through here, whatever the machine's time zone: a practice in England
  * means UK time by "17:00", and so does a server or laptop set to UTC or
  * to New York. Nothing in client/, common/ or server/ calls localtime,
- * mktime or strftime("%Z") for a time a person reads or types
- * (`grep -rn 'localtime\|mktime\|%Z' client common server` finds only
- * comments); gmtime_r remains for operator logs and file names that say
- * "UTC" or "Z" themselves.
+ * mktime, strftime("%Z") or GLib's *_local() for a time a person reads or
+ * types: `grep -rn 'localtime\|mktime\|%Z\|_local(' client common server`
+ * finds only comments. The desktop formats GDateTimes that hold the
+ * London wall clock (desk_london_time). gmtime_r remains for operator
+ * logs and file names that say "UTC" or "Z" themselves.
  *
  * The rule: GMT, and BST (GMT+1) from 01:00 GMT on the last Sunday of
  * March to 01:00 GMT on the last Sunday of October (the rule since 1996;
