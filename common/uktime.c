@@ -38,8 +38,8 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
 
 /* Days since 1970 of the last Sunday of month mo of year y. */
 static int64_t last_sunday(int64_t y, int mo) {
-  int64_t next = mo == 12 ? days_from_civil(y + 1, 1, 1)
-                          : days_from_civil(y, mo + 1, 1);
+  int64_t next =
+      mo == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, mo + 1, 1);
   int64_t last = next - 1;
   int wd = (int)(((last + 4) % 7 + 7) % 7); /* 0 Sunday; 1970-01-01 Thu */
   return last - wd;
@@ -76,8 +76,7 @@ static int to_utc(int y, int mo, int d, int h, int mi, int zone,
   if (y < 2000 || y > 2199 || mo < 1 || mo > 12 || d < 1 ||
       d > days_in_month(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59)
     return -1;
-  int64_t wall =
-      days_from_civil(y, mo, d) * DAY_MS + (h * 60 + mi) * MIN_MS;
+  int64_t wall = days_from_civil(y, mo, d) * DAY_MS + (h * 60 + mi) * MIN_MS;
   /* Try BST first, so a time in October's repeated hour is the first. */
   int64_t bst = wall - 60 * MIN_MS;
   int bst_ok = pcn_london_offset_min(bst) == 60;
@@ -127,9 +126,12 @@ static int digits(const char *s, int n, int *out) {
 }
 
 static int zone_word(const char *s, int *zone) {
-  if (!strcmp(s, " BST") || !strcmp(s, " bst")) *zone = 60;
-  else if (!strcmp(s, " GMT") || !strcmp(s, " gmt")) *zone = -1;
-  else return -1;
+  if (!strcmp(s, " BST") || !strcmp(s, " bst"))
+    *zone = 60;
+  else if (!strcmp(s, " GMT") || !strcmp(s, " gmt"))
+    *zone = -1;
+  else
+    return -1;
   return 0;
 }
 

@@ -1,6 +1,7 @@
 /* platform.c - the things pcn does differently on Windows: reading a
- * password without echo, and telling whether a person is at a terminal. Times are UK time on every machine (uktime.h,
- * issue 20), so they need no platform code.
+ * password without echo, and telling whether a person is at a terminal.
+ * Times are UK time on every machine (uktime.h, issue 20), so they need
+ * no platform code.
  */
 #include <stdio.h>
 #include <string.h>

@@ -114,14 +114,14 @@ static void on_response(AdwMessageDialog *dlg, const char *response,
 }
 
 static void ask(pcn_desk *d, const char *problem) {
-  if (!d->window || g_object_get_data(G_OBJECT(d->window), RELOGIN_KEY))
-    return;
+  if (!d->window || g_object_get_data(G_OBJECT(d->window), RELOGIN_KEY)) return;
   GtkWidget *dlg = adw_message_dialog_new(GTK_WINDOW(d->window),
                                           "Your session has ended", NULL);
-  adw_message_dialog_format_body(
-      ADW_MESSAGE_DIALOG(dlg), "%s%sLog in again as %s to carry on where you "
-      "left off.",
-      problem ? problem : "", problem ? "\n\n" : "", d->cfg.username);
+  adw_message_dialog_format_body(ADW_MESSAGE_DIALOG(dlg),
+                                 "%s%sLog in again as %s to carry on where you "
+                                 "left off.",
+                                 problem ? problem : "", problem ? "\n\n" : "",
+                                 d->cfg.username);
   GtkWidget *pw = gtk_password_entry_new();
   gtk_password_entry_set_show_peek_icon(GTK_PASSWORD_ENTRY(pw), TRUE);
   g_object_set(pw, "activates-default", TRUE, NULL); /* Enter logs in */
@@ -129,10 +129,10 @@ static void ask(pcn_desk *d, const char *problem) {
   gtk_accessible_update_property(GTK_ACCESSIBLE(pw),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Password", -1);
   adw_message_dialog_set_extra_child(ADW_MESSAGE_DIALOG(dlg), pw);
-  adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(dlg), "later",
-                                   "_Not now", "login", "_Log in", NULL);
-  adw_message_dialog_set_response_appearance(
-      ADW_MESSAGE_DIALOG(dlg), "login", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(dlg), "later", "_Not now",
+                                   "login", "_Log in", NULL);
+  adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(dlg), "login",
+                                             ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response(ADW_MESSAGE_DIALOG(dlg), "login");
   adw_message_dialog_set_close_response(ADW_MESSAGE_DIALOG(dlg), "later");
   gtk_widget_set_name(dlg, "Log in again");

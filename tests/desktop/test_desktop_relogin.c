@@ -70,8 +70,8 @@ static void test_relogin(void **state) {
   /* A wrong password asks again, saying why. */
   answer(f, "not jo's password at all");
   assert_true(spin_until(f, asking, 15000));
-  assert_true(dtest_label_under(dtest_window_named("Log in again"),
-                                "password"));
+  assert_true(
+      dtest_label_under(dtest_window_named("Log in again"), "password"));
   shot(dtest_window_named("Log in again"), "desktop-relogin");
   its_task(f->mgr, "Written meanwhile", "", "", "");
   answer(f, ITEST_PASSWORD);

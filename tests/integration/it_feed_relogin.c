@@ -60,7 +60,8 @@ static void term_wait(term *t, const char *text, int nth) {
 
 static int count(const char *hay, const char *text) {
   int n = 0;
-  for (const char *p = hay; (p = strstr(p, text)); p += strlen(text)) n++;
+  for (const char *p = hay; (p = strstr(p, text)); p += strlen(text))
+    n++;
   return n;
 }
 

@@ -27,7 +27,8 @@ static int32_t july_tuesday(int64_t now) {
   pcn_civil_from_days(pcn_london_day_of_ms(now), &y, &m, &d);
   for (;; y++) {
     int32_t t = (int32_t)pcn_days_from_civil(y, 7, 13);
-    while (pcn_weekday(t) != 2) t++;
+    while (pcn_weekday(t) != 2)
+      t++;
     if (!pcn_is_bank_holiday(t, NULL) && !pcn_is_bank_holiday(t + 1, NULL) &&
         (int64_t)t * PCN_DAY_MS > now + 7 * PCN_DAY_MS)
       return t;

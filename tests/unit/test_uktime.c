@@ -23,8 +23,7 @@
 #define HOUR_MS (60 * MIN_MS)
 
 static int64_t utc(int y, int mo, int d, int h, int mi) {
-  return pcn_days_from_civil(y, mo, d) * PCN_DAY_MS + h * HOUR_MS +
-         mi * MIN_MS;
+  return pcn_days_from_civil(y, mo, d) * PCN_DAY_MS + h * HOUR_MS + mi * MIN_MS;
 }
 
 static int64_t parse(const char *s, int *twice) {
@@ -101,12 +100,8 @@ static void test_refused(void **state) {
       "2027-01-12 10:00 BST", /* January is GMT */
       "2027-03-28 01:30",     /* skipped */
       "2027-03-28 01:30 GMT", /* skipped, whatever the zone */
-      "2027-03-28 01:30 BST",
-      "2027-10-31 01:30 CET",
-      "2027-10-31 01:30GMT ",
-      "2027-10-31 01:30 GMTX",
-      "2027-10-31",
-      ""};
+      "2027-03-28 01:30 BST",  "2027-10-31 01:30 CET", "2027-10-31 01:30GMT ",
+      "2027-10-31 01:30 GMTX", "2027-10-31",           ""};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     why = NULL;
     assert_int_equal(pcn_london_parse_ex(bad[i], &ms, &why, NULL), -1);
