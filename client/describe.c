@@ -2,10 +2,10 @@
  * and the desktop's feed, so both say the same thing. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "money.h"
 #include "pcnclient.h"
+#include "uktime.h"
 
 static const char *op_name(int op) {
   switch (op) {
@@ -32,11 +32,9 @@ static const char *decision_choice_word(int c) {
   }
 }
 
-/* Local time, as people read it: "2026-12-01 17:00". */
+/* UK time, as people read it on any machine: "2026-12-01 17:00". */
 static void local_time(int64_t ms, char out[20]) {
-  time_t t = (time_t)(ms / 1000);
-  struct tm *tm = localtime(&t);
-  if (!tm || !strftime(out, 20, "%Y-%m-%d %H:%M", tm)) snprintf(out, 20, "?");
+  pcn_london_format(ms, out);
 }
 
 static int describe_decision(const Pcn__Event *ev, char *out, size_t n) {

@@ -19,6 +19,7 @@
  * algorithms (eras of 400 years, years starting on 1 March).
  */
 #include "validate.h"
+#include "uktime.h"
 
 #include <string.h>
 #include <time.h>
@@ -393,8 +394,6 @@ int32_t pcn_day_of_ms(int64_t ms) {
 }
 
 int32_t pcn_date_today(void) {
-  time_t t = time(NULL);
-  int64_t s = (int64_t)t;
-  int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
-  return (int32_t)days;
+  /* The UK date, whatever the machine's zone (issue 20). */
+  return pcn_london_day_of_ms((int64_t)time(NULL) * 1000);
 }

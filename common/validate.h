@@ -66,10 +66,11 @@ int64_t pcn_days_from_civil(int64_t y, int m, int d);
 void pcn_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 /* Writes "YYYY-MM-DD" and a NUL into out (at least 11 bytes). */
 void pcn_date_format(int32_t days, char out[11]);
-/* Today's date (UTC) as days since 1970-01-01. */
+/* Today's UK date (Europe/London, uktime.h) as days since 1970-01-01. */
 int32_t pcn_date_today(void);
 #define PCN_DAY_MS 86400000LL
-/* The UTC day (days since 1970-01-01) of a time in Unix milliseconds,
+/* The UTC day (days since 1970-01-01) of a time in Unix milliseconds (for
+ * the day people mean, "today", use uktime.h's pcn_london_day_of_ms),
  * rounding down before 1970 too. */
 int32_t pcn_day_of_ms(int64_t ms);
 

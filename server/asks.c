@@ -27,6 +27,7 @@
 
 #include "asks.h"
 #include "feed.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define ASKERS (R_PCNM | R_CD)
@@ -265,7 +266,7 @@ static int create_prepare(req_ctx *ctx, wjob *job) {
   if (!p) return ctx_fail(ctx, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
   if (check_targets(ctx, "practices", r->practices, r->n_practices,
                     r->all_practices, &p->practices, &p->n) ||
-      check_notice(ctx, r, pcn_day_of_ms(job->now_ms), due, &p->notice))
+      check_notice(ctx, r, pcn_london_day_of_ms(job->now_ms), due, &p->notice))
     return ctx->status->code;
   job->prep = p;
   return PCN__STATUS_CODE__OK;
@@ -534,7 +535,7 @@ static int series_create_apply(wtx *w, wjob *job) {
   s->repeat = r->repeat;
   s->day = r->day;
   s->month = r->month;
-  int32_t today = pcn_day_of_ms(job->now_ms);
+  int32_t today = pcn_london_day_of_ms(job->now_ms);
   int32_t fair =
       pcn_add_working_days(today, (int)rules.s->min_notice_days, &rules.h);
   pcn_date_format(

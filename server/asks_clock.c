@@ -27,6 +27,7 @@
 
 #include "asks.h"
 #include "feed.h"
+#include "uktime.h"
 #include "validate.h"
 #include "wire.h"
 
@@ -256,7 +257,7 @@ static int asks_due(wtx *w, const ask_rules *r, int32_t today, to_remind *out,
       continue;
     to_remind *t = &out[*n];
     if (pcn_date_parse(buf, &due) ||
-        asks_reminder_due(due, pcn_day_of_ms((int64_t)at), today,
+        asks_reminder_due(due, pcn_london_day_of_ms((int64_t)at), today,
                           r->s->reminder_days, r->s->n_reminder_days, &r->h,
                           &t->point, &t->days_before))
       continue;
@@ -326,7 +327,7 @@ int asks_tick(wtx *w, wjob *job) {
   pcn_arena scratch;
   pcn_arena_init(&scratch, 4u << 20);
   ask_rules rules;
-  int32_t today = pcn_day_of_ms(job->now_ms);
+  int32_t today = pcn_london_day_of_ms(job->now_ms);
   int rc = ask_rules_load(w->txn, w->st, &job->arena, &rules);
   if (rc)
     rc = wtx_lmdb(w, rc, "reading the settings");

@@ -20,6 +20,7 @@
 #include "asks.h"
 #include "tasks.h"
 #include "feed.h"
+#include "uktime.h"
 #include "validate.h"
 #include "wire.h"
 
@@ -97,7 +98,7 @@ static int count_months(MDB_txn *txn, store *st, int64_t now_ms,
                         Pcn__AskMonth ***out) {
   int64_t y;
   int m, d;
-  pcn_civil_from_days(pcn_day_of_ms(now_ms), &y, &m, &d);
+  pcn_civil_from_days(pcn_london_day_of_ms(now_ms), &y, &m, &d);
   Pcn__AskMonth **months = pcn_arena_alloc(a, ASK_MONTHS * sizeof *months);
   int64_t starts[ASK_MONTHS];
   if (!months) return ENOMEM;
@@ -109,7 +110,7 @@ static int count_months(MDB_txn *txn, store *st, int64_t now_ms,
     snprintf(name, 16, "%04d-%02d", (int)(y % 10000), m % 100);
     mo->month = name;
     months[i] = mo;
-    starts[i] = pcn_days_from_civil(y, m, 1) * PCN_DAY_MS;
+    starts[i] = pcn_london_midnight((int32_t)pcn_days_from_civil(y, m, 1));
     if (--m == 0) {
       m = 12;
       y--;
@@ -270,7 +271,7 @@ static int append_detail(MDB_txn *txn, store *st, const listed *l,
 /* The page's trailer: the months, today, the notice rules. */
 static int append_trailer(req_ctx *ctx, MDB_txn *txn, pcn_buf *out) {
   int64_t now = srv_now_ms(ctx->srv);
-  int32_t today = tasks_today(now, NULL);
+  int32_t today = pcn_london_day_of_ms(now);
   Pcn__AskMonth **months;
   ask_rules rules;
   if (count_months(txn, &ctx->srv->st, now, ctx->who->practice, ctx->arena,
@@ -410,7 +411,7 @@ int asks_load_read(req_ctx *ctx) {
   if (!txn || !rep) return read_fail(ctx);
   pcn__ask_load_report__init(rep);
   int64_t now = srv_now_ms(ctx->srv);
-  int32_t today = tasks_today(now, NULL);
+  int32_t today = pcn_london_day_of_ms(now);
   char *day = pcn_arena_alloc(ctx->arena, 11);
   if (!day || load_rows(ctx, txn, rep) ||
       count_months(txn, st, now, ctx->who->practice, ctx->arena, &rep->months))

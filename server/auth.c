@@ -815,8 +815,8 @@ static void password_after(server *s, wjob *job) {
 
 /* ------------------------------------------------------------ purge */
 
-/* Writer: expired sessions and invitations go (and sessions' index). */
-static int purge_apply(wtx *w, wjob *job) {
+/* Writer: expired sessions go (and their index). */
+static int purge_sessions(wtx *w, wjob *job) {
   server *s = w->srv;
   MDB_cursor *cur;
   MDB_val k, v;
@@ -843,6 +843,15 @@ static int purge_apply(wtx *w, wjob *job) {
   mdb_cursor_close(cur);
   if (rc && rc != MDB_NOTFOUND && rc != EINVAL)
     return wtx_lmdb(w, rc, "purging sessions");
+  return PCN__STATUS_CODE__OK;
+}
+
+/* Writer: expired sessions and invitations go. */
+static int purge_apply(wtx *w, wjob *job) {
+  int rc = purge_sessions(w, job);
+  if (rc) return rc;
+  MDB_cursor *cur;
+  MDB_val k, v;
   if ((rc = mdb_cursor_open(w->txn, w->st->invites, &cur)))
     return wtx_lmdb(w, rc, "purging invitations");
   for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;) {
@@ -866,6 +875,13 @@ void auth_purge_expired(server *s) {
   wjob *job = wjob_new(s, NULL, 0, 1u << 20);
   if (!job) return;
   job->apply = purge_apply;
+  writer_submit(s->wr, job);
+}
+
+void auth_purge_sessions(server *s) {
+  wjob *job = wjob_new(s, NULL, 0, 1u << 20);
+  if (!job) return;
+  job->apply = purge_sessions;
   writer_submit(s->wr, job);
 }
 

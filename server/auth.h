@@ -33,6 +33,10 @@ int auth_sessions_revoke(MDB_txn *txn, store *st, uint32_t member_id,
 
 /* Loop: submits a write that deletes expired sessions and invitations. */
 void auth_purge_expired(server *s);
+/* The same for sessions only: when the test clock moves (issue 20), so a
+ * restart finds the sessions that ended by the new time gone. Expired
+ * invitations stay, to be refused as expired rather than unknown. */
+void auth_purge_sessions(server *s);
 
 /* Loop: a member's record changed; refresh or close their connections. */
 void auth_member_changed(server *s, const Pcn__Member *m);

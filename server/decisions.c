@@ -25,6 +25,7 @@
 
 #include "decisions.h"
 #include "feed.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define META_NEXT_DECISION "next_decision"
@@ -43,14 +44,9 @@ static void key_voter(uint8_t k[KEY_VOTER], const char *ods) {
   memcpy(k + 1, ods, 6);
 }
 
-/* "2026-12-01 17:00 UTC" */
+/* "2026-12-01 17:00 GMT": UK time, as members typed it (issue 20). */
 static void fmt_time(int64_t ms, char out[24]) {
-  int32_t days = pcn_day_of_ms(ms);
-  int64_t rem = ms - days * PCN_DAY_MS;
-  char date[11];
-  pcn_date_format(days, date);
-  snprintf(out, 24, "%s %02d:%02d UTC", date, (int)(rem / 3600000),
-           (int)(rem / 60000 % 60));
+  pcn_london_format_zone(ms, out);
 }
 
 /* ------------------------------------------------------------ records */

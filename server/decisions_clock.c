@@ -18,6 +18,7 @@
 
 #include "decisions.h"
 #include "feed.h"
+#include "uktime.h"
 #include "validate.h"
 
 /* Closings and reminders per tick; the next tick goes on. */
@@ -27,8 +28,9 @@
 /* ------------------------------------------------------------ dates */
 
 int64_t decision_remind_from(int64_t closes_at, const pcn_holidays *h) {
-  int32_t close_day = pcn_day_of_ms(closes_at);
-  return (int64_t)pcn_add_working_days(close_day, -1, h) * PCN_DAY_MS;
+  /* From midnight UK time of the working day before (issue 20). */
+  int32_t close_day = pcn_london_day_of_ms(closes_at);
+  return pcn_london_midnight(pcn_add_working_days(close_day, -1, h));
 }
 
 int decision_holidays(wtx *w, wjob *job, pcn_holidays *h) {

@@ -52,6 +52,7 @@
 
 #include "areas.h"
 #include "feed.h"
+#include "uktime.h"
 #include "validate.h"
 #include "wire.h"
 
@@ -192,7 +193,7 @@ static int32_t default_review(int32_t today) {
 int duties_seed(MDB_txn *txn, store *st, int64_t now_ms, duty_seed_fn each,
                 void *ud) {
   char review[11];
-  pcn_date_format(default_review(pcn_day_of_ms(now_ms)), review);
+  pcn_date_format(default_review(pcn_london_day_of_ms(now_ms)), review);
   for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
     Pcn__Duty d = PCN__DUTY__INIT;
     int rc = store_next_id(txn, st, META_NEXT_DUTY, &d.id);
@@ -253,7 +254,7 @@ int duties_tick(wtx *w, wjob *job) {
   if (rc) return rc;
   /* Entries whose review date has come: collected first, changed after,
    * so the cursor never walks what it writes. */
-  int32_t today = pcn_day_of_ms(job->now_ms);
+  int32_t today = pcn_london_day_of_ms(job->now_ms);
   uint64_t due[DUTY_MAX];
   size_t ndue = 0;
   MDB_cursor *cur;
@@ -318,7 +319,7 @@ static int list_read(req_ctx *ctx) {
   MDB_txn *txn = ctx_txn(ctx);
   pcn_buf *out = &ctx->srv->raw;
   char today[11];
-  pcn_date_format(pcn_day_of_ms(srv_now_ms(ctx->srv)), today);
+  pcn_date_format(pcn_london_day_of_ms(srv_now_ms(ctx->srv)), today);
   if (!txn || append_all(txn, st->duties, out, REG_F_DUTIES, DUTY_MAX * 2) ||
       append_all(txn, st->practices, out, REG_F_PRACTICES, DUTY_SCAN_MAX) ||
       append_all(txn, st->duty_agreements, out, REG_F_AGREEMENTS,
@@ -345,7 +346,7 @@ static int check_owner(req_ctx *ctx, int owner) {
 
 /* A review date: a real date, from today to five years ahead. */
 static int check_review(req_ctx *ctx, const char *date) {
-  int32_t d, today = pcn_day_of_ms(srv_now_ms(ctx->srv));
+  int32_t d, today = pcn_london_day_of_ms(srv_now_ms(ctx->srv));
   if (ctx_check_date(ctx, "review_date", date, 0, "2027-03-31", &d)) return -1;
   char t[11];
   pcn_date_format(today, t);
@@ -445,7 +446,7 @@ static int add_apply(wtx *w, wjob *job) {
   d->owner = r->owner;
   d->owner_does = r->owner_does;
   d->review_date = r->review_date;
-  d->review_due = is_due(r->review_date, pcn_day_of_ms(job->now_ms));
+  d->review_due = is_due(r->review_date, pcn_london_day_of_ms(job->now_ms));
   d->created_by = d->updated_by = job->who.username;
   d->created_at = d->updated_at = job->now_ms;
   if ((rc = duty_put(w->txn, w->st, d)))
@@ -610,7 +611,7 @@ static int update_apply(wtx *w, wjob *job) {
                     (unsigned long long)d->id);
   d->substance_version = substance ? d->version + 1 : substance_of(d);
   d->version++;
-  d->review_due = is_due(d->review_date, pcn_day_of_ms(job->now_ms));
+  d->review_due = is_due(d->review_date, pcn_london_day_of_ms(job->now_ms));
   d->updated_by = job->who.username;
   d->updated_at = job->now_ms;
   if ((rc = duty_put(w->txn, w->st, d)))

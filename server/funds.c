@@ -52,6 +52,7 @@
 #include "areas.h"
 #include "feed.h"
 #include "money.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define META_NEXT_ENTRY "next_funds_entry"
@@ -85,9 +86,6 @@ static const struct {
 };
 #define N_BUILTIN (sizeof builtin / sizeof builtin[0])
 
-static int32_t day_of(int64_t ms) {
-  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
-}
 
 /* ------------------------------------------------------------ figures */
 
@@ -284,7 +282,7 @@ int funds_figures_record_list(wtx *w, wjob *job, uint32_t pid, const char *ods,
 static int check_date(req_ctx *ctx, const char *field, const char *v,
                       int required, int32_t *day) {
   if (!v[0] && !required) {
-    *day = day_of(srv_now_ms(ctx->srv));
+    *day = pcn_london_day_of_ms(srv_now_ms(ctx->srv));
     return 0;
   }
   return ctx_check_date(ctx, field, v, 0, "2027-04-01", day);
@@ -1320,7 +1318,7 @@ int funds_post_claim(wtx *w, wjob *job, const Pcn__FundsClaim *c,
   if (!date[0]) {
     char *d = pcn_arena_alloc(a, 11);
     if (!d) return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
-    pcn_date_format(day_of(job->now_ms), d);
+    pcn_date_format(pcn_london_day_of_ms(job->now_ms), d);
     date = d;
   }
   Pcn__FundsEntry *e =
@@ -1354,7 +1352,7 @@ static int apply_fail(wtx *w, int code, fmsg *m) {
 }
 
 static int32_t ctx_today(req_ctx *ctx) {
-  return day_of(srv_now_ms(ctx->srv));
+  return pcn_london_day_of_ms(srv_now_ms(ctx->srv));
 }
 
 static int receive_prepare(req_ctx *ctx, wjob *job) {
@@ -1377,7 +1375,7 @@ static int receive_apply(wtx *w, wjob *job) {
   int rc =
       build_simple(w->txn, w->st, &job->arena, PCN__FUNDS_KIND__FUNDS_RECEIPT,
                    r->stream, r->pence, r->date, r->reference, r->note, "",
-                   day_of(job->now_ms), &e, &m);
+                   pcn_london_day_of_ms(job->now_ms), &e, &m);
   return rc ? apply_fail(w, rc, &m) : post(w, job, e);
 }
 
@@ -1448,7 +1446,7 @@ static int expense_apply(wtx *w, wjob *job) {
   int rc =
       build_simple(w->txn, w->st, &job->arena, PCN__FUNDS_KIND__FUNDS_EXPENSE,
                    r->stream, r->pence, r->date, r->reference, r->note,
-                   r->payee, day_of(job->now_ms), &e, &m);
+                   r->payee, pcn_london_day_of_ms(job->now_ms), &e, &m);
   if (!rc) rc = expense_duplicate(w->txn, w->st, r, &m);
   return rc ? apply_fail(w, rc, &m) : post(w, job, e);
 }
@@ -1475,7 +1473,7 @@ static int distribute_apply(wtx *w, wjob *job) {
   fmsg m = {0};
   int rc =
       build_distribution(w->txn, w->st, &job->arena, job->req->funds_distribute,
-                         day_of(job->now_ms), &e, &m);
+                         pcn_london_day_of_ms(job->now_ms), &e, &m);
   return rc ? apply_fail(w, rc, &m) : post(w, job, e);
 }
 
@@ -1493,7 +1491,7 @@ static int reverse_apply(wtx *w, wjob *job) {
   Pcn__FundsEntry *e;
   fmsg m = {0};
   int rc = build_reversal(w->txn, w->st, &job->arena, job->req->funds_reverse,
-                          day_of(job->now_ms), &e, &m);
+                          pcn_london_day_of_ms(job->now_ms), &e, &m);
   return rc ? apply_fail(w, rc, &m) : post(w, job, e);
 }
 

@@ -80,6 +80,7 @@
 #include "areas.h"
 #include "feed.h"
 #include "money.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define ARRS_STREAM "arrs"
@@ -190,7 +191,7 @@ static int first_rate_year(MDB_txn *txn, store *st, uint32_t *year) {
 /* ------------------------------------------------------------ claims */
 
 static int claim_today_month(int64_t now_ms) {
-  return month_of_day(pcn_day_of_ms(now_ms));
+  return month_of_day(pcn_london_day_of_ms(now_ms));
 }
 
 /* Checks a claimed month: YYYY-MM and over (before today's month). */
@@ -421,7 +422,7 @@ static int headroom_fill(MDB_txn *txn, store *st, pcn_arena *a, int32_t today,
 
 static int headroom_read(req_ctx *ctx) {
   Pcn__FundsHeadroom *r = ctx->req->funds_headroom;
-  int32_t today = pcn_day_of_ms(srv_now_ms(ctx->srv));
+  int32_t today = pcn_london_day_of_ms(srv_now_ms(ctx->srv));
   uint32_t year = r->year ? r->year : (uint32_t)month_year(month_of_day(today));
   if (year < ARRS_YEAR_MIN || year > ARRS_YEAR_MAX)
     return ctx_fail_field(ctx, PCN__STATUS_CODE__INVALID_ARGUMENT, "year",
@@ -522,7 +523,7 @@ int funds_arrs_tick(wtx *w, wjob *job) {
     return wtx_lmdb(w, rc, "reading the settings");
   if (settings_holidays(s, &job->arena, &h))
     return wtx_fail(w, PCN__STATUS_CODE__INTERNAL, "Out of memory.");
-  int32_t today = pcn_day_of_ms(job->now_ms);
+  int32_t today = pcn_london_day_of_ms(job->now_ms);
   /* The most recent month whose first reminder day has come: this month
    * or one of the two before (a claim day is at most the 28th, and the
    * reminders before it stay within about a month of it). */

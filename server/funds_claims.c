@@ -52,6 +52,7 @@
 #include "areas.h"
 #include "feed.h"
 #include "money.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define META_NEXT_CLAIM "next_funds_claim"
@@ -66,9 +67,6 @@
 #define YEAR_MAX 2200
 #define DAY_MS 86400000LL
 
-static int32_t day_of(int64_t ms) {
-  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
-}
 
 /* A role is lower-case words joined by spaces or '-': "gp", "nurse",
  * "practice-manager". Upper case is folded in place. 0 or -1. */
@@ -336,7 +334,7 @@ static int claim_check(MDB_txn *txn, store *st, pcn_arena *a,
   if (!c || !date)
     return CFAIL(m, PCN__STATUS_CODE__INTERNAL, "", "Out of memory.");
   pcn__funds_claim__init(c);
-  pcn_date_format(day_of(b->meeting->starts_at), date);
+  pcn_date_format(pcn_london_day_of_ms(b->meeting->starts_at), date);
   c->meeting_id = b->meeting->id;
   c->meeting_title = b->meeting->title;
   c->meeting_date = date;
@@ -795,7 +793,7 @@ static int year_end_read(req_ctx *ctx) {
     /* The last year that has ended: the one before today's. */
     int64_t y;
     int mo, d;
-    pcn_civil_from_days(day_of(srv_now_ms(ctx->srv)), &y, &mo, &d);
+    pcn_civil_from_days(pcn_london_day_of_ms(srv_now_ms(ctx->srv)), &y, &mo, &d);
     year = (uint32_t)(mo >= 4 ? y - 1 : y - 2);
   }
   if (year < YEAR_MIN || year > YEAR_MAX)

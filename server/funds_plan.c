@@ -43,6 +43,7 @@
 #include "areas.h"
 #include "feed.h"
 #include "money.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define RATE_YEAR_MIN 2000
@@ -184,8 +185,7 @@ static uint32_t fy_of_day(int32_t day) {
 }
 
 static int32_t today(req_ctx *ctx) {
-  int64_t ms = srv_now_ms(ctx->srv);
-  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
+  return pcn_london_day_of_ms(srv_now_ms(ctx->srv)); /* UK date, issue 20 */
 }
 
 /* Month i (0 April .. 11 March) of financial year fy as "YYYY-MM". */

@@ -37,6 +37,7 @@
 
 #include "areas.h"
 #include "feed.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define META_NEXT_NEWS "next_news"
@@ -113,7 +114,7 @@ static Pcn__NewsEntry *entry_new(pcn_arena *a, Pcn__NewsItem *n,
                                  const Pcn__NewsReceipt *rc, const char *me,
                                  int64_t now_ms) {
   Pcn__NewsEntry *e = pcn_arena_alloc(a, sizeof *e);
-  if (e) entry_fill(e, n, rc, me, pcn_day_of_ms(now_ms));
+  if (e) entry_fill(e, n, rc, me, pcn_london_day_of_ms(now_ms));
   return e;
 }
 
@@ -156,7 +157,7 @@ static int check_expires(req_ctx *ctx, const char *expires) {
   int32_t d;
   if (!expires[0]) return 0;
   if (ctx_check_date(ctx, "expires", expires, 0, "2026-12-31", &d)) return -1;
-  int32_t today = pcn_day_of_ms(srv_now_ms(ctx->srv));
+  int32_t today = pcn_london_day_of_ms(srv_now_ms(ctx->srv));
   if (d < today) {
     char t[11];
     pcn_date_format(today, t);
@@ -391,7 +392,7 @@ static int list_read(req_ctx *ctx) {
   if (limit > NEWS_LIST_MAX) limit = NEWS_LIST_MAX;
   const actor *who = ctx->who;
   int64_t now = srv_now_ms(ctx->srv);
-  int32_t today = pcn_day_of_ms(now);
+  int32_t today = pcn_london_day_of_ms(now);
   list_key *keys = pcn_arena_alloc(ctx->arena, NEWS_SCAN_MAX * sizeof *keys);
   Pcn__NewsPage *page = pcn_arena_alloc(ctx->arena, sizeof *page);
   if (!keys || !page) {

@@ -18,6 +18,7 @@
 
 #include "areas.h"
 #include "feed.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define DAY_MS 86400000LL
@@ -49,9 +50,6 @@ static int check_list_size(req_ctx *ctx, uint32_t n) {
   return -1;
 }
 
-static int32_t day_of(int64_t ms) {
-  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
-}
 
 /* A list size's date: "" (may be), or a date; -1 with ctx failed. */
 static int check_list_size_from(req_ctx *ctx, const char *v, int has_list) {
@@ -67,7 +65,7 @@ static int check_list_size_from(req_ctx *ctx, const char *v, int has_list) {
 /* p as members read it: its list size in force on the day of now_ms. */
 static int as_read(MDB_txn *txn, store *st, int64_t now_ms, pcn_arena *a,
                    Pcn__Practice **p, size_t n) {
-  return funds_practice_as_read(txn, st, day_of(now_ms), a, p, n);
+  return funds_practice_as_read(txn, st, pcn_london_day_of_ms(now_ms), a, p, n);
 }
 
 static int practice_add_prepare(req_ctx *ctx, wjob *job) {
@@ -234,7 +232,7 @@ static int practice_update_apply(wtx *w, wjob *job) {
     return wtx_lmdb(w, rc, "saving the practice");
   if (r->has_list_size_case == PCN__PRACTICE_UPDATE__HAS_LIST_SIZE_LIST_SIZE) {
     char today[11];
-    pcn_date_format(day_of(job->now_ms), today);
+    pcn_date_format(pcn_london_day_of_ms(job->now_ms), today);
     const char *from = r->list_size_from[0] ? r->list_size_from : today;
     char *date = pcn_arena_strdup(&job->arena, from);
     Pcn__PracticeFigures *f;

@@ -44,7 +44,9 @@ void srv_config_defaults(srv_config *cfg) {
   cfg->heartbeat_ms = 15000;
   cfg->feed_keep = 0;
   cfg->map_size = 256u << 20;
-  cfg->session_idle_s = 3 * 24 * 3600;
+  /* A holiday fortnight: Christmas Eve to the first working days of
+   * January, weekends included (issue 20). */
+  cfg->session_idle_s = 16 * 24 * 3600;
   cfg->session_max_s = 30 * 24 * 3600;
   cfg->invite_ttl_s = 7 * 24 * 3600;
   cfg->batch_max = 1024;

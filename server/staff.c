@@ -73,6 +73,7 @@
 #include "areas.h"
 #include "feed.h"
 #include "money.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define META_NEXT_STAFF "next_staff"
@@ -113,9 +114,6 @@ static const char *const session_names[SESSIONS] = {
     "Mon AM", "Mon PM", "Tue AM", "Tue PM", "Wed AM",
     "Wed PM", "Thu AM", "Thu PM", "Fri AM", "Fri PM"};
 
-static int32_t day_of(int64_t ms) {
-  return (int32_t)((ms >= 0 ? ms : ms - DAY_MS + 1) / DAY_MS);
-}
 
 static int32_t monday_of(int32_t d) {
   return d - (pcn_weekday(d) + 6) % 7;
@@ -484,7 +482,7 @@ static int list_read(req_ctx *ctx) {
                     "The register could not be read; the operator should "
                     "run pcnd verify.");
   pcn__staff_page__init(p);
-  int32_t today = day_of(srv_now_ms(ctx->srv)), e;
+  int32_t today = pcn_london_day_of_ms(srv_now_ms(ctx->srv)), e;
   p->staff = all;
   for (size_t i = 0; i < n; i++)
     if (ctx->req->staff_list->include_ended || !all[i]->ended[0] ||
@@ -646,7 +644,7 @@ static int update_apply(wtx *w, wjob *job) {
   SET_STR(role)
   SET_STR(started)
   if (r->has_wte_case || r->has_annual_cost_case) {
-    int32_t from = day_of(job->now_ms);
+    int32_t from = pcn_london_day_of_ms(job->now_ms);
     if (r->from[0]) pcn_date_parse(r->from, &from);
     if ((rc = terms_change(w, job, m, r, from, &changed))) return rc;
   }
@@ -856,7 +854,7 @@ static int rota_set_apply(wtx *w, wjob *job) {
 static int rota_get_read(req_ctx *ctx) {
   if (perm_check(ctx, "", 0)) return ctx->status->code;
   Pcn__StaffRotaGet *r = ctx->req->staff_rota_get;
-  int32_t day = day_of(srv_now_ms(ctx->srv));
+  int32_t day = pcn_london_day_of_ms(srv_now_ms(ctx->srv));
   if (check_date(ctx, "week", r->week, 1)) return ctx->status->code;
   if (r->week[0]) pcn_date_parse(r->week, &day);
   int32_t monday = monday_of(day);

@@ -25,6 +25,7 @@
 
 #include "feed.h"
 #include "tasks.h"
+#include "uktime.h"
 #include "validate.h"
 #include "wire.h"
 
@@ -40,25 +41,15 @@ enum { TASK_F_REMINDED_OVERDUE = 72 }; /* proto/pcn.proto */
 
 /* ------------------------------------------------------------ dates */
 
-/* The day of the last Sunday of month m (March or October) of year y. */
-static int64_t last_sunday(int64_t y, int m) {
-  int64_t last = pcn_days_from_civil(y, m + 1, 1) - 1;
-  int64_t wd = ((last + 4) % 7 + 7) % 7; /* 1970-01-01 was a Thursday */
-  return last - wd;
-}
-
-/* GMT, and BST from 01:00 GMT on the last Sunday of March to 01:00 GMT on
- * the last Sunday of October (as client/meetcal). */
+/* Today in London and the minute of it (uktime.h, the one place the rule
+ * lives). */
 int32_t tasks_today(int64_t now_ms, int *minute) {
-  int64_t y;
-  int m, d;
-  pcn_civil_from_days(pcn_day_of_ms(now_ms), &y, &m, &d);
-  int64_t start = last_sunday(y, 3) * PCN_DAY_MS + 3600000;
-  int64_t end = last_sunday(y, 10) * PCN_DAY_MS + 3600000;
-  int64_t wall = now_ms + (now_ms >= start && now_ms < end ? 3600000 : 0);
-  int32_t day = pcn_day_of_ms(wall);
-  if (minute) *minute = (int)((wall - (int64_t)day * PCN_DAY_MS) / 60000);
-  return day;
+  if (minute) {
+    int y, mo, d, h, mi;
+    pcn_london_from_utc(now_ms, &y, &mo, &d, &h, &mi);
+    *minute = h * 60 + mi; /* on the wall clock */
+  }
+  return pcn_london_day_of_ms(now_ms);
 }
 
 static int days_in_month(int64_t y, int m) {

@@ -97,6 +97,8 @@ const char *cli_scope(const char *practice); /* "network" or the ODS code */
 /* Reads a password: from stdin (one line) if from_stdin, else from the
  * terminal without echo, with the prompt. 0, or -1 (message printed). */
 int cli_read_password(const char *prompt, int from_stdin, char *out, size_t n);
+/* Whether standard input is a terminal a person can type a password at. */
+int cli_is_terminal(void);
 
 /* Table columns of free text (titles, names). The terminal's width in
  * columns: $COLUMNS when set, else the terminal's own (TIOCGWINSZ; the

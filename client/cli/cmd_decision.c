@@ -1,15 +1,15 @@
 /* cmd_decision.c - pcn decision propose|list|show|vote|withdraw|remind|
  * voter|voters: decisions between practices.
  *
- * Closing times are read and shown in local time; the server keeps Unix
- * milliseconds. A date alone means 17:00 that day (close of business).
+ * Closing times are read and shown in UK time on every machine (uktime.h,
+ * issue 20); the server keeps Unix milliseconds. A date alone means 17:00 that day (close of business).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
+#include "uktime.h"
 #include "validate.h"
 
 static const char *rule_name(int r) {
@@ -204,45 +204,25 @@ static int parse_version(cli_ctx *c, uint32_t *v) {
   return 0;
 }
 
-/* "YYYY-MM-DD" (17:00) or "YYYY-MM-DD HH:MM" (or with a T), local time,
- * to Unix milliseconds. 0, or -1 after the usage error. */
+/* "YYYY-MM-DD" (17:00) or "YYYY-MM-DD HH:MM" (or with a T, or with GMT/BST
+ * for the hour the clocks go back), UK time on every machine (uktime.h,
+ * issue 20), to Unix milliseconds. 0, or -1 after the usage error. */
 static int parse_closes(cli_ctx *c, const char *s, int64_t *ms) {
-  char date[11];
-  int hh = 17, mm = 0, y, mo, d;
-  int32_t days;
-  size_t n = strlen(s);
-  int ok = n >= 10;
-  if (ok) {
-    memcpy(date, s, 10);
-    date[10] = 0;
-    ok = pcn_date_parse(date, &days) == 0;
+  char full[24];
+  const char *why;
+  int twice = 0;
+  if (strlen(s) == 10) { /* a date alone: close of business */
+    snprintf(full, sizeof full, "%s 17:00", s);
+    s = full;
   }
-  if (ok && n > 10) {
-    char sep, extra;
-    ok = n == 16 &&
-         sscanf(s + 10, "%c%2d:%2d%c", &sep, &hh, &mm, &extra) == 3 &&
-         (sep == ' ' || sep == 'T') && hh >= 0 && hh < 24 && mm >= 0 && mm < 60;
-  }
-  if (!ok) {
-    cli_usage(c, "--closes takes YYYY-MM-DD or \"YYYY-MM-DD HH:MM\" (local "
-                 "time), such as \"2026-12-01 17:00\".");
+  if (pcn_london_parse_ex(s, ms, &why, &twice)) {
+    cli_usage(c, "--closes: %s A date alone means 17:00 that day.", why);
     return -1;
   }
-  sscanf(date, "%4d-%2d-%2d", &y, &mo, &d);
-  struct tm tm;
-  memset(&tm, 0, sizeof tm);
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = hh;
-  tm.tm_min = mm;
-  tm.tm_isdst = -1; /* whatever the local rule says that day */
-  time_t t = mktime(&tm);
-  if (t == (time_t)-1) {
-    cli_usage(c, "--closes: that time does not exist here.");
-    return -1;
-  }
-  *ms = (int64_t)t * 1000;
+  if (twice)
+    fprintf(stderr, "note: %.16s happens twice as the clocks go back; taken "
+                    "as the first (BST). Add GMT for the second.\n",
+            s);
   return 0;
 }
 
@@ -455,7 +435,7 @@ const cli_cmd decision_cmds[] = {
        "than half of all practices agree; consent: passes unless a practice "
        "objects (with its reason)"},
       {"closes", "WHEN",
-       "YYYY-MM-DD or \"YYYY-MM-DD HH:MM\", local time (a date alone: "
+       "YYYY-MM-DD or \"YYYY-MM-DD HH:MM\", UK time (a date alone: "
        "17:00); at least an hour and at most a year ahead (required)"}},
      propose_run},
     {"decision",

@@ -16,25 +16,40 @@
  * gone, and carries on from the restored head (a JSON object on stderr
  * with --json).
  *
+ * When the session ends (16 days unused, 30 after login) and a person is
+ * at the terminal, it asks "Password for jo:", logs in again (saving the
+ * new session as pcn login does) and carries on after the last event it
+ * printed: nothing missed, nothing twice (issue 20). Without a terminal
+ * (a script, --json into a pipe) no one can type it mid-stream: it exits
+ * as before with "Your session has ended; run pcn login".
+ *
  * Exit: 0 on SIGINT/SIGTERM or --count reached; 2 the server refused (the
- * session ended, the history asked for is gone); 3 cannot connect at the
- * start (after the first connection it retries for ever).
+ * session ended and no password came, the history asked for is gone); 3
+ * cannot connect at the start (after the first connection it retries for
+ * ever).
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "cli.h"
+#include "config.h"
+#include "validate.h"
 
 #define FEED_TAIL 10
+#define FEED_PW_MAX (PCN_MAX_PASSWORD + 2)
+#define FEED_PW_TRIES 3
 
 typedef struct feed {
   cli_ctx *c;
   uv_loop_t loop;
   pcn_client *client;
   uv_signal_t sigint, sigterm;
-  uv_timer_t stop; /* closes everything from a clean stack */
+  uv_timer_t stop;  /* closes everything from a clean stack */
+  uv_timer_t again; /* logs in again from a clean stack */
   int has_since;
   uint64_t since;
   uint64_t count; /* 0: no limit */
@@ -63,6 +78,7 @@ static void on_stop(uv_timer_t *t) {
   uv_close((uv_handle_t *)&f->sigint, NULL);
   uv_close((uv_handle_t *)&f->sigterm, NULL);
   uv_close((uv_handle_t *)&f->stop, NULL);
+  uv_close((uv_handle_t *)&f->again, NULL);
 }
 
 /* Stops with exit code rc; safe from inside the client's callbacks. */
@@ -124,6 +140,87 @@ static void on_rewind(pcn_client *cl, uint64_t lost, uint64_t from_seq,
 }
 
 static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
+                     void *ud);
+
+/* Asks for the password and logs in on a connection of its own; the new
+ * session is saved, as pcn login saves it. 0, or -1 after saying why. */
+static int feed_login(feed *f) {
+  cli_ctx *c = f->c;
+  char prompt[200];
+  snprintf(prompt, sizeof prompt, "Password for %s: ", c->cfg.username);
+  for (int i = 0; i < FEED_PW_TRIES; i++) {
+    char pw[FEED_PW_MAX];
+    if (cli_read_password(prompt, 0, pw, sizeof pw)) return -1;
+    pcn_client_config cc = cli_client_config(c, 0);
+    char err[400];
+    pcn_error_class cls;
+    pcn_sync *s = pcn_sync_connect(&cc, err, sizeof err, &cls);
+    if (!s) {
+      OPENSSL_cleanse(pw, sizeof pw);
+      fprintf(stderr, "pcn: %s\n", err);
+      return -1;
+    }
+    Pcn__Login l = PCN__LOGIN__INIT;
+    l.username = c->cfg.username;
+    l.password = pw;
+    Pcn__Request req = PCN__REQUEST__INIT;
+    req.body_case = PCN__REQUEST__BODY_LOGIN;
+    req.login = &l;
+    const Pcn__Response *r = pcn_sync_call(s, &req);
+    OPENSSL_cleanse(pw, sizeof pw);
+    int code = r->status->code;
+    if (code == PCN__STATUS_CODE__OK &&
+        r->body_case == PCN__RESPONSE__BODY_SESSION) {
+      snprintf(c->cfg.token, sizeof c->cfg.token, "%s", r->session->token);
+      pcn_sync_close(s);
+      if (pcn_config_save(&c->cfg, err, sizeof err))
+        fprintf(stderr, "pcn: %s\n", err); /* this feed carries on */
+      return 0;
+    }
+    fprintf(stderr, "pcn: %s\n", r->status->message);
+    pcn_sync_close(s);
+    if (code != PCN__STATUS_CODE__UNAUTHENTICATED) return -1;
+  }
+  return -1;
+}
+
+/* The session ended: a new client on a new session, subscribed after the
+ * last event printed. */
+static void on_again(uv_timer_t *t) {
+  feed *f = t->data;
+  if (f->stopping || !f->client) return;
+  uint64_t last = f->subscribed ? pcn_client_last_seq(f->client) : f->since;
+  int had_since = f->subscribed || f->has_since;
+  pcn_client_close(f->client);
+  f->client = NULL;
+  fprintf(stderr, "pcn feed: your session has ended; log in again to carry "
+                  "on (Ctrl-D to stop).\n");
+  if (feed_login(f)) {
+    fprintf(stderr, "pcn: Your session has ended; run pcn login --user %s.\n",
+            f->c->cfg.username);
+    feed_stop(f, EXIT_REFUSED);
+    return;
+  }
+  pcn_client_config cc = cli_client_config(f->c, 1);
+  cc.auto_reconnect = 1;
+  f->client = pcn_client_new(&f->loop, &cc);
+  if (!f->client) {
+    fprintf(stderr, "pcn: Out of memory.\n");
+    feed_stop(f, EXIT_CONNECT);
+    return;
+  }
+  f->has_since = had_since;
+  f->since = last;
+  f->subscribed = 0;
+  pcn_client_on_state(f->client, on_state, f);
+  pcn_client_on_rewind(f->client, on_rewind, f);
+  if (had_since)
+    fprintf(stderr, "pcn feed: logged in again; carrying on after #%llu.\n",
+            (unsigned long long)last);
+  pcn_client_connect(f->client);
+}
+
+static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
                      void *ud) {
   feed *f = ud;
   if (f->stopping) return;
@@ -158,6 +255,11 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
   } else if (st == PCN_CLIENT_FAILED) {
     const char *why = pcn_client_error(cl);
     if (pcn_client_error_class(cl) == PCN_ERR_SERVER) {
+      if (strstr(why, "session") && f->ever_ready && cli_is_terminal() &&
+          f->c->cfg.username[0]) {
+        uv_timer_start(&f->again, on_again, 0, 0); /* not from in here */
+        return;
+      }
       if (strstr(why, "session"))
         fprintf(stderr,
                 "pcn: Your session has ended; run pcn login --user "
@@ -209,6 +311,8 @@ static int feed_run(cli_ctx *c) {
   }
   uv_timer_init(&f.loop, &f.stop);
   f.stop.data = &f;
+  uv_timer_init(&f.loop, &f.again);
+  f.again.data = &f;
   uv_signal_init(&f.loop, &f.sigint);
   uv_signal_init(&f.loop, &f.sigterm);
   f.sigint.data = f.sigterm.data = &f;
@@ -227,7 +331,8 @@ const cli_cmd feed_cmds[] = {
      "feed",
      NULL,
      0,
-     "print every change as it happens (reconnects by itself)",
+     "print every change as it happens (reconnects by itself; when the "
+     "session ends, asks for the password on a terminal and carries on)",
      "pcn feed --since 0 --json",
      {{"since", "SEQ",
        "start after event SEQ; 0 for all history (default: the last 10)"},

@@ -21,16 +21,11 @@
 #define MEETING_ICS_MAX 200 /* meetings in one range export */
 #define DAY_MS 86400000LL
 
-/* "2026-03-31 14:00-15:30 BST", or both ends in full across midnight. */
+/* "2026-03-31 14:00-15:30 BST"; each end with its own zone when the clocks
+ * change between ("2027-03-28 00:30 GMT - 02:30 BST", issue 20), or both
+ * ends in full across midnight. */
 static void when(const Pcn__Meeting *m, char *out, size_t n) {
-  char a[17], b[17];
-  pcn_london_format(m->starts_at, a);
-  pcn_london_format(m->ends_at, b);
-  if (strncmp(a, b, 10) == 0)
-    snprintf(out, n, "%s-%s %s", a, b + 11, pcn_london_zone(m->starts_at));
-  else
-    snprintf(out, n, "%s %s - %s %s", a, pcn_london_zone(m->starts_at), b,
-             pcn_london_zone(m->ends_at));
+  pcn_london_range(m->starts_at, m->ends_at, "-", " - ", out, n);
 }
 
 static void meeting_show(const Pcn__Meeting *m) {
@@ -129,17 +124,28 @@ static int parse_version(cli_ctx *c, uint32_t *v) {
   return 0;
 }
 
+/* UK time; in the hour the clocks go back, the first (BST) one unless a
+ * GMT follows, and a note says so (issue 20). */
 static int parse_time(cli_ctx *c, const char *opt, const char *s, int64_t *ms) {
   const char *why;
-  if (pcn_london_parse(s, ms, &why) == 0) return 0;
+  int twice;
+  if (pcn_london_parse_ex(s, ms, &why, &twice) == 0) {
+    if (twice)
+      fprintf(stderr,
+              "note: --%s %.16s happens twice as the clocks go back; taken as "
+              "the first (BST). Add GMT for the second.\n",
+              opt, s);
+    return 0;
+  }
   cli_usage(c, "--%s: %s", opt, why);
   return -1;
 }
 
-/* --end is a full "YYYY-MM-DD HH:MM" or just "HH:MM" on the start's day. */
+/* --end is a full "YYYY-MM-DD HH:MM" or just "HH:MM" (either with GMT or
+ * BST after it, for the hour the clocks go back) on the start's day. */
 static int parse_end(cli_ctx *c, int64_t start, const char *s, int64_t *ms) {
-  if (strlen(s) == 5 && s[2] == ':') {
-    char day[17], full[17];
+  if ((strlen(s) == 5 || strlen(s) == 9) && s[2] == ':') {
+    char day[17], full[24];
     pcn_london_format(start, day);
     snprintf(full, sizeof full, "%.10s %s", day, s);
     return parse_time(c, "end", full, ms);
@@ -663,7 +669,9 @@ const cli_cmd meeting_cmds[] = {
      "pcn meeting new --title \"PCN board\" --start \"2026-03-31 14:00\" "
      "--end 15:30 --place \"Riverside, room 2\" --invite jo,sam",
      {{"title", "TEXT", "what the meeting is (required)"},
-      {"start", "\"YYYY-MM-DD HH:MM\"", "when it starts, UK time (required)"},
+      {"start", "\"YYYY-MM-DD HH:MM\"",
+       "when it starts, UK time (required); add GMT or BST to say which of "
+       "the hour the clocks go back (the first, BST, without)"},
       {"end", "HH:MM", "when it ends (or \"YYYY-MM-DD HH:MM\")"},
       {"minutes", "N", "how long it lasts, instead of --end"},
       {"place", "TEXT", "a room, an address or a meeting link"},
@@ -698,7 +706,8 @@ const cli_cmd meeting_cmds[] = {
      "15:30",
      {VERSION_OPT,
       {"title", "TEXT", "a new title"},
-      {"start", "\"YYYY-MM-DD HH:MM\"", "a new start, UK time"},
+      {"start", "\"YYYY-MM-DD HH:MM\"",
+       "a new start, UK time (GMT or BST after it, as for new)"},
       {"end", "HH:MM", "a new end (or \"YYYY-MM-DD HH:MM\")"},
       {"place", "TEXT", "a new place or link"},
       {"invite", "USER,...", "the invitees, replacing the list"},

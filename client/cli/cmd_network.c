@@ -157,7 +157,7 @@ static int holidays_run(cli_ctx *c) {
   if (rc) return rc;
   int64_t year;
   int m, d;
-  pcn_civil_from_days((int32_t)(pcn_now_ms() / 86400000), &year, &m, &d);
+  pcn_civil_from_days(pcn_date_today(), &year, &m, &d); /* UK date */
   if (cli_has(c, "year")) {
     uint64_t y;
     if (cli_parse_u64(c, "--year", cli_opt_val(c, "year"), &y) || y < 1970 ||

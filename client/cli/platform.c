@@ -1,13 +1,14 @@
-/* platform.c - the three things pcn does differently on Windows: reading
- * a password without echo, local time, and the terminal's width.
- * Everything else is portable.
+/* platform.c - the things pcn does differently on Windows: reading a
+ * password without echo, telling whether a person is at a terminal, and
+ * the terminal's width. Times are UK time on every machine (uktime.h,
+ * issue 20), so they need no platform code.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
+#include "uktime.h"
 
 #ifdef _WIN32
 #include <conio.h>
@@ -41,14 +42,15 @@ int cli_term_columns(void) {
 }
 
 void cli_format_time(int64_t ms, char out[20]) {
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
+  pcn_london_format(ms, out);
+}
+
+int cli_is_terminal(void) {
 #ifdef _WIN32
-  localtime_s(&tm, &t);
+  return _isatty(_fileno(stdin));
 #else
-  localtime_r(&t, &tm);
+  return isatty(STDIN_FILENO);
 #endif
-  strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
 }
 
 static void chomp(char *s) {

@@ -25,7 +25,8 @@
 #include <string.h>
 
 #include "deskpriv.h"
-#include "meetcal.h"
+#include "uktime.h"
+#include "validate.h"
 
 #define ASK_PRACTICES 30
 
@@ -362,7 +363,7 @@ static void notice_ask(pcn_desk *d, const Pcn__Event *ev) {
 }
 
 static void count_new(desk_asks *a, const Pcn__Ask *ask) {
-  GDateTime *t = g_date_time_new_from_unix_utc(ask->created_at / 1000);
+  GDateTime *t = desk_london_time(ask->created_at); /* the UK month */
   char *m = t ? g_date_time_format(t, "%Y-%m") : NULL;
   if (m && !strcmp(m, a->month_name[0])) {
     a->month_asks[0]++;
@@ -377,11 +378,9 @@ static void count_new(desk_asks *a, const Pcn__Ask *ask) {
 static void move_today(pcn_desk *d, int64_t server_ms) {
   desk_asks *a = d->asks;
   char day[11];
-  int y, mo, dd, h, mi;
-  pcn_london_from_utc(server_ms ? server_ms : g_get_real_time() / 1000, &y, &mo,
-                      &dd, &h, &mi);
-  snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u,
-           (unsigned)mo % 100u, (unsigned)dd % 100u);
+  pcn_date_format(pcn_london_day_of_ms(server_ms ? server_ms
+                                                 : g_get_real_time() / 1000),
+                  day);
   if (strcmp(day, a->today) > 0) {
     memcpy(a->today, day, sizeof a->today);
     schedule(d);

@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include "deskpriv.h"
+#include "uktime.h"
+#include "validate.h"
 
 typedef struct vote_cell {
   int choice;
@@ -108,9 +110,9 @@ static const char *choice_mark(int c) {
   }
 }
 
-/* "Fri 04 Dec 2026, 17:00", local. */
+/* "Fri 04 Dec 2026, 17:00", UK time (issue 20). */
 static char *when(gint64 ms) {
-  GDateTime *t = g_date_time_new_from_unix_local(ms / 1000);
+  GDateTime *t = desk_london_time(ms);
   char *s = t ? g_date_time_format(t, "%a %d %b %Y, %H:%M") : g_strdup("?");
   if (t) g_date_time_unref(t);
   return s;
@@ -647,15 +649,18 @@ static void on_propose(GtkButton *b, gpointer ud) {
   pcn_desk *d = ud;
   desk_decisions *t = d->decisions;
   const char *closes = gtk_editable_get_text(GTK_EDITABLE(t->f_closes));
-  int y, mo, dd, hh = 17, mi = 0;
-  char extra;
-  int n =
-      sscanf(closes, "%4d-%2d-%2d %2d:%2d%c", &y, &mo, &dd, &hh, &mi, &extra);
-  GDateTime *at =
-      (n == 3 || n == 5) ? g_date_time_new_local(y, mo, dd, hh, mi, 0) : NULL;
-  if (!at) {
-    desk_say(t->f_error, "Closes: write it as YYYY-MM-DD HH:MM, such as "
-                         "2026-12-04 17:00.");
+  /* UK time on every machine (uktime.h, issue 20); a date alone: 17:00. */
+  char full[24];
+  const char *why;
+  int64_t closes_at;
+  if (strlen(closes) == 10) {
+    snprintf(full, sizeof full, "%s 17:00", closes);
+    closes = full;
+  }
+  if (pcn_london_parse(closes, &closes_at, &why)) {
+    char msg[300];
+    snprintf(msg, sizeof msg, "Closes: %s", why);
+    desk_say(t->f_error, msg);
     return;
   }
   static const int rules[] = {PCN__DECISION_RULE__DECISION_CONSENT,
@@ -666,8 +671,7 @@ static void on_propose(GtkButton *b, gpointer ud) {
   p.text = (char *)gtk_editable_get_text(GTK_EDITABLE(t->f_text));
   guint rule = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->f_rule));
   p.rule = rules[rule < G_N_ELEMENTS(rules) ? rule : 0];
-  p.closes_at = g_date_time_to_unix(at) * 1000;
-  g_date_time_unref(at);
+  p.closes_at = closes_at;
   /* To: ODS codes, comma- or space-separated; empty for every practice. */
   gchar **to =
       g_strsplit_set(gtk_editable_get_text(GTK_EDITABLE(t->f_to)), ", ", -1);
@@ -712,13 +716,10 @@ static void on_new(GtkButton *b, gpointer ud) {
   desk_field(grid, 2, "_Rule", t->f_rule);
   t->f_closes = desk_field(grid, 3, "_Closes",
                            desk_entry("Closes", "YYYY-MM-DD HH:MM", 0));
-  GDateTime *now = g_date_time_new_now_local();
-  GDateTime *in_week = g_date_time_add_days(now, 7);
-  char *def = g_date_time_format(in_week, "%Y-%m-%d 17:00");
+  char def[24], week[11];
+  pcn_date_format(pcn_date_today() + 7, week); /* the UK date */
+  snprintf(def, sizeof def, "%s 17:00", week);
   gtk_editable_set_text(GTK_EDITABLE(t->f_closes), def);
-  g_free(def);
-  g_date_time_unref(in_week);
-  g_date_time_unref(now);
   t->f_to = desk_field(grid, 4, "_To",
                        desk_entry("To",
                                   "Every practice, or ODS codes: "

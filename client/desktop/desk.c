@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "deskpriv.h"
+#include "uktime.h"
 #include "uvsource.h"
 
 #define FEED_HISTORY 200
@@ -71,7 +72,7 @@ static PcnFeedRow *row_from_event(const Pcn__Event *ev) {
   pcn_event_describe(ev, what, sizeof what);
   r->seq = ev->seq;
   r->text = g_strdup(what);
-  GDateTime *t = g_date_time_new_from_unix_local(ev->at / 1000);
+  GDateTime *t = desk_london_time(ev->at);
   char *when = t ? g_date_time_format(t, "%Y-%m-%d %H:%M") : g_strdup("");
   r->meta = g_strdup_printf("#%" G_GUINT64_FORMAT " · %s · %s", ev->seq,
                             ev->actor[0] ? ev->actor : "server", when);
@@ -172,6 +173,16 @@ static void show_status(pcn_desk *d) {
     text = full;
   }
   adw_window_title_set_subtitle(ADW_WINDOW_TITLE(d->title), text);
+}
+
+void desk_show_status(pcn_desk *d) {
+  show_status(d);
+}
+
+GDateTime *desk_london_time(gint64 ms) {
+  int y, mo, dd, h, mi;
+  pcn_london_from_utc(ms, &y, &mo, &dd, &h, &mi);
+  return g_date_time_new_utc(y, mo, dd, h, mi, 0);
 }
 
 /* The server was restored from a backup (pcnclient.h): the header says so
@@ -428,6 +439,10 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
   case PCN_CLIENT_FAILED:
     snprintf(d->status, sizeof d->status, "Not connected: %s",
              detail && *detail ? detail : pcn_client_error(cl));
+    /* The session ended: ask for the password and carry on (relogin.c). */
+    if (d->subscribed && pcn_client_error_class(cl) == PCN_ERR_SERVER &&
+        strstr(pcn_client_error(cl), "session"))
+      desk_session_ended(d);
     break;
   default: break;
   }

@@ -72,6 +72,15 @@ struct pcn_desk {
 
 /* certbanner.c: the strip under the header for a certificate near its
  * end (the latest cert_expiry ServerNotice). */
+/* UK time (uktime.h) as a GDateTime to format: its fields are the London
+ * wall clock of ms, whatever the machine's zone (issue 20); never format
+ * its zone (%Z), which reads UTC. */
+GDateTime *desk_london_time(gint64 ms);
+/* The header's connection line from d->status (desk.c). */
+void desk_show_status(pcn_desk *d);
+/* The window's session has ended: ask for the password (relogin.c). */
+void desk_session_ended(pcn_desk *d);
+
 GtkWidget *certbanner_new(pcn_desk *d);
 void certbanner_on_event(pcn_desk *d, const Pcn__Event *ev);
 

@@ -40,14 +40,9 @@ static void free_meeting(gpointer p) {
   if (p) protobuf_c_message_free_unpacked(p, NULL);
 }
 
+/* Each end with its own zone when the clocks change between (issue 20). */
 static void when_text(const Pcn__Meeting *m, char *out, size_t n) {
-  char a[17], b[17];
-  pcn_london_format(m->starts_at, a);
-  pcn_london_format(m->ends_at, b);
-  if (strncmp(a, b, 10) == 0)
-    snprintf(out, n, "%s–%s %s", a, b + 11, pcn_london_zone(m->starts_at));
-  else
-    snprintf(out, n, "%s – %s", a, b);
+  pcn_london_range(m->starts_at, m->ends_at, "–", " – ", out, n);
 }
 
 static int is_invited(const Pcn__Meeting *m, const char *username) {

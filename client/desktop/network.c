@@ -131,7 +131,7 @@ static void show_settings(struct desk_network *n) {
     gtk_list_box_remove(GTK_LIST_BOX(n->holidays), c);
   int64_t y;
   int m, dd;
-  pcn_civil_from_days((int32_t)(pcn_now_ms() / 86400000), &y, &m, &dd);
+  pcn_civil_from_days(pcn_date_today(), &y, &m, &dd); /* UK date */
   fill_year(n, y);
   fill_year(n, y + 1);
 }

@@ -69,7 +69,7 @@ static void item_free(gpointer p) {
 }
 
 static void set_today(desk_news *s) {
-  GDateTime *now = g_date_time_new_now_utc();
+  GDateTime *now = desk_london_time(g_get_real_time() / 1000); /* UK */
   char *t = g_date_time_format(now, "%Y-%m-%d");
   snprintf(s->today, sizeof s->today, "%s", t);
   g_free(t);
@@ -186,7 +186,7 @@ static void row_fill(pcn_desk *d, GtkWidget *row, news_item *it) {
   } else {
     gtk_label_set_text(GTK_LABEL(title), it->title);
   }
-  GDateTime *t = g_date_time_new_from_unix_local(it->updated_at / 1000);
+  GDateTime *t = desk_london_time(it->updated_at);
   char *when = t ? g_date_time_format(t, "%d %b %H:%M") : g_strdup("");
   if (t) g_date_time_unref(t);
   char *meta;
@@ -334,7 +334,7 @@ static void receipt_line(desk_news *s, const char *text, int header) {
 }
 
 static void fmt_time(gint64 ms, char *out, size_t n) {
-  GDateTime *t = g_date_time_new_from_unix_local(ms / 1000);
+  GDateTime *t = desk_london_time(ms);
   char *s = t ? g_date_time_format(t, "%d %b %H:%M") : g_strdup("");
   snprintf(out, n, "%s", s);
   g_free(s);

@@ -602,7 +602,7 @@ GtkWidget *staff_view_new(pcn_desk *d) {
   struct desk_staff *t = g_new0(struct desk_staff, 1);
   t->d = d;
   d->staff = t;
-  t->monday = (int32_t)(pcn_now_ms() / 86400000);
+  t->monday = pcn_date_today(); /* the UK date */
   t->monday -= (pcn_weekday(t->monday) + 6) % 7;
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 8);
   gtk_widget_set_margin_start(box, 18);

@@ -449,7 +449,7 @@ GtkWidget *statement_view_new(pcn_desk *d) {
   t->names = g_new0(report_pb_names, 1);
   int64_t y;
   int m, day;
-  pcn_civil_from_days(pcn_now_ms() / 86400000, &y, &m, &day);
+  pcn_civil_from_days(pcn_date_today(), &y, &m, &day); /* UK date */
   snprintf(t->shown, sizeof t->shown, "%04u-%02u", (unsigned)(y % 10000),
            (unsigned)m % 100u);
 

@@ -21,7 +21,8 @@
 #include <string.h>
 
 #include "deskpriv.h"
-#include "meetcal.h"
+#include "uktime.h"
+#include "validate.h"
 
 /* ------------------------------------------------------------ rows */
 
@@ -76,10 +77,7 @@ static void tasks_set_today(const char *day) {
     snprintf(today, sizeof today, "%s", day);
     return;
   }
-  int y, mo, dd, h, mi;
-  pcn_london_from_utc(g_get_real_time() / 1000, &y, &mo, &dd, &h, &mi);
-  snprintf(today, sizeof today, "%04u-%02u-%02u", (unsigned)y % 10000u,
-           (unsigned)mo % 100u, (unsigned)dd % 100u);
+  pcn_date_format(pcn_date_today(), today); /* the UK date (issue 20) */
 }
 
 gboolean pcn_task_row_overdue(PcnTaskRow *r) {

@@ -1,8 +1,7 @@
-/* meetcal.c - London time and iCalendar export for meetings (meetcal.h).
+/* meetcal.c - iCalendar export for meetings (meetcal.h); London time is
+ * common/uktime.c's (issue 20 moved it there for every area).
  *
- * The time rules are a few lines of arithmetic on days since 1970
- * (validate.h), so nothing depends on the machine's time zone files,
- * which Windows does not have. The iCalendar is built and serialised by
+ * The iCalendar is built and serialised by
  * libical, never printed by hand: it folds long lines, escapes commas and
  * newlines in text, and writes CRLF, as calendars expect.
  */
@@ -15,121 +14,6 @@
 #include <string.h>
 
 #include "validate.h"
-
-#define MIN_MS 60000LL
-#define DAY_MS 86400000LL
-
-/* Days since 1970 of the last Sunday of month mo of year y. */
-static int64_t last_sunday(int64_t y, int mo) {
-  int64_t next = mo == 12 ? pcn_days_from_civil(y + 1, 1, 1)
-                          : pcn_days_from_civil(y, mo + 1, 1);
-  int64_t last = next - 1;
-  int wd = (int)(((last + 4) % 7 + 7) % 7); /* 0 Sunday; 1970-01-01 Thu */
-  return last - wd;
-}
-
-static int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-int pcn_london_offset_min(int64_t utc_ms) {
-  int64_t y;
-  int mo, d;
-  pcn_civil_from_days(floor_div(utc_ms, DAY_MS), &y, &mo, &d);
-  /* Both changes happen at 01:00 UTC. */
-  int64_t start = last_sunday(y, 3) * DAY_MS + 60 * MIN_MS;
-  int64_t end = last_sunday(y, 10) * DAY_MS + 60 * MIN_MS;
-  return utc_ms >= start && utc_ms < end ? 60 : 0;
-}
-
-const char *pcn_london_zone(int64_t utc_ms) {
-  return pcn_london_offset_min(utc_ms) ? "BST" : "GMT";
-}
-
-static int days_in_month(int y, int mo) {
-  static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return mo == 2 && leap ? 29 : n[mo - 1];
-}
-
-int pcn_london_to_utc(int y, int mo, int d, int h, int mi, int64_t *utc_ms) {
-  if (y < 2000 || y > 2199 || mo < 1 || mo > 12 || d < 1 ||
-      d > days_in_month(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59)
-    return -1;
-  int64_t wall =
-      pcn_days_from_civil(y, mo, d) * DAY_MS + (h * 60 + mi) * MIN_MS;
-  /* Try BST first, so a time in October's repeated hour is the first. */
-  int64_t bst = wall - 60 * MIN_MS;
-  if (pcn_london_offset_min(bst) == 60) {
-    *utc_ms = bst;
-    return 0;
-  }
-  if (pcn_london_offset_min(wall) == 0) {
-    *utc_ms = wall;
-    return 0;
-  }
-  return -2; /* the hour the clocks skip */
-}
-
-void pcn_london_from_utc(int64_t utc_ms, int *y, int *mo, int *d, int *h,
-                         int *mi) {
-  int64_t wall = utc_ms + pcn_london_offset_min(utc_ms) * MIN_MS;
-  int64_t days = floor_div(wall, DAY_MS), yy;
-  int64_t in_day = (wall - days * DAY_MS) / MIN_MS;
-  pcn_civil_from_days(days, &yy, mo, d);
-  *y = (int)yy;
-  *h = (int)(in_day / 60);
-  *mi = (int)(in_day % 60);
-}
-
-static int digits(const char *s, int n, int *out) {
-  int v = 0;
-  for (int i = 0; i < n; i++) {
-    if (s[i] < '0' || s[i] > '9') return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return 0;
-}
-
-int pcn_london_parse(const char *s, int64_t *utc_ms, const char **why) {
-  static const char *shape = "write the time as YYYY-MM-DD HH:MM in UK time, "
-                             "such as 2026-03-31 14:30.";
-  int y, mo, d, h, mi;
-  *why = shape;
-  if (!s || strlen(s) != 16 || s[4] != '-' || s[7] != '-' ||
-      (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || digits(s, 4, &y) ||
-      digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) || digits(s + 11, 2, &h) ||
-      digits(s + 14, 2, &mi))
-    return -1;
-  int rc = pcn_london_to_utc(y, mo, d, h, mi, utc_ms);
-  if (rc == -2)
-    *why = "that time does not exist in the UK: the clocks go forward from "
-           "01:00 to 02:00 that morning; choose another time.";
-  else if (rc < 0)
-    *why = "that is not a real date and time (years 2000 to 2199); write "
-           "YYYY-MM-DD HH:MM, such as 2026-03-31 14:30.";
-  return rc < 0 ? -1 : 0;
-}
-
-int pcn_london_day(const char *date, int64_t *utc_ms) {
-  int32_t days;
-  if (pcn_date_parse(date, &days)) return -1;
-  int64_t y;
-  int mo, d;
-  pcn_civil_from_days(days, &y, &mo, &d);
-  return pcn_london_to_utc((int)y, mo, d, 0, 0, utc_ms) ? -1 : 0;
-}
-
-void pcn_london_format(int64_t utc_ms, char out[17]) {
-  int y, mo, d, h, mi;
-  pcn_london_from_utc(utc_ms, &y, &mo, &d, &h, &mi);
-  /* Unsigned and bounded, so the compiler sees the output fits. */
-  snprintf(out, 17, "%04u-%02u-%02u %02u:%02u", (unsigned)y % 10000u,
-           (unsigned)mo % 100u, (unsigned)d % 100u, (unsigned)h % 100u,
-           (unsigned)mi % 100u);
-}
 
 void pcn_meeting_uid(char *out, size_t n, const char *network_id, uint64_t id) {
   snprintf(out, n, "meeting-%s-%llu@pcn-hub", network_id,

@@ -3,12 +3,7 @@
  * iCalendar (RFC 5545) through libical. Used by pcn (`pcn meeting`) and
  * pcn-desktop (the Meetings page); the server only ever sees Unix ms.
  *
- * London time: GMT, and BST (GMT+1) from 01:00 GMT on the last Sunday of
- * March to 01:00 GMT on the last Sunday of October (the rule since 1996;
- * taken to hold for the years 2000..2199 that dates may name). Clocks go
- * forward at 01:00 local, so 01:00-01:59 on that Sunday does not exist;
- * they go back at 02:00 BST, so 01:00-01:59 on the October Sunday happens
- * twice: a time given in that hour means the first (BST) one.
+ * London time (pcn_london_*) is common/uktime.h, included here.
  *
  * Portable: plain C and libical, no time zone database.
  */
@@ -19,25 +14,7 @@
 #include <stdint.h>
 
 #include "pcn.pb-c.h"
-
-/* Minutes London is ahead of UTC at utc_ms: 0 (GMT) or 60 (BST). */
-int pcn_london_offset_min(int64_t utc_ms);
-/* "GMT" or "BST" at utc_ms. */
-const char *pcn_london_zone(int64_t utc_ms);
-/* The instant of a London wall-clock time. 0; -1 if a field is out of
- * range; -2 if the time falls in the hour skipped when the clocks go
- * forward. */
-int pcn_london_to_utc(int y, int mo, int d, int h, int mi, int64_t *utc_ms);
-/* The London wall-clock time of an instant. */
-void pcn_london_from_utc(int64_t utc_ms, int *y, int *mo, int *d, int *h,
-                         int *mi);
-/* Parses "YYYY-MM-DD HH:MM" (or with a T between) in London time. 0, or
- * -1 with *why a sentence saying what to write instead. */
-int pcn_london_parse(const char *s, int64_t *utc_ms, const char **why);
-/* Midnight in London at the start of "YYYY-MM-DD". 0 or -1. */
-int pcn_london_day(const char *date, int64_t *utc_ms);
-/* "YYYY-MM-DD HH:MM" in London time, into out (at least 17 bytes). */
-void pcn_london_format(int64_t utc_ms, char out[17]);
+#include "uktime.h"
 
 /* The stable UID of a meeting: "meeting-NETWORK-ID@pcn-hub". */
 void pcn_meeting_uid(char *out, size_t n, const char *network_id, uint64_t id);

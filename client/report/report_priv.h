@@ -16,7 +16,7 @@ void rp_err(char *err, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* "2026-11" -> "November 2026" (out >= 32 bytes); the input when odd. */
 const char *rp_month_words(const char *month, char *out, size_t n);
-/* ms since 1970 -> "23 November 2026, 13:45 UTC" in local time. */
+/* ms since 1970 -> "23 November 2026, 13:45 GMT" in UK time (uktime.h). */
 const char *rp_time_words(int64_t ms, char *out, size_t n);
 /* Basis points -> "12.34%" / deviation "+1.23" (out >= 24 bytes). */
 const char *rp_bp_percent(int64_t bp, char *out);

@@ -6,7 +6,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+
+#include "uktime.h"
 
 void rp_err(char *err, size_t n, const char *fmt, ...) {
   if (!err || !n) return;
@@ -57,16 +58,10 @@ const char *rp_month_words(const char *month, char *out, size_t n) {
 }
 
 const char *rp_time_words(int64_t ms, char *out, size_t n) {
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-  if (!localtime_r(&t, &tm)) {
-    snprintf(out, n, "?");
-    return out;
-  }
-  char zone[16];
-  strftime(zone, sizeof zone, "%Z", &tm);
-  snprintf(out, n, "%d %s %d, %02d:%02d %s", tm.tm_mday, month_names[tm.tm_mon],
-           tm.tm_year + 1900, tm.tm_hour, tm.tm_min, zone);
+  int y, mo, d, h, mi; /* UK time on every machine (issue 20) */
+  pcn_london_from_utc(ms, &y, &mo, &d, &h, &mi);
+  snprintf(out, n, "%d %s %d, %02d:%02d %s", d, month_names[mo - 1], y, h, mi,
+           pcn_london_zone(ms));
   return out;
 }
 

@@ -195,6 +195,22 @@ static void test_meetings(void **state) {
   want_text = "2030-06-04 14:00–15:00 BST";
   assert_true(spin_until(f, shows, 5000));
   assert_int_equal(pcn_desk_meeting_count(f->d), 2);
+
+  /* Across the clocks going forward each end has its own zone (issue 20). */
+  dtest_click(win, "New meeting");
+  form = dtest_window_named("New meeting");
+  assert_non_null(form);
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"), "Spring forward");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Date"), "2027-03-28");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Starts"), "00:30");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Ends"), "02:30");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Invite"), "manager");
+  dtest_click(form, "Call meeting");
+  want_id = id + 2;
+  assert_true(spin_until(f, chosen, 5000));
+  want_text = "2027-03-28 00:30 GMT – 02:30 BST";
+  assert_true(spin_until(f, shows, 5000));
+  assert_int_equal(pcn_desk_meeting_count(f->d), 3);
   pcn_desk_meeting_select(f->d, id);
   want_id = id;
   assert_true(spin_until(f, chosen, 5000));

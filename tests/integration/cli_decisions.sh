@@ -86,6 +86,25 @@ mgr decision --help | grep -q 'pcn decision voter' || fail "decision --help"
 mgr decision propose --help | grep -q 'silence blocks' || fail "propose --help"
 ok
 
+# --- UK time on every machine (issue 20; ctest runs this file under
+# TZ=UTC, America/New_York and Europe/London too): 17:00 typed for a summer
+# day is 16:00 UTC, and every member reads 17:00 back, in show, list and
+# the feed; a winter day's 17:00 is 17:00 UTC.
+summer=$(python3 -c 'import datetime as d; t=d.date.today(); print(next(c for c in (d.date(t.year,7,10), d.date(t.year+1,4,20)) if c > t + d.timedelta(days=1)))')
+summer_ms=$(python3 -c "import datetime as d; print(int(d.datetime.fromisoformat('$summer 16:00+00:00').timestamp()*1000))")
+id3=$(mgr decision propose --title "Summer rota" --rule consent \
+  --closes "$summer 17:00" --json | json 'd["id"]')
+[ "$(jo decision show "$id3" --json | json 'd["closes_at"]')" = "$summer_ms" ] ||
+  fail "17:00 UK time in July is not 16:00 UTC: $(jo decision show "$id3" --json)"
+jo decision show "$id3" | grep -q "^closes: *$summer 17:00\$" ||
+  fail "closes as shown: $(jo decision show "$id3")"
+wait_feed "\"Summer rota\" (consent, 2 practices, closes $summer 17:00)"
+winter=$(python3 -c 'import datetime as d; t=d.date.today()+d.timedelta(days=2); print(t if t.month in (11,12,1,2) else f"{t.year+(t.month>2)}-01-12")')
+winter_ms=$(python3 -c "import datetime as d; print(int(d.datetime.fromisoformat('$winter 17:00+00:00').timestamp()*1000))")
+[ "$(mgr decision propose --title "Winter rota" --rule consent --closes "$winter" --json |
+  json 'd["closes_at"]')" = "$winter_ms" ] || fail "a winter date alone is not 17:00 GMT"
+ok
+
 # --- refusals: exit 2 with the server's sentence
 expect 2 mgr decision propose --title "Too soon" --rule consent --closes "$(date -d yesterday +%F)"
 one_line "closing in the past"; grep -q 'closes_at' "$tmp/err" || fail "past: $(cat "$tmp/err")"

@@ -209,4 +209,31 @@ grep -q 'meanwhile' "$tmp/err" || fail "a stale --version is still a conflict: $
 expect 1 mgr meeting minutes "$sp" "Twice" --text "Twice"; one_line "minutes given twice"
 ok
 
+# --- across the clock changes (issue 20): each end of a range carries its
+# own zone; a start in October's repeated hour is the first (BST) one, with
+# a one-line note, unless GMT says the second
+mgr meeting new --title "Spring forward" --start "2027-03-28 00:30" \
+  --end "2027-03-28 02:30" --json > "$tmp/dst.json"
+dst=$(json 'd["id"]' < "$tmp/dst.json")
+[ "$(json 'd["ends_at"] - d["starts_at"]' < "$tmp/dst.json")" = 3600000 ] ||
+  fail "00:30 GMT to 02:30 BST is one hour: $(cat "$tmp/dst.json")"
+sam meeting show "$dst" | grep -q '2027-03-28 00:30 GMT - 02:30 BST' ||
+  fail "spring range: $(sam meeting show "$dst")"
+expect 0 mgr meeting new --title "Fall back" --start "2027-10-31 01:30" --minutes 30
+one_line "the note on the repeated hour"
+grep -q 'happens twice.*first (BST).*GMT' "$tmp/err" || fail "no note: $(cat "$tmp/err")"
+back=$(mgr meeting list --from 2027-10-31 --to 2027-10-31 --json | json 'd["meetings"][0]["id"]')
+sam meeting show "$back" | grep -q '2027-10-31 01:30 BST - 01:00 GMT' ||
+  fail "autumn range: $(sam meeting show "$back")"
+expect 0 mgr meeting new --title "Second 01:30" --start "2027-10-31 01:30 GMT" \
+  --end "02:00" --json
+[ ! -s "$tmp/err" ] || fail "a note though GMT was given: $(cat "$tmp/err")"
+[ "$(json 'd["starts_at"]' < "$tmp/out")" = 1824946200000 ] ||
+  fail "01:30 GMT is 01:30 UTC: $(cat "$tmp/out")"
+sam meeting list --from 2027-10-31 --to 2027-10-31 | grep -q '2027-10-31 01:30-02:00 GMT' ||
+  fail "one-zone range: $(sam meeting list --from 2027-10-31 --to 2027-10-31)"
+expect 1 mgr meeting new --title x --start "2027-07-01 10:00 GMT" --minutes 30
+one_line "GMT in July"; grep -q 'BST at that time' "$tmp/err" || fail "$(cat "$tmp/err")"
+ok
+
 echo "$passed passed, 0 failed"

@@ -18,6 +18,7 @@
 
 #include "itest.h"
 #include "store.h"
+#include "uktime.h"
 #include "validate.h"
 #include "workdays.h"
 
@@ -620,7 +621,7 @@ static void test_bad_input(void **state) {
 static void test_reminders(void **state) {
   world *w = *state;
   int64_t now = server_now(w->mgr);
-  int32_t today = (int32_t)(now / DAY_MS);
+  int32_t today = pcn_london_day_of_ms(now); /* days are UK days */
   int32_t r1 = pcn_add_working_days(today, 1, NULL);
   int32_t r2 = pcn_add_working_days(today, 2, NULL);
   int32_t close_day = pcn_add_working_days(r2, 1, NULL);
@@ -639,13 +640,13 @@ static void test_reminders(void **state) {
   uint64_t since = its_head(w->mgr);
 
   /* A minute before that day starts: no reminder yet. */
-  its_advance(w->mgr, r1 * DAY_MS - 60000 - server_now(w->mgr));
+  its_advance(w->mgr, pcn_london_midnight(r1) - 60000 - server_now(w->mgr));
   relogin(w);
   assert_int_equal(get(w->pmb, id)->reminders, 0);
   its_advance(w->mgr, 120000);
   const Pcn__Decision *d = get(w->pmb, id);
   assert_int_equal(d->reminders, 1);
-  assert_true(d->last_day_reminded_at >= r1 * DAY_MS);
+  assert_true(d->last_day_reminded_at >= pcn_london_midnight(r1));
   /* Never twice, however the clock moves. */
   its_advance(w->mgr, 3 * HOUR_MS);
   its_advance(w->mgr, 60000);
@@ -713,7 +714,7 @@ static void test_reminders(void **state) {
   /* Closing at its time: a decision proposed on the day before gets no
    * separate reminder; it is one. */
   now = server_now(w->mgr);
-  int32_t t = (int32_t)(now / DAY_MS);
+  int32_t t = pcn_london_day_of_ms(now);
   if (pcn_is_working_day(t, NULL) && pcn_is_working_day(t + 1, NULL)) {
     uint64_t late =
         propose(w->pmb, "Short notice", CONSENT, (t + 1) * DAY_MS + HOUR_MS);

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "uktime.h"
 #include "validate.h"
 
 typedef struct utf8_case {
@@ -409,9 +410,10 @@ static void test_date_today(void **state) {
   int32_t lo, hi;
   assert_int_equal(pcn_date_parse("2020-01-01", &lo), 0);
   assert_int_equal(pcn_date_parse("2199-12-31", &hi), 0);
-  int32_t before = (int32_t)(time(NULL) / 86400);
+  /* The UK date (issue 20): the UTC one, or the next in BST's last hour. */
+  int32_t before = pcn_london_day_of_ms((int64_t)time(NULL) * 1000);
   int32_t today = pcn_date_today();
-  int32_t after = (int32_t)(time(NULL) / 86400);
+  int32_t after = pcn_london_day_of_ms((int64_t)time(NULL) * 1000);
   assert_true(today >= before && today <= after);
   assert_in_range(today, lo, hi);
 }

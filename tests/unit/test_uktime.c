@@ -1,0 +1,177 @@
+/* test_uktime.c - common/uktime: UK time for everything people type and
+ * read (issue 20). Ranges whose ends are in different zones, the repeated
+ * October hour named by GMT/BST, London dates of instants ("today" for the
+ * server's due dates and months) and midnights. ctest also runs it under
+ * TZ=UTC, America/New_York and Europe/London (unit.test_uktime_tz_*): the
+ * answers must not move, and the last case checks the machine's own zone
+ * is never read.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "uktime.h"
+#include "validate.h"
+
+#define MIN_MS 60000LL
+#define HOUR_MS (60 * MIN_MS)
+
+static int64_t utc(int y, int mo, int d, int h, int mi) {
+  return pcn_days_from_civil(y, mo, d) * PCN_DAY_MS + h * HOUR_MS + mi * MIN_MS;
+}
+
+static int64_t parse(const char *s, int *twice) {
+  int64_t ms = 0;
+  const char *why = NULL;
+  assert_int_equal(pcn_london_parse_ex(s, &ms, &why, twice), 0);
+  return ms;
+}
+
+static void range(const char *a, const char *b, const char *want) {
+  char out[64];
+  int t;
+  pcn_london_range(parse(a, &t), parse(b, &t), "-", " - ", out, sizeof out);
+  assert_string_equal(out, want);
+}
+
+static void test_ranges(void **state) {
+  (void)state;
+  range("2027-01-12 10:00", "2027-01-12 11:00", "2027-01-12 10:00-11:00 GMT");
+  range("2027-06-10 10:00", "2027-06-10 11:30", "2027-06-10 10:00-11:30 BST");
+  /* The clocks go forward between the ends: each carries its own zone. */
+  range("2027-03-28 00:30", "2027-03-28 02:30",
+        "2027-03-28 00:30 GMT - 02:30 BST");
+  /* And back: 01:30 BST for 30 minutes ends at 01:00 GMT. */
+  int t;
+  int64_t s = parse("2027-10-31 01:30", &t);
+  char out[64];
+  pcn_london_range(s, s + 30 * MIN_MS, "-", " - ", out, sizeof out);
+  assert_string_equal(out, "2027-10-31 01:30 BST - 01:00 GMT");
+  range("2026-12-31 23:00", "2027-01-01 01:00",
+        "2026-12-31 23:00 GMT - 2027-01-01 01:00 GMT");
+  /* The desktop's dashes, and a short buffer stays terminated. */
+  pcn_london_range(s, s + 30 * MIN_MS, "–", " – ", out, sizeof out);
+  assert_string_equal(out, "2027-10-31 01:30 BST – 01:00 GMT");
+  pcn_london_range(s, s + 30 * MIN_MS, "-", " - ", out, 8);
+  assert_string_equal(out, "2027-10");
+}
+
+static void test_repeated_hour(void **state) {
+  (void)state;
+  int twice = -1;
+  /* Without a zone: the first (BST), and the caller is told. */
+  assert_int_equal(parse("2027-10-31 01:30", &twice), utc(2027, 10, 31, 0, 30));
+  assert_int_equal(twice, 1);
+  assert_int_equal(parse("2027-10-31 01:30 BST", &twice),
+                   utc(2027, 10, 31, 0, 30));
+  assert_int_equal(twice, 0);
+  assert_int_equal(parse("2027-10-31 01:30 GMT", &twice),
+                   utc(2027, 10, 31, 1, 30));
+  assert_int_equal(twice, 0);
+  assert_int_equal(parse("2027-10-31T01:59 gmt", &twice),
+                   utc(2027, 10, 31, 1, 59));
+  /* Not in the repeated hour: no note; a zone that is right is allowed. */
+  assert_int_equal(parse("2027-10-31 02:00", &twice), utc(2027, 10, 31, 2, 0));
+  assert_int_equal(twice, 0);
+  assert_int_equal(parse("2027-10-31 00:59", &twice),
+                   utc(2027, 10, 30, 23, 59));
+  assert_int_equal(twice, 0);
+  assert_int_equal(parse("2027-07-01 10:00 BST", &twice),
+                   utc(2027, 7, 1, 9, 0));
+  assert_true(pcn_london_repeated(utc(2027, 10, 31, 0, 0)));
+  assert_true(pcn_london_repeated(utc(2027, 10, 31, 1, 59)));
+  assert_false(pcn_london_repeated(utc(2027, 10, 31, 2, 0)));
+  assert_false(pcn_london_repeated(utc(2027, 10, 30, 23, 59)));
+  assert_false(pcn_london_repeated(utc(2027, 3, 28, 0, 30)));
+}
+
+static void test_refused(void **state) {
+  (void)state;
+  int64_t ms;
+  const char *why;
+  static const char *bad[] = {
+      "2027-07-01 10:00 GMT", /* July is BST */
+      "2027-01-12 10:00 BST", /* January is GMT */
+      "2027-03-28 01:30",     /* skipped */
+      "2027-03-28 01:30 GMT", /* skipped, whatever the zone */
+      "2027-03-28 01:30 BST",  "2027-10-31 01:30 CET", "2027-10-31 01:30GMT ",
+      "2027-10-31 01:30 GMTX", "2027-10-31",           ""};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    why = NULL;
+    assert_int_equal(pcn_london_parse_ex(bad[i], &ms, &why, NULL), -1);
+    assert_non_null(why);
+  }
+  assert_int_equal(pcn_london_parse("2027-07-01 10:00 GMT", &ms, &why), -1);
+  assert_non_null(strstr(why, "BST"));
+}
+
+static void test_dates(void **state) {
+  (void)state;
+  /* 23:30 UTC on a summer evening is already tomorrow in the UK. */
+  int32_t d;
+  assert_int_equal(pcn_date_parse("2027-07-01", &d), 0);
+  assert_int_equal(pcn_london_day_of_ms(utc(2027, 6, 30, 23, 30)), d);
+  assert_int_equal(pcn_london_day_of_ms(utc(2027, 6, 30, 22, 59)), d - 1);
+  /* In winter the UK date is the UTC one. */
+  assert_int_equal(pcn_date_parse("2027-01-01", &d), 0);
+  assert_int_equal(pcn_london_day_of_ms(utc(2026, 12, 31, 23, 30)), d - 1);
+  assert_int_equal(pcn_london_day_of_ms(utc(2027, 1, 1, 0, 0)), d);
+  /* Midnights: BST ones are 23:00 UTC the day before. */
+  assert_int_equal(pcn_london_midnight(d), utc(2027, 1, 1, 0, 0));
+  assert_int_equal(pcn_date_parse("2027-07-01", &d), 0);
+  assert_int_equal(pcn_london_midnight(d), utc(2027, 6, 30, 23, 0));
+  /* Both clock-change Sundays start on the old side. */
+  assert_int_equal(pcn_date_parse("2027-03-28", &d), 0);
+  assert_int_equal(pcn_london_midnight(d), utc(2027, 3, 28, 0, 0));
+  assert_int_equal(pcn_date_parse("2027-10-31", &d), 0);
+  assert_int_equal(pcn_london_midnight(d), utc(2027, 10, 30, 23, 0));
+  /* Every midnight over two years is day d's first instant. */
+  int32_t from;
+  assert_int_equal(pcn_date_parse("2026-01-01", &from), 0);
+  for (int32_t x = from; x < from + 731; x++) {
+    int64_t m = pcn_london_midnight(x);
+    assert_int_equal(pcn_london_day_of_ms(m), x);
+    assert_int_equal(pcn_london_day_of_ms(m - 1), x - 1);
+    int64_t back;
+    char date[11];
+    pcn_date_format(x, date);
+    assert_int_equal(pcn_london_day(date, &back), 0);
+    assert_int_equal(back, m);
+  }
+  char out[21];
+  pcn_london_format_zone(utc(2027, 6, 10, 16, 0), out);
+  assert_string_equal(out, "2027-06-10 17:00 BST");
+}
+
+/* The issue's case: 17:00 typed is 17:00 read, on any machine. */
+static void test_machine_zone_ignored(void **state) {
+  (void)state;
+  int t;
+  int64_t ms = parse("2027-06-10 17:00", &t);
+  assert_int_equal(ms, utc(2027, 6, 10, 16, 0));
+  char out[17];
+  pcn_london_format(ms, out);
+  assert_string_equal(out, "2027-06-10 17:00");
+  /* pcn_date_today is the UK date now, not the machine's. */
+  int32_t a = pcn_london_day_of_ms((int64_t)time(NULL) * 1000);
+  int32_t today = pcn_date_today();
+  int32_t b = pcn_london_day_of_ms((int64_t)time(NULL) * 1000);
+  assert_true(today == a || today == b);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_ranges),
+      cmocka_unit_test(test_repeated_hour),
+      cmocka_unit_test(test_refused),
+      cmocka_unit_test(test_dates),
+      cmocka_unit_test(test_machine_zone_ignored),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
