@@ -1,12 +1,20 @@
 /* it_month.c - a network lived through a month, 5 December to 6 January,
  * under the test clock (issue 20): four practices in two localities, nine
- * members, three shared staff on a standing rota with leave, the year's
- * history entered on the first day, then each working step on its own
- * day, the server stopped and started again on Christmas Eve, and on 6
- * January the December statement, the January statement so far, the ARRS
- * headroom and December's equity report checked against a model kept
- * here from the amounts the test chose. A second restart must give the
- * same bytes.
+ * members, three shared ARRS staff on a standing rota with leave (and a
+ * salaried GP who is not ARRS), the year's history entered on the first
+ * day, then each working step on its own day, the server stopped and
+ * started again on Christmas Eve, and on 6 January the December
+ * statement, the January statement so far, the ARRS headroom and
+ * December's equity report checked against a model kept here from the
+ * amounts the test chose. A second restart must give the same bytes.
+ *
+ * On the way, the month's rules of issue 20: December's ARRS claim is
+ * refused until December is over; an invoice entered twice is refused
+ * until the first is reversed; a change of a person's terms from 15
+ * January leaves December's staff cost as it was and makes January's pro
+ * rata; the ARRS money (a pass-through stream) is left out of the equity
+ * report's money share unless asked for; a meeting action due on the 23rd
+ * is reminded on the day and once overdue, not again after the restart.
  *
  * The model is computed independently of the server: the split of each
  * distribution by list size is pcn_split over the figures in force on its
@@ -44,15 +52,15 @@ static const uint32_t weighted0[NP] = {13000, 7600, 5400, 9900};
 #define HILL_LIST_OCT 8300
 #define HILL_WEIGHTED_OCT 7900
 
-#define CORE_CP 15023   /* £1.5023 a patient a year */
-#define ARRS_CP 250000  /* £25 a weighted patient a year */
-#define KEEP 100000     /* £1,000 kept back from each core distribution */
+#define CORE_CP 15023  /* £1.5023 a patient a year */
+#define ARRS_CP 250000 /* £25 a weighted patient a year */
+#define KEEP 100000    /* £1,000 kept back from each core distribution */
 
 /* ------------------------------------------------------------ the cast */
 
 enum { MGR, JO, SAM, ALI, KIM, KHAN, CD, LEE, PAT, NM };
-static const char *const user[NM] = {"manager", "jo",  "sam", "ali", "kim",
-                                     "dr.khan", "cd",  "lee", "pat"};
+static const char *const user[NM] = {"manager", "jo", "sam", "ali", "kim",
+                                     "dr.khan", "cd", "lee", "pat"};
 static its_member *who[NM];
 
 /* Everyone logs in afresh: the days between the steps are longer than a
@@ -94,8 +102,9 @@ static const Pcn__Response *arrs_claim(its_member *m, const char *month,
   return its_expect(m, &req, want);
 }
 
-static uint64_t expense(its_member *m, int64_t pence, const char *date,
-                        const char *ref) {
+static const Pcn__Response *expense_try(its_member *m, int64_t pence,
+                                        const char *date, const char *ref,
+                                        int want) {
   Pcn__FundsExpense e = PCN__FUNDS_EXPENSE__INIT;
   e.stream = "core";
   e.pence = pence;
@@ -105,7 +114,39 @@ static uint64_t expense(its_member *m, int64_t pence, const char *date,
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_FUNDS_EXPENSE;
   req.funds_expense = &e;
-  return ok(m, &req)->funds_entry->id;
+  return its_expect(m, &req, want);
+}
+
+static uint64_t expense(its_member *m, int64_t pence, const char *date,
+                        const char *ref) {
+  return expense_try(m, pence, date, ref, PCN__STATUS_CODE__OK)
+      ->funds_entry->id;
+}
+
+/* A change of terms from a day (issue 20: the history stays). */
+static void staff_terms(its_member *m, uint64_t id, uint32_t wte, int64_t cost,
+                        const char *from) {
+  Pcn__StaffMember *cur = NULL;
+  Pcn__StaffList l = PCN__STAFF_LIST__INIT;
+  Pcn__Request lreq = PCN__REQUEST__INIT;
+  lreq.body_case = PCN__REQUEST__BODY_STAFF_LIST;
+  lreq.staff_list = &l;
+  const Pcn__StaffPage *pg = ok(m, &lreq)->staff_page;
+  for (size_t i = 0; i < pg->n_staff; i++)
+    if (pg->staff[i]->id == id) cur = pg->staff[i];
+  assert_non_null(cur);
+  Pcn__StaffUpdate u = PCN__STAFF_UPDATE__INIT;
+  u.id = id;
+  u.version = cur->version;
+  u.has_wte_case = PCN__STAFF_UPDATE__HAS_WTE_WTE;
+  u.wte = wte;
+  u.has_annual_cost_case = PCN__STAFF_UPDATE__HAS_ANNUAL_COST_ANNUAL_COST;
+  u.annual_cost = cost;
+  u.from = (char *)from;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_UPDATE;
+  req.staff_update = &u;
+  ok(m, &req);
 }
 
 static uint64_t staff_add(its_member *m, const char *name, const char *role,
@@ -177,10 +218,11 @@ static const Pcn__FundsHeadroomReport *headroom(its_member *m) {
   return ok(m, &req)->funds_headroom;
 }
 
-static const Pcn__StaffEquityReport *equity(its_member *m) {
+static const Pcn__StaffEquityReport *equity(its_member *m, int with_arrs) {
   Pcn__StaffEquity e = PCN__STAFF_EQUITY__INIT;
   e.from = "2030-12-01";
   e.to = "2030-12-31";
+  e.include_pass_through = with_arrs;
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_STAFF_EQUITY;
   req.staff_equity = &e;
@@ -195,16 +237,16 @@ typedef struct model {
   int64_t expected_core[10];
   /* Paid to each practice to the end of month i, per stream. */
   int64_t paid_core[10][NP], paid_arrs[10][NP];
-  /* Paid to each practice in December (distributions and claims). */
-  int64_t dec_money[NP];
+  /* Paid to each practice in December (distributions and claims), and
+   * of it the ARRS money (a pass-through stream). */
+  int64_t dec_money[NP], dec_arrs[NP];
   int64_t arrs_claim[10]; /* recorded for month i (April .. December) */
   /* December's delivered sessions per practice. */
   int64_t sessions[NP];
 } model;
 
 static void month_of(int i, char out[8]) {
-  snprintf(out, 8, "%04d-%02d", i < 9 ? YEAR : YEAR + 1,
-           i < 9 ? i + 4 : i - 8);
+  snprintf(out, 8, "%04d-%02d", i < 9 ? YEAR : YEAR + 1, i < 9 ? i + 4 : i - 8);
 }
 
 static void date_in(int i, int d, char out[11]) {
@@ -271,7 +313,7 @@ static void arrs_through(model *md, int i, int j, int out_day) {
   its_funds_distribute(who[MGR], "arrs", md->arrs_claim[i], dout, "F84001");
   md->distributed[j] += md->arrs_claim[i];
   md->paid_arrs[j][0] += md->arrs_claim[i];
-  if (j == 8) md->dec_money[0] += md->arrs_claim[i];
+  if (j == 8) md->dec_arrs[0] += md->arrs_claim[i];
 }
 
 /* The rota, as practice index per session (-1 none), and leave. */
@@ -287,6 +329,9 @@ static const int rota[NS][10] = {
     {0, 0, 1, 1, -1, -1, 3, 3, -1, -1},
 };
 static const int64_t annual_cost[NS] = {5200000, 3300000, 1980000};
+/* C. Cole goes to 0.8 from 15 January: the cost from then. */
+#define COLE_NEW_COST 2640000
+#define COLE_FROM 15
 
 /* Whether staff member s is on leave in session half (0 AM, 1 PM) of day:
  * B whole days 23-24 December, A afternoons 30-31 December. */
@@ -378,8 +423,7 @@ static void check_statement(const model *md, int i) {
     } else {
       net += x->balance;
       assert_int_equal(x->balance, x->held_before + x->received -
-                                       x->distributed - x->claimed -
-                                       x->spent);
+                                       x->distributed - x->claimed - x->spent);
     }
   }
   assert_int_equal(dist, pg->distributed);
@@ -401,9 +445,16 @@ static void check_headroom(const model *md) {
     claimed += md->arrs_claim[i];
   assert_int_equal(hr->claimed, claimed);
   assert_int_equal(hr->left, ceiling - claimed);
-  int64_t cost = 0;
+  /* The ARRS staff's costs (the salaried GP is not ARRS): C0 to 14
+   * January, C1 from the 15th; a month is the sum over its days of a
+   * twelfth of the year's cost shared over the month's days, half up. */
+  int64_t c0 = 0;
   for (int s = 0; s < NS; s++)
-    cost += annual_cost[s];
+    c0 += annual_cost[s];
+  int64_t c1 = c0 - annual_cost[2] + COLE_NEW_COST;
+  int64_t jan =
+      ((COLE_FROM - 1) * c0 + (31 - COLE_FROM + 1) * c1 + 12 * 31 / 2) /
+      (12 * 31);
   assert_int_equal(hr->n_months, 12);
   int64_t cum = 0;
   for (int i = 0; i < 12; i++) {
@@ -416,7 +467,9 @@ static void check_headroom(const model *md) {
     cum += c;
     assert_int_equal(m->claimed, c);
     assert_int_equal(m->cumulative, cum);
-    assert_int_equal(m->staff_cost, (cost + 6) / 12);
+    assert_int_equal(m->staff_cost, i < 9    ? (c0 + 6) / 12
+                                    : i == 9 ? jan
+                                             : (c1 + 6) / 12);
     /* December's claim was recorded on 6 January, before its due day (10
      * January); no later month is due yet. */
     assert_false(m->overdue);
@@ -428,14 +481,15 @@ static void check_headroom(const model *md) {
   assert_int_equal(hr->projected_lost, lost);
 }
 
-static void check_equity(const model *md) {
-  const Pcn__StaffEquityReport *r = equity(who[JO]);
+/* December's equity, the ARRS money left out (the default) or counted. */
+static void check_equity(const model *md, int with_arrs) {
+  const Pcn__StaffEquityReport *r = equity(who[JO], with_arrs);
   int64_t sess[NP], money[NP], lists[NP], bs[NP], bm[NP], bl[NP];
   int64_t total = 0;
   lists_in(8, lists);
   for (int p = 0; p < NP; p++) {
     sess[p] = md->sessions[p];
-    money[p] = md->dec_money[p];
+    money[p] = md->dec_money[p] + (with_arrs ? md->dec_arrs[p] : 0);
     total += sess[p];
   }
   shares(sess, NP, bs);
@@ -444,6 +498,16 @@ static void check_equity(const model *md) {
   assert_int_equal(r->sessions_delivered, (uint32_t)total);
   assert_string_equal(r->figures_as_at, "2030-12-31");
   assert_int_equal(r->n_rows, NP);
+  int64_t arrs_paid = 0;
+  for (int p = 0; p < NP; p++)
+    arrs_paid += md->dec_arrs[p];
+  if (with_arrs) {
+    assert_int_equal(r->n_left_out, 0);
+  } else {
+    assert_int_equal(r->n_left_out, 1);
+    assert_string_equal(r->left_out[0], "arrs");
+    assert_int_equal(r->left_out_paid, arrs_paid);
+  }
   for (int p = 0; p < NP; p++) {
     const Pcn__StaffEquityRow *x = NULL;
     for (size_t k = 0; k < r->n_rows; k++)
@@ -490,7 +554,7 @@ static size_t snapshot(uint8_t **out) {
   size_t h = pcn__funds_headroom_report__get_packed_size(hr);
   b = realloc(b, a + h + 1);
   pcn__funds_headroom_report__pack(hr, b + a);
-  const Pcn__StaffEquityReport *er = equity(who[MGR]);
+  const Pcn__StaffEquityReport *er = equity(who[MGR], 0);
   size_t e = pcn__staff_equity_report__get_packed_size(er);
   b = realloc(b, a + h + e + 1);
   pcn__staff_equity_report__pack(er, b + a + h);
@@ -506,8 +570,8 @@ static void test_a_month(void **state) {
   who[MGR] = its_manager(s);
   /* 5 December 2030, 09:00: the network is set up and its year so far
    * entered. */
-  assert_true(its_advance(who[MGR], day_ms(YEAR, 12, 5, 9) -
-                                        its_now(who[MGR])) > 0);
+  assert_true(
+      its_advance(who[MGR], day_ms(YEAR, 12, 5, 9) - its_now(who[MGR])) > 0);
   who[MGR] = its_relogin(s, who[MGR]);
   for (int p = 0; p < NP; p++)
     its_add_practice(who[MGR], ods[p], pname[p], list0[p]);
@@ -524,9 +588,9 @@ static void test_a_month(void **state) {
                                      "F84003", "F84004", "F84001",
                                      "F84003", "F84003", "F84004"};
   for (int i = 1; i < NM; i++)
-    who[i] = its_add_member(s, who[MGR], user[i], role[i],
-                            role[i] == PCN__ROLE__CLINICAL_DIRECTOR ? ""
-                                                                    : at[i]);
+    who[i] =
+        its_add_member(s, who[MGR], user[i], role[i],
+                       role[i] == PCN__ROLE__CLINICAL_DIRECTOR ? "" : at[i]);
 
   Pcn__SettingsUpdate su = PCN__SETTINGS_UPDATE__INIT;
   su.has_payee_case = PCN__SETTINGS_UPDATE__HAS_PAYEE_PAYEE;
@@ -571,12 +635,13 @@ static void test_a_month(void **state) {
 
   /* The register and the rota from the week of 2 December. */
   uint64_t st[NS];
-  st[0] = staff_add(who[MGR], "A. Ahmed", "clinical pharmacist", "F84001",
-                    100, annual_cost[0]);
+  st[0] = staff_add(who[MGR], "A. Ahmed", "clinical pharmacist", "F84001", 100,
+                    annual_cost[0]);
   st[1] = staff_add(who[MGR], "B. Brown", "social prescribing link worker",
                     "F84003", 100, annual_cost[1]);
   st[2] = staff_add(who[MGR], "C. Cole", "care coordinator", "F84001", 60,
                     annual_cost[2]);
+  staff_add(who[MGR], "D. Dean", "salaried GP", "F84002", 100, 9000000);
   for (int k = 0; k < NS; k++)
     rota_set(who[MGR], st[k], rota[k]);
 
@@ -584,8 +649,13 @@ static void test_a_month(void **state) {
    * November. */
   its_funds_receive(who[MGR], "core", md->expected_core[8], "2030-12-05");
   md->received[8] += md->expected_core[8];
-  uint64_t board = its_board_meeting(
-      who[MGR], (int32_t)pcn_days_from_civil(YEAR, 12, 12));
+  /* December is not over: its claim is refused, saying from when. */
+  const Pcn__Response *early = arrs_claim(who[MGR], "2030-12", 6100000,
+                                          PCN__STATUS_CODE__INVALID_ARGUMENT);
+  its_field_is(early, "month");
+  assert_non_null(strstr(early->status->message, "2031-01-01"));
+  uint64_t board =
+      its_board_meeting(who[MGR], (int32_t)pcn_days_from_civil(YEAR, 12, 12));
 
   /* Monday 9th: core out by list size (Hill Street's October figures). */
   go_to(s, day_ms(YEAR, 12, 9, 10));
@@ -596,6 +666,11 @@ static void test_a_month(void **state) {
   go_to(s, day_ms(YEAR, 12, 11, 10));
   uint64_t wrong = expense(who[MGR], 45000, "2030-12-11", "INV-7781");
   md->spent[8] += 45000;
+  /* Entered again by mistake: refused, naming the first. */
+  const Pcn__Response *dup =
+      expense_try(who[MGR], 45000, "2030-12-11", "INV-7781",
+                  PCN__STATUS_CODE__ALREADY_EXISTS);
+  its_field_is(dup, "reference");
 
   /* Monday 16th: the board's attendance, and backfill for Dr Khan (90
    * minutes at £110 an hour) and Sam (100 minutes at £45), claimed by
@@ -614,6 +689,19 @@ static void test_a_month(void **state) {
   md->dec_money[0] += a;
   md->dec_money[1] += b;
   md->claimed[8] += a + b;
+  /* An action from the board for Jo, due Monday 23rd. */
+  Pcn__MeetingActionAdd act = PCN__MEETING_ACTION_ADD__INIT;
+  act.id = board;
+  act.title = "Send the Christmas rota to the practices";
+  act.assignee = "jo";
+  act.due = "2030-12-23";
+  act.practice = "F84001";
+  act.body = "";
+  Pcn__Request areq = PCN__REQUEST__INIT;
+  areq.body_case = PCN__REQUEST__BODY_MEETING_ACTION_ADD;
+  areq.meeting_action_add = &act;
+  uint64_t action = ok(who[MGR], &areq)->meeting_action->task_id;
+  assert_true(action > 0);
 
   /* Thursday 19th: leave over Christmas, recorded by the employing
    * practices' managers. */
@@ -622,6 +710,11 @@ static void test_a_month(void **state) {
         PCN__STAFF_LEAVE_PART__LEAVE_WHOLE_DAYS);
   leave(who[JO], st[0], "2030-12-30", "2030-12-31",
         PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS);
+  /* C. Cole goes to 0.8 from 15 January: December's cost stays. */
+  staff_terms(who[MGR], st[2], 80, COLE_NEW_COST, "2031-01-15");
+
+  /* Monday 23rd: the action's day (Jo is reminded); the 24th, overdue. */
+  go_to(s, day_ms(YEAR, 12, 23, 10));
 
   /* Christmas Eve, 18:00: the server is stopped and started again. */
   go_to(s, day_ms(YEAR, 12, 24, 18));
@@ -638,8 +731,20 @@ static void test_a_month(void **state) {
    * reversed, and paid again right. */
   its_funds_reverse(who[MGR], wrong, "2030-12-27");
   md->spent[8] -= 45000;
-  expense(who[MGR], 40500, "2030-12-27", "INV-7781A");
+  expense(who[MGR], 40500, "2030-12-27", "INV-7781"); /* the first reversed */
   md->spent[8] += 40500;
+
+  /* The action due on the 23rd is overdue, and Jo was reminded once,
+   * though the server stopped on the 24th. */
+  Pcn__TaskList tl = PCN__TASK_LIST__INIT;
+  tl.overdue = 1;
+  Pcn__Request treq = PCN__REQUEST__INIT;
+  treq.body_case = PCN__REQUEST__BODY_TASK_LIST;
+  treq.task_list = &tl;
+  const Pcn__TaskPage *tp = ok(who[JO], &treq)->tasks;
+  assert_int_equal(tp->n_tasks, 1);
+  assert_int_equal(tp->tasks[0]->id, action);
+  assert_string_equal(tp->today, "2030-12-27");
 
   /* Friday 3 January: core for January. Monday 6th: December's ARRS
    * claim, now that December is over. */
@@ -665,7 +770,26 @@ static void test_a_month(void **state) {
   check_statement(md, 8);
   check_statement(md, 9);
   check_headroom(md);
-  check_equity(md);
+  check_equity(md, 0);
+  check_equity(md, 1);
+
+  /* Jo's reminders about the action: one on the day, one overdue. */
+  its_events *ev = its_seen(s, who[JO], who[MGR], 0);
+  size_t overdue = 0, on_the_day = 0;
+  for (size_t i = 0; i < ev->n; i++) {
+    const Pcn__Event *e = ev->ev[i];
+    if (e->record_case != PCN__EVENT__RECORD_TASK_REMINDER ||
+        e->task_reminder->task_id != action)
+      continue;
+    assert_string_equal(e->task_reminder->to, "jo");
+    if (e->task_reminder->overdue)
+      overdue++;
+    else
+      on_the_day++;
+  }
+  assert_int_equal(overdue, 1);
+  assert_int_equal(on_the_day, 1);
+  its_events_free(ev);
 
   /* And the same bytes after another restart. */
   uint8_t *before, *after;
