@@ -82,7 +82,7 @@ ok
 # paid = paid for a practice. January 2027, core: £5,000.00 in, £2,000.00
 # by list size, a £165.00 backfill claim to F84001, a £1,234.56 invoice:
 # £1,600.44 held at the month's end.
-cli_add_member dr.khan staff F84001 "Dr Khan"
+cli_add_member dr.khan clinician F84001 "Dr Khan"
 mgr funds claim rate --role gp --per-hour 110.00 > /dev/null
 mgr meeting new --title "PCN board" --start "2026-11-16 10:00" --minutes 90 --invite dr.khan \
   > /dev/null
