@@ -89,19 +89,6 @@ static const Pcn__Response *ok(its_member *m, Pcn__Request *req) {
   return its_expect(m, req, PCN__STATUS_CODE__OK);
 }
 
-static const Pcn__Response *arrs_claim(its_member *m, const char *month,
-                                       int64_t pence, int want) {
-  Pcn__FundsArrsClaim c = PCN__FUNDS_ARRS_CLAIM__INIT;
-  c.month = (char *)month;
-  c.pence = pence;
-  c.reference = "ARRS portal";
-  c.note = "";
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM;
-  req.funds_arrs_claim = &c;
-  return its_expect(m, &req, want);
-}
-
 static const Pcn__Response *expense_try(its_member *m, int64_t pence,
                                         const char *date, const char *ref,
                                         int want) {
@@ -197,16 +184,6 @@ static void leave(its_member *m, uint64_t id, const char *from, const char *to,
   req.body_case = PCN__REQUEST__BODY_STAFF_LEAVE_ADD;
   req.staff_leave_add = &l;
   ok(m, &req);
-}
-
-static Pcn__FundsStatementPage *statement(its_member *m, const char *month) {
-  Pcn__FundsStatement st = PCN__FUNDS_STATEMENT__INIT;
-  st.month = (char *)month;
-  st.practice = "";
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_STATEMENT;
-  req.funds_statement = &st;
-  return ok(m, &req)->funds_statement_page;
 }
 
 static const Pcn__FundsHeadroomReport *headroom(its_member *m) {
@@ -371,16 +348,6 @@ static void shares(const int64_t *w, size_t n, int64_t *bp) {
 
 /* ------------------------------------------------------------ checks */
 
-static const Pcn__FundsStatementRow *row(const Pcn__FundsStatementPage *pg,
-                                         const char *practice,
-                                         const char *stream) {
-  for (size_t i = 0; i < pg->n_rows; i++)
-    if (!strcmp(pg->rows[i]->practice, practice) &&
-        !strcmp(pg->rows[i]->stream, stream))
-      return pg->rows[i];
-  return NULL;
-}
-
 static int64_t held_before(const model *md, int i) {
   int64_t h = 0;
   for (int k = 0; k < i; k++)
@@ -391,7 +358,7 @@ static int64_t held_before(const model *md, int i) {
 static void check_statement(const model *md, int i) {
   char month[8];
   month_of(i, month);
-  Pcn__FundsStatementPage *pg = statement(who[SAM], month);
+  Pcn__FundsStatementPage *pg = its_statement(who[SAM], month);
   assert_string_equal(pg->payee, "F84001");
   assert_int_equal(pg->held_before, held_before(md, i));
   assert_int_equal(pg->received, md->received[i]);
@@ -399,14 +366,14 @@ static void check_statement(const model *md, int i) {
   assert_int_equal(pg->claimed, md->claimed[i]);
   assert_int_equal(pg->spent, md->spent[i]);
   assert_int_equal(pg->held, held_before(md, i + 1));
-  const Pcn__FundsStatementRow *nc = row(pg, "", "core");
+  const Pcn__FundsStatementRow *nc = its_statement_row(pg, "", "core");
   assert_non_null(nc);
   assert_int_equal(nc->expected, md->expected_core[i]);
   for (int p = 0; p < NP; p++) {
-    const Pcn__FundsStatementRow *c = row(pg, ods[p], "core");
+    const Pcn__FundsStatementRow *c = its_statement_row(pg, ods[p], "core");
     assert_non_null(c);
     assert_int_equal(c->balance, md->paid_core[i][p]);
-    const Pcn__FundsStatementRow *a = row(pg, ods[p], "arrs");
+    const Pcn__FundsStatementRow *a = its_statement_row(pg, ods[p], "arrs");
     if (md->paid_arrs[i][p])
       assert_int_equal(a->balance, md->paid_arrs[i][p]);
     else
@@ -546,7 +513,7 @@ static void check_equity(const model *md, int with_arrs) {
 
 /* The packed bytes of what the checks read, to compare across a restart. */
 static size_t snapshot(uint8_t **out) {
-  Pcn__FundsStatementPage *dec = statement(who[MGR], "2030-12");
+  Pcn__FundsStatementPage *dec = its_statement(who[MGR], "2030-12");
   size_t a = pcn__funds_statement_page__get_packed_size(dec);
   uint8_t *b = malloc(a + 1);
   pcn__funds_statement_page__pack(dec, b);
@@ -628,7 +595,7 @@ static void test_a_month(void **state) {
     its_funds_receive(who[MGR], "core", md->expected_core[i], d5);
     md->received[i] += md->expected_core[i];
     core_out(md, i, 10);
-    arrs_claim(who[MGR], month, md->arrs_claim[i], PCN__STATUS_CODE__OK);
+    its_arrs_claim(who[MGR], month, md->arrs_claim[i], PCN__STATUS_CODE__OK);
     if (i) arrs_through(md, i - 1, i, 5);
   }
   carry(md, 8);
@@ -650,8 +617,8 @@ static void test_a_month(void **state) {
   its_funds_receive(who[MGR], "core", md->expected_core[8], "2030-12-05");
   md->received[8] += md->expected_core[8];
   /* December is not over: its claim is refused, saying from when. */
-  const Pcn__Response *early = arrs_claim(who[MGR], "2030-12", 6100000,
-                                          PCN__STATUS_CODE__INVALID_ARGUMENT);
+  const Pcn__Response *early = its_arrs_claim(
+      who[MGR], "2030-12", 6100000, PCN__STATUS_CODE__INVALID_ARGUMENT);
   its_field_is(early, "month");
   assert_non_null(strstr(early->status->message, "2031-01-01"));
   uint64_t board =
@@ -753,7 +720,7 @@ static void test_a_month(void **state) {
   its_funds_receive(who[MGR], "core", md->expected_core[9], "2031-01-03");
   md->received[9] += md->expected_core[9];
   go_to(s, day_ms(YEAR + 1, 1, 6, 10));
-  arrs_claim(who[MGR], "2030-12", md->arrs_claim[8], PCN__STATUS_CODE__OK);
+  its_arrs_claim(who[MGR], "2030-12", md->arrs_claim[8], PCN__STATUS_CODE__OK);
 
   /* The model against the server: December, January so far, the
    * headroom and December's equity. */

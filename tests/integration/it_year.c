@@ -61,28 +61,6 @@ static void budget(its_member *m, const char *stream, int64_t pence) {
   call(m, &req);
 }
 
-static void arrs_claim(its_member *m, const char *month, int64_t pence) {
-  Pcn__FundsArrsClaim c = PCN__FUNDS_ARRS_CLAIM__INIT;
-  c.month = (char *)month;
-  c.pence = pence;
-  c.reference = "ARRS portal";
-  c.note = "";
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM;
-  req.funds_arrs_claim = &c;
-  call(m, &req);
-}
-
-static Pcn__FundsStatementPage *statement(its_member *m, const char *month) {
-  Pcn__FundsStatement st = PCN__FUNDS_STATEMENT__INIT;
-  st.month = (char *)month;
-  st.practice = "";
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_STATEMENT;
-  req.funds_statement = &st;
-  return call(m, &req)->funds_statement_page;
-}
-
 /* ------------------------------------------------------------ model */
 
 typedef struct model {
@@ -122,16 +100,6 @@ static void parts_of(const Pcn__FundsEntry *e, const char *stream,
       snprintf(acct, sizeof acct, "practice:%s:%s", ods[p], stream);
       if (!strcmp(e->lines[l]->account, acct)) part[p] += e->lines[l]->pence;
     }
-}
-
-static const Pcn__FundsStatementRow *row(const Pcn__FundsStatementPage *pg,
-                                         const char *practice,
-                                         const char *stream) {
-  for (size_t i = 0; i < pg->n_rows; i++)
-    if (!strcmp(pg->rows[i]->practice, practice) &&
-        !strcmp(pg->rows[i]->stream, stream))
-      return pg->rows[i];
-  return NULL;
 }
 
 /* ------------------------------------------------------------ verify */
@@ -267,7 +235,7 @@ static void test_a_year(void **state) {
     int64_t arrs = 1800000 + 2500 * i; /* £18,000.00 rising */
     its_funds_receive(mgr, "arrs", arrs, d5);
     md->received[i] = core + arrs;
-    arrs_claim(mgr, month, arrs);
+    its_arrs_claim(mgr, month, arrs, PCN__STATUS_CODE__OK);
     md->arrs_claimed += arrs;
 
     /* Out: core by list size, less £1,000 kept for the invoice and
@@ -344,7 +312,7 @@ static void test_a_year(void **state) {
   for (int i = 0; i < MONTHS; i++) {
     char month[8];
     month_of(i, month);
-    Pcn__FundsStatementPage *pg = statement(mgr, month);
+    Pcn__FundsStatementPage *pg = its_statement(mgr, month);
     len[i] = pcn__funds_statement_page__get_packed_size(pg);
     packed[i] = malloc(len[i]);
     pcn__funds_statement_page__pack(pg, packed[i]);
@@ -372,16 +340,16 @@ static void test_a_year(void **state) {
     assert_int_equal(rows_claim, pg->claimed);
     assert_int_equal(net_balance, pg->held);
     for (int p = 0; p < NP; p++) {
-      const Pcn__FundsStatementRow *c = row(pg, ods[p], "core");
+      const Pcn__FundsStatementRow *c = its_statement_row(pg, ods[p], "core");
       assert_non_null(c);
       assert_int_equal(c->balance, md->paid_core[i][p]);
-      const Pcn__FundsStatementRow *x = row(pg, ods[p], "arrs");
+      const Pcn__FundsStatementRow *x = its_statement_row(pg, ods[p], "arrs");
       if (md->paid_arrs[i][p])
         assert_int_equal(x->balance, md->paid_arrs[i][p]);
       else
         assert_true(!x || x->balance == 0);
     }
-    const Pcn__FundsStatementRow *nc = row(pg, "", "core");
+    const Pcn__FundsStatementRow *nc = its_statement_row(pg, "", "core");
     assert_non_null(nc);
     assert_int_equal(nc->expected, md->expected_core[i]);
     assert_int_equal(nc->received, md->expected_core[i]);
@@ -568,7 +536,7 @@ static void test_a_year(void **state) {
   for (int i = 0; i < MONTHS; i++) {
     char month[8];
     month_of(i, month);
-    Pcn__FundsStatementPage *pg = statement(mgr2, month);
+    Pcn__FundsStatementPage *pg = its_statement(mgr2, month);
     assert_int_equal(pcn__funds_statement_page__get_packed_size(pg), len[i]);
     uint8_t *b = malloc(len[i]);
     pcn__funds_statement_page__pack(pg, b);
@@ -601,7 +569,7 @@ static void test_a_year(void **state) {
   for (int i = 0; i < MONTHS; i++) {
     char month[8];
     month_of(i, month);
-    Pcn__FundsStatementPage *pg = statement(mgr2, month);
+    Pcn__FundsStatementPage *pg = its_statement(mgr2, month);
     assert_int_equal(pcn__funds_statement_page__get_packed_size(pg), len[i]);
     uint8_t *b = malloc(len[i]);
     pcn__funds_statement_page__pack(pg, b);

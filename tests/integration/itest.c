@@ -976,3 +976,36 @@ int64_t its_backfill_paid(its_member *who, its_member *mgr, uint64_t meeting,
   assert_true(ok->entry > 0);
   return ok->pence;
 }
+
+const Pcn__Response *its_arrs_claim(its_member *m, const char *month,
+                                    int64_t pence, int want) {
+  Pcn__FundsArrsClaim c = PCN__FUNDS_ARRS_CLAIM__INIT;
+  c.month = (char *)month;
+  c.pence = pence;
+  c.reference = "ARRS portal";
+  c.note = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM;
+  req.funds_arrs_claim = &c;
+  return its_expect(m, &req, want);
+}
+
+Pcn__FundsStatementPage *its_statement(its_member *m, const char *month) {
+  Pcn__FundsStatement st = PCN__FUNDS_STATEMENT__INIT;
+  st.month = (char *)month;
+  st.practice = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_STATEMENT;
+  req.funds_statement = &st;
+  return its_expect(m, &req, PCN__STATUS_CODE__OK)->funds_statement_page;
+}
+
+const Pcn__FundsStatementRow *
+its_statement_row(const Pcn__FundsStatementPage *pg, const char *practice,
+                  const char *stream) {
+  for (size_t i = 0; i < pg->n_rows; i++)
+    if (!strcmp(pg->rows[i]->practice, practice) &&
+        !strcmp(pg->rows[i]->stream, stream))
+      return pg->rows[i];
+  return NULL;
+}

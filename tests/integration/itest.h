@@ -256,6 +256,15 @@ void its_backfill_rate(its_member *m, const char *role, int64_t pph);
 uint64_t its_board_meeting(its_member *m, int32_t day);
 void its_attend(its_member *m, uint64_t meeting, const char *user,
                 uint32_t minutes);
+/* The network's ARRS claim for month (YYYY-MM), expecting want. */
+const Pcn__Response *its_arrs_claim(its_member *m, const char *month,
+                                    int64_t pence, int want);
+/* The network's statement for month, every practice's rows. */
+Pcn__FundsStatementPage *its_statement(its_member *m, const char *month);
+/* Its row for practice ("" the network's) and stream, or NULL. */
+const Pcn__FundsStatementRow *
+its_statement_row(const Pcn__FundsStatementPage *pg, const char *practice,
+                  const char *stream);
 /* who claims backfill for user's attendance, mgr approves it paid from core
  * on date; the pence paid. */
 int64_t its_backfill_paid(its_member *who, its_member *mgr, uint64_t meeting,
