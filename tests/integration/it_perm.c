@@ -689,10 +689,9 @@ static void test_walk(void **state) {
         const Pcn__Response *resp = its_call(actors[a], &r);
         /* A record the actor may not see is refused as missing: NOT_FOUND
          * (test_hidden_is_missing holds it to the missing answer). */
-        int denied =
-            resp->status->code == PCN__STATUS_CODE__PERMISSION_DENIED ||
-            (resp->status->code == PCN__STATUS_CODE__NOT_FOUND && targeted &&
-             !allowed);
+        int denied = resp->status->code == PCN__STATUS_CODE__PERMISSION_DENIED ||
+                     (resp->status->code == PCN__STATUS_CODE__NOT_FOUND &&
+                      targeted && !allowed);
         if (denied == allowed)
           fail_msg("%s by %s on target '%s': table says %s, server said %d "
                    "(%s)",
@@ -766,8 +765,8 @@ static void test_refusals_say_what_to_do(void **state) {
 
 /* The packed Status of resp with every decimal `from` in its message
  * written as `to` (malloc'd; *len its size). */
-static uint8_t *status_as(const Pcn__Response *resp, uint64_t from, uint64_t to,
-                          size_t *len) {
+static uint8_t *status_as(const Pcn__Response *resp, uint64_t from,
+                          uint64_t to, size_t *len) {
   char f[24], t[24], msg[1024] = "";
   snprintf(f, sizeof f, "%llu", (unsigned long long)from);
   snprintf(t, sizeof t, "%llu", (unsigned long long)to);
