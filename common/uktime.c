@@ -6,6 +6,7 @@
  */
 #include "uktime.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,14 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
   *d = (int)(doy - (153 * mp + 2) / 5 + 1);
   *m = (int)(mp < 10 ? mp + 3 : mp - 9);
   *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* The value of a run of at most 4 digits. */
+static int atoi_n(const char *s) {
+  int v = 0;
+  for (; *s >= '0' && *s <= '9'; s++)
+    v = v * 10 + (*s - '0');
+  return v;
 }
 
 /* Days since 1970 of the last Sunday of month mo of year y. */
@@ -219,4 +228,204 @@ void pcn_london_range(int64_t start_ms, int64_t end_ms, const char *dash,
     snprintf(out, n, "%s %s%s%s %s", a, za, gap, b + 11, zb);
   else
     snprintf(out, n, "%s%s%s %s", a, dash, b + 11, za);
+}
+
+/* ------------------------------------------------- dates in words */
+
+static const char *const month_names[12] = {
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december"};
+static const char *const day_names[7] = {"monday",   "tuesday", "wednesday",
+                                         "thursday", "friday",  "saturday",
+                                         "sunday"};
+static const char *const month_abbr[12] = {"Jan", "Feb", "Mar", "Apr",
+                                           "May", "Jun", "Jul", "Aug",
+                                           "Sep", "Oct", "Nov", "Dec"};
+static const char *const day_abbr[7] = {"Mon", "Tue", "Wed", "Thu",
+                                        "Fri", "Sat", "Sun"};
+
+/* 0 = Monday; 1970-01-01 was a Thursday. */
+static int weekday_of(int64_t day) {
+  return (int)(((day % 7) + 7 + 3) % 7);
+}
+
+/* The index of the month or day name that the word w (lowered letters,
+ * length n) begins, from three letters ("sept", "tues", "thurs" too), or
+ * -1. */
+static int name_index(const char *w, size_t n, const char *const *names,
+                      int count) {
+  if (n < 3) return -1;
+  for (int i = 0; i < count; i++)
+    if (n <= strlen(names[i]) && strncmp(w, names[i], n) == 0) return i;
+  return -1;
+}
+
+/* Splits s into tokens, runs of letters (lowered) or of digits; spaces,
+ * commas and the separators / . - only part them. An ordinal suffix after
+ * a number ("9th") is dropped. The count, or -1 for anything else. */
+typedef struct tok {
+  char s[16];
+  size_t n;
+  int digits;
+} tok;
+
+static int tokenize(const char *s, tok *t, int max) {
+  int k = 0;
+  while (*s) {
+    unsigned char c = (unsigned char)*s;
+    if (isspace(c) || c == ',' || c == '/' || c == '.' || c == '-') {
+      s++;
+      continue;
+    }
+    int dig = isdigit(c) != 0;
+    if (!dig && !isalpha(c)) return -1;
+    char w[16];
+    size_t n = 0;
+    while (*s && (dig ? isdigit((unsigned char)*s) != 0
+                      : isalpha((unsigned char)*s) != 0)) {
+      if (n == sizeof w - 1) return -1;
+      w[n++] = (char)tolower((unsigned char)*s);
+      s++;
+    }
+    w[n] = 0;
+    if (!dig && k > 0 && t[k - 1].digits &&
+        (!strcmp(w, "st") || !strcmp(w, "nd") || !strcmp(w, "rd") ||
+         !strcmp(w, "th")))
+      continue;
+    if (k == max) return -1;
+    memcpy(t[k].s, w, n + 1);
+    t[k].n = n;
+    t[k].digits = dig;
+    k++;
+  }
+  return k;
+}
+
+static const char *const HOW =
+    "Type a date as 9 Dec, 9/12/2026 or 2026-12-09 (day first).";
+
+int pcn_date_parse_uk(const char *s, int32_t today, int32_t *day,
+                      const char **why) {
+  tok t[4];
+  const char *dummy;
+  if (!why) why = &dummy;
+  *why = HOW;
+  if (!s) return -1;
+  int k = tokenize(s, t, 4);
+  if (k <= 0) {
+    if (k == 0) *why = "Give a date, as 9 Dec or 9/12/2026.";
+    return -1;
+  }
+  if (k == 1 && !t[0].digits) {
+    if (strcmp(t[0].s, "today") == 0) return *day = today, 0;
+    if (strcmp(t[0].s, "tomorrow") == 0) return *day = today + 1, 0;
+  }
+  int i = 0, wd = -1;
+  if (!t[0].digits) { /* a weekday first */
+    wd = name_index(t[0].s, t[0].n, day_names, 7);
+    if (wd < 0) {
+      if (name_index(t[0].s, t[0].n, month_names, 12) >= 0)
+        *why = k == 1 ? "Give the day as well as the month, as 9 Dec."
+                      : "Give the day before the month, as 9 Dec.";
+      return -1;
+    }
+    i = 1;
+  }
+  int y = -1, mo = -1, d = -1;
+  if (k - i == 3 && t[i].digits && t[i].n == 4) { /* 2026-12-09 */
+    if (!t[i + 1].digits || !t[i + 2].digits || t[i + 1].n > 2 ||
+        t[i + 2].n > 2)
+      return -1;
+    y = atoi_n(t[i].s);
+    mo = atoi_n(t[i + 1].s);
+    d = atoi_n(t[i + 2].s);
+  } else if (k - i >= 2 && k - i <= 3 && t[i].digits) {
+    if (t[i].n > 2) return -1;
+    d = atoi_n(t[i].s);
+    int j = i + 1;
+    if (t[j].digits) {
+      if (t[j].n > 2) return -1;
+      mo = atoi_n(t[j].s);
+    } else {
+      mo = name_index(t[j].s, t[j].n, month_names, 12);
+      if (mo < 0) return -1;
+      mo++;
+    }
+    j++;
+    if (j < k) {
+      if (!t[j].digits || (t[j].n != 2 && t[j].n != 4) || j + 1 != k) return -1;
+      y = atoi_n(t[j].s);
+      if (t[j].n == 2) y += 2000;
+    }
+  } else {
+    return -1;
+  }
+  if (mo < 1 || mo > 12) {
+    *why = mo > 12 ? "There is no month 13 or later: write the day first, "
+                     "as 9/12/2026 for 9 December."
+                   : HOW;
+    return -1;
+  }
+  if (y < 0) { /* the year that puts the date nearest today */
+    int64_t ty;
+    int tm, td;
+    civil_from_days(today, &ty, &tm, &td);
+    y = (int)ty;
+    if (d >= 1 && d <= days_in_month(y, mo)) {
+      int64_t c = days_from_civil(y, mo, d);
+      if (c < today - 182)
+        y++;
+      else if (c > today + 183)
+        y--;
+    } else if (d == 29 && mo == 2) {
+      y += 4 - y % 4; /* no 29 Feb this year: the next one */
+      while (days_in_month(y, 2) != 29)
+        y += 4;
+    }
+  }
+  if (y < 2000 || y > 2199) {
+    *why = "Give a year from 2000 to 2199.";
+    return -1;
+  }
+  if (d < 1 || d > days_in_month(y, mo)) {
+    static const char *const short_month[12] = {
+        NULL,
+        "February has 28 days (29 in a leap year).",
+        NULL,
+        "April has 30 days.",
+        NULL,
+        "June has 30 days.",
+        NULL,
+        NULL,
+        "September has 30 days.",
+        NULL,
+        "November has 30 days.",
+        NULL};
+    if (d > 28 && short_month[mo - 1]) *why = short_month[mo - 1];
+    return -1;
+  }
+  int64_t c = days_from_civil(y, mo, d);
+  if (wd >= 0 && weekday_of(c) != wd) {
+    *why = "That weekday is not the date's: check the day, or leave the "
+           "weekday out.";
+    return -1;
+  }
+  *day = (int32_t)c;
+  return 0;
+}
+
+void pcn_date_words(int32_t day, int32_t today, int with_weekday,
+                    int always_year, char *out, size_t n) {
+  int64_t y, ty;
+  int m, d, tm, td;
+  if (!n) return;
+  civil_from_days(day, &y, &m, &d);
+  civil_from_days(today, &ty, &tm, &td);
+  const char *wd = with_weekday ? day_abbr[weekday_of(day)] : NULL;
+  if (y == ty && !always_year)
+    snprintf(out, n, "%s%s%d %s", wd ? wd : "", wd ? " " : "", d,
+             month_abbr[m - 1]);
+  else
+    snprintf(out, n, "%s%s%d %s %lld", wd ? wd : "", wd ? " " : "", d,
+             month_abbr[m - 1], (long long)y);
 }

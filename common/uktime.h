@@ -73,4 +73,22 @@ void pcn_london_format_zone(int64_t utc_ms, char out[21]);
 void pcn_london_range(int64_t start_ms, int64_t end_ms, const char *dash,
                       const char *gap, char *out, size_t n);
 
+/* A date as people in England type it (issue 19), day before month:
+ * "2026-12-09", "9/12/2026", "9/12/26", "9/12", "9.12.2026", "9 Dec",
+ * "9th December 2026", "Tue 9 Dec", "Tuesday, 9 December 2026", "today",
+ * "tomorrow"; month names in full or their first three letters, any case.
+ * A year left out means the one that puts the date nearest to today (the
+ * six months either side): "9 Jan" typed in December is next January, "2
+ * Dec" typed on 6 December is this week's. Two-digit years are 20YY. A
+ * weekday, if given, must be the date's. today is London's date as days
+ * since 1970 (pcn_date_today). 0 with *day set (days since 1970, a year in
+ * 2000..2199), or -1 with *why a sentence saying what to type instead. */
+int pcn_date_parse_uk(const char *s, int32_t today, int32_t *day,
+                      const char **why);
+/* "Tue 9 Dec" (with_weekday, without the year) when day is in the same year
+ * as today, else "Tue 9 Dec 2026" / "9 Dec 2026"; always_year adds the
+ * year either way. Always NUL-terminated; 20 bytes suffice. */
+void pcn_date_words(int32_t day, int32_t today, int with_weekday,
+                    int always_year, char *out, size_t n);
+
 #endif

@@ -1,5 +1,5 @@
 /* members.c - the people of the network: invite, list, show, disable,
- * change role.
+ * enable again, change role.
  *
  * Records: members (u32 id -> pcn.Member), member_by_name (username -> id),
  * invites (SHA-256(token) -> InviteRecord). A member exists from the moment
@@ -277,6 +277,39 @@ static int disable_apply(wtx *w, wjob *job) {
   return member_save(w, job, m);
 }
 
+/* Enabling only clears the flag: the sessions that disabling ended stay
+ * ended, so the member logs in afresh. Only a PCN manager may do it (the
+ * permission table), so a practice manager who disabled someone by mistake
+ * asks the PCN manager, who sees the whole network's people. */
+static int enable_prepare(req_ctx *ctx, wjob *job) {
+  (void)job;
+  const char *name = ctx->req->member_enable->username;
+  Pcn__Member *m;
+  MDB_txn *txn = ctx_txn(ctx);
+  if (!txn || member_lookup(txn, &ctx->srv->st, name, ctx->arena, &m) != 0)
+    return ctx_fail_field(ctx, PCN__STATUS_CODE__NOT_FOUND, "username",
+                          "No member with that username.");
+  if (perm_check(ctx, m->practice, 0)) return ctx->status->code;
+  return PCN__STATUS_CODE__OK;
+}
+
+static int enable_apply(wtx *w, wjob *job) {
+  const char *name = job->req->member_enable->username;
+  Pcn__Member *m;
+  int rc = member_lookup(w->txn, w->st, name, &job->arena, &m);
+  if (rc == MDB_NOTFOUND)
+    return wtx_fail(w, PCN__STATUS_CODE__NOT_FOUND,
+                    "No member with that username.");
+  if (rc) return wtx_lmdb(w, rc, "reading the member");
+  if (!m->disabled) {
+    job->resp.body_case = PCN__RESPONSE__BODY_MEMBER;
+    job->resp.member = m;
+    return PCN__STATUS_CODE__OK; /* already: nothing changes, no event */
+  }
+  m->disabled = 0;
+  return member_save(w, job, m);
+}
+
 static void member_after(server *s, wjob *job) {
   if (job->resp.body_case == PCN__RESPONSE__BODY_MEMBER)
     auth_member_changed(s, job->resp.member);
@@ -389,6 +422,8 @@ const req_entry members_entries[] = {
      member_get_read, NULL, NULL, NULL},
     {PCN__REQUEST__BODY_MEMBER_DISABLE, "disable members", REQ_WRITE, R_PCNM,
      R_PCNM | R_PM, R_PCNM, NULL, disable_prepare, disable_apply, member_after},
+    {PCN__REQUEST__BODY_MEMBER_ENABLE, "enable members again", REQ_WRITE,
+     R_PCNM, R_PCNM, R_PCNM, NULL, enable_prepare, enable_apply, member_after},
     {PCN__REQUEST__BODY_MEMBER_SET_ROLE, "change members' roles", REQ_WRITE,
      R_PCNM, R_PCNM | R_PM, R_PCNM, NULL, role_prepare, role_apply,
      member_after},

@@ -1,4 +1,4 @@
-/* cmd_member.c - pcn member invite|list|show|disable|role|email. */
+/* cmd_member.c - pcn member invite|list|show|disable|enable|role|email. */
 #include <stdio.h>
 #include <string.h>
 
@@ -123,6 +123,23 @@ static int disable_run(cli_ctx *c) {
   return c->json ? print_member(c, r->member) : EXIT_DONE;
 }
 
+/* Issue 19: the way back from disable. Their old sessions stay ended, so
+ * the message says they log in again. */
+static int enable_run(cli_ctx *c) {
+  Pcn__MemberEnable e = PCN__MEMBER_ENABLE__INIT;
+  e.username = (char *)c->arg[0];
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEMBER_ENABLE;
+  req.member_enable = &e;
+  int rc;
+  const Pcn__Response *r = member_req(c, &req, &rc);
+  if (!r) return rc;
+  if (!c->json)
+    printf("%s is enabled again; they can log in with their password.\n",
+           e.username);
+  return c->json ? print_member(c, r->member) : EXIT_DONE;
+}
+
 static int role_run(cli_ctx *c) {
   Pcn__MemberSetRole s = PCN__MEMBER_SET_ROLE__INIT;
   int role;
@@ -208,6 +225,14 @@ const cli_cmd member_cmds[] = {
      "pcn member disable jo",
      {{0}},
      disable_run},
+    {"member",
+     "enable",
+     "USERNAME",
+     1,
+     "enable a disabled member again (PCN manager only); they log in afresh",
+     "pcn member enable jo",
+     {{0}},
+     enable_run},
     {"member",
      "role",
      "USERNAME",

@@ -1,22 +1,29 @@
 /* people.c - the Practices and Members views: the network's practices and
  * members, loaded after the first connect and kept live from the feed.
  * The PCN manager adds practices, invites members (the code is shown
- * ready to copy), changes their roles and disables them; everyone else sees the
- * lists. Anyone sets their own e-mail address (the selected member's, for
- * whoever manages them); it shows in the member's row, and the calendar
- * export names invitees by it (pcn_desk_member_directory). The server
- * decides who may do what; a refusal shows as its sentence.
+ * ready to copy), changes their roles, disables them and enables them
+ * again (each asked first, naming the person; issue 19); everyone else
+ * sees the lists. Members show in words (words.h): their name, their role
+ * and their practice's name, the username and ODS code in the row's
+ * tooltip; a member's row is rebuilt when a practice's name arrives. Anyone
+ * sets their own e-mail address (the selected member's, for whoever manages
+ * them); it shows in the member's row, and the calendar export names invitees
+ * by it (pcn_desk_member_directory). The server decides who may do what; a
+ * refusal shows as its sentence.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "deskpriv.h"
+#include "words.h"
 
 struct _PcnRecordRow {
   GObject parent;
   char *key, *title, *subtitle;
   int disabled;
-  char *name, *email; /* members only: display name and e-mail ("") */
+  char *name, *email;   /* members: display name and e-mail (""); practices:
+                          the name */
+  char *practice, *tip; /* members: ODS code; the row's tooltip */
+  int role;
 };
 
 G_DEFINE_TYPE(PcnRecordRow, pcn_record_row, G_TYPE_OBJECT)
@@ -28,6 +35,8 @@ static void pcn_record_row_finalize(GObject *o) {
   g_free(r->subtitle);
   g_free(r->name);
   g_free(r->email);
+  g_free(r->practice);
+  g_free(r->tip);
   G_OBJECT_CLASS(pcn_record_row_parent_class)->finalize(o);
 }
 
@@ -79,35 +88,118 @@ static PcnRecordRow *row_new(const char *key, char *title, char *subtitle,
   return n;
 }
 
-static void upsert(GListStore *store, const char *key, char *title,
-                   char *subtitle, int disabled) {
-  upsert_row(store, row_new(key, title, subtitle, disabled));
-}
-
 /* The subtitle names the list size in force today and the date its
  * figure applies from (none for the list size the practice was added
  * with). */
+static void words_of_member(pcn_desk *d, PcnRecordRow *n);
+static void refresh_members(pcn_desk *d);
+
 static void put_practice(pcn_desk *d, const Pcn__Practice *p) {
-  upsert(d->practices, p->ods, g_strdup_printf("%s  %s", p->ods, p->name),
-         g_strdup_printf("%u registered patients%s%s", p->list_size,
-                         p->list_size_from[0] ? " from " : "",
-                         p->list_size_from),
-         0);
+  PcnRecordRow *n = row_new(
+      p->ods, g_strdup_printf("%s  %s", p->ods, p->name),
+      g_strdup_printf("%u registered patients%s%s", p->list_size,
+                      p->list_size_from[0] ? " from " : "", p->list_size_from),
+      0);
+  n->name = g_strdup(p->name);
+  upsert_row(d->practices, n);
+  refresh_members(d); /* their rows name the practice */
 }
 
 static void load_practices(pcn_desk *d);
 
+/* The row's words: the name as the title; role, practice by name, e-mail
+ * and "Disabled" below; username and ODS code in the tooltip. */
+static void words_of_member(pcn_desk *d, PcnRecordRow *n) {
+  const char *where = desk_practice_words(d, n->practice);
+  g_free(n->title);
+  g_free(n->subtitle);
+  g_free(n->tip);
+  n->title = g_strdup(n->name && n->name[0] ? n->name : n->key);
+  n->subtitle = g_strdup_printf("%s%s%s%s%s%s", desk_role_words(n->role),
+                                n->practice[0] ? " at " : "", where,
+                                n->email[0] ? " · " : "", n->email,
+                                n->disabled ? " · Disabled" : "");
+  n->tip = n->practice[0] ? g_strdup_printf("Username %s; practice code %s",
+                                            n->key, n->practice)
+                          : g_strdup_printf("Username %s", n->key);
+}
+
+static void refresh_members(pcn_desk *d) {
+  if (!d->members) return;
+  GListModel *m = G_LIST_MODEL(d->members);
+  guint count = g_list_model_get_n_items(m);
+  for (guint i = 0; i < count; i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    words_of_member(d, r);
+    g_object_unref(r);
+  }
+  if (count) g_list_model_items_changed(m, 0, count, count);
+}
+
+/* The Disable button says Enable for a disabled member (people.c keeps it
+ * on the store: "toggle"). */
+static void sync_disable_button(pcn_desk *d);
+
 static void put_member(pcn_desk *d, const Pcn__Member *m) {
-  PcnRecordRow *n = row_new(
-      m->username, g_strdup_printf("%s (%s)", m->display_name, m->username),
-      g_strdup_printf("%s%s%s%s%s%s", pcn_role_name(m->role),
-                      m->practice[0] ? " at " : "", m->practice,
-                      m->email[0] ? " · " : "", m->email,
-                      m->disabled ? " · disabled" : ""),
-      m->disabled);
+  PcnRecordRow *n = row_new(m->username, NULL, NULL, m->disabled);
   n->name = g_strdup(m->display_name);
   n->email = g_strdup(m->email);
+  n->practice = g_strdup(m->practice);
+  n->role = m->role;
+  words_of_member(d, n);
+  /* The row is replaced: whoever was selected stays selected. */
+  PcnRecordRow *sel =
+      d->members_sel ? gtk_single_selection_get_selected_item(d->members_sel)
+                     : NULL;
+  int was = sel && !strcmp(sel->key, m->username);
   upsert_row(d->members, n);
+  if (was) {
+    guint count = g_list_model_get_n_items(G_LIST_MODEL(d->members));
+    for (guint i = 0; i < count; i++) {
+      PcnRecordRow *r = g_list_model_get_item(G_LIST_MODEL(d->members), i);
+      if (!strcmp(r->key, m->username))
+        gtk_single_selection_set_selected(d->members_sel, i);
+      g_object_unref(r);
+    }
+  }
+  sync_disable_button(d);
+}
+
+/* Looks a row up by key in store; borrowed, or NULL. */
+static PcnRecordRow *row_of(GListStore *store, const char *key) {
+  if (!store || !key) return NULL;
+  GListModel *m = G_LIST_MODEL(store);
+  guint count = g_list_model_get_n_items(m);
+  PcnRecordRow *hit = NULL;
+  for (guint i = 0; i < count && !hit; i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    if (!strcmp(r->key, key)) hit = r;
+    g_object_unref(r); /* the store keeps it */
+  }
+  return hit;
+}
+
+const char *people_member_name(pcn_desk *d, const char *username) {
+  PcnRecordRow *r = row_of(d->members, username);
+  return r ? r->name : NULL;
+}
+
+const char *people_practice_name(pcn_desk *d, const char *ods) {
+  PcnRecordRow *r = row_of(d->practices, ods);
+  return r ? r->name : NULL;
+}
+
+void people_member_keys(pcn_desk *d, const char *practice, GPtrArray *out) {
+  if (!d->members) return;
+  GListModel *m = G_LIST_MODEL(d->members);
+  guint count = g_list_model_get_n_items(m);
+  for (guint i = 0; i < count; i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    if (!r->disabled &&
+        (!practice || !practice[0] || !strcmp(r->practice, practice)))
+      g_ptr_array_add(out, r->key);
+    g_object_unref(r);
+  }
 }
 
 Pcn__Member *pcn_desk_member_directory(pcn_desk *d, size_t *n) {
@@ -206,6 +298,7 @@ static void row_bind(GtkSignalListItemFactory *f, GtkListItem *item,
   GtkWidget *t = gtk_widget_get_first_child(gtk_list_item_get_child(item));
   gtk_label_set_text(GTK_LABEL(t), r->title);
   gtk_label_set_text(GTK_LABEL(gtk_widget_get_next_sibling(t)), r->subtitle);
+  gtk_widget_set_tooltip_text(gtk_list_item_get_child(item), r->tip);
   if (r->disabled)
     gtk_widget_add_css_class(t, "dim-label");
   else
@@ -223,6 +316,9 @@ static GtkWidget *list_of(GListStore *store, const char *name,
   gtk_single_selection_set_can_unselect(sel, TRUE);
   if (sel_out) *sel_out = sel;
   GtkWidget *list = gtk_list_view_new(GTK_SELECTION_MODEL(sel), f);
+  /* The sidebar style marks the selected row plainly (issue 19: the plain
+   * list's highlight was hard to see, and Disable acts on it). */
+  gtk_widget_add_css_class(list, "navigation-sidebar");
   gtk_widget_set_name(list, name);
   gtk_accessible_update_property(GTK_ACCESSIBLE(list),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
@@ -436,27 +532,109 @@ static void on_invite(GtkButton *b, gpointer ud) {
   form_show(fm);
 }
 
-static void on_disabled(pcn_client *cl, const Pcn__Response *r, void *ud) {
-  (void)cl;
-  pcn_desk *d = ud;
-  if (r->status->code != PCN__STATUS_CODE__OK)
-    gtk_label_set_text(GTK_LABEL(d->members_note), r->status->message);
-  else
-    gtk_label_set_text(GTK_LABEL(d->members_note), "Disabled; their sessions "
-                                                   "have ended.");
+/* ------------------------------------------------- disable and enable */
+
+/* What a confirmed Disable or Enable sends: the member asked about, by
+ * username (the row may be replaced while the dialog is open). */
+typedef struct able {
+  pcn_desk *d;
+  char *username;
+  int enable;
+} able;
+
+static void able_free(gpointer p) {
+  able *a = p;
+  g_free(a->username);
+  g_free(a);
 }
 
+static void on_abled(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->members) return;
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    char words[600];
+    desk_error_words(r->status, words, sizeof words);
+    desk_note(d->members_note, words, 1);
+    return;
+  }
+  const Pcn__Member *m = r->member;
+  char *text =
+      m->disabled
+          ? g_strdup_printf("%s is disabled; their sessions have ended.",
+                            m->display_name)
+          : g_strdup_printf("%s is enabled again and can log in.",
+                            m->display_name);
+  desk_note(d->members_note, text, 0);
+  g_free(text);
+  put_member(d, m); /* at once; the feed's event says the same */
+}
+
+static void able_go(gpointer ud) {
+  able *a = ud;
+  pcn_desk *d = a->d;
+  Pcn__MemberDisable dis = PCN__MEMBER_DISABLE__INIT;
+  Pcn__MemberEnable en = PCN__MEMBER_ENABLE__INIT;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  if (a->enable) {
+    en.username = a->username;
+    req.body_case = PCN__REQUEST__BODY_MEMBER_ENABLE;
+    req.member_enable = &en;
+  } else {
+    dis.username = a->username;
+    req.body_case = PCN__REQUEST__BODY_MEMBER_DISABLE;
+    req.member_disable = &dis;
+  }
+  desk_send(d, d->members_note, &req, on_abled);
+}
+
+/* Disable (or, for a disabled member, Enable) asks first, naming the
+ * person and what happens. */
 static void on_disable(GtkButton *b, gpointer ud) {
   (void)b;
   pcn_desk *d = ud;
   PcnRecordRow *r = picked_member(d);
   if (!r) return;
-  Pcn__MemberDisable m = PCN__MEMBER_DISABLE__INIT;
-  m.username = r->key;
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_MEMBER_DISABLE;
-  req.member_disable = &m;
-  pcn_client_call(d->cl, &req, on_disabled, d);
+  able *a = g_new0(able, 1);
+  a->d = d;
+  a->username = g_strdup(r->key);
+  a->enable = r->disabled;
+  const char *who = r->name && r->name[0] ? r->name : r->key;
+  char *heading =
+      g_strdup_printf(a->enable ? "Enable %s again?" : "Disable %s?", who);
+  char *body =
+      a->enable
+          ? g_strdup_printf("%s will be able to log in again with their "
+                            "password. Their old sessions stay ended.",
+                            who)
+          : g_strdup_printf("%s will be logged out everywhere and cannot log "
+                            "in until re-enabled; their records stay.",
+                            who);
+  desk_confirm(GTK_WINDOW(d->window), heading, body,
+               a->enable ? "_Enable" : "_Disable", !a->enable, able_go, a,
+               able_free);
+  g_free(heading);
+  g_free(body);
+}
+
+static void sync_disable_button(pcn_desk *d) {
+  GtkWidget *b =
+      d->members ? g_object_get_data(G_OBJECT(d->members), "toggle") : NULL;
+  if (!b) return;
+  PcnRecordRow *r = gtk_single_selection_get_selected_item(d->members_sel);
+  int enable = r && r->disabled;
+  gtk_button_set_label(GTK_BUTTON(b), enable ? "_Enable" : "_Disable");
+  gtk_widget_set_name(b, enable ? "Enable" : "Disable");
+  if (enable)
+    gtk_widget_remove_css_class(b, "destructive-action");
+  else
+    gtk_widget_add_css_class(b, "destructive-action");
+}
+
+static void on_member_selected(GObject *o, GParamSpec *ps, gpointer ud) {
+  (void)o;
+  (void)ps;
+  sync_disable_button(ud);
 }
 
 static void on_role_go(GtkButton *b, gpointer ud) {
@@ -565,6 +743,9 @@ GtkWidget *members_view_new(pcn_desk *d) {
   gtk_box_append(GTK_BOX(bar), email);
   gtk_box_append(GTK_BOX(box), bar);
   gtk_box_append(GTK_BOX(box), list_of(d->members, "Members", &d->members_sel));
+  g_object_set_data(G_OBJECT(d->members), "toggle", disable);
+  g_signal_connect(d->members_sel, "notify::selected",
+                   G_CALLBACK(on_member_selected), d);
   return box;
 }
 

@@ -5,7 +5,11 @@
  * works; the new member appears live in Jo's window; the manager disables
  * them from the list. Jo sets her own e-mail address (a bad one is refused
  * with the server's sentence) and the manager sets Sam's; both show in
- * the rows of both windows.
+ * the rows of both windows. Rows are in words (issue 19): names, roles
+ * and practice names, the codes in the tooltip. Disable asks first,
+ * naming the person: Cancel changes nothing on the server, Disable in the
+ * dialog disables, and the row then offers Enable (asked too), which lets
+ * them back in.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,12 +66,48 @@ static void select_member(GtkWidget *win, const char *username) {
   }
 }
 
+/* Sam's row in m (a reference). */
+static PcnRecordRow *sam_row(GListModel *m) {
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    if (!strcmp(pcn_record_row_key(r), "sam")) return r;
+    g_object_unref(r);
+  }
+  fail_msg("no row for sam");
+  return NULL;
+}
+
+/* What the server says of Sam, asked by the PCN manager. */
+static int sam_disabled(fixture *f) {
+  Pcn__MemberGet g = PCN__MEMBER_GET__INIT;
+  g.username = "sam";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEMBER_GET;
+  req.member_get = &g;
+  const Pcn__Response *r = its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
+  return r->member->disabled;
+}
+static int want_disabled;
+static int sam_is(fixture *f) {
+  return sam_disabled(f) == want_disabled;
+}
+
+/* Sam's row in model no longer says Disabled. */
+static int sam_enabled_row(fixture *f) {
+  (void)f;
+  PcnRecordRow *r = sam_row(model);
+  int yes = !strstr(pcn_record_row_subtitle(r), "Disabled");
+  g_object_unref(r);
+  return yes;
+}
+
 static void test_people(void **state) {
   fixture *f = *state;
   GtkWidget *jo_win = GTK_WIDGET(pcn_desk_window(f->d));
   assert_true(wait_row(f, pcn_desk_practices(f->d), "F84001", NULL));
-  assert_true(wait_row(f, pcn_desk_members(f->d), "manager", "pcn_manager"));
-  assert_true(wait_row(f, pcn_desk_members(f->d), "jo", "at F84001"));
+  assert_true(wait_row(f, pcn_desk_members(f->d), "manager", "PCN manager"));
+  assert_true(wait_row(f, pcn_desk_members(f->d), "jo",
+                       "Practice manager at Riverside Surgery"));
 
   /* Jo may not add a practice: the form says why and keeps the fields. */
   dtest_show_page(jo_win, "practices");
@@ -118,7 +158,8 @@ static void test_people(void **state) {
       "code");
   assert_non_null(code);
   its_member *sam = its_join(f->s, code);
-  assert_true(wait_row(f, pcn_desk_members(f->d), "sam", "staff at F84002"));
+  assert_true(
+      wait_row(f, pcn_desk_members(f->d), "sam", "Staff at Hill Surgery"));
   gtk_window_destroy(GTK_WINDOW(form_win));
 
   /* The manager picks Sam in the list. */
@@ -132,8 +173,8 @@ static void test_people(void **state) {
       GTK_DROP_DOWN(find_widget(form_win, GTK_TYPE_DROP_DOWN, NULL)), 0);
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Practice"), "F84002");
   dtest_click(form_win, "Change");
-  assert_true(
-      wait_row(f, pcn_desk_members(f->d), "sam", "practice_manager at F84002"));
+  assert_true(wait_row(f, pcn_desk_members(f->d), "sam",
+                       "Practice manager at Hill Surgery"));
   /* Jo sets her own e-mail address (nothing selected: her own). */
   dtest_show_page(jo_win, "members");
   dtest_click(jo_win, "Set e-mail");
@@ -162,11 +203,58 @@ static void test_people(void **state) {
   assert_true(wait_row(f, pcn_desk_members(f->d), "sam",
                        "sam.hill@hillsurgery.nhs.uk"));
 
-  /* The changed row is a new one: pick Sam again, then disable. */
+  /* The row speaks words, not codes: the name as its title, the
+   * username and ODS code only in its tooltip. */
+  PcnRecordRow *row = sam_row(pcn_desk_members(mgr_desk));
+  assert_string_equal(pcn_record_row_title(row), "Sam Hill");
+  assert_null(strstr(pcn_record_row_subtitle(row), "F84002"));
+  assert_null(strstr(pcn_record_row_subtitle(row), "practice_manager"));
+  g_object_unref(row);
+
+  /* Disable asks first, naming Sam and what happens; Cancel changes
+   * nothing on the server. */
   select_member(mgr_win, "sam");
   dtest_click(mgr_win, "Disable");
-  assert_true(wait_row(f, pcn_desk_members(f->d), "sam", "disabled"));
+  GtkWidget *dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  assert_true(dtest_label_under(dlg, "Disable Sam Hill?"));
+  assert_true(dtest_label_under(dlg, "Sam Hill will be logged out everywhere "
+                                     "and cannot log in until re-enabled; "
+                                     "their records stay."));
+  shot(dlg, "desktop-members-confirm");
+  dtest_click(dlg, "Cancel");
+  spin_ms(300);
+  assert_false(sam_disabled(f));
+  assert_null(
+      strstr(pcn_record_row_subtitle(row = sam_row(pcn_desk_members(mgr_desk))),
+             "Disabled"));
+  g_object_unref(row);
+
+  /* Disable in the dialog disables; the row says so and offers Enable. */
+  dtest_click(mgr_win, "Disable");
+  dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  dtest_click(dlg, "Disable");
+  assert_true(wait_row(f, pcn_desk_members(f->d), "sam", "Disabled"));
+  assert_true(wait_row(f, pcn_desk_members(mgr_desk), "sam", "Disabled"));
+  assert_true(sam_disabled(f));
+  spin_ms(200);
+  assert_non_null(find_widget(mgr_win, GTK_TYPE_BUTTON, "Enable"));
   shot(mgr_win, "desktop-members");
+
+  /* Enable, asked too, brings Sam back. */
+  dtest_click(mgr_win, "Enable");
+  dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  assert_true(dtest_label_under(dlg, "Enable Sam Hill again?"));
+  dtest_click(dlg, "Enable");
+  want_disabled = 0;
+  assert_true(spin_until(f, sam_is, 5000));
+  /* Both windows show Sam enabled again. */
+  model = pcn_desk_members(f->d);
+  assert_true(spin_until(f, sam_enabled_row, 5000));
+  model = pcn_desk_members(mgr_desk);
+  assert_true(spin_until(f, sam_enabled_row, 5000));
   its_member_free(sam);
   gtk_window_destroy(GTK_WINDOW(mgr_win));
   pcn_desk_free(mgr_desk);

@@ -42,7 +42,8 @@ streams = {
                 dict(member_list=pb.MemberList()),
                 dict(member_get=pb.MemberGet(username="manager")),
                 dict(member_set_role=pb.MemberSetRole(username="jo", role=pb.STAFF, practice="F84001")),
-                dict(member_disable=pb.MemberDisable(username="jo"))],
+                dict(member_disable=pb.MemberDisable(username="jo")),
+                dict(member_enable=pb.MemberEnable(username="jo"))],
     "feed": [dict(subscribe=pb.Subscribe(since_seq=0)), dict(ping=pb.Ping()),
              dict(unsubscribe=pb.Unsubscribe())],
     # Issue 6's areas, with the clock moved so that their ticks run on what

@@ -6,7 +6,7 @@
 # CLI's contract: --json parses on every command, usage errors are one
 # line and exit 1, refusals exit 2 with the server's sentence, a stale
 # version shows the task as it is now, disabling a member ends their
-# session, and a stopped server gives exit 3.
+# session until they are enabled again, and a stopped server gives exit 3.
 . "$(dirname "$0")/cli_common.bash" "$1"
 jo() { as jo "$@"; }
 
@@ -81,6 +81,14 @@ ok
 mgr member disable jo > /dev/null
 expect 2 jo whoami
 grep -q 'pcn login' "$tmp/err" || fail "disabled member's message: $(cat "$tmp/err")"
+# ... and enabling them (issue 19) lets them log in again, afresh.
+mgr member enable --help | grep -q 'pcn member enable jo' || fail "pcn member enable --help"
+[ "$(mgr member enable jo --json | json 'd.get("disabled", False)')" = False ] ||
+  fail "member enable --json"
+mgr member enable jo | grep -q 'jo is enabled again' || fail "member enable says so"
+expect 2 jo whoami
+echo "jo's own long password" | jo login --user jo --password-stdin > /dev/null
+[ "$(jo whoami --json | json 'd["username"]')" = jo ] || fail "jo logs in after enable"
 ok
 
 # --- logout, login, password; --server and PCN_SERVER

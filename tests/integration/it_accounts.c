@@ -237,6 +237,35 @@ static void test_disable_and_role(void **state) {
   Pcn__Request lr = its_login_req(&l, "jo", ITEST_PASSWORD);
   its_expect(&anon, &lr, PCN__STATUS_CODE__UNAUTHENTICATED);
 
+  /* Issue 19: the way back. A practice manager may disable their own
+   * practice's people but not enable them; the PCN manager may. */
+  its_member *pat =
+      its_add_member(s, mgr, "pat", PCN__ROLE__PRACTICE_MANAGER, "F84001");
+  Pcn__MemberEnable en = PCN__MEMBER_ENABLE__INIT;
+  en.username = "jo";
+  Pcn__Request er = PCN__REQUEST__INIT;
+  er.body_case = PCN__REQUEST__BODY_MEMBER_ENABLE;
+  er.member_enable = &en;
+  its_expect(pat, &er, PCN__STATUS_CODE__PERMISSION_DENIED);
+  its_expect(&anon, &lr, PCN__STATUS_CODE__UNAUTHENTICATED);
+  en.username = "nobody";
+  resp = its_expect(mgr, &er, PCN__STATUS_CODE__NOT_FOUND);
+  assert_string_equal(resp->status->details->field, "username");
+  en.username = "jo";
+  resp = its_expect(mgr, &er, PCN__STATUS_CODE__OK);
+  assert_false(resp->member->disabled);
+  uint32_t v = resp->member->version;
+  /* Enabling twice changes nothing. */
+  resp = its_expect(mgr, &er, PCN__STATUS_CODE__OK);
+  assert_int_equal(resp->member->version, v);
+  /* Their old session stays ended; their password works again. */
+  assert_null(pcn_sync_connect(&c2, err, sizeof err, &cls));
+  its_member *jo2 = its_login(s, "jo", ITEST_PASSWORD);
+  resp = its_call(jo2, &who);
+  assert_int_equal(resp->status->code, PCN__STATUS_CODE__OK);
+  its_member_free(jo2);
+  its_member_free(pat);
+
   /* The network keeps a PCN manager: the only one cannot go. */
   d.username = "manager";
   its_expect(mgr, &dr, PCN__STATUS_CODE__FAILED_PRECONDITION);

@@ -137,6 +137,15 @@ static int build(world *w, int bc, const char *target, Pcn__Request *r,
     scratch[1] = d->username;
     return 1;
   }
+  case PCN__REQUEST__BODY_MEMBER_ENABLE: {
+    Pcn__MemberEnable *d = calloc(1, sizeof *d);
+    pcn__member_enable__init(d);
+    d->username = target_member(w, target);
+    r->member_enable = d;
+    scratch[0] = d;
+    scratch[1] = d->username;
+    return 1;
+  }
   case PCN__REQUEST__BODY_MEMBER_SET_ROLE: {
     Pcn__MemberSetRole *sr = calloc(1, sizeof *sr);
     pcn__member_set_role__init(sr);

@@ -49,6 +49,8 @@ static const policy want[] = {
     {PCN__REQUEST__BODY_MEMBER_LIST, 0, ALL, ALL, ALL, 0},
     {PCN__REQUEST__BODY_MEMBER_GET, 0, ALL, ALL, ALL, 0},
     {PCN__REQUEST__BODY_MEMBER_DISABLE, 0, PCNM, PCNM | PM, PCNM, 0},
+    /* Issue 19: only the PCN manager lets a disabled member back in. */
+    {PCN__REQUEST__BODY_MEMBER_ENABLE, 0, PCNM, PCNM, PCNM, 0},
     {PCN__REQUEST__BODY_MEMBER_SET_ROLE, 0, PCNM, PCNM | PM, PCNM, 0},
     /* ... and each member their own address. */
     {PCN__REQUEST__BODY_MEMBER_SET_EMAIL, 0, PCNM, PCNM | PM, PCNM, 1},

@@ -165,6 +165,109 @@ static void test_machine_zone_ignored(void **state) {
   assert_true(today == a || today == b);
 }
 
+/* Issue 19: dates as people in England type and read them. Today is
+ * Sunday 6 December 2026 for these. */
+static int32_t uk(const char *s, int32_t today) {
+  int32_t d = -1;
+  const char *why = NULL;
+  int rc = pcn_date_parse_uk(s, today, &d, &why);
+  if (rc) {
+    assert_non_null(why);
+    return -1;
+  }
+  return d;
+}
+
+static void test_date_parse_uk(void **state) {
+  (void)state;
+  int32_t today = (int32_t)pcn_days_from_civil(2026, 12, 6);
+  int32_t dec9 = (int32_t)pcn_days_from_civil(2026, 12, 9);
+  const char *same[] = {"2026-12-09",
+                        "9/12/2026",
+                        "9/12/26",
+                        "09/12/2026",
+                        "9.12.2026",
+                        "9 Dec",
+                        "9 dec",
+                        "9 December 2026",
+                        "9th December",
+                        "Wed 9 Dec",
+                        "Wednesday, 9 December 2026",
+                        "  9 DEC 26 ",
+                        "9-Dec-2026",
+                        "9/12"};
+  for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+    int32_t got = uk(same[i], today);
+    if (got != dec9) fail_msg("\"%s\" gave day %d", same[i], got);
+  }
+  assert_int_equal(uk("today", today), today);
+  assert_int_equal(uk("Tomorrow", today), today + 1);
+  /* A year left out: the date nearest today. */
+  assert_int_equal(uk("9 Jan", today), pcn_days_from_civil(2027, 1, 9));
+  assert_int_equal(uk("2 Dec", today), pcn_days_from_civil(2026, 12, 2));
+  assert_int_equal(uk("1 Jul", today), pcn_days_from_civil(2026, 7, 1));
+  assert_int_equal(uk("1/6", today), pcn_days_from_civil(2027, 6, 1));
+  assert_int_equal(uk("29 Feb", today), pcn_days_from_civil(2028, 2, 29));
+  assert_int_equal(uk("29/2/2028", today), pcn_days_from_civil(2028, 2, 29));
+  assert_int_equal(uk("1 Sept 2027", today), pcn_days_from_civil(2027, 9, 1));
+
+  /* Refused, each with a sentence that says what to type. */
+  const char *why = NULL;
+  int32_t d;
+  assert_int_equal(pcn_date_parse_uk("31/2/2027", today, &d, &why), -1);
+  assert_non_null(strstr(why, "February has 28 days"));
+  assert_int_equal(pcn_date_parse_uk("31 April 2027", today, &d, &why), -1);
+  assert_non_null(strstr(why, "April has 30 days"));
+  assert_int_equal(pcn_date_parse_uk("9/13/2026", today, &d, &why), -1);
+  assert_non_null(strstr(why, "day first"));
+  assert_int_equal(pcn_date_parse_uk("Dec", today, &d, &why), -1);
+  assert_non_null(strstr(why, "day as well"));
+  assert_int_equal(pcn_date_parse_uk("", today, &d, &why), -1);
+  assert_non_null(strstr(why, "Give a date"));
+  assert_int_equal(pcn_date_parse_uk("   ", today, &d, &why), -1);
+  assert_int_equal(pcn_date_parse_uk("Dec 9", today, &d, &why), -1);
+  assert_non_null(strstr(why, "day before the month"));
+  assert_int_equal(pcn_date_parse_uk("Tue 9 Dec", today, &d, &why), -1);
+  assert_non_null(strstr(why, "weekday"));
+  const char *bad[] = {"0/12/2026",  "32 Dec",      "9 Decx",    "9 Dex",
+                       "9/12/1999",  "9/12/2200",   "9/12/202",  "2026-13-01",
+                       "2026-12-32", "9 12 2026 1", "next week", "9:12",
+                       "9/12/2026x", "999/1",       "29/2/2027", NULL};
+  for (int i = 0; i < 15; i++) {
+    why = NULL;
+    if (pcn_date_parse_uk(bad[i], today, &d, &why) != -1 || !why)
+      fail_msg("\"%s\" was not refused with words", bad[i]);
+  }
+  assert_int_equal(pcn_date_parse_uk(NULL, today, &d, &why), -1);
+}
+
+static void test_date_words(void **state) {
+  (void)state;
+  int32_t today = (int32_t)pcn_days_from_civil(2026, 12, 6);
+  char out[24];
+  pcn_date_words((int32_t)pcn_days_from_civil(2026, 12, 9), today, 1, 0, out,
+                 sizeof out);
+  assert_string_equal(out, "Wed 9 Dec");
+  pcn_date_words((int32_t)pcn_days_from_civil(2026, 12, 9), today, 0, 1, out,
+                 sizeof out);
+  assert_string_equal(out, "9 Dec 2026");
+  pcn_date_words((int32_t)pcn_days_from_civil(2027, 1, 12), today, 0, 0, out,
+                 sizeof out);
+  assert_string_equal(out, "12 Jan 2027");
+  pcn_date_words((int32_t)pcn_days_from_civil(2027, 1, 12), today, 1, 0, out,
+                 sizeof out);
+  assert_string_equal(out, "Tue 12 Jan 2027");
+  pcn_date_words(today, today, 1, 0, out, 6);
+  assert_string_equal(out, "Sun 6");
+  /* What the words say, the parser reads back. */
+  for (int32_t day = today - 400; day < today + 400; day += 7) {
+    int32_t back;
+    pcn_date_words(day, today, 1, 1, out, sizeof out);
+    assert_int_equal(pcn_date_parse_uk(out, today, &back, NULL), 0);
+    assert_int_equal(back, day);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ranges),
@@ -172,6 +275,8 @@ int main(void) {
       cmocka_unit_test(test_refused),
       cmocka_unit_test(test_dates),
       cmocka_unit_test(test_machine_zone_ignored),
+      cmocka_unit_test(test_date_parse_uk),
+      cmocka_unit_test(test_date_words),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,86 @@
+/* words.h - the desktop's shared vocabulary (issue 19): what every page
+ * shows a person instead of the wire's codes. Dates as people in England
+ * read them ("Wed 9 Dec", "9 Dec 2027"), times in UK time ("Wed 9 Dec,
+ * 14:00"), roles, people and practices by name, the server's refusals
+ * without their field prefix and CLI advice, a confirmation dialog, a
+ * date entry with a calendar, and a person picker. Pages adopt these one
+ * by one; nothing here sends a request.
+ *
+ * The pure parts (dates, roles, error words) need no display; the reading
+ * of typed dates is common/uktime.c's pcn_date_parse_uk, shared with the
+ * CLI. Names come from the Members and Practices lists people.c keeps
+ * live from the feed (people_member_name, people_practice_name).
+ */
+#ifndef PCN_WORDS_H
+#define PCN_WORDS_H
+
+#include "deskpriv.h"
+
+/* desk_date_words' flags: the weekday ("Wed 9 Dec"), the year even when it
+ * is this year's ("9 Dec 2026"). */
+#define DESK_DATE_WEEKDAY 1
+#define DESK_DATE_YEAR 2
+/* "YYYY-MM-DD" in words: "Wed 9 Dec" this year, "9 Dec 2027" otherwise (as
+ * flags ask). Anything that is not a date is copied as it is ("" stays
+ * ""). Always NUL-terminated; 24 bytes suffice. */
+void desk_date_words(const char *iso, char *out, size_t n, int flags);
+/* An instant in UK time: "Wed 9 Dec, 14:00" ("9 Dec 2027, 14:00" in
+ * another year); 32 bytes suffice. */
+void desk_datetime_words(int64_t ms, char *out, size_t n);
+/* "Practice manager", "PCN manager", "Clinical director", "Staff",
+ * "Clinician"; a static string. */
+const char *desk_role_words(int role);
+/* The member's display name, or username itself when the Members list does
+ * not know them (yet). Valid until the list next changes. */
+const char *desk_person_words(pcn_desk *d, const char *username);
+/* The practice's name, or ods itself when not known (also for ""); the
+ * code for a tooltip is ods. Valid until the list next changes. */
+const char *desk_practice_words(pcn_desk *d, const char *ods);
+/* The server's message for the window: without a leading "field: " and
+ * with the clauses that give CLI advice (a `pcn ...` command in backquotes)
+ * left out. Always NUL-terminated. */
+void desk_error_words(const Pcn__Status *st, char *out, size_t n);
+/* Shows st's words in label (under field) and marks field with the "error"
+ * style; st NULL or OK clears both. */
+void desk_field_error(GtkWidget *field, GtkWidget *label,
+                      const Pcn__Status *st);
+
+/* Asks before something that cannot be taken back lightly: an
+ * AdwMessageDialog over parent with heading, body, "Cancel" and verb
+ * (destructive: red). cb(ud) runs only when verb is chosen; ud is freed
+ * with destroy (may be NULL) when the dialog goes, either way. Returns the
+ * dialog (named "Confirm", presented). */
+GtkWidget *desk_confirm(GtkWindow *parent, const char *heading,
+                        const char *body, const char *verb,
+                        gboolean destructive, void (*cb)(gpointer ud),
+                        gpointer ud, GDestroyNotify destroy);
+
+/* A date field: an entry that reads what people type (pcn_date_parse_uk)
+ * and a calendar button beside it. What it cannot read gets the "error"
+ * style and a tooltip that says what to type; what it reads, a tooltip in
+ * words. name names the entry for screen readers and the tests. */
+GtkWidget *desk_date_entry_new(const char *name);
+/* The date as "YYYY-MM-DD" into iso: 0; 1 if empty (iso ""); -1 if it
+ * cannot be read (iso "", *why set when why is not NULL). */
+int desk_date_entry_get(GtkWidget *w, char iso[11], const char **why);
+/* Shows iso ("" empties it) in words. */
+void desk_date_entry_set(GtkWidget *w, const char *iso);
+/* The entry inside (to type into, to mark). */
+GtkWidget *desk_date_entry_text(GtkWidget *w);
+
+/* A drop-down of people by display name over the Members list: enabled
+ * members, those of practice when practice is not NULL or "". The
+ * username picked, or NULL when there is no one. */
+GtkWidget *desk_person_picker_new(pcn_desk *d, const char *practice);
+const char *desk_person_picker_get(GtkWidget *picker);
+/* Picks username if the list has them; 0, or -1. */
+int desk_person_picker_set(GtkWidget *picker, const char *username);
+
+/* people.c: the lists' names. NULL when not known. */
+const char *people_member_name(pcn_desk *d, const char *username);
+const char *people_practice_name(pcn_desk *d, const char *ods);
+/* Appends the usernames (borrowed strings) of the enabled members, of
+ * practice when not NULL or "", to out in the list's order. */
+void people_member_keys(pcn_desk *d, const char *practice, GPtrArray *out);
+
+#endif
