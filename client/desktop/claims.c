@@ -583,3 +583,22 @@ void claims_free(pcn_desk *d) {
   g_free(t);
   d->claims = NULL;
 }
+
+/* ------------------------------------------------------------ registry */
+
+static int claims_shown(pcn_desk *d) {
+  return !desk_role_is_staff(d);
+}
+
+/* Not staff: practices claim backfill through their manager. */
+const desk_page claims_page = {
+    .id = "claims",
+    .title = "Claims",
+    .group = DESK_MONEY,
+    .icon = "document-send-symbolic",
+    .view_new = claims_view_new,
+    .load = claims_load,
+    .on_event = claims_on_event,
+    .free = claims_free,
+    .shown = claims_shown,
+};

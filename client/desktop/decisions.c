@@ -908,3 +908,17 @@ void decisions_free(pcn_desk *d) {
   g_hash_table_destroy(t->rows);
   g_free(t);
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* Everyone. */
+const desk_page decisions_page = {
+    .id = "decisions",
+    .title = "Decisions",
+    .group = DESK_WORK,
+    .icon = "emblem-ok-symbolic",
+    .view_new = decisions_view_new,
+    .load = decisions_load,
+    .on_event = decisions_on_event,
+    .free = decisions_free,
+};

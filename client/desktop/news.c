@@ -883,3 +883,17 @@ void news_free(pcn_desk *d) {
   g_free(s);
   d->news = NULL;
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* Everyone. */
+const desk_page news_page = {
+    .id = "news",
+    .title = "News",
+    .group = DESK_WORK,
+    .icon = "chat-message-new-symbolic",
+    .view_new = news_view_new,
+    .load = news_load,
+    .on_event = news_on_event,
+    .free = news_free,
+};
