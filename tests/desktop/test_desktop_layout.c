@@ -40,8 +40,7 @@ static GtkWidget *row_of(GtkWidget *win, const char *id) {
   GtkWidget *lb = find_widget(win, GTK_TYPE_LIST_BOX, "Sidebar");
   for (GtkWidget *c = gtk_widget_get_first_child(lb); c;
        c = gtk_widget_get_next_sibling(c))
-    if (GTK_IS_LIST_BOX_ROW(c) && !strcmp(gtk_widget_get_name(c), id))
-      return c;
+    if (GTK_IS_LIST_BOX_ROW(c) && !strcmp(gtk_widget_get_name(c), id)) return c;
   return NULL;
 }
 
@@ -217,8 +216,7 @@ static void resize(fixture *f, GtkWidget *win, int w, int h) {
 
 static int min_width(GtkWidget *w) {
   int min = 0, nat = 0;
-  gtk_widget_measure(w, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL,
-                     NULL);
+  gtk_widget_measure(w, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
   return min;
 }
 
@@ -266,10 +264,10 @@ static void test_adaptive(void **state) {
   dtest_press(back);
   spin_ms(400);
   GtkWidget *lb = find_widget(win, GTK_TYPE_LIST_BOX, "Sidebar");
-  assert_ptr_equal(adw_leaflet_get_visible_child(leaflet),
-                   gtk_widget_get_ancestor(
-                       gtk_widget_get_parent(gtk_widget_get_parent(lb)),
-                       GTK_TYPE_BOX));
+  assert_ptr_equal(
+      adw_leaflet_get_visible_child(leaflet),
+      gtk_widget_get_ancestor(gtk_widget_get_parent(gtk_widget_get_parent(lb)),
+                              GTK_TYPE_BOX));
   g_signal_emit_by_name(lb, "row-activated", row_of(win, "asks"));
   spin_ms(400);
   GtkStack *stack = GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL));
