@@ -586,6 +586,21 @@ void claims_free(pcn_desk *d) {
 
 /* ------------------------------------------------------------ registry */
 
+/* What waits on the member: for the PCN manager, the claims pending their
+ * decision. */
+static unsigned claims_needs_me(pcn_desk *d) {
+  desk_claims *t = d->claims;
+  if (!t || d->role != PCN__ROLE__PCN_MANAGER) return 0;
+  unsigned n = 0;
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, t->claims);
+  while (g_hash_table_iter_next(&it, NULL, &v))
+    n += ((Pcn__FundsClaim *)v)->state ==
+         PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING;
+  return n;
+}
+
 static int claims_shown(pcn_desk *d) {
   return !desk_role_is_staff(d);
 }
@@ -601,4 +616,5 @@ const desk_page claims_page = {
     .on_event = claims_on_event,
     .free = claims_free,
     .shown = claims_shown,
+    .needs_me = claims_needs_me,
 };

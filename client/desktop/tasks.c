@@ -598,6 +598,21 @@ GtkWindow *pcn_desk_new_task_window(pcn_desk *d) {
 
 /* ------------------------------------------------------------ registry */
 
+/* What waits on the member: their open tasks past their due date. */
+static unsigned tasks_needs_me(pcn_desk *d) {
+  desk_tasks *t = d->tasks;
+  if (!t || !d->username[0]) return 0;
+  unsigned n = 0;
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, t->by_id);
+  while (g_hash_table_iter_next(&it, NULL, &v)) {
+    PcnTaskRow *r = v;
+    n += !strcmp(r->assignee, d->username) && pcn_task_row_overdue(r);
+  }
+  return n;
+}
+
 /* Ctrl+N opens the new-task window and Ctrl+F the search, on the Tasks
  * page, wherever the window is. */
 static void act_new_task(GSimpleAction *a, GVariant *p, gpointer ud) {
@@ -638,4 +653,5 @@ const desk_page tasks_page = {
     .on_event = tasks_on_event,
     .free = tasks_free,
     .actions = tasks_actions,
+    .needs_me = tasks_needs_me,
 };
