@@ -2,9 +2,13 @@
  * building blocks the views share (deskpriv.h: form windows and their
  * fields, a page's bar, copies of records).
  *
- * Layout: a header whose subtitle is always the connection (connected,
+ * Layout: a sidebar of the pages, grouped, with badges, and the page under
+ * a header whose subtitle is always the connection (connected,
  * reconnecting with the countdown, or behind by N events while it catches
- * up), a sidebar of areas, and the area's view. The feed is a GtkListView
+ * up); the two sit in an AdwLeaflet that folds the sidebar away in a narrow
+ * window (issue 19). The pages come from the registry (pages.c,
+ * deskpriv.h's desk_page): this file names none of them but the Feed,
+ * which is its own, and the join view. The feed is a GtkListView
  * over a GListStore of PcnFeedRow, newest first: it scrolls a long history
  * without a widget per event.
  *
