@@ -723,8 +723,10 @@ static void on_page_shown(GObject *o, GParamSpec *p, gpointer ud) {
   (void)o;
   (void)p;
   pcn_desk *d = ud;
+  /* Not while the window goes (the stack empties as it is disposed). */
+  if (!d->page_rows || !gtk_widget_get_root(d->stack)) return;
   const char *id = gtk_stack_get_visible_child_name(GTK_STACK(d->stack));
-  if (!id || !d->page_rows) return;
+  if (!id) return;
   GtkWidget *row = id && !strcmp(id, "feed") ? d->feed_row : NULL;
   for (size_t i = 0; !row && i < desk_n_pages; i++)
     if (!strcmp(desk_pages[i]->id, id)) row = d->page_rows[i];
@@ -790,7 +792,9 @@ static GtkWidget *sidebar_pane(pcn_desk *d) {
                                   adw_window_title_new("PCN Hub", NULL));
   g_object_bind_property(d->leaflet, "folded", header, "show-end-title-buttons",
                          G_BINDING_SYNC_CREATE);
-  d->sidebar = gtk_list_box_new();
+  /* Held until pcn_desk_free: the badges are refreshed on a timer, which
+   * may run once after the window has gone. */
+  d->sidebar = g_object_ref_sink(gtk_list_box_new());
   gtk_widget_set_name(d->sidebar, "Sidebar");
   gtk_widget_add_css_class(d->sidebar, "navigation-sidebar");
   gtk_accessible_update_property(GTK_ACCESSIBLE(d->sidebar),
@@ -887,6 +891,7 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   adw_toast_overlay_set_child(ADW_TOAST_OVERLAY(d->toasts), d->leaflet);
   adw_application_window_set_content(ADW_APPLICATION_WINDOW(d->window),
                                      d->toasts);
+  on_page_shown(NULL, NULL, d); /* the Feed's row selected */
 }
 
 /* ------------------------------------------------------------ records */
@@ -1141,6 +1146,7 @@ void pcn_desk_free(pcn_desk *d) {
   if (d->feed_shown) g_object_unref(d->feed_shown);
   if (d->feed_filter) g_object_unref(d->feed_filter);
   g_object_unref(d->feed);
+  g_object_unref(d->sidebar);
   g_free(d->page_rows);
   g_free(d->page_badges);
   g_free(d->page_counts);

@@ -125,6 +125,10 @@ static void test_sidebar_per_role(void **state) {
   /* Jo, practice manager: every page (Practices and Network read-only). */
   GtkWidget *jo = GTK_WIDGET(pcn_desk_window(f->d));
   expect_line(f, jo, MANAGER_LINE);
+  /* The window opens on the Feed, its row selected. */
+  assert_ptr_equal(gtk_list_box_get_selected_row(GTK_LIST_BOX(
+                       find_widget(jo, GTK_TYPE_LIST_BOX, "Sidebar"))),
+                   row_of(jo, "feed"));
   /* The PCN manager: the same pages. */
   pcn_desk *m = open_as(f, f->mgr);
   expect_line(f, GTK_WIDGET(pcn_desk_window(m)), MANAGER_LINE);
