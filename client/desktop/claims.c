@@ -596,8 +596,7 @@ static unsigned claims_needs_me(pcn_desk *d) {
   gpointer v;
   g_hash_table_iter_init(&it, t->claims);
   while (g_hash_table_iter_next(&it, NULL, &v))
-    n += ((Pcn__FundsClaim *)v)->state ==
-         PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING;
+    n += ((Pcn__FundsClaim *)v)->state == PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING;
   return n;
 }
 
