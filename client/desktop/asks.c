@@ -791,3 +791,32 @@ void asks_free(pcn_desk *d) {
   g_free(a);
   d->asks = NULL;
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* What waits on the member: the open asks their practice still owes an
+ * answer to (a practice's members see only their practice's answers). The
+ * network's people owe none. */
+static unsigned asks_needs_me(pcn_desk *d) {
+  desk_asks *a = d->asks;
+  if (!a || is_network(d) || !d->practice[0]) return 0;
+  unsigned n = 0;
+  for (guint i = 0; i < a->rows->len; i++) {
+    const ask_row *r = a->rows->pdata[i];
+    n += is_open(r) && owing(r) > 0;
+  }
+  return n;
+}
+
+/* Everyone; the badge counts what the member's practice owes. */
+const desk_page asks_page = {
+    .id = "asks",
+    .title = "Asks",
+    .group = DESK_WORK,
+    .icon = "dialog-question-symbolic",
+    .view_new = asks_view_new,
+    .load = asks_load,
+    .on_event = asks_on_event,
+    .free = asks_free,
+    .needs_me = asks_needs_me,
+};

@@ -583,3 +583,37 @@ void claims_free(pcn_desk *d) {
   g_free(t);
   d->claims = NULL;
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* What waits on the member: for the PCN manager, the claims pending their
+ * decision. */
+static unsigned claims_needs_me(pcn_desk *d) {
+  desk_claims *t = d->claims;
+  if (!t || d->role != PCN__ROLE__PCN_MANAGER) return 0;
+  unsigned n = 0;
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, t->claims);
+  while (g_hash_table_iter_next(&it, NULL, &v))
+    n += ((Pcn__FundsClaim *)v)->state == PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING;
+  return n;
+}
+
+static int claims_shown(pcn_desk *d) {
+  return !desk_role_is_staff(d);
+}
+
+/* Not staff: practices claim backfill through their manager. */
+const desk_page claims_page = {
+    .id = "claims",
+    .title = "Claims",
+    .group = DESK_MONEY,
+    .icon = "document-send-symbolic",
+    .view_new = claims_view_new,
+    .load = claims_load,
+    .on_event = claims_on_event,
+    .free = claims_free,
+    .shown = claims_shown,
+    .needs_me = claims_needs_me,
+};

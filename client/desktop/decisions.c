@@ -908,3 +908,35 @@ void decisions_free(pcn_desk *d) {
   g_hash_table_destroy(t->rows);
   g_free(t);
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* What waits on the member: open decisions their practice votes on
+ * through them and has not voted on yet (the page's "waiting for"). */
+static unsigned decisions_needs_me(pcn_desk *d) {
+  desk_decisions *t = d->decisions;
+  if (!t || !d->practice[0]) return 0;
+  unsigned n = 0;
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, t->rows);
+  while (g_hash_table_iter_next(&it, NULL, &v)) {
+    dec_row *r = v;
+    n += is_open(r) && my_practice_votes(r) &&
+         !g_hash_table_contains(r->votes, d->practice);
+  }
+  return n;
+}
+
+/* Everyone. */
+const desk_page decisions_page = {
+    .id = "decisions",
+    .title = "Decisions",
+    .group = DESK_WORK,
+    .icon = "emblem-ok-symbolic",
+    .view_new = decisions_view_new,
+    .load = decisions_load,
+    .on_event = decisions_on_event,
+    .free = decisions_free,
+    .needs_me = decisions_needs_me,
+};

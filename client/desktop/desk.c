@@ -2,9 +2,13 @@
  * building blocks the views share (deskpriv.h: form windows and their
  * fields, a page's bar, copies of records).
  *
- * Layout: a header whose subtitle is always the connection (connected,
+ * Layout: a sidebar of the pages, grouped, with badges, and the page under
+ * a header whose subtitle is always the connection (connected,
  * reconnecting with the countdown, or behind by N events while it catches
- * up), a sidebar of areas, and the area's view. The feed is a GtkListView
+ * up); the two sit in an AdwLeaflet that folds the sidebar away in a narrow
+ * window (issue 19). The pages come from the registry (pages.c,
+ * deskpriv.h's desk_page): this file names none of them but the Feed,
+ * which is its own, and the join view. The feed is a GtkListView
  * over a GListStore of PcnFeedRow, newest first: it scrolls a long history
  * without a widget per event.
  *
@@ -213,9 +217,26 @@ static void on_rewind(pcn_client *cl, uint64_t lost, uint64_t from_seq,
   show_status(d);
 }
 
+static void sidebar_refresh(pcn_desk *d);
+
+/* The badges are asked again every second (a page's count can change on a
+ * response or the clock as well as on an event), and soon after events. */
 static gboolean on_tick(gpointer ud) {
   show_status(ud);
+  sidebar_refresh(ud);
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean badges_idle(gpointer ud) {
+  pcn_desk *d = ud;
+  d->badges_id = 0;
+  sidebar_refresh(d);
+  return G_SOURCE_REMOVE;
+}
+
+static void badges_soon(pcn_desk *d) {
+  if (!d->badges_id)
+    d->badges_id = g_idle_add_full(G_PRIORITY_LOW, badges_idle, d, NULL);
 }
 
 /* ------------------------------------------------------------ notices */
@@ -353,44 +374,22 @@ static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   pcn_desk *d = ud;
   if (ev->record_case == PCN__EVENT__RECORD_FUNDS_STREAM)
     desk_list_add(d->streams, ev->funds_stream->code);
-  tasks_on_event(d, ev);
-  people_on_event(d, ev);
-  network_on_event(d, ev);
-  asks_on_event(d, ev);
-  news_on_event(d, ev);
-  decisions_on_event(d, ev);
-  duties_on_event(d, ev);
-  meetings_on_event(d, ev);
-  funds_on_event(d, ev);
-  staff_on_event(d, ev);
-  plan_on_event(d, ev);
-  headroom_on_event(d, ev);
-  claims_on_event(d, ev);
-  statement_on_event(d, ev);
+  for (size_t i = 0; i < desk_n_pages; i++)
+    if (desk_pages[i]->on_event) desk_pages[i]->on_event(d, ev);
   maybe_notice(d, ev);
   certbanner_on_event(d, ev);
   g_ptr_array_add(d->feed_pending, row_from_event(ev));
   if (!d->feed_flush_id)
     d->feed_flush_id = g_idle_add_full(G_PRIORITY_DEFAULT, feed_flush, d, NULL);
+  badges_soon(d);
 }
 
 /* The pages load once the desk knows who is looking (their controls
  * depend on the member's role and practice), so no page asks for itself. */
 static void load_pages(pcn_desk *d) {
-  tasks_load(d);
-  people_load(d);
-  network_load(d);
-  asks_load(d);
-  news_load(d);
-  decisions_load(d);
-  duties_load(d);
-  meetings_load(d);
-  funds_load(d);
-  staff_load(d);
-  plan_load(d);
-  headroom_load(d);
-  claims_load(d);
-  statement_load(d);
+  for (size_t i = 0; i < desk_n_pages; i++)
+    if (desk_pages[i]->load) desk_pages[i]->load(d);
+  sidebar_refresh(d); /* the role is known: the rows it uses */
 }
 
 static void on_whoami(pcn_client *cl, const Pcn__Response *r, void *ud) {
@@ -533,7 +532,7 @@ static void on_feed_activate(GtkListView *lv, guint pos, gpointer ud) {
   if (r->task)
     taskwin_open(d, r->task);
   else if (fa && fa->page)
-    gtk_stack_set_visible_child_name(GTK_STACK(d->stack), fa->page);
+    desk_show_page(d, fa->page);
   g_object_unref(r);
 }
 
@@ -592,67 +591,175 @@ static GtkWidget *feed_view(pcn_desk *d) {
   return box;
 }
 
-static void act_new_task(GSimpleAction *a, GVariant *p, gpointer ud) {
-  (void)a;
-  (void)p;
-  pcn_desk *d = ud;
-  gtk_stack_set_visible_child_name(GTK_STACK(d->stack), "tasks");
-  tasks_new_dialog(d);
+/* ------------------------------------------------------------ sidebar */
+
+/* The sidebar (issue 19): the Feed, then desk_pages in their groups (a
+ * header over each group's first row), each row an icon, the title and a
+ * badge of what waits on the member ("Asks, 2 need you" to a screen
+ * reader), only the rows the member's role uses. Choosing a row shows its
+ * page; showing a page any other way (the feed's links, the shortcuts)
+ * selects its row. */
+
+static void badge_css(void) {
+  static int done;
+  if (done || !gdk_display_get_default()) return;
+  done = 1;
+  GtkCssProvider *css = gtk_css_provider_new();
+  gtk_css_provider_load_from_data(
+      css,
+      ".pcn-badge { background-color: @accent_bg_color; color: "
+      "@accent_fg_color; border-radius: 999px; padding: 0 7px; "
+      "min-width: 10px; font-weight: bold; font-size: smaller; }",
+      -1);
+  gtk_style_context_add_provider_for_display(
+      gdk_display_get_default(), GTK_STYLE_PROVIDER(css),
+      GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_unref(css);
 }
 
-static void act_search(GSimpleAction *a, GVariant *p, gpointer ud) {
-  (void)a;
-  (void)p;
-  pcn_desk *d = ud;
-  gtk_stack_set_visible_child_name(GTK_STACK(d->stack), "tasks");
-  tasks_focus_search(d);
+static GtkWidget *sidebar_row(const char *id, const char *title,
+                              const char *icon, int group, GtkWidget **badge) {
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 10);
+  gtk_widget_set_margin_start(box, 8);
+  gtk_widget_set_margin_end(box, 8);
+  gtk_widget_set_margin_top(box, 6);
+  gtk_widget_set_margin_bottom(box, 6);
+  gtk_box_append(GTK_BOX(box), gtk_image_new_from_icon_name(icon));
+  GtkWidget *l = gtk_label_new(title);
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  gtk_label_set_ellipsize(GTK_LABEL(l), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand(l, TRUE);
+  gtk_box_append(GTK_BOX(box), l);
+  GtkWidget *b = gtk_label_new("");
+  gtk_widget_add_css_class(b, "pcn-badge");
+  gtk_widget_set_valign(b, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible(b, FALSE);
+  gtk_box_append(GTK_BOX(box), b);
+  if (badge) *badge = b;
+  GtkWidget *row = gtk_list_box_row_new();
+  gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(row), box);
+  gtk_widget_set_name(row, id);
+  g_object_set_data(G_OBJECT(row), "page", (gpointer)id);
+  g_object_set_data(G_OBJECT(row), "group", GINT_TO_POINTER(group + 1));
+  gtk_accessible_update_property(GTK_ACCESSIBLE(row),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  return row;
 }
 
-/* Every action has a shortcut; nothing ever needs a refresh. */
-static void add_actions(pcn_desk *d, GtkApplication *app) {
-  const GActionEntry entries[] = {
-      {"new-task", act_new_task, NULL, NULL, NULL, {0}},
-      {"search", act_search, NULL, NULL, NULL, {0}},
-  };
-  g_action_map_add_action_entries(G_ACTION_MAP(d->window), entries,
-                                  G_N_ELEMENTS(entries), d);
-  const char *new_task[] = {"<Control>n", NULL};
-  const char *search[] = {"<Control>f", NULL};
-  gtk_application_set_accels_for_action(app, "win.new-task", new_task);
-  gtk_application_set_accels_for_action(app, "win.search", search);
+/* A group's name over its first shown row (the Feed has none). */
+static void sidebar_header(GtkListBoxRow *row, GtkListBoxRow *before,
+                           gpointer ud) {
+  (void)ud;
+  int g = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(row), "group"));
+  int gb = before
+               ? GPOINTER_TO_INT(g_object_get_data(G_OBJECT(before), "group"))
+               : 0;
+  if (g == 0 || g == gb) {
+    gtk_list_box_row_set_header(row, NULL);
+    return;
+  }
+  GtkWidget *h = gtk_list_box_row_get_header(row);
+  if (!h) {
+    h = gtk_label_new(desk_group_names[g - 1]);
+    gtk_label_set_xalign(GTK_LABEL(h), 0);
+    gtk_widget_add_css_class(h, "heading");
+    gtk_widget_add_css_class(h, "dim-label");
+    gtk_widget_set_margin_start(h, 12);
+    gtk_widget_set_margin_top(h, 12);
+    gtk_widget_set_margin_bottom(h, 4);
+    gtk_list_box_row_set_header(row, h);
+  } else {
+    gtk_label_set_text(GTK_LABEL(h), desk_group_names[g - 1]);
+  }
+}
+
+/* Each row shown or not for the member's role, and its badge. */
+static void sidebar_refresh(pcn_desk *d) {
+  if (!d->page_rows) return;
+  int moved = 0;
+  for (size_t i = 0; i < desk_n_pages; i++) {
+    const desk_page *p = desk_pages[i];
+    int shown = !p->shown || p->shown(d);
+    if (gtk_widget_get_visible(d->page_rows[i]) != shown) {
+      gtk_widget_set_visible(d->page_rows[i], shown);
+      moved = 1;
+    }
+    unsigned n = p->needs_me ? p->needs_me(d) : 0;
+    if (n == d->page_counts[i]) continue;
+    d->page_counts[i] = n;
+    char num[16], label[120];
+    snprintf(num, sizeof num, "%u", n);
+    gtk_label_set_text(GTK_LABEL(d->page_badges[i]), num);
+    gtk_widget_set_visible(d->page_badges[i], n > 0);
+    if (n)
+      snprintf(label, sizeof label, "%s, %u need%s you", p->title, n,
+               n == 1 ? "s" : "");
+    else
+      snprintf(label, sizeof label, "%s", p->title);
+    gtk_accessible_update_property(GTK_ACCESSIBLE(d->page_rows[i]),
+                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  }
+  if (moved) gtk_list_box_invalidate_headers(GTK_LIST_BOX(d->sidebar));
+}
+
+static void on_row_selected(GtkListBox *lb, GtkListBoxRow *row, gpointer ud) {
+  (void)lb;
+  pcn_desk *d = ud;
+  const char *id = row ? g_object_get_data(G_OBJECT(row), "page") : NULL;
+  if (id && gtk_stack_get_child_by_name(GTK_STACK(d->stack), id))
+    gtk_stack_set_visible_child_name(GTK_STACK(d->stack), id);
+}
+
+/* Choosing a row of the folded sidebar goes on to the page. */
+static void on_row_activated(GtkListBox *lb, GtkListBoxRow *row, gpointer ud) {
+  on_row_selected(lb, row, ud);
+  pcn_desk *d = ud;
+  if (adw_leaflet_get_folded(ADW_LEAFLET(d->leaflet)))
+    adw_leaflet_navigate(ADW_LEAFLET(d->leaflet),
+                         ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void on_page_shown(GObject *o, GParamSpec *p, gpointer ud) {
+  (void)o;
+  (void)p;
+  pcn_desk *d = ud;
+  /* Not while the window goes (the stack empties as it is disposed). */
+  if (!d->page_rows || !gtk_widget_get_root(d->stack)) return;
+  const char *id = gtk_stack_get_visible_child_name(GTK_STACK(d->stack));
+  if (!id) return;
+  GtkWidget *row = id && !strcmp(id, "feed") ? d->feed_row : NULL;
+  for (size_t i = 0; !row && i < desk_n_pages; i++)
+    if (!strcmp(desk_pages[i]->id, id)) row = d->page_rows[i];
+  GtkListBoxRow *sel = gtk_list_box_get_selected_row(GTK_LIST_BOX(d->sidebar));
+  if (row && GTK_WIDGET(sel) != row)
+    gtk_list_box_select_row(GTK_LIST_BOX(d->sidebar), GTK_LIST_BOX_ROW(row));
+}
+
+void desk_show_page(pcn_desk *d, const char *id) {
+  gtk_stack_set_visible_child_name(GTK_STACK(d->stack), id);
+  if (adw_leaflet_get_folded(ADW_LEAFLET(d->leaflet)))
+    adw_leaflet_navigate(ADW_LEAFLET(d->leaflet),
+                         ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 static void add_pages(pcn_desk *d) {
   gtk_stack_add_titled(GTK_STACK(d->stack), feed_view(d), "feed", "Feed");
-  gtk_stack_add_titled(GTK_STACK(d->stack), tasks_view_new(d), "tasks",
-                       "Tasks");
-  gtk_stack_add_titled(GTK_STACK(d->stack), asks_view_new(d), "asks", "Asks");
-  gtk_stack_add_titled(GTK_STACK(d->stack), news_view_new(d), "news", "News");
-  gtk_stack_add_titled(GTK_STACK(d->stack), decisions_view_new(d), "decisions",
-                       "Decisions");
-  gtk_stack_add_titled(GTK_STACK(d->stack), meetings_view_new(d), "meetings",
-                       "Meetings");
-  gtk_stack_add_titled(GTK_STACK(d->stack), duties_view_new(d), "duties",
-                       "Responsibilities");
-  gtk_stack_add_titled(GTK_STACK(d->stack), funds_view_new(d), "funds",
-                       "Funds");
-  gtk_stack_add_titled(GTK_STACK(d->stack), statement_view_new(d), "statement",
-                       "Statement");
-  gtk_stack_add_titled(GTK_STACK(d->stack), plan_view_new(d), "plan",
-                       "Funding plan");
-  gtk_stack_add_titled(GTK_STACK(d->stack), headroom_view_new(d), "headroom",
-                       "ARRS headroom");
-  gtk_stack_add_titled(GTK_STACK(d->stack), claims_view_new(d), "claims",
-                       "Claims");
-  gtk_stack_add_titled(GTK_STACK(d->stack), staff_view_new(d), "staff",
-                       "Shared staff");
-  gtk_stack_add_titled(GTK_STACK(d->stack), practices_view_new(d), "practices",
-                       "Practices");
-  gtk_stack_add_titled(GTK_STACK(d->stack), members_view_new(d), "members",
-                       "Members");
-  gtk_stack_add_titled(GTK_STACK(d->stack), network_view_new(d), "network",
-                       "Network");
-  add_actions(d, d->app);
+  d->feed_row = sidebar_row("feed", "Feed", "view-paged-symbolic", -1, NULL);
+  gtk_list_box_append(GTK_LIST_BOX(d->sidebar), d->feed_row);
+  d->page_rows = g_new0(GtkWidget *, desk_n_pages);
+  d->page_badges = g_new0(GtkWidget *, desk_n_pages);
+  d->page_counts = g_new0(unsigned, desk_n_pages);
+  for (size_t i = 0; i < desk_n_pages; i++) {
+    const desk_page *p = desk_pages[i];
+    gtk_stack_add_titled(GTK_STACK(d->stack), p->view_new(d), p->id, p->title);
+    d->page_rows[i] =
+        sidebar_row(p->id, p->title, p->icon, p->group, &d->page_badges[i]);
+    gtk_list_box_append(GTK_LIST_BOX(d->sidebar), d->page_rows[i]);
+    if (p->actions) p->actions(d);
+  }
+  gtk_widget_set_visible(g_object_get_data(G_OBJECT(d->leaflet), "pane"), TRUE);
+  on_page_shown(NULL, NULL, d);
+  sidebar_refresh(d);
 }
 
 static void set_title(pcn_desk *d) {
@@ -663,13 +770,74 @@ static void set_title(pcn_desk *d) {
   adw_window_title_set_title(ADW_WINDOW_TITLE(d->title), title);
 }
 
+/* The window folds below its breakpoint (issue 19): the sidebar and the
+ * page sit in an AdwLeaflet whose page pane asks for CONTENT_MIN pixels,
+ * so the two side by side need SIDEBAR_W + CONTENT_MIN and a narrower
+ * window shows one at a time (the page's header then has a back button to
+ * the sidebar). The pages scroll sideways inside their pane rather than
+ * widen the window: its minimum width comes from the leaflet, never from
+ * the widest page (it was 1301 px before). */
+#define SIDEBAR_W 200
+#define CONTENT_MIN 720
+
+static void on_back(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  adw_leaflet_navigate(ADW_LEAFLET(d->leaflet), ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static GtkWidget *sidebar_pane(pcn_desk *d) {
+  GtkWidget *header = adw_header_bar_new();
+  adw_header_bar_set_title_widget(ADW_HEADER_BAR(header),
+                                  adw_window_title_new("PCN Hub", NULL));
+  g_object_bind_property(d->leaflet, "folded", header, "show-end-title-buttons",
+                         G_BINDING_SYNC_CREATE);
+  /* Held until pcn_desk_free: the badges are refreshed on a timer, which
+   * may run once after the window has gone. */
+  d->sidebar = g_object_ref_sink(gtk_list_box_new());
+  gtk_widget_set_name(d->sidebar, "Sidebar");
+  gtk_widget_add_css_class(d->sidebar, "navigation-sidebar");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(d->sidebar),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Pages", -1);
+  gtk_list_box_set_header_func(GTK_LIST_BOX(d->sidebar), sidebar_header, d,
+                               NULL);
+  g_signal_connect(d->sidebar, "row-selected", G_CALLBACK(on_row_selected), d);
+  g_signal_connect(d->sidebar, "row-activated", G_CALLBACK(on_row_activated),
+                   d);
+  GtkWidget *scroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroll), GTK_POLICY_NEVER,
+                                 GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), d->sidebar);
+  gtk_widget_set_vexpand(scroll, TRUE);
+  GtkWidget *pane = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_size_request(pane, SIDEBAR_W, -1);
+  gtk_box_append(GTK_BOX(pane), header);
+  gtk_box_append(GTK_BOX(pane), scroll);
+  return pane;
+}
+
 static void build_window(pcn_desk *d, GtkApplication *app) {
+  badge_css();
   d->window = adw_application_window_new(app);
   gtk_window_set_default_size(GTK_WINDOW(d->window), 1024, 700);
   d->title = adw_window_title_new("PCN Hub", d->status);
   set_title(d);
+  d->leaflet = adw_leaflet_new();
+  adw_leaflet_set_can_navigate_back(ADW_LEAFLET(d->leaflet), TRUE);
   GtkWidget *header = adw_header_bar_new();
   adw_header_bar_set_title_widget(ADW_HEADER_BAR(header), d->title);
+  g_object_bind_property(d->leaflet, "folded", header,
+                         "show-start-title-buttons", G_BINDING_SYNC_CREATE);
+  GtkWidget *back = gtk_button_new_from_icon_name("go-previous-symbolic");
+  gtk_widget_set_tooltip_text(back, "Pages");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(back),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Back to the pages", -1);
+  gtk_widget_set_name(back, "Back to the pages");
+  g_signal_connect(back, "clicked", G_CALLBACK(on_back), d);
+  g_object_bind_property(d->leaflet, "folded", back, "visible",
+                         G_BINDING_SYNC_CREATE);
+  adw_header_bar_pack_start(ADW_HEADER_BAR(header), back);
   /* Notification settings, in the header's menu. */
   d->mute_check =
       gtk_check_button_new_with_mnemonic("_Notify me about what concerns me");
@@ -686,27 +854,44 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
                                  "Notification settings", -1);
   adw_header_bar_pack_end(ADW_HEADER_BAR(header), menu);
 
+  GtkWidget *pane = sidebar_pane(d);
+  g_object_set_data(G_OBJECT(d->leaflet), "pane", pane);
   d->stack = gtk_stack_new();
-  if (d->joined)
+  /* Each page as wide as it asks, not as the widest (the pane scrolls). */
+  gtk_stack_set_hhomogeneous(GTK_STACK(d->stack), FALSE);
+  g_signal_connect(d->stack, "notify::visible-child-name",
+                   G_CALLBACK(on_page_shown), d);
+  if (d->joined) {
     add_pages(d);
-  else
+  } else {
     gtk_stack_add_titled(GTK_STACK(d->stack), join_view_new(d), "join", "Join");
-  GtkWidget *sidebar = gtk_stack_sidebar_new();
-  gtk_stack_sidebar_set_stack(GTK_STACK_SIDEBAR(sidebar), GTK_STACK(d->stack));
-  gtk_widget_set_size_request(sidebar, 180, -1);
+    gtk_widget_set_visible(pane, FALSE);
+  }
+  GtkWidget *pages = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(pages),
+                                 GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(pages), d->stack);
+  gtk_widget_set_hexpand(pages, TRUE);
+  gtk_widget_set_vexpand(pages, TRUE);
 
-  GtkWidget *body = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_box_append(GTK_BOX(body), sidebar);
-  gtk_box_append(GTK_BOX(body), gtk_separator_new(GTK_ORIENTATION_VERTICAL));
-  gtk_box_append(GTK_BOX(body), d->stack);
-  GtkWidget *root = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append(GTK_BOX(root), header);
-  gtk_box_append(GTK_BOX(root), certbanner_new(d));
-  gtk_box_append(GTK_BOX(root), body);
+  GtkWidget *content = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_size_request(content, CONTENT_MIN, -1);
+  gtk_widget_set_hexpand(content, TRUE);
+  gtk_box_append(GTK_BOX(content), header);
+  gtk_box_append(GTK_BOX(content), certbanner_new(d));
+  gtk_box_append(GTK_BOX(content), pages);
+
+  adw_leaflet_append(ADW_LEAFLET(d->leaflet), pane);
+  AdwLeafletPage *sep = adw_leaflet_append(
+      ADW_LEAFLET(d->leaflet), gtk_separator_new(GTK_ORIENTATION_VERTICAL));
+  adw_leaflet_page_set_navigatable(sep, FALSE);
+  adw_leaflet_append(ADW_LEAFLET(d->leaflet), content);
+  adw_leaflet_set_visible_child(ADW_LEAFLET(d->leaflet), content);
   d->toasts = adw_toast_overlay_new();
-  adw_toast_overlay_set_child(ADW_TOAST_OVERLAY(d->toasts), root);
+  adw_toast_overlay_set_child(ADW_TOAST_OVERLAY(d->toasts), d->leaflet);
   adw_application_window_set_content(ADW_APPLICATION_WINDOW(d->window),
                                      d->toasts);
+  on_page_shown(NULL, NULL, d); /* the Feed's row selected */
 }
 
 /* ------------------------------------------------------------ records */
@@ -892,7 +1077,7 @@ void desk_joined(pcn_desk *d) {
   d->joined = 1;
   add_pages(d);
   if (join) gtk_stack_remove(GTK_STACK(d->stack), join);
-  gtk_stack_set_visible_child_name(GTK_STACK(d->stack), "feed");
+  desk_show_page(d, "feed");
   set_title(d);
   snprintf(d->status, sizeof d->status, "Connecting…");
   start_client(d);
@@ -929,20 +1114,9 @@ void pcn_desk_free(pcn_desk *d) {
   if (!d) return;
   g_source_remove(d->tick);
   taskwin_close_all(d);
-  tasks_free(d);
-  people_free(d);
-  network_free(d);
-  asks_free(d);
-  news_free(d);
-  decisions_free(d);
-  duties_free(d);
-  meetings_free(d);
-  funds_free(d);
-  staff_free(d);
-  plan_free(d);
-  headroom_free(d);
-  claims_free(d);
-  statement_free(d);
+  if (d->badges_id) g_source_remove(d->badges_id);
+  for (size_t i = 0; i < desk_n_pages; i++)
+    if (desk_pages[i]->free) desk_pages[i]->free(d);
   /* The pages are gone: their calls still outstanding are dropped, not
    * answered into freed pages. */
   if (d->cl) pcn_client_discard(d->cl);
@@ -972,6 +1146,10 @@ void pcn_desk_free(pcn_desk *d) {
   if (d->feed_shown) g_object_unref(d->feed_shown);
   if (d->feed_filter) g_object_unref(d->feed_filter);
   g_object_unref(d->feed);
+  g_object_unref(d->sidebar);
+  g_free(d->page_rows);
+  g_free(d->page_badges);
+  g_free(d->page_counts);
   g_free(d);
 }
 

@@ -23,6 +23,11 @@ struct pcn_desk {
   GtkCustomFilter *feed_filter;
   GtkWidget *feed_area, *feed_practice, *feed_mine;
   GtkWidget *window, *title, *stack, *feed_scroll, *feed_list;
+  /* The sidebar (desk.c): one row per desk_pages entry after the Feed's,
+   * each with its badge; the leaflet folds it away when narrow. */
+  GtkWidget *leaflet, *sidebar, *feed_row, **page_rows, **page_badges;
+  unsigned *page_counts;
+  guint badges_id;
   guint tick;
   char status[480];
   char rewind_note[160]; /* the server was restored: said in the header */
@@ -107,6 +112,55 @@ DESK_VIEW(headroom)
 DESK_VIEW(claims)
 DESK_VIEW(statement)
 #undef DESK_VIEW
+
+/* The page registry (issue 19). A page describes itself once, in its own
+ * file, as a const desk_page; pages.c lists them in sidebar order (the one
+ * file that names every page), and desk.c loops over that list to build,
+ * load, feed events to, badge and free them. id is the page's name in the
+ * stack (what the tests and the feed's links show). view_new is required;
+ * the others may be NULL: load runs once after the first connect (see
+ * DESK_VIEW), on_event sees every event, free runs as the window goes,
+ * shown says whether the member's role uses the page (NULL: everyone; the
+ * page stays in the stack, only its sidebar row goes), needs_me counts what
+ * waits on this member (the row's badge; 0 hides it) from what the page
+ * already holds, and actions adds the page's window actions and shortcuts
+ * (tasks' Ctrl+N, Ctrl+F). The badges are asked again after events and
+ * every second, so a page need not say when its count changes. */
+typedef enum desk_group {
+  DESK_WORK,
+  DESK_MONEY,
+  DESK_PEOPLE,
+  DESK_NETWORK,
+  DESK_N_GROUPS
+} desk_group;
+
+typedef struct desk_page {
+  const char *id, *title;
+  desk_group group;
+  const char *icon; /* a symbolic icon of Adwaita's theme */
+  GtkWidget *(*view_new)(pcn_desk *d);
+  void (*load)(pcn_desk *d);
+  void (*on_event)(pcn_desk *d, const Pcn__Event *ev);
+  void (*free)(pcn_desk *d);
+  int (*shown)(pcn_desk *d);
+  unsigned (*needs_me)(pcn_desk *d);
+  void (*actions)(pcn_desk *d);
+} desk_page;
+
+/* pages.c: every page, in sidebar order, and how many; the groups' names. */
+extern const desk_page *const desk_pages[];
+extern const size_t desk_n_pages;
+extern const char *const desk_group_names[DESK_N_GROUPS];
+/* Each page file's descriptor. */
+extern const desk_page tasks_page, asks_page, news_page, decisions_page,
+    meetings_page, duties_page, funds_page, statement_page, plan_page,
+    headroom_page, claims_page, staff_page, practices_page, members_page,
+    network_page;
+/* pages.c: the role rules several pages share. */
+int desk_role_is_staff(pcn_desk *d); /* staff or clinician */
+/* desk.c: shows page id (and, when the window is narrow, the content
+ * rather than the sidebar), as choosing its sidebar row does. */
+void desk_show_page(pcn_desk *d, const char *id);
 
 /* tasks.c */
 GtkWidget *tasks_view_new(pcn_desk *d);

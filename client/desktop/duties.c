@@ -981,3 +981,17 @@ void duties_free(pcn_desk *d) {
   g_free(t);
   d->duties = NULL;
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* Everyone. */
+const desk_page duties_page = {
+    .id = "duties",
+    .title = "Responsibilities",
+    .group = DESK_WORK,
+    .icon = "view-list-ordered-symbolic",
+    .view_new = duties_view_new,
+    .load = duties_load,
+    .on_event = duties_on_event,
+    .free = duties_free,
+};

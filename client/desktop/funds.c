@@ -544,3 +544,17 @@ void funds_free(pcn_desk *d) {
   g_free(t);
   d->funds = NULL;
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* Everyone: what the network received and shared is open to its members. */
+const desk_page funds_page = {
+    .id = "funds",
+    .title = "Funds",
+    .group = DESK_MONEY,
+    .icon = "accessories-calculator-symbolic",
+    .view_new = funds_view_new,
+    .load = funds_load,
+    .on_event = funds_on_event,
+    .free = funds_free,
+};

@@ -437,3 +437,22 @@ void headroom_free(pcn_desk *d) {
   g_free(t);
   d->headroom = NULL;
 }
+
+/* ------------------------------------------------------------ registry */
+
+static int headroom_shown(pcn_desk *d) {
+  return !desk_role_is_staff(d);
+}
+
+/* Not staff: ARRS claims and headroom are the managers' work. */
+const desk_page headroom_page = {
+    .id = "headroom",
+    .title = "ARRS headroom",
+    .group = DESK_MONEY,
+    .icon = "x-office-presentation-symbolic",
+    .view_new = headroom_view_new,
+    .load = headroom_load,
+    .on_event = headroom_on_event,
+    .free = headroom_free,
+    .shown = headroom_shown,
+};

@@ -750,3 +750,17 @@ gboolean pcn_desk_meeting_detail_ready(pcn_desk *d) {
   return d->meetings && d->meetings->shown &&
          d->meetings->shown->meeting->id == d->meetings->selected;
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* Everyone. */
+const desk_page meetings_page = {
+    .id = "meetings",
+    .title = "Meetings",
+    .group = DESK_WORK,
+    .icon = "x-office-calendar-symbolic",
+    .view_new = meetings_view_new,
+    .load = meetings_load,
+    .on_event = meetings_on_event,
+    .free = meetings_free,
+};

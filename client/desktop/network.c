@@ -312,3 +312,18 @@ guint pcn_desk_network_holidays(pcn_desk *d) {
     k++;
   return k;
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* Everyone (the settings read-only but for the PCN manager; the bank holidays
+ * are everyone's). */
+const desk_page network_page = {
+    .id = "network",
+    .title = "Network",
+    .group = DESK_NETWORK,
+    .icon = "network-workgroup-symbolic",
+    .view_new = network_view_new,
+    .load = network_load,
+    .on_event = network_on_event,
+    .free = network_free,
+};

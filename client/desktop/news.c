@@ -883,3 +883,32 @@ void news_free(pcn_desk *d) {
   g_free(s);
   d->news = NULL;
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* What waits on the member: news unread, or a policy to confirm, that has
+ * not expired. */
+static unsigned news_needs_me(pcn_desk *d) {
+  desk_news *s = d->news;
+  if (!s) return 0;
+  unsigned n = 0;
+  GHashTableIter iter;
+  gpointer v;
+  g_hash_table_iter_init(&iter, s->items);
+  while (g_hash_table_iter_next(&iter, NULL, &v))
+    n += needs_me(v) && !is_expired(s, v);
+  return n;
+}
+
+/* Everyone. */
+const desk_page news_page = {
+    .id = "news",
+    .title = "News",
+    .group = DESK_WORK,
+    .icon = "chat-message-new-symbolic",
+    .view_new = news_view_new,
+    .load = news_load,
+    .on_event = news_on_event,
+    .free = news_free,
+    .needs_me = news_needs_me,
+};

@@ -761,3 +761,27 @@ GListModel *pcn_desk_members(pcn_desk *d) {
 GListModel *pcn_desk_practices(pcn_desk *d) {
   return G_LIST_MODEL(d->practices);
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* Everyone (read-only but for the PCN manager); the two lists load and follow
+ * events together, so Members has no load of its own. */
+const desk_page practices_page = {
+    .id = "practices",
+    .title = "Practices",
+    .group = DESK_PEOPLE,
+    .icon = "user-home-symbolic",
+    .view_new = practices_view_new,
+    .load = people_load,
+    .on_event = people_on_event,
+    .free = people_free,
+};
+
+/* Everyone. */
+const desk_page members_page = {
+    .id = "members",
+    .title = "Members",
+    .group = DESK_PEOPLE,
+    .icon = "x-office-address-book-symbolic",
+    .view_new = members_view_new,
+};

@@ -568,3 +568,22 @@ void plan_free(pcn_desk *d) {
   g_free(t);
   d->plan = NULL;
 }
+
+/* ------------------------------------------------------------ registry */
+
+static int plan_shown(pcn_desk *d) {
+  return !desk_role_is_staff(d);
+}
+
+/* Not staff: budgets are the managers' and the clinical director's work. */
+const desk_page plan_page = {
+    .id = "plan",
+    .title = "Funding plan",
+    .group = DESK_MONEY,
+    .icon = "x-office-spreadsheet-symbolic",
+    .view_new = plan_view_new,
+    .load = plan_load,
+    .on_event = plan_on_event,
+    .free = plan_free,
+    .shown = plan_shown,
+};

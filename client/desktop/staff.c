@@ -831,3 +831,17 @@ void staff_free(pcn_desk *d) {
   g_free(t);
   d->staff = NULL;
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* Everyone. */
+const desk_page staff_page = {
+    .id = "staff",
+    .title = "Shared staff",
+    .group = DESK_PEOPLE,
+    .icon = "system-users-symbolic",
+    .view_new = staff_view_new,
+    .load = staff_load,
+    .on_event = staff_on_event,
+    .free = staff_free,
+};

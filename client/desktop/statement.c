@@ -536,3 +536,17 @@ void statement_free(pcn_desk *d) {
   g_free(t);
   d->statement = NULL;
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* Everyone: a month's money, as Funds. */
+const desk_page statement_page = {
+    .id = "statement",
+    .title = "Statement",
+    .group = DESK_MONEY,
+    .icon = "x-office-document-symbolic",
+    .view_new = statement_view_new,
+    .load = statement_load,
+    .on_event = statement_on_event,
+    .free = statement_free,
+};

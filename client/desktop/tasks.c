@@ -595,3 +595,63 @@ void tasks_new_dialog(pcn_desk *d) {
 GtkWindow *pcn_desk_new_task_window(pcn_desk *d) {
   return d->tasks && d->tasks->dialog ? GTK_WINDOW(d->tasks->dialog) : NULL;
 }
+
+/* ------------------------------------------------------------ registry */
+
+/* What waits on the member: their open tasks past their due date. */
+static unsigned tasks_needs_me(pcn_desk *d) {
+  desk_tasks *t = d->tasks;
+  if (!t || !d->username[0]) return 0;
+  unsigned n = 0;
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, t->by_id);
+  while (g_hash_table_iter_next(&it, NULL, &v)) {
+    PcnTaskRow *r = v;
+    n += !strcmp(r->assignee, d->username) && pcn_task_row_overdue(r);
+  }
+  return n;
+}
+
+/* Ctrl+N opens the new-task window and Ctrl+F the search, on the Tasks
+ * page, wherever the window is. */
+static void act_new_task(GSimpleAction *a, GVariant *p, gpointer ud) {
+  (void)a;
+  (void)p;
+  desk_show_page(ud, "tasks");
+  tasks_new_dialog(ud);
+}
+
+static void act_search(GSimpleAction *a, GVariant *p, gpointer ud) {
+  (void)a;
+  (void)p;
+  desk_show_page(ud, "tasks");
+  tasks_focus_search(ud);
+}
+
+static void tasks_actions(pcn_desk *d) {
+  const GActionEntry entries[] = {
+      {"new-task", act_new_task, NULL, NULL, NULL, {0}},
+      {"search", act_search, NULL, NULL, NULL, {0}},
+  };
+  g_action_map_add_action_entries(G_ACTION_MAP(d->window), entries,
+                                  G_N_ELEMENTS(entries), d);
+  const char *new_task[] = {"<Control>n", NULL};
+  const char *search[] = {"<Control>f", NULL};
+  gtk_application_set_accels_for_action(d->app, "win.new-task", new_task);
+  gtk_application_set_accels_for_action(d->app, "win.search", search);
+}
+
+/* Everyone. */
+const desk_page tasks_page = {
+    .id = "tasks",
+    .title = "Tasks",
+    .group = DESK_WORK,
+    .icon = "task-due-symbolic",
+    .view_new = tasks_view_new,
+    .load = tasks_load,
+    .on_event = tasks_on_event,
+    .free = tasks_free,
+    .actions = tasks_actions,
+    .needs_me = tasks_needs_me,
+};
