@@ -17,12 +17,20 @@
  *
  * Notices (desk_notice): a new proposal, a reminder for the member's
  * practice, a decision that closed.
+ *
+ * Issue 19: times in words, UK time ("Wed 9 Dec, 17:00"); practices by
+ * name (the code in the tooltip), people by name; the vote's reason field
+ * only on a consent decision (the only rule that reads it: an objection
+ * gives its reason), and in the proposal form the line saying so only
+ * when consent is picked; the closing date typed as people write it or
+ * picked from a calendar, with a time beside it; a refusal in words under
+ * the field it names; withdrawing asks first.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "deskpriv.h"
 #include "uktime.h"
+#include "words.h"
 #include "validate.h"
 
 typedef struct vote_cell {
@@ -47,7 +55,8 @@ typedef struct dec_row {
 typedef struct desk_decisions desk_decisions;
 struct desk_decisions {
   GtkWidget *list, *show, *summary, *form, *f_title, *f_text, *f_rule,
-      *f_closes, *f_error, *f_go, *f_to;
+      *f_closes, *f_time, *f_closes_error, *f_title_error, *f_consent, *f_error,
+      *f_go, *f_to;
   /* The Voters form: who votes now (v_list), and naming one. */
   GtkWidget *voters, *v_list, *v_practice, *v_user, *v_error, *v_go;
   GHashTable *rows; /* id -> dec_row */
@@ -110,12 +119,11 @@ static const char *choice_mark(int c) {
   }
 }
 
-/* "Fri 04 Dec 2026, 17:00", UK time (issue 20). */
+/* "Fri 4 Dec, 17:00", UK time (issue 20), the year when not this one. */
 static char *when(gint64 ms) {
-  GDateTime *t = desk_london_time(ms);
-  char *s = t ? g_date_time_format(t, "%a %d %b %Y, %H:%M") : g_strdup("?");
-  if (t) g_date_time_unref(t);
-  return s;
+  char buf[40];
+  desk_datetime_words(ms, buf, sizeof buf);
+  return g_strdup(buf);
 }
 
 static int is_open(const dec_row *r) {
@@ -147,8 +155,9 @@ static void show_strip(dec_row *r) {
     const char *ods = r->practices->pdata[i];
     vote_cell *v = g_hash_table_lookup(r->votes, ods);
     int choice = v ? v->choice : 0;
-    char *text = g_strdup_printf("%s %s: %s", choice_mark(choice), ods,
-                                 choice_word(choice));
+    char *text =
+        g_strdup_printf("%s %s: %s", choice_mark(choice),
+                        desk_practice_words(r->d, ods), choice_word(choice));
     GtkWidget *l = gtk_label_new(text);
     char *name =
         g_strdup_printf("%s vote on decision %" G_GUINT64_FORMAT, ods, r->id);
@@ -160,11 +169,14 @@ static void show_strip(dec_row *r) {
                      ? "warning"
                      : "dim-label");
     if (v) {
-      char *tip =
-          g_strdup_printf("%s voted %s%s%s", v->voter, choice_word(choice),
-                          v->reason[0] ? ": " : "", v->reason);
+      char *tip = g_strdup_printf(
+          "%s (%s): %s voted %s%s%s", desk_practice_words(r->d, ods), ods,
+          desk_person_words(r->d, v->voter), choice_word(choice),
+          v->reason[0] ? ": " : "", v->reason);
       gtk_widget_set_tooltip_text(l, tip);
       g_free(tip);
+    } else {
+      gtk_widget_set_tooltip_text(l, ods);
     }
     gtk_box_append(GTK_BOX(r->strip), l);
     g_free(text);
@@ -194,7 +206,8 @@ static void show_row(dec_row *r) {
   char *ended = is_open(r) ? g_strdup("") : when(r->closed_at);
   char *meta = g_strdup_printf(
       "%s · proposed by %s · %u of %u practices voted%s%s%s",
-      rule_word(r->rule), r->proposed_by, voted, r->practices->len,
+      rule_word(r->rule), desk_person_words(r->d, r->proposed_by), voted,
+      r->practices->len,
       is_open(r)                                            ? ""
       : r->state == PCN__DECISION_STATE__DECISION_WITHDRAWN ? " · withdrawn "
                                                             : " · closed ",
@@ -208,6 +221,10 @@ static void show_row(dec_row *r) {
   gtk_label_set_text(GTK_LABEL(r->outcome_l), r->note ? r->note : "");
   gtk_widget_set_visible(r->outcome_l, r->note && r->note[0]);
   gtk_widget_set_visible(r->voting, is_open(r) && my_practice_votes(r));
+  /* Only consent reads a reason (an objection gives one): elsewhere the
+   * field would ask for what nobody uses (issue 19). */
+  gtk_widget_set_visible(r->reason,
+                         r->rule == PCN__DECISION_RULE__DECISION_CONSENT);
   /* Remind: the proposer or a PCN manager (issue 20); withdraw: the
    * proposer only. */
   int proposer = !strcmp(r->proposed_by, r->d->username);
@@ -236,7 +253,7 @@ static void show_summary(pcn_desk *d) {
   char buf[200];
   if (d->practice[0])
     snprintf(buf, sizeof buf, "%u open · %u waiting for %s's vote", open, owed,
-             d->practice);
+             desk_practice_words(d, d->practice));
   else
     snprintf(buf, sizeof buf, "%u open", open);
   gtk_label_set_text(GTK_LABEL(t->summary), buf);
@@ -272,7 +289,9 @@ static void on_answer(pcn_client *cl, const Pcn__Response *resp, void *ud) {
   dec_row *r = t ? g_hash_table_lookup(t->rows, &c->id) : NULL;
   if (r) {
     if (resp->status->code != PCN__STATUS_CODE__OK) {
-      note(r, resp->status->message, 1);
+      char words[600];
+      desk_error_words(resp->status, words, sizeof words);
+      note(r, words, 1);
     } else {
       if (resp->body_case == PCN__RESPONSE__BODY_DECISION)
         upsert(c->d, resp->decision);
@@ -305,7 +324,10 @@ static void vote_clicked(GtkButton *b, gpointer ud) {
   Pcn__DecisionVoteCast v = PCN__DECISION_VOTE_CAST__INIT;
   v.id = r->id;
   v.choice = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(b), "choice"));
-  v.reason = (char *)gtk_editable_get_text(GTK_EDITABLE(r->reason));
+  /* The reason field is consent's alone (and hidden elsewhere). */
+  v.reason = r->rule == PCN__DECISION_RULE__DECISION_CONSENT
+                 ? (char *)gtk_editable_get_text(GTK_EDITABLE(r->reason))
+                 : "";
   v.practice = "";
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_DECISION_VOTE;
@@ -327,8 +349,7 @@ static void remind_clicked(GtkButton *b, gpointer ud) {
   row_send(r, &req, "The practices that have not voted were reminded.", 0);
 }
 
-static void withdraw_clicked(GtkButton *b, gpointer ud) {
-  (void)b;
+static void withdraw_confirmed(gpointer ud) {
   dec_row *r = ud;
   Pcn__DecisionWithdraw w = PCN__DECISION_WITHDRAW__INIT;
   w.id = r->id;
@@ -338,6 +359,20 @@ static void withdraw_clicked(GtkButton *b, gpointer ud) {
   req.body_case = PCN__REQUEST__BODY_DECISION_WITHDRAW;
   req.decision_withdraw = &w;
   row_send(r, &req, "Withdrawn.", 0);
+}
+
+/* Withdrawing ends the vote for every practice and cannot be undone:
+ * asked first (issue 19). The row lives as long as the page, and the
+ * dialog goes with the window. */
+static void withdraw_clicked(GtkButton *b, gpointer ud) {
+  dec_row *r = ud;
+  char *heading = g_strdup_printf("Withdraw “%s”?", r->title);
+  desk_confirm(GTK_WINDOW(gtk_widget_get_root(GTK_WIDGET(b))), heading,
+               "The vote ends for every practice and the decision shows as "
+               "withdrawn; it cannot be reopened. To decide it later, "
+               "propose it again.",
+               "Withdraw", TRUE, withdraw_confirmed, r, NULL);
+  g_free(heading);
 }
 
 /* ------------------------------------------------------------ rows */
@@ -408,7 +443,7 @@ static dec_row *row_new(pcn_desk *d, guint64 id) {
   /* Voting, for the member's practice. */
   r->voting = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
   snprintf(name, sizeof name, "Reason for decision %" G_GUINT64_FORMAT, id);
-  r->reason = desk_entry(name, "Reason (needed to object under consent)", 0);
+  r->reason = desk_entry(name, "Reason (needed to object)", 0);
   gtk_accessible_update_property(GTK_ACCESSIBLE(r->reason),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
                                  "Reason for your practice's vote", -1);
@@ -641,26 +676,57 @@ static void on_proposed(pcn_client *cl, const Pcn__Response *r, void *ud) {
     gtk_window_destroy(GTK_WINDOW(t->form));
     return;
   }
-  desk_say(t->f_error, r->status->message);
+  /* Under the field the refusal names, in words; the rest at the foot. */
+  const char *field = r->status->details && r->status->details->field
+                          ? r->status->details->field
+                          : "";
+  if (!strcmp(field, "closes_at"))
+    desk_field_error(desk_date_entry_text(t->f_closes), t->f_closes_error,
+                     r->status);
+  else if (!strcmp(field, "title"))
+    desk_field_error(t->f_title, t->f_title_error, r->status);
+  else {
+    char words[600];
+    desk_error_words(r->status, words, sizeof words);
+    desk_say(t->f_error, words);
+  }
+}
+
+/* A refusal of the form's own, under field (st's words). */
+static void field_says(GtkWidget *field, GtkWidget *label, const char *text) {
+  Pcn__Status st = PCN__STATUS__INIT;
+  st.code = PCN__STATUS_CODE__INVALID_ARGUMENT;
+  st.message = (char *)text;
+  desk_field_error(field, label, &st);
 }
 
 static void on_propose(GtkButton *b, gpointer ud) {
   (void)b;
   pcn_desk *d = ud;
   desk_decisions *t = d->decisions;
-  const char *closes = gtk_editable_get_text(GTK_EDITABLE(t->f_closes));
-  /* UK time on every machine (uktime.h, issue 20); a date alone: 17:00. */
-  char full[24];
-  const char *why;
+  GtkWidget *closes_text = desk_date_entry_text(t->f_closes);
+  desk_field_error(closes_text, t->f_closes_error, NULL);
+  desk_field_error(t->f_title, t->f_title_error, NULL);
+  gtk_widget_set_visible(t->f_error, FALSE);
+  /* UK time on every machine (uktime.h, issue 20); no time: 17:00. */
+  char iso[11], full[24];
+  const char *why = NULL;
   int64_t closes_at;
-  if (strlen(closes) == 10) {
-    snprintf(full, sizeof full, "%s 17:00", closes);
-    closes = full;
+  int got = desk_date_entry_get(t->f_closes, iso, &why);
+  if (got) {
+    field_says(closes_text, t->f_closes_error,
+               got > 0 ? "Say when voting closes: a date, as 9 Dec or "
+                         "9/12/2026, or pick one from the calendar."
+                       : why);
+    return;
   }
-  if (pcn_london_parse(closes, &closes_at, &why)) {
-    char msg[300];
-    snprintf(msg, sizeof msg, "Closes: %s", why);
-    desk_say(t->f_error, msg);
+  const char *at = gtk_editable_get_text(GTK_EDITABLE(t->f_time));
+  while (*at == ' ')
+    at++;
+  snprintf(full, sizeof full, "%s %s", iso, at[0] ? at : "17:00");
+  if (pcn_london_parse(full, &closes_at, &why)) {
+    field_says(t->f_time, t->f_closes_error,
+               "Type the closing time as 17:00 (24-hour, UK time).");
     return;
   }
   static const int rules[] = {PCN__DECISION_RULE__DECISION_CONSENT,
@@ -692,6 +758,14 @@ static void on_form_destroy(GtkWidget *w, gpointer ud) {
   if (d->decisions) d->decisions->form = NULL;
 }
 
+/* The rules' order in the form's drop-down: consent first. */
+static void on_rule_picked(GObject *o, GParamSpec *p, gpointer ud) {
+  (void)p;
+  desk_decisions *t = ud;
+  gtk_widget_set_visible(t->f_consent,
+                         gtk_drop_down_get_selected(GTK_DROP_DOWN(o)) == 0);
+}
+
 static void on_new(GtkButton *b, gpointer ud) {
   (void)b;
   pcn_desk *d = ud;
@@ -705,7 +779,8 @@ static void on_new(GtkButton *b, gpointer ud) {
   g_signal_connect(t->form, "destroy", G_CALLBACK(on_form_destroy), d);
   t->f_title = desk_field(grid, 0, "_Title",
                           desk_entry("Title", "What is to be decided", 0));
-  t->f_text = desk_field(grid, 1, "_Proposal",
+  t->f_title_error = desk_form_error(grid, 1, 0); /* under the title */
+  t->f_text = desk_field(grid, 2, "_Proposal",
                          desk_entry("Proposal", "The proposal in full", 0));
   const char *rules[] = {"Consent: passes unless a practice objects",
                          "Majority: more than half of the practices agree",
@@ -713,21 +788,41 @@ static void on_new(GtkButton *b, gpointer ud) {
   t->f_rule = gtk_drop_down_new_from_strings(rules);
   gtk_accessible_update_property(GTK_ACCESSIBLE(t->f_rule),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Rule", -1);
-  desk_field(grid, 2, "_Rule", t->f_rule);
-  t->f_closes = desk_field(grid, 3, "_Closes",
-                           desk_entry("Closes", "YYYY-MM-DD HH:MM", 0));
-  char def[24], week[11];
+  desk_field(grid, 3, "_Rule", t->f_rule);
+  /* What consent alone asks of a voter, shown only when it is picked. */
+  t->f_consent = gtk_label_new("A practice that objects must give its "
+                               "reason; the others need none.");
+  gtk_widget_set_name(t->f_consent, "Consent reason note");
+  gtk_label_set_wrap(GTK_LABEL(t->f_consent), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(t->f_consent), 0);
+  gtk_widget_add_css_class(t->f_consent, "dim-label");
+  gtk_grid_attach(GTK_GRID(grid), t->f_consent, 1, 4, 1, 1);
+  g_signal_connect(t->f_rule, "notify::selected", G_CALLBACK(on_rule_picked),
+                   t);
+  GtkWidget *when_box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  t->f_closes = desk_date_entry_new("Closes");
+  gtk_widget_set_hexpand(t->f_closes, TRUE);
+  t->f_time = desk_entry("Closing time", "17:00", 0);
+  gtk_editable_set_width_chars(GTK_EDITABLE(t->f_time), 6);
+  gtk_editable_set_text(GTK_EDITABLE(t->f_time), "17:00");
+  gtk_box_append(GTK_BOX(when_box), t->f_closes);
+  gtk_box_append(GTK_BOX(when_box), t->f_time);
+  desk_field(grid, 5, "_Closes", when_box);
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(grid), 0, 5)),
+      desk_date_entry_text(t->f_closes));
+  char week[11];
   pcn_date_format(pcn_date_today() + 7, week); /* the UK date */
-  snprintf(def, sizeof def, "%s 17:00", week);
-  gtk_editable_set_text(GTK_EDITABLE(t->f_closes), def);
-  t->f_to = desk_field(grid, 4, "_To",
+  desk_date_entry_set(t->f_closes, week);
+  t->f_closes_error = desk_form_error(grid, 6, 0); /* under the date */
+  t->f_to = desk_field(grid, 7, "_To",
                        desk_entry("To",
                                   "Every practice, or ODS codes: "
                                   "F84001, F84002",
                                   0));
-  t->f_error = desk_form_error(grid, 5, 0);
+  t->f_error = desk_form_error(grid, 8, 0);
   t->f_go =
-      desk_form_go(t->form, grid, 6, "_Propose", G_CALLBACK(on_propose), d);
+      desk_form_go(t->form, grid, 9, "_Propose", G_CALLBACK(on_propose), d);
   gtk_window_present(GTK_WINDOW(t->form));
 }
 
