@@ -842,9 +842,10 @@ static void on_voters(pcn_client *cl, const Pcn__Response *r, void *ud) {
   for (size_t i = 0; i < r->decision_voters->n_voters; i++) {
     const Pcn__DecisionVoter *v = r->decision_voters->voters[i];
     if (!v->username[0]) continue;
-    g_string_append_printf(w, "%s%s votes for %s (named by %s)",
-                           w->len ? "\n" : "", v->username, v->practice,
-                           v->named_by);
+    g_string_append_printf(
+        w, "%s%s votes for %s (named by %s)", w->len ? "\n" : "",
+        desk_person_words(d, v->username), desk_practice_words(d, v->practice),
+        desk_person_words(d, v->named_by));
   }
   gtk_label_set_text(GTK_LABEL(t->v_list),
                      w->len ? w->str
@@ -868,12 +869,14 @@ static void on_voter_named(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (!t || !t->voters) return;
   gtk_widget_set_sensitive(t->v_go, TRUE);
   if (r->status->code != PCN__STATUS_CODE__OK) {
-    desk_say(t->v_error, r->status->message);
+    char words[600];
+    desk_error_words(r->status, words, sizeof words);
+    desk_say(t->v_error, words);
     return;
   }
   /* Done: the list (read again below) shows it; the error line goes. */
   gtk_widget_set_visible(t->v_error, FALSE);
-  gtk_editable_set_text(GTK_EDITABLE(t->v_user), "");
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(t->v_user), 0);
   voters_load(d);
 }
 
@@ -882,18 +885,17 @@ static void on_name_voter(GtkButton *b, gpointer ud) {
   pcn_desk *d = ud;
   desk_decisions *t = d->decisions;
   Pcn__DecisionVoterSet v = PCN__DECISION_VOTER_SET__INIT;
-  gchar *practice =
-      g_strstrip(g_strdup(gtk_editable_get_text(GTK_EDITABLE(t->v_practice))));
-  gchar *user =
-      g_strstrip(g_strdup(gtk_editable_get_text(GTK_EDITABLE(t->v_user))));
-  v.practice = practice;
-  v.username = user;
+  /* Both picked by name: the practice's code and the member's username
+   * ride along in the drop-downs (issue 19). */
+  GPtrArray *codes = g_object_get_data(G_OBJECT(t->v_practice), "codes");
+  guint pi = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->v_practice));
+  const char *user = desk_person_picker_get(t->v_user);
+  v.practice = (char *)(codes && pi < codes->len ? codes->pdata[pi] : "");
+  v.username = (char *)(user ? user : "");
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_DECISION_VOTER_SET;
   req.decision_voter_set = &v;
   desk_form_send(d, &req, on_voter_named, t->v_go, t->v_error);
-  g_free(practice);
-  g_free(user);
 }
 
 static void on_voters_destroy(GtkWidget *w, gpointer ud) {
@@ -919,19 +921,46 @@ static void on_voters_open(GtkButton *b, gpointer ud) {
       "A practice votes through its practice manager or the member it names "
       "as its voter. A practice manager names one of their practice's "
       "members; the PCN manager names one for any practice, or the clinical "
-      "director. Leave Member empty to take a nomination back.");
+      "director. Pick Nobody to take a nomination back.");
   gtk_widget_add_css_class(about, "dim-label");
   gtk_grid_attach(GTK_GRID(grid), about, 0, 0, 2, 1);
   t->v_list = label("Named voters", 1);
   gtk_label_set_text(GTK_LABEL(t->v_list), "Reading...");
   gtk_grid_attach(GTK_GRID(grid), t->v_list, 0, 1, 2, 1);
-  t->v_practice =
-      desk_field(grid, 2, "_Practice",
-                 desk_entry("Practice", "ODS code, such as F84001", 0));
-  if (d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0])
-    gtk_editable_set_text(GTK_EDITABLE(t->v_practice), d->practice);
-  t->v_user = desk_field(grid, 3, "_Member",
-                         desk_entry("Member", "username; empty: nobody", 0));
+  /* The practices by name (the codes kept beside, in the same order). */
+  GtkStringList *names = gtk_string_list_new(NULL);
+  GPtrArray *codes = g_ptr_array_new_with_free_func(g_free);
+  GListModel *ps = G_LIST_MODEL(d->practices);
+  guint mine = 0;
+  for (guint i = 0; ps && i < g_list_model_get_n_items(ps); i++) {
+    PcnRecordRow *p = g_list_model_get_item(ps, i);
+    const char *ods = pcn_record_row_key(p);
+    if (!strcmp(ods, d->practice)) mine = codes->len;
+    g_ptr_array_add(codes, g_strdup(ods));
+    gtk_string_list_append(names, desk_practice_words(d, ods));
+    g_object_unref(p);
+  }
+  t->v_practice = gtk_drop_down_new(G_LIST_MODEL(names), NULL);
+  g_object_set_data_full(G_OBJECT(t->v_practice), "codes", codes,
+                         (GDestroyNotify)g_ptr_array_unref);
+  gtk_widget_set_name(t->v_practice, "Practice");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->v_practice),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Practice", -1);
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(t->v_practice), mine);
+  desk_field(grid, 2, "_Practice", t->v_practice);
+  /* The members by name, "Nobody" first (taking a nomination back). */
+  t->v_user = desk_person_picker_new(d, NULL);
+  GtkStringList *people =
+      GTK_STRING_LIST(gtk_drop_down_get_model(GTK_DROP_DOWN(t->v_user)));
+  const char *const nobody[] = {"Nobody: take the nomination back", NULL};
+  gtk_string_list_splice(people, 0, 0, nobody);
+  g_ptr_array_insert(g_object_get_data(G_OBJECT(t->v_user), "usernames"), 0,
+                     g_strdup(""));
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(t->v_user), 0);
+  gtk_widget_set_name(t->v_user, "Member");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->v_user),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Member", -1);
+  desk_field(grid, 3, "_Member", t->v_user);
   t->v_error = desk_form_error(grid, 4, 1);
   t->v_go = desk_form_go(t->voters, grid, 5, "_Name voter",
                          G_CALLBACK(on_name_voter), d);

@@ -60,6 +60,19 @@ static int form_go_ready(fixture *f) {
                      find_widget(form, GTK_TYPE_BUTTON, "Name voter"));
 }
 
+/* Jo's Members list has the GP and the clinical director. */
+static int members_known(fixture *f) {
+  GListModel *m = pcn_desk_members(f->d);
+  int n = 0;
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    n += !strcmp(pcn_record_row_key(r), "drlee") ||
+         !strcmp(pcn_record_row_key(r), "cd");
+    g_object_unref(r);
+  }
+  return n == 2;
+}
+
 /* Decision 5 has had a reminder sent by hand. */
 static int reminded_6(fixture *f) {
   Pcn__DecisionGet g = PCN__DECISION_GET__INIT;
@@ -279,23 +292,32 @@ static void test_decisions(void **state) {
       its_add_member(f->s, f->mgr, "drlee", PCN__ROLE__CLINICIAN, "F84001");
   its_member *cd =
       its_add_member(f->s, f->mgr, "cd", PCN__ROLE__CLINICAL_DIRECTOR, "");
+  assert_true(spin_until(f, members_known, 5000));
   dtest_click(win, "Voters");
   form = dtest_window_named("Voters");
   assert_non_null(form);
   assert_int_equal(dtest_unnamed(form), 0);
   assert_true(dtest_wait_says(f, form, "Named voters", "No practice has"));
-  assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(
-                          find_widget(form, GTK_TYPE_ENTRY, "Practice"))),
-                      "F84001");
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Member"), "drlee");
+  /* Practice and member are picked by name, not typed (issue 19). */
+  assert_null(find_widget(form, GTK_TYPE_ENTRY, "Member"));
+  GtkWidget *practice = find_widget(form, GTK_TYPE_DROP_DOWN, "Practice");
+  GtkWidget *member = find_widget(form, GTK_TYPE_DROP_DOWN, "Member");
+  GtkStringList *shown =
+      GTK_STRING_LIST(gtk_drop_down_get_model(GTK_DROP_DOWN(practice)));
+  assert_string_equal(
+      gtk_string_list_get_string(
+          shown, gtk_drop_down_get_selected(GTK_DROP_DOWN(practice))),
+      "Riverside Surgery");
+  dtest_pick(member, "drlee");
   dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Name voter"));
-  assert_true(
-      dtest_wait_says(f, form, "Named voters", "drlee votes for F84001"));
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Practice"), "F84003");
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Member"), "cd");
+  assert_true(dtest_wait_says(f, form, "Named voters",
+                              "drlee votes for Riverside Surgery"));
+  dtest_pick(practice, "Brook Lane");
+  dtest_pick(member, "cd");
   dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Name voter"));
   assert_true(spin_until(f, form_go_ready, 5000));
   assert_true(dtest_label_under(form, "may not name a practice's voter there"));
+  assert_false(dtest_label_under(form, "`pcn"));
   Pcn__DecisionVoterSet vs = PCN__DECISION_VOTER_SET__INIT;
   vs.practice = "F84003";
   vs.username = "cd";
@@ -303,7 +325,8 @@ static void test_decisions(void **state) {
   vr.body_case = PCN__REQUEST__BODY_DECISION_VOTER_SET;
   vr.decision_voter_set = &vs;
   its_expect(f->mgr, &vr, PCN__STATUS_CODE__OK);
-  assert_true(dtest_wait_says(f, form, "Named voters", "cd votes for F84003"));
+  assert_true(
+      dtest_wait_says(f, form, "Named voters", "cd votes for Brook Lane"));
   shot(form, "desktop-decisions-voters");
   gtk_window_destroy(GTK_WINDOW(form));
   its_member_free(lee);
