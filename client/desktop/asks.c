@@ -430,7 +430,8 @@ void asks_on_event(pcn_desk *d, const Pcn__Event *ev) {
                ans->practice);
       snprintf(body, sizeof body, "%s: %s", r->ask->title, ans->note);
       char title[80];
-      snprintf(title, sizeof title, "%s declined an ask", ans->practice);
+      snprintf(title, sizeof title, "%s declined an ask",
+               desk_practice_words(d, ans->practice));
       desk_notice(d, ev, id, title, body);
     }
     schedule(d);
@@ -532,7 +533,9 @@ static void on_answered(pcn_client *cl, const Pcn__Response *r, void *ud) {
   }
   if (r->body_case == PCN__RESPONSE__BODY_ASK_ANSWER)
     a->a_version = r->ask_answer->version; /* the next send is over it */
-  desk_say(a->a_error, r->status->message);
+  char words[600];
+  desk_error_words(r->status, words, sizeof words);
+  desk_say(a->a_error, words);
 }
 
 static void on_answer_send(GtkButton *b, gpointer ud) {
@@ -565,9 +568,9 @@ static void answer_open(pcn_desk *d, ask_row *r) {
   const Pcn__AskAnswer *mine = r->n ? r->ans[0] : NULL;
   a->a_id = r->ask->id;
   a->a_version = mine ? mine->version : 0;
-  char title[300];
-  snprintf(title, sizeof title, "Answer: %s (due %s)", r->ask->title,
-           r->ask->due);
+  char title[300], due[32];
+  desk_date_words(r->ask->due, due, sizeof due, DESK_DATE_WEEKDAY);
+  snprintf(title, sizeof title, "Answer: %s (due %s)", r->ask->title, due);
   GtkWidget *grid = gtk_grid_new();
   a->answer = desk_form(d, "Answer an ask", title, 520, grid);
   g_signal_connect(a->answer, "destroy", G_CALLBACK(on_answer_destroy), d);
@@ -753,9 +756,11 @@ static void on_new_clicked(GtkButton *btn, gpointer ud) {
   GListModel *ps = G_LIST_MODEL(d->practices);
   for (guint i = 0; ps && i < g_list_model_get_n_items(ps); i++) {
     PcnRecordRow *p = g_list_model_get_item(ps, i);
-    GtkWidget *c = gtk_check_button_new_with_label(pcn_record_row_key(p));
+    /* By name; the code (the check's widget name) in the tooltip. */
+    GtkWidget *c = gtk_check_button_new_with_label(
+        desk_practice_words(d, pcn_record_row_key(p)));
     gtk_widget_set_name(c, pcn_record_row_key(p));
-    gtk_widget_set_tooltip_text(c, pcn_record_row_title(p));
+    gtk_widget_set_tooltip_text(c, pcn_record_row_key(p));
     gtk_box_append(GTK_BOX(a->d_checks), c);
     g_object_unref(p);
   }

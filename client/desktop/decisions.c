@@ -566,7 +566,7 @@ static void notices(pcn_desk *d, const Pcn__Event *ev) {
     snprintf(id, sizeof id, "decision-reminder-%" G_GUINT64_FORMAT,
              m->decision_id);
     snprintf(body, sizeof body, "%s closes %s; %s has not voted yet.", m->title,
-             c, d->practice);
+             c, desk_practice_words(d, d->practice));
     g_free(c);
     desk_notice(d, ev, id, "Your practice's vote is awaited", body);
   }
@@ -663,8 +663,9 @@ static void on_proposed(pcn_client *cl, const Pcn__Response *r, void *ud) {
         r->decision->n_no_voter) {
       GString *w = g_string_new("Proposed. Nobody can vote for");
       for (size_t i = 0; i < r->decision->n_no_voter; i++)
-        g_string_append_printf(w, "%s %s", i ? "," : "",
-                               r->decision->no_voter[i]);
+        g_string_append_printf(
+            w, "%s %s", i ? "," : "",
+            desk_practice_words(d, r->decision->no_voter[i]));
       g_string_append(w, " (no practice manager, no named voter); the PCN "
                          "manager can name one of its members, or the "
                          "clinical director, as its voter.");
@@ -738,18 +739,19 @@ static void on_propose(GtkButton *b, gpointer ud) {
   guint rule = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->f_rule));
   p.rule = rules[rule < G_N_ELEMENTS(rules) ? rule : 0];
   p.closes_at = closes_at;
-  /* To: ODS codes, comma- or space-separated; empty for every practice. */
-  gchar **to =
-      g_strsplit_set(gtk_editable_get_text(GTK_EDITABLE(t->f_to)), ", ", -1);
+  /* To: the practices ticked (each check named by its code); none ticked
+   * is every practice. */
   char *codes[32];
-  for (gchar **c = to; *c && p.n_practices < G_N_ELEMENTS(codes); c++)
-    if (**c) codes[p.n_practices++] = *c;
+  for (GtkWidget *c = gtk_widget_get_first_child(t->f_to);
+       c && p.n_practices < G_N_ELEMENTS(codes);
+       c = gtk_widget_get_next_sibling(c))
+    if (gtk_check_button_get_active(GTK_CHECK_BUTTON(c)))
+      codes[p.n_practices++] = (char *)gtk_widget_get_name(c);
   p.practices = codes;
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_DECISION_PROPOSE;
   req.decision_propose = &p;
   desk_form_send(d, &req, on_proposed, t->f_go, t->f_error);
-  g_strfreev(to);
 }
 
 static void on_form_destroy(GtkWidget *w, gpointer ud) {
@@ -815,14 +817,31 @@ static void on_new(GtkButton *b, gpointer ud) {
   pcn_date_format(pcn_date_today() + 7, week); /* the UK date */
   desk_date_entry_set(t->f_closes, week);
   t->f_closes_error = desk_form_error(grid, 6, 0); /* under the date */
-  t->f_to = desk_field(grid, 7, "_To",
-                       desk_entry("To",
-                                  "Every practice, or ODS codes: "
-                                  "F84001, F84002",
-                                  0));
-  t->f_error = desk_form_error(grid, 8, 0);
+  /* To: the practices by name, a check each; none ticked: every one. */
+  t->f_to = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_widget_set_name(t->f_to, "To");
+  gtk_widget_set_tooltip_text(t->f_to, "None ticked: every practice");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->f_to),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Practices asked to vote", -1);
+  GListModel *ps = G_LIST_MODEL(d->practices);
+  for (guint i = 0; ps && i < g_list_model_get_n_items(ps); i++) {
+    PcnRecordRow *pr = g_list_model_get_item(ps, i);
+    const char *ods = pcn_record_row_key(pr);
+    GtkWidget *c = gtk_check_button_new_with_label(desk_practice_words(d, ods));
+    gtk_widget_set_name(c, ods);
+    gtk_widget_set_tooltip_text(c, ods);
+    gtk_box_append(GTK_BOX(t->f_to), c);
+    g_object_unref(pr);
+  }
+  desk_field(grid, 7, "_To", t->f_to);
+  GtkWidget *every = gtk_label_new("None ticked: every practice votes.");
+  gtk_label_set_xalign(GTK_LABEL(every), 0);
+  gtk_widget_add_css_class(every, "dim-label");
+  gtk_grid_attach(GTK_GRID(grid), every, 1, 8, 1, 1);
+  t->f_error = desk_form_error(grid, 9, 0);
   t->f_go =
-      desk_form_go(t->form, grid, 9, "_Propose", G_CALLBACK(on_propose), d);
+      desk_form_go(t->form, grid, 10, "_Propose", G_CALLBACK(on_propose), d);
   gtk_window_present(GTK_WINDOW(t->form));
 }
 

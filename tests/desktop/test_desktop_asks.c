@@ -202,7 +202,8 @@ static void test_asks(void **state) {
   rr.ask_reply = &rep;
   its_expect(sam, &rr, PCN__STATUS_CODE__OK);
   assert_true(wait_row(f, mgr_win, "ask-1", "F84002: declined"));
-  assert_true(dtest_wait_notice(f, mgr_desk, m0, "F84002 declined an ask"));
+  assert_true(
+      dtest_wait_notice(f, mgr_desk, m0, "Hill Street declined an ask"));
 
   /* New ask with short notice: the urgent reason appears; without one
    * the server's refusal shows; with one the ask reaches Jo. */

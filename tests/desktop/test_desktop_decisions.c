@@ -60,6 +60,18 @@ static int form_go_ready(fixture *f) {
                      find_widget(form, GTK_TYPE_BUTTON, "Name voter"));
 }
 
+/* Jo's Practices list has Brook Lane. */
+static int brook_lane_known(fixture *f) {
+  GListModel *m = pcn_desk_practices(f->d);
+  int n = 0;
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    n += !strcmp(pcn_record_row_key(r), "F84003");
+    g_object_unref(r);
+  }
+  return n;
+}
+
 /* Jo's Members list has the GP and the clinical director. */
 static int members_known(fixture *f) {
   GListModel *m = pcn_desk_members(f->d);
@@ -274,14 +286,22 @@ static void test_decisions(void **state) {
   /* Jo puts one to F84001 and a new practice with nobody to vote yet:
    * the form stays open to say so. */
   its_add_practice(f->mgr, "F84003", "Brook Lane", 6000);
+  assert_true(spin_until(f, brook_lane_known, 5000));
   dtest_click(win, "New proposal");
   form = dtest_window_named("New proposal");
   assert_non_null(form);
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"), "Shared clinic");
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "To"), "F84001, F84003");
+  /* The practices are ticked by name (issue 19). */
+  assert_null(find_widget(form, GTK_TYPE_ENTRY, "To"));
+  gtk_check_button_set_active(
+      GTK_CHECK_BUTTON(find_widget(form, GTK_TYPE_CHECK_BUTTON, "F84001")),
+      TRUE);
+  gtk_check_button_set_active(
+      GTK_CHECK_BUTTON(find_widget(form, GTK_TYPE_CHECK_BUTTON, "F84003")),
+      TRUE);
   dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Propose"));
   assert_true(wait_label(f, "Decision 6", "Shared clinic"));
-  assert_true(dtest_label_under(form, "Nobody can vote for F84003"));
+  assert_true(dtest_label_under(form, "Nobody can vote for Brook Lane"));
   shot(form, "desktop-decisions-no-voter");
   gtk_window_destroy(GTK_WINDOW(form));
 
