@@ -363,9 +363,10 @@ static void schedule(pcn_desk *d) {
 
 static void notice_ask(pcn_desk *d, const Pcn__Event *ev) {
   const Pcn__Ask *ask = ev->ask;
-  char id[40], body[400];
+  char id[40], body[400], due[32];
   snprintf(id, sizeof id, "ask-%llu", (unsigned long long)ask->id);
-  snprintf(body, sizeof body, "%s, due %s%s%s", ask->title, ask->due,
+  desk_date_words(ask->due, due, sizeof due, DESK_DATE_WEEKDAY);
+  snprintf(body, sizeof body, "%s, due %s%s%s", ask->title, due,
            ask->urgent ? " (urgent: " : "",
            ask->urgent ? ask->urgent_reason : "");
   if (ask->urgent) strncat(body, ")", sizeof body - strlen(body) - 1);
@@ -440,14 +441,15 @@ void asks_on_event(pcn_desk *d, const Pcn__Event *ev) {
   case PCN__EVENT__RECORD_ASK_REMINDER: {
     const Pcn__AskReminder *rem = ev->ask_reminder;
     if (strcmp(rem->practice, d->practice)) break;
-    char id[60], body[400];
+    char id[60], body[400], due[32];
     snprintf(id, sizeof id, "ask-%llu-reminder",
              (unsigned long long)rem->ask_id);
+    desk_date_words(rem->due, due, sizeof due, DESK_DATE_WEEKDAY);
     if (rem->days_before < 0)
-      snprintf(body, sizeof body, "%s was due %s", rem->title, rem->due);
+      snprintf(body, sizeof body, "%s was due %s", rem->title, due);
     else
       snprintf(body, sizeof body, "%s is due %s, in %d working day%s",
-               rem->title, rem->due, rem->days_before,
+               rem->title, due, rem->days_before,
                rem->days_before == 1 ? "" : "s");
     desk_notice(d, ev, id,
                 rem->days_before < 0 ? "An ask is overdue"

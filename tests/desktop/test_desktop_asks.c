@@ -256,6 +256,7 @@ static void test_asks(void **state) {
   const char *last;
   pcn_desk_notices(f->d, &last);
   assert_non_null(strstr(last, "Rota gaps this week"));
+  assert_null(strstr(last, soon)); /* the due date in words (issue 19) */
   /* And the page has moved to the server's day: it shows as overdue. */
   assert_true(wait_row(f, jo_win, "ask-2", "F84001: overdue"));
   /* In words on the row too, and only for what is still owed (issue 20):
