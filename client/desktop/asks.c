@@ -19,13 +19,18 @@
  * network's people any, with how many). Such a row has the "overdue"
  * style class and says "Overdue" in words; what the reader owes sorts
  * first, asks they have answered after.
+ *
+ * Issue 19: due dates in words ("Wed 9 Dec"), practices by name (the
+ * code in a tooltip), people by name; the due date is typed as people in
+ * England write it ("9/12/2026", "9 Dec") or picked from a calendar; a
+ * refusal shows in words under the field it names.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "deskpriv.h"
 #include "uktime.h"
+#include "words.h"
 #include "validate.h"
 
 #define ASK_PRACTICES 30
@@ -50,6 +55,7 @@ struct desk_asks {
   unsigned month_urgent[12];
   char month_name[12][8];
   /* New ask form */
+  GtkWidget *d_title_error, *d_due_error, *d_reason_error;
   GtkWidget *dialog, *d_title, *d_need, *d_due, *d_all, *d_checks, *d_hint,
       *d_reason, *d_reason_label, *d_error, *d_create;
   /* Answer form */
@@ -177,14 +183,15 @@ static GtkWidget *label(const char *text, const char *css) {
 
 /* One practice's answer as a chip of the strip: named "F84001: done" for
  * screen readers and the tests, coloured by state. */
-static GtkWidget *chip(desk_asks *a, const ask_row *r,
+static GtkWidget *chip(pcn_desk *d, desk_asks *a, const ask_row *r,
                        const Pcn__AskAnswer *ans) {
   int owed = ans->state == PCN__ASK_ANSWER_STATE__ASK_NO_ANSWER ||
              ans->state == PCN__ASK_ANSWER_STATE__ASK_ACKNOWLEDGED;
   const char *word =
       owed && overdue(a, r) ? "overdue" : answer_word(ans->state);
   char text[80], name[80];
-  snprintf(text, sizeof text, "%s · %s", ans->practice, word);
+  snprintf(text, sizeof text, "%s · %s", desk_practice_words(d, ans->practice),
+           word);
   snprintf(name, sizeof name, "%s: %s", ans->practice, word);
   const char *css =
       !strcmp(word, "overdue")                                ? "error"
@@ -197,13 +204,12 @@ static GtkWidget *chip(desk_asks *a, const ask_row *r,
   gtk_widget_set_name(l, name);
   gtk_accessible_update_property(GTK_ACCESSIBLE(l),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  if (ans->note[0] || ans->link[0]) {
-    char *tip =
-        g_strdup_printf("%s%s%s", ans->note,
-                        ans->note[0] && ans->link[0] ? "\n" : "", ans->link);
-    gtk_widget_set_tooltip_text(l, tip);
-    g_free(tip);
-  }
+  /* The code where it helps: in the tooltip, with any note or link. */
+  char *tip = g_strdup_printf(
+      "%s%s%s%s%s", ans->practice, ans->note[0] || ans->link[0] ? "\n" : "",
+      ans->note, ans->note[0] && ans->link[0] ? "\n" : "", ans->link);
+  gtk_widget_set_tooltip_text(l, tip);
+  g_free(tip);
   return l;
 }
 
@@ -226,8 +232,11 @@ static GtkWidget *ask_widget(pcn_desk *d, ask_row *r) {
   gtk_widget_set_margin_bottom(box, 8);
 
   GtkWidget *top = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *due = label(ask->due, overdue(a, r) ? "error" : NULL);
-  gtk_label_set_width_chars(GTK_LABEL(due), 10);
+  char due_words[32];
+  desk_date_words(ask->due, due_words, sizeof due_words, DESK_DATE_WEEKDAY);
+  GtkWidget *due = label(due_words, overdue(a, r) ? "error" : NULL);
+  gtk_widget_set_name(due, "Due");
+  gtk_label_set_width_chars(GTK_LABEL(due), 11);
   if (overdue(a, r)) gtk_widget_set_tooltip_text(due, "Overdue");
   GtkWidget *title = label(ask->title, is_open(r) ? "heading" : "dim-label");
   gtk_label_set_ellipsize(GTK_LABEL(title), PANGO_ELLIPSIZE_END);
@@ -253,7 +262,7 @@ static GtkWidget *ask_widget(pcn_desk *d, ask_row *r) {
   GtkWidget *strip = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_widget_set_margin_start(strip, 10 * 8 + 12);
   for (size_t i = 0; i < r->n; i++)
-    gtk_box_append(GTK_BOX(strip), chip(a, r, r->ans[i]));
+    gtk_box_append(GTK_BOX(strip), chip(d, a, r, r->ans[i]));
   if (d->role == PCN__ROLE__PRACTICE_MANAGER && is_open(r)) {
     GtkWidget *b = gtk_button_new_with_mnemonic("_Answer");
     gtk_widget_add_css_class(b, "flat");
@@ -269,7 +278,8 @@ static GtkWidget *ask_widget(pcn_desk *d, ask_row *r) {
 
   char meta[600];
   snprintf(meta, sizeof meta, "Asked by %s · %u working day%s notice%s%s%s%s",
-           ask->created_by[0] ? ask->created_by : "the server",
+           ask->created_by[0] ? desk_person_words(d, ask->created_by)
+                              : "the server",
            ask->notice_days, ask->notice_days == 1 ? "'s" : "s'",
            ask->urgent ? " · urgent: " : "", ask->urgent_reason,
            ask->body[0] ? " · " : "", ask->body);
@@ -282,7 +292,7 @@ static GtkWidget *ask_widget(pcn_desk *d, ask_row *r) {
   char name[40];
   snprintf(name, sizeof name, "ask-%llu", (unsigned long long)ask->id);
   gtk_widget_set_name(row, name);
-  char *desc = g_strdup_printf("%s, due %s%s", ask->title, ask->due,
+  char *desc = g_strdup_printf("%s, due %s%s", ask->title, due_words,
                                overdue(a, r) ? ", overdue" : "");
   gtk_accessible_update_property(GTK_ACCESSIBLE(row),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, desc, -1);
@@ -353,9 +363,10 @@ static void schedule(pcn_desk *d) {
 
 static void notice_ask(pcn_desk *d, const Pcn__Event *ev) {
   const Pcn__Ask *ask = ev->ask;
-  char id[40], body[400];
+  char id[40], body[400], due[32];
   snprintf(id, sizeof id, "ask-%llu", (unsigned long long)ask->id);
-  snprintf(body, sizeof body, "%s, due %s%s%s", ask->title, ask->due,
+  desk_date_words(ask->due, due, sizeof due, DESK_DATE_WEEKDAY);
+  snprintf(body, sizeof body, "%s, due %s%s%s", ask->title, due,
            ask->urgent ? " (urgent: " : "",
            ask->urgent ? ask->urgent_reason : "");
   if (ask->urgent) strncat(body, ")", sizeof body - strlen(body) - 1);
@@ -378,9 +389,9 @@ static void count_new(desk_asks *a, const Pcn__Ask *ask) {
 static void move_today(pcn_desk *d, int64_t server_ms) {
   desk_asks *a = d->asks;
   char day[11];
-  pcn_date_format(pcn_london_day_of_ms(server_ms ? server_ms
-                                                 : g_get_real_time() / 1000),
-                  day);
+  pcn_date_format(
+      pcn_london_day_of_ms(server_ms ? server_ms : g_get_real_time() / 1000),
+      day);
   if (strcmp(day, a->today) > 0) {
     memcpy(a->today, day, sizeof a->today);
     schedule(d);
@@ -420,7 +431,8 @@ void asks_on_event(pcn_desk *d, const Pcn__Event *ev) {
                ans->practice);
       snprintf(body, sizeof body, "%s: %s", r->ask->title, ans->note);
       char title[80];
-      snprintf(title, sizeof title, "%s declined an ask", ans->practice);
+      snprintf(title, sizeof title, "%s declined an ask",
+               desk_practice_words(d, ans->practice));
       desk_notice(d, ev, id, title, body);
     }
     schedule(d);
@@ -429,14 +441,15 @@ void asks_on_event(pcn_desk *d, const Pcn__Event *ev) {
   case PCN__EVENT__RECORD_ASK_REMINDER: {
     const Pcn__AskReminder *rem = ev->ask_reminder;
     if (strcmp(rem->practice, d->practice)) break;
-    char id[60], body[400];
+    char id[60], body[400], due[32];
     snprintf(id, sizeof id, "ask-%llu-reminder",
              (unsigned long long)rem->ask_id);
+    desk_date_words(rem->due, due, sizeof due, DESK_DATE_WEEKDAY);
     if (rem->days_before < 0)
-      snprintf(body, sizeof body, "%s was due %s", rem->title, rem->due);
+      snprintf(body, sizeof body, "%s was due %s", rem->title, due);
     else
       snprintf(body, sizeof body, "%s is due %s, in %d working day%s",
-               rem->title, rem->due, rem->days_before,
+               rem->title, due, rem->days_before,
                rem->days_before == 1 ? "" : "s");
     desk_notice(d, ev, id,
                 rem->days_before < 0 ? "An ask is overdue"
@@ -522,7 +535,9 @@ static void on_answered(pcn_client *cl, const Pcn__Response *r, void *ud) {
   }
   if (r->body_case == PCN__RESPONSE__BODY_ASK_ANSWER)
     a->a_version = r->ask_answer->version; /* the next send is over it */
-  desk_say(a->a_error, r->status->message);
+  char words[600];
+  desk_error_words(r->status, words, sizeof words);
+  desk_say(a->a_error, words);
 }
 
 static void on_answer_send(GtkButton *b, gpointer ud) {
@@ -555,9 +570,9 @@ static void answer_open(pcn_desk *d, ask_row *r) {
   const Pcn__AskAnswer *mine = r->n ? r->ans[0] : NULL;
   a->a_id = r->ask->id;
   a->a_version = mine ? mine->version : 0;
-  char title[300];
-  snprintf(title, sizeof title, "Answer: %s (due %s)", r->ask->title,
-           r->ask->due);
+  char title[300], due[32];
+  desk_date_words(r->ask->due, due, sizeof due, DESK_DATE_WEEKDAY);
+  snprintf(title, sizeof title, "Answer: %s (due %s)", r->ask->title, due);
   GtkWidget *grid = gtk_grid_new();
   a->answer = desk_form(d, "Answer an ask", title, 520, grid);
   g_signal_connect(a->answer, "destroy", G_CALLBACK(on_answer_destroy), d);
@@ -591,8 +606,9 @@ static void answer_open(pcn_desk *d, ask_row *r) {
 
 /* The urgent reason shows only when the due date is short of fair. */
 static int short_notice(desk_asks *a) {
-  const char *due = gtk_editable_get_text(GTK_EDITABLE(a->d_due));
-  return strlen(due) == 10 && a->fair[0] && strcmp(due, a->fair) < 0;
+  char due[11];
+  return desk_date_entry_get(a->d_due, due, NULL) == 0 && a->fair[0] &&
+         strcmp(due, a->fair) < 0;
 }
 
 static void on_due_changed(GtkEditable *e, gpointer ud) {
@@ -600,15 +616,17 @@ static void on_due_changed(GtkEditable *e, gpointer ud) {
   desk_asks *a = ((pcn_desk *)ud)->asks;
   int s = short_notice(a);
   if (s) {
-    char hint[300];
+    char hint[300], fair[32];
+    desk_date_words(a->fair, fair, sizeof fair, DESK_DATE_WEEKDAY);
     snprintf(hint, sizeof hint,
              "Less than the network's %u working days' notice: the earliest "
              "fair due date is %s. Choose it or later, or say why this is "
              "urgent.",
-             a->min_notice, a->fair);
+             a->min_notice, fair);
     gtk_label_set_text(GTK_LABEL(a->d_hint), hint);
   }
   gtk_widget_set_visible(a->d_hint, s);
+  if (!s) desk_field_error(a->d_reason, a->d_reason_error, NULL);
   gtk_widget_set_visible(a->d_reason, s);
   gtk_widget_set_visible(a->d_reason_label, s);
 }
@@ -637,7 +655,22 @@ static void on_created(pcn_client *cl, const Pcn__Response *r, void *ud) {
     gtk_window_destroy(GTK_WINDOW(a->dialog));
     return;
   }
-  desk_say(a->d_error, r->status->message);
+  /* Under the field the refusal names, in words; the rest at the foot. */
+  const char *field = r->status->details && r->status->details->field
+                          ? r->status->details->field
+                          : "";
+  if (!strcmp(field, "due"))
+    desk_field_error(desk_date_entry_text(a->d_due), a->d_due_error, r->status);
+  else if (!strcmp(field, "title"))
+    desk_field_error(a->d_title, a->d_title_error, r->status);
+  else if (!strcmp(field, "urgent_reason") &&
+           gtk_widget_get_visible(a->d_reason))
+    desk_field_error(a->d_reason, a->d_reason_error, r->status);
+  else {
+    char words[600];
+    desk_error_words(r->status, words, sizeof words);
+    desk_say(a->d_error, words);
+  }
 }
 
 static void on_create(GtkButton *b, gpointer ud) {
@@ -653,7 +686,20 @@ static void on_create(GtkButton *b, gpointer ud) {
   Pcn__AskCreate cr = PCN__ASK_CREATE__INIT;
   cr.title = (char *)gtk_editable_get_text(GTK_EDITABLE(a->d_title));
   cr.body = (char *)gtk_editable_get_text(GTK_EDITABLE(a->d_need));
-  cr.due = (char *)gtk_editable_get_text(GTK_EDITABLE(a->d_due));
+  desk_field_error(desk_date_entry_text(a->d_due), a->d_due_error, NULL);
+  desk_field_error(a->d_title, a->d_title_error, NULL);
+  desk_field_error(a->d_reason, a->d_reason_error, NULL);
+  gtk_widget_set_visible(a->d_error, FALSE);
+  char due[11];
+  const char *why = NULL;
+  if (desk_date_entry_get(a->d_due, due, &why) < 0) {
+    Pcn__Status st = PCN__STATUS__INIT;
+    st.code = PCN__STATUS_CODE__INVALID_ARGUMENT;
+    st.message = (char *)why;
+    desk_field_error(desk_date_entry_text(a->d_due), a->d_due_error, &st);
+    return;
+  }
+  cr.due = due; /* "" when empty: the server says what to do */
   cr.all_practices = gtk_check_button_get_active(GTK_CHECK_BUTTON(a->d_all));
   if (!cr.all_practices) {
     cr.practices = codes;
@@ -691,11 +737,18 @@ static void on_new_clicked(GtkButton *btn, gpointer ud) {
                           desk_entry("Title", "What is asked, in a line", 0));
   a->d_need = desk_field(grid, 1, "_What is needed",
                          desk_entry("What is needed", "The detail", 0));
-  char ph[80];
-  snprintf(ph, sizeof ph, "YYYY-MM-DD (fair notice: %s or later)",
-           a->fair[0] ? a->fair : "?");
-  a->d_due = desk_field(grid, 2, "_Due", desk_entry("Due date", ph, 0));
-  g_signal_connect(a->d_due, "changed", G_CALLBACK(on_due_changed), d);
+  a->d_due = desk_field(grid, 2, "_Due", desk_date_entry_new("Due date"));
+  GtkWidget *due_text = desk_date_entry_text(a->d_due);
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(grid), 0, 2)), due_text);
+  if (a->fair[0]) {
+    char fair[32], ph[80];
+    desk_date_words(a->fair, fair, sizeof fair, DESK_DATE_WEEKDAY);
+    snprintf(ph, sizeof ph, "Fair notice: %s or later", fair);
+    gtk_entry_set_placeholder_text(GTK_ENTRY(due_text), ph);
+  }
+  g_signal_connect(due_text, "changed", G_CALLBACK(on_due_changed), d);
+
   /* The practices: one check each, and all of them. */
   GtkWidget *targets = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
   a->d_all = gtk_check_button_new_with_mnemonic("A_ll practices");
@@ -705,9 +758,11 @@ static void on_new_clicked(GtkButton *btn, gpointer ud) {
   GListModel *ps = G_LIST_MODEL(d->practices);
   for (guint i = 0; ps && i < g_list_model_get_n_items(ps); i++) {
     PcnRecordRow *p = g_list_model_get_item(ps, i);
-    GtkWidget *c = gtk_check_button_new_with_label(pcn_record_row_key(p));
+    /* By name; the code (the check's widget name) in the tooltip. */
+    GtkWidget *c = gtk_check_button_new_with_label(
+        desk_practice_words(d, pcn_record_row_key(p)));
     gtk_widget_set_name(c, pcn_record_row_key(p));
-    gtk_widget_set_tooltip_text(c, pcn_record_row_title(p));
+    gtk_widget_set_tooltip_text(c, pcn_record_row_key(p));
     gtk_box_append(GTK_BOX(a->d_checks), c);
     g_object_unref(p);
   }
@@ -733,6 +788,14 @@ static void on_new_clicked(GtkButton *btn, gpointer ud) {
   a->d_error = desk_form_error(grid, 6, 1);
   a->d_create =
       desk_form_go(a->dialog, grid, 7, "_Ask", G_CALLBACK(on_create), d);
+  /* The fields' own error lines, each under its field (from the foot up,
+   * as each insertion moves the rows below it). */
+  gtk_grid_insert_row(GTK_GRID(grid), 6);
+  a->d_reason_error = desk_form_error(grid, 6, 0);
+  gtk_grid_insert_row(GTK_GRID(grid), 3);
+  a->d_due_error = desk_form_error(grid, 3, 0);
+  gtk_grid_insert_row(GTK_GRID(grid), 1);
+  a->d_title_error = desk_form_error(grid, 1, 0);
   gtk_window_present(GTK_WINDOW(a->dialog));
 }
 

@@ -17,12 +17,20 @@
  *
  * Notices (desk_notice): a new proposal, a reminder for the member's
  * practice, a decision that closed.
+ *
+ * Issue 19: times in words, UK time ("Wed 9 Dec, 17:00"); practices by
+ * name (the code in the tooltip), people by name; the vote's reason field
+ * only on a consent decision (the only rule that reads it: an objection
+ * gives its reason), and in the proposal form the line saying so only
+ * when consent is picked; the closing date typed as people write it or
+ * picked from a calendar, with a time beside it; a refusal in words under
+ * the field it names; withdrawing asks first.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "deskpriv.h"
 #include "uktime.h"
+#include "words.h"
 #include "validate.h"
 
 typedef struct vote_cell {
@@ -47,7 +55,8 @@ typedef struct dec_row {
 typedef struct desk_decisions desk_decisions;
 struct desk_decisions {
   GtkWidget *list, *show, *summary, *form, *f_title, *f_text, *f_rule,
-      *f_closes, *f_error, *f_go, *f_to;
+      *f_closes, *f_time, *f_closes_error, *f_title_error, *f_consent, *f_error,
+      *f_go, *f_to;
   /* The Voters form: who votes now (v_list), and naming one. */
   GtkWidget *voters, *v_list, *v_practice, *v_user, *v_error, *v_go;
   GHashTable *rows; /* id -> dec_row */
@@ -110,12 +119,11 @@ static const char *choice_mark(int c) {
   }
 }
 
-/* "Fri 04 Dec 2026, 17:00", UK time (issue 20). */
+/* "Fri 4 Dec, 17:00", UK time (issue 20), the year when not this one. */
 static char *when(gint64 ms) {
-  GDateTime *t = desk_london_time(ms);
-  char *s = t ? g_date_time_format(t, "%a %d %b %Y, %H:%M") : g_strdup("?");
-  if (t) g_date_time_unref(t);
-  return s;
+  char buf[40];
+  desk_datetime_words(ms, buf, sizeof buf);
+  return g_strdup(buf);
 }
 
 static int is_open(const dec_row *r) {
@@ -147,8 +155,9 @@ static void show_strip(dec_row *r) {
     const char *ods = r->practices->pdata[i];
     vote_cell *v = g_hash_table_lookup(r->votes, ods);
     int choice = v ? v->choice : 0;
-    char *text = g_strdup_printf("%s %s: %s", choice_mark(choice), ods,
-                                 choice_word(choice));
+    char *text =
+        g_strdup_printf("%s %s: %s", choice_mark(choice),
+                        desk_practice_words(r->d, ods), choice_word(choice));
     GtkWidget *l = gtk_label_new(text);
     char *name =
         g_strdup_printf("%s vote on decision %" G_GUINT64_FORMAT, ods, r->id);
@@ -160,11 +169,14 @@ static void show_strip(dec_row *r) {
                      ? "warning"
                      : "dim-label");
     if (v) {
-      char *tip =
-          g_strdup_printf("%s voted %s%s%s", v->voter, choice_word(choice),
-                          v->reason[0] ? ": " : "", v->reason);
+      char *tip = g_strdup_printf(
+          "%s (%s): %s voted %s%s%s", desk_practice_words(r->d, ods), ods,
+          desk_person_words(r->d, v->voter), choice_word(choice),
+          v->reason[0] ? ": " : "", v->reason);
       gtk_widget_set_tooltip_text(l, tip);
       g_free(tip);
+    } else {
+      gtk_widget_set_tooltip_text(l, ods);
     }
     gtk_box_append(GTK_BOX(r->strip), l);
     g_free(text);
@@ -194,7 +206,8 @@ static void show_row(dec_row *r) {
   char *ended = is_open(r) ? g_strdup("") : when(r->closed_at);
   char *meta = g_strdup_printf(
       "%s · proposed by %s · %u of %u practices voted%s%s%s",
-      rule_word(r->rule), r->proposed_by, voted, r->practices->len,
+      rule_word(r->rule), desk_person_words(r->d, r->proposed_by), voted,
+      r->practices->len,
       is_open(r)                                            ? ""
       : r->state == PCN__DECISION_STATE__DECISION_WITHDRAWN ? " · withdrawn "
                                                             : " · closed ",
@@ -208,6 +221,10 @@ static void show_row(dec_row *r) {
   gtk_label_set_text(GTK_LABEL(r->outcome_l), r->note ? r->note : "");
   gtk_widget_set_visible(r->outcome_l, r->note && r->note[0]);
   gtk_widget_set_visible(r->voting, is_open(r) && my_practice_votes(r));
+  /* Only consent reads a reason (an objection gives one): elsewhere the
+   * field would ask for what nobody uses (issue 19). */
+  gtk_widget_set_visible(r->reason,
+                         r->rule == PCN__DECISION_RULE__DECISION_CONSENT);
   /* Remind: the proposer or a PCN manager (issue 20); withdraw: the
    * proposer only. */
   int proposer = !strcmp(r->proposed_by, r->d->username);
@@ -236,7 +253,7 @@ static void show_summary(pcn_desk *d) {
   char buf[200];
   if (d->practice[0])
     snprintf(buf, sizeof buf, "%u open · %u waiting for %s's vote", open, owed,
-             d->practice);
+             desk_practice_words(d, d->practice));
   else
     snprintf(buf, sizeof buf, "%u open", open);
   gtk_label_set_text(GTK_LABEL(t->summary), buf);
@@ -272,7 +289,9 @@ static void on_answer(pcn_client *cl, const Pcn__Response *resp, void *ud) {
   dec_row *r = t ? g_hash_table_lookup(t->rows, &c->id) : NULL;
   if (r) {
     if (resp->status->code != PCN__STATUS_CODE__OK) {
-      note(r, resp->status->message, 1);
+      char words[600];
+      desk_error_words(resp->status, words, sizeof words);
+      note(r, words, 1);
     } else {
       if (resp->body_case == PCN__RESPONSE__BODY_DECISION)
         upsert(c->d, resp->decision);
@@ -305,7 +324,10 @@ static void vote_clicked(GtkButton *b, gpointer ud) {
   Pcn__DecisionVoteCast v = PCN__DECISION_VOTE_CAST__INIT;
   v.id = r->id;
   v.choice = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(b), "choice"));
-  v.reason = (char *)gtk_editable_get_text(GTK_EDITABLE(r->reason));
+  /* The reason field is consent's alone (and hidden elsewhere). */
+  v.reason = r->rule == PCN__DECISION_RULE__DECISION_CONSENT
+                 ? (char *)gtk_editable_get_text(GTK_EDITABLE(r->reason))
+                 : "";
   v.practice = "";
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_DECISION_VOTE;
@@ -327,8 +349,7 @@ static void remind_clicked(GtkButton *b, gpointer ud) {
   row_send(r, &req, "The practices that have not voted were reminded.", 0);
 }
 
-static void withdraw_clicked(GtkButton *b, gpointer ud) {
-  (void)b;
+static void withdraw_confirmed(gpointer ud) {
   dec_row *r = ud;
   Pcn__DecisionWithdraw w = PCN__DECISION_WITHDRAW__INIT;
   w.id = r->id;
@@ -338,6 +359,20 @@ static void withdraw_clicked(GtkButton *b, gpointer ud) {
   req.body_case = PCN__REQUEST__BODY_DECISION_WITHDRAW;
   req.decision_withdraw = &w;
   row_send(r, &req, "Withdrawn.", 0);
+}
+
+/* Withdrawing ends the vote for every practice and cannot be undone:
+ * asked first (issue 19). The row lives as long as the page, and the
+ * dialog goes with the window. */
+static void withdraw_clicked(GtkButton *b, gpointer ud) {
+  dec_row *r = ud;
+  char *heading = g_strdup_printf("Withdraw “%s”?", r->title);
+  desk_confirm(GTK_WINDOW(gtk_widget_get_root(GTK_WIDGET(b))), heading,
+               "The vote ends for every practice and the decision shows as "
+               "withdrawn; it cannot be reopened. To decide it later, "
+               "propose it again.",
+               "Withdraw", TRUE, withdraw_confirmed, r, NULL);
+  g_free(heading);
 }
 
 /* ------------------------------------------------------------ rows */
@@ -408,7 +443,7 @@ static dec_row *row_new(pcn_desk *d, guint64 id) {
   /* Voting, for the member's practice. */
   r->voting = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
   snprintf(name, sizeof name, "Reason for decision %" G_GUINT64_FORMAT, id);
-  r->reason = desk_entry(name, "Reason (needed to object under consent)", 0);
+  r->reason = desk_entry(name, "Reason (needed to object)", 0);
   gtk_accessible_update_property(GTK_ACCESSIBLE(r->reason),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
                                  "Reason for your practice's vote", -1);
@@ -531,7 +566,7 @@ static void notices(pcn_desk *d, const Pcn__Event *ev) {
     snprintf(id, sizeof id, "decision-reminder-%" G_GUINT64_FORMAT,
              m->decision_id);
     snprintf(body, sizeof body, "%s closes %s; %s has not voted yet.", m->title,
-             c, d->practice);
+             c, desk_practice_words(d, d->practice));
     g_free(c);
     desk_notice(d, ev, id, "Your practice's vote is awaited", body);
   }
@@ -628,8 +663,9 @@ static void on_proposed(pcn_client *cl, const Pcn__Response *r, void *ud) {
         r->decision->n_no_voter) {
       GString *w = g_string_new("Proposed. Nobody can vote for");
       for (size_t i = 0; i < r->decision->n_no_voter; i++)
-        g_string_append_printf(w, "%s %s", i ? "," : "",
-                               r->decision->no_voter[i]);
+        g_string_append_printf(
+            w, "%s %s", i ? "," : "",
+            desk_practice_words(d, r->decision->no_voter[i]));
       g_string_append(w, " (no practice manager, no named voter); the PCN "
                          "manager can name one of its members, or the "
                          "clinical director, as its voter.");
@@ -641,26 +677,57 @@ static void on_proposed(pcn_client *cl, const Pcn__Response *r, void *ud) {
     gtk_window_destroy(GTK_WINDOW(t->form));
     return;
   }
-  desk_say(t->f_error, r->status->message);
+  /* Under the field the refusal names, in words; the rest at the foot. */
+  const char *field = r->status->details && r->status->details->field
+                          ? r->status->details->field
+                          : "";
+  if (!strcmp(field, "closes_at"))
+    desk_field_error(desk_date_entry_text(t->f_closes), t->f_closes_error,
+                     r->status);
+  else if (!strcmp(field, "title"))
+    desk_field_error(t->f_title, t->f_title_error, r->status);
+  else {
+    char words[600];
+    desk_error_words(r->status, words, sizeof words);
+    desk_say(t->f_error, words);
+  }
+}
+
+/* A refusal of the form's own, under field (st's words). */
+static void field_says(GtkWidget *field, GtkWidget *label, const char *text) {
+  Pcn__Status st = PCN__STATUS__INIT;
+  st.code = PCN__STATUS_CODE__INVALID_ARGUMENT;
+  st.message = (char *)text;
+  desk_field_error(field, label, &st);
 }
 
 static void on_propose(GtkButton *b, gpointer ud) {
   (void)b;
   pcn_desk *d = ud;
   desk_decisions *t = d->decisions;
-  const char *closes = gtk_editable_get_text(GTK_EDITABLE(t->f_closes));
-  /* UK time on every machine (uktime.h, issue 20); a date alone: 17:00. */
-  char full[24];
-  const char *why;
+  GtkWidget *closes_text = desk_date_entry_text(t->f_closes);
+  desk_field_error(closes_text, t->f_closes_error, NULL);
+  desk_field_error(t->f_title, t->f_title_error, NULL);
+  gtk_widget_set_visible(t->f_error, FALSE);
+  /* UK time on every machine (uktime.h, issue 20); no time: 17:00. */
+  char iso[11], full[24];
+  const char *why = NULL;
   int64_t closes_at;
-  if (strlen(closes) == 10) {
-    snprintf(full, sizeof full, "%s 17:00", closes);
-    closes = full;
+  int got = desk_date_entry_get(t->f_closes, iso, &why);
+  if (got) {
+    field_says(closes_text, t->f_closes_error,
+               got > 0 ? "Say when voting closes: a date, as 9 Dec or "
+                         "9/12/2026, or pick one from the calendar."
+                       : why);
+    return;
   }
-  if (pcn_london_parse(closes, &closes_at, &why)) {
-    char msg[300];
-    snprintf(msg, sizeof msg, "Closes: %s", why);
-    desk_say(t->f_error, msg);
+  const char *at = gtk_editable_get_text(GTK_EDITABLE(t->f_time));
+  while (*at == ' ')
+    at++;
+  snprintf(full, sizeof full, "%s %s", iso, at[0] ? at : "17:00");
+  if (pcn_london_parse(full, &closes_at, &why)) {
+    field_says(t->f_time, t->f_closes_error,
+               "Type the closing time as 17:00 (24-hour, UK time).");
     return;
   }
   static const int rules[] = {PCN__DECISION_RULE__DECISION_CONSENT,
@@ -672,24 +739,33 @@ static void on_propose(GtkButton *b, gpointer ud) {
   guint rule = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->f_rule));
   p.rule = rules[rule < G_N_ELEMENTS(rules) ? rule : 0];
   p.closes_at = closes_at;
-  /* To: ODS codes, comma- or space-separated; empty for every practice. */
-  gchar **to =
-      g_strsplit_set(gtk_editable_get_text(GTK_EDITABLE(t->f_to)), ", ", -1);
+  /* To: the practices ticked (each check named by its code); none ticked
+   * is every practice. */
   char *codes[32];
-  for (gchar **c = to; *c && p.n_practices < G_N_ELEMENTS(codes); c++)
-    if (**c) codes[p.n_practices++] = *c;
+  for (GtkWidget *c = gtk_widget_get_first_child(t->f_to);
+       c && p.n_practices < G_N_ELEMENTS(codes);
+       c = gtk_widget_get_next_sibling(c))
+    if (gtk_check_button_get_active(GTK_CHECK_BUTTON(c)))
+      codes[p.n_practices++] = (char *)gtk_widget_get_name(c);
   p.practices = codes;
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_DECISION_PROPOSE;
   req.decision_propose = &p;
   desk_form_send(d, &req, on_proposed, t->f_go, t->f_error);
-  g_strfreev(to);
 }
 
 static void on_form_destroy(GtkWidget *w, gpointer ud) {
   (void)w;
   pcn_desk *d = ud;
   if (d->decisions) d->decisions->form = NULL;
+}
+
+/* The rules' order in the form's drop-down: consent first. */
+static void on_rule_picked(GObject *o, GParamSpec *p, gpointer ud) {
+  (void)p;
+  desk_decisions *t = ud;
+  gtk_widget_set_visible(t->f_consent,
+                         gtk_drop_down_get_selected(GTK_DROP_DOWN(o)) == 0);
 }
 
 static void on_new(GtkButton *b, gpointer ud) {
@@ -705,7 +781,8 @@ static void on_new(GtkButton *b, gpointer ud) {
   g_signal_connect(t->form, "destroy", G_CALLBACK(on_form_destroy), d);
   t->f_title = desk_field(grid, 0, "_Title",
                           desk_entry("Title", "What is to be decided", 0));
-  t->f_text = desk_field(grid, 1, "_Proposal",
+  t->f_title_error = desk_form_error(grid, 1, 0); /* under the title */
+  t->f_text = desk_field(grid, 2, "_Proposal",
                          desk_entry("Proposal", "The proposal in full", 0));
   const char *rules[] = {"Consent: passes unless a practice objects",
                          "Majority: more than half of the practices agree",
@@ -713,21 +790,58 @@ static void on_new(GtkButton *b, gpointer ud) {
   t->f_rule = gtk_drop_down_new_from_strings(rules);
   gtk_accessible_update_property(GTK_ACCESSIBLE(t->f_rule),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Rule", -1);
-  desk_field(grid, 2, "_Rule", t->f_rule);
-  t->f_closes = desk_field(grid, 3, "_Closes",
-                           desk_entry("Closes", "YYYY-MM-DD HH:MM", 0));
-  char def[24], week[11];
+  desk_field(grid, 3, "_Rule", t->f_rule);
+  /* What consent alone asks of a voter, shown only when it is picked. */
+  t->f_consent = gtk_label_new("A practice that objects must give its "
+                               "reason; the others need none.");
+  gtk_widget_set_name(t->f_consent, "Consent reason note");
+  gtk_label_set_wrap(GTK_LABEL(t->f_consent), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(t->f_consent), 0);
+  gtk_widget_add_css_class(t->f_consent, "dim-label");
+  gtk_grid_attach(GTK_GRID(grid), t->f_consent, 1, 4, 1, 1);
+  g_signal_connect(t->f_rule, "notify::selected", G_CALLBACK(on_rule_picked),
+                   t);
+  GtkWidget *when_box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+  t->f_closes = desk_date_entry_new("Closes");
+  gtk_widget_set_hexpand(t->f_closes, TRUE);
+  t->f_time = desk_entry("Closing time", "17:00", 0);
+  gtk_editable_set_width_chars(GTK_EDITABLE(t->f_time), 6);
+  gtk_editable_set_text(GTK_EDITABLE(t->f_time), "17:00");
+  gtk_box_append(GTK_BOX(when_box), t->f_closes);
+  gtk_box_append(GTK_BOX(when_box), t->f_time);
+  desk_field(grid, 5, "_Closes", when_box);
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(grid), 0, 5)),
+      desk_date_entry_text(t->f_closes));
+  char week[11];
   pcn_date_format(pcn_date_today() + 7, week); /* the UK date */
-  snprintf(def, sizeof def, "%s 17:00", week);
-  gtk_editable_set_text(GTK_EDITABLE(t->f_closes), def);
-  t->f_to = desk_field(grid, 4, "_To",
-                       desk_entry("To",
-                                  "Every practice, or ODS codes: "
-                                  "F84001, F84002",
-                                  0));
-  t->f_error = desk_form_error(grid, 5, 0);
+  desk_date_entry_set(t->f_closes, week);
+  t->f_closes_error = desk_form_error(grid, 6, 0); /* under the date */
+  /* To: the practices by name, a check each; none ticked: every one. */
+  t->f_to = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_widget_set_name(t->f_to, "To");
+  gtk_widget_set_tooltip_text(t->f_to, "None ticked: every practice");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->f_to),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Practices asked to vote", -1);
+  GListModel *ps = G_LIST_MODEL(d->practices);
+  for (guint i = 0; ps && i < g_list_model_get_n_items(ps); i++) {
+    PcnRecordRow *pr = g_list_model_get_item(ps, i);
+    const char *ods = pcn_record_row_key(pr);
+    GtkWidget *c = gtk_check_button_new_with_label(desk_practice_words(d, ods));
+    gtk_widget_set_name(c, ods);
+    gtk_widget_set_tooltip_text(c, ods);
+    gtk_box_append(GTK_BOX(t->f_to), c);
+    g_object_unref(pr);
+  }
+  desk_field(grid, 7, "_To", t->f_to);
+  GtkWidget *every = gtk_label_new("None ticked: every practice votes.");
+  gtk_label_set_xalign(GTK_LABEL(every), 0);
+  gtk_widget_add_css_class(every, "dim-label");
+  gtk_grid_attach(GTK_GRID(grid), every, 1, 8, 1, 1);
+  t->f_error = desk_form_error(grid, 9, 0);
   t->f_go =
-      desk_form_go(t->form, grid, 6, "_Propose", G_CALLBACK(on_propose), d);
+      desk_form_go(t->form, grid, 10, "_Propose", G_CALLBACK(on_propose), d);
   gtk_window_present(GTK_WINDOW(t->form));
 }
 
@@ -747,9 +861,10 @@ static void on_voters(pcn_client *cl, const Pcn__Response *r, void *ud) {
   for (size_t i = 0; i < r->decision_voters->n_voters; i++) {
     const Pcn__DecisionVoter *v = r->decision_voters->voters[i];
     if (!v->username[0]) continue;
-    g_string_append_printf(w, "%s%s votes for %s (named by %s)",
-                           w->len ? "\n" : "", v->username, v->practice,
-                           v->named_by);
+    g_string_append_printf(
+        w, "%s%s votes for %s (named by %s)", w->len ? "\n" : "",
+        desk_person_words(d, v->username), desk_practice_words(d, v->practice),
+        desk_person_words(d, v->named_by));
   }
   gtk_label_set_text(GTK_LABEL(t->v_list),
                      w->len ? w->str
@@ -773,12 +888,14 @@ static void on_voter_named(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (!t || !t->voters) return;
   gtk_widget_set_sensitive(t->v_go, TRUE);
   if (r->status->code != PCN__STATUS_CODE__OK) {
-    desk_say(t->v_error, r->status->message);
+    char words[600];
+    desk_error_words(r->status, words, sizeof words);
+    desk_say(t->v_error, words);
     return;
   }
   /* Done: the list (read again below) shows it; the error line goes. */
   gtk_widget_set_visible(t->v_error, FALSE);
-  gtk_editable_set_text(GTK_EDITABLE(t->v_user), "");
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(t->v_user), 0);
   voters_load(d);
 }
 
@@ -787,18 +904,17 @@ static void on_name_voter(GtkButton *b, gpointer ud) {
   pcn_desk *d = ud;
   desk_decisions *t = d->decisions;
   Pcn__DecisionVoterSet v = PCN__DECISION_VOTER_SET__INIT;
-  gchar *practice =
-      g_strstrip(g_strdup(gtk_editable_get_text(GTK_EDITABLE(t->v_practice))));
-  gchar *user =
-      g_strstrip(g_strdup(gtk_editable_get_text(GTK_EDITABLE(t->v_user))));
-  v.practice = practice;
-  v.username = user;
+  /* Both picked by name: the practice's code and the member's username
+   * ride along in the drop-downs (issue 19). */
+  GPtrArray *codes = g_object_get_data(G_OBJECT(t->v_practice), "codes");
+  guint pi = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->v_practice));
+  const char *user = desk_person_picker_get(t->v_user);
+  v.practice = (char *)(codes && pi < codes->len ? codes->pdata[pi] : "");
+  v.username = (char *)(user ? user : "");
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_DECISION_VOTER_SET;
   req.decision_voter_set = &v;
   desk_form_send(d, &req, on_voter_named, t->v_go, t->v_error);
-  g_free(practice);
-  g_free(user);
 }
 
 static void on_voters_destroy(GtkWidget *w, gpointer ud) {
@@ -824,19 +940,46 @@ static void on_voters_open(GtkButton *b, gpointer ud) {
       "A practice votes through its practice manager or the member it names "
       "as its voter. A practice manager names one of their practice's "
       "members; the PCN manager names one for any practice, or the clinical "
-      "director. Leave Member empty to take a nomination back.");
+      "director. Pick Nobody to take a nomination back.");
   gtk_widget_add_css_class(about, "dim-label");
   gtk_grid_attach(GTK_GRID(grid), about, 0, 0, 2, 1);
   t->v_list = label("Named voters", 1);
   gtk_label_set_text(GTK_LABEL(t->v_list), "Reading...");
   gtk_grid_attach(GTK_GRID(grid), t->v_list, 0, 1, 2, 1);
-  t->v_practice =
-      desk_field(grid, 2, "_Practice",
-                 desk_entry("Practice", "ODS code, such as F84001", 0));
-  if (d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0])
-    gtk_editable_set_text(GTK_EDITABLE(t->v_practice), d->practice);
-  t->v_user = desk_field(grid, 3, "_Member",
-                         desk_entry("Member", "username; empty: nobody", 0));
+  /* The practices by name (the codes kept beside, in the same order). */
+  GtkStringList *names = gtk_string_list_new(NULL);
+  GPtrArray *codes = g_ptr_array_new_with_free_func(g_free);
+  GListModel *ps = G_LIST_MODEL(d->practices);
+  guint mine = 0;
+  for (guint i = 0; ps && i < g_list_model_get_n_items(ps); i++) {
+    PcnRecordRow *p = g_list_model_get_item(ps, i);
+    const char *ods = pcn_record_row_key(p);
+    if (!strcmp(ods, d->practice)) mine = codes->len;
+    g_ptr_array_add(codes, g_strdup(ods));
+    gtk_string_list_append(names, desk_practice_words(d, ods));
+    g_object_unref(p);
+  }
+  t->v_practice = gtk_drop_down_new(G_LIST_MODEL(names), NULL);
+  g_object_set_data_full(G_OBJECT(t->v_practice), "codes", codes,
+                         (GDestroyNotify)g_ptr_array_unref);
+  gtk_widget_set_name(t->v_practice, "Practice");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->v_practice),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Practice", -1);
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(t->v_practice), mine);
+  desk_field(grid, 2, "_Practice", t->v_practice);
+  /* The members by name, "Nobody" first (taking a nomination back). */
+  t->v_user = desk_person_picker_new(d, NULL);
+  GtkStringList *people =
+      GTK_STRING_LIST(gtk_drop_down_get_model(GTK_DROP_DOWN(t->v_user)));
+  const char *const nobody[] = {"Nobody: take the nomination back", NULL};
+  gtk_string_list_splice(people, 0, 0, nobody);
+  g_ptr_array_insert(g_object_get_data(G_OBJECT(t->v_user), "usernames"), 0,
+                     g_strdup(""));
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(t->v_user), 0);
+  gtk_widget_set_name(t->v_user, "Member");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->v_user),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Member", -1);
+  desk_field(grid, 3, "_Member", t->v_user);
   t->v_error = desk_form_error(grid, 4, 1);
   t->v_go = desk_form_go(t->voters, grid, 5, "_Name voter",
                          G_CALLBACK(on_name_voter), d);

@@ -11,7 +11,14 @@
  * everyone, and its Agree button changes the practice's mind. "Agree all
  * pending" leaves disagreements alone. The PCN manager adds and edits
  * entries in a form. The server decides who may do what; a refusal shows
- * as its sentence.
+ * as its sentence, in words for the window (desk_error_words), under
+ * the field it names when it names one.
+ *
+ * Issue 19: "Agree all pending" asks first, listing the titles it will
+ * agree and how many (Cancel agrees nothing); removing an entry asks too.
+ * Dates show in words ("Review 9 Dec 2027") and the review date is typed
+ * as people write it or picked from a calendar (desk_date_entry). The
+ * practices' strip names each practice, its ODS code in the tooltip.
  *
  * Model: copies of the entries by id, the practices, and for each
  * (entry, practice) the version and time of that practice's agreement and
@@ -27,7 +34,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "deskpriv.h"
+#include "words.h"
 
 typedef struct duty_practice {
   char ods[8];
@@ -42,16 +49,17 @@ typedef struct duty_pos {
 typedef struct desk_duties desk_duties;
 struct desk_duties {
   GtkWidget *list, *summary, *note, *agree_all, *add, *only_pending;
-  GHashTable *by_id;      /* guint64* id -> Pcn__Duty* (own copy) */
-  GArray *practices;      /* duty_practice, in the server's order */
-  GHashTable *agreements; /* "id/ODS" -> duty_pos* */
+  GHashTable *by_id;         /* guint64* id -> Pcn__Duty* (own copy) */
+  GArray *practices;         /* duty_practice, in the server's order */
+  GHashTable *agreements;    /* "id/ODS" -> duty_pos* */
   GHashTable *disagreements; /* "id/ODS" -> Pcn__DutyDisagreement* (copy) */
   guint redraw_id;
   GtkWidget *dform, *d_reason, *d_note, *d_go; /* the disagree form */
   guint64 d_id;
   guint d_version;
   GtkWidget *form;
-  GtkWidget *f_title, *f_owner, *f_does, *f_review, *f_note, *f_save;
+  GtkWidget *f_title, *f_owner, *f_does, *f_review, *f_review_error, *f_note,
+      *f_save;
   guint64 f_id;
   guint f_version;
 };
@@ -261,9 +269,9 @@ void duties_on_event(pcn_desk *d, const Pcn__Event *ev) {
       put_disagreement(d, ev->duty_disagreement);
     if (ev->op != PCN__OP__DELETED && d->role == PCN__ROLE__PCN_MANAGER) {
       /* The register's keeper is told: it is theirs to act on. */
-      char id[40],
-          *title = g_strdup_printf("%s disagrees with a responsibility",
-                                   ev->duty_disagreement->practice);
+      char id[40], *title = g_strdup_printf(
+                       "%s disagrees with a responsibility",
+                       desk_practice_words(d, ev->duty_disagreement->practice));
       snprintf(id, sizeof id, "duty-%llu-no",
                (unsigned long long)ev->duty_disagreement->duty_id);
       desk_notice(d, ev, id, title, ev->duty_disagreement->duty_title);
@@ -281,6 +289,20 @@ static void note(pcn_desk *d, const char *text, int error) {
   desk_note(d->duties->note, text, error);
 }
 
+/* The server's refusal in the page's note, in words for the window. */
+static void note_status(pcn_desk *d, const Pcn__Status *st) {
+  char words[600];
+  desk_error_words(st, words, sizeof words);
+  note(d, words, 1);
+}
+
+/* The same in a form's error line. */
+static void say_status(GtkWidget *label, const Pcn__Status *st) {
+  char words[600];
+  desk_error_words(st, words, sizeof words);
+  desk_say(label, words);
+}
+
 /* Sends req with d as the callback's data; 0, or -1 (said why). The
  * callbacks may run after duties_free (a closing client fails what is in
  * flight): each checks d->duties first. */
@@ -294,7 +316,7 @@ static void on_register(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (!d->duties) return;
   if (r->status->code != PCN__STATUS_CODE__OK ||
       r->body_case != PCN__RESPONSE__BODY_DUTY_REGISTER) {
-    note(d, r->status->message, 1);
+    note_status(d, r->status);
     return;
   }
   const Pcn__DutyRegister *g = r->duty_register;
@@ -325,11 +347,11 @@ static void on_agreed(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (r->status->code == PCN__STATUS_CODE__CONFLICT &&
       r->body_case == PCN__RESPONSE__BODY_DUTY) {
     put_duty(d, r->duty); /* show what it says now */
-    note(d, r->status->message, 1);
+    note_status(d, r->status);
     return;
   }
   if (r->status->code != PCN__STATUS_CODE__OK) {
-    note(d, r->status->message, 1);
+    note_status(d, r->status);
     return;
   }
   const Pcn__DutyAgreed *a = r->duty_agreed;
@@ -337,7 +359,8 @@ static void on_agreed(pcn_client *cl, const Pcn__Response *r, void *ud) {
     put_agreement(d, a->agreements[i]);
   char text[120];
   snprintf(text, sizeof text, "Agreed %zu %s for %s.", a->n_agreements,
-           a->n_agreements == 1 ? "entry" : "entries", d->practice);
+           a->n_agreements == 1 ? "entry" : "entries",
+           desk_practice_words(d, d->practice));
   note(d, text, 0);
 }
 
@@ -391,8 +414,38 @@ static GPtrArray *sorted(desk_duties *t) {
   return a;
 }
 
+/* What "Agree all pending" asked about: the entries as the dialog listed
+ * them (id and version), agreed only if the member confirms. */
+typedef struct agree_ask {
+  pcn_desk *d;
+  GArray *entries; /* Pcn__Duty copies' id and version: guint64 pairs */
+} agree_ask;
+
+static void agree_ask_free(gpointer p) {
+  agree_ask *a = p;
+  g_array_unref(a->entries);
+  g_free(a);
+}
+
+static void on_agree_all_confirmed(gpointer ud) {
+  agree_ask *a = ud;
+  pcn_desk *d = a->d;
+  if (!d->duties) return;
+  guint n = a->entries->len / 2;
+  Pcn__Duty *e = g_new0(Pcn__Duty, n);
+  const Pcn__Duty **list = g_new(const Pcn__Duty *, n);
+  for (guint i = 0; i < n; i++) {
+    pcn__duty__init(&e[i]);
+    e[i].id = g_array_index(a->entries, guint64, 2 * i);
+    e[i].version = (uint32_t)g_array_index(a->entries, guint64, 2 * i + 1);
+    list[i] = &e[i];
+  }
+  agree(d, list, n);
+  g_free(list);
+  g_free(e);
+}
+
 static void on_agree_all(GtkButton *b, gpointer ud) {
-  (void)b;
   pcn_desk *d = ud;
   GPtrArray *all = sorted(d->duties);
   GPtrArray *pending = g_ptr_array_new();
@@ -402,7 +455,35 @@ static void on_agree_all(GtkButton *b, gpointer ud) {
     if (!has_agreed(d->duties, all->pdata[i], d->practice) &&
         !disagreement_of(d->duties, all->pdata[i], d->practice))
       g_ptr_array_add(pending, all->pdata[i]);
-  agree(d, (const Pcn__Duty **)pending->pdata, pending->len);
+  if (!pending->len) {
+    note(d, "Nothing is pending for your practice.", 0);
+  } else {
+    /* It commits the practice to every one of them: ask first, naming
+     * them (issue 19). */
+    agree_ask *a = g_new0(agree_ask, 1);
+    a->d = d;
+    a->entries = g_array_new(FALSE, FALSE, sizeof(guint64));
+    GString *body = g_string_new(NULL);
+    g_string_append_printf(body, "%s agrees to %s as the register says %s:\n",
+                           desk_practice_words(d, d->practice),
+                           pending->len == 1 ? "this entry" : "these entries",
+                           pending->len == 1 ? "it" : "them");
+    for (guint i = 0; i < pending->len; i++) {
+      const Pcn__Duty *e = pending->pdata[i];
+      guint64 id = e->id, version = e->version;
+      g_array_append_val(a->entries, id);
+      g_array_append_val(a->entries, version);
+      g_string_append_printf(body, "\n• %s", e->title);
+    }
+    char heading[80], verb[40];
+    snprintf(heading, sizeof heading, "Agree %u %s?", pending->len,
+             pending->len == 1 ? "responsibility" : "responsibilities");
+    snprintf(verb, sizeof verb, "Agree %u", pending->len);
+    desk_confirm(GTK_WINDOW(gtk_widget_get_root(GTK_WIDGET(b))), heading,
+                 body->str, verb, FALSE, on_agree_all_confirmed, a,
+                 agree_ask_free);
+    g_string_free(body, TRUE);
+  }
   g_ptr_array_unref(pending);
   g_ptr_array_unref(all);
 }
@@ -419,15 +500,17 @@ static void on_disagreed(pcn_client *cl, const Pcn__Response *r, void *ud) {
       r->body_case == PCN__RESPONSE__BODY_DUTY) {
     put_duty(d, r->duty); /* the row shows it as it stands now */
     t->d_version = r->duty->version;
+    char words[600];
+    desk_error_words(r->status, words, sizeof words);
     char *text = g_strdup_printf("%s\nNow: %s\nSend again to disagree with "
                                  "that.",
-                                 r->status->message, r->duty->owner_does);
+                                 words, r->duty->owner_does);
     desk_say(t->d_note, text);
     g_free(text);
     return;
   }
   if (r->status->code != PCN__STATUS_CODE__OK) {
-    desk_say(t->d_note, r->status->message);
+    say_status(t->d_note, r->status);
     return;
   }
   if (r->body_case == PCN__RESPONSE__BODY_DUTY_DISAGREEMENT)
@@ -515,16 +598,25 @@ static void on_saved(pcn_client *cl, const Pcn__Response *r, void *ud) {
     /* Keep what was typed; the next save is made knowingly. */
     put_duty(d, r->duty);
     t->f_version = r->duty->version;
+    char words[600], review[32];
+    desk_error_words(r->status, words, sizeof words);
+    desk_date_words(r->duty->review_date, review, sizeof review,
+                    DESK_DATE_YEAR);
     char *text = g_strdup_printf(
         "%s\nNow: %s; review %s.\n%s\nSave again to replace it with yours.",
-        r->status->message, owner_label(r->duty->owner), r->duty->review_date,
-        r->duty->owner_does);
+        words, owner_label(r->duty->owner), review, r->duty->owner_does);
     desk_say(t->f_note, text);
     g_free(text);
     return;
   }
   if (r->status->code != PCN__STATUS_CODE__OK) {
-    desk_say(t->f_note, r->status->message);
+    /* A refused review date is said under it; the rest under the form. */
+    if (r->status->details && r->status->details->field &&
+        !strcmp(r->status->details->field, "review_date"))
+      desk_field_error(desk_date_entry_text(t->f_review), t->f_review_error,
+                       r->status);
+    else
+      say_status(t->f_note, r->status);
     return;
   }
   if (r->body_case == PCN__RESPONSE__BODY_DUTY) put_duty(d, r->duty);
@@ -539,7 +631,7 @@ static void on_removed(pcn_client *cl, const Pcn__Response *r, void *ud) {
   gtk_widget_set_sensitive(t->f_save, TRUE);
   if (r->status->code != PCN__STATUS_CODE__OK) {
     if (r->body_case == PCN__RESPONSE__BODY_DUTY) put_duty(d, r->duty);
-    desk_say(t->f_note, r->status->message);
+    say_status(t->f_note, r->status);
     return;
   }
   if (g_hash_table_remove(t->by_id, &r->duty->id)) changed(d);
@@ -564,7 +656,18 @@ static void on_save(GtkButton *b, gpointer ud) {
   desk_duties *t = d->duties;
   char *does = does_text(t);
   char *title = g_strdup(gtk_editable_get_text(GTK_EDITABLE(t->f_title)));
-  char *review = g_strdup(gtk_editable_get_text(GTK_EDITABLE(t->f_review)));
+  char review[11];
+  const char *why = NULL;
+  desk_field_error(desk_date_entry_text(t->f_review), t->f_review_error, NULL);
+  if (desk_date_entry_get(t->f_review, review, &why) < 0) {
+    Pcn__Status st = PCN__STATUS__INIT;
+    st.code = PCN__STATUS_CODE__INVALID_ARGUMENT;
+    st.message = (char *)(why ? why : "Type the review date as 9 Dec 2027.");
+    desk_field_error(desk_date_entry_text(t->f_review), t->f_review_error, &st);
+    g_free(does);
+    g_free(title);
+    return;
+  }
   Pcn__Request req = PCN__REQUEST__INIT;
   Pcn__DutyAdd a = PCN__DUTY_ADD__INIT;
   Pcn__DutyUpdate u = PCN__DUTY_UPDATE__INIT;
@@ -607,14 +710,13 @@ static void on_save(GtkButton *b, gpointer ud) {
   else
     desk_say(t->f_note, "Not connected to the server.");
   g_free(title);
-  g_free(review);
   g_free(does);
 }
 
-static void on_remove(GtkButton *b, gpointer ud) {
-  (void)b;
+static void on_remove_confirmed(gpointer ud) {
   pcn_desk *d = ud;
   desk_duties *t = d->duties;
+  if (!t || !t->form) return;
   Pcn__DutyRemove r = PCN__DUTY_REMOVE__INIT;
   r.id = t->f_id;
   r.version = t->f_version;
@@ -625,6 +727,21 @@ static void on_remove(GtkButton *b, gpointer ud) {
     gtk_widget_set_sensitive(t->f_save, FALSE);
   else
     desk_say(t->f_note, "Not connected to the server.");
+}
+
+/* Removing takes the entry and every practice's position on it away:
+ * asked first (issue 19). */
+static void on_remove(GtkButton *b, gpointer ud) {
+  (void)b;
+  pcn_desk *d = ud;
+  desk_duties *t = d->duties;
+  const Pcn__Duty *e = g_hash_table_lookup(t->by_id, &t->f_id);
+  char *heading = g_strdup_printf("Remove “%s”?", e ? e->title : "this entry");
+  desk_confirm(GTK_WINDOW(t->form), heading,
+               "The entry leaves the register with every practice's "
+               "agreement or disagreement to it; it cannot be brought back.",
+               "Remove", TRUE, on_remove_confirmed, d, NULL);
+  g_free(heading);
 }
 
 static void on_form_destroy(GtkWidget *w, gpointer ud) {
@@ -678,16 +795,17 @@ static void open_form(pcn_desk *d, const Pcn__Duty *e) {
   gtk_widget_set_hexpand(frame, TRUE);
   gtk_grid_attach(GTK_GRID(grid), l, 0, 2, 1, 1);
   gtk_grid_attach(GTK_GRID(grid), frame, 1, 2, 1, 1);
-  t->f_review = desk_field(grid, 3, "_Review date",
-                           desk_entry("Review date", "YYYY-MM-DD", 0));
+  t->f_review =
+      desk_field(grid, 3, "_Review date", desk_date_entry_new("Review date"));
+  t->f_review_error = desk_form_error(grid, 4, 0); /* under the date */
   GtkWidget *warn = gtk_label_new(
       e ? "Saving a change asks every practice to agree this entry again."
         : "Every practice will be asked to agree the new entry.");
   gtk_label_set_wrap(GTK_LABEL(warn), TRUE);
   gtk_label_set_xalign(GTK_LABEL(warn), 0);
   gtk_widget_add_css_class(warn, "dim-label");
-  gtk_grid_attach(GTK_GRID(grid), warn, 0, 4, 2, 1);
-  t->f_note = desk_form_error(grid, 5, 1);
+  gtk_grid_attach(GTK_GRID(grid), warn, 0, 5, 2, 1);
+  t->f_note = desk_form_error(grid, 6, 1);
   GtkWidget *buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_halign(buttons, GTK_ALIGN_END);
   if (e) {
@@ -700,7 +818,7 @@ static void open_form(pcn_desk *d, const Pcn__Duty *e) {
   gtk_widget_add_css_class(t->f_save, "suggested-action");
   g_signal_connect(t->f_save, "clicked", G_CALLBACK(on_save), d);
   gtk_box_append(GTK_BOX(buttons), t->f_save);
-  gtk_grid_attach(GTK_GRID(grid), buttons, 1, 6, 1, 1);
+  gtk_grid_attach(GTK_GRID(grid), buttons, 1, 7, 1, 1);
   if (e) {
     gtk_editable_set_text(GTK_EDITABLE(t->f_title), e->title);
     for (guint i = 0; i < G_N_ELEMENTS(owners); i++)
@@ -708,7 +826,7 @@ static void open_form(pcn_desk *d, const Pcn__Duty *e) {
         gtk_drop_down_set_selected(GTK_DROP_DOWN(t->f_owner), i);
     gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(t->f_does)),
                              e->owner_does, -1);
-    gtk_editable_set_text(GTK_EDITABLE(t->f_review), e->review_date);
+    desk_date_entry_set(t->f_review, e->review_date);
   }
   gtk_window_set_default_widget(GTK_WINDOW(t->form), t->f_save);
   gtk_window_present(GTK_WINDOW(t->form));
@@ -768,8 +886,11 @@ static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
   gtk_box_append(GTK_BOX(top), title);
   snprintf(buf, sizeof buf, "Owner: %s", owner_label(e->owner));
   gtk_box_append(GTK_BOX(top), label(buf, NULL, 0));
+  char review_words[32];
+  desk_date_words(e->review_date, review_words, sizeof review_words,
+                  DESK_DATE_YEAR);
   snprintf(buf, sizeof buf, "%s %s", e->review_due ? "Review due" : "Review",
-           e->review_date);
+           review_words);
   GtkWidget *review = label(buf, e->review_due ? "error" : "dim-label", 0);
   gtk_widget_set_name(review, "Review");
   gtk_box_append(GTK_BOX(top), review);
@@ -785,16 +906,18 @@ static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
     const Pcn__DutyDisagreement *no =
         yes ? NULL : disagreement_of(t, e, p->ods);
     if (!yes && !strcmp(p->ods, d->practice)) mine_pending = 1;
-    snprintf(buf, sizeof buf, "%s %s", p->ods,
+    const char *pname = p->name && p->name[0] ? p->name : p->ods;
+    snprintf(buf, sizeof buf, "%s %s", pname,
              yes  ? "agreed"
              : no ? "disagrees"
                   : "pending");
     GtkWidget *l = label(buf, yes ? "success" : no ? "error" : "warning", 0);
-    gtk_widget_set_tooltip_text(l, p->name);
+    gtk_widget_set_tooltip_text(l, p->ods);
     gtk_box_append(GTK_BOX(strip), l);
     if (no)
       g_string_append_printf(why, "%s%s disagrees (%s): %s",
-                             why->len ? "\n" : "", p->ods, no->by, no->reason);
+                             why->len ? "\n" : "", pname,
+                             desk_person_words(d, no->by), no->reason);
   }
   GtkWidget *spacer = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_set_hexpand(spacer, TRUE);
@@ -802,7 +925,8 @@ static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
   char name[40], a11y[300];
   if (mine_pending && d->role == PCN__ROLE__PRACTICE_MANAGER) {
     snprintf(name, sizeof name, "Agree %llu", (unsigned long long)e->id);
-    snprintf(a11y, sizeof a11y, "Agree %s for %s", e->title, d->practice);
+    snprintf(a11y, sizeof a11y, "Agree %s for %s", e->title,
+             desk_practice_words(d, d->practice));
     GtkWidget *b =
         id_button(d, "Agree", name, a11y, e->id, G_CALLBACK(on_agree_one));
     gtk_widget_add_css_class(b, "suggested-action");
@@ -811,7 +935,7 @@ static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
   if (d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0]) {
     snprintf(name, sizeof name, "Disagree %llu", (unsigned long long)e->id);
     snprintf(a11y, sizeof a11y, "Disagree with %s for %s", e->title,
-             d->practice);
+             desk_practice_words(d, d->practice));
     gtk_box_append(GTK_BOX(strip), id_button(d, "Disagree…", name, a11y, e->id,
                                              G_CALLBACK(on_disagree)));
   }
@@ -870,13 +994,14 @@ static void redraw(pcn_desk *d) {
   }
   char text[300];
   int pm = d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0];
+  const char *mine_name = desk_practice_words(d, d->practice);
   if (pm && mine_no)
     snprintf(text, sizeof text,
              "%s has agreed %u of %u entries and disagrees with %u%s",
-             d->practice, mine, all->len, mine_no,
+             mine_name, mine, all->len, mine_no,
              mine + mine_no == all->len ? "." : "; the rest are pending.");
   else if (pm)
-    snprintf(text, sizeof text, "%s has agreed %u of %u entries%s", d->practice,
+    snprintf(text, sizeof text, "%s has agreed %u of %u entries%s", mine_name,
              mine, all->len,
              mine == all->len ? "." : "; the rest are pending.");
   else

@@ -10,14 +10,22 @@
  * detail of the chosen one, fetched again whenever an event touches it,
  * so the page is always what the server holds. Notices: when someone
  * invites the member to a meeting, and when an action is theirs.
+ *
+ * Issue 19: times in words, UK time ("Tue 9 Dec 2031, 14:00–15:00", the
+ * zones named only when the clocks change between the ends); people and
+ * practices by name; the date typed as people write it (9/12/2031) or
+ * picked from a calendar; invitees picked from the members by name (a
+ * check each), not typed as usernames; a refusal in words under the
+ * field it names.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
-#include "deskpriv.h"
 #include "meetcal.h"
 #include "meetings.h"
+#include "uktime.h"
+#include "words.h"
 
 typedef struct desk_meetings desk_meetings_t;
 
@@ -31,7 +39,8 @@ struct desk_meetings {
   int loading, rebuilding;
   char after[64];
   GtkWidget *form, *f_title, *f_date, *f_start, *f_end, *f_place, *f_invite,
-      *f_note, *f_go;
+      *f_note, *f_go, *f_title_error, *f_date_error, *f_time_error,
+      *f_invite_error;
 };
 
 /* ------------------------------------------------------------ records */
@@ -40,9 +49,25 @@ static void free_meeting(gpointer p) {
   if (p) protobuf_c_message_free_unpacked(p, NULL);
 }
 
-/* Each end with its own zone when the clocks change between (issue 20). */
+/* In words, UK time: "Tue 9 Dec, 14:00–15:00"; each end with its own zone
+ * when the clocks change between (issue 20): "Sun 28 Mar 2027, 00:30 GMT
+ * – 02:30 BST"; over two days, each end in full. */
 static void when_text(const Pcn__Meeting *m, char *out, size_t n) {
-  pcn_london_range(m->starts_at, m->ends_at, "–", " – ", out, n);
+  char a[21], b[21], start[40], end[40];
+  pcn_london_format_zone(m->starts_at, a);
+  pcn_london_format_zone(m->ends_at, b);
+  desk_datetime_words(m->starts_at, start, sizeof start);
+  if (strncmp(a, b, 10)) {
+    desk_datetime_words(m->ends_at, end, sizeof end);
+    if (strcmp(a + 17, b + 17))
+      snprintf(out, n, "%s %s – %s %s", start, a + 17, end, b + 17);
+    else
+      snprintf(out, n, "%s – %s", start, end);
+  } else if (strcmp(a + 17, b + 17)) {
+    snprintf(out, n, "%s %s – %.5s %s", start, a + 17, b + 11, b + 17);
+  } else {
+    snprintf(out, n, "%s–%.5s", start, b + 11);
+  }
 }
 
 static int is_invited(const Pcn__Meeting *m, const char *username) {
@@ -345,7 +370,7 @@ static void show_detail(pcn_desk *d) {
   GString *inv = g_string_new("Invited: ");
   for (size_t i = 0; i < m->n_invitees; i++)
     g_string_append_printf(
-        inv, "%s%s%s", i ? ", " : "", m->invitees[i],
+        inv, "%s%s%s", i ? ", " : "", desk_person_words(d, m->invitees[i]),
         !strcmp(m->invitees[i], m->organiser) ? " (organiser)" : "");
   gtk_label_set_text(GTK_LABEL(mt->invitees), inv->str);
   g_string_free(inv, TRUE);
@@ -355,7 +380,8 @@ static void show_detail(pcn_desk *d) {
     gtk_box_append(GTK_BOX(mt->agenda), line("Nothing on the agenda yet.", 1));
   for (size_t i = 0; i < md->n_agenda; i++) {
     snprintf(buf, sizeof buf, "%u. %s — %s", md->agenda[i]->n,
-             md->agenda[i]->text, md->agenda[i]->added_by);
+             md->agenda[i]->text,
+             desk_person_words(d, md->agenda[i]->added_by));
     gtk_box_append(GTK_BOX(mt->agenda), line(buf, 0));
   }
   /* The server says whether this member may add to the agenda now
@@ -375,10 +401,13 @@ static void show_detail(pcn_desk *d) {
   for (size_t i = 0; i < md->n_attendance; i++) {
     const Pcn__MeetingAttendance *a = md->attendance[i];
     if (a->minutes)
-      snprintf(buf, sizeof buf, "%s (%s): %u minutes", a->username,
-               a->practice[0] ? a->practice : "network", a->minutes);
+      snprintf(buf, sizeof buf, "%s (%s): %u minutes",
+               desk_person_words(d, a->username),
+               a->practice[0] ? desk_practice_words(d, a->practice) : "network",
+               a->minutes);
     else
-      snprintf(buf, sizeof buf, "%s: did not attend", a->username);
+      snprintf(buf, sizeof buf, "%s: did not attend",
+               desk_person_words(d, a->username));
     gtk_box_append(GTK_BOX(mt->attendance), line(buf, 0));
   }
 
@@ -387,9 +416,11 @@ static void show_detail(pcn_desk *d) {
     gtk_box_append(GTK_BOX(mt->actions), line("No actions.", 1));
   for (size_t i = 0; i < md->n_actions; i++) {
     const Pcn__MeetingAction *a = md->actions[i];
+    char due[32];
+    desk_date_words(a->due, due, sizeof due, DESK_DATE_WEEKDAY);
     snprintf(buf, sizeof buf, "Task %llu: %s → %s%s%s",
-             (unsigned long long)a->task_id, a->title, a->assignee,
-             a->due[0] ? ", due " : "", a->due);
+             (unsigned long long)a->task_id, a->title,
+             desk_person_words(d, a->assignee), a->due[0] ? ", due " : "", due);
     GtkWidget *b = gtk_button_new_with_label(buf);
     gtk_widget_add_css_class(b, "flat");
     gtk_widget_set_halign(b, GTK_ALIGN_START);
@@ -517,7 +548,22 @@ static void on_created(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (!mt || !mt->form) return;
   gtk_widget_set_sensitive(mt->f_go, TRUE);
   if (r->status->code != PCN__STATUS_CODE__OK) {
-    gtk_label_set_text(GTK_LABEL(mt->f_note), r->status->message);
+    /* Under the field the refusal names, in words; the rest at the foot. */
+    const char *field = r->status->details && r->status->details->field
+                            ? r->status->details->field
+                            : "";
+    if (!strcmp(field, "title"))
+      desk_field_error(mt->f_title, mt->f_title_error, r->status);
+    else if (!strcmp(field, "starts_at") || !strcmp(field, "ends_at"))
+      desk_field_error(!strcmp(field, "ends_at") ? mt->f_end : mt->f_start,
+                       mt->f_time_error, r->status);
+    else if (g_str_has_prefix(field, "invitees"))
+      desk_field_error(mt->f_invite, mt->f_invite_error, r->status);
+    else {
+      char words[600];
+      desk_error_words(r->status, words, sizeof words);
+      gtk_label_set_text(GTK_LABEL(mt->f_note), words);
+    }
     return;
   }
   put_meeting(d, r->meeting);
@@ -527,16 +573,32 @@ static void on_created(pcn_client *cl, const Pcn__Response *r, void *ud) {
   gtk_window_destroy(GTK_WINDOW(mt->form));
 }
 
+/* A refusal of the form's own, in words under field. */
+static void field_says(GtkWidget *field, GtkWidget *label, const char *text) {
+  Pcn__Status st = PCN__STATUS__INIT;
+  st.code = PCN__STATUS_CODE__INVALID_ARGUMENT;
+  st.message = (char *)text;
+  desk_field_error(field, label, &st);
+}
+
 static int form_time(desk_meetings_t *mt, GtkWidget *e, int64_t *ms) {
-  char full[40];
-  snprintf(full, sizeof full, "%s %s",
-           gtk_editable_get_text(GTK_EDITABLE(mt->f_date)),
+  char iso[11], full[40];
+  const char *why = NULL;
+  int got = desk_date_entry_get(mt->f_date, iso, &why);
+  if (got) {
+    field_says(desk_date_entry_text(mt->f_date), mt->f_date_error,
+               got > 0 ? "Say which day: a date, as 9 Dec or 9/12/2026, or "
+                         "pick one from the calendar."
+                       : why);
+    return -1;
+  }
+  snprintf(full, sizeof full, "%s %s", iso,
            gtk_editable_get_text(GTK_EDITABLE(e)));
-  const char *why;
   if (pcn_london_parse(full, ms, &why) == 0) return 0;
-  char msg[300];
-  snprintf(msg, sizeof msg, "%s: %s", gtk_widget_get_name(e), why);
-  gtk_label_set_text(GTK_LABEL(mt->f_note), msg);
+  char msg[120];
+  snprintf(msg, sizeof msg, "Type when it %s as 14:00 (24-hour, UK time).",
+           e == mt->f_end ? "ends" : "starts");
+  field_says(e, mt->f_time_error, msg);
   return -1;
 }
 
@@ -545,17 +607,29 @@ static void on_create(GtkButton *b, gpointer ud) {
   pcn_desk *d = ud;
   desk_meetings_t *mt = d->meetings;
   Pcn__MeetingCreate c = PCN__MEETING_CREATE__INIT;
+  desk_field_error(mt->f_title, mt->f_title_error, NULL);
+  desk_field_error(desk_date_entry_text(mt->f_date), mt->f_date_error, NULL);
+  desk_field_error(mt->f_start, mt->f_time_error, NULL);
+  desk_field_error(mt->f_end, NULL, NULL);
+  desk_field_error(mt->f_invite, mt->f_invite_error, NULL);
+  gtk_label_set_text(GTK_LABEL(mt->f_note), "");
   if (form_time(mt, mt->f_start, &c.starts_at) ||
       form_time(mt, mt->f_end, &c.ends_at))
     return;
   c.title = (char *)gtk_editable_get_text(GTK_EDITABLE(mt->f_title));
   c.place = (char *)gtk_editable_get_text(GTK_EDITABLE(mt->f_place));
-  char **names = g_strsplit_set(
-      gtk_editable_get_text(GTK_EDITABLE(mt->f_invite)), ", ", -1);
+  /* The members ticked: each check is named by its username. */
   char *kept[128];
   size_t n = 0;
-  for (char **p = names; *p && n < G_N_ELEMENTS(kept); p++)
-    if (**p) kept[n++] = *p;
+  for (GtkWidget *w = gtk_widget_get_first_child(mt->f_invite);
+       w && n < G_N_ELEMENTS(kept); w = gtk_widget_get_next_sibling(w)) {
+    GtkWidget *chk = GTK_IS_FLOW_BOX_CHILD(w)
+                         ? gtk_flow_box_child_get_child(GTK_FLOW_BOX_CHILD(w))
+                         : w;
+    if (GTK_IS_CHECK_BUTTON(chk) &&
+        gtk_check_button_get_active(GTK_CHECK_BUTTON(chk)))
+      kept[n++] = (char *)gtk_widget_get_name(chk);
+  }
   c.invitees = kept;
   c.n_invitees = n;
   Pcn__Request req = PCN__REQUEST__INIT;
@@ -565,7 +639,6 @@ static void on_create(GtkButton *b, gpointer ud) {
     gtk_widget_set_sensitive(mt->f_go, FALSE);
   else
     gtk_label_set_text(GTK_LABEL(mt->f_note), "Not connected to the server.");
-  g_strfreev(names);
 }
 
 static void on_form_destroy(GtkWidget *w, gpointer ud) {
@@ -587,22 +660,46 @@ static void on_new(GtkButton *b, gpointer ud) {
   g_signal_connect(mt->form, "destroy", G_CALLBACK(on_form_destroy), d);
   mt->f_title =
       desk_field(grid, 0, "_Title", desk_entry("Title", "PCN board", 0));
-  mt->f_date =
-      desk_field(grid, 1, "_Date", desk_entry("Date", "YYYY-MM-DD", 0));
+  mt->f_title_error = desk_form_error(grid, 1, 0);
+  mt->f_date = desk_field(grid, 2, "_Date", desk_date_entry_new("Date"));
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(grid), 0, 2)),
+      desk_date_entry_text(mt->f_date));
+  mt->f_date_error = desk_form_error(grid, 3, 0);
   mt->f_start =
-      desk_field(grid, 2, "_Starts", desk_entry("Starts", "HH:MM, UK time", 0));
-  mt->f_end = desk_field(grid, 3, "_Ends", desk_entry("Ends", "HH:MM", 0));
-  mt->f_place = desk_field(grid, 4, "_Place",
+      desk_field(grid, 4, "_Starts", desk_entry("Starts", "HH:MM, UK time", 0));
+  mt->f_end = desk_field(grid, 5, "_Ends", desk_entry("Ends", "HH:MM", 0));
+  mt->f_time_error = desk_form_error(grid, 6, 0);
+  mt->f_place = desk_field(grid, 7, "_Place",
                            desk_entry("Place", "A room or a meeting link", 0));
-  mt->f_invite =
-      desk_field(grid, 5, "_Invite",
-                 desk_entry("Invite", "usernames, comma separated", 0));
+  /* Invitees: the members by name, a check each (named by username). */
+  mt->f_invite = gtk_flow_box_new();
+  gtk_widget_set_name(mt->f_invite, "Invite");
+  gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(mt->f_invite),
+                                  GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(mt->f_invite), 3);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(mt->f_invite),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                 "Members to invite", -1);
+  GPtrArray *keys = g_ptr_array_new();
+  people_member_keys(d, NULL, keys);
+  for (guint i = 0; i < keys->len; i++) {
+    const char *u = g_ptr_array_index(keys, i);
+    if (!strcmp(u, d->username)) continue; /* the organiser is invited */
+    GtkWidget *c = gtk_check_button_new_with_label(desk_person_words(d, u));
+    gtk_widget_set_name(c, u);
+    gtk_widget_set_tooltip_text(c, u);
+    gtk_flow_box_append(GTK_FLOW_BOX(mt->f_invite), c);
+  }
+  g_ptr_array_free(keys, TRUE);
+  desk_field(grid, 8, "_Invite", mt->f_invite);
+  mt->f_invite_error = desk_form_error(grid, 9, 0);
   mt->f_note = gtk_label_new(NULL);
   gtk_label_set_wrap(GTK_LABEL(mt->f_note), TRUE);
   gtk_label_set_xalign(GTK_LABEL(mt->f_note), 0);
   gtk_widget_add_css_class(mt->f_note, "error");
-  gtk_grid_attach(GTK_GRID(grid), mt->f_note, 0, 6, 2, 1);
-  mt->f_go = desk_form_go(mt->form, grid, 7, "_Call meeting",
+  gtk_grid_attach(GTK_GRID(grid), mt->f_note, 0, 10, 2, 1);
+  mt->f_go = desk_form_go(mt->form, grid, 11, "_Call meeting",
                           G_CALLBACK(on_create), d);
   gtk_window_present(GTK_WINDOW(mt->form));
 }

@@ -16,12 +16,17 @@
  * State is one struct desk_news; rows are rebuilt from the items table
  * after each change (one idle per burst). An event for an item replaces
  * it only when its version is newer, so a row never goes back in time.
+ *
+ * Issue 19: times in words, UK time ("Wed 9 Dec, 14:00"), the expiry
+ * date too; practices by name; the expiry typed as people write it
+ * (9/12/2026) or picked from a calendar; a refusal in words under the
+ * field it names.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "deskpriv.h"
+#include "words.h"
 
 typedef struct desk_news desk_news;
 
@@ -47,6 +52,7 @@ struct desk_news {
   int loading;
   char today[11]; /* UTC, YYYY-MM-DD */
   /* the post window */
+  GtkWidget *p_title_error, *p_expires_error;
   GtkWidget *post_win, *p_title, *p_text, *p_link, *p_to, *p_expires, *p_pin,
       *p_policy, *p_note, *p_go;
   guint64 p_version_of;
@@ -119,8 +125,11 @@ static news_item *item_put(pcn_desk *d, const Pcn__NewsItem *n, int full) {
   for (size_t i = 0; i < n->n_practices; i++)
     it->practices[i] = g_strdup(n->practices[i]);
   g_free(it->to);
-  it->to =
-      n->n_practices ? g_strjoinv(", ", it->practices) : g_strdup("everyone");
+  GString *to = g_string_new(n->n_practices ? NULL : "everyone");
+  for (size_t i = 0; i < n->n_practices; i++)
+    g_string_append_printf(to, "%s%s", i ? ", " : "",
+                           desk_practice_words(d, n->practices[i]));
+  it->to = g_string_free(to, FALSE);
   it->posted_at = n->posted_at;
   it->updated_at = n->updated_at;
   it->pinned = n->pinned;
@@ -186,16 +195,16 @@ static void row_fill(pcn_desk *d, GtkWidget *row, news_item *it) {
   } else {
     gtk_label_set_text(GTK_LABEL(title), it->title);
   }
-  GDateTime *t = desk_london_time(it->updated_at);
-  char *when = t ? g_date_time_format(t, "%d %b %H:%M") : g_strdup("");
-  if (t) g_date_time_unref(t);
+  char when[40];
+  desk_datetime_words(it->updated_at, when, sizeof when);
   char *meta;
   if (it->policy)
     meta = g_strdup_printf("Policy, version %u · to %s · %s, %s",
-                           it->policy_version, it->to, it->updated_by, when);
+                           it->policy_version, it->to,
+                           desk_person_words(d, it->updated_by), when);
   else
-    meta = g_strdup_printf("To %s · %s, %s", it->to, it->posted_by, when);
-  g_free(when);
+    meta = g_strdup_printf("To %s · %s, %s", it->to,
+                           desk_person_words(d, it->posted_by), when);
   GtkWidget *sub = gtk_label_new(meta);
   g_free(meta);
   gtk_label_set_xalign(GTK_LABEL(sub), 0);
@@ -334,11 +343,7 @@ static void receipt_line(desk_news *s, const char *text, int header) {
 }
 
 static void fmt_time(gint64 ms, char *out, size_t n) {
-  GDateTime *t = desk_london_time(ms);
-  char *s = t ? g_date_time_format(t, "%d %b %H:%M") : g_strdup("");
-  snprintf(out, n, "%s", s);
-  g_free(s);
-  if (t) g_date_time_unref(t);
+  desk_datetime_words(ms, out, n);
 }
 
 static void on_report(pcn_client *cl, const Pcn__Response *r, void *ud) {
@@ -364,7 +369,8 @@ static void on_report(pcn_client *cl, const Pcn__Response *r, void *ud) {
   gtk_label_set_text(GTK_LABEL(s->d_receipts_head), buf);
   for (size_t i = 0; i < rep->n_practices; i++) {
     const Pcn__NewsPracticeReceipts *g = rep->practices[i];
-    const char *who = g->practice[0] ? g->practice : "Network";
+    const char *who =
+        g->practice[0] ? desk_practice_words(d, g->practice) : "Network";
     if (policy)
       snprintf(buf, sizeof buf, "%s: read %u of %u, confirmed %u", who, g->read,
                g->members, g->confirmed);
@@ -376,7 +382,7 @@ static void on_report(pcn_client *cl, const Pcn__Response *r, void *ud) {
       GString *who_not = g_string_new("Not yet confirmed: ");
       for (size_t k = 0; k < g->n_receipts && !g->receipts[k]->confirmed; k++)
         g_string_append_printf(who_not, "%s%s", k ? ", " : "",
-                               g->receipts[k]->username);
+                               desk_person_words(d, g->receipts[k]->username));
       receipt_line(s, who_not->str, 0);
       g_string_free(who_not, TRUE);
     }
@@ -441,18 +447,20 @@ static void show_detail(pcn_desk *d) {
   gtk_widget_set_visible(s->detail, it != NULL);
   if (!it) return;
   gtk_label_set_text(GTK_LABEL(s->d_title), it->title);
-  char when[40], meta[600];
+  char when[40], meta[600], until[32];
   fmt_time(it->posted_at, when, sizeof when);
+  desk_date_words(it->expires, until, sizeof until, DESK_DATE_WEEKDAY);
   snprintf(meta, sizeof meta, "%s%s to %s · posted by %s, %s%s%s%s",
            it->policy ? "Policy" : "Announcement",
-           it->pinned ? " (pinned)" : "", it->to, it->posted_by, when,
-           it->expires[0] ? " · until the end of " : "", it->expires,
+           it->pinned ? " (pinned)" : "", it->to,
+           desk_person_words(d, it->posted_by), when,
+           it->expires[0] ? " · until the end of " : "", until,
            is_expired(s, it) ? " (expired)" : "");
   if (it->policy) {
     size_t k = strlen(meta);
     fmt_time(it->updated_at, when, sizeof when);
     snprintf(meta + k, sizeof meta - k, "\nVersion %u, published by %s, %s",
-             it->policy_version, it->updated_by, when);
+             it->policy_version, desk_person_words(d, it->updated_by), when);
   }
   gtk_label_set_text(GTK_LABEL(s->d_meta), meta);
   gtk_label_set_text(GTK_LABEL(s->d_body), it->have_body ? it->body : "");
@@ -631,7 +639,20 @@ static void on_posted(pcn_client *cl, const Pcn__Response *r, void *ud) {
     if (it) open_item(d, it->id);
     return;
   }
-  desk_say(s->p_note, r->status->message);
+  /* Under the field the refusal names, in words; the rest at the foot. */
+  const char *field = r->status->details && r->status->details->field
+                          ? r->status->details->field
+                          : "";
+  if (!strcmp(field, "expires"))
+    desk_field_error(desk_date_entry_text(s->p_expires), s->p_expires_error,
+                     r->status);
+  else if (!strcmp(field, "title"))
+    desk_field_error(s->p_title, s->p_title_error, r->status);
+  else {
+    char words[600];
+    desk_error_words(r->status, words, sizeof words);
+    desk_say(s->p_note, words);
+  }
 }
 
 static void on_post(GtkButton *b, gpointer ud) {
@@ -646,7 +667,22 @@ static void on_post(GtkButton *b, gpointer ud) {
   p.title = (char *)gtk_editable_get_text(GTK_EDITABLE(s->p_title));
   p.body = text;
   p.link = (char *)gtk_editable_get_text(GTK_EDITABLE(s->p_link));
-  p.expires = (char *)gtk_editable_get_text(GTK_EDITABLE(s->p_expires));
+  desk_field_error(desk_date_entry_text(s->p_expires), s->p_expires_error,
+                   NULL);
+  desk_field_error(s->p_title, s->p_title_error, NULL);
+  gtk_widget_set_visible(s->p_note, FALSE);
+  char expires[11];
+  const char *why = NULL;
+  if (desk_date_entry_get(s->p_expires, expires, &why) < 0) {
+    Pcn__Status st = PCN__STATUS__INIT;
+    st.code = PCN__STATUS_CODE__INVALID_ARGUMENT;
+    st.message = (char *)why;
+    desk_field_error(desk_date_entry_text(s->p_expires), s->p_expires_error,
+                     &st);
+    g_free(text);
+    return;
+  }
+  p.expires = expires; /* "" when empty: no expiry */
   p.pinned = gtk_check_button_get_active(GTK_CHECK_BUTTON(s->p_pin));
   p.policy = gtk_check_button_get_active(GTK_CHECK_BUTTON(s->p_policy));
   p.version_of = s->p_version_of;
@@ -691,6 +727,7 @@ static void post_window(pcn_desk *d, news_item *of) {
   int row = 0;
   s->p_title =
       desk_field(grid, row++, "_Title", desk_entry("Title", "The headline", 0));
+  s->p_title_error = desk_form_error(grid, row++, 0);
   s->p_text = gtk_text_view_new();
   gtk_widget_set_name(s->p_text, "Text");
   gtk_text_view_set_wrap_mode(GTK_TEXT_VIEW(s->p_text), GTK_WRAP_WORD_CHAR);
@@ -715,8 +752,14 @@ static void post_window(pcn_desk *d, news_item *of) {
   gtk_editable_set_text(GTK_EDITABLE(s->p_to),
                         d->role == PCN__ROLE__PRACTICE_MANAGER ? d->practice
                                                                : "all");
-  s->p_expires = desk_field(grid, row++, "_Expires",
-                            desk_entry("Expires", "YYYY-MM-DD (optional)", 0));
+  s->p_expires =
+      desk_field(grid, row++, "_Expires", desk_date_entry_new("Expires"));
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(grid), 0, row - 1)),
+      desk_date_entry_text(s->p_expires));
+  gtk_entry_set_placeholder_text(GTK_ENTRY(desk_date_entry_text(s->p_expires)),
+                                 "Optional: 9 Dec, 9/12/2026");
+  s->p_expires_error = desk_form_error(grid, row++, 0);
   s->p_pin = gtk_check_button_new_with_mnemonic("_Pin to the top");
   s->p_policy = gtk_check_button_new_with_mnemonic(
       "A _policy: each member confirms it as read and understood");
@@ -729,7 +772,7 @@ static void post_window(pcn_desk *d, news_item *of) {
     gtk_editable_set_text(GTK_EDITABLE(s->p_link), of->link);
     gtk_editable_set_text(GTK_EDITABLE(s->p_to), of->to);
     gtk_widget_set_sensitive(s->p_to, FALSE); /* the same practices */
-    gtk_editable_set_text(GTK_EDITABLE(s->p_expires), of->expires);
+    desk_date_entry_set(s->p_expires, of->expires);
     gtk_check_button_set_active(GTK_CHECK_BUTTON(s->p_pin), of->pinned);
     gtk_check_button_set_active(GTK_CHECK_BUTTON(s->p_policy), TRUE);
     gtk_widget_set_sensitive(s->p_policy, FALSE);

@@ -78,17 +78,37 @@ static int wait_row(fixture *f, GtkWidget *win, const char *row,
   return spin_until(f, row_shown, 8000);
 }
 
+/* The refusal of the urgent reason shows in words in the error line right
+ * under the Urgent because field (issue 19): the server's sentence without
+ * its "urgent_reason: " prefix or any `pcn advice, the field marked. */
 static GtkWidget *error_win;
 static int form_error(fixture *f) {
   (void)f;
-  for (GtkWidget *c = gtk_widget_get_first_child(
-           gtk_window_get_child(GTK_WINDOW(error_win)));
-       c; c = gtk_widget_get_next_sibling(c))
-    if (GTK_IS_LABEL(c) && gtk_widget_has_css_class(c, "error") &&
-        gtk_widget_get_visible(c) &&
-        strstr(gtk_label_get_text(GTK_LABEL(c)), "urgent_reason"))
-      return 1;
-  return 0;
+  GtkWidget *grid = gtk_window_get_child(GTK_WINDOW(error_win));
+  GtkWidget *reason = find_widget(grid, GTK_TYPE_ENTRY, "Urgent because");
+  int col, row, w, h;
+  gtk_grid_query_child(GTK_GRID(grid), reason, &col, &row, &w, &h);
+  GtkWidget *c = gtk_grid_get_child_at(GTK_GRID(grid), 0, row + 1);
+  if (!c || !GTK_IS_LABEL(c) || !gtk_widget_has_css_class(c, "error") ||
+      !gtk_widget_get_visible(c))
+    return 0;
+  const char *text = gtk_label_get_text(GTK_LABEL(c));
+  return strstr(text, "An urgent ask says why it cannot give") &&
+         !strstr(text, "urgent_reason") && !strstr(text, "`pcn") &&
+         gtk_widget_has_css_class(reason, "error");
+}
+
+/* The due date of ask id, as the server has it. */
+static char *due_of(its_member *m, uint64_t id) {
+  Pcn__AskList l = PCN__ASK_LIST__INIT;
+  l.practice = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_ASK_LIST;
+  req.ask_list = &l;
+  const Pcn__Response *r = its_expect(m, &req, PCN__STATUS_CODE__OK);
+  for (size_t i = 0; i < r->asks->n_asks; i++)
+    if (r->asks->asks[i]->ask->id == id) return r->asks->asks[i]->ask->due;
+  return "";
 }
 
 /* The Asks page of a main window. */
@@ -182,7 +202,8 @@ static void test_asks(void **state) {
   rr.ask_reply = &rep;
   its_expect(sam, &rr, PCN__STATUS_CODE__OK);
   assert_true(wait_row(f, mgr_win, "ask-1", "F84002: declined"));
-  assert_true(dtest_wait_notice(f, mgr_desk, m0, "F84002 declined an ask"));
+  assert_true(
+      dtest_wait_notice(f, mgr_desk, m0, "Hill Street declined an ask"));
 
   /* New ask with short notice: the urgent reason appears; without one
    * the server's refusal shows; with one the ask reaches Jo. */
@@ -194,12 +215,17 @@ static void test_asks(void **state) {
   type_text(find_widget(nw, GTK_TYPE_ENTRY, "Title"), "Rota gaps this week");
   type_text(find_widget(nw, GTK_TYPE_ENTRY, "What is needed"),
             "Sessions you cannot cover, by Friday");
-  char fair[11], soon[11];
+  char fair[11], soon[11], typed[16];
   pcn_date_format(pcn_add_working_days(today, 20, NULL), fair);
   pcn_date_format(today + 1, soon);
   type_text(find_widget(nw, GTK_TYPE_ENTRY, "Due date"), fair);
   assert_false(gtk_widget_get_visible(reason));
-  type_text(find_widget(nw, GTK_TYPE_ENTRY, "Due date"), soon);
+  /* Typed as people in England write it, day first (issue 19). */
+  int64_t sy;
+  int sm, sd;
+  pcn_civil_from_days(today + 1, &sy, &sm, &sd);
+  snprintf(typed, sizeof typed, "%d/%d/%lld", sd, sm, (long long)sy);
+  type_text(find_widget(nw, GTK_TYPE_ENTRY, "Due date"), typed);
   assert_true(gtk_widget_get_visible(reason));
   gtk_check_button_set_active(
       GTK_CHECK_BUTTON(find_widget(nw, GTK_TYPE_CHECK_BUTTON, "F84001")), 1);
@@ -213,6 +239,7 @@ static void test_asks(void **state) {
   dtest_click(nw, "Ask");
   assert_true(wait_row(f, mgr_win, "ask-2", "F84001: no answer"));
   assert_null(dtest_window_named("New ask"));
+  assert_string_equal(due_of(f->mgr, 2), soon);
   assert_true(wait_row(f, jo_win, "ask-2", "F84001: no answer"));
   assert_true(dtest_wait_notice(f, f->d, j0, "urgent: The ICB moved"));
   assert_non_null(find_widget(mgr_win, GTK_TYPE_LABEL, "Urgent asks"));
@@ -229,6 +256,7 @@ static void test_asks(void **state) {
   const char *last;
   pcn_desk_notices(f->d, &last);
   assert_non_null(strstr(last, "Rota gaps this week"));
+  assert_null(strstr(last, soon)); /* the due date in words (issue 19) */
   /* And the page has moved to the server's day: it shows as overdue. */
   assert_true(wait_row(f, jo_win, "ask-2", "F84001: overdue"));
   /* In words on the row too, and only for what is still owed (issue 20):

@@ -14,12 +14,19 @@
  * control of
  * the page has
  * a name a screen reader can say. Screenshots: desktop-decisions*.png.
+ * Issue 19: the reason field is consent's alone: the consent decision's
+ * row has one, the majority's none; the proposal form's line about an
+ * objection's reason shows only while consent is picked; a closing date
+ * typed as "9/12/2031" reaches the server as that day, 17:00 UK time;
+ * withdrawing asks first (Cancel keeps it open).
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "dtest.h"
+#include "uktime.h"
+#include "validate.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
 
@@ -53,10 +60,35 @@ static int form_go_ready(fixture *f) {
                      find_widget(form, GTK_TYPE_BUTTON, "Name voter"));
 }
 
+/* Jo's Practices list has Brook Lane. */
+static int brook_lane_known(fixture *f) {
+  GListModel *m = pcn_desk_practices(f->d);
+  int n = 0;
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    n += !strcmp(pcn_record_row_key(r), "F84003");
+    g_object_unref(r);
+  }
+  return n;
+}
+
+/* Jo's Members list has the GP and the clinical director. */
+static int members_known(fixture *f) {
+  GListModel *m = pcn_desk_members(f->d);
+  int n = 0;
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    n += !strcmp(pcn_record_row_key(r), "drlee") ||
+         !strcmp(pcn_record_row_key(r), "cd");
+    g_object_unref(r);
+  }
+  return n == 2;
+}
+
 /* Decision 5 has had a reminder sent by hand. */
-static int reminded_5(fixture *f) {
+static int reminded_6(fixture *f) {
   Pcn__DecisionGet g = PCN__DECISION_GET__INIT;
-  g.id = 5;
+  g.id = 6;
   Pcn__Request r = PCN__REQUEST__INIT;
   r.body_case = PCN__REQUEST__BODY_DECISION_GET;
   r.decision_get = &g;
@@ -89,6 +121,39 @@ static void vote(its_member *m, uint64_t id, int choice, const char *reason) {
   its_expect(m, &r, PCN__STATUS_CODE__OK);
 }
 
+/* The line under the Closes field says the server's refusal in words. */
+static GtkWidget *closes_field;
+static int closes_refused(fixture *f) {
+  (void)f;
+  GtkWidget *grid = gtk_widget_get_parent(
+      gtk_widget_get_parent(gtk_widget_get_parent(closes_field)));
+  int col, row, w, h;
+  gtk_grid_query_child(
+      GTK_GRID(grid),
+      gtk_widget_get_parent(gtk_widget_get_parent(closes_field)), &col, &row,
+      &w, &h);
+  GtkWidget *l = gtk_grid_get_child_at(GTK_GRID(grid), 0, row + 1);
+  if (!l || !GTK_IS_LABEL(l) || !gtk_widget_get_visible(l)) return 0;
+  const char *text = gtk_label_get_text(GTK_LABEL(l));
+  return strstr(text, "A decision closes within a year") &&
+         !strstr(text, "closes_at") && !strstr(text, "`pcn") &&
+         gtk_widget_has_css_class(closes_field, "error");
+}
+
+/* When decision id closes, as the server has it. */
+static int64_t closes_of(its_member *m, uint64_t id) {
+  Pcn__DecisionList l = PCN__DECISION_LIST__INIT;
+  l.limit = 200;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_DECISION_LIST;
+  req.decision_list = &l;
+  const Pcn__Response *r = its_expect(m, &req, PCN__STATUS_CODE__OK);
+  for (size_t i = 0; i < r->decisions->n_decisions; i++)
+    if (r->decisions->decisions[i]->id == id)
+      return r->decisions->decisions[i]->closes_at;
+  return -1;
+}
+
 static void test_decisions(void **state) {
   fixture *f = *state;
   win = GTK_WIDGET(pcn_desk_window(f->d));
@@ -109,7 +174,8 @@ static void test_decisions(void **state) {
   /* Ravi objects elsewhere: the strip shows it at once. */
   vote(ravi, 1, PCN__DECISION_CHOICE__DECISION_DISAGREE,
        "No room on Saturdays.");
-  assert_true(wait_label(f, "F84002 vote on decision 1", "F84002: disagree"));
+  assert_true(
+      wait_label(f, "F84002 vote on decision 1", "Hill Street: disagree"));
 
   /* Jo objects without a reason: the row says what the server said. */
   dtest_click(win, "Disagree on decision 1");
@@ -124,7 +190,8 @@ static void test_decisions(void **state) {
   assert_true(wait_label(f, "State of decision 1", "Rejected"));
   assert_true(wait_label(f, "Outcome of decision 1",
                          "Rejected: 1 of 2 practices objected"));
-  assert_true(wait_label(f, "F84001 vote on decision 1", "F84001: agree"));
+  assert_true(
+      wait_label(f, "F84001 vote on decision 1", "Riverside Surgery: agree"));
   assert_false(gtk_widget_is_visible(
       find_widget(win, GTK_TYPE_ENTRY, "Reason for decision 1")));
 
@@ -132,18 +199,27 @@ static void test_decisions(void **state) {
    * hears about it. */
   propose(f->mgr, "Joint training day", PCN__DECISION_RULE__DECISION_MAJORITY);
   assert_true(wait_label(f, "Decision 2", "Joint training day"));
+  /* No reason field on a majority decision: only consent reads one. */
+  assert_false(gtk_widget_is_visible(
+      find_widget(win, GTK_TYPE_ENTRY, "Reason for decision 2")));
   dtest_click(win, "Agree on decision 2");
-  assert_true(wait_label(f, "F84001 vote on decision 2", "F84001: agree"));
+  assert_true(
+      wait_label(f, "F84001 vote on decision 2", "Riverside Surgery: agree"));
   before = pcn_desk_notices(f->d, NULL);
   vote(ravi, 2, PCN__DECISION_CHOICE__DECISION_AGREE, "");
   assert_true(dtest_wait_notice(f, f->d, before, "A decision has closed"));
   assert_true(wait_label(f, "State of decision 2", "Passed"));
 
   /* The proposer's reminder reaches Jo's practice, which has not voted. */
+  /* ... and one on an open consent decision. */
+  propose(f->mgr, "Consent check", PCN__DECISION_RULE__DECISION_CONSENT);
+  assert_true(wait_label(f, "Decision 3", "Consent check"));
+  assert_true(gtk_widget_is_visible(
+      find_widget(win, GTK_TYPE_ENTRY, "Reason for decision 3")));
   propose(f->mgr, "Estates review", PCN__DECISION_RULE__DECISION_UNANIMOUS);
-  assert_true(wait_label(f, "Decision 3", "Estates review"));
+  assert_true(wait_label(f, "Decision 4", "Estates review"));
   Pcn__DecisionRemind m = PCN__DECISION_REMIND__INIT;
-  m.id = 3;
+  m.id = 4;
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_DECISION_REMIND;
   req.decision_remind = &m;
@@ -151,7 +227,7 @@ static void test_decisions(void **state) {
   its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
   assert_true(
       dtest_wait_notice(f, f->d, before, "Your practice's vote is awaited"));
-  assert_true(wait_label(f, "Decision 3", "Estates review"));
+  assert_true(wait_label(f, "Decision 4", "Estates review"));
   /* Jo proposes from the page; her own proposal she may remind about and
    * withdraw. */
   dtest_click(win, "New proposal");
@@ -159,27 +235,73 @@ static void test_decisions(void **state) {
   assert_non_null(form);
   assert_int_equal(dtest_unnamed(form), 0);
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"), "Share a phlebotomist");
+  GtkWidget *consent_note =
+      find_widget(form, GTK_TYPE_LABEL, "Consent reason note");
+  assert_true(gtk_widget_is_visible(consent_note)); /* consent: the default */
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Closes"), "9/12/2031");
+  spin_ms(200);
+  shot(form, "desktop-decision-form");
   gtk_drop_down_set_selected(
       GTK_DROP_DOWN(find_widget(form, GTK_TYPE_DROP_DOWN, NULL)), 1);
+  assert_false(gtk_widget_is_visible(consent_note)); /* majority */
+  /* Five years ahead is refused: the server's sentence, in words, right
+   * under the date (no "closes_at:", no CLI advice), the field marked. */
+  dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Propose"));
+  closes_field = find_widget(form, GTK_TYPE_ENTRY, "Closes");
+  assert_true(spin_until(f, closes_refused, 5000));
   shot(form, "desktop-decisions-propose");
-  gtk_widget_activate(find_widget(form, GTK_TYPE_BUTTON, "Propose"));
-  assert_true(wait_label(f, "Decision 4", "Share a phlebotomist"));
+  /* Typed day first, within the year: it reaches the server as that day,
+   * 17:00 UK time. */
+  int32_t soon = pcn_date_today() + 30;
+  int64_t sy;
+  int sm, sd;
+  pcn_civil_from_days(soon, &sy, &sm, &sd);
+  char typed[16], iso[24];
+  snprintf(typed, sizeof typed, "%d/%d/%lld", sd, sm, (long long)sy);
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Closes"), typed);
+  pcn_date_format(soon, iso);
+  strcat(iso, " 17:00");
+  int64_t want_ms;
+  const char *why;
+  assert_int_equal(pcn_london_parse(iso, &want_ms, &why), 0);
+  dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Propose"));
+  assert_true(wait_label(f, "Decision 5", "Share a phlebotomist"));
+  assert_int_equal(closes_of(f->mgr, 5), want_ms);
   assert_true(gtk_widget_is_visible(
-      find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 4")));
-  dtest_click(win, "Withdraw decision 4");
-  assert_true(wait_label(f, "State of decision 4", "Withdrawn"));
+      find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 5")));
+  /* Withdrawing asks first; Cancel keeps it open. */
+  dtest_click(win, "Withdraw decision 5");
+  GtkWidget *dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  assert_true(dtest_label_under(dlg, "Withdraw “Share a phlebotomist”?"));
+  dtest_click(dlg, "Cancel");
+  spin_ms(300);
+  assert_true(wait_label(f, "State of decision 5", "Open"));
+  dtest_click(win, "Withdraw decision 5");
+  dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  dtest_click(dlg, "Withdraw");
+  assert_true(wait_label(f, "State of decision 5", "Withdrawn"));
 
   /* Jo puts one to F84001 and a new practice with nobody to vote yet:
    * the form stays open to say so. */
   its_add_practice(f->mgr, "F84003", "Brook Lane", 6000);
+  assert_true(spin_until(f, brook_lane_known, 5000));
   dtest_click(win, "New proposal");
   form = dtest_window_named("New proposal");
   assert_non_null(form);
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"), "Shared clinic");
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "To"), "F84001, F84003");
+  /* The practices are ticked by name (issue 19). */
+  assert_null(find_widget(form, GTK_TYPE_ENTRY, "To"));
+  gtk_check_button_set_active(
+      GTK_CHECK_BUTTON(find_widget(form, GTK_TYPE_CHECK_BUTTON, "F84001")),
+      TRUE);
+  gtk_check_button_set_active(
+      GTK_CHECK_BUTTON(find_widget(form, GTK_TYPE_CHECK_BUTTON, "F84003")),
+      TRUE);
   dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Propose"));
-  assert_true(wait_label(f, "Decision 5", "Shared clinic"));
-  assert_true(dtest_label_under(form, "Nobody can vote for F84003"));
+  assert_true(wait_label(f, "Decision 6", "Shared clinic"));
+  assert_true(dtest_label_under(form, "Nobody can vote for Brook Lane"));
   shot(form, "desktop-decisions-no-voter");
   gtk_window_destroy(GTK_WINDOW(form));
 
@@ -190,23 +312,32 @@ static void test_decisions(void **state) {
       its_add_member(f->s, f->mgr, "drlee", PCN__ROLE__CLINICIAN, "F84001");
   its_member *cd =
       its_add_member(f->s, f->mgr, "cd", PCN__ROLE__CLINICAL_DIRECTOR, "");
+  assert_true(spin_until(f, members_known, 5000));
   dtest_click(win, "Voters");
   form = dtest_window_named("Voters");
   assert_non_null(form);
   assert_int_equal(dtest_unnamed(form), 0);
   assert_true(dtest_wait_says(f, form, "Named voters", "No practice has"));
-  assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(
-                          find_widget(form, GTK_TYPE_ENTRY, "Practice"))),
-                      "F84001");
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Member"), "drlee");
+  /* Practice and member are picked by name, not typed (issue 19). */
+  assert_null(find_widget(form, GTK_TYPE_ENTRY, "Member"));
+  GtkWidget *practice = find_widget(form, GTK_TYPE_DROP_DOWN, "Practice");
+  GtkWidget *member = find_widget(form, GTK_TYPE_DROP_DOWN, "Member");
+  GtkStringList *shown =
+      GTK_STRING_LIST(gtk_drop_down_get_model(GTK_DROP_DOWN(practice)));
+  assert_string_equal(
+      gtk_string_list_get_string(
+          shown, gtk_drop_down_get_selected(GTK_DROP_DOWN(practice))),
+      "Riverside Surgery");
+  dtest_pick(member, "drlee");
   dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Name voter"));
-  assert_true(
-      dtest_wait_says(f, form, "Named voters", "drlee votes for F84001"));
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Practice"), "F84003");
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Member"), "cd");
+  assert_true(dtest_wait_says(f, form, "Named voters",
+                              "drlee votes for Riverside Surgery"));
+  dtest_pick(practice, "Brook Lane");
+  dtest_pick(member, "cd");
   dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Name voter"));
   assert_true(spin_until(f, form_go_ready, 5000));
   assert_true(dtest_label_under(form, "may not name a practice's voter there"));
+  assert_false(dtest_label_under(form, "`pcn"));
   Pcn__DecisionVoterSet vs = PCN__DECISION_VOTER_SET__INIT;
   vs.practice = "F84003";
   vs.username = "cd";
@@ -214,7 +345,8 @@ static void test_decisions(void **state) {
   vr.body_case = PCN__REQUEST__BODY_DECISION_VOTER_SET;
   vr.decision_voter_set = &vs;
   its_expect(f->mgr, &vr, PCN__STATUS_CODE__OK);
-  assert_true(dtest_wait_says(f, form, "Named voters", "cd votes for F84003"));
+  assert_true(
+      dtest_wait_says(f, form, "Named voters", "cd votes for Brook Lane"));
   shot(form, "desktop-decisions-voters");
   gtk_window_destroy(GTK_WINDOW(form));
   its_member_free(lee);
@@ -222,25 +354,25 @@ static void test_decisions(void **state) {
 
   /* Not Jo's proposal: no withdraw or remind for her. */
   assert_false(gtk_widget_is_visible(
-      find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 3")));
+      find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 4")));
   GtkStack *stack = GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL));
   assert_int_equal(
       dtest_unnamed(gtk_stack_get_child_by_name(stack, "decisions")), 0);
   shot(win, "desktop-decisions");
 
-  /* The PCN manager reminds about Jo's decision 5 from their own window
+  /* The PCN manager reminds about Jo's decision 6 from their own window
    * (issue 20); withdrawing stays Jo's. */
   pcn_desk *md = dtest_open_manager(f);
   GtkWidget *jo_win = win;
   win = GTK_WIDGET(pcn_desk_window(md));
   dtest_show_page(win, "decisions");
-  assert_true(wait_label(f, "Decision 5", "Shared clinic"));
+  assert_true(wait_label(f, "Decision 6", "Shared clinic"));
   assert_true(gtk_widget_is_visible(
-      find_widget(win, GTK_TYPE_BUTTON, "Remind about decision 5")));
+      find_widget(win, GTK_TYPE_BUTTON, "Remind about decision 6")));
   assert_false(gtk_widget_is_visible(
-      find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 5")));
-  dtest_click(win, "Remind about decision 5");
-  assert_true(spin_until(f, reminded_5, 5000));
+      find_widget(win, GTK_TYPE_BUTTON, "Withdraw decision 6")));
+  dtest_click(win, "Remind about decision 6");
+  assert_true(spin_until(f, reminded_6, 5000));
   win = jo_win;
   its_member_free(ravi);
 }

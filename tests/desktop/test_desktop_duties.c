@@ -8,6 +8,10 @@
  * through the form. Pat disagrees with an entry and Jo sees it, with the
  * reason, live; Jo disagrees through the row's form, then changes her
  * mind with the row's Agree. Every control on the page has a name.
+ * Issue 19: practices by name (the code in the tooltip); "Agree all
+ * pending" asks first, listing the titles and how many: Cancel agrees
+ * nothing on the server, Agree agrees them all; the review date is typed
+ * as "9/12/2031" and lands on the server as 2031-12-09.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,7 @@
 
 #include "config.h"
 #include "dtest.h"
+#include "uktime.h"
 #include "validate.h"
 
 /* Over the wire, as another client sees it. */
@@ -59,17 +64,18 @@ static void test_duties(void **state) {
 
   /* The default register, every practice pending. */
   dtest_show_page(jo_win, "duties");
-  assert_true(dtest_wait_says(f, jo_win, "Entry 14", "F84002 pending"));
+  assert_true(dtest_wait_says(f, jo_win, "Entry 14", "Hill Street pending"));
   assert_true(dtest_says(jo_win, "Entry 1", "ARRS recruitment and claims"));
   assert_true(dtest_says(jo_win, "Entry 1", "Owner: PCN manager"));
-  assert_true(dtest_says(jo_win, "Entry 1", "F84001 pending"));
-  assert_true(
-      dtest_says(jo_win, "Responsibilities page", "F84001 has agreed 0 of 14"));
+  assert_true(dtest_says(jo_win, "Entry 1", "Riverside Surgery pending"));
+  assert_true(dtest_says(jo_win, "Responsibilities page",
+                         "Riverside Surgery has agreed 0 of 14"));
   assert_null(find_widget(jo_win, GTK_TYPE_BUTTON, "Edit 1")); /* not hers */
 
   /* Jo agrees entry 1 from its row; the server has it. */
   dtest_click(jo_win, "Agree 1");
-  assert_true(dtest_wait_says(f, jo_win, "Entry 1", "F84001 agreed"));
+  assert_true(
+      dtest_wait_says(f, jo_win, "Entry 1", "Riverside Surgery agreed"));
   uint64_t which = 0;
   assert_int_equal(agreed_by(f->mgr, "F84001", &which), 1);
   assert_int_equal(which, 1);
@@ -86,14 +92,34 @@ static void test_duties(void **state) {
   r.body_case = PCN__REQUEST__BODY_DUTY_AGREE;
   r.duty_agree = &a;
   its_expect(pat, &r, PCN__STATUS_CODE__OK);
-  assert_true(dtest_wait_says(f, jo_win, "Entry 1", "F84002 agreed"));
+  assert_true(dtest_wait_says(f, jo_win, "Entry 1", "Hill Street agreed"));
 
-  /* Agree all pending: the other thirteen. */
+  /* Agree all pending asks first, listing the other thirteen by title;
+   * Cancel agrees nothing. */
   dtest_click(jo_win, "Agree all pending");
-  assert_true(dtest_wait_says(f, jo_win, "Entry 14", "F84001 agreed"));
+  GtkWidget *dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  assert_true(dtest_label_under(dlg, "Agree 13 responsibilities?"));
+  assert_true(dtest_label_under(dlg, "Enhanced access rota"));
+  assert_true(dtest_label_under(dlg, "IIF and CAIP reporting"));
+  assert_false(dtest_label_under(dlg, "ARRS recruitment and claims"));
+  spin_ms(200);
+  shot(dlg, "desktop-agree-all");
+  dtest_click(dlg, "Cancel");
+  spin_ms(400);
+  assert_int_equal(agreed_by(f->mgr, "F84001", NULL), 1);
+  assert_true(dtest_says(jo_win, "Entry 14", "Riverside Surgery pending"));
+  /* Agree in the dialog: all thirteen. */
+  dtest_click(jo_win, "Agree all pending");
+  dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  dtest_click(dlg, "Agree 13");
+  assert_true(
+      dtest_wait_says(f, jo_win, "Entry 14", "Riverside Surgery agreed"));
   assert_int_equal(agreed_by(f->mgr, "F84001", NULL), 14);
-  assert_true(dtest_wait_says(f, jo_win, "Responsibilities page",
-                              "F84001 has agreed 14 of 14 entries."));
+  assert_true(
+      dtest_wait_says(f, jo_win, "Responsibilities page",
+                      "Riverside Surgery has agreed 14 of 14 entries."));
 
   /* The PCN manager changes entry 2: Jo is told, and it is hers to agree
    * again; entry 1 stays agreed. */
@@ -111,10 +137,11 @@ static void test_duties(void **state) {
   pcn_desk_notices(f->d, &last);
   assert_non_null(strstr(last, "agree it again"));
   assert_non_null(strstr(last, "IIF and CAIP reporting"));
-  assert_true(dtest_wait_says(f, jo_win, "Entry 2", "F84001 pending"));
+  assert_true(
+      dtest_wait_says(f, jo_win, "Entry 2", "Riverside Surgery pending"));
   assert_true(dtest_says(jo_win, "Entry 2", "practices code it"));
   assert_non_null(find_widget(jo_win, GTK_TYPE_BUTTON, "Agree 2"));
-  assert_true(dtest_says(jo_win, "Entry 1", "F84001 agreed"));
+  assert_true(dtest_says(jo_win, "Entry 1", "Riverside Surgery agreed"));
 
   /* A new entry reviewed today: due at once, and Jo is asked to agree. */
   char today[11];
@@ -153,13 +180,21 @@ static void test_duties(void **state) {
   int32_t day;
   assert_int_equal(pcn_date_parse(today, &day), 0);
   pcn_date_format(day + 100, later);
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Review date"), later);
+  /* Typed as people in England write it: day/month/year. */
+  int64_t ly;
+  int lm, ld;
+  pcn_civil_from_days(day + 100, &ly, &lm, &ld);
+  char typed[16], later_words[32];
+  snprintf(typed, sizeof typed, "%d/%d/%lld", ld, lm, (long long)ly);
+  pcn_date_words(day + 100, pcn_date_today(), 0, 1, later_words,
+                 sizeof later_words);
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Review date"), typed);
   shot(form, "desktop-duty-edit");
   dtest_click(form, "Save");
-  assert_true(dtest_wait_says(f, jo_win, "Entry 3", later));
+  assert_true(dtest_wait_says(f, jo_win, "Entry 3", later_words));
   /* A new review date alone is bookkeeping (issue 20): Jo's agreement
    * stands, and she is not asked to agree again. */
-  assert_true(dtest_says(jo_win, "Entry 3", "F84001 agreed"));
+  assert_true(dtest_says(jo_win, "Entry 3", "Riverside Surgery agreed"));
   assert_null(find_widget(jo_win, GTK_TYPE_BUTTON, "Agree 3"));
   const Pcn__DutyRegister *g = reg(f->mgr);
   for (size_t i = 0; i < g->n_duties; i++)
@@ -178,9 +213,9 @@ static void test_duties(void **state) {
   r.body_case = PCN__REQUEST__BODY_DUTY_DISAGREE;
   r.duty_disagree = &x;
   its_expect(pat, &r, PCN__STATUS_CODE__OK);
-  assert_true(dtest_wait_says(f, jo_win, "Entry 5", "F84002 disagrees"));
-  assert_true(dtest_says(jo_win, "Disagreements 5",
-                         "F84002 disagrees (pat): We cannot staff"));
+  assert_true(dtest_wait_says(f, jo_win, "Entry 5", "Hill Street disagrees"));
+  assert_true(dtest_says(jo_win, "Disagreements 5", "Hill Street disagrees"));
+  assert_true(dtest_says(jo_win, "Disagreements 5", "We cannot staff"));
 
   /* Jo disagrees with entry 6 (which she had agreed) through its form. */
   dtest_click(jo_win, "Disagree 6");
@@ -191,14 +226,16 @@ static void test_duties(void **state) {
             "HR for network staff sits with the employing practice");
   shot(dform, "desktop-duty-disagree");
   dtest_click(dform, "Disagree");
-  assert_true(dtest_wait_says(f, jo_win, "Entry 6", "F84001 disagrees"));
+  assert_true(
+      dtest_wait_says(f, jo_win, "Entry 6", "Riverside Surgery disagrees"));
   assert_true(dtest_says(jo_win, "Disagreements 6", "employing practice"));
   assert_int_equal(disagreements_of(f->mgr, "F84001"), 1);
   assert_true(dtest_says(jo_win, "Responsibilities page", "disagrees with 1"));
   assert_null(dtest_window_named("Disagree with entry"));
   /* ... and changes her mind: the row's Agree withdraws it. */
   dtest_click(jo_win, "Agree 6");
-  assert_true(dtest_wait_says(f, jo_win, "Entry 6", "F84001 agreed"));
+  assert_true(
+      dtest_wait_says(f, jo_win, "Entry 6", "Riverside Surgery agreed"));
   assert_int_equal(disagreements_of(f->mgr, "F84001"), 0);
   assert_null(find_widget(jo_win, 0, "Disagreements 6"));
   assert_int_equal(

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "dtest.h"
 #include "meetings.h"
+#include "uktime.h"
 
 static GtkWidget *page_root;
 static const char *want_text;
@@ -108,7 +109,7 @@ static void test_meetings(void **state) {
   ar.body_case = PCN__REQUEST__BODY_MEETING_AGENDA_ADD;
   ar.meeting_agenda_add = &a;
   call(f->mgr, &ar);
-  want_text = "2. ARRS claim for the quarter — manager";
+  want_text = "2. ARRS claim for the quarter — PCN Manager";
   assert_true(spin_until(f, shows, 5000));
 
   /* An action for Jo: a task link on the page, and a notice. */
@@ -185,15 +186,34 @@ static void test_meetings(void **state) {
   GtkWidget *form = dtest_window_named("New meeting");
   assert_non_null(form);
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"), "PM catch-up");
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Date"), "2030-06-04");
+  /* The date as people in England type it (issue 19). */
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Date"), "9/12/2031");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Starts"), "14:00");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Ends"), "15:00");
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Invite"), "manager");
+  /* Invitees are picked from the members, not typed. */
+  assert_null(find_widget(form, GTK_TYPE_ENTRY, "Invite"));
+  gtk_check_button_set_active(
+      GTK_CHECK_BUTTON(find_widget(form, GTK_TYPE_CHECK_BUTTON, "manager")),
+      TRUE);
+  assert_int_equal(dtest_unnamed(form), 0);
+  shot(form, "desktop-meetings-new");
   dtest_click(form, "Call meeting");
   want_id = id + 1;
   assert_true(spin_until(f, chosen, 5000));
-  want_text = "2030-06-04 14:00–15:00 BST";
+  want_text = "Tue 9 Dec 2031, 14:00–15:00";
   assert_true(spin_until(f, shows, 5000));
+  /* On the server: 9 December 2031, 14:00 UK time (GMT then), with the
+   * manager invited. */
+  g.id = id + 1;
+  resp = call(f->mgr, &gr);
+  int64_t want_ms;
+  const char *why;
+  assert_int_equal(pcn_london_parse("2031-12-09 14:00", &want_ms, &why), 0);
+  assert_int_equal(resp->meeting_detail->meeting->starts_at, want_ms);
+  int invited = 0;
+  for (size_t i = 0; i < resp->meeting_detail->meeting->n_invitees; i++)
+    invited += !strcmp(resp->meeting_detail->meeting->invitees[i], "manager");
+  assert_int_equal(invited, 1);
   assert_int_equal(pcn_desk_meeting_count(f->d), 2);
 
   /* Across the clocks going forward each end has its own zone (issue 20). */
@@ -204,11 +224,13 @@ static void test_meetings(void **state) {
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Date"), "2027-03-28");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Starts"), "00:30");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Ends"), "02:30");
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Invite"), "manager");
+  gtk_check_button_set_active(
+      GTK_CHECK_BUTTON(find_widget(form, GTK_TYPE_CHECK_BUTTON, "manager")),
+      TRUE);
   dtest_click(form, "Call meeting");
   want_id = id + 2;
   assert_true(spin_until(f, chosen, 5000));
-  want_text = "2027-03-28 00:30 GMT – 02:30 BST";
+  want_text = "Sun 28 Mar 2027, 00:30 GMT – 02:30 BST";
   assert_true(spin_until(f, shows, 5000));
   assert_int_equal(pcn_desk_meeting_count(f->d), 3);
   pcn_desk_meeting_select(f->d, id);

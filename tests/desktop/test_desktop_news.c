@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dtest.h"
+#include "validate.h"
 
 static GtkWidget *page, *list;
 static its_member *amy;
@@ -199,6 +200,20 @@ static void test_news(void **state) {
                       "F84001");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Title"),
             "Riverside car park closed Friday");
+  /* The expiry as people in England type it (issue 19): a date that does
+   * not read is said under the field, in words; d/m/yyyy lands as ISO. */
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Expires"), "31/2/2030");
+  dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Post"));
+  assert_true(gtk_widget_has_css_class(
+      find_widget(form, GTK_TYPE_ENTRY, "Expires"), "error"));
+  assert_non_null(dtest_window_named("New post"));
+  char expiry[11], typed[16];
+  int64_t ey;
+  int em, ed;
+  pcn_civil_from_days(pcn_date_today() + 30, &ey, &em, &ed);
+  snprintf(typed, sizeof typed, "%d/%d/%lld", ed, em, (long long)ey);
+  pcn_date_format(pcn_date_today() + 30, expiry);
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Expires"), typed);
   dtest_press(find_widget(form, GTK_TYPE_BUTTON, "Post"));
   assert_true(wait_row(f, "Riverside car park closed", NULL, 0));
   assert_null(dtest_window_named("New post"));
@@ -213,6 +228,7 @@ static void test_news(void **state) {
       its_expect(amy, &req, PCN__STATUS_CODE__OK)->news_page;
   assert_string_equal(p->entries[1]->item->title,
                       "Riverside car park closed Friday");
+  assert_string_equal(p->entries[1]->item->expires, expiry);
   Pcn__NewsRead rd = PCN__NEWS_READ__INIT;
   rd.id = p->entries[1]->item->id;
   req.body_case = PCN__REQUEST__BODY_NEWS_READ;
