@@ -894,6 +894,11 @@ static int whoami_read(req_ctx *ctx) {
                                ctx->arena, &m) != 0)
     return ctx_fail(ctx, PCN__STATUS_CODE__NOT_FOUND,
                     "Your member record is missing; ask your PCN manager.");
+  /* What the member may do, from the table itself (issue 19). */
+  if (perm_slice(ctx->who->role, ctx->arena, &m->permissions,
+                 &m->n_permissions))
+    return ctx_fail(ctx, PCN__STATUS_CODE__RESOURCE_EXHAUSTED,
+                    "The server is out of memory; try again shortly.");
   ctx->resp->body_case = PCN__RESPONSE__BODY_MEMBER;
   ctx->resp->member = m;
   return PCN__STATUS_CODE__OK;

@@ -182,6 +182,34 @@ int perm_check(req_ctx *ctx, const char *target_practice, int is_owner) {
       perm_hint(tp[0] ? e->own_roles : e->net_roles, ctx->who->role));
 }
 
+int perm_slice(int role, pcn_arena *a, Pcn__Permission ***out, size_t *n) {
+  size_t count;
+  const req_entry *t = dispatch_table(&count);
+  unsigned bit = ROLE_BIT(role);
+  *out = NULL;
+  *n = 0;
+  Pcn__Permission **v = pcn_arena_alloc(a, (count ? count : 1) * sizeof *v);
+  if (!v) return -1;
+  for (size_t i = 0; i < count; i++) {
+    const req_entry *e = &t[i];
+    if (e->flags & REQ_PUBLIC) continue; /* before login: no one is asked */
+    int owner = (e->flags & REQ_OWNER) != 0;
+    if (!((e->net_roles | e->own_roles | e->other_roles) & bit) && !owner)
+      continue;
+    Pcn__Permission *p = pcn_arena_alloc(a, sizeof *p);
+    if (!p) return -1;
+    pcn__permission__init(p);
+    p->body_case = e->body_case;
+    p->may_net = (e->net_roles & bit) != 0;
+    p->may_own = (e->own_roles & bit) != 0;
+    p->may_other = (e->other_roles & bit) != 0;
+    p->owner_may = owner;
+    v[(*n)++] = p;
+  }
+  *out = v;
+  return 0;
+}
+
 void dispatch_reply(conn *c, uint64_t id, Pcn__Response *resp) {
   if (!conn_is_open(c)) return;
   if (!resp->status->message) resp->status->message = "";

@@ -113,6 +113,12 @@ int perm_allows(const req_entry *e, const actor *who,
 /* perm_allows, and on refusal sets PERMISSION_DENIED with a sentence. */
 int perm_check(req_ctx *ctx, const char *target_practice, int is_owner);
 
+/* The slice of the table a member of role sees (WhoAmI's answer, issue
+ * 19): one Permission for each entry that is not REQ_PUBLIC and that the
+ * role may make on some target (or as a record's owner), in table order,
+ * in the arena. 0, or -1 when out of memory. */
+int perm_slice(int role, pcn_arena *a, Pcn__Permission ***out, size_t *n);
+
 /* Sends a response frame for a finished request (loop thread). */
 void dispatch_reply(conn *c, uint64_t id, Pcn__Response *resp);
 /* The same with the body given as its encoding (see req_ctx.raw_field);

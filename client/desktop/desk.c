@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "deskpriv.h"
+#include "perms.h"
 #include "uktime.h"
 #include "uvsource.h"
 
@@ -401,6 +402,7 @@ static void on_whoami(pcn_client *cl, const Pcn__Response *r, void *ud) {
     snprintf(d->username, sizeof d->username, "%s", r->member->username);
     snprintf(d->practice, sizeof d->practice, "%s", r->member->practice);
     d->role = r->member->role;
+    desk_perms_set(d, r->member); /* issue 19: what to grey out */
   }
   load_pages(d);
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "perms.h"
 #include "words.h"
 
 struct _PcnRecordRow {
@@ -712,10 +713,19 @@ static GtkWidget *bar_with(GtkWidget *note, GtkWidget *b1, GtkWidget *b2,
   return bar;
 }
 
+/* Add practice is the PCN manager's (the server's table, perms.h): for
+ * anyone else it is greyed out with the reason, each time it is shown. */
+static void on_add_practice_map(GtkWidget *w, gpointer ud) {
+  desk_may_widget(ud, w, PCN__REQUEST__BODY_PRACTICE_ADD, NULL, FALSE,
+                  "Add a practice to the network");
+}
+
 GtkWidget *practices_view_new(pcn_desk *d) {
   d->practices = g_list_store_new(PCN_TYPE_RECORD_ROW);
   GtkWidget *add = gtk_button_new_with_mnemonic("_Add practice");
+  gtk_widget_set_name(add, "Add practice");
   g_signal_connect(add, "clicked", G_CALLBACK(on_add_practice), d);
+  g_signal_connect(add, "map", G_CALLBACK(on_add_practice_map), d);
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
   gtk_box_append(
       GTK_BOX(box),

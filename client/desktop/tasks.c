@@ -4,7 +4,11 @@
  * overdue open tasks marked (the "overdue" style class on the row and the
  * word "Overdue" in it, not colour alone), recurring ones saying how
  * often; a status filter and a search (Ctrl+F); and the new-task window
- * (Ctrl+N).
+ * (Ctrl+N). Issue 19: rows say the due date in words ("Tue 9 Dec"), the
+ * practice and the assignee by name; the new-task window has a
+ * description, the scopes the member may write for by name (perms.h),
+ * a person picker, a date typed as people write it (words.h), and a
+ * refusal's words under the field it concerns.
  *
  * Overdue is open and due before today's London date: the server's, from
  * each page it sends (TaskPage.today) and moved on by its reminders' time
@@ -21,8 +25,10 @@
 #include <string.h>
 
 #include "deskpriv.h"
+#include "perms.h"
 #include "uktime.h"
 #include "validate.h"
+#include "words.h"
 
 /* ------------------------------------------------------------ rows */
 
@@ -116,6 +122,9 @@ struct desk_tasks {
   guint flush_id;
   GtkWidget *dialog, *d_title, *d_due, *d_assignee, *d_scope, *d_error,
       *d_create;
+  GtkWidget *d_body, *d_assign_on, *d_title_err, *d_due_err, *d_who_err,
+      *d_scope_err;
+  const char *d_scopes[2]; /* the scope drop-down's ODS codes, "" network */
 };
 
 static void refresh_count(pcn_desk *d) {
@@ -198,7 +207,9 @@ static void on_reminder(pcn_desk *d, const Pcn__Event *ev) {
   char id[48], body[400];
   snprintf(id, sizeof id, "task-%s-%llu", rem->overdue ? "overdue" : "due",
            (unsigned long long)rem->task_id);
-  snprintf(body, sizeof body, "%s, due %s", rem->title, rem->due);
+  char when[32];
+  desk_date_words(rem->due, when, sizeof when, DESK_DATE_WEEKDAY);
+  snprintf(body, sizeof body, "%s, due %s", rem->title, when);
   desk_notice(d, ev, id,
               rem->overdue ? "A task of yours is overdue"
                            : "A task of yours is due today",
@@ -289,9 +300,10 @@ static gboolean filter_cb(gpointer item, gpointer ud) {
   if (gtk_check_button_get_active(GTK_CHECK_BUTTON(t->mine)) &&
       strcmp(r->assignee, t->me) != 0)
     return FALSE;
-  const char *before = gtk_editable_get_text(GTK_EDITABLE(t->before));
-  if (strlen(before) == 10 && (!r->due[0] || strcmp(r->due, before) >= 0))
-    return FALSE; /* due before: a whole YYYY-MM-DD only */
+  char before[11];
+  if (desk_date_entry_get(t->before, before, NULL) == 0 &&
+      (!r->due[0] || strcmp(r->due, before) >= 0))
+    return FALSE; /* due before: a date as people type it (words.h) */
   const char *q = gtk_editable_get_text(GTK_EDITABLE(t->search));
   if (q[0]) {
     char *hay = g_utf8_casefold(r->title, -1), *needle = g_utf8_casefold(q, -1);
@@ -336,7 +348,7 @@ static void task_setup(GtkSignalListItemFactory *f, GtkListItem *item,
   gtk_widget_set_margin_top(box, 6);
   gtk_widget_set_margin_bottom(box, 6);
   GtkWidget *due = gtk_label_new(NULL);
-  gtk_label_set_width_chars(GTK_LABEL(due), 10);
+  gtk_label_set_width_chars(GTK_LABEL(due), 14); /* "Tue 9 Dec 2031" */
   gtk_label_set_xalign(GTK_LABEL(due), 0);
   GtkWidget *title = gtk_label_new(NULL);
   gtk_label_set_xalign(GTK_LABEL(title), 0);
@@ -353,13 +365,15 @@ static void task_setup(GtkSignalListItemFactory *f, GtkListItem *item,
 static void task_bind(GtkSignalListItemFactory *f, GtkListItem *item,
                       gpointer ud) {
   (void)f;
-  (void)ud;
+  pcn_desk *d = ud;
   PcnTaskRow *r = gtk_list_item_get_item(item);
   GtkWidget *box = gtk_list_item_get_child(item);
   GtkWidget *due = gtk_widget_get_first_child(box);
   GtkWidget *title = gtk_widget_get_next_sibling(due);
   GtkWidget *meta = gtk_widget_get_next_sibling(title);
-  gtk_label_set_text(GTK_LABEL(due), r->due[0] ? r->due : "—");
+  char when[32];
+  desk_date_words(r->due, when, sizeof when, DESK_DATE_WEEKDAY);
+  gtk_label_set_text(GTK_LABEL(due), r->due[0] ? when : "—");
   int overdue = pcn_task_row_overdue(r);
   if (overdue) {
     gtk_widget_add_css_class(box, "overdue");
@@ -379,8 +393,10 @@ static void task_bind(GtkSignalListItemFactory *f, GtkListItem *item,
                                       " · every quarter"};
   char buf[160];
   snprintf(buf, sizeof buf, "%s%s%s%s%s%s", overdue ? "Overdue · " : "",
-           r->practice[0] ? r->practice : "network",
-           r->assignee[0] ? " · " : "", r->assignee,
+           r->practice[0] ? desk_practice_words(d, r->practice)
+                          : "Whole network",
+           r->assignee[0] ? " · " : "",
+           r->assignee[0] ? desk_person_words(d, r->assignee) : "",
            every[r->every >= 0 && r->every < 4 ? r->every : 0],
            r->closed ? " · closed" : "");
   gtk_label_set_text(GTK_LABEL(meta), buf);
@@ -440,14 +456,15 @@ GtkWidget *tasks_view_new(pcn_desk *d) {
   t->mine = gtk_check_button_new_with_mnemonic("_Mine");
   gtk_widget_set_tooltip_text(t->mine, "Only tasks assigned to me");
   g_signal_connect(t->mine, "toggled", G_CALLBACK(on_filter_widget), d);
-  t->before = gtk_entry_new();
-  gtk_widget_set_name(t->before, "Due before");
-  gtk_entry_set_placeholder_text(GTK_ENTRY(t->before), "Due before");
-  gtk_editable_set_width_chars(GTK_EDITABLE(t->before), 11);
-  gtk_accessible_update_property(GTK_ACCESSIBLE(t->before),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                 "Due before (YYYY-MM-DD)", -1);
-  g_signal_connect(t->before, "changed", G_CALLBACK(on_filter_widget), d);
+  t->before = desk_date_entry_new("Due before");
+  gtk_widget_set_hexpand(t->before, FALSE);
+  gtk_widget_set_hexpand(desk_date_entry_text(t->before), FALSE);
+  gtk_editable_set_width_chars(GTK_EDITABLE(desk_date_entry_text(t->before)),
+                               11);
+  gtk_entry_set_placeholder_text(GTK_ENTRY(desk_date_entry_text(t->before)),
+                                 "Due before");
+  g_signal_connect(desk_date_entry_text(t->before), "changed",
+                   G_CALLBACK(on_filter_widget), d);
   gtk_box_append(GTK_BOX(bar), t->scope);
   gtk_box_append(GTK_BOX(bar), t->mine);
   gtk_box_append(GTK_BOX(bar), t->before);
@@ -516,6 +533,35 @@ GListModel *pcn_desk_tasks(pcn_desk *d) {
 
 /* ------------------------------------------------------------ new task */
 
+/* Clears every field's refusal. */
+static void form_clear(desk_tasks *t) {
+  desk_field_error(t->d_title, t->d_title_err, NULL);
+  desk_field_error(desk_date_entry_text(t->d_due), t->d_due_err, NULL);
+  desk_field_error(t->d_assignee, t->d_who_err, NULL);
+  desk_field_error(t->d_scope, t->d_scope_err, NULL);
+  gtk_widget_set_visible(t->d_error, FALSE);
+}
+
+/* A refusal's words under the field it names (StatusDetails.field), or
+ * under the form when it names none of them. */
+static void form_refused(desk_tasks *t, const Pcn__Status *st) {
+  const char *field =
+      st->details && st->details->field ? st->details->field : "";
+  if (!strcmp(field, "title"))
+    desk_field_error(t->d_title, t->d_title_err, st);
+  else if (!strcmp(field, "due"))
+    desk_field_error(desk_date_entry_text(t->d_due), t->d_due_err, st);
+  else if (!strcmp(field, "assignee"))
+    desk_field_error(t->d_assignee, t->d_who_err, st);
+  else if (!strcmp(field, "practice"))
+    desk_field_error(t->d_scope, t->d_scope_err, st);
+  else {
+    char words[600];
+    desk_error_words(st, words, sizeof words);
+    desk_say(t->d_error, words);
+  }
+}
+
 static void on_created(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
   pcn_desk *d = ud;
@@ -528,34 +574,104 @@ static void on_created(pcn_client *cl, const Pcn__Response *r, void *ud) {
     gtk_window_destroy(GTK_WINDOW(t->dialog));
     return;
   }
-  desk_say(t->d_error, r->status->message);
+  form_refused(t, r->status);
 }
 
 static void on_create(GtkButton *b, gpointer ud) {
   (void)b;
   pcn_desk *d = ud;
   desk_tasks *t = d->tasks;
-  const char *title = gtk_editable_get_text(GTK_EDITABLE(t->d_title));
-  const char *due = gtk_editable_get_text(GTK_EDITABLE(t->d_due));
-  const char *who = gtk_editable_get_text(GTK_EDITABLE(t->d_assignee));
+  form_clear(t);
+  char due[11];
+  const char *why = NULL;
+  if (desk_date_entry_get(t->d_due, due, &why) < 0) {
+    Pcn__Status st = PCN__STATUS__INIT;
+    st.code = PCN__STATUS_CODE__INVALID_ARGUMENT;
+    st.message = (char *)(why ? why : "Type the due date as 9/12/2026.");
+    desk_field_error(desk_date_entry_text(t->d_due), t->d_due_err, &st);
+    return;
+  }
+  const char *who =
+      gtk_check_button_get_active(GTK_CHECK_BUTTON(t->d_assign_on))
+          ? desk_person_picker_get(t->d_assignee)
+          : NULL;
+  GtkTextBuffer *buf = gtk_text_view_get_buffer(GTK_TEXT_VIEW(t->d_body));
+  GtkTextIter bs, be;
+  gtk_text_buffer_get_bounds(buf, &bs, &be);
+  char *body = gtk_text_buffer_get_text(buf, &bs, &be, FALSE);
+  guint sc = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->d_scope));
   Pcn__TaskCreate c = PCN__TASK_CREATE__INIT;
-  c.title = (char *)title;
-  c.body = "";
-  c.due = (char *)due;
-  c.assignee = (char *)who;
-  c.practice = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->d_scope)) == 1
-                   ? d->practice
-                   : "";
+  c.title = (char *)gtk_editable_get_text(GTK_EDITABLE(t->d_title));
+  c.body = body;
+  c.due = due;
+  c.assignee = (char *)(who ? who : "");
+  c.practice = (char *)(sc < 2 && t->d_scopes[sc] ? t->d_scopes[sc] : "");
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_TASK_CREATE;
   req.task_create = &c;
   desk_form_send(d, &req, on_created, t->d_create, t->d_error);
+  g_free(body);
 }
 
 static void on_dialog_destroy(GtkWidget *w, gpointer ud) {
   (void)w;
   pcn_desk *d = ud;
   if (d->tasks) d->tasks->dialog = NULL;
+}
+
+/* Typing into a refused field takes its refusal away. */
+static void on_field_edited(GtkEditable *e, gpointer label) {
+  desk_field_error(GTK_WIDGET(e), label, NULL);
+}
+
+/* The date entry marks what it cannot read itself (words.h): only the
+ * words under it go. */
+static void on_due_edited(GtkEditable *e, gpointer label) {
+  (void)e;
+  gtk_widget_set_visible(label, FALSE);
+}
+
+static void on_assign_toggled(GtkCheckButton *b, gpointer ud) {
+  desk_tasks *t = ud;
+  gtk_widget_set_sensitive(t->d_assignee, gtk_check_button_get_active(b));
+}
+
+/* The picker offers those who can see a task of the scope chosen: for a
+ * practice's task its own people (the server refuses anyone else), for a
+ * network task everyone. Made again when the scope changes. */
+static void assignee_picker(pcn_desk *d, GtkWidget *grid) {
+  desk_tasks *t = d->tasks;
+  guint sc = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->d_scope));
+  const char *ods = sc < 2 && t->d_scopes[sc] ? t->d_scopes[sc] : "";
+  if (t->d_assignee) gtk_grid_remove(GTK_GRID(grid), t->d_assignee);
+  t->d_assignee = desk_person_picker_new(d, ods[0] ? ods : NULL);
+  gtk_widget_set_name(t->d_assignee, "Assign to");
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->d_assignee),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Assign to",
+                                 -1);
+  gtk_widget_set_hexpand(t->d_assignee, TRUE);
+  gtk_widget_set_sensitive(
+      t->d_assignee,
+      gtk_check_button_get_active(GTK_CHECK_BUTTON(t->d_assign_on)));
+  gtk_grid_attach(GTK_GRID(grid), t->d_assignee, 1, 5, 1, 1);
+}
+
+static void on_scope_changed(GObject *o, GParamSpec *p, gpointer ud) {
+  (void)o;
+  (void)p;
+  pcn_desk *d = ud;
+  if (d->tasks && d->tasks->dialog)
+    assignee_picker(d, gtk_window_get_child(GTK_WINDOW(d->tasks->dialog)));
+}
+
+/* An error label under a field, in column 1 of row. */
+static GtkWidget *under(GtkWidget *grid, int row) {
+  GtkWidget *l = gtk_label_new(NULL);
+  gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  gtk_widget_set_visible(l, FALSE);
+  gtk_grid_attach(GTK_GRID(grid), l, 1, row, 1, 1);
+  return l;
 }
 
 void tasks_new_dialog(pcn_desk *d) {
@@ -566,29 +682,92 @@ void tasks_new_dialog(pcn_desk *d) {
     return;
   }
   GtkWidget *grid = gtk_grid_new();
-  t->dialog = desk_form(d, "New task", NULL, 460, grid);
+  t->dialog = desk_form(d, "New task", NULL, 520, grid);
   g_signal_connect(t->dialog, "destroy", G_CALLBACK(on_dialog_destroy), d);
+  /* Escape cancels; Enter in a one-line field creates (the default). */
+  GtkEventController *keys = gtk_shortcut_controller_new();
+  gtk_shortcut_controller_add_shortcut(
+      GTK_SHORTCUT_CONTROLLER(keys),
+      gtk_shortcut_new(gtk_keyval_trigger_new(GDK_KEY_Escape, 0),
+                       gtk_named_action_new("window.close")));
+  gtk_widget_add_controller(t->dialog, keys);
   t->d_title =
       desk_field(grid, 0, "_Title", desk_entry("Title", "What needs doing", 0));
-  t->d_due = desk_field(grid, 1, "_Due",
-                        desk_entry("Due date", "YYYY-MM-DD (optional)", 0));
-  t->d_assignee = desk_field(grid, 2, "_Assign to",
-                             desk_entry("Assign to", "username (optional)", 0));
-  char mine[64];
-  snprintf(mine, sizeof mine, "Only %s", d->practice[0] ? d->practice : "-");
-  const char *scopes[] = {"The whole network", mine, NULL};
-  t->d_scope = gtk_drop_down_new_from_strings(scopes);
-  if (!d->practice[0]) gtk_widget_set_sensitive(t->d_scope, FALSE);
-  /* A practice's own staff usually write for their practice. */
-  if (d->practice[0]) gtk_drop_down_set_selected(GTK_DROP_DOWN(t->d_scope), 1);
+  t->d_title_err = under(grid, 1);
+  t->d_body = gtk_text_view_new();
+  gtk_widget_set_name(t->d_body, "Description");
+  gtk_text_view_set_wrap_mode(GTK_TEXT_VIEW(t->d_body), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_left_margin(GTK_TEXT_VIEW(t->d_body), 6);
+  gtk_text_view_set_top_margin(GTK_TEXT_VIEW(t->d_body), 6);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(t->d_body),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Description",
+                                 -1);
+  GtkWidget *bscroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(bscroll), t->d_body);
+  gtk_scrolled_window_set_min_content_height(GTK_SCROLLED_WINDOW(bscroll), 90);
+  gtk_widget_add_css_class(bscroll, "card");
+  desk_field(grid, 2, "D_escription", bscroll);
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(grid), 0, 2)), t->d_body);
+  /* The scopes the member may write for, by name (the server's table). */
+  const char *names[3] = {NULL, NULL, NULL};
+  guint n = 0;
+  t->d_scopes[0] = t->d_scopes[1] = NULL;
+  if (d->practice[0] &&
+      desk_may(d, PCN__REQUEST__BODY_TASK_CREATE, d->practice, FALSE, NULL)) {
+    t->d_scopes[n] = d->practice; /* a practice's own people write for it */
+    names[n++] = desk_practice_words(d, d->practice);
+  }
+  if (desk_may(d, PCN__REQUEST__BODY_TASK_CREATE, "", FALSE, NULL)) {
+    t->d_scopes[n] = "";
+    names[n++] = "Whole network";
+  }
+  if (!n) { /* nothing allowed: the server will say why */
+    t->d_scopes[n] = d->practice;
+    names[n++] =
+        d->practice[0] ? desk_practice_words(d, d->practice) : "Whole network";
+  }
+  t->d_scope = gtk_drop_down_new_from_strings(names);
+  gtk_widget_set_name(t->d_scope, "Who sees it");
+  if (n < 2) {
+    const char *why = "The network's people write for the whole network.";
+    if (d->practice[0])
+      desk_may(d, PCN__REQUEST__BODY_TASK_CREATE, "", FALSE, &why);
+    gtk_widget_set_sensitive(t->d_scope, FALSE);
+    gtk_widget_set_tooltip_text(t->d_scope, why);
+  }
   gtk_accessible_update_property(GTK_ACCESSIBLE(t->d_scope),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Who sees it",
                                  -1);
   desk_field(grid, 3, "_Seen by", t->d_scope);
-  t->d_error = desk_form_error(grid, 4, 0);
+  t->d_scope_err = under(grid, 4);
+  /* The assignee from a list of names, not a typed username. */
+  t->d_assign_on = gtk_check_button_new_with_mnemonic("_Assign to");
+  gtk_widget_set_name(t->d_assign_on, "Assign");
+  gtk_widget_set_halign(t->d_assign_on, GTK_ALIGN_END);
+  t->d_assignee = NULL;
+  assignee_picker(d, grid);
+  g_signal_connect(t->d_assign_on, "toggled", G_CALLBACK(on_assign_toggled), t);
+  g_signal_connect(t->d_scope, "notify::selected", G_CALLBACK(on_scope_changed),
+                   d);
+  gtk_grid_attach(GTK_GRID(grid), t->d_assign_on, 0, 5, 1, 1);
+  t->d_who_err = under(grid, 6);
+  t->d_due = desk_date_entry_new("Due date");
+  desk_field(grid, 7, "_Due", t->d_due);
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(grid), 0, 7)),
+      desk_date_entry_text(t->d_due));
+  t->d_due_err = under(grid, 8);
+  g_signal_connect(t->d_title, "changed", G_CALLBACK(on_field_edited),
+                   t->d_title_err);
+  g_signal_connect(desk_date_entry_text(t->d_due), "changed",
+                   G_CALLBACK(on_due_edited), t->d_due_err);
+  t->d_error = desk_form_error(grid, 9, 0);
   t->d_create =
-      desk_form_go(t->dialog, grid, 5, "_Create", G_CALLBACK(on_create), d);
+      desk_form_go(t->dialog, grid, 10, "_Create", G_CALLBACK(on_create), d);
   gtk_entry_set_activates_default(GTK_ENTRY(t->d_title), TRUE);
+  gtk_entry_set_activates_default(GTK_ENTRY(desk_date_entry_text(t->d_due)),
+                                  TRUE);
   gtk_window_present(GTK_WINDOW(t->dialog));
 }
 

@@ -1,7 +1,10 @@
-/* taskwin.c - one task's window: edit its title, due date and how it
- * repeats (issue 20: closing a recurring task makes the next), assign it,
- * comment, close or reopen it. An overdue task says so under its fields
- * (by the server's London date, TaskDetail.today).
+/* taskwin.c - one task's window: edit its title, description, due date
+ * and how it repeats (issue 20: closing a recurring task makes the next),
+ * assign it, comment, close or reopen it. An overdue task says so under its
+ * fields (by the server's London date, TaskDetail.today). Issue 19: who
+ * made it, its scope and its dates in words above the fields, the due date
+ * typed as people write it (words.h), and what the member may not do
+ * greyed out with the reason (perms.h, the server's own table).
  *
  * Every change names the version the window read. If someone else changed
  * the task meanwhile the server answers CONFLICT with the task as it is
@@ -14,6 +17,8 @@
 #include <string.h>
 
 #include "deskpriv.h"
+#include "perms.h"
+#include "words.h"
 
 typedef struct task_win {
   pcn_desk *d;
@@ -21,11 +26,14 @@ typedef struct task_win {
   guint32 version; /* what the fields were read from */
   int closed;
   char assignee[40]; /* as read, to see whether it changed */
+  int may_save;      /* the table lets the member change it (perms.h) */
   GtkWidget *win, *title, *due, *every, *assign, *save, *toggle, *note;
+  GtkWidget *about, *body, *due_error;
   GtkWidget *comments, *comment, *comment_btn;
   GtkWidget *conflict, *theirs;
   guint32 their_version;
   char their_title[400], their_due[16];
+  char *their_body;
   guint their_every;
   int pending; /* requests not yet answered: w lives until they are */
   int dead;    /* the window is gone */
@@ -36,7 +44,10 @@ typedef struct task_win {
 static int answered(task_win *w) {
   w->pending--;
   if (!w->dead) return 0;
-  if (!w->pending) g_free(w);
+  if (!w->pending) {
+    g_free(w->their_body);
+    g_free(w);
+  }
   return 1;
 }
 
@@ -54,12 +65,71 @@ static void say(task_win *w, const char *text, int error) {
     gtk_widget_remove_css_class(w->note, "error");
 }
 
+static void body_set(task_win *w, const char *text) {
+  gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(w->body)),
+                           text, -1);
+}
+
+/* The description as typed; g_free it. */
+static char *body_get(task_win *w) {
+  GtkTextBuffer *b = gtk_text_view_get_buffer(GTK_TEXT_VIEW(w->body));
+  GtkTextIter s, e;
+  gtk_text_buffer_get_bounds(b, &s, &e);
+  return gtk_text_buffer_get_text(b, &s, &e, FALSE);
+}
+
+/* "Created by Jo Bloggs on Tue 9 Dec · Riverside Surgery · due Fri 12
+ * Dec", and when it was closed. */
+static void about_set(task_win *w, const Pcn__Task *t) {
+  pcn_desk *d = w->d;
+  char made[40] = "", due[32] = "", closed[40] = "";
+  if (t->created_at) desk_datetime_words(t->created_at, made, sizeof made);
+  desk_date_words(t->due, due, sizeof due, DESK_DATE_WEEKDAY);
+  if (t->status == PCN__TASK_STATUS__TASK_CLOSED && t->closed_at)
+    desk_datetime_words(t->closed_at, closed, sizeof closed);
+  char *text = g_strdup_printf(
+      "Created by %s%s%s · %s%s%s%s%s", desk_person_words(d, t->created_by),
+      made[0] ? " on " : "", made,
+      t->practice[0] ? desk_practice_words(d, t->practice) : "Whole network",
+      due[0] ? " · due " : " · no due date", due, closed[0] ? " · closed " : "",
+      closed);
+  gtk_label_set_text(GTK_LABEL(w->about), text);
+  g_free(text);
+}
+
+/* Greys out what the server's table would refuse, with the reason. */
+static void apply_perms(task_win *w, const Pcn__Task *t) {
+  pcn_desk *d = w->d;
+  gboolean owner =
+      !strcmp(t->created_by, d->username) || !strcmp(t->assignee, d->username);
+  w->may_save = desk_may_widget(d, w->save, PCN__REQUEST__BODY_TASK_UPDATE,
+                                t->practice, owner, NULL);
+  const char *why = gtk_widget_get_tooltip_text(w->save);
+  gtk_editable_set_editable(GTK_EDITABLE(w->title), w->may_save);
+  gtk_editable_set_editable(GTK_EDITABLE(desk_date_entry_text(w->due)),
+                            w->may_save);
+  gtk_widget_set_sensitive(w->every, w->may_save);
+  gtk_text_view_set_editable(GTK_TEXT_VIEW(w->body), w->may_save);
+  gtk_widget_set_tooltip_text(w->body, w->may_save ? NULL : why);
+  desk_may_widget(d, w->toggle,
+                  w->closed ? PCN__REQUEST__BODY_TASK_REOPEN
+                            : PCN__REQUEST__BODY_TASK_CLOSE,
+                  t->practice, owner, NULL);
+  gboolean may_assign = desk_may_widget(
+      d, w->assign, PCN__REQUEST__BODY_TASK_ASSIGN, t->practice, owner, NULL);
+  gtk_editable_set_editable(GTK_EDITABLE(w->assign), may_assign);
+  gtk_widget_set_sensitive(w->assign, TRUE); /* still readable, selectable */
+}
+
 static void fill(task_win *w, const Pcn__Task *t) {
   w->version = t->version;
   w->closed = t->status == PCN__TASK_STATUS__TASK_CLOSED;
   snprintf(w->assignee, sizeof w->assignee, "%s", t->assignee);
   gtk_editable_set_text(GTK_EDITABLE(w->title), t->title);
-  gtk_editable_set_text(GTK_EDITABLE(w->due), t->due);
+  desk_date_entry_set(w->due, t->due);
+  body_set(w, t->body);
+  about_set(w, t);
+  desk_field_error(desk_date_entry_text(w->due), w->due_error, NULL);
   gtk_drop_down_set_selected(
       GTK_DROP_DOWN(w->every),
       t->every <= PCN__TASK_REPEAT__TASK_QUARTERLY ? (guint)t->every : 0);
@@ -70,6 +140,7 @@ static void fill(task_win *w, const Pcn__Task *t) {
   snprintf(title, sizeof title, "Task %llu: %s", (unsigned long long)t->id,
            t->title);
   gtk_window_set_title(GTK_WINDOW(w->win), title);
+  apply_perms(w, t);
 }
 
 static void add_comment_row(task_win *w, const Pcn__Comment *c) {
@@ -86,6 +157,8 @@ static void show_conflict(task_win *w, const Pcn__Task *now) {
   w->their_version = now->version;
   snprintf(w->their_title, sizeof w->their_title, "%s", now->title);
   snprintf(w->their_due, sizeof w->their_due, "%s", now->due);
+  g_free(w->their_body);
+  w->their_body = g_strdup(now->body);
   w->their_every =
       now->every <= PCN__TASK_REPEAT__TASK_QUARTERLY ? (guint)now->every : 0;
   char *text = g_strdup_printf(
@@ -93,8 +166,8 @@ static void show_conflict(task_win *w, const Pcn__Task *now) {
       "%u).\nTheirs: “%s”, due %s\nYours: “%s”, due %s",
       now->version, now->title, now->due[0] ? now->due : "none",
       gtk_editable_get_text(GTK_EDITABLE(w->title)),
-      gtk_editable_get_text(GTK_EDITABLE(w->due))[0]
-          ? gtk_editable_get_text(GTK_EDITABLE(w->due))
+      gtk_editable_get_text(GTK_EDITABLE(desk_date_entry_text(w->due)))[0]
+          ? gtk_editable_get_text(GTK_EDITABLE(desk_date_entry_text(w->due)))
           : "none");
   gtk_label_set_text(GTK_LABEL(w->theirs), text);
   g_free(text);
@@ -119,14 +192,19 @@ static void on_changed(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
   task_win *w = ud;
   if (answered(w)) return;
-  gtk_widget_set_sensitive(w->save, TRUE);
+  gtk_widget_set_sensitive(w->save, w->may_save);
   if (r->status->code == PCN__STATUS_CODE__CONFLICT &&
       r->body_case == PCN__RESPONSE__BODY_TASK) {
     show_conflict(w, r->task);
     return;
   }
   if (r->status->code != PCN__STATUS_CODE__OK) {
-    say(w, r->status->message, 1);
+    char words[600];
+    desk_error_words(r->status, words, sizeof words);
+    if (r->status->details && r->status->details->field &&
+        !strcmp(r->status->details->field, "due"))
+      desk_field_error(desk_date_entry_text(w->due), w->due_error, r->status);
+    say(w, words, 1);
     return;
   }
   gtk_widget_set_visible(w->conflict, FALSE);
@@ -156,13 +234,28 @@ static void on_assigned(pcn_client *cl, const Pcn__Response *r, void *ud) {
 }
 
 static void save_over(task_win *w, guint32 version) {
+  char due[11];
+  const char *why = NULL;
+  if (desk_date_entry_get(w->due, due, &why) < 0) {
+    /* Said under the field, in the words the entry's check uses. */
+    Pcn__Status st = PCN__STATUS__INIT;
+    st.code = PCN__STATUS_CODE__INVALID_ARGUMENT;
+    st.message = (char *)(why ? why : "Type the due date as 9/12/2026.");
+    desk_field_error(desk_date_entry_text(w->due), w->due_error, &st);
+    say(w, "Not saved: the due date needs a look.", 1);
+    return;
+  }
+  desk_field_error(desk_date_entry_text(w->due), w->due_error, NULL);
+  char *body = body_get(w);
   Pcn__TaskUpdate u = PCN__TASK_UPDATE__INIT;
   u.id = w->id;
   u.version = version;
   u.has_title_case = PCN__TASK_UPDATE__HAS_TITLE_TITLE;
   u.title = (char *)gtk_editable_get_text(GTK_EDITABLE(w->title));
+  u.has_body_case = PCN__TASK_UPDATE__HAS_BODY_BODY;
+  u.body = body;
   u.has_due_case = PCN__TASK_UPDATE__HAS_DUE_DUE;
-  u.due = (char *)gtk_editable_get_text(GTK_EDITABLE(w->due));
+  u.due = due;
   u.has_every_case = PCN__TASK_UPDATE__HAS_EVERY_EVERY;
   u.every =
       (Pcn__TaskRepeat)gtk_drop_down_get_selected(GTK_DROP_DOWN(w->every));
@@ -170,6 +263,7 @@ static void save_over(task_win *w, guint32 version) {
   req.body_case = PCN__REQUEST__BODY_TASK_UPDATE;
   req.task_update = &u;
   change(w, &req, on_changed);
+  g_free(body);
 }
 
 static void on_save(GtkButton *b, gpointer ud) {
@@ -188,7 +282,8 @@ static void on_take_theirs(GtkButton *b, gpointer ud) {
   (void)b;
   task_win *w = ud;
   gtk_editable_set_text(GTK_EDITABLE(w->title), w->their_title);
-  gtk_editable_set_text(GTK_EDITABLE(w->due), w->their_due);
+  desk_date_entry_set(w->due, w->their_due);
+  if (w->their_body) body_set(w, w->their_body);
   gtk_drop_down_set_selected(GTK_DROP_DOWN(w->every), w->their_every);
   w->version = w->their_version;
   gtk_widget_set_visible(w->conflict, FALSE);
@@ -252,7 +347,6 @@ static void on_loaded(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
   task_win *w = ud;
   if (answered(w)) return;
-  gtk_widget_set_sensitive(w->save, TRUE);
   if (r->status->code != PCN__STATUS_CODE__OK ||
       r->body_case != PCN__RESPONSE__BODY_TASK_DETAIL) {
     say(w, r->status->message, 1);
@@ -265,8 +359,11 @@ static void on_loaded(pcn_client *cl, const Pcn__Response *r, void *ud) {
   const char *today = r->task_detail->today;
   char late[80] = "";
   if (t->status == PCN__TASK_STATUS__TASK_OPEN && t->due[0] && today[0] &&
-      strcmp(t->due, today) < 0)
-    snprintf(late, sizeof late, "Overdue: it was due %s.", t->due);
+      strcmp(t->due, today) < 0) {
+    char when[32];
+    desk_date_words(t->due, when, sizeof when, DESK_DATE_WEEKDAY);
+    snprintf(late, sizeof late, "Overdue: it was due %s.", when);
+  }
   say(w, late, late[0] != 0);
 }
 
@@ -276,7 +373,10 @@ static void on_destroy(GtkWidget *win, gpointer ud) {
   if (w->d->task_wins) g_hash_table_remove(w->d->task_wins, &w->id);
   w->win = NULL;
   w->dead = 1;
-  if (!w->pending) g_free(w); /* else the last answer frees it */
+  if (!w->pending) { /* else the last answer frees it */
+    g_free(w->their_body);
+    g_free(w);
+  }
 }
 
 GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
@@ -292,14 +392,52 @@ GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
   w->id = id;
   w->win = gtk_window_new();
   gtk_window_set_transient_for(GTK_WINDOW(w->win), GTK_WINDOW(d->window));
-  gtk_window_set_default_size(GTK_WINDOW(w->win), 560, 520);
+  gtk_window_set_default_size(GTK_WINDOW(w->win), 600, 640);
   g_signal_connect(w->win, "destroy", G_CALLBACK(on_destroy), w);
 
   GtkWidget *grid = gtk_grid_new();
   gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
   gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
-  w->title = desk_field(grid, 0, "_Title", desk_entry("Title", NULL, 0));
-  w->due = desk_field(grid, 1, "_Due", desk_entry("Due date", NULL, 0));
+  /* Who made it, for whom, and when, in words (issue 19). */
+  w->about = gtk_label_new(NULL);
+  gtk_widget_set_name(w->about, "About the task");
+  gtk_label_set_wrap(GTK_LABEL(w->about), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(w->about), 0);
+  gtk_widget_add_css_class(w->about, "dim-label");
+  gtk_grid_attach(GTK_GRID(grid), w->about, 0, 0, 2, 1);
+  w->title = desk_field(grid, 1, "_Title", desk_entry("Title", NULL, 0));
+  /* The description: plain text, wrapping, selectable; editable by those
+   * the table lets change the task. */
+  w->body = gtk_text_view_new();
+  gtk_widget_set_name(w->body, "Description");
+  gtk_text_view_set_wrap_mode(GTK_TEXT_VIEW(w->body), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_left_margin(GTK_TEXT_VIEW(w->body), 6);
+  gtk_text_view_set_right_margin(GTK_TEXT_VIEW(w->body), 6);
+  gtk_text_view_set_top_margin(GTK_TEXT_VIEW(w->body), 6);
+  gtk_text_view_set_bottom_margin(GTK_TEXT_VIEW(w->body), 6);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(w->body),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Description",
+                                 -1);
+  GtkWidget *bscroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(bscroll), w->body);
+  gtk_scrolled_window_set_min_content_height(GTK_SCROLLED_WINDOW(bscroll), 90);
+  gtk_widget_add_css_class(bscroll, "card");
+  desk_field(grid, 2, "D_escription", bscroll);
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(grid), 0, 2)), w->body);
+  /* The due date as people type it, its refusal under it. */
+  w->due = desk_date_entry_new("Due date");
+  w->due_error = gtk_label_new(NULL);
+  gtk_label_set_wrap(GTK_LABEL(w->due_error), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(w->due_error), 0);
+  gtk_widget_set_visible(w->due_error, FALSE);
+  GtkWidget *due_box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
+  gtk_box_append(GTK_BOX(due_box), w->due);
+  gtk_box_append(GTK_BOX(due_box), w->due_error);
+  desk_field(grid, 3, "_Due", due_box);
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(grid), 0, 3)),
+      desk_date_entry_text(w->due));
   /* The TaskRepeat values, in order. */
   const char *every[] = {"Never", "Every week", "Every month", "Every quarter",
                          NULL};
@@ -307,9 +445,9 @@ GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
   gtk_widget_set_name(w->every, "Repeats");
   gtk_accessible_update_property(GTK_ACCESSIBLE(w->every),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Repeats", -1);
-  desk_field(grid, 2, "_Repeats", w->every);
-  w->assign =
-      desk_field(grid, 3, "_Assigned to", desk_entry("Assigned to", NULL, 0));
+  desk_field(grid, 4, "_Repeats", w->every);
+  w->assign = desk_field(grid, 5, "_Assigned to",
+                         desk_entry("Assigned to", "Nobody yet", 0));
 
   w->conflict = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_add_css_class(w->conflict, "card");
@@ -330,7 +468,7 @@ GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
   gtk_box_append(GTK_BOX(w->conflict), w->theirs);
   gtk_box_append(GTK_BOX(w->conflict), choose);
   gtk_widget_set_visible(w->conflict, FALSE);
-  gtk_grid_attach(GTK_GRID(grid), w->conflict, 0, 4, 2, 1);
+  gtk_grid_attach(GTK_GRID(grid), w->conflict, 0, 6, 2, 1);
 
   w->save = gtk_button_new_with_mnemonic("_Save");
   gtk_widget_add_css_class(w->save, "suggested-action");
@@ -346,17 +484,17 @@ GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
   gtk_box_append(GTK_BOX(actions), w->note);
   gtk_box_append(GTK_BOX(actions), w->toggle);
   gtk_box_append(GTK_BOX(actions), w->save);
-  gtk_grid_attach(GTK_GRID(grid), actions, 0, 5, 2, 1);
+  gtk_grid_attach(GTK_GRID(grid), actions, 0, 7, 2, 1);
 
   GtkWidget *ch = gtk_label_new("Comments");
   gtk_widget_add_css_class(ch, "heading");
   gtk_label_set_xalign(GTK_LABEL(ch), 0);
-  gtk_grid_attach(GTK_GRID(grid), ch, 0, 6, 2, 1);
+  gtk_grid_attach(GTK_GRID(grid), ch, 0, 8, 2, 1);
   w->comments = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *scroll = gtk_scrolled_window_new();
   gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), w->comments);
   gtk_widget_set_vexpand(scroll, TRUE);
-  gtk_grid_attach(GTK_GRID(grid), scroll, 0, 7, 2, 1);
+  gtk_grid_attach(GTK_GRID(grid), scroll, 0, 9, 2, 1);
   w->comment = desk_entry("New comment", "Add a comment", 0);
   gtk_widget_set_hexpand(w->comment, TRUE);
   g_signal_connect(w->comment, "activate", G_CALLBACK(on_comment), w);
@@ -365,7 +503,7 @@ GtkWindow *taskwin_open(pcn_desk *d, guint64 id) {
   GtkWidget *crow = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_box_append(GTK_BOX(crow), w->comment);
   gtk_box_append(GTK_BOX(crow), w->comment_btn);
-  gtk_grid_attach(GTK_GRID(grid), crow, 0, 8, 2, 1);
+  gtk_grid_attach(GTK_GRID(grid), crow, 0, 10, 2, 1);
 
   gtk_widget_set_margin_start(grid, 18);
   gtk_widget_set_margin_end(grid, 18);

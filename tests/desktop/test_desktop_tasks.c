@@ -22,6 +22,17 @@ static int dialog_gone(fixture *f) {
   return !pcn_desk_new_task_window(f->d);
 }
 
+/* The visible "error" label in the form's grid at column 1, row: the
+ * words under a field; NULL when none shows. */
+static const char *under_field(GtkWidget *dlg, int row) {
+  GtkWidget *grid = gtk_window_get_child(GTK_WINDOW(dlg));
+  GtkWidget *c = gtk_grid_get_child_at(GTK_GRID(grid), 1, row);
+  if (!c || !GTK_IS_LABEL(c) || !gtk_widget_get_visible(c) ||
+      !gtk_widget_has_css_class(c, "error"))
+    return NULL;
+  return gtk_label_get_text(GTK_LABEL(c));
+}
+
 static PcnTaskRow *row(fixture *f, guint i) {
   PcnTaskRow *r = g_list_model_get_item(pcn_desk_tasks(f->d), i);
   g_object_unref(r); /* the model keeps it */
@@ -44,8 +55,11 @@ static void test_tasks(void **state) {
   assert_false(pcn_task_row_overdue(row(f, 1)));
   assert_string_equal(pcn_task_row_title(row(f, 2)), "Undated audit");
   /* Marked in words and a style class, not colour alone (issue 20). */
-  assert_true(dtest_label_under(win, "Overdue · network"));
-  assert_false(dtest_label_under(win, "Overdue · network · jo"));
+  assert_true(dtest_label_under(win, "Overdue · Whole network"));
+  assert_false(dtest_label_under(win, "Overdue · Whole network · jo"));
+  /* Due dates in words, as people in England read them (issue 19). */
+  assert_true(dtest_label_under(win, "31 Jan 2020"));
+  assert_false(dtest_label_under(win, "2020-01-31"));
   int classed = 0;
   for (GtkWidget *w = win; w;) {
     if (gtk_widget_has_css_class(w, "overdue")) classed++;
@@ -65,7 +79,6 @@ static void test_tasks(void **state) {
   assert_non_null(dlg);
   type_text(find_widget(dlg, GTK_TYPE_ENTRY, "Title"), "Christmas rota");
   type_text(find_widget(dlg, GTK_TYPE_ENTRY, "Due date"), "2026-12-24");
-  shot(dlg, "desktop-new-task");
   dtest_press(find_widget(dlg, GTK_TYPE_BUTTON, "Create"));
   assert_true(spin_until(f, dialog_gone, 5000));
   want_rows = 4;
@@ -86,7 +99,8 @@ static void test_tasks(void **state) {
     }
   assert_true(found);
 
-  /* A refused create: the window stays, with the sentence and the text. */
+  /* A date that cannot be read: the window stays, with the words under
+   * the date and the text kept. */
   assert_true(gtk_widget_activate_action(win, "win.new-task", NULL));
   spin_ms(100);
   dlg = GTK_WIDGET(pcn_desk_new_task_window(f->d));
@@ -95,18 +109,9 @@ static void test_tasks(void **state) {
   dtest_press(find_widget(dlg, GTK_TYPE_BUTTON, "Create"));
   spin_ms(500);
   assert_non_null(pcn_desk_new_task_window(f->d));
-  int shown = 0;
-  /* Find the visible error label among the window's labels. */
-  GtkWidget *grid = gtk_window_get_child(GTK_WINDOW(dlg));
-  for (GtkWidget *c = gtk_widget_get_first_child(grid); c;
-       c = gtk_widget_get_next_sibling(c))
-    if (GTK_IS_LABEL(c) && gtk_widget_has_css_class(c, "error") &&
-        gtk_widget_get_visible(c) &&
-        strstr(gtk_label_get_text(GTK_LABEL(c)), "due")) {
-      shown = 1;
-      printf("refused: %s\n", gtk_label_get_text(GTK_LABEL(c)));
-    }
-  assert_true(shown);
+  const char *said = under_field(dlg, 8);
+  assert_non_null(said);
+  printf("refused: %s\n", said);
   assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(
                           find_widget(dlg, GTK_TYPE_ENTRY, "Title"))),
                       "Bad date");
@@ -143,7 +148,7 @@ static void test_tasks(void **state) {
   want_rows = 3;
   assert_true(spin_until(f, rows_there, 3000));
   gtk_drop_down_set_selected(GTK_DROP_DOWN(scope), 0);
-  type_text(find_widget(win, GTK_TYPE_ENTRY, "Due before"), "2027-01-01");
+  type_text(find_widget(win, GTK_TYPE_ENTRY, "Due before"), "1/1/2027");
   want_rows = 2; /* Overdue returns, Christmas rota */
   assert_true(spin_until(f, rows_there, 3000));
   type_text(find_widget(win, GTK_TYPE_ENTRY, "Due before"), "");
@@ -220,7 +225,7 @@ static void test_reminders(void **state) {
   assert_true(dtest_wait_notice(f, f->d, n0, "A task of yours is overdue"));
   assert_true(pcn_task_row_overdue(row(f, 0)));
   spin_ms(200);
-  assert_true(dtest_label_under(win, "Overdue · network · jo"));
+  assert_true(dtest_label_under(win, "Overdue · Whole network · jo"));
 
   /* The task's window says it is overdue, and makes it monthly. */
   guint64 id = pcn_task_row_id(row(f, 0));
@@ -239,9 +244,245 @@ static void test_reminders(void **state) {
   gtk_window_destroy(GTK_WINDOW(tw));
 }
 
+/* ---------------------------------------------------------- issue 19 */
+
+static const Pcn__Task *server_task(fixture *f, guint64 id) {
+  Pcn__TaskGet g = PCN__TASK_GET__INIT;
+  g.id = id;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_GET;
+  req.task_get = &g;
+  return its_expect(f->jo, &req, PCN__STATUS_CODE__OK)->task_detail->task;
+}
+
+static char *body_text(GtkWidget *tw) {
+  GtkWidget *v = find_widget(tw, GTK_TYPE_TEXT_VIEW, "Description");
+  assert_non_null(v);
+  GtkTextBuffer *b = gtk_text_view_get_buffer(GTK_TEXT_VIEW(v));
+  GtkTextIter s, e;
+  gtk_text_buffer_get_bounds(b, &s, &e);
+  return gtk_text_buffer_get_text(b, &s, &e, FALSE);
+}
+
+static const char *want_body;
+static int body_shows(fixture *f) {
+  (void)f;
+  char *t = body_text(task_win);
+  int yes = !strcmp(t, want_body);
+  g_free(t);
+  return yes;
+}
+
+static guint64 watched_id;
+static const char *want_server_body;
+static int server_body(fixture *f) {
+  return !strcmp(server_task(f, watched_id)->body, want_server_body);
+}
+
+/* Opens task id's window in desk d (as Enter on its row does). */
+static GtkWidget *open_task(pcn_desk *d, guint64 id) {
+  GListModel *m = pcn_desk_tasks(d);
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++) {
+    PcnTaskRow *r = g_list_model_get_item(m, i);
+    guint64 rid = pcn_task_row_id(r);
+    g_object_unref(r);
+    if (rid != id) continue;
+    GtkWidget *list = find_widget(GTK_WIDGET(pcn_desk_window(d)),
+                                  GTK_TYPE_LIST_VIEW, "Tasks");
+    g_signal_emit_by_name(list, "activate", i);
+    break;
+  }
+  GtkWindow *w = pcn_desk_task_window(d, id);
+  assert_non_null(w);
+  return GTK_WIDGET(w);
+}
+
+static pcn_desk *mgr_desk;
+static int mgr_rows(fixture *f) {
+  (void)f;
+  return g_list_model_get_n_items(pcn_desk_tasks(mgr_desk)) == want_rows;
+}
+
+/* Issue 19: a practice manager's window on a network task she neither
+ * made nor holds greys out Mark done and Save with the reason (the
+ * server's table); the PCN manager's does not. The description another
+ * client wrote shows, and the PCN manager's edit of it reaches the
+ * server. */
+static void test_task_window(void **state) {
+  fixture *f = *state;
+  guint64 id = its_task(f->mgr, "Network audit", "", "2031-12-09", "");
+  /* The description, written by another client. */
+  Pcn__TaskUpdate u = PCN__TASK_UPDATE__INIT;
+  u.id = id;
+  u.version = 1;
+  u.has_body_case = PCN__TASK_UPDATE__HAS_BODY_BODY;
+  u.body = "Check each practice's registers against the DES list.\n"
+           "- Riverside first\n- then the rest, by Friday";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_UPDATE;
+  req.task_update = &u;
+  its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
+  want_rows = 1;
+  assert_true(spin_until(f, rows_there, 5000));
+
+  GtkWidget *tw = open_task(f->d, id);
+  task_win = tw;
+  want_body = u.body;
+  assert_true(spin_until(f, body_shows, 5000));
+  /* Who made it, its scope and its due date, in words. */
+  assert_true(dtest_label_under(tw, "Created by PCN Manager"));
+  assert_true(dtest_label_under(tw, "Whole network"));
+  assert_true(dtest_label_under(tw, "due Tue 9 Dec 2031"));
+  GtkWidget *done = find_widget(tw, GTK_TYPE_BUTTON, "Mark done");
+  GtkWidget *save = find_widget(tw, GTK_TYPE_BUTTON, "Save");
+  assert_non_null(done);
+  assert_non_null(save);
+  assert_false(gtk_widget_get_sensitive(done));
+  assert_false(gtk_widget_get_sensitive(save));
+  const char *tip = gtk_widget_get_tooltip_text(done);
+  assert_non_null(tip);
+  printf("Mark done, for Jo: %s\n", tip);
+  assert_non_null(strstr(tip, "close a network-wide task"));
+  assert_non_null(strstr(tip, "PCN manager"));
+  tip = gtk_widget_get_tooltip_text(save);
+  assert_non_null(tip);
+  assert_non_null(strstr(tip, "change a network-wide task"));
+  /* Readable, not editable. */
+  assert_false(gtk_text_view_get_editable(
+      GTK_TEXT_VIEW(find_widget(tw, GTK_TYPE_TEXT_VIEW, "Description"))));
+  shot(tw, "desktop-task-window");
+
+  /* The PCN manager's window on the same task. */
+  mgr_desk = dtest_open_manager(f);
+  assert_true(spin_until(f, mgr_rows, 5000));
+  GtkWidget *mw = open_task(mgr_desk, id);
+  task_win = mw;
+  assert_true(spin_until(f, body_shows, 5000));
+  done = find_widget(mw, GTK_TYPE_BUTTON, "Mark done");
+  save = find_widget(mw, GTK_TYPE_BUTTON, "Save");
+  assert_true(gtk_widget_get_sensitive(done));
+  assert_true(gtk_widget_get_sensitive(save));
+  GtkWidget *v = find_widget(mw, GTK_TYPE_TEXT_VIEW, "Description");
+  assert_true(gtk_text_view_get_editable(GTK_TEXT_VIEW(v)));
+  gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(v)),
+                           "Registers checked at Riverside; Hill next.", -1);
+  dtest_press(save);
+  watched_id = id;
+  want_server_body = "Registers checked at Riverside; Hill next.";
+  assert_true(spin_until(f, server_body, 5000));
+  const Pcn__Task *t = server_task(f, id);
+  assert_string_equal(t->title, "Network audit");
+  assert_string_equal(t->due, "2031-12-09"); /* the words went back as ISO */
+  /* ... and Jo's window shows the new text from the feed when reopened. */
+  gtk_window_destroy(GTK_WINDOW(mw));
+  gtk_window_destroy(pcn_desk_window(mgr_desk));
+  pcn_desk_free(mgr_desk);
+  mgr_desk = NULL;
+  gtk_window_destroy(GTK_WINDOW(tw));
+}
+
+static guint64 made_id;
+static int made_on_server(fixture *f) {
+  Pcn__TaskList l = PCN__TASK_LIST__INIT;
+  l.assignee = l.due_before = l.after = l.practice = "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_TASK_LIST;
+  req.task_list = &l;
+  const Pcn__Response *r = its_expect(f->jo, &req, PCN__STATUS_CODE__OK);
+  for (size_t i = 0; i < r->tasks->n_tasks; i++)
+    if (!strcmp(r->tasks->tasks[i]->title, "Flu letters"))
+      made_id = r->tasks->tasks[i]->id;
+  return made_id != 0;
+}
+
+/* Issue 19: the new-task form has a description, the scopes by name, a
+ * person picked from a list and a date typed as people write it; a
+ * refused field's words show under that field, without the prefix. */
+static void test_new_task(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  /* Sam works at Jo's practice; the picker is filled from the Members
+   * list, which the feed brings. */
+  its_member *sam =
+      its_add_member(f->s, f->mgr, "sam", PCN__ROLE__STAFF, "F84001");
+  its_member_free(sam);
+  spin_ms(800);
+  assert_true(gtk_widget_activate_action(win, "win.new-task", NULL));
+  spin_ms(100);
+  GtkWidget *dlg = GTK_WIDGET(pcn_desk_new_task_window(f->d));
+  assert_non_null(dlg);
+  /* Jo writes for her practice, by name; not for the network. */
+  GtkWidget *scope = find_widget(dlg, GTK_TYPE_DROP_DOWN, "Who sees it");
+  assert_non_null(scope);
+  assert_true(dtest_label_under(scope, "Riverside Surgery"));
+  assert_false(gtk_widget_get_sensitive(scope));
+  assert_non_null(strstr(gtk_widget_get_tooltip_text(scope), "network-wide"));
+
+  /* An empty title: the server's words under the title, no "title:". */
+  dtest_press(find_widget(dlg, GTK_TYPE_BUTTON, "Create"));
+  const char *said = NULL;
+  for (int i = 0; i < 50 && !(said = under_field(dlg, 1)); i++)
+    spin_ms(100);
+  assert_non_null(said);
+  printf("title refused: %s\n", said);
+  assert_null(strstr(said, "title:"));
+  assert_null(strstr(said, "pcn "));
+  assert_true(gtk_widget_has_css_class(
+      find_widget(dlg, GTK_TYPE_ENTRY, "Title"), "error"));
+
+  type_text(find_widget(dlg, GTK_TYPE_ENTRY, "Title"), "Flu letters");
+  GtkWidget *body = find_widget(dlg, GTK_TYPE_TEXT_VIEW, "Description");
+  assert_non_null(body);
+  gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(body)),
+                           "Letters to the over-65s, second batch.", -1);
+  gtk_check_button_set_active(
+      GTK_CHECK_BUTTON(find_widget(dlg, GTK_TYPE_CHECK_BUTTON, "Assign")),
+      TRUE);
+  GtkWidget *who = find_widget(dlg, GTK_TYPE_DROP_DOWN, "Assign to");
+  assert_non_null(who);
+  dtest_pick(who, "sam");
+  type_text(find_widget(dlg, GTK_TYPE_ENTRY, "Due date"), "9/12/2031");
+  spin_ms(400);
+  shot(dlg, "desktop-new-task");
+  dtest_press(find_widget(dlg, GTK_TYPE_BUTTON, "Create"));
+  if (!spin_until(f, dialog_gone, 5000)) {
+    GtkWidget *grid = gtk_window_get_child(GTK_WINDOW(dlg));
+    for (GtkWidget *c = gtk_widget_get_first_child(grid); c;
+         c = gtk_widget_get_next_sibling(c))
+      if (GTK_IS_LABEL(c) && gtk_widget_get_visible(c))
+        printf("form says: %s\n", gtk_label_get_text(GTK_LABEL(c)));
+    fail();
+  }
+  made_id = 0;
+  assert_true(spin_until(f, made_on_server, 5000));
+  const Pcn__Task *t = server_task(f, made_id);
+  assert_string_equal(t->due, "2031-12-09");
+  assert_string_equal(t->assignee, "sam");
+  assert_string_equal(t->practice, "F84001");
+  assert_string_equal(t->body, "Letters to the over-65s, second batch.");
+  /* The row: the date in words, the assignee and practice by name. */
+  want_rows = 1;
+  assert_true(spin_until(f, rows_there, 5000));
+  spin_ms(200);
+  assert_true(dtest_label_under(win, "Tue 9 Dec"));
+  assert_true(dtest_label_under(win, "Riverside Surgery · sam"));
+
+  /* Escape cancels the form. */
+  assert_true(gtk_widget_activate_action(win, "win.new-task", NULL));
+  spin_ms(100);
+  dlg = GTK_WIDGET(pcn_desk_new_task_window(f->d));
+  assert_non_null(dlg);
+  assert_true(gtk_widget_activate_action(dlg, "window.close", NULL));
+  assert_true(spin_until(f, dialog_gone, 2000));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_tasks, dtest_setup, dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_task_window, dtest_setup,
+                                      dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_new_task, dtest_setup,
+                                      dtest_teardown),
       cmocka_unit_test_setup_teardown(test_reminders, setup_clock,
                                       dtest_teardown),
   };

@@ -710,6 +710,65 @@ static void test_walk(void **state) {
   assert_true(checked > 150);
 }
 
+/* Issue 19: WhoAmI's answer carries the member's slice of the table, and
+ * for every role it is the table: an entry for each request the role may
+ * make somewhere (or as owner), none for the rest, each flag what
+ * perm_allows says for that target. */
+static void test_whoami_slice(void **state) {
+  world *w = *state;
+  its_member *actors[] = {w->mgr, w->cd, w->pm, w->staff, w->clin};
+  size_t n;
+  const req_entry *table = dispatch_table(&n);
+  for (size_t a = 0; a < sizeof actors / sizeof actors[0]; a++) {
+    Pcn__WhoAmI who_req = PCN__WHO_AM_I__INIT;
+    Pcn__Request r = PCN__REQUEST__INIT;
+    r.body_case = PCN__REQUEST__BODY_WHOAMI;
+    r.whoami = &who_req;
+    const Pcn__Member *m =
+        its_expect(actors[a], &r, PCN__STATUS_CODE__OK)->member;
+    assert_non_null(m);
+    actor who = actor_of(actors[a]);
+    /* Their own practice's target: for the network's people, as if they
+     * had one (the flag is the table's own_roles all the same). */
+    actor in_own = who;
+    if (!in_own.practice[0])
+      snprintf(in_own.practice, sizeof in_own.practice, "F84001");
+    size_t listed = 0;
+    for (size_t i = 0; i < n; i++) {
+      const req_entry *e = &table[i];
+      const Pcn__Permission *p = NULL;
+      for (size_t k = 0; k < m->n_permissions; k++)
+        if (m->permissions[k]->body_case == e->body_case) p = m->permissions[k];
+      int owner = (e->flags & REQ_OWNER) != 0;
+      int net = perm_allows(e, &who, "", 0);
+      int mine = perm_allows(e, &in_own, in_own.practice, 0);
+      int theirs = perm_allows(e, &who, "F84002", 0);
+      if (e->flags & REQ_PUBLIC || (!net && !mine && !theirs && !owner)) {
+        if (p)
+          fail_msg("%s is in %s's slice but the table gives them none", e->name,
+                   actors[a]->username);
+        continue;
+      }
+      if (!p)
+        fail_msg("%s: missing from %s's slice", e->name, actors[a]->username);
+      listed++;
+      if (p->may_net != net || p->may_own != mine || p->may_other != theirs ||
+          p->owner_may != owner)
+        fail_msg("%s for %s: slice %d%d%d%d, table %d%d%d%d", e->name,
+                 actors[a]->username, p->may_net, p->may_own, p->may_other,
+                 p->owner_may, net, mine, theirs, owner);
+    }
+    assert_int_equal(listed, m->n_permissions); /* nothing else either */
+    assert_true(listed > 20);
+  }
+  /* The case the desktop greys out: a practice manager on a network task
+   * they do not own may not close it; the PCN manager may. */
+  actor pm = actor_of(w->pm), mgr = actor_of(w->mgr);
+  const req_entry *close = dispatch_entry(PCN__REQUEST__BODY_TASK_CLOSE);
+  assert_false(perm_allows(close, &pm, "", 0));
+  assert_true(perm_allows(close, &mgr, "", 0));
+}
+
 /* The owner rule: staff may work the tasks they made or hold, not others'. */
 static void test_owner_rule(void **state) {
   world *w = *state;
@@ -1233,6 +1292,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_walk),
       cmocka_unit_test(test_owner_rule),
+      cmocka_unit_test(test_whoami_slice),
       cmocka_unit_test(test_refusals_say_what_to_do),
       cmocka_unit_test(test_hidden_is_missing),
       cmocka_unit_test(test_hidden_timing),
