@@ -244,4 +244,12 @@ void taskwin_close_all(pcn_desk *d);
 /* Puts the keyboard in the search entry (win.search, Ctrl+F). */
 void tasks_focus_search(pcn_desk *d);
 
+/* feedview.c: the Feed page (issue 19 moved it out of desk.c). feed_view
+ * builds it over d->feed; feed_row_from_event makes an event's row;
+ * feed_flush (an idle callback, ud the desk) splices the rows waiting in
+ * d->feed_pending into the model, newest first. */
+GtkWidget *feed_view(pcn_desk *d);
+PcnFeedRow *feed_row_from_event(const Pcn__Event *ev);
+gboolean feed_flush(gpointer ud);
+
 #endif
