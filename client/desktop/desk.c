@@ -208,7 +208,6 @@ unsigned pcn_desk_notices(pcn_desk *d, const char **last) {
   return d->notices;
 }
 
-
 static void on_streams(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
   pcn_desk *d = ud;
