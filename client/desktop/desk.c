@@ -188,8 +188,7 @@ static void maybe_notice(pcn_desk *d, const Pcn__Event *ev) {
     return;
   char id[40], body[600];
   snprintf(id, sizeof id, "task-%llu", (unsigned long long)t->id);
-  snprintf(body, sizeof body, "%s%s%s", t->title, t->due[0] ? ", due " : "",
-           t->due);
+  feed_task_notice(d, ev, body, sizeof body);
   notice(d, id,
          ev->op == PCN__OP__CREATED ? "A new task for you"
                                     : "A task of yours changed",
@@ -227,7 +226,7 @@ static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
     if (desk_pages[i]->on_event) desk_pages[i]->on_event(d, ev);
   maybe_notice(d, ev);
   certbanner_on_event(d, ev);
-  g_ptr_array_add(d->feed_pending, feed_row_from_event(ev));
+  g_ptr_array_add(d->feed_pending, feed_row_from_event(d, ev));
   if (!d->feed_flush_id)
     d->feed_flush_id = g_idle_add_full(G_PRIORITY_DEFAULT, feed_flush, d, NULL);
   badges_soon(d);

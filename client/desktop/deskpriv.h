@@ -249,7 +249,11 @@ void tasks_focus_search(pcn_desk *d);
  * feed_flush (an idle callback, ud the desk) splices the rows waiting in
  * d->feed_pending into the model, newest first. */
 GtkWidget *feed_view(pcn_desk *d);
-PcnFeedRow *feed_row_from_event(const Pcn__Event *ev);
+PcnFeedRow *feed_row_from_event(pcn_desk *d, const Pcn__Event *ev);
 gboolean feed_flush(gpointer ud);
+/* feedview.c: the words of the notice of a task event for the member
+ * (desk.c's maybe_notice): "Flu clinic numbers at Hill Street, due Fri
+ * 15 Jan, from Jo Bloggs". */
+void feed_task_notice(pcn_desk *d, const Pcn__Event *ev, char *out, size_t n);
 
 #endif

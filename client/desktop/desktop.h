@@ -24,6 +24,13 @@ guint64 pcn_feed_row_seq(PcnFeedRow *r);
 const char *pcn_feed_row_text(PcnFeedRow *r); /* "created task 7 ..." */
 const char *pcn_feed_row_meta(PcnFeedRow *r); /* "sam · 2026-11-23 10:04" */
 guint64 pcn_feed_row_task(PcnFeedRow *r);     /* task id, or 0 */
+/* What the row shows (issue 19): the sentence ("Jo Bloggs asked Hill
+ * Street for Flu clinic numbers, due Fri 15 Jan."), the area's icon name
+ * (its page's, as in the sidebar), the time of day ("14:05"). The text and
+ * meta above are the CLI's line (`pcn feed`'s) and the tooltip. */
+const char *pcn_feed_row_sentence(PcnFeedRow *r);
+const char *pcn_feed_row_icon(PcnFeedRow *r);
+const char *pcn_feed_row_time(PcnFeedRow *r);
 
 /* A task as the Tasks view shows it. */
 #define PCN_TYPE_TASK_ROW (pcn_task_row_get_type())
@@ -55,6 +62,10 @@ GtkWindow *pcn_desk_window(pcn_desk *d);
  * show it. */
 GListModel *pcn_desk_feed(pcn_desk *d);
 GListModel *pcn_desk_feed_shown(pcn_desk *d);
+/* The day's header over row pos of the feed as shown ("Today",
+ * "Yesterday", "Tue 9 Dec"), or NULL when the row above is of the same
+ * day; g_free it. */
+char *pcn_desk_feed_header(pcn_desk *d, guint pos);
 /* The Tasks view's rows as shown: filtered, by due date (PcnTaskRow). */
 GListModel *pcn_desk_tasks(pcn_desk *d);
 /* The Practices and Members lists (PcnRecordRow), by key. */

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "deskpriv.h"
+#include "sentences.h"
+#include "uktime.h"
+#include "words.h"
 
 /* ------------------------------------------------------------ rows */
 
@@ -18,6 +21,17 @@ struct _PcnFeedRow {
   int area;             /* Pcn__Event__RecordCase */
   char *practice, *who; /* the record's practice; a task's assignee */
   char *audience;       /* who the server sent it to (feed.h) */
+  /* What the window shows (issue 19): the sentence (names as the Members
+   * and Practices lists know them when it was last written), the area's
+   * icon, the time of day; at and day (the UK date, yyyymmdd) group the
+   * rows under their day's header. ev is the event, to write the sentence
+   * again when the lists learn a name. */
+  char *sentence;
+  const char *icon;
+  char time[6];
+  gint64 at;
+  int day;
+  Pcn__Event *ev;
 };
 
 G_DEFINE_TYPE(PcnFeedRow, pcn_feed_row, G_TYPE_OBJECT)
@@ -29,6 +43,8 @@ static void pcn_feed_row_finalize(GObject *o) {
   g_free(r->practice);
   g_free(r->who);
   g_free(r->audience);
+  g_free(r->sentence);
+  if (r->ev) pcn__event__free_unpacked(r->ev, NULL);
   G_OBJECT_CLASS(pcn_feed_row_parent_class)->finalize(o);
 }
 
@@ -52,8 +68,30 @@ const char *pcn_feed_row_meta(PcnFeedRow *r) {
 guint64 pcn_feed_row_task(PcnFeedRow *r) {
   return r->task;
 }
+const char *pcn_feed_row_sentence(PcnFeedRow *r) {
+  return r->sentence;
+}
+const char *pcn_feed_row_icon(PcnFeedRow *r) {
+  return r->icon;
+}
+const char *pcn_feed_row_time(PcnFeedRow *r) {
+  return r->time;
+}
 
-PcnFeedRow *feed_row_from_event(const Pcn__Event *ev) {
+static int london_day(gint64 ms) {
+  int y, mo, dd, h, mi;
+  pcn_london_from_utc(ms, &y, &mo, &dd, &h, &mi);
+  return y * 10000 + mo * 100 + dd;
+}
+
+static void write_sentence(pcn_desk *d, PcnFeedRow *r) {
+  char s[1600];
+  desk_event_sentence(d, r->ev, s, sizeof s);
+  g_free(r->sentence);
+  r->sentence = g_strdup(s);
+}
+
+PcnFeedRow *feed_row_from_event(pcn_desk *d, const Pcn__Event *ev) {
   PcnFeedRow *r = g_object_new(PCN_TYPE_FEED_ROW, NULL);
   char what[1200];
   pcn_event_describe(ev, what, sizeof what);
@@ -84,6 +122,16 @@ PcnFeedRow *feed_row_from_event(const Pcn__Event *ev) {
   r->practice = g_strdup(practice);
   r->who = g_strdup(who);
   r->audience = g_strdup(ev->audience);
+  r->ev = desk_copy_msg(&ev->base);
+  r->at = ev->at;
+  r->day = london_day(ev->at);
+  r->icon = desk_event_icon(ev->record_case);
+  desk_time_words(ev->at, r->time);
+  desk_sentence_learn(d, ev);
+  if (r->ev)
+    write_sentence(d, r);
+  else
+    r->sentence = g_strdup(r->text);
   return r;
 }
 
@@ -137,11 +185,14 @@ static int audience_names(const char *aud, const char *practice) {
 
 /* ------------------------------------------------------------ the view */
 
+static void hook_names(pcn_desk *d);
+
 /* Feed rows, like task rows, enter the model once per main-loop turn,
  * newest first, in one splice (tasks.c says why). */
 gboolean feed_flush(gpointer ud) {
   pcn_desk *d = ud;
   d->feed_flush_id = 0;
+  hook_names(d);
   guint n = d->feed_pending->len;
   if (!n) return G_SOURCE_REMOVE;
   /* Someone reading the newest events keeps seeing the newest; someone
@@ -163,25 +214,101 @@ gboolean feed_flush(gpointer ud) {
   return G_SOURCE_REMOVE;
 }
 
+/* A row (issue 19): the day's header when the row is the first of its day
+ * in the feed as shown ("Today", "Yesterday", "Tue 9 Dec"), then the
+ * area's icon, the sentence and the time of day, grey. The header lives in
+ * the row rather than in the model, so the model stays one item per event
+ * (the filters, the tests' counts and the scale test's times with it). */
 static void feed_setup(GtkSignalListItemFactory *f, GtkListItem *item,
                        gpointer ud) {
   (void)f;
   (void)ud;
-  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
-  gtk_widget_set_margin_start(box, 12);
-  gtk_widget_set_margin_end(box, 12);
-  gtk_widget_set_margin_top(box, 6);
-  gtk_widget_set_margin_bottom(box, 6);
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = gtk_label_new(NULL);
+  gtk_label_set_xalign(GTK_LABEL(header), 0);
+  gtk_widget_add_css_class(header, "heading");
+  gtk_widget_set_margin_start(header, 12);
+  gtk_widget_set_margin_top(header, 12);
+  gtk_widget_set_margin_bottom(header, 4);
+  gtk_widget_set_visible(header, FALSE);
+  GtkWidget *line = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 10);
+  gtk_widget_set_margin_start(line, 12);
+  gtk_widget_set_margin_end(line, 12);
+  gtk_widget_set_margin_top(line, 6);
+  gtk_widget_set_margin_bottom(line, 6);
+  GtkWidget *icon = gtk_image_new();
+  gtk_widget_set_valign(icon, GTK_ALIGN_START);
+  gtk_widget_add_css_class(icon, "dim-label");
   GtkWidget *text = gtk_label_new(NULL);
   gtk_label_set_xalign(GTK_LABEL(text), 0);
   gtk_label_set_wrap(GTK_LABEL(text), TRUE);
-  GtkWidget *meta = gtk_label_new(NULL);
-  gtk_label_set_xalign(GTK_LABEL(meta), 0);
-  gtk_widget_add_css_class(meta, "dim-label");
-  gtk_widget_add_css_class(meta, "caption");
-  gtk_box_append(GTK_BOX(box), text);
-  gtk_box_append(GTK_BOX(box), meta);
+  gtk_widget_set_hexpand(text, TRUE);
+  GtkWidget *time = gtk_label_new(NULL);
+  gtk_widget_set_valign(time, GTK_ALIGN_START);
+  gtk_widget_add_css_class(time, "dim-label");
+  gtk_widget_add_css_class(time, "numeric");
+  gtk_box_append(GTK_BOX(line), icon);
+  gtk_box_append(GTK_BOX(line), text);
+  gtk_box_append(GTK_BOX(line), time);
+  gtk_box_append(GTK_BOX(box), header);
+  gtk_box_append(GTK_BOX(box), line);
   gtk_list_item_set_child(item, box);
+}
+
+/* The header over shown row pos of m, or NULL when the row above is of the
+ * same day; the caller frees it. */
+static char *header_at(GListModel *m, guint pos) {
+  PcnFeedRow *r = g_list_model_get_item(m, pos);
+  if (!r) return NULL;
+  PcnFeedRow *above = pos ? g_list_model_get_item(m, pos - 1) : NULL;
+  char *h = NULL;
+  if (!above || above->day != r->day) {
+    char words[32];
+    desk_day_words(r->at, g_get_real_time() / 1000, words, sizeof words);
+    h = g_strdup(words);
+  }
+  if (above) g_object_unref(above);
+  g_object_unref(r);
+  return h;
+}
+
+char *pcn_desk_feed_header(pcn_desk *d, guint pos) {
+  return header_at(G_LIST_MODEL(d->feed_shown), pos);
+}
+
+static void show_row(GtkWidget *box, PcnFeedRow *r) {
+  GtkWidget *line =
+      gtk_widget_get_next_sibling(gtk_widget_get_first_child(box));
+  GtkWidget *icon = gtk_widget_get_first_child(line);
+  GtkWidget *text = gtk_widget_get_next_sibling(icon);
+  GtkWidget *time = gtk_widget_get_next_sibling(text);
+  gtk_image_set_from_icon_name(GTK_IMAGE(icon), r->icon);
+  gtk_label_set_text(GTK_LABEL(text), r->sentence);
+  gtk_label_set_text(GTK_LABEL(time), r->time);
+  /* The record's number and the usernames stay out of the words; they are
+   * here for whoever asks. */
+  gtk_widget_set_tooltip_text(line, r->meta);
+}
+
+/* The header follows the row's position: rows arriving above, or the
+ * filters, change which row is the first of its day. The list view's own
+ * model is the feed as shown. */
+static void show_header(GtkListItem *item) {
+  GtkWidget *box = gtk_list_item_get_child(item);
+  GtkWidget *lv = box ? gtk_widget_get_ancestor(box, GTK_TYPE_LIST_VIEW) : NULL;
+  if (!lv || !gtk_list_item_get_item(item)) return;
+  GtkSelectionModel *m = gtk_list_view_get_model(GTK_LIST_VIEW(lv));
+  char *h = header_at(G_LIST_MODEL(m), gtk_list_item_get_position(item));
+  GtkWidget *header = gtk_widget_get_first_child(box);
+  gtk_label_set_text(GTK_LABEL(header), h ? h : "");
+  gtk_widget_set_visible(header, h != NULL);
+  g_free(h);
+}
+
+static void on_position(GObject *o, GParamSpec *p, gpointer ud) {
+  (void)p;
+  (void)ud;
+  show_header(GTK_LIST_ITEM(o));
 }
 
 static void feed_bind(GtkSignalListItemFactory *f, GtkListItem *item,
@@ -190,10 +317,60 @@ static void feed_bind(GtkSignalListItemFactory *f, GtkListItem *item,
   (void)ud;
   PcnFeedRow *r = gtk_list_item_get_item(item);
   GtkWidget *box = gtk_list_item_get_child(item);
-  GtkWidget *text = gtk_widget_get_first_child(box);
-  GtkWidget *meta = gtk_widget_get_next_sibling(text);
-  gtk_label_set_text(GTK_LABEL(text), r->text);
-  gtk_label_set_text(GTK_LABEL(meta), r->meta);
+  g_object_set_data_full(G_OBJECT(box), "row", g_object_ref(r), g_object_unref);
+  show_row(box, r);
+  show_header(item);
+  g_signal_connect(item, "notify::position", G_CALLBACK(on_position), NULL);
+}
+
+static void feed_unbind(GtkSignalListItemFactory *f, GtkListItem *item,
+                        gpointer ud) {
+  (void)f;
+  (void)ud;
+  g_signal_handlers_disconnect_by_func(item, on_position, NULL);
+  GtkWidget *box = gtk_list_item_get_child(item);
+  if (box) g_object_set_data(G_OBJECT(box), "row", NULL);
+}
+
+/* A name the Members or Practices list learnt (or changed): the rows
+ * write their sentences again, and those on screen show them. The lists
+ * fill after the history has arrived, so this is what turns "jo" into
+ * "Jo Bloggs" on the first screen. */
+static void on_names(GListModel *m, guint pos, guint removed, guint added,
+                     gpointer ud) {
+  (void)m;
+  (void)pos;
+  (void)removed;
+  (void)added;
+  pcn_desk *d = ud;
+  GListModel *all = G_LIST_MODEL(d->feed);
+  for (guint i = 0, n = g_list_model_get_n_items(all); i < n; i++) {
+    PcnFeedRow *r = g_list_model_get_item(all, i);
+    if (r->ev) write_sentence(d, r);
+    g_object_unref(r);
+  }
+  for (guint i = 0; i < d->feed_pending->len; i++) {
+    PcnFeedRow *r = d->feed_pending->pdata[i];
+    if (r->ev) write_sentence(d, r);
+  }
+  if (!d->feed_list) return;
+  for (GtkWidget *w = gtk_widget_get_first_child(d->feed_list); w;
+       w = gtk_widget_get_next_sibling(w)) {
+    GtkWidget *box = gtk_widget_get_first_child(w);
+    PcnFeedRow *r = box ? g_object_get_data(G_OBJECT(box), "row") : NULL;
+    if (r) show_row(box, r);
+  }
+}
+
+/* Listens to the lists once they exist (people.c makes them with its
+ * pages, after the Feed's). */
+static void hook_names(pcn_desk *d) {
+  if (g_object_get_data(G_OBJECT(d->feed), "pcn-names") || !d->members ||
+      !d->practices)
+    return;
+  g_object_set_data(G_OBJECT(d->feed), "pcn-names", GINT_TO_POINTER(1));
+  g_signal_connect(d->members, "items-changed", G_CALLBACK(on_names), d);
+  g_signal_connect(d->practices, "items-changed", G_CALLBACK(on_names), d);
 }
 
 /* The feed's filters: area, practice, and "concerns me" (a task assigned
@@ -279,6 +456,7 @@ GtkWidget *feed_view(pcn_desk *d) {
   GtkListItemFactory *f = gtk_signal_list_item_factory_new();
   g_signal_connect(f, "setup", G_CALLBACK(feed_setup), d);
   g_signal_connect(f, "bind", G_CALLBACK(feed_bind), d);
+  g_signal_connect(f, "unbind", G_CALLBACK(feed_unbind), d);
   d->feed_filter = gtk_custom_filter_new(feed_filter, d, NULL);
   d->feed_shown =
       gtk_filter_list_model_new(G_LIST_MODEL(g_object_ref(d->feed)),
@@ -302,4 +480,16 @@ GtkWidget *feed_view(pcn_desk *d) {
   gtk_box_append(GTK_BOX(box), bar);
   gtk_box_append(GTK_BOX(box), scroll);
   return box;
+}
+
+/* ------------------------------------------------------------ notices */
+
+void feed_task_notice(pcn_desk *d, const Pcn__Event *ev, char *out, size_t n) {
+  const Pcn__Task *t = ev->task;
+  char due[32] = "";
+  if (t->due[0]) desk_date_words(t->due, due, sizeof due, DESK_DATE_WEEKDAY);
+  snprintf(out, n, "%s%s%s%s%s%s%s", t->title, t->practice[0] ? " at " : "",
+           t->practice[0] ? desk_practice_words(d, t->practice) : "",
+           due[0] ? ", due " : "", due, ev->actor[0] ? ", from " : "",
+           ev->actor[0] ? desk_person_words(d, ev->actor) : "");
 }

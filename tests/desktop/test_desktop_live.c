@@ -88,7 +88,11 @@ static void test_live(void **state) {
    * or a desktop notification, as the window had the focus or not). */
   const char *last;
   assert_int_equal(pcn_desk_notices(f->d, &last), 10);
-  assert_non_null(strstr(last, "Flu clinic rota 9, due 2026-12-01"));
+  /* In words (issue 19): the date as people read it, the sender by name. */
+  assert_non_null(strstr(last, "Flu clinic rota 9, due "));
+  assert_non_null(strstr(last, "1 Dec"));
+  assert_null(strstr(last, "2026-12-01"));
+  assert_non_null(strstr(last, ", from "));
   /* Jo mutes them in the header's menu: no more, and it is remembered. */
   GtkWidget *mute =
       find_widget(GTK_WIDGET(pcn_desk_window(f->d)), GTK_TYPE_CHECK_BUTTON,
