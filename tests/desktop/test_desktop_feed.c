@@ -6,7 +6,7 @@
  * no ISO date, show its area's icon (the sidebar's), the time of day, and
  * sit under the "Today" header; the day headers themselves are checked at
  * fixed instants across midnight, British Summer Time and the year.
- * Saves docs' desktop-feed-sentences.png (PCN_SHOT_DIR).
+ * Saves desktop-feed-sentences.png (PCN_SHOT_DIR; docs/desktop-feed.png).
  */
 #include <stdio.h>
 #include <string.h>
