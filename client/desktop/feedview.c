@@ -373,6 +373,38 @@ static void hook_names(pcn_desk *d) {
   g_signal_connect(d->practices, "items-changed", G_CALLBACK(on_names), d);
 }
 
+/* Whether what was typed in the practice filter names ods: its code
+ * (any case), or a part of its name ("hill" for Hill Street; issue 19:
+ * people know practices by name). */
+static int practice_matches(pcn_desk *d, const char *typed, const char *ods) {
+  if (!ods[0]) return 0;
+  if (!g_ascii_strcasecmp(typed, ods)) return 1;
+  char *name = g_utf8_casefold(desk_practice_words(d, ods), -1);
+  char *want = g_utf8_casefold(typed, -1);
+  int yes = strstr(name, want) != NULL;
+  g_free(name);
+  g_free(want);
+  return yes;
+}
+
+/* Whether an audience ("F84001", "+F84001,F84002") names a practice that
+ * typed names. */
+static int audience_matches(pcn_desk *d, const char *typed, const char *aud) {
+  const char *p = aud[0] == '+' ? aud + 1 : aud;
+  while (*p) {
+    const char *e = strchr(p, ',');
+    size_t k = e ? (size_t)(e - p) : strlen(p);
+    char ods[16];
+    if (k < sizeof ods) {
+      memcpy(ods, p, k);
+      ods[k] = 0;
+      if (practice_matches(d, typed, ods)) return 1;
+    }
+    p += k + (e != NULL);
+  }
+  return 0;
+}
+
 /* The feed's filters: area, practice, and "concerns me" (a task assigned
  * to me, anything of my practice, or sent to my practice in particular). */
 static gboolean feed_filter(gpointer item, gpointer ud) {
@@ -382,14 +414,10 @@ static gboolean feed_filter(gpointer item, gpointer ud) {
   if (a > 0 && a < G_N_ELEMENTS(feed_areas) &&
       (r->area < feed_areas[a].lo || r->area > feed_areas[a].hi))
     return FALSE;
-  const char *ods = gtk_editable_get_text(GTK_EDITABLE(d->feed_practice));
-  if (ods[0] && g_ascii_strcasecmp(ods, r->practice) != 0) {
-    char up[16];
-    g_strlcpy(up, ods, sizeof up);
-    for (char *p = up; *p; p++)
-      *p = g_ascii_toupper(*p);
-    if (!audience_names(r->audience, up)) return FALSE;
-  }
+  const char *typed = gtk_editable_get_text(GTK_EDITABLE(d->feed_practice));
+  if (typed[0] && !practice_matches(d, typed, r->practice) &&
+      !audience_matches(d, typed, r->audience))
+    return FALSE;
   if (gtk_check_button_get_active(GTK_CHECK_BUTTON(d->feed_mine)) &&
       !((d->username[0] && !strcmp(r->who, d->username)) ||
         (d->practice[0] && !strcmp(r->practice, d->practice)) ||
@@ -440,7 +468,7 @@ GtkWidget *feed_view(pcn_desk *d) {
   d->feed_practice = gtk_entry_new();
   gtk_widget_set_name(d->feed_practice, "Practice filter");
   gtk_entry_set_placeholder_text(GTK_ENTRY(d->feed_practice),
-                                 "Practice (ODS code)");
+                                 "Practice (name or code)");
   gtk_editable_set_width_chars(GTK_EDITABLE(d->feed_practice), 18);
   gtk_accessible_update_property(GTK_ACCESSIBLE(d->feed_practice),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL,

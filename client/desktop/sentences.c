@@ -682,5 +682,5 @@ void desk_day_words(int64_t ms, int64_t now_ms, char *out, size_t n) {
 void desk_time_words(int64_t ms, char out[6]) {
   int y, m, dd, h, mi;
   pcn_london_from_utc(ms, &y, &m, &dd, &h, &mi);
-  snprintf(out, 6, "%02d:%02d", h % 100, mi % 100);
+  snprintf(out, 6, "%02u:%02u", (unsigned)h % 24u, (unsigned)mi % 60u);
 }

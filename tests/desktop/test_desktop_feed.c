@@ -154,6 +154,20 @@ static void test_sentences(void **state) {
   assert_null(pcn_desk_feed_header(f->d, 1)); /* the same day */
 
   shot(GTK_WIDGET(pcn_desk_window(f->d)), "desktop-feed-sentences");
+
+  /* The practice filter takes a practice's name, or part of it: Hill
+   * Street's rows are its adding and Sam's joining. */
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  GListModel *shown = pcn_desk_feed_shown(f->d);
+  type_text(find_widget(win, GTK_TYPE_ENTRY, "Practice filter"), "hill st");
+  spin_ms(50);
+  assert_int_equal(g_list_model_get_n_items(shown), 2);
+  type_text(find_widget(win, GTK_TYPE_ENTRY, "Practice filter"), "f84002");
+  spin_ms(50);
+  assert_int_equal(g_list_model_get_n_items(shown), 2);
+  type_text(find_widget(win, GTK_TYPE_ENTRY, "Practice filter"), "");
+  spin_ms(50);
+  assert_int_equal(g_list_model_get_n_items(shown), n);
   its_member_free(sam);
 }
 
