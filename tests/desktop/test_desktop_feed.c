@@ -171,6 +171,42 @@ static void test_sentences(void **state) {
   its_member_free(sam);
 }
 
+/* Every record the feed can carry (the Event oneof, read from its
+ * descriptor, so a new case added to the proto without a sentence fails
+ * here): its sentence starts with the actor's name, is not the fallback,
+ * has no "#" and ends as a sentence; its icon is a page's. The records
+ * are empty (the real ones are above): this is about the cases. */
+static void test_every_case(void **state) {
+  fixture *f = *state;
+  const ProtobufCMessageDescriptor *ed = &pcn__event__descriptor;
+  int cases = 0;
+  for (unsigned i = 0; i < ed->n_fields; i++) {
+    const ProtobufCFieldDescriptor *fd = &ed->fields[i];
+    if (!(fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) ||
+        fd->type != PROTOBUF_C_TYPE_MESSAGE)
+      continue;
+    const ProtobufCMessageDescriptor *md = fd->descriptor;
+    ProtobufCMessage *rec = g_malloc0(md->sizeof_message);
+    protobuf_c_message_init(md, rec);
+    Pcn__Event ev = PCN__EVENT__INIT;
+    ev.actor = "nobody-known";
+    ev.at = 1796774400000LL;
+    ev.record_case = (Pcn__Event__RecordCase)fd->id;
+    *(ProtobufCMessage **)((char *)&ev + fd->offset) = rec;
+    char s[1600];
+    desk_event_sentence(f->d, &ev, s, sizeof s);
+    if (strncmp(s, "nobody-known ", 13) || strstr(s, "cannot show") ||
+        strchr(s, '#'))
+      fail_msg("%s: '%s'", fd->name, s);
+    assert_true(s[strlen(s) - 1] == '.' || s[strlen(s) - 1] == '"');
+    if (!strcmp(desk_event_icon(fd->id), "view-paged-symbolic"))
+      fail_msg("%s has no area icon", fd->name);
+    g_free(rec);
+    cases++;
+  }
+  assert_true(cases >= 30);
+}
+
 /* 2026-12-09 00:00 UTC, in ms. */
 #define DEC9 1796774400000LL
 #define HOUR 3600000LL
@@ -202,6 +238,8 @@ static void test_days(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_days),
+      cmocka_unit_test_setup_teardown(test_every_case, dtest_setup,
+                                      dtest_teardown),
       cmocka_unit_test_setup_teardown(test_sentences, dtest_setup,
                                       dtest_teardown),
   };
