@@ -5,8 +5,8 @@
  *   Shortcuts, About PCN Hub, Log out.
  * - Shortcuts: Ctrl+Q quits (app.quit), Ctrl+W closes the focused window
  *   (app.close-window: a task window, a form, or the main window),
- *   Ctrl+? shows the GtkShortcutsWindow (the window's help overlay, built
- *   from a GtkBuilder string: GTK 4.8 has no API to fill one), Ctrl+F
+ *   Ctrl+? shows the GtkShortcutsWindow (win.shortcuts; built from a
+ *   GtkBuilder string, GTK 4.8 has no API to fill one), Ctrl+F
  *   goes to the visible page's search (desk_page.search; pages without
  *   one ignore it). The pages' own (Ctrl+N) stay theirs.
  * - Preferences (AdwPreferencesWindow): notifications on or off (the
@@ -26,6 +26,9 @@
  *   GtkRevealer strip like certbanner.c's, with Retry now, which tries at
  *   once instead of waiting out the backoff (pcn_client_connect on a
  *   reconnecting client starts an attempt and resets the backoff).
+ * - Dark style: the Statement and Shared staff charts take their
+ *   background, text and grid from the style's colours (desk_chart_begin)
+ *   and are redrawn when it turns dark or light.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,12 +37,13 @@
 #include <glib/gstdio.h>
 
 #include "config.h"
+#include "report.h"
 #include "shell.h"
 #include "words.h"
 
 struct desk_shell {
   GtkWidget *banner, *banner_label, *retry;
-  GtkWidget *prefs, *about, *help; /* help: the main window's overlay */
+  GtkWidget *prefs, *about, *help;
   int held, keep_running;
 };
 
@@ -384,6 +388,64 @@ void shell_record_target(const char *id, char *out, size_t n) {
   if (dash) *dash = ':';
 }
 
+/* ------------------------------------------------------------ charts */
+
+static void rgb_of(GtkWidget *w, const char *name, double fallback,
+                   double out[3]) {
+  GdkRGBA c;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  GtkStyleContext *ctx = gtk_widget_get_style_context(w);
+  int ok = gtk_style_context_lookup_color(ctx, name, &c);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  out[0] = ok ? c.red : fallback;
+  out[1] = ok ? c.green : fallback;
+  out[2] = ok ? c.blue : fallback;
+}
+
+static void mix(const double a[3], const double b[3], double t, double out[3]) {
+  for (int i = 0; i < 3; i++)
+    out[i] = a[i] * (1 - t) + b[i] * t;
+}
+
+void desk_chart_begin(GtkWidget *area, cairo_t *c) {
+  if (!adw_style_manager_get_dark(adw_style_manager_get_default())) {
+    report_set_palette(NULL);
+    cairo_set_source_rgb(c, 0.99, 0.99, 0.98);
+    cairo_paint(c);
+    return;
+  }
+  double bg[3], fg[3];
+  rgb_of(area, "view_bg_color", 0.12, bg);
+  rgb_of(area, "view_fg_color", 0.95, fg);
+  report_palette p;
+  memcpy(p.ink, fg, sizeof fg);
+  mix(bg, fg, 0.65, p.grey);
+  mix(bg, fg, 0.18, p.grid);
+  mix(bg, fg, 0.55, p.axis);
+  report_set_palette(&p);
+  cairo_set_source_rgb(c, bg[0], bg[1], bg[2]);
+  cairo_paint(c);
+}
+
+void desk_chart_end(void) {
+  report_set_palette(NULL);
+}
+
+/* The charts are drawn into images of their own: redraw them when the
+ * style turns dark or light. */
+static void redraw_charts(GtkWidget *w) {
+  if (GTK_IS_DRAWING_AREA(w)) gtk_widget_queue_draw(w);
+  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
+       c = gtk_widget_get_next_sibling(c))
+    redraw_charts(c);
+}
+
+static void on_dark(GObject *o, GParamSpec *ps, gpointer window) {
+  (void)o;
+  (void)ps;
+  redraw_charts(window);
+}
+
 /* ------------------------------------------------------------ shortcuts */
 
 static const struct shortcut {
@@ -433,6 +495,28 @@ static GtkWidget *shortcuts_window(void) {
   return w;
 }
 
+static void on_help_gone(GtkWidget *w, gpointer ud) {
+  (void)w;
+  pcn_desk *d = ud;
+  d->shell->help = NULL;
+}
+
+/* Made when first asked for (its search entry and buttons are GTK's, not
+ * ours to name), then kept until closed. */
+static void act_shortcuts(GSimpleAction *a, GVariant *p, gpointer ud) {
+  (void)a;
+  (void)p;
+  pcn_desk *d = ud;
+  if (!d->shell->help) {
+    d->shell->help = shortcuts_window();
+    gtk_window_set_transient_for(GTK_WINDOW(d->shell->help),
+                                 GTK_WINDOW(d->window));
+    gtk_window_set_hide_on_close(GTK_WINDOW(d->shell->help), FALSE);
+    g_signal_connect(d->shell->help, "destroy", G_CALLBACK(on_help_gone), d);
+  }
+  gtk_window_present(GTK_WINDOW(d->shell->help));
+}
+
 /* ------------------------------------------------------------ the menu */
 
 /* The menu's popover is made when first opened: until then the window's
@@ -467,6 +551,7 @@ GtkWidget *shell_menu_new(pcn_desk *d) {
         "pcn-desk", d);
   const GActionEntry win_entries[] = {
       {"search", act_search, NULL, NULL, NULL, {0}},
+      {"shortcuts", act_shortcuts, NULL, NULL, NULL, {0}},
   };
   g_action_map_add_action_entries(G_ACTION_MAP(d->window), win_entries,
                                   G_N_ELEMENTS(win_entries), d);
@@ -477,19 +562,16 @@ GtkWidget *shell_menu_new(pcn_desk *d) {
   gtk_application_set_accels_for_action(d->app, "app.quit", quit);
   gtk_application_set_accels_for_action(d->app, "app.close-window", close);
   gtk_application_set_accels_for_action(d->app, "win.search", search);
-  gtk_application_set_accels_for_action(d->app, "win.show-help-overlay",
-                                        help);
-  d->shell->help = shortcuts_window(); /* the main window's to destroy */
-  gtk_application_window_set_help_overlay(
-      GTK_APPLICATION_WINDOW(d->window),
-      GTK_SHORTCUTS_WINDOW(d->shell->help));
+  gtk_application_set_accels_for_action(d->app, "win.shortcuts", help);
   g_signal_connect(d->window, "close-request", G_CALLBACK(on_close_request),
                    d);
+  g_signal_connect_object(adw_style_manager_get_default(), "notify::dark",
+                          G_CALLBACK(on_dark), d->window, 0);
 
   GMenu *menu = g_menu_new();
   GMenu *top = g_menu_new();
   g_menu_append(top, "_Preferences", "app.preferences");
-  g_menu_append(top, "_Keyboard Shortcuts", "win.show-help-overlay");
+  g_menu_append(top, "_Keyboard Shortcuts", "win.shortcuts");
   g_menu_append(top, "_About PCN Hub", "app.about");
   g_menu_append_section(menu, NULL, G_MENU_MODEL(top));
   GMenu *out = g_menu_new();
@@ -577,6 +659,7 @@ void shell_free(pcn_desk *d) {
   release(d);
   if (s->prefs) gtk_window_destroy(GTK_WINDOW(s->prefs));
   if (s->about) gtk_window_destroy(GTK_WINDOW(s->about));
+  if (s->help) gtk_window_destroy(GTK_WINDOW(s->help));
   static const char *const acts[] = {"quit",   "close-window", "preferences",
                                      "about",  "logout",       "open-record"};
   for (size_t i = 0; i < G_N_ELEMENTS(acts); i++) {

@@ -20,6 +20,13 @@ void shell_on_state(pcn_desk *d, pcn_client_state st);
 /* The notification's action target for a notice id ("task-12" ->
  * "task:12"), in out. */
 void shell_record_target(const char *id, char *out, size_t n);
+/* A chart's background and neutral colours (report_set_palette): the
+ * print colours on a near-white page in the light style, the style's own
+ * (window background and foreground, the grid between them) when
+ * AdwStyleManager is dark. desk_chart_begin paints c's background;
+ * desk_chart_end restores the print colours after drawing. */
+void desk_chart_begin(GtkWidget *area, cairo_t *c);
+void desk_chart_end(void);
 /* desk.c: after Log out, the session is forgotten (the config keeps the
  * server and the username, not the token), the pages and the connection
  * go, and the window shows the join view. */

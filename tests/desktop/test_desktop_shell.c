@@ -13,7 +13,8 @@
  * with that task's window open. Autostart: the file appears with the
  * switch and goes with it. Log out: Cancel keeps the session; Log out
  * sends Logout (the old token can no longer resume) and the join view
- * shows.
+ * shows. Dark: with the dark style forced, the Statement chart's
+ * background is dark (and light again without it).
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +42,7 @@ static void test_shortcuts_about(void **state) {
   fixture *f = *state;
   GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
   /* Ctrl+? */
-  assert_true(gtk_widget_activate_action(win, "win.show-help-overlay", NULL));
+  assert_true(gtk_widget_activate_action(win, "win.shortcuts", NULL));
   spin_ms(200);
   GtkWidget *help = dtest_window_named("Keyboard Shortcuts");
   assert_non_null(help);
@@ -59,7 +60,7 @@ static void test_shortcuts_about(void **state) {
     quit |= !strcmp(*a, "app.quit");
     close |= !strcmp(*a, "app.close-window");
     search |= !strcmp(*a, "win.search");
-    overlay |= !strcmp(*a, "win.show-help-overlay");
+    overlay |= !strcmp(*a, "win.shortcuts");
   }
   g_strfreev(acts);
   assert_true(quit && close && search && overlay);
@@ -103,7 +104,7 @@ static void test_shortcuts_about(void **state) {
   spin_ms(300);
   GMenuModel *m = gtk_menu_button_get_menu_model(GTK_MENU_BUTTON(menu));
   assert_non_null(m);
-  const char *want[] = {"app.preferences", "win.show-help-overlay",
+  const char *want[] = {"app.preferences", "win.shortcuts",
                         "app.about", "app.logout"};
   size_t found = 0;
   for (int s = 0; s < g_menu_model_get_n_items(m); s++) {
@@ -318,6 +319,48 @@ static void test_logout(void **state) {
   assert_null(find_widget(win, GTK_TYPE_SEARCH_ENTRY, "Search tasks"));
 }
 
+/* The brightness (0-255, the mean of red, green and blue) of the pixel x
+ * from the right and y from the bottom of what widget w shows now (the
+ * corner of a chart is background; its top left is its title). */
+static int brightness(GtkWidget *w, const char *name, int x, int y) {
+  shot(w, name);
+  char path[600];
+  snprintf(path, sizeof path, "%s/%s.png", PCN_SHOT_DIR, name);
+  GdkTexture *t = gdk_texture_new_from_filename(path, NULL);
+  assert_non_null(t);
+  int width = gdk_texture_get_width(t), height = gdk_texture_get_height(t);
+  assert_true(x < width && y < height);
+  x = width - 1 - x;
+  y = height - 1 - y;
+  guchar *px = g_malloc((size_t)width * (size_t)height * 4);
+  gdk_texture_download(t, px, (size_t)width * 4);
+  const guchar *p = px + ((size_t)y * (size_t)width + (size_t)x) * 4;
+  int b = (p[0] + p[1] + p[2]) / 3; /* B, G, R, A in memory */
+  g_free(px);
+  g_object_unref(t);
+  return b;
+}
+
+static void test_dark_chart(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  dtest_show_page(win, "statement");
+  GtkWidget *chart =
+      find_widget(win, GTK_TYPE_DRAWING_AREA, "Statement chart");
+  assert_non_null(chart);
+  AdwStyleManager *sm = adw_style_manager_get_default();
+  int light = brightness(chart, "desktop-chart-light", 4, 4);
+  adw_style_manager_set_color_scheme(sm, ADW_COLOR_SCHEME_FORCE_DARK);
+  spin_ms(300);
+  assert_true(adw_style_manager_get_dark(sm));
+  int dark = brightness(chart, "desktop-chart-dark", 4, 4);
+  adw_style_manager_set_color_scheme(sm, ADW_COLOR_SCHEME_DEFAULT);
+  spin_ms(200);
+  printf("chart background: light %d, dark %d (0-255)\n", light, dark);
+  assert_true(light > 200);
+  assert_true(dark < 80);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_shortcuts_about, dtest_setup,
@@ -329,6 +372,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_autostart, dtest_setup,
                                       dtest_teardown),
       cmocka_unit_test_setup_teardown(test_logout, dtest_setup,
+                                      dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_dark_chart, dtest_setup,
                                       dtest_teardown),
   };
   return dtest_main(tests, G_N_ELEMENTS(tests));
