@@ -361,8 +361,42 @@ static void test_dark_chart(void **state) {
   assert_true(dark < 80);
 }
 
+/* The .desktop file the package installs names the app id and icon the
+ * app uses (so the shell shows its notifications under it) and runs it;
+ * the icon it names is beside it. desktop-file-validate is not installed
+ * here, so the keys are checked. */
+static void test_desktop_file(void **state) {
+  (void)state;
+  GKeyFile *k = g_key_file_new();
+  assert_true(g_key_file_load_from_file(k, PCN_DESKTOP_FILE, 0, NULL));
+  const char *g = G_KEY_FILE_DESKTOP_GROUP;
+  char *type = g_key_file_get_string(k, g, "Type", NULL);
+  char *exec = g_key_file_get_string(k, g, "Exec", NULL);
+  char *icon = g_key_file_get_string(k, g, "Icon", NULL);
+  char *name = g_key_file_get_string(k, g, "Name", NULL);
+  char *cats = g_key_file_get_string(k, g, "Categories", NULL);
+  assert_string_equal(type, "Application");
+  assert_string_equal(exec, "pcn-desktop");
+  assert_string_equal(icon, "org.pcnhub.Desktop"); /* main.c's app id */
+  assert_string_equal(name, "PCN Hub");
+  assert_non_null(strstr(cats, "Office;"));
+  assert_true(g_key_file_get_boolean(k, g, "StartupNotify", NULL));
+  char *dir = g_path_get_dirname(PCN_DESKTOP_FILE);
+  char *svg = g_strdup_printf("%s/%s.svg", dir, icon);
+  assert_true(g_file_test(svg, G_FILE_TEST_EXISTS));
+  g_free(svg);
+  g_free(dir);
+  g_free(type);
+  g_free(exec);
+  g_free(icon);
+  g_free(name);
+  g_free(cats);
+  g_key_file_free(k);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_desktop_file),
       cmocka_unit_test_setup_teardown(test_shortcuts_about, dtest_setup,
                                       dtest_teardown),
       cmocka_unit_test_setup_teardown(test_banner, dtest_setup,
