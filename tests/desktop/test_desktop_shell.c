@@ -254,6 +254,12 @@ static void test_autostart(void **state) {
   g_free(path);
 }
 
+static const char *want_row;
+static int row_there(fixture *f) {
+  int n;
+  return find_row(f, want_row, &n) >= 0;
+}
+
 static int join_shown(fixture *f) {
   GtkWidget *st =
       find_widget(GTK_WIDGET(pcn_desk_window(f->d)), GTK_TYPE_STACK, NULL);
@@ -317,6 +323,15 @@ static void test_logout(void **state) {
   pcn_config_free(&cfg);
   /* The pages went with the session. */
   assert_null(find_widget(win, GTK_TYPE_SEARCH_ENTRY, "Search tasks"));
+
+  /* Logging in again on the same window builds them afresh, live. */
+  type_text(find_widget(win, 0, "Password"), ITEST_PASSWORD);
+  dtest_click(win, "Log in");
+  assert_true(spin_until(f, connected, 10000));
+  its_task(f->mgr, "After logging in again", "", "", "jo");
+  want_row = "After logging in again";
+  assert_true(spin_until(f, row_there, 5000));
+  assert_non_null(find_widget(win, GTK_TYPE_SEARCH_ENTRY, "Search tasks"));
 }
 
 /* The brightness (0-255, the mean of red, green and blue) of the pixel x
