@@ -88,9 +88,9 @@ static void ini_set(const char *group, const char *key, int v) {
  * each time (g_get_user_config_dir caches the first answer). */
 static char *autostart_path(pcn_desk *d) {
   const char *xdg = g_getenv("XDG_CONFIG_HOME");
-  char *base = xdg && xdg[0] ? g_strdup(xdg)
-                             : g_build_filename(g_get_home_dir(), ".config",
-                                                NULL);
+  char *base = xdg && xdg[0]
+                   ? g_strdup(xdg)
+                   : g_build_filename(g_get_home_dir(), ".config", NULL);
   const char *id = g_application_get_application_id(G_APPLICATION(d->app));
   char *file = g_strdup_printf("%s.desktop", id ? id : "org.pcnhub.Desktop");
   char *path = g_build_filename(base, "autostart", file, NULL);
@@ -212,8 +212,8 @@ static void act_about(GSimpleAction *a, GVariant *p, gpointer ud) {
     GtkWidget *w = adw_about_window_new();
     gtk_widget_set_name(w, "About PCN Hub");
     adw_about_window_set_application_name(ADW_ABOUT_WINDOW(w), "PCN Hub");
-    adw_about_window_set_application_icon(
-        ADW_ABOUT_WINDOW(w), id ? id : "org.pcnhub.Desktop");
+    adw_about_window_set_application_icon(ADW_ABOUT_WINDOW(w),
+                                          id ? id : "org.pcnhub.Desktop");
     adw_about_window_set_version(ADW_ABOUT_WINDOW(w), PCN_VERSION);
     adw_about_window_set_developer_name(ADW_ABOUT_WINDOW(w),
                                         "PCN Hub maintainers");
@@ -242,8 +242,7 @@ static void on_keep_switch(GObject *o, GParamSpec *ps, gpointer ud) {
   pcn_desk *d = ud;
   d->shell->keep_running = gtk_switch_get_active(GTK_SWITCH(o));
   ini_set("window", "keep-running", d->shell->keep_running);
-  if (!d->shell->keep_running && gtk_widget_get_visible(d->window))
-    release(d);
+  if (!d->shell->keep_running && gtk_widget_get_visible(d->window)) release(d);
 }
 
 static void on_autostart_switch(GObject *o, GParamSpec *ps, gpointer ud) {
@@ -283,8 +282,7 @@ static void act_prefs(GSimpleAction *a, GVariant *p, gpointer ud) {
   if (!d->shell->prefs) {
     GtkWidget *w = adw_preferences_window_new();
     gtk_widget_set_name(w, "Preferences");
-    adw_preferences_window_set_search_enabled(ADW_PREFERENCES_WINDOW(w),
-                                              FALSE);
+    adw_preferences_window_set_search_enabled(ADW_PREFERENCES_WINDOW(w), FALSE);
     gtk_window_set_transient_for(GTK_WINDOW(w), GTK_WINDOW(d->window));
     GtkWidget *page = adw_preferences_page_new();
     GtkWidget *notify = adw_preferences_group_new();
@@ -346,8 +344,8 @@ static void act_logout(GSimpleAction *a, GVariant *p, gpointer ud) {
   snprintf(heading, sizeof heading, "Log out of %s?",
            d->cfg.network_name[0] ? d->cfg.network_name : "the network");
   desk_confirm(GTK_WINDOW(d->window), heading,
-               "You will need your password to log in again.", "Log out",
-               TRUE, do_logout, d, NULL);
+               "You will need your password to log in again.", "Log out", TRUE,
+               do_logout, d, NULL);
 }
 
 /* A notification's Open (and its default action): "kind:id". */
@@ -461,11 +459,11 @@ static const struct shortcut {
 };
 
 static GtkWidget *shortcuts_window(void) {
-  GString *xml = g_string_new(
-      "<interface><object class='GtkShortcutsWindow' id='w'>"
-      "<property name='modal'>1</property><child>"
-      "<object class='GtkShortcutsSection'>"
-      "<property name='section-name'>shortcuts</property>");
+  GString *xml =
+      g_string_new("<interface><object class='GtkShortcutsWindow' id='w'>"
+                   "<property name='modal'>1</property><child>"
+                   "<object class='GtkShortcutsSection'>"
+                   "<property name='section-name'>shortcuts</property>");
   const char *group = NULL;
   for (size_t i = 0; i < G_N_ELEMENTS(shortcuts); i++) {
     if (!group || strcmp(group, shortcuts[i].section) != 0) {
@@ -525,8 +523,8 @@ static void act_shortcuts(GSimpleAction *a, GVariant *p, gpointer ud) {
 static void menu_popup(GtkMenuButton *b, gpointer ud) {
   (void)ud;
   if (!gtk_menu_button_get_menu_model(b))
-    gtk_menu_button_set_menu_model(
-        b, g_object_get_data(G_OBJECT(b), "pcn-menu"));
+    gtk_menu_button_set_menu_model(b,
+                                   g_object_get_data(G_OBJECT(b), "pcn-menu"));
 }
 
 GtkWidget *shell_menu_new(pcn_desk *d) {
@@ -545,10 +543,9 @@ GtkWidget *shell_menu_new(pcn_desk *d) {
   /* A second window on the same app (the tests') takes them over; each
    * desk drops only those still its own (shell_free). */
   for (size_t i = 0; i < G_N_ELEMENTS(app_entries); i++)
-    g_object_set_data(
-        G_OBJECT(g_action_map_lookup_action(G_ACTION_MAP(d->app),
-                                            app_entries[i].name)),
-        "pcn-desk", d);
+    g_object_set_data(G_OBJECT(g_action_map_lookup_action(G_ACTION_MAP(d->app),
+                                                          app_entries[i].name)),
+                      "pcn-desk", d);
   const GActionEntry win_entries[] = {
       {"search", act_search, NULL, NULL, NULL, {0}},
       {"shortcuts", act_shortcuts, NULL, NULL, NULL, {0}},
@@ -563,8 +560,7 @@ GtkWidget *shell_menu_new(pcn_desk *d) {
   gtk_application_set_accels_for_action(d->app, "app.close-window", close);
   gtk_application_set_accels_for_action(d->app, "win.search", search);
   gtk_application_set_accels_for_action(d->app, "win.shortcuts", help);
-  g_signal_connect(d->window, "close-request", G_CALLBACK(on_close_request),
-                   d);
+  g_signal_connect(d->window, "close-request", G_CALLBACK(on_close_request), d);
   g_signal_connect_object(adw_style_manager_get_default(), "notify::dark",
                           G_CALLBACK(on_dark), d->window, 0);
 
@@ -588,9 +584,8 @@ GtkWidget *shell_menu_new(pcn_desk *d) {
                                         NULL, NULL);
   gtk_menu_button_set_primary(GTK_MENU_BUTTON(button), TRUE);
   gtk_widget_set_tooltip_text(button, "Main menu");
-  gtk_accessible_update_property(GTK_ACCESSIBLE(button),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL, "Main menu",
-                                 -1);
+  gtk_accessible_update_property(
+      GTK_ACCESSIBLE(button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Main menu", -1);
   g_object_unref(menu);
   return button;
 }
@@ -660,8 +655,8 @@ void shell_free(pcn_desk *d) {
   if (s->prefs) gtk_window_destroy(GTK_WINDOW(s->prefs));
   if (s->about) gtk_window_destroy(GTK_WINDOW(s->about));
   if (s->help) gtk_window_destroy(GTK_WINDOW(s->help));
-  static const char *const acts[] = {"quit",   "close-window", "preferences",
-                                     "about",  "logout",       "open-record"};
+  static const char *const acts[] = {"quit",  "close-window", "preferences",
+                                     "about", "logout",       "open-record"};
   for (size_t i = 0; i < G_N_ELEMENTS(acts); i++) {
     GAction *a = g_action_map_lookup_action(G_ACTION_MAP(d->app), acts[i]);
     if (a && g_object_get_data(G_OBJECT(a), "pcn-desk") == d)

@@ -72,15 +72,15 @@ static void test_shortcuts_about(void **state) {
   assert_true(gtk_widget_activate_action(win, "win.search", NULL));
   GtkWidget *tsearch = find_widget(win, GTK_TYPE_SEARCH_ENTRY, "Search tasks");
   assert_non_null(tsearch);
-  assert_string_equal(gtk_stack_get_visible_child_name(GTK_STACK(
-                          find_widget(win, GTK_TYPE_STACK, NULL))),
+  assert_string_equal(gtk_stack_get_visible_child_name(
+                          GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL))),
                       "feed");
   dtest_show_page(win, "tasks");
   assert_true(gtk_widget_activate_action(win, "win.search", NULL));
   spin_ms(100);
   GtkWidget *focus = gtk_root_get_focus(GTK_ROOT(win));
-  assert_true(focus && (focus == tsearch || gtk_widget_is_ancestor(focus,
-                                                                   tsearch)));
+  assert_true(focus &&
+              (focus == tsearch || gtk_widget_is_ancestor(focus, tsearch)));
 
   /* About. */
   g_action_group_activate_action(G_ACTION_GROUP(f->app), "about", NULL);
@@ -104,8 +104,8 @@ static void test_shortcuts_about(void **state) {
   spin_ms(300);
   GMenuModel *m = gtk_menu_button_get_menu_model(GTK_MENU_BUTTON(menu));
   assert_non_null(m);
-  const char *want[] = {"app.preferences", "win.shortcuts",
-                        "app.about", "app.logout"};
+  const char *want[] = {"app.preferences", "win.shortcuts", "app.about",
+                        "app.logout"};
   size_t found = 0;
   for (int s = 0; s < g_menu_model_get_n_items(m); s++) {
     GMenuModel *sec = g_menu_model_get_item_link(m, s, G_MENU_LINK_SECTION);
@@ -113,8 +113,7 @@ static void test_shortcuts_about(void **state) {
       char *action = NULL;
       g_menu_model_get_item_attribute(sec, i, G_MENU_ATTRIBUTE_ACTION, "s",
                                       &action);
-      if (found < G_N_ELEMENTS(want) && action &&
-          !strcmp(action, want[found]))
+      if (found < G_N_ELEMENTS(want) && action && !strcmp(action, want[found]))
         found++;
       g_free(action);
     }
@@ -208,8 +207,8 @@ static void test_keep_running(void **state) {
                                  g_variant_new_string(target));
   assert_true(spin_until(f, task_window_open, 5000));
   assert_true(gtk_widget_get_visible(win));
-  assert_string_equal(gtk_stack_get_visible_child_name(GTK_STACK(
-                          find_widget(win, GTK_TYPE_STACK, NULL))),
+  assert_string_equal(gtk_stack_get_visible_child_name(
+                          GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL))),
                       "tasks");
   gtk_window_destroy(pcn_desk_task_window(f->d, task_id));
 
@@ -247,8 +246,8 @@ static void test_autostart(void **state) {
   gtk_switch_set_active(GTK_SWITCH(sw), FALSE);
   assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
   /* The notification switch moved here too. */
-  assert_non_null(find_widget(prefs, GTK_TYPE_SWITCH,
-                              "Notify me about what concerns me"));
+  assert_non_null(
+      find_widget(prefs, GTK_TYPE_SWITCH, "Notify me about what concerns me"));
   gtk_window_close(GTK_WINDOW(prefs));
   spin_ms(100);
   g_free(path);
@@ -284,9 +283,8 @@ static void test_logout(void **state) {
   assert_non_null(ask);
   assert_string_equal(adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(ask)),
                       "Log out of Riverside PCN?");
-  assert_non_null(
-      strstr(adw_message_dialog_get_body(ADW_MESSAGE_DIALOG(ask)),
-             "You will need your password to log in again."));
+  assert_non_null(strstr(adw_message_dialog_get_body(ADW_MESSAGE_DIALOG(ask)),
+                         "You will need your password to log in again."));
   adw_message_dialog_response(ADW_MESSAGE_DIALOG(ask), "cancel");
   spin_ms(300);
   assert_true(connected(f));
@@ -360,8 +358,7 @@ static void test_dark_chart(void **state) {
   fixture *f = *state;
   GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
   dtest_show_page(win, "statement");
-  GtkWidget *chart =
-      find_widget(win, GTK_TYPE_DRAWING_AREA, "Statement chart");
+  GtkWidget *chart = find_widget(win, GTK_TYPE_DRAWING_AREA, "Statement chart");
   assert_non_null(chart);
   AdwStyleManager *sm = adw_style_manager_get_default();
   int light = brightness(chart, "desktop-chart-light", 4, 4);
@@ -414,14 +411,12 @@ int main(void) {
       cmocka_unit_test(test_desktop_file),
       cmocka_unit_test_setup_teardown(test_shortcuts_about, dtest_setup,
                                       dtest_teardown),
-      cmocka_unit_test_setup_teardown(test_banner, dtest_setup,
-                                      dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_banner, dtest_setup, dtest_teardown),
       cmocka_unit_test_setup_teardown(test_keep_running, dtest_setup,
                                       dtest_teardown),
       cmocka_unit_test_setup_teardown(test_autostart, dtest_setup,
                                       dtest_teardown),
-      cmocka_unit_test_setup_teardown(test_logout, dtest_setup,
-                                      dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_logout, dtest_setup, dtest_teardown),
       cmocka_unit_test_setup_teardown(test_dark_chart, dtest_setup,
                                       dtest_teardown),
   };
