@@ -187,6 +187,32 @@ static void act_close(GSimpleAction *a, GVariant *p, gpointer ud) {
   gtk_window_close(target ? target : GTK_WINDOW(d->window));
 }
 
+/* The application's shortcuts (Ctrl+W, Ctrl+Q, Ctrl+?) reach only the
+ * windows it knows: a form or task window, made with gtk_window_new
+ * transient for an application window, joins that window's application as
+ * it is shown. */
+static void on_map_window(GtkWidget *w, gpointer ud) {
+  (void)ud;
+  GtkWindow *parent = gtk_window_get_transient_for(GTK_WINDOW(w));
+  GtkApplication *app = parent ? gtk_window_get_application(parent) : NULL;
+  if (app && !gtk_window_get_application(GTK_WINDOW(w)))
+    gtk_window_set_application(GTK_WINDOW(w), app);
+}
+
+static void on_toplevels(GListModel *m, guint pos, guint removed, guint added,
+                         gpointer ud) {
+  (void)removed;
+  (void)ud;
+  for (guint i = pos; i < pos + added; i++) {
+    GtkWidget *w = g_list_model_get_item(m, i);
+    if (!g_object_get_data(G_OBJECT(w), "pcn-map")) {
+      g_object_set_data(G_OBJECT(w), "pcn-map", GINT_TO_POINTER(1));
+      g_signal_connect(w, "map", G_CALLBACK(on_map_window), NULL);
+    }
+    g_object_unref(w);
+  }
+}
+
 static void act_search(GSimpleAction *a, GVariant *p, gpointer ud) {
   (void)a;
   (void)p;
@@ -561,6 +587,12 @@ GtkWidget *shell_menu_new(pcn_desk *d) {
   gtk_application_set_accels_for_action(d->app, "win.search", search);
   gtk_application_set_accels_for_action(d->app, "win.shortcuts", help);
   g_signal_connect(d->window, "close-request", G_CALLBACK(on_close_request), d);
+  static int watching;
+  if (!watching) { /* once per process; it needs no desk */
+    watching = 1;
+    g_signal_connect(gtk_window_get_toplevels(), "items-changed",
+                     G_CALLBACK(on_toplevels), NULL);
+  }
   g_signal_connect_object(adw_style_manager_get_default(), "notify::dark",
                           G_CALLBACK(on_dark), d->window, 0);
 

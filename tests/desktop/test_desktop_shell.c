@@ -82,6 +82,16 @@ static void test_shortcuts_about(void **state) {
   assert_true(focus &&
               (focus == tsearch || gtk_widget_is_ancestor(focus, tsearch)));
 
+  /* A form joins the application, so Ctrl+W (app.close-window) and the
+   * other application shortcuts reach it. */
+  assert_true(gtk_widget_activate_action(win, "win.new-task", NULL));
+  spin_ms(200);
+  GtkWindow *form = pcn_desk_new_task_window(f->d);
+  assert_non_null(form);
+  assert_true(gtk_window_get_application(form) == GTK_APPLICATION(f->app));
+  gtk_window_destroy(form);
+  spin_ms(100);
+
   /* About. */
   g_action_group_activate_action(G_ACTION_GROUP(f->app), "about", NULL);
   spin_ms(200);
@@ -191,7 +201,8 @@ static void test_keep_running(void **state) {
 
   /* Closing the window hides it; the app is held; the connection lives. */
   assert_false(pcn_desk_held(f->d));
-  gtk_window_close(GTK_WINDOW(win));
+  /* Ctrl+W with no other window: the main window's close. */
+  g_action_group_activate_action(G_ACTION_GROUP(f->app), "close-window", NULL);
   spin_ms(200);
   assert_false(gtk_widget_get_visible(win));
   assert_true(pcn_desk_held(f->d));
