@@ -22,6 +22,7 @@
 #include "config.h"
 #include "deskpriv.h"
 #include "perms.h"
+#include "shell.h"
 #include "uktime.h"
 #include "uvsource.h"
 
@@ -132,22 +133,7 @@ static void prefs_load(pcn_desk *d) {
   g_free(path);
 }
 
-static void prefs_save(pcn_desk *d) {
-  char *path = prefs_path();
-  if (!path) return;
-  GKeyFile *k = g_key_file_new();
-  g_key_file_load_from_file(k, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
-  g_key_file_set_boolean(k, "notify", "mute-tasks", d->mute_tasks);
-  g_key_file_save_to_file(k, path, NULL);
-  g_key_file_free(k);
-  g_free(path);
-}
-
-static void on_mute(GtkCheckButton *b, gpointer ud) {
-  pcn_desk *d = ud;
-  d->mute_tasks = !gtk_check_button_get_active(b);
-  prefs_save(d);
-}
+/* The switch that changes it is in Preferences (shell.c). */
 
 /* A toast when the window has the focus, else a desktop notification. One
  * change can concern the member twice (a meeting's action is also a new
@@ -172,6 +158,12 @@ static void notice(pcn_desk *d, const char *id, const char *title,
   } else {
     GNotification *n = g_notification_new(title);
     g_notification_set_body(n, body);
+    char target[80]; /* Open shows the record (shell.c) */
+    shell_record_target(id, target, sizeof target);
+    g_notification_set_default_action_and_target(n, "app.open-record", "s",
+                                                 target);
+    g_notification_add_button_with_target(n, "Open", "app.open-record", "s",
+                                          target);
     g_application_send_notification(G_APPLICATION(d->app), id, n);
     g_object_unref(n);
   }
@@ -294,6 +286,7 @@ static void on_state(pcn_client *cl, pcn_client_state st, const char *detail,
     break;
   default: break;
   }
+  shell_on_state(d, st);
   show_status(d);
 }
 
@@ -546,21 +539,8 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   g_object_bind_property(d->leaflet, "folded", back, "visible",
                          G_BINDING_SYNC_CREATE);
   adw_header_bar_pack_start(ADW_HEADER_BAR(header), back);
-  /* Notification settings, in the header's menu. */
-  d->mute_check =
-      gtk_check_button_new_with_mnemonic("_Notify me about what concerns me");
-  gtk_check_button_set_active(GTK_CHECK_BUTTON(d->mute_check), !d->mute_tasks);
-  g_signal_connect(d->mute_check, "toggled", G_CALLBACK(on_mute), d);
-  GtkWidget *pop = gtk_popover_new();
-  gtk_popover_set_child(GTK_POPOVER(pop), d->mute_check);
-  GtkWidget *menu = gtk_menu_button_new();
-  gtk_menu_button_set_icon_name(GTK_MENU_BUTTON(menu), "open-menu-symbolic");
-  gtk_menu_button_set_popover(GTK_MENU_BUTTON(menu), pop);
-  gtk_widget_set_tooltip_text(menu, "Notifications");
-  gtk_accessible_update_property(GTK_ACCESSIBLE(menu),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                 "Notification settings", -1);
-  adw_header_bar_pack_end(ADW_HEADER_BAR(header), menu);
+  /* The main menu, the shortcuts and Keep running (shell.c). */
+  adw_header_bar_pack_end(ADW_HEADER_BAR(header), shell_menu_new(d));
 
   GtkWidget *pane = sidebar_pane(d);
   g_object_set_data(G_OBJECT(d->leaflet), "pane", pane);
@@ -586,6 +566,7 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   gtk_widget_set_size_request(content, CONTENT_MIN, -1);
   gtk_widget_set_hexpand(content, TRUE);
   gtk_box_append(GTK_BOX(content), header);
+  gtk_box_append(GTK_BOX(content), shell_banner_new(d));
   gtk_box_append(GTK_BOX(content), certbanner_new(d));
   gtk_box_append(GTK_BOX(content), pages);
 
@@ -792,6 +773,55 @@ void desk_joined(pcn_desk *d) {
   show_status(d);
 }
 
+/* Log out (shell.c): the pages and the connection go, as the window's own
+ * do in pcn_desk_free, and the join view comes back with the server and
+ * the username filled in; joining or logging in again builds the pages
+ * afresh (desk_joined). */
+void desk_forget_session(pcn_desk *d) {
+  if (!d->joined) return;
+  d->cfg.token[0] = 0;
+  char err[300];
+  if (pcn_config_save(&d->cfg, err, sizeof err)) g_warning("%s", err);
+  d->joined = 0;
+  taskwin_close_all(d);
+  if (d->cl) pcn_client_discard(d->cl); /* its handles close on the loop */
+  d->cl = NULL;
+  d->subscribed = 0;
+  d->username[0] = d->practice[0] = 0;
+  d->role = 0;
+  for (size_t i = 0; i < desk_n_pages; i++)
+    if (desk_pages[i]->free) desk_pages[i]->free(d);
+  g_free(d->page_rows);
+  g_free(d->page_badges);
+  g_free(d->page_counts);
+  d->page_rows = d->page_badges = NULL;
+  d->page_counts = NULL;
+  for (GtkListBoxRow *r; (r = gtk_list_box_get_row_at_index(
+                              GTK_LIST_BOX(d->sidebar), 0)) != NULL;)
+    gtk_list_box_remove(GTK_LIST_BOX(d->sidebar), GTK_WIDGET(r));
+  d->feed_row = NULL;
+  gtk_stack_add_titled(GTK_STACK(d->stack), join_view_new(d), "join", "Join");
+  gtk_stack_set_visible_child_name(GTK_STACK(d->stack), "join");
+  for (GtkWidget *c = gtk_widget_get_first_child(d->stack); c;) {
+    GtkWidget *next = gtk_widget_get_next_sibling(c);
+    if (c != gtk_stack_get_child_by_name(GTK_STACK(d->stack), "join"))
+      gtk_stack_remove(GTK_STACK(d->stack), c);
+    c = next;
+  }
+  g_ptr_array_set_size(d->feed_pending, 0);
+  g_list_store_remove_all(d->feed);
+  if (d->feed_shown) g_object_unref(d->feed_shown);
+  if (d->feed_filter) g_object_unref(d->feed_filter);
+  d->feed_shown = NULL;
+  d->feed_filter = NULL;
+  gtk_widget_set_visible(g_object_get_data(G_OBJECT(d->leaflet), "pane"),
+                         FALSE);
+  snprintf(d->status, sizeof d->status, "Logged out");
+  d->rewind_note[0] = 0;
+  shell_on_state(d, PCN_CLIENT_IDLE);
+  show_status(d);
+}
+
 GtkWindow *pcn_desk_window(pcn_desk *d) {
   return GTK_WINDOW(d->window);
 }
@@ -821,6 +851,7 @@ static void close_left_open(uv_handle_t *h, void *arg) {
 void pcn_desk_free(pcn_desk *d) {
   if (!d) return;
   g_source_remove(d->tick);
+  shell_free(d);
   taskwin_close_all(d);
   if (d->badges_id) g_source_remove(d->badges_id);
   for (size_t i = 0; i < desk_n_pages; i++)

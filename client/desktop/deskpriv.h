@@ -43,7 +43,7 @@ struct pcn_desk {
    * member raise a toast (window focused) or a desktop notification. */
   uint64_t live_from;
   int mute_tasks;
-  GtkWidget *toasts, *mute_check;
+  GtkWidget *toasts;
   GtkApplication *app;
   unsigned notices;
   char last_notice[700];
@@ -73,6 +73,7 @@ struct pcn_desk {
   struct desk_claims *claims;       /* claims.c: backfill claims, year end */
   struct desk_statement *statement; /* statement.c: a month, with its chart */
   GtkWidget *cert_banner, *cert_banner_label; /* certbanner.c */
+  struct desk_shell *shell; /* shell.c: menu, shortcuts, banner, running */
 };
 
 /* certbanner.c: the strip under the header for a certificate near its
@@ -124,8 +125,11 @@ DESK_VIEW(statement)
  * page stays in the stack, only its sidebar row goes), needs_me counts what
  * waits on this member (the row's badge; 0 hides it) from what the page
  * already holds, and actions adds the page's window actions and shortcuts
- * (tasks' Ctrl+N, Ctrl+F). The badges are asked again after events and
- * every second, so a page need not say when its count changes. */
+ * (tasks' Ctrl+N). The badges are asked again after events and
+ * every second, so a page need not say when its count changes. search puts
+ * the keyboard in the page's search (Ctrl+F on that page, shell.c; NULL:
+ * the page has none) and select shows record id on the page (a
+ * notification's Open, shell.c; NULL: the page alone is shown). */
 typedef enum desk_group {
   DESK_WORK,
   DESK_MONEY,
@@ -145,6 +149,8 @@ typedef struct desk_page {
   int (*shown)(pcn_desk *d);
   unsigned (*needs_me)(pcn_desk *d);
   void (*actions)(pcn_desk *d);
+  void (*search)(pcn_desk *d);
+  void (*select)(pcn_desk *d, guint64 id);
 } desk_page;
 
 /* pages.c: every page, in sidebar order, and how many; the groups' names. */

@@ -94,6 +94,14 @@ int pcn_desk_screenshot(GtkWidget *widget, const char *path);
  * hidden (certbanner.c). */
 const char *pcn_desk_cert_banner(pcn_desk *d);
 
+/* What the lost-server banner says, or NULL while it is hidden
+ * (shell.c). */
+const char *pcn_desk_server_banner(pcn_desk *d);
+/* Keeps the application running with the window hidden (--background,
+ * and closing the window when Keep running is on); whether it is held. */
+void pcn_desk_hold(pcn_desk *d);
+int pcn_desk_held(pcn_desk *d);
+
 /* The Network page's holiday rows (this year's and next). */
 guint pcn_desk_network_holidays(pcn_desk *d);
 

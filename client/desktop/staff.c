@@ -20,6 +20,7 @@
 #include "deskpriv.h"
 #include "money.h"
 #include "report_pb.h"
+#include "shell.h"
 #include "validate.h"
 #include "workdays.h"
 
@@ -366,11 +367,11 @@ static void draw_eq_chart(GtkDrawingArea *area, cairo_t *cr, int w, int h,
       cairo_image_surface_create(CAIRO_FORMAT_RGB24, w * scale, h * scale);
   cairo_surface_set_device_scale(img, scale, scale);
   cairo_t *c = cairo_create(img);
-  cairo_set_source_rgb(c, 0.99, 0.99, 0.98);
-  cairo_paint(c);
+  desk_chart_begin(GTK_WIDGET(area), c); /* dark style: dark (shell.c) */
   if (t && t->eq)
     report_draw_equity_chart(c, t->eq, GTK_WIDGET(area) == t->eq_chart_loc, w,
                              h);
+  desk_chart_end();
   cairo_destroy(c);
   cairo_set_source_surface(cr, img, 0, 0);
   cairo_paint(cr);

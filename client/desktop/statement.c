@@ -24,6 +24,7 @@
 #include "deskpriv.h"
 #include "money.h"
 #include "report_pb.h"
+#include "shell.h"
 #include "validate.h"
 
 #define CHART_HEIGHT 320
@@ -224,9 +225,9 @@ static void draw_chart(GtkDrawingArea *area, cairo_t *cr, int w, int h,
       cairo_image_surface_create(CAIRO_FORMAT_RGB24, w * scale, h * scale);
   cairo_surface_set_device_scale(img, scale, scale);
   cairo_t *c = cairo_create(img);
-  cairo_set_source_rgb(c, 0.99, 0.99, 0.98);
-  cairo_paint(c);
+  desk_chart_begin(GTK_WIDGET(area), c); /* dark style: dark (shell.c) */
   if (t && t->st) report_draw_statement_chart(c, t->st, w, h);
+  desk_chart_end();
   cairo_destroy(c);
   cairo_set_source_surface(cr, img, 0, 0);
   cairo_paint(cr);

@@ -792,8 +792,8 @@ static unsigned tasks_needs_me(pcn_desk *d) {
   return n;
 }
 
-/* Ctrl+N opens the new-task window and Ctrl+F the search, on the Tasks
- * page, wherever the window is. */
+/* Ctrl+N opens the new-task window on the Tasks page, wherever the window
+ * is; Ctrl+F is the shell's (shell.c): the search of the page shown. */
 static void act_new_task(GSimpleAction *a, GVariant *p, gpointer ud) {
   (void)a;
   (void)p;
@@ -801,24 +801,14 @@ static void act_new_task(GSimpleAction *a, GVariant *p, gpointer ud) {
   tasks_new_dialog(ud);
 }
 
-static void act_search(GSimpleAction *a, GVariant *p, gpointer ud) {
-  (void)a;
-  (void)p;
-  desk_show_page(ud, "tasks");
-  tasks_focus_search(ud);
-}
-
 static void tasks_actions(pcn_desk *d) {
   const GActionEntry entries[] = {
       {"new-task", act_new_task, NULL, NULL, NULL, {0}},
-      {"search", act_search, NULL, NULL, NULL, {0}},
   };
   g_action_map_add_action_entries(G_ACTION_MAP(d->window), entries,
                                   G_N_ELEMENTS(entries), d);
   const char *new_task[] = {"<Control>n", NULL};
-  const char *search[] = {"<Control>f", NULL};
   gtk_application_set_accels_for_action(d->app, "win.new-task", new_task);
-  gtk_application_set_accels_for_action(d->app, "win.search", search);
 }
 
 /* Everyone. */
@@ -832,5 +822,6 @@ const desk_page tasks_page = {
     .on_event = tasks_on_event,
     .free = tasks_free,
     .actions = tasks_actions,
+    .search = tasks_focus_search,
     .needs_me = tasks_needs_me,
 };

@@ -185,9 +185,20 @@ int report_statement_csv(const pcn_statement *st, FILE *out, char *err,
 int report_statement_table(const pcn_statement *st, FILE *out, char *err,
                            size_t n);
 
+/* The charts' neutral colours (issue 19): text, secondary text, grid lines
+ * and the zero line, each red, green, blue in 0..1. The PDFs use the print
+ * colours (report_set_palette(NULL)); pcn-desktop passes its dark style's
+ * around a chart it draws (shell.c) and restores them after. The series'
+ * colours do not change. */
+typedef struct report_palette {
+  double ink[3], grey[3], grid[3], axis[3];
+} report_palette;
+void report_set_palette(const report_palette *p);
+
 /* The bar chart of distributions: a stacked bar per practice, one colour
  * per stream, a legend, and an axis in pounds; drawn in dark ink inside
- * (0, 0)-(w, h) of cr's user space (paint a light background first). */
+ * (0, 0)-(w, h) of cr's user space (paint a light background first, or a
+ * dark one under a dark palette). */
 void report_draw_statement_chart(cairo_t *cr, const pcn_statement *st, double w,
                                  double h);
 

@@ -134,7 +134,7 @@ static void frame_draw(cairo_t *cr, const frame *f, const char *title,
   rp_font(cr, FONT, 0);
   for (int64_t v = f->lo; v <= f->hi; v += f->step) {
     double y = ypos(f, v);
-    cairo_set_source_rgb(cr, v ? 0.88 : 0.45, v ? 0.89 : 0.46, v ? 0.90 : 0.48);
+    rp_grid(cr, v == 0);
     cairo_set_line_width(cr, v ? 0.5 : 0.9);
     cairo_move_to(cr, f->x0, y);
     cairo_line_to(cr, f->x1, y);

@@ -51,12 +51,30 @@ void rp_text(cairo_t *cr, double x, double y, int align, double maxw,
   cairo_show_text(cr, s);
 }
 
+static const report_palette print_palette = {.ink = {0.10, 0.11, 0.13},
+                                             .grey = {0.40, 0.42, 0.45},
+                                             .grid = {0.88, 0.89, 0.90},
+                                             .axis = {0.45, 0.46, 0.48}};
+static report_palette custom;
+static const report_palette *palette = &print_palette;
+
+void report_set_palette(const report_palette *p) {
+  if (p) custom = *p;
+  palette = p ? &custom : &print_palette;
+}
+
 void rp_ink(cairo_t *cr) {
-  cairo_set_source_rgb(cr, 0.10, 0.11, 0.13);
+  cairo_set_source_rgb(cr, palette->ink[0], palette->ink[1], palette->ink[2]);
 }
 
 void rp_grey(cairo_t *cr) {
-  cairo_set_source_rgb(cr, 0.40, 0.42, 0.45);
+  cairo_set_source_rgb(cr, palette->grey[0], palette->grey[1],
+                       palette->grey[2]);
+}
+
+void rp_grid(cairo_t *cr, int axis) {
+  const double *c = axis ? palette->axis : palette->grid;
+  cairo_set_source_rgb(cr, c[0], c[1], c[2]);
 }
 
 /* Colour-blind-friendly first (Okabe-Ito), then softer tones. */

@@ -53,6 +53,7 @@ void rp_text(cairo_t *cr, double x, double y, int align, double maxw,
              const char *s);
 void rp_ink(cairo_t *cr);  /* near-black text */
 void rp_grey(cairo_t *cr); /* secondary text */
+void rp_grid(cairo_t *cr, int axis); /* a grid line, or the zero line */
 /* The i-th series colour. */
 void rp_series(cairo_t *cr, size_t i);
 
