@@ -20,6 +20,7 @@
 
 #include "deskpriv.h"
 #include "money.h"
+#include "words.h"
 
 #define CLAIMS_ROWS_MAX 200
 
@@ -222,31 +223,81 @@ static void on_claim(GtkButton *b, gpointer ud) {
 
 /* A row's decision controls carry the claim's id (and the row's stream
  * picker and reason entry) as object data. */
+/* A decision on its way: what the request needs, copied, as the
+ * confirmation can outlive the row that asked. */
+struct decision {
+  pcn_desk *d;
+  uint64_t id, version;
+  int approve;
+  char *stream, *reason;
+};
+
+static void decision_free(gpointer p) {
+  struct decision *x = p;
+  g_free(x->stream);
+  g_free(x->reason);
+  g_free(x);
+}
+
+static void send_decision(gpointer p) {
+  struct decision *x = p;
+  if (!x->d->claims) return;
+  Pcn__FundsClaimDecide r = PCN__FUNDS_CLAIM_DECIDE__INIT;
+  r.id = x->id;
+  r.version = x->version;
+  r.approve = x->approve;
+  r.stream = x->stream ? x->stream : "";
+  r.reason = x->reason ? x->reason : "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE;
+  req.funds_claim_decide = &r;
+  call(x->d, &req, on_done);
+}
+
+/* Approving sends at once (it pays what the meeting's attendance earned);
+ * rejecting asks first, naming the claim, who and what it was for, and
+ * what the practice will be told (issue 19). */
 static void decide(GtkButton *b, pcn_desk *d, int approve) {
   guint64 id = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(b), "claim"));
   const Pcn__FundsClaim *c = g_hash_table_lookup(d->claims->claims, &id);
   if (!c) return;
-  Pcn__FundsClaimDecide r = PCN__FUNDS_CLAIM_DECIDE__INIT;
-  r.id = c->id;
-  r.version = c->version;
-  r.approve = approve;
+  struct decision *x = g_new0(struct decision, 1);
+  x->d = d;
+  x->id = c->id;
+  x->version = c->version;
+  x->approve = approve;
   if (approve) {
     GtkWidget *dd = g_object_get_data(G_OBJECT(b), "stream");
     GObject *o = gtk_drop_down_get_selected_item(GTK_DROP_DOWN(dd));
-    r.stream = (char *)(o ? gtk_string_object_get_string(GTK_STRING_OBJECT(o))
-                          : "core");
-  } else {
-    GtkWidget *e = g_object_get_data(G_OBJECT(b), "reason");
-    r.reason = (char *)gtk_editable_get_text(GTK_EDITABLE(e));
-    if (!r.reason[0]) {
-      note(d, "Reason: say why the claim is rejected.", 1);
-      return;
-    }
+    x->stream = g_strdup(o ? gtk_string_object_get_string(GTK_STRING_OBJECT(o))
+                           : "core");
+    send_decision(x);
+    decision_free(x);
+    return;
   }
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE;
-  req.funds_claim_decide = &r;
-  call(d, &req, on_done);
+  GtkWidget *e = g_object_get_data(G_OBJECT(b), "reason");
+  const char *reason = gtk_editable_get_text(GTK_EDITABLE(e));
+  if (!reason[0]) {
+    note(d, "Reason: say why the claim is rejected.", 1);
+    decision_free(x);
+    return;
+  }
+  x->reason = g_strdup(reason);
+  char amt[PCN_PENCE_BUF], day[24], heading[80];
+  pcn_pence_format(c->pence, 1, amt);
+  desk_date_words(c->meeting_date, day, sizeof day, DESK_DATE_YEAR);
+  snprintf(heading, sizeof heading, "Reject claim %llu?",
+           (unsigned long long)c->id);
+  char *body = g_strdup_printf(
+      "%s's claim of %s for %s (%s, %s) will be rejected: nothing is paid, "
+      "and %s is told the reason, “%s”. The decision is final; the "
+      "practice may claim for the attendance again.",
+      desk_person_words(d, c->username), amt, c->meeting_title, day,
+      desk_practice_words(d, c->practice), desk_practice_words(d, c->practice),
+      reason);
+  desk_confirm(GTK_WINDOW(d->window), heading, body, "Reject claim", TRUE,
+               send_decision, x, decision_free);
+  g_free(body);
 }
 
 /* A reason being typed survives the list being drawn again. */

@@ -3,7 +3,7 @@
  * a claim the PCN manager makes for F84001 over the wire appears live,
  * and one for F84002 never does. The PCN manager, in a second window,
  * approves one claim (choosing the stream) and rejects another (saying
- * why) through the real widgets; Jo's window follows and Jo is told of
+ * why, then confirming what the rejection does) through the real widgets; Jo's window follows and Jo is told of
  * each decision. The year end below shows what F84001 was paid. Every
  * control on the page has a name.
  */
@@ -155,7 +155,13 @@ static void test_claims(void **state) {
   spin_ms(300);
   type_text(find_widget(mgr_win, GTK_TYPE_ENTRY, "Reason for claim 3"),
             "Not a board member");
+  /* Rejecting asks first, naming the claim and the reason (issue 19). */
   dtest_click(mgr_win, "Reject claim 3");
+  GtkWidget *dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  assert_true(dtest_label_under(dlg, "Reject claim 3?"));
+  assert_true(dtest_label_under(dlg, "“Not a board member”"));
+  dtest_click(dlg, "Reject claim");
   assert_true(
       dtest_wait_says(f, jo_win, "Claim 3", "Rejected: Not a board member"));
   assert_true(dtest_wait_notice(f, f->d, before, "Not a board member"));
