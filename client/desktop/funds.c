@@ -16,6 +16,7 @@
 
 #include "deskpriv.h"
 #include "money.h"
+#include "words.h"
 
 #define FUNDS_ROWS_MAX 200
 
@@ -29,6 +30,10 @@ struct desk_funds {
   GHashTable *entries; /* guint64* id -> Pcn__FundsEntry* (own copy) */
   Pcn__FundsBalancePage *bal;
   guint redraw_id, reload_id;
+  /* The Practices list (people.c) the rows take names from: drawn again
+   * when it changes (it loads after this page's first draw). */
+  GListModel *names;
+  gulong names_id;
 };
 
 static const struct {
@@ -71,6 +76,31 @@ static gboolean redraw_idle(gpointer ud) {
 
 static void changed(pcn_desk *d) {
   if (!d->funds->redraw_id) d->funds->redraw_id = g_idle_add(redraw_idle, d);
+}
+
+/* The practice a "practice:ODS:STREAM" account is about, by name. */
+static const char *practice_of(pcn_desk *d, const char *account) {
+  char ods[32];
+  const char *p = account + 9, *end = strchr(p, ':');
+  size_t n = end ? (size_t)(end - p) : strlen(p);
+  snprintf(ods, sizeof ods, "%.*s", (int)(n < sizeof ods ? n : sizeof ods - 1),
+           p);
+  return desk_practice_words(d, ods);
+}
+
+static void on_names(GListModel *m, guint pos, guint rm, guint add,
+                     gpointer ud) {
+  (void)m, (void)pos, (void)rm, (void)add;
+  changed(ud);
+}
+
+/* Follows the Practices list once it exists. */
+static void follow_names(pcn_desk *d) {
+  desk_funds *t = d->funds;
+  if (t->names || !d->practices) return;
+  t->names = G_LIST_MODEL(g_object_ref(d->practices));
+  t->names_id =
+      g_signal_connect(t->names, "items-changed", G_CALLBACK(on_names), d);
 }
 
 static void put_entry(pcn_desk *d, const Pcn__FundsEntry *e) {
@@ -213,7 +243,7 @@ static void on_posted(pcn_client *cl, const Pcn__Response *r, void *ud) {
       const char *a = e->lines[i]->account;
       if (strncmp(a, "practice:", 9)) continue;
       pcn_pence_format(e->lines[i]->pence, 1, amt);
-      g_string_append_printf(s, "\n%.*s  %s", 6, a + 9, amt);
+      g_string_append_printf(s, "\n%s  %s", practice_of(d, a), amt);
     }
     if (e->top_slice)
       g_string_append_printf(s, "\nKept for the network's costs  %s",
@@ -232,6 +262,22 @@ static void on_posted(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (!d->funds->reload_id) d->funds->reload_id = g_idle_add(reload_idle, d);
 }
 
+/* A date field (desk_date_entry_new) as the request's YYYY-MM-DD: empty
+ * is today (the server's), what cannot be read is said and marked; 0, or
+ * -1. */
+static int read_date(pcn_desk *d, GtkWidget *field, char iso[11]) {
+  const char *why = NULL;
+  if (desk_date_entry_get(field, iso, &why) < 0) {
+    char text[300];
+    snprintf(text, sizeof text, "Date: %s",
+             why ? why : "write a date such as 9 Dec 2026.");
+    note(d, text, 1);
+    gtk_widget_grab_focus(desk_date_entry_text(field));
+    return -1;
+  }
+  return 0;
+}
+
 static void on_receive(GtkButton *b, gpointer ud) {
   (void)b;
   pcn_desk *d = ud;
@@ -239,7 +285,9 @@ static void on_receive(GtkButton *b, gpointer ud) {
   Pcn__FundsReceive r = PCN__FUNDS_RECEIVE__INIT;
   if (read_amount(d, t->r_amount, &r.pence)) return;
   r.stream = (char *)picked_stream(t->r_stream);
-  r.date = (char *)gtk_editable_get_text(GTK_EDITABLE(t->r_date));
+  char day[11];
+  if (read_date(d, t->r_date, day)) return;
+  r.date = day;
   r.reference = (char *)gtk_editable_get_text(GTK_EDITABLE(t->r_ref));
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
@@ -252,7 +300,9 @@ static void distribute(pcn_desk *d, int preview) {
   Pcn__FundsDistribute r = PCN__FUNDS_DISTRIBUTE__INIT;
   if (read_amount(d, t->d_amount, &r.pence)) return;
   r.stream = (char *)picked_stream(t->d_stream);
-  r.date = (char *)gtk_editable_get_text(GTK_EDITABLE(t->d_date));
+  char day[11];
+  if (read_date(d, t->d_date, day)) return;
+  r.date = day;
   guint k = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->d_split));
   r.split = splits[k < G_N_ELEMENTS(splits) ? k : 0].split;
   r.preview = preview;
@@ -299,12 +349,12 @@ static GtkWidget *row_with(const char *name, const char *a11y, GtkWidget *c) {
   return row;
 }
 
-static GtkWidget *entry_row(const Pcn__FundsEntry *e) {
-  char amt[PCN_PENCE_BUF], top[300], name[40];
+static GtkWidget *entry_row(pcn_desk *d, const Pcn__FundsEntry *e) {
+  char amt[PCN_PENCE_BUF], top[300], name[40], day[24];
   pcn_pence_format(e->pence, 1, amt);
+  desk_date_words(e->date, day, sizeof day, DESK_DATE_YEAR);
   snprintf(top, sizeof top, "%llu · %s · %s · %s · %s",
-           (unsigned long long)e->id, e->date, kind_word(e->kind), e->stream,
-           amt);
+           (unsigned long long)e->id, day, kind_word(e->kind), e->stream, amt);
   GString *s = g_string_new(NULL);
   if (e->reverses)
     g_string_append_printf(s, "Reverses entry %llu. ",
@@ -314,7 +364,7 @@ static GtkWidget *entry_row(const Pcn__FundsEntry *e) {
       const char *a = e->lines[i]->account;
       if (strncmp(a, "practice:", 9)) continue;
       pcn_pence_format(e->lines[i]->pence, 1, amt);
-      g_string_append_printf(s, "%.6s %s  ", a + 9, amt);
+      g_string_append_printf(s, "%s %s  ", practice_of(d, a), amt);
     }
     if (e->top_slice)
       g_string_append_printf(s, "%s kept in bank:%s for the network's costs. ",
@@ -344,8 +394,28 @@ static void clear(GtkWidget *list) {
     gtk_list_box_remove(GTK_LIST_BOX(list), c);
 }
 
+/* An empty list's state (issue 19): an AdwStatusPage saying what to do
+ * next, or that nothing is recorded yet; named name for the tests. */
+static GtkWidget *empty_state(const char *name, const char *icon,
+                              const char *title, const char *what) {
+  GtkWidget *s = adw_status_page_new();
+  adw_status_page_set_icon_name(ADW_STATUS_PAGE(s), icon);
+  adw_status_page_set_title(ADW_STATUS_PAGE(s), title);
+  adw_status_page_set_description(ADW_STATUS_PAGE(s), what);
+  gtk_widget_add_css_class(s, "compact");
+  gtk_widget_set_name(s, name);
+  /* Its own scroller would let a list give it a sliver (a list box gives
+   * its placeholder the minimum): as tall as what it says. */
+  GtkWidget *sw = gtk_widget_get_first_child(s);
+  if (GTK_IS_SCROLLED_WINDOW(sw))
+    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(sw), GTK_POLICY_NEVER,
+                                   GTK_POLICY_NEVER);
+  return s;
+}
+
 static void redraw(pcn_desk *d) {
   desk_funds *t = d->funds;
+  follow_names(d);
   char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
       f[PCN_PENCE_BUF], text[400];
   gtk_widget_set_visible(t->post, d->role == PCN__ROLE__PCN_MANAGER);
@@ -367,14 +437,16 @@ static void redraw(pcn_desk *d) {
       if (!x->practice[0]) continue;
       /* claim:ODS:STREAM: backfill claims paid, beside distributions. */
       int claim = !strncmp(x->account, "claim:", 6);
-      snprintf(text, sizeof text, "%s · %s%s: %s%s", x->practice, x->stream,
+      snprintf(text, sizeof text, "%s · %s%s: %s%s",
+               desk_practice_words(d, x->practice), x->stream,
                claim ? " (claims)" : "", pcn_pence_format(x->pence, 1, a),
                !strcmp(x->practice, d->practice) ? "  (your practice)" : "");
       char name[64];
       snprintf(name, sizeof name, "%s %s %s", claim ? "Claimed" : "Balance",
                x->practice, x->stream);
-      gtk_list_box_append(GTK_LIST_BOX(t->balances),
-                          row_with(name, text, label(text, NULL, 0)));
+      GtkWidget *l = label(text, NULL, 1);
+      gtk_widget_set_tooltip_text(l, x->practice);
+      gtk_list_box_append(GTK_LIST_BOX(t->balances), row_with(name, text, l));
     }
   }
   if (!gtk_widget_get_first_child(t->balances))
@@ -391,11 +463,19 @@ static void redraw(pcn_desk *d) {
     g_ptr_array_add(all, v);
   g_ptr_array_sort(all, newest_first);
   for (guint i = 0; i < all->len && i < FUNDS_ROWS_MAX; i++)
-    gtk_list_box_append(GTK_LIST_BOX(t->ledger), entry_row(all->pdata[i]));
+    gtk_list_box_append(GTK_LIST_BOX(t->ledger), entry_row(d, all->pdata[i]));
   if (!all->len)
     gtk_list_box_set_placeholder(
         GTK_LIST_BOX(t->ledger),
-        label("No entries in the ledger yet.", "dim-label", 0));
+        empty_state(
+            "Ledger empty", "x-office-spreadsheet-symbolic",
+            "No entries in the ledger yet",
+            d->role == PCN__ROLE__PCN_MANAGER
+                ? "Record the first money the network receives with Receive: "
+                  "each receipt, distribution and payment then shows here, "
+                  "newest first."
+                : "Nothing has been recorded yet. Receipts and payments show "
+                  "here as the PCN manager records them."));
   g_ptr_array_unref(all);
 }
 
@@ -432,8 +512,7 @@ static GtkWidget *post_forms(pcn_desk *d) {
   t->r_stream = desk_field(rg, 1, "_Stream", stream_pick(t, "Receive stream"));
   t->r_amount = desk_field(rg, 2, "A_mount (£)",
                            desk_entry("Receive amount", "25,000.00", 0));
-  t->r_date =
-      desk_field(rg, 3, "_Date", desk_entry("Receive date", "YYYY-MM-DD", 0));
+  t->r_date = desk_field(rg, 3, "_Date", desk_date_entry_new("Receive date"));
   t->r_ref = desk_field(rg, 4, "_Reference",
                         desk_entry("Receive reference", "REM-0427", 0));
   t->r_go = gtk_button_new_with_mnemonic("_Receive");
@@ -458,8 +537,8 @@ static GtkWidget *post_forms(pcn_desk *d) {
   gtk_accessible_update_property(GTK_ACCESSIBLE(t->d_split),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Split", -1);
   desk_field(dg, 3, "S_plit", t->d_split);
-  t->d_date = desk_field(dg, 4, "Dat_e",
-                         desk_entry("Distribute date", "YYYY-MM-DD", 0));
+  t->d_date =
+      desk_field(dg, 4, "Dat_e", desk_date_entry_new("Distribute date"));
   GtkWidget *buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_halign(buttons, GTK_ALIGN_END);
   t->d_preview = gtk_button_new_with_mnemonic("Pre_view split");
@@ -538,6 +617,10 @@ void funds_free(pcn_desk *d) {
   if (!t) return;
   if (t->redraw_id) g_source_remove(t->redraw_id);
   if (t->reload_id) g_source_remove(t->reload_id);
+  if (t->names) {
+    g_signal_handler_disconnect(t->names, t->names_id);
+    g_object_unref(t->names);
+  }
   g_hash_table_destroy(t->entries);
   if (t->bal) pcn__funds_balance_page__free_unpacked(t->bal, NULL);
   g_object_unref(t->streams);

@@ -88,7 +88,7 @@ static void test_claims(void **state) {
   dtest_show_page(jo_win, "claims");
   assert_true(dtest_wait_says(f, jo_win, "Claims summary",
                               "0 claims waiting for a decision"));
-  assert_true(dtest_says(jo_win, "Claims", "No backfill claims yet."));
+  assert_true(dtest_says(jo_win, "Claims", "No backfill claims yet"));
 
   /* Jo claims through the form. */
   GtkWidget *form = find_widget(jo_win, 0, "Claim form");

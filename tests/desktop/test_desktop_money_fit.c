@@ -7,6 +7,9 @@
  * minimum must fit the 720 px of content a 1024x768 window leaves beside
  * the sidebar (it wanted 1018 px and scrolled sideways). A screenshot of
  * the Statement at 1024x768 is docs/desktop-statement-narrow.png.
+ * And with nothing recorded yet, the ledger, the claims and the rates say
+ * so in an AdwStatusPage: what to do next for the PCN manager, that
+ * nothing is recorded for Jo (docs/desktop-money-empty.png).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +101,16 @@ static int min_width(GtkWidget *w) {
   return min;
 }
 
+/* What a page's content asks for, inside the scroller a page may have
+ * (which would otherwise scroll it sideways). */
+static int content_width(GtkWidget *page) {
+  GtkWidget *w = page;
+  if (GTK_IS_SCROLLED_WINDOW(w))
+    w = gtk_scrolled_window_get_child(GTK_SCROLLED_WINDOW(w));
+  if (GTK_IS_VIEWPORT(w)) w = gtk_viewport_get_child(GTK_VIEWPORT(w));
+  return w ? min_width(w) : 0;
+}
+
 static const char *const MONEY[] = {"funds", "statement", "plan", "headroom",
                                     "claims"};
 
@@ -110,12 +123,15 @@ static int pages_fit(fixture *f, GtkWidget *win, int w, int h) {
   for (size_t i = 0; i < G_N_ELEMENTS(MONEY); i++) {
     dtest_show_page(win, MONEY[i]);
     spin_ms(300);
-    int page = min_width(gtk_stack_get_child_by_name(stack, MONEY[i]));
+    GtkWidget *pw = gtk_stack_get_child_by_name(stack, MONEY[i]);
+    int page = min_width(pw), content = content_width(pw);
     int whole = min_width(win);
-    printf("%dx%d: page %-10s asks for %4d px; the window's minimum is %d\n", w,
-           h, MONEY[i], page, whole);
+    printf("%dx%d: page %-10s asks for %4d px (its content %4d); the "
+           "window's minimum is %d\n",
+           w, h, MONEY[i], page, content, whole);
     if (whole > w) bad++;
-    if (!strcmp(MONEY[i], "statement")) statement = page;
+    if (!strcmp(MONEY[i], "statement"))
+      statement = page > content ? page : content;
   }
   assert_int_equal(bad, 0);
   return statement;
@@ -138,9 +154,70 @@ static void test_money_fit(void **state) {
   shot(win, "desktop-statement-narrow");
 }
 
+/* A network with nothing in its ledger, no claims and no rates: each
+ * list says so in an AdwStatusPage, telling the PCN manager what to do
+ * next and others that nothing is recorded yet (issue 19). */
+static pcn_desk *the_manager;
+/* Connected and caught up: the header says neither "Catching up" nor
+ * "Reconnecting". */
+static int manager_connected(fixture *f) {
+  (void)f;
+  return !strcmp(pcn_desk_status(the_manager), "Connected");
+}
+
+static void test_money_empty(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  dtest_show_page(win, "funds");
+  assert_true(
+      dtest_wait_says(f, win, "Ledger empty", "Nothing has been recorded yet"));
+  assert_true(ADW_IS_STATUS_PAGE(find_widget(win, 0, "Ledger empty")));
+  dtest_show_page(win, "claims");
+  assert_true(dtest_wait_says(f, win, "Claims empty",
+                              "Claim for a member's time at a network"));
+  dtest_show_page(win, "plan");
+  assert_true(dtest_wait_says(f, win, "Rates empty",
+                              "The PCN manager has not set this year's rates"));
+
+  pcn_desk *md = dtest_open_manager(f);
+  the_manager = md;
+  GtkWidget *mw = GTK_WIDGET(pcn_desk_window(md));
+  gtk_window_set_default_size(GTK_WINDOW(mw), 1024, 768);
+  dtest_show_page(mw, "plan");
+  assert_true(dtest_wait_says(f, mw, "Rates empty", "Set each stream's rate"));
+  dtest_show_page(mw, "funds");
+  assert_true(dtest_wait_says(f, mw, "Ledger empty",
+                              "Record the first money the network receives"));
+  assert_true(spin_until(f, manager_connected, 10000));
+  spin_ms(500);
+  shot(mw, "desktop-money-empty");
+  /* The status page is shown whole, not squeezed into a sliver. */
+  int lh = 0;
+  gtk_widget_measure(find_widget(mw, 0, "Ledger empty"),
+                     GTK_ORIENTATION_VERTICAL, -1, NULL, &lh, NULL, NULL);
+  printf("the ledger's empty state is %d px tall\n", lh);
+  assert_true(gtk_widget_get_height(find_widget(mw, 0, "Ledger empty")) >= lh);
+  /* The first receipt takes the empty state away. */
+  Pcn__FundsReceive rc = PCN__FUNDS_RECEIVE__INIT;
+  rc.stream = "core";
+  rc.pence = 100000;
+  rc.date = "2026-04-01";
+  rc.reference = "REM";
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
+  r.funds_receive = &rc;
+  post(f->mgr, &r);
+  assert_true(dtest_wait_says(f, mw, "Ledger entry 1", "Receipt"));
+  assert_false(gtk_widget_get_mapped(find_widget(mw, 0, "Ledger empty")));
+  gtk_window_destroy(GTK_WINDOW(mw));
+  pcn_desk_free(md);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_money_fit, dtest_setup,
+                                      dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_money_empty, dtest_setup,
                                       dtest_teardown),
   };
   return dtest_main(tests, G_N_ELEMENTS(tests));
