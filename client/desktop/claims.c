@@ -33,6 +33,10 @@ struct desk_claims {
   GHashTable *reasons; /* guint64* id -> gchar* typed, kept across redraws */
   Pcn__FundsYearEndReport *ye;
   guint redraw_id, reload_id;
+  /* The Members and Practices lists (people.c) the rows take names from:
+   * drawn again when they change (they load after the first draw). */
+  GListModel *names[2];
+  gulong names_id[2];
 };
 
 static const char *state_word(int s) {
@@ -61,6 +65,24 @@ static gboolean redraw_idle(gpointer ud) {
 
 static void changed(pcn_desk *d) {
   if (!d->claims->redraw_id) d->claims->redraw_id = g_idle_add(redraw_idle, d);
+}
+
+static void on_names(GListModel *m, guint pos, guint rm, guint add,
+                     gpointer ud) {
+  (void)m, (void)pos, (void)rm, (void)add;
+  changed(ud);
+}
+
+/* Follows the name lists once they exist. */
+static void follow_names(pcn_desk *d) {
+  desk_claims *t = d->claims;
+  GListStore *lists[2] = {d->practices, d->members};
+  for (int i = 0; i < 2; i++) {
+    if (t->names[i] || !lists[i]) continue;
+    t->names[i] = G_LIST_MODEL(g_object_ref(lists[i]));
+    t->names_id[i] =
+        g_signal_connect(t->names[i], "items-changed", G_CALLBACK(on_names), d);
+  }
 }
 
 static void put_claim(pcn_desk *d, const Pcn__FundsClaim *c) {
@@ -393,12 +415,15 @@ static GtkWidget *claim_row(pcn_desk *d, const Pcn__FundsClaim *c) {
   char amt[PCN_PENCE_BUF], rate[PCN_PENCE_BUF], top[400], sub[500], name[40];
   pcn_pence_format(c->pence, 1, amt);
   pcn_pence_format(c->pence_per_hour, 1, rate);
+  char day[24];
+  desk_date_words(c->meeting_date, day, sizeof day, DESK_DATE_YEAR);
   snprintf(top, sizeof top, "%llu · %s · %s · %s · %s · %u min · %s",
-           (unsigned long long)c->id, state_word(c->state), c->username,
-           c->practice, c->role, c->minutes, amt);
-  int n = snprintf(sub, sizeof sub, "Meeting %llu, %s: %s. %s an hour.",
-                   (unsigned long long)c->meeting_id, c->meeting_date,
-                   c->meeting_title, rate);
+           (unsigned long long)c->id, state_word(c->state),
+           desk_person_words(d, c->username),
+           desk_practice_words(d, c->practice), c->role, c->minutes, amt);
+  int n =
+      snprintf(sub, sizeof sub, "Meeting %llu, %s: %s. %s an hour.",
+               (unsigned long long)c->meeting_id, day, c->meeting_title, rate);
   if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED && n > 0)
     snprintf(sub + n, sizeof sub - (size_t)n,
              " Paid from %s (ledger entry %llu).", c->stream,
@@ -406,7 +431,7 @@ static GtkWidget *claim_row(pcn_desk *d, const Pcn__FundsClaim *c) {
   else if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_REJECTED && n > 0)
     snprintf(sub + n, sizeof sub - (size_t)n, " Rejected: %s", c->reason);
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
-  gtk_box_append(GTK_BOX(box), label(top, "heading", 0));
+  gtk_box_append(GTK_BOX(box), label(top, "heading", 1));
   gtk_box_append(GTK_BOX(box), label(sub, "dim-label", 1));
   if (d->role == PCN__ROLE__PCN_MANAGER &&
       c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING)
@@ -506,6 +531,7 @@ static GtkWidget *empty_state(const char *name, const char *icon,
 
 static void redraw(pcn_desk *d) {
   desk_claims *t = d->claims;
+  follow_names(d);
   gtk_widget_set_visible(t->form, d->role == PCN__ROLE__PRACTICE_MANAGER ||
                                       d->role == PCN__ROLE__PCN_MANAGER);
   clear(t->list);
@@ -653,6 +679,11 @@ void claims_free(pcn_desk *d) {
   if (!t) return;
   if (t->redraw_id) g_source_remove(t->redraw_id);
   if (t->reload_id) g_source_remove(t->reload_id);
+  for (int i = 0; i < 2; i++)
+    if (t->names[i]) {
+      g_signal_handler_disconnect(t->names[i], t->names_id[i]);
+      g_object_unref(t->names[i]);
+    }
   g_hash_table_destroy(t->claims);
   g_hash_table_destroy(t->reasons);
   if (t->ye) pcn__funds_year_end_report__free_unpacked(t->ye, NULL);

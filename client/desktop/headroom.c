@@ -94,18 +94,20 @@ static GtkWidget *month_row(const Pcn__FundsHeadroomReport *h,
   char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
       name[32], a11y[300];
   int claimed = claimed_in(h, m->month);
+  char due[24];
+  desk_date_words(m->due, due, sizeof due, DESK_DATE_YEAR);
   const char *text[] = {m->month,
                         claimed ? pcn_pence_format(m->claimed, 1, a) : "—",
                         pcn_pence_format(m->cumulative, 1, b),
                         pcn_pence_format(m->staff_cost, 1, c),
-                        m->due,
+                        due,
                         m->overdue ? "Overdue" : "",
                         pcn_pence_format(m->projected_lost, 1, e)};
   snprintf(name, sizeof name, "Month %s", m->month);
   snprintf(a11y, sizeof a11y,
            "%s: claimed %s, %s so far, staff cost %s, due %s%s, would lose "
            "%s",
-           m->month, claimed ? a : "nothing", b, c, m->due,
+           m->month, claimed ? a : "nothing", b, c, due,
            m->overdue ? " (overdue)" : "", e);
   return row_with(name, a11y, cells(text, NULL));
 }

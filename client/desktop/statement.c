@@ -217,13 +217,24 @@ static void draw_notes(struct desk_statement *t) {
   g_string_free(s, TRUE);
 }
 
+/* "YYYY-MM" as people read it: "December 2026" (issue 19). */
+static void month_words(const char *ym, char *out, size_t n) {
+  static const char *const names[] = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  int m = atoi(ym + 5);
+  snprintf(out, n, "%s %.4s", m >= 1 && m <= 12 ? names[m - 1] : "?", ym);
+}
+
 static void draw_summary(struct desk_statement *t) {
   const Pcn__FundsStatementPage *pg = t->page;
+  char month[24];
+  month_words(pg->month, month, sizeof month);
   char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], e[PCN_PENCE_BUF];
   GString *s = g_string_new(NULL);
   g_string_append_printf(
       s, "%s: held %s at the start, %s at the end. Received %s, distributed %s",
-      pg->month, pcn_pence_format(pg->held_before, 1, a),
+      month, pcn_pence_format(pg->held_before, 1, a),
       pcn_pence_format(pg->held, 1, b), pcn_pence_format(pg->received, 1, c),
       pcn_pence_format(pg->distributed, 1, e));
   if (pg->claimed)
@@ -463,7 +474,9 @@ static void on_pdf_chosen(GtkNativeDialog *dlg, int response, gpointer ud) {
       saved(t, err, 1);
     else {
       char *base = g_path_get_basename(path);
-      snprintf(msg, sizeof msg, "Saved the statement for %s as %s.", t->shown,
+      char month[24];
+      month_words(t->shown, month, sizeof month);
+      snprintf(msg, sizeof msg, "Saved the statement for %s as %s.", month,
                base);
       saved(t, msg, 0);
       gtk_widget_set_tooltip_text(t->pdf_result, path);

@@ -99,6 +99,16 @@ static GtkWidget *file_chooser(void) {
   return hit;
 }
 
+/* "YYYY-MM" as people read it: "December 2026" (what the page's summary
+ * starts with). */
+static void month_words(const char *ym, char *out, size_t n) {
+  static const char *const names[] = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  int m = atoi(ym + 5);
+  snprintf(out, n, "%s %.4s", m >= 1 && m <= 12 ? names[m - 1] : "?", ym);
+}
+
 static void test_statement(void **state) {
   fixture *f = *state;
   GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
@@ -211,12 +221,14 @@ static void test_statement(void **state) {
 
   /* The month before: nothing happened then. */
   dtest_click(win, "Previous month");
-  char want[64];
-  snprintf(want, sizeof want, "%s: held £0.00 at the start", prev);
+  char want[64], words[24];
+  month_words(prev, words, sizeof words);
+  snprintf(want, sizeof want, "%s: held £0.00 at the start", words);
   assert_true(dtest_wait_says(f, win, "Statement summary", want));
   assert_true(dtest_says(win, "Statement summary", "Received £0.00"));
   dtest_click(win, "Next month");
-  snprintf(want, sizeof want, "%s: held £0.00", month);
+  month_words(month, words, sizeof words);
+  snprintf(want, sizeof want, "%s: held £0.00", words);
   assert_true(dtest_wait_says(f, win, "Statement summary", want));
   assert_true(
       dtest_wait_says(f, win, "Statement summary", "distributed £11,000.01"));

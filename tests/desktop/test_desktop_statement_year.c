@@ -163,6 +163,16 @@ static void save_grid(GtkWidget *grid, const char *path) {
   free(cell);
 }
 
+/* "YYYY-MM" as people read it: "December 2026" (what the page's summary
+ * starts with). */
+static void month_words(const char *ym, char *out, size_t n) {
+  static const char *const names[] = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  int m = atoi(ym + 5);
+  snprintf(out, n, "%s %.4s", m >= 1 && m <= 12 ? names[m - 1] : "?", ym);
+}
+
 /* Shows month on the page (typed into its month entry, as a practice
  * manager would) and waits for its statement. */
 static void show_month(fixture *f, GtkWidget *win, const char *month) {
@@ -170,8 +180,9 @@ static void show_month(fixture *f, GtkWidget *win, const char *month) {
   assert_non_null(e);
   type_text(e, month);
   g_signal_emit_by_name(e, "activate"); /* Enter */
-  char want[32];
-  snprintf(want, sizeof want, "%s: held ", month);
+  char want[48], words[24];
+  month_words(month, words, sizeof words);
+  snprintf(want, sizeof want, "%s: held ", words);
   if (!dtest_wait_says(f, win, "Statement summary", want))
     fail_msg(
         "the page never showed %s: it says \"%s\" (%s)", month,
