@@ -26,6 +26,9 @@ struct desk_funds {
   GtkWidget *r_stream, *r_amount, *r_date, *r_ref, *r_go;
   GtkWidget *d_stream, *d_amount, *d_split, *d_date, *d_preview, *d_go,
       *d_result;
+  /* The words under a field the last attempt got wrong (issue 19). */
+  GtkWidget *r_amount_err, *r_date_err, *d_amount_err, *d_date_err;
+  int posting; /* 'r' a receipt, 'd' a distribution, in flight */
   GtkStringList *streams;
   GHashTable *entries; /* guint64* id -> Pcn__FundsEntry* (own copy) */
   Pcn__FundsBalancePage *bal;
@@ -216,10 +219,30 @@ static const char *picked_stream(GtkWidget *dd) {
   return o ? gtk_string_object_get_string(GTK_STRING_OBJECT(o)) : "core";
 }
 
-static int read_amount(pcn_desk *d, GtkWidget *w, int64_t *p) {
+/* Says why under field (err), or clears it (why NULL). */
+static void field_says(GtkWidget *field, GtkWidget *err, const char *why) {
+  Pcn__Status st = PCN__STATUS__INIT;
+  st.code = why ? PCN__STATUS_CODE__INVALID_ARGUMENT : PCN__STATUS_CODE__OK;
+  st.message = (char *)(why ? why : "");
+  desk_field_error(field, err, &st);
+}
+
+/* The form's fields as they were before an attempt: no errors. */
+static void fields_clear(desk_funds *t, int form) {
+  if (form == 'r') {
+    field_says(t->r_amount, t->r_amount_err, NULL);
+    field_says(desk_date_entry_text(t->r_date), t->r_date_err, NULL);
+  } else {
+    field_says(t->d_amount, t->d_amount_err, NULL);
+    field_says(desk_date_entry_text(t->d_date), t->d_date_err, NULL);
+  }
+}
+
+static int read_amount(GtkWidget *w, GtkWidget *err, int64_t *p) {
   const char *s = gtk_editable_get_text(GTK_EDITABLE(w));
   if (pcn_pence_parse(s, p) || *p <= 0) {
-    note(d, "Amount: write pounds and pence above zero, such as 1,234.56.", 1);
+    field_says(w, err, "Write pounds and pence above zero, such as 1,234.56.");
+    gtk_widget_grab_focus(w);
     return -1;
   }
   return 0;
@@ -229,9 +252,22 @@ static void on_posted(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
   pcn_desk *d = ud;
   if (!d->funds) return;
+  desk_funds *t = d->funds;
   if (r->status->code != PCN__STATUS_CODE__OK ||
       r->body_case != PCN__RESPONSE__BODY_FUNDS_ENTRY) {
-    note(d, r->status->message, 1);
+    /* Under the field the refusal names, in words; the rest at the foot. */
+    const char *field = r->status->details && r->status->details->field
+                            ? r->status->details->field
+                            : "";
+    int rec = t->posting == 'r';
+    if (!strcmp(field, "pence"))
+      desk_field_error(rec ? t->r_amount : t->d_amount,
+                       rec ? t->r_amount_err : t->d_amount_err, r->status);
+    else if (!strcmp(field, "date"))
+      desk_field_error(desk_date_entry_text(rec ? t->r_date : t->d_date),
+                       rec ? t->r_date_err : t->d_date_err, r->status);
+    else
+      note(d, r->status->message, 1);
     return;
   }
   const Pcn__FundsEntry *e = r->funds_entry;
@@ -265,13 +301,11 @@ static void on_posted(pcn_client *cl, const Pcn__Response *r, void *ud) {
 /* A date field (desk_date_entry_new) as the request's YYYY-MM-DD: empty
  * is today (the server's), what cannot be read is said and marked; 0, or
  * -1. */
-static int read_date(pcn_desk *d, GtkWidget *field, char iso[11]) {
+static int read_date(GtkWidget *field, GtkWidget *err, char iso[11]) {
   const char *why = NULL;
   if (desk_date_entry_get(field, iso, &why) < 0) {
-    char text[300];
-    snprintf(text, sizeof text, "Date: %s",
-             why ? why : "write a date such as 9 Dec 2026.");
-    note(d, text, 1);
+    field_says(desk_date_entry_text(field), err,
+               why ? why : "Write a date such as 9 Dec 2026.");
     gtk_widget_grab_focus(desk_date_entry_text(field));
     return -1;
   }
@@ -283,11 +317,14 @@ static void on_receive(GtkButton *b, gpointer ud) {
   pcn_desk *d = ud;
   desk_funds *t = d->funds;
   Pcn__FundsReceive r = PCN__FUNDS_RECEIVE__INIT;
-  if (read_amount(d, t->r_amount, &r.pence)) return;
-  r.stream = (char *)picked_stream(t->r_stream);
+  fields_clear(t, 'r');
   char day[11];
-  if (read_date(d, t->r_date, day)) return;
+  if (read_amount(t->r_amount, t->r_amount_err, &r.pence) ||
+      read_date(t->r_date, t->r_date_err, day))
+    return;
+  r.stream = (char *)picked_stream(t->r_stream);
   r.date = day;
+  t->posting = 'r';
   r.reference = (char *)gtk_editable_get_text(GTK_EDITABLE(t->r_ref));
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
@@ -298,11 +335,14 @@ static void on_receive(GtkButton *b, gpointer ud) {
 static void distribute(pcn_desk *d, int preview) {
   desk_funds *t = d->funds;
   Pcn__FundsDistribute r = PCN__FUNDS_DISTRIBUTE__INIT;
-  if (read_amount(d, t->d_amount, &r.pence)) return;
-  r.stream = (char *)picked_stream(t->d_stream);
+  fields_clear(t, 'd');
   char day[11];
-  if (read_date(d, t->d_date, day)) return;
+  if (read_amount(t->d_amount, t->d_amount_err, &r.pence) ||
+      read_date(t->d_date, t->d_date_err, day))
+    return;
+  r.stream = (char *)picked_stream(t->d_stream);
   r.date = day;
+  t->posting = 'd';
   guint k = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->d_split));
   r.split = splits[k < G_N_ELEMENTS(splits) ? k : 0].split;
   r.preview = preview;
@@ -505,6 +545,20 @@ static GtkWidget *form_grid(void) {
   return g;
 }
 
+/* A line under field in grid for what is wrong with it, hidden until
+ * then; named name. */
+static GtkWidget *error_under(GtkWidget *grid, GtkWidget *field,
+                              const char *name) {
+  int col, row, w, h;
+  gtk_grid_insert_next_to(GTK_GRID(grid), field, GTK_POS_BOTTOM);
+  gtk_grid_query_child(GTK_GRID(grid), field, &col, &row, &w, &h);
+  GtkWidget *l = label("", "error", 1);
+  gtk_widget_set_name(l, name);
+  gtk_widget_set_visible(l, FALSE);
+  gtk_grid_attach(GTK_GRID(grid), l, 1, row + 1, 1, 1);
+  return l;
+}
+
 static GtkWidget *post_forms(pcn_desk *d) {
   desk_funds *t = d->funds;
   GtkWidget *rg = form_grid();
@@ -521,6 +575,8 @@ static GtkWidget *post_forms(pcn_desk *d) {
   g_signal_connect(t->r_go, "clicked", G_CALLBACK(on_receive), d);
   gtk_widget_set_halign(t->r_go, GTK_ALIGN_END);
   gtk_grid_attach(GTK_GRID(rg), t->r_go, 1, 5, 1, 1);
+  t->r_amount_err = error_under(rg, t->r_amount, "Receive amount error");
+  t->r_date_err = error_under(rg, t->r_date, "Receive date error");
 
   GtkWidget *dg = form_grid();
   gtk_grid_attach(GTK_GRID(dg), label("Distribute", "heading", 0), 0, 0, 2, 1);
@@ -555,6 +611,8 @@ static GtkWidget *post_forms(pcn_desk *d) {
   gtk_widget_set_name(t->d_result, "Split preview");
   gtk_label_set_selectable(GTK_LABEL(t->d_result), TRUE);
   gtk_grid_attach(GTK_GRID(dg), t->d_result, 0, 6, 2, 1);
+  t->d_amount_err = error_under(dg, t->d_amount, "Distribute amount error");
+  t->d_date_err = error_under(dg, t->d_date, "Distribute date error");
 
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 24);
   gtk_widget_set_name(box, "Post to the ledger");

@@ -120,7 +120,24 @@ static void test_funds(void **state) {
   r.funds_stream_add = &sa;
   its_expect(f->mgr, &r, PCN__STATUS_CODE__OK);
   assert_true(spin_until(f, offers_estates, 8000));
+  /* What cannot be read is said under its field, and nothing is sent
+   * (issue 19): the ledger still has two entries. */
+  type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive amount"), "lots");
+  type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive date"), "20/4/2027");
+  dtest_click(post, "Receive");
+  GtkWidget *amount_err =
+      find_widget(post, GTK_TYPE_LABEL, "Receive amount error");
+  assert_non_null(amount_err);
+  assert_true(gtk_widget_get_visible(amount_err));
+  assert_true(dtest_says(post, "Receive amount error", "pounds and pence"));
   type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive amount"), "1,234.56");
+  type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive date"), "31/2/2027");
+  dtest_click(post, "Receive");
+  assert_false(gtk_widget_get_visible(amount_err));
+  assert_true(gtk_widget_get_visible(
+      find_widget(post, GTK_TYPE_LABEL, "Receive date error")));
+  spin_ms(300);
+  assert_null(find_widget(jo_win, 0, "Ledger entry 3"));
   /* Dates typed as people in England write them (issue 19). */
   type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive date"), "20/4/2027");
   type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive reference"), "IIF-Q1");
