@@ -149,6 +149,19 @@ static void test_money_fit(void **state) {
   pages_fit(f, win, 800, 600);
   int st = pages_fit(f, win, 1024, 768);
   assert_true(st <= 720);
+  /* The long practice picked in the Statement's filter shortens too. */
+  dtest_show_page(win, "statement");
+  dtest_pick(find_widget(win, GTK_TYPE_DROP_DOWN, "Statement practice"),
+             LONG_PRACTICE);
+  spin_ms(300);
+  GtkStack *stack = GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL));
+  int picked = content_width(gtk_stack_get_child_by_name(stack, "statement"));
+  printf("the Statement with the long practice picked asks for %d px\n",
+         picked);
+  assert_true(picked <= 720);
+  assert_true(min_width(win) <= 1024);
+  dtest_pick(find_widget(win, GTK_TYPE_DROP_DOWN, "Statement practice"),
+             "All practices");
   dtest_show_page(win, "statement");
   spin_ms(300);
   shot(win, "desktop-statement-narrow");
