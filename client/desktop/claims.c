@@ -20,6 +20,7 @@
 
 #include "deskpriv.h"
 #include "money.h"
+#include "words.h"
 
 #define CLAIMS_ROWS_MAX 200
 
@@ -32,6 +33,10 @@ struct desk_claims {
   GHashTable *reasons; /* guint64* id -> gchar* typed, kept across redraws */
   Pcn__FundsYearEndReport *ye;
   guint redraw_id, reload_id;
+  /* The Members and Practices lists (people.c) the rows take names from:
+   * drawn again when they change (they load after the first draw). */
+  GListModel *names[2];
+  gulong names_id[2];
 };
 
 static const char *state_word(int s) {
@@ -60,6 +65,24 @@ static gboolean redraw_idle(gpointer ud) {
 
 static void changed(pcn_desk *d) {
   if (!d->claims->redraw_id) d->claims->redraw_id = g_idle_add(redraw_idle, d);
+}
+
+static void on_names(GListModel *m, guint pos, guint rm, guint add,
+                     gpointer ud) {
+  (void)m, (void)pos, (void)rm, (void)add;
+  changed(ud);
+}
+
+/* Follows the name lists once they exist. */
+static void follow_names(pcn_desk *d) {
+  desk_claims *t = d->claims;
+  GListStore *lists[2] = {d->practices, d->members};
+  for (int i = 0; i < 2; i++) {
+    if (t->names[i] || !lists[i]) continue;
+    t->names[i] = G_LIST_MODEL(g_object_ref(lists[i]));
+    t->names_id[i] =
+        g_signal_connect(t->names[i], "items-changed", G_CALLBACK(on_names), d);
+  }
 }
 
 static void put_claim(pcn_desk *d, const Pcn__FundsClaim *c) {
@@ -222,31 +245,81 @@ static void on_claim(GtkButton *b, gpointer ud) {
 
 /* A row's decision controls carry the claim's id (and the row's stream
  * picker and reason entry) as object data. */
+/* A decision on its way: what the request needs, copied, as the
+ * confirmation can outlive the row that asked. */
+struct decision {
+  pcn_desk *d;
+  uint64_t id, version;
+  int approve;
+  char *stream, *reason;
+};
+
+static void decision_free(gpointer p) {
+  struct decision *x = p;
+  g_free(x->stream);
+  g_free(x->reason);
+  g_free(x);
+}
+
+static void send_decision(gpointer p) {
+  struct decision *x = p;
+  if (!x->d->claims) return;
+  Pcn__FundsClaimDecide r = PCN__FUNDS_CLAIM_DECIDE__INIT;
+  r.id = x->id;
+  r.version = x->version;
+  r.approve = x->approve;
+  r.stream = x->stream ? x->stream : "";
+  r.reason = x->reason ? x->reason : "";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE;
+  req.funds_claim_decide = &r;
+  call(x->d, &req, on_done);
+}
+
+/* Approving sends at once (it pays what the meeting's attendance earned);
+ * rejecting asks first, naming the claim, who and what it was for, and
+ * what the practice will be told (issue 19). */
 static void decide(GtkButton *b, pcn_desk *d, int approve) {
   guint64 id = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(b), "claim"));
   const Pcn__FundsClaim *c = g_hash_table_lookup(d->claims->claims, &id);
   if (!c) return;
-  Pcn__FundsClaimDecide r = PCN__FUNDS_CLAIM_DECIDE__INIT;
-  r.id = c->id;
-  r.version = c->version;
-  r.approve = approve;
+  struct decision *x = g_new0(struct decision, 1);
+  x->d = d;
+  x->id = c->id;
+  x->version = c->version;
+  x->approve = approve;
   if (approve) {
     GtkWidget *dd = g_object_get_data(G_OBJECT(b), "stream");
     GObject *o = gtk_drop_down_get_selected_item(GTK_DROP_DOWN(dd));
-    r.stream = (char *)(o ? gtk_string_object_get_string(GTK_STRING_OBJECT(o))
-                          : "core");
-  } else {
-    GtkWidget *e = g_object_get_data(G_OBJECT(b), "reason");
-    r.reason = (char *)gtk_editable_get_text(GTK_EDITABLE(e));
-    if (!r.reason[0]) {
-      note(d, "Reason: say why the claim is rejected.", 1);
-      return;
-    }
+    x->stream = g_strdup(o ? gtk_string_object_get_string(GTK_STRING_OBJECT(o))
+                           : "core");
+    send_decision(x);
+    decision_free(x);
+    return;
   }
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_DECIDE;
-  req.funds_claim_decide = &r;
-  call(d, &req, on_done);
+  GtkWidget *e = g_object_get_data(G_OBJECT(b), "reason");
+  const char *reason = gtk_editable_get_text(GTK_EDITABLE(e));
+  if (!reason[0]) {
+    note(d, "Reason: say why the claim is rejected.", 1);
+    decision_free(x);
+    return;
+  }
+  x->reason = g_strdup(reason);
+  char amt[PCN_PENCE_BUF], day[24], heading[80];
+  pcn_pence_format(c->pence, 1, amt);
+  desk_date_words(c->meeting_date, day, sizeof day, DESK_DATE_YEAR);
+  snprintf(heading, sizeof heading, "Reject claim %llu?",
+           (unsigned long long)c->id);
+  char *body = g_strdup_printf(
+      "%s's claim of %s for %s (%s, %s) will be rejected: nothing is paid, "
+      "and %s is told the reason, “%s”. The decision is final; the "
+      "practice may claim for the attendance again.",
+      desk_person_words(d, c->username), amt, c->meeting_title, day,
+      desk_practice_words(d, c->practice), desk_practice_words(d, c->practice),
+      reason);
+  desk_confirm(GTK_WINDOW(d->window), heading, body, "Reject claim", TRUE,
+               send_decision, x, decision_free);
+  g_free(body);
 }
 
 /* A reason being typed survives the list being drawn again. */
@@ -342,12 +415,15 @@ static GtkWidget *claim_row(pcn_desk *d, const Pcn__FundsClaim *c) {
   char amt[PCN_PENCE_BUF], rate[PCN_PENCE_BUF], top[400], sub[500], name[40];
   pcn_pence_format(c->pence, 1, amt);
   pcn_pence_format(c->pence_per_hour, 1, rate);
+  char day[24];
+  desk_date_words(c->meeting_date, day, sizeof day, DESK_DATE_YEAR);
   snprintf(top, sizeof top, "%llu · %s · %s · %s · %s · %u min · %s",
-           (unsigned long long)c->id, state_word(c->state), c->username,
-           c->practice, c->role, c->minutes, amt);
-  int n = snprintf(sub, sizeof sub, "Meeting %llu, %s: %s. %s an hour.",
-                   (unsigned long long)c->meeting_id, c->meeting_date,
-                   c->meeting_title, rate);
+           (unsigned long long)c->id, state_word(c->state),
+           desk_person_words(d, c->username),
+           desk_practice_words(d, c->practice), c->role, c->minutes, amt);
+  int n =
+      snprintf(sub, sizeof sub, "Meeting %llu, %s: %s. %s an hour.",
+               (unsigned long long)c->meeting_id, day, c->meeting_title, rate);
   if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED && n > 0)
     snprintf(sub + n, sizeof sub - (size_t)n,
              " Paid from %s (ledger entry %llu).", c->stream,
@@ -355,7 +431,7 @@ static GtkWidget *claim_row(pcn_desk *d, const Pcn__FundsClaim *c) {
   else if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_REJECTED && n > 0)
     snprintf(sub + n, sizeof sub - (size_t)n, " Rejected: %s", c->reason);
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
-  gtk_box_append(GTK_BOX(box), label(top, "heading", 0));
+  gtk_box_append(GTK_BOX(box), label(top, "heading", 1));
   gtk_box_append(GTK_BOX(box), label(sub, "dim-label", 1));
   if (d->role == PCN__ROLE__PCN_MANAGER &&
       c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING)
@@ -434,8 +510,28 @@ static void redraw_year_end(pcn_desk *d) {
   }
 }
 
+/* An empty list's state (issue 19): an AdwStatusPage saying what to do
+ * next, or that nothing is recorded yet; named name for the tests. */
+static GtkWidget *empty_state(const char *name, const char *icon,
+                              const char *title, const char *what) {
+  GtkWidget *s = adw_status_page_new();
+  adw_status_page_set_icon_name(ADW_STATUS_PAGE(s), icon);
+  adw_status_page_set_title(ADW_STATUS_PAGE(s), title);
+  adw_status_page_set_description(ADW_STATUS_PAGE(s), what);
+  gtk_widget_add_css_class(s, "compact");
+  gtk_widget_set_name(s, name);
+  /* Its own scroller would let a list give it a sliver (a list box gives
+   * its placeholder the minimum): as tall as what it says. */
+  GtkWidget *sw = gtk_widget_get_first_child(s);
+  if (GTK_IS_SCROLLED_WINDOW(sw))
+    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(sw), GTK_POLICY_NEVER,
+                                   GTK_POLICY_NEVER);
+  return s;
+}
+
 static void redraw(pcn_desk *d) {
   desk_claims *t = d->claims;
+  follow_names(d);
   gtk_widget_set_visible(t->form, d->role == PCN__ROLE__PRACTICE_MANAGER ||
                                       d->role == PCN__ROLE__PCN_MANAGER);
   clear(t->list);
@@ -465,7 +561,14 @@ static void redraw(pcn_desk *d) {
   if (!all->len)
     gtk_list_box_set_placeholder(
         GTK_LIST_BOX(t->list),
-        label("No backfill claims yet.", "dim-label", 0));
+        empty_state(
+            "Claims empty", "mail-send-symbolic", "No backfill claims yet",
+            d->role == PCN__ROLE__PCN_MANAGER ||
+                    d->role == PCN__ROLE__PRACTICE_MANAGER
+                ? "Claim for a member's time at a network meeting with the "
+                  "form on this page; the claim waits here for the PCN "
+                  "manager's decision."
+                : "No claims for meeting time have been made yet."));
   g_ptr_array_unref(all);
   redraw_year_end(d);
 }
@@ -576,6 +679,11 @@ void claims_free(pcn_desk *d) {
   if (!t) return;
   if (t->redraw_id) g_source_remove(t->redraw_id);
   if (t->reload_id) g_source_remove(t->reload_id);
+  for (int i = 0; i < 2; i++)
+    if (t->names[i]) {
+      g_signal_handler_disconnect(t->names[i], t->names_id[i]);
+      g_object_unref(t->names[i]);
+    }
   g_hash_table_destroy(t->claims);
   g_hash_table_destroy(t->reasons);
   if (t->ye) pcn__funds_year_end_report__free_unpacked(t->ye, NULL);

@@ -16,6 +16,7 @@
 
 #include "deskpriv.h"
 #include "money.h"
+#include "words.h"
 
 #define FUNDS_ROWS_MAX 200
 
@@ -25,10 +26,17 @@ struct desk_funds {
   GtkWidget *r_stream, *r_amount, *r_date, *r_ref, *r_go;
   GtkWidget *d_stream, *d_amount, *d_split, *d_date, *d_preview, *d_go,
       *d_result;
+  /* The words under a field the last attempt got wrong (issue 19). */
+  GtkWidget *r_amount_err, *r_date_err, *d_amount_err, *d_date_err;
+  int posting; /* 'r' a receipt, 'd' a distribution, in flight */
   GtkStringList *streams;
   GHashTable *entries; /* guint64* id -> Pcn__FundsEntry* (own copy) */
   Pcn__FundsBalancePage *bal;
   guint redraw_id, reload_id;
+  /* The Practices list (people.c) the rows take names from: drawn again
+   * when it changes (it loads after this page's first draw). */
+  GListModel *names;
+  gulong names_id;
 };
 
 static const struct {
@@ -71,6 +79,31 @@ static gboolean redraw_idle(gpointer ud) {
 
 static void changed(pcn_desk *d) {
   if (!d->funds->redraw_id) d->funds->redraw_id = g_idle_add(redraw_idle, d);
+}
+
+/* The practice a "practice:ODS:STREAM" account is about, by name. */
+static const char *practice_of(pcn_desk *d, const char *account) {
+  char ods[32];
+  const char *p = account + 9, *end = strchr(p, ':');
+  size_t n = end ? (size_t)(end - p) : strlen(p);
+  snprintf(ods, sizeof ods, "%.*s", (int)(n < sizeof ods ? n : sizeof ods - 1),
+           p);
+  return desk_practice_words(d, ods);
+}
+
+static void on_names(GListModel *m, guint pos, guint rm, guint add,
+                     gpointer ud) {
+  (void)m, (void)pos, (void)rm, (void)add;
+  changed(ud);
+}
+
+/* Follows the Practices list once it exists. */
+static void follow_names(pcn_desk *d) {
+  desk_funds *t = d->funds;
+  if (t->names || !d->practices) return;
+  t->names = G_LIST_MODEL(g_object_ref(d->practices));
+  t->names_id =
+      g_signal_connect(t->names, "items-changed", G_CALLBACK(on_names), d);
 }
 
 static void put_entry(pcn_desk *d, const Pcn__FundsEntry *e) {
@@ -186,10 +219,30 @@ static const char *picked_stream(GtkWidget *dd) {
   return o ? gtk_string_object_get_string(GTK_STRING_OBJECT(o)) : "core";
 }
 
-static int read_amount(pcn_desk *d, GtkWidget *w, int64_t *p) {
+/* Says why under field (err), or clears it (why NULL). */
+static void field_says(GtkWidget *field, GtkWidget *err, const char *why) {
+  Pcn__Status st = PCN__STATUS__INIT;
+  st.code = why ? PCN__STATUS_CODE__INVALID_ARGUMENT : PCN__STATUS_CODE__OK;
+  st.message = (char *)(why ? why : "");
+  desk_field_error(field, err, &st);
+}
+
+/* The form's fields as they were before an attempt: no errors. */
+static void fields_clear(desk_funds *t, int form) {
+  if (form == 'r') {
+    field_says(t->r_amount, t->r_amount_err, NULL);
+    field_says(desk_date_entry_text(t->r_date), t->r_date_err, NULL);
+  } else {
+    field_says(t->d_amount, t->d_amount_err, NULL);
+    field_says(desk_date_entry_text(t->d_date), t->d_date_err, NULL);
+  }
+}
+
+static int read_amount(GtkWidget *w, GtkWidget *err, int64_t *p) {
   const char *s = gtk_editable_get_text(GTK_EDITABLE(w));
   if (pcn_pence_parse(s, p) || *p <= 0) {
-    note(d, "Amount: write pounds and pence above zero, such as 1,234.56.", 1);
+    field_says(w, err, "Write pounds and pence above zero, such as 1,234.56.");
+    gtk_widget_grab_focus(w);
     return -1;
   }
   return 0;
@@ -199,9 +252,22 @@ static void on_posted(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
   pcn_desk *d = ud;
   if (!d->funds) return;
+  desk_funds *t = d->funds;
   if (r->status->code != PCN__STATUS_CODE__OK ||
       r->body_case != PCN__RESPONSE__BODY_FUNDS_ENTRY) {
-    note(d, r->status->message, 1);
+    /* Under the field the refusal names, in words; the rest at the foot. */
+    const char *field = r->status->details && r->status->details->field
+                            ? r->status->details->field
+                            : "";
+    int rec = t->posting == 'r';
+    if (!strcmp(field, "pence"))
+      desk_field_error(rec ? t->r_amount : t->d_amount,
+                       rec ? t->r_amount_err : t->d_amount_err, r->status);
+    else if (!strcmp(field, "date"))
+      desk_field_error(desk_date_entry_text(rec ? t->r_date : t->d_date),
+                       rec ? t->r_date_err : t->d_date_err, r->status);
+    else
+      note(d, r->status->message, 1);
     return;
   }
   const Pcn__FundsEntry *e = r->funds_entry;
@@ -213,7 +279,7 @@ static void on_posted(pcn_client *cl, const Pcn__Response *r, void *ud) {
       const char *a = e->lines[i]->account;
       if (strncmp(a, "practice:", 9)) continue;
       pcn_pence_format(e->lines[i]->pence, 1, amt);
-      g_string_append_printf(s, "\n%.*s  %s", 6, a + 9, amt);
+      g_string_append_printf(s, "\n%s  %s", practice_of(d, a), amt);
     }
     if (e->top_slice)
       g_string_append_printf(s, "\nKept for the network's costs  %s",
@@ -232,14 +298,33 @@ static void on_posted(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (!d->funds->reload_id) d->funds->reload_id = g_idle_add(reload_idle, d);
 }
 
+/* A date field (desk_date_entry_new) as the request's YYYY-MM-DD: empty
+ * is today (the server's), what cannot be read is said and marked; 0, or
+ * -1. */
+static int read_date(GtkWidget *field, GtkWidget *err, char iso[11]) {
+  const char *why = NULL;
+  if (desk_date_entry_get(field, iso, &why) < 0) {
+    field_says(desk_date_entry_text(field), err,
+               why ? why : "Write a date such as 9 Dec 2026.");
+    gtk_widget_grab_focus(desk_date_entry_text(field));
+    return -1;
+  }
+  return 0;
+}
+
 static void on_receive(GtkButton *b, gpointer ud) {
   (void)b;
   pcn_desk *d = ud;
   desk_funds *t = d->funds;
   Pcn__FundsReceive r = PCN__FUNDS_RECEIVE__INIT;
-  if (read_amount(d, t->r_amount, &r.pence)) return;
+  fields_clear(t, 'r');
+  char day[11];
+  if (read_amount(t->r_amount, t->r_amount_err, &r.pence) ||
+      read_date(t->r_date, t->r_date_err, day))
+    return;
   r.stream = (char *)picked_stream(t->r_stream);
-  r.date = (char *)gtk_editable_get_text(GTK_EDITABLE(t->r_date));
+  r.date = day;
+  t->posting = 'r';
   r.reference = (char *)gtk_editable_get_text(GTK_EDITABLE(t->r_ref));
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_FUNDS_RECEIVE;
@@ -250,9 +335,14 @@ static void on_receive(GtkButton *b, gpointer ud) {
 static void distribute(pcn_desk *d, int preview) {
   desk_funds *t = d->funds;
   Pcn__FundsDistribute r = PCN__FUNDS_DISTRIBUTE__INIT;
-  if (read_amount(d, t->d_amount, &r.pence)) return;
+  fields_clear(t, 'd');
+  char day[11];
+  if (read_amount(t->d_amount, t->d_amount_err, &r.pence) ||
+      read_date(t->d_date, t->d_date_err, day))
+    return;
   r.stream = (char *)picked_stream(t->d_stream);
-  r.date = (char *)gtk_editable_get_text(GTK_EDITABLE(t->d_date));
+  r.date = day;
+  t->posting = 'd';
   guint k = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->d_split));
   r.split = splits[k < G_N_ELEMENTS(splits) ? k : 0].split;
   r.preview = preview;
@@ -299,12 +389,12 @@ static GtkWidget *row_with(const char *name, const char *a11y, GtkWidget *c) {
   return row;
 }
 
-static GtkWidget *entry_row(const Pcn__FundsEntry *e) {
-  char amt[PCN_PENCE_BUF], top[300], name[40];
+static GtkWidget *entry_row(pcn_desk *d, const Pcn__FundsEntry *e) {
+  char amt[PCN_PENCE_BUF], top[300], name[40], day[24];
   pcn_pence_format(e->pence, 1, amt);
+  desk_date_words(e->date, day, sizeof day, DESK_DATE_YEAR);
   snprintf(top, sizeof top, "%llu · %s · %s · %s · %s",
-           (unsigned long long)e->id, e->date, kind_word(e->kind), e->stream,
-           amt);
+           (unsigned long long)e->id, day, kind_word(e->kind), e->stream, amt);
   GString *s = g_string_new(NULL);
   if (e->reverses)
     g_string_append_printf(s, "Reverses entry %llu. ",
@@ -314,7 +404,7 @@ static GtkWidget *entry_row(const Pcn__FundsEntry *e) {
       const char *a = e->lines[i]->account;
       if (strncmp(a, "practice:", 9)) continue;
       pcn_pence_format(e->lines[i]->pence, 1, amt);
-      g_string_append_printf(s, "%.6s %s  ", a + 9, amt);
+      g_string_append_printf(s, "%s %s  ", practice_of(d, a), amt);
     }
     if (e->top_slice)
       g_string_append_printf(s, "%s kept in bank:%s for the network's costs. ",
@@ -344,8 +434,28 @@ static void clear(GtkWidget *list) {
     gtk_list_box_remove(GTK_LIST_BOX(list), c);
 }
 
+/* An empty list's state (issue 19): an AdwStatusPage saying what to do
+ * next, or that nothing is recorded yet; named name for the tests. */
+static GtkWidget *empty_state(const char *name, const char *icon,
+                              const char *title, const char *what) {
+  GtkWidget *s = adw_status_page_new();
+  adw_status_page_set_icon_name(ADW_STATUS_PAGE(s), icon);
+  adw_status_page_set_title(ADW_STATUS_PAGE(s), title);
+  adw_status_page_set_description(ADW_STATUS_PAGE(s), what);
+  gtk_widget_add_css_class(s, "compact");
+  gtk_widget_set_name(s, name);
+  /* Its own scroller would let a list give it a sliver (a list box gives
+   * its placeholder the minimum): as tall as what it says. */
+  GtkWidget *sw = gtk_widget_get_first_child(s);
+  if (GTK_IS_SCROLLED_WINDOW(sw))
+    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(sw), GTK_POLICY_NEVER,
+                                   GTK_POLICY_NEVER);
+  return s;
+}
+
 static void redraw(pcn_desk *d) {
   desk_funds *t = d->funds;
+  follow_names(d);
   char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
       f[PCN_PENCE_BUF], text[400];
   gtk_widget_set_visible(t->post, d->role == PCN__ROLE__PCN_MANAGER);
@@ -367,14 +477,16 @@ static void redraw(pcn_desk *d) {
       if (!x->practice[0]) continue;
       /* claim:ODS:STREAM: backfill claims paid, beside distributions. */
       int claim = !strncmp(x->account, "claim:", 6);
-      snprintf(text, sizeof text, "%s · %s%s: %s%s", x->practice, x->stream,
+      snprintf(text, sizeof text, "%s · %s%s: %s%s",
+               desk_practice_words(d, x->practice), x->stream,
                claim ? " (claims)" : "", pcn_pence_format(x->pence, 1, a),
                !strcmp(x->practice, d->practice) ? "  (your practice)" : "");
       char name[64];
       snprintf(name, sizeof name, "%s %s %s", claim ? "Claimed" : "Balance",
                x->practice, x->stream);
-      gtk_list_box_append(GTK_LIST_BOX(t->balances),
-                          row_with(name, text, label(text, NULL, 0)));
+      GtkWidget *l = label(text, NULL, 1);
+      gtk_widget_set_tooltip_text(l, x->practice);
+      gtk_list_box_append(GTK_LIST_BOX(t->balances), row_with(name, text, l));
     }
   }
   if (!gtk_widget_get_first_child(t->balances))
@@ -391,11 +503,19 @@ static void redraw(pcn_desk *d) {
     g_ptr_array_add(all, v);
   g_ptr_array_sort(all, newest_first);
   for (guint i = 0; i < all->len && i < FUNDS_ROWS_MAX; i++)
-    gtk_list_box_append(GTK_LIST_BOX(t->ledger), entry_row(all->pdata[i]));
+    gtk_list_box_append(GTK_LIST_BOX(t->ledger), entry_row(d, all->pdata[i]));
   if (!all->len)
     gtk_list_box_set_placeholder(
         GTK_LIST_BOX(t->ledger),
-        label("No entries in the ledger yet.", "dim-label", 0));
+        empty_state(
+            "Ledger empty", "x-office-spreadsheet-symbolic",
+            "No entries in the ledger yet",
+            d->role == PCN__ROLE__PCN_MANAGER
+                ? "Record the first money the network receives with Receive: "
+                  "each receipt, distribution and payment then shows here, "
+                  "newest first."
+                : "Nothing has been recorded yet. Receipts and payments show "
+                  "here as the PCN manager records them."));
   g_ptr_array_unref(all);
 }
 
@@ -425,6 +545,20 @@ static GtkWidget *form_grid(void) {
   return g;
 }
 
+/* A line under field in grid for what is wrong with it, hidden until
+ * then; named name. */
+static GtkWidget *error_under(GtkWidget *grid, GtkWidget *field,
+                              const char *name) {
+  int col, row, w, h;
+  gtk_grid_insert_next_to(GTK_GRID(grid), field, GTK_POS_BOTTOM);
+  gtk_grid_query_child(GTK_GRID(grid), field, &col, &row, &w, &h);
+  GtkWidget *l = label("", "error", 1);
+  gtk_widget_set_name(l, name);
+  gtk_widget_set_visible(l, FALSE);
+  gtk_grid_attach(GTK_GRID(grid), l, 1, row + 1, 1, 1);
+  return l;
+}
+
 static GtkWidget *post_forms(pcn_desk *d) {
   desk_funds *t = d->funds;
   GtkWidget *rg = form_grid();
@@ -432,8 +566,7 @@ static GtkWidget *post_forms(pcn_desk *d) {
   t->r_stream = desk_field(rg, 1, "_Stream", stream_pick(t, "Receive stream"));
   t->r_amount = desk_field(rg, 2, "A_mount (£)",
                            desk_entry("Receive amount", "25,000.00", 0));
-  t->r_date =
-      desk_field(rg, 3, "_Date", desk_entry("Receive date", "YYYY-MM-DD", 0));
+  t->r_date = desk_field(rg, 3, "_Date", desk_date_entry_new("Receive date"));
   t->r_ref = desk_field(rg, 4, "_Reference",
                         desk_entry("Receive reference", "REM-0427", 0));
   t->r_go = gtk_button_new_with_mnemonic("_Receive");
@@ -442,6 +575,8 @@ static GtkWidget *post_forms(pcn_desk *d) {
   g_signal_connect(t->r_go, "clicked", G_CALLBACK(on_receive), d);
   gtk_widget_set_halign(t->r_go, GTK_ALIGN_END);
   gtk_grid_attach(GTK_GRID(rg), t->r_go, 1, 5, 1, 1);
+  t->r_amount_err = error_under(rg, t->r_amount, "Receive amount error");
+  t->r_date_err = error_under(rg, t->r_date, "Receive date error");
 
   GtkWidget *dg = form_grid();
   gtk_grid_attach(GTK_GRID(dg), label("Distribute", "heading", 0), 0, 0, 2, 1);
@@ -458,8 +593,8 @@ static GtkWidget *post_forms(pcn_desk *d) {
   gtk_accessible_update_property(GTK_ACCESSIBLE(t->d_split),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Split", -1);
   desk_field(dg, 3, "S_plit", t->d_split);
-  t->d_date = desk_field(dg, 4, "Dat_e",
-                         desk_entry("Distribute date", "YYYY-MM-DD", 0));
+  t->d_date =
+      desk_field(dg, 4, "Dat_e", desk_date_entry_new("Distribute date"));
   GtkWidget *buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_halign(buttons, GTK_ALIGN_END);
   t->d_preview = gtk_button_new_with_mnemonic("Pre_view split");
@@ -476,6 +611,8 @@ static GtkWidget *post_forms(pcn_desk *d) {
   gtk_widget_set_name(t->d_result, "Split preview");
   gtk_label_set_selectable(GTK_LABEL(t->d_result), TRUE);
   gtk_grid_attach(GTK_GRID(dg), t->d_result, 0, 6, 2, 1);
+  t->d_amount_err = error_under(dg, t->d_amount, "Distribute amount error");
+  t->d_date_err = error_under(dg, t->d_date, "Distribute date error");
 
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 24);
   gtk_widget_set_name(box, "Post to the ledger");
@@ -538,6 +675,10 @@ void funds_free(pcn_desk *d) {
   if (!t) return;
   if (t->redraw_id) g_source_remove(t->redraw_id);
   if (t->reload_id) g_source_remove(t->reload_id);
+  if (t->names) {
+    g_signal_handler_disconnect(t->names, t->names_id);
+    g_object_unref(t->names);
+  }
   g_hash_table_destroy(t->entries);
   if (t->bal) pcn__funds_balance_page__free_unpacked(t->bal, NULL);
   g_object_unref(t->streams);

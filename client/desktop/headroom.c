@@ -16,6 +16,7 @@
 
 #include "deskpriv.h"
 #include "money.h"
+#include "words.h"
 
 typedef struct desk_headroom desk_headroom;
 struct desk_headroom {
@@ -93,18 +94,20 @@ static GtkWidget *month_row(const Pcn__FundsHeadroomReport *h,
   char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
       name[32], a11y[300];
   int claimed = claimed_in(h, m->month);
+  char due[24];
+  desk_date_words(m->due, due, sizeof due, DESK_DATE_YEAR);
   const char *text[] = {m->month,
                         claimed ? pcn_pence_format(m->claimed, 1, a) : "—",
                         pcn_pence_format(m->cumulative, 1, b),
                         pcn_pence_format(m->staff_cost, 1, c),
-                        m->due,
+                        due,
                         m->overdue ? "Overdue" : "",
                         pcn_pence_format(m->projected_lost, 1, e)};
   snprintf(name, sizeof name, "Month %s", m->month);
   snprintf(a11y, sizeof a11y,
            "%s: claimed %s, %s so far, staff cost %s, due %s%s, would lose "
            "%s",
-           m->month, claimed ? a : "nothing", b, c, m->due,
+           m->month, claimed ? a : "nothing", b, c, due,
            m->overdue ? " (overdue)" : "", e);
   return row_with(name, a11y, cells(text, NULL));
 }
@@ -294,23 +297,74 @@ static void on_reversed(pcn_client *cl, const Pcn__Response *r, void *ud) {
   reload_soon(d);
 }
 
-/* Reverses the claim of the form's month, with the reason typed. */
+/* The reversal the PCN manager has been asked to confirm: copies, as the
+ * dialog can outlive what the form held. */
+struct reversal {
+  pcn_desk *d;
+  char *month, *reason;
+};
+
+static void reversal_free(gpointer p) {
+  struct reversal *x = p;
+  g_free(x->month);
+  g_free(x->reason);
+  g_free(x);
+}
+
+static void send_reversal(gpointer p) {
+  struct reversal *x = p;
+  desk_headroom *t = x->d->headroom;
+  if (!t) return;
+  Pcn__FundsArrsClaimReverse v = PCN__FUNDS_ARRS_CLAIM_REVERSE__INIT;
+  v.month = x->month;
+  v.reason = x->reason;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM_REVERSE;
+  req.funds_arrs_claim_reverse = &v;
+  if (call(x->d, &req, on_reversed) == 0)
+    gtk_widget_set_sensitive(t->f_rev, FALSE);
+}
+
+/* The month's standing claim in the report shown, or NULL. */
+static const Pcn__FundsArrsClaimRecord *claim_of(const desk_headroom *t,
+                                                 const char *month) {
+  if (!t->rep) return NULL;
+  for (size_t i = 0; i < t->rep->n_claims; i++)
+    if (!strcmp(t->rep->claims[i]->month, month) &&
+        !t->rep->claims[i]->reversed_at)
+      return t->rep->claims[i];
+  return NULL;
+}
+
+/* Reverses the claim of the form's month, with the reason typed, once
+ * the PCN manager has confirmed what it will do (issue 19). */
 static void on_reverse(GtkButton *b, gpointer ud) {
   (void)b;
   pcn_desk *d = ud;
   desk_headroom *t = d->headroom;
-  Pcn__FundsArrsClaimReverse v = PCN__FUNDS_ARRS_CLAIM_REVERSE__INIT;
-  v.month = (char *)gtk_editable_get_text(GTK_EDITABLE(t->f_month));
-  v.reason = (char *)gtk_editable_get_text(GTK_EDITABLE(t->f_reason));
-  if (!v.reason[0]) {
+  const char *month = gtk_editable_get_text(GTK_EDITABLE(t->f_month));
+  const char *reason = gtk_editable_get_text(GTK_EDITABLE(t->f_reason));
+  if (!reason[0]) {
     note(d, "Reason: say why the month's claim is reversed.", 1);
     return;
   }
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_FUNDS_ARRS_CLAIM_REVERSE;
-  req.funds_arrs_claim_reverse = &v;
-  if (call(d, &req, on_reversed) == 0)
-    gtk_widget_set_sensitive(t->f_rev, FALSE);
+  const Pcn__FundsArrsClaimRecord *c = claim_of(t, month);
+  char amt[PCN_PENCE_BUF] = "", heading[80];
+  if (c) pcn_pence_format(c->pence, 1, amt);
+  snprintf(heading, sizeof heading, "Reverse the ARRS claim for %.20s?", month);
+  char *body = g_strdup_printf(
+      "%s%s%s%s will be marked reversed (“%s”): the month counts as "
+      "unclaimed again, the headroom goes back up by the amount, and the "
+      "reminders that it is due resume until it is claimed anew.",
+      c ? "The claim of " : "The claim for ", c ? amt : month, c ? " for " : "",
+      c ? month : "", reason);
+  struct reversal *x = g_new0(struct reversal, 1);
+  x->d = d;
+  x->month = g_strdup(month);
+  x->reason = g_strdup(reason);
+  desk_confirm(GTK_WINDOW(d->window), heading, body, "Reverse claim", TRUE,
+               send_reversal, x, reversal_free);
+  g_free(body);
 }
 
 static void on_year(GtkButton *b, gpointer ud) {

@@ -28,10 +28,13 @@
 #include "validate.h"
 
 #define CHART_HEIGHT 320
+/* The most figure columns a row has (the network's); name lines span
+ * them all. */
+#define TABLE_COLS 7
 
 struct desk_statement {
   pcn_desk *d;
-  GtkWidget *month, *practice, *summary, *table, *chart, *pdf_path, *note;
+  GtkWidget *month, *practice, *summary, *table, *chart, *pdf_result, *note;
   GtkWidget *notes;              /* what every column means */
   GtkStringList *practice_items; /* "All practices", then one per practice */
   char shown[8];                 /* the month the page holds, YYYY-MM */
@@ -88,27 +91,55 @@ static GtkWidget *cell(const char *text, int bold, int right) {
   return l;
 }
 
+/* A column's title: wraps at its words, so the column is as narrow as
+ * its figures (issue 19: the table fits 720 px). */
+static GtkWidget *head_cell(const char *text) {
+  GtkWidget *l = cell(text, 1, 1);
+  gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+  gtk_label_set_justify(GTK_LABEL(l), GTK_JUSTIFY_RIGHT);
+  gtk_label_set_width_chars(GTK_LABEL(l), 6);
+  gtk_label_set_max_width_chars(GTK_LABEL(l), 10);
+  gtk_widget_set_valign(l, GTK_ALIGN_END);
+  return l;
+}
+
+/* Data that can be long (practice and stream names): one line spanning
+ * the row, shortened with "…" when the window is narrow, the whole text
+ * as its tooltip. */
+static GtkWidget *name_cell(const char *text, const char *tip, int bold) {
+  GtkWidget *l = cell(text, bold, 0);
+  gtk_label_set_ellipsize(GTK_LABEL(l), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars(GTK_LABEL(l), 10);
+  gtk_widget_set_tooltip_text(l, tip ? tip : text);
+  gtk_widget_set_hexpand(l, FALSE);
+  return l;
+}
+
 static void clear_grid(GtkWidget *g) {
   GtkWidget *c;
   while ((c = gtk_widget_get_first_child(g)))
     gtk_grid_remove(GTK_GRID(g), c);
 }
 
-/* A heading row for a section of the table: who, stream, then the
- * model's column titles for that kind of row. */
+/* The heading of a section of the table: who, on a line of its own,
+ * then the model's column titles for that kind of row. */
 static void table_head(struct desk_statement *t, int y, const char *who,
                        const pcn_statement_col *cs, size_t nc) {
-  gtk_grid_attach(GTK_GRID(t->table), cell(who, 1, 0), 0, y, 1, 1);
-  gtk_grid_attach(GTK_GRID(t->table), cell("Stream", 1, 0), 1, y, 1, 1);
+  GtkWidget *l = name_cell(who, NULL, 1);
+  gtk_widget_set_margin_top(l, 8);
+  gtk_grid_attach(GTK_GRID(t->table), l, 0, y, TABLE_COLS, 1);
   for (size_t i = 0; i < nc; i++)
     gtk_grid_attach(GTK_GRID(t->table),
-                    cell(pcn_statement_col_title(cs[i]), 1, 1), (int)i + 2, y,
-                    1, 1);
+                    head_cell(pcn_statement_col_title(cs[i])), (int)i, y + 1, 1,
+                    1);
 }
 
 /* The table is the model's rows and columns (statement_model.c), the
  * same the CLI's table, CSV and PDF show: the practices' sections, then
- * the network's. */
+ * the network's. So that it fits a narrow window (issue 19), who and the
+ * stream are a line of their own spanning the figures (practice by name,
+ * its ODS code in the tooltip, shortened with "…"), and the figures sit
+ * under the column titles, which wrap. */
 static void draw_table(struct desk_statement *t) {
   clear_grid(t->table);
   if (!t->st) return;
@@ -124,33 +155,50 @@ static void draw_table(struct desk_statement *t) {
         r->kind == PCN_ROW_PRACTICE || r->kind == PCN_ROW_PRACTICE_TOTAL;
     int prev_practice = i > 0 && (rows[i - 1].kind == PCN_ROW_PRACTICE ||
                                   rows[i - 1].kind == PCN_ROW_PRACTICE_TOTAL);
-    if (i == 0 || practice != prev_practice)
-      table_head(t, y++, practice ? "Practice" : "Network", cs, nc);
-    char who[PCN_REPORT_ODS + PCN_REPORT_NAME + 4];
-    if (practice)
-      snprintf(who, sizeof who, "%s %s", r->practice->ods, r->practice->name);
-    else
-      snprintf(who, sizeof who, "Network");
+    if (i == 0 || practice != prev_practice) {
+      table_head(t, y, practice ? "Practices" : "Network", cs, nc);
+      y += 2;
+    }
+    char who[PCN_REPORT_ODS + 2 * PCN_REPORT_NAME + 16];
+    char tip[PCN_REPORT_ODS + 2 * PCN_REPORT_NAME + 32];
+    const char *stream = r->stream ? r->stream->name : "all streams";
+    if (practice) {
+      snprintf(who, sizeof who, "%s · %s",
+               r->practice->name[0] ? r->practice->name : r->practice->ods,
+               stream);
+      snprintf(tip, sizeof tip, "%s (%s) · %s", r->practice->name,
+               r->practice->ods, stream);
+    } else {
+      snprintf(who, sizeof who, "Network · %s", stream);
+      snprintf(tip, sizeof tip, "%s", who);
+    }
     int total = !r->stream;
-    gtk_grid_attach(GTK_GRID(t->table), cell(who, total, 0), 0, y, 1, 1);
-    gtk_grid_attach(GTK_GRID(t->table),
-                    cell(r->stream ? r->stream->name : "all streams", total, 0),
-                    1, y, 1, 1);
+    GtkWidget *name = name_cell(who, tip, total);
+    /* What the row is, for whoever reads the table back (the year test). */
+    g_object_set_data_full(G_OBJECT(name), "statement-who",
+                           g_strdup(practice ? r->practice->ods : "Network"),
+                           g_free);
+    g_object_set_data_full(G_OBJECT(name), "statement-stream", g_strdup(stream),
+                           g_free);
+    gtk_widget_set_margin_top(name, 4);
+    gtk_grid_attach(GTK_GRID(t->table), name, 0, y, TABLE_COLS, 1);
+    y++;
     for (size_t k = 0; k < nc; k++) {
       char buf[PCN_PENCE_BUF];
       gtk_grid_attach(
           GTK_GRID(t->table),
           cell(pcn_pence_format(pcn_statement_value(&r->f, cs[k]), 1, buf),
                total, 1),
-          (int)k + 2, y, 1, 1);
+          (int)k, y, 1, 1);
     }
     y++;
   }
   free(rows);
-  if (nr == 1 && !t->st->total.held_end && !t->st->total.received)
-    gtk_grid_attach(GTK_GRID(t->table),
-                    cell("Nothing was received or paid this month.", 0, 0), 0,
-                    y, 6, 1);
+  if (nr == 1 && !t->st->total.held_end && !t->st->total.received) {
+    GtkWidget *l = cell("Nothing was received or paid this month.", 0, 0);
+    gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+    gtk_grid_attach(GTK_GRID(t->table), l, 0, y, TABLE_COLS, 1);
+  }
 }
 
 /* What every column means, from the model (the PDF's notes). */
@@ -170,13 +218,24 @@ static void draw_notes(struct desk_statement *t) {
   g_string_free(s, TRUE);
 }
 
+/* "YYYY-MM" as people read it: "December 2026" (issue 19). */
+static void month_words(const char *ym, char *out, size_t n) {
+  static const char *const names[] = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  int m = atoi(ym + 5);
+  snprintf(out, n, "%s %.4s", m >= 1 && m <= 12 ? names[m - 1] : "?", ym);
+}
+
 static void draw_summary(struct desk_statement *t) {
   const Pcn__FundsStatementPage *pg = t->page;
+  char month[24];
+  month_words(pg->month, month, sizeof month);
   char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], e[PCN_PENCE_BUF];
   GString *s = g_string_new(NULL);
   g_string_append_printf(
       s, "%s: held %s at the start, %s at the end. Received %s, distributed %s",
-      pg->month, pcn_pence_format(pg->held_before, 1, a),
+      month, pcn_pence_format(pg->held_before, 1, a),
       pcn_pence_format(pg->held, 1, b), pcn_pence_format(pg->received, 1, c),
       pcn_pence_format(pg->distributed, 1, e));
   if (pg->claimed)
@@ -244,8 +303,8 @@ static void fill_practices(struct desk_statement *t) {
   size_t k = 0, pick = 0;
   items[k++] = "All practices";
   for (size_t i = 0; i < t->names->np; i++) {
-    snprintf(buf[i], sizeof buf[i], "%s %s", t->names->p[i].ods,
-             t->names->p[i].name);
+    snprintf(buf[i], sizeof buf[i], "%s",
+             t->names->p[i].name[0] ? t->names->p[i].name : t->names->p[i].ods);
     if (!strcmp(t->names->p[i].ods, t->focus)) pick = k;
     items[k++] = buf[i];
   }
@@ -351,19 +410,9 @@ void statement_on_event(pcn_desk *d, const Pcn__Event *ev) {
 
 /* ------------------------------------------------------------ controls */
 
-static void default_pdf_path(struct desk_statement *t) {
-  const char *dir = g_get_user_special_dir(G_USER_DIRECTORY_DOCUMENTS);
-  char *name = g_strdup_printf("Statement %s.pdf", t->shown);
-  char *path = g_build_filename(dir ? dir : g_get_home_dir(), name, NULL);
-  gtk_editable_set_text(GTK_EDITABLE(t->pdf_path), path);
-  g_free(path);
-  g_free(name);
-}
-
 static void show_month(struct desk_statement *t, const char *m) {
   snprintf(t->shown, sizeof t->shown, "%s", m);
   gtk_editable_set_text(GTK_EDITABLE(t->month), m);
-  default_pdf_path(t);
   if (t->page) pcn__funds_statement_page__free_unpacked(t->page, NULL);
   t->page = NULL;
   gtk_label_set_text(GTK_LABEL(t->summary), "Loading the statement…");
@@ -399,26 +448,68 @@ static void on_practice(GObject *o, GParamSpec *ps, gpointer ud) {
   rebuild(t);
 }
 
+/* Says how saving went in the label beside the button. */
+static void saved(struct desk_statement *t, const char *text, int error) {
+  gtk_label_set_text(GTK_LABEL(t->pdf_result), text);
+  gtk_widget_set_tooltip_text(t->pdf_result, text);
+  if (error)
+    gtk_widget_add_css_class(t->pdf_result, "error");
+  else
+    gtk_widget_remove_css_class(t->pdf_result, "error");
+}
+
+/* GTK 4.8 (Debian 12) has no GtkFileDialog (4.10): the native chooser,
+ * as Meetings' export does; where it went (or why not) beside the
+ * button. */
+static void on_pdf_chosen(GtkNativeDialog *dlg, int response, gpointer ud) {
+  struct desk_statement *t = page_of(ud);
+  if (response == GTK_RESPONSE_ACCEPT && t) {
+    GFile *f = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(dlg));
+    char *path = f ? g_file_get_path(f) : NULL;
+    char err[300], msg[700];
+    if (!path)
+      saved(t, "No file chosen: nothing was saved.", 1);
+    else if (!t->st)
+      saved(t, "The statement has not loaded yet; try again in a moment.", 1);
+    else if (report_statement_pdf(t->st, path, err, sizeof err))
+      saved(t, err, 1);
+    else {
+      char *base = g_path_get_basename(path);
+      char month[24];
+      month_words(t->shown, month, sizeof month);
+      snprintf(msg, sizeof msg, "Saved the statement for %s as %s.", month,
+               base);
+      saved(t, msg, 0);
+      gtk_widget_set_tooltip_text(t->pdf_result, path);
+      g_free(base);
+    }
+    g_free(path);
+    if (f) g_object_unref(f);
+  }
+  g_object_unref(dlg);
+}
+
 static void on_save(GtkButton *b, gpointer ud) {
   (void)b;
   struct desk_statement *t = ud;
-  const char *path = gtk_editable_get_text(GTK_EDITABLE(t->pdf_path));
-  char err[300], msg[700];
-  if (!path[0]) {
-    say(t, "PDF file: say where to save the statement.", 1);
-    return;
-  }
   if (!t->st) {
-    say(t, "The statement has not loaded yet; try again in a moment.", 1);
+    saved(t, "The statement has not loaded yet; try again in a moment.", 1);
     return;
   }
-  if (report_statement_pdf(t->st, path, err, sizeof err)) {
-    say(t, err, 1);
-    return;
+  GtkFileChooserNative *dlg = gtk_file_chooser_native_new(
+      "Save the statement as PDF", GTK_WINDOW(t->d->window),
+      GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  char *name = g_strdup_printf("Statement %s.pdf", t->shown);
+  gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(dlg), name);
+  g_free(name);
+  const char *dir = g_get_user_special_dir(G_USER_DIRECTORY_DOCUMENTS);
+  if (dir && g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+    GFile *df = g_file_new_for_path(dir);
+    gtk_file_chooser_set_current_folder(GTK_FILE_CHOOSER(dlg), df, NULL);
+    g_object_unref(df);
   }
-  snprintf(msg, sizeof msg, "Saved the statement for %s to %s.", t->shown,
-           path);
-  say(t, msg, 0);
+  g_signal_connect(dlg, "response", G_CALLBACK(on_pdf_chosen), t->d);
+  gtk_native_dialog_show(GTK_NATIVE_DIALOG(dlg));
 }
 
 static GtkWidget *button(const char *mnemonic, const char *name, GCallback cb,
@@ -441,6 +532,30 @@ static GtkWidget *label(const char *text, const char *css) {
   gtk_label_set_wrap(GTK_LABEL(l), TRUE);
   if (css) gtk_widget_add_css_class(l, css);
   return l;
+}
+
+/* The practice drop-down's rows: practice names can be long, so each
+ * is shortened with "…" (the whole name as its tooltip) rather than
+ * widening the page (issue 19). */
+static void pick_setup(GtkSignalListItemFactory *fa, GtkListItem *it,
+                       gpointer ud) {
+  (void)fa, (void)ud;
+  GtkWidget *l = gtk_label_new(NULL);
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  gtk_label_set_ellipsize(GTK_LABEL(l), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars(GTK_LABEL(l), 12);
+  gtk_label_set_max_width_chars(GTK_LABEL(l), 32);
+  gtk_list_item_set_child(it, l);
+}
+
+static void pick_bind(GtkSignalListItemFactory *fa, GtkListItem *it,
+                      gpointer ud) {
+  (void)fa, (void)ud;
+  const char *s = gtk_string_object_get_string(
+      GTK_STRING_OBJECT(gtk_list_item_get_item(it)));
+  GtkWidget *l = gtk_list_item_get_child(it);
+  gtk_label_set_text(GTK_LABEL(l), s);
+  gtk_widget_set_tooltip_text(l, s);
 }
 
 GtkWidget *statement_view_new(pcn_desk *d) {
@@ -475,6 +590,13 @@ GtkWidget *statement_view_new(pcn_desk *d) {
       gtk_string_list_new((const char *[]){"All practices", NULL});
   t->practice =
       gtk_drop_down_new(G_LIST_MODEL(g_object_ref(t->practice_items)), NULL);
+  GtkListItemFactory *fa = gtk_signal_list_item_factory_new();
+  g_signal_connect(fa, "setup", G_CALLBACK(pick_setup), NULL);
+  g_signal_connect(fa, "bind", G_CALLBACK(pick_bind), NULL);
+  gtk_drop_down_set_factory(GTK_DROP_DOWN(t->practice), fa);
+  g_object_unref(fa);
+  gtk_widget_set_hexpand(t->practice, FALSE);
+  gtk_widget_set_tooltip_text(t->practice, "Narrows the table to a practice");
   name_it(t->practice, "Statement practice");
   g_signal_connect(t->practice, "notify::selected", G_CALLBACK(on_practice), t);
   gtk_box_append(GTK_BOX(bar), prev);
@@ -499,7 +621,7 @@ GtkWidget *statement_view_new(pcn_desk *d) {
   gtk_box_append(GTK_BOX(box), t->chart);
 
   t->table = gtk_grid_new();
-  gtk_grid_set_column_spacing(GTK_GRID(t->table), 18);
+  gtk_grid_set_column_spacing(GTK_GRID(t->table), 12);
   gtk_grid_set_row_spacing(GTK_GRID(t->table), 4);
   name_it(t->table, "Statement table");
   gtk_box_append(GTK_BOX(box), t->table);
@@ -509,12 +631,12 @@ GtkWidget *statement_view_new(pcn_desk *d) {
   gtk_box_append(GTK_BOX(box), t->notes);
 
   GtkWidget *save = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
-  t->pdf_path = desk_entry("PDF file", "where to save the PDF", 0);
-  gtk_widget_set_hexpand(t->pdf_path, TRUE);
-  default_pdf_path(t);
-  gtk_box_append(GTK_BOX(save), t->pdf_path);
   gtk_box_append(GTK_BOX(save),
                  button("_Save PDF…", "Save PDF", G_CALLBACK(on_save), t));
+  t->pdf_result = label("", NULL);
+  gtk_widget_set_hexpand(t->pdf_result, TRUE);
+  gtk_widget_set_name(t->pdf_result, "Statement PDF result");
+  gtk_box_append(GTK_BOX(save), t->pdf_result);
   gtk_box_append(GTK_BOX(box), save);
 
   GtkWidget *sc = gtk_scrolled_window_new();

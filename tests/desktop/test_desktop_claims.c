@@ -3,9 +3,9 @@
  * a claim the PCN manager makes for F84001 over the wire appears live,
  * and one for F84002 never does. The PCN manager, in a second window,
  * approves one claim (choosing the stream) and rejects another (saying
- * why) through the real widgets; Jo's window follows and Jo is told of
- * each decision. The year end below shows what F84001 was paid. Every
- * control on the page has a name.
+ * why, then confirming what the rejection does) through the real widgets; Jo's
+ * window follows and Jo is told of each decision. The year end below shows what
+ * F84001 was paid. Every control on the page has a name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +88,7 @@ static void test_claims(void **state) {
   dtest_show_page(jo_win, "claims");
   assert_true(dtest_wait_says(f, jo_win, "Claims summary",
                               "0 claims waiting for a decision"));
-  assert_true(dtest_says(jo_win, "Claims", "No backfill claims yet."));
+  assert_true(dtest_says(jo_win, "Claims", "No backfill claims yet"));
 
   /* Jo claims through the form. */
   GtkWidget *form = find_widget(jo_win, 0, "Claim form");
@@ -104,9 +104,10 @@ static void test_claims(void **state) {
   /* No role to pick: the server pays Dr Khan's own (a GP's). */
   assert_null(find_widget(form, GTK_TYPE_ENTRY, "Claim role"));
   dtest_click(form, "Claim");
-  assert_true(dtest_wait_says(f, jo_win, "Claim 1",
-                              "pending · dr.khan · F84001 · gp · 90 min · "
-                              "£165.00"));
+  assert_true(
+      dtest_wait_says(f, jo_win, "Claim 1",
+                      "pending · dr.khan · Riverside Surgery · gp · 90 min · "
+                      "£165.00"));
   assert_true(dtest_says(jo_win, "Claims note", "Claim 1 (dr.khan, £165.00)"));
   /* No decision controls for Jo. */
   assert_null(find_widget(jo_win, 0, "Approve claim 1"));
@@ -135,7 +136,7 @@ static void test_claims(void **state) {
   pcn_desk *md = dtest_open_manager(f);
   GtkWidget *mgr_win = GTK_WIDGET(pcn_desk_window(md));
   dtest_show_page(mgr_win, "claims");
-  assert_true(dtest_wait_says(f, mgr_win, "Claim 2", "nia · F84002"));
+  assert_true(dtest_wait_says(f, mgr_win, "Claim 2", "nia · Hill Street"));
   assert_true(dtest_wait_says(f, mgr_win, "Claim 1", "pending"));
   assert_int_equal(dtest_unnamed(find_widget(mgr_win, 0, "Claims page")), 0);
   spin_ms(200);
@@ -155,7 +156,13 @@ static void test_claims(void **state) {
   spin_ms(300);
   type_text(find_widget(mgr_win, GTK_TYPE_ENTRY, "Reason for claim 3"),
             "Not a board member");
+  /* Rejecting asks first, naming the claim and the reason (issue 19). */
   dtest_click(mgr_win, "Reject claim 3");
+  GtkWidget *dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  assert_true(dtest_label_under(dlg, "Reject claim 3?"));
+  assert_true(dtest_label_under(dlg, "“Not a board member”"));
+  dtest_click(dlg, "Reject claim");
   assert_true(
       dtest_wait_says(f, jo_win, "Claim 3", "Rejected: Not a board member"));
   assert_true(dtest_wait_notice(f, f->d, before, "Not a board member"));

@@ -59,7 +59,7 @@ static void test_funds(void **state) {
   dtest_show_page(jo_win, "funds");
   assert_true(
       dtest_wait_says(f, jo_win, "Funds summary", "The network holds £0.00"));
-  assert_true(dtest_says(jo_win, "Ledger", "No entries in the ledger yet."));
+  assert_true(dtest_says(jo_win, "Ledger", "No entries in the ledger yet"));
   /* Posting is the PCN manager's: Jo has no forms. */
   GtkWidget *post = find_widget(jo_win, 0, "Post to the ledger");
   assert_non_null(post);
@@ -87,10 +87,11 @@ static void test_funds(void **state) {
   r.body_case = PCN__REQUEST__BODY_FUNDS_DISTRIBUTE;
   r.funds_distribute = &ds;
   its_expect(f->mgr, &r, PCN__STATUS_CODE__OK);
-  assert_true(dtest_wait_says(f, jo_win, "Ledger entry 2", "F84001 £6,000.01"));
-  assert_true(dtest_says(jo_win, "Ledger entry 2", "F84002 £4,000.00"));
+  assert_true(dtest_wait_says(f, jo_win, "Ledger entry 2",
+                              "Riverside Surgery £6,000.01"));
+  assert_true(dtest_says(jo_win, "Ledger entry 2", "Hill Street £4,000.00"));
   assert_true(dtest_wait_says(f, jo_win, "Balance F84001 core",
-                              "F84001 · core: £6,000.01"));
+                              "Riverside Surgery · core: £6,000.01"));
   assert_true(dtest_says(jo_win, "Balance F84002 core", "£4,000.00"));
   assert_true(spin_until(f, new_notice, 8000));
   const char *last;
@@ -119,14 +120,34 @@ static void test_funds(void **state) {
   r.funds_stream_add = &sa;
   its_expect(f->mgr, &r, PCN__STATUS_CODE__OK);
   assert_true(spin_until(f, offers_estates, 8000));
+  /* What cannot be read is said under its field, and nothing is sent
+   * (issue 19): the ledger still has two entries. */
+  type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive amount"), "lots");
+  type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive date"), "20/4/2027");
+  dtest_click(post, "Receive");
+  GtkWidget *amount_err =
+      find_widget(post, GTK_TYPE_LABEL, "Receive amount error");
+  assert_non_null(amount_err);
+  assert_true(gtk_widget_get_visible(amount_err));
+  assert_true(dtest_says(post, "Receive amount error", "pounds and pence"));
   type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive amount"), "1,234.56");
-  type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive date"), "2027-04-20");
+  type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive date"), "31/2/2027");
+  dtest_click(post, "Receive");
+  assert_false(gtk_widget_get_visible(amount_err));
+  assert_true(gtk_widget_get_visible(
+      find_widget(post, GTK_TYPE_LABEL, "Receive date error")));
+  spin_ms(300);
+  assert_null(find_widget(jo_win, 0, "Ledger entry 3"));
+  /* Dates typed as people in England write them (issue 19). */
+  type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive date"), "20/4/2027");
   type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive reference"), "IIF-Q1");
   dtest_pick(find_widget(post, GTK_TYPE_DROP_DOWN, "Receive stream"), "iif");
   dtest_click(post, "Receive");
   assert_true(dtest_wait_says(f, jo_win, "Ledger entry 3",
                               "Receipt · iif · £1,234.56"));
   assert_true(dtest_says(mgr_win, "Funds note", "Posted entry 3"));
+  assert_true(
+      dtest_says(jo_win, "Ledger entry 3", "3 · 20 Apr 2027 · Receipt"));
 
   /* A preview shows the split and posts nothing; then it is posted. */
   type_text(find_widget(post, GTK_TYPE_ENTRY, "Distribute amount"), "1,234.56");
@@ -137,13 +158,15 @@ static void test_funds(void **state) {
   dtest_click(post, "Preview split");
   /* 13000:7000 of 1,234.56: 802.464 and 432.096; the odd penny goes to
    * the larger remainder, F84002. */
-  assert_true(dtest_wait_says(f, mgr_win, "Split preview", "F84001  £802.46"));
-  assert_true(dtest_says(mgr_win, "Split preview", "F84002  £432.10"));
+  assert_true(dtest_wait_says(f, mgr_win, "Split preview",
+                              "Riverside Surgery  £802.46"));
+  assert_true(dtest_says(mgr_win, "Split preview", "Hill Street  £432.10"));
   assert_int_equal(ledger(f->mgr)->n_entries, 3);
   spin_ms(200);
   shot(mgr_win, "desktop-funds-manager");
   dtest_click(post, "Distribute");
-  assert_true(dtest_wait_says(f, jo_win, "Ledger entry 4", "F84001 £802.46"));
+  assert_true(dtest_wait_says(f, jo_win, "Ledger entry 4",
+                              "Riverside Surgery £802.46"));
   assert_int_equal(ledger(f->mgr)->n_entries, 4);
   assert_true(dtest_wait_says(f, jo_win, "Balance F84001 iif", "£802.46"));
 
@@ -168,7 +191,8 @@ static void test_funds(void **state) {
   dtest_pick(find_widget(post, GTK_TYPE_DROP_DOWN, "Split"),
              "By the stream's rule");
   dtest_click(post, "Preview split");
-  assert_true(dtest_wait_says(f, mgr_win, "Split preview", "F84001  £162.00"));
+  assert_true(dtest_wait_says(f, mgr_win, "Split preview",
+                              "Riverside Surgery  £162.00"));
   assert_true(dtest_says(mgr_win, "Split preview",
                          "Kept for the network's costs  £30.00"));
   dtest_click(post, "Distribute");

@@ -4,7 +4,9 @@
  * records over the wire appears live, and Jo has no form. The PCN
  * manager, in a second window, records May's claim through the real
  * widgets; Jo's window follows. When June's claim comes due the PCN
- * manager is told, and Jo is not. Every control on the page has a name.
+ * manager is told, and Jo is not. Reversing May's claim asks first,
+ * naming the month, amount and reason; Cancel leaves the server's claim
+ * standing. Every control on the page has a name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,7 +99,8 @@ static void test_headroom(void **state) {
                               "Ceiling £346,091.33 · Claimed £0.00"));
   assert_true(dtest_says(jo_win, "Headroom loss", "£346,091.33 would be lost"));
   assert_true(dtest_says(jo_win, "Month 2027-04", "Overdue"));
-  assert_true(dtest_says(jo_win, "Month 2027-04", "2027-05-10"));
+  /* Due dates in words (issue 19). */
+  assert_true(dtest_says(jo_win, "Month 2027-04", "10 May 2027"));
   Pcn__StaffAdd sa = PCN__STAFF_ADD__INIT;
   sa.name = "Sam Patel";
   sa.role = "clinical pharmacist";
@@ -165,7 +168,22 @@ static void test_headroom(void **state) {
   dtest_click(form, "Reverse claim");
   assert_true(dtest_wait_says(f, mgr_win, "Headroom note", "Reason:"));
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Reverse reason"), "sent twice");
+  /* It asks first, naming the month, the amount and the reason (issue 19);
+   * Cancel sends nothing: the server still has May's claim. */
   dtest_click(form, "Reverse claim");
+  GtkWidget *dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  assert_true(dtest_label_under(dlg, "Reverse the ARRS claim for 2027-05?"));
+  assert_true(dtest_label_under(dlg, "The claim of £39,500.50 for 2027-05"));
+  assert_true(dtest_label_under(dlg, "“sent twice”"));
+  dtest_click(dlg, "Cancel");
+  spin_ms(500);
+  assert_int_equal(headroom(f->jo)->n_claims, 2);
+  assert_false(dtest_says(mgr_win, "Headroom note", "Reversed"));
+  dtest_click(form, "Reverse claim");
+  dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  dtest_click(dlg, "Reverse claim");
   assert_true(dtest_wait_says(f, mgr_win, "Headroom note",
                               "Reversed the ARRS claim for 2027-05"));
   assert_true(dtest_wait_says(f, jo_win, "Month 2027-05", "Overdue"));

@@ -64,7 +64,7 @@ static void test_plan(void **state) {
   assert_true(dtest_wait_says(f, jo_win, "Year shown",
                               "2027/28: April 2027 to March 2028"));
   assert_true(
-      dtest_wait_says(f, jo_win, "Rates", "No rates recorded for this year."));
+      dtest_wait_says(f, jo_win, "Rates", "No rates recorded for this year"));
   /* The forms are the PCN manager's. */
   GtkWidget *forms = find_widget(jo_win, 0, "Plan forms");
   assert_non_null(forms);

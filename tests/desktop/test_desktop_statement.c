@@ -4,7 +4,8 @@
  * posted while the page is open updates it live, and the chart drawn in
  * the window has bars (pixels of more than the background's colour
  * inside the drawing area). The practice filter narrows the table; Save
- * PDF writes the statement; the previous month is a button away. Every
+ * PDF opens a file chooser, writes the statement where it says and says
+ * so beside the button; the previous month is a button away. Every
  * control on the page has a name. The table's columns are the statement
  * model's (Held at start ... Paid to date), with no Expected column and a
  * note saying why when no rates are set.
@@ -85,6 +86,29 @@ static int colours_in(const char *path, int *w, int *h) {
   return n;
 }
 
+/* The file chooser Save PDF opened (GTK's own dialog where there is no
+ * portal, as under Xvfb), or NULL. */
+static GtkWidget *file_chooser(void) {
+  GListModel *tops = gtk_window_get_toplevels();
+  GtkWidget *hit = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
+    GtkWidget *w = g_list_model_get_item(tops, i);
+    if (GTK_IS_FILE_CHOOSER_DIALOG(w) && gtk_widget_get_visible(w)) hit = w;
+    g_object_unref(w);
+  }
+  return hit;
+}
+
+/* "YYYY-MM" as people read it: "December 2026" (what the page's summary
+ * starts with). */
+static void month_words(const char *ym, char *out, size_t n) {
+  static const char *const names[] = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  int m = atoi(ym + 5);
+  snprintf(out, n, "%s %.4s", m >= 1 && m <= 12 ? names[m - 1] : "?", ym);
+}
+
 static void test_statement(void **state) {
   fixture *f = *state;
   GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
@@ -113,8 +137,8 @@ static void test_statement(void **state) {
   assert_true(dtest_says(win, "Statement summary", "£14,999.99 at the end"));
   /* Rows are spliced in over main-loop turns: wait for each. */
   assert_true(
-      dtest_wait_says(f, win, "Statement table", "F84001 Riverside Surgery"));
-  assert_true(dtest_wait_says(f, win, "Statement table", "F84002 Hill Street"));
+      dtest_wait_says(f, win, "Statement table", "Riverside Surgery · "));
+  assert_true(dtest_wait_says(f, win, "Statement table", "Hill Street · "));
   assert_true(dtest_wait_says(f, win, "Statement table", "£6,000.01"));
   assert_true(dtest_wait_says(f, win, "Statement table", "£4,000.00"));
   assert_true(dtest_says(win, "Statement table", "Core PCN funding"));
@@ -157,21 +181,37 @@ static void test_statement(void **state) {
 
   /* The practice filter narrows the table, not the totals. */
   dtest_pick(find_widget(win, GTK_TYPE_DROP_DOWN, "Statement practice"),
-             "F84002 Hill Street");
-  assert_true(dtest_wait_says(f, win, "Statement table", "F84002 Hill Street"));
+             "Hill Street");
+  assert_true(dtest_wait_says(f, win, "Statement table", "Hill Street · "));
   for (int i = 0; i < 50 && dtest_says(win, "Statement table",
-                                       "F84001 Riverside Surgery");
+                                       "Riverside Surgery · ");
        i++)
     spin_ms(100);
-  assert_false(dtest_says(win, "Statement table", "F84001 Riverside Surgery"));
+  assert_false(dtest_says(win, "Statement table", "Riverside Surgery · "));
   assert_true(dtest_says(win, "Statement summary", "distributed £11,000.01"));
 
-  /* Save PDF writes the statement where the entry says. */
+  /* Save PDF opens a file chooser (issue 19); choosing a file writes the
+   * statement there and says so beside the button. */
   char pdf[600];
   snprintf(pdf, sizeof pdf, "%s/statement.pdf", f->s->dir);
-  type_text(find_widget(win, GTK_TYPE_ENTRY, "PDF file"), pdf);
   dtest_click(win, "Save PDF");
-  assert_true(dtest_wait_says(f, win, "Statement note", "Saved the statement"));
+  GtkWidget *chooser = NULL;
+  for (int i = 0; i < 80 && !(chooser = file_chooser()); i++)
+    spin_ms(100);
+  assert_non_null(chooser);
+  /* The person picks the folder and types the name. */
+  GFile *gf = g_file_new_for_path(f->s->dir);
+  assert_true(
+      gtk_file_chooser_set_current_folder(GTK_FILE_CHOOSER(chooser), gf, NULL));
+  g_object_unref(gf);
+  gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(chooser), "statement.pdf");
+  gtk_dialog_response(GTK_DIALOG(chooser), GTK_RESPONSE_ACCEPT);
+  assert_true(dtest_wait_says(f, win, "Statement PDF result",
+                              "Saved the statement for"));
+  GtkWidget *result = find_widget(win, GTK_TYPE_LABEL, "Statement PDF result");
+  printf("beside Save PDF: %s\n", gtk_label_get_text(GTK_LABEL(result)));
+  assert_non_null(strstr(gtk_label_get_text(GTK_LABEL(result)),
+                         "as statement.pdf"));
   FILE *fp = fopen(pdf, "rb");
   assert_non_null(fp);
   char head[5] = {0};
@@ -181,12 +221,14 @@ static void test_statement(void **state) {
 
   /* The month before: nothing happened then. */
   dtest_click(win, "Previous month");
-  char want[64];
-  snprintf(want, sizeof want, "%s: held £0.00 at the start", prev);
+  char want[64], words[24];
+  month_words(prev, words, sizeof words);
+  snprintf(want, sizeof want, "%s: held £0.00 at the start", words);
   assert_true(dtest_wait_says(f, win, "Statement summary", want));
   assert_true(dtest_says(win, "Statement summary", "Received £0.00"));
   dtest_click(win, "Next month");
-  snprintf(want, sizeof want, "%s: held £0.00", month);
+  month_words(month, words, sizeof words);
+  snprintf(want, sizeof want, "%s: held £0.00", words);
   assert_true(dtest_wait_says(f, win, "Statement summary", want));
   assert_true(
       dtest_wait_says(f, win, "Statement summary", "distributed £11,000.01"));

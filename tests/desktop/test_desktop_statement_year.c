@@ -129,30 +129,48 @@ static void pcn(const char *cfg, const char *args) {
   if (system(cmd) != 0) fail_msg("'pcn %s' failed", args);
 }
 
-/* The Statement page's table as it is in the window: a line per grid
- * row, its cells' text joined by tabs. */
+/* The Statement page's table as it is in the window: a line per row of
+ * figures, who (the ODS code, or Network) and the stream the row's name
+ * line is about, then the figures under it, joined by tabs. */
 static void save_grid(GtkWidget *grid, const char *path) {
-  enum { MAXR = 256, MAXC = 12 };
+  enum { MAXR = 512, MAXC = 12 };
   const char *(*cell)[MAXC] = calloc(MAXR, sizeof *cell);
-  int rows = 0, cols = 0;
+  GtkWidget **line = calloc(MAXR, sizeof *line);
+  int rows = 0;
   for (GtkWidget *c = gtk_widget_get_first_child(grid); c;
        c = gtk_widget_get_next_sibling(c)) {
     int x, y, w, h;
     gtk_grid_query_child(GTK_GRID(grid), c, &x, &y, &w, &h);
     if (!GTK_IS_LABEL(c) || x >= MAXC || y >= MAXR) continue;
+    if (g_object_get_data(G_OBJECT(c), "statement-who")) line[y] = c;
     cell[y][x] = gtk_label_get_text(GTK_LABEL(c));
     if (y + 1 > rows) rows = y + 1;
-    if (x + 1 > cols) cols = x + 1;
   }
   FILE *out = fopen(path, "w");
   assert_non_null(out);
-  for (int y = 0; y < rows; y++) {
-    for (int x = 0; x < cols; x++)
-      fprintf(out, "%s%s", x ? "\t" : "", cell[y][x] ? cell[y][x] : "");
+  for (int y = 0; y + 1 < rows; y++) {
+    if (!line[y]) continue;
+    fprintf(
+        out, "%s\t%s",
+        (const char *)g_object_get_data(G_OBJECT(line[y]), "statement-who"),
+        (const char *)g_object_get_data(G_OBJECT(line[y]), "statement-stream"));
+    for (int x = 0; x < MAXC; x++)
+      if (cell[y + 1][x]) fprintf(out, "\t%s", cell[y + 1][x]);
     fputc('\n', out);
   }
   fclose(out);
+  free(line);
   free(cell);
+}
+
+/* "YYYY-MM" as people read it: "December 2026" (what the page's summary
+ * starts with). */
+static void month_words(const char *ym, char *out, size_t n) {
+  static const char *const names[] = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  int m = atoi(ym + 5);
+  snprintf(out, n, "%s %.4s", m >= 1 && m <= 12 ? names[m - 1] : "?", ym);
 }
 
 /* Shows month on the page (typed into its month entry, as a practice
@@ -162,8 +180,9 @@ static void show_month(fixture *f, GtkWidget *win, const char *month) {
   assert_non_null(e);
   type_text(e, month);
   g_signal_emit_by_name(e, "activate"); /* Enter */
-  char want[32];
-  snprintf(want, sizeof want, "%s: held ", month);
+  char want[48], words[24];
+  month_words(month, words, sizeof words);
+  snprintf(want, sizeof want, "%s: held ", words);
   if (!dtest_wait_says(f, win, "Statement summary", want))
     fail_msg(
         "the page never showed %s: it says \"%s\" (%s)", month,
