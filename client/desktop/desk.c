@@ -859,6 +859,7 @@ void pcn_desk_free(pcn_desk *d) {
   /* The pages are gone: their calls still outstanding are dropped, not
    * answered into freed pages. */
   if (d->cl) pcn_client_discard(d->cl);
+  join_shutdown(d);
   /* Let the client's handles close, then the loop. A name lookup still on
    * libuv's threadpool keeps the loop alive until it returns, which on a
    * busy machine takes longer than a hundred quick turns did (the loop

@@ -230,6 +230,9 @@ void desk_notice(pcn_desk *d, const Pcn__Event *ev, const char *id,
 
 /* join.c: the first-run page (join with a code, or log in again). */
 GtkWidget *join_view_new(pcn_desk *d);
+/* Closes the join page's connections still open or waiting to close
+ * (pcn_desk_free, before its loop is drained). */
+void join_shutdown(pcn_desk *d);
 /* desk.c: d->cfg now holds a session; show the network and connect. */
 void desk_joined(pcn_desk *d);
 

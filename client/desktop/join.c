@@ -29,17 +29,42 @@ typedef struct join_page {
 } join_page;
 
 static join_page page; /* one first-run page per process is plenty */
+/* Attempts that have ended and wait for close_later: the window may be
+ * freed first (a test, or a quick quit), and then join_shutdown closes
+ * them while their loop still runs, instead of an idle closing them on a
+ * loop already gone. */
+static GSList *ending;
 
 static void note(const char *text) {
   gtk_label_set_text(GTK_LABEL(page.note), text);
 }
 
-static gboolean close_later(gpointer ud) {
-  joiner *j = ud;
-  pcn_client_close(j->cl);
+/* Discarded: its calls still waiting are dropped, not answered into j. */
+static void close_now(joiner *j) {
+  pcn_client_discard(j->cl);
   OPENSSL_cleanse(j->password, sizeof j->password);
   g_free(j);
+}
+
+static gboolean close_later(gpointer ud) {
+  ending = g_slist_remove(ending, ud);
+  close_now(ud);
   return G_SOURCE_REMOVE;
+}
+
+void join_shutdown(pcn_desk *d) {
+  (void)d;
+  while (ending) {
+    joiner *j = ending->data;
+    g_idle_remove_by_data(j);
+    ending = g_slist_remove(ending, j);
+    close_now(j);
+  }
+  if (page.busy) {
+    joiner *j = page.busy;
+    page.busy = NULL;
+    close_now(j);
+  }
 }
 
 /* Ends an attempt (from inside the client's callbacks, so later). */
@@ -47,6 +72,7 @@ static void finish(joiner *j) {
   page.busy = NULL;
   gtk_widget_set_sensitive(page.join, TRUE);
   gtk_widget_set_sensitive(page.login, TRUE);
+  ending = g_slist_prepend(ending, j);
   g_idle_add(close_later, j);
 }
 
