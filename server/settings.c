@@ -2,7 +2,9 @@
  * an ask gives (working days), when reminders go out, the network's
  * corrections to the bank holidays of England and Wales, the nominated
  * payee (the practice that receives the network's money and pays it out)
- * and the day of the month the ARRS claim for the month before is due.
+ * the day of the month the ARRS claim for the month before is due, and
+ * whether the desktop offers staff the Funding plan and ARRS headroom pages
+ * (issue 19: what the window shows, not who may read the reports).
  *
  * Record: meta "settings" -> pcn.NetworkSettings. Absent until first
  * changed; readers get the defaults (settings_load). Every change is one
@@ -195,6 +197,9 @@ static int update_apply(wtx *w, wjob *job) {
   if (r->has_claim_day_case ==
       PCN__SETTINGS_UPDATE__HAS_CLAIM_DAY_ARRS_CLAIM_DAY)
     s->arrs_claim_day = r->arrs_claim_day;
+  if (r->has_staff_see_funding_case ==
+      PCN__SETTINGS_UPDATE__HAS_STAFF_SEE_FUNDING_STAFF_SEE_FUNDING)
+    s->staff_see_funding = r->staff_see_funding;
   return save_emit(w, job, s);
 }
 

@@ -48,6 +48,11 @@ static int print_settings(cli_ctx *c, const Pcn__NetworkSettings *s) {
          s->payee[0] ? s->payee : "not recorded (pcn network set --payee ODS)");
   cli_kv("ARRS claim due:", "day %u of the next month",
          s->arrs_claim_day ? s->arrs_claim_day : 10);
+  cli_kv("staff see funding:", "%s",
+         s->staff_see_funding
+             ? "yes (the desktop offers staff the Funding plan and ARRS "
+               "headroom)"
+             : "no (the desktop offers those pages to managers only)");
   cli_kv("holidays added:", "%zu", s->n_holidays_added);
   for (size_t i = 0; i < s->n_holidays_added; i++)
     printf("  %s\n", s->holidays_added[i]);
@@ -134,9 +139,18 @@ static int set_run(cli_ctx *c) {
     u.has_claim_day_case = PCN__SETTINGS_UPDATE__HAS_CLAIM_DAY_ARRS_CLAIM_DAY;
     u.arrs_claim_day = (uint32_t)n;
   }
+  if (cli_has(c, "staff-see-funding")) {
+    const char *v = cli_opt_val(c, "staff-see-funding");
+    if (strcmp(v, "yes") && strcmp(v, "no"))
+      return cli_usage(c, "--staff-see-funding takes yes or no.");
+    u.has_staff_see_funding_case =
+        PCN__SETTINGS_UPDATE__HAS_STAFF_SEE_FUNDING_STAFF_SEE_FUNDING;
+    u.staff_see_funding = !strcmp(v, "yes");
+  }
   if (!u.has_min_notice_case && !u.set_reminder_days && !u.has_payee_case &&
-      !u.has_claim_day_case)
-    return cli_usage(c, "give --notice, --reminders, --payee or --claim-day.");
+      !u.has_claim_day_case && !u.has_staff_see_funding_case)
+    return cli_usage(c, "give --notice, --reminders, --payee, --claim-day or "
+                        "--staff-see-funding.");
   int rc = cli_connect(c, 1);
   if (rc) return rc;
   Pcn__Request req = PCN__REQUEST__INIT;
@@ -252,16 +266,19 @@ const cli_cmd network_cmds[] = {
      "set",
      NULL,
      0,
-     "change the notice, reminders, payee or ARRS claim day (PCN manager)",
+     "change the notice, reminders, payee, ARRS claim day or what staff "
+     "see (PCN manager)",
      "pcn network set --notice 10 --reminders 3,1 --payee F84001",
      {{"notice", "DAYS", "working days an ask must give, else it is urgent"},
-      {"reminders", "D,D",
-       "working days before a due date to remind, or none"},
+      {"reminders", "D,D", "working days before a due date to remind, or none"},
       {"payee", "ODS",
        "the nominated payee: the practice paid for the network (none: "
        "not recorded)"},
       {"claim-day", "DAY",
-       "the day of the month the last month's ARRS claim is due (1-28)"}},
+       "the day of the month the last month's ARRS claim is due (1-28)"},
+      {"staff-see-funding", "yes|no",
+       "whether the desktop offers staff and clinicians the Funding plan and "
+       "ARRS headroom (default no)"}},
      set_run},
     {"network",
      "holidays",

@@ -16,6 +16,7 @@
 
 #include "deskpriv.h"
 #include "money.h"
+#include "network.h"
 #include "words.h"
 
 typedef struct desk_headroom desk_headroom;
@@ -495,7 +496,7 @@ void headroom_free(pcn_desk *d) {
 /* ------------------------------------------------------------ registry */
 
 static int headroom_shown(pcn_desk *d) {
-  return !desk_role_is_staff(d);
+  return !desk_role_is_staff(d) || desk_staff_see_funding(d);
 }
 
 /* Not staff: ARRS claims and headroom are the managers' work. */

@@ -6,6 +6,10 @@
  * Holiday names and rule days come from common/workdays.c, the same code
  * the server judges notice with; the settings record adds the network's
  * corrections. A settings event from the feed refreshes the page.
+ *
+ * Issue 19: the PCN manager also says here whether staff and clinicians
+ * are offered the Funding plan and ARRS headroom pages (network.h tells
+ * those pages; the sidebar follows the next settings event).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +17,14 @@
 
 #include "clock.h"
 #include "deskpriv.h"
+#include "network.h"
 #include "validate.h"
 #include "workdays.h"
 
 struct desk_network {
   pcn_desk *d;
-  GtkWidget *notice, *reminders, *save, *note, *holidays, *add_date, *add_go,
-      *status;
+  GtkWidget *notice, *reminders, *staff_funding, *save, *note, *holidays,
+      *add_date, *add_go, *status;
   Pcn__NetworkSettings *s; /* the last settings seen (a copy we own) */
 };
 
@@ -115,9 +120,12 @@ static void show_settings(struct desk_network *n) {
                             s->reminder_days[i]);
     gtk_editable_set_text(GTK_EDITABLE(n->reminders), rem);
   }
+  gtk_check_button_set_active(GTK_CHECK_BUTTON(n->staff_funding),
+                              s && s->staff_see_funding);
   int mgr = is_manager(n->d);
   gtk_widget_set_sensitive(n->notice, mgr);
   gtk_widget_set_sensitive(n->reminders, mgr);
+  gtk_widget_set_sensitive(n->staff_funding, mgr);
   gtk_widget_set_visible(n->save, mgr);
   gtk_widget_set_visible(n->add_date, mgr);
   gtk_widget_set_visible(n->add_go, mgr);
@@ -196,6 +204,10 @@ static void on_save(GtkButton *b, gpointer ud) {
   u.set_reminder_days = 1;
   u.n_reminder_days = k;
   u.reminder_days = days;
+  u.has_staff_see_funding_case =
+      PCN__SETTINGS_UPDATE__HAS_STAFF_SEE_FUNDING_STAFF_SEE_FUNDING;
+  u.staff_see_funding =
+      gtk_check_button_get_active(GTK_CHECK_BUTTON(n->staff_funding));
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_SETTINGS_UPDATE;
   req.settings_update = &u;
@@ -237,6 +249,23 @@ GtkWidget *network_view_new(pcn_desk *d) {
   n->reminders = desk_entry("Reminders", "3, 1", 0);
   desk_field(grid, 1, "_Reminders (working days before due)", n->reminders);
   gtk_box_append(GTK_BOX(box), grid);
+  /* Issue 19: a label that wraps, so a narrow window keeps it whole. */
+  n->staff_funding = gtk_check_button_new();
+  GtkWidget *sfl = gtk_label_new_with_mnemonic(
+      "_Staff and clinicians see the Funding plan and ARRS headroom");
+  gtk_label_set_wrap(GTK_LABEL(sfl), TRUE);
+  gtk_label_set_xalign(GTK_LABEL(sfl), 0);
+  gtk_label_set_mnemonic_widget(GTK_LABEL(sfl), n->staff_funding);
+  gtk_check_button_set_child(GTK_CHECK_BUTTON(n->staff_funding), sfl);
+  gtk_widget_set_name(n->staff_funding, "Staff see funding");
+  gtk_accessible_update_property(
+      GTK_ACCESSIBLE(n->staff_funding), GTK_ACCESSIBLE_PROPERTY_LABEL,
+      "Staff and clinicians see the Funding plan and ARRS headroom", -1);
+  gtk_widget_set_tooltip_text(
+      n->staff_funding,
+      "Only what the desktop offers them: the server lets every member read "
+      "these reports.");
+  gtk_box_append(GTK_BOX(box), n->staff_funding);
   n->note = gtk_label_new("");
   gtk_label_set_xalign(GTK_LABEL(n->note), 0);
   gtk_label_set_wrap(GTK_LABEL(n->note), TRUE);
@@ -301,6 +330,10 @@ void network_free(pcn_desk *d) {
   if (d->network->s) pcn__network_settings__free_unpacked(d->network->s, NULL);
   g_free(d->network);
   d->network = NULL;
+}
+
+int desk_staff_see_funding(pcn_desk *d) {
+  return d->network && d->network->s && d->network->s->staff_see_funding;
 }
 
 /* For the GUI tests. */

@@ -96,12 +96,14 @@ static void words_of_member(pcn_desk *d, PcnRecordRow *n);
 static void refresh_members(pcn_desk *d);
 
 static void put_practice(pcn_desk *d, const Pcn__Practice *p) {
+  /* By name; the ODS code in the tooltip (issue 19). */
   PcnRecordRow *n = row_new(
-      p->ods, g_strdup_printf("%s  %s", p->ods, p->name),
+      p->ods, g_strdup(p->name),
       g_strdup_printf("%u registered patients%s%s", p->list_size,
                       p->list_size_from[0] ? " from " : "", p->list_size_from),
       0);
   n->name = g_strdup(p->name);
+  n->tip = g_strdup_printf("%s, ODS code %s", p->name, p->ods);
   upsert_row(d->practices, n);
   refresh_members(d); /* their rows name the practice */
 }
@@ -285,6 +287,10 @@ static void row_setup(GtkSignalListItemFactory *f, GtkListItem *item,
   GtkWidget *t = gtk_label_new(NULL), *s = gtk_label_new(NULL);
   gtk_label_set_xalign(GTK_LABEL(t), 0);
   gtk_label_set_xalign(GTK_LABEL(s), 0);
+  /* A long name ends in an ellipsis rather than widening the window (issue
+   * 19); the row's tooltip has it whole. */
+  gtk_label_set_ellipsize(GTK_LABEL(t), PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize(GTK_LABEL(s), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class(s, "dim-label");
   gtk_box_append(GTK_BOX(box), t);
   gtk_box_append(GTK_BOX(box), s);
@@ -706,6 +712,7 @@ static GtkWidget *bar_with(GtkWidget *note, GtkWidget *b1, GtkWidget *b2,
   GtkWidget *bar = desk_bar();
   gtk_widget_set_hexpand(note, TRUE);
   gtk_label_set_xalign(GTK_LABEL(note), 0);
+  gtk_label_set_ellipsize(GTK_LABEL(note), PANGO_ELLIPSIZE_END);
   gtk_box_append(GTK_BOX(bar), note);
   if (b3) gtk_box_append(GTK_BOX(bar), b3);
   if (b2) gtk_box_append(GTK_BOX(bar), b2);
@@ -720,6 +727,15 @@ static void on_add_practice_map(GtkWidget *w, gpointer ud) {
                   "Add a practice to the network");
 }
 
+static void on_practices_changed(GListModel *m, guint pos, guint removed,
+                                 guint added, gpointer stack) {
+  (void)pos;
+  (void)removed;
+  (void)added;
+  gtk_stack_set_visible_child_name(
+      stack, g_list_model_get_n_items(m) ? "list" : "empty");
+}
+
 GtkWidget *practices_view_new(pcn_desk *d) {
   d->practices = g_list_store_new(PCN_TYPE_RECORD_ROW);
   GtkWidget *add = gtk_button_new_with_mnemonic("_Add practice");
@@ -730,7 +746,24 @@ GtkWidget *practices_view_new(pcn_desk *d) {
   gtk_box_append(
       GTK_BOX(box),
       bar_with(gtk_label_new("The network's practices"), add, NULL, NULL));
-  gtk_box_append(GTK_BOX(box), list_of(d->practices, "Practices", NULL));
+  /* No practices yet: what to do next, in place of the empty list. */
+  GtkWidget *stack = gtk_stack_new();
+  gtk_widget_set_vexpand(stack, TRUE);
+  AdwStatusPage *e = ADW_STATUS_PAGE(adw_status_page_new());
+  adw_status_page_set_icon_name(e, "x-office-address-book-symbolic");
+  adw_status_page_set_title(e, "No practices yet");
+  adw_status_page_set_description(
+      e, "The PCN manager adds each practice of the network with Add "
+         "practice: its ODS code, name and list size. They show here for "
+         "everyone.");
+  gtk_widget_set_name(GTK_WIDGET(e), "No practices");
+  gtk_stack_add_named(GTK_STACK(stack), GTK_WIDGET(e), "empty");
+  gtk_stack_add_named(GTK_STACK(stack),
+                      list_of(d->practices, "Practices", NULL), "list");
+  g_signal_connect_object(d->practices, "items-changed",
+                          G_CALLBACK(on_practices_changed), stack, 0);
+  on_practices_changed(G_LIST_MODEL(d->practices), 0, 0, 0, stack);
+  gtk_box_append(GTK_BOX(box), stack);
   return box;
 }
 

@@ -18,6 +18,7 @@
 
 #include "deskpriv.h"
 #include "money.h"
+#include "network.h"
 #include "validate.h"
 
 #define YEAR_MIN 2000
@@ -604,7 +605,7 @@ void plan_free(pcn_desk *d) {
 /* ------------------------------------------------------------ registry */
 
 static int plan_shown(pcn_desk *d) {
-  return !desk_role_is_staff(d);
+  return !desk_role_is_staff(d) || desk_staff_see_funding(d);
 }
 
 /* Not staff: budgets are the managers' and the clinical director's work. */

@@ -12,6 +12,11 @@
  * PCN manager and practice managers record leave (the server decides for
  * whose staff). Staff events from the feed reload what they touch, once
  * per main-loop turn.
+ *
+ * Issue 19: practices by name (their codes in tooltips), dates in words,
+ * leave typed as people write dates, cancelling leave asks first naming
+ * the person and the days, and every label holding data wraps or
+ * ellipsizes, so a long practice or person's name never widens the window.
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +27,7 @@
 #include "report_pb.h"
 #include "shell.h"
 #include "validate.h"
+#include "words.h"
 #include "workdays.h"
 
 #define SESSIONS 10
@@ -33,8 +39,8 @@ static const char *const session_names[SESSIONS] = {
 struct desk_staff {
   pcn_desk *d;
   GtkWidget *reg, *week_label, *grid, *leave_list, *leave_box, *leave_who,
-      *leave_from, *leave_to, *leave_part, *leave_go, *eq_from, *eq_to,
-      *eq_grid, *eq_chart, *eq_chart_loc, *status;
+      *leave_from, *leave_to, *leave_part, *leave_go, *leave_error, *eq_from,
+      *eq_to, *eq_grid, *eq_chart, *eq_chart_loc, *status;
   pcn_equity *eq; /* the chart's figures, from the last report */
   int32_t monday;
   Pcn__StaffPage *page; /* own copies, or NULL */
@@ -74,10 +80,51 @@ static GtkWidget *cell_label(const char *text, int bold) {
   return l;
 }
 
+/* A label of data that wraps to the page's width (long names break
+ * between words, or inside one too long for the line). */
+static GtkWidget *wrap_label(const char *text) {
+  GtkWidget *l = cell_label(text, 0);
+  gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+  gtk_label_set_wrap_mode(GTK_LABEL(l), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_set_hexpand(l, TRUE);
+  return l;
+}
+
+/* A grid cell holding a name: at most chars wide, with an ellipsis, the
+ * whole name (and tip, such as a practice's code) in the tooltip. */
+static GtkWidget *name_cell(const char *text, int chars, const char *tip) {
+  GtkWidget *l = cell_label(text, 0);
+  gtk_label_set_ellipsize(GTK_LABEL(l), PANGO_ELLIPSIZE_END);
+  /* As wide as chars even at the minimum: the grids scroll sideways in
+   * their own pane, which gives them their minimum width. */
+  gtk_label_set_max_width_chars(GTK_LABEL(l), chars);
+  gtk_label_set_width_chars(GTK_LABEL(l),
+                            MIN(chars, (int)g_utf8_strlen(text, -1)));
+  char *t =
+      tip && tip[0] ? g_strdup_printf("%s (%s)", text, tip) : g_strdup(text);
+  gtk_widget_set_tooltip_text(l, t);
+  g_free(t);
+  return l;
+}
+
 static void name_it(GtkWidget *w, const char *name) {
   gtk_widget_set_name(w, name);
   gtk_accessible_update_property(GTK_ACCESSIBLE(w),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+/* An empty list's row: a compact AdwStatusPage with what comes next. It
+ * scrolls its content itself, so a list row would give it too little
+ * height to show the description: it asks for enough. */
+static GtkWidget *empty_state(const char *name, const char *title,
+                              const char *next) {
+  AdwStatusPage *e = ADW_STATUS_PAGE(adw_status_page_new());
+  adw_status_page_set_title(e, title);
+  adw_status_page_set_description(e, next);
+  gtk_widget_add_css_class(GTK_WIDGET(e), "compact");
+  gtk_widget_set_size_request(GTK_WIDGET(e), -1, 140);
+  name_it(GTK_WIDGET(e), name);
+  return GTK_WIDGET(e);
 }
 
 static int is_manager(pcn_desk *d) {
@@ -108,29 +155,41 @@ static void draw_register(struct desk_staff *t) {
   if (!p) return;
   for (size_t i = 0; i < p->n_staff; i++) {
     const Pcn__StaffMember *m = p->staff[i];
-    char cost[PCN_PENCE_BUF];
+    char cost[PCN_PENCE_BUF], ended[24], from[24];
+    desk_date_words(m->ended, ended, sizeof ended, DESK_DATE_YEAR);
     GString *text = g_string_new(NULL);
     g_string_printf(text, "%s — %s, employed by %s, %u.%02u WTE, %s a year%s%s",
-                    m->name, m->role, m->practice, m->wte / 100, m->wte % 100,
+                    m->name, m->role, desk_practice_words(t->d, m->practice),
+                    m->wte / 100, m->wte % 100,
                     pcn_pence_format(m->annual_cost, 1, cost),
-                    m->ended[0] ? ", ended " : "", m->ended);
+                    m->ended[0] ? ", ended " : "", ended);
     /* The terms' history, when they have changed (issue 20). */
     for (size_t k = 0; k < m->n_terms; k++) {
       const Pcn__StaffTerms *x = m->terms[k];
+      desk_date_words(x->from, from, sizeof from, DESK_DATE_YEAR);
       g_string_append_printf(
           text, "%s%s%s %u.%02u WTE, %s a year",
-          k ? "; " : "; terms: ", x->from[0] ? "from " : "at the start",
-          x->from, x->wte / 100, x->wte % 100,
+          k ? "; " : "; terms: ", x->from[0] ? "from " : "at the start", from,
+          x->wte / 100, x->wte % 100,
           pcn_pence_format(x->annual_cost, 1, cost));
     }
-    GtkWidget *l = cell_label(text->str, 0);
+    GtkWidget *l = wrap_label(text->str);
+    gtk_widget_set_tooltip_text(l, m->practice);
     g_string_free(text, TRUE);
     if (m->ended[0]) gtk_widget_add_css_class(l, "dim-label");
     gtk_list_box_append(GTK_LIST_BOX(t->reg), l);
   }
   if (!p->n_staff)
-    gtk_list_box_append(GTK_LIST_BOX(t->reg),
-                        cell_label("Nobody in the register yet.", 0));
+    gtk_list_box_append(
+        GTK_LIST_BOX(t->reg),
+        empty_state("Register empty", "Nobody in the register yet",
+                    is_manager(t->d)
+                        ? "Add the people the network employs with its funds "
+                          "(pcn staff add on the command line); they show "
+                          "here for every practice."
+                        : "The PCN manager adds the people the network "
+                          "employs with its funds; they show here when "
+                          "added."));
   /* The leave form's people: those still employed. */
   g_free(t->who_ids);
   t->who_ids = g_new0(uint64_t, p->n_staff + 1);
@@ -171,7 +230,9 @@ static void on_cancel_leave(GtkButton *b, gpointer ud);
 static void draw_rota(struct desk_staff *t) {
   char week[11], text[80];
   pcn_date_format(t->monday, week);
-  snprintf(text, sizeof text, "Week of %s", week);
+  char words[24];
+  desk_date_words(week, words, sizeof words, DESK_DATE_WEEKDAY);
+  snprintf(text, sizeof text, "Week of %s", words);
   gtk_label_set_text(GTK_LABEL(t->week_label), text);
   t->filling = 1;
   clear(t->grid);
@@ -187,7 +248,7 @@ static void draw_rota(struct desk_staff *t) {
     opts[i + 1] = t->practices->practices[i]->ods;
   for (size_t i = 0; r && i < r->n_rows; i++) {
     const Pcn__StaffRotaWeek *row = r->rows[i];
-    gtk_grid_attach(GTK_GRID(t->grid), cell_label(row->staff_name, 0), 0,
+    gtk_grid_attach(GTK_GRID(t->grid), name_cell(row->staff_name, 20, NULL), 0,
                     (int)i + 1, 1, 1);
     for (int s = 0; s < SESSIONS && (size_t)s < row->n_sessions; s++) {
       char day[11];
@@ -212,9 +273,10 @@ static void draw_rota(struct desk_staff *t) {
         g_signal_connect(w, "notify::selected", G_CALLBACK(on_cell), t->d);
         if (off) gtk_widget_add_css_class(w, "dim-label");
       } else {
-        char cell[40];
-        snprintf(cell, sizeof cell, "%s", off ? "leave" : at[0] ? at : "-");
-        w = cell_label(cell, 0);
+        w = name_cell(off     ? "leave"
+                      : at[0] ? desk_practice_words(t->d, at)
+                              : "-",
+                      12, off ? NULL : at);
         if (off) gtk_widget_add_css_class(w, "dim-label");
       }
       gtk_grid_attach(GTK_GRID(t->grid), w, s + 1, (int)i + 1, 1, 1);
@@ -230,17 +292,19 @@ static void draw_rota(struct desk_staff *t) {
   clear(t->leave_list);
   for (size_t i = 0; r && i < r->n_leave; i++) {
     const Pcn__StaffLeave *l = r->leave[i];
-    char line[400];
+    char line[600], from[24], to[24];
+    desk_date_words(l->from, from, sizeof from, DESK_DATE_WEEKDAY);
+    desk_date_words(l->to, to, sizeof to, DESK_DATE_WEEKDAY);
     snprintf(line, sizeof line, "%s (%s): %s to %s, %s%s%s", l->staff_name,
-             l->practice, l->from, l->to,
+             desk_practice_words(t->d, l->practice), from, to,
              l->part == PCN__STAFF_LEAVE_PART__LEAVE_MORNINGS ? "mornings"
              : l->part == PCN__STAFF_LEAVE_PART__LEAVE_AFTERNOONS
                  ? "afternoons"
                  : "whole days",
              l->note[0] ? " — " : "", l->note);
     GtkWidget *rowbox = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
-    GtkWidget *l1 = cell_label(line, 0);
-    gtk_widget_set_hexpand(l1, TRUE);
+    GtkWidget *l1 = wrap_label(line);
+    gtk_widget_set_tooltip_text(l1, l->practice);
     gtk_box_append(GTK_BOX(rowbox), l1);
     if (may_record_leave(t->d) &&
         (is_manager(t->d) || !strcmp(l->practice, t->d->practice))) {
@@ -250,14 +314,26 @@ static void draw_rota(struct desk_staff *t) {
       GtkWidget *b = gtk_button_new_with_label("Cancel leave");
       name_it(b, name);
       g_object_set_data(G_OBJECT(b), "leave", GSIZE_TO_POINTER((gsize)l->id));
+      /* What the confirmation names: the person and the days. */
+      g_object_set_data_full(
+          G_OBJECT(b), "what",
+          g_strdup_printf("%s's leave, %s to %s", l->staff_name, from, to),
+          g_free);
+      gtk_widget_set_valign(b, GTK_ALIGN_CENTER);
       g_signal_connect(b, "clicked", G_CALLBACK(on_cancel_leave), t);
       gtk_box_append(GTK_BOX(rowbox), b);
     }
     gtk_list_box_append(GTK_LIST_BOX(t->leave_list), rowbox);
   }
   if (r && !r->n_leave)
-    gtk_list_box_append(GTK_LIST_BOX(t->leave_list),
-                        cell_label("No leave this week.", 0));
+    gtk_list_box_append(
+        GTK_LIST_BOX(t->leave_list),
+        empty_state("No leave", "No leave this week",
+                    may_record_leave(t->d)
+                        ? "Record leave below: whose it is, the first and "
+                          "last days and which part of them."
+                        : "Leave the managers record shows here, and in the "
+                          "rota."));
 }
 
 /* One row of the equity grid: a practice (code and name) or a locality
@@ -279,7 +355,11 @@ static void equity_row(struct desk_staff *t, int y, const char *key,
   pcn_pence_format(w->distributed, 1, paid);
   const char *cells[] = {key, name, s, sa, paid, sm, l, sb, c, md};
   for (int k = 0; k < 10; k++)
-    gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(cells[k], 0), k, y, 1, 1);
+    gtk_grid_attach(GTK_GRID(t->eq_grid),
+                    k == 1   ? name_cell(name, 12, key)
+                    : k == 0 ? name_cell(key, 12, NULL)
+                             : cell_label(cells[k], 0),
+                    k, y, 1, 1);
 }
 
 /* The table (practices, then localities when there are two or more) and
@@ -307,21 +387,25 @@ static void draw_equity(struct desk_staff *t, const Pcn__StaffEquityReport *q) {
            "%u sessions delivered of %u on the rota (%u lost to leave); %s "
            "paid to practices.",
            q->sessions_delivered, q->sessions_rota, q->sessions_leave, paid);
-  gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(total, 0), 0, y++, 10, 1);
+  gtk_grid_attach(GTK_GRID(t->eq_grid), wrap_label(total), 0, y++, 10, 1);
   /* Which figures: the day they were read as at, each practice's date. */
   if (q->figures_as_at[0]) {
     GString *g = g_string_new(NULL);
+    char asat[24];
+    desk_date_words(q->figures_as_at, asat, sizeof asat, DESK_DATE_YEAR);
     g_string_printf(g,
                     "List sizes and localities are the figures in force on "
                     "%s, the period's last day:",
-                    q->figures_as_at);
+                    asat);
     for (size_t i = 0; i < q->n_rows; i++) {
       const Pcn__StaffEquityRow *w = q->rows[i];
+      char from[24];
+      desk_date_words(w->figures_from, from, sizeof from, DESK_DATE_YEAR);
       g_string_append_printf(g, "%s %s %s%s", i ? "," : "", w->practice,
                              w->figures_from[0] ? "from "
                              : w->list_size     ? "as added"
                                                 : "none recorded",
-                             w->figures_from);
+                             from);
     }
     g_string_append_c(g, '.');
     GtkWidget *l = cell_label(g->str, 0);
@@ -461,13 +545,15 @@ static void load_rota(struct desk_staff *t) {
 
 static void load_equity(struct desk_staff *t) {
   Pcn__StaffEquity e = PCN__STAFF_EQUITY__INIT;
-  e.from = (char *)gtk_editable_get_text(GTK_EDITABLE(t->eq_from));
-  e.to = (char *)gtk_editable_get_text(GTK_EDITABLE(t->eq_to));
-  int32_t a, b;
-  if (pcn_date_parse(e.from, &a) || pcn_date_parse(e.to, &b)) {
-    say(t, "Equity: write the period's first and last days as YYYY-MM-DD.");
+  char from[11], to[11];
+  if (desk_date_entry_get(t->eq_from, from, NULL) ||
+      desk_date_entry_get(t->eq_to, to, NULL)) {
+    say(t, "Equity: write the period's first and last days, such as 7 Dec "
+           "and 11 Dec.");
     return;
   }
+  e.from = from;
+  e.to = to;
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_STAFF_EQUITY;
   req.staff_equity = &e;
@@ -484,20 +570,23 @@ static void on_done(pcn_client *cl, const Pcn__Response *r, void *ud) {
     return;
   }
   char msg[300];
-  if (r->body_case == PCN__RESPONSE__BODY_STAFF_ROTA_WEEK)
+  if (r->body_case == PCN__RESPONSE__BODY_STAFF_ROTA_WEEK) {
     /* The server's warning past the person's WTE (issue 20) is shown in
      * place of the plain confirmation: the rota was saved all the same. */
     snprintf(msg, sizeof msg, "Saved %s's rota from the week of %s.%s%s",
              r->staff_rota_week->staff_name, r->staff_rota_week->week,
              r->staff_rota_week->warning[0] ? " " : "",
              r->staff_rota_week->warning);
-  else if (r->body_case == PCN__RESPONSE__BODY_STAFF_LEAVE)
+  } else if (r->body_case == PCN__RESPONSE__BODY_STAFF_LEAVE) {
+    char from[24], to[24];
+    desk_date_words(r->staff_leave->from, from, sizeof from, DESK_DATE_WEEKDAY);
+    desk_date_words(r->staff_leave->to, to, sizeof to, DESK_DATE_WEEKDAY);
     snprintf(msg, sizeof msg, "%s leave for %s, %s to %s.",
              r->staff_leave->cancelled ? "Cancelled" : "Recorded",
-             r->staff_leave->staff_name, r->staff_leave->from,
-             r->staff_leave->to);
-  else
+             r->staff_leave->staff_name, from, to);
+  } else {
     snprintf(msg, sizeof msg, "Saved.");
+  }
   say(t, msg);
   load_rota(t);
   load_equity(t);
@@ -540,6 +629,43 @@ static void on_week(GtkButton *b, gpointer ud) {
   load_rota(t);
 }
 
+/* The leave form's error under its fields: the field the server (or the
+ * form) names, "from" or "to" or another (the person, the part); NULL
+ * clears it. */
+static void leave_field_error(struct desk_staff *t, const char *field,
+                              const char *text) {
+  GtkWidget *e_from = desk_date_entry_text(t->leave_from);
+  GtkWidget *e_to = desk_date_entry_text(t->leave_to);
+  desk_field_error(e_from, t->leave_error, NULL);
+  desk_field_error(e_to, NULL, NULL);
+  if (!field) return;
+  Pcn__StatusDetails det = PCN__STATUS_DETAILS__INIT;
+  det.field = (char *)field;
+  Pcn__Status st = PCN__STATUS__INIT;
+  st.code = PCN__STATUS_CODE__INVALID_ARGUMENT;
+  st.message = (char *)(text ? text : "");
+  st.details = &det;
+  desk_field_error(!strcmp(field, "from") ? e_from
+                   : !strcmp(field, "to") ? e_to
+                                          : NULL,
+                   t->leave_error, &st);
+}
+
+static void on_leave_done(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  struct desk_staff *t = page_of(ud);
+  if (!t) return;
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    const char *field = r->status->details ? r->status->details->field : "";
+    char words[600];
+    desk_error_words(r->status, words, sizeof words);
+    leave_field_error(t, field[0] ? field : "staff_id", words);
+    return;
+  }
+  desk_date_entry_set(t->leave_from, "");
+  desk_date_entry_set(t->leave_to, "");
+  on_done(cl, r, ud);
+}
+
 static void on_leave_go(GtkButton *b, gpointer ud) {
   (void)b;
   struct desk_staff *t = ud;
@@ -550,31 +676,61 @@ static void on_leave_go(GtkButton *b, gpointer ud) {
   }
   Pcn__StaffLeaveAdd a = PCN__STAFF_LEAVE_ADD__INIT;
   a.staff_id = t->who_ids[who];
-  a.from = (char *)gtk_editable_get_text(GTK_EDITABLE(t->leave_from));
-  a.to = (char *)gtk_editable_get_text(GTK_EDITABLE(t->leave_to));
-  a.note = "";
-  int32_t x;
-  if (pcn_date_parse(a.from, &x) || (a.to[0] && pcn_date_parse(a.to, &x))) {
-    say(t, "Leave: write the first and last days as YYYY-MM-DD (the last "
-           "may be left empty for one day).");
+  char from[11], to[11];
+  const char *why = NULL;
+  leave_field_error(t, NULL, NULL);
+  if (desk_date_entry_get(t->leave_from, from, &why)) {
+    leave_field_error(
+        t, "from", why ? why : "Write the first day of leave, such as 9 Dec.");
     return;
   }
+  if (desk_date_entry_get(t->leave_to, to, &why) < 0) {
+    leave_field_error(t, "to", why);
+    return;
+  }
+  a.from = from;
+  a.to = to;
+  a.note = "";
   a.part = (Pcn__StaffLeavePart)gtk_drop_down_get_selected(
       GTK_DROP_DOWN(t->leave_part));
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_STAFF_LEAVE_ADD;
   req.staff_leave_add = &a;
-  call(t, &req, on_done);
+  call(t, &req, on_leave_done);
 }
 
-static void on_cancel_leave(GtkButton *b, gpointer ud) {
-  struct desk_staff *t = ud;
+/* The confirmation's data: the desk (the page may be gone by the answer)
+ * and the leave's id. */
+typedef struct {
+  pcn_desk *d;
+  uint64_t id;
+} leave_cancel;
+
+static void cancel_leave_now(gpointer ud) {
+  leave_cancel *lc = ud;
+  struct desk_staff *t = lc->d->staff;
+  if (!t) return;
   Pcn__StaffLeaveCancel c = PCN__STAFF_LEAVE_CANCEL__INIT;
-  c.id = (uint64_t)GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(b), "leave"));
+  c.id = lc->id;
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_STAFF_LEAVE_CANCEL;
   req.staff_leave_cancel = &c;
   call(t, &req, on_done);
+}
+
+/* Asks first, naming the person and the days; Cancel changes nothing. */
+static void on_cancel_leave(GtkButton *b, gpointer ud) {
+  struct desk_staff *t = ud;
+  leave_cancel *lc = g_new0(leave_cancel, 1);
+  lc->d = t->d;
+  lc->id = (uint64_t)GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(b), "leave"));
+  const char *what = g_object_get_data(G_OBJECT(b), "what");
+  char *heading = g_strdup_printf("Cancel %s?", what);
+  desk_confirm(GTK_WINDOW(t->d->window), heading,
+               "The sessions count as delivered again in the rota and the "
+               "equity report; the practice is told.",
+               "Cancel leave", TRUE, cancel_leave_now, lc, g_free);
+  g_free(heading);
 }
 
 static void on_eq_go(GtkButton *b, gpointer ud) {
@@ -583,6 +739,36 @@ static void on_eq_go(GtkButton *b, gpointer ud) {
 }
 
 /* ------------------------------------------------------------ the page */
+
+/* A drop-down's items as labels that ellipsize past 28 characters: a long
+ * name does not widen the form (or the window). */
+static void item_setup(GtkSignalListItemFactory *f, GtkListItem *li,
+                       gpointer ud) {
+  (void)f;
+  (void)ud;
+  GtkWidget *l = gtk_label_new("");
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  gtk_label_set_ellipsize(GTK_LABEL(l), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars(GTK_LABEL(l), 28);
+  gtk_list_item_set_child(li, l);
+}
+
+static void item_bind(GtkSignalListItemFactory *f, GtkListItem *li,
+                      gpointer ud) {
+  (void)f;
+  (void)ud;
+  GtkStringObject *o = gtk_list_item_get_item(li);
+  const char *text = o ? gtk_string_object_get_string(o) : "";
+  gtk_label_set_text(GTK_LABEL(gtk_list_item_get_child(li)), text);
+  gtk_widget_set_tooltip_text(gtk_list_item_get_child(li), text);
+}
+
+static GtkListItemFactory *ellipsized_items(void) {
+  GtkListItemFactory *f = gtk_signal_list_item_factory_new();
+  g_signal_connect(f, "setup", G_CALLBACK(item_setup), NULL);
+  g_signal_connect(f, "bind", G_CALLBACK(item_bind), NULL);
+  return f;
+}
 
 static GtkWidget *heading(const char *text) {
   GtkWidget *h = gtk_label_new(text);
@@ -650,22 +836,40 @@ GtkWidget *staff_view_new(pcn_desk *d) {
                                   GTK_SELECTION_NONE);
   name_it(t->leave_list, "Leave this week");
   gtk_box_append(GTK_BOX(box), t->leave_list);
-  t->leave_box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
+  /* Two rows, so that the form fits a narrow window: who and which part
+   * of the days, then the days (typed as people write them) and Record;
+   * the error under them. */
+  t->leave_box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *lrow1 = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *lrow2 = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
   t->leave_who = gtk_drop_down_new(NULL, NULL);
+  GtkListItemFactory *items = ellipsized_items();
+  gtk_drop_down_set_factory(GTK_DROP_DOWN(t->leave_who), items);
+  g_object_unref(items);
   name_it(t->leave_who, "Leave for");
-  t->leave_from = desk_entry("Leave from", "first day YYYY-MM-DD", 0);
-  t->leave_to = desk_entry("Leave to", "last day (or empty)", 0);
+  t->leave_from = desk_date_entry_new("Leave from");
+  t->leave_to = desk_date_entry_new("Leave to");
+  gtk_entry_set_placeholder_text(GTK_ENTRY(desk_date_entry_text(t->leave_to)),
+                                 "last day (empty: one day)");
   static const char *const parts[] = {"Whole days", "Mornings", "Afternoons",
                                       NULL};
   t->leave_part = gtk_drop_down_new_from_strings(parts);
   name_it(t->leave_part, "Leave part");
   t->leave_go =
       button("_Record leave", "Record leave", G_CALLBACK(on_leave_go), t);
-  gtk_box_append(GTK_BOX(t->leave_box), t->leave_who);
-  gtk_box_append(GTK_BOX(t->leave_box), t->leave_from);
-  gtk_box_append(GTK_BOX(t->leave_box), t->leave_to);
-  gtk_box_append(GTK_BOX(t->leave_box), t->leave_part);
-  gtk_box_append(GTK_BOX(t->leave_box), t->leave_go);
+  gtk_box_append(GTK_BOX(lrow1), t->leave_who);
+  gtk_box_append(GTK_BOX(lrow1), t->leave_part);
+  gtk_box_append(GTK_BOX(lrow2), t->leave_from);
+  gtk_box_append(GTK_BOX(lrow2), t->leave_to);
+  gtk_box_append(GTK_BOX(lrow2), t->leave_go);
+  t->leave_error = gtk_label_new("");
+  gtk_label_set_xalign(GTK_LABEL(t->leave_error), 0);
+  gtk_label_set_wrap(GTK_LABEL(t->leave_error), TRUE);
+  gtk_widget_set_name(t->leave_error, "Leave error");
+  gtk_widget_set_visible(t->leave_error, FALSE);
+  gtk_box_append(GTK_BOX(t->leave_box), lrow1);
+  gtk_box_append(GTK_BOX(t->leave_box), lrow2);
+  gtk_box_append(GTK_BOX(t->leave_box), t->leave_error);
   gtk_widget_set_visible(t->leave_box, FALSE);
   gtk_box_append(GTK_BOX(box), t->leave_box);
 
@@ -675,10 +879,10 @@ GtkWidget *staff_view_new(pcn_desk *d) {
   char from[11], to[11];
   pcn_date_format(t->monday, from);
   pcn_date_format(t->monday + 4, to);
-  t->eq_from = desk_entry("Equity from", "YYYY-MM-DD", 0);
-  gtk_editable_set_text(GTK_EDITABLE(t->eq_from), from);
-  t->eq_to = desk_entry("Equity to", "YYYY-MM-DD", 0);
-  gtk_editable_set_text(GTK_EDITABLE(t->eq_to), to);
+  t->eq_from = desk_date_entry_new("Equity from");
+  desk_date_entry_set(t->eq_from, from);
+  t->eq_to = desk_date_entry_new("Equity to");
+  desk_date_entry_set(t->eq_to, to);
   gtk_box_append(GTK_BOX(eq), t->eq_from);
   gtk_box_append(GTK_BOX(eq), t->eq_to);
   gtk_box_append(GTK_BOX(eq), button("_Show equity", "Show equity",
@@ -688,7 +892,15 @@ GtkWidget *staff_view_new(pcn_desk *d) {
   gtk_grid_set_column_spacing(GTK_GRID(t->eq_grid), 14);
   gtk_grid_set_row_spacing(GTK_GRID(t->eq_grid), 4);
   name_it(t->eq_grid, "Equity report");
-  gtk_box_append(GTK_BOX(box), t->eq_grid);
+  /* Ten columns: the table scrolls sideways by itself rather than widen
+   * the page (issue 19). */
+  GtkWidget *esc = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(esc), GTK_POLICY_AUTOMATIC,
+                                 GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_height(GTK_SCROLLED_WINDOW(esc),
+                                                   TRUE);
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(esc), t->eq_grid);
+  gtk_box_append(GTK_BOX(box), esc);
   t->eq_chart = gtk_drawing_area_new();
   name_it(t->eq_chart, "Equity chart");
   t->eq_chart_loc = gtk_drawing_area_new();

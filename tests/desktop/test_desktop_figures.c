@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "dtest.h"
 #include "validate.h"
+#include "words.h"
 #include "workdays.h"
 
 static GListModel *model;
@@ -96,9 +97,14 @@ static void test_figures(void **state) {
   type_text(find_widget(win, GTK_TYPE_ENTRY, "Equity from"), mon);
   type_text(find_widget(win, GTK_TYPE_ENTRY, "Equity to"), fri);
   dtest_click(win, "Show equity");
-  snprintf(want, sizeof want, "figures in force on %s", fri);
+  /* Dates in words (issue 19). */
+  char fri_w[24], tue_w[24];
+  desk_date_words(fri, fri_w, sizeof fri_w, DESK_DATE_YEAR);
+  desk_date_words(tue, tue_w, sizeof tue_w, DESK_DATE_YEAR);
+  snprintf(want, sizeof want, "figures in force on %s", fri_w);
   assert_true(dtest_wait_says(f, win, "Equity report", want));
-  snprintf(want, sizeof want, "F84001 from %s, F84002 from %s.", tue, tue);
+  snprintf(want, sizeof want, "F84001 from %s, F84002 from %s.", tue_w,
+           tue_w);
   assert_true(dtest_says(win, "Equity report", want));
   assert_true(dtest_says(win, "Equity report", "North"));
   assert_true(dtest_says(win, "Equity report", "South"));

@@ -6,7 +6,11 @@
  * adaptive window (the leaflet folds at 800x600 and not at 1280x800, and
  * the window's minimum width stays at most 800 with every page shown,
  * where the widest page made it 1301). Screenshots at 1024x768 and
- * 800x600 (docs/desktop-sidebar.png, docs/desktop-narrow.png).
+ * 800x600 (docs/desktop-sidebar.png, docs/desktop-narrow.png). Issue
+ * 19's setting that offers staff the funding pages, followed live; and
+ * long names in the data (a 72-character practice, a 61-character person,
+ * long titles) with every page measured at 800x600 and 1024x768
+ * (docs/desktop-long-names.png).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +93,23 @@ static const char *const STAFF_LINE =
     "feed | Work: tasks asks news decisions meetings duties"
     " | Money: funds statement | People: staff practices members"
     " | Network: network";
+/* Staff when the network offers them the funding pages (issue 19). */
+static const char *const STAFF_FUNDING_LINE =
+    "feed | Work: tasks asks news decisions meetings duties"
+    " | Money: funds statement plan headroom"
+    " | People: staff practices members | Network: network";
+
+/* The PCN manager says whether staff see the funding pages. */
+static void staff_see_funding(fixture *f, int yes) {
+  Pcn__SettingsUpdate u = PCN__SETTINGS_UPDATE__INIT;
+  u.has_staff_see_funding_case =
+      PCN__SETTINGS_UPDATE__HAS_STAFF_SEE_FUNDING_STAFF_SEE_FUNDING;
+  u.staff_see_funding = yes;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_SETTINGS_UPDATE;
+  req.settings_update = &u;
+  its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
+}
 
 static void expect_line(fixture *f, GtkWidget *win, const char *want) {
   the_win = win;
@@ -149,6 +170,19 @@ static void test_sidebar_per_role(void **state) {
   assert_ptr_equal(gtk_list_box_get_selected_row(GTK_LIST_BOX(lb)),
                    row_of(kwin, "staff"));
   assert_int_equal(dtest_unnamed(lb), 0);
+  /* Issue 19: the PCN manager offers staff the Funding plan and ARRS
+   * headroom (not Claims): Kim's open window follows at once, and back. */
+  staff_see_funding(f, 1);
+  expect_line(f, kwin, STAFF_FUNDING_LINE);
+  /* Jo's window is unchanged: managers always had them. */
+  expect_line(f, jo, MANAGER_LINE);
+  staff_see_funding(f, 0);
+  expect_line(f, kwin, STAFF_LINE);
+  close_desk(k);
+  /* A window opened after the change shows it from the start. */
+  staff_see_funding(f, 1);
+  k = open_as(f, kim);
+  expect_line(f, GTK_WIDGET(pcn_desk_window(k)), STAFF_FUNDING_LINE);
   close_desk(k);
   its_member_free(kim);
 }
@@ -276,10 +310,16 @@ static int size_w, size_h;
 static int near(int got, int want) {
   return got <= want && got >= want - 24;
 }
+/* The width is what these tests need; the height cannot always follow
+ * (the window's minimum height is 899 px, more than an 800x600 screen
+ * offers: the shell's, reported in issue 19's work), and waiting for it
+ * cost every resize its whole timeout, which under load let the width
+ * check run before the window had grown. */
 static int sized(fixture *f) {
   (void)f;
   return near(gtk_widget_get_width(size_win), size_w) &&
-         near(gtk_widget_get_height(size_win), size_h);
+         (near(gtk_widget_get_height(size_win), size_h) ||
+          gtk_widget_get_height(size_win) > size_h);
 }
 
 static void resize(fixture *f, GtkWidget *win, int w, int h) {
@@ -287,7 +327,7 @@ static void resize(fixture *f, GtkWidget *win, int w, int h) {
   size_win = win;
   size_w = w;
   size_h = h;
-  if (!spin_until(f, sized, 5000))
+  if (!spin_until(f, sized, 15000))
     fprintf(stderr, "the window is %dx%d, not %dx%d\n",
             gtk_widget_get_width(win), gtk_widget_get_height(win), w, h);
   assert_true(near(gtk_widget_get_width(win), w));
@@ -300,12 +340,40 @@ static int min_width(GtkWidget *w) {
   return min;
 }
 
-/* The window's minimum width with each page shown in turn; what each
- * page asks for itself is printed (the widest made the window 1301 px
- * before the pages scrolled in their pane). */
-static void every_page_fits(GtkWidget *win) {
+/* Pages whose minimum width is known to pass the screen's with long names
+ * in the data (issue 19), each with why; the test prints them and checks
+ * every other page. Empty: every page fits. */
+static const char *const known_wide[] = {NULL};
+
+/* The pages whose own minimum stays within the narrowest pane (800 px
+ * folded, less the page's margins): they hold names and wrap or ellipsize
+ * them, so they never scroll sideways (issue 19). The other pages are
+ * held to the window's minimum only (a page wider than its pane scrolls
+ * sideways there). */
+static const char *const own_fit[] = {"staff", "practices", "members",
+                                      "network", NULL};
+#define PANE_MIN 760
+
+static int owned(const char *page) {
+  for (size_t i = 0; own_fit[i]; i++)
+    if (!strcmp(own_fit[i], page)) return 1;
+  return 0;
+}
+
+static int known(const char *page) {
+  for (size_t i = 0; known_wide[i]; i++)
+    if (!strcmp(known_wide[i], page)) return 1;
+  return 0;
+}
+
+/* The window's minimum width with each page shown in turn, at most screen
+ * (the window's width now); what each page asks for itself is printed (the
+ * widest made the window 1301 px before the pages scrolled in their pane,
+ * and a long practice name 1604 px before the labels ellipsized). */
+static void every_page_fits(GtkWidget *win, int screen) {
   GtkStack *stack = GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL));
   GListModel *pages = G_LIST_MODEL(gtk_stack_get_pages(stack));
+  int bad = 0;
   for (guint i = 0; i < g_list_model_get_n_items(pages); i++) {
     GtkStackPage *p = g_list_model_get_item(pages, i);
     const char *name = gtk_stack_page_get_name(p);
@@ -313,13 +381,22 @@ static void every_page_fits(GtkWidget *win) {
     spin_ms(30);
     int page = min_width(gtk_stack_page_get_child(p));
     int whole = min_width(win);
-    printf("page %-10s asks for %4d px; the window's minimum is %d\n", name,
-           page, whole);
-    assert_true(whole <= 800);
+    int hmin = 0, hnat = 0;
+    gtk_widget_measure(gtk_stack_page_get_child(p), GTK_ORIENTATION_VERTICAL,
+                       page > 500 ? page : 500, &hmin, &hnat, NULL, NULL);
+    printf(
+        "page %-10s asks for %4d px (%4d high at 500); the window's minimum is "
+        "%d (screen %d)%s%s\n",
+        name, page, hmin, whole, screen,
+        whole > screen ? (known(name) ? " KNOWN" : " TOO WIDE") : "",
+        owned(name) && page > PANE_MIN ? " SCROLLS SIDEWAYS" : "");
+    if (whole > screen && !known(name)) bad++;
+    if (owned(name) && page > PANE_MIN) bad++;
     g_object_unref(p);
   }
   g_object_unref(pages);
   gtk_stack_set_visible_child_name(stack, "feed");
+  assert_int_equal(bad, 0);
 }
 
 static void test_adaptive(void **state) {
@@ -329,7 +406,7 @@ static void test_adaptive(void **state) {
   assert_non_null(leaflet);
   resize(f, win, 1280, 800);
   assert_false(adw_leaflet_get_folded(leaflet));
-  every_page_fits(win);
+  every_page_fits(win, 1280);
   resize(f, win, 1024, 768);
   assert_false(adw_leaflet_get_folded(leaflet));
   ask_jo(f); /* the screenshot shows a badge */
@@ -337,7 +414,7 @@ static void test_adaptive(void **state) {
   shot(win, "desktop-sidebar");
   resize(f, win, 800, 600);
   assert_true(adw_leaflet_get_folded(leaflet));
-  every_page_fits(win);
+  every_page_fits(win, 800);
   /* Folded: the page shows, with a back button to the sidebar; choosing
    * a row there goes on to its page. */
   GtkWidget *back = find_widget(win, GTK_TYPE_BUTTON, "Back to the pages");
@@ -362,6 +439,131 @@ static void test_adaptive(void **state) {
   assert_false(gtk_widget_get_visible(back));
 }
 
+/* Issue 19's long names: a practice renamed to 72 characters, a member
+ * with a 61-character display name, a long stream name, and long titles
+ * of a task, an ask and a decision. */
+#define LONG_PRACTICE                                                          \
+  "The Very Long Named Surgery and Health Centre of Upper Riverside Valley"
+#define LONG_PERSON                                                            \
+  "Dr Alexandra Catherine Montgomery-Fitzwilliam Pemberton-Jones"
+#define LONG_TITLE                                                             \
+  "Agree the winter access plan for the extended hours hub with every "        \
+  "practice's partners and the integrated care board before the deadline"
+
+static void long_data(fixture *f) {
+  Pcn__Request req = PCN__REQUEST__INIT;
+  Pcn__PracticeUpdate pu = PCN__PRACTICE_UPDATE__INIT;
+  pu.ods = "F84001";
+  pu.has_name_case = PCN__PRACTICE_UPDATE__HAS_NAME_NAME;
+  pu.name = LONG_PRACTICE;
+  pu.list_size_from = "";
+  req.body_case = PCN__REQUEST__BODY_PRACTICE_UPDATE;
+  req.practice_update = &pu;
+  its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
+
+  Pcn__MemberInvite inv = PCN__MEMBER_INVITE__INIT;
+  inv.username = "alexandra";
+  inv.display_name = LONG_PERSON;
+  inv.role = PCN__ROLE__STAFF;
+  inv.practice = "F84001";
+  req.body_case = PCN__REQUEST__BODY_MEMBER_INVITE;
+  req.member_invite = &inv;
+  char *code =
+      strdup(its_expect(f->mgr, &req, PCN__STATUS_CODE__OK)->invitation->code);
+  its_member_free(its_join(f->s, code));
+  free(code);
+
+  Pcn__FundsStreamAdd sa = PCN__FUNDS_STREAM_ADD__INIT;
+  sa.code = "winter-access";
+  sa.name = "Winter access and extended hours enhanced service funding for "
+            "the whole network";
+  req.body_case = PCN__REQUEST__BODY_FUNDS_STREAM_ADD;
+  req.funds_stream_add = &sa;
+  its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
+
+  Pcn__StaffAdd st = PCN__STAFF_ADD__INIT;
+  st.name = LONG_PERSON;
+  st.role = "clinical pharmacist";
+  st.practice = "F84001";
+  st.wte = 80;
+  st.annual_cost = 4200000;
+  st.started = "";
+  req.body_case = PCN__REQUEST__BODY_STAFF_ADD;
+  req.staff_add = &st;
+  its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
+
+  its_task(f->mgr, LONG_TITLE, "", "2099-01-02", "jo");
+  char day[11];
+  pcn_date_format((int32_t)(g_get_real_time() / 86400000000LL) + 40, day);
+  char *to[] = {"F84001"};
+  Pcn__AskCreate c = PCN__ASK_CREATE__INIT;
+  c.title = LONG_TITLE;
+  c.body = "";
+  c.due = day;
+  c.practices = to;
+  c.n_practices = 1;
+  req.body_case = PCN__REQUEST__BODY_ASK_CREATE;
+  req.ask_create = &c;
+  its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
+  Pcn__DecisionPropose dp = PCN__DECISION_PROPOSE__INIT;
+  dp.title = LONG_TITLE;
+  dp.text = "";
+  dp.rule = PCN__DECISION_RULE__DECISION_MAJORITY;
+  dp.closes_at = ((int64_t)time(NULL) + 3 * 86400) * 1000;
+  req.body_case = PCN__REQUEST__BODY_DECISION_PROPOSE;
+  req.decision_propose = &dp;
+  its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
+}
+
+static GtkWidget *long_win;
+static int long_names_shown(fixture *f) {
+  (void)f;
+  GtkStack *stack = GTK_STACK(find_widget(long_win, GTK_TYPE_STACK, NULL));
+  return dtest_label_under(gtk_stack_get_child_by_name(stack, "members"),
+                           LONG_PERSON) &&
+         dtest_label_under(gtk_stack_get_child_by_name(stack, "asks"),
+                           LONG_TITLE);
+}
+
+/* Every page at 800x600 and 1024x768 with the long names in its data: the
+ * window's minimum stays within the screen. */
+static void test_long_names(void **state) {
+  fixture *f = *state;
+  long_data(f);
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  long_win = win;
+  assert_true(spin_until(f, long_names_shown, 10000));
+  spin_ms(500);
+  /* The Practices page names the practice, not its code (issue 19). */
+  GListModel *ps = pcn_desk_practices(f->d);
+  int named = 0;
+  for (guint i = 0; i < g_list_model_get_n_items(ps); i++) {
+    PcnRecordRow *r = g_list_model_get_item(ps, i);
+    if (!strcmp(pcn_record_row_key(r), "F84001")) {
+      assert_string_equal(pcn_record_row_title(r), LONG_PRACTICE);
+      named = 1;
+    }
+    g_object_unref(r);
+  }
+  assert_true(named);
+  resize(f, win, 1024, 768);
+  every_page_fits(win, 1024);
+  dtest_show_page(win, "staff");
+  spin_ms(300);
+  shot(win, "desktop-long-names");
+  resize(f, win, 800, 600);
+  every_page_fits(win, 800);
+  /* Said, not checked (the height is the shell's): the window's minimum
+   * height and the sidebar's. */
+  int hmin = 0, hnat = 0, smin = 0;
+  gtk_widget_measure(win, GTK_ORIENTATION_VERTICAL, -1, &hmin, &hnat, NULL,
+                     NULL);
+  gtk_widget_measure(find_widget(win, GTK_TYPE_LIST_BOX, "Sidebar"),
+                     GTK_ORIENTATION_VERTICAL, -1, &smin, &hnat, NULL, NULL);
+  printf("the window's minimum height is %d px; the sidebar's %d\n", hmin,
+         smin);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_sidebar_per_role, dtest_setup,
@@ -369,6 +571,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_badge_live, dtest_setup,
                                       dtest_teardown),
       cmocka_unit_test_setup_teardown(test_adaptive, dtest_setup,
+                                      dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_long_names, dtest_setup,
                                       dtest_teardown),
   };
   return dtest_main(tests, G_N_ELEMENTS(tests));

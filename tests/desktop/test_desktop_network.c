@@ -3,7 +3,9 @@
  * shown read-only, and a change the PCN manager makes over the wire
  * appears live. In the PCN manager's window the form saves notice and
  * reminders, a rule holiday is made a working day from its row, and bad
- * reminders are refused on the page without a request.
+ * reminders are refused on the page without a request. Issue 19: the
+ * check box that offers staff the funding pages is the PCN manager's, and
+ * saved with the rest.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +56,9 @@ static void test_read_only_and_live(void **state) {
   assert_false(gtk_widget_get_sensitive(spin));
   assert_false(gtk_widget_get_visible(
       find_widget(win, GTK_TYPE_BUTTON, "Save settings")));
+  /* Issue 19: what staff are offered is the PCN manager's too. */
+  assert_false(gtk_widget_get_sensitive(
+      find_widget(win, GTK_TYPE_CHECK_BUTTON, "Staff see funding")));
   /* The PCN manager changes the notice and adds a holiday elsewhere. */
   Pcn__SettingsUpdate u = PCN__SETTINGS_UPDATE__INIT;
   u.has_min_notice_case = PCN__SETTINGS_UPDATE__HAS_MIN_NOTICE_MIN_NOTICE_DAYS;
@@ -132,6 +137,12 @@ static void test_manager_edits(void **state) {
 
   gtk_spin_button_set_value(GTK_SPIN_BUTTON(spin), 14);
   type_text(rem, "5, 2");
+  /* Issue 19: staff are offered the funding pages, saved with the rest. */
+  GtkWidget *sf = find_widget(win, GTK_TYPE_CHECK_BUTTON, "Staff see funding");
+  assert_non_null(sf);
+  assert_true(gtk_widget_get_sensitive(sf));
+  assert_false(gtk_check_button_get_active(GTK_CHECK_BUTTON(sf)));
+  gtk_check_button_set_active(GTK_CHECK_BUTTON(sf), TRUE);
   dtest_press(save);
   want_status = "Saved";
   assert_true(spin_until(f, status_says, 5000));
@@ -139,6 +150,7 @@ static void test_manager_edits(void **state) {
   assert_int_equal(r->settings->min_notice_days, 14);
   assert_int_equal(r->settings->n_reminder_days, 2);
   assert_int_equal(r->settings->reminder_days[0], 5);
+  assert_true(r->settings->staff_see_funding);
 
   /* This year's Christmas Day, made a working day from its row. */
   int64_t y;

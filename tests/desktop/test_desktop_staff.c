@@ -20,6 +20,7 @@
 #include "dtest.h"
 #include "clock.h"
 #include "validate.h"
+#include "words.h"
 #include "workdays.h"
 
 static unsigned notices_seen;
@@ -71,6 +72,16 @@ static const Pcn__StaffRotaWeek *sam_week(its_member *m, const char *week) {
   return q->n_rows ? q->rows[0] : NULL;
 }
 
+/* How many leave records the week's rota holds, as the server says. */
+static size_t leave_count(its_member *m, const char *week) {
+  Pcn__StaffRotaGet g = PCN__STAFF_ROTA_GET__INIT;
+  g.week = (char *)week;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_STAFF_ROTA_GET;
+  r.staff_rota_get = &g;
+  return its_expect(m, &r, PCN__STATUS_CODE__OK)->staff_rota->n_leave;
+}
+
 static void test_staff(void **state) {
   fixture *f = *state;
   GtkWidget *jo_win = GTK_WIDGET(pcn_desk_window(f->d));
@@ -101,11 +112,12 @@ static void test_staff(void **state) {
   GtkWidget *eq_to = find_widget(jo_win, GTK_TYPE_ENTRY, "Equity to");
   type_text(eq_from, week);
   type_text(eq_to, fri);
-  assert_true(
-      dtest_wait_says(f, jo_win, "Staff register",
-                      "Sam Patel — clinical pharmacist, employed by F84001, "
-                      "0.80 WTE, £42,000.00 a year"));
-  assert_true(dtest_wait_says(f, jo_win, "Week rota", "F84001"));
+  assert_true(dtest_wait_says(f, jo_win, "Staff register",
+                              "Sam Patel — clinical pharmacist, employed by "
+                              "Riverside Surgery, "
+                              "0.80 WTE, £42,000.00 a year"));
+  /* Practices by name in the grid (issue 19). */
+  assert_true(dtest_wait_says(f, jo_win, "Week rota", "Riverside Surgery"));
   assert_null(find_widget(jo_win, GTK_TYPE_DROP_DOWN, "Sam Patel Mon AM"));
 
   /* A change of cost from a day: the register shows the terms' history
@@ -123,7 +135,7 @@ static void test_staff(void **state) {
   assert_true(dtest_wait_says(
       f, jo_win, "Staff register",
       "0.80 WTE, £44,800.00 a year; terms: at the start 0.80 WTE, £42,000.00 "
-      "a year; from 2026-04-01 0.80 WTE, £44,800.00 a year"));
+      "a year; from 1 Apr 2026 0.80 WTE, £44,800.00 a year"));
 
   /* Live: the PCN manager adds Ria and sends her to Riverside on
    * Thursday morning; Jo is told, since it is her practice. */
@@ -146,8 +158,12 @@ static void test_staff(void **state) {
   type_text(find_widget(jo_win, GTK_TYPE_ENTRY, "Leave from"), week);
   dtest_pick(find_widget(jo_win, GTK_TYPE_DROP_DOWN, "Leave part"), "Mornings");
   dtest_click(jo_win, "Record leave");
-  assert_true(
-      dtest_wait_says(f, jo_win, "Leave this week", "Sam Patel (F84001): "));
+  assert_true(dtest_wait_says(f, jo_win, "Leave this week",
+                              "Sam Patel (Riverside Surgery): "));
+  /* The days in words (issue 19). */
+  char week_words[24];
+  desk_date_words(week, week_words, sizeof week_words, DESK_DATE_WEEKDAY);
+  assert_true(dtest_says(jo_win, "Leave this week", week_words));
   assert_true(dtest_says(jo_win, "Week rota", "leave"));
   assert_true(
       dtest_wait_says(f, jo_win, "Equity report",
@@ -157,15 +173,33 @@ static void test_staff(void **state) {
   assert_true(dtest_says(jo_win, "Equity report", "+40.00"));
   assert_true(
       dtest_says(jo_win, "Staff status", "Recorded leave for Sam Patel"));
-  spin_ms(200);
+  /* The README's picture at 1024x768 (issue 19). */
+  gtk_window_set_default_size(GTK_WINDOW(jo_win), 1024, 768);
+  spin_ms(600);
   shot(jo_win, "desktop-staff");
   assert_int_equal(dtest_unnamed(find_widget(jo_win, 0, "Shared staff page")),
                    0);
 
-  /* And cancels it again from its row. */
+  /* And cancels it again from its row, asked first naming Sam and the
+   * days (issue 19); Cancel in the dialog changes nothing on the server. */
   dtest_click(jo_win, "Cancel leave 1");
+  GtkWidget *dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  char heading[120];
+  snprintf(heading, sizeof heading, "Cancel Sam Patel's leave, %s to %s?",
+           week_words, week_words);
+  assert_true(dtest_label_under(dlg, heading));
+  dtest_click(dlg, "Cancel");
+  spin_ms(400);
+  assert_int_equal(leave_count(f->mgr, week), 1);
+  assert_true(dtest_says(jo_win, "Leave this week", "Sam Patel"));
+  dtest_click(jo_win, "Cancel leave 1");
+  dlg = dtest_window_named("Confirm");
+  assert_non_null(dlg);
+  dtest_click(dlg, "Cancel leave");
   assert_true(
-      dtest_wait_says(f, jo_win, "Leave this week", "No leave this week."));
+      dtest_wait_says(f, jo_win, "Leave this week", "No leave this week"));
+  assert_int_equal(leave_count(f->mgr, week), 0);
   assert_true(dtest_wait_says(f, jo_win, "Equity report",
                               "4 sessions delivered of 4 on the rota"));
   assert_true(
@@ -185,7 +219,7 @@ static void test_staff(void **state) {
   assert_true(
       dtest_wait_says(f, mgr_win, "Staff status", "Saved Sam Patel's rota"));
   assert_string_equal(sam_week(f->mgr, week)->sessions[4], "F84002");
-  assert_true(dtest_wait_says(f, jo_win, "Week rota", "F84002"));
+  assert_true(dtest_wait_says(f, jo_win, "Week rota", "Hill Street"));
   spin_ms(300);
   dtest_pick(find_widget(mgr_win, GTK_TYPE_DROP_DOWN, "Sam Patel Mon PM"),
              "F84002");

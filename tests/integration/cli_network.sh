@@ -2,7 +2,8 @@
 # `pcn network` through the real pcn against a real pcnd: the defaults, the
 # PCN manager changing notice and reminders, a practice manager refused
 # (exit 2, one line), a year's bank holidays with the network's
-# corrections, bad input as one-line usage errors (exit 1), and --json.
+# corrections, bad input as one-line usage errors (exit 1), and --json;
+# issue 19's staff-see-funding switch (no by default).
 . "$(dirname "$0")/cli_common.bash" "$1"
 jo() { as jo "$@"; }
 cli_start_network
@@ -28,6 +29,20 @@ one_line "set without options"
 expect 1 mgr network set --notice 400
 expect 1 mgr network set --reminders 3,x
 grep -q -- "--reminders takes" "$tmp/err" || fail "bad reminders: $(cat "$tmp/err")"
+expect 1 mgr network set --staff-see-funding maybe
+grep -q -- "--staff-see-funding takes yes or no" "$tmp/err" || fail "bad staff-see-funding: $(cat "$tmp/err")"
+
+# Issue 19: whether the desktop offers staff the funding pages; no by default.
+grep -q "staff see funding: *no" "$tmp/show" || fail "default staff see funding: $(cat "$tmp/show")"
+expect 2 jo network set --staff-see-funding yes
+mgr network set --staff-see-funding yes | grep -q "staff see funding: *yes" ||
+  fail "staff-see-funding yes"
+[ "$(jo network show --json | json 'd.get("staff_see_funding", False)')" = True ] ||
+  fail "staff_see_funding in --json"
+[ "$(jo network show --json | json 'd["min_notice_days"]')" = 15 ] || fail "the notice kept"
+mgr network set --staff-see-funding no > /dev/null
+[ "$(jo network show --json | json 'd.get("staff_see_funding", False)')" = False ] ||
+  fail "staff_see_funding back to no"
 expect 1 mgr network holiday-add 2027-02-30
 one_line "a bad date"
 

@@ -2,7 +2,8 @@
  * working days' notice, reminders 3 and 1 working days before), changes by
  * the PCN manager only, bad values refused with the field named, and the
  * bank holiday corrections (a day added, a rule day removed and restored,
- * weekends and repeats refused). Every change reaches every member's feed.
+ * weekends and repeats refused), and issue 19's switch that offers staff
+ * the funding pages. Every change reaches every member's feed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,7 @@ static void test_settings(void **state) {
   assert_int_equal(r->settings->n_reminder_days, 2);
   assert_int_equal(r->settings->reminder_days[0], 3);
   assert_int_equal(r->settings->reminder_days[1], 1);
+  assert_false(r->settings->staff_see_funding);
 
   /* A practice manager may read but not change them. */
   Pcn__SettingsUpdate u = PCN__SETTINGS_UPDATE__INIT;
@@ -92,6 +94,24 @@ static void test_settings(void **state) {
   r = its_expect(mgr, &req, PCN__STATUS_CODE__CONFLICT);
   assert_int_equal(r->settings->version, v);
 
+  /* Issue 19: staff are offered the funding pages when the PCN manager
+   * says so; only that setting changes, and only the PCN manager changes
+   * it. */
+  Pcn__SettingsUpdate f = PCN__SETTINGS_UPDATE__INIT;
+  f.has_staff_see_funding_case =
+      PCN__SETTINGS_UPDATE__HAS_STAFF_SEE_FUNDING_STAFF_SEE_FUNDING;
+  f.staff_see_funding = 1;
+  Pcn__Request freq = PCN__REQUEST__INIT;
+  freq.body_case = PCN__REQUEST__BODY_SETTINGS_UPDATE;
+  freq.settings_update = &f;
+  its_expect(pm, &freq, PCN__STATUS_CODE__PERMISSION_DENIED);
+  assert_false(get(pm)->settings->staff_see_funding);
+  its_expect(mgr, &freq, PCN__STATUS_CODE__OK);
+  r = get(pm);
+  assert_true(r->settings->staff_see_funding);
+  assert_int_equal(r->settings->min_notice_days, 15);
+  assert_int_equal(r->settings->n_reminder_days, 2);
+
   /* Holidays: a jubilee added; Christmas 2026 made a working day and then
    * a holiday again; refusals for repeats, weekends and bad dates. */
   holiday(pm, "2027-06-04", 1, PCN__STATUS_CODE__PERMISSION_DENIED);
@@ -112,7 +132,7 @@ static void test_settings(void **state) {
   /* The practice manager saw every change (its_seen leaves its marker
    * out). */
   its_events *e = its_seen(s, pm, mgr, since);
-  assert_int_equal(its_events_count(e, PCN__EVENT__RECORD_SETTINGS), 5);
+  assert_int_equal(its_events_count(e, PCN__EVENT__RECORD_SETTINGS), 6);
   its_events_free(e);
 
   /* Kept across a restart. */
@@ -120,6 +140,7 @@ static void test_settings(void **state) {
   its_run(s);
   its_member *again = its_login(s, "jo", ITEST_PASSWORD);
   assert_int_equal(get(again)->settings->min_notice_days, 15);
+  assert_true(get(again)->settings->staff_see_funding);
   its_member_free(again);
   its_member_free(pm);
   its_member_free(mgr);
