@@ -545,8 +545,11 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   GtkWidget *pane = sidebar_pane(d);
   g_object_set_data(G_OBJECT(d->leaflet), "pane", pane);
   d->stack = gtk_stack_new();
-  /* Each page as wide as it asks, not as the widest (the pane scrolls). */
+  /* Each page as wide and as tall as it asks, not as the widest or the
+   * tallest; the pane scrolls both ways, so no page sets the window's
+   * minimum size (it was 899 px tall, more than a 1024x768 screen). */
   gtk_stack_set_hhomogeneous(GTK_STACK(d->stack), FALSE);
+  gtk_stack_set_vhomogeneous(GTK_STACK(d->stack), FALSE);
   g_signal_connect(d->stack, "notify::visible-child-name",
                    G_CALLBACK(on_page_shown), d);
   if (d->joined) {
@@ -557,7 +560,7 @@ static void build_window(pcn_desk *d, GtkApplication *app) {
   }
   GtkWidget *pages = gtk_scrolled_window_new();
   gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(pages),
-                                 GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+                                 GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(pages), d->stack);
   gtk_widget_set_hexpand(pages, TRUE);
   gtk_widget_set_vexpand(pages, TRUE);
