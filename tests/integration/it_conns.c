@@ -223,8 +223,17 @@ static void test_anonymous_requests_bounded(void **state) {
   its_raw *raw = hello_from(s, "127.0.0.4", NULL);
   assert_non_null(raw);
   enum { N = 10 };
-  for (uint64_t i = 0; i < N; i++)
-    send_login(raw, 10 + i, "nobody");
+  /* In one write, so the server reads them all while the first is being
+   * hashed (sent one by one, the first could be answered before the
+   * second arrived on an idle machine, and then the second was hashed). */
+  static uint8_t logins[N * 256];
+  size_t at = 0;
+  for (uint64_t i = 0; i < N; i++) {
+    Pcn__Login l;
+    Pcn__Request r = its_login_req(&l, "nobody", "not the password at all");
+    at = its_frame_put(logins, at, sizeof logins, 10 + i, &r);
+  }
+  assert_int_equal(its_raw_write(raw, logins, at), 0);
   int checked = 0, busy = 0;
   for (int i = 0; i < N; i++) {
     int eof;
