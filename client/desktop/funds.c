@@ -434,25 +434,6 @@ static void clear(GtkWidget *list) {
     gtk_list_box_remove(GTK_LIST_BOX(list), c);
 }
 
-/* An empty list's state (issue 19): an AdwStatusPage saying what to do
- * next, or that nothing is recorded yet; named name for the tests. */
-static GtkWidget *empty_state(const char *name, const char *icon,
-                              const char *title, const char *what) {
-  GtkWidget *s = adw_status_page_new();
-  adw_status_page_set_icon_name(ADW_STATUS_PAGE(s), icon);
-  adw_status_page_set_title(ADW_STATUS_PAGE(s), title);
-  adw_status_page_set_description(ADW_STATUS_PAGE(s), what);
-  gtk_widget_add_css_class(s, "compact");
-  gtk_widget_set_name(s, name);
-  /* Its own scroller would let a list give it a sliver (a list box gives
-   * its placeholder the minimum): as tall as what it says. */
-  GtkWidget *sw = gtk_widget_get_first_child(s);
-  if (GTK_IS_SCROLLED_WINDOW(sw))
-    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(sw), GTK_POLICY_NEVER,
-                                   GTK_POLICY_NEVER);
-  return s;
-}
-
 static void redraw(pcn_desk *d) {
   desk_funds *t = d->funds;
   follow_names(d);
@@ -507,7 +488,7 @@ static void redraw(pcn_desk *d) {
   if (!all->len)
     gtk_list_box_set_placeholder(
         GTK_LIST_BOX(t->ledger),
-        empty_state(
+        desk_empty_state(
             "Ledger empty", "x-office-spreadsheet-symbolic",
             "No entries in the ledger yet",
             d->role == PCN__ROLE__PCN_MANAGER

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "deskpriv.h"
+#include "words.h"
 #include "money.h"
 #include "network.h"
 #include "validate.h"
@@ -341,39 +342,20 @@ static void add_row(GtkWidget *list, const char *name, const char *const *cells,
   g_string_free(s, TRUE);
 }
 
-/* An empty list's state (issue 19): an AdwStatusPage saying what to do
- * next, or that nothing is recorded yet; named name for the tests. */
-static GtkWidget *empty_state(const char *name, const char *icon,
-                              const char *title, const char *what) {
-  GtkWidget *s = adw_status_page_new();
-  adw_status_page_set_icon_name(ADW_STATUS_PAGE(s), icon);
-  adw_status_page_set_title(ADW_STATUS_PAGE(s), title);
-  adw_status_page_set_description(ADW_STATUS_PAGE(s), what);
-  gtk_widget_add_css_class(s, "compact");
-  gtk_widget_set_name(s, name);
-  /* Its own scroller would let a list give it a sliver (a list box gives
-   * its placeholder the minimum): as tall as what it says. */
-  GtkWidget *sw = gtk_widget_get_first_child(s);
-  if (GTK_IS_SCROLLED_WINDOW(sw))
-    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(sw), GTK_POLICY_NEVER,
-                                   GTK_POLICY_NEVER);
-  return s;
-}
-
 static void draw_rates(desk_plan *t) {
   static const int w[] = {90, 100, 180, 240};
   clear(t->rates, EMPTY_RATES);
   if (t->rp && !t->rp->n_rates)
     gtk_list_box_set_placeholder(
         GTK_LIST_BOX(t->rates),
-        empty_state("Rates empty", "accessories-calculator-symbolic",
-                    "No rates recorded for this year",
-                    t->manager
-                        ? "Set each stream's rate for the year with Set a "
-                          "rate below: the expected income and the "
-                          "statement's Expected column follow from it."
-                        : "The PCN manager has not set this year's rates; "
-                          "expected income shows once they do."));
+        desk_empty_state("Rates empty", "accessories-calculator-symbolic",
+                         "No rates recorded for this year",
+                         t->manager
+                             ? "Set each stream's rate for the year with Set a "
+                               "rate below: the expected income and the "
+                               "statement's Expected column follow from it."
+                             : "The PCN manager has not set this year's rates; "
+                               "expected income shows once they do."));
   if (!t->rp || !t->rp->n_rates) return;
   const char *head[] = {"Stream", "Rate", "Basis", "Note"};
   add_row(t->rates, "Rates heading", head, w, 4, 1);

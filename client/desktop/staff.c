@@ -113,20 +113,6 @@ static void name_it(GtkWidget *w, const char *name) {
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
-/* An empty list's row: a compact AdwStatusPage with what comes next. It
- * scrolls its content itself, so a list row would give it too little
- * height to show the description: it asks for enough. */
-static GtkWidget *empty_state(const char *name, const char *title,
-                              const char *next) {
-  AdwStatusPage *e = ADW_STATUS_PAGE(adw_status_page_new());
-  adw_status_page_set_title(e, title);
-  adw_status_page_set_description(e, next);
-  gtk_widget_add_css_class(GTK_WIDGET(e), "compact");
-  gtk_widget_set_size_request(GTK_WIDGET(e), -1, 140);
-  name_it(GTK_WIDGET(e), name);
-  return GTK_WIDGET(e);
-}
-
 static int is_manager(pcn_desk *d) {
   return d->role == PCN__ROLE__PCN_MANAGER;
 }
@@ -182,14 +168,15 @@ static void draw_register(struct desk_staff *t) {
   if (!p->n_staff)
     gtk_list_box_append(
         GTK_LIST_BOX(t->reg),
-        empty_state("Register empty", "Nobody in the register yet",
-                    is_manager(t->d)
-                        ? "Add the people the network employs with its funds "
-                          "(pcn staff add on the command line); they show "
-                          "here for every practice."
-                        : "The PCN manager adds the people the network "
-                          "employs with its funds; they show here when "
-                          "added."));
+        desk_empty_state(
+            "Register empty", NULL, "Nobody in the register yet",
+            is_manager(t->d)
+                ? "Add the people the network employs with its funds "
+                  "(pcn staff add on the command line); they show "
+                  "here for every practice."
+                : "The PCN manager adds the people the network "
+                  "employs with its funds; they show here when "
+                  "added."));
   /* The leave form's people: those still employed. */
   g_free(t->who_ids);
   t->who_ids = g_new0(uint64_t, p->n_staff + 1);
@@ -328,12 +315,13 @@ static void draw_rota(struct desk_staff *t) {
   if (r && !r->n_leave)
     gtk_list_box_append(
         GTK_LIST_BOX(t->leave_list),
-        empty_state("No leave", "No leave this week",
-                    may_record_leave(t->d)
-                        ? "Record leave below: whose it is, the first and "
-                          "last days and which part of them."
-                        : "Leave the managers record shows here, and in the "
-                          "rota."));
+        desk_empty_state(
+            "No leave", NULL, "No leave this week",
+            may_record_leave(t->d)
+                ? "Record leave below: whose it is, the first and "
+                  "last days and which part of them."
+                : "Leave the managers record shows here, and in the "
+                  "rota."));
 }
 
 /* One row of the equity grid: a practice (code and name) or a locality

@@ -324,3 +324,22 @@ int desk_person_picker_set(GtkWidget *picker, const char *username) {
     }
   return -1;
 }
+
+GtkWidget *desk_empty_state(const char *name, const char *icon,
+                            const char *title, const char *what) {
+  GtkWidget *s = adw_status_page_new();
+  if (icon) adw_status_page_set_icon_name(ADW_STATUS_PAGE(s), icon);
+  adw_status_page_set_title(ADW_STATUS_PAGE(s), title);
+  adw_status_page_set_description(ADW_STATUS_PAGE(s), what);
+  gtk_widget_add_css_class(s, "compact");
+  gtk_widget_set_name(s, name);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(s),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  /* Its own scroller would let a list give it a sliver (a list box gives
+   * its placeholder the minimum): as tall as what it says. */
+  GtkWidget *sw = gtk_widget_get_first_child(s);
+  if (GTK_IS_SCROLLED_WINDOW(sw))
+    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(sw), GTK_POLICY_NEVER,
+                                   GTK_POLICY_NEVER);
+  return s;
+}

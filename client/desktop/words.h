@@ -50,6 +50,12 @@ void desk_field_error(GtkWidget *field, GtkWidget *label,
  * (destructive: red). cb(ud) runs only when verb is chosen; ud is freed
  * with destroy (may be NULL) when the dialog goes, either way. Returns the
  * dialog (named "Confirm", presented). */
+/* An empty list's state: a compact AdwStatusPage with icon (NULL: none),
+ * title and what comes next, named name (and its accessible label) for
+ * tests; as tall as what it says, so a list box's placeholder shows it
+ * whole. */
+GtkWidget *desk_empty_state(const char *name, const char *icon,
+                            const char *title, const char *what);
 GtkWidget *desk_confirm(GtkWindow *parent, const char *heading,
                         const char *body, const char *verb,
                         gboolean destructive, void (*cb)(gpointer ud),
