@@ -310,10 +310,10 @@ static int is_leap(int y) {
   return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int days_in_month(int y, int m) {
+int pcn_days_in_month(int64_t y, int m) {
   static const unsigned char days[12] = {31, 28, 31, 30, 31, 30,
                                          31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : days[m - 1];
+  return m == 2 && is_leap((int)y) ? 29 : days[m - 1];
 }
 
 /* Hinnant's days_from_civil: shifting the year to start on 1 March puts the
@@ -359,7 +359,7 @@ int pcn_date_parse(const char *s, int32_t *days) {
   int d = read_digits(s + 8, 2);
   if (d < 0 || s[10] != '\0') return -1;
   if (y < DATE_MIN_YEAR || y > DATE_MAX_YEAR || m < 1 || m > 12 || d < 1 ||
-      d > days_in_month(y, m))
+      d > pcn_days_in_month(y, m))
     return -1;
   *days = (int32_t)pcn_days_from_civil(y, m, d);
   return 0;

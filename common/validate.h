@@ -64,6 +64,8 @@ int pcn_date_parse(const char *s, int32_t *days);
  * no range check (pcn_date_parse is the checked way in). */
 int64_t pcn_days_from_civil(int64_t y, int m, int d);
 void pcn_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+/* Days in month m (1..12) of year y. */
+int pcn_days_in_month(int64_t y, int m);
 /* Writes "YYYY-MM-DD" and a NUL into out (at least 11 bytes). */
 void pcn_date_format(int32_t days, char out[11]);
 /* Today's UK date (Europe/London, uktime.h) as days since 1970-01-01. */

@@ -40,13 +40,6 @@ enum { SERIES_F_NEXT_DUE = 10, SERIES_F_STOPPED = 13 };
 
 /* ------------------------------------------------------------ dates */
 
-static int days_in_month(int64_t y, int m) {
-  int64_t first = pcn_days_from_civil(y, m, 1);
-  int64_t next = m == 12 ? pcn_days_from_civil(y + 1, 1, 1)
-                         : pcn_days_from_civil(y, m + 1, 1);
-  return (int)(next - first);
-}
-
 static int in_pattern(int repeat, int month, int m) {
   switch (repeat) {
   case PCN__ASK_REPEAT__ASK_MONTHLY: return 1;
@@ -63,7 +56,7 @@ int32_t asks_series_first(int repeat, int day, int month, int32_t from) {
    * from: this month's may be past, next year's same month is not. */
   for (int k = 0; k < 26; k++) {
     if (in_pattern(repeat, month, m)) {
-      int dim = days_in_month(y, m);
+      int dim = pcn_days_in_month(y, m);
       int32_t at = (int32_t)pcn_days_from_civil(y, m, day < dim ? day : dim);
       if (at >= from) return at;
     }

@@ -52,12 +52,6 @@ int32_t tasks_today(int64_t now_ms, int *minute) {
   return pcn_london_day_of_ms(now_ms);
 }
 
-static int days_in_month(int64_t y, int m) {
-  int64_t next = m == 12 ? pcn_days_from_civil(y + 1, 1, 1)
-                         : pcn_days_from_civil(y, m + 1, 1);
-  return (int)(next - pcn_days_from_civil(y, m, 1));
-}
-
 int32_t tasks_next_due(int every, int32_t due) {
   int months = every == PCN__TASK_REPEAT__TASK_MONTHLY     ? 1
                : every == PCN__TASK_REPEAT__TASK_QUARTERLY ? 3
@@ -67,13 +61,13 @@ int32_t tasks_next_due(int every, int32_t due) {
   int64_t y;
   int m, d;
   pcn_civil_from_days(due, &y, &m, &d);
-  int month_end = d == days_in_month(y, m);
+  int month_end = d == pcn_days_in_month(y, m);
   m += months;
   if (m > 12) {
     m -= 12;
     y++;
   }
-  int dim = days_in_month(y, m);
+  int dim = pcn_days_in_month(y, m);
   return (int32_t)pcn_days_from_civil(y, m, month_end || d > dim ? dim : d);
 }
 

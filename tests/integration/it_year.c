@@ -326,19 +326,7 @@ static void test_a_year(void **state) {
     assert_int_equal(pg->held, pg->held_before + pg->received -
                                    pg->distributed - pg->claimed - pg->spent);
     held = pg->held;
-    int64_t rows_dist = 0, rows_claim = 0, net_balance = 0;
-    for (size_t r = 0; r < pg->n_rows; r++) {
-      const Pcn__FundsStatementRow *x = pg->rows[r];
-      if (x->practice[0]) {
-        rows_dist += x->distributed;
-        rows_claim += x->claimed;
-      } else {
-        net_balance += x->balance;
-      }
-    }
-    assert_int_equal(rows_dist, pg->distributed);
-    assert_int_equal(rows_claim, pg->claimed);
-    assert_int_equal(net_balance, pg->held);
+    its_statement_rows_add_up(pg);
     for (int p = 0; p < NP; p++) {
       const Pcn__FundsStatementRow *c = its_statement_row(pg, ods[p], "core");
       assert_non_null(c);

@@ -1009,3 +1009,19 @@ its_statement_row(const Pcn__FundsStatementPage *pg, const char *practice,
       return pg->rows[i];
   return NULL;
 }
+
+void its_statement_rows_add_up(const Pcn__FundsStatementPage *pg) {
+  int64_t dist = 0, claim = 0, net = 0;
+  for (size_t r = 0; r < pg->n_rows; r++) {
+    const Pcn__FundsStatementRow *x = pg->rows[r];
+    if (x->practice[0]) {
+      dist += x->distributed;
+      claim += x->claimed;
+    } else {
+      net += x->balance;
+    }
+  }
+  assert_int_equal(dist, pg->distributed);
+  assert_int_equal(claim, pg->claimed);
+  assert_int_equal(net, pg->held);
+}

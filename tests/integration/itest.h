@@ -261,6 +261,9 @@ const Pcn__Response *its_arrs_claim(its_member *m, const char *month,
                                     int64_t pence, int want);
 /* The network's statement for month, every practice's rows. */
 Pcn__FundsStatementPage *its_statement(its_member *m, const char *month);
+/* Asserts the practices' rows add up to the page's distributed and
+ * claimed, and the network's balances to what it holds. */
+void its_statement_rows_add_up(const Pcn__FundsStatementPage *pg);
 /* Its row for practice ("" the network's) and stream, or NULL. */
 const Pcn__FundsStatementRow *
 its_statement_row(const Pcn__FundsStatementPage *pg, const char *practice,
