@@ -610,22 +610,77 @@ GtkWidget *desk_bar(void) {
 
 /* ------------------------------------------------------------ forms */
 
+/* A form is GNOME's dialog (issue 19): an AdwWindow over the main window
+ * whose header bar holds Cancel at the start and the form's action at the
+ * end, and no close button; Escape cancels and Enter in a one-line field
+ * activates the action (the window's default widget). The grid scrolls
+ * inside the window, so the longest form still fits an 800x600 screen. */
 GtkWidget *desk_form(pcn_desk *d, const char *name, const char *title,
                      int width, GtkWidget *grid) {
-  GtkWidget *w = gtk_window_new();
+  GtkWidget *w = adw_window_new();
   gtk_widget_set_name(w, name);
   gtk_window_set_title(GTK_WINDOW(w), title ? title : name);
   gtk_window_set_transient_for(GTK_WINDOW(w), GTK_WINDOW(d->window));
   gtk_window_set_modal(GTK_WINDOW(w), TRUE);
   gtk_window_set_default_size(GTK_WINDOW(w), width, -1);
+
+  GtkWidget *header = adw_header_bar_new();
+  adw_header_bar_set_show_start_title_buttons(ADW_HEADER_BAR(header), FALSE);
+  adw_header_bar_set_show_end_title_buttons(ADW_HEADER_BAR(header), FALSE);
+  adw_header_bar_set_title_widget(
+      ADW_HEADER_BAR(header),
+      adw_window_title_new(name, title && strcmp(title, name) ? title : NULL));
+  GtkWidget *cancel = gtk_button_new_with_mnemonic("_Cancel");
+  gtk_widget_set_name(cancel, "Cancel");
+  g_signal_connect_swapped(cancel, "clicked", G_CALLBACK(gtk_window_close), w);
+  adw_header_bar_pack_start(ADW_HEADER_BAR(header), cancel);
+  GtkEventController *keys = gtk_shortcut_controller_new();
+  gtk_shortcut_controller_add_shortcut(
+      GTK_SHORTCUT_CONTROLLER(keys),
+      gtk_shortcut_new(gtk_keyval_trigger_new(GDK_KEY_Escape, 0),
+                       gtk_named_action_new("window.close")));
+  gtk_widget_add_controller(w, keys);
+
   gtk_grid_set_row_spacing(GTK_GRID(grid), 8);
   gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
   gtk_widget_set_margin_start(grid, 18);
   gtk_widget_set_margin_end(grid, 18);
   gtk_widget_set_margin_top(grid, 18);
   gtk_widget_set_margin_bottom(grid, 18);
-  gtk_window_set_child(GTK_WINDOW(w), grid);
+  GtkWidget *scroll = gtk_scrolled_window_new();
+  gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroll), GTK_POLICY_NEVER,
+                                 GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height(GTK_SCROLLED_WINDOW(scroll),
+                                                   TRUE);
+  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), grid);
+  gtk_widget_set_vexpand(scroll, TRUE);
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append(GTK_BOX(box), header);
+  gtk_box_append(GTK_BOX(box), scroll);
+  adw_window_set_content(ADW_WINDOW(w), box);
+  g_object_set_data(G_OBJECT(w), "pcn-form-header", header);
+  g_object_set_data(G_OBJECT(w), "pcn-form-grid", grid);
+  g_object_set_data(G_OBJECT(w), "pcn-form-cancel", cancel);
   return w;
+}
+
+GtkWidget *desk_form_cancel(GtkWidget *form) {
+  return g_object_get_data(G_OBJECT(form), "pcn-form-cancel");
+}
+
+GtkWidget *desk_form_grid(GtkWidget *form) {
+  return g_object_get_data(G_OBJECT(form), "pcn-form-grid");
+}
+
+GtkWidget *pcn_desk_form_grid(GtkWindow *form) {
+  return desk_form_grid(GTK_WIDGET(form));
+}
+
+void desk_form_action(GtkWidget *form, GtkWidget *button) {
+  adw_header_bar_pack_end(
+      ADW_HEADER_BAR(g_object_get_data(G_OBJECT(form), "pcn-form-header")),
+      button);
+  gtk_window_set_default_widget(GTK_WINDOW(form), button);
 }
 
 GtkWidget *desk_form_error(GtkWidget *grid, int row, int selectable) {
@@ -668,14 +723,12 @@ void desk_say(GtkWidget *label, const char *text) {
   gtk_widget_set_visible(label, TRUE);
 }
 
-GtkWidget *desk_form_go(GtkWidget *form, GtkWidget *grid, int row,
-                        const char *mnemonic, GCallback cb, gpointer ud) {
+GtkWidget *desk_form_go(GtkWidget *form, const char *mnemonic, GCallback cb,
+                        gpointer ud) {
   GtkWidget *b = gtk_button_new_with_mnemonic(mnemonic);
   gtk_widget_add_css_class(b, "suggested-action");
-  gtk_widget_set_halign(b, GTK_ALIGN_END);
   g_signal_connect(b, "clicked", cb, ud);
-  gtk_grid_attach(GTK_GRID(grid), b, 1, row, 1, 1);
-  gtk_window_set_default_widget(GTK_WINDOW(form), b);
+  desk_form_action(form, b);
   return b;
 }
 

@@ -182,15 +182,19 @@ void tasks_new_dialog(pcn_desk *d);
 GtkWidget *desk_entry(const char *name, const char *placeholder, int secret);
 GtkWidget *desk_field(GtkWidget *grid, int row, const char *label,
                       GtkWidget *w);
-/* desk.c: a form window. desk_form makes a modal window over the desk's,
- * named name (how the tests and screen readers find it), titled title
- * (name when NULL), width wide, whose child is grid laid out for
- * desk_field; the caller owns the window, connects its "destroy" and
- * presents it. desk_form_error attaches the form's error line (hidden,
- * wrapping, across both columns; selectable, so that it can be copied, if
- * asked) at row; desk_say puts text in such a line and shows it. desk_form_go
- * attaches the form's default button at the right of row, clicked calling
- * cb(button, ud). desk_form_send sends req with d as cb's data and makes go
+/* desk.c: a form window. desk_form makes a modal AdwWindow over the
+ * desk's, named name (how the tests and screen readers find it), titled
+ * title (name when NULL), width wide, with a header bar (Cancel at its
+ * start; Escape cancels too) over grid, laid out for desk_field, which
+ * scrolls; desk_form_grid gives the grid back, desk_form_cancel the Cancel
+ * button (a window that stays open after its action relabels it Close). The caller owns the window,
+ * connects its "destroy" and presents it. desk_form_error attaches the
+ * form's error line (hidden, wrapping, across both columns; selectable, so
+ * that it can be copied, if asked) at row; desk_say puts text in such a
+ * line and shows it. desk_form_action puts button at the end of the header
+ * bar as the form's default (Enter); desk_form_go makes that button, a
+ * suggested action labelled mnemonic, clicked calling cb(button, ud).
+ * desk_form_send sends req with d as cb's data and makes go
  * insensitive until the answer (0), or says DESK_OFFLINE in error (-1). */
 #define DESK_OFFLINE                                                           \
   "Not connected to the server; try again when the header says Connected."
@@ -198,8 +202,11 @@ GtkWidget *desk_form(pcn_desk *d, const char *name, const char *title,
                      int width, GtkWidget *grid);
 GtkWidget *desk_form_error(GtkWidget *grid, int row, int selectable);
 void desk_say(GtkWidget *label, const char *text);
-GtkWidget *desk_form_go(GtkWidget *form, GtkWidget *grid, int row,
-                        const char *mnemonic, GCallback cb, gpointer ud);
+GtkWidget *desk_form_grid(GtkWidget *form);
+GtkWidget *desk_form_cancel(GtkWidget *form);
+void desk_form_action(GtkWidget *form, GtkWidget *button);
+GtkWidget *desk_form_go(GtkWidget *form, const char *mnemonic, GCallback cb,
+                        gpointer ud);
 int desk_form_send(pcn_desk *d, const Pcn__Request *req, pcn_response_cb cb,
                    GtkWidget *go, GtkWidget *error);
 /* desk.c, for the pages' own requests: desk_note shows text in a page's

@@ -75,6 +75,8 @@ GListModel *pcn_desk_members(pcn_desk *d);
 GtkWindow *pcn_desk_task_window(pcn_desk *d, guint64 id);
 /* The new-task window, when open. */
 GtkWindow *pcn_desk_new_task_window(pcn_desk *d);
+/* A form window's grid of fields (under its header bar, in a scroll). */
+GtkWidget *pcn_desk_form_grid(GtkWindow *form);
 /* The connection line the header shows ("Connected", "Reconnecting in
  * 3 s", ...). */
 const char *pcn_desk_status(pcn_desk *d);

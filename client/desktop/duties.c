@@ -578,10 +578,8 @@ static void on_disagree(GtkButton *b, gpointer ud) {
   t->d_note = desk_form_error(grid, 2, 1);
   t->d_go = gtk_button_new_with_mnemonic("_Disagree");
   gtk_widget_add_css_class(t->d_go, "destructive-action");
-  gtk_widget_set_halign(t->d_go, GTK_ALIGN_END);
   g_signal_connect(t->d_go, "clicked", G_CALLBACK(on_disagree_go), d);
-  gtk_grid_attach(GTK_GRID(grid), t->d_go, 1, 3, 1, 1);
-  gtk_window_set_default_widget(GTK_WINDOW(t->dform), t->d_go);
+  desk_form_action(t->dform, t->d_go);
   gtk_window_present(GTK_WINDOW(t->dform));
 }
 
@@ -806,19 +804,14 @@ static void open_form(pcn_desk *d, const Pcn__Duty *e) {
   gtk_widget_add_css_class(warn, "dim-label");
   gtk_grid_attach(GTK_GRID(grid), warn, 0, 5, 2, 1);
   t->f_note = desk_form_error(grid, 6, 1);
-  GtkWidget *buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign(buttons, GTK_ALIGN_END);
-  if (e) {
+  if (e) { /* in the body, away from Save: it asks first (on_remove) */
     GtkWidget *rm = gtk_button_new_with_mnemonic("_Remove entry");
     gtk_widget_add_css_class(rm, "destructive-action");
+    gtk_widget_set_halign(rm, GTK_ALIGN_START);
     g_signal_connect(rm, "clicked", G_CALLBACK(on_remove), d);
-    gtk_box_append(GTK_BOX(buttons), rm);
+    gtk_grid_attach(GTK_GRID(grid), rm, 1, 7, 1, 1);
   }
-  t->f_save = gtk_button_new_with_mnemonic(e ? "_Save" : "_Add");
-  gtk_widget_add_css_class(t->f_save, "suggested-action");
-  g_signal_connect(t->f_save, "clicked", G_CALLBACK(on_save), d);
-  gtk_box_append(GTK_BOX(buttons), t->f_save);
-  gtk_grid_attach(GTK_GRID(grid), buttons, 1, 7, 1, 1);
+  t->f_save = desk_form_go(t->form, e ? "_Save" : "_Add", G_CALLBACK(on_save), d);
   if (e) {
     gtk_editable_set_text(GTK_EDITABLE(t->f_title), e->title);
     for (guint i = 0; i < G_N_ELEMENTS(owners); i++)
@@ -828,7 +821,6 @@ static void open_form(pcn_desk *d, const Pcn__Duty *e) {
                              e->owner_does, -1);
     desk_date_entry_set(t->f_review, e->review_date);
   }
-  gtk_window_set_default_widget(GTK_WINDOW(t->form), t->f_save);
   gtk_window_present(GTK_WINDOW(t->form));
 }
 

@@ -778,7 +778,7 @@ static void post_window(pcn_desk *d, news_item *of) {
     gtk_widget_set_sensitive(s->p_policy, FALSE);
   }
   s->p_note = desk_form_error(grid, row++, 0);
-  s->p_go = desk_form_go(s->post_win, grid, row, of ? "_Publish" : "_Post",
+  s->p_go = desk_form_go(s->post_win, of ? "_Publish" : "_Post",
                          G_CALLBACK(on_post), d);
   gtk_window_present(GTK_WINDOW(s->post_win));
 }

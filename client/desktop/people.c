@@ -389,9 +389,7 @@ static form *form_new(pcn_desk *d, const char *title, const char *go,
 
 static void form_show(form *fm) {
   gtk_grid_attach(GTK_GRID(fm->grid), fm->note, 0, fm->rows, 2, 1);
-  gtk_widget_set_halign(fm->go, GTK_ALIGN_END);
-  gtk_grid_attach(GTK_GRID(fm->grid), fm->go, 1, fm->rows + 1, 1, 1);
-  gtk_window_set_default_widget(GTK_WINDOW(fm->win), fm->go);
+  desk_form_action(fm->win, fm->go);
   gtk_window_present(GTK_WINDOW(fm->win));
 }
 
@@ -411,7 +409,9 @@ static void form_send(form *fm, Pcn__Request *req, pcn_response_cb cb) {
 static int form_refused(form *fm, const Pcn__Response *r) {
   gtk_widget_set_sensitive(fm->go, TRUE);
   if (r->status->code == PCN__STATUS_CODE__OK) return 0;
-  gtk_label_set_text(GTK_LABEL(fm->note), r->status->message);
+  char words[600]; /* the sentence, without field prefixes or CLI advice */
+  desk_error_words(r->status, words, sizeof words);
+  gtk_label_set_text(GTK_LABEL(fm->note), words);
   gtk_widget_add_css_class(fm->note, "error");
   return 1;
 }
@@ -431,7 +431,14 @@ static void on_add_practice_go(GtkButton *b, gpointer ud) {
   a.ods = (char *)text_of(fm, 0);
   a.name = (char *)text_of(fm, 1);
   a.list_size = (uint32_t)g_ascii_strtoull(text_of(fm, 2), NULL, 10);
-  a.list_size_from = (char *)text_of(fm, 3);
+  char from[11];
+  const char *why = NULL;
+  if (desk_date_entry_get(fm->f[3], from, &why) < 0) {
+    gtk_label_set_text(GTK_LABEL(fm->note), why);
+    gtk_widget_add_css_class(fm->note, "error");
+    return;
+  }
+  a.list_size_from = from;
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_PRACTICE_ADD;
   req.practice_add = &a;
@@ -445,9 +452,13 @@ static void on_add_practice(GtkButton *b, gpointer ud) {
   form_field(fm, "_ODS code", "ODS code", NULL);
   form_field(fm, "_Name", "Practice name", NULL);
   form_field(fm, "_List size", "List size", NULL);
-  form_field(fm, "List size _from", "List size from",
-             desk_entry("List size from",
-                        "YYYY-MM-DD; empty: in force from the start", 0));
+  GtkWidget *from = desk_date_entry_new("List size from");
+  gtk_entry_set_placeholder_text(GTK_ENTRY(desk_date_entry_text(from)),
+                                 "Optional: in force from the start");
+  form_field(fm, "List size _from", "List size from", from);
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(fm->grid), 0, fm->rows - 1)),
+      desk_date_entry_text(from));
   form_show(fm);
 }
 
@@ -462,11 +473,10 @@ static void on_invited(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
   form *fm = ud;
   if (form_answered(fm) || form_refused(fm, r)) return;
-  char *line = g_strdup_printf("pcn join %s", r->invitation->code);
   char *text = g_strdup_printf(
       "Invited %s. Send them this code (it works once, for 7 days); they "
-      "paste it into PCN Hub, or run:\n%s",
-      r->invitation->username, line);
+      "paste it into PCN Hub when it first opens:\n%s",
+      desk_person_words(fm->d, r->invitation->username), r->invitation->code);
   gtk_label_set_text(GTK_LABEL(fm->note), text);
   g_free(text);
   gtk_button_set_label(GTK_BUTTON(fm->go), "_Copy the code");
@@ -476,7 +486,8 @@ static void on_invited(pcn_client *cl, const Pcn__Response *r, void *ud) {
   g_signal_handlers_disconnect_matched(fm->go, G_SIGNAL_MATCH_DATA, 0, 0, NULL,
                                        NULL, fm);
   g_signal_connect(fm->go, "clicked", G_CALLBACK(on_copy), NULL);
-  g_free(line);
+  /* The invitation is made: what is left is to close the window. */
+  gtk_button_set_label(GTK_BUTTON(desk_form_cancel(fm->win)), "_Close");
 }
 
 /* The roles the forms offer, in their drop-down's order. */

@@ -661,7 +661,7 @@ static void on_scope_changed(GObject *o, GParamSpec *p, gpointer ud) {
   (void)p;
   pcn_desk *d = ud;
   if (d->tasks && d->tasks->dialog)
-    assignee_picker(d, gtk_window_get_child(GTK_WINDOW(d->tasks->dialog)));
+    assignee_picker(d, desk_form_grid(d->tasks->dialog));
 }
 
 /* An error label under a field, in column 1 of row. */
@@ -684,13 +684,7 @@ void tasks_new_dialog(pcn_desk *d) {
   GtkWidget *grid = gtk_grid_new();
   t->dialog = desk_form(d, "New task", NULL, 520, grid);
   g_signal_connect(t->dialog, "destroy", G_CALLBACK(on_dialog_destroy), d);
-  /* Escape cancels; Enter in a one-line field creates (the default). */
-  GtkEventController *keys = gtk_shortcut_controller_new();
-  gtk_shortcut_controller_add_shortcut(
-      GTK_SHORTCUT_CONTROLLER(keys),
-      gtk_shortcut_new(gtk_keyval_trigger_new(GDK_KEY_Escape, 0),
-                       gtk_named_action_new("window.close")));
-  gtk_widget_add_controller(t->dialog, keys);
+  /* Escape cancels (desk_form); Enter in a one-line field creates. */
   t->d_title =
       desk_field(grid, 0, "_Title", desk_entry("Title", "What needs doing", 0));
   t->d_title_err = under(grid, 1);
@@ -764,7 +758,7 @@ void tasks_new_dialog(pcn_desk *d) {
                    G_CALLBACK(on_due_edited), t->d_due_err);
   t->d_error = desk_form_error(grid, 9, 0);
   t->d_create =
-      desk_form_go(t->dialog, grid, 10, "_Create", G_CALLBACK(on_create), d);
+      desk_form_go(t->dialog, "_Create", G_CALLBACK(on_create), d);
   gtk_entry_set_activates_default(GTK_ENTRY(t->d_title), TRUE);
   gtk_entry_set_activates_default(GTK_ENTRY(desk_date_entry_text(t->d_due)),
                                   TRUE);

@@ -84,7 +84,7 @@ static int wait_row(fixture *f, GtkWidget *win, const char *row,
 static GtkWidget *error_win;
 static int form_error(fixture *f) {
   (void)f;
-  GtkWidget *grid = gtk_window_get_child(GTK_WINDOW(error_win));
+  GtkWidget *grid = pcn_desk_form_grid(GTK_WINDOW(error_win));
   GtkWidget *reason = find_widget(grid, GTK_TYPE_ENTRY, "Urgent because");
   int col, row, w, h;
   gtk_grid_query_child(GTK_GRID(grid), reason, &col, &row, &w, &h);
@@ -118,7 +118,7 @@ static GtkWidget *asks_page(GtkWidget *win) {
 }
 
 static GtkWidget *body(GtkWidget *win) {
-  return gtk_window_get_child(GTK_WINDOW(win));
+  return pcn_desk_form_grid(GTK_WINDOW(win));
 }
 
 static void make_ask(its_member *m, const char *title, int32_t due, char **to,

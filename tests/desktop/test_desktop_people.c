@@ -46,7 +46,7 @@ static GtkWidget *form_win;
 static const char *want_text;
 static int form_says(fixture *f) {
   (void)f;
-  GtkWidget *grid = gtk_window_get_child(GTK_WINDOW(form_win));
+  GtkWidget *grid = pcn_desk_form_grid(GTK_WINDOW(form_win));
   for (GtkWidget *c = gtk_widget_get_first_child(grid); c;
        c = gtk_widget_get_next_sibling(c))
     if (GTK_IS_LABEL(c) && strstr(gtk_label_get_text(GTK_LABEL(c)), want_text))
@@ -150,8 +150,12 @@ static void test_people(void **state) {
       GTK_DROP_DOWN(find_widget(form_win, GTK_TYPE_DROP_DOWN, NULL)), 1);
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Practice"), "F84002");
   dtest_click(form_win, "Invite");
-  want_text = "pcn join pcn1-";
+  /* The code, in words for the window: no command line to run. */
+  want_text = "when it first opens:\npcn1-";
   assert_true(spin_until(f, form_says, 5000));
+  assert_false(dtest_label_under(form_win, "pcn join"));
+  /* The invitation is made: Cancel has become Close. */
+  assert_non_null(find_widget(form_win, GTK_TYPE_BUTTON, "Close"));
   shot(form_win, "desktop-invite");
   const char *code = g_object_get_data(
       G_OBJECT(find_widget(form_win, GTK_TYPE_BUTTON, "Copy the code")),

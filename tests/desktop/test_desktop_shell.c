@@ -14,7 +14,10 @@
  * switch and goes with it. Log out: Cancel keeps the session; Log out
  * sends Logout (the old token can no longer resume) and the join view
  * shows. Dark: with the dark style forced, the Statement chart's
- * background is dark (and light again without it).
+ * background is dark (and light again without it). Forms: every form the
+ * PCN manager opens is an AdwWindow with Cancel and its action in a header
+ * bar, Enter's default, Escape closing it, and fits 800x600
+ * (docs/desktop-form.png).
  */
 #include <stdio.h>
 #include <string.h>
@@ -417,6 +420,122 @@ static void test_desktop_file(void **state) {
   g_key_file_free(k);
 }
 
+/* Forms follow GNOME's dialog pattern (issue 19): each form the PCN
+ * manager can open is an AdwWindow, modal over the main window, with a
+ * header bar holding Cancel (or Close) at the start and the action at the
+ * end as the window's default (Enter), no title buttons; Escape closes it;
+ * it fits an 800x600 screen. Cancel closes New task without sending. */
+static int escape_closes(GtkWidget *w) {
+  GListModel *cs = gtk_widget_observe_controllers(w);
+  int done = 0;
+  for (guint i = 0; !done && i < g_list_model_get_n_items(cs); i++) {
+    GObject *c = g_list_model_get_item(cs, i);
+    if (GTK_IS_SHORTCUT_CONTROLLER(c)) {
+      GListModel *sc = G_LIST_MODEL(c);
+      for (guint k = 0; !done && k < g_list_model_get_n_items(sc); k++) {
+        GtkShortcut *s = g_list_model_get_item(sc, k);
+        GtkShortcutTrigger *t = gtk_shortcut_get_trigger(s);
+        if (GTK_IS_KEYVAL_TRIGGER(t) &&
+            gtk_keyval_trigger_get_keyval(GTK_KEYVAL_TRIGGER(t)) ==
+                GDK_KEY_Escape &&
+            !gtk_keyval_trigger_get_modifiers(GTK_KEYVAL_TRIGGER(t)))
+          done = gtk_shortcut_action_activate(gtk_shortcut_get_action(s), 0,
+                                              w, NULL);
+        g_object_unref(s);
+      }
+    }
+    g_object_unref(c);
+  }
+  g_object_unref(cs);
+  return done;
+}
+
+static const char *gone_name;
+static int form_gone(fixture *f) {
+  (void)f;
+  return dtest_window_named(gone_name) == NULL;
+}
+
+static GtkWidget *form_checked(fixture *f, const char *name, const char *go,
+                               const char *cancel) {
+  GtkWidget *w = NULL;
+  for (int i = 0; i < 20 && !(w = dtest_window_named(name)); i++)
+    spin_ms(50);
+  if (!w) fail_msg("no form %s", name);
+  printf("form %s\n", name);
+  assert_true(ADW_IS_WINDOW(w));
+  assert_true(gtk_window_get_modal(GTK_WINDOW(w)));
+  assert_ptr_equal(gtk_window_get_transient_for(GTK_WINDOW(w)),
+                   pcn_desk_window(f->d));
+  GtkWidget *hb = find_widget(w, ADW_TYPE_HEADER_BAR, NULL);
+  assert_non_null(hb);
+  assert_false(adw_header_bar_get_show_end_title_buttons(ADW_HEADER_BAR(hb)));
+  assert_false(
+      adw_header_bar_get_show_start_title_buttons(ADW_HEADER_BAR(hb)));
+  assert_non_null(find_widget(hb, GTK_TYPE_BUTTON, cancel));
+  GtkWidget *b = find_widget(hb, GTK_TYPE_BUTTON, go);
+  if (!b) fail_msg("form %s has no %s in its header bar", name, go);
+  assert_ptr_equal(gtk_window_get_default_widget(GTK_WINDOW(w)), b);
+  assert_true(gtk_widget_has_css_class(b, "suggested-action") ||
+              gtk_widget_has_css_class(b, "destructive-action"));
+  int minw, minh;
+  gtk_widget_measure(w, GTK_ORIENTATION_HORIZONTAL, -1, &minw, NULL, NULL,
+                     NULL);
+  gtk_widget_measure(w, GTK_ORIENTATION_VERTICAL, -1, &minh, NULL, NULL,
+                     NULL);
+  printf("  minimum %dx%d\n", minw, minh);
+  assert_true(minw <= 800);
+  assert_true(minh <= 600);
+  return w;
+}
+
+static void escape_form(fixture *f, const char *name) {
+  GtkWidget *w = dtest_window_named(name);
+  assert_true(escape_closes(w));
+  gone_name = name;
+  assert_true(spin_until(f, form_gone, 2000));
+}
+
+static void test_forms(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  spin_ms(500);
+  /* New task: Cancel closes it and sends nothing. */
+  guint before = g_list_model_get_n_items(pcn_desk_tasks(f->d));
+  assert_true(gtk_widget_activate_action(win, "win.new-task", NULL));
+  GtkWidget *w = form_checked(f, "New task", "Create", "Cancel");
+  type_text(find_widget(w, GTK_TYPE_ENTRY, "Title"), "Never sent");
+  shot(w, "desktop-form");
+  dtest_click(find_widget(w, ADW_TYPE_HEADER_BAR, NULL), "Cancel");
+  gone_name = "New task";
+  assert_true(spin_until(f, form_gone, 2000));
+  spin_ms(300);
+  assert_int_equal(g_list_model_get_n_items(pcn_desk_tasks(f->d)), before);
+
+  static const struct {
+    const char *page, *button, *form, *go, *cancel;
+  } forms[] = {
+      {"asks", "New ask", "New ask", "Ask", "Cancel"},
+      {"decisions", "New proposal", "New proposal", "Propose", "Cancel"},
+      {"decisions", "Voters", "Voters", "Name voter", "Close"},
+      {"meetings", "New meeting", "New meeting", "Call meeting", "Cancel"},
+      {"news", "New post", "New post", "Post", "Cancel"},
+      {"duties", "Add entry", "Add an entry", "Add", "Cancel"},
+      {"members", "Invite", "Invite a member", "Invite", "Cancel"},
+      {"practices", "Add practice", "Add a practice", "Add", "Cancel"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(forms); i++) {
+    dtest_show_page(win, forms[i].page);
+    spin_ms(100);
+    dtest_click(gtk_stack_get_child_by_name(
+                    GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)),
+                    forms[i].page),
+                forms[i].button);
+    form_checked(f, forms[i].form, forms[i].go, forms[i].cancel);
+    escape_form(f, forms[i].form);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_desktop_file),
@@ -429,6 +548,8 @@ int main(void) {
                                       dtest_teardown),
       cmocka_unit_test_setup_teardown(test_logout, dtest_setup, dtest_teardown),
       cmocka_unit_test_setup_teardown(test_dark_chart, dtest_setup,
+                                      dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_forms, dtest_setup_manager,
                                       dtest_teardown),
   };
   return dtest_main(tests, G_N_ELEMENTS(tests));

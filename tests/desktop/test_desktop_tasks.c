@@ -25,7 +25,7 @@ static int dialog_gone(fixture *f) {
 /* The visible "error" label in the form's grid at column 1, row: the
  * words under a field; NULL when none shows. */
 static const char *under_field(GtkWidget *dlg, int row) {
-  GtkWidget *grid = gtk_window_get_child(GTK_WINDOW(dlg));
+  GtkWidget *grid = pcn_desk_form_grid(GTK_WINDOW(dlg));
   GtkWidget *c = gtk_grid_get_child_at(GTK_GRID(grid), 1, row);
   if (!c || !GTK_IS_LABEL(c) || !gtk_widget_get_visible(c) ||
       !gtk_widget_has_css_class(c, "error"))
@@ -446,7 +446,7 @@ static void test_new_task(void **state) {
   shot(dlg, "desktop-new-task");
   dtest_press(find_widget(dlg, GTK_TYPE_BUTTON, "Create"));
   if (!spin_until(f, dialog_gone, 5000)) {
-    GtkWidget *grid = gtk_window_get_child(GTK_WINDOW(dlg));
+    GtkWidget *grid = pcn_desk_form_grid(GTK_WINDOW(dlg));
     for (GtkWidget *c = gtk_widget_get_first_child(grid); c;
          c = gtk_widget_get_next_sibling(c))
       if (GTK_IS_LABEL(c) && gtk_widget_get_visible(c))
