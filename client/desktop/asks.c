@@ -597,8 +597,7 @@ static void answer_open(pcn_desk *d, ask_row *r) {
     gtk_editable_set_text(GTK_EDITABLE(a->a_link), mine->link);
   }
   a->a_error = desk_form_error(grid, 4, 1);
-  a->a_send =
-      desk_form_go(a->answer, "_Send", G_CALLBACK(on_answer_send), d);
+  a->a_send = desk_form_go(a->answer, "_Send", G_CALLBACK(on_answer_send), d);
   gtk_window_present(GTK_WINDOW(a->answer));
 }
 
@@ -786,8 +785,7 @@ static void on_new_clicked(GtkButton *btn, gpointer ud) {
   gtk_widget_set_visible(a->d_reason, FALSE);
   gtk_widget_set_visible(a->d_reason_label, FALSE);
   a->d_error = desk_form_error(grid, 6, 1);
-  a->d_create =
-      desk_form_go(a->dialog, "_Ask", G_CALLBACK(on_create), d);
+  a->d_create = desk_form_go(a->dialog, "_Ask", G_CALLBACK(on_create), d);
   /* The fields' own error lines, each under its field (from the foot up,
    * as each insertion moves the rows below it). */
   gtk_grid_insert_row(GTK_GRID(grid), 6);

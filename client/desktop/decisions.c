@@ -840,8 +840,7 @@ static void on_new(GtkButton *b, gpointer ud) {
   gtk_widget_add_css_class(every, "dim-label");
   gtk_grid_attach(GTK_GRID(grid), every, 1, 8, 1, 1);
   t->f_error = desk_form_error(grid, 9, 0);
-  t->f_go =
-      desk_form_go(t->form, "_Propose", G_CALLBACK(on_propose), d);
+  t->f_go = desk_form_go(t->form, "_Propose", G_CALLBACK(on_propose), d);
   gtk_window_present(GTK_WINDOW(t->form));
 }
 
@@ -981,8 +980,8 @@ static void on_voters_open(GtkButton *b, gpointer ud) {
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Member", -1);
   desk_field(grid, 3, "_Member", t->v_user);
   t->v_error = desk_form_error(grid, 4, 1);
-  t->v_go = desk_form_go(t->voters, "_Name voter",
-                         G_CALLBACK(on_name_voter), d);
+  t->v_go =
+      desk_form_go(t->voters, "_Name voter", G_CALLBACK(on_name_voter), d);
   /* Naming a voter keeps the window open, for the next practice. */
   gtk_button_set_label(GTK_BUTTON(desk_form_cancel(t->voters)), "_Close");
   voters_load(d);

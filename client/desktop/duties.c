@@ -811,7 +811,8 @@ static void open_form(pcn_desk *d, const Pcn__Duty *e) {
     g_signal_connect(rm, "clicked", G_CALLBACK(on_remove), d);
     gtk_grid_attach(GTK_GRID(grid), rm, 1, 7, 1, 1);
   }
-  t->f_save = desk_form_go(t->form, e ? "_Save" : "_Add", G_CALLBACK(on_save), d);
+  t->f_save =
+      desk_form_go(t->form, e ? "_Save" : "_Add", G_CALLBACK(on_save), d);
   if (e) {
     gtk_editable_set_text(GTK_EDITABLE(t->f_title), e->title);
     for (guint i = 0; i < G_N_ELEMENTS(owners); i++)

@@ -699,8 +699,7 @@ static void on_new(GtkButton *b, gpointer ud) {
   gtk_label_set_xalign(GTK_LABEL(mt->f_note), 0);
   gtk_widget_add_css_class(mt->f_note, "error");
   gtk_grid_attach(GTK_GRID(grid), mt->f_note, 0, 10, 2, 1);
-  mt->f_go = desk_form_go(mt->form, "_Call meeting",
-                          G_CALLBACK(on_create), d);
+  mt->f_go = desk_form_go(mt->form, "_Call meeting", G_CALLBACK(on_create), d);
   gtk_window_present(GTK_WINDOW(mt->form));
 }
 

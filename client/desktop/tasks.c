@@ -757,8 +757,7 @@ void tasks_new_dialog(pcn_desk *d) {
   g_signal_connect(desk_date_entry_text(t->d_due), "changed",
                    G_CALLBACK(on_due_edited), t->d_due_err);
   t->d_error = desk_form_error(grid, 9, 0);
-  t->d_create =
-      desk_form_go(t->dialog, "_Create", G_CALLBACK(on_create), d);
+  t->d_create = desk_form_go(t->dialog, "_Create", G_CALLBACK(on_create), d);
   gtk_entry_set_activates_default(GTK_ENTRY(t->d_title), TRUE);
   gtk_entry_set_activates_default(GTK_ENTRY(desk_date_entry_text(t->d_due)),
                                   TRUE);

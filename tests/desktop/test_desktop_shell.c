@@ -439,8 +439,8 @@ static int escape_closes(GtkWidget *w) {
             gtk_keyval_trigger_get_keyval(GTK_KEYVAL_TRIGGER(t)) ==
                 GDK_KEY_Escape &&
             !gtk_keyval_trigger_get_modifiers(GTK_KEYVAL_TRIGGER(t)))
-          done = gtk_shortcut_action_activate(gtk_shortcut_get_action(s), 0,
-                                              w, NULL);
+          done = gtk_shortcut_action_activate(gtk_shortcut_get_action(s), 0, w,
+                                              NULL);
         g_object_unref(s);
       }
     }
@@ -470,8 +470,7 @@ static GtkWidget *form_checked(fixture *f, const char *name, const char *go,
   GtkWidget *hb = find_widget(w, ADW_TYPE_HEADER_BAR, NULL);
   assert_non_null(hb);
   assert_false(adw_header_bar_get_show_end_title_buttons(ADW_HEADER_BAR(hb)));
-  assert_false(
-      adw_header_bar_get_show_start_title_buttons(ADW_HEADER_BAR(hb)));
+  assert_false(adw_header_bar_get_show_start_title_buttons(ADW_HEADER_BAR(hb)));
   assert_non_null(find_widget(hb, GTK_TYPE_BUTTON, cancel));
   GtkWidget *b = find_widget(hb, GTK_TYPE_BUTTON, go);
   if (!b) fail_msg("form %s has no %s in its header bar", name, go);
@@ -481,8 +480,7 @@ static GtkWidget *form_checked(fixture *f, const char *name, const char *go,
   int minw, minh;
   gtk_widget_measure(w, GTK_ORIENTATION_HORIZONTAL, -1, &minw, NULL, NULL,
                      NULL);
-  gtk_widget_measure(w, GTK_ORIENTATION_VERTICAL, -1, &minh, NULL, NULL,
-                     NULL);
+  gtk_widget_measure(w, GTK_ORIENTATION_VERTICAL, -1, &minh, NULL, NULL, NULL);
   printf("  minimum %dx%d\n", minw, minh);
   assert_true(minw <= 800);
   assert_true(minh <= 600);
@@ -527,10 +525,10 @@ static void test_forms(void **state) {
   for (size_t i = 0; i < G_N_ELEMENTS(forms); i++) {
     dtest_show_page(win, forms[i].page);
     spin_ms(100);
-    dtest_click(gtk_stack_get_child_by_name(
-                    GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)),
-                    forms[i].page),
-                forms[i].button);
+    dtest_click(
+        gtk_stack_get_child_by_name(
+            GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)), forms[i].page),
+        forms[i].button);
     form_checked(f, forms[i].form, forms[i].go, forms[i].cancel);
     escape_form(f, forms[i].form);
   }
