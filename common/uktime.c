@@ -414,6 +414,61 @@ int pcn_date_parse_uk(const char *s, int32_t today, int32_t *day,
   return 0;
 }
 
+static const char *const MONTH_HOW =
+    "Type a month as December 2026, Dec 2026 or 12/2026.";
+
+int pcn_month_parse_uk(const char *s, char out[8], const char **why) {
+  tok t[3];
+  const char *dummy;
+  if (!why) why = &dummy;
+  *why = MONTH_HOW;
+  out[0] = 0;
+  if (!s) return -1;
+  int k = tokenize(s, t, 3);
+  if (k == 0) *why = "Give a month, as December 2026.";
+  if (k != 2) return -1;
+  int y, mo;
+  if (t[0].digits && t[0].n == 4 && t[1].digits && t[1].n <= 2) {
+    y = atoi_n(t[0].s); /* 2026-12 */
+    mo = atoi_n(t[1].s);
+  } else if (t[1].digits && (t[1].n == 4 || t[1].n == 2)) {
+    y = atoi_n(t[1].s) + (t[1].n == 2 ? 2000 : 0);
+    if (t[0].digits) {
+      if (t[0].n > 2) return -1;
+      mo = atoi_n(t[0].s); /* 12/2026 */
+    } else {
+      mo = name_index(t[0].s, t[0].n, month_names, 12) + 1; /* Dec 2026 */
+    }
+  } else {
+    return -1;
+  }
+  if (mo < 1 || mo > 12) return -1;
+  if (y < 2000 || y > 2199) {
+    *why = "Give a year from 2000 to 2199.";
+    return -1;
+  }
+  out[0] = (char)('0' + y / 1000);
+  out[1] = (char)('0' + y / 100 % 10);
+  out[2] = (char)('0' + y / 10 % 10);
+  out[3] = (char)('0' + y % 10);
+  out[4] = '-';
+  out[5] = (char)('0' + mo / 10);
+  out[6] = (char)('0' + mo % 10);
+  out[7] = 0;
+  return 0;
+}
+
+void pcn_month_words(const char *ym, char *out, size_t n) {
+  static const char *const names[] = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  int m = ym && strlen(ym) >= 7 ? atoi_n(ym + 5) : 0;
+  if (m >= 1 && m <= 12)
+    snprintf(out, n, "%s %.4s", names[m - 1], ym);
+  else
+    snprintf(out, n, "%s", ym ? ym : "");
+}
+
 void pcn_date_words(int32_t day, int32_t today, int with_weekday,
                     int always_year, char *out, size_t n) {
   int64_t y, ty;

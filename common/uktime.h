@@ -90,5 +90,11 @@ int pcn_date_parse_uk(const char *s, int32_t today, int32_t *day,
  * year either way. Always NUL-terminated; 20 bytes suffice. */
 void pcn_date_words(int32_t day, int32_t today, int with_weekday,
                     int always_year, char *out, size_t n);
+/* A month as people type it: "December 2026", "Dec 2026", "dec 26",
+ * "12/2026", "2026-12". 0 with out "YYYY-MM", or -1 with out "" and *why a
+ * sentence saying what to type instead. pcn_month_words is the reverse:
+ * "2026-12" as "December 2026" (anything else copied as it is). */
+int pcn_month_parse_uk(const char *s, char out[8], const char **why);
+void pcn_month_words(const char *ym, char *out, size_t n);
 
 #endif

@@ -811,8 +811,8 @@ static void start_client(pcn_desk *d) {
       pcn_client_connect(d->cl);
     } else {
       snprintf(d->status, sizeof d->status,
-               "The saved server address or certificate is unusable; run "
-               "pcn join again.");
+               "The saved server address or certificate is unusable: choose "
+               "Log out in the menu, then join with a new invitation code.");
     }
   }
 }

@@ -17,6 +17,7 @@
 #include "deskpriv.h"
 #include "money.h"
 #include "network.h"
+#include "uktime.h"
 #include "words.h"
 
 typedef struct desk_headroom desk_headroom;
@@ -95,9 +96,10 @@ static GtkWidget *month_row(const Pcn__FundsHeadroomReport *h,
   char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
       name[32], a11y[300];
   int claimed = claimed_in(h, m->month);
-  char due[24];
+  char due[24], month[24];
   desk_date_words(m->due, due, sizeof due, DESK_DATE_YEAR);
-  const char *text[] = {m->month,
+  pcn_month_words(m->month, month, sizeof month);
+  const char *text[] = {month,
                         claimed ? pcn_pence_format(m->claimed, 1, a) : "—",
                         pcn_pence_format(m->cumulative, 1, b),
                         pcn_pence_format(m->staff_cost, 1, c),
@@ -108,7 +110,7 @@ static GtkWidget *month_row(const Pcn__FundsHeadroomReport *h,
   snprintf(a11y, sizeof a11y,
            "%s: claimed %s, %s so far, staff cost %s, due %s%s, would lose "
            "%s",
-           m->month, claimed ? a : "nothing", b, c, due,
+           month, claimed ? a : "nothing", b, c, due,
            m->overdue ? " (overdue)" : "", e);
   return row_with(name, a11y, cells(text, NULL));
 }
@@ -213,16 +215,18 @@ void headroom_on_event(pcn_desk *d, const Pcn__Event *ev) {
     reload_soon(d);
     if (d->role != PCN__ROLE__PCN_MANAGER) break;
     const Pcn__FundsClaimDue *c = ev->funds_claim_due;
-    char id[64], body[200];
+    char id[64], body[200], month[24], due[24];
     snprintf(id, sizeof id, "arrs-due-%.8s", c->month);
+    pcn_month_words(c->month, month, sizeof month);
+    desk_date_words(c->due, due, sizeof due, DESK_DATE_WEEKDAY);
     if (c->working_days_left < 0)
       snprintf(body, sizeof body,
-               "The ARRS claim for %s was due %s and is not recorded.",
-               c->month, c->due);
+               "The ARRS claim for %s was due %s and is not recorded.", month,
+               due);
     else
       snprintf(body, sizeof body,
                "The ARRS claim for %s is due %s (%d working day%s left).",
-               c->month, c->due, c->working_days_left,
+               month, due, c->working_days_left,
                c->working_days_left == 1 ? "" : "s");
     desk_notice(d, ev, id,
                 c->working_days_left < 0 ? "ARRS claim overdue"
@@ -244,12 +248,14 @@ static void on_recorded(pcn_client *cl, const Pcn__Response *r, void *ud) {
   gtk_widget_set_sensitive(t->f_go, TRUE);
   if (r->status->code != PCN__STATUS_CODE__OK ||
       r->body_case != PCN__RESPONSE__BODY_FUNDS_ARRS_CLAIM) {
-    note(d, r->status->message, 1);
+    char words[600];
+    desk_error_words(r->status, words, sizeof words);
+    note(d, words, 1);
     return;
   }
-  char a[PCN_PENCE_BUF], text[200];
-  snprintf(text, sizeof text, "Recorded the ARRS claim for %s: %s.",
-           r->funds_arrs_claim->month,
+  char a[PCN_PENCE_BUF], text[200], month[24];
+  pcn_month_words(r->funds_arrs_claim->month, month, sizeof month);
+  snprintf(text, sizeof text, "Recorded the ARRS claim for %s: %s.", month,
            pcn_pence_format(r->funds_arrs_claim->pence, 1, a));
   note(d, text, 0);
   gtk_editable_set_text(GTK_EDITABLE(t->f_amount), "");
@@ -267,7 +273,14 @@ static void on_record(GtkButton *b, gpointer ud) {
     note(d, "Amount: write pounds and pence above 0, such as 18,250.00.", 1);
     return;
   }
-  c.month = (char *)gtk_editable_get_text(GTK_EDITABLE(t->f_month));
+  char month[8];
+  const char *why;
+  if (pcn_month_parse_uk(gtk_editable_get_text(GTK_EDITABLE(t->f_month)), month,
+                         &why)) {
+    note(d, why, 1);
+    return;
+  }
+  c.month = month;
   c.reference = (char *)gtk_editable_get_text(GTK_EDITABLE(t->f_ref));
   c.note = "";
   Pcn__Request req = PCN__REQUEST__INIT;
@@ -284,15 +297,17 @@ static void on_reversed(pcn_client *cl, const Pcn__Response *r, void *ud) {
   gtk_widget_set_sensitive(t->f_rev, TRUE);
   if (r->status->code != PCN__STATUS_CODE__OK ||
       r->body_case != PCN__RESPONSE__BODY_FUNDS_ARRS_CLAIM) {
-    note(d, r->status->message, 1);
+    char words[600];
+    desk_error_words(r->status, words, sizeof words);
+    note(d, words, 1);
     return;
   }
-  char a[PCN_PENCE_BUF], text[200];
+  char a[PCN_PENCE_BUF], text[200], month[24];
+  pcn_month_words(r->funds_arrs_claim->month, month, sizeof month);
   snprintf(text, sizeof text,
            "Reversed the ARRS claim for %s (%s); the month is unclaimed "
            "again.",
-           r->funds_arrs_claim->month,
-           pcn_pence_format(r->funds_arrs_claim->pence, 1, a));
+           month, pcn_pence_format(r->funds_arrs_claim->pence, 1, a));
   note(d, text, 0);
   gtk_editable_set_text(GTK_EDITABLE(t->f_reason), "");
   reload_soon(d);
@@ -343,7 +358,14 @@ static void on_reverse(GtkButton *b, gpointer ud) {
   (void)b;
   pcn_desk *d = ud;
   desk_headroom *t = d->headroom;
-  const char *month = gtk_editable_get_text(GTK_EDITABLE(t->f_month));
+  char month[8], words[24];
+  const char *why;
+  if (pcn_month_parse_uk(gtk_editable_get_text(GTK_EDITABLE(t->f_month)), month,
+                         &why)) {
+    note(d, why, 1);
+    return;
+  }
+  pcn_month_words(month, words, sizeof words);
   const char *reason = gtk_editable_get_text(GTK_EDITABLE(t->f_reason));
   if (!reason[0]) {
     note(d, "Reason: say why the month's claim is reversed.", 1);
@@ -352,13 +374,13 @@ static void on_reverse(GtkButton *b, gpointer ud) {
   const Pcn__FundsArrsClaimRecord *c = claim_of(t, month);
   char amt[PCN_PENCE_BUF] = "", heading[80];
   if (c) pcn_pence_format(c->pence, 1, amt);
-  snprintf(heading, sizeof heading, "Reverse the ARRS claim for %.20s?", month);
+  snprintf(heading, sizeof heading, "Reverse the ARRS claim for %s?", words);
   char *body = g_strdup_printf(
       "%s%s%s%s will be marked reversed (“%s”): the month counts as "
       "unclaimed again, the headroom goes back up by the amount, and the "
       "reminders that it is due resume until it is claimed anew.",
-      c ? "The claim of " : "The claim for ", c ? amt : month, c ? " for " : "",
-      c ? month : "", reason);
+      c ? "The claim of " : "The claim for ", c ? amt : words, c ? " for " : "",
+      c ? words : "", reason);
   struct reversal *x = g_new0(struct reversal, 1);
   x->d = d;
   x->month = g_strdup(month);
@@ -386,8 +408,8 @@ static GtkWidget *record_form(pcn_desk *d) {
   gtk_grid_set_column_spacing(GTK_GRID(g), 12);
   gtk_grid_attach(GTK_GRID(g), label("Record a month's claim", "heading", 0, 0),
                   0, 0, 2, 1);
-  t->f_month =
-      desk_field(g, 1, "_Month", desk_entry("Claim month", "YYYY-MM", 0));
+  t->f_month = desk_field(
+      g, 1, "_Month", desk_entry("Claim month", "December 2026, 12/2026", 0));
   t->f_amount = desk_field(g, 2, "A_mount (£)",
                            desk_entry("Claim amount", "18,250.00", 0));
   t->f_ref = desk_field(g, 3, "_Reference",

@@ -19,6 +19,7 @@
 #include "deskpriv.h"
 #include "network.h"
 #include "validate.h"
+#include "words.h"
 #include "workdays.h"
 
 struct desk_network {
@@ -218,10 +219,10 @@ static void on_save(GtkButton *b, gpointer ud) {
 static void on_add(GtkButton *b, gpointer ud) {
   (void)b;
   struct desk_network *n = ud;
-  const char *date = gtk_editable_get_text(GTK_EDITABLE(n->add_date));
-  int32_t day;
-  if (pcn_date_parse(date, &day)) {
-    say(n, "Write the day as YYYY-MM-DD, such as 2027-06-04.");
+  char date[11];
+  const char *why = NULL;
+  if (desk_date_entry_get(n->add_date, date, &why) != 0) {
+    say(n, why ? why : "Give the holiday's date, as 4 Jun 2027.");
     return;
   }
   send_holiday(n, date, 1);
@@ -282,7 +283,7 @@ GtkWidget *network_view_new(pcn_desk *d) {
   gtk_label_set_xalign(GTK_LABEL(h2), 0);
   gtk_box_append(GTK_BOX(box), h2);
   GtkWidget *add = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
-  n->add_date = desk_entry("Holiday date", "YYYY-MM-DD", 0);
+  n->add_date = desk_date_entry_new("Holiday date");
   n->add_go = gtk_button_new_with_mnemonic("_Add a bank holiday");
   gtk_widget_set_name(n->add_go, "Add a bank holiday");
   g_signal_connect(n->add_go, "clicked", G_CALLBACK(on_add), n);

@@ -103,8 +103,8 @@ static void on_response(AdwMessageDialog *dlg, const char *response,
   g_object_set_data(G_OBJECT(d->window), RELOGIN_KEY, NULL);
   if (strcmp(response, "login") != 0) {
     snprintf(d->status, sizeof d->status,
-             "Your session has ended: log in again with pcn login, then "
-             "reopen this window.");
+             "Your session has ended: close PCN Hub and open it again to "
+             "log in.");
     desk_show_status(d);
     return;
   }

@@ -25,6 +25,7 @@
 #include "money.h"
 #include "report_pb.h"
 #include "shell.h"
+#include "uktime.h"
 #include "validate.h"
 
 #define CHART_HEIGHT 320
@@ -73,13 +74,6 @@ static void month_step(const char *m, int step, char out[8]) {
   mo = ((mo % 12) + 12) % 12;
   snprintf(out, 8, "%04u-%02u", (unsigned)y % 10000u,
            (unsigned)(mo + 1) % 100u);
-}
-
-static int month_valid(const char *m) {
-  char probe[16];
-  int32_t day;
-  snprintf(probe, sizeof probe, "%.7s-01", m);
-  return strlen(m) == 7 && pcn_date_parse(probe, &day) == 0;
 }
 
 /* ------------------------------------------------------------ drawing */
@@ -218,19 +212,10 @@ static void draw_notes(struct desk_statement *t) {
   g_string_free(s, TRUE);
 }
 
-/* "YYYY-MM" as people read it: "December 2026" (issue 19). */
-static void month_words(const char *ym, char *out, size_t n) {
-  static const char *const names[] = {
-      "January", "February", "March",     "April",   "May",      "June",
-      "July",    "August",   "September", "October", "November", "December"};
-  int m = atoi(ym + 5);
-  snprintf(out, n, "%s %.4s", m >= 1 && m <= 12 ? names[m - 1] : "?", ym);
-}
-
 static void draw_summary(struct desk_statement *t) {
   const Pcn__FundsStatementPage *pg = t->page;
   char month[24];
-  month_words(pg->month, month, sizeof month);
+  pcn_month_words(pg->month, month, sizeof month);
   char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], e[PCN_PENCE_BUF];
   GString *s = g_string_new(NULL);
   g_string_append_printf(
@@ -412,7 +397,9 @@ void statement_on_event(pcn_desk *d, const Pcn__Event *ev) {
 
 static void show_month(struct desk_statement *t, const char *m) {
   snprintf(t->shown, sizeof t->shown, "%s", m);
-  gtk_editable_set_text(GTK_EDITABLE(t->month), m);
+  char words[24];
+  pcn_month_words(m, words, sizeof words);
+  gtk_editable_set_text(GTK_EDITABLE(t->month), words);
   if (t->page) pcn__funds_statement_page__free_unpacked(t->page, NULL);
   t->page = NULL;
   gtk_label_set_text(GTK_LABEL(t->summary), "Loading the statement…");
@@ -430,9 +417,10 @@ static void on_step(GtkButton *b, gpointer ud) {
 
 static void on_month(GtkEntry *e, gpointer ud) {
   struct desk_statement *t = ud;
-  const char *m = gtk_editable_get_text(GTK_EDITABLE(e));
-  if (!month_valid(m)) {
-    say(t, "Month: write it as YYYY-MM, such as 2027-04.", 1);
+  char m[8];
+  const char *why;
+  if (pcn_month_parse_uk(gtk_editable_get_text(GTK_EDITABLE(e)), m, &why)) {
+    say(t, why, 1);
     return;
   }
   show_month(t, m);
@@ -476,7 +464,7 @@ static void on_pdf_chosen(GtkNativeDialog *dlg, int response, gpointer ud) {
     else {
       char *base = g_path_get_basename(path);
       char month[24];
-      month_words(t->shown, month, sizeof month);
+      pcn_month_words(t->shown, month, sizeof month);
       snprintf(msg, sizeof msg, "Saved the statement for %s as %s.", month,
                base);
       saved(t, msg, 0);
@@ -581,10 +569,12 @@ GtkWidget *statement_view_new(pcn_desk *d) {
   g_object_set_data(G_OBJECT(prev), "step", GINT_TO_POINTER(-1));
   GtkWidget *next = button("_Next month", "Next month", G_CALLBACK(on_step), t);
   g_object_set_data(G_OBJECT(next), "step", GINT_TO_POINTER(1));
-  t->month = desk_entry("Statement month", "YYYY-MM", 0);
-  gtk_editable_set_width_chars(GTK_EDITABLE(t->month), 8);
-  gtk_editable_set_max_width_chars(GTK_EDITABLE(t->month), 8);
-  gtk_editable_set_text(GTK_EDITABLE(t->month), t->shown);
+  t->month = desk_entry("Statement month", "December 2026", 0);
+  gtk_editable_set_width_chars(GTK_EDITABLE(t->month), 14);
+  gtk_editable_set_max_width_chars(GTK_EDITABLE(t->month), 14);
+  char shown[24];
+  pcn_month_words(t->shown, shown, sizeof shown);
+  gtk_editable_set_text(GTK_EDITABLE(t->month), shown);
   g_signal_connect(t->month, "activate", G_CALLBACK(on_month), t);
   t->practice_items =
       gtk_string_list_new((const char *[]){"All practices", NULL});

@@ -101,6 +101,8 @@ static void test_headroom(void **state) {
   assert_true(dtest_says(jo_win, "Month 2027-04", "Overdue"));
   /* Due dates in words (issue 19). */
   assert_true(dtest_says(jo_win, "Month 2027-04", "10 May 2027"));
+  /* The month in words, not as YYYY-MM (issue 19). */
+  assert_true(dtest_says(jo_win, "Month 2027-04", "April 2027"));
   Pcn__StaffAdd sa = PCN__STAFF_ADD__INIT;
   sa.name = "Sam Patel";
   sa.role = "clinical pharmacist";
@@ -140,13 +142,13 @@ static void test_headroom(void **state) {
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim amount"), "100");
   dtest_click(form, "Record claim");
   assert_true(dtest_wait_says(f, mgr_win, "Headroom note", "not over yet"));
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim month"), "2027-05");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim month"), "May 2027");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim amount"), "39,500.50");
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim reference"), "ARRS-05");
   dtest_click(form, "Record claim");
   assert_true(dtest_wait_says(f, jo_win, "Month 2027-05", "£39,500.50"));
   assert_true(dtest_says(mgr_win, "Headroom note",
-                         "Recorded the ARRS claim for 2027-05"));
+                         "Recorded the ARRS claim for May 2027"));
   const Pcn__FundsHeadroomReport *h = headroom(f->jo);
   assert_int_equal(h->claimed, 8050050);
   assert_int_equal(h->n_claims, 2);
@@ -158,13 +160,14 @@ static void test_headroom(void **state) {
   unsigned jo0 = pcn_desk_notices(f->d, NULL);
   unsigned m0 = pcn_desk_notices(md, NULL);
   goto_day(f->mgr, "2027-07-07");
-  assert_true(dtest_wait_notice(f, md, m0, "ARRS claim for 2027-06 is due"));
+  assert_true(dtest_wait_notice(f, md, m0,
+                                "ARRS claim for June 2027 is due Sat 10 Jul"));
   spin_ms(300);
   assert_int_equal(pcn_desk_notices(f->d, NULL), jo0);
 
   /* A mistaken claim reversed from the form (issue 20): May is unclaimed
    * and overdue again, on Jo's page too. */
-  type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim month"), "2027-05");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Claim month"), "May 2027");
   dtest_click(form, "Reverse claim");
   assert_true(dtest_wait_says(f, mgr_win, "Headroom note", "Reason:"));
   type_text(find_widget(form, GTK_TYPE_ENTRY, "Reverse reason"), "sent twice");
@@ -173,8 +176,8 @@ static void test_headroom(void **state) {
   dtest_click(form, "Reverse claim");
   GtkWidget *dlg = dtest_window_named("Confirm");
   assert_non_null(dlg);
-  assert_true(dtest_label_under(dlg, "Reverse the ARRS claim for 2027-05?"));
-  assert_true(dtest_label_under(dlg, "The claim of £39,500.50 for 2027-05"));
+  assert_true(dtest_label_under(dlg, "Reverse the ARRS claim for May 2027?"));
+  assert_true(dtest_label_under(dlg, "The claim of £39,500.50 for May 2027"));
   assert_true(dtest_label_under(dlg, "“sent twice”"));
   dtest_click(dlg, "Cancel");
   spin_ms(500);
@@ -185,7 +188,7 @@ static void test_headroom(void **state) {
   assert_non_null(dlg);
   dtest_click(dlg, "Reverse claim");
   assert_true(dtest_wait_says(f, mgr_win, "Headroom note",
-                              "Reversed the ARRS claim for 2027-05"));
+                              "Reversed the ARRS claim for May 2027"));
   assert_true(dtest_wait_says(f, jo_win, "Month 2027-05", "Overdue"));
   assert_int_equal(headroom(f->jo)->n_claims, 1);
 

@@ -172,6 +172,33 @@ static void test_manager_edits(void **state) {
   r = settings_of(f->jo);
   assert_int_equal(r->settings->n_holidays_removed, 1);
   assert_string_equal(r->settings->holidays_removed[0], xmas);
+
+  /* A holiday typed as people write dates (issue 19): 4/6 of next year,
+   * day first; a day that cannot be read is refused on the page. */
+  GtkWidget *hd = find_widget(win, GTK_TYPE_ENTRY, "Holiday date");
+  assert_non_null(hd);
+  GtkWidget *add = find_widget(win, GTK_TYPE_BUTTON, "Add a bank holiday");
+  type_text(hd, "31/6");
+  gtk_label_set_text(GTK_LABEL(status_label), "");
+  dtest_press(add);
+  want_status = "June has 30 days";
+  assert_true(spin_until(f, status_says, 3000));
+  int32_t jun4 = (int32_t)pcn_days_from_civil(y + 1, 6, 4);
+  while (pcn_weekday(jun4) == 0 || pcn_weekday(jun4) == 6)
+    jun4++;
+  char typed[16], iso[11];
+  pcn_date_format(jun4, iso);
+  snprintf(typed, sizeof typed, "%d/6/%lld", atoi(iso + 8), (long long)y + 1);
+  type_text(hd, typed);
+  gtk_label_set_text(GTK_LABEL(status_label), "");
+  dtest_press(add);
+  want_status = "Saved";
+  assert_true(spin_until(f, status_says, 5000));
+  r = settings_of(f->jo);
+  int found = 0;
+  for (size_t i = 0; i < r->settings->n_holidays_added; i++)
+    found |= !strcmp(r->settings->holidays_added[i], iso);
+  if (!found) fail_msg("%s typed as %s did not reach the server", iso, typed);
   spin_ms(300);
   shot(win, "network-manager");
 }

@@ -178,16 +178,17 @@ static void month_words(const char *ym, char *out, size_t n) {
 static void show_month(fixture *f, GtkWidget *win, const char *month) {
   GtkWidget *e = find_widget(win, GTK_TYPE_ENTRY, "Statement month");
   assert_non_null(e);
-  type_text(e, month);
-  g_signal_emit_by_name(e, "activate"); /* Enter */
   char want[48], words[24];
   month_words(month, words, sizeof words);
+  type_text(e, words); /* "April 2027", as people write it (issue 19) */
+  g_signal_emit_by_name(e, "activate"); /* Enter */
   snprintf(want, sizeof want, "%s: held ", words);
   if (!dtest_wait_says(f, win, "Statement summary", want))
     fail_msg(
         "the page never showed %s: it says \"%s\" (%s)", month,
         gtk_label_get_text(GTK_LABEL(find_widget(win, 0, "Statement summary"))),
         gtk_label_get_text(GTK_LABEL(find_widget(win, 0, "Statement note"))));
+  assert_string_equal(gtk_editable_get_text(GTK_EDITABLE(e)), words);
 }
 
 static void test_statement_year(void **state) {

@@ -268,6 +268,45 @@ static void test_date_words(void **state) {
   }
 }
 
+/* Months as people type them, and in words (issue 19: the Statement and
+ * ARRS claim months were typed as YYYY-MM). */
+static void test_month_parse_uk(void **state) {
+  (void)state;
+  static const struct {
+    const char *in, *out;
+  } ok[] = {{"December 2026", "2026-12"},  {"Dec 2026", "2026-12"},
+            {"dec 26", "2026-12"},         {"12/2026", "2026-12"},
+            {"4/2027", "2027-04"},         {"2027-04", "2027-04"},
+            {"  april, 2027 ", "2027-04"}, {"Sept 2027", "2027-09"}};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    char m[8];
+    const char *why = NULL;
+    int rc = pcn_month_parse_uk(ok[i].in, m, &why);
+    if (ok[i].out[0]) {
+      if (rc != 0) fail_msg("%s: %s", ok[i].in, why);
+      assert_string_equal(m, ok[i].out);
+    } else {
+      assert_int_equal(rc, -1);
+    }
+  }
+  char m[8];
+  const char *why = NULL;
+  assert_int_equal(pcn_month_parse_uk("13/2026", m, &why), -1);
+  assert_string_equal(m, "");
+  assert_non_null(strstr(why, "December 2026"));
+  assert_int_equal(pcn_month_parse_uk("December", m, &why), -1);
+  assert_int_equal(pcn_month_parse_uk("", m, &why), -1);
+  assert_string_equal(why, "Give a month, as December 2026.");
+  assert_int_equal(pcn_month_parse_uk("Dec 1999", m, &why), -1);
+  assert_string_equal(why, "Give a year from 2000 to 2199.");
+  assert_int_equal(pcn_month_parse_uk("9 Dec 2026", m, &why), -1);
+  char w[24];
+  pcn_month_words("2026-12", w, sizeof w);
+  assert_string_equal(w, "December 2026");
+  pcn_month_words("2027-01", w, sizeof w);
+  assert_string_equal(w, "January 2027");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ranges),
@@ -277,6 +316,7 @@ int main(void) {
       cmocka_unit_test(test_machine_zone_ignored),
       cmocka_unit_test(test_date_parse_uk),
       cmocka_unit_test(test_date_words),
+      cmocka_unit_test(test_month_parse_uk),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
