@@ -186,7 +186,7 @@ static void test_manager_edits(void **state) {
   int32_t jun4 = (int32_t)pcn_days_from_civil(y + 1, 6, 4);
   while (pcn_weekday(jun4) == 0 || pcn_weekday(jun4) == 6)
     jun4++;
-  char typed[16], iso[11];
+  char typed[48], iso[11];
   pcn_date_format(jun4, iso);
   snprintf(typed, sizeof typed, "%d/6/%lld", atoi(iso + 8), (long long)y + 1);
   type_text(hd, typed);
