@@ -382,6 +382,7 @@ static GtkWidget *decision_box(pcn_desk *d, const Pcn__FundsClaim *c) {
   GtkWidget *dd = named(
       gtk_drop_down_new(G_LIST_MODEL(g_object_ref(d->claims->streams)), NULL),
       name);
+  desk_stream_dropdown(d, dd);
   snprintf(name, sizeof name, "Approve claim %llu", (unsigned long long)c->id);
   GtkWidget *ok = named(gtk_button_new_with_label("Approve"), name);
   gtk_widget_add_css_class(ok, "suggested-action");
@@ -426,8 +427,8 @@ static GtkWidget *claim_row(pcn_desk *d, const Pcn__FundsClaim *c) {
                (unsigned long long)c->meeting_id, day, c->meeting_title, rate);
   if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED && n > 0)
     snprintf(sub + n, sizeof sub - (size_t)n,
-             " Paid from %s (ledger entry %llu).", c->stream,
-             (unsigned long long)c->entry);
+             " Paid from %s (ledger entry %llu).",
+             desk_stream_words(d, c->stream), (unsigned long long)c->entry);
   else if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_REJECTED && n > 0)
     snprintf(sub + n, sizeof sub - (size_t)n, " Rejected: %s", c->reason);
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);

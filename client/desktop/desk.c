@@ -25,6 +25,7 @@
 #include "shell.h"
 #include "uktime.h"
 #include "uvsource.h"
+#include "words.h"
 
 #define FEED_HISTORY 200
 
@@ -205,15 +206,26 @@ static void on_streams(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (r->status->code != PCN__STATUS_CODE__OK ||
       r->body_case != PCN__RESPONSE__BODY_FUNDS_STREAMS)
     return;
-  for (size_t i = 0; i < r->funds_streams->n_streams; i++)
-    desk_list_add(d->streams, r->funds_streams->streams[i]->code);
+  for (size_t i = 0; i < r->funds_streams->n_streams; i++) {
+    const Pcn__FundsStream *s = r->funds_streams->streams[i];
+    desk_list_add(d->streams, s->code);
+    if (s->name[0])
+      g_hash_table_replace(d->stream_names, g_strdup(s->code),
+                           g_strdup(s->name));
+  }
+  desk_streams_named(d);
 }
 
 static void on_event(pcn_client *cl, const Pcn__Event *ev, void *ud) {
   (void)cl;
   pcn_desk *d = ud;
-  if (ev->record_case == PCN__EVENT__RECORD_FUNDS_STREAM)
+  if (ev->record_case == PCN__EVENT__RECORD_FUNDS_STREAM) {
     desk_list_add(d->streams, ev->funds_stream->code);
+    if (ev->funds_stream->name[0])
+      g_hash_table_replace(d->stream_names, g_strdup(ev->funds_stream->code),
+                           g_strdup(ev->funds_stream->name));
+    desk_streams_named(d);
+  }
   for (size_t i = 0; i < desk_n_pages; i++)
     if (desk_pages[i]->on_event) desk_pages[i]->on_event(d, ev);
   maybe_notice(d, ev);
@@ -777,6 +789,8 @@ pcn_desk *pcn_desk_new(GtkApplication *app) {
       "core",      "cd", "arrs", "iif",   "caip",
       "care-home", "ea", "lm",   "other", NULL};
   d->streams = gtk_string_list_new(default_streams);
+  d->stream_names =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   uv_loop_init(&d->loop);
   d->uvsrc = pcn_uv_source_attach(&d->loop);
   char err[400];
@@ -939,6 +953,7 @@ void pcn_desk_free(pcn_desk *d) {
   if (d->last_toast) g_object_unref(d->last_toast);
   g_ptr_array_unref(d->feed_pending);
   g_object_unref(d->streams);
+  g_hash_table_unref(d->stream_names);
   if (d->feed_shown) g_object_unref(d->feed_shown);
   if (d->feed_filter) g_object_unref(d->feed_filter);
   g_object_unref(d->feed);

@@ -55,6 +55,9 @@ struct pcn_desk {
    * defaults at once, the network's own after connecting and as they are
    * added (desk.c). Pages hold a reference. */
   GtkStringList *streams;
+  /* Their names by code ("arrs" -> "ARRS reimbursement"), as the server
+   * has them: what every page shows (words.h desk_stream_words). */
+  GHashTable *stream_names;
   guint feed_flush_id;
   void (*on_rows)(void *ud);
   void *on_rows_ud;

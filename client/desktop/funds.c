@@ -394,7 +394,8 @@ static GtkWidget *entry_row(pcn_desk *d, const Pcn__FundsEntry *e) {
   pcn_pence_format(e->pence, 1, amt);
   desk_date_words(e->date, day, sizeof day, DESK_DATE_YEAR);
   snprintf(top, sizeof top, "%llu · %s · %s · %s · %s",
-           (unsigned long long)e->id, day, kind_word(e->kind), e->stream, amt);
+           (unsigned long long)e->id, day, kind_word(e->kind),
+           desk_stream_words(d, e->stream), amt);
   GString *s = g_string_new(NULL);
   if (e->reverses)
     g_string_append_printf(s, "Reverses entry %llu. ",
@@ -407,8 +408,8 @@ static GtkWidget *entry_row(pcn_desk *d, const Pcn__FundsEntry *e) {
       g_string_append_printf(s, "%s %s  ", practice_of(d, a), amt);
     }
     if (e->top_slice)
-      g_string_append_printf(s, "%s kept in bank:%s for the network's costs. ",
-                             pcn_pence_format(e->top_slice, 1, amt), e->stream);
+      g_string_append_printf(s, "%s kept by the network for its own costs. ",
+                             pcn_pence_format(e->top_slice, 1, amt));
   }
   if (e->payee[0]) g_string_append_printf(s, "To %s. ", e->payee);
   if (e->reference[0]) g_string_append_printf(s, "Ref %s. ", e->reference);
@@ -459,8 +460,9 @@ static void redraw(pcn_desk *d) {
       /* claim:ODS:STREAM: backfill claims paid, beside distributions. */
       int claim = !strncmp(x->account, "claim:", 6);
       snprintf(text, sizeof text, "%s · %s%s: %s%s",
-               desk_practice_words(d, x->practice), x->stream,
-               claim ? " (claims)" : "", pcn_pence_format(x->pence, 1, a),
+               desk_practice_words(d, x->practice),
+               desk_stream_words(d, x->stream), claim ? " (claims)" : "",
+               pcn_pence_format(x->pence, 1, a),
                !strcmp(x->practice, d->practice) ? "  (your practice)" : "");
       char name[64];
       snprintf(name, sizeof name, "%s %s %s", claim ? "Claimed" : "Balance",
@@ -510,9 +512,10 @@ static GtkWidget *boxed_list(const char *name, const char *a11y) {
   return l;
 }
 
-static GtkWidget *stream_pick(desk_funds *t, const char *name) {
+static GtkWidget *stream_pick(pcn_desk *d, desk_funds *t, const char *name) {
   GtkWidget *dd =
       gtk_drop_down_new(G_LIST_MODEL(g_object_ref(t->streams)), NULL);
+  desk_stream_dropdown(d, dd);
   gtk_widget_set_name(dd, name);
   gtk_accessible_update_property(GTK_ACCESSIBLE(dd),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
@@ -544,7 +547,8 @@ static GtkWidget *post_forms(pcn_desk *d) {
   desk_funds *t = d->funds;
   GtkWidget *rg = form_grid();
   gtk_grid_attach(GTK_GRID(rg), label("Receive", "heading", 0), 0, 0, 2, 1);
-  t->r_stream = desk_field(rg, 1, "_Stream", stream_pick(t, "Receive stream"));
+  t->r_stream =
+      desk_field(rg, 1, "_Stream", stream_pick(d, t, "Receive stream"));
   t->r_amount = desk_field(rg, 2, "A_mount (£)",
                            desk_entry("Receive amount", "25,000.00", 0));
   t->r_date = desk_field(rg, 3, "_Date", desk_date_entry_new("Receive date"));
@@ -562,7 +566,7 @@ static GtkWidget *post_forms(pcn_desk *d) {
   GtkWidget *dg = form_grid();
   gtk_grid_attach(GTK_GRID(dg), label("Distribute", "heading", 0), 0, 0, 2, 1);
   t->d_stream =
-      desk_field(dg, 1, "S_tream", stream_pick(t, "Distribute stream"));
+      desk_field(dg, 1, "S_tream", stream_pick(d, t, "Distribute stream"));
   t->d_amount = desk_field(dg, 2, "Amou_nt (£)",
                            desk_entry("Distribute amount", "10,000.00", 0));
   const char *labels[G_N_ELEMENTS(splits) + 1];

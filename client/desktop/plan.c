@@ -30,6 +30,7 @@
 
 typedef struct desk_plan desk_plan;
 struct desk_plan {
+  pcn_desk *d;
   GtkWidget *year, *year_says, *note, *forms;
   GtkWidget *r_stream, *r_basis, *r_rate, *r_go;
   GtkWidget *b_stream, *b_amount, *b_go;
@@ -197,17 +198,18 @@ static void on_set(pcn_client *cl, const Pcn__Response *r, void *ud) {
   }
   if (r->body_case == PCN__RESPONSE__BODY_FUNDS_RATE) {
     const Pcn__FundsRate *x = r->funds_rate;
-    snprintf(text, sizeof text, "Set %s's rate for %u/%02u: %s %s.", x->stream,
-             x->year, (x->year + 1) % 100, pcn_rate_format(x->rate_cp, a),
-             basis_says(x->basis));
+    snprintf(text, sizeof text, "Set %s's rate for %u/%02u: %s %s.",
+             desk_stream_words(d, x->stream), x->year, (x->year + 1) % 100,
+             pcn_rate_format(x->rate_cp, a), basis_says(x->basis));
   } else if (r->body_case == PCN__RESPONSE__BODY_FUNDS_BUDGET) {
     const Pcn__FundsBudget *x = r->funds_budget;
     if (x->pence)
-      snprintf(text, sizeof text, "Set %s's budget for %u/%02u: %s.", x->stream,
-               x->year, (x->year + 1) % 100, pcn_pence_format(x->pence, 1, a));
+      snprintf(text, sizeof text, "Set %s's budget for %u/%02u: %s.",
+               desk_stream_words(d, x->stream), x->year, (x->year + 1) % 100,
+               pcn_pence_format(x->pence, 1, a));
     else
-      snprintf(text, sizeof text, "%s has no budget for %u/%02u.", x->stream,
-               x->year, (x->year + 1) % 100);
+      snprintf(text, sizeof text, "%s has no budget for %u/%02u.",
+               desk_stream_words(d, x->stream), x->year, (x->year + 1) % 100);
   } else {
     return;
   }
@@ -362,8 +364,9 @@ static void draw_rates(desk_plan *t) {
   for (size_t i = 0; i < t->rp->n_rates; i++) {
     const Pcn__FundsRate *x = t->rp->rates[i];
     char a[PCN_RATE_BUF], name[64];
-    const char *cells[] = {x->stream, pcn_rate_format(x->rate_cp, a),
-                           basis_says(x->basis), x->note};
+    const char *cells[] = {desk_stream_words(t->d, x->stream),
+                           pcn_rate_format(x->rate_cp, a), basis_says(x->basis),
+                           x->note};
     snprintf(name, sizeof name, "Rate %s", x->stream);
     add_row(t->rates, name, cells, w, 4, 0);
   }
@@ -383,8 +386,8 @@ static void draw_expected(desk_plan *t) {
       r += t->ep->rows[i]->received;
     }
     char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], name[64];
-    const char *cells[] = {stream, pcn_pence_format(e, 1, a),
-                           pcn_pence_format(r, 1, b),
+    const char *cells[] = {desk_stream_words(t->d, stream),
+                           pcn_pence_format(e, 1, a), pcn_pence_format(r, 1, b),
                            pcn_pence_format(r - e, 1, c)};
     snprintf(name, sizeof name, "Expected %s", stream);
     add_row(t->expected, name, cells, w, 4, 0);
@@ -408,7 +411,8 @@ static void draw_budgets(desk_plan *t) {
     const Pcn__FundsBudgetRow *x = t->bp->rows[i];
     char b[6][PCN_PENCE_BUF], name[64];
     const char *cells[] = {
-        x->stream, x->budgeted ? pcn_pence_format(x->budget, 1, b[0]) : "none",
+        desk_stream_words(t->d, x->stream),
+        x->budgeted ? pcn_pence_format(x->budget, 1, b[0]) : "none",
         pcn_pence_format(x->distributed, 1, b[1]),
         pcn_pence_format(x->claimed, 1, b[2]),
         pcn_pence_format(x->spent, 1, b[3]),
@@ -444,6 +448,8 @@ static GtkWidget *boxed_list(const char *name, const char *a11y,
 static GtkWidget *stream_pick(desk_plan *t, const char *name) {
   GtkWidget *dd =
       gtk_drop_down_new(G_LIST_MODEL(g_object_ref(t->streams)), NULL);
+  desk_stream_dropdown(t->d, dd);
+  desk_stream_dropdown(t->d, dd);
   gtk_widget_set_name(dd, name);
   gtk_accessible_update_property(GTK_ACCESSIBLE(dd),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);

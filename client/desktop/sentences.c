@@ -125,6 +125,7 @@ void desk_sentence_learn(pcn_desk *d, const Pcn__Event *ev) {
 
 #define WHO(u) desk_person_words(d, (u))
 #define AT(ods) desk_practice_words(d, (ods))
+#define STREAM(code) desk_stream_words(d, (code))
 
 /* Each area's function writes the sentence after the actor ("asked ...")
  * and returns 1, or 0 when the case is not its own. */
@@ -439,19 +440,20 @@ static int s_funds(pcn_desk *d, const Pcn__Event *ev, char *o, size_t n) {
     switch (e->kind) {
     case PCN__FUNDS_KIND__FUNDS_RECEIPT:
       snprintf(o, n, "recorded %s received for %s on %s", money_w(e->pence),
-               e->stream, date_w(e->date));
+               STREAM(e->stream), date_w(e->date));
       break;
     case PCN__FUNDS_KIND__FUNDS_DISTRIBUTION:
       snprintf(o, n, "distributed %s of %s to the practices on %s",
-               money_w(e->pence), e->stream, date_w(e->date));
+               money_w(e->pence), STREAM(e->stream), date_w(e->date));
       break;
     case PCN__FUNDS_KIND__FUNDS_REVERSAL:
       snprintf(o, n, "reversed an entry of %s (%s)", money_w(e->pence),
-               e->stream);
+               STREAM(e->stream));
       break;
     default:
       snprintf(o, n, "recorded %s paid from %s%s%s on %s", money_w(e->pence),
-               e->stream, e->payee[0] ? " to " : "", e->payee, date_w(e->date));
+               STREAM(e->stream), e->payee[0] ? " to " : "", e->payee,
+               date_w(e->date));
       break;
     }
     return 1;
@@ -459,14 +461,14 @@ static int s_funds(pcn_desk *d, const Pcn__Event *ev, char *o, size_t n) {
   case PCN__EVENT__RECORD_FUNDS_RATE: {
     const Pcn__FundsRate *r = ev->funds_rate;
     long long cp = (long long)r->rate_cp;
-    snprintf(o, n, "set the %s rate for %u/%02u to £%lld.%04lld", r->stream,
-             r->year, (r->year + 1) % 100, cp / 10000,
+    snprintf(o, n, "set the %s rate for %u/%02u to £%lld.%04lld",
+             STREAM(r->stream), r->year, (r->year + 1) % 100, cp / 10000,
              (cp < 0 ? -cp : cp) % 10000);
     return 1;
   }
   case PCN__EVENT__RECORD_FUNDS_BUDGET:
     snprintf(o, n, "set the %s budget for %u/%02u to %s",
-             ev->funds_budget->stream, ev->funds_budget->year,
+             STREAM(ev->funds_budget->stream), ev->funds_budget->year,
              (ev->funds_budget->year + 1) % 100,
              money_w(ev->funds_budget->pence));
     return 1;

@@ -60,6 +60,48 @@ const char *desk_practice_words(pcn_desk *d, const char *ods) {
   return name && name[0] ? name : (ods ? ods : "");
 }
 
+const char *desk_stream_words(pcn_desk *d, const char *code) {
+  const char *name = code && d && d->stream_names
+                         ? g_hash_table_lookup(d->stream_names, code)
+                         : NULL;
+  return name ? name : (code ? code : "");
+}
+
+static void stream_setup(GtkSignalListItemFactory *fa, GtkListItem *it,
+                         gpointer ud) {
+  (void)fa, (void)ud;
+  GtkWidget *l = gtk_label_new(NULL);
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  gtk_label_set_ellipsize(GTK_LABEL(l), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars(GTK_LABEL(l), 28);
+  gtk_list_item_set_child(it, l);
+}
+
+static void stream_bind(GtkSignalListItemFactory *fa, GtkListItem *it,
+                        gpointer ud) {
+  (void)fa;
+  const char *code = gtk_string_object_get_string(
+      GTK_STRING_OBJECT(gtk_list_item_get_item(it)));
+  GtkWidget *l = gtk_list_item_get_child(it);
+  gtk_label_set_text(GTK_LABEL(l), desk_stream_words(ud, code));
+  gtk_widget_set_tooltip_text(l, code);
+}
+
+void desk_stream_dropdown(pcn_desk *d, GtkWidget *dd) {
+  GtkListItemFactory *fa = gtk_signal_list_item_factory_new();
+  g_signal_connect(fa, "setup", G_CALLBACK(stream_setup), NULL);
+  g_signal_connect(fa, "bind", G_CALLBACK(stream_bind), d);
+  gtk_drop_down_set_factory(GTK_DROP_DOWN(dd), fa);
+  g_object_unref(fa);
+}
+
+void desk_streams_named(pcn_desk *d) {
+  /* The same strings, announced again: each drop-down binds its rows (and
+   * the shown one) anew, now with the names; the selection stays. */
+  guint n = g_list_model_get_n_items(G_LIST_MODEL(d->streams));
+  g_list_model_items_changed(G_LIST_MODEL(d->streams), 0, n, n);
+}
+
 /* Whether s begins with a field prefix: a lower-case name (letters,
  * digits, _ . [ ]) then ": ". Its length with the ": ", or 0. */
 static size_t field_prefix(const char *s) {

@@ -36,6 +36,13 @@ const char *desk_person_words(pcn_desk *d, const char *username);
 /* The practice's name, or ods itself when not known (also for ""); the
  * code for a tooltip is ods. Valid until the list next changes. */
 const char *desk_practice_words(pcn_desk *d, const char *ods);
+/* A funding stream by its name ("ARRS reimbursement"); its code until the
+ * server has named it. desk_stream_dropdown makes dd, a drop-down over
+ * d->streams, show the names (the code in the tooltip); desk_streams_named
+ * has every such drop-down bind its rows again once names arrive. */
+const char *desk_stream_words(pcn_desk *d, const char *code);
+void desk_stream_dropdown(pcn_desk *d, GtkWidget *dd);
+void desk_streams_named(pcn_desk *d);
 /* The server's message for the window: without a leading "field: " and
  * with the clauses that give CLI advice (a `pcn ...` command in backquotes)
  * left out. Always NUL-terminated. */

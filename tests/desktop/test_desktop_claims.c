@@ -148,11 +148,13 @@ static void test_claims(void **state) {
   dtest_pick(dd, "core");
   dtest_click(mgr_win, "Approve claim 1");
   assert_true(dtest_wait_says(f, jo_win, "Claim 1", "approved"));
-  assert_true(dtest_wait_says(f, jo_win, "Claim 1", "Paid from core"));
+  assert_true(
+      dtest_wait_says(f, jo_win, "Claim 1", "Paid from Core PCN funding"));
   assert_true(dtest_wait_notice(f, f->d, before, "approved"));
   before = pcn_desk_notices(f->d, NULL);
   /* The manager's list has the decision too before typing there. */
-  assert_true(dtest_wait_says(f, mgr_win, "Claim 1", "Paid from core"));
+  assert_true(
+      dtest_wait_says(f, mgr_win, "Claim 1", "Paid from Core PCN funding"));
   spin_ms(300);
   type_text(find_widget(mgr_win, GTK_TYPE_ENTRY, "Reason for claim 3"),
             "Not a board member");

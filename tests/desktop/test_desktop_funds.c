@@ -76,7 +76,7 @@ static void test_funds(void **state) {
   r.funds_receive = &rc;
   its_expect(f->mgr, &r, PCN__STATUS_CODE__OK);
   assert_true(dtest_wait_says(f, jo_win, "Ledger entry 1",
-                              "Receipt · core · £25,000.00"));
+                              "Receipt · Core PCN funding · £25,000.00"));
   assert_true(dtest_wait_says(f, jo_win, "Funds summary", "holds £25,000.00"));
   notices_seen = pcn_desk_notices(f->d, NULL);
   Pcn__FundsDistribute ds = PCN__FUNDS_DISTRIBUTE__INIT;
@@ -90,8 +90,9 @@ static void test_funds(void **state) {
   assert_true(dtest_wait_says(f, jo_win, "Ledger entry 2",
                               "Riverside Surgery £6,000.01"));
   assert_true(dtest_says(jo_win, "Ledger entry 2", "Hill Street £4,000.00"));
-  assert_true(dtest_wait_says(f, jo_win, "Balance F84001 core",
-                              "Riverside Surgery · core: £6,000.01"));
+  assert_true(
+      dtest_wait_says(f, jo_win, "Balance F84001 core",
+                      "Riverside Surgery · Core PCN funding: £6,000.01"));
   assert_true(dtest_says(jo_win, "Balance F84002 core", "£4,000.00"));
   assert_true(spin_until(f, new_notice, 8000));
   const char *last;
@@ -120,6 +121,11 @@ static void test_funds(void **state) {
   r.funds_stream_add = &sa;
   its_expect(f->mgr, &r, PCN__STATUS_CODE__OK);
   assert_true(spin_until(f, offers_estates, 8000));
+  /* By its name, not its code (issue 19), once picked. */
+  dtest_pick(picker, "estates");
+  spin_ms(100);
+  assert_true(dtest_label_under(picker, "Estates grant"));
+  assert_false(dtest_label_under(picker, "estates"));
   /* What cannot be read is said under its field, and nothing is sent
    * (issue 19): the ledger still has two entries. */
   type_text(find_widget(post, GTK_TYPE_ENTRY, "Receive amount"), "lots");
@@ -144,7 +150,7 @@ static void test_funds(void **state) {
   dtest_pick(find_widget(post, GTK_TYPE_DROP_DOWN, "Receive stream"), "iif");
   dtest_click(post, "Receive");
   assert_true(dtest_wait_says(f, jo_win, "Ledger entry 3",
-                              "Receipt · iif · £1,234.56"));
+                              "Receipt · IIF · £1,234.56"));
   assert_true(dtest_says(mgr_win, "Funds note", "Posted entry 3"));
   assert_true(
       dtest_says(jo_win, "Ledger entry 3", "3 · 20 Apr 2027 · Receipt"));
@@ -197,7 +203,7 @@ static void test_funds(void **state) {
                          "Kept for the network's costs  £30.00"));
   dtest_click(post, "Distribute");
   assert_true(dtest_wait_says(f, jo_win, "Ledger entry 6",
-                              "£30.00 kept in bank:iif for the network's "
+                              "£30.00 kept by the network for its own "
                               "costs"));
 
   gtk_window_destroy(GTK_WINDOW(mgr_win));

@@ -136,9 +136,10 @@ static void test_plan(void **state) {
   assert_int_equal(rates(f->mgr)->n_rates, 1);
   type_text(find_widget(forms, GTK_TYPE_ENTRY, "Rate"), "2.5");
   dtest_click(forms, "Set rate");
-  assert_true(dtest_wait_says(f, mgr_win, "Plan note",
-                              "Set arrs's rate for 2027/28: £2.50 per "
-                              "weighted patient."));
+  assert_true(
+      dtest_wait_says(f, mgr_win, "Plan note",
+                      "Set ARRS reimbursement's rate for 2027/28: £2.50 per "
+                      "weighted patient."));
   assert_true(dtest_wait_says(f, jo_win, "Rate arrs", "£2.50"));
   /* 2.50 x 20000 weighted = £50,000.00 for the year, the ARRS headroom's
    * ceiling, in twelve parts (issue 20: each month rounded on its own made
@@ -148,7 +149,8 @@ static void test_plan(void **state) {
   type_text(find_widget(forms, GTK_TYPE_ENTRY, "Budget amount"), "60,000");
   dtest_click(forms, "Set budget");
   assert_true(dtest_wait_says(f, jo_win, "Budget core", "£60,000.00"));
-  assert_true(dtest_says(mgr_win, "Plan note", "Set core's budget"));
+  assert_true(
+      dtest_says(mgr_win, "Plan note", "Set Core PCN funding's budget"));
   spin_ms(200);
   shot(mgr_win, "desktop-plan-manager");
 
