@@ -357,6 +357,18 @@ const char *desk_person_picker_get(GtkWidget *picker) {
   return own && i < own->len ? g_ptr_array_index(own, i) : NULL;
 }
 
+void desk_person_picker_add(GtkWidget *picker, int position,
+                            const char *username, const char *label) {
+  GPtrArray *own = g_object_get_data(G_OBJECT(picker), "usernames");
+  GtkStringList *names =
+      GTK_STRING_LIST(gtk_drop_down_get_model(GTK_DROP_DOWN(picker)));
+  guint at =
+      position < 0 || (guint)position > own->len ? own->len : (guint)position;
+  const char *add[] = {label, NULL};
+  g_ptr_array_insert(own, (gint)at, g_strdup(username));
+  gtk_string_list_splice(names, at, 0, add);
+}
+
 int desk_person_picker_set(GtkWidget *picker, const char *username) {
   GPtrArray *own = g_object_get_data(G_OBJECT(picker), "usernames");
   for (guint i = 0; own && username && i < own->len; i++)

@@ -86,6 +86,11 @@ GtkWidget *desk_date_entry_text(GtkWidget *w);
  * username picked, or NULL when there is no one. */
 GtkWidget *desk_person_picker_new(pcn_desk *d, const char *practice);
 const char *desk_person_picker_get(GtkWidget *picker);
+/* Adds a choice to picker at position (-1: the end) that reads label and
+ * picks username: "Nobody" for "" (no one), or a person the list leaves
+ * out (a task's holder since disabled). */
+void desk_person_picker_add(GtkWidget *picker, int position,
+                            const char *username, const char *label);
 /* Picks username if the list has them; 0, or -1. */
 int desk_person_picker_set(GtkWidget *picker, const char *username);
 

@@ -381,6 +381,218 @@ static void test_task_window(void **state) {
   gtk_window_destroy(GTK_WINDOW(tw));
 }
 
+/* ----------------------------------------- issue 19: the task window */
+
+static const char *want_title;
+/* The window task_win has read the task: want_title is in its field. */
+static int title_read(fixture *f) {
+  (void)f;
+  GtkWidget *e = find_widget(task_win, GTK_TYPE_ENTRY, "Title");
+  return e && !strcmp(gtk_editable_get_text(GTK_EDITABLE(e)), want_title);
+}
+
+static int task_window_gone(fixture *f) {
+  return !pcn_desk_task_window(f->d, watched_id);
+}
+
+static const char *want_server_title;
+static int server_title(fixture *f) {
+  return !strcmp(server_task(f, watched_id)->title, want_server_title);
+}
+
+/* The window task_win says its save is done, and Save may be pressed. */
+static int window_saved(fixture *f) {
+  (void)f;
+  GtkWidget *save = find_widget(task_win, GTK_TYPE_BUTTON, "Save");
+  return dtest_label_under(task_win, "Saved.") &&
+         gtk_widget_get_sensitive(save);
+}
+
+static int knows_sam(fixture *f) {
+  GListModel *m = pcn_desk_members(f->d);
+  int yes = 0;
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    yes |= !strcmp(pcn_record_row_key(r), "sam");
+    g_object_unref(r);
+  }
+  return yes;
+}
+
+/* Presses Escape in win: runs what its shortcut controllers bind to the
+ * key (as GTK does with the key's event); fails if nothing is bound. */
+static void press_escape(GtkWidget *win) {
+  GListModel *ctrls = gtk_widget_observe_controllers(win);
+  int bound = 0;
+  for (guint i = 0; i < g_list_model_get_n_items(ctrls) && !bound; i++) {
+    GtkEventController *c = g_list_model_get_item(ctrls, i);
+    for (guint j = 0; GTK_IS_SHORTCUT_CONTROLLER(c) && !bound &&
+                      j < g_list_model_get_n_items(G_LIST_MODEL(c));
+         j++) {
+      GtkShortcut *s = g_list_model_get_item(G_LIST_MODEL(c), j);
+      char *key = gtk_shortcut_trigger_to_string(gtk_shortcut_get_trigger(s));
+      if (!strcmp(key, "Escape"))
+        bound = gtk_shortcut_action_activate(gtk_shortcut_get_action(s), 0, win,
+                                             gtk_shortcut_get_arguments(s));
+      g_free(key);
+      g_object_unref(s);
+    }
+    g_object_unref(c);
+  }
+  g_object_unref(ctrls);
+  assert_true(bound);
+}
+
+/* Presses Enter in entry e: its text's "activate", which is what GTK's
+ * Return binding emits. */
+static void press_enter(GtkWidget *e) {
+  assert_non_null(e);
+  GtkWidget *text = find_widget(e, GTK_TYPE_TEXT, NULL);
+  assert_non_null(text);
+  g_signal_emit_by_name(text, "activate");
+}
+
+/* The strings the drop-down offers, one per line, for messages. */
+static GString *offered(GtkWidget *dd) {
+  GListModel *m = gtk_drop_down_get_model(GTK_DROP_DOWN(dd));
+  GString *all = g_string_new(NULL);
+  for (guint i = 0; i < g_list_model_get_n_items(m); i++)
+    g_string_append_printf(all, "%s\n",
+                           gtk_string_list_get_string(GTK_STRING_LIST(m), i));
+  return all;
+}
+
+static GtkWidget *refused_beside;
+/* A visible label beside (after) the picker says why. */
+static int picker_refused(fixture *f) {
+  (void)f;
+  GtkWidget *l = gtk_widget_get_next_sibling(refused_beside);
+  return l && GTK_IS_LABEL(l) && gtk_widget_get_visible(l) &&
+         gtk_label_get_text(GTK_LABEL(l))[0];
+}
+
+/* Issue 19: the task window is a GNOME detail window (a header bar with
+ * the task and its scope, Cancel and Save; Escape cancels and keeps the
+ * server's task as it was, Enter in the title saves; it fits 800x600),
+ * and the assignee is picked by name from whom the server accepts:
+ * "Nobody", then the practice's members, not the PCN manager, who cannot
+ * see a practice task; the server's refusal of a pick shows beside the
+ * picker, in words. */
+static void test_task_window_keys(void **state) {
+  fixture *f = *state;
+  its_member_free(
+      its_add_member(f->s, f->mgr, "sam", PCN__ROLE__STAFF, "F84001"));
+  /* A long title: the header bar must not widen the window for it. */
+  static const char long_title[] =
+      "Flu clinic numbers for the Saturday clinics at every site, with who "
+      "runs each one and the reserve list";
+  guint64 id = its_task(f->jo, long_title, "F84001", "", "");
+  want_rows = 1;
+  assert_true(spin_until(f, rows_there, 5000));
+  assert_true(spin_until(f, knows_sam, 5000));
+  GtkWidget *tw = open_task(f->d, id);
+  task_win = tw;
+  want_title = long_title;
+  assert_true(spin_until(f, title_read, 5000));
+
+  /* The header bar: Cancel, the task and its scope, Save; no close. */
+  assert_true(ADW_IS_WINDOW(tw));
+  GtkWidget *hb = find_widget(tw, ADW_TYPE_HEADER_BAR, NULL);
+  assert_non_null(hb);
+  assert_false(adw_header_bar_get_show_end_title_buttons(ADW_HEADER_BAR(hb)));
+  assert_false(adw_header_bar_get_show_start_title_buttons(ADW_HEADER_BAR(hb)));
+  assert_non_null(find_widget(hb, GTK_TYPE_BUTTON, "Cancel"));
+  GtkWidget *save = find_widget(hb, GTK_TYPE_BUTTON, "Save");
+  assert_non_null(save);
+  assert_true(gtk_widget_has_css_class(save, "suggested-action"));
+  assert_true(gtk_widget_get_sensitive(save)); /* Jo runs Riverside */
+  GtkWidget *heading = find_widget(hb, ADW_TYPE_WINDOW_TITLE, NULL);
+  assert_non_null(heading);
+  assert_string_equal(adw_window_title_get_title(ADW_WINDOW_TITLE(heading)),
+                      long_title);
+  assert_string_equal(adw_window_title_get_subtitle(ADW_WINDOW_TITLE(heading)),
+                      "Riverside Surgery");
+  /* Mark done stays in the body. */
+  assert_null(find_widget(hb, GTK_TYPE_BUTTON, "Mark done"));
+  assert_non_null(find_widget(tw, GTK_TYPE_BUTTON, "Mark done"));
+
+  /* It fits 800x600: the body scrolls. */
+  int dw, dh, minw, minh;
+  gtk_window_get_default_size(GTK_WINDOW(tw), &dw, &dh);
+  gtk_widget_measure(tw, GTK_ORIENTATION_HORIZONTAL, -1, &minw, NULL, NULL,
+                     NULL);
+  gtk_widget_measure(tw, GTK_ORIENTATION_VERTICAL, 800, &minh, NULL, NULL,
+                     NULL);
+  printf("task window: %dx%d by default, at least %dx%d\n", dw, dh, minw, minh);
+  assert_true(dw <= 800 && dh <= 600);
+  assert_true(minw <= 800 && minh <= 600);
+
+  /* The picker: Nobody first, then Riverside's people by name. */
+  GtkWidget *who = find_widget(tw, GTK_TYPE_DROP_DOWN, "Assigned to");
+  assert_non_null(who);
+  GString *names = offered(who);
+  printf("the picker offers:\n%s", names->str);
+  assert_true(g_str_has_prefix(names->str, "Nobody\n"));
+  assert_non_null(strstr(names->str, "jo\n"));
+  assert_non_null(strstr(names->str, "sam\n"));
+  assert_null(strstr(names->str, "PCN Manager"));
+  g_string_free(names, TRUE);
+  GtkStringObject *now = gtk_drop_down_get_selected_item(GTK_DROP_DOWN(who));
+  assert_string_equal(gtk_string_object_get_string(now), "Nobody");
+  shot(tw, "desktop-task-window-long-title");
+
+  /* Escape cancels: the window goes, nothing reaches the server. */
+  type_text(find_widget(tw, GTK_TYPE_ENTRY, "Title"), "Flu numbers, sent");
+  dtest_pick(who, "sam");
+  press_escape(tw);
+  watched_id = id;
+  assert_true(spin_until(f, task_window_gone, 2000));
+  spin_ms(300);
+  const Pcn__Task *t = server_task(f, id);
+  assert_string_equal(t->title, long_title);
+  assert_string_equal(t->assignee, "");
+  assert_int_equal(t->version, 1);
+
+  /* Enter in the title saves. */
+  tw = open_task(f->d, id);
+  task_win = tw;
+  assert_true(spin_until(f, title_read, 5000));
+  type_text(find_widget(tw, GTK_TYPE_ENTRY, "Title"), "Flu numbers, sent");
+  press_enter(find_widget(tw, GTK_TYPE_ENTRY, "Title"));
+  want_server_title = "Flu numbers, sent";
+  assert_true(spin_until(f, server_title, 5000));
+  assert_string_equal(server_task(f, id)->assignee, "");
+
+  /* Sam leaves; the window, open since, still offers Sam: the server's
+   * refusal shows beside the picker, in words, and nothing is assigned. */
+  Pcn__MemberDisable off = PCN__MEMBER_DISABLE__INIT;
+  off.username = "sam";
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEMBER_DISABLE;
+  req.member_disable = &off;
+  its_expect(f->mgr, &req, PCN__STATUS_CODE__OK);
+  assert_true(spin_until(f, window_saved, 5000)); /* the answer is in */
+  who = find_widget(tw, GTK_TYPE_DROP_DOWN, "Assigned to");
+  dtest_pick(who, "sam");
+  dtest_press(find_widget(tw, GTK_TYPE_BUTTON, "Save"));
+  refused_beside = who;
+  assert_true(spin_until(f, picker_refused, 5000));
+  const char *said =
+      gtk_label_get_text(GTK_LABEL(gtk_widget_get_next_sibling(who)));
+  printf("beside the picker: %s\n", said);
+  assert_non_null(strstr(said, "No active member"));
+  assert_null(strstr(said, "assignee:"));
+  assert_null(strstr(said, "pcn "));
+  assert_true(gtk_widget_has_css_class(who, "error"));
+  assert_string_equal(server_task(f, id)->assignee, "");
+  /* Nobody again: the mark goes with the next save. */
+  dtest_pick(who, "Nobody");
+  dtest_press(find_widget(tw, GTK_TYPE_BUTTON, "Save"));
+  spin_ms(500);
+  assert_false(gtk_widget_has_css_class(who, "error"));
+  gtk_window_destroy(GTK_WINDOW(tw));
+}
+
 static guint64 made_id;
 static int made_on_server(fixture *f) {
   Pcn__TaskList l = PCN__TASK_LIST__INIT;
@@ -480,6 +692,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_tasks, dtest_setup, dtest_teardown),
       cmocka_unit_test_setup_teardown(test_task_window, dtest_setup,
+                                      dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_task_window_keys, dtest_setup,
                                       dtest_teardown),
       cmocka_unit_test_setup_teardown(test_new_task, dtest_setup,
                                       dtest_teardown),
