@@ -20,7 +20,8 @@
  * Issue 19: times in words, UK time ("Wed 9 Dec, 14:00"), the expiry
  * date too; practices by name; the expiry typed as people write it
  * (9/12/2026) or picked from a calendar; a refusal in words under the
- * field it names.
+ * field it names; whom a post is to ticked by practice name (words.h's
+ * practices check list), never typed as ODS codes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,7 @@ struct desk_news {
   int loading;
   char today[11]; /* UTC, YYYY-MM-DD */
   /* the post window */
-  GtkWidget *p_title_error, *p_expires_error;
+  GtkWidget *p_title_error, *p_expires_error, *p_to_error;
   GtkWidget *post_win, *p_title, *p_text, *p_link, *p_to, *p_expires, *p_pin,
       *p_policy, *p_note, *p_go;
   guint64 p_version_of;
@@ -648,6 +649,8 @@ static void on_posted(pcn_client *cl, const Pcn__Response *r, void *ud) {
                      r->status);
   else if (!strcmp(field, "title"))
     desk_field_error(s->p_title, s->p_title_error, r->status);
+  else if (!strcmp(field, "practices"))
+    desk_field_error(s->p_to, s->p_to_error, r->status);
   else {
     char words[600];
     desk_error_words(r->status, words, sizeof words);
@@ -670,6 +673,7 @@ static void on_post(GtkButton *b, gpointer ud) {
   desk_field_error(desk_date_entry_text(s->p_expires), s->p_expires_error,
                    NULL);
   desk_field_error(s->p_title, s->p_title_error, NULL);
+  desk_field_error(s->p_to, s->p_to_error, NULL);
   gtk_widget_set_visible(s->p_note, FALSE);
   char expires[11];
   const char *why = NULL;
@@ -687,22 +691,27 @@ static void on_post(GtkButton *b, gpointer ud) {
   p.policy = gtk_check_button_get_active(GTK_CHECK_BUTTON(s->p_policy));
   p.version_of = s->p_version_of;
   p.version = s->p_version;
-  /* "all", or ODS codes separated by commas or spaces. */
-  const char *to = gtk_editable_get_text(GTK_EDITABLE(s->p_to));
-  char **codes = g_strsplit_set(to, ", ", -1);
-  char *list[21];
-  size_t n = 0;
-  for (char **c = codes; *c && n < G_N_ELEMENTS(list); c++)
-    if (**c && g_ascii_strcasecmp(*c, "all") != 0) list[n++] = *c;
+  /* Everyone (no practices), or the codes of the practices ticked; a new
+   * version goes where the policy went (the server's rule). */
+  GPtrArray *to = g_ptr_array_new();
+  if (!s->p_version_of && desk_practices_check_get(s->p_to, to) < 0) {
+    Pcn__Status st = PCN__STATUS__INIT;
+    st.code = PCN__STATUS_CODE__INVALID_ARGUMENT;
+    st.message = "Tick Everyone in the network, or the practices it is for.";
+    desk_field_error(s->p_to, s->p_to_error, &st);
+    g_ptr_array_free(to, TRUE);
+    g_free(text);
+    return;
+  }
   if (!s->p_version_of) {
-    p.practices = list;
-    p.n_practices = n;
+    p.practices = (char **)to->pdata;
+    p.n_practices = to->len;
   }
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_NEWS_POST;
   req.news_post = &p;
   desk_form_send(d, &req, on_posted, s->p_go, s->p_note);
-  g_strfreev(codes);
+  g_ptr_array_free(to, TRUE);
   g_free(text);
 }
 
@@ -710,6 +719,14 @@ static void on_post_destroy(GtkWidget *w, gpointer ud) {
   (void)w;
   pcn_desk *d = ud;
   if (d->news) d->news->post_win = NULL;
+}
+
+/* A tick changed: the row's error (nothing ticked, or the server's) has
+ * been answered. */
+static void on_to_toggled(GtkCheckButton *c, gpointer ud) {
+  (void)c;
+  desk_news *s = ((pcn_desk *)ud)->news;
+  if (s && s->post_win) desk_field_error(s->p_to, s->p_to_error, NULL);
 }
 
 /* The post window; with `of`, a new version of that policy. */
@@ -746,12 +763,23 @@ static void post_window(pcn_desk *d, news_item *of) {
   gtk_grid_attach(GTK_GRID(grid), sc, 1, row++, 1, 1);
   s->p_link = desk_field(grid, row++, "_Link",
                          desk_entry("Link", "https://... (optional)", 0));
-  s->p_to =
-      desk_field(grid, row++, "T_o",
-                 desk_entry("To", "all, or ODS codes: F84001, F84002", 0));
-  gtk_editable_set_text(GTK_EDITABLE(s->p_to),
-                        d->role == PCN__ROLE__PRACTICE_MANAGER ? d->practice
-                                                               : "all");
+  /* Ticked by practice name (issue 19): a practice manager's own
+   * practice, or everyone. */
+  s->p_to = desk_field(grid, row++, "T_o", desk_practices_check_new(d));
+  gtk_widget_set_name(s->p_to, "To");
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(grid), 0, row - 1)),
+      desk_practices_check_everyone(s->p_to));
+  gtk_widget_set_valign(gtk_grid_get_child_at(GTK_GRID(grid), 0, row - 1),
+                        GTK_ALIGN_START);
+  if (d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0]) {
+    char *mine[] = {d->practice};
+    desk_practices_check_set(s->p_to, mine, 1);
+  }
+  s->p_to_error = desk_form_error(grid, row++, 0);
+  for (GtkWidget *c = gtk_widget_get_first_child(s->p_to); c;
+       c = gtk_widget_get_next_sibling(c))
+    g_signal_connect(c, "toggled", G_CALLBACK(on_to_toggled), d);
   s->p_expires =
       desk_field(grid, row++, "_Expires", desk_date_entry_new("Expires"));
   gtk_label_set_mnemonic_widget(
@@ -770,7 +798,8 @@ static void post_window(pcn_desk *d, news_item *of) {
     gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(s->p_text)),
                              of->have_body ? of->body : "", -1);
     gtk_editable_set_text(GTK_EDITABLE(s->p_link), of->link);
-    gtk_editable_set_text(GTK_EDITABLE(s->p_to), of->to);
+    desk_practices_check_set(s->p_to, of->practices,
+                             g_strv_length(of->practices));
     gtk_widget_set_sensitive(s->p_to, FALSE); /* the same practices */
     desk_date_entry_set(s->p_expires, of->expires);
     gtk_check_button_set_active(GTK_CHECK_BUTTON(s->p_pin), of->pinned);

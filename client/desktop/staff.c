@@ -7,8 +7,9 @@
  * charts drawn by client/report (the PDF's own).
  *
  * Everyone sees everything. The PCN manager assigns sessions from the
- * grid (each cell a drop-down of practices; a cell already at another
- * practice is a clash the server refuses, and its sentence shows); the
+ * grid (each cell a drop-down of practices by name, words.h's practice
+ * picker; a cell already at another practice is a clash the server
+ * refuses, and its sentence shows); the
  * PCN manager and practice managers record leave (the server decides for
  * whose staff). Staff events from the feed reload what they touch, once
  * per main-loop turn.
@@ -17,6 +18,10 @@
  * leave typed as people write dates, cancelling leave asks first naming
  * the person and the days, and every label holding data wraps or
  * ellipsizes, so a long practice or person's name never widens the window.
+ * The grid's names come from the Practices list (people.c): it is drawn
+ * again when that list's codes or names change (the first time when it
+ * arrives after the rota), never while they stay the same, so an open
+ * drop-down is not pulled away by unrelated events.
  */
 #include <stdio.h>
 #include <string.h>
@@ -44,13 +49,15 @@ struct desk_staff {
   pcn_equity *eq; /* the chart's figures, from the last report */
   int32_t monday;
   Pcn__StaffPage *page; /* own copies, or NULL */
-  Pcn__PracticePage *practices;
   Pcn__StaffRota *rota;
   uint64_t *who_ids; /* the leave drop-down's people */
   size_t n_who;
   int filling; /* the grid is being built: ignore its drop-downs */
   guint reload_id;
-  int want_reg, want_rota, want_eq, want_prac;
+  int want_reg, want_rota, want_eq, want_draw;
+  char *drawn_with;              /* practices_seen when the grid was drawn */
+  GListModel *practices_watched; /* d->practices, while connected */
+  gulong practices_handler;
 };
 
 static void drop(void *m) {
@@ -129,6 +136,38 @@ static void fmt_bp(int32_t bp, int sign, char out[16]) {
            : sign ? "+"
                   : "",
            a / 100, a % 100);
+}
+
+/* The Practices list's codes and names as one string (a new one): what
+ * the grid's names and pickers were made from. */
+static char *practices_seen(pcn_desk *d) {
+  GString *g = g_string_new(NULL);
+  GListModel *m = pcn_desk_practices(d);
+  guint n = m ? g_list_model_get_n_items(m) : 0;
+  for (guint i = 0; i < n; i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    const char *ods = pcn_record_row_key(r);
+    g_string_append_printf(g, "%s\t%s\n", ods, desk_practice_words(d, ods));
+    g_object_unref(r);
+  }
+  return g_string_free(g, FALSE);
+}
+
+static gboolean reload_idle(gpointer ud);
+
+/* The Practices list changed: the grid is drawn again (once this turn)
+ * if the codes or names it shows did. */
+static void on_practices_changed(GListModel *m, guint pos, guint removed,
+                                 guint added, gpointer ud) {
+  (void)m;
+  (void)pos;
+  (void)removed;
+  (void)added;
+  pcn_desk *d = ud;
+  struct desk_staff *t = d->staff;
+  if (!t) return;
+  t->want_draw = 1;
+  if (!t->reload_id) t->reload_id = g_idle_add(reload_idle, d);
 }
 
 /* ------------------------------------------------------------ drawing */
@@ -228,11 +267,8 @@ static void draw_rota(struct desk_staff *t) {
     gtk_grid_attach(GTK_GRID(t->grid), cell_label(session_names[s], 1), s + 1,
                     0, 1, 1);
   const Pcn__StaffRota *r = t->rota;
-  size_t np = t->practices ? t->practices->n_practices : 0;
-  const char **opts = g_new0(const char *, np + 2);
-  opts[0] = "-";
-  for (size_t i = 0; i < np; i++)
-    opts[i + 1] = t->practices->practices[i]->ods;
+  g_free(t->drawn_with);
+  t->drawn_with = practices_seen(t->d);
   for (size_t i = 0; r && i < r->n_rows; i++) {
     const Pcn__StaffRotaWeek *row = r->rows[i];
     gtk_grid_attach(GTK_GRID(t->grid), name_cell(row->staff_name, 20, NULL), 0,
@@ -244,12 +280,10 @@ static void draw_rota(struct desk_staff *t) {
       const char *at = row->sessions[s];
       GtkWidget *w;
       if (is_manager(t->d)) {
-        w = gtk_drop_down_new_from_strings(opts);
+        /* By name, as wide as Jo's cells; "-" is nobody (issue 19). */
+        w = desk_practice_picker_new(t->d, "-", 12);
         gtk_widget_add_css_class(w, "flat");
-        guint sel = 0;
-        for (size_t k = 0; k < np; k++)
-          if (!strcmp(opts[k + 1], at)) sel = (guint)k + 1;
-        gtk_drop_down_set_selected(GTK_DROP_DOWN(w), sel);
+        desk_practice_picker_set(w, at);
         char acc[160];
         snprintf(acc, sizeof acc, "%s %s%s", row->staff_name, session_names[s],
                  off ? " (on leave)" : "");
@@ -269,7 +303,6 @@ static void draw_rota(struct desk_staff *t) {
       gtk_grid_attach(GTK_GRID(t->grid), w, s + 1, (int)i + 1, 1, 1);
     }
   }
-  g_free(opts);
   if (r && !r->n_rows)
     gtk_grid_attach(GTK_GRID(t->grid),
                     cell_label("Nobody is employed this week.", 0), 0, 1, 11,
@@ -465,15 +498,6 @@ static void on_page(pcn_client *cl, const Pcn__Response *r, void *ud) {
   draw_register(t);
 }
 
-static void on_practices(pcn_client *cl, const Pcn__Response *r, void *ud) {
-  (void)cl;
-  struct desk_staff *t = page_of(ud);
-  if (!t || r->status->code != PCN__STATUS_CODE__OK) return;
-  drop(t->practices);
-  t->practices = desk_copy_msg((const ProtobufCMessage *)r->practices);
-  draw_rota(t);
-}
-
 static void on_rota(pcn_client *cl, const Pcn__Response *r, void *ud) {
   (void)cl;
   struct desk_staff *t = page_of(ud);
@@ -501,14 +525,6 @@ static void call(struct desk_staff *t, Pcn__Request *req,
                  void (*cb)(pcn_client *, const Pcn__Response *, void *)) {
   if (!t->d->cl || !pcn_client_call(t->d->cl, req, cb, t->d))
     say(t, "Not connected; try again when the header says connected.");
-}
-
-static void load_practices(struct desk_staff *t) {
-  Pcn__PracticeList pl = PCN__PRACTICE_LIST__INIT;
-  Pcn__Request req = PCN__REQUEST__INIT;
-  req.body_case = PCN__REQUEST__BODY_PRACTICE_LIST;
-  req.practice_list = &pl;
-  call(t, &req, on_practices);
 }
 
 static void load_register(struct desk_staff *t) {
@@ -586,11 +602,7 @@ static void on_cell(GObject *o, GParamSpec *ps, gpointer ud) {
   (void)ps;
   struct desk_staff *t = page_of(ud);
   if (!t || t->filling) return;
-  guint sel = gtk_drop_down_get_selected(GTK_DROP_DOWN(o));
-  const char *ods = "";
-  if (sel != GTK_INVALID_LIST_POSITION && sel > 0 && t->practices &&
-      sel <= t->practices->n_practices)
-    ods = t->practices->practices[sel - 1]->ods;
+  const char *ods = desk_practice_picker_get(GTK_WIDGET(o)); /* "": nobody */
   char week[11];
   pcn_date_format(t->monday, week);
   Pcn__StaffRotaCell c = PCN__STAFF_ROTA_CELL__INIT, *cp[] = {&c};
@@ -932,7 +944,13 @@ GtkWidget *staff_view_new(pcn_desk *d) {
 void staff_load(pcn_desk *d) {
   struct desk_staff *t = d->staff;
   if (!t || !d->cl) return;
-  load_practices(t);
+  /* The Practices list exists once every page is built. */
+  GListModel *ps = pcn_desk_practices(d);
+  if (ps && !t->practices_handler) {
+    t->practices_watched = ps;
+    t->practices_handler = g_signal_connect(
+        ps, "items-changed", G_CALLBACK(on_practices_changed), d);
+  }
   load_register(t);
   load_rota(t);
   load_equity(t);
@@ -944,10 +962,14 @@ static gboolean reload_idle(gpointer ud) {
   if (!t) return G_SOURCE_REMOVE;
   t->reload_id = 0;
   if (t->want_reg) load_register(t);
-  if (t->want_prac) load_practices(t);
   if (t->want_rota) load_rota(t);
   if (t->want_eq) load_equity(t);
-  t->want_reg = t->want_rota = t->want_eq = t->want_prac = 0;
+  if (t->want_draw) {
+    char *now = practices_seen(d);
+    if (g_strcmp0(now, t->drawn_with)) draw_rota(t);
+    g_free(now);
+  }
+  t->want_reg = t->want_rota = t->want_eq = t->want_draw = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -1014,7 +1036,6 @@ void staff_on_event(pcn_desk *d, const Pcn__Event *ev) {
   default: return;
   }
   t->want_reg |= ev->record_case == PCN__EVENT__RECORD_STAFF_MEMBER;
-  t->want_prac |= ev->record_case == PCN__EVENT__RECORD_PRACTICE;
   t->want_rota = t->want_eq = 1;
   notices(d, ev);
   if (!t->reload_id) t->reload_id = g_idle_add(reload_idle, d);
@@ -1024,8 +1045,11 @@ void staff_free(pcn_desk *d) {
   struct desk_staff *t = d->staff;
   if (!t) return;
   if (t->reload_id) g_source_remove(t->reload_id);
+  if (t->practices_handler && d->practices &&
+      G_LIST_MODEL(d->practices) == t->practices_watched)
+    g_signal_handler_disconnect(d->practices, t->practices_handler);
+  g_free(t->drawn_with);
   drop(t->page);
-  drop(t->practices);
   drop(t->rota);
   pcn_equity_free(t->eq);
   g_free(t->who_ids);

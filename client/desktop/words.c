@@ -1,7 +1,9 @@
 /* words.c - the desktop's shared vocabulary (words.h, issue 19): dates,
  * times, roles, people and practices in words; the server's refusals in
  * words for a window; a confirmation dialog; a date entry with a calendar;
- * a person picker.
+ * a person picker; a practice picker and a practices check list, by name:
+ * the codes are what they give, shown only in tooltips and, dim beside
+ * each name, in the picker's list.
  *
  * Choices: a date this year leaves its year out ("Wed 9 Dec"), any other
  * keeps it; typed dates are read day first, a year left out meaning the
@@ -396,4 +398,277 @@ GtkWidget *desk_empty_state(const char *name, const char *icon,
     gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(sw), GTK_POLICY_NEVER,
                                    GTK_POLICY_NEVER);
   return s;
+}
+
+/* ----------------------------------------------------- practice picker */
+
+/* Each item of a practice picker's model (a GtkStringList of names) and
+ * each check of a practices check list carries its code as "ods". */
+
+typedef struct practice_name {
+  char *ods, *name;
+} practice_name;
+
+static void practice_name_free(gpointer p) {
+  practice_name *x = p;
+  g_free(x->ods);
+  g_free(x->name);
+  g_free(x);
+}
+
+static int by_name(gconstpointer a, gconstpointer b) {
+  const practice_name *x = *(practice_name *const *)a;
+  const practice_name *y = *(practice_name *const *)b;
+  int c = g_utf8_collate(x->name, y->name);
+  return c ? c : strcmp(x->ods, y->ods);
+}
+
+/* The Practices list's practices sorted by name, own copies: the caller
+ * frees the array with g_ptr_array_unref. */
+static GPtrArray *practices_by_name(pcn_desk *d) {
+  GPtrArray *out = g_ptr_array_new_with_free_func(practice_name_free);
+  GListModel *m = d->practices ? G_LIST_MODEL(d->practices) : NULL;
+  guint n = m ? g_list_model_get_n_items(m) : 0;
+  for (guint i = 0; i < n; i++) {
+    PcnRecordRow *r = g_list_model_get_item(m, i);
+    practice_name *x = g_new0(practice_name, 1);
+    x->ods = g_strdup(pcn_record_row_key(r));
+    x->name = g_strdup(desk_practice_words(d, x->ods));
+    g_ptr_array_add(out, x);
+    g_object_unref(r);
+  }
+  g_ptr_array_sort(out, by_name);
+  return out;
+}
+
+/* "Riverside Surgery (F84001)"; the code alone when it is the name (not
+ * known yet); for none, what it means. A new string. */
+static char *practice_tip(const char *name, const char *ods) {
+  if (!ods || !ods[0]) return g_strdup("No practice");
+  if (!strcmp(name, ods)) return g_strdup_printf("Practice %s", ods);
+  return g_strdup_printf("%s (%s)", name, ods);
+}
+
+static void picker_append(GtkStringList *names, const char *name,
+                          const char *ods) {
+  gtk_string_list_append(names, name);
+  guint at = g_list_model_get_n_items(G_LIST_MODEL(names)) - 1;
+  GObject *o = g_list_model_get_item(G_LIST_MODEL(names), at);
+  g_object_set_data_full(o, "ods", g_strdup(ods), g_free);
+  g_object_unref(o); /* the list keeps it, and so its code */
+}
+
+/* The button: the name, at most max_chars wide (ud), with an ellipsis. */
+static void pick_setup(GtkSignalListItemFactory *f, GtkListItem *li,
+                       gpointer ud) {
+  (void)f;
+  GtkWidget *l = gtk_label_new("");
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  gtk_label_set_ellipsize(GTK_LABEL(l), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars(GTK_LABEL(l), GPOINTER_TO_INT(ud));
+  gtk_list_item_set_child(li, l);
+}
+
+static void pick_bind(GtkSignalListItemFactory *f, GtkListItem *li,
+                      gpointer ud) {
+  (void)f;
+  GObject *o = gtk_list_item_get_item(li);
+  const char *name =
+      o ? gtk_string_object_get_string(GTK_STRING_OBJECT(o)) : "";
+  const char *ods = o ? g_object_get_data(o, "ods") : NULL;
+  GtkWidget *l = gtk_list_item_get_child(li);
+  gtk_label_set_text(GTK_LABEL(l), name);
+  /* As wide as the name up to max_chars even at the minimum: a scrolling
+   * grid gives its cells their minimum. */
+  gtk_label_set_width_chars(
+      GTK_LABEL(l), MIN(GPOINTER_TO_INT(ud), (int)g_utf8_strlen(name, -1)));
+  char *tip = practice_tip(name, ods);
+  gtk_widget_set_tooltip_text(l, tip);
+  g_free(tip);
+}
+
+/* The list: the name whole, its code dim beside. (The popup is as wide
+ * as its rows' minimum: a name that wrapped would break at every word.) */
+static void pick_list_setup(GtkSignalListItemFactory *f, GtkListItem *li,
+                            gpointer ud) {
+  (void)f;
+  (void)ud;
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *name = gtk_label_new(""), *code = gtk_label_new("");
+  gtk_label_set_xalign(GTK_LABEL(name), 0);
+  gtk_widget_set_hexpand(name, TRUE);
+  gtk_widget_add_css_class(code, "dim-label");
+  gtk_box_append(GTK_BOX(box), name);
+  gtk_box_append(GTK_BOX(box), code);
+  gtk_list_item_set_child(li, box);
+}
+
+static void pick_list_bind(GtkSignalListItemFactory *f, GtkListItem *li,
+                           gpointer ud) {
+  (void)f;
+  (void)ud;
+  GObject *o = gtk_list_item_get_item(li);
+  const char *name =
+      o ? gtk_string_object_get_string(GTK_STRING_OBJECT(o)) : "";
+  const char *ods = o ? g_object_get_data(o, "ods") : NULL;
+  GtkWidget *box = gtk_list_item_get_child(li);
+  GtkWidget *l = gtk_widget_get_first_child(box);
+  gtk_label_set_text(GTK_LABEL(l), name);
+  /* The code beside a name; not twice when the code is all there is. */
+  gtk_label_set_text(GTK_LABEL(gtk_widget_get_next_sibling(l)),
+                     ods && strcmp(name, ods) ? ods : "");
+}
+
+static GtkListItemFactory *factory(GCallback setup, GCallback bind,
+                                   gpointer ud) {
+  GtkListItemFactory *f = gtk_signal_list_item_factory_new();
+  g_signal_connect(f, "setup", setup, ud);
+  g_signal_connect(f, "bind", bind, ud);
+  return f;
+}
+
+GtkWidget *desk_practice_picker_new(pcn_desk *d, const char *none_label,
+                                    int max_chars) {
+  GtkStringList *names = gtk_string_list_new(NULL);
+  if (none_label) picker_append(names, none_label, "");
+  GPtrArray *ps = practices_by_name(d);
+  for (guint i = 0; i < ps->len; i++) {
+    practice_name *x = g_ptr_array_index(ps, i);
+    picker_append(names, x->name, x->ods);
+  }
+  g_ptr_array_unref(ps);
+  GtkWidget *dd = gtk_drop_down_new(G_LIST_MODEL(names), NULL);
+  GtkListItemFactory *button =
+      factory(G_CALLBACK(pick_setup), G_CALLBACK(pick_bind),
+              GINT_TO_POINTER(max_chars > 0 ? max_chars : 12));
+  GtkListItemFactory *list =
+      factory(G_CALLBACK(pick_list_setup), G_CALLBACK(pick_list_bind), NULL);
+  gtk_drop_down_set_factory(GTK_DROP_DOWN(dd), button);
+  gtk_drop_down_set_list_factory(GTK_DROP_DOWN(dd), list);
+  g_object_unref(button);
+  g_object_unref(list);
+  return dd;
+}
+
+const char *desk_practice_picker_get(GtkWidget *picker) {
+  GObject *o = gtk_drop_down_get_selected_item(GTK_DROP_DOWN(picker));
+  const char *ods = o ? g_object_get_data(o, "ods") : NULL;
+  return ods ? ods : "";
+}
+
+int desk_practice_picker_set(GtkWidget *picker, const char *ods) {
+  GListModel *m = gtk_drop_down_get_model(GTK_DROP_DOWN(picker));
+  guint n = g_list_model_get_n_items(m);
+  if (!ods) ods = "";
+  for (guint i = 0; i < n; i++) {
+    GObject *o = g_list_model_get_item(m, i);
+    const char *at = g_object_get_data(o, "ods");
+    int hit = at && !strcmp(at, ods);
+    g_object_unref(o);
+    if (hit) {
+      gtk_drop_down_set_selected(GTK_DROP_DOWN(picker), i);
+      return 0;
+    }
+  }
+  if (!ods[0]) return -1;
+  picker_append(GTK_STRING_LIST(m), ods, ods); /* not in the list (yet) */
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(picker), n);
+  return 0;
+}
+
+/* ------------------------------------------------ practices check list */
+
+/* The box holds the Everyone check first ("everyone"), then a check per
+ * practice, each with its "ods". */
+
+static void on_everyone(GtkCheckButton *all, gpointer ud) {
+  gboolean on = gtk_check_button_get_active(all);
+  for (GtkWidget *c = gtk_widget_get_first_child(GTK_WIDGET(ud)); c;
+       c = gtk_widget_get_next_sibling(c)) {
+    if (c == GTK_WIDGET(all)) continue;
+    if (on) gtk_check_button_set_active(GTK_CHECK_BUTTON(c), FALSE);
+    gtk_widget_set_sensitive(c, !on);
+  }
+}
+
+static GtkWidget *practice_check(GtkWidget *box, const char *ods,
+                                 const char *name) {
+  GtkWidget *c = gtk_check_button_new();
+  /* A label of our own, so that a long name wraps rather than widen the
+   * form. */
+  GtkWidget *l = gtk_label_new(name);
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+  gtk_label_set_wrap_mode(GTK_LABEL(l), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars(GTK_LABEL(l), 40);
+  gtk_check_button_set_child(GTK_CHECK_BUTTON(c), l);
+  gtk_widget_set_name(c, name);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(c),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  char *tip = strcmp(name, ods) ? g_strdup_printf("ODS code %s", ods)
+                                : g_strdup_printf("Practice %s", ods);
+  gtk_widget_set_tooltip_text(c, tip);
+  g_free(tip);
+  g_object_set_data_full(G_OBJECT(c), "ods", g_strdup(ods), g_free);
+  gtk_widget_set_sensitive(c, !gtk_check_button_get_active(GTK_CHECK_BUTTON(
+                                  desk_practices_check_everyone(box))));
+  gtk_box_append(GTK_BOX(box), c);
+  return c;
+}
+
+GtkWidget *desk_practices_check_new(pcn_desk *d) {
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *all = gtk_check_button_new_with_label("Everyone in the network");
+  gtk_widget_set_name(all, "Everyone in the network");
+  gtk_check_button_set_active(GTK_CHECK_BUTTON(all), TRUE);
+  g_signal_connect(all, "toggled", G_CALLBACK(on_everyone), box);
+  gtk_box_append(GTK_BOX(box), all);
+  g_object_set_data(G_OBJECT(box), "everyone", all);
+  GPtrArray *ps = practices_by_name(d);
+  for (guint i = 0; i < ps->len; i++) {
+    practice_name *x = g_ptr_array_index(ps, i);
+    practice_check(box, x->ods, x->name);
+  }
+  g_ptr_array_unref(ps);
+  return box;
+}
+
+GtkWidget *desk_practices_check_everyone(GtkWidget *w) {
+  return g_object_get_data(G_OBJECT(w), "everyone");
+}
+
+int desk_practices_check_get(GtkWidget *w, GPtrArray *out) {
+  if (gtk_check_button_get_active(
+          GTK_CHECK_BUTTON(desk_practices_check_everyone(w))))
+    return 0;
+  int n = 0;
+  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
+       c = gtk_widget_get_next_sibling(c)) {
+    const char *ods = g_object_get_data(G_OBJECT(c), "ods");
+    if (ods && gtk_check_button_get_active(GTK_CHECK_BUTTON(c))) {
+      g_ptr_array_add(out, (gpointer)ods);
+      n++;
+    }
+  }
+  return n ? n : -1;
+}
+
+void desk_practices_check_set(GtkWidget *w, char *const *codes, size_t n) {
+  gtk_check_button_set_active(
+      GTK_CHECK_BUTTON(desk_practices_check_everyone(w)), n == 0);
+  if (!n) return;
+  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
+       c = gtk_widget_get_next_sibling(c))
+    if (g_object_get_data(G_OBJECT(c), "ods"))
+      gtk_check_button_set_active(GTK_CHECK_BUTTON(c), FALSE);
+  for (size_t i = 0; i < n; i++) {
+    GtkWidget *hit = NULL;
+    for (GtkWidget *c = gtk_widget_get_first_child(w); c && !hit;
+         c = gtk_widget_get_next_sibling(c)) {
+      const char *ods = g_object_get_data(G_OBJECT(c), "ods");
+      if (ods && !strcmp(ods, codes[i])) hit = c;
+    }
+    if (!hit) hit = practice_check(w, codes[i], codes[i]); /* not known yet */
+    gtk_check_button_set_active(GTK_CHECK_BUTTON(hit), TRUE);
+  }
 }

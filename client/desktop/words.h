@@ -3,8 +3,9 @@
  * read them ("Wed 9 Dec", "9 Dec 2027"), times in UK time ("Wed 9 Dec,
  * 14:00"), roles, people and practices by name, the server's refusals
  * without their field prefix and CLI advice, a confirmation dialog, a
- * date entry with a calendar, and a person picker. Pages adopt these one
- * by one; nothing here sends a request.
+ * date entry with a calendar, a person picker, a practice picker and a
+ * practices check list. Pages adopt these one by one; nothing here sends
+ * a request.
  *
  * The pure parts (dates, roles, error words) need no display; the reading
  * of typed dates is common/uktime.c's pcn_date_parse_uk, shared with the
@@ -93,6 +94,40 @@ void desk_person_picker_add(GtkWidget *picker, int position,
                             const char *username, const char *label);
 /* Picks username if the list has them; 0, or -1. */
 int desk_person_picker_set(GtkWidget *picker, const char *username);
+
+/* A drop-down of the network's practices by name (issue 19), over the
+ * Practices list as it is when made (pcn_desk_practices), sorted by name,
+ * none_label first (when not NULL) for no practice. The model is a
+ * GtkStringList of the names shown; the codes are the picker's own. The
+ * button shows the name ellipsized past max_chars (a cell never grows
+ * with a long name), the whole name and the code in its tooltip; the list
+ * shows each name whole with its code dim beside it. Rebuild it when the
+ * list changes: it does not follow the list by itself, so that no pick is
+ * ever made but by a person or by _set. */
+GtkWidget *desk_practice_picker_new(pcn_desk *d, const char *none_label,
+                                    int max_chars);
+/* The ODS code picked; "" for none_label or nothing picked. Valid while
+ * the picker lives. */
+const char *desk_practice_picker_get(GtkWidget *picker);
+/* Picks ods ("" or NULL: none_label). A code the list does not know (yet)
+ * is added, shown as its code, so the picker never shows what is not so.
+ * 0, or -1 when ods is "" and the picker has no none_label. */
+int desk_practice_picker_set(GtkWidget *picker, const char *ods);
+
+/* Whom a post is to (issue 19): an "Everyone in the network" check, then
+ * one check per practice of the Practices list, by name (wrapping; the
+ * code in its tooltip), sorted by name. Everyone unticks the others and
+ * makes them insensitive. Starts at Everyone. */
+GtkWidget *desk_practices_check_new(pcn_desk *d);
+/* What is ticked: 0 for Everyone (out untouched), else the number of
+ * codes appended to out (borrowed, valid while w lives) in the list's
+ * order, or -1 when nothing is ticked. */
+int desk_practices_check_get(GtkWidget *w, GPtrArray *out);
+/* Ticks the n codes (n 0: Everyone) and nothing else; a code the list
+ * does not know gets a check of its own. */
+void desk_practices_check_set(GtkWidget *w, char *const *codes, size_t n);
+/* The Everyone check: a form row's mnemonic widget. */
+GtkWidget *desk_practices_check_everyone(GtkWidget *w);
 
 /* people.c: the lists' names. NULL when not known. */
 const char *people_member_name(pcn_desk *d, const char *username);

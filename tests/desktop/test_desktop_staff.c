@@ -5,8 +5,10 @@
  * the grid and the equity table show it. The PCN manager, in a second
  * window, assigns a session from the grid, and a clash is refused with
  * both practices named; a ninth session for a 0.8 WTE person is saved
- * with the server's warning (issue 20). Every control on the page has a
- * name. The equity
+ * with the server's warning (issue 20). The manager's cells show and
+ * pick practices by name, what lands on the server being the code, and a
+ * 72-character name leaves a cell as wide as any other (issue 19). Every
+ * control on the page has a name. The equity
  * section shows the money paid to each practice and locality beside the
  * sessions, live from the ledger, with its charts drawn in the window.
  */
@@ -80,6 +82,63 @@ static size_t leave_count(its_member *m, const char *week) {
   r.body_case = PCN__REQUEST__BODY_STAFF_ROTA_GET;
   r.staff_rota_get = &g;
   return its_expect(m, &r, PCN__STATUS_CODE__OK)->staff_rota->n_leave;
+}
+
+#define LONG_PRACTICE                                                          \
+  "The Very Long Named Surgery and Health Centre of Upper Riverside Valley"
+
+/* The first label under w that is shown (a drop-down's button keeps a
+ * "(None)" label hidden beside the item's). */
+static GtkWidget *shown_label(GtkWidget *w) {
+  if (!gtk_widget_get_mapped(w)) return NULL;
+  if (GTK_IS_LABEL(w)) return w;
+  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
+       c = gtk_widget_get_next_sibling(c)) {
+    GtkWidget *hit = shown_label(c);
+    if (hit) return hit;
+  }
+  return NULL;
+}
+
+/* The label a rota cell's drop-down shows (its button's, not its list's). */
+static GtkWidget *cell_shows(GtkWidget *win, const char *cell) {
+  GtkWidget *dd = find_widget(win, GTK_TYPE_DROP_DOWN, cell);
+  assert_non_null(dd);
+  GtkWidget *b = find_widget(dd, GTK_TYPE_TOGGLE_BUTTON, NULL);
+  assert_non_null(b);
+  GtkWidget *l = shown_label(b);
+  assert_non_null(l);
+  return l;
+}
+
+static GtkWidget *says_win;
+static const char *says_cell, *says_text;
+static int cell_says(fixture *f) {
+  (void)f;
+  GtkWidget *dd = find_widget(says_win, GTK_TYPE_DROP_DOWN, says_cell);
+  return dd &&
+         !strcmp(gtk_label_get_text(GTK_LABEL(cell_shows(says_win, says_cell))),
+                 says_text);
+}
+
+/* Waits until cell's drop-down shows text. */
+static int wait_cell(fixture *f, GtkWidget *win, const char *cell,
+                     const char *text) {
+  says_win = win;
+  says_cell = cell;
+  says_text = text;
+  if (spin_until(f, cell_says, 8000)) return 1;
+  GtkWidget *dd = find_widget(win, GTK_TYPE_DROP_DOWN, cell);
+  fprintf(stderr, "%s shows '%s', not '%s'\n", cell,
+          dd ? gtk_label_get_text(GTK_LABEL(cell_shows(win, cell))) : "-",
+          text);
+  return 0;
+}
+
+static int natural_width(GtkWidget *w) {
+  int min = 0, nat = 0;
+  gtk_widget_measure(w, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  return nat;
 }
 
 static void test_staff(void **state) {
@@ -214,19 +273,56 @@ static void test_staff(void **state) {
   for (int32_t i = 0; i < skip; i++)
     dtest_click(mgr_win, "Next week");
   assert_true(dtest_wait_says(f, mgr_win, "Sam Patel Wed AM", NULL));
+  /* Practices by name in the manager's cells too (issue 19): the name
+   * shown, the name and code in the tooltip, "-" for nobody. */
+  assert_true(wait_cell(f, mgr_win, "Sam Patel Mon AM", "Riverside Surgery"));
+  assert_string_equal(
+      gtk_widget_get_tooltip_text(cell_shows(mgr_win, "Sam Patel Mon AM")),
+      "Riverside Surgery (F84001)");
+  assert_string_equal(
+      gtk_label_get_text(GTK_LABEL(cell_shows(mgr_win, "Sam Patel Wed AM"))),
+      "-");
+  /* Picked by name; the server holds the code. */
   dtest_pick(find_widget(mgr_win, GTK_TYPE_DROP_DOWN, "Sam Patel Wed AM"),
-             "F84002");
+             "Hill Street");
   assert_true(
       dtest_wait_says(f, mgr_win, "Staff status", "Saved Sam Patel's rota"));
   assert_string_equal(sam_week(f->mgr, week)->sessions[4], "F84002");
+  assert_true(wait_cell(f, mgr_win, "Sam Patel Wed AM", "Hill Street"));
   assert_true(dtest_wait_says(f, jo_win, "Week rota", "Hill Street"));
   spin_ms(300);
   dtest_pick(find_widget(mgr_win, GTK_TYPE_DROP_DOWN, "Sam Patel Mon PM"),
-             "F84002");
+             "Hill Street");
   assert_true(dtest_wait_says(f, mgr_win, "Staff status",
                               "Sam Patel is already at F84001 on Mon PM"));
   assert_true(dtest_says(mgr_win, "Staff status", "F84002"));
   assert_string_equal(sam_week(f->mgr, week)->sessions[1], "F84001");
+  /* A practice with a 72-character name: its cell is as wide as
+   * Riverside Surgery's (both end in an ellipsis at 12 characters), the
+   * whole name in the tooltip, and the page still fits an 800 px pane. */
+  its_add_practice(f->mgr, "F84003", LONG_PRACTICE, 5000);
+  uint32_t tue[] = {2};
+  assign(f->mgr, ria, week, tue, 1, "F84003");
+  assert_true(wait_cell(f, mgr_win, "Ria Khan Tue AM", LONG_PRACTICE));
+  GtkWidget *long_cell =
+      find_widget(mgr_win, GTK_TYPE_DROP_DOWN, "Ria Khan Tue AM");
+  GtkWidget *short_cell =
+      find_widget(mgr_win, GTK_TYPE_DROP_DOWN, "Sam Patel Mon AM");
+  printf("cells: %d px with the long name, %d px with Riverside Surgery\n",
+         natural_width(long_cell), natural_width(short_cell));
+  assert_true(natural_width(long_cell) <= natural_width(short_cell) + 2);
+  assert_string_equal(
+      gtk_widget_get_tooltip_text(cell_shows(mgr_win, "Ria Khan Tue AM")),
+      LONG_PRACTICE " (F84003)");
+  int page_min = 0, page_nat = 0;
+  gtk_widget_measure(find_widget(mgr_win, 0, "Shared staff page"),
+                     GTK_ORIENTATION_HORIZONTAL, -1, &page_min, &page_nat, NULL,
+                     NULL);
+  printf("the manager's Shared staff page asks for %d px\n", page_min);
+  assert_true(page_min <= 760); /* test_desktop_layout's PANE_MIN */
+  gtk_window_set_default_size(GTK_WINDOW(mgr_win), 1024, 768);
+  spin_ms(600);
+  shot(mgr_win, "desktop-rota");
   spin_ms(200);
   shot(mgr_win, "desktop-staff-manager");
   assert_int_equal(dtest_unnamed(find_widget(mgr_win, 0, "Shared staff page")),
@@ -238,7 +334,7 @@ static void test_staff(void **state) {
   assign(f->mgr, sam, week, more, 4, "F84001");
   spin_ms(300);
   dtest_pick(find_widget(mgr_win, GTK_TYPE_DROP_DOWN, "Sam Patel Fri PM"),
-             "F84001");
+             "Riverside Surgery");
   assert_true(dtest_wait_says(f, mgr_win, "Staff status",
                               "rostered for 9 sessions a week"));
   assert_true(dtest_says(mgr_win, "Staff status", "Saved Sam Patel's rota"));

@@ -4,8 +4,9 @@
  * the live lists (the code when the name is not known), the server's
  * refusals without their field prefix and CLI advice, shown under the
  * field they concern; the date entry that reads what people type, marks
- * what it cannot read and takes a pick from its calendar; and the person
- * picker over the Members list.
+ * what it cannot read and takes a pick from its calendar; the person
+ * picker over the Members list; and the practice picker and practices
+ * check list over the Practices list: by name, giving codes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,11 +178,105 @@ static void test_names_and_widgets(void **state) {
   gtk_window_destroy(GTK_WINDOW(win));
 }
 
+static int three_practices(fixture *f) {
+  return g_list_model_get_n_items(pcn_desk_practices(f->d)) == 3 &&
+         !strcmp(desk_practice_words(f->d, "F84003"), "Canal Side");
+}
+
+/* The string a picker shows for its selection. */
+static const char *picked_words(GtkWidget *picker) {
+  GtkStringObject *o = gtk_drop_down_get_selected_item(GTK_DROP_DOWN(picker));
+  return o ? gtk_string_object_get_string(o) : "";
+}
+
+static void test_practice_widgets(void **state) {
+  fixture *f = *state;
+  its_add_practice(f->mgr, "F84002", "Hill Street", 8000);
+  its_add_practice(f->mgr, "F84003", "Canal Side", 9000);
+  assert_true(spin_until(f, three_practices, 8000));
+  GtkWidget *win = gtk_window_new();
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *picker = desk_practice_picker_new(f->d, "-", 12);
+  GtkWidget *bare = desk_practice_picker_new(f->d, NULL, 12);
+  GtkWidget *checks = desk_practices_check_new(f->d);
+  gtk_box_append(GTK_BOX(box), picker);
+  gtk_box_append(GTK_BOX(box), bare);
+  gtk_box_append(GTK_BOX(box), checks);
+  gtk_window_set_child(GTK_WINDOW(win), box);
+  gtk_window_present(GTK_WINDOW(win));
+  spin_ms(100);
+
+  /* The picker: names sorted, none first; it gives codes. */
+  GListModel *m = gtk_drop_down_get_model(GTK_DROP_DOWN(picker));
+  assert_int_equal(g_list_model_get_n_items(m), 4);
+  const char *order[] = {"-", "Canal Side", "Hill Street", "Riverside Surgery"};
+  for (guint i = 0; i < 4; i++)
+    assert_string_equal(gtk_string_list_get_string(GTK_STRING_LIST(m), i),
+                        order[i]);
+  assert_string_equal(desk_practice_picker_get(picker), "");
+  assert_int_equal(desk_practice_picker_set(picker, "F84002"), 0);
+  assert_string_equal(desk_practice_picker_get(picker), "F84002");
+  assert_string_equal(picked_words(picker), "Hill Street");
+  dtest_pick(picker, "Riverside Surgery");
+  assert_string_equal(desk_practice_picker_get(picker), "F84001");
+  assert_int_equal(desk_practice_picker_set(picker, ""), 0);
+  assert_string_equal(picked_words(picker), "-");
+  /* A code not (yet) in the list shows as itself rather than as another. */
+  assert_int_equal(desk_practice_picker_set(picker, "Z99999"), 0);
+  assert_string_equal(desk_practice_picker_get(picker), "Z99999");
+  assert_string_equal(picked_words(picker), "Z99999");
+  /* Without a none entry, "" cannot be picked. */
+  assert_int_equal(
+      g_list_model_get_n_items(gtk_drop_down_get_model(GTK_DROP_DOWN(bare))),
+      3);
+  assert_int_equal(desk_practice_picker_set(bare, ""), -1);
+  assert_string_equal(desk_practice_picker_get(bare), "F84003");
+
+  /* The checks: Everyone at first, the practices greyed. */
+  GPtrArray *to = g_ptr_array_new();
+  assert_int_equal(desk_practices_check_get(checks, to), 0);
+  assert_int_equal(to->len, 0);
+  GtkWidget *all = desk_practices_check_everyone(checks);
+  GtkWidget *hill = find_widget(checks, GTK_TYPE_CHECK_BUTTON, "Hill Street");
+  GtkWidget *river =
+      find_widget(checks, GTK_TYPE_CHECK_BUTTON, "Riverside Surgery");
+  assert_false(gtk_widget_is_sensitive(hill));
+  assert_string_equal(gtk_widget_get_tooltip_text(hill), "ODS code F84002");
+  gtk_check_button_set_active(GTK_CHECK_BUTTON(all), FALSE);
+  assert_true(gtk_widget_is_sensitive(hill));
+  assert_int_equal(desk_practices_check_get(checks, to), -1); /* nothing */
+  gtk_check_button_set_active(GTK_CHECK_BUTTON(river), TRUE);
+  gtk_check_button_set_active(GTK_CHECK_BUTTON(hill), TRUE);
+  assert_int_equal(desk_practices_check_get(checks, to), 2);
+  assert_string_equal(g_ptr_array_index(to, 0), "F84002"); /* by name */
+  assert_string_equal(g_ptr_array_index(to, 1), "F84001");
+  g_ptr_array_set_size(to, 0);
+  /* Set ticks exactly those given; a code not known gets its own check. */
+  char *one[] = {"F84003", "Z99999"};
+  desk_practices_check_set(checks, one, 2);
+  assert_false(gtk_check_button_get_active(GTK_CHECK_BUTTON(hill)));
+  assert_int_equal(desk_practices_check_get(checks, to), 2);
+  assert_string_equal(g_ptr_array_index(to, 0), "F84003");
+  assert_string_equal(g_ptr_array_index(to, 1), "Z99999");
+  g_ptr_array_set_size(to, 0);
+  /* Everyone unticks the rest. */
+  desk_practices_check_set(checks, NULL, 0);
+  assert_true(gtk_check_button_get_active(GTK_CHECK_BUTTON(all)));
+  assert_int_equal(desk_practices_check_get(checks, to), 0);
+  gtk_check_button_set_active(GTK_CHECK_BUTTON(all), FALSE);
+  assert_int_equal(desk_practices_check_get(checks, to), -1);
+  assert_int_equal(dtest_unnamed(checks), 0);
+  g_ptr_array_free(to, TRUE);
+  gtk_window_destroy(GTK_WINDOW(win));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dates_and_roles),
       cmocka_unit_test(test_error_words),
       cmocka_unit_test_setup_teardown(test_names_and_widgets, dtest_setup,
+                                      dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_practice_widgets, dtest_setup,
                                       dtest_teardown),
   };
   return dtest_main(tests, G_N_ELEMENTS(tests));
