@@ -360,22 +360,23 @@ static void form_destroyed(GtkWidget *w, gpointer ud) {
  * readers) when given. */
 static GtkWidget *form_field(form *fm, const char *label, const char *name,
                              GtkWidget *w) {
-  if (w)
+  if (w) {
+    gtk_widget_set_name(w, name);
     gtk_accessible_update_property(GTK_ACCESSIBLE(w),
                                    GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  else
+  } else
     w = desk_entry(name, NULL, 0);
   desk_field(fm->grid, fm->rows, label, w);
   fm->f[fm->rows++] = w;
   return w;
 }
 
-static form *form_new(pcn_desk *d, const char *title, const char *go,
-                      GCallback on_go) {
+static form *form_new(pcn_desk *d, const char *name, const char *title,
+                      const char *go, GCallback on_go) {
   form *fm = g_new0(form, 1);
   fm->d = d;
   fm->grid = gtk_grid_new();
-  fm->win = desk_form(d, title, NULL, 480, fm->grid);
+  fm->win = desk_form(d, name, title, 480, fm->grid);
   g_signal_connect(fm->win, "destroy", G_CALLBACK(form_destroyed), fm);
   fm->go = gtk_button_new_with_mnemonic(go);
   gtk_widget_add_css_class(fm->go, "suggested-action");
@@ -447,8 +448,8 @@ static void on_add_practice_go(GtkButton *b, gpointer ud) {
 
 static void on_add_practice(GtkButton *b, gpointer ud) {
   (void)b;
-  form *fm =
-      form_new(ud, "Add a practice", "_Add", G_CALLBACK(on_add_practice_go));
+  form *fm = form_new(ud, "Add a practice", NULL, "_Add",
+                      G_CALLBACK(on_add_practice_go));
   form_field(fm, "_ODS code", "ODS code", NULL);
   form_field(fm, "_Name", "Practice name", NULL);
   form_field(fm, "_List size", "List size", NULL);
@@ -500,6 +501,15 @@ static const struct {
              {PCN__ROLE__CLINICAL_DIRECTOR, "Clinical director"},
              {PCN__ROLE__PCN_MANAGER, "PCN manager"}};
 
+/* The practice of a practice role, picked by name (issue 19); "No
+ * practice" for the network's roles. */
+static void practice_field(form *fm, const char *ods) {
+  GtkWidget *p =
+      desk_practice_picker_new(fm->d, "No practice (a network role)", 40);
+  if (ods && ods[0]) desk_practice_picker_set(p, ods);
+  form_field(fm, "_Practice", "Practice", p);
+}
+
 static GtkWidget *role_field(form *fm) {
   const char *labels[G_N_ELEMENTS(roles) + 1];
   for (size_t i = 0; i < G_N_ELEMENTS(roles); i++)
@@ -529,7 +539,7 @@ static void on_invite_go(GtkButton *b, gpointer ud) {
   m.username = (char *)text_of(fm, 0);
   m.display_name = (char *)text_of(fm, 1);
   m.role = role_of(fm->f[2]);
-  m.practice = (char *)text_of(fm, 3);
+  m.practice = (char *)desk_practice_picker_get(fm->f[3]);
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_MEMBER_INVITE;
   req.member_invite = &m;
@@ -540,13 +550,11 @@ static void on_invite(GtkButton *b, gpointer ud) {
   (void)b;
   pcn_desk *d = ud;
   form *fm =
-      form_new(d, "Invite a member", "_Invite", G_CALLBACK(on_invite_go));
+      form_new(d, "Invite a member", NULL, "_Invite", G_CALLBACK(on_invite_go));
   form_field(fm, "_Username", "Username", NULL);
   form_field(fm, "_Name", "Display name", NULL);
   role_field(fm);
-  GtkWidget *p = form_field(fm, "_Practice", "Practice", NULL);
-  gtk_entry_set_placeholder_text(GTK_ENTRY(p), "ODS code, for practice roles");
-  if (d->practice[0]) gtk_editable_set_text(GTK_EDITABLE(p), d->practice);
+  practice_field(fm, d->practice);
   form_show(fm);
 }
 
@@ -661,7 +669,7 @@ static void on_role_go(GtkButton *b, gpointer ud) {
   Pcn__MemberSetRole m = PCN__MEMBER_SET_ROLE__INIT;
   m.username = (char *)g_object_get_data(G_OBJECT(fm->win), "username");
   m.role = role_of(fm->f[0]);
-  m.practice = (char *)text_of(fm, 1);
+  m.practice = (char *)desk_practice_picker_get(fm->f[1]);
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_MEMBER_SET_ROLE;
   req.member_set_role = &m;
@@ -673,15 +681,18 @@ static void on_role(GtkButton *b, gpointer ud) {
   pcn_desk *d = ud;
   PcnRecordRow *r = picked_member(d);
   if (!r) return;
-  char *title = g_strdup_printf("Change %s's role", r->key);
-  form *fm = form_new(d, "Change role", "_Change", G_CALLBACK(on_role_go));
-  gtk_window_set_title(GTK_WINDOW(fm->win), title);
+  char *title =
+      g_strdup_printf("Change %s's role", desk_person_words(d, r->key));
+  form *fm =
+      form_new(d, "Change role", title, "_Change", G_CALLBACK(on_role_go));
   g_free(title);
   g_object_set_data_full(G_OBJECT(fm->win), "username", g_strdup(r->key),
                          g_free);
-  role_field(fm);
-  GtkWidget *p = form_field(fm, "_Practice", "Practice", NULL);
-  gtk_entry_set_placeholder_text(GTK_ENTRY(p), "ODS code, for practice roles");
+  GtkWidget *role = role_field(fm);
+  for (guint i = 0; i < G_N_ELEMENTS(roles); i++)
+    if (roles[i].role == r->role)
+      gtk_drop_down_set_selected(GTK_DROP_DOWN(role), i);
+  practice_field(fm, r->practice);
   form_show(fm);
 }
 
@@ -706,9 +717,9 @@ static void on_email(GtkButton *b, gpointer ud) {
   pcn_desk *d = ud;
   PcnRecordRow *r = gtk_single_selection_get_selected_item(d->members_sel);
   const char *who = r ? r->key : d->username;
-  char *title = g_strdup_printf("E-mail address of %s", who);
-  form *fm = form_new(d, "Set e-mail", "_Save", G_CALLBACK(on_email_go));
-  gtk_window_set_title(GTK_WINDOW(fm->win), title);
+  char *title =
+      g_strdup_printf("E-mail address of %s", desk_person_words(d, who));
+  form *fm = form_new(d, "Set e-mail", title, "_Save", G_CALLBACK(on_email_go));
   g_free(title);
   g_object_set_data_full(G_OBJECT(fm->win), "username", g_strdup(who), g_free);
   GtkWidget *e = form_field(fm, "_E-mail", "E-mail address", NULL);

@@ -147,8 +147,11 @@ static void test_people(void **state) {
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Username"), "sam");
   type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Display name"), "Sam Hill");
   gtk_drop_down_set_selected(
-      GTK_DROP_DOWN(find_widget(form_win, GTK_TYPE_DROP_DOWN, NULL)), 1);
-  type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Practice"), "F84002");
+      GTK_DROP_DOWN(find_widget(form_win, GTK_TYPE_DROP_DOWN, "Role")), 1);
+  /* The practice by its name, not typed as a code (issue 19). */
+  assert_null(find_widget(form_win, GTK_TYPE_ENTRY, "Practice"));
+  dtest_pick(find_widget(form_win, GTK_TYPE_DROP_DOWN, "Practice"),
+             "Hill Surgery");
   dtest_click(form_win, "Invite");
   /* The code, in words for the window: no command line to run. */
   want_text = "when it first opens:\npcn1-";
@@ -173,9 +176,18 @@ static void test_people(void **state) {
   dtest_click(mgr_win, "Change role");
   form_win = dtest_window_named("Change role");
   assert_non_null(form_win);
-  gtk_drop_down_set_selected(
-      GTK_DROP_DOWN(find_widget(form_win, GTK_TYPE_DROP_DOWN, NULL)), 0);
-  type_text(find_widget(form_win, GTK_TYPE_ENTRY, "Practice"), "F84002");
+  /* It starts from what Sam has: Staff at Hill Surgery, by name. */
+  GtkWidget *role = find_widget(form_win, GTK_TYPE_DROP_DOWN, "Role");
+  /* (the drop-down's button: its first child; the popover holds all) */
+  assert_true(dtest_label_under(gtk_widget_get_first_child(role), "Staff"));
+  assert_false(
+      dtest_label_under(gtk_widget_get_first_child(role), "Practice manager"));
+  GtkWidget *prac = find_widget(form_win, GTK_TYPE_DROP_DOWN, "Practice");
+  assert_true(dtest_label_under(gtk_widget_get_first_child(prac), "Hill"));
+  assert_false(
+      dtest_label_under(gtk_widget_get_first_child(prac), "Riverside"));
+  assert_true(dtest_label_under(form_win, "Change Sam Hill's role"));
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(role), 0);
   dtest_click(form_win, "Change");
   assert_true(wait_row(f, pcn_desk_members(f->d), "sam",
                        "Practice manager at Hill Surgery"));
