@@ -310,6 +310,26 @@ static int is_leap(int y) {
   return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+int pcn_wte_parse(const char *s, uint32_t *out) {
+  unsigned whole = 0, frac = 0, digits = 0;
+  const char *p = s;
+  if (!p || *p < '0' || *p > '9') return -1;
+  while (*p >= '0' && *p <= '9' && whole < 10)
+    whole = whole * 10 + (unsigned)(*p++ - '0');
+  if (*p == '.') {
+    p++;
+    while (*p >= '0' && *p <= '9' && digits < 2) {
+      frac = frac * 10 + (unsigned)(*p++ - '0');
+      digits++;
+    }
+    if (digits == 0) return -1;
+    if (digits == 1) frac *= 10;
+  }
+  if (*p || whole * 100 + frac == 0 || whole * 100 + frac > 100) return -1;
+  *out = whole * 100 + frac;
+  return 0;
+}
+
 int pcn_days_in_month(int64_t y, int m) {
   static const unsigned char days[12] = {31, 28, 31, 30, 31, 30,
                                          31, 31, 30, 31, 30, 31};

@@ -57,6 +57,11 @@ const char *pcn_check_password(const char *s);
 #define PCN_MAX_EMAIL 254
 const char *pcn_check_email(const char *s);
 
+/* A whole-time equivalent as people write it, "0.8", "1", "0.75", in
+ * hundredths (80, 100, 75) without floating point: 0, or -1 unless it is
+ * from 0.01 to 1 with at most two decimals. */
+int pcn_wte_parse(const char *s, uint32_t *out);
+
 /* Dates "YYYY-MM-DD" (a real calendar date, years 2000..2199) to days since
  * 1970-01-01 and back. Parse returns 0 on success, -1 if not a date. */
 int pcn_date_parse(const char *s, int32_t *days);

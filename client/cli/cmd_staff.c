@@ -20,26 +20,9 @@ static const char *opt_or(cli_ctx *c, const char *name, const char *dflt) {
   return v ? v : dflt;
 }
 
-/* "0.8" -> 80, "1" -> 100, "0.75" -> 75: hundredths, no floating point. */
+/* "0.8" -> 80, "1" -> 100, "0.75" -> 75 (pcn_wte_parse). */
 static int parse_wte(cli_ctx *c, const char *s, uint32_t *out) {
-  unsigned whole = 0, frac = 0, digits = 0;
-  const char *p = s;
-  if (*p < '0' || *p > '9') goto bad;
-  while (*p >= '0' && *p <= '9' && whole < 10)
-    whole = whole * 10 + (unsigned)(*p++ - '0');
-  if (*p == '.') {
-    p++;
-    while (*p >= '0' && *p <= '9' && digits < 2) {
-      frac = frac * 10 + (unsigned)(*p++ - '0');
-      digits++;
-    }
-    if (digits == 0) goto bad;
-    if (digits == 1) frac *= 10;
-  }
-  if (*p || whole * 100 + frac == 0 || whole * 100 + frac > 100) goto bad;
-  *out = whole * 100 + frac;
-  return 0;
-bad:
+  if (pcn_wte_parse(s, out) == 0) return 0;
   cli_usage(c,
             "--wte is a whole-time equivalent from 0.01 to 1, such as "
             "0.8, not '%s'.",

@@ -28,6 +28,7 @@
 
 #include "clock.h"
 #include "deskpriv.h"
+#include "perms.h"
 #include "money.h"
 #include "report_pb.h"
 #include "shell.h"
@@ -57,6 +58,12 @@ struct desk_staff {
   int want_reg, want_rota, want_eq, want_draw;
   char *drawn_with;              /* practices_seen when the grid was drawn */
   GListModel *practices_watched; /* d->practices, while connected */
+  /* The Add staff and End employment forms (issue 19), while open. */
+  GtkWidget *add_win, *a_name, *a_role, *a_other, *a_practice, *a_wte, *a_cost,
+      *a_started, *a_error, *a_go;
+  GtkWidget *end_win, *e_last, *e_error, *e_go, *add_btn;
+  uint64_t e_id;
+  uint32_t e_version;
   gulong practices_handler;
 };
 
@@ -170,21 +177,29 @@ static void on_practices_changed(GListModel *m, guint pos, guint removed,
   if (!t->reload_id) t->reload_id = g_idle_add(reload_idle, d);
 }
 
+static void on_end_employment(GtkButton *b, gpointer ud);
+static void role_words(const char *role, char *out, size_t n);
+static GtkWidget *button(const char *mnemonic, const char *name, GCallback cb,
+                         gpointer ud);
+
 /* ------------------------------------------------------------ drawing */
 
 static void draw_register(struct desk_staff *t) {
   /* The role is known by now (WhoAmI was asked first). */
   gtk_widget_set_visible(t->leave_box, may_record_leave(t->d));
+  desk_may_widget(t->d, t->add_btn, PCN__REQUEST__BODY_STAFF_ADD, "", FALSE,
+                  NULL);
   clear(t->reg);
   const Pcn__StaffPage *p = t->page;
   if (!p) return;
   for (size_t i = 0; i < p->n_staff; i++) {
     const Pcn__StaffMember *m = p->staff[i];
-    char cost[PCN_PENCE_BUF], ended[24], from[24];
+    char cost[PCN_PENCE_BUF], ended[24], from[24], role[80];
     desk_date_words(m->ended, ended, sizeof ended, DESK_DATE_YEAR);
+    role_words(m->role, role, sizeof role);
     GString *text = g_string_new(NULL);
     g_string_printf(text, "%s — %s, employed by %s, %u.%02u WTE, %s a year%s%s",
-                    m->name, m->role, desk_practice_words(t->d, m->practice),
+                    m->name, role, desk_practice_words(t->d, m->practice),
                     m->wte / 100, m->wte % 100,
                     pcn_pence_format(m->annual_cost, 1, cost),
                     m->ended[0] ? ", ended " : "", ended);
@@ -202,7 +217,20 @@ static void draw_register(struct desk_staff *t) {
     gtk_widget_set_tooltip_text(l, m->practice);
     g_string_free(text, TRUE);
     if (m->ended[0]) gtk_widget_add_css_class(l, "dim-label");
-    gtk_list_box_append(GTK_LIST_BOX(t->reg), l);
+    GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
+    gtk_box_append(GTK_BOX(row), l);
+    if (!m->ended[0] &&
+        desk_may(t->d, PCN__REQUEST__BODY_STAFF_END, "", FALSE, NULL)) {
+      char name[48];
+      snprintf(name, sizeof name, "End employment %llu",
+               (unsigned long long)m->id);
+      GtkWidget *b =
+          button("_End employment…", name, G_CALLBACK(on_end_employment), t);
+      g_object_set_data(G_OBJECT(b), "staff", GSIZE_TO_POINTER((gsize)m->id));
+      gtk_widget_set_valign(b, GTK_ALIGN_CENTER);
+      gtk_box_append(GTK_BOX(row), b);
+    }
+    gtk_list_box_append(GTK_LIST_BOX(t->reg), row);
   }
   if (!p->n_staff)
     gtk_list_box_append(
@@ -211,8 +239,7 @@ static void draw_register(struct desk_staff *t) {
             "Register empty", NULL, "Nobody in the register yet",
             is_manager(t->d)
                 ? "Add the people the network employs with its funds "
-                  "(pcn staff add on the command line); they show "
-                  "here for every practice."
+                  "with Add staff; they show here for every practice."
                 : "The PCN manager adds the people the network "
                   "employs with its funds; they show here when "
                   "added."));
@@ -785,6 +812,234 @@ static GtkWidget *button(const char *mnemonic, const char *name, GCallback cb,
   return b;
 }
 
+/* ------------------------------------------------- add and end (forms) */
+
+/* A role as people write it: "Clinical pharmacist". */
+static void role_words(const char *role, char *out, size_t n) {
+  snprintf(out, n, "%s", role);
+  if (out[0] >= 'a' && out[0] <= 'z') out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+/* The field a refusal names, for the words under it. */
+static GtkWidget *add_field_of(struct desk_staff *t, const Pcn__Status *st) {
+  const char *f = st->details ? st->details->field : "";
+  if (!strcmp(f, "name")) return t->a_name;
+  if (!strcmp(f, "role")) return t->a_other;
+  if (!strcmp(f, "practice")) return t->a_practice;
+  if (!strcmp(f, "wte")) return t->a_wte;
+  if (!strcmp(f, "annual_cost")) return t->a_cost;
+  if (!strcmp(f, "started")) return desk_date_entry_text(t->a_started);
+  return NULL;
+}
+
+static void on_added(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  struct desk_staff *t = page_of(ud);
+  if (!t || !t->add_win) return;
+  gtk_widget_set_sensitive(t->a_go, TRUE);
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    desk_field_error(add_field_of(t, r->status), t->a_error, r->status);
+    return;
+  }
+  char text[200];
+  snprintf(text, sizeof text, "Added %s to the register.",
+           gtk_editable_get_text(GTK_EDITABLE(t->a_name)));
+  say(t, text);
+  gtk_window_destroy(GTK_WINDOW(t->add_win));
+}
+
+static void add_refuse(struct desk_staff *t, GtkWidget *field,
+                       const char *why) {
+  gtk_widget_add_css_class(field, "error");
+  desk_say(t->a_error, why);
+}
+
+static void on_add_go(GtkButton *b, gpointer ud) {
+  (void)b;
+  struct desk_staff *t = ud;
+  GtkWidget *fields[] = {t->a_name, t->a_other, t->a_wte, t->a_cost,
+                         desk_date_entry_text(t->a_started)};
+  for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
+    gtk_widget_remove_css_class(fields[i], "error");
+  gtk_widget_set_visible(t->a_error, FALSE);
+  Pcn__StaffAdd a = PCN__STAFF_ADD__INIT;
+  a.name = (char *)gtk_editable_get_text(GTK_EDITABLE(t->a_name));
+  const Pcn__StaffPage *p = t->page;
+  guint ri = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->a_role));
+  a.role = p && ri < p->n_roles
+               ? p->roles[ri]
+               : (char *)gtk_editable_get_text(GTK_EDITABLE(t->a_other));
+  a.practice = (char *)desk_practice_picker_get(t->a_practice);
+  if (pcn_wte_parse(gtk_editable_get_text(GTK_EDITABLE(t->a_wte)), &a.wte))
+    return add_refuse(t, t->a_wte,
+                      "Give the whole-time equivalent from 0.01 to 1, such "
+                      "as 0.8 for four days a week.");
+  if (pcn_pence_parse(gtk_editable_get_text(GTK_EDITABLE(t->a_cost)),
+                      &a.annual_cost) ||
+      a.annual_cost < 0)
+    return add_refuse(t, t->a_cost,
+                      "Give the cost a year in pounds, such as 42,000.");
+  char started[11];
+  const char *why = NULL;
+  if (desk_date_entry_get(t->a_started, started, &why))
+    return add_refuse(t, desk_date_entry_text(t->a_started),
+                      why ? why : "Give the first day, as 1 Dec.");
+  a.started = started;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_ADD;
+  req.staff_add = &a;
+  desk_form_send(t->d, &req, on_added, t->a_go, t->a_error);
+}
+
+static void on_role_picked(GObject *o, GParamSpec *ps, gpointer ud) {
+  (void)ps;
+  struct desk_staff *t = ud;
+  guint i = gtk_drop_down_get_selected(GTK_DROP_DOWN(o));
+  gtk_widget_set_visible(t->a_other, !t->page || i >= t->page->n_roles);
+}
+
+static void on_add_gone(GtkWidget *w, gpointer ud) {
+  (void)w;
+  struct desk_staff *t = page_of(ud);
+  if (t) t->add_win = NULL;
+}
+
+static void on_add_staff(GtkButton *b, gpointer ud) {
+  (void)b;
+  struct desk_staff *t = ud;
+  pcn_desk *d = t->d;
+  if (t->add_win) {
+    gtk_window_present(GTK_WINDOW(t->add_win));
+    return;
+  }
+  GtkWidget *grid = gtk_grid_new();
+  t->add_win = desk_form(d, "Add staff",
+                         "Someone the network employs with "
+                         "its funds",
+                         520, grid);
+  g_signal_connect(t->add_win, "destroy", G_CALLBACK(on_add_gone), d);
+  t->a_name = desk_field(grid, 0, "_Name", desk_entry("Staff name", NULL, 0));
+  /* The ARRS roles the server knows, then another role typed. */
+  size_t nr = t->page ? t->page->n_roles : 0;
+  char **labels = g_new0(char *, nr + 2);
+  for (size_t i = 0; i < nr; i++) {
+    char w[80];
+    role_words(t->page->roles[i], w, sizeof w);
+    labels[i] = g_strdup(w);
+  }
+  labels[nr] = g_strdup("Another role…");
+  t->a_role = gtk_drop_down_new_from_strings((const char *const *)labels);
+  g_strfreev(labels);
+  name_it(t->a_role, "Staff role");
+  desk_field(grid, 1, "_Role", t->a_role);
+  t->a_other =
+      desk_entry("Other role", "The role, as the contract names it", 0);
+  gtk_grid_attach(GTK_GRID(grid), t->a_other, 1, 2, 1, 1);
+  g_signal_connect(t->a_role, "notify::selected", G_CALLBACK(on_role_picked),
+                   t);
+  on_role_picked(G_OBJECT(t->a_role), NULL, t);
+  t->a_practice = desk_practice_picker_new(d, NULL, 40);
+  name_it(t->a_practice, "Employed by");
+  if (d->practice[0]) desk_practice_picker_set(t->a_practice, d->practice);
+  desk_field(grid, 3, "_Employed by", t->a_practice);
+  t->a_wte = desk_field(grid, 4, "_Whole-time equivalent",
+                        desk_entry("Whole-time equivalent",
+                                   "1 for full time, "
+                                   "0.8 for four days",
+                                   0));
+  t->a_cost = desk_field(grid, 5, "_Cost a year (£)",
+                         desk_entry("Cost a year", "42,000", 0));
+  t->a_started = desk_date_entry_new("Started");
+  desk_field(grid, 6, "_Started", t->a_started);
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(grid), 0, 6)),
+      desk_date_entry_text(t->a_started));
+  char today[11];
+  pcn_date_format(pcn_date_today(), today);
+  desk_date_entry_set(t->a_started, today);
+  t->a_error = desk_form_error(grid, 7, 1);
+  t->a_go = desk_form_go(t->add_win, "_Add", G_CALLBACK(on_add_go), t);
+  gtk_window_present(GTK_WINDOW(t->add_win));
+}
+
+static void on_ended(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  struct desk_staff *t = page_of(ud);
+  if (!t || !t->end_win) return;
+  gtk_widget_set_sensitive(t->e_go, TRUE);
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    desk_field_error(desk_date_entry_text(t->e_last), t->e_error, r->status);
+    return;
+  }
+  say(t, "Ended their employment; the register keeps the record.");
+  gtk_window_destroy(GTK_WINDOW(t->end_win));
+}
+
+static void on_end_go(GtkButton *b, gpointer ud) {
+  (void)b;
+  struct desk_staff *t = ud;
+  char last[11];
+  const char *why = NULL;
+  if (desk_date_entry_get(t->e_last, last, &why)) {
+    desk_say(t->e_error, why ? why : "Give their last day, as 31 Dec.");
+    return;
+  }
+  Pcn__StaffEnd e = PCN__STAFF_END__INIT;
+  e.id = t->e_id;
+  e.version = t->e_version;
+  e.ended = last;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_STAFF_END;
+  req.staff_end = &e;
+  desk_form_send(t->d, &req, on_ended, t->e_go, t->e_error);
+}
+
+static void on_end_gone(GtkWidget *w, gpointer ud) {
+  (void)w;
+  struct desk_staff *t = page_of(ud);
+  if (t) t->end_win = NULL;
+}
+
+/* Ending someone's employment asks first, in its own window: it names the
+ * person and what happens, and takes the last day (issue 19). */
+static void on_end_employment(GtkButton *b, gpointer ud) {
+  struct desk_staff *t = ud;
+  uint64_t id = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(b), "staff"));
+  const Pcn__StaffMember *m = NULL;
+  for (size_t i = 0; t->page && i < t->page->n_staff; i++)
+    if (t->page->staff[i]->id == id) m = t->page->staff[i];
+  if (!m) return;
+  if (t->end_win) gtk_window_destroy(GTK_WINDOW(t->end_win));
+  t->e_id = m->id;
+  t->e_version = m->version;
+  GtkWidget *grid = gtk_grid_new();
+  t->end_win = desk_form(t->d, "End employment", m->name, 480, grid);
+  g_signal_connect(t->end_win, "destroy", G_CALLBACK(on_end_gone), t->d);
+  char *what = g_strdup_printf(
+      "%s stops being employed with the network's funds after their last "
+      "day. The register keeps them, marked ended, and the figures up to "
+      "that day stay as they are.",
+      m->name);
+  GtkWidget *l = wrap_label(what);
+  g_free(what);
+  gtk_grid_attach(GTK_GRID(grid), l, 0, 0, 2, 1);
+  t->e_last = desk_date_entry_new("Last day");
+  desk_field(grid, 1, "_Last day", t->e_last);
+  char today[11];
+  pcn_date_format(pcn_date_today(), today);
+  desk_date_entry_set(t->e_last, today);
+  gtk_label_set_mnemonic_widget(
+      GTK_LABEL(gtk_grid_get_child_at(GTK_GRID(grid), 0, 1)),
+      desk_date_entry_text(t->e_last));
+  t->e_error = desk_form_error(grid, 2, 1);
+  t->e_go = gtk_button_new_with_mnemonic("_End employment");
+  gtk_widget_set_name(t->e_go, "End employment");
+  gtk_widget_add_css_class(t->e_go, "destructive-action");
+  g_signal_connect(t->e_go, "clicked", G_CALLBACK(on_end_go), t);
+  desk_form_action(t->end_win, t->e_go);
+  gtk_window_present(GTK_WINDOW(t->end_win));
+}
+
 GtkWidget *staff_view_new(pcn_desk *d) {
   struct desk_staff *t = g_new0(struct desk_staff, 1);
   t->d = d;
@@ -797,7 +1052,15 @@ GtkWidget *staff_view_new(pcn_desk *d) {
   gtk_widget_set_margin_top(box, 12);
   gtk_widget_set_margin_bottom(box, 12);
 
-  gtk_box_append(GTK_BOX(box), heading("Staff employed with network funds"));
+  GtkWidget *top = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *h = heading("Staff employed with network funds");
+  gtk_widget_set_hexpand(h, TRUE);
+  gtk_box_append(GTK_BOX(top), h);
+  GtkWidget *add =
+      button("_Add staff…", "Add staff", G_CALLBACK(on_add_staff), t);
+  gtk_box_append(GTK_BOX(top), add);
+  t->add_btn = add;
+  gtk_box_append(GTK_BOX(box), top);
   t->reg = gtk_list_box_new();
   gtk_list_box_set_selection_mode(GTK_LIST_BOX(t->reg), GTK_SELECTION_NONE);
   name_it(t->reg, "Staff register");

@@ -172,7 +172,7 @@ static void test_staff(void **state) {
   type_text(eq_from, week);
   type_text(eq_to, fri);
   assert_true(dtest_wait_says(f, jo_win, "Staff register",
-                              "Sam Patel — clinical pharmacist, employed by "
+                              "Sam Patel — Clinical pharmacist, employed by "
                               "Riverside Surgery, "
                               "0.80 WTE, £42,000.00 a year"));
   /* Practices by name in the grid (issue 19). */
@@ -481,9 +481,103 @@ static void test_equity_money(void **state) {
   assert_int_equal(dtest_unnamed(find_widget(win, 0, "Shared staff page")), 0);
 }
 
+/* The register's people, as the server has them. */
+static const Pcn__StaffPage *register_of(its_member *m) {
+  Pcn__StaffList l = PCN__STAFF_LIST__INIT;
+  l.include_ended = 1;
+  Pcn__Request r = PCN__REQUEST__INIT;
+  r.body_case = PCN__REQUEST__BODY_STAFF_LIST;
+  r.staff_list = &l;
+  return its_expect(m, &r, PCN__STATUS_CODE__OK)->staff_page;
+}
+
+static its_member *reg_of;
+static size_t want_staff;
+static int staff_are(fixture *f) {
+  (void)f;
+  return register_of(reg_of)->n_staff == want_staff;
+}
+
+/* Issue 19: the PCN manager adds staff and ends their employment in the
+ * window, not only with `pcn staff add` / `pcn staff end`. What cannot be
+ * read is said under its field and nothing is sent; the practice is
+ * picked by name and the start typed as people write dates; ending asks
+ * in its own window, naming the person, and Cancel sends nothing. */
+static void test_add_and_end(void **state) {
+  fixture *f = *state;
+  GtkWidget *win = GTK_WIDGET(pcn_desk_window(f->d));
+  its_add_practice(f->mgr, "F84002", "Hill Street", 8000);
+  spin_ms(500);
+  dtest_show_page(win, "staff");
+  GtkWidget *page = gtk_stack_get_child_by_name(
+      GTK_STACK(find_widget(win, GTK_TYPE_STACK, NULL)), "staff");
+  assert_true(dtest_wait_says(f, page, "Register empty", "Add staff"));
+  assert_false(dtest_label_under(page, "pcn staff"));
+  dtest_click(page, "Add staff");
+  GtkWidget *form = dtest_window_named("Add staff");
+  assert_non_null(form);
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Staff name"), "Amira Khan");
+  dtest_pick(find_widget(form, GTK_TYPE_DROP_DOWN, "Employed by"),
+             "Hill Street");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Whole-time equivalent"), "1.5");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Cost a year"), "41,250.50");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Started"), "1/12/2031");
+  dtest_click(form, "Add");
+  assert_true(dtest_label_under(form, "from 0.01 to 1"));
+  assert_true(gtk_widget_has_css_class(
+      find_widget(form, GTK_TYPE_ENTRY, "Whole-time equivalent"), "error"));
+  spin_ms(300);
+  assert_int_equal(register_of(f->mgr)->n_staff, 0);
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Whole-time equivalent"), "0.8");
+  spin_ms(200);
+  shot(form, "desktop-staff-add");
+  dtest_click(form, "Add");
+  reg_of = f->mgr;
+  want_staff = 1;
+  assert_true(spin_until(f, staff_are, 5000));
+  const Pcn__StaffMember *m = register_of(f->mgr)->staff[0];
+  assert_string_equal(m->name, "Amira Khan");
+  assert_string_equal(m->role, "clinical pharmacist");
+  assert_string_equal(m->practice, "F84002");
+  assert_int_equal(m->wte, 80);
+  assert_int_equal(m->annual_cost, 4125050);
+  assert_string_equal(m->started, "2031-12-01");
+  uint64_t id = m->id;
+  char name[48];
+  snprintf(name, sizeof name, "End employment %llu", (unsigned long long)id);
+  GtkWidget *end = NULL;
+  for (int i = 0; i < 50 && !(end = find_widget(page, GTK_TYPE_BUTTON, name));
+       i++)
+    spin_ms(100);
+  assert_non_null(end);
+  assert_true(dtest_label_under(page, "Amira Khan — Clinical pharmacist, "
+                                      "employed by Hill Street"));
+
+  /* Ending asks first, naming her; Cancel leaves her employed. */
+  dtest_press(end);
+  form = dtest_window_named("End employment");
+  assert_non_null(form);
+  assert_true(dtest_label_under(form, "Amira Khan stops being employed"));
+  dtest_click(find_widget(form, ADW_TYPE_HEADER_BAR, NULL), "Cancel");
+  spin_ms(300);
+  assert_null(dtest_window_named("End employment"));
+  assert_string_equal(register_of(f->mgr)->staff[0]->ended, "");
+  dtest_press(end);
+  form = dtest_window_named("End employment");
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Last day"), "31/12/2032");
+  spin_ms(200);
+  shot(form, "desktop-staff-end");
+  dtest_click(find_widget(form, ADW_TYPE_HEADER_BAR, NULL), "End employment");
+  for (int i = 0; i < 50 && !register_of(f->mgr)->staff[0]->ended[0]; i++)
+    spin_ms(100);
+  assert_string_equal(register_of(f->mgr)->staff[0]->ended, "2032-12-31");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_staff, dtest_setup, dtest_teardown),
+      cmocka_unit_test_setup_teardown(test_add_and_end, dtest_setup_manager,
+                                      dtest_teardown),
       cmocka_unit_test_setup_teardown(test_equity_money, dtest_setup,
                                       dtest_teardown),
   };

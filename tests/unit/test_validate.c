@@ -418,6 +418,26 @@ static void test_date_today(void **state) {
   assert_in_range(today, lo, hi);
 }
 
+/* Whole-time equivalents in hundredths (the CLI's --wte and the desktop's
+ * Add staff form). */
+static void test_wte_parse(void **state) {
+  (void)state;
+  uint32_t w = 0;
+  assert_int_equal(pcn_wte_parse("0.8", &w), 0);
+  assert_int_equal(w, 80);
+  assert_int_equal(pcn_wte_parse("1", &w), 0);
+  assert_int_equal(w, 100);
+  assert_int_equal(pcn_wte_parse("0.75", &w), 0);
+  assert_int_equal(w, 75);
+  assert_int_equal(pcn_wte_parse("0.01", &w), 0);
+  assert_int_equal(w, 1);
+  const char *bad[] = {"",   "0",     "0.0", "1.01", "2", ".5",
+                       "0.", "0.755", "0,8", "x",    "1 "};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    assert_int_equal(pcn_wte_parse(bad[i], &w), -1);
+  assert_int_equal(pcn_wte_parse(NULL, &w), -1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_utf8_table),
@@ -433,6 +453,7 @@ int main(void) {
       cmocka_unit_test(test_dates_refused),
       cmocka_unit_test(test_date_format_edges),
       cmocka_unit_test(test_date_today),
+      cmocka_unit_test(test_wte_parse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
