@@ -18,7 +18,9 @@
 #include "clock.h"
 #include "deskpriv.h"
 #include "network.h"
+#include "uktime.h"
 #include "validate.h"
+#include "words.h"
 #include "workdays.h"
 
 struct desk_network {
@@ -68,9 +70,9 @@ static void on_toggle_holiday(GtkButton *b, gpointer ud) {
   send_holiday(n, date, make);
 }
 
-/* One row per holiday (or removed rule day) of year y. */
+/* One row per holiday (or removed rule day) of year y, its day in words
+ * with the year ("Fri 25 Dec 2026"), as the other pages say dates. */
 static void fill_year(struct desk_network *n, int64_t y) {
-  static const char *wd[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   const Pcn__NetworkSettings *s = n->s;
   int32_t from = (int32_t)pcn_days_from_civil(y, 1, 1);
   int32_t to = (int32_t)pcn_days_from_civil(y + 1, 1, 1);
@@ -81,8 +83,9 @@ static void fill_year(struct desk_network *n, int64_t y) {
     int added = s && listed(s->holidays_added, s->n_holidays_added, date);
     int removed = s && listed(s->holidays_removed, s->n_holidays_removed, date);
     if (!rule && !added) continue;
-    char text[160];
-    snprintf(text, sizeof text, "%s %s  %s%s", wd[pcn_weekday(day)], date,
+    char text[160], words[24];
+    pcn_date_words(day, pcn_date_today(), 1, 1, words, sizeof words);
+    snprintf(text, sizeof text, "%s — %s%s", words,
              rule ? rule : "Bank holiday added by the network",
              removed ? " (a working day: removed by the network)" : "");
     GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
@@ -218,10 +221,10 @@ static void on_save(GtkButton *b, gpointer ud) {
 static void on_add(GtkButton *b, gpointer ud) {
   (void)b;
   struct desk_network *n = ud;
-  const char *date = gtk_editable_get_text(GTK_EDITABLE(n->add_date));
-  int32_t day;
-  if (pcn_date_parse(date, &day)) {
-    say(n, "Write the day as YYYY-MM-DD, such as 2027-06-04.");
+  char date[11];
+  const char *why = NULL;
+  if (desk_date_entry_get(n->add_date, date, &why)) {
+    say(n, why ? why : "Write the day, such as 4/6/2027.");
     return;
   }
   send_holiday(n, date, 1);
@@ -282,7 +285,7 @@ GtkWidget *network_view_new(pcn_desk *d) {
   gtk_label_set_xalign(GTK_LABEL(h2), 0);
   gtk_box_append(GTK_BOX(box), h2);
   GtkWidget *add = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
-  n->add_date = desk_entry("Holiday date", "YYYY-MM-DD", 0);
+  n->add_date = desk_date_entry_new("Holiday date");
   n->add_go = gtk_button_new_with_mnemonic("_Add a bank holiday");
   gtk_widget_set_name(n->add_go, "Add a bank holiday");
   g_signal_connect(n->add_go, "clicked", G_CALLBACK(on_add), n);
