@@ -463,18 +463,18 @@ static void redraw_year_end(pcn_desk *d) {
   if (!t->ye) return;
   const Pcn__FundsYearEndReport *y = t->ye;
   char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF], c[PCN_PENCE_BUF], e[PCN_PENCE_BUF],
-      text[600];
-  snprintf(text, sizeof text,
-           "Year %u/%02u (April %u to March %u), shares by %s on %s: the "
-           "network received %s, paid practices %s, spent %s, and held %s "
-           "at the year's end.",
-           y->year, (y->year + 1) % 100, y->year, y->year + 1,
-           y->basis == PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED
-               ? "weighted population"
-               : "list size",
-           y->figures_date, pcn_pence_format(y->received, 1, a),
-           pcn_pence_format(y->paid, 1, b), pcn_pence_format(y->spent, 1, c),
-           pcn_pence_format(y->held, 1, e));
+      text[600], on[24];
+  desk_date_words(y->figures_date, on, sizeof on, DESK_DATE_YEAR);
+  snprintf(
+      text, sizeof text,
+      "Year %u/%02u (April %u to March %u), shares by %s on %s: the "
+      "network received %s, paid practices %s, spent %s, and held %s "
+      "at the year's end.",
+      y->year, (y->year + 1) % 100, y->year, y->year + 1,
+      y->basis == PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED ? "weighted population"
+                                                         : "list size",
+      on, pcn_pence_format(y->received, 1, a), pcn_pence_format(y->paid, 1, b),
+      pcn_pence_format(y->spent, 1, c), pcn_pence_format(y->held, 1, e));
   /* Pass-through streams left out of the rows (issue 20). */
   for (size_t i = 0; i < y->n_left_out; i++) {
     size_t at = strlen(text);

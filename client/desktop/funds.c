@@ -33,10 +33,11 @@ struct desk_funds {
   GHashTable *entries; /* guint64* id -> Pcn__FundsEntry* (own copy) */
   Pcn__FundsBalancePage *bal;
   guint redraw_id, reload_id;
-  /* The Practices list (people.c) the rows take names from: drawn again
-   * when it changes (it loads after this page's first draw). */
-  GListModel *names;
-  gulong names_id;
+  /* The Practices and Members lists (people.c) the rows take names from:
+   * drawn again when they change (they load after this page's first
+   * draw). */
+  GListModel *names, *people;
+  gulong names_id, people_id;
 };
 
 static const struct {
@@ -97,13 +98,19 @@ static void on_names(GListModel *m, guint pos, guint rm, guint add,
   changed(ud);
 }
 
-/* Follows the Practices list once it exists. */
+/* Follows the Practices and Members lists once they exist. */
 static void follow_names(pcn_desk *d) {
   desk_funds *t = d->funds;
-  if (t->names || !d->practices) return;
-  t->names = G_LIST_MODEL(g_object_ref(d->practices));
-  t->names_id =
-      g_signal_connect(t->names, "items-changed", G_CALLBACK(on_names), d);
+  if (!t->names && d->practices) {
+    t->names = G_LIST_MODEL(g_object_ref(d->practices));
+    t->names_id =
+        g_signal_connect(t->names, "items-changed", G_CALLBACK(on_names), d);
+  }
+  if (!t->people && d->members) {
+    t->people = G_LIST_MODEL(g_object_ref(d->members));
+    t->people_id =
+        g_signal_connect(t->people, "items-changed", G_CALLBACK(on_names), d);
+  }
 }
 
 static void put_entry(pcn_desk *d, const Pcn__FundsEntry *e) {
@@ -389,6 +396,30 @@ static GtkWidget *row_with(const char *name, const char *a11y, GtkWidget *c) {
   return row;
 }
 
+/* A backfill claim's payment in words (issue 19): the server's entry says
+ * "To F84002. Ref backfill claim 1. sam.okafor (practice-manager), 120
+ * min at meeting 2: Network board"; the row says "To Hill Street for
+ * backfill claim 1: Samuel Okafor (practice manager), 120 min at meeting
+ * 2: Network board". A note of another shape is shown as it is. */
+static void claim_words(pcn_desk *d, const Pcn__FundsEntry *e, GString *s) {
+  g_string_append_printf(s, "To %s for backfill claim %llu",
+                         desk_practice_words(d, e->payee),
+                         (unsigned long long)e->claim);
+  const char *open = strstr(e->note, " ("),
+             *close = open ? strstr(open, "), ") : NULL;
+  if (!close) {
+    g_string_append_printf(s, "%s%s", e->note[0] ? ": " : ".", e->note);
+    return;
+  }
+  char *user = g_strndup(e->note, (gsize)(open - e->note));
+  char *role = g_strndup(open + 2, (gsize)(close - open - 2));
+  g_strdelimit(role, "-_", ' ');
+  g_string_append_printf(s, ": %s (%s), %s", desk_person_words(d, user),
+                         strcmp(role, "gp") ? role : "GP", close + 3);
+  g_free(user);
+  g_free(role);
+}
+
 static GtkWidget *entry_row(pcn_desk *d, const Pcn__FundsEntry *e) {
   char amt[PCN_PENCE_BUF], top[300], name[40], day[24];
   pcn_pence_format(e->pence, 1, amt);
@@ -411,9 +442,13 @@ static GtkWidget *entry_row(pcn_desk *d, const Pcn__FundsEntry *e) {
       g_string_append_printf(s, "%s kept by the network for its own costs. ",
                              pcn_pence_format(e->top_slice, 1, amt));
   }
-  if (e->payee[0]) g_string_append_printf(s, "To %s. ", e->payee);
-  if (e->reference[0]) g_string_append_printf(s, "Ref %s. ", e->reference);
-  if (e->note[0]) g_string_append(s, e->note);
+  if (e->kind == PCN__FUNDS_KIND__FUNDS_CLAIM && e->claim) {
+    claim_words(d, e, s);
+  } else {
+    if (e->payee[0]) g_string_append_printf(s, "To %s. ", e->payee);
+    if (e->reference[0]) g_string_append_printf(s, "Ref %s. ", e->reference);
+    if (e->note[0]) g_string_append(s, e->note);
+  }
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
   gtk_box_append(GTK_BOX(box), label(top, "heading", 0));
   if (s->len) gtk_box_append(GTK_BOX(box), label(s->str, "dim-label", 1));
@@ -663,6 +698,10 @@ void funds_free(pcn_desk *d) {
   if (t->names) {
     g_signal_handler_disconnect(t->names, t->names_id);
     g_object_unref(t->names);
+  }
+  if (t->people) {
+    g_signal_handler_disconnect(t->people, t->people_id);
+    g_object_unref(t->people);
   }
   g_hash_table_destroy(t->entries);
   if (t->bal) pcn__funds_balance_page__free_unpacked(t->bal, NULL);

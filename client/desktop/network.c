@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "deskpriv.h"
 #include "network.h"
+#include "uktime.h"
 #include "validate.h"
 #include "words.h"
 #include "workdays.h"
@@ -69,9 +70,9 @@ static void on_toggle_holiday(GtkButton *b, gpointer ud) {
   send_holiday(n, date, make);
 }
 
-/* One row per holiday (or removed rule day) of year y. */
+/* One row per holiday (or removed rule day) of year y, its day in words
+ * with the year ("Fri 25 Dec 2026"), as the other pages say dates. */
 static void fill_year(struct desk_network *n, int64_t y) {
-  static const char *wd[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   const Pcn__NetworkSettings *s = n->s;
   int32_t from = (int32_t)pcn_days_from_civil(y, 1, 1);
   int32_t to = (int32_t)pcn_days_from_civil(y + 1, 1, 1);
@@ -82,8 +83,9 @@ static void fill_year(struct desk_network *n, int64_t y) {
     int added = s && listed(s->holidays_added, s->n_holidays_added, date);
     int removed = s && listed(s->holidays_removed, s->n_holidays_removed, date);
     if (!rule && !added) continue;
-    char text[160];
-    snprintf(text, sizeof text, "%s %s  %s%s", wd[pcn_weekday(day)], date,
+    char text[160], words[24];
+    pcn_date_words(day, pcn_date_today(), 1, 1, words, sizeof words);
+    snprintf(text, sizeof text, "%s — %s%s", words,
              rule ? rule : "Bank holiday added by the network",
              removed ? " (a working day: removed by the network)" : "");
     GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);

@@ -96,12 +96,15 @@ static void words_of_member(pcn_desk *d, PcnRecordRow *n);
 static void refresh_members(pcn_desk *d);
 
 static void put_practice(pcn_desk *d, const Pcn__Practice *p) {
-  /* By name; the ODS code in the tooltip (issue 19). */
-  PcnRecordRow *n = row_new(
-      p->ods, g_strdup(p->name),
-      g_strdup_printf("%u registered patients%s%s", p->list_size,
-                      p->list_size_from[0] ? " from " : "", p->list_size_from),
-      0);
+  /* By name; the ODS code in the tooltip (issue 19); the figure's date in
+   * words ("from 1 Apr 2026"). */
+  char from[24];
+  desk_date_words(p->list_size_from, from, sizeof from, DESK_DATE_YEAR);
+  PcnRecordRow *n =
+      row_new(p->ods, g_strdup(p->name),
+              g_strdup_printf("%u registered patients%s%s", p->list_size,
+                              from[0] ? " from " : "", from),
+              0);
   n->name = g_strdup(p->name);
   n->tip = g_strdup_printf("%s, ODS code %s", p->name, p->ods);
   upsert_row(d->practices, n);

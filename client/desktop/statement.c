@@ -195,16 +195,30 @@ static void draw_table(struct desk_statement *t) {
   }
 }
 
-/* What every column means, from the model (the PDF's notes). */
+/* What every column means, from the model (the PDF's notes), but where
+ * the model names the CLI's command for the rates (pcn funds rate), the
+ * window names its own page (issue 19: nothing reads like a command
+ * line). */
 static void draw_notes(struct desk_statement *t) {
   GString *s = g_string_new(NULL);
   for (int c = 0; c < PCN_STATEMENT_COLS; c++) {
     if (c == PCN_COL_EXPECTED && t->st && !t->st->rates_set) continue;
+    const char *meaning =
+        c == PCN_COL_EXPECTED
+            ? "the income the year's rates (on the Funding plan page) lead "
+              "the network to expect in the month, on the practices' figures "
+              "in force on its first day"
+            : pcn_statement_col_meaning((pcn_statement_col)c);
     g_string_append_printf(s, "%s%s: %s.", c ? "\n" : "",
                            pcn_statement_col_title((pcn_statement_col)c),
-                           pcn_statement_col_meaning((pcn_statement_col)c));
+                           meaning);
   }
-  if (t->st)
+  if (t->st && !t->st->rates_set)
+    g_string_append(s, "\nExpected income is not shown: no income rates are "
+                       "set for this month's financial year (the PCN manager "
+                       "sets them on the Funding plan page), so nothing can "
+                       "be expected.");
+  else if (t->st)
     g_string_append_printf(s, "\n%s", pcn_statement_expected_note(t->st));
   g_string_append(s, "\nThe chart shows the whole network whichever practice "
                      "is picked.");

@@ -2,10 +2,10 @@
  * practice manager sees it in the desktop app (issue 13). Jo's Practices
  * page shows Riverside's list size as added (12000), then, live, the
  * figure the PCN manager records with funds figures (from last Tuesday)
- * and the one practice update records (today), each with its date. The
- * equity page over last week, whose figures start on its Tuesday, shows
- * both localities and says which figures it used: those in force on the
- * period's last day.
+ * and the one practice update records (today), each with its date in
+ * words. The equity page over last week, whose figures start on its
+ * Tuesday, shows both localities and says which figures it used: those in
+ * force on the period's last day.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +74,11 @@ static void test_figures(void **state) {
   its_add_practice(f->mgr, "F84002", "Hill Street", 8000);
   figures(f->mgr, "F84001", tue, 9000, "North");
   figures(f->mgr, "F84002", tue, 9000, "South");
-  snprintf(want, sizeof want, "9000 registered patients from %s", tue);
+  /* The figure's date in words (issue 19). */
+  char tue_w[24], now_w[24];
+  desk_date_words(tue, tue_w, sizeof tue_w, DESK_DATE_YEAR);
+  desk_date_words(now, now_w, sizeof now_w, DESK_DATE_YEAR);
+  snprintf(want, sizeof want, "9000 registered patients from %s", tue_w);
   assert_true(wait_row(f, practices, "F84001", want));
   assert_true(wait_row(f, practices, "F84002", want));
 
@@ -87,7 +91,7 @@ static void test_figures(void **state) {
   r.body_case = PCN__REQUEST__BODY_PRACTICE_UPDATE;
   r.practice_update = &u;
   its_expect(f->mgr, &r, PCN__STATUS_CODE__OK);
-  snprintf(want, sizeof want, "9100 registered patients from %s", now);
+  snprintf(want, sizeof want, "9100 registered patients from %s", now_w);
   assert_true(wait_row(f, practices, "F84001", want));
   shot(win, "desktop-practices-figures");
 
@@ -98,9 +102,8 @@ static void test_figures(void **state) {
   type_text(find_widget(win, GTK_TYPE_ENTRY, "Equity to"), fri);
   dtest_click(win, "Show equity");
   /* Dates in words (issue 19). */
-  char fri_w[24], tue_w[24];
+  char fri_w[24];
   desk_date_words(fri, fri_w, sizeof fri_w, DESK_DATE_YEAR);
-  desk_date_words(tue, tue_w, sizeof tue_w, DESK_DATE_YEAR);
   snprintf(want, sizeof want, "figures in force on %s", fri_w);
   assert_true(dtest_wait_says(f, win, "Equity report", want));
   snprintf(want, sizeof want, "F84001 from %s, F84002 from %s.", tue_w,

@@ -153,6 +153,9 @@ static void test_statement(void **state) {
   assert_false(dtest_says(win, "Statement table", "Expected"));
   assert_false(dtest_says(win, "Statement table", "Balance"));
   assert_true(dtest_says(win, "Statement notes", "no income rates are set"));
+  /* ... naming the page that sets them, not the CLI's command (issue 19). */
+  assert_true(dtest_says(win, "Statement notes", "on the Funding plan page"));
+  assert_false(dtest_says(win, "Statement notes", "pcn funds rate"));
   assert_true(dtest_says(win, "Statement notes",
                          "Paid to date: everything paid to the practice"));
 
