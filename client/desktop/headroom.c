@@ -99,7 +99,9 @@ static GtkWidget *month_row(const Pcn__FundsHeadroomReport *h,
   char due[24], month[24];
   desk_date_words(m->due, due, sizeof due, DESK_DATE_YEAR);
   pcn_month_words(m->month, month, sizeof month);
-  const char *text[] = {month,
+  char cell[16]; /* "Sep 2026": the column is 8 wide */
+  snprintf(cell, sizeof cell, "%.3s %.4s", month, m->month);
+  const char *text[] = {cell,
                         claimed ? pcn_pence_format(m->claimed, 1, a) : "—",
                         pcn_pence_format(m->cumulative, 1, b),
                         pcn_pence_format(m->staff_cost, 1, c),
