@@ -271,8 +271,8 @@ static void check_rewind(pcn_client *c, const Pcn__Welcome *w) {
   /* A new epoch's history is shared with the old one up to where it began
    * (the backup's head): what was seen past that is lost, and everything
    * written after it, including since the restore, is still to come. */
-  uint64_t from = new_epoch && w->epoch_start_seq <= head ? w->epoch_start_seq
-                                                          : head;
+  uint64_t from =
+      new_epoch && w->epoch_start_seq <= head ? w->epoch_start_seq : head;
   if (from > c->last_seq) from = c->last_seq;
   uint64_t lost = c->last_seq - from;
   c->last_seq = from;
@@ -405,6 +405,12 @@ static int link_on_frame(void *ud, const uint8_t *body, size_t len) {
   } else if (f->body_case == PCN__FRAME__BODY_HEARTBEAT && f->heartbeat) {
     if (f->heartbeat->head_seq > c->head_seq)
       c->head_seq = f->heartbeat->head_seq;
+    /* Every event up to through_seq that we may see has come before this
+     * frame: we are level with the feed there, though the last ones were
+     * another practice's (and a resume may start from there). */
+    if (c->sub_wanted && f->heartbeat->through_seq > c->last_seq &&
+        f->heartbeat->through_seq <= c->head_seq)
+      c->last_seq = f->heartbeat->through_seq;
   } else if (f->body_case == PCN__FRAME__BODY_RESPONSE && f->response &&
              f->response->status) {
     if (!f->response->status->message) f->response->status->message = "";

@@ -254,6 +254,19 @@ static void feed_cut(conn *c) {
   conn_fail(c, PCN__STATUS_CODE__RESOURCE_EXHAUSTED, msg);
 }
 
+/* A heartbeat: the head, and how far this subscription has gone through
+ * the feed (Heartbeat.through_seq). */
+static void send_heartbeat(conn *c) {
+  Pcn__Heartbeat hb = PCN__HEARTBEAT__INIT;
+  hb.head_seq = c->srv->published_seq;
+  hb.server_time = srv_now_ms(c->srv);
+  hb.through_seq = c->subscribed ? c->sub_cursor : 0;
+  Pcn__Frame f = PCN__FRAME__INIT;
+  f.body_case = PCN__FRAME__BODY_HEARTBEAT;
+  f.heartbeat = &hb;
+  conn_send_frame(c, &f);
+}
+
 /* Reads events after sub_cursor from the store and queues the visible ones,
  * until the subscriber is level with published_seq or has enough unsent. */
 void feed_pump(conn *c) {
@@ -313,6 +326,9 @@ void feed_pump(conn *c) {
   mdb_cursor_close(cur);
   if (out.len) conn_send_bytes(c, out.data, out.len);
   pcn_buf_free(&out);
+  /* Level with the head: say so at once, since the last events may have
+   * been ones this member does not see (nothing else would tell it). */
+  if (c->sub_cursor >= s->published_seq) send_heartbeat(c);
 done:
   store_read_end(&s->st);
   conn_flush(c);
@@ -346,13 +362,7 @@ void feed_publish(server *s, feed_item *items) {
 void feed_heartbeat(server *s, uint64_t now_ms) {
   for (conn *c = s->subs; c; c = c->sub_next) {
     if (now_ms - c->last_tx_ms < s->cfg.heartbeat_ms) continue;
-    Pcn__Heartbeat hb = PCN__HEARTBEAT__INIT;
-    hb.head_seq = s->published_seq;
-    hb.server_time = srv_now_ms(c->srv);
-    Pcn__Frame f = PCN__FRAME__INIT;
-    f.body_case = PCN__FRAME__BODY_HEARTBEAT;
-    f.heartbeat = &hb;
-    conn_send_frame(c, &f);
+    send_heartbeat(c);
     conn_flush(c);
   }
 }
