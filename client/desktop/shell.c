@@ -26,6 +26,14 @@
  *   GtkRevealer strip like certbanner.c's, with Retry now, which tries at
  *   once instead of waiting out the backoff (pcn_client_connect on a
  *   reconnecting client starts an attempt and resets the backoff).
+ * - Accessible names said once and without underscores: GTK 4.8 names a
+ *   widget by its label property AND the labels that label it, joined, so
+ *   a mnemonic button is "_Join Join" and a field with a mnemonic label
+ *   and an accessible label "Invitation code Invitation code". Every
+ *   widget is tidied as it is mapped (an emission hook on GtkWidget::map,
+ *   and on a button's later label changes): a button keeps the name we
+ *   gave it or else its label's words; a check button its words without
+ *   the underscore; anything else the visible label that names it.
  * - Dark style: the Statement and Shared staff charts take their
  *   background, text and grid from the style's colours (desk_chart_begin)
  *   and are redrawn when it turns dark or light.
@@ -197,6 +205,98 @@ static void on_map_window(GtkWidget *w, gpointer ud) {
   GtkApplication *app = parent ? gtk_window_get_application(parent) : NULL;
   if (app && !gtk_window_get_application(GTK_WINDOW(w)))
     gtk_window_set_application(GTK_WINDOW(w), app);
+}
+
+/* ------------------------------------------------------------ a11y */
+
+static int has_label(GtkWidget *w) {
+  return gtk_test_accessible_has_property(GTK_ACCESSIBLE(w),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
+static int label_is(GtkWidget *w, const char *text) {
+  char *why = gtk_test_accessible_check_property(
+      GTK_ACCESSIBLE(w), GTK_ACCESSIBLE_PROPERTY_LABEL, text);
+  g_free(why);
+  return why == NULL;
+}
+
+static void a11y_tidy(GtkWidget *w);
+
+static void on_label_changed(GObject *o, GParamSpec *ps, gpointer ud) {
+  (void)ps;
+  (void)ud;
+  a11y_tidy(GTK_WIDGET(o));
+}
+
+static void a11y_tidy(GtkWidget *w) {
+  GtkAccessible *a = GTK_ACCESSIBLE(w);
+  int by =
+      gtk_test_accessible_has_relation(a, GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  const char *raw = GTK_IS_BUTTON(w) ? gtk_button_get_label(GTK_BUTTON(w))
+                    : GTK_IS_CHECK_BUTTON(w)
+                        ? gtk_check_button_get_label(GTK_CHECK_BUTTON(w))
+                        : NULL;
+  if ((GTK_IS_BUTTON(w) || GTK_IS_CHECK_BUTTON(w)) &&
+      !g_object_get_data(G_OBJECT(w), "pcn-a11y")) {
+    g_object_set_data(G_OBJECT(w), "pcn-a11y", GINT_TO_POINTER(1));
+    g_signal_connect_after(w, "notify::label", G_CALLBACK(on_label_changed),
+                           NULL);
+  }
+  if (raw && has_label(w) && label_is(w, raw)) {
+    /* GTK's own copy of the label, underscore and all. */
+    if (by) {
+      gtk_accessible_reset_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL);
+    } else if (strchr(raw, '_')) {
+      char *plain = g_strdup(raw), *o = plain;
+      for (const char *p = raw; *p; p++)
+        if (*p != '_') *o++ = *p;
+      *o = 0;
+      gtk_accessible_update_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL, plain,
+                                     -1);
+      g_free(plain);
+    }
+  } else if (by && has_label(w)) {
+    /* Ours and a label's: a button keeps the name we gave it ("Approve
+     * claim 3"), a field the words a sighted person reads beside it. */
+    if (GTK_IS_BUTTON(w))
+      gtk_accessible_reset_relation(a, GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+    else
+      gtk_accessible_reset_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL);
+  }
+}
+
+/* Tidied once the code that showed them has finished (it may name a
+ * field by a label just after adding it): the widgets mapped since, held
+ * until an idle runs over them all. */
+static GPtrArray *mapped;
+
+static gboolean tidy_mapped(gpointer ud) {
+  (void)ud;
+  GPtrArray *ws = mapped;
+  mapped = NULL;
+  for (guint i = 0; i < ws->len; i++)
+    a11y_tidy(g_ptr_array_index(ws, i));
+  g_ptr_array_unref(ws); /* drops the references */
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean on_any_map(GSignalInvocationHint *hint, guint n,
+                           const GValue *params, gpointer ud) {
+  (void)hint;
+  (void)n;
+  (void)ud;
+  GObject *o = g_value_get_object(&params[0]);
+  if (!GTK_IS_BUTTON(o) && !GTK_IS_CHECK_BUTTON(o) && !GTK_IS_EDITABLE(o) &&
+      !GTK_IS_DROP_DOWN(o) && !GTK_IS_TEXT_VIEW(o) && !GTK_IS_SPIN_BUTTON(o) &&
+      !GTK_IS_SWITCH(o))
+    return TRUE; /* only what a person operates carries a name */
+  if (!mapped) {
+    mapped = g_ptr_array_new_with_free_func(g_object_unref);
+    g_idle_add_full(G_PRIORITY_DEFAULT, tidy_mapped, NULL, NULL);
+  }
+  g_ptr_array_add(mapped, g_object_ref(o));
+  return TRUE; /* stay installed */
 }
 
 static void on_toplevels(GListModel *m, guint pos, guint removed, guint added,
@@ -592,6 +692,8 @@ GtkWidget *shell_menu_new(pcn_desk *d) {
     watching = 1;
     g_signal_connect(gtk_window_get_toplevels(), "items-changed",
                      G_CALLBACK(on_toplevels), NULL);
+    g_signal_add_emission_hook(g_signal_lookup("map", GTK_TYPE_WIDGET), 0,
+                               on_any_map, NULL, NULL);
   }
   g_signal_connect_object(adw_style_manager_get_default(), "notify::dark",
                           G_CALLBACK(on_dark), d->window, 0);

@@ -226,7 +226,7 @@ void dtest_show_page(GtkWidget *win, const char *page) {
   spin_ms(50);
 }
 
-int dtest_unnamed(GtkWidget *w) {
+static int unnamed_walk(GtkWidget *w) {
   int n = 0;
   if (gtk_widget_get_visible(w) &&
       (GTK_IS_BUTTON(w) || GTK_IS_ENTRY(w) || GTK_IS_CHECK_BUTTON(w) ||
@@ -245,13 +245,48 @@ int dtest_unnamed(GtkWidget *w) {
               gtk_widget_get_name(w));
       n++;
     }
+    /* Said once, without a mnemonic's underscore (issue 19): GTK 4.8 joins
+     * the label property and the labels that label a widget ("Invitation
+     * code Invitation code", "_Join Join"). Checked on what is shown: the
+     * desktop tidies a widget as it is mapped. */
+    if (gtk_widget_get_mapped(w)) {
+      if (gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+          gtk_test_accessible_has_relation(
+              a, GTK_ACCESSIBLE_RELATION_LABELLED_BY)) {
+        fprintf(stderr, "accessible name said twice: %s '%s'\n",
+                G_OBJECT_TYPE_NAME(w), gtk_widget_get_name(w));
+        n++;
+      }
+      const char *raw = GTK_IS_BUTTON(w) ? gtk_button_get_label(GTK_BUTTON(w))
+                        : GTK_IS_CHECK_BUTTON(w)
+                            ? gtk_check_button_get_label(GTK_CHECK_BUTTON(w))
+                            : NULL;
+      char *why = raw && strchr(raw, '_')
+                      ? gtk_test_accessible_check_property(
+                            a, GTK_ACCESSIBLE_PROPERTY_LABEL, raw)
+                      : g_strdup("-");
+      if (!why) {
+        fprintf(stderr, "accessible name with its underscore: %s '%s'\n",
+                G_OBJECT_TYPE_NAME(w), raw);
+        n++;
+      }
+      g_free(why);
+    }
   }
   /* Entries are made of an inner GtkText: the entry is what is named. */
   if (GTK_IS_ENTRY(w)) return n;
   for (GtkWidget *c = gtk_widget_get_first_child(w); c;
        c = gtk_widget_get_next_sibling(c))
-    n += dtest_unnamed(c);
+    n += unnamed_walk(c);
   return n;
+}
+
+int dtest_unnamed(GtkWidget *w) {
+  /* As a screen reader finds it once the window has settled: the desktop
+   * tidies names in an idle after widgets are shown. */
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration(NULL, FALSE);
+  return unnamed_walk(w);
 }
 
 int dtest_says(GtkWidget *root, const char *name, const char *text) {

@@ -1,8 +1,10 @@
 /* test_desktop_a11y.c - accessibility smoke: every button, entry, drop-down
  * and check box in the main views and their windows has a name a screen
  * reader can say: its own label, an accessible label, or a label that
- * names it (a mnemonic label sets labelled-by). Walks every toplevel after
- * opening each view and window, and fails on the first that has none.
+ * names it (a mnemonic label sets labelled-by), said once and without a
+ * mnemonic's underscore (dtest_unnamed). Walks every toplevel after
+ * opening each view and window (a form among them), and fails on the
+ * first that has none.
  */
 #include <stdio.h>
 #include <string.h>
@@ -65,6 +67,7 @@ static void walk_all(void) {
   for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
     GtkWidget *w = g_list_model_get_item(tops, i);
     walk(w);
+    unnamed += dtest_unnamed(w); /* and none said twice or with a '_' */
     g_object_unref(w);
   }
 }
@@ -93,6 +96,13 @@ static void test_a11y(void **state) {
   spin_ms(100);
   walk_all();
   gtk_window_destroy(pcn_desk_new_task_window(f->d));
+  gtk_stack_set_visible_child_name(stack, "members");
+  spin_ms(50);
+  dtest_click(GTK_WIDGET(gtk_stack_get_visible_child(stack)), "Set e-mail");
+  spin_ms(100);
+  assert_non_null(dtest_window_named("Set e-mail"));
+  walk_all();
+  gtk_window_destroy(GTK_WINDOW(dtest_window_named("Set e-mail")));
   g_signal_emit_by_name(find_widget(win, GTK_TYPE_LIST_VIEW, "Tasks"),
                         "activate", 0);
   spin_ms(300);

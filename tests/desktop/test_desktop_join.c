@@ -66,6 +66,8 @@ static void test_join(void **state) {
   assert_non_null(pw);
   assert_non_null(again);
   shot(win, "desktop-join");
+  /* Said once, no underscores ("_Join Join" before issue 19). */
+  assert_int_equal(dtest_unnamed(win), 0);
 
   type_text(code, "pcn1-not-a-code");
   type_text(pw, "correct horse battery");
