@@ -16,6 +16,7 @@
 
 #include "deskpriv.h"
 #include "money.h"
+#include "perms.h"
 #include "words.h"
 
 #define FUNDS_ROWS_MAX 200
@@ -420,6 +421,18 @@ static void claim_words(pcn_desk *d, const Pcn__FundsEntry *e, GString *s) {
   g_free(role);
 }
 
+static void on_reverse_entry(GtkButton *b, gpointer ud);
+
+/* Whether an entry of the ledger reverses id. */
+static int reversed(pcn_desk *d, guint64 id) {
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, d->funds->entries);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    if (((const Pcn__FundsEntry *)v)->reverses == id) return 1;
+  return 0;
+}
+
 static GtkWidget *entry_row(pcn_desk *d, const Pcn__FundsEntry *e) {
   char amt[PCN_PENCE_BUF], top[300], name[40], day[24];
   pcn_pence_format(e->pence, 1, amt);
@@ -452,10 +465,130 @@ static GtkWidget *entry_row(pcn_desk *d, const Pcn__FundsEntry *e) {
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
   gtk_box_append(GTK_BOX(box), label(top, "heading", 0));
   if (s->len) gtk_box_append(GTK_BOX(box), label(s->str, "dim-label", 1));
+  /* A mistaken entry is reversed from its row (issue 19), once, by whom
+   * the server lets post; a reversal is not itself reversed. */
+  if (e->kind != PCN__FUNDS_KIND__FUNDS_REVERSAL && !reversed(d, e->id) &&
+      desk_may(d, PCN__REQUEST__BODY_FUNDS_REVERSE, "", FALSE, NULL)) {
+    char bname[40];
+    snprintf(bname, sizeof bname, "Reverse entry %llu",
+             (unsigned long long)e->id);
+    GtkWidget *b = gtk_button_new_with_mnemonic("_Reverse…");
+    gtk_widget_set_name(b, bname);
+    gtk_accessible_update_property(GTK_ACCESSIBLE(b),
+                                   GTK_ACCESSIBLE_PROPERTY_LABEL, bname, -1);
+    gtk_widget_add_css_class(b, "flat");
+    gtk_widget_set_halign(b, GTK_ALIGN_START);
+    g_object_set_data(G_OBJECT(b), "entry", GSIZE_TO_POINTER((gsize)e->id));
+    g_signal_connect(b, "clicked", G_CALLBACK(on_reverse_entry), d);
+    gtk_box_append(GTK_BOX(box), b);
+  }
   snprintf(name, sizeof name, "Ledger entry %llu", (unsigned long long)e->id);
   GtkWidget *row = row_with(name, top, box);
   g_string_free(s, TRUE);
   return row;
+}
+
+/* ------------------------------------------------------------ reversal */
+
+/* The Reverse window (issue 19): what the entry is and what reversing it
+ * does, the reason, and a red Reverse; Cancel sends nothing. */
+typedef struct reversal {
+  pcn_desk *d;
+  guint64 id;
+  GtkWidget *win, *why, *error, *go;
+  int pending; /* a request out: its answer frees x if the window went */
+} reversal;
+
+static void on_reversed(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  reversal *x = ud;
+  x->pending = 0;
+  if (!x->win) { /* the window went while the answer was on its way */
+    g_free(x);
+    return;
+  }
+  gtk_widget_set_sensitive(x->go, TRUE);
+  if (r->status->code != PCN__STATUS_CODE__OK) {
+    desk_field_error(NULL, x->error, r->status);
+    return;
+  }
+  if (x->d->funds) {
+    char text[120];
+    snprintf(text, sizeof text, "Reversed entry %llu.",
+             (unsigned long long)x->id);
+    note(x->d, text, 0);
+  }
+  gtk_window_destroy(GTK_WINDOW(x->win)); /* frees x (on_reversal_gone) */
+}
+
+static void on_reverse_go(GtkButton *b, gpointer ud) {
+  (void)b;
+  reversal *x = ud;
+  const char *why = gtk_editable_get_text(GTK_EDITABLE(x->why));
+  if (!why[0]) {
+    gtk_widget_add_css_class(x->why, "error");
+    desk_say(x->error, "Say why it is reversed: the ledger keeps the reason "
+                       "beside both entries.");
+    return;
+  }
+  Pcn__FundsReverse rv = PCN__FUNDS_REVERSE__INIT;
+  rv.entry = x->id;
+  rv.date = "";
+  rv.note = (char *)why;
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_FUNDS_REVERSE;
+  req.funds_reverse = &rv;
+  if (!x->d->cl || !pcn_client_call(x->d->cl, &req, on_reversed, x)) {
+    desk_say(x->error, DESK_OFFLINE);
+    return;
+  }
+  gtk_widget_set_sensitive(x->go, FALSE);
+  x->pending = 1;
+}
+
+static void on_reversal_gone(GtkWidget *w, gpointer ud) {
+  (void)w;
+  reversal *x = ud;
+  x->win = NULL;
+  if (!x->pending) g_free(x); /* else the answer frees it */
+}
+
+static void on_reverse_entry(GtkButton *b, gpointer ud) {
+  pcn_desk *d = ud;
+  guint64 id = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(b), "entry"));
+  const Pcn__FundsEntry *e = g_hash_table_lookup(d->funds->entries, &id);
+  if (!e) return;
+  reversal *x = g_new0(reversal, 1);
+  x->d = d;
+  x->id = id;
+  char amt[PCN_PENCE_BUF], day[24], sub[200];
+  pcn_pence_format(e->pence, 1, amt);
+  desk_date_words(e->date, day, sizeof day, DESK_DATE_YEAR);
+  snprintf(sub, sizeof sub, "Entry %llu: %s of %s, %s, %s",
+           (unsigned long long)e->id, kind_word(e->kind), amt,
+           desk_stream_words(d, e->stream), day);
+  GtkWidget *grid = gtk_grid_new();
+  x->win = desk_form(d, "Reverse an entry", sub, 480, grid);
+  g_signal_connect(x->win, "destroy", G_CALLBACK(on_reversal_gone), x);
+  char *kind = g_ascii_strdown(kind_word(e->kind), -1);
+  char *what = g_strdup_printf(
+      "Reversing posts the opposite of this %s today: the %s it moved goes "
+      "back where it came from. Both entries stay in the ledger, with your "
+      "reason, and an entry is reversed once.",
+      kind, amt);
+  g_free(kind);
+  GtkWidget *l = label(what, NULL, 1);
+  g_free(what);
+  gtk_grid_attach(GTK_GRID(grid), l, 0, 0, 2, 1);
+  x->why = desk_field(grid, 1, "_Why",
+                      desk_entry("Reverse reason", "Posted twice", 0));
+  x->error = desk_form_error(grid, 2, 1);
+  x->go = gtk_button_new_with_mnemonic("_Reverse");
+  gtk_widget_set_name(x->go, "Reverse");
+  gtk_widget_add_css_class(x->go, "destructive-action");
+  g_signal_connect(x->go, "clicked", G_CALLBACK(on_reverse_go), x);
+  desk_form_action(x->win, x->go);
+  gtk_window_present(GTK_WINDOW(x->win));
 }
 
 static gint newest_first(gconstpointer a, gconstpointer b) {

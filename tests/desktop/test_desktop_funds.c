@@ -206,6 +206,55 @@ static void test_funds(void **state) {
                               "£30.00 kept by the network for its own "
                               "costs"));
 
+  /* A mistaken entry is reversed from its row (issue 19): Jo (who may
+   * not post) is offered nothing; the PCN manager's window asks first,
+   * naming the entry, and Cancel sends nothing; then the reason is asked
+   * for, and Reverse posts the opposite. */
+  assert_null(find_widget(jo_win, GTK_TYPE_BUTTON, "Reverse entry 3"));
+  GtkWidget *rev = find_widget(mgr_win, GTK_TYPE_BUTTON, "Reverse entry 3");
+  assert_non_null(rev);
+  dtest_press(rev);
+  GtkWidget *form = dtest_window_named("Reverse an entry");
+  assert_non_null(form);
+  assert_true(dtest_label_under(form, "Entry 3: Receipt of £1,234.56, IIF"));
+  dtest_click(find_widget(form, ADW_TYPE_HEADER_BAR, NULL), "Cancel");
+  spin_ms(300);
+  assert_null(dtest_window_named("Reverse an entry"));
+  assert_int_equal(ledger(f->mgr)->n_entries, 6);
+  dtest_press(find_widget(mgr_win, GTK_TYPE_BUTTON, "Reverse entry 3"));
+  form = dtest_window_named("Reverse an entry");
+  dtest_click(find_widget(form, ADW_TYPE_HEADER_BAR, NULL), "Reverse");
+  assert_true(dtest_label_under(form, "Say why it is reversed"));
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Reverse reason"),
+            "Received twice");
+  /* The server refuses (the money was distributed since): its words show
+   * in the window, which stays open. */
+  dtest_click(find_widget(form, ADW_TYPE_HEADER_BAR, NULL), "Reverse");
+  assert_true(dtest_wait_says(f, form, NULL, "The network holds only"));
+  assert_int_equal(ledger(f->mgr)->n_entries, 6);
+  dtest_click(find_widget(form, ADW_TYPE_HEADER_BAR, NULL), "Cancel");
+  spin_ms(200);
+  /* The distribution, then: its money goes back to the network. */
+  dtest_press(find_widget(mgr_win, GTK_TYPE_BUTTON, "Reverse entry 6"));
+  form = dtest_window_named("Reverse an entry");
+  assert_non_null(form);
+  assert_true(dtest_label_under(form, "Entry 6: Distribution of £"));
+  type_text(find_widget(form, GTK_TYPE_ENTRY, "Reverse reason"),
+            "Split by the wrong rule");
+  spin_ms(200);
+  shot(form, "desktop-reverse-entry");
+  dtest_click(find_widget(form, ADW_TYPE_HEADER_BAR, NULL), "Reverse");
+  assert_true(dtest_wait_says(f, jo_win, "Ledger entry 7", "Reversal"));
+  const Pcn__FundsLedgerPage *lp = ledger(f->mgr);
+  assert_int_equal(lp->entries[0]->reverses, 6);
+  assert_string_equal(lp->entries[0]->note, "Split by the wrong rule");
+  assert_null(dtest_window_named("Reverse an entry"));
+  spin_ms(200);
+  /* Reversed once: the row offers it no more, nor the reversal's. */
+  assert_null(find_widget(mgr_win, GTK_TYPE_BUTTON, "Reverse entry 6"));
+  assert_null(find_widget(mgr_win, GTK_TYPE_BUTTON, "Reverse entry 7"));
+  assert_non_null(find_widget(mgr_win, GTK_TYPE_BUTTON, "Reverse entry 3"));
+
   gtk_window_destroy(GTK_WINDOW(mgr_win));
   pcn_desk_free(md);
 }
