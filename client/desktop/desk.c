@@ -659,6 +659,10 @@ GtkWidget *desk_form(pcn_desk *d, const char *name, const char *title,
   gtk_widget_set_margin_end(grid, 18);
   gtk_widget_set_margin_top(grid, 18);
   gtk_widget_set_margin_bottom(grid, 18);
+  /* As wide as the form, at least: a wrapping line is then measured at
+   * that width, not at its narrowest (which left the window a screen
+   * tall and mostly empty). width is at most 520, within 800 px. */
+  gtk_widget_set_size_request(grid, width - 36, -1);
   GtkWidget *scroll = gtk_scrolled_window_new();
   gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroll), GTK_POLICY_NEVER,
                                  GTK_POLICY_AUTOMATIC);
