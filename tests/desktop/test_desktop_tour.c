@@ -696,7 +696,6 @@ static const struct sideways {
      * meeting's detail is a column beside the list: usable by scrolling,
      * but not what issue 19 asks. Layout, not words: reported to the
      * lead. */
-    {"duties", "each entry's agreements in one line"},
     {"meetings", "the invitees and the actions in one line"},
     {NULL, NULL},
 };
