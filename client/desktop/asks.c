@@ -23,7 +23,11 @@
  * Issue 19: due dates in words ("Wed 9 Dec"), practices by name (the
  * code in a tooltip), people by name; the due date is typed as people in
  * England write it ("9/12/2026", "9 Dec") or picked from a calendar; a
- * refusal shows in words under the field it names.
+ * refusal shows in words under the field it names. The strip wraps (a
+ * GtkFlowBox, each name ellipsized past the row's width, whole in its
+ * tooltip), so a row fits 1024x768 however many practices and however
+ * long their names; the rows and the heading follow the Practices list
+ * (a practice named later, or renamed).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +52,8 @@ struct desk_asks {
   GPtrArray *rows; /* ask_row, owned */
   GtkWidget *list, *summary, *heading, *new_btn;
   guint rebuild_id, clock_id;
+  GListModel *practices_watched; /* the Practices list, for its names */
+  gulong practices_handler;
   char today[11], fair[11];
   unsigned min_notice;
   char month[8];           /* the current month, YYYY-MM */
@@ -201,16 +207,40 @@ static GtkWidget *chip(pcn_desk *d, desk_asks *a, const ask_row *r,
                                                               : "dim-label";
   GtkWidget *l = label(text, css);
   gtk_widget_add_css_class(l, "caption-heading");
+  /* A name longer than the row has room for ends in an ellipsis; the
+   * whole is in the tooltip. */
+  gtk_label_set_ellipsize(GTK_LABEL(l), PANGO_ELLIPSIZE_END);
   gtk_widget_set_name(l, name);
   gtk_accessible_update_property(GTK_ACCESSIBLE(l),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   /* The code where it helps: in the tooltip, with any note or link. */
   char *tip = g_strdup_printf(
-      "%s%s%s%s%s", ans->practice, ans->note[0] || ans->link[0] ? "\n" : "",
-      ans->note, ans->note[0] && ans->link[0] ? "\n" : "", ans->link);
+      "%s (%s)%s%s%s%s", desk_practice_words(d, ans->practice), ans->practice,
+      ans->note[0] || ans->link[0] ? "\n" : "", ans->note,
+      ans->note[0] && ans->link[0] ? "\n" : "", ans->link);
   gtk_widget_set_tooltip_text(l, tip);
   g_free(tip);
   return l;
+}
+
+/* The practices' answers (issue 19): a GtkFlowBox that wraps its chips
+ * onto as many lines as the row's width needs, so a row is as wide as the
+ * page and not as the sum of the practices' names. Its children take no
+ * focus: the chips are read, not chosen. */
+static GtkWidget *strip_new(void) {
+  GtkWidget *fb = gtk_flow_box_new();
+  gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(fb), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(fb), ASK_PRACTICES);
+  gtk_flow_box_set_column_spacing(GTK_FLOW_BOX(fb), 12);
+  gtk_flow_box_set_row_spacing(GTK_FLOW_BOX(fb), 0);
+  gtk_widget_set_hexpand(fb, TRUE);
+  gtk_widget_set_valign(fb, GTK_ALIGN_CENTER);
+  return fb;
+}
+
+static void strip_add(GtkWidget *strip, GtkWidget *chip) {
+  gtk_flow_box_append(GTK_FLOW_BOX(strip), chip);
+  gtk_widget_set_focusable(gtk_widget_get_parent(chip), FALSE);
 }
 
 static void answer_open(pcn_desk *d, ask_row *r);
@@ -259,10 +289,12 @@ static GtkWidget *ask_widget(pcn_desk *d, ask_row *r) {
   }
   gtk_box_append(GTK_BOX(box), top);
 
-  GtkWidget *strip = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_widget_set_margin_start(strip, 10 * 8 + 12);
+  GtkWidget *answers = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_margin_start(answers, 10 * 8 + 12);
+  GtkWidget *strip = strip_new();
   for (size_t i = 0; i < r->n; i++)
-    gtk_box_append(GTK_BOX(strip), chip(d, a, r, r->ans[i]));
+    strip_add(strip, chip(d, a, r, r->ans[i]));
+  gtk_box_append(GTK_BOX(answers), strip);
   if (d->role == PCN__ROLE__PRACTICE_MANAGER && is_open(r)) {
     GtkWidget *b = gtk_button_new_with_mnemonic("_Answer");
     gtk_widget_add_css_class(b, "flat");
@@ -272,9 +304,10 @@ static GtkWidget *ask_widget(pcn_desk *d, ask_row *r) {
                                    GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
     g_object_set_data(G_OBJECT(b), "ask", GSIZE_TO_POINTER(ask->id));
     g_signal_connect(b, "clicked", G_CALLBACK(on_answer_clicked), d);
-    gtk_box_append(GTK_BOX(strip), b);
+    gtk_widget_set_valign(b, GTK_ALIGN_CENTER);
+    gtk_box_append(GTK_BOX(answers), b);
   }
-  gtk_box_append(GTK_BOX(box), strip);
+  gtk_box_append(GTK_BOX(box), answers);
 
   char meta[600];
   snprintf(meta, sizeof meta, "Asked by %s · %u working day%s notice%s%s%s%s",
@@ -334,7 +367,8 @@ static void show_summary(pcn_desk *d) {
              a->min_notice);
   else
     snprintf(head, sizeof head, "Asked of %s, by due date, the overdue first.",
-             d->practice[0] ? d->practice : "my practice");
+             d->practice[0] ? desk_practice_words(d, d->practice)
+                            : "your practice");
   gtk_label_set_text(GTK_LABEL(a->heading), head);
   gtk_widget_set_visible(a->new_btn, is_network(d));
 }
@@ -507,8 +541,29 @@ static void load_page(pcn_desk *d, guint64 before) {
   pcn_client_call(d->cl, &req, on_page, d);
 }
 
+/* The Practices list changed (loaded, a practice named or renamed): the
+ * rows and the heading say the names again. */
+static void on_practices_changed(GListModel *m, guint pos, guint removed,
+                                 guint added, gpointer ud) {
+  (void)m;
+  (void)pos;
+  (void)removed;
+  (void)added;
+  pcn_desk *d = ud;
+  if (d->asks) schedule(d);
+}
+
 void asks_load(pcn_desk *d) {
-  if (d->asks && d->cl) load_page(d, 0);
+  desk_asks *a = d->asks;
+  if (!a || !d->cl) return;
+  /* The Practices list exists once every page is built. */
+  GListModel *ps = pcn_desk_practices(d);
+  if (ps && !a->practices_handler) {
+    a->practices_watched = ps;
+    a->practices_handler = g_signal_connect(
+        ps, "items-changed", G_CALLBACK(on_practices_changed), d);
+  }
+  load_page(d, 0);
 }
 
 /* ------------------------------------------------------------ forms */
@@ -816,8 +871,11 @@ GtkWidget *asks_view_new(pcn_desk *d) {
   gtk_widget_set_margin_top(bar, 8);
   gtk_box_append(GTK_BOX(bar), a->summary);
   gtk_box_append(GTK_BOX(bar), a->new_btn);
+  gtk_label_set_wrap(GTK_LABEL(a->summary), TRUE);
   a->heading = label("", "dim-label");
+  gtk_label_set_wrap(GTK_LABEL(a->heading), TRUE); /* a long practice name */
   gtk_widget_set_margin_start(a->heading, 12);
+  gtk_widget_set_margin_end(a->heading, 12);
   gtk_widget_set_margin_bottom(a->heading, 6);
   a->list = gtk_list_box_new();
   gtk_widget_set_name(a->list, "Asks");
@@ -847,6 +905,9 @@ void asks_free(pcn_desk *d) {
   if (a->dialog) gtk_window_destroy(GTK_WINDOW(a->dialog));
   if (a->answer) gtk_window_destroy(GTK_WINDOW(a->answer));
   if (a->rebuild_id) g_source_remove(a->rebuild_id);
+  if (a->practices_handler && d->practices &&
+      G_LIST_MODEL(d->practices) == a->practices_watched)
+    g_signal_handler_disconnect(d->practices, a->practices_handler);
   g_source_remove(a->clock_id);
   g_ptr_array_unref(a->rows);
   g_free(a);

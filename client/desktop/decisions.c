@@ -24,7 +24,10 @@
  * gives its reason), and in the proposal form the line saying so only
  * when consent is picked; the closing date typed as people write it or
  * picked from a calendar, with a time beside it; a refusal in words under
- * the field it names; withdrawing asks first.
+ * the field it names; withdrawing asks first. The vote strip wraps (a
+ * GtkFlowBox, each name ellipsized past the row's width, whole in its
+ * tooltip) and the page bar's summary wraps beside its buttons, so the
+ * page fits 1024x768 and 800x600 with long names.
  */
 #include <stdio.h>
 #include <string.h>
@@ -147,10 +150,23 @@ static void set_class(GtkWidget *w, const char *cls) {
   if (cls) gtk_widget_add_css_class(w, cls);
 }
 
+/* The practices' votes (issue 19): a GtkFlowBox that wraps its chips
+ * onto as many lines as the row's width needs, so a row is as wide as the
+ * page and not as the sum of the practices' names. Its children take no
+ * focus: the chips are read, not chosen. */
+static GtkWidget *strip_new(void) {
+  GtkWidget *fb = gtk_flow_box_new();
+  gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(fb), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(fb), 30);
+  gtk_flow_box_set_column_spacing(GTK_FLOW_BOX(fb), 12);
+  gtk_flow_box_set_row_spacing(GTK_FLOW_BOX(fb), 0);
+  return fb;
+}
+
 static void show_strip(dec_row *r) {
   GtkWidget *c;
   while ((c = gtk_widget_get_first_child(r->strip)))
-    gtk_box_remove(GTK_BOX(r->strip), c);
+    gtk_flow_box_remove(GTK_FLOW_BOX(r->strip), c);
   for (guint i = 0; i < r->practices->len; i++) {
     const char *ods = r->practices->pdata[i];
     vote_cell *v = g_hash_table_lookup(r->votes, ods);
@@ -159,10 +175,13 @@ static void show_strip(dec_row *r) {
         g_strdup_printf("%s %s: %s", choice_mark(choice),
                         desk_practice_words(r->d, ods), choice_word(choice));
     GtkWidget *l = gtk_label_new(text);
+    gtk_label_set_xalign(GTK_LABEL(l), 0);
+    /* A name longer than the row has room for ends in an ellipsis; the
+     * whole is in the tooltip. */
+    gtk_label_set_ellipsize(GTK_LABEL(l), PANGO_ELLIPSIZE_END);
     char *name =
         g_strdup_printf("%s vote on decision %" G_GUINT64_FORMAT, ods, r->id);
     gtk_widget_set_name(l, name);
-    gtk_widget_set_margin_end(l, 12);
     set_class(l, choice == PCN__DECISION_CHOICE__DECISION_AGREE      ? "success"
                  : choice == PCN__DECISION_CHOICE__DECISION_DISAGREE ? "error"
                  : choice == PCN__DECISION_CHOICE__DECISION_ABSTAIN
@@ -176,9 +195,13 @@ static void show_strip(dec_row *r) {
       gtk_widget_set_tooltip_text(l, tip);
       g_free(tip);
     } else {
-      gtk_widget_set_tooltip_text(l, ods);
+      char *tip = g_strdup_printf("%s (%s): not voted",
+                                  desk_practice_words(r->d, ods), ods);
+      gtk_widget_set_tooltip_text(l, tip);
+      g_free(tip);
     }
-    gtk_box_append(GTK_BOX(r->strip), l);
+    gtk_flow_box_append(GTK_FLOW_BOX(r->strip), l);
+    gtk_widget_set_focusable(gtk_widget_get_parent(l), FALSE);
     g_free(text);
     g_free(name);
   }
@@ -433,7 +456,7 @@ static dec_row *row_new(pcn_desk *d, guint64 id) {
   r->meta_l = label("", 1);
   gtk_widget_add_css_class(r->meta_l, "dim-label");
   r->text_l = label("", 1);
-  r->strip = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 4);
+  r->strip = strip_new();
   snprintf(name, sizeof name, "Votes on decision %" G_GUINT64_FORMAT, id);
   gtk_widget_set_name(r->strip, name);
   snprintf(name, sizeof name, "Outcome of decision %" G_GUINT64_FORMAT, id);
@@ -1000,6 +1023,10 @@ GtkWidget *decisions_view_new(pcn_desk *d) {
   g_signal_connect(t->show, "notify::selected", G_CALLBACK(on_show), d);
   t->summary = gtk_label_new(NULL);
   gtk_label_set_xalign(GTK_LABEL(t->summary), 0);
+  /* "1 open · 1 waiting for <the practice>'s vote" wraps before the
+   * buttons beside it would leave the page (issue 19). */
+  gtk_label_set_wrap(GTK_LABEL(t->summary), TRUE);
+  gtk_label_set_wrap_mode(GTK_LABEL(t->summary), PANGO_WRAP_WORD_CHAR);
   gtk_widget_set_hexpand(t->summary, TRUE);
   gtk_widget_add_css_class(t->summary, "dim-label");
   GtkWidget *add = gtk_button_new_with_mnemonic("_New proposal");
@@ -1013,6 +1040,10 @@ GtkWidget *decisions_view_new(pcn_desk *d) {
   g_signal_connect(voters, "clicked", G_CALLBACK(on_voters_open), d);
   gtk_box_append(GTK_BOX(bar), voters);
   gtk_box_append(GTK_BOX(bar), add);
+  /* The buttons keep their height when the summary takes two lines. */
+  gtk_widget_set_valign(t->show, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign(voters, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign(add, GTK_ALIGN_CENTER);
 
   t->list = gtk_list_box_new();
   gtk_widget_set_name(t->list, "Decisions");

@@ -18,7 +18,9 @@
  * agree and how many (Cancel agrees nothing); removing an entry asks too.
  * Dates show in words ("Review 9 Dec 2027") and the review date is typed
  * as people write it or picked from a calendar (desk_date_entry). The
- * practices' strip names each practice, its ODS code in the tooltip.
+ * practices' strip names each practice, its ODS code in the tooltip; it
+ * wraps (a GtkFlowBox, each name ellipsized past the row's width) beside
+ * the row's buttons, so a row is as wide as the page.
  *
  * Model: copies of the entries by id, the practices, and for each
  * (entry, practice) the version and time of that practice's agreement and
@@ -863,6 +865,33 @@ static GtkWidget *id_button(pcn_desk *d, const char *mnemonic, const char *name,
   return b;
 }
 
+/* The practices' agreements (issue 19): a GtkFlowBox that wraps its
+ * chips onto as many lines as the row's width needs, so a row is as wide
+ * as the page and not as the sum of the practices' names. Its children
+ * take no focus: the chips are read, not chosen. */
+static GtkWidget *strip_new(void) {
+  GtkWidget *fb = gtk_flow_box_new();
+  gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(fb), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(fb), 30);
+  gtk_flow_box_set_column_spacing(GTK_FLOW_BOX(fb), 12);
+  gtk_flow_box_set_row_spacing(GTK_FLOW_BOX(fb), 0);
+  gtk_widget_set_hexpand(fb, TRUE);
+  gtk_widget_set_valign(fb, GTK_ALIGN_CENTER);
+  return fb;
+}
+
+static void strip_add(GtkWidget *strip, GtkWidget *chip) {
+  gtk_flow_box_append(GTK_FLOW_BOX(strip), chip);
+  gtk_widget_set_focusable(gtk_widget_get_parent(chip), FALSE);
+}
+
+/* A button of the row, beside the strip: its own height however many
+ * lines the strip takes. */
+static void row_add(GtkWidget *line, GtkWidget *b) {
+  gtk_widget_set_valign(b, GTK_ALIGN_CENTER);
+  gtk_box_append(GTK_BOX(line), b);
+}
+
 static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
   desk_duties *t = d->duties;
   char buf[300];
@@ -890,7 +919,9 @@ static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
   gtk_box_append(GTK_BOX(box), top);
   gtk_box_append(GTK_BOX(box), label(e->owner_does, "dim-label", 1));
 
-  GtkWidget *strip = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *line = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *strip = strip_new();
+  gtk_box_append(GTK_BOX(line), strip);
   int mine_pending = 0;
   GString *why = g_string_new(NULL); /* each disagreement, with its reason */
   for (guint i = 0; i < t->practices->len; i++) {
@@ -905,16 +936,18 @@ static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
              : no ? "disagrees"
                   : "pending");
     GtkWidget *l = label(buf, yes ? "success" : no ? "error" : "warning", 0);
-    gtk_widget_set_tooltip_text(l, p->ods);
-    gtk_box_append(GTK_BOX(strip), l);
+    /* A name longer than the row has room for ends in an ellipsis; the
+     * whole is in the tooltip, with the code. */
+    gtk_label_set_ellipsize(GTK_LABEL(l), PANGO_ELLIPSIZE_END);
+    char *tip = g_strdup_printf("%s (%s)", pname, p->ods);
+    gtk_widget_set_tooltip_text(l, tip);
+    g_free(tip);
+    strip_add(strip, l);
     if (no)
       g_string_append_printf(why, "%s%s disagrees (%s): %s",
                              why->len ? "\n" : "", pname,
                              desk_person_words(d, no->by), no->reason);
   }
-  GtkWidget *spacer = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_set_hexpand(spacer, TRUE);
-  gtk_box_append(GTK_BOX(strip), spacer);
   char name[40], a11y[300];
   if (mine_pending && d->role == PCN__ROLE__PRACTICE_MANAGER) {
     snprintf(name, sizeof name, "Agree %llu", (unsigned long long)e->id);
@@ -923,22 +956,21 @@ static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
     GtkWidget *b =
         id_button(d, "Agree", name, a11y, e->id, G_CALLBACK(on_agree_one));
     gtk_widget_add_css_class(b, "suggested-action");
-    gtk_box_append(GTK_BOX(strip), b);
+    row_add(line, b);
   }
   if (d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0]) {
     snprintf(name, sizeof name, "Disagree %llu", (unsigned long long)e->id);
     snprintf(a11y, sizeof a11y, "Disagree with %s for %s", e->title,
              desk_practice_words(d, d->practice));
-    gtk_box_append(GTK_BOX(strip), id_button(d, "Disagree…", name, a11y, e->id,
-                                             G_CALLBACK(on_disagree)));
+    row_add(line, id_button(d, "Disagree…", name, a11y, e->id,
+                            G_CALLBACK(on_disagree)));
   }
   if (d->role == PCN__ROLE__PCN_MANAGER) {
     snprintf(name, sizeof name, "Edit %llu", (unsigned long long)e->id);
     snprintf(a11y, sizeof a11y, "Edit %s", e->title);
-    gtk_box_append(GTK_BOX(strip), id_button(d, "Edit", name, a11y, e->id,
-                                             G_CALLBACK(on_edit)));
+    row_add(line, id_button(d, "Edit", name, a11y, e->id, G_CALLBACK(on_edit)));
   }
-  gtk_box_append(GTK_BOX(box), strip);
+  gtk_box_append(GTK_BOX(box), line);
   if (why->len) {
     GtkWidget *w = label(why->str, "error", 1);
     snprintf(name, sizeof name, "Disagreements %llu",

@@ -16,7 +16,10 @@
  * practices by name; the date typed as people write it (9/12/2031) or
  * picked from a calendar; invitees picked from the members by name (a
  * check each), not typed as usernames; a refusal in words under the
- * field it names.
+ * field it names. The detail column wraps everything it says (invitees,
+ * agenda, an action's link), so it is never wider than its pane at
+ * 1024x768; an action reads "Task: <title> → <person>, due <date>", the
+ * task's number only in the button's name.
  */
 #include <stdio.h>
 #include <string.h>
@@ -342,6 +345,9 @@ static GtkWidget *line(const char *text, int dim) {
   GtkWidget *l = gtk_label_new(text);
   gtk_label_set_xalign(GTK_LABEL(l), 0);
   gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+  /* A name or link with no space in it breaks too: the detail column is
+   * never wider than its pane (issue 19). */
+  gtk_label_set_wrap_mode(GTK_LABEL(l), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable(GTK_LABEL(l), TRUE);
   if (dim) gtk_widget_add_css_class(l, "dim-label");
   return l;
@@ -418,12 +424,23 @@ static void show_detail(pcn_desk *d) {
     const Pcn__MeetingAction *a = md->actions[i];
     char due[32];
     desk_date_words(a->due, due, sizeof due, DESK_DATE_WEEKDAY);
-    snprintf(buf, sizeof buf, "Task %llu: %s → %s%s%s",
-             (unsigned long long)a->task_id, a->title,
+    /* The task's number is the server's, not the reader's (issue 19):
+     * the link says what the task is, and its name keeps the id. */
+    snprintf(buf, sizeof buf, "Task: %s → %s%s%s", a->title,
              desk_person_words(d, a->assignee), a->due[0] ? ", due " : "", due);
     GtkWidget *b = gtk_button_new_with_label(buf);
+    /* The link wraps in the detail column, however long the title. */
+    GtkWidget *text = gtk_button_get_child(GTK_BUTTON(b));
+    gtk_label_set_wrap(GTK_LABEL(text), TRUE);
+    gtk_label_set_wrap_mode(GTK_LABEL(text), PANGO_WRAP_WORD_CHAR);
+    gtk_label_set_xalign(GTK_LABEL(text), 0);
+    char name[40];
+    snprintf(name, sizeof name, "Task %llu", (unsigned long long)a->task_id);
+    gtk_widget_set_name(b, name);
     gtk_widget_add_css_class(b, "flat");
-    gtk_widget_set_halign(b, GTK_ALIGN_START);
+    /* The column's width (a wrapping label asks for less than its line
+     * and would break early at the start). */
+    gtk_widget_set_halign(b, GTK_ALIGN_FILL);
     gtk_widget_set_tooltip_text(b, "Open the task");
     g_object_set_data(G_OBJECT(b), "task", GSIZE_TO_POINTER((gsize)a->task_id));
     g_signal_connect(b, "clicked", G_CALLBACK(on_task_link), d);

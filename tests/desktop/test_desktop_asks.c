@@ -7,7 +7,8 @@
  * the urgent reason only when the due date is short of fair notice, and
  * shows the server's refusal of an urgent ask without a reason. The clock
  * moves past the urgent ask's due date: Jo gets the overdue reminder as a
- * notice. Every control on the page and in its windows has a name.
+ * notice. Every control on the page and in its windows has a name. The
+ * page names Jo's practice, not its code (issue 19).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,10 @@ static void test_asks(void **state) {
   /* Jo sees F84001's answer only, not F84002's. */
   want_chip = "F84002: no answer";
   assert_null(row_widget());
+  /* The page names her practice, not its code (issue 19). */
+  assert_true(dtest_label_under(asks_page(jo_win),
+                                "Asked of Riverside Surgery, by due date"));
+  assert_false(dtest_label_under(asks_page(jo_win), "F84001"));
 
   /* Jo answers Done, with a note, through the Answer window. */
   want_chip = NULL;

@@ -691,15 +691,6 @@ static const struct sideways {
     /* The rota's ten sessions and the equity table: wide grids that
      * scroll sideways in their own pane, by design (README, Long names). */
     {"staff", "the rota grid and the equity table"},
-    /* A row of every practice's answer, vote or agreement is one line
-     * that does not wrap (four names of 18 to 26 characters), and the
-     * meeting's detail is a column beside the list: usable by scrolling,
-     * but not what issue 19 asks. Layout, not words: reported to the
-     * lead. */
-    {"asks", "each ask's answers in one line"},
-    {"decisions", "each decision's votes in one line"},
-    {"duties", "each entry's agreements in one line"},
-    {"meetings", "the invitees and the actions in one line"},
     {NULL, NULL},
 };
 
