@@ -16,6 +16,7 @@
 
 #include "deskpriv.h"
 #include "money.h"
+#include "sentences.h"
 #include "words.h"
 
 #define FUNDS_ROWS_MAX 200
@@ -412,10 +413,10 @@ static void claim_words(pcn_desk *d, const Pcn__FundsEntry *e, GString *s) {
     return;
   }
   char *user = g_strndup(e->note, (gsize)(open - e->note));
-  char *role = g_strndup(open + 2, (gsize)(close - open - 2));
-  g_strdelimit(role, "-_", ' ');
-  g_string_append_printf(s, ": %s (%s), %s", desk_person_words(d, user),
-                         strcmp(role, "gp") ? role : "GP", close + 3);
+  char *role = g_strndup(open + 2, (gsize)(close - open - 2)), words[80];
+  desk_claim_role_words(role, 0, words, sizeof words);
+  g_string_append_printf(s, ": %s (%s), %s", desk_person_words(d, user), words,
+                         close + 3);
   g_free(user);
   g_free(role);
 }
