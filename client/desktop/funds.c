@@ -208,11 +208,14 @@ void funds_on_event(pcn_desk *d, const Pcn__Event *ev) {
   /* Money paid to (or taken back from) the member's own practice. */
   int64_t mine = d->practice[0] ? part_for(e, d->practice) : 0;
   if (mine) {
-    char id[40], amt[PCN_PENCE_BUF], body[200];
+    char id[40], amt[PCN_PENCE_BUF], body[300], day[24];
     snprintf(id, sizeof id, "funds-%llu", (unsigned long long)e->id);
     pcn_pence_format(mine > 0 ? mine : -mine, 1, amt);
-    snprintf(body, sizeof body, "%s of %s (entry %llu)", amt, e->stream,
-             (unsigned long long)e->id);
+    desk_date_words(e->date, day, sizeof day, DESK_DATE_WEEKDAY);
+    /* The stream by name and the day, not its code and entry number
+     * (issue 19). */
+    snprintf(body, sizeof body, "%s of %s, dated %s", amt,
+             desk_stream_words(d, e->stream), day);
     desk_notice(d, ev, id,
                 mine > 0 ? "Money distributed to your practice"
                          : "A payment to your practice was reversed",
