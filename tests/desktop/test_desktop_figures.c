@@ -64,7 +64,7 @@ static void test_figures(void **state) {
   /* Last week: Monday to Friday, its figures from Tuesday. */
   int32_t today = (int32_t)(pcn_now_ms() / 86400000);
   int32_t monday = today - (pcn_weekday(today) + 6) % 7 - 7;
-  char mon[11], tue[11], fri[11], now[11], want[80];
+  char mon[11], tue[11], fri[11], now[11], want[120];
   pcn_date_format(monday, mon);
   pcn_date_format(monday + 1, tue);
   pcn_date_format(monday + 4, fri);
