@@ -228,7 +228,7 @@ static int rate_list_read(req_ctx *ctx) {
  * field) and apply alike. */
 typedef struct cmsg {
   const char *field;
-  char text[300];
+  char text[480];
 } cmsg;
 
 #define CFAIL(m, code, fld, ...)                                               \
@@ -242,7 +242,17 @@ typedef struct claim_basis {
   Pcn__MeetingAttendance *att;
   const char *practice;
   const char *role; /* member_rate_role of the attendee */
+  const char *who;  /* the attendee's name (their username without one) */
+  char meeting_words[180]; /* "Network board on 5 Oct 2026" */
 } claim_basis;
+
+/* A backfill role as the refusals say it (issue 19: the desktop shows
+ * them): "a GP", "a practice manager", "staff", or the words chosen. */
+static const char *rate_role_words(const char *role) {
+  if (!strcmp(role, "gp")) return "a GP";
+  if (!strcmp(role, "practice-manager")) return "a practice manager";
+  return role;
+}
 
 static int claim_find(MDB_txn *txn, store *st, pcn_arena *a,
                       const Pcn__FundsClaimCreate *r, claim_basis *b, cmsg *m) {
@@ -271,6 +281,12 @@ static int claim_find(MDB_txn *txn, store *st, pcn_arena *a,
    * not attended, but the refusal goes to whoever may know). */
   b->practice = b->att ? b->att->practice : mem->practice;
   b->role = member_rate_role(mem->role);
+  b->who = mem->display_name[0] ? mem->display_name : mem->username;
+  char day[24];
+  pcn_date_words(pcn_london_day_of_ms(b->meeting->starts_at), 0, 0, 1, day,
+                 sizeof day);
+  snprintf(b->meeting_words, sizeof b->meeting_words, "%.120s on %s",
+           b->meeting->title, day);
   return 0;
 }
 
@@ -281,18 +297,18 @@ static int claim_check(MDB_txn *txn, store *st, pcn_arena *a,
                        Pcn__FundsClaim **out, cmsg *m) {
   if (!b->practice[0])
     return CFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "username",
-                 "username: %.40s is one of the network's own people; only "
+                 "username: %.60s is one of the network's own people; only "
                  "the time of practices' people is backfilled.",
-                 r->username);
+                 b->who);
   if (b->meeting->cancelled)
     return CFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "meeting_id",
-                 "Meeting %llu is cancelled; nothing can be claimed for it.",
-                 (unsigned long long)b->meeting->id);
+                 "The meeting %s is cancelled; nothing can be claimed for it.",
+                 b->meeting_words);
   if (!b->att || b->att->minutes == 0)
     return CFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "username",
-                 "username: %.40s is not recorded as attending meeting %llu; "
-                 "its organiser records attendance with pcn meeting attend.",
-                 r->username, (unsigned long long)b->meeting->id);
+                 "username: %.60s is not recorded as attending %s; its "
+                 "organiser records attendance (`pcn meeting attend`).",
+                 b->who, b->meeting_words);
   if (r->role[0] && strcmp(r->role, b->role) != 0)
     return CFAIL(m, PCN__STATUS_CODE__INVALID_ARGUMENT, "role",
                  "role: %.40s is claimed as '%s', their role in the network; "
@@ -302,10 +318,10 @@ static int claim_check(MDB_txn *txn, store *st, pcn_arena *a,
   int rc = rate_find(txn, st, b->role, a, &rate);
   if (rc == MDB_NOTFOUND)
     return CFAIL(m, PCN__STATUS_CODE__FAILED_PRECONDITION, "role",
-                 "role: there is no backfill rate for '%s', %.40s's role; "
-                 "the PCN manager sets one with pcn funds claim rate --role "
-                 "'%s' --per-hour POUNDS.",
-                 b->role, r->username, b->role);
+                 "role: there is no backfill rate for %s, %.60s's role; the "
+                 "PCN manager sets backfill rates; `pcn funds claim rate "
+                 "--role '%s' --per-hour POUNDS` sets this one.",
+                 rate_role_words(b->role), b->who, b->role);
   if (rc)
     return CFAIL(m, PCN__STATUS_CODE__INTERNAL, "",
                  "The backfill rate could not be read.");
@@ -318,13 +334,13 @@ static int claim_check(MDB_txn *txn, store *st, pcn_arena *a,
     if (claim_load(txn, st, prev, a, &p) == 0 &&
         p->state != PCN__FUNDS_CLAIM_STATE__CLAIM_REJECTED)
       return CFAIL(m, PCN__STATUS_CODE__ALREADY_EXISTS, "username",
-                   "%.40s's time at meeting %llu is already claimed (claim "
-                   "%llu, %s).",
-                   r->username, (unsigned long long)r->meeting_id,
-                   (unsigned long long)prev,
+                   "%.60s's time at %s is already claimed, %s; `pcn funds "
+                   "claim list` shows it as claim %llu.",
+                   b->who, b->meeting_words,
                    p->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED
                        ? "approved"
-                       : "waiting for a decision");
+                       : "waiting for a decision",
+                   (unsigned long long)prev);
   } else if (rc && rc != MDB_NOTFOUND) {
     return CFAIL(m, PCN__STATUS_CODE__INTERNAL, "",
                  "The claims could not be read.");

@@ -420,6 +420,20 @@ static int practice_exists(wtx *w, const char *field, const char *ods) {
   return rc ? wtx_lmdb(w, rc, "reading the practices") : PCN__STATUS_CODE__OK;
 }
 
+/* Writer: "Riverside Surgery (F84001)", the practice as a sentence names
+ * it (issue 19: the desktop shows the server's sentences), in the arena;
+ * the code alone when the practice is not known. */
+static const char *practice_words(wtx *w, wjob *job, const char *ods) {
+  Pcn__Practice *p = NULL;
+  if (practice_load(w->txn, w->st, ods, &job->arena, &p) || !p->name[0])
+    return ods;
+  size_t n = strlen(p->name) + strlen(ods) + 4;
+  char *s = pcn_arena_alloc(&job->arena, n);
+  if (!s) return ods;
+  snprintf(s, n, "%s (%s)", p->name, ods);
+  return s;
+}
+
 /* Writer: the staff member, checked against the version read (0:
  * unchecked). A stale version is CONFLICT with the current record. */
 static int staff_existing(wtx *w, wjob *job, uint64_t id, uint32_t version,
@@ -791,13 +805,17 @@ static int rota_set_apply(wtx *w, wjob *job) {
   for (size_t i = 0; i < r->n_cells; i++) {
     Pcn__StaffRotaCell *c = r->cells[i];
     const char *cur = was[c->session];
-    if (c->practice[0] && cur[0] && strcmp(cur, c->practice) != 0)
+    if (c->practice[0] && cur[0] && strcmp(cur, c->practice) != 0) {
+      char monday_words[24];
+      pcn_date_words(monday, 0, 1, 1, monday_words, sizeof monday_words);
       return wtx_fail(w, PCN__STATUS_CODE__FAILED_PRECONDITION,
                       "Clash: %s is already at %s on %s in the week of %s, "
                       "so cannot be at %s then too; free that session "
                       "first.",
-                      m->name, cur, session_names[c->session], week,
-                      c->practice);
+                      m->name, practice_words(w, job, cur),
+                      session_names[c->session], monday_words,
+                      practice_words(w, job, c->practice));
+    }
     if (c->practice[0] && (rc = practice_exists(w, "cells", c->practice)))
       return rc;
     if (strcmp(cells[c->session], c->practice) != 0) changed = 1;

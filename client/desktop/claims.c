@@ -10,23 +10,50 @@
  * every claim, a practice's people their own); a refusal shows as its
  * sentence.
  *
+ * Issue 19: what a person reads has no record numbers, usernames, role
+ * keys or ODS codes. A claim reads "Pending · Dr Lucy Turner · GP ·
+ * Riverside Surgery · 120 min · £220.00" (its id only in the row's widget
+ * name, for the tests), its meeting by title and date; a year-end row
+ * starts with the practice's name (the code in its tooltip). The form
+ * picks the meeting from a drop-down of the meetings held (title, day and
+ * time, newest first) and the person from the person picker (words.h): a
+ * practice manager's lists their practice's people, the PCN manager's
+ * everyone.
+ *
  * Model: copies of the claims by id (the list at load, then every claim
  * event) and the last year-end report, fetched again after each ledger
  * entry (once per main-loop turn), so its figures are the server's own.
+ * The form's meetings are the MeetingList of meetings started by the time
+ * it was asked (every page of it), fetched at load and again after a
+ * meeting event; the person picker is made again when the Members list
+ * changes, keeping the person picked.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "deskpriv.h"
 #include "money.h"
+#include "sentences.h"
+#include "uktime.h"
+#include "validate.h"
 #include "words.h"
 
 #define CLAIMS_ROWS_MAX 200
+#define MEETING_PAGES_MAX 20 /* of 200 meetings each */
 
 typedef struct desk_claims desk_claims;
 struct desk_claims {
   GtkWidget *summary, *note, *list, *form, *c_meeting, *c_user;
+  /* The form's meetings: their names in the drop-down, their ids beside
+   * (guint64), and the pages being gathered (Pcn__Meeting copies). */
+  GtkStringList *meeting_names;
+  GArray *meeting_ids;
+  GPtrArray *meetings_in;
+  int meetings_pages, meetings_loading, meetings_again;
+  guint meetings_id;
+  int people_drawn; /* the person picker has the Members list's people */
   GtkWidget *y_year, *y_basis, *y_summary, *y_list;
   GtkStringList *streams;
   GHashTable *claims;  /* guint64* id -> Pcn__FundsClaim* (own copy) */
@@ -41,11 +68,14 @@ struct desk_claims {
 
 static const char *state_word(int s) {
   switch (s) {
-  case PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED: return "approved";
-  case PCN__FUNDS_CLAIM_STATE__CLAIM_REJECTED: return "rejected";
-  default: return "pending";
+  case PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED: return "Approved";
+  case PCN__FUNDS_CLAIM_STATE__CLAIM_REJECTED: return "Rejected";
+  default: return "Pending";
   }
 }
+
+/* The server's refusal in the window's words (words.h). */
+static void error_note(pcn_desk *d, const Pcn__Status *st);
 
 /* ------------------------------------------------------------ model */
 
@@ -55,6 +85,7 @@ static void claim_free(gpointer p) {
 
 static void redraw(pcn_desk *d);
 static void redraw_year_end(pcn_desk *d);
+static void draw_people(pcn_desk *d);
 
 static gboolean redraw_idle(gpointer ud) {
   pcn_desk *d = ud;
@@ -69,8 +100,10 @@ static void changed(pcn_desk *d) {
 
 static void on_names(GListModel *m, guint pos, guint rm, guint add,
                      gpointer ud) {
-  (void)m, (void)pos, (void)rm, (void)add;
-  changed(ud);
+  (void)pos, (void)rm, (void)add;
+  pcn_desk *d = ud;
+  if (m == d->claims->names[1]) d->claims->people_drawn = 0;
+  changed(d);
 }
 
 /* Follows the name lists once they exist. */
@@ -96,6 +129,12 @@ static void put_claim(pcn_desk *d, const Pcn__FundsClaim *c) {
 
 static void note(pcn_desk *d, const char *text, int error) {
   desk_note(d->claims->note, text, error);
+}
+
+static void error_note(pcn_desk *d, const Pcn__Status *st) {
+  char words[600];
+  desk_error_words(st, words, sizeof words);
+  note(d, words, 1);
 }
 
 /* Sends req; 0, or -1 (said why). Callbacks check d->claims first: a
@@ -151,12 +190,118 @@ static void on_list(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (!d->claims) return;
   if (r->status->code != PCN__STATUS_CODE__OK ||
       r->body_case != PCN__RESPONSE__BODY_FUNDS_CLAIM_PAGE) {
-    note(d, r->status->message, 1);
+    error_note(d, r->status);
     return;
   }
   for (size_t i = 0; i < r->funds_claim_page->n_claims; i++)
     put_claim(d, r->funds_claim_page->claims[i]);
   changed(d);
+}
+
+/* ------------------------------------------------------------ meetings */
+
+static void meeting_free(gpointer p) {
+  pcn__meeting__free_unpacked(p, NULL);
+}
+
+/* Newest first. */
+static gint meeting_order(gconstpointer a, gconstpointer b) {
+  const Pcn__Meeting *x = *(Pcn__Meeting *const *)a,
+                     *y = *(Pcn__Meeting *const *)b;
+  return x->starts_at < y->starts_at ? 1 : x->starts_at > y->starts_at ? -1 : 0;
+}
+
+/* The drop-down from the meetings gathered: "Network board, Fri 27 Nov,
+ * 13:00", newest first, the meeting picked before still picked. */
+static void fill_meetings(pcn_desk *d) {
+  desk_claims *t = d->claims;
+  guint at = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->c_meeting));
+  guint64 was =
+      at < t->meeting_ids->len ? g_array_index(t->meeting_ids, guint64, at) : 0;
+  g_ptr_array_sort(t->meetings_in, meeting_order);
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  g_array_set_size(t->meeting_ids, 0);
+  guint pick = 0;
+  for (guint i = 0; i < t->meetings_in->len; i++) {
+    const Pcn__Meeting *m = t->meetings_in->pdata[i];
+    char when[32];
+    desk_datetime_words(m->starts_at, when, sizeof when);
+    g_ptr_array_add(names, g_strdup_printf("%s, %s", m->title, when));
+    guint64 id = m->id;
+    if (id == was) pick = i;
+    g_array_append_val(t->meeting_ids, id);
+  }
+  if (!names->len) g_ptr_array_add(names, g_strdup("No meetings held yet"));
+  g_ptr_array_add(names, NULL);
+  guint old = g_list_model_get_n_items(G_LIST_MODEL(t->meeting_names));
+  gtk_string_list_splice(t->meeting_names, 0, old,
+                         (const char *const *)names->pdata);
+  g_ptr_array_unref(names);
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(t->c_meeting), pick);
+  g_ptr_array_set_size(t->meetings_in, 0);
+}
+
+static void load_meetings(pcn_desk *d, const char *after);
+
+static void on_meetings(pcn_client *cl, const Pcn__Response *r, void *ud) {
+  (void)cl;
+  pcn_desk *d = ud;
+  if (!d->claims) return;
+  desk_claims *t = d->claims;
+  if (r->status->code != PCN__STATUS_CODE__OK ||
+      r->body_case != PCN__RESPONSE__BODY_MEETINGS) {
+    t->meetings_loading = 0;
+    g_ptr_array_set_size(t->meetings_in, 0);
+    error_note(d, r->status);
+    return;
+  }
+  const Pcn__MeetingPage *pg = r->meetings;
+  for (size_t i = 0; i < pg->n_meetings; i++)
+    if (!pg->meetings[i]->cancelled)
+      g_ptr_array_add(t->meetings_in, desk_copy_msg(&pg->meetings[i]->base));
+  if (!t->meetings_again && pg->next[0] &&
+      ++t->meetings_pages < MEETING_PAGES_MAX) {
+    load_meetings(d, pg->next);
+    return;
+  }
+  t->meetings_loading = 0;
+  if (t->meetings_again) { /* changed while gathering: from the start */
+    g_ptr_array_set_size(t->meetings_in, 0);
+    load_meetings(d, NULL);
+    return;
+  }
+  fill_meetings(d);
+}
+
+/* The meetings started by now, every page (after: the next page's
+ * cursor, NULL to start); one gathering at a time, another asked for
+ * while one runs starting again when it ends. */
+static void load_meetings(pcn_desk *d, const char *after) {
+  desk_claims *t = d->claims;
+  if (!after) {
+    if (t->meetings_loading) {
+      t->meetings_again = 1;
+      return;
+    }
+    t->meetings_again = 0;
+    t->meetings_pages = 0;
+    g_ptr_array_set_size(t->meetings_in, 0);
+  }
+  Pcn__MeetingList l = PCN__MEETING_LIST__INIT;
+  l.starts_before = pcn_now_ms() + 1;
+  l.limit = 200;
+  l.after = (char *)(after ? after : "");
+  Pcn__Request req = PCN__REQUEST__INIT;
+  req.body_case = PCN__REQUEST__BODY_MEETING_LIST;
+  req.meeting_list = &l;
+  t->meetings_loading = call(d, &req, on_meetings) == 0;
+}
+
+static gboolean meetings_idle(gpointer ud) {
+  pcn_desk *d = ud;
+  d->claims->meetings_id = 0;
+  load_meetings(d, NULL);
+  return G_SOURCE_REMOVE;
 }
 
 void claims_load(pcn_desk *d) {
@@ -167,6 +312,7 @@ void claims_load(pcn_desk *d) {
   req.funds_claim_list = &l;
   if (call(d, &req, on_list)) return;
   load_year_end(d);
+  load_meetings(d, NULL);
   changed(d);
 }
 
@@ -176,6 +322,8 @@ void claims_on_event(pcn_desk *d, const Pcn__Event *ev) {
   if (ev->record_case == PCN__EVENT__RECORD_FUNDS_ENTRY ||
       ev->record_case == PCN__EVENT__RECORD_FUNDS_FIGURES) {
     if (!t->reload_id) t->reload_id = g_idle_add(reload_idle, d);
+  } else if (ev->record_case == PCN__EVENT__RECORD_MEETING) {
+    if (!t->meetings_id) t->meetings_id = g_idle_add(meetings_idle, d);
   } else if (ev->record_case == PCN__EVENT__RECORD_FUNDS_CLAIM) {
     const Pcn__FundsClaim *c = ev->funds_claim;
     put_claim(d, c);
@@ -183,13 +331,15 @@ void claims_on_event(pcn_desk *d, const Pcn__Event *ev) {
     if (d->role == PCN__ROLE__PRACTICE_MANAGER && d->practice[0] &&
         !strcmp(c->practice, d->practice) &&
         c->state != PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING) {
-      char id[40], amt[PCN_PENCE_BUF], body[400];
+      char id[40], amt[PCN_PENCE_BUF], body[600], day[24];
       int ok = c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED;
       snprintf(id, sizeof id, "claim-%llu", (unsigned long long)c->id);
       pcn_pence_format(c->pence, 1, amt);
-      snprintf(body, sizeof body, "%s for %s at meeting %llu%s%s", amt,
-               c->username, (unsigned long long)c->meeting_id, ok ? "" : ": ",
-               ok ? "" : c->reason);
+      desk_date_words(c->meeting_date, day, sizeof day, DESK_DATE_YEAR);
+      snprintf(body, sizeof body, "%s for %s at %s (%s)%s%s", amt,
+               desk_person_words(d, c->username),
+               c->meeting_title[0] ? c->meeting_title : "a meeting", day,
+               ok ? "" : ": ", ok ? "" : c->reason);
       desk_notice(d, ev, id,
                   ok ? "Your practice's backfill claim was approved"
                      : "Your practice's backfill claim was rejected",
@@ -206,20 +356,27 @@ static void on_done(pcn_client *cl, const Pcn__Response *r, void *ud) {
   if (!d->claims) return;
   if (r->status->code != PCN__STATUS_CODE__OK ||
       r->body_case != PCN__RESPONSE__BODY_FUNDS_CLAIM) {
-    note(d, r->status->message, 1);
+    error_note(d, r->status);
     if (r->body_case == PCN__RESPONSE__BODY_FUNDS_CLAIM)
       put_claim(d, r->funds_claim); /* CONFLICT: the claim as it stands */
     return;
   }
   const Pcn__FundsClaim *c = r->funds_claim;
-  char amt[PCN_PENCE_BUF], text[300];
+  char amt[PCN_PENCE_BUF], text[400];
   pcn_pence_format(c->pence, 1, amt);
-  snprintf(text, sizeof text, "Claim %llu (%s, %s) is %s.",
-           (unsigned long long)c->id, c->username, amt, state_word(c->state));
+  const char *who = desk_person_words(d, c->username),
+             *at = c->meeting_title[0] ? c->meeting_title : "a meeting";
+  if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING)
+    snprintf(text, sizeof text,
+             "Claimed %s for %s's time at %s; it waits for the PCN manager's "
+             "decision.",
+             amt, who, at);
+  else
+    snprintf(text, sizeof text, "%s the claim of %s for %s's time at %s.",
+             c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED ? "Approved"
+                                                                : "Rejected",
+             amt, who, at);
   note(d, text, 0);
-  /* A new claim: the form is ready for the next person. */
-  if (c->version == 1)
-    gtk_editable_set_text(GTK_EDITABLE(d->claims->c_user), "");
   put_claim(d, c);
 }
 
@@ -228,14 +385,21 @@ static void on_claim(GtkButton *b, gpointer ud) {
   pcn_desk *d = ud;
   desk_claims *t = d->claims;
   Pcn__FundsClaimCreate r = PCN__FUNDS_CLAIM_CREATE__INIT;
-  const char *m = gtk_editable_get_text(GTK_EDITABLE(t->c_meeting));
-  char *end;
-  r.meeting_id = strtoull(m, &end, 10);
-  if (!m[0] || *end || !r.meeting_id) {
-    note(d, "Meeting: give the meeting's number, such as 3.", 1);
+  guint at = gtk_drop_down_get_selected(GTK_DROP_DOWN(t->c_meeting));
+  if (at >= t->meeting_ids->len) {
+    note(d,
+         "Meeting: no meeting has been held yet; a claim is for time at one "
+         "that has.",
+         1);
     return;
   }
-  r.username = (char *)gtk_editable_get_text(GTK_EDITABLE(t->c_user));
+  r.meeting_id = g_array_index(t->meeting_ids, guint64, at);
+  const char *user = t->c_user ? desk_person_picker_get(t->c_user) : NULL;
+  if (!user || !user[0]) {
+    note(d, "Person: there is no one to claim for in the Members list yet.", 1);
+    return;
+  }
+  r.username = (char *)user;
   r.role = ""; /* the server's: the person's own role (issue 20) */
   Pcn__Request req = PCN__REQUEST__INIT;
   req.body_case = PCN__REQUEST__BODY_FUNDS_CLAIM_CREATE;
@@ -305,11 +469,11 @@ static void decide(GtkButton *b, pcn_desk *d, int approve) {
     return;
   }
   x->reason = g_strdup(reason);
-  char amt[PCN_PENCE_BUF], day[24], heading[80];
+  char amt[PCN_PENCE_BUF], day[24], heading[200];
   pcn_pence_format(c->pence, 1, amt);
   desk_date_words(c->meeting_date, day, sizeof day, DESK_DATE_YEAR);
-  snprintf(heading, sizeof heading, "Reject claim %llu?",
-           (unsigned long long)c->id);
+  snprintf(heading, sizeof heading, "Reject the claim for %s's time?",
+           desk_person_words(d, c->username));
   char *body = g_strdup_printf(
       "%s's claim of %s for %s (%s, %s) will be rejected: nothing is paid, "
       "and %s is told the reason, “%s”. The decision is final; the "
@@ -412,27 +576,44 @@ static GtkWidget *decision_box(pcn_desk *d, const Pcn__FundsClaim *c) {
   return box;
 }
 
+/* "Pending · Dr Lucy Turner · GP · Riverside Surgery · 120 min ·
+ * £220.00" over "Network board, 27 Nov 2026. £110.00 an hour." and what
+ * was decided; the practice's code in the tooltip, the claim's id only in
+ * the widgets' names. */
 static GtkWidget *claim_row(pcn_desk *d, const Pcn__FundsClaim *c) {
-  char amt[PCN_PENCE_BUF], rate[PCN_PENCE_BUF], top[400], sub[500], name[40];
+  char amt[PCN_PENCE_BUF], rate[PCN_PENCE_BUF], top[400], sub[500], name[40],
+      role[80];
   pcn_pence_format(c->pence, 1, amt);
   pcn_pence_format(c->pence_per_hour, 1, rate);
+  desk_claim_role_words(c->role, 1, role, sizeof role);
   char day[24];
   desk_date_words(c->meeting_date, day, sizeof day, DESK_DATE_YEAR);
-  snprintf(top, sizeof top, "%llu · %s · %s · %s · %s · %u min · %s",
-           (unsigned long long)c->id, state_word(c->state),
-           desk_person_words(d, c->username),
-           desk_practice_words(d, c->practice), c->role, c->minutes, amt);
+  const char *practice = desk_practice_words(d, c->practice);
+  snprintf(top, sizeof top, "%s · %s · %s · %s · %u min · %s",
+           state_word(c->state), desk_person_words(d, c->username), role,
+           practice, c->minutes, amt);
   int n =
-      snprintf(sub, sizeof sub, "Meeting %llu, %s: %s. %s an hour.",
-               (unsigned long long)c->meeting_id, day, c->meeting_title, rate);
-  if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED && n > 0)
-    snprintf(sub + n, sizeof sub - (size_t)n,
-             " Paid from %s (ledger entry %llu).",
-             desk_stream_words(d, c->stream), (unsigned long long)c->entry);
-  else if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_REJECTED && n > 0)
+      snprintf(sub, sizeof sub, "%s, %s. %s an hour.",
+               c->meeting_title[0] ? c->meeting_title : "A meeting", day, rate);
+  if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED && n > 0) {
+    char paid[24] = "", iso[11];
+    if (c->decided_at) {
+      pcn_date_format(pcn_london_day_of_ms(c->decided_at), iso);
+      desk_date_words(iso, paid, sizeof paid, DESK_DATE_YEAR);
+    }
+    snprintf(sub + n, sizeof sub - (size_t)n, " Paid from %s%s%s.",
+             desk_stream_words(d, c->stream), paid[0] ? " on " : "", paid);
+  } else if (c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_REJECTED && n > 0) {
     snprintf(sub + n, sizeof sub - (size_t)n, " Rejected: %s", c->reason);
+  }
   GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
-  gtk_box_append(GTK_BOX(box), label(top, "heading", 1));
+  GtkWidget *head = label(top, "heading", 1);
+  if (strcmp(practice, c->practice)) {
+    char *tip = g_strdup_printf("%s (%s)", practice, c->practice);
+    gtk_widget_set_tooltip_text(head, tip);
+    g_free(tip);
+  }
+  gtk_box_append(GTK_BOX(box), head);
   gtk_box_append(GTK_BOX(box), label(sub, "dim-label", 1));
   if (d->role == PCN__ROLE__PCN_MANAGER &&
       c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_PENDING)
@@ -455,6 +636,17 @@ static void clear(GtkWidget *list) {
   GtkWidget *c;
   while ((c = gtk_widget_get_first_child(list)))
     gtk_list_box_remove(GTK_LIST_BOX(list), c);
+}
+
+/* 12400 -> "12,400". */
+static const char *count_words(unsigned v, char out[16]) {
+  if (v >= 1000000)
+    snprintf(out, 16, "%u,%03u,%03u", v / 1000000, v / 1000 % 1000, v % 1000);
+  else if (v >= 1000)
+    snprintf(out, 16, "%u,%03u", v / 1000, v % 1000);
+  else
+    snprintf(out, 16, "%u", v);
+  return out;
 }
 
 static void redraw_year_end(pcn_desk *d) {
@@ -490,13 +682,17 @@ static void redraw_year_end(pcn_desk *d) {
   gtk_label_set_text(GTK_LABEL(t->y_summary), text);
   for (size_t i = 0; i < y->n_rows; i++) {
     const Pcn__FundsYearEndRow *x = y->rows[i];
-    char f[PCN_PENCE_BUF], name[48];
+    char f[PCN_PENCE_BUF], name[48], patients[16];
+    const char *called =
+        x->name[0] ? x->name : desk_practice_words(d, x->practice);
     snprintf(text, sizeof text,
-             "%s %s · %u patients · distributed %s + claimed %s = %s · "
+             "%s · %s patients · distributed %s + claimed %s = %s · "
              "share %s · %s %s",
-             x->practice, x->name,
-             y->basis == PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED ? x->weighted
-                                                                : x->list_size,
+             called,
+             count_words(y->basis == PCN__FUNDS_SPLIT__FUNDS_SPLIT_WEIGHTED
+                             ? x->weighted
+                             : x->list_size,
+                         patients),
              pcn_pence_format(x->distributed, 1, a),
              pcn_pence_format(x->claimed, 1, b),
              pcn_pence_format(x->received, 1, c),
@@ -506,6 +702,9 @@ static void redraw_year_end(pcn_desk *d) {
                  x->difference >= 0 ? x->difference : -x->difference, 1, f));
     snprintf(name, sizeof name, "Year end %s", x->practice);
     GtkWidget *l = label(text, NULL, 1);
+    char *tip = g_strdup_printf("%s (%s)", called, x->practice);
+    gtk_widget_set_tooltip_text(l, tip);
+    g_free(tip);
     if (x->difference < 0) gtk_widget_add_css_class(l, "warning");
     gtk_list_box_append(GTK_LIST_BOX(t->y_list), row_with(name, text, l));
   }
@@ -516,6 +715,7 @@ static void redraw(pcn_desk *d) {
   follow_names(d);
   gtk_widget_set_visible(t->form, d->role == PCN__ROLE__PRACTICE_MANAGER ||
                                       d->role == PCN__ROLE__PCN_MANAGER);
+  if (!t->people_drawn) draw_people(d);
   clear(t->list);
   GPtrArray *all = g_ptr_array_new();
   GHashTableIter it;
@@ -565,18 +765,79 @@ static GtkWidget *boxed_list(const char *name, const char *a11y) {
   return l;
 }
 
+/* The meeting drop-down's items as labels that ellipsize past 48
+ * characters (the whole title in the tooltip): a long title does not
+ * widen the page. */
+static void item_setup(GtkSignalListItemFactory *f, GtkListItem *li,
+                       gpointer ud) {
+  (void)f, (void)ud;
+  GtkWidget *l = gtk_label_new("");
+  gtk_label_set_xalign(GTK_LABEL(l), 0);
+  gtk_label_set_ellipsize(GTK_LABEL(l), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars(GTK_LABEL(l), 48);
+  gtk_list_item_set_child(li, l);
+}
+
+static void item_bind(GtkSignalListItemFactory *f, GtkListItem *li,
+                      gpointer ud) {
+  (void)f, (void)ud;
+  GtkStringObject *o = gtk_list_item_get_item(li);
+  const char *text = o ? gtk_string_object_get_string(o) : "";
+  gtk_label_set_text(GTK_LABEL(gtk_list_item_get_child(li)), text);
+  gtk_widget_set_tooltip_text(gtk_list_item_get_child(li), text);
+}
+
+/* The form's person picker, made again (the person picked kept) from the
+ * Members list: a practice manager's practice's people, or everyone for
+ * the PCN manager (the server refuses the network's own people, saying
+ * why). */
+static void draw_people(pcn_desk *d) {
+  desk_claims *t = d->claims;
+  GtkWidget *g = t->form;
+  char *was = t->c_user && GTK_IS_DROP_DOWN(t->c_user)
+                  ? g_strdup(desk_person_picker_get(t->c_user))
+                  : NULL;
+  if (t->c_user) gtk_grid_remove(GTK_GRID(g), t->c_user);
+  t->c_user =
+      named(desk_person_picker_new(
+                d, d->role == PCN__ROLE__PRACTICE_MANAGER ? d->practice : NULL),
+            "Claim person");
+  gtk_widget_set_hexpand(t->c_user, TRUE);
+  if (was) desk_person_picker_set(t->c_user, was);
+  g_free(was);
+  gtk_grid_attach(GTK_GRID(g), t->c_user, 1, 2, 1, 1);
+  GtkWidget *l = gtk_grid_get_child_at(GTK_GRID(g), 0, 2);
+  if (GTK_IS_LABEL(l)) gtk_label_set_mnemonic_widget(GTK_LABEL(l), t->c_user);
+  t->people_drawn = d->members != NULL;
+}
+
 static GtkWidget *claim_form(pcn_desk *d) {
   desk_claims *t = d->claims;
   GtkWidget *g = gtk_grid_new();
+  t->form = g;
   gtk_grid_set_row_spacing(GTK_GRID(g), 6);
   gtk_grid_set_column_spacing(GTK_GRID(g), 12);
   gtk_grid_attach(GTK_GRID(g),
                   label("Claim for a member's attendance", "heading", 0), 0, 0,
                   2, 1);
+  t->meeting_names = gtk_string_list_new(NULL);
+  t->meeting_ids = g_array_new(FALSE, FALSE, sizeof(guint64));
+  t->meetings_in = g_ptr_array_new_with_free_func(meeting_free);
+  const char *const loading[] = {"Loading the meetings…", NULL};
+  gtk_string_list_splice(t->meeting_names, 0, 0, loading);
   t->c_meeting =
-      desk_field(g, 1, "_Meeting", desk_entry("Claim meeting", "3", 0));
-  t->c_user =
-      desk_field(g, 2, "_Person", desk_entry("Claim person", "dr.khan", 0));
+      desk_field(g, 1, "_Meeting",
+                 named(gtk_drop_down_new(
+                           G_LIST_MODEL(g_object_ref(t->meeting_names)), NULL),
+                       "Claim meeting"));
+  gtk_widget_set_hexpand(t->c_meeting, TRUE);
+  GtkListItemFactory *items = gtk_signal_list_item_factory_new();
+  g_signal_connect(items, "setup", G_CALLBACK(item_setup), NULL);
+  g_signal_connect(items, "bind", G_CALLBACK(item_bind), NULL);
+  gtk_drop_down_set_factory(GTK_DROP_DOWN(t->c_meeting), items);
+  g_object_unref(items);
+  t->c_user = desk_field(g, 2, "_Person", gtk_label_new("")); /* for now */
+  draw_people(d);
   gtk_grid_attach(GTK_GRID(g),
                   named(label("Paid at the rate of the person's own role: a "
                               "GP's, a practice manager's or staff's.",
@@ -661,6 +922,7 @@ void claims_free(pcn_desk *d) {
   if (!t) return;
   if (t->redraw_id) g_source_remove(t->redraw_id);
   if (t->reload_id) g_source_remove(t->reload_id);
+  if (t->meetings_id) g_source_remove(t->meetings_id);
   for (int i = 0; i < 2; i++)
     if (t->names[i]) {
       g_signal_handler_disconnect(t->names[i], t->names_id[i]);
@@ -670,6 +932,9 @@ void claims_free(pcn_desk *d) {
   g_hash_table_destroy(t->reasons);
   if (t->ye) pcn__funds_year_end_report__free_unpacked(t->ye, NULL);
   g_object_unref(t->streams);
+  g_object_unref(t->meeting_names);
+  g_array_unref(t->meeting_ids);
+  g_ptr_array_unref(t->meetings_in);
   g_free(t);
   d->claims = NULL;
 }

@@ -17,6 +17,7 @@
 #include "deskpriv.h"
 #include "money.h"
 #include "perms.h"
+#include "sentences.h"
 #include "words.h"
 
 #define FUNDS_ROWS_MAX 200
@@ -208,11 +209,14 @@ void funds_on_event(pcn_desk *d, const Pcn__Event *ev) {
   /* Money paid to (or taken back from) the member's own practice. */
   int64_t mine = d->practice[0] ? part_for(e, d->practice) : 0;
   if (mine) {
-    char id[40], amt[PCN_PENCE_BUF], body[200];
+    char id[40], amt[PCN_PENCE_BUF], body[300], day[24];
     snprintf(id, sizeof id, "funds-%llu", (unsigned long long)e->id);
     pcn_pence_format(mine > 0 ? mine : -mine, 1, amt);
-    snprintf(body, sizeof body, "%s of %s (entry %llu)", amt, e->stream,
-             (unsigned long long)e->id);
+    desk_date_words(e->date, day, sizeof day, DESK_DATE_WEEKDAY);
+    /* The stream by name and the day, not its code and entry number
+     * (issue 19). */
+    snprintf(body, sizeof body, "%s of %s, dated %s", amt,
+             desk_stream_words(d, e->stream), day);
     desk_notice(d, ev, id,
                 mine > 0 ? "Money distributed to your practice"
                          : "A payment to your practice was reversed",
@@ -413,10 +417,10 @@ static void claim_words(pcn_desk *d, const Pcn__FundsEntry *e, GString *s) {
     return;
   }
   char *user = g_strndup(e->note, (gsize)(open - e->note));
-  char *role = g_strndup(open + 2, (gsize)(close - open - 2));
-  g_strdelimit(role, "-_", ' ');
-  g_string_append_printf(s, ": %s (%s), %s", desk_person_words(d, user),
-                         strcmp(role, "gp") ? role : "GP", close + 3);
+  char *role = g_strndup(open + 2, (gsize)(close - open - 2)), words[80];
+  desk_claim_role_words(role, 0, words, sizeof words);
+  g_string_append_printf(s, ": %s (%s), %s", desk_person_words(d, user), words,
+                         close + 3);
   g_free(user);
   g_free(role);
 }

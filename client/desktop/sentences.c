@@ -451,9 +451,10 @@ static int s_funds(pcn_desk *d, const Pcn__Event *ev, char *o, size_t n) {
                STREAM(e->stream));
       break;
     default:
+      /* A claim's payee is the practice's code; an expense's, words. */
       snprintf(o, n, "recorded %s paid from %s%s%s on %s", money_w(e->pence),
-               STREAM(e->stream), e->payee[0] ? " to " : "", e->payee,
-               date_w(e->date));
+               STREAM(e->stream), e->payee[0] ? " to " : "",
+               e->payee[0] ? AT(e->payee) : "", date_w(e->date));
       break;
     }
     return 1;
@@ -492,19 +493,25 @@ static int s_funds(pcn_desk *d, const Pcn__Event *ev, char *o, size_t n) {
                date_w(c->due));
     return 1;
   }
-  case PCN__EVENT__RECORD_FUNDS_BACKFILL_RATE:
+  case PCN__EVENT__RECORD_FUNDS_BACKFILL_RATE: {
+    char role[80];
+    desk_claim_role_words(ev->funds_backfill_rate->role, 0, role, sizeof role);
     snprintf(o, n, "set the backfill rate for %s to %s an hour",
-             ev->funds_backfill_rate->role,
+             role[0] ? role : "a role",
              money_w(ev->funds_backfill_rate->pence_per_hour));
     return 1;
+  }
   case PCN__EVENT__RECORD_FUNDS_CLAIM: {
     const Pcn__FundsClaim *c = ev->funds_claim;
     const char *what =
         c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_APPROVED   ? "approved"
         : c->state == PCN__FUNDS_CLAIM_STATE__CLAIM_REJECTED ? "rejected"
                                                              : "claimed";
-    snprintf(o, n, "%s %s backfill for %s of %s (%u minutes at %s)", what,
-             money_w(c->pence), AT(c->practice), WHO(c->username), c->minutes,
+    char role[80];
+    desk_claim_role_words(c->role, 0, role, sizeof role);
+    snprintf(o, n, "%s %s backfill for %s of %s (%s%s%u minutes at %s)", what,
+             money_w(c->pence), AT(c->practice), WHO(c->username), role,
+             role[0] ? ", " : "", c->minutes,
              c->meeting_title[0] ? c->meeting_title : "a meeting");
     return 1;
   }
@@ -516,12 +523,15 @@ static int s_staff(pcn_desk *d, const Pcn__Event *ev, char *o, size_t n) {
   switch (ev->record_case) {
   case PCN__EVENT__RECORD_STAFF_MEMBER: {
     const Pcn__StaffMember *m = ev->staff_member;
+    char role[120];
+    desk_claim_role_words(m->role, 0, role, sizeof role);
     if (m->ended[0])
       snprintf(o, n, "ended %s's employment on %s", m->name, date_w(m->ended));
     else
-      snprintf(o, n, "%s %s (%s, employed by %s, %u.%02u WTE)",
-               ev->op == PCN__OP__CREATED ? "added" : "updated", m->name,
-               m->role, AT(m->practice), m->wte / 100, m->wte % 100);
+      snprintf(o, n, "%s %s (%s%semployed by %s, %u.%02u WTE)",
+               ev->op == PCN__OP__CREATED ? "added" : "updated", m->name, role,
+               role[0] ? ", " : "", AT(m->practice), m->wte / 100,
+               m->wte % 100);
     return 1;
   }
   case PCN__EVENT__RECORD_STAFF_ROTA_WEEK:
@@ -554,7 +564,7 @@ static int s_network(pcn_desk *d, const Pcn__Event *ev, char *o, size_t n) {
              ev->op == PCN__OP__CREATED   ? "added"
              : ev->op == PCN__OP__DELETED ? "removed"
                                           : "updated",
-             p->name[0] ? p->name : p->ods, count_w(p->list_size));
+             p->name[0] ? p->name : AT(p->ods), count_w(p->list_size));
     return 1;
   }
   case PCN__EVENT__RECORD_MEMBER: {
@@ -685,4 +695,15 @@ void desk_time_words(int64_t ms, char out[6]) {
   int y, m, dd, h, mi;
   pcn_london_from_utc(ms, &y, &m, &dd, &h, &mi);
   snprintf(out, 6, "%02u:%02u", (unsigned)h % 24u, (unsigned)mi % 60u);
+}
+
+void desk_claim_role_words(const char *key, int capital, char *out, size_t n) {
+  if (!n) return;
+  g_strlcpy(out, key ? key : "", n);
+  g_strdelimit(out, "-_", ' ');
+  /* "gp" wherever it is a word: the role the server gives clinicians. */
+  for (char *p = strstr(out, "gp"); p; p = strstr(p + 2, "gp"))
+    if ((p == out || p[-1] == ' ') && (!p[2] || p[2] == ' '))
+      p[0] = 'G', p[1] = 'P';
+  if (capital) out[0] = g_ascii_toupper(out[0]);
 }

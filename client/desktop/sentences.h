@@ -30,5 +30,12 @@ const char *desk_event_icon(int record_case);
 void desk_day_words(int64_t ms, int64_t now_ms, char *out, size_t n);
 /* The time of day of ms in UK time: "14:05". */
 void desk_time_words(int64_t ms, char out[6]);
+/* A backfill role (funds_claims.c's keys: "gp", "practice-manager",
+ * "staff", or lower-case words the PCN manager chose) as words: "GP",
+ * "practice manager", "staff"; '-' reads as a space and "gp" as "GP"
+ * wherever it is a word. capital: the first letter in capitals
+ * ("Practice manager") to start a label. Also for a staff role typed as
+ * words ("clinical pharmacist" stays as it is). Always NUL-terminated. */
+void desk_claim_role_words(const char *key, int capital, char *out, size_t n);
 
 #endif

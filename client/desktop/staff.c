@@ -14,7 +14,8 @@
  * whose staff). Staff events from the feed reload what they touch, once
  * per main-loop turn.
  *
- * Issue 19: practices by name (their codes in tooltips), dates in words,
+ * Issue 19: practices by name (their codes in tooltips; the equity
+ * table's first column is the name, no column of codes), dates in words,
  * leave typed as people write dates, cancelling leave asks first naming
  * the person and the days, and every label holding data wraps or
  * ellipsizes, so a long practice or person's name never widens the window.
@@ -37,6 +38,7 @@
 #include "workdays.h"
 
 #define SESSIONS 10
+#define EQ_COLS 9 /* the equity table: practice, then the figures */
 
 static const char *const session_names[SESSIONS] = {
     "Mon AM", "Mon PM", "Tue AM", "Tue PM", "Wed AM",
@@ -384,10 +386,10 @@ static void draw_rota(struct desk_staff *t) {
                   "rota."));
 }
 
-/* One row of the equity grid: a practice (code and name) or a locality
- * (its name, "" for the second column). */
-static void equity_row(struct desk_staff *t, int y, const char *key,
-                       const char *name, const Pcn__StaffEquityRow *w) {
+/* One row of the equity grid: a practice (its name, the code in the
+ * tooltip: issue 19) or a locality (its name, ods ""). */
+static void equity_row(struct desk_staff *t, int y, const char *name,
+                       const char *ods, const Pcn__StaffEquityRow *w) {
   char a[16], b[16], c[16], m[16], md[16], s[16], l[16], sa[20], sb[20], sm[20],
       paid[PCN_PENCE_BUF];
   fmt_bp(w->sessions_share_bp, 0, a);
@@ -401,30 +403,36 @@ static void equity_row(struct desk_staff *t, int y, const char *key,
   snprintf(sb, sizeof sb, "%s%%", b);
   snprintf(sm, sizeof sm, "%s%%", m);
   pcn_pence_format(w->distributed, 1, paid);
-  const char *cells[] = {key, name, s, sa, paid, sm, l, sb, c, md};
-  for (int k = 0; k < 10; k++)
+  const char *cells[] = {name, s, sa, paid, sm, l, sb, c, md};
+  for (int k = 0; k < EQ_COLS; k++)
     gtk_grid_attach(GTK_GRID(t->eq_grid),
-                    k == 1   ? name_cell(name, 12, key)
-                    : k == 0 ? name_cell(key, 12, NULL)
-                             : cell_label(cells[k], 0),
+                    k == 0 ? name_cell(name, 16, ods) : cell_label(cells[k], 0),
                     k, y, 1, 1);
+}
+
+/* A practice of the equity report by name: the server's, else the
+ * Practices list's, else its code. */
+static const char *equity_name(struct desk_staff *t,
+                               const Pcn__StaffEquityRow *w) {
+  return w->name[0] ? w->name : desk_practice_words(t->d, w->practice);
 }
 
 /* The table (practices, then localities when there are two or more) and
  * the charts, drawn by client/report from the server's figures. */
 static void draw_equity(struct desk_staff *t, const Pcn__StaffEquityReport *q) {
   clear(t->eq_grid);
-  static const char *const head[] = {
-      "Practice", "Name",      "Sessions", "Share",      "Paid",
-      "Share",    "List size", "Share",    "Δ sessions", "Δ money"};
-  for (int c = 0; c < 10; c++)
+  static const char *const head[EQ_COLS] = {
+      "Practice",  "Sessions", "Share",      "Paid",   "Share",
+      "List size", "Share",    "Δ sessions", "Δ money"};
+  for (int c = 0; c < EQ_COLS; c++)
     gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label(head[c], 1), c, 0, 1, 1);
   int y = 1;
   for (size_t i = 0; i < q->n_rows; i++)
-    equity_row(t, y++, q->rows[i]->practice, q->rows[i]->name, q->rows[i]);
+    equity_row(t, y++, equity_name(t, q->rows[i]), q->rows[i]->practice,
+               q->rows[i]);
   int by_locality = q->n_localities >= 2;
   if (by_locality) {
-    gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label("Locality", 1), 0, y++, 2,
+    gtk_grid_attach(GTK_GRID(t->eq_grid), cell_label("Locality", 1), 0, y++, 1,
                     1);
     for (size_t i = 0; i < q->n_localities; i++)
       equity_row(t, y++, q->localities[i]->practice, "", q->localities[i]);
@@ -435,7 +443,7 @@ static void draw_equity(struct desk_staff *t, const Pcn__StaffEquityReport *q) {
            "%u sessions delivered of %u on the rota (%u lost to leave); %s "
            "paid to practices.",
            q->sessions_delivered, q->sessions_rota, q->sessions_leave, paid);
-  gtk_grid_attach(GTK_GRID(t->eq_grid), wrap_label(total), 0, y++, 10, 1);
+  gtk_grid_attach(GTK_GRID(t->eq_grid), wrap_label(total), 0, y++, EQ_COLS, 1);
   /* Which figures: the day they were read as at, each practice's date. */
   if (q->figures_as_at[0]) {
     GString *g = g_string_new(NULL);
@@ -449,7 +457,7 @@ static void draw_equity(struct desk_staff *t, const Pcn__StaffEquityReport *q) {
       const Pcn__StaffEquityRow *w = q->rows[i];
       char from[24];
       desk_date_words(w->figures_from, from, sizeof from, DESK_DATE_YEAR);
-      g_string_append_printf(g, "%s %s %s%s", i ? "," : "", w->practice,
+      g_string_append_printf(g, "%s %s %s%s", i ? "," : "", equity_name(t, w),
                              w->figures_from[0] ? "from "
                              : w->list_size     ? "as added"
                                                 : "none recorded",
@@ -458,7 +466,7 @@ static void draw_equity(struct desk_staff *t, const Pcn__StaffEquityReport *q) {
     g_string_append_c(g, '.');
     GtkWidget *l = cell_label(g->str, 0);
     gtk_label_set_wrap(GTK_LABEL(l), TRUE);
-    gtk_grid_attach(GTK_GRID(t->eq_grid), l, 0, y++, 10, 1);
+    gtk_grid_attach(GTK_GRID(t->eq_grid), l, 0, y++, EQ_COLS, 1);
     g_string_free(g, TRUE);
   }
   /* Pass-through streams left out of the money (issue 20). */
@@ -473,7 +481,7 @@ static void draw_equity(struct desk_staff *t, const Pcn__StaffEquityReport *q) {
     GtkWidget *l = cell_label(g->str, 0);
     gtk_label_set_wrap(GTK_LABEL(l), TRUE);
     gtk_widget_set_name(l, "Equity left out");
-    gtk_grid_attach(GTK_GRID(t->eq_grid), l, 0, y, 10, 1);
+    gtk_grid_attach(GTK_GRID(t->eq_grid), l, 0, y, EQ_COLS, 1);
     g_string_free(g, TRUE);
   }
 

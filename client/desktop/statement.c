@@ -15,6 +15,11 @@
  * statement cannot disagree. Live: a funds entry event refetches the
  * statement once per main-loop turn; a practice or stream event refetches
  * the names first.
+ *
+ * Issue 19: the summary names the nominated payee ("Riverside Surgery
+ * (F84001)", as the PDF does), the notes are the model's own words (which
+ * say where rates are set without naming a command), and the chart's bars
+ * are labelled by the practices' names when they fit (report_chart.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +32,7 @@
 #include "shell.h"
 #include "uktime.h"
 #include "validate.h"
+#include "words.h"
 
 #define CHART_HEIGHT 320
 /* The most figure columns a row has (the network's); name lines span
@@ -195,30 +201,17 @@ static void draw_table(struct desk_statement *t) {
   }
 }
 
-/* What every column means, from the model (the PDF's notes), but where
- * the model names the CLI's command for the rates (pcn funds rate), the
- * window names its own page (issue 19: nothing reads like a command
- * line). */
+/* What every column means, from the model: the PDF's notes, in words
+ * the window and the command line share (issue 19). */
 static void draw_notes(struct desk_statement *t) {
   GString *s = g_string_new(NULL);
   for (int c = 0; c < PCN_STATEMENT_COLS; c++) {
     if (c == PCN_COL_EXPECTED && t->st && !t->st->rates_set) continue;
-    const char *meaning =
-        c == PCN_COL_EXPECTED
-            ? "the income the year's rates (on the Funding plan page) lead "
-              "the network to expect in the month, on the practices' figures "
-              "in force on its first day"
-            : pcn_statement_col_meaning((pcn_statement_col)c);
     g_string_append_printf(s, "%s%s: %s.", c ? "\n" : "",
                            pcn_statement_col_title((pcn_statement_col)c),
-                           meaning);
+                           pcn_statement_col_meaning((pcn_statement_col)c));
   }
-  if (t->st && !t->st->rates_set)
-    g_string_append(s, "\nExpected income is not shown: no income rates are "
-                       "set for this month's financial year (the PCN manager "
-                       "sets them on the Funding plan page), so nothing can "
-                       "be expected.");
-  else if (t->st)
+  if (t->st)
     g_string_append_printf(s, "\n%s", pcn_statement_expected_note(t->st));
   g_string_append(s, "\nThe chart shows the whole network whichever practice "
                      "is picked.");
@@ -244,11 +237,13 @@ static void draw_summary(struct desk_statement *t) {
   if (pg->expected)
     g_string_append_printf(s, " Expected from the year's rates: %s.",
                            pcn_pence_format(pg->expected, 1, a));
-  if (pg->payee[0])
-    g_string_append_printf(s, " Nominated payee: %s%s%s.",
-                           pg->payee_name[0] ? pg->payee_name : pg->payee,
-                           pg->payee_name[0] ? " " : "",
-                           pg->payee_name[0] ? pg->payee : "");
+  /* The payee by name, its code in brackets as the PDF has it. */
+  if (pg->payee[0] && pg->payee_name[0])
+    g_string_append_printf(s, " Nominated payee: %s (%s).", pg->payee_name,
+                           pg->payee);
+  else if (pg->payee[0])
+    g_string_append_printf(s, " Nominated payee: %s.",
+                           desk_practice_words(t->d, pg->payee));
   gtk_label_set_text(GTK_LABEL(t->summary), s->str);
   g_string_free(s, TRUE);
 }

@@ -7,6 +7,15 @@
  * grid lines, one slot per bar group with its label under it (turned 45
  * degrees when the labels do not fit), and a legend that wraps under the
  * plot.
+ *
+ * A practice's bars are labelled by its name (issue 19: people read
+ * names, not ODS codes), cut with "…" to its slot when need be, as long
+ * as every name keeps NAME_MIN_CHARS characters and no two read alike:
+ * a network's three to eight practices in a window or on an A4 page.
+ * When they cannot (many practices, a narrow chart), the bars keep their
+ * codes and a key under the legend says which is which ("F84001
+ * Riverside Surgery"): a code with a key says more than "Riv…". A
+ * locality is labelled by its name as before.
  */
 #include "report_priv.h"
 
@@ -19,6 +28,8 @@
 #define FONT 8.5
 #define QUARTER_TURN 0.78539816339744830962 /* pi / 4 */
 #define LEG_ROW 13.0
+#define NAME_MIN_CHARS 8 /* a name cut shorter than this is not shown */
+#define LABEL_MAX 128    /* bytes of a label as drawn (a name is < 96) */
 
 typedef struct frame {
   double x0, x1, ytop, ybot; /* the plot area */
@@ -52,21 +63,36 @@ typedef struct legend {
   size_t n;
   double colw;
   size_t cols;
+  /* The key under it when the bars are labelled by code: "F84001
+   * Riverside Surgery" per practice (nkey 0: none). */
+  const char *const *key;
+  size_t nkey;
+  double key_colw;
+  size_t key_cols;
 } legend;
+
+/* Lays out items in columns as wide as the widest (plus gap) within w:
+ * the column width and count; the rows they take. */
+static size_t columns(cairo_t *cr, const char *const *items, size_t n,
+                      double gap, double w, double *colw, size_t *cols) {
+  double widest = 0;
+  for (size_t i = 0; i < n; i++) {
+    double tw = rp_text_width(cr, items[i]);
+    if (tw > widest) widest = tw;
+  }
+  *colw = widest + gap;
+  if (*colw > w) *colw = w;
+  *cols = (size_t)(w / *colw);
+  if (*cols < 1) *cols = 1;
+  if (*cols > n) *cols = n ? n : 1;
+  return (n + *cols - 1) / *cols;
+}
 
 static double legend_height(cairo_t *cr, legend *lg, double w) {
   rp_font(cr, FONT, 0);
-  double widest = 0;
-  for (size_t i = 0; i < lg->n; i++) {
-    double tw = rp_text_width(cr, lg->label[i]);
-    if (tw > widest) widest = tw;
-  }
-  lg->colw = widest + 26;
-  if (lg->colw > w) lg->colw = w;
-  lg->cols = (size_t)(w / lg->colw);
-  if (lg->cols < 1) lg->cols = 1;
-  if (lg->cols > lg->n) lg->cols = lg->n ? lg->n : 1;
-  size_t rows = (lg->n + lg->cols - 1) / lg->cols;
+  size_t rows = columns(cr, lg->label, lg->n, 26, w, &lg->colw, &lg->cols);
+  if (lg->nkey)
+    rows += columns(cr, lg->key, lg->nkey, 14, w, &lg->key_colw, &lg->key_cols);
   return (double)rows * LEG_ROW + 8;
 }
 
@@ -89,6 +115,56 @@ static void legend_draw(cairo_t *cr, const legend *lg, double x, double y) {
     rp_ink(cr);
     rp_text(cr, lx + 16, ly, RP_LEFT, lg->colw - 20, lg->label[i]);
   }
+  double ky = y + 8 + (double)((lg->n + lg->cols - 1) / lg->cols) * LEG_ROW;
+  rp_grey(cr);
+  for (size_t i = 0; i < lg->nkey; i++)
+    rp_text(cr, x + (double)(i % lg->key_cols) * lg->key_colw,
+            ky + (double)(i / lg->key_cols) * LEG_ROW, RP_LEFT,
+            lg->key_colw - 8, lg->key[i]);
+}
+
+/* The bars' labels: names[i] (cut to maxw) when every one keeps
+ * NAME_MIN_CHARS characters and no two cut ones are alike, else codes[i]
+ * with key[i] "code name" for the legend. out[i] is LABEL_MAX bytes;
+ * returns whether the codes (and the key) are used. */
+static int practice_labels(cairo_t *cr, const char *const *names,
+                           const char *const *codes, size_t n, double maxw,
+                           char (*out)[LABEL_MAX], char (*key)[LABEL_MAX]) {
+  rp_font(cr, FONT, 0);
+  int by_code = 0;
+  for (size_t i = 0; i < n && !by_code; i++) {
+    if (!rp_cut(cr, names[i], maxw, out[i], LABEL_MAX)) continue;
+    size_t chars = 0; /* code points before the "…" (3 bytes) */
+    for (const char *p = out[i]; p[0] && strcmp(p, "\xe2\x80\xa6"); p++)
+      chars += ((unsigned char)*p & 0xc0) != 0x80;
+    by_code = chars < NAME_MIN_CHARS;
+  }
+  for (size_t i = 0; i < n && !by_code; i++)
+    for (size_t j = 0; j < i && !by_code; j++)
+      by_code = !strcmp(out[i], out[j]);
+  if (!by_code) return 0;
+  for (size_t i = 0; i < n; i++) {
+    snprintf(out[i], LABEL_MAX, "%s", codes[i]);
+    snprintf(key[i], LABEL_MAX, "%s %s", codes[i], names[i]);
+  }
+  return 1;
+}
+
+/* The slot a bar group has in w (the frame's, before the legend): the
+ * y axis's labels on the left. */
+static double slot_width(cairo_t *cr, const frame *f, double w, size_t groups,
+                         int money) {
+  char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF];
+  rp_font(cr, FONT, 0);
+  if (money) {
+    money_tick(f->hi, a);
+    money_tick(f->lo, b);
+  } else {
+    percent_tick(f->hi, a);
+    percent_tick(f->lo, b);
+  }
+  double yw = fmax(rp_text_width(cr, a), rp_text_width(cr, b));
+  return groups ? (w - 6 - (yw + 10)) / (double)groups : 0;
 }
 
 /* Lays out the frame: the widest tick label sets the left edge, the
@@ -127,7 +203,7 @@ static int frame_layout(cairo_t *cr, frame *f, double w, double h, legend *lg,
 
 static void frame_draw(cairo_t *cr, const frame *f, const char *title,
                        const char *const *labels, int money, int turn,
-                       const char *bold_label) {
+                       size_t bold_group) {
   rp_font(cr, FONT, 1);
   rp_ink(cr);
   rp_text(cr, 0, 11, RP_LEFT, f->x1, title);
@@ -146,7 +222,7 @@ static void frame_draw(cairo_t *cr, const frame *f, const char *title,
   }
   for (size_t g = 0; g < f->groups; g++) {
     double cx = f->x0 + f->slot * ((double)g + 0.5);
-    int bold = bold_label && !strcmp(bold_label, labels[g]);
+    int bold = g == bold_group;
     rp_font(cr, FONT, bold);
     rp_ink(cr);
     if (!turn) {
@@ -208,22 +284,46 @@ void report_draw_statement_chart(cairo_t *cr, const pcn_statement *st, double w,
     cairo_restore(cr);
     return;
   }
-  const char *labels[PCN_REPORT_MAX_PRACTICES];
-  for (size_t p = 0; p < st->n_practices; p++)
-    labels[p] = st->practices[p].ods;
+  const size_t np = st->n_practices;
+  char(*text)[LABEL_MAX] = calloc(np ? 2 * np : 1, LABEL_MAX);
+  if (!text) {
+    cairo_restore(cr);
+    return;
+  }
+  const char *names[PCN_REPORT_MAX_PRACTICES], *codes[PCN_REPORT_MAX_PRACTICES],
+      *labels[PCN_REPORT_MAX_PRACTICES], *key[PCN_REPORT_MAX_PRACTICES];
+  size_t focus = (size_t)-1;
+  for (size_t p = 0; p < np; p++) {
+    const pcn_report_practice *pr = &st->practices[p];
+    names[p] = pr->name[0] ? pr->name : pr->ods;
+    codes[p] = pr->ods;
+    labels[p] = text[p];
+    key[p] = text[np + p];
+    if (st->focus_ods[0] && !strcmp(st->focus_ods, pr->ods)) focus = p;
+  }
   frame f;
   f.lo = lo;
   f.hi = hi;
   f.step = rp_nice_step(&f.lo, &f.hi, 100, 5); /* whole pounds */
+  if (practice_labels(cr, names, codes, np, slot_width(cr, &f, w, np, 1) - 4,
+                      text, text + np)) {
+    lg.key = key;
+    lg.nkey = np;
+  }
   int turn;
   double ly;
-  if (!frame_layout(cr, &f, w, h, &lg, labels, st->n_practices, 1, &turn,
-                    &ly)) {
+  /* No room for the key: the codes alone, rather than no chart. */
+  int room = frame_layout(cr, &f, w, h, &lg, labels, np, 1, &turn, &ly);
+  if (!room && lg.nkey) {
+    lg.nkey = 0;
+    room = frame_layout(cr, &f, w, h, &lg, labels, np, 1, &turn, &ly);
+  }
+  if (!room) {
+    free(text);
     cairo_restore(cr);
     return;
   }
-  frame_draw(cr, &f, title, labels, 1, turn,
-             st->focus_ods[0] ? st->focus_ods : NULL);
+  frame_draw(cr, &f, title, labels, 1, turn, focus);
   double bw = fmin(f.slot * 0.62, 56);
   for (size_t p = 0; p < st->n_practices; p++) {
     double cx = f.x0 + f.slot * ((double)p + 0.5);
@@ -243,6 +343,7 @@ void report_draw_statement_chart(cairo_t *cr, const pcn_statement *st, double w,
     }
   }
   legend_draw(cr, &lg, 6, ly);
+  free(text);
   cairo_restore(cr);
 }
 
@@ -256,10 +357,16 @@ void report_draw_equity_chart(cairo_t *cr, const pcn_equity *eq,
   if (w < 120 || h < 100 || eq->n_practices > PCN_REPORT_MAX_PRACTICES) return;
   size_t n = eq->n_practices, nloc = 0;
   pcn_equity_row *rows = calloc(n ? 2 * n : 1, sizeof *rows);
-  if (!rows) return;
+  char(*text)[LABEL_MAX] = calloc(n ? 2 * n : 1, LABEL_MAX);
+  if (!rows || !text) {
+    free(rows);
+    free(text);
+    return;
+  }
   pcn_equity_row *loc = rows + n;
   if (pcn_equity_shares(eq, rows, loc, &nloc)) {
     free(rows);
+    free(text);
     return;
   }
   cairo_save(cr);
@@ -271,10 +378,16 @@ void report_draw_equity_chart(cairo_t *cr, const pcn_equity *eq,
                .colour = {0, 1, 0},
                .line = {0, 0, 1},
                .n = 3};
-  const char *labels[PCN_REPORT_MAX_PRACTICES];
+  const char *labels[PCN_REPORT_MAX_PRACTICES],
+      *names[PCN_REPORT_MAX_PRACTICES], *codes[PCN_REPORT_MAX_PRACTICES],
+      *key[PCN_REPORT_MAX_PRACTICES];
   int64_t hi = 0;
   for (size_t i = 0; i < nr; i++) {
-    labels[i] = r[i].key;
+    /* A locality by its name; a practice as practice_labels says. */
+    labels[i] = by_locality ? r[i].key : text[i];
+    names[i] = r[i].name[0] ? r[i].name : r[i].key;
+    codes[i] = r[i].key;
+    key[i] = text[n + i];
     hi = r[i].sessions_bp > hi ? r[i].sessions_bp : hi;
     hi = r[i].money_bp > hi ? r[i].money_bp : hi;
     hi = r[i].list_bp > hi ? r[i].list_bp : hi;
@@ -287,10 +400,21 @@ void report_draw_equity_chart(cairo_t *cr, const pcn_equity *eq,
   f.lo = 0;
   f.hi = hi;
   f.step = rp_nice_step(&f.lo, &f.hi, 100, 5); /* whole percent */
+  if (!by_locality &&
+      practice_labels(cr, names, codes, nr, slot_width(cr, &f, w, nr, 0) - 4,
+                      text, text + n)) {
+    lg.key = key;
+    lg.nkey = nr;
+  }
   int turn;
   double ly;
-  if (!frame_layout(cr, &f, w, h, &lg, labels, nr, 0, &turn, &ly)) goto done;
-  frame_draw(cr, &f, title, labels, 0, turn, NULL);
+  int room = frame_layout(cr, &f, w, h, &lg, labels, nr, 0, &turn, &ly);
+  if (!room && lg.nkey) {
+    lg.nkey = 0;
+    room = frame_layout(cr, &f, w, h, &lg, labels, nr, 0, &turn, &ly);
+  }
+  if (!room) goto done;
+  frame_draw(cr, &f, title, labels, 0, turn, (size_t)-1);
   double bw = fmin(f.slot * 0.32, 28);
   for (size_t i = 0; i < nr; i++) {
     double cx = f.x0 + f.slot * ((double)i + 0.5);
@@ -312,4 +436,5 @@ void report_draw_equity_chart(cairo_t *cr, const pcn_equity *eq,
 done:
   cairo_restore(cr);
   free(rows);
+  free(text);
 }

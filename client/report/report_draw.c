@@ -36,6 +36,26 @@ static void cut_to(cairo_t *cr, const char *s, double maxw, char *out,
   memcpy(out, "\xe2\x80\xa6", 4);
 }
 
+int rp_cut(cairo_t *cr, const char *s, double maxw, char *out, size_t n) {
+  if (!n) return 0;
+  if (rp_text_width(cr, s) <= maxw && strlen(s) < n) {
+    memcpy(out, s, strlen(s) + 1);
+    return 0;
+  }
+  if (n < 8) {
+    out[0] = 0;
+    return 1;
+  }
+  cut_to(cr, s, maxw, out, n);
+  /* "Riverside…", not "Riverside …". */
+  size_t len = strlen(out);
+  while (len > 3 && out[len - 4] == ' ') {
+    memmove(out + len - 4, out + len - 3, 4);
+    len--;
+  }
+  return 1;
+}
+
 void rp_text(cairo_t *cr, double x, double y, int align, double maxw,
              const char *s) {
   char buf[512];

@@ -51,6 +51,10 @@ double rp_text_width(cairo_t *cr, const char *s);
  * maxw when maxw > 0. */
 void rp_text(cairo_t *cr, double x, double y, int align, double maxw,
              const char *s);
+/* s as rp_text would draw it in maxw: whole, or its longest prefix (whole
+ * code points) that fits with "…" after it; into out (n bytes, at least
+ * 8 to hold a cut). 1 if it was cut. */
+int rp_cut(cairo_t *cr, const char *s, double maxw, char *out, size_t n);
 void rp_ink(cairo_t *cr);  /* near-black text */
 void rp_grey(cairo_t *cr); /* secondary text */
 void rp_grid(cairo_t *cr, int axis); /* a grid line, or the zero line */

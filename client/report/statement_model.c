@@ -4,7 +4,11 @@
  * that every row adds up. The terminal table and CSV (report_statement.c),
  * the PDF (statement_pdf.c) and pcn-desktop's Statement page render only
  * what pcn_statement_rows and pcn_statement_cols give them, so the same
- * figure has the same name and value everywhere.
+ * figure has the same name and value everywhere. Its words are read in
+ * the window and in the CLI's tables and PDFs alike, so they name neither
+ * a command nor a page alone: rates are "set in the Funding plan", the
+ * Funding plan page in the window and `pcn funds rate` (the funding
+ * plan's command) on the command line (issue 19).
  *
  * Invariants a statement that passes pcn_statement_check keeps:
  *   - every network row: held_start + received - distributed -
@@ -57,9 +61,9 @@ static const struct {
                               "end of the month (the practice's money, not "
                               "held by the network)"},
     [PCN_COL_EXPECTED] = {"Expected", "expected",
-                          "the income the year's rates (pcn funds rate) "
-                          "lead the network to expect in the month, on the "
-                          "practices' figures in force on its first day"},
+                          "the income the year's rates (set in the Funding "
+                          "plan) lead the network to expect in the month, on "
+                          "the practices' figures in force on its first day"},
 };
 
 const char *pcn_statement_col_title(pcn_statement_col c) {
@@ -111,8 +115,8 @@ const pcn_statement_col *pcn_statement_cols(const pcn_statement *st,
 const char *pcn_statement_expected_note(const pcn_statement *st) {
   if (!st->rates_set)
     return "Expected income is not shown: no income rates are set for this "
-           "month's financial year (set them with pcn funds rate), so "
-           "nothing can be expected.";
+           "month's financial year (the PCN manager sets them in the Funding "
+           "plan), so nothing can be expected.";
   return "Expected is the income the year's rates lead the network to "
          "expect this month; a stream without a rate expects nothing.";
 }

@@ -7,12 +7,16 @@
  * sit under the "Today" header; the day headers themselves are checked at
  * fixed instants across midnight, British Summer Time and the year.
  * Saves desktop-feed-sentences.png (PCN_SHOT_DIR; docs/desktop-feed.png).
+ * Every Event case is also read with its practice fields holding a known
+ * practice's ODS code and its role fields a backfill role key: the
+ * sentence must name the practice and say the role in words (issue 19).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "dtest.h"
 #include "sentences.h"
+#include "words.h"
 
 static const char *want;
 static int row_there(fixture *f) {
@@ -171,40 +175,89 @@ static void test_sentences(void **state) {
   its_member_free(sam);
 }
 
+static int practice_named(fixture *f) {
+  return !strcmp(desk_practice_words(f->d, "F84001"), "Riverside Surgery");
+}
+
+/* Whether word stands in s as a whole word ("gp", not "gps"). */
+static int has_word(const char *s, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = strstr(s, word); p; p = strstr(p + 1, word))
+    if ((p == s || !g_ascii_isalnum(p[-1])) && !g_ascii_isalnum(p[n])) return 1;
+  return 0;
+}
+
+/* Fills rec's practice fields (practice, practices, payee, ods, ...) with
+ * F84001 and its role fields with role, as the server would send them. */
+static char *fill_practices[] = {"F84001"};
+static void fill(ProtobufCMessage *rec, const char *role) {
+  const ProtobufCMessageDescriptor *md = rec->descriptor;
+  for (unsigned i = 0; i < md->n_fields; i++) {
+    const ProtobufCFieldDescriptor *fd = &md->fields[i];
+    if (fd->type != PROTOBUF_C_TYPE_STRING ||
+        (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+      continue;
+    char *at = (char *)rec + fd->offset;
+    int practice = strstr(fd->name, "practice") || !strcmp(fd->name, "payee") ||
+                   !strcmp(fd->name, "ods");
+    if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+      if (!practice) continue;
+      *(size_t *)((char *)rec + fd->quantifier_offset) = 1;
+      *(char ***)at = fill_practices;
+    } else if (practice) {
+      *(char **)at = "F84001";
+    } else if (!strcmp(fd->name, "role")) {
+      *(char **)at = (char *)role;
+    }
+  }
+}
+
 /* Every record the feed can carry (the Event oneof, read from its
  * descriptor, so a new case added to the proto without a sentence fails
  * here): its sentence starts with the actor's name, is not the fallback,
  * has no "#" and ends as a sentence; its icon is a page's. The records
- * are empty (the real ones are above): this is about the cases. */
+ * are empty (the real ones are above): this is about the cases. Then each
+ * again with its practice fields holding F84001 (Riverside Surgery, which
+ * the window knows) and its role fields a backfill role key (the server's
+ * "gp", "practice-manager"): the sentence names the practice and says the
+ * role in words, never the code or the key (issue 19). */
 static void test_every_case(void **state) {
   fixture *f = *state;
+  assert_true(spin_until(f, practice_named, 10000));
   const ProtobufCMessageDescriptor *ed = &pcn__event__descriptor;
   int cases = 0;
-  for (unsigned i = 0; i < ed->n_fields; i++) {
-    const ProtobufCFieldDescriptor *fd = &ed->fields[i];
-    if (!(fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) ||
-        fd->type != PROTOBUF_C_TYPE_MESSAGE)
-      continue;
-    const ProtobufCMessageDescriptor *md = fd->descriptor;
-    ProtobufCMessage *rec = g_malloc0(md->sizeof_message);
-    protobuf_c_message_init(md, rec);
-    Pcn__Event ev = PCN__EVENT__INIT;
-    ev.actor = "nobody-known";
-    ev.at = 1796774400000LL;
-    ev.record_case = (Pcn__Event__RecordCase)fd->id;
-    *(ProtobufCMessage **)((char *)&ev + fd->offset) = rec;
-    char s[1600];
-    desk_event_sentence(f->d, &ev, s, sizeof s);
-    if (strncmp(s, "nobody-known ", 13) || strstr(s, "cannot show") ||
-        strchr(s, '#'))
-      fail_msg("%s: '%s'", fd->name, s);
-    assert_true(s[strlen(s) - 1] == '.' || s[strlen(s) - 1] == '"');
-    if (!strcmp(desk_event_icon(fd->id), "view-paged-symbolic"))
-      fail_msg("%s has no area icon", fd->name);
-    g_free(rec);
-    cases++;
-  }
-  assert_true(cases >= 30);
+  static const char *const roles[] = {NULL, "gp", "practice-manager"};
+  for (size_t k = 0; k < G_N_ELEMENTS(roles); k++)
+    for (unsigned i = 0; i < ed->n_fields; i++) {
+      const ProtobufCFieldDescriptor *fd = &ed->fields[i];
+      if (!(fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) ||
+          fd->type != PROTOBUF_C_TYPE_MESSAGE)
+        continue;
+      const ProtobufCMessageDescriptor *md = fd->descriptor;
+      ProtobufCMessage *rec = g_malloc0(md->sizeof_message);
+      protobuf_c_message_init(md, rec);
+      if (roles[k]) fill(rec, roles[k]);
+      Pcn__Event ev = PCN__EVENT__INIT;
+      ev.actor = "nobody-known";
+      ev.at = 1796774400000LL;
+      ev.record_case = (Pcn__Event__RecordCase)fd->id;
+      *(ProtobufCMessage **)((char *)&ev + fd->offset) = rec;
+      char s[1600];
+      desk_event_sentence(f->d, &ev, s, sizeof s);
+      if (strncmp(s, "nobody-known ", 13) || strstr(s, "cannot show") ||
+          strchr(s, '#'))
+        fail_msg("%s: '%s'", fd->name, s);
+      assert_true(s[strlen(s) - 1] == '.' || s[strlen(s) - 1] == '"');
+      if (!strcmp(desk_event_icon(fd->id), "view-paged-symbolic"))
+        fail_msg("%s has no area icon", fd->name);
+      if (roles[k] && strstr(s, "F84001"))
+        fail_msg("%s shows the practice's code: '%s'", fd->name, s);
+      if (roles[k] && has_word(s, roles[k]))
+        fail_msg("%s shows the role key %s: '%s'", fd->name, roles[k], s);
+      g_free(rec);
+      cases++;
+    }
+  assert_true(cases >= 3 * 30);
 }
 
 /* 2026-12-09 00:00 UTC, in ms. */

@@ -64,7 +64,7 @@ static void test_figures(void **state) {
   /* Last week: Monday to Friday, its figures from Tuesday. */
   int32_t today = (int32_t)(pcn_now_ms() / 86400000);
   int32_t monday = today - (pcn_weekday(today) + 6) % 7 - 7;
-  char mon[11], tue[11], fri[11], now[11], want[80];
+  char mon[11], tue[11], fri[11], now[11], want[120];
   pcn_date_format(monday, mon);
   pcn_date_format(monday + 1, tue);
   pcn_date_format(monday + 4, fri);
@@ -106,8 +106,9 @@ static void test_figures(void **state) {
   desk_date_words(fri, fri_w, sizeof fri_w, DESK_DATE_YEAR);
   snprintf(want, sizeof want, "figures in force on %s", fri_w);
   assert_true(dtest_wait_says(f, win, "Equity report", want));
-  snprintf(want, sizeof want, "F84001 from %s, F84002 from %s.", tue_w,
-           tue_w);
+  /* The practices by name (issue 19). */
+  snprintf(want, sizeof want, "Riverside Surgery from %s, Hill Street from %s.",
+           tue_w, tue_w);
   assert_true(dtest_says(win, "Equity report", want));
   assert_true(dtest_says(win, "Equity report", "North"));
   assert_true(dtest_says(win, "Equity report", "South"));

@@ -293,9 +293,17 @@ static void test_staff(void **state) {
   spin_ms(300);
   dtest_pick(find_widget(mgr_win, GTK_TYPE_DROP_DOWN, "Sam Patel Mon PM"),
              "Hill Street");
+  /* Both practices by name, the codes beside them (issue 19), the week
+   * in words. */
   assert_true(dtest_wait_says(f, mgr_win, "Staff status",
-                              "Sam Patel is already at F84001 on Mon PM"));
-  assert_true(dtest_says(mgr_win, "Staff status", "F84002"));
+                              "Sam Patel is already at Riverside Surgery "
+                              "(F84001) on Mon PM in the week of "));
+  assert_true(
+      dtest_says(mgr_win, "Staff status", "cannot be at Hill Street (F84002)"));
+  char monday_words[24];
+  desk_date_words(week, monday_words, sizeof monday_words,
+                  DESK_DATE_WEEKDAY | DESK_DATE_YEAR);
+  assert_true(dtest_says(mgr_win, "Staff status", monday_words));
   assert_string_equal(sam_week(f->mgr, week)->sessions[1], "F84001");
   /* A practice with a 72-character name: its cell is as wide as
    * Riverside Surgery's (both end in an ellipsis at 12 characters), the
@@ -410,6 +418,32 @@ static int colours_in(const char *path) {
   return n;
 }
 
+/* The label under w whose text is text, or NULL. */
+static GtkWidget *label_showing(GtkWidget *w, const char *text) {
+  if (GTK_IS_LABEL(w) && !strcmp(gtk_label_get_text(GTK_LABEL(w)), text))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
+       c = gtk_widget_get_next_sibling(c)) {
+    GtkWidget *l = label_showing(c, text);
+    if (l) return l;
+  }
+  return NULL;
+}
+
+/* How many labels under w show needle, each printed. */
+static int labels_with(GtkWidget *w, const char *needle) {
+  int n = 0;
+  if (GTK_IS_LABEL(w) && strstr(gtk_label_get_text(GTK_LABEL(w)), needle)) {
+    printf("a label shows %s: \"%s\"\n", needle,
+           gtk_label_get_text(GTK_LABEL(w)));
+    n++;
+  }
+  for (GtkWidget *c = gtk_widget_get_first_child(w); c;
+       c = gtk_widget_get_next_sibling(c))
+    n += labels_with(c, needle);
+  return n;
+}
+
 /* The equity section's money: the share of what was paid to practices
  * in the period beside the list share, per practice and per locality,
  * live from the ledger, and the charts drawn in the window. */
@@ -457,6 +491,15 @@ static void test_equity_money(void **state) {
   assert_true(dtest_says(win, "Equity report", "-15.00"));
   assert_true(dtest_says(win, "Equity report", "North"));
   assert_true(dtest_says(win, "Equity report", "South"));
+  /* Practices by name, their codes in tooltips only (issue 19): the
+   * first column and the note on which figures were used. */
+  GtkWidget *eq = find_widget(win, 0, "Equity report");
+  GtkWidget *river = label_showing(eq, "Riverside Surgery");
+  assert_non_null(river);
+  assert_string_equal(gtk_widget_get_tooltip_text(river),
+                      "Riverside Surgery (F84001)");
+  assert_true(dtest_says(win, "Equity report", "Hill Street from "));
+  assert_int_equal(labels_with(eq, "F8400"), 0);
   GtkWidget *chart = find_widget(win, GTK_TYPE_DRAWING_AREA, "Equity chart");
   GtkWidget *by_loc =
       find_widget(win, GTK_TYPE_DRAWING_AREA, "Equity chart by locality");

@@ -8,7 +8,9 @@
  * so beside the button; the previous month is a button away. Every
  * control on the page has a name. The table's columns are the statement
  * model's (Held at start ... Paid to date), with no Expected column and a
- * note saying why when no rates are set.
+ * note saying why when no rates are set. Issue 19: the summary names the
+ * nominated payee ("Riverside Surgery (F84001)", never the code alone)
+ * and the notes say where rates are set without a command.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +130,13 @@ static void test_statement(void **state) {
 
   receive(f->mgr, d1, 2500000);
   distribute(f->mgr, d1, 600001, 400000);
+  Pcn__SettingsUpdate su = PCN__SETTINGS_UPDATE__INIT;
+  su.has_payee_case = PCN__SETTINGS_UPDATE__HAS_PAYEE_PAYEE;
+  su.payee = "F84001";
+  Pcn__Request sr = PCN__REQUEST__INIT;
+  sr.body_case = PCN__REQUEST__BODY_SETTINGS_UPDATE;
+  sr.settings_update = &su;
+  post(f->mgr, &sr);
 
   dtest_show_page(win, "statement");
   assert_true(
@@ -135,6 +144,8 @@ static void test_statement(void **state) {
   assert_true(dtest_says(win, "Statement summary", "distributed £10,000.01"));
   assert_true(dtest_says(win, "Statement summary", "held £0.00 at the start"));
   assert_true(dtest_says(win, "Statement summary", "£14,999.99 at the end"));
+  assert_true(dtest_says(win, "Statement summary",
+                         "Nominated payee: Riverside Surgery (F84001)."));
   /* Rows are spliced in over main-loop turns: wait for each. */
   assert_true(
       dtest_wait_says(f, win, "Statement table", "Riverside Surgery · "));
@@ -153,8 +164,9 @@ static void test_statement(void **state) {
   assert_false(dtest_says(win, "Statement table", "Expected"));
   assert_false(dtest_says(win, "Statement table", "Balance"));
   assert_true(dtest_says(win, "Statement notes", "no income rates are set"));
-  /* ... naming the page that sets them, not the CLI's command (issue 19). */
-  assert_true(dtest_says(win, "Statement notes", "on the Funding plan page"));
+  /* ... naming where they are set, not the CLI's command (issue 19). */
+  assert_true(dtest_says(win, "Statement notes",
+                         "the PCN manager sets them in the Funding plan"));
   assert_false(dtest_says(win, "Statement notes", "pcn funds rate"));
   assert_true(dtest_says(win, "Statement notes",
                          "Paid to date: everything paid to the practice"));
@@ -186,8 +198,8 @@ static void test_statement(void **state) {
   dtest_pick(find_widget(win, GTK_TYPE_DROP_DOWN, "Statement practice"),
              "Hill Street");
   assert_true(dtest_wait_says(f, win, "Statement table", "Hill Street · "));
-  for (int i = 0; i < 50 && dtest_says(win, "Statement table",
-                                       "Riverside Surgery · ");
+  for (int i = 0;
+       i < 50 && dtest_says(win, "Statement table", "Riverside Surgery · ");
        i++)
     spin_ms(100);
   assert_false(dtest_says(win, "Statement table", "Riverside Surgery · "));
@@ -213,8 +225,8 @@ static void test_statement(void **state) {
                               "Saved the statement for"));
   GtkWidget *result = find_widget(win, GTK_TYPE_LABEL, "Statement PDF result");
   printf("beside Save PDF: %s\n", gtk_label_get_text(GTK_LABEL(result)));
-  assert_non_null(strstr(gtk_label_get_text(GTK_LABEL(result)),
-                         "as statement.pdf"));
+  assert_non_null(
+      strstr(gtk_label_get_text(GTK_LABEL(result)), "as statement.pdf"));
   FILE *fp = fopen(pdf, "rb");
   assert_non_null(fp);
   char head[5] = {0};

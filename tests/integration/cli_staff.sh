@@ -74,7 +74,7 @@ grep -q 'Sam Patel from the week of 2026-11-23 on: Mon AM F84001, Mon PM F84001,
 mgr staff assign 2 thu,fri F84002 --week 2026-11-23 > /dev/null
 wait_feed "set Ria Khan's rota from the week of 2026-11-23"
 expect 2 mgr staff assign 1 mon-am F84002 --week 2026-11-23
-grep -q 'Sam Patel is already at F84001 on Mon AM in the week of 2026-11-23, so cannot be at F84002' \
+grep -q 'Sam Patel is already at Riverside Surgery (F84001) on Mon AM in the week of Mon 23 Nov 2026, so cannot be at Hill Street (F84002)' \
   "$tmp/err" || fail "clash names both: $(cat "$tmp/err")"
 expect 1 mgr staff assign 1 sun-am F84002 --week 2026-11-23
 one_line "bad session"
@@ -98,7 +98,7 @@ expect 1 mgr staff assign 1 --pattern "Mon" --week 2027-01-04; one_line "pattern
 expect 1 mgr staff assign 1 mon F84001 --pattern "Mon F84001" --week 2027-01-04; one_line "both"
 expect 1 mgr staff assign 1 --week 2027-01-04; one_line "neither"
 expect 2 mgr staff assign 1 --pattern "Mon AM F84002" --week 2027-01-04
-grep -q 'already at F84001 on Mon AM' "$tmp/err" || fail "a pattern clash: $(cat "$tmp/err")"
+grep -q 'already at Riverside Surgery (F84001) on Mon AM' "$tmp/err" || fail "a pattern clash: $(cat "$tmp/err")"
 ok
 
 # --- leave: each practice manager for their own practice's staff

@@ -254,14 +254,15 @@ static void test_rota(void **state) {
   assign(w->mgr, w->ria, WEEK1, ria, 4, "F84002", 0, PCN__STATUS_CODE__OK);
 
   /* A clash: Sam is at Riverside on Monday morning; Hill Street cannot
-   * have him too. The message names both places and the session. */
+   * have him too. The message names both places (by name, the code
+   * beside: issue 19), the session and the week in words. */
   uint32_t mon_am[] = {0};
   r = assign(w->mgr, w->sam, WEEK1, mon_am, 1, "F84002", 0,
              PCN__STATUS_CODE__FAILED_PRECONDITION);
-  assert_non_null(strstr(r->status->message, "F84001"));
-  assert_non_null(strstr(r->status->message, "F84002"));
+  assert_non_null(strstr(r->status->message, "(F84001)"));
+  assert_non_null(strstr(r->status->message, "(F84002)"));
   assert_non_null(strstr(r->status->message, "Mon AM"));
-  assert_non_null(strstr(r->status->message, WEEK1));
+  assert_non_null(strstr(r->status->message, "week of Mon 23 Nov 2026"));
   assert_non_null(strstr(r->status->message, "Sam Patel"));
 
   /* Only the PCN manager sets the rota. */

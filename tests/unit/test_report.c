@@ -3,8 +3,10 @@
  * with poppler's pdfinfo and pdftotext: pages, "Page N of M" footers,
  * figures to the penny), CSV (its rows add up to its totals exactly),
  * terminal tables, the equity report (shares add up to 100.00%), and the
- * charts drawn into an image surface (not blank). PDFs and PNGs of their
- * pages are left in the build tree (tests/report-*.{pdf,png}) to look at.
+ * charts drawn into an image surface (not blank), their bars labelled by
+ * the practices' names when they fit, else by codes with a key (issue
+ * 19). PDFs and PNGs of their pages are left in the build tree
+ * (tests/report-*.{pdf,png}) to look at.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <cairo-pdf.h>
 #include <cmocka.h>
 #include <fontconfig/fontconfig.h>
 
@@ -753,6 +756,61 @@ static void test_chart_not_blank(void **state) {
   pcn_statement_free(st);
 }
 
+/* A chart alone on a w x h PDF page (the equity chart when st is NULL);
+ * the text it shows (pdftotext), to free. */
+static char *chart_text(const pcn_statement *st, const pcn_equity *eq, double w,
+                        double h, const char *name) {
+  char path[512];
+  out_path(path, sizeof path, name);
+  cairo_surface_t *pdf = cairo_pdf_surface_create(path, w, h);
+  cairo_t *cr = cairo_create(pdf);
+  if (st)
+    report_draw_statement_chart(cr, st, w, h);
+  else
+    report_draw_equity_chart(cr, eq, 0, w, h);
+  cairo_destroy(cr);
+  cairo_surface_finish(pdf);
+  assert_int_equal(cairo_surface_status(pdf), CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy(pdf);
+  return pdf_text(path, 0);
+}
+
+static pcn_equity *known_equity(void);
+
+/* Issue 19: a practice's bars are labelled by its name when it fits (cut
+ * with "…", keeping 8 characters, no two alike), else by its code with a
+ * key under the legend naming each code's practice. */
+static void test_chart_labels(void **state) {
+  (void)state;
+  /* Four practices across an A4 page's width: the names. */
+  pcn_statement *st = known_statement(4, 2);
+  char *t = chart_text(st, NULL, 499, 300, "report-chart-names.pdf");
+  assert_has(t, "Riverside Surgery");
+  assert_has(t, "Bow Health Centre");
+  assert_has(t, "Mile End Road Surgery");
+  assert_null(strstr(t, "F8400"));
+  free(t);
+  /* The same in a chart 200 points wide: the codes and a key. */
+  t = chart_text(st, NULL, 200, 300, "report-chart-key.pdf");
+  assert_has(t, "F84001");
+  assert_has(t, "F84003 St Mary");
+  free(t);
+  pcn_statement_free(st);
+
+  /* Eight practices' equity across the page: names, cut where need be;
+   * in a narrow chart, codes with the key. */
+  pcn_equity *eq = known_equity();
+  t = chart_text(NULL, eq, 499, 280, "report-equity-names.pdf");
+  assert_has(t, "Riverside\xe2\x80\xa6");
+  assert_has(t, "Island Hea");
+  assert_null(strstr(t, "F8400"));
+  free(t);
+  t = chart_text(NULL, eq, 240, 280, "report-equity-key.pdf");
+  assert_has(t, "F84006 Island Health");
+  free(t);
+  pcn_equity_free(eq);
+}
+
 /* A large network (40 practices: the labels turn) with a correction that
  * took money back from one practice (a bar below the axis). */
 static void test_chart_many_practices(void **state) {
@@ -792,6 +850,11 @@ static void test_chart_many_practices(void **state) {
   report_draw_statement_chart(cr, st, 640, 360);
   assert_true(non_white(img, 80, 40, 620, 240) > 20000);
   char path[512];
+  /* Too many for names: codes, with the key. */
+  char *t = chart_text(st, NULL, 640, 360, "report-chart-many.pdf");
+  assert_has(t, "Y00040");
+  assert_has(t, "Y00001 Practice 1");
+  free(t);
   out_path(path, sizeof path, "report-chart-many.png");
   assert_int_equal(cairo_surface_write_to_png(img, path), CAIRO_STATUS_SUCCESS);
   cairo_destroy(cr);
@@ -920,6 +983,7 @@ int main(void) {
       cmocka_unit_test(test_statement_table),
       cmocka_unit_test(test_chart_not_blank),
       cmocka_unit_test(test_chart_many_practices),
+      cmocka_unit_test(test_chart_labels),
       cmocka_unit_test(test_equity),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
