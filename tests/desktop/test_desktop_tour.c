@@ -550,11 +550,6 @@ static int tour_teardown(void **state) {
 static const struct allowed {
   const char *page, *rule, *text, *why;
 } ALLOWED[] = {
-    /* A practice manager's Asks says "Asked of F84001, by due date": asks.c
-     * is the layout branch's of issue 19 (i19c-layout), which names the
-     * practice there. Once both are merged this lets nothing through and
-     * the tour prints it: take it off then. */
-    {"asks", ODS_RULE, "Asked of F84", "the asks page's heading (layout)"},
     {NULL, NULL, NULL, NULL},
 };
 static int allowed_used[G_N_ELEMENTS(ALLOWED)];
