@@ -449,7 +449,6 @@ static GtkWidget *stream_pick(desk_plan *t, const char *name) {
   GtkWidget *dd =
       gtk_drop_down_new(G_LIST_MODEL(g_object_ref(t->streams)), NULL);
   desk_stream_dropdown(t->d, dd);
-  desk_stream_dropdown(t->d, dd);
   gtk_widget_set_name(dd, name);
   gtk_accessible_update_property(GTK_ACCESSIBLE(dd),
                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
@@ -520,6 +519,7 @@ static GtkWidget *section(const char *title, GtkWidget *list) {
 GtkWidget *plan_view_new(pcn_desk *d) {
   desk_plan *t = g_new0(desk_plan, 1);
   d->plan = t;
+  t->d = d;
   t->streams = g_object_ref(d->streams);
 
   GtkWidget *bar = desk_bar();

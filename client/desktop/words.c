@@ -89,12 +89,29 @@ static void stream_bind(GtkSignalListItemFactory *fa, GtkListItem *it,
   gtk_widget_set_tooltip_text(l, code);
 }
 
+/* The streams' list changed (names came, or a stream): the drop-down
+ * binds its rows and its button again. Setting the same factory is a
+ * no-op in GTK, so it goes and comes back. */
+static void on_streams_changed(GListModel *m, guint pos, guint removed,
+                               guint added, gpointer ud) {
+  (void)m, (void)pos, (void)removed, (void)added;
+  GtkDropDown *dd = ud;
+  GtkListItemFactory *fa = gtk_drop_down_get_factory(dd);
+  if (!fa) return;
+  g_object_ref(fa);
+  gtk_drop_down_set_factory(dd, NULL);
+  gtk_drop_down_set_factory(dd, fa);
+  g_object_unref(fa);
+}
+
 void desk_stream_dropdown(pcn_desk *d, GtkWidget *dd) {
   GtkListItemFactory *fa = gtk_signal_list_item_factory_new();
   g_signal_connect(fa, "setup", G_CALLBACK(stream_setup), NULL);
   g_signal_connect(fa, "bind", G_CALLBACK(stream_bind), d);
   gtk_drop_down_set_factory(GTK_DROP_DOWN(dd), fa);
   g_object_unref(fa);
+  g_signal_connect_object(d->streams, "items-changed",
+                          G_CALLBACK(on_streams_changed), dd, G_CONNECT_AFTER);
 }
 
 void desk_streams_named(pcn_desk *d) {
