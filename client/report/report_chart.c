@@ -152,8 +152,8 @@ static int practice_labels(cairo_t *cr, const char *const *names,
 
 /* The slot a bar group has in w (the frame's, before the legend): the
  * y axis's labels on the left. */
-static double slot_width(cairo_t *cr, const frame *f, double w, size_t groups,
-                         int money) {
+/* The width of the y axis's widest tick label. */
+static double ticks_width(cairo_t *cr, const frame *f, int money) {
   char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF];
   rp_font(cr, FONT, 0);
   if (money) {
@@ -163,7 +163,12 @@ static double slot_width(cairo_t *cr, const frame *f, double w, size_t groups,
     percent_tick(f->hi, a);
     percent_tick(f->lo, b);
   }
-  double yw = fmax(rp_text_width(cr, a), rp_text_width(cr, b));
+  return fmax(rp_text_width(cr, a), rp_text_width(cr, b));
+}
+
+static double slot_width(cairo_t *cr, const frame *f, double w, size_t groups,
+                         int money) {
+  double yw = ticks_width(cr, f, money);
   return groups ? (w - 6 - (yw + 10)) / (double)groups : 0;
 }
 
@@ -173,16 +178,8 @@ static double slot_width(cairo_t *cr, const frame *f, double w, size_t groups,
 static int frame_layout(cairo_t *cr, frame *f, double w, double h, legend *lg,
                         const char *const *labels, size_t groups, int money,
                         int *turn, double *legend_y) {
-  char a[PCN_PENCE_BUF], b[PCN_PENCE_BUF];
+  double yw = ticks_width(cr, f, money);
   rp_font(cr, FONT, 0);
-  if (money) {
-    money_tick(f->hi, a);
-    money_tick(f->lo, b);
-  } else {
-    percent_tick(f->hi, a);
-    percent_tick(f->lo, b);
-  }
-  double yw = fmax(rp_text_width(cr, a), rp_text_width(cr, b));
   f->x0 = yw + 10;
   f->x1 = w - 6;
   f->groups = groups;
