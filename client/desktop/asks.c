@@ -223,26 +223,6 @@ static GtkWidget *chip(pcn_desk *d, desk_asks *a, const ask_row *r,
   return l;
 }
 
-/* The practices' answers (issue 19): a GtkFlowBox that wraps its chips
- * onto as many lines as the row's width needs, so a row is as wide as the
- * page and not as the sum of the practices' names. Its children take no
- * focus: the chips are read, not chosen. */
-static GtkWidget *strip_new(void) {
-  GtkWidget *fb = gtk_flow_box_new();
-  gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(fb), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(fb), ASK_PRACTICES);
-  gtk_flow_box_set_column_spacing(GTK_FLOW_BOX(fb), 12);
-  gtk_flow_box_set_row_spacing(GTK_FLOW_BOX(fb), 0);
-  gtk_widget_set_hexpand(fb, TRUE);
-  gtk_widget_set_valign(fb, GTK_ALIGN_CENTER);
-  return fb;
-}
-
-static void strip_add(GtkWidget *strip, GtkWidget *chip) {
-  gtk_flow_box_append(GTK_FLOW_BOX(strip), chip);
-  gtk_widget_set_focusable(gtk_widget_get_parent(chip), FALSE);
-}
-
 static void answer_open(pcn_desk *d, ask_row *r);
 
 static void on_answer_clicked(GtkButton *b, gpointer ud) {
@@ -291,9 +271,9 @@ static GtkWidget *ask_widget(pcn_desk *d, ask_row *r) {
 
   GtkWidget *answers = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_widget_set_margin_start(answers, 10 * 8 + 12);
-  GtkWidget *strip = strip_new();
+  GtkWidget *strip = desk_strip_new();
   for (size_t i = 0; i < r->n; i++)
-    strip_add(strip, chip(d, a, r, r->ans[i]));
+    desk_strip_add(strip, chip(d, a, r, r->ans[i]));
   gtk_box_append(GTK_BOX(answers), strip);
   if (d->role == PCN__ROLE__PRACTICE_MANAGER && is_open(r)) {
     GtkWidget *b = gtk_button_new_with_mnemonic("_Answer");

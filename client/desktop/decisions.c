@@ -150,19 +150,6 @@ static void set_class(GtkWidget *w, const char *cls) {
   if (cls) gtk_widget_add_css_class(w, cls);
 }
 
-/* The practices' votes (issue 19): a GtkFlowBox that wraps its chips
- * onto as many lines as the row's width needs, so a row is as wide as the
- * page and not as the sum of the practices' names. Its children take no
- * focus: the chips are read, not chosen. */
-static GtkWidget *strip_new(void) {
-  GtkWidget *fb = gtk_flow_box_new();
-  gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(fb), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(fb), 30);
-  gtk_flow_box_set_column_spacing(GTK_FLOW_BOX(fb), 12);
-  gtk_flow_box_set_row_spacing(GTK_FLOW_BOX(fb), 0);
-  return fb;
-}
-
 static void show_strip(dec_row *r) {
   GtkWidget *c;
   while ((c = gtk_widget_get_first_child(r->strip)))
@@ -200,8 +187,7 @@ static void show_strip(dec_row *r) {
       gtk_widget_set_tooltip_text(l, tip);
       g_free(tip);
     }
-    gtk_flow_box_append(GTK_FLOW_BOX(r->strip), l);
-    gtk_widget_set_focusable(gtk_widget_get_parent(l), FALSE);
+    desk_strip_add(r->strip, l);
     g_free(text);
     g_free(name);
   }
@@ -456,7 +442,7 @@ static dec_row *row_new(pcn_desk *d, guint64 id) {
   r->meta_l = label("", 1);
   gtk_widget_add_css_class(r->meta_l, "dim-label");
   r->text_l = label("", 1);
-  r->strip = strip_new();
+  r->strip = desk_strip_new();
   snprintf(name, sizeof name, "Votes on decision %" G_GUINT64_FORMAT, id);
   gtk_widget_set_name(r->strip, name);
   snprintf(name, sizeof name, "Outcome of decision %" G_GUINT64_FORMAT, id);

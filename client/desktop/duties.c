@@ -865,26 +865,6 @@ static GtkWidget *id_button(pcn_desk *d, const char *mnemonic, const char *name,
   return b;
 }
 
-/* The practices' agreements (issue 19): a GtkFlowBox that wraps its
- * chips onto as many lines as the row's width needs, so a row is as wide
- * as the page and not as the sum of the practices' names. Its children
- * take no focus: the chips are read, not chosen. */
-static GtkWidget *strip_new(void) {
-  GtkWidget *fb = gtk_flow_box_new();
-  gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(fb), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(fb), 30);
-  gtk_flow_box_set_column_spacing(GTK_FLOW_BOX(fb), 12);
-  gtk_flow_box_set_row_spacing(GTK_FLOW_BOX(fb), 0);
-  gtk_widget_set_hexpand(fb, TRUE);
-  gtk_widget_set_valign(fb, GTK_ALIGN_CENTER);
-  return fb;
-}
-
-static void strip_add(GtkWidget *strip, GtkWidget *chip) {
-  gtk_flow_box_append(GTK_FLOW_BOX(strip), chip);
-  gtk_widget_set_focusable(gtk_widget_get_parent(chip), FALSE);
-}
-
 /* A button of the row, beside the strip: its own height however many
  * lines the strip takes. */
 static void row_add(GtkWidget *line, GtkWidget *b) {
@@ -920,7 +900,7 @@ static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
   gtk_box_append(GTK_BOX(box), label(e->owner_does, "dim-label", 1));
 
   GtkWidget *line = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *strip = strip_new();
+  GtkWidget *strip = desk_strip_new();
   gtk_box_append(GTK_BOX(line), strip);
   int mine_pending = 0;
   GString *why = g_string_new(NULL); /* each disagreement, with its reason */
@@ -942,7 +922,7 @@ static GtkWidget *row_of(pcn_desk *d, const Pcn__Duty *e) {
     char *tip = g_strdup_printf("%s (%s)", pname, p->ods);
     gtk_widget_set_tooltip_text(l, tip);
     g_free(tip);
-    strip_add(strip, l);
+    desk_strip_add(strip, l);
     if (no)
       g_string_append_printf(why, "%s%s disagrees (%s): %s",
                              why->len ? "\n" : "", pname,

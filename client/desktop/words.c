@@ -188,6 +188,24 @@ void desk_field_error(GtkWidget *field, GtkWidget *label,
   }
 }
 
+/* ------------------------------------------------------------ strips */
+
+GtkWidget *desk_strip_new(void) {
+  GtkWidget *fb = gtk_flow_box_new();
+  gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(fb), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(fb), 30);
+  gtk_flow_box_set_column_spacing(GTK_FLOW_BOX(fb), 12);
+  gtk_flow_box_set_row_spacing(GTK_FLOW_BOX(fb), 0);
+  gtk_widget_set_hexpand(fb, TRUE);
+  gtk_widget_set_valign(fb, GTK_ALIGN_CENTER);
+  return fb;
+}
+
+void desk_strip_add(GtkWidget *strip, GtkWidget *chip) {
+  gtk_flow_box_append(GTK_FLOW_BOX(strip), chip);
+  gtk_widget_set_focusable(gtk_widget_get_parent(chip), FALSE);
+}
+
 /* ------------------------------------------------------------ confirm */
 
 typedef struct confirm {

@@ -53,6 +53,14 @@ void desk_error_words(const Pcn__Status *st, char *out, size_t n);
 void desk_field_error(GtkWidget *field, GtkWidget *label,
                       const Pcn__Status *st);
 
+/* A row's strip of per-practice chips (answers, votes, agreements; issue
+ * 19): a GtkFlowBox that wraps them onto as many lines as the row's width
+ * needs, so a row is as wide as the page and not as the sum of the
+ * practices' names. desk_strip_add appends a chip, which takes no focus:
+ * the chips are read, not chosen. */
+GtkWidget *desk_strip_new(void);
+void desk_strip_add(GtkWidget *strip, GtkWidget *chip);
+
 /* Asks before something that cannot be taken back lightly: an
  * AdwMessageDialog over parent with heading, body, "Cancel" and verb
  * (destructive: red). cb(ud) runs only when verb is chosen; ud is freed
