@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# The clients for 64-bit Windows, cross-built on Debian 12 (issue 14).
+#
+#   ./scripts/windows.sh           installs what is missing (mingw-w64, Wine,
+#                                  ...), builds the clients' dependencies for
+#                                  Windows from Debian's own source packages
+#                                  (the versions the Linux build uses), then
+#                                  pcn.exe; build-windows/pcn-win64/ holds it
+#                                  with the DLLs it needs.
+#   ./scripts/windows.sh --check   the same, then checks pcn.exe under Wine
+#                                  against a real pcnd (Linux build) on
+#                                  loopback: join, practice add, task add,
+#                                  task list --json, feed, funds statement as
+#                                  PDF (pdfinfo), meeting ics.
+#
+# Each dependency is built once into build-windows/deps/<name>-<version>/
+# (a .done file marks it complete); a second run only rebuilds the project.
+# How each is built, and why, is in docs/windows.md.
+set -euo pipefail
+shopt -s inherit_errexit
+check=0
+[ "${1:-}" = "--check" ] && check=1
+cd "$(dirname "$0")/.."
+top=$PWD
+. scripts/deps.sh
+
+host=x86_64-w64-mingw32
+out=$top/build-windows
+src=$out/src
+deps=$out/deps
+jobs=$(nproc 2>/dev/null || echo 2)
+mkdir -p "$src" "$deps"
+
+# --- the build machine -----------------------------------------------------
+WIN_PACKAGES=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 wine64 wine
+              dpkg-dev meson ninja-build pkg-config perl make
+              poppler-utils xvfb zip nsis)
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# apt-get source needs deb-src lines for the archive the machine already
+# uses: added to its deb822 file (Types: deb -> deb deb-src) or, for an old
+# one-line sources.list, as deb-src copies of its deb lines.
+enable_deb_src() {
+  local f=/etc/apt/sources.list.d/debian.sources
+  if [ -f $f ]; then
+    grep -q '^Types:.*deb-src' $f && return 0
+    as_root sed -i 's/^Types: deb$/Types: deb deb-src/' $f
+  elif [ -f /etc/apt/sources.list ]; then
+    grep -q '^deb-src ' /etc/apt/sources.list && return 0
+    sed -n 's/^deb /deb-src /p' /etc/apt/sources.list |
+      as_root tee /etc/apt/sources.list.d/pcn-deb-src.list >/dev/null
+  else
+    echo "windows.sh: no Debian sources list found to add deb-src to." >&2
+    exit 1
+  fi
+  as_root apt-get update -qq
+}
+
+# The Linux build's packages (and pcnd for --check), then ours.
+pcn_install_deps
+PCN_PACKAGES=("${WIN_PACKAGES[@]}")
+pcn_install_deps
+enable_deb_src
+
+# --- dependencies ------------------------------------------------------------
+# The Windows prefixes so far, for pkg-config and CMake.
+win_prefixes=()
+pc_path() {
+  local p="" d
+  for d in "${win_prefixes[@]}"; do p="$p${p:+:}$d/lib/pkgconfig"; done
+  echo "$p"
+}
+
+# The source package of the Debian -dev package the Linux build uses
+# (installed by deps.sh), and the versions to try, best first: the one
+# installed, then the candidate (what deps.sh installs on a fresh Debian
+# today), then the archive's others, newest first. The mirror may have lost
+# the installed one (a security update since) or not carry a version's
+# source (a 404): the first that apt-get source fetches is built.
+srcpkg() { dpkg-query -W -f='${source:Package}' "$1"; }
+srcvers() {
+  local pkg cand
+  pkg=$(srcpkg "$1")
+  cand=$(apt-cache policy "$1" | sed -n 's/^  Candidate: //p')
+  { dpkg-query -W -f='${source:Version}\n' "$1"; echo "${cand%+b[0-9]*}"
+    apt-cache showsrc "$pkg" | sed -n 's/^Version: //p' |
+      sort -u | sort -r -V; } | awk 'NF && !seen[$0]++'
+}
+
+# fetch_src PKG VERSION [orig]: unpacks that source package (Debian's
+# patches applied) as build-windows/src/PKG-VERSION; fails if it cannot be
+# fetched. With "orig", Debian's upstream tarball of VERSION alone, for when
+# the mirror has it but not the .debian.tar.xz or .diff.gz beside it.
+fetch_src() {
+  local dir=$src/$1-${2#*:} d up
+  [ -f "$dir/.unpacked" ] && return 0
+  rm -rf "$dir" "$src/tmp"; mkdir -p "$src/tmp"
+  if [ "${3:-}" = orig ]; then
+    up=${2#*:}; up=${up%-*}
+    (cd "$src/tmp" && apt-get source -qq --download-only "$1=$2") >"$src/tmp.log" 2>&1
+    d=$(ls "$src/tmp/$1_$up.orig.tar."* 2>/dev/null | grep -v '\.asc$' | head -1)
+    [ -n "$d" ] || { rm -rf "$src/tmp"; return 1; }
+    mkdir "$src/tmp/x" && tar -xf "$d" -C "$src/tmp/x"
+    d=$(find "$src/tmp/x" -mindepth 1 -maxdepth 1 -type d | head -1)
+    echo "Debian's $1_$up.orig tarball only: the mirror has not the rest of $1 $2" >"$d/.orig-only"
+  else
+    (cd "$src/tmp" && apt-get source -qq "$1=$2") >"$src/tmp.log" 2>&1 || {
+      rm -rf "$src/tmp"; return 1; }
+    d=$(find "$src/tmp" -mindepth 1 -maxdepth 1 -type d | head -1)
+  fi
+  mv "$d" "$dir"; rm -rf "$src/tmp"
+  touch "$dir/.unpacked"
+}
+
+# dep NAME DEVPKG BUILDER: builds NAME from DEVPKG's source package with the
+# function BUILDER (run in a fresh copy of the source, PREFIX set) unless
+# build-windows/deps/NAME-VERSION/.done is there.
+dep() {
+  local name=$1 devpkg=$2 builder=$3 pkg ver="" v first prefix
+  pkg=$(srcpkg "$devpkg")
+  mapfile -t vers < <(srcvers "$devpkg")
+  first=${vers[0]}
+  for v in "${vers[@]}"; do
+    if [ -f "$deps/$name-${v#*:}/.done" ]; then
+      win_prefixes+=("$deps/$name-${v#*:}")
+      echo "== $name ${v#*:} (built before)"
+      return 0
+    fi
+  done
+  echo "== $name: building for Windows"
+  local t0=$SECONDS
+  for v in "${vers[@]}"; do
+    fetch_src "$pkg" "$v" && { ver=$v; break; }
+    echo "   note: no source for $pkg $v in the archive ($(grep -m1 -o '40[0-9] .*' "$src/tmp.log" || tail -1 "$src/tmp.log"))"
+  done
+  if [ -z "$ver" ]; then
+    for v in "${vers[@]}"; do
+      fetch_src "$pkg" "$v" orig && { ver=$v; break; }
+    done
+    [ -n "$ver" ] || { echo "windows.sh: no source of $pkg could be fetched." >&2; exit 1; }
+    echo "   note: $pkg $ver from Debian's upstream tarball, without Debian's patches"
+  fi
+  [ "$ver" = "$first" ] || echo "   note: $pkg $first is what Linux uses here; building $ver"
+  prefix=$deps/$name-${ver#*:}
+  win_prefixes+=("$prefix")
+  rm -rf "$prefix" "$out/work/$name"; mkdir -p "$out/work"
+  cp -a "$src/$pkg-${ver#*:}" "$out/work/$name"
+  local log=$out/work/$name.log
+  # errexit holds inside the builder only outside a condition.
+  set +e
+  (set -e; cd "$out/work/$name"; PREFIX=$prefix PKG_CONFIG_LIBDIR=$(pc_path) \
+     PKG_CONFIG_PATH='' $builder) >"$log" 2>&1
+  local rc=$?
+  set -e
+  if [ $rc -ne 0 ]; then
+    echo "windows.sh: building $name ${ver#*:} failed; the end of $log:" >&2
+    tail -25 "$log" >&2
+    exit 1
+  fi
+  touch "$prefix/.done"
+  echo "   $name ${ver#*:}: $((SECONDS - t0)) s"
+}
+
+export CFLAGS="-O2 -pipe"
+cross_env=(CC=$host-gcc-win32 CXX=$host-g++-win32 AR=$host-gcc-ar-win32
+           RANLIB=$host-gcc-ranlib-win32 RC=$host-windres WINDRES=$host-windres
+           STRIP=$host-strip LDFLAGS=-static-libgcc)
+configure_host() {
+  env "${cross_env[@]}" ./configure --host=$host --prefix="$PREFIX" \
+    --disable-static --enable-shared "$@"
+}
+cmake_host() {
+  PCN_WIN_DEPS=$(IFS=:; echo "${win_prefixes[*]}") \
+  cmake -S . -B _build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_TOOLCHAIN_FILE="$top/cmake/mingw-w64-x86_64.cmake" \
+    -DCMAKE_INSTALL_PREFIX="$PREFIX" "$@"
+  nice cmake --build _build -j "$jobs"
+  cmake --install _build
+}
+
+build_zlib() {
+  # Debian's zlib source has no win32/ (the Makefile.gcc, .def and .rc that
+  # MSYS2 builds with), so by hand, as that Makefile does: zlib1.dll with
+  # every symbol exported, libz.dll.a, the two headers, zlib.pc.
+  local f objs=()
+  for f in adler32 compress crc32 deflate gzclose gzlib gzread gzwrite \
+           infback inffast inflate inftrees trees uncompr zutil; do
+    $host-gcc-win32 $CFLAGS -c $f.c -o $f.o; objs+=($f.o)
+  done
+  mkdir -p "$PREFIX"/{bin,include,lib/pkgconfig}
+  $host-gcc-win32 -shared -static-libgcc -o "$PREFIX/bin/zlib1.dll" "${objs[@]}" \
+    -Wl,--out-implib,"$PREFIX/lib/libz.dll.a"
+  cp zlib.h zconf.h "$PREFIX/include/"
+  sed -e "s|@prefix@|$PREFIX|; s|@exec_prefix@|\${prefix}|" \
+      -e "s|@libdir@|\${exec_prefix}/lib|; s|@sharedlibdir@|\${libdir}|" \
+      -e "s|@includedir@|\${prefix}/include|" \
+      -e "s|@VERSION@|$(sed -n 's/#define ZLIB_VERSION "\(.*\)"/\1/p' zlib.h)|" \
+      zlib.pc.in > "$PREFIX/lib/pkgconfig/zlib.pc"
+}
+build_libuv() {
+  cmake_host -DLIBUV_BUILD_TESTS=OFF -DLIBUV_BUILD_BENCH=OFF
+}
+build_protobuf_c() {
+  # Only the runtime library: protoc-c, the compiler, stays the Linux one.
+  configure_host --disable-protoc
+  nice make -j "$jobs"
+  make install
+}
+build_jansson() {
+  # Debian's jansson source is the git tree (no configure): its CMake build.
+  cmake_host -DJANSSON_BUILD_SHARED_LIBS=ON -DJANSSON_BUILD_DOCS=OFF \
+    -DJANSSON_WITHOUT_TESTS=ON -DJANSSON_EXAMPLES=OFF
+}
+build_openssl() {
+  # As MSYS2's mingw-w64-openssl: the mingw64 target, shared; no tests,
+  # engines or providers as modules (pcn uses libssl/libcrypto only).
+  nice ./Configure mingw64 shared no-tests no-engine no-module \
+    --cross-compile-prefix=$host- --prefix="$PREFIX" --libdir=lib \
+    --openssldir=ssl CC=gcc-win32 -static-libgcc
+  nice make -j "$jobs" build_libs
+  make install_dev install_runtime_libs
+}
+build_libical() {
+  # As MSYS2's mingw-w64-libical, less what pcn does not use (GLib
+  # bindings, introspection, docs, ICU, Berkeley DB); tzdata built in,
+  # Windows having no /usr/share/zoneinfo.
+  cmake_host -DICAL_GLIB=OFF -DGOBJECT_INTROSPECTION=OFF \
+    -DICAL_BUILD_DOCS=OFF -DENABLE_GTK_DOC=OFF -DLIBICAL_BUILD_TESTING=OFF \
+    -DUSE_BUILTIN_TZDATA=ON -DCMAKE_DISABLE_FIND_PACKAGE_ICU=ON \
+    -DCMAKE_DISABLE_FIND_PACKAGE_BDB=ON -DSTATIC_ONLY=OFF \
+    -DWITH_CXX_BINDINGS=OFF
+}
+build_pixman() {
+  configure_host --disable-gtk --disable-libpng
+  nice make -j "$jobs" -C pixman
+  make -C pixman install
+  make install-pkgconfigDATA
+}
+build_libpng() {
+  configure_host CPPFLAGS="-I$(pc_zlib)/include" LDFLAGS="-static-libgcc -L$(pc_zlib)/lib"
+  nice make -j "$jobs"
+  make install
+}
+pc_zlib() { PKG_CONFIG_LIBDIR=$(pc_path) pkg-config --variable=prefix zlib; }
+build_freetype() {
+  configure_host --with-zlib=yes --with-png=no --with-harfbuzz=no \
+    --with-bzip2=no --with-brotli=no
+  nice make -j "$jobs"
+  make install
+}
+build_cairo() {
+  # As MSYS2's mingw-w64-cairo but with the win32 font backend only: no
+  # FreeType, no fontconfig (and so no fonts.conf to ship); the PDF
+  # surface embeds Windows' own fonts. Only src/ is built (no tests, no
+  # tools). cairo builds with _FORTIFY_SOURCE, whose checks mingw-w64 has in
+  # libssp (MSYS2's 0028-link-libssp.patch): linked in, not one more DLL.
+  touch aclocal.m4 configure Makefile.in src/Makefile.in config.h.in
+  configure_host --enable-win32 --enable-win32-font --enable-png \
+    --enable-pdf --enable-ps --enable-svg --disable-ft --disable-fc \
+    --disable-xlib --disable-xcb --disable-gobject --disable-trace \
+    --disable-interpreter --disable-script --disable-gtk-doc \
+    CFLAGS="$CFLAGS -Wno-implicit-function-declaration" \
+    CPPFLAGS="-I$(pc_zlib)/include" LDFLAGS="-static-libgcc -L$(pc_zlib)/lib" \
+    LIBS=-l:libssp.a
+  # Debian's patches touch configure.ac and Makefile.am (maintainer mode,
+  # perf tools); the configure shipped is used as it is, not regenerated.
+  local keep=(ACLOCAL=: AUTOCONF=: AUTOMAKE=: AUTOHEADER=:)
+  nice make -j "$jobs" -C src "${keep[@]}"
+  make -C src install "${keep[@]}"
+}
+
+dep zlib      zlib1g-dev        build_zlib
+dep libuv     libuv1-dev        build_libuv
+dep protobuf-c libprotobuf-c-dev build_protobuf_c
+dep jansson   libjansson-dev    build_jansson
+dep openssl   libssl-dev        build_openssl
+dep libical   libical-dev       build_libical
+dep pixman    libpixman-1-dev   build_pixman
+dep libpng    libpng-dev        build_libpng
+dep freetype  libfreetype-dev   build_freetype
+dep cairo     libcairo2-dev     build_cairo
