@@ -162,7 +162,9 @@ dep() {
 }
 
 export CFLAGS="-O2 -pipe"
-cross_env=(CC=$host-gcc-win32 CXX=$host-g++-win32 AR=$host-gcc-ar-win32
+# -static-libgcc in CC too: libtool drops it from LDFLAGS when it links a
+# DLL, which then wants libgcc_s_seh-1.dll (pixman, cairo).
+cross_env=("CC=$host-gcc-win32 -static-libgcc" "CXX=$host-g++-win32 -static-libgcc" AR=$host-gcc-ar-win32
            RANLIB=$host-gcc-ranlib-win32 RC=$host-windres WINDRES=$host-windres
            STRIP=$host-strip LDFLAGS=-static-libgcc)
 configure_host() {
@@ -252,16 +254,17 @@ build_cairo() {
   # As MSYS2's mingw-w64-cairo but with the win32 font backend only: no
   # FreeType, no fontconfig (and so no fonts.conf to ship); the PDF
   # surface embeds Windows' own fonts. Only src/ is built (no tests, no
-  # tools). cairo builds with _FORTIFY_SOURCE, whose checks mingw-w64 has in
-  # libssp (MSYS2's 0028-link-libssp.patch): linked in, not one more DLL.
+  # tools). cairo turns on _FORTIFY_SOURCE among its warning flags, whose
+  # checks mingw-w64 keeps in libssp (MSYS2 links it: 0028-link-libssp.patch);
+  # here it is left off rather than ship libssp-0.dll.
+  sed -i '/-Wp,-D_FORTIFY_SOURCE=2"/d' configure
   touch aclocal.m4 configure Makefile.in src/Makefile.in config.h.in
   configure_host --enable-win32 --enable-win32-font --enable-png \
     --enable-pdf --enable-ps --enable-svg --disable-ft --disable-fc \
     --disable-xlib --disable-xcb --disable-gobject --disable-trace \
     --disable-interpreter --disable-script --disable-gtk-doc \
     CFLAGS="$CFLAGS -Wno-implicit-function-declaration" \
-    CPPFLAGS="-I$(pc_zlib)/include" LDFLAGS="-static-libgcc -L$(pc_zlib)/lib" \
-    LIBS=-l:libssp.a
+    CPPFLAGS="-I$(pc_zlib)/include" LDFLAGS="-static-libgcc -L$(pc_zlib)/lib"
   # Debian's patches touch configure.ac and Makefile.am (maintainer mode,
   # perf tools); the configure shipped is used as it is, not regenerated.
   local keep=(ACLOCAL=: AUTOCONF=: AUTOMAKE=: AUTOHEADER=:)
@@ -279,3 +282,40 @@ dep pixman    libpixman-1-dev   build_pixman
 dep libpng    libpng-dev        build_libpng
 dep freetype  libfreetype-dev   build_freetype
 dep cairo     libcairo2-dev     build_cairo
+
+# --- the clients ---------------------------------------------------------------
+echo "== pcn.exe"
+unset CFLAGS # the dependencies'; the project has its own
+t0=$SECONDS
+PCN_WIN_DEPS=$(IFS=';'; echo "${win_prefixes[*]}")
+cmake -S . -B "$out/pcn" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_TOOLCHAIN_FILE="$top/cmake/mingw-w64-x86_64.cmake" \
+  -DPCN_WIN_DEPS="$PCN_WIN_DEPS" >"$out/pcn.log" 2>&1 ||
+  { tail -30 "$out/pcn.log" >&2; exit 1; }
+nice cmake --build "$out/pcn" -j "$jobs" --target pcn >>"$out/pcn.log" 2>&1 ||
+  { grep -E 'error|warning' "$out/pcn.log" | head -40 >&2; exit 1; }
+
+# pcn.exe with every DLL it loads that is not Windows' own, found by
+# following the import tables through the dependencies' bin/ directories.
+dist=$out/pcn-win64
+rm -rf "$dist"; mkdir -p "$dist"
+cp "$out/pcn/client/pcn.exe" "$dist/"
+$host-strip "$dist/pcn.exe"
+# mingw-w64's own: libwinpthread-1.dll (libical's locks).
+toolchain_dlls=(/usr/$host/lib "$(dirname "$($host-gcc-win32 -print-libgcc-file-name)")")
+copy_dlls() {
+  local dll d found
+  for dll in $($host-objdump -p "$1" | sed -n 's/^\tDLL Name: //p'); do
+    [ -f "$dist/$dll" ] && continue
+    found=""
+    for d in "${win_prefixes[@]/%//bin}" "${toolchain_dlls[@]}"; do
+      [ -f "$d/$dll" ] && { found=$d/$dll; break; }
+    done
+    [ -n "$found" ] || continue # a system DLL (KERNEL32, ws2_32, msvcrt...)
+    cp "$found" "$dist/"
+    $host-strip "$dist/$dll"
+    copy_dlls "$dist/$dll"
+  done
+}
+copy_dlls "$dist/pcn.exe"
+echo "   $dist: pcn.exe and $(ls "$dist" | grep -c '\.dll$') DLLs ($(du -sh "$dist" | cut -f1)), $((SECONDS - t0)) s"

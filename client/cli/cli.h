@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "pcnclient.h"
+#include "printf_check.h"
 
 enum { EXIT_DONE = 0, EXIT_USAGE = 1, EXIT_REFUSED = 2, EXIT_CONNECT = 3 };
 
@@ -69,7 +70,7 @@ const char *cli_opt_val(cli_ctx *c, const char *name);
 int cli_has(cli_ctx *c, const char *name);
 /* Prints "pcn NOUN VERB: <message>" to stderr; returns EXIT_USAGE. */
 int cli_usage(cli_ctx *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    PCN_PRINTF(2, 3);
 /* Checks a YYYY-MM-DD option; 0, or prints the usage error and -1. */
 int cli_check_date(cli_ctx *c, const char *opt, const char *value);
 /* Parses a positive integer option or argument; 0 or usage error -1. */
@@ -119,6 +120,6 @@ const char *cli_cell(char *out, size_t n, const char *s, int width, int pad);
 
 /* Shared by commands that print one record as "key: value" lines. */
 void cli_kv(const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    PCN_PRINTF(2, 3);
 
 #endif
