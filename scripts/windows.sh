@@ -319,3 +319,128 @@ copy_dlls() {
 }
 copy_dlls "$dist/pcn.exe"
 echo "   $dist: pcn.exe and $(ls "$dist" | grep -c '\.dll$') DLLs ($(du -sh "$dist" | cut -f1)), $((SECONDS - t0)) s"
+
+[ $check -eq 1 ] || exit 0
+
+# --- the check: pcn.exe under Wine against a real pcnd ------------------------
+# pcnd is the Linux build (build-windows/linux/); Wine runs in a prefix of
+# its own, so pcn.exe keeps its configuration where Windows would, in
+# %APPDATA%\pcn. Every pcn.exe run is cut off after 60 s, the whole check
+# after 10 minutes.
+echo "== pcnd (Linux) for the check"
+t0=$SECONDS
+cmake -S . -B "$out/linux" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPCN_WERROR=OFF \
+  >"$out/linux.log" 2>&1 || { tail -20 "$out/linux.log" >&2; exit 1; }
+nice cmake --build "$out/linux" -j "$jobs" --target pcnd >>"$out/linux.log" 2>&1 ||
+  { tail -20 "$out/linux.log" >&2; exit 1; }
+echo "   $((SECONDS - t0)) s"
+pcnd=$out/linux/server/pcnd
+
+echo "== checking pcn.exe under Wine"
+t0=$SECONDS
+tmp=$(mktemp -d)
+pid=""
+finish() {
+  [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+  WINEPREFIX=$tmp/wine /usr/lib/wine/wineserver -k 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap finish EXIT
+# (Its sleep is stopped with it, or it would hold a pipe from this script
+# open for ten minutes.)
+( sleep 600 & s=$!; trap 'kill $s; exit 0' TERM; wait $s
+  echo "windows.sh --check: over 10 minutes, stopped." >&2
+  kill -TERM $$ ) >/dev/null & watchdog=$!
+trap 'finish; kill $watchdog 2>/dev/null' EXIT
+
+wine=/usr/lib/wine/wine64
+fail() { echo "windows.sh --check: FAIL: $*" >&2; exit 1; }
+export WINEPREFIX=$tmp/wine WINEDEBUG=-all WINEARCH=win64
+unset DISPLAY
+# No Mono or Gecko to offer to install.
+WINEDLLOVERRIDES="mscoree,mshtml=" timeout 120 "$wine" wineboot --init >/dev/null 2>&1 ||
+  fail "wineboot did not make a Wine prefix"
+# pcnexe ARGS...: pcn.exe under Wine, stdout in $tmp/out (CRs removed),
+# stderr in $tmp/err; fails the check unless it exits 0.
+pcnexe() {
+  local rc=0
+  # Debian's Wine has a zlib1.dll of its own that it would load first: the
+  # check is of the one we ship.
+  WINEDLLOVERRIDES=zlib1=n timeout 60 "$wine" "$dist/pcn.exe" "$@" \
+    >"$tmp/out.raw" 2>"$tmp/err" || rc=$?
+  tr -d '\r' <"$tmp/out.raw" >"$tmp/out"
+  [ $rc -eq 0 ] || fail "pcn.exe $* exited $rc: $(cat "$tmp/err" "$tmp/out")"
+}
+winpath() { "$wine" winepath -w "$1" 2>/dev/null | tr -d '\r'; }
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+code=$("$pcnd" init --data "$tmp/net" --network "Wine Check PCN" \
+         --listen "127.0.0.1:$port" | grep -o 'pcn1-[A-Za-z0-9_-]*')
+"$pcnd" run --data "$tmp/net" >"$tmp/pcnd.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q serving "$tmp/pcnd.log" && break; sleep 0.1; done
+grep -q serving "$tmp/pcnd.log" || fail "pcnd did not start: $(cat "$tmp/pcnd.log")"
+
+step() { printf '   %-44s' "$1"; }
+step "join CODE --password-stdin"
+echo "manager's long password" | pcnexe join "$code" --password-stdin
+appdata=$("$wine" cmd /c echo '%APPDATA%' 2>/dev/null | tr -d '\r')
+cfg=$("$wine" winepath -u "$appdata\\pcn\\config.json" 2>/dev/null | tr -d '\r')
+[ -f "$cfg" ] || fail "no configuration in %APPDATA%\\pcn ($cfg)"
+echo "ok (configuration in $appdata\\pcn)"
+
+step "practice add (two practices)"
+pcnexe practice add --ods F84001 --name "Riverside Surgery" --list-size 12000
+pcnexe practice add --ods F84002 --name "Hill Street" --list-size 8000
+pcnexe practice list
+grep -q 'F84001.*Riverside Surgery' "$tmp/out" && grep -q 'F84002.*Hill Street' "$tmp/out" ||
+  fail "practice list: $(cat "$tmp/out")"
+echo "ok"
+
+step "task add"
+pcnexe task add --title "Flu clinic rota (from Windows)" --due 2027-01-15
+grep -q 'Flu clinic rota (from Windows)' "$tmp/out" || fail "task add: $(cat "$tmp/out")"
+echo "ok"
+
+step "task list --json"
+pcnexe task list --json
+python3 - "$tmp/out" <<'PY' || fail "task list --json: $(cat "$tmp/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = [t for t in d["tasks"] if t["title"] == "Flu clinic rota (from Windows)"]
+assert len(t) == 1 and t[0]["due"] == "2027-01-15", d
+PY
+echo "ok"
+
+step "feed --since 0 --count 3"
+pcnexe feed --since 0 --count 3
+[ "$(grep -c . "$tmp/out")" -ge 3 ] || fail "feed: $(cat "$tmp/out")"
+grep -q 'Flu clinic rota' "$tmp/out" || grep -q 'F84002' "$tmp/out" ||
+  fail "feed shows none of the changes: $(cat "$tmp/out")"
+echo "ok ($(grep -c . "$tmp/out") lines)"
+
+step "funds statement --format pdf"
+month=$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y-%m)
+pcnexe funds figures --set F84001 --from "$month-01" --list-size 12000 --weighted 13250
+pcnexe funds figures --set F84002 --from "$month-01" --list-size 8000 --weighted 7400
+pcnexe funds receive --stream arrs --amount '£12,345.67' --date "$month-01"
+pcnexe funds distribute --stream arrs --amount 10,000.03 --by list --date "$month-10"
+pdf=$(winpath "$tmp/statement.pdf")
+pcnexe funds statement --month "$month" --format pdf --out "$pdf"
+grep -q '^Wrote .*statement.pdf' "$tmp/out" || fail "statement: $(cat "$tmp/out")"
+pdfinfo "$tmp/statement.pdf" >"$tmp/pdfinfo" 2>&1 || fail "pdfinfo: $(cat "$tmp/pdfinfo")"
+pdftotext -layout "$tmp/statement.pdf" - | grep -q 'Network total' ||
+  fail "the statement's text has no network total"
+echo "ok ($(sed -n 's/^Pages: *//p' "$tmp/pdfinfo") pages, $(stat -c %s "$tmp/statement.pdf") bytes)"
+
+step "meeting ics"
+start=$(date -u -d '+30 days' +%Y-%m-%d)
+pcnexe meeting new --title "PCN board" --start "$start 14:00" --end 15:30 \
+  --place "Riverside Surgery, room 2"
+ics=$(winpath "$tmp/board.ics")
+pcnexe meeting ics 1 --out "$ics"
+grep -q '^BEGIN:VCALENDAR' "$tmp/board.ics" && grep -q '^UID:meeting-.*-1@pcn-hub' "$tmp/board.ics" &&
+  grep -q '^SUMMARY:PCN board' "$tmp/board.ics" || fail "ics: $(cat "$tmp/board.ics")"
+echo "ok ($(grep -c '^BEGIN:VEVENT' "$tmp/board.ics") meeting)"
+
+echo "windows check: OK ($((SECONDS - t0)) s)"

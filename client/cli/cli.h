@@ -95,6 +95,9 @@ json_t *pb_to_json(const ProtobufCMessage *m);
 void cli_print_json(json_t *j); /* takes the reference */
 void cli_format_time(int64_t ms, char out[20]);
 const char *cli_scope(const char *practice); /* "network" or the ODS code */
+/* First thing in main: on Windows, the arguments again in UTF-8 and the
+ * console set to UTF-8 (platform.c); nothing elsewhere. */
+void cli_platform_init(int *argc, char ***argv);
 /* Reads a password: from stdin (one line) if from_stdin, else from the
  * terminal without echo, with the prompt. 0, or -1 (message printed). */
 int cli_read_password(const char *prompt, int from_stdin, char *out, size_t n);
