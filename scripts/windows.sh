@@ -11,7 +11,7 @@
 #                                  against a real pcnd (Linux build) on
 #                                  loopback: join, practice add, task add,
 #                                  task list --json, feed, funds statement as
-#                                  PDF (pdfinfo), meeting ics.
+#                                  PDF (pdfinfo), meeting ics, logout.
 #
 # Each dependency is built once into build-windows/deps/<name>-<version>/
 # (a .done file marks it complete); a second run only rebuilds the project.
@@ -442,5 +442,12 @@ pcnexe meeting ics 1 --out "$ics"
 grep -q '^BEGIN:VCALENDAR' "$tmp/board.ics" && grep -q '^UID:meeting-.*-1@pcn-hub' "$tmp/board.ics" &&
   grep -q '^SUMMARY:PCN board' "$tmp/board.ics" || fail "ics: $(cat "$tmp/board.ics")"
 echo "ok ($(grep -c '^BEGIN:VEVENT' "$tmp/board.ics") meeting)"
+
+step "logout (the configuration replaced)"
+pcnexe logout
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["token"] == "", d' "$cfg" ||
+  fail "logout left the token in $cfg"
+[ ! -e "$cfg.tmp" ] || fail "logout left $cfg.tmp"
+echo "ok"
 
 echo "windows check: OK ($((SECONDS - t0)) s)"
