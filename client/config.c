@@ -1,6 +1,10 @@
 /* config.c - reading and writing the client's configuration (config.h).
- * The one platform difference, making a private directory and file, is in
- * private_mkdir and private_write.
+ * The platform differences are here only: where it lives (pcn_config_dir:
+ * %APPDATA%\pcn on Windows), and making a private directory and file
+ * (private_mkdir, private_write: mode 0600 on POSIX, the user's own
+ * profile on Windows; the file reaches the disk before it replaces the old
+ * one, by rename on POSIX, MoveFileEx on Windows, whose rename does not
+ * replace).
  */
 #include "config.h"
 
@@ -13,6 +17,7 @@
 #ifdef _WIN32
 #include <direct.h>
 #include <io.h>
+#include <windows.h>
 #define PCN_SEP "\\"
 #else
 #include <fcntl.h>
@@ -68,12 +73,23 @@ static int private_write(const char *path, const char *data, char *err,
     return -1;
   }
   size_t n = strlen(data);
-  int ok = fwrite(data, 1, n, f) == n;
+  int ok = fwrite(data, 1, n, f) == n && fflush(f) == 0;
+#ifdef _WIN32
+  ok = ok && _commit(_fileno(f)) == 0;
+#else
+  ok = ok && fsync(fileno(f)) == 0;
+#endif
   ok = fclose(f) == 0 && ok;
 #ifdef _WIN32
-  remove(path);
-#endif
+  if (ok && !MoveFileExA(tmp, path,
+                         MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    ok = 0;
+    errno = EACCES;
+  }
+  if (!ok) {
+#else
   if (!ok || rename(tmp, path) != 0) {
+#endif
     snprintf(err, errlen, "Cannot write %s: %s.", path, strerror(errno));
     remove(tmp);
     return -1;

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "pcnclient.h"
+#include "printf_check.h"
 
 enum { EXIT_DONE = 0, EXIT_USAGE = 1, EXIT_REFUSED = 2, EXIT_CONNECT = 3 };
 
@@ -69,7 +70,7 @@ const char *cli_opt_val(cli_ctx *c, const char *name);
 int cli_has(cli_ctx *c, const char *name);
 /* Prints "pcn NOUN VERB: <message>" to stderr; returns EXIT_USAGE. */
 int cli_usage(cli_ctx *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    PCN_PRINTF(2, 3);
 /* Checks a YYYY-MM-DD option; 0, or prints the usage error and -1. */
 int cli_check_date(cli_ctx *c, const char *opt, const char *value);
 /* Parses a positive integer option or argument; 0 or usage error -1. */
@@ -94,6 +95,9 @@ json_t *pb_to_json(const ProtobufCMessage *m);
 void cli_print_json(json_t *j); /* takes the reference */
 void cli_format_time(int64_t ms, char out[20]);
 const char *cli_scope(const char *practice); /* "network" or the ODS code */
+/* First thing in main: on Windows, the arguments again in UTF-8 and the
+ * console set to UTF-8 (platform.c); nothing elsewhere. */
+void cli_platform_init(int *argc, char ***argv);
 /* Reads a password: from stdin (one line) if from_stdin, else from the
  * terminal without echo, with the prompt. 0, or -1 (message printed). */
 int cli_read_password(const char *prompt, int from_stdin, char *out, size_t n);
@@ -119,6 +123,6 @@ const char *cli_cell(char *out, size_t n, const char *s, int width, int pad);
 
 /* Shared by commands that print one record as "key: value" lines. */
 void cli_kv(const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    PCN_PRINTF(2, 3);
 
 #endif

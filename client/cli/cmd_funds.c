@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "money.h"
 #include "report.h"
 #include "report_pb.h"
@@ -591,7 +592,7 @@ static int balance_run(cli_ctx *c) {
  * renderer (client/report). */
 
 /* A refusal on the client's side: the sentence on stderr, exit 2. */
-static int refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int refuse(const char *fmt, ...) PCN_PRINTF(1, 2);
 static int refuse(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -693,12 +694,9 @@ static int pdf_page_count(const char *path) {
 static int statement_write(const cli_ctx *c, const Pcn__FundsStatementPage *pg,
                            report_pb_names *nm, const char *focus,
                            const char *fmt, const char *out) {
-  struct timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
   char err[256];
   pcn_statement *st = report_pb_statement(
-      pg, nm, c->cfg.network_name, focus,
-      (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, err, sizeof err);
+      pg, nm, c->cfg.network_name, focus, pcn_now_ms(), err, sizeof err);
   if (!st) return refuse("%s", err);
   int rc = EXIT_DONE;
   if (!strcmp(fmt, "pdf")) {

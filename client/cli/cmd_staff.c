@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "money.h"
 #include "report_pb.h"
 #include "validate.h"
@@ -736,11 +737,7 @@ static void equity_csv(const Pcn__StaffEquityReport *q) {
  * struct, whose shares are the server's to the basis point). */
 static int equity_pdf(const cli_ctx *c, const Pcn__StaffEquityReport *q,
                       const char *out) {
-  struct timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
-  pcn_equity *eq =
-      report_pb_equity(q, c->cfg.network_name,
-                       (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+  pcn_equity *eq = report_pb_equity(q, c->cfg.network_name, pcn_now_ms());
   char err[256];
   int rc = EXIT_DONE;
   if (!eq) {

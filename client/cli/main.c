@@ -190,6 +190,7 @@ static int parse(cli_ctx *c, int argc, char **argv, int *help) {
 }
 
 int main(int argc, char **argv) {
+  cli_platform_init(&argc, &argv);
   if (argc < 2) {
     help_main(stderr);
     return EXIT_USAGE;

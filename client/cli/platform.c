@@ -1,7 +1,9 @@
-/* platform.c - the things pcn does differently on Windows: reading a
- * password without echo, telling whether a person is at a terminal, and
- * the terminal's width. Times are UK time on every machine (uktime.h,
- * issue 20), so they need no platform code.
+/* platform.c - the things pcn does differently on Windows: its arguments
+ * and console in UTF-8, reading a password without echo, telling whether a
+ * person is at a terminal, and the terminal's width. Times are UK time on
+ * every machine (uktime.h, issue 20), so they need no platform code; the
+ * configuration's place (%APPDATA%\pcn) and its private files are
+ * client/config.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +14,50 @@
 
 #ifdef _WIN32
 #include <conio.h>
+#include <fcntl.h>
 #include <io.h>
 #include <windows.h>
+#include <shellapi.h>
 #else
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
+#endif
+
+#ifdef _WIN32
+/* Windows gives main() its arguments in the ANSI code page (in the UK
+ * CP1252, where '£' is the one byte 0xA3), and its console shows bytes in
+ * the OEM one; pcn reads and writes UTF-8 everywhere, as on Linux. So the
+ * arguments again from the UTF-16 command line, and the console told to
+ * speak UTF-8. stdout in binary: lines end in \n as on Linux, for the
+ * scripts that read --json, CSV or an .ics from it. */
+void cli_platform_init(int *argc, char ***argv) {
+  int n = 0;
+  LPWSTR *w = CommandLineToArgvW(GetCommandLineW(), &n);
+  char **a = w ? calloc((size_t)n + 1, sizeof *a) : NULL;
+  for (int i = 0; a && i < n; i++) {
+    int len = WideCharToMultiByte(CP_UTF8, 0, w[i], -1, NULL, 0, NULL, NULL);
+    a[i] = len > 0 ? malloc((size_t)len) : NULL;
+    if (!a[i] ||
+        !WideCharToMultiByte(CP_UTF8, 0, w[i], -1, a[i], len, NULL, NULL)) {
+      a = NULL; /* kept as Windows gave them (the few bytes leak) */
+      break;
+    }
+  }
+  if (a) {
+    *argc = n;
+    *argv = a;
+  }
+  if (w) LocalFree(w);
+  SetConsoleOutputCP(CP_UTF8);
+  SetConsoleCP(CP_UTF8);
+  _setmode(_fileno(stdout), _O_BINARY);
+}
+#else
+void cli_platform_init(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
+}
 #endif
 
 int cli_term_columns(void) {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "printf_check.h"
 #include "validate.h"
 
 void pcn_meeting_uid(char *out, size_t n, const char *network_id, uint64_t id) {
@@ -35,7 +36,7 @@ typedef struct text {
 } text;
 
 static void add(text *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    PCN_PRINTF(2, 3);
 static void add(text *t, const char *fmt, ...) {
   if (t->failed) return;
   va_list ap;

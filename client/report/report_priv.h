@@ -5,6 +5,7 @@
 #ifndef PCN_REPORT_PRIV_H
 #define PCN_REPORT_PRIV_H
 
+#include "printf_check.h"
 #include "report.h"
 
 #include <stdarg.h>
@@ -13,7 +14,7 @@
 /* ---- Formatting (report_text.c). */
 
 void rp_err(char *err, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    PCN_PRINTF(3, 4);
 /* "2026-11" -> "November 2026" (out >= 32 bytes); the input when odd. */
 const char *rp_month_words(const char *month, char *out, size_t n);
 /* ms since 1970 -> "23 November 2026, 13:45 GMT" in UK time (uktime.h). */

@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "money.h"
+#include "printf_check.h"
 
 static int fail(char *err, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    PCN_PRINTF(3, 4);
 static int fail(char *err, size_t n, const char *fmt, ...) {
   if (err && n) {
     va_list ap;
