@@ -134,6 +134,18 @@ build_libepoxy() {
   # WGL only (no EGL, no GLX), as on Windows.
   meson_host -Degl=no -Dglx=no -Dx11=false -Dtests=false -Ddocs=false
 }
+build_libjpeg() {
+  # GTK 4.8 loads and saves textures as JPEG and TIFF itself (required
+  # dependencies, not gdk-pixbuf loaders). No SIMD (NASM), no TurboJPEG API.
+  cmake_host -DENABLE_STATIC=OFF -DENABLE_SHARED=ON -DWITH_TURBOJPEG=OFF \
+    -DWITH_SIMD=OFF -DWITH_JPEG8=OFF
+}
+build_tiff() {
+  # zlib only: no JPEG-in-TIFF, LZMA, ZSTD, WebP, JBIG or LERC; no tools.
+  cmake_host -Djpeg=OFF -Dold-jpeg=OFF -Dlzma=OFF -Dzstd=OFF -Dwebp=OFF \
+    -Djbig=OFF -Dlerc=OFF -Dlibdeflate=OFF -Dpixarlog=OFF -Dcxx=OFF \
+    -Dtiff-tools=OFF -Dtiff-tests=OFF -Dtiff-contrib=OFF -Dtiff-docs=OFF
+}
 build_gtk4() {
   # As MSYS2's mingw-w64-gtk4: the win32 backend only; here also no media
   # (GStreamer, FFmpeg), printing (CUPS), Vulkan, introspection, docs,
@@ -164,6 +176,8 @@ dep pango      libpango1.0-dev       build_pango
 dep gdk-pixbuf libgdk-pixbuf-2.0-dev build_gdk_pixbuf
 dep graphene   libgraphene-1.0-dev   build_graphene
 dep libepoxy   libepoxy-dev          build_libepoxy
+dep libjpeg    libjpeg62-turbo-dev   build_libjpeg
+dep tiff       libtiff-dev           build_tiff
 dep gtk4       libgtk-4-dev          build_gtk4
 dep libadwaita libadwaita-1-dev      build_libadwaita
 echo "   the desktop's stack: $((SECONDS - desk_t0)) s"
@@ -174,7 +188,9 @@ echo "   the desktop's stack: $((SECONDS - desk_t0)) s"
 echo "== pcn-desktop.exe"
 t0=$SECONDS
 PCN_WIN_DEPS=$(IFS=';'; echo "${win_prefixes[*]}")
-cmake -S . -B "$out/pcn" -DPCN_WIN_DEPS="$PCN_WIN_DEPS" >"$out/desktop.log" 2>&1 ||
+cmake -S . -B "$out/pcn" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_TOOLCHAIN_FILE="$top/cmake/mingw-w64-x86_64.cmake" \
+  -DPCN_WIN_DEPS="$PCN_WIN_DEPS" >"$out/desktop.log" 2>&1 ||
   { tail -30 "$out/desktop.log" >&2; exit 1; }
 nice cmake --build "$out/pcn" -j "$jobs" --target pcn-desktop >>"$out/desktop.log" 2>&1 ||
   { grep -E 'error|warning' "$out/desktop.log" | head -40 >&2; exit 1; }

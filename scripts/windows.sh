@@ -319,3 +319,6 @@ copy_dlls() {
 }
 copy_dlls "$dist/pcn.exe"
 echo "   $dist: pcn.exe and $(ls "$dist" | grep -c '\.dll$') DLLs ($(du -sh "$dist" | cut -f1)), $((SECONDS - t0)) s"
+
+# The desktop: its stack (GTK 4, libadwaita, ...) and pcn-desktop.exe.
+[[ " $* " == *" --no-desktop "* ]] || . scripts/windows-desktop.sh
