@@ -219,9 +219,12 @@ desktop_check() {
   pcn_install_deps
   local wp=$out/wine-desktop shot=$out/desktop-join.png
   rm -rf "$wp"
-  # No Mono or Gecko: their installers would ask.
-  export WINEPREFIX=$wp WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-  wineboot -i >/dev/null 2>&1 || true
+  export WINEPREFIX=$wp WINEDEBUG=-all
+  # The prefix made first, and finished (wineserver -w), without Mono or
+  # Gecko (their installers would ask): pcn-desktop.exe started while
+  # wineboot still works crashed in GTK.
+  WINEDLLOVERRIDES="mscoree,mshtml=" wineboot -i >/dev/null 2>&1 || true
+  wineserver -w
   local css="$wp/drive_c/users/$(id -un)/AppData/Local/gtk-4.0"
   mkdir -p "$css"
   echo '* { font-family: "DejaVu Sans"; }' >"$css/gtk.css"
