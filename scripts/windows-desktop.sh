@@ -8,6 +8,14 @@
 # introspection, docs, tests, demos, media or printing backends. Why each
 # is as it is: docs/windows.md, "The desktop".
 
+# sassc compiles libadwaita's stylesheet; the rest are the -dev packages
+# whose source packages dep builds (most come with libgtk-4-dev already).
+PCN_PACKAGES=(sassc gettext libpcre2-dev libffi-dev libglib2.0-dev
+              libfribidi-dev libharfbuzz-dev libpango1.0-dev
+              libgdk-pixbuf-2.0-dev libgraphene-1.0-dev libepoxy-dev
+              libjpeg62-turbo-dev libtiff-dev libgtk-4-dev libadwaita-1-dev)
+pcn_install_deps
+
 # The dependencies' flags again (windows.sh unsets them for pcn.exe).
 export CFLAGS="-O2 -pipe" CXXFLAGS="-O2 -pipe"
 
