@@ -34,7 +34,7 @@ mkdir -p "$src" "$deps"
 # --- the build machine -----------------------------------------------------
 WIN_PACKAGES=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 wine64 wine
               dpkg-dev meson ninja-build pkg-config perl make
-              poppler-utils xvfb zip nsis)
+              poppler-utils xvfb zip nsis librsvg2-bin icoutils)
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # apt-get source needs deb-src lines for the archive the machine already
@@ -319,6 +319,17 @@ copy_dlls() {
 }
 copy_dlls "$dist/pcn.exe"
 echo "   $dist: pcn.exe and $(ls "$dist" | grep -c '\.dll$') DLLs ($(du -sh "$dist" | cut -f1)), $((SECONDS - t0)) s"
+
+# The desktop: its stack (GTK 4, libadwaita, ...) and pcn-desktop.exe.
+[[ " $* " == *" --no-desktop "* ]] || . scripts/windows-desktop.sh
+
+# The installer and the zip of what is staged (pcn.exe, and the desktop
+# with its DLLs and share\ when built): dist/windows/ (scripts/
+# windows-installer.sh; with --check it installs and uninstalls silently
+# under Wine).
+version=$(sed -n 's/^project(pcnhub VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+echo "== installer"
+./scripts/windows-installer.sh "$dist" "$version" $([ $check -eq 1 ] && echo --check)
 
 [ $check -eq 1 ] || exit 0
 
