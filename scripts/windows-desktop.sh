@@ -197,15 +197,8 @@ echo "   the desktop's stack: $((SECONDS - desk_t0)) s"
 # The project's CMake build of pcn.exe again, now with the desktop's
 # prefixes: GTK 4 and libadwaita are found and client/desktop/ is built.
 echo "== pcn-desktop.exe"
-unset CFLAGS CXXFLAGS # the project has its own
 t0=$SECONDS
-PCN_WIN_DEPS=$(IFS=';'; echo "${win_prefixes[*]}")
-cmake -S . -B "$out/pcn" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_TOOLCHAIN_FILE="$top/cmake/mingw-w64-x86_64.cmake" \
-  -DPCN_WIN_DEPS="$PCN_WIN_DEPS" >"$out/desktop.log" 2>&1 ||
-  { tail -30 "$out/desktop.log" >&2; exit 1; }
-nice cmake --build "$out/pcn" -j "$jobs" --target pcn-desktop >>"$out/desktop.log" 2>&1 ||
-  { grep -E 'error|warning' "$out/desktop.log" | head -40 >&2; exit 1; }
+build_client pcn-desktop "$out/desktop.log"
 cp "$out/pcn/client/desktop/pcn-desktop.exe" "$dist/"
 $host-strip "$dist/pcn-desktop.exe"
 copy_dlls "$dist/pcn-desktop.exe"

@@ -284,16 +284,22 @@ dep freetype  libfreetype-dev   build_freetype
 dep cairo     libcairo2-dev     build_cairo
 
 # --- the clients ---------------------------------------------------------------
+# build_client TARGET LOG: the project's CMake build for Windows against
+# the dependencies' prefixes (all of them so far: the desktop's stage
+# calls it again once GTK 4 and libadwaita are there), TARGET built.
+build_client() {
+  unset CFLAGS CXXFLAGS # the dependencies'; the project has its own
+  PCN_WIN_DEPS=$(IFS=';'; echo "${win_prefixes[*]}")
+  cmake -S . -B "$out/pcn" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_TOOLCHAIN_FILE="$top/cmake/mingw-w64-x86_64.cmake" \
+    -DPCN_WIN_DEPS="$PCN_WIN_DEPS" >"$2" 2>&1 ||
+    { tail -30 "$2" >&2; exit 1; }
+  nice cmake --build "$out/pcn" -j "$jobs" --target "$1" >>"$2" 2>&1 ||
+    { grep -E 'error|warning' "$2" | head -40 >&2; exit 1; }
+}
 echo "== pcn.exe"
-unset CFLAGS # the dependencies'; the project has its own
 t0=$SECONDS
-PCN_WIN_DEPS=$(IFS=';'; echo "${win_prefixes[*]}")
-cmake -S . -B "$out/pcn" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_TOOLCHAIN_FILE="$top/cmake/mingw-w64-x86_64.cmake" \
-  -DPCN_WIN_DEPS="$PCN_WIN_DEPS" >"$out/pcn.log" 2>&1 ||
-  { tail -30 "$out/pcn.log" >&2; exit 1; }
-nice cmake --build "$out/pcn" -j "$jobs" --target pcn >>"$out/pcn.log" 2>&1 ||
-  { grep -E 'error|warning' "$out/pcn.log" | head -40 >&2; exit 1; }
+build_client pcn "$out/pcn.log"
 
 # pcn.exe with every DLL it loads that is not Windows' own, found by
 # following the import tables through the dependencies' bin/ directories.
