@@ -19,22 +19,9 @@ GtkWidget *certbanner_new(pcn_desk *d) {
   gtk_label_set_xalign(GTK_LABEL(d->cert_banner_label), 0);
   gtk_label_set_selectable(GTK_LABEL(d->cert_banner_label), TRUE);
   gtk_widget_add_css_class(d->cert_banner_label, "warning");
-  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_widget_set_margin_start(box, 12);
-  gtk_widget_set_margin_end(box, 12);
-  gtk_widget_set_margin_top(box, 6);
-  gtk_widget_set_margin_bottom(box, 6);
-  gtk_widget_add_css_class(box, "card");
-  gtk_box_append(GTK_BOX(box),
-                 gtk_image_new_from_icon_name("dialog-warning-symbolic"));
-  gtk_box_append(GTK_BOX(box), d->cert_banner_label);
-  d->cert_banner = gtk_revealer_new();
-  gtk_widget_set_name(d->cert_banner, "cert-banner");
-  gtk_revealer_set_child(GTK_REVEALER(d->cert_banner), box);
-  gtk_revealer_set_reveal_child(GTK_REVEALER(d->cert_banner), FALSE);
-  gtk_accessible_update_property(GTK_ACCESSIBLE(d->cert_banner),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                 "Server certificate warning", -1);
+  d->cert_banner =
+      desk_banner_new("cert-banner", "Server certificate warning",
+                      "dialog-warning-symbolic", d->cert_banner_label, NULL);
   return d->cert_banner;
 }
 

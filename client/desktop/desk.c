@@ -620,6 +620,28 @@ GtkWidget *desk_bar(void) {
   return bar;
 }
 
+/* A strip under the header (libadwaita 1.2 has no AdwBanner): a card with
+ * icon, label and button (may be NULL) in a GtkRevealer, hidden at first. */
+GtkWidget *desk_banner_new(const char *name, const char *a11y, const char *icon,
+                           GtkWidget *label, GtkWidget *button) {
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_margin_start(box, 12);
+  gtk_widget_set_margin_end(box, 12);
+  gtk_widget_set_margin_top(box, 6);
+  gtk_widget_set_margin_bottom(box, 6);
+  gtk_widget_add_css_class(box, "card");
+  gtk_box_append(GTK_BOX(box), gtk_image_new_from_icon_name(icon));
+  gtk_box_append(GTK_BOX(box), label);
+  if (button) gtk_box_append(GTK_BOX(box), button);
+  GtkWidget *r = gtk_revealer_new();
+  gtk_widget_set_name(r, name);
+  gtk_revealer_set_child(GTK_REVEALER(r), box);
+  gtk_revealer_set_reveal_child(GTK_REVEALER(r), FALSE);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(r),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  return r;
+}
+
 /* ------------------------------------------------------------ forms */
 
 /* A form is GNOME's dialog (issue 19): an AdwWindow over the main window

@@ -185,18 +185,23 @@ void tasks_new_dialog(pcn_desk *d);
 GtkWidget *desk_entry(const char *name, const char *placeholder, int secret);
 GtkWidget *desk_field(GtkWidget *grid, int row, const char *label,
                       GtkWidget *w);
+/* desk.c: a banner under the header (certbanner.c, shell.c): a card of
+ * icon, label and button (NULL: none) in a GtkRevealer named name, with
+ * a11y as its accessible label, hidden until revealed. */
+GtkWidget *desk_banner_new(const char *name, const char *a11y, const char *icon,
+                           GtkWidget *label, GtkWidget *button);
 /* desk.c: a form window. desk_form makes a modal AdwWindow over the
  * desk's, named name (how the tests and screen readers find it), titled
  * title (name when NULL), width wide, with a header bar (Cancel at its
  * start; Escape cancels too) over grid, laid out for desk_field, which
  * scrolls; desk_form_grid gives the grid back, desk_form_cancel the Cancel
- * button (a window that stays open after its action relabels it Close). The caller owns the window,
- * connects its "destroy" and presents it. desk_form_error attaches the
- * form's error line (hidden, wrapping, across both columns; selectable, so
- * that it can be copied, if asked) at row; desk_say puts text in such a
- * line and shows it. desk_form_action puts button at the end of the header
- * bar as the form's default (Enter); desk_form_go makes that button, a
- * suggested action labelled mnemonic, clicked calling cb(button, ud).
+ * button (a window that stays open after its action relabels it Close). The
+ * caller owns the window, connects its "destroy" and presents it.
+ * desk_form_error attaches the form's error line (hidden, wrapping, across both
+ * columns; selectable, so that it can be copied, if asked) at row; desk_say
+ * puts text in such a line and shows it. desk_form_action puts button at the
+ * end of the header bar as the form's default (Enter); desk_form_go makes that
+ * button, a suggested action labelled mnemonic, clicked calling cb(button, ud).
  * desk_form_send sends req with d as cb's data and makes go
  * insensitive until the answer (0), or says DESK_OFFLINE in error (-1). */
 #define DESK_OFFLINE                                                           \

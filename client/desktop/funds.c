@@ -427,17 +427,10 @@ static void claim_words(pcn_desk *d, const Pcn__FundsEntry *e, GString *s) {
 
 static void on_reverse_entry(GtkButton *b, gpointer ud);
 
-/* Whether an entry of the ledger reverses id. */
-static int reversed(pcn_desk *d, guint64 id) {
-  GHashTableIter it;
-  gpointer k, v;
-  g_hash_table_iter_init(&it, d->funds->entries);
-  while (g_hash_table_iter_next(&it, &k, &v))
-    if (((const Pcn__FundsEntry *)v)->reverses == id) return 1;
-  return 0;
-}
-
-static GtkWidget *entry_row(pcn_desk *d, const Pcn__FundsEntry *e) {
+/* reversed: the ids some entry of the ledger reverses (gathered once per
+ * redraw, not once per row). */
+static GtkWidget *entry_row(pcn_desk *d, const Pcn__FundsEntry *e,
+                            GHashTable *reversed) {
   char amt[PCN_PENCE_BUF], top[300], name[40], day[24];
   pcn_pence_format(e->pence, 1, amt);
   desk_date_words(e->date, day, sizeof day, DESK_DATE_YEAR);
@@ -471,7 +464,8 @@ static GtkWidget *entry_row(pcn_desk *d, const Pcn__FundsEntry *e) {
   if (s->len) gtk_box_append(GTK_BOX(box), label(s->str, "dim-label", 1));
   /* A mistaken entry is reversed from its row (issue 19), once, by whom
    * the server lets post; a reversal is not itself reversed. */
-  if (e->kind != PCN__FUNDS_KIND__FUNDS_REVERSAL && !reversed(d, e->id) &&
+  if (e->kind != PCN__FUNDS_KIND__FUNDS_REVERSAL &&
+      !g_hash_table_contains(reversed, &e->id) &&
       desk_may(d, PCN__REQUEST__BODY_FUNDS_REVERSE, "", FALSE, NULL)) {
     char bname[40];
     snprintf(bname, sizeof bname, "Reverse entry %llu",
@@ -653,12 +647,18 @@ static void redraw(pcn_desk *d) {
   GPtrArray *all = g_ptr_array_new();
   GHashTableIter it;
   gpointer k, v;
+  GHashTable *reversed = g_hash_table_new(g_int64_hash, g_int64_equal);
   g_hash_table_iter_init(&it, t->entries);
-  while (g_hash_table_iter_next(&it, &k, &v))
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    const Pcn__FundsEntry *x = v;
     g_ptr_array_add(all, v);
+    if (x->reverses) g_hash_table_add(reversed, (gpointer)&x->reverses);
+  }
   g_ptr_array_sort(all, newest_first);
   for (guint i = 0; i < all->len && i < FUNDS_ROWS_MAX; i++)
-    gtk_list_box_append(GTK_LIST_BOX(t->ledger), entry_row(d, all->pdata[i]));
+    gtk_list_box_append(GTK_LIST_BOX(t->ledger),
+                        entry_row(d, all->pdata[i], reversed));
+  g_hash_table_unref(reversed);
   if (!all->len)
     gtk_list_box_set_placeholder(
         GTK_LIST_BOX(t->ledger),

@@ -747,23 +747,9 @@ GtkWidget *shell_banner_new(pcn_desk *d) {
   gtk_widget_set_name(s->retry, "Retry now");
   gtk_widget_set_valign(s->retry, GTK_ALIGN_CENTER);
   g_signal_connect(s->retry, "clicked", G_CALLBACK(on_retry), d);
-  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_widget_set_margin_start(box, 12);
-  gtk_widget_set_margin_end(box, 12);
-  gtk_widget_set_margin_top(box, 6);
-  gtk_widget_set_margin_bottom(box, 6);
-  gtk_widget_add_css_class(box, "card");
-  gtk_box_append(GTK_BOX(box),
-                 gtk_image_new_from_icon_name("network-offline-symbolic"));
-  gtk_box_append(GTK_BOX(box), s->banner_label);
-  gtk_box_append(GTK_BOX(box), s->retry);
-  s->banner = gtk_revealer_new();
-  gtk_widget_set_name(s->banner, "server-banner");
-  gtk_revealer_set_child(GTK_REVEALER(s->banner), box);
-  gtk_revealer_set_reveal_child(GTK_REVEALER(s->banner), FALSE);
-  gtk_accessible_update_property(GTK_ACCESSIBLE(s->banner),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                 "Server connection lost", -1);
+  s->banner =
+      desk_banner_new("server-banner", "Server connection lost",
+                      "network-offline-symbolic", s->banner_label, s->retry);
   return s->banner;
 }
 
